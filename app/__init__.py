@@ -1,0 +1,1 @@
+"""ILONet: the REST backend of the European network of immigration liaison officers."""

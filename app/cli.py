@@ -1,0 +1,183 @@
+"""The `ilonet` command: serve, migrate, token, openapi, sweep, audit verify."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import signal
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import FrameType
+
+import asyncpg
+
+from app.config import DEV_ISSUER, Settings, get_settings
+from app.db import migrate
+from app.db.embedded import EmbeddedPostgres
+from app.db.engine import app_url
+from app.middleware import configure_logging
+
+log = logging.getLogger("ilonet.cli")
+EMBEDDED_DATABASE = "ilonet"
+
+
+class _Shutdown(BaseException):
+    """Raised by our signal handler so that every `finally` (stopping PostgreSQL) runs."""
+
+
+def _raise_shutdown(signum: int, frame: FrameType | None) -> None:
+    raise _Shutdown(signum)
+
+
+async def _ensure_database(admin_url: str, name: str) -> None:
+    connection = await asyncpg.connect(admin_url)
+    try:
+        exists = await connection.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name)
+        if not exists:
+            await connection.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await connection.close()
+
+
+@contextmanager
+def database(settings: Settings) -> Iterator[str]:
+    """The owner's URL: DATABASE_URL, or an embedded server in the data dir (stopped on exit)."""
+    if settings.database_url:
+        yield settings.database_url
+        return
+    embedded = EmbeddedPostgres(settings.data_dir.resolve() / "pgdata")
+    try:
+        embedded.start()
+        asyncio.run(_ensure_database(embedded.url(), EMBEDDED_DATABASE))
+        yield embedded.url(database=EMBEDDED_DATABASE)
+    finally:
+        embedded.stop()
+        log.info("embedded PostgreSQL stopped")
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    from app.main import create_app
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    previous = {sig: signal.signal(sig, _raise_shutdown) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        with database(settings) as owner_url:
+            migrate.upgrade(owner_url)
+            app = create_app(settings, app_database_url=app_url(settings, owner_url))
+            config = uvicorn.Config(
+                app, host=args.host, port=args.port, log_config=None, access_log=False
+            )
+            server = uvicorn.Server(config)
+            log.info("serving on http://%s:%s", args.host, args.port)
+            # uvicorn handles the signal, shuts down gracefully, then re-raises it: our handler
+            # turns that into _Shutdown so the embedded server is stopped before we exit.
+            server.run()
+    except _Shutdown:
+        pass
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
+    with database(settings) as owner_url:
+        if args.revision.startswith("-") or args.downgrade:
+            migrate.downgrade(owner_url, args.revision)
+        else:
+            migrate.upgrade(owner_url, args.revision)
+    print(f"migrated to {args.revision}")
+    return 0
+
+
+def cmd_token(args: argparse.Namespace, settings: Settings) -> int:
+    from app.security import load_or_create_dev_key, mint_token
+
+    if settings.production:
+        print("ilonet token mints development tokens; production refuses them.", file=sys.stderr)
+        return 2
+    if args.ttl <= 0 or args.ttl > settings.dev_token_max_ttl_seconds:
+        print(f"--ttl must be 1..{settings.dev_token_max_ttl_seconds} seconds", file=sys.stderr)
+        return 2
+    token = mint_token(
+        private_pem=load_or_create_dev_key(settings),
+        issuer=DEV_ISSUER,
+        sub=args.sub or f"dev-{args.org.lower()}-{'-'.join(args.role)}",
+        org=args.org,
+        roles=args.role,
+        officer_id=args.officer,
+        scopes=args.scope,
+        ttl_seconds=args.ttl,
+    )
+    print(token)
+    return 0
+
+
+def cmd_openapi(args: argparse.Namespace, settings: Settings) -> int:
+    from app.main import create_app
+
+    schema = create_app(settings).openapi()
+    out = Path(args.output)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+    print(f"wrote {out}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="ilonet", description=__doc__)
+    sub = p.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="run the API (embedded PostgreSQL unless DATABASE_URL)")
+    serve.add_argument("--host", default=None)
+    serve.add_argument("--port", type=int, default=None)
+    serve.add_argument("--data-dir", type=Path, default=None)
+    serve.set_defaults(func=cmd_serve)
+
+    mig = sub.add_parser("migrate", help="apply migrations (as the database owner)")
+    mig.add_argument("revision", nargs="?", default="head")
+    mig.add_argument("--downgrade", action="store_true")
+    mig.add_argument("--data-dir", type=Path, default=None)
+    mig.set_defaults(func=cmd_migrate)
+
+    tok = sub.add_parser("token", help="mint a development JWT (refused in production)")
+    tok.add_argument("--org", required=True)
+    tok.add_argument("--role", action="append", required=True)
+    tok.add_argument("--officer", default=None)
+    tok.add_argument("--scope", action="append", default=None)
+    tok.add_argument("--sub", default=None)
+    tok.add_argument("--ttl", type=int, default=3600)
+    tok.add_argument("--data-dir", type=Path, default=None)
+    tok.set_defaults(func=cmd_token)
+
+    api = sub.add_parser("openapi", help="write the OpenAPI document")
+    api.add_argument("--output", default="openapi/openapi.json")
+    api.set_defaults(func=cmd_openapi)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    configure_logging()
+    overrides: dict[str, object] = {}
+    for name in ("host", "port", "data_dir"):
+        value = getattr(args, name, None)
+        if value is not None:
+            overrides[name] = value
+    settings = get_settings().model_copy(update=overrides)
+    if getattr(args, "host", "") is None:
+        args.host = settings.host
+    if getattr(args, "port", 0) is None:
+        args.port = settings.port
+    result: int = args.func(args, settings)
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main())

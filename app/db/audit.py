@@ -1,0 +1,246 @@
+"""The audit log: append events, seal them into a hash chain, verify the chain.
+
+Writers only INSERT events; nobody holds a lock for the length of a request. A sealer (run
+periodically by `serve`, and by every verification) takes the events whose transactions are all
+finished — below `pg_snapshot_xmin` — in (txid, id) order, and appends one seal per event to
+`audit_seal`: sha256(previous hash + canonical event). A transaction that is still open always
+has a txid at or above that horizon and every later one a larger txid, so the sealing order never
+has to insert before an existing seal. Sealers exclude each other with a transaction-scoped
+advisory lock held only while sealing one batch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import func, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db.guard import authorise
+from app.models import AuditEvent, AuditSeal
+from app.problems import NotFound, PolicyDenied
+
+if TYPE_CHECKING:
+    from fastapi import Request
+
+    from app.security import Principal
+
+GENESIS = "0" * 64
+SEAL_LOCK = 0x1107_AD17  # advisory lock key of the sealer
+_XMIN = text("pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
+
+
+def canonical(event: AuditEvent) -> bytes:
+    """The bytes an event's seal covers: every column but the surrogate txid."""
+    occurred = event.occurred_at.astimezone(UTC).isoformat(timespec="microseconds")
+    document = {
+        "id": event.id,
+        "occurred_at": occurred,
+        "request_id": event.request_id,
+        "actor": event.actor,
+        "organisation": event.organisation,
+        "action": event.action,
+        "outcome": event.outcome,
+        "resource_type": event.resource_type,
+        "resource_id": event.resource_id,
+        "decision_id": event.decision_id,
+        "policy_version": event.policy_version,
+        "rules": list(event.rules),
+        "purpose": event.purpose,
+        "legal_basis": event.legal_basis,
+        "details": event.details,
+    }
+    return json.dumps(document, sort_keys=True, separators=(",", ":")).encode()
+
+
+def chain_hash(prev_hash: str, event: AuditEvent) -> str:
+    return hashlib.sha256(prev_hash.encode() + canonical(event)).hexdigest()
+
+
+def new_event(
+    *,
+    actor: dict[str, Any],
+    organisation: str,
+    action: str,
+    outcome: str,
+    resource_type: str,
+    resource_id: str | None,
+    request_id: str | None,
+    decision_id: str | None = None,
+    policy_version: str | None = None,
+    rules: list[str] | None = None,
+    purpose: str | None = None,
+    legal_basis: str | None = None,
+    details: dict[str, Any] | None = None,
+) -> AuditEvent:
+    return AuditEvent(
+        actor=actor,
+        organisation=organisation,
+        action=action,
+        outcome=outcome,
+        resource_type=resource_type,
+        resource_id=resource_id,
+        request_id=request_id,
+        decision_id=decision_id,
+        policy_version=policy_version,
+        rules=rules or [],
+        purpose=purpose,
+        legal_basis=legal_basis,
+        details=details or {},
+    )
+
+
+async def record_denial(
+    session: AsyncSession,
+    request: Request,
+    principal: Principal,
+    denied: PolicyDenied | NotFound,
+) -> None:
+    """The audit event of a refused attempt (403 policy-denied or 404), in its own commit."""
+    decision = denied.decision if isinstance(denied, PolicyDenied) else None
+    details: dict[str, Any] = {"status": denied.status, "method": request.method}
+    attempted = getattr(denied, "action", "") or ""
+    if attempted:
+        details["attempted"] = attempted
+    route = request.scope.get("route")
+    details["route"] = getattr(route, "path", request.url.path)
+    event = new_event(
+        actor=principal.audit_actor(),
+        organisation=principal.org,
+        action="policy.denied",
+        outcome="denied",
+        resource_type=getattr(denied, "resource_type", "") or "request",
+        resource_id=getattr(denied, "resource_id", None),
+        request_id=getattr(request.state, "request_id", None),
+        decision_id=decision.decision_id if decision else None,
+        policy_version=decision.policy_version if decision else None,
+        rules=[v.rule for v in decision.violations] if decision else [],
+        details=details,
+    )
+    session.add(authorise(session, event))
+    await session.flush()
+
+
+async def seal_pending(session: AsyncSession, *, batch: int = 5000) -> int:
+    """Seal the finished, unsealed events; returns how many. Call in its own transaction."""
+    got = await session.scalar(select(func.pg_try_advisory_xact_lock(SEAL_LOCK)))
+    if not got:
+        return 0
+    last = (
+        await session.execute(
+            select(AuditSeal.position, AuditSeal.hash).order_by(AuditSeal.position.desc()).limit(1)
+        )
+    ).first()
+    position, prev_hash = (last[0], last[1]) if last else (0, GENESIS)
+    last_event = (
+        await session.execute(
+            select(AuditEvent.txid, AuditEvent.id)
+            .join(AuditSeal, AuditSeal.event_id == AuditEvent.id)
+            .where(AuditSeal.position == position)
+        )
+    ).first()
+    query = select(AuditEvent).where(AuditEvent.txid < _XMIN)
+    if last_event is not None:
+        query = query.where(
+            func.row(AuditEvent.txid, AuditEvent.id) > func.row(last_event[0], last_event[1])
+        )
+    events = (
+        await session.scalars(query.order_by(AuditEvent.txid, AuditEvent.id).limit(batch))
+    ).all()
+    for event in events:
+        position += 1
+        digest = chain_hash(prev_hash, event)
+        seal = AuditSeal(position=position, event_id=event.id, prev_hash=prev_hash, hash=digest)
+        session.add(authorise(session, seal))
+        prev_hash = digest
+    await session.flush()
+    return len(events)
+
+
+@dataclass(frozen=True, slots=True)
+class Verification:
+    valid: bool
+    sealed_events: int
+    unsealed_events: int
+    head_hash: str
+    first_broken_position: int | None = None
+    first_broken_event_id: int | None = None
+    reason: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "valid": self.valid,
+            "sealed_events": self.sealed_events,
+            "unsealed_events": self.unsealed_events,
+            "head_hash": self.head_hash,
+            "first_broken_position": self.first_broken_position,
+            "first_broken_event_id": self.first_broken_event_id,
+            "reason": self.reason,
+        }
+
+
+async def verify(session: AsyncSession, *, chunk: int = 5000) -> Verification:
+    """Walk the chain from the genesis and report the first broken link."""
+    prev_hash = GENESIS
+    position = 0
+    sealed_ids = 0
+    while True:
+        rows = (
+            await session.execute(
+                select(AuditSeal, AuditEvent)
+                .outerjoin(AuditEvent, AuditEvent.id == AuditSeal.event_id)
+                .where(AuditSeal.position > position)
+                .order_by(AuditSeal.position)
+                .limit(chunk)
+            )
+        ).all()
+        if not rows:
+            break
+        for seal, event in rows:
+            broken = _broken(seal, event, position, prev_hash)
+            if broken is not None:
+                unsealed = await _unsealed_count(session)
+                return Verification(
+                    False,
+                    sealed_ids,
+                    unsealed,
+                    prev_hash,
+                    seal.position,
+                    seal.event_id,
+                    broken,
+                )
+            position, prev_hash = seal.position, seal.hash
+            sealed_ids += 1
+    total = await session.scalar(select(func.count()).select_from(AuditEvent)) or 0
+    unsealed = await _unsealed_count(session)
+    if total - unsealed != sealed_ids:
+        return Verification(
+            False, sealed_ids, unsealed, prev_hash, None, None, "sealed events are missing"
+        )
+    return Verification(True, sealed_ids, unsealed, prev_hash)
+
+
+def _broken(seal: AuditSeal, event: AuditEvent | None, position: int, prev_hash: str) -> str | None:
+    if seal.position != position + 1:
+        return f"seal {position + 1} is missing"
+    if seal.prev_hash != prev_hash:
+        return "the seal does not continue the chain"
+    if event is None:
+        return "the sealed event was deleted"
+    if chain_hash(prev_hash, event) != seal.hash:
+        return "the event differs from what was sealed"
+    return None
+
+
+async def _unsealed_count(session: AsyncSession) -> int:
+    count = await session.scalar(
+        select(func.count())
+        .select_from(AuditEvent)
+        .outerjoin(AuditSeal, AuditSeal.event_id == AuditEvent.id)
+        .where(AuditSeal.event_id.is_(None))
+    )
+    return int(count or 0)

@@ -1,0 +1,40 @@
+"""The per-request session: the request is the unit of work (commit once, or roll back)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from app.db.audit import record_denial
+from app.problems import NotFound, PolicyDenied
+
+
+async def request_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """Commit on success, roll back on error.
+
+    A denied attempt of an authenticated caller (403 policy-denied or 404) rolls back the work and
+    then commits its own audit event, so the denial is on record although the request fails.
+    """
+    maker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
+    async with maker() as session:
+        try:
+            yield session
+        except (PolicyDenied, NotFound) as denied:
+            await session.rollback()
+            principal = getattr(request.state, "principal", None)
+            if principal is not None:
+                await record_denial(session, request, principal, denied)
+                await session.commit()
+            raise
+        except BaseException:
+            await session.rollback()
+            raise
+        else:
+            await session.commit()
+
+
+# "function" scope: the commit happens before the response is sent, never after.
+ReadSession = Annotated[AsyncSession, Depends(request_session, scope="function")]

@@ -1,0 +1,9 @@
+"""The ORM entities, one module each."""
+
+from app.models.audit_event import AuditEvent, AuditSeal
+from app.models.base import Base
+from app.models.idempotency_key import IdempotencyKey
+from app.models.organisation import Organisation
+from app.models.outbox_event import OutboxEvent
+
+__all__ = ["AuditEvent", "AuditSeal", "Base", "IdempotencyKey", "Organisation", "OutboxEvent"]

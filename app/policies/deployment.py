@@ -1,0 +1,330 @@
+"""Officers and deployments: Art. 2(2), 4(1) and 6 of Regulation (EU) 2019/1240."""
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from types import MappingProxyType
+
+from app.policies.acl import Actor, require_org, require_role
+from app.policies.engine import Outcome, RuleResult, check, not_applicable, register
+from app.policies.purpose import PURPOSES
+
+PARTICIPANT_KINDS = frozenset(
+    {"member_state", "schengen_associated", "commission", "eu_agency", "european_parliament"}
+)
+POSTING_TYPES = frozenset(
+    {
+        "member_state_mission",
+        "third_country_authority",
+        "international_organisation",
+        "union_delegation",
+    }
+)
+INFORMATION_TOPICS = frozenset(
+    {
+        "a_border_management",
+        "b_migration_flows",
+        "c_routes",
+        "d_criminal_organisations",
+        "e_incidents",
+        "f_document_fraud",
+        "g_assistance_to_authorities",
+        "h_pre_departure_integration",
+        "i_return_readmission",
+        "j_access_to_protection",
+        "k_legal_migration",
+        "l_capacity_and_law",
+    }
+)
+DEPLOYMENT_STATUSES = frozenset({"planned", "deployed", "ended", "cancelled"})
+DEPLOYMENT_TRANSITIONS: Mapping[str, frozenset[str]] = MappingProxyType(
+    {
+        "planned": frozenset({"deployed", "cancelled"}),
+        "deployed": frozenset({"ended"}),
+        "ended": frozenset(),
+        "cancelled": frozenset(),
+    }
+)
+
+_ALPHA2 = re.compile(r"[A-Z]{2}")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Participant:
+    """An organisation taking part in the network (app/reference/participants.json)."""
+
+    code: str
+    kind: str
+    bound_by_regulation: bool = True
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SharedTask:
+    member_state: str
+    task: str
+    agreement_reference: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OfficerFacts:
+    actor: Actor
+    officer_org: str
+    authority_org: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DeploymentFacts:
+    actor: Actor
+    officer_org: str
+    deployer_kind: str
+    posting_type: str
+    host_country: str
+    city: str
+    region_countries: tuple[str, ...]
+    topics: tuple[str, ...]
+    tasks: tuple[str, ...]
+    starts_on: date
+    ends_on: date | None
+    represented_member_states: tuple[str, ...] = ()
+    shared_tasks: tuple[SharedTask, ...] = ()
+    co_deploying_member_states: tuple[str, ...] = ()
+    representation_agreement_reference: str | None = None
+    participants: Mapping[str, Participant] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DeploymentTransitionFacts:
+    actor: Actor
+    officer_org: str
+    from_status: str
+    to_status: str
+    on: date
+    starts_on: date
+    ends_on: date | None
+    has_job_description: bool
+
+
+def transition_allowed(from_status: str, to_status: str) -> bool:
+    """The deployment state machine (a 409 conflict when False, not a policy violation)."""
+    return to_status in DEPLOYMENT_TRANSITIONS.get(from_status, frozenset())
+
+
+def is_country_code(code: str) -> bool:
+    return _ALPHA2.fullmatch(code) is not None
+
+
+def third_country_problem(code: str, participants: Mapping[str, Participant]) -> str | None:
+    """Why `code` is not a third country, or None when it is one."""
+    if not is_country_code(code):
+        return f"{code!r} is not an ISO 3166-1 alpha-2 country code"
+    participant = participants.get(code)
+    if participant is not None and participant.kind == "member_state":
+        # Denmark is not bound (Protocol 22) but is still no third country.
+        return f"{code} is an EU Member State, not a third country"
+    if participant is not None and participant.kind == "schengen_associated":
+        return f"{code} is Schengen-associated and takes part in the network"
+    return None
+
+
+def _bound_member_state_problem(
+    code: str, participants: Mapping[str, Participant], deployer: str
+) -> str | None:
+    participant = participants.get(code)
+    if participant is None or participant.kind != "member_state":
+        return f"{code} is not an EU Member State"
+    if not participant.bound_by_regulation:
+        return f"{code} is not bound by Regulation (EU) 2019/1240"
+    if code == deployer:
+        return f"{code} is the deploying Member State itself"
+    return None
+
+
+def eu_funding_eligible(
+    *,
+    deployer_kind: str,
+    co_deploying_member_states: tuple[str, ...],
+    deployer_org: str = "",
+    participants: Mapping[str, Participant] | None = None,
+) -> bool:
+    """ILO-6.3 (DERIVE): Union support needs two or more Member States deploying jointly.
+
+    Representation (Art. 6(1)) and task sharing (6(2)) alone are not joint deployment.
+    """
+    if deployer_kind != "member_state":
+        return False
+    others = {c for c in co_deploying_member_states if c != deployer_org}
+    if participants is not None:
+        others = {c for c in others if (p := participants.get(c)) and p.kind == "member_state"}
+    return 1 + len(others) >= 2
+
+
+def _host_problems(facts: DeploymentFacts) -> Iterator[str]:
+    if facts.posting_type not in POSTING_TYPES:
+        yield f"posting_type {facts.posting_type!r} is none of {', '.join(sorted(POSTING_TYPES))}"
+    problem = third_country_problem(facts.host_country, facts.participants)
+    if problem:
+        yield f"host_country: {problem}"
+    for country in facts.region_countries:
+        problem = third_country_problem(country, facts.participants)
+        if problem:
+            yield f"region_countries: {problem}"
+    if facts.ends_on is None:
+        yield "ends_on is missing: a deployment is for a set period"
+    elif facts.ends_on <= facts.starts_on:
+        yield f"ends_on {facts.ends_on} is not after starts_on {facts.starts_on}"
+
+
+def check_posting(facts: DeploymentFacts) -> RuleResult:
+    """ILO-2.2: one posting type, a third-country host (and region), a start and a later end."""
+    return check("ILO-2.2", _host_problems(facts))
+
+
+def _job_problems(
+    topics: tuple[str, ...], tasks: tuple[str, ...], ends_on: date | None
+) -> Iterator[str]:
+    if not topics and not tasks:
+        yield "job description is empty: name at least one Art. 3(4) topic or Art. 3(6) task"
+    for topic in topics:
+        if topic not in INFORMATION_TOPICS:
+            yield f"topics: {topic!r} is not an Art. 3(4) information topic"
+    for task in tasks:
+        if task not in PURPOSES:
+            yield f"tasks: {task!r} is not an Art. 3(6) task"
+    if ends_on is None:
+        yield "duration unknown: ends_on is missing"
+
+
+def check_job_description(facts: DeploymentFacts) -> RuleResult:
+    """ILO-4.1: the notification carries the job description (tasks) and the duration."""
+    return check("ILO-4.1", _job_problems(facts.topics, facts.tasks, facts.ends_on))
+
+
+def check_representation(facts: DeploymentFacts) -> RuleResult:
+    """ILO-6.1: represented states are other bound Member States, under a recorded agreement."""
+    if not facts.represented_member_states:
+        return not_applicable("ILO-6.1", "no represented Member States")
+    problems: list[str] = []
+    if facts.deployer_kind != "member_state":
+        problems.append(
+            f"only a Member State may represent others; deployer is {facts.deployer_kind}"
+        )
+    for code in facts.represented_member_states:
+        problem = _bound_member_state_problem(code, facts.participants, facts.officer_org)
+        if problem:
+            problems.append(f"represented_member_states: {problem}")
+    if not (facts.representation_agreement_reference or "").strip():
+        problems.append("representation_agreement_reference is missing")
+    return check("ILO-6.1", problems)
+
+
+def check_shared_tasks(facts: DeploymentFacts) -> RuleResult:
+    """ILO-6.2: tasks shared with another bound Member State, under a recorded agreement."""
+    if not facts.shared_tasks:
+        return not_applicable("ILO-6.2", "no shared tasks")
+    problems: list[str] = []
+    if facts.deployer_kind != "member_state":
+        problems.append(f"only Member States share tasks; deployer is {facts.deployer_kind}")
+    for shared in facts.shared_tasks:
+        problem = _bound_member_state_problem(
+            shared.member_state, facts.participants, facts.officer_org
+        )
+        if problem:
+            problems.append(f"shared_tasks: {problem}")
+        if not shared.agreement_reference.strip():
+            problems.append(f"shared_tasks: agreement_reference missing for {shared.member_state}")
+        if shared.task not in PURPOSES and shared.task not in INFORMATION_TOPICS:
+            problems.append(
+                f"shared_tasks: {shared.task!r} is neither an Art. 3(6) task nor a topic"
+            )
+    return check("ILO-6.2", problems)
+
+
+def check_co_deployment(facts: DeploymentFacts) -> RuleResult:
+    """ILO-6.3: co-deploying states are bound Member States other than the deployer."""
+    if not facts.co_deploying_member_states:
+        return not_applicable("ILO-6.3", "no co-deploying Member States")
+    return check(
+        "ILO-6.3",
+        (
+            f"co_deploying_member_states: {problem}"
+            for code in facts.co_deploying_member_states
+            if (problem := _bound_member_state_problem(code, facts.participants, facts.officer_org))
+        ),
+        note="eligible for Union support"
+        if eu_funding_eligible(
+            deployer_kind=facts.deployer_kind,
+            co_deploying_member_states=facts.co_deploying_member_states,
+            deployer_org=facts.officer_org,
+            participants=facts.participants,
+        )
+        else "",
+    )
+
+
+@register("officer.create", OfficerFacts)
+@register("officer.update", OfficerFacts)
+def decide_officer(facts: OfficerFacts) -> Outcome:
+    """ACL-ROLE, ACL-ORG: a deploying authority manages the officers of its own organisation."""
+    return Outcome(
+        results=[
+            require_role(
+                facts.actor, roles={"deploying_authority"}, scope="officers:write", action="officer"
+            ),
+            require_org(
+                facts.actor,
+                ("officer organisation", facts.officer_org),
+                ("authority", facts.authority_org),
+            ),
+        ]
+    )
+
+
+@register("deployment.plan", DeploymentFacts)
+@register("deployment.amend", DeploymentFacts)
+def decide_deployment(facts: DeploymentFacts) -> Outcome:
+    """ACL-ROLE, ACL-ORG, ILO-2.2, ILO-4.1, ILO-6.1, ILO-6.2, ILO-6.3 on an Art. 4 notification."""
+    return Outcome(
+        results=[
+            require_role(
+                facts.actor,
+                roles={"deploying_authority"},
+                scope="deployments:write",
+                action="deployment",
+            ),
+            require_org(facts.actor, ("officer organisation", facts.officer_org)),
+            check_posting(facts),
+            check_job_description(facts),
+            check_representation(facts),
+            check_shared_tasks(facts),
+            check_co_deployment(facts),
+        ]
+    )
+
+
+@register("deployment.transition", DeploymentTransitionFacts)
+def decide_transition(facts: DeploymentTransitionFacts) -> Outcome:
+    """ACL-ROLE, ACL-ORG, and ILO-4.1: an actual deployment is notified with tasks and duration."""
+    outcome = Outcome(
+        results=[
+            require_role(
+                facts.actor,
+                roles={"deploying_authority"},
+                scope="deployments:write",
+                action="deployment.transition",
+            ),
+            require_org(facts.actor, ("officer organisation", facts.officer_org)),
+        ]
+    )
+    if facts.to_status != "deployed":
+        outcome.add(not_applicable("ILO-4.1", f"transition to {facts.to_status}"))
+        return outcome
+    problems: list[str] = []
+    if not facts.has_job_description:
+        problems.append("actual deployment needs a job description (topics or tasks)")
+    if facts.ends_on is None:
+        problems.append("actual deployment needs a duration: ends_on is missing")
+    elif facts.ends_on <= facts.starts_on:
+        problems.append(f"ends_on {facts.ends_on} is not after starts_on {facts.starts_on}")
+    outcome.add(check("ILO-4.1", problems, note="actual deployment notified"))
+    return outcome

@@ -1,0 +1,339 @@
+"""Exchanges of personal data: transfers (Art. 10(4)-(5), Chapter V, NR-1), shares inside the
+Union (Art. 3(6)(d), recital 26) and who may edit the reference data they rely on."""
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+from app.policies.acl import Actor, require_officer, require_org, require_role
+from app.policies.deployment import Participant, is_country_code
+from app.policies.engine import (
+    Obligation,
+    Outcome,
+    RuleResult,
+    check,
+    failed,
+    not_applicable,
+    passed,
+    register,
+)
+from app.policies.purpose import PURPOSES
+from app.policies.transfer_grounds import (
+    GROUND_RULES,
+    TRANSFER_BASES,
+    AdequacyDecision,
+    TransferFacts,
+    TransferInstrument,
+    choose_ground,
+)
+
+__all__ = [
+    "AdequacyDecision",
+    "ReferenceUpdateFacts",
+    "ShareFacts",
+    "TransferFacts",
+    "TransferInstrument",
+]
+
+MIN_JUSTIFICATION_CHARS = 20
+# NR-1: the statuses of a person in need of international protection. A return decision is not
+# one of them: recital 25 expressly allows the return transfer.
+PROTECTED_STATUSES = frozenset(
+    {"application_pending", "protection_granted", "resettlement_candidate"}
+)
+SHARE_RECIPIENT_KINDS = frozenset({"officer", "network", "member_state_authority"})
+_ROPA = {
+    "gdpr": "GDPR-30.1e: Regulation (EU) 2016/679, Art. 30(1)(e)",
+    "eudpr": "GDPR-30.1e as applied by Regulation (EU) 2018/1725, Art. 31(1)(e)",
+    "led": "GDPR-30.1e as applied by Directive (EU) 2016/680, Art. 24(1)(f) and 37(3)",
+}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ShareFacts:
+    actor: Actor
+    controller_org: str
+    record_officer_id: str
+    record_fields: frozenset[str]
+    recipient_kind: Literal["officer", "network", "member_state_authority"] | str
+    recipient_org: str | None
+    fields_disclosed: frozenset[str]
+    justification: str
+    participants: Mapping[str, Participant] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReferenceUpdateFacts:
+    actor: Actor
+    kind: Literal["adequacy_decision", "transfer_instrument"] | str
+    parties: frozenset[str] = frozenset()
+
+
+def _necessity_problems(
+    record_fields: frozenset[str], fields_disclosed: frozenset[str], justification: str
+) -> Iterator[str]:
+    if not fields_disclosed:
+        yield "fields_disclosed is empty: name the fields the exchange discloses"
+    extra = sorted(fields_disclosed - record_fields)
+    if extra:
+        yield f"fields_disclosed {', '.join(extra)} are not fields of the record"
+    if len(justification.strip()) < MIN_JUSTIFICATION_CHARS:
+        yield (
+            f"justification of strict necessity is missing or trivial "
+            f"(fewer than {MIN_JUSTIFICATION_CHARS} characters)"
+        )
+
+
+def check_necessity(
+    record_fields: frozenset[str], fields_disclosed: frozenset[str], justification: str
+) -> RuleResult:
+    """ILO-10.4: an exchange discloses named record fields only, with a necessity justification."""
+    return check("ILO-10.4", _necessity_problems(record_fields, fields_disclosed, justification))
+
+
+def check_europol(controller_org: str) -> RuleResult:
+    """SCOPE-EUROPOL: Europol transfers follow Regulation (EU) 2016/794, not ILONet."""
+    if controller_org == "EUROPOL":
+        return failed(
+            "SCOPE-EUROPOL",
+            "controller EUROPOL transfers under Regulation (EU) 2016/794, Art. 25: "
+            "use Europol's own channels",
+        )
+    return passed("SCOPE-EUROPOL")
+
+
+def check_transfer_purpose(facts: TransferFacts) -> RuleResult:
+    """ILO-10.2: the transfer serves an Art. 3(6) task of an ILO deployed on the transfer date."""
+    problems = []
+    if facts.purpose not in PURPOSES:
+        problems.append(f"purpose {facts.purpose!r} is not one of the Art. 3(6) tasks")
+    if not facts.officer_deployment_active:
+        problems.append(
+            f"officer {facts.record_officer_id} has no active deployment on {facts.transfer_on}"
+        )
+    return check("ILO-10.2", problems)
+
+
+def needs_protection(protection_status: str | None, data_categories: tuple[str, ...]) -> bool:
+    if protection_status == "return_decision":
+        return False
+    return protection_status in PROTECTED_STATUSES or "d_resettlement_identity" in data_categories
+
+
+def check_non_refoulement(facts: TransferFacts) -> RuleResult:
+    """NR-1: no data of a person in need of protection to the authorities of their own country.
+
+    The nationality being unknown is refused too: the product cannot rule the risk out.
+    """
+    if not needs_protection(facts.protection_status, facts.data_categories):
+        return not_applicable("NR-1", f"protection_status {facts.protection_status}")
+    if not facts.recipient_is_public_authority:
+        return passed("NR-1", f"recipient type {facts.recipient_type} is no public authority")
+    reason = (
+        f"protection_status {facts.protection_status}"
+        if facts.protection_status in PROTECTED_STATUSES
+        else "category d_resettlement_identity"
+    )
+    if not facts.subject_nationality:
+        return failed(
+            "NR-1",
+            f"subject in need of protection ({reason}) has no recorded nationality: a transfer to "
+            f"public authorities of {facts.destination} cannot be shown to be safe",
+        )
+    if facts.destination_country == facts.subject_nationality:
+        return failed(
+            "NR-1",
+            f"subject in need of protection ({reason}) must not be disclosed to the authorities "
+            f"of {facts.subject_nationality}, their country of nationality",
+        )
+    return passed("NR-1")
+
+
+def check_law_enforcement(facts: TransferFacts) -> list[RuleResult]:
+    """LED-35, LED-39: recipient and origin conditions of a law-enforcement transfer."""
+    problems = []
+    if (
+        facts.data_from_other_member_state
+        and not (facts.prior_authorisation_reference or "").strip()
+    ):
+        problems.append(
+            f"data received from {facts.data_from_other_member_state} need its prior "
+            "authorisation (prior_authorisation_reference), Art. 35(1)(c)"
+        )
+    if facts.recipient_is_law_enforcement:
+        return [check("LED-35", problems, note="recipient is a competent authority")]
+    results = [check("LED-35", problems, note="recipient is no competent authority: Art. 39")]
+    if (facts.legal_reference or "").strip():
+        results.append(passed("LED-39", "legal_reference given"))
+    else:
+        results.append(
+            failed(
+                "LED-39",
+                f"recipient {facts.recipient_name!r} is not a law-enforcement authority: "
+                "Art. 39 needs the Union or Member-State law providing for it (legal_reference)",
+            )
+        )
+    return results
+
+
+def _documentation_problems(facts: TransferFacts, regime: str) -> Iterator[str]:
+    if facts.basis not in TRANSFER_BASES:
+        yield f"basis {facts.basis!r} is not a transfer basis"
+    elif facts.basis not in GROUND_RULES[regime]:
+        yield f"basis {facts.basis} is not available under regime {regime}"
+    if facts.basis == "adequacy" and not facts.adequacy_decision_id:
+        yield "basis adequacy needs adequacy_decision_id"
+    if (
+        facts.basis in {"binding_instrument", "administrative_arrangement"}
+        and not facts.instrument_id
+    ):
+        yield f"basis {facts.basis} needs instrument_id"
+    if facts.basis == "administrative_arrangement" and not facts.authorisation_reference:
+        yield "basis administrative_arrangement needs authorisation_reference (SA/EDPS)"
+    if not facts.justification.strip():
+        yield "justification is missing: the necessity assessment is recorded with the transfer"
+
+
+def check_documentation(facts: TransferFacts, regime: str) -> RuleResult:
+    """DOC-1 (product rule, Art. 5(2) GDPR): the named basis, its details and the justification."""
+    return check("DOC-1", _documentation_problems(facts, regime))
+
+
+def _record_problems(facts: TransferFacts) -> Iterator[str]:
+    if not facts.recipient_name.strip():
+        yield "recipient_name is missing"
+    if facts.destination_organisation:
+        return
+    if not facts.destination_country:
+        yield "destination is missing: name the third country or international organisation"
+        return
+    if not is_country_code(facts.destination_country):
+        yield f"destination_country {facts.destination_country!r} is no ISO 3166-1 alpha-2 code"
+    participant = facts.participants.get(facts.destination_country)
+    if participant is not None and participant.kind == "member_state":
+        yield (
+            f"destination_country {facts.destination_country} is an EU Member State: "
+            "record a share, not a third-country transfer"
+        )
+
+
+def check_record(facts: TransferFacts) -> RuleResult:
+    """GDPR-30.1e: the recipient and the third country or international organisation identified."""
+    return check("GDPR-30.1e", _record_problems(facts))
+
+
+def _transfer_obligations(facts: TransferFacts, regime: str, rule: str) -> list[Obligation]:
+    obligations = [Obligation("record_in_ropa", f"{_ROPA[regime]}; to {facts.destination}")]
+    if rule == "LED-37" and facts.basis == "controller_assessment":
+        obligations.append(
+            Obligation(
+                "inform_supervisory_authority",
+                "Directive (EU) 2016/680, Art. 37(2): categories of transfers on own assessment",
+            )
+        )
+    return obligations
+
+
+@register("transfer.record", TransferFacts)
+def decide_transfer(facts: TransferFacts) -> Outcome:
+    """ACL-ROLE, ACL-ORG, SCOPE-EUROPOL, ILO-10.2, ILO-10.4, NR-1, LED-35/39, DOC-1, GDPR-30.1e,
+    then the Chapter V ground (GDPR-45/46/49, EUDPR-47/48/50 or LED-36/37/38)."""
+    outcome = Outcome(
+        results=[
+            require_officer(
+                facts.actor,
+                officer_id=facts.record_officer_id,
+                scope="transfers:write",
+                action="transfer.record",
+            ),
+            require_org(facts.actor, ("controller", facts.controller_org)),
+        ]
+    )
+    europol = check_europol(facts.controller_org)
+    outcome.add(europol)
+    outcome.add(check_transfer_purpose(facts))
+    outcome.add(check_necessity(facts.record_fields, facts.fields_disclosed, facts.justification))
+    outcome.add(check_non_refoulement(facts))
+    if facts.regime not in GROUND_RULES:
+        outcome.add(failed("DOC-1", f"regime {facts.regime!r} is none of gdpr, eudpr, led"))
+        return outcome
+    if facts.regime == "led":
+        outcome.add(*check_law_enforcement(facts))
+    outcome.add(check_documentation(facts, facts.regime))
+    outcome.add(check_record(facts))
+    if europol.violations:
+        adequacy_rule = GROUND_RULES[facts.regime]["adequacy"][0]
+        outcome.add(not_applicable(adequacy_rule, "Chapter V not tried: Europol is out of scope"))
+        return outcome
+    grounds, basis = choose_ground(facts, facts.regime)
+    outcome.add(*grounds)
+    if basis is not None:
+        outcome.basis = basis
+        outcome.obligations.extend(_transfer_obligations(facts, facts.regime, basis.rule))
+    return outcome
+
+
+def check_share_recipient(facts: ShareFacts) -> RuleResult:
+    """ILO-10.4 (with Art. 3(6)(d), recital 26): a share stays inside the Union.
+
+    The exchange Art. 10(4) limits is, for a share, one with ILOs, networks or a Member State's
+    competent authority; a recipient outside the Member States is a transfer (Chapter V).
+    """
+    if facts.recipient_kind not in SHARE_RECIPIENT_KINDS:
+        return failed(
+            "ILO-10.4", f"recipient_kind {facts.recipient_kind!r} is not a share recipient"
+        )
+    if facts.recipient_kind != "member_state_authority":
+        return passed("ILO-10.4", f"recipient {facts.recipient_kind} inside the network")
+    participant = facts.participants.get(facts.recipient_org or "")
+    if participant is None or participant.kind != "member_state":
+        return failed(
+            "ILO-10.4",
+            f"recipient_org {facts.recipient_org!r} is not an EU Member State: a share stays "
+            "inside the Union (recital 26); record a transfer instead",
+        )
+    return passed("ILO-10.4", f"competent authority of {facts.recipient_org}")
+
+
+@register("share.record", ShareFacts)
+def decide_share(facts: ShareFacts) -> Outcome:
+    """ACL-ROLE, ACL-ORG, ILO-10.4 on an exchange inside the Union."""
+    return Outcome(
+        results=[
+            require_officer(
+                facts.actor,
+                officer_id=facts.record_officer_id,
+                scope="transfers:write",
+                action="share.record",
+            ),
+            require_org(facts.actor, ("controller", facts.controller_org)),
+            check_share_recipient(facts),
+            check_necessity(facts.record_fields, facts.fields_disclosed, facts.justification),
+        ]
+    )
+
+
+def _reference_org_problem(facts: ReferenceUpdateFacts) -> str | None:
+    org = facts.actor.org
+    if facts.kind == "adequacy_decision":
+        return None if org == "COM" else f"adequacy decisions are edited by COM only, not {org}"
+    if facts.kind == "transfer_instrument":
+        if org == "COM" and facts.parties & {"EU", "COM"}:
+            return None
+        if org != "COM" and org in facts.parties:
+            return None
+        return f"{org} is not a party to the instrument ({', '.join(sorted(facts.parties))})"
+    return f"unknown reference kind {facts.kind!r}"
+
+
+@register("reference.update", ReferenceUpdateFacts)
+def decide_reference_update(facts: ReferenceUpdateFacts) -> Outcome:
+    """ACL-ROLE, ACL-ORG: COM edits adequacy decisions and Union instruments; a Member State
+    edits the instruments it is a party to."""
+    problem = _reference_org_problem(facts)
+    return Outcome(
+        results=[
+            require_role(facts.actor, roles={"reference_admin"}, scope=None, action="reference"),
+            check("ACL-ORG", [problem] if problem else []),
+        ]
+    )

@@ -1,0 +1,265 @@
+"""RFC 9457 problem details: one exception type per problem kind, and their handlers."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from typing import Any, ClassVar
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app.policies import Decision
+
+PROBLEM_JSON = "application/problem+json"
+log = logging.getLogger("ilonet.problems")
+
+
+class Problem(Exception):
+    """Base of every problem the API answers with; subclasses fix type, title and status."""
+
+    type: ClassVar[str] = "/problems/internal-error"
+    title: ClassVar[str] = "Internal error"
+    status: ClassVar[int] = 500
+
+    def __init__(
+        self,
+        detail: str = "",
+        *,
+        extra: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(detail or self.title)
+        self.detail = detail or self.title
+        self.extra = dict(extra or {})
+        self.headers = dict(headers or {})
+
+    def body(self, instance: str) -> dict[str, Any]:
+        return {
+            "type": self.type,
+            "title": self.title,
+            "status": self.status,
+            "detail": self.detail,
+            "instance": instance,
+            **self.extra,
+        }
+
+
+class MalformedRequest(Problem):
+    type, title, status = "/problems/malformed-request", "Malformed request", 400
+
+
+class Unauthenticated(Problem):
+    type, title, status = "/problems/unauthenticated", "Authentication required", 401
+
+    def __init__(self, detail: str = "A valid bearer token is required.") -> None:
+        super().__init__(detail, headers={"WWW-Authenticate": 'Bearer realm="ilonet"'})
+
+
+class PolicyDenied(Problem):
+    """A 403 carrying the Decision: the violated rule ids and the decision id."""
+
+    type, title, status = "/problems/policy-denied", "Denied by policy", 403
+
+    def __init__(
+        self,
+        decision: Decision,
+        *,
+        resource_type: str = "",
+        action: str = "",
+        resource_id: str | None = None,
+    ) -> None:
+        rules = ", ".join(v.rule for v in decision.violations)
+        super().__init__(
+            f"The request breaks {rules}.",
+            extra={
+                "violations": [
+                    {"rule": v.rule, "article": v.article, "message": v.message}
+                    for v in decision.violations
+                ],
+                "decision_id": decision.decision_id,
+                "policy_version": decision.policy_version,
+            },
+        )
+        self.decision = decision
+        self.resource_type = resource_type
+        self.action = action
+        self.resource_id = resource_id
+
+
+class NotFound(Problem):
+    type, title, status = "/problems/not-found", "Not found", 404
+
+    def __init__(
+        self, detail: str = "", *, resource_type: str = "", resource_id: str | None = None
+    ) -> None:
+        super().__init__(detail)
+        self.resource_type = resource_type
+        self.resource_id = resource_id
+
+
+class MethodNotAllowed(Problem):
+    type, title, status = "/problems/method-not-allowed", "Method not allowed", 405
+
+
+class Conflict(Problem):
+    type, title, status = "/problems/conflict", "Conflict", 409
+
+
+class IdempotencyInFlight(Problem):
+    type, title, status = "/problems/idempotency-in-flight", "Request still in flight", 409
+
+
+class PreconditionFailed(Problem):
+    type, title, status = "/problems/precondition-failed", "Precondition failed", 412
+
+
+class PayloadTooLarge(Problem):
+    type, title, status = "/problems/payload-too-large", "Payload too large", 413
+
+
+class UnsupportedMediaType(Problem):
+    type, title, status = "/problems/unsupported-media-type", "Unsupported media type", 415
+
+
+class ValidationFailed(Problem):
+    type, title, status = "/problems/validation-error", "Validation error", 422
+
+    def __init__(self, errors: Sequence[Mapping[str, str]], detail: str = "") -> None:
+        super().__init__(
+            detail or "The request has invalid fields.", extra={"errors": list(errors)}
+        )
+
+
+class IdempotencyKeyReused(Problem):
+    type, title, status = "/problems/idempotency-key-reused", "Idempotency key reused", 422
+
+
+class PreconditionRequired(Problem):
+    type, title, status = "/problems/precondition-required", "Precondition required", 428
+
+
+class RateLimited(Problem):
+    type, title, status = "/problems/rate-limited", "Too many requests", 429
+
+
+class ServiceUnavailable(Problem):
+    type, title, status = "/problems/service-unavailable", "Service unavailable", 503
+
+
+class InternalError(Problem):
+    type, title, status = "/problems/internal-error", "Internal error", 500
+
+
+class ProblemBody(BaseModel):
+    """The problem+json body, for OpenAPI."""
+
+    model_config = ConfigDict(extra="allow")
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str
+
+
+_BY_STATUS: dict[int, type[Problem]] = {
+    cls.status: cls
+    for cls in (
+        MalformedRequest,
+        Unauthenticated,
+        NotFound,
+        MethodNotAllowed,
+        Conflict,
+        PreconditionFailed,
+        PayloadTooLarge,
+        UnsupportedMediaType,
+        PreconditionRequired,
+        RateLimited,
+        ServiceUnavailable,
+    )
+}
+
+
+def problem_response(problem: Problem, request: Request) -> JSONResponse:
+    headers = dict(problem.headers)
+    request_id = getattr(request.state, "request_id", None)
+    if request_id:
+        headers["X-Request-ID"] = request_id
+    return JSONResponse(
+        problem.body(request.url.path),
+        status_code=problem.status,
+        media_type=PROBLEM_JSON,
+        headers=headers,
+    )
+
+
+def _pointer(loc: Sequence[int | str]) -> str:
+    """JSON pointer into the body, or the parameter name for query/path/header errors."""
+    parts = [str(p).replace("~", "~0").replace("/", "~1") for p in loc[1:]]
+    return "/" + "/".join(parts)
+
+
+def validation_problem(exc: RequestValidationError) -> Problem:
+    errors = list(exc.errors())
+    if any(e.get("type") == "json_invalid" for e in errors):
+        return MalformedRequest("The request body is not valid JSON.")
+    rendered = []
+    for err in errors:
+        loc = tuple(err.get("loc", ()))
+        where = loc[0] if loc else "body"
+        rendered.append(
+            {
+                "pointer": _pointer(loc),
+                "in": str(where) if where in ("query", "path", "header") else "body",
+                "detail": str(err.get("msg", "invalid")),
+            }
+        )
+    return ValidationFailed(rendered)
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    async def on_problem(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, Problem)
+        return problem_response(exc, request)
+
+    async def on_validation(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, RequestValidationError)
+        return problem_response(validation_problem(exc), request)
+
+    async def on_http(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, StarletteHTTPException)
+        cls = _BY_STATUS.get(exc.status_code, InternalError)
+        detail = exc.detail if isinstance(exc.detail, str) and cls is not InternalError else ""
+        problem = cls(detail)
+        problem.headers.update(exc.headers or {})
+        return problem_response(problem, request)
+
+    async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error", extra={"request_id": request.state.request_id})
+        return problem_response(
+            InternalError("The server could not complete the request."), request
+        )
+
+    app.add_exception_handler(Problem, on_problem)
+    app.add_exception_handler(RequestValidationError, on_validation)
+    app.add_exception_handler(StarletteHTTPException, on_http)
+    app.add_exception_handler(Exception, on_unexpected)
+
+
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses=` entries declaring problem+json bodies."""
+    return {
+        status: {
+            "model": ProblemBody,
+            "content": {PROBLEM_JSON: {}},
+            "description": _BY_STATUS.get(status, Problem).title
+            if status in _BY_STATUS
+            else {403: "Denied by policy", 422: "Validation error", 500: "Internal error"}.get(
+                status, "Problem"
+            ),
+        }
+        for status in statuses
+    }

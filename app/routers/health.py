@@ -1,0 +1,49 @@
+"""Liveness and readiness probes (no token needed)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel
+from sqlalchemy import text
+
+from app.db.migrate import head_revision
+from app.problems import ServiceUnavailable, problem_responses
+
+router = APIRouter(tags=["health"])
+
+
+class Health(BaseModel):
+    status: str
+
+
+class Readiness(BaseModel):
+    status: str
+    database: str
+    migration: str
+
+
+@router.get("/healthz", name="live", summary="The process is up")
+async def healthz() -> Health:
+    return Health(status="ok")
+
+
+@router.get(
+    "/readyz",
+    name="ready",
+    summary="The database answers and its schema is at the latest migration",
+    responses=problem_responses(503),
+)
+async def readyz(request: Request) -> Readiness:
+    head = head_revision()
+    try:
+        async with request.app.state.engine.connect() as connection:
+            current = (
+                await connection.execute(text("SELECT version_num FROM alembic_version"))
+            ).scalar_one_or_none()
+    except Exception as exc:
+        raise ServiceUnavailable("The database is not reachable.") from exc
+    if current != head:
+        raise ServiceUnavailable(
+            f"The database schema is at {current or 'no revision'}, not at {head}."
+        )
+    return Readiness(status="ready", database="reachable", migration=head)

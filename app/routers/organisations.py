@@ -1,0 +1,53 @@
+"""/v1/organisations: the participants registry."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+
+from app.db.session import ReadSession
+from app.pagination import Cursor, Limit, Pager
+from app.problems import problem_responses
+from app.schemas.common import Page
+from app.schemas.organisation import OrganisationKind, OrganisationOut
+from app.security import CurrentPrincipal
+from app.services import organisation as service
+
+router = APIRouter(prefix="/v1/organisations", tags=["organisations"])
+
+
+@router.get(
+    "",
+    name="list",
+    summary="List participants (member states, Schengen-associated states, EU bodies)",
+    responses=problem_responses(401, 422),
+)
+async def list_organisations(
+    request: Request,
+    response: Response,
+    session: ReadSession,
+    principal: CurrentPrincipal,
+    kind: OrganisationKind | None = None,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> Page[OrganisationOut]:
+    pager = Pager(request, response, principal.client_key, limit)
+    after = pager.after(cursor)
+    rows = await service.list_organisations(
+        session=session, kind=kind, after=after[0] if after else None, limit=limit + 1
+    )
+    items, next_cursor = pager.page(rows, lambda r: [r.code])
+    return Page(items=[OrganisationOut.model_validate(r) for r in items], next_cursor=next_cursor)
+
+
+@router.get(
+    "/{code}",
+    name="get",
+    summary="One participant",
+    responses=problem_responses(401, 404),
+)
+async def get_organisation(
+    code: str, session: ReadSession, principal: CurrentPrincipal
+) -> OrganisationOut:
+    return OrganisationOut.model_validate(
+        await service.get_organisation(session=session, code=code)
+    )

@@ -1,0 +1,30 @@
+"""Participants of the network (read-only reference data)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class OrganisationKind(StrEnum):
+    member_state = "member_state"
+    schengen_associated = "schengen_associated"
+    commission = "commission"
+    eu_agency = "eu_agency"
+    european_parliament = "european_parliament"
+
+
+class OrganisationOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    code: str = Field(description="Organisation code: ISO 3166-1 alpha-2 for states, else COM …")
+    name: str
+    kind: OrganisationKind
+    country: str | None
+    bound_by_regulation: bool
+    board_seats: int = Field(description="Steering Board members it appoints (Art. 7(2)-(3)).")
+    alternate_seats: int
+    voting_right: bool
+    former_name: str | None
+    participation: str

@@ -1,0 +1,1 @@
+"""Use cases: load facts, ask the policies, write through the Writer."""

@@ -1,0 +1,34 @@
+"""Reading the participants registry."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.models import Organisation
+from app.problems import NotFound
+from app.schemas.organisation import OrganisationKind
+
+
+async def list_organisations(
+    *, session: AsyncSession, kind: OrganisationKind | None, after: str | None, limit: int
+) -> Sequence[Organisation]:
+    query = select(Organisation).order_by(Organisation.code).limit(limit)
+    if kind is not None:
+        query = query.where(Organisation.kind == kind.value)
+    if after is not None:
+        query = query.where(Organisation.code > after)
+    return (await session.scalars(query)).all()
+
+
+async def get_organisation(*, session: AsyncSession, code: str) -> Organisation:
+    organisation = await session.get(Organisation, code)
+    if organisation is None:
+        raise NotFound(f"No organisation with code {code!r}.")
+    return organisation
+
+
+async def participants(*, session: AsyncSession) -> Sequence[Organisation]:
+    return (await session.scalars(select(Organisation))).all()

@@ -1,0 +1,38 @@
+"""Every check the project has, in order: lint, format, types, then the test suite.
+
+Run from the repository root with the project's virtualenv: `.venv/bin/python scripts/check.py`.
+Extra arguments go to pytest.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+
+STEPS: list[tuple[str, list[str]]] = [
+    ("ruff check", [str(BIN / "ruff"), "check", "."]),
+    ("ruff format --check", [str(BIN / "ruff"), "format", "--check", "."]),
+    ("mypy --strict", [str(BIN / "mypy"), "--strict"]),
+]
+
+
+def main() -> int:
+    for name, command in STEPS:
+        started = time.monotonic()
+        print(f"== {name}", flush=True)
+        if subprocess.run(command, cwd=ROOT, check=False).returncode != 0:  # noqa: S603
+            print(f"== {name} failed", flush=True)
+            return 1
+        print(f"== {name} ok ({time.monotonic() - started:.1f}s)", flush=True)
+    print("== pytest", flush=True)
+    pytest = [str(BIN / "pytest"), *sys.argv[1:]]
+    return subprocess.run(pytest, cwd=ROOT, check=False).returncode  # noqa: S603
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,230 @@
+"""The engine: rule index, versions, dispatch, and the JSON shape of a Decision (API.md)."""
+
+import json
+import re
+import uuid
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from app.policies import (
+    POLICY_VERSION,
+    RULES,
+    RULESET_VERSION,
+    Actor,
+    Decision,
+    OfficerFacts,
+    ProcessingRecordFacts,
+    UnknownAction,
+    deny,
+    evaluate,
+    policy_version,
+    registered_actions,
+)
+
+# REGULATION.md "Rule id index", as written there.
+RULE_INDEX = [
+    "ILO-2.2",
+    "ILO-4.1",
+    "ILO-5.2",
+    "ILO-5.3",
+    "ILO-6.1",
+    "ILO-6.2",
+    "ILO-6.3",
+    "ILO-7.2",
+    "ILO-7.3",
+    "ILO-7.7",
+    "ILO-7.8",
+    "ILO-7.9",
+    "ILO-8.1",
+    "ILO-8.2",
+    "ILO-9.1",
+    "ILO-9.3",
+    "ILO-9.4",
+    "ILO-10.2",
+    "ILO-10.3",
+    "ILO-10.3f",
+    "ILO-10.4",
+    "GDPR-30.1e",
+    "GDPR-45",
+    "GDPR-46.2a",
+    "GDPR-46.3b",
+    "GDPR-49.1d",
+    "GDPR-49.1f",
+    "GDPR-49.3",
+    "EUDPR-47",
+    "EUDPR-48",
+    "EUDPR-50",
+    "LED-35",
+    "LED-36",
+    "LED-37",
+    "LED-38",
+    "LED-39",
+    "NR-1",
+    "DOC-1",
+    "SCOPE-EUROPOL",
+    "ACL-ORG",
+    "ACL-ROLE",
+]
+
+_REPO = Path(__file__).resolve().parents[2]
+_REGULATION_CANDIDATES = (
+    _REPO / "REGULATION.md",
+    _REPO / "docs" / "REGULATION.md",
+    Path("/work/shared/REGULATION.md"),
+)
+
+ACTOR = Actor(sub="da-1", org="NL", roles=frozenset({"deploying_authority"}))
+OFFICER = OfficerFacts(actor=ACTOR, officer_org="NL", authority_org="NL")
+RECORD = ProcessingRecordFacts(
+    actor=Actor(sub="ilo-1", org="NL", roles=frozenset({"ilo"}), officer_id="off-1"),
+    officer_id="off-1",
+    officer_org="NL",
+    officer_authority_kind="immigration",
+    officer_org_kind="member_state",
+    officer_has_active_deployment=True,
+    purpose="return",
+    data_categories=("a_return_identity",),
+    subject_fields=frozenset({"surname", "nationality"}),
+    retain_until=date(2027, 1, 31),
+    today=date(2026, 11, 23),
+    max_retention_days={"return": 365},
+)
+
+
+def _index_from_regulation_md() -> list[str]:
+    for path in _REGULATION_CANDIDATES:
+        if path.is_file():
+            text = path.read_text(encoding="utf-8")
+            index = text.split("## Rule id index", 1)[1]
+            return re.findall(r"\b(?:ILO|GDPR|EUDPR|LED|NR|DOC|SCOPE|ACL)-[\w.]+", index)
+    return []
+
+
+def test_rules_cover_the_rule_index() -> None:
+    assert set(RULE_INDEX) <= set(RULES)
+    assert set(RULES) == set(RULE_INDEX)
+
+
+def test_rules_cover_regulation_md_index_when_present() -> None:
+    index = _index_from_regulation_md()
+    if not index:
+        pytest.skip("REGULATION.md not found")
+    assert set(index) == set(RULES)
+
+
+@pytest.mark.parametrize(
+    ("rule", "prefix"),
+    [
+        ("ILO-10.3", "Regulation (EU) 2019/1240, Art. 10(3)"),
+        ("GDPR-45", "Regulation (EU) 2016/679, Art. 45"),
+        ("EUDPR-50", "Regulation (EU) 2018/1725, Art. 50"),
+        ("LED-36", "Directive (EU) 2016/680, Art. 36"),
+        ("SCOPE-EUROPOL", "Regulation (EU) 2016/794, Art. 25"),
+    ],
+)
+def test_rules_cite_the_article(rule: str, prefix: str) -> None:
+    assert RULES[rule].startswith(prefix)
+
+
+def test_policy_version_pins_the_reference_digest() -> None:
+    assert policy_version() == RULESET_VERSION == POLICY_VERSION
+    assert policy_version("0123456789abcdef" * 4) == f"{RULESET_VERSION}+ref.0123456789ab"
+    decision = evaluate("officer.create", OFFICER, reference_digest="ffeeddccbbaa99")
+    assert decision.policy_version == f"{RULESET_VERSION}+ref.ffeeddccbbaa"
+
+
+def test_every_action_is_registered() -> None:
+    assert set(registered_actions()) == {
+        "officer.create",
+        "officer.update",
+        "deployment.plan",
+        "deployment.amend",
+        "deployment.transition",
+        "processing_record.create",
+        "transfer.record",
+        "share.record",
+        "reference.update",
+    }
+
+
+def test_unknown_action_is_a_value_error() -> None:
+    with pytest.raises(UnknownAction, match=r"officer\.delete"):
+        evaluate("officer.delete", OFFICER)
+    assert issubclass(UnknownAction, ValueError)
+
+
+def test_wrong_facts_type_is_a_type_error() -> None:
+    with pytest.raises(TypeError, match="ProcessingRecordFacts"):
+        evaluate("processing_record.create", OFFICER)
+
+
+def test_decision_ids_are_fresh_uuids() -> None:
+    first = evaluate("officer.create", OFFICER)
+    second = evaluate("officer.create", OFFICER)
+    assert first.decision_id != second.decision_id
+    assert uuid.UUID(first.decision_id).version == 4
+
+
+def test_denied_decision_as_dict_has_the_api_shape() -> None:
+    facts = replace(RECORD, data_categories=("e_smuggling_trafficking",))
+    body = evaluate("processing_record.create", facts).as_dict()
+    assert list(body) == [
+        "allowed",
+        "decision_id",
+        "policy_version",
+        "violations",
+        "basis",
+        "obligations",
+        "trace",
+    ]
+    assert body["allowed"] is False
+    assert body["basis"] is None
+    assert body["obligations"] == []
+    assert body["violations"] == [
+        {
+            "rule": "ILO-10.3",
+            "article": "Regulation (EU) 2019/1240, Art. 10(3)(e)",
+            "message": "category e_smuggling_trafficking may only be processed for purpose "
+            "smuggling_trafficking, not return",
+        }
+    ]
+    assert body["trace"] == [
+        {"rule": "ACL-ROLE", "result": "pass", "note": ""},
+        {"rule": "ACL-ORG", "result": "pass", "note": ""},
+        {"rule": "ILO-10.2", "result": "pass", "note": ""},
+        {"rule": "ILO-10.3", "result": "fail", "note": ""},
+        {"rule": "ILO-10.3f", "result": "pass", "note": ""},
+    ]
+    json.dumps(body)
+
+
+def test_allowed_decision_as_dict_renders_dates_as_iso_strings() -> None:
+    decision = evaluate("processing_record.create", RECORD)
+    body = decision.as_dict()
+    assert body["allowed"] is True
+    assert body["violations"] == []
+    obligations = body["obligations"]
+    assert isinstance(obligations, list)
+    assert obligations[0] == {
+        "kind": "erase_by",
+        "detail": decision.obligations[0].detail,
+        "due_on": "2027-01-31",
+    }
+    assert obligations[1]["due_on"] is None
+    json.dumps(body)
+
+
+def test_deny_is_a_single_rule_denial() -> None:
+    decision = deny(
+        "ACL-ORG", "actor organisation FR may not act for NL", reference_digest="ab" * 32
+    )
+    assert isinstance(decision, Decision)
+    assert decision.allowed is False
+    assert decision.violated_rules == ("ACL-ORG",)
+    assert decision.violations[0].article == RULES["ACL-ORG"]
+    assert decision.violations[0].message == "actor organisation FR may not act for NL"
+    assert [t.result for t in decision.trace] == ["fail"]
+    assert decision.policy_version.endswith("+ref.abababababab")

@@ -1,0 +1,92 @@
+"""/healthz, /readyz, the offline explorer, and the committed OpenAPI document."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import httpx
+from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from app.db.migrate import head_revision
+from tests.conftest import FreshDatabase
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+async def test_healthz(client: httpx.AsyncClient) -> None:
+    response = await client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+async def test_readyz_reports_the_head_revision(client: httpx.AsyncClient) -> None:
+    response = await client.get("/readyz")
+    assert response.status_code == 200
+    assert response.json() == {
+        "status": "ready",
+        "database": "reachable",
+        "migration": head_revision(),
+    }
+
+
+async def test_readyz_is_503_when_migrations_are_behind(
+    app: FastAPI, fresh_db: FreshDatabase
+) -> None:
+    owner = create_async_engine(
+        fresh_db.owner_url.replace("postgresql://", "postgresql+asyncpg://")
+    )
+    async with owner.begin() as conn:
+        from sqlalchemy import text
+
+        await conn.execute(text("UPDATE alembic_version SET version_num = '0001'"))
+    await owner.dispose()
+    app_engine = create_async_engine(
+        fresh_db.app_url.replace("postgresql://", "postgresql+asyncpg://")
+    )
+    app.state.engine = app_engine
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
+        response = await c.get("/readyz")
+    await app_engine.dispose()
+    assert response.status_code == 503
+    assert response.json()["type"] == "/problems/service-unavailable"
+    assert "0001" in response.json()["detail"]
+
+
+async def test_readyz_is_503_when_the_database_is_unreachable(app: FastAPI) -> None:
+    app.state.engine = create_async_engine(
+        "postgresql+asyncpg://nobody@/nowhere?host=/nonexistent-socket-dir"
+    )
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
+        response = await c.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["detail"] == "The database is not reachable."
+
+
+async def test_explorer_works_offline(client: httpx.AsyncClient) -> None:
+    page = await client.get("/docs")
+    assert page.status_code == 200
+    html = page.text
+    assert not re.search(r"https?://(?!testserver)[^\"' ]+\.(js|css)", html)
+    assert "cdn" not in html.lower()
+    for asset in re.findall(r'(?:src|href)="(/static/[^"]+)"', html):
+        served = await client.get(asset)
+        assert served.status_code == 200, asset
+        assert len(served.content) > 100
+    schema = (await client.get("/openapi.json")).json()
+    assert schema["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
+
+
+def test_committed_openapi_matches_the_app(app: FastAPI) -> None:
+    committed = json.loads((ROOT / "openapi" / "openapi.json").read_text())
+    live = json.loads(json.dumps(app.openapi(), sort_keys=True))
+    assert committed == live, "openapi/openapi.json is stale: run `ilonet openapi`"
+
+
+def test_operation_ids_are_stable_tag_names(app: FastAPI) -> None:
+    ids = [op["operationId"] for path in app.openapi()["paths"].values() for op in path.values()]
+    assert len(ids) == len(set(ids))
+    assert all(re.fullmatch(r"[a-z]+(-[a-z]+)+", i) for i in ids), ids
+    assert "organisations-list" in ids
