@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request, Response
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 
@@ -16,7 +16,18 @@ from app.db.engine import make_engine, make_sessionmaker
 from app.keyring import load_keyring
 from app.middleware import RequestContextMiddleware
 from app.problems import install_problem_handlers
-from app.routers import docs, health, organisations
+from app.routers import (
+    audit,
+    authorities,
+    deployments,
+    docs,
+    events,
+    health,
+    officers,
+    organisations,
+    policy,
+)
+from app.routers.conventions import Replay, replay_response
 
 STATIC_DIR = Path(__file__).parent / "static"
 
@@ -33,6 +44,11 @@ def operation_id(route: APIRoute) -> str:
     """Stable `tag-name` operation ids, so generated SDKs read well."""
     tag = str(route.tags[0]) if route.tags else "ilonet"
     return f"{tag}-{route.name}".replace("_", "-")
+
+
+async def _on_replay(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, Replay)
+    return replay_response(exc)
 
 
 def create_app(settings: Settings | None = None, *, app_database_url: str | None = None) -> FastAPI:
@@ -70,6 +86,17 @@ def create_app(settings: Settings | None = None, *, app_database_url: str | None
     install_problem_handlers(app)
     app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for module in (health, docs, organisations):
+    app.add_exception_handler(Replay, _on_replay)
+    for module in (
+        health,
+        docs,
+        organisations,
+        authorities,
+        officers,
+        deployments,
+        policy,
+        audit,
+        events,
+    ):
         app.include_router(module.router)
     return app

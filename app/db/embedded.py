@@ -170,6 +170,7 @@ class EmbeddedPostgres:
             self._stop()
         for _ in range(50):
             if self.running_pid() is None:
+                shutil.rmtree(self.socket_dir, ignore_errors=True)
                 return
             time.sleep(0.1)
 

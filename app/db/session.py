@@ -9,7 +9,9 @@ from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.db.audit import record_denial
+from app.db.writer import Writer
 from app.problems import NotFound, PolicyDenied
+from app.security import CurrentPrincipal
 
 
 async def request_session(request: Request) -> AsyncIterator[AsyncSession]:
@@ -38,3 +40,10 @@ async def request_session(request: Request) -> AsyncIterator[AsyncSession]:
 
 # "function" scope: the commit happens before the response is sent, never after.
 ReadSession = Annotated[AsyncSession, Depends(request_session, scope="function")]
+
+
+def request_writer(request: Request, session: ReadSession, principal: CurrentPrincipal) -> Writer:
+    return Writer(session, principal, request_id=getattr(request.state, "request_id", None))
+
+
+WriteSession = Annotated[Writer, Depends(request_writer, scope="function")]

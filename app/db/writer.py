@@ -7,7 +7,7 @@ written; the request's session then rolls back and records the denied attempt.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -107,16 +107,30 @@ class Writer:
 
     # --- writing -----------------------------------------------------------------------------
 
-    async def create(self, instance: M, *, action: str, facts: object, change: Change) -> M:
-        """Decide, insert, and record; returns the flushed instance."""
+    async def create(
+        self,
+        instance: M,
+        *,
+        action: str,
+        facts: object,
+        change: Change,
+        related: Sequence[Base] = (),
+    ) -> tuple[M, Decision]:
+        """Decide, insert (with rows that belong to it, e.g. history), and record."""
         decision = self.decide(action, facts, resource_type=change.resource_type)
-        return await self.insert(instance, decision=decision, change=change)
+        return await self.insert(
+            instance, decision=decision, change=change, related=related
+        ), decision
 
-    async def insert(self, instance: M, *, decision: Decision, change: Change) -> M:
-        """Insert after a decision already taken (e.g. several rows of one allowed write)."""
+    async def insert(
+        self, instance: M, *, decision: Decision, change: Change, related: Sequence[Base] = ()
+    ) -> M:
+        """Insert after a decision already taken."""
         self._require_allowed(decision)
         self.session.add(authorise(self.session, instance))
         await self.session.flush()
+        for row in related:
+            self.session.add(authorise(self.session, row))
         await self._record(decision, change, _identity(instance))
         return instance
 
@@ -129,18 +143,30 @@ class Writer:
         before: object,
         after: object,
         change: Change,
-    ) -> M:
+        related: Sequence[Base] = (),
+    ) -> tuple[M, Decision]:
         """Decide the states before and after, apply the changes, and record."""
         decision = self.decide_update(action, before, after, resource_type=change.resource_type)
-        return await self.apply(instance, changes, decision=decision, change=change)
+        updated = await self.apply(
+            instance, changes, decision=decision, change=change, related=related
+        )
+        return updated, decision
 
     async def apply(
-        self, instance: M, changes: Mapping[str, Any], *, decision: Decision, change: Change
+        self,
+        instance: M,
+        changes: Mapping[str, Any],
+        *,
+        decision: Decision,
+        change: Change,
+        related: Sequence[Base] = (),
     ) -> M:
         self._require_allowed(decision)
         for name, value in changes.items():
             setattr(instance, name, value)
         authorise(self.session, instance)
+        for row in related:
+            self.session.add(authorise(self.session, row))
         await self.session.flush()
         await self._record(decision, change, _identity(instance))
         return instance

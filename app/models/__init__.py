@@ -1,9 +1,23 @@
 """The ORM entities, one module each."""
 
 from app.models.audit_event import AuditEvent, AuditSeal
+from app.models.authority import Authority
 from app.models.base import Base
+from app.models.deployment import Deployment, DeploymentHistory
 from app.models.idempotency_key import IdempotencyKey
+from app.models.officer import Officer
 from app.models.organisation import Organisation
 from app.models.outbox_event import OutboxEvent
 
-__all__ = ["AuditEvent", "AuditSeal", "Base", "IdempotencyKey", "Organisation", "OutboxEvent"]
+__all__ = [
+    "AuditEvent",
+    "AuditSeal",
+    "Authority",
+    "Base",
+    "Deployment",
+    "DeploymentHistory",
+    "IdempotencyKey",
+    "Officer",
+    "Organisation",
+    "OutboxEvent",
+]

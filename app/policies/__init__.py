@@ -4,6 +4,7 @@ Importing the package registers every action handler with the engine.
 """
 
 from app.policies.acl import Actor
+from app.policies.authority import AuthorityFacts
 from app.policies.deployment import (
     DEPLOYMENT_TRANSITIONS,
     DeploymentFacts,
@@ -25,6 +26,7 @@ from app.policies.engine import (
     Violation,
     deny,
     evaluate,
+    facts_type_of,
     policy_version,
     registered_actions,
 )
@@ -50,6 +52,7 @@ __all__ = [
     "RULESET_VERSION",
     "Actor",
     "AdequacyDecision",
+    "AuthorityFacts",
     "Basis",
     "Decision",
     "DeploymentFacts",
@@ -70,6 +73,7 @@ __all__ = [
     "derive_regime",
     "eu_funding_eligible",
     "evaluate",
+    "facts_type_of",
     "policy_version",
     "registered_actions",
     "transition_allowed",

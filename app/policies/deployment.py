@@ -244,22 +244,18 @@ def check_co_deployment(facts: DeploymentFacts) -> RuleResult:
     """ILO-6.3: co-deploying states are bound Member States other than the deployer."""
     if not facts.co_deploying_member_states:
         return not_applicable("ILO-6.3", "no co-deploying Member States")
-    return check(
-        "ILO-6.3",
-        (
-            f"co_deploying_member_states: {problem}"
-            for code in facts.co_deploying_member_states
-            if (problem := _bound_member_state_problem(code, facts.participants, facts.officer_org))
-        ),
-        note="eligible for Union support"
-        if eu_funding_eligible(
-            deployer_kind=facts.deployer_kind,
-            co_deploying_member_states=facts.co_deploying_member_states,
-            deployer_org=facts.officer_org,
-            participants=facts.participants,
-        )
-        else "",
+    eligible = eu_funding_eligible(
+        deployer_kind=facts.deployer_kind,
+        co_deploying_member_states=facts.co_deploying_member_states,
+        deployer_org=facts.officer_org,
+        participants=facts.participants,
     )
+    problems = [
+        f"co_deploying_member_states: {problem}"
+        for code in facts.co_deploying_member_states
+        if (problem := _bound_member_state_problem(code, facts.participants, facts.officer_org))
+    ]
+    return check("ILO-6.3", problems, note="eligible for Union support" if eligible else "")
 
 
 @register("officer.create", OfficerFacts)

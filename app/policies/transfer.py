@@ -3,7 +3,6 @@ Union (Art. 3(6)(d), recital 26) and who may edit the reference data they rely o
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Literal
 
 from app.policies.acl import Actor, require_officer, require_org, require_role
 from app.policies.deployment import Participant, is_country_code
@@ -17,7 +16,7 @@ from app.policies.engine import (
     passed,
     register,
 )
-from app.policies.purpose import PURPOSES
+from app.policies.purpose import PROTECTION_STATUSES, PURPOSES
 from app.policies.transfer_grounds import (
     GROUND_RULES,
     TRANSFER_BASES,
@@ -55,7 +54,7 @@ class ShareFacts:
     controller_org: str
     record_officer_id: str
     record_fields: frozenset[str]
-    recipient_kind: Literal["officer", "network", "member_state_authority"] | str
+    recipient_kind: str  # officer | network | member_state_authority
     recipient_org: str | None
     fields_disclosed: frozenset[str]
     justification: str
@@ -65,7 +64,7 @@ class ShareFacts:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ReferenceUpdateFacts:
     actor: Actor
-    kind: Literal["adequacy_decision", "transfer_instrument"] | str
+    kind: str  # adequacy_decision | transfer_instrument
     parties: frozenset[str] = frozenset()
 
 
@@ -125,6 +124,10 @@ def check_non_refoulement(facts: TransferFacts) -> RuleResult:
 
     The nationality being unknown is refused too: the product cannot rule the risk out.
     """
+    status = facts.protection_status
+    if status is not None and status not in PROTECTION_STATUSES:
+        # An unknown status cannot rule out a need for protection: refuse rather than guess.
+        return failed("NR-1", f"protection_status {status!r} is not in the vocabulary")
     if not needs_protection(facts.protection_status, facts.data_categories):
         return not_applicable("NR-1", f"protection_status {facts.protection_status}")
     if not facts.recipient_is_public_authority:

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models import Organisation
+from app.policies import Participant
 from app.problems import NotFound
 from app.schemas.organisation import OrganisationKind
 
@@ -32,3 +33,16 @@ async def get_organisation(*, session: AsyncSession, code: str) -> Organisation:
 
 async def participants(*, session: AsyncSession) -> Sequence[Organisation]:
     return (await session.scalars(select(Organisation))).all()
+
+
+async def participant_map(*, session: AsyncSession) -> dict[str, Participant]:
+    """The participants as the policies see them (third-country and member-state checks)."""
+    rows = (
+        await session.execute(
+            select(Organisation.code, Organisation.kind, Organisation.bound_by_regulation)
+        )
+    ).all()
+    return {
+        code: Participant(code=code, kind=kind, bound_by_regulation=bound)
+        for code, kind, bound in rows
+    }

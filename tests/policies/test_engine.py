@@ -138,6 +138,7 @@ def test_policy_version_pins_the_reference_digest() -> None:
 
 def test_every_action_is_registered() -> None:
     assert set(registered_actions()) == {
+        "authority.create",
         "officer.create",
         "officer.update",
         "deployment.plan",

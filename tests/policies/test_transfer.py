@@ -425,6 +425,7 @@ def test_nr_1_resettlement_candidate_never_to_country_of_nationality() -> None:
         pytest.param("application_pending", ("a_return_identity",), None, ("NR-1",), id="unknown"),
         pytest.param("return_decision", ("a_return_identity",), "SN", (), id="return-decision"),
         pytest.param("none", ("a_return_identity",), "SN", (), id="no-protection"),
+        pytest.param("refugee", ("a_return_identity",), "SN", ("NR-1",), id="unknown-status"),
     ],
 )
 def test_nr_1_protection_statuses(

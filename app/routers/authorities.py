@@ -1,0 +1,74 @@
+"""/v1/authorities: the deploying authorities under each organisation."""
+
+from __future__ import annotations
+
+import uuid
+
+from fastapi import APIRouter, Request, Response
+
+from app.db.session import ReadSession, WriteSession
+from app.pagination import Cursor, Limit, Pager
+from app.problems import problem_responses
+from app.routers.conventions import Idempotency
+from app.schemas.authority import AuthorityCreate, AuthorityOut
+from app.schemas.common import Page
+from app.security import CurrentPrincipal
+from app.services import authority as service
+from app.services.access import require_read_scope
+
+router = APIRouter(prefix="/v1/authorities", tags=["authorities"])
+
+
+@router.post(
+    "",
+    name="create",
+    status_code=201,
+    summary="Register a deploying authority of your organisation",
+    response_model=AuthorityOut,
+    responses=problem_responses(401, 403, 404, 409, 422),
+)
+async def create_authority(
+    body: AuthorityCreate, writer: WriteSession, idempotent: Idempotency
+) -> Response:
+    authority = await service.create_authority(writer=writer, body=body)
+    return await idempotent.respond(
+        AuthorityOut.model_validate(authority, from_attributes=True),
+        headers={"Location": f"/v1/authorities/{authority.id}"},
+    )
+
+
+@router.get("", name="list", summary="List authorities", responses=problem_responses(401, 422))
+async def list_authorities(
+    request: Request,
+    response: Response,
+    session: ReadSession,
+    principal: CurrentPrincipal,
+    organisation: str | None = None,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> Page[AuthorityOut]:
+    require_read_scope(principal, "officers:read", resource_type="authority")
+    pager = Pager(request, response, principal.client_key, limit)
+    after = pager.after(cursor)
+    rows = await service.list_authorities(
+        session=session,
+        organisation=organisation,
+        after=after[0] if after else None,
+        limit=limit + 1,
+    )
+    items, next_cursor = pager.page(rows, lambda r: [str(r.id)])
+    return Page(
+        items=[AuthorityOut.model_validate(r, from_attributes=True) for r in items],
+        next_cursor=next_cursor,
+    )
+
+
+@router.get(
+    "/{authority_id}", name="get", summary="One authority", responses=problem_responses(401, 404)
+)
+async def get_authority(
+    authority_id: uuid.UUID, session: ReadSession, principal: CurrentPrincipal
+) -> AuthorityOut:
+    require_read_scope(principal, "officers:read", resource_type="authority")
+    authority = await service.get_authority(session=session, authority_id=authority_id)
+    return AuthorityOut.model_validate(authority, from_attributes=True)

@@ -1,0 +1,125 @@
+"""HTTP conventions shared by every resource: ETag/If-Match, Idempotency-Key, JSON responses."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import Depends, Header, Request, Response
+from pydantic import BaseModel
+
+from app.db import idempotency
+from app.db.session import ReadSession
+from app.problems import (
+    IdempotencyInFlight,
+    IdempotencyKeyReused,
+    PreconditionFailed,
+    PreconditionRequired,
+    ValidationFailed,
+)
+from app.security import CurrentPrincipal
+
+_KEY = re.compile(r"[\x21-\x7e]{1,255}")
+
+
+def etag_of(version: int) -> str:
+    return f'"v{version}"'
+
+
+def check_if_match(if_match: str | None, version: int) -> None:
+    """428 without If-Match, 412 when it names another version of the resource."""
+    if not if_match:
+        raise PreconditionRequired("Send If-Match with the resource's ETag to change it.")
+    tags = {t.strip().removeprefix("W/") for t in if_match.split(",")}
+    if "*" not in tags and etag_of(version) not in tags:
+        raise PreconditionFailed(
+            f"The resource changed: its ETag is {etag_of(version)}; fetch it and try again."
+        )
+
+
+IfMatch = Annotated[
+    str | None,
+    Header(alias="If-Match", description="The ETag of the version you change (required)."),
+]
+
+
+class Replay(Exception):
+    """A stored first response to return instead of running the request again."""
+
+    def __init__(self, stored: idempotency.StoredResponse) -> None:
+        super().__init__("idempotent replay")
+        self.stored = stored
+
+
+def replay_response(exc: Replay) -> Response:
+    headers = {**exc.stored.headers, "Idempotent-Replayed": "true"}
+    return Response(exc.stored.body, status_code=exc.stored.status, headers=headers)
+
+
+class Idempotent:
+    """Renders a POST's response and, when an Idempotency-Key came with it, stores it."""
+
+    def __init__(
+        self, request: Request, session: ReadSession, client: str, key: str | None, fingerprint: str
+    ) -> None:
+        self.request = request
+        self.session = session
+        self.client = client
+        self.key = key
+        self.fingerprint = fingerprint
+
+    async def respond(
+        self, model: BaseModel, *, status: int = 201, headers: dict[str, str] | None = None
+    ) -> Response:
+        body = model.model_dump_json().encode()
+        all_headers = {"content-type": "application/json", **(headers or {})}
+        if self.key is not None:
+            settings = self.request.app.state.settings
+            await idempotency.store(
+                self.session,
+                client=self.client,
+                key=self.key,
+                fingerprint=self.fingerprint,
+                method=self.request.method,
+                path=self.request.url.path,
+                response=idempotency.StoredResponse(status, all_headers, body),
+                ttl=timedelta(hours=settings.idempotency_ttl_hours),
+            )
+        return Response(body, status_code=status, headers=all_headers)
+
+
+async def idempotent(
+    request: Request,
+    session: ReadSession,
+    principal: CurrentPrincipal,
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            alias="Idempotency-Key",
+            description="Makes retries safe: the same key and body replay the first response.",
+        ),
+    ] = None,
+) -> Idempotent:
+    body = await request.body()
+    fingerprint = idempotency.request_fingerprint(request.method, request.url.path, body)
+    if idempotency_key is None:
+        return Idempotent(request, session, principal.client_key, None, fingerprint)
+    if not _KEY.fullmatch(idempotency_key):
+        raise ValidationFailed(
+            [{"pointer": "/Idempotency-Key", "in": "header", "detail": "1-255 visible characters"}]
+        )
+    client = principal.client_key
+    if not await idempotency.try_lock(session, client, idempotency_key):
+        raise IdempotencyInFlight("A request with this Idempotency-Key is still being processed.")
+    stored = await idempotency.find(session, client, idempotency_key)
+    if stored is not None:
+        if stored.request_hash != fingerprint:
+            raise IdempotencyKeyReused(
+                "This Idempotency-Key was used for a different request body or path."
+            )
+        raise Replay(idempotency.StoredResponse(stored.status, dict(stored.headers), stored.body))
+    return Idempotent(request, session, client, idempotency_key, fingerprint)
+
+
+Idempotency = Annotated[Idempotent, Depends(idempotent, scope="function")]

@@ -1,0 +1,31 @@
+"""/v1/events: the change feed for integrations (ids and types only)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from app.db.session import ReadSession
+from app.pagination import Limit
+from app.problems import problem_responses
+from app.schemas.event import FeedPage
+from app.security import CurrentPrincipal
+from app.services import event as service
+
+router = APIRouter(prefix="/v1/events", tags=["events"])
+
+
+@router.get(
+    "",
+    name="list",
+    summary="Committed changes after a position, in a stable order that never skips one",
+    responses=problem_responses(401, 403, 422),
+)
+async def read_feed(
+    session: ReadSession,
+    principal: CurrentPrincipal,
+    after: Annotated[str | None, Query(max_length=64)] = None,
+    limit: Limit = 100,
+) -> FeedPage:
+    return await service.read_feed(session=session, principal=principal, after=after, limit=limit)

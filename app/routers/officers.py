@@ -1,0 +1,108 @@
+"""/v1/officers: immigration liaison officers."""
+
+from __future__ import annotations
+
+import uuid
+
+from fastapi import APIRouter, Request, Response
+
+from app.db.session import ReadSession, WriteSession
+from app.pagination import Cursor, Limit, Pager
+from app.problems import problem_responses
+from app.routers.conventions import Idempotency, IfMatch, check_if_match, etag_of
+from app.schemas.common import Page
+from app.schemas.officer import OfficerCreate, OfficerOut, OfficerUpdate
+from app.security import CurrentPrincipal
+from app.services import officer as service
+from app.services.access import require_read_scope
+
+router = APIRouter(prefix="/v1/officers", tags=["officers"])
+
+
+@router.post(
+    "",
+    name="create",
+    status_code=201,
+    summary="Register an ILO of your organisation",
+    response_model=OfficerOut,
+    responses=problem_responses(401, 403, 404, 409, 422),
+)
+async def create_officer(
+    request: Request, body: OfficerCreate, writer: WriteSession, idempotent: Idempotency
+) -> Response:
+    keyring = request.app.state.keyring
+    officer = await service.create_officer(writer=writer, body=body, keyring=keyring)
+    # The stored replay of this POST holds no contact details: they are read on GET only.
+    return await idempotent.respond(
+        service.render(officer, contact=None),
+        headers={"Location": f"/v1/officers/{officer.id}", "ETag": etag_of(officer.version)},
+    )
+
+
+@router.get("", name="list", summary="List ILOs (never with contact details)")
+async def list_officers(
+    request: Request,
+    response: Response,
+    session: ReadSession,
+    principal: CurrentPrincipal,
+    organisation: str | None = None,
+    authority_id: uuid.UUID | None = None,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> Page[OfficerOut]:
+    require_read_scope(principal, "officers:read", resource_type="officer")
+    pager = Pager(request, response, principal.client_key, limit)
+    after = pager.after(cursor)
+    rows = await service.list_officers(
+        session=session,
+        organisation=organisation,
+        authority_id=authority_id,
+        after=after[0] if after else None,
+        limit=limit + 1,
+    )
+    items, next_cursor = pager.page(rows, lambda r: [str(r.id)])
+    return Page(items=[service.render(r, contact=None) for r in items], next_cursor=next_cursor)
+
+
+@router.get(
+    "/{officer_id}",
+    name="get",
+    summary="One ILO; contact details only for entitled roles (Art. 9(3)), audited",
+    responses=problem_responses(401, 404),
+)
+async def get_officer(
+    request: Request, response: Response, officer_id: uuid.UUID, writer: WriteSession
+) -> OfficerOut:
+    require_read_scope(writer.principal, "officers:read", resource_type="officer")
+    officer = await service.get_officer(session=writer.session, officer_id=officer_id)
+    contact = await service.read_contact(
+        writer=writer, officer=officer, keyring=request.app.state.keyring
+    )
+    response.headers["ETag"] = etag_of(officer.version)
+    if contact is not None:
+        response.headers["Cache-Control"] = "no-store"
+    return service.render(officer, contact=contact)
+
+
+@router.patch(
+    "/{officer_id}",
+    name="update",
+    summary="Amend an ILO (If-Match required)",
+    responses=problem_responses(401, 403, 404, 412, 422, 428),
+)
+async def update_officer(
+    request: Request,
+    response: Response,
+    officer_id: uuid.UUID,
+    body: OfficerUpdate,
+    writer: WriteSession,
+    if_match: IfMatch = None,
+) -> OfficerOut:
+    officer = await service.get_officer(session=writer.session, officer_id=officer_id)
+    check_if_match(if_match, officer.version)
+    keyring = request.app.state.keyring
+    updated = await service.update_officer(
+        writer=writer, officer=officer, body=body, keyring=keyring
+    )
+    response.headers["ETag"] = etag_of(updated.version)
+    return service.render(updated, contact=None)

@@ -1,0 +1,27 @@
+"""Deploying authorities under an organisation."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict
+
+from app.schemas.common import ShortText, StrictInput
+from app.schemas.vocabulary import AuthorityKind
+
+
+class AuthorityCreate(StrictInput):
+    organisation: ShortText
+    name: ShortText
+    authority_kind: AuthorityKind
+
+
+class AuthorityOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    organisation: str
+    name: str
+    authority_kind: AuthorityKind
+    created_at: datetime

@@ -1,0 +1,96 @@
+"""Art. 4 deployment notifications."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from app.schemas.common import CountryCode, ShortText, StrictInput
+from app.schemas.vocabulary import DeploymentStatus, InformationTopic, PostingType, Purpose
+
+
+class SharedTaskIn(StrictInput):
+    member_state: CountryCode
+    task: str = Field(min_length=1, max_length=64, description="An Art. 3(6) purpose or 3(4) topic")
+    agreement_reference: str = Field(min_length=1, max_length=300)
+
+
+class DeploymentFields(StrictInput):
+    posting_type: PostingType
+    host_country: CountryCode = Field(description="A third country (ISO 3166-1 alpha-2)")
+    city: ShortText
+    region_countries: list[CountryCode] = Field(default_factory=list, max_length=60)
+    topics: list[InformationTopic] = Field(default_factory=list, description="Art. 3(4)")
+    tasks: list[Purpose] = Field(default_factory=list, description="Art. 3(6)")
+    starts_on: date
+    ends_on: date | None = None
+    represented_member_states: list[CountryCode] = Field(default_factory=list)
+    representation_agreement_reference: str | None = Field(default=None, max_length=300)
+    shared_tasks: list[SharedTaskIn] = Field(default_factory=list)
+    co_deploying_member_states: list[CountryCode] = Field(default_factory=list)
+
+
+class DeploymentCreate(DeploymentFields):
+    officer_id: uuid.UUID
+
+
+class DeploymentAmend(StrictInput):
+    """Fields to change in a notification (absent fields stay as they are)."""
+
+    posting_type: PostingType | None = None
+    host_country: CountryCode | None = None
+    city: ShortText | None = None
+    region_countries: list[CountryCode] | None = None
+    topics: list[InformationTopic] | None = None
+    tasks: list[Purpose] | None = None
+    starts_on: date | None = None
+    ends_on: date | None = None
+    represented_member_states: list[CountryCode] | None = None
+    representation_agreement_reference: str | None = Field(default=None, max_length=300)
+    shared_tasks: list[SharedTaskIn] | None = None
+    co_deploying_member_states: list[CountryCode] | None = None
+
+
+class TransitionIn(StrictInput):
+    to: Literal["deployed", "ended", "cancelled"]
+    on: date
+
+
+class DeploymentOut(BaseModel):
+    id: uuid.UUID
+    officer_id: uuid.UUID
+    organisation: str
+    posting_type: PostingType
+    host_country: str
+    city: str
+    region_countries: list[str]
+    topics: list[InformationTopic]
+    tasks: list[Purpose]
+    starts_on: date
+    ends_on: date
+    represented_member_states: list[str]
+    representation_agreement_reference: str | None
+    shared_tasks: list[dict[str, Any]]
+    co_deploying_member_states: list[str]
+    eu_funding_eligible: bool = Field(description="Derived (ILO-6.3)")
+    status: DeploymentStatus
+    deployed_on: date | None
+    ended_on: date | None
+    cancelled_on: date | None
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class HistoryEntryOut(BaseModel):
+    event: str
+    status: DeploymentStatus
+    effective_on: date | None
+    version: int
+    snapshot: dict[str, Any]
+    actor_sub: str
+    decision_id: str
+    recorded_at: datetime

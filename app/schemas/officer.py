@@ -1,0 +1,54 @@
+"""Immigration liaison officers. Contact fields are personal data (Art. 9(2)(d), 9(3))."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import BaseModel, Field, StringConstraints
+
+from app.schemas.common import ShortText, StrictInput
+from app.schemas.vocabulary import InformationTopic
+
+Phone = Annotated[str, StringConstraints(pattern=r"^\+[0-9 ()-]{6,24}$")]
+Email = Annotated[str, StringConstraints(pattern=r"^[^@\s]{1,64}@[^@\s]{1,190}\.[A-Za-z]{2,}$")]
+
+
+class Contact(StrictInput):
+    phone: Phone | None = None
+    email: Email | None = None
+
+
+class OfficerCreate(StrictInput):
+    authority_id: uuid.UUID
+    surname: ShortText
+    given_names: ShortText
+    expertise: list[InformationTopic] = Field(default_factory=list, max_length=12)
+    contact: Contact | None = None
+
+
+class OfficerUpdate(StrictInput):
+    """Fields to change (JSON merge-patch style: absent fields stay as they are)."""
+
+    surname: ShortText | None = None
+    given_names: ShortText | None = None
+    expertise: list[InformationTopic] | None = Field(default=None, max_length=12)
+    contact: Contact | None = None
+
+
+class OfficerOut(BaseModel):
+    id: uuid.UUID
+    organisation: str
+    authority_id: uuid.UUID
+    surname: str
+    given_names: str
+    expertise: list[InformationTopic]
+    contact: Contact | None = Field(
+        description="Only for the officer's own authority and the roles of Art. 9(3); "
+        "null otherwise or once erased."
+    )
+    contact_erased_at: datetime | None
+    version: int
+    created_at: datetime
+    updated_at: datetime

@@ -1,0 +1,390 @@
+"""Art. 4 notifications: plan, amend, and move deployments through their states, with history."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db.writer import Change, Writer
+from app.models import Deployment, DeploymentHistory, Officer
+from app.policies import (
+    Actor,
+    DeploymentFacts,
+    DeploymentTransitionFacts,
+    Participant,
+    SharedTask,
+    eu_funding_eligible,
+    transition_allowed,
+)
+from app.problems import Conflict, NotFound
+from app.schemas.deployment import (
+    DeploymentAmend,
+    DeploymentCreate,
+    DeploymentOut,
+    HistoryEntryOut,
+    TransitionIn,
+)
+from app.services.officer import get_officer
+from app.services.organisation import participant_map
+
+# Fields of a notification as the Board sees it; none of them is personal data.
+NOTIFICATION_FIELDS = (
+    "posting_type",
+    "host_country",
+    "city",
+    "region_countries",
+    "topics",
+    "tasks",
+    "starts_on",
+    "ends_on",
+    "represented_member_states",
+    "representation_agreement_reference",
+    "shared_tasks",
+    "co_deploying_member_states",
+)
+
+
+def _values(body: DeploymentCreate | DeploymentAmend) -> dict[str, Any]:
+    values = body.model_dump(mode="python", exclude_unset=isinstance(body, DeploymentAmend))
+    values.pop("officer_id", None)
+    for name in ("topics", "tasks"):
+        if name in values and values[name] is not None:
+            values[name] = [str(getattr(v, "value", v)) for v in values[name]]
+    if "posting_type" in values and values["posting_type"] is not None:
+        values["posting_type"] = str(values["posting_type"].value)
+    return values
+
+
+def _facts(
+    principal_actor: Actor,
+    organisation: str,
+    deployer_kind: str,
+    state: dict[str, Any],
+    participants: dict[str, Participant],
+) -> DeploymentFacts:
+    return DeploymentFacts(
+        actor=principal_actor,
+        officer_org=organisation,
+        deployer_kind=deployer_kind,
+        posting_type=state["posting_type"],
+        host_country=state["host_country"],
+        city=state["city"],
+        region_countries=tuple(state["region_countries"]),
+        topics=tuple(state["topics"]),
+        tasks=tuple(state["tasks"]),
+        starts_on=state["starts_on"],
+        ends_on=state["ends_on"],
+        represented_member_states=tuple(state["represented_member_states"]),
+        shared_tasks=tuple(
+            SharedTask(
+                member_state=t["member_state"],
+                task=t["task"],
+                agreement_reference=t["agreement_reference"],
+            )
+            for t in state["shared_tasks"]
+        ),
+        co_deploying_member_states=tuple(state["co_deploying_member_states"]),
+        representation_agreement_reference=state["representation_agreement_reference"],
+        participants=participants,
+    )
+
+
+def _state(deployment: Deployment) -> dict[str, Any]:
+    return {name: getattr(deployment, name) for name in NOTIFICATION_FIELDS}
+
+
+def _snapshot(state: dict[str, Any], status: str) -> dict[str, Any]:
+    return {
+        **{k: v.isoformat() if isinstance(v, date) else v for k, v in state.items()},
+        "status": status,
+    }
+
+
+def _history(
+    deployment_id: uuid.UUID,
+    *,
+    event: str,
+    status: str,
+    effective_on: date | None,
+    version: int,
+    state: dict[str, Any],
+    actor_sub: str,
+    decision_id: str,
+) -> DeploymentHistory:
+    return DeploymentHistory(
+        deployment_id=deployment_id,
+        event=event,
+        status=status,
+        effective_on=effective_on,
+        version=version,
+        snapshot=_snapshot(state, status),
+        actor_sub=actor_sub,
+        decision_id=decision_id,
+    )
+
+
+async def _deployer_kind(
+    session: AsyncSession, organisation: str
+) -> tuple[str, dict[str, Participant]]:
+    participants = await participant_map(session=session)
+    deployer = participants.get(organisation)
+    return (deployer.kind if deployer else "unknown"), participants
+
+
+async def plan_facts(
+    *, session: AsyncSession, actor: Actor, body: DeploymentCreate
+) -> tuple[Officer, DeploymentFacts]:
+    officer = await get_officer(session=session, officer_id=body.officer_id)
+    kind, participants = await _deployer_kind(session, officer.organisation)
+    return officer, _facts(actor, officer.organisation, kind, _values(body), participants)
+
+
+async def amend_facts(
+    *, session: AsyncSession, actor: Actor, deployment: Deployment, body: DeploymentAmend
+) -> tuple[DeploymentFacts, DeploymentFacts]:
+    """The notification before and after the amendment, as the policies see it."""
+    kind, participants = await _deployer_kind(session, deployment.organisation)
+    before = _state(deployment)
+    after = {**before, **_values(body)}
+    return (
+        _facts(actor, deployment.organisation, kind, before, participants),
+        _facts(actor, deployment.organisation, kind, after, participants),
+    )
+
+
+def transition_facts(
+    *, actor: Actor, deployment: Deployment, body: TransitionIn
+) -> DeploymentTransitionFacts:
+    return DeploymentTransitionFacts(
+        actor=actor,
+        officer_org=deployment.organisation,
+        from_status=deployment.status,
+        to_status=body.to,
+        on=body.on,
+        starts_on=deployment.starts_on,
+        ends_on=deployment.ends_on,
+        has_job_description=bool(deployment.topics or deployment.tasks),
+    )
+
+
+async def plan_deployment(*, writer: Writer, body: DeploymentCreate) -> Deployment:
+    """Notify a planned deployment (ILO-4.1) after ILO-2.2, ILO-4.1, ILO-6.1-6.3 and ACL."""
+    officer, facts = await plan_facts(
+        session=writer.session, actor=writer.principal.actor(), body=body
+    )
+    state = _values(body)
+    decision = writer.decide("deployment.plan", facts, resource_type="deployment")
+    deployment_id = uuid.uuid4()
+    deployment = Deployment(
+        id=deployment_id,
+        officer_id=officer.id,
+        organisation=officer.organisation,
+        status="planned",
+        version=1,
+        **state,
+    )
+    history = _history(
+        deployment_id,
+        event="planned",
+        status="planned",
+        effective_on=body.starts_on,
+        version=1,
+        state=state,
+        actor_sub=writer.principal.sub,
+        decision_id=decision.decision_id,
+    )
+    return await writer.insert(
+        deployment,
+        decision=decision,
+        change=Change(
+            event_type="deployment.planned",
+            resource_type="deployment",
+            organisation=officer.organisation,
+        ),
+        related=[history],
+    )
+
+
+async def amend_deployment(
+    *, writer: Writer, deployment: Deployment, body: DeploymentAmend
+) -> Deployment:
+    """Amend a notification: decided for the notification before and after the change."""
+    if deployment.status in ("ended", "cancelled"):
+        raise Conflict(f"A {deployment.status} deployment can no longer be amended.")
+    before, after_facts = await amend_facts(
+        session=writer.session, actor=writer.principal.actor(), deployment=deployment, body=body
+    )
+    decision = writer.decide_update(
+        "deployment.amend", before, after_facts, resource_type="deployment"
+    )
+    after = {**_state(deployment), **_values(body)}
+    version = deployment.version + 1
+    history = _history(
+        deployment.id,
+        event="amended",
+        status=deployment.status,
+        effective_on=None,
+        version=version,
+        state=after,
+        actor_sub=writer.principal.sub,
+        decision_id=decision.decision_id,
+    )
+    return await writer.apply(
+        deployment,
+        {**after, "version": version, "updated_at": datetime.now(UTC)},
+        decision=decision,
+        change=Change(
+            event_type="deployment.amended",
+            resource_type="deployment",
+            organisation=deployment.organisation,
+            details={"fields": sorted(body.model_fields_set)},
+        ),
+        related=[history],
+    )
+
+
+async def transition_deployment(
+    *, writer: Writer, deployment: Deployment, body: TransitionIn
+) -> Deployment:
+    """planned → deployed | cancelled, deployed → ended; anything else is a 409 conflict."""
+    if not transition_allowed(deployment.status, body.to):
+        raise Conflict(f"A {deployment.status} deployment cannot become {body.to}.")
+    facts = transition_facts(actor=writer.principal.actor(), deployment=deployment, body=body)
+    decision = writer.decide("deployment.transition", facts, resource_type="deployment")
+    version = deployment.version + 1
+    history = _history(
+        deployment.id,
+        event=body.to,
+        status=body.to,
+        effective_on=body.on,
+        version=version,
+        state=_state(deployment),
+        actor_sub=writer.principal.sub,
+        decision_id=decision.decision_id,
+    )
+    return await writer.apply(
+        deployment,
+        {
+            "status": body.to,
+            f"{body.to}_on": body.on,
+            "version": version,
+            "updated_at": datetime.now(UTC),
+        },
+        decision=decision,
+        change=Change(
+            event_type=f"deployment.{body.to}",
+            resource_type="deployment",
+            organisation=deployment.organisation,
+        ),
+        related=[history],
+    )
+
+
+async def get_deployment(*, session: AsyncSession, deployment_id: uuid.UUID) -> Deployment:
+    deployment = await session.get(Deployment, deployment_id)
+    if deployment is None:
+        raise NotFound(
+            f"No deployment {deployment_id}.",
+            resource_type="deployment",
+            resource_id=str(deployment_id),
+        )
+    return deployment
+
+
+async def list_deployments(
+    *,
+    session: AsyncSession,
+    officer_id: uuid.UUID | None,
+    organisation: str | None,
+    host_country: str | None,
+    status: str | None,
+    after: str | None,
+    limit: int,
+) -> Sequence[Deployment]:
+    query = select(Deployment).order_by(Deployment.id).limit(limit)
+    if officer_id is not None:
+        query = query.where(Deployment.officer_id == officer_id)
+    if organisation is not None:
+        query = query.where(Deployment.organisation == organisation)
+    if host_country is not None:
+        query = query.where(Deployment.host_country == host_country)
+    if status is not None:
+        query = query.where(Deployment.status == status)
+    if after is not None:
+        query = query.where(Deployment.id > uuid.UUID(after))
+    return (await session.scalars(query)).all()
+
+
+async def history(*, session: AsyncSession, deployment_id: uuid.UUID) -> list[HistoryEntryOut]:
+    rows = await session.scalars(
+        select(DeploymentHistory)
+        .where(DeploymentHistory.deployment_id == deployment_id)
+        .order_by(DeploymentHistory.id)
+    )
+    return [HistoryEntryOut.model_validate(r, from_attributes=True) for r in rows]
+
+
+async def active_deployment(
+    *, session: AsyncSession, officer: Officer, on: date
+) -> Deployment | None:
+    """The officer's deployment in force on a date (status deployed, within its dates)."""
+    return await session.scalar(
+        select(Deployment)
+        .where(
+            Deployment.officer_id == officer.id,
+            Deployment.status == "deployed",
+            Deployment.starts_on <= on,
+            Deployment.ends_on >= on,
+        )
+        .limit(1)
+    )
+
+
+async def render_all(
+    *, session: AsyncSession, deployments: Sequence[Deployment]
+) -> list[DeploymentOut]:
+    participants = await participant_map(session=session)
+    return [_render(d, participants) for d in deployments]
+
+
+async def render(*, session: AsyncSession, deployment: Deployment) -> DeploymentOut:
+    return (await render_all(session=session, deployments=[deployment]))[0]
+
+
+def _render(deployment: Deployment, participants: dict[str, Participant]) -> DeploymentOut:
+    deployer = participants.get(deployment.organisation)
+    return DeploymentOut(
+        id=deployment.id,
+        officer_id=deployment.officer_id,
+        organisation=deployment.organisation,
+        posting_type=deployment.posting_type,
+        host_country=deployment.host_country,
+        city=deployment.city,
+        region_countries=deployment.region_countries,
+        topics=deployment.topics,
+        tasks=deployment.tasks,
+        starts_on=deployment.starts_on,
+        ends_on=deployment.ends_on,
+        represented_member_states=deployment.represented_member_states,
+        representation_agreement_reference=deployment.representation_agreement_reference,
+        shared_tasks=deployment.shared_tasks,
+        co_deploying_member_states=deployment.co_deploying_member_states,
+        eu_funding_eligible=eu_funding_eligible(
+            deployer_kind=deployer.kind if deployer else "unknown",
+            co_deploying_member_states=tuple(deployment.co_deploying_member_states),
+            deployer_org=deployment.organisation,
+            participants=participants,
+        ),
+        status=deployment.status,
+        deployed_on=deployment.deployed_on,
+        ended_on=deployment.ended_on,
+        cancelled_on=deployment.cancelled_on,
+        version=deployment.version,
+        created_at=deployment.created_at,
+        updated_at=deployment.updated_at,
+    )

@@ -1,0 +1,192 @@
+"""ILOs: register, amend and read officers; their contact details are sealed personal data."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db import crypto
+from app.db.writer import Change, Writer
+from app.keyring import Keyring
+from app.models import Officer
+from app.policies import OfficerFacts
+from app.problems import NotFound
+from app.schemas.officer import Contact, OfficerCreate, OfficerOut, OfficerUpdate
+from app.security import Principal
+from app.services.access import CONTACT_LIST_ROLES
+from app.services.authority import get_authority
+
+
+def _context(officer_id: uuid.UUID) -> bytes:
+    return b"officer-contact:" + officer_id.bytes
+
+
+def _seal_contact(
+    officer_id: uuid.UUID, contact: Contact | None, keyring: Keyring
+) -> dict[str, Any]:
+    if contact is None or (contact.phone is None and contact.email is None):
+        return {"contact_ciphertext": None, "contact_wrapped_key": None, "contact_kek_id": None}
+    sealed = crypto.seal(
+        contact.model_dump(), kek=keyring.kek, kek_id=keyring.kek_id, context=_context(officer_id)
+    )
+    return {
+        "contact_ciphertext": sealed.ciphertext,
+        "contact_wrapped_key": sealed.wrapped_key,
+        "contact_kek_id": sealed.kek_id,
+    }
+
+
+def may_see_contact(principal: Principal, officer: Officer) -> bool:
+    """The officer's own deploying authority, and the roles of Art. 9(3) (ILO-9.3)."""
+    if principal.roles & CONTACT_LIST_ROLES:
+        return True
+    own_org = principal.org == officer.organisation
+    return own_org and (
+        "deploying_authority" in principal.roles or "officers:read" in principal.scopes
+    )
+
+
+def render(officer: Officer, *, contact: Contact | None) -> OfficerOut:
+    return OfficerOut(
+        id=officer.id,
+        organisation=officer.organisation,
+        authority_id=officer.authority_id,
+        surname=officer.surname,
+        given_names=officer.given_names,
+        expertise=officer.expertise,
+        contact=contact,
+        contact_erased_at=officer.contact_erased_at,
+        version=officer.version,
+        created_at=officer.created_at,
+        updated_at=officer.updated_at,
+    )
+
+
+def _facts(principal: Principal, officer: Officer) -> OfficerFacts:
+    return OfficerFacts(
+        actor=principal.actor(),
+        officer_org=officer.organisation,
+        authority_org=officer.organisation,
+    )
+
+
+async def create_officer(*, writer: Writer, body: OfficerCreate, keyring: Keyring) -> Officer:
+    """Register an ILO under one of the caller's authorities (ACL-ROLE, ACL-ORG)."""
+    authority = await get_authority(session=writer.session, authority_id=body.authority_id)
+    officer_id = uuid.uuid4()
+    officer = Officer(
+        id=officer_id,
+        organisation=authority.organisation,
+        authority_id=authority.id,
+        surname=body.surname,
+        given_names=body.given_names,
+        expertise=[t.value for t in body.expertise],
+        version=1,
+        **_seal_contact(officer_id, body.contact, keyring),
+    )
+    created, _ = await writer.create(
+        officer,
+        action="officer.create",
+        facts=OfficerFacts(
+            actor=writer.principal.actor(),
+            officer_org=authority.organisation,
+            authority_org=authority.organisation,
+        ),
+        change=Change(
+            event_type="officer.created",
+            resource_type="officer",
+            organisation=authority.organisation,
+        ),
+    )
+    return created
+
+
+async def update_officer(
+    *, writer: Writer, officer: Officer, body: OfficerUpdate, keyring: Keyring
+) -> Officer:
+    """Amend an officer; decided for the officer as it is and as it will be."""
+    changes: dict[str, Any] = {}
+    if body.surname is not None:
+        changes["surname"] = body.surname
+    if body.given_names is not None:
+        changes["given_names"] = body.given_names
+    if body.expertise is not None:
+        changes["expertise"] = [t.value for t in body.expertise]
+    if "contact" in body.model_fields_set:
+        changes.update(_seal_contact(officer.id, body.contact, keyring))
+    changes["version"] = officer.version + 1
+    changes["updated_at"] = datetime.now(UTC)
+    facts = _facts(writer.principal, officer)
+    updated, _ = await writer.update(
+        officer,
+        changes,
+        action="officer.update",
+        before=facts,
+        after=facts,
+        change=Change(
+            event_type="officer.updated",
+            resource_type="officer",
+            organisation=officer.organisation,
+            details={"fields": sorted(k for k in body.model_fields_set)},
+        ),
+    )
+    return updated
+
+
+async def get_officer(*, session: AsyncSession, officer_id: uuid.UUID) -> Officer:
+    officer = await session.get(Officer, officer_id)
+    if officer is None:
+        raise NotFound(
+            f"No officer {officer_id}.", resource_type="officer", resource_id=str(officer_id)
+        )
+    return officer
+
+
+async def read_contact(*, writer: Writer, officer: Officer, keyring: Keyring) -> Contact | None:
+    """Decrypt the contact details for a caller entitled to them; the access is audited."""
+    if not may_see_contact(writer.principal, officer) or officer.contact_ciphertext is None:
+        return None
+    assert officer.contact_wrapped_key is not None
+    assert officer.contact_kek_id is not None
+    payload = crypto.open_sealed(
+        officer.contact_ciphertext,
+        officer.contact_wrapped_key,
+        kek=keyring.kek,
+        kek_id=officer.contact_kek_id,
+        context=_context(officer.id),
+    )
+    await writer.record_access(
+        decision=None,
+        change=Change(
+            event_type="officer.contact_read",
+            resource_type="officer",
+            organisation=officer.organisation,
+            legal_basis="ILO-9.3",
+            feed=False,
+        ),
+        resource_id=str(officer.id),
+    )
+    return Contact.model_validate(payload)
+
+
+async def list_officers(
+    *,
+    session: AsyncSession,
+    organisation: str | None,
+    authority_id: uuid.UUID | None,
+    after: str | None,
+    limit: int,
+) -> Sequence[Officer]:
+    query = select(Officer).order_by(Officer.id).limit(limit)
+    if organisation is not None:
+        query = query.where(Officer.organisation == organisation)
+    if authority_id is not None:
+        query = query.where(Officer.authority_id == authority_id)
+    if after is not None:
+        query = query.where(Officer.id > uuid.UUID(after))
+    return (await session.scalars(query)).all()
