@@ -130,6 +130,27 @@ def cmd_openapi(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+async def _verify_audit(app_database_url: str) -> dict[str, object]:
+    from app.db import audit
+    from app.db.engine import make_engine, make_sessionmaker
+
+    engine = make_engine(app_database_url, pool_size=1)
+    try:
+        async with make_sessionmaker(engine)() as session, session.begin():
+            await audit.seal_pending(session)
+        async with make_sessionmaker(engine)() as session:
+            return (await audit.verify(session)).as_dict()
+    finally:
+        await engine.dispose()
+
+
+def cmd_audit(args: argparse.Namespace, settings: Settings) -> int:
+    with database(settings) as owner_url:
+        result = asyncio.run(_verify_audit(app_url(settings, owner_url)))
+    print(json.dumps(result, indent=2))
+    return 0 if result["valid"] else 1
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="ilonet", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
@@ -155,6 +176,12 @@ def parser() -> argparse.ArgumentParser:
     tok.add_argument("--ttl", type=int, default=3600)
     tok.add_argument("--data-dir", type=Path, default=None)
     tok.set_defaults(func=cmd_token)
+
+    aud = sub.add_parser("audit", help="audit log tools")
+    aud_sub = aud.add_subparsers(dest="audit_command", required=True)
+    verify = aud_sub.add_parser("verify", help="seal pending events and verify the hash chain")
+    verify.add_argument("--data-dir", type=Path, default=None)
+    verify.set_defaults(func=cmd_audit)
 
     api = sub.add_parser("openapi", help="write the OpenAPI document")
     api.add_argument("--output", default="openapi/openapi.json")

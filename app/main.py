@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -11,6 +13,7 @@ from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 
 from app import __doc__ as app_doc
+from app.background import maintenance_loop
 from app.config import Settings, get_settings
 from app.db.engine import make_engine, make_sessionmaker
 from app.keyring import load_keyring
@@ -65,9 +68,18 @@ def create_app(settings: Settings | None = None, *, app_database_url: str | None
             app.state.engine = make_engine(url)
             app.state.sessionmaker = make_sessionmaker(app.state.engine)
             owned = True
+        maintenance = (
+            asyncio.create_task(maintenance_loop(app.state.sessionmaker, settings))
+            if owned
+            else None
+        )
         try:
             yield
         finally:
+            if maintenance is not None:
+                maintenance.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await maintenance
             if owned:
                 await app.state.engine.dispose()
 

@@ -1,0 +1,56 @@
+"""Periodic maintenance run by every `serve` instance: seal the audit log, purge expired
+idempotency keys, erase what is past retention. Each job is safe to run from several instances
+at once (advisory locks, SKIP LOCKED), so no instance is special."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from app.config import Settings
+from app.db import audit, idempotency
+
+log = logging.getLogger("ilonet.background")
+
+Job = Callable[[AsyncSession, Settings], Awaitable[int]]
+
+
+async def seal_audit(session: AsyncSession, settings: Settings) -> int:
+    return await audit.seal_pending(session)
+
+
+async def purge_idempotency_keys(session: AsyncSession, settings: Settings) -> int:
+    return await idempotency.purge_expired(session)
+
+
+JOBS: list[tuple[str, Job, float]] = [
+    ("audit.seal", seal_audit, 5.0),
+    ("idempotency.purge", purge_idempotency_keys, 600.0),
+]
+
+
+async def run_job(maker: async_sessionmaker[AsyncSession], settings: Settings, job: Job) -> int:
+    async with maker() as session, session.begin():
+        return await job(session, settings)
+
+
+async def maintenance_loop(maker: async_sessionmaker[AsyncSession], settings: Settings) -> None:
+    """Run each job at its interval until cancelled; a failing job is logged and retried."""
+    next_run = dict.fromkeys((name for name, _, _ in JOBS), 0.0)
+    loop = asyncio.get_running_loop()
+    while True:
+        now = loop.time()
+        for name, job, interval in JOBS:
+            if now < next_run[name]:
+                continue
+            next_run[name] = now + interval
+            try:
+                done = await run_job(maker, settings, job)
+                if done:
+                    log.info("maintenance", extra={"event": f"{name}: {done}"})
+            except Exception:
+                log.exception("maintenance job failed", extra={"event": name})
+        await asyncio.sleep(1.0)
