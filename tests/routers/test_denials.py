@@ -1,0 +1,147 @@
+"""Every write route: a denied actor gets the problem, no row changes, and the denial is audited."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.models import AuditEvent, Authority, Deployment, DeploymentHistory, Officer
+
+Auth = Callable[..., dict[str, str]]
+
+
+@dataclass
+class World:
+    authority_id: str
+    officer_id: str
+    deployment_id: str
+
+
+@pytest.fixture
+async def world(client: httpx.AsyncClient, auth: Auth) -> World:
+    nl = auth("NL", ["deploying_authority"])
+    authority = await client.post(
+        "/v1/authorities",
+        json={"organisation": "NL", "name": "IND", "authority_kind": "immigration"},
+        headers=nl,
+    )
+    officer = await client.post(
+        "/v1/officers",
+        json={"authority_id": authority.json()["id"], "surname": "Smit", "given_names": "Anna"},
+        headers=nl,
+    )
+    deployment = await client.post(
+        "/v1/deployments",
+        json={
+            "officer_id": officer.json()["id"],
+            "posting_type": "union_delegation",
+            "host_country": "NE",
+            "city": "Niamey",
+            "tasks": ["return"],
+            "starts_on": "2026-01-05",
+            "ends_on": "2027-01-05",
+        },
+        headers=nl,
+    )
+    assert deployment.status_code == 201, deployment.text
+    return World(authority.json()["id"], officer.json()["id"], deployment.json()["id"])
+
+
+Request = Callable[[World], tuple[str, str, dict[str, Any], dict[str, str]]]
+
+WRITES: dict[str, Request] = {
+    "authority.create": lambda w: (
+        "POST",
+        "/v1/authorities",
+        {"organisation": "NL", "name": "Other", "authority_kind": "police"},
+        {},
+    ),
+    "officer.create": lambda w: (
+        "POST",
+        "/v1/officers",
+        {"authority_id": w.authority_id, "surname": "X", "given_names": "Y"},
+        {},
+    ),
+    "officer.update": lambda w: (
+        "PATCH",
+        f"/v1/officers/{w.officer_id}",
+        {"surname": "Changed"},
+        {"If-Match": '"v1"'},
+    ),
+    "deployment.plan": lambda w: (
+        "POST",
+        "/v1/deployments",
+        {
+            "officer_id": w.officer_id,
+            "posting_type": "union_delegation",
+            "host_country": "NE",
+            "city": "Agadez",
+            "tasks": ["return"],
+            "starts_on": "2026-01-05",
+            "ends_on": "2027-01-05",
+        },
+        {},
+    ),
+    "deployment.amend": lambda w: (
+        "PATCH",
+        f"/v1/deployments/{w.deployment_id}",
+        {"city": "Agadez"},
+        {"If-Match": '"v1"'},
+    ),
+    "deployment.transition": lambda w: (
+        "POST",
+        f"/v1/deployments/{w.deployment_id}/transitions",
+        {"to": "deployed", "on": "2026-01-05"},
+        {"If-Match": '"v1"'},
+    ),
+}
+
+
+async def _snapshot(session: AsyncSession) -> tuple[int, ...]:
+    counts = []
+    for model in (Authority, Officer, Deployment, DeploymentHistory):
+        counts.append(int(await session.scalar(select(func.count()).select_from(model)) or 0))
+    officer_versions = await session.scalar(select(func.sum(Officer.version)))
+    deployment_versions = await session.scalar(select(func.sum(Deployment.version)))
+    return (*counts, int(officer_versions or 0), int(deployment_versions or 0))
+
+
+@pytest.mark.parametrize("action", list(WRITES))
+@pytest.mark.parametrize(
+    ("org", "roles", "rule"),
+    [("FR", ["deploying_authority"], "ACL-ORG"), ("NL", ["auditor"], "ACL-ROLE")],
+    ids=["other-organisation", "wrong-role"],
+)
+async def test_denied_write_changes_nothing_and_is_audited(
+    client: httpx.AsyncClient,
+    auth: Auth,
+    session: AsyncSession,
+    world: World,
+    action: str,
+    org: str,
+    roles: list[str],
+    rule: str,
+) -> None:
+    before = await _snapshot(session)
+    method, url, body, headers = WRITES[action](world)
+    response = await client.request(method, url, json=body, headers={**auth(org, roles), **headers})
+    assert response.status_code == 403, response.text
+    problem = response.json()
+    assert problem["type"] == "/problems/policy-denied"
+    assert rule in {v["rule"] for v in problem["violations"]}
+    assert problem["decision_id"]
+    assert await _snapshot(session) == before
+    denial = (
+        await session.scalars(select(AuditEvent).where(AuditEvent.action == "policy.denied"))
+    ).one()
+    assert (denial.outcome, denial.organisation) == ("denied", org)
+    assert rule in denial.rules
+    assert denial.decision_id == problem["decision_id"]
+    assert denial.details["attempted"] == action
+    assert denial.request_id == response.headers["x-request-id"]
