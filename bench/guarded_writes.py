@@ -1,0 +1,496 @@
+"""Guarded writes per second against a plain INSERT, on one embedded PostgreSQL.
+
+    python -m bench.guarded_writes [--n 500] [--rounds 3] [--warmup 25] [--json]
+
+The run starts its own embedded PostgreSQL in a temporary directory, creates a database,
+migrates it, builds the app as `ilonet serve` would (application role, production engine
+settings) and trusts a throwaway RSA issuer key, exactly as tests/conftest.py does. Then, per
+case, it times `--n` sequential writes for each variant, in `--rounds` interleaved rounds:
+
+- http:    the full app (httpx.ASGITransport, real JWT, routing, validation, session per request,
+           policy decision, Writer: row + history + audit event + outbox event, commit, render);
+- service: the same use case without HTTP (Writer + service function, commit per write);
+- plain:   the baseline, a Core INSERT of the same row shape, one transaction per insert, on
+           the same engine.
+
+Writes/s is n / elapsed per round (median and range of the rounds); latency percentiles pool
+the rounds; "÷ plain" is a variant's median writes/s over the plain insert's.
+
+Adding a case: write one `async def <name>_case(h: Harness) -> Case` that does its set-up
+through the API and returns its variants, and list it in CASES (see the note above CASES).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, cast
+
+import asyncpg
+import httpx
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from fastapi import FastAPI
+from sqlalchemy import Table, event, insert, text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from app.config import APP_DB_ROLE, Settings, TrustedIssuer
+from app.db import migrate
+from app.db.embedded import EmbeddedPostgres
+from app.db.engine import make_engine, make_sessionmaker
+from app.db.writer import Writer
+from app.main import create_app
+from app.models import Deployment
+from app.schemas.deployment import DeploymentCreate
+from app.security import Principal, mint_token, public_pem, verify_token
+from app.services.deployment import plan_deployment
+from bench.policy_decisions import environment
+
+ISSUER = "https://idp.bench.ilonet.example"
+DATABASE = "ilonet_bench"
+
+JSON = dict[str, Any]
+Write = Callable[[int], Awaitable[None]]  # performs write number i
+
+
+# --- the harness: one server, one database, one app ------------------------------------------
+
+
+@dataclass
+class Harness:
+    """What every case gets: the app behind an HTTP client, its engine, and token minting."""
+
+    settings: Settings
+    private_pem: bytes
+    client: httpx.AsyncClient
+    engine: AsyncEngine  # the application role's engine, shared by every variant
+    sessionmaker: async_sessionmaker[AsyncSession]
+
+    def token(self, org: str, roles: list[str], *, officer_id: str | None = None) -> str:
+        return mint_token(
+            private_pem=self.private_pem,
+            issuer=ISSUER,
+            sub=f"bench-{org.lower()}-{'-'.join(roles)}",
+            org=org,
+            roles=roles,
+            officer_id=officer_id,
+            ttl_seconds=6 * 3600,
+        )
+
+    def principal(self, token: str) -> Principal:
+        """The Principal the app derives from the token (for the service-layer variant)."""
+        return verify_token(token, self.settings)
+
+    async def created(self, path: str, body: JSON, token: str) -> JSON:
+        """POST a set-up resource through the API; fail loudly unless it is created."""
+        response = await self.client.post(path, json=body, headers=bearer(token))
+        if response.status_code != 201:
+            raise RuntimeError(f"set-up POST {path}: {response.status_code} {response.text}")
+        created: JSON = response.json()
+        return created
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def throwaway_issuer(directory: Path) -> tuple[bytes, Path]:
+    """A fresh RSA key: the private PEM to sign with, and the public PEM file the app trusts."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    private_pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    public_file = directory / "issuer.pub.pem"
+    public_file.write_bytes(public_pem(private_pem))
+    return private_pem, public_file
+
+
+# --- cases ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    name: str  # http | service | plain
+    label: str
+    write: Write
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    """One resource: its guarded variants and the plain insert they are compared with."""
+
+    name: str
+    guarded: tuple[Variant, ...]
+    plain: Variant
+
+    @property
+    def variants(self) -> tuple[Variant, ...]:
+        return (*self.guarded, self.plain)
+
+
+def plain_insert(engine: AsyncEngine, table: Table, row: Callable[[], JSON]) -> Write:
+    """The baseline: one Core INSERT of `row()` in its own transaction.
+
+    Core on a connection, not the ORM session: app/db/guard.py refuses ORM inserts that do not
+    come from the Writer, and this is deliberately the unguarded path.
+    """
+    statement = insert(table)
+
+    async def write(i: int) -> None:
+        async with engine.begin() as connection:
+            await connection.execute(statement, row())
+
+    return write
+
+
+def http_post(client: httpx.AsyncClient, path: str, body: JSON, token: str) -> Write:
+    """A guarded write through the whole app; anything but 201 stops the benchmark."""
+    headers = bearer(token)
+
+    async def write(i: int) -> None:
+        response = await client.post(path, json=body, headers=headers)
+        if response.status_code != 201:
+            raise RuntimeError(f"POST {path} #{i}: {response.status_code} {response.text}")
+
+    return write
+
+
+DEPLOYMENT_FIELDS: JSON = {
+    "posting_type": "member_state_mission",
+    "host_country": "SN",
+    "city": "Dakar",
+    "region_countries": ["GM", "ML", "MR"],
+    "topics": ["b_migration_flows", "c_routes", "i_return_readmission"],
+    "tasks": ["return"],
+    "starts_on": "2026-09-01",
+    "ends_on": "2029-08-31",
+}
+
+
+async def deployment_case(h: Harness) -> Case:
+    """POST /v1/deployments (deployment.plan) against INSERT INTO deployment."""
+    token = h.token("NL", ["deploying_authority"])
+    authority = await h.created(
+        "/v1/authorities",
+        {"organisation": "NL", "name": "IND", "authority_kind": "immigration"},
+        token,
+    )
+    officer = await h.created(
+        "/v1/officers",
+        {
+            "authority_id": authority["id"],
+            "surname": "Jansen",
+            "given_names": "Eva",
+            "expertise": ["c_routes"],
+            "contact": {"phone": "+31 6 1234 5678", "email": "eva@example.nl"},
+        },
+        token,
+    )
+    body = {"officer_id": officer["id"], **DEPLOYMENT_FIELDS}
+    model = DeploymentCreate.model_validate(body)
+    principal = h.principal(token)
+
+    async def service(i: int) -> None:
+        async with h.sessionmaker() as session:
+            writer = Writer(session, principal, request_id=uuid.uuid4().hex)
+            await plan_deployment(writer=writer, body=model)
+            await session.commit()
+
+    officer_id = uuid.UUID(officer["id"])
+    starts_on = date.fromisoformat(DEPLOYMENT_FIELDS["starts_on"])
+    ends_on = date.fromisoformat(DEPLOYMENT_FIELDS["ends_on"])
+
+    def row() -> JSON:
+        # The columns and values the guarded path stores (server defaults for the timestamps).
+        return {
+            "id": uuid.uuid4(),
+            "officer_id": officer_id,
+            "organisation": officer["organisation"],
+            "posting_type": DEPLOYMENT_FIELDS["posting_type"],
+            "host_country": DEPLOYMENT_FIELDS["host_country"],
+            "city": DEPLOYMENT_FIELDS["city"],
+            "region_countries": DEPLOYMENT_FIELDS["region_countries"],
+            "topics": DEPLOYMENT_FIELDS["topics"],
+            "tasks": DEPLOYMENT_FIELDS["tasks"],
+            "starts_on": starts_on,
+            "ends_on": ends_on,
+            "represented_member_states": [],
+            "representation_agreement_reference": None,
+            "shared_tasks": [],
+            "co_deploying_member_states": [],
+            "status": "planned",
+            "deployed_on": None,
+            "ended_on": None,
+            "cancelled_on": None,
+            "version": 1,
+        }
+
+    return Case(
+        name="deployment",
+        guarded=(
+            Variant(
+                "http", "POST /v1/deployments", http_post(h.client, "/v1/deployments", body, token)
+            ),
+            Variant("service", "Writer + plan_deployment", service),
+        ),
+        plain=Variant(
+            "plain",
+            "INSERT INTO deployment",
+            plain_insert(h.engine, cast(Table, Deployment.__table__), row),
+        ),
+    )
+
+
+CaseBuilder = Callable[[Harness], Awaitable[Case]]
+
+# Extension point. A case is one builder: set-up through the API, then its variants. Processing
+# records would be
+#
+#     async def processing_record_case(h: Harness) -> Case:
+#         # an authority, an officer, a deployment moved to "deployed", an ILO token for it
+#         return Case(
+#             name="processing_record",
+#             guarded=(Variant("http", "POST /v1/processing-records",
+#                              http_post(h.client, "/v1/processing-records", body, ilo_token)),),
+#             plain=Variant("plain", "INSERT INTO processing_record",
+#                           plain_insert(h.engine, cast(Table, ProcessingRecord.__table__), row)),
+#         )
+#
+# plus the line `"processing_record": processing_record_case,` below.
+CASES: dict[str, CaseBuilder] = {
+    "deployment": deployment_case,
+}
+
+
+# --- timing -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Measured:
+    case: str
+    variant: Variant
+    rates: list[float] = field(default_factory=list)  # writes/s per round
+    latencies: list[float] = field(default_factory=list)  # seconds per write, all rounds
+    statements: int = 0  # SQL statements one write sends
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.rates)
+
+    def percentile_ms(self, p: float) -> float:
+        ordered = sorted(self.latencies)
+        return 1000 * ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+async def timed(write: Write, n: int, start_index: int) -> tuple[float, list[float]]:
+    """n sequential writes: (elapsed seconds, latency of each)."""
+    latencies: list[float] = []
+    clock = time.perf_counter
+    begin = clock()
+    for i in range(start_index, start_index + n):
+        before = clock()
+        await write(i)
+        latencies.append(clock() - before)
+    return clock() - begin, latencies
+
+
+async def count_statements(engine: AsyncEngine, write: Write, index: int) -> int:
+    """The SQL statements one write sends (BEGIN/COMMIT and pool pings not included)."""
+    seen: list[str] = []
+
+    def listener(*args: object) -> None:
+        seen.append(str(args[2]))
+
+    event.listen(engine.sync_engine, "before_cursor_execute", listener)
+    try:
+        await write(index)
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", listener)
+    return len(seen)
+
+
+async def measure(h: Harness, case: Case, *, n: int, rounds: int, warmup: int) -> list[Measured]:
+    results = [Measured(case.name, v) for v in case.variants]
+    index = 0
+    for m in results:
+        m.statements = await count_statements(h.engine, m.variant.write, index)
+        index += 1
+        for _ in range(warmup):
+            await m.variant.write(index)
+            index += 1
+    for _ in range(rounds):
+        # Interleaved, so that drift (a neighbour on the shared machine, table growth) is spread.
+        for m in results:
+            elapsed, latencies = await timed(m.variant.write, n, index)
+            index += n
+            m.rates.append(n / elapsed)
+            m.latencies.extend(latencies)
+    return results
+
+
+# --- the run ----------------------------------------------------------------------------------
+
+
+async def admin(server: EmbeddedPostgres, sql: str) -> None:
+    connection = await asyncpg.connect(server.url())
+    try:
+        await connection.execute(sql)
+    finally:
+        await connection.close()
+
+
+async def server_facts(engine: AsyncEngine) -> JSON:
+    names = ("server_version", "fsync", "synchronous_commit", "shared_buffers")
+    async with engine.connect() as connection:
+        return {
+            name: (await connection.execute(text(f"SHOW {name}"))).scalar_one() for name in names
+        }
+
+
+async def bench(
+    server: EmbeddedPostgres, workdir: Path, args: argparse.Namespace
+) -> tuple[JSON, list[Measured]]:
+    await admin(server, f'CREATE DATABASE "{DATABASE}"')
+    await asyncio.to_thread(migrate.upgrade, server.url(database=DATABASE))
+    private_pem, public_file = throwaway_issuer(workdir)
+    settings = Settings(
+        env="test",
+        data_dir=workdir / "data",
+        trusted_issuers=[TrustedIssuer(issuer=ISSUER, algorithms=["RS256"], pem_file=public_file)],
+    )
+    app: FastAPI = create_app(settings)
+    # The production engine and session factory, on the application role (as `serve` does).
+    engine = make_engine(server.url(user=APP_DB_ROLE, database=DATABASE))
+    app.state.engine = engine
+    app.state.sessionmaker = make_sessionmaker(engine)
+    try:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
+            h = Harness(settings, private_pem, client, engine, app.state.sessionmaker)
+            facts = await server_facts(engine)
+            results: list[Measured] = []
+            for name in args.cases:
+                case = await CASES[name](h)
+                results.extend(
+                    await measure(h, case, n=args.n, rounds=args.rounds, warmup=args.warmup)
+                )
+            return facts, results
+    finally:
+        await engine.dispose()
+
+
+def table(results: Sequence[Measured]) -> str:
+    plain = {m.case: m.median for m in results if m.variant.name == "plain"}
+    head = (
+        "case",
+        "variant",
+        "writes/s median",
+        "min",
+        "max",
+        "p50 ms",
+        "p95 ms",
+        "SQL/write",
+        "÷ plain",
+    )
+    rows = [
+        (
+            m.case,
+            f"{m.variant.name}: {m.variant.label}",
+            f"{m.median:,.0f}",
+            f"{min(m.rates):,.0f}",
+            f"{max(m.rates):,.0f}",
+            f"{m.percentile_ms(50):.2f}",
+            f"{m.percentile_ms(95):.2f}",
+            str(m.statements),
+            f"{m.median / plain[m.case]:.2f}",
+        )
+        for m in results
+    ]
+    widths = [max(len(row[i]) for row in (head, *rows)) for i in range(len(head))]
+    lines = [
+        "  ".join(c.ljust(widths[i]) if i < 2 else c.rjust(widths[i]) for i, c in enumerate(row))
+        for row in (head, *rows)
+    ]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def as_dict(results: Sequence[Measured]) -> list[JSON]:
+    plain = {m.case: m.median for m in results if m.variant.name == "plain"}
+    return [
+        {
+            "case": m.case,
+            "variant": m.variant.name,
+            "label": m.variant.label,
+            "writes_per_s_median": round(m.median, 1),
+            "writes_per_s_min": round(min(m.rates), 1),
+            "writes_per_s_max": round(max(m.rates), 1),
+            "rounds": [round(r, 1) for r in m.rates],
+            "latency_ms_p50": round(m.percentile_ms(50), 3),
+            "latency_ms_p95": round(m.percentile_ms(95), 3),
+            "sql_statements_per_write": m.statements,
+            "ratio_to_plain": round(m.median / plain[m.case], 4),
+        }
+        for m in results
+    ]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.guarded_writes", description=__doc__)
+    parser.add_argument("--n", type=int, default=500, help="sequential writes per variant/round")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds")
+    parser.add_argument("--warmup", type=int, default=25, help="untimed writes per variant")
+    parser.add_argument(
+        "--cases", nargs="+", choices=sorted(CASES), default=list(CASES), help="cases to run"
+    )
+    parser.add_argument("--json", action="store_true", help="also print one JSON line")
+    args = parser.parse_args(argv)
+    if args.n < 1 or args.rounds < 1 or args.warmup < 0:
+        parser.error("--n and --rounds must be at least 1, --warmup at least 0")
+
+    workdir = Path(tempfile.mkdtemp(prefix="ilonet-bench-"))
+    server = EmbeddedPostgres(workdir / "pgdata")
+    try:
+        server.start()
+        facts, results = asyncio.run(bench(server, workdir, args))
+    finally:
+        server.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+    env = environment()
+    print(
+        f"guarded writes: {args.n} sequential writes per variant x {args.rounds} interleaved "
+        f"rounds after {args.warmup} warm-up; PostgreSQL {facts['server_version']} embedded "
+        f"(fsync={facts['fsync']}, synchronous_commit={facts['synchronous_commit']}); "
+        f"Python {env['python']}, nproc {env['nproc_available']}, {env['date']}"
+    )
+    print(table(results))
+    if args.json:
+        document = {
+            "benchmark": "guarded_writes",
+            **env,
+            "postgres": facts,
+            "n": args.n,
+            "rounds": args.rounds,
+            "warmup": args.warmup,
+            "results": as_dict(results),
+        }
+        print(json.dumps(document, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
