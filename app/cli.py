@@ -13,8 +13,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
 
-import asyncpg
-
 from app.config import DEV_ISSUER, Settings, get_settings
 from app.db import migrate
 from app.db.embedded import EmbeddedPostgres
@@ -33,16 +31,6 @@ def _raise_shutdown(signum: int, frame: FrameType | None) -> None:
     raise _Shutdown(signum)
 
 
-async def _ensure_database(admin_url: str, name: str) -> None:
-    connection = await asyncpg.connect(admin_url)
-    try:
-        exists = await connection.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name)
-        if not exists:
-            await connection.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await connection.close()
-
-
 @contextmanager
 def database(settings: Settings) -> Iterator[str]:
     """The owner's URL: DATABASE_URL, or an embedded server in the data dir (stopped on exit)."""
@@ -52,7 +40,7 @@ def database(settings: Settings) -> Iterator[str]:
     embedded = EmbeddedPostgres(settings.data_dir.resolve() / "pgdata")
     try:
         embedded.start()
-        asyncio.run(_ensure_database(embedded.url(), EMBEDDED_DATABASE))
+        asyncio.run(migrate.ensure_database(embedded.url(), EMBEDDED_DATABASE))
         yield embedded.url(database=EMBEDDED_DATABASE)
     finally:
         embedded.stop()

@@ -217,6 +217,17 @@ async def verify(session: AsyncSession, *, chunk: int = 5000) -> Verification:
             sealed_ids += 1
     total = await session.scalar(select(func.count()).select_from(AuditEvent)) or 0
     unsealed = await _unsealed_count(session)
+    behind = await _unsealed_behind_head(session, position)
+    if behind is not None:
+        return Verification(
+            False,
+            sealed_ids,
+            unsealed,
+            prev_hash,
+            None,
+            behind,
+            "an event was inserted behind the sealed part of the chain",
+        )
     if total - unsealed != sealed_ids:
         return Verification(
             False, sealed_ids, unsealed, prev_hash, None, None, "sealed events are missing"
@@ -234,6 +245,31 @@ def _broken(seal: AuditSeal, event: AuditEvent | None, position: int, prev_hash:
     if chain_hash(prev_hash, event) != seal.hash:
         return "the event differs from what was sealed"
     return None
+
+
+async def _unsealed_behind_head(session: AsyncSession, head: int) -> int | None:
+    """An unsealed event ordered before the last sealed one can only have been slipped in."""
+    if head == 0:
+        return None
+    last = (
+        await session.execute(
+            select(AuditEvent.txid, AuditEvent.id)
+            .join(AuditSeal, AuditSeal.event_id == AuditEvent.id)
+            .where(AuditSeal.position == head)
+        )
+    ).first()
+    if last is None:
+        return None
+    found = await session.scalar(
+        select(AuditEvent.id)
+        .outerjoin(AuditSeal, AuditSeal.event_id == AuditEvent.id)
+        .where(
+            AuditSeal.event_id.is_(None),
+            func.row(AuditEvent.txid, AuditEvent.id) < func.row(last[0], last[1]),
+        )
+        .limit(1)
+    )
+    return int(found) if found is not None else None
 
 
 async def _unsealed_count(session: AsyncSession) -> int:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import asyncpg
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -29,6 +32,26 @@ def downgrade(owner_url: str, revision: str = "base") -> None:
 def check(owner_url: str) -> None:
     """Raise when the models and the migrations disagree (`alembic check`)."""
     command.check(alembic_config(owner_url))
+
+
+async def current_revision(engine: AsyncEngine) -> str | None:
+    """The revision the database is at (readiness), read with the application's own role."""
+    async with engine.connect() as connection:
+        revision = (
+            await connection.execute(text("SELECT version_num FROM alembic_version"))
+        ).scalar_one_or_none()
+    return None if revision is None else str(revision)
+
+
+async def ensure_database(admin_url: str, name: str) -> None:
+    """Create the database on first start of an embedded server (as its superuser)."""
+    connection = await asyncpg.connect(admin_url)
+    try:
+        exists = await connection.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name)
+        if not exists:
+            await connection.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await connection.close()
 
 
 def head_revision() -> str:

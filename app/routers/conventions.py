@@ -31,7 +31,8 @@ def check_if_match(if_match: str | None, version: int) -> None:
     """428 without If-Match, 412 when it names another version of the resource."""
     if not if_match:
         raise PreconditionRequired("Send If-Match with the resource's ETag to change it.")
-    tags = {t.strip().removeprefix("W/") for t in if_match.split(",")}
+    # RFC 9110 13.1.1: If-Match uses the strong comparison, so a weak tag never matches.
+    tags = {t.strip() for t in if_match.split(",")}
     if "*" not in tags and etag_of(version) not in tags:
         raise PreconditionFailed(
             f"The resource changed: its ETag is {etag_of(version)}; fetch it and try again."

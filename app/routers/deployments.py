@@ -107,7 +107,9 @@ async def amend_deployment(
     writer: WriteSession,
     if_match: IfMatch = None,
 ) -> DeploymentOut:
-    deployment = await service.get_deployment(session=writer.session, deployment_id=deployment_id)
+    deployment = await service.get_deployment(
+        session=writer.session, deployment_id=deployment_id, for_update=True
+    )
     check_if_match(if_match, deployment.version)
     amended = await service.amend_deployment(writer=writer, deployment=deployment, body=body)
     response.headers["ETag"] = etag_of(amended.version)
@@ -128,7 +130,9 @@ async def transition_deployment(
     idempotent: Idempotency,
     if_match: IfMatch = None,
 ) -> Response:
-    deployment = await service.get_deployment(session=writer.session, deployment_id=deployment_id)
+    deployment = await service.get_deployment(
+        session=writer.session, deployment_id=deployment_id, for_update=True
+    )
     check_if_match(if_match, deployment.version)
     moved = await service.transition_deployment(writer=writer, deployment=deployment, body=body)
     out = await service.render(session=writer.session, deployment=moved)

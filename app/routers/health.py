@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from pydantic import BaseModel
-from sqlalchemy import text
 
-from app.db.migrate import head_revision
+from app.db.migrate import current_revision, head_revision
 from app.problems import ServiceUnavailable, problem_responses
 
 router = APIRouter(tags=["health"])
@@ -36,10 +35,7 @@ async def healthz() -> Health:
 async def readyz(request: Request) -> Readiness:
     head = head_revision()
     try:
-        async with request.app.state.engine.connect() as connection:
-            current = (
-                await connection.execute(text("SELECT version_num FROM alembic_version"))
-            ).scalar_one_or_none()
+        current = await current_revision(request.app.state.engine)
     except Exception as exc:
         raise ServiceUnavailable("The database is not reachable.") from exc
     if current != head:

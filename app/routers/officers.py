@@ -98,7 +98,9 @@ async def update_officer(
     writer: WriteSession,
     if_match: IfMatch = None,
 ) -> OfficerOut:
-    officer = await service.get_officer(session=writer.session, officer_id=officer_id)
+    officer = await service.get_officer(
+        session=writer.session, officer_id=officer_id, for_update=True
+    )
     check_if_match(if_match, officer.version)
     keyring = request.app.state.keyring
     updated = await service.update_officer(

@@ -285,8 +285,11 @@ async def transition_deployment(
     )
 
 
-async def get_deployment(*, session: AsyncSession, deployment_id: uuid.UUID) -> Deployment:
-    deployment = await session.get(Deployment, deployment_id)
+async def get_deployment(
+    *, session: AsyncSession, deployment_id: uuid.UUID, for_update: bool = False
+) -> Deployment:
+    """`for_update` locks the row, so If-Match is checked against the version being changed."""
+    deployment = await session.get(Deployment, deployment_id, with_for_update=for_update)
     if deployment is None:
         raise NotFound(
             f"No deployment {deployment_id}.",

@@ -138,8 +138,11 @@ async def update_officer(
     return updated
 
 
-async def get_officer(*, session: AsyncSession, officer_id: uuid.UUID) -> Officer:
-    officer = await session.get(Officer, officer_id)
+async def get_officer(
+    *, session: AsyncSession, officer_id: uuid.UUID, for_update: bool = False
+) -> Officer:
+    """`for_update` locks the row, so If-Match is checked against the version being changed."""
+    officer = await session.get(Officer, officer_id, with_for_update=for_update)
     if officer is None:
         raise NotFound(
             f"No officer {officer_id}.", resource_type="officer", resource_id=str(officer_id)

@@ -18,6 +18,7 @@ depends_on: str | Sequence[str] | None = None
 
 APP_ROLE = "ilonet_app"
 AUDIT_TABLES = ("audit_event", "audit_seal")
+STAMPED_TABLES = ("audit_event", "outbox_event")
 
 
 def upgrade() -> None:
@@ -132,6 +133,23 @@ def upgrade() -> None:
         END $$;
         """
     )
+    # The transaction id and time of an event are the database's, never the writer's: a backdated
+    # txid would slip an event behind the sealed part of the chain.
+    op.execute(
+        """
+        CREATE FUNCTION ilonet_stamp_event() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          NEW.txid := pg_current_xact_id()::text::bigint;
+          NEW.occurred_at := now();
+          RETURN NEW;
+        END $$;
+        """
+    )
+    for table in STAMPED_TABLES:
+        op.execute(
+            f"CREATE TRIGGER {table}_stamp BEFORE INSERT ON {table} "
+            f"FOR EACH ROW EXECUTE FUNCTION ilonet_stamp_event()"
+        )
     for table in AUDIT_TABLES:
         op.execute(
             f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
@@ -149,6 +167,9 @@ def downgrade() -> None:
         op.execute(f"DROP TRIGGER {table}_no_truncate ON {table}")
         op.execute(f"DROP TRIGGER {table}_append_only ON {table}")
     op.execute("DROP FUNCTION ilonet_refuse_audit_change()")
+    for table in STAMPED_TABLES:
+        op.execute(f"DROP TRIGGER {table}_stamp ON {table}")
+    op.execute("DROP FUNCTION ilonet_stamp_event()")
     op.drop_index("ix_outbox_event_txid_id", table_name="outbox_event")
     op.drop_table("outbox_event")
     op.drop_index(op.f("ix_idempotency_key_expires_at"), table_name="idempotency_key")

@@ -1,0 +1,315 @@
+"""The Writer and its tripwires: no row changes unless the Writer decided and recorded it.
+
+Every test runs in the rolled-back test transaction (the `session` fixture), as the app role.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from sqlalchemy import func, insert, select, text, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db.guard import WRITER_OPTION, UnauthorisedWrite, authorise
+from app.db.writer import Change, Writer
+from app.models import AuditEvent, Authority, Organisation, OutboxEvent
+from app.policies import AuthorityFacts, deny
+from app.problems import PolicyDenied
+from app.security import Principal
+from tests.conftest import TEST_ISSUER
+
+NL_DEPLOYER = Principal(
+    iss=TEST_ISSUER,
+    sub="nl-deployer",
+    org="NL",
+    roles=frozenset({"deploying_authority"}),
+    officer_id=None,
+    scopes=frozenset(),
+)
+FR_DEPLOYER = Principal(
+    iss=TEST_ISSUER,
+    sub="fr-deployer",
+    org="FR",
+    roles=frozenset({"deploying_authority"}),
+    officer_id=None,
+    scopes=frozenset(),
+)
+AUTHORITY_CREATED = Change(
+    event_type="authority.created", resource_type="authority", organisation="NL"
+)
+
+
+def nl_authority(name: str = "IND") -> Authority:
+    return Authority(id=uuid.uuid4(), organisation="NL", name=name, authority_kind="immigration")
+
+
+async def count(session: AsyncSession, model: type[AuditEvent | OutboxEvent | Authority]) -> int:
+    return int(await session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+async def create_authority(
+    writer: Writer, authority: Authority, *, principal: Principal = NL_DEPLOYER
+) -> Authority:
+    created, _ = await writer.create(
+        authority,
+        action="authority.create",
+        facts=AuthorityFacts(actor=principal.actor(), authority_org=authority.organisation),
+        change=AUTHORITY_CREATED,
+    )
+    return created
+
+
+# --- before_flush: new, changed and deleted instances ---------------------------------------
+
+
+async def test_adding_a_row_outside_the_writer_is_refused(session: AsyncSession) -> None:
+    session.add(nl_authority())
+    with pytest.raises(UnauthorisedWrite, match="Authority was written outside the Writer"):
+        await session.flush()
+
+
+async def test_adding_an_organisation_outside_the_writer_is_refused(
+    session: AsyncSession,
+) -> None:
+    session.add(
+        Organisation(
+            code="XX",
+            name="Nowhere",
+            kind="member_state",
+            country=None,
+            bound_by_regulation=True,
+            board_seats=1,
+            alternate_seats=1,
+            voting_right=True,
+            former_name=None,
+            participation="none",
+        )
+    )
+    with pytest.raises(UnauthorisedWrite, match="Organisation"):
+        await session.flush()
+
+
+async def test_changing_a_loaded_row_outside_the_writer_is_refused(
+    session: AsyncSession,
+) -> None:
+    netherlands = await session.get(Organisation, "NL")
+    assert netherlands is not None
+    netherlands.name = "x"
+    with pytest.raises(UnauthorisedWrite, match="Organisation"):
+        await session.flush()
+    await session.rollback()
+    assert await session.scalar(select(Organisation.name).where(Organisation.code == "NL")) == (
+        "Netherlands"
+    )
+
+
+async def test_setting_an_attribute_to_its_own_value_is_not_a_write(
+    session: AsyncSession,
+) -> None:
+    """Only real modifications trip the wire: a no-op assignment flushes fine."""
+    netherlands = await session.get(Organisation, "NL")
+    assert netherlands is not None
+    netherlands.name = netherlands.name
+    await session.flush()
+
+
+async def test_deleting_a_row_outside_the_writer_is_refused(session: AsyncSession) -> None:
+    netherlands = await session.get(Organisation, "NL")
+    assert netherlands is not None
+    await session.delete(netherlands)
+    with pytest.raises(UnauthorisedWrite, match="Organisation"):
+        await session.flush()
+
+
+async def test_an_authorisation_covers_one_flush_only(session: AsyncSession) -> None:
+    """The Writer's mark is spent by the flush it was given for; a later change is refused."""
+    authority = nl_authority()
+    session.add(authorise(session, authority))
+    await session.flush()
+    authority.name = "changed afterwards"
+    with pytest.raises(UnauthorisedWrite, match="Authority"):
+        await session.flush()
+
+
+async def test_a_stray_row_cannot_ride_along_with_a_writer_flush(session: AsyncSession) -> None:
+    """An unmarked instance pending in the session makes the Writer's own flush fail."""
+    session.add(nl_authority("smuggled"))
+    writer = Writer(session, NL_DEPLOYER, request_id="req-stray")
+    with pytest.raises(UnauthorisedWrite):
+        await create_authority(writer, nl_authority())
+
+
+# --- do_orm_execute: bulk statements -----------------------------------------------------------
+
+
+async def test_bulk_orm_update_outside_the_writer_is_refused(session: AsyncSession) -> None:
+    with pytest.raises(UnauthorisedWrite, match="Bulk"):
+        await session.execute(update(Organisation).values(name="x"))
+
+
+async def test_bulk_orm_insert_outside_the_writer_is_refused(session: AsyncSession) -> None:
+    with pytest.raises(UnauthorisedWrite, match="Bulk"):
+        await session.execute(
+            insert(OutboxEvent).values(
+                type="x.y",
+                resource_type="x",
+                resource_id="1",
+                organisation="NL",
+                visibility="network",
+            )
+        )
+
+
+async def test_bulk_orm_update_with_the_writer_mark_runs(session: AsyncSession) -> None:
+    result = await session.execute(
+        update(Organisation)
+        .where(Organisation.code == "NL")
+        .values(name="x")
+        .execution_options(**{WRITER_OPTION: True})
+    )
+    assert getattr(result, "rowcount", None) == 1
+    assert await session.scalar(select(Organisation.name).where(Organisation.code == "NL")) == "x"
+
+
+async def test_reads_and_raw_sql_reads_pass_the_bulk_tripwire(session: AsyncSession) -> None:
+    assert await session.scalar(select(func.count()).select_from(Organisation))
+    assert await session.scalar(text("SELECT 1")) == 1
+
+
+# --- Writer.create ----------------------------------------------------------------------------
+
+
+async def test_a_denied_create_raises_and_adds_nothing(session: AsyncSession) -> None:
+    before = {m: await count(session, m) for m in (Authority, AuditEvent, OutboxEvent)}
+    writer = Writer(session, FR_DEPLOYER, request_id="req-denied")
+    authority = nl_authority()
+
+    with pytest.raises(PolicyDenied) as denied:
+        await create_authority(writer, authority, principal=FR_DEPLOYER)
+
+    assert denied.value.decision.allowed is False
+    assert [v.rule for v in denied.value.decision.violations] == ["ACL-ORG"]
+    assert denied.value.resource_type == "authority"
+    assert denied.value.action == "authority.create"
+    assert authority not in session
+    assert not session.new
+    await session.flush()
+    assert {m: await count(session, m) for m in before} == before
+
+
+async def test_insert_refuses_a_denied_decision(session: AsyncSession) -> None:
+    """Even a caller that skipped decide() cannot hand the Writer a denial to apply."""
+    writer = Writer(session, NL_DEPLOYER, request_id=None)
+    authority = nl_authority()
+    with pytest.raises(RuntimeError, match="only applies allowed decisions"):
+        await writer.insert(authority, decision=deny("ACL-ROLE", "no"), change=AUTHORITY_CREATED)
+    assert authority not in session
+    assert await count(session, Authority) == 0
+
+
+async def test_an_allowed_create_writes_row_audit_and_outbox_in_one_transaction(
+    session: AsyncSession,
+) -> None:
+    writer = Writer(session, NL_DEPLOYER, request_id="req-allowed")
+    authority = nl_authority()
+
+    created, decision = await writer.create(
+        authority,
+        action="authority.create",
+        facts=AuthorityFacts(actor=NL_DEPLOYER.actor(), authority_org="NL"),
+        change=AUTHORITY_CREATED,
+    )
+
+    assert created is authority
+    assert decision.allowed
+    stored = await session.scalar(select(Authority).where(Authority.id == authority.id))
+    assert stored is not None
+    assert (stored.organisation, stored.name) == ("NL", "IND")
+
+    audit = (await session.scalars(select(AuditEvent))).one()
+    assert audit.action == "authority.created"
+    assert audit.outcome == "allowed"
+    assert audit.resource_type == "authority"
+    assert audit.resource_id == str(authority.id)
+    assert audit.organisation == "NL"
+    assert audit.request_id == "req-allowed"
+    assert audit.decision_id == decision.decision_id
+    assert audit.policy_version == decision.policy_version
+    assert audit.rules == ["ACL-ORG", "ACL-ROLE"]
+    assert audit.actor == {
+        "iss": TEST_ISSUER,
+        "sub": "nl-deployer",
+        "org": "NL",
+        "roles": ["deploying_authority"],
+    }
+    assert audit.details == {"subject_organisation": "NL"}
+
+    outbox = (await session.scalars(select(OutboxEvent))).one()
+    assert (outbox.type, outbox.resource_type, outbox.resource_id) == (
+        "authority.created",
+        "authority",
+        str(authority.id),
+    )
+    assert (outbox.organisation, outbox.visibility) == ("NL", "network")
+
+    current_txid = await session.scalar(text("SELECT pg_current_xact_id()::text::bigint"))
+    assert audit.txid == outbox.txid == current_txid
+
+
+async def test_a_change_without_feed_writes_no_outbox_event(session: AsyncSession) -> None:
+    writer = Writer(session, NL_DEPLOYER, request_id=None)
+    await writer.record_access(
+        decision=None,
+        change=Change(
+            event_type="authority.read",
+            resource_type="authority",
+            organisation="NL",
+            feed=False,
+        ),
+        resource_id="r-1",
+    )
+    audit = (await session.scalars(select(AuditEvent))).one()
+    assert (audit.action, audit.outcome, audit.resource_id) == ("authority.read", "allowed", "r-1")
+    assert audit.decision_id is None
+    assert audit.rules == []
+    assert await count(session, OutboxEvent) == 0
+
+
+async def test_a_rolled_back_write_leaves_no_audit_or_outbox_event(
+    session: AsyncSession,
+) -> None:
+    writer = Writer(session, NL_DEPLOYER, request_id="req-rollback")
+    authority_id: uuid.UUID
+    async with session.begin_nested() as savepoint:
+        created = await create_authority(writer, nl_authority())
+        authority_id = created.id
+        assert await count(session, AuditEvent) == 1
+        assert await count(session, OutboxEvent) == 1
+        await savepoint.rollback()
+
+    assert await session.scalar(select(Authority).where(Authority.id == authority_id)) is None
+    assert await count(session, AuditEvent) == 0
+    assert await count(session, OutboxEvent) == 0
+
+
+async def test_writer_update_records_the_change(session: AsyncSession) -> None:
+    """An update through the Writer is allowed by the tripwire and audited like a create."""
+    writer = Writer(session, NL_DEPLOYER, request_id=None)
+    authority = await create_authority(writer, nl_authority())
+    facts = AuthorityFacts(actor=NL_DEPLOYER.actor(), authority_org="NL")
+
+    await writer.update(
+        authority,
+        {"name": "IND (renamed)"},
+        action="authority.create",
+        before=facts,
+        after=facts,
+        change=Change(event_type="authority.updated", resource_type="authority", organisation="NL"),
+    )
+
+    assert await session.scalar(select(Authority.name).where(Authority.id == authority.id)) == (
+        "IND (renamed)"
+    )
+    actions = (await session.scalars(select(AuditEvent.action).order_by(AuditEvent.id))).all()
+    assert actions == ["authority.created", "authority.updated"]
