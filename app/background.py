@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.config import Settings
 from app.db import audit, idempotency
+from app.services import retention_sweep
 
 log = logging.getLogger("ilonet.background")
 
@@ -26,9 +27,15 @@ async def purge_idempotency_keys(session: AsyncSession, settings: Settings) -> i
     return await idempotency.purge_expired(session)
 
 
+async def sweep_retention(session: AsyncSession, settings: Settings) -> int:
+    """One batch of erasures (ILO-10.2, ILO-9.3); a backlog drains over the next runs."""
+    return (await retention_sweep.sweep_once(session=session, settings=settings)).total
+
+
 JOBS: list[tuple[str, Job, float]] = [
     ("audit.seal", seal_audit, 5.0),
     ("idempotency.purge", purge_idempotency_keys, 600.0),
+    ("retention.sweep", sweep_retention, 300.0),
 ]
 
 

@@ -139,6 +139,31 @@ def cmd_audit(args: argparse.Namespace, settings: Settings) -> int:
     return 0 if result["valid"] else 1
 
 
+async def _sweep(app_database_url: str, settings: Settings) -> dict[str, int]:
+    from app.db.engine import make_engine, make_sessionmaker
+    from app.services.retention_sweep import sweep_once
+
+    engine = make_engine(app_database_url, pool_size=1)
+    totals = {"records_erased": 0, "contacts_erased": 0}
+    try:
+        while True:
+            async with make_sessionmaker(engine)() as session, session.begin():
+                result = await sweep_once(session=session, settings=settings)
+            totals["records_erased"] += result.records_erased
+            totals["contacts_erased"] += result.contacts_erased
+            if result.total == 0:
+                return totals
+    finally:
+        await engine.dispose()
+
+
+def cmd_sweep(args: argparse.Namespace, settings: Settings) -> int:
+    with database(settings) as owner_url:
+        totals = asyncio.run(_sweep(app_url(settings, owner_url), settings))
+    print(json.dumps(totals))
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="ilonet", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
@@ -170,6 +195,10 @@ def parser() -> argparse.ArgumentParser:
     verify = aud_sub.add_parser("verify", help="seal pending events and verify the hash chain")
     verify.add_argument("--data-dir", type=Path, default=None)
     verify.set_defaults(func=cmd_audit)
+
+    swp = sub.add_parser("sweep", help="erase personal data past retention (idempotent)")
+    swp.add_argument("--data-dir", type=Path, default=None)
+    swp.set_defaults(func=cmd_sweep)
 
     api = sub.add_parser("openapi", help="write the OpenAPI document")
     api.add_argument("--output", default="openapi/openapi.json")

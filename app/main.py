@@ -29,6 +29,8 @@ from app.routers import (
     officers,
     organisations,
     policy,
+    processing_records,
+    reference_data,
 )
 from app.routers.conventions import Replay, replay_response
 
@@ -107,6 +109,8 @@ def create_app(settings: Settings | None = None, *, app_database_url: str | None
         officers,
         deployments,
         policy,
+        processing_records,
+        reference_data,
         audit,
         events,
     ):

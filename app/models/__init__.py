@@ -8,8 +8,13 @@ from app.models.idempotency_key import IdempotencyKey
 from app.models.officer import Officer
 from app.models.organisation import Organisation
 from app.models.outbox_event import OutboxEvent
+from app.models.processing_record import ProcessingRecord
+from app.models.reference_data import AdequacyDecisionEntry, TransferInstrumentEntry
+from app.models.share import Share
+from app.models.transfer import Transfer
 
 __all__ = [
+    "AdequacyDecisionEntry",
     "AuditEvent",
     "AuditSeal",
     "Authority",
@@ -20,4 +25,8 @@ __all__ = [
     "Officer",
     "Organisation",
     "OutboxEvent",
+    "ProcessingRecord",
+    "Share",
+    "Transfer",
+    "TransferInstrumentEntry",
 ]

@@ -37,6 +37,7 @@ from app.policies.purpose import (
     ProcessingRecordFacts,
     derive_regime,
 )
+from app.policies.retention import ContactErasureFacts, ErasureFacts
 from app.policies.transfer import ReferenceUpdateFacts, ShareFacts
 from app.policies.transfer_grounds import AdequacyDecision, TransferFacts, TransferInstrument
 
@@ -54,9 +55,11 @@ __all__ = [
     "AdequacyDecision",
     "AuthorityFacts",
     "Basis",
+    "ContactErasureFacts",
     "Decision",
     "DeploymentFacts",
     "DeploymentTransitionFacts",
+    "ErasureFacts",
     "Obligation",
     "OfficerFacts",
     "Participant",

@@ -17,6 +17,7 @@ EvaluableAction = Literal[
     "deployment.plan",
     "deployment.amend",
     "deployment.transition",
+    "share.record",
 ]
 
 

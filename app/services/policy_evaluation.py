@@ -20,8 +20,9 @@ from app.schemas.authority import AuthorityCreate
 from app.schemas.deployment import DeploymentAmend, DeploymentCreate, TransitionIn
 from app.schemas.officer import OfficerCreate
 from app.schemas.policy import EvaluateIn
+from app.schemas.share import ShareCreate
 from app.security import Principal
-from app.services import authority, deployment, officer
+from app.services import authority, deployment, officer, processing_record, share
 
 B = TypeVar("B", bound=BaseModel)
 Evaluator = Callable[
@@ -114,6 +115,18 @@ async def _deployment_transition(
     return evaluate("deployment.transition", facts)
 
 
+async def _share_record(
+    session: AsyncSession, principal: Principal, target_id: uuid.UUID | None, body: dict[str, Any]
+) -> Decision:
+    parsed = parse(ShareCreate, body)
+    record = await processing_record.get_visible_record(
+        session=session, principal=principal, record_id=target(target_id)
+    )
+    return await share.decide_share(
+        session=session, principal=principal, record=record, body=parsed
+    )
+
+
 EVALUATORS: dict[str, Evaluator] = {
     "authority.create": _authority_create,
     "officer.create": _officer_create,
@@ -121,6 +134,7 @@ EVALUATORS: dict[str, Evaluator] = {
     "deployment.plan": _deployment_plan,
     "deployment.amend": _deployment_amend,
     "deployment.transition": _deployment_transition,
+    "share.record": _share_record,
 }
 
 

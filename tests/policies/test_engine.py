@@ -148,6 +148,8 @@ def test_every_action_is_registered() -> None:
         "transfer.record",
         "share.record",
         "reference.update",
+        "processing_record.erase",
+        "officer.contact_erase",
     }
 
 

@@ -1,0 +1,33 @@
+"""An exchange of personal data inside the Union (Art. 3(6)(d), recital 26; ILO-10.4)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import ARRAY, ForeignKey, String, Text, func
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.models.base import Base
+
+
+class Share(Base):
+    __tablename__ = "share"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    processing_record_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("processing_record.id"), index=True
+    )
+    organisation: Mapped[str] = mapped_column(ForeignKey("organisation.code"), index=True)
+    recipient_kind: Mapped[str] = mapped_column(String(32))
+    recipient_officer_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("officer.id"))
+    recipient_network: Mapped[str | None] = mapped_column(String(64))
+    recipient_org: Mapped[str | None] = mapped_column(String(16))
+    recipient_authority: Mapped[str | None] = mapped_column(String(200))
+    fields_disclosed: Mapped[list[str]] = mapped_column(ARRAY(String(64)))
+    justification: Mapped[str] = mapped_column(Text)
+    shared_on: Mapped[date]
+    decision_id: Mapped[str] = mapped_column(String(64))
+    policy_version: Mapped[str] = mapped_column(String(64))
+    recorded_by: Mapped[str] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())

@@ -1,0 +1,94 @@
+"""Erasure of personal data: Art. 10(2) of Regulation (EU) 2019/1240 ("erased when no longer
+necessary"), and the storage limitation of the ILO contact list (Art. 9(2)(d), 9(3))."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from app.policies.acl import Actor, require_org
+from app.policies.engine import Outcome, failed, passed, register
+
+ERASERS = frozenset({"ilo", "dpo"})
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ErasureFacts:
+    actor: Actor
+    controller_org: str
+    record_officer_id: str
+    retain_until: date
+    today: date
+    # True only for the retention sweep (never set from a request): it erases what expired.
+    scheduled: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ContactErasureFacts:
+    officer_id: str
+    deployments_in_force: int
+    last_deployment_ended_on: date | None
+    retention_days: int
+    today: date
+
+
+def _may_erase_early(facts: ErasureFacts) -> bool:
+    actor = facts.actor
+    return (
+        actor.acts_as_officer(facts.record_officer_id)
+        or actor.has_role("dpo")
+        or actor.may("processing:write")
+    )
+
+
+@register("processing_record.erase", ErasureFacts)
+def decide_erasure(facts: ErasureFacts) -> Outcome:
+    """ILO-10.2: the sweep erases a record once retain_until has passed; before that, the
+    controller erases it early when it is no longer necessary — the record's ILO, the
+    controller's DPO, or its integration with processing:write (ACL-ROLE, ACL-ORG)."""
+    expired = facts.retain_until < facts.today
+    if facts.scheduled:
+        if expired:
+            return Outcome(results=[passed("ILO-10.2", f"retention ended {facts.retain_until}")])
+        return Outcome(
+            results=[
+                failed(
+                    "ILO-10.2",
+                    f"retain_until {facts.retain_until} has not passed on {facts.today}: "
+                    "the sweep erases expired records only",
+                )
+            ]
+        )
+    if _may_erase_early(facts):
+        role = passed("ACL-ROLE")
+    else:
+        role = failed(
+            "ACL-ROLE",
+            f"erasure needs role ilo acting as officer {facts.record_officer_id}, role dpo, or "
+            f"integration with scope processing:write; actor {facts.actor.sub} has none of them",
+        )
+    note = "retention ended" if expired else "early erasure: no longer necessary"
+    return Outcome(
+        results=[
+            role,
+            require_org(facts.actor, ("controller", facts.controller_org)),
+            passed("ILO-10.2", note),
+        ]
+    )
+
+
+@register("officer.contact_erase", ContactErasureFacts)
+def decide_contact_erasure(facts: ContactErasureFacts) -> Outcome:
+    """ILO-9.3: the contact list of Art. 9(2)(d) is of deployed ILOs; an officer's contact
+    details are erased a set time after their last deployment ended (storage limitation)."""
+    problems = []
+    if facts.deployments_in_force:
+        problems.append(f"officer {facts.officer_id} still has a planned or active deployment")
+    if facts.last_deployment_ended_on is None:
+        problems.append(f"officer {facts.officer_id} has no ended deployment")
+    elif (facts.today - facts.last_deployment_ended_on).days <= facts.retention_days:
+        problems.append(
+            f"the last deployment ended {facts.last_deployment_ended_on}, within "
+            f"{facts.retention_days} days of {facts.today}"
+        )
+    if problems:
+        return Outcome(results=[failed("ILO-9.3", "; ".join(problems))])
+    return Outcome(results=[passed("ILO-9.3", "no longer on the contact list")])

@@ -1,0 +1,232 @@
+"""/v1/processing-records: Art. 10 processing records, their transfers and shares, erasure and
+the data-subject access export. Invisible records are 404 for everyone but the controller's
+ILO (own records), DPO, auditor and integration."""
+
+from __future__ import annotations
+
+import uuid
+
+from fastapi import APIRouter, Request, Response
+
+from app.db.session import ReadSession, WriteSession
+from app.pagination import Cursor, Limit, Pager
+from app.policies import deny
+from app.problems import PolicyDenied, problem_responses
+from app.routers.conventions import Idempotency, etag_of
+from app.schemas.common import Page
+from app.schemas.processing_record import (
+    ProcessingRecordCreate,
+    ProcessingRecordExport,
+    ProcessingRecordOut,
+)
+from app.schemas.share import ShareCreate, ShareOut
+from app.schemas.transfer import TransferCreate, TransferOut
+from app.schemas.vocabulary import Purpose
+from app.security import CurrentPrincipal
+from app.services import processing_record as service
+from app.services import share as shares
+from app.services import transfer as transfers
+from app.services.processing_record_erasure import erase_record
+from app.services.processing_record_export import export_record
+
+router = APIRouter(prefix="/v1/processing-records", tags=["processing-records"])
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+def _location(record_id: uuid.UUID) -> str:
+    return f"/v1/processing-records/{record_id}"
+
+
+@router.post(
+    "",
+    name="create",
+    status_code=201,
+    summary="Record a processing of personal data (Art. 10); the response holds no subject data",
+    response_model=ProcessingRecordOut,
+    responses=problem_responses(401, 403, 404, 422),
+)
+async def create_record(
+    request: Request, body: ProcessingRecordCreate, writer: WriteSession, idempotent: Idempotency
+) -> Response:
+    settings = request.app.state.settings
+    record = await service.create_record(
+        writer=writer,
+        body=body,
+        keyring=request.app.state.keyring,
+        max_retention_days=settings.retention_max_days,
+    )
+    # Metadata only, so the stored idempotent replay holds no personal data.
+    return await idempotent.respond(
+        service.render(record),
+        headers={"Location": _location(record.id), "ETag": etag_of(record.version)},
+    )
+
+
+@router.get(
+    "",
+    name="list",
+    summary="List the processing records you may see (metadata only, never subject data)",
+    responses=problem_responses(401, 403, 422),
+)
+async def list_records(
+    request: Request,
+    response: Response,
+    session: ReadSession,
+    principal: CurrentPrincipal,
+    officer_id: uuid.UUID | None = None,
+    purpose: Purpose | None = None,
+    erased: bool | None = None,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> Page[ProcessingRecordOut]:
+    if not service.may_list(principal):
+        raise PolicyDenied(
+            deny("ACL-ROLE", "processing records are read by ilo, dpo, auditor or integration"),
+            resource_type=service.RESOURCE,
+            action="processing_record.read",
+        )
+    pager = Pager(request, response, principal.client_key, limit)
+    after = pager.after(cursor)
+    rows = await service.list_records(
+        session=session,
+        principal=principal,
+        officer_id=officer_id,
+        purpose=purpose.value if purpose else None,
+        erased=erased,
+        after=after[0] if after else None,
+        limit=limit + 1,
+    )
+    items, next_cursor = pager.page(rows, lambda r: [str(r.id)])
+    return Page(items=[service.render(r) for r in items], next_cursor=next_cursor)
+
+
+@router.get(
+    "/{record_id}",
+    name="get",
+    summary="One processing record; subject data for its ILO only, every read audited",
+    responses=problem_responses(401, 404),
+)
+async def get_record(
+    request: Request, response: Response, record_id: uuid.UUID, writer: WriteSession
+) -> ProcessingRecordOut:
+    record = await service.get_visible_record(
+        session=writer.session, principal=writer.principal, record_id=record_id
+    )
+    payload = None
+    if service.may_read_subject_data(writer.principal, record):
+        payload = await service.read_subject_data(
+            writer=writer, record=record, keyring=request.app.state.keyring
+        )
+    response.headers["ETag"] = etag_of(record.version)
+    if payload is not None:
+        response.headers.update(NO_STORE)
+    return service.render(record, payload)
+
+
+@router.post(
+    "/{record_id}/erasure",
+    name="erase",
+    summary="Erase a record early (crypto-shredding; the metadata stay as a tombstone)",
+    response_model=ProcessingRecordOut,
+    responses=problem_responses(401, 403, 404, 409),
+)
+async def erase(record_id: uuid.UUID, writer: WriteSession, idempotent: Idempotency) -> Response:
+    record = await service.get_visible_record(
+        session=writer.session, principal=writer.principal, record_id=record_id, lock="update"
+    )
+    erased = await erase_record(writer=writer, record=record)
+    return await idempotent.respond(
+        service.render(erased), status=200, headers={"ETag": etag_of(erased.version)}
+    )
+
+
+@router.get(
+    "/{record_id}/export",
+    name="export",
+    summary="The data-subject access copy: record, subject data, transfers, shares, accesses",
+    responses=problem_responses(401, 403, 404),
+)
+async def export(
+    request: Request, response: Response, record_id: uuid.UUID, writer: WriteSession
+) -> ProcessingRecordExport:
+    record = await service.get_visible_record(
+        session=writer.session, principal=writer.principal, record_id=record_id
+    )
+    copy = await export_record(writer=writer, record=record, keyring=request.app.state.keyring)
+    response.headers.update(NO_STORE)
+    return copy
+
+
+@router.post(
+    "/{record_id}/transfers",
+    name="record_transfer",
+    status_code=201,
+    summary="Decide and record a transfer to a third country or international organisation",
+    response_model=TransferOut,
+    responses=problem_responses(401, 403, 404, 409, 422),
+)
+async def record_transfer(
+    request: Request,
+    record_id: uuid.UUID,
+    body: TransferCreate,
+    writer: WriteSession,
+    idempotent: Idempotency,
+) -> Response:
+    record = await service.get_visible_record(
+        session=writer.session, principal=writer.principal, record_id=record_id, lock="share"
+    )
+    transfer = await transfers.record_transfer(
+        writer=writer, record=record, body=body, keyring=request.app.state.keyring
+    )
+    return await idempotent.respond(
+        transfers.render(transfer),
+        headers={"Location": f"{_location(record_id)}/transfers/{transfer.id}"},
+    )
+
+
+@router.get(
+    "/{record_id}/transfers",
+    name="list_transfers",
+    summary="The transfers recorded for a processing record",
+    responses=problem_responses(401, 404),
+)
+async def list_transfers(
+    record_id: uuid.UUID, session: ReadSession, principal: CurrentPrincipal
+) -> list[TransferOut]:
+    await service.get_visible_record(session=session, principal=principal, record_id=record_id)
+    rows = await transfers.list_transfers(session=session, record_id=record_id)
+    return [transfers.render(t) for t in rows]
+
+
+@router.post(
+    "/{record_id}/shares",
+    name="record_share",
+    status_code=201,
+    summary="Record an exchange inside the Union (Art. 3(6)(d)): ILO, network or authority",
+    response_model=ShareOut,
+    responses=problem_responses(401, 403, 404, 409, 422),
+)
+async def record_share(
+    record_id: uuid.UUID, body: ShareCreate, writer: WriteSession, idempotent: Idempotency
+) -> Response:
+    record = await service.get_visible_record(
+        session=writer.session, principal=writer.principal, record_id=record_id, lock="share"
+    )
+    share = await shares.record_share(writer=writer, record=record, body=body)
+    return await idempotent.respond(
+        shares.render(share), headers={"Location": f"{_location(record_id)}/shares/{share.id}"}
+    )
+
+
+@router.get(
+    "/{record_id}/shares",
+    name="list_shares",
+    summary="The exchanges recorded for a processing record",
+    responses=problem_responses(401, 404),
+)
+async def list_shares(
+    record_id: uuid.UUID, session: ReadSession, principal: CurrentPrincipal
+) -> list[ShareOut]:
+    await service.get_visible_record(session=session, principal=principal, record_id=record_id)
+    rows = await shares.list_shares(session=session, record_id=record_id)
+    return [shares.render(s) for s in rows]

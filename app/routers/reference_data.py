@@ -1,0 +1,202 @@
+"""/v1/reference: adequacy decisions and transfer instruments, the data transfer decisions are
+made against; readable by every caller, edited by reference_admin (If-Match on changes)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+
+from app.db.session import ReadSession, WriteSession
+from app.models import AdequacyDecisionEntry, TransferInstrumentEntry
+from app.pagination import Cursor, Limit, Pager
+from app.problems import problem_responses
+from app.routers.conventions import Idempotency, IfMatch, check_if_match, etag_of
+from app.schemas.common import Page
+from app.schemas.reference_data import (
+    AdequacyDecisionCreate,
+    AdequacyDecisionFields,
+    AdequacyDecisionOut,
+    TransferInstrumentCreate,
+    TransferInstrumentFields,
+    TransferInstrumentOut,
+)
+from app.security import CurrentPrincipal
+from app.services import reference_data as service
+
+router = APIRouter(prefix="/v1/reference", tags=["reference-data"])
+ADEQUACY = "/adequacy-decisions"
+INSTRUMENTS = "/transfer-instruments"
+
+
+def _adequacy(entry: AdequacyDecisionEntry) -> AdequacyDecisionOut:
+    return AdequacyDecisionOut.model_validate(entry, from_attributes=True)
+
+
+def _instrument(entry: TransferInstrumentEntry) -> TransferInstrumentOut:
+    return TransferInstrumentOut.model_validate(entry, from_attributes=True)
+
+
+@router.get(ADEQUACY, name="list_adequacy_decisions", summary="Commission adequacy decisions")
+async def list_adequacy_decisions(
+    request: Request,
+    response: Response,
+    session: ReadSession,
+    principal: CurrentPrincipal,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> Page[AdequacyDecisionOut]:
+    pager = Pager(request, response, principal.client_key, limit)
+    after = pager.after(cursor)
+    rows = await service.list_entries(
+        session=session,
+        model=AdequacyDecisionEntry,
+        after=after[0] if after else None,
+        limit=limit + 1,
+    )
+    items, next_cursor = pager.page(rows, lambda r: [r.id])
+    return Page(items=[_adequacy(r) for r in items], next_cursor=next_cursor)
+
+
+@router.get(
+    ADEQUACY + "/{decision_id:path}",
+    name="get_adequacy_decision",
+    summary="One adequacy decision (ids such as 2021/1772 keep their slash)",
+    responses=problem_responses(401, 404),
+)
+async def get_adequacy_decision(
+    response: Response, decision_id: str, session: ReadSession, principal: CurrentPrincipal
+) -> AdequacyDecisionOut:
+    entry = await service.get_entry(
+        session=session, model=AdequacyDecisionEntry, entry_id=decision_id
+    )
+    response.headers["ETag"] = etag_of(entry.version)
+    return _adequacy(entry)
+
+
+@router.post(
+    ADEQUACY,
+    name="create_adequacy_decision",
+    status_code=201,
+    summary="Add an adequacy decision (reference_admin of COM)",
+    response_model=AdequacyDecisionOut,
+    responses=problem_responses(401, 403, 409, 422),
+)
+async def create_adequacy_decision(
+    body: AdequacyDecisionCreate, writer: WriteSession, idempotent: Idempotency
+) -> Response:
+    entry = await service.create_entry(writer=writer, body=body)
+    assert isinstance(entry, AdequacyDecisionEntry)
+    return await idempotent.respond(
+        _adequacy(entry),
+        headers={
+            "Location": f"/v1/reference{ADEQUACY}/{entry.id}",
+            "ETag": etag_of(entry.version),
+        },
+    )
+
+
+@router.put(
+    ADEQUACY + "/{decision_id:path}",
+    name="replace_adequacy_decision",
+    summary="Change an adequacy decision, e.g. its validity (If-Match required)",
+    responses=problem_responses(401, 403, 404, 412, 422, 428),
+)
+async def replace_adequacy_decision(
+    response: Response,
+    decision_id: str,
+    body: AdequacyDecisionFields,
+    writer: WriteSession,
+    if_match: IfMatch = None,
+) -> AdequacyDecisionOut:
+    entry = await service.get_entry(
+        session=writer.session, model=AdequacyDecisionEntry, entry_id=decision_id, for_update=True
+    )
+    check_if_match(if_match, entry.version)
+    changed = await service.replace_entry(writer=writer, entry=entry, body=body)
+    assert isinstance(changed, AdequacyDecisionEntry)
+    response.headers["ETag"] = etag_of(changed.version)
+    return _adequacy(changed)
+
+
+@router.get(INSTRUMENTS, name="list_transfer_instruments", summary="Transfer instruments")
+async def list_transfer_instruments(
+    request: Request,
+    response: Response,
+    session: ReadSession,
+    principal: CurrentPrincipal,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> Page[TransferInstrumentOut]:
+    pager = Pager(request, response, principal.client_key, limit)
+    after = pager.after(cursor)
+    rows = await service.list_entries(
+        session=session,
+        model=TransferInstrumentEntry,
+        after=after[0] if after else None,
+        limit=limit + 1,
+    )
+    items, next_cursor = pager.page(rows, lambda r: [r.id])
+    return Page(items=[_instrument(r) for r in items], next_cursor=next_cursor)
+
+
+@router.get(
+    INSTRUMENTS + "/{instrument_id:path}",
+    name="get_transfer_instrument",
+    summary="One transfer instrument",
+    responses=problem_responses(401, 404),
+)
+async def get_transfer_instrument(
+    response: Response, instrument_id: str, session: ReadSession, principal: CurrentPrincipal
+) -> TransferInstrumentOut:
+    entry = await service.get_entry(
+        session=session, model=TransferInstrumentEntry, entry_id=instrument_id
+    )
+    response.headers["ETag"] = etag_of(entry.version)
+    return _instrument(entry)
+
+
+@router.post(
+    INSTRUMENTS,
+    name="create_transfer_instrument",
+    status_code=201,
+    summary="Add a transfer instrument (COM for Union acts, or a Member State party to it)",
+    response_model=TransferInstrumentOut,
+    responses=problem_responses(401, 403, 409, 422),
+)
+async def create_transfer_instrument(
+    body: TransferInstrumentCreate, writer: WriteSession, idempotent: Idempotency
+) -> Response:
+    entry = await service.create_entry(writer=writer, body=body)
+    assert isinstance(entry, TransferInstrumentEntry)
+    return await idempotent.respond(
+        _instrument(entry),
+        headers={
+            "Location": f"/v1/reference{INSTRUMENTS}/{entry.id}",
+            "ETag": etag_of(entry.version),
+        },
+    )
+
+
+@router.put(
+    INSTRUMENTS + "/{instrument_id:path}",
+    name="replace_transfer_instrument",
+    summary="Change a transfer instrument (If-Match required)",
+    responses=problem_responses(401, 403, 404, 412, 422, 428),
+)
+async def replace_transfer_instrument(
+    response: Response,
+    instrument_id: str,
+    body: TransferInstrumentFields,
+    writer: WriteSession,
+    if_match: IfMatch = None,
+) -> TransferInstrumentOut:
+    entry = await service.get_entry(
+        session=writer.session,
+        model=TransferInstrumentEntry,
+        entry_id=instrument_id,
+        for_update=True,
+    )
+    check_if_match(if_match, entry.version)
+    changed = await service.replace_entry(writer=writer, entry=entry, body=body)
+    assert isinstance(changed, TransferInstrumentEntry)
+    response.headers["ETag"] = etag_of(changed.version)
+    return _instrument(changed)

@@ -1,0 +1,168 @@
+"""Processing records (Art. 10): the metadata, and the subject data that only authorised readers
+ever see decrypted. Subject-data field names per category are those of API.md (ILO-10.3f)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from app.schemas.common import CountryCode, ShortText, StrictInput, Text
+from app.schemas.policy import ObligationOut
+from app.schemas.share import ShareOut
+from app.schemas.transfer import TransferOut
+from app.schemas.vocabulary import DataCategory, ProtectionStatus, Purpose, Regime
+
+# A reference to a template held elsewhere: never an image or template in JSON.
+BiometricRef = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9:/._#-]{0,299}$")]
+DataSubjectCategory = Literal[
+    "returnee",
+    "resettlement_candidate",
+    "legal_migrant",
+    "victim_of_trafficking",
+    "suspected_smuggler",
+    "witness",
+    "other",
+]
+ErasureReason = Literal["retention_expired", "no_longer_necessary"]
+
+
+class TravelDocument(StrictInput):
+    type: ShortText
+    number: ShortText
+    issuing_country: CountryCode
+    expires_on: date | None = None
+
+
+class NationalityDocument(StrictInput):
+    """A document that is (prima facie) evidence of nationality (Art. 10(3)(a))."""
+
+    type: ShortText
+    number: ShortText | None = None
+    issuing_country: CountryCode | None = None
+    issued_on: date | None = None
+
+
+class Biometrics(StrictInput):
+    facial_image_ref: BiometricRef | None = None
+    fingerprint_refs: list[BiometricRef] = Field(default_factory=list, max_length=10)
+
+
+class FlightOrTransport(StrictInput):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, populate_by_name=True)
+
+    carrier: ShortText
+    number: ShortText
+    departs_on: date
+    from_: ShortText = Field(alias="from")
+    to: ShortText
+
+
+class Passenger(StrictInput):
+    surname: ShortText
+    given_names: ShortText | None = None
+    date_of_birth: date | None = None
+    nationality: CountryCode | None = None
+    travel_document: TravelDocument | None = None
+
+
+class SubjectData(BaseModel):
+    """The subject data. Known fields are typed; a field of no category is let through to the
+    policy so that ILO-10.3f refuses it by name."""
+
+    model_config = ConfigDict(extra="allow", str_strip_whitespace=True)
+
+    surname: ShortText | None = None
+    given_names: ShortText | None = None
+    date_of_birth: date | None = None
+    place_of_birth: ShortText | None = None
+    sex: Literal["F", "M", "X"] | None = Field(default=None, description="ICAO Doc 9303")
+    nationality: CountryCode | None = None
+    travel_document: TravelDocument | None = None
+    nationality_evidence: list[NationalityDocument] | None = Field(default=None, max_length=20)
+    biometrics: Biometrics | None = None
+    flight_or_transport: FlightOrTransport | None = None
+    passengers: list[Passenger] | None = Field(default=None, max_length=1000)
+    unhcr_reference: ShortText | None = None
+    aliases: list[ShortText] | None = Field(default=None, max_length=50)
+    role: Literal["suspect", "facilitator", "victim", "witness"] | None = None
+    modus_operandi: Text | None = None
+    means_of_transport: list[ShortText] | None = Field(default=None, max_length=50)
+    intermediaries: list[ShortText] | None = Field(default=None, max_length=50)
+    financial_flows: Text | None = None
+
+    def field_names(self) -> frozenset[str]:
+        """The fields present (known ones with a value, and every unknown one)."""
+        known = {name for name in self.model_fields_set if getattr(self, name) is not None}
+        return frozenset(known | set(self.model_extra or {}))
+
+    def payload(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+class ProcessingRecordCreate(StrictInput):
+    officer_id: uuid.UUID = Field(description="The ILO processing the data")
+    purpose: Purpose = Field(description="Art. 3(6)")
+    data_categories: list[DataCategory] = Field(min_length=1, max_length=5)
+    data_subject_category: DataSubjectCategory
+    subject_data: SubjectData
+    protection_status: ProtectionStatus = Field(description="Needed by NR-1; sealed")
+    necessity_justification: Text = Field(
+        description="Why processing these data is necessary for the purpose (no subject data)"
+    )
+    retain_until: date = Field(description="Erased on the day after (ILO-10.2)")
+
+
+class ProcessingRecordOut(BaseModel):
+    id: uuid.UUID
+    officer_id: uuid.UUID
+    organisation: str = Field(description="The controller: the officer's organisation")
+    authority_id: uuid.UUID
+    purpose: Purpose
+    data_categories: list[DataCategory]
+    data_subject_category: DataSubjectCategory
+    regime: Regime = Field(description="Derived from the controller and the purpose")
+    special_category: bool = Field(description="Biometric data are present")
+    subject_fields: list[str] = Field(description="Names of the sealed fields, never values")
+    necessity_justification: str
+    retain_until: date
+    obligations: list[ObligationOut]
+    decision_id: str
+    policy_version: str
+    erased_at: datetime | None
+    erasure_reason: ErasureReason | None
+    version: int
+    created_at: datetime
+    subject_data: dict[str, Any] | None = Field(
+        default=None,
+        description="Only for the record's ILO or its integration with processing:read; "
+        "every read is audited. Never in lists or POST responses; null once erased.",
+    )
+    protection_status: ProtectionStatus | None = Field(
+        default=None, description="Sealed like subject_data, shown under the same conditions"
+    )
+
+
+class AccessEntryOut(BaseModel):
+    occurred_at: datetime
+    action: str
+    outcome: str
+    actor_sub: str
+    actor_organisation: str
+    resource_type: str
+    resource_id: str | None
+    purpose: str | None
+    legal_basis: str | None
+
+
+class ProcessingRecordExport(BaseModel):
+    """The data-subject access copy: the record with its subject data, where the data went,
+    and who accessed them."""
+
+    record: ProcessingRecordOut
+    transfers: list[TransferOut]
+    shares: list[ShareOut]
+    accesses: list[AccessEntryOut]
+    exported_at: datetime

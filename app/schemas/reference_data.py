@@ -1,0 +1,116 @@
+"""Transfer reference data: adequacy decisions and transfer instruments, with their sources."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Literal, Self
+
+from pydantic import BaseModel, Field, StringConstraints, model_validator
+
+from app.schemas.common import CountryCode, ShortText, StrictInput, Text
+from app.schemas.vocabulary import Purpose, Regime
+
+ReferenceId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9/._-]{0,31}$")]
+InstrumentId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9/._-]{0,63}$")]
+SourceUrl = Annotated[str, StringConstraints(pattern=r"^https://\S{1,490}$")]
+Party = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2,16}$")]
+InstrumentKind = Literal["binding_instrument", "administrative_arrangement"]
+
+
+def _validity(valid_from: date, valid_until: date | None) -> None:
+    if valid_until is not None and valid_until < valid_from:
+        raise ValueError("valid_until is before valid_from")
+
+
+class AdequacyDecisionFields(StrictInput):
+    country: CountryCode | None = None
+    organisation: ShortText | None = Field(
+        default=None, description="An international organisation (instead of a country)"
+    )
+    name: ShortText
+    regimes: list[Regime] = Field(min_length=1, max_length=3)
+    covers_public_authorities: bool
+    scope_note: Text
+    valid_from: date
+    valid_until: date | None = None
+    reference: ShortText
+    source_url: SourceUrl
+    example: bool = False
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        if (self.country is None) == (self.organisation is None):
+            raise ValueError("name exactly one of country, organisation")
+        _validity(self.valid_from, self.valid_until)
+        return self
+
+
+class AdequacyDecisionCreate(AdequacyDecisionFields):
+    id: ReferenceId
+
+
+class AdequacyDecisionOut(BaseModel):
+    id: str
+    country: str | None
+    organisation: str | None
+    name: str
+    regimes: list[Regime]
+    covers_public_authorities: bool
+    scope_note: str
+    valid_from: date
+    valid_until: date | None
+    reference: str
+    source_url: str
+    example: bool
+    version: int
+    updated_by: str | None
+    updated_at: datetime
+
+
+class TransferInstrumentFields(StrictInput):
+    kind: InstrumentKind
+    title: Text
+    parties: list[Party] = Field(min_length=1, max_length=40, description='"EU": a Union act')
+    destination_country: CountryCode
+    recipient_authorities: list[ShortText] = Field(
+        min_length=1, max_length=40, description='"*": any public authority of the destination'
+    )
+    purposes: list[Purpose] = Field(min_length=1)
+    regimes: list[Regime] = Field(min_length=1, max_length=3)
+    sa_authorisation_reference: ShortText | None = None
+    valid_from: date
+    valid_until: date | None = None
+    reference: ShortText
+    source_url: SourceUrl
+    example: bool = False
+    note: Text | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        _validity(self.valid_from, self.valid_until)
+        return self
+
+
+class TransferInstrumentCreate(TransferInstrumentFields):
+    id: InstrumentId
+
+
+class TransferInstrumentOut(BaseModel):
+    id: str
+    kind: InstrumentKind
+    title: str
+    parties: list[str]
+    destination_country: str
+    recipient_authorities: list[str]
+    purposes: list[Purpose]
+    regimes: list[Regime]
+    sa_authorisation_reference: str | None
+    valid_from: date
+    valid_until: date | None
+    reference: str
+    source_url: str
+    example: bool
+    note: str | None
+    version: int
+    updated_by: str | None
+    updated_at: datetime

@@ -1,0 +1,71 @@
+"""Exchanges of a processing record inside the Union (Art. 3(6)(d), recital 26)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Literal, Self
+
+from pydantic import BaseModel, Field, model_validator
+
+from app.schemas.common import CountryCode, ShortText, StrictInput, Text
+
+RecipientKind = Literal["officer", "network", "member_state_authority"]
+_REQUIRED: dict[str, tuple[str, ...]] = {
+    "officer": ("recipient_officer_id",),
+    "network": ("recipient_network",),
+    "member_state_authority": ("recipient_org", "recipient_authority"),
+}
+_RECIPIENT_FIELDS = (
+    "recipient_officer_id",
+    "recipient_network",
+    "recipient_org",
+    "recipient_authority",
+)
+
+
+class ShareCreate(StrictInput):
+    recipient_kind: RecipientKind
+    recipient_officer_id: uuid.UUID | None = None
+    recipient_network: ShortText | None = None
+    recipient_org: CountryCode | None = Field(
+        default=None, description="The Member State whose competent authority receives"
+    )
+    recipient_authority: ShortText | None = None
+    fields_disclosed: list[ShortText] = Field(min_length=1, max_length=30)
+    justification: Text = Field(description="Why the exchange is strictly necessary (ILO-10.4)")
+    shared_on: date | None = Field(default=None, description="Today when absent")
+
+    @model_validator(mode="after")
+    def _recipient_matches_kind(self) -> Self:
+        wanted = _REQUIRED[self.recipient_kind]
+        missing = [name for name in wanted if getattr(self, name) is None]
+        extra = [
+            name
+            for name in _RECIPIENT_FIELDS
+            if name not in wanted and getattr(self, name) is not None
+        ]
+        if missing or extra:
+            raise ValueError(
+                f"recipient_kind {self.recipient_kind} needs {', '.join(wanted)}"
+                + (f" and not {', '.join(extra)}" if extra else "")
+            )
+        return self
+
+
+class ShareOut(BaseModel):
+    id: uuid.UUID
+    processing_record_id: uuid.UUID
+    organisation: str
+    recipient_kind: RecipientKind
+    recipient_officer_id: uuid.UUID | None
+    recipient_network: str | None
+    recipient_org: str | None
+    recipient_authority: str | None
+    fields_disclosed: list[str]
+    justification: str
+    shared_on: date
+    decision_id: str
+    policy_version: str
+    recorded_by: str
+    created_at: datetime

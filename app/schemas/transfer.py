@@ -1,0 +1,84 @@
+"""Chapter V transfers of a processing record to a third country or international organisation."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Literal, Self
+
+from pydantic import BaseModel, Field, model_validator
+
+from app.schemas.common import CountryCode, ShortText, StrictInput, Text
+from app.schemas.policy import BasisOut
+from app.schemas.vocabulary import TransferBasis
+
+RecipientType = Literal["public_authority", "international_organisation", "other"]
+Reference = ShortText
+
+
+class Recipient(StrictInput):
+    name: ShortText
+    type: RecipientType
+    is_law_enforcement: bool = False
+
+
+class TransferDetails(StrictInput):
+    """What the named basis rests on (DOC-1). Accountability metadata: no subject data here."""
+
+    adequacy_decision_id: Reference | None = None
+    instrument_id: Reference | None = None
+    authorisation_reference: Reference | None = Field(
+        default=None, description="SA/EDPS authorisation of an administrative arrangement"
+    )
+    legal_reference: Reference | None = Field(
+        default=None, description="The law recognising the public interest (GDPR 49(4)), LED 39"
+    )
+    incapacity_reason: Reference | None = None
+    assessment_reference: Reference | None = None
+    specific_situation: (
+        Literal[
+            "vital_interests",
+            "subject_legitimate_interests",
+            "public_security_threat",
+            "individual_case_law_enforcement",
+        ]
+        | None
+    ) = None
+    data_from_other_member_state: CountryCode | None = None
+    prior_authorisation_reference: Reference | None = None
+
+
+class TransferCreate(StrictInput):
+    recipient: Recipient
+    destination_country: CountryCode | None = None
+    destination_organisation: ShortText | None = None
+    basis: TransferBasis = Field(description="The basis the controller relies on")
+    details: TransferDetails = Field(default_factory=TransferDetails)
+    fields_disclosed: list[ShortText] = Field(min_length=1, max_length=30)
+    justification: Text = Field(description="The necessity assessment (ILO-10.4, DOC-1)")
+    transfer_on: date
+
+    @model_validator(mode="after")
+    def _one_destination(self) -> Self:
+        if (self.destination_country is None) == (self.destination_organisation is None):
+            raise ValueError("name exactly one of destination_country, destination_organisation")
+        return self
+
+
+class TransferOut(BaseModel):
+    id: uuid.UUID
+    processing_record_id: uuid.UUID
+    organisation: str
+    recipient: Recipient
+    destination_country: str | None
+    destination_organisation: str | None
+    requested_basis: TransferBasis
+    details: TransferDetails
+    fields_disclosed: list[str]
+    justification: str
+    transfer_on: date
+    basis: BasisOut = Field(description="The first Chapter V ground that held (GDPR-30.1e)")
+    decision_id: str
+    policy_version: str
+    recorded_by: str
+    created_at: datetime

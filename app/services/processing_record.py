@@ -1,0 +1,326 @@
+"""Art. 10 processing records: create (ILO-10.2, ILO-10.3, ILO-10.3f), find what the caller may
+see, and read the sealed subject data with an audit event for every read."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, false, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db import crypto
+from app.db.writer import Change, Writer
+from app.keyring import Keyring
+from app.models import ProcessingRecord
+from app.policies import Decision, ProcessingRecordFacts, deny, derive_regime
+from app.problems import NotFound, PolicyDenied
+from app.schemas.policy import ObligationOut
+from app.schemas.processing_record import ProcessingRecordCreate, ProcessingRecordOut
+from app.security import Principal
+from app.services.authority import get_authority
+from app.services.deployment import active_deployment
+from app.services.officer import get_officer
+from app.services.organisation import get_organisation
+
+RESOURCE = "processing_record"
+# Who may see an organisation's processing records at all (API.md "Visibility"); the metadata
+# is no personal data, the sealed subject data are read by fewer (SUBJECT_DATA_SCOPE).
+METADATA_ROLES = frozenset({"dpo", "auditor"})
+METADATA_SCOPES = frozenset({"processing:read", "processing:write", "transfers:write"})
+SUBJECT_DATA_SCOPE = "processing:read"
+_POINT = {
+    "return": "(a)",
+    "resettlement": "(b)",
+    "legal_migration": "(c)",
+    "smuggling_trafficking": "(d)",
+}
+
+
+def legal_basis(purpose: str) -> str:
+    """The Art. 3(6) task a record serves, as the audit log's legal basis."""
+    return f"Regulation (EU) 2019/1240, Art. 10(2), 3(6){_POINT.get(purpose, '')}"
+
+
+def _integration(principal: Principal, scopes: Iterable[str]) -> bool:
+    return "integration" in principal.roles and bool(principal.scopes & frozenset(scopes))
+
+
+def may_see(principal: Principal, record: ProcessingRecord) -> bool:
+    """The controller's own ILO (own records), DPO, auditor and integration; nobody else."""
+    if principal.org != record.organisation:
+        return False
+    own_ilo = "ilo" in principal.roles and principal.officer_id == str(record.officer_id)
+    return (
+        own_ilo
+        or bool(principal.roles & METADATA_ROLES)
+        or _integration(principal, METADATA_SCOPES)
+    )
+
+
+def may_read_subject_data(principal: Principal, record: ProcessingRecord) -> bool:
+    """The record's own ILO and its organisation's integration with processing:read."""
+    if principal.org != record.organisation:
+        return False
+    own_ilo = "ilo" in principal.roles and principal.officer_id == str(record.officer_id)
+    return own_ilo or _integration(principal, {SUBJECT_DATA_SCOPE})
+
+
+def visible_to(principal: Principal) -> ColumnElement[bool]:
+    """may_see() as a query condition, for lists."""
+    own = ProcessingRecord.organisation == principal.org
+    if principal.roles & METADATA_ROLES or _integration(principal, METADATA_SCOPES):
+        return own
+    if "ilo" in principal.roles and principal.officer_id:
+        try:
+            officer = uuid.UUID(principal.officer_id)
+        except ValueError:
+            return false()
+        return and_(own, ProcessingRecord.officer_id == officer)
+    return false()
+
+
+async def get_visible_record(
+    *, session: AsyncSession, principal: Principal, record_id: uuid.UUID, lock: str | None = None
+) -> ProcessingRecord:
+    """The record, or a 404 (audited) when it does not exist or the caller may not see it.
+
+    `lock` "update" serialises erasures; "share" keeps a record from being erased while a
+    transfer or share is decided on it (the sweep skips locked rows).
+    """
+    query = select(ProcessingRecord).where(ProcessingRecord.id == record_id)
+    if lock is not None:
+        query = query.with_for_update(read=lock == "share").execution_options(
+            populate_existing=True
+        )
+    record = await session.scalar(query)
+    if record is None or not may_see(principal, record):
+        raise NotFound(
+            f"No processing record {record_id}.", resource_type=RESOURCE, resource_id=str(record_id)
+        )
+    return record
+
+
+def today() -> date:
+    return datetime.now(UTC).date()
+
+
+async def create_record(
+    *,
+    writer: Writer,
+    body: ProcessingRecordCreate,
+    keyring: Keyring,
+    max_retention_days: Mapping[str, int],
+) -> ProcessingRecord:
+    """Record a processing of personal data: ACL-ROLE/ACL-ORG (the caller acts for the officer),
+    ILO-10.2 (purpose, active deployment today, retention cap), ILO-10.3, ILO-10.3f.
+
+    The subject data are sealed under a fresh data key bound to the record id; only field names
+    reach the audit log and the change feed.
+    """
+    session = writer.session
+    officer = await get_officer(session=session, officer_id=body.officer_id)
+    authority = await get_authority(session=session, authority_id=officer.authority_id)
+    organisation = await get_organisation(session=session, code=officer.organisation)
+    on = today()
+    deployment = await active_deployment(session=session, officer=officer, on=on)
+    fields = body.subject_data.field_names() | {"protection_status"}
+    categories = tuple(c.value for c in body.data_categories)
+    facts = ProcessingRecordFacts(
+        actor=writer.principal.actor(),
+        officer_id=str(officer.id),
+        officer_org=officer.organisation,
+        officer_authority_kind=authority.authority_kind,
+        officer_org_kind=organisation.kind,
+        officer_has_active_deployment=deployment is not None,
+        purpose=body.purpose.value,
+        data_categories=categories,
+        subject_fields=fields,
+        retain_until=body.retain_until,
+        today=on,
+        max_retention_days=dict(max_retention_days),
+    )
+    decision = writer.decide("processing_record.create", facts, resource_type=RESOURCE)
+    try:
+        regime = derive_regime(
+            org_kind=organisation.kind,
+            authority_kind=authority.authority_kind,
+            purpose=body.purpose.value,
+        )
+    except ValueError as exc:
+        raise PolicyDenied(
+            deny("ILO-10.2", str(exc)), resource_type=RESOURCE, action="processing_record.create"
+        ) from exc
+    record_id = uuid.uuid4()
+    sealed = crypto.seal(
+        {"subject_data": body.subject_data.payload(), "protection_status": body.protection_status},
+        kek=keyring.kek,
+        kek_id=keyring.kek_id,
+        context=record_id.bytes,
+    )
+    record = ProcessingRecord(
+        id=record_id,
+        officer_id=officer.id,
+        organisation=officer.organisation,
+        authority_id=authority.id,
+        purpose=body.purpose.value,
+        data_categories=list(categories),
+        data_subject_category=body.data_subject_category,
+        regime=regime,
+        special_category="biometrics" in fields,
+        subject_fields=sorted(fields),
+        necessity_justification=body.necessity_justification,
+        retain_until=body.retain_until,
+        ciphertext=sealed.ciphertext,
+        wrapped_key=sealed.wrapped_key,
+        kek_id=sealed.kek_id,
+        obligations=_obligations(decision),
+        decision_id=decision.decision_id,
+        policy_version=decision.policy_version,
+        created_by=writer.principal.sub,
+        version=1,
+    )
+    return await writer.insert(
+        record,
+        decision=decision,
+        change=Change(
+            event_type="processing_record.created",
+            resource_type=RESOURCE,
+            organisation=officer.organisation,
+            visibility="organisation",
+            purpose=body.purpose.value,
+            legal_basis=legal_basis(body.purpose.value),
+            details={
+                "officer_id": str(officer.id),
+                "data_categories": list(categories),
+                "subject_fields": sorted(fields),
+                "regime": regime,
+            },
+        ),
+    )
+
+
+def _obligations(decision: Decision) -> list[dict[str, Any]]:
+    return [
+        {"kind": o.kind, "detail": o.detail, "due_on": o.due_on.isoformat() if o.due_on else None}
+        for o in decision.obligations
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class SubjectPayload:
+    subject_data: dict[str, Any]
+    protection_status: str
+
+
+def unseal(record: ProcessingRecord, keyring: Keyring) -> SubjectPayload | None:
+    """Decrypt a record's payload (None once erased). Callers audit the read."""
+    if record.ciphertext is None or record.wrapped_key is None or record.kek_id is None:
+        return None
+    payload = crypto.open_sealed(
+        record.ciphertext,
+        record.wrapped_key,
+        kek=keyring.kek,
+        kek_id=record.kek_id,
+        context=record.id.bytes,
+    )
+    return SubjectPayload(payload["subject_data"], payload["protection_status"])
+
+
+async def read_subject_data(
+    *,
+    writer: Writer,
+    record: ProcessingRecord,
+    keyring: Keyring,
+    fields: Sequence[str] | None = None,
+    reason: str = "read",
+    event_type: str = "processing_record.read",
+) -> SubjectPayload | None:
+    """Decrypt for a purpose-bound read and audit it (the field names, never the values)."""
+    payload = unseal(record, keyring)
+    if payload is None:
+        return None
+    await writer.record_access(
+        decision=None,
+        change=Change(
+            event_type=event_type,
+            resource_type=RESOURCE,
+            organisation=record.organisation,
+            visibility="organisation",
+            purpose=record.purpose,
+            legal_basis=legal_basis(record.purpose),
+            details={
+                "fields": sorted(fields if fields is not None else record.subject_fields),
+                "reason": reason,
+            },
+            feed=False,
+        ),
+        resource_id=str(record.id),
+    )
+    return payload
+
+
+async def list_records(
+    *,
+    session: AsyncSession,
+    principal: Principal,
+    officer_id: uuid.UUID | None,
+    purpose: str | None,
+    erased: bool | None,
+    after: str | None,
+    limit: int,
+) -> Sequence[ProcessingRecord]:
+    query = (
+        select(ProcessingRecord)
+        .where(visible_to(principal))
+        .order_by(ProcessingRecord.id)
+        .limit(limit)
+    )
+    if officer_id is not None:
+        query = query.where(ProcessingRecord.officer_id == officer_id)
+    if purpose is not None:
+        query = query.where(ProcessingRecord.purpose == purpose)
+    if erased is not None:
+        query = query.where(
+            ProcessingRecord.erased_at.is_not(None)
+            if erased
+            else ProcessingRecord.erased_at.is_(None)
+        )
+    if after is not None:
+        query = query.where(ProcessingRecord.id > uuid.UUID(after))
+    return (await session.scalars(query)).all()
+
+
+def may_list(principal: Principal) -> bool:
+    return bool(principal.roles & (METADATA_ROLES | {"ilo"})) or _integration(
+        principal, METADATA_SCOPES
+    )
+
+
+def render(record: ProcessingRecord, payload: SubjectPayload | None = None) -> ProcessingRecordOut:
+    return ProcessingRecordOut(
+        id=record.id,
+        officer_id=record.officer_id,
+        organisation=record.organisation,
+        authority_id=record.authority_id,
+        purpose=record.purpose,
+        data_categories=record.data_categories,
+        data_subject_category=record.data_subject_category,
+        regime=record.regime,
+        special_category=record.special_category,
+        subject_fields=record.subject_fields,
+        necessity_justification=record.necessity_justification,
+        retain_until=record.retain_until,
+        obligations=[ObligationOut.model_validate(o) for o in record.obligations],
+        decision_id=record.decision_id,
+        policy_version=record.policy_version,
+        erased_at=record.erased_at,
+        erasure_reason=record.erasure_reason,
+        version=record.version,
+        created_at=record.created_at,
+        subject_data=payload.subject_data if payload else None,
+        protection_status=payload.protection_status if payload else None,
+    )

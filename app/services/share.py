@@ -1,0 +1,108 @@
+"""Exchanges inside the Union (Art. 3(6)(d), recital 26): to another ILO, a network, or a
+Member State's competent authority, limited to what is strictly necessary (ILO-10.4)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db.writer import Change, Writer
+from app.models import ProcessingRecord, Share
+from app.policies import Decision, ShareFacts, evaluate
+from app.schemas.share import ShareCreate, ShareOut
+from app.security import Principal
+from app.services.officer import get_officer
+from app.services.organisation import participant_map
+from app.services.processing_record import RESOURCE, today
+from app.services.transfer import require_not_erased
+
+ACTION = "share.record"
+
+
+async def share_facts(
+    *, session: AsyncSession, principal: Principal, record: ProcessingRecord, body: ShareCreate
+) -> ShareFacts:
+    recipient_org = body.recipient_org
+    if body.recipient_officer_id is not None:
+        recipient = await get_officer(session=session, officer_id=body.recipient_officer_id)
+        recipient_org = recipient.organisation
+    return ShareFacts(
+        actor=principal.actor(),
+        controller_org=record.organisation,
+        record_officer_id=str(record.officer_id),
+        record_fields=frozenset(record.subject_fields),
+        recipient_kind=body.recipient_kind,
+        recipient_org=recipient_org,
+        fields_disclosed=frozenset(body.fields_disclosed),
+        justification=body.justification,
+        participants=await participant_map(session=session),
+    )
+
+
+async def decide_share(
+    *, session: AsyncSession, principal: Principal, record: ProcessingRecord, body: ShareCreate
+) -> Decision:
+    facts = await share_facts(session=session, principal=principal, record=record, body=body)
+    return evaluate(ACTION, facts)
+
+
+async def record_share(*, writer: Writer, record: ProcessingRecord, body: ShareCreate) -> Share:
+    """Decide and record a share: ACL-ROLE, ACL-ORG, ILO-10.4 (recipient inside the Union,
+    fields ⊆ record, justification)."""
+    require_not_erased(record)
+    decision = await decide_share(
+        session=writer.session, principal=writer.principal, record=record, body=body
+    )
+    Writer.enforce(decision, action=ACTION, resource_type=RESOURCE, resource_id=str(record.id))
+    shared_on: date = body.shared_on or today()
+    share = Share(
+        id=uuid.uuid4(),
+        processing_record_id=record.id,
+        organisation=record.organisation,
+        recipient_kind=body.recipient_kind,
+        recipient_officer_id=body.recipient_officer_id,
+        recipient_network=body.recipient_network,
+        recipient_org=body.recipient_org,
+        recipient_authority=body.recipient_authority,
+        fields_disclosed=sorted(body.fields_disclosed),
+        justification=body.justification,
+        shared_on=shared_on,
+        decision_id=decision.decision_id,
+        policy_version=decision.policy_version,
+        recorded_by=writer.principal.sub,
+    )
+    return await writer.insert(
+        share,
+        decision=decision,
+        change=Change(
+            event_type="share.recorded",
+            resource_type="share",
+            organisation=record.organisation,
+            visibility="organisation",
+            purpose=record.purpose,
+            legal_basis="ILO-10.4",
+            details={
+                "processing_record_id": str(record.id),
+                "recipient_kind": body.recipient_kind,
+                "fields_disclosed": sorted(body.fields_disclosed),
+            },
+        ),
+    )
+
+
+async def list_shares(*, session: AsyncSession, record_id: uuid.UUID) -> Sequence[Share]:
+    return (
+        await session.scalars(
+            select(Share)
+            .where(Share.processing_record_id == record_id)
+            .order_by(Share.created_at, Share.id)
+        )
+    ).all()
+
+
+def render(share: Share) -> ShareOut:
+    return ShareOut.model_validate(share, from_attributes=True)

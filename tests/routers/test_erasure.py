@@ -1,0 +1,247 @@
+"""Erasure by crypto-shredding (ILO-10.2) and the data-subject access export: the tombstone
+keeps the metadata, nothing anywhere keeps the subject data."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import subprocess
+import uuid
+
+import asyncpg
+import httpx
+import pytest
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+from app.config import Settings
+from app.db import crypto
+from app.db.embedded import _bin
+from app.keyring import load_keyring
+from app.models import AuditEvent, OutboxEvent, ProcessingRecord
+from tests.conftest import FreshDatabase
+from tests.services.processing_setup import (
+    PLAINTEXT,
+    SUBJECT_DATA,
+    Auth,
+    Ilo,
+    create_record,
+    deployed_ilo,
+    record_body,
+    senegal_transfer,
+)
+
+
+@pytest.fixture
+async def ilo(client: httpx.AsyncClient, auth: Auth) -> Ilo:
+    return await deployed_ilo(client, auth)
+
+
+def _url(record: dict[str, str], path: str = "") -> str:
+    return f"/v1/processing-records/{record['id']}{path}"
+
+
+async def _actions(session: AsyncSession, resource_id: str) -> list[str]:
+    rows = await session.scalars(
+        select(AuditEvent.action)
+        .where(AuditEvent.resource_id == resource_id)
+        .order_by(AuditEvent.id)
+    )
+    return list(rows.all())
+
+
+@pytest.mark.parametrize("who", ["ilo", "dpo"])
+async def test_early_erasure_shreds_and_keeps_a_tombstone(
+    client: httpx.AsyncClient, auth: Auth, ilo: Ilo, session: AsyncSession, who: str
+) -> None:
+    record = await create_record(client, ilo)
+    headers = ilo.headers if who == "ilo" else auth("NL", ["dpo"])
+    response = await client.post(_url(record, "/erasure"), headers=headers)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["erasure_reason"] == "no_longer_necessary"
+    assert body["erased_at"] is not None
+    assert (body["subject_fields"], body["purpose"]) == (record["subject_fields"], "return")
+    row = await session.get(ProcessingRecord, uuid.UUID(record["id"]))
+    assert row is not None
+    assert (row.ciphertext, row.wrapped_key, row.kek_id) == (None, None, None)
+    erased = (
+        await session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "processing_record.erased")
+        )
+    ).one()
+    assert erased.legal_basis == "ILO-10.2"
+    assert set(erased.rules) == {"ACL-ROLE", "ACL-ORG", "ILO-10.2"}
+    assert erased.details["reason"] == "no_longer_necessary"
+    feed = await session.scalars(
+        select(OutboxEvent.type).where(OutboxEvent.resource_id == record["id"])
+    )
+    assert feed.all() == ["processing_record.created", "processing_record.erased"]
+
+    again = await client.post(_url(record, "/erasure"), headers=headers)
+    assert again.status_code == 409
+    read = await client.get(_url(record), headers=ilo.headers)
+    assert read.json()["subject_data"] is None
+    assert "processing_record.read" not in await _actions(session, record["id"])
+    transfer = await client.post(
+        _url(record, "/transfers"), json=senegal_transfer(), headers=ilo.headers
+    )
+    assert transfer.status_code == 409
+
+
+@pytest.mark.parametrize(
+    ("org", "roles", "status"),
+    [("NL", ["auditor"], 403), ("NL", ["ilo"], 404), ("FR", ["dpo"], 404)],
+)
+async def test_who_may_not_erase(
+    client: httpx.AsyncClient,
+    auth: Auth,
+    ilo: Ilo,
+    session: AsyncSession,
+    org: str,
+    roles: list[str],
+    status: int,
+) -> None:
+    record = await create_record(client, ilo)
+    headers = auth(org, roles, officer_id=str(uuid.uuid4()))
+    response = await client.post(_url(record, "/erasure"), headers=headers)
+    assert response.status_code == status
+    if status == 403:
+        assert [v["rule"] for v in response.json()["violations"]] == ["ACL-ROLE"]
+    row = await session.get(ProcessingRecord, uuid.UUID(record["id"]))
+    assert row is not None
+    assert row.ciphertext is not None
+
+
+async def test_export_is_the_access_copy_and_is_audited(
+    client: httpx.AsyncClient, auth: Auth, ilo: Ilo, session: AsyncSession
+) -> None:
+    record = await create_record(client, ilo)
+    transfer = await client.post(
+        _url(record, "/transfers"), json=senegal_transfer(), headers=ilo.headers
+    )
+    assert transfer.status_code == 201
+    response = await client.get(_url(record, "/export"), headers=auth("NL", ["dpo"]))
+    assert response.status_code == 200, response.text
+    assert response.headers["cache-control"] == "no-store"
+    copy = response.json()
+    assert copy["record"]["subject_data"] == SUBJECT_DATA
+    assert [t["basis"]["rule"] for t in copy["transfers"]] == ["GDPR-49.1d"]
+    assert copy["shares"] == []
+    assert [(a["action"], a["actor_sub"]) for a in copy["accesses"]] == [
+        ("processing_record.created", f"ilo-{ilo.officer_id[:8]}"),
+        ("processing_record.read", f"ilo-{ilo.officer_id[:8]}"),
+        ("transfer.recorded", f"ilo-{ilo.officer_id[:8]}"),
+    ]
+    exported = (
+        await session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "processing_record.exported")
+        )
+    ).one()
+    assert exported.details["reason"] == "data-subject access"
+    assert exported.organisation == "NL"
+    auditor = await client.get(_url(record, "/export"), headers=auth("NL", ["auditor"]))
+    assert auditor.status_code == 403
+
+
+async def test_export_of_an_erased_record_is_its_tombstone(
+    client: httpx.AsyncClient, ilo: Ilo, session: AsyncSession
+) -> None:
+    record = await create_record(client, ilo)
+    await client.post(_url(record, "/erasure"), headers=ilo.headers)
+    copy = (await client.get(_url(record, "/export"), headers=ilo.headers)).json()
+    assert copy["record"]["subject_data"] is None
+    assert copy["record"]["erasure_reason"] == "no_longer_necessary"
+    assert [a["action"] for a in copy["accesses"]] == [
+        "processing_record.created",
+        "processing_record.erased",
+    ]
+    assert await _actions(session, record["id"]) == [
+        "processing_record.created",
+        "processing_record.erased",
+        "processing_record.exported",
+    ]
+
+
+def _pg_dump(url: str) -> str:
+    done = subprocess.run(
+        [str(_bin("pg_dump")), "--no-owner", url], capture_output=True, check=True, timeout=60
+    )
+    return done.stdout.decode()
+
+
+async def _every_row_as_text(owner_url: str) -> str:
+    """Every row of every table, as the database owner sees it."""
+    connection = await asyncpg.connect(owner_url)
+    try:
+        tables = await connection.fetch(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
+        )
+        chunks = []
+        for table in tables:
+            # table names come from the catalogue, not from input
+            rows = await connection.fetch(f'SELECT t::text AS row FROM "{table[0]}" t')  # noqa: S608
+            chunks += [row["row"] for row in rows]
+    finally:
+        await connection.close()
+    return "\n".join(chunks)
+
+
+async def test_crypto_shredding_leaves_no_plaintext_in_the_database_or_logs(
+    committed_client: tuple[httpx.AsyncClient, AsyncEngine],
+    fresh_db: FreshDatabase,
+    settings: Settings,
+    auth: Auth,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    client, engine = committed_client
+    ilo = await deployed_ilo(client, auth)
+    headers = {**ilo.headers, "Idempotency-Key": "shred-1"}
+    body = record_body(ilo.officer_id)
+    first = await client.post("/v1/processing-records", json=body, headers=headers)
+    replayed = await client.post("/v1/processing-records", json=body, headers=headers)
+    assert replayed.headers["idempotent-replayed"] == "true"
+    record = first.json()
+    await client.post(_url(record, "/transfers"), json=senegal_transfer(), headers=ilo.headers)
+
+    # Control: the plaintext exists, in the access copy and sealed in the database.
+    export = await client.get(_url(record, "/export"), headers=ilo.headers)
+    assert all(value in export.text for value in PLAINTEXT)
+    async with engine.connect() as conn:
+        sealed = (
+            await conn.execute(
+                select(ProcessingRecord.ciphertext, ProcessingRecord.wrapped_key).where(
+                    ProcessingRecord.id == uuid.UUID(record["id"])
+                )
+            )
+        ).one()
+    ciphertext, wrapped_key = sealed
+    assert ciphertext is not None
+    assert wrapped_key is not None
+    kek = load_keyring(settings).kek
+    opened = crypto.open_sealed(
+        ciphertext, wrapped_key, kek=kek, kek_id="kek-1", context=uuid.UUID(record["id"]).bytes
+    )
+    assert opened["subject_data"]["surname"] == PLAINTEXT[0]
+    before = await asyncio.to_thread(_pg_dump, fresh_db.owner_url)
+    assert ciphertext.hex() in before
+    assert wrapped_key.hex() in before
+    assert not any(value in before for value in PLAINTEXT)
+
+    erased = await client.post(_url(record, "/erasure"), headers=ilo.headers)
+    assert erased.status_code == 200
+
+    after = await asyncio.to_thread(_pg_dump, fresh_db.owner_url)
+    rows = await _every_row_as_text(fresh_db.owner_url)
+    for haystack in (after, rows, caplog.text):
+        assert not any(value in haystack for value in PLAINTEXT)
+    for haystack in (after, rows):
+        assert ciphertext.hex() not in haystack
+        assert wrapped_key.hex() not in haystack
+    # What an attacker holding the KEK and the old ciphertext can do without the data key.
+    with pytest.raises(InvalidTag):
+        AESGCM(kek).decrypt(ciphertext[:12], ciphertext[12:], uuid.UUID(record["id"]).bytes)
+    assert "processing_record.erased" in after
