@@ -32,10 +32,12 @@ async def sweep_retention(session: AsyncSession, settings: Settings) -> int:
     return (await retention_sweep.sweep_once(session=session, settings=settings)).total
 
 
-JOBS: list[tuple[str, Job, float]] = [
-    ("audit.seal", seal_audit, 5.0),
-    ("idempotency.purge", purge_idempotency_keys, 600.0),
-    ("retention.sweep", sweep_retention, 300.0),
+Interval = Callable[[Settings], float]
+
+JOBS: list[tuple[str, Job, Interval]] = [
+    ("audit.seal", seal_audit, lambda settings: 5.0),
+    ("idempotency.purge", purge_idempotency_keys, lambda settings: 600.0),
+    ("retention.sweep", sweep_retention, lambda settings: settings.sweep_interval_seconds),
 ]
 
 
@@ -53,7 +55,7 @@ async def maintenance_loop(maker: async_sessionmaker[AsyncSession], settings: Se
         for name, job, interval in JOBS:
             if now < next_run[name]:
                 continue
-            next_run[name] = now + interval
+            next_run[name] = now + interval(settings)
             try:
                 done = await run_job(maker, settings, job)
                 if done:

@@ -63,7 +63,7 @@ class Settings(BaseSettings):
         }
     )
     officer_contact_retention_days: int = 365
-    sweep_interval_seconds: int = 3600
+    sweep_interval_seconds: int = 300
     sweep_batch_size: int = 200
 
     @field_validator("trusted_issuers", mode="before")

@@ -9,7 +9,7 @@ from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.db.audit import record_denial
-from app.db.writer import Writer
+from app.db.writer import Writer, reinstate_accesses, take_accesses
 from app.problems import NotFound, PolicyDenied
 from app.security import CurrentPrincipal
 
@@ -25,9 +25,12 @@ async def request_session(request: Request) -> AsyncIterator[AsyncSession]:
         try:
             yield session
         except (PolicyDenied, NotFound) as denied:
+            accesses = take_accesses(session)
             await session.rollback()
             principal = getattr(request.state, "principal", None)
             if principal is not None:
+                request_id = getattr(request.state, "request_id", None)
+                await reinstate_accesses(session, principal, request_id, accesses)
                 await record_denial(session, request, principal, denied)
                 await session.commit()
             raise

@@ -24,6 +24,7 @@ from app.problems import PolicyDenied
 from app.security import Principal
 
 M = TypeVar("M", bound=Base)
+ACCESSES = "ilonet.accesses"
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +39,9 @@ class Change:
     legal_basis: str | None = None
     details: Mapping[str, Any] = field(default_factory=dict)
     feed: bool = True
+
+
+Access = tuple[Decision | None, Change, str]
 
 
 def combine(before: Decision, after: Decision) -> Decision:
@@ -195,7 +199,12 @@ class Writer:
     async def record_access(
         self, *, decision: Decision | None, change: Change, resource_id: str
     ) -> None:
-        """An audit event for an access that changes no row (a read or export of personal data)."""
+        """An audit event for an access that changes no row (a read or export of personal data).
+
+        The access is also remembered on the session: if the request is then denied, its work
+        is rolled back, but the reads already made stay on record (`reinstate_accesses`).
+        """
+        self.session.info.setdefault(ACCESSES, []).append((decision, change, resource_id))
         await self._record(decision, change, resource_id)
 
     # --- internals ---------------------------------------------------------------------------
@@ -234,6 +243,21 @@ class Writer:
             )
             self.session.add(authorise(self.session, outbox))
         await self.session.flush()
+
+
+def take_accesses(session: AsyncSession) -> list[Access]:
+    """The personal-data accesses this session recorded (and forget them)."""
+    accesses: list[Access] = session.info.pop(ACCESSES, [])
+    return accesses
+
+
+async def reinstate_accesses(
+    session: AsyncSession, principal: Principal, request_id: str | None, accesses: list[Access]
+) -> None:
+    """Record again, after a rollback, the reads a denied request had already made."""
+    writer = Writer(session, principal, request_id=request_id)
+    for decision, change, resource_id in accesses:
+        await writer._record(decision, change, resource_id)
 
 
 def _identity(instance: Base) -> str:

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 
-from app.db.session import ReadSession
+from app.db.session import WriteSession
 from app.problems import problem_responses
 from app.schemas.policy import DecisionOut, EvaluateIn
-from app.security import CurrentPrincipal
 from app.services import policy_evaluation as service
 
 router = APIRouter(prefix="/v1/policy", tags=["policy"])
@@ -21,9 +20,13 @@ router = APIRouter(prefix="/v1/policy", tags=["policy"])
     summary="Dry run of a guarded write: the Decision, allowed or not (200), nothing stored",
     responses=problem_responses(401, 404, 422),
 )
-async def evaluate_policy(
-    body: EvaluateIn, session: ReadSession, principal: CurrentPrincipal
-) -> DecisionOut:
-    decision = await service.dry_run(session=session, principal=principal, request=body)
+async def evaluate_policy(request: Request, body: EvaluateIn, writer: WriteSession) -> DecisionOut:
+    # The Writer is there only to audit purpose-bound reads of personal data (NR-1 facts).
+    decision = await service.dry_run(
+        writer=writer,
+        keyring=request.app.state.keyring,
+        settings=request.app.state.settings,
+        request=body,
+    )
     payload: dict[str, Any] = decision.as_dict()
     return DecisionOut.model_validate(payload)

@@ -17,6 +17,8 @@ EvaluableAction = Literal[
     "deployment.plan",
     "deployment.amend",
     "deployment.transition",
+    "processing_record.create",
+    "transfer.record",
     "share.record",
 ]
 

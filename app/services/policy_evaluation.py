@@ -8,26 +8,48 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.writer import combine
+from app.config import Settings
+from app.db.writer import Writer, combine
+from app.keyring import Keyring
 from app.policies import AuthorityFacts, Decision, OfficerFacts, evaluate
 from app.problems import ValidationFailed
 from app.schemas.authority import AuthorityCreate
 from app.schemas.deployment import DeploymentAmend, DeploymentCreate, TransitionIn
 from app.schemas.officer import OfficerCreate
 from app.schemas.policy import EvaluateIn
+from app.schemas.processing_record import ProcessingRecordCreate
 from app.schemas.share import ShareCreate
+from app.schemas.transfer import TransferCreate
 from app.security import Principal
-from app.services import authority, deployment, officer, processing_record, share
+from app.services import authority, deployment, officer, processing_record, share, transfer
 
 B = TypeVar("B", bound=BaseModel)
-Evaluator = Callable[
-    [AsyncSession, Principal, uuid.UUID | None, dict[str, Any]], Awaitable[Decision]
-]
+
+
+@dataclass(frozen=True, slots=True)
+class DryRun:
+    """What an evaluator may use: the Writer only to audit purpose-bound reads (NR-1)."""
+
+    writer: Writer
+    keyring: Keyring
+    settings: Settings
+
+    @property
+    def session(self) -> AsyncSession:
+        return self.writer.session
+
+    @property
+    def principal(self) -> Principal:
+        return self.writer.principal
+
+
+Evaluator = Callable[[DryRun, uuid.UUID | None, dict[str, Any]], Awaitable[Decision]]
 
 
 def parse(model: type[B], body: dict[str, Any]) -> B:
@@ -54,17 +76,14 @@ def target(target_id: uuid.UUID | None) -> uuid.UUID:
     return target_id
 
 
-async def _authority_create(
-    session: AsyncSession, principal: Principal, _: uuid.UUID | None, body: dict[str, Any]
-) -> Decision:
+async def _authority_create(run: DryRun, _: uuid.UUID | None, body: dict[str, Any]) -> Decision:
     parsed = parse(AuthorityCreate, body)
-    facts = AuthorityFacts(actor=principal.actor(), authority_org=parsed.organisation)
+    facts = AuthorityFacts(actor=run.principal.actor(), authority_org=parsed.organisation)
     return evaluate("authority.create", facts)
 
 
-async def _officer_create(
-    session: AsyncSession, principal: Principal, _: uuid.UUID | None, body: dict[str, Any]
-) -> Decision:
+async def _officer_create(run: DryRun, _: uuid.UUID | None, body: dict[str, Any]) -> Decision:
+    session, principal = run.session, run.principal
     parsed = parse(OfficerCreate, body)
     owner = await authority.get_authority(session=session, authority_id=parsed.authority_id)
     facts = OfficerFacts(
@@ -74,8 +93,9 @@ async def _officer_create(
 
 
 async def _officer_update(
-    session: AsyncSession, principal: Principal, target_id: uuid.UUID | None, body: dict[str, Any]
+    run: DryRun, target_id: uuid.UUID | None, body: dict[str, Any]
 ) -> Decision:
+    session, principal = run.session, run.principal
     existing = await officer.get_officer(session=session, officer_id=target(target_id))
     facts = OfficerFacts(
         actor=principal.actor(),
@@ -85,9 +105,8 @@ async def _officer_update(
     return combine(evaluate("officer.update", facts), evaluate("officer.update", facts))
 
 
-async def _deployment_plan(
-    session: AsyncSession, principal: Principal, _: uuid.UUID | None, body: dict[str, Any]
-) -> Decision:
+async def _deployment_plan(run: DryRun, _: uuid.UUID | None, body: dict[str, Any]) -> Decision:
+    session, principal = run.session, run.principal
     parsed = parse(DeploymentCreate, body)
     _officer, facts = await deployment.plan_facts(
         session=session, actor=principal.actor(), body=parsed
@@ -96,8 +115,9 @@ async def _deployment_plan(
 
 
 async def _deployment_amend(
-    session: AsyncSession, principal: Principal, target_id: uuid.UUID | None, body: dict[str, Any]
+    run: DryRun, target_id: uuid.UUID | None, body: dict[str, Any]
 ) -> Decision:
+    session, principal = run.session, run.principal
     parsed = parse(DeploymentAmend, body)
     found = await deployment.get_deployment(session=session, deployment_id=target(target_id))
     before, after = await deployment.amend_facts(
@@ -107,23 +127,49 @@ async def _deployment_amend(
 
 
 async def _deployment_transition(
-    session: AsyncSession, principal: Principal, target_id: uuid.UUID | None, body: dict[str, Any]
+    run: DryRun, target_id: uuid.UUID | None, body: dict[str, Any]
 ) -> Decision:
+    session, principal = run.session, run.principal
     parsed = parse(TransitionIn, body)
     found = await deployment.get_deployment(session=session, deployment_id=target(target_id))
     facts = deployment.transition_facts(actor=principal.actor(), deployment=found, body=parsed)
     return evaluate("deployment.transition", facts)
 
 
-async def _share_record(
-    session: AsyncSession, principal: Principal, target_id: uuid.UUID | None, body: dict[str, Any]
-) -> Decision:
+async def _share_record(run: DryRun, target_id: uuid.UUID | None, body: dict[str, Any]) -> Decision:
+    session, principal = run.session, run.principal
     parsed = parse(ShareCreate, body)
     record = await processing_record.get_visible_record(
         session=session, principal=principal, record_id=target(target_id)
     )
     return await share.decide_share(
         session=session, principal=principal, record=record, body=parsed
+    )
+
+
+async def _processing_record_create(
+    run: DryRun, _: uuid.UUID | None, body: dict[str, Any]
+) -> Decision:
+    parsed = parse(ProcessingRecordCreate, body)
+    context = await processing_record.record_facts(
+        session=run.session,
+        actor=run.principal.actor(),
+        body=parsed,
+        max_retention_days=run.settings.retention_max_days,
+    )
+    return evaluate("processing_record.create", context.facts)
+
+
+async def _transfer_record(
+    run: DryRun, target_id: uuid.UUID | None, body: dict[str, Any]
+) -> Decision:
+    parsed = parse(TransferCreate, body)
+    record = await processing_record.get_visible_record(
+        session=run.session, principal=run.principal, record_id=target(target_id)
+    )
+    transfer.require_not_erased(record)
+    return await transfer.decide_transfer(
+        writer=run.writer, record=record, body=parsed, keyring=run.keyring
     )
 
 
@@ -134,10 +180,15 @@ EVALUATORS: dict[str, Evaluator] = {
     "deployment.plan": _deployment_plan,
     "deployment.amend": _deployment_amend,
     "deployment.transition": _deployment_transition,
+    "processing_record.create": _processing_record_create,
+    "transfer.record": _transfer_record,
     "share.record": _share_record,
 }
 
 
-async def dry_run(*, session: AsyncSession, principal: Principal, request: EvaluateIn) -> Decision:
+async def dry_run(
+    *, writer: Writer, keyring: Keyring, settings: Settings, request: EvaluateIn
+) -> Decision:
     """The Decision for `request.action`; a resource the caller cannot see is a 404."""
-    return await EVALUATORS[request.action](session, principal, request.target_id, request.body)
+    run = DryRun(writer, keyring, settings)
+    return await EVALUATORS[request.action](run, request.target_id, request.body)

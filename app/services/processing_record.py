@@ -15,8 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.db import crypto
 from app.db.writer import Change, Writer
 from app.keyring import Keyring
-from app.models import ProcessingRecord
-from app.policies import Decision, ProcessingRecordFacts, deny, derive_regime
+from app.models import Authority, Officer, Organisation, ProcessingRecord
+from app.policies import Actor, Decision, ProcessingRecordFacts, deny, derive_regime
 from app.problems import NotFound, PolicyDenied
 from app.schemas.policy import ObligationOut
 from app.schemas.processing_record import ProcessingRecordCreate, ProcessingRecordOut
@@ -108,6 +108,48 @@ def today() -> date:
     return datetime.now(UTC).date()
 
 
+@dataclass(frozen=True, slots=True)
+class RecordContext:
+    """What a record's decision and row are built from."""
+
+    facts: ProcessingRecordFacts
+    officer: Officer
+    authority: Authority
+    organisation: Organisation
+
+
+async def record_facts(
+    *,
+    session: AsyncSession,
+    actor: Actor,
+    body: ProcessingRecordCreate,
+    max_retention_days: Mapping[str, int],
+) -> RecordContext:
+    """The facts of processing_record.create (shared by the write and the dry run)."""
+    officer = await get_officer(session=session, officer_id=body.officer_id)
+    authority = await get_authority(session=session, authority_id=officer.authority_id)
+    organisation = await get_organisation(session=session, code=officer.organisation)
+    on = today()
+    deployment = await active_deployment(session=session, officer=officer, on=on)
+    fields = body.subject_data.field_names() | {"protection_status"}
+    categories = tuple(c.value for c in body.data_categories)
+    facts = ProcessingRecordFacts(
+        actor=actor,
+        officer_id=str(officer.id),
+        officer_org=officer.organisation,
+        officer_authority_kind=authority.authority_kind,
+        officer_org_kind=organisation.kind,
+        officer_has_active_deployment=deployment is not None,
+        purpose=body.purpose.value,
+        data_categories=categories,
+        subject_fields=fields,
+        retain_until=body.retain_until,
+        today=on,
+        max_retention_days=dict(max_retention_days),
+    )
+    return RecordContext(facts, officer, authority, organisation)
+
+
 async def create_record(
     *,
     writer: Writer,
@@ -121,29 +163,16 @@ async def create_record(
     The subject data are sealed under a fresh data key bound to the record id; only field names
     reach the audit log and the change feed.
     """
-    session = writer.session
-    officer = await get_officer(session=session, officer_id=body.officer_id)
-    authority = await get_authority(session=session, authority_id=officer.authority_id)
-    organisation = await get_organisation(session=session, code=officer.organisation)
-    on = today()
-    deployment = await active_deployment(session=session, officer=officer, on=on)
-    fields = body.subject_data.field_names() | {"protection_status"}
-    categories = tuple(c.value for c in body.data_categories)
-    facts = ProcessingRecordFacts(
+    context = await record_facts(
+        session=writer.session,
         actor=writer.principal.actor(),
-        officer_id=str(officer.id),
-        officer_org=officer.organisation,
-        officer_authority_kind=authority.authority_kind,
-        officer_org_kind=organisation.kind,
-        officer_has_active_deployment=deployment is not None,
-        purpose=body.purpose.value,
-        data_categories=categories,
-        subject_fields=fields,
-        retain_until=body.retain_until,
-        today=on,
-        max_retention_days=dict(max_retention_days),
+        body=body,
+        max_retention_days=max_retention_days,
     )
-    decision = writer.decide("processing_record.create", facts, resource_type=RESOURCE)
+    officer, authority, organisation = context.officer, context.authority, context.organisation
+    fields = context.facts.subject_fields
+    categories = context.facts.data_categories
+    decision = writer.decide("processing_record.create", context.facts, resource_type=RESOURCE)
     try:
         regime = derive_regime(
             org_kind=organisation.kind,

@@ -9,7 +9,13 @@ import httpx
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.models import AuditEvent, Deployment
+from app.models import AuditEvent, Deployment, ProcessingRecord, Transfer
+from tests.services.processing_setup import (
+    create_record,
+    deployed_ilo,
+    record_body,
+    senegal_transfer,
+)
 
 Auth = Callable[..., dict[str, str]]
 
@@ -122,3 +128,76 @@ async def test_unknown_action_is_a_validation_error(client: httpx.AsyncClient, a
     )
     assert response.status_code == 422
     assert response.json()["errors"][0]["pointer"] == "/action"
+
+
+async def test_dry_run_of_a_transfer_gives_the_real_decision_and_stores_nothing(
+    client: httpx.AsyncClient, auth: Auth, session: AsyncSession
+) -> None:
+    ilo = await deployed_ilo(client, auth)
+    record = await create_record(client, ilo)
+    allowed = await client.post(
+        "/v1/policy/evaluate",
+        json={"action": "transfer.record", "target_id": record["id"], "body": senegal_transfer()},
+        headers=ilo.headers,
+    )
+    assert allowed.status_code == 200, allowed.text
+    assert allowed.json()["allowed"] is True
+    assert allowed.json()["basis"]["rule"] == "GDPR-49.1d"
+    consent = senegal_transfer(basis="explicit_consent")
+    denied = await client.post(
+        "/v1/policy/evaluate",
+        json={
+            "action": "transfer.record",
+            "target_id": record["id"],
+            "body": consent,
+        },
+        headers=ilo.headers,
+    )
+    assert denied.json()["allowed"] is False
+    assert "GDPR-49.3" in [v["rule"] for v in denied.json()["violations"]]
+    real = await client.post(
+        f"/v1/processing-records/{record['id']}/transfers",
+        json=consent,
+        headers=ilo.headers,
+    )
+    assert real.status_code == 403
+    assert [v["rule"] for v in real.json()["violations"]] == [
+        v["rule"] for v in denied.json()["violations"]
+    ]
+    assert (await session.scalars(select(Transfer))).all() == []
+    reads = (
+        await session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "processing_record.read")
+        )
+    ).all()
+    assert len(reads) == 3  # two dry runs and the real attempt each read the NR-1 facts
+
+
+async def test_dry_run_on_a_record_of_another_organisation_is_404(
+    client: httpx.AsyncClient, auth: Auth
+) -> None:
+    ilo = await deployed_ilo(client, auth)
+    record = await create_record(client, ilo)
+    response = await client.post(
+        "/v1/policy/evaluate",
+        json={"action": "transfer.record", "target_id": record["id"], "body": senegal_transfer()},
+        headers=auth("FR", ["dpo"]),
+    )
+    assert response.status_code == 404
+
+
+async def test_ilo_10_3_dry_run_of_a_record_names_the_category(
+    client: httpx.AsyncClient, auth: Auth, session: AsyncSession
+) -> None:
+    ilo = await deployed_ilo(client, auth)
+    body = record_body(ilo.officer_id, data_categories=["e_smuggling_trafficking"])
+    response = await client.post(
+        "/v1/policy/evaluate",
+        json={"action": "processing_record.create", "body": body},
+        headers=ilo.headers,
+    )
+    assert response.status_code == 200, response.text
+    decision = response.json()
+    assert decision["allowed"] is False
+    assert "ILO-10.3" in [v["rule"] for v in decision["violations"]]
+    assert (await session.scalars(select(ProcessingRecord))).all() == []

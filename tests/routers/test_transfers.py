@@ -218,6 +218,13 @@ async def test_denied_transfer_lists_the_grounds_and_stores_nothing(
     assert denial.details["attempted"] == "transfer.record"
     assert rule in denial.rules
     assert denial.decision_id == problem["decision_id"]
+    # the work is rolled back, but the purpose-bound read made for the decision stays on record
+    read = (
+        await session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "processing_record.read")
+        )
+    ).one()
+    assert (read.resource_id, read.details["reason"]) == (record["id"], "NR-1: transfer decision")
 
 
 async def test_denial_lists_every_ground_tried(client: httpx.AsyncClient, auth: Auth) -> None:
