@@ -12,6 +12,8 @@ from app.policies import Participant
 from app.problems import NotFound
 from app.schemas.organisation import OrganisationKind
 
+_PARTICIPANTS = "ilonet.participants"
+
 
 async def list_organisations(
     *, session: AsyncSession, kind: OrganisationKind | None, after: str | None, limit: int
@@ -36,13 +38,21 @@ async def participants(*, session: AsyncSession) -> Sequence[Organisation]:
 
 
 async def participant_map(*, session: AsyncSession) -> dict[str, Participant]:
-    """The participants as the policies see them (third-country and member-state checks)."""
+    """The participants as the policies see them (third-country and member-state checks).
+
+    Loaded once per session: a request that decides and then renders asks only once.
+    """
+    cached: dict[str, Participant] | None = session.info.get(_PARTICIPANTS)
+    if cached is not None:
+        return cached
     rows = (
         await session.execute(
             select(Organisation.code, Organisation.kind, Organisation.bound_by_regulation)
         )
     ).all()
-    return {
+    loaded = {
         code: Participant(code=code, kind=kind, bound_by_regulation=bound)
         for code, kind, bound in rows
     }
+    session.info[_PARTICIPANTS] = loaded
+    return loaded
