@@ -1,6 +1,7 @@
 """Guarded writes per second against a plain INSERT, on one embedded PostgreSQL.
 
-    python -m bench.guarded_writes [--n 500] [--rounds 3] [--warmup 25] [--json]
+    python -m bench.guarded_writes [--n 500] [--rounds 3] [--warmup 25]
+                                   [--cases deployment,processing_record] [--json]
 
 The run starts its own embedded PostgreSQL in a temporary directory, creates a database,
 migrates it, builds the app as `ilonet serve` would (application role, production engine
@@ -8,10 +9,14 @@ settings) and trusts a throwaway RSA issuer key, exactly as tests/conftest.py do
 case, it times `--n` sequential writes for each variant, in `--rounds` interleaved rounds:
 
 - http:    the full app (httpx.ASGITransport, real JWT, routing, validation, session per request,
-           policy decision, Writer: row + history + audit event + outbox event, commit, render);
+           policy decision, Writer: row (+ history) + audit event + outbox event, commit, render);
 - service: the same use case without HTTP (Writer + service function, commit per write);
 - plain:   the baseline, a Core INSERT of the same row shape, one transaction per insert, on
            the same engine.
+
+Cases (all by default): deployment (POST /v1/deployments) and processing_record
+(POST /v1/processing-records: decision, active-deployment lookup, AES-GCM sealing of the subject
+data; its plain insert reuses the sealed bytes of one real record instead of encrypting).
 
 Writes/s is n / elapsed per round (median and range of the rounds); latency percentiles pool
 the rounds; "÷ plain" is a variant's median writes/s over the plain insert's.
@@ -33,7 +38,7 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, cast
 
@@ -42,7 +47,7 @@ import httpx
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi import FastAPI
-from sqlalchemy import Table, event, insert, text
+from sqlalchemy import Table, event, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from app.config import APP_DB_ROLE, Settings, TrustedIssuer
@@ -50,11 +55,14 @@ from app.db import migrate
 from app.db.embedded import EmbeddedPostgres
 from app.db.engine import make_engine, make_sessionmaker
 from app.db.writer import Writer
+from app.keyring import Keyring
 from app.main import create_app
-from app.models import Deployment
+from app.models import Deployment, ProcessingRecord
 from app.schemas.deployment import DeploymentCreate
+from app.schemas.processing_record import ProcessingRecordCreate
 from app.security import Principal, mint_token, public_pem, verify_token
 from app.services.deployment import plan_deployment
+from app.services.processing_record import create_record
 from bench.policy_decisions import environment
 
 ISSUER = "https://idp.bench.ilonet.example"
@@ -76,6 +84,7 @@ class Harness:
     client: httpx.AsyncClient
     engine: AsyncEngine  # the application role's engine, shared by every variant
     sessionmaker: async_sessionmaker[AsyncSession]
+    keyring: Keyring  # the app's own (app.state.keyring), for service-layer sealing
 
     def token(self, org: str, roles: list[str], *, officer_id: str | None = None) -> str:
         return mint_token(
@@ -254,24 +263,141 @@ async def deployment_case(h: Harness) -> Case:
     )
 
 
+def utc_today() -> date:
+    """The date the services check deployments and retention against (UTC)."""
+    return datetime.now(UTC).date()
+
+
+# An identification for return (Art. 10(3)(a)) under a return decision; invented values.
+SUBJECT_DATA: JSON = {
+    "surname": "Ndiaye",
+    "given_names": "Moussa",
+    "date_of_birth": "1991-04-12",
+    "place_of_birth": "Kaolack",
+    "sex": "M",
+    "nationality": "SN",
+    "travel_document": {
+        "type": "passport",
+        "number": "A01234567",
+        "issuing_country": "SN",
+        "expires_on": "2029-03-01",
+    },
+}
+
+
+async def processing_record_case(h: Harness) -> Case:
+    """POST /v1/processing-records (processing_record.create) against INSERT INTO
+    processing_record.
+
+    Set-up through the API: an authority, an officer, a deployment covering today moved to
+    "deployed", and an ILO token (role ilo, officer_id claim) for that officer. The plain insert
+    copies every column of one real record written through the API (its ciphertext and wrapped
+    data key included, so the row is the same size), with a fresh id: it does not encrypt.
+    """
+    today = utc_today()
+    manager = h.token("NL", ["deploying_authority"])
+    authority = await h.created(
+        "/v1/authorities",
+        {"organisation": "NL", "name": "DT&V", "authority_kind": "immigration"},
+        manager,
+    )
+    officer = await h.created(
+        "/v1/officers",
+        {
+            "authority_id": authority["id"],
+            "surname": "de Vries",
+            "given_names": "Sanne",
+            "expertise": ["i_return_readmission"],
+            "contact": {"phone": "+31 6 8765 4321", "email": "sanne@example.nl"},
+        },
+        manager,
+    )
+    deployment = await h.created(
+        "/v1/deployments",
+        {
+            "officer_id": officer["id"],
+            "posting_type": "member_state_mission",
+            "host_country": "SN",
+            "city": "Dakar",
+            "tasks": ["return"],
+            "starts_on": (today - timedelta(days=60)).isoformat(),
+            "ends_on": (today + timedelta(days=400)).isoformat(),
+        },
+        manager,
+    )
+    moved = await h.client.post(
+        f"/v1/deployments/{deployment['id']}/transitions",
+        json={"to": "deployed", "on": (today - timedelta(days=60)).isoformat()},
+        headers={**bearer(manager), "If-Match": '"v1"'},
+    )
+    if moved.status_code != 200 or moved.json()["status"] != "deployed":
+        raise RuntimeError(f"set-up transition to deployed: {moved.status_code} {moved.text}")
+
+    ilo = h.token("NL", ["ilo"], officer_id=officer["id"])
+    body: JSON = {
+        "officer_id": officer["id"],
+        "purpose": "return",
+        "data_categories": ["a_return_identity"],
+        "data_subject_category": "returnee",
+        "subject_data": SUBJECT_DATA,
+        "protection_status": "return_decision",
+        "necessity_justification": "Nationality must be confirmed for the return decision.",
+        "retain_until": (today + timedelta(days=180)).isoformat(),
+    }
+    model = ProcessingRecordCreate.model_validate(body)
+    principal = h.principal(ilo)
+    retention = h.settings.retention_max_days
+
+    async def service(i: int) -> None:
+        async with h.sessionmaker() as session:
+            writer = Writer(session, principal, request_id=uuid.uuid4().hex)
+            await create_record(
+                writer=writer, body=model, keyring=h.keyring, max_retention_days=retention
+            )
+            await session.commit()
+
+    # One real record, written through the API; its stored row is the plain insert's template.
+    sample = await h.created("/v1/processing-records", body, ilo)
+    records = cast(Table, ProcessingRecord.__table__)
+    async with h.engine.connect() as connection:
+        stored = (
+            (await connection.execute(select(records).where(records.c.id == sample["id"])))
+            .mappings()
+            .one()
+        )
+    if stored["ciphertext"] is None or stored["wrapped_key"] is None:
+        raise RuntimeError("set-up record has no sealed payload")
+    # Server defaults (created_at, updated_at) are left to the server, as on the guarded path.
+    template = {k: v for k, v in stored.items() if k not in ("id", "created_at", "updated_at")}
+
+    def row() -> JSON:
+        return {**template, "id": uuid.uuid4()}
+
+    return Case(
+        name="processing_record",
+        guarded=(
+            Variant(
+                "http",
+                "POST /v1/processing-records",
+                http_post(h.client, "/v1/processing-records", body, ilo),
+            ),
+            Variant("service", "Writer + create_record", service),
+        ),
+        plain=Variant(
+            "plain",
+            "INSERT INTO processing_record",
+            plain_insert(h.engine, records, row),
+        ),
+    )
+
+
 CaseBuilder = Callable[[Harness], Awaitable[Case]]
 
-# Extension point. A case is one builder: set-up through the API, then its variants. Processing
-# records would be
-#
-#     async def processing_record_case(h: Harness) -> Case:
-#         # an authority, an officer, a deployment moved to "deployed", an ILO token for it
-#         return Case(
-#             name="processing_record",
-#             guarded=(Variant("http", "POST /v1/processing-records",
-#                              http_post(h.client, "/v1/processing-records", body, ilo_token)),),
-#             plain=Variant("plain", "INSERT INTO processing_record",
-#                           plain_insert(h.engine, cast(Table, ProcessingRecord.__table__), row)),
-#         )
-#
-# plus the line `"processing_record": processing_record_case,` below.
+# Extension point. A case is one builder (set-up through the API, then its variants) and one
+# line here; `--cases` defaults to all of them, in this order.
 CASES: dict[str, CaseBuilder] = {
     "deployment": deployment_case,
+    "processing_record": processing_record_case,
 }
 
 
@@ -379,7 +505,9 @@ async def bench(
     try:
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
-            h = Harness(settings, private_pem, client, engine, app.state.sessionmaker)
+            h = Harness(
+                settings, private_pem, client, engine, app.state.sessionmaker, app.state.keyring
+            )
             facts = await server_facts(engine)
             results: list[Measured] = []
             for name in args.cases:
@@ -448,16 +576,33 @@ def as_dict(results: Sequence[Measured]) -> list[JSON]:
     ]
 
 
+def case_names(value: str) -> list[str]:
+    """`--cases` accepts `a,b` as well as `a b`."""
+    names = [name.strip() for name in value.split(",") if name.strip()]
+    unknown = [name for name in names if name not in CASES]
+    if not names or unknown:
+        raise argparse.ArgumentTypeError(
+            f"unknown case {', '.join(unknown) or repr(value)}; choose from {', '.join(CASES)}"
+        )
+    return names
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.guarded_writes", description=__doc__)
     parser.add_argument("--n", type=int, default=500, help="sequential writes per variant/round")
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds")
     parser.add_argument("--warmup", type=int, default=25, help="untimed writes per variant")
     parser.add_argument(
-        "--cases", nargs="+", choices=sorted(CASES), default=list(CASES), help="cases to run"
+        "--cases",
+        nargs="+",
+        type=case_names,
+        default=[list(CASES)],
+        metavar="CASE[,CASE]",
+        help=f"cases to run, comma- or space-separated (default: {','.join(CASES)})",
     )
     parser.add_argument("--json", action="store_true", help="also print one JSON line")
     args = parser.parse_args(argv)
+    args.cases = list(dict.fromkeys(name for names in args.cases for name in names))
     if args.n < 1 or args.rounds < 1 or args.warmup < 0:
         parser.error("--n and --rounds must be at least 1, --warmup at least 0")
 
