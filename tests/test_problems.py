@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import httpx
 from fastapi import FastAPI
 
-Auth = Callable[..., dict[str, str]]
+from tests.factories import Auth
 
 
 def _is_problem(response: httpx.Response, status: int, type_: str) -> dict[str, object]:

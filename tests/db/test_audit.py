@@ -10,7 +10,7 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -26,8 +26,8 @@ from app.db.engine import app_url
 from app.models import AuditEvent
 from tests import factories
 from tests.conftest import FreshDatabase
+from tests.factories import Auth
 
-Auth = Callable[..., dict[str, str]]
 ILONET = Path(sys.executable).parent / "ilonet"
 CLI_TIMEOUT = 60.0
 
@@ -35,11 +35,8 @@ CLI_TIMEOUT = 60.0
 @pytest.fixture
 async def owner(fresh_db: FreshDatabase) -> AsyncIterator[asyncpg.Connection]:
     """The superuser owner of the fresh database (able to switch the triggers off)."""
-    connection = await asyncpg.connect(fresh_db.owner_url)
-    try:
+    async with factories.connected(fresh_db.owner_url) as connection:
         yield connection
-    finally:
-        await connection.close()
 
 
 async def verify(client: httpx.AsyncClient, auth: Auth) -> dict[str, Any]:

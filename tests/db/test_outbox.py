@@ -8,7 +8,6 @@ write their concurrent events over two of its app-role connections.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,8 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from app.db.outbox import decode_position, encode_position
 from app.models import OutboxEvent
 from tests import factories
+from tests.factories import Auth
 
-Auth = Callable[..., dict[str, str]]
 FEED_KEYS = {"position", "type", "resource_type", "resource_id", "organisation", "occurred_at"}
 
 

@@ -14,6 +14,7 @@ import asyncpg
 import pytest
 
 from app.config import APP_DB_ROLE
+from tests import factories
 from tests.conftest import FreshDatabase
 
 
@@ -68,20 +69,14 @@ async def change(connection: asyncpg.Connection, table: AuditTable, kind: str, k
 
 @pytest.fixture
 async def app_connection(fresh_db: FreshDatabase) -> AsyncIterator[asyncpg.Connection]:
-    connection = await asyncpg.connect(fresh_db.app_url)
-    try:
+    async with factories.connected(fresh_db.app_url) as connection:
         yield connection
-    finally:
-        await connection.close()
 
 
 @pytest.fixture
 async def owner_connection(fresh_db: FreshDatabase) -> AsyncIterator[asyncpg.Connection]:
-    connection = await asyncpg.connect(fresh_db.owner_url)
-    try:
+    async with factories.connected(fresh_db.owner_url) as connection:
         yield connection
-    finally:
-        await connection.close()
 
 
 async def test_app_role_is_an_unprivileged_non_owner(app_connection: asyncpg.Connection) -> None:

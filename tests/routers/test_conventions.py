@@ -22,8 +22,8 @@ from app.db.idempotency import lock_key
 from app.models import AuditEvent, DeploymentHistory
 from tests import factories
 from tests.conftest import TEST_ISSUER, FreshDatabase
+from tests.factories import Auth
 
-Auth = Callable[..., dict[str, str]]
 Committed = tuple[httpx.AsyncClient, AsyncEngine]
 NL_SUB = "nl-case-system"
 
@@ -31,11 +31,8 @@ NL_SUB = "nl-case-system"
 @pytest.fixture
 async def db(fresh_db: FreshDatabase) -> AsyncIterator[asyncpg.Connection]:
     """An app-role connection of its own to the committed database, to inspect and to lock."""
-    connection = await asyncpg.connect(fresh_db.app_url)
-    try:
+    async with factories.connected(fresh_db.app_url) as connection:
         yield connection
-    finally:
-        await connection.close()
 
 
 def nl(auth: Auth, sub: str = NL_SUB) -> dict[str, str]:

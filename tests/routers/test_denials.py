@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models import AuditEvent, Authority, Deployment, DeploymentHistory, Officer
-
-Auth = Callable[..., dict[str, str]]
+from tests import factories
+from tests.factories import Auth
 
 
 @dataclass
@@ -26,31 +26,21 @@ class World:
 @pytest.fixture
 async def world(client: httpx.AsyncClient, auth: Auth) -> World:
     nl = auth("NL", ["deploying_authority"])
-    authority = await client.post(
-        "/v1/authorities",
-        json={"organisation": "NL", "name": "IND", "authority_kind": "immigration"},
-        headers=nl,
+    authority = await factories.create_authority(client, nl)
+    officer = await factories.create_officer(
+        client, nl, authority_id=authority["id"], surname="Smit", given_names="Anna"
     )
-    officer = await client.post(
-        "/v1/officers",
-        json={"authority_id": authority.json()["id"], "surname": "Smit", "given_names": "Anna"},
-        headers=nl,
+    deployment = await factories.plan_deployment(
+        client,
+        nl,
+        officer_id=officer["id"],
+        posting_type="union_delegation",
+        host_country="NE",
+        city="Niamey",
+        starts_on="2026-01-05",
+        ends_on="2027-01-05",
     )
-    deployment = await client.post(
-        "/v1/deployments",
-        json={
-            "officer_id": officer.json()["id"],
-            "posting_type": "union_delegation",
-            "host_country": "NE",
-            "city": "Niamey",
-            "tasks": ["return"],
-            "starts_on": "2026-01-05",
-            "ends_on": "2027-01-05",
-        },
-        headers=nl,
-    )
-    assert deployment.status_code == 201, deployment.text
-    return World(authority.json()["id"], officer.json()["id"], deployment.json()["id"])
+    return World(authority["id"], officer["id"], deployment["id"])
 
 
 Request = Callable[[World], tuple[str, str, dict[str, Any], dict[str, str]]]

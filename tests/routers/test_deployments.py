@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -11,9 +10,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models import AuditEvent, Deployment, DeploymentHistory, OutboxEvent
-
-Auth = Callable[..., dict[str, str]]
-JSON = dict[str, Any]
+from tests import factories
+from tests.factories import JSON, Auth
 
 
 @pytest.fixture
@@ -23,41 +21,21 @@ def nl(auth: Auth) -> dict[str, str]:
 
 @pytest.fixture
 async def officer(client: httpx.AsyncClient, nl: dict[str, str]) -> JSON:
-    authority = await client.post(
-        "/v1/authorities",
-        json={"organisation": "NL", "name": "IND", "authority_kind": "immigration"},
-        headers=nl,
-    )
-    assert authority.status_code == 201, authority.text
-    created = await client.post(
-        "/v1/officers",
-        json={
-            "authority_id": authority.json()["id"],
-            "surname": "Jansen",
-            "given_names": "Eva",
-            "expertise": ["c_routes"],
-        },
-        headers=nl,
-    )
-    assert created.status_code == 201, created.text
-    body: JSON = created.json()
-    return body
+    authority = await factories.create_authority(client, nl)
+    return await factories.create_officer(client, nl, authority_id=authority["id"], contact=None)
+
+
+# The notification these tests vary: a two-year posting from February, two region countries.
+NOTIFICATION: JSON = {
+    "region_countries": ["GM", "ML"],
+    "topics": ["b_migration_flows", "c_routes"],
+    "starts_on": "2026-02-01",
+    "ends_on": "2028-01-31",
+}
 
 
 def notification(officer_id: str, **overrides: Any) -> JSON:
-    body: JSON = {
-        "officer_id": officer_id,
-        "posting_type": "member_state_mission",
-        "host_country": "SN",
-        "city": "Dakar",
-        "region_countries": ["GM", "ML"],
-        "topics": ["b_migration_flows", "c_routes"],
-        "tasks": ["return"],
-        "starts_on": "2026-02-01",
-        "ends_on": "2028-01-31",
-    }
-    body.update(overrides)
-    return body
+    return factories.deployment_body(officer_id, **{**NOTIFICATION, **overrides})
 
 
 async def _count(session: AsyncSession, model: type[Any], *where: Any) -> int:
@@ -252,10 +230,7 @@ async def test_unknown_officer_is_404_and_audited(
 
 
 async def _plan(client: httpx.AsyncClient, headers: dict[str, str], officer_id: str) -> JSON:
-    response = await client.post("/v1/deployments", json=notification(officer_id), headers=headers)
-    assert response.status_code == 201, response.text
-    body: JSON = response.json()
-    return body
+    return await factories.plan_deployment(client, headers, officer_id=officer_id, **NOTIFICATION)
 
 
 async def test_state_machine_and_history(

@@ -22,7 +22,7 @@ from app.db.embedded import _bin
 from app.keyring import load_keyring
 from app.models import AuditEvent, OutboxEvent, ProcessingRecord
 from tests.conftest import FreshDatabase
-from tests.services.processing_setup import (
+from tests.factories import (
     PLAINTEXT,
     SUBJECT_DATA,
     Auth,

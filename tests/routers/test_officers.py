@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 import httpx
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models import AuditEvent, Officer, OutboxEvent
+from tests import factories
+from tests.factories import JSON, Auth
 
-Auth = Callable[..., dict[str, str]]
-JSON = dict[str, Any]
 CONTACT = {"phone": "+31 6 9876 5432", "email": "eva.jansen@ind.example.nl"}
 
 
@@ -24,31 +21,17 @@ def nl(auth: Auth) -> dict[str, str]:
 
 @pytest.fixture
 async def authority(client: httpx.AsyncClient, nl: dict[str, str]) -> JSON:
-    response = await client.post(
-        "/v1/authorities",
-        json={"organisation": "NL", "name": "IND", "authority_kind": "immigration"},
-        headers=nl,
-    )
-    assert response.status_code == 201, response.text
-    body: JSON = response.json()
-    return body
+    return await factories.create_authority(client, nl)
 
 
 async def _officer(client: httpx.AsyncClient, nl: dict[str, str], authority: JSON) -> JSON:
-    response = await client.post(
-        "/v1/officers",
-        json={
-            "authority_id": authority["id"],
-            "surname": "Jansen",
-            "given_names": "Eva",
-            "expertise": ["c_routes", "f_document_fraud"],
-            "contact": CONTACT,
-        },
-        headers=nl,
+    return await factories.create_officer(
+        client,
+        nl,
+        authority_id=authority["id"],
+        expertise=["c_routes", "f_document_fraud"],
+        contact=CONTACT,
     )
-    assert response.status_code == 201, response.text
-    body: JSON = response.json()
-    return body
 
 
 async def test_authority_of_another_organisation_is_refused(
@@ -56,7 +39,7 @@ async def test_authority_of_another_organisation_is_refused(
 ) -> None:
     response = await client.post(
         "/v1/authorities",
-        json={"organisation": "NL", "name": "IND", "authority_kind": "immigration"},
+        json=factories.authority_body("NL"),
         headers=auth("BE", ["deploying_authority"]),
     )
     assert response.status_code == 403

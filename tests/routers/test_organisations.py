@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import httpx
 
-Auth = Callable[..., dict[str, str]]
+from tests.factories import Auth
 
 
 async def test_lists_every_participant_over_pages(client: httpx.AsyncClient, auth: Auth) -> None:

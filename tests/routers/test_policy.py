@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -10,28 +9,24 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models import AuditEvent, Deployment, ProcessingRecord, Transfer
-from tests.services.processing_setup import (
+from tests import factories
+from tests.factories import (
+    Auth,
     create_record,
     deployed_ilo,
     record_body,
     senegal_transfer,
 )
 
-Auth = Callable[..., dict[str, str]]
-
 
 async def _officer(client: httpx.AsyncClient, headers: dict[str, str]) -> str:
-    authority = await client.post(
-        "/v1/authorities",
-        json={"organisation": "NL", "name": "KMar", "authority_kind": "border_guard"},
-        headers=headers,
+    authority = await factories.create_authority(
+        client, headers, name="KMar", authority_kind="border_guard"
     )
-    officer = await client.post(
-        "/v1/officers",
-        json={"authority_id": authority.json()["id"], "surname": "Bakker", "given_names": "Tom"},
-        headers=headers,
+    officer = await factories.create_officer(
+        client, headers, authority_id=authority["id"], surname="Bakker", given_names="Tom"
     )
-    officer_id: str = officer.json()["id"]
+    officer_id: str = officer["id"]
     return officer_id
 
 

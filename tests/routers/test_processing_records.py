@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models import AuditEvent, IdempotencyKey, OutboxEvent, ProcessingRecord
-from tests.services.processing_setup import (
+from tests.factories import (
     PLAINTEXT,
     SUBJECT_DATA,
     Auth,

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from app.models import AdequacyDecisionEntry, AuditEvent, OutboxEvent, Transfer
 from app.reference import load_adequacy_decisions, load_transfer_instruments
 from tests.conftest import FreshDatabase
-from tests.services.processing_setup import (
+from tests.factories import (
     TODAY,
     Auth,
     create_record,

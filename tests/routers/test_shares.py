@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models import AuditEvent, Share
-from tests.services.processing_setup import Auth, Ilo, create_record, deployed_ilo
+from tests.factories import Auth, Ilo, create_record, deployed_ilo
 
 JUSTIFICATION = "The receiving ILO handles the same return case at the airport of departure."
 

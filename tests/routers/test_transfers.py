@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models import AuditEvent, OutboxEvent, Transfer
 from app.policies import policy_version
-from tests.services.processing_setup import (
+from tests.factories import (
     SUBJECT_DATA,
     TODAY,
     Auth,

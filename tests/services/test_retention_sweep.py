@@ -20,7 +20,7 @@ from app.config import Settings
 from app.models import AuditEvent, Officer, OutboxEvent, ProcessingRecord
 from app.services.retention_sweep import SWEEPER_SUB, sweep_once
 from tests.conftest import FreshDatabase
-from tests.services.processing_setup import TODAY, Auth, create_record, days, deployed_ilo
+from tests.factories import TODAY, Auth, create_record, days, deployed_ilo
 
 
 async def test_ilo_10_2_sweep_erases_expired_records_once(
