@@ -1,6 +1,6 @@
 """Periodic maintenance run by every `serve` instance: seal the audit log, purge expired
-idempotency keys, erase what is past retention. Each job is safe to run from several instances
-at once (advisory locks, SKIP LOCKED), so no instance is special."""
+idempotency keys, erase what is past retention, deliver webhooks. Each job is safe to run from
+several instances at once (advisory locks, SKIP LOCKED), so no instance is special."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.config import Settings
 from app.db import audit, idempotency
-from app.services import retention_sweep
+from app.services import retention_sweep, webhook_delivery
 
 log = logging.getLogger("ilonet.background")
 
@@ -32,12 +32,24 @@ async def sweep_retention(session: AsyncSession, settings: Settings) -> int:
     return (await retention_sweep.sweep_once(session=session, settings=settings)).total
 
 
+async def fan_out_webhooks(session: AsyncSession, settings: Settings) -> int:
+    """Queue new feed events for each subscription (SKIP LOCKED per subscription)."""
+    return await webhook_delivery.fan_out(session=session, settings=settings)
+
+
+async def send_webhooks(session: AsyncSession, settings: Settings) -> int:
+    """One batch of due deliveries (SKIP LOCKED per delivery)."""
+    return (await webhook_delivery.send_due(session=session, settings=settings)).total
+
+
 Interval = Callable[[Settings], float]
 
 JOBS: list[tuple[str, Job, Interval]] = [
     ("audit.seal", seal_audit, lambda settings: 5.0),
     ("idempotency.purge", purge_idempotency_keys, lambda settings: 600.0),
     ("retention.sweep", sweep_retention, lambda settings: settings.sweep_interval_seconds),
+    ("webhooks.fan_out", fan_out_webhooks, lambda settings: settings.webhook_interval_seconds),
+    ("webhooks.send", send_webhooks, lambda settings: settings.webhook_interval_seconds),
 ]
 
 

@@ -66,6 +66,16 @@ class Settings(BaseSettings):
     sweep_interval_seconds: int = 300
     sweep_batch_size: int = 200
 
+    # Webhook delivery: attempts before a delivery is failed, the HTTP timeout of one attempt,
+    # the retry backoff (full jitter below min(cap, base * 2**(attempts - 1))), the batch size
+    # and how often the two jobs run.
+    webhook_max_attempts: int = 8
+    webhook_timeout_seconds: float = 5.0
+    webhook_backoff_base_seconds: float = 30.0
+    webhook_backoff_cap_seconds: float = 6 * 3600.0
+    webhook_batch_size: int = 50
+    webhook_interval_seconds: float = 2.0
+
     @field_validator("trusted_issuers", mode="before")
     @classmethod
     def _parse_issuers(cls, value: object) -> object:

@@ -31,6 +31,7 @@ from app.routers import (
     policy,
     processing_records,
     reference_data,
+    webhooks,
 )
 from app.routers.conventions import Replay, replay_response
 
@@ -113,6 +114,7 @@ def create_app(settings: Settings | None = None, *, app_database_url: str | None
         reference_data,
         audit,
         events,
+        webhooks,
     ):
         app.include_router(module.router)
     return app

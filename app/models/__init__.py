@@ -12,6 +12,7 @@ from app.models.processing_record import ProcessingRecord
 from app.models.reference_data import AdequacyDecisionEntry, TransferInstrumentEntry
 from app.models.share import Share
 from app.models.transfer import Transfer
+from app.models.webhook import WebhookDelivery, WebhookSubscription
 
 __all__ = [
     "AdequacyDecisionEntry",
@@ -29,4 +30,6 @@ __all__ = [
     "Share",
     "Transfer",
     "TransferInstrumentEntry",
+    "WebhookDelivery",
+    "WebhookSubscription",
 ]

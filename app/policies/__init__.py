@@ -40,6 +40,7 @@ from app.policies.purpose import (
 from app.policies.retention import ContactErasureFacts, ErasureFacts
 from app.policies.transfer import ReferenceUpdateFacts, ShareFacts
 from app.policies.transfer_grounds import AdequacyDecision, TransferFacts, TransferInstrument
+from app.policies.webhook import WebhookFacts
 
 POLICY_VERSION = RULESET_VERSION
 
@@ -72,6 +73,7 @@ __all__ = [
     "TransferInstrument",
     "UnknownAction",
     "Violation",
+    "WebhookFacts",
     "deny",
     "derive_regime",
     "eu_funding_eligible",

@@ -150,6 +150,8 @@ def test_every_action_is_registered() -> None:
         "reference.update",
         "processing_record.erase",
         "officer.contact_erase",
+        "webhook.create",
+        "webhook.delete",
     }
 
 

@@ -1,0 +1,215 @@
+"""Webhook subscriptions: subscribe (the secret is shown once), read, and unsubscribe.
+
+The signing secret is generated here, sealed at rest with a data key of its own (like personal
+data, app/db/crypto.py), returned in the creating response only, and decrypted afterwards only
+to sign deliveries (services/webhook_delivery.py).
+"""
+
+from __future__ import annotations
+
+import base64
+import secrets
+import uuid
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.config import Settings
+from app.db import crypto, webhooks
+from app.db.writer import Change, Writer
+from app.keyring import Keyring
+from app.models import WebhookSubscription
+from app.policies import WebhookFacts
+from app.problems import Conflict, NotFound, ValidationFailed
+from app.schemas.webhook import WebhookCreate, WebhookCreated, WebhookOut
+from app.security import Principal
+from app.services.event import ORGANISATION_READERS
+
+RESOURCE = "webhook"
+SECRET_PREFIX = "whsec_"  # noqa: S105 (the Standard Webhooks prefix, not a secret)
+SECRET_BYTES = 32
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost"})
+
+
+def _context(subscription_id: uuid.UUID) -> bytes:
+    return b"webhook-secret:" + subscription_id.bytes
+
+
+def new_secret() -> str:
+    """A Standard Webhooks secret: `whsec_` and the base64 of 32 random bytes."""
+    return SECRET_PREFIX + base64.b64encode(secrets.token_bytes(SECRET_BYTES)).decode()
+
+
+def secret_key(secret: str) -> bytes:
+    """The HMAC key of a secret: the base64-decoded part after `whsec_`."""
+    return base64.b64decode(secret.removeprefix(SECRET_PREFIX))
+
+
+def open_secret(subscription: WebhookSubscription, keyring: Keyring) -> str:
+    payload = crypto.open_sealed(
+        subscription.secret_ciphertext,
+        subscription.secret_wrapped_key,
+        kek=keyring.kek,
+        kek_id=subscription.secret_kek_id,
+        context=_context(subscription.id),
+    )
+    return str(payload["secret"])
+
+
+def organisation_reader(principal: Principal) -> bool:
+    """The rule of the change feed (services/event.py): may this client see organisation events?"""
+    return bool(principal.roles & ORGANISATION_READERS) or "processing:read" in principal.scopes
+
+
+def check_url(url: str, settings: Settings) -> None:
+    """https; plain http only to this machine and only outside production (local receivers)."""
+    parts = urlsplit(url)
+    if parts.scheme == "https":
+        return
+    if not settings.production and (parts.hostname or "") in LOCAL_HOSTS:
+        return
+    detail = (
+        "the URL must be https"
+        if settings.production
+        else "the URL must be https (http only to 127.0.0.1 or localhost)"
+    )
+    raise ValidationFailed([{"pointer": "/url", "in": "body", "detail": detail}])
+
+
+def _facts(principal: Principal, organisation: str) -> WebhookFacts:
+    return WebhookFacts(actor=principal.actor(), subscription_org=organisation)
+
+
+async def create_subscription(
+    *, writer: Writer, body: WebhookCreate, keyring: Keyring, settings: Settings
+) -> tuple[WebhookSubscription, str]:
+    """Subscribe (ACL-ROLE, ACL-ORG); returns the subscription and its secret, once."""
+    check_url(body.url, settings)
+    principal = writer.principal
+    organisation = body.organisation or principal.org
+    decision = writer.decide(
+        "webhook.create", _facts(principal, organisation), resource_type=RESOURCE
+    )
+    subscription_id = uuid.uuid4()
+    secret = new_secret()
+    sealed = crypto.seal(
+        {"secret": secret},
+        kek=keyring.kek,
+        kek_id=keyring.kek_id,
+        context=_context(subscription_id),
+    )
+    position = await webhooks.current_horizon(writer.session)
+    reader = organisation_reader(principal)
+    event_types = [t.value for t in body.event_types]
+    subscription = WebhookSubscription(
+        id=subscription_id,
+        organisation=organisation,
+        url=body.url,
+        event_types=event_types,
+        secret_ciphertext=sealed.ciphertext,
+        secret_wrapped_key=sealed.wrapped_key,
+        secret_kek_id=sealed.kek_id,
+        organisation_reader=reader,
+        position_txid=position[0],
+        position_id=position[1],
+        active=True,
+        version=1,
+        created_by=principal.sub,
+    )
+    created = await writer.insert(
+        subscription,
+        decision=decision,
+        change=Change(
+            event_type="webhook.created",
+            resource_type=RESOURCE,
+            organisation=organisation,
+            visibility="organisation",
+            # The host only: a URL's path or query may hold the receiver's own tokens.
+            details={
+                "host": urlsplit(body.url).hostname,
+                "event_types": event_types,
+                "organisation_reader": reader,
+            },
+        ),
+    )
+    return created, secret
+
+
+async def delete_subscription(
+    *, writer: Writer, subscription: WebhookSubscription
+) -> WebhookSubscription:
+    """Deactivate (ACL-ROLE, ACL-ORG): nothing more is fanned out or sent to it."""
+    if not subscription.active:
+        raise Conflict("This webhook subscription is already deleted.")
+    decision = writer.decide(
+        "webhook.delete",
+        _facts(writer.principal, subscription.organisation),
+        resource_type=RESOURCE,
+    )
+    return await writer.apply(
+        subscription,
+        {"active": False, "deleted_at": datetime.now(UTC), "version": subscription.version + 1},
+        decision=decision,
+        change=Change(
+            event_type="webhook.deleted",
+            resource_type=RESOURCE,
+            organisation=subscription.organisation,
+            visibility="organisation",
+        ),
+    )
+
+
+async def get_subscription(
+    *,
+    session: AsyncSession,
+    principal: Principal,
+    subscription_id: uuid.UUID,
+    for_update: bool = False,
+) -> WebhookSubscription:
+    """Visible to its own organisation only: any other caller gets a 404."""
+    subscription = await session.get(
+        WebhookSubscription, subscription_id, with_for_update=for_update
+    )
+    if subscription is None or subscription.organisation != principal.org:
+        raise NotFound(
+            f"No webhook subscription {subscription_id}.",
+            resource_type=RESOURCE,
+            resource_id=str(subscription_id),
+        )
+    return subscription
+
+
+async def list_subscriptions(
+    *, session: AsyncSession, principal: Principal, after: str | None, limit: int
+) -> Sequence[WebhookSubscription]:
+    query = (
+        select(WebhookSubscription)
+        .where(WebhookSubscription.organisation == principal.org)
+        .order_by(WebhookSubscription.id)
+        .limit(limit)
+    )
+    if after is not None:
+        query = query.where(WebhookSubscription.id > uuid.UUID(after))
+    return (await session.scalars(query)).all()
+
+
+def render(subscription: WebhookSubscription) -> WebhookOut:
+    return WebhookOut(
+        id=subscription.id,
+        organisation=subscription.organisation,
+        url=subscription.url,
+        event_types=subscription.event_types,
+        organisation_reader=subscription.organisation_reader,
+        active=subscription.active,
+        version=subscription.version,
+        created_at=subscription.created_at,
+        created_by=subscription.created_by,
+        deleted_at=subscription.deleted_at,
+    )
+
+
+def render_created(subscription: WebhookSubscription, secret: str | None) -> WebhookCreated:
+    return WebhookCreated(**render(subscription).model_dump(), secret=secret)
