@@ -20,6 +20,8 @@ EvaluableAction = Literal[
     "processing_record.create",
     "transfer.record",
     "share.record",
+    "webhook.create",
+    "webhook.delete",
 ]
 
 

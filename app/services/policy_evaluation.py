@@ -26,8 +26,9 @@ from app.schemas.policy import EvaluateIn
 from app.schemas.processing_record import ProcessingRecordCreate
 from app.schemas.share import ShareCreate
 from app.schemas.transfer import TransferCreate
+from app.schemas.webhook import WebhookCreate
 from app.security import Principal
-from app.services import authority, deployment, officer, processing_record, share, transfer
+from app.services import authority, deployment, officer, processing_record, share, transfer, webhook
 
 B = TypeVar("B", bound=BaseModel)
 
@@ -173,6 +174,24 @@ async def _transfer_record(
     )
 
 
+async def _webhook_create(run: DryRun, _: uuid.UUID | None, body: dict[str, Any]) -> Decision:
+    parsed = parse(WebhookCreate, body)
+    webhook.check_url(parsed.url, run.settings)
+    organisation = parsed.organisation or run.principal.org
+    return evaluate("webhook.create", webhook.webhook_facts(run.principal, organisation))
+
+
+async def _webhook_delete(
+    run: DryRun, target_id: uuid.UUID | None, body: dict[str, Any]
+) -> Decision:
+    subscription = await webhook.get_subscription(
+        session=run.session, principal=run.principal, subscription_id=target(target_id)
+    )
+    return evaluate(
+        "webhook.delete", webhook.webhook_facts(run.principal, subscription.organisation)
+    )
+
+
 EVALUATORS: dict[str, Evaluator] = {
     "authority.create": _authority_create,
     "officer.create": _officer_create,
@@ -183,6 +202,8 @@ EVALUATORS: dict[str, Evaluator] = {
     "processing_record.create": _processing_record_create,
     "transfer.record": _transfer_record,
     "share.record": _share_record,
+    "webhook.create": _webhook_create,
+    "webhook.delete": _webhook_delete,
 }
 
 

@@ -79,7 +79,7 @@ def check_url(url: str, settings: Settings) -> None:
     raise ValidationFailed([{"pointer": "/url", "in": "body", "detail": detail}])
 
 
-def _facts(principal: Principal, organisation: str) -> WebhookFacts:
+def webhook_facts(principal: Principal, organisation: str) -> WebhookFacts:
     return WebhookFacts(actor=principal.actor(), subscription_org=organisation)
 
 
@@ -91,7 +91,7 @@ async def create_subscription(
     principal = writer.principal
     organisation = body.organisation or principal.org
     decision = writer.decide(
-        "webhook.create", _facts(principal, organisation), resource_type=RESOURCE
+        "webhook.create", webhook_facts(principal, organisation), resource_type=RESOURCE
     )
     subscription_id = uuid.uuid4()
     secret = new_secret()
@@ -146,7 +146,7 @@ async def delete_subscription(
         raise Conflict("This webhook subscription is already deleted.")
     decision = writer.decide(
         "webhook.delete",
-        _facts(writer.principal, subscription.organisation),
+        webhook_facts(writer.principal, subscription.organisation),
         resource_type=RESOURCE,
     )
     return await writer.apply(

@@ -196,3 +196,24 @@ async def test_ilo_10_3_dry_run_of_a_record_names_the_category(
     assert decision["allowed"] is False
     assert "ILO-10.3" in [v["rule"] for v in decision["violations"]]
     assert (await session.scalars(select(ProcessingRecord))).all() == []
+
+
+async def test_dry_run_of_a_webhook_subscription(client: httpx.AsyncClient, auth: Auth) -> None:
+    body = {"url": "https://cms.example.nl/ilonet/webhooks", "event_types": []}
+    allowed = await client.post(
+        "/v1/policy/evaluate",
+        json={"action": "webhook.create", "body": body},
+        headers=auth("NL", ["integration"], scopes=["webhooks:write"]),
+    )
+    assert allowed.status_code == 200, allowed.text
+    assert allowed.json()["allowed"] is True
+    denied = await client.post(
+        "/v1/policy/evaluate",
+        json={"action": "webhook.create", "body": body},
+        headers=auth("NL", ["integration"], scopes=["events:read"]),
+    )
+    assert [v["rule"] for v in denied.json()["violations"]] == ["ACL-ROLE"]
+    listed = await client.get(
+        "/v1/webhooks", headers=auth("NL", ["integration"], scopes=["webhooks:write"])
+    )
+    assert listed.json()["items"] == []
