@@ -7,6 +7,7 @@ import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI, Request, Response
 from fastapi.routing import APIRoute
@@ -18,7 +19,7 @@ from app.config import Settings, get_settings
 from app.db.engine import make_engine, make_sessionmaker
 from app.keyring import load_keyring
 from app.middleware import RequestContextMiddleware
-from app.problems import install_problem_handlers
+from app.problems import PROBLEM_JSON, install_problem_handlers, problem_responses
 from app.routers import (
     audit,
     authorities,
@@ -55,6 +56,39 @@ def operation_id(route: APIRoute) -> str:
 async def _on_replay(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, Replay)
     return replay_response(exc)
+
+
+def _problem_only_openapi(app: FastAPI) -> None:
+    """Document errors as they are sent: application/problem+json only, 422 with its `errors`
+    list (not FastAPI's own validation shape), and 413/415 wherever a body is accepted."""
+    build = app.openapi
+    problem = {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/ProblemBody"}}}
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = build()
+            for route, path in schema.get("paths", {}).items():
+                for operation in path.values():
+                    responses = operation.get("responses", {})
+                    if route.startswith("/v1/"):
+                        responses.setdefault("401", {"description": "Authentication required"})
+                    if "requestBody" in operation:
+                        for status, title in (
+                            ("413", "Payload too large"),
+                            ("415", "Unsupported media type"),
+                        ):
+                            responses.setdefault(status, {"description": title})
+                    for status, response in responses.items():
+                        if status.startswith(("4", "5")):
+                            response["content"] = problem
+                    if "422" in responses:
+                        responses["422"]["description"] = "Validation error"
+            for unused in ("HTTPValidationError", "ValidationError"):
+                schema.get("components", {}).get("schemas", {}).pop(unused, None)
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def create_app(settings: Settings | None = None, *, app_database_url: str | None = None) -> FastAPI:
@@ -95,6 +129,8 @@ def create_app(settings: Settings | None = None, *, app_database_url: str | None
         redoc_url=None,
         lifespan=lifespan,
         generate_unique_id_function=operation_id,
+        # Any route may fail unexpectedly; the 500 body names nothing internal.
+        responses=problem_responses(500),
     )
     app.state.settings = settings
     app.state.keyring = load_keyring(settings)
@@ -117,4 +153,5 @@ def create_app(settings: Settings | None = None, *, app_database_url: str | None
         webhooks,
     ):
         app.include_router(module.router)
+    _problem_only_openapi(app)
     return app

@@ -249,17 +249,23 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(Exception, on_unexpected)
 
 
+_DOCUMENTED: tuple[type[Problem], ...] = (
+    *_BY_STATUS.values(),
+    PolicyDenied,
+    ValidationFailed,
+    InternalError,
+)
+_TITLES: dict[int, str] = {cls.status: cls.title for cls in _DOCUMENTED}
+
+
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI `responses=` entries declaring problem+json bodies."""
+    """OpenAPI `responses=` entries: problem+json bodies (and only problem+json)."""
+    schema = {"$ref": "#/components/schemas/ProblemBody"}
     return {
         status: {
-            "model": ProblemBody,
-            "content": {PROBLEM_JSON: {}},
-            "description": _BY_STATUS.get(status, Problem).title
-            if status in _BY_STATUS
-            else {403: "Denied by policy", 422: "Validation error", 500: "Internal error"}.get(
-                status, "Problem"
-            ),
+            "model": ProblemBody,  # registers the schema in components
+            "content": {PROBLEM_JSON: {"schema": schema}},
+            "description": _TITLES.get(status, "Problem"),
         }
         for status in statuses
     }

@@ -90,3 +90,22 @@ def test_operation_ids_are_stable_tag_names(app: FastAPI) -> None:
     assert len(ids) == len(set(ids))
     assert all(re.fullmatch(r"[a-z]+(-[a-z]+)+", i) for i in ids), ids
     assert "organisations-list" in ids
+
+
+def test_every_error_is_documented_as_problem_json(app: FastAPI) -> None:
+    schema = app.openapi()
+    for route, path in schema["paths"].items():
+        for method, operation in path.items():
+            responses = operation["responses"]
+            for status, response in responses.items():
+                if status.startswith(("4", "5")):
+                    assert list(response["content"]) == ["application/problem+json"], (
+                        route,
+                        method,
+                        status,
+                    )
+            assert "500" in responses
+            if route.startswith("/v1/"):
+                assert "401" in responses, (route, method)
+            if "requestBody" in operation:
+                assert {"413", "415", "422"} <= responses.keys(), (route, method)
