@@ -13,7 +13,6 @@ from fastapi import FastAPI, Request, Response
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 
-from app import __doc__ as app_doc
 from app.background import maintenance_loop
 from app.config import Settings, get_settings
 from app.db.engine import make_engine, make_sessionmaker
@@ -123,7 +122,6 @@ def create_app(settings: Settings | None = None, *, app_database_url: str | None
     app = FastAPI(
         title="ILONet",
         version="1.0.0",
-        summary=(app_doc or "").strip(),
         description=DESCRIPTION,
         docs_url=None,
         redoc_url=None,
