@@ -3,9 +3,13 @@ made against; readable by every caller, edited by reference_admin (If-Match on c
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from fastapi import APIRouter, Request, Response
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.session import ReadSession, WriteSession
+from app.db.writer import Writer
 from app.models import AdequacyDecisionEntry, TransferInstrumentEntry
 from app.pagination import Cursor, Limit, Pager
 from app.problems import problem_responses
@@ -35,6 +39,38 @@ def _instrument(entry: TransferInstrumentEntry) -> TransferInstrumentOut:
     return TransferInstrumentOut.model_validate(entry, from_attributes=True)
 
 
+E = TypeVar("E", AdequacyDecisionEntry, TransferInstrumentEntry)
+
+
+async def _page(
+    session: AsyncSession, pager: Pager, cursor: str | None, model: type[E]
+) -> tuple[list[E], str | None]:
+    after = pager.after(cursor)
+    rows = await service.list_entries(
+        session=session, model=model, after=after[0] if after else None, limit=pager.limit + 1
+    )
+    return pager.page(rows, lambda r: [r.id])
+
+
+async def _replace(
+    response: Response,
+    writer: Writer,
+    model: type[E],
+    entry_id: str,
+    body: AdequacyDecisionFields | TransferInstrumentFields,
+    if_match: str | None,
+) -> E:
+    """Lock the entry, check If-Match against it, and replace it (reference.update)."""
+    entry = await service.get_entry(
+        session=writer.session, model=model, entry_id=entry_id, for_update=True
+    )
+    check_if_match(if_match, entry.version)
+    changed = await service.replace_entry(writer=writer, entry=entry, body=body)
+    assert isinstance(changed, model)
+    response.headers["ETag"] = etag_of(changed.version)
+    return changed
+
+
 @router.get(ADEQUACY, name="list_adequacy_decisions", summary="Commission adequacy decisions")
 async def list_adequacy_decisions(
     request: Request,
@@ -45,14 +81,7 @@ async def list_adequacy_decisions(
     cursor: Cursor = None,
 ) -> Page[AdequacyDecisionOut]:
     pager = Pager(request, response, principal.client_key, limit)
-    after = pager.after(cursor)
-    rows = await service.list_entries(
-        session=session,
-        model=AdequacyDecisionEntry,
-        after=after[0] if after else None,
-        limit=limit + 1,
-    )
-    items, next_cursor = pager.page(rows, lambda r: [r.id])
+    items, next_cursor = await _page(session, pager, cursor, AdequacyDecisionEntry)
     return Page(items=[_adequacy(r) for r in items], next_cursor=next_cursor)
 
 
@@ -107,13 +136,7 @@ async def replace_adequacy_decision(
     writer: WriteSession,
     if_match: IfMatch = None,
 ) -> AdequacyDecisionOut:
-    entry = await service.get_entry(
-        session=writer.session, model=AdequacyDecisionEntry, entry_id=decision_id, for_update=True
-    )
-    check_if_match(if_match, entry.version)
-    changed = await service.replace_entry(writer=writer, entry=entry, body=body)
-    assert isinstance(changed, AdequacyDecisionEntry)
-    response.headers["ETag"] = etag_of(changed.version)
+    changed = await _replace(response, writer, AdequacyDecisionEntry, decision_id, body, if_match)
     return _adequacy(changed)
 
 
@@ -127,14 +150,7 @@ async def list_transfer_instruments(
     cursor: Cursor = None,
 ) -> Page[TransferInstrumentOut]:
     pager = Pager(request, response, principal.client_key, limit)
-    after = pager.after(cursor)
-    rows = await service.list_entries(
-        session=session,
-        model=TransferInstrumentEntry,
-        after=after[0] if after else None,
-        limit=limit + 1,
-    )
-    items, next_cursor = pager.page(rows, lambda r: [r.id])
+    items, next_cursor = await _page(session, pager, cursor, TransferInstrumentEntry)
     return Page(items=[_instrument(r) for r in items], next_cursor=next_cursor)
 
 
@@ -189,14 +205,7 @@ async def replace_transfer_instrument(
     writer: WriteSession,
     if_match: IfMatch = None,
 ) -> TransferInstrumentOut:
-    entry = await service.get_entry(
-        session=writer.session,
-        model=TransferInstrumentEntry,
-        entry_id=instrument_id,
-        for_update=True,
+    changed = await _replace(
+        response, writer, TransferInstrumentEntry, instrument_id, body, if_match
     )
-    check_if_match(if_match, entry.version)
-    changed = await service.replace_entry(writer=writer, entry=entry, body=body)
-    assert isinstance(changed, TransferInstrumentEntry)
-    response.headers["ETag"] = etag_of(changed.version)
     return _instrument(changed)
