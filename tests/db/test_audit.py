@@ -76,6 +76,15 @@ async def sealed_event_ids(owner: asyncpg.Connection) -> list[int]:
     return [int(r["event_id"]) for r in rows]
 
 
+async def a_sealed_chain(
+    client: httpx.AsyncClient, auth: Auth, owner: asyncpg.Connection
+) -> list[int]:
+    """A few writes, verified intact (which seals them); the sealed event ids in chain order."""
+    await write_a_few(client, auth)
+    assert (await verify(client, auth))["valid"] is True
+    return await sealed_event_ids(owner)
+
+
 async def write_a_few(client: httpx.AsyncClient, auth: Auth) -> None:
     """authority.created, officer.created, deployment.planned and officer.contact_read."""
     nl = auth("NL", ["deploying_authority"])
@@ -170,9 +179,7 @@ async def test_a_changed_sealed_event_is_detected_by_api_and_cli(
     tmp_path: Path,
 ) -> None:
     client, _ = committed_client
-    await write_a_few(client, auth)
-    assert (await verify(client, auth))["valid"] is True
-    sealed = await sealed_event_ids(owner)
+    sealed = await a_sealed_chain(client, auth, owner)
     victim = sealed[1]
 
     await tamper(owner, "UPDATE audit_event SET details = '{\"x\": 1}' WHERE id = $1", victim)
@@ -202,9 +209,7 @@ async def test_a_deleted_sealed_event_is_detected(
     tmp_path: Path,
 ) -> None:
     client, _ = committed_client
-    await write_a_few(client, auth)
-    assert (await verify(client, auth))["valid"] is True
-    sealed = await sealed_event_ids(owner)
+    sealed = await a_sealed_chain(client, auth, owner)
     victim = sealed[2]
 
     await tamper(owner, "DELETE FROM audit_event WHERE id = $1", victim)
@@ -227,9 +232,7 @@ async def test_rewriting_an_event_together_with_its_seal_breaks_the_next_link(
 ) -> None:
     """Re-hashing a forged event's own seal does not help: the following seal names the old hash."""
     client, _ = committed_client
-    await write_a_few(client, auth)
-    assert (await verify(client, auth))["valid"] is True
-    sealed = await sealed_event_ids(owner)
+    sealed = await a_sealed_chain(client, auth, owner)
     victim = sealed[1]
 
     async with owner.transaction():
