@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import asyncpg
@@ -21,7 +21,8 @@ import httpx
 Auth = Callable[..., dict[str, str]]
 JSON = dict[str, Any]
 
-TODAY = date.today()
+# The rules take today as the UTC date (app/services/processing_record.py::today).
+TODAY = datetime.now(UTC).date()
 OFFICER_CONTACT: JSON = {"phone": "+31 6 1234 5678", "email": "eva@example.nl"}
 # Strings of the officer's personal data that must never show up in audit, feed or replay rows.
 OFFICER_PERSONAL_DATA = ("+31 6 1234 5678", "eva@example.nl")

@@ -1,11 +1,9 @@
 """The engine: rule index, versions, dispatch, and the JSON shape of a Decision (API.md)."""
 
 import json
-import re
 import uuid
 from dataclasses import replace
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -69,13 +67,6 @@ RULE_INDEX = [
     "ACL-ROLE",
 ]
 
-_REPO = Path(__file__).resolve().parents[2]
-_REGULATION_CANDIDATES = (
-    _REPO / "REGULATION.md",
-    _REPO / "docs" / "REGULATION.md",
-    Path("/work/shared/REGULATION.md"),
-)
-
 ACTOR = Actor(sub="da-1", org="NL", roles=frozenset({"deploying_authority"}))
 OFFICER = OfficerFacts(actor=ACTOR, officer_org="NL", authority_org="NL")
 RECORD = ProcessingRecordFacts(
@@ -94,25 +85,9 @@ RECORD = ProcessingRecordFacts(
 )
 
 
-def _index_from_regulation_md() -> list[str]:
-    for path in _REGULATION_CANDIDATES:
-        if path.is_file():
-            text = path.read_text(encoding="utf-8")
-            index = text.split("## Rule id index", 1)[1]
-            return re.findall(r"\b(?:ILO|GDPR|EUDPR|LED|NR|DOC|SCOPE|ACL)-[\w.]+", index)
-    return []
-
-
 def test_rules_cover_the_rule_index() -> None:
     assert set(RULE_INDEX) <= set(RULES)
     assert set(RULES) == set(RULE_INDEX)
-
-
-def test_rules_cover_regulation_md_index_when_present() -> None:
-    index = _index_from_regulation_md()
-    if not index:
-        pytest.skip("REGULATION.md not found")
-    assert set(index) == set(RULES)
 
 
 @pytest.mark.parametrize(

@@ -190,6 +190,22 @@ async def test_gdpr_45_expired_adequacy_decision_denies_a_transfer_it_allowed(
     assert len((await session.scalars(select(Transfer))).all()) == 1
 
 
+async def _until_waiting_on_locks(url: str, database: str, *, count: int) -> None:
+    """Return once `count` sessions of `database` wait for a lock (a condition, not a delay).
+
+    Its own connection: inside a transaction pg_stat_activity is a snapshot that never changes.
+    """
+    query = "SELECT count(*) FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock'"
+    watcher = await asyncpg.connect(url)
+    try:
+        async with asyncio.timeout(30):
+            # PostgreSQL offers no event to wait on: poll its view of the waiting sessions.
+            while await watcher.fetchval(query, database) < count:  # noqa: ASYNC110
+                await asyncio.sleep(0.01)
+    finally:
+        await watcher.close()
+
+
 async def test_two_changes_with_one_etag_cannot_both_apply(
     committed_client: tuple[httpx.AsyncClient, AsyncEngine],
     fresh_db: FreshDatabase,
@@ -211,7 +227,7 @@ async def test_two_changes_with_one_etag_cannot_both_apply(
             )
             for note in ("first change", "second change")
         ]
-        await asyncio.sleep(0.5)
+        await _until_waiting_on_locks(fresh_db.owner_url, fresh_db.name, count=2)
         await transaction.rollback()
         responses = await asyncio.gather(*requests)
         events = await holder.fetchval(

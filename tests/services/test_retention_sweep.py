@@ -11,7 +11,7 @@ from datetime import timedelta
 import asyncpg
 import httpx
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from app import cli
@@ -108,8 +108,8 @@ async def test_two_instances_sweeping_at_once_erase_each_record_once(
 ) -> None:
     client, engine = committed_client
     ilo = await deployed_ilo(client, auth)
-    for _ in range(7):
-        await create_record(client, ilo, retain_until=days(1))
+    ids = [(await create_record(client, ilo, retain_until=days(1)))["id"] for _ in range(9)]
+    held = sorted(ids)[:3]
     small = settings.model_copy(update={"sweep_batch_size": 2})
     maker = async_sessionmaker(engine, expire_on_commit=False)
     later = TODAY + timedelta(days=2)
@@ -118,31 +118,57 @@ async def test_two_instances_sweeping_at_once_erase_each_record_once(
         erased = 0
         while True:
             async with maker() as session, session.begin():
+                # A sweep that waited for a row lock would fail here instead of hanging:
+                # SKIP LOCKED never waits, so the timeout can only fire without it.
+                await session.execute(text("SET LOCAL lock_timeout = '50ms'"))
                 result = await sweep_once(session=session, settings=small, on=later)
             erased += result.records_erased
             if result.total == 0:
                 return erased
 
-    counts = await asyncio.gather(instance(), instance(), instance())
-    assert sum(counts) == 7
-    assert all(counts)  # the instances shared the work instead of queueing on locks
+    async with engine.connect() as other:
+        holding = await other.begin()
+        await other.execute(
+            select(ProcessingRecord.id)
+            .where(ProcessingRecord.id.in_([uuid.UUID(i) for i in held]))
+            .with_for_update()
+        )
+        # Three instances at once, while another connection holds three of the rows.
+        counts = await asyncio.gather(instance(), instance(), instance())
+        await holding.rollback()
+    assert sum(counts) == 6
     async with maker() as session:
-        events = await session.scalar(
-            select(func.count())
-            .select_from(AuditEvent)
-            .where(AuditEvent.action == "processing_record.erased")
-        )
-        feed = await session.scalar(
-            select(func.count())
-            .select_from(OutboxEvent)
-            .where(OutboxEvent.type == "processing_record.erased")
-        )
+        still_sealed = (
+            await session.scalars(
+                select(ProcessingRecord.id).where(ProcessingRecord.ciphertext.is_not(None))
+            )
+        ).all()
+    assert sorted(str(i) for i in still_sealed) == held
+    # Released, the rows held are erased by the next run, and nothing twice.
+    assert await instance() == 3
+    async with maker() as session:
+        erased_ids = (
+            await session.scalars(
+                select(AuditEvent.resource_id).where(
+                    AuditEvent.action == "processing_record.erased"
+                )
+            )
+        ).all()
+        feed = (
+            await session.scalars(
+                select(OutboxEvent.resource_id).where(
+                    OutboxEvent.type == "processing_record.erased"
+                )
+            )
+        ).all()
         left = await session.scalar(
             select(func.count())
             .select_from(ProcessingRecord)
             .where(ProcessingRecord.ciphertext.is_not(None))
         )
-    assert (events, feed, left) == (7, 7, 0)
+    assert sorted(str(i) for i in erased_ids) == sorted(ids)
+    assert sorted(feed) == sorted(ids)
+    assert left == 0
     # the periodic job of `serve` runs the same sweep (here: nothing left to do)
     assert ("retention.sweep", sweep_retention) in [(name, job) for name, job, _ in JOBS]
     assert await run_job(maker, small, sweep_retention) == 0
