@@ -31,6 +31,8 @@ class Principal:
     roles: frozenset[str]
     officer_id: str | None
     scopes: frozenset[str]
+    # ILONet itself (the retention sweep); never set from a token.
+    system: bool = False
 
     @property
     def client_key(self) -> str:
@@ -44,6 +46,7 @@ class Principal:
             roles=self.roles,
             officer_id=self.officer_id,
             scopes=self.scopes,
+            system=self.system,
         )
 
     def audit_actor(self) -> dict[str, object]:

@@ -62,6 +62,7 @@ from app.schemas.deployment import DeploymentCreate
 from app.schemas.processing_record import ProcessingRecordCreate
 from app.security import Principal, mint_token, public_pem, verify_token
 from app.services.deployment import plan_deployment
+from app.services.guarded import Context
 from app.services.processing_record import create_record
 from bench.policy_decisions import environment
 
@@ -215,7 +216,8 @@ async def deployment_case(h: Harness) -> Case:
     async def service(i: int) -> None:
         async with h.sessionmaker() as session:
             writer = Writer(session, principal, request_id=uuid.uuid4().hex)
-            await plan_deployment(writer=writer, body=model)
+            context = Context(writer, h.settings, h.keyring, lock=True)
+            await plan_deployment(context=context, body=model)
             await session.commit()
 
     officer_id = uuid.UUID(officer["id"])
@@ -346,14 +348,12 @@ async def processing_record_case(h: Harness) -> Case:
     }
     model = ProcessingRecordCreate.model_validate(body)
     principal = h.principal(ilo)
-    retention = h.settings.retention_max_days
 
     async def service(i: int) -> None:
         async with h.sessionmaker() as session:
             writer = Writer(session, principal, request_id=uuid.uuid4().hex)
-            await create_record(
-                writer=writer, body=model, keyring=h.keyring, max_retention_days=retention
-            )
+            context = Context(writer, h.settings, h.keyring, lock=True)
+            await create_record(context=context, body=model)
             await session.commit()
 
     # One real record, written through the API; its stored row is the plain insert's template.

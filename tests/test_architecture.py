@@ -272,8 +272,8 @@ async def handler(session, writer, row, cache):
     await session.execute(select(T))
     await session.scalars(select(T).where(T.id == 1))
     await session.get(T, 1)
-    await writer.execute(update(T).values(x=1), decision=d, change=c, resource_id="1")
-    await writer.create(row, action="a", facts=f, change=c)
+    await writer.update(action, prepared, row, build)
+    await writer.create(action, prepared, build)
     session.info.setdefault("k", set()).add(1)
 """
     assert find_writes(source) == []

@@ -1,29 +1,32 @@
 """The Writer: the only code that adds, changes or deletes rows.
 
-Every write is decided first (policies.evaluate), and lands together with its audit event and
-change-feed event in the request's transaction. A denial raises PolicyDenied before anything is
-written; the request's session then rolls back and records the denied attempt.
+A service loads an action's facts (`Prepared`) and hands them to the Writer with the action; the
+Writer decides (policies), refuses a denial (PolicyDenied) or a state conflict before anything is
+written, builds the row from the Decision, and lands it with its audit and change-feed events in
+the request's transaction. A Decision is taken here and used once, for the action and the row it
+was taken on: there is no way to write with a decision from elsewhere.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from datetime import UTC, datetime
+from typing import Any, Generic, Protocol, TypeVar
 
 from sqlalchemy import inspect
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql.dml import Delete, Insert, Update
 
 from app.db.audit import new_event
-from app.db.guard import WRITER_OPTION, authorise
+from app.db.guard import authorise
 from app.models import OutboxEvent
 from app.models.base import Base
 from app.policies import Decision, TraceEntry, evaluate
-from app.problems import PolicyDenied
+from app.problems import PolicyDenied, Problem
 from app.security import Principal
 
 M = TypeVar("M", bound=Base)
+F = TypeVar("F")
 ACCESSES = "ilonet.accesses"
 
 
@@ -44,6 +47,53 @@ class Change:
 Access = tuple[Decision | None, Change, str]
 
 
+class Guarded(Protocol):
+    """What the Writer needs of an action of the registry (app/services/actions.py)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def resource(self) -> str: ...
+
+    @property
+    def events(self) -> Collection[str]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared(Generic[F]):
+    """An action's facts as a service loaded them, and what stops it without being law.
+
+    `facts` is the state the write makes; for an update `before` is the state it changes (both
+    must be allowed). `conflicts` (409 state conflicts, 412 stale If-Match) stop an allowed
+    write and are reported beside the Decision by the dry run.
+    """
+
+    facts: F
+    before: F | None = None
+    conflicts: tuple[Problem, ...] = ()
+    resource_id: str | None = None
+    reference_digest: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class NewRow(Generic[M]):
+    """What a creation writes: the row, rows that belong to it (e.g. history), and its events."""
+
+    row: M
+    change: Change
+    related: Sequence[Base] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RowChange:
+    """What an update writes: new values of the row, rows that belong to it, and its events."""
+
+    values: Mapping[str, Any]
+    change: Change
+    related: Sequence[Base] = ()
+
+
 def combine(before: Decision, after: Decision) -> Decision:
     """An update must be allowed both for the state it changes and for the state it makes."""
     seen: set[tuple[str, str]] = set()
@@ -58,6 +108,7 @@ def combine(before: Decision, after: Decision) -> Decision:
     )
     return Decision(
         allowed=before.allowed and after.allowed,
+        action=after.action,
         decision_id=after.decision_id,
         policy_version=after.policy_version,
         violations=tuple(violations),
@@ -70,131 +121,59 @@ def combine(before: Decision, after: Decision) -> Decision:
 class Writer:
     """The unit of work's write side, bound to one request's session and caller."""
 
-    def __init__(
-        self,
-        session: AsyncSession,
-        principal: Principal,
-        *,
-        request_id: str | None,
-        reference_digest: str = "",
-    ) -> None:
+    def __init__(self, session: AsyncSession, principal: Principal, *, request_id: str | None):
         self.session = session
         self.principal = principal
         self.request_id = request_id
-        self.reference_digest = reference_digest
 
-    # --- deciding ----------------------------------------------------------------------------
-
-    def decide(self, action: str, facts: object, *, resource_type: str) -> Decision:
-        decision = evaluate(action, facts, reference_digest=self.reference_digest)
-        self.enforce(decision, action=action, resource_type=resource_type)
-        return decision
-
-    def decide_update(
-        self, action: str, before: object, after: object, *, resource_type: str
-    ) -> Decision:
-        decision = combine(
-            evaluate(action, before, reference_digest=self.reference_digest),
-            evaluate(action, after, reference_digest=self.reference_digest),
-        )
-        self.enforce(decision, action=action, resource_type=resource_type)
-        return decision
-
-    @staticmethod
-    def enforce(
-        decision: Decision, *, action: str, resource_type: str, resource_id: str | None = None
-    ) -> None:
-        if not decision.allowed:
-            raise PolicyDenied(
-                decision, resource_type=resource_type, action=action, resource_id=resource_id
-            )
-
-    # --- writing -----------------------------------------------------------------------------
+    def judge(self, action: Guarded, prepared: Prepared[Any]) -> Decision:
+        """The Decision on the prepared facts, nothing written (the dry run's answer)."""
+        digest = prepared.reference_digest
+        after = evaluate(action.name, prepared.facts, reference_digest=digest)
+        if prepared.before is None:
+            return after
+        return combine(evaluate(action.name, prepared.before, reference_digest=digest), after)
 
     async def create(
-        self,
-        instance: M,
-        *,
-        action: str,
-        facts: object,
-        change: Change,
-        related: Sequence[Base] = (),
-    ) -> tuple[M, Decision]:
-        """Decide, insert (with rows that belong to it, e.g. history), and record."""
-        decision = self.decide(action, facts, resource_type=change.resource_type)
-        return await self.insert(
-            instance, decision=decision, change=change, related=related
-        ), decision
-
-    async def insert(
-        self, instance: M, *, decision: Decision, change: Change, related: Sequence[Base] = ()
+        self, action: Guarded, prepared: Prepared[Any], build: Callable[[Decision], NewRow[M]]
     ) -> M:
-        """Insert after a decision already taken."""
-        self._require_allowed(decision)
-        self.session.add(authorise(self.session, instance))
+        """Decide, then insert the row `build` makes from the Decision, with its events."""
+        decision = self._authorise(action, prepared)
+        new = build(decision)
+        self._check_event(action, new.change)
+        self.session.add(authorise(self.session, new.row))
         await self.session.flush()
-        for row in related:
+        for row in new.related:
             self.session.add(authorise(self.session, row))
-        await self._record(decision, change, _identity(instance))
-        return instance
+        await self._record(decision, new.change, _identity(new.row), action=action.name)
+        return new.row
 
     async def update(
         self,
-        instance: M,
-        changes: Mapping[str, Any],
-        *,
-        action: str,
-        before: object,
-        after: object,
-        change: Change,
-        related: Sequence[Base] = (),
-    ) -> tuple[M, Decision]:
-        """Decide the states before and after, apply the changes, and record."""
-        decision = self.decide_update(action, before, after, resource_type=change.resource_type)
-        updated = await self.apply(
-            instance, changes, decision=decision, change=change, related=related
-        )
-        return updated, decision
-
-    async def apply(
-        self,
-        instance: M,
-        changes: Mapping[str, Any],
-        *,
-        decision: Decision,
-        change: Change,
-        related: Sequence[Base] = (),
+        action: Guarded,
+        prepared: Prepared[Any],
+        row: M,
+        build: Callable[[Decision], RowChange],
     ) -> M:
-        self._require_allowed(decision)
-        for name, value in changes.items():
-            setattr(instance, name, value)
-        authorise(self.session, instance)
-        for row in related:
-            self.session.add(authorise(self.session, row))
-        await self.session.flush()
-        await self._record(decision, change, _identity(instance))
-        return instance
+        """Decide the states before and after, then apply what `build` makes of the Decision.
 
-    async def delete(self, instance: Base, *, decision: Decision, change: Change) -> None:
-        self._require_allowed(decision)
-        resource_id = _identity(instance)
-        await self.session.delete(authorise(self.session, instance))
+        The row's `version` and `updated_at` are kept here, for every update alike.
+        """
+        decision = self._authorise(action, prepared)
+        changed = build(decision)
+        self._check_event(action, changed.change)
+        for name, value in changed.values.items():
+            setattr(row, name, value)
+        if hasattr(row, "version"):
+            row.version = row.version + 1
+        if hasattr(row, "updated_at"):
+            row.updated_at = datetime.now(UTC)
+        authorise(self.session, row)
+        for related in changed.related:
+            self.session.add(authorise(self.session, related))
         await self.session.flush()
-        await self._record(decision, change, resource_id)
-
-    async def execute(
-        self,
-        statement: Insert | Update | Delete,
-        *,
-        decision: Decision,
-        change: Change,
-        resource_id: str,
-    ) -> int:
-        """A bulk statement after a decision; returns the number of rows it touched."""
-        self._require_allowed(decision)
-        result = await self.session.execute(statement.execution_options(**{WRITER_OPTION: True}))
-        await self._record(decision, change, resource_id)
-        return int(getattr(result, "rowcount", 0) or 0)
+        await self._record(decision, changed.change, _identity(row), action=action.name)
+        return row
 
     async def record_access(
         self, *, decision: Decision | None, change: Change, resource_id: str
@@ -209,12 +188,30 @@ class Writer:
 
     # --- internals ---------------------------------------------------------------------------
 
-    @staticmethod
-    def _require_allowed(decision: Decision) -> None:
+    def _authorise(self, action: Guarded, prepared: Prepared[Any]) -> Decision:
+        decision = self.judge(action, prepared)
         if not decision.allowed:
-            raise RuntimeError("the Writer only applies allowed decisions")
+            raise PolicyDenied(
+                decision,
+                resource_type=action.resource,
+                action=action.name,
+                resource_id=prepared.resource_id,
+            )
+        if prepared.conflicts:
+            raise prepared.conflicts[0]
+        return decision
 
-    async def _record(self, decision: Decision | None, change: Change, resource_id: str) -> None:
+    @staticmethod
+    def _check_event(action: Guarded, change: Change) -> None:
+        if change.event_type not in action.events:
+            raise RuntimeError(f"{action.name} does not emit {change.event_type}")
+
+    async def _record(
+        self, decision: Decision | None, change: Change, resource_id: str, action: str = ""
+    ) -> None:
+        details: dict[str, Any] = {"subject_organisation": change.organisation, **change.details}
+        if action:
+            details["authorised_action"] = action
         audit = new_event(
             actor=self.principal.audit_actor(),
             organisation=self.principal.org,
@@ -230,7 +227,7 @@ class Writer:
             else [],
             purpose=change.purpose,
             legal_basis=change.legal_basis,
-            details={"subject_organisation": change.organisation, **change.details},
+            details=details,
         )
         self.session.add(authorise(self.session, audit))
         if change.feed:

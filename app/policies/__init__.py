@@ -1,9 +1,16 @@
 """The policy layer: pure functions from facts to a Decision (REGULATION.md rule ids).
 
-Importing the package registers every action handler with the engine.
+Importing the package declares every guarded action (app/policies/actions.py).
 """
 
-from app.policies.acl import Actor
+from app.policies.acl import Actor, Requirement
+from app.policies.actions import (
+    ActionPolicy,
+    UnknownAction,
+    declared_actions,
+    evaluate,
+    policy_of,
+)
 from app.policies.authority import AuthorityFacts
 from app.policies.deployment import (
     DEPLOYMENT_TRANSITIONS,
@@ -22,13 +29,9 @@ from app.policies.engine import (
     Decision,
     Obligation,
     TraceEntry,
-    UnknownAction,
     Violation,
     deny,
-    evaluate,
-    facts_type_of,
     policy_version,
-    registered_actions,
 )
 from app.policies.purpose import (
     CATEGORY_FIELDS,
@@ -52,6 +55,7 @@ __all__ = [
     "PURPOSES",
     "RULES",
     "RULESET_VERSION",
+    "ActionPolicy",
     "Actor",
     "AdequacyDecision",
     "AuthorityFacts",
@@ -66,6 +70,7 @@ __all__ = [
     "Participant",
     "ProcessingRecordFacts",
     "ReferenceUpdateFacts",
+    "Requirement",
     "ShareFacts",
     "SharedTask",
     "TraceEntry",
@@ -74,12 +79,12 @@ __all__ = [
     "UnknownAction",
     "Violation",
     "WebhookFacts",
+    "declared_actions",
     "deny",
     "derive_regime",
     "eu_funding_eligible",
     "evaluate",
-    "facts_type_of",
+    "policy_of",
     "policy_version",
-    "registered_actions",
     "transition_allowed",
 ]

@@ -1,6 +1,5 @@
 """Who may ask for a guarded write: ACL-ROLE (role or scope) and ACL-ORG (own organisation)."""
 
-from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from app.policies.engine import RuleResult, check, failed, passed
@@ -53,6 +52,8 @@ class Actor:
     roles: frozenset[str] = frozenset()
     officer_id: str | None = None
     scopes: frozenset[str] = field(default_factory=frozenset)
+    # ILONet itself acting for a controller (the retention sweep), never a token's holder.
+    system: bool = False
 
     def has_role(self, role: str) -> bool:
         return role in self.roles
@@ -67,26 +68,55 @@ class Actor:
         )
 
 
-def require_role(
-    actor: Actor, *, roles: Collection[str], scope: str | None, action: str
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Requirement:
+    """ACL-ROLE as data: who may ask for an action at all.
+
+    `roles` may ask for it; `officer_roles` may only for the officer the action concerns (an ILO
+    acts for itself); `scope` lets an integration client holding it ask; `system` actions are
+    asked for by ILONet itself (the retention sweep), never by a token.
+    """
+
+    roles: frozenset[str] = frozenset()
+    officer_roles: frozenset[str] = frozenset()
+    scope: str | None = None
+    system: bool = False
+
+    def admits(self, actor: Actor, *, officer_id: str | None = None) -> bool:
+        if self.system:
+            return actor.system
+        if actor.system:
+            return False
+        if actor.roles & self.roles:
+            return True
+        if self.scope is not None and actor.may(self.scope):
+            return True
+        return bool(
+            officer_id is not None
+            and actor.officer_id == officer_id
+            and actor.roles & self.officer_roles
+        )
+
+    def describe(self, officer_id: str | None = None) -> str:
+        if self.system:
+            return "ILONet itself (the retention sweep)"
+        wanted = [f"role {r}" for r in sorted(self.roles)]
+        wanted += [f"role {r} acting as officer {officer_id}" for r in sorted(self.officer_roles)]
+        if self.scope is not None:
+            wanted.append(f"integration with scope {self.scope}")
+        return " or ".join(wanted)
+
+
+def require(
+    requirement: Requirement, actor: Actor, *, action: str, officer_id: str | None = None
 ) -> RuleResult:
-    """ACL-ROLE: one of `roles`, or an integration client holding `scope`."""
-    if any(actor.has_role(r) for r in roles) or (scope is not None and actor.may(scope)):
-        return passed("ACL-ROLE")
-    wanted = " or ".join(sorted(roles))
-    if scope is not None:
-        wanted += f" or integration with scope {scope}"
-    return failed("ACL-ROLE", f"{action} needs role {wanted}; actor {actor.sub} has none of them")
-
-
-def require_officer(actor: Actor, *, officer_id: str, scope: str, action: str) -> RuleResult:
-    """ACL-ROLE: an ILO acting as the officer concerned, or an integration client with `scope`."""
-    if actor.acts_as_officer(officer_id) or actor.may(scope):
+    """ACL-ROLE: the actor meets the action's requirement."""
+    if requirement.admits(actor, officer_id=officer_id):
         return passed("ACL-ROLE")
     return failed(
         "ACL-ROLE",
-        f"{action} needs role ilo acting as officer {officer_id} or integration with scope "
-        f"{scope}; actor {actor.sub} (officer_id={actor.officer_id}) is neither",
+        f"{action} needs {requirement.describe(officer_id)}; actor {actor.sub} "
+        f"(roles {sorted(actor.roles)}, officer_id={actor.officer_id}) has none of them",
     )
 
 

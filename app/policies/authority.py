@@ -2,8 +2,10 @@
 
 from dataclasses import dataclass
 
-from app.policies.acl import Actor, require_org, require_role
-from app.policies.engine import Outcome, register
+from app.policies.acl import Actor, require_org
+from app.policies.actions import register
+from app.policies.deployment import MANAGES_OFFICERS
+from app.policies.engine import Outcome
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -12,17 +14,11 @@ class AuthorityFacts:
     authority_org: str
 
 
-@register("authority.create", AuthorityFacts)
+@register("authority.create", AuthorityFacts, requires=MANAGES_OFFICERS)
 def decide_authority(facts: AuthorityFacts) -> Outcome:
     """ACL-ROLE, ACL-ORG: a deploying authority registers authorities of its own organisation."""
     return Outcome(
         results=[
-            require_role(
-                facts.actor,
-                roles={"deploying_authority"},
-                scope="officers:write",
-                action="authority",
-            ),
             require_org(facts.actor, ("authority organisation", facts.authority_org)),
         ]
     )

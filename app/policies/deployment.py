@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from types import MappingProxyType
 
-from app.policies.acl import Actor, require_org, require_role
-from app.policies.engine import Outcome, RuleResult, check, not_applicable, register
+from app.policies.acl import Actor, Requirement, require_org
+from app.policies.actions import register
+from app.policies.engine import Outcome, RuleResult, check, not_applicable
 from app.policies.purpose import PURPOSES
 
 PARTICIPANT_KINDS = frozenset(
@@ -258,15 +259,18 @@ def check_co_deployment(facts: DeploymentFacts) -> RuleResult:
     return check("ILO-6.3", problems, note="eligible for Union support" if eligible else "")
 
 
-@register("officer.create", OfficerFacts)
-@register("officer.update", OfficerFacts)
+MANAGES_OFFICERS = Requirement(roles=frozenset({"deploying_authority"}), scope="officers:write")
+MANAGES_DEPLOYMENTS = Requirement(
+    roles=frozenset({"deploying_authority"}), scope="deployments:write"
+)
+
+
+@register("officer.create", OfficerFacts, requires=MANAGES_OFFICERS)
+@register("officer.update", OfficerFacts, requires=MANAGES_OFFICERS)
 def decide_officer(facts: OfficerFacts) -> Outcome:
     """ACL-ROLE, ACL-ORG: a deploying authority manages the officers of its own organisation."""
     return Outcome(
         results=[
-            require_role(
-                facts.actor, roles={"deploying_authority"}, scope="officers:write", action="officer"
-            ),
             require_org(
                 facts.actor,
                 ("officer organisation", facts.officer_org),
@@ -276,18 +280,12 @@ def decide_officer(facts: OfficerFacts) -> Outcome:
     )
 
 
-@register("deployment.plan", DeploymentFacts)
-@register("deployment.amend", DeploymentFacts)
+@register("deployment.plan", DeploymentFacts, requires=MANAGES_DEPLOYMENTS)
+@register("deployment.amend", DeploymentFacts, requires=MANAGES_DEPLOYMENTS)
 def decide_deployment(facts: DeploymentFacts) -> Outcome:
     """ACL-ROLE, ACL-ORG, ILO-2.2, ILO-4.1, ILO-6.1, ILO-6.2, ILO-6.3 on an Art. 4 notification."""
     return Outcome(
         results=[
-            require_role(
-                facts.actor,
-                roles={"deploying_authority"},
-                scope="deployments:write",
-                action="deployment",
-            ),
             require_org(facts.actor, ("officer organisation", facts.officer_org)),
             check_posting(facts),
             check_job_description(facts),
@@ -298,17 +296,11 @@ def decide_deployment(facts: DeploymentFacts) -> Outcome:
     )
 
 
-@register("deployment.transition", DeploymentTransitionFacts)
+@register("deployment.transition", DeploymentTransitionFacts, requires=MANAGES_DEPLOYMENTS)
 def decide_transition(facts: DeploymentTransitionFacts) -> Outcome:
     """ACL-ROLE, ACL-ORG, and ILO-4.1: an actual deployment is notified with tasks and duration."""
     outcome = Outcome(
         results=[
-            require_role(
-                facts.actor,
-                roles={"deploying_authority"},
-                scope="deployments:write",
-                action="deployment.transition",
-            ),
             require_org(facts.actor, ("officer organisation", facts.officer_org)),
         ]
     )

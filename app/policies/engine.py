@@ -1,16 +1,15 @@
-"""The rule engine: Decision types, the rule index, the action registry and evaluate().
+"""The rule engine: Decision types, the rule index, and how evaluated rules become a Decision.
 
-Area modules (deployment, purpose, transfer, ...) register one handler per guarded action. A
-handler turns facts into an Outcome: the results of every rule it evaluated, in order, and for an
-allowed action the basis and obligations. evaluate() turns the Outcome into a Decision.
+An action's rules function (app/policies/actions.py) turns facts into an Outcome: the results of
+every rule it evaluated, in order, and for an allowed action the basis and obligations.
 """
 
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from types import MappingProxyType
-from typing import Any, Literal, TypeVar
+from typing import Literal
 
 RULESET_VERSION = "2026.11.1"
 
@@ -68,10 +67,6 @@ RULES: Mapping[str, str] = MappingProxyType(
 TraceResult = Literal["pass", "fail", "not_applicable"]
 
 
-class UnknownAction(ValueError):
-    """evaluate() was called with an action no area module registered."""
-
-
 @dataclass(frozen=True, slots=True)
 class Violation:
     rule: str
@@ -109,6 +104,8 @@ class Decision:
     basis: Basis | None
     obligations: tuple[Obligation, ...]
     trace: tuple[TraceEntry, ...]
+    # The action the decision was taken on: the Writer writes only what it authorises.
+    action: str = ""
 
     @property
     def violated_rules(self) -> tuple[str, ...]:
@@ -219,35 +216,6 @@ def not_applicable(rule: str, note: str = "") -> RuleResult:
     return RuleResult(rule=rule, applicable=False, note=note)
 
 
-Handler = Callable[[Any], Outcome]
-_F = TypeVar("_F", bound=Handler)
-_REGISTRY: dict[str, tuple[type, Handler]] = {}
-
-
-def register(action: str, facts_type: type) -> Callable[[_F], _F]:
-    """Register the handler of a guarded action; one handler per action."""
-
-    def decorate(handler: _F) -> _F:
-        if action in _REGISTRY:
-            raise ValueError(f"action {action!r} is already registered")
-        _REGISTRY[action] = (facts_type, handler)
-        return handler
-
-    return decorate
-
-
-def registered_actions() -> tuple[str, ...]:
-    return tuple(sorted(_REGISTRY))
-
-
-def facts_type_of(action: str) -> type:
-    """The facts class evaluate() expects for an action (services build it)."""
-    try:
-        return _REGISTRY[action][0]
-    except KeyError:
-        raise UnknownAction(action) from None
-
-
 def policy_version(reference_digest: str = "") -> str:
     """The rule-set version, pinned to the reference data the decision was made against."""
     if reference_digest:
@@ -255,7 +223,8 @@ def policy_version(reference_digest: str = "") -> str:
     return RULESET_VERSION
 
 
-def _decide(outcome: Outcome, reference_digest: str) -> Decision:
+def decide(action: str, outcome: Outcome, reference_digest: str = "") -> Decision:
+    """The Decision on an action from its evaluated rules."""
     violations = tuple(v for r in outcome.results for v in r.violations)
     allowed = not violations
     return Decision(
@@ -266,26 +235,10 @@ def _decide(outcome: Outcome, reference_digest: str) -> Decision:
         basis=outcome.basis if allowed else None,
         obligations=tuple(outcome.obligations) if allowed else (),
         trace=tuple(r.trace_entry for r in outcome.results),
+        action=action,
     )
 
 
-def evaluate(action: str, facts: object, *, reference_digest: str = "") -> Decision:
-    """Decide a guarded write: run the action's rules against the facts.
-
-    Raises UnknownAction for an unregistered action and TypeError when the facts are not of the
-    class the action was registered with (a programming error, never a denial).
-    """
-    try:
-        facts_type, handler = _REGISTRY[action]
-    except KeyError:
-        raise UnknownAction(f"no policy registered for action {action!r}") from None
-    if not isinstance(facts, facts_type):
-        raise TypeError(
-            f"action {action!r} needs {facts_type.__name__}, got {type(facts).__name__}"
-        )
-    return _decide(handler(facts), reference_digest)
-
-
-def deny(rule: str, message: str, *, reference_digest: str = "") -> Decision:
-    """A single-rule denial (e.g. ACL-ORG found by a service before any facts are loaded)."""
-    return _decide(Outcome(results=[failed(rule, message)]), reference_digest)
+def deny(rule: str, message: str, *, action: str = "", reference_digest: str = "") -> Decision:
+    """A single-rule denial (a read the caller may not make, found before any facts)."""
+    return decide(action, Outcome(results=[failed(rule, message)]), reference_digest)

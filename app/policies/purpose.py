@@ -6,13 +6,13 @@ from datetime import date, timedelta
 from types import MappingProxyType
 from typing import Literal
 
-from app.policies.acl import Actor, require_officer, require_org
+from app.policies.acl import Actor, Requirement, require_org
+from app.policies.actions import register
 from app.policies.engine import (
     Obligation,
     Outcome,
     RuleResult,
     check,
-    register,
     violation,
 )
 
@@ -109,6 +109,9 @@ class ProcessingRecordFacts:
     max_retention_days: Mapping[str, int] = field(default_factory=dict)
 
 
+CONTROLLER_KINDS = frozenset({"member_state", "schengen_associated", "commission", "eu_agency"})
+
+
 def derive_regime(*, org_kind: str, authority_kind: str, purpose: str) -> Regime:
     """The data-protection regime of a controller (REGULATION.md "Regimes", Art. 10(5)).
 
@@ -136,6 +139,12 @@ def max_retention_on(
 def _purpose_problems(facts: ProcessingRecordFacts) -> Iterator[str]:
     if facts.purpose not in PURPOSES:
         yield f"purpose {facts.purpose!r} is not one of the Art. 3(6) tasks"
+    if facts.officer_org_kind not in CONTROLLER_KINDS:
+        yield (
+            f"organisation kind {facts.officer_org_kind} is not a controller of ILO data: "
+            "only Member States, Schengen-associated states, the Commission and Union agencies "
+            "deploy ILOs (Art. 2(1))"
+        )
     if not facts.officer_has_active_deployment:
         yield f"officer {facts.officer_id} has no active deployment: no Art. 3(6) task to serve"
     if facts.retain_until <= facts.today:
@@ -209,17 +218,20 @@ def _regime_or_gdpr(facts: ProcessingRecordFacts) -> Regime:
         return "gdpr"
 
 
-@register("processing_record.create", ProcessingRecordFacts)
+# Art. 10(1): the ILO processes for its own tasks; its organisation's system may record for it.
+PROCESSES_FOR_ITSELF = Requirement(officer_roles=frozenset({"ilo"}), scope="processing:write")
+
+
+@register(
+    "processing_record.create",
+    ProcessingRecordFacts,
+    requires=PROCESSES_FOR_ITSELF,
+    officer=lambda f: f.officer_id,
+)
 def decide_processing_record(facts: ProcessingRecordFacts) -> Outcome:
     """ACL-ROLE, ACL-ORG, ILO-10.2, ILO-10.3, ILO-10.3f on a new processing record."""
     outcome = Outcome(
         results=[
-            require_officer(
-                facts.actor,
-                officer_id=facts.officer_id,
-                scope="processing:write",
-                action="processing_record.create",
-            ),
             require_org(facts.actor, ("officer organisation", facts.officer_org)),
             check_purpose(facts),
             check_categories(facts.purpose, facts.data_categories),

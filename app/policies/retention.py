@@ -4,10 +4,16 @@ necessary"), and the storage limitation of the ILO contact list (Art. 9(2)(d), 9
 from dataclasses import dataclass
 from datetime import date
 
-from app.policies.acl import Actor, require_org
-from app.policies.engine import Outcome, failed, passed, register
+from app.policies.acl import Actor, Requirement, require_org
+from app.policies.actions import register
+from app.policies.engine import Outcome, failed, passed
 
-ERASERS = frozenset({"ilo", "dpo"})
+# The controller erases early when the data are no longer necessary: the record's ILO, its DPO,
+# or its integration; expired data are erased by ILONet itself.
+ERASES_EARLY = Requirement(
+    roles=frozenset({"dpo"}), officer_roles=frozenset({"ilo"}), scope="processing:write"
+)
+SWEEP = Requirement(system=True)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -17,12 +23,11 @@ class ErasureFacts:
     record_officer_id: str
     retain_until: date
     today: date
-    # True only for the retention sweep (never set from a request): it erases what expired.
-    scheduled: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ContactErasureFacts:
+    actor: Actor
     officer_id: str
     deployments_in_force: int
     last_deployment_ended_on: date | None
@@ -30,52 +35,43 @@ class ContactErasureFacts:
     today: date
 
 
-def _may_erase_early(facts: ErasureFacts) -> bool:
-    actor = facts.actor
-    return (
-        actor.acts_as_officer(facts.record_officer_id)
-        or actor.has_role("dpo")
-        or actor.may("processing:write")
-    )
-
-
-@register("processing_record.erase", ErasureFacts)
+@register(
+    "processing_record.erase",
+    ErasureFacts,
+    requires=ERASES_EARLY,
+    officer=lambda f: f.record_officer_id,
+)
 def decide_erasure(facts: ErasureFacts) -> Outcome:
-    """ILO-10.2: the sweep erases a record once retain_until has passed; before that, the
-    controller erases it early when it is no longer necessary — the record's ILO, the
-    controller's DPO, or its integration with processing:write (ACL-ROLE, ACL-ORG)."""
+    """ILO-10.2: before retain_until has passed, the controller erases a record early when it is
+    no longer necessary — the record's ILO, the controller's DPO, or its integration with
+    processing:write (ACL-ROLE, ACL-ORG)."""
     expired = facts.retain_until < facts.today
-    if facts.scheduled:
-        if expired:
-            return Outcome(results=[passed("ILO-10.2", f"retention ended {facts.retain_until}")])
-        return Outcome(
-            results=[
-                failed(
-                    "ILO-10.2",
-                    f"retain_until {facts.retain_until} has not passed on {facts.today}: "
-                    "the sweep erases expired records only",
-                )
-            ]
-        )
-    if _may_erase_early(facts):
-        role = passed("ACL-ROLE")
-    else:
-        role = failed(
-            "ACL-ROLE",
-            f"erasure needs role ilo acting as officer {facts.record_officer_id}, role dpo, or "
-            f"integration with scope processing:write; actor {facts.actor.sub} has none of them",
-        )
     note = "retention ended" if expired else "early erasure: no longer necessary"
     return Outcome(
         results=[
-            role,
             require_org(facts.actor, ("controller", facts.controller_org)),
             passed("ILO-10.2", note),
         ]
     )
 
 
-@register("officer.contact_erase", ContactErasureFacts)
+@register("processing_record.expire", ErasureFacts, requires=SWEEP)
+def decide_expiry(facts: ErasureFacts) -> Outcome:
+    """ILO-10.2: the retention sweep erases a record once its retain_until has passed."""
+    if facts.retain_until < facts.today:
+        return Outcome(results=[passed("ILO-10.2", f"retention ended {facts.retain_until}")])
+    return Outcome(
+        results=[
+            failed(
+                "ILO-10.2",
+                f"retain_until {facts.retain_until} has not passed on {facts.today}: "
+                "the sweep erases expired records only",
+            )
+        ]
+    )
+
+
+@register("officer.contact_erase", ContactErasureFacts, requires=SWEEP)
 def decide_contact_erasure(facts: ContactErasureFacts) -> Outcome:
     """ILO-9.3: the contact list of Art. 9(2)(d) is of deployed ILOs; an officer's contact
     details are erased a set time after their last deployment ended (storage limitation)."""

@@ -4,7 +4,8 @@ Union (Art. 3(6)(d), recital 26) and who may edit the reference data they rely o
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
-from app.policies.acl import Actor, require_officer, require_org, require_role
+from app.policies.acl import Actor, Requirement, require_org
+from app.policies.actions import register
 from app.policies.deployment import Participant, is_country_code
 from app.policies.engine import (
     Obligation,
@@ -14,7 +15,6 @@ from app.policies.engine import (
     failed,
     not_applicable,
     passed,
-    register,
 )
 from app.policies.purpose import PROTECTION_STATUSES, PURPOSES
 from app.policies.transfer_grounds import (
@@ -237,18 +237,22 @@ def _transfer_obligations(facts: TransferFacts, regime: str, rule: str) -> list[
     return obligations
 
 
-@register("transfer.record", TransferFacts)
+# The record's own ILO exchanges its data; its organisation's system may record it for the ILO.
+EXCHANGES_OWN_RECORD = Requirement(officer_roles=frozenset({"ilo"}), scope="transfers:write")
+EDITS_REFERENCE_DATA = Requirement(roles=frozenset({"reference_admin"}))
+
+
+@register(
+    "transfer.record",
+    TransferFacts,
+    requires=EXCHANGES_OWN_RECORD,
+    officer=lambda f: f.record_officer_id,
+)
 def decide_transfer(facts: TransferFacts) -> Outcome:
     """ACL-ROLE, ACL-ORG, SCOPE-EUROPOL, ILO-10.2, ILO-10.4, NR-1, LED-35/39, DOC-1, GDPR-30.1e,
     then the Chapter V ground (GDPR-45/46/49, EUDPR-47/48/50 or LED-36/37/38)."""
     outcome = Outcome(
         results=[
-            require_officer(
-                facts.actor,
-                officer_id=facts.record_officer_id,
-                scope="transfers:write",
-                action="transfer.record",
-            ),
             require_org(facts.actor, ("controller", facts.controller_org)),
         ]
     )
@@ -298,17 +302,13 @@ def check_share_recipient(facts: ShareFacts) -> RuleResult:
     return passed("ILO-10.4", f"competent authority of {facts.recipient_org}")
 
 
-@register("share.record", ShareFacts)
+@register(
+    "share.record", ShareFacts, requires=EXCHANGES_OWN_RECORD, officer=lambda f: f.record_officer_id
+)
 def decide_share(facts: ShareFacts) -> Outcome:
     """ACL-ROLE, ACL-ORG, ILO-10.4 on an exchange inside the Union."""
     return Outcome(
         results=[
-            require_officer(
-                facts.actor,
-                officer_id=facts.record_officer_id,
-                scope="transfers:write",
-                action="share.record",
-            ),
             require_org(facts.actor, ("controller", facts.controller_org)),
             check_share_recipient(facts),
             check_necessity(facts.record_fields, facts.fields_disclosed, facts.justification),
@@ -329,14 +329,16 @@ def _reference_org_problem(facts: ReferenceUpdateFacts) -> str | None:
     return f"unknown reference kind {facts.kind!r}"
 
 
-@register("reference.update", ReferenceUpdateFacts)
+@register("adequacy_decision.create", ReferenceUpdateFacts, requires=EDITS_REFERENCE_DATA)
+@register("adequacy_decision.replace", ReferenceUpdateFacts, requires=EDITS_REFERENCE_DATA)
+@register("transfer_instrument.create", ReferenceUpdateFacts, requires=EDITS_REFERENCE_DATA)
+@register("transfer_instrument.replace", ReferenceUpdateFacts, requires=EDITS_REFERENCE_DATA)
 def decide_reference_update(facts: ReferenceUpdateFacts) -> Outcome:
     """ACL-ROLE, ACL-ORG: COM edits adequacy decisions and Union instruments; a Member State
     edits the instruments it is a party to."""
     problem = _reference_org_problem(facts)
     return Outcome(
         results=[
-            require_role(facts.actor, roles={"reference_admin"}, scope=None, action="reference"),
             check("ACL-ORG", [problem] if problem else []),
         ]
     )

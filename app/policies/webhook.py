@@ -6,8 +6,9 @@ Webhook subscriptions are machine configuration: only an integration client hold
 
 from dataclasses import dataclass
 
-from app.policies.acl import Actor, require_org
-from app.policies.engine import Outcome, RuleResult, failed, passed, register
+from app.policies.acl import Actor, Requirement, require_org
+from app.policies.actions import register
+from app.policies.engine import Outcome
 
 SCOPE = "webhooks:write"
 
@@ -18,33 +19,25 @@ class WebhookFacts:
     subscription_org: str
 
 
-def _integration_with_scope(actor: Actor, action: str) -> RuleResult:
-    """ACL-ROLE: role integration with scope webhooks:write (no person's role suffices)."""
-    if actor.may(SCOPE):
-        return passed("ACL-ROLE")
-    return failed(
-        "ACL-ROLE",
-        f"{action} needs role integration with scope {SCOPE}; actor {actor.sub} has "
-        f"roles {sorted(actor.roles)} and scopes {sorted(actor.scopes)}",
-    )
+# Machine configuration: no person's role suffices.
+MANAGES_WEBHOOKS = Requirement(scope=SCOPE)
 
 
-def _decide(facts: WebhookFacts, action: str) -> Outcome:
+def _decide(facts: WebhookFacts) -> Outcome:
     return Outcome(
         results=[
-            _integration_with_scope(facts.actor, action),
             require_org(facts.actor, ("subscription organisation", facts.subscription_org)),
         ]
     )
 
 
-@register("webhook.create", WebhookFacts)
+@register("webhook.create", WebhookFacts, requires=MANAGES_WEBHOOKS)
 def decide_webhook_create(facts: WebhookFacts) -> Outcome:
     """ACL-ROLE, ACL-ORG: an integration subscribes its own organisation."""
-    return _decide(facts, "subscribing to webhooks")
+    return _decide(facts)
 
 
-@register("webhook.delete", WebhookFacts)
+@register("webhook.delete", WebhookFacts, requires=MANAGES_WEBHOOKS)
 def decide_webhook_delete(facts: WebhookFacts) -> Outcome:
     """ACL-ROLE, ACL-ORG: an integration unsubscribes its own organisation."""
-    return _decide(facts, "deleting a webhook subscription")
+    return _decide(facts)

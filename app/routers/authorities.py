@@ -6,10 +6,10 @@ import uuid
 
 from fastapi import APIRouter, Request, Response
 
-from app.db.session import ReadSession, WriteSession
+from app.db.session import ReadSession
 from app.pagination import Cursor, Limit, Pager
 from app.problems import problem_responses
-from app.routers.conventions import Idempotency
+from app.routers.conventions import ActionContext, Idempotency
 from app.schemas.authority import AuthorityCreate, AuthorityOut
 from app.schemas.common import Page
 from app.security import CurrentPrincipal
@@ -28,9 +28,9 @@ router = APIRouter(prefix="/v1/authorities", tags=["authorities"])
     responses=problem_responses(401, 403, 404, 409, 422),
 )
 async def create_authority(
-    body: AuthorityCreate, writer: WriteSession, idempotent: Idempotency
+    body: AuthorityCreate, context: ActionContext, idempotent: Idempotency
 ) -> Response:
-    authority = await service.create_authority(writer=writer, body=body)
+    authority = await service.create_authority(context=context, body=body)
     return await idempotent.respond(
         AuthorityOut.model_validate(authority, from_attributes=True),
         headers={"Location": f"/v1/authorities/{authority.id}"},

@@ -10,15 +10,15 @@ from fastapi import Depends, Header, Request, Response
 from pydantic import BaseModel
 
 from app.db import idempotency
-from app.db.session import ReadSession
+from app.db.session import ReadSession, WriteSession
 from app.problems import (
     IdempotencyInFlight,
     IdempotencyKeyReused,
-    PreconditionFailed,
     PreconditionRequired,
     ValidationFailed,
 )
 from app.security import CurrentPrincipal
+from app.services.guarded import Context
 
 _KEY = re.compile(r"[\x21-\x7e]{1,255}")
 
@@ -27,16 +27,21 @@ def etag_of(version: int) -> str:
     return f'"v{version}"'
 
 
-def check_if_match(if_match: str | None, version: int) -> None:
-    """428 without If-Match, 412 when it names another version of the resource."""
+def require_if_match(context: Context, if_match: str | None) -> Context:
+    """428 without If-Match; a stale one is a 412 that the action reports after its decision
+    (app/services/guarded.py `stale`, RFC 9110 strong comparison)."""
     if not if_match:
         raise PreconditionRequired("Send If-Match with the resource's ETag to change it.")
-    # RFC 9110 13.1.1: If-Match uses the strong comparison, so a weak tag never matches.
-    tags = {t.strip() for t in if_match.split(",")}
-    if "*" not in tags and etag_of(version) not in tags:
-        raise PreconditionFailed(
-            f"The resource changed: its ETag is {etag_of(version)}; fetch it and try again."
-        )
+    return context.expecting(if_match)
+
+
+def action_context(request: Request, writer: WriteSession) -> Context:
+    """How a write route's action loads its facts: rows it changes are locked until commit."""
+    state = request.app.state
+    return Context(writer, state.settings, state.keyring, lock=True)
+
+
+ActionContext = Annotated[Context, Depends(action_context, scope="function")]
 
 
 IfMatch = Annotated[

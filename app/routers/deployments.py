@@ -6,10 +6,16 @@ import uuid
 
 from fastapi import APIRouter, Request, Response
 
-from app.db.session import ReadSession, WriteSession
+from app.db.session import ReadSession
 from app.pagination import Cursor, Limit, Pager
 from app.problems import problem_responses
-from app.routers.conventions import Idempotency, IfMatch, check_if_match, etag_of
+from app.routers.conventions import (
+    ActionContext,
+    Idempotency,
+    IfMatch,
+    etag_of,
+    require_if_match,
+)
 from app.schemas.common import CountryCode, Page
 from app.schemas.deployment import (
     DeploymentAmend,
@@ -35,10 +41,10 @@ router = APIRouter(prefix="/v1/deployments", tags=["deployments"])
     responses=problem_responses(401, 403, 404, 422),
 )
 async def plan_deployment(
-    body: DeploymentCreate, writer: WriteSession, idempotent: Idempotency
+    body: DeploymentCreate, context: ActionContext, idempotent: Idempotency
 ) -> Response:
-    deployment = await service.plan_deployment(writer=writer, body=body)
-    out = await service.render(session=writer.session, deployment=deployment)
+    deployment = await service.plan_deployment(context=context, body=body)
+    out = await service.render(session=context.writer.session, deployment=deployment)
     return await idempotent.respond(
         out,
         headers={
@@ -104,16 +110,14 @@ async def amend_deployment(
     response: Response,
     deployment_id: uuid.UUID,
     body: DeploymentAmend,
-    writer: WriteSession,
+    context: ActionContext,
     if_match: IfMatch = None,
 ) -> DeploymentOut:
-    deployment = await service.get_deployment(
-        session=writer.session, deployment_id=deployment_id, for_update=True
+    amended = await service.amend_deployment(
+        context=require_if_match(context, if_match), deployment_id=deployment_id, body=body
     )
-    check_if_match(if_match, deployment.version)
-    amended = await service.amend_deployment(writer=writer, deployment=deployment, body=body)
     response.headers["ETag"] = etag_of(amended.version)
-    return await service.render(session=writer.session, deployment=amended)
+    return await service.render(session=context.writer.session, deployment=amended)
 
 
 @router.post(
@@ -126,16 +130,14 @@ async def amend_deployment(
 async def transition_deployment(
     deployment_id: uuid.UUID,
     body: TransitionIn,
-    writer: WriteSession,
+    context: ActionContext,
     idempotent: Idempotency,
     if_match: IfMatch = None,
 ) -> Response:
-    deployment = await service.get_deployment(
-        session=writer.session, deployment_id=deployment_id, for_update=True
+    moved = await service.transition_deployment(
+        context=require_if_match(context, if_match), deployment_id=deployment_id, body=body
     )
-    check_if_match(if_match, deployment.version)
-    moved = await service.transition_deployment(writer=writer, deployment=deployment, body=body)
-    out = await service.render(session=writer.session, deployment=moved)
+    out = await service.render(session=context.writer.session, deployment=moved)
     return await idempotent.respond(out, status=200, headers={"ETag": etag_of(moved.version)})
 
 

@@ -9,7 +9,13 @@ from fastapi import APIRouter, Request, Response
 from app.db.session import ReadSession, WriteSession
 from app.pagination import Cursor, Limit, Pager
 from app.problems import problem_responses
-from app.routers.conventions import Idempotency, IfMatch, check_if_match, etag_of
+from app.routers.conventions import (
+    ActionContext,
+    Idempotency,
+    IfMatch,
+    etag_of,
+    require_if_match,
+)
 from app.schemas.common import Page
 from app.schemas.officer import OfficerCreate, OfficerOut, OfficerUpdate
 from app.security import CurrentPrincipal
@@ -28,10 +34,9 @@ router = APIRouter(prefix="/v1/officers", tags=["officers"])
     responses=problem_responses(401, 403, 404, 409, 422),
 )
 async def create_officer(
-    request: Request, body: OfficerCreate, writer: WriteSession, idempotent: Idempotency
+    body: OfficerCreate, context: ActionContext, idempotent: Idempotency
 ) -> Response:
-    keyring = request.app.state.keyring
-    officer = await service.create_officer(writer=writer, body=body, keyring=keyring)
+    officer = await service.create_officer(context=context, body=body)
     # The stored replay of this POST holds no contact details: they are read on GET only.
     return await idempotent.respond(
         service.render(officer, contact=None),
@@ -91,20 +96,14 @@ async def get_officer(
     responses=problem_responses(401, 403, 404, 412, 422, 428),
 )
 async def update_officer(
-    request: Request,
     response: Response,
     officer_id: uuid.UUID,
     body: OfficerUpdate,
-    writer: WriteSession,
+    context: ActionContext,
     if_match: IfMatch = None,
 ) -> OfficerOut:
-    officer = await service.get_officer(
-        session=writer.session, officer_id=officer_id, for_update=True
-    )
-    check_if_match(if_match, officer.version)
-    keyring = request.app.state.keyring
     updated = await service.update_officer(
-        writer=writer, officer=officer, body=body, keyring=keyring
+        context=require_if_match(context, if_match), officer_id=officer_id, body=body
     )
     response.headers["ETag"] = etag_of(updated.version)
     return service.render(updated, contact=None)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 
 from app.db.session import WriteSession
 from app.problems import problem_responses
-from app.schemas.policy import DecisionOut, EvaluateIn
+from app.schemas.policy import ConflictOut, DryRunOut, EvaluateIn
 from app.services import policy_evaluation as service
 
 router = APIRouter(prefix="/v1/policy", tags=["policy"])
@@ -17,16 +17,16 @@ router = APIRouter(prefix="/v1/policy", tags=["policy"])
 @router.post(
     "/evaluate",
     name="evaluate",
-    summary="Dry run of a guarded write: the Decision, allowed or not (200), nothing stored",
+    summary="Dry run of a guarded write: the Decision and any conflicts (200), nothing stored",
     responses=problem_responses(401, 404, 422),
 )
-async def evaluate_policy(request: Request, body: EvaluateIn, writer: WriteSession) -> DecisionOut:
-    # The Writer is there only to audit purpose-bound reads of personal data (NR-1 facts).
-    decision = await service.dry_run(
+async def evaluate_policy(request: Request, body: EvaluateIn, writer: WriteSession) -> DryRunOut:
+    run = await service.dry_run(
         writer=writer,
         keyring=request.app.state.keyring,
         settings=request.app.state.settings,
         request=body,
     )
-    payload: dict[str, Any] = decision.as_dict()
-    return DecisionOut.model_validate(payload)
+    payload: dict[str, Any] = run.decision.as_dict()
+    conflicts = [ConflictOut(status=c.status, type=c.type, detail=c.detail) for c in run.conflicts]
+    return DryRunOut.model_validate({**payload, "conflicts": conflicts})

@@ -12,7 +12,7 @@ from app.db.session import ReadSession, WriteSession
 from app.pagination import Cursor, Limit, Pager
 from app.policies import deny
 from app.problems import PolicyDenied, problem_responses
-from app.routers.conventions import Idempotency, etag_of
+from app.routers.conventions import ActionContext, Idempotency, etag_of
 from app.schemas.common import Page
 from app.schemas.processing_record import (
     ProcessingRecordCreate,
@@ -46,15 +46,9 @@ def _location(record_id: uuid.UUID) -> str:
     responses=problem_responses(401, 403, 404, 422),
 )
 async def create_record(
-    request: Request, body: ProcessingRecordCreate, writer: WriteSession, idempotent: Idempotency
+    body: ProcessingRecordCreate, context: ActionContext, idempotent: Idempotency
 ) -> Response:
-    settings = request.app.state.settings
-    record = await service.create_record(
-        writer=writer,
-        body=body,
-        keyring=request.app.state.keyring,
-        max_retention_days=settings.retention_max_days,
-    )
+    record = await service.create_record(context=context, body=body)
     # Metadata only, so the stored idempotent replay holds no personal data.
     return await idempotent.respond(
         service.render(record),
@@ -130,11 +124,8 @@ async def get_record(
     response_model=ProcessingRecordOut,
     responses=problem_responses(401, 403, 404, 409),
 )
-async def erase(record_id: uuid.UUID, writer: WriteSession, idempotent: Idempotency) -> Response:
-    record = await service.get_visible_record(
-        session=writer.session, principal=writer.principal, record_id=record_id, lock="update"
-    )
-    erased = await erase_record(writer=writer, record=record)
+async def erase(record_id: uuid.UUID, context: ActionContext, idempotent: Idempotency) -> Response:
+    erased = await erase_record(context=context, record_id=record_id)
     return await idempotent.respond(
         service.render(erased), status=200, headers={"ETag": etag_of(erased.version)}
     )
@@ -166,18 +157,9 @@ async def export(
     responses=problem_responses(401, 403, 404, 409, 422),
 )
 async def record_transfer(
-    request: Request,
-    record_id: uuid.UUID,
-    body: TransferCreate,
-    writer: WriteSession,
-    idempotent: Idempotency,
+    record_id: uuid.UUID, body: TransferCreate, context: ActionContext, idempotent: Idempotency
 ) -> Response:
-    record = await service.get_visible_record(
-        session=writer.session, principal=writer.principal, record_id=record_id, lock="share"
-    )
-    transfer = await transfers.record_transfer(
-        writer=writer, record=record, body=body, keyring=request.app.state.keyring
-    )
+    transfer = await transfers.record_transfer(context=context, record_id=record_id, body=body)
     return await idempotent.respond(
         transfers.render(transfer),
         headers={"Location": f"{_location(record_id)}/transfers/{transfer.id}"},
@@ -207,12 +189,9 @@ async def list_transfers(
     responses=problem_responses(401, 403, 404, 409, 422),
 )
 async def record_share(
-    record_id: uuid.UUID, body: ShareCreate, writer: WriteSession, idempotent: Idempotency
+    record_id: uuid.UUID, body: ShareCreate, context: ActionContext, idempotent: Idempotency
 ) -> Response:
-    record = await service.get_visible_record(
-        session=writer.session, principal=writer.principal, record_id=record_id, lock="share"
-    )
-    share = await shares.record_share(writer=writer, record=record, body=body)
+    share = await shares.record_share(context=context, record_id=record_id, body=body)
     return await idempotent.respond(
         shares.render(share), headers={"Location": f"{_location(record_id)}/shares/{share.id}"}
     )

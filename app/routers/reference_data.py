@@ -8,12 +8,17 @@ from typing import TypeVar
 from fastapi import APIRouter, Request, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.session import ReadSession, WriteSession
-from app.db.writer import Writer
+from app.db.session import ReadSession
 from app.models import AdequacyDecisionEntry, TransferInstrumentEntry
 from app.pagination import Cursor, Limit, Pager
 from app.problems import problem_responses
-from app.routers.conventions import Idempotency, IfMatch, check_if_match, etag_of
+from app.routers.conventions import (
+    ActionContext,
+    Idempotency,
+    IfMatch,
+    etag_of,
+    require_if_match,
+)
 from app.schemas.common import Page
 from app.schemas.reference_data import (
     AdequacyDecisionCreate,
@@ -25,6 +30,7 @@ from app.schemas.reference_data import (
 )
 from app.security import CurrentPrincipal
 from app.services import reference_data as service
+from app.services.guarded import Context
 
 router = APIRouter(prefix="/v1/reference", tags=["reference-data"])
 ADEQUACY = "/adequacy-decisions"
@@ -54,19 +60,16 @@ async def _page(
 
 async def _replace(
     response: Response,
-    writer: Writer,
+    context: Context,
     model: type[E],
     entry_id: str,
     body: AdequacyDecisionFields | TransferInstrumentFields,
     if_match: str | None,
 ) -> E:
-    """Lock the entry, check If-Match against it, and replace it (reference.update)."""
-    entry = await service.get_entry(
-        session=writer.session, model=model, entry_id=entry_id, for_update=True
+    """Replace an entry, locked and checked against If-Match."""
+    changed = await service.replace_entry(
+        context=require_if_match(context, if_match), model=model, entry_id=entry_id, body=body
     )
-    check_if_match(if_match, entry.version)
-    changed = await service.replace_entry(writer=writer, entry=entry, body=body)
-    assert isinstance(changed, model)
     response.headers["ETag"] = etag_of(changed.version)
     return changed
 
@@ -110,10 +113,9 @@ async def get_adequacy_decision(
     responses=problem_responses(401, 403, 409, 422),
 )
 async def create_adequacy_decision(
-    body: AdequacyDecisionCreate, writer: WriteSession, idempotent: Idempotency
+    body: AdequacyDecisionCreate, context: ActionContext, idempotent: Idempotency
 ) -> Response:
-    entry = await service.create_entry(writer=writer, body=body)
-    assert isinstance(entry, AdequacyDecisionEntry)
+    entry = await service.create_entry(context=context, model=AdequacyDecisionEntry, body=body)
     return await idempotent.respond(
         _adequacy(entry),
         headers={
@@ -133,10 +135,10 @@ async def replace_adequacy_decision(
     response: Response,
     decision_id: str,
     body: AdequacyDecisionFields,
-    writer: WriteSession,
+    context: ActionContext,
     if_match: IfMatch = None,
 ) -> AdequacyDecisionOut:
-    changed = await _replace(response, writer, AdequacyDecisionEntry, decision_id, body, if_match)
+    changed = await _replace(response, context, AdequacyDecisionEntry, decision_id, body, if_match)
     return _adequacy(changed)
 
 
@@ -179,10 +181,9 @@ async def get_transfer_instrument(
     responses=problem_responses(401, 403, 409, 422),
 )
 async def create_transfer_instrument(
-    body: TransferInstrumentCreate, writer: WriteSession, idempotent: Idempotency
+    body: TransferInstrumentCreate, context: ActionContext, idempotent: Idempotency
 ) -> Response:
-    entry = await service.create_entry(writer=writer, body=body)
-    assert isinstance(entry, TransferInstrumentEntry)
+    entry = await service.create_entry(context=context, model=TransferInstrumentEntry, body=body)
     return await idempotent.respond(
         _instrument(entry),
         headers={
@@ -202,10 +203,10 @@ async def replace_transfer_instrument(
     response: Response,
     instrument_id: str,
     body: TransferInstrumentFields,
-    writer: WriteSession,
+    context: ActionContext,
     if_match: IfMatch = None,
 ) -> TransferInstrumentOut:
     changed = await _replace(
-        response, writer, TransferInstrumentEntry, instrument_id, body, if_match
+        response, context, TransferInstrumentEntry, instrument_id, body, if_match
     )
     return _instrument(changed)

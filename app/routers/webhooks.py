@@ -6,10 +6,16 @@ import uuid
 
 from fastapi import APIRouter, Request, Response
 
-from app.db.session import ReadSession, WriteSession
+from app.db.session import ReadSession
 from app.pagination import Cursor, Limit, Pager
 from app.problems import problem_responses
-from app.routers.conventions import Idempotency, IfMatch, check_if_match, etag_of
+from app.routers.conventions import (
+    ActionContext,
+    Idempotency,
+    IfMatch,
+    etag_of,
+    require_if_match,
+)
 from app.schemas.common import Page
 from app.schemas.webhook import WebhookCreate, WebhookCreated, WebhookOut
 from app.security import CurrentPrincipal
@@ -31,14 +37,9 @@ SCOPE = "webhooks:write"
     responses=problem_responses(401, 403, 409, 422),
 )
 async def create_webhook(
-    request: Request, body: WebhookCreate, writer: WriteSession, idempotent: Idempotency
+    body: WebhookCreate, context: ActionContext, idempotent: Idempotency
 ) -> Response:
-    subscription, secret = await service.create_subscription(
-        writer=writer,
-        body=body,
-        keyring=request.app.state.keyring,
-        settings=request.app.state.settings,
-    )
+    subscription, secret = await service.create_subscription(context=context, body=body)
     headers = {
         "Location": f"/v1/webhooks/{subscription.id}",
         "ETag": etag_of(subscription.version),
@@ -104,14 +105,9 @@ async def get_webhook(
     responses=problem_responses(401, 403, 404, 409, 412, 428),
 )
 async def delete_webhook(
-    webhook_id: uuid.UUID, writer: WriteSession, if_match: IfMatch = None
+    webhook_id: uuid.UUID, context: ActionContext, if_match: IfMatch = None
 ) -> Response:
-    subscription = await service.get_subscription(
-        session=writer.session,
-        principal=writer.principal,
-        subscription_id=webhook_id,
-        for_update=True,
+    await service.delete_subscription(
+        context=require_if_match(context, if_match), subscription_id=webhook_id
     )
-    check_if_match(if_match, subscription.version)
-    await service.delete_subscription(writer=writer, subscription=subscription)
     return Response(status_code=204)

@@ -2,35 +2,44 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import date
+from enum import StrEnum
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from app.policies import declared_actions
 from app.schemas.common import StrictInput
 
-EvaluableAction = Literal[
-    "authority.create",
-    "officer.create",
-    "officer.update",
-    "deployment.plan",
-    "deployment.amend",
-    "deployment.transition",
-    "processing_record.create",
-    "transfer.record",
-    "share.record",
-    "webhook.create",
-    "webhook.delete",
-]
+# Every guarded action, named once where it is declared (app/policies); its schema is an enum.
+Action = StrEnum(  # type: ignore[misc]
+    "Action", {name.replace(".", "_").upper(): name for name in declared_actions()}
+)
 
 
 class EvaluateIn(StrictInput):
-    action: EvaluableAction
-    target_id: uuid.UUID | None = Field(
-        default=None, description="The resource an update acts on (required for updates)."
+    action: Action = Field(description="The guarded action the real write would perform.")
+    target_id: str | None = Field(
+        default=None,
+        max_length=200,
+        description="The resource the action acts on (required for actions on an existing one).",
     )
-    body: dict[str, Any] = Field(description="The body the real write would send.")
+    if_match: str | None = Field(
+        default=None,
+        max_length=200,
+        description="The If-Match the real write would send: a stale one is reported in conflicts.",
+    )
+    body: dict[str, Any] = Field(
+        default_factory=dict, description="The body the real write would send."
+    )
+
+
+class ConflictOut(BaseModel):
+    """What would stop the write without being law: 409 state conflict, 412 stale If-Match."""
+
+    status: int
+    type: str
+    detail: str
 
 
 class ViolationOut(BaseModel):
@@ -65,3 +74,9 @@ class DecisionOut(BaseModel):
     basis: BasisOut | None
     obligations: list[ObligationOut]
     trace: list[TraceEntryOut]
+
+
+class DryRunOut(DecisionOut):
+    """The Decision the write would get, and what else would stop it (empty: nothing)."""
+
+    conflicts: list[ConflictOut]

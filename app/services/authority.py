@@ -8,34 +8,53 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.writer import Change, Writer
+from app.db.writer import Change, NewRow, Prepared
 from app.models import Authority
-from app.policies import AuthorityFacts
+from app.policies import AuthorityFacts, Decision
 from app.problems import NotFound
 from app.schemas.authority import AuthorityCreate
+from app.services.guarded import Action, Context
 from app.services.organisation import get_organisation
 
 
-async def create_authority(*, writer: Writer, body: AuthorityCreate) -> Authority:
+async def _prepare_create(context: Context, body: AuthorityCreate) -> Prepared[AuthorityFacts]:
+    await get_organisation(session=context.writer.session, code=body.organisation)
+    return Prepared(
+        AuthorityFacts(actor=context.principal.actor(), authority_org=body.organisation)
+    )
+
+
+CREATE = Action(
+    name="authority.create",
+    resource="authority",
+    events=frozenset({"authority.created"}),
+    body=AuthorityCreate,
+    target="none",
+    load=lambda context, _, body: _prepare_create(context, body),
+    summary="Register a deploying authority",
+)
+
+
+async def create_authority(*, context: Context, body: AuthorityCreate) -> Authority:
     """Register an authority under the caller's organisation (ACL-ROLE, ACL-ORG)."""
-    await get_organisation(session=writer.session, code=body.organisation)
-    authority = Authority(
-        id=uuid.uuid4(),
-        organisation=body.organisation,
-        name=body.name,
-        authority_kind=body.authority_kind.value,
-    )
-    created, _ = await writer.create(
-        authority,
-        action="authority.create",
-        facts=AuthorityFacts(actor=writer.principal.actor(), authority_org=body.organisation),
-        change=Change(
-            event_type="authority.created",
-            resource_type="authority",
-            organisation=body.organisation,
-        ),
-    )
-    return created
+    prepared = await _prepare_create(context, body)
+
+    def build(_: Decision) -> NewRow[Authority]:
+        return NewRow(
+            Authority(
+                id=uuid.uuid4(),
+                organisation=body.organisation,
+                name=body.name,
+                authority_kind=body.authority_kind.value,
+            ),
+            Change(
+                event_type="authority.created",
+                resource_type="authority",
+                organisation=body.organisation,
+            ),
+        )
+
+    return await context.writer.create(CREATE, prepared, build)
 
 
 async def get_authority(*, session: AsyncSession, authority_id: uuid.UUID) -> Authority:

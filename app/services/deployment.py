@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.writer import Change, Writer
+from app.db.writer import Change, NewRow, Prepared, RowChange
 from app.models import Deployment, DeploymentHistory, Officer
 from app.policies import (
     Actor,
+    Decision,
     DeploymentFacts,
     DeploymentTransitionFacts,
     Participant,
@@ -21,7 +23,7 @@ from app.policies import (
     eu_funding_eligible,
     transition_allowed,
 )
-from app.problems import Conflict, NotFound
+from app.problems import Conflict, NotFound, Problem
 from app.schemas.deployment import (
     DeploymentAmend,
     DeploymentCreate,
@@ -29,9 +31,11 @@ from app.schemas.deployment import (
     HistoryEntryOut,
     TransitionIn,
 )
+from app.services.guarded import Action, Context, stale
 from app.services.officer import get_officer
 from app.services.organisation import participant_map
 
+RESOURCE = "deployment"
 # Fields of a notification as the Board sees it; none of them is personal data.
 NOTIFICATION_FIELDS = (
     "posting_type",
@@ -136,32 +140,75 @@ async def _deployer_kind(
     return (deployer.kind if deployer else "unknown"), participants
 
 
-async def plan_facts(
-    *, session: AsyncSession, actor: Actor, body: DeploymentCreate
-) -> tuple[Officer, DeploymentFacts]:
+@dataclass(frozen=True, slots=True)
+class Plan:
+    prepared: Prepared[DeploymentFacts]
+    officer: Officer
+
+
+@dataclass(frozen=True, slots=True)
+class Amendment:
+    prepared: Prepared[DeploymentFacts]
+    deployment: Deployment
+
+
+@dataclass(frozen=True, slots=True)
+class Transition:
+    prepared: Prepared[DeploymentTransitionFacts]
+    deployment: Deployment
+
+
+async def _prepare_plan(context: Context, body: DeploymentCreate) -> Plan:
+    session = context.writer.session
     officer = await get_officer(session=session, officer_id=body.officer_id)
     kind, participants = await _deployer_kind(session, officer.organisation)
-    return officer, _facts(actor, officer.organisation, kind, _values(body), participants)
+    facts = _facts(
+        context.principal.actor(), officer.organisation, kind, _values(body), participants
+    )
+    return Plan(Prepared(facts), officer)
 
 
-async def amend_facts(
-    *, session: AsyncSession, actor: Actor, deployment: Deployment, body: DeploymentAmend
-) -> tuple[DeploymentFacts, DeploymentFacts]:
-    """The notification before and after the amendment, as the policies see it."""
-    kind, participants = await _deployer_kind(session, deployment.organisation)
-    before = _state(deployment)
-    after = {**before, **_values(body)}
-    return (
-        _facts(actor, deployment.organisation, kind, before, participants),
-        _facts(actor, deployment.organisation, kind, after, participants),
+async def _target(context: Context, deployment_id: uuid.UUID) -> Deployment:
+    return await get_deployment(
+        session=context.writer.session, deployment_id=deployment_id, for_update=context.lock
     )
 
 
-def transition_facts(
-    *, actor: Actor, deployment: Deployment, body: TransitionIn
-) -> DeploymentTransitionFacts:
-    return DeploymentTransitionFacts(
-        actor=actor,
+def _conflicts(*problems: Problem | None) -> tuple[Problem, ...]:
+    return tuple(p for p in problems if p is not None)
+
+
+async def _prepare_amend(
+    context: Context, deployment_id: uuid.UUID, body: DeploymentAmend
+) -> Amendment:
+    """The notification before and after the amendment, as the policies see it."""
+    deployment = await _target(context, deployment_id)
+    kind, participants = await _deployer_kind(context.writer.session, deployment.organisation)
+    actor = context.principal.actor()
+    before = _state(deployment)
+    after = {**before, **_values(body)}
+    ended = (
+        Conflict(f"A {deployment.status} deployment can no longer be amended.")
+        if deployment.status in ("ended", "cancelled")
+        else None
+    )
+    return Amendment(
+        Prepared(
+            _facts(actor, deployment.organisation, kind, after, participants),
+            before=_facts(actor, deployment.organisation, kind, before, participants),
+            conflicts=_conflicts(ended, stale(context.if_match, deployment.version)),
+            resource_id=str(deployment.id),
+        ),
+        deployment,
+    )
+
+
+async def _prepare_transition(
+    context: Context, deployment_id: uuid.UUID, body: TransitionIn
+) -> Transition:
+    deployment = await _target(context, deployment_id)
+    facts = DeploymentTransitionFacts(
+        actor=context.principal.actor(),
         officer_org=deployment.organisation,
         from_status=deployment.status,
         to_status=body.to,
@@ -170,119 +217,159 @@ def transition_facts(
         ends_on=deployment.ends_on,
         has_job_description=bool(deployment.topics or deployment.tasks),
     )
-
-
-async def plan_deployment(*, writer: Writer, body: DeploymentCreate) -> Deployment:
-    """Notify a planned deployment (ILO-4.1) after ILO-2.2, ILO-4.1, ILO-6.1-6.3 and ACL."""
-    officer, facts = await plan_facts(
-        session=writer.session, actor=writer.principal.actor(), body=body
+    illegal = (
+        None
+        if transition_allowed(deployment.status, body.to)
+        else Conflict(f"A {deployment.status} deployment cannot become {body.to}.")
     )
-    state = _values(body)
-    decision = writer.decide("deployment.plan", facts, resource_type="deployment")
-    deployment_id = uuid.uuid4()
-    deployment = Deployment(
-        id=deployment_id,
-        officer_id=officer.id,
-        organisation=officer.organisation,
-        status="planned",
-        version=1,
-        **state,
-    )
-    history = _history(
-        deployment_id,
-        event="planned",
-        status="planned",
-        effective_on=body.starts_on,
-        version=1,
-        state=state,
-        actor_sub=writer.principal.sub,
-        decision_id=decision.decision_id,
-    )
-    return await writer.insert(
-        deployment,
-        decision=decision,
-        change=Change(
-            event_type="deployment.planned",
-            resource_type="deployment",
-            organisation=officer.organisation,
+    return Transition(
+        Prepared(
+            facts,
+            conflicts=_conflicts(illegal, stale(context.if_match, deployment.version)),
+            resource_id=str(deployment.id),
         ),
-        related=[history],
+        deployment,
     )
+
+
+async def _load_plan(context: Context, _: object, body: DeploymentCreate) -> Prepared[Any]:
+    return (await _prepare_plan(context, body)).prepared
+
+
+async def _load_amend(
+    context: Context, deployment_id: uuid.UUID, body: DeploymentAmend
+) -> Prepared[Any]:
+    return (await _prepare_amend(context, deployment_id, body)).prepared
+
+
+async def _load_transition(
+    context: Context, deployment_id: uuid.UUID, body: TransitionIn
+) -> Prepared[Any]:
+    return (await _prepare_transition(context, deployment_id, body)).prepared
+
+
+PLAN = Action(
+    name="deployment.plan",
+    resource=RESOURCE,
+    events=frozenset({"deployment.planned"}),
+    body=DeploymentCreate,
+    target="none",
+    load=_load_plan,
+    summary="Notify a planned deployment",
+)
+AMEND = Action(
+    name="deployment.amend",
+    resource=RESOURCE,
+    events=frozenset({"deployment.amended"}),
+    body=DeploymentAmend,
+    target="uuid",
+    load=_load_amend,
+    summary="Amend a notification",
+)
+TRANSITION = Action(
+    name="deployment.transition",
+    resource=RESOURCE,
+    events=frozenset({f"deployment.{to}" for to in ("deployed", "ended", "cancelled")}),
+    body=TransitionIn,
+    target="uuid",
+    load=_load_transition,
+    summary="Move a deployment through its states",
+)
+
+
+async def plan_deployment(*, context: Context, body: DeploymentCreate) -> Deployment:
+    """Notify a planned deployment (ILO-4.1) after ILO-2.2, ILO-4.1, ILO-6.1-6.3 and ACL."""
+    plan = await _prepare_plan(context, body)
+    officer = plan.officer
+    state = _values(body)
+
+    def build(decision: Decision) -> NewRow[Deployment]:
+        deployment_id = uuid.uuid4()
+        deployment = Deployment(
+            id=deployment_id,
+            officer_id=officer.id,
+            organisation=officer.organisation,
+            status="planned",
+            version=1,
+            **state,
+        )
+        history = _history(
+            deployment_id,
+            event="planned",
+            status="planned",
+            effective_on=body.starts_on,
+            version=1,
+            state=state,
+            actor_sub=context.principal.sub,
+            decision_id=decision.decision_id,
+        )
+        change = Change(
+            event_type="deployment.planned",
+            resource_type=RESOURCE,
+            organisation=officer.organisation,
+        )
+        return NewRow(deployment, change, related=[history])
+
+    return await context.writer.create(PLAN, plan.prepared, build)
 
 
 async def amend_deployment(
-    *, writer: Writer, deployment: Deployment, body: DeploymentAmend
+    *, context: Context, deployment_id: uuid.UUID, body: DeploymentAmend
 ) -> Deployment:
-    """Amend a notification: decided for the notification before and after the change."""
-    if deployment.status in ("ended", "cancelled"):
-        raise Conflict(f"A {deployment.status} deployment can no longer be amended.")
-    before, after_facts = await amend_facts(
-        session=writer.session, actor=writer.principal.actor(), deployment=deployment, body=body
-    )
-    decision = writer.decide_update(
-        "deployment.amend", before, after_facts, resource_type="deployment"
-    )
+    """Amend a notification: decided for the notification before and after the change; an ended
+    or cancelled notification is a 409, a stale If-Match a 412."""
+    amendment = await _prepare_amend(context, deployment_id, body)
+    deployment = amendment.deployment
     after = {**_state(deployment), **_values(body)}
-    version = deployment.version + 1
-    history = _history(
-        deployment.id,
-        event="amended",
-        status=deployment.status,
-        effective_on=None,
-        version=version,
-        state=after,
-        actor_sub=writer.principal.sub,
-        decision_id=decision.decision_id,
-    )
-    return await writer.apply(
-        deployment,
-        {**after, "version": version, "updated_at": datetime.now(UTC)},
-        decision=decision,
-        change=Change(
+
+    def build(decision: Decision) -> RowChange:
+        history = _history(
+            deployment.id,
+            event="amended",
+            status=deployment.status,
+            effective_on=None,
+            version=deployment.version + 1,
+            state=after,
+            actor_sub=context.principal.sub,
+            decision_id=decision.decision_id,
+        )
+        change = Change(
             event_type="deployment.amended",
-            resource_type="deployment",
+            resource_type=RESOURCE,
             organisation=deployment.organisation,
             details={"fields": sorted(body.model_fields_set)},
-        ),
-        related=[history],
-    )
+        )
+        return RowChange(after, change, related=[history])
+
+    return await context.writer.update(AMEND, amendment.prepared, deployment, build)
 
 
 async def transition_deployment(
-    *, writer: Writer, deployment: Deployment, body: TransitionIn
+    *, context: Context, deployment_id: uuid.UUID, body: TransitionIn
 ) -> Deployment:
     """planned → deployed | cancelled, deployed → ended; anything else is a 409 conflict."""
-    if not transition_allowed(deployment.status, body.to):
-        raise Conflict(f"A {deployment.status} deployment cannot become {body.to}.")
-    facts = transition_facts(actor=writer.principal.actor(), deployment=deployment, body=body)
-    decision = writer.decide("deployment.transition", facts, resource_type="deployment")
-    version = deployment.version + 1
-    history = _history(
-        deployment.id,
-        event=body.to,
-        status=body.to,
-        effective_on=body.on,
-        version=version,
-        state=_state(deployment),
-        actor_sub=writer.principal.sub,
-        decision_id=decision.decision_id,
-    )
-    return await writer.apply(
-        deployment,
-        {
-            "status": body.to,
-            f"{body.to}_on": body.on,
-            "version": version,
-            "updated_at": datetime.now(UTC),
-        },
-        decision=decision,
-        change=Change(
+    transition = await _prepare_transition(context, deployment_id, body)
+    deployment = transition.deployment
+
+    def build(decision: Decision) -> RowChange:
+        history = _history(
+            deployment.id,
+            event=body.to,
+            status=body.to,
+            effective_on=body.on,
+            version=deployment.version + 1,
+            state=_state(deployment),
+            actor_sub=context.principal.sub,
+            decision_id=decision.decision_id,
+        )
+        change = Change(
             event_type=f"deployment.{body.to}",
-            resource_type="deployment",
+            resource_type=RESOURCE,
             organisation=deployment.organisation,
-        ),
-        related=[history],
-    )
+        )
+        return RowChange({"status": body.to, f"{body.to}_on": body.on}, change, [history])
+
+    return await context.writer.update(TRANSITION, transition.prepared, deployment, build)
 
 
 async def get_deployment(

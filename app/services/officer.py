@@ -4,22 +4,23 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db import crypto
-from app.db.writer import Change, Writer
+from app.db.writer import Change, NewRow, Prepared, RowChange, Writer
 from app.keyring import Keyring
-from app.models import Officer
-from app.policies import OfficerFacts
+from app.models import Authority, Officer
+from app.policies import Decision, OfficerFacts
 from app.problems import NotFound
 from app.schemas.officer import Contact, OfficerCreate, OfficerOut, OfficerUpdate
 from app.security import Principal
 from app.services.access import CONTACT_LIST_ROLES
 from app.services.authority import get_authority
+from app.services.guarded import Action, Context, stale
 
 
 def _context(officer_id: uuid.UUID) -> bytes:
@@ -67,75 +68,129 @@ def render(officer: Officer, *, contact: Contact | None) -> OfficerOut:
     )
 
 
-def _facts(principal: Principal, officer: Officer) -> OfficerFacts:
+def _facts(principal: Principal, organisation: str) -> OfficerFacts:
     return OfficerFacts(
-        actor=principal.actor(),
-        officer_org=officer.organisation,
-        authority_org=officer.organisation,
+        actor=principal.actor(), officer_org=organisation, authority_org=organisation
     )
 
 
-async def create_officer(*, writer: Writer, body: OfficerCreate, keyring: Keyring) -> Officer:
-    """Register an ILO under one of the caller's authorities (ACL-ROLE, ACL-ORG)."""
-    authority = await get_authority(session=writer.session, authority_id=body.authority_id)
-    officer_id = uuid.uuid4()
-    officer = Officer(
-        id=officer_id,
-        organisation=authority.organisation,
-        authority_id=authority.id,
-        surname=body.surname,
-        given_names=body.given_names,
-        expertise=[t.value for t in body.expertise],
-        version=1,
-        **_seal_contact(officer_id, body.contact, keyring),
+@dataclass(frozen=True, slots=True)
+class OfficerCreation:
+    prepared: Prepared[OfficerFacts]
+    authority: Authority
+
+
+async def _prepare_create(context: Context, body: OfficerCreate) -> OfficerCreation:
+    authority = await get_authority(session=context.writer.session, authority_id=body.authority_id)
+    return OfficerCreation(Prepared(_facts(context.principal, authority.organisation)), authority)
+
+
+@dataclass(frozen=True, slots=True)
+class OfficerAmendment:
+    prepared: Prepared[OfficerFacts]
+    officer: Officer
+
+
+async def _prepare_update(context: Context, officer_id: uuid.UUID) -> OfficerAmendment:
+    officer = await get_officer(
+        session=context.writer.session, officer_id=officer_id, for_update=context.lock
     )
-    created, _ = await writer.create(
-        officer,
-        action="officer.create",
-        facts=OfficerFacts(
-            actor=writer.principal.actor(),
-            officer_org=authority.organisation,
-            authority_org=authority.organisation,
+    facts = _facts(context.principal, officer.organisation)
+    conflict = stale(context.if_match, officer.version)
+    return OfficerAmendment(
+        Prepared(
+            facts,
+            before=facts,
+            conflicts=(conflict,) if conflict else (),
+            resource_id=str(officer.id),
         ),
-        change=Change(
+        officer,
+    )
+
+
+async def _load_create(context: Context, _: object, body: OfficerCreate) -> Prepared[OfficerFacts]:
+    return (await _prepare_create(context, body)).prepared
+
+
+async def _load_update(
+    context: Context, officer_id: uuid.UUID, _: OfficerUpdate
+) -> Prepared[OfficerFacts]:
+    return (await _prepare_update(context, officer_id)).prepared
+
+
+CREATE = Action(
+    name="officer.create",
+    resource="officer",
+    events=frozenset({"officer.created"}),
+    body=OfficerCreate,
+    target="none",
+    load=_load_create,
+    summary="Register an ILO",
+)
+UPDATE = Action(
+    name="officer.update",
+    resource="officer",
+    events=frozenset({"officer.updated"}),
+    body=OfficerUpdate,
+    target="uuid",
+    load=_load_update,
+    summary="Amend an ILO",
+)
+
+
+async def create_officer(*, context: Context, body: OfficerCreate) -> Officer:
+    """Register an ILO under one of the caller's authorities (ACL-ROLE, ACL-ORG)."""
+    creation = await _prepare_create(context, body)
+    authority = creation.authority
+
+    def build(_: Decision) -> NewRow[Officer]:
+        officer_id = uuid.uuid4()
+        officer = Officer(
+            id=officer_id,
+            organisation=authority.organisation,
+            authority_id=authority.id,
+            surname=body.surname,
+            given_names=body.given_names,
+            expertise=[t.value for t in body.expertise],
+            version=1,
+            **_seal_contact(officer_id, body.contact, context.keys),
+        )
+        change = Change(
             event_type="officer.created",
             resource_type="officer",
             organisation=authority.organisation,
-        ),
-    )
-    return created
+        )
+        return NewRow(officer, change)
+
+    return await context.writer.create(CREATE, creation.prepared, build)
 
 
 async def update_officer(
-    *, writer: Writer, officer: Officer, body: OfficerUpdate, keyring: Keyring
+    *, context: Context, officer_id: uuid.UUID, body: OfficerUpdate
 ) -> Officer:
-    """Amend an officer; decided for the officer as it is and as it will be."""
-    changes: dict[str, Any] = {}
-    if body.surname is not None:
-        changes["surname"] = body.surname
-    if body.given_names is not None:
-        changes["given_names"] = body.given_names
-    if body.expertise is not None:
-        changes["expertise"] = [t.value for t in body.expertise]
-    if "contact" in body.model_fields_set:
-        changes.update(_seal_contact(officer.id, body.contact, keyring))
-    changes["version"] = officer.version + 1
-    changes["updated_at"] = datetime.now(UTC)
-    facts = _facts(writer.principal, officer)
-    updated, _ = await writer.update(
-        officer,
-        changes,
-        action="officer.update",
-        before=facts,
-        after=facts,
-        change=Change(
+    """Amend an officer; decided for the officer as it is and as it will be (If-Match)."""
+    update = await _prepare_update(context, officer_id)
+    officer = update.officer
+
+    def build(_: Decision) -> RowChange:
+        values: dict[str, Any] = {}
+        if body.surname is not None:
+            values["surname"] = body.surname
+        if body.given_names is not None:
+            values["given_names"] = body.given_names
+        if body.expertise is not None:
+            values["expertise"] = [t.value for t in body.expertise]
+        if "contact" in body.model_fields_set:
+            values.update(_seal_contact(officer.id, body.contact, context.keys))
+        change = Change(
             event_type="officer.updated",
             resource_type="officer",
             organisation=officer.organisation,
-            details={"fields": sorted(k for k in body.model_fields_set)},
-        ),
-    )
-    return updated
+            details={"fields": sorted(body.model_fields_set)},
+        )
+        return RowChange(values, change)
+
+    return await context.writer.update(UPDATE, update.prepared, officer, build)
 
 
 async def get_officer(

@@ -4,7 +4,7 @@ see, and read the sealed subject data with an audit event for every read."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -13,16 +13,17 @@ from sqlalchemy import ColumnElement, and_, false, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db import crypto
-from app.db.writer import Change, Writer
+from app.db.writer import Change, NewRow, Prepared, Writer
 from app.keyring import Keyring
 from app.models import Authority, Officer, Organisation, ProcessingRecord
-from app.policies import Actor, Decision, ProcessingRecordFacts, deny, derive_regime
-from app.problems import NotFound, PolicyDenied
+from app.policies import Decision, ProcessingRecordFacts, derive_regime
+from app.problems import NotFound
 from app.schemas.policy import ObligationOut
 from app.schemas.processing_record import ProcessingRecordCreate, ProcessingRecordOut
 from app.security import Principal
 from app.services.authority import get_authority
 from app.services.deployment import active_deployment
+from app.services.guarded import Action, Context
 from app.services.officer import get_officer
 from app.services.organisation import get_organisation
 
@@ -109,127 +110,123 @@ def today() -> date:
 
 
 @dataclass(frozen=True, slots=True)
-class RecordContext:
+class Creation:
     """What a record's decision and row are built from."""
 
-    facts: ProcessingRecordFacts
+    prepared: Prepared[ProcessingRecordFacts]
     officer: Officer
     authority: Authority
     organisation: Organisation
 
 
-async def record_facts(
-    *,
-    session: AsyncSession,
-    actor: Actor,
-    body: ProcessingRecordCreate,
-    max_retention_days: Mapping[str, int],
-) -> RecordContext:
-    """The facts of processing_record.create (shared by the write and the dry run)."""
+async def _prepare_create(context: Context, body: ProcessingRecordCreate) -> Creation:
+    session = context.writer.session
     officer = await get_officer(session=session, officer_id=body.officer_id)
     authority = await get_authority(session=session, authority_id=officer.authority_id)
     organisation = await get_organisation(session=session, code=officer.organisation)
     on = today()
     deployment = await active_deployment(session=session, officer=officer, on=on)
-    fields = body.subject_data.field_names() | {"protection_status"}
-    categories = tuple(c.value for c in body.data_categories)
     facts = ProcessingRecordFacts(
-        actor=actor,
+        actor=context.principal.actor(),
         officer_id=str(officer.id),
         officer_org=officer.organisation,
         officer_authority_kind=authority.authority_kind,
         officer_org_kind=organisation.kind,
         officer_has_active_deployment=deployment is not None,
         purpose=body.purpose.value,
-        data_categories=categories,
-        subject_fields=fields,
+        data_categories=tuple(c.value for c in body.data_categories),
+        subject_fields=body.subject_data.field_names() | {"protection_status"},
         retain_until=body.retain_until,
         today=on,
-        max_retention_days=dict(max_retention_days),
+        max_retention_days=dict(context.settings.retention_max_days),
     )
-    return RecordContext(facts, officer, authority, organisation)
+    return Creation(Prepared(facts), officer, authority, organisation)
 
 
-async def create_record(
-    *,
-    writer: Writer,
-    body: ProcessingRecordCreate,
-    keyring: Keyring,
-    max_retention_days: Mapping[str, int],
-) -> ProcessingRecord:
+async def _load_create(
+    context: Context, _: object, body: ProcessingRecordCreate
+) -> Prepared[ProcessingRecordFacts]:
+    return (await _prepare_create(context, body)).prepared
+
+
+CREATE = Action(
+    name="processing_record.create",
+    resource=RESOURCE,
+    events=frozenset({"processing_record.created"}),
+    body=ProcessingRecordCreate,
+    target="none",
+    load=_load_create,
+    summary="Record a processing of personal data",
+)
+
+
+async def create_record(*, context: Context, body: ProcessingRecordCreate) -> ProcessingRecord:
     """Record a processing of personal data: ACL-ROLE/ACL-ORG (the caller acts for the officer),
-    ILO-10.2 (purpose, active deployment today, retention cap), ILO-10.3, ILO-10.3f.
+    ILO-10.2 (purpose, a controller, active deployment today, retention cap), ILO-10.3,
+    ILO-10.3f. The regime follows from the allowed facts.
 
     The subject data are sealed under a fresh data key bound to the record id; only field names
     reach the audit log and the change feed.
     """
-    context = await record_facts(
-        session=writer.session,
-        actor=writer.principal.actor(),
-        body=body,
-        max_retention_days=max_retention_days,
-    )
-    officer, authority, organisation = context.officer, context.authority, context.organisation
-    fields = context.facts.subject_fields
-    categories = context.facts.data_categories
-    decision = writer.decide("processing_record.create", context.facts, resource_type=RESOURCE)
-    try:
+    creation = await _prepare_create(context, body)
+    facts = creation.prepared.facts
+    officer, authority = creation.officer, creation.authority
+
+    def build(decision: Decision) -> NewRow[ProcessingRecord]:
         regime = derive_regime(
-            org_kind=organisation.kind,
+            org_kind=creation.organisation.kind,
             authority_kind=authority.authority_kind,
-            purpose=body.purpose.value,
+            purpose=facts.purpose,
         )
-    except ValueError as exc:
-        raise PolicyDenied(
-            deny("ILO-10.2", str(exc)), resource_type=RESOURCE, action="processing_record.create"
-        ) from exc
-    record_id = uuid.uuid4()
-    sealed = crypto.seal(
-        {"subject_data": body.subject_data.payload(), "protection_status": body.protection_status},
-        kek=keyring.kek,
-        kek_id=keyring.kek_id,
-        context=record_id.bytes,
-    )
-    record = ProcessingRecord(
-        id=record_id,
-        officer_id=officer.id,
-        organisation=officer.organisation,
-        authority_id=authority.id,
-        purpose=body.purpose.value,
-        data_categories=list(categories),
-        data_subject_category=body.data_subject_category,
-        regime=regime,
-        special_category="biometrics" in fields,
-        subject_fields=sorted(fields),
-        necessity_justification=body.necessity_justification,
-        retain_until=body.retain_until,
-        ciphertext=sealed.ciphertext,
-        wrapped_key=sealed.wrapped_key,
-        kek_id=sealed.kek_id,
-        obligations=_obligations(decision),
-        decision_id=decision.decision_id,
-        policy_version=decision.policy_version,
-        created_by=writer.principal.sub,
-        version=1,
-    )
-    return await writer.insert(
-        record,
-        decision=decision,
-        change=Change(
+        record_id = uuid.uuid4()
+        sealed = crypto.seal(
+            {
+                "subject_data": body.subject_data.payload(),
+                "protection_status": body.protection_status,
+            },
+            kek=context.keys.kek,
+            kek_id=context.keys.kek_id,
+            context=record_id.bytes,
+        )
+        record = ProcessingRecord(
+            id=record_id,
+            officer_id=officer.id,
+            organisation=officer.organisation,
+            authority_id=authority.id,
+            purpose=facts.purpose,
+            data_categories=list(facts.data_categories),
+            data_subject_category=body.data_subject_category,
+            regime=regime,
+            special_category="biometrics" in facts.subject_fields,
+            subject_fields=sorted(facts.subject_fields),
+            necessity_justification=body.necessity_justification,
+            retain_until=body.retain_until,
+            ciphertext=sealed.ciphertext,
+            wrapped_key=sealed.wrapped_key,
+            kek_id=sealed.kek_id,
+            obligations=_obligations(decision),
+            decision_id=decision.decision_id,
+            policy_version=decision.policy_version,
+            created_by=context.principal.sub,
+            version=1,
+        )
+        change = Change(
             event_type="processing_record.created",
             resource_type=RESOURCE,
             organisation=officer.organisation,
             visibility="organisation",
-            purpose=body.purpose.value,
-            legal_basis=legal_basis(body.purpose.value),
+            purpose=facts.purpose,
+            legal_basis=legal_basis(facts.purpose),
             details={
                 "officer_id": str(officer.id),
-                "data_categories": list(categories),
-                "subject_fields": sorted(fields),
+                "data_categories": list(facts.data_categories),
+                "subject_fields": sorted(facts.subject_fields),
                 "regime": regime,
             },
-        ),
-    )
+        )
+        return NewRow(record, change)
+
+    return await context.writer.create(CREATE, creation.prepared, build)
 
 
 def _obligations(decision: Decision) -> list[dict[str, Any]]:

@@ -1,63 +1,101 @@
 """Erasure of a processing record by crypto-shredding (ILO-10.2): the ciphertext and its wrapped
-data key are destroyed, the metadata stay as a tombstone for the records of processing."""
+data key are destroyed, the metadata stay as a tombstone for the records of processing. Early by
+the controller (`processing_record.erase`), or by the retention sweep once retain_until has
+passed (`processing_record.expire`)."""
 
 from __future__ import annotations
 
+import uuid
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from app.db.writer import Change, Writer
+from app.db.writer import Change, Prepared, RowChange
 from app.models import ProcessingRecord
-from app.policies import ErasureFacts
+from app.policies import Decision, ErasureFacts
 from app.problems import Conflict
-from app.services.processing_record import RESOURCE, today
+from app.services.guarded import Action, Context, NoBody
+from app.services.processing_record import RESOURCE, get_visible_record, today
 
-ACTION = "processing_record.erase"
+EVENTS = frozenset({"processing_record.erased"})
 
 
-def erasure_facts(
-    *, writer: Writer, record: ProcessingRecord, on: date, scheduled: bool
-) -> ErasureFacts:
-    return ErasureFacts(
-        actor=writer.principal.actor(),
+@dataclass(frozen=True, slots=True)
+class Erasure:
+    prepared: Prepared[ErasureFacts]
+    record: ProcessingRecord
+
+
+def prepare_erasure(context: Context, record: ProcessingRecord, on: date) -> Erasure:
+    facts = ErasureFacts(
+        actor=context.principal.actor(),
         controller_org=record.organisation,
         record_officer_id=str(record.officer_id),
         retain_until=record.retain_until,
         today=on,
-        scheduled=scheduled,
+    )
+    erased = (
+        Conflict(f"Processing record {record.id} was already erased.")
+        if record.erased_at is not None
+        else None
+    )
+    return Erasure(
+        Prepared(facts, conflicts=(erased,) if erased else (), resource_id=str(record.id)),
+        record,
     )
 
 
-async def erase_record(
-    *,
-    writer: Writer,
-    record: ProcessingRecord,
-    scheduled: bool = False,
-    on: date | None = None,
-) -> ProcessingRecord:
-    """Erase a record: the sweep once retain_until has passed (`scheduled`), or early by the
-    record's ILO or the controller's DPO (processing_record.erase). A second erasure is a 409.
+async def _prepare(context: Context, record_id: uuid.UUID) -> Erasure:
+    record = await get_visible_record(
+        session=context.writer.session,
+        principal=context.principal,
+        record_id=record_id,
+        lock="update" if context.lock else None,
+    )
+    return prepare_erasure(context, record, today())
 
-    The caller locks the row (FOR UPDATE) so that concurrent erasures cannot both run.
-    """
-    if record.erased_at is not None:
-        raise Conflict(f"Processing record {record.id} was already erased.")
-    facts = erasure_facts(writer=writer, record=record, on=on or today(), scheduled=scheduled)
-    decision = writer.decide(ACTION, facts, resource_type=RESOURCE)
-    reason = "retention_expired" if scheduled else "no_longer_necessary"
-    now = datetime.now(UTC)
-    return await writer.apply(
-        record,
-        {
+
+async def _load(context: Context, record_id: uuid.UUID, _: NoBody) -> Prepared[ErasureFacts]:
+    return (await _prepare(context, record_id)).prepared
+
+
+async def _load_expiry(context: Context, record_id: uuid.UUID, _: NoBody) -> Prepared[ErasureFacts]:
+    return (await _prepare(context, record_id)).prepared
+
+
+ERASE = Action(
+    name="processing_record.erase",
+    resource=RESOURCE,
+    events=EVENTS,
+    body=NoBody,
+    target="uuid",
+    load=_load,
+    summary="Erase a processing record early",
+)
+EXPIRE = Action(
+    name="processing_record.expire",
+    resource=RESOURCE,
+    events=EVENTS,
+    body=NoBody,
+    target="uuid",
+    load=_load_expiry,
+    summary="Erase an expired processing record (the retention sweep)",
+)
+
+
+async def apply_erasure(context: Context, action: Action, erasure: Erasure) -> ProcessingRecord:
+    """Shred the record the erasure was prepared on, as `action` (erase or expire)."""
+    record = erasure.record
+    reason = "retention_expired" if action is EXPIRE else "no_longer_necessary"
+
+    def build(_: Decision) -> RowChange:
+        values = {
             "ciphertext": None,
             "wrapped_key": None,
             "kek_id": None,
-            "erased_at": now,
+            "erased_at": datetime.now(UTC),
             "erasure_reason": reason,
-            "version": record.version + 1,
-            "updated_at": now,
-        },
-        decision=decision,
-        change=Change(
+        }
+        change = Change(
             event_type="processing_record.erased",
             resource_type=RESOURCE,
             organisation=record.organisation,
@@ -65,5 +103,14 @@ async def erase_record(
             purpose=record.purpose,
             legal_basis="ILO-10.2",
             details={"reason": reason, "subject_fields": list(record.subject_fields)},
-        ),
-    )
+        )
+        return RowChange(values, change)
+
+    return await context.writer.update(action, erasure.prepared, record, build)
+
+
+async def erase_record(*, context: Context, record_id: uuid.UUID) -> ProcessingRecord:
+    """Erase a record early, by the record's ILO or the controller's DPO or integration
+    (processing_record.erase); a second erasure is a 409. The row is locked FOR UPDATE so that
+    concurrent erasures cannot both run."""
+    return await apply_erasure(context, ERASE, await _prepare(context, record_id))

@@ -8,15 +8,16 @@ import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any, TypeVar
 
+from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.writer import Change, Writer
+from app.db.writer import Change, NewRow, Prepared, RowChange
 from app.models import AdequacyDecisionEntry, TransferInstrumentEntry
-from app.policies import AdequacyDecision, ReferenceUpdateFacts, TransferInstrument
+from app.policies import AdequacyDecision, Decision, ReferenceUpdateFacts, TransferInstrument
 from app.problems import Conflict, NotFound
 from app.reference import adequacy_decision_from_dict, transfer_instrument_from_dict
 from app.schemas.reference_data import (
@@ -25,6 +26,7 @@ from app.schemas.reference_data import (
     TransferInstrumentCreate,
     TransferInstrumentFields,
 )
+from app.services.guarded import Action, Context, stale
 
 Entry = AdequacyDecisionEntry | TransferInstrumentEntry
 E = TypeVar("E", AdequacyDecisionEntry, TransferInstrumentEntry)
@@ -32,7 +34,6 @@ _KINDS: dict[type[Any], str] = {
     AdequacyDecisionEntry: "adequacy_decision",
     TransferInstrumentEntry: "transfer_instrument",
 }
-_BOOKKEEPING = ("version", "updated_by", "updated_at")
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,9 +109,9 @@ def _values(body: AdequacyDecisionFields | TransferInstrumentFields) -> dict[str
     return {k: (list(v) if isinstance(v, list) else v) for k, v in values.items()}
 
 
-def _facts(writer: Writer, kind: str, values: dict[str, Any]) -> ReferenceUpdateFacts:
+def _facts(context: Context, kind: str, values: dict[str, Any]) -> ReferenceUpdateFacts:
     return ReferenceUpdateFacts(
-        actor=writer.principal.actor(), kind=kind, parties=frozenset(values.get("parties", ()))
+        actor=context.principal.actor(), kind=kind, parties=frozenset(values.get("parties", ()))
     )
 
 
@@ -123,46 +124,116 @@ def _change(kind: str, entry_id: str, *, created: bool, version: int) -> Change:
     )
 
 
-async def create_entry(
-    *, writer: Writer, body: AdequacyDecisionCreate | TransferInstrumentCreate
-) -> Entry:
-    """Add an adequacy decision or instrument (reference.update: ACL-ROLE, ACL-ORG)."""
+@dataclass(frozen=True, slots=True)
+class Replacement:
+    prepared: Prepared[ReferenceUpdateFacts]
     entry: Entry
-    if isinstance(body, AdequacyDecisionCreate):
-        entry = AdequacyDecisionEntry(id=body.id, version=1, updated_by=writer.principal.sub)
-    else:
-        entry = TransferInstrumentEntry(id=body.id, version=1, updated_by=writer.principal.sub)
-    kind = _KINDS[type(entry)]
-    values = _values(body)
-    decision = writer.decide("reference.update", _facts(writer, kind, values), resource_type=kind)
-    if await writer.session.get(type(entry), body.id) is not None:
-        raise Conflict(f"{kind.replace('_', ' ')} {body.id!r} exists: change it with PUT.")
-    for name, value in values.items():
-        setattr(entry, name, value)
-    return await writer.insert(
-        entry, decision=decision, change=_change(kind, body.id, created=True, version=1)
+
+
+async def _prepare_create(
+    context: Context, model: type[Entry], body: AdequacyDecisionCreate | TransferInstrumentCreate
+) -> Prepared[ReferenceUpdateFacts]:
+    kind = _KINDS[model]
+    exists = await context.writer.session.get(model, body.id) is not None
+    conflict = Conflict(f"{kind.replace('_', ' ')} {body.id!r} exists: change it with PUT.")
+    return Prepared(_facts(context, kind, _values(body)), conflicts=(conflict,) if exists else ())
+
+
+async def _prepare_replace(
+    context: Context,
+    model: type[E],
+    entry_id: str,
+    body: AdequacyDecisionFields | TransferInstrumentFields,
+) -> Replacement:
+    """Decided for the entry before and after: a Member State can neither take over an
+    instrument it is not party to nor give one away."""
+    entry = await get_entry(
+        session=context.writer.session, model=model, entry_id=entry_id, for_update=context.lock
     )
+    kind = _KINDS[model]
+    conflict = stale(context.if_match, entry.version)
+    prepared = Prepared(
+        _facts(context, kind, _values(body)),
+        before=_facts(context, kind, _content(entry)),
+        conflicts=(conflict,) if conflict else (),
+        resource_id=entry.id,
+    )
+    return Replacement(prepared, entry)
+
+
+def _actions(
+    model: type[E], create: type[BaseModel], fields: type[BaseModel]
+) -> tuple[Action, Action]:
+    kind = _KINDS[model]
+
+    async def load_create(context: Context, _: object, body: Any) -> Prepared[Any]:
+        return await _prepare_create(context, model, body)
+
+    async def load_replace(context: Context, entry_id: str, body: Any) -> Prepared[Any]:
+        return (await _prepare_replace(context, model, entry_id, body)).prepared
+
+    label = kind.replace("_", " ")
+    return (
+        Action(
+            name=f"{kind}.create",
+            resource=kind,
+            events=frozenset({"reference.updated"}),
+            body=create,
+            target="none",
+            load=load_create,
+            summary=f"Add a {label}",
+        ),
+        Action(
+            name=f"{kind}.replace",
+            resource=kind,
+            events=frozenset({"reference.updated"}),
+            body=fields,
+            target="id",
+            load=load_replace,
+            summary=f"Change a {label}",
+        ),
+    )
+
+
+CREATE_ADEQUACY, REPLACE_ADEQUACY = _actions(
+    AdequacyDecisionEntry, AdequacyDecisionCreate, AdequacyDecisionFields
+)
+CREATE_INSTRUMENT, REPLACE_INSTRUMENT = _actions(
+    TransferInstrumentEntry, TransferInstrumentCreate, TransferInstrumentFields
+)
+_CREATE = {AdequacyDecisionEntry: CREATE_ADEQUACY, TransferInstrumentEntry: CREATE_INSTRUMENT}
+_REPLACE = {AdequacyDecisionEntry: REPLACE_ADEQUACY, TransferInstrumentEntry: REPLACE_INSTRUMENT}
+
+
+async def create_entry(
+    *, context: Context, model: type[E], body: AdequacyDecisionCreate | TransferInstrumentCreate
+) -> E:
+    """Add an adequacy decision or instrument (ACL-ROLE, ACL-ORG); an existing id is a 409."""
+    prepared = await _prepare_create(context, model, body)
+    kind = _KINDS[model]
+
+    def build(_: Decision) -> NewRow[E]:
+        entry = model(id=body.id, version=1, updated_by=context.principal.sub, **_values(body))
+        return NewRow(entry, _change(kind, body.id, created=True, version=1))
+
+    return await context.writer.create(_CREATE[model], prepared, build)
 
 
 async def replace_entry(
-    *, writer: Writer, entry: Entry, body: AdequacyDecisionFields | TransferInstrumentFields
-) -> Entry:
-    """Replace an entry; decided for the entry before and after (a Member State can neither
-    take over an instrument it is not party to nor give one away)."""
-    kind = _KINDS[type(entry)]
-    values = _values(body)
-    before = _facts(writer, kind, _content(entry))
-    after = _facts(writer, kind, values)
-    decision = writer.decide_update("reference.update", before, after, resource_type=kind)
-    version = entry.version + 1
-    return await writer.apply(
-        entry,
-        {
-            **values,
-            "version": version,
-            "updated_by": writer.principal.sub,
-            "updated_at": datetime.now(UTC),
-        },
-        decision=decision,
-        change=_change(kind, entry.id, created=False, version=version),
-    )
+    *,
+    context: Context,
+    model: type[E],
+    entry_id: str,
+    body: AdequacyDecisionFields | TransferInstrumentFields,
+) -> E:
+    """Replace an entry (If-Match); decided for the entry before and after."""
+    replacement = await _prepare_replace(context, model, entry_id, body)
+    entry = replacement.entry
+    assert isinstance(entry, model)
+    kind = _KINDS[model]
+
+    def build(_: Decision) -> RowChange:
+        values = {**_values(body), "updated_by": context.principal.sub}
+        return RowChange(values, _change(kind, entry_id, created=False, version=entry.version + 1))
+
+    return await context.writer.update(_REPLACE[model], replacement.prepared, entry, build)

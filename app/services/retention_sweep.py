@@ -9,6 +9,7 @@ its own audit trail.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -16,15 +17,19 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.config import Settings
-from app.db.writer import Change, Writer
+from app.db.writer import Change, Prepared, RowChange, Writer
 from app.models import Deployment, Officer, ProcessingRecord
-from app.policies import ContactErasureFacts
+from app.policies import ContactErasureFacts, Decision
+from app.problems import Conflict
 from app.security import Principal
+from app.services.guarded import Action, Context, NoBody
+from app.services.officer import get_officer
 from app.services.processing_record import today
-from app.services.processing_record_erasure import erase_record
+from app.services.processing_record_erasure import EXPIRE, apply_erasure, prepare_erasure
 
 SWEEPER_ISSUER = "ilonet"
 SWEEPER_SUB = "system:retention-sweep"
+_IN_FORCE = ("planned", "deployed")
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,10 +51,75 @@ def sweeper(organisation: str) -> Principal:
         roles=frozenset(),
         officer_id=None,
         scopes=frozenset(),
+        system=True,
     )
 
 
-async def erase_expired_records(*, session: AsyncSession, on: date, batch_size: int) -> int:
+def _context(session: AsyncSession, settings: Settings, organisation: str) -> Context:
+    return Context(Writer(session, sweeper(organisation), request_id=None), settings, lock=True)
+
+
+@dataclass(frozen=True, slots=True)
+class ContactErasure:
+    prepared: Prepared[ContactErasureFacts]
+    officer: Officer
+
+
+async def _prepare_contact_erasure(
+    context: Context, officer_id: uuid.UUID, on: date
+) -> ContactErasure:
+    """The facts of officer.contact_erase: the officer's deployments in force and the last end."""
+    session = context.writer.session
+    officer = await get_officer(session=session, officer_id=officer_id, for_update=context.lock)
+    in_force = await session.scalar(
+        select(func.count())
+        .select_from(Deployment)
+        .where(Deployment.officer_id == officer.id, Deployment.status.in_(_IN_FORCE))
+    )
+    last_ended = await session.scalar(
+        select(func.max(func.coalesce(Deployment.ended_on, Deployment.ends_on))).where(
+            Deployment.officer_id == officer.id, Deployment.status == "ended"
+        )
+    )
+    facts = ContactErasureFacts(
+        actor=context.principal.actor(),
+        officer_id=str(officer.id),
+        deployments_in_force=int(in_force or 0),
+        last_deployment_ended_on=last_ended,
+        retention_days=context.settings.officer_contact_retention_days,
+        today=on,
+    )
+    erased = Conflict(f"Officer {officer.id} has no contact details left to erase.")
+    return ContactErasure(
+        Prepared(
+            facts,
+            conflicts=() if officer.contact_ciphertext is not None else (erased,),
+            resource_id=str(officer.id),
+        ),
+        officer,
+    )
+
+
+async def _load_contact_erasure(
+    context: Context, officer_id: uuid.UUID, _: NoBody
+) -> Prepared[ContactErasureFacts]:
+    return (await _prepare_contact_erasure(context, officer_id, today())).prepared
+
+
+CONTACT_ERASE = Action(
+    name="officer.contact_erase",
+    resource="officer",
+    events=frozenset({"officer.contact_erased"}),
+    body=NoBody,
+    target="uuid",
+    load=_load_contact_erasure,
+    summary="Erase an officer's contact details after the last deployment (the retention sweep)",
+)
+
+
+async def erase_expired_records(
+    *, session: AsyncSession, settings: Settings, on: date, batch_size: int
+) -> int:
     """One batch of records whose retain_until is before `on`."""
     records = (
         await session.scalars(
@@ -61,13 +131,35 @@ async def erase_expired_records(*, session: AsyncSession, on: date, batch_size: 
         )
     ).all()
     for record in records:
-        writer = Writer(session, sweeper(record.organisation), request_id=None)
-        await erase_record(writer=writer, record=record, scheduled=True, on=on)
+        context = _context(session, settings, record.organisation)
+        await apply_erasure(context, EXPIRE, prepare_erasure(context, record, on))
     return len(records)
 
 
+async def erase_contact(context: Context, erasure: ContactErasure) -> Officer:
+    """Shred an officer's contact details (officer.contact_erase, ILO-9.3)."""
+    officer = erasure.officer
+
+    def build(_: Decision) -> RowChange:
+        values = {
+            "contact_ciphertext": None,
+            "contact_wrapped_key": None,
+            "contact_kek_id": None,
+            "contact_erased_at": datetime.now(UTC),
+        }
+        change = Change(
+            event_type="officer.contact_erased",
+            resource_type="officer",
+            organisation=officer.organisation,
+            legal_basis="ILO-9.3",
+        )
+        return RowChange(values, change)
+
+    return await context.writer.update(CONTACT_ERASE, erasure.prepared, officer, build)
+
+
 async def erase_stale_contacts(
-    *, session: AsyncSession, on: date, retention_days: int, batch_size: int
+    *, session: AsyncSession, settings: Settings, on: date, retention_days: int, batch_size: int
 ) -> int:
     """One batch of officers with no deployment in force whose last one ended more than
     `retention_days` before `on`."""
@@ -76,9 +168,7 @@ async def erase_stale_contacts(
         .where(Deployment.officer_id == Officer.id, Deployment.status == "ended")
         .scalar_subquery()
     )
-    in_force = exists().where(
-        Deployment.officer_id == Officer.id, Deployment.status.in_(("planned", "deployed"))
-    )
+    in_force = exists().where(Deployment.officer_id == Officer.id, Deployment.status.in_(_IN_FORCE))
     rows = (
         await session.execute(
             select(Officer, last_ended)
@@ -92,38 +182,9 @@ async def erase_stale_contacts(
             .with_for_update(of=Officer, skip_locked=True)
         )
     ).all()
-    for officer, ended_on in rows:
-        writer = Writer(session, sweeper(officer.organisation), request_id=None)
-        decision = writer.decide(
-            "officer.contact_erase",
-            ContactErasureFacts(
-                officer_id=str(officer.id),
-                deployments_in_force=0,
-                last_deployment_ended_on=ended_on,
-                retention_days=retention_days,
-                today=on,
-            ),
-            resource_type="officer",
-        )
-        now = datetime.now(UTC)
-        await writer.apply(
-            officer,
-            {
-                "contact_ciphertext": None,
-                "contact_wrapped_key": None,
-                "contact_kek_id": None,
-                "contact_erased_at": now,
-                "version": officer.version + 1,
-                "updated_at": now,
-            },
-            decision=decision,
-            change=Change(
-                event_type="officer.contact_erased",
-                resource_type="officer",
-                organisation=officer.organisation,
-                legal_basis="ILO-9.3",
-            ),
-        )
+    for officer, _ in rows:
+        context = _context(session, settings, officer.organisation)
+        await erase_contact(context, await _prepare_contact_erasure(context, officer.id, on))
     return len(rows)
 
 
@@ -134,10 +195,11 @@ async def sweep_once(
     on = on or today()
     return SweepResult(
         records_erased=await erase_expired_records(
-            session=session, on=on, batch_size=settings.sweep_batch_size
+            session=session, settings=settings, on=on, batch_size=settings.sweep_batch_size
         ),
         contacts_erased=await erase_stale_contacts(
             session=session,
+            settings=settings,
             on=on,
             retention_days=settings.officer_contact_retention_days,
             batch_size=settings.sweep_batch_size,

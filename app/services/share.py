@@ -10,28 +10,26 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.writer import Change, Writer
-from app.models import ProcessingRecord, Share
-from app.policies import Decision, ShareFacts, evaluate
+from app.db.writer import Change, NewRow, Prepared
+from app.models import Share
+from app.policies import Decision, ShareFacts
 from app.schemas.share import ShareCreate, ShareOut
-from app.security import Principal
+from app.services.guarded import Action, Context
 from app.services.officer import get_officer
 from app.services.organisation import participant_map
 from app.services.processing_record import RESOURCE, today
-from app.services.transfer import require_not_erased
-
-ACTION = "share.record"
+from app.services.transfer import Exchange, erased_conflict, exchanged_record
 
 
-async def share_facts(
-    *, session: AsyncSession, principal: Principal, record: ProcessingRecord, body: ShareCreate
-) -> ShareFacts:
+async def _prepare(context: Context, record_id: uuid.UUID, body: ShareCreate) -> Exchange:
+    session = context.writer.session
+    record = await exchanged_record(context, record_id)
     recipient_org = body.recipient_org
     if body.recipient_officer_id is not None:
         recipient = await get_officer(session=session, officer_id=body.recipient_officer_id)
         recipient_org = recipient.organisation
-    return ShareFacts(
-        actor=principal.actor(),
+    facts = ShareFacts(
+        actor=context.principal.actor(),
         controller_org=record.organisation,
         record_officer_id=str(record.officer_id),
         record_fields=frozenset(record.subject_fields),
@@ -41,44 +39,52 @@ async def share_facts(
         justification=body.justification,
         participants=await participant_map(session=session),
     )
+    return Exchange(
+        Prepared(facts, conflicts=erased_conflict(record), resource_id=str(record.id)), record
+    )
 
 
-async def decide_share(
-    *, session: AsyncSession, principal: Principal, record: ProcessingRecord, body: ShareCreate
-) -> Decision:
-    facts = await share_facts(session=session, principal=principal, record=record, body=body)
-    return evaluate(ACTION, facts)
+async def _load(context: Context, record_id: uuid.UUID, body: ShareCreate) -> Prepared[ShareFacts]:
+    prepared: Prepared[ShareFacts] = (await _prepare(context, record_id, body)).prepared
+    return prepared
 
 
-async def record_share(*, writer: Writer, record: ProcessingRecord, body: ShareCreate) -> Share:
+RECORD = Action(
+    name="share.record",
+    resource=RESOURCE,
+    events=frozenset({"share.recorded"}),
+    body=ShareCreate,
+    target="uuid",
+    load=_load,
+    summary="Record an exchange inside the Union",
+)
+
+
+async def record_share(*, context: Context, record_id: uuid.UUID, body: ShareCreate) -> Share:
     """Decide and record a share: ACL-ROLE, ACL-ORG, ILO-10.4 (recipient inside the Union,
     fields ⊆ record, justification)."""
-    require_not_erased(record)
-    decision = await decide_share(
-        session=writer.session, principal=writer.principal, record=record, body=body
-    )
-    Writer.enforce(decision, action=ACTION, resource_type=RESOURCE, resource_id=str(record.id))
+    exchange = await _prepare(context, record_id, body)
+    record = exchange.record
     shared_on: date = body.shared_on or today()
-    share = Share(
-        id=uuid.uuid4(),
-        processing_record_id=record.id,
-        organisation=record.organisation,
-        recipient_kind=body.recipient_kind,
-        recipient_officer_id=body.recipient_officer_id,
-        recipient_network=body.recipient_network,
-        recipient_org=body.recipient_org,
-        recipient_authority=body.recipient_authority,
-        fields_disclosed=sorted(body.fields_disclosed),
-        justification=body.justification,
-        shared_on=shared_on,
-        decision_id=decision.decision_id,
-        policy_version=decision.policy_version,
-        recorded_by=writer.principal.sub,
-    )
-    return await writer.insert(
-        share,
-        decision=decision,
-        change=Change(
+
+    def build(decision: Decision) -> NewRow[Share]:
+        share = Share(
+            id=uuid.uuid4(),
+            processing_record_id=record.id,
+            organisation=record.organisation,
+            recipient_kind=body.recipient_kind,
+            recipient_officer_id=body.recipient_officer_id,
+            recipient_network=body.recipient_network,
+            recipient_org=body.recipient_org,
+            recipient_authority=body.recipient_authority,
+            fields_disclosed=sorted(body.fields_disclosed),
+            justification=body.justification,
+            shared_on=shared_on,
+            decision_id=decision.decision_id,
+            policy_version=decision.policy_version,
+            recorded_by=context.principal.sub,
+        )
+        change = Change(
             event_type="share.recorded",
             resource_type="share",
             organisation=record.organisation,
@@ -90,8 +96,10 @@ async def record_share(*, writer: Writer, record: ProcessingRecord, body: ShareC
                 "recipient_kind": body.recipient_kind,
                 "fields_disclosed": sorted(body.fields_disclosed),
             },
-        ),
-    )
+        )
+        return NewRow(share, change)
+
+    return await context.writer.create(RECORD, exchange.prepared, build)
 
 
 async def list_shares(*, session: AsyncSession, record_id: uuid.UUID) -> Sequence[Share]:

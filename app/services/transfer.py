@@ -6,21 +6,24 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.writer import Change, Writer
+from app.db.writer import Change, NewRow, Prepared, Writer
 from app.keyring import Keyring
 from app.models import ProcessingRecord, Transfer
-from app.policies import Decision, TransferFacts, evaluate
+from app.policies import Decision, TransferFacts
 from app.problems import Conflict
 from app.schemas.policy import BasisOut
 from app.schemas.transfer import Recipient, TransferCreate, TransferDetails, TransferOut
 from app.services.deployment import active_deployment
+from app.services.guarded import Action, Context
 from app.services.officer import get_officer
 from app.services.organisation import participant_map
-from app.services.processing_record import RESOURCE, read_subject_data
+from app.services.processing_record import RESOURCE, get_visible_record, read_subject_data
 from app.services.reference_data import transfer_reference
 
 ACTION = "transfer.record"
@@ -28,9 +31,30 @@ ACTION = "transfer.record"
 NR1_FIELDS = ("nationality", "protection_status")
 
 
-def require_not_erased(record: ProcessingRecord) -> None:
-    if record.erased_at is not None:
-        raise Conflict(f"Processing record {record.id} was erased on {record.erased_at:%Y-%m-%d}.")
+def erased_conflict(record: ProcessingRecord) -> tuple[Conflict, ...]:
+    """An erased record has nothing left to exchange: a 409 beside the decision."""
+    if record.erased_at is None:
+        return ()
+    return (Conflict(f"Processing record {record.id} was erased on {record.erased_at:%Y-%m-%d}."),)
+
+
+@dataclass(frozen=True, slots=True)
+class Exchange:
+    """A transfer or share prepared on a record."""
+
+    prepared: Prepared[Any]
+    record: ProcessingRecord
+
+
+async def exchanged_record(context: Context, record_id: uuid.UUID) -> ProcessingRecord:
+    """The record an exchange is decided on; the real write keeps it from being erased meanwhile
+    (FOR SHARE: the sweep skips locked rows)."""
+    return await get_visible_record(
+        session=context.writer.session,
+        principal=context.principal,
+        record_id=record_id,
+        lock="share" if context.lock else None,
+    )
 
 
 async def transfer_facts(
@@ -86,52 +110,76 @@ async def transfer_facts(
     return facts, reference.digest
 
 
-async def decide_transfer(
-    *, writer: Writer, record: ProcessingRecord, body: TransferCreate, keyring: Keyring
-) -> Decision:
-    """transfer.record, pinned to the reference data it was decided against."""
-    facts, digest = await transfer_facts(writer=writer, record=record, body=body, keyring=keyring)
-    return evaluate(ACTION, facts, reference_digest=digest)
+async def _prepare(context: Context, record_id: uuid.UUID, body: TransferCreate) -> Exchange:
+    record = await exchanged_record(context, record_id)
+    facts, digest = await transfer_facts(
+        writer=context.writer, record=record, body=body, keyring=context.keys
+    )
+    prepared = Prepared(
+        facts,
+        conflicts=erased_conflict(record),
+        resource_id=str(record.id),
+        reference_digest=digest,
+    )
+    return Exchange(prepared, record)
+
+
+async def _load(
+    context: Context, record_id: uuid.UUID, body: TransferCreate
+) -> Prepared[TransferFacts]:
+    prepared: Prepared[TransferFacts] = (await _prepare(context, record_id, body)).prepared
+    return prepared
+
+
+RECORD = Action(
+    name=ACTION,
+    resource=RESOURCE,
+    events=frozenset({"transfer.recorded"}),
+    body=TransferCreate,
+    target="uuid",
+    load=_load,
+    summary="Decide and record a transfer to a third country or international organisation",
+)
 
 
 async def record_transfer(
-    *, writer: Writer, record: ProcessingRecord, body: TransferCreate, keyring: Keyring
+    *, context: Context, record_id: uuid.UUID, body: TransferCreate
 ) -> Transfer:
     """Decide and record a transfer: ACL-ROLE, ACL-ORG, SCOPE-EUROPOL, ILO-10.2, ILO-10.4, NR-1,
-    LED-35/39, DOC-1, GDPR-30.1e, then GDPR-45/46/49 (EUDPR-47/48/50, LED-36/37/38).
+    LED-35/39, DOC-1, GDPR-30.1e, then GDPR-45/46/49 (EUDPR-47/48/50, LED-36/37/38); pinned to
+    the reference data it was decided against.
 
-    A denial is a 403 listing every ground tried; nothing is stored but its audit event.
+    A denial is a 403 listing every ground tried; nothing is stored but its audit event (and the
+    audited NR-1 read).
     """
-    require_not_erased(record)
-    decision = await decide_transfer(writer=writer, record=record, body=body, keyring=keyring)
-    Writer.enforce(decision, action=ACTION, resource_type=RESOURCE, resource_id=str(record.id))
-    basis = decision.basis
-    assert basis is not None  # an allowed transfer always names its ground
-    transfer = Transfer(
-        id=uuid.uuid4(),
-        processing_record_id=record.id,
-        organisation=record.organisation,
-        recipient_name=body.recipient.name,
-        recipient_type=body.recipient.type,
-        recipient_is_law_enforcement=body.recipient.is_law_enforcement,
-        destination_country=body.destination_country,
-        destination_organisation=body.destination_organisation,
-        requested_basis=body.basis.value,
-        details=body.details.model_dump(mode="json", exclude_none=True),
-        fields_disclosed=sorted(body.fields_disclosed),
-        justification=body.justification,
-        transfer_on=body.transfer_on,
-        basis_ground=basis.ground,
-        basis_rule=basis.rule,
-        basis_reference=basis.reference,
-        decision_id=decision.decision_id,
-        policy_version=decision.policy_version,
-        recorded_by=writer.principal.sub,
-    )
-    return await writer.insert(
-        transfer,
-        decision=decision,
-        change=Change(
+    exchange = await _prepare(context, record_id, body)
+    record = exchange.record
+
+    def build(decision: Decision) -> NewRow[Transfer]:
+        basis = decision.basis
+        assert basis is not None  # an allowed transfer always names its ground
+        transfer = Transfer(
+            id=uuid.uuid4(),
+            processing_record_id=record.id,
+            organisation=record.organisation,
+            recipient_name=body.recipient.name,
+            recipient_type=body.recipient.type,
+            recipient_is_law_enforcement=body.recipient.is_law_enforcement,
+            destination_country=body.destination_country,
+            destination_organisation=body.destination_organisation,
+            requested_basis=body.basis.value,
+            details=body.details.model_dump(mode="json", exclude_none=True),
+            fields_disclosed=sorted(body.fields_disclosed),
+            justification=body.justification,
+            transfer_on=body.transfer_on,
+            basis_ground=basis.ground,
+            basis_rule=basis.rule,
+            basis_reference=basis.reference,
+            decision_id=decision.decision_id,
+            policy_version=decision.policy_version,
+            recorded_by=context.principal.sub,
+        )
+        change = Change(
             event_type="transfer.recorded",
             resource_type="transfer",
             organisation=record.organisation,
@@ -145,8 +193,10 @@ async def record_transfer(
                 "basis": basis.ground,
                 "fields_disclosed": sorted(body.fields_disclosed),
             },
-        ),
-    )
+        )
+        return NewRow(transfer, change)
+
+    return await context.writer.create(RECORD, exchange.prepared, build)
 
 
 async def list_transfers(*, session: AsyncSession, record_id: uuid.UUID) -> Sequence[Transfer]:

@@ -11,6 +11,7 @@ import base64
 import secrets
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
@@ -19,14 +20,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.config import Settings
 from app.db import crypto, webhooks
-from app.db.writer import Change, Writer
+from app.db.writer import Change, NewRow, Prepared, RowChange
 from app.keyring import Keyring
 from app.models import WebhookSubscription
-from app.policies import WebhookFacts
-from app.problems import Conflict, NotFound, ValidationFailed
+from app.policies import Decision, WebhookFacts
+from app.problems import Conflict, NotFound, Problem, ValidationFailed
 from app.schemas.webhook import WebhookCreate, WebhookCreated, WebhookOut
 from app.security import Principal
 from app.services.event import ORGANISATION_READERS
+from app.services.guarded import Action, Context, NoBody, stale
 
 RESOURCE = "webhook"
 SECRET_PREFIX = "whsec_"  # noqa: S105 (the Standard Webhooks prefix, not a secret)
@@ -83,46 +85,103 @@ def webhook_facts(principal: Principal, organisation: str) -> WebhookFacts:
     return WebhookFacts(actor=principal.actor(), subscription_org=organisation)
 
 
+async def _prepare_create(context: Context, body: WebhookCreate) -> Prepared[WebhookFacts]:
+    check_url(body.url, context.settings)
+    return Prepared(webhook_facts(context.principal, body.organisation or context.principal.org))
+
+
+@dataclass(frozen=True, slots=True)
+class Deletion:
+    prepared: Prepared[WebhookFacts]
+    subscription: WebhookSubscription
+
+
+async def _prepare_delete(context: Context, subscription_id: uuid.UUID) -> Deletion:
+    subscription = await get_subscription(
+        session=context.writer.session,
+        principal=context.principal,
+        subscription_id=subscription_id,
+        for_update=context.lock,
+    )
+    conflicts: list[Problem] = []
+    if not subscription.active:
+        conflicts.append(Conflict("This webhook subscription is already deleted."))
+    if (precondition := stale(context.if_match, subscription.version)) is not None:
+        conflicts.append(precondition)
+    prepared = Prepared(
+        webhook_facts(context.principal, subscription.organisation),
+        conflicts=tuple(conflicts),
+        resource_id=str(subscription.id),
+    )
+    return Deletion(prepared, subscription)
+
+
+async def _load_create(context: Context, _: object, body: WebhookCreate) -> Prepared[WebhookFacts]:
+    return await _prepare_create(context, body)
+
+
+async def _load_delete(
+    context: Context, subscription_id: uuid.UUID, _: NoBody
+) -> Prepared[WebhookFacts]:
+    return (await _prepare_delete(context, subscription_id)).prepared
+
+
+CREATE = Action(
+    name="webhook.create",
+    resource=RESOURCE,
+    events=frozenset({"webhook.created"}),
+    body=WebhookCreate,
+    target="none",
+    load=_load_create,
+    summary="Subscribe to feed events",
+)
+DELETE = Action(
+    name="webhook.delete",
+    resource=RESOURCE,
+    events=frozenset({"webhook.deleted"}),
+    body=NoBody,
+    target="uuid",
+    load=_load_delete,
+    summary="Unsubscribe",
+)
+
+
 async def create_subscription(
-    *, writer: Writer, body: WebhookCreate, keyring: Keyring, settings: Settings
+    *, context: Context, body: WebhookCreate
 ) -> tuple[WebhookSubscription, str]:
     """Subscribe (ACL-ROLE, ACL-ORG); returns the subscription and its secret, once."""
-    check_url(body.url, settings)
-    principal = writer.principal
-    organisation = body.organisation or principal.org
-    decision = writer.decide(
-        "webhook.create", webhook_facts(principal, organisation), resource_type=RESOURCE
-    )
-    subscription_id = uuid.uuid4()
-    secret = new_secret()
-    sealed = crypto.seal(
-        {"secret": secret},
-        kek=keyring.kek,
-        kek_id=keyring.kek_id,
-        context=_context(subscription_id),
-    )
-    position = await webhooks.current_horizon(writer.session)
+    prepared = await _prepare_create(context, body)
+    principal = context.principal
+    organisation = prepared.facts.subscription_org
+    position = await webhooks.current_horizon(context.writer.session)
     reader = organisation_reader(principal)
     event_types = [t.value for t in body.event_types]
-    subscription = WebhookSubscription(
-        id=subscription_id,
-        organisation=organisation,
-        url=body.url,
-        event_types=event_types,
-        secret_ciphertext=sealed.ciphertext,
-        secret_wrapped_key=sealed.wrapped_key,
-        secret_kek_id=sealed.kek_id,
-        organisation_reader=reader,
-        position_txid=position[0],
-        position_id=position[1],
-        active=True,
-        version=1,
-        created_by=principal.sub,
-    )
-    created = await writer.insert(
-        subscription,
-        decision=decision,
-        change=Change(
+    secret = new_secret()
+
+    def build(_: Decision) -> NewRow[WebhookSubscription]:
+        subscription_id = uuid.uuid4()
+        sealed = crypto.seal(
+            {"secret": secret},
+            kek=context.keys.kek,
+            kek_id=context.keys.kek_id,
+            context=_context(subscription_id),
+        )
+        subscription = WebhookSubscription(
+            id=subscription_id,
+            organisation=organisation,
+            url=body.url,
+            event_types=event_types,
+            secret_ciphertext=sealed.ciphertext,
+            secret_wrapped_key=sealed.wrapped_key,
+            secret_kek_id=sealed.kek_id,
+            organisation_reader=reader,
+            position_txid=position[0],
+            position_id=position[1],
+            active=True,
+            version=1,
+            created_by=principal.sub,
+        )
+        change = Change(
             event_type="webhook.created",
             resource_type=RESOURCE,
             organisation=organisation,
@@ -133,33 +192,29 @@ async def create_subscription(
                 "event_types": event_types,
                 "organisation_reader": reader,
             },
-        ),
-    )
-    return created, secret
+        )
+        return NewRow(subscription, change)
+
+    return await context.writer.create(CREATE, prepared, build), secret
 
 
 async def delete_subscription(
-    *, writer: Writer, subscription: WebhookSubscription
+    *, context: Context, subscription_id: uuid.UUID
 ) -> WebhookSubscription:
-    """Deactivate (ACL-ROLE, ACL-ORG): nothing more is fanned out or sent to it."""
-    if not subscription.active:
-        raise Conflict("This webhook subscription is already deleted.")
-    decision = writer.decide(
-        "webhook.delete",
-        webhook_facts(writer.principal, subscription.organisation),
-        resource_type=RESOURCE,
-    )
-    return await writer.apply(
-        subscription,
-        {"active": False, "deleted_at": datetime.now(UTC), "version": subscription.version + 1},
-        decision=decision,
-        change=Change(
+    """Deactivate (ACL-ROLE, ACL-ORG, If-Match): nothing more is fanned out or sent to it."""
+    deletion = await _prepare_delete(context, subscription_id)
+    subscription = deletion.subscription
+
+    def build(_: Decision) -> RowChange:
+        change = Change(
             event_type="webhook.deleted",
             resource_type=RESOURCE,
             organisation=subscription.organisation,
             visibility="organisation",
-        ),
-    )
+        )
+        return RowChange({"active": False, "deleted_at": datetime.now(UTC)}, change)
+
+    return await context.writer.update(DELETE, deletion.prepared, subscription, build)
 
 
 async def get_subscription(

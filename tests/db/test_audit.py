@@ -518,7 +518,11 @@ async def test_audit_events_hold_no_personal_data(
     contact_read = items[2]
     assert contact_read["legal_basis"] == "ILO-9.3"
     assert contact_read["resource_id"] == officer["id"]
-    assert items[3]["details"] == {"subject_organisation": "NL", "fields": ["contact"]}
+    assert items[3]["details"] == {
+        "subject_organisation": "NL",
+        "fields": ["contact"],
+        "authorised_action": "officer.update",
+    }
     dumped = json.dumps(items)
     for personal in (*factories.OFFICER_PERSONAL_DATA, "+31 6 8765 4321", "Jansen", "Eva"):
         assert personal not in dumped

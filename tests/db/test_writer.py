@@ -6,16 +6,17 @@ Every test runs in the rolled-back test transaction (the `session` fixture), as 
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 
 import pytest
 from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.guard import WRITER_OPTION, UnauthorisedWrite, authorise
-from app.db.writer import Change, Writer
+from app.db.writer import Change, NewRow, Prepared, RowChange, Writer
 from app.models import AuditEvent, Authority, Organisation, OutboxEvent
-from app.policies import AuthorityFacts, deny
-from app.problems import PolicyDenied
+from app.policies import AuthorityFacts, Decision
+from app.problems import Conflict, PolicyDenied
 from app.security import Principal
 from tests.conftest import TEST_ISSUER
 
@@ -48,16 +49,30 @@ async def count(session: AsyncSession, model: type[AuditEvent | OutboxEvent | Au
     return int(await session.scalar(select(func.count()).select_from(model)) or 0)
 
 
+@dataclass(frozen=True)
+class Act:
+    """A guarded action as the Writer sees it (the registry's entries have these fields)."""
+
+    name: str = "authority.create"
+    resource: str = "authority"
+    events: frozenset[str] = frozenset({"authority.created", "authority.updated"})
+
+
+AUTHORITY_CREATE = Act()
+
+
+def prepared(principal: Principal, organisation: str = "NL") -> Prepared[AuthorityFacts]:
+    return Prepared(AuthorityFacts(actor=principal.actor(), authority_org=organisation))
+
+
 async def create_authority(
     writer: Writer, authority: Authority, *, principal: Principal = NL_DEPLOYER
 ) -> Authority:
-    created, _ = await writer.create(
-        authority,
-        action="authority.create",
-        facts=AuthorityFacts(actor=principal.actor(), authority_org=authority.organisation),
-        change=AUTHORITY_CREATED,
+    return await writer.create(
+        AUTHORITY_CREATE,
+        prepared(principal, authority.organisation),
+        lambda _: NewRow(authority, AUTHORITY_CREATED),
     )
-    return created
 
 
 # --- before_flush: new, changed and deleted instances ---------------------------------------
@@ -198,14 +213,53 @@ async def test_a_denied_create_raises_and_adds_nothing(session: AsyncSession) ->
     assert {m: await count(session, m) for m in before} == before
 
 
-async def test_insert_refuses_a_denied_decision(session: AsyncSession) -> None:
-    """Even a caller that skipped decide() cannot hand the Writer a denial to apply."""
-    writer = Writer(session, NL_DEPLOYER, request_id=None)
-    authority = nl_authority()
-    with pytest.raises(RuntimeError, match="only applies allowed decisions"):
-        await writer.insert(authority, decision=deny("ACL-ROLE", "no"), change=AUTHORITY_CREATED)
-    assert authority not in session
+async def test_a_denial_never_reaches_the_row_builder(session: AsyncSession) -> None:
+    """The Writer decides itself: no caller can hand it a decision or a row to write anyway."""
+    writer = Writer(session, FR_DEPLOYER, request_id=None)
+    built: list[Decision] = []
+
+    def build(decision: Decision) -> NewRow[Authority]:
+        built.append(decision)
+        return NewRow(nl_authority(), AUTHORITY_CREATED)
+
+    with pytest.raises(PolicyDenied) as denied:
+        await writer.create(AUTHORITY_CREATE, prepared(FR_DEPLOYER), build)
+    assert built == []
+    assert denied.value.decision.violated_rules == ("ACL-ORG",)
+    assert denied.value.decision.action == "authority.create"
     assert await count(session, Authority) == 0
+
+
+async def test_a_conflict_stops_an_allowed_write_after_its_decision(
+    session: AsyncSession,
+) -> None:
+    writer = Writer(session, NL_DEPLOYER, request_id=None)
+    conflict = Conflict("taken")
+    with pytest.raises(Conflict, match="taken"):
+        await writer.create(
+            AUTHORITY_CREATE,
+            Prepared(prepared(NL_DEPLOYER).facts, conflicts=(conflict,)),
+            lambda _: NewRow(nl_authority(), AUTHORITY_CREATED),
+        )
+    assert await count(session, Authority) == 0
+    # a denial is reported first: the law before the state
+    with pytest.raises(PolicyDenied):
+        await writer.create(
+            AUTHORITY_CREATE,
+            Prepared(prepared(NL_DEPLOYER, "FR").facts, conflicts=(conflict,)),
+            lambda _: NewRow(nl_authority(), AUTHORITY_CREATED),
+        )
+
+
+async def test_an_action_writes_only_the_events_it_declares(session: AsyncSession) -> None:
+    writer = Writer(session, NL_DEPLOYER, request_id=None)
+    other = Change(event_type="officer.created", resource_type="officer", organisation="NL")
+    with pytest.raises(RuntimeError, match=r"authority\.create does not emit officer\.created"):
+        await writer.create(
+            AUTHORITY_CREATE, prepared(NL_DEPLOYER), lambda _: NewRow(nl_authority(), other)
+        )
+    assert await count(session, Authority) == 0
+    assert await count(session, AuditEvent) == 0
 
 
 async def test_an_allowed_create_writes_row_audit_and_outbox_in_one_transaction(
@@ -214,15 +268,18 @@ async def test_an_allowed_create_writes_row_audit_and_outbox_in_one_transaction(
     writer = Writer(session, NL_DEPLOYER, request_id="req-allowed")
     authority = nl_authority()
 
-    created, decision = await writer.create(
-        authority,
-        action="authority.create",
-        facts=AuthorityFacts(actor=NL_DEPLOYER.actor(), authority_org="NL"),
-        change=AUTHORITY_CREATED,
-    )
+    decisions: list[Decision] = []
+
+    def build(decision: Decision) -> NewRow[Authority]:
+        decisions.append(decision)
+        return NewRow(authority, AUTHORITY_CREATED)
+
+    created = await writer.create(AUTHORITY_CREATE, prepared(NL_DEPLOYER), build)
 
     assert created is authority
+    [decision] = decisions
     assert decision.allowed
+    assert decision.action == "authority.create"
     stored = await session.scalar(select(Authority).where(Authority.id == authority.id))
     assert stored is not None
     assert (stored.organisation, stored.name) == ("NL", "IND")
@@ -243,7 +300,8 @@ async def test_an_allowed_create_writes_row_audit_and_outbox_in_one_transaction(
         "org": "NL",
         "roles": ["deploying_authority"],
     }
-    assert audit.details == {"subject_organisation": "NL"}
+    # the audit event binds the decision to the action and the row it authorised
+    assert audit.details == {"subject_organisation": "NL", "authorised_action": "authority.create"}
 
     outbox = (await session.scalars(select(OutboxEvent))).one()
     assert (outbox.type, outbox.resource_type, outbox.resource_id) == (
@@ -298,14 +356,13 @@ async def test_writer_update_records_the_change(session: AsyncSession) -> None:
     writer = Writer(session, NL_DEPLOYER, request_id=None)
     authority = await create_authority(writer, nl_authority())
     facts = AuthorityFacts(actor=NL_DEPLOYER.actor(), authority_org="NL")
+    renamed = Change(event_type="authority.updated", resource_type="authority", organisation="NL")
 
     await writer.update(
+        AUTHORITY_CREATE,
+        Prepared(facts, before=facts),
         authority,
-        {"name": "IND (renamed)"},
-        action="authority.create",
-        before=facts,
-        after=facts,
-        change=Change(event_type="authority.updated", resource_type="authority", organisation="NL"),
+        lambda _: RowChange({"name": "IND (renamed)"}, renamed),
     )
 
     assert await session.scalar(select(Authority.name).where(Authority.id == authority.id)) == (

@@ -3,7 +3,7 @@
 import pytest
 
 from app.policies import Actor, ReferenceUpdateFacts, evaluate
-from app.policies.acl import require_officer, require_org, require_role
+from app.policies.acl import Requirement, require, require_org
 
 ILO = Actor(sub="ilo-1", org="NL", roles=frozenset({"ilo"}), officer_id="off-1")
 MACHINE = Actor(
@@ -29,20 +29,33 @@ def test_actor_roles_and_scopes() -> None:
 
 
 def test_acl_role_needs_role_or_integration_scope() -> None:
-    assert not require_role(ILO, roles={"ilo"}, scope=None, action="x").violations
-    assert not require_role(MACHINE, roles={"dpo"}, scope="transfers:write", action="x").violations
-    result = require_role(ILO, roles={"dpo"}, scope="transfers:write", action="export")
+    ilo_only = Requirement(roles=frozenset({"ilo"}))
+    dpo_or_app = Requirement(roles=frozenset({"dpo"}), scope="transfers:write")
+    assert not require(ilo_only, ILO, action="x").violations
+    assert not require(dpo_or_app, MACHINE, action="x").violations
+    result = require(dpo_or_app, ILO, action="export")
     assert [v.rule for v in result.violations] == ["ACL-ROLE"]
-    assert "dpo or integration with scope transfers:write" in result.violations[0].message
+    assert "role dpo or integration with scope transfers:write" in result.violations[0].message
+    # a scope in a person's token is not an integration's scope
+    person = Actor(sub="p", org="NL", roles=frozenset({"sb_member"}), scopes=MACHINE.scopes)
+    assert require(dpo_or_app, person, action="x").violations
 
 
 def test_acl_role_ilo_acts_only_as_itself() -> None:
-    assert not require_officer(
-        ILO, officer_id="off-1", scope="transfers:write", action="x"
-    ).violations
-    result = require_officer(ILO, officer_id="off-2", scope="transfers:write", action="x")
+    own = Requirement(officer_roles=frozenset({"ilo"}), scope="transfers:write")
+    assert not require(own, ILO, action="x", officer_id="off-1").violations
+    result = require(own, ILO, action="x", officer_id="off-2")
     assert [v.rule for v in result.violations] == ["ACL-ROLE"]
     assert "off-2" in result.violations[0].message
+
+
+def test_acl_role_system_actions_are_for_ilonet_itself() -> None:
+    sweep = Requirement(system=True)
+    system = Actor(sub="system:retention-sweep", org="NL", system=True)
+    assert not require(sweep, system, action="x").violations
+    assert require(sweep, ILO, action="x").violations
+    # and ILONet itself meets no person's requirement
+    assert require(Requirement(roles=frozenset({"dpo"})), system, action="x").violations
 
 
 def test_acl_org_names_each_foreign_organisation() -> None:
@@ -84,16 +97,15 @@ def test_acl_org_names_each_foreign_organisation() -> None:
 def test_acl_org_reference_update(
     actor: Actor, kind: str, parties: frozenset[str], violated: tuple[str, ...]
 ) -> None:
-    decision = evaluate(
-        "reference.update", ReferenceUpdateFacts(actor=actor, kind=kind, parties=parties)
-    )
+    action = f"{kind}.create"
+    decision = evaluate(action, ReferenceUpdateFacts(actor=actor, kind=kind, parties=parties))
     assert decision.violated_rules == violated
     assert decision.allowed is (not violated)
 
 
 def test_acl_role_reference_update_needs_reference_admin() -> None:
     decision = evaluate(
-        "reference.update",
+        "transfer_instrument.replace",
         ReferenceUpdateFacts(actor=MACHINE, kind="transfer_instrument", parties=frozenset({"NL"})),
     )
     assert decision.violated_rules == ("ACL-ROLE",)

@@ -9,17 +9,16 @@ from app.policies import Actor, ContactErasureFacts, ErasureFacts, evaluate
 
 TODAY = date(2026, 11, 23)
 ILO = Actor(sub="ilo-1", org="NL", roles=frozenset({"ilo"}), officer_id="off-1")
-SYSTEM = Actor(sub="system:retention-sweep", org="NL")
+SYSTEM = Actor(sub="system:retention-sweep", org="NL", system=True)
 
 
-def _erasure(actor: Actor, retain_until: date, *, scheduled: bool = False) -> ErasureFacts:
+def _erasure(actor: Actor, retain_until: date) -> ErasureFacts:
     return ErasureFacts(
         actor=actor,
         controller_org="NL",
         record_officer_id="off-1",
         retain_until=retain_until,
         today=TODAY,
-        scheduled=scheduled,
     )
 
 
@@ -28,9 +27,19 @@ def _erasure(actor: Actor, retain_until: date, *, scheduled: bool = False) -> Er
     [(date(2026, 11, 22), True), (date(2026, 11, 23), False), (date(2027, 1, 1), False)],
 )
 def test_ilo_10_2_sweep_erases_only_after_retention(retain_until: date, allowed: bool) -> None:
-    decision = evaluate("processing_record.erase", _erasure(SYSTEM, retain_until, scheduled=True))
+    decision = evaluate("processing_record.expire", _erasure(SYSTEM, retain_until))
     assert decision.allowed is allowed
-    assert [t.rule for t in decision.trace] == ["ILO-10.2"]
+    assert [t.rule for t in decision.trace] == ["ACL-ROLE", "ILO-10.2"]
+
+
+@pytest.mark.parametrize(
+    "actor",
+    [ILO, Actor(sub="dpo", org="NL", roles=frozenset({"dpo"}))],
+)
+def test_acl_role_only_ilonet_itself_erases_as_the_retention_sweep(actor: Actor) -> None:
+    decision = evaluate("processing_record.expire", _erasure(actor, date(2026, 1, 1)))
+    assert decision.violated_rules == ("ACL-ROLE",)
+    assert "ILONet itself" in decision.violations[0].message
 
 
 @pytest.mark.parametrize(
@@ -72,6 +81,7 @@ def test_ilo_9_3_contact_erased_a_year_after_the_last_deployment(
     in_force: int, ended_on: date | None, allowed: bool
 ) -> None:
     facts = ContactErasureFacts(
+        actor=SYSTEM,
         officer_id="off-1",
         deployments_in_force=in_force,
         last_deployment_ended_on=ended_on,

@@ -50,8 +50,14 @@ async def test_ilo_10_2_sweep_erases_expired_records_once(
     ).one()
     assert event.actor["sub"] == SWEEPER_SUB
     assert event.actor["iss"] == "ilonet"
-    # on the controller's behalf: its DPO sees the erasure in its own trail
-    assert (event.organisation, event.resource_id, event.rules) == ("NL", soon["id"], ["ILO-10.2"])
+    # on the controller's behalf: its DPO sees the erasure in its own trail; ACL-ROLE proves
+    # that ILONet itself, not a token, took the decision (a system action)
+    assert (event.organisation, event.resource_id, event.rules) == (
+        "NL",
+        soon["id"],
+        ["ACL-ROLE", "ILO-10.2"],
+    )
+    assert event.details["authorised_action"] == "processing_record.expire"
     again = await sweep_once(session=session, settings=settings, on=TODAY + timedelta(days=11))
     assert again.total == 0
     tombstone = await client.get(
@@ -95,7 +101,7 @@ async def test_ilo_9_3_contact_details_erased_after_the_last_deployment(
     ).one()
     assert (event.resource_id, event.rules, event.legal_basis) == (
         gone.officer_id,
-        ["ILO-9.3"],
+        ["ACL-ROLE", "ILO-9.3"],
         "ILO-9.3",
     )
     shown = await client.get(f"/v1/officers/{gone.officer_id}", headers=manager)
