@@ -1,0 +1,412 @@
+"""Generated from the action registry: for every guarded action, the dry run says exactly what
+the real write then does, and a denied write stores nothing but its audit event.
+
+Each action has one scenario here; a registered action without one fails the suite.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.models import AuditEvent
+from app.services.actions import REGISTRY
+from tests import factories
+from tests.factories import TODAY, Auth, Ilo, create_record, deployed_ilo, senegal_transfer
+
+ADEQUACY = "/v1/reference/adequacy-decisions"
+INSTRUMENTS = "/v1/reference/transfer-instruments"
+JUSTIFICATION = "The receiving authority must confirm the identity for the return."
+# Every table an action writes: a denied attempt must leave each exactly as it was.
+TABLES = (
+    "authority",
+    "officer",
+    "deployment",
+    "deployment_history",
+    "processing_record",
+    "transfer",
+    "share",
+    "webhook_subscription",
+    "adequacy_decision",
+    "transfer_instrument",
+)
+
+
+@dataclass
+class World:
+    nl: dict[str, str]
+    ilo: Ilo
+    planned_id: str
+    record_id: str
+    webhook_id: str
+    integration: dict[str, str]
+    instrument: dict[str, Any]
+    instrument_editor: dict[str, str]
+    adequacy: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Write:
+    method: str
+    path: str
+    body: dict[str, Any]
+    headers: dict[str, str]
+    target: str | None = None
+    if_match: str | None = None
+
+
+Scenario = Callable[[World], Write]
+
+
+def _fields(entry: dict[str, Any]) -> dict[str, Any]:
+    return {
+        k: v for k, v in entry.items() if k not in {"id", "version", "updated_by", "updated_at"}
+    }
+
+
+SCENARIOS: dict[str, Scenario] = {
+    "authority.create": lambda w: Write(
+        "POST", "/v1/authorities", factories.authority_body(name="KMar"), w.nl
+    ),
+    "officer.create": lambda w: Write(
+        "POST", "/v1/officers", factories.officer_body(w.ilo.authority_id), w.nl
+    ),
+    "officer.update": lambda w: Write(
+        "PATCH",
+        f"/v1/officers/{w.ilo.officer_id}",
+        {"surname": "Visser"},
+        w.nl,
+        target=w.ilo.officer_id,
+        if_match='"v1"',
+    ),
+    "deployment.plan": lambda w: Write(
+        "POST", "/v1/deployments", factories.deployment_body(w.ilo.officer_id), w.nl
+    ),
+    "deployment.amend": lambda w: Write(
+        "PATCH",
+        f"/v1/deployments/{w.planned_id}",
+        {"city": "Thiès"},
+        w.nl,
+        target=w.planned_id,
+        if_match='"v1"',
+    ),
+    "deployment.transition": lambda w: Write(
+        "POST",
+        f"/v1/deployments/{w.planned_id}/transitions",
+        {"to": "cancelled", "on": TODAY.isoformat()},
+        w.nl,
+        target=w.planned_id,
+        if_match='"v1"',
+    ),
+    "processing_record.create": lambda w: Write(
+        "POST", "/v1/processing-records", factories.record_body(w.ilo.officer_id), w.ilo.headers
+    ),
+    "processing_record.erase": lambda w: Write(
+        "POST",
+        f"/v1/processing-records/{w.record_id}/erasure",
+        {},
+        w.ilo.headers,
+        target=w.record_id,
+    ),
+    "transfer.record": lambda w: Write(
+        "POST",
+        f"/v1/processing-records/{w.record_id}/transfers",
+        senegal_transfer(),
+        w.ilo.headers,
+        target=w.record_id,
+    ),
+    "share.record": lambda w: Write(
+        "POST",
+        f"/v1/processing-records/{w.record_id}/shares",
+        {
+            "recipient_kind": "member_state_authority",
+            "recipient_org": "FR",
+            "recipient_authority": "Direction centrale de la police aux frontières",
+            "fields_disclosed": ["surname", "nationality"],
+            "justification": JUSTIFICATION,
+        },
+        w.ilo.headers,
+        target=w.record_id,
+    ),
+    "adequacy_decision.create": lambda w: Write(
+        "POST",
+        ADEQUACY,
+        {**_fields(w.adequacy), "id": "2026/999", "country": "CV", "name": "Cabo Verde"},
+        {},
+    ),
+    "adequacy_decision.replace": lambda w: Write(
+        "PUT",
+        f"{ADEQUACY}/{w.adequacy['id']}",
+        {**_fields(w.adequacy), "scope_note": "Changed."},
+        {},
+        target=w.adequacy["id"],
+        if_match='"v1"',
+    ),
+    "transfer_instrument.create": lambda w: Write(
+        "POST",
+        INSTRUMENTS,
+        {**_fields(w.instrument), "id": "test-instrument-1"},
+        w.instrument_editor,
+    ),
+    "transfer_instrument.replace": lambda w: Write(
+        "PUT",
+        f"{INSTRUMENTS}/{w.instrument['id']}",
+        {**_fields(w.instrument), "reference": "Changed reference."},
+        w.instrument_editor,
+        target=w.instrument["id"],
+        if_match='"v1"',
+    ),
+    "webhook.create": lambda w: Write(
+        "POST", "/v1/webhooks", {"url": "https://cms.example.nl/ilonet/hooks"}, w.integration
+    ),
+    "webhook.delete": lambda w: Write(
+        "DELETE",
+        f"/v1/webhooks/{w.webhook_id}",
+        {},
+        w.integration,
+        target=w.webhook_id,
+        if_match='"v1"',
+    ),
+}
+# Actions of ILONet itself (the retention sweep): no route, and no token may ask for them.
+SYSTEM_ACTIONS = {"processing_record.expire", "officer.contact_erase"}
+
+
+def test_every_registered_action_has_a_scenario() -> None:
+    assert set(SCENARIOS) | SYSTEM_ACTIONS == set(REGISTRY)
+    assert {n for n, a in REGISTRY.items() if a.policy.requirement.system} == SYSTEM_ACTIONS
+
+
+@pytest.fixture
+async def world(client: httpx.AsyncClient, auth: Auth) -> World:
+    nl = auth("NL", ["deploying_authority"])
+    ilo = await deployed_ilo(client, auth)
+    planned = await factories.plan_deployment(
+        client, nl, officer_id=ilo.officer_id, city="Saint-Louis"
+    )
+    record = await create_record(client, ilo)
+    integration = auth("NL", ["integration"], sub="nl-cms", scopes=["webhooks:write"])
+    hook = await client.post(
+        "/v1/webhooks", json={"url": "https://cms.example.nl/ilonet/other"}, headers=integration
+    )
+    assert hook.status_code == 201, hook.text
+    reader = auth("NL", ["auditor"])
+    instruments = (await client.get(INSTRUMENTS, headers=reader)).json()["items"]
+    instrument = next(i for i in instruments if i["version"] == 1)
+    parties = set(instrument["parties"])
+    editor = "COM" if parties & {"EU", "COM"} else sorted(parties)[0]
+    adequacy = (await client.get(ADEQUACY, headers=reader)).json()["items"][0]
+    return World(
+        nl=nl,
+        ilo=ilo,
+        planned_id=planned["id"],
+        record_id=record["id"],
+        webhook_id=hook.json()["id"],
+        integration=integration,
+        instrument=instrument,
+        instrument_editor=auth(editor, ["reference_admin"]),
+        adequacy=adequacy,
+    )
+
+
+async def _snapshot(session: AsyncSession) -> dict[str, tuple[int, str]]:
+    """Per table: the row count and a digest of every row, so any insert or change shows."""
+    state = {}
+    for table in TABLES:
+        digest = "md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), ''))"
+        query = f"SELECT count(*), {digest} FROM {table} t"  # noqa: S608 (a fixed table list)
+        row = (await session.execute(text(query))).one()
+        state[table] = (int(row[0]), str(row[1]))
+    return state
+
+
+async def _denials(session: AsyncSession) -> list[AuditEvent]:
+    return list(
+        (
+            await session.scalars(
+                select(AuditEvent)
+                .where(AuditEvent.action == "policy.denied")
+                .order_by(AuditEvent.id)
+            )
+        ).all()
+    )
+
+
+async def _dry_run(
+    client: httpx.AsyncClient, action: str, write: Write, headers: dict[str, str]
+) -> dict[str, Any]:
+    body: dict[str, Any] = {"action": action, "body": write.body}
+    if write.target is not None:
+        body["target_id"] = write.target
+    if write.if_match is not None:
+        body["if_match"] = write.if_match
+    response = await client.post("/v1/policy/evaluate", json=body, headers=headers)
+    assert response.status_code == 200, response.text
+    answer: dict[str, Any] = response.json()
+    return answer
+
+
+async def _write(
+    client: httpx.AsyncClient, write: Write, headers: dict[str, str]
+) -> httpx.Response:
+    extra = {"If-Match": write.if_match} if write.if_match else {}
+    return await client.request(
+        write.method, write.path, json=write.body or None, headers={**headers, **extra}
+    )
+
+
+def _same(dry: dict[str, Any], response: httpx.Response) -> None:
+    """The dry run's answer is the write's outcome."""
+    if not dry["allowed"]:
+        assert response.status_code == 403, response.text
+        problem = response.json()
+        assert problem["type"] == "/problems/policy-denied"
+        assert [v["rule"] for v in problem["violations"]] == [v["rule"] for v in dry["violations"]]
+        assert [v["message"] for v in problem["violations"]] == [
+            v["message"] for v in dry["violations"]
+        ]
+    elif dry["conflicts"]:
+        assert response.status_code == dry["conflicts"][0]["status"], response.text
+        assert response.json()["type"] == dry["conflicts"][0]["type"]
+    else:
+        assert response.status_code in (200, 201, 204), response.text
+
+
+async def _check(
+    client: httpx.AsyncClient, session: AsyncSession, action: str, write: Write, who: dict[str, str]
+) -> dict[str, Any]:
+    dry = await _dry_run(client, action, write, who)
+    before = await _snapshot(session)
+    denials = len(await _denials(session))
+    response = await _write(client, write, who)
+    _same(dry, response)
+    if not dry["allowed"]:
+        assert await _snapshot(session) == before
+        denial = (await _denials(session))[denials:]
+        assert len(denial) == 1
+        assert denial[0].details["attempted"] == action
+        assert denial[0].decision_id == response.json()["decision_id"]
+    return dry
+
+
+@pytest.mark.parametrize("action", sorted(SCENARIOS))
+async def test_dry_run_equals_the_write_for_the_entitled_caller(
+    client: httpx.AsyncClient, session: AsyncSession, world: World, auth: Auth, action: str
+) -> None:
+    write = SCENARIOS[action](world)
+    who = write.headers or auth("COM", ["reference_admin"])
+    dry = await _check(client, session, action, write, who)
+    assert dry["allowed"], dry
+    assert dry["conflicts"] == []
+
+
+@pytest.mark.parametrize("action", sorted(SCENARIOS))
+async def test_dry_run_equals_the_write_for_a_caller_without_the_role_and_nothing_is_stored(
+    client: httpx.AsyncClient, session: AsyncSession, world: World, auth: Auth, action: str
+) -> None:
+    write = SCENARIOS[action](world)
+    # An auditor of the organisation sees what it audits but may change none of it.
+    dry = await _check(client, session, action, write, auth("NL", ["auditor"]))
+    assert not dry["allowed"]
+    assert "ACL-ROLE" in [v["rule"] for v in dry["violations"]]
+
+
+@pytest.mark.parametrize("action", sorted(SYSTEM_ACTIONS))
+async def test_acl_role_system_actions_are_refused_to_every_token(
+    client: httpx.AsyncClient, world: World, auth: Auth, action: str
+) -> None:
+    target = world.record_id if action.startswith("processing_record") else world.ilo.officer_id
+    # those who may see the target (the record's ILO and DPO), yet may not ask for the action
+    for who in (world.ilo.headers, auth("NL", ["dpo"])):
+        dry = await _dry_run(client, action, Write("POST", "", {}, {}, target=target), who)
+        assert not dry["allowed"]
+        assert [v["rule"] for v in dry["violations"]][:1] == ["ACL-ROLE"]
+
+
+# --- the disagreements the registry removed ------------------------------------------------
+
+
+async def test_state_conflicts_are_reported_beside_an_allowed_decision(
+    client: httpx.AsyncClient, session: AsyncSession, world: World
+) -> None:
+    nl = world.nl
+    # planned → ended is no transition: allowed by law, a 409 on the write
+    ended = Write(
+        "POST",
+        f"/v1/deployments/{world.planned_id}/transitions",
+        {"to": "ended", "on": TODAY.isoformat()},
+        nl,
+        target=world.planned_id,
+        if_match='"v1"',
+    )
+    dry = await _check(client, session, "deployment.transition", ended, nl)
+    assert (dry["allowed"], [c["status"] for c in dry["conflicts"]]) == (True, [409])
+    # a stale If-Match is a 412 beside the decision
+    stale = Write(
+        "PATCH",
+        f"/v1/deployments/{world.planned_id}",
+        {"city": "Thiès"},
+        nl,
+        target=world.planned_id,
+        if_match='"v9"',
+    )
+    dry = await _check(client, session, "deployment.amend", stale, nl)
+    assert [(c["status"], c["type"]) for c in dry["conflicts"]] == [
+        (412, "/problems/precondition-failed")
+    ]
+    # amending an ended deployment
+    await factories.transition_deployment(
+        client,
+        nl,
+        deployment_id=world.ilo.deployment_id,
+        to="ended",
+        on=TODAY.isoformat(),
+        version=2,
+    )
+    amend = Write(
+        "PATCH",
+        f"/v1/deployments/{world.ilo.deployment_id}",
+        {"city": "Thiès"},
+        nl,
+        target=world.ilo.deployment_id,
+        if_match='"v3"',
+    )
+    dry = await _check(client, session, "deployment.amend", amend, nl)
+    assert dry["allowed"]
+    assert [c["detail"] for c in dry["conflicts"]] == [
+        "A ended deployment can no longer be amended."
+    ]
+
+
+async def test_sharing_an_erased_record_is_a_conflict_in_both(
+    client: httpx.AsyncClient, session: AsyncSession, world: World
+) -> None:
+    erased = await client.post(
+        f"/v1/processing-records/{world.record_id}/erasure", headers=world.ilo.headers
+    )
+    assert erased.status_code == 200, erased.text
+    share = SCENARIOS["share.record"](world)
+    dry = await _check(client, session, "share.record", share, world.ilo.headers)
+    assert dry["allowed"]
+    assert [c["status"] for c in dry["conflicts"]] == [409]
+    assert "was erased on" in dry["conflicts"][0]["detail"]
+
+
+async def test_ilo_10_2_a_non_controller_organisation_is_denied_by_the_dry_run_too(
+    client: httpx.AsyncClient, session: AsyncSession, auth: Auth
+) -> None:
+    """The European Parliament deploys no ILOs: its officer's record is refused by ILO-10.2 in
+    the decision itself, so the dry run says so before the write does."""
+    ep = auth("EP", ["deploying_authority"])
+    ilo = await deployed_ilo(client, auth, org="EP")
+    write = Write("POST", "/v1/processing-records", factories.record_body(ilo.officer_id), ep)
+    dry = await _check(client, session, "processing_record.create", write, ilo.headers)
+    assert not dry["allowed"]
+    messages = [v["message"] for v in dry["violations"] if v["rule"] == "ILO-10.2"]
+    assert any("is not a controller of ILO data" in m for m in messages)
