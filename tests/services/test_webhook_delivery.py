@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import ipaddress
 import hashlib
 import hmac
 import json
@@ -35,6 +36,15 @@ from tests.factories import OFFICER_PERSONAL_DATA, PLAINTEXT, Auth
 
 Committed = tuple[httpx.AsyncClient, AsyncEngine]
 WEBHOOK_HEADERS = {"webhook-id", "webhook-timestamp", "webhook-signature"}
+
+
+# The receivers are on this machine: allowed explicitly, as nothing but public addresses is.
+LOCAL_RECEIVERS = [ipaddress.ip_network("127.0.0.1/32")]
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    return settings.model_copy(update={"webhook_allowed_networks": LOCAL_RECEIVERS})
 
 
 # --- a receiver --------------------------------------------------------------------------------
@@ -319,8 +329,7 @@ async def test_a_failing_receiver_is_retried_with_jittered_backoff_then_failed(
     now = datetime.now(UTC)
     ceilings = [10.0, 15.0]  # min(cap, base * 2**(attempts - 1)) after the 1st and 2nd failure
     for attempt, ceiling in enumerate(ceilings, start=1):
-        async with maker(engine)() as session, session.begin():
-            result = await send_due(session=session, settings=small, now=now)
+        result = await send_due(maker=maker(engine), settings=small, now=now)
         assert (result.retried, result.failed, result.delivered) == (1, 0, 0)
         (delivery,) = await deliveries(engine)
         assert (delivery.status, delivery.attempts) == ("pending", attempt)
@@ -328,18 +337,16 @@ async def test_a_failing_receiver_is_retried_with_jittered_backoff_then_failed(
         delay = (delivery.next_attempt_at - now).total_seconds()
         assert 1.0 <= delay <= ceiling
         # not due yet: nothing is sent before next_attempt_at
-        async with maker(engine)() as session, session.begin():
-            early = await send_due(
-                session=session,
-                settings=small,
-                now=delivery.next_attempt_at - timedelta(seconds=0.5),
-            )
+        early = await send_due(
+            maker=maker(engine),
+            settings=small,
+            now=delivery.next_attempt_at - timedelta(seconds=0.5),
+        )
         assert early.total == 0
         assert len(receiver.received) == attempt
         now = delivery.next_attempt_at
 
-    async with maker(engine)() as session, session.begin():
-        result = await send_due(session=session, settings=small, now=now)
+    result = await send_due(maker=maker(engine), settings=small, now=now)
     assert (result.retried, result.failed) == (0, 1)
     (delivery,) = await deliveries(engine)
     assert (delivery.status, delivery.attempts, delivery.delivered_at) == ("failed", 3, None)
@@ -347,8 +354,7 @@ async def test_a_failing_receiver_is_retried_with_jittered_backoff_then_failed(
     assert len(receiver.received) == 3
     # every attempt is the same message: same id, the receiver can deduplicate
     assert len({r.headers["webhook-id"] for r in receiver.received}) == 1
-    async with maker(engine)() as session, session.begin():
-        later = await send_due(session=session, settings=small, now=now + timedelta(days=1))
+    later = await send_due(maker=maker(engine), settings=small, now=now + timedelta(days=1))
     assert later.total == 0
 
 
@@ -459,8 +465,7 @@ async def test_redirects_are_not_followed_and_transport_errors_are_retried(
     )
     await factories.create_authority(client, manager(auth))
     await run_job(maker(engine), settings, fan_out_webhooks)
-    async with maker(engine)() as session, session.begin():
-        result = await send_due(session=session, settings=settings)
+    result = await send_due(maker=maker(engine), settings=settings)
     assert (result.retried, result.delivered, result.failed) == (2, 0, 0)
     assert len(receiver.received) == 1
     by_subscription = {str(d.subscription_id): d for d in await deliveries(engine)}
