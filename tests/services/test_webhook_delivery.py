@@ -28,10 +28,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from app.background import JOBS, fan_out_webhooks, run_job, send_webhooks
 from app.config import Settings
+from app.db import webhooks
 from app.db.outbox import decode_position
 from app.models import OutboxEvent, WebhookDelivery, WebhookSubscription
 from app.services.webhook_delivery import backoff_seconds, fan_out, send_due
 from tests import factories
+from tests.conftest import FreshDatabase
 from tests.factories import OFFICER_PERSONAL_DATA, PLAINTEXT, Auth
 
 Committed = tuple[httpx.AsyncClient, AsyncEngine]
@@ -71,6 +73,9 @@ class Receiver:
     delay: float = 0.0
     received: list[Received] = field(default_factory=list)
     port: int = 0
+    # Set when a request has arrived; while `gate` is set up and closed, the answer waits for it.
+    arrived: asyncio.Event = field(default_factory=asyncio.Event)
+    gate: asyncio.Event | None = None
 
     @property
     def url(self) -> str:
@@ -88,6 +93,9 @@ class Receiver:
                     headers[name.strip().lower()] = value.strip()
             body = await reader.readexactly(int(headers.get("content-length", "0")))
             self.received.append(Received(method, path, headers, body))
+            self.arrived.set()
+            if self.gate is not None:
+                await self.gate.wait()
             if self.delay:
                 await asyncio.sleep(self.delay)
             answer = b"internal stack trace of the receiver" if self.status >= 400 else b""
@@ -474,3 +482,108 @@ async def test_redirects_are_not_followed_and_transport_errors_are_retried(
     gone = by_subscription[unreachable["id"]]
     assert (gone.status, gone.last_status_code) == ("pending", None)
     assert gone.last_error == "transport error: ConnectError"
+
+
+# --- leases: no transaction across HTTP, one sender at a time -------------------------------------
+
+APP_BACKENDS = (
+    "SELECT pid, state, backend_xid::text AS xid, backend_xmin::text AS xmin "
+    "FROM pg_stat_activity "
+    "WHERE datname = current_database() AND application_name = 'ilonet' "
+    "AND pid <> pg_backend_pid()"
+)
+
+
+async def one_pending_delivery(
+    client: httpx.AsyncClient, engine: AsyncEngine, auth: Auth, settings: Settings, url: str
+) -> WebhookDelivery:
+    await subscribe(client, integration(auth), url, event_types=["authority.created"])
+    await factories.create_authority(client, manager(auth))
+    assert await run_job(maker(engine), settings, fan_out_webhooks) == 1
+    (delivery,) = await deliveries(engine)
+    return delivery
+
+
+async def test_no_transaction_is_open_while_a_delivery_is_sent_and_no_second_sender_takes_it(
+    committed_client: Committed,
+    fresh_db: FreshDatabase,
+    auth: Auth,
+    settings: Settings,
+    receiver: Receiver,
+) -> None:
+    client, engine = committed_client
+    await one_pending_delivery(client, engine, auth, settings, receiver.url)
+    receiver.gate = asyncio.Event()
+    sending = asyncio.create_task(send_webhooks.run(maker(engine), settings))
+    try:
+        await asyncio.wait_for(receiver.arrived.wait(), timeout=30)
+        # The request is in progress, its answer held back: what does the database see?
+        async with factories.connected(fresh_db.app_url) as db:
+            backends = [dict(row) for row in await db.fetch(APP_BACKENDS)]
+            claimed = await db.fetchrow(
+                "SELECT status, leased_until IS NOT NULL AS leased, lease_token FROM "
+                "webhook_delivery"
+            )
+        # A second sender meanwhile finds nothing due: the lease keeps it off.
+        second = await send_due(maker=maker(engine), settings=settings)
+    finally:
+        receiver.gate.set()
+    assert await sending == 1
+
+    assert backends, "the app's pooled connections are there to be seen"
+    assert [(b["state"], b["xid"], b["xmin"]) for b in backends] == [("idle", None, None)] * len(
+        backends
+    )
+    assert claimed is not None
+    assert (claimed["status"], claimed["leased"]) == ("pending", True)
+    assert second.total == 0
+    assert len(receiver.received) == 1
+    (delivery,) = await deliveries(engine)
+    assert (delivery.status, delivery.attempts, delivery.last_status_code) == ("delivered", 1, 200)
+    assert (delivery.leased_until, delivery.lease_token) == (None, None)
+
+
+async def test_an_expired_lease_is_claimed_again_and_the_first_senders_late_outcome_ignored(
+    committed_client: Committed, auth: Auth, settings: Settings, receiver: Receiver
+) -> None:
+    """A sender that claimed and then vanished (crashed, or stalled past its lease)."""
+    client, engine = committed_client
+    queued = await one_pending_delivery(client, engine, auth, settings, receiver.url)
+    now = datetime.now(UTC)
+    lease = timedelta(seconds=settings.webhook_lease_seconds)
+    vanished = uuid.uuid4()
+    (claimed,) = await webhooks.claim_due(
+        maker(engine),
+        now=now,
+        lease_seconds=settings.webhook_lease_seconds,
+        limit=10,
+        token=vanished,
+    )
+    assert claimed[0].id == queued.id
+
+    # Until the lease expires nobody else sends it.
+    early = await send_due(maker=maker(engine), settings=settings, now=now + lease * 0.99)
+    assert early.total == 0
+    assert receiver.received == []
+
+    # Then another sender claims it; the first one's outcome, arriving now, is not stored.
+    receiver.gate = asyncio.Event()
+    taking_over = asyncio.create_task(
+        send_due(maker=maker(engine), settings=settings, now=now + lease * 1.01)
+    )
+    try:
+        await asyncio.wait_for(receiver.arrived.wait(), timeout=30)
+        late = await webhooks.record_outcomes(
+            maker(engine),
+            token=vanished,
+            outcomes=[webhooks.Outcome(queued.id, {"status": "failed", "last_error": "late"})],
+        )
+    finally:
+        receiver.gate.set()
+    result = await taking_over
+    assert late == set()
+    assert (result.delivered, result.total) == (1, 1)
+    assert len(receiver.received) == 1
+    (delivery,) = await deliveries(engine)
+    assert (delivery.status, delivery.attempts, delivery.last_error) == ("delivered", 1, None)
+    assert (delivery.leased_until, delivery.lease_token) == (None, None)
