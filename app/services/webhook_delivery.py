@@ -30,6 +30,7 @@ import hmac
 import json
 import logging
 import random
+import ssl
 import time
 import uuid
 from collections.abc import Callable
@@ -237,13 +238,14 @@ def _open(subscription: WebhookSubscription, keyring: Keyring) -> str | None:
         return None
 
 
-def http_client(settings: Settings) -> httpx.AsyncClient:
+def http_client(settings: Settings, *, verify: ssl.SSLContext | bool = True) -> httpx.AsyncClient:
     """Short timeout, no redirects (a redirect is a failed attempt, never followed), no proxy or
     netrc from the environment, and no connection kept for another request (a connection is
     made to an address for one host name: it is not reused for another name on that address)."""
     return httpx.AsyncClient(
         timeout=httpx.Timeout(settings.webhook_timeout_seconds),
         follow_redirects=False,
+        verify=verify,
         trust_env=False,
         limits=httpx.Limits(max_keepalive_connections=0),
     )

@@ -10,28 +10,35 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import ipaddress
 import hashlib
 import hmac
+import ipaddress
 import json
+import ssl
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
+from app import egress
 from app.background import JOBS, fan_out_webhooks, run_job, send_webhooks
 from app.config import Settings
 from app.db import webhooks
 from app.db.outbox import decode_position
 from app.models import OutboxEvent, WebhookDelivery, WebhookSubscription
-from app.services.webhook_delivery import backoff_seconds, fan_out, send_due
+from app.services.webhook_delivery import backoff_seconds, fan_out, http_client, send_due
 from tests import factories
 from tests.conftest import FreshDatabase
 from tests.factories import OFFICER_PERSONAL_DATA, PLAINTEXT, Auth
@@ -587,3 +594,123 @@ async def test_an_expired_lease_is_claimed_again_and_the_first_senders_late_outc
     (delivery,) = await deliveries(engine)
     assert (delivery.status, delivery.attempts, delivery.last_error) == ("delivered", 1, None)
     assert (delivery.leased_until, delivery.lease_token) == (None, None)
+
+
+# --- the checked address is the one connected to, with the name as Host and TLS server name ----
+
+
+@dataclass
+class Certificates:
+    ca_pem: bytes
+    cert_file: str
+    key_file: str
+
+
+def issue(tmp: Path, name: str) -> Certificates:
+    """A throwaway CA and a server certificate it signs for `name`."""
+    now = datetime.now(UTC)
+
+    def build(
+        subject: str,
+        issuer: x509.Name,
+        key: ec.EllipticCurvePrivateKey,
+        signer: ec.EllipticCurvePrivateKey,
+        ca: bool,
+    ) -> x509.Certificate:
+        builder = (
+            x509.CertificateBuilder()
+            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)]))
+            .issuer_name(issuer)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - timedelta(minutes=5))
+            .not_valid_after(now + timedelta(hours=1))
+            .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+        )
+        if not ca:
+            builder = builder.add_extension(
+                x509.SubjectAlternativeName([x509.DNSName(subject)]), critical=False
+            )
+        return builder.sign(signer, hashes.SHA256())
+
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "test CA")])
+    ca = build("test CA", ca_name, ca_key, ca_key, ca=True)
+    key = ec.generate_private_key(ec.SECP256R1())
+    cert = build(name, ca_name, key, ca_key, ca=False)
+    cert_file, key_file = tmp / f"{name}.pem", tmp / f"{name}.key"
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return Certificates(ca.public_bytes(serialization.Encoding.PEM), str(cert_file), str(key_file))
+
+
+@dataclass
+class Names:
+    """A resolver whose answers the test chooses, one list per call (the last one repeats)."""
+
+    answers: dict[str, list[list[str]]]
+    asked: list[str] = field(default_factory=list)
+
+    async def __call__(self, host: str) -> Sequence[str]:
+        self.asked.append(host)
+        queue = self.answers[host]
+        return queue.pop(0) if len(queue) > 1 else queue[0]
+
+
+@pytest.mark.parametrize("certified", ["hooks.example.test", "other.example.test"])
+async def test_the_checked_address_is_connected_to_under_the_name(
+    committed_client: Committed,
+    auth: Auth,
+    settings: Settings,
+    receiver: Receiver,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    certified: str,
+) -> None:
+    """The name resolves once per check; the request goes to that address (nobody else can
+    resolve the name here), says the name in Host and in TLS SNI, and the certificate is
+    verified against the name: a certificate for another name fails the attempt."""
+    client, engine = committed_client
+    name = "hooks.example.test"
+    # subscribing, delivering; any later resolution would answer a refused address
+    names = Names({name: [["127.0.0.1"], ["127.0.0.1"], ["10.0.0.1"]]})
+    monkeypatch.setattr(egress, "default_resolver", names)
+    certificates = issue(tmp_path, certified)
+    server_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_tls.load_cert_chain(certificates.cert_file, certificates.key_file)
+    server_names: list[str | None] = []
+    server_tls.sni_callback = lambda sock, server_name, context: server_names.append(server_name)
+    server = await asyncio.start_server(receiver.handle, "127.0.0.1", 0, ssl=server_tls)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        await subscribe(client, integration(auth), f"https://{name}:{port}/hooks/ilonet")
+        await factories.create_authority(client, manager(auth))
+        assert await run_job(maker(engine), settings, fan_out_webhooks) == 1
+        trusted = ssl.create_default_context(cadata=certificates.ca_pem.decode())
+        async with http_client(settings, verify=trusted) as http:
+            result = await send_due(maker=maker(engine), settings=settings, client=http)
+    finally:
+        server.close()
+        await server.wait_closed()
+
+    assert names.asked == [name, name]
+    assert server_names == [name]
+    (delivery,) = await deliveries(engine)
+    if certified == name:
+        assert result.delivered == 1
+        (received,) = receiver.received
+        assert received.headers["host"] == f"{name}:{port}"
+        assert (delivery.status, delivery.last_status_code) == ("delivered", 200)
+    else:
+        assert result.retried == 1
+        assert receiver.received == []
+        assert (delivery.status, delivery.last_error) == (
+            "pending",
+            "transport error: ConnectError",
+        )
