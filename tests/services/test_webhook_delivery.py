@@ -521,7 +521,7 @@ async def test_no_transaction_is_open_while_a_delivery_is_sent_and_no_second_sen
     client, engine = committed_client
     await one_pending_delivery(client, engine, auth, settings, receiver.url)
     receiver.gate = asyncio.Event()
-    sending = asyncio.create_task(send_webhooks.run(maker(engine), settings))
+    sending = asyncio.create_task(run_job(maker(engine), settings, send_webhooks))
     try:
         await asyncio.wait_for(receiver.arrived.wait(), timeout=30)
         # The request is in progress, its answer held back: what does the database see?
