@@ -714,3 +714,18 @@ async def test_the_checked_address_is_connected_to_under_the_name(
             "pending",
             "transport error: ConnectError",
         )
+
+
+def test_the_webhook_settings_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ILONET_WEBHOOK_ALLOWED_NETWORKS", '["127.0.0.1/32", "fd00:1::/64"]')
+    monkeypatch.setenv("ILONET_WEBHOOK_LEASE_SECONDS", "30")
+    configured = Settings()
+    assert configured.webhook_allowed_networks == [
+        ipaddress.ip_network("127.0.0.1/32"),
+        ipaddress.ip_network("fd00:1::/64"),
+    ]
+    assert configured.webhook_lease_seconds == 30.0
+    # A lease that an attempt can outlast would let a second sender in mid-request.
+    monkeypatch.setenv("ILONET_WEBHOOK_TIMEOUT_SECONDS", "30")
+    with pytest.raises(ValueError, match="webhook_lease_seconds must be longer"):
+        Settings()
