@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -37,14 +38,24 @@ async def fan_out_webhooks(session: AsyncSession, settings: Settings) -> int:
     return await webhook_delivery.fan_out(session=session, settings=settings)
 
 
-async def send_webhooks(session: AsyncSession, settings: Settings) -> int:
-    """One batch of due deliveries (SKIP LOCKED per delivery)."""
-    return (await webhook_delivery.send_due(session=session, settings=settings)).total
+@dataclass(frozen=True, slots=True)
+class OwnTransactions:
+    """A job that opens its own short transactions (it must hold none across network calls)."""
+
+    run: Callable[[async_sessionmaker[AsyncSession], Settings], Awaitable[int]]
+
+
+async def _send_webhooks(maker: async_sessionmaker[AsyncSession], settings: Settings) -> int:
+    return (await webhook_delivery.send_due(maker=maker, settings=settings)).total
+
+
+# One batch of due deliveries, leased (SKIP LOCKED per delivery), sent with no transaction open.
+send_webhooks = OwnTransactions(_send_webhooks)
 
 
 Interval = Callable[[Settings], float]
 
-JOBS: list[tuple[str, Job, Interval]] = [
+JOBS: list[tuple[str, Job | OwnTransactions, Interval]] = [
     ("audit.seal", seal_audit, lambda settings: 5.0),
     ("idempotency.purge", purge_idempotency_keys, lambda settings: 600.0),
     ("retention.sweep", sweep_retention, lambda settings: settings.sweep_interval_seconds),
@@ -53,7 +64,11 @@ JOBS: list[tuple[str, Job, Interval]] = [
 ]
 
 
-async def run_job(maker: async_sessionmaker[AsyncSession], settings: Settings, job: Job) -> int:
+async def run_job(
+    maker: async_sessionmaker[AsyncSession], settings: Settings, job: Job | OwnTransactions
+) -> int:
+    if isinstance(job, OwnTransactions):
+        return await job.run(maker, settings)
     async with maker() as session, session.begin():
         return await job(session, settings)
 

@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, BaseModel, Field, field_validator
+from pydantic import AliasChoices, BaseModel, Field, IPvAnyNetwork, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 APP_DB_ROLE = "ilonet_app"
@@ -75,6 +75,12 @@ class Settings(BaseSettings):
     webhook_backoff_cap_seconds: float = 6 * 3600.0
     webhook_batch_size: int = 50
     webhook_interval_seconds: float = 2.0
+    # How long a sender holds the deliveries it claimed (longer than one attempt can take: an
+    # expired lease makes them claimable again, as after a crash).
+    webhook_lease_seconds: float = 60.0
+    # Networks webhooks may reach although they are not public (app/egress.py), e.g.
+    # ["127.0.0.1/32"] for a receiver on this machine; empty: public addresses only.
+    webhook_allowed_networks: list[IPvAnyNetwork] = Field(default_factory=list)
 
     @field_validator("trusted_issuers", mode="before")
     @classmethod
@@ -82,6 +88,12 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return json.loads(value) if value.strip() else []
         return value
+
+    @model_validator(mode="after")
+    def _lease_outlasts_an_attempt(self) -> Settings:
+        if self.webhook_lease_seconds <= self.webhook_timeout_seconds:
+            raise ValueError("webhook_lease_seconds must be longer than webhook_timeout_seconds")
+        return self
 
     @property
     def production(self) -> bool:

@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
+from app import egress
 from app.config import APP_DB_ROLE, Settings, TrustedIssuer
 from app.db import migrate
 from app.db.embedded import EmbeddedPostgres
@@ -227,3 +228,16 @@ async def committed_client(
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
         yield c, engine
     await engine.dispose()
+
+
+@pytest.fixture
+def public_receiver(monkeypatch: pytest.MonkeyPatch) -> None:
+    """cms.example.nl stands for a webhook receiver on the internet: its name is answered here,
+    so no test asks a real resolver (and none depends on the network)."""
+
+    async def resolve(host: str) -> list[str]:
+        if host != "cms.example.nl":
+            raise egress.Unresolved(host)
+        return ["93.184.215.14"]
+
+    monkeypatch.setattr(egress, "default_resolver", resolve)

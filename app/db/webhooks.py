@@ -6,20 +6,25 @@ the Writer (decided, audited, on the feed); fanning its events out and recording
 asks no policy question (what a subscription may see was fixed when it was decided) and carries
 no personal data. So they are written here, in app/db, and not through the Writer, which would
 add an audit event (and a feed event, which would be fanned out again) for every attempt.
+
+Sending holds no transaction across the HTTP requests (an open one would hold back the horizon
+the audit sealer and the change feed wait on): deliveries are claimed under a lease in one short
+committed transaction, and their outcomes stored in another.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import BigInteger, Text, cast, func, select, update
+from sqlalchemy import BigInteger, Text, cast, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from app.db.guard import WRITER_OPTION, authorise
+from app.db.guard import WRITER_OPTION
 from app.models import OutboxEvent, WebhookDelivery, WebhookSubscription
 
 _XMIN = cast(cast(func.pg_snapshot_xmin(func.pg_current_snapshot()), Text), BigInteger)
@@ -83,11 +88,90 @@ async def enqueue(
     return inserted
 
 
-async def record_attempt(
-    session: AsyncSession, delivery: WebhookDelivery, changes: Mapping[str, Any]
-) -> None:
-    """Store the outcome of one attempt on a delivery the caller has locked."""
-    for name, value in changes.items():
-        setattr(delivery, name, value)
-    authorise(session, delivery)
-    await session.flush()
+# --- sending under a lease ----------------------------------------------------------------------
+
+Claimed = tuple[WebhookDelivery, WebhookSubscription, OutboxEvent]
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What became of one claimed delivery: the columns to set."""
+
+    delivery_id: uuid.UUID
+    changes: Mapping[str, Any]
+
+
+async def claim_due(
+    maker: async_sessionmaker[AsyncSession],
+    *,
+    now: datetime,
+    lease_seconds: float,
+    limit: int,
+    token: uuid.UUID,
+) -> list[Claimed]:
+    """Lease up to `limit` due deliveries to `token`, in a transaction of their own, committed.
+
+    Due: pending, `next_attempt_at` passed, and no lease or an expired one (its sender crashed
+    or gave up). SKIP LOCKED lets concurrent senders claim disjoint batches without waiting;
+    once committed, the lease (not a lock) keeps other senders off, so the requests run with
+    no transaction open. The rows come back detached, read in the same transaction.
+    """
+    due = (
+        select(WebhookDelivery.id)
+        .where(
+            WebhookDelivery.status == "pending",
+            WebhookDelivery.next_attempt_at <= now,
+            or_(WebhookDelivery.leased_until.is_(None), WebhookDelivery.leased_until <= now),
+        )
+        .order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+        .cte("due")
+    )
+    async with maker() as session, session.begin():
+        await session.execute(
+            update(WebhookDelivery)
+            .where(WebhookDelivery.id == due.c.id)
+            .values(leased_until=now + timedelta(seconds=lease_seconds), lease_token=token)
+            .execution_options(**{WRITER_OPTION: True, "synchronize_session": False})
+        )
+        rows = (
+            await session.execute(
+                select(WebhookDelivery, WebhookSubscription, OutboxEvent)
+                .join(
+                    WebhookSubscription, WebhookSubscription.id == WebhookDelivery.subscription_id
+                )
+                .join(OutboxEvent, OutboxEvent.id == WebhookDelivery.outbox_event_id)
+                .where(WebhookDelivery.lease_token == token, WebhookDelivery.status == "pending")
+                .order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id)
+            )
+        ).all()
+        session.expunge_all()
+    return [(delivery, subscription, event) for delivery, subscription, event in rows]
+
+
+async def record_outcomes(
+    maker: async_sessionmaker[AsyncSession], *, token: uuid.UUID, outcomes: Sequence[Outcome]
+) -> set[uuid.UUID]:
+    """Store outcomes of deliveries leased to `token`, in one short transaction, and end the
+    lease; returns the deliveries recorded. A delivery whose lease was taken over (it expired
+    and another sender claimed it) is left to that sender: its outcome is not ours to store.
+    """
+    recorded: set[uuid.UUID] = set()
+    if not outcomes:
+        return recorded
+    async with maker() as session, session.begin():
+        for outcome in outcomes:
+            result = await session.execute(
+                update(WebhookDelivery)
+                .where(
+                    WebhookDelivery.id == outcome.delivery_id,
+                    WebhookDelivery.lease_token == token,
+                    WebhookDelivery.status == "pending",
+                )
+                .values(**outcome.changes, leased_until=None, lease_token=None)
+                .returning(WebhookDelivery.id)
+                .execution_options(**{WRITER_OPTION: True, "synchronize_session": False})
+            )
+            recorded.update(result.scalars().all())
+    return recorded

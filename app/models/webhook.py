@@ -74,4 +74,8 @@ class WebhookDelivery(Base):
     # A short reason ("HTTP 500", "timeout"), never the receiver's response body.
     last_error: Mapped[str | None] = mapped_column(String(200))
     delivered_at: Mapped[datetime | None]
+    # The claim of one sender (app/db/webhooks.py): until `leased_until` no other sender takes
+    # the delivery; only the holder of `lease_token` records its outcome.
+    leased_until: Mapped[datetime | None]
+    lease_token: Mapped[uuid.UUID | None]
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app import egress
 from app.config import Settings
 from app.db import crypto, webhooks
 from app.db.writer import Change, NewRow, Prepared, RowChange
@@ -33,7 +34,6 @@ from app.services.guarded import Action, Context, NoBody, stale
 RESOURCE = "webhook"
 SECRET_PREFIX = "whsec_"  # noqa: S105 (the Standard Webhooks prefix, not a secret)
 SECRET_BYTES = 32
-LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost"})
 
 
 def _context(subscription_id: uuid.UUID) -> bytes:
@@ -66,19 +66,46 @@ def organisation_reader(principal: Principal) -> bool:
     return bool(principal.roles & ORGANISATION_READERS) or "processing:read" in principal.scopes
 
 
-def check_url(url: str, settings: Settings) -> None:
-    """https; plain http only to this machine and only outside production (local receivers)."""
-    parts = urlsplit(url)
-    if parts.scheme == "https":
+def _invalid_url(detail: str) -> ValidationFailed:
+    return ValidationFailed([{"pointer": "/url", "in": "body", "detail": detail}])
+
+
+def check_url(url: str, settings: Settings) -> egress.Target:
+    """What can be refused without asking a resolver (app/egress.py): https (plain http only to
+    127.0.0.1 or localhost, outside production), no user information, no privileged port but
+    the scheme's own, and a host that is a public address in whatever spelling, or a name."""
+    try:
+        target = egress.parse(url, production=settings.production)
+        if target.address is not None:
+            egress.check_address(target, target.address, settings.webhook_allowed_networks)
+    except egress.Refused as refused:
+        raise _invalid_url(refused.reason) from None
+    return target
+
+
+async def check_destination(
+    url: str, settings: Settings, *, resolver: egress.Resolver | None = None
+) -> None:
+    """check_url, and a host name resolves to public addresses only (each one is checked).
+
+    The delivery checks again (a name may resolve elsewhere later); this answers the subscriber
+    at once. A name that resolves to nothing and one that resolves to a refused address get
+    the same answer: the difference would tell a caller which internal names exist.
+    """
+    target = check_url(url, settings)
+    if target.address is not None:
         return
-    if not settings.production and (parts.hostname or "") in LOCAL_HOSTS:
-        return
-    detail = (
-        "the URL must be https"
-        if settings.production
-        else "the URL must be https (http only to 127.0.0.1 or localhost)"
-    )
-    raise ValidationFailed([{"pointer": "/url", "in": "body", "detail": detail}])
+    try:
+        await egress.destination(
+            url,
+            production=settings.production,
+            allowed=settings.webhook_allowed_networks,
+            resolver=resolver,
+        )
+    except (egress.Refused, egress.Unresolved):
+        raise _invalid_url(
+            "the host name must resolve to public addresses only (and resolve)"
+        ) from None
 
 
 def webhook_facts(principal: Principal, organisation: str) -> WebhookFacts:
@@ -86,7 +113,7 @@ def webhook_facts(principal: Principal, organisation: str) -> WebhookFacts:
 
 
 async def _prepare_create(context: Context, body: WebhookCreate) -> Prepared[WebhookFacts]:
-    check_url(body.url, context.settings)
+    await check_destination(body.url, context.settings)
     return Prepared(webhook_facts(context.principal, body.organisation or context.principal.org))
 
 

@@ -6,13 +6,19 @@ it and its event-type filter, queues one delivery per event and advances its pos
 one transaction. The feed's own order never skips a late-committing transaction, and a
 (subscription, event) pair is queued at most once, so every event is queued exactly once.
 
-Send: due pending deliveries (locked FOR UPDATE SKIP LOCKED, so each is attempted by one
-instance) are POSTed, Standard Webhooks style: `webhook-id` (the delivery id, the same on every
+Send: due pending deliveries are claimed under a lease (a short transaction, SKIP LOCKED, so
+each is attempted by one instance at a time; app/db/webhooks.py), then POSTed with no
+transaction open, then their outcomes recorded in another short transaction, Standard Webhooks
+style: `webhook-id` (the delivery id, the same on every
 retry, for the receiver to deduplicate), `webhook-timestamp` (unix seconds) and
 `webhook-signature: v1,<base64 HMAC-SHA256(secret, "{id}.{timestamp}.{body}")>`. The body holds
 ids and types only. A 2xx answer delivers; anything else is retried with exponential backoff and
 full jitter, and fails after `webhook_max_attempts`. Delivery is at least once: a crash between
-the receiver's answer and the commit sends the same `webhook-id` again.
+the receiver's answer and the commit sends the same `webhook-id` again, once the lease expires.
+
+Every destination is checked right before it is reached (app/egress.py): a name is resolved,
+each address checked, and the request made to the checked address; a refused one fails the
+delivery with its reason and no request. Of the answer only the status code is kept.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ import hmac
 import json
 import logging
 import random
+import ssl
 import time
 import uuid
 from collections.abc import Callable
@@ -32,8 +39,9 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 from sqlalchemy import and_, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from app import egress
 from app.config import Settings
 from app.db import outbox, webhooks
 from app.keyring import Keyring, load_keyring
@@ -139,34 +147,87 @@ async def fan_out(*, session: AsyncSession, settings: Settings, now: datetime | 
 class _Attempt:
     status_code: int | None
     error: str | None
+    # Refused by the egress policy: no request was made, and none will be.
+    refused: bool = False
 
     @property
     def ok(self) -> bool:
         return self.status_code is not None and 200 <= self.status_code < 300
 
 
-async def _post(
-    client: httpx.AsyncClient, url: str, delivery_id: str, secret: str, body: bytes
-) -> _Attempt:
+def _headers(
+    destination: egress.Destination, delivery_id: str, secret: str, body: bytes
+) -> dict[str, str]:
     timestamp = int(time.time())
-    headers = {
+    return {
+        "host": destination.target.host_header,
         "content-type": "application/json",
         "user-agent": USER_AGENT,
         "webhook-id": delivery_id,
         "webhook-timestamp": str(timestamp),
         "webhook-signature": sign(secret, delivery_id, timestamp, body),
     }
+
+
+async def _post(
+    client: httpx.AsyncClient,
+    destination: egress.Destination,
+    delivery_id: str,
+    secret: str,
+    body: bytes,
+) -> _Attempt:
+    """POST to the checked address (the name as Host and TLS server name) and keep the status
+    code only: the answer's body is never read (the connection is closed instead), so however
+    large, slow or undecodable it is, none of it is stored and none of it is waited for."""
+    headers = _headers(destination, delivery_id, secret, body)
     try:
-        response = await client.post(url, content=body, headers=headers)
+        async with client.stream(
+            "POST",
+            destination.url,
+            content=body,
+            headers=headers,
+            extensions={"sni_hostname": destination.target.host},
+        ) as response:
+            status = response.status_code
     except httpx.TimeoutException:
         return _Attempt(None, "timeout")
     except Exception as exc:  # any failure is this delivery's, never the whole batch's
         # The exception's class only: its text may quote the URL (and tokens in it).
         return _Attempt(None, f"transport error: {type(exc).__name__}"[:200])
-    if 200 <= response.status_code < 300:
-        return _Attempt(response.status_code, None)
-    # The receiver's body is never kept: it may echo anything.
-    return _Attempt(response.status_code, f"HTTP {response.status_code}")
+    if 200 <= status < 300:
+        return _Attempt(status, None)
+    # The receiver's body (and a redirect's Location) is never kept: it may say anything.
+    return _Attempt(status, f"HTTP {status}")
+
+
+async def _attempt(
+    client: httpx.AsyncClient,
+    url: str,
+    delivery_id: str,
+    secret: str,
+    body: bytes,
+    *,
+    settings: Settings,
+    resolver: egress.Resolver | None,
+) -> _Attempt:
+    """Check the destination now (the name may resolve elsewhere than when subscribed), then
+    send; the whole of it, resolution included, within webhook_timeout_seconds."""
+    try:
+        async with asyncio.timeout(settings.webhook_timeout_seconds):
+            try:
+                destination = await egress.destination(
+                    url,
+                    production=settings.production,
+                    allowed=settings.webhook_allowed_networks,
+                    resolver=resolver,
+                )
+            except egress.Refused as refused:
+                return _Attempt(None, f"refused: {refused.reason}"[:200], refused=True)
+            except egress.Unresolved:
+                return _Attempt(None, "the host name did not resolve")
+            return await _post(client, destination, delivery_id, secret, body)
+    except TimeoutError:
+        return _Attempt(None, "timeout")
 
 
 def _open(subscription: WebhookSubscription, keyring: Keyring) -> str | None:
@@ -177,47 +238,79 @@ def _open(subscription: WebhookSubscription, keyring: Keyring) -> str | None:
         return None
 
 
-def http_client(settings: Settings) -> httpx.AsyncClient:
-    """Short timeout, no redirects (a redirect is a failed attempt, never followed)."""
+def http_client(settings: Settings, *, verify: ssl.SSLContext | bool = True) -> httpx.AsyncClient:
+    """Short timeout, no redirects (a redirect is a failed attempt, never followed), no proxy or
+    netrc from the environment, and no connection kept for another request (a connection is
+    made to an address for one host name: it is not reused for another name on that address)."""
     return httpx.AsyncClient(
         timeout=httpx.Timeout(settings.webhook_timeout_seconds),
         follow_redirects=False,
+        verify=verify,
+        trust_env=False,
+        limits=httpx.Limits(max_keepalive_connections=0),
     )
+
+
+def _outcome(
+    delivery: WebhookDelivery,
+    attempt: _Attempt,
+    *,
+    settings: Settings,
+    now: datetime,
+    attempted_at: datetime,
+) -> tuple[str, dict[str, object]]:
+    if attempt.refused:
+        return "failed", {"status": "failed", "last_error": attempt.error}
+    count = delivery.attempts + 1
+    changes: dict[str, object] = {
+        "attempts": count,
+        "last_attempt_at": attempted_at,
+        "last_status_code": attempt.status_code,
+        "last_error": attempt.error,
+    }
+    if attempt.ok:
+        changes.update(status="delivered", delivered_at=attempted_at)
+        return "delivered", changes
+    if count >= settings.webhook_max_attempts:
+        changes.update(status="failed")
+        return "failed", changes
+    delay = backoff_seconds(count, settings)
+    changes.update(next_attempt_at=now + timedelta(seconds=delay))
+    return "retried", changes
 
 
 async def send_due(
     *,
-    session: AsyncSession,
+    maker: async_sessionmaker[AsyncSession],
     settings: Settings,
     keyring: Keyring | None = None,
     client: httpx.AsyncClient | None = None,
+    resolver: egress.Resolver | None = None,
     now: datetime | None = None,
 ) -> SendResult:
-    """Attempt one batch of due deliveries; returns what became of them."""
+    """Attempt one batch of due deliveries; returns what became of them.
+
+    Claim (a short transaction, committed: the deliveries are leased for
+    webhook_lease_seconds), send (no transaction open), record (another short transaction,
+    only where the lease is still ours). A sender that crashes mid-batch leaves leases that
+    expire, and the deliveries are claimed again: at least once, never twice at a time.
+    """
     now = now or datetime.now(UTC)
-    # The rows stay locked while their requests run: that is what keeps a second instance from
-    # sending them too. It costs an open transaction for up to webhook_timeout_seconds (the
-    # requests run concurrently, so one timeout, not one per delivery), which also holds back
-    # the feed's and the audit sealer's horizon for that long; a short timeout keeps it small.
-    # (A lease - claim and commit, send, then record - would avoid that with a second
-    # transaction per batch.)
-    rows = (
-        await session.execute(
-            select(WebhookDelivery, WebhookSubscription, OutboxEvent)
-            .join(WebhookSubscription, WebhookSubscription.id == WebhookDelivery.subscription_id)
-            .join(OutboxEvent, OutboxEvent.id == WebhookDelivery.outbox_event_id)
-            .where(WebhookDelivery.status == "pending", WebhookDelivery.next_attempt_at <= now)
-            .order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id)
-            .limit(settings.webhook_batch_size)
-            .with_for_update(of=WebhookDelivery, skip_locked=True)
-        )
-    ).all()
-    if not rows:
+    token = uuid.uuid4()
+    claimed = await webhooks.claim_due(
+        maker,
+        now=now,
+        lease_seconds=settings.webhook_lease_seconds,
+        limit=settings.webhook_batch_size,
+        token=token,
+    )
+    if not claimed:
         return SendResult()
-    failed = 0
+    outcomes: list[webhooks.Outcome] = []
+    kinds: dict[uuid.UUID, str] = {}
     live: list[tuple[WebhookDelivery, WebhookSubscription, OutboxEvent, str]] = []
     secrets: dict[uuid.UUID, str | None] = {}
-    for delivery, subscription, event in rows:
+    for delivery, subscription, event in claimed:
         if subscription.active and subscription.id not in secrets:
             keyring = keyring or load_keyring(settings)
             secrets[subscription.id] = _open(subscription, keyring)
@@ -230,40 +323,40 @@ async def send_due(
             if not subscription.active
             else "secret cannot be opened (key-encryption key missing?)"
         )
-        await webhooks.record_attempt(session, delivery, {"status": "failed", "last_error": reason})
-        failed += 1
-    if not live:
-        return SendResult(failed=failed)
+        outcomes.append(webhooks.Outcome(delivery.id, {"status": "failed", "last_error": reason}))
+        kinds[delivery.id] = "failed"
 
-    own_client = client is None
-    http = client or http_client(settings)
-    try:
-        attempts = await asyncio.gather(
-            *(_post(http, sub.url, str(d.id), secret, payload(e)) for d, sub, e, secret in live)
-        )
-    finally:
-        if own_client:
-            await http.aclose()
+    if live:
+        own_client = client is None
+        http = client or http_client(settings)
+        try:
+            attempts = await asyncio.gather(
+                *(
+                    _attempt(
+                        http,
+                        sub.url,
+                        str(d.id),
+                        secret,
+                        payload(e),
+                        settings=settings,
+                        resolver=resolver,
+                    )
+                    for d, sub, e, secret in live
+                )
+            )
+        finally:
+            if own_client:
+                await http.aclose()
+        attempted_at = datetime.now(UTC)
+        for (delivery, _, _, _), attempt in zip(live, attempts, strict=True):
+            kind, changes = _outcome(
+                delivery, attempt, settings=settings, now=now, attempted_at=attempted_at
+            )
+            outcomes.append(webhooks.Outcome(delivery.id, changes))
+            kinds[delivery.id] = kind
 
-    delivered = retried = 0
-    attempted_at = datetime.now(UTC)
-    for (delivery, _, _, _), attempt in zip(live, attempts, strict=True):
-        count = delivery.attempts + 1
-        changes: dict[str, object] = {
-            "attempts": count,
-            "last_attempt_at": attempted_at,
-            "last_status_code": attempt.status_code,
-            "last_error": attempt.error,
-        }
-        if attempt.ok:
-            changes.update(status="delivered", delivered_at=attempted_at)
-            delivered += 1
-        elif count >= settings.webhook_max_attempts:
-            changes.update(status="failed")
-            failed += 1
-        else:
-            delay = backoff_seconds(count, settings)
-            changes.update(next_attempt_at=now + timedelta(seconds=delay))
-            retried += 1
-        await webhooks.record_attempt(session, delivery, changes)
-    return SendResult(delivered=delivered, retried=retried, failed=failed)
+    recorded = await webhooks.record_outcomes(maker, token=token, outcomes=outcomes)
+    counts = {"delivered": 0, "retried": 0, "failed": 0}
+    for delivery_id in recorded:
+        counts[kinds[delivery_id]] += 1
+    return SendResult(**counts)

@@ -198,7 +198,9 @@ async def test_ilo_10_3_dry_run_of_a_record_names_the_category(
     assert (await session.scalars(select(ProcessingRecord))).all() == []
 
 
-async def test_dry_run_of_a_webhook_subscription(client: httpx.AsyncClient, auth: Auth) -> None:
+async def test_dry_run_of_a_webhook_subscription(
+    client: httpx.AsyncClient, auth: Auth, public_receiver: None
+) -> None:
     body = {"url": "https://cms.example.nl/ilonet/webhooks", "event_types": []}
     allowed = await client.post(
         "/v1/policy/evaluate",

@@ -183,6 +183,11 @@ def test_every_registered_action_has_a_scenario() -> None:
     assert {n for n, a in REGISTRY.items() if a.policy.requirement.system} == SYSTEM_ACTIONS
 
 
+@pytest.fixture(autouse=True)
+def _receivers(public_receiver: None) -> None:
+    """Webhook scenarios subscribe cms.example.nl (answered by the fixture, not by DNS)."""
+
+
 @pytest.fixture
 async def world(client: httpx.AsyncClient, auth: Auth) -> World:
     nl = auth("NL", ["deploying_authority"])

@@ -4,10 +4,12 @@ the own organisation only, unsubscribe with If-Match; denials audited with no ro
 from __future__ import annotations
 
 import base64
+import ipaddress
 import json
 import re
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import asyncpg
@@ -16,6 +18,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from app import egress
 from app.config import Settings
 from app.keyring import load_keyring
 from app.models import AuditEvent, OutboxEvent, WebhookSubscription
@@ -46,6 +49,39 @@ async def subscribe(
     assert response.status_code == 201, response.text
     created: dict[str, Any] = response.json()
     return created
+
+
+# cms.example.nl stands for a receiver on the internet: the tests answer its name themselves, so
+# no test asks a real resolver (and none depends on the network).
+PUBLIC_ADDRESS = "93.184.215.14"
+LOCAL_RECEIVERS = [ipaddress.ip_network("127.0.0.1/32"), ipaddress.ip_network("::1/128")]
+
+
+@dataclass
+class Names:
+    """A resolver whose answers the test chooses; it remembers what it was asked."""
+
+    answers: dict[str, list[str]]
+    asked: list[str] = field(default_factory=list)
+
+    async def __call__(self, host: str) -> Sequence[str]:
+        self.asked.append(host)
+        if host not in self.answers:
+            raise egress.Unresolved(host)
+        return self.answers[host]
+
+
+@pytest.fixture(autouse=True)
+def names(monkeypatch: pytest.MonkeyPatch) -> Names:
+    resolver = Names({"cms.example.nl": [PUBLIC_ADDRESS], "localhost": ["127.0.0.1", "::1"]})
+    monkeypatch.setattr(egress, "default_resolver", resolver)
+    return resolver
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """Plain http to a receiver on this machine needs it in the allow-list (empty by default)."""
+    return settings.model_copy(update={"webhook_allowed_networks": LOCAL_RECEIVERS})
 
 
 @pytest.fixture
@@ -179,6 +215,10 @@ async def test_organisation_reader_follows_the_feeds_rule(
         {"url": URL, "event_types": ["policy.denied"]},
         {"url": URL, "event_types": ["deployment.planned", "deployment.planned"]},
         {"url": URL, "secret": "whsec_bXlvd24="},
+        {"url": "https://cms.example.nl:22/hooks"},
+        {"url": "https://unknown.example.nl/hooks"},
+        {"url": "https://cms_example.nl/hooks"},
+        {"url": "https://cmś.example.nl/hooks"},
     ],
     ids=[
         "plain-http",
@@ -190,6 +230,10 @@ async def test_organisation_reader_follows_the_feeds_rule(
         "audit-only-type",
         "duplicate-type",
         "client-chosen-secret",
+        "privileged-port",
+        "unresolvable-name",
+        "malformed-name",
+        "non-ascii-name",
     ],
 )
 async def test_invalid_subscriptions_are_validation_problems(
@@ -211,6 +255,59 @@ async def test_plain_http_only_to_this_machine_and_never_in_production(
     with pytest.raises(ValidationFailed):
         check_url("http://127.0.0.1:8123/hook", production)
     check_url(URL, production)
+    # The allow-list is what lets a local receiver in; by default it is empty.
+    assert Settings().webhook_allowed_networks == []
+    with pytest.raises(ValidationFailed) as refused:
+        check_url("http://127.0.0.1:8123/hook", Settings(env="test"))
+    assert refused.value.extra["errors"] == [
+        {
+            "pointer": "/url",
+            "in": "body",
+            "detail": "the host 127.0.0.1 is a loopback address, not a public one",
+        }
+    ]
+
+
+@pytest.mark.parametrize(
+    ("url", "ok"),
+    [
+        ("https://cms.example.nl/hooks", True),
+        ("https://cms.example.nl:443/hooks", True),
+        ("https://cms.example.nl:8443/hooks", True),
+        ("https://cms.example.nl:1024/hooks", True),
+        ("https://cms.example.nl:1023/hooks", False),
+        ("https://cms.example.nl:80/hooks", False),
+        ("https://cms.example.nl:25/hooks", False),
+        ("http://127.0.0.1:22/hooks", False),
+        ("http://127.0.0.1:80/hooks", True),
+    ],
+)
+def test_ports_below_1024_only_the_schemes_own(url: str, ok: bool, settings: Settings) -> None:
+    if ok:
+        check_url(url, settings)
+        return
+    with pytest.raises(ValidationFailed) as refused:
+        check_url(url, settings)
+    assert "port" in refused.value.extra["errors"][0]["detail"]
+
+
+async def test_a_name_is_resolved_when_subscribing_and_each_address_checked(
+    client: httpx.AsyncClient, auth: Auth, session: AsyncSession, names: Names
+) -> None:
+    names.answers["mixed.example.nl"] = [PUBLIC_ADDRESS, "10.1.2.3"]
+    response = await client.post(
+        "/v1/webhooks", json={"url": "https://mixed.example.nl/h"}, headers=integration(auth)
+    )
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"] == [
+        {
+            "pointer": "/url",
+            "in": "body",
+            "detail": "the host name must resolve to public addresses only (and resolve)",
+        }
+    ]
+    assert names.asked == ["mixed.example.nl"]
+    assert await session.scalar(select(func.count()).select_from(WebhookSubscription)) == 0
 
 
 # --- who may -----------------------------------------------------------------------------------

@@ -12,29 +12,48 @@ import asyncio
 import base64
 import hashlib
 import hmac
+import ipaddress
 import json
+import ssl
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
+from app import egress
 from app.background import JOBS, fan_out_webhooks, run_job, send_webhooks
 from app.config import Settings
+from app.db import webhooks
 from app.db.outbox import decode_position
 from app.models import OutboxEvent, WebhookDelivery, WebhookSubscription
-from app.services.webhook_delivery import backoff_seconds, fan_out, send_due
+from app.services.webhook_delivery import backoff_seconds, fan_out, http_client, send_due
 from tests import factories
+from tests.conftest import FreshDatabase
 from tests.factories import OFFICER_PERSONAL_DATA, PLAINTEXT, Auth
 
 Committed = tuple[httpx.AsyncClient, AsyncEngine]
 WEBHOOK_HEADERS = {"webhook-id", "webhook-timestamp", "webhook-signature"}
+
+
+# The receivers are on this machine: allowed explicitly, as nothing but public addresses is.
+LOCAL_RECEIVERS = [ipaddress.ip_network("127.0.0.1/32")]
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    return settings.model_copy(update={"webhook_allowed_networks": LOCAL_RECEIVERS})
 
 
 # --- a receiver --------------------------------------------------------------------------------
@@ -61,6 +80,9 @@ class Receiver:
     delay: float = 0.0
     received: list[Received] = field(default_factory=list)
     port: int = 0
+    # Set when a request has arrived; while `gate` is set up and closed, the answer waits for it.
+    arrived: asyncio.Event = field(default_factory=asyncio.Event)
+    gate: asyncio.Event | None = None
 
     @property
     def url(self) -> str:
@@ -78,6 +100,9 @@ class Receiver:
                     headers[name.strip().lower()] = value.strip()
             body = await reader.readexactly(int(headers.get("content-length", "0")))
             self.received.append(Received(method, path, headers, body))
+            self.arrived.set()
+            if self.gate is not None:
+                await self.gate.wait()
             if self.delay:
                 await asyncio.sleep(self.delay)
             answer = b"internal stack trace of the receiver" if self.status >= 400 else b""
@@ -319,8 +344,7 @@ async def test_a_failing_receiver_is_retried_with_jittered_backoff_then_failed(
     now = datetime.now(UTC)
     ceilings = [10.0, 15.0]  # min(cap, base * 2**(attempts - 1)) after the 1st and 2nd failure
     for attempt, ceiling in enumerate(ceilings, start=1):
-        async with maker(engine)() as session, session.begin():
-            result = await send_due(session=session, settings=small, now=now)
+        result = await send_due(maker=maker(engine), settings=small, now=now)
         assert (result.retried, result.failed, result.delivered) == (1, 0, 0)
         (delivery,) = await deliveries(engine)
         assert (delivery.status, delivery.attempts) == ("pending", attempt)
@@ -328,18 +352,16 @@ async def test_a_failing_receiver_is_retried_with_jittered_backoff_then_failed(
         delay = (delivery.next_attempt_at - now).total_seconds()
         assert 1.0 <= delay <= ceiling
         # not due yet: nothing is sent before next_attempt_at
-        async with maker(engine)() as session, session.begin():
-            early = await send_due(
-                session=session,
-                settings=small,
-                now=delivery.next_attempt_at - timedelta(seconds=0.5),
-            )
+        early = await send_due(
+            maker=maker(engine),
+            settings=small,
+            now=delivery.next_attempt_at - timedelta(seconds=0.5),
+        )
         assert early.total == 0
         assert len(receiver.received) == attempt
         now = delivery.next_attempt_at
 
-    async with maker(engine)() as session, session.begin():
-        result = await send_due(session=session, settings=small, now=now)
+    result = await send_due(maker=maker(engine), settings=small, now=now)
     assert (result.retried, result.failed) == (0, 1)
     (delivery,) = await deliveries(engine)
     assert (delivery.status, delivery.attempts, delivery.delivered_at) == ("failed", 3, None)
@@ -347,8 +369,7 @@ async def test_a_failing_receiver_is_retried_with_jittered_backoff_then_failed(
     assert len(receiver.received) == 3
     # every attempt is the same message: same id, the receiver can deduplicate
     assert len({r.headers["webhook-id"] for r in receiver.received}) == 1
-    async with maker(engine)() as session, session.begin():
-        later = await send_due(session=session, settings=small, now=now + timedelta(days=1))
+    later = await send_due(maker=maker(engine), settings=small, now=now + timedelta(days=1))
     assert later.total == 0
 
 
@@ -459,8 +480,7 @@ async def test_redirects_are_not_followed_and_transport_errors_are_retried(
     )
     await factories.create_authority(client, manager(auth))
     await run_job(maker(engine), settings, fan_out_webhooks)
-    async with maker(engine)() as session, session.begin():
-        result = await send_due(session=session, settings=settings)
+    result = await send_due(maker=maker(engine), settings=settings)
     assert (result.retried, result.delivered, result.failed) == (2, 0, 0)
     assert len(receiver.received) == 1
     by_subscription = {str(d.subscription_id): d for d in await deliveries(engine)}
@@ -469,3 +489,243 @@ async def test_redirects_are_not_followed_and_transport_errors_are_retried(
     gone = by_subscription[unreachable["id"]]
     assert (gone.status, gone.last_status_code) == ("pending", None)
     assert gone.last_error == "transport error: ConnectError"
+
+
+# --- leases: no transaction across HTTP, one sender at a time -------------------------------------
+
+APP_BACKENDS = (
+    "SELECT pid, state, backend_xid::text AS xid, backend_xmin::text AS xmin "
+    "FROM pg_stat_activity "
+    "WHERE datname = current_database() AND application_name = 'ilonet' "
+    "AND pid <> pg_backend_pid()"
+)
+
+
+async def one_pending_delivery(
+    client: httpx.AsyncClient, engine: AsyncEngine, auth: Auth, settings: Settings, url: str
+) -> WebhookDelivery:
+    await subscribe(client, integration(auth), url, event_types=["authority.created"])
+    await factories.create_authority(client, manager(auth))
+    assert await run_job(maker(engine), settings, fan_out_webhooks) == 1
+    (delivery,) = await deliveries(engine)
+    return delivery
+
+
+async def test_no_transaction_is_open_while_a_delivery_is_sent_and_no_second_sender_takes_it(
+    committed_client: Committed,
+    fresh_db: FreshDatabase,
+    auth: Auth,
+    settings: Settings,
+    receiver: Receiver,
+) -> None:
+    client, engine = committed_client
+    await one_pending_delivery(client, engine, auth, settings, receiver.url)
+    receiver.gate = asyncio.Event()
+    sending = asyncio.create_task(run_job(maker(engine), settings, send_webhooks))
+    try:
+        await asyncio.wait_for(receiver.arrived.wait(), timeout=30)
+        # The request is in progress, its answer held back: what does the database see?
+        async with factories.connected(fresh_db.app_url) as db:
+            backends = [dict(row) for row in await db.fetch(APP_BACKENDS)]
+            claimed = await db.fetchrow(
+                "SELECT status, leased_until IS NOT NULL AS leased, lease_token FROM "
+                "webhook_delivery"
+            )
+        # A second sender meanwhile finds nothing due: the lease keeps it off.
+        second = await send_due(maker=maker(engine), settings=settings)
+    finally:
+        receiver.gate.set()
+    assert await sending == 1
+
+    assert backends, "the app's pooled connections are there to be seen"
+    assert [(b["state"], b["xid"], b["xmin"]) for b in backends] == [("idle", None, None)] * len(
+        backends
+    )
+    assert claimed is not None
+    assert (claimed["status"], claimed["leased"]) == ("pending", True)
+    assert second.total == 0
+    assert len(receiver.received) == 1
+    (delivery,) = await deliveries(engine)
+    assert (delivery.status, delivery.attempts, delivery.last_status_code) == ("delivered", 1, 200)
+    assert (delivery.leased_until, delivery.lease_token) == (None, None)
+
+
+async def test_an_expired_lease_is_claimed_again_and_the_first_senders_late_outcome_ignored(
+    committed_client: Committed, auth: Auth, settings: Settings, receiver: Receiver
+) -> None:
+    """A sender that claimed and then vanished (crashed, or stalled past its lease)."""
+    client, engine = committed_client
+    queued = await one_pending_delivery(client, engine, auth, settings, receiver.url)
+    now = datetime.now(UTC)
+    lease = timedelta(seconds=settings.webhook_lease_seconds)
+    vanished = uuid.uuid4()
+    (claimed,) = await webhooks.claim_due(
+        maker(engine),
+        now=now,
+        lease_seconds=settings.webhook_lease_seconds,
+        limit=10,
+        token=vanished,
+    )
+    assert claimed[0].id == queued.id
+
+    # Until the lease expires nobody else sends it.
+    early = await send_due(maker=maker(engine), settings=settings, now=now + lease * 0.99)
+    assert early.total == 0
+    assert receiver.received == []
+
+    # Then another sender claims it; the first one's outcome, arriving now, is not stored.
+    receiver.gate = asyncio.Event()
+    taking_over = asyncio.create_task(
+        send_due(maker=maker(engine), settings=settings, now=now + lease * 1.01)
+    )
+    try:
+        await asyncio.wait_for(receiver.arrived.wait(), timeout=30)
+        late = await webhooks.record_outcomes(
+            maker(engine),
+            token=vanished,
+            outcomes=[webhooks.Outcome(queued.id, {"status": "failed", "last_error": "late"})],
+        )
+    finally:
+        receiver.gate.set()
+    result = await taking_over
+    assert late == set()
+    assert (result.delivered, result.total) == (1, 1)
+    assert len(receiver.received) == 1
+    (delivery,) = await deliveries(engine)
+    assert (delivery.status, delivery.attempts, delivery.last_error) == ("delivered", 1, None)
+    assert (delivery.leased_until, delivery.lease_token) == (None, None)
+
+
+# --- the checked address is the one connected to, with the name as Host and TLS server name ----
+
+
+@dataclass
+class Certificates:
+    ca_pem: bytes
+    cert_file: str
+    key_file: str
+
+
+def issue(tmp: Path, name: str) -> Certificates:
+    """A throwaway CA and a server certificate it signs for `name`."""
+    now = datetime.now(UTC)
+
+    def build(
+        subject: str,
+        issuer: x509.Name,
+        key: ec.EllipticCurvePrivateKey,
+        signer: ec.EllipticCurvePrivateKey,
+        ca: bool,
+    ) -> x509.Certificate:
+        builder = (
+            x509.CertificateBuilder()
+            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)]))
+            .issuer_name(issuer)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - timedelta(minutes=5))
+            .not_valid_after(now + timedelta(hours=1))
+            .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+        )
+        if not ca:
+            builder = builder.add_extension(
+                x509.SubjectAlternativeName([x509.DNSName(subject)]), critical=False
+            )
+        return builder.sign(signer, hashes.SHA256())
+
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "test CA")])
+    ca = build("test CA", ca_name, ca_key, ca_key, ca=True)
+    key = ec.generate_private_key(ec.SECP256R1())
+    cert = build(name, ca_name, key, ca_key, ca=False)
+    cert_file, key_file = tmp / f"{name}.pem", tmp / f"{name}.key"
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return Certificates(ca.public_bytes(serialization.Encoding.PEM), str(cert_file), str(key_file))
+
+
+@dataclass
+class Names:
+    """A resolver whose answers the test chooses, one list per call (the last one repeats)."""
+
+    answers: dict[str, list[list[str]]]
+    asked: list[str] = field(default_factory=list)
+
+    async def __call__(self, host: str) -> Sequence[str]:
+        self.asked.append(host)
+        queue = self.answers[host]
+        return queue.pop(0) if len(queue) > 1 else queue[0]
+
+
+@pytest.mark.parametrize("certified", ["hooks.example.test", "other.example.test"])
+async def test_the_checked_address_is_connected_to_under_the_name(
+    committed_client: Committed,
+    auth: Auth,
+    settings: Settings,
+    receiver: Receiver,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    certified: str,
+) -> None:
+    """The name resolves once per check; the request goes to that address (nobody else can
+    resolve the name here), says the name in Host and in TLS SNI, and the certificate is
+    verified against the name: a certificate for another name fails the attempt."""
+    client, engine = committed_client
+    name = "hooks.example.test"
+    # subscribing, delivering; any later resolution would answer a refused address
+    names = Names({name: [["127.0.0.1"], ["127.0.0.1"], ["10.0.0.1"]]})
+    monkeypatch.setattr(egress, "default_resolver", names)
+    certificates = issue(tmp_path, certified)
+    server_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_tls.load_cert_chain(certificates.cert_file, certificates.key_file)
+    server_names: list[str | None] = []
+    server_tls.sni_callback = lambda sock, server_name, context: server_names.append(server_name)
+    server = await asyncio.start_server(receiver.handle, "127.0.0.1", 0, ssl=server_tls)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        await subscribe(client, integration(auth), f"https://{name}:{port}/hooks/ilonet")
+        await factories.create_authority(client, manager(auth))
+        assert await run_job(maker(engine), settings, fan_out_webhooks) == 1
+        trusted = ssl.create_default_context(cadata=certificates.ca_pem.decode())
+        async with http_client(settings, verify=trusted) as http:
+            result = await send_due(maker=maker(engine), settings=settings, client=http)
+    finally:
+        server.close()
+        await server.wait_closed()
+
+    assert names.asked == [name, name]
+    assert server_names == [name]
+    (delivery,) = await deliveries(engine)
+    if certified == name:
+        assert result.delivered == 1
+        (received,) = receiver.received
+        assert received.headers["host"] == f"{name}:{port}"
+        assert (delivery.status, delivery.last_status_code) == ("delivered", 200)
+    else:
+        assert result.retried == 1
+        assert receiver.received == []
+        assert (delivery.status, delivery.last_error) == (
+            "pending",
+            "transport error: ConnectError",
+        )
+
+
+def test_the_webhook_settings_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ILONET_WEBHOOK_ALLOWED_NETWORKS", '["127.0.0.1/32", "fd00:1::/64"]')
+    monkeypatch.setenv("ILONET_WEBHOOK_LEASE_SECONDS", "30")
+    configured = Settings()
+    assert configured.webhook_allowed_networks == [
+        ipaddress.ip_network("127.0.0.1/32"),
+        ipaddress.ip_network("fd00:1::/64"),
+    ]
+    assert configured.webhook_lease_seconds == 30.0
+    # A lease that an attempt can outlast would let a second sender in mid-request.
+    monkeypatch.setenv("ILONET_WEBHOOK_TIMEOUT_SECONDS", "30")
+    with pytest.raises(ValueError, match="webhook_lease_seconds must be longer"):
+        Settings()
