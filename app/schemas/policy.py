@@ -30,7 +30,7 @@ class EvaluateIn(StrictInput):
     target_id: uuid.UUID | None = Field(
         default=None, description="The resource an update acts on (required for updates)."
     )
-    body: dict[str, Any] = Field(description="The body the real write would send.")
+    body: dict[str, Any] = Field(max_length=64, description="The body the real write would send.")
 
 
 class ViolationOut(BaseModel):
