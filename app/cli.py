@@ -59,7 +59,12 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
             migrate.upgrade(owner_url)
             app = create_app(settings, app_database_url=app_url(settings, owner_url))
             config = uvicorn.Config(
-                app, host=args.host, port=args.port, log_config=None, access_log=False
+                app,
+                host=args.host,
+                port=args.port,
+                log_config=None,
+                access_log=False,
+                server_header=False,
             )
             server = uvicorn.Server(config)
             log.info("serving on http://%s:%s", args.host, args.port)

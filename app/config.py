@@ -6,6 +6,7 @@ import json
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import AliasChoices, BaseModel, Field, IPvAnyNetwork, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -47,6 +48,11 @@ class Settings(BaseSettings):
     idempotency_ttl_hours: int = 24
     page_size_default: int = 50
     page_size_max: int = 200
+    # A list page ends early, with a next cursor, before its items exceed this many bytes.
+    page_max_bytes: int = Field(default=1_048_576, ge=1024)
+    # The origin clients reach the service at (https://ilonet.example.eu): absolute links are
+    # built on it, never on the request's Host; https also turns on Strict-Transport-Security.
+    public_url: str | None = None
 
     # Secret for signing pagination cursors; generated in the data dir outside production.
     secret_key: str | None = None
@@ -94,6 +100,22 @@ class Settings(BaseSettings):
         if self.webhook_lease_seconds <= self.webhook_timeout_seconds:
             raise ValueError("webhook_lease_seconds must be longer than webhook_timeout_seconds")
         return self
+
+    @field_validator("public_url")
+    @classmethod
+    def _origin_only(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("https", "http") or not parts.hostname:
+            raise ValueError("an absolute http(s) origin is needed, e.g. https://ilonet.example.eu")
+        if parts.path not in ("", "/") or parts.query or parts.fragment or parts.username:
+            raise ValueError("an origin only: scheme, host and port, no path, query or user")
+        return f"{parts.scheme}://{parts.netloc}"
+
+    @property
+    def behind_tls(self) -> bool:
+        return self.public_url is not None and self.public_url.startswith("https://")
 
     @property
     def production(self) -> bool:

@@ -12,12 +12,13 @@ from typing import Any
 from fastapi import FastAPI, Request, Response
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
+from starlette.types import ASGIApp
 
 from app.background import maintenance_loop
 from app.config import Settings, get_settings
 from app.db.engine import make_engine, make_sessionmaker
 from app.keyring import load_keyring
-from app.middleware import RequestContextMiddleware
+from app.middleware import RequestContextMiddleware, SecurityHeadersMiddleware
 from app.problems import PROBLEM_JSON, install_problem_handlers, problem_responses
 from app.routers import (
     audit,
@@ -44,6 +45,17 @@ rests on; denials are `application/problem+json` with the violated rule ids.
 
 Authenticate with `Authorization: Bearer <JWT>` (use **Authorize** above).
 """
+
+
+class ILONetApp(FastAPI):
+    """FastAPI with the security headers outermost: outside Starlette's error middleware, so
+    that a 500 carries them as every other response does."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        settings: Settings = self.state.settings
+        return SecurityHeadersMiddleware(
+            super().build_middleware_stack(), behind_tls=settings.behind_tls
+        )
 
 
 def operation_id(route: APIRoute) -> str:
@@ -119,7 +131,7 @@ def create_app(settings: Settings | None = None, *, app_database_url: str | None
             if owned:
                 await app.state.engine.dispose()
 
-    app = FastAPI(
+    app = ILONetApp(
         title="ILONet",
         version="1.0.0",
         description=DESCRIPTION,

@@ -1,17 +1,27 @@
-"""ASGI middleware: request id, structured JSON request logs, body-size and media-type limits."""
+"""ASGI middleware: request id, structured JSON request logs, body-size and media-type limits,
+strings PostgreSQL cannot store, and the security headers of every response."""
 
 from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 import uuid
 from typing import Any
+from urllib.parse import parse_qsl
 
-from fastapi import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.problems import PROBLEM_JSON, PayloadTooLarge, Problem, UnsupportedMediaType
+from app.problems import (
+    PROBLEM_JSON,
+    MalformedRequest,
+    NotFound,
+    PayloadTooLarge,
+    Problem,
+    UnsupportedMediaType,
+    ValidationFailed,
+)
 
 access_log = logging.getLogger("ilonet.access")
 
@@ -89,12 +99,23 @@ class RequestContextMiddleware:
                 ]
             await send(message)
 
-        problem = self._precheck(scope, headers)
         try:
+            problem = self._precheck(scope, headers) or unstorable_in_request_line(scope)
+            body = b""
+            if problem is None:
+                read = await self._read_body(receive)
+                if read is None:  # the client went away before sending its body
+                    status_holder["status"] = 499
+                    return
+                if isinstance(read, Problem):
+                    problem = read
+                else:
+                    body = read
+                    problem = unstorable_in_body(headers.get("content-type", ""), body)
             if problem is not None:
                 await self._send_problem(problem, scope, send_with_id)
             else:
-                await self.app(scope, self._limited(receive), send_with_id)
+                await self.app(scope, _replaying(body, receive), send_with_id)
         finally:
             state = scope.get("state", {})
             principal = state.get("principal")
@@ -127,21 +148,22 @@ class RequestContextMiddleware:
                 )
         return None
 
-    def _limited(self, receive: Receive) -> Receive:
+    async def _read_body(self, receive: Receive) -> bytes | Problem | None:
+        """The whole body (at most the limit: the checks below need all of it), a 413 problem,
+        or None when the client disconnected."""
+        chunks: list[bytes] = []
         received = 0
-        limit = self.max_body_bytes
-
-        async def wrapped() -> Message:
-            nonlocal received
+        while True:
             message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > limit:
-                    # FastAPI re-raises HTTPException from body parsing; anything else becomes 400
-                    raise HTTPException(413, f"The request body exceeds {limit} bytes.")
-            return message
-
-        return wrapped
+            if message["type"] == "http.disconnect":
+                return None
+            chunk = message.get("body", b"")
+            received += len(chunk)
+            if received > self.max_body_bytes:
+                return PayloadTooLarge(self._too_large())
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                return b"".join(chunks)
 
     async def _send_problem(self, problem: Problem, scope: Scope, send: Send) -> None:
         body = json.dumps(problem.body(scope["path"])).encode()
@@ -156,3 +178,146 @@ class RequestContextMiddleware:
             }
         )
         await send({"type": "http.response.body", "body": body})
+
+
+def _replaying(body: bytes, receive: Receive) -> Receive:
+    """The body read already, as one message; then whatever the server sends (a disconnect)."""
+    delivered = False
+
+    async def replay() -> Message:
+        nonlocal delivered
+        if delivered:
+            return await receive()
+        delivered = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return replay
+
+
+# --- strings PostgreSQL cannot store --------------------------------------------------------
+#
+# PostgreSQL text (and jsonb) cannot hold U+0000, and UTF-8 cannot encode an unpaired UTF-16
+# surrogate: a string holding either fails in the database as a 500. They are refused here, once
+# for every body, query and path parameter and header, before any route sees them.
+
+NUL_DETAIL = "holds a NUL character (U+0000), which cannot be stored"
+SURROGATE_DETAIL = "holds an unpaired UTF-16 surrogate, which is not a character"
+# In JSON, NUL and surrogates can only arrive escaped (raw control characters are invalid JSON).
+_SUSPECT_ESCAPE = re.compile(rb"\\u(?:0000|[dD][89a-fA-F][0-9a-fA-F]{2})")
+
+
+def _unstorable(text: str) -> str | None:
+    if "\x00" in text:
+        return NUL_DETAIL
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return SURROGATE_DETAIL
+    return None
+
+
+def _token(name: str) -> str:
+    """A name as a JSON pointer token (RFC 6901), without the characters it was refused for."""
+    clean = name.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
+    return clean.replace("~", "~0").replace("/", "~1")
+
+
+def unstorable_string(document: Any) -> tuple[str, str] | None:
+    """The JSON pointer of the first string (member name or value) of a parsed JSON document
+    that cannot be stored, and why; None when every string can be."""
+    stack: list[tuple[str, Any]] = [("", document)]
+    while stack:  # iterative: the document may be as deep as the JSON parser allows
+        pointer, value = stack.pop()
+        if isinstance(value, str):
+            reason = _unstorable(value)
+            if reason is not None:
+                return pointer, f"the value {reason}"
+        elif isinstance(value, dict):
+            for key in value:
+                reason = _unstorable(key)
+                if reason is not None:
+                    return f"{pointer}/{_token(key)}", f"the member name {reason}"
+            stack.extend((f"{pointer}/{_token(k)}", v) for k, v in reversed(value.items()))
+        elif isinstance(value, list):
+            stack.extend((f"{pointer}/{i}", v) for i, v in reversed(list(enumerate(value))))
+    return None
+
+
+def unstorable_in_body(content_type: str, body: bytes) -> Problem | None:
+    """A JSON body with a NUL byte (not UTF-8 JSON), or a string that cannot be stored."""
+    media_type = content_type.split(";")[0].strip().lower()
+    if not body or media_type not in JSON_TYPES:
+        return None
+    if b"\x00" in body:
+        # UTF-8 JSON never holds a zero byte; UTF-16/32 JSON would hide escapes from the scan
+        return MalformedRequest("The request body must be UTF-8 JSON; it holds a zero byte.")
+    if _SUSPECT_ESCAPE.search(body) is None:
+        return None
+    try:
+        document = json.loads(body)
+    except (ValueError, RecursionError):
+        return None  # not JSON: the route answers 400 malformed-request
+    found = unstorable_string(document)
+    if found is None:
+        return None
+    pointer, reason = found
+    return ValidationFailed([{"pointer": pointer, "in": "body", "detail": reason}])
+
+
+def unstorable_in_request_line(scope: Scope) -> Problem | None:
+    """NUL in a query parameter or header (422 naming it), or in the path (404: nothing is named
+    so). Answered before authentication, so not audited: no resource was reached."""
+    query: bytes = scope.get("query_string", b"")
+    if b"%00" in query or b"\x00" in query:
+        for name, value in parse_qsl(query.decode("latin-1"), keep_blank_values=True):
+            if "\x00" in name or "\x00" in value:
+                return ValidationFailed(
+                    [{"pointer": f"/{_token(name)}", "in": "query", "detail": NUL_DETAIL}]
+                )
+    for raw_name, raw_value in scope.get("headers", []):
+        if b"\x00" in raw_value:
+            name = raw_name.decode("latin-1")
+            return ValidationFailed([{"pointer": f"/{name}", "in": "header", "detail": NUL_DETAIL}])
+    if "\x00" in scope.get("path", ""):
+        # Every resource name (uuid, code, reference id) excludes it, and so does every route.
+        return NotFound("No resource has a NUL character in its name.")
+    return None
+
+
+# --- security headers -----------------------------------------------------------------------
+
+# The API answers JSON: nothing in it may load, run or frame anything. /docs sets its own.
+API_CSP = "default-src 'none'; frame-ancestors 'none'"
+HSTS = "max-age=31536000; includeSubDomains"
+
+
+class SecurityHeadersMiddleware:
+    """Adds nosniff, no-referrer, a Content-Security-Policy (unless the response has its own) and,
+    over TLS, Strict-Transport-Security to every response; drops any Server header. Wrapped
+    outside Starlette's error middleware, so that a 500 carries them too."""
+
+    def __init__(self, app: ASGIApp, *, behind_tls: bool) -> None:
+        self.app = app
+        self.behind_tls = behind_tls
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        added = [
+            (b"x-content-type-options", b"nosniff"),
+            (b"referrer-policy", b"no-referrer"),
+            (b"content-security-policy", API_CSP.encode()),
+        ]
+        if self.behind_tls or scope.get("scheme") == "https":
+            added.append((b"strict-transport-security", HSTS.encode()))
+
+        async def send_secured(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"server"]
+                present = {k.lower() for k, _ in headers}
+                headers += [(k, v) for k, v in added if k not in present]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_secured)

@@ -1,4 +1,5 @@
-"""Keyset pagination: signed cursors bound to the caller, and the `Link: rel="next"` header."""
+"""Keyset pagination: signed cursors bound to the caller and the list, a byte budget per page, and
+the `Link: rel="next"` header (never built from the client's Host)."""
 
 from __future__ import annotations
 
@@ -25,14 +26,16 @@ def _sign(secret: bytes, payload: bytes) -> str:
     return base64.urlsafe_b64encode(hmac.digest(secret, payload, hashlib.sha256)[:16]).decode()
 
 
-def encode_cursor(secret: bytes, client: str, position: list[Any]) -> str:
-    payload = json.dumps({"c": client, "p": position}, separators=(",", ":")).encode()
+def encode_cursor(secret: bytes, client: str, position: list[Any], *, route: str = "") -> str:
+    payload = json.dumps({"c": client, "r": route, "p": position}, separators=(",", ":")).encode()
     body = base64.urlsafe_b64encode(payload).decode().rstrip("=")
     return f"{body}.{_sign(secret, payload)}"
 
 
-def decode_cursor(secret: bytes, client: str, cursor: str) -> list[Any]:
-    """The position in a cursor this client was given; a 422 problem for anything else."""
+def decode_cursor(secret: bytes, client: str, cursor: str, *, route: str = "") -> list[Any]:
+    """The position in a cursor this client was given for this list; a 422 problem for anything
+    else (a foreign, forged or mangled cursor, or one of another list, whose position would not
+    even have the type of this list's keys)."""
     invalid = ValidationFailed(
         [{"pointer": "/cursor", "in": "query", "detail": "invalid or foreign cursor"}]
     )
@@ -41,19 +44,43 @@ def decode_cursor(secret: bytes, client: str, cursor: str) -> list[Any]:
         payload = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
     except ValueError as exc:
         raise invalid from exc
-    if not hmac.compare_digest(_sign(secret, payload), signature):
+    # bytes, not str: compare_digest refuses str holding anything but ASCII
+    if not hmac.compare_digest(_sign(secret, payload).encode(), signature.encode()):
         raise invalid
     data = json.loads(payload)
-    if data.get("c") != client or not isinstance(data.get("p"), list):
+    if data.get("c") != client or data.get("r") != route or not isinstance(data.get("p"), list):
         raise invalid
     return list(data["p"])
+
+
+def next_link(request: Request, next_cursor: str) -> str:
+    """The next page's URL: the configured public origin and the request's path and query, or
+    a relative reference when no origin is configured (RFC 8288 resolves it against the request
+    URI). The client's Host header is never reflected."""
+    query = request.url.include_query_params(cursor=next_cursor).query
+    origin: str | None = request.app.state.settings.public_url
+    return f"{origin or ''}{request.url.path}?{query}"
 
 
 def set_next_link(request: Request, response: Response, next_cursor: str | None) -> None:
     if next_cursor is None:
         return
-    url = request.url.include_query_params(cursor=next_cursor)
-    response.headers["Link"] = f'<{url}>; rel="next"'
+    response.headers["Link"] = f'<{next_link(request, next_cursor)}>; rel="next"'
+
+
+def rendered_size(row: object) -> int:
+    """About how many bytes a row takes as JSON: its columns as `"name":value,` (an ORM row), or
+    its JSON text. No less than the rendering of those columns (non-ASCII text is counted as its
+    escapes); close enough to budget a page."""
+    table = getattr(row, "__table__", None)
+    if table is None:
+        return len(json.dumps(row, default=str))
+    size = 2  # the braces (and the comma after the object)
+    for column in table.columns:
+        value = getattr(row, column.key, None)
+        size += len(column.key) + 4
+        size += len(value) if isinstance(value, bytes) else len(json.dumps(value, default=str))
+    return size
 
 
 class Pager:
@@ -64,19 +91,34 @@ class Pager:
         self.response = response
         self.client = client
         self.limit = limit
+        self.route = request.url.path
         self.secret: bytes = request.app.state.keyring.secret_key
+        self.max_bytes: int = request.app.state.settings.page_max_bytes
 
     def after(self, cursor: str | None) -> list[Any] | None:
-        return decode_cursor(self.secret, self.client, cursor) if cursor else None
+        if not cursor:
+            return None
+        return decode_cursor(self.secret, self.client, cursor, route=self.route)
 
     def page(
         self, rows: Sequence[R], position: Callable[[R], list[Any]]
     ) -> tuple[list[R], str | None]:
-        """Rows were fetched with limit + 1: the extra one says whether a next page exists."""
-        items = list(rows[: self.limit])
+        """Rows were fetched with limit + 1: the extra one says whether a next page exists.
+
+        A page also ends early, with a next cursor, before its rows would exceed the byte budget
+        (`ILONET_PAGE_MAX_BYTES`); it always holds at least one row, so every page makes progress.
+        """
+        items: list[R] = []
+        budget = self.max_bytes
+        for row in rows[: self.limit]:
+            budget -= rendered_size(row)
+            if items and budget < 0:
+                break
+            items.append(row)
+        more = len(rows) > len(items)
         next_cursor = (
-            encode_cursor(self.secret, self.client, position(items[-1]))
-            if len(rows) > self.limit
+            encode_cursor(self.secret, self.client, position(items[-1]), route=self.route)
+            if more and items
             else None
         )
         set_next_link(self.request, self.response, next_cursor)

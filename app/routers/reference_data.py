@@ -3,9 +3,9 @@ made against; readable by every caller, edited by reference_admin (If-Match on c
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Annotated, TypeVar
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Path, Request, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.session import ReadSession
@@ -35,6 +35,8 @@ from app.services.guarded import Context
 router = APIRouter(prefix="/v1/reference", tags=["reference-data"])
 ADEQUACY = "/adequacy-decisions"
 INSTRUMENTS = "/transfer-instruments"
+# No id is longer (the instruments' column); a longer one is a 422, not a lookup.
+EntryId = Annotated[str, Path(min_length=1, max_length=64)]
 
 
 def _adequacy(entry: AdequacyDecisionEntry) -> AdequacyDecisionOut:
@@ -95,7 +97,7 @@ async def list_adequacy_decisions(
     responses=problem_responses(401, 404),
 )
 async def get_adequacy_decision(
-    response: Response, decision_id: str, session: ReadSession, principal: CurrentPrincipal
+    response: Response, decision_id: EntryId, session: ReadSession, principal: CurrentPrincipal
 ) -> AdequacyDecisionOut:
     entry = await service.get_entry(
         session=session, model=AdequacyDecisionEntry, entry_id=decision_id
@@ -133,7 +135,7 @@ async def create_adequacy_decision(
 )
 async def replace_adequacy_decision(
     response: Response,
-    decision_id: str,
+    decision_id: EntryId,
     body: AdequacyDecisionFields,
     context: ActionContext,
     if_match: IfMatch = None,
@@ -163,7 +165,7 @@ async def list_transfer_instruments(
     responses=problem_responses(401, 404),
 )
 async def get_transfer_instrument(
-    response: Response, instrument_id: str, session: ReadSession, principal: CurrentPrincipal
+    response: Response, instrument_id: EntryId, session: ReadSession, principal: CurrentPrincipal
 ) -> TransferInstrumentOut:
     entry = await service.get_entry(
         session=session, model=TransferInstrumentEntry, entry_id=instrument_id
@@ -201,7 +203,7 @@ async def create_transfer_instrument(
 )
 async def replace_transfer_instrument(
     response: Response,
-    instrument_id: str,
+    instrument_id: EntryId,
     body: TransferInstrumentFields,
     context: ActionContext,
     if_match: IfMatch = None,

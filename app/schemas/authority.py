@@ -5,14 +5,14 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from app.schemas.common import ShortText, StrictInput
 from app.schemas.vocabulary import AuthorityKind
 
 
 class AuthorityCreate(StrictInput):
-    organisation: ShortText
+    organisation: str = Field(min_length=1, max_length=16, description="Organisation code")
     name: ShortText
     authority_kind: AuthorityKind
 

@@ -2,17 +2,33 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationInfo, field_validator
 
 T = TypeVar("T")
 
 
 class StrictInput(BaseModel):
-    """Request bodies: unknown fields are refused (a typo is an error, not a silent default)."""
+    """Request bodies: unknown fields are refused (a typo is an error, not a silent default), and
+    so is an item repeated in a set-like array: one whose Field has
+    `json_schema_extra={"uniqueItems": True}` (OpenAPI shows it). A repeat is refused (422), not
+    silently collapsed: the client learns that its list was not what it meant."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _distinct_items(cls, value: Any, info: ValidationInfo) -> Any:
+        field = cls.model_fields.get(info.field_name or "")
+        extra = field.json_schema_extra if field is not None else None
+        if isinstance(value, list) and isinstance(extra, dict) and extra.get("uniqueItems"):
+            seen: set[Any] = set()
+            for item in value:
+                if item in seen:
+                    raise ValueError(f"{getattr(item, 'value', item)!r} is listed twice")
+                seen.add(item)
+        return value
 
 
 class Page(BaseModel, Generic[T]):
@@ -23,3 +39,5 @@ class Page(BaseModel, Generic[T]):
 CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$", min_length=2, max_length=2)]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
 ShortText = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+# A subject-data field name (what a transfer or share discloses); stored as String(64).
+FieldName = Annotated[str, StringConstraints(min_length=1, max_length=64)]

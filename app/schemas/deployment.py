@@ -22,15 +22,31 @@ class DeploymentFields(StrictInput):
     posting_type: PostingType
     host_country: CountryCode = Field(description="A third country (ISO 3166-1 alpha-2)")
     city: ShortText
-    region_countries: list[CountryCode] = Field(default_factory=list, max_length=60)
-    topics: list[InformationTopic] = Field(default_factory=list, description="Art. 3(4)")
-    tasks: list[Purpose] = Field(default_factory=list, description="Art. 3(6)")
+    region_countries: list[CountryCode] = Field(
+        default_factory=list, max_length=60, json_schema_extra={"uniqueItems": True}
+    )
+    topics: list[InformationTopic] = Field(
+        default_factory=list,
+        max_length=len(InformationTopic),
+        description="Art. 3(4)",
+        json_schema_extra={"uniqueItems": True},
+    )
+    tasks: list[Purpose] = Field(
+        default_factory=list,
+        max_length=len(Purpose),
+        description="Art. 3(6)",
+        json_schema_extra={"uniqueItems": True},
+    )
     starts_on: date
     ends_on: date | None = None
-    represented_member_states: list[CountryCode] = Field(default_factory=list)
+    represented_member_states: list[CountryCode] = Field(
+        default_factory=list, max_length=32, json_schema_extra={"uniqueItems": True}
+    )
     representation_agreement_reference: str | None = Field(default=None, max_length=300)
-    shared_tasks: list[SharedTaskIn] = Field(default_factory=list)
-    co_deploying_member_states: list[CountryCode] = Field(default_factory=list)
+    shared_tasks: list[SharedTaskIn] = Field(default_factory=list, max_length=64)
+    co_deploying_member_states: list[CountryCode] = Field(
+        default_factory=list, max_length=32, json_schema_extra={"uniqueItems": True}
+    )
 
 
 class DeploymentCreate(DeploymentFields):
@@ -43,15 +59,25 @@ class DeploymentAmend(StrictInput):
     posting_type: PostingType | None = None
     host_country: CountryCode | None = None
     city: ShortText | None = None
-    region_countries: list[CountryCode] | None = None
-    topics: list[InformationTopic] | None = None
-    tasks: list[Purpose] | None = None
+    region_countries: list[CountryCode] | None = Field(
+        default=None, max_length=60, json_schema_extra={"uniqueItems": True}
+    )
+    topics: list[InformationTopic] | None = Field(
+        default=None, max_length=len(InformationTopic), json_schema_extra={"uniqueItems": True}
+    )
+    tasks: list[Purpose] | None = Field(
+        default=None, max_length=len(Purpose), json_schema_extra={"uniqueItems": True}
+    )
     starts_on: date | None = None
     ends_on: date | None = None
-    represented_member_states: list[CountryCode] | None = None
+    represented_member_states: list[CountryCode] | None = Field(
+        default=None, max_length=32, json_schema_extra={"uniqueItems": True}
+    )
     representation_agreement_reference: str | None = Field(default=None, max_length=300)
-    shared_tasks: list[SharedTaskIn] | None = None
-    co_deploying_member_states: list[CountryCode] | None = None
+    shared_tasks: list[SharedTaskIn] | None = Field(default=None, max_length=64)
+    co_deploying_member_states: list[CountryCode] | None = Field(
+        default=None, max_length=32, json_schema_extra={"uniqueItems": True}
+    )
 
 
 class TransitionIn(StrictInput):

@@ -12,7 +12,9 @@ from app.schemas.common import ShortText, StrictInput
 from app.schemas.vocabulary import InformationTopic
 
 Phone = Annotated[str, StringConstraints(pattern=r"^\+[0-9 ()-]{6,24}$")]
-Email = Annotated[str, StringConstraints(pattern=r"^[^@\s]{1,64}@[^@\s]{1,190}\.[A-Za-z]{2,}$")]
+Email = Annotated[
+    str, StringConstraints(max_length=254, pattern=r"^[^@\s]{1,64}@[^@\s]{1,190}\.[A-Za-z]{2,}$")
+]
 
 
 class Contact(StrictInput):
@@ -24,7 +26,11 @@ class OfficerCreate(StrictInput):
     authority_id: uuid.UUID
     surname: ShortText
     given_names: ShortText
-    expertise: list[InformationTopic] = Field(default_factory=list, max_length=12)
+    expertise: list[InformationTopic] = Field(
+        default_factory=list,
+        max_length=len(InformationTopic),
+        json_schema_extra={"uniqueItems": True},
+    )
     contact: Contact | None = None
 
 
@@ -33,7 +39,9 @@ class OfficerUpdate(StrictInput):
 
     surname: ShortText | None = None
     given_names: ShortText | None = None
-    expertise: list[InformationTopic] | None = Field(default=None, max_length=12)
+    expertise: list[InformationTopic] | None = Field(
+        default=None, max_length=len(InformationTopic), json_schema_extra={"uniqueItems": True}
+    )
     contact: Contact | None = None
 
 

@@ -30,7 +30,7 @@ class EvaluateIn(StrictInput):
         description="The If-Match the real write would send: a stale one is reported in conflicts.",
     )
     body: dict[str, Any] = Field(
-        default_factory=dict, description="The body the real write would send."
+        default_factory=dict, max_length=64, description="The body the real write would send."
     )
 
 

@@ -47,7 +47,9 @@ class NationalityDocument(StrictInput):
 
 class Biometrics(StrictInput):
     facial_image_ref: BiometricRef | None = None
-    fingerprint_refs: list[BiometricRef] = Field(default_factory=list, max_length=10)
+    fingerprint_refs: list[BiometricRef] = Field(
+        default_factory=list, max_length=10, json_schema_extra={"uniqueItems": True}
+    )
 
 
 class FlightOrTransport(StrictInput):
@@ -105,7 +107,9 @@ class SubjectData(BaseModel):
 class ProcessingRecordCreate(StrictInput):
     officer_id: uuid.UUID = Field(description="The ILO processing the data")
     purpose: Purpose = Field(description="Art. 3(6)")
-    data_categories: list[DataCategory] = Field(min_length=1, max_length=5)
+    data_categories: list[DataCategory] = Field(
+        min_length=1, max_length=len(DataCategory), json_schema_extra={"uniqueItems": True}
+    )
     data_subject_category: DataSubjectCategory
     subject_data: SubjectData
     protection_status: ProtectionStatus = Field(description="Needed by NR-1; sealed")

@@ -28,7 +28,9 @@ class AdequacyDecisionFields(StrictInput):
         default=None, description="An international organisation (instead of a country)"
     )
     name: ShortText
-    regimes: list[Regime] = Field(min_length=1, max_length=3)
+    regimes: list[Regime] = Field(
+        min_length=1, max_length=len(Regime), json_schema_extra={"uniqueItems": True}
+    )
     covers_public_authorities: bool
     scope_note: Text
     valid_from: date
@@ -69,14 +71,26 @@ class AdequacyDecisionOut(BaseModel):
 
 class TransferInstrumentFields(StrictInput):
     kind: InstrumentKind
-    title: Text
-    parties: list[Party] = Field(min_length=1, max_length=40, description='"EU": a Union act')
+    title: Annotated[str, StringConstraints(min_length=1, max_length=500)]
+    parties: list[Party] = Field(
+        min_length=1,
+        max_length=40,
+        description='"EU": a Union act',
+        json_schema_extra={"uniqueItems": True},
+    )
     destination_country: CountryCode
     recipient_authorities: list[ShortText] = Field(
-        min_length=1, max_length=40, description='"*": any public authority of the destination'
+        min_length=1,
+        max_length=40,
+        description='"*": any public authority of the destination',
+        json_schema_extra={"uniqueItems": True},
     )
-    purposes: list[Purpose] = Field(min_length=1)
-    regimes: list[Regime] = Field(min_length=1, max_length=3)
+    purposes: list[Purpose] = Field(
+        min_length=1, max_length=len(Purpose), json_schema_extra={"uniqueItems": True}
+    )
+    regimes: list[Regime] = Field(
+        min_length=1, max_length=len(Regime), json_schema_extra={"uniqueItems": True}
+    )
     sa_authorisation_reference: ShortText | None = None
     valid_from: date
     valid_until: date | None = None

@@ -8,7 +8,7 @@ from typing import Literal, Self
 
 from pydantic import BaseModel, Field, model_validator
 
-from app.schemas.common import CountryCode, ShortText, StrictInput, Text
+from app.schemas.common import CountryCode, FieldName, ShortText, StrictInput, Text
 
 RecipientKind = Literal["officer", "network", "member_state_authority"]
 _REQUIRED: dict[str, tuple[str, ...]] = {
@@ -27,12 +27,14 @@ _RECIPIENT_FIELDS = (
 class ShareCreate(StrictInput):
     recipient_kind: RecipientKind
     recipient_officer_id: uuid.UUID | None = None
-    recipient_network: ShortText | None = None
+    recipient_network: str | None = Field(default=None, min_length=1, max_length=64)
     recipient_org: CountryCode | None = Field(
         default=None, description="The Member State whose competent authority receives"
     )
     recipient_authority: ShortText | None = None
-    fields_disclosed: list[ShortText] = Field(min_length=1, max_length=30)
+    fields_disclosed: list[FieldName] = Field(
+        min_length=1, max_length=30, json_schema_extra={"uniqueItems": True}
+    )
     justification: Text = Field(description="Why the exchange is strictly necessary (ILO-10.4)")
     shared_on: date | None = Field(default=None, description="Today when absent")
 

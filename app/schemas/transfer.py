@@ -8,7 +8,7 @@ from typing import Literal, Self
 
 from pydantic import BaseModel, Field, model_validator
 
-from app.schemas.common import CountryCode, ShortText, StrictInput, Text
+from app.schemas.common import CountryCode, FieldName, ShortText, StrictInput, Text
 from app.schemas.policy import BasisOut
 from app.schemas.vocabulary import TransferBasis
 
@@ -54,7 +54,9 @@ class TransferCreate(StrictInput):
     destination_organisation: ShortText | None = None
     basis: TransferBasis = Field(description="The basis the controller relies on")
     details: TransferDetails = Field(default_factory=TransferDetails)
-    fields_disclosed: list[ShortText] = Field(min_length=1, max_length=30)
+    fields_disclosed: list[FieldName] = Field(
+        min_length=1, max_length=30, json_schema_extra={"uniqueItems": True}
+    )
     justification: Text = Field(description="The necessity assessment (ILO-10.4, DOC-1)")
     transfer_on: date
 

@@ -60,6 +60,29 @@ async def test_migration_loaded_every_decision_with_its_source(
     assert missing.status_code == 404
 
 
+async def test_an_id_past_the_longest_is_a_422_and_a_long_unknown_one_an_audited_404(
+    client: httpx.AsyncClient, auth: Auth, session: AsyncSession
+) -> None:
+    """Ids are at most 64 characters (the instruments' column): a longer one is refused before
+    any lookup, and the 404 of one up to 64 is audited (its audit row used to overflow)."""
+    com = auth("COM", ["reference_admin"])
+    for path, name in ((ADEQUACY, "decision_id"), (INSTRUMENTS, "instrument_id")):
+        long = await client.get(f"{path}/{'a' * 65}", headers=com)
+        assert long.status_code == 422, long.text
+        assert long.json()["errors"][0]["pointer"] == f"/{name}"
+        put = await client.put(f"{path}/{'a' * 65}", json={}, headers={**com, "If-Match": '"v1"'})
+        assert put.status_code == 422
+        missing = await client.get(f"{path}/{'b' * 64}", headers=com)
+        assert missing.status_code == 404, missing.text
+    denials = (
+        await session.scalars(select(AuditEvent).where(AuditEvent.action == "policy.denied"))
+    ).all()
+    assert [(d.resource_type, d.resource_id) for d in denials] == [
+        ("adequacy_decision", "b" * 64),
+        ("transfer_instrument", "b" * 64),
+    ]
+
+
 NEW_DECISION = {
     "id": "2026/999",
     "country": "CV",
