@@ -1,4 +1,5 @@
-"""The policy layer: pure functions from facts to a Decision (REGULATION.md rule ids).
+"""The policy layer: pure functions from facts to a Decision, citing the rules of the catalogue
+(app/policies/rules.py) and the vocabularies of app/policies/vocabulary.py.
 
 Importing the package registers every action handler with the engine.
 """
@@ -16,7 +17,6 @@ from app.policies.deployment import (
     transition_allowed,
 )
 from app.policies.engine import (
-    RULES,
     RULESET_VERSION,
     Basis,
     Decision,
@@ -38,19 +38,17 @@ from app.policies.purpose import (
     derive_regime,
 )
 from app.policies.retention import ContactErasureFacts, ErasureFacts
+from app.policies.rules import CATALOGUE, Rule, UnknownRule, rule_by_id
 from app.policies.transfer import ReferenceUpdateFacts, ShareFacts
 from app.policies.transfer_grounds import AdequacyDecision, TransferFacts, TransferInstrument
 from app.policies.webhook import WebhookFacts
 
-POLICY_VERSION = RULESET_VERSION
-
 __all__ = [
+    "CATALOGUE",
     "CATEGORY_FIELDS",
     "CATEGORY_PURPOSE",
     "DEPLOYMENT_TRANSITIONS",
-    "POLICY_VERSION",
     "PURPOSES",
-    "RULES",
     "RULESET_VERSION",
     "Actor",
     "AdequacyDecision",
@@ -66,12 +64,14 @@ __all__ = [
     "Participant",
     "ProcessingRecordFacts",
     "ReferenceUpdateFacts",
+    "Rule",
     "ShareFacts",
     "SharedTask",
     "TraceEntry",
     "TransferFacts",
     "TransferInstrument",
     "UnknownAction",
+    "UnknownRule",
     "Violation",
     "WebhookFacts",
     "deny",
@@ -81,5 +81,6 @@ __all__ = [
     "facts_type_of",
     "policy_version",
     "registered_actions",
+    "rule_by_id",
     "transition_allowed",
 ]

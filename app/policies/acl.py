@@ -4,44 +4,12 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from app.policies.engine import RuleResult, check, failed, passed
+from app.policies.rules import ACL_ORG, ACL_ROLE
+from app.policies.vocabulary import Role, Scope
 
-INTEGRATION = "integration"
-
-ROLES = frozenset(
-    {
-        "ilo",
-        "deploying_authority",
-        "sb_member",
-        "sb_alternate",
-        "sb_chair",
-        "sb_secretariat",
-        "authorised_staff",
-        "ep_reader",
-        "dpo",
-        "auditor",
-        "reference_admin",
-        INTEGRATION,
-    }
-)
-
-SCOPES = frozenset(
-    {
-        "officers:read",
-        "officers:write",
-        "deployments:read",
-        "deployments:write",
-        "processing:read",
-        "processing:write",
-        "transfers:write",
-        "documents:read",
-        "documents:write",
-        "board:read",
-        "board:write",
-        "events:read",
-        "webhooks:write",
-        "statistics:read",
-    }
-)
+# The claim values the JWT principal accepts (app/security.py).
+ROLES = frozenset(Role)
+SCOPES = frozenset(Scope)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -54,37 +22,39 @@ class Actor:
     officer_id: str | None = None
     scopes: frozenset[str] = field(default_factory=frozenset)
 
-    def has_role(self, role: str) -> bool:
+    def has_role(self, role: Role) -> bool:
         return role in self.roles
 
-    def may(self, scope: str) -> bool:
+    def may(self, scope: Scope) -> bool:
         """An integration client may do what its scope list names, nothing more."""
-        return INTEGRATION in self.roles and scope in self.scopes
+        return Role.integration in self.roles and scope in self.scopes
 
     def acts_as_officer(self, officer_id: str) -> bool:
         return (
-            self.has_role("ilo") and self.officer_id is not None and self.officer_id == officer_id
+            self.has_role(Role.ilo)
+            and self.officer_id is not None
+            and self.officer_id == officer_id
         )
 
 
 def require_role(
-    actor: Actor, *, roles: Collection[str], scope: str | None, action: str
+    actor: Actor, *, roles: Collection[Role], scope: Scope | None, action: str
 ) -> RuleResult:
     """ACL-ROLE: one of `roles`, or an integration client holding `scope`."""
     if any(actor.has_role(r) for r in roles) or (scope is not None and actor.may(scope)):
-        return passed("ACL-ROLE")
+        return passed(ACL_ROLE)
     wanted = " or ".join(sorted(roles))
     if scope is not None:
         wanted += f" or integration with scope {scope}"
-    return failed("ACL-ROLE", f"{action} needs role {wanted}; actor {actor.sub} has none of them")
+    return failed(ACL_ROLE, f"{action} needs role {wanted}; actor {actor.sub} has none of them")
 
 
-def require_officer(actor: Actor, *, officer_id: str, scope: str, action: str) -> RuleResult:
+def require_officer(actor: Actor, *, officer_id: str, scope: Scope, action: str) -> RuleResult:
     """ACL-ROLE: an ILO acting as the officer concerned, or an integration client with `scope`."""
     if actor.acts_as_officer(officer_id) or actor.may(scope):
-        return passed("ACL-ROLE")
+        return passed(ACL_ROLE)
     return failed(
-        "ACL-ROLE",
+        ACL_ROLE,
         f"{action} needs role ilo acting as officer {officer_id} or integration with scope "
         f"{scope}; actor {actor.sub} (officer_id={actor.officer_id}) is neither",
     )
@@ -93,7 +63,7 @@ def require_officer(actor: Actor, *, officer_id: str, scope: str, action: str) -
 def require_org(actor: Actor, *orgs: tuple[str, str]) -> RuleResult:
     """ACL-ORG: the actor's organisation is each named organisation (label, code)."""
     return check(
-        "ACL-ORG",
+        ACL_ORG,
         (
             f"actor organisation {actor.org} may not act for {label} {code}"
             for label, code in orgs

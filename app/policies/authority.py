@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from app.policies.acl import Actor, require_org, require_role
 from app.policies.engine import Outcome, register
+from app.policies.vocabulary import Role, Scope
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -19,8 +20,8 @@ def decide_authority(facts: AuthorityFacts) -> Outcome:
         results=[
             require_role(
                 facts.actor,
-                roles={"deploying_authority"},
-                scope="officers:write",
+                roles={Role.deploying_authority},
+                scope=Scope.officers_write,
                 action="authority",
             ),
             require_org(facts.actor, ("authority organisation", facts.authority_org)),

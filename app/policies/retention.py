@@ -6,8 +6,8 @@ from datetime import date
 
 from app.policies.acl import Actor, require_org
 from app.policies.engine import Outcome, failed, passed, register
-
-ERASERS = frozenset({"ilo", "dpo"})
+from app.policies.rules import ACL_ROLE, ILO_9_3, ILO_10_2
+from app.policies.vocabulary import Role, Scope
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -34,8 +34,8 @@ def _may_erase_early(facts: ErasureFacts) -> bool:
     actor = facts.actor
     return (
         actor.acts_as_officer(facts.record_officer_id)
-        or actor.has_role("dpo")
-        or actor.may("processing:write")
+        or actor.has_role(Role.dpo)
+        or actor.may(Scope.processing_write)
     )
 
 
@@ -47,21 +47,21 @@ def decide_erasure(facts: ErasureFacts) -> Outcome:
     expired = facts.retain_until < facts.today
     if facts.scheduled:
         if expired:
-            return Outcome(results=[passed("ILO-10.2", f"retention ended {facts.retain_until}")])
+            return Outcome(results=[passed(ILO_10_2, f"retention ended {facts.retain_until}")])
         return Outcome(
             results=[
                 failed(
-                    "ILO-10.2",
+                    ILO_10_2,
                     f"retain_until {facts.retain_until} has not passed on {facts.today}: "
                     "the sweep erases expired records only",
                 )
             ]
         )
     if _may_erase_early(facts):
-        role = passed("ACL-ROLE")
+        role = passed(ACL_ROLE)
     else:
         role = failed(
-            "ACL-ROLE",
+            ACL_ROLE,
             f"erasure needs role ilo acting as officer {facts.record_officer_id}, role dpo, or "
             f"integration with scope processing:write; actor {facts.actor.sub} has none of them",
         )
@@ -70,7 +70,7 @@ def decide_erasure(facts: ErasureFacts) -> Outcome:
         results=[
             role,
             require_org(facts.actor, ("controller", facts.controller_org)),
-            passed("ILO-10.2", note),
+            passed(ILO_10_2, note),
         ]
     )
 
@@ -90,5 +90,5 @@ def decide_contact_erasure(facts: ContactErasureFacts) -> Outcome:
             f"{facts.retention_days} days of {facts.today}"
         )
     if problems:
-        return Outcome(results=[failed("ILO-9.3", "; ".join(problems))])
-    return Outcome(results=[passed("ILO-9.3", "no longer on the contact list")])
+        return Outcome(results=[failed(ILO_9_3, "; ".join(problems))])
+    return Outcome(results=[passed(ILO_9_3, "no longer on the contact list")])

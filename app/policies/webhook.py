@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from app.policies.acl import Actor, require_org
 from app.policies.engine import Outcome, RuleResult, failed, passed, register
-
-SCOPE = "webhooks:write"
+from app.policies.rules import ACL_ROLE
+from app.policies.vocabulary import Scope
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -20,11 +20,11 @@ class WebhookFacts:
 
 def _integration_with_scope(actor: Actor, action: str) -> RuleResult:
     """ACL-ROLE: role integration with scope webhooks:write (no person's role suffices)."""
-    if actor.may(SCOPE):
-        return passed("ACL-ROLE")
+    if actor.may(Scope.webhooks_write):
+        return passed(ACL_ROLE)
     return failed(
-        "ACL-ROLE",
-        f"{action} needs role integration with scope {SCOPE}; actor {actor.sub} has "
+        ACL_ROLE,
+        f"{action} needs role integration with scope {Scope.webhooks_write}; actor {actor.sub} has "
         f"roles {sorted(actor.roles)} and scopes {sorted(actor.scopes)}",
     )
 

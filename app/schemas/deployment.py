@@ -8,8 +8,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from app.policies.vocabulary import DeploymentStatus, InformationTopic, PostingType, Purpose
 from app.schemas.common import CountryCode, ShortText, StrictInput
-from app.schemas.vocabulary import DeploymentStatus, InformationTopic, PostingType, Purpose
 
 
 class SharedTaskIn(StrictInput):

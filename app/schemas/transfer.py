@@ -8,9 +8,9 @@ from typing import Literal, Self
 
 from pydantic import BaseModel, Field, model_validator
 
+from app.policies.vocabulary import TransferBasis
 from app.schemas.common import CountryCode, ShortText, StrictInput, Text
 from app.schemas.policy import BasisOut
-from app.schemas.vocabulary import TransferBasis
 
 RecipientType = Literal["public_authority", "international_organisation", "other"]
 Reference = ShortText

@@ -4,6 +4,7 @@ import pytest
 
 from app.policies import Actor, ReferenceUpdateFacts, evaluate
 from app.policies.acl import require_officer, require_org, require_role
+from app.policies.vocabulary import Role, Scope
 
 ILO = Actor(sub="ilo-1", org="NL", roles=frozenset({"ilo"}), officer_id="off-1")
 MACHINE = Actor(
@@ -19,28 +20,30 @@ def _admin(org: str) -> Actor:
 
 
 def test_actor_roles_and_scopes() -> None:
-    assert ILO.has_role("ilo")
-    assert not ILO.may("transfers:write")  # scopes are for integration clients only
-    assert MACHINE.may("transfers:write")
-    assert not MACHINE.may("deployments:write")
+    assert ILO.has_role(Role.ilo)
+    assert not ILO.may(Scope.transfers_write)  # scopes are for integration clients only
+    assert MACHINE.may(Scope.transfers_write)
+    assert not MACHINE.may(Scope.deployments_write)
     assert ILO.acts_as_officer("off-1")
     assert not ILO.acts_as_officer("off-2")
     assert not MACHINE.acts_as_officer("off-1")
 
 
 def test_acl_role_needs_role_or_integration_scope() -> None:
-    assert not require_role(ILO, roles={"ilo"}, scope=None, action="x").violations
-    assert not require_role(MACHINE, roles={"dpo"}, scope="transfers:write", action="x").violations
-    result = require_role(ILO, roles={"dpo"}, scope="transfers:write", action="export")
+    assert not require_role(ILO, roles={Role.ilo}, scope=None, action="x").violations
+    assert not require_role(
+        MACHINE, roles={Role.dpo}, scope=Scope.transfers_write, action="x"
+    ).violations
+    result = require_role(ILO, roles={Role.dpo}, scope=Scope.transfers_write, action="export")
     assert [v.rule for v in result.violations] == ["ACL-ROLE"]
     assert "dpo or integration with scope transfers:write" in result.violations[0].message
 
 
 def test_acl_role_ilo_acts_only_as_itself() -> None:
     assert not require_officer(
-        ILO, officer_id="off-1", scope="transfers:write", action="x"
+        ILO, officer_id="off-1", scope=Scope.transfers_write, action="x"
     ).violations
-    result = require_officer(ILO, officer_id="off-2", scope="transfers:write", action="x")
+    result = require_officer(ILO, officer_id="off-2", scope=Scope.transfers_write, action="x")
     assert [v.rule for v in result.violations] == ["ACL-ROLE"]
     assert "off-2" in result.violations[0].message
 
