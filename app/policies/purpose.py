@@ -39,7 +39,7 @@ CATEGORY_PURPOSE: Mapping[str, Purpose] = MappingProxyType(
         DataCategory.e_smuggling_trafficking: Purpose.smuggling_trafficking,
     }
 )
-# The point of Art. 10(3) a category is: its value begins with the letter.
+# Each category's point of Art. 10(3) is the letter its value begins with.
 _CATEGORY_POINT: Mapping[str, str] = {c: f"({c.value[0]})" for c in DataCategory}
 
 _IDENTITY = frozenset(

@@ -33,9 +33,7 @@ from app.policies.transfer_grounds import (
     GROUND_RULES,
     INSTRUMENT_KINDS,
     TRANSFER_BASES,
-    AdequacyDecision,
     TransferFacts,
-    TransferInstrument,
     choose_ground,
 )
 from app.policies.vocabulary import (
@@ -49,14 +47,6 @@ from app.policies.vocabulary import (
     ShareRecipientKind,
     TransferBasis,
 )
-
-__all__ = [
-    "AdequacyDecision",
-    "ReferenceUpdateFacts",
-    "ShareFacts",
-    "TransferFacts",
-    "TransferInstrument",
-]
 
 MIN_JUSTIFICATION_CHARS = 20
 # NR-1: the statuses of a person in need of international protection. A return decision is not
