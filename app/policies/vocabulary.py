@@ -1,11 +1,12 @@
 """The closed vocabularies of the API (API.md "Vocabularies" and the enums of the OpenAPI
 document), one StrEnum each.
 
-The policies compare facts against these, the Pydantic schemas type their fields with them, and
-tests/test_vocabulary.py checks that every enum of the OpenAPI document is exactly one of them.
-Values are the wire values; a member's name is its value where that is a Python identifier.
-The enums that are OpenAPI components carry comments, not docstrings: a docstring would become the
-component's description in the document.
+The policies compare facts against these and the Pydantic schemas type their fields with them
+(a field the document shows as an inline enum stays a Literal, so that the document keeps its
+shape); tests/test_openapi_vocabulary.py checks that every enum of the OpenAPI document is
+exactly one of them. Values are the wire values; a member's name is its value where that is a
+Python identifier. The enums that are OpenAPI components carry comments, not docstrings: a
+docstring would become the component's description in the document.
 """
 
 from enum import StrEnum

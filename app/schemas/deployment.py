@@ -55,7 +55,7 @@ class DeploymentAmend(StrictInput):
 
 
 class TransitionIn(StrictInput):
-    to: Literal["deployed", "ended", "cancelled"]
+    to: Literal["deployed", "ended", "cancelled"]  # vocabulary.TransitionTarget, inline
     on: date
 
 

@@ -10,6 +10,8 @@ from pydantic import BaseModel, Field
 
 from app.schemas.common import StrictInput
 
+# Literal fields are inline enums in OpenAPI; their values are those of app.policies.vocabulary
+# (EvaluableAction, TraceResult), which tests/test_openapi_vocabulary.py checks.
 EvaluableAction = Literal[
     "authority.create",
     "officer.create",

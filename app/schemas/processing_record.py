@@ -17,6 +17,8 @@ from app.schemas.transfer import TransferOut
 
 # A reference to a template held elsewhere: never an image or template in JSON.
 BiometricRef = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9:/._#-]{0,299}$")]
+# Literal fields are inline enums in OpenAPI; their values are those of app.policies.vocabulary
+# (DataSubjectCategory, ErasureReason, Sex, SubjectRole): tests/test_openapi_vocabulary.py.
 DataSubjectCategory = Literal[
     "returnee",
     "resettlement_candidate",

@@ -12,6 +12,8 @@ from app.policies.vocabulary import TransferBasis
 from app.schemas.common import CountryCode, ShortText, StrictInput, Text
 from app.schemas.policy import BasisOut
 
+# Literal fields are inline enums in OpenAPI; their values are those of app.policies.vocabulary
+# (RecipientType, SpecificSituation): tests/test_openapi_vocabulary.py.
 RecipientType = Literal["public_authority", "international_organisation", "other"]
 Reference = ShortText
 
