@@ -1,4 +1,5 @@
-"""The policy layer: pure functions from facts to a Decision (REGULATION.md rule ids).
+"""The policy layer: pure functions from facts to a Decision, citing the rules of the catalogue
+(app/policies/rules.py) and the vocabularies of app/policies/vocabulary.py.
 
 Importing the package declares every guarded action (app/policies/actions.py).
 """
@@ -23,7 +24,6 @@ from app.policies.deployment import (
     transition_allowed,
 )
 from app.policies.engine import (
-    RULES,
     RULESET_VERSION,
     Basis,
     Decision,
@@ -41,19 +41,17 @@ from app.policies.purpose import (
     derive_regime,
 )
 from app.policies.retention import ContactErasureFacts, ErasureFacts
+from app.policies.rules import CATALOGUE, Rule, UnknownRule, rule_by_id
 from app.policies.transfer import ReferenceUpdateFacts, ShareFacts
 from app.policies.transfer_grounds import AdequacyDecision, TransferFacts, TransferInstrument
 from app.policies.webhook import WebhookFacts
 
-POLICY_VERSION = RULESET_VERSION
-
 __all__ = [
+    "CATALOGUE",
     "CATEGORY_FIELDS",
     "CATEGORY_PURPOSE",
     "DEPLOYMENT_TRANSITIONS",
-    "POLICY_VERSION",
     "PURPOSES",
-    "RULES",
     "RULESET_VERSION",
     "ActionPolicy",
     "Actor",
@@ -71,12 +69,14 @@ __all__ = [
     "ProcessingRecordFacts",
     "ReferenceUpdateFacts",
     "Requirement",
+    "Rule",
     "ShareFacts",
     "SharedTask",
     "TraceEntry",
     "TransferFacts",
     "TransferInstrument",
     "UnknownAction",
+    "UnknownRule",
     "Violation",
     "WebhookFacts",
     "declared_actions",
@@ -86,5 +86,6 @@ __all__ = [
     "evaluate",
     "policy_of",
     "policy_version",
+    "rule_by_id",
     "transition_allowed",
 ]

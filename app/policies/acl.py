@@ -3,44 +3,12 @@
 from dataclasses import dataclass, field
 
 from app.policies.engine import RuleResult, check, failed, passed
+from app.policies.rules import ACL_ORG, ACL_ROLE
+from app.policies.vocabulary import Role, Scope
 
-INTEGRATION = "integration"
-
-ROLES = frozenset(
-    {
-        "ilo",
-        "deploying_authority",
-        "sb_member",
-        "sb_alternate",
-        "sb_chair",
-        "sb_secretariat",
-        "authorised_staff",
-        "ep_reader",
-        "dpo",
-        "auditor",
-        "reference_admin",
-        INTEGRATION,
-    }
-)
-
-SCOPES = frozenset(
-    {
-        "officers:read",
-        "officers:write",
-        "deployments:read",
-        "deployments:write",
-        "processing:read",
-        "processing:write",
-        "transfers:write",
-        "documents:read",
-        "documents:write",
-        "board:read",
-        "board:write",
-        "events:read",
-        "webhooks:write",
-        "statistics:read",
-    }
-)
+# The claim values the JWT principal accepts (app/security.py).
+ROLES = frozenset(Role)
+SCOPES = frozenset(Scope)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -55,16 +23,18 @@ class Actor:
     # ILONet itself acting for a controller (the retention sweep), never a token's holder.
     system: bool = False
 
-    def has_role(self, role: str) -> bool:
+    def has_role(self, role: Role) -> bool:
         return role in self.roles
 
-    def may(self, scope: str) -> bool:
+    def may(self, scope: Scope) -> bool:
         """An integration client may do what its scope list names, nothing more."""
-        return INTEGRATION in self.roles and scope in self.scopes
+        return Role.integration in self.roles and scope in self.scopes
 
     def acts_as_officer(self, officer_id: str) -> bool:
         return (
-            self.has_role("ilo") and self.officer_id is not None and self.officer_id == officer_id
+            self.has_role(Role.ilo)
+            and self.officer_id is not None
+            and self.officer_id == officer_id
         )
 
 
@@ -77,9 +47,9 @@ class Requirement:
     asked for by ILONet itself (the retention sweep), never by a token.
     """
 
-    roles: frozenset[str] = frozenset()
-    officer_roles: frozenset[str] = frozenset()
-    scope: str | None = None
+    roles: frozenset[Role] = frozenset()
+    officer_roles: frozenset[Role] = frozenset()
+    scope: Scope | None = None
     system: bool = False
 
     def admits(self, actor: Actor, *, officer_id: str | None = None) -> bool:
@@ -112,9 +82,9 @@ def require(
 ) -> RuleResult:
     """ACL-ROLE: the actor meets the action's requirement."""
     if requirement.admits(actor, officer_id=officer_id):
-        return passed("ACL-ROLE")
+        return passed(ACL_ROLE)
     return failed(
-        "ACL-ROLE",
+        ACL_ROLE,
         f"{action} needs {requirement.describe(officer_id)}; actor {actor.sub} "
         f"(roles {sorted(actor.roles)}, officer_id={actor.officer_id}) has none of them",
     )
@@ -123,7 +93,7 @@ def require(
 def require_org(actor: Actor, *orgs: tuple[str, str]) -> RuleResult:
     """ACL-ORG: the actor's organisation is each named organisation (label, code)."""
     return check(
-        "ACL-ORG",
+        ACL_ORG,
         (
             f"actor organisation {actor.org} may not act for {label} {code}"
             for label, code in orgs

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 from app.policies.acl import Actor, Requirement, require
 from app.policies.engine import Decision, Outcome, decide
+from app.policies.vocabulary import Action
 
 Handler = Callable[[Any], Outcome]
 _F = TypeVar("_F", bound=Handler)
@@ -62,6 +63,8 @@ def register(
     """Declare a guarded action with the rules function it decorates; once per action."""
 
     def declare(rules: _F) -> _F:
+        if action not in set(Action):
+            raise ValueError(f"action {action!r} is not in the Action vocabulary")
         if action in _POLICIES:
             raise ValueError(f"action {action!r} is already declared")
         _POLICIES[action] = ActionPolicy(action, facts_type, requires, rules, officer)

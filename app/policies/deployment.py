@@ -10,41 +10,26 @@ from app.policies.acl import Actor, Requirement, require_org
 from app.policies.actions import register
 from app.policies.engine import Outcome, RuleResult, check, not_applicable
 from app.policies.purpose import PURPOSES
+from app.policies.rules import ILO_2_2, ILO_4_1, ILO_6_1, ILO_6_2, ILO_6_3
+from app.policies.vocabulary import (
+    DeploymentStatus,
+    InformationTopic,
+    OrganisationKind,
+    PostingType,
+    Role,
+    Scope,
+)
 
-PARTICIPANT_KINDS = frozenset(
-    {"member_state", "schengen_associated", "commission", "eu_agency", "european_parliament"}
-)
-POSTING_TYPES = frozenset(
-    {
-        "member_state_mission",
-        "third_country_authority",
-        "international_organisation",
-        "union_delegation",
-    }
-)
-INFORMATION_TOPICS = frozenset(
-    {
-        "a_border_management",
-        "b_migration_flows",
-        "c_routes",
-        "d_criminal_organisations",
-        "e_incidents",
-        "f_document_fraud",
-        "g_assistance_to_authorities",
-        "h_pre_departure_integration",
-        "i_return_readmission",
-        "j_access_to_protection",
-        "k_legal_migration",
-        "l_capacity_and_law",
-    }
-)
-DEPLOYMENT_STATUSES = frozenset({"planned", "deployed", "ended", "cancelled"})
+POSTING_TYPES = frozenset(PostingType)
+INFORMATION_TOPICS = frozenset(InformationTopic)
 DEPLOYMENT_TRANSITIONS: Mapping[str, frozenset[str]] = MappingProxyType(
     {
-        "planned": frozenset({"deployed", "cancelled"}),
-        "deployed": frozenset({"ended"}),
-        "ended": frozenset(),
-        "cancelled": frozenset(),
+        DeploymentStatus.planned: frozenset(
+            {DeploymentStatus.deployed, DeploymentStatus.cancelled}
+        ),
+        DeploymentStatus.deployed: frozenset({DeploymentStatus.ended}),
+        DeploymentStatus.ended: frozenset(),
+        DeploymentStatus.cancelled: frozenset(),
     }
 )
 
@@ -120,10 +105,10 @@ def third_country_problem(code: str, participants: Mapping[str, Participant]) ->
     if not is_country_code(code):
         return f"{code!r} is not an ISO 3166-1 alpha-2 country code"
     participant = participants.get(code)
-    if participant is not None and participant.kind == "member_state":
+    if participant is not None and participant.kind == OrganisationKind.member_state:
         # Denmark is not bound (Protocol 22) but is still no third country.
         return f"{code} is an EU Member State, not a third country"
-    if participant is not None and participant.kind == "schengen_associated":
+    if participant is not None and participant.kind == OrganisationKind.schengen_associated:
         return f"{code} is Schengen-associated and takes part in the network"
     return None
 
@@ -132,7 +117,7 @@ def _bound_member_state_problem(
     code: str, participants: Mapping[str, Participant], deployer: str
 ) -> str | None:
     participant = participants.get(code)
-    if participant is None or participant.kind != "member_state":
+    if participant is None or participant.kind != OrganisationKind.member_state:
         return f"{code} is not an EU Member State"
     if not participant.bound_by_regulation:
         return f"{code} is not bound by Regulation (EU) 2019/1240"
@@ -152,11 +137,15 @@ def eu_funding_eligible(
 
     Representation (Art. 6(1)) and task sharing (6(2)) alone are not joint deployment.
     """
-    if deployer_kind != "member_state":
+    if deployer_kind != OrganisationKind.member_state:
         return False
     others = {c for c in co_deploying_member_states if c != deployer_org}
     if participants is not None:
-        others = {c for c in others if (p := participants.get(c)) and p.kind == "member_state"}
+        others = {
+            c
+            for c in others
+            if (p := participants.get(c)) and p.kind == OrganisationKind.member_state
+        }
     return 1 + len(others) >= 2
 
 
@@ -178,7 +167,7 @@ def _host_problems(facts: DeploymentFacts) -> Iterator[str]:
 
 def check_posting(facts: DeploymentFacts) -> RuleResult:
     """ILO-2.2: one posting type, a third-country host (and region), a start and a later end."""
-    return check("ILO-2.2", _host_problems(facts))
+    return check(ILO_2_2, _host_problems(facts))
 
 
 def _job_problems(
@@ -198,15 +187,15 @@ def _job_problems(
 
 def check_job_description(facts: DeploymentFacts) -> RuleResult:
     """ILO-4.1: the notification carries the job description (tasks) and the duration."""
-    return check("ILO-4.1", _job_problems(facts.topics, facts.tasks, facts.ends_on))
+    return check(ILO_4_1, _job_problems(facts.topics, facts.tasks, facts.ends_on))
 
 
 def check_representation(facts: DeploymentFacts) -> RuleResult:
     """ILO-6.1: represented states are other bound Member States, under a recorded agreement."""
     if not facts.represented_member_states:
-        return not_applicable("ILO-6.1", "no represented Member States")
+        return not_applicable(ILO_6_1, "no represented Member States")
     problems: list[str] = []
-    if facts.deployer_kind != "member_state":
+    if facts.deployer_kind != OrganisationKind.member_state:
         problems.append(
             f"only a Member State may represent others; deployer is {facts.deployer_kind}"
         )
@@ -216,15 +205,15 @@ def check_representation(facts: DeploymentFacts) -> RuleResult:
             problems.append(f"represented_member_states: {problem}")
     if not (facts.representation_agreement_reference or "").strip():
         problems.append("representation_agreement_reference is missing")
-    return check("ILO-6.1", problems)
+    return check(ILO_6_1, problems)
 
 
 def check_shared_tasks(facts: DeploymentFacts) -> RuleResult:
     """ILO-6.2: tasks shared with another bound Member State, under a recorded agreement."""
     if not facts.shared_tasks:
-        return not_applicable("ILO-6.2", "no shared tasks")
+        return not_applicable(ILO_6_2, "no shared tasks")
     problems: list[str] = []
-    if facts.deployer_kind != "member_state":
+    if facts.deployer_kind != OrganisationKind.member_state:
         problems.append(f"only Member States share tasks; deployer is {facts.deployer_kind}")
     for shared in facts.shared_tasks:
         problem = _bound_member_state_problem(
@@ -238,13 +227,13 @@ def check_shared_tasks(facts: DeploymentFacts) -> RuleResult:
             problems.append(
                 f"shared_tasks: {shared.task!r} is neither an Art. 3(6) task nor a topic"
             )
-    return check("ILO-6.2", problems)
+    return check(ILO_6_2, problems)
 
 
 def check_co_deployment(facts: DeploymentFacts) -> RuleResult:
     """ILO-6.3: co-deploying states are bound Member States other than the deployer."""
     if not facts.co_deploying_member_states:
-        return not_applicable("ILO-6.3", "no co-deploying Member States")
+        return not_applicable(ILO_6_3, "no co-deploying Member States")
     eligible = eu_funding_eligible(
         deployer_kind=facts.deployer_kind,
         co_deploying_member_states=facts.co_deploying_member_states,
@@ -256,12 +245,14 @@ def check_co_deployment(facts: DeploymentFacts) -> RuleResult:
         for code in facts.co_deploying_member_states
         if (problem := _bound_member_state_problem(code, facts.participants, facts.officer_org))
     ]
-    return check("ILO-6.3", problems, note="eligible for Union support" if eligible else "")
+    return check(ILO_6_3, problems, note="eligible for Union support" if eligible else "")
 
 
-MANAGES_OFFICERS = Requirement(roles=frozenset({"deploying_authority"}), scope="officers:write")
+MANAGES_OFFICERS = Requirement(
+    roles=frozenset({Role.deploying_authority}), scope=Scope.officers_write
+)
 MANAGES_DEPLOYMENTS = Requirement(
-    roles=frozenset({"deploying_authority"}), scope="deployments:write"
+    roles=frozenset({Role.deploying_authority}), scope=Scope.deployments_write
 )
 
 
@@ -304,8 +295,8 @@ def decide_transition(facts: DeploymentTransitionFacts) -> Outcome:
             require_org(facts.actor, ("officer organisation", facts.officer_org)),
         ]
     )
-    if facts.to_status != "deployed":
-        outcome.add(not_applicable("ILO-4.1", f"transition to {facts.to_status}"))
+    if facts.to_status != DeploymentStatus.deployed:
+        outcome.add(not_applicable(ILO_4_1, f"transition to {facts.to_status}"))
         return outcome
     problems: list[str] = []
     if not facts.has_job_description:
@@ -314,5 +305,5 @@ def decide_transition(facts: DeploymentTransitionFacts) -> Outcome:
         problems.append("actual deployment needs a duration: ends_on is missing")
     elif facts.ends_on <= facts.starts_on:
         problems.append(f"ends_on {facts.ends_on} is not after starts_on {facts.starts_on}")
-    outcome.add(check("ILO-4.1", problems, note="actual deployment notified"))
+    outcome.add(check(ILO_4_1, problems, note="actual deployment notified"))
     return outcome

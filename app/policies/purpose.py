@@ -4,7 +4,6 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from types import MappingProxyType
-from typing import Literal
 
 from app.policies.acl import Actor, Requirement, require_org
 from app.policies.actions import register
@@ -15,38 +14,34 @@ from app.policies.engine import (
     check,
     violation,
 )
-
-Regime = Literal["gdpr", "eudpr", "led"]
-
-PURPOSES = frozenset({"return", "resettlement", "legal_migration", "smuggling_trafficking"})
-PROTECTION_STATUSES = frozenset(
-    {
-        "none",
-        "return_decision",
-        "application_pending",
-        "protection_granted",
-        "resettlement_candidate",
-    }
+from app.policies.rules import ILO_10_2, ILO_10_3, ILO_10_3F
+from app.policies.vocabulary import (
+    AuthorityKind,
+    DataCategory,
+    OrganisationKind,
+    ProtectionStatus,
+    Purpose,
+    Regime,
+    Role,
+    Scope,
 )
+
+PURPOSES = frozenset(Purpose)
+PROTECTION_STATUSES = frozenset(ProtectionStatus)
 
 # Art. 10(3): the one purpose each category may serve. The Regulation makes (e) exclusive; for
 # (a)-(d) the list is not exhaustive, and the product refuses any other pairing (stricter reading).
-CATEGORY_PURPOSE: Mapping[str, str] = MappingProxyType(
+CATEGORY_PURPOSE: Mapping[str, Purpose] = MappingProxyType(
     {
-        "a_return_identity": "return",
-        "b_return_passenger_list": "return",
-        "c_legal_migration_identity": "legal_migration",
-        "d_resettlement_identity": "resettlement",
-        "e_smuggling_trafficking": "smuggling_trafficking",
+        DataCategory.a_return_identity: Purpose.return_,
+        DataCategory.b_return_passenger_list: Purpose.return_,
+        DataCategory.c_legal_migration_identity: Purpose.legal_migration,
+        DataCategory.d_resettlement_identity: Purpose.resettlement,
+        DataCategory.e_smuggling_trafficking: Purpose.smuggling_trafficking,
     }
 )
-_CATEGORY_POINT = {
-    "a_return_identity": "(a)",
-    "b_return_passenger_list": "(b)",
-    "c_legal_migration_identity": "(c)",
-    "d_resettlement_identity": "(d)",
-    "e_smuggling_trafficking": "(e)",
-}
+# Each category's point of Art. 10(3) is the letter its value begins with.
+_CATEGORY_POINT: Mapping[str, str] = {c: f"({c.value[0]})" for c in DataCategory}
 
 _IDENTITY = frozenset(
     {
@@ -62,11 +57,11 @@ _IDENTITY = frozenset(
 )
 CATEGORY_FIELDS: Mapping[str, frozenset[str]] = MappingProxyType(
     {
-        "a_return_identity": _IDENTITY | {"nationality_evidence"},
-        "b_return_passenger_list": frozenset({"flight_or_transport", "passengers"}),
-        "c_legal_migration_identity": _IDENTITY,
-        "d_resettlement_identity": _IDENTITY | {"unhcr_reference"},
-        "e_smuggling_trafficking": _IDENTITY
+        DataCategory.a_return_identity: _IDENTITY | {"nationality_evidence"},
+        DataCategory.b_return_passenger_list: frozenset({"flight_or_transport", "passengers"}),
+        DataCategory.c_legal_migration_identity: _IDENTITY,
+        DataCategory.d_resettlement_identity: _IDENTITY | {"unhcr_reference"},
+        DataCategory.e_smuggling_trafficking: _IDENTITY
         | {
             "nationality_evidence",
             "aliases",
@@ -81,15 +76,15 @@ CATEGORY_FIELDS: Mapping[str, frozenset[str]] = MappingProxyType(
 # NR-1 needs the protection status of every subject, whatever the categories.
 ALWAYS_ALLOWED_FIELDS = frozenset({"protection_status"})
 
-_ROPA = {
-    "gdpr": "Regulation (EU) 2016/679, Art. 30",
-    "eudpr": "Regulation (EU) 2018/1725, Art. 31",
-    "led": "Directive (EU) 2016/680, Art. 24",
+_ROPA: Mapping[str, str] = {
+    Regime.gdpr: "Regulation (EU) 2016/679, Art. 30",
+    Regime.eudpr: "Regulation (EU) 2018/1725, Art. 31",
+    Regime.led: "Directive (EU) 2016/680, Art. 24",
 }
 _SPECIAL = {
-    "gdpr": "biometrics: Regulation (EU) 2016/679, Art. 9",
-    "eudpr": "biometrics: Regulation (EU) 2018/1725, Art. 10",
-    "led": "biometrics: Directive (EU) 2016/680, Art. 10",
+    Regime.gdpr: "biometrics: Regulation (EU) 2016/679, Art. 9",
+    Regime.eudpr: "biometrics: Regulation (EU) 2018/1725, Art. 10",
+    Regime.led: "biometrics: Directive (EU) 2016/680, Art. 10",
 }
 
 
@@ -120,12 +115,12 @@ def derive_regime(*, org_kind: str, authority_kind: str, purpose: str) -> Regime
     the GDPR, except police processing for smuggling and trafficking, which is under the LED
     (product extension, stricter).
     """
-    if org_kind in {"commission", "eu_agency"}:
-        return "eudpr"
-    if org_kind in {"member_state", "schengen_associated"}:
-        if authority_kind == "police" and purpose == "smuggling_trafficking":
-            return "led"
-        return "gdpr"
+    if org_kind in {OrganisationKind.commission, OrganisationKind.eu_agency}:
+        return Regime.eudpr
+    if org_kind in {OrganisationKind.member_state, OrganisationKind.schengen_associated}:
+        if authority_kind == AuthorityKind.police and purpose == Purpose.smuggling_trafficking:
+            return Regime.led
+        return Regime.gdpr
     raise ValueError(f"organisation kind {org_kind!r} is not a controller of ILO data")
 
 
@@ -162,32 +157,30 @@ def _purpose_problems(facts: ProcessingRecordFacts) -> Iterator[str]:
 
 def check_purpose(facts: ProcessingRecordFacts) -> RuleResult:
     """ILO-10.2: an Art. 3(6) purpose, served by a deployed ILO, kept no longer than necessary."""
-    return check("ILO-10.2", _purpose_problems(facts))
+    return check(ILO_10_2, _purpose_problems(facts))
 
 
 def check_categories(purpose: str, categories: tuple[str, ...]) -> RuleResult:
     """ILO-10.3: every category matches its one purpose; (e) only for smuggling_trafficking."""
     if not categories:
-        return check(
-            "ILO-10.3", ["data_categories is empty: name at least one Art. 10(3) category"]
-        )
+        return check(ILO_10_3, ["data_categories is empty: name at least one Art. 10(3) category"])
     found = []
     for category in categories:
         allowed = CATEGORY_PURPOSE.get(category)
         if allowed is None:
             found.append(
-                violation("ILO-10.3", f"category {category!r} is not an Art. 10(3) category")
+                violation(ILO_10_3, f"category {category!r} is not an Art. 10(3) category")
             )
         elif allowed != purpose:
             found.append(
                 violation(
-                    "ILO-10.3",
+                    ILO_10_3,
                     f"category {category} may only be processed for purpose {allowed}, "
                     f"not {purpose}",
                     detail=_CATEGORY_POINT[category],
                 )
             )
-    return RuleResult(rule="ILO-10.3", violations=tuple(found))
+    return RuleResult(rule=ILO_10_3, violations=tuple(found))
 
 
 def allowed_fields(categories: tuple[str, ...]) -> frozenset[str]:
@@ -202,7 +195,7 @@ def check_fields(categories: tuple[str, ...], subject_fields: frozenset[str]) ->
     """ILO-10.3f (product rule): subject data hold only fields of the record's categories."""
     extra = sorted(subject_fields - allowed_fields(categories))
     return check(
-        "ILO-10.3f",
+        ILO_10_3F,
         [f"subject data field {name!r} belongs to none of the categories" for name in extra],
     )
 
@@ -215,11 +208,13 @@ def _regime_or_gdpr(facts: ProcessingRecordFacts) -> Regime:
             purpose=facts.purpose,
         )
     except ValueError:
-        return "gdpr"
+        return Regime.gdpr
 
 
 # Art. 10(1): the ILO processes for its own tasks; its organisation's system may record for it.
-PROCESSES_FOR_ITSELF = Requirement(officer_roles=frozenset({"ilo"}), scope="processing:write")
+PROCESSES_FOR_ITSELF = Requirement(
+    officer_roles=frozenset({Role.ilo}), scope=Scope.processing_write
+)
 
 
 @register(

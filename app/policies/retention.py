@@ -7,11 +7,13 @@ from datetime import date
 from app.policies.acl import Actor, Requirement, require_org
 from app.policies.actions import register
 from app.policies.engine import Outcome, failed, passed
+from app.policies.rules import ILO_9_3, ILO_10_2
+from app.policies.vocabulary import Role, Scope
 
 # The controller erases early when the data are no longer necessary: the record's ILO, its DPO,
 # or its integration; expired data are erased by ILONet itself.
 ERASES_EARLY = Requirement(
-    roles=frozenset({"dpo"}), officer_roles=frozenset({"ilo"}), scope="processing:write"
+    roles=frozenset({Role.dpo}), officer_roles=frozenset({Role.ilo}), scope=Scope.processing_write
 )
 SWEEP = Requirement(system=True)
 
@@ -50,7 +52,7 @@ def decide_erasure(facts: ErasureFacts) -> Outcome:
     return Outcome(
         results=[
             require_org(facts.actor, ("controller", facts.controller_org)),
-            passed("ILO-10.2", note),
+            passed(ILO_10_2, note),
         ]
     )
 
@@ -59,11 +61,11 @@ def decide_erasure(facts: ErasureFacts) -> Outcome:
 def decide_expiry(facts: ErasureFacts) -> Outcome:
     """ILO-10.2: the retention sweep erases a record once its retain_until has passed."""
     if facts.retain_until < facts.today:
-        return Outcome(results=[passed("ILO-10.2", f"retention ended {facts.retain_until}")])
+        return Outcome(results=[passed(ILO_10_2, f"retention ended {facts.retain_until}")])
     return Outcome(
         results=[
             failed(
-                "ILO-10.2",
+                ILO_10_2,
                 f"retain_until {facts.retain_until} has not passed on {facts.today}: "
                 "the sweep erases expired records only",
             )
@@ -86,5 +88,5 @@ def decide_contact_erasure(facts: ContactErasureFacts) -> Outcome:
             f"{facts.retention_days} days of {facts.today}"
         )
     if problems:
-        return Outcome(results=[failed("ILO-9.3", "; ".join(problems))])
-    return Outcome(results=[passed("ILO-9.3", "no longer on the contact list")])
+        return Outcome(results=[failed(ILO_9_3, "; ".join(problems))])
+    return Outcome(results=[passed(ILO_9_3, "no longer on the contact list")])

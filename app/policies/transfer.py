@@ -17,34 +17,52 @@ from app.policies.engine import (
     passed,
 )
 from app.policies.purpose import PROTECTION_STATUSES, PURPOSES
+from app.policies.rules import (
+    ACL_ORG,
+    DOC_1,
+    GDPR_30_1E,
+    ILO_10_2,
+    ILO_10_4,
+    LED_35,
+    LED_37,
+    LED_39,
+    NR_1,
+    SCOPE_EUROPOL,
+)
 from app.policies.transfer_grounds import (
     GROUND_RULES,
+    INSTRUMENT_KINDS,
     TRANSFER_BASES,
-    AdequacyDecision,
     TransferFacts,
-    TransferInstrument,
     choose_ground,
 )
-
-__all__ = [
-    "AdequacyDecision",
-    "ReferenceUpdateFacts",
-    "ShareFacts",
-    "TransferFacts",
-    "TransferInstrument",
-]
+from app.policies.vocabulary import (
+    DataCategory,
+    OrganisationKind,
+    ProtectionStatus,
+    ReferenceKind,
+    Regime,
+    Role,
+    Scope,
+    ShareRecipientKind,
+    TransferBasis,
+)
 
 MIN_JUSTIFICATION_CHARS = 20
 # NR-1: the statuses of a person in need of international protection. A return decision is not
 # one of them: recital 25 expressly allows the return transfer.
 PROTECTED_STATUSES = frozenset(
-    {"application_pending", "protection_granted", "resettlement_candidate"}
+    {
+        ProtectionStatus.application_pending,
+        ProtectionStatus.protection_granted,
+        ProtectionStatus.resettlement_candidate,
+    }
 )
-SHARE_RECIPIENT_KINDS = frozenset({"officer", "network", "member_state_authority"})
-_ROPA = {
-    "gdpr": "GDPR-30.1e: Regulation (EU) 2016/679, Art. 30(1)(e)",
-    "eudpr": "GDPR-30.1e as applied by Regulation (EU) 2018/1725, Art. 31(1)(e)",
-    "led": "GDPR-30.1e as applied by Directive (EU) 2016/680, Art. 24(1)(f) and 37(3)",
+SHARE_RECIPIENT_KINDS = frozenset(ShareRecipientKind)
+_ROPA: Mapping[str, str] = {
+    Regime.gdpr: f"{GDPR_30_1E.id}: {GDPR_30_1E.article}",
+    Regime.eudpr: f"{GDPR_30_1E.id} as applied by Regulation (EU) 2018/1725, Art. 31(1)(e)",
+    Regime.led: f"{GDPR_30_1E.id} as applied by Directive (EU) 2016/680, Art. 24(1)(f) and 37(3)",
 }
 
 
@@ -54,7 +72,7 @@ class ShareFacts:
     controller_org: str
     record_officer_id: str
     record_fields: frozenset[str]
-    recipient_kind: str  # officer | network | member_state_authority
+    recipient_kind: str  # a ShareRecipientKind
     recipient_org: str | None
     fields_disclosed: frozenset[str]
     justification: str
@@ -64,7 +82,7 @@ class ShareFacts:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ReferenceUpdateFacts:
     actor: Actor
-    kind: str  # adequacy_decision | transfer_instrument
+    kind: str  # a ReferenceKind
     parties: frozenset[str] = frozenset()
 
 
@@ -87,18 +105,18 @@ def check_necessity(
     record_fields: frozenset[str], fields_disclosed: frozenset[str], justification: str
 ) -> RuleResult:
     """ILO-10.4: an exchange discloses named record fields only, with a necessity justification."""
-    return check("ILO-10.4", _necessity_problems(record_fields, fields_disclosed, justification))
+    return check(ILO_10_4, _necessity_problems(record_fields, fields_disclosed, justification))
 
 
 def check_europol(controller_org: str) -> RuleResult:
     """SCOPE-EUROPOL: Europol transfers follow Regulation (EU) 2016/794, not ILONet."""
     if controller_org == "EUROPOL":
         return failed(
-            "SCOPE-EUROPOL",
+            SCOPE_EUROPOL,
             "controller EUROPOL transfers under Regulation (EU) 2016/794, Art. 25: "
             "use Europol's own channels",
         )
-    return passed("SCOPE-EUROPOL")
+    return passed(SCOPE_EUROPOL)
 
 
 def check_transfer_purpose(facts: TransferFacts) -> RuleResult:
@@ -110,13 +128,16 @@ def check_transfer_purpose(facts: TransferFacts) -> RuleResult:
         problems.append(
             f"officer {facts.record_officer_id} has no active deployment on {facts.transfer_on}"
         )
-    return check("ILO-10.2", problems)
+    return check(ILO_10_2, problems)
 
 
 def needs_protection(protection_status: str | None, data_categories: tuple[str, ...]) -> bool:
-    if protection_status == "return_decision":
+    if protection_status == ProtectionStatus.return_decision:
         return False
-    return protection_status in PROTECTED_STATUSES or "d_resettlement_identity" in data_categories
+    return (
+        protection_status in PROTECTED_STATUSES
+        or DataCategory.d_resettlement_identity in data_categories
+    )
 
 
 def check_non_refoulement(facts: TransferFacts) -> RuleResult:
@@ -127,11 +148,11 @@ def check_non_refoulement(facts: TransferFacts) -> RuleResult:
     status = facts.protection_status
     if status is not None and status not in PROTECTION_STATUSES:
         # An unknown status cannot rule out a need for protection: refuse rather than guess.
-        return failed("NR-1", f"protection_status {status!r} is not in the vocabulary")
+        return failed(NR_1, f"protection_status {status!r} is not in the vocabulary")
     if not needs_protection(facts.protection_status, facts.data_categories):
-        return not_applicable("NR-1", f"protection_status {facts.protection_status}")
+        return not_applicable(NR_1, f"protection_status {facts.protection_status}")
     if not facts.recipient_is_public_authority:
-        return passed("NR-1", f"recipient type {facts.recipient_type} is no public authority")
+        return passed(NR_1, f"recipient type {facts.recipient_type} is no public authority")
     reason = (
         f"protection_status {facts.protection_status}"
         if facts.protection_status in PROTECTED_STATUSES
@@ -139,17 +160,17 @@ def check_non_refoulement(facts: TransferFacts) -> RuleResult:
     )
     if not facts.subject_nationality:
         return failed(
-            "NR-1",
+            NR_1,
             f"subject in need of protection ({reason}) has no recorded nationality: a transfer to "
             f"public authorities of {facts.destination} cannot be shown to be safe",
         )
     if facts.destination_country == facts.subject_nationality:
         return failed(
-            "NR-1",
+            NR_1,
             f"subject in need of protection ({reason}) must not be disclosed to the authorities "
             f"of {facts.subject_nationality}, their country of nationality",
         )
-    return passed("NR-1")
+    return passed(NR_1)
 
 
 def check_law_enforcement(facts: TransferFacts) -> list[RuleResult]:
@@ -164,14 +185,14 @@ def check_law_enforcement(facts: TransferFacts) -> list[RuleResult]:
             "authorisation (prior_authorisation_reference), Art. 35(1)(c)"
         )
     if facts.recipient_is_law_enforcement:
-        return [check("LED-35", problems, note="recipient is a competent authority")]
-    results = [check("LED-35", problems, note="recipient is no competent authority: Art. 39")]
+        return [check(LED_35, problems, note="recipient is a competent authority")]
+    results = [check(LED_35, problems, note="recipient is no competent authority: Art. 39")]
     if (facts.legal_reference or "").strip():
-        results.append(passed("LED-39", "legal_reference given"))
+        results.append(passed(LED_39, "legal_reference given"))
     else:
         results.append(
             failed(
-                "LED-39",
+                LED_39,
                 f"recipient {facts.recipient_name!r} is not a law-enforcement authority: "
                 "Art. 39 needs the Union or Member-State law providing for it (legal_reference)",
             )
@@ -184,14 +205,14 @@ def _documentation_problems(facts: TransferFacts, regime: str) -> Iterator[str]:
         yield f"basis {facts.basis!r} is not a transfer basis"
     elif facts.basis not in GROUND_RULES[regime]:
         yield f"basis {facts.basis} is not available under regime {regime}"
-    if facts.basis == "adequacy" and not facts.adequacy_decision_id:
+    if facts.basis == TransferBasis.adequacy and not facts.adequacy_decision_id:
         yield "basis adequacy needs adequacy_decision_id"
-    if (
-        facts.basis in {"binding_instrument", "administrative_arrangement"}
-        and not facts.instrument_id
-    ):
+    if facts.basis in INSTRUMENT_KINDS and not facts.instrument_id:
         yield f"basis {facts.basis} needs instrument_id"
-    if facts.basis == "administrative_arrangement" and not facts.authorisation_reference:
+    if (
+        facts.basis == TransferBasis.administrative_arrangement
+        and not facts.authorisation_reference
+    ):
         yield "basis administrative_arrangement needs authorisation_reference (SA/EDPS)"
     if not facts.justification.strip():
         yield "justification is missing: the necessity assessment is recorded with the transfer"
@@ -199,7 +220,7 @@ def _documentation_problems(facts: TransferFacts, regime: str) -> Iterator[str]:
 
 def check_documentation(facts: TransferFacts, regime: str) -> RuleResult:
     """DOC-1 (product rule, Art. 5(2) GDPR): the named basis, its details and the justification."""
-    return check("DOC-1", _documentation_problems(facts, regime))
+    return check(DOC_1, _documentation_problems(facts, regime))
 
 
 def _record_problems(facts: TransferFacts) -> Iterator[str]:
@@ -213,7 +234,7 @@ def _record_problems(facts: TransferFacts) -> Iterator[str]:
     if not is_country_code(facts.destination_country):
         yield f"destination_country {facts.destination_country!r} is no ISO 3166-1 alpha-2 code"
     participant = facts.participants.get(facts.destination_country)
-    if participant is not None and participant.kind == "member_state":
+    if participant is not None and participant.kind == OrganisationKind.member_state:
         yield (
             f"destination_country {facts.destination_country} is an EU Member State: "
             "record a share, not a third-country transfer"
@@ -222,12 +243,13 @@ def _record_problems(facts: TransferFacts) -> Iterator[str]:
 
 def check_record(facts: TransferFacts) -> RuleResult:
     """GDPR-30.1e: the recipient and the third country or international organisation identified."""
-    return check("GDPR-30.1e", _record_problems(facts))
+    return check(GDPR_30_1E, _record_problems(facts))
 
 
 def _transfer_obligations(facts: TransferFacts, regime: str, rule: str) -> list[Obligation]:
+    """The obligations of an allowed transfer; `rule` is the id of the ground that held."""
     obligations = [Obligation("record_in_ropa", f"{_ROPA[regime]}; to {facts.destination}")]
-    if rule == "LED-37" and facts.basis == "controller_assessment":
+    if rule == LED_37.id and facts.basis == TransferBasis.controller_assessment:
         obligations.append(
             Obligation(
                 "inform_supervisory_authority",
@@ -238,8 +260,8 @@ def _transfer_obligations(facts: TransferFacts, regime: str, rule: str) -> list[
 
 
 # The record's own ILO exchanges its data; its organisation's system may record it for the ILO.
-EXCHANGES_OWN_RECORD = Requirement(officer_roles=frozenset({"ilo"}), scope="transfers:write")
-EDITS_REFERENCE_DATA = Requirement(roles=frozenset({"reference_admin"}))
+EXCHANGES_OWN_RECORD = Requirement(officer_roles=frozenset({Role.ilo}), scope=Scope.transfers_write)
+EDITS_REFERENCE_DATA = Requirement(roles=frozenset({Role.reference_admin}))
 
 
 @register(
@@ -262,14 +284,14 @@ def decide_transfer(facts: TransferFacts) -> Outcome:
     outcome.add(check_necessity(facts.record_fields, facts.fields_disclosed, facts.justification))
     outcome.add(check_non_refoulement(facts))
     if facts.regime not in GROUND_RULES:
-        outcome.add(failed("DOC-1", f"regime {facts.regime!r} is none of gdpr, eudpr, led"))
+        outcome.add(failed(DOC_1, f"regime {facts.regime!r} is none of gdpr, eudpr, led"))
         return outcome
-    if facts.regime == "led":
+    if facts.regime == Regime.led:
         outcome.add(*check_law_enforcement(facts))
     outcome.add(check_documentation(facts, facts.regime))
     outcome.add(check_record(facts))
     if europol.violations:
-        adequacy_rule = GROUND_RULES[facts.regime]["adequacy"][0]
+        adequacy_rule = GROUND_RULES[facts.regime][TransferBasis.adequacy][0]
         outcome.add(not_applicable(adequacy_rule, "Chapter V not tried: Europol is out of scope"))
         return outcome
     grounds, basis = choose_ground(facts, facts.regime)
@@ -287,19 +309,17 @@ def check_share_recipient(facts: ShareFacts) -> RuleResult:
     competent authority; a recipient outside the Member States is a transfer (Chapter V).
     """
     if facts.recipient_kind not in SHARE_RECIPIENT_KINDS:
-        return failed(
-            "ILO-10.4", f"recipient_kind {facts.recipient_kind!r} is not a share recipient"
-        )
-    if facts.recipient_kind != "member_state_authority":
-        return passed("ILO-10.4", f"recipient {facts.recipient_kind} inside the network")
+        return failed(ILO_10_4, f"recipient_kind {facts.recipient_kind!r} is not a share recipient")
+    if facts.recipient_kind != ShareRecipientKind.member_state_authority:
+        return passed(ILO_10_4, f"recipient {facts.recipient_kind} inside the network")
     participant = facts.participants.get(facts.recipient_org or "")
-    if participant is None or participant.kind != "member_state":
+    if participant is None or participant.kind != OrganisationKind.member_state:
         return failed(
-            "ILO-10.4",
+            ILO_10_4,
             f"recipient_org {facts.recipient_org!r} is not an EU Member State: a share stays "
             "inside the Union (recital 26); record a transfer instead",
         )
-    return passed("ILO-10.4", f"competent authority of {facts.recipient_org}")
+    return passed(ILO_10_4, f"competent authority of {facts.recipient_org}")
 
 
 @register(
@@ -318,9 +338,9 @@ def decide_share(facts: ShareFacts) -> Outcome:
 
 def _reference_org_problem(facts: ReferenceUpdateFacts) -> str | None:
     org = facts.actor.org
-    if facts.kind == "adequacy_decision":
+    if facts.kind == ReferenceKind.adequacy_decision:
         return None if org == "COM" else f"adequacy decisions are edited by COM only, not {org}"
-    if facts.kind == "transfer_instrument":
+    if facts.kind == ReferenceKind.transfer_instrument:
         if org == "COM" and facts.parties & {"EU", "COM"}:
             return None
         if org != "COM" and org in facts.parties:
@@ -339,6 +359,6 @@ def decide_reference_update(facts: ReferenceUpdateFacts) -> Outcome:
     problem = _reference_org_problem(facts)
     return Outcome(
         results=[
-            check("ACL-ORG", [problem] if problem else []),
+            check(ACL_ORG, [problem] if problem else []),
         ]
     )

@@ -8,74 +8,84 @@ Member-State controllers, EUDPR ids to Union bodies, LED ids to law-enforcement 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
 
 from app.policies.acl import Actor
 from app.policies.deployment import Participant
 from app.policies.engine import Basis, RuleResult, article, failed, not_applicable, passed
-
-RecipientType = Literal["public_authority", "international_organisation", "other"]
-
-TRANSFER_BASES = frozenset(
-    {
-        "adequacy",
-        "binding_instrument",
-        "administrative_arrangement",
-        "controller_assessment",
-        "public_interest",
-        "vital_interests",
-        "specific_situation",
-        "explicit_consent",
-        "contract",
-        "compelling_legitimate_interests",
-    }
+from app.policies.rules import (
+    EUDPR_47,
+    EUDPR_48,
+    EUDPR_50,
+    GDPR_45,
+    GDPR_46_2A,
+    GDPR_46_3B,
+    GDPR_49_1D,
+    GDPR_49_1F,
+    GDPR_49_3,
+    LED_36,
+    LED_37,
+    LED_38,
+    Rule,
 )
+from app.policies.vocabulary import (
+    InstrumentKind,
+    Purpose,
+    RecipientType,
+    Regime,
+    SpecificSituation,
+    TransferBasis,
+)
+
+TRANSFER_BASES = frozenset(TransferBasis)
 # Art. 49(3) GDPR / 50(3) EUDPR: never available to public authorities exercising public powers,
 # and every ILO controller is one.
 BARRED_FOR_PUBLIC_AUTHORITIES = frozenset(
-    {"explicit_consent", "contract", "compelling_legitimate_interests"}
-)
-SPECIFIC_SITUATIONS = frozenset(
     {
-        "vital_interests",
-        "subject_legitimate_interests",
-        "public_security_threat",
-        "individual_case_law_enforcement",
+        TransferBasis.explicit_consent,
+        TransferBasis.contract,
+        TransferBasis.compelling_legitimate_interests,
     }
 )
+SPECIFIC_SITUATIONS = frozenset(SpecificSituation)
+INSTRUMENT_KINDS = frozenset(InstrumentKind)
 RETURN_PUBLIC_INTEREST_REFERENCE = "Regulation (EU) 2019/1240, recital 25"
 
-# Per regime: the bases it knows, and for each the rule id and the paragraph it cites.
-GROUND_RULES: Mapping[str, Mapping[str, tuple[str, str]]] = {
-    "gdpr": {
-        "adequacy": ("GDPR-45", ""),
-        "binding_instrument": ("GDPR-46.2a", ""),
-        "administrative_arrangement": ("GDPR-46.3b", ""),
-        "public_interest": ("GDPR-49.1d", ""),
-        "vital_interests": ("GDPR-49.1f", ""),
-        "explicit_consent": ("GDPR-49.3", ""),
-        "contract": ("GDPR-49.3", ""),
-        "compelling_legitimate_interests": ("GDPR-49.3", ""),
+# Per regime: the bases it knows, and for each the rule and the paragraph it cites.
+GROUND_RULES: Mapping[str, Mapping[str, tuple[Rule, str]]] = {
+    Regime.gdpr: {
+        TransferBasis.adequacy: (GDPR_45, ""),
+        TransferBasis.binding_instrument: (GDPR_46_2A, ""),
+        TransferBasis.administrative_arrangement: (GDPR_46_3B, ""),
+        TransferBasis.public_interest: (GDPR_49_1D, ""),
+        TransferBasis.vital_interests: (GDPR_49_1F, ""),
+        TransferBasis.explicit_consent: (GDPR_49_3, ""),
+        TransferBasis.contract: (GDPR_49_3, ""),
+        TransferBasis.compelling_legitimate_interests: (GDPR_49_3, ""),
     },
-    "eudpr": {
-        "adequacy": ("EUDPR-47", ""),
-        "binding_instrument": ("EUDPR-48", "(2)(a)"),
-        "administrative_arrangement": ("EUDPR-48", "(3)(b)"),
-        "public_interest": ("EUDPR-50", "(1)(d)"),
-        "vital_interests": ("EUDPR-50", "(1)(f)"),
-        "explicit_consent": ("EUDPR-50", "(3)"),
-        "contract": ("EUDPR-50", "(3)"),
-        "compelling_legitimate_interests": ("EUDPR-50", "(3)"),
+    Regime.eudpr: {
+        TransferBasis.adequacy: (EUDPR_47, ""),
+        TransferBasis.binding_instrument: (EUDPR_48, "(2)(a)"),
+        TransferBasis.administrative_arrangement: (EUDPR_48, "(3)(b)"),
+        TransferBasis.public_interest: (EUDPR_50, "(1)(d)"),
+        TransferBasis.vital_interests: (EUDPR_50, "(1)(f)"),
+        TransferBasis.explicit_consent: (EUDPR_50, "(3)"),
+        TransferBasis.contract: (EUDPR_50, "(3)"),
+        TransferBasis.compelling_legitimate_interests: (EUDPR_50, "(3)"),
     },
-    "led": {
-        "adequacy": ("LED-36", ""),
-        "binding_instrument": ("LED-37", "(1)(a)"),
-        "controller_assessment": ("LED-37", "(1)(b)"),
-        "specific_situation": ("LED-38", "(1)"),
+    Regime.led: {
+        TransferBasis.adequacy: (LED_36, ""),
+        TransferBasis.binding_instrument: (LED_37, "(1)(a)"),
+        TransferBasis.controller_assessment: (LED_37, "(1)(b)"),
+        TransferBasis.specific_situation: (LED_38, "(1)"),
     },
 }
 _DEROGATIONS = frozenset(
-    {"public_interest", "vital_interests", "controller_assessment", "specific_situation"}
+    {
+        TransferBasis.public_interest,
+        TransferBasis.vital_interests,
+        TransferBasis.controller_assessment,
+        TransferBasis.specific_situation,
+    }
     | BARRED_FOR_PUBLIC_AUTHORITIES
 )
 
@@ -104,7 +114,7 @@ class TransferInstrument:
     """A 46(2)(a)/48(2)(a)/37(1)(a) instrument or 46(3)(b)/48(3)(b) arrangement (reference data)."""
 
     id: str
-    kind: Literal["binding_instrument", "administrative_arrangement"]
+    kind: InstrumentKind
     title: str
     parties: frozenset[str]
     destination_country: str
@@ -158,7 +168,10 @@ class TransferFacts:
 
     @property
     def recipient_is_public_authority(self) -> bool:
-        return self.recipient_type == "public_authority" or self.recipient_is_law_enforcement
+        return (
+            self.recipient_type == RecipientType.public_authority
+            or self.recipient_is_law_enforcement
+        )
 
     @property
     def destination(self) -> str:
@@ -196,7 +209,7 @@ def _adequacy_problem(decision: AdequacyDecision, facts: TransferFacts, regime: 
 def try_adequacy(facts: TransferFacts, regime: str) -> Attempt:
     """GDPR-45 / EUDPR-47 / LED-36: a decision in force on the transfer date, covering the
     recipient."""
-    rule, detail = GROUND_RULES[regime]["adequacy"]
+    rule, detail = GROUND_RULES[regime][TransferBasis.adequacy]
     if facts.destination_organisation:
         candidates = [
             d for d in facts.adequacy_decisions if d.organisation == facts.destination_organisation
@@ -212,7 +225,9 @@ def try_adequacy(facts: TransferFacts, regime: str) -> Attempt:
         problem = _adequacy_problem(decision, facts, regime)
         if problem is None:
             note = f"decision {decision.id}"
-            return Attempt(passed(rule, note), Basis("adequacy", rule, decision.reference))
+            return Attempt(
+                passed(rule, note), Basis(TransferBasis.adequacy, rule.id, decision.reference)
+            )
         reasons.append(f"decision {decision.id} {problem}")
     if not candidates:
         reasons.append(f"no adequacy decision for {facts.destination}")
@@ -241,10 +256,10 @@ def _instrument_problem(
     if facts.purpose not in instrument.purposes:
         return f"purpose {facts.purpose} is not covered"
     if (
-        instrument.kind == "administrative_arrangement"
+        instrument.kind == InstrumentKind.administrative_arrangement
         and not instrument.sa_authorisation_reference
     ):
-        authority = "the EDPS" if regime == "eudpr" else "the supervisory authority"
+        authority = "the EDPS" if regime == Regime.eudpr else "the supervisory authority"
         return f"is not authorised by {authority}"
     return None
 
@@ -265,7 +280,7 @@ def try_instrument(facts: TransferFacts, regime: str, kind: str) -> Attempt:
         problem = _instrument_problem(instrument, facts, regime)
         if problem is None:
             note = f"instrument {instrument.id}"
-            return Attempt(passed(rule, note), Basis(kind, rule, instrument.reference))
+            return Attempt(passed(rule, note), Basis(kind, rule.id, instrument.reference))
         reasons.append(f"instrument {instrument.id} {problem}")
     if not candidates:
         reasons.append(f"no {kind.replace('_', ' ')} with {facts.destination}")
@@ -290,11 +305,11 @@ def try_derogation(facts: TransferFacts, regime: str) -> Attempt:
                 detail=detail,
             )
         )
-    if basis == "public_interest":
-        if facts.purpose == "return":
-            return Attempt(passed(rule), Basis(basis, rule, RETURN_PUBLIC_INTEREST_REFERENCE))
+    if basis == TransferBasis.public_interest:
+        if facts.purpose == Purpose.return_:
+            return Attempt(passed(rule), Basis(basis, rule.id, RETURN_PUBLIC_INTEREST_REFERENCE))
         if facts.legal_reference and facts.legal_reference.strip():
-            return Attempt(passed(rule), Basis(basis, rule, facts.legal_reference.strip()))
+            return Attempt(passed(rule), Basis(basis, rule.id, facts.legal_reference.strip()))
         return Attempt(
             failed(
                 rule,
@@ -303,9 +318,9 @@ def try_derogation(facts: TransferFacts, regime: str) -> Attempt:
                 detail=detail,
             )
         )
-    if basis == "vital_interests":
+    if basis == TransferBasis.vital_interests:
         if facts.incapacity_reason and facts.incapacity_reason.strip():
-            return Attempt(passed(rule), Basis(basis, rule, article(rule, detail)))
+            return Attempt(passed(rule), Basis(basis, rule.id, article(rule, detail)))
         return Attempt(
             failed(
                 rule,
@@ -313,16 +328,16 @@ def try_derogation(facts: TransferFacts, regime: str) -> Attempt:
                 detail=detail,
             )
         )
-    if basis == "controller_assessment":
+    if basis == TransferBasis.controller_assessment:
         if facts.assessment_reference and facts.assessment_reference.strip():
-            return Attempt(passed(rule), Basis(basis, rule, facts.assessment_reference.strip()))
+            return Attempt(passed(rule), Basis(basis, rule.id, facts.assessment_reference.strip()))
         return Attempt(
             failed(rule, "controller_assessment needs assessment_reference", detail=detail)
         )
     # specific_situation (LED-38)
     if facts.specific_situation in SPECIFIC_SITUATIONS:
         reference = f"{article(rule, detail)}: {facts.specific_situation}"
-        return Attempt(passed(rule), Basis(basis, rule, reference))
+        return Attempt(passed(rule), Basis(basis, rule.id, reference))
     return Attempt(
         failed(
             rule,
@@ -336,9 +351,9 @@ def try_derogation(facts: TransferFacts, regime: str) -> Attempt:
 def choose_ground(facts: TransferFacts, regime: str) -> tuple[list[RuleResult], Basis | None]:
     """Try adequacy, then safeguards, then the named derogation; stop at the first that holds."""
     known = GROUND_RULES[regime]
-    plan: list[str] = ["adequacy", "binding_instrument"]
-    if "administrative_arrangement" in known:
-        plan.append("administrative_arrangement")
+    plan: list[str] = [TransferBasis.adequacy, TransferBasis.binding_instrument]
+    if TransferBasis.administrative_arrangement in known:
+        plan.append(TransferBasis.administrative_arrangement)
     if facts.basis in _DEROGATIONS and facts.basis in known:
         plan.append(facts.basis)
     results: list[RuleResult] = []
@@ -348,9 +363,9 @@ def choose_ground(facts: TransferFacts, regime: str) -> tuple[list[RuleResult], 
             rule = known[step][0]
             results.append(not_applicable(rule, f"{step} not tried: {chosen.rule} holds"))
             continue
-        if step == "adequacy":
+        if step == TransferBasis.adequacy:
             attempt = try_adequacy(facts, regime)
-        elif step in {"binding_instrument", "administrative_arrangement"}:
+        elif step in INSTRUMENT_KINDS:
             attempt = try_instrument(facts, regime, step)
         else:
             attempt = try_derogation(facts, regime)

@@ -9,8 +9,7 @@ from dataclasses import dataclass
 from app.policies.acl import Actor, Requirement, require_org
 from app.policies.actions import register
 from app.policies.engine import Outcome
-
-SCOPE = "webhooks:write"
+from app.policies.vocabulary import Scope
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -20,7 +19,7 @@ class WebhookFacts:
 
 
 # Machine configuration: no person's role suffices.
-MANAGES_WEBHOOKS = Requirement(scope=SCOPE)
+MANAGES_WEBHOOKS = Requirement(scope=Scope.webhooks_write)
 
 
 def _decide(facts: WebhookFacts) -> Outcome:

@@ -9,16 +9,17 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Literal, cast
+from typing import Any
 
 from app.policies import AdequacyDecision, Participant, TransferInstrument
+from app.policies.vocabulary import InstrumentKind
 
 REFERENCE_DIR = Path(__file__).resolve().parent
 ADEQUACY_FILE = REFERENCE_DIR / "adequacy_decisions.json"
 INSTRUMENTS_FILE = REFERENCE_DIR / "transfer_instruments.json"
 PARTICIPANTS_FILE = REFERENCE_DIR / "participants.json"
 
-_INSTRUMENT_KINDS = ("binding_instrument", "administrative_arrangement")
+_INSTRUMENT_KINDS = tuple(InstrumentKind)
 
 
 def _document(path: Path) -> dict[str, Any]:
@@ -66,7 +67,7 @@ def transfer_instrument_from_dict(item: dict[str, Any]) -> TransferInstrument:
         raise ValueError(f"{where}: kind {kind!r} is none of {', '.join(_INSTRUMENT_KINDS)}")
     return TransferInstrument(
         id=str(item["id"]),
-        kind=cast(Literal["binding_instrument", "administrative_arrangement"], kind),
+        kind=InstrumentKind(kind),
         title=str(item["title"]),
         parties=frozenset(str(p) for p in item["parties"]),
         destination_country=str(item["destination_country"]),

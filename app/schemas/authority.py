@@ -7,8 +7,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.policies.vocabulary import AuthorityKind
 from app.schemas.common import ShortText, StrictInput
-from app.schemas.vocabulary import AuthorityKind
 
 
 class AuthorityCreate(StrictInput):

@@ -8,8 +8,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from app.policies.vocabulary import DeploymentStatus, InformationTopic, PostingType, Purpose
 from app.schemas.common import CountryCode, ShortText, StrictInput
-from app.schemas.vocabulary import DeploymentStatus, InformationTopic, PostingType, Purpose
 
 
 class SharedTaskIn(StrictInput):
@@ -81,7 +81,7 @@ class DeploymentAmend(StrictInput):
 
 
 class TransitionIn(StrictInput):
-    to: Literal["deployed", "ended", "cancelled"]
+    to: Literal["deployed", "ended", "cancelled"]  # vocabulary.TransitionTarget, inline
     on: date
 
 

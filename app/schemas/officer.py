@@ -8,8 +8,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field, StringConstraints
 
+from app.policies.vocabulary import InformationTopic
 from app.schemas.common import ShortText, StrictInput
-from app.schemas.vocabulary import InformationTopic
 
 Phone = Annotated[str, StringConstraints(pattern=r"^\+[0-9 ()-]{6,24}$")]
 Email = Annotated[

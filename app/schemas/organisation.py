@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from pydantic import BaseModel, ConfigDict, Field
 
-
-class OrganisationKind(StrEnum):
-    member_state = "member_state"
-    schengen_associated = "schengen_associated"
-    commission = "commission"
-    eu_agency = "eu_agency"
-    european_parliament = "european_parliament"
+# Re-exported: app/services/organisation.py and app/routers/organisations.py import it from here.
+from app.policies.vocabulary import OrganisationKind as OrganisationKind
 
 
 class OrganisationOut(BaseModel):

@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
-from enum import StrEnum
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from app.policies import declared_actions
+from app.policies.vocabulary import Action
 from app.schemas.common import StrictInput
-
-# Every guarded action, named once where it is declared (app/policies); its schema is an enum.
-Action = StrEnum(  # type: ignore[misc]
-    "Action", {name.replace(".", "_").upper(): name for name in declared_actions()}
-)
 
 
 class EvaluateIn(StrictInput):

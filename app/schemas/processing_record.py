@@ -9,14 +9,16 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from app.policies.vocabulary import DataCategory, ProtectionStatus, Purpose, Regime
 from app.schemas.common import CountryCode, ShortText, StrictInput, Text
 from app.schemas.policy import ObligationOut
 from app.schemas.share import ShareOut
 from app.schemas.transfer import TransferOut
-from app.schemas.vocabulary import DataCategory, ProtectionStatus, Purpose, Regime
 
 # A reference to a template held elsewhere: never an image or template in JSON.
 BiometricRef = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9:/._#-]{0,299}$")]
+# Literal fields are inline enums in OpenAPI; their values are those of app.policies.vocabulary
+# (DataSubjectCategory, ErasureReason, Sex, SubjectRole): tests/test_openapi_vocabulary.py.
 DataSubjectCategory = Literal[
     "returnee",
     "resettlement_candidate",

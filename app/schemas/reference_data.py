@@ -7,13 +7,14 @@ from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, Field, StringConstraints, model_validator
 
+from app.policies.vocabulary import Purpose, Regime
 from app.schemas.common import CountryCode, ShortText, StrictInput, Text
-from app.schemas.vocabulary import Purpose, Regime
 
 ReferenceId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9/._-]{0,31}$")]
 InstrumentId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9/._-]{0,63}$")]
 SourceUrl = Annotated[str, StringConstraints(pattern=r"^https://\S{1,490}$")]
 Party = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2,16}$")]
+# vocabulary.InstrumentKind, inline in OpenAPI (tests/test_openapi_vocabulary.py).
 InstrumentKind = Literal["binding_instrument", "administrative_arrangement"]
 
 

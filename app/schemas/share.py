@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from app.schemas.common import CountryCode, FieldName, ShortText, StrictInput, Text
 
+# vocabulary.ShareRecipientKind, inline in OpenAPI (tests/test_openapi_vocabulary.py).
 RecipientKind = Literal["officer", "network", "member_state_authority"]
 _REQUIRED: dict[str, tuple[str, ...]] = {
     "officer": ("recipient_officer_id",),

@@ -8,10 +8,12 @@ from typing import Literal, Self
 
 from pydantic import BaseModel, Field, model_validator
 
+from app.policies.vocabulary import TransferBasis
 from app.schemas.common import CountryCode, FieldName, ShortText, StrictInput, Text
 from app.schemas.policy import BasisOut
-from app.schemas.vocabulary import TransferBasis
 
+# Literal fields are inline enums in OpenAPI; their values are those of app.policies.vocabulary
+# (RecipientType, SpecificSituation): tests/test_openapi_vocabulary.py.
 RecipientType = Literal["public_authority", "international_organisation", "other"]
 Reference = ShortText
 

@@ -4,33 +4,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from enum import StrEnum
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, Field, field_validator
 
+from app.policies.vocabulary import WebhookEventType
 from app.schemas.common import StrictInput
-
-
-class WebhookEventType(StrEnum):
-    """The change-feed event types a subscription may ask for (audit-only actions are not)."""
-
-    authority_created = "authority.created"
-    officer_created = "officer.created"
-    officer_updated = "officer.updated"
-    officer_contact_erased = "officer.contact_erased"
-    deployment_planned = "deployment.planned"
-    deployment_amended = "deployment.amended"
-    deployment_deployed = "deployment.deployed"
-    deployment_ended = "deployment.ended"
-    deployment_cancelled = "deployment.cancelled"
-    processing_record_created = "processing_record.created"
-    processing_record_erased = "processing_record.erased"
-    transfer_recorded = "transfer.recorded"
-    share_recorded = "share.recorded"
-    reference_updated = "reference.updated"
-    webhook_created = "webhook.created"
-    webhook_deleted = "webhook.deleted"
 
 
 class WebhookCreate(StrictInput):

@@ -4,8 +4,9 @@ import pytest
 
 from app.policies import Actor, ReferenceUpdateFacts, evaluate
 from app.policies.acl import Requirement, require, require_org
+from app.policies.vocabulary import Role, Scope
 
-ILO = Actor(sub="ilo-1", org="NL", roles=frozenset({"ilo"}), officer_id="off-1")
+ILO = Actor(sub="ilo-1", org="NL", roles=frozenset({Role.ilo}), officer_id="off-1")
 MACHINE = Actor(
     sub="nl-cms",
     org="NL",
@@ -19,18 +20,18 @@ def _admin(org: str) -> Actor:
 
 
 def test_actor_roles_and_scopes() -> None:
-    assert ILO.has_role("ilo")
-    assert not ILO.may("transfers:write")  # scopes are for integration clients only
-    assert MACHINE.may("transfers:write")
-    assert not MACHINE.may("deployments:write")
+    assert ILO.has_role(Role.ilo)
+    assert not ILO.may(Scope.transfers_write)  # scopes are for integration clients only
+    assert MACHINE.may(Scope.transfers_write)
+    assert not MACHINE.may(Scope.deployments_write)
     assert ILO.acts_as_officer("off-1")
     assert not ILO.acts_as_officer("off-2")
     assert not MACHINE.acts_as_officer("off-1")
 
 
 def test_acl_role_needs_role_or_integration_scope() -> None:
-    ilo_only = Requirement(roles=frozenset({"ilo"}))
-    dpo_or_app = Requirement(roles=frozenset({"dpo"}), scope="transfers:write")
+    ilo_only = Requirement(roles=frozenset({Role.ilo}))
+    dpo_or_app = Requirement(roles=frozenset({Role.dpo}), scope=Scope.transfers_write)
     assert not require(ilo_only, ILO, action="x").violations
     assert not require(dpo_or_app, MACHINE, action="x").violations
     result = require(dpo_or_app, ILO, action="export")
@@ -42,7 +43,7 @@ def test_acl_role_needs_role_or_integration_scope() -> None:
 
 
 def test_acl_role_ilo_acts_only_as_itself() -> None:
-    own = Requirement(officer_roles=frozenset({"ilo"}), scope="transfers:write")
+    own = Requirement(officer_roles=frozenset({Role.ilo}), scope=Scope.transfers_write)
     assert not require(own, ILO, action="x", officer_id="off-1").violations
     result = require(own, ILO, action="x", officer_id="off-2")
     assert [v.rule for v in result.violations] == ["ACL-ROLE"]
@@ -55,7 +56,7 @@ def test_acl_role_system_actions_are_for_ilonet_itself() -> None:
     assert not require(sweep, system, action="x").violations
     assert require(sweep, ILO, action="x").violations
     # and ILONet itself meets no person's requirement
-    assert require(Requirement(roles=frozenset({"dpo"})), system, action="x").violations
+    assert require(Requirement(roles=frozenset({Role.dpo})), system, action="x").violations
 
 
 def test_acl_org_names_each_foreign_organisation() -> None:
@@ -86,7 +87,7 @@ def test_acl_org_names_each_foreign_organisation() -> None:
             _admin("NL"), "transfer_instrument", frozenset({"EU"}), ("ACL-ORG",), id="nl-eu"
         ),
         pytest.param(
-            Actor(sub="dpo", org="COM", roles=frozenset({"dpo"})),
+            Actor(sub="dpo", org="COM", roles=frozenset({Role.dpo})),
             "adequacy_decision",
             frozenset[str](),
             ("ACL-ROLE",),

@@ -20,6 +20,7 @@ from app.policies import (
     TransferInstrument,
     evaluate,
 )
+from app.policies.vocabulary import InstrumentKind, TraceResult
 from app.reference import load_adequacy_decisions
 
 PARTICIPANTS = {
@@ -64,7 +65,7 @@ SENEGAL = TransferFacts(
 )
 READMISSION = TransferInstrument(
     id="EU-PK-RA",
-    kind="binding_instrument",
+    kind=InstrumentKind.binding_instrument,
     title="EU-Pakistan readmission agreement, data-protection clause",
     parties=frozenset({"EU"}),
     destination_country="PK",
@@ -79,7 +80,7 @@ READMISSION = TransferInstrument(
 )
 ARRANGEMENT = TransferInstrument(
     id="NL-GH-AA",
-    kind="administrative_arrangement",
+    kind=InstrumentKind.administrative_arrangement,
     title="NL-GH arrangement",
     parties=frozenset({"NL"}),
     destination_country="GH",
@@ -451,7 +452,7 @@ def test_scope_europol_transfers_are_refused() -> None:
     assert decision.violated_rules == ("SCOPE-EUROPOL",)
     assert "use Europol's own channels" in decision.violations[0].message
     assert decision.trace[-1] == decision.trace[-1].__class__(
-        "EUDPR-47", "not_applicable", "Chapter V not tried: Europol is out of scope"
+        "EUDPR-47", TraceResult.not_applicable, "Chapter V not tried: Europol is out of scope"
     )
 
 

@@ -1,0 +1,504 @@
+"""The rule catalogue: every rule id of the regulation digest, its citation and what it means.
+
+Policies name a rule by its constant (`rules.ILO_10_3`), never by a string, so that a mistyped id
+fails at import or in mypy. `enforced` says whether a policy of this code base decides it today;
+a rule that is not yet enforced is listed all the same, so that its id is reserved and documented.
+docs/RULES.md is generated from this module (`python scripts/rules_doc.py`).
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+_ILO = "Regulation (EU) 2019/1240"
+_GDPR = "Regulation (EU) 2016/679"
+_EUDPR = "Regulation (EU) 2018/1725"
+_LED = "Directive (EU) 2016/680"
+
+
+class UnknownRule(ValueError):
+    """A rule id that is not in the catalogue (a programming error, never a denial)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    id: str
+    article: str
+    summary: str
+    enforced: bool
+    # A rule of the product (a stricter reading, or its own access control), not of the law.
+    product_rule: bool = False
+
+    @property
+    def test_token(self) -> str:
+        """The id as it appears in the name of a test of the rule (ILO-10.3f → ilo_10_3f)."""
+        return self.id.lower().replace("-", "_").replace(".", "_")
+
+
+# --- Deployment (Art. 2(2), 3, 4, 6) ----------------------------------------------------------
+
+ILO_2_2 = Rule(
+    "ILO-2.2",
+    f"{_ILO}, Art. 2(2)",
+    "A deployment has exactly one posting type of Art. 2(2)(a)-(d), a host country and region "
+    "that are third countries (neither a Member State nor Schengen-associated), a start date and "
+    "a planned end after it.",
+    enforced=True,
+)
+ILO_3_4 = Rule(
+    "ILO-3.4",
+    f"{_ILO}, Art. 3(4)",
+    "What ILOs collect on the information topics (a)-(l) holds no personal data.",
+    enforced=False,
+)
+ILO_4_1 = Rule(
+    "ILO-4.1",
+    f"{_ILO}, Art. 4(1)",
+    "Planned and actual deployments are notified to the Steering Board with the job description "
+    "(Art. 3(4) topics, Art. 3(6) tasks) and the duration.",
+    enforced=True,
+)
+
+# --- Networks (Art. 5) -------------------------------------------------------------------------
+
+ILO_5_1 = Rule(
+    "ILO-5.1",
+    f"{_ILO}, Art. 5(1)",
+    "ILOs deployed in the same country or region form a local or regional cooperation network.",
+    enforced=False,
+)
+ILO_5_2 = Rule(
+    "ILO-5.2",
+    f"{_ILO}, Art. 5(2)",
+    "Who facilitates a network: an ILO of the Commission if it deploys one, else of an EU agency, "
+    "else one the members agree on; skipping a higher candidate is refused.",
+    enforced=False,
+)
+ILO_5_3 = Rule(
+    "ILO-5.3",
+    f"{_ILO}, Art. 5(3)",
+    "The Steering Board is told without undue delay who facilitates a network, or that nobody "
+    "was appointed.",
+    enforced=False,
+)
+
+# --- Joint deployment (Art. 6) -----------------------------------------------------------------
+
+ILO_6_1 = Rule(
+    "ILO-6.1",
+    f"{_ILO}, Art. 6(1)",
+    "An ILO of one Member State may represent other Member States bound by the Regulation, under "
+    "a recorded agreement; only a Member State deployer may represent others.",
+    enforced=True,
+)
+ILO_6_2 = Rule(
+    "ILO-6.2",
+    f"{_ILO}, Art. 6(2)",
+    "Member States may share tasks (Art. 3(6) tasks or Art. 3(4) topics) with another bound "
+    "Member State, under a recorded agreement.",
+    enforced=True,
+)
+ILO_6_3 = Rule(
+    "ILO-6.3",
+    f"{_ILO}, Art. 6(3)",
+    "Co-deploying states are bound Member States other than the deployer; two or more Member "
+    "States deploying jointly make the deployment eligible for Union support (derived).",
+    enforced=True,
+)
+
+# --- Steering Board (Art. 7, 8) ----------------------------------------------------------------
+
+ILO_7_2 = Rule(
+    "ILO-7.2",
+    f"{_ILO}, Art. 7(2)",
+    "The Steering Board has one representative and one alternate per Member State, two of the "
+    "Commission and one each of Frontex, Europol and the EUAA.",
+    enforced=False,
+)
+ILO_7_3 = Rule(
+    "ILO-7.3",
+    f"{_ILO}, Art. 7(3)",
+    "Each Schengen-associated country has a member without a vote.",
+    enforced=False,
+)
+ILO_7_4 = Rule(
+    "ILO-7.4",
+    f"{_ILO}, Art. 7(4)",
+    "Observers (experts, national authorities, international organisations, other Union bodies) "
+    "may be invited.",
+    enforced=False,
+)
+ILO_7_6 = Rule(
+    "ILO-7.6",
+    f"{_ILO}, Art. 7(6)",
+    "A Commission representative chairs the Board, assisted by a secretariat.",
+    enforced=False,
+)
+ILO_7_7 = Rule(
+    "ILO-7.7",
+    f"{_ILO}, Art. 7(7)",
+    "The Board meets at least twice a year; a calendar year with fewer meetings is flagged.",
+    enforced=False,
+)
+ILO_7_8 = Rule(
+    "ILO-7.8",
+    f"{_ILO}, Art. 7(8)",
+    "A Board decision needs more than half of all members entitled to vote, not of those present.",
+    enforced=False,
+)
+ILO_7_9 = Rule(
+    "ILO-7.9",
+    f"{_ILO}, Art. 7(9)",
+    "Each deploying authority passes Board decisions on to its ILOs, and that is recorded.",
+    enforced=False,
+)
+ILO_8_1 = Rule(
+    "ILO-8.1",
+    f"{_ILO}, Art. 8(1)",
+    "The Board adopts its rules of procedure within three months of its first meeting.",
+    enforced=False,
+)
+ILO_8_2 = Rule(
+    "ILO-8.2",
+    f"{_ILO}, Art. 8(2)",
+    "The Board's documents: biennial work programme, evaluation, biennial activity report, the "
+    "list of deployed ILOs before each meeting, and the gaps in deployment.",
+    enforced=False,
+)
+ILO_8_3 = Rule(
+    "ILO-8.3",
+    f"{_ILO}, Art. 8(3)",
+    "The Board's other tasks: ad-hoc actions, monitoring the flow of information, training, and "
+    "exchange through the platform.",
+    enforced=False,
+)
+
+# --- Information-exchange platform (Art. 9) ----------------------------------------------------
+
+ILO_9_1 = Rule(
+    "ILO-9.1",
+    f"{_ILO}, Art. 9(1)",
+    "No highly sensitive operational law-enforcement information is put on the platform.",
+    enforced=False,
+)
+ILO_9_3 = Rule(
+    "ILO-9.3",
+    f"{_ILO}, Art. 9(3)",
+    "Only the Board member list and the ILO contact list may hold personal data, and only ILOs, "
+    "Board members and authorised staff see them; an officer's contact details leave the list "
+    "a set time after the last deployment ended.",
+    enforced=True,
+)
+ILO_9_4 = Rule(
+    "ILO-9.4",
+    f"{_ILO}, Art. 9(4)",
+    "The European Parliament sees the platform content marked for it, never the two lists.",
+    enforced=False,
+)
+
+# --- Personal data (Art. 10) -------------------------------------------------------------------
+
+ILO_10_2 = Rule(
+    "ILO-10.2",
+    f"{_ILO}, Art. 10(2)",
+    "Personal data are processed only for an Art. 3(6) task of a deployed ILO and erased when no "
+    "longer necessary: a record carries its purpose and a retention end within the cap.",
+    enforced=True,
+)
+ILO_10_3 = Rule(
+    "ILO-10.3",
+    f"{_ILO}, Art. 10(3)",
+    "Each data category serves its one purpose; category (e) only smuggling and trafficking (the "
+    "law), and any other pairing is refused too (the stricter reading).",
+    enforced=True,
+)
+ILO_10_3F = Rule(
+    "ILO-10.3f",
+    f"{_ILO}, Art. 10(3) (ILONet product rule: closed field set per category)",
+    "Subject data hold only fields that belong to one of the record's categories.",
+    enforced=True,
+    product_rule=True,
+)
+ILO_10_4 = Rule(
+    "ILO-10.4",
+    f"{_ILO}, Art. 10(4)",
+    "An exchange discloses named fields of the record only, with a justification of strict "
+    "necessity; a share goes to an ILO, a network or a Member State's competent authority.",
+    enforced=True,
+)
+
+# --- Data-subject rights and records (GDPR Art. 16-19, 30) -------------------------------------
+
+GDPR_16 = Rule(
+    "GDPR-16",
+    f"{_GDPR}, Art. 16",
+    "Inaccurate subject data are rectified without undue delay.",
+    enforced=False,
+)
+GDPR_18 = Rule(
+    "GDPR-18",
+    f"{_GDPR}, Art. 18",
+    "Restricted data are only stored; other processing needs an Art. 18(2) ground, and a "
+    "restricted record is neither transferred nor shared.",
+    enforced=False,
+)
+GDPR_19 = Rule(
+    "GDPR-19",
+    f"{_GDPR}, Art. 19",
+    "A rectification, erasure or restriction is passed on to every recipient of the data.",
+    enforced=False,
+)
+GDPR_30_1 = Rule(
+    "GDPR-30.1",
+    f"{_GDPR}, Art. 30(1)",
+    "The controller keeps a record of processing activities, derived from the data.",
+    enforced=False,
+)
+GDPR_30_1E = Rule(
+    "GDPR-30.1e",
+    f"{_GDPR}, Art. 30(1)(e)",
+    "A transfer is recorded with its recipient and the third country or international "
+    "organisation it goes to.",
+    enforced=True,
+)
+
+# --- Transfers: GDPR Chapter V -----------------------------------------------------------------
+
+GDPR_45 = Rule(
+    "GDPR-45",
+    f"{_GDPR}, Art. 45",
+    "Adequacy: a Commission decision in force on the transfer date whose scope covers the "
+    "destination and the recipient.",
+    enforced=True,
+)
+GDPR_46_2A = Rule(
+    "GDPR-46.2a",
+    f"{_GDPR}, Art. 46(2)(a)",
+    "A legally binding instrument between public authorities, in force and covering the "
+    "destination, the recipient authority and the purpose.",
+    enforced=True,
+)
+GDPR_46_3B = Rule(
+    "GDPR-46.3b",
+    f"{_GDPR}, Art. 46(3)(b)",
+    "An administrative arrangement between public authorities, authorised by the supervisory "
+    "authority and covering the transfer.",
+    enforced=True,
+)
+GDPR_49_1D = Rule(
+    "GDPR-49.1d",
+    f"{_GDPR}, Art. 49(1)(d) and 49(4)",
+    "Important public interest recognised by Union or Member-State law: recital 25 recognises "
+    "return; any other purpose cites the law.",
+    enforced=True,
+)
+GDPR_49_1F = Rule(
+    "GDPR-49.1f",
+    f"{_GDPR}, Art. 49(1)(f)",
+    "Vital interests, where the data subject cannot give consent (the reason is recorded).",
+    enforced=True,
+)
+GDPR_49_3 = Rule(
+    "GDPR-49.3",
+    f"{_GDPR}, Art. 49(3)",
+    "Consent, contract and compelling legitimate interests are never a basis for public "
+    "authorities exercising public powers.",
+    enforced=True,
+)
+
+# --- Transfers: EUDPR (Union institutions and agencies) ----------------------------------------
+
+EUDPR_47 = Rule(
+    "EUDPR-47",
+    f"{_EUDPR}, Art. 47",
+    "Adequacy for transfers by a Union institution or agency.",
+    enforced=True,
+)
+EUDPR_48 = Rule(
+    "EUDPR-48",
+    f"{_EUDPR}, Art. 48",
+    "Safeguards for a Union body: a binding instrument, or an arrangement authorised by the EDPS.",
+    enforced=True,
+)
+EUDPR_50 = Rule(
+    "EUDPR-50",
+    f"{_EUDPR}, Art. 50",
+    "Derogations for a Union body; consent and contract grounds are not available to it.",
+    enforced=True,
+)
+
+# --- Transfers: LED (law-enforcement processing) -----------------------------------------------
+
+LED_35 = Rule(
+    "LED-35",
+    f"{_LED}, Art. 35",
+    "A law-enforcement transfer goes to a competent authority (else LED-39), and data received "
+    "from another Member State need its prior authorisation.",
+    enforced=True,
+)
+LED_36 = Rule(
+    "LED-36",
+    f"{_LED}, Art. 36",
+    "Adequacy under the Directive (GDPR adequacy does not count).",
+    enforced=True,
+)
+LED_37 = Rule(
+    "LED-37",
+    f"{_LED}, Art. 37",
+    "A binding instrument, or the controller's own documented assessment of the safeguards "
+    "(then the supervisory authority is informed).",
+    enforced=True,
+)
+LED_38 = Rule(
+    "LED-38",
+    f"{_LED}, Art. 38",
+    "Derogations for specific situations: vital or legitimate interests of the subject, a serious "
+    "threat to public security, an individual law-enforcement case.",
+    enforced=True,
+)
+LED_39 = Rule(
+    "LED-39",
+    f"{_LED}, Art. 39",
+    "A recipient that is no competent authority needs the Union or Member-State law providing "
+    "for the transfer.",
+    enforced=True,
+)
+
+# --- Product rules and scope -------------------------------------------------------------------
+
+NR_1 = Rule(
+    "NR-1",
+    f"{_ILO}, Art. 3(2) and recital 4 (ILONet product rule: non-refoulement)",
+    "Data of a person in need of international protection never go to the authorities of their "
+    "country of nationality (an unknown nationality is refused); a return decision is no bar.",
+    enforced=True,
+    product_rule=True,
+)
+DOC_1 = Rule(
+    "DOC-1",
+    f"{_GDPR}, Art. 5(2) (ILONet product rule: basis and necessity documented)",
+    "A transfer names a basis of its regime with the details it rests on and the necessity "
+    "assessment.",
+    enforced=True,
+    product_rule=True,
+)
+SCOPE_EUROPOL = Rule(
+    "SCOPE-EUROPOL",
+    "Regulation (EU) 2016/794, Art. 25",
+    "Europol transfers under its own Regulation: a transfer from a Europol record is refused.",
+    enforced=True,
+)
+ACL_ORG = Rule(
+    "ACL-ORG",
+    "ILONet access control: acting for another organisation",
+    "A caller acts only for its own organisation.",
+    enforced=True,
+    product_rule=True,
+)
+ACL_ROLE = Rule(
+    "ACL-ROLE",
+    "ILONet access control: the role or scope lacks the action",
+    "A caller needs a role that may do the action, or as an integration client the scope for it.",
+    enforced=True,
+    product_rule=True,
+)
+
+# In the order of the digest's rule id index.
+CATALOGUE: tuple[Rule, ...] = (
+    ILO_2_2,
+    ILO_3_4,
+    ILO_4_1,
+    ILO_5_1,
+    ILO_5_2,
+    ILO_5_3,
+    ILO_6_1,
+    ILO_6_2,
+    ILO_6_3,
+    ILO_7_2,
+    ILO_7_3,
+    ILO_7_4,
+    ILO_7_6,
+    ILO_7_7,
+    ILO_7_8,
+    ILO_7_9,
+    ILO_8_1,
+    ILO_8_2,
+    ILO_8_3,
+    ILO_9_1,
+    ILO_9_3,
+    ILO_9_4,
+    ILO_10_2,
+    ILO_10_3,
+    ILO_10_3F,
+    ILO_10_4,
+    GDPR_16,
+    GDPR_18,
+    GDPR_19,
+    GDPR_30_1,
+    GDPR_30_1E,
+    GDPR_45,
+    GDPR_46_2A,
+    GDPR_46_3B,
+    GDPR_49_1D,
+    GDPR_49_1F,
+    GDPR_49_3,
+    EUDPR_47,
+    EUDPR_48,
+    EUDPR_50,
+    LED_35,
+    LED_36,
+    LED_37,
+    LED_38,
+    LED_39,
+    NR_1,
+    DOC_1,
+    SCOPE_EUROPOL,
+    ACL_ORG,
+    ACL_ROLE,
+)
+
+BY_ID: Mapping[str, Rule] = MappingProxyType({rule.id: rule for rule in CATALOGUE})
+if len(BY_ID) != len(CATALOGUE):
+    raise RuntimeError("a rule id is in the catalogue twice")
+
+
+def rule_by_id(rule_id: str) -> Rule:
+    """The rule with this id; UnknownRule when the catalogue has none."""
+    try:
+        return BY_ID[rule_id]
+    except KeyError:
+        raise UnknownRule(
+            f"rule id {rule_id!r} is not in the catalogue (app/policies/rules.py)"
+        ) from None
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def markdown() -> str:
+    """docs/RULES.md: the catalogue as a table (scripts/rules_doc.py writes it)."""
+    enforced = sum(rule.enforced for rule in CATALOGUE)
+    lines = [
+        "# Rule catalogue",
+        "",
+        "Generated from `app/policies/rules.py` by `python scripts/rules_doc.py`; do not edit by "
+        "hand (tests/test_rule_catalogue.py fails when this file and the catalogue differ).",
+        "",
+        f"{len(CATALOGUE)} rules, {enforced} enforced. A denial cites the id and the article; "
+        '"not yet" means no policy decides the rule so far. "Product" marks a rule of ILONet '
+        "itself (a stricter reading or its access control), not of the law.",
+        "",
+        "| id | article | summary | enforced | source |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for rule in CATALOGUE:
+        cells = (
+            f"`{rule.id}`",
+            _cell(rule.article),
+            _cell(rule.summary),
+            "enforced" if rule.enforced else "not yet",
+            "product" if rule.product_rule else "law",
+        )
+        lines.append(f"| {' | '.join(cells)} |")
+    return "\n".join(lines) + "\n"
