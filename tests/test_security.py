@@ -298,6 +298,20 @@ def test_the_wildcard_binding_is_refused_in_production(tmp_path: Path) -> None:
     assert Settings(env="test", trusted_issuers=[wildcard]).trusted_issuers == [wildcard]
 
 
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"jwt_leeway_seconds": -1},
+        {"jwt_leeway_seconds": 301},
+        {"dev_token_max_ttl_seconds": 0},
+        {"dev_token_max_ttl_seconds": 86_401},
+    ],
+)
+def test_token_time_settings_are_bounded(fields: dict[str, int]) -> None:
+    with pytest.raises(ValidationError, match=next(iter(fields))):
+        Settings.model_validate(fields)
+
+
 # --- issuer binding, kid and lifetime, at unit level -----------------------------------------
 
 
