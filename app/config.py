@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Literal, Self
 from urllib.parse import urlsplit
 
-from pydantic import AliasChoices, BaseModel, Field, IPvAnyNetwork, field_validator, model_validator
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    ConfigDict,
+    Field,
+    IPvAnyNetwork,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 APP_DB_ROLE = "ilonet_app"
@@ -16,15 +25,60 @@ DEV_ISSUER = "ilonet-dev"
 AUDIENCE = "ilonet"
 
 
-class TrustedIssuer(BaseModel):
-    """One token issuer the service trusts: its keys (PEM or JWKS file) and allowed algorithms."""
+# An organisation code as the organisation table stores it (String(16)): NL, FRONTEX, EUROPOL.
+ORG_CODE = re.compile(r"[A-Z][A-Z0-9_-]{1,15}")
+# The explicit binding of an issuer that may speak for every organisation (never in production).
+ANY_ORGANISATION = "*"
+# iss and sub together key a client's idempotency keys ("iss|sub", String(300)).
+ISSUER_MAX_CHARS = 99
 
-    issuer: str
+
+class TrustedIssuer(BaseModel):
+    """One token issuer the service trusts: its keys (PEM or JWKS file), allowed algorithms, the
+    organisations its tokens may speak for and the longest token lifetime (exp - iat) it issues.
+
+    A JWKS file's keys are chosen by the token's `kid`. A PEM file with `kid` set is the key of
+    that id only; a PEM file without `kid` verifies the tokens that name no `kid` at all.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    issuer: str = Field(min_length=1, max_length=ISSUER_MAX_CHARS)
     algorithms: list[
         Literal["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384"]
-    ]
+    ] = Field(min_length=1)
+    organisations: list[str] = Field(min_length=1)
     pem_file: Path | None = None
+    kid: str | None = Field(default=None, min_length=1, max_length=128)
     jwks_file: Path | None = None
+    max_token_lifetime_seconds: int = Field(default=3600, gt=0, le=86_400)
+
+    @field_validator("organisations")
+    @classmethod
+    def _organisation_codes(cls, value: list[str]) -> list[str]:
+        if ANY_ORGANISATION in value:
+            if value != [ANY_ORGANISATION]:
+                raise ValueError(f'"{ANY_ORGANISATION}" must be the only entry when given')
+            return value
+        bad = [code for code in value if not ORG_CODE.fullmatch(code)]
+        if bad:
+            raise ValueError(f"not organisation codes: {', '.join(bad)}")
+        return value
+
+    @model_validator(mode="after")
+    def _keys(self) -> Self:
+        if self.pem_file is None and self.jwks_file is None:
+            raise ValueError("a trusted issuer needs pem_file or jwks_file")
+        if self.kid is not None and self.pem_file is None:
+            raise ValueError("kid names the key of pem_file")
+        return self
+
+    @property
+    def any_organisation(self) -> bool:
+        return self.organisations == [ANY_ORGANISATION]
+
+    def may_speak_for(self, organisation: str) -> bool:
+        return self.any_organisation or organisation in self.organisations
 
 
 class Settings(BaseSettings):
@@ -41,8 +95,9 @@ class Settings(BaseSettings):
     port: int = 8000
 
     trusted_issuers: list[TrustedIssuer] = Field(default_factory=list)
-    jwt_leeway_seconds: int = 30
-    dev_token_max_ttl_seconds: int = 86_400
+    jwt_leeway_seconds: int = Field(default=30, ge=0, le=300)
+    # The longest lifetime (exp - iat) of the development issuer's tokens (`ilonet token --ttl`).
+    dev_token_max_ttl_seconds: int = Field(default=86_400, gt=0, le=86_400)
 
     max_body_bytes: int = 1_048_576
     idempotency_ttl_hours: int = 24
@@ -116,6 +171,17 @@ class Settings(BaseSettings):
     @property
     def behind_tls(self) -> bool:
         return self.public_url is not None and self.public_url.startswith("https://")
+
+    @model_validator(mode="after")
+    def _no_wildcard_issuer_in_production(self) -> Self:
+        if self.production:
+            wildcard = [i.issuer for i in self.trusted_issuers if i.any_organisation]
+            if wildcard:
+                raise ValueError(
+                    f"in production every trusted issuer lists its organisations; "
+                    f'"{ANY_ORGANISATION}" is given for {", ".join(wildcard)}'
+                )
+        return self
 
     @property
     def production(self) -> bool:

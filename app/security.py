@@ -13,9 +13,18 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from jose import JWTError, jwt
+from jose import jwt
+from jose.exceptions import JOSEError
 
-from app.config import AUDIENCE, DEV_ISSUER, Settings, TrustedIssuer
+from app.config import (
+    ANY_ORGANISATION,
+    AUDIENCE,
+    DEV_ISSUER,
+    ISSUER_MAX_CHARS,
+    ORG_CODE,
+    Settings,
+    TrustedIssuer,
+)
 from app.policies import Actor
 from app.policies.acl import ROLES, SCOPES
 from app.problems import Unauthenticated
@@ -117,12 +126,25 @@ def mint_token(
     return str(jwt.encode(claims, private_pem.decode(), algorithm="RS256", headers=headers))
 
 
+# Bounds of what a token may carry, chosen from where the claims are stored: the organisation
+# code column is String(16), "iss|sub" keys idempotency (String(300), with ISSUER_MAX_CHARS)
+# and sub is created_by/actor_sub (String(300)).
+MAX_TOKEN_CHARS = 8192
+SUB_MAX_CHARS = 300 - 1 - ISSUER_MAX_CHARS
+OFFICER_ID_MAX_CHARS = 64
+ROLES_MAX = 16
+ROLE_MAX_CHARS = 64
+SCOPE_MAX_CHARS = 1024
+# 9999-12-31T23:59:59Z: a NumericDate past it is not a date but an attack on the arithmetic.
+MAX_NUMERIC_DATE = 253_402_300_799
+
+
 @dataclass(frozen=True, slots=True)
 class IssuerKeys:
     issuer: str
     algorithms: tuple[str, ...]
-    pem: str | None
-    jwks: dict[str, dict[str, Any]]  # kid -> JWK
+    by_kid: dict[str, str | dict[str, Any]]  # kid -> PEM or JWK
+    without_kid: str | None  # the PEM that verifies tokens naming no kid
 
 
 @lru_cache(maxsize=64)
@@ -131,19 +153,25 @@ def _read_file(path: str, mtime: float) -> bytes:
 
 
 def _load_issuer(issuer: TrustedIssuer) -> IssuerKeys:
-    pem = None
-    jwks: dict[str, dict[str, Any]] = {}
-    if issuer.pem_file is not None:
-        pem = _read_file(str(issuer.pem_file), issuer.pem_file.stat().st_mtime).decode()
+    by_kid: dict[str, str | dict[str, Any]] = {}
+    without_kid = None
     if issuer.jwks_file is not None:
         raw = _read_file(str(issuer.jwks_file), issuer.jwks_file.stat().st_mtime)
         for key in json.loads(raw).get("keys", []):
             if "kid" in key:
-                jwks[str(key["kid"])] = key
-    return IssuerKeys(issuer.issuer, tuple(issuer.algorithms), pem, jwks)
+                by_kid[str(key["kid"])] = key
+    if issuer.pem_file is not None:
+        pem = _read_file(str(issuer.pem_file), issuer.pem_file.stat().st_mtime).decode()
+        if issuer.kid is None:
+            without_kid = pem
+        else:
+            by_kid[issuer.kid] = pem
+    return IssuerKeys(issuer.issuer, tuple(issuer.algorithms), by_kid, without_kid)
 
 
 def trusted_issuers(settings: Settings) -> dict[str, TrustedIssuer]:
+    """The configured issuers, and outside production the development issuer of `ilonet token`,
+    which may speak for every organisation for at most ILONET_DEV_TOKEN_MAX_TTL_SECONDS."""
     issuers = {i.issuer: i for i in settings.trusted_issuers}
     if settings.production:
         issuers.pop(DEV_ISSUER, None)
@@ -152,16 +180,41 @@ def trusted_issuers(settings: Settings) -> dict[str, TrustedIssuer]:
         pub = settings.data_dir / "dev-jwt-key.pub.pem"
         if not pub.exists():
             pub.write_bytes(public_pem(load_or_create_dev_key(settings)))
-        issuers[DEV_ISSUER] = TrustedIssuer(issuer=DEV_ISSUER, algorithms=["RS256"], pem_file=pub)
+        issuers[DEV_ISSUER] = TrustedIssuer(
+            issuer=DEV_ISSUER,
+            algorithms=["RS256"],
+            pem_file=pub,
+            organisations=[ANY_ORGANISATION],
+            max_token_lifetime_seconds=settings.dev_token_max_ttl_seconds,
+        )
     return issuers
 
 
-def verify_token(token: str, settings: Settings) -> Principal:
-    """Verify signature, algorithm, iss, aud, exp, nbf and sub (RFC 8725), then read the claims."""
+def _key(keys: IssuerKeys, header: dict[str, Any]) -> str | dict[str, Any]:
+    """The issuer's key the token names by `kid`, or its one key without an id."""
+    if "kid" not in header:
+        if keys.without_kid is None:
+            raise Unauthenticated("The token names no key id (kid); its issuer needs one.")
+        return keys.without_kid
+    kid = header["kid"]
+    key = keys.by_kid.get(kid) if isinstance(kid, str) else None
+    if key is None:
+        raise Unauthenticated("The token's key id (kid) is unknown to its issuer.")
+    if isinstance(key, dict) and key.get("alg", header.get("alg")) != header.get("alg"):
+        raise Unauthenticated("The token's algorithm is not the one of its key (kid).")
+    return key
+
+
+def verify_token(token: str, settings: Settings, *, now: float | None = None) -> Principal:
+    """Verify signature, algorithm, kid, iss, aud, the time claims (at `now`, default the clock)
+    and the bounds of every claim (RFC 8725), and that the issuer may speak for the token's
+    organisation."""
+    if len(token) > MAX_TOKEN_CHARS:
+        raise Unauthenticated(f"The bearer token is too long (over {MAX_TOKEN_CHARS} characters).")
     try:
         header = jwt.get_unverified_header(token)
         unverified = jwt.get_unverified_claims(token)
-    except JWTError as exc:
+    except JOSEError as exc:
         raise Unauthenticated("The bearer token is not a well-formed JWT.") from exc
     iss = unverified.get("iss")
     issuer = trusted_issuers(settings).get(iss) if isinstance(iss, str) else None
@@ -171,61 +224,132 @@ def verify_token(token: str, settings: Settings) -> Principal:
     alg = header.get("alg")
     if alg not in keys.algorithms:
         raise Unauthenticated("The token's algorithm is not allowed for its issuer.")
-    key: str | dict[str, Any]
-    if keys.jwks:
-        kid = header.get("kid")
-        if not isinstance(kid, str) or kid not in keys.jwks:
-            raise Unauthenticated("The token's key id is unknown.")
-        key = keys.jwks[kid]
-    elif keys.pem is not None:
-        key = keys.pem
-    else:
-        raise Unauthenticated("No key is configured for the token's issuer.")
+    key = _key(keys, header)
     try:
         claims = jwt.decode(
             token,
             key,
-            algorithms=list(keys.algorithms),
+            algorithms=[alg],
             audience=AUDIENCE,
             issuer=issuer.issuer,
+            # exp, nbf, iat and sub are checked below, strictly typed (python-jose reads "exp"
+            # strings as numbers and fails on lists with a TypeError).
             options={
                 "verify_signature": True,
                 "verify_aud": True,
                 "verify_iss": True,
-                "verify_exp": True,
-                "verify_nbf": True,
-                "verify_sub": True,
-                "require_exp": True,
+                "verify_exp": False,
+                "verify_nbf": False,
+                "verify_iat": False,
+                "verify_sub": False,
                 "require_aud": True,
                 "require_iss": True,
-                "require_sub": True,
-                "leeway": settings.jwt_leeway_seconds,
             },
         )
-    except JWTError as exc:
-        raise Unauthenticated(f"The bearer token was rejected: {exc}.") from exc
-    return _principal(issuer.issuer, claims)
+    except JOSEError as exc:
+        raise Unauthenticated(f"The bearer token was rejected: {exc}") from exc
+    _check_times(claims, issuer, settings.jwt_leeway_seconds, time.time() if now is None else now)
+    principal = _principal(issuer.issuer, claims)
+    if not issuer.may_speak_for(principal.org):
+        raise Unauthenticated(
+            f"The token's issuer may not speak for organisation {principal.org} (org)."
+        )
+    return principal
+
+
+_TIME_CLAIMS = {"exp": "expiry", "iat": "issued-at", "nbf": "not-before"}
+
+
+def _required_date(claims: dict[str, Any], name: str) -> float:
+    date = _numeric_date(claims, name)
+    if date is None:
+        raise Unauthenticated(f"The token has no {_TIME_CLAIMS[name]} claim ({name}).")
+    return date
+
+
+def _numeric_date(claims: dict[str, Any], name: str) -> float | None:
+    if name not in claims:
+        return None
+    value = claims[name]
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not 0 <= value <= MAX_NUMERIC_DATE
+    ):
+        raise Unauthenticated(
+            f"The token's {_TIME_CLAIMS[name]} claim ({name}) must be a JSON number of seconds "
+            "since 1970 (RFC 7519 NumericDate)."
+        )
+    return float(value)
+
+
+def _check_times(claims: dict[str, Any], issuer: TrustedIssuer, leeway: int, now: float) -> None:
+    """exp and iat are required, nbf is checked when present; exp - iat is capped per issuer."""
+    exp = _required_date(claims, "exp")
+    iat = _required_date(claims, "iat")
+    nbf = _numeric_date(claims, "nbf")
+    if exp <= now - leeway:
+        raise Unauthenticated("The token has expired (exp).")
+    if iat > now + leeway:
+        raise Unauthenticated("The token is issued in the future (iat).")
+    if nbf is not None and nbf > now + leeway:
+        raise Unauthenticated("The token is not valid yet (nbf).")
+    if exp <= iat:
+        raise Unauthenticated("The token expires before it is issued (exp, iat).")
+    if exp - iat > issuer.max_token_lifetime_seconds:
+        raise Unauthenticated(
+            f"The token's lifetime (exp - iat) exceeds the {issuer.max_token_lifetime_seconds} "
+            "seconds its issuer may grant."
+        )
+
+
+def _bounded_text(value: object, limit: int) -> bool:
+    return isinstance(value, str) and 0 < len(value) <= limit and value.isprintable()
 
 
 def _principal(iss: str, claims: dict[str, Any]) -> Principal:
+    sub = claims.get("sub")
     org = claims.get("org")
     roles = claims.get("roles", [])
     scope = claims.get("scope", "")
     officer_id = claims.get("officer_id")
-    if not isinstance(org, str) or not org:
+    if sub is None:
+        raise Unauthenticated("The token has no subject claim (sub).")
+    if not _bounded_text(sub, SUB_MAX_CHARS):
+        raise Unauthenticated(
+            f"The token's subject claim (sub) must be 1 to {SUB_MAX_CHARS} printable characters."
+        )
+    if org is None or org == "":
         raise Unauthenticated("The token has no organisation claim (org).")
-    if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
-        raise Unauthenticated("The token's roles claim must be a list of strings.")
+    if not isinstance(org, str) or not ORG_CODE.fullmatch(org):
+        raise Unauthenticated(
+            "The token's organisation claim (org) must be an organisation code "
+            "(2 to 16 of A-Z, 0-9, _ and -, starting with a letter)."
+        )
+    if (
+        not isinstance(roles, list)
+        or len(roles) > ROLES_MAX
+        or not all(isinstance(r, str) and len(r) <= ROLE_MAX_CHARS for r in roles)
+    ):
+        raise Unauthenticated(
+            f"The token's roles claim (roles) must be a list of at most {ROLES_MAX} role names."
+        )
     unknown = set(roles) - ROLES
     if unknown:
         raise Unauthenticated(f"The token names unknown roles: {', '.join(sorted(unknown))}.")
-    if not isinstance(scope, str):
-        raise Unauthenticated("The token's scope claim must be a space-separated string.")
-    if officer_id is not None and not isinstance(officer_id, str):
-        raise Unauthenticated("The token's officer_id claim must be a string.")
+    if not isinstance(scope, str) or len(scope) > SCOPE_MAX_CHARS:
+        raise Unauthenticated(
+            f"The token's scope claim (scope) must be a space-separated string of at most "
+            f"{SCOPE_MAX_CHARS} characters."
+        )
+    if officer_id is not None and not _bounded_text(officer_id, OFFICER_ID_MAX_CHARS):
+        raise Unauthenticated(
+            f"The token's officer_id claim (officer_id) must be 1 to {OFFICER_ID_MAX_CHARS} "
+            "printable characters."
+        )
     return Principal(
         iss=iss,
-        sub=str(claims["sub"]),
+        sub=sub,
         org=org,
         roles=frozenset(roles),
         officer_id=officer_id,

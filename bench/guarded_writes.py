@@ -495,7 +495,15 @@ async def bench(
     settings = Settings(
         env="test",
         data_dir=workdir / "data",
-        trusted_issuers=[TrustedIssuer(issuer=ISSUER, algorithms=["RS256"], pem_file=public_file)],
+        trusted_issuers=[
+            TrustedIssuer(
+                issuer=ISSUER,
+                algorithms=["RS256"],
+                pem_file=public_file,
+                organisations=["NL"],
+                max_token_lifetime_seconds=6 * 3600,
+            )
+        ],
     )
     app: FastAPI = create_app(settings)
     # The production engine and session factory, on the application role (as `serve` does).

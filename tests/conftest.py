@@ -56,8 +56,14 @@ def settings(tmp_path_factory: pytest.TempPathFactory, signing_keys: Keys) -> Se
         env="test",
         data_dir=tmp_path_factory.mktemp("data"),
         trusted_issuers=[
+            # The harness plays every organisation's identity provider, so its issuer is bound
+            # to all of them, explicitly; tests/owasp/test_api2_broken_authentication.py adds
+            # an issuer bound to one organisation.
             TrustedIssuer(
-                issuer=TEST_ISSUER, algorithms=["RS256", "PS256"], pem_file=signing_keys.public_file
+                issuer=TEST_ISSUER,
+                algorithms=["RS256", "PS256"],
+                pem_file=signing_keys.public_file,
+                organisations=["*"],
             )
         ],
         max_body_bytes=65_536,
