@@ -43,6 +43,12 @@ class Settings(BaseSettings):
     jwt_leeway_seconds: int = 30
     dev_token_max_ttl_seconds: int = 86_400
 
+    # Database reachability bounds: connecting, waiting for a pooled connection, and the
+    # Retry-After a client gets with the 503 when the database cannot be reached.
+    db_connect_timeout_seconds: float = Field(default=3.0, gt=0)
+    db_pool_timeout_seconds: float = Field(default=3.0, gt=0)
+    db_retry_after_seconds: int = Field(default=5, ge=1)
+
     max_body_bytes: int = 1_048_576
     idempotency_ttl_hours: int = 24
     page_size_default: int = 50

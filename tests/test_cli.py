@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import signal
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
@@ -31,8 +30,8 @@ NETHERLANDS = {
 
 
 @pytest.fixture
-def box(tmp_path: Path) -> Iterator[Sandbox]:
-    with sandbox(tmp_path) as b:
+def box() -> Iterator[Sandbox]:
+    with sandbox() as b:
         yield b
 
 

@@ -9,16 +9,29 @@ from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.db.audit import record_denial
+from app.db.engine import database_unavailable
 from app.db.writer import Writer, reinstate_accesses, take_accesses
 from app.problems import NotFound, PolicyDenied
 from app.security import CurrentPrincipal
+
+
+async def _roll_back(session: AsyncSession) -> None:
+    """Roll back; on a connection that is gone the server has already discarded the work, so a
+    failing rollback must not replace the error that is being answered."""
+    try:
+        await session.rollback()
+    except Exception as exc:
+        if not database_unavailable(exc):
+            raise
 
 
 async def request_session(request: Request) -> AsyncIterator[AsyncSession]:
     """Commit on success, roll back on error.
 
     A denied attempt of an authenticated caller (403 policy-denied or 404) rolls back the work and
-    then commits its own audit event, so the denial is on record although the request fails.
+    then commits its own audit event, so the denial is on record although the request fails. If
+    the database is gone meanwhile that commit fails, and the request is a 503 (see
+    app/problems.py): a denial that cannot be recorded is not answered as if it were.
     """
     maker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
     async with maker() as session:
@@ -26,7 +39,7 @@ async def request_session(request: Request) -> AsyncIterator[AsyncSession]:
             yield session
         except (PolicyDenied, NotFound) as denied:
             accesses = take_accesses(session)
-            await session.rollback()
+            await _roll_back(session)
             principal = getattr(request.state, "principal", None)
             if principal is not None:
                 request_id = getattr(request.state, "request_id", None)
@@ -35,7 +48,7 @@ async def request_session(request: Request) -> AsyncIterator[AsyncSession]:
                 await session.commit()
             raise
         except BaseException:
-            await session.rollback()
+            await _roll_back(session)
             raise
         else:
             await session.commit()

@@ -3,20 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from tests.drills.harness import Sandbox, sandbox
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        if "tests/drills/" in str(item.path).replace("\\", "/"):
-            item.add_marker(pytest.mark.drill)
-
-
 @pytest.fixture
-def box(tmp_path: Path) -> Iterator[Sandbox]:
-    with sandbox(tmp_path) as b:
+def box() -> Iterator[Sandbox]:
+    with sandbox() as b:
         yield b

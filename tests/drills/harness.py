@@ -14,6 +14,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -221,10 +222,17 @@ class Sandbox:
 
 
 @contextmanager
-def sandbox(root: Path) -> Iterator[Sandbox]:
-    """A sandbox whose servers (and their PostgreSQL) never outlive it, whatever the test did."""
+def sandbox() -> Iterator[Sandbox]:
+    """A sandbox whose servers (and their PostgreSQL) never outlive it, whatever the test did.
+
+    Its dir is a temp dir of its own, not under pytest's base temp: pytest resets that base to
+    mode 0700 when any session starts, which would lock the PostgreSQL user (as root the server
+    runs as an unprivileged user) out of a data dir below it.
+    """
+    root = Path(tempfile.mkdtemp(prefix="ilonet-sandbox-"))
     box = Sandbox(root)
     try:
         yield box
     finally:
         box.kill_leftovers()
+        shutil.rmtree(root, ignore_errors=True)
