@@ -89,6 +89,4 @@ def database_unavailable(error: BaseException) -> bool:
             state = str(getattr(cause, "sqlstate", "") or "")
             if state[:2] in _UNAVAILABLE_CLASSES or state in _UNAVAILABLE_STATES:
                 return True
-        if isinstance(cause, asyncpg.InterfaceError) and "closed" in str(cause):
-            return True  # "connection is closed"
     return False

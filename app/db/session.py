@@ -9,20 +9,9 @@ from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.db.audit import record_denial
-from app.db.engine import database_unavailable
 from app.db.writer import Writer, reinstate_accesses, take_accesses
 from app.problems import NotFound, PolicyDenied
 from app.security import CurrentPrincipal
-
-
-async def _roll_back(session: AsyncSession) -> None:
-    """Roll back; on a connection that is gone the server has already discarded the work, so a
-    failing rollback must not replace the error that is being answered."""
-    try:
-        await session.rollback()
-    except Exception as exc:
-        if not database_unavailable(exc):
-            raise
 
 
 async def request_session(request: Request) -> AsyncIterator[AsyncSession]:
@@ -39,7 +28,7 @@ async def request_session(request: Request) -> AsyncIterator[AsyncSession]:
             yield session
         except (PolicyDenied, NotFound) as denied:
             accesses = take_accesses(session)
-            await _roll_back(session)
+            await session.rollback()
             principal = getattr(request.state, "principal", None)
             if principal is not None:
                 request_id = getattr(request.state, "request_id", None)
@@ -48,7 +37,7 @@ async def request_session(request: Request) -> AsyncIterator[AsyncSession]:
                 await session.commit()
             raise
         except BaseException:
-            await _roll_back(session)
+            await session.rollback()
             raise
         else:
             await session.commit()
