@@ -57,7 +57,7 @@ def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
 
 
 def _causes(error: BaseException) -> list[BaseException]:
-    """The error, the driver error SQLAlchemy wrapped, and what caused them (bounded)."""
+    """The error, the driver error SQLAlchemy wrapped, and their explicit causes (bounded)."""
     seen: list[BaseException] = []
     pending: list[BaseException | None] = [error]
     while pending and len(seen) < 16:
@@ -69,7 +69,6 @@ def _causes(error: BaseException) -> list[BaseException]:
         pending += [
             orig if isinstance(orig, BaseException) else None,
             current.__cause__,
-            current.__context__,
         ]
     return seen
 

@@ -22,6 +22,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from app.config import Settings
+from app.db import audit
 from app.db import session as request_sessions
 from app.db.engine import make_engine, make_sessionmaker
 from app.db.session import ReadSession
@@ -164,12 +165,11 @@ async def test_a_denial_whose_audit_commit_fails_is_503_not_500(
     try:
         async with await _client(create_app(bounded), engine) as client:
             ilo = await deployed_ilo(client, auth)
-            real_record = request_sessions.record_denial
             calls: list[str] = []
 
             async def record_then_drop(session: AsyncSession, *args: Any) -> None:
                 calls.append("record_denial")
-                await real_record(session, *args)
+                await audit.record_denial(session, *args)
                 await _terminate_own_backend(postgres, session)
 
             monkeypatch.setattr(request_sessions, "record_denial", record_then_drop)
