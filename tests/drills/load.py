@@ -36,6 +36,7 @@ class Load:
     ilo: Ilo
     phase: str = "up"
     acknowledged: dict[str, str] = field(default_factory=dict)  # key -> record id
+    replayed: set[str] = field(default_factory=set)  # keys acknowledged by a stored replay
     outcomes: list[Outcome] = field(default_factory=list)
     stop: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -96,6 +97,8 @@ class Load:
             )
             if response is not None and response.status_code == 201:
                 self.acknowledged[key] = response.json()["id"]
+                if response.headers.get("idempotent-replayed") == "true":
+                    self.replayed.add(key)
                 return
             # 409: the first attempt is still in flight; any other 4xx is a mistake of the drill
             if (

@@ -76,7 +76,8 @@ async def test_sigkill_mid_burst_loses_and_duplicates_nothing(box: Sandbox) -> N
         stored = await stored_records(box.owner_url(), ilo.officer_id)
         print(
             f"crash drill: {len(before_restart)} acknowledged before the SIGKILL, "
-            f"{len(unanswered)} retried, {len(stored)} stored"
+            f"{len(unanswered)} retried ({len(load.replayed)} of them committed before the kill"
+            f" and answered by a replay), {len(stored)} stored"
         )
 
         assert len(stored) == REQUESTS
