@@ -32,8 +32,13 @@ def _raise_shutdown(signum: int, frame: FrameType | None) -> None:
 
 
 @contextmanager
-def database(settings: Settings) -> Iterator[str]:
-    """The owner's URL: DATABASE_URL, or an embedded server in the data dir (stopped on exit)."""
+def database(settings: Settings, *, own_running: bool = False) -> Iterator[str]:
+    """The owner's URL: DATABASE_URL, or the embedded server in the data dir.
+
+    On exit the embedded server is stopped only if this command started it: `sweep`, `migrate`
+    and `audit verify` run beside a `serve` and must leave its database running. `serve`
+    (`own_running`) also takes over, and so stops, a server a SIGKILLed run left behind.
+    """
     if settings.database_url:
         yield settings.database_url
         return
@@ -43,8 +48,11 @@ def database(settings: Settings) -> Iterator[str]:
         asyncio.run(migrate.ensure_database(embedded.url(), EMBEDDED_DATABASE))
         yield embedded.url(database=EMBEDDED_DATABASE)
     finally:
-        embedded.stop()
-        log.info("embedded PostgreSQL stopped")
+        if embedded.started_here or own_running:
+            embedded.stop()
+            log.info("embedded PostgreSQL stopped")
+        else:
+            log.info("embedded PostgreSQL kept running: this command did not start it")
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
@@ -55,7 +63,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     previous = {sig: signal.signal(sig, _raise_shutdown) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        with database(settings) as owner_url:
+        with database(settings, own_running=True) as owner_url:
             migrate.upgrade(owner_url)
             app = create_app(settings, app_database_url=app_url(settings, owner_url))
             config = uvicorn.Config(
@@ -123,11 +131,11 @@ def cmd_openapi(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-async def _verify_audit(app_database_url: str) -> dict[str, object]:
+async def _verify_audit(app_database_url: str, settings: Settings) -> dict[str, object]:
     from app.db import audit
     from app.db.engine import make_engine, make_sessionmaker
 
-    engine = make_engine(app_database_url, pool_size=1)
+    engine = make_engine(app_database_url, pool_size=1, settings=settings)
     try:
         async with make_sessionmaker(engine)() as session, session.begin():
             await audit.seal_pending(session)
@@ -139,7 +147,7 @@ async def _verify_audit(app_database_url: str) -> dict[str, object]:
 
 def cmd_audit(args: argparse.Namespace, settings: Settings) -> int:
     with database(settings) as owner_url:
-        result = asyncio.run(_verify_audit(app_url(settings, owner_url)))
+        result = asyncio.run(_verify_audit(app_url(settings, owner_url), settings))
     print(json.dumps(result, indent=2))
     return 0 if result["valid"] else 1
 
@@ -148,7 +156,7 @@ async def _sweep(app_database_url: str, settings: Settings) -> dict[str, int]:
     from app.db.engine import make_engine, make_sessionmaker
     from app.services.retention_sweep import sweep_once
 
-    engine = make_engine(app_database_url, pool_size=1)
+    engine = make_engine(app_database_url, pool_size=1, settings=settings)
     totals = {"records_erased": 0, "contacts_erased": 0}
     try:
         while True:

@@ -99,6 +99,12 @@ class Settings(BaseSettings):
     # The longest lifetime (exp - iat) of the development issuer's tokens (`ilonet token --ttl`).
     dev_token_max_ttl_seconds: int = Field(default=86_400, gt=0, le=86_400)
 
+    # Database reachability bounds: connecting, waiting for a pooled connection, and the
+    # Retry-After a client gets with the 503 when the database cannot be reached.
+    db_connect_timeout_seconds: float = Field(default=3.0, gt=0)
+    db_pool_timeout_seconds: float = Field(default=3.0, gt=0)
+    db_retry_after_seconds: int = Field(default=5, ge=1)
+
     max_body_bytes: int = 1_048_576
     idempotency_ttl_hours: int = 24
     page_size_default: int = 50

@@ -113,7 +113,7 @@ def create_app(settings: Settings | None = None, *, app_database_url: str | None
             url = app_database_url or settings.app_database_url
             if url is None:
                 raise RuntimeError("No application database URL (run `ilonet serve`).")
-            app.state.engine = make_engine(url)
+            app.state.engine = make_engine(url, settings=settings)
             app.state.sessionmaker = make_sessionmaker(app.state.engine)
             owned = True
         maintenance = (

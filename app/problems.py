@@ -6,12 +6,15 @@ import logging
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
+import asyncpg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.db.engine import database_unavailable
 from app.policies import Decision
 
 PROBLEM_JSON = "application/problem+json"
@@ -147,7 +150,15 @@ class RateLimited(Problem):
 
 
 class ServiceUnavailable(Problem):
+    """503 with `Retry-After`: the service cannot answer now (its database is unreachable, its
+    schema is behind); the same request may succeed later."""
+
     type, title, status = "/problems/service-unavailable", "Service unavailable", 503
+    retry_after_default: ClassVar[int] = 5
+
+    def __init__(self, detail: str = "", *, retry_after: int | None = None) -> None:
+        seconds = retry_after if retry_after is not None else self.retry_after_default
+        super().__init__(detail, headers={"Retry-After": str(seconds)})
 
 
 class InternalError(Problem):
@@ -243,9 +254,35 @@ def install_problem_handlers(app: FastAPI) -> None:
             InternalError("The server could not complete the request."), request
         )
 
+    async def on_database_error(request: Request, exc: Exception) -> JSONResponse:
+        """A database that cannot be reached is a 503 with Retry-After, never a 500.
+
+        Handled here, inside the middleware stack, rather than by the catch-all: an error that
+        reaches the server's outermost layer is re-raised after its 500 is sent, and the server
+        then closes the connection, so a request already sent on that keep-alive connection got
+        no response at all.
+        """
+        if not database_unavailable(exc):
+            return await on_unexpected(request, exc)
+        log.warning(
+            "database unavailable",
+            extra={"request_id": request.state.request_id, "event": type(exc).__name__},
+        )
+        retry_after = getattr(request.app.state.settings, "db_retry_after_seconds", None)
+        problem = ServiceUnavailable(
+            "The database cannot be reached; retry the request later.", retry_after=retry_after
+        )
+        return problem_response(problem, request)
+
     app.add_exception_handler(Problem, on_problem)
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(StarletteHTTPException, on_http)
+    # Errors of the database layer (and the socket errors of a refused or timed-out connect,
+    # which the driver raises unwrapped): a 503 when the database is unreachable.
+    for database_error in (SQLAlchemyError, asyncpg.PostgresError, asyncpg.InterfaceError):
+        app.add_exception_handler(database_error, on_database_error)
+    app.add_exception_handler(OSError, on_database_error)
+    app.add_exception_handler(TimeoutError, on_database_error)
     app.add_exception_handler(Exception, on_unexpected)
 
 

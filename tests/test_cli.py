@@ -7,29 +7,13 @@ they start is stopped, and every PostgreSQL left for their data dir ended, by `s
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import signal
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
 
 import httpx
-import psutil
 import pytest
 
-from app.db.embedded import socket_dir_for
-
-ILONET = Path(sys.executable).parent / "ilonet"
-READY_TIMEOUT = 60.0
-STOP_TIMEOUT = 20.0
-COMMAND_TIMEOUT = 60.0
+from tests.drills.harness import STOP_TIMEOUT, Sandbox, sandbox
 
 NETHERLANDS = {
     "code": "NL",
@@ -45,169 +29,9 @@ NETHERLANDS = {
 }
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-@dataclass
-class Server:
-    """One `ilonet serve` process and the file its output goes to."""
-
-    process: subprocess.Popen[bytes]
-    log_path: Path
-    base_url: str
-
-    def messages(self) -> list[str]:
-        """The `msg` of every JSON log line written so far."""
-        found: list[str] = []
-        for line in self.log_path.read_text(errors="replace").splitlines():
-            try:
-                record: Any = json.loads(line)
-            except ValueError:
-                continue
-            if isinstance(record, dict) and isinstance(record.get("msg"), str):
-                found.append(record["msg"])
-        return found
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace")
-
-
-@dataclass
-class Sandbox:
-    """A temp dir with its own ILONET_DATA_DIR, and the servers started in it."""
-
-    root: Path
-    servers: list[Server] = field(default_factory=list)
-
-    @property
-    def data_dir(self) -> Path:
-        return self.root / "data"
-
-    @property
-    def pgdata(self) -> Path:
-        return self.data_dir.resolve() / "pgdata"
-
-    def env(self, extra: dict[str, str] | None = None) -> dict[str, str]:
-        env = {
-            name: value
-            for name, value in os.environ.items()
-            if name != "DATABASE_URL" and not name.startswith("ILONET_")
-        }
-        env["ILONET_DATA_DIR"] = str(self.data_dir)
-        env["ILONET_ENV"] = "development"
-        env.update(extra or {})
-        return env
-
-    def run(
-        self, *args: str, env: dict[str, str] | None = None
-    ) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [str(ILONET), *args],
-            cwd=self.root,
-            env=self.env(env),
-            capture_output=True,
-            text=True,
-            timeout=COMMAND_TIMEOUT,
-            check=False,
-        )
-
-    def serve(self) -> Server:
-        port = free_port()
-        log_path = self.root / f"serve-{len(self.servers)}.log"
-        with log_path.open("wb") as log:
-            process = subprocess.Popen(
-                [str(ILONET), "serve", "--host", "127.0.0.1", "--port", str(port)],
-                cwd=self.root,
-                env=self.env(),
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        server = Server(process, log_path, f"http://127.0.0.1:{port}")
-        self.servers.append(server)
-        return server
-
-    def wait_ready(self, server: Server) -> None:
-        deadline = time.monotonic() + READY_TIMEOUT
-        while time.monotonic() < deadline:
-            if server.process.poll() is not None:
-                pytest.fail(
-                    f"serve exited with {server.process.returncode} before it was ready:\n"
-                    + server.log()
-                )
-            try:
-                if httpx.get(f"{server.base_url}/readyz", timeout=2).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            time.sleep(0.2)
-        pytest.fail(f"serve was not ready within {READY_TIMEOUT:.0f} s:\n" + server.log())
-
-    def stop(self, server: Server, sig: signal.Signals = signal.SIGTERM) -> int:
-        """Send `sig` and return the exit code (failing the test if it takes too long)."""
-        server.process.send_signal(sig)
-        try:
-            return server.process.wait(timeout=STOP_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            pytest.fail(f"serve did not exit within {STOP_TIMEOUT:.0f} s of {sig.name}")
-
-    def postgres_processes(self) -> list[Any]:
-        """Live `postgres` processes whose command line names this sandbox's data dir."""
-        marker = str(self.pgdata)
-        found: list[Any] = []
-        for proc in psutil.process_iter(["name", "cmdline", "status"]):
-            info = proc.info
-            if info["status"] == psutil.STATUS_ZOMBIE:
-                continue
-            cmdline: list[str] = info["cmdline"] or []
-            is_postgres = info["name"] == "postgres" or (
-                bool(cmdline) and Path(cmdline[0]).name == "postgres"
-            )
-            if is_postgres and any(marker in arg for arg in cmdline):
-                found.append(proc)
-        return found
-
-    def kill_leftovers(self) -> None:
-        for server in self.servers:
-            if server.process.poll() is not None:
-                continue
-            # a pg_ctl it is running would outlive it, and might start a server after this
-            helpers: list[Any] = []
-            with suppress(psutil.NoSuchProcess):
-                helpers = psutil.Process(server.process.pid).children(recursive=True)
-            server.process.kill()
-            server.process.wait(timeout=STOP_TIMEOUT)
-            for helper in helpers:
-                with suppress(psutil.NoSuchProcess):
-                    if helper.name() != "postgres":
-                        helper.kill()
-        leftovers = self.postgres_processes()
-        for proc in leftovers:  # SIGQUIT: PostgreSQL's immediate shutdown
-            with suppress(psutil.NoSuchProcess):
-                proc.send_signal(signal.SIGQUIT)
-        _, alive = psutil.wait_procs(leftovers, timeout=10)
-        for proc in alive:
-            with suppress(psutil.NoSuchProcess):
-                proc.kill()
-        shutil.rmtree(socket_dir_for(self.pgdata), ignore_errors=True)
-
-
-@contextmanager
-def sandbox(root: Path) -> Iterator[Sandbox]:
-    """A sandbox whose servers (and their PostgreSQL) never outlive it, whatever the test did."""
-    box = Sandbox(root)
-    try:
-        yield box
-    finally:
-        box.kill_leftovers()
-
-
 @pytest.fixture
-def box(tmp_path: Path) -> Iterator[Sandbox]:
-    with sandbox(tmp_path) as b:
+def box() -> Iterator[Sandbox]:
+    with sandbox() as b:
         yield b
 
 
@@ -278,3 +102,37 @@ def test_openapi_writes_the_document(box: Sandbox) -> None:
     assert document["openapi"].startswith("3.")
     assert "/v1/organisations" in document["paths"]
     assert "get" in document["paths"]["/v1/organisations"]
+
+
+def test_commands_beside_serve_leave_its_database_running(box: Sandbox) -> None:
+    """`audit verify`, `sweep` and `migrate` attach to the PostgreSQL serve runs and leave it."""
+    server = box.serve()
+    box.wait_ready(server)
+    postmaster = box.database.running_pid()
+    assert postmaster is not None
+    url = f"{server.base_url}/v1/organisations/NL"
+    headers = box.auth()("NL")
+    for command in (("audit", "verify"), ("sweep",), ("migrate",)):
+        done = box.run(*command)
+        assert done.returncode == 0, (command, done.stdout, done.stderr)
+        assert "embedded PostgreSQL kept running" in done.stderr, (command, done.stderr)
+        assert box.database.running_pid() == postmaster, command
+        response = httpx.get(url, headers=headers, timeout=10)
+        assert response.status_code == 200, (command, response.text)
+        assert response.json() == NETHERLANDS
+    assert json.loads(box.run("audit", "verify").stdout)["valid"] is True
+
+    assert box.stop(server, signal.SIGTERM) == 0
+    assert box.postgres_processes() == []
+
+
+@pytest.mark.parametrize("command", [("migrate",), ("audit", "verify")])
+def test_a_command_stops_the_postgres_it_started(box: Sandbox, command: tuple[str, ...]) -> None:
+    if command[0] != "migrate":
+        assert box.run("migrate").returncode == 0
+    assert box.database.running_pid() is None
+    done = box.run(*command)
+    assert done.returncode == 0, done.stderr
+    assert "embedded PostgreSQL stopped" in done.stderr
+    assert box.database.running_pid() is None
+    assert box.postgres_processes() == []

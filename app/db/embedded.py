@@ -165,9 +165,10 @@ class EmbeddedPostgres:
         except RuntimeError as exc:
             log.warning("pg_ctl stop: %s", exc)
 
-    def stop(self) -> None:
+    def stop(self, *, mode: str = "fast") -> None:
+        """`pg_ctl stop -m mode` (fast: roll back and disconnect; immediate: as after a crash)."""
         if self.running_pid() is not None:
-            self._stop()
+            self._stop(mode=mode)
         for _ in range(50):
             if self.running_pid() is None:
                 shutil.rmtree(self.socket_dir, ignore_errors=True)

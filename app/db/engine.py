@@ -1,7 +1,9 @@
-"""Database URLs, engines and session factories."""
+"""Database URLs, engines and session factories, and what counts as "the database is gone"."""
 
 from __future__ import annotations
 
+import asyncpg
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -11,6 +13,11 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from app.config import APP_DB_ROLE, Settings
+
+# SQLSTATEs of a server that cannot serve us now: class 08 (connection exception), 53
+# (insufficient resources: too many connections, out of memory or disk) and the three shutdowns.
+_UNAVAILABLE_CLASSES = ("08", "53")
+_UNAVAILABLE_STATES = ("57P01", "57P02", "57P03")
 
 
 def async_url(url: str) -> str:
@@ -27,15 +34,58 @@ def app_url(settings: Settings, owner_url: str) -> str:
     return parsed.set(username=APP_DB_ROLE, password=None).render_as_string(hide_password=False)
 
 
-def make_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
+def make_engine(url: str, *, pool_size: int = 10, settings: Settings | None = None) -> AsyncEngine:
+    """An engine whose every wait is bounded: connecting (`db_connect_timeout_seconds`) and
+    waiting for a pooled connection (`db_pool_timeout_seconds`), so an unreachable database fails
+    a request within seconds (a 503, see app/problems.py) instead of holding it."""
+    settings = settings or Settings()
     return create_async_engine(
         async_url(url),
         pool_size=pool_size,
         max_overflow=pool_size,
         pool_pre_ping=True,
-        connect_args={"server_settings": {"application_name": "ilonet"}},
+        pool_timeout=settings.db_pool_timeout_seconds,
+        connect_args={
+            "timeout": settings.db_connect_timeout_seconds,
+            "server_settings": {"application_name": "ilonet"},
+        },
     )
 
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+
+
+def _causes(error: BaseException) -> list[BaseException]:
+    """The error, the driver error SQLAlchemy wrapped, and their explicit causes (bounded)."""
+    seen: list[BaseException] = []
+    pending: list[BaseException | None] = [error]
+    while pending and len(seen) < 16:
+        current = pending.pop()
+        if current is None or any(current is s for s in seen):
+            continue
+        seen.append(current)
+        orig = getattr(current, "orig", None)
+        pending += [
+            orig if isinstance(orig, BaseException) else None,
+            current.__cause__,
+        ]
+    return seen
+
+
+def database_unavailable(error: BaseException) -> bool:
+    """True when `error` means the database cannot be reached now (a retry later may succeed):
+    refused or timed-out connects, a connection dropped mid-request, a server shutting down or
+    out of connections, no pooled connection within the pool timeout."""
+    for cause in _causes(error):
+        if isinstance(cause, sa_exc.TimeoutError):  # pool checkout timeout
+            return True
+        if isinstance(cause, sa_exc.DBAPIError) and cause.connection_invalidated:
+            return True
+        if isinstance(cause, (OSError, TimeoutError)):  # refused, no socket, connect timeout
+            return True
+        if isinstance(cause, asyncpg.PostgresError):
+            state = str(getattr(cause, "sqlstate", "") or "")
+            if state[:2] in _UNAVAILABLE_CLASSES or state in _UNAVAILABLE_STATES:
+                return True
+    return False

@@ -18,7 +18,9 @@ async def request_session(request: Request) -> AsyncIterator[AsyncSession]:
     """Commit on success, roll back on error.
 
     A denied attempt of an authenticated caller (403 policy-denied or 404) rolls back the work and
-    then commits its own audit event, so the denial is on record although the request fails.
+    then commits its own audit event, so the denial is on record although the request fails. If
+    the database is gone meanwhile that commit fails, and the request is a 503 (see
+    app/problems.py): a denial that cannot be recorded is not answered as if it were.
     """
     maker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
     async with maker() as session:

@@ -1,35 +1,23 @@
 """Erasure by crypto-shredding (ILO-10.2) and the data-subject access export: the tombstone
-keeps the metadata, nothing anywhere keeps the subject data."""
+keeps the metadata. That nothing anywhere keeps the subject data (a full dump, every row, every
+log line) is the data-protection drill, tests/drills/test_data_protection.py."""
 
 from __future__ import annotations
 
-import asyncio
-import logging
-import subprocess
 import uuid
 
-import asyncpg
 import httpx
 import pytest
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.config import Settings
-from app.db import crypto
-from app.db.embedded import _bin
-from app.keyring import load_keyring
 from app.models import AuditEvent, OutboxEvent, ProcessingRecord
-from tests.conftest import FreshDatabase
 from tests.factories import (
-    PLAINTEXT,
     SUBJECT_DATA,
     Auth,
     Ilo,
     create_record,
     deployed_ilo,
-    record_body,
     senegal_transfer,
 )
 
@@ -163,85 +151,3 @@ async def test_export_of_an_erased_record_is_its_tombstone(
         "processing_record.erased",
         "processing_record.exported",
     ]
-
-
-def _pg_dump(url: str) -> str:
-    done = subprocess.run(
-        [str(_bin("pg_dump")), "--no-owner", url], capture_output=True, check=True, timeout=60
-    )
-    return done.stdout.decode()
-
-
-async def _every_row_as_text(owner_url: str) -> str:
-    """Every row of every table, as the database owner sees it."""
-    connection = await asyncpg.connect(owner_url)
-    try:
-        tables = await connection.fetch(
-            "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
-        )
-        chunks = []
-        for table in tables:
-            # table names come from the catalogue, not from input
-            rows = await connection.fetch(f'SELECT t::text AS row FROM "{table[0]}" t')  # noqa: S608
-            chunks += [row["row"] for row in rows]
-    finally:
-        await connection.close()
-    return "\n".join(chunks)
-
-
-async def test_crypto_shredding_leaves_no_plaintext_in_the_database_or_logs(
-    committed_client: tuple[httpx.AsyncClient, AsyncEngine],
-    fresh_db: FreshDatabase,
-    settings: Settings,
-    auth: Auth,
-    caplog: pytest.LogCaptureFixture,
-) -> None:
-    caplog.set_level(logging.DEBUG)
-    client, engine = committed_client
-    ilo = await deployed_ilo(client, auth)
-    headers = {**ilo.headers, "Idempotency-Key": "shred-1"}
-    body = record_body(ilo.officer_id)
-    first = await client.post("/v1/processing-records", json=body, headers=headers)
-    replayed = await client.post("/v1/processing-records", json=body, headers=headers)
-    assert replayed.headers["idempotent-replayed"] == "true"
-    record = first.json()
-    await client.post(_url(record, "/transfers"), json=senegal_transfer(), headers=ilo.headers)
-
-    # Control: the plaintext exists, in the access copy and sealed in the database.
-    export = await client.get(_url(record, "/export"), headers=ilo.headers)
-    assert all(value in export.text for value in PLAINTEXT)
-    async with engine.connect() as conn:
-        sealed = (
-            await conn.execute(
-                select(ProcessingRecord.ciphertext, ProcessingRecord.wrapped_key).where(
-                    ProcessingRecord.id == uuid.UUID(record["id"])
-                )
-            )
-        ).one()
-    ciphertext, wrapped_key = sealed
-    assert ciphertext is not None
-    assert wrapped_key is not None
-    kek = load_keyring(settings).kek
-    opened = crypto.open_sealed(
-        ciphertext, wrapped_key, kek=kek, kek_id="kek-1", context=uuid.UUID(record["id"]).bytes
-    )
-    assert opened["subject_data"]["surname"] == PLAINTEXT[0]
-    before = await asyncio.to_thread(_pg_dump, fresh_db.owner_url)
-    assert ciphertext.hex() in before
-    assert wrapped_key.hex() in before
-    assert not any(value in before for value in PLAINTEXT)
-
-    erased = await client.post(_url(record, "/erasure"), headers=ilo.headers)
-    assert erased.status_code == 200
-
-    after = await asyncio.to_thread(_pg_dump, fresh_db.owner_url)
-    rows = await _every_row_as_text(fresh_db.owner_url)
-    for haystack in (after, rows, caplog.text):
-        assert not any(value in haystack for value in PLAINTEXT)
-    for haystack in (after, rows):
-        assert ciphertext.hex() not in haystack
-        assert wrapped_key.hex() not in haystack
-    # What an attacker holding the KEK and the old ciphertext can do without the data key.
-    with pytest.raises(InvalidTag):
-        AESGCM(kek).decrypt(ciphertext[:12], ciphertext[12:], uuid.UUID(record["id"]).bytes)
-    assert "processing_record.erased" in after

@@ -1,0 +1,15 @@
+"""Drills run `ilonet serve` as a real process; each has a sandbox that ends what it started."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from tests.drills.harness import Sandbox, sandbox
+
+
+@pytest.fixture
+def box() -> Iterator[Sandbox]:
+    with sandbox() as b:
+        yield b
