@@ -18,8 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from app.config import Settings
 from app.main import create_app
 from app.services import organisation as organisation_service
+from tests.drills.harness import sandbox
 from tests.factories import Auth
-from tests.test_cli import sandbox
 
 API_CSP = "default-src 'none'; frame-ancestors 'none'"
 
@@ -196,8 +196,8 @@ async def test_the_explorer_runs_under_a_strict_csp_and_keeps_no_token(
     assert_secured(await client.get("/static/vendor/swagger-ui/swagger-ui.css"))
 
 
-def test_a_real_server_sends_no_server_header(tmp_path: Path) -> None:
-    with sandbox(tmp_path) as box:
+def test_a_real_server_sends_no_server_header() -> None:
+    with sandbox() as box:
         server = box.serve()
         box.wait_ready(server)
         response = httpx.get(f"{server.base_url}/healthz", timeout=10)
