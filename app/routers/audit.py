@@ -7,6 +7,7 @@ from fastapi import APIRouter, Request, Response
 from app.db.session import ReadSession
 from app.pagination import Cursor, Limit, Pager
 from app.problems import problem_responses
+from app.routers.policy_marks import reads
 from app.schemas.common import Page
 from app.schemas.event import AuditEventOut, AuditVerification
 from app.security import CurrentPrincipal
@@ -20,6 +21,7 @@ router = APIRouter(prefix="/v1/audit", tags=["audit"])
     name="list",
     summary="Audit events (auditor: all; dpo: own organisation)",
     responses=problem_responses(401, 403, 422),
+    openapi_extra=reads("audit_event"),
 )
 async def list_audit_events(
     request: Request,
@@ -57,6 +59,7 @@ async def list_audit_events(
     name="verify",
     summary="Prove the audit chain intact, or name its first broken link (auditor)",
     responses=problem_responses(401, 403),
+    openapi_extra=reads("audit_proof"),
 )
 async def verify_audit(session: ReadSession, principal: CurrentPrincipal) -> AuditVerification:
     return await service.verify(session=session, principal=principal)

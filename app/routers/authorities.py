@@ -10,11 +10,11 @@ from app.db.session import ReadSession
 from app.pagination import Cursor, Limit, Pager
 from app.problems import problem_responses
 from app.routers.conventions import ActionContext, Idempotency
+from app.routers.policy_marks import guarded, reads
 from app.schemas.authority import AuthorityCreate, AuthorityOut
 from app.schemas.common import Page
 from app.security import CurrentPrincipal
 from app.services import authority as service
-from app.services.access import require_read_scope
 
 router = APIRouter(prefix="/v1/authorities", tags=["authorities"])
 
@@ -26,6 +26,7 @@ router = APIRouter(prefix="/v1/authorities", tags=["authorities"])
     summary="Register a deploying authority of your organisation",
     response_model=AuthorityOut,
     responses=problem_responses(401, 403, 404, 409, 422),
+    openapi_extra=guarded("authority.create"),
 )
 async def create_authority(
     body: AuthorityCreate, context: ActionContext, idempotent: Idempotency
@@ -37,7 +38,13 @@ async def create_authority(
     )
 
 
-@router.get("", name="list", summary="List authorities", responses=problem_responses(401, 422))
+@router.get(
+    "",
+    name="list",
+    summary="List authorities",
+    responses=problem_responses(401, 422),
+    openapi_extra=reads("authority"),
+)
 async def list_authorities(
     request: Request,
     response: Response,
@@ -47,11 +54,11 @@ async def list_authorities(
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> Page[AuthorityOut]:
-    require_read_scope(principal, "officers:read", resource_type="authority")
     pager = Pager(request, response, principal.client_key, limit)
     after = pager.after(cursor)
     rows = await service.list_authorities(
         session=session,
+        principal=principal,
         organisation=organisation,
         after=after[0] if after else None,
         limit=limit + 1,
@@ -64,11 +71,16 @@ async def list_authorities(
 
 
 @router.get(
-    "/{authority_id}", name="get", summary="One authority", responses=problem_responses(401, 404)
+    "/{authority_id}",
+    name="get",
+    summary="One authority",
+    responses=problem_responses(401, 404),
+    openapi_extra=reads("authority"),
 )
 async def get_authority(
     authority_id: uuid.UUID, session: ReadSession, principal: CurrentPrincipal
 ) -> AuthorityOut:
-    require_read_scope(principal, "officers:read", resource_type="authority")
-    authority = await service.get_authority(session=session, authority_id=authority_id)
+    authority = await service.read_authority(
+        session=session, principal=principal, authority_id=authority_id
+    )
     return AuthorityOut.model_validate(authority, from_attributes=True)

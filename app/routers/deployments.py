@@ -16,6 +16,7 @@ from app.routers.conventions import (
     etag_of,
     require_if_match,
 )
+from app.routers.policy_marks import guarded, reads
 from app.schemas.common import CountryCode, Page
 from app.schemas.deployment import (
     DeploymentAmend,
@@ -27,7 +28,6 @@ from app.schemas.deployment import (
 from app.schemas.vocabulary import DeploymentStatus
 from app.security import CurrentPrincipal
 from app.services import deployment as service
-from app.services.access import require_read_scope
 
 router = APIRouter(prefix="/v1/deployments", tags=["deployments"])
 
@@ -39,6 +39,7 @@ router = APIRouter(prefix="/v1/deployments", tags=["deployments"])
     summary="Notify a planned deployment (Art. 4(1))",
     response_model=DeploymentOut,
     responses=problem_responses(401, 403, 404, 422),
+    openapi_extra=guarded("deployment.plan"),
 )
 async def plan_deployment(
     body: DeploymentCreate, context: ActionContext, idempotent: Idempotency
@@ -54,7 +55,9 @@ async def plan_deployment(
     )
 
 
-@router.get("", name="list", summary="List deployment notifications")
+@router.get(
+    "", name="list", summary="List deployment notifications", openapi_extra=reads("deployment")
+)
 async def list_deployments(
     request: Request,
     response: Response,
@@ -67,11 +70,11 @@ async def list_deployments(
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> Page[DeploymentOut]:
-    require_read_scope(principal, "deployments:read", resource_type="deployment")
     pager = Pager(request, response, principal.client_key, limit)
     after = pager.after(cursor)
     rows = await service.list_deployments(
         session=session,
+        principal=principal,
         officer_id=officer_id,
         organisation=organisation,
         host_country=host_country,
@@ -90,12 +93,14 @@ async def list_deployments(
     name="get",
     summary="One deployment notification",
     responses=problem_responses(401, 404),
+    openapi_extra=reads("deployment"),
 )
 async def get_deployment(
     response: Response, deployment_id: uuid.UUID, session: ReadSession, principal: CurrentPrincipal
 ) -> DeploymentOut:
-    require_read_scope(principal, "deployments:read", resource_type="deployment")
-    deployment = await service.get_deployment(session=session, deployment_id=deployment_id)
+    deployment = await service.read_deployment(
+        session=session, principal=principal, deployment_id=deployment_id
+    )
     response.headers["ETag"] = etag_of(deployment.version)
     return await service.render(session=session, deployment=deployment)
 
@@ -105,6 +110,7 @@ async def get_deployment(
     name="amend",
     summary="Amend a notification (If-Match required)",
     responses=problem_responses(401, 403, 404, 409, 412, 422, 428),
+    openapi_extra=guarded("deployment.amend"),
 )
 async def amend_deployment(
     response: Response,
@@ -126,6 +132,7 @@ async def amend_deployment(
     summary="Move a deployment: planned → deployed | cancelled, deployed → ended",
     response_model=DeploymentOut,
     responses=problem_responses(401, 403, 404, 409, 412, 422, 428),
+    openapi_extra=guarded("deployment.transition"),
 )
 async def transition_deployment(
     deployment_id: uuid.UUID,
@@ -146,10 +153,10 @@ async def transition_deployment(
     name="history",
     summary="Every state and amendment of a notification",
     responses=problem_responses(401, 404),
+    openapi_extra=reads("deployment"),
 )
 async def deployment_history(
     deployment_id: uuid.UUID, session: ReadSession, principal: CurrentPrincipal
 ) -> list[HistoryEntryOut]:
-    require_read_scope(principal, "deployments:read", resource_type="deployment")
-    await service.get_deployment(session=session, deployment_id=deployment_id)
+    await service.read_deployment(session=session, principal=principal, deployment_id=deployment_id)
     return await service.history(session=session, deployment_id=deployment_id)

@@ -16,11 +16,11 @@ from app.routers.conventions import (
     etag_of,
     require_if_match,
 )
+from app.routers.policy_marks import guarded, reads
 from app.schemas.common import Page
 from app.schemas.officer import OfficerCreate, OfficerOut, OfficerUpdate
 from app.security import CurrentPrincipal
 from app.services import officer as service
-from app.services.access import require_read_scope
 
 router = APIRouter(prefix="/v1/officers", tags=["officers"])
 
@@ -32,6 +32,7 @@ router = APIRouter(prefix="/v1/officers", tags=["officers"])
     summary="Register an ILO of your organisation",
     response_model=OfficerOut,
     responses=problem_responses(401, 403, 404, 409, 422),
+    openapi_extra=guarded("officer.create"),
 )
 async def create_officer(
     body: OfficerCreate, context: ActionContext, idempotent: Idempotency
@@ -44,7 +45,12 @@ async def create_officer(
     )
 
 
-@router.get("", name="list", summary="List ILOs (never with contact details)")
+@router.get(
+    "",
+    name="list",
+    summary="List ILOs (never with contact details)",
+    openapi_extra=reads("officer"),
+)
 async def list_officers(
     request: Request,
     response: Response,
@@ -55,11 +61,11 @@ async def list_officers(
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> Page[OfficerOut]:
-    require_read_scope(principal, "officers:read", resource_type="officer")
     pager = Pager(request, response, principal.client_key, limit)
     after = pager.after(cursor)
     rows = await service.list_officers(
         session=session,
+        principal=principal,
         organisation=organisation,
         authority_id=authority_id,
         after=after[0] if after else None,
@@ -74,12 +80,14 @@ async def list_officers(
     name="get",
     summary="One ILO; contact details only for entitled roles (Art. 9(3)), audited",
     responses=problem_responses(401, 404),
+    openapi_extra=reads("officer"),
 )
 async def get_officer(
     request: Request, response: Response, officer_id: uuid.UUID, writer: WriteSession
 ) -> OfficerOut:
-    require_read_scope(writer.principal, "officers:read", resource_type="officer")
-    officer = await service.get_officer(session=writer.session, officer_id=officer_id)
+    officer = await service.read_officer(
+        session=writer.session, principal=writer.principal, officer_id=officer_id
+    )
     contact = await service.read_contact(
         writer=writer, officer=officer, keyring=request.app.state.keyring
     )
@@ -94,6 +102,7 @@ async def get_officer(
     name="update",
     summary="Amend an ILO (If-Match required)",
     responses=problem_responses(401, 403, 404, 412, 422, 428),
+    openapi_extra=guarded("officer.update"),
 )
 async def update_officer(
     response: Response,

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Request, Response
 from app.db.session import ReadSession
 from app.pagination import Cursor, Limit, Pager
 from app.problems import problem_responses
+from app.routers.policy_marks import reads
 from app.schemas.common import Page
 from app.schemas.organisation import OrganisationKind, OrganisationOut
 from app.security import CurrentPrincipal
@@ -20,6 +21,7 @@ router = APIRouter(prefix="/v1/organisations", tags=["organisations"])
     name="list",
     summary="List participants (member states, Schengen-associated states, EU bodies)",
     responses=problem_responses(401, 422),
+    openapi_extra=reads("organisation"),
 )
 async def list_organisations(
     request: Request,
@@ -33,7 +35,11 @@ async def list_organisations(
     pager = Pager(request, response, principal.client_key, limit)
     after = pager.after(cursor)
     rows = await service.list_organisations(
-        session=session, kind=kind, after=after[0] if after else None, limit=limit + 1
+        session=session,
+        principal=principal,
+        kind=kind,
+        after=after[0] if after else None,
+        limit=limit + 1,
     )
     items, next_cursor = pager.page(rows, lambda r: [r.code])
     return Page(items=[OrganisationOut.model_validate(r) for r in items], next_cursor=next_cursor)
@@ -44,10 +50,11 @@ async def list_organisations(
     name="get",
     summary="One participant",
     responses=problem_responses(401, 404),
+    openapi_extra=reads("organisation"),
 )
 async def get_organisation(
     code: str, session: ReadSession, principal: CurrentPrincipal
 ) -> OrganisationOut:
     return OrganisationOut.model_validate(
-        await service.get_organisation(session=session, code=code)
+        await service.read_organisation(session=session, principal=principal, code=code)
     )

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request
 
 from app.db.session import WriteSession
 from app.problems import problem_responses
+from app.routers.policy_marks import reads
 from app.schemas.policy import ConflictOut, DryRunOut, EvaluateIn
 from app.services import policy_evaluation as service
 
@@ -19,6 +20,7 @@ router = APIRouter(prefix="/v1/policy", tags=["policy"])
     name="evaluate",
     summary="Dry run of a guarded write: the Decision and any conflicts (200), nothing stored",
     responses=problem_responses(401, 404, 422),
+    openapi_extra=reads("policy"),
 )
 async def evaluate_policy(request: Request, body: EvaluateIn, writer: WriteSession) -> DryRunOut:
     run = await service.dry_run(

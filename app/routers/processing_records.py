@@ -10,9 +10,9 @@ from fastapi import APIRouter, Request, Response
 
 from app.db.session import ReadSession, WriteSession
 from app.pagination import Cursor, Limit, Pager
-from app.policies import deny
-from app.problems import PolicyDenied, problem_responses
+from app.problems import problem_responses
 from app.routers.conventions import ActionContext, Idempotency, etag_of
+from app.routers.policy_marks import guarded, reads
 from app.schemas.common import Page
 from app.schemas.processing_record import (
     ProcessingRecordCreate,
@@ -44,6 +44,7 @@ def _location(record_id: uuid.UUID) -> str:
     summary="Record a processing of personal data (Art. 10); the response holds no subject data",
     response_model=ProcessingRecordOut,
     responses=problem_responses(401, 403, 404, 422),
+    openapi_extra=guarded("processing_record.create"),
 )
 async def create_record(
     body: ProcessingRecordCreate, context: ActionContext, idempotent: Idempotency
@@ -61,6 +62,7 @@ async def create_record(
     name="list",
     summary="List the processing records you may see (metadata only, never subject data)",
     responses=problem_responses(401, 403, 422),
+    openapi_extra=reads("processing_record"),
 )
 async def list_records(
     request: Request,
@@ -73,12 +75,6 @@ async def list_records(
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> Page[ProcessingRecordOut]:
-    if not service.may_list(principal):
-        raise PolicyDenied(
-            deny("ACL-ROLE", "processing records are read by ilo, dpo, auditor or integration"),
-            resource_type=service.RESOURCE,
-            action="processing_record.read",
-        )
     pager = Pager(request, response, principal.client_key, limit)
     after = pager.after(cursor)
     rows = await service.list_records(
@@ -99,6 +95,7 @@ async def list_records(
     name="get",
     summary="One processing record; subject data for its ILO only, every read audited",
     responses=problem_responses(401, 404),
+    openapi_extra=reads("processing_record"),
 )
 async def get_record(
     request: Request, response: Response, record_id: uuid.UUID, writer: WriteSession
@@ -107,7 +104,7 @@ async def get_record(
         session=writer.session, principal=writer.principal, record_id=record_id
     )
     payload = None
-    if service.may_read_subject_data(writer.principal, record):
+    if service.shows(writer.principal, "subject_data", record):
         payload = await service.read_subject_data(
             writer=writer, record=record, keyring=request.app.state.keyring
         )
@@ -123,6 +120,7 @@ async def get_record(
     summary="Erase a record early (crypto-shredding; the metadata stay as a tombstone)",
     response_model=ProcessingRecordOut,
     responses=problem_responses(401, 403, 404, 409),
+    openapi_extra=guarded("processing_record.erase"),
 )
 async def erase(record_id: uuid.UUID, context: ActionContext, idempotent: Idempotency) -> Response:
     erased = await erase_record(context=context, record_id=record_id)
@@ -136,6 +134,7 @@ async def erase(record_id: uuid.UUID, context: ActionContext, idempotent: Idempo
     name="export",
     summary="The data-subject access copy: record, subject data, transfers, shares, accesses",
     responses=problem_responses(401, 403, 404),
+    openapi_extra=reads("processing_record"),
 )
 async def export(
     request: Request, response: Response, record_id: uuid.UUID, writer: WriteSession
@@ -155,6 +154,7 @@ async def export(
     summary="Decide and record a transfer to a third country or international organisation",
     response_model=TransferOut,
     responses=problem_responses(401, 403, 404, 409, 422),
+    openapi_extra=guarded("transfer.record"),
 )
 async def record_transfer(
     record_id: uuid.UUID, body: TransferCreate, context: ActionContext, idempotent: Idempotency
@@ -171,6 +171,7 @@ async def record_transfer(
     name="list_transfers",
     summary="The transfers recorded for a processing record",
     responses=problem_responses(401, 404),
+    openapi_extra=reads("processing_record"),
 )
 async def list_transfers(
     record_id: uuid.UUID, session: ReadSession, principal: CurrentPrincipal
@@ -187,6 +188,7 @@ async def list_transfers(
     summary="Record an exchange inside the Union (Art. 3(6)(d)): ILO, network or authority",
     response_model=ShareOut,
     responses=problem_responses(401, 403, 404, 409, 422),
+    openapi_extra=guarded("share.record"),
 )
 async def record_share(
     record_id: uuid.UUID, body: ShareCreate, context: ActionContext, idempotent: Idempotency
@@ -202,6 +204,7 @@ async def record_share(
     name="list_shares",
     summary="The exchanges recorded for a processing record",
     responses=problem_responses(401, 404),
+    openapi_extra=reads("processing_record"),
 )
 async def list_shares(
     record_id: uuid.UUID, session: ReadSession, principal: CurrentPrincipal

@@ -19,6 +19,7 @@ from app.routers.conventions import (
     etag_of,
     require_if_match,
 )
+from app.routers.policy_marks import guarded, reads
 from app.schemas.common import Page
 from app.schemas.reference_data import (
     AdequacyDecisionCreate,
@@ -28,7 +29,7 @@ from app.schemas.reference_data import (
     TransferInstrumentFields,
     TransferInstrumentOut,
 )
-from app.security import CurrentPrincipal
+from app.security import CurrentPrincipal, Principal
 from app.services import reference_data as service
 from app.services.guarded import Context
 
@@ -51,11 +52,19 @@ E = TypeVar("E", AdequacyDecisionEntry, TransferInstrumentEntry)
 
 
 async def _page(
-    session: AsyncSession, pager: Pager, cursor: str | None, model: type[E]
+    session: AsyncSession,
+    principal: Principal,
+    pager: Pager,
+    cursor: str | None,
+    model: type[E],
 ) -> tuple[list[E], str | None]:
     after = pager.after(cursor)
     rows = await service.list_entries(
-        session=session, model=model, after=after[0] if after else None, limit=pager.limit + 1
+        session=session,
+        principal=principal,
+        model=model,
+        after=after[0] if after else None,
+        limit=pager.limit + 1,
     )
     return pager.page(rows, lambda r: [r.id])
 
@@ -76,7 +85,12 @@ async def _replace(
     return changed
 
 
-@router.get(ADEQUACY, name="list_adequacy_decisions", summary="Commission adequacy decisions")
+@router.get(
+    ADEQUACY,
+    name="list_adequacy_decisions",
+    summary="Commission adequacy decisions",
+    openapi_extra=reads("reference_data"),
+)
 async def list_adequacy_decisions(
     request: Request,
     response: Response,
@@ -86,7 +100,7 @@ async def list_adequacy_decisions(
     cursor: Cursor = None,
 ) -> Page[AdequacyDecisionOut]:
     pager = Pager(request, response, principal.client_key, limit)
-    items, next_cursor = await _page(session, pager, cursor, AdequacyDecisionEntry)
+    items, next_cursor = await _page(session, principal, pager, cursor, AdequacyDecisionEntry)
     return Page(items=[_adequacy(r) for r in items], next_cursor=next_cursor)
 
 
@@ -95,12 +109,13 @@ async def list_adequacy_decisions(
     name="get_adequacy_decision",
     summary="One adequacy decision (ids such as 2021/1772 keep their slash)",
     responses=problem_responses(401, 404),
+    openapi_extra=reads("reference_data"),
 )
 async def get_adequacy_decision(
     response: Response, decision_id: EntryId, session: ReadSession, principal: CurrentPrincipal
 ) -> AdequacyDecisionOut:
-    entry = await service.get_entry(
-        session=session, model=AdequacyDecisionEntry, entry_id=decision_id
+    entry = await service.read_entry(
+        session=session, principal=principal, model=AdequacyDecisionEntry, entry_id=decision_id
     )
     response.headers["ETag"] = etag_of(entry.version)
     return _adequacy(entry)
@@ -113,6 +128,7 @@ async def get_adequacy_decision(
     summary="Add an adequacy decision (reference_admin of COM)",
     response_model=AdequacyDecisionOut,
     responses=problem_responses(401, 403, 409, 422),
+    openapi_extra=guarded("adequacy_decision.create"),
 )
 async def create_adequacy_decision(
     body: AdequacyDecisionCreate, context: ActionContext, idempotent: Idempotency
@@ -132,6 +148,7 @@ async def create_adequacy_decision(
     name="replace_adequacy_decision",
     summary="Change an adequacy decision, e.g. its validity (If-Match required)",
     responses=problem_responses(401, 403, 404, 412, 422, 428),
+    openapi_extra=guarded("adequacy_decision.replace"),
 )
 async def replace_adequacy_decision(
     response: Response,
@@ -144,7 +161,12 @@ async def replace_adequacy_decision(
     return _adequacy(changed)
 
 
-@router.get(INSTRUMENTS, name="list_transfer_instruments", summary="Transfer instruments")
+@router.get(
+    INSTRUMENTS,
+    name="list_transfer_instruments",
+    summary="Transfer instruments",
+    openapi_extra=reads("reference_data"),
+)
 async def list_transfer_instruments(
     request: Request,
     response: Response,
@@ -154,7 +176,7 @@ async def list_transfer_instruments(
     cursor: Cursor = None,
 ) -> Page[TransferInstrumentOut]:
     pager = Pager(request, response, principal.client_key, limit)
-    items, next_cursor = await _page(session, pager, cursor, TransferInstrumentEntry)
+    items, next_cursor = await _page(session, principal, pager, cursor, TransferInstrumentEntry)
     return Page(items=[_instrument(r) for r in items], next_cursor=next_cursor)
 
 
@@ -163,12 +185,13 @@ async def list_transfer_instruments(
     name="get_transfer_instrument",
     summary="One transfer instrument",
     responses=problem_responses(401, 404),
+    openapi_extra=reads("reference_data"),
 )
 async def get_transfer_instrument(
     response: Response, instrument_id: EntryId, session: ReadSession, principal: CurrentPrincipal
 ) -> TransferInstrumentOut:
-    entry = await service.get_entry(
-        session=session, model=TransferInstrumentEntry, entry_id=instrument_id
+    entry = await service.read_entry(
+        session=session, principal=principal, model=TransferInstrumentEntry, entry_id=instrument_id
     )
     response.headers["ETag"] = etag_of(entry.version)
     return _instrument(entry)
@@ -181,6 +204,7 @@ async def get_transfer_instrument(
     summary="Add a transfer instrument (COM for Union acts, or a Member State party to it)",
     response_model=TransferInstrumentOut,
     responses=problem_responses(401, 403, 409, 422),
+    openapi_extra=guarded("transfer_instrument.create"),
 )
 async def create_transfer_instrument(
     body: TransferInstrumentCreate, context: ActionContext, idempotent: Idempotency
@@ -200,6 +224,7 @@ async def create_transfer_instrument(
     name="replace_transfer_instrument",
     summary="Change a transfer instrument (If-Match required)",
     responses=problem_responses(401, 403, 404, 412, 422, 428),
+    openapi_extra=guarded("transfer_instrument.replace"),
 )
 async def replace_transfer_instrument(
     response: Response,

@@ -16,16 +16,13 @@ from app.routers.conventions import (
     etag_of,
     require_if_match,
 )
+from app.routers.policy_marks import guarded, reads
 from app.schemas.common import Page
 from app.schemas.webhook import WebhookCreate, WebhookCreated, WebhookOut
 from app.security import CurrentPrincipal
 from app.services import webhook as service
-from app.services.access import require_read_scope
 
 router = APIRouter(prefix="/v1/webhooks", tags=["webhooks"])
-
-# Integrations manage and read subscriptions with webhooks:write (there is no read scope).
-SCOPE = "webhooks:write"
 
 
 @router.post(
@@ -35,6 +32,7 @@ SCOPE = "webhooks:write"
     summary="Subscribe to feed events; the signing secret is in this response only",
     response_model=WebhookCreated,
     responses=problem_responses(401, 403, 409, 422),
+    openapi_extra=guarded("webhook.create"),
 )
 async def create_webhook(
     body: WebhookCreate, context: ActionContext, idempotent: Idempotency
@@ -61,6 +59,7 @@ async def create_webhook(
     name="list",
     summary="Your organisation's webhook subscriptions (never with the secret)",
     responses=problem_responses(401, 403, 422),
+    openapi_extra=reads("webhook"),
 )
 async def list_webhooks(
     request: Request,
@@ -70,7 +69,6 @@ async def list_webhooks(
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> Page[WebhookOut]:
-    require_read_scope(principal, SCOPE, resource_type="webhook")
     pager = Pager(request, response, principal.client_key, limit)
     after = pager.after(cursor)
     rows = await service.list_subscriptions(
@@ -85,11 +83,11 @@ async def list_webhooks(
     name="get",
     summary="One webhook subscription of your organisation (never with the secret)",
     responses=problem_responses(401, 403, 404),
+    openapi_extra=reads("webhook"),
 )
 async def get_webhook(
     response: Response, webhook_id: uuid.UUID, session: ReadSession, principal: CurrentPrincipal
 ) -> WebhookOut:
-    require_read_scope(principal, SCOPE, resource_type="webhook")
     subscription = await service.get_subscription(
         session=session, principal=principal, subscription_id=webhook_id
     )
@@ -103,6 +101,7 @@ async def get_webhook(
     status_code=204,
     summary="Unsubscribe: deactivate the subscription (If-Match required)",
     responses=problem_responses(401, 403, 404, 409, 412, 428),
+    openapi_extra=guarded("webhook.delete"),
 )
 async def delete_webhook(
     webhook_id: uuid.UUID, context: ActionContext, if_match: IfMatch = None

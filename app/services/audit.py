@@ -8,30 +8,14 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db import audit
+from app.db.visibility import visible
 from app.models import AuditEvent
 from app.policies import deny
+from app.policies.rules import ACL_ORG
 from app.problems import PolicyDenied
 from app.schemas.event import AuditVerification
 from app.security import Principal
-
-
-def audit_scope(principal: Principal, organisation: str | None) -> str | None:
-    """The organisation whose events the caller may read (None: all), or a 403 (ACL-ROLE/ORG)."""
-    if "auditor" in principal.roles:
-        return organisation
-    if "dpo" in principal.roles:
-        if organisation not in (None, principal.org):
-            raise PolicyDenied(
-                deny("ACL-ORG", f"a DPO of {principal.org} reads only its own audit events"),
-                resource_type="audit_event",
-                action="audit.read",
-            )
-        return principal.org
-    raise PolicyDenied(
-        deny("ACL-ROLE", "reading the audit trail needs role auditor or dpo"),
-        resource_type="audit_event",
-        action="audit.read",
-    )
+from app.services import access
 
 
 async def list_events(
@@ -45,10 +29,20 @@ async def list_events(
     after: int | None,
     limit: int,
 ) -> Sequence[AuditEvent]:
-    scope = audit_scope(principal, organisation)
-    query = select(AuditEvent).order_by(AuditEvent.id).limit(limit)
-    if scope is not None:
-        query = query.where(AuditEvent.organisation == scope)
+    """Auditors read every event, a DPO its own organisation's (read policy `audit_event`);
+    a DPO asking for another organisation's is a 403 ACL-ORG."""
+    seen = access.listing(principal, "audit_event")
+    own = seen.rows.organisation
+    if own is not None and organisation not in (None, own):
+        raise PolicyDenied(
+            deny(ACL_ORG, f"a DPO of {own} reads only its own audit events", action="audit.read"),
+            resource_type="audit_event",
+            action="audit.read",
+        )
+    query = select(AuditEvent).where(visible(AuditEvent, seen)).order_by(AuditEvent.id)
+    query = query.limit(limit)
+    if organisation is not None:
+        query = query.where(AuditEvent.organisation == organisation)
     if action is not None:
         query = query.where(AuditEvent.action == action)
     if resource_type is not None:
@@ -61,12 +55,7 @@ async def list_events(
 
 
 async def verify(*, session: AsyncSession, principal: Principal) -> AuditVerification:
-    """Seal what is pending, then walk the whole chain (auditor only)."""
-    if "auditor" not in principal.roles:
-        raise PolicyDenied(
-            deny("ACL-ROLE", "verifying the audit chain needs role auditor"),
-            resource_type="audit_event",
-            action="audit.verify",
-        )
+    """Seal what is pending, then walk the whole chain (read policy `audit_proof`: auditors)."""
+    access.visibility(principal, "audit_proof")
     await audit.seal_pending(session)
     return AuditVerification(**(await audit.verify(session)).as_dict())

@@ -8,11 +8,14 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.db.visibility import visible
 from app.db.writer import Change, NewRow, Prepared
 from app.models import Authority
 from app.policies import AuthorityFacts, Decision
 from app.problems import NotFound
 from app.schemas.authority import AuthorityCreate
+from app.security import Principal
+from app.services import access
 from app.services.guarded import Action, Context
 from app.services.organisation import get_organisation
 
@@ -68,10 +71,33 @@ async def get_authority(*, session: AsyncSession, authority_id: uuid.UUID) -> Au
     return authority
 
 
+async def read_authority(
+    *, session: AsyncSession, principal: Principal, authority_id: uuid.UUID
+) -> Authority:
+    """An authority the caller sees (read policy `authority`), or a 404."""
+    seen = access.visibility(principal, "authority")
+    authority = await session.scalar(
+        select(Authority).where(Authority.id == authority_id, visible(Authority, seen))
+    )
+    if authority is None:
+        raise NotFound(
+            f"No authority {authority_id}.",
+            resource_type="authority",
+            resource_id=str(authority_id),
+        )
+    return authority
+
+
 async def list_authorities(
-    *, session: AsyncSession, organisation: str | None, after: str | None, limit: int
+    *,
+    session: AsyncSession,
+    principal: Principal,
+    organisation: str | None,
+    after: str | None,
+    limit: int,
 ) -> Sequence[Authority]:
-    query = select(Authority).order_by(Authority.id).limit(limit)
+    seen = access.listing(principal, "authority")
+    query = select(Authority).where(visible(Authority, seen)).order_by(Authority.id).limit(limit)
     if organisation is not None:
         query = query.where(Authority.organisation == organisation)
     if after is not None:

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.db.visibility import visible
 from app.db.writer import Change, NewRow, Prepared, RowChange
 from app.models import Deployment, DeploymentHistory, Officer
 from app.policies import (
@@ -31,6 +32,8 @@ from app.schemas.deployment import (
     HistoryEntryOut,
     TransitionIn,
 )
+from app.security import Principal
+from app.services import access
 from app.services.guarded import Action, Context, stale
 from app.services.officer import get_officer
 from app.services.organisation import participant_map
@@ -386,9 +389,27 @@ async def get_deployment(
     return deployment
 
 
+async def read_deployment(
+    *, session: AsyncSession, principal: Principal, deployment_id: uuid.UUID
+) -> Deployment:
+    """A deployment the caller sees (read policy `deployment`), or a 404."""
+    seen = access.visibility(principal, RESOURCE)
+    deployment = await session.scalar(
+        select(Deployment).where(Deployment.id == deployment_id, visible(Deployment, seen))
+    )
+    if deployment is None:
+        raise NotFound(
+            f"No deployment {deployment_id}.",
+            resource_type=RESOURCE,
+            resource_id=str(deployment_id),
+        )
+    return deployment
+
+
 async def list_deployments(
     *,
     session: AsyncSession,
+    principal: Principal,
     officer_id: uuid.UUID | None,
     organisation: str | None,
     host_country: str | None,
@@ -396,7 +417,9 @@ async def list_deployments(
     after: str | None,
     limit: int,
 ) -> Sequence[Deployment]:
-    query = select(Deployment).order_by(Deployment.id).limit(limit)
+    seen = access.listing(principal, RESOURCE)
+    query = select(Deployment).where(visible(Deployment, seen)).order_by(Deployment.id)
+    query = query.limit(limit)
     if officer_id is not None:
         query = query.where(Deployment.officer_id == officer_id)
     if organisation is not None:

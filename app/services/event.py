@@ -5,31 +5,26 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db import outbox
+from app.db.visibility import visible
+from app.models import OutboxEvent
 from app.problems import ValidationFailed
 from app.schemas.event import FeedEvent, FeedPage
 from app.security import Principal
-from app.services.access import require_read_scope
-
-# Readers of an organisation's own processing records (API.md "Visibility").
-ORGANISATION_READERS = frozenset({"ilo", "dpo", "auditor"})
+from app.services import access
 
 
 async def read_feed(
     *, session: AsyncSession, principal: Principal, after: str | None, limit: int
 ) -> FeedPage:
-    require_read_scope(principal, "events:read", resource_type="event")
+    seen = access.visibility(principal, "event")
     try:
         position = outbox.decode_position(after) if after else None
     except ValueError as exc:
         raise ValidationFailed(
             [{"pointer": "/after", "in": "query", "detail": "not a feed position"}]
         ) from exc
-    reader = bool(principal.roles & ORGANISATION_READERS) or "processing:read" in principal.scopes
     rows = await outbox.read_after(
-        session,
-        after=position,
-        visible=outbox.visible_to(principal.org, organisation_reader=reader),
-        limit=limit,
+        session, after=position, visible=visible(OutboxEvent, seen), limit=limit
     )
     items = [
         FeedEvent(

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db import crypto
+from app.db.visibility import visible
 from app.db.writer import Change, NewRow, Prepared, RowChange, Writer
 from app.keyring import Keyring
 from app.models import Authority, Officer
@@ -18,7 +19,7 @@ from app.policies import Decision, OfficerFacts
 from app.problems import NotFound
 from app.schemas.officer import Contact, OfficerCreate, OfficerOut, OfficerUpdate
 from app.security import Principal
-from app.services.access import CONTACT_LIST_ROLES
+from app.services import access
 from app.services.authority import get_authority
 from app.services.guarded import Action, Context, stale
 
@@ -40,16 +41,6 @@ def _seal_contact(
         "contact_wrapped_key": sealed.wrapped_key,
         "contact_kek_id": sealed.kek_id,
     }
-
-
-def may_see_contact(principal: Principal, officer: Officer) -> bool:
-    """The officer's own deploying authority, and the roles of Art. 9(3) (ILO-9.3)."""
-    if principal.roles & CONTACT_LIST_ROLES:
-        return True
-    own_org = principal.org == officer.organisation
-    return own_org and (
-        "deploying_authority" in principal.roles or "officers:read" in principal.scopes
-    )
 
 
 def render(officer: Officer, *, contact: Contact | None) -> OfficerOut:
@@ -205,9 +196,29 @@ async def get_officer(
     return officer
 
 
+async def read_officer(
+    *, session: AsyncSession, principal: Principal, officer_id: uuid.UUID
+) -> Officer:
+    """An officer the caller sees (read policy `officer`), or a 404."""
+    seen = access.visibility(principal, "officer")
+    officer = await session.scalar(
+        select(Officer).where(Officer.id == officer_id, visible(Officer, seen))
+    )
+    if officer is None:
+        raise NotFound(
+            f"No officer {officer_id}.", resource_type="officer", resource_id=str(officer_id)
+        )
+    return officer
+
+
 async def read_contact(*, writer: Writer, officer: Officer, keyring: Keyring) -> Contact | None:
-    """Decrypt the contact details for a caller entitled to them; the access is audited."""
-    if not may_see_contact(writer.principal, officer) or officer.contact_ciphertext is None:
+    """Decrypt the contact details for a caller entitled to them (ILO-9.3: the contact-list
+    roles, and the officer's own organisation); the access is audited."""
+    seen = access.visibility(writer.principal, "officer")
+    if (
+        not seen.shows("contact", organisation=officer.organisation)
+        or officer.contact_ciphertext is None
+    ):
         return None
     assert officer.contact_wrapped_key is not None
     assert officer.contact_kek_id is not None
@@ -235,12 +246,14 @@ async def read_contact(*, writer: Writer, officer: Officer, keyring: Keyring) ->
 async def list_officers(
     *,
     session: AsyncSession,
+    principal: Principal,
     organisation: str | None,
     authority_id: uuid.UUID | None,
     after: str | None,
     limit: int,
 ) -> Sequence[Officer]:
-    query = select(Officer).order_by(Officer.id).limit(limit)
+    seen = access.listing(principal, "officer")
+    query = select(Officer).where(visible(Officer, seen)).order_by(Officer.id).limit(limit)
     if organisation is not None:
         query = query.where(Officer.organisation == organisation)
     if authority_id is not None:

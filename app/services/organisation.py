@@ -7,23 +7,46 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.db.visibility import visible
 from app.models import Organisation
 from app.policies import Participant
+from app.policies.visibility import READ_POLICIES
 from app.problems import NotFound
 from app.schemas.organisation import OrganisationKind
+from app.security import Principal
 
 _PARTICIPANTS = "ilonet.participants"
 
 
 async def list_organisations(
-    *, session: AsyncSession, kind: OrganisationKind | None, after: str | None, limit: int
+    *,
+    session: AsyncSession,
+    principal: Principal,
+    kind: OrganisationKind | None,
+    after: str | None,
+    limit: int,
 ) -> Sequence[Organisation]:
-    query = select(Organisation).order_by(Organisation.code).limit(limit)
+    seen = READ_POLICIES["organisation"](principal.actor())
+    query = select(Organisation).where(visible(Organisation, seen))
+    query = query.order_by(Organisation.code).limit(limit)
     if kind is not None:
         query = query.where(Organisation.kind == kind.value)
     if after is not None:
         query = query.where(Organisation.code > after)
     return (await session.scalars(query)).all()
+
+
+async def read_organisation(
+    *, session: AsyncSession, principal: Principal, code: str
+) -> Organisation:
+    """A participant the caller sees (read policy `organisation`: every participant)."""
+    seen = READ_POLICIES["organisation"](principal.actor())
+    found = await session.scalar(
+        select(Organisation).where(Organisation.code == code, visible(Organisation, seen))
+    )
+    if found is None:
+        raise NotFound(f"No organisation with code {code!r}.")
+    return found
 
 
 async def get_organisation(*, session: AsyncSession, code: str) -> Organisation:

@@ -19,6 +19,7 @@ from app.keyring import Keyring
 from app.policies import Decision
 from app.problems import Problem, ValidationFailed
 from app.schemas.policy import EvaluateIn
+from app.services import access
 from app.services.actions import REGISTRY
 from app.services.guarded import Action, Context
 
@@ -50,6 +51,7 @@ async def dry_run(
 ) -> DryRun:
     """The Decision and the conflicts for `request.action`; a target the caller cannot see is a
     404, as on the write. The Writer is used only to audit purpose-bound reads (NR-1 facts)."""
+    access.visibility(writer.principal, "policy")
     action = REGISTRY[request.action]
     target = action.parse_target(request.target_id)
     body = _parse(action, request.body)

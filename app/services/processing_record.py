@@ -4,15 +4,16 @@ see, and read the sealed subject data with an audit event for every read."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db import crypto
+from app.db.visibility import visible
 from app.db.writer import Change, NewRow, Prepared, Writer
 from app.keyring import Keyring
 from app.models import Authority, Officer, Organisation, ProcessingRecord
@@ -21,6 +22,7 @@ from app.problems import NotFound
 from app.schemas.policy import ObligationOut
 from app.schemas.processing_record import ProcessingRecordCreate, ProcessingRecordOut
 from app.security import Principal
+from app.services import access
 from app.services.authority import get_authority
 from app.services.deployment import active_deployment
 from app.services.guarded import Action, Context
@@ -28,11 +30,6 @@ from app.services.officer import get_officer
 from app.services.organisation import get_organisation
 
 RESOURCE = "processing_record"
-# Who may see an organisation's processing records at all (API.md "Visibility"); the metadata
-# is no personal data, the sealed subject data are read by fewer (SUBJECT_DATA_SCOPE).
-METADATA_ROLES = frozenset({"dpo", "auditor"})
-METADATA_SCOPES = frozenset({"processing:read", "processing:write", "transfers:write"})
-SUBJECT_DATA_SCOPE = "processing:read"
 _POINT = {
     "return": "(a)",
     "resettlement": "(b)",
@@ -46,42 +43,10 @@ def legal_basis(purpose: str) -> str:
     return f"Regulation (EU) 2019/1240, Art. 10(2), 3(6){_POINT.get(purpose, '')}"
 
 
-def _integration(principal: Principal, scopes: Iterable[str]) -> bool:
-    return "integration" in principal.roles and bool(principal.scopes & frozenset(scopes))
-
-
-def may_see(principal: Principal, record: ProcessingRecord) -> bool:
-    """The controller's own ILO (own records), DPO, auditor and integration; nobody else."""
-    if principal.org != record.organisation:
-        return False
-    own_ilo = "ilo" in principal.roles and principal.officer_id == str(record.officer_id)
-    return (
-        own_ilo
-        or bool(principal.roles & METADATA_ROLES)
-        or _integration(principal, METADATA_SCOPES)
-    )
-
-
-def may_read_subject_data(principal: Principal, record: ProcessingRecord) -> bool:
-    """The record's own ILO and its organisation's integration with processing:read."""
-    if principal.org != record.organisation:
-        return False
-    own_ilo = "ilo" in principal.roles and principal.officer_id == str(record.officer_id)
-    return own_ilo or _integration(principal, {SUBJECT_DATA_SCOPE})
-
-
-def visible_to(principal: Principal) -> ColumnElement[bool]:
-    """may_see() as a query condition, for lists."""
-    own = ProcessingRecord.organisation == principal.org
-    if principal.roles & METADATA_ROLES or _integration(principal, METADATA_SCOPES):
-        return own
-    if "ilo" in principal.roles and principal.officer_id:
-        try:
-            officer = uuid.UUID(principal.officer_id)
-        except ValueError:
-            return false()
-        return and_(own, ProcessingRecord.officer_id == officer)
-    return false()
+def shows(principal: Principal, name: str, record: ProcessingRecord) -> bool:
+    """Does the caller see the guarded field `name` (subject_data, export) of the record?"""
+    seen = access.visibility(principal, RESOURCE)
+    return seen.shows(name, organisation=record.organisation, officer_id=str(record.officer_id))
 
 
 async def get_visible_record(
@@ -92,13 +57,16 @@ async def get_visible_record(
     `lock` "update" serialises erasures; "share" keeps a record from being erased while a
     transfer or share is decided on it (the sweep skips locked rows).
     """
-    query = select(ProcessingRecord).where(ProcessingRecord.id == record_id)
+    seen = access.visibility(principal, RESOURCE)
+    query = select(ProcessingRecord).where(
+        ProcessingRecord.id == record_id, visible(ProcessingRecord, seen)
+    )
     if lock is not None:
         query = query.with_for_update(read=lock == "share").execution_options(
             populate_existing=True
         )
     record = await session.scalar(query)
-    if record is None or not may_see(principal, record):
+    if record is None:
         raise NotFound(
             f"No processing record {record_id}.", resource_type=RESOURCE, resource_id=str(record_id)
         )
@@ -299,9 +267,10 @@ async def list_records(
     after: str | None,
     limit: int,
 ) -> Sequence[ProcessingRecord]:
+    seen = access.listing(principal, RESOURCE)
     query = (
         select(ProcessingRecord)
-        .where(visible_to(principal))
+        .where(visible(ProcessingRecord, seen))
         .order_by(ProcessingRecord.id)
         .limit(limit)
     )
@@ -318,12 +287,6 @@ async def list_records(
     if after is not None:
         query = query.where(ProcessingRecord.id > uuid.UUID(after))
     return (await session.scalars(query)).all()
-
-
-def may_list(principal: Principal) -> bool:
-    return bool(principal.roles & (METADATA_ROLES | {"ilo"})) or _integration(
-        principal, METADATA_SCOPES
-    )
 
 
 def render(record: ProcessingRecord, payload: SubjectPayload | None = None) -> ProcessingRecordOut:

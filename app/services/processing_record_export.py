@@ -11,25 +11,18 @@ from app.db.writer import Change, Writer
 from app.keyring import Keyring
 from app.models import AuditEvent, ProcessingRecord
 from app.policies import deny
+from app.policies.rules import ACL_ROLE
 from app.problems import PolicyDenied
 from app.schemas.processing_record import AccessEntryOut, ProcessingRecordExport
-from app.security import Principal
 from app.services import share as shares
 from app.services import transfer as transfers
 from app.services.processing_record import (
     RESOURCE,
     legal_basis,
-    may_read_subject_data,
+    shows,
     unseal,
 )
 from app.services.processing_record import render as render_record
-
-
-def may_export(principal: Principal, record: ProcessingRecord) -> bool:
-    """The record's ILO and its integration with processing:read, and the controller's DPO,
-    who answers data-subject requests (a purpose of its own, audited as such)."""
-    dpo = "dpo" in principal.roles and principal.org == record.organisation
-    return dpo or may_read_subject_data(principal, record)
 
 
 async def export_record(
@@ -37,9 +30,9 @@ async def export_record(
 ) -> ProcessingRecordExport:
     """Everything the controller holds on the subject of this record; audited
     `processing_record.exported` (an erased record exports its tombstone only)."""
-    if not may_export(writer.principal, record):
+    if not shows(writer.principal, "export", record):
         raise PolicyDenied(
-            deny("ACL-ROLE", "the access copy is for the record's ILO or the controller's DPO"),
+            deny(ACL_ROLE, "the access copy is for the record's ILO or the controller's DPO"),
             resource_type=RESOURCE,
             action="processing_record.export",
             resource_id=str(record.id),

@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.db.visibility import visible
 from app.db.writer import Change, NewRow, Prepared, RowChange
 from app.models import AdequacyDecisionEntry, TransferInstrumentEntry
 from app.policies import AdequacyDecision, Decision, ReferenceUpdateFacts, TransferInstrument
@@ -26,6 +27,8 @@ from app.schemas.reference_data import (
     TransferInstrumentCreate,
     TransferInstrumentFields,
 )
+from app.security import Principal
+from app.services import access
 from app.services.guarded import Action, Context, stale
 
 Entry = AdequacyDecisionEntry | TransferInstrumentEntry
@@ -80,12 +83,28 @@ async def transfer_reference(*, session: AsyncSession) -> TransferReference:
 
 
 async def list_entries(
-    *, session: AsyncSession, model: type[E], after: str | None, limit: int
+    *, session: AsyncSession, principal: Principal, model: type[E], after: str | None, limit: int
 ) -> Sequence[E]:
-    query = select(model).order_by(model.id).limit(limit)
+    seen = access.listing(principal, "reference_data")
+    query = select(model).where(visible(model, seen)).order_by(model.id).limit(limit)
     if after is not None:
         query = query.where(model.id > after)
     return (await session.scalars(query)).all()
+
+
+async def read_entry(
+    *, session: AsyncSession, principal: Principal, model: type[E], entry_id: str
+) -> E:
+    """An entry the caller sees (read policy `reference_data`: every participant), or a 404."""
+    seen = access.visibility(principal, "reference_data")
+    entry = await session.scalar(select(model).where(model.id == entry_id, visible(model, seen)))
+    if entry is None:
+        raise NotFound(
+            f"No {_KINDS[model].replace('_', ' ')} {entry_id!r}.",
+            resource_type=_KINDS[model],
+            resource_id=entry_id,
+        )
+    return entry
 
 
 async def get_entry(

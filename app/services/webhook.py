@@ -21,14 +21,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app import egress
 from app.config import Settings
 from app.db import crypto, webhooks
+from app.db.visibility import visible
 from app.db.writer import Change, NewRow, Prepared, RowChange
 from app.keyring import Keyring
 from app.models import WebhookSubscription
-from app.policies import Decision, WebhookFacts
+from app.policies import Decision, WebhookFacts, visibility
 from app.problems import Conflict, NotFound, Problem, ValidationFailed
 from app.schemas.webhook import WebhookCreate, WebhookCreated, WebhookOut
 from app.security import Principal
-from app.services.event import ORGANISATION_READERS
+from app.services import access
 from app.services.guarded import Action, Context, NoBody, stale
 
 RESOURCE = "webhook"
@@ -62,8 +63,8 @@ def open_secret(subscription: WebhookSubscription, keyring: Keyring) -> str:
 
 
 def organisation_reader(principal: Principal) -> bool:
-    """The rule of the change feed (services/event.py): may this client see organisation events?"""
-    return bool(principal.roles & ORGANISATION_READERS) or "processing:read" in principal.scopes
+    """The change feed's rule (read policy `event`): may this client see organisation events?"""
+    return visibility.organisation_reader(principal.actor())
 
 
 def _invalid_url(detail: str) -> ValidationFailed:
@@ -251,11 +252,15 @@ async def get_subscription(
     subscription_id: uuid.UUID,
     for_update: bool = False,
 ) -> WebhookSubscription:
-    """Visible to its own organisation only: any other caller gets a 404."""
-    subscription = await session.get(
-        WebhookSubscription, subscription_id, with_for_update=for_update
+    """Visible to its own organisation only (read policy `webhook`): anyone else gets a 404."""
+    seen = access.visibility(principal, RESOURCE)
+    query = select(WebhookSubscription).where(
+        WebhookSubscription.id == subscription_id, visible(WebhookSubscription, seen)
     )
-    if subscription is None or subscription.organisation != principal.org:
+    if for_update:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    subscription = await session.scalar(query)
+    if subscription is None:
         raise NotFound(
             f"No webhook subscription {subscription_id}.",
             resource_type=RESOURCE,
@@ -267,9 +272,10 @@ async def get_subscription(
 async def list_subscriptions(
     *, session: AsyncSession, principal: Principal, after: str | None, limit: int
 ) -> Sequence[WebhookSubscription]:
+    seen = access.listing(principal, RESOURCE)
     query = (
         select(WebhookSubscription)
-        .where(WebhookSubscription.organisation == principal.org)
+        .where(visible(WebhookSubscription, seen))
         .order_by(WebhookSubscription.id)
         .limit(limit)
     )

@@ -44,8 +44,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from app import egress
 from app.config import Settings
 from app.db import outbox, webhooks
+from app.db.visibility import visible as db_visible
 from app.keyring import Keyring, load_keyring
 from app.models import OutboxEvent, WebhookDelivery, WebhookSubscription
+from app.policies.visibility import subscription_events
 from app.services.webhook import open_secret, secret_key
 
 log = logging.getLogger("ilonet.webhooks")
@@ -122,8 +124,11 @@ async def fan_out(*, session: AsyncSession, settings: Settings, now: datetime | 
         position = (subscription.position_txid, subscription.position_id)
         # Taken before the read: every matching event below it is in the read (when not full).
         horizon = await webhooks.current_horizon(session)
-        visible = outbox.visible_to(
-            subscription.organisation, organisation_reader=subscription.organisation_reader
+        visible = db_visible(
+            OutboxEvent,
+            subscription_events(
+                subscription.organisation, organisation_reader=subscription.organisation_reader
+            ),
         )
         if subscription.event_types:
             visible = and_(visible, OutboxEvent.type.in_(subscription.event_types))

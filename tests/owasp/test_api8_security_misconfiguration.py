@@ -147,7 +147,7 @@ async def test_a_500_names_nothing_internal_and_is_secured(
     async def broken(**_: object) -> None:
         raise RuntimeError("connection to postgresql://ilonet_app@db-internal:5432 lost")
 
-    monkeypatch.setattr(organisation_service, "get_organisation", broken)
+    monkeypatch.setattr(organisation_service, "read_organisation", broken)
     async with make_client(app) as c:
         response = await c.get("/v1/organisations/NL", headers=auth("NL"))
     assert response.status_code == 500

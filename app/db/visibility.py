@@ -1,0 +1,82 @@
+"""The read policies (app/policies/visibility.py) as SQL: one translation per model.
+
+Every read asks `visible(Model, visibility)` for its WHERE clause (lists and single reads alike),
+or `field_visible(...)` for a guarded field, so that what a caller sees is decided in one place.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, false, or_, true
+from sqlalchemy.orm import InstrumentedAttribute
+
+from app.models import (
+    AuditEvent,
+    Authority,
+    Deployment,
+    Officer,
+    Organisation,
+    OutboxEvent,
+    ProcessingRecord,
+    Share,
+    Transfer,
+    WebhookSubscription,
+)
+from app.models.base import Base
+from app.policies.visibility import Rows, Visibility
+
+# Per model: the column that names the row's organisation, and the one that names its officer.
+_Columns = tuple[InstrumentedAttribute[Any] | None, InstrumentedAttribute[Any] | None]
+COLUMNS: Mapping[type[Base], _Columns] = MappingProxyType(
+    {
+        Organisation: (Organisation.code, None),
+        Authority: (Authority.organisation, None),
+        Officer: (Officer.organisation, None),
+        Deployment: (Deployment.organisation, Deployment.officer_id),
+        ProcessingRecord: (ProcessingRecord.organisation, ProcessingRecord.officer_id),
+        Transfer: (Transfer.organisation, None),
+        Share: (Share.organisation, None),
+        AuditEvent: (AuditEvent.organisation, None),
+        OutboxEvent: (OutboxEvent.organisation, None),
+        WebhookSubscription: (WebhookSubscription.organisation, None),
+    }
+)
+
+
+def rows_condition(model: type[Base], rows: Rows) -> ColumnElement[bool]:
+    """The rows of `model` in the set, as a WHERE clause."""
+    if rows.all:
+        return true()
+    if rows.none:
+        return false()
+    organisation, officer = COLUMNS[model]
+    if organisation is None:
+        return false()
+    condition = organisation == rows.organisation
+    if rows.officer_id is None:
+        return condition
+    try:
+        officer_id = uuid.UUID(rows.officer_id)
+    except ValueError:
+        return false()  # a token's officer_id that names no officer sees no officer's rows
+    return and_(condition, officer == officer_id) if officer is not None else false()
+
+
+def visible(model: type[Base], visibility: Visibility) -> ColumnElement[bool]:
+    """The rows of `model` the caller sees (none when the kind is refused)."""
+    if visibility.refusal is not None:
+        return false()
+    if model is OutboxEvent:
+        # Network events are for every participant, organisation events for their readers.
+        return or_(
+            OutboxEvent.visibility == "network",
+            and_(
+                OutboxEvent.visibility == "organisation",
+                rows_condition(OutboxEvent, visibility.fields.get("organisation", Rows())),
+            ),
+        )
+    return rows_condition(model, visibility.rows)

@@ -1,0 +1,225 @@
+"""Read policies: who sees which rows of each resource kind, and which of their guarded fields.
+
+One pure function per kind, from the caller to a `Visibility` — plain data that app/db/visibility.py
+translates to SQL once per model, for every read (lists, single reads, the change feed, the audit
+trail, exports, webhook event filtering). Rule ids: ACL-ROLE (the caller may not read the kind at
+all), ILO-9.3 (contact details), ILO-10.2 (processing records are the controller's).
+
+API.md "Visibility": officers (without contact fields), deployments, organisations, authorities
+and reference data are read by every participant (an integration needs the kind's read scope);
+processing records, their transfers and shares only by the controller organisation's own ILO (own
+records), DPO, auditor and integration; the audit trail by auditors (and a DPO for its own
+organisation).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from app.policies.acl import Actor
+from app.policies.vocabulary import Role, Scope
+
+
+@dataclass(frozen=True, slots=True)
+class Rows:
+    """A set of rows: all, none, or those of one organisation (and one officer of it)."""
+
+    all: bool = False
+    organisation: str | None = None
+    officer_id: str | None = None
+
+    @property
+    def none(self) -> bool:
+        return not self.all and self.organisation is None
+
+    def holds(self, *, organisation: str | None, officer_id: str | None = None) -> bool:
+        """Does a row of this organisation (and officer) belong to the set?"""
+        if self.all:
+            return True
+        if self.organisation is None or organisation != self.organisation:
+            return False
+        return self.officer_id is None or officer_id == self.officer_id
+
+
+ALL = Rows(all=True)
+NONE = Rows()
+
+
+def of_organisation(organisation: str, officer_id: str | None = None) -> Rows:
+    return Rows(organisation=organisation, officer_id=officer_id)
+
+
+@dataclass(frozen=True, slots=True)
+class Visibility:
+    """What a caller sees of one resource kind.
+
+    `refusal` set: the caller may not read the kind at all (403 ACL-ROLE on every read, before
+    any row is looked at). Otherwise `rows` are the rows it sees — a row outside them is a 404,
+    and a list that can hold none is a 403 — and `fields` the guarded fields it sees, each on its
+    own set of rows.
+    """
+
+    kind: str
+    rows: Rows = NONE
+    fields: Mapping[str, Rows] = field(default_factory=lambda: MappingProxyType({}))
+    refusal: str | None = None
+
+    def shows(self, name: str, *, organisation: str | None, officer_id: str | None = None) -> bool:
+        """Does the caller see the guarded field `name` of a row it sees?"""
+        rows = self.fields.get(name, NONE)
+        return rows.holds(organisation=organisation, officer_id=officer_id)
+
+
+def _refused(kind: str, scope: Scope) -> Visibility:
+    return Visibility(kind, refusal=f"reading {kind} needs scope {scope}")
+
+
+def _scoped(actor: Actor, kind: str, scope: Scope) -> Visibility | None:
+    """People read network-wide information as participants; an integration what its scope
+    list names (ACL-ROLE)."""
+    if actor.roles == {Role.integration} and scope not in actor.scopes:
+        return _refused(kind, scope)
+    return None
+
+
+def organisations(actor: Actor) -> Visibility:
+    return Visibility("organisation", rows=ALL)
+
+
+def reference_data(actor: Actor) -> Visibility:
+    return Visibility("reference_data", rows=ALL)
+
+
+def policy(actor: Actor) -> Visibility:
+    """Every participant may ask what the law would say of a write (the dry run); the facts it
+    loads are read under their own kinds' policies."""
+    return Visibility("policy", rows=ALL)
+
+
+def authorities(actor: Actor) -> Visibility:
+    return _scoped(actor, "authority", Scope.officers_read) or Visibility("authority", rows=ALL)
+
+
+# Art. 9(3): the ILO contact list is for ILOs, Board members and duly authorised staff.
+CONTACT_LIST_ROLES = frozenset(
+    {
+        Role.ilo,
+        Role.sb_member,
+        Role.sb_alternate,
+        Role.sb_chair,
+        Role.sb_secretariat,
+        Role.authorised_staff,
+    }
+)
+
+
+def officers(actor: Actor) -> Visibility:
+    """Every officer; the contact details (ILO-9.3) for the contact-list roles, and for the
+    officer's own organisation's deploying authority or integration with officers:read."""
+    refused = _scoped(actor, "officer", Scope.officers_read)
+    if refused is not None:
+        return refused
+    if actor.roles & CONTACT_LIST_ROLES:
+        contact = ALL
+    elif Role.deploying_authority in actor.roles or actor.may(Scope.officers_read):
+        contact = of_organisation(actor.org)
+    else:
+        contact = NONE
+    return Visibility("officer", rows=ALL, fields=MappingProxyType({"contact": contact}))
+
+
+def deployments(actor: Actor) -> Visibility:
+    refused = _scoped(actor, "deployment", Scope.deployments_read)
+    return refused or Visibility("deployment", rows=ALL)
+
+
+# Integration scopes that make a client a reader of its organisation's processing records.
+RECORD_SCOPES = frozenset({Scope.processing_read, Scope.processing_write, Scope.transfers_write})
+
+
+def processing_records(actor: Actor) -> Visibility:
+    """The controller's own: its ILO (own records), DPO, auditor and integration (ILO-10.2).
+
+    Subject data: the record's own ILO, and the integration with processing:read. The access
+    copy (`export`): those, and the controller's DPO who answers data-subject requests.
+    """
+    org = actor.org
+    own_ilo = (
+        of_organisation(org, actor.officer_id)
+        if Role.ilo in actor.roles and actor.officer_id
+        else NONE
+    )
+    if actor.roles & {Role.dpo, Role.auditor} or any(actor.may(s) for s in RECORD_SCOPES):
+        rows = of_organisation(org)
+    else:
+        rows = own_ilo
+    subject_data = of_organisation(org) if actor.may(Scope.processing_read) else own_ilo
+    export = of_organisation(org) if Role.dpo in actor.roles else subject_data
+    return Visibility(
+        "processing_record",
+        rows=rows,
+        fields=MappingProxyType({"subject_data": subject_data, "export": export}),
+    )
+
+
+def organisation_reader(actor: Actor) -> bool:
+    """May the caller see its organisation's own events (processing records, transfers ...)?
+    Exactly those who read some of its processing records."""
+    return not processing_records(actor).rows.none
+
+
+def events(actor: Actor) -> Visibility:
+    """The change feed: network events for every participant; the organisation's own events
+    for its readers of processing records (`organisation` field: the organisation events)."""
+    refused = _scoped(actor, "event", Scope.events_read)
+    if refused is not None:
+        return refused
+    own = of_organisation(actor.org) if organisation_reader(actor) else NONE
+    return Visibility("event", rows=ALL, fields=MappingProxyType({"organisation": own}))
+
+
+def subscription_events(organisation: str, *, organisation_reader: bool) -> Visibility:
+    """What a webhook subscription sees of the feed: what its creator saw (fixed at creation)."""
+    own = of_organisation(organisation) if organisation_reader else NONE
+    return Visibility("event", rows=ALL, fields=MappingProxyType({"organisation": own}))
+
+
+def audit_events(actor: Actor) -> Visibility:
+    """Auditors read the whole trail; a DPO its own organisation's (ACL-ROLE)."""
+    if Role.auditor in actor.roles:
+        return Visibility("audit_event", rows=ALL)
+    if Role.dpo in actor.roles:
+        return Visibility("audit_event", rows=of_organisation(actor.org))
+    return Visibility("audit_event", refusal="reading the audit trail needs role auditor or dpo")
+
+
+def audit_proof(actor: Actor) -> Visibility:
+    """The integrity proof walks the whole chain: auditors only (ACL-ROLE)."""
+    if Role.auditor in actor.roles:
+        return Visibility("audit_proof", rows=ALL)
+    return Visibility("audit_proof", refusal="verifying the audit chain needs role auditor")
+
+
+def webhooks(actor: Actor) -> Visibility:
+    """An organisation's own subscriptions; an integration needs webhooks:write."""
+    refused = _scoped(actor, "webhook", Scope.webhooks_write)
+    return refused or Visibility("webhook", rows=of_organisation(actor.org))
+
+
+READ_POLICIES = MappingProxyType(
+    {
+        "organisation": organisations,
+        "reference_data": reference_data,
+        "policy": policy,
+        "authority": authorities,
+        "officer": officers,
+        "deployment": deployments,
+        "processing_record": processing_records,
+        "event": events,
+        "audit_event": audit_events,
+        "audit_proof": audit_proof,
+        "webhook": webhooks,
+    }
+)
