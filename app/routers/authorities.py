@@ -37,7 +37,7 @@ async def create_authority(
     )
 
 
-@router.get("", name="list", summary="List authorities", responses=problem_responses(401, 422))
+@router.get("", name="list", summary="List authorities", responses=problem_responses(401, 403, 422))
 async def list_authorities(
     request: Request,
     response: Response,
@@ -64,7 +64,10 @@ async def list_authorities(
 
 
 @router.get(
-    "/{authority_id}", name="get", summary="One authority", responses=problem_responses(401, 404)
+    "/{authority_id}",
+    name="get",
+    summary="One authority",
+    responses=problem_responses(401, 403, 404),
 )
 async def get_authority(
     authority_id: uuid.UUID, session: ReadSession, principal: CurrentPrincipal

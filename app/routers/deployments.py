@@ -48,7 +48,12 @@ async def plan_deployment(
     )
 
 
-@router.get("", name="list", summary="List deployment notifications")
+@router.get(
+    "",
+    name="list",
+    summary="List deployment notifications",
+    responses=problem_responses(401, 403),
+)
 async def list_deployments(
     request: Request,
     response: Response,
@@ -83,7 +88,7 @@ async def list_deployments(
     "/{deployment_id}",
     name="get",
     summary="One deployment notification",
-    responses=problem_responses(401, 404),
+    responses=problem_responses(401, 403, 404),
 )
 async def get_deployment(
     response: Response, deployment_id: uuid.UUID, session: ReadSession, principal: CurrentPrincipal
@@ -143,7 +148,7 @@ async def transition_deployment(
     "/{deployment_id}/history",
     name="history",
     summary="Every state and amendment of a notification",
-    responses=problem_responses(401, 404),
+    responses=problem_responses(401, 403, 404),
 )
 async def deployment_history(
     deployment_id: uuid.UUID, session: ReadSession, principal: CurrentPrincipal

@@ -39,7 +39,12 @@ async def create_officer(
     )
 
 
-@router.get("", name="list", summary="List ILOs (never with contact details)")
+@router.get(
+    "",
+    name="list",
+    summary="List ILOs (never with contact details)",
+    responses=problem_responses(401, 403),
+)
 async def list_officers(
     request: Request,
     response: Response,
@@ -68,7 +73,7 @@ async def list_officers(
     "/{officer_id}",
     name="get",
     summary="One ILO; contact details only for entitled roles (Art. 9(3)), audited",
-    responses=problem_responses(401, 404),
+    responses=problem_responses(401, 403, 404),
 )
 async def get_officer(
     request: Request, response: Response, officer_id: uuid.UUID, writer: WriteSession
