@@ -149,6 +149,14 @@ class Settings(BaseSettings):
     # ["127.0.0.1/32"] for a receiver on this machine; empty: public addresses only.
     webhook_allowed_networks: list[IPvAnyNetwork] = Field(default_factory=list)
 
+    # Requests per minute (bucket size and refill) per client (iss+sub) and per organisation;
+    # 0 turns a limit off. Instances share their consumption every rate_limit_sync_seconds.
+    rate_limit_client_per_minute: int = 600
+    rate_limit_org_per_minute: int = 3000
+    rate_limit_sync_seconds: float = 1.0
+    # How often the 404s for resources that do not exist are written as aggregate audit events.
+    denial_aggregate_seconds: float = 60.0
+
     @field_validator("trusted_issuers", mode="before")
     @classmethod
     def _parse_issuers(cls, value: object) -> object:

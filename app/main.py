@@ -4,22 +4,29 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
 
-from fastapi import FastAPI, Request, Response
+from fastapi import Depends, FastAPI, Request, Response
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp
 
 from app.background import maintenance_loop
 from app.config import Settings, get_settings
+from app.db import denial_audit
+from app.db.denial_audit import NotFoundTally
 from app.db.engine import make_engine, make_sessionmaker
 from app.keyring import load_keyring
 from app.middleware import RequestContextMiddleware, SecurityHeadersMiddleware
-from app.problems import PROBLEM_JSON, install_problem_handlers, problem_responses
+from app.problems import (
+    document_problems,
+    install_problem_handlers,
+    problem_responses,
+)
+from app.rate_limit import RateLimiter, Sync, enforce
 from app.routers import (
     audit,
     authorities,
@@ -36,6 +43,7 @@ from app.routers import (
 )
 from app.routers.conventions import Replay, replay_response
 
+log = logging.getLogger("ilonet.main")
 STATIC_DIR = Path(__file__).parent / "static"
 
 DESCRIPTION = """
@@ -69,37 +77,19 @@ async def _on_replay(request: Request, exc: Exception) -> Response:
     return replay_response(exc)
 
 
-def _problem_only_openapi(app: FastAPI) -> None:
-    """Document errors as they are sent: application/problem+json only, 422 with its `errors`
-    list (not FastAPI's own validation shape), and 413/415 wherever a body is accepted."""
-    build = app.openapi
-    problem = {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/ProblemBody"}}}
+async def _flush_denials(app: FastAPI) -> None:
+    try:
+        async with app.state.sessionmaker() as session:
+            await denial_audit.flush(session, app.state.not_found_tally)
+    except Exception:
+        log.exception("denial aggregate failed", extra={"event": "audit.denials"})
 
-    def openapi() -> dict[str, Any]:
-        if app.openapi_schema is None:
-            schema = build()
-            for route, path in schema.get("paths", {}).items():
-                for operation in path.values():
-                    responses = operation.get("responses", {})
-                    if route.startswith("/v1/"):
-                        responses.setdefault("401", {"description": "Authentication required"})
-                    if "requestBody" in operation:
-                        for status, title in (
-                            ("413", "Payload too large"),
-                            ("415", "Unsupported media type"),
-                        ):
-                            responses.setdefault(status, {"description": title})
-                    for status, response in responses.items():
-                        if status.startswith(("4", "5")):
-                            response["content"] = problem
-                    if "422" in responses:
-                        responses["422"]["description"] = "Validation error"
-            for unused in ("HTTPValidationError", "ValidationError"):
-                schema.get("components", {}).get("schemas", {}).pop(unused, None)
-            app.openapi_schema = schema
-        return app.openapi_schema
 
-    app.openapi = openapi  # type: ignore[method-assign]
+async def _aggregate_denials(app: FastAPI, interval: float) -> None:
+    """Write the counted 404s of missing resources as aggregate audit events, periodically."""
+    while True:
+        await asyncio.sleep(interval)
+        await _flush_denials(app)
 
 
 def create_app(settings: Settings | None = None, *, app_database_url: str | None = None) -> FastAPI:
@@ -116,19 +106,28 @@ def create_app(settings: Settings | None = None, *, app_database_url: str | None
             app.state.engine = make_engine(url, settings=settings)
             app.state.sessionmaker = make_sessionmaker(app.state.engine)
             owned = True
-        maintenance = (
-            asyncio.create_task(maintenance_loop(app.state.sessionmaker, settings))
+        tasks = (
+            [
+                asyncio.create_task(maintenance_loop(app.state.sessionmaker, settings)),
+                asyncio.create_task(
+                    Sync(app.state.rate_limiter, app.state.engine).run(
+                        settings.rate_limit_sync_seconds
+                    )
+                ),
+                asyncio.create_task(_aggregate_denials(app, settings.denial_aggregate_seconds)),
+            ]
             if owned
-            else None
+            else []
         )
         try:
             yield
         finally:
-            if maintenance is not None:
-                maintenance.cancel()
+            for task in tasks:
+                task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
-                    await maintenance
+                    await task
             if owned:
+                await _flush_denials(app)
                 await app.state.engine.dispose()
 
     app = ILONetApp(
@@ -143,6 +142,8 @@ def create_app(settings: Settings | None = None, *, app_database_url: str | None
         responses=problem_responses(500),
     )
     app.state.settings = settings
+    app.state.rate_limiter = RateLimiter.from_settings(settings)
+    app.state.not_found_tally = NotFoundTally()
     app.state.keyring = load_keyring(settings)
     install_problem_handlers(app)
     app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes)
@@ -162,6 +163,8 @@ def create_app(settings: Settings | None = None, *, app_database_url: str | None
         events,
         webhooks,
     ):
-        app.include_router(module.router)
-    _problem_only_openapi(app)
+        # Every /v1 route is rate-limited per client and organisation (after authentication).
+        limited = module.router.prefix.startswith("/v1")
+        app.include_router(module.router, dependencies=[Depends(enforce)] if limited else [])
+    document_problems(app)
     return app

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from typing import Any, ClassVar
 
 import asyncpg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute, iter_route_contexts
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import compile_path
 
 from app.db.engine import database_unavailable
 from app.policies import Decision
@@ -148,6 +152,12 @@ class PreconditionRequired(Problem):
 class RateLimited(Problem):
     type, title, status = "/problems/rate-limited", "Too many requests", 429
 
+    def __init__(self, detail: str = "", *, retry_after: int = 1) -> None:
+        super().__init__(
+            detail or f"Too many requests; retry after {retry_after} s.",
+            headers={"Retry-After": str(max(1, retry_after))},
+        )
+
 
 class ServiceUnavailable(Problem):
     """503 with `Retry-After`: the service cannot answer now (its database is unreachable, its
@@ -246,6 +256,9 @@ def install_problem_handlers(app: FastAPI) -> None:
         detail = exc.detail if isinstance(exc.detail, str) and cls is not InternalError else ""
         problem = cls(detail)
         problem.headers.update(exc.headers or {})
+        if exc.status_code == 405:
+            # Starlette names the methods of the first route matching the path only.
+            problem.headers["Allow"] = ", ".join(allowed_methods(request))
         return problem_response(problem, request)
 
     async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:
@@ -295,6 +308,21 @@ _DOCUMENTED: tuple[type[Problem], ...] = (
 _TITLES: dict[int, str] = {cls.status: cls.title for cls in _DOCUMENTED}
 
 
+@lru_cache(maxsize=512)
+def _path_regex(path: str) -> re.Pattern[str]:
+    return compile_path(path)[0]
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method the routes matching the request's path answer (RFC 9110 15.5.6 `Allow`)."""
+    methods: set[str] = set()
+    for route in iter_route_contexts(request.app.routes):
+        matched = route.path is not None and _path_regex(route.path).match(request.url.path)
+        if isinstance(route.original_route, APIRoute) and matched and route.methods:
+            methods |= route.methods
+    return sorted(methods)
+
+
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI `responses=` entries: problem+json bodies (and only problem+json)."""
     schema = {"$ref": "#/components/schemas/ProblemBody"}
@@ -306,3 +334,72 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         }
         for status in statuses
     }
+
+
+# Statuses every operation of a kind can answer, whatever the route declares:
+#   /v1 (authenticated, rate-limited)  401, 429
+#   a request body                     400 (not JSON), 413, 415, 422
+#   any parameter                      422
+#   Idempotency-Key                    409 (idempotency-in-flight), 422 (key reused)
+#   If-Match                           412, 428 (and the header is required)
+#   everything                         500
+# RFC 9110 8.8.3 / 13.1.1: "*" or a list of entity tags (weak ones never match).
+ETAG_LIST = r'^(\*|(W/)?"[!#-~]*"([ \t]*,[ \t]*(W/)?"[!#-~]*")*)$'
+_EXTRA_TITLES = {400: MalformedRequest.title, 429: RateLimited.title}
+
+
+def implied_statuses(path: str, operation: Mapping[str, Any]) -> set[int]:
+    """The problem statuses an operation can answer because of what it is (see above)."""
+    statuses = {500}
+    headers = {p["name"] for p in operation.get("parameters", []) if p.get("in") == "header"}
+    if path.startswith("/v1/"):
+        statuses |= {401, 429}
+    if "requestBody" in operation:
+        statuses |= {400, 413, 415, 422}
+    if operation.get("parameters"):
+        statuses.add(422)
+    if "Idempotency-Key" in headers:
+        statuses |= {409, 422}
+    if "If-Match" in headers:
+        statuses |= {412, 428}
+    return statuses
+
+
+def document_problems(app: FastAPI) -> None:
+    """Document errors as they are sent: every status an operation can answer, as
+    application/problem+json only (422 with its `errors` list, not FastAPI's own validation
+    shape), `If-Match` as required where it is (428 without it), 429 with `Retry-After`."""
+    build = app.openapi
+    problem = {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/ProblemBody"}}}
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = build()
+            for route, path in schema.get("paths", {}).items():
+                for operation in path.values():
+                    responses = operation.setdefault("responses", {})
+                    for status in implied_statuses(route, operation):
+                        title = _TITLES.get(status) or _EXTRA_TITLES.get(status, "Problem")
+                        responses.setdefault(str(status), {"description": title})
+                    for parameter in operation.get("parameters", []):
+                        if parameter.get("in") == "header" and parameter["name"] == "If-Match":
+                            parameter["required"] = True
+                            parameter["schema"] = {"type": "string", "pattern": ETAG_LIST}
+                    for status, response in responses.items():
+                        if status.startswith(("4", "5")):
+                            response["content"] = problem
+                    if "422" in responses:
+                        responses["422"]["description"] = "Validation error"
+                    if "429" in responses:
+                        responses["429"]["headers"] = {
+                            "Retry-After": {
+                                "description": "Seconds to wait before the next request.",
+                                "schema": {"type": "integer", "minimum": 1},
+                            }
+                        }
+            for unused in ("HTTPValidationError", "ValidationError"):
+                schema.get("components", {}).get("schemas", {}).pop(unused, None)
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

@@ -9,6 +9,7 @@ from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.db.audit import record_denial
+from app.db.denial_audit import names_existing_resource
 from app.db.writer import Writer, reinstate_accesses, take_accesses
 from app.problems import NotFound, PolicyDenied
 from app.security import CurrentPrincipal
@@ -17,8 +18,10 @@ from app.security import CurrentPrincipal
 async def request_session(request: Request) -> AsyncIterator[AsyncSession]:
     """Commit on success, roll back on error.
 
-    A denied attempt of an authenticated caller (403 policy-denied or 404) rolls back the work and
-    then commits its own audit event, so the denial is on record although the request fails. If
+    A denied attempt of an authenticated caller on a resource that exists (403 policy-denied, or
+    a 404 for a record the caller may not see) rolls back the work and then commits its own
+    audit event, so the denial is on record although the request fails. A 404 for a resource
+    that does not exist is counted and audited in aggregate (app/db/denial_audit.py). If
     the database is gone meanwhile that commit fails, and the request is a 503 (see
     app/problems.py): a denial that cannot be recorded is not answered as if it were.
     """
@@ -33,7 +36,19 @@ async def request_session(request: Request) -> AsyncIterator[AsyncSession]:
             if principal is not None:
                 request_id = getattr(request.state, "request_id", None)
                 await reinstate_accesses(session, principal, request_id, accesses)
-                await record_denial(session, request, principal, denied)
+                if isinstance(denied, NotFound) and not await names_existing_resource(
+                    session, denied
+                ):
+                    # Nothing exists there: counted, and audited in aggregate (denial_audit).
+                    route = request.scope.get("route")
+                    request.app.state.not_found_tally.add(
+                        principal,
+                        request.method,
+                        getattr(route, "path", request.url.path),
+                        denied.resource_type,
+                    )
+                else:
+                    await record_denial(session, request, principal, denied)
                 await session.commit()
             raise
         except BaseException:

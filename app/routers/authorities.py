@@ -42,7 +42,7 @@ async def create_authority(
     "",
     name="list",
     summary="List authorities",
-    responses=problem_responses(401, 422),
+    responses=problem_responses(401, 403, 422),
     openapi_extra=reads("authority"),
 )
 async def list_authorities(
@@ -74,7 +74,7 @@ async def list_authorities(
     "/{authority_id}",
     name="get",
     summary="One authority",
-    responses=problem_responses(401, 404),
+    responses=problem_responses(401, 403, 404),
     openapi_extra=reads("authority"),
 )
 async def get_authority(

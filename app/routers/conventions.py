@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from app.db import idempotency
 from app.db.session import ReadSession, WriteSession
 from app.problems import (
+    ETAG_LIST,
     IdempotencyInFlight,
     IdempotencyKeyReused,
     PreconditionRequired,
@@ -20,7 +21,8 @@ from app.problems import (
 from app.security import CurrentPrincipal
 from app.services.guarded import Context
 
-_KEY = re.compile(r"[\x21-\x7e]{1,255}")
+_ETAGS = re.compile(ETAG_LIST)
+IDEMPOTENCY_KEY = r"^[!-~]{1,255}$"  # 1-255 visible ASCII characters
 
 
 def etag_of(version: int) -> str:
@@ -32,6 +34,10 @@ def require_if_match(context: Context, if_match: str | None) -> Context:
     (app/services/guarded.py `stale`, RFC 9110 strong comparison)."""
     if not if_match:
         raise PreconditionRequired("Send If-Match with the resource's ETag to change it.")
+    if not _ETAGS.fullmatch(if_match):
+        raise ValidationFailed(
+            [{"pointer": "/If-Match", "in": "header", "detail": 'an ETag such as "v3", or *'}]
+        )
     return context.expecting(if_match)
 
 
@@ -44,6 +50,8 @@ def action_context(request: Request, writer: WriteSession) -> Context:
 ActionContext = Annotated[Context, Depends(action_context, scope="function")]
 
 
+# Required (428 without it), but declared optional so that its absence is a 428, not a 422;
+# app/problems.py::document_problems marks it required in the OpenAPI document.
 IfMatch = Annotated[
     str | None,
     Header(alias="If-Match", description="The ETag of the version you change (required)."),
@@ -104,6 +112,7 @@ async def idempotent(
         Header(
             alias="Idempotency-Key",
             description="Makes retries safe: the same key and body replay the first response.",
+            pattern=IDEMPOTENCY_KEY,
         ),
     ] = None,
 ) -> Idempotent:
@@ -111,10 +120,6 @@ async def idempotent(
     fingerprint = idempotency.request_fingerprint(request.method, request.url.path, body)
     if idempotency_key is None:
         return Idempotent(request, session, principal.client_key, None, fingerprint)
-    if not _KEY.fullmatch(idempotency_key):
-        raise ValidationFailed(
-            [{"pointer": "/Idempotency-Key", "in": "header", "detail": "1-255 visible characters"}]
-        )
     client = principal.client_key
     if not await idempotency.try_lock(session, client, idempotency_key):
         raise IdempotencyInFlight("A request with this Idempotency-Key is still being processed.")

@@ -56,7 +56,11 @@ async def plan_deployment(
 
 
 @router.get(
-    "", name="list", summary="List deployment notifications", openapi_extra=reads("deployment")
+    "",
+    name="list",
+    summary="List deployment notifications",
+    responses=problem_responses(401, 403),
+    openapi_extra=reads("deployment"),
 )
 async def list_deployments(
     request: Request,
@@ -92,7 +96,7 @@ async def list_deployments(
     "/{deployment_id}",
     name="get",
     summary="One deployment notification",
-    responses=problem_responses(401, 404),
+    responses=problem_responses(401, 403, 404),
     openapi_extra=reads("deployment"),
 )
 async def get_deployment(
@@ -152,7 +156,7 @@ async def transition_deployment(
     "/{deployment_id}/history",
     name="history",
     summary="Every state and amendment of a notification",
-    responses=problem_responses(401, 404),
+    responses=problem_responses(401, 403, 404),
     openapi_extra=reads("deployment"),
 )
 async def deployment_history(

@@ -49,6 +49,7 @@ async def create_officer(
     "",
     name="list",
     summary="List ILOs (never with contact details)",
+    responses=problem_responses(401, 403),
     openapi_extra=reads("officer"),
 )
 async def list_officers(
@@ -79,7 +80,7 @@ async def list_officers(
     "/{officer_id}",
     name="get",
     summary="One ILO; contact details only for entitled roles (Art. 9(3)), audited",
-    responses=problem_responses(401, 404),
+    responses=problem_responses(401, 403, 404),
     openapi_extra=reads("officer"),
 )
 async def get_officer(

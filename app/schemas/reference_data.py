@@ -12,7 +12,8 @@ from app.schemas.common import CountryCode, ShortText, StrictInput, Text
 
 ReferenceId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9/._-]{0,31}$")]
 InstrumentId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9/._-]{0,63}$")]
-SourceUrl = Annotated[str, StringConstraints(pattern=r"^https://\S{1,490}$")]
+# Visible ASCII only: `\S` means different things to pydantic (Unicode) and to JSON Schema.
+SourceUrl = Annotated[str, StringConstraints(pattern=r"^https://[!-~]{1,490}$")]
 Party = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2,16}$")]
 # vocabulary.InstrumentKind, inline in OpenAPI (tests/test_openapi_vocabulary.py).
 InstrumentKind = Literal["binding_instrument", "administrative_arrangement"]

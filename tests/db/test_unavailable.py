@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -28,7 +27,7 @@ from app.db.engine import make_engine, make_sessionmaker
 from app.db.session import ReadSession
 from app.main import create_app
 from tests.conftest import FreshDatabase, Postgres
-from tests.factories import Auth, deployed_ilo
+from tests.factories import Auth, create_record, deployed_ilo
 
 BOUND = 0.5  # seconds: the connect and pool timeouts these tests configure
 
@@ -165,6 +164,7 @@ async def test_a_denial_whose_audit_commit_fails_is_503_not_500(
     try:
         async with await _client(create_app(bounded), engine) as client:
             ilo = await deployed_ilo(client, auth)
+            record = await create_record(client, ilo)
             calls: list[str] = []
 
             async def record_then_drop(session: AsyncSession, *args: Any) -> None:
@@ -173,14 +173,17 @@ async def test_a_denial_whose_audit_commit_fails_is_503_not_500(
                 await _terminate_own_backend(postgres, session)
 
             monkeypatch.setattr(request_sessions, "record_denial", record_then_drop)
-            missing = await client.get(
-                f"/v1/processing-records/{uuid.uuid4()}", headers=ilo.headers
+            # an existing record of another organisation: a denial audited at once
+            foreign = await client.get(
+                f"/v1/processing-records/{record['id']}", headers=auth("FR", ["dpo"])
             )
             monkeypatch.undo()
             assert calls == ["record_denial"], "the 404 is a denial that is audited"
-            _is_unavailable(missing)
+            _is_unavailable(foreign)
             # The server answers again once the database does: the next denial is a 404.
-            again = await client.get(f"/v1/processing-records/{uuid.uuid4()}", headers=ilo.headers)
+            again = await client.get(
+                f"/v1/processing-records/{record['id']}", headers=auth("FR", ["dpo"])
+            )
         assert again.status_code == 404, again.text
     finally:
         await engine.dispose()

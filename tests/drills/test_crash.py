@@ -28,7 +28,7 @@ KILL_AFTER = 300  # acknowledged writes before the SIGKILL
 
 
 async def test_sigkill_mid_burst_loses_and_duplicates_nothing(box: Sandbox) -> None:
-    first = box.serve()
+    first = box.serve(env=box.load_env())
     box.wait_ready(first)
     keys = [new_key() for _ in range(REQUESTS)]
     limits = httpx.Limits(max_connections=CLIENTS)
@@ -52,7 +52,7 @@ async def test_sigkill_mid_burst_loses_and_duplicates_nothing(box: Sandbox) -> N
     assert KILL_AFTER <= len(before_restart) < REQUESTS
     unanswered = [key for key in keys if key not in before_restart]
 
-    second = box.serve()
+    second = box.serve(env=box.load_env())
     box.wait_ready(second)
     assert any(m.startswith("taking over") for m in second.messages()), second.log()
     async with httpx.AsyncClient(base_url=second.base_url, timeout=30, limits=limits) as client:

@@ -29,7 +29,7 @@ OUTAGE_RESPONSES = 300  # answers to collect while PostgreSQL is down
 @pytest.mark.parametrize("mode", ["fast", "immediate"])
 async def test_database_outage_is_503_and_the_server_recovers(box: Sandbox, mode: str) -> None:
     """`fast` disconnects every session; `immediate` is a crash (recovery on the next start)."""
-    server = box.serve()
+    server = box.serve(env=box.load_env())
     box.wait_ready(server)
     limits = httpx.Limits(max_connections=WRITERS + READERS, max_keepalive_connections=20)
     async with httpx.AsyncClient(base_url=server.base_url, timeout=30, limits=limits) as client:

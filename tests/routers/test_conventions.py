@@ -449,3 +449,24 @@ async def test_two_updates_with_the_same_etag_cannot_both_succeed(
     statuses = sorted(r.status_code for r in responses)
     updates = await db.fetchval("SELECT count(*) FROM audit_event WHERE action = 'officer.updated'")
     assert (statuses, updates) == ([200, 412], 1), [json.loads(r.text) for r in responses]
+
+
+@pytest.mark.parametrize("if_match", ["v1", "{}", "0", '"v1', 'W/"v1" "v2"'])
+async def test_a_malformed_if_match_is_a_validation_problem(
+    client: httpx.AsyncClient, session: AsyncSession, auth: Auth, if_match: str
+) -> None:
+    """Not an entity-tag list (RFC 9110 13.1.1): 422 naming the header, not a 412."""
+    headers = nl(auth)
+    authority = await factories.create_authority(client, headers)
+    officer = await factories.create_officer(client, headers, authority_id=authority["id"])
+    response = await client.patch(
+        f"/v1/officers/{officer['id']}",
+        json={"surname": "Bakker"},
+        headers={**headers, "If-Match": if_match},
+    )
+    problem = assert_problem(response, 422, "/problems/validation-error")
+    assert problem["errors"] == [
+        {"pointer": "/If-Match", "in": "header", "detail": 'an ETag such as "v3", or *'}
+    ]
+    stored = await client.get(f"/v1/officers/{officer['id']}", headers=headers)
+    assert (stored.json()["version"], stored.json()["surname"]) == (1, officer["surname"])

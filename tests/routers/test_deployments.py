@@ -6,9 +6,11 @@ from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from app.db import denial_audit
 from app.models import AuditEvent, Deployment, DeploymentHistory, OutboxEvent
 from tests import factories
 from tests.factories import JSON, Auth
@@ -216,17 +218,25 @@ async def test_integration_with_scope_may_notify(
     assert with_scope.status_code == 201
 
 
-async def test_unknown_officer_is_404_and_audited(
-    client: httpx.AsyncClient, nl: dict[str, str], session: AsyncSession
+async def test_unknown_officer_is_404_and_audited_in_aggregate(
+    app: FastAPI,
+    client: httpx.AsyncClient,
+    nl: dict[str, str],
+    session: AsyncSession,
+    sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
+    """No such officer: nothing exists to attempt, so the 404 is counted (app/db/denial_audit)."""
     missing = "00000000-0000-4000-8000-000000000000"
     response = await client.post("/v1/deployments", json=notification(missing), headers=nl)
     assert response.status_code == 404
-    denial = (
-        await session.scalars(select(AuditEvent).where(AuditEvent.action == "policy.denied"))
-    ).one()
-    assert (denial.resource_type, denial.resource_id) == ("officer", missing)
+    denials = select(AuditEvent).where(AuditEvent.action == "policy.denied")
+    assert (await session.scalars(denials)).all() == []
+    async with sessionmaker() as flushing:
+        assert await denial_audit.flush(flushing, app.state.not_found_tally) == 1
+    denial = (await session.scalars(denials)).one()
+    assert (denial.resource_type, denial.resource_id) == ("officer", None)
     assert denial.details["status"] == 404
+    assert (denial.details["route"], denial.details["count"]) == ("/v1/deployments", 1)
 
 
 async def _plan(client: httpx.AsyncClient, headers: dict[str, str], officer_id: str) -> JSON:

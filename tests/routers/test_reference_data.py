@@ -11,9 +11,11 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
+from fastapi import FastAPI
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from app.db import denial_audit
 from app.models import AdequacyDecisionEntry, AuditEvent, OutboxEvent, Transfer
 from app.reference import load_adequacy_decisions, load_transfer_instruments
 from tests.conftest import FreshDatabase
@@ -61,10 +63,15 @@ async def test_migration_loaded_every_decision_with_its_source(
 
 
 async def test_an_id_past_the_longest_is_a_422_and_a_long_unknown_one_an_audited_404(
-    client: httpx.AsyncClient, auth: Auth, session: AsyncSession
+    app: FastAPI,
+    client: httpx.AsyncClient,
+    auth: Auth,
+    session: AsyncSession,
+    sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
     """Ids are at most 64 characters (the instruments' column): a longer one is refused before
-    any lookup, and the 404 of one up to 64 is audited (its audit row used to overflow)."""
+    any lookup, and the 404 of one up to 64 is audited — in the aggregate of 404s for
+    resources that do not exist (its audit row used to overflow)."""
     com = auth("COM", ["reference_admin"])
     for path, name in ((ADEQUACY, "decision_id"), (INSTRUMENTS, "instrument_id")):
         long = await client.get(f"{path}/{'a' * 65}", headers=com)
@@ -74,12 +81,14 @@ async def test_an_id_past_the_longest_is_a_422_and_a_long_unknown_one_an_audited
         assert put.status_code == 422
         missing = await client.get(f"{path}/{'b' * 64}", headers=com)
         assert missing.status_code == 404, missing.text
-    denials = (
-        await session.scalars(select(AuditEvent).where(AuditEvent.action == "policy.denied"))
-    ).all()
-    assert [(d.resource_type, d.resource_id) for d in denials] == [
-        ("adequacy_decision", "b" * 64),
-        ("transfer_instrument", "b" * 64),
+    denials = select(AuditEvent).where(AuditEvent.action == "policy.denied")
+    assert (await session.scalars(denials)).all() == []
+    async with sessionmaker() as flushing:
+        assert await denial_audit.flush(flushing, app.state.not_found_tally) == 2
+    counted = (await session.scalars(denials.order_by(AuditEvent.resource_type))).all()
+    assert [(d.resource_type, d.details["count"]) for d in counted] == [
+        ("adequacy_decision", 1),
+        ("transfer_instrument", 1),
     ]
 
 
