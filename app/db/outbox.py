@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement, and_, false, func, or_, select, text
+from sqlalchemy import ColumnElement, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models import OutboxEvent
@@ -42,9 +42,3 @@ async def read_after(
     return (
         await session.scalars(query.order_by(OutboxEvent.txid, OutboxEvent.id).limit(limit))
     ).all()
-
-
-def visible_to(org: str, *, organisation_reader: bool) -> ColumnElement[bool]:
-    """Network events for every participant; organisation events for its own readers only."""
-    own = and_(OutboxEvent.visibility == "organisation", OutboxEvent.organisation == org)
-    return or_(OutboxEvent.visibility == "network", own if organisation_reader else false())

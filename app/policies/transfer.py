@@ -20,11 +20,15 @@ from app.policies.purpose import PROTECTION_STATUSES, PURPOSES
 from app.policies.rules import (
     ACL_ORG,
     DOC_1,
+    EUDPR_50,
     GDPR_30_1E,
+    GDPR_49_1D,
+    GDPR_49_1F,
     ILO_10_2,
     ILO_10_4,
     LED_35,
     LED_37,
+    LED_38,
     LED_39,
     NR_1,
     SCOPE_EUROPOL,
@@ -246,9 +250,31 @@ def check_record(facts: TransferFacts) -> RuleResult:
     return check(GDPR_30_1E, _record_problems(facts))
 
 
+DEROGATION_BASES = frozenset(
+    {TransferBasis.public_interest, TransferBasis.vital_interests, TransferBasis.specific_situation}
+)
+DEROGATION_RULES = frozenset({GDPR_49_1D.id, GDPR_49_1F.id, EUDPR_50.id, LED_38.id})
+# Recital 25 and the EDPB's reading of Art. 49 (Guidelines 2/2018): derogations are for
+# occasional transfers. From this many to one recipient within the window, the transfer is
+# flagged for review: systematic transfers call for an instrument (46(2)(a)) instead.
+DEROGATION_WINDOW_DAYS = 30
+DEROGATION_BURST = 5
+
+
 def _transfer_obligations(facts: TransferFacts, regime: str, rule: str) -> list[Obligation]:
     """The obligations of an allowed transfer; `rule` is the id of the ground that held."""
     obligations = [Obligation("record_in_ropa", f"{_ROPA[regime]}; to {facts.destination}")]
+    derogation = facts.basis in DEROGATION_BASES and rule in DEROGATION_RULES
+    if derogation and facts.recent_derogations_to_recipient + 1 >= DEROGATION_BURST:
+        obligations.append(
+            Obligation(
+                "review_systematic_derogation",
+                f"{rule}: transfer {facts.recent_derogations_to_recipient + 1} to "
+                f"{facts.recipient_name} ({facts.destination}) under a derogation within "
+                f"{DEROGATION_WINDOW_DAYS} days — a derogation must not become the rule "
+                "(recital 25): regular transfers need an instrument, GDPR Art. 46(2)(a)",
+            )
+        )
     if rule == LED_37.id and facts.basis == TransferBasis.controller_assessment:
         obligations.append(
             Obligation(

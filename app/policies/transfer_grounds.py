@@ -165,6 +165,9 @@ class TransferFacts:
     adequacy_decisions: tuple[AdequacyDecision, ...] = ()
     instruments: tuple[TransferInstrument, ...] = ()
     participants: Mapping[str, Participant] = field(default_factory=dict)
+    # Transfers the controller recorded to the same recipient under a derogation in the last
+    # DEROGATION_WINDOW_DAYS (recital 25: a derogation must not become the rule).
+    recent_derogations_to_recipient: int = 0
 
     @property
     def recipient_is_public_authority(self) -> bool:

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request, Response
 
 from app.db.session import ReadSession
 from app.pagination import Cursor, Limit, Pager
+from app.policies.vocabulary import DeploymentStatus
 from app.problems import problem_responses
 from app.routers.conventions import (
     ActionContext,
@@ -25,7 +26,6 @@ from app.schemas.deployment import (
     HistoryEntryOut,
     TransitionIn,
 )
-from app.schemas.vocabulary import DeploymentStatus
 from app.security import CurrentPrincipal
 from app.services import deployment as service
 

@@ -6,10 +6,11 @@ from fastapi import APIRouter, Request, Response
 
 from app.db.session import ReadSession
 from app.pagination import Cursor, Limit, Pager
+from app.policies.vocabulary import OrganisationKind
 from app.problems import problem_responses
 from app.routers.policy_marks import reads
 from app.schemas.common import Page
-from app.schemas.organisation import OrganisationKind, OrganisationOut
+from app.schemas.organisation import OrganisationOut
 from app.security import CurrentPrincipal
 from app.services import organisation as service
 

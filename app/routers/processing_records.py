@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request, Response
 
 from app.db.session import ReadSession, WriteSession
 from app.pagination import Cursor, Limit, Pager
+from app.policies.vocabulary import Purpose
 from app.problems import problem_responses
 from app.routers.conventions import ActionContext, Idempotency, etag_of
 from app.routers.policy_marks import guarded, reads
@@ -21,7 +22,6 @@ from app.schemas.processing_record import (
 )
 from app.schemas.share import ShareCreate, ShareOut
 from app.schemas.transfer import TransferCreate, TransferOut
-from app.schemas.vocabulary import Purpose
 from app.security import CurrentPrincipal
 from app.services import processing_record as service
 from app.services import share as shares

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-# Re-exported: app/services/organisation.py and app/routers/organisations.py import it from here.
-from app.policies.vocabulary import OrganisationKind as OrganisationKind
+from app.policies.vocabulary import OrganisationKind
 
 
 class OrganisationOut(BaseModel):

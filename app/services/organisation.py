@@ -11,8 +11,8 @@ from app.db.visibility import visible
 from app.models import Organisation
 from app.policies import Participant
 from app.policies.visibility import READ_POLICIES
+from app.policies.vocabulary import OrganisationKind
 from app.problems import NotFound
-from app.schemas.organisation import OrganisationKind
 from app.security import Principal
 
 _PARTICIPANTS = "ilonet.participants"

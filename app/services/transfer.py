@@ -7,15 +7,17 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.writer import Change, NewRow, Prepared, Writer
 from app.keyring import Keyring
 from app.models import ProcessingRecord, Transfer
 from app.policies import Decision, TransferFacts
+from app.policies.transfer import DEROGATION_BASES, DEROGATION_WINDOW_DAYS
 from app.problems import Conflict
 from app.schemas.policy import BasisOut
 from app.schemas.transfer import Recipient, TransferCreate, TransferDetails, TransferOut
@@ -74,6 +76,20 @@ async def transfer_facts(
     nationality = payload.subject_data.get("nationality") if payload else None
     reference = await transfer_reference(session=session)
     details = body.details
+    since = body.transfer_on - timedelta(days=DEROGATION_WINDOW_DAYS)
+    recent = await session.scalar(
+        select(func.count())
+        .select_from(Transfer)
+        .where(
+            Transfer.organisation == record.organisation,
+            Transfer.recipient_name == body.recipient.name,
+            Transfer.destination_country == body.destination_country
+            if body.destination_country is not None
+            else Transfer.destination_organisation == body.destination_organisation,
+            Transfer.basis_ground.in_([str(b) for b in DEROGATION_BASES]),
+            Transfer.transfer_on.between(since, body.transfer_on),
+        )
+    )
     facts = TransferFacts(
         actor=writer.principal.actor(),
         controller_org=record.organisation,
@@ -106,6 +122,7 @@ async def transfer_facts(
         adequacy_decisions=reference.adequacy_decisions,
         instruments=reference.instruments,
         participants=await participant_map(session=session),
+        recent_derogations_to_recipient=int(recent or 0),
     )
     return facts, reference.digest
 
@@ -192,6 +209,10 @@ async def record_transfer(
                 "recipient_type": body.recipient.type,
                 "basis": basis.ground,
                 "fields_disclosed": sorted(body.fields_disclosed),
+                # for the DPO's review: a derogation used systematically (recital 25)
+                "flags": [
+                    o.kind for o in decision.obligations if o.kind == "review_systematic_derogation"
+                ],
             },
         )
         return NewRow(transfer, change)
