@@ -1,0 +1,139 @@
+"""The callers and requests of the route-by-role matrix: every /v1 route, and who asks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from fastapi import FastAPI
+from fastapi.routing import APIRoute, iter_route_contexts
+
+from app.policies import Actor
+from app.policies.vocabulary import Role, Scope
+from tests.factories import Auth
+from tests.scenarios import World
+
+
+@dataclass(frozen=True)
+class Caller:
+    name: str
+    org: str
+    roles: tuple[str, ...]
+    scopes: tuple[str, ...] = ()
+    own_officer: bool = False  # an ILO token acting as the world's officer
+
+
+CALLERS = (
+    *(Caller(r.value, "NL", (r.value,)) for r in Role if r not in (Role.ilo, Role.integration)),
+    Caller("ilo", "NL", ("ilo",), own_officer=True),
+    Caller("ilo-other", "NL", ("ilo",)),
+    Caller("integration", "NL", ("integration",)),
+    *(Caller(f"integration:{s.value}", "NL", ("integration",), (s.value,)) for s in Scope),
+    Caller("fr-dpo", "FR", ("dpo",)),
+    Caller("fr-deploying-authority", "FR", ("deploying_authority",)),
+)
+
+
+def routes(application: FastAPI) -> Iterator[tuple[str, str, APIRoute]]:
+    for context in iter_route_contexts(application.routes):
+        route = context.original_route
+        if isinstance(route, APIRoute) and (context.path or "").startswith("/v1"):
+            for method in sorted(context.methods or ()):
+                yield method, context.path or "", route
+
+
+# Read routes: the request, and the row it shows (organisation, officer) when it shows one.
+Read = Callable[[World], tuple[str, tuple[str, str | None] | None]]
+READ_REQUESTS: dict[str, Read] = {
+    "GET /v1/organisations": lambda w: ("/v1/organisations", None),
+    "GET /v1/organisations/{code}": lambda w: ("/v1/organisations/NL", ("NL", None)),
+    "GET /v1/authorities": lambda w: ("/v1/authorities", None),
+    "GET /v1/authorities/{authority_id}": lambda w: (
+        f"/v1/authorities/{w.ilo.authority_id}",
+        ("NL", None),
+    ),
+    "GET /v1/officers": lambda w: ("/v1/officers", None),
+    "GET /v1/officers/{officer_id}": lambda w: (f"/v1/officers/{w.ilo.officer_id}", ("NL", None)),
+    "GET /v1/deployments": lambda w: ("/v1/deployments", None),
+    "GET /v1/deployments/{deployment_id}": lambda w: (
+        f"/v1/deployments/{w.planned_id}",
+        ("NL", None),
+    ),
+    "GET /v1/deployments/{deployment_id}/history": lambda w: (
+        f"/v1/deployments/{w.planned_id}/history",
+        ("NL", None),
+    ),
+    "GET /v1/processing-records": lambda w: ("/v1/processing-records", None),
+    "GET /v1/processing-records/{record_id}": lambda w: (
+        f"/v1/processing-records/{w.record_id}",
+        ("NL", w.ilo.officer_id),
+    ),
+    "GET /v1/processing-records/{record_id}/export": lambda w: (
+        f"/v1/processing-records/{w.record_id}/export",
+        ("NL", w.ilo.officer_id),
+    ),
+    "GET /v1/processing-records/{record_id}/transfers": lambda w: (
+        f"/v1/processing-records/{w.record_id}/transfers",
+        ("NL", w.ilo.officer_id),
+    ),
+    "GET /v1/processing-records/{record_id}/shares": lambda w: (
+        f"/v1/processing-records/{w.record_id}/shares",
+        ("NL", w.ilo.officer_id),
+    ),
+    "GET /v1/reference/adequacy-decisions": lambda w: ("/v1/reference/adequacy-decisions", None),
+    "GET /v1/reference/adequacy-decisions/{decision_id:path}": lambda w: (
+        f"/v1/reference/adequacy-decisions/{w.adequacy['id']}",
+        ("COM", None),
+    ),
+    "GET /v1/reference/transfer-instruments": lambda w: (
+        "/v1/reference/transfer-instruments",
+        None,
+    ),
+    "GET /v1/reference/transfer-instruments/{instrument_id:path}": lambda w: (
+        f"/v1/reference/transfer-instruments/{w.instrument['id']}",
+        ("COM", None),
+    ),
+    "GET /v1/audit/events": lambda w: ("/v1/audit/events", None),
+    "GET /v1/audit/verify": lambda w: ("/v1/audit/verify", None),
+    "GET /v1/events": lambda w: ("/v1/events", None),
+    "GET /v1/webhooks": lambda w: ("/v1/webhooks", None),
+    "GET /v1/webhooks/{webhook_id}": lambda w: (f"/v1/webhooks/{w.webhook_id}", ("NL", None)),
+}
+# The write routes' requests are the registry scenarios; the row each acts on (for its 404).
+TARGET_KIND = {
+    "processing_record.erase": "processing_record",
+    "transfer.record": "processing_record",
+    "share.record": "processing_record",
+    "webhook.delete": "webhook",
+}
+DRY_RUN = "POST /v1/policy/evaluate"
+
+
+def marked(application: FastAPI) -> dict[str, dict[str, Any]]:
+    return {f"{m} {p}": dict(route.openapi_extra or {}) for m, p, route in routes(application)}
+
+
+def actor_of(caller: Caller, world: World) -> Actor:
+    return Actor(
+        sub=caller.name,
+        org=caller.org,
+        roles=frozenset(caller.roles),
+        officer_id=world.ilo.officer_id if caller.own_officer else None,
+        scopes=frozenset(caller.scopes),
+    )
+
+
+def headers_of(auth: Auth, caller: Caller, world: World) -> dict[str, str]:
+    return auth(
+        caller.org,
+        list(caller.roles),
+        sub=f"matrix-{caller.name}",
+        officer_id=world.ilo.officer_id if caller.own_officer else None,
+        scopes=list(caller.scopes) or None,
+    )
+
+
+def violated_rules(response: httpx.Response) -> list[str]:
+    return [v["rule"] for v in response.json().get("violations", [])]
