@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from app.policies.rules import markdown
+from app.policies.rules_doc import markdown
 
 ROOT = Path(__file__).resolve().parents[1]
 RULES_DOC = ROOT / "docs" / "RULES.md"

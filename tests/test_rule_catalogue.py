@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 import app.policies
-from app.policies.rules import BY_ID, CATALOGUE, Rule, markdown
+from app.policies.rules import BY_ID, CATALOGUE, Rule
+from app.policies.rules_doc import markdown
 
 ROOT = Path(__file__).resolve().parents[1]
 # A rule id as the digest writes them: a prefix, a dash, then a number or name with optional

@@ -75,6 +75,11 @@ class Prepared(Generic[F]):
     resource_id: str | None = None
     reference_digest: str = ""
 
+    @property
+    def prepared(self) -> Prepared[F]:
+        """Itself: a loader may return the facts alone or with the rows it loaded."""
+        return self
+
 
 @dataclass(frozen=True, slots=True)
 class NewRow(Generic[M]):

@@ -20,7 +20,9 @@ from app.services.guarded import Action, Context
 from app.services.organisation import get_organisation
 
 
-async def _prepare_create(context: Context, body: AuthorityCreate) -> Prepared[AuthorityFacts]:
+async def _prepare_create(
+    context: Context, _: object, body: AuthorityCreate
+) -> Prepared[AuthorityFacts]:
     await get_organisation(session=context.writer.session, code=body.organisation)
     return Prepared(
         AuthorityFacts(actor=context.principal.actor(), authority_org=body.organisation)
@@ -33,14 +35,14 @@ CREATE = Action(
     events=frozenset({"authority.created"}),
     body=AuthorityCreate,
     target="none",
-    load=lambda context, _, body: _prepare_create(context, body),
+    load=_prepare_create,
     summary="Register a deploying authority",
 )
 
 
 async def create_authority(*, context: Context, body: AuthorityCreate) -> Authority:
     """Register an authority under the caller's organisation (ACL-ROLE, ACL-ORG)."""
-    prepared = await _prepare_create(context, body)
+    prepared = await _prepare_create(context, None, body)
 
     def build(_: Decision) -> NewRow[Authority]:
         return NewRow(

@@ -161,7 +161,7 @@ class Transition:
     deployment: Deployment
 
 
-async def _prepare_plan(context: Context, body: DeploymentCreate) -> Plan:
+async def _prepare_plan(context: Context, _: object, body: DeploymentCreate) -> Plan:
     session = context.writer.session
     officer = await get_officer(session=session, officer_id=body.officer_id)
     kind, participants = await _deployer_kind(session, officer.organisation)
@@ -235,29 +235,13 @@ async def _prepare_transition(
     )
 
 
-async def _load_plan(context: Context, _: object, body: DeploymentCreate) -> Prepared[Any]:
-    return (await _prepare_plan(context, body)).prepared
-
-
-async def _load_amend(
-    context: Context, deployment_id: uuid.UUID, body: DeploymentAmend
-) -> Prepared[Any]:
-    return (await _prepare_amend(context, deployment_id, body)).prepared
-
-
-async def _load_transition(
-    context: Context, deployment_id: uuid.UUID, body: TransitionIn
-) -> Prepared[Any]:
-    return (await _prepare_transition(context, deployment_id, body)).prepared
-
-
 PLAN = Action(
     name="deployment.plan",
     resource=RESOURCE,
     events=frozenset({"deployment.planned"}),
     body=DeploymentCreate,
     target="none",
-    load=_load_plan,
+    load=_prepare_plan,
     summary="Notify a planned deployment",
 )
 AMEND = Action(
@@ -266,7 +250,7 @@ AMEND = Action(
     events=frozenset({"deployment.amended"}),
     body=DeploymentAmend,
     target="uuid",
-    load=_load_amend,
+    load=_prepare_amend,
     summary="Amend a notification",
 )
 TRANSITION = Action(
@@ -275,14 +259,14 @@ TRANSITION = Action(
     events=frozenset({f"deployment.{to}" for to in ("deployed", "ended", "cancelled")}),
     body=TransitionIn,
     target="uuid",
-    load=_load_transition,
+    load=_prepare_transition,
     summary="Move a deployment through its states",
 )
 
 
 async def plan_deployment(*, context: Context, body: DeploymentCreate) -> Deployment:
     """Notify a planned deployment (ILO-4.1) after ILO-2.2, ILO-4.1, ILO-6.1-6.3 and ACL."""
-    plan = await _prepare_plan(context, body)
+    plan = await _prepare_plan(context, None, body)
     officer = plan.officer
     state = _values(body)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel
 
@@ -52,7 +52,15 @@ class Context:
         return replace(self, if_match=if_match)
 
 
-Loader = Callable[[Context, Any, Any], Awaitable[Prepared[Any]]]
+class Loaded(Protocol):
+    """What an action's loader returns: its Prepared facts (with the rows it loaded, or not)."""
+
+    @property
+    def prepared(self) -> Prepared[Any]: ...
+
+
+# (context, target, body) → the facts: the write and the dry run both call it.
+Loader = Callable[[Context, Any, Any], Awaitable[Loaded]]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -64,7 +72,6 @@ class Action:
     events: frozenset[str]
     body: type[BaseModel]
     target: Target
-    # The dry run's way in: the same loading as the real write, from (context, target, body).
     load: Loader
     summary: str
 

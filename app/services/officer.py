@@ -71,7 +71,7 @@ class OfficerCreation:
     authority: Authority
 
 
-async def _prepare_create(context: Context, body: OfficerCreate) -> OfficerCreation:
+async def _prepare_create(context: Context, _: object, body: OfficerCreate) -> OfficerCreation:
     authority = await get_authority(session=context.writer.session, authority_id=body.authority_id)
     return OfficerCreation(Prepared(_facts(context.principal, authority.organisation)), authority)
 
@@ -82,7 +82,9 @@ class OfficerAmendment:
     officer: Officer
 
 
-async def _prepare_update(context: Context, officer_id: uuid.UUID) -> OfficerAmendment:
+async def _prepare_update(
+    context: Context, officer_id: uuid.UUID, _: object = None
+) -> OfficerAmendment:
     officer = await get_officer(
         session=context.writer.session, officer_id=officer_id, for_update=context.lock
     )
@@ -99,23 +101,13 @@ async def _prepare_update(context: Context, officer_id: uuid.UUID) -> OfficerAme
     )
 
 
-async def _load_create(context: Context, _: object, body: OfficerCreate) -> Prepared[OfficerFacts]:
-    return (await _prepare_create(context, body)).prepared
-
-
-async def _load_update(
-    context: Context, officer_id: uuid.UUID, _: OfficerUpdate
-) -> Prepared[OfficerFacts]:
-    return (await _prepare_update(context, officer_id)).prepared
-
-
 CREATE = Action(
     name="officer.create",
     resource="officer",
     events=frozenset({"officer.created"}),
     body=OfficerCreate,
     target="none",
-    load=_load_create,
+    load=_prepare_create,
     summary="Register an ILO",
 )
 UPDATE = Action(
@@ -124,14 +116,14 @@ UPDATE = Action(
     events=frozenset({"officer.updated"}),
     body=OfficerUpdate,
     target="uuid",
-    load=_load_update,
+    load=_prepare_update,
     summary="Amend an ILO",
 )
 
 
 async def create_officer(*, context: Context, body: OfficerCreate) -> Officer:
     """Register an ILO under one of the caller's authorities (ACL-ROLE, ACL-ORG)."""
-    creation = await _prepare_create(context, body)
+    creation = await _prepare_create(context, None, body)
     authority = creation.authority
 
     def build(_: Decision) -> NewRow[Officer]:

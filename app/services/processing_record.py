@@ -87,7 +87,7 @@ class Creation:
     organisation: Organisation
 
 
-async def _prepare_create(context: Context, body: ProcessingRecordCreate) -> Creation:
+async def _prepare_create(context: Context, _: object, body: ProcessingRecordCreate) -> Creation:
     session = context.writer.session
     officer = await get_officer(session=session, officer_id=body.officer_id)
     authority = await get_authority(session=session, authority_id=officer.authority_id)
@@ -111,19 +111,13 @@ async def _prepare_create(context: Context, body: ProcessingRecordCreate) -> Cre
     return Creation(Prepared(facts), officer, authority, organisation)
 
 
-async def _load_create(
-    context: Context, _: object, body: ProcessingRecordCreate
-) -> Prepared[ProcessingRecordFacts]:
-    return (await _prepare_create(context, body)).prepared
-
-
 CREATE = Action(
     name="processing_record.create",
     resource=RESOURCE,
     events=frozenset({"processing_record.created"}),
     body=ProcessingRecordCreate,
     target="none",
-    load=_load_create,
+    load=_prepare_create,
     summary="Record a processing of personal data",
 )
 
@@ -136,7 +130,7 @@ async def create_record(*, context: Context, body: ProcessingRecordCreate) -> Pr
     The subject data are sealed under a fresh data key bound to the record id; only field names
     reach the audit log and the change feed.
     """
-    creation = await _prepare_create(context, body)
+    creation = await _prepare_create(context, None, body)
     facts = creation.prepared.facts
     officer, authority = creation.officer, creation.authority
 

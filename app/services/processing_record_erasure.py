@@ -44,7 +44,7 @@ def prepare_erasure(context: Context, record: ProcessingRecord, on: date) -> Era
     )
 
 
-async def _prepare(context: Context, record_id: uuid.UUID) -> Erasure:
+async def _prepare(context: Context, record_id: uuid.UUID, _: object = None) -> Erasure:
     record = await get_visible_record(
         session=context.writer.session,
         principal=context.principal,
@@ -54,21 +54,13 @@ async def _prepare(context: Context, record_id: uuid.UUID) -> Erasure:
     return prepare_erasure(context, record, today())
 
 
-async def _load(context: Context, record_id: uuid.UUID, _: NoBody) -> Prepared[ErasureFacts]:
-    return (await _prepare(context, record_id)).prepared
-
-
-async def _load_expiry(context: Context, record_id: uuid.UUID, _: NoBody) -> Prepared[ErasureFacts]:
-    return (await _prepare(context, record_id)).prepared
-
-
 ERASE = Action(
     name="processing_record.erase",
     resource=RESOURCE,
     events=EVENTS,
     body=NoBody,
     target="uuid",
-    load=_load,
+    load=_prepare,
     summary="Erase a processing record early",
 )
 EXPIRE = Action(
@@ -77,7 +69,7 @@ EXPIRE = Action(
     events=EVENTS,
     body=NoBody,
     target="uuid",
-    load=_load_expiry,
+    load=_prepare,
     summary="Erase an expired processing record (the retention sweep)",
 )
 

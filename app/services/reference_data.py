@@ -188,8 +188,8 @@ def _actions(
     async def load_create(context: Context, _: object, body: Any) -> Prepared[Any]:
         return await _prepare_create(context, model, body)
 
-    async def load_replace(context: Context, entry_id: str, body: Any) -> Prepared[Any]:
-        return (await _prepare_replace(context, model, entry_id, body)).prepared
+    async def load_replace(context: Context, entry_id: str, body: Any) -> Replacement:
+        return await _prepare_replace(context, model, entry_id, body)
 
     label = kind.replace("_", " ")
     return (

@@ -44,18 +44,13 @@ async def _prepare(context: Context, record_id: uuid.UUID, body: ShareCreate) ->
     )
 
 
-async def _load(context: Context, record_id: uuid.UUID, body: ShareCreate) -> Prepared[ShareFacts]:
-    prepared: Prepared[ShareFacts] = (await _prepare(context, record_id, body)).prepared
-    return prepared
-
-
 RECORD = Action(
     name="share.record",
     resource=RESOURCE,
     events=frozenset({"share.recorded"}),
     body=ShareCreate,
     target="uuid",
-    load=_load,
+    load=_prepare,
     summary="Record an exchange inside the Union",
 )
 

@@ -141,20 +141,13 @@ async def _prepare(context: Context, record_id: uuid.UUID, body: TransferCreate)
     return Exchange(prepared, record)
 
 
-async def _load(
-    context: Context, record_id: uuid.UUID, body: TransferCreate
-) -> Prepared[TransferFacts]:
-    prepared: Prepared[TransferFacts] = (await _prepare(context, record_id, body)).prepared
-    return prepared
-
-
 RECORD = Action(
     name=ACTION,
     resource=RESOURCE,
     events=frozenset({"transfer.recorded"}),
     body=TransferCreate,
     target="uuid",
-    load=_load,
+    load=_prepare,
     summary="Decide and record a transfer to a third country or international organisation",
 )
 

@@ -113,7 +113,9 @@ def webhook_facts(principal: Principal, organisation: str) -> WebhookFacts:
     return WebhookFacts(actor=principal.actor(), subscription_org=organisation)
 
 
-async def _prepare_create(context: Context, body: WebhookCreate) -> Prepared[WebhookFacts]:
+async def _prepare_create(
+    context: Context, _: object, body: WebhookCreate
+) -> Prepared[WebhookFacts]:
     await check_destination(body.url, context.settings)
     return Prepared(webhook_facts(context.principal, body.organisation or context.principal.org))
 
@@ -124,7 +126,9 @@ class Deletion:
     subscription: WebhookSubscription
 
 
-async def _prepare_delete(context: Context, subscription_id: uuid.UUID) -> Deletion:
+async def _prepare_delete(
+    context: Context, subscription_id: uuid.UUID, _: object = None
+) -> Deletion:
     subscription = await get_subscription(
         session=context.writer.session,
         principal=context.principal,
@@ -144,23 +148,13 @@ async def _prepare_delete(context: Context, subscription_id: uuid.UUID) -> Delet
     return Deletion(prepared, subscription)
 
 
-async def _load_create(context: Context, _: object, body: WebhookCreate) -> Prepared[WebhookFacts]:
-    return await _prepare_create(context, body)
-
-
-async def _load_delete(
-    context: Context, subscription_id: uuid.UUID, _: NoBody
-) -> Prepared[WebhookFacts]:
-    return (await _prepare_delete(context, subscription_id)).prepared
-
-
 CREATE = Action(
     name="webhook.create",
     resource=RESOURCE,
     events=frozenset({"webhook.created"}),
     body=WebhookCreate,
     target="none",
-    load=_load_create,
+    load=_prepare_create,
     summary="Subscribe to feed events",
 )
 DELETE = Action(
@@ -169,7 +163,7 @@ DELETE = Action(
     events=frozenset({"webhook.deleted"}),
     body=NoBody,
     target="uuid",
-    load=_load_delete,
+    load=_prepare_delete,
     summary="Unsubscribe",
 )
 
@@ -178,7 +172,7 @@ async def create_subscription(
     *, context: Context, body: WebhookCreate
 ) -> tuple[WebhookSubscription, str]:
     """Subscribe (ACL-ROLE, ACL-ORG); returns the subscription and its secret, once."""
-    prepared = await _prepare_create(context, body)
+    prepared = await _prepare_create(context, None, body)
     principal = context.principal
     organisation = prepared.facts.subscription_org
     position = await webhooks.current_horizon(context.writer.session)
