@@ -414,15 +414,17 @@ async def race(
     await db.execute(f"SELECT 1 FROM {table} WHERE id = $1 FOR UPDATE", row_id)  # noqa: S608
     tasks = [asyncio.ensure_future(r) for r in requests()]
     try:
-        for _ in range(200):
-            await db.execute("SELECT pg_stat_clear_snapshot()")  # fresh activity, not cached
-            waiting = await db.fetchval(
-                "SELECT count(*) FROM pg_stat_activity "
-                "WHERE datname = current_database() AND wait_event_type = 'Lock'"
-            )
-            if waiting == len(tasks) or all(t.done() for t in tasks):
-                break
-            await asyncio.sleep(0.02)
+        # Wait for a condition, never for a time: every request blocked on the lock (or done).
+        async with asyncio.timeout(30):
+            while True:
+                await db.execute("SELECT pg_stat_clear_snapshot()")  # fresh activity, not cached
+                waiting = await db.fetchval(
+                    "SELECT count(*) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+                )
+                if waiting == len(tasks) or all(t.done() for t in tasks):
+                    break
+                await asyncio.sleep(0.02)
     finally:
         await transaction.rollback()
     return list(await asyncio.gather(*tasks))
