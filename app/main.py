@@ -34,6 +34,7 @@ from app.routers import (
     docs,
     events,
     health,
+    networks,
     officers,
     organisations,
     policy,
@@ -162,6 +163,7 @@ def create_app(settings: Settings | None = None, *, app_database_url: str | None
         audit,
         events,
         webhooks,
+        networks,
     ):
         # Every /v1 route is rate-limited per client and organisation (after authentication).
         limited = module.router.prefix.startswith("/v1")

@@ -100,6 +100,24 @@ READ_REQUESTS: dict[str, Read] = {
     "GET /v1/events": lambda w: ("/v1/events", None),
     "GET /v1/webhooks": lambda w: ("/v1/webhooks", None),
     "GET /v1/webhooks/{webhook_id}": lambda w: (f"/v1/webhooks/{w.webhook_id}", ("NL", None)),
+    "GET /v1/networks": lambda w: ("/v1/networks", None),
+    "GET /v1/networks/{network_id}": lambda w: (f"/v1/networks/{w.network_id}", ("NL", None)),
+    "GET /v1/networks/{network_id}/members": lambda w: (
+        f"/v1/networks/{w.network_id}/members",
+        ("NL", None),
+    ),
+    "GET /v1/networks/{network_id}/facilitator": lambda w: (
+        f"/v1/networks/{w.network_id}/facilitator",
+        ("NL", None),
+    ),
+    "GET /v1/networks/{network_id}/meetings": lambda w: (
+        f"/v1/networks/{w.network_id}/meetings",
+        None,
+    ),
+    "GET /v1/networks/{network_id}/ad-hoc-actions": lambda w: (
+        f"/v1/networks/{w.network_id}/ad-hoc-actions",
+        None,
+    ),
 }
 # The write routes' requests are the registry scenarios; the row each acts on (for its 404).
 TARGET_KIND = {

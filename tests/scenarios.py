@@ -5,7 +5,7 @@ play them."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
@@ -29,6 +29,10 @@ TABLES = (
     "webhook_subscription",
     "adequacy_decision",
     "transfer_instrument",
+    "network",
+    "network_facilitator",
+    "network_meeting",
+    "ad_hoc_action",
 )
 
 
@@ -43,6 +47,9 @@ class World:
     instrument: dict[str, Any]
     instrument_editor: dict[str, str]
     adequacy: dict[str, Any]
+    network_id: str = ""
+    ad_hoc_action_id: str = ""
+    board: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -167,6 +174,56 @@ SCENARIOS: dict[str, Scenario] = {
         target=w.webhook_id,
         if_match='"v1"',
     ),
+    "network.create": lambda w: Write(
+        "POST", "/v1/networks", {"name": "Gambia", "kind": "local", "countries": ["GM"]}, w.nl
+    ),
+    "network.update": lambda w: Write(
+        "PATCH",
+        f"/v1/networks/{w.network_id}",
+        {"name": "ILO network Dakar"},
+        w.nl,
+        target=w.network_id,
+        if_match='"v1"',
+    ),
+    "network.designate_facilitator": lambda w: Write(
+        "POST",
+        f"/v1/networks/{w.network_id}/facilitator",
+        {
+            "officer_id": w.ilo.officer_id,
+            "on": TODAY.isoformat(),
+            "agreement_reference": "Minutes of the network meeting",
+            "agreed_by": [w.ilo.officer_id],
+        },
+        w.nl,
+        target=w.network_id,
+    ),
+    "network_meeting.record": lambda w: Write(
+        "POST",
+        f"/v1/networks/{w.network_id}/meetings",
+        {
+            "held_on": TODAY.isoformat(),
+            "attendees": [w.ilo.officer_id],
+            "agenda": "Joint training plan.",
+            "topics": ["joint_training"],
+        },
+        w.ilo.headers,
+        target=w.network_id,
+    ),
+    "ad_hoc_action.assign": lambda w: Write(
+        "POST",
+        f"/v1/networks/{w.network_id}/ad-hoc-actions",
+        {"title": "Survey", "description": "Document fraud.", "decided_on": TODAY.isoformat()},
+        w.board,
+        target=w.network_id,
+    ),
+    "ad_hoc_action.update": lambda w: Write(
+        "PATCH",
+        f"/v1/networks/{w.network_id}/ad-hoc-actions/{w.ad_hoc_action_id}",
+        {"status": "in_progress"},
+        w.board,
+        target=w.ad_hoc_action_id,
+        if_match='"v1"',
+    ),
 }
 # Actions of ILONet itself (the retention sweep): no route, and no token may ask for them.
 SYSTEM_ACTIONS = {"processing_record.expire", "officer.contact_erase"}
@@ -191,7 +248,7 @@ async def world(client: httpx.AsyncClient, auth: Auth) -> World:
     parties = set(instrument["parties"])
     editor = "COM" if parties & {"EU", "COM"} else sorted(parties)[0]
     adequacy = (await client.get(ADEQUACY, headers=reader)).json()["items"][0]
-    return World(
+    built = World(
         nl=nl,
         ilo=ilo,
         planned_id=planned["id"],
@@ -202,3 +259,24 @@ async def world(client: httpx.AsyncClient, auth: Auth) -> World:
         instrument_editor=auth(editor, ["reference_admin"]),
         adequacy=adequacy,
     )
+    await _networks(client, auth, built)
+    return built
+
+
+async def _networks(client: httpx.AsyncClient, auth: Auth, world: World) -> None:
+    """A local network of the world's host country (registered by NL) with an ad-hoc action."""
+    network = await client.post(
+        "/v1/networks",
+        json={"name": "ILO network Senegal", "kind": "local", "countries": ["SN"]},
+        headers=world.nl,
+    )
+    assert network.status_code == 201, network.text
+    world.network_id = network.json()["id"]
+    world.board = auth("COM", ["sb_secretariat"], sub="sb-secretariat")
+    action = await client.post(
+        f"/v1/networks/{world.network_id}/ad-hoc-actions",
+        json={"title": "Survey", "description": "Routes.", "decided_on": TODAY.isoformat()},
+        headers=world.board,
+    )
+    assert action.status_code == 201, action.text
+    world.ad_hoc_action_id = action.json()["id"]

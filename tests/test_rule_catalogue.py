@@ -54,7 +54,7 @@ def test_rules_doc_has_one_row_per_rule() -> None:
     rows = [line for line in markdown().splitlines() if line.startswith("| `")]
     assert [row.split("`")[1] for row in rows] == [rule.id for rule in CATALOGUE]
     assert "| `ILO-5.2` | Regulation (EU) 2019/1240, Art. 5(2) |" in rows[4]
-    assert rows[4].endswith("| not yet | law |")
+    assert rows[4].endswith("| enforced | law |")
     assert rows[-1].endswith("| enforced | product |")
 
 

@@ -15,9 +15,13 @@ from sqlalchemy import ColumnElement, and_, false, or_, true
 from sqlalchemy.orm import InstrumentedAttribute
 
 from app.models import (
+    AdHocAction,
     AuditEvent,
     Authority,
     Deployment,
+    Network,
+    NetworkFacilitator,
+    NetworkMeeting,
     Officer,
     Organisation,
     OutboxEvent,
@@ -43,6 +47,10 @@ COLUMNS: Mapping[type[Base], _Columns] = MappingProxyType(
         AuditEvent: (AuditEvent.organisation, None),
         OutboxEvent: (OutboxEvent.organisation, None),
         WebhookSubscription: (WebhookSubscription.organisation, None),
+        Network: (Network.organisation, None),
+        NetworkFacilitator: (NetworkFacilitator.organisation, None),
+        NetworkMeeting: (NetworkMeeting.organisation, None),
+        AdHocAction: (AdHocAction.organisation, None),
     }
 )
 

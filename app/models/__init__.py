@@ -5,6 +5,7 @@ from app.models.authority import Authority
 from app.models.base import Base
 from app.models.deployment import Deployment, DeploymentHistory
 from app.models.idempotency_key import IdempotencyKey
+from app.models.network import AdHocAction, Network, NetworkFacilitator, NetworkMeeting
 from app.models.officer import Officer
 from app.models.organisation import Organisation
 from app.models.outbox_event import OutboxEvent
@@ -15,6 +16,7 @@ from app.models.transfer import Transfer
 from app.models.webhook import WebhookDelivery, WebhookSubscription
 
 __all__ = [
+    "AdHocAction",
     "AdequacyDecisionEntry",
     "AuditEvent",
     "AuditSeal",
@@ -23,6 +25,9 @@ __all__ = [
     "Deployment",
     "DeploymentHistory",
     "IdempotencyKey",
+    "Network",
+    "NetworkFacilitator",
+    "NetworkMeeting",
     "Officer",
     "Organisation",
     "OutboxEvent",

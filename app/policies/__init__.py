@@ -33,6 +33,13 @@ from app.policies.engine import (
     deny,
     policy_version,
 )
+from app.policies.network import (
+    AdHocActionFacts,
+    FacilitatorFacts,
+    MeetingFacts,
+    Member,
+    NetworkFacts,
+)
 from app.policies.purpose import (
     CATEGORY_FIELDS,
     CATEGORY_PURPOSE,
@@ -55,6 +62,7 @@ __all__ = [
     "RULESET_VERSION",
     "ActionPolicy",
     "Actor",
+    "AdHocActionFacts",
     "AdequacyDecision",
     "AuthorityFacts",
     "Basis",
@@ -63,6 +71,10 @@ __all__ = [
     "DeploymentFacts",
     "DeploymentTransitionFacts",
     "ErasureFacts",
+    "FacilitatorFacts",
+    "MeetingFacts",
+    "Member",
+    "NetworkFacts",
     "Obligation",
     "OfficerFacts",
     "Participant",

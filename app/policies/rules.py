@@ -65,21 +65,21 @@ ILO_5_1 = Rule(
     "ILO-5.1",
     f"{_ILO}, Art. 5(1)",
     "ILOs deployed in the same country or region form a local or regional cooperation network.",
-    enforced=False,
+    enforced=True,
 )
 ILO_5_2 = Rule(
     "ILO-5.2",
     f"{_ILO}, Art. 5(2)",
     "Who facilitates a network: an ILO of the Commission if it deploys one, else of an EU agency, "
     "else one the members agree on; skipping a higher candidate is refused.",
-    enforced=False,
+    enforced=True,
 )
 ILO_5_3 = Rule(
     "ILO-5.3",
     f"{_ILO}, Art. 5(3)",
     "The Steering Board is told without undue delay who facilitates a network, or that nobody "
     "was appointed.",
-    enforced=False,
+    enforced=True,
 )
 
 # --- Joint deployment (Art. 6) -----------------------------------------------------------------
@@ -170,7 +170,7 @@ ILO_8_3 = Rule(
     f"{_ILO}, Art. 8(3)",
     "The Board's other tasks: ad-hoc actions, monitoring the flow of information, training, and "
     "exchange through the platform.",
-    enforced=False,
+    enforced=True,
 )
 
 # --- Information-exchange platform (Art. 9) ----------------------------------------------------

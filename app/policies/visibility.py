@@ -208,6 +208,31 @@ def webhooks(actor: Actor) -> Visibility:
     return refused or Visibility("webhook", rows=of_organisation(actor.org))
 
 
+def networks(actor: Actor) -> Visibility:
+    """Every participant sees networks, their members and facilitators (ILO-5.1, 5.2); the
+    associated officers of non-Member States (personal data) only the Art. 9(3) contact-list
+    roles, as officers' contact details (ILO-9.3). An integration needs board:read."""
+    refused = _scoped(actor, "network", Scope.board_read)
+    if refused is not None:
+        return refused
+    associated = ALL if actor.roles & CONTACT_LIST_ROLES else NONE
+    return Visibility(
+        "network", rows=ALL, fields=MappingProxyType({"associated_officers": associated})
+    )
+
+
+def network_meetings(actor: Actor) -> Visibility:
+    """Network meetings are read by every participant (an integration with board:read)."""
+    refused = _scoped(actor, "network_meeting", Scope.board_read)
+    return refused or Visibility("network_meeting", rows=ALL)
+
+
+def ad_hoc_actions(actor: Actor) -> Visibility:
+    """The Board's ad-hoc actions are read by every participant (integration: board:read)."""
+    refused = _scoped(actor, "ad_hoc_action", Scope.board_read)
+    return refused or Visibility("ad_hoc_action", rows=ALL)
+
+
 READ_POLICIES = MappingProxyType(
     {
         "organisation": organisations,
@@ -221,5 +246,8 @@ READ_POLICIES = MappingProxyType(
         "audit_event": audit_events,
         "audit_proof": audit_proof,
         "webhook": webhooks,
+        "network": networks,
+        "network_meeting": network_meetings,
+        "ad_hoc_action": ad_hoc_actions,
     }
 )

@@ -255,6 +255,12 @@ class Action(StrEnum):
     transfer_instrument_replace = "transfer_instrument.replace"
     webhook_create = "webhook.create"
     webhook_delete = "webhook.delete"
+    network_create = "network.create"
+    network_update = "network.update"
+    network_designate_facilitator = "network.designate_facilitator"
+    network_meeting_record = "network_meeting.record"
+    ad_hoc_action_assign = "ad_hoc_action.assign"
+    ad_hoc_action_update = "ad_hoc_action.update"
 
 
 class WebhookEventType(StrEnum):
@@ -276,3 +282,42 @@ class WebhookEventType(StrEnum):
     reference_updated = "reference.updated"
     webhook_created = "webhook.created"
     webhook_deleted = "webhook.deleted"
+    network_created = "network.created"
+    network_updated = "network.updated"
+    network_facilitator_designated = "network.facilitator_designated"
+    network_facilitator_none_appointed = "network.facilitator_none_appointed"
+    network_facilitator_vacated = "network.facilitator_vacated"
+    network_meeting_recorded = "network_meeting.recorded"
+    ad_hoc_action_assigned = "ad_hoc_action.assigned"
+    ad_hoc_action_updated = "ad_hoc_action.updated"
+
+
+# A cooperation network of ILOs (Art. 5(1)): one host country, or several.
+class NetworkKind(StrEnum):
+    local = "local"
+    regional = "regional"
+
+
+# Who facilitates a network, in the order of Art. 5(2) (ILO-5.2).
+class FacilitatorBasis(StrEnum):
+    commission = "commission"
+    eu_agency = "eu_agency"
+    agreed = "agreed"
+
+
+# The tasks of a network (Art. 5(1)): the closed list of its meetings' topics.
+class NetworkTask(StrEnum):
+    experience_exchange = "experience_exchange"
+    carrier_positions = "carrier_positions"
+    joint_training = "joint_training"
+    consular_briefings = "consular_briefings"
+    risk_analyses = "risk_analyses"
+    similar_networks = "similar_networks"
+
+
+# An ad-hoc action the Steering Board assigns to a network (ILO-8.3).
+class AdHocActionStatus(StrEnum):
+    assigned = "assigned"
+    in_progress = "in_progress"
+    completed = "completed"
+    cancelled = "cancelled"

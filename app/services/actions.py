@@ -13,8 +13,12 @@ from types import MappingProxyType
 
 from app.policies import declared_actions
 from app.services import (
+    ad_hoc_action,
     authority,
     deployment,
+    network,
+    network_facilitator,
+    network_meeting,
     officer,
     processing_record,
     processing_record_erasure,
@@ -45,6 +49,12 @@ _ENTRIES: tuple[Action, ...] = (
     reference_data.REPLACE_INSTRUMENT,
     webhook.CREATE,
     webhook.DELETE,
+    network.CREATE,
+    network.UPDATE,
+    network_facilitator.DESIGNATE,
+    network_meeting.RECORD,
+    ad_hoc_action.ASSIGN,
+    ad_hoc_action.UPDATE,
 )
 
 REGISTRY: Mapping[str, Action] = MappingProxyType({a.name: a for a in _ENTRIES})

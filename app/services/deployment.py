@@ -33,7 +33,7 @@ from app.schemas.deployment import (
     TransitionIn,
 )
 from app.security import Principal
-from app.services import access
+from app.services import access, network_facilitator
 from app.services.guarded import Action, Context, stale
 from app.services.officer import get_officer
 from app.services.organisation import participant_map
@@ -256,7 +256,10 @@ AMEND = Action(
 TRANSITION = Action(
     name="deployment.transition",
     resource=RESOURCE,
-    events=frozenset({f"deployment.{to}" for to in ("deployed", "ended", "cancelled")}),
+    events=frozenset(
+        {f"deployment.{to}" for to in ("deployed", "ended", "cancelled")}
+        | {network_facilitator.VACATED}
+    ),
     body=TransitionIn,
     target="uuid",
     load=_prepare_transition,
@@ -334,7 +337,8 @@ async def amend_deployment(
 async def transition_deployment(
     *, context: Context, deployment_id: uuid.UUID, body: TransitionIn
 ) -> Deployment:
-    """planned → deployed | cancelled, deployed → ended; anything else is a 409 conflict."""
+    """planned → deployed | cancelled, deployed → ended; anything else is a 409 conflict.
+    Ending the deployment of a network's facilitator vacates the facilitation (ILO-5.3)."""
     transition = await _prepare_transition(context, deployment_id, body)
     deployment = transition.deployment
 
@@ -356,7 +360,17 @@ async def transition_deployment(
         )
         return RowChange({"status": body.to, f"{body.to}_on": body.on}, change, [history])
 
-    return await context.writer.update(TRANSITION, transition.prepared, deployment, build)
+    moved = await context.writer.update(TRANSITION, transition.prepared, deployment, build)
+    if body.to in ("ended", "cancelled"):
+        # ILO-5.3: a facilitator whose deployment ends leaves its network without one.
+        await network_facilitator.vacate(
+            writer=context.writer,
+            action=TRANSITION,
+            prepared=transition.prepared,
+            deployment_id=deployment.id,
+            on=body.on,
+        )
+    return moved
 
 
 async def get_deployment(

@@ -1,0 +1,229 @@
+"""Art. 5 networks: the network, its members on a date, its facilitator, its meetings, and the
+ad-hoc actions the Board assigns to it (Art. 8(3))."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.policies.vocabulary import (
+    AdHocActionStatus,
+    FacilitatorBasis,
+    NetworkKind,
+    NetworkTask,
+)
+from app.schemas.common import CountryCode, ShortText, StrictInput, Text
+
+
+class AssociatedOfficer(StrictInput):
+    """A liaison officer of a non-Member State the network cooperates with (personal data)."""
+
+    name: ShortText
+    country: CountryCode
+    organisation: ShortText
+
+
+class NetworkCreate(StrictInput):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "name": "ILO network Senegal",
+                    "kind": "local",
+                    "countries": ["SN"],
+                    "associated_officers": [
+                        {"name": "J. Smith", "country": "GB", "organisation": "UK Home Office"}
+                    ],
+                }
+            ]
+        }
+    )
+
+    name: ShortText
+    kind: NetworkKind
+    countries: list[CountryCode] = Field(
+        min_length=1, max_length=60, json_schema_extra={"uniqueItems": True}
+    )
+    associated_officers: list[AssociatedOfficer] = Field(default_factory=list, max_length=100)
+
+
+class NetworkUpdate(StrictInput):
+    """Fields to change (absent fields stay as they are)."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"name": "ILO network Dakar"}]})
+
+    name: ShortText | None = None
+    kind: NetworkKind | None = None
+    countries: list[CountryCode] | None = Field(
+        default=None, min_length=1, max_length=60, json_schema_extra={"uniqueItems": True}
+    )
+    associated_officers: list[AssociatedOfficer] | None = Field(default=None, max_length=100)
+
+
+class NetworkOut(BaseModel):
+    id: uuid.UUID
+    name: str
+    kind: NetworkKind
+    countries: list[str]
+    organisation: str = Field(description="The organisation that registered the network")
+    associated_officers: list[AssociatedOfficer] | None = Field(
+        description="Only for the Art. 9(3) contact-list roles; null for everyone else"
+    )
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class MemberOut(BaseModel):
+    officer_id: uuid.UUID
+    organisation: str
+    deployer_kind: str
+    deployment_id: uuid.UUID
+    host_country: str
+    precedence: FacilitatorBasis = Field(
+        description="The member's ILO-5.2 class: commission, eu_agency, or agreed (neither)"
+    )
+
+
+class MembersOut(BaseModel):
+    network_id: uuid.UUID
+    on: date
+    members: list[MemberOut]
+
+
+class FacilitatorIn(StrictInput):
+    """Designate a facilitator on a date, or record that none was appointed (officer_id null)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "officer_id": "0b6f7f0e-6c3a-4a4e-9f51-7d1c1c9b2f10",
+                    "on": "2026-12-01",
+                    "agreement_reference": "Minutes of the network meeting of 2026-11-20",
+                    "agreed_by": ["0b6f7f0e-6c3a-4a4e-9f51-7d1c1c9b2f10"],
+                }
+            ]
+        }
+    )
+
+    officer_id: uuid.UUID | None
+    on: date
+    agreement_reference: str | None = Field(
+        default=None,
+        max_length=300,
+        description="The members' agreement (needed only without a Commission or agency member)",
+    )
+    agreed_by: list[uuid.UUID] = Field(
+        default_factory=list, max_length=500, json_schema_extra={"uniqueItems": True}
+    )
+
+
+class DesignationOut(BaseModel):
+    id: uuid.UUID
+    network_id: uuid.UUID
+    officer_id: uuid.UUID | None = Field(description="null: none was appointed")
+    deployment_id: uuid.UUID | None
+    basis: FacilitatorBasis | None
+    agreement_reference: str | None
+    agreed_by: list[uuid.UUID]
+    designated_on: date
+    board_notified_at: datetime = Field(description="ILO-5.3: when the Board was notified")
+    ended_on: date | None
+    decision_id: str
+
+
+class FacilitatorOut(BaseModel):
+    network_id: uuid.UUID
+    on: date
+    required_basis: FacilitatorBasis = Field(description="ILO-5.2: who must facilitate on `on`")
+    candidates: list[uuid.UUID] = Field(
+        description="The officer ids ILO-5.2 admits on `on` (every member when agreed)"
+    )
+    facilitator: DesignationOut | None = Field(
+        description="The designation in force on `on`; null when there is none (never "
+        "designated, none appointed, or its deployment has ended)"
+    )
+    last_notification: DesignationOut | None = Field(
+        description="The latest Board notification (ILO-5.3) on or before `on`"
+    )
+
+
+class MeetingIn(StrictInput):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "held_on": "2026-11-20",
+                    "attendees": ["0b6f7f0e-6c3a-4a4e-9f51-7d1c1c9b2f10"],
+                    "agenda": "Positions towards carriers at DSS; joint training plan.",
+                    "topics": ["carrier_positions", "joint_training"],
+                    "minutes_document": "doc-2026-0042",
+                }
+            ]
+        }
+    )
+
+    held_on: date
+    attendees: list[uuid.UUID] = Field(
+        min_length=1, max_length=500, json_schema_extra={"uniqueItems": True}
+    )
+    agenda: Text
+    topics: list[NetworkTask] = Field(
+        default_factory=list, max_length=len(NetworkTask), json_schema_extra={"uniqueItems": True}
+    )
+    minutes_document: str | None = Field(
+        default=None, min_length=1, max_length=300, description="A platform document reference"
+    )
+
+
+class MeetingOut(BaseModel):
+    id: uuid.UUID
+    network_id: uuid.UUID
+    held_on: date
+    attendees: list[uuid.UUID]
+    agenda: str
+    topics: list[NetworkTask]
+    minutes_document: str | None
+    created_at: datetime
+
+
+class AdHocActionIn(StrictInput):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "title": "Survey of document fraud at Dakar airport",
+                    "description": "Collect the network's observations for the next Board.",
+                    "decided_on": "2026-11-15",
+                    "board_decision_reference": "SB decision 2026/07",
+                }
+            ]
+        }
+    )
+
+    title: ShortText
+    description: Text
+    decided_on: date
+    board_decision_reference: str | None = Field(default=None, min_length=1, max_length=300)
+
+
+class AdHocActionUpdate(StrictInput):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"status": "in_progress"}]})
+
+    status: AdHocActionStatus
+
+
+class AdHocActionOut(BaseModel):
+    id: uuid.UUID
+    network_id: uuid.UUID
+    title: str
+    description: str
+    decided_on: date
+    board_decision_reference: str | None
+    status: AdHocActionStatus
+    version: int
+    created_at: datetime
+    updated_at: datetime

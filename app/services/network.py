@@ -1,0 +1,264 @@
+"""Art. 5 networks: register and amend a local or regional network, read it, and derive its
+members on a date (ILO-5.1). Associated liaison officers of non-Member States are personal data:
+shown only to the Art. 9(3) contact-list roles (read policy `network`), with the read audited."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db.visibility import visible
+from app.db.writer import Change, NewRow, Prepared, RowChange, Writer
+from app.models import Network
+from app.policies import Actor, Decision, NetworkFacts, Participant
+from app.policies.network import basis_of
+from app.policies.vocabulary import NetworkKind
+from app.problems import NotFound
+from app.schemas.network import (
+    AssociatedOfficer,
+    MemberOut,
+    MembersOut,
+    NetworkCreate,
+    NetworkOut,
+    NetworkUpdate,
+)
+from app.security import Principal
+from app.services import access
+from app.services.guarded import Action, Context, stale
+from app.services.network_membership import country_array, members_on
+from app.services.organisation import participant_map
+
+RESOURCE = "network"
+ASSOCIATED = "associated_officers"
+
+
+def _values(body: NetworkCreate | NetworkUpdate) -> dict[str, Any]:
+    values = body.model_dump(mode="json", exclude_unset=isinstance(body, NetworkUpdate))
+    return {k: v for k, v in values.items() if v is not None}
+
+
+def _facts(
+    actor: Actor, org: str, state: dict[str, Any], participants: dict[str, Participant]
+) -> NetworkFacts:
+    return NetworkFacts(
+        actor=actor,
+        network_org=org,
+        kind=state["kind"],
+        countries=tuple(state["countries"]),
+        associated_countries=tuple(o["country"] for o in state["associated_officers"]),
+        participants=participants,
+    )
+
+
+def _state(network: Network) -> dict[str, Any]:
+    return {
+        "name": network.name,
+        "kind": network.kind,
+        "countries": list(network.countries),
+        "associated_officers": list(network.associated_officers),
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class Registration:
+    prepared: Prepared[NetworkFacts]
+
+
+@dataclass(frozen=True, slots=True)
+class Amendment:
+    prepared: Prepared[NetworkFacts]
+    network: Network
+
+
+async def _prepare_create(context: Context, _: object, body: NetworkCreate) -> Registration:
+    participants = await participant_map(session=context.writer.session)
+    state = {"associated_officers": [], **_values(body)}
+    actor = context.principal.actor()
+    return Registration(Prepared(_facts(actor, actor.org, state, participants)))
+
+
+async def _prepare_update(
+    context: Context, network_id: uuid.UUID, body: NetworkUpdate
+) -> Amendment:
+    network = await get_network(
+        session=context.writer.session, network_id=network_id, for_update=context.lock
+    )
+    participants = await participant_map(session=context.writer.session)
+    actor = context.principal.actor()
+    before = _state(network)
+    after = {**before, **_values(body)}
+    conflict = stale(context.if_match, network.version)
+    return Amendment(
+        Prepared(
+            _facts(actor, network.organisation, after, participants),
+            before=_facts(actor, network.organisation, before, participants),
+            conflicts=(conflict,) if conflict else (),
+            resource_id=str(network.id),
+        ),
+        network,
+    )
+
+
+CREATE = Action(
+    name="network.create",
+    resource=RESOURCE,
+    events=frozenset({"network.created"}),
+    body=NetworkCreate,
+    target="none",
+    load=_prepare_create,
+    summary="Register a local or regional network",
+)
+UPDATE = Action(
+    name="network.update",
+    resource=RESOURCE,
+    events=frozenset({"network.updated"}),
+    body=NetworkUpdate,
+    target="uuid",
+    load=_prepare_update,
+    summary="Amend a network",
+)
+
+
+async def create_network(*, context: Context, body: NetworkCreate) -> Network:
+    """Register a network after ILO-5.1 (one third country for a local network, several for a
+    regional one; associated officers of non-Member States only)."""
+    registration = await _prepare_create(context, None, body)
+    state = {"associated_officers": [], **_values(body)}
+
+    def build(_: Decision) -> NewRow[Network]:
+        network = Network(id=uuid.uuid4(), organisation=context.principal.org, version=1, **state)
+        change = Change(
+            event_type="network.created", resource_type=RESOURCE, organisation=network.organisation
+        )
+        return NewRow(network, change)
+
+    return await context.writer.create(CREATE, registration.prepared, build)
+
+
+async def update_network(
+    *, context: Context, network_id: uuid.UUID, body: NetworkUpdate
+) -> Network:
+    """Amend a network (ILO-5.1 before and after; a stale If-Match is a 412)."""
+    amendment = await _prepare_update(context, network_id, body)
+    values = _values(body)
+
+    def build(_: Decision) -> RowChange:
+        change = Change(
+            event_type="network.updated",
+            resource_type=RESOURCE,
+            organisation=amendment.network.organisation,
+            details={"fields": sorted(values)},
+        )
+        return RowChange(values, change)
+
+    return await context.writer.update(UPDATE, amendment.prepared, amendment.network, build)
+
+
+async def get_network(
+    *, session: AsyncSession, network_id: uuid.UUID, for_update: bool = False
+) -> Network:
+    network = await session.get(Network, network_id, with_for_update=for_update)
+    if network is None:
+        raise NotFound(
+            f"No network {network_id}.", resource_type=RESOURCE, resource_id=str(network_id)
+        )
+    return network
+
+
+async def read_network(
+    *, session: AsyncSession, principal: Principal, network_id: uuid.UUID
+) -> Network:
+    """A network the caller sees (read policy `network`: every participant), or a 404."""
+    seen = access.visibility(principal, RESOURCE)
+    network = await session.scalar(
+        select(Network).where(Network.id == network_id, visible(Network, seen))
+    )
+    if network is None:
+        raise NotFound(
+            f"No network {network_id}.", resource_type=RESOURCE, resource_id=str(network_id)
+        )
+    return network
+
+
+async def list_networks(
+    *,
+    session: AsyncSession,
+    principal: Principal,
+    country: str | None,
+    after: str | None,
+    limit: int,
+) -> Sequence[Network]:
+    seen = access.listing(principal, RESOURCE)
+    query = select(Network).where(visible(Network, seen)).order_by(Network.id).limit(limit)
+    if country is not None:
+        query = query.where(Network.countries.op("&&")(country_array([country])))
+    if after is not None:
+        query = query.where(Network.id > uuid.UUID(after))
+    return (await session.scalars(query)).all()
+
+
+def render(network: Network, *, associated: bool) -> NetworkOut:
+    return NetworkOut(
+        id=network.id,
+        name=network.name,
+        kind=NetworkKind(network.kind),
+        countries=list(network.countries),
+        organisation=network.organisation,
+        associated_officers=[
+            AssociatedOfficer.model_validate(o) for o in network.associated_officers
+        ]
+        if associated
+        else None,
+        version=network.version,
+        created_at=network.created_at,
+        updated_at=network.updated_at,
+    )
+
+
+async def read_associated(*, writer: Writer, network: Network) -> bool:
+    """Does the caller see the associated officers (Art. 9(3) roles)? The access is audited."""
+    seen = access.visibility(writer.principal, RESOURCE)
+    if not seen.shows(ASSOCIATED, organisation=network.organisation):
+        return False
+    if network.associated_officers:
+        await writer.record_access(
+            decision=None,
+            change=Change(
+                event_type="network.associated_officers_read",
+                resource_type=RESOURCE,
+                organisation=network.organisation,
+                legal_basis="ILO-9.3",
+                feed=False,
+            ),
+            resource_id=str(network.id),
+        )
+    return True
+
+
+async def members(
+    *, session: AsyncSession, principal: Principal, network_id: uuid.UUID, on: date
+) -> MembersOut:
+    """ILO-5.1 (DERIVE): the network's members on `on`, from the deployments active then."""
+    network = await read_network(session=session, principal=principal, network_id=network_id)
+    rows = await members_on(session=session, countries=list(network.countries), on=on)
+    return MembersOut(
+        network_id=network.id,
+        on=on,
+        members=[
+            MemberOut(
+                officer_id=r.officer_id,
+                organisation=r.organisation,
+                deployer_kind=r.deployer_kind,
+                deployment_id=r.deployment_id,
+                host_country=r.host_country,
+                precedence=basis_of(r.member()),
+            )
+            for r in rows
+        ],
+    )
