@@ -257,9 +257,8 @@ RECORDS_MEETINGS = Requirement(
     officer_roles=frozenset({Role.ilo}),
     scope=Scope.board_write,
 )
-BOARD_ASSIGNS = Requirement(
-    roles=frozenset({Role.sb_chair, Role.sb_secretariat}), scope=Scope.board_write
-)
+# The Board decides ad-hoc actions: its chair and secretariat record them, no integration.
+BOARD_ASSIGNS = Requirement(roles=frozenset({Role.sb_chair, Role.sb_secretariat}))
 
 
 @register("network.create", NetworkFacts, requires=MANAGES_NETWORKS)

@@ -267,8 +267,8 @@ async def list_meetings(
 async def assign_ad_hoc_action(
     network_id: uuid.UUID, body: AdHocActionIn, context: ActionContext, idempotent: Idempotency
 ) -> Response:
-    """The Board's chair or secretariat (or an integration with board:write) assigns an action
-    it has decided (decided_on not in the future); it starts as `assigned`."""
+    """The Board's chair or secretariat assigns an action it has decided (decided_on not in the
+    future); it starts as `assigned`."""
     row = await ad_hoc_action.assign(context=context, network_id=network_id, body=body)
     return await idempotent.respond(
         ad_hoc_action.render(row),
