@@ -12,6 +12,15 @@ import httpx
 import pytest
 
 from tests import factories
+from tests.board_factories import (
+    BoardWorld,
+    board_world,
+    meeting_body,
+    programme_body,
+    report_body,
+    rules_body,
+    seat_body,
+)
 from tests.factories import TODAY, Auth, Ilo, create_record, deployed_ilo, senegal_transfer
 
 ADEQUACY = "/v1/reference/adequacy-decisions"
@@ -29,6 +38,13 @@ TABLES = (
     "webhook_subscription",
     "adequacy_decision",
     "transfer_instrument",
+    "board_seat",
+    "board_rules_of_procedure",
+    "board_meeting",
+    "board_decision",
+    "board_decision_forwarding",
+    "board_work_programme",
+    "board_activity_report",
 )
 
 
@@ -43,6 +59,7 @@ class World:
     instrument: dict[str, Any]
     instrument_editor: dict[str, str]
     adequacy: dict[str, Any]
+    board: BoardWorld
 
 
 @dataclass(frozen=True)
@@ -167,6 +184,47 @@ SCENARIOS: dict[str, Scenario] = {
         target=w.webhook_id,
         if_match='"v1"',
     ),
+    "board_member.appoint": lambda w: Write(
+        "POST", "/v1/board/members", seat_body("DE"), w.board.secretariat
+    ),
+    "board_member.end": lambda w: Write(
+        "POST",
+        f"/v1/board/members/{w.board.seat_id}/end",
+        {"ended_on": TODAY.isoformat()},
+        w.board.secretariat,
+        target=w.board.seat_id,
+        if_match='"v1"',
+    ),
+    "board_rules.adopt": lambda w: Write(
+        "POST", "/v1/board/rules-of-procedure", rules_body(quorum=20), w.board.secretariat
+    ),
+    "board_meeting.record": lambda w: Write(
+        "POST", "/v1/board/meetings", meeting_body(location="Warsaw"), w.board.secretariat
+    ),
+    "board_decision.record": lambda w: Write(
+        "POST",
+        "/v1/board/decisions",
+        {
+            "meeting_id": w.board.meeting_id,
+            "title": "Risk analysis",
+            "summary": "A common risk analysis for the Sahel.",
+            "votes": [{"organisation": "NL", "choice": "no"}],
+        },
+        w.board.secretariat,
+    ),
+    "board_decision.forward": lambda w: Write(
+        "POST",
+        f"/v1/board/decisions/{w.board.decision_id}/forwardings",
+        {"organisation": "NL", "forwarded_on": TODAY.isoformat()},
+        w.nl,
+        target=w.board.decision_id,
+    ),
+    "board_work_programme.adopt": lambda w: Write(
+        "POST", "/v1/board/work-programmes", programme_body(title="Next"), w.board.secretariat
+    ),
+    "board_activity_report.generate": lambda w: Write(
+        "POST", "/v1/board/activity-reports:generate", report_body(), w.board.secretariat
+    ),
 }
 # Actions of ILONet itself (the retention sweep): no route, and no token may ask for them.
 SYSTEM_ACTIONS = {"processing_record.expire", "officer.contact_erase"}
@@ -201,4 +259,5 @@ async def world(client: httpx.AsyncClient, auth: Auth) -> World:
         instrument=instrument,
         instrument_editor=auth(editor, ["reference_admin"]),
         adequacy=adequacy,
+        board=await board_world(client, auth),
     )

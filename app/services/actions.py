@@ -14,6 +14,9 @@ from types import MappingProxyType
 from app.policies import declared_actions
 from app.services import (
     authority,
+    board,
+    board_decision,
+    board_report,
     deployment,
     officer,
     processing_record,
@@ -45,6 +48,14 @@ _ENTRIES: tuple[Action, ...] = (
     reference_data.REPLACE_INSTRUMENT,
     webhook.CREATE,
     webhook.DELETE,
+    board.APPOINT,
+    board.END,
+    board.ADOPT_RULES,
+    board_decision.RECORD_MEETING,
+    board_decision.RECORD_DECISION,
+    board_decision.FORWARD,
+    board_report.ADOPT_PROGRAMME,
+    board_report.GENERATE_REPORT,
 )
 
 REGISTRY: Mapping[str, Action] = MappingProxyType({a.name: a for a in _ENTRIES})
