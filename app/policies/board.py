@@ -335,11 +335,12 @@ def check_composition(facts: SeatFacts) -> list[RuleResult]:
             not_applicable(ILO_7_4, "not an observer"),
         ]
     rule = ILO_7_3 if law.kind == OrganisationKind.schengen_associated else ILO_7_2
-    problems = list(_member_problems(facts, law))
     if law.kind == OrganisationKind.member_state and not law.bound_by_regulation:
-        problems.insert(0, f"{law.code} is not bound by Regulation (EU) 2019/1240 (no seat)")
+        problems = [f"{law.code} is not bound by Regulation (EU) 2019/1240 (no seat)"]
     elif law.kind == OrganisationKind.european_parliament:
-        problems.insert(0, f"{law.code} has no Board seat; it may be invited as an observer")
+        problems = [f"{law.code} has no Board seat; it may be invited as an observer"]
+    else:
+        problems = list(_member_problems(facts, law))
     result = check(rule, problems, note="no vote" if not law.voting_right else "")
     other = ILO_7_2 if rule is ILO_7_3 else ILO_7_3
     return [result, not_applicable(other, f"{law.kind} seat"), not_applicable(ILO_7_4, "a seat")]
