@@ -233,9 +233,13 @@ async def overview(*, session: AsyncSession, start: date, end: date) -> dict[str
     participants = await participant_map(session=session)
     joint = [d for d in deployments if d.co_deploying_member_states]
     represented = Counter(c for d in deployments for c in d.represented_member_states)
+    names = {c.country: c.name for c in load_priority_countries().items}
     return {
         "total": len(deployments),
-        "by_host_country": _counts(Counter(d.host_country for d in deployments), "country"),
+        "by_host_country": [
+            {**row, "name": names.get(row["country"])}
+            for row in _counts(Counter(d.host_country for d in deployments), "country")
+        ],
         "by_organisation": _counts(Counter(d.organisation for d in deployments), "organisation"),
         "by_posting_type": _counts(Counter(d.posting_type for d in deployments), "posting_type"),
         "per_quarter": [

@@ -12,6 +12,12 @@ INK = "#1d2433"
 MUTED = "#5b6475"
 GRID = "#e3e7ee"
 STATUS_COLOURS = {"covered": "#2e8b57", "expiring": "#e0a100", "uncovered": "#c0392b"}
+POSTING_LABELS = {
+    "member_state_mission": "Member State mission",
+    "third_country_authority": "Third-country authority",
+    "international_organisation": "International organisation",
+    "union_delegation": "Union delegation",
+}
 STATUS_LABELS = {
     "covered": "Covered",
     "expiring": "Coverage ends within the horizon",
@@ -23,7 +29,7 @@ CSS = f"""
 body{{margin:0;background:#f3f5f9;color:{INK};font:15px/1.5 "Segoe UI",Roboto,Helvetica,Arial,
 sans-serif}}
 main{{max-width:1040px;margin:0 auto;padding:0 24px 48px}}
-header{{background:{BLUE};color:#fff;padding:36px 24px 28px}}
+header{{background:{BLUE};color:#fff;padding:36px 24px 52px}}
 header .inner{{max-width:1040px;margin:0 auto;padding:0 24px}}
 header h1{{margin:0 0 6px;font-size:30px;font-weight:600;letter-spacing:.2px}}
 header p{{margin:0;opacity:.9}}
@@ -40,6 +46,7 @@ section p.lead{{margin:0 0 14px;color:{MUTED};font-size:13.5px}}
 .two{{display:grid;grid-template-columns:1fr 1fr;gap:18px}}
 table{{border-collapse:collapse;width:100%;font-size:14px}}
 th,td{{text-align:left;padding:7px 8px;border-bottom:1px solid {GRID};vertical-align:top}}
+td:first-child{{white-space:nowrap}}
 th{{color:{MUTED};font-weight:600;font-size:12.5px;text-transform:uppercase;letter-spacing:.4px}}
 .pill{{display:inline-block;padding:1px 9px;border-radius:10px;color:#fff;font-size:12px}}
 .empty{{color:{MUTED};font-style:italic}}
@@ -55,11 +62,13 @@ def _e(value: object) -> str:
     return escape(str(value), quote=True)
 
 
-def bar_chart(rows: Sequence[tuple[str, int]], *, width: int = 960, colour: str = BLUE) -> str:
+def bar_chart(
+    rows: Sequence[tuple[str, int]], *, width: int = 960, colour: str = BLUE, left: int = 190
+) -> str:
     """Horizontal bars, one per label, longest first."""
     if not rows:
         return '<p class="empty">No deployments in the period.</p>'
-    bar_h, gap, left = 22, 8, 150
+    bar_h, gap = 22, 8
     height = len(rows) * (bar_h + gap) + 10
     top = max(n for _, n in rows) or 1
     span = width - left - 60
@@ -77,13 +86,25 @@ def bar_chart(rows: Sequence[tuple[str, int]], *, width: int = 960, colour: str 
     return "".join(parts)
 
 
+def _nice_top(value: int) -> int:
+    """The smallest round number (1, 2, 2.5 or 5 times a power of ten, times 4) at or above."""
+    if value <= 4:
+        return 4
+    magnitude = 10 ** (len(str(value)) - 1)
+    for step in (0.1, 0.2, 0.25, 0.5, 1, 2, 2.5, 5, 10):
+        top = int(step * magnitude * 4)
+        if top >= value and (step * magnitude) == int(step * magnitude):
+            return top
+    return value
+
+
 def column_chart(rows: Sequence[tuple[str, int]], *, width: int = 960, height: int = 240) -> str:
     """Vertical columns over time (quarters), with a light grid."""
     if not rows:
         return '<p class="empty">No quarters in the period.</p>'
-    left, bottom, top_pad = 40, 34, 14
+    left, bottom, top_pad = 40, 34, 18
     plot_h = height - bottom - top_pad
-    top = max(max(n for _, n in rows), 1)
+    top = _nice_top(max(n for _, n in rows))
     slot = (width - left - 10) / len(rows)
     col_w = min(48.0, slot * 0.62)
     parts = [f'<svg viewBox="0 0 {width} {height}" width="100%" role="img" aria-label="columns">']
@@ -118,7 +139,7 @@ def coverage_tiles(items: Sequence[dict[str, Any]], *, width: int = 960) -> str:
     routes: dict[str, list[dict[str, Any]]] = {}
     for item in items:
         routes.setdefault(str(item["route"]), []).append(item)
-    tile_w, tile_h, gap, label_h = 140, 58, 10, 26
+    tile_w, tile_h, gap, label_h = 150, 58, 10, 26
     per_row = max(1, (width + gap) // (tile_w + gap))
     parts: list[str] = []
     y = 0
@@ -134,11 +155,13 @@ def coverage_tiles(items: Sequence[dict[str, Any]], *, width: int = 960) -> str:
             colour = STATUS_COLOURS.get(str(item["status"]), MUTED)
             until = item.get("covered_until")
             sub = f"{item['deployments']} ILO(s)" + (f" · to {until}" if until else "")
+            name = str(item["name"])
+            size = 14 if len(name) <= 15 else 11.5
             parts.append(
                 f'<rect x="{x}" y="{row_y}" width="{tile_w}" height="{tile_h}" rx="8" '
                 f'fill="{colour}"/>'
-                f'<text x="{x + 12}" y="{row_y + 24}" font-size="14" font-weight="600" '
-                f'fill="#fff">{_e(item["name"])}</text>'
+                f'<text x="{x + 12}" y="{row_y + 24}" font-size="{size}" font-weight="600" '
+                f'fill="#fff">{_e(name)}</text>'
                 f'<text x="{x + 12}" y="{row_y + 44}" font-size="11.5" fill="#fff">'
                 f"{_e(sub)}</text>"
             )
@@ -168,8 +191,12 @@ def _section(title: str, lead: str, body: str) -> str:
     return f'<section><h2>{_e(title)}</h2><p class="lead">{_e(lead)}</p>{body}</section>'
 
 
-def _pairs(rows: Sequence[dict[str, Any]], key: str) -> list[tuple[str, int]]:
-    return [(str(r[key]), int(r["count"])) for r in rows]
+def _pairs(
+    rows: Sequence[dict[str, Any]], key: str, labels: dict[str, str] | None = None
+) -> list[tuple[str, int]]:
+    """(label, count) pairs; a row's `name`, or the label map's, stands for its code."""
+    named = labels or {}
+    return [(str(r.get("name") or named.get(str(r[key])) or r[key]), int(r["count"])) for r in rows]
 
 
 def _gap_rows(items: Sequence[dict[str, Any]]) -> list[list[object]]:
@@ -227,12 +254,16 @@ def render_report(content: dict[str, Any]) -> str:
         + _section(
             "By deploying organisation",
             "Member States, the Commission and Union agencies.",
-            bar_chart(_pairs(d["by_organisation"][:15], "organisation"), width=460),
+            bar_chart(_pairs(d["by_organisation"][:15], "organisation"), width=460, left=110),
         )
         + _section(
             "By posting type",
             "Art. 2(2)(a)-(d).",
-            bar_chart(_pairs(d["by_posting_type"], "posting_type"), width=460, colour="#3f6fb5"),
+            bar_chart(
+                _pairs(d["by_posting_type"], "posting_type", POSTING_LABELS),
+                width=460,
+                colour="#3f6fb5",
+            ),
         )
         + "</div>",
         _section(

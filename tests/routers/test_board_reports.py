@@ -53,8 +53,8 @@ async def test_ilo_8_2_the_activity_report_is_json_and_html_without_personal_dat
     content = again["content"]
     assert content["deployments"]["total"] == 2
     assert content["deployments"]["by_host_country"] == [
-        {"country": "MA", "count": 1},
-        {"country": "SN", "count": 1},
+        {"country": "MA", "count": 1, "name": "Morocco"},
+        {"country": "SN", "count": 1, "name": "Senegal"},
     ]
     assert {r["organisation"] for r in content["deployments"]["by_organisation"]} == {"NL", "FR"}
     assert len(content["deployments"]["per_quarter"]) == 8
