@@ -263,7 +263,8 @@ def meeting_flags(
     if first_meeting is None:
         return []
     flags = []
-    for year in range(first_meeting.year, on.year + 1):
+    # the last twenty years at most: older years are history, not something to act on
+    for year in range(max(first_meeting.year, on.year - 20), on.year + 1):
         held = meetings_per_year.get(year, 0)
         if held >= 2:
             continue

@@ -312,6 +312,8 @@ async def first_meeting_on(*, session: AsyncSession) -> date | None:
 def three_months_after(day: date) -> date:
     month = day.month + 3
     year = day.year + (month - 1) // 12
+    if year > date.max.year:
+        return date.max
     month = (month - 1) % 12 + 1
     for candidate in (day.day, 30, 29, 28):
         try:

@@ -168,7 +168,9 @@ async def deployment_gaps(
         access.visibility(principal, "board")
     listed = load_priority_countries()
     active = await _in_service(session, on, on)
-    horizon = on + timedelta(days=horizon_days)
+    horizon = (
+        on + timedelta(days=horizon_days) if date.max - on > timedelta(horizon_days) else date.max
+    )
     items = []
     for country in listed.items:
         covering = [d for d in active if _covers(d, country.country)]
@@ -215,6 +217,9 @@ def _quarters(start: date, end: date) -> list[tuple[str, date, date]]:
     year, quarter = start.year, (start.month - 1) // 3
     while date(year, quarter * 3 + 1, 1) <= end:
         first = date(year, quarter * 3 + 1, 1)
+        if year == date.max.year and quarter == 3:
+            quarters.append((f"{year}-Q4", first, date.max))
+            break
         nxt = date(year + (quarter == 3), (quarter + 1) % 4 * 3 + 1, 1)
         quarters.append((f"{year}-Q{quarter + 1}", first, nxt - timedelta(days=1)))
         year, quarter = nxt.year, (nxt.month - 1) // 3
@@ -374,8 +379,15 @@ async def generate_report(*, context: Context, body: ActivityReportGenerate) -> 
         )
     )
     version = int(latest or 0) + 1
-    content = await build_report(
-        session=session, start=body.period_from, end=body.period_to, version=version
+    # The report is derived only for a caller and a period the decision allows (the Writer
+    # decides again and refuses the others before anything is written).
+    allowed = context.writer.judge(GENERATE_REPORT, generation.prepared).allowed
+    content = (
+        await build_report(
+            session=session, start=body.period_from, end=body.period_to, version=version
+        )
+        if allowed
+        else {}
     )
 
     def build(decision: Decision) -> NewRow[BoardActivityReport]:

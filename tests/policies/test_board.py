@@ -298,3 +298,9 @@ def test_ilo_8_2_a_work_programme_is_biennial_with_resources() -> None:
         "board_work_programme.adopt", programme(date(2026, 1, 1), date(2027, 12, 31), 0)
     )
     assert _violated(no_resources) == ["ILO-8.2"]
+
+
+def test_ilo_7_7_flags_look_back_twenty_years_at_most() -> None:
+    flags = meeting_flags({}, date(1990, 1, 1), date(9999, 12, 31))
+    assert len(flags) == 21
+    assert flags[-1][1] == "9999: 0 meeting(s), fewer than two"

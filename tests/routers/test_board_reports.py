@@ -165,3 +165,29 @@ async def test_ilo_8_2_a_work_programme_is_biennial_and_read_by_the_parliament(
         headers=com,
     )
     assert [v["rule"] for v in one_year.json()["violations"]] == ["ILO-8.2"]
+
+
+async def test_ilo_8_2_the_last_representable_dates_are_answered_not_500(
+    client: httpx.AsyncClient, auth: Auth
+) -> None:
+    com = secretariat(auth)
+    gaps = await client.get(
+        "/v1/board/deployment-gaps?on=9999-12-31&horizon_days=1095", headers=com
+    )
+    assert gaps.status_code == 200
+    report = await post(
+        client,
+        "/v1/board/activity-reports:generate",
+        com,
+        {"from": "9998-01-01", "to": "9999-12-31"},
+    )
+    assert report["content"]["deployments"]["per_quarter"][-1]["quarter"] == "9999-Q4"
+    await post(client, "/v1/board/meetings", com, meeting_body(held_on="9999-12-01"))
+    status = await client.get("/v1/board/status?on=9999-12-31", headers=com)
+    assert status.status_code == 200
+    long = await client.post(
+        "/v1/board/activity-reports:generate",
+        json={"from": "2000-01-01", "to": "2026-12-31"},
+        headers=com,
+    )
+    assert [v["rule"] for v in long.json()["violations"]] == ["ILO-8.2"]
