@@ -30,6 +30,8 @@ from app.rate_limit import RateLimiter, Sync, enforce
 from app.routers import (
     audit,
     authorities,
+    board,
+    board_reports,
     deployments,
     docs,
     events,
@@ -164,6 +166,8 @@ def create_app(settings: Settings | None = None, *, app_database_url: str | None
         events,
         webhooks,
         networks,
+        board,
+        board_reports,
     ):
         # Every /v1 route is rate-limited per client and organisation (after authentication).
         limited = module.router.prefix.startswith("/v1")

@@ -118,6 +118,39 @@ READ_REQUESTS: dict[str, Read] = {
         f"/v1/networks/{w.network_id}/ad-hoc-actions",
         None,
     ),
+    "GET /v1/board/members": lambda w: ("/v1/board/members", None),
+    "GET /v1/board/members/{seat_id}": lambda w: (
+        f"/v1/board/members/{w.board.seat_id}",
+        ("NL", None),
+    ),
+    "GET /v1/board/status": lambda w: ("/v1/board/status", None),
+    "GET /v1/board/rules-of-procedure": lambda w: ("/v1/board/rules-of-procedure", None),
+    "GET /v1/board/meetings": lambda w: ("/v1/board/meetings", None),
+    "GET /v1/board/meetings/{meeting_id}": lambda w: (
+        f"/v1/board/meetings/{w.board.meeting_id}",
+        ("COM", None),
+    ),
+    "GET /v1/board/officer-list": lambda w: ("/v1/board/officer-list", None),
+    "GET /v1/board/decisions": lambda w: ("/v1/board/decisions", None),
+    "GET /v1/board/decisions/{decision_id}": lambda w: (
+        f"/v1/board/decisions/{w.board.decision_id}",
+        ("COM", None),
+    ),
+    "GET /v1/board/work-programmes": lambda w: ("/v1/board/work-programmes", None),
+    "GET /v1/board/work-programmes/{programme_id}": lambda w: (
+        f"/v1/board/work-programmes/{w.board.programme_id}",
+        ("COM", None),
+    ),
+    "GET /v1/board/deployment-gaps": lambda w: ("/v1/board/deployment-gaps", None),
+    "GET /v1/board/activity-reports": lambda w: ("/v1/board/activity-reports", None),
+    "GET /v1/board/activity-reports/{report_id}": lambda w: (
+        f"/v1/board/activity-reports/{w.board.report_id}",
+        ("COM", None),
+    ),
+    "GET /v1/board/activity-reports/{report_id}/html": lambda w: (
+        f"/v1/board/activity-reports/{w.board.report_id}/html",
+        ("COM", None),
+    ),
 }
 # The write routes' requests are the registry scenarios; the row each acts on (for its 404).
 TARGET_KIND = {

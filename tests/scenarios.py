@@ -5,13 +5,22 @@ play them."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
 import pytest
 
 from tests import factories
+from tests.board_factories import (
+    BoardWorld,
+    board_world,
+    meeting_body,
+    programme_body,
+    report_body,
+    rules_body,
+    seat_body,
+)
 from tests.factories import TODAY, Auth, Ilo, create_record, deployed_ilo, senegal_transfer
 
 ADEQUACY = "/v1/reference/adequacy-decisions"
@@ -33,6 +42,13 @@ TABLES = (
     "network_facilitator",
     "network_meeting",
     "ad_hoc_action",
+    "board_seat",
+    "board_rules_of_procedure",
+    "board_meeting",
+    "board_decision",
+    "board_decision_forwarding",
+    "board_work_programme",
+    "board_activity_report",
 )
 
 
@@ -47,9 +63,9 @@ class World:
     instrument: dict[str, Any]
     instrument_editor: dict[str, str]
     adequacy: dict[str, Any]
+    board: BoardWorld
     network_id: str = ""
     ad_hoc_action_id: str = ""
-    board: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -213,16 +229,57 @@ SCENARIOS: dict[str, Scenario] = {
         "POST",
         f"/v1/networks/{w.network_id}/ad-hoc-actions",
         {"title": "Survey", "description": "Document fraud.", "decided_on": TODAY.isoformat()},
-        w.board,
+        w.board.secretariat,
         target=w.network_id,
     ),
     "ad_hoc_action.update": lambda w: Write(
         "PATCH",
         f"/v1/networks/{w.network_id}/ad-hoc-actions/{w.ad_hoc_action_id}",
         {"status": "in_progress"},
-        w.board,
+        w.board.secretariat,
         target=w.ad_hoc_action_id,
         if_match='"v1"',
+    ),
+    "board_member.appoint": lambda w: Write(
+        "POST", "/v1/board/members", seat_body("DE"), w.board.secretariat
+    ),
+    "board_member.end": lambda w: Write(
+        "POST",
+        f"/v1/board/members/{w.board.seat_id}/end",
+        {"ended_on": TODAY.isoformat()},
+        w.board.secretariat,
+        target=w.board.seat_id,
+        if_match='"v1"',
+    ),
+    "board_rules.adopt": lambda w: Write(
+        "POST", "/v1/board/rules-of-procedure", rules_body(quorum=20), w.board.secretariat
+    ),
+    "board_meeting.record": lambda w: Write(
+        "POST", "/v1/board/meetings", meeting_body(location="Warsaw"), w.board.secretariat
+    ),
+    "board_decision.record": lambda w: Write(
+        "POST",
+        "/v1/board/decisions",
+        {
+            "meeting_id": w.board.meeting_id,
+            "title": "Risk analysis",
+            "summary": "A common risk analysis for the Sahel.",
+            "votes": [{"organisation": "NL", "choice": "no"}],
+        },
+        w.board.secretariat,
+    ),
+    "board_decision.forward": lambda w: Write(
+        "POST",
+        f"/v1/board/decisions/{w.board.decision_id}/forwardings",
+        {"organisation": "NL", "forwarded_on": TODAY.isoformat()},
+        w.nl,
+        target=w.board.decision_id,
+    ),
+    "board_work_programme.adopt": lambda w: Write(
+        "POST", "/v1/board/work-programmes", programme_body(title="Next"), w.board.secretariat
+    ),
+    "board_activity_report.generate": lambda w: Write(
+        "POST", "/v1/board/activity-reports:generate", report_body(), w.board.secretariat
     ),
 }
 # Actions of ILONet itself (the retention sweep): no route, and no token may ask for them.
@@ -258,6 +315,7 @@ async def world(client: httpx.AsyncClient, auth: Auth) -> World:
         instrument=instrument,
         instrument_editor=auth(editor, ["reference_admin"]),
         adequacy=adequacy,
+        board=await board_world(client, auth),
     )
     await _networks(client, auth, built)
     return built
@@ -272,11 +330,10 @@ async def _networks(client: httpx.AsyncClient, auth: Auth, world: World) -> None
     )
     assert network.status_code == 201, network.text
     world.network_id = network.json()["id"]
-    world.board = auth("COM", ["sb_secretariat"], sub="sb-secretariat")
     action = await client.post(
         f"/v1/networks/{world.network_id}/ad-hoc-actions",
         json={"title": "Survey", "description": "Routes.", "decided_on": TODAY.isoformat()},
-        headers=world.board,
+        headers=world.board.secretariat,
     )
     assert action.status_code == 201, action.text
     world.ad_hoc_action_id = action.json()["id"]

@@ -120,6 +120,12 @@ def test_the_component_enums_are_the_vocabularies_of_their_name(document: dict[s
         "FacilitatorBasis",
         "NetworkTask",
         "AdHocActionStatus",
+        "BoardSeatRole",
+        "BoardVote",
+        "CoverageStatus",
+        "DecisionOutcome",
+        "DocumentCategory",
+        "VoteMode",
     }
     assert all(vocabulary_named(name) is not None for name in components)
 

@@ -84,6 +84,8 @@ async def test_acl_role_read_routes_follow_their_read_policy(
             assert response.status_code == 403, where
             continue
         assert response.status_code == 200, where
+        if not response.headers["content-type"].startswith("application/json"):
+            continue  # a document (the activity report's HTML): nothing field-level to check
         body = response.json()
         if route == "GET /v1/officers/{officer_id}":
             assert (body["contact"] is not None) == seen.shows("contact", organisation="NL"), where

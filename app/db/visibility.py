@@ -31,6 +31,15 @@ from app.models import (
     WebhookSubscription,
 )
 from app.models.base import Base
+from app.models.board import (
+    BoardActivityReport,
+    BoardDecision,
+    BoardDecisionForwarding,
+    BoardMeeting,
+    BoardRulesOfProcedure,
+    BoardSeat,
+    BoardWorkProgramme,
+)
 from app.policies.visibility import Rows, Visibility
 
 # Per model: the column that names the row's organisation, and the one that names its officer.
@@ -51,6 +60,13 @@ COLUMNS: Mapping[type[Base], _Columns] = MappingProxyType(
         NetworkFacilitator: (NetworkFacilitator.organisation, None),
         NetworkMeeting: (NetworkMeeting.organisation, None),
         AdHocAction: (AdHocAction.organisation, None),
+        BoardSeat: (BoardSeat.organisation, None),
+        BoardRulesOfProcedure: (None, None),
+        BoardMeeting: (None, None),
+        BoardDecision: (None, None),
+        BoardDecisionForwarding: (BoardDecisionForwarding.organisation, None),
+        BoardWorkProgramme: (None, None),
+        BoardActivityReport: (None, None),
     }
 )
 

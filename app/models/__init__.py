@@ -3,6 +3,15 @@
 from app.models.audit_event import AuditEvent, AuditSeal
 from app.models.authority import Authority
 from app.models.base import Base
+from app.models.board import (
+    BoardActivityReport,
+    BoardDecision,
+    BoardDecisionForwarding,
+    BoardMeeting,
+    BoardRulesOfProcedure,
+    BoardSeat,
+    BoardWorkProgramme,
+)
 from app.models.deployment import Deployment, DeploymentHistory
 from app.models.idempotency_key import IdempotencyKey
 from app.models.network import AdHocAction, Network, NetworkFacilitator, NetworkMeeting
@@ -22,6 +31,13 @@ __all__ = [
     "AuditSeal",
     "Authority",
     "Base",
+    "BoardActivityReport",
+    "BoardDecision",
+    "BoardDecisionForwarding",
+    "BoardMeeting",
+    "BoardRulesOfProcedure",
+    "BoardSeat",
+    "BoardWorkProgramme",
     "Deployment",
     "DeploymentHistory",
     "IdempotencyKey",

@@ -4,6 +4,8 @@
 Importing the package declares every guarded action (app/policies/actions.py).
 """
 
+# The Steering Board (Art. 7, 8): importing it declares its actions.
+from app.policies import board
 from app.policies.acl import Actor, Requirement
 from app.policies.actions import (
     ActionPolicy,
@@ -91,6 +93,7 @@ __all__ = [
     "UnknownRule",
     "Violation",
     "WebhookFacts",
+    "board",
     "declared_actions",
     "deny",
     "derive_regime",

@@ -113,57 +113,57 @@ ILO_7_2 = Rule(
     f"{_ILO}, Art. 7(2)",
     "The Steering Board has one representative and one alternate per Member State, two of the "
     "Commission and one each of Frontex, Europol and the EUAA.",
-    enforced=False,
+    enforced=True,
 )
 ILO_7_3 = Rule(
     "ILO-7.3",
     f"{_ILO}, Art. 7(3)",
     "Each Schengen-associated country has a member without a vote.",
-    enforced=False,
+    enforced=True,
 )
 ILO_7_4 = Rule(
     "ILO-7.4",
     f"{_ILO}, Art. 7(4)",
     "Observers (experts, national authorities, international organisations, other Union bodies) "
     "may be invited.",
-    enforced=False,
+    enforced=True,
 )
 ILO_7_6 = Rule(
     "ILO-7.6",
     f"{_ILO}, Art. 7(6)",
     "A Commission representative chairs the Board, assisted by a secretariat.",
-    enforced=False,
+    enforced=True,
 )
 ILO_7_7 = Rule(
     "ILO-7.7",
     f"{_ILO}, Art. 7(7)",
     "The Board meets at least twice a year; a calendar year with fewer meetings is flagged.",
-    enforced=False,
+    enforced=True,
 )
 ILO_7_8 = Rule(
     "ILO-7.8",
     f"{_ILO}, Art. 7(8)",
     "A Board decision needs more than half of all members entitled to vote, not of those present.",
-    enforced=False,
+    enforced=True,
 )
 ILO_7_9 = Rule(
     "ILO-7.9",
     f"{_ILO}, Art. 7(9)",
     "Each deploying authority passes Board decisions on to its ILOs, and that is recorded.",
-    enforced=False,
+    enforced=True,
 )
 ILO_8_1 = Rule(
     "ILO-8.1",
     f"{_ILO}, Art. 8(1)",
     "The Board adopts its rules of procedure within three months of its first meeting.",
-    enforced=False,
+    enforced=True,
 )
 ILO_8_2 = Rule(
     "ILO-8.2",
     f"{_ILO}, Art. 8(2)",
     "The Board's documents: biennial work programme, evaluation, biennial activity report, the "
     "list of deployed ILOs before each meeting, and the gaps in deployment.",
-    enforced=False,
+    enforced=True,
 )
 ILO_8_3 = Rule(
     "ILO-8.3",

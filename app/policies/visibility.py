@@ -233,6 +233,44 @@ def ad_hoc_actions(actor: Actor) -> Visibility:
     return refused or Visibility("ad_hoc_action", rows=ALL)
 
 
+# --- Steering Board (Art. 7, 8) ----------------------------------------------------------------
+
+
+def _board_refusal(actor: Actor, kind: str) -> Visibility | None:
+    """The Parliament reads only what is sent to it (work programmes, activity reports); an
+    integration needs board:read."""
+    if actor.roles == {Role.ep_reader}:
+        return Visibility(kind, refusal=f"the European Parliament does not read {kind}")
+    return _scoped(actor, kind, Scope.board_read)
+
+
+def board(actor: Actor) -> Visibility:
+    """The Board's records for every participant (deploying authorities forward its decisions);
+    the names in the list of deployed ILOs (`names`) for the Art. 9(3) contact-list roles."""
+    refused = _board_refusal(actor, "board")
+    if refused is not None:
+        return refused
+    names = ALL if actor.roles & CONTACT_LIST_ROLES else NONE
+    return Visibility("board", rows=ALL, fields=MappingProxyType({"names": names}))
+
+
+def board_members(actor: Actor) -> Visibility:
+    """Who holds which seat, for every participant; the holders' names and contact details
+    (`personal`, Art. 9(2)(c) and 9(3)) for ILOs, Board members and authorised staff."""
+    refused = _board_refusal(actor, "board_member")
+    if refused is not None:
+        return refused
+    personal = ALL if actor.roles & CONTACT_LIST_ROLES else NONE
+    return Visibility("board_member", rows=ALL, fields=MappingProxyType({"personal": personal}))
+
+
+def board_reports(actor: Actor) -> Visibility:
+    """Work programmes and activity reports: every participant, and the European Parliament,
+    to which they are sent (Art. 8(2)); an integration needs board:read."""
+    refused = _scoped(actor, "board_report", Scope.board_read)
+    return refused or Visibility("board_report", rows=ALL)
+
+
 READ_POLICIES = MappingProxyType(
     {
         "organisation": organisations,
@@ -249,5 +287,8 @@ READ_POLICIES = MappingProxyType(
         "network": networks,
         "network_meeting": network_meetings,
         "ad_hoc_action": ad_hoc_actions,
+        "board": board,
+        "board_member": board_members,
+        "board_report": board_reports,
     }
 )

@@ -261,6 +261,14 @@ class Action(StrEnum):
     network_meeting_record = "network_meeting.record"
     ad_hoc_action_assign = "ad_hoc_action.assign"
     ad_hoc_action_update = "ad_hoc_action.update"
+    board_member_appoint = "board_member.appoint"
+    board_member_end = "board_member.end"
+    board_rules_adopt = "board_rules.adopt"
+    board_meeting_record = "board_meeting.record"
+    board_decision_record = "board_decision.record"
+    board_decision_forward = "board_decision.forward"
+    board_work_programme_adopt = "board_work_programme.adopt"
+    board_activity_report_generate = "board_activity_report.generate"
 
 
 class WebhookEventType(StrEnum):
@@ -321,3 +329,58 @@ class AdHocActionStatus(StrEnum):
     in_progress = "in_progress"
     completed = "completed"
     cancelled = "cancelled"
+    board_member_appointed = "board_member.appointed"
+    board_member_ended = "board_member.ended"
+    board_rules_adopted = "board_rules.adopted"
+    board_meeting_recorded = "board_meeting.recorded"
+    board_decision_recorded = "board_decision.recorded"
+    board_decision_forwarded = "board_decision.forwarded"
+    board_work_programme_adopted = "board_work_programme.adopted"
+    board_activity_report_generated = "board_activity_report.generated"
+
+
+# --- Steering Board (Art. 7, 8) ----------------------------------------------------------------
+
+
+# A Steering Board seat (Art. 7(2)-(4)): a member, a Member State's alternate, or an observer.
+class BoardSeatRole(StrEnum):
+    member = "member"
+    alternate = "alternate"
+    observer = "observer"
+
+
+# A vote on a Board decision.
+class BoardVote(StrEnum):
+    yes = "yes"
+    no = "no"
+    abstain = "abstain"
+
+
+# How a vote is cast: by the member or its alternate in person, or by another member (proxy).
+class VoteMode(StrEnum):
+    in_person = "in_person"
+    proxy = "proxy"
+
+
+# What ILO-7.8 derives from the votes, the voting seats and the rules of procedure.
+class DecisionOutcome(StrEnum):
+    adopted = "adopted"
+    not_adopted = "not_adopted"
+    no_quorum = "no_quorum"
+
+
+# A priority host country's ILO coverage (Art. 8(2)(e)).
+class CoverageStatus(StrEnum):
+    uncovered = "uncovered"
+    expiring = "expiring"
+    covered = "covered"
+
+
+# The categories of platform content of Art. 9(2)(a)-(e), and ILO information reports (3(4)).
+class DocumentCategory(StrEnum):
+    a_analytical_product = "a_analytical_product"
+    b_programme_or_report = "b_programme_or_report"
+    c_board_member_list = "c_board_member_list"
+    d_ilo_contact_list = "d_ilo_contact_list"
+    e_board_document = "e_board_document"
+    ilo_information_report = "ilo_information_report"

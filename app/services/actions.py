@@ -15,6 +15,9 @@ from app.policies import declared_actions
 from app.services import (
     ad_hoc_action,
     authority,
+    board,
+    board_decision,
+    board_report,
     deployment,
     network,
     network_facilitator,
@@ -55,6 +58,14 @@ _ENTRIES: tuple[Action, ...] = (
     network_meeting.RECORD,
     ad_hoc_action.ASSIGN,
     ad_hoc_action.UPDATE,
+    board.APPOINT,
+    board.END,
+    board.ADOPT_RULES,
+    board_decision.RECORD_MEETING,
+    board_decision.RECORD_DECISION,
+    board_decision.FORWARD,
+    board_report.ADOPT_PROGRAMME,
+    board_report.GENERATE_REPORT,
 )
 
 REGISTRY: Mapping[str, Action] = MappingProxyType({a.name: a for a in _ENTRIES})

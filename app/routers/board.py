@@ -1,0 +1,326 @@
+"""/v1/board: the Steering Board (Art. 7, 8) — members, rules of procedure, status, meetings
+with their list of deployed ILOs, decisions with derived outcomes and their forwarding."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+
+from app.db.session import ReadSession, WriteSession
+from app.problems import NotFound, problem_responses
+from app.routers.conventions import ActionContext, Idempotency, IfMatch, etag_of, require_if_match
+from app.routers.policy_marks import guarded, reads
+from app.schemas.board import (
+    BoardStatus,
+    DecisionIn,
+    DecisionOut,
+    ForwardingIn,
+    MeetingIn,
+    MeetingOut,
+    OfficerList,
+    RulesOfProcedureIn,
+    RulesOfProcedureOut,
+    SeatAppoint,
+    SeatEnd,
+    SeatOut,
+)
+from app.schemas.common import Page
+from app.security import CurrentPrincipal
+from app.services import access
+from app.services import board as members
+from app.services import board_decision as service
+
+router = APIRouter(prefix="/v1/board", tags=["board"])
+
+OnDate = Annotated[date | None, Query(description="The day asked about (default: today, UTC)")]
+
+
+def _today(on: date | None) -> date:
+    return on or datetime.now(UTC).date()
+
+
+# --- members -----------------------------------------------------------------------------------
+
+
+@router.post(
+    "/members",
+    name="appoint_member",
+    status_code=201,
+    summary="Appoint a Board member, alternate or observer (Art. 7(2)-(4), 7(6))",
+    response_model=SeatOut,
+    responses=problem_responses(401, 403, 422),
+    openapi_extra=guarded("board_member.appoint"),
+)
+async def appoint_member(
+    body: SeatAppoint, context: ActionContext, idempotent: Idempotency
+) -> Response:
+    """One appointment at a time: a seat beyond the law's count or given to the wrong kind of
+    participant is denied with the rule (ILO-7.2, 7.3, 7.4, 7.6); an incomplete Board is
+    flagged on `GET /v1/board/status`. The answer holds no personal data (it may be replayed)."""
+    seat = await members.appoint(context=context, body=body)
+    writer = context.writer
+    [out] = await members.render_seats(writer=writer, seats=[seat], personal=False)
+    return await idempotent.respond(
+        out, headers={"Location": f"/v1/board/members/{seat.id}", "ETag": etag_of(seat.version)}
+    )
+
+
+@router.get(
+    "/members",
+    name="list_members",
+    summary="The Board's seats and who holds them; names only for the Art. 9(3) roles",
+    responses=problem_responses(401, 403),
+    openapi_extra=reads("board_member"),
+)
+async def list_members(
+    response: Response, writer: WriteSession, on: OnDate = None
+) -> Page[SeatOut]:
+    """Who holds which seat is visible to every participant; the holders' names and contact
+    details (Art. 9(2)(c)) only to ILOs, Board members and authorised staff, each read audited.
+    With `on`, the appointments in force that day; without, every appointment."""
+    seats = await members.list_seats(session=writer.session, principal=writer.principal, on=on)
+    items = await members.render_seats(writer=writer, seats=seats)
+    if any(i.holder for i in items):
+        response.headers["Cache-Control"] = "no-store"
+    return Page(items=items, next_cursor=None)
+
+
+@router.get(
+    "/members/{seat_id}",
+    name="get_member",
+    summary="One Board seat",
+    responses=problem_responses(401, 403, 404),
+    openapi_extra=reads("board_member"),
+)
+async def get_member(response: Response, seat_id: uuid.UUID, writer: WriteSession) -> SeatOut:
+    """One appointment; the holder's personal data as in the list."""
+    seat = await members.read_seat(
+        session=writer.session, principal=writer.principal, seat_id=seat_id
+    )
+    [out] = await members.render_seats(writer=writer, seats=[seat])
+    response.headers["ETag"] = etag_of(seat.version)
+    if out.holder is not None:
+        response.headers["Cache-Control"] = "no-store"
+    return out
+
+
+@router.post(
+    "/members/{seat_id}/end",
+    name="end_member",
+    summary="End a Board appointment (If-Match required)",
+    response_model=SeatOut,
+    responses=problem_responses(401, 403, 404, 409, 412, 422, 428),
+    openapi_extra=guarded("board_member.end"),
+)
+async def end_member(
+    seat_id: uuid.UUID,
+    body: SeatEnd,
+    context: ActionContext,
+    idempotent: Idempotency,
+    if_match: IfMatch = None,
+) -> Response:
+    """The appointment ends on `ended_on`; the seat it leaves is flagged on the status."""
+    seat = await members.end_appointment(
+        context=require_if_match(context, if_match), seat_id=seat_id, body=body
+    )
+    [out] = await members.render_seats(writer=context.writer, seats=[seat], personal=False)
+    return await idempotent.respond(out, status=200, headers={"ETag": etag_of(seat.version)})
+
+
+# --- status and rules of procedure -------------------------------------------------------------
+
+
+@router.get(
+    "/status",
+    name="status",
+    summary="What the Board lacks: seats, chair, meetings per year, rules of procedure",
+    responses=problem_responses(401, 403),
+    openapi_extra=reads("board"),
+)
+async def board_status(
+    session: ReadSession, principal: CurrentPrincipal, on: OnDate = None
+) -> BoardStatus:
+    """Flags, not refusals: ILO-7.2/7.3 unfilled seats, ILO-7.6 no Commission chair, ILO-7.7 a
+    calendar year with fewer than two meetings, ILO-8.1 rules of procedure late or missing."""
+    return await service.status(session=session, principal=principal, on=_today(on))
+
+
+@router.get(
+    "/rules-of-procedure",
+    name="get_rules_of_procedure",
+    summary="The rules of procedure in force (Art. 8(1))",
+    responses=problem_responses(401, 403, 404),
+    openapi_extra=reads("board"),
+)
+async def get_rules(session: ReadSession, principal: CurrentPrincipal) -> RulesOfProcedureOut:
+    """Quorum, proxy voting and the categories the Parliament reads; 404 before adoption."""
+    access.visibility(principal, "board")
+    rules = await members.rules_out(session=session)
+    if rules is None:
+        raise NotFound("No rules of procedure are adopted yet.", resource_type="board")
+    return rules
+
+
+@router.post(
+    "/rules-of-procedure",
+    name="adopt_rules_of_procedure",
+    status_code=201,
+    summary="Adopt (a new version of) the rules of procedure (Art. 8(1))",
+    response_model=RulesOfProcedureOut,
+    responses=problem_responses(401, 403, 422),
+    openapi_extra=guarded("board_rules.adopt"),
+)
+async def adopt_rules(
+    body: RulesOfProcedureIn, context: ActionContext, idempotent: Idempotency
+) -> Response:
+    """The latest version is in force; adopted more than three months after the first meeting
+    is allowed, and flagged as late (ILO-8.1)."""
+    await members.adopt_rules(context=context, body=body)
+    rules = await members.rules_out(session=context.writer.session)
+    assert rules is not None
+    return await idempotent.respond(rules, headers={"Location": "/v1/board/rules-of-procedure"})
+
+
+# --- meetings and the list of deployed ILOs ----------------------------------------------------
+
+
+@router.post(
+    "/meetings",
+    name="record_meeting",
+    status_code=201,
+    summary="Record a Board meeting; the list of deployed ILOs of its day is stored with it",
+    response_model=MeetingOut,
+    responses=problem_responses(401, 403, 422),
+    openapi_extra=guarded("board_meeting.record"),
+)
+async def record_meeting(
+    body: MeetingIn, context: ActionContext, idempotent: Idempotency
+) -> Response:
+    """ILO-8.2(d): the list is of ids, organisations, host countries and posting types."""
+    meeting = await service.record_meeting(context=context, body=body)
+    out = service.render_meeting_plain(meeting)
+    return await idempotent.respond(out, headers={"Location": f"/v1/board/meetings/{meeting.id}"})
+
+
+@router.get(
+    "/meetings",
+    name="list_meetings",
+    summary="Board meetings (Art. 7(7): at least two a year)",
+    responses=problem_responses(401, 403),
+    openapi_extra=reads("board"),
+)
+async def list_meetings(session: ReadSession, principal: CurrentPrincipal) -> Page[MeetingOut]:
+    """Every meeting with its stored list of deployed ILOs (without names)."""
+    rows = await service.list_meetings(session=session, principal=principal)
+    return Page(items=[service.render_meeting_plain(m) for m in rows], next_cursor=None)
+
+
+@router.get(
+    "/meetings/{meeting_id}",
+    name="get_meeting",
+    summary="One Board meeting with its list of deployed ILOs",
+    responses=problem_responses(401, 403, 404),
+    openapi_extra=reads("board"),
+)
+async def get_meeting(
+    response: Response, meeting_id: uuid.UUID, writer: WriteSession
+) -> MeetingOut:
+    """The officers' names only for the Art. 9(3) roles, each read audited."""
+    meeting = await service.read_meeting(
+        session=writer.session, principal=writer.principal, meeting_id=meeting_id
+    )
+    out = await service.render_meeting(writer=writer, meeting=meeting)
+    if any(e.name for e in out.officer_list):
+        response.headers["Cache-Control"] = "no-store"
+    return out
+
+
+@router.get(
+    "/officer-list",
+    name="officer_list",
+    summary="The list of deployed ILOs on a date (Art. 8(2)(d))",
+    responses=problem_responses(401, 403),
+    openapi_extra=reads("board"),
+)
+async def officer_list(response: Response, writer: WriteSession, on: OnDate = None) -> OfficerList:
+    """Officer ids, organisation, host country, region and posting type; names only for ILOs,
+    Board members and authorised staff (Art. 9(3)), each read audited."""
+    out = await service.officer_list(writer=writer, on=_today(on))
+    if any(e.name for e in out.items):
+        response.headers["Cache-Control"] = "no-store"
+    return out
+
+
+# --- decisions ---------------------------------------------------------------------------------
+
+
+@router.post(
+    "/decisions",
+    name="record_decision",
+    status_code=201,
+    summary="Record a decision with its votes; the outcome is derived (Art. 7(8))",
+    response_model=DecisionOut,
+    responses=problem_responses(401, 403, 404, 422),
+    openapi_extra=guarded("board_decision.record"),
+)
+async def record_decision(
+    body: DecisionIn, context: ActionContext, idempotent: Idempotency
+) -> Response:
+    """Votes of the seat holders on the meeting's day; adopted only with yes votes from more
+    than half of all voting seats, present or not, and the quorum of the rules of procedure;
+    an absent member's alternate votes in its place; proxies count as the rules allow."""
+    row = await service.record_decision(context=context, body=body)
+    [out] = await service.render_decisions(session=context.writer.session, decisions=[row])
+    return await idempotent.respond(out, headers={"Location": f"/v1/board/decisions/{row.id}"})
+
+
+@router.get(
+    "/decisions",
+    name="list_decisions",
+    summary="Board decisions with their derived outcomes and forwarding (Art. 7(8), 7(9))",
+    responses=problem_responses(401, 403),
+    openapi_extra=reads("board"),
+)
+async def list_decisions(session: ReadSession, principal: CurrentPrincipal) -> Page[DecisionOut]:
+    """Every decision, who forwarded it and who has not."""
+    rows = await service.list_decisions(session=session, principal=principal)
+    return Page(
+        items=await service.render_decisions(session=session, decisions=rows), next_cursor=None
+    )
+
+
+@router.get(
+    "/decisions/{decision_id}",
+    name="get_decision",
+    summary="One Board decision",
+    responses=problem_responses(401, 403, 404),
+    openapi_extra=reads("board"),
+)
+async def get_decision(
+    decision_id: uuid.UUID, session: ReadSession, principal: CurrentPrincipal
+) -> DecisionOut:
+    """Votes, the derived tally, and the ILO-7.9 forwarding lists."""
+    row = await service.read_decision(session=session, principal=principal, decision_id=decision_id)
+    [out] = await service.render_decisions(session=session, decisions=[row])
+    return out
+
+
+@router.post(
+    "/decisions/{decision_id}/forwardings",
+    name="forward_decision",
+    status_code=201,
+    summary="Record that your organisation forwarded a decision to its ILOs (Art. 7(9))",
+    response_model=DecisionOut,
+    responses=problem_responses(401, 403, 404, 409, 422),
+    openapi_extra=guarded("board_decision.forward"),
+)
+async def forward_decision(
+    decision_id: uuid.UUID, body: ForwardingIn, context: ActionContext, idempotent: Idempotency
+) -> Response:
+    """A deploying authority records it for its own organisation; a second record is a 409."""
+    row = await service.forward_decision(context=context, decision_id=decision_id, body=body)
+    [out] = await service.render_decisions(session=context.writer.session, decisions=[row])
+    return await idempotent.respond(out)

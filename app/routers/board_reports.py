@@ -1,0 +1,195 @@
+"""/v1/board: the Board's documents (Art. 8(2)) — biennial work programmes, the gap analysis,
+and the biennial activity report as JSON and as a self-contained HTML document."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+from fastapi.responses import HTMLResponse
+
+from app.db.session import ReadSession
+from app.models import BoardActivityReport
+from app.problems import problem_responses
+from app.routers.conventions import ActionContext, Idempotency
+from app.routers.policy_marks import guarded, reads
+from app.schemas.board_report import (
+    ActivityReportGenerate,
+    ActivityReportOut,
+    ActivityReportSummary,
+    DeploymentGaps,
+    WorkProgrammeIn,
+    WorkProgrammeOut,
+)
+from app.schemas.common import Page
+from app.security import CurrentPrincipal
+from app.services import board_report as service
+
+router = APIRouter(prefix="/v1/board", tags=["board"])
+
+
+def _report(row: BoardActivityReport) -> ActivityReportOut:
+    return ActivityReportOut(
+        id=row.id,
+        period_from=row.period_from,
+        period_to=row.period_to,
+        version=row.version,
+        for_european_parliament=row.for_european_parliament,
+        created_at=row.created_at,
+        html_url=f"/v1/board/activity-reports/{row.id}/html",
+        content=row.content,
+    )
+
+
+@router.post(
+    "/work-programmes",
+    name="adopt_work_programme",
+    status_code=201,
+    summary="Adopt a biennial work programme with its resources (Art. 8(2)(a))",
+    response_model=WorkProgrammeOut,
+    responses=problem_responses(401, 403, 422),
+    openapi_extra=guarded("board_work_programme.adopt"),
+)
+async def adopt_work_programme(
+    body: WorkProgrammeIn, context: ActionContext, idempotent: Idempotency
+) -> Response:
+    """Two years, with resources; sent to the European Parliament (Art. 8(2))."""
+    row = await service.adopt_work_programme(context=context, body=body)
+    return await idempotent.respond(
+        service.render_programme(row), headers={"Location": f"/v1/board/work-programmes/{row.id}"}
+    )
+
+
+@router.get(
+    "/work-programmes",
+    name="list_work_programmes",
+    summary="The Board's work programmes",
+    responses=problem_responses(401, 403),
+    openapi_extra=reads("board_report"),
+)
+async def list_work_programmes(
+    session: ReadSession, principal: CurrentPrincipal
+) -> Page[WorkProgrammeOut]:
+    """Every work programme, oldest first; the Parliament reads them too."""
+    rows = await service.list_programmes(session=session, principal=principal)
+    return Page(items=[service.render_programme(r) for r in rows], next_cursor=None)
+
+
+@router.get(
+    "/work-programmes/{programme_id}",
+    name="get_work_programme",
+    summary="One work programme",
+    responses=problem_responses(401, 403, 404),
+    openapi_extra=reads("board_report"),
+)
+async def get_work_programme(
+    programme_id: uuid.UUID, session: ReadSession, principal: CurrentPrincipal
+) -> WorkProgrammeOut:
+    """Its period, priorities and resources."""
+    row = await service.read_programme(
+        session=session, principal=principal, programme_id=programme_id
+    )
+    return service.render_programme(row)
+
+
+@router.get(
+    "/deployment-gaps",
+    name="deployment_gaps",
+    summary="Priority host countries with no or expiring ILO coverage (Art. 8(2)(e))",
+    responses=problem_responses(401, 403),
+    openapi_extra=reads("board"),
+)
+async def deployment_gaps(
+    session: ReadSession,
+    principal: CurrentPrincipal,
+    on: Annotated[date | None, Query(description="Default: today (UTC)")] = None,
+    horizon_days: Annotated[int, Query(ge=0, le=1095)] = 180,
+) -> DeploymentGaps:
+    """Each country of the dated priority list: covered, coverage ending within the horizon,
+    or uncovered, with the organisations already deployed in a neighbouring country."""
+    return await service.deployment_gaps(
+        session=session,
+        principal=principal,
+        on=on or datetime.now(UTC).date(),
+        horizon_days=horizon_days,
+    )
+
+
+@router.post(
+    "/activity-reports:generate",
+    name="generate_activity_report",
+    status_code=201,
+    summary="Generate the biennial activity report (Art. 8(2)(c)) as JSON and HTML",
+    response_model=ActivityReportOut,
+    responses=problem_responses(401, 403, 422),
+    openapi_extra=guarded("board_activity_report.generate"),
+)
+async def generate_activity_report(
+    body: ActivityReportGenerate, context: ActionContext, idempotent: Idempotency
+) -> Response:
+    """Derives the deployment overview (Art. 4(1)) by host country, organisation and posting
+    type, joint deployments and representation, networks and facilitators, meetings held,
+    decisions adopted and gaps; stores a new version for the period, marked for transmission
+    to the European Parliament. No personal data, in either form."""
+    row = await service.generate_report(context=context, body=body)
+    return await idempotent.respond(
+        _report(row), headers={"Location": f"/v1/board/activity-reports/{row.id}"}
+    )
+
+
+@router.get(
+    "/activity-reports",
+    name="list_activity_reports",
+    summary="The activity reports, every version",
+    responses=problem_responses(401, 403),
+    openapi_extra=reads("board_report"),
+)
+async def list_activity_reports(
+    session: ReadSession, principal: CurrentPrincipal
+) -> Page[ActivityReportSummary]:
+    """Periods and versions; the content is at each report."""
+    rows = await service.list_reports(session=session, principal=principal)
+    return Page(
+        items=[ActivityReportSummary.model_validate(r, from_attributes=True) for r in rows],
+        next_cursor=None,
+    )
+
+
+@router.get(
+    "/activity-reports/{report_id}",
+    name="get_activity_report",
+    summary="One activity report as data",
+    responses=problem_responses(401, 403, 404),
+    openapi_extra=reads("board_report"),
+)
+async def get_activity_report(
+    report_id: uuid.UUID, session: ReadSession, principal: CurrentPrincipal
+) -> ActivityReportOut:
+    """The report's content as JSON; its HTML document is at `html_url`."""
+    return _report(
+        await service.read_report(session=session, principal=principal, report_id=report_id)
+    )
+
+
+@router.get(
+    "/activity-reports/{report_id}/html",
+    name="get_activity_report_html",
+    summary="One activity report as a self-contained HTML document",
+    response_class=HTMLResponse,
+    responses={
+        200: {"content": {"text/html": {}}, "description": "The report"},
+        **problem_responses(401, 403, 404),
+    },
+    openapi_extra=reads("board_report"),
+)
+async def get_activity_report_html(
+    report_id: uuid.UUID, session: ReadSession, principal: CurrentPrincipal
+) -> HTMLResponse:
+    """Inline CSS and SVG charts, no script and no external asset."""
+    row = await service.read_report(session=session, principal=principal, report_id=report_id)
+    return HTMLResponse(
+        row.html,
+        headers={"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'"},
+    )

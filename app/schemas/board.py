@@ -1,0 +1,264 @@
+"""The Steering Board (Art. 7, 8): seats, rules of procedure, meetings, decisions, status."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.policies.vocabulary import (
+    BoardSeatRole,
+    BoardVote,
+    DecisionOutcome,
+    DocumentCategory,
+    VoteMode,
+)
+from app.schemas.common import ShortText, StrictInput, Text
+from app.schemas.officer import Email, Phone
+
+
+class SeatAppoint(StrictInput):
+    """One appointment to the Board (ILO-7.2-7.4, 7.6)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "role": "member",
+                    "organisation": "NL",
+                    "holder_name": "A. de Vries",
+                    "holder_email": "a.devries@example.nl",
+                    "starts_on": "2026-01-01",
+                }
+            ]
+        },
+    )
+
+    role: BoardSeatRole
+    organisation: str | None = Field(
+        default=None, min_length=2, max_length=16, description="A participant; none for observers"
+    )
+    observer_body: ShortText | None = Field(
+        default=None, description="An observer's body (an expert, an international organisation)"
+    )
+    invitation_reference: str | None = Field(default=None, max_length=300)
+    chair: bool = False
+    holder_name: ShortText
+    holder_email: Email | None = None
+    holder_phone: Phone | None = None
+    starts_on: date
+
+
+class SeatEnd(StrictInput):
+    ended_on: date
+
+
+class SeatHolder(BaseModel):
+    """Personal data (Art. 9(2)(c)): only for ILOs, Board members and authorised staff."""
+
+    name: str
+    email: str | None
+    phone: str | None
+
+
+class SeatOut(BaseModel):
+    id: uuid.UUID
+    role: BoardSeatRole
+    organisation: str | None
+    observer_body: str | None
+    invitation_reference: str | None
+    chair: bool
+    voting: bool = Field(description="Derived: Art. 7(2)-(4) and the participant's voting right")
+    starts_on: date
+    ended_on: date | None
+    holder: SeatHolder | None = Field(description="Shown only to the Art. 9(3) roles; audited")
+    version: int
+
+
+class RulesOfProcedureIn(StrictInput):
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "adopted_on": "2026-03-01",
+                    "quorum": 16,
+                    "proxy_allowed": True,
+                    "max_proxies_per_member": 1,
+                    "ep_visible_categories": ["b_programme_or_report"],
+                    "document_reference": "SB/2026/01 Rules of procedure",
+                }
+            ]
+        },
+    )
+
+    adopted_on: date
+    quorum: int = Field(ge=1, le=100, description="Voting members present or represented")
+    proxy_allowed: bool
+    max_proxies_per_member: int = Field(default=0, ge=0, le=5)
+    ep_visible_categories: list[DocumentCategory] = Field(
+        default_factory=list,
+        max_length=len(DocumentCategory),
+        json_schema_extra={"uniqueItems": True},
+    )
+    document_reference: ShortText
+
+
+class RulesOfProcedureOut(BaseModel):
+    version: int
+    adopted_on: date
+    quorum: int
+    proxy_allowed: bool
+    max_proxies_per_member: int
+    ep_visible_categories: list[DocumentCategory]
+    document_reference: str
+    due_by: date | None = Field(description="Three months after the first meeting (ILO-8.1)")
+    late: bool
+
+
+class OfficerListEntry(BaseModel):
+    officer_id: uuid.UUID
+    organisation: str
+    host_country: str
+    region_countries: list[str]
+    posting_type: str
+    name: str | None = Field(default=None, description="Only for the Art. 9(3) roles; audited")
+
+
+class OfficerList(BaseModel):
+    on: date
+    items: list[OfficerListEntry]
+
+
+class MeetingIn(StrictInput):
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        json_schema_extra={
+            "examples": [
+                {"held_on": "2026-03-12", "location": "Brussels", "agenda": ["Work programme"]}
+            ]
+        },
+    )
+
+    held_on: date
+    location: ShortText
+    agenda: list[ShortText] = Field(default_factory=list, max_length=50)
+
+
+class MeetingOut(BaseModel):
+    id: uuid.UUID
+    held_on: date
+    location: str
+    agenda: list[str]
+    officer_list: list[OfficerListEntry] = Field(description="Snapshot of the meeting (8(2)(d))")
+
+
+class VoteIn(StrictInput):
+    organisation: str = Field(min_length=2, max_length=16)
+    cast_by: BoardSeatRole = BoardSeatRole.member
+    mode: VoteMode = VoteMode.in_person
+    proxy_holder: str | None = Field(default=None, min_length=2, max_length=16)
+    choice: BoardVote
+
+
+class DecisionIn(StrictInput):
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "meeting_id": "0b5a3f9e-4d1c-4f4e-9a53-2f1f7f0a1b2c",
+                    "title": "Joint training on document fraud",
+                    "summary": "The Board endorses a joint training for ILOs in West Africa.",
+                    "votes": [{"organisation": "NL", "choice": "yes"}],
+                }
+            ]
+        },
+    )
+
+    meeting_id: uuid.UUID
+    title: ShortText
+    summary: Text
+    votes: list[VoteIn] = Field(max_length=120)
+
+
+class UncountedOut(BaseModel):
+    organisation: str
+    reason: str
+
+
+class TallyOut(BaseModel):
+    voting_seats: int = Field(description="Every voting seat, held or not, present or not")
+    majority_needed: int
+    quorum: int | None
+    present: int
+    yes: int
+    no: int
+    abstain: int
+    quorum_met: bool
+    uncounted: list[UncountedOut]
+
+
+class ForwardingOut(BaseModel):
+    organisation: str
+    forwarded_on: date
+
+
+class DecisionOut(BaseModel):
+    id: uuid.UUID
+    meeting_id: uuid.UUID
+    title: str
+    summary: str
+    decided_on: date
+    votes: list[VoteIn]
+    outcome: DecisionOutcome = Field(description="Derived by ILO-7.8")
+    tally: TallyOut
+    forwarded: list[ForwardingOut] = Field(description="ILO-7.9")
+    not_forwarded: list[str] = Field(description="Deploying organisations yet to forward")
+
+
+class ForwardingIn(StrictInput):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"organisation": "NL", "forwarded_on": "2026-03-20"}]},
+    )
+
+    organisation: str = Field(min_length=2, max_length=16)
+    forwarded_on: date
+
+
+class StatusFlag(BaseModel):
+    rule: str
+    message: str
+
+
+class MissingSeat(BaseModel):
+    organisation: str
+    role: BoardSeatRole
+
+
+class MeetingYear(BaseModel):
+    year: int
+    meetings: int
+
+
+class BoardStatus(BaseModel):
+    on: date
+    composition_complete: bool
+    voting_seats: int
+    seats_held: int
+    missing: list[MissingSeat]
+    chair: uuid.UUID | None
+    meetings_per_year: list[MeetingYear]
+    rules_of_procedure: RulesOfProcedureOut | None
+    flags: list[StatusFlag]
+
+
+class EpCategories(BaseModel):
+    categories: list[DocumentCategory]

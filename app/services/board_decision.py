@@ -1,0 +1,479 @@
+"""Board meetings with their list of deployed ILOs (ILO-8.2(d)), decisions with the outcome
+derived from the votes (ILO-7.8), their forwarding to the ILOs (ILO-7.9), and the status flags
+(ILO-7.2, 7.6, 7.7, 8.1)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db.writer import Change, NewRow, Prepared, Writer
+from app.models import (
+    BoardDecision,
+    BoardDecisionForwarding,
+    BoardMeeting,
+    Deployment,
+    Officer,
+    Organisation,
+)
+from app.policies import Decision
+from app.policies.board import (
+    DEPLOYING_KINDS,
+    DecisionFacts,
+    ForwardingFacts,
+    MeetingFacts,
+    VoteFacts,
+    composition_flags,
+    meeting_flags,
+    rules_flags,
+    tally,
+    voting_seats,
+)
+from app.policies.vocabulary import DecisionOutcome
+from app.problems import Conflict, NotFound
+from app.schemas.board import (
+    BoardStatus,
+    DecisionIn,
+    DecisionOut,
+    ForwardingIn,
+    ForwardingOut,
+    MeetingIn,
+    MeetingOut,
+    MeetingYear,
+    OfficerList,
+    OfficerListEntry,
+    StatusFlag,
+    TallyOut,
+    UncountedOut,
+    VoteIn,
+)
+from app.security import Principal
+from app.services import access
+from app.services import board as members
+from app.services.guarded import Action, Context
+
+KIND = "board"
+
+
+# --- the list of deployed ILOs (ILO-8.2(d)) ----------------------------------------------------
+
+
+async def deployed_officers(*, session: AsyncSession, on: date) -> list[dict[str, Any]]:
+    """The ILOs deployed on a date: ids, organisation, host country and posting type only."""
+    rows = await session.scalars(
+        select(Deployment)
+        .where(
+            Deployment.status.in_(("deployed", "ended")),
+            Deployment.starts_on <= on,
+            Deployment.ends_on >= on,
+            (Deployment.ended_on.is_(None)) | (Deployment.ended_on > on),
+        )
+        .order_by(Deployment.host_country, Deployment.organisation, Deployment.officer_id)
+    )
+    return [
+        {
+            "officer_id": str(d.officer_id),
+            "organisation": d.organisation,
+            "host_country": d.host_country,
+            "region_countries": list(d.region_countries),
+            "posting_type": d.posting_type,
+        }
+        for d in rows
+    ]
+
+
+async def _entries(writer: Writer, listed: list[dict[str, Any]]) -> list[OfficerListEntry]:
+    """The list as the caller sees it: names only for the Art. 9(3) roles, each read audited."""
+    seen = access.visibility(writer.principal, KIND)
+    names: dict[str, str] = {}
+    if listed and seen.shows("names", organisation=None):
+        ids = [uuid.UUID(e["officer_id"]) for e in listed]
+        officers = await writer.session.scalars(select(Officer).where(Officer.id.in_(ids)))
+        for officer in officers:
+            names[str(officer.id)] = f"{officer.given_names} {officer.surname}"
+            await writer.record_access(
+                decision=None,
+                change=Change(
+                    event_type="officer.name_read",
+                    resource_type="officer",
+                    organisation=officer.organisation,
+                    legal_basis="ILO-9.3",
+                    feed=False,
+                ),
+                resource_id=str(officer.id),
+            )
+    return [OfficerListEntry(**e, name=names.get(e["officer_id"])) for e in listed]
+
+
+async def officer_list(*, writer: Writer, on: date) -> OfficerList:
+    access.visibility(writer.principal, KIND)
+    listed = await deployed_officers(session=writer.session, on=on)
+    return OfficerList(on=on, items=await _entries(writer, listed))
+
+
+# --- meetings ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingRecord:
+    prepared: Prepared[MeetingFacts]
+    officer_list: list[dict[str, Any]]
+
+
+async def _prepare_meeting(context: Context, _: object, body: MeetingIn) -> MeetingRecord:
+    listed = await deployed_officers(session=context.writer.session, on=body.held_on)
+    facts = MeetingFacts(
+        actor=context.principal.actor(), held_on=body.held_on, officers_listed=len(listed)
+    )
+    return MeetingRecord(Prepared(facts), listed)
+
+
+RECORD_MEETING = Action(
+    name="board_meeting.record",
+    resource="board_meeting",
+    events=frozenset({"board_meeting.recorded"}),
+    body=MeetingIn,
+    target="none",
+    load=_prepare_meeting,
+    summary="Record a Board meeting, with the list of deployed ILOs of its day",
+)
+
+
+async def record_meeting(*, context: Context, body: MeetingIn) -> BoardMeeting:
+    """ILO-8.2(d): the list of deployed ILOs on the meeting's day is stored with the meeting."""
+    record = await _prepare_meeting(context, None, body)
+
+    def build(decision: Decision) -> NewRow[BoardMeeting]:
+        meeting = BoardMeeting(
+            id=uuid.uuid4(),
+            held_on=body.held_on,
+            location=body.location,
+            agenda=list(body.agenda),
+            officer_list=record.officer_list,
+            decision_id=decision.decision_id,
+        )
+        change = Change(
+            event_type="board_meeting.recorded",
+            resource_type="board_meeting",
+            organisation="COM",
+            details={"officers_listed": len(record.officer_list)},
+        )
+        return NewRow(meeting, change)
+
+    return await context.writer.create(RECORD_MEETING, record.prepared, build)
+
+
+async def get_meeting(*, session: AsyncSession, meeting_id: uuid.UUID) -> BoardMeeting:
+    meeting = await session.get(BoardMeeting, meeting_id)
+    if meeting is None:
+        raise NotFound(
+            f"No Board meeting {meeting_id}.", resource_type=KIND, resource_id=str(meeting_id)
+        )
+    return meeting
+
+
+async def read_meeting(
+    *, session: AsyncSession, principal: Principal, meeting_id: uuid.UUID
+) -> BoardMeeting:
+    access.visibility(principal, KIND)
+    return await get_meeting(session=session, meeting_id=meeting_id)
+
+
+def render_meeting_plain(meeting: BoardMeeting) -> MeetingOut:
+    """A meeting without the officers' names (lists, a write's answer)."""
+    return MeetingOut(
+        id=meeting.id,
+        held_on=meeting.held_on,
+        location=meeting.location,
+        agenda=list(meeting.agenda),
+        officer_list=[OfficerListEntry(**e) for e in meeting.officer_list],
+    )
+
+
+async def list_meetings(*, session: AsyncSession, principal: Principal) -> Sequence[BoardMeeting]:
+    access.listing(principal, KIND)
+    return (await session.scalars(select(BoardMeeting).order_by(BoardMeeting.held_on))).all()
+
+
+async def render_meeting(*, writer: Writer, meeting: BoardMeeting) -> MeetingOut:
+    return MeetingOut(
+        id=meeting.id,
+        held_on=meeting.held_on,
+        location=meeting.location,
+        agenda=list(meeting.agenda),
+        officer_list=await _entries(writer, list(meeting.officer_list)),
+    )
+
+
+# --- decisions (ILO-7.8) -----------------------------------------------------------------------
+
+
+def _votes(body: DecisionIn) -> tuple[VoteFacts, ...]:
+    return tuple(
+        VoteFacts(
+            organisation=v.organisation,
+            cast_by=v.cast_by.value,
+            mode=v.mode.value,
+            choice=v.choice.value,
+            proxy_holder=v.proxy_holder,
+        )
+        for v in body.votes
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionRecord:
+    prepared: Prepared[DecisionFacts]
+    meeting: BoardMeeting
+
+
+async def _prepare_decision(context: Context, _: object, body: DecisionIn) -> DecisionRecord:
+    session = context.writer.session
+    meeting = await get_meeting(session=session, meeting_id=body.meeting_id)
+    seated: dict[str, set[str]] = {}
+    for seat in await members.seats_on(session=session, on=meeting.held_on):
+        if seat.organisation:
+            seated.setdefault(seat.organisation, set()).add(seat.role)
+    facts = DecisionFacts(
+        actor=context.principal.actor(),
+        votes=_votes(body),
+        seated={k: frozenset(v) for k, v in seated.items()},
+        law=await members.seat_law(session=session),
+    )
+    return DecisionRecord(Prepared(facts), meeting)
+
+
+RECORD_DECISION = Action(
+    name="board_decision.record",
+    resource="board_decision",
+    events=frozenset({"board_decision.recorded"}),
+    body=DecisionIn,
+    target="none",
+    load=_prepare_decision,
+    summary="Record a Board decision with its votes; the outcome is derived (ILO-7.8)",
+)
+
+
+async def record_decision(*, context: Context, body: DecisionIn) -> BoardDecision:
+    """ILO-7.8: the outcome is the tally of the votes against every voting seat, with the
+    quorum and proxies of the rules of procedure in force (ILO-8.1)."""
+    record = await _prepare_decision(context, None, body)
+    rules = await members.current_rules(session=context.writer.session)
+    counted = tally(
+        record.prepared.facts.votes, record.prepared.facts.law, members.procedure_of(rules)
+    )
+
+    def build(decision: Decision) -> NewRow[BoardDecision]:
+        row = BoardDecision(
+            id=uuid.uuid4(),
+            meeting_id=record.meeting.id,
+            title=body.title,
+            summary=body.summary,
+            decided_on=record.meeting.held_on,
+            votes=[v.model_dump(mode="json") for v in body.votes],
+            tally={k: v for k, v in asdict(counted).items() if k != "outcome"},
+            outcome=counted.outcome.value,
+            decision_id=decision.decision_id,
+        )
+        change = Change(
+            event_type="board_decision.recorded",
+            resource_type="board_decision",
+            organisation="COM",
+            details={"outcome": counted.outcome.value, "yes": counted.yes},
+        )
+        return NewRow(row, change)
+
+    return await context.writer.create(RECORD_DECISION, record.prepared, build)
+
+
+async def get_decision(
+    *, session: AsyncSession, decision_id: uuid.UUID, lock: bool = False
+) -> BoardDecision:
+    row = await session.get(BoardDecision, decision_id, with_for_update=lock)
+    if row is None:
+        raise NotFound(
+            f"No Board decision {decision_id}.", resource_type=KIND, resource_id=str(decision_id)
+        )
+    return row
+
+
+async def read_decision(
+    *, session: AsyncSession, principal: Principal, decision_id: uuid.UUID
+) -> BoardDecision:
+    access.visibility(principal, KIND)
+    return await get_decision(session=session, decision_id=decision_id)
+
+
+async def list_decisions(*, session: AsyncSession, principal: Principal) -> Sequence[BoardDecision]:
+    access.listing(principal, KIND)
+    query = select(BoardDecision).order_by(BoardDecision.decided_on, BoardDecision.id)
+    return (await session.scalars(query)).all()
+
+
+async def deploying_organisations(*, session: AsyncSession) -> list[str]:
+    """ILO-7.9: the organisations that deploy ILOs, and so forward decisions to them."""
+    rows = await session.scalars(
+        select(Organisation.code)
+        .where(
+            Organisation.kind.in_([str(k) for k in DEPLOYING_KINDS]),
+            Organisation.bound_by_regulation.is_(True),
+        )
+        .order_by(Organisation.code)
+    )
+    return list(rows)
+
+
+async def render_decisions(
+    *, session: AsyncSession, decisions: Sequence[BoardDecision]
+) -> list[DecisionOut]:
+    forwardings = (
+        await session.scalars(
+            select(BoardDecisionForwarding).where(
+                BoardDecisionForwarding.board_decision_id.in_([d.id for d in decisions])
+            )
+        )
+    ).all()
+    deployers = await deploying_organisations(session=session)
+    out = []
+    for d in decisions:
+        done = sorted(
+            (f for f in forwardings if f.board_decision_id == d.id), key=lambda f: f.organisation
+        )
+        tally_ = dict(d.tally)
+        out.append(
+            DecisionOut(
+                id=d.id,
+                meeting_id=d.meeting_id,
+                title=d.title,
+                summary=d.summary,
+                decided_on=d.decided_on,
+                votes=[VoteIn.model_validate(v) for v in d.votes],
+                outcome=DecisionOutcome(d.outcome),
+                tally=TallyOut(
+                    **{k: v for k, v in tally_.items() if k != "uncounted"},
+                    uncounted=[UncountedOut(**u) for u in tally_["uncounted"]],
+                ),
+                forwarded=[
+                    ForwardingOut(organisation=f.organisation, forwarded_on=f.forwarded_on)
+                    for f in done
+                ],
+                not_forwarded=sorted(set(deployers) - {f.organisation for f in done}),
+            )
+        )
+    return out
+
+
+# --- forwarding (ILO-7.9) ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Forwarding:
+    prepared: Prepared[ForwardingFacts]
+    decision: BoardDecision
+
+
+async def _prepare_forward(
+    context: Context, decision_id: uuid.UUID, body: ForwardingIn
+) -> Forwarding:
+    session = context.writer.session
+    decision = await get_decision(session=session, decision_id=decision_id, lock=context.lock)
+    organisation = await session.get(Organisation, body.organisation)
+    done = await session.scalar(
+        select(BoardDecisionForwarding.id).where(
+            BoardDecisionForwarding.board_decision_id == decision.id,
+            BoardDecisionForwarding.organisation == body.organisation,
+        )
+    )
+    conflicts = (Conflict(f"{body.organisation} already forwarded this decision."),) if done else ()
+    facts = ForwardingFacts(
+        actor=context.principal.actor(),
+        organisation=body.organisation,
+        organisation_kind=organisation.kind if organisation else None,
+    )
+    return Forwarding(Prepared(facts, conflicts=conflicts, resource_id=str(decision.id)), decision)
+
+
+FORWARD = Action(
+    name="board_decision.forward",
+    resource="board_decision",
+    events=frozenset({"board_decision.forwarded"}),
+    body=ForwardingIn,
+    target="uuid",
+    load=_prepare_forward,
+    summary="Record that your organisation forwarded a Board decision to its ILOs (ILO-7.9)",
+)
+
+
+async def forward_decision(
+    *, context: Context, decision_id: uuid.UUID, body: ForwardingIn
+) -> BoardDecision:
+    """ILO-7.9: the deploying organisation's record that it passed the decision on."""
+    forwarding = await _prepare_forward(context, decision_id, body)
+
+    def build(decision: Decision) -> NewRow[BoardDecisionForwarding]:
+        row = BoardDecisionForwarding(
+            board_decision_id=forwarding.decision.id,
+            organisation=body.organisation,
+            forwarded_on=body.forwarded_on,
+            recorded_by=context.principal.sub,
+            decision_id=decision.decision_id,
+        )
+        change = Change(
+            event_type="board_decision.forwarded",
+            resource_type="board_decision",
+            organisation=body.organisation,
+        )
+        return NewRow(row, change)
+
+    await context.writer.create(FORWARD, forwarding.prepared, build)
+    return forwarding.decision
+
+
+# --- status ------------------------------------------------------------------------------------
+
+
+async def meetings_per_year(*, session: AsyncSession) -> list[MeetingYear]:
+    year = func.extract("year", BoardMeeting.held_on)
+    rows = (await session.execute(select(year, func.count()).group_by(year).order_by(year))).all()
+    return [MeetingYear(year=int(y), meetings=int(n)) for y, n in rows]
+
+
+async def status(*, session: AsyncSession, principal: Principal, on: date) -> BoardStatus:
+    """What the law asks of the Board that is missing on a date, flagged (not refused):
+    ILO-7.2/7.3 empty seats, ILO-7.6 no Commission chair, ILO-7.7 a past calendar year with
+    fewer than two meetings (the current one once it is over), ILO-8.1 rules late or missing."""
+    access.listing(principal, KIND)
+    law = await members.seat_law(session=session)
+    seats = await members.seats_on(session=session, on=on)
+    missing = members.missing_seats(law, seats)
+    chair = next((s for s in seats if s.chair), None)
+    years = await meetings_per_year(session=session)
+    rules = await members.rules_out(session=session)
+    first = await members.first_meeting_on(session=session)
+    counted = {y.year: y.meetings for y in years}
+    due = members.three_months_after(first) if first else None
+    flags = [
+        StatusFlag(rule=rule.id, message=message)
+        for rule, message in (
+            *composition_flags(len(missing), chair is not None),
+            *meeting_flags(counted, first, on),
+            *rules_flags(rules.adopted_on if rules else None, due, on),
+        )
+    ]
+    return BoardStatus(
+        on=on,
+        composition_complete=not missing and chair is not None,
+        voting_seats=voting_seats(law),
+        seats_held=len(seats),
+        missing=missing,
+        chair=chair.id if chair else None,
+        meetings_per_year=years,
+        rules_of_procedure=rules,
+        flags=flags,
+    )

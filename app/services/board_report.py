@@ -1,0 +1,435 @@
+"""The Board's documents (Art. 8(2)): biennial work programmes (a), the gap analysis (e), and the
+biennial activity report (c) with the deployment overview derived from the Art. 4 notifications
+(ILO-4.1). The report is data first (JSON), then an HTML document drawn from it; it holds no
+personal data: deployments are counted, never named."""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db.writer import Change, NewRow, Prepared
+from app.models import (
+    BoardActivityReport,
+    BoardDecision,
+    BoardMeeting,
+    BoardWorkProgramme,
+    Deployment,
+)
+from app.policies import Decision, eu_funding_eligible
+from app.policies.board import ActivityReportFacts, WorkProgrammeFacts
+from app.policies.vocabulary import CoverageStatus, DecisionOutcome
+from app.problems import NotFound
+from app.reference.priority_countries import load_priority_countries
+from app.schemas.board_report import (
+    ActivityReportGenerate,
+    DeploymentGaps,
+    DeploymentOption,
+    PriorityGap,
+    ResourceIn,
+    WorkProgrammeIn,
+    WorkProgrammeOut,
+)
+from app.security import Principal
+from app.services import access
+from app.services.board_network_section import NetworkSummary, network_summaries, networks_section
+from app.services.board_report_html import render_report
+from app.services.guarded import Action, Context
+from app.services.organisation import participant_map
+
+KIND = "board_report"
+IN_SERVICE = ("deployed", "ended")
+
+
+# --- work programmes (ILO-8.2(a)) --------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Programme:
+    prepared: Prepared[WorkProgrammeFacts]
+
+
+async def _prepare_programme(context: Context, _: object, body: WorkProgrammeIn) -> Programme:
+    facts = WorkProgrammeFacts(
+        actor=context.principal.actor(),
+        period_from=body.period_from,
+        period_to=body.period_to,
+        resources=len(body.resources),
+    )
+    return Programme(Prepared(facts))
+
+
+ADOPT_PROGRAMME = Action(
+    name="board_work_programme.adopt",
+    resource="board_work_programme",
+    events=frozenset({"board_work_programme.adopted"}),
+    body=WorkProgrammeIn,
+    target="none",
+    load=_prepare_programme,
+    summary="Adopt a biennial work programme with its resources (Art. 8(2)(a))",
+)
+
+
+async def adopt_work_programme(*, context: Context, body: WorkProgrammeIn) -> BoardWorkProgramme:
+    """ILO-8.2(a): a biennial work programme, with resources; sent to the Parliament."""
+    programme = await _prepare_programme(context, None, body)
+
+    def build(decision: Decision) -> NewRow[BoardWorkProgramme]:
+        row = BoardWorkProgramme(
+            id=uuid.uuid4(),
+            period_from=body.period_from,
+            period_to=body.period_to,
+            title=body.title,
+            adopted_on=body.adopted_on,
+            priorities=list(body.priorities),
+            resources=[r.model_dump(mode="json") for r in body.resources],
+            decision_id=decision.decision_id,
+        )
+        change = Change(
+            event_type="board_work_programme.adopted",
+            resource_type="board_work_programme",
+            organisation="COM",
+        )
+        return NewRow(row, change)
+
+    return await context.writer.create(ADOPT_PROGRAMME, programme.prepared, build)
+
+
+def render_programme(row: BoardWorkProgramme) -> WorkProgrammeOut:
+    return WorkProgrammeOut(
+        id=row.id,
+        period_from=row.period_from,
+        period_to=row.period_to,
+        title=row.title,
+        adopted_on=row.adopted_on,
+        priorities=list(row.priorities),
+        resources=[ResourceIn.model_validate(r) for r in row.resources],
+        for_european_parliament=True,
+    )
+
+
+async def list_programmes(
+    *, session: AsyncSession, principal: Principal
+) -> Sequence[BoardWorkProgramme]:
+    access.listing(principal, KIND)
+    query = select(BoardWorkProgramme).order_by(BoardWorkProgramme.period_from)
+    return (await session.scalars(query)).all()
+
+
+async def read_programme(
+    *, session: AsyncSession, principal: Principal, programme_id: uuid.UUID
+) -> BoardWorkProgramme:
+    access.visibility(principal, KIND)
+    row = await session.get(BoardWorkProgramme, programme_id)
+    if row is None:
+        raise NotFound(
+            f"No work programme {programme_id}.", resource_type=KIND, resource_id=str(programme_id)
+        )
+    return row
+
+
+# --- the gap analysis (ILO-8.2(e)) -------------------------------------------------------------
+
+
+async def _in_service(session: AsyncSession, start: date, end: date) -> Sequence[Deployment]:
+    """Deployments in service at some time between two dates (planned ones are not)."""
+    return (
+        await session.scalars(
+            select(Deployment)
+            .where(
+                Deployment.status.in_(IN_SERVICE),
+                Deployment.starts_on <= end,
+                Deployment.ends_on >= start,
+                (Deployment.ended_on.is_(None)) | (Deployment.ended_on >= start),
+            )
+            .order_by(Deployment.id)
+        )
+    ).all()
+
+
+def _covers(deployment: Deployment, country: str) -> bool:
+    return deployment.host_country == country or country in deployment.region_countries
+
+
+async def deployment_gaps(
+    *, session: AsyncSession, principal: Principal | None, on: date, horizon_days: int
+) -> DeploymentGaps:
+    """ILO-8.2(e): each priority host country with no ILO coverage on `on`, or coverage that
+    ends within the horizon, and the deployment options: the organisations that already cover
+    its neighbours."""
+    if principal is not None:
+        access.visibility(principal, "board")
+    listed = load_priority_countries()
+    active = await _in_service(session, on, on)
+    horizon = (
+        on + timedelta(days=horizon_days) if date.max - on > timedelta(horizon_days) else date.max
+    )
+    items = []
+    for country in listed.items:
+        covering = [d for d in active if _covers(d, country.country)]
+        until = max((d.ended_on or d.ends_on for d in covering), default=None)
+        if not covering:
+            status = CoverageStatus.uncovered
+        elif until is not None and until <= horizon:
+            status = CoverageStatus.expiring
+        else:
+            status = CoverageStatus.covered
+        options = []
+        if status is not CoverageStatus.covered:
+            for neighbour in country.neighbours:
+                orgs = sorted({d.organisation for d in active if _covers(d, neighbour)})
+                if orgs:
+                    options.append(DeploymentOption(country=neighbour, organisations=orgs))
+        items.append(
+            PriorityGap(
+                country=country.country,
+                name=country.name,
+                route=country.route,
+                status=status,
+                deployments=len(covering),
+                covered_until=until,
+                organisations=sorted({d.organisation for d in covering}),
+                options=options,
+            )
+        )
+    return DeploymentGaps(
+        on=on,
+        horizon_days=horizon_days,
+        list_version=listed.version,
+        list_valid_from=listed.valid_from,
+        source=listed.source,
+        items=items,
+    )
+
+
+# --- the activity report (ILO-8.2(c), ILO-4.1) --------------------------------------------------
+
+
+def _quarters(start: date, end: date) -> list[tuple[str, date, date]]:
+    quarters = []
+    year, quarter = start.year, (start.month - 1) // 3
+    while date(year, quarter * 3 + 1, 1) <= end:
+        first = date(year, quarter * 3 + 1, 1)
+        if year == date.max.year and quarter == 3:
+            quarters.append((f"{year}-Q4", first, date.max))
+            break
+        nxt = date(year + (quarter == 3), (quarter + 1) % 4 * 3 + 1, 1)
+        quarters.append((f"{year}-Q{quarter + 1}", first, nxt - timedelta(days=1)))
+        year, quarter = nxt.year, (nxt.month - 1) // 3
+    return quarters
+
+
+def _counts(counter: Counter[str], key: str) -> list[dict[str, Any]]:
+    return [
+        {key: k, "count": n} for k, n in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))
+    ]
+
+
+async def overview(*, session: AsyncSession, start: date, end: date) -> dict[str, Any]:
+    """The deployment overview of ILO-4.1 for the report: counts only."""
+    deployments = await _in_service(session, start, end)
+    participants = await participant_map(session=session)
+    joint = [d for d in deployments if d.co_deploying_member_states]
+    represented = Counter(c for d in deployments for c in d.represented_member_states)
+    names = {c.country: c.name for c in load_priority_countries().items}
+    return {
+        "total": len(deployments),
+        "by_host_country": [
+            {**row, "name": names.get(row["country"])}
+            for row in _counts(Counter(d.host_country for d in deployments), "country")
+        ],
+        "by_organisation": _counts(Counter(d.organisation for d in deployments), "organisation"),
+        "by_posting_type": _counts(Counter(d.posting_type for d in deployments), "posting_type"),
+        "per_quarter": [
+            {
+                "quarter": label,
+                "count": sum(
+                    1 for d in deployments if d.starts_on <= q_end and d.ends_on >= q_start
+                ),
+            }
+            for label, q_start, q_end in _quarters(start, end)
+        ],
+        "joint": {
+            "co_deployed": len(joint),
+            "eu_funding_eligible": sum(
+                1
+                for d in joint
+                if eu_funding_eligible(
+                    deployer_kind=p.kind if (p := participants.get(d.organisation)) else "",
+                    co_deploying_member_states=tuple(d.co_deploying_member_states),
+                    deployer_org=d.organisation,
+                    participants=participants,
+                )
+            ),
+            "representing": sum(1 for d in deployments if d.represented_member_states),
+            "represented_member_states": _counts(represented, "member_state"),
+            "sharing_tasks": sum(1 for d in deployments if d.shared_tasks),
+        },
+    }
+
+
+async def _meetings_and_decisions(
+    session: AsyncSession, start: date, end: date
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], int]:
+    meetings = await session.scalars(
+        select(BoardMeeting)
+        .where(BoardMeeting.held_on.between(start, end))
+        .order_by(BoardMeeting.held_on)
+    )
+    decisions = (
+        await session.scalars(
+            select(BoardDecision)
+            .where(BoardDecision.decided_on.between(start, end))
+            .order_by(BoardDecision.decided_on, BoardDecision.id)
+        )
+    ).all()
+    adopted = [
+        {
+            "title": d.title,
+            "decided_on": d.decided_on.isoformat(),
+            "yes": d.tally["yes"],
+            "voting_seats": d.tally["voting_seats"],
+        }
+        for d in decisions
+        if d.outcome == DecisionOutcome.adopted
+    ]
+    held = [
+        {
+            "held_on": m.held_on.isoformat(),
+            "location": m.location,
+            "officers_listed": len(m.officer_list),
+        }
+        for m in meetings
+    ]
+    return held, adopted, len(decisions) - len(adopted)
+
+
+async def build_report(
+    *,
+    session: AsyncSession,
+    start: date,
+    end: date,
+    version: int,
+    networks: Sequence[NetworkSummary] | None = None,
+) -> dict[str, Any]:
+    """The report as data. `networks` defaults to what `network_summaries` finds (Art. 5)."""
+    gaps = await deployment_gaps(session=session, principal=None, on=end, horizon_days=180)
+    meetings, adopted, not_adopted = await _meetings_and_decisions(session, start, end)
+    if networks is None:
+        networks = await network_summaries(session, start, end)
+    return {
+        "title": "Steering Board activity report",
+        "period": {"from": start.isoformat(), "to": end.isoformat()},
+        "version": version,
+        "legal_basis": "Regulation (EU) 2019/1240, Art. 8(2)(c) and 4(1)",
+        "for_european_parliament": True,
+        "deployments": await overview(session=session, start=start, end=end),
+        "networks": networks_section(networks),
+        "meetings": meetings,
+        "decisions": {"adopted": adopted, "not_adopted": not_adopted},
+        "gaps": {
+            "on": gaps.on.isoformat(),
+            "horizon_days": gaps.horizon_days,
+            "list_version": gaps.list_version,
+            "source": gaps.source,
+            "items": [g.model_dump(mode="json") for g in gaps.items],
+        },
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class Generation:
+    prepared: Prepared[ActivityReportFacts]
+
+
+async def _prepare_report(context: Context, _: object, body: ActivityReportGenerate) -> Generation:
+    facts = ActivityReportFacts(
+        actor=context.principal.actor(), period_from=body.period_from, period_to=body.period_to
+    )
+    return Generation(Prepared(facts))
+
+
+GENERATE_REPORT = Action(
+    name="board_activity_report.generate",
+    resource="board_activity_report",
+    events=frozenset({"board_activity_report.generated"}),
+    body=ActivityReportGenerate,
+    target="none",
+    load=_prepare_report,
+    summary="Generate the biennial activity report (Art. 8(2)(c)) as JSON and HTML",
+)
+
+
+async def generate_report(*, context: Context, body: ActivityReportGenerate) -> BoardActivityReport:
+    """ILO-8.2(c): derive the report over the period, store it as a new version (JSON and a
+    self-contained HTML document), marked for transmission to the European Parliament."""
+    generation = await _prepare_report(context, None, body)
+    session = context.writer.session
+    latest = await session.scalar(
+        select(func.max(BoardActivityReport.version)).where(
+            BoardActivityReport.period_from == body.period_from,
+            BoardActivityReport.period_to == body.period_to,
+        )
+    )
+    version = int(latest or 0) + 1
+    # The report is derived only for a caller and a period the decision allows (the Writer
+    # decides again and refuses the others before anything is written).
+    allowed = context.writer.judge(GENERATE_REPORT, generation.prepared).allowed
+    content = (
+        await build_report(
+            session=session, start=body.period_from, end=body.period_to, version=version
+        )
+        if allowed
+        else {}
+    )
+
+    def build(decision: Decision) -> NewRow[BoardActivityReport]:
+        row = BoardActivityReport(
+            id=uuid.uuid4(),
+            period_from=body.period_from,
+            period_to=body.period_to,
+            version=version,
+            content=content,
+            html=render_report(content),
+            for_european_parliament=True,
+            generated_by=context.principal.sub,
+            decision_id=decision.decision_id,
+        )
+        change = Change(
+            event_type="board_activity_report.generated",
+            resource_type="board_activity_report",
+            organisation="COM",
+            details={"version": version},
+        )
+        return NewRow(row, change)
+
+    return await context.writer.create(GENERATE_REPORT, generation.prepared, build)
+
+
+async def list_reports(
+    *, session: AsyncSession, principal: Principal
+) -> Sequence[BoardActivityReport]:
+    access.listing(principal, KIND)
+    query = select(BoardActivityReport).order_by(
+        BoardActivityReport.period_from, BoardActivityReport.version
+    )
+    return (await session.scalars(query)).all()
+
+
+async def read_report(
+    *, session: AsyncSession, principal: Principal, report_id: uuid.UUID
+) -> BoardActivityReport:
+    access.visibility(principal, KIND)
+    row = await session.get(BoardActivityReport, report_id)
+    if row is None:
+        raise NotFound(
+            f"No activity report {report_id}.", resource_type=KIND, resource_id=str(report_id)
+        )
+    return row
