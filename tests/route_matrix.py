@@ -100,6 +100,13 @@ READ_REQUESTS: dict[str, Read] = {
     "GET /v1/events": lambda w: ("/v1/events", None),
     "GET /v1/webhooks": lambda w: ("/v1/webhooks", None),
     "GET /v1/webhooks/{webhook_id}": lambda w: (f"/v1/webhooks/{w.webhook_id}", ("NL", None)),
+    "GET /v1/processing-records/{record_id}/transfers/{transfer_id}/follow-up": lambda w: (
+        f"/v1/processing-records/{w.record_id}/transfers/{w.followed_transfer_id}/follow-up",
+        ("NL", w.ilo.officer_id),
+    ),
+    "GET /v1/statistics": lambda w: ("/v1/statistics", None),
+    "GET /v1/statistics/{section}": lambda w: ("/v1/statistics/readmission", None),
+    "GET /v1/statistics/readmission/{country}": lambda w: ("/v1/statistics/readmission/SN", None),
 }
 # The write routes' requests are the registry scenarios; the row each acts on (for its 404).
 TARGET_KIND = {
@@ -107,6 +114,8 @@ TARGET_KIND = {
     "transfer.record": "processing_record",
     "share.record": "processing_record",
     "webhook.delete": "webhook",
+    "transfer_follow_up.record": "processing_record",
+    "transfer_follow_up.update": "processing_record",
 }
 DRY_RUN = "POST /v1/policy/evaluate"
 

@@ -24,6 +24,7 @@ from app.models import (
     ProcessingRecord,
     Share,
     Transfer,
+    TransferFollowUp,
     WebhookSubscription,
 )
 from app.models.base import Base
@@ -43,6 +44,7 @@ COLUMNS: Mapping[type[Base], _Columns] = MappingProxyType(
         AuditEvent: (AuditEvent.organisation, None),
         OutboxEvent: (OutboxEvent.organisation, None),
         WebhookSubscription: (WebhookSubscription.organisation, None),
+        TransferFollowUp: (TransferFollowUp.organisation, None),
     }
 )
 

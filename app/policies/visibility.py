@@ -208,6 +208,22 @@ def webhooks(actor: Actor) -> Visibility:
     return refused or Visibility("webhook", rows=of_organisation(actor.org))
 
 
+COMMISSION = "COM"
+
+
+def statistics(actor: Actor) -> Visibility:
+    """Aggregated, non-personal figures (Art. 12, Visa Code Art. 25a): for the Commission's
+    people, and for an integration client holding statistics:read (ACL-ROLE)."""
+    if actor.may(Scope.statistics_read):
+        return Visibility("statistics", rows=ALL)
+    if actor.org == COMMISSION and actor.roles - {Role.integration}:
+        return Visibility("statistics", rows=ALL)
+    return Visibility(
+        "statistics",
+        refusal="statistics are for the Commission or an integration with statistics:read",
+    )
+
+
 READ_POLICIES = MappingProxyType(
     {
         "organisation": organisations,
@@ -221,5 +237,6 @@ READ_POLICIES = MappingProxyType(
         "audit_event": audit_events,
         "audit_proof": audit_proof,
         "webhook": webhooks,
+        "statistics": statistics,
     }
 )

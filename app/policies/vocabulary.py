@@ -255,6 +255,8 @@ class Action(StrEnum):
     transfer_instrument_replace = "transfer_instrument.replace"
     webhook_create = "webhook.create"
     webhook_delete = "webhook.delete"
+    transfer_follow_up_record = "transfer_follow_up.record"
+    transfer_follow_up_update = "transfer_follow_up.update"
 
 
 class WebhookEventType(StrEnum):
@@ -276,3 +278,27 @@ class WebhookEventType(StrEnum):
     reference_updated = "reference.updated"
     webhook_created = "webhook.created"
     webhook_deleted = "webhook.deleted"
+    transfer_follow_up_recorded = "transfer_follow_up.recorded"
+    transfer_follow_up_updated = "transfer_follow_up.updated"
+
+
+# The answer of a third country's authority to an identification request (Visa Code Art. 25a).
+class IdentificationOutcome(StrEnum):
+    confirmed = "confirmed"
+    not_confirmed = "not_confirmed"
+    no_answer = "no_answer"
+
+
+# A section of the aggregated statistics (GET /v1/statistics/{section}).
+class StatisticsSectionName(StrEnum):
+    readmission = "readmission"
+    deployments = "deployments"
+    transfers = "transfers"
+
+
+# How a statistics route answers (besides the Accept header): csv for the tables, html for the
+# readmission sheet.
+class StatisticsFormat(StrEnum):
+    json = "json"
+    csv = "csv"
+    html = "html"

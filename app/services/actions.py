@@ -22,6 +22,7 @@ from app.services import (
     retention_sweep,
     share,
     transfer,
+    transfer_follow_up,
     webhook,
 )
 from app.services.guarded import Action
@@ -45,6 +46,8 @@ _ENTRIES: tuple[Action, ...] = (
     reference_data.REPLACE_INSTRUMENT,
     webhook.CREATE,
     webhook.DELETE,
+    transfer_follow_up.RECORD,
+    transfer_follow_up.UPDATE,
 )
 
 REGISTRY: Mapping[str, Action] = MappingProxyType({a.name: a for a in _ENTRIES})
