@@ -156,6 +156,9 @@ class Settings(BaseSettings):
     rate_limit_sync_seconds: float = 1.0
     # How often the 404s for resources that do not exist are written as aggregate audit events.
     denial_aggregate_seconds: float = 60.0
+    # Statistics: a count below it (and above zero) is withheld, and so is a rate or median
+    # taken over such a count (Art. 12, Visa Code Art. 25a: aggregated, never personal).
+    statistics_min_cell: int = Field(default=5, ge=1, le=1000)
 
     @field_validator("trusted_issuers", mode="before")
     @classmethod

@@ -42,6 +42,8 @@ from app.routers import (
     policy,
     processing_records,
     reference_data,
+    statistics,
+    transfer_follow_ups,
     webhooks,
 )
 from app.routers.conventions import Replay, replay_response
@@ -168,6 +170,8 @@ def create_app(settings: Settings | None = None, *, app_database_url: str | None
         networks,
         board,
         board_reports,
+        transfer_follow_ups,
+        statistics,
     ):
         # Every /v1 route is rate-limited per client and organisation (after authentication).
         limited = module.router.prefix.startswith("/v1")

@@ -13,7 +13,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute, iter_route_contexts
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import compile_path
@@ -186,6 +186,20 @@ class ProblemBody(BaseModel):
     instance: str
 
 
+class ProblemViolation(BaseModel):
+    rule: str = Field(description="The rule id (docs/RULES.md)")
+    article: str
+    message: str
+
+
+class PolicyDeniedBody(ProblemBody):
+    """A 403 `/problems/policy-denied`: every rule the request breaks, and the decision id."""
+
+    violations: list[ProblemViolation]
+    decision_id: str
+    policy_version: str
+
+
 _BY_STATUS: dict[int, type[Problem]] = {
     cls.status: cls
     for cls in (
@@ -325,15 +339,20 @@ def allowed_methods(request: Request) -> list[str]:
 
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI `responses=` entries: problem+json bodies (and only problem+json)."""
-    schema = {"$ref": "#/components/schemas/ProblemBody"}
     return {
         status: {
-            "model": ProblemBody,  # registers the schema in components
-            "content": {PROBLEM_JSON: {"schema": schema}},
+            # registers the schema in components; a 403 is always a policy denial
+            "model": PolicyDeniedBody if status == 403 else ProblemBody,
+            "content": {PROBLEM_JSON: {"schema": _problem_schema(str(status))}},
             "description": _TITLES.get(status, "Problem"),
         }
         for status in statuses
     }
+
+
+def _problem_schema(status: str) -> dict[str, str]:
+    name = "PolicyDeniedBody" if status == "403" else "ProblemBody"
+    return {"$ref": f"#/components/schemas/{name}"}
 
 
 # Statuses every operation of a kind can answer, whatever the route declares:
@@ -370,7 +389,6 @@ def document_problems(app: FastAPI) -> None:
     application/problem+json only (422 with its `errors` list, not FastAPI's own validation
     shape), `If-Match` as required where it is (428 without it), 429 with `Retry-After`."""
     build = app.openapi
-    problem = {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/ProblemBody"}}}
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
@@ -387,7 +405,9 @@ def document_problems(app: FastAPI) -> None:
                             parameter["schema"] = {"type": "string", "pattern": ETAG_LIST}
                     for status, response in responses.items():
                         if status.startswith(("4", "5")):
-                            response["content"] = problem
+                            response["content"] = {
+                                PROBLEM_JSON: {"schema": _problem_schema(status)}
+                            }
                     if "422" in responses:
                         responses["422"]["description"] = "Validation error"
                     if "429" in responses:

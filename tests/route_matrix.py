@@ -151,6 +151,13 @@ READ_REQUESTS: dict[str, Read] = {
         f"/v1/board/activity-reports/{w.board.report_id}/html",
         ("COM", None),
     ),
+    "GET /v1/processing-records/{record_id}/transfers/{transfer_id}/follow-up": lambda w: (
+        f"/v1/processing-records/{w.record_id}/transfers/{w.followed_transfer_id}/follow-up",
+        ("NL", w.ilo.officer_id),
+    ),
+    "GET /v1/statistics": lambda w: ("/v1/statistics", None),
+    "GET /v1/statistics/{section}": lambda w: ("/v1/statistics/readmission", None),
+    "GET /v1/statistics/readmission/{country}": lambda w: ("/v1/statistics/readmission/SN", None),
 }
 # The write routes' requests are the registry scenarios; the row each acts on (for its 404).
 TARGET_KIND = {
@@ -158,6 +165,8 @@ TARGET_KIND = {
     "transfer.record": "processing_record",
     "share.record": "processing_record",
     "webhook.delete": "webhook",
+    "transfer_follow_up.record": "processing_record",
+    "transfer_follow_up.update": "processing_record",
 }
 DRY_RUN = "POST /v1/policy/evaluate"
 

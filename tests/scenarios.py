@@ -49,6 +49,7 @@ TABLES = (
     "board_decision_forwarding",
     "board_work_programme",
     "board_activity_report",
+    "transfer_follow_up",
 )
 
 
@@ -66,6 +67,9 @@ class World:
     board: BoardWorld
     network_id: str = ""
     ad_hoc_action_id: str = ""
+    # A transfer with no follow-up yet, and one with a follow-up (version 1).
+    transfer_id: str = ""
+    followed_transfer_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -281,6 +285,21 @@ SCENARIOS: dict[str, Scenario] = {
     "board_activity_report.generate": lambda w: Write(
         "POST", "/v1/board/activity-reports:generate", report_body(), w.board.secretariat
     ),
+    "transfer_follow_up.record": lambda w: Write(
+        "POST",
+        f"/v1/processing-records/{w.record_id}/transfers/{w.transfer_id}/follow-up",
+        {"outcome": "confirmed", "answered_on": TODAY.isoformat()},
+        w.ilo.headers,
+        target=w.transfer_id,
+    ),
+    "transfer_follow_up.update": lambda w: Write(
+        "PUT",
+        f"/v1/processing-records/{w.record_id}/transfers/{w.followed_transfer_id}/follow-up",
+        {"outcome": "confirmed", "answered_on": TODAY.isoformat()},
+        w.ilo.headers,
+        target=w.followed_transfer_id,
+        if_match='"v1"',
+    ),
 }
 # Actions of ILONet itself (the retention sweep): no route, and no token may ask for them.
 SYSTEM_ACTIONS = {"processing_record.expire", "officer.contact_erase"}
@@ -305,6 +324,17 @@ async def world(client: httpx.AsyncClient, auth: Auth) -> World:
     parties = set(instrument["parties"])
     editor = "COM" if parties & {"EU", "COM"} else sorted(parties)[0]
     adequacy = (await client.get(ADEQUACY, headers=reader)).json()["items"][0]
+    transfers = f"/v1/processing-records/{record['id']}/transfers"
+    made = [
+        await client.post(transfers, json=senegal_transfer(), headers=ilo.headers) for _ in (1, 2)
+    ]
+    assert all(m.status_code == 201 for m in made), made[0].text
+    followed = await client.post(
+        f"{transfers}/{made[1].json()['id']}/follow-up",
+        json={"outcome": "no_answer"},
+        headers=ilo.headers,
+    )
+    assert followed.status_code == 201, followed.text
     built = World(
         nl=nl,
         ilo=ilo,
@@ -316,6 +346,8 @@ async def world(client: httpx.AsyncClient, auth: Auth) -> World:
         instrument_editor=auth(editor, ["reference_admin"]),
         adequacy=adequacy,
         board=await board_world(client, auth),
+        transfer_id=made[0].json()["id"],
+        followed_transfer_id=made[1].json()["id"],
     )
     await _networks(client, auth, built)
     return built

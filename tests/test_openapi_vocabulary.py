@@ -126,6 +126,9 @@ def test_the_component_enums_are_the_vocabularies_of_their_name(document: dict[s
         "DecisionOutcome",
         "DocumentCategory",
         "VoteMode",
+        "IdentificationOutcome",
+        "StatisticsSectionName",
+        "StatisticsFormat",
     }
     assert all(vocabulary_named(name) is not None for name in components)
 

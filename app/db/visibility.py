@@ -28,6 +28,7 @@ from app.models import (
     ProcessingRecord,
     Share,
     Transfer,
+    TransferFollowUp,
     WebhookSubscription,
 )
 from app.models.base import Base
@@ -67,6 +68,7 @@ COLUMNS: Mapping[type[Base], _Columns] = MappingProxyType(
         BoardDecisionForwarding: (BoardDecisionForwarding.organisation, None),
         BoardWorkProgramme: (None, None),
         BoardActivityReport: (None, None),
+        TransferFollowUp: (TransferFollowUp.organisation, None),
     }
 )
 

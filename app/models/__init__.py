@@ -22,6 +22,7 @@ from app.models.processing_record import ProcessingRecord
 from app.models.reference_data import AdequacyDecisionEntry, TransferInstrumentEntry
 from app.models.share import Share
 from app.models.transfer import Transfer
+from app.models.transfer_follow_up import TransferFollowUp
 from app.models.webhook import WebhookDelivery, WebhookSubscription
 
 __all__ = [
@@ -50,6 +51,7 @@ __all__ = [
     "ProcessingRecord",
     "Share",
     "Transfer",
+    "TransferFollowUp",
     "TransferInstrumentEntry",
     "WebhookDelivery",
     "WebhookSubscription",

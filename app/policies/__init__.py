@@ -104,3 +104,6 @@ __all__ = [
     "rule_by_id",
     "transition_allowed",
 ]
+
+# Readmission cooperation (Visa Code Art. 25a): imported for its declarations.
+from app.policies import transfer_follow_up as _transfer_follow_up  # noqa: F401

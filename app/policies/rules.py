@@ -403,6 +403,28 @@ ACL_ROLE = Rule(
     product_rule=True,
 )
 
+# --- Readmission cooperation (Regulation (EC) No 810/2009, Art. 25a) ---------------------------
+
+RA_1 = Rule(
+    "RA-1",
+    "Regulation (EC) No 810/2009, Art. 25a (ILONet product rule: readmission follow-up)",
+    "The follow-up of a readmission identification refers to an identification request: a "
+    "transfer of a return identification record (purpose return, category a_return_identity) "
+    "to a public authority of a third country; it holds nothing about the subject beyond it.",
+    enforced=True,
+    product_rule=True,
+)
+RA_2 = Rule(
+    "RA-2",
+    "Regulation (EC) No 810/2009, Art. 25a (ILONet product rule: readmission follow-up)",
+    "A follow-up is consistent and dated after the request: an answer (confirmed or "
+    "not_confirmed) has a date on or after the transfer and not in the future, no_answer has "
+    "none; a travel document or an accepted return operation only follows a confirmed answer, "
+    "the document issued on or after the answer.",
+    enforced=True,
+    product_rule=True,
+)
+
 # In the order of the digest's rule id index.
 CATALOGUE: tuple[Rule, ...] = (
     ILO_2_2,
@@ -455,6 +477,8 @@ CATALOGUE: tuple[Rule, ...] = (
     SCOPE_EUROPOL,
     ACL_ORG,
     ACL_ROLE,
+    RA_1,
+    RA_2,
 )
 
 BY_ID: Mapping[str, Rule] = MappingProxyType({rule.id: rule for rule in CATALOGUE})

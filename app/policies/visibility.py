@@ -271,6 +271,22 @@ def board_reports(actor: Actor) -> Visibility:
     return refused or Visibility("board_report", rows=ALL)
 
 
+COMMISSION = "COM"
+
+
+def statistics(actor: Actor) -> Visibility:
+    """Aggregated, non-personal figures (Art. 12, Visa Code Art. 25a): for the Commission's
+    people, and for an integration client holding statistics:read (ACL-ROLE)."""
+    if actor.may(Scope.statistics_read):
+        return Visibility("statistics", rows=ALL)
+    if actor.org == COMMISSION and actor.roles - {Role.integration}:
+        return Visibility("statistics", rows=ALL)
+    return Visibility(
+        "statistics",
+        refusal="statistics are for the Commission or an integration with statistics:read",
+    )
+
+
 READ_POLICIES = MappingProxyType(
     {
         "organisation": organisations,
@@ -290,5 +306,6 @@ READ_POLICIES = MappingProxyType(
         "board": board,
         "board_member": board_members,
         "board_report": board_reports,
+        "statistics": statistics,
     }
 )

@@ -269,6 +269,8 @@ class Action(StrEnum):
     board_decision_forward = "board_decision.forward"
     board_work_programme_adopt = "board_work_programme.adopt"
     board_activity_report_generate = "board_activity_report.generate"
+    transfer_follow_up_record = "transfer_follow_up.record"
+    transfer_follow_up_update = "transfer_follow_up.update"
 
 
 class WebhookEventType(StrEnum):
@@ -384,3 +386,27 @@ class DocumentCategory(StrEnum):
     d_ilo_contact_list = "d_ilo_contact_list"
     e_board_document = "e_board_document"
     ilo_information_report = "ilo_information_report"
+    transfer_follow_up_recorded = "transfer_follow_up.recorded"
+    transfer_follow_up_updated = "transfer_follow_up.updated"
+
+
+# The answer of a third country's authority to an identification request (Visa Code Art. 25a).
+class IdentificationOutcome(StrEnum):
+    confirmed = "confirmed"
+    not_confirmed = "not_confirmed"
+    no_answer = "no_answer"
+
+
+# A section of the aggregated statistics (GET /v1/statistics/{section}).
+class StatisticsSectionName(StrEnum):
+    readmission = "readmission"
+    deployments = "deployments"
+    transfers = "transfers"
+
+
+# How a statistics route answers (besides the Accept header): csv for the tables, html for the
+# readmission sheet.
+class StatisticsFormat(StrEnum):
+    json = "json"
+    csv = "csv"
+    html = "html"

@@ -29,6 +29,7 @@ from app.services import (
     retention_sweep,
     share,
     transfer,
+    transfer_follow_up,
     webhook,
 )
 from app.services.guarded import Action
@@ -66,6 +67,8 @@ _ENTRIES: tuple[Action, ...] = (
     board_decision.FORWARD,
     board_report.ADOPT_PROGRAMME,
     board_report.GENERATE_REPORT,
+    transfer_follow_up.RECORD,
+    transfer_follow_up.UPDATE,
 )
 
 REGISTRY: Mapping[str, Action] = MappingProxyType({a.name: a for a in _ENTRIES})

@@ -1,0 +1,113 @@
+"""Aggregated, non-personal figures (Art. 12, Visa Code Art. 25a): tables of counts, rates and
+medians, each cell below the threshold withheld and said to be."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import BaseModel, Field
+
+from app.policies.vocabulary import StatisticsSectionName
+
+Value = int | float | None
+
+
+class MeasureOut(BaseModel):
+    name: str
+    title: str
+    unit: str = Field(description="count, days or ratio (0-1)")
+
+
+class StatisticsRow(BaseModel):
+    key: str = Field(description="The value of the table's dimension (a country, a month, ...)")
+    values: dict[str, Value] = Field(description="Per measure; null when withheld or undefined")
+    suppressed: list[str] = Field(description="The measures withheld in this row")
+
+
+class StatisticsTable(BaseModel):
+    name: str
+    dimension: str
+    measures: list[MeasureOut]
+    rows: list[StatisticsRow]
+
+
+class StatisticsSection(BaseModel):
+    name: StatisticsSectionName
+    title: str
+    description: str
+    tables: list[StatisticsTable]
+
+
+class Suppression(BaseModel):
+    threshold: int = Field(description="Counts from 1 to threshold - 1 are withheld")
+    suppressed_cells: int
+    note: str
+
+
+class StatisticsReport(BaseModel):
+    model_config = {
+        "json_schema_extra": {
+            "examples": [
+                {
+                    "starts_on": "2026-01-01",
+                    "ends_on": "2026-12-31",
+                    "generated_at": "2027-01-05T09:00:00Z",
+                    "sections": [
+                        {
+                            "name": "readmission",
+                            "title": "Readmission cooperation",
+                            "description": "Identification requests per third country",
+                            "tables": [
+                                {
+                                    "name": "by_country",
+                                    "dimension": "third_country",
+                                    "measures": [
+                                        {
+                                            "name": "requests_sent",
+                                            "title": "Requests sent",
+                                            "unit": "count",
+                                        }
+                                    ],
+                                    "rows": [
+                                        {
+                                            "key": "SN",
+                                            "values": {"requests_sent": 42},
+                                            "suppressed": [],
+                                        }
+                                    ],
+                                }
+                            ],
+                        }
+                    ],
+                    "suppression": {
+                        "threshold": 5,
+                        "suppressed_cells": 0,
+                        "note": "Counts from 1 to 4 are withheld.",
+                    },
+                }
+            ]
+        }
+    }
+
+    starts_on: date
+    ends_on: date
+    generated_at: datetime
+    sections: list[StatisticsSection]
+    suppression: Suppression
+
+
+class ReadmissionSheet(BaseModel):
+    """One third country's readmission cooperation (Visa Code Art. 25a), month by month."""
+
+    country: str
+    starts_on: date
+    ends_on: date
+    generated_at: datetime
+    measures: list[MeasureOut]
+    totals: StatisticsRow
+    outcomes: StatisticsRow = Field(
+        description="The requests of the period by answer: confirmed, not_confirmed, no_answer, "
+        "awaiting (no follow-up recorded yet)"
+    )
+    months: list[StatisticsRow] = Field(description="key: YYYY-MM, the month the request was sent")
+    suppression: Suppression
