@@ -37,8 +37,11 @@ from app.routers import (
     officers,
     organisations,
     policy,
+    processing_record_rights,
     processing_records,
     reference_data,
+    reference_impact,
+    ropa,
     webhooks,
 )
 from app.routers.conventions import Replay, replay_response
@@ -162,6 +165,9 @@ def create_app(settings: Settings | None = None, *, app_database_url: str | None
         audit,
         events,
         webhooks,
+        processing_record_rights,
+        reference_impact,
+        ropa,
     ):
         # Every /v1 route is rate-limited per client and organisation (after authentication).
         limited = module.router.prefix.startswith("/v1")

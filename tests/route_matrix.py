@@ -100,6 +100,12 @@ READ_REQUESTS: dict[str, Read] = {
     "GET /v1/events": lambda w: ("/v1/events", None),
     "GET /v1/webhooks": lambda w: ("/v1/webhooks", None),
     "GET /v1/webhooks/{webhook_id}": lambda w: (f"/v1/webhooks/{w.webhook_id}", ("NL", None)),
+    "GET /v1/processing-records/{record_id}/notifications": lambda w: (
+        f"/v1/processing-records/{w.restricted_id}/notifications",
+        ("NL", w.ilo.officer_id),
+    ),
+    "GET /v1/ropa": lambda w: ("/v1/ropa?organisation=NL", ("NL", None)),
+    "GET /v1/reference/impacts": lambda w: ("/v1/reference/impacts", None),
 }
 # The write routes' requests are the registry scenarios; the row each acts on (for its 404).
 TARGET_KIND = {
@@ -107,8 +113,14 @@ TARGET_KIND = {
     "transfer.record": "processing_record",
     "share.record": "processing_record",
     "webhook.delete": "webhook",
+    "processing_record.rectify": "processing_record",
+    "processing_record.restrict": "processing_record",
+    "processing_record.lift_restriction": "processing_record",
+    "recipient_notification.complete": "processing_record",
 }
 DRY_RUN = "POST /v1/policy/evaluate"
+# Read-only evaluations by POST (a body too rich for a query): marked reads(...), like the dry run.
+EVALUATIONS = {DRY_RUN, "POST /v1/reference/impact"}
 
 
 def marked(application: FastAPI) -> dict[str, dict[str, Any]]:

@@ -29,6 +29,8 @@ TABLES = (
     "webhook_subscription",
     "adequacy_decision",
     "transfer_instrument",
+    "recipient_notification",
+    "reference_impact",
 )
 
 
@@ -43,6 +45,9 @@ class World:
     instrument: dict[str, Any]
     instrument_editor: dict[str, str]
     adequacy: dict[str, Any]
+    # a record of the ILO, transferred and then restricted (version 2): one open notification
+    restricted_id: str
+    notification_id: str
 
 
 @dataclass(frozen=True)
@@ -167,9 +172,39 @@ SCENARIOS: dict[str, Scenario] = {
         target=w.webhook_id,
         if_match='"v1"',
     ),
+    "processing_record.rectify": lambda w: Write(
+        "PATCH",
+        f"/v1/processing-records/{w.record_id}",
+        {"subject_data": {"surname": "Diallo"}},
+        w.ilo.headers,
+        target=w.record_id,
+        if_match='"v1"',
+    ),
+    "processing_record.restrict": lambda w: Write(
+        "POST",
+        f"/v1/processing-records/{w.record_id}/restriction",
+        {"ground": "a"},
+        w.ilo.headers,
+        target=w.record_id,
+    ),
+    "processing_record.lift_restriction": lambda w: Write(
+        "POST",
+        f"/v1/processing-records/{w.restricted_id}/restriction/lifting",
+        {"subject_informed_on": TODAY.isoformat()},
+        w.ilo.headers,
+        target=w.restricted_id,
+        if_match='"v2"',
+    ),
+    "recipient_notification.complete": lambda w: Write(
+        "POST",
+        f"/v1/processing-records/{w.restricted_id}/notifications/{w.notification_id}/completion",
+        {},
+        w.ilo.headers,
+        target=w.notification_id,
+    ),
 }
 # Actions of ILONet itself (the retention sweep): no route, and no token may ask for them.
-SYSTEM_ACTIONS = {"processing_record.expire", "officer.contact_erase"}
+SYSTEM_ACTIONS = {"processing_record.expire", "officer.contact_erase", "reference_impact.record"}
 
 
 @pytest.fixture
@@ -191,6 +226,13 @@ async def world(client: httpx.AsyncClient, auth: Auth) -> World:
     parties = set(instrument["parties"])
     editor = "COM" if parties & {"EU", "COM"} else sorted(parties)[0]
     adequacy = (await client.get(ADEQUACY, headers=reader)).json()["items"][0]
+    restricted = await create_record(client, ilo)
+    path = f"/v1/processing-records/{restricted['id']}"
+    sent = await client.post(f"{path}/transfers", json=senegal_transfer(), headers=ilo.headers)
+    assert sent.status_code == 201, sent.text
+    held = await client.post(f"{path}/restriction", json={"ground": "a"}, headers=ilo.headers)
+    assert held.status_code == 200, held.text
+    tasks = (await client.get(f"{path}/notifications", headers=ilo.headers)).json()
     return World(
         nl=nl,
         ilo=ilo,
@@ -201,4 +243,6 @@ async def world(client: httpx.AsyncClient, auth: Auth) -> World:
         instrument=instrument,
         instrument_editor=auth(editor, ["reference_admin"]),
         adequacy=adequacy,
+        restricted_id=restricted["id"],
+        notification_id=tasks[0]["id"],
     )

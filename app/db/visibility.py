@@ -22,6 +22,8 @@ from app.models import (
     Organisation,
     OutboxEvent,
     ProcessingRecord,
+    RecipientNotification,
+    ReferenceImpact,
     Share,
     Transfer,
     WebhookSubscription,
@@ -43,6 +45,8 @@ COLUMNS: Mapping[type[Base], _Columns] = MappingProxyType(
         AuditEvent: (AuditEvent.organisation, None),
         OutboxEvent: (OutboxEvent.organisation, None),
         WebhookSubscription: (WebhookSubscription.organisation, None),
+        RecipientNotification: (RecipientNotification.organisation, None),
+        ReferenceImpact: (ReferenceImpact.organisation, None),
     }
 )
 

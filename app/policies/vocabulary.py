@@ -255,6 +255,11 @@ class Action(StrEnum):
     transfer_instrument_replace = "transfer_instrument.replace"
     webhook_create = "webhook.create"
     webhook_delete = "webhook.delete"
+    processing_record_rectify = "processing_record.rectify"
+    processing_record_restrict = "processing_record.restrict"
+    processing_record_lift_restriction = "processing_record.lift_restriction"
+    recipient_notification_complete = "recipient_notification.complete"
+    reference_impact_record = "reference_impact.record"
 
 
 class WebhookEventType(StrEnum):
@@ -276,3 +281,43 @@ class WebhookEventType(StrEnum):
     reference_updated = "reference.updated"
     webhook_created = "webhook.created"
     webhook_deleted = "webhook.deleted"
+    processing_record_rectified = "processing_record.rectified"
+    processing_record_restricted = "processing_record.restricted"
+    processing_record_restriction_lifted = "processing_record.restriction_lifted"
+    recipient_notification_completed = "recipient_notification.completed"
+    reference_impact_detected = "reference.impact_detected"
+
+
+class RestrictionGround(StrEnum):
+    """GDPR Art. 18(1) (EUDPR Art. 20(1), LED Art. 16(3)): why processing is restricted."""
+
+    a_accuracy_contested = "a"
+    b_unlawful_erasure_opposed = "b"
+    c_needed_for_legal_claims = "c"
+    d_objection_pending = "d"
+
+
+class RestrictedUse(StrEnum):
+    """GDPR Art. 18(2): the grounds on which restricted data are processed beyond storage."""
+
+    consent = "consent"
+    legal_claims = "legal_claims"
+    protection_of_rights = "protection_of_rights"
+    important_public_interest = "important_public_interest"
+
+
+class NotificationCause(StrEnum):
+    """GDPR Art. 19: what is communicated to each recipient of a record's data."""
+
+    rectification = "rectification"
+    erasure = "erasure"
+    restriction = "restriction"
+
+
+class ReferenceChangeKind(StrEnum):
+    """A proposed change of the transfer reference data (the impact analysis)."""
+
+    adequacy_ended = "adequacy_ended"
+    adequacy_narrowed = "adequacy_narrowed"
+    instrument_withdrawn = "instrument_withdrawn"
+    instrument_added = "instrument_added"

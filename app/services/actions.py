@@ -18,7 +18,10 @@ from app.services import (
     officer,
     processing_record,
     processing_record_erasure,
+    processing_record_rights,
+    recipient_notification,
     reference_data,
+    reference_impact_detected,
     retention_sweep,
     share,
     transfer,
@@ -45,6 +48,11 @@ _ENTRIES: tuple[Action, ...] = (
     reference_data.REPLACE_INSTRUMENT,
     webhook.CREATE,
     webhook.DELETE,
+    processing_record_rights.RECTIFY,
+    processing_record_rights.RESTRICT,
+    processing_record_rights.LIFT,
+    recipient_notification.COMPLETE,
+    reference_impact_detected.RECORD,
 )
 
 REGISTRY: Mapping[str, Action] = MappingProxyType({a.name: a for a in _ENTRIES})
