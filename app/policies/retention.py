@@ -6,7 +6,7 @@ from datetime import date
 
 from app.policies.acl import Actor, Requirement, require_org
 from app.policies.actions import register
-from app.policies.engine import Outcome, RuleResult, failed, not_applicable, passed
+from app.policies.engine import Outcome, RuleResult, failed, passed
 from app.policies.rules import GDPR_18, ILO_9_3, ILO_10_2
 from app.policies.subject_rights import kept_from_sweep
 from app.policies.vocabulary import Role, Scope
@@ -29,16 +29,18 @@ class ErasureFacts:
     restriction: str | None = None  # GDPR-18: the Art. 18(1) ground, while restricted
 
 
-def check_restriction_kept(restriction: str | None) -> RuleResult:
+def check_restriction_kept(restriction: str | None) -> list[RuleResult]:
     """GDPR-18(1)(b)/(c): the subject opposed erasure or needs the data for legal claims, so the
     record is kept (only stored) while the restriction lasts."""
     if not kept_from_sweep(restriction):
-        return not_applicable(GDPR_18, "no restriction under Art. 18(1)(b) or (c)")
-    return failed(
-        GDPR_18,
-        f"the record is restricted under Art. 18(1)({restriction}): it is kept, not erased, "
-        "while the restriction lasts",
-    )
+        return []
+    return [
+        failed(
+            GDPR_18,
+            f"the record is restricted under Art. 18(1)({restriction}): it is kept, not "
+            "erased, while the restriction lasts",
+        )
+    ]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -67,7 +69,7 @@ def decide_erasure(facts: ErasureFacts) -> Outcome:
         results=[
             require_org(facts.actor, ("controller", facts.controller_org)),
             passed(ILO_10_2, note),
-            check_restriction_kept(facts.restriction),
+            *check_restriction_kept(facts.restriction),
         ]
     )
 
@@ -79,7 +81,7 @@ def decide_expiry(facts: ErasureFacts) -> Outcome:
         return Outcome(
             results=[
                 passed(ILO_10_2, f"retention ended {facts.retain_until}"),
-                check_restriction_kept(facts.restriction),
+                *check_restriction_kept(facts.restriction),
             ]
         )
     return Outcome(

@@ -169,15 +169,18 @@ def decide_notification_done(facts: NotificationFacts) -> Outcome:
     )
 
 
-def check_not_restricted(restriction: str | None) -> RuleResult:
-    """GDPR-18 (product rule, stricter than 18(2)): no transfer or share of a restricted record."""
+def check_not_restricted(restriction: str | None) -> list[RuleResult]:
+    """GDPR-18 (product rule, stricter than 18(2)): no transfer or share of a restricted record
+    (nothing in the trace for a record that is not restricted)."""
     if restriction is None:
-        return not_applicable(GDPR_18, "record not restricted")
-    return failed(
-        GDPR_18,
-        f"the record is restricted (Art. 18(1)({restriction})): its data are only stored, "
-        "never transferred or shared (ILONet product rule, stricter than Art. 18(2))",
-    )
+        return []
+    return [
+        failed(
+            GDPR_18,
+            f"the record is restricted (Art. 18(1)({restriction})): its data are only stored, "
+            "never transferred or shared (ILONet product rule, stricter than Art. 18(2))",
+        )
+    ]
 
 
 def check_restricted_read(restriction: str | None, use: str | None) -> RuleResult:

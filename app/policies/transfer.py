@@ -320,7 +320,7 @@ def decide_transfer(facts: TransferFacts) -> Outcome:
     europol = check_europol(facts.controller_org)
     outcome.add(europol)
     outcome.add(check_transfer_purpose(facts))
-    outcome.add(check_not_restricted(facts.record_restriction))
+    outcome.add(*check_not_restricted(facts.record_restriction))
     outcome.add(check_necessity(facts.record_fields, facts.fields_disclosed, facts.justification))
     outcome.add(check_non_refoulement(facts))
     if facts.regime not in GROUND_RULES:
@@ -372,7 +372,7 @@ def decide_share(facts: ShareFacts) -> Outcome:
             require_org(facts.actor, ("controller", facts.controller_org)),
             check_share_recipient(facts),
             check_necessity(facts.record_fields, facts.fields_disclosed, facts.justification),
-            check_not_restricted(facts.record_restriction),
+            *check_not_restricted(facts.record_restriction),
         ]
     )
 
