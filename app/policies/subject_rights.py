@@ -97,8 +97,8 @@ class NotificationFacts:
     officer=lambda f: f.record_officer_id,
 )
 def decide_rectification(facts: RectificationFacts) -> Outcome:
-    """GDPR-16 (EUDPR-18, LED-16(1)): the controller rectifies named fields; the result still
-    holds only fields of the record's categories (ILO-10.3f)."""
+    """GDPR-16 (EUDPR Art. 18, LED Art. 16(1)): the controller rectifies named fields; the
+    result still holds only fields of the record's categories (ILO-10.3f)."""
     problems = [] if facts.fields_rectified else ["name at least one field to rectify"]
     return Outcome(
         results=[

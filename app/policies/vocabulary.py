@@ -321,3 +321,18 @@ class ReferenceChangeKind(StrEnum):
     adequacy_narrowed = "adequacy_narrowed"
     instrument_withdrawn = "instrument_withdrawn"
     instrument_added = "instrument_added"
+
+
+class ExchangeKind(StrEnum):
+    """Where a record's data went (GDPR Art. 19 recipients): a transfer or a share."""
+
+    transfer = "transfer"
+    share = "share"
+
+
+class RopaFormat(StrEnum):
+    """The renderings of the record of processing activities."""
+
+    json = "json"
+    csv = "csv"
+    html = "html"
