@@ -37,7 +37,7 @@ async def get_ropa(
     request: Request,
     session: ReadSession,
     principal: CurrentPrincipal,
-    organisation: str = Query(max_length=16, pattern=r"^[A-Z]{2,16}$"),
+    organisation: str = Query(max_length=16, pattern=r"^[A-Z][A-Z0-9_-]{1,15}$"),
     format: Literal["json", "csv", "html"] = "json",
 ) -> Response:
     """Purposes, categories of data subjects and data, recipients, transfers with their Chapter V

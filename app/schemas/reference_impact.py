@@ -24,7 +24,11 @@ ReferenceChangeKindName = Literal[
 
 class ReferenceChangeIn(StrictInput):
     kind: ReferenceChangeKindName
-    on: date = Field(description="The day the change takes effect")
+    on: date = Field(
+        description="The day the change takes effect",
+        ge=date(1900, 1, 1),
+        le=date(9999, 12, 30),
+    )
     adequacy_decision_id: ReferenceId | None = None
     instrument_id: str | None = Field(default=None, max_length=64)
     exclusion: ScopeExclusionFields | None = Field(
