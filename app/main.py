@@ -40,8 +40,11 @@ from app.routers import (
     officers,
     organisations,
     policy,
+    processing_record_rights,
     processing_records,
     reference_data,
+    reference_impact,
+    ropa,
     statistics,
     transfer_follow_ups,
     webhooks,
@@ -172,6 +175,9 @@ def create_app(settings: Settings | None = None, *, app_database_url: str | None
         board_reports,
         transfer_follow_ups,
         statistics,
+        processing_record_rights,
+        reference_impact,
+        ropa,
     ):
         # Every /v1 route is rate-limited per client and organisation (after authentication).
         limited = module.router.prefix.startswith("/v1")

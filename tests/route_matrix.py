@@ -158,6 +158,12 @@ READ_REQUESTS: dict[str, Read] = {
     "GET /v1/statistics": lambda w: ("/v1/statistics", None),
     "GET /v1/statistics/{section}": lambda w: ("/v1/statistics/readmission", None),
     "GET /v1/statistics/readmission/{country}": lambda w: ("/v1/statistics/readmission/SN", None),
+    "GET /v1/processing-records/{record_id}/notifications": lambda w: (
+        f"/v1/processing-records/{w.restricted_id}/notifications",
+        ("NL", w.ilo.officer_id),
+    ),
+    "GET /v1/ropa": lambda w: ("/v1/ropa?organisation=NL", ("NL", None)),
+    "GET /v1/reference/impacts": lambda w: ("/v1/reference/impacts", None),
 }
 # The write routes' requests are the registry scenarios; the row each acts on (for its 404).
 TARGET_KIND = {
@@ -167,8 +173,14 @@ TARGET_KIND = {
     "webhook.delete": "webhook",
     "transfer_follow_up.record": "processing_record",
     "transfer_follow_up.update": "processing_record",
+    "processing_record.rectify": "processing_record",
+    "processing_record.restrict": "processing_record",
+    "processing_record.lift_restriction": "processing_record",
+    "recipient_notification.complete": "processing_record",
 }
 DRY_RUN = "POST /v1/policy/evaluate"
+# Read-only evaluations by POST (a body too rich for a query): marked reads(...), like the dry run.
+EVALUATIONS = {DRY_RUN, "POST /v1/reference/impact"}
 
 
 def marked(application: FastAPI) -> dict[str, dict[str, Any]]:

@@ -50,6 +50,8 @@ TABLES = (
     "board_work_programme",
     "board_activity_report",
     "transfer_follow_up",
+    "recipient_notification",
+    "reference_impact",
 )
 
 
@@ -65,6 +67,9 @@ class World:
     instrument_editor: dict[str, str]
     adequacy: dict[str, Any]
     board: BoardWorld
+    # a record of the ILO, transferred and then restricted (version 2): one open notification
+    restricted_id: str
+    notification_id: str
     network_id: str = ""
     ad_hoc_action_id: str = ""
     # A transfer with no follow-up yet, and one with a follow-up (version 1).
@@ -300,9 +305,39 @@ SCENARIOS: dict[str, Scenario] = {
         target=w.followed_transfer_id,
         if_match='"v1"',
     ),
+    "processing_record.rectify": lambda w: Write(
+        "PATCH",
+        f"/v1/processing-records/{w.record_id}",
+        {"subject_data": {"surname": "Diallo"}},
+        w.ilo.headers,
+        target=w.record_id,
+        if_match='"v1"',
+    ),
+    "processing_record.restrict": lambda w: Write(
+        "POST",
+        f"/v1/processing-records/{w.record_id}/restriction",
+        {"ground": "a"},
+        w.ilo.headers,
+        target=w.record_id,
+    ),
+    "processing_record.lift_restriction": lambda w: Write(
+        "POST",
+        f"/v1/processing-records/{w.restricted_id}/restriction/lifting",
+        {"subject_informed_on": TODAY.isoformat()},
+        w.ilo.headers,
+        target=w.restricted_id,
+        if_match='"v2"',
+    ),
+    "recipient_notification.complete": lambda w: Write(
+        "POST",
+        f"/v1/processing-records/{w.restricted_id}/notifications/{w.notification_id}/completion",
+        {},
+        w.ilo.headers,
+        target=w.notification_id,
+    ),
 }
 # Actions of ILONet itself (the retention sweep): no route, and no token may ask for them.
-SYSTEM_ACTIONS = {"processing_record.expire", "officer.contact_erase"}
+SYSTEM_ACTIONS = {"processing_record.expire", "officer.contact_erase", "reference_impact.record"}
 
 
 @pytest.fixture
@@ -335,6 +370,13 @@ async def world(client: httpx.AsyncClient, auth: Auth) -> World:
         headers=ilo.headers,
     )
     assert followed.status_code == 201, followed.text
+    restricted = await create_record(client, ilo)
+    path = f"/v1/processing-records/{restricted['id']}"
+    sent = await client.post(f"{path}/transfers", json=senegal_transfer(), headers=ilo.headers)
+    assert sent.status_code == 201, sent.text
+    held = await client.post(f"{path}/restriction", json={"ground": "a"}, headers=ilo.headers)
+    assert held.status_code == 200, held.text
+    tasks = (await client.get(f"{path}/notifications", headers=ilo.headers)).json()
     built = World(
         nl=nl,
         ilo=ilo,
@@ -348,6 +390,8 @@ async def world(client: httpx.AsyncClient, auth: Auth) -> World:
         board=await board_world(client, auth),
         transfer_id=made[0].json()["id"],
         followed_transfer_id=made[1].json()["id"],
+        restricted_id=restricted["id"],
+        notification_id=tasks[0]["id"],
     )
     await _networks(client, auth, built)
     return built

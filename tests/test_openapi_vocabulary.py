@@ -32,6 +32,14 @@ INLINE: dict[tuple[str, str], type[StrEnum]] = {
     ("TransferInstrumentFields", "kind"): v.InstrumentKind,
     ("TransferInstrumentOut", "kind"): v.InstrumentKind,
     ("TransitionIn", "to"): v.TransitionTarget,
+    ("ProcessingRecordOut", "restriction_ground"): v.RestrictionGround,
+    ("RestrictionCreate", "ground"): v.RestrictionGround,
+    ("parameter", "restriction_ground"): v.RestrictedUse,
+    ("RecipientNotificationOut", "cause"): v.NotificationCause,
+    ("RecipientNotificationOut", "exchange_kind"): v.ExchangeKind,
+    ("ScopeExclusionFields", "recipient_types"): v.RecipientType,
+    ("ReferenceChangeIn", "kind"): v.ReferenceChangeKind,
+    ("parameter", "format"): v.RopaFormat,
 }
 
 

@@ -18,7 +18,7 @@ from app.services.actions import REGISTRY
 from tests.factories import Auth
 from tests.route_matrix import (
     CALLERS,
-    DRY_RUN,
+    EVALUATIONS,
     READ_REQUESTS,
     actor_of,
     headers_of,
@@ -40,7 +40,7 @@ def test_every_route_states_one_policy_that_exists(app: FastAPI) -> None:
     assert actions == set(REGISTRY) - SYSTEM_ACTIONS  # every client action has its route
     assert {extra[READS] for extra in marks.values() if READS in extra} <= set(READ_POLICIES)
     writes = {r for r, extra in marks.items() if ACTION in extra}
-    assert {r for r in marks if r.split()[0] != "GET"} - writes == {DRY_RUN}
+    assert {r for r in marks if r.split()[0] != "GET"} - writes == EVALUATIONS
     # the OpenAPI document shows each operation's policy to client developers
     document = app.openapi()
     for route, extra in marks.items():
@@ -51,7 +51,7 @@ def test_every_route_states_one_policy_that_exists(app: FastAPI) -> None:
 
 def test_every_route_has_a_matrix_request(app: FastAPI) -> None:
     marks = marked(app)
-    reads = {r for r, extra in marks.items() if READS in extra} - {DRY_RUN}
+    reads = {r for r, extra in marks.items() if READS in extra} - EVALUATIONS
     assert reads == set(READ_REQUESTS)
     assert {extra[ACTION] for extra in marks.values() if ACTION in extra} <= set(SCENARIOS)
 

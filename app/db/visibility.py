@@ -26,6 +26,8 @@ from app.models import (
     Organisation,
     OutboxEvent,
     ProcessingRecord,
+    RecipientNotification,
+    ReferenceImpact,
     Share,
     Transfer,
     TransferFollowUp,
@@ -69,6 +71,8 @@ COLUMNS: Mapping[type[Base], _Columns] = MappingProxyType(
         BoardWorkProgramme: (None, None),
         BoardActivityReport: (None, None),
         TransferFollowUp: (TransferFollowUp.organisation, None),
+        RecipientNotification: (RecipientNotification.organisation, None),
+        ReferenceImpact: (ReferenceImpact.organisation, None),
     }
 )
 

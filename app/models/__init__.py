@@ -19,7 +19,9 @@ from app.models.officer import Officer
 from app.models.organisation import Organisation
 from app.models.outbox_event import OutboxEvent
 from app.models.processing_record import ProcessingRecord
+from app.models.recipient_notification import RecipientNotification
 from app.models.reference_data import AdequacyDecisionEntry, TransferInstrumentEntry
+from app.models.reference_impact import ReferenceImpact
 from app.models.share import Share
 from app.models.transfer import Transfer
 from app.models.transfer_follow_up import TransferFollowUp
@@ -49,6 +51,8 @@ __all__ = [
     "Organisation",
     "OutboxEvent",
     "ProcessingRecord",
+    "RecipientNotification",
+    "ReferenceImpact",
     "Share",
     "Transfer",
     "TransferFollowUp",

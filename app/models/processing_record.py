@@ -48,6 +48,9 @@ class ProcessingRecord(Base):
     created_by: Mapped[str] = mapped_column(String(300))
     erased_at: Mapped[datetime | None]
     erasure_reason: Mapped[str | None] = mapped_column(String(32))
+    # GDPR-18: the Art. 18(1) ground (a)-(d) while the record is restricted, else None
+    restriction_ground: Mapped[str | None] = mapped_column(String(1))
+    restricted_at: Mapped[datetime | None]
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(server_default=func.now())

@@ -7,8 +7,10 @@ read these tables, so changing the data changes decisions without a code change.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import ARRAY, String, Text, func
+from sqlalchemy import ARRAY, String, Text, func, text
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base
@@ -32,6 +34,15 @@ class AdequacyDecisionEntry(Base):
     version: Mapped[int] = mapped_column(default=1)
     updated_by: Mapped[str | None] = mapped_column(String(300))
     updated_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    # Dated validity segments [{valid_from, valid_until, reference, source_url}] (empty: the one
+    # range valid_from..valid_until) and scope exclusions by purpose or recipient type
+    # [{id, article, purposes, recipient_types, valid_from, valid_until, note, source_url}].
+    segments: Mapped[list[dict[str, Any]]] = mapped_column(
+        JSONB, default=list, server_default=text("'[]'::jsonb")
+    )
+    exclusions: Mapped[list[dict[str, Any]]] = mapped_column(
+        JSONB, default=list, server_default=text("'[]'::jsonb")
+    )
 
 
 class TransferInstrumentEntry(Base):

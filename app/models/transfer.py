@@ -9,7 +9,7 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ARRAY, ForeignKey, String, Text, func
+from sqlalchemy import ARRAY, ForeignKey, Index, String, Text, func
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -18,6 +18,7 @@ from app.models.base import Base
 
 class Transfer(Base):
     __tablename__ = "transfer"
+    __table_args__ = (Index("ix_transfer_transfer_on", "transfer_on"),)
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     processing_record_id: Mapped[uuid.UUID] = mapped_column(

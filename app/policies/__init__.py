@@ -49,8 +49,15 @@ from app.policies.purpose import (
     ProcessingRecordFacts,
     derive_regime,
 )
+from app.policies.reference_impact import ImpactRecordFacts
 from app.policies.retention import ContactErasureFacts, ErasureFacts
 from app.policies.rules import CATALOGUE, Rule, UnknownRule, rule_by_id
+from app.policies.subject_rights import (
+    LiftFacts,
+    NotificationFacts,
+    RectificationFacts,
+    RestrictionFacts,
+)
 from app.policies.transfer import ReferenceUpdateFacts, ShareFacts
 from app.policies.transfer_grounds import AdequacyDecision, TransferFacts, TransferInstrument
 from app.policies.webhook import WebhookFacts
@@ -74,15 +81,20 @@ __all__ = [
     "DeploymentTransitionFacts",
     "ErasureFacts",
     "FacilitatorFacts",
+    "ImpactRecordFacts",
+    "LiftFacts",
     "MeetingFacts",
     "Member",
     "NetworkFacts",
+    "NotificationFacts",
     "Obligation",
     "OfficerFacts",
     "Participant",
     "ProcessingRecordFacts",
+    "RectificationFacts",
     "ReferenceUpdateFacts",
     "Requirement",
+    "RestrictionFacts",
     "Rule",
     "ShareFacts",
     "SharedTask",

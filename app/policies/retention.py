@@ -6,8 +6,9 @@ from datetime import date
 
 from app.policies.acl import Actor, Requirement, require_org
 from app.policies.actions import register
-from app.policies.engine import Outcome, failed, passed
-from app.policies.rules import ILO_9_3, ILO_10_2
+from app.policies.engine import Outcome, RuleResult, failed, passed
+from app.policies.rules import GDPR_18, ILO_9_3, ILO_10_2
+from app.policies.subject_rights import kept_from_sweep
 from app.policies.vocabulary import Role, Scope
 
 # The controller erases early when the data are no longer necessary: the record's ILO, its DPO,
@@ -25,6 +26,21 @@ class ErasureFacts:
     record_officer_id: str
     retain_until: date
     today: date
+    restriction: str | None = None  # GDPR-18: the Art. 18(1) ground, while restricted
+
+
+def check_restriction_kept(restriction: str | None) -> list[RuleResult]:
+    """GDPR-18(1)(b)/(c): the subject opposed erasure or needs the data for legal claims, so the
+    record is kept (only stored) while the restriction lasts."""
+    if not kept_from_sweep(restriction):
+        return []
+    return [
+        failed(
+            GDPR_18,
+            f"the record is restricted under Art. 18(1)({restriction}): it is kept, not "
+            "erased, while the restriction lasts",
+        )
+    ]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -53,6 +69,7 @@ def decide_erasure(facts: ErasureFacts) -> Outcome:
         results=[
             require_org(facts.actor, ("controller", facts.controller_org)),
             passed(ILO_10_2, note),
+            *check_restriction_kept(facts.restriction),
         ]
     )
 
@@ -61,7 +78,12 @@ def decide_erasure(facts: ErasureFacts) -> Outcome:
 def decide_expiry(facts: ErasureFacts) -> Outcome:
     """ILO-10.2: the retention sweep erases a record once its retain_until has passed."""
     if facts.retain_until < facts.today:
-        return Outcome(results=[passed(ILO_10_2, f"retention ended {facts.retain_until}")])
+        return Outcome(
+            results=[
+                passed(ILO_10_2, f"retention ended {facts.retain_until}"),
+                *check_restriction_kept(facts.restriction),
+            ]
+        )
     return Outcome(
         results=[
             failed(

@@ -232,27 +232,32 @@ ILO_10_4 = Rule(
 GDPR_16 = Rule(
     "GDPR-16",
     f"{_GDPR}, Art. 16",
-    "Inaccurate subject data are rectified without undue delay.",
-    enforced=False,
+    "Inaccurate subject data are rectified without undue delay (EUDPR Art. 18, LED Art. 16(1)).",
+    enforced=True,
 )
 GDPR_18 = Rule(
     "GDPR-18",
-    f"{_GDPR}, Art. 18",
-    "Restricted data are only stored; other processing needs an Art. 18(2) ground, and a "
-    "restricted record is neither transferred nor shared.",
-    enforced=False,
+    f"{_GDPR}, Art. 18 (ILONet product rule: no transfer or share while restricted)",
+    "Restricted data are only stored: a read needs an Art. 18(2) ground recorded with it; a "
+    "record restricted under 18(1)(b)/(c) is not erased by the sweep; lifting needs the subject "
+    "informed first (18(3)). Stricter than 18(2): a restricted record is neither transferred nor "
+    "shared (EUDPR Art. 20, LED Art. 16(3)).",
+    enforced=True,
+    product_rule=True,
 )
 GDPR_19 = Rule(
     "GDPR-19",
     f"{_GDPR}, Art. 19",
-    "A rectification, erasure or restriction is passed on to every recipient of the data.",
-    enforced=False,
+    "A rectification, erasure or restriction is passed on to every recipient of the data: one task "
+    "per transfer or share, marked done by the controller (EUDPR Art. 21).",
+    enforced=True,
 )
 GDPR_30_1 = Rule(
     "GDPR-30.1",
     f"{_GDPR}, Art. 30(1)",
-    "The controller keeps a record of processing activities, derived from the data.",
-    enforced=False,
+    "The controller keeps a record of processing activities, derived from the data (EUDPR Art. "
+    "31, LED Art. 24).",
+    enforced=True,
 )
 GDPR_30_1E = Rule(
     "GDPR-30.1e",

@@ -33,6 +33,7 @@ from app.policies.rules import (
     NR_1,
     SCOPE_EUROPOL,
 )
+from app.policies.subject_rights import check_not_restricted
 from app.policies.transfer_grounds import (
     GROUND_RULES,
     INSTRUMENT_KINDS,
@@ -81,6 +82,7 @@ class ShareFacts:
     fields_disclosed: frozenset[str]
     justification: str
     participants: Mapping[str, Participant] = field(default_factory=dict)
+    record_restriction: str | None = None  # GDPR-18
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -132,7 +134,18 @@ def check_transfer_purpose(facts: TransferFacts) -> RuleResult:
         problems.append(
             f"officer {facts.record_officer_id} has no active deployment on {facts.transfer_on}"
         )
+    problems.extend(_lifetime_problems(facts))
     return check(ILO_10_2, problems)
+
+
+def _lifetime_problems(facts: TransferFacts) -> Iterator[str]:
+    """ILO-10.2: a transfer is dated within the record's lifetime, from its creation to its
+    retain_until (after that the data must be erased, not transferred)."""
+    created, until = facts.record_created_on, facts.record_retain_until
+    if created is not None and facts.transfer_on < created:
+        yield f"transfer_on {facts.transfer_on} is before the record was created ({created})"
+    if until is not None and facts.transfer_on > until:
+        yield f"transfer_on {facts.transfer_on} is after the record's retain_until ({until})"
 
 
 def needs_protection(protection_status: str | None, data_categories: tuple[str, ...]) -> bool:
@@ -307,6 +320,7 @@ def decide_transfer(facts: TransferFacts) -> Outcome:
     europol = check_europol(facts.controller_org)
     outcome.add(europol)
     outcome.add(check_transfer_purpose(facts))
+    outcome.add(*check_not_restricted(facts.record_restriction))
     outcome.add(check_necessity(facts.record_fields, facts.fields_disclosed, facts.justification))
     outcome.add(check_non_refoulement(facts))
     if facts.regime not in GROUND_RULES:
@@ -358,6 +372,7 @@ def decide_share(facts: ShareFacts) -> Outcome:
             require_org(facts.actor, ("controller", facts.controller_org)),
             check_share_recipient(facts),
             check_necessity(facts.record_fields, facts.fields_disclosed, facts.justification),
+            *check_not_restricted(facts.record_restriction),
         ]
     )
 

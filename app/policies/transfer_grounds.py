@@ -91,6 +91,40 @@ _DEROGATIONS = frozenset(
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ValiditySegment:
+    """One dated stretch of a decision's validity and the act that gives it (e.g. a renewal)."""
+
+    valid_from: date
+    valid_until: date | None
+    reference: str
+
+    def holds(self, on: date) -> bool:
+        return self.valid_from <= on and (self.valid_until is None or on <= self.valid_until)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ScopeExclusion:
+    """What a decision does not cover, by purpose or recipient type, over a dated stretch
+    (e.g. 2021/1772 Art. 1(2): data transferred for UK immigration control, until the renewal).
+    An empty `purposes` or `recipient_types` means any."""
+
+    id: str
+    article: str
+    purposes: frozenset[str]
+    recipient_types: frozenset[str]
+    valid_from: date
+    valid_until: date | None
+    note: str = ""
+
+    def excludes(self, *, purpose: str, recipient_type: str, on: date) -> bool:
+        if on < self.valid_from or (self.valid_until is not None and on > self.valid_until):
+            return False
+        if self.purposes and purpose not in self.purposes:
+            return False
+        return not self.recipient_types or recipient_type in self.recipient_types
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class AdequacyDecision:
     """A Commission adequacy decision (reference data, app/reference/adequacy_decisions.json)."""
 
@@ -104,9 +138,17 @@ class AdequacyDecision:
     valid_until: date | None
     reference: str
     source_url: str
+    segments: tuple[ValiditySegment, ...] = ()
+    exclusions: tuple[ScopeExclusion, ...] = ()
 
     def in_force(self, on: date) -> bool:
+        if self.segments:
+            return any(s.holds(on) for s in self.segments)
         return self.valid_from <= on and (self.valid_until is None or on <= self.valid_until)
+
+    def reference_on(self, on: date) -> str:
+        """The act that gives the decision its validity on `on` (the segment's, if any)."""
+        return next((s.reference for s in self.segments if s.holds(on)), self.reference)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -168,6 +210,10 @@ class TransferFacts:
     # Transfers the controller recorded to the same recipient under a derogation in the last
     # DEROGATION_WINDOW_DAYS (recital 25: a derogation must not become the rule).
     recent_derogations_to_recipient: int = 0
+    # ILO-10.2: the record's lifetime (a transfer is dated within it); GDPR-18: its restriction
+    record_created_on: date | None = None
+    record_retain_until: date | None = None
+    record_restriction: str | None = None
 
     @property
     def recipient_is_public_authority(self) -> bool:
@@ -203,9 +249,19 @@ def _adequacy_problem(decision: AdequacyDecision, facts: TransferFacts, regime: 
     validity = _validity_problem(decision.valid_from, decision.valid_until, facts.transfer_on)
     if validity:
         return validity
+    if not decision.in_force(facts.transfer_on):
+        return f"has no validity segment covering {facts.transfer_on}"
     if facts.recipient_is_public_authority and not decision.covers_public_authorities:
         recipient = facts.recipient_name
         return f"does not cover public authorities such as {recipient} ({decision.scope_note})"
+    for exclusion in decision.exclusions:
+        if exclusion.excludes(
+            purpose=facts.purpose, recipient_type=facts.recipient_type, on=facts.transfer_on
+        ):
+            return (
+                f"excludes {exclusion.id} on {facts.transfer_on} ({exclusion.article}): "
+                f"purpose {facts.purpose}, recipient type {facts.recipient_type}"
+            )
     return None
 
 
@@ -228,9 +284,8 @@ def try_adequacy(facts: TransferFacts, regime: str) -> Attempt:
         problem = _adequacy_problem(decision, facts, regime)
         if problem is None:
             note = f"decision {decision.id}"
-            return Attempt(
-                passed(rule, note), Basis(TransferBasis.adequacy, rule.id, decision.reference)
-            )
+            reference = decision.reference_on(facts.transfer_on)
+            return Attempt(passed(rule, note), Basis(TransferBasis.adequacy, rule.id, reference))
         reasons.append(f"decision {decision.id} {problem}")
     if not candidates:
         reasons.append(f"no adequacy decision for {facts.destination}")

@@ -287,6 +287,27 @@ def statistics(actor: Actor) -> Visibility:
     )
 
 
+def ropa(actor: Actor) -> Visibility:
+    """GDPR-30.1: the record of processing activities of the DPO's own organisation."""
+    if Role.dpo in actor.roles:
+        return Visibility("ropa", rows=of_organisation(actor.org))
+    return Visibility("ropa", refusal="the record of processing activities is the DPO's: role dpo")
+
+
+def reference_impacts(actor: Actor) -> Visibility:
+    """The impact of a reference-data change: a Commission reference admin sees every
+    organisation's counts, a DPO its own organisation's flows in detail (`flows`)."""
+    if Role.reference_admin in actor.roles and actor.org == "COM":
+        return Visibility("reference_impact", rows=ALL)
+    if Role.dpo in actor.roles:
+        own = of_organisation(actor.org)
+        return Visibility("reference_impact", rows=own, fields=MappingProxyType({"flows": own}))
+    return Visibility(
+        "reference_impact",
+        refusal="the impact of a reference change is for a COM reference_admin or a DPO",
+    )
+
+
 READ_POLICIES = MappingProxyType(
     {
         "organisation": organisations,
@@ -307,5 +328,7 @@ READ_POLICIES = MappingProxyType(
         "board_member": board_members,
         "board_report": board_reports,
         "statistics": statistics,
+        "ropa": ropa,
+        "reference_impact": reference_impacts,
     }
 )

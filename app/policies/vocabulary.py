@@ -271,6 +271,11 @@ class Action(StrEnum):
     board_activity_report_generate = "board_activity_report.generate"
     transfer_follow_up_record = "transfer_follow_up.record"
     transfer_follow_up_update = "transfer_follow_up.update"
+    processing_record_rectify = "processing_record.rectify"
+    processing_record_restrict = "processing_record.restrict"
+    processing_record_lift_restriction = "processing_record.lift_restriction"
+    recipient_notification_complete = "recipient_notification.complete"
+    reference_impact_record = "reference_impact.record"
 
 
 class WebhookEventType(StrEnum):
@@ -300,6 +305,21 @@ class WebhookEventType(StrEnum):
     network_meeting_recorded = "network_meeting.recorded"
     ad_hoc_action_assigned = "ad_hoc_action.assigned"
     ad_hoc_action_updated = "ad_hoc_action.updated"
+    board_member_appointed = "board_member.appointed"
+    board_member_ended = "board_member.ended"
+    board_rules_adopted = "board_rules.adopted"
+    board_meeting_recorded = "board_meeting.recorded"
+    board_decision_recorded = "board_decision.recorded"
+    board_decision_forwarded = "board_decision.forwarded"
+    board_work_programme_adopted = "board_work_programme.adopted"
+    board_activity_report_generated = "board_activity_report.generated"
+    transfer_follow_up_recorded = "transfer_follow_up.recorded"
+    transfer_follow_up_updated = "transfer_follow_up.updated"
+    processing_record_rectified = "processing_record.rectified"
+    processing_record_restricted = "processing_record.restricted"
+    processing_record_restriction_lifted = "processing_record.restriction_lifted"
+    recipient_notification_completed = "recipient_notification.completed"
+    reference_impact_detected = "reference.impact_detected"
 
 
 # A cooperation network of ILOs (Art. 5(1)): one host country, or several.
@@ -331,14 +351,6 @@ class AdHocActionStatus(StrEnum):
     in_progress = "in_progress"
     completed = "completed"
     cancelled = "cancelled"
-    board_member_appointed = "board_member.appointed"
-    board_member_ended = "board_member.ended"
-    board_rules_adopted = "board_rules.adopted"
-    board_meeting_recorded = "board_meeting.recorded"
-    board_decision_recorded = "board_decision.recorded"
-    board_decision_forwarded = "board_decision.forwarded"
-    board_work_programme_adopted = "board_work_programme.adopted"
-    board_activity_report_generated = "board_activity_report.generated"
 
 
 # --- Steering Board (Art. 7, 8) ----------------------------------------------------------------
@@ -386,8 +398,6 @@ class DocumentCategory(StrEnum):
     d_ilo_contact_list = "d_ilo_contact_list"
     e_board_document = "e_board_document"
     ilo_information_report = "ilo_information_report"
-    transfer_follow_up_recorded = "transfer_follow_up.recorded"
-    transfer_follow_up_updated = "transfer_follow_up.updated"
 
 
 # The answer of a third country's authority to an identification request (Visa Code Art. 25a).
@@ -407,6 +417,56 @@ class StatisticsSectionName(StrEnum):
 # How a statistics route answers (besides the Accept header): csv for the tables, html for the
 # readmission sheet.
 class StatisticsFormat(StrEnum):
+    json = "json"
+    csv = "csv"
+    html = "html"
+
+
+class RestrictionGround(StrEnum):
+    """GDPR Art. 18(1) (EUDPR Art. 20(1), LED Art. 16(3)): why processing is restricted."""
+
+    a_accuracy_contested = "a"
+    b_unlawful_erasure_opposed = "b"
+    c_needed_for_legal_claims = "c"
+    d_objection_pending = "d"
+
+
+class RestrictedUse(StrEnum):
+    """GDPR Art. 18(2): the grounds on which restricted data are processed beyond storage."""
+
+    consent = "consent"
+    legal_claims = "legal_claims"
+    protection_of_rights = "protection_of_rights"
+    important_public_interest = "important_public_interest"
+
+
+class NotificationCause(StrEnum):
+    """GDPR Art. 19: what is communicated to each recipient of a record's data."""
+
+    rectification = "rectification"
+    erasure = "erasure"
+    restriction = "restriction"
+
+
+class ReferenceChangeKind(StrEnum):
+    """A proposed change of the transfer reference data (the impact analysis)."""
+
+    adequacy_ended = "adequacy_ended"
+    adequacy_narrowed = "adequacy_narrowed"
+    instrument_withdrawn = "instrument_withdrawn"
+    instrument_added = "instrument_added"
+
+
+class ExchangeKind(StrEnum):
+    """Where a record's data went (GDPR Art. 19 recipients): a transfer or a share."""
+
+    transfer = "transfer"
+    share = "share"
+
+
+class RopaFormat(StrEnum):
+    """The renderings of the record of processing activities."""
+
     json = "json"
     csv = "csv"
     html = "html"

@@ -12,6 +12,7 @@ from types import MappingProxyType
 from typing import Any
 
 from app.policies import AdequacyDecision, Participant, TransferInstrument
+from app.policies.transfer_grounds import ScopeExclusion, ValiditySegment
 from app.policies.vocabulary import InstrumentKind
 
 REFERENCE_DIR = Path(__file__).resolve().parent
@@ -57,6 +58,26 @@ def adequacy_decision_from_dict(item: dict[str, Any]) -> AdequacyDecision:
         valid_until=_date(item.get("valid_until")),
         reference=str(item["reference"]),
         source_url=str(item["source_url"]),
+        segments=tuple(
+            ValiditySegment(
+                valid_from=_required_date(s["valid_from"], where),
+                valid_until=_date(s.get("valid_until")),
+                reference=str(s["reference"]),
+            )
+            for s in item.get("segments") or ()
+        ),
+        exclusions=tuple(
+            ScopeExclusion(
+                id=str(e["id"]),
+                article=str(e["article"]),
+                purposes=frozenset(str(p) for p in e.get("purposes") or ()),
+                recipient_types=frozenset(str(r) for r in e.get("recipient_types") or ()),
+                valid_from=_required_date(e["valid_from"], where),
+                valid_until=_date(e.get("valid_until")),
+                note=str(e.get("note", "")),
+            )
+            for e in item.get("exclusions") or ()
+        ),
     )
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 
 from app.db.session import ReadSession, WriteSession
 from app.pagination import Cursor, Limit, Pager
@@ -20,6 +20,7 @@ from app.schemas.processing_record import (
     ProcessingRecordExport,
     ProcessingRecordOut,
 )
+from app.schemas.processing_record_rights import RestrictedUseName
 from app.schemas.share import ShareCreate, ShareOut
 from app.schemas.transfer import TransferCreate, TransferOut
 from app.security import CurrentPrincipal
@@ -28,6 +29,7 @@ from app.services import share as shares
 from app.services import transfer as transfers
 from app.services.processing_record_erasure import erase_record
 from app.services.processing_record_export import export_record
+from app.services.processing_record_rights import restricted_read_allowed
 
 router = APIRouter(prefix="/v1/processing-records", tags=["processing-records"])
 NO_STORE = {"Cache-Control": "no-store"}
@@ -98,15 +100,28 @@ async def list_records(
     openapi_extra=reads("processing_record"),
 )
 async def get_record(
-    request: Request, response: Response, record_id: uuid.UUID, writer: WriteSession
+    request: Request,
+    response: Response,
+    record_id: uuid.UUID,
+    writer: WriteSession,
+    restriction_ground: RestrictedUseName | None = Query(
+        default=None,
+        description="GDPR Art. 18(2) ground of a read of a restricted record's subject data "
+        "(recorded in the audit event); without it a restricted record shows no subject data",
+    ),
 ) -> ProcessingRecordOut:
     record = await service.get_visible_record(
         session=writer.session, principal=writer.principal, record_id=record_id
     )
     payload = None
-    if service.shows(writer.principal, "subject_data", record):
+    if service.shows(writer.principal, "subject_data", record) and restricted_read_allowed(
+        record.restriction_ground, restriction_ground
+    ):
         payload = await service.read_subject_data(
-            writer=writer, record=record, keyring=request.app.state.keyring
+            writer=writer,
+            record=record,
+            keyring=request.app.state.keyring,
+            reason=f"GDPR-18(2): {restriction_ground}" if record.restriction_ground else "read",
         )
     response.headers["ETag"] = etag_of(record.version)
     if payload is not None:

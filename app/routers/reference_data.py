@@ -31,6 +31,7 @@ from app.schemas.reference_data import (
 )
 from app.security import CurrentPrincipal, Principal
 from app.services import reference_data as service
+from app.services import reference_impact_detected as detected
 from app.services.guarded import Context
 
 router = APIRouter(prefix="/v1/reference", tags=["reference-data"])
@@ -78,7 +79,7 @@ async def _replace(
     if_match: str | None,
 ) -> E:
     """Replace an entry, locked and checked against If-Match."""
-    changed = await service.replace_entry(
+    changed = await detected.replace_and_detect(
         context=require_if_match(context, if_match), model=model, entry_id=entry_id, body=body
     )
     response.headers["ETag"] = etag_of(changed.version)
@@ -133,7 +134,9 @@ async def get_adequacy_decision(
 async def create_adequacy_decision(
     body: AdequacyDecisionCreate, context: ActionContext, idempotent: Idempotency
 ) -> Response:
-    entry = await service.create_entry(context=context, model=AdequacyDecisionEntry, body=body)
+    entry = await detected.create_and_detect(
+        context=context, model=AdequacyDecisionEntry, body=body
+    )
     return await idempotent.respond(
         _adequacy(entry),
         headers={
@@ -209,7 +212,9 @@ async def get_transfer_instrument(
 async def create_transfer_instrument(
     body: TransferInstrumentCreate, context: ActionContext, idempotent: Idempotency
 ) -> Response:
-    entry = await service.create_entry(context=context, model=TransferInstrumentEntry, body=body)
+    entry = await detected.create_and_detect(
+        context=context, model=TransferInstrumentEntry, body=body
+    )
     return await idempotent.respond(
         _instrument(entry),
         headers={

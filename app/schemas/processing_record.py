@@ -149,6 +149,12 @@ class ProcessingRecordOut(BaseModel):
     protection_status: ProtectionStatus | None = Field(
         default=None, description="Sealed like subject_data, shown under the same conditions"
     )
+    restriction_ground: Literal["a", "b", "c", "d"] | None = Field(
+        default=None,
+        description="GDPR Art. 18(1) ground while processing is restricted: the data are only "
+        "stored; reading them needs restriction_ground (Art. 18(2)), no transfer or share",
+    )
+    restricted_at: datetime | None = None
 
 
 class AccessEntryOut(BaseModel):

@@ -17,11 +17,51 @@ SourceUrl = Annotated[str, StringConstraints(pattern=r"^https://[!-~]{1,490}$")]
 Party = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2,16}$")]
 # vocabulary.InstrumentKind, inline in OpenAPI (tests/test_openapi_vocabulary.py).
 InstrumentKind = Literal["binding_instrument", "administrative_arrangement"]
+# vocabulary.RecipientType, inline in OpenAPI.
+RecipientTypeName = Literal["public_authority", "international_organisation", "other"]
 
 
 def _validity(valid_from: date, valid_until: date | None) -> None:
     if valid_until is not None and valid_until < valid_from:
         raise ValueError("valid_until is before valid_from")
+
+
+class ValiditySegmentFields(StrictInput):
+    """One dated stretch of a decision's validity and the act giving it (e.g. a renewal)."""
+
+    valid_from: date
+    valid_until: date | None = None
+    reference: ShortText
+    source_url: SourceUrl
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        _validity(self.valid_from, self.valid_until)
+        return self
+
+
+class ScopeExclusionFields(StrictInput):
+    """What a decision does not cover, by purpose or recipient type, over a dated stretch;
+    an empty list means any (checked by GDPR-45, EUDPR-47, LED-36)."""
+
+    id: ShortText
+    article: ShortText = Field(description="Where the decision says so, e.g. its Art. 1(2)")
+    purposes: list[Purpose] = Field(
+        default_factory=list, max_length=len(Purpose), json_schema_extra={"uniqueItems": True}
+    )
+    recipient_types: list[RecipientTypeName] = Field(
+        default_factory=list, max_length=3, json_schema_extra={"uniqueItems": True}
+    )
+    valid_from: date
+    valid_until: date | None = None
+    note: Text = ""
+    source_url: SourceUrl
+    renewal_source_url: SourceUrl | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        _validity(self.valid_from, self.valid_until)
+        return self
 
 
 class AdequacyDecisionFields(StrictInput):
@@ -40,6 +80,12 @@ class AdequacyDecisionFields(StrictInput):
     reference: ShortText
     source_url: SourceUrl
     example: bool = False
+    segments: list[ValiditySegmentFields] = Field(
+        default_factory=list,
+        max_length=20,
+        description="Dated validity segments (empty: the one range valid_from..valid_until)",
+    )
+    exclusions: list[ScopeExclusionFields] = Field(default_factory=list, max_length=20)
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
@@ -69,6 +115,8 @@ class AdequacyDecisionOut(BaseModel):
     version: int
     updated_by: str | None
     updated_at: datetime
+    segments: list[ValiditySegmentFields] = []
+    exclusions: list[ScopeExclusionFields] = []
 
 
 class TransferInstrumentFields(StrictInput):

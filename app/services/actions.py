@@ -25,7 +25,10 @@ from app.services import (
     officer,
     processing_record,
     processing_record_erasure,
+    processing_record_rights,
+    recipient_notification,
     reference_data,
+    reference_impact_detected,
     retention_sweep,
     share,
     transfer,
@@ -69,6 +72,11 @@ _ENTRIES: tuple[Action, ...] = (
     board_report.GENERATE_REPORT,
     transfer_follow_up.RECORD,
     transfer_follow_up.UPDATE,
+    processing_record_rights.RECTIFY,
+    processing_record_rights.RESTRICT,
+    processing_record_rights.LIFT,
+    recipient_notification.COMPLETE,
+    reference_impact_detected.RECORD,
 )
 
 REGISTRY: Mapping[str, Action] = MappingProxyType({a.name: a for a in _ENTRIES})

@@ -306,4 +306,6 @@ def render(record: ProcessingRecord, payload: SubjectPayload | None = None) -> P
         created_at=record.created_at,
         subject_data=payload.subject_data if payload else None,
         protection_status=payload.protection_status if payload else None,
+        restriction_ground=record.restriction_ground,
+        restricted_at=record.restricted_at,
     )

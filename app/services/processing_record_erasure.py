@@ -15,6 +15,7 @@ from app.policies import Decision, ErasureFacts
 from app.problems import Conflict
 from app.services.guarded import Action, Context, NoBody
 from app.services.processing_record import RESOURCE, get_visible_record, today
+from app.services.recipient_notification import notifications_for
 
 EVENTS = frozenset({"processing_record.erased"})
 
@@ -32,6 +33,7 @@ def prepare_erasure(context: Context, record: ProcessingRecord, on: date) -> Era
         record_officer_id=str(record.officer_id),
         retain_until=record.retain_until,
         today=on,
+        restriction=record.restriction_ground,
     )
     erased = (
         Conflict(f"Processing record {record.id} was already erased.")
@@ -78,6 +80,8 @@ async def apply_erasure(context: Context, action: Action, erasure: Erasure) -> P
     """Shred the record the erasure was prepared on, as `action` (erase or expire)."""
     record = erasure.record
     reason = "retention_expired" if action is EXPIRE else "no_longer_necessary"
+    # GDPR-19: the erasure is communicated to every recipient of the record's data
+    tasks = await notifications_for(session=context.writer.session, record=record, cause="erasure")
 
     def build(_: Decision) -> RowChange:
         values = {
@@ -94,9 +98,13 @@ async def apply_erasure(context: Context, action: Action, erasure: Erasure) -> P
             visibility="organisation",
             purpose=record.purpose,
             legal_basis="ILO-10.2",
-            details={"reason": reason, "subject_fields": list(record.subject_fields)},
+            details={
+                "reason": reason,
+                "subject_fields": list(record.subject_fields),
+                "recipients_to_notify": len(tasks),
+            },
         )
-        return RowChange(values, change)
+        return RowChange(values, change, related=tasks)
 
     return await context.writer.update(action, erasure.prepared, record, build)
 

@@ -123,8 +123,13 @@ async def get_entry(
     return entry
 
 
+# JSON columns: stored as JSON (dates as ISO strings), as the reference files hold them.
+_JSON_FIELDS = frozenset({"segments", "exclusions"})
+
+
 def _values(body: AdequacyDecisionFields | TransferInstrumentFields) -> dict[str, Any]:
-    values = body.model_dump(mode="python", exclude={"id"})
+    values = body.model_dump(mode="python", exclude={"id", *_JSON_FIELDS})
+    values.update(body.model_dump(mode="json", include=set(_JSON_FIELDS)))
     return {k: (list(v) if isinstance(v, list) else v) for k, v in values.items()}
 
 

@@ -13,13 +13,14 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.config import Settings
 from app.db.writer import Change, Prepared, RowChange, Writer
 from app.models import Deployment, Officer, ProcessingRecord
 from app.policies import ContactErasureFacts, Decision
+from app.policies.subject_rights import KEPT_FROM_SWEEP
 from app.problems import Conflict
 from app.security import Principal
 from app.services.guarded import Action, Context, NoBody
@@ -120,11 +121,20 @@ CONTACT_ERASE = Action(
 async def erase_expired_records(
     *, session: AsyncSession, settings: Settings, on: date, batch_size: int
 ) -> int:
-    """One batch of records whose retain_until is before `on`."""
+    """One batch of records whose retain_until is before `on`; a record restricted under
+    GDPR Art. 18(1)(b) or (c) is kept while the restriction lasts (GDPR-18)."""
+    kept = sorted(str(g) for g in KEPT_FROM_SWEEP)
     records = (
         await session.scalars(
             select(ProcessingRecord)
-            .where(ProcessingRecord.erased_at.is_(None), ProcessingRecord.retain_until < on)
+            .where(
+                ProcessingRecord.erased_at.is_(None),
+                ProcessingRecord.retain_until < on,
+                or_(
+                    ProcessingRecord.restriction_ground.is_(None),
+                    ProcessingRecord.restriction_ground.not_in(kept),
+                ),
+            )
             .order_by(ProcessingRecord.retain_until, ProcessingRecord.id)
             .limit(batch_size)
             .with_for_update(skip_locked=True)

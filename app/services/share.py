@@ -38,6 +38,7 @@ async def _prepare(context: Context, record_id: uuid.UUID, body: ShareCreate) ->
         fields_disclosed=frozenset(body.fields_disclosed),
         justification=body.justification,
         participants=await participant_map(session=session),
+        record_restriction=record.restriction_ground,
     )
     return Exchange(
         Prepared(facts, conflicts=erased_conflict(record), resource_id=str(record.id)), record

@@ -66,12 +66,17 @@ async def transfer_facts(
     session = writer.session
     officer = await get_officer(session=session, officer_id=record.officer_id)
     deployment = await active_deployment(session=session, officer=officer, on=body.transfer_on)
-    payload = await read_subject_data(
-        writer=writer,
-        record=record,
-        keyring=keyring,
-        fields=NR1_FIELDS,
-        reason="NR-1: transfer decision",
+    # GDPR-18: restricted data are only stored, not read for a transfer that is refused anyway
+    payload = (
+        None
+        if record.restriction_ground is not None
+        else await read_subject_data(
+            writer=writer,
+            record=record,
+            keyring=keyring,
+            fields=NR1_FIELDS,
+            reason="NR-1: transfer decision",
+        )
     )
     nationality = payload.subject_data.get("nationality") if payload else None
     reference = await transfer_reference(session=session)
@@ -123,6 +128,9 @@ async def transfer_facts(
         instruments=reference.instruments,
         participants=await participant_map(session=session),
         recent_derogations_to_recipient=int(recent or 0),
+        record_created_on=record.created_at.date(),
+        record_retain_until=record.retain_until,
+        record_restriction=record.restriction_ground,
     )
     return facts, reference.digest
 

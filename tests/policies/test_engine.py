@@ -141,6 +141,11 @@ def test_every_action_is_declared() -> None:
         "officer.contact_erase",
         "webhook.create",
         "webhook.delete",
+        "processing_record.rectify",
+        "processing_record.restrict",
+        "processing_record.lift_restriction",
+        "recipient_notification.complete",
+        "reference_impact.record",
     }
 
 

@@ -23,7 +23,7 @@ INSTRUMENTS = load_transfer_instruments()
 
 def test_files_carry_a_version() -> None:
     assert reference_versions() == {
-        "adequacy_decisions": "2026-11-01",
+        "adequacy_decisions": "2026-12-02",
         "transfer_instruments": "2026-11-01",
     }
 

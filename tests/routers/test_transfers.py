@@ -73,8 +73,9 @@ ALLOWED: dict[str, tuple[Case, dict[str, str]]] = {
         {
             "ground": "adequacy",
             "rule": "LED-36",
-            "reference": "Commission Implementing Decision (EU) 2021/1773, "
-            "as renewed in December 2025",
+            # the validity segment in force on the transfer date: the December 2025 renewal
+            "reference": "Commission Implementing Decision (EU) 2021/1773 as renewed by the "
+            "Commission on 19 December 2025 (LED), until 27 December 2031",
         },
     ),
 }
@@ -270,7 +271,8 @@ async def test_transfer_on_a_date_without_deployment_is_ilo_10_2(
         headers=ilo.headers,
     )
     assert response.status_code == 403
-    assert [v["rule"] for v in response.json()["violations"]] == ["ILO-10.2"]
+    # no deployment on that date, and past the record's retain_until (its lifetime)
+    assert [v["rule"] for v in response.json()["violations"]] == ["ILO-10.2", "ILO-10.2"]
 
 
 async def test_one_destination_is_required(client: httpx.AsyncClient, auth: Auth) -> None:

@@ -1,0 +1,206 @@
+"""Data-subject rights on a processing record: rectification (GDPR-16), restriction (GDPR-18),
+the communication to recipients (GDPR-19) and the record of processing activities (GDPR-30.1).
+The regime of the record says which law's article applies (EUDPR, LED equivalents)."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from app.policies.acl import Actor, Requirement, require_org
+from app.policies.actions import register
+from app.policies.engine import Outcome, RuleResult, check, failed, not_applicable, passed
+from app.policies.purpose import check_fields
+from app.policies.rules import GDPR_16, GDPR_18, GDPR_19, GDPR_30_1
+from app.policies.vocabulary import Regime, RestrictedUse, RestrictionGround, Role, Scope
+
+RESTRICTION_GROUNDS = frozenset(RestrictionGround)
+RESTRICTED_USES = frozenset(RestrictedUse)
+# 18(1)(b) the subject opposes erasure of unlawful data; (c) the subject needs them for legal
+# claims: erasing them would defeat the restriction.
+KEPT_FROM_SWEEP = frozenset(
+    {RestrictionGround.b_unlawful_erasure_opposed, RestrictionGround.c_needed_for_legal_claims}
+)
+# The article of each right under the record's regime.
+ARTICLES: Mapping[str, Mapping[str, str]] = {
+    Regime.gdpr: {
+        "rectification": "Regulation (EU) 2016/679, Art. 16",
+        "restriction": "Regulation (EU) 2016/679, Art. 18",
+        "notification": "Regulation (EU) 2016/679, Art. 19",
+        "ropa": "Regulation (EU) 2016/679, Art. 30(1)",
+    },
+    Regime.eudpr: {
+        "rectification": "Regulation (EU) 2018/1725, Art. 18",
+        "restriction": "Regulation (EU) 2018/1725, Art. 20",
+        "notification": "Regulation (EU) 2018/1725, Art. 21",
+        "ropa": "Regulation (EU) 2018/1725, Art. 31(1)",
+    },
+    Regime.led: {
+        "rectification": "Directive (EU) 2016/680, Art. 16(1)",
+        "restriction": "Directive (EU) 2016/680, Art. 16(3)",
+        "notification": "Directive (EU) 2016/680, Art. 16(6)",
+        "ropa": "Directive (EU) 2016/680, Art. 24(1)",
+    },
+}
+
+# The controller acts on its record: the record's ILO, its DPO, or its integration.
+CONTROLLER_ACTS = Requirement(
+    roles=frozenset({Role.dpo}), officer_roles=frozenset({Role.ilo}), scope=Scope.processing_write
+)
+
+
+def article(regime: str, right: str) -> str:
+    return ARTICLES.get(regime, ARTICLES[Regime.gdpr])[right]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RectificationFacts:
+    actor: Actor
+    controller_org: str
+    record_officer_id: str
+    regime: str
+    data_categories: tuple[str, ...]
+    fields_rectified: frozenset[str]
+    subject_fields: frozenset[str]  # after the rectification
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RestrictionFacts:
+    actor: Actor
+    controller_org: str
+    record_officer_id: str
+    regime: str
+    ground: str  # a RestrictionGround, Art. 18(1)(a)-(d)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LiftFacts:
+    actor: Actor
+    controller_org: str
+    record_officer_id: str
+    regime: str
+    subject_informed_on: date | None
+    today: date
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NotificationFacts:
+    actor: Actor
+    controller_org: str
+    record_officer_id: str
+    regime: str
+
+
+@register(
+    "processing_record.rectify",
+    RectificationFacts,
+    requires=CONTROLLER_ACTS,
+    officer=lambda f: f.record_officer_id,
+)
+def decide_rectification(facts: RectificationFacts) -> Outcome:
+    """GDPR-16 (EUDPR Art. 18, LED Art. 16(1)): the controller rectifies named fields; the
+    result still holds only fields of the record's categories (ILO-10.3f)."""
+    problems = [] if facts.fields_rectified else ["name at least one field to rectify"]
+    return Outcome(
+        results=[
+            require_org(facts.actor, ("controller", facts.controller_org)),
+            check(GDPR_16, problems, note=article(facts.regime, "rectification")),
+            check_fields(facts.data_categories, facts.subject_fields),
+        ]
+    )
+
+
+@register(
+    "processing_record.restrict",
+    RestrictionFacts,
+    requires=CONTROLLER_ACTS,
+    officer=lambda f: f.record_officer_id,
+)
+def decide_restriction(facts: RestrictionFacts) -> Outcome:
+    """GDPR-18(1): processing is restricted on one of the grounds (a)-(d)."""
+    problems = []
+    if facts.ground not in RESTRICTION_GROUNDS:
+        problems.append(f"ground {facts.ground!r} is none of Art. 18(1)(a)-(d)")
+    return Outcome(
+        results=[
+            require_org(facts.actor, ("controller", facts.controller_org)),
+            check(GDPR_18, problems, note=f"{article(facts.regime, 'restriction')}(1)"),
+        ]
+    )
+
+
+@register(
+    "processing_record.lift_restriction",
+    LiftFacts,
+    requires=CONTROLLER_ACTS,
+    officer=lambda f: f.record_officer_id,
+)
+def decide_lift(facts: LiftFacts) -> Outcome:
+    """GDPR-18(3): the data subject who obtained the restriction is informed before it is
+    lifted; the controller records when."""
+    problems = []
+    if facts.subject_informed_on is None:
+        problems.append(
+            "the data subject must be informed before the restriction is lifted (Art. 18(3)): "
+            "give subject_informed_on"
+        )
+    elif facts.subject_informed_on > facts.today:
+        problems.append(f"subject_informed_on {facts.subject_informed_on} is in the future")
+    return Outcome(
+        results=[
+            require_org(facts.actor, ("controller", facts.controller_org)),
+            check(GDPR_18, problems, note=f"{article(facts.regime, 'restriction')}(3)"),
+        ]
+    )
+
+
+@register(
+    "recipient_notification.complete",
+    NotificationFacts,
+    requires=CONTROLLER_ACTS,
+    officer=lambda f: f.record_officer_id,
+)
+def decide_notification_done(facts: NotificationFacts) -> Outcome:
+    """GDPR-19: the controller records that it communicated the change to the recipient."""
+    return Outcome(
+        results=[
+            require_org(facts.actor, ("controller", facts.controller_org)),
+            passed(GDPR_19, article(facts.regime, "notification")),
+        ]
+    )
+
+
+def check_not_restricted(restriction: str | None) -> list[RuleResult]:
+    """GDPR-18 (product rule, stricter than 18(2)): no transfer or share of a restricted record
+    (nothing in the trace for a record that is not restricted)."""
+    if restriction is None:
+        return []
+    return [
+        failed(
+            GDPR_18,
+            f"the record is restricted (Art. 18(1)({restriction})): its data are only stored, "
+            "never transferred or shared (ILONet product rule, stricter than Art. 18(2))",
+        )
+    ]
+
+
+def check_restricted_read(restriction: str | None, use: str | None) -> RuleResult:
+    """GDPR-18(2): reading restricted data needs one of its grounds, recorded with the read."""
+    if restriction is None:
+        return not_applicable(GDPR_18, "record not restricted")
+    if use in RESTRICTED_USES:
+        return passed(GDPR_18, f"Art. 18(2): {use}")
+    return failed(
+        GDPR_18,
+        f"the record is restricted (Art. 18(1)({restriction})): a read of its subject data needs "
+        f"restriction_ground, one of {', '.join(sorted(RESTRICTED_USES))} (Art. 18(2))",
+    )
+
+
+def kept_from_sweep(restriction: str | None) -> bool:
+    """GDPR-18(1)(b)/(c): the retention sweep does not erase the record while so restricted."""
+    return restriction in KEPT_FROM_SWEEP
+
+
+def ropa_citation(regime: str) -> str:
+    """GDPR-30.1: the article the record of processing activities answers to."""
+    return f"{GDPR_30_1.id}: {article(regime, 'ropa')}"

@@ -1,0 +1,64 @@
+"""/v1/reference/impact: what a proposed change of the transfer reference data would do to the
+recorded flows (nothing changed); /v1/reference/impacts: what applied changes did."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+
+from app.db.session import ReadSession
+from app.pagination import Cursor, Limit, Pager
+from app.problems import problem_responses
+from app.routers.policy_marks import reads
+from app.schemas.common import Page
+from app.schemas.reference_impact import ImpactIn, ImpactOut, ReferenceImpactOut
+from app.security import CurrentPrincipal
+from app.services import reference_impact as service
+from app.services import reference_impact_detected as detected
+
+router = APIRouter(prefix="/v1/reference", tags=["reference-data"])
+
+
+@router.post(
+    "/impact",
+    name="impact",
+    summary="Impact analysis of a proposed reference-data change (a dry run: nothing changes)",
+    responses=problem_responses(401, 403, 422),
+    openapi_extra=reads("reference_impact"),
+)
+async def impact(body: ImpactIn, session: ReadSession, principal: CurrentPrincipal) -> ImpactOut:
+    """Re-runs the Chapter V ground rules (GDPR-45/46/49, EUDPR-47/48/50, LED-36/37/38) on the
+    stored facts of each transfer of the last `months`, against the reference data as they are
+    and as they would be after the change: which flows would now be decided differently, grouped
+    by organisation, destination, recipient and ground, with the rule that would deny them and
+    the ground that would still hold. A COM reference admin sees every organisation's counts; a
+    DPO its own flows in detail. No subject data are read."""
+    return await service.analyse(session=session, principal=principal, body=body)
+
+
+@router.get(
+    "/impacts",
+    name="list_impacts",
+    summary="Impacts detected when reference changes were applied (reference.impact_detected)",
+    responses=problem_responses(401, 403, 422),
+    openapi_extra=reads("reference_impact"),
+)
+async def list_impacts(
+    request: Request,
+    response: Response,
+    session: ReadSession,
+    principal: CurrentPrincipal,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> Page[ReferenceImpactOut]:
+    """Per organisation and applied change: the count of affected flows; the flows themselves
+    for the organisation's DPO."""
+    pager = Pager(request, response, principal.client_key, limit)
+    after = pager.after(cursor)
+    rows = await detected.list_impacts(
+        session=session,
+        principal=principal,
+        after=after[0] if after else None,
+        limit=limit + 1,
+    )
+    items, next_cursor = pager.page(rows, lambda r: [str(r.id)])
+    return Page(items=[detected.render(r, principal) for r in items], next_cursor=next_cursor)

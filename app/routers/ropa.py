@@ -1,0 +1,64 @@
+"""/v1/ropa: the record of processing activities (GDPR Art. 30) for the controller's DPO."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter, Query, Request, Response
+
+from app.db.session import ReadSession
+from app.problems import problem_responses
+from app.routers.policy_marks import reads
+from app.schemas.ropa import RopaOut
+from app.security import CurrentPrincipal
+from app.services import ropa as service
+
+router = APIRouter(prefix="/v1/ropa", tags=["ropa"])
+
+
+@router.get(
+    "",
+    name="get",
+    summary="The record of processing activities (GDPR Art. 30), derived from the data",
+    response_model=RopaOut,
+    responses={
+        **problem_responses(401, 403, 404, 422),
+        200: {
+            "content": {
+                "text/csv": {"schema": {"type": "string"}},
+                "text/html": {"schema": {"type": "string"}},
+            },
+            "description": "JSON, CSV or a readable HTML page",
+        },
+    },
+    openapi_extra=reads("ropa"),
+)
+async def get_ropa(
+    request: Request,
+    session: ReadSession,
+    principal: CurrentPrincipal,
+    organisation: str = Query(max_length=16, pattern=r"^[A-Z][A-Z0-9_-]{1,15}$"),
+    format: Literal["json", "csv", "html"] = "json",
+) -> Response:
+    """Purposes, categories of data subjects and data, recipients, transfers with their Chapter V
+    grounds and references, and retention — for the organisation's DPO (GDPR-30.1; EUDPR Art.
+    31, LED Art. 24 by the activity's regime). No subject data."""
+    ropa = await service.build_ropa(
+        session=session,
+        principal=principal,
+        organisation=organisation,
+        caps=dict(request.app.state.settings.retention_max_days),
+    )
+    if format == "csv":
+        return Response(
+            service.to_csv(ropa),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="ropa-{organisation}.csv"'},
+        )
+    if format == "html":
+        return Response(
+            service.to_html(ropa),
+            media_type="text/html; charset=utf-8",
+            headers={"Content-Security-Policy": service.HTML_CSP},
+        )
+    return Response(ropa.model_dump_json(), media_type="application/json")

@@ -1,0 +1,27 @@
+"""GDPR-19 tasks: a rectification, erasure or restriction to communicate to one recipient."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+# vocabulary.NotificationCause, inline in OpenAPI.
+NotificationCauseName = Literal["rectification", "erasure", "restriction"]
+
+
+class RecipientNotificationOut(BaseModel):
+    id: uuid.UUID
+    processing_record_id: uuid.UUID
+    organisation: str
+    cause: NotificationCauseName
+    exchange_kind: Literal["transfer", "share"]
+    exchange_id: uuid.UUID
+    recipient: str = Field(description="The recipient named in the transfer or share")
+    destination: str | None
+    done_at: datetime | None = Field(description="When the controller recorded it done")
+    done_by: str | None
+    version: int
+    created_at: datetime

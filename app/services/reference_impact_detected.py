@@ -1,0 +1,227 @@
+"""When a change of the transfer reference data is applied (adequacy_decision.* and
+transfer_instrument.* through the reference API), each organisation whose recorded flows of the
+last months it decides differently gets a `reference.impact_detected` feed event (and webhook)
+naming the count, and its DPO can list the flows (`GET /v1/reference/impacts`)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db.visibility import visible
+from app.db.writer import Change, NewRow, Prepared, Writer
+from app.models import AdequacyDecisionEntry, ReferenceImpact, TransferInstrumentEntry
+from app.policies import Decision, ImpactRecordFacts
+from app.policies.reference_impact import Reference
+from app.policies.visibility import ALL, Visibility
+from app.schemas.reference_data import (
+    AdequacyDecisionCreate,
+    AdequacyDecisionFields,
+    TransferInstrumentCreate,
+    TransferInstrumentFields,
+)
+from app.schemas.reference_impact import ReferenceImpactOut
+from app.security import Principal
+from app.services import access
+from app.services import reference_data as entries
+from app.services.guarded import Action, Context, NoBody
+from app.services.processing_record import today
+from app.services.reference_impact import KIND, Group, affected_groups, months_before
+from app.services.retention_sweep import sweeper
+
+E = TypeVar("E", AdequacyDecisionEntry, TransferInstrumentEntry)
+# The recorded flows an applied change is checked against.
+WINDOW_MONTHS = 12
+EVENT = "reference.impact_detected"
+
+
+@dataclass(frozen=True, slots=True)
+class Detected:
+    prepared: Prepared[ImpactRecordFacts]
+
+
+async def _load(context: Context, _: object, __: NoBody) -> Detected:
+    facts = ImpactRecordFacts(
+        actor=context.principal.actor(), organisation=context.principal.org, affected_flows=0
+    )
+    return Detected(Prepared(facts))
+
+
+RECORD = Action(
+    name="reference_impact.record",
+    resource=KIND,
+    events=frozenset({EVENT}),
+    body=NoBody,
+    target="none",
+    load=_load,
+    summary="Tell an organisation which of its flows an applied reference change affects",
+)
+
+
+def _flows(groups: Sequence[Group]) -> list[dict[str, Any]]:
+    return [
+        {
+            "destination": g.destination,
+            "recipient": g.recipient,
+            "regime": g.regime,
+            "purpose": g.purpose,
+            "ground": g.verdict.before.rule if g.verdict.before else None,
+            "now_denied_by": g.verdict.denied_by,
+            "still_holds": g.verdict.after.rule if g.verdict.after else None,
+            "alternative": g.verdict.alternative.rule if g.verdict.alternative else None,
+            "transfers": g.transfers,
+            "transfer_ids": sorted(str(i) for i in g.ids),
+        }
+        for g in groups
+    ]
+
+
+async def detect(
+    *,
+    context: Context,
+    before: Reference,
+    after: Reference,
+    kind: str,
+    entry_id: str,
+    version: int,
+    destinations: frozenset[str],
+) -> list[ReferenceImpact]:
+    """GDPR-30.1: one ReferenceImpact row and feed event per affected organisation. The flows
+    are judged as if they recurred today."""
+    session = context.writer.session
+    on = today()
+    _, groups = await affected_groups(
+        session=session,
+        seen=Visibility(KIND, rows=ALL),
+        before=before,
+        after=after,
+        destinations=destinations,
+        since=months_before(on, WINDOW_MONTHS),
+        on=on,
+        with_ids=True,
+    )
+    by_org: dict[str, list[Group]] = {}
+    for group in groups:
+        by_org.setdefault(group.organisation, []).append(group)
+    recorded = []
+    for organisation, found in sorted(by_org.items()):
+        count = sum(g.transfers for g in found)
+        writer = Writer(session, sweeper(organisation), request_id=context.writer.request_id)
+        facts = ImpactRecordFacts(
+            actor=writer.principal.actor(), organisation=organisation, affected_flows=count
+        )
+
+        def build(
+            _: Decision, organisation: str = organisation, count: int = count, found: Any = found
+        ) -> NewRow[ReferenceImpact]:
+            row = ReferenceImpact(
+                id=uuid.uuid4(),
+                organisation=organisation,
+                reference_kind=kind,
+                reference_id=entry_id,
+                reference_version=version,
+                affected_flows=count,
+                flows=_flows(found),
+            )
+            change = Change(
+                event_type=EVENT,
+                resource_type=KIND,
+                organisation=organisation,
+                visibility="organisation",
+                legal_basis="GDPR-30.1",
+                details={
+                    "reference_kind": kind,
+                    "reference_id": entry_id,
+                    "reference_version": version,
+                    "affected_flows": count,
+                },
+            )
+            return NewRow(row, change)
+
+        recorded.append(await writer.create(RECORD, Prepared(facts), build))
+    return recorded
+
+
+def _destinations(entry: Any, before: Reference) -> frozenset[str]:
+    found = {getattr(entry, "country", None), getattr(entry, "organisation", None)}
+    found.add(getattr(entry, "destination_country", None))
+    return frozenset(str(d) for d in found if d)
+
+
+async def _reference(session: AsyncSession) -> Reference:
+    current = await entries.transfer_reference(session=session)
+    return Reference(current.adequacy_decisions, current.instruments)
+
+
+async def create_and_detect(
+    *, context: Context, model: type[E], body: AdequacyDecisionCreate | TransferInstrumentCreate
+) -> E:
+    """Add an entry (reference_data.create_entry), then tell the affected organisations."""
+    before = await _reference(context.writer.session)
+    entry = await entries.create_entry(context=context, model=model, body=body)
+    await _after(context, before, entry)
+    return entry
+
+
+async def replace_and_detect(
+    *,
+    context: Context,
+    model: type[E],
+    entry_id: str,
+    body: AdequacyDecisionFields | TransferInstrumentFields,
+) -> E:
+    """Replace an entry (reference_data.replace_entry), then tell the affected organisations."""
+    before = await _reference(context.writer.session)
+    entry = await entries.replace_entry(context=context, model=model, entry_id=entry_id, body=body)
+    await _after(context, before, entry)
+    return entry
+
+
+async def _after(context: Context, before: Reference, entry: Any) -> None:
+    after = await _reference(context.writer.session)
+    kind = (
+        "adequacy_decision" if isinstance(entry, AdequacyDecisionEntry) else "transfer_instrument"
+    )
+    await detect(
+        context=context,
+        before=before,
+        after=after,
+        kind=kind,
+        entry_id=entry.id,
+        version=entry.version,
+        destinations=_destinations(entry, before),
+    )
+
+
+async def list_impacts(
+    *, session: AsyncSession, principal: Principal, after: str | None, limit: int
+) -> Sequence[ReferenceImpact]:
+    seen = access.listing(principal, KIND)
+    query = (
+        select(ReferenceImpact)
+        .where(visible(ReferenceImpact, seen))
+        .order_by(ReferenceImpact.id)
+        .limit(limit)
+    )
+    if after is not None:
+        query = query.where(ReferenceImpact.id > uuid.UUID(after))
+    return (await session.scalars(query)).all()
+
+
+def render(row: ReferenceImpact, principal: Principal) -> ReferenceImpactOut:
+    seen = access.visibility(principal, KIND)
+    return ReferenceImpactOut(
+        id=row.id,
+        organisation=row.organisation,
+        reference_kind=row.reference_kind,
+        reference_id=row.reference_id,
+        reference_version=row.reference_version,
+        affected_flows=row.affected_flows,
+        flows=row.flows if seen.shows("flows", organisation=row.organisation) else None,
+        detected_at=row.detected_at,
+    )

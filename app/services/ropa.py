@@ -1,0 +1,339 @@
+"""GDPR-30.1 (EUDPR Art. 31, LED Art. 24): the record of processing activities of one controller,
+derived from its processing records, transfers and shares — purposes, categories of subjects and
+data, recipients, transfers with their Chapter V grounds and references, retention. Metadata
+only: no subject data are read."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import html
+import io
+from base64 import b64encode
+from datetime import UTC, datetime
+
+from sqlalchemy import ColumnElement, Integer, cast, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.models import Organisation, ProcessingRecord, Share, Transfer
+from app.policies.subject_rights import ropa_citation
+from app.problems import NotFound
+from app.schemas.ropa import RopaActivityOut, RopaOut, RopaRecipientOut, RopaTransferOut
+from app.security import Principal
+from app.services import access
+
+KIND = "ropa"
+NOTE = (
+    "Derived from the processing records, transfers and shares at generation time (GDPR-30.1); "
+    "no subject data. Recipients inside the Union are shares, third countries transfers."
+)
+
+
+def _share_recipient() -> ColumnElement[str]:
+    return func.coalesce(
+        Share.recipient_authority + " (" + Share.recipient_org + ")",
+        "network " + Share.recipient_network,
+        "officer " + cast(Share.recipient_officer_id, type_=Share.recipient_kind.type),
+    )
+
+
+async def build_ropa(
+    *, session: AsyncSession, principal: Principal, organisation: str, caps: dict[str, int]
+) -> RopaOut:
+    """The organisation's record of processing activities, for its DPO (read policy `ropa`)."""
+    seen = access.visibility(principal, KIND)
+    if not seen.rows.holds(organisation=organisation):
+        raise NotFound(
+            f"No record of processing activities of {organisation} for you.",
+            resource_type=KIND,
+            resource_id=organisation,
+        )
+    controller = await session.get(Organisation, organisation)
+    if controller is None:
+        raise NotFound(f"No organisation {organisation}.", resource_type=KIND)
+    pr = ProcessingRecord
+    retention = func.max(pr.retain_until - cast(func.date(pr.created_at), pr.retain_until.type))
+    activities = (
+        await session.execute(
+            select(
+                pr.purpose,
+                pr.regime,
+                func.array_agg(func.distinct(pr.data_subject_category)),
+                func.bool_or(pr.special_category),
+                func.count(),
+                func.count(pr.erased_at),
+                func.count(pr.restriction_ground),
+                cast(retention, Integer),
+            )
+            .where(pr.organisation == organisation)
+            .group_by(pr.purpose, pr.regime)
+            .order_by(pr.purpose, pr.regime)
+        )
+    ).all()
+    categories = (
+        await session.execute(
+            select(pr.purpose, pr.regime, func.unnest(pr.data_categories).label("c"))
+            .where(pr.organisation == organisation)
+            .distinct()
+        )
+    ).all()
+    recipient = _share_recipient()
+    shares = (
+        await session.execute(
+            select(pr.purpose, pr.regime, Share.recipient_kind, recipient, func.count())
+            .join(pr, pr.id == Share.processing_record_id)
+            .where(Share.organisation == organisation)
+            .group_by(pr.purpose, pr.regime, Share.recipient_kind, recipient)
+            .order_by(Share.recipient_kind, recipient)
+        )
+    ).all()
+    destination = func.coalesce(Transfer.destination_organisation, Transfer.destination_country)
+    transfers = (
+        await session.execute(
+            select(
+                pr.purpose,
+                pr.regime,
+                destination,
+                Transfer.recipient_name,
+                Transfer.recipient_type,
+                Transfer.basis_ground,
+                Transfer.basis_rule,
+                Transfer.basis_reference,
+                func.count(),
+                func.min(Transfer.transfer_on),
+                func.max(Transfer.transfer_on),
+            )
+            .join(pr, pr.id == Transfer.processing_record_id)
+            .where(Transfer.organisation == organisation)
+            .group_by(
+                pr.purpose,
+                pr.regime,
+                destination,
+                Transfer.recipient_name,
+                Transfer.recipient_type,
+                Transfer.basis_ground,
+                Transfer.basis_rule,
+                Transfer.basis_reference,
+            )
+            .order_by(destination, Transfer.recipient_name)
+        )
+    ).all()
+    result = []
+    for purpose, regime, subjects, special, count, erased, restricted, longest in activities:
+        key = (purpose, regime)
+        result.append(
+            RopaActivityOut(
+                purpose=purpose,
+                regime=regime,
+                article=ropa_citation(regime),
+                data_subject_categories=sorted(subjects),
+                data_categories=sorted(c for p, r, c in categories if (p, r) == key),
+                special_category=bool(special),
+                records=count,
+                records_erased=erased,
+                records_restricted=restricted,
+                retention_cap_days=caps.get(purpose),
+                longest_retention_days=int(longest or 0),
+                recipients=[
+                    RopaRecipientOut(kind=k, recipient=str(name), exchanges=n)
+                    for p, r, k, name, n in shares
+                    if (p, r) == key
+                ],
+                transfers=[
+                    RopaTransferOut(
+                        destination=d or "",
+                        recipient=name,
+                        recipient_type=rtype,
+                        ground=ground,
+                        rule=rule,
+                        reference=ref,
+                        transfers=n,
+                        first_on=first,
+                        last_on=last,
+                    )
+                    for p, r, d, name, rtype, ground, rule, ref, n, first, last in transfers
+                    if (p, r) == key
+                ],
+            )
+        )
+    return RopaOut(
+        organisation=organisation,
+        controller=controller.name,
+        generated_at=datetime.now(UTC),
+        activities=result,
+        note=NOTE,
+    )
+
+
+CSV_COLUMNS = (
+    "purpose",
+    "regime",
+    "article",
+    "section",
+    "data_subject_categories",
+    "data_categories",
+    "special_category",
+    "records",
+    "records_erased",
+    "records_restricted",
+    "retention_cap_days",
+    "longest_retention_days",
+    "recipient_kind",
+    "recipient",
+    "destination",
+    "ground",
+    "rule",
+    "reference",
+    "count",
+    "first_on",
+    "last_on",
+)
+
+
+def to_csv(ropa: RopaOut) -> str:
+    """One row per activity, recipient and transfer flow."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for a in ropa.activities:
+        base = {"purpose": a.purpose, "regime": a.regime, "article": a.article}
+        writer.writerow(
+            {
+                **base,
+                "section": "activity",
+                "data_subject_categories": " ".join(a.data_subject_categories),
+                "data_categories": " ".join(a.data_categories),
+                "special_category": a.special_category,
+                "records": a.records,
+                "records_erased": a.records_erased,
+                "records_restricted": a.records_restricted,
+                "retention_cap_days": a.retention_cap_days,
+                "longest_retention_days": a.longest_retention_days,
+            }
+        )
+        for s in a.recipients:
+            writer.writerow(
+                {
+                    **base,
+                    "section": "recipient",
+                    "recipient_kind": s.kind,
+                    "recipient": s.recipient,
+                    "count": s.exchanges,
+                }
+            )
+        for t in a.transfers:
+            writer.writerow(
+                {
+                    **base,
+                    "section": "transfer",
+                    "recipient_kind": t.recipient_type,
+                    "recipient": t.recipient,
+                    "destination": t.destination,
+                    "ground": t.ground,
+                    "rule": t.rule,
+                    "reference": t.reference,
+                    "count": t.transfers,
+                    "first_on": t.first_on,
+                    "last_on": t.last_on,
+                }
+            )
+    return out.getvalue()
+
+
+STYLE = (
+    "body{font-family:system-ui,sans-serif;margin:2rem;color:#111}"
+    "table{border-collapse:collapse;margin:.5rem 0 1.5rem}"
+    "th,td{border:1px solid #999;padding:.25rem .5rem;text-align:left;vertical-align:top}"
+    "th{background:#eee}h2{margin-top:2rem}"
+)
+# The page's only style, allowed by hash: no other inline style or script can run.
+STYLE_HASH = b64encode(hashlib.sha256(STYLE.encode()).digest()).decode()
+HTML_CSP = f"default-src 'none'; style-src 'sha256-{STYLE_HASH}'; frame-ancestors 'none'"
+
+
+def _table(headers: list[str], rows: list[list[object]]) -> str:
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in row) + "</tr>" for row in rows
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body or ''}</tbody></table>"
+
+
+def to_html(ropa: RopaOut) -> str:
+    """A readable, self-contained page (no script, no external resource)."""
+    e = html.escape
+    parts = [
+        "<!doctype html><html lang=en><head><meta charset=utf-8>",
+        f"<title>Record of processing activities — {e(ropa.organisation)}</title>",
+        f"<style>{STYLE}</style></head><body>",
+        f"<h1>Record of processing activities: {e(ropa.controller)} ({e(ropa.organisation)})</h1>",
+        f"<p>Generated {e(ropa.generated_at.isoformat())}. {e(ropa.note)}</p>",
+    ]
+    for a in ropa.activities:
+        parts.append(f"<h2>Purpose {e(a.purpose)} — {e(a.regime.upper())}</h2>")
+        parts.append(f"<p>{e(a.article)}</p>")
+        parts.append(
+            _table(
+                [
+                    "Data subjects",
+                    "Data categories",
+                    "Special category",
+                    "Records",
+                    "Erased",
+                    "Restricted",
+                    "Retention cap (days)",
+                    "Longest retention (days)",
+                ],
+                [
+                    [
+                        ", ".join(a.data_subject_categories),
+                        ", ".join(a.data_categories),
+                        "yes" if a.special_category else "no",
+                        a.records,
+                        a.records_erased,
+                        a.records_restricted,
+                        a.retention_cap_days or "",
+                        a.longest_retention_days,
+                    ]
+                ],
+            )
+        )
+        parts.append("<h3>Recipients in the Union</h3>")
+        parts.append(
+            _table(
+                ["Kind", "Recipient", "Exchanges"],
+                [[r.kind, r.recipient, r.exchanges] for r in a.recipients],
+            )
+        )
+        parts.append("<h3>Transfers to third countries and international organisations</h3>")
+        parts.append(
+            _table(
+                [
+                    "Destination",
+                    "Recipient",
+                    "Type",
+                    "Ground",
+                    "Rule",
+                    "Reference",
+                    "Transfers",
+                    "First",
+                    "Last",
+                ],
+                [
+                    [
+                        t.destination,
+                        t.recipient,
+                        t.recipient_type,
+                        t.ground,
+                        t.rule,
+                        t.reference,
+                        t.transfers,
+                        t.first_on,
+                        t.last_on,
+                    ]
+                    for t in a.transfers
+                ],
+            )
+        )
+    parts.append("</body></html>")
+    return "".join(parts)

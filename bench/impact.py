@@ -1,0 +1,203 @@
+"""Impact analysis of ending one adequacy decision, on 100k recorded transfers.
+
+    python -m bench.impact [--transfers 100000] [--repeats 3] [--json]
+
+Starts its own embedded PostgreSQL in a temporary directory, migrates a database, seeds (as
+the owner, with COPY-free `INSERT ... SELECT generate_series`) one authority and officer per
+organisation, 2,000 processing records and `--transfers` transfers to the United Kingdom under
+adequacy decision 2021/1772 over the last twelve months (recipients, purposes and dates varied),
+then times `app.services.reference_impact.analyse` for the change "2021/1772 ends on the first
+day of next month" — as a COM reference admin (every organisation's counts) and as NL's DPO
+(its own flows in detail, transfer ids included). Each figure is the median of `--repeats`
+runs after one warm-up; the analysis is read-only, so runs do not disturb each other.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+
+from app.config import APP_DB_ROLE
+from app.db import migrate
+from app.db.embedded import EmbeddedPostgres
+from app.db.engine import make_engine, make_sessionmaker
+from app.schemas.reference_impact import ImpactIn
+from app.security import Principal
+from app.services.reference_impact import analyse
+from bench.policy_decisions import environment
+
+DATABASE = "ilonet_bench_impact"
+ORGS = ("NL", "BE", "FR", "DE")
+RECORDS = 2000
+
+
+async def seed(url: str, transfers: int) -> None:
+    c = await asyncpg.connect(url)
+    try:
+        await c.execute(
+            "INSERT INTO authority (id, organisation, name, authority_kind) "
+            "SELECT gen_random_uuid(), o, o || ' immigration', 'immigration' "
+            "FROM unnest($1::text[]) o",
+            list(ORGS),
+        )
+        await c.execute(
+            "INSERT INTO officer (id, organisation, authority_id, surname, given_names, "
+            "expertise, version) SELECT gen_random_uuid(), a.organisation, a.id, 'Bench', "
+            "'Officer', '{}', 1 FROM authority a"
+        )
+        await c.execute(
+            """
+            INSERT INTO processing_record (id, officer_id, organisation, authority_id, purpose,
+              data_categories, data_subject_category, regime, special_category, subject_fields,
+              necessity_justification, retain_until, obligations, decision_id, policy_version,
+              created_by, version, created_at, updated_at)
+            SELECT gen_random_uuid(), o.id, o.organisation, o.authority_id,
+              (ARRAY['return','legal_migration','resettlement'])[1 + i % 3],
+              ARRAY['a_return_identity'], 'returnee', 'gdpr', false, ARRAY['surname'],
+              'bench', current_date + 180, '[]'::jsonb, 'bench', 'bench', 'bench', 1,
+              now() - interval '400 days', now()
+            FROM generate_series(1, $1::int) i
+            JOIN (SELECT *, row_number() OVER () - 1 AS n FROM officer) o
+              ON o.n = i % $2::int
+            """,
+            RECORDS,
+            len(ORGS),
+        )
+        await c.execute(
+            """
+            WITH r AS (SELECT id, organisation, row_number() OVER () - 1 AS n
+                       FROM processing_record)
+            INSERT INTO transfer (id, processing_record_id, organisation, recipient_name,
+              recipient_type, recipient_is_law_enforcement, destination_country,
+              requested_basis, details, fields_disclosed, justification, transfer_on,
+              basis_ground, basis_rule, basis_reference, decision_id, policy_version,
+              recorded_by)
+            SELECT gen_random_uuid(), r.id, r.organisation,
+              (ARRAY['Home Office Immigration Enforcement','UK Border Force',
+                     'UK Visas and Immigration','HM Passport Office'])[1 + i % 4],
+              'public_authority', false, 'GB',
+              (ARRAY['adequacy','adequacy','adequacy','public_interest'])[1 + i % 4],
+              '{"adequacy_decision_id": "2021/1772"}'::jsonb, ARRAY['surname'], 'bench',
+              current_date - (i % 360), 'adequacy', 'GDPR-45', '2021/1772', 'bench', 'bench',
+              'bench'
+            FROM generate_series(1, $1::int) i JOIN r ON r.n = i % $2::int
+            """,
+            transfers,
+            RECORDS,
+        )
+        await c.execute("ANALYZE")
+    finally:
+        await c.close()
+
+
+def principal(org: str, role: str) -> Principal:
+    return Principal(
+        iss="bench",
+        sub=f"bench-{role}",
+        org=org,
+        roles=frozenset({role}),
+        officer_id=None,
+        scopes=frozenset(),
+    )
+
+
+async def run(server: EmbeddedPostgres, args: argparse.Namespace) -> dict[str, Any]:
+    owner = server.url(database=DATABASE)
+    await asyncio.to_thread(migrate.upgrade, owner)
+    started = time.perf_counter()
+    await seed(owner, args.transfers)
+    seeded = time.perf_counter() - started
+    engine = make_engine(server.url(user=APP_DB_ROLE, database=DATABASE))
+    sessions = make_sessionmaker(engine)
+    today = date.today()
+    first = date(today.year + (today.month == 12), today.month % 12 + 1, 1)
+    body = ImpactIn.model_validate(
+        {
+            "change": {
+                "kind": "adequacy_ended",
+                "adequacy_decision_id": "2021/1772",
+                "on": first.isoformat(),
+            },
+            "months": 12,
+        }
+    )
+    results: dict[str, Any] = {"seed_seconds": round(seeded, 2)}
+    try:
+        for name, who in (
+            ("com_reference_admin", principal("COM", "reference_admin")),
+            ("nl_dpo", principal("NL", "dpo")),
+        ):
+            times, answer = [], None
+            for attempt in range(args.repeats + 1):
+                async with sessions() as session:
+                    begin = time.perf_counter()
+                    answer = await analyse(session=session, principal=who, body=body)
+                    if attempt:
+                        times.append(time.perf_counter() - begin)
+            assert answer is not None
+            results[name] = {
+                "median_seconds": round(statistics.median(times), 3),
+                "min_seconds": round(min(times), 3),
+                "max_seconds": round(max(times), 3),
+                "transfers_evaluated": answer.transfers_evaluated,
+                "affected_flows": answer.affected_flows,
+                "groups": len(answer.groups),
+            }
+    finally:
+        await engine.dispose()
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--transfers", type=int, default=100_000)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+    workdir = Path(tempfile.mkdtemp(prefix="ilonet-bench-impact-"))
+    server = EmbeddedPostgres(workdir / "pgdata")
+    try:
+        server.start()
+
+        async def go() -> dict[str, Any]:
+            c = await asyncpg.connect(server.url())
+            try:
+                await c.execute(f'CREATE DATABASE "{DATABASE}"')
+            finally:
+                await c.close()
+            return await run(server, args)
+
+        results = asyncio.run(go())
+    finally:
+        server.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
+    env = environment()
+    print(
+        f"impact of ending 2021/1772 on {args.transfers} transfers (seeded in "
+        f"{results['seed_seconds']} s); Python {env['python']}, nproc {env['nproc_available']}"
+    )
+    for name in ("com_reference_admin", "nl_dpo"):
+        r = results[name]
+        print(
+            f"  {name:20} median {r['median_seconds']:.3f} s (min {r['min_seconds']:.3f}, max "
+            f"{r['max_seconds']:.3f}); {r['transfers_evaluated']} evaluated, "
+            f"{r['affected_flows']} affected, {r['groups']} groups shown"
+        )
+    if args.json:
+        print(json.dumps({"benchmark": "impact", **env, "transfers": args.transfers, **results}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

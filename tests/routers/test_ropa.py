@@ -1,0 +1,70 @@
+"""GET /v1/ropa: the record of processing activities (GDPR-30.1) derived from the data, for the
+DPO, as JSON, CSV and a self-contained HTML page; no subject data."""
+
+from __future__ import annotations
+
+import io
+from csv import DictReader
+
+import httpx
+
+from tests.factories import PLAINTEXT, Auth, create_record, deployed_ilo, senegal_transfer
+
+
+async def test_gdpr_30_1_ropa_is_derived_from_the_records_for_the_dpo(
+    client: httpx.AsyncClient, auth: Auth
+) -> None:
+    ilo = await deployed_ilo(client, auth)
+    record = await create_record(client, ilo)
+    await create_record(client, ilo)
+    path = f"/v1/processing-records/{record['id']}"
+    sent = await client.post(f"{path}/transfers", json=senegal_transfer(), headers=ilo.headers)
+    assert sent.status_code == 201, sent.text
+    share = {
+        "recipient_kind": "member_state_authority",
+        "recipient_org": "FR",
+        "recipient_authority": "DCPAF",
+        "fields_disclosed": ["surname"],
+        "justification": "The receiving authority must confirm the identity for the return.",
+    }
+    assert (await client.post(f"{path}/shares", json=share, headers=ilo.headers)).status_code == 201
+    dpo = auth("NL", ["dpo"])
+
+    response = await client.get("/v1/ropa?organisation=NL", headers=dpo)
+    assert response.status_code == 200, response.text
+    ropa = response.json()
+    (activity,) = ropa["activities"]
+    assert (activity["purpose"], activity["regime"], activity["records"]) == ("return", "gdpr", 2)
+    assert activity["article"] == "GDPR-30.1: Regulation (EU) 2016/679, Art. 30(1)"
+    assert activity["data_subject_categories"] == ["returnee"]
+    assert activity["data_categories"] == ["a_return_identity"]
+    assert activity["longest_retention_days"] == 180
+    assert activity["retention_cap_days"] is not None
+    assert activity["recipients"] == [
+        {"kind": "member_state_authority", "recipient": "DCPAF (FR)", "exchanges": 1}
+    ]
+    (transfer,) = activity["transfers"]
+    assert (transfer["destination"], transfer["ground"], transfer["rule"]) == (
+        "SN",
+        "public_interest",
+        "GDPR-49.1d",
+    )
+    assert transfer["reference"] == "Regulation (EU) 2019/1240, recital 25"
+    assert not any(p in response.text for p in PLAINTEXT)
+
+    csv = await client.get("/v1/ropa?organisation=NL&format=csv", headers=dpo)
+    assert csv.headers["content-type"].startswith("text/csv")
+    rows = list(DictReader(io.StringIO(csv.text)))
+    assert [r["section"] for r in rows] == ["activity", "recipient", "transfer"]
+    assert (rows[2]["destination"], rows[2]["rule"], rows[2]["count"]) == ("SN", "GDPR-49.1d", "1")
+    page = await client.get("/v1/ropa?organisation=NL&format=html", headers=dpo)
+    assert page.headers["content-type"].startswith("text/html")
+    csp = page.headers["content-security-policy"]
+    assert csp.startswith("default-src 'none'; style-src 'sha256-")
+    assert "<script" not in page.text
+    assert "Direction de la Police" in page.text
+    assert not any(p in page.text + csv.text for p in PLAINTEXT)
+
+    assert (await client.get("/v1/ropa?organisation=NL", headers=ilo.headers)).status_code == 403
+    other = await client.get("/v1/ropa?organisation=NL", headers=auth("FR", ["dpo"]))
+    assert other.status_code == 404
