@@ -141,6 +141,12 @@ def test_every_action_is_declared() -> None:
         "officer.contact_erase",
         "webhook.create",
         "webhook.delete",
+        "network.create",
+        "network.update",
+        "network.designate_facilitator",
+        "network_meeting.record",
+        "ad_hoc_action.assign",
+        "ad_hoc_action.update",
     }
 
 
