@@ -488,3 +488,23 @@ async def test_associated_officers_only_for_the_contact_list_roles_and_audited(
     assert updated.status_code == 200, updated.text
     assert updated.json()["countries"] == ["SN", "GM"]
     assert updated.json()["version"] == 2
+
+
+async def test_acl_org_a_network_is_amended_by_its_organisation_with_if_match(
+    client: httpx.AsyncClient, auth: Auth, session: AsyncSession
+) -> None:
+    nl = auth("NL", ["deploying_authority"], sub="nl-manager")
+    network = await create_network(client, nl)
+    path = f"/v1/networks/{network['id']}"
+    missing = await client.patch(path, json={"name": "Dakar"}, headers=nl)
+    assert missing.status_code == 428, missing.text
+    fr = {**auth("FR", ["deploying_authority"]), "If-Match": '"v1"'}
+    other = await client.patch(path, json={"name": "Dakar"}, headers=fr)
+    assert other.status_code == 403
+    assert [r for r, _ in violations(other)] == ["ACL-ORG"]
+    stale = await client.patch(path, json={"name": "Dakar"}, headers={**nl, "If-Match": '"v9"'})
+    assert stale.status_code == 412, stale.text
+    stored = await session.get(Network, network["id"])
+    assert stored is not None
+    await session.refresh(stored)
+    assert (stored.name, stored.version) == ("ILO network Senegal", 1)
