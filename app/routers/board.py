@@ -21,6 +21,7 @@ from app.schemas.board import (
     MeetingIn,
     MeetingOut,
     OfficerList,
+    QueryDate,
     RulesOfProcedureIn,
     RulesOfProcedureOut,
     SeatAppoint,
@@ -35,7 +36,7 @@ from app.services import board_decision as service
 
 router = APIRouter(prefix="/v1/board", tags=["board"])
 
-OnDate = Annotated[date | None, Query(description="The day asked about (default: today, UTC)")]
+OnDate = Annotated[QueryDate | None, Query(description="The day asked about (default: today, UTC)")]
 
 
 def _today(on: date | None) -> date:

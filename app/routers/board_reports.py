@@ -4,7 +4,7 @@ and the biennial activity report as JSON and as a self-contained HTML document."
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
@@ -15,6 +15,7 @@ from app.models import BoardActivityReport
 from app.problems import problem_responses
 from app.routers.conventions import ActionContext, Idempotency
 from app.routers.policy_marks import guarded, reads
+from app.schemas.board import QueryDate
 from app.schemas.board_report import (
     ActivityReportGenerate,
     ActivityReportOut,
@@ -104,7 +105,7 @@ async def get_work_programme(
 async def deployment_gaps(
     session: ReadSession,
     principal: CurrentPrincipal,
-    on: Annotated[date | None, Query(description="Default: today (UTC)")] = None,
+    on: Annotated[QueryDate | None, Query(description="Default: today (UTC)")] = None,
     horizon_days: Annotated[int, Query(ge=0, le=1095)] = 180,
 ) -> DeploymentGaps:
     """Each country of the dated priority list: covered, coverage ending within the horizon,

@@ -6,7 +6,7 @@ import uuid
 from datetime import date, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from app.policies.vocabulary import DeploymentStatus, InformationTopic, PostingType, Purpose
 from app.schemas.common import CountryCode, ShortText, StrictInput
@@ -78,6 +78,19 @@ class DeploymentAmend(StrictInput):
     co_deploying_member_states: list[CountryCode] | None = Field(
         default=None, max_length=32, json_schema_extra={"uniqueItems": True}
     )
+
+    @model_validator(mode="after")
+    def _no_null_for_required_fields(self) -> DeploymentAmend:
+        """An absent field stays as it is; a null one is refused (422), except the only field
+        a notification may leave empty."""
+        nulled = sorted(
+            name
+            for name in self.model_fields_set
+            if getattr(self, name) is None and name != "representation_agreement_reference"
+        )
+        if nulled:
+            raise ValueError(f"{', '.join(nulled)} may be left out, not set to null")
+        return self
 
 
 class TransitionIn(StrictInput):

@@ -295,3 +295,15 @@ async def test_ilo_8_1_rules_of_procedure_in_force_and_their_ep_visible_categori
         headers=com,
     )
     assert [v["rule"] for v in personal.json()["violations"]] == ["ILO-8.1"]
+
+
+async def test_a_query_date_is_an_iso_day_not_a_unix_time(
+    client: httpx.AsyncClient, auth: Auth
+) -> None:
+    reader = auth("FR", ["sb_member"])
+    for path in ("/v1/board/members", "/v1/board/officer-list", "/v1/board/deployment-gaps"):
+        refused = await client.get(f"{path}?on=0", headers=reader)
+        assert refused.status_code == 422, path
+        assert (
+            await client.get(f"{path}?on={TODAY.isoformat()}", headers=reader)
+        ).status_code == 200

@@ -362,3 +362,19 @@ async def test_list_filters_and_visibility(
     )
     assert integration.status_code == 403
     assert integration.json()["violations"][0]["rule"] == "ACL-ROLE"
+
+
+async def test_an_amendment_that_sets_a_required_field_to_null_is_a_422(
+    client: httpx.AsyncClient, nl: dict[str, str], officer: JSON, session: AsyncSession
+) -> None:
+    planned = await factories.plan_deployment(client, nl, officer_id=officer["id"])
+    response = await client.patch(
+        f"/v1/deployments/{planned['id']}",
+        json={"co_deploying_member_states": None},
+        headers={**nl, "If-Match": '"v1"'},
+    )
+    assert response.status_code == 422, response.text
+    assert "may be left out, not set to null" in response.text
+    stored = await session.get(Deployment, planned["id"])
+    assert stored is not None
+    assert stored.version == 1
