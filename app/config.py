@@ -120,6 +120,9 @@ class Settings(BaseSettings):
     # Key-encryption key for personal data (base64 of 32 bytes) and its id, for rotation.
     kek: str | None = None
     kek_id: str = "kek-1"
+    # Every KEK that still opens data keys, by id (JSON: {"kek-1": "<base64>", ...}); kek_id
+    # names the active one. Keep an old id here until `ilonet keys rotate` has finished.
+    keks: dict[str, str] = Field(default_factory=dict)
 
     retention_max_days: dict[str, int] = Field(
         default_factory=lambda: {

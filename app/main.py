@@ -30,6 +30,7 @@ from app.rate_limit import RateLimiter, Sync, enforce
 from app.routers import (
     audit,
     authorities,
+    batch,
     deployments,
     docs,
     events,
@@ -162,6 +163,7 @@ def create_app(settings: Settings | None = None, *, app_database_url: str | None
         audit,
         events,
         webhooks,
+        batch,
     ):
         # Every /v1 route is rate-limited per client and organisation (after authentication).
         limited = module.router.prefix.startswith("/v1")

@@ -25,6 +25,7 @@ from app.config import (
     Settings,
     TrustedIssuer,
 )
+from app.keyring import create_once
 from app.policies import Actor
 from app.policies.acl import ROLES, SCOPES
 from app.problems import Unauthenticated
@@ -70,20 +71,21 @@ def dev_key_path(settings: Settings) -> Path:
 
 
 def load_or_create_dev_key(settings: Settings) -> bytes:
-    """The local development signing key (PEM private key), created on first use."""
-    path = dev_key_path(settings)
-    if path.exists():
-        return path.read_bytes()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    pem = key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    )
-    path.touch(mode=0o600)
-    path.write_bytes(pem)
-    return pem
+    """The local development signing key (PEM private key), created on first use.
+
+    Processes that start together on a fresh data dir (parallel `ilonet token` runs) race to
+    create it; `create_once` lets exactly one key win, and every process signs with that one.
+    """
+
+    def generate() -> bytes:
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        return key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+
+    return create_once(dev_key_path(settings), generate)
 
 
 def public_pem(private_pem: bytes) -> bytes:
@@ -176,10 +178,9 @@ def trusted_issuers(settings: Settings) -> dict[str, TrustedIssuer]:
     if settings.production:
         issuers.pop(DEV_ISSUER, None)
     elif DEV_ISSUER not in issuers:
-        load_or_create_dev_key(settings)
+        private = load_or_create_dev_key(settings)
         pub = settings.data_dir / "dev-jwt-key.pub.pem"
-        if not pub.exists():
-            pub.write_bytes(public_pem(load_or_create_dev_key(settings)))
+        create_once(pub, lambda: public_pem(private))
         issuers[DEV_ISSUER] = TrustedIssuer(
             issuer=DEV_ISSUER,
             algorithms=["RS256"],
