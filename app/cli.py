@@ -218,9 +218,10 @@ def parser() -> argparse.ArgumentParser:
     api.add_argument("--output", default="openapi/openapi.json")
     api.set_defaults(func=cmd_openapi)
 
-    from app import cli_keys
+    from app import cli_import, cli_keys
 
     cli_keys.add_parsers(sub)
+    cli_import.add_parsers(sub)
     return p
 
 

@@ -249,3 +249,15 @@ async def test_batch_replays_with_its_idempotency_key(
     assert second.headers.get("Idempotent-Replayed") == "true"
     assert second.json() == first.json()
     assert await _count(session, Officer) == 2
+
+
+async def test_batch_idempotency_key_with_another_query_is_not_a_replay(
+    client: httpx.AsyncClient, nl: dict[str, str], authority: JSON, session: AsyncSession
+) -> None:
+    headers = {**nl, "Idempotency-Key": "onboarding-dry-then-real"}
+    body = {"items": _officers(authority["id"], 1)}
+    dry = await client.post("/v1/officers:batch?dry_run=true", json=body, headers=headers)
+    assert dry.json()["dry_run"] is True
+    real = await client.post("/v1/officers:batch", json=body, headers=headers)
+    assert real.status_code == 422, real.text  # the key names the dry run: reused, refused
+    assert await _count(session, Officer) == 0
