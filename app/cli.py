@@ -218,10 +218,11 @@ def parser() -> argparse.ArgumentParser:
     api.add_argument("--output", default="openapi/openapi.json")
     api.set_defaults(func=cmd_openapi)
 
-    from app import cli_import, cli_keys
+    from app import cli_backup, cli_import, cli_keys
 
     cli_keys.add_parsers(sub)
     cli_import.add_parsers(sub)
+    cli_backup.add_parsers(sub)
     return p
 
 
