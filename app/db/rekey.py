@@ -13,6 +13,7 @@ personal).
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -140,6 +141,7 @@ async def rotate(
     batch_size: int = 200,
     progress: Progress | None = None,
     max_idle_rounds: int = 50,
+    idle_wait_seconds: float = 0.2,
 ) -> dict[str, int]:
     """Re-wrap every data key under the active KEK, one committed batch at a time.
 
@@ -168,3 +170,4 @@ async def rotate(
         idle += 1
         if idle >= max_idle_rounds:
             return done
+        await asyncio.sleep(idle_wait_seconds)  # the rows left are held by running requests

@@ -11,13 +11,17 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from app.cli_keys import rotate_keys
 from app.config import Settings
 from app.db import rekey
 from app.keyring import Keyring, load_keyring
+from app.main import create_app
 from app.models import AuditEvent, Officer, ProcessingRecord, WebhookSubscription
 from app.services.webhook import open_secret
+from tests import factories
+from tests.conftest import FreshDatabase
 from tests.factories import PLAINTEXT, Auth
 from tests.scenarios import World, world
 
@@ -91,7 +95,7 @@ async def test_rotation_rewraps_every_data_key_and_every_record_stays_readable(
         raise Stop
 
     with pytest.raises(Stop):
-        await rekey.rotate(sessionmaker, new, batch_size=1, progress=stop)
+        await rekey.rotate(sessionmaker, new, batch_size=1, progress=stop, idle_wait_seconds=0)
     async with sessionmaker() as s:
         left = await rekey.remaining(s, new)
     assert sum(left.values()) == 2  # officer contact, record, webhook secret: one done
@@ -141,3 +145,52 @@ async def test_an_unlisted_kek_is_named_not_guessed(settings: Settings) -> None:
         keyring.kek_for("kek-1")
     with pytest.raises(RuntimeError, match="ILONET_KEK_ID"):
         load_keyring(settings.model_copy(update={"keks": {"kek-9": _b64()}, "kek_id": "kek-3"}))
+
+
+async def test_rotation_beside_a_running_server_skips_held_rows_and_finishes_after(
+    committed_client: tuple[httpx.AsyncClient, AsyncEngine],
+    fresh_db: FreshDatabase,
+    settings: Settings,
+    auth: Auth,
+) -> None:
+    """Committed data, a request holding one officer row (FOR UPDATE) while `ilonet keys rotate`
+    runs: that row is skipped, not waited for; once released, a second run re-wraps it."""
+    client, engine = committed_client
+    nl = auth("NL", ["deploying_authority"], sub="nl-ind")
+    authority = await factories.create_authority(client, nl)
+    officers = [
+        await factories.create_officer(client, nl, authority_id=authority["id"]) for _ in range(3)
+    ]
+    old = load_keyring(settings)
+    rotated = settings.model_copy(
+        update={
+            "keks": {"kek-2": _b64(), old.kek_id: base64.b64encode(old.kek).decode()},
+            "kek_id": "kek-2",
+        }
+    )
+    held = uuid.UUID(officers[0]["id"])
+    async with engine.connect() as request:
+        transaction = await request.begin()
+        await request.execute(select(Officer.id).where(Officer.id == held).with_for_update())
+        maker = async_sessionmaker(engine, expire_on_commit=False)
+        partial = await rekey.rotate(
+            maker, load_keyring(rotated), max_idle_rounds=1, idle_wait_seconds=0
+        )
+        assert partial["officer"] == 2
+        await transaction.rollback()
+    result = await rotate_keys(fresh_db.app_url, rotated, batch_size=2)
+    assert result["rewrapped"]["officer"] == 1
+    assert result["remaining"] == dict.fromkeys(result["remaining"], 0)
+    async with maker() as session:
+        ids = set((await session.scalars(select(Officer.contact_kek_id))).all())
+    assert ids == {"kek-2"}
+    # and a server configured with kek-2 alone reads every contact
+    only_new = rotated.model_copy(update={"keks": {"kek-2": rotated.keks["kek-2"]}})
+    application = create_app(only_new)
+    application.state.engine = engine
+    application.state.sessionmaker = maker
+    transport = httpx.ASGITransport(app=application)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as restarted:
+        for officer in officers:
+            read = await restarted.get(f"/v1/officers/{officer['id']}", headers=nl)
+            assert read.json()["contact"] is not None, read.text
