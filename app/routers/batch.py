@@ -74,7 +74,15 @@ def _audit_refusals(request: Request, context: Context) -> Any:
 
     async def audit(problem: PolicyDenied | NotFound) -> None:
         if isinstance(problem, NotFound) and not await names_existing_resource(session, problem):
-            return  # nothing exists there: as for the single route, not one event per attempt
+            # nothing exists there: counted and audited in aggregate, as on the single route
+            route = request.scope.get("route")
+            request.app.state.not_found_tally.add(
+                context.principal,
+                request.method,
+                getattr(route, "path", request.url.path),
+                problem.resource_type,
+            )
+            return
         await record_denial(session, request, context.principal, problem)
 
     return audit

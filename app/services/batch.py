@@ -8,10 +8,9 @@ and write, its audit and feed events — so a batch cannot do what the single ro
 - `all_or_nothing`: the items in one savepoint (each also in its own, so that every item is
   decided and reported); if any is refused, everything is rolled back and the allowed items are
   reported `rolled_back`.
-- `dry_run`: every item is decided as the policy evaluation does (the action's loader and
-  `Writer.judge`), nothing written. In all_or_nothing mode each item is judged after the items
-  before it, as the write would, only they are not written: a conflict between two items of the
-  batch (the same external_reference) shows on the real run.
+- `dry_run`: every item is decided on the stored state as the policy evaluation does (the
+  action's loader and `Writer.judge`), nothing written; a conflict between two items of the
+  same batch (the same external_reference twice) shows on the real run only.
 
 A refused attempt is audited (`policy.denied`) like the single route's, in the batch's commit.
 """
