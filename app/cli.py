@@ -1,4 +1,5 @@
-"""The `ilonet` command: serve, migrate, token, openapi, sweep, audit verify."""
+"""The `ilonet` command: serve, migrate, token, openapi, sweep, audit verify, keys rotate,
+import, backup and restore."""
 
 from __future__ import annotations
 
@@ -216,6 +217,12 @@ def parser() -> argparse.ArgumentParser:
     api = sub.add_parser("openapi", help="write the OpenAPI document")
     api.add_argument("--output", default="openapi/openapi.json")
     api.set_defaults(func=cmd_openapi)
+
+    from app import cli_backup, cli_import, cli_keys
+
+    cli_keys.add_parsers(sub)
+    cli_import.add_parsers(sub)
+    cli_backup.add_parsers(sub)
     return p
 
 

@@ -51,6 +51,9 @@ class TrustedIssuer(BaseModel):
     pem_file: Path | None = None
     kid: str | None = Field(default=None, min_length=1, max_length=128)
     jwks_file: Path | None = None
+    # The issuer's key set by URL (app/jwks.py): https, or http to 127.0.0.1/localhost outside
+    # production; cached, and refetched once (rate-limited) when a token names an unknown kid.
+    jwks_url: str | None = Field(default=None, max_length=2000)
     max_token_lifetime_seconds: int = Field(default=3600, gt=0, le=86_400)
 
     @field_validator("organisations")
@@ -67,8 +70,16 @@ class TrustedIssuer(BaseModel):
 
     @model_validator(mode="after")
     def _keys(self) -> Self:
-        if self.pem_file is None and self.jwks_file is None:
-            raise ValueError("a trusted issuer needs pem_file or jwks_file")
+        if self.pem_file is None and self.jwks_file is None and self.jwks_url is None:
+            raise ValueError("a trusted issuer needs pem_file, jwks_file or jwks_url")
+        if self.jwks_url is not None:
+            parts = urlsplit(self.jwks_url)
+            local = parts.scheme == "http" and parts.hostname in ("127.0.0.1", "localhost")
+            if not parts.hostname or parts.username or (parts.scheme != "https" and not local):
+                raise ValueError(
+                    "jwks_url must be an https URL (or http to 127.0.0.1/localhost) without "
+                    "user information"
+                )
         if self.kid is not None and self.pem_file is None:
             raise ValueError("kid names the key of pem_file")
         return self
@@ -96,6 +107,10 @@ class Settings(BaseSettings):
 
     trusted_issuers: list[TrustedIssuer] = Field(default_factory=list)
     jwt_leeway_seconds: int = Field(default=30, ge=0, le=300)
+    # JWKS-URL issuers: how long a fetched key set is kept, and the shortest interval between
+    # two refetches caused by tokens naming an unknown kid (app/jwks.py).
+    jwks_cache_seconds: float = Field(default=300.0, gt=0)
+    jwks_min_refresh_seconds: float = Field(default=30.0, ge=0)
     # The longest lifetime (exp - iat) of the development issuer's tokens (`ilonet token --ttl`).
     dev_token_max_ttl_seconds: int = Field(default=86_400, gt=0, le=86_400)
 
@@ -120,6 +135,9 @@ class Settings(BaseSettings):
     # Key-encryption key for personal data (base64 of 32 bytes) and its id, for rotation.
     kek: str | None = None
     kek_id: str = "kek-1"
+    # Every KEK that still opens data keys, by id (JSON: {"kek-1": "<base64>", ...}); kek_id
+    # names the active one. Keep an old id here until `ilonet keys rotate` has finished.
+    keks: dict[str, str] = Field(default_factory=dict)
 
     retention_max_days: dict[str, int] = Field(
         default_factory=lambda: {
@@ -192,6 +210,13 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _no_wildcard_issuer_in_production(self) -> Self:
         if self.production:
+            plain = [
+                i.issuer
+                for i in self.trusted_issuers
+                if i.jwks_url is not None and not i.jwks_url.startswith("https://")
+            ]
+            if plain:
+                raise ValueError(f"in production jwks_url must be https: {', '.join(plain)}")
             wildcard = [i.issuer for i in self.trusted_issuers if i.any_organisation]
             if wildcard:
                 raise ValueError(

@@ -19,6 +19,7 @@ from app.config import Settings, get_settings
 from app.db import denial_audit
 from app.db.denial_audit import NotFoundTally
 from app.db.engine import make_engine, make_sessionmaker
+from app.jwks import JwksCache
 from app.keyring import load_keyring
 from app.middleware import RequestContextMiddleware, SecurityHeadersMiddleware
 from app.problems import (
@@ -30,6 +31,7 @@ from app.rate_limit import RateLimiter, Sync, enforce
 from app.routers import (
     audit,
     authorities,
+    batch,
     board,
     board_reports,
     deployments,
@@ -153,6 +155,10 @@ def create_app(settings: Settings | None = None, *, app_database_url: str | None
     app.state.rate_limiter = RateLimiter.from_settings(settings)
     app.state.not_found_tally = NotFoundTally()
     app.state.keyring = load_keyring(settings)
+    app.state.jwks = JwksCache(
+        ttl_seconds=settings.jwks_cache_seconds,
+        min_refresh_seconds=settings.jwks_min_refresh_seconds,
+    )
     install_problem_handlers(app)
     app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
@@ -178,6 +184,7 @@ def create_app(settings: Settings | None = None, *, app_database_url: str | None
         processing_record_rights,
         reference_impact,
         ropa,
+        batch,
     ):
         # Every /v1 route is rate-limited per client and organisation (after authentication).
         limited = module.router.prefix.startswith("/v1")

@@ -25,6 +25,8 @@ from app.config import (
     Settings,
     TrustedIssuer,
 )
+from app.jwks import JwksCache
+from app.keyring import create_once
 from app.policies import Actor
 from app.policies.acl import ROLES, SCOPES
 from app.problems import Unauthenticated
@@ -70,20 +72,21 @@ def dev_key_path(settings: Settings) -> Path:
 
 
 def load_or_create_dev_key(settings: Settings) -> bytes:
-    """The local development signing key (PEM private key), created on first use."""
-    path = dev_key_path(settings)
-    if path.exists():
-        return path.read_bytes()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    pem = key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    )
-    path.touch(mode=0o600)
-    path.write_bytes(pem)
-    return pem
+    """The local development signing key (PEM private key), created on first use.
+
+    Processes that start together on a fresh data dir (parallel `ilonet token` runs) race to
+    create it; `create_once` lets exactly one key win, and every process signs with that one.
+    """
+
+    def generate() -> bytes:
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        return key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+
+    return create_once(dev_key_path(settings), generate)
 
 
 def public_pem(private_pem: bytes) -> bytes:
@@ -152,9 +155,11 @@ def _read_file(path: str, mtime: float) -> bytes:
     return Path(path).read_bytes()
 
 
-def _load_issuer(issuer: TrustedIssuer) -> IssuerKeys:
+def _load_issuer(issuer: TrustedIssuer, jwks: JwksCache | None = None) -> IssuerKeys:
     by_kid: dict[str, str | dict[str, Any]] = {}
     without_kid = None
+    if issuer.jwks_url is not None and jwks is not None:
+        by_kid.update(jwks.keys(issuer.jwks_url))
     if issuer.jwks_file is not None:
         raw = _read_file(str(issuer.jwks_file), issuer.jwks_file.stat().st_mtime)
         for key in json.loads(raw).get("keys", []):
@@ -176,10 +181,9 @@ def trusted_issuers(settings: Settings) -> dict[str, TrustedIssuer]:
     if settings.production:
         issuers.pop(DEV_ISSUER, None)
     elif DEV_ISSUER not in issuers:
-        load_or_create_dev_key(settings)
+        private = load_or_create_dev_key(settings)
         pub = settings.data_dir / "dev-jwt-key.pub.pem"
-        if not pub.exists():
-            pub.write_bytes(public_pem(load_or_create_dev_key(settings)))
+        create_once(pub, lambda: public_pem(private))
         issuers[DEV_ISSUER] = TrustedIssuer(
             issuer=DEV_ISSUER,
             algorithms=["RS256"],
@@ -205,7 +209,23 @@ def _key(keys: IssuerKeys, header: dict[str, Any]) -> str | dict[str, Any]:
     return key
 
 
-def verify_token(token: str, settings: Settings, *, now: float | None = None) -> Principal:
+async def prepare_keys(token: str, settings: Settings, jwks: JwksCache) -> None:
+    """Before `verify_token`: fetch (or refetch, for an unknown kid) the key set of a JWKS-URL
+    issuer the token names. Nothing is trusted here: the token is verified afterwards."""
+    try:
+        header = jwt.get_unverified_header(token)
+        iss = jwt.get_unverified_claims(token).get("iss")
+    except JOSEError:
+        return  # verify_token says what is wrong with it
+    issuer = trusted_issuers(settings).get(iss) if isinstance(iss, str) else None
+    if issuer is not None and issuer.jwks_url is not None:
+        kid = header.get("kid")
+        await jwks.prepare(issuer.jwks_url, kid if isinstance(kid, str) else None)
+
+
+def verify_token(
+    token: str, settings: Settings, *, now: float | None = None, jwks: JwksCache | None = None
+) -> Principal:
     """Verify signature, algorithm, kid, iss, aud, the time claims (at `now`, default the clock)
     and the bounds of every claim (RFC 8725), and that the issuer may speak for the token's
     organisation."""
@@ -220,7 +240,7 @@ def verify_token(token: str, settings: Settings, *, now: float | None = None) ->
     issuer = trusted_issuers(settings).get(iss) if isinstance(iss, str) else None
     if issuer is None:
         raise Unauthenticated("The token's issuer is not trusted.")
-    keys = _load_issuer(issuer)
+    keys = _load_issuer(issuer, jwks)
     alg = header.get("alg")
     if alg not in keys.algorithms:
         raise Unauthenticated("The token's algorithm is not allowed for its issuer.")
@@ -367,7 +387,11 @@ async def authenticate(
     """The dependency every /v1 route takes: the verified caller, or a 401 problem."""
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthenticated()
-    principal = verify_token(credentials.credentials, request.app.state.settings)
+    settings = request.app.state.settings
+    jwks: JwksCache = request.app.state.jwks
+    if len(credentials.credentials) <= MAX_TOKEN_CHARS:
+        await prepare_keys(credentials.credentials, settings, jwks)
+    principal = verify_token(credentials.credentials, settings, jwks=jwks)
     request.state.principal = principal
     return principal
 

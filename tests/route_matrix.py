@@ -13,7 +13,7 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from app.policies import Actor
 from app.policies.vocabulary import Role, Scope
 from tests.factories import Auth
-from tests.scenarios import World
+from tests.scenarios import SCENARIOS, World
 
 
 @dataclass(frozen=True)
@@ -209,3 +209,11 @@ def headers_of(auth: Auth, caller: Caller, world: World) -> dict[str, str]:
 
 def violated_rules(response: httpx.Response) -> list[str]:
     return [v["rule"] for v in response.json().get("violations", [])]
+
+
+# Batch routes (x-ilonet-batch): each performs its action once per item; the matrix plays one
+# item, the single route's request body, and holds the item's Decision to the requirement.
+BATCH_ITEMS: dict[str, Callable[[World], dict[str, Any]]] = {
+    "POST /v1/officers:batch": lambda w: SCENARIOS["officer.create"](w).body,
+    "POST /v1/deployments:batch": lambda w: SCENARIOS["deployment.plan"](w).body,
+}

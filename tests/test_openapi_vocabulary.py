@@ -137,6 +137,8 @@ def test_the_component_enums_are_the_vocabularies_of_their_name(document: dict[s
         "IdentificationOutcome",
         "StatisticsSectionName",
         "StatisticsFormat",
+        "BatchMode",
+        "BatchOutcome",
     }
     assert all(vocabulary_named(name) is not None for name in components)
 

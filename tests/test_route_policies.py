@@ -13,10 +13,11 @@ import pytest
 from fastapi import FastAPI
 
 from app.policies.visibility import READ_POLICIES
-from app.routers.policy_marks import ACTION, READS
+from app.routers.policy_marks import ACTION, BATCH, READS
 from app.services.actions import REGISTRY
 from tests.factories import Auth
 from tests.route_matrix import (
+    BATCH_ITEMS,
     CALLERS,
     EVALUATIONS,
     READ_REQUESTS,
@@ -94,3 +95,38 @@ async def test_acl_role_read_routes_follow_their_read_policy(
             assert (body["subject_data"] is not None) == shown, where
         if listing and kind == "processing_record":
             assert all(item["organisation"] == caller.org for item in body["items"]), where
+
+
+def test_every_batch_route_has_a_matrix_request(app: FastAPI) -> None:
+    marks = marked(app)
+    batches = {r for r, extra in marks.items() if extra.get(BATCH)}
+    assert batches == set(BATCH_ITEMS)
+    assert all(marks[r][ACTION] in SCENARIOS for r in batches)
+
+
+@pytest.mark.parametrize("route", sorted(BATCH_ITEMS))
+async def test_acl_role_batch_routes_decide_each_item_by_their_action_requirement(
+    client: httpx.AsyncClient, app: FastAPI, world: World, auth: Auth, route: str
+) -> None:
+    action = marked(app)[route][ACTION]
+    requirement = REGISTRY[action].policy.requirement
+    path = route.split(" ", 1)[1]
+    item = BATCH_ITEMS[route](world)
+    for caller in CALLERS:
+        response = await client.post(
+            f"{path}?mode=per_item",
+            json={"items": [item]},
+            headers=headers_of(auth, caller, world),
+        )
+        where = f"{caller.name} on {route}: {response.text[:300]}"
+        assert response.status_code == 200, where
+        (outcome,) = response.json()["items"]
+        decision = outcome["decision"] or {"violations": []}
+        rules = [v["rule"] for v in decision["violations"]]
+        concerned = world.ilo.officer_id if requirement.officer_roles else None
+        if requirement.admits(actor_of(caller, world), officer_id=concerned):
+            assert "ACL-ROLE" not in rules, where
+            assert outcome["status"] != 404, where
+        else:
+            assert (outcome["outcome"], outcome["status"]) == ("denied", 403), where
+            assert "ACL-ROLE" in rules, where

@@ -240,7 +240,7 @@ def _issuer_fields(**overrides: object) -> dict[str, object]:
         ({"organisations": ["*", "NL"]}, "must be the only entry"),
         ({"organisations": ["nl", "NETHERLANDS-MINISTRY"]}, "not organisation codes: nl, NETH"),
         ({"organizations": ["NL"]}, "organizations\n  Extra inputs are not permitted"),
-        ({"pem_file": None}, "needs pem_file or jwks_file"),
+        ({"pem_file": None}, "needs pem_file, jwks_file or jwks_url"),
         ({"pem_file": None, "jwks_file": "/keys/jwks.json", "kid": "k1"}, "kid names the key"),
         (
             {"max_token_lifetime_seconds": 0},

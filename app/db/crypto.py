@@ -45,3 +45,21 @@ def open_sealed(
     plaintext = AESGCM(data_key).decrypt(ciphertext[:_NONCE], ciphertext[_NONCE:], context)
     value: dict[str, Any] = json.loads(plaintext)
     return value
+
+
+def rewrap(
+    wrapped_key: bytes,
+    *,
+    old_kek: bytes,
+    old_kek_id: str,
+    new_kek: bytes,
+    new_kek_id: str,
+    context: bytes,
+) -> bytes:
+    """The same data key wrapped under another KEK (KEK rotation): the ciphertext is untouched,
+    so nothing but the wrapped key and its KEK id change. Raises InvalidTag on a wrong KEK."""
+    data_key = AESGCM(old_kek).decrypt(
+        wrapped_key[:_NONCE], wrapped_key[_NONCE:], old_kek_id.encode() + context
+    )
+    key_nonce = os.urandom(_NONCE)
+    return key_nonce + AESGCM(new_kek).encrypt(key_nonce, data_key, new_kek_id.encode() + context)

@@ -9,12 +9,14 @@ was taken on: there is no way to write with a decision from elsewhere.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Generic, Protocol, TypeVar
 
 from sqlalchemy import inspect
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.audit import new_event
@@ -22,7 +24,7 @@ from app.db.guard import authorise
 from app.models import OutboxEvent
 from app.models.base import Base
 from app.policies import Decision, TraceEntry, evaluate
-from app.problems import PolicyDenied, Problem
+from app.problems import Conflict, PolicyDenied, Problem
 from app.security import Principal
 
 M = TypeVar("M", bound=Base)
@@ -130,6 +132,8 @@ class Writer:
         self.session = session
         self.principal = principal
         self.request_id = request_id
+        # the Decision of the last write allowed here (a batch reports it per item)
+        self.last_decision: Decision | None = None
 
     def judge(self, action: Guarded, prepared: Prepared[Any]) -> Decision:
         """The Decision on the prepared facts, nothing written (the dry run's answer)."""
@@ -147,7 +151,10 @@ class Writer:
         new = build(decision)
         self._check_event(action, new.change)
         self.session.add(authorise(self.session, new.row))
-        await self.session.flush()
+        try:
+            await self.session.flush()
+        except IntegrityError as exc:
+            raise _unique_conflict(exc) from exc
         for row in new.related:
             self.session.add(authorise(self.session, row))
         await self._record(decision, new.change, _identity(new.row), action=action.name)
@@ -204,6 +211,7 @@ class Writer:
             )
         if prepared.conflicts:
             raise prepared.conflicts[0]
+        self.last_decision = decision
         return decision
 
     @staticmethod
@@ -260,6 +268,21 @@ async def reinstate_accesses(
     writer = Writer(session, principal, request_id=request_id)
     for decision, change, resource_id in accesses:
         await writer._record(decision, change, resource_id)
+
+
+_REFERENCE_CONSTRAINT = re.compile(r"uq_([a-z_]+)_organisation_external_reference")
+
+
+def _unique_conflict(exc: IntegrityError) -> Exception:
+    """A creation that lost a race for an external reference (unique per organisation) is the
+    409 its loader would have reported; any other integrity error stays what it is."""
+    found = _REFERENCE_CONSTRAINT.search(str(exc.orig))
+    if found is None:
+        return exc
+    return Conflict(
+        f"The external_reference is already used by another {found.group(1)} of the "
+        "organisation; references are unique per organisation."
+    )
 
 
 def _identity(instance: Base) -> str:

@@ -6,7 +6,7 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ARRAY, ForeignKey, Index, String, func
+from sqlalchemy import ARRAY, ForeignKey, Index, String, UniqueConstraint, func
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -15,7 +15,14 @@ from app.models.base import Base
 
 class Deployment(Base):
     __tablename__ = "deployment"
-    __table_args__ = (Index("ix_deployment_host_country_status", "host_country", "status"),)
+    __table_args__ = (
+        Index("ix_deployment_host_country_status", "host_country", "status"),
+        UniqueConstraint(
+            "organisation",
+            "external_reference",
+            name="uq_deployment_organisation_external_reference",
+        ),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     officer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("officer.id"), index=True)
@@ -36,6 +43,8 @@ class Deployment(Base):
     deployed_on: Mapped[date | None]
     ended_on: Mapped[date | None]
     cancelled_on: Mapped[date | None]
+    # the client system's own id for the notification, unique within the organisation
+    external_reference: Mapped[str | None] = mapped_column(String(100))
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(server_default=func.now())

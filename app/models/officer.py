@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ARRAY, ForeignKey, LargeBinary, String, func
+from sqlalchemy import ARRAY, ForeignKey, LargeBinary, String, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base
@@ -13,6 +13,11 @@ from app.models.base import Base
 
 class Officer(Base):
     __tablename__ = "officer"
+    __table_args__ = (
+        UniqueConstraint(
+            "organisation", "external_reference", name="uq_officer_organisation_external_reference"
+        ),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     organisation: Mapped[str] = mapped_column(ForeignKey("organisation.code"), index=True)
@@ -25,6 +30,8 @@ class Officer(Base):
     contact_wrapped_key: Mapped[bytes | None] = mapped_column(LargeBinary)
     contact_kek_id: Mapped[str | None] = mapped_column(String(64))
     contact_erased_at: Mapped[datetime | None]
+    # the client system's own id for the officer, unique within the organisation
+    external_reference: Mapped[str | None] = mapped_column(String(100))
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(server_default=func.now())

@@ -10,7 +10,7 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ARRAY, ForeignKey, Index, LargeBinary, String, Text, func
+from sqlalchemy import ARRAY, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, func
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -22,6 +22,11 @@ class ProcessingRecord(Base):
     __table_args__ = (
         Index("ix_processing_record_organisation_officer_id", "organisation", "officer_id"),
         Index("ix_processing_record_erased_at_retain_until", "erased_at", "retain_until"),
+        UniqueConstraint(
+            "organisation",
+            "external_reference",
+            name="uq_processing_record_organisation_external_reference",
+        ),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
@@ -51,6 +56,9 @@ class ProcessingRecord(Base):
     # GDPR-18: the Art. 18(1) ground (a)-(d) while the record is restricted, else None
     restriction_ground: Mapped[str | None] = mapped_column(String(1))
     restricted_at: Mapped[datetime | None]
+    # the client system's own id for the record (no personal data), unique within the
+    # organisation
+    external_reference: Mapped[str | None] = mapped_column(String(100))
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(server_default=func.now())

@@ -470,3 +470,20 @@ class RopaFormat(StrEnum):
     json = "json"
     csv = "csv"
     html = "html"
+
+
+class BatchMode(StrEnum):
+    """How a batch of creations is written: all in one transaction, or each item on its own."""
+
+    all_or_nothing = "all_or_nothing"
+    per_item = "per_item"
+
+
+class BatchOutcome(StrEnum):
+    """What became of one item of a batch."""
+
+    created = "created"  # written (and committed with the batch)
+    allowed = "allowed"  # dry run: the write would be allowed, nothing stopping it
+    denied = "denied"  # refused by policy (403): the Decision says why
+    failed = "failed"  # stopped otherwise (404, 409, 412, 422): the problem says why
+    rolled_back = "rolled_back"  # all_or_nothing: allowed, undone because another item failed

@@ -117,7 +117,10 @@ async def idempotent(
     ] = None,
 ) -> Idempotent:
     body = await request.body()
-    fingerprint = idempotency.request_fingerprint(request.method, request.url.path, body)
+    # The query is part of the request (a batch's mode and dry_run): a retry with the same key
+    # but another query is a different request, not a replay.
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    fingerprint = idempotency.request_fingerprint(request.method, target, body)
     if idempotency_key is None:
         return Idempotent(request, session, principal.client_key, None, fingerprint)
     client = principal.client_key

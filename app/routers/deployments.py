@@ -18,7 +18,7 @@ from app.routers.conventions import (
     require_if_match,
 )
 from app.routers.policy_marks import guarded, reads
-from app.schemas.common import CountryCode, Page
+from app.schemas.common import CountryCode, ExternalReference, Page
 from app.schemas.deployment import (
     DeploymentAmend,
     DeploymentCreate,
@@ -71,6 +71,7 @@ async def list_deployments(
     organisation: str | None = None,
     host_country: CountryCode | None = None,
     status: DeploymentStatus | None = None,
+    external_reference: ExternalReference | None = None,
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> Page[DeploymentOut]:
@@ -83,6 +84,7 @@ async def list_deployments(
         organisation=organisation,
         host_country=host_country,
         status=status.value if status else None,
+        external_reference=external_reference,
         after=after[0] if after else None,
         limit=limit + 1,
     )

@@ -17,7 +17,7 @@ from app.routers.conventions import (
     require_if_match,
 )
 from app.routers.policy_marks import guarded, reads
-from app.schemas.common import Page
+from app.schemas.common import ExternalReference, Page
 from app.schemas.officer import OfficerCreate, OfficerOut, OfficerUpdate
 from app.security import CurrentPrincipal
 from app.services import officer as service
@@ -59,6 +59,7 @@ async def list_officers(
     principal: CurrentPrincipal,
     organisation: str | None = None,
     authority_id: uuid.UUID | None = None,
+    external_reference: ExternalReference | None = None,
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> Page[OfficerOut]:
@@ -69,6 +70,7 @@ async def list_officers(
         principal=principal,
         organisation=organisation,
         authority_id=authority_id,
+        external_reference=external_reference,
         after=after[0] if after else None,
         limit=limit + 1,
     )

@@ -8,11 +8,15 @@ from typing import Any
 
 ACTION = "x-ilonet-action"
 READS = "x-ilonet-reads"
+# A batch route performs its action once per item (each item decided and written like the
+# single route's request); the route matrix plays it item by item (tests/route_matrix.py).
+BATCH = "x-ilonet-batch"
 
 
-def guarded(action: str) -> dict[str, Any]:
-    """A write route: it performs this guarded action (app/services/actions.py)."""
-    return {ACTION: action}
+def guarded(action: str, *, batch: bool = False) -> dict[str, Any]:
+    """A write route: it performs this guarded action (app/services/actions.py); `batch`: once
+    per item of its body."""
+    return {ACTION: action, BATCH: True} if batch else {ACTION: action}
 
 
 def reads(kind: str) -> dict[str, Any]:

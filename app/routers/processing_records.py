@@ -14,7 +14,7 @@ from app.policies.vocabulary import Purpose
 from app.problems import problem_responses
 from app.routers.conventions import ActionContext, Idempotency, etag_of
 from app.routers.policy_marks import guarded, reads
-from app.schemas.common import Page
+from app.schemas.common import ExternalReference, Page
 from app.schemas.processing_record import (
     ProcessingRecordCreate,
     ProcessingRecordExport,
@@ -74,6 +74,7 @@ async def list_records(
     officer_id: uuid.UUID | None = None,
     purpose: Purpose | None = None,
     erased: bool | None = None,
+    external_reference: ExternalReference | None = None,
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> Page[ProcessingRecordOut]:
@@ -85,6 +86,7 @@ async def list_records(
         officer_id=officer_id,
         purpose=purpose.value if purpose else None,
         erased=erased,
+        external_reference=external_reference,
         after=after[0] if after else None,
         limit=limit + 1,
     )

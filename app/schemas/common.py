@@ -41,3 +41,8 @@ Text = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
 ShortText = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 # A subject-data field name (what a transfer or share discloses); stored as String(64).
 FieldName = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+# The client system's own id for a resource, unique within its organisation: 1-100 visible
+# ASCII characters, never personal data (a member-state system reconciles on it, not on our ids).
+ExternalReference = Annotated[
+    str, StringConstraints(pattern=r"^[!-~]{1,100}$", min_length=1, max_length=100)
+]

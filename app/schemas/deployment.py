@@ -9,7 +9,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, model_validator
 
 from app.policies.vocabulary import DeploymentStatus, InformationTopic, PostingType, Purpose
-from app.schemas.common import CountryCode, ShortText, StrictInput
+from app.schemas.common import CountryCode, ExternalReference, ShortText, StrictInput
 
 
 class SharedTaskIn(StrictInput):
@@ -51,6 +51,10 @@ class DeploymentFields(StrictInput):
 
 class DeploymentCreate(DeploymentFields):
     officer_id: uuid.UUID
+    external_reference: ExternalReference | None = Field(
+        default=None,
+        description="Your system's id for it, unique within your organisation (no personal data)",
+    )
 
 
 class DeploymentAmend(StrictInput):
@@ -119,6 +123,7 @@ class DeploymentOut(BaseModel):
     deployed_on: date | None
     ended_on: date | None
     cancelled_on: date | None
+    external_reference: str | None
     version: int
     created_at: datetime
     updated_at: datetime

@@ -9,7 +9,7 @@ from typing import Annotated
 from pydantic import BaseModel, Field, StringConstraints
 
 from app.policies.vocabulary import InformationTopic
-from app.schemas.common import ShortText, StrictInput
+from app.schemas.common import ExternalReference, ShortText, StrictInput
 
 Phone = Annotated[str, StringConstraints(pattern=r"^\+[0-9 ()-]{6,24}$")]
 Email = Annotated[
@@ -32,6 +32,10 @@ class OfficerCreate(StrictInput):
         json_schema_extra={"uniqueItems": True},
     )
     contact: Contact | None = None
+    external_reference: ExternalReference | None = Field(
+        default=None,
+        description="Your system's id for it, unique within your organisation (no personal data)",
+    )
 
 
 class OfficerUpdate(StrictInput):
@@ -57,6 +61,7 @@ class OfficerOut(BaseModel):
         "null otherwise or once erased."
     )
     contact_erased_at: datetime | None
+    external_reference: str | None
     version: int
     created_at: datetime
     updated_at: datetime

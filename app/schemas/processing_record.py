@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from app.policies.vocabulary import DataCategory, ProtectionStatus, Purpose, Regime
-from app.schemas.common import CountryCode, ShortText, StrictInput, Text
+from app.schemas.common import CountryCode, ExternalReference, ShortText, StrictInput, Text
 from app.schemas.policy import ObligationOut
 from app.schemas.share import ShareOut
 from app.schemas.transfer import TransferOut
@@ -119,6 +119,10 @@ class ProcessingRecordCreate(StrictInput):
         description="Why processing these data is necessary for the purpose (no subject data)"
     )
     retain_until: date = Field(description="Erased on the day after (ILO-10.2)")
+    external_reference: ExternalReference | None = Field(
+        default=None,
+        description="Your system's id for it, unique within your organisation (no personal data)",
+    )
 
 
 class ProcessingRecordOut(BaseModel):
@@ -139,6 +143,7 @@ class ProcessingRecordOut(BaseModel):
     policy_version: str
     erased_at: datetime | None
     erasure_reason: ErasureReason | None
+    external_reference: str | None
     version: int
     created_at: datetime
     subject_data: dict[str, Any] | None = Field(

@@ -34,6 +34,7 @@ from app.schemas.deployment import (
 )
 from app.security import Principal
 from app.services import access, network_facilitator
+from app.services.external_reference import reference_taken
 from app.services.guarded import Action, Context, stale
 from app.services.officer import get_officer
 from app.services.organisation import participant_map
@@ -59,6 +60,7 @@ NOTIFICATION_FIELDS = (
 def _values(body: DeploymentCreate | DeploymentAmend) -> dict[str, Any]:
     values = body.model_dump(mode="python", exclude_unset=isinstance(body, DeploymentAmend))
     values.pop("officer_id", None)
+    values.pop("external_reference", None)
     for name in ("topics", "tasks"):
         if name in values and values[name] is not None:
             values[name] = [str(getattr(v, "value", v)) for v in values[name]]
@@ -168,7 +170,10 @@ async def _prepare_plan(context: Context, _: object, body: DeploymentCreate) -> 
     facts = _facts(
         context.principal.actor(), officer.organisation, kind, _values(body), participants
     )
-    return Plan(Prepared(facts), officer)
+    taken = await reference_taken(
+        session, Deployment, organisation=officer.organisation, reference=body.external_reference
+    )
+    return Plan(Prepared(facts, conflicts=(taken,) if taken else ()), officer)
 
 
 async def _target(context: Context, deployment_id: uuid.UUID) -> Deployment:
@@ -281,6 +286,7 @@ async def plan_deployment(*, context: Context, body: DeploymentCreate) -> Deploy
             organisation=officer.organisation,
             status="planned",
             version=1,
+            external_reference=body.external_reference,
             **state,
         )
         history = _history(
@@ -414,6 +420,7 @@ async def list_deployments(
     status: str | None,
     after: str | None,
     limit: int,
+    external_reference: str | None = None,
 ) -> Sequence[Deployment]:
     seen = access.listing(principal, RESOURCE)
     query = select(Deployment).where(visible(Deployment, seen)).order_by(Deployment.id)
@@ -426,6 +433,8 @@ async def list_deployments(
         query = query.where(Deployment.host_country == host_country)
     if status is not None:
         query = query.where(Deployment.status == status)
+    if external_reference is not None:
+        query = query.where(Deployment.external_reference == external_reference)
     if after is not None:
         query = query.where(Deployment.id > uuid.UUID(after))
     return (await session.scalars(query)).all()
@@ -495,6 +504,7 @@ def _render(deployment: Deployment, participants: dict[str, Participant]) -> Dep
         deployed_on=deployment.deployed_on,
         ended_on=deployment.ended_on,
         cancelled_on=deployment.cancelled_on,
+        external_reference=deployment.external_reference,
         version=deployment.version,
         created_at=deployment.created_at,
         updated_at=deployment.updated_at,

@@ -21,6 +21,7 @@ from app.schemas.officer import Contact, OfficerCreate, OfficerOut, OfficerUpdat
 from app.security import Principal
 from app.services import access
 from app.services.authority import get_authority
+from app.services.external_reference import reference_taken
 from app.services.guarded import Action, Context, stale
 
 
@@ -53,6 +54,7 @@ def render(officer: Officer, *, contact: Contact | None) -> OfficerOut:
         expertise=officer.expertise,
         contact=contact,
         contact_erased_at=officer.contact_erased_at,
+        external_reference=officer.external_reference,
         version=officer.version,
         created_at=officer.created_at,
         updated_at=officer.updated_at,
@@ -72,8 +74,15 @@ class OfficerCreation:
 
 
 async def _prepare_create(context: Context, _: object, body: OfficerCreate) -> OfficerCreation:
-    authority = await get_authority(session=context.writer.session, authority_id=body.authority_id)
-    return OfficerCreation(Prepared(_facts(context.principal, authority.organisation)), authority)
+    session = context.writer.session
+    authority = await get_authority(session=session, authority_id=body.authority_id)
+    taken = await reference_taken(
+        session, Officer, organisation=authority.organisation, reference=body.external_reference
+    )
+    prepared = Prepared(
+        _facts(context.principal, authority.organisation), conflicts=(taken,) if taken else ()
+    )
+    return OfficerCreation(prepared, authority)
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +144,7 @@ async def create_officer(*, context: Context, body: OfficerCreate) -> Officer:
             surname=body.surname,
             given_names=body.given_names,
             expertise=[t.value for t in body.expertise],
+            external_reference=body.external_reference,
             version=1,
             **_seal_contact(officer_id, body.contact, context.keys),
         )
@@ -217,7 +227,7 @@ async def read_contact(*, writer: Writer, officer: Officer, keyring: Keyring) ->
     payload = crypto.open_sealed(
         officer.contact_ciphertext,
         officer.contact_wrapped_key,
-        kek=keyring.kek,
+        kek=keyring.kek_for(officer.contact_kek_id),
         kek_id=officer.contact_kek_id,
         context=_context(officer.id),
     )
@@ -243,6 +253,7 @@ async def list_officers(
     authority_id: uuid.UUID | None,
     after: str | None,
     limit: int,
+    external_reference: str | None = None,
 ) -> Sequence[Officer]:
     seen = access.listing(principal, "officer")
     query = select(Officer).where(visible(Officer, seen)).order_by(Officer.id).limit(limit)
@@ -250,6 +261,8 @@ async def list_officers(
         query = query.where(Officer.organisation == organisation)
     if authority_id is not None:
         query = query.where(Officer.authority_id == authority_id)
+    if external_reference is not None:
+        query = query.where(Officer.external_reference == external_reference)
     if after is not None:
         query = query.where(Officer.id > uuid.UUID(after))
     return (await session.scalars(query)).all()

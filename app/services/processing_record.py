@@ -25,6 +25,7 @@ from app.security import Principal
 from app.services import access
 from app.services.authority import get_authority
 from app.services.deployment import active_deployment
+from app.services.external_reference import reference_taken
 from app.services.guarded import Action, Context
 from app.services.officer import get_officer
 from app.services.organisation import get_organisation
@@ -108,7 +109,14 @@ async def _prepare_create(context: Context, _: object, body: ProcessingRecordCre
         today=on,
         max_retention_days=dict(context.settings.retention_max_days),
     )
-    return Creation(Prepared(facts), officer, authority, organisation)
+    taken = await reference_taken(
+        session,
+        ProcessingRecord,
+        organisation=officer.organisation,
+        reference=body.external_reference,
+    )
+    prepared = Prepared(facts, conflicts=(taken,) if taken else ())
+    return Creation(prepared, officer, authority, organisation)
 
 
 CREATE = Action(
@@ -170,6 +178,7 @@ async def create_record(*, context: Context, body: ProcessingRecordCreate) -> Pr
             decision_id=decision.decision_id,
             policy_version=decision.policy_version,
             created_by=context.principal.sub,
+            external_reference=body.external_reference,
             version=1,
         )
         change = Change(
@@ -211,7 +220,7 @@ def unseal(record: ProcessingRecord, keyring: Keyring) -> SubjectPayload | None:
     payload = crypto.open_sealed(
         record.ciphertext,
         record.wrapped_key,
-        kek=keyring.kek,
+        kek=keyring.kek_for(record.kek_id),
         kek_id=record.kek_id,
         context=record.id.bytes,
     )
@@ -260,6 +269,7 @@ async def list_records(
     erased: bool | None,
     after: str | None,
     limit: int,
+    external_reference: str | None = None,
 ) -> Sequence[ProcessingRecord]:
     seen = access.listing(principal, RESOURCE)
     query = (
@@ -272,6 +282,8 @@ async def list_records(
         query = query.where(ProcessingRecord.officer_id == officer_id)
     if purpose is not None:
         query = query.where(ProcessingRecord.purpose == purpose)
+    if external_reference is not None:
+        query = query.where(ProcessingRecord.external_reference == external_reference)
     if erased is not None:
         query = query.where(
             ProcessingRecord.erased_at.is_not(None)
@@ -302,6 +314,7 @@ def render(record: ProcessingRecord, payload: SubjectPayload | None = None) -> P
         policy_version=record.policy_version,
         erased_at=record.erased_at,
         erasure_reason=record.erasure_reason,
+        external_reference=record.external_reference,
         version=record.version,
         created_at=record.created_at,
         subject_data=payload.subject_data if payload else None,

@@ -55,7 +55,7 @@ def open_secret(subscription: WebhookSubscription, keyring: Keyring) -> str:
     payload = crypto.open_sealed(
         subscription.secret_ciphertext,
         subscription.secret_wrapped_key,
-        kek=keyring.kek,
+        kek=keyring.kek_for(subscription.secret_kek_id),
         kek_id=subscription.secret_kek_id,
         context=_context(subscription.id),
     )

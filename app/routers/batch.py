@@ -1,0 +1,154 @@
+"""/v1/officers:batch and /v1/deployments:batch: bulk onboarding, up to 500 creations a request.
+
+Each item is the single route's request (same action, loader and Writer); the answer (200)
+lists every item's outcome, the status the single route would have given, and its Decision.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request, Response
+
+from app.db.audit import record_denial
+from app.db.denial_audit import names_existing_resource
+from app.policies.vocabulary import BatchMode
+from app.problems import NotFound, PolicyDenied, problem_responses
+from app.routers.conventions import ActionContext, Idempotency
+from app.routers.policy_marks import guarded
+from app.schemas.batch import (
+    BatchItemOut,
+    BatchOut,
+    DeploymentBatchIn,
+    ItemProblemOut,
+    OfficerBatchIn,
+)
+from app.schemas.policy import DecisionOut
+from app.services import deployment, officer
+from app.services.batch import BatchRun, run_batch
+from app.services.guarded import Context
+
+router = APIRouter(prefix="/v1", tags=["batch"])
+
+Mode = Annotated[
+    BatchMode,
+    Query(description="all_or_nothing: one transaction; per_item: each item on its own"),
+]
+DryRun = Annotated[
+    bool, Query(description="Decide every item as the policy evaluation does; write nothing")
+]
+
+
+def _render(run: BatchRun) -> BatchOut:
+    return BatchOut(
+        mode=run.mode,
+        dry_run=run.dry_run,
+        committed=run.committed,
+        created=run.created,
+        items=[
+            BatchItemOut(
+                index=item.index,
+                outcome=item.outcome,
+                status=item.status,
+                id=item.id,
+                external_reference=item.external_reference,
+                decision=DecisionOut.model_validate(item.decision.as_dict())
+                if item.decision
+                else None,
+                problem=ItemProblemOut(
+                    type=item.problem.type,
+                    title=item.problem.title,
+                    status=item.problem.status,
+                    detail=item.problem.detail,
+                )
+                if item.problem
+                else None,
+            )
+            for item in run.items
+        ],
+    )
+
+
+def _audit_refusals(request: Request, context: Context) -> Any:
+    session = context.writer.session
+
+    async def audit(problem: PolicyDenied | NotFound) -> None:
+        if isinstance(problem, NotFound) and not await names_existing_resource(session, problem):
+            # nothing exists there: counted and audited in aggregate, as on the single route
+            route = request.scope.get("route")
+            request.app.state.not_found_tally.add(
+                context.principal,
+                request.method,
+                getattr(route, "path", request.url.path),
+                problem.resource_type,
+            )
+            return
+        await record_denial(session, request, context.principal, problem)
+
+    return audit
+
+
+_RESPONSES = problem_responses(401, 409, 413, 422)
+
+
+@router.post(
+    "/officers:batch",
+    name="create_officers",
+    summary="Register up to 500 ILOs in one request",
+    response_model=BatchOut,
+    responses=_RESPONSES,
+    openapi_extra=guarded("officer.create", batch=True),
+)
+async def create_officers(
+    request: Request,
+    body: OfficerBatchIn,
+    context: ActionContext,
+    idempotent: Idempotency,
+    mode: Mode = BatchMode.all_or_nothing,
+    dry_run: DryRun = False,
+) -> Response:
+    """Each item is decided and written as `POST /v1/officers` would (action officer.create):
+    the answer lists, per item, its outcome, the status the single route would give and its
+    Decision. `all_or_nothing` writes every item or none; `per_item` keeps the items allowed."""
+    run = await run_batch(
+        context=context,
+        action=officer.CREATE,
+        create=lambda ctx, item: officer.create_officer(context=ctx, body=item),
+        items=body.items,
+        mode=mode,
+        dry_run=dry_run,
+        on_refused=_audit_refusals(request, context),
+    )
+    return await idempotent.respond(_render(run), status=200)
+
+
+@router.post(
+    "/deployments:batch",
+    name="plan_deployments",
+    summary="Notify up to 500 planned deployments in one request",
+    response_model=BatchOut,
+    responses=_RESPONSES,
+    openapi_extra=guarded("deployment.plan", batch=True),
+)
+async def plan_deployments(
+    request: Request,
+    body: DeploymentBatchIn,
+    context: ActionContext,
+    idempotent: Idempotency,
+    mode: Mode = BatchMode.all_or_nothing,
+    dry_run: DryRun = False,
+) -> Response:
+    """Each item is decided and written as `POST /v1/deployments` would (action
+    deployment.plan): the answer lists, per item, its outcome, the status the single route
+    would give and its Decision. `all_or_nothing` writes every item or none; `per_item` keeps
+    the items allowed."""
+    run = await run_batch(
+        context=context,
+        action=deployment.PLAN,
+        create=lambda ctx, item: deployment.plan_deployment(context=ctx, body=item),
+        items=body.items,
+        mode=mode,
+        dry_run=dry_run,
+        on_refused=_audit_refusals(request, context),
+    )
+    return await idempotent.respond(_render(run), status=200)
