@@ -31,8 +31,8 @@ PHONE_LABEL_RE = re.compile(
     r"portable|whatsapp|numéro\s+de\s+portable|rufnummer|mobiel)\b)"
 )
 # Where a national number may start without a label: a trunk prefix 0 (with or without brackets).
-_NATIONAL_START_RE = re.compile(r"(?<![\d.,/])(?:\(0\d*\)|0\d)[\d\s().\-/]{6,}\d")
-_INTERNATIONAL_RE = re.compile(r"(?:\+|(?<![\d.,/])00)\s?[1-9][\d\s().\-/]{6,}\d")
+_NATIONAL_START_RE = re.compile(r"(?<![\w.,/-])(?:\(0\d*\)|0\d)[\d\s().\-/]{6,}\d")
+_INTERNATIONAL_RE = re.compile(r"(?:(?<![\w+])\+|(?<![\w.,/-])00)\s?[1-9][\d\s().\-/]{6,}\d")
 _DIGITS_RE = re.compile(r"\d[\d\s().\-/]{6,}\d")
 # The regions whose national formats are looked for (the Member States and the Schengen area).
 PHONE_REGIONS = (

@@ -166,13 +166,19 @@ BIRTH_LABEL = (
     r"|\bdata\s+di\s+nascita|\bnat[oa]\s+il\b|\bdata\s+de\s+nascimento|\bnascid[oa]\s+em\b"
     r"|\bdate\s+naiss\.?)"
 )
-_BIRTH_RE = re.compile(BIRTH_LABEL + r"[^\d\n]{0,20}?" + "(" + DATE + ")", re.IGNORECASE)
+_BIRTH_RE = re.compile(BIRTH_LABEL + r"([^\d\n]{0,20}?)" + "(" + DATE + ")", re.IGNORECASE)
+# "born after 1 January 2006" speaks of a cohort, not of a person's date of birth.
+_COHORT_RE = re.compile(
+    r"(?i)\b(?:after|before|since|between|until|from|prior|post|later|earlier|après|avant|"
+    r"depuis|entre|nach|vor|seit|zwischen|na|voor|sinds|tussen|después|antes|desde|dopo|prima|"
+    r"dal|tra|fra)\b"
+)
 _BIRTH_ONLY_RE = re.compile(r"^\W*(?:" + BIRTH_LABEL + r")[\s:.()/-]*$")
 _BIRTH_AT_END_RE = re.compile("(?:" + BIRTH_LABEL + r")[\s:.-]*$")
 
 
 def has_date_of_birth(text: str, *, context: str = "") -> bool:
-    if _BIRTH_RE.search(text):
+    if any(not _COHORT_RE.search(m.group(1)) for m in _BIRTH_RE.finditer(text)):
         return True
     if labelled_by(context, _BIRTH_ONLY_RE, _BIRTH_AT_END_RE):
         return DATE_RE.match(text.strip()) is not None

@@ -47,8 +47,7 @@ def words(text: str) -> frozenset[str]:
 # Words that make a capitalised sequence a title, institution or place rather than a person.
 NOT_NAME_WORDS = words(
     """
-    a an and the of for in on at to by with from de la le les des du et und der die das den het
-    een van voor en el los las y del di e il lo gli delle per
+    the and of for und et
     report reports analysis analyses risk network networks regional region office ministry team
     unit group board committee agency project programme program meeting meetings document
     documents embassy consulate police service services directorate department european europe
