@@ -4,6 +4,7 @@ from app.models.audit_event import AuditEvent, AuditSeal
 from app.models.authority import Authority
 from app.models.base import Base
 from app.models.deployment import Deployment, DeploymentHistory
+from app.models.document import Document, DocumentVersion
 from app.models.idempotency_key import IdempotencyKey
 from app.models.officer import Officer
 from app.models.organisation import Organisation
@@ -22,6 +23,8 @@ __all__ = [
     "Base",
     "Deployment",
     "DeploymentHistory",
+    "Document",
+    "DocumentVersion",
     "IdempotencyKey",
     "Officer",
     "Organisation",

@@ -24,6 +24,7 @@ from app.services import (
     transfer,
     webhook,
 )
+from app.services import document as document_upload
 from app.services.guarded import Action
 
 _ENTRIES: tuple[Action, ...] = (
@@ -45,6 +46,8 @@ _ENTRIES: tuple[Action, ...] = (
     reference_data.REPLACE_INSTRUMENT,
     webhook.CREATE,
     webhook.DELETE,
+    document_upload.UPLOAD,
+    document_upload.ADD_VERSION,
 )
 
 REGISTRY: Mapping[str, Action] = MappingProxyType({a.name: a for a in _ENTRIES})
