@@ -100,6 +100,21 @@ READ_REQUESTS: dict[str, Read] = {
     "GET /v1/events": lambda w: ("/v1/events", None),
     "GET /v1/webhooks": lambda w: ("/v1/webhooks", None),
     "GET /v1/webhooks/{webhook_id}": lambda w: (f"/v1/webhooks/{w.webhook_id}", ("NL", None)),
+    "GET /v1/documents": lambda w: ("/v1/documents", None),
+    "GET /v1/documents/search": lambda w: ("/v1/documents/search?q=sahel", None),
+    "GET /v1/documents/contact-lists/ilo-contacts": lambda w: (
+        "/v1/documents/contact-lists/ilo-contacts",
+        None,
+    ),
+    "GET /v1/documents/{document_id}": lambda w: (f"/v1/documents/{w.document_id}", ("NL", None)),
+    "GET /v1/documents/{document_id}/content": lambda w: (
+        f"/v1/documents/{w.document_id}/content",
+        ("NL", None),
+    ),
+    "GET /v1/documents/{document_id}/versions/{number}/content": lambda w: (
+        f"/v1/documents/{w.document_id}/versions/1/content",
+        ("NL", None),
+    ),
 }
 # The write routes' requests are the registry scenarios; the row each acts on (for its 404).
 TARGET_KIND = {
@@ -107,6 +122,7 @@ TARGET_KIND = {
     "transfer.record": "processing_record",
     "share.record": "processing_record",
     "webhook.delete": "webhook",
+    "document.add_version": "document",
 }
 DRY_RUN = "POST /v1/policy/evaluate"
 

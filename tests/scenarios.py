@@ -5,7 +5,7 @@ play them."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
@@ -29,6 +29,8 @@ TABLES = (
     "webhook_subscription",
     "adequacy_decision",
     "transfer_instrument",
+    "document",
+    "document_version",
 )
 
 
@@ -43,6 +45,8 @@ class World:
     instrument: dict[str, Any]
     instrument_editor: dict[str, str]
     adequacy: dict[str, Any]
+    document_id: str = ""
+    board: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,15 @@ def _fields(entry: dict[str, Any]) -> dict[str, Any]:
         k: v for k, v in entry.items() if k not in {"id", "version", "updated_by", "updated_at"}
     }
 
+
+# A platform document for the Board (JSON content, so that its download is JSON too).
+DOCUMENT = {
+    "title": "Sahel flows 2024",
+    "category": "e_board_document",
+    "audience": "steering_board",
+    "media_type": "application/json",
+    "content": '{"report": "Sahel flows 2024", "detections": 4512}',
+}
 
 SCENARIOS: dict[str, Scenario] = {
     "authority.create": lambda w: Write(
@@ -167,6 +180,14 @@ SCENARIOS: dict[str, Scenario] = {
         target=w.webhook_id,
         if_match='"v1"',
     ),
+    "document.upload": lambda w: Write("POST", "/v1/documents", DOCUMENT, w.board),
+    "document.add_version": lambda w: Write(
+        "POST",
+        f"/v1/documents/{w.document_id}/versions",
+        {"media_type": "text/plain", "content": "Revised Sahel figures: 4 530 detections."},
+        w.board,
+        target=w.document_id,
+    ),
 }
 # Actions of ILONet itself (the retention sweep): no route, and no token may ask for them.
 SYSTEM_ACTIONS = {"processing_record.expire", "officer.contact_erase"}
@@ -191,6 +212,9 @@ async def world(client: httpx.AsyncClient, auth: Auth) -> World:
     parties = set(instrument["parties"])
     editor = "COM" if parties & {"EU", "COM"} else sorted(parties)[0]
     adequacy = (await client.get(ADEQUACY, headers=reader)).json()["items"][0]
+    board = auth("NL", ["sb_member"], sub="nl-board")
+    document = await client.post("/v1/documents", json=DOCUMENT, headers=board)
+    assert document.status_code == 201, document.text
     return World(
         nl=nl,
         ilo=ilo,
@@ -201,4 +225,6 @@ async def world(client: httpx.AsyncClient, auth: Auth) -> World:
         instrument=instrument,
         instrument_editor=auth(editor, ["reference_admin"]),
         adequacy=adequacy,
+        document_id=document.json()["id"],
+        board=board,
     )

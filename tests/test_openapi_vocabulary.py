@@ -32,6 +32,8 @@ INLINE: dict[tuple[str, str], type[StrEnum]] = {
     ("TransferInstrumentFields", "kind"): v.InstrumentKind,
     ("TransferInstrumentOut", "kind"): v.InstrumentKind,
     ("TransitionIn", "to"): v.TransitionTarget,
+    ("DocumentUpload", "content_encoding"): v.ContentEncoding,
+    ("DocumentVersionUpload", "content_encoding"): v.ContentEncoding,
 }
 
 
@@ -116,6 +118,9 @@ def test_the_component_enums_are_the_vocabularies_of_their_name(document: dict[s
         "Regime",
         "TransferBasis",
         "WebhookEventType",
+        "DocumentCategory",
+        "DocumentAudience",
+        "HandlingMarking",
     }
     assert all(vocabulary_named(name) is not None for name in components)
 

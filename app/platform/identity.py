@@ -145,11 +145,29 @@ def labelled_by(context: str, label_only: re.Pattern[str], label_at_end: re.Patt
     return bool(context) and bool(label_only.search(context) or label_at_end.search(context))
 
 
+# A cheap first look: every document label holds one of these stems.
+_DOCUMENT_STEM_RE = re.compile(
+    r"(?i)pass|document|\bid\b|id-|identi|visa|visum|visto|visado|carte|ausweis|\bdni\b|"
+    r"\bnie\b|\bbsn\b|burgerservice|codice|permesso|titre|residence|reisdoc|verblijf|"
+    r"aufenthalt|travel|paspoort|pasapo"
+)
+_BIRTH_STEM_RE = re.compile(
+    r"(?i)birth|born|d\.?\s?o\.?\s?b|\bb\.|naiss|\bn[ée]|geb|geboorte|nac|nasc|\bnat[oa]\b"
+)
+
+
 def has_document_number(text: str, *, context: str = "") -> bool:
-    for m in _LABELLED_DOC_RE.finditer(text):
-        if _document_number_like(m.group(1)):
-            return True
-    if labelled_by(context, _LABEL_ONLY_RE, _LABEL_AT_END_RE):
+    for stem in _DOCUMENT_STEM_RE.finditer(text):
+        # A label starts at most a few words before its stem ("numéro de passeport").
+        window = text[max(0, stem.start() - 25) : stem.end() + 60]
+        for m in _LABELLED_DOC_RE.finditer(window):
+            if _document_number_like(m.group(1)):
+                return True
+    if (
+        context
+        and _DOCUMENT_STEM_RE.search(context)
+        and labelled_by(context, _LABEL_ONLY_RE, _LABEL_AT_END_RE)
+    ):
         head = re.match(r"\s*" + _DOC_VALUE, text)
         if head and _document_number_like(head.group(1)):
             return True
@@ -178,6 +196,8 @@ _BIRTH_AT_END_RE = re.compile("(?:" + BIRTH_LABEL + r")[\s:.-]*$")
 
 
 def has_date_of_birth(text: str, *, context: str = "") -> bool:
+    if not _BIRTH_STEM_RE.search(text) and not (context and _BIRTH_STEM_RE.search(context)):
+        return False
     if any(not _COHORT_RE.search(m.group(1)) for m in _BIRTH_RE.finditer(text)):
         return True
     if labelled_by(context, _BIRTH_ONLY_RE, _BIRTH_AT_END_RE):

@@ -48,6 +48,11 @@ ALL = Rows(all=True)
 NONE = Rows()
 
 
+# A reader whose rows are only those its audiences show (platform documents, app/db/visibility):
+# no organisation's own rows, yet a list it may ask for.
+AUDIENCE_ONLY = Rows(organisation="")
+
+
 def of_organisation(organisation: str, officer_id: str | None = None) -> Rows:
     return Rows(organisation=organisation, officer_id=officer_id)
 
@@ -225,7 +230,7 @@ def documents(actor: Actor) -> Visibility:
     seen = document_audiences(actor)
     if not (seen.everything or seen.audiences or seen.ep_categories or seen.network_member):
         return Visibility("document", refusal="reading platform documents needs a network role")
-    rows = ALL if seen.everything else NONE
+    rows = ALL if seen.everything else AUDIENCE_ONLY
     if seen.organisation is not None and not seen.everything:
         rows = of_organisation(seen.organisation)
     return Visibility("document", rows=rows, documents=seen)

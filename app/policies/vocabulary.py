@@ -303,3 +303,10 @@ class DocumentAudience(StrEnum):
 class HandlingMarking(StrEnum):
     public = "public"
     limited = "limited"
+
+
+class ContentEncoding(StrEnum):
+    """How a platform document's file travels in JSON (`content_encoding`)."""
+
+    utf_8 = "utf-8"
+    base64 = "base64"
