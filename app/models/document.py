@@ -29,6 +29,8 @@ from app.models.base import Base
 # The text search configuration: documents come in every language of the Union, so words are
 # matched as written (no stemming for one language).
 SEARCH_CONFIG = "simple"
+# The indexed part of each version's text (PostgreSQL caps a tsvector at 1 MB).
+SEARCH_CHARS = 500_000
 
 
 class Document(Base):
@@ -73,7 +75,10 @@ class DocumentVersion(Base):
     text: Mapped[str] = mapped_column(Text, deferred=True)
     search: Mapped[Any] = mapped_column(
         TSVECTOR,
-        Computed(f"to_tsvector('{SEARCH_CONFIG}'::regconfig, text)", persisted=True),
+        Computed(
+            f"to_tsvector('{SEARCH_CONFIG}'::regconfig, left(text, {SEARCH_CHARS}))",
+            persisted=True,
+        ),
         deferred=True,
     )
     # An information report's aggregated statistics (ILO-3.4), as uploaded.

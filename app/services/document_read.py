@@ -14,7 +14,7 @@ from sqlalchemy.orm import undefer
 
 from app.db.visibility import visible
 from app.models import Document, DocumentVersion
-from app.models.document import SEARCH_CONFIG
+from app.models.document import SEARCH_CHARS, SEARCH_CONFIG
 from app.problems import NotFound
 from app.schemas.document import DocumentHit, DocumentOut, DocumentVersionOut
 from app.security import Principal
@@ -103,7 +103,7 @@ async def search(
     )
     highlight = func.ts_headline(
         literal(SEARCH_CONFIG).cast(_REGCONFIG),
-        func.left(DocumentVersion.text, 200_000),
+        func.left(DocumentVersion.text, SEARCH_CHARS),
         query_ts,
         "StartSel=<b>, StopSel=</b>, MaxFragments=2, MaxWords=20, MinWords=5",
     )

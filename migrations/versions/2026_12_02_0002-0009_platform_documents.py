@@ -73,7 +73,7 @@ def upgrade() -> None:
         sa.Column(
             "search",
             postgresql.TSVECTOR(),
-            sa.Computed("to_tsvector('simple'::regconfig, text)", persisted=True),
+            sa.Computed("to_tsvector('simple'::regconfig, left(text, 500000))", persisted=True),
             nullable=False,
         ),
         sa.Column("statistics", postgresql.JSONB(astext_type=sa.Text()), nullable=True),
