@@ -141,31 +141,38 @@ def _spanish_id(text: str) -> bool:
 
 
 def labelled_by(context: str, label_only: re.Pattern[str], label_at_end: re.Pattern[str]) -> bool:
-    """Is the context (a column header, a JSON member, the line before) this label?"""
-    return bool(context) and bool(label_only.search(context) or label_at_end.search(context))
+    """Is the context (a column header, a JSON member, the line before) this label? A line
+    before labels only with its end."""
+    if not context:
+        return False
+    return bool(label_only.search(context[:120]) or label_at_end.search(context[-60:]))
 
 
 # A cheap first look: every document label holds one of these stems.
 _DOCUMENT_STEM_RE = re.compile(
-    r"(?i)pass|document|\bid\b|id-|identi|visa|visum|visto|visado|carte|ausweis|\bdni\b|"
+    r"pass|document|\bid\b|id-|identi|visa|visum|visto|visado|carte|ausweis|\bdni\b|"
     r"\bnie\b|\bbsn\b|burgerservice|codice|permesso|titre|residence|reisdoc|verblijf|"
     r"aufenthalt|travel|paspoort|pasapo"
-)
+)  # matched on lower-cased text: a case-insensitive alternation is slow
 _BIRTH_STEM_RE = re.compile(
-    r"(?i)birth|born|d\.?\s?o\.?\s?b|\bb\.|naiss|\bn[ée]|geb|geboorte|nac|nasc|\bnat[oa]\b"
+    r"birth|born|d\.?\s?o\.?\s?b|\bb\.|naiss|\bn[ée]|geb|geboorte|nac|nasc|\bnat[oa]\b"
 )
 
 
 def has_document_number(text: str, *, context: str = "") -> bool:
-    for stem in _DOCUMENT_STEM_RE.finditer(text):
-        # A label starts at most a few words before its stem ("numéro de passeport").
-        window = text[max(0, stem.start() - 25) : stem.end() + 60]
-        for m in _LABELLED_DOC_RE.finditer(window):
-            if _document_number_like(m.group(1)):
+    tried: set[int] = set()
+    for stem in _DOCUMENT_STEM_RE.finditer(text.lower()):
+        # A label starts at a word at most a few words before its stem ("numéro de passeport").
+        for start in range(max(0, stem.start() - 25), stem.start() + 1):
+            if start in tried or (start > 0 and text[start - 1].isalnum()):
+                continue
+            tried.add(start)
+            m = _LABELLED_DOC_RE.match(text, start)
+            if m and _document_number_like(m.group(1)):
                 return True
     if (
         context
-        and _DOCUMENT_STEM_RE.search(context)
+        and _DOCUMENT_STEM_RE.search(context[-60:].lower())
         and labelled_by(context, _LABEL_ONLY_RE, _LABEL_AT_END_RE)
     ):
         head = re.match(r"\s*" + _DOC_VALUE, text)
@@ -196,7 +203,9 @@ _BIRTH_AT_END_RE = re.compile("(?:" + BIRTH_LABEL + r")[\s:.-]*$")
 
 
 def has_date_of_birth(text: str, *, context: str = "") -> bool:
-    if not _BIRTH_STEM_RE.search(text) and not (context and _BIRTH_STEM_RE.search(context)):
+    if not _BIRTH_STEM_RE.search(text.lower()) and not (
+        context and _BIRTH_STEM_RE.search(context[-60:].lower())
+    ):
         return False
     if any(not _COHORT_RE.search(m.group(1)) for m in _BIRTH_RE.finditer(text)):
         return True
