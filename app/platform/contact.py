@@ -18,8 +18,13 @@ EMAIL_RE = re.compile(
 )
 
 
+_AT_WORD_RE = re.compile(r"[\[(]\s*(?:at|AT)\s*[\])]")
+
+
 def has_email(text: str) -> bool:
     """An address, also written `name [at] domain [dot] eu` or percent-encoded in a link."""
+    if "@" not in text and "%40" not in text and not _AT_WORD_RE.search(text):
+        return False
     return EMAIL_RE.search(unquote(text)) is not None
 
 
@@ -167,4 +172,7 @@ def personal_url(url: str) -> bool:
 
 
 def has_personal_url(text: str) -> bool:
+    lower = text.lower()
+    if "http" not in lower and "www." not in lower and "/v1/" not in lower:
+        return False
     return any(personal_url(m.group(0).rstrip(".,;:")) for m in URL_RE.finditer(text))

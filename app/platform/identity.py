@@ -257,19 +257,29 @@ def _birth_year_plausible(date_text: str) -> bool:
     return bool(years) and 1900 <= int(years[-1]) <= 2012
 
 
+# Cheap first looks: an attribute stem, a label's colon, a date's digits.
+_ATTRIBUTE_STEM_RE = re.compile(
+    r"born|b\.|age|year|national|citizen|d\.?o\.?b|birth|holder|passport|n[ée]|âg|ressort|"
+    r"geb|jahre|staats|nacid|nacional|años|anos|nat[oa]|cittadin|anni"
+)
+
+
 def has_personal_name(text: str, *, context: str = "") -> bool:
+    lower = text.lower()
+    attributes = _ATTRIBUTE_STEM_RE.search(lower) is not None
     for m in _HONORIFIC_RE.finditer(text):
         words = [w.lower().strip(".") for w in m.group(1).split()]
         if not any(w in NOT_NAME_WORDS for w in words):
             return True
-    for m in _LABELLED_NAME_RE.finditer(text):
+    for m in _LABELLED_NAME_RE.finditer(text) if ":" in text else ():
         value = m.group(1).strip(", ")
         if is_person_like(value):
             return True
-    for m in _NAME_ATTRIBUTE_RE.finditer(text):
+    for m in _NAME_ATTRIBUTE_RE.finditer(text) if attributes else ():
         if is_person_like(m.group(1)):
             return True
-    for m in _SURNAME_FIRST_RE.finditer(text):
+    dated = any(c.isdigit() for c in text)
+    for m in _SURNAME_FIRST_RE.finditer(text) if dated else ():
         if is_person_like(m.group(1)) and _birth_year_plausible(m.group(2)):
             return True
     if context and _NAME_LABEL_ONLY_RE.search(context):
