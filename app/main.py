@@ -22,6 +22,7 @@ from app.db.engine import make_engine, make_sessionmaker
 from app.jwks import JwksCache
 from app.keyring import load_keyring
 from app.middleware import RequestContextMiddleware, SecurityHeadersMiddleware
+from app.policies.document import set_ep_visible_categories
 from app.problems import (
     document_problems,
     install_problem_handlers,
@@ -36,6 +37,7 @@ from app.routers import (
     board_reports,
     deployments,
     docs,
+    documents,
     events,
     health,
     networks,
@@ -105,6 +107,7 @@ async def _aggregate_denials(app: FastAPI, interval: float) -> None:
 def create_app(settings: Settings | None = None, *, app_database_url: str | None = None) -> FastAPI:
     """The ASGI application. `app_database_url` is the application role's connection."""
     settings = settings or get_settings()
+    set_ep_visible_categories(settings.document_ep_visible_categories)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -160,7 +163,11 @@ def create_app(settings: Settings | None = None, *, app_database_url: str | None
         min_refresh_seconds=settings.jwks_min_refresh_seconds,
     )
     install_problem_handlers(app)
-    app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        RequestContextMiddleware,
+        max_body_bytes=settings.max_body_bytes,
+        upload_max_bytes=settings.document_upload_max_bytes,
+    )
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_exception_handler(Replay, _on_replay)
     for module in (
@@ -185,6 +192,7 @@ def create_app(settings: Settings | None = None, *, app_database_url: str | None
         reference_impact,
         ropa,
         batch,
+        documents,
     ):
         # Every /v1 route is rate-limited per client and organisation (after authentication).
         limited = module.router.prefix.startswith("/v1")

@@ -73,8 +73,15 @@ def configure_logging(level: int = logging.INFO) -> None:
 class RequestContextMiddleware:
     """Assigns X-Request-ID, enforces the body limit and JSON media type, logs each request."""
 
-    def __init__(self, app: ASGIApp, *, max_body_bytes: int) -> None:
+    # Platform uploads carry files: they have their own, larger limit (documents).
+    UPLOAD_PREFIX = "/v1/documents"
+
+    def __init__(
+        self, app: ASGIApp, *, max_body_bytes: int, upload_max_bytes: int | None = None
+    ) -> None:
         self.app = app
+        self.json_max_bytes = max_body_bytes
+        self.upload_max_bytes = upload_max_bytes or max_body_bytes
         self.max_body_bytes = max_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -99,11 +106,13 @@ class RequestContextMiddleware:
                 ]
             await send(message)
 
+        upload = scope["method"] == "POST" and str(scope["path"]).startswith(self.UPLOAD_PREFIX)
+        limit = self.upload_max_bytes if upload else self.json_max_bytes
         try:
-            problem = self._precheck(scope, headers) or unstorable_in_request_line(scope)
+            problem = self._precheck(scope, headers, limit) or unstorable_in_request_line(scope)
             body = b""
             if problem is None:
-                read = await self._read_body(receive)
+                read = await self._read_body(receive, limit)
                 if read is None:  # the client went away before sending its body
                     status_holder["status"] = 499
                     return
@@ -132,13 +141,14 @@ class RequestContextMiddleware:
                 },
             )
 
-    def _too_large(self) -> str:
-        return f"The request body exceeds {self.max_body_bytes} bytes."
+    @staticmethod
+    def _too_large(limit: int) -> str:
+        return f"The request body exceeds {limit} bytes."
 
-    def _precheck(self, scope: Scope, headers: dict[str, str]) -> Problem | None:
+    def _precheck(self, scope: Scope, headers: dict[str, str], limit: int) -> Problem | None:
         length = headers.get("content-length")
-        if length is not None and length.isdigit() and int(length) > self.max_body_bytes:
-            return PayloadTooLarge(self._too_large())
+        if length is not None and length.isdigit() and int(length) > limit:
+            return PayloadTooLarge(self._too_large(limit))
         has_body = (length not in (None, "0")) or "transfer-encoding" in headers
         if scope["method"] in ("POST", "PUT", "PATCH") and has_body:
             media_type = headers.get("content-type", "").split(";")[0].strip().lower()
@@ -148,7 +158,7 @@ class RequestContextMiddleware:
                 )
         return None
 
-    async def _read_body(self, receive: Receive) -> bytes | Problem | None:
+    async def _read_body(self, receive: Receive, limit: int) -> bytes | Problem | None:
         """The whole body (at most the limit: the checks below need all of it), a 413 problem,
         or None when the client disconnected."""
         chunks: list[bytes] = []
@@ -159,8 +169,8 @@ class RequestContextMiddleware:
                 return None
             chunk = message.get("body", b"")
             received += len(chunk)
-            if received > self.max_body_bytes:
-                return PayloadTooLarge(self._too_large())
+            if received > limit:
+                return PayloadTooLarge(self._too_large(limit))
             chunks.append(chunk)
             if not message.get("more_body", False):
                 return b"".join(chunks)

@@ -164,6 +164,21 @@ READ_REQUESTS: dict[str, Read] = {
     ),
     "GET /v1/ropa": lambda w: ("/v1/ropa?organisation=NL", ("NL", None)),
     "GET /v1/reference/impacts": lambda w: ("/v1/reference/impacts", None),
+    "GET /v1/documents": lambda w: ("/v1/documents", None),
+    "GET /v1/documents/search": lambda w: ("/v1/documents/search?q=sahel", None),
+    "GET /v1/documents/contact-lists/ilo-contacts": lambda w: (
+        "/v1/documents/contact-lists/ilo-contacts",
+        None,
+    ),
+    "GET /v1/documents/{document_id}": lambda w: (f"/v1/documents/{w.document_id}", ("NL", None)),
+    "GET /v1/documents/{document_id}/content": lambda w: (
+        f"/v1/documents/{w.document_id}/content",
+        ("NL", None),
+    ),
+    "GET /v1/documents/{document_id}/versions/{number}/content": lambda w: (
+        f"/v1/documents/{w.document_id}/versions/1/content",
+        ("NL", None),
+    ),
 }
 # The write routes' requests are the registry scenarios; the row each acts on (for its 404).
 TARGET_KIND = {
@@ -177,6 +192,7 @@ TARGET_KIND = {
     "processing_record.restrict": "processing_record",
     "processing_record.lift_restriction": "processing_record",
     "recipient_notification.complete": "processing_record",
+    "document.add_version": "document",
 }
 DRY_RUN = "POST /v1/policy/evaluate"
 # Read-only evaluations by POST (a body too rich for a query): marked reads(...), like the dry run.

@@ -5,7 +5,7 @@ play them."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
@@ -52,6 +52,8 @@ TABLES = (
     "transfer_follow_up",
     "recipient_notification",
     "reference_impact",
+    "document",
+    "document_version",
 )
 
 
@@ -75,6 +77,8 @@ class World:
     # A transfer with no follow-up yet, and one with a follow-up (version 1).
     transfer_id: str = ""
     followed_transfer_id: str = ""
+    document_id: str = ""
+    board_member: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -95,6 +99,15 @@ def _fields(entry: dict[str, Any]) -> dict[str, Any]:
         k: v for k, v in entry.items() if k not in {"id", "version", "updated_by", "updated_at"}
     }
 
+
+# A platform document for the Board (JSON content, so that its download is JSON too).
+DOCUMENT = {
+    "title": "Sahel flows 2024",
+    "category": "e_board_document",
+    "audience": "steering_board",
+    "media_type": "application/json",
+    "content": '{"report": "Sahel flows 2024", "detections": 4512}',
+}
 
 SCENARIOS: dict[str, Scenario] = {
     "authority.create": lambda w: Write(
@@ -335,6 +348,14 @@ SCENARIOS: dict[str, Scenario] = {
         w.ilo.headers,
         target=w.notification_id,
     ),
+    "document.upload": lambda w: Write("POST", "/v1/documents", DOCUMENT, w.board_member),
+    "document.add_version": lambda w: Write(
+        "POST",
+        f"/v1/documents/{w.document_id}/versions",
+        {"media_type": "text/plain", "content": "Revised Sahel figures: 4 530 detections."},
+        w.board_member,
+        target=w.document_id,
+    ),
 }
 # Actions of ILONet itself (the retention sweep): no route, and no token may ask for them.
 SYSTEM_ACTIONS = {"processing_record.expire", "officer.contact_erase", "reference_impact.record"}
@@ -377,6 +398,9 @@ async def world(client: httpx.AsyncClient, auth: Auth) -> World:
     held = await client.post(f"{path}/restriction", json={"ground": "a"}, headers=ilo.headers)
     assert held.status_code == 200, held.text
     tasks = (await client.get(f"{path}/notifications", headers=ilo.headers)).json()
+    board_member = auth("NL", ["sb_member"], sub="nl-board")
+    document = await client.post("/v1/documents", json=DOCUMENT, headers=board_member)
+    assert document.status_code == 201, document.text
     built = World(
         nl=nl,
         ilo=ilo,
@@ -392,6 +416,8 @@ async def world(client: httpx.AsyncClient, auth: Auth) -> World:
         followed_transfer_id=made[1].json()["id"],
         restricted_id=restricted["id"],
         notification_id=tasks[0]["id"],
+        document_id=document.json()["id"],
+        board_member=board_member,
     )
     await _networks(client, auth, built)
     return built

@@ -40,6 +40,8 @@ INLINE: dict[tuple[str, str], type[StrEnum]] = {
     ("ScopeExclusionFields", "recipient_types"): v.RecipientType,
     ("ReferenceChangeIn", "kind"): v.ReferenceChangeKind,
     ("parameter", "format"): v.RopaFormat,
+    ("DocumentUpload", "content_encoding"): v.ContentEncoding,
+    ("DocumentVersionUpload", "content_encoding"): v.ContentEncoding,
 }
 
 
@@ -139,6 +141,8 @@ def test_the_component_enums_are_the_vocabularies_of_their_name(document: dict[s
         "StatisticsFormat",
         "BatchMode",
         "BatchOutcome",
+        "DocumentAudience",
+        "HandlingMarking",
     }
     assert all(vocabulary_named(name) is not None for name in components)
 

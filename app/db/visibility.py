@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, or_, true
+from sqlalchemy import ColumnElement, String, and_, cast, false, or_, select, true
 from sqlalchemy.orm import InstrumentedAttribute
 
 from app.models import (
@@ -19,6 +19,7 @@ from app.models import (
     AuditEvent,
     Authority,
     Deployment,
+    Document,
     Network,
     NetworkFacilitator,
     NetworkMeeting,
@@ -43,6 +44,7 @@ from app.models.board import (
     BoardSeat,
     BoardWorkProgramme,
 )
+from app.policies.document import Audiences
 from app.policies.visibility import Rows, Visibility
 
 # Per model: the column that names the row's organisation, and the one that names its officer.
@@ -73,6 +75,7 @@ COLUMNS: Mapping[type[Base], _Columns] = MappingProxyType(
         TransferFollowUp: (TransferFollowUp.organisation, None),
         RecipientNotification: (RecipientNotification.organisation, None),
         ReferenceImpact: (ReferenceImpact.organisation, None),
+        Document: (Document.organisation, None),
     }
 )
 
@@ -101,12 +104,60 @@ def visible(model: type[Base], visibility: Visibility) -> ColumnElement[bool]:
     if visibility.refusal is not None:
         return false()
     if model is OutboxEvent:
-        # Network events are for every participant, organisation events for their readers.
-        return or_(
-            OutboxEvent.visibility == "network",
-            and_(
-                OutboxEvent.visibility == "organisation",
-                rows_condition(OutboxEvent, visibility.fields.get("organisation", Rows())),
+        # Network events are for every participant, organisation events for their readers;
+        # a document's events only for those who see the document (its audience).
+        return and_(
+            or_(
+                OutboxEvent.visibility == "network",
+                and_(
+                    OutboxEvent.visibility == "organisation",
+                    rows_condition(OutboxEvent, visibility.fields.get("organisation", Rows())),
+                ),
+            ),
+            or_(
+                OutboxEvent.resource_type != "document",
+                OutboxEvent.resource_id.in_(
+                    select(cast(Document.id, String)).where(
+                        documents_condition(visibility.documents)
+                    )
+                ),
             ),
         )
+    if model is Document:
+        return or_(
+            rows_condition(Document, visibility.rows), documents_condition(visibility.documents)
+        )
     return rows_condition(model, visibility.rows)
+
+
+def network_member_condition(organisation: str) -> ColumnElement[bool]:
+    """The hook for the `network` audience: documents whose network has `organisation` among
+    its members on the read date. Network membership lives with the networks resource; until
+    it is there, no document of a network audience is seen through membership (authorised
+    staff and the uploading organisation still see it)."""
+    return false()
+
+
+def documents_condition(audiences: Audiences | None) -> ColumnElement[bool]:
+    """The documents the audiences of the read policy `document` let a caller see."""
+    if audiences is None:
+        return false()
+    if audiences.everything:
+        return true()
+    conditions: list[ColumnElement[bool]] = []
+    if audiences.audiences:
+        conditions.append(Document.audience.in_(sorted(audiences.audiences)))
+    if audiences.ep_categories:
+        conditions.append(
+            and_(
+                Document.audience == "european_parliament",
+                Document.category.in_(sorted(audiences.ep_categories)),
+            )
+        )
+    if audiences.organisation is not None:
+        conditions.append(Document.organisation == audiences.organisation)
+    if audiences.network_member is not None:
+        conditions.append(
+            and_(Document.audience == "network", network_member_condition(audiences.network_member))
+        )
+    return or_(false(), *conditions)

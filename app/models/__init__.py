@@ -13,6 +13,7 @@ from app.models.board import (
     BoardWorkProgramme,
 )
 from app.models.deployment import Deployment, DeploymentHistory
+from app.models.document import Document, DocumentVersion
 from app.models.idempotency_key import IdempotencyKey
 from app.models.network import AdHocAction, Network, NetworkFacilitator, NetworkMeeting
 from app.models.officer import Officer
@@ -43,6 +44,8 @@ __all__ = [
     "BoardWorkProgramme",
     "Deployment",
     "DeploymentHistory",
+    "Document",
+    "DocumentVersion",
     "IdempotencyKey",
     "Network",
     "NetworkFacilitator",

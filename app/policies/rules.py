@@ -48,8 +48,10 @@ ILO_2_2 = Rule(
 ILO_3_4 = Rule(
     "ILO-3.4",
     f"{_ILO}, Art. 3(4)",
-    "What ILOs collect on the information topics (a)-(l) holds no personal data.",
-    enforced=False,
+    "What ILOs collect on the information topics (a)-(l) holds no personal data: an information "
+    "report's aggregated statistics have no cell small enough to single out a person (below "
+    "the configured threshold, default 5).",
+    enforced=True,
 )
 ILO_4_1 = Rule(
     "ILO-4.1",
@@ -178,8 +180,10 @@ ILO_8_3 = Rule(
 ILO_9_1 = Rule(
     "ILO-9.1",
     f"{_ILO}, Art. 9(1)",
-    "No highly sensitive operational law-enforcement information is put on the platform.",
-    enforced=False,
+    "No highly sensitive operational law-enforcement information is put on the platform: a "
+    "document marked as operational law-enforcement information or with a restrictive handling "
+    "code belongs in a law-enforcement channel.",
+    enforced=True,
 )
 ILO_9_3 = Rule(
     "ILO-9.3",
@@ -192,8 +196,10 @@ ILO_9_3 = Rule(
 ILO_9_4 = Rule(
     "ILO-9.4",
     f"{_ILO}, Art. 9(4)",
-    "The European Parliament sees the platform content marked for it, never the two lists.",
-    enforced=False,
+    "The European Parliament sees the platform content marked for it, never the two lists: the "
+    "Board's work programmes and activity reports, and the categories the Board's rules of "
+    "procedure make EP-visible.",
+    enforced=True,
 )
 
 # --- Personal data (Art. 10) -------------------------------------------------------------------

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from app.policies.acl import Actor
+from app.policies.document import Audiences, document_audiences
 from app.policies.vocabulary import Role, Scope
 
 
@@ -47,6 +48,11 @@ ALL = Rows(all=True)
 NONE = Rows()
 
 
+# A reader whose rows are only those its audiences show (platform documents, app/db/visibility):
+# no organisation's own rows, yet a list it may ask for.
+AUDIENCE_ONLY = Rows(organisation="")
+
+
 def of_organisation(organisation: str, officer_id: str | None = None) -> Rows:
     return Rows(organisation=organisation, officer_id=officer_id)
 
@@ -65,6 +71,8 @@ class Visibility:
     rows: Rows = NONE
     fields: Mapping[str, Rows] = field(default_factory=lambda: MappingProxyType({}))
     refusal: str | None = None
+    # Platform documents (and their feed events) are seen by audience (ILO-9.3, ILO-9.4).
+    documents: Audiences | None = None
 
     def shows(self, name: str, *, organisation: str | None, officer_id: str | None = None) -> bool:
         """Does the caller see the guarded field `name` of a row it sees?"""
@@ -177,7 +185,12 @@ def events(actor: Actor) -> Visibility:
     if refused is not None:
         return refused
     own = of_organisation(actor.org) if organisation_reader(actor) else NONE
-    return Visibility("event", rows=ALL, fields=MappingProxyType({"organisation": own}))
+    return Visibility(
+        "event",
+        rows=ALL,
+        fields=MappingProxyType({"organisation": own}),
+        documents=document_audiences(actor),
+    )
 
 
 def subscription_events(organisation: str, *, organisation_reader: bool) -> Visibility:
@@ -308,6 +321,32 @@ def reference_impacts(actor: Actor) -> Visibility:
     )
 
 
+def documents(actor: Actor) -> Visibility:
+    """Platform documents by audience (app/policies/document.py `document_audiences`); `rows`
+    are the caller's organisation's own uploads. An integration needs documents:read."""
+    refused = _scoped(actor, "document", Scope.documents_read)
+    if refused is not None:
+        return refused
+    seen = document_audiences(actor)
+    if not (seen.everything or seen.audiences or seen.ep_categories or seen.network_member):
+        return Visibility("document", refusal="reading platform documents needs a network role")
+    rows = ALL if seen.everything else AUDIENCE_ONLY
+    if seen.organisation is not None and not seen.everything:
+        rows = of_organisation(seen.organisation)
+    return Visibility("document", rows=rows, documents=seen)
+
+
+def ilo_contact_list(actor: Actor) -> Visibility:
+    """Art. 9(2)(d), 9(3): ILOs, Board members and duly authorised staff (ILO-9.3), never the
+    European Parliament (ILO-9.4) nor a machine client."""
+    if actor.roles & CONTACT_LIST_ROLES:
+        return Visibility("ilo_contact_list", rows=ALL)
+    return Visibility(
+        "ilo_contact_list",
+        refusal="the ILO contact list is for ILOs, Steering Board members and authorised staff",
+    )
+
+
 READ_POLICIES = MappingProxyType(
     {
         "organisation": organisations,
@@ -330,5 +369,7 @@ READ_POLICIES = MappingProxyType(
         "statistics": statistics,
         "ropa": ropa,
         "reference_impact": reference_impacts,
+        "document": documents,
+        "ilo_contact_list": ilo_contact_list,
     }
 )

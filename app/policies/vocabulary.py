@@ -276,6 +276,8 @@ class Action(StrEnum):
     processing_record_lift_restriction = "processing_record.lift_restriction"
     recipient_notification_complete = "recipient_notification.complete"
     reference_impact_record = "reference_impact.record"
+    document_upload = "document.upload"
+    document_add_version = "document.add_version"
 
 
 class WebhookEventType(StrEnum):
@@ -487,3 +489,25 @@ class BatchOutcome(StrEnum):
     denied = "denied"  # refused by policy (403): the Decision says why
     failed = "failed"  # stopped otherwise (404, 409, 412, 422): the problem says why
     rolled_back = "rolled_back"  # all_or_nothing: allowed, undone because another item failed
+
+
+# Who a platform document is for (ILO-9.3, ILO-9.4).
+class DocumentAudience(StrEnum):
+    network = "network"
+    all_ilos = "all_ilos"
+    steering_board = "steering_board"
+    european_parliament = "european_parliament"
+
+
+# The handling marking of a platform document: nothing on the platform is restricted to law
+# enforcement (ILO-9.1); `limited` keeps it inside its audience.
+class HandlingMarking(StrEnum):
+    public = "public"
+    limited = "limited"
+
+
+class ContentEncoding(StrEnum):
+    """How a platform document's file travels in JSON (`content_encoding`)."""
+
+    utf_8 = "utf-8"
+    base64 = "base64"

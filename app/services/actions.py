@@ -35,6 +35,7 @@ from app.services import (
     transfer_follow_up,
     webhook,
 )
+from app.services import document as document_upload
 from app.services.guarded import Action
 
 _ENTRIES: tuple[Action, ...] = (
@@ -77,6 +78,8 @@ _ENTRIES: tuple[Action, ...] = (
     processing_record_rights.LIFT,
     recipient_notification.COMPLETE,
     reference_impact_detected.RECORD,
+    document_upload.UPLOAD,
+    document_upload.ADD_VERSION,
 )
 
 REGISTRY: Mapping[str, Action] = MappingProxyType({a.name: a for a in _ENTRIES})

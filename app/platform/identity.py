@@ -1,0 +1,289 @@
+"""Identity data: machine-readable zones (ICAO Doc 9303 TD1/TD2/TD3, check digits verified),
+passport/ID/visa numbers near their labels, dates of birth near their labels, and personal
+names next to identifying attributes — in EN, FR, DE, NL, ES, IT (and PT where it is free)."""
+
+from __future__ import annotations
+
+import re
+
+from app.platform.patterns import (
+    DATE,
+    DATE_RE,
+    NAME_SEQUENCE,
+    NAME_TOKEN,
+    NOT_NAME_WORDS,
+    NUMERIC_DATE,
+    YEAR_RE,
+    is_person_like,
+)
+
+# --- ICAO 9303 machine-readable zones ----------------------------------------------------------
+
+_WEIGHTS = (7, 3, 1)
+
+
+def check_digit(field: str) -> str:
+    total = 0
+    for i, c in enumerate(field):
+        if c.isdigit():
+            value = int(c)
+        elif c == "<":
+            value = 0
+        else:
+            value = ord(c) - 55
+        total += value * _WEIGHTS[i % 3]
+    return str(total % 10)
+
+
+def _ok(field: str, digit: str) -> bool:
+    return digit == check_digit(field) or (digit == "<" and set(field) == {"<"})
+
+
+# TD3 (passports, 2 x 44) and TD2 (2 x 36) line 2; MRV-A/B visas have the same first fields.
+_LINE2_RE = re.compile(
+    r"([A-Z0-9<]{9})([0-9<])([A-Z<]{3})(\d{6})(\d)([MFX<])(\d{6})(\d)([A-Z0-9<]{7,16})"
+)
+# TD1 (cards, 3 x 30): line 1 carries the document number, line 2 the dates.
+_TD1_LINE1_RE = re.compile(r"([ACI][A-Z0-9<])([A-Z<]{3})([A-Z0-9<]{9})([0-9<])([A-Z0-9<]{15})")
+_TD1_LINE2_RE = re.compile(r"(\d{6})(\d)([MFX<])(\d{6})(\d)([A-Z<]{3})([A-Z0-9<]{11})(\d)")
+_MRZ_CHARS_RE = re.compile(r"[A-Z0-9<]{28,}")
+
+
+def has_mrz(text: str) -> bool:
+    """A line of a machine-readable zone whose check digits all verify."""
+    compact = re.sub(r"[ \t]", "", text.upper()).replace("«", "<")
+    if "<" not in compact and not re.search(r"\d{6}\d[MFX<]\d{7}", compact):
+        return False
+    for run in _MRZ_CHARS_RE.findall(compact):
+        for m in _LINE2_RE.finditer(run):
+            number, nd, _, birth, bd, _, expiry, ed, _ = m.groups()
+            if _ok(number, nd) and _ok(birth, bd) and _ok(expiry, ed) and set(number) != {"<"}:
+                return True
+        for m in _TD1_LINE2_RE.finditer(run):
+            birth, bd, _, expiry, ed, _, _, _ = m.groups()
+            if _ok(birth, bd) and _ok(expiry, ed):
+                return True
+        for m in _TD1_LINE1_RE.finditer(run):
+            number, nd = m.group(3), m.group(4)
+            if sum(c.isdigit() for c in number) >= 3 and _ok(number, nd) and "<<" not in number:
+                return True
+    return False
+
+
+# --- passport, identity card and visa numbers --------------------------------------------------
+
+_NUMBER_WORD = r"(?:no\.?|nr\.?|n\.?\s?[°º]\.?|n[úu]m\.?|number|nummer|n[úu]mero|numero|#)"
+DOCUMENT_LABEL = (
+    r"(?i:"
+    # EN
+    rf"\bpassport(?:\s*{_NUMBER_WORD})?(?!s)\b|\btravel\s+document(?:\s*{_NUMBER_WORD})?"
+    rf"|\b(?:national\s+)?id(?:entity)?[\s-]*card(?:\s*{_NUMBER_WORD})?|\bnational\s+id\b"
+    rf"|\bid\s*{_NUMBER_WORD}|\bdocument\s*{_NUMBER_WORD}|\bvisa(?:\s+sticker)?\s*{_NUMBER_WORD}"
+    rf"|\bresidence\s+permit(?:\s*{_NUMBER_WORD})?"
+    # FR
+    rf"|(?:num[ée]ro|n[°º]|no\.?)\s*(?:de\s+|du\s+)?(?:la\s+)?(?:passeport|visa|titre\s+de\s+"
+    rf"s[ée]jour|carte\s+(?:nationale\s+)?d['’]identit[ée]|document\s+de\s+voyage)"
+    rf"|\bpasseport(?:\s*{_NUMBER_WORD})?|\bcarte\s+(?:nationale\s+)?d['’]identit[ée]"
+    rf"|\bvisa\s+n[°º]|\btitre\s+de\s+s[ée]jour"
+    # DE
+    rf"|\breisepass(?:nummer|[\s-]*nr\.?)?|\bpass(?:nummer|[\s-]*nr\.?)"
+    rf"|\bpersonalausweis(?:nummer|[\s-]*nr\.?)?|\bausweis(?:nummer|[\s-]*nr\.?)"
+    rf"|\bvisum(?:nummer|[\s-]*nr\.?)|\bdokumentennummer|\baufenthaltstitel(?:nummer)?"
+    # NL
+    rf"|\bpaspoort(?:nummer|\s*nr\.?)?|\bidentiteitskaart(?:nummer)?|\bid-kaart(?:nummer)?"
+    rf"|\bdocumentnummer|\bvisumnummer|\breisdocument(?:nummer)?|\bverblijfsvergunning"
+    rf"(?:nummer)?|\bbsn\b|\bburgerservicenummer"
+    # ES, PT
+    rf"|(?:n[úu]mero|n[°º]|no\.?)\s*(?:de\s+|del\s+)?(?:pasaporte|passaporte|visado|"
+    rf"documento(?:\s+de\s+identidad)?|dni|nie)|\bpasaporte(?:\s*{_NUMBER_WORD})?"
+    rf"|\bpassaporte(?:\s*{_NUMBER_WORD})?|\bdni\b|\bnie\b|\bdocumento\s+nacional\s+de\s+"
+    rf"identidad|\bvisado(?:\s*{_NUMBER_WORD})?"
+    # IT
+    rf"|(?:numero|n\.|n[°º])\s*(?:di\s+|del\s+|della\s+)?(?:passaporto|visto|carta\s+"
+    rf"d['’]identit[àa]|documento)|\bpassaporto(?:\s*{_NUMBER_WORD})?"
+    rf"|\bcarta\s+d['’]identit[àa]|\bpermesso\s+di\s+soggiorno|\bcodice\s+fiscale"
+    r")"
+)
+_GAP = (
+    r"[^A-Za-z0-9\n]{0,6}(?:(?i:no|nr|n\.?\s?[°º]|number|is|nummer|n[úu]mero|numero|n[úu]m|:)"
+    r"[^A-Za-z0-9\n]{0,4}){0,2}"
+)
+_DOC_VALUE = r"(?<![A-Za-z0-9])([A-Z0-9](?:[A-Z0-9]|-(?=[A-Z0-9])){5,13})(?![A-Za-z0-9])"
+_LABELLED_DOC_RE = re.compile(DOCUMENT_LABEL + _GAP + _DOC_VALUE)
+_LABEL_ONLY_RE = re.compile(r"^\W*(?:" + DOCUMENT_LABEL + r")[\s:.#°º()-]*$")
+_LABEL_AT_END_RE = re.compile("(?:" + DOCUMENT_LABEL + r")[\s:.#°º-]*$")
+_DNI_RE = re.compile(r"(?<![A-Za-z0-9])([XYZ]?)(\d{7,8})-?([A-Z])(?![A-Za-z0-9])")
+_CODICE_FISCALE_RE = re.compile(
+    r"(?<![A-Z0-9])[A-Z]{6}\d{2}[A-EHLMPRST]\d{2}[A-Z]\d{3}[A-Z](?![A-Z0-9])"
+)
+_DNI_LETTERS = "TRWAGMYFPDXBNJZSQVHLCKE"
+
+
+def _document_number_like(value: str) -> bool:
+    compact = value.replace("-", "")
+    digits = sum(c.isdigit() for c in compact)
+    if not 6 <= len(compact) <= 13 or digits < 3:
+        return False
+    if compact.isdigit() and YEAR_RE.fullmatch(compact):
+        return False
+    return not DATE_RE.fullmatch(value)
+
+
+def _spanish_id(text: str) -> bool:
+    for m in _DNI_RE.finditer(text):
+        prefix, digits, letter = m.groups()
+        if len(prefix + digits) != 8:
+            continue
+        number = int(str("XYZ".index(prefix)) + digits if prefix else digits)
+        if _DNI_LETTERS[number % 23] == letter:
+            return True
+    return False
+
+
+def labelled_by(context: str, label_only: re.Pattern[str], label_at_end: re.Pattern[str]) -> bool:
+    """Is the context (a column header, a JSON member, the line before) this label? A line
+    before labels only with its end."""
+    if not context:
+        return False
+    return bool(label_only.search(context[:120]) or label_at_end.search(context[-60:]))
+
+
+# A cheap first look: every document label holds one of these stems.
+_DOCUMENT_STEM_RE = re.compile(
+    r"pass|document|\bid\b|id-|identi|visa|visum|visto|visado|carte|ausweis|\bdni\b|"
+    r"\bnie\b|\bbsn\b|burgerservice|codice|permesso|titre|residence|reisdoc|verblijf|"
+    r"aufenthalt|travel|paspoort|pasapo"
+)  # matched on lower-cased text: a case-insensitive alternation is slow
+_BIRTH_STEM_RE = re.compile(
+    r"birth|born|d\.?\s?o\.?\s?b|\bb\.|naiss|\bn[ée]|geb|geboorte|nac|nasc|\bnat[oa]\b"
+)
+
+
+def has_document_number(text: str, *, context: str = "") -> bool:
+    tried: set[int] = set()
+    for stem in _DOCUMENT_STEM_RE.finditer(text.lower()):
+        # A label starts at a word at most a few words before its stem ("numéro de passeport").
+        for start in range(max(0, stem.start() - 25), stem.start() + 1):
+            if start in tried or (start > 0 and text[start - 1].isalnum()):
+                continue
+            tried.add(start)
+            m = _LABELLED_DOC_RE.match(text, start)
+            if m and _document_number_like(m.group(1)):
+                return True
+    if (
+        context
+        and _DOCUMENT_STEM_RE.search(context[-60:].lower())
+        and labelled_by(context, _LABEL_ONLY_RE, _LABEL_AT_END_RE)
+    ):
+        head = re.match(r"\s*" + _DOC_VALUE, text)
+        if head and _document_number_like(head.group(1)):
+            return True
+    return _spanish_id(text) or _CODICE_FISCALE_RE.search(text) is not None
+
+
+# --- dates of birth ----------------------------------------------------------------------------
+
+BIRTH_LABEL = (
+    r"(?i:\bdate\s+of\s+birth|\bbirth\s*date|\bd\.?\s?o\.?\s?b\b\.?|\bborn(?:\s+on)?\b"
+    r"|\bb\.(?=\s*\d)|\bdate\s+de\s+naissance|\bn[ée]\(?e?\)?\s+le\b|\bn[ée]e?\s+le\b"
+    r"|\bgeburtsdatum|\bgeb\.|\bgeboren(?:\s+(?:am|op))?\b|\bgeboortedatum"
+    r"|\bfecha\s+de\s+nacimiento|\bf\.\s*nac\.?|\bnacid[oa]\s+el\b|\bfecha\s+nac\.?"
+    r"|\bdata\s+di\s+nascita|\bnat[oa]\s+il\b|\bdata\s+de\s+nascimento|\bnascid[oa]\s+em\b"
+    r"|\bdate\s+naiss\.?)"
+)
+_BIRTH_RE = re.compile(BIRTH_LABEL + r"([^\d\n]{0,20}?)" + "(" + DATE + ")", re.IGNORECASE)
+# "born after 1 January 2006" speaks of a cohort, not of a person's date of birth.
+_COHORT_RE = re.compile(
+    r"(?i)\b(?:after|before|since|between|until|from|prior|post|later|earlier|après|avant|"
+    r"depuis|entre|nach|vor|seit|zwischen|na|voor|sinds|tussen|después|antes|desde|dopo|prima|"
+    r"dal|tra|fra)\b"
+)
+_BIRTH_ONLY_RE = re.compile(r"^\W*(?:" + BIRTH_LABEL + r")[\s:.()/-]*$")
+_BIRTH_AT_END_RE = re.compile("(?:" + BIRTH_LABEL + r")[\s:.-]*$")
+
+
+def has_date_of_birth(text: str, *, context: str = "") -> bool:
+    if not _BIRTH_STEM_RE.search(text.lower()) and not (
+        context and _BIRTH_STEM_RE.search(context[-60:].lower())
+    ):
+        return False
+    if any(not _COHORT_RE.search(m.group(1)) for m in _BIRTH_RE.finditer(text)):
+        return True
+    if labelled_by(context, _BIRTH_ONLY_RE, _BIRTH_AT_END_RE):
+        return DATE_RE.match(text.strip()) is not None
+    return False
+
+
+# --- personal names next to identifying attributes ---------------------------------------------
+
+HONORIFIC = (
+    r"(?<![\w.])(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Mme|Mlle|Herr|Frau|Dhr|Mevr|Mevrouw|Sr|Sra|Srta|"
+    r"Sig|Sig\.ra|Dott|Dott\.ssa|Monsieur|Madame|Mademoiselle|Señor|Señora|Signor|Signora|"
+    r"Meneer|Doña|Dña|M)\.?"
+)
+_HONORIFIC_RE = re.compile(HONORIFIC + rf"\s+((?:[A-Z]\.\s*)?{NAME_TOKEN}(?:\s+{NAME_TOKEN})?)")
+NAME_LABEL = (
+    r"(?i:full\s+name|name\s+of\s+(?:the\s+)?(?:person|applicant|migrant|subject|passenger)|"
+    r"surname|family\s+name|last\s+name|first\s+names?|given\s+names?|forenames?|"
+    r"nom(?:\s+de\s+famille|\s+et\s+pr[ée]noms?)?|pr[ée]noms?|vorname|nachname|familienname|"
+    r"achternaam|voornamen|voornaam|naam|nombre(?:\s+y\s+apellidos)?|apellidos?|cognome|nome|"
+    r"name)"
+)
+_LABELLED_NAME_RE = re.compile(
+    r"(?<![\w-])" + NAME_LABEL + rf"\s*:\s*({NAME_TOKEN}(?:[\s,]+(?:{NAME_TOKEN})){{0,3}})"
+)
+_NAME_LABEL_ONLY_RE = re.compile(r"^\W*" + NAME_LABEL + r"(?:\s*\(s\))?[\s:.]*$")
+_ATTRIBUTE = (
+    r"(?:born|b\.\s*\d|aged\s+\d|age\s*:?\s*\d|\d{1,2}[- ]year[- ]old|\d{1,2}\s+years\s+old|"
+    r"(?:a\s+)?national\s+of|citizen\s+of|nationality\s*[:(]|[A-Z][a-z]+\s+(?:national|citizen)\b|"
+    r"d\.?o\.?b\b|date\s+of\s+birth|holder\s+of|passport|"
+    r"n[ée]e?\s+(?:le|en|à)\b|[âa]g[ée]e?\s+de\s+\d|de\s+nationalit[ée]|ressortissante?|"
+    r"geboren|geb\.|\d{1,2}\s+jahre\s+alt|staatsangeh|staatsburger|nationaliteit|"
+    r"nacid[oa]|de\s+nacionalidad|de\s+\d{1,2}\s+a[ñn]os|nat[oa]\s+(?:il|a|nel)\b|"
+    r"di\s+nazionalit|cittadin[oa]|di\s+\d{1,2}\s+anni)"
+)
+_NAME_ATTRIBUTE_RE = re.compile(
+    rf"({NAME_SEQUENCE})\s*(?:,|\(|–|-|;)?\s*(?:(?:a|an|un|une|ein|eine|een|una|uno)\s+)?"
+    + _ATTRIBUTE
+)
+_SURNAME_FIRST_RE = re.compile(
+    rf"(?<![\w-])([A-Z]{{3,}}(?:[ -][A-Z]{{3,}})?,?\s+{NAME_TOKEN}(?:\s+{NAME_TOKEN})?)"
+    rf"[\s,;()]{{1,4}}(?:[A-Za-z]{{2,3}}[\s,;()]{{1,4}})?({NUMERIC_DATE})"
+)
+
+
+def _birth_year_plausible(date_text: str) -> bool:
+    years = YEAR_RE.findall(date_text)
+    return bool(years) and 1900 <= int(years[-1]) <= 2012
+
+
+# Cheap first looks: an attribute stem, a label's colon, a date's digits.
+_ATTRIBUTE_STEM_RE = re.compile(
+    r"born|b\.|age|year|national|citizen|d\.?o\.?b|birth|holder|passport|n[ée]|âg|ressort|"
+    r"geb|jahre|staats|nacid|nacional|años|anos|nat[oa]|cittadin|anni"
+)
+
+
+def has_personal_name(text: str, *, context: str = "") -> bool:
+    lower = text.lower()
+    attributes = _ATTRIBUTE_STEM_RE.search(lower) is not None
+    for m in _HONORIFIC_RE.finditer(text):
+        words = [w.lower().strip(".") for w in m.group(1).split()]
+        if not any(w in NOT_NAME_WORDS for w in words):
+            return True
+    for m in _LABELLED_NAME_RE.finditer(text) if ":" in text else ():
+        value = m.group(1).strip(", ")
+        if is_person_like(value):
+            return True
+    for m in _NAME_ATTRIBUTE_RE.finditer(text) if attributes else ():
+        if is_person_like(m.group(1)):
+            return True
+    dated = any(c.isdigit() for c in text)
+    for m in _SURNAME_FIRST_RE.finditer(text) if dated else ():
+        if is_person_like(m.group(1)) and _birth_year_plausible(m.group(2)):
+            return True
+    if context and _NAME_LABEL_ONLY_RE.search(context):
+        value = text.strip()
+        if re.fullmatch(rf"{NAME_TOKEN}(?:[\s,]+{NAME_TOKEN}){{0,3}}", value):
+            return is_person_like(value)
+    return False

@@ -1,0 +1,83 @@
+"""Extracted text with its locations: what the scanners read and what their findings name."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where a piece of text is: page and line (PDF), line (text, Markdown, DOCX paragraphs),
+    a cell (CSV row/column, DOCX table) or a JSON pointer."""
+
+    page: int | None = None
+    line: int | None = None
+    row: int | None = None
+    column: int | None = None
+    table: int | None = None
+    pointer: str | None = None
+
+    def describe(self) -> str:
+        parts: list[str] = []
+        if self.page is not None:
+            parts.append(f"page {self.page}")
+        if self.table is not None:
+            parts.append(f"table {self.table}")
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.column is not None:
+            parts.append(f"column {self.column}")
+        if self.line is not None:
+            parts.append(f"line {self.line}")
+        if self.pointer is not None:
+            parts.append(f"JSON pointer {self.pointer or '/'}")
+        return ", ".join(parts) or "the document"
+
+    def as_dict(self) -> dict[str, int | str]:
+        return {k: v for k in self.__slots__ if (v := getattr(self, k)) is not None}
+
+
+@dataclass(frozen=True, slots=True)
+class TextUnit:
+    """One line, cell or JSON string of a document. `context` is the text that labels it and
+    is not part of it: the column header of a cell, the member name of a JSON value, the line
+    before a line."""
+
+    text: str
+    location: Location
+    context: str = ""
+
+
+class FindingKind(StrEnum):
+    email = "email"
+    phone = "phone"
+    mrz = "mrz"
+    document_number = "document_number"
+    iban = "iban"
+    date_of_birth = "date_of_birth"
+    personal_name = "personal_name"
+    personal_url = "personal_url"
+
+
+FINDING_LABELS = {
+    FindingKind.email: "an e-mail address",
+    FindingKind.phone: "a telephone number",
+    FindingKind.mrz: "a machine-readable zone of a travel document (ICAO 9303)",
+    FindingKind.document_number: "a passport, identity card or visa number",
+    FindingKind.iban: "an IBAN",
+    FindingKind.date_of_birth: "a date of birth",
+    FindingKind.personal_name: "a personal name with identifying attributes",
+    FindingKind.personal_url: "a link through which personal data are available",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """What the scanner found and where — never the matched value."""
+
+    kind: FindingKind
+    location: Location
+
+    def describe(self) -> str:
+        return f"{FINDING_LABELS[self.kind]} at {self.location.describe()}"

@@ -1,0 +1,320 @@
+"""/v1/documents: the information-exchange platform (Art. 9). Uploads (JSON content or a
+multipart file) and new versions are checked before they are stored (ILO-9.3 scanner, ILO-9.1,
+ILO-3.4, ILO-9.4); every read — list, get, search, download — shows only what the caller's
+audiences let it see. The ILO contact list (Art. 9(2)(d)) is generated on request."""
+
+from __future__ import annotations
+
+import base64
+import json
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Request, Response
+from pydantic import ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.datastructures import UploadFile
+
+from app.db.session import ReadSession, WriteSession
+from app.models import Document, DocumentVersion
+from app.pagination import Cursor, Limit, Pager
+from app.policies.vocabulary import DocumentAudience, DocumentCategory
+from app.problems import UnsupportedMediaType, ValidationFailed, problem_responses
+from app.routers.conventions import ActionContext, Idempotency, Idempotent, IfMatch, etag_of
+from app.routers.policy_marks import guarded, reads
+from app.schemas.common import Page
+from app.schemas.document import (
+    DocumentHit,
+    DocumentOut,
+    DocumentUpload,
+    DocumentVersionUpload,
+    IloContactList,
+)
+from app.security import CurrentPrincipal
+from app.services import contact_list
+from app.services import document as service
+from app.services import document_read as reader
+
+router = APIRouter(prefix="/v1/documents", tags=["documents"])
+
+
+async def _created(
+    document_id: uuid.UUID, session: AsyncSession, idempotent: Idempotent
+) -> Response:
+    document = await session.get_one(Document, document_id)
+    versions = await reader.versions_of(session, document.id)
+    headers = {"Location": f"/v1/documents/{document.id}", "ETag": etag_of(document.version)}
+    rendered = reader.render(document, versions)
+    return await idempotent.respond(rendered, headers=headers)
+
+
+@router.post(
+    "",
+    name="upload",
+    status_code=201,
+    summary="Upload a platform document (JSON content); checked for personal data first",
+    response_model=DocumentOut,
+    responses=problem_responses(401, 403, 409, 413, 415, 422),
+    openapi_extra=guarded("document.upload"),
+)
+async def upload_document(
+    body: DocumentUpload, context: ActionContext, idempotent: Idempotency
+) -> Response:
+    """The file travels in `content` (text, or base64 with `content_encoding: base64`). Before
+    anything is stored the text is extracted and scanned: a finding of personal data is a 403
+    `policy-denied` under ILO-9.3 naming each finding's kind and location (never the value);
+    an operational law-enforcement marking ILO-9.1; a statistics cell below the threshold
+    ILO-3.4; the Parliament audience for a category it may not see ILO-9.4."""
+    document = await service.upload_document(context=context, body=body)
+    return await _created(document.id, context.writer.session, idempotent)
+
+
+def _parsed_metadata(metadata: str, file: UploadFile, content: bytes) -> DocumentUpload:
+    try:
+        fields = json.loads(metadata)
+    except json.JSONDecodeError:
+        raise ValidationFailed(
+            [{"pointer": "/metadata", "in": "body", "detail": "metadata is not JSON"}]
+        ) from None
+    if not isinstance(fields, dict):
+        raise ValidationFailed(
+            [{"pointer": "/metadata", "in": "body", "detail": "metadata is a JSON object"}]
+        )
+    fields.setdefault("media_type", file.content_type or "application/octet-stream")
+    fields.setdefault("filename", file.filename)
+    fields["content"] = base64.b64encode(content).decode()
+    fields["content_encoding"] = "base64"
+    try:
+        return DocumentUpload.model_validate(fields)
+    except ValidationError as error:
+        raise ValidationFailed(
+            [
+                {
+                    "pointer": "/metadata/" + "/".join(str(p) for p in e["loc"]),
+                    "in": "body",
+                    "detail": e["msg"],
+                }
+                for e in error.errors()
+            ]
+        ) from None
+
+
+_MULTIPART = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file", "metadata"],
+                    "properties": {
+                        "file": {
+                            "type": "string",
+                            "format": "binary",
+                            "description": "The file (text, Markdown, CSV, JSON, PDF, DOCX).",
+                        },
+                        "metadata": {
+                            "type": "string",
+                            "maxLength": 200_000,
+                            "description": "The metadata as JSON: title, category, audience, "
+                            "network_id, handling, information_topics, host_country, "
+                            "period_from, period_to, statistics.",
+                        },
+                    },
+                }
+            }
+        },
+    }
+}
+
+
+@router.post(
+    "/files",
+    name="upload-file",
+    status_code=201,
+    summary="Upload a platform document as a multipart file; checked for personal data first",
+    response_model=DocumentOut,
+    responses=problem_responses(401, 403, 409, 413, 415, 422),
+    openapi_extra={**guarded("document.upload"), **_MULTIPART},
+)
+async def upload_document_file(
+    request: Request, context: ActionContext, idempotent: Idempotency
+) -> Response:
+    """The same checks as the JSON upload; the file's media type is its part's Content-Type
+    (or its name's extension when the part says application/octet-stream)."""
+    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
+        raise UnsupportedMediaType("Send the file as multipart/form-data.")
+    async with request.form(max_files=1, max_fields=4) as form:
+        file, metadata = form.get("file"), form.get("metadata")
+        if not isinstance(file, UploadFile) or not isinstance(metadata, str):
+            raise ValidationFailed(
+                [{"pointer": "/file", "in": "body", "detail": "a file part and a metadata part"}]
+            )
+        body = _parsed_metadata(metadata, file, await file.read())
+    document = await service.upload_document(context=context, body=body)
+    return await _created(document.id, context.writer.session, idempotent)
+
+
+@router.get(
+    "",
+    name="list",
+    summary="The platform documents you may see (by audience)",
+    responses=problem_responses(401, 403, 422),
+    openapi_extra=reads("document"),
+)
+async def list_documents(
+    request: Request,
+    response: Response,
+    session: ReadSession,
+    principal: CurrentPrincipal,
+    category: DocumentCategory | None = None,
+    audience: DocumentAudience | None = None,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> Page[DocumentOut]:
+    """Only documents whose audience includes you (ILO-9.3, ILO-9.4)."""
+    pager = Pager(request, response, principal.client_key, limit)
+    after = pager.after(cursor)
+    rows = await reader.list_documents(
+        session=session,
+        principal=principal,
+        category=category,
+        audience=audience,
+        after=after[0] if after else None,
+        limit=limit + 1,
+    )
+    items, next_cursor = pager.page(rows, lambda r: [str(r.id)])
+    rendered = [reader.render(d, await reader.versions_of(session, d.id)) for d in items]
+    return Page(items=rendered, next_cursor=next_cursor)
+
+
+@router.get(
+    "/search",
+    name="search",
+    summary="Full-text search over the documents you may see, ranked, with highlights",
+    responses=problem_responses(401, 403, 422),
+    openapi_extra=reads("document"),
+)
+async def search_documents(
+    session: ReadSession,
+    principal: CurrentPrincipal,
+    q: Annotated[str, Query(min_length=1, max_length=200, description="Web-search syntax")],
+    limit: Annotated[int, Query(ge=1, le=50)] = 20,
+) -> list[DocumentHit]:
+    """PostgreSQL full text (`websearch_to_tsquery`) over titles and current versions; the
+    highlight marks matches with <b>…</b>."""
+    return await reader.search(session=session, principal=principal, q=q, limit=limit)
+
+
+@router.get(
+    "/contact-lists/ilo-contacts",
+    name="ilo-contacts",
+    summary="The ILO contact list (Art. 9(2)(d)), generated on request; every read audited",
+    responses=problem_responses(401, 403),
+    openapi_extra=reads("ilo_contact_list"),
+)
+async def ilo_contacts(
+    request: Request, response: Response, writer: WriteSession
+) -> IloContactList:
+    """Name, place of deployment, region of responsibility, telephone and e-mail of each ILO
+    with an active deployment: for ILOs, Steering Board members and authorised staff only."""
+    listing = await contact_list.ilo_contacts(writer=writer, keyring=request.app.state.keyring)
+    response.headers["Cache-Control"] = "no-store"
+    return listing
+
+
+@router.get(
+    "/{document_id}",
+    name="get",
+    summary="One platform document with its versions",
+    responses=problem_responses(401, 403, 404),
+    openapi_extra=reads("document"),
+)
+async def get_document(
+    response: Response, document_id: uuid.UUID, session: ReadSession, principal: CurrentPrincipal
+) -> DocumentOut:
+    document = await reader.get_document(
+        session=session, principal=principal, document_id=document_id
+    )
+    response.headers["ETag"] = etag_of(document.version)
+    return reader.render(document, await reader.versions_of(session, document.id))
+
+
+def _file(row: DocumentVersion) -> Response:
+    name = row.filename or f"document-v{row.number}"
+    safe = "".join(c if c.isalnum() or c in "._-" else "_" for c in name)[:200]
+    return Response(
+        row.content,
+        media_type=row.media_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="{safe}"',
+            "Digest": f"sha-256={base64.b64encode(bytes.fromhex(row.sha256)).decode()}",
+            "ETag": f'"{row.sha256}"',
+        },
+    )
+
+
+_FILE: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"application/octet-stream": {}}, "description": "The file"}
+}
+
+
+@router.get(
+    "/{document_id}/content",
+    name="download",
+    summary="Download the current version's file",
+    response_class=Response,
+    responses={**_FILE, **problem_responses(401, 403, 404)},
+    openapi_extra=reads("document"),
+)
+async def download_current(
+    document_id: uuid.UUID, session: ReadSession, principal: CurrentPrincipal
+) -> Response:
+    row = await reader.download(
+        session=session, principal=principal, document_id=document_id, number=None
+    )
+    return _file(row)
+
+
+@router.get(
+    "/{document_id}/versions/{number}/content",
+    name="download-version",
+    summary="Download any version's file",
+    response_class=Response,
+    responses={**_FILE, **problem_responses(401, 403, 404)},
+    openapi_extra=reads("document"),
+)
+async def download_version(
+    document_id: uuid.UUID,
+    number: Annotated[int, Path(ge=1, le=1_000_000)],
+    session: ReadSession,
+    principal: CurrentPrincipal,
+) -> Response:
+    row = await reader.download(
+        session=session, principal=principal, document_id=document_id, number=number
+    )
+    return _file(row)
+
+
+@router.post(
+    "/{document_id}/versions",
+    name="add-version",
+    status_code=201,
+    summary="Add a version (older versions stay); checked like the first",
+    response_model=DocumentOut,
+    responses=problem_responses(401, 403, 404, 409, 412, 413, 415, 422),
+    openapi_extra=guarded("document.add_version"),
+)
+async def add_version(
+    document_id: uuid.UUID,
+    body: DocumentVersionUpload,
+    context: ActionContext,
+    idempotent: Idempotency,
+    if_match: IfMatch = None,
+) -> Response:
+    """Only the document's own organisation adds versions (ACL-ORG); an If-Match, when sent,
+    must name the current version (412 otherwise)."""
+    document = await service.add_version(
+        context=context.expecting(if_match), document_id=document_id, body=body
+    )
+    return await _created(document.id, context.writer.session, idempotent)

@@ -1,0 +1,194 @@
+"""Platform documents (Art. 9): metadata, uploads (JSON content or multipart), versions, search
+hits and the ILO contact list (Art. 9(2)(d))."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, Field, StringConstraints, model_validator
+
+from app.policies.vocabulary import (
+    DocumentAudience,
+    DocumentCategory,
+    HandlingMarking,
+    InformationTopic,
+)
+from app.schemas.common import CountryCode, StrictInput
+
+Label = Annotated[str, StringConstraints(min_length=1, max_length=100)]
+
+
+class StatisticsCell(StrictInput):
+    labels: dict[Label, Label] = Field(
+        max_length=8,
+        description="The cell's position: dimension → value (e.g. age_band → 14-17).",
+        examples=[{"age_band": "14-17", "gender": "F"}],
+    )
+    count: int = Field(ge=0, le=100_000_000)
+
+
+class StatisticsTable(StrictInput):
+    """Aggregated statistics of an Art. 3(4) report (recital 8): flows by age band, gender,
+    family composition, unaccompanied minors. No cell may be below the small-cell threshold."""
+
+    name: Label
+    cells: list[StatisticsCell] = Field(min_length=1, max_length=1000)
+
+
+class DocumentContent(StrictInput):
+    """A version's file, carried in JSON (a multipart upload carries it as a file part)."""
+
+    media_type: str = Field(
+        min_length=1,
+        max_length=100,
+        description="text/plain, text/markdown, text/csv, application/json, application/pdf "
+        "or the DOCX type; anything else is a 415.",
+        examples=["text/markdown"],
+    )
+    filename: str | None = Field(default=None, min_length=1, max_length=255)
+    # Kept byte for byte (no whitespace stripped): its SHA-256 is the file's.
+    content: Annotated[str, StringConstraints(strip_whitespace=False)] = Field(
+        max_length=16_000_000,
+        description="The file: its text (content_encoding utf-8) or base64 of its bytes.",
+    )
+    content_encoding: Literal["utf-8", "base64"] = "utf-8"
+    statistics: list[StatisticsTable] | None = Field(
+        default=None,
+        max_length=50,
+        description="Only for category ilo_information_report: its aggregated statistics.",
+    )
+
+
+class DocumentMetadata(StrictInput):
+    title: str = Field(min_length=1, max_length=300, examples=["Western Balkans risk analysis Q3"])
+    category: DocumentCategory
+    audience: DocumentAudience
+    network_id: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=64,
+        description="The network a `network` audience document is for.",
+    )
+    handling: HandlingMarking = HandlingMarking.limited
+    information_topics: list[InformationTopic] = Field(
+        default_factory=list,
+        max_length=len(InformationTopic),
+        json_schema_extra={"uniqueItems": True},
+        description="Art. 3(4) topics of an ilo_information_report.",
+    )
+    host_country: CountryCode | None = None
+    period_from: date | None = None
+    period_to: date | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> DocumentMetadata:
+        if (self.audience == DocumentAudience.network) != (self.network_id is not None):
+            raise ValueError("network_id is given exactly when the audience is network")
+        if self.category == DocumentCategory.ilo_information_report:
+            if not self.information_topics or self.host_country is None:
+                raise ValueError(
+                    "an ilo_information_report names its information_topics and host_country"
+                )
+            if self.period_from is None or self.period_to is None:
+                raise ValueError("an ilo_information_report names its period")
+        if self.period_from and self.period_to and self.period_to < self.period_from:
+            raise ValueError("period_to is before period_from")
+        return self
+
+
+class DocumentUpload(DocumentMetadata, DocumentContent):
+    """A new document and its first version."""
+
+    model_config = {
+        "json_schema_extra": {
+            "examples": [
+                {
+                    "title": "Sahel network: quarterly risk analysis Q3 2024",
+                    "category": "a_analytical_product",
+                    "audience": "all_ilos",
+                    "handling": "limited",
+                    "media_type": "text/markdown",
+                    "content": "# Q3 2024\n\nDetections fell by 23% (4 512 against 5 861).",
+                }
+            ]
+        }
+    }
+
+    @model_validator(mode="after")
+    def _statistics_only_for_reports(self) -> DocumentUpload:
+        if self.statistics and self.category != DocumentCategory.ilo_information_report:
+            raise ValueError("statistics belong to an ilo_information_report")
+        return self
+
+
+class DocumentVersionUpload(DocumentContent):
+    """A new version of a document (the older ones stay)."""
+
+    model_config = {
+        "json_schema_extra": {
+            "examples": [{"media_type": "text/plain", "content": "Revised figures: 4 530."}]
+        }
+    }
+
+
+class DocumentVersionOut(BaseModel):
+    number: int
+    media_type: str
+    filename: str | None
+    size_bytes: int
+    sha256: str
+    pages: int
+    created_at: datetime
+    created_by: str
+
+
+class DocumentOut(BaseModel):
+    id: uuid.UUID
+    organisation: str
+    title: str
+    category: DocumentCategory
+    audience: DocumentAudience
+    network_id: str | None
+    handling: HandlingMarking
+    information_topics: list[InformationTopic]
+    host_country: str | None
+    period_from: date | None
+    period_to: date | None
+    current_version: int
+    versions: list[DocumentVersionOut]
+    version: int
+    created_at: datetime
+    created_by: str
+
+
+class DocumentHit(BaseModel):
+    """A search hit: the document, its rank and highlights (<b>…</b>) of its current version."""
+
+    id: uuid.UUID
+    title: str
+    category: DocumentCategory
+    audience: DocumentAudience
+    current_version: int
+    rank: float
+    highlight: str
+
+
+class IloContact(BaseModel):
+    """One line of the ILO contact list (Art. 9(2)(d))."""
+
+    officer_id: uuid.UUID
+    name: str
+    organisation: str
+    place_of_deployment: str
+    host_country: str
+    region_of_responsibility: list[str]
+    telephone: str | None
+    email: str | None
+
+
+class IloContactList(BaseModel):
+    generated_at: datetime
+    as_of: date
+    items: list[IloContact]

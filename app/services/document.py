@@ -1,0 +1,276 @@
+"""Platform documents (Art. 9): upload a document or a new version, each checked before it is
+stored — ILO-9.3 (the scanner: no personal data, no links to them), ILO-9.1 (no operational
+law-enforcement information), ILO-3.4 (no small statistics cell), ILO-9.4 (the European
+Parliament audience only for EP-visible categories). The checks run in the loader, so the dry
+run (`POST /v1/policy/evaluate`) answers exactly what the upload would."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from app.config import Settings
+from app.db.visibility import visible
+from app.db.writer import Change, NewRow, Prepared, RowChange
+from app.models import Document, DocumentVersion
+from app.platform.extract import Extracted, Refused, extract, media_type_of
+from app.platform.markings import handling_markings
+from app.platform.scanner import scan
+from app.platform.text import Location, TextUnit
+from app.policies import Decision
+from app.policies.document import DocumentFacts, StatisticsCell, ep_visible_categories
+from app.problems import PayloadTooLarge, UnsupportedMediaType, ValidationFailed
+from app.schemas.document import DocumentContent, DocumentUpload, DocumentVersionUpload
+from app.services import access
+from app.services.document_read import not_found
+from app.services.guarded import Action, Context, stale
+
+RESOURCE = "document"
+
+
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """A version's file as the checks saw it."""
+
+    content: bytes
+    extracted: Extracted
+    findings: tuple[str, ...]
+    markings: tuple[str, ...]
+    cells: tuple[StatisticsCell, ...]
+    statistics: list[dict[str, Any]] | None
+
+
+def _content_bytes(body: DocumentContent, settings: Settings) -> bytes:
+    if body.content_encoding == "base64":
+        try:
+            content = base64.b64decode(body.content, validate=True)
+        except (binascii.Error, ValueError):
+            raise ValidationFailed(
+                [{"pointer": "/content", "in": "body", "detail": "not valid base64"}]
+            ) from None
+    else:
+        content = body.content.encode()
+    if len(content) > settings.document_max_bytes:
+        raise PayloadTooLarge(f"The file exceeds {settings.document_max_bytes} bytes.")
+    return content
+
+
+def _statistics_units(body: DocumentContent) -> tuple[list[TextUnit], list[StatisticsCell]]:
+    units: list[TextUnit] = []
+    cells: list[StatisticsCell] = []
+    for t, table in enumerate(body.statistics or []):
+        units.append(TextUnit(table.name, Location(pointer=f"/statistics/{t}/name")))
+        for c, cell in enumerate(table.cells):
+            pointer = f"/statistics/{t}/cells/{c}"
+            for key, value in cell.labels.items():
+                units.append(TextUnit(value, Location(pointer=f"{pointer}/labels/{key}"), key))
+            labels = ", ".join(f"{k}={v}" for k, v in cell.labels.items())
+            cells.append(StatisticsCell(f"{pointer} ({table.name}: {labels})", cell.count))
+    return units, cells
+
+
+def check_content(body: DocumentContent, settings: Settings, *, title: str = "") -> Checked:
+    """Extract the file's text (415/422 when it cannot be), scan it and its metadata."""
+    content = _content_bytes(body, settings)
+    try:
+        media = media_type_of(body.media_type, body.filename)
+        extracted = extract(content, media)
+    except Refused as refused:
+        if refused.status == 415:
+            raise UnsupportedMediaType(refused.reason) from None
+        raise ValidationFailed(
+            [{"pointer": "/content", "in": "body", "detail": refused.reason}],
+            detail=refused.reason,
+        ) from None
+    extra, cells = _statistics_units(body)
+    if title:
+        extra.insert(0, TextUnit(title, Location(pointer="/title")))
+    units = (*extra, *extracted.units)
+    statistics = [t.model_dump() for t in body.statistics] if body.statistics else None
+    return Checked(
+        content=content,
+        extracted=extracted,
+        findings=tuple(f.describe() for f in scan(units)),
+        markings=tuple(m.describe() for m in handling_markings(units)),
+        cells=tuple(cells),
+        statistics=statistics,
+    )
+
+
+def _facts(
+    context: Context, checked: Checked, *, organisation: str, category: str, audience: str
+) -> DocumentFacts:
+    return DocumentFacts(
+        actor=context.principal.actor(),
+        document_org=organisation,
+        category=category,
+        audience=audience,
+        findings=checked.findings,
+        markings=checked.markings,
+        cells=checked.cells,
+        small_cell_threshold=context.settings.document_small_cell_threshold,
+        ep_visible=ep_visible_categories(),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Upload:
+    prepared: Prepared[DocumentFacts]
+    checked: Checked
+
+
+async def _prepare_upload(context: Context, _: object, body: DocumentUpload) -> Upload:
+    checked = check_content(body, context.settings, title=body.title)
+    facts = _facts(
+        context,
+        checked,
+        organisation=context.principal.org,
+        category=body.category,
+        audience=body.audience,
+    )
+    return Upload(Prepared(facts), checked)
+
+
+@dataclass(frozen=True, slots=True)
+class NewVersion:
+    prepared: Prepared[DocumentFacts]
+    checked: Checked
+    document: Document
+
+
+async def _prepare_version(
+    context: Context, document_id: uuid.UUID, body: DocumentVersionUpload
+) -> NewVersion:
+    seen = access.visibility(context.principal, RESOURCE)
+    query = select(Document).where(Document.id == document_id, visible(Document, seen))
+    if context.lock:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    document = await context.writer.session.scalar(query)
+    if document is None:
+        raise not_found(document_id)
+    if body.statistics and document.category != "ilo_information_report":
+        raise ValidationFailed(
+            [{"pointer": "/statistics", "in": "body", "detail": "only for information reports"}]
+        )
+    checked = check_content(body, context.settings)
+    facts = _facts(
+        context,
+        checked,
+        organisation=document.organisation,
+        category=document.category,
+        audience=document.audience,
+    )
+    conflicts = tuple(c for c in [stale(context.if_match, document.version)] if c is not None)
+    return NewVersion(
+        Prepared(facts, conflicts=conflicts, resource_id=str(document.id)), checked, document
+    )
+
+
+UPLOAD = Action(
+    name="document.upload",
+    resource=RESOURCE,
+    events=frozenset({"document.uploaded"}),
+    body=DocumentUpload,
+    target="none",
+    load=_prepare_upload,
+    summary="Upload a platform document",
+)
+ADD_VERSION = Action(
+    name="document.add_version",
+    resource=RESOURCE,
+    events=frozenset({"document.version_added"}),
+    body=DocumentVersionUpload,
+    target="uuid",
+    load=_prepare_version,
+    summary="Add a version to a platform document",
+)
+
+
+def _version_row(
+    document_id: uuid.UUID, number: int, body: DocumentContent, checked: Checked, *, by: str
+) -> tuple[DocumentVersion, str]:
+    digest = hashlib.sha256(checked.content).hexdigest()
+    row = DocumentVersion(
+        id=uuid.uuid4(),
+        document_id=document_id,
+        number=number,
+        media_type=checked.extracted.media_type,
+        filename=body.filename,
+        size_bytes=len(checked.content),
+        sha256=digest,
+        pages=checked.extracted.pages,
+        content=checked.content,
+        text=checked.extracted.text.replace("\x00", ""),
+        statistics=checked.statistics,
+        decision_id="",
+        created_by=by,
+    )
+    return row, digest
+
+
+async def upload_document(*, context: Context, body: DocumentUpload) -> Document:
+    """A new document and its first version (ILO-9.3, ILO-9.1, ILO-3.4, ILO-9.4)."""
+    upload = await _prepare_upload(context, None, body)
+    principal = context.principal
+
+    def build(decision: Decision) -> NewRow[Document]:
+        document = Document(
+            id=uuid.uuid4(),
+            organisation=principal.org,
+            title=body.title,
+            category=body.category,
+            audience=body.audience,
+            network_id=body.network_id,
+            handling=body.handling,
+            information_topics=[t.value for t in body.information_topics],
+            host_country=body.host_country,
+            period_from=body.period_from,
+            period_to=body.period_to,
+            current_version=1,
+            version=1,
+            created_by=principal.sub,
+        )
+        row, digest = _version_row(document.id, 1, body, upload.checked, by=principal.sub)
+        row.decision_id = decision.decision_id
+        change = Change(
+            event_type="document.uploaded",
+            resource_type=RESOURCE,
+            organisation=principal.org,
+            details={
+                "category": body.category.value,
+                "audience": body.audience.value,
+                "version": 1,
+                "sha256": digest,
+            },
+        )
+        return NewRow(document, change, related=[row])
+
+    return await context.writer.create(UPLOAD, upload.prepared, build)
+
+
+async def add_version(
+    *, context: Context, document_id: uuid.UUID, body: DocumentVersionUpload
+) -> Document:
+    """A new version (the older ones stay), checked like the first."""
+    new = await _prepare_version(context, document_id, body)
+    document = new.document
+    number = document.current_version + 1
+
+    def build(decision: Decision) -> RowChange:
+        row, digest = _version_row(document.id, number, body, new.checked, by=context.principal.sub)
+        row.decision_id = decision.decision_id
+        change = Change(
+            event_type="document.version_added",
+            resource_type=RESOURCE,
+            organisation=document.organisation,
+            details={"version": number, "sha256": digest},
+        )
+        return RowChange({"current_version": number}, change, related=[row])
+
+    return await context.writer.update(ADD_VERSION, new.prepared, document, build)
