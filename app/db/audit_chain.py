@@ -80,12 +80,12 @@ def _has_float(value: Any) -> bool:
 
 def encode(document: dict[str, Any]) -> bytes:
     """`json.dumps(document, sort_keys=True, separators=(",", ":")).encode()`, faster."""
-    if not (_has_float(document.get("details")) or _has_float(document.get("actor"))):
+    if not _has_float(document):
         try:
             fast: bytes = orjson.dumps(document, option=_SORTED)
         except TypeError:  # an integer beyond 64 bits
             fast = b""
-        if fast and fast.isascii():
+        if fast and fast.isascii() and b"\x7f" not in fast:
             return fast
     return json.dumps(document, sort_keys=True, separators=(",", ":")).encode()
 
@@ -94,9 +94,12 @@ def _loads(raw: str | None) -> Any:
     if raw is None:
         return None
     try:
-        return orjson.loads(raw)
-    except orjson.JSONDecodeError:  # beyond orjson's integers: json reads it as ORM rows do
-        return json.loads(raw)
+        value = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        value = None
+    # orjson reads integers beyond 64 bits as floats: any float is read again by json, exactly
+    # as the ORM's JSON columns read it (and `encode` then takes the json path too).
+    return json.loads(raw) if value is None or _has_float(value) else value
 
 
 def row_hash(prev_hash: str, row: Any, offset: int) -> str:
