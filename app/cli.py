@@ -73,6 +73,8 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
                 log_config=None,
                 access_log=False,
                 server_header=False,
+                loop="uvloop",
+                http="httptools",
             )
             server = uvicorn.Server(config)
             log.info("serving on http://%s:%s", args.host, args.port)

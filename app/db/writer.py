@@ -17,6 +17,7 @@ from typing import Any, Generic, Protocol, TypeVar
 from sqlalchemy import Table, inspect
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app import metrics
 from app.db import write_set
 from app.db.audit import new_event
 from app.db.guard import authorise
@@ -207,6 +208,7 @@ class Writer:
     def _authorise(self, action: Guarded, prepared: Prepared[Any]) -> Decision:
         decision = self.judge(action, prepared)
         if not decision.allowed:
+            metrics.decision(action.name, "denied")
             raise PolicyDenied(
                 decision,
                 resource_type=action.resource,
@@ -214,7 +216,9 @@ class Writer:
                 resource_id=prepared.resource_id,
             )
         if prepared.conflicts:
+            metrics.decision(action.name, "conflict")
             raise prepared.conflicts[0]
+        metrics.decision(action.name, "allowed")
         return decision
 
     @staticmethod
