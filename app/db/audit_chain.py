@@ -68,48 +68,70 @@ _KEYS = (
 )
 
 
+_SCALARS = (str, int, bool, type(None))
+
+
 def _has_float(value: Any) -> bool:
-    if isinstance(value, float):
+    """Whether a JSON value holds a float anywhere (loops, not generators: this is hot)."""
+    kind = type(value)
+    if kind is float:
         return True
-    if isinstance(value, dict):
-        return any(_has_float(v) for v in value.values())
-    if isinstance(value, list):
-        return any(_has_float(v) for v in value)
+    if kind is dict:
+        value = value.values()
+    elif kind is not list:
+        return False
+    for item in value:
+        if type(item) in _SCALARS:
+            continue
+        if _has_float(item):
+            return True
     return False
+
+
+def _dumps(document: dict[str, Any]) -> bytes:
+    return json.dumps(document, sort_keys=True, separators=(",", ":")).encode()
+
+
+def _fast(document: dict[str, Any]) -> bytes | None:
+    """orjson's bytes when they are json's: sorted keys, ASCII only, no DEL (json escapes
+    what is not printable ASCII); None when they might not be."""
+    try:
+        fast: bytes = orjson.dumps(document, option=_SORTED)
+    except TypeError:  # an integer beyond 64 bits
+        return None
+    return fast if fast.isascii() and b"\x7f" not in fast else None
 
 
 def encode(document: dict[str, Any]) -> bytes:
     """`json.dumps(document, sort_keys=True, separators=(",", ":")).encode()`, faster."""
-    if not _has_float(document):
-        try:
-            fast: bytes = orjson.dumps(document, option=_SORTED)
-        except TypeError:  # an integer beyond 64 bits
-            fast = b""
-        if fast and fast.isascii() and b"\x7f" not in fast:
-            return fast
-    return json.dumps(document, sort_keys=True, separators=(",", ":")).encode()
-
-
-def _loads(raw: str | None) -> Any:
-    if raw is None:
-        return None
-    try:
-        value = orjson.loads(raw)
-    except orjson.JSONDecodeError:
-        value = None
-    # orjson reads integers beyond 64 bits as floats: any float is read again by json, exactly
-    # as the ORM's JSON columns read it (and `encode` then takes the json path too).
-    return json.loads(raw) if value is None or _has_float(value) else value
+    if _has_float(document):  # float formatting differs between json and orjson
+        return _dumps(document)
+    return _fast(document) or _dumps(document)
 
 
 def row_hash(prev_hash: str, row: Any, offset: int) -> str:
-    """The seal hash of the event in `row[offset:offset + 15]` (the `_EVENT_COLUMNS`)."""
+    """The seal hash of the event in `row[offset:offset + 15]` (the `_EVENT_COLUMNS`).
+
+    Only `actor` and `details` (JSON) can hold floats; every other column is typed. orjson
+    reads integers beyond 64 bits as floats, so a float in either sends both back to json,
+    exactly as the ORM's JSON columns read them."""
     values = list(row[offset : offset + 15])
-    values[3] = _loads(values[3])
+    actor_raw, details_raw = values[3], values[14]
+    try:
+        actor = orjson.loads(actor_raw) if actor_raw is not None else None
+        details = orjson.loads(details_raw) if details_raw is not None else None
+        exact = not (_has_float(actor) or _has_float(details))
+    except orjson.JSONDecodeError:
+        exact = False
+    if not exact:
+        actor = json.loads(actor_raw) if actor_raw is not None else None
+        details = json.loads(details_raw) if details_raw is not None else None
+    values[3] = actor
     values[11] = list(values[11] or [])
-    values[14] = _loads(values[14])
+    values[14] = details
     document = dict(zip(_KEYS, values, strict=True))
-    return hashlib.sha256(prev_hash.encode() + encode(document)).hexdigest()
+    encoded = (_fast(document) if exact else None) or _dumps(document)
+    return hashlib.sha256(prev_hash.encode() + encoded).hexdigest()
 
 
 async def driver(session: AsyncSession) -> Any:
