@@ -38,6 +38,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +51,7 @@ from app.db.embedded import EmbeddedPostgres
 from app.db.engine import make_engine, make_sessionmaker
 from app.keyring import load_keyring
 from app.pagination import encode_cursor
+from app.policies import evaluate
 from app.security import mint_token
 from app.services.retention_sweep import sweep_once
 from bench import guarded_writes, policy_decisions
@@ -290,6 +292,14 @@ class Run:
                 overrides={"request_id": "'seed-' || g"},
             )
             await conn.execute("ANALYZE")
+        # A long-running system has its log sealed: seal the seeded events now, so the load
+        # below competes only with sealing what it writes itself.
+        settings = settings_for(self.data_dir, self.public_file)
+        engine = make_engine(self.app_url, settings=settings)
+        try:
+            await seal_all(make_sessionmaker(engine))
+        finally:
+            await engine.dispose()
 
     # --- measurements ----------------------------------------------------------------------
 
@@ -375,22 +385,17 @@ class Run:
             )
 
     async def seal_and_verify(self, maker: Any) -> None:
-        sealed, started = 0, time.perf_counter()
-        while True:
-            async with maker() as session, session.begin():
-                done = await audit.seal_pending(session, batch=20_000)
-            if not done:
-                break
-            sealed += done
-        seal_s = time.perf_counter() - started
+        sealed, seal_s, seal_cpu = await seal_all(maker)
         async with maker() as session:
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             result = await audit.verify(session)
-            verify_s = time.perf_counter() - started
+            verify_s, verify_cpu = time.perf_counter() - started, time.process_time() - cpu
             await session.commit()
         self.figures["sealing_per_s"] = sealed / seal_s if sealed else 0.0
+        self.figures["sealing_per_cpu_s"] = sealed / seal_cpu if sealed else 0.0
         self.figures["sealed"] = sealed
         self.figures["verification_per_s"] = result.sealed_events / verify_s
+        self.figures["verification_per_cpu_s"] = result.sealed_events / max(verify_cpu, 1e-9)
         self.figures["verified"] = result.sealed_events
         self.figures["verification_valid"] = result.valid
 
@@ -479,6 +484,18 @@ class Run:
         self.figures["cold_start_s"] = {"fresh": times[0], "existing": times[1]}
 
 
+async def seal_all(maker: Any) -> tuple[int, float, float]:
+    """Seal until nothing is pending: (events, wall seconds, CPU seconds of this process)."""
+    sealed, started, cpu = 0, time.perf_counter(), time.process_time()
+    while True:
+        async with maker() as session, session.begin():
+            done = await audit.seal_pending(session, batch=20_000)
+        if not done:
+            break
+        sealed += done
+    return sealed, time.perf_counter() - started, time.process_time() - cpu
+
+
 def guarded_writes_app_url(pg: EmbeddedPostgres) -> str:
     return str(pg.url(user=APP_DB_ROLE, database=DATABASE))
 
@@ -504,12 +521,20 @@ async def service_vs_raw(workdir: Path, n: int) -> JSON:
 
 
 def decisions(seconds: float) -> JSON:
+    """Decisions per second of wall time (bench/policy_decisions.py) and per CPU second of
+    this thread (what one core does; the machine may be shared)."""
     found: JSON = {}
     digest = "bench"
     for case in policy_decisions.cases():
         if case.name.startswith(("deployment.plan allowed", "transfer.record allowed (SN")):
             result = policy_decisions.measure(case, digest, seconds=seconds, repeats=3)
-            found[case.name] = result.median
+            call = partial(evaluate, case.action, case.facts, reference_digest=digest)
+            calls, cpu = 0, time.thread_time()
+            while time.thread_time() - cpu < seconds:
+                for _ in range(500):
+                    call()
+                calls += 500
+            found[case.name] = {"wall": result.median, "cpu": calls / (time.thread_time() - cpu)}
     return found
 
 
@@ -518,8 +543,9 @@ def report(figures: JSON, scale_name: str) -> str:
     cg, cp, og = f["closed_guarded"], f["closed_plain"], f["open_guarded"]
     sv = f["service_vs_raw"]
     dec = f["decisions"]
-    dep = next((v for k, v in dec.items() if k.startswith("deployment")), 0.0)
-    tra = next((v for k, v in dec.items() if k.startswith("transfer")), 0.0)
+    none = {"wall": 0.0, "cpu": 0.0}
+    dep = next((v for k, v in dec.items() if k.startswith("deployment")), none)
+    tra = next((v for k, v in dec.items() if k.startswith("transfer")), none)
     ld = f["list_depth"]
     cs = f.get("cold_start_s", {"fresh": float("nan"), "existing": float("nan")})
     rows: list[tuple[str, str, str, str]] = [
@@ -549,20 +575,20 @@ def report(figures: JSON, scale_name: str) -> str:
         ),
         (
             "decisions/s transfer / deployment",
-            "in process",
-            f"{tra:,.0f} / {dep:,.0f}",
+            f"wall {tra['wall']:,.0f} / {dep['wall']:,.0f}",
+            f"{tra['cpu']:,.0f} / {dep['cpu']:,.0f} per CPU s",
             "≥ 50k / 100k",
         ),
         (
             "audit verification",
-            f"{f['verified']:,} events",
-            f"{f['verification_per_s']:,.0f}/s",
+            f"{f['verified']:,} events, wall {f['verification_per_s']:,.0f}/s",
+            f"{f['verification_per_cpu_s']:,.0f} per CPU s",
             "≥ 200k/s",
         ),
         (
             "audit sealing",
-            f"{f['sealed']:,} events",
-            f"{f['sealing_per_s']:,.0f}/s",
+            f"{f['sealed']:,} events, wall {f['sealing_per_s']:,.0f}/s",
+            f"{f['sealing_per_cpu_s']:,.0f} per CPU s",
             f"≥ 10 × {cg['per_s']:.0f}",
         ),
         (
@@ -586,8 +612,8 @@ def report(figures: JSON, scale_name: str) -> str:
         f"{os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}"
     )
     width = max(len(r[0]) for r in rows)
-    lines = [head, f"{'figure':<{width}}  {'measured':<32}  {'value':<18}  target"]
-    lines += [f"{a:<{width}}  {b:<32}  {c:<18}  {d}" for a, b, c, d in rows]
+    lines = [head, f"{'figure':<{width}}  {'measured':<40}  {'value':<26}  target"]
+    lines += [f"{a:<{width}}  {b:<40}  {c:<26}  {d}" for a, b, c, d in rows]
     return "\n".join(lines)
 
 
