@@ -4,7 +4,7 @@ An action's rules function (app/policies/actions.py) turns facts into an Outcome
 every rule it evaluated, in order, and for an allowed action the basis and obligations.
 """
 
-import uuid
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -93,6 +93,21 @@ class Decision:
         }
 
 
+# Trace entries are immutable values that repeat across decisions: built once, shared.
+_TRACES: dict[tuple[str, TraceResult, str], TraceEntry] = {}
+_TRACES_MAX = 4096
+
+
+def _trace(rule: str, result: TraceResult, note: str) -> TraceEntry:
+    key = (rule, result, note)
+    entry = _TRACES.get(key)
+    if entry is None:
+        if len(_TRACES) >= _TRACES_MAX:
+            _TRACES.clear()
+        entry = _TRACES[key] = TraceEntry(rule, result, note)
+    return entry
+
+
 @dataclass(frozen=True, slots=True)
 class RuleResult:
     """One evaluated rule: applicable or not, and the violations it found (none = pass)."""
@@ -107,10 +122,10 @@ class RuleResult:
     @property
     def trace_entry(self) -> TraceEntry:
         if not self.applicable:
-            return TraceEntry(self.rule.id, TraceResult.not_applicable, self.note)
+            return _trace(self.rule.id, TraceResult.not_applicable, self.note)
         if self.superseded or self.violations:
-            return TraceEntry(self.rule.id, TraceResult.fail, self.note)
-        return TraceEntry(self.rule.id, TraceResult.pass_, self.note)
+            return _trace(self.rule.id, TraceResult.fail, self.note)
+        return _trace(self.rule.id, TraceResult.pass_, self.note)
 
     def supersede(self, note: str) -> "RuleResult":
         """This failed result, kept in the trace (with its messages) but no longer denying."""
@@ -172,13 +187,22 @@ def policy_version(reference_digest: str = "") -> str:
     return RULESET_VERSION
 
 
+def _uuid4() -> str:
+    """str(uuid.uuid4()), without building the UUID object (os.urandom, version 4, RFC 4122)."""
+    raw = bytearray(os.urandom(16))
+    raw[6] = (raw[6] & 0x0F) | 0x40
+    raw[8] = (raw[8] & 0x3F) | 0x80
+    h = raw.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
 def decide(action: str, outcome: Outcome, reference_digest: str = "") -> Decision:
     """The Decision on an action from its evaluated rules."""
     violations = tuple(v for r in outcome.results for v in r.violations)
     allowed = not violations
     return Decision(
         allowed=allowed,
-        decision_id=str(uuid.uuid4()),
+        decision_id=_uuid4(),
         policy_version=policy_version(reference_digest),
         violations=violations,
         basis=outcome.basis if allowed else None,
