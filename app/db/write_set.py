@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Insert, Table, insert, inspect
+from sqlalchemy import Insert, Table, bindparam, insert, inspect
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapper, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
@@ -56,8 +56,31 @@ def values(instance: Base) -> tuple[Table, dict[str, Any]]:
     return table, row
 
 
-def _insert(table: Table, row: Mapping[str, Any]) -> Insert:
-    return insert(table).values(dict(row))
+_Shape = tuple[bool, tuple[tuple[str, tuple[str, ...]], ...]]
+_STATEMENTS: dict[_Shape, Insert] = {}
+
+
+def _insert(table: Table, columns: tuple[str, ...], index: int) -> Insert:
+    return insert(table).values(
+        {c: bindparam(f"p{index}_{c}", type_=table.c[c].type) for c in columns}
+    )
+
+
+def _statement(parts: Sequence[tuple[Table, tuple[str, ...]]], returning: bool) -> Insert:
+    """The statement of one shape (tables and columns), built once: its bound parameters are
+    placeholders, so SQLAlchemy finds its compiled form without walking new values."""
+    shape = (returning, tuple((t.fullname, columns) for t, columns in parts))
+    statement = _STATEMENTS.get(shape)
+    if statement is None:
+        (table, columns), *rest = parts
+        statement = _insert(table, columns, 0)
+        if returning:
+            statement = statement.returning(*table.c)
+        ctes = [_insert(t, c, i).cte(f"w{i}") for i, (t, c) in enumerate(rest, start=1)]
+        if ctes:
+            statement = statement.add_cte(*ctes)
+        _STATEMENTS[shape] = statement
+    return statement
 
 
 async def write(
@@ -72,18 +95,14 @@ async def write(
     loaded (its server defaults from `RETURNING`).
     """
     parts = list(inserts)
-    head: Insert
     if created is not None:
-        table, given = values(created)
-        head = _insert(table, given).returning(*table.c)
-    elif parts:
-        first, row = parts.pop(0)
-        head = _insert(first, row)
-    else:
+        parts.insert(0, values(created))
+    if not parts:
         return
-    ctes = [_insert(t, r).cte(f"w{i}") for i, (t, r) in enumerate(parts)]
-    statement = head.add_cte(*ctes) if ctes else head
-    result = await session.execute(statement, execution_options=_OPTIONS)
+    shape = [(table, tuple(sorted(row))) for table, row in parts]
+    params = {f"p{i}_{c}": row[c] for i, (_, row) in enumerate(parts) for c in row}
+    statement = _statement(shape, created is not None)
+    result = await session.execute(statement, params, execution_options=_OPTIONS)
     if created is None:
         return
     returned: Mapping[str, Any] = dict(result.mappings().one())
