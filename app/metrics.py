@@ -22,9 +22,10 @@ from collections.abc import Iterator
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.db.backlogs import backlogs
 
 log = logging.getLogger("ilonet.metrics")
 REGISTRY = CollectorRegistry(auto_describe=True)
@@ -51,13 +52,6 @@ UNSEALED = Gauge("ilonet_audit_unsealed_events", "Audit events not sealed yet", 
 BACKLOG = Gauge("ilonet_webhook_backlog", "Webhook deliveries pending", registry=REGISTRY)
 POOL_OUT = Gauge("ilonet_db_pool_checked_out", "Pooled connections in use", registry=REGISTRY)
 POOL_SIZE = Gauge("ilonet_db_pool_size", "Pooled connections open", registry=REGISTRY)
-
-# Cheap on a long log: the events past the last sealed one (ids grow with time).
-_LAG = text(
-    "SELECT (SELECT count(*) FROM audit_event WHERE id > coalesce("
-    "(SELECT event_id FROM audit_seal ORDER BY position DESC LIMIT 1), 0)),"
-    " (SELECT count(*) FROM webhook_delivery WHERE status = 'pending')"
-)
 
 
 def decision(action: str, outcome: str) -> None:
@@ -101,8 +95,7 @@ async def sample(engine: AsyncEngine) -> None:
     pool: Any = engine.pool
     POOL_OUT.set(pool.checkedout())
     POOL_SIZE.set(pool.size())
-    async with engine.connect() as connection:
-        unsealed, backlog = (await connection.execute(_LAG)).one()
+    unsealed, backlog = await backlogs(engine)
     UNSEALED.set(unsealed)
     BACKLOG.set(backlog)
 

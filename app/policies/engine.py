@@ -4,7 +4,7 @@ An action's rules function (app/policies/actions.py) turns facts into an Outcome
 every rule it evaluated, in order, and for an allowed action the basis and obligations.
 """
 
-import os
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -187,22 +187,13 @@ def policy_version(reference_digest: str = "") -> str:
     return RULESET_VERSION
 
 
-def _uuid4() -> str:
-    """str(uuid.uuid4()), without building the UUID object (os.urandom, version 4, RFC 4122)."""
-    raw = bytearray(os.urandom(16))
-    raw[6] = (raw[6] & 0x0F) | 0x40
-    raw[8] = (raw[8] & 0x3F) | 0x80
-    h = raw.hex()
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
-
-
 def decide(action: str, outcome: Outcome, reference_digest: str = "") -> Decision:
     """The Decision on an action from its evaluated rules."""
     violations = tuple(v for r in outcome.results for v in r.violations)
     allowed = not violations
     return Decision(
         allowed=allowed,
-        decision_id=_uuid4(),
+        decision_id=str(uuid.uuid4()),
         policy_version=policy_version(reference_digest),
         violations=violations,
         basis=outcome.basis if allowed else None,
