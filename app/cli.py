@@ -74,6 +74,8 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
                 log_config=None,
                 access_log=False,
                 server_header=False,
+                loop="uvloop",
+                http="httptools",
             )
             server = uvicorn.Server(config)
             log.info("serving on http://%s:%s", args.host, args.port)
@@ -132,7 +134,9 @@ def cmd_openapi(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-async def _verify_audit(app_database_url: str, settings: Settings) -> dict[str, object]:
+async def _verify_audit(
+    app_database_url: str, settings: Settings, *, incremental: bool = False
+) -> dict[str, object]:
     from app.db import audit
     from app.db.engine import make_engine, make_sessionmaker
 
@@ -140,15 +144,18 @@ async def _verify_audit(app_database_url: str, settings: Settings) -> dict[str, 
     try:
         async with make_sessionmaker(engine)() as session, session.begin():
             await audit.seal_pending(session)
-        async with make_sessionmaker(engine)() as session:
-            return (await audit.verify(session)).as_dict()
+        async with make_sessionmaker(engine)() as session, session.begin():
+            # A valid verification records a checkpoint; --incremental starts from the latest.
+            return (await audit.verify(session, incremental=incremental)).as_dict()
     finally:
         await engine.dispose()
 
 
 def cmd_audit(args: argparse.Namespace, settings: Settings) -> int:
     with database(settings) as owner_url:
-        result = asyncio.run(_verify_audit(app_url(settings, owner_url), settings))
+        incremental = bool(getattr(args, "incremental", False))
+        url = app_url(settings, owner_url)
+        result = asyncio.run(_verify_audit(url, settings, incremental=incremental))
     print(json.dumps(result, indent=2))
     return 0 if result["valid"] else 1
 
@@ -208,6 +215,11 @@ def parser() -> argparse.ArgumentParser:
     aud_sub = aud.add_subparsers(dest="audit_command", required=True)
     verify = aud_sub.add_parser("verify", help="seal pending events and verify the hash chain")
     verify.add_argument("--data-dir", type=Path, default=None)
+    verify.add_argument(
+        "--incremental",
+        action="store_true",
+        help="start from the latest checkpoint (whose seal must still hold its hash)",
+    )
     verify.set_defaults(func=cmd_audit)
 
     swp = sub.add_parser("sweep", help="erase personal data past retention (idempotent)")

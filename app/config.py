@@ -104,6 +104,9 @@ class Settings(BaseSettings):
     data_dir: Path = Path(".ilonet")
     host: str = "127.0.0.1"
     port: int = 8000
+    # Prometheus metrics on their own port (app/metrics.py); none when unset.
+    metrics_host: str = "127.0.0.1"
+    metrics_port: int | None = Field(default=None, ge=1, le=65535)
 
     trusted_issuers: list[TrustedIssuer] = Field(default_factory=list)
     jwt_leeway_seconds: int = Field(default=30, ge=0, le=300)

@@ -14,6 +14,7 @@ from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp
 
+from app import metrics
 from app.background import maintenance_loop
 from app.config import Settings, get_settings
 from app.db import denial_audit
@@ -128,10 +129,14 @@ def create_app(settings: Settings | None = None, *, app_database_url: str | None
                     )
                 ),
                 asyncio.create_task(_aggregate_denials(app, settings.denial_aggregate_seconds)),
+                asyncio.create_task(metrics.sample_forever(app.state.engine)),
             ]
             if owned
             else []
         )
+        if owned and settings.metrics_port is not None:
+            port = settings.metrics_port
+            tasks.append(asyncio.create_task(metrics.serve_metrics(settings.metrics_host, port)))
         try:
             yield
         finally:
@@ -168,6 +173,7 @@ def create_app(settings: Settings | None = None, *, app_database_url: str | None
         max_body_bytes=settings.max_body_bytes,
         upload_max_bytes=settings.document_upload_max_bytes,
     )
+    app.add_middleware(metrics.MetricsMiddleware)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_exception_handler(Replay, _on_replay)
     for module in (

@@ -229,6 +229,13 @@ def verify_token(
     """Verify signature, algorithm, kid, iss, aud, the time claims (at `now`, default the clock)
     and the bounds of every claim (RFC 8725), and that the issuer may speak for the token's
     organisation."""
+    return _verify(token, settings, now=now, jwks=jwks)[0]
+
+
+def _verify(
+    token: str, settings: Settings, *, now: float | None = None, jwks: JwksCache | None = None
+) -> tuple[Principal, float]:
+    """The verified Principal and the token's expiry (NumericDate)."""
     if len(token) > MAX_TOKEN_CHARS:
         raise Unauthenticated(f"The bearer token is too long (over {MAX_TOKEN_CHARS} characters).")
     try:
@@ -274,7 +281,36 @@ def verify_token(
         raise Unauthenticated(
             f"The token's issuer may not speak for organisation {principal.org} (org)."
         )
-    return principal
+    return principal, _required_date(claims, "exp")
+
+
+class TokenCache:
+    """Tokens verified once, remembered until they expire (bounded, oldest dropped first).
+
+    A token is the same bytes for its whole life, so its signature, issuer, audience and claim
+    bounds need checking once; only its expiry moves, and it is checked again on every hit
+    (with the leeway, as `_check_times` does). Failures are not cached. The issuers and their
+    keys are the settings' (read at start-up); a key file changed while serving applies to the
+    tokens this instance has not seen yet, a restart applies it to all.
+    """
+
+    def __init__(self, settings: Settings, *, size: int = 4096) -> None:
+        self.settings = settings
+        self.size = size
+        self._verified: dict[str, tuple[Principal, float]] = {}
+
+    def verify(self, token: str, *, jwks: JwksCache | None = None) -> Principal:
+        now = time.time()
+        hit = self._verified.get(token)
+        if hit is not None:
+            if hit[1] > now - self.settings.jwt_leeway_seconds:
+                return hit[0]
+            del self._verified[token]
+        principal, exp = _verify(token, self.settings, now=now, jwks=jwks)
+        if len(self._verified) >= self.size:
+            self._verified.pop(next(iter(self._verified)))
+        self._verified[token] = (principal, exp)
+        return principal
 
 
 _TIME_CLAIMS = {"exp": "expiry", "iat": "issued-at", "nbf": "not-before"}
@@ -391,7 +427,10 @@ async def authenticate(
     jwks: JwksCache = request.app.state.jwks
     if len(credentials.credentials) <= MAX_TOKEN_CHARS:
         await prepare_keys(credentials.credentials, settings, jwks)
-    principal = verify_token(credentials.credentials, settings, jwks=jwks)
+    cache: TokenCache | None = getattr(request.app.state, "tokens", None)
+    if cache is None or cache.settings is not settings:
+        cache = request.app.state.tokens = TokenCache(settings)
+    principal = cache.verify(credentials.credentials, jwks=jwks)
     request.state.principal = principal
     return principal
 

@@ -12,14 +12,14 @@ advisory lock held only while sealing one batch.
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 from datetime import UTC
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.db import audit_chain
 from app.db.guard import authorise
 from app.models import AuditEvent, AuditSeal
 from app.problems import NotFound, PolicyDenied
@@ -29,9 +29,8 @@ if TYPE_CHECKING:
 
     from app.security import Principal
 
-GENESIS = "0" * 64
+GENESIS = audit_chain.GENESIS
 SEAL_LOCK = 0x1107_AD17  # advisory lock key of the sealer
-_XMIN = text("pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
 
 
 def canonical(event: AuditEvent) -> bytes:
@@ -54,7 +53,7 @@ def canonical(event: AuditEvent) -> bytes:
         "legal_basis": event.legal_basis,
         "details": event.details,
     }
-    return json.dumps(document, sort_keys=True, separators=(",", ":")).encode()
+    return audit_chain.encode(document)
 
 
 def chain_hash(prev_hash: str, event: AuditEvent) -> str:
@@ -126,39 +125,15 @@ async def record_denial(
 
 
 async def seal_pending(session: AsyncSession, *, batch: int = 5000) -> int:
-    """Seal the finished, unsealed events; returns how many. Call in its own transaction."""
+    """Seal the finished, unsealed events; returns how many. Call in its own transaction.
+
+    On raw rows (app/db/audit_chain.py): one query for the events, one multi-row insert of
+    their seals.
+    """
     got = await session.scalar(select(func.pg_try_advisory_xact_lock(SEAL_LOCK)))
     if not got:
         return 0
-    last = (
-        await session.execute(
-            select(AuditSeal.position, AuditSeal.hash).order_by(AuditSeal.position.desc()).limit(1)
-        )
-    ).first()
-    position, prev_hash = (last[0], last[1]) if last else (0, GENESIS)
-    last_event = (
-        await session.execute(
-            select(AuditEvent.txid, AuditEvent.id)
-            .join(AuditSeal, AuditSeal.event_id == AuditEvent.id)
-            .where(AuditSeal.position == position)
-        )
-    ).first()
-    query = select(AuditEvent).where(AuditEvent.txid < _XMIN)
-    if last_event is not None:
-        query = query.where(
-            func.row(AuditEvent.txid, AuditEvent.id) > func.row(last_event[0], last_event[1])
-        )
-    events = (
-        await session.scalars(query.order_by(AuditEvent.txid, AuditEvent.id).limit(batch))
-    ).all()
-    for event in events:
-        position += 1
-        digest = chain_hash(prev_hash, event)
-        seal = AuditSeal(position=position, event_id=event.id, prev_hash=prev_hash, hash=digest)
-        session.add(authorise(session, seal))
-        prev_hash = digest
-    await session.flush()
-    return len(events)
+    return await audit_chain.seal(await audit_chain.driver(session), batch=batch)
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,38 +158,27 @@ class Verification:
         }
 
 
-async def verify(session: AsyncSession, *, chunk: int = 5000) -> Verification:
-    """Walk the chain from the genesis and report the first broken link."""
-    prev_hash = GENESIS
-    position = 0
-    sealed_ids = 0
-    while True:
-        rows = (
-            await session.execute(
-                select(AuditSeal, AuditEvent)
-                .outerjoin(AuditEvent, AuditEvent.id == AuditSeal.event_id)
-                .where(AuditSeal.position > position)
-                .order_by(AuditSeal.position)
-                .limit(chunk)
-            )
-        ).all()
-        if not rows:
-            break
-        for seal, event in rows:
-            broken = _broken(seal, event, position, prev_hash)
-            if broken is not None:
-                unsealed = await _unsealed_count(session)
-                return Verification(
-                    False,
-                    sealed_ids,
-                    unsealed,
-                    prev_hash,
-                    seal.position,
-                    seal.event_id,
-                    broken,
-                )
-            position, prev_hash = seal.position, seal.hash
-            sealed_ids += 1
+async def verify(
+    session: AsyncSession, *, chunk: int = 20000, incremental: bool = False
+) -> Verification:
+    """Walk the chain and report the first broken link: from the genesis, or (`incremental`)
+    from the latest checkpoint, whose seal must still hold the hash it was verified with. A
+    verification that reaches the head valid records a checkpoint there."""
+    driver = await audit_chain.driver(session)
+    start = await audit_chain.latest_checkpoint(driver) if incremental else None
+    walk = await audit_chain.walk(driver, start=start, chunk=chunk)
+    position, prev_hash, sealed_ids = walk.position, walk.head_hash, walk.verified
+    if walk.broken is not None:
+        unsealed = await _unsealed_count(session)
+        return Verification(
+            False,
+            sealed_ids,
+            unsealed,
+            prev_hash,
+            walk.broken_position,
+            walk.broken_event_id,
+            walk.broken,
+        )
     total = await session.scalar(select(func.count()).select_from(AuditEvent)) or 0
     unsealed = await _unsealed_count(session)
     behind = await _unsealed_behind_head(session, position)
@@ -232,19 +196,8 @@ async def verify(session: AsyncSession, *, chunk: int = 5000) -> Verification:
         return Verification(
             False, sealed_ids, unsealed, prev_hash, None, None, "sealed events are missing"
         )
+    await audit_chain.checkpoint(driver, position, prev_hash)
     return Verification(True, sealed_ids, unsealed, prev_hash)
-
-
-def _broken(seal: AuditSeal, event: AuditEvent | None, position: int, prev_hash: str) -> str | None:
-    if seal.position != position + 1:
-        return f"seal {position + 1} is missing"
-    if seal.prev_hash != prev_hash:
-        return "the seal does not continue the chain"
-    if event is None:
-        return "the sealed event was deleted"
-    if chain_hash(prev_hash, event) != seal.hash:
-        return "the event differs from what was sealed"
-    return None
 
 
 async def _unsealed_behind_head(session: AsyncSession, head: int) -> int | None:

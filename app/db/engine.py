@@ -43,7 +43,10 @@ def make_engine(url: str, *, pool_size: int = 10, settings: Settings | None = No
         async_url(url),
         pool_size=pool_size,
         max_overflow=pool_size,
-        pool_pre_ping=True,
+        # No pre-ping round trip per checkout: a connection that died (a restarted server) fails
+        # its statement, SQLAlchemy invalidates the pool, and the request is a 503 that the
+        # client retries (tests/drills/test_outage.py).
+        pool_pre_ping=False,
         pool_timeout=settings.db_pool_timeout_seconds,
         connect_args={
             "timeout": settings.db_connect_timeout_seconds,

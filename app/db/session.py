@@ -62,7 +62,10 @@ async def request_session(request: Request) -> AsyncIterator[AsyncSession]:
 ReadSession = Annotated[AsyncSession, Depends(request_session, scope="function")]
 
 
-def request_writer(request: Request, session: ReadSession, principal: CurrentPrincipal) -> Writer:
+async def request_writer(
+    request: Request, session: ReadSession, principal: CurrentPrincipal
+) -> Writer:
+    """The request's Writer (async: no threadpool hop on the hot path)."""
     return Writer(session, principal, request_id=getattr(request.state, "request_id", None))
 
 

@@ -15,10 +15,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Generic, Protocol, TypeVar
 
-from sqlalchemy import inspect
+from sqlalchemy import Table, inspect
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app import metrics
+from app.db import write_set
 from app.db.audit import new_event
 from app.db.guard import authorise
 from app.models import OutboxEvent
@@ -150,14 +152,27 @@ class Writer:
         decision = self._authorise(action, prepared)
         new = build(decision)
         self._check_event(action, new.change)
+        # Pending authorised work first; an unmarked instance in the session fails here.
+        await self.session.flush()
+        resource_id = _identity_before_insert(new.row) if write_set.plain(new.row) else None
+        if resource_id is not None:
+            # Row, related rows, audit and outbox events: one statement (app/db/write_set.py).
+            related = self._related(new.related)
+            events = self._events(decision, new.change, resource_id, action=action.name)
+            try:
+                await write_set.write(self.session, [*related, *events], created=new.row)
+            except IntegrityError as exc:
+                raise _unique_conflict(exc) from exc
+            return new.row
         self.session.add(authorise(self.session, new.row))
         try:
             await self.session.flush()
         except IntegrityError as exc:
             raise _unique_conflict(exc) from exc
-        for row in new.related:
-            self.session.add(authorise(self.session, row))
-        await self._record(decision, new.change, _identity(new.row), action=action.name)
+        related = self._related(new.related)
+        resource_id = _identity(new.row)
+        events = self._events(decision, new.change, resource_id, action=action.name)
+        await write_set.write(self.session, [*related, *events])
         return new.row
 
     async def update(
@@ -181,10 +196,10 @@ class Writer:
         if hasattr(row, "updated_at"):
             row.updated_at = datetime.now(UTC)
         authorise(self.session, row)
-        for related in changed.related:
-            self.session.add(authorise(self.session, related))
         await self.session.flush()
-        await self._record(decision, changed.change, _identity(row), action=action.name)
+        related = self._related(changed.related)
+        events = self._events(decision, changed.change, _identity(row), action=action.name)
+        await write_set.write(self.session, [*related, *events])
         return row
 
     async def record_access(
@@ -203,6 +218,7 @@ class Writer:
     def _authorise(self, action: Guarded, prepared: Prepared[Any]) -> Decision:
         decision = self.judge(action, prepared)
         if not decision.allowed:
+            metrics.decision(action.name, "denied")
             raise PolicyDenied(
                 decision,
                 resource_type=action.resource,
@@ -210,8 +226,10 @@ class Writer:
                 resource_id=prepared.resource_id,
             )
         if prepared.conflicts:
+            metrics.decision(action.name, "conflict")
             raise prepared.conflicts[0]
         self.last_decision = decision
+        metrics.decision(action.name, "allowed")
         return decision
 
     @staticmethod
@@ -219,9 +237,24 @@ class Writer:
         if change.event_type not in action.events:
             raise RuntimeError(f"{action.name} does not emit {change.event_type}")
 
+    def _related(self, rows: Sequence[Base]) -> list[tuple[Table, dict[str, Any]]]:
+        """Related rows as plain inserts; any other kind goes through the unit of work."""
+        plain = [write_set.values(row) for row in rows if write_set.plain(row)]
+        for row in rows:
+            if not write_set.plain(row):
+                self.session.add(authorise(self.session, row))
+        return plain
+
     async def _record(
         self, decision: Decision | None, change: Change, resource_id: str, action: str = ""
     ) -> None:
+        await self.session.flush()
+        await write_set.write(self.session, self._events(decision, change, resource_id, action))
+
+    def _events(
+        self, decision: Decision | None, change: Change, resource_id: str, action: str = ""
+    ) -> list[tuple[Table, dict[str, Any]]]:
+        """The audit event (and change-feed event) of a write or access, as plain inserts."""
         details: dict[str, Any] = {"subject_organisation": change.organisation, **change.details}
         if action:
             details["authorised_action"] = action
@@ -242,7 +275,7 @@ class Writer:
             legal_basis=change.legal_basis,
             details=details,
         )
-        self.session.add(authorise(self.session, audit))
+        events = [write_set.values(audit)]
         if change.feed:
             outbox = OutboxEvent(
                 type=change.event_type,
@@ -251,8 +284,8 @@ class Writer:
                 organisation=change.organisation,
                 visibility=change.visibility,
             )
-            self.session.add(authorise(self.session, outbox))
-        await self.session.flush()
+            events.append(write_set.values(outbox))
+        return events
 
 
 def take_accesses(session: AsyncSession) -> list[Access]:
@@ -283,6 +316,23 @@ def _unique_conflict(exc: IntegrityError) -> Exception:
         f"The external_reference is already used by another {found.group(1)} of the "
         "organisation; references are unique per organisation."
     )
+
+
+def _identity_before_insert(instance: Base) -> str | None:
+    """The identity a plain row will have: its primary key as given, or its Python default
+    (None when the database makes it)."""
+    mapper = inspect(instance).mapper
+    parts = []
+    for column in mapper.primary_key:
+        prop = mapper.get_property_by_column(column)
+        value = getattr(instance, prop.key)
+        if value is None and column.default is not None and column.default.is_callable:
+            value = column.default.arg(None)
+            setattr(instance, prop.key, value)
+        if value is None:
+            return None
+        parts.append(str(value))
+    return "/".join(parts)
 
 
 def _identity(instance: Base) -> str:

@@ -1,6 +1,6 @@
 """The ORM entities, one module each."""
 
-from app.models.audit_event import AuditEvent, AuditSeal
+from app.models.audit_event import AuditCheckpoint, AuditEvent, AuditSeal
 from app.models.authority import Authority
 from app.models.base import Base
 from app.models.board import (
@@ -31,6 +31,7 @@ from app.models.webhook import WebhookDelivery, WebhookSubscription
 __all__ = [
     "AdHocAction",
     "AdequacyDecisionEntry",
+    "AuditCheckpoint",
     "AuditEvent",
     "AuditSeal",
     "Authority",

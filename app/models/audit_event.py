@@ -52,3 +52,13 @@ class AuditSeal(Base):
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
     sealed_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+
+class AuditCheckpoint(Base):
+    """A verified head of the chain: an incremental verification starts from the latest."""
+
+    __tablename__ = "audit_checkpoint"
+
+    position: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    hash: Mapped[str] = mapped_column(String(64))
+    verified_at: Mapped[datetime] = mapped_column(server_default=func.now())

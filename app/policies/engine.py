@@ -93,6 +93,21 @@ class Decision:
         }
 
 
+# Trace entries are immutable values that repeat across decisions: built once, shared.
+_TRACES: dict[tuple[str, TraceResult, str], TraceEntry] = {}
+_TRACES_MAX = 4096
+
+
+def _trace(rule: str, result: TraceResult, note: str) -> TraceEntry:
+    key = (rule, result, note)
+    entry = _TRACES.get(key)
+    if entry is None:
+        if len(_TRACES) >= _TRACES_MAX:
+            _TRACES.clear()
+        entry = _TRACES[key] = TraceEntry(rule, result, note)
+    return entry
+
+
 @dataclass(frozen=True, slots=True)
 class RuleResult:
     """One evaluated rule: applicable or not, and the violations it found (none = pass)."""
@@ -107,10 +122,10 @@ class RuleResult:
     @property
     def trace_entry(self) -> TraceEntry:
         if not self.applicable:
-            return TraceEntry(self.rule.id, TraceResult.not_applicable, self.note)
+            return _trace(self.rule.id, TraceResult.not_applicable, self.note)
         if self.superseded or self.violations:
-            return TraceEntry(self.rule.id, TraceResult.fail, self.note)
-        return TraceEntry(self.rule.id, TraceResult.pass_, self.note)
+            return _trace(self.rule.id, TraceResult.fail, self.note)
+        return _trace(self.rule.id, TraceResult.pass_, self.note)
 
     def supersede(self, note: str) -> "RuleResult":
         """This failed result, kept in the trace (with its messages) but no longer denying."""

@@ -41,7 +41,7 @@ def require_if_match(context: Context, if_match: str | None) -> Context:
     return context.expecting(if_match)
 
 
-def action_context(request: Request, writer: WriteSession) -> Context:
+async def action_context(request: Request, writer: WriteSession) -> Context:
     """How a write route's action loads its facts: rows it changes are locked until commit."""
     state = request.app.state
     return Context(writer, state.settings, state.keyring, lock=True)

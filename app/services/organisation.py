@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.db import near_static
 from app.db.visibility import visible
 from app.models import Organisation
 from app.policies import Participant
@@ -14,8 +15,6 @@ from app.policies.visibility import READ_POLICIES
 from app.policies.vocabulary import OrganisationKind
 from app.problems import NotFound
 from app.security import Principal
-
-_PARTICIPANTS = "ilonet.participants"
 
 
 async def list_organisations(
@@ -63,19 +62,19 @@ async def participants(*, session: AsyncSession) -> Sequence[Organisation]:
 async def participant_map(*, session: AsyncSession) -> dict[str, Participant]:
     """The participants as the policies see them (third-country and member-state checks).
 
-    Loaded once per session: a request that decides and then renders asks only once.
+    Rows only migrations write: cached per engine (app/db/near_static.py), so a decision does
+    not read them again.
     """
-    cached: dict[str, Participant] | None = session.info.get(_PARTICIPANTS)
-    if cached is not None:
-        return cached
-    rows = (
-        await session.execute(
-            select(Organisation.code, Organisation.kind, Organisation.bound_by_regulation)
-        )
-    ).all()
-    loaded = {
-        code: Participant(code=code, kind=kind, bound_by_regulation=bound)
-        for code, kind, bound in rows
-    }
-    session.info[_PARTICIPANTS] = loaded
-    return loaded
+
+    async def load() -> dict[str, Participant]:
+        rows = (
+            await session.execute(
+                select(Organisation.code, Organisation.kind, Organisation.bound_by_regulation)
+            )
+        ).all()
+        return {
+            code: Participant(code=code, kind=kind, bound_by_regulation=bound)
+            for code, kind, bound in rows
+        }
+
+    return await near_static.migration_owned(session, "participants", load)

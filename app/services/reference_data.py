@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.db import near_static
 from app.db.visibility import visible
 from app.db.writer import Change, NewRow, Prepared, RowChange
 from app.models import AdequacyDecisionEntry, TransferInstrumentEntry
@@ -62,7 +63,17 @@ def _canonical(value: Any) -> Any:
 
 async def transfer_reference(*, session: AsyncSession) -> TransferReference:
     """Every adequacy decision and instrument as policy facts; the digest (sha256 over each
-    row's content and version) pins them in the decision's policy_version."""
+    row's content and version) pins them in the decision's policy_version.
+
+    Cached per engine under the tables' stamp (app/db/near_static.py): a decision reads one
+    aggregate row instead of reloading and re-hashing every entry."""
+    stamp = await near_static.reference_stamp(session)
+    return await near_static.cached(
+        session, "transfer_reference", stamp, lambda: _load_reference(session)
+    )
+
+
+async def _load_reference(session: AsyncSession) -> TransferReference:
     decisions = (
         await session.scalars(select(AdequacyDecisionEntry).order_by(AdequacyDecisionEntry.id))
     ).all()

@@ -1,0 +1,222 @@
+"""The hash chain on raw rows: sealing and verification without ORM entities.
+
+Both read events straight from the driver (asyncpg, inside the session's transaction), with
+`occurred_at` rendered by PostgreSQL in the exact ISO form `canonical` uses and the JSON
+columns as text, and hash them with `encode`: orjson with sorted keys, whose bytes equal
+`json.dumps(sort_keys=True, separators=(",", ":"))` (ensure_ascii) for every document without
+non-ASCII text or floats; any other document is encoded by `json` itself, so the bytes, and
+therefore every existing chain, stay the same (tests/db/test_audit_chain.py).
+
+Checkpoints (`audit_checkpoint`) remember a verified (position, hash): an incremental
+verification starts there, after checking that the seal at that position still holds it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+from sqlalchemy.ext.asyncio import AsyncSession
+
+GENESIS = "0" * 64
+_SORTED = orjson.OPT_SORT_KEYS
+
+# occurred_at as datetime.astimezone(UTC).isoformat(timespec="microseconds") renders it.
+_OCCURRED = "to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US') || '+00:00'"
+_EVENT_COLUMNS = (
+    f"e.id, {_OCCURRED}, e.request_id, e.actor::text, e.organisation, e.action, e.outcome,"
+    " e.resource_type, e.resource_id, e.decision_id, e.policy_version, e.rules, e.purpose,"
+    " e.legal_basis, e.details::text"
+)
+_PENDING = (
+    f"SELECT e.txid, {_EVENT_COLUMNS} FROM audit_event e"
+    " WHERE e.txid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint"
+    " AND (e.txid, e.id) > ($1::bigint, $2::bigint) ORDER BY e.txid, e.id LIMIT $3"
+)
+_HEAD = (
+    "SELECT s.position, s.hash, e.txid, e.id FROM audit_seal s"
+    " LEFT JOIN audit_event e ON e.id = s.event_id ORDER BY s.position DESC LIMIT 1"
+)
+_INSERT_SEALS = (
+    "INSERT INTO audit_seal (position, event_id, prev_hash, hash)"
+    " SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[])"
+)
+_WALK = (
+    f"SELECT s.position, s.event_id, s.prev_hash, s.hash, {_EVENT_COLUMNS} FROM audit_seal s"
+    " LEFT JOIN audit_event e ON e.id = s.event_id"
+    " WHERE s.position > $1 ORDER BY s.position LIMIT $2"
+)
+_KEYS = (
+    "id",
+    "occurred_at",
+    "request_id",
+    "actor",
+    "organisation",
+    "action",
+    "outcome",
+    "resource_type",
+    "resource_id",
+    "decision_id",
+    "policy_version",
+    "rules",
+    "purpose",
+    "legal_basis",
+    "details",
+)
+
+
+_SCALARS = (str, int, bool, type(None))
+
+
+def _has_float(value: Any) -> bool:
+    """Whether a JSON value holds a float anywhere (loops, not generators: this is hot)."""
+    kind = type(value)
+    if kind is float:
+        return True
+    if kind is dict:
+        value = value.values()
+    elif kind is not list:
+        return False
+    for item in value:
+        if type(item) in _SCALARS:
+            continue
+        if _has_float(item):
+            return True
+    return False
+
+
+def _dumps(document: dict[str, Any]) -> bytes:
+    return json.dumps(document, sort_keys=True, separators=(",", ":")).encode()
+
+
+def _fast(document: dict[str, Any]) -> bytes | None:
+    """orjson's bytes when they are json's: sorted keys, ASCII only, no DEL (json escapes
+    what is not printable ASCII); None when they might not be."""
+    try:
+        fast: bytes = orjson.dumps(document, option=_SORTED)
+    except TypeError:  # an integer beyond 64 bits
+        return None
+    return fast if fast.isascii() and b"\x7f" not in fast else None
+
+
+def encode(document: dict[str, Any]) -> bytes:
+    """`json.dumps(document, sort_keys=True, separators=(",", ":")).encode()`, faster."""
+    if _has_float(document):  # float formatting differs between json and orjson
+        return _dumps(document)
+    return _fast(document) or _dumps(document)
+
+
+def row_hash(prev_hash: str, row: Any, offset: int) -> str:
+    """The seal hash of the event in `row[offset:offset + 15]` (the `_EVENT_COLUMNS`).
+
+    Only `actor` and `details` (JSON) can hold floats; every other column is typed. orjson
+    reads integers beyond 64 bits as floats, so a float in either sends both back to json,
+    exactly as the ORM's JSON columns read them."""
+    values = list(row[offset : offset + 15])
+    actor_raw, details_raw = values[3], values[14]
+    try:
+        actor = orjson.loads(actor_raw) if actor_raw is not None else None
+        details = orjson.loads(details_raw) if details_raw is not None else None
+        exact = not (_has_float(actor) or _has_float(details))
+    except orjson.JSONDecodeError:
+        exact = False
+    if not exact:
+        actor = json.loads(actor_raw) if actor_raw is not None else None
+        details = json.loads(details_raw) if details_raw is not None else None
+    values[3] = actor
+    values[11] = list(values[11] or [])
+    values[14] = details
+    document = dict(zip(_KEYS, values, strict=True))
+    encoded = (_fast(document) if exact else None) or _dumps(document)
+    return hashlib.sha256(prev_hash.encode() + encoded).hexdigest()
+
+
+async def driver(session: AsyncSession) -> Any:
+    """The session's asyncpg connection, inside the session's transaction."""
+    connection = await session.connection()
+    raw = await connection.get_raw_connection()
+    return raw.driver_connection
+
+
+async def seal(driver: Any, *, batch: int) -> int:
+    """Seal up to `batch` finished events after the head (the caller holds the seal lock)."""
+    head = await driver.fetchrow(_HEAD)
+    position, prev_hash = (head[0], head[1]) if head else (0, GENESIS)
+    after = (head[2], head[3]) if head and head[2] is not None else (-1, -1)
+    rows = await driver.fetch(_PENDING, after[0], after[1], batch)
+    if not rows:
+        return 0
+    positions, ids, prevs, hashes = [], [], [], []
+    for row in rows:
+        position += 1
+        digest = row_hash(prev_hash, row, 1)
+        positions.append(position)
+        ids.append(row[1])
+        prevs.append(prev_hash)
+        hashes.append(digest)
+        prev_hash = digest
+    await driver.execute(_INSERT_SEALS, positions, ids, prevs, hashes)
+    return len(rows)
+
+
+@dataclass(frozen=True, slots=True)
+class Walk:
+    position: int
+    head_hash: str
+    verified: int
+    broken: str | None = None
+    broken_position: int | None = None
+    broken_event_id: int | None = None
+
+
+async def latest_checkpoint(driver: Any) -> tuple[int, str] | None:
+    row = await driver.fetchrow(
+        "SELECT position, hash FROM audit_checkpoint ORDER BY position DESC LIMIT 1"
+    )
+    return (int(row[0]), str(row[1])) if row else None
+
+
+async def checkpoint(driver: Any, position: int, head_hash: str) -> None:
+    """Remember a verified head (once per position)."""
+    if position == 0:
+        return
+    await driver.execute(
+        "INSERT INTO audit_checkpoint (position, hash) VALUES ($1, $2)"
+        " ON CONFLICT (position) DO NOTHING",
+        position,
+        head_hash,
+    )
+
+
+async def walk(driver: Any, *, start: tuple[int, str] | None, chunk: int) -> Walk:
+    """Verify the seals after `start` (default the genesis) up to the head."""
+    position, prev_hash = start or (0, GENESIS)
+    if start is not None:
+        held = await driver.fetchval("SELECT hash FROM audit_seal WHERE position = $1", position)
+        if held != prev_hash:
+            return Walk(0, GENESIS, 0, "the chain differs from its checkpoint", position, None)
+    statement = await driver.prepare(_WALK)
+    while True:
+        rows = await statement.fetch(position, chunk)
+        if not rows:
+            return Walk(position, prev_hash, position)
+        for row in rows:
+            broken = _broken(row, position, prev_hash)
+            if broken is not None:
+                return Walk(position, prev_hash, position, broken, row[0], row[1])
+            position, prev_hash = row[0], row[3]
+
+
+def _broken(row: Any, position: int, prev_hash: str) -> str | None:
+    if row[0] != position + 1:
+        return f"seal {position + 1} is missing"
+    if row[2] != prev_hash:
+        return "the seal does not continue the chain"
+    if row[4] is None:
+        return "the sealed event was deleted"
+    if row_hash(prev_hash, row, 4) != row[3]:
+        return "the event differs from what was sealed"
+    return None

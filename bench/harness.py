@@ -1,0 +1,660 @@
+"""The benchmark harness: one command, one data set, every figure of the performance table.
+
+    .venv/bin/python -m bench.harness --scale tiny|small|full [--json FILE]
+
+It starts an embedded PostgreSQL in a temporary directory, migrates it, starts the benchmark
+server (bench/server.py: the real app plus a same-stack PLAIN insert route), sets up an ILO
+through the API (authority, officer, deployment, processing record, transfer), seeds the data
+set from those rows (bench/seed.py: officers, deployments with history, processing records,
+transfers, audit events; with a progress bar), then measures, from this one run:
+
+- closed loop, `users` clients (locust headless, no wait): the guarded `POST /v1/deployments`
+  and the plain `POST /bench/plain/deployments`: throughput and p99, and their ratios;
+- open loop at `open_rate` writes/s (locust, constant throughput per user): guarded p99;
+- the service layer (Writer + plan_deployment, no HTTP) against a raw Core INSERT of the row
+  (bench/guarded_writes.py, in this process);
+- policy decisions per second (bench/policy_decisions.py, in this process);
+- audit sealing and verification per second over the seeded log (app/db/audit.py);
+- a list page at depth 100k (or the deepest the scale has) against depth 0;
+- the read of one processing record with decryption; the retention sweep's erasures/s;
+- the server's RSS; cold start of `ilonet serve` on a fresh and on an existing data dir.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import base64
+import csv
+import json
+import os
+import platform
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psutil
+
+from app.config import APP_DB_ROLE
+from app.db import audit, migrate
+from app.db.embedded import EmbeddedPostgres
+from app.db.engine import make_engine, make_sessionmaker
+from app.keyring import load_keyring
+from app.pagination import encode_cursor
+from app.policies import evaluate
+from app.security import mint_token
+from app.services.retention_sweep import sweep_once
+from bench import guarded_writes, policy_decisions
+from bench.seed import COUNTRIES, SCALES, Progress, Scale, clone
+from bench.server import ISSUER, PLAIN_PATH, settings_for
+from tests import factories
+
+DATABASE = "ilonet_harness"
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+JSON = dict[str, Any]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_ready(url: str, process: subprocess.Popen[bytes], within: float = 120) -> float:
+    started = time.perf_counter()
+    while time.perf_counter() - started < within:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode}")
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return time.perf_counter() - started
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.05)
+    raise RuntimeError(f"{url} not ready within {within} s")
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def locust(
+    base: str,
+    path: str,
+    token: str,
+    body: JSON,
+    *,
+    users: int,
+    rate: float,
+    seconds: int,
+    workdir: Path,
+    name: str,
+) -> JSON:
+    """One bounded locust run (headless); throughput and percentiles from its CSV."""
+    prefix = workdir / name
+    env = {
+        **os.environ,
+        "BENCH_PATH": path,
+        "BENCH_TOKEN": token,
+        "BENCH_BODY": json.dumps(body),
+        "BENCH_RATE": str(rate),
+    }
+    subprocess.run(
+        [
+            str(Path(PYTHON).parent / "locust"),
+            "-f",
+            str(ROOT / "bench" / "locustfile.py"),
+            "--headless",
+            "-u",
+            str(users),
+            "-r",
+            str(users),
+            "-t",
+            f"{seconds}s",
+            "-H",
+            base,
+            "--csv",
+            str(prefix),
+            "--only-summary",
+            "--loglevel",
+            "WARNING",
+        ],
+        env=env,
+        check=False,
+        capture_output=True,
+        cwd=ROOT,
+    )
+    with (prefix.parent / f"{prefix.name}_stats.csv").open() as f:
+        rows = {r["Name"]: r for r in csv.DictReader(f)}
+    row = rows["Aggregated"]
+    return {
+        "requests": int(row["Request Count"]),
+        "failures": int(row["Failure Count"]),
+        "per_s": float(row["Requests/s"]),
+        "p50_ms": float(row["50%"]),
+        "p99_ms": float(row["99%"]),
+    }
+
+
+class Run:
+    def __init__(self, scale: Scale, workdir: Path) -> None:
+        self.scale = scale
+        self.workdir = workdir
+        self.pg = EmbeddedPostgres(workdir / "pgdata")
+        self.figures: JSON = {}
+        self.profile_dir: Path | None = None
+
+    # --- set-up --------------------------------------------------------------------------------
+
+    def start_database(self) -> None:
+        self.pg.start()
+        asyncio.run(migrate.ensure_database(self.pg.url(), DATABASE))
+        migrate.upgrade(self.pg.url(database=DATABASE))
+        self.owner_url = self.pg.url(database=DATABASE)
+        self.app_url = guarded_writes_app_url(self.pg)
+        self.private_pem, self.public_file = guarded_writes.throwaway_issuer(self.workdir)
+        self.data_dir = self.workdir / "data"
+        self.data_dir.mkdir()
+
+    def start_server(self) -> None:
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.server = subprocess.Popen(
+            [
+                PYTHON,
+                "-m",
+                "bench.server",
+                "--port",
+                str(self.port),
+                "--database-url",
+                self.app_url,
+                "--issuer-pem",
+                str(self.public_file),
+                "--data-dir",
+                str(self.data_dir),
+            ],
+            cwd=ROOT,
+        )
+        wait_ready(f"{self.base}/readyz", self.server)
+
+    def auth(
+        self, org: str, roles: list[str], *, officer_id: str | None = None, sub: str | None = None
+    ) -> dict[str, str]:
+        token = self.token(org, roles, officer_id=officer_id, sub=sub)
+        return {"Authorization": f"Bearer {token}"}
+
+    def token(
+        self, org: str, roles: list[str], *, officer_id: str | None = None, sub: str | None = None
+    ) -> str:
+        return mint_token(
+            private_pem=self.private_pem,
+            issuer=ISSUER,
+            sub=sub or f"bench-{org.lower()}-{'-'.join(roles)}",
+            org=org,
+            roles=roles,
+            officer_id=officer_id,
+            ttl_seconds=6 * 3600,
+        )
+
+    async def set_up(self) -> None:
+        async with httpx.AsyncClient(base_url=self.base, timeout=30) as client:
+            self.ilo = await factories.deployed_ilo(client, self.auth)
+            self.record = await factories.create_record(client, self.ilo)
+            response = await client.post(
+                f"/v1/processing-records/{self.record['id']}/transfers",
+                json=factories.senegal_transfer(),
+                headers=self.ilo.headers,
+            )
+            if response.status_code != 201:
+                raise RuntimeError(f"transfer: {response.status_code} {response.text}")
+
+    async def seed(self) -> None:
+        s = self.scale
+        print(f"seeding ({s})", file=sys.stderr)
+        async with factories.connected(self.owner_url) as conn:
+            officer = self.ilo.officer_id
+            await clone(
+                conn,
+                "officer",
+                s.officers - 1,
+                template=f"SELECT * FROM officer WHERE id = '{officer}'",
+                overrides={"id": "gen_random_uuid()"},
+            )
+            officers = [r[0] for r in await conn.fetch("SELECT id FROM officer")]
+            dep = self.ilo.deployment_id
+            await clone(
+                conn,
+                "deployment",
+                s.deployments - 1,
+                template=f"SELECT * FROM deployment WHERE id = '{dep}'",
+                overrides={
+                    "id": "gen_random_uuid()",
+                    "host_country": "($3::text[])[1 + g % 105]",
+                    "officer_id": "($4::uuid[])[1 + g % cardinality($4::uuid[])]",
+                },
+                args=(list(COUNTRIES), officers),
+            )
+            history = Progress("deployment_history", 1)
+            await conn.execute(
+                "INSERT INTO deployment_history (deployment_id, event, status, effective_on,"
+                " version, snapshot, actor_sub, decision_id)"
+                " SELECT d.id, h.event, h.status, h.effective_on, h.version, h.snapshot,"
+                " h.actor_sub, h.decision_id FROM deployment d,"
+                f" (SELECT * FROM deployment_history WHERE deployment_id = '{dep}' LIMIT 1) h"
+                f" WHERE d.id <> '{dep}'"
+            )
+            history.advance(1)
+            rec = self.record["id"]
+            await clone(
+                conn,
+                "processing_record",
+                s.records - 1,
+                template=f"SELECT * FROM processing_record WHERE id = '{rec}'",
+                overrides={"id": "gen_random_uuid()"},
+            )
+            await clone(
+                conn,
+                "processing_record",
+                s.expired_records,
+                template=f"SELECT * FROM processing_record WHERE id = '{rec}'",
+                overrides={"id": "gen_random_uuid()", "retain_until": "current_date - 1"},
+                label="expired records",
+            )
+            await clone(
+                conn,
+                "transfer",
+                s.transfers - 1,
+                template="SELECT * FROM transfer",
+                overrides={"id": "gen_random_uuid()"},
+            )
+            existing = int(await conn.fetchval("SELECT count(*) FROM audit_event"))
+            await clone(
+                conn,
+                "audit_event",
+                max(0, s.audit_events - existing),
+                template="SELECT * FROM audit_event ORDER BY id",
+                overrides={"request_id": "'seed-' || g"},
+            )
+            await conn.execute("ANALYZE")
+        # A long-running system has its log sealed: seal the seeded events now, so the load
+        # below competes only with sealing what it writes itself.
+        settings = settings_for(self.data_dir, self.public_file)
+        engine = make_engine(self.app_url, settings=settings)
+        try:
+            await seal_all(make_sessionmaker(engine))
+        finally:
+            await engine.dispose()
+
+    # --- measurements ----------------------------------------------------------------------
+
+    def load(self) -> None:
+        s = self.scale
+        token = self.ilo_manager_token()
+        body = {"officer_id": self.ilo.officer_id, **guarded_writes.DEPLOYMENT_FIELDS}
+
+        def run(path: str, users: int, rate: float, name: str) -> JSON:
+            return locust(
+                self.base,
+                path,
+                token,
+                body,
+                users=users,
+                rate=rate,
+                seconds=s.duration_s,
+                workdir=self.workdir,
+                name=name,
+            )
+
+        profiler = self.profile("guarded") if self.profile_dir else None
+        self.figures["closed_guarded"] = run("/v1/deployments", s.users, 0, "closed_guarded")
+        if profiler is not None:
+            profiler.wait(timeout=60)
+        self.figures["closed_plain"] = run(PLAIN_PATH, s.users, 0, "closed_plain")
+        self.figures["open_guarded"] = run("/v1/deployments", s.open_rate, 1.0, "open_guarded")
+        self.figures["server_rss_mb"] = psutil.Process(self.server.pid).memory_info().rss / 2**20
+
+    def profile(self, name: str) -> subprocess.Popen[bytes]:
+        """py-spy on the server for the length of one load run (collapsed stacks)."""
+        assert self.profile_dir is not None
+        self.profile_dir.mkdir(parents=True, exist_ok=True)
+        return subprocess.Popen(
+            [
+                str(Path(PYTHON).parent / "py-spy"),
+                "record",
+                "--pid",
+                str(self.server.pid),
+                "--duration",
+                str(self.scale.duration_s),
+                "--format",
+                "raw",
+                "--nonblocking",
+                "--output",
+                str(self.profile_dir / f"{name}.txt"),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+
+    def ilo_manager_token(self) -> str:
+        return self.token(self.ilo.org, ["deploying_authority"], sub="nl-manager")
+
+    async def in_process(self) -> None:
+        settings = settings_for(self.data_dir, self.public_file)
+        engine = make_engine(self.app_url, settings=settings)
+        maker = make_sessionmaker(engine)
+        try:
+            await self.list_depth(settings)
+            await self.read_with_decryption()
+            stop(self.server)  # its maintenance would seal and sweep what is measured here
+            await self.unsealed_backlog()
+            await self.seal_and_verify(maker)
+            await self.sweep(maker, settings)
+        finally:
+            await engine.dispose()
+        quick = self.scale.duration_s < 10
+        self.figures["service_vs_raw"] = await service_vs_raw(self.workdir, 30 if quick else 300)
+        self.figures["decisions"] = decisions(0.5 if quick else 3.0)
+
+    async def unsealed_backlog(self) -> None:
+        """Audit events to seal: the server sealed the seeded ones meanwhile, so add a quarter
+        of the log again (unsealed) for the sealer to work through."""
+        async with factories.connected(self.owner_url) as conn:
+            await clone(
+                conn,
+                "audit_event",
+                self.scale.audit_events // 4,
+                template="SELECT * FROM audit_event ORDER BY id",
+                overrides={"request_id": "'backlog-' || g"},
+                label="unsealed events",
+            )
+
+    async def seal_and_verify(self, maker: Any) -> None:
+        sealed, seal_s, seal_cpu = await seal_all(maker)
+        async with maker() as session:
+            started, cpu = time.perf_counter(), time.process_time()
+            result = await audit.verify(session)
+            verify_s, verify_cpu = time.perf_counter() - started, time.process_time() - cpu
+            await session.commit()
+        self.figures["sealing_per_s"] = sealed / seal_s if sealed else 0.0
+        self.figures["sealing_per_cpu_s"] = sealed / seal_cpu if sealed else 0.0
+        self.figures["sealed"] = sealed
+        self.figures["verification_per_s"] = result.sealed_events / verify_s
+        self.figures["verification_per_cpu_s"] = result.sealed_events / max(verify_cpu, 1e-9)
+        self.figures["verified"] = result.sealed_events
+        self.figures["verification_valid"] = result.valid
+
+    async def list_depth(self, settings: Any) -> None:
+        """GET /v1/processing-records at depth 0 and at depth 100k (or the deepest there is)."""
+        secret = load_keyring(settings).secret_key
+        async with factories.connected(self.owner_url) as conn:
+            total = int(await conn.fetchval("SELECT count(*) FROM processing_record"))
+            depth = min(100_000, total - 100)
+            at = await conn.fetchval(
+                "SELECT id FROM processing_record ORDER BY id OFFSET $1 LIMIT 1", depth
+            )
+        async with httpx.AsyncClient(base_url=self.base, timeout=30) as client:
+            first = await client.get("/v1/processing-records?limit=50", headers=self.ilo.headers)
+            cursor = first.json()["next_cursor"]
+            payload = json.loads(base64.urlsafe_b64decode(cursor.split(".")[0] + "=="))
+            deep = encode_cursor(secret, payload["c"], [str(at)], route=payload["r"])
+
+            async def timed(url: str) -> float:
+                times = []
+                for _ in range(20):
+                    started = time.perf_counter()
+                    response = await client.get(url, headers=self.ilo.headers)
+                    times.append(time.perf_counter() - started)
+                    if response.status_code != 200:
+                        raise RuntimeError(f"{url}: {response.status_code} {response.text}")
+                return statistics.median(times)
+
+            shallow_s = await timed("/v1/processing-records?limit=50")
+            deep_s = await timed(f"/v1/processing-records?limit=50&cursor={deep}")
+        self.figures["list_depth"] = {
+            "depth": depth,
+            "depth_0_ms": shallow_s * 1e3,
+            "deep_ms": deep_s * 1e3,
+            "ratio": deep_s / shallow_s,
+        }
+
+    async def read_with_decryption(self) -> None:
+        async with httpx.AsyncClient(base_url=self.base, timeout=30) as client:
+            url = f"/v1/processing-records/{self.record['id']}"
+            times = []
+            for _ in range(50):
+                started = time.perf_counter()
+                response = await client.get(url, headers=self.ilo.headers)
+                times.append(time.perf_counter() - started)
+                if response.status_code != 200:
+                    raise RuntimeError(f"read: {response.status_code}")
+        self.figures["read_decrypted_ms"] = statistics.median(times) * 1e3
+
+    async def sweep(self, maker: Any, settings: Any) -> None:
+        erased, started = 0, time.perf_counter()
+        while True:
+            async with maker() as session, session.begin():
+                result = await sweep_once(session=session, settings=settings)
+            if not result.records_erased:
+                break
+            erased += result.records_erased
+        elapsed = time.perf_counter() - started
+        self.figures["sweep_erasures_per_s"] = erased / elapsed if erased else 0.0
+        self.figures["swept"] = erased
+
+    def cold_start(self) -> None:
+        data = self.workdir / "cold"
+        times = []
+        for _ in ("fresh", "existing"):
+            port = free_port()
+            env = {
+                k: v
+                for k, v in os.environ.items()
+                if k != "DATABASE_URL" and not k.startswith("ILONET_")
+            }
+            env.update({"ILONET_DATA_DIR": str(data), "ILONET_ENV": "test"})
+            started = time.perf_counter()
+            process = subprocess.Popen(
+                [str(Path(PYTHON).parent / "ilonet"), "serve", "--port", str(port)],
+                env=env,
+                cwd=self.workdir,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            try:
+                wait_ready(f"http://127.0.0.1:{port}/readyz", process)
+                times.append(time.perf_counter() - started)
+            finally:
+                stop(process)
+        self.figures["cold_start_s"] = {"fresh": times[0], "existing": times[1]}
+
+
+async def seal_all(maker: Any) -> tuple[int, float, float]:
+    """Seal until nothing is pending: (events, wall seconds, CPU seconds of this process)."""
+    sealed, started, cpu = 0, time.perf_counter(), time.process_time()
+    while True:
+        async with maker() as session, session.begin():
+            done = await audit.seal_pending(session, batch=20_000)
+        if not done:
+            break
+        sealed += done
+    return sealed, time.perf_counter() - started, time.process_time() - cpu
+
+
+def guarded_writes_app_url(pg: EmbeddedPostgres) -> str:
+    return str(pg.url(user=APP_DB_ROLE, database=DATABASE))
+
+
+async def service_vs_raw(workdir: Path, n: int) -> JSON:
+    """bench/guarded_writes.py's deployment case: service layer and raw insert, same run."""
+    args = argparse.Namespace(n=n, rounds=3, warmup=10, cases=["deployment"])
+    own = workdir / "service"
+    own.mkdir()
+    server = EmbeddedPostgres(own / "pgdata")
+    server.start()
+    try:
+        _, results = await guarded_writes.bench(server, own, args)
+    finally:
+        server.stop()
+    rates = {m.variant.name: m.median for m in results}
+    return {
+        "http_per_s": rates["http"],
+        "service_per_s": rates["service"],
+        "raw_per_s": rates["plain"],
+        "ratio": rates["service"] / rates["plain"],
+    }
+
+
+def decisions(seconds: float) -> JSON:
+    """Decisions per second of wall time (bench/policy_decisions.py) and per CPU second of
+    this thread (what one core does; the machine may be shared)."""
+    found: JSON = {}
+    digest = "bench"
+    for case in policy_decisions.cases():
+        if case.name.startswith(("deployment.plan allowed", "transfer.record allowed (SN")):
+            result = policy_decisions.measure(case, digest, seconds=seconds, repeats=3)
+            call = partial(evaluate, case.action, case.facts, reference_digest=digest)
+            calls, cpu = 0, time.thread_time()
+            while time.thread_time() - cpu < seconds:
+                for _ in range(500):
+                    call()
+                calls += 500
+            found[case.name] = {"wall": result.median, "cpu": calls / (time.thread_time() - cpu)}
+    return found
+
+
+def report(figures: JSON, scale_name: str) -> str:
+    f = figures
+    cg, cp, og = f["closed_guarded"], f["closed_plain"], f["open_guarded"]
+    sv = f["service_vs_raw"]
+    dec = f["decisions"]
+    none = {"wall": 0.0, "cpu": 0.0}
+    dep = next((v for k, v in dec.items() if k.startswith("deployment")), none)
+    tra = next((v for k, v in dec.items() if k.startswith("transfer")), none)
+    ld = f["list_depth"]
+    cs = f.get("cold_start_s", {"fresh": float("nan"), "existing": float("nan")})
+    rows: list[tuple[str, str, str, str]] = [
+        (
+            "guarded ÷ plain route, closed loop",
+            f"{cg['per_s']:.0f} / {cp['per_s']:.0f} writes/s",
+            f"{cg['per_s'] / max(cp['per_s'], 1e-9):.2f}",
+            "≥ 0.8",
+        ),
+        (
+            "p99 guarded ÷ plain, closed loop",
+            f"{cg['p99_ms']:.0f} / {cp['p99_ms']:.0f} ms",
+            f"{cg['p99_ms'] / max(cp['p99_ms'], 1e-9):.2f}",
+            "≤ 1.25",
+        ),
+        (
+            "guarded p99, open loop",
+            f"{og['per_s']:.0f} writes/s offered",
+            f"{og['p99_ms']:.0f} ms",
+            "≤ 100 ms",
+        ),
+        (
+            "service layer ÷ raw insert",
+            f"{sv['service_per_s']:.0f} / {sv['raw_per_s']:.0f} /s",
+            f"{sv['ratio']:.2f}",
+            "≥ 0.6",
+        ),
+        (
+            "decisions/s transfer / deployment",
+            f"wall {tra['wall']:,.0f} / {dep['wall']:,.0f}",
+            f"{tra['cpu']:,.0f} / {dep['cpu']:,.0f} per CPU s",
+            "≥ 50k / 100k",
+        ),
+        (
+            "audit verification",
+            f"{f['verified']:,} events, wall {f['verification_per_s']:,.0f}/s",
+            f"{f['verification_per_cpu_s']:,.0f} per CPU s",
+            "≥ 200k/s",
+        ),
+        (
+            "audit sealing",
+            f"{f['sealed']:,} events, wall {f['sealing_per_s']:,.0f}/s",
+            f"{f['sealing_per_cpu_s']:,.0f} per CPU s",
+            f"≥ 10 × {cg['per_s']:.0f}",
+        ),
+        (
+            f"list page depth {ld['depth']:,} ÷ 0",
+            f"{ld['deep_ms']:.1f} / {ld['depth_0_ms']:.1f} ms",
+            f"{ld['ratio']:.2f}",
+            "≤ 1.3",
+        ),
+        (
+            "cold start fresh / existing",
+            "ilonet serve → /readyz",
+            f"{cs['fresh']:.2f} / {cs['existing']:.2f} s",
+            "≤ 3 / ≤ 1.5 s",
+        ),
+        ("read one record (decrypt)", "median, sequential", f"{f['read_decrypted_ms']:.1f} ms", ""),
+        ("retention sweep", f"{f['swept']:,} erased", f"{f['sweep_erasures_per_s']:,.0f}/s", ""),
+        ("server RSS (one worker)", "after the load", f"{f['server_rss_mb']:.0f} MB", ""),
+    ]
+    head = (
+        f"ILONet harness, scale {scale_name}; {platform.python_version()}, "
+        f"{os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}"
+    )
+    width = max(len(r[0]) for r in rows)
+    lines = [head, f"{'figure':<{width}}  {'measured':<40}  {'value':<26}  target"]
+    lines += [f"{a:<{width}}  {b:<40}  {c:<26}  {d}" for a, b, c, d in rows]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.harness", description=__doc__)
+    parser.add_argument("--scale", choices=sorted(SCALES), default="small")
+    parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
+    parser.add_argument("--skip-cold-start", action="store_true")
+    parser.add_argument(
+        "--profile", type=Path, default=None, help="py-spy the guarded load into this folder"
+    )
+    args = parser.parse_args(argv)
+    workdir = Path(tempfile.mkdtemp(prefix="ilonet-harness-"))
+    run = Run(SCALES[args.scale], workdir)
+    run.profile_dir = args.profile
+    steps: list[tuple[str, Callable[[], object]]] = [
+        ("database", run.start_database),
+        ("server", run.start_server),
+        ("set-up", lambda: asyncio.run(run.set_up())),
+        ("seed", lambda: asyncio.run(run.seed())),
+        ("load", run.load),
+        ("in process", lambda: asyncio.run(run.in_process())),
+    ]
+    if not args.skip_cold_start:
+        steps.append(("cold start", run.cold_start))
+    try:
+        for name, step in steps:
+            started = time.perf_counter()
+            print(f"[{name}]", file=sys.stderr, flush=True)
+            step()
+            print(f"[{name}] {time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True)
+    finally:
+        if hasattr(run, "server"):
+            stop(run.server)
+        run.pg.stop()
+    print(report(run.figures, args.scale))
+    if args.json:
+        args.json.write_text(json.dumps(run.figures, indent=2, default=str))
+    shutil.rmtree(workdir, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
