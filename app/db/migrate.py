@@ -9,6 +9,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -40,6 +41,20 @@ async def current_revision(engine: AsyncEngine) -> str | None:
         revision = (
             await connection.execute(text("SELECT version_num FROM alembic_version"))
         ).scalar_one_or_none()
+    return None if revision is None else str(revision)
+
+
+async def revision_of(owner_url: str) -> str | None:
+    """The revision a database is at (None: not migrated at all), read as its owner."""
+    dsn = make_url(owner_url).set(drivername="postgresql").render_as_string(hide_password=False)
+    connection = await asyncpg.connect(dsn)
+    try:
+        exists = await connection.fetchval("SELECT to_regclass('alembic_version') IS NOT NULL")
+        if not exists:
+            return None
+        revision = await connection.fetchval("SELECT version_num FROM alembic_version")
+    finally:
+        await connection.close()
     return None if revision is None else str(revision)
 
 
