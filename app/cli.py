@@ -66,7 +66,7 @@ def _migrate_on_start(args: argparse.Namespace, settings: Settings) -> bool:
 
 
 def _prepare_schema(owner_url: str, *, apply: bool) -> None:
-    """Migrate (under the migration lock, see migrations/env.py), or say what is pending:
+    """Migrate (under the migration lock, see app/migrations/env.py), or say what is pending:
     `/readyz` answers 503 until an operator has run `ilonet migrate`."""
     if apply:
         migrate.upgrade(owner_url)

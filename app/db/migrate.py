@@ -12,12 +12,13 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+# Shipped inside the package, so a regular (non-editable) install can migrate.
+SCRIPT_LOCATION = Path(__file__).resolve().parents[1] / "migrations"
 
 
 def alembic_config(owner_url: str) -> Config:
-    config = Config(str(PROJECT_ROOT / "alembic.ini"))
-    config.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
+    config = Config()
+    config.set_main_option("script_location", str(SCRIPT_LOCATION))
     config.attributes["database_url"] = owner_url
     return config
 
