@@ -3,17 +3,18 @@
 # so not writable by the user the service runs as. No embedded PostgreSQL in a container: the
 # service refuses to start without DATABASE_URL, and migrations are an operator's step
 # (`ilonet migrate`, or `serve --migrate` on one instance; see README "Running several instances").
-FROM python:3.11-slim AS build
+ARG BASE=python:3.11-slim
+FROM ${BASE} AS build
 WORKDIR /build
 COPY requirements-runtime.lock ./
-RUN python -m venv /opt/ilonet \
+RUN python3 -m venv /opt/ilonet \
  && /opt/ilonet/bin/pip install --no-cache-dir --require-hashes -r requirements-runtime.lock
 COPY pyproject.toml README.md ./
 COPY app ./app
 RUN /opt/ilonet/bin/pip wheel --no-cache-dir --no-deps --wheel-dir /build/dist . \
  && /opt/ilonet/bin/pip install --no-cache-dir --no-deps /build/dist/ilonet-*.whl
 
-FROM python:3.11-slim
+FROM ${BASE}
 RUN useradd --system --create-home --home-dir /home/ilonet ilonet
 COPY --from=build /opt/ilonet /opt/ilonet
 USER ilonet
@@ -24,5 +25,5 @@ ENV PATH=/opt/ilonet/bin:$PATH \
     PYTHONDONTWRITEBYTECODE=1
 EXPOSE 8000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
-  CMD ["python", "-c", "import sys, urllib.request; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/readyz', timeout=2).status != 200)"]
+  CMD ["python3", "-c", "import sys, urllib.request; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/readyz', timeout=2).status != 200)"]
 CMD ["sh", "-c", ": \"${DATABASE_URL:?set DATABASE_URL}\" && exec ilonet serve --host 0.0.0.0 --port 8000"]
