@@ -7,12 +7,14 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
 from app.config import DEV_ISSUER, Settings, get_settings
 from app.db import migrate
@@ -56,38 +58,90 @@ def database(settings: Settings, *, own_running: bool = False) -> Iterator[str]:
             log.info("embedded PostgreSQL kept running: this command did not start it")
 
 
+def _migrate_on_start(args: argparse.Namespace, settings: Settings) -> bool:
+    if args.migrate is not None:
+        return bool(args.migrate)
+    if settings.migrate_on_start is not None:
+        return settings.migrate_on_start
+    return not settings.database_url
+
+
+def _prepare_schema(owner_url: str, *, apply: bool) -> None:
+    """Migrate (under the migration lock, see app/migrations/env.py), or say what is pending:
+    `/readyz` answers 503 until an operator has run `ilonet migrate`."""
+    if apply:
+        migrate.upgrade(owner_url)
+        return
+    current, head = asyncio.run(migrate.revision_of(owner_url)), migrate.head_revision()
+    if current != head:
+        log.warning(
+            "schema not at head: /readyz answers 503 until `ilonet migrate` has run",
+            extra={"event": f"migration {current or 'none'} -> {head}"},
+        )
+
+
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
     from app.main import create_app
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
+    workers = args.workers or settings.workers
+    if workers > 1 and settings.metrics_port is not None:
+        # Each process keeps its own counters: N workers cannot share one metrics port.
+        print(
+            "ILONET_METRICS_PORT serves the metrics of one process: with it, run one worker per "
+            "instance (several instances behind the load balancer), or leave it unset.",
+            file=sys.stderr,
+        )
+        return 2
     previous = {sig: signal.signal(sig, _raise_shutdown) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         with database(settings, own_running=True) as owner_url:
-            migrate.upgrade(owner_url)
-            app = create_app(settings, app_database_url=app_url(settings, owner_url))
-            config = uvicorn.Config(
-                app,
-                host=args.host,
-                port=args.port,
-                log_config=None,
-                access_log=False,
-                server_header=False,
-                loop="uvloop",
-                http="httptools",
-            )
-            server = uvicorn.Server(config)
+            _prepare_schema(owner_url, apply=_migrate_on_start(args, settings))
+            app_database_url = app_url(settings, owner_url)
+            options = {
+                "host": args.host,
+                "port": args.port,
+                "log_config": None,
+                "access_log": False,
+                "server_header": False,
+                "loop": "uvloop",
+                "http": "httptools",
+            }
             log.info("serving on http://%s:%s", args.host, args.port)
-            # uvicorn handles the signal, shuts down gracefully, then re-raises it: our handler
-            # turns that into _Shutdown so the embedded server is stopped before we exit.
-            server.run()
+            if workers > 1:
+                _serve_workers(settings, app_database_url, workers, options)
+            else:
+                app = create_app(settings, app_database_url=app_database_url)
+                # uvicorn handles the signal, shuts down gracefully, then re-raises it: our
+                # handler turns that into _Shutdown so the embedded server is stopped first.
+                uvicorn.Server(uvicorn.Config(app, **options)).run()
     except _Shutdown:
         pass
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     return 0
+
+
+def _serve_workers(
+    settings: Settings, app_database_url: str, workers: int, options: dict[str, Any]
+) -> None:
+    """N worker processes on one socket (uvicorn's supervisor), each building the app from the
+    environment (`app.main:worker_app`). The secrets of the data dir are created here first, so
+    that workers only read them. The supervisor ends its workers on SIGINT/SIGTERM and returns
+    (no re-raise), then the embedded server is stopped by `database()`."""
+    import uvicorn
+    from uvicorn.supervisors import Multiprocess
+
+    from app.keyring import load_keyring
+
+    load_keyring(settings)
+    os.environ["ILONET_APP_DATABASE_URL"] = app_database_url
+    os.environ["ILONET_DATA_DIR"] = str(settings.data_dir.resolve())
+    config = uvicorn.Config("app.main:worker_app", factory=True, workers=workers, **options)
+    Multiprocess(config, sockets=[config.bind_socket()]).run()
 
 
 def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
@@ -140,7 +194,9 @@ async def _verify_audit(
     from app.db import audit
     from app.db.engine import make_engine, make_sessionmaker
 
-    engine = make_engine(app_database_url, pool_size=1, settings=settings)
+    # Verifying a long log is one long read: no statement timeout for this command.
+    unbounded = settings.model_copy(update={"db_statement_timeout_ms": 0})
+    engine = make_engine(app_database_url, pool_size=1, settings=unbounded)
     try:
         async with make_sessionmaker(engine)() as session, session.begin():
             await audit.seal_pending(session)
@@ -193,6 +249,15 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default=None)
     serve.add_argument("--port", type=int, default=None)
     serve.add_argument("--data-dir", type=Path, default=None)
+    serve.add_argument(
+        "--workers", type=int, default=None, help="worker processes (default ILONET_WORKERS or 1)"
+    )
+    serve.add_argument(
+        "--migrate",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="apply pending migrations first (default: yes when embedded, no with DATABASE_URL)",
+    )
     serve.set_defaults(func=cmd_serve)
 
     mig = sub.add_parser("migrate", help="apply migrations (as the database owner)")

@@ -122,6 +122,18 @@ class Settings(BaseSettings):
     db_connect_timeout_seconds: float = Field(default=3.0, gt=0)
     db_pool_timeout_seconds: float = Field(default=3.0, gt=0)
     db_retry_after_seconds: int = Field(default=5, ge=1)
+    # Connections per process (pool plus overflow), and how long one statement may run or a
+    # transaction may sit idle before PostgreSQL ends it: a slow query or a stuck request cannot
+    # hold a worker (or its locks) forever. 0 turns a timeout off.
+    db_pool_size: int = Field(default=10, ge=1)
+    db_max_overflow: int = Field(default=10, ge=0)
+    db_statement_timeout_ms: int = Field(default=30_000, ge=0)
+    db_idle_in_transaction_timeout_ms: int = Field(default=60_000, ge=0)
+    # Worker processes of `serve` (each with its own pool); see README "Running several instances".
+    workers: int = Field(default=1, ge=1, le=64)
+    # Apply pending migrations when `serve` starts. Unset: yes for the embedded PostgreSQL, no
+    # for DATABASE_URL (an operator's step: `ilonet migrate`, or `serve --migrate`).
+    migrate_on_start: bool | None = None
 
     max_body_bytes: int = 1_048_576
     # Platform uploads (POST /v1/documents...) have their own body limit; the file inside it

@@ -205,3 +205,12 @@ def create_app(settings: Settings | None = None, *, app_database_url: str | None
         app.include_router(module.router, dependencies=[Depends(enforce)] if limited else [])
     document_problems(app)
     return app
+
+
+def worker_app() -> FastAPI:
+    """The app of one `serve --workers N` process, configured from the environment that
+    `ilonet serve` prepared (the application database URL, the data dir)."""
+    from app.middleware import configure_logging
+
+    configure_logging()
+    return create_app(Settings())

@@ -15,9 +15,10 @@ from sqlalchemy.ext.asyncio import (
 from app.config import APP_DB_ROLE, Settings
 
 # SQLSTATEs of a server that cannot serve us now: class 08 (connection exception), 53
-# (insufficient resources: too many connections, out of memory or disk) and the three shutdowns.
+# (insufficient resources: too many connections, out of memory or disk), the three shutdowns,
+# and a statement cancelled by statement_timeout (57014): the database could not answer in time.
 _UNAVAILABLE_CLASSES = ("08", "53")
-_UNAVAILABLE_STATES = ("57P01", "57P02", "57P03")
+_UNAVAILABLE_STATES = ("57P01", "57P02", "57P03", "57014")
 
 
 def async_url(url: str) -> str:
@@ -34,15 +35,20 @@ def app_url(settings: Settings, owner_url: str) -> str:
     return parsed.set(username=APP_DB_ROLE, password=None).render_as_string(hide_password=False)
 
 
-def make_engine(url: str, *, pool_size: int = 10, settings: Settings | None = None) -> AsyncEngine:
-    """An engine whose every wait is bounded: connecting (`db_connect_timeout_seconds`) and
-    waiting for a pooled connection (`db_pool_timeout_seconds`), so an unreachable database fails
-    a request within seconds (a 503, see app/problems.py) instead of holding it."""
+def make_engine(
+    url: str, *, pool_size: int | None = None, settings: Settings | None = None
+) -> AsyncEngine:
+    """An engine whose every wait is bounded: connecting (`db_connect_timeout_seconds`), waiting
+    for a pooled connection (`db_pool_timeout_seconds`), one statement
+    (`db_statement_timeout_ms`) and a transaction left idle (`db_idle_in_transaction_timeout_ms`),
+    so an unreachable or overloaded database fails a request within bounds (a 503, see
+    app/problems.py) instead of holding it."""
     settings = settings or Settings()
+    size = pool_size if pool_size is not None else settings.db_pool_size
     return create_async_engine(
         async_url(url),
-        pool_size=pool_size,
-        max_overflow=pool_size,
+        pool_size=size,
+        max_overflow=settings.db_max_overflow if pool_size is None else size,
         # No pre-ping round trip per checkout: a connection that died (a restarted server) fails
         # its statement, SQLAlchemy invalidates the pool, and the request is a 503 that the
         # client retries (tests/drills/test_outage.py).
@@ -50,9 +56,18 @@ def make_engine(url: str, *, pool_size: int = 10, settings: Settings | None = No
         pool_timeout=settings.db_pool_timeout_seconds,
         connect_args={
             "timeout": settings.db_connect_timeout_seconds,
-            "server_settings": {"application_name": "ilonet"},
+            "server_settings": session_settings(settings),
         },
     )
+
+
+def session_settings(settings: Settings) -> dict[str, str]:
+    """PostgreSQL settings of every application connection."""
+    return {
+        "application_name": "ilonet",
+        "statement_timeout": str(settings.db_statement_timeout_ms),
+        "idle_in_transaction_session_timeout": str(settings.db_idle_in_transaction_timeout_ms),
+    }
 
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

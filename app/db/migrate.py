@@ -9,14 +9,16 @@ from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+# Shipped inside the package, so a regular (non-editable) install can migrate.
+SCRIPT_LOCATION = Path(__file__).resolve().parents[1] / "migrations"
 
 
 def alembic_config(owner_url: str) -> Config:
-    config = Config(str(PROJECT_ROOT / "alembic.ini"))
-    config.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
+    config = Config()
+    config.set_main_option("script_location", str(SCRIPT_LOCATION))
     config.attributes["database_url"] = owner_url
     return config
 
@@ -40,6 +42,20 @@ async def current_revision(engine: AsyncEngine) -> str | None:
         revision = (
             await connection.execute(text("SELECT version_num FROM alembic_version"))
         ).scalar_one_or_none()
+    return None if revision is None else str(revision)
+
+
+async def revision_of(owner_url: str) -> str | None:
+    """The revision a database is at (None: not migrated at all), read as its owner."""
+    dsn = make_url(owner_url).set(drivername="postgresql").render_as_string(hide_password=False)
+    connection = await asyncpg.connect(dsn)
+    try:
+        exists = await connection.fetchval("SELECT to_regclass('alembic_version') IS NOT NULL")
+        if not exists:
+            return None
+        revision = await connection.fetchval("SELECT version_num FROM alembic_version")
+    finally:
+        await connection.close()
     return None if revision is None else str(revision)
 
 

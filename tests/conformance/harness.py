@@ -146,7 +146,7 @@ def schemathesis_run(
     }
     log = (work / "server.log").open("wb")
     server = subprocess.Popen(
-        [str(BIN / "ilonet"), "serve", "--port", str(port)],
+        [str(BIN / "ilonet"), "serve", "--migrate", "--port", str(port)],
         cwd=work,
         env=env,
         stdout=log,

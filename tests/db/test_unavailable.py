@@ -18,12 +18,13 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from app.config import Settings
 from app.db import audit
 from app.db import session as request_sessions
-from app.db.engine import make_engine, make_sessionmaker
+from app.db.engine import database_unavailable, make_engine, make_sessionmaker
 from app.db.session import ReadSession
 from app.main import create_app
 from tests.conftest import FreshDatabase, Postgres
@@ -213,3 +214,35 @@ async def test_a_database_error_of_another_kind_is_still_a_500(app: FastAPI) -> 
     assert response.json()["type"] == "/problems/internal-error"
     assert "division" not in response.text
     assert "retry-after" not in response.headers
+
+
+async def test_every_api_connection_bounds_statements_and_idle_transactions(
+    settings: Settings, fresh_db: FreshDatabase
+) -> None:
+    configured = settings.model_copy(
+        update={"db_statement_timeout_ms": 1500, "db_idle_in_transaction_timeout_ms": 2500}
+    )
+    engine = make_engine(fresh_db.app_url, settings=configured)
+    try:
+        async with engine.connect() as connection:
+            shown = [
+                (await connection.execute(text(f"SHOW {name}"))).scalar_one()
+                for name in ("statement_timeout", "idle_in_transaction_session_timeout")
+            ]
+        assert shown == ["1500ms", "2500ms"]
+    finally:
+        await engine.dispose()
+
+
+async def test_a_statement_past_the_timeout_is_cancelled_and_counts_as_unavailable(
+    settings: Settings, fresh_db: FreshDatabase
+) -> None:
+    configured = settings.model_copy(update={"db_statement_timeout_ms": 100})
+    engine = make_engine(fresh_db.app_url, settings=configured)
+    try:
+        async with engine.connect() as connection:
+            with pytest.raises(DBAPIError, match="statement timeout") as raised:
+                await connection.execute(text("SELECT pg_sleep(30)"))
+        assert database_unavailable(raised.value)
+    finally:
+        await engine.dispose()

@@ -146,12 +146,12 @@ class Sandbox:
             check=False,
         )
 
-    def serve(self, env: dict[str, str] | None = None) -> Server:
+    def serve(self, env: dict[str, str] | None = None, args: list[str] | None = None) -> Server:
         port = free_port()
         log_path = self.root / f"serve-{len(self.servers)}.log"
         with log_path.open("wb") as log:
             process = subprocess.Popen(
-                [str(ILONET), "serve", "--host", "127.0.0.1", "--port", str(port)],
+                [str(ILONET), "serve", "--host", "127.0.0.1", "--port", str(port), *(args or [])],
                 cwd=self.root,
                 env=self.env(env),
                 stdout=log,

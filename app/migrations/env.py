@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from alembic import context
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
@@ -39,12 +40,28 @@ def _run(connection: Connection) -> None:
         context.run_migrations()
 
 
+# Session-level advisory lock held while migrating: instances that start together on one
+# database (`serve --migrate`, `ilonet migrate`) queue behind each other, and each one after the
+# first finds the schema at head and does nothing. A crashed migrator's lock ends with its
+# connection.
+MIGRATION_LOCK = 0x1107_0A1E
+
+
 async def _run_async() -> None:
     engine = create_async_engine(_url(), poolclass=NullPool)
-    async with engine.connect() as connection:
-        await connection.run_sync(_run)
-        await connection.commit()
-    await engine.dispose()
+    try:
+        async with engine.connect() as lock:
+            await lock.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK})
+            await lock.commit()
+            try:
+                async with engine.connect() as connection:
+                    await connection.run_sync(_run)
+                    await connection.commit()
+            finally:
+                await lock.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK})
+                await lock.commit()
+    finally:
+        await engine.dispose()
 
 
 def run() -> None:
