@@ -100,6 +100,10 @@ READ_REQUESTS: dict[str, Read] = {
     "GET /v1/events": lambda w: ("/v1/events", None),
     "GET /v1/webhooks": lambda w: ("/v1/webhooks", None),
     "GET /v1/webhooks/{webhook_id}": lambda w: (f"/v1/webhooks/{w.webhook_id}", ("NL", None)),
+    "GET /v1/webhooks/{webhook_id}/deliveries": lambda w: (
+        f"/v1/webhooks/{w.webhook_id}/deliveries",
+        ("NL", None),
+    ),
 }
 # The write routes' requests are the registry scenarios; the row each acts on (for its 404).
 TARGET_KIND = {
@@ -107,6 +111,9 @@ TARGET_KIND = {
     "transfer.record": "processing_record",
     "share.record": "processing_record",
     "webhook.delete": "webhook",
+    "webhook.rotate_secret": "webhook",
+    "webhook.enable": "webhook",
+    "webhook.redeliver": "webhook",
 }
 DRY_RUN = "POST /v1/policy/evaluate"
 

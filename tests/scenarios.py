@@ -4,12 +4,15 @@ play them."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests import factories
 from tests.factories import TODAY, Auth, Ilo, create_record, deployed_ilo, senegal_transfer
@@ -29,6 +32,7 @@ TABLES = (
     "webhook_subscription",
     "adequacy_decision",
     "transfer_instrument",
+    "webhook_delivery",
 )
 
 
@@ -43,6 +47,8 @@ class World:
     instrument: dict[str, Any]
     instrument_editor: dict[str, str]
     adequacy: dict[str, Any]
+    failing_webhook_id: str
+    delivery_id: str
 
 
 @dataclass(frozen=True)
@@ -168,12 +174,60 @@ SCENARIOS: dict[str, Scenario] = {
         if_match='"v1"',
     ),
 }
+SCENARIOS |= {
+    "webhook.rotate_secret": lambda w: Write(
+        "POST",
+        f"/v1/webhooks/{w.webhook_id}:rotate-secret",
+        {"overlap_seconds": 3600},
+        w.integration,
+        target=w.webhook_id,
+        if_match='"v1"',
+    ),
+    "webhook.enable": lambda w: Write(
+        "POST",
+        f"/v1/webhooks/{w.failing_webhook_id}:enable",
+        {},
+        w.integration,
+        target=w.failing_webhook_id,
+        if_match='"v1"',
+    ),
+    "webhook.redeliver": lambda w: Write(
+        "POST",
+        f"/v1/webhooks/{w.webhook_id}/deliveries/{w.delivery_id}:redeliver",
+        {},
+        w.integration,
+        target=w.delivery_id,
+    ),
+}
 # Actions of ILONet itself (the retention sweep): no route, and no token may ask for them.
 SYSTEM_ACTIONS = {"processing_record.expire", "officer.contact_erase"}
 
 
+async def failed_delivery(session: AsyncSession, webhook_id: str) -> str:
+    """A delivery of the subscription that failed after its last retry (as the sender leaves
+    it), of the latest feed event."""
+    delivery_id = uuid.uuid4()
+    await session.execute(
+        text(
+            "INSERT INTO webhook_delivery (id, subscription_id, outbox_event_id, event_type,"
+            " attempts, next_attempt_at, status, last_attempt_at, last_status_code, last_error)"
+            " SELECT :id, :subscription, id, type, 8, now(), 'failed', now(), 500, 'HTTP 500'"
+            " FROM outbox_event ORDER BY id DESC LIMIT 1"
+        ),
+        {"id": delivery_id, "subscription": uuid.UUID(webhook_id)},
+    )
+    return str(delivery_id)
+
+
+async def mark_failing(session: AsyncSession, webhook_id: str) -> None:
+    await session.execute(
+        text("UPDATE webhook_subscription SET failing_since = now() WHERE id = :id"),
+        {"id": uuid.UUID(webhook_id)},
+    )
+
+
 @pytest.fixture
-async def world(client: httpx.AsyncClient, auth: Auth) -> World:
+async def world(client: httpx.AsyncClient, auth: Auth, session: AsyncSession) -> World:
     nl = auth("NL", ["deploying_authority"])
     ilo = await deployed_ilo(client, auth)
     planned = await factories.plan_deployment(
@@ -191,6 +245,13 @@ async def world(client: httpx.AsyncClient, auth: Auth) -> World:
     parties = set(instrument["parties"])
     editor = "COM" if parties & {"EU", "COM"} else sorted(parties)[0]
     adequacy = (await client.get(ADEQUACY, headers=reader)).json()["items"][0]
+    failing = await client.post(
+        "/v1/webhooks", json={"url": "https://cms.example.nl/ilonet/failing"}, headers=integration
+    )
+    assert failing.status_code == 201, failing.text
+    await mark_failing(session, failing.json()["id"])
+    delivery_id = await failed_delivery(session, hook.json()["id"])
+    await session.commit()
     return World(
         nl=nl,
         ilo=ilo,
@@ -201,4 +262,6 @@ async def world(client: httpx.AsyncClient, auth: Auth) -> World:
         instrument=instrument,
         instrument_editor=auth(editor, ["reference_admin"]),
         adequacy=adequacy,
+        failing_webhook_id=failing.json()["id"],
+        delivery_id=delivery_id,
     )

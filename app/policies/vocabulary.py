@@ -255,6 +255,9 @@ class Action(StrEnum):
     transfer_instrument_replace = "transfer_instrument.replace"
     webhook_create = "webhook.create"
     webhook_delete = "webhook.delete"
+    webhook_rotate_secret = "webhook.rotate_secret"  # noqa: S105 (an action name)
+    webhook_enable = "webhook.enable"
+    webhook_redeliver = "webhook.redeliver"
 
 
 class WebhookEventType(StrEnum):
@@ -276,3 +279,13 @@ class WebhookEventType(StrEnum):
     reference_updated = "reference.updated"
     webhook_created = "webhook.created"
     webhook_deleted = "webhook.deleted"
+    webhook_secret_rotated = "webhook.secret_rotated"  # noqa: S105 (an event type)
+    webhook_enabled = "webhook.enabled"
+
+
+class WebhookDeliveryStatus(StrEnum):
+    """Where one delivery of a feed event to a subscription stands."""
+
+    pending = "pending"
+    delivered = "delivered"
+    failed = "failed"

@@ -23,6 +23,8 @@ from app.services import (
     share,
     transfer,
     webhook,
+    webhook_recovery,
+    webhook_rotation,
 )
 from app.services.guarded import Action
 
@@ -45,6 +47,9 @@ _ENTRIES: tuple[Action, ...] = (
     reference_data.REPLACE_INSTRUMENT,
     webhook.CREATE,
     webhook.DELETE,
+    webhook_rotation.ROTATE,
+    webhook_recovery.ENABLE,
+    webhook_recovery.REDELIVER,
 )
 
 REGISTRY: Mapping[str, Action] = MappingProxyType({a.name: a for a in _ENTRIES})

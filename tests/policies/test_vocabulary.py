@@ -27,7 +27,7 @@ VOCABULARIES = [
 
 
 def test_the_vocabulary_module_holds_the_vocabularies() -> None:
-    assert len(VOCABULARIES) == 25
+    assert len(VOCABULARIES) == 26
     assert v.Purpose in VOCABULARIES
     assert v.WebhookEventType in VOCABULARIES
 
