@@ -47,6 +47,8 @@ router = APIRouter(prefix="/v1/webhooks", tags=["webhooks"])
 async def create_webhook(
     body: WebhookCreate, context: ActionContext, idempotent: Idempotency
 ) -> Response:
+    """Subscribe an HTTPS endpoint to feed events (Standard Webhooks signatures). The signing
+    secret is in this response only."""
     subscription, secret = await service.create_subscription(context=context, body=body)
     headers = {
         "Location": f"/v1/webhooks/{subscription.id}",
@@ -79,6 +81,7 @@ async def list_webhooks(
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> Page[WebhookOut]:
+    """The organisation's webhook subscriptions, without their secrets."""
     pager = Pager(request, response, principal.client_key, limit)
     after = pager.after(cursor)
     rows = await service.list_subscriptions(
@@ -98,6 +101,8 @@ async def list_webhooks(
 async def get_webhook(
     response: Response, webhook_id: uuid.UUID, session: ReadSession, principal: CurrentPrincipal
 ) -> WebhookOut:
+    """One webhook subscription, without its secret; `failing_since` and
+    `previous_secret_expires_at` say how deliveries stand."""
     subscription = await service.get_subscription(
         session=session, principal=principal, subscription_id=webhook_id
     )
@@ -116,6 +121,8 @@ async def get_webhook(
 async def delete_webhook(
     webhook_id: uuid.UUID, context: ActionContext, if_match: IfMatch = None
 ) -> Response:
+    """Unsubscribe: the subscription is deactivated and nothing more is sent to it (If-Match
+    required)."""
     await service.delete_subscription(
         context=require_if_match(context, if_match), subscription_id=webhook_id
     )
