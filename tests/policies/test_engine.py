@@ -141,6 +141,9 @@ def test_every_action_is_declared() -> None:
         "officer.contact_erase",
         "webhook.create",
         "webhook.delete",
+        "webhook.rotate_secret",
+        "webhook.enable",
+        "webhook.redeliver",
     }
 
 
