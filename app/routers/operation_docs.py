@@ -55,8 +55,10 @@ def _probes() -> list[tuple[str, Actor]]:
     return [*people, *machines, ("role:integration", bare)]
 
 
-def read_requirement(kind: str) -> tuple[dict[str, Any], bool]:
-    """Who may read `kind` (roles, integration scopes) and whether anyone is refused."""
+def read_requirement(kind: str, *, listing: bool) -> tuple[dict[str, Any], bool]:
+    """Who may read `kind` (roles, integration scopes: those who see some of its rows) and
+    whether anyone gets a 403: a caller refused the kind, and on a list one who sees no row
+    (app/services/access.py; a single row not seen is a 404)."""
     policy = READ_POLICIES[kind]
     admitted: list[str] = []
     refused = False
@@ -64,7 +66,7 @@ def read_requirement(kind: str) -> tuple[dict[str, Any], bool]:
         seen = policy(actor)
         if seen.refusal is None and not seen.rows.none:
             admitted.append(name)
-        else:
+        elif seen.refusal is not None or listing:
             refused = True
     roles = sorted(n.split(":", 1)[1] for n in admitted if n.startswith("role:"))
     scopes = sorted(n.split(":", 1)[1] for n in admitted if n.startswith("scope:"))
@@ -125,7 +127,7 @@ def annotate(app: FastAPI, schema: dict[str, Any]) -> None:
             statuses |= {403} | ({404} if on_resource else set())
             line = f"**Requires** (action `{extra[ACTION]}`): {describe(requires)}."
         elif READS in extra:
-            requires, refuses = read_requirement(extra[READS])
+            requires, refuses = read_requirement(extra[READS], listing=not on_resource)
             statuses |= ({403} if refuses else set()) | ({404} if on_resource else set())
             line = f"**Requires** (read policy `{extra[READS]}`): {describe(requires)}."
         if path.startswith("/v1/"):

@@ -36,6 +36,12 @@ CHROMIUM_ARGS = [
 ]
 
 
+# How long auto-waiting waits for a condition: the page loads a large bundle and the server
+# builds its OpenAPI document on first request, slowly on a loaded machine.
+WAIT_MS = 30_000
+expect.set_options(timeout=WAIT_MS)
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -106,6 +112,7 @@ async def test_the_explorer_authorizes_tries_a_read_and_shows_a_denial(
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             page = await browser.new_page(viewport={"width": 1280, "height": 1000})
+            page.set_default_timeout(WAIT_MS)
             outside: list[str] = []
             page.on(
                 "request",
@@ -132,6 +139,10 @@ async def test_the_explorer_authorizes_tries_a_read_and_shows_a_denial(
             assert "/problems/policy-denied" in text
             assert '"rule": "ILO-2.2"' in text
             block = page.locator("#operations-deployments-deployments-plan")
+            # the operation says who may call it, from the action's requirement
+            await expect(block.locator(".opblock-description-wrapper").first).to_contain_text(
+                "Requires (action deployment.plan): role deploying_authority"
+            )
             await block.locator(".live-responses-table").scroll_into_view_if_needed()
             await page.screenshot(path=shots / "3-denied-ILO-2.2.png")
             assert outside == [], "the explorer reached beyond its own server"
