@@ -48,8 +48,8 @@ class WebhookSubscription(Base):
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
     created_by: Mapped[str] = mapped_column(String(300))
     deleted_at: Mapped[datetime | None]
-    # The secret before the last rotation, sealed like the current one (context: the subscription
-    # id and "previous"): deliveries are signed with both until `previous_secret_expires_at`.
+    # The secret before the last rotation, sealed as it was: deliveries are signed with both
+    # until `previous_secret_expires_at` (the API's `rotation_overlap_until`).
     previous_secret_ciphertext: Mapped[bytes | None] = mapped_column(LargeBinary)
     previous_secret_wrapped_key: Mapped[bytes | None] = mapped_column(LargeBinary)
     previous_secret_kek_id: Mapped[str | None] = mapped_column(String(64))

@@ -102,7 +102,7 @@ async def get_webhook(
     response: Response, webhook_id: uuid.UUID, session: ReadSession, principal: CurrentPrincipal
 ) -> WebhookOut:
     """One webhook subscription, without its secret; `failing_since` and
-    `previous_secret_expires_at` say how deliveries stand."""
+    `rotation_overlap_until` say how deliveries stand."""
     subscription = await service.get_subscription(
         session=session, principal=principal, subscription_id=webhook_id
     )
@@ -144,7 +144,7 @@ async def rotate_webhook_secret(
     idempotent: Idempotency,
     if_match: IfMatch = None,
 ) -> Response:
-    """A new secret, in this response only. Until `previous_secret_expires_at` every delivery
+    """A new secret, in this response only. Until `rotation_overlap_until` every delivery
     carries two signatures in `webhook-signature` (space-separated, the new secret's first), so
     the receiver may switch to the new secret at any moment of the window."""
     subscription, secret = await rotation.rotate_secret(

@@ -78,7 +78,7 @@ class WebhookOut(BaseModel):
         description="Set when a delivery failed after its last retry: nothing is sent until the "
         "subscription is enabled again (`POST /v1/webhooks/{id}:enable`); events wait for it.",
     )
-    previous_secret_expires_at: datetime | None = Field(
+    rotation_overlap_until: datetime | None = Field(
         default=None,
         description="After a secret rotation: until then deliveries carry a signature under "
         "the previous secret too (space-separated in `webhook-signature`).",

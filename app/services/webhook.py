@@ -291,7 +291,7 @@ def render(subscription: WebhookSubscription) -> WebhookOut:
         created_by=subscription.created_by,
         deleted_at=subscription.deleted_at,
         failing_since=subscription.failing_since,
-        previous_secret_expires_at=subscription.previous_secret_expires_at,
+        rotation_overlap_until=subscription.previous_secret_expires_at,
     )
 
 

@@ -76,12 +76,12 @@ async def test_signatures_verify_with_standardwebhooks_through_a_rotation_overla
     assert second_secret != first_secret
     assert rotated.headers["ETag"] == '"v2"'
     assert rotated.headers["Cache-Control"] == "no-store"
-    expires = datetime.fromisoformat(body["previous_secret_expires_at"])
+    expires = datetime.fromisoformat(body["rotation_overlap_until"])
     assert timedelta(minutes=59) < expires - datetime.now(UTC) <= timedelta(hours=1)
     # the secret is in the rotating response only
     shown = await client.get(f"/v1/webhooks/{subscription['id']}", headers=hook)
     assert "secret" not in shown.json()
-    assert shown.json()["previous_secret_expires_at"] == body["previous_secret_expires_at"]
+    assert shown.json()["rotation_overlap_until"] == body["rotation_overlap_until"]
 
     # During the overlap: two signatures, each secret verifies the delivery on its own.
     await factories.create_authority(client, manager(auth), name="During the overlap")
@@ -97,7 +97,7 @@ async def test_signatures_verify_with_standardwebhooks_through_a_rotation_overla
         rotate, json={"overlap_seconds": 0}, headers={**hook, "If-Match": '"v2"'}
     )
     assert again.status_code == 200, again.text
-    assert again.json()["previous_secret_expires_at"] is None
+    assert again.json()["rotation_overlap_until"] is None
     third_secret = again.json()["secret"]
     await factories.create_authority(client, manager(auth), name="After the overlap")
     assert await deliver(committed_client, settings) == 1
