@@ -99,8 +99,8 @@ class SecretRotation(StrictInput):
         ge=0,
         le=30 * 86400,
         description="How long the previous secret keeps signing beside the new one (default "
-        "ILONET_WEBHOOK_SECRET_OVERLAP_DEFAULT_SECONDS, at most "
-        "ILONET_WEBHOOK_SECRET_OVERLAP_MAX_SECONDS); 0 ends it at once.",
+        "ILONET_WEBHOOK_SECRET_OVERLAP_DEFAULT_SECONDS; a longer one than "
+        "ILONET_WEBHOOK_SECRET_OVERLAP_MAX_SECONDS is shortened to it); 0 ends it at once.",
         examples=[86400],
     )
 

@@ -17,7 +17,7 @@ from app.db.writer import Change, Prepared, RowChange
 from app.keyring import Keyring
 from app.models import WebhookSubscription
 from app.policies import Decision, WebhookFacts
-from app.problems import Conflict, Problem, ValidationFailed
+from app.problems import Conflict, Problem
 from app.schemas.webhook import SecretRotated, SecretRotation
 from app.services.guarded import Action, Context, stale
 from app.services.webhook import (
@@ -42,21 +42,14 @@ async def _prepare_rotate(
     context: Context, subscription_id: uuid.UUID, body: SecretRotation
 ) -> Rotation:
     settings = context.settings
-    overlap = (
+    # Any overlap the schema allows is accepted; one beyond the configured maximum is shortened
+    # to it (the answer's `rotation_overlap_until` says when it ends).
+    asked = (
         body.overlap_seconds
         if body.overlap_seconds is not None
         else settings.webhook_secret_overlap_default_seconds
     )
-    if overlap > settings.webhook_secret_overlap_max_seconds:
-        raise ValidationFailed(
-            [
-                {
-                    "pointer": "/overlap_seconds",
-                    "in": "body",
-                    "detail": f"at most {settings.webhook_secret_overlap_max_seconds}",
-                }
-            ]
-        )
+    overlap = min(asked, settings.webhook_secret_overlap_max_seconds)
     subscription = await get_subscription(
         session=context.writer.session,
         principal=context.principal,

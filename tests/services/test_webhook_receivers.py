@@ -9,6 +9,7 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import httpx
 import pytest
 from sqlalchemy import func, select, text
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
@@ -107,16 +108,18 @@ async def test_signatures_verify_with_standardwebhooks_through_a_rotation_overla
         with pytest.raises(WebhookVerificationError):
             verify(old, after)
 
-    # A stale If-Match, an overlap above the maximum: refused, nothing rotated.
+    # A stale If-Match is refused; an overlap above the maximum is shortened to it.
     stale = await client.post(rotate, json={}, headers={**hook, "If-Match": '"v1"'})
     assert stale.status_code == 412
-    too_long = await client.post(
+    longest = await client.post(
         rotate, json={"overlap_seconds": 30 * 86400}, headers={**hook, "If-Match": '"v3"'}
     )
-    assert too_long.status_code == 422
-    assert too_long.json()["errors"][0]["pointer"] == "/overlap_seconds"
+    assert longest.status_code == 200, longest.text
+    ends = datetime.fromisoformat(longest.json()["rotation_overlap_until"]) - datetime.now(UTC)
+    maximum = timedelta(seconds=settings.webhook_secret_overlap_max_seconds)
+    assert maximum - timedelta(minutes=1) < ends <= maximum
     events = await audited(committed_client, "webhook.secret_rotated")
-    assert [e.details["overlap_seconds"] for e in events] == [3600, 0]
+    assert [e.details["overlap_seconds"] for e in events] == [3600, 0, 7 * 86400]
     assert all(second_secret not in str(e.details) for e in events)
 
 
@@ -217,3 +220,18 @@ async def test_old_deliveries_are_purged_once_pending_ones_stay(
     assert [d.status for d in left] == ["pending"]
     async with maker(engine)() as session:
         assert await session.scalar(select(func.count()).select_from(WebhookSubscription)) == 1
+
+
+async def test_405_on_an_action_path_names_its_own_methods_only(
+    client: httpx.AsyncClient, auth: Auth
+) -> None:
+    hook = "e3e70682-c209-4cac-a29f-6fbed82c07cd"
+    for path, allowed in (
+        (f"/v1/webhooks/{hook}:enable", "POST"),
+        (f"/v1/webhooks/{hook}:rotate-secret", "POST"),
+        (f"/v1/webhooks/{hook}/deliveries/{hook}:redeliver", "POST"),
+        (f"/v1/webhooks/{hook}", "DELETE, GET"),
+    ):
+        response = await client.request("OPTIONS", path, headers=integration(auth))
+        assert response.status_code == 405, path
+        assert response.headers["Allow"] == allowed, path
