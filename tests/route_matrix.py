@@ -99,7 +99,7 @@ READ_REQUESTS: dict[str, Read] = {
     "GET /v1/audit/verify": lambda w: ("/v1/audit/verify", None),
     "GET /v1/events": lambda w: ("/v1/events", None),
     "GET /v1/webhooks": lambda w: ("/v1/webhooks", None),
-    "GET /v1/webhooks/{webhook_id}": lambda w: (f"/v1/webhooks/{w.webhook_id}", ("NL", None)),
+    "GET /v1/webhooks/{webhook_id:uuid}": lambda w: (f"/v1/webhooks/{w.webhook_id}", ("NL", None)),
     "GET /v1/webhooks/{webhook_id}/deliveries": lambda w: (
         f"/v1/webhooks/{w.webhook_id}/deliveries",
         ("NL", None),

@@ -92,7 +92,7 @@ async def list_webhooks(
 
 
 @router.get(
-    "/{webhook_id}",
+    "/{webhook_id:uuid}",
     name="get",
     summary="One webhook subscription of your organisation (never with the secret)",
     responses=problem_responses(401, 403, 404),
@@ -111,7 +111,7 @@ async def get_webhook(
 
 
 @router.delete(
-    "/{webhook_id}",
+    "/{webhook_id:uuid}",
     name="delete",
     status_code=204,
     summary="Unsubscribe: deactivate the subscription (If-Match required)",

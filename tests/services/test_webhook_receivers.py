@@ -235,3 +235,6 @@ async def test_405_on_an_action_path_names_its_own_methods_only(
         response = await client.request("OPTIONS", path, headers=integration(auth))
         assert response.status_code == 405, path
         assert response.headers["Allow"] == allowed, path
+    # a GET of an action path is not taken for a read of a subscription named "…:enable"
+    refused = await client.get(f"/v1/webhooks/{hook}:enable", headers=integration(auth))
+    assert (refused.status_code, refused.headers["Allow"]) == (405, "POST")
