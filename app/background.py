@@ -8,11 +8,12 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.config import Settings
-from app.db import audit, idempotency
+from app.db import audit, idempotency, webhooks
 from app.services import retention_sweep, webhook_delivery
 
 log = logging.getLogger("ilonet.background")
@@ -64,6 +65,15 @@ async def _send_webhooks(maker: async_sessionmaker[AsyncSession], settings: Sett
 send_webhooks = OwnTransactions(_send_webhooks)
 
 
+async def purge_webhook_deliveries(session: AsyncSession, settings: Settings) -> int:
+    """Delivered and failed deliveries older than webhook_delivery_retention_days, one batch
+    (a single DELETE with SKIP LOCKED: each row purged once, by one instance)."""
+    before = datetime.now(UTC) - timedelta(days=settings.webhook_delivery_retention_days)
+    return await webhooks.purge_deliveries(
+        session, before=before, limit=settings.webhook_batch_size * 20
+    )
+
+
 Interval = Callable[[Settings], float]
 
 JOBS: list[tuple[str, Job | OwnTransactions, Interval]] = [
@@ -72,6 +82,7 @@ JOBS: list[tuple[str, Job | OwnTransactions, Interval]] = [
     ("retention.sweep", sweep_retention, lambda settings: settings.sweep_interval_seconds),
     ("webhooks.fan_out", fan_out_webhooks, lambda settings: settings.webhook_interval_seconds),
     ("webhooks.send", send_webhooks, lambda settings: settings.webhook_interval_seconds),
+    ("webhooks.purge", purge_webhook_deliveries, lambda settings: 600.0),
 ]
 
 

@@ -190,6 +190,11 @@ class Settings(BaseSettings):
     # Networks webhooks may reach although they are not public (app/egress.py), e.g.
     # ["127.0.0.1/32"] for a receiver on this machine; empty: public addresses only.
     webhook_allowed_networks: list[IPvAnyNetwork] = Field(default_factory=list)
+    # Delivered and failed deliveries are purged this long after they were queued; a rotated
+    # secret keeps signing (beside the new one) for the overlap asked for, at most the maximum.
+    webhook_delivery_retention_days: int = Field(default=30, ge=1, le=3650)
+    webhook_secret_overlap_default_seconds: int = Field(default=24 * 3600, ge=0, le=7 * 86400)
+    webhook_secret_overlap_max_seconds: int = Field(default=7 * 86400, ge=0, le=30 * 86400)
 
     # Requests per minute (bucket size and refill) per client (iss+sub) and per organisation;
     # 0 turns a limit off. Instances share their consumption every rate_limit_sync_seconds.

@@ -55,6 +55,7 @@ from app.routers import (
     webhooks,
 )
 from app.routers.conventions import Replay, replay_response
+from app.routers.operation_docs import document_operations
 
 log = logging.getLogger("ilonet.main")
 STATIC_DIR = Path(__file__).parent / "static"
@@ -204,6 +205,7 @@ def create_app(settings: Settings | None = None, *, app_database_url: str | None
         limited = module.router.prefix.startswith("/v1")
         app.include_router(module.router, dependencies=[Depends(enforce)] if limited else [])
     document_problems(app)
+    document_operations(app)
     return app
 
 

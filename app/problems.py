@@ -327,14 +327,22 @@ def _path_regex(path: str) -> re.Pattern[str]:
     return compile_path(path)[0]
 
 
+def _literal_length(path: str) -> int:
+    return len(re.sub(r"\{[^}]*\}", "", path))
+
+
 def allowed_methods(request: Request) -> list[str]:
-    """Every method the routes matching the request's path answer (RFC 9110 15.5.6 `Allow`)."""
-    methods: set[str] = set()
+    """Every method the routes matching the request's path answer (RFC 9110 15.5.6 `Allow`).
+
+    Of the matching paths only the most literal count: `/v1/webhooks/{id}:enable` is the
+    resource of `/v1/webhooks/…:enable`, although `/v1/webhooks/{id}` matches it too."""
+    matches: list[tuple[int, set[str]]] = []
     for route in iter_route_contexts(request.app.routes):
         matched = route.path is not None and _path_regex(route.path).match(request.url.path)
         if isinstance(route.original_route, APIRoute) and matched and route.methods:
-            methods |= route.methods
-    return sorted(methods)
+            matches.append((_literal_length(route.path or ""), set(route.methods)))
+    best = max((length for length, _ in matches), default=0)
+    return sorted({m for length, methods in matches if length == best for m in methods})
 
 
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:

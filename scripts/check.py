@@ -6,6 +6,8 @@ Extra arguments go to pytest.
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
 import time
@@ -21,7 +23,36 @@ STEPS: list[tuple[str, list[str]]] = [
 ]
 
 
+CHROMIUM = "/usr/bin/chromium"
+
+
+def ensure_chromium() -> bool:
+    """The explorer test (tests/browser) drives Debian's chromium: install it when missing
+    (apt-get, non-interactive, as root); Playwright never downloads a browser of its own."""
+    if Path(CHROMIUM).exists():
+        return True
+    if shutil.which("apt-get") is None or os.geteuid() != 0:
+        print(
+            f"== {CHROMIUM} is missing: install Debian's chromium as root (apt-get install -y "
+            "chromium)",
+            flush=True,
+        )
+        return False
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    for command in (
+        ["apt-get", "update", "-q"],
+        ["apt-get", "install", "-y", "-q", "--no-install-recommends", "chromium"],
+    ):
+        print(f"== {' '.join(command)}", flush=True)
+        if subprocess.run(command, env=env, check=False).returncode != 0:  # noqa: S603
+            print(f"== {' '.join(command)} failed", flush=True)
+            return False
+    return Path(CHROMIUM).exists()
+
+
 def main() -> int:
+    if not ensure_chromium():
+        return 1
     for name, command in STEPS:
         started = time.monotonic()
         print(f"== {name}", flush=True)

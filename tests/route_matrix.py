@@ -99,7 +99,6 @@ READ_REQUESTS: dict[str, Read] = {
     "GET /v1/audit/verify": lambda w: ("/v1/audit/verify", None),
     "GET /v1/events": lambda w: ("/v1/events", None),
     "GET /v1/webhooks": lambda w: ("/v1/webhooks", None),
-    "GET /v1/webhooks/{webhook_id}": lambda w: (f"/v1/webhooks/{w.webhook_id}", ("NL", None)),
     "GET /v1/networks": lambda w: ("/v1/networks", None),
     "GET /v1/networks/{network_id}": lambda w: (f"/v1/networks/{w.network_id}", ("NL", None)),
     "GET /v1/networks/{network_id}/members": lambda w: (
@@ -179,6 +178,11 @@ READ_REQUESTS: dict[str, Read] = {
         f"/v1/documents/{w.document_id}/versions/1/content",
         ("NL", None),
     ),
+    "GET /v1/webhooks/{webhook_id:uuid}": lambda w: (f"/v1/webhooks/{w.webhook_id}", ("NL", None)),
+    "GET /v1/webhooks/{webhook_id}/deliveries": lambda w: (
+        f"/v1/webhooks/{w.webhook_id}/deliveries",
+        ("NL", None),
+    ),
 }
 # The write routes' requests are the registry scenarios; the row each acts on (for its 404).
 TARGET_KIND = {
@@ -193,6 +197,9 @@ TARGET_KIND = {
     "processing_record.lift_restriction": "processing_record",
     "recipient_notification.complete": "processing_record",
     "document.add_version": "document",
+    "webhook.rotate_secret": "webhook",
+    "webhook.enable": "webhook",
+    "webhook.redeliver": "webhook",
 }
 DRY_RUN = "POST /v1/policy/evaluate"
 # Read-only evaluations by POST (a body too rich for a query): marked reads(...), like the dry run.

@@ -4,12 +4,15 @@ play them."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests import factories
 from tests.board_factories import (
@@ -54,6 +57,7 @@ TABLES = (
     "reference_impact",
     "document",
     "document_version",
+    "webhook_delivery",
 )
 
 
@@ -72,6 +76,8 @@ class World:
     # a record of the ILO, transferred and then restricted (version 2): one open notification
     restricted_id: str
     notification_id: str
+    failing_webhook_id: str
+    delivery_id: str
     network_id: str = ""
     ad_hoc_action_id: str = ""
     # A transfer with no follow-up yet, and one with a follow-up (version 1).
@@ -357,12 +363,60 @@ SCENARIOS: dict[str, Scenario] = {
         target=w.document_id,
     ),
 }
+SCENARIOS |= {
+    "webhook.rotate_secret": lambda w: Write(
+        "POST",
+        f"/v1/webhooks/{w.webhook_id}:rotate-secret",
+        {"overlap_seconds": 3600},
+        w.integration,
+        target=w.webhook_id,
+        if_match='"v1"',
+    ),
+    "webhook.enable": lambda w: Write(
+        "POST",
+        f"/v1/webhooks/{w.failing_webhook_id}:enable",
+        {},
+        w.integration,
+        target=w.failing_webhook_id,
+        if_match='"v1"',
+    ),
+    "webhook.redeliver": lambda w: Write(
+        "POST",
+        f"/v1/webhooks/{w.webhook_id}/deliveries/{w.delivery_id}:redeliver",
+        {},
+        w.integration,
+        target=w.delivery_id,
+    ),
+}
 # Actions of ILONet itself (the retention sweep): no route, and no token may ask for them.
 SYSTEM_ACTIONS = {"processing_record.expire", "officer.contact_erase", "reference_impact.record"}
 
 
+async def failed_delivery(session: AsyncSession, webhook_id: str) -> str:
+    """A delivery of the subscription that failed after its last retry (as the sender leaves
+    it), of the latest feed event."""
+    delivery_id = uuid.uuid4()
+    await session.execute(
+        text(
+            "INSERT INTO webhook_delivery (id, subscription_id, outbox_event_id, event_type,"
+            " attempts, next_attempt_at, status, last_attempt_at, last_status_code, last_error)"
+            " SELECT :id, :subscription, id, type, 8, now(), 'failed', now(), 500, 'HTTP 500'"
+            " FROM outbox_event ORDER BY id DESC LIMIT 1"
+        ),
+        {"id": delivery_id, "subscription": uuid.UUID(webhook_id)},
+    )
+    return str(delivery_id)
+
+
+async def mark_failing(session: AsyncSession, webhook_id: str) -> None:
+    await session.execute(
+        text("UPDATE webhook_subscription SET failing_since = now() WHERE id = :id"),
+        {"id": uuid.UUID(webhook_id)},
+    )
+
+
 @pytest.fixture
-async def world(client: httpx.AsyncClient, auth: Auth) -> World:
+async def world(client: httpx.AsyncClient, auth: Auth, session: AsyncSession) -> World:
     nl = auth("NL", ["deploying_authority"])
     ilo = await deployed_ilo(client, auth)
     planned = await factories.plan_deployment(
@@ -401,6 +455,13 @@ async def world(client: httpx.AsyncClient, auth: Auth) -> World:
     board_member = auth("NL", ["sb_member"], sub="nl-board")
     document = await client.post("/v1/documents", json=DOCUMENT, headers=board_member)
     assert document.status_code == 201, document.text
+    failing = await client.post(
+        "/v1/webhooks", json={"url": "https://cms.example.nl/ilonet/failing"}, headers=integration
+    )
+    assert failing.status_code == 201, failing.text
+    await mark_failing(session, failing.json()["id"])
+    delivery_id = await failed_delivery(session, hook.json()["id"])
+    await session.commit()
     built = World(
         nl=nl,
         ilo=ilo,
@@ -418,6 +479,8 @@ async def world(client: httpx.AsyncClient, auth: Auth) -> World:
         notification_id=tasks[0]["id"],
         document_id=document.json()["id"],
         board_member=board_member,
+        failing_webhook_id=failing.json()["id"],
+        delivery_id=delivery_id,
     )
     await _networks(client, auth, built)
     return built

@@ -143,6 +143,7 @@ def test_the_component_enums_are_the_vocabularies_of_their_name(document: dict[s
         "BatchOutcome",
         "DocumentAudience",
         "HandlingMarking",
+        "WebhookDeliveryStatus",
     }
     assert all(vocabulary_named(name) is not None for name in components)
 

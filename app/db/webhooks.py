@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import BigInteger, Text, cast, func, or_, select, update
+from sqlalchemy import BigInteger, Text, cast, delete, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -95,10 +95,12 @@ Claimed = tuple[WebhookDelivery, WebhookSubscription, OutboxEvent]
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    """What became of one claimed delivery: the columns to set."""
+    """What became of one claimed delivery: the columns to set, and the subscription to mark
+    failing when this was its last attempt."""
 
     delivery_id: uuid.UUID
     changes: Mapping[str, Any]
+    failing: uuid.UUID | None = None
 
 
 async def claim_due(
@@ -122,6 +124,10 @@ async def claim_due(
             WebhookDelivery.status == "pending",
             WebhookDelivery.next_attempt_at <= now,
             or_(WebhookDelivery.leased_until.is_(None), WebhookDelivery.leased_until <= now),
+            # Nothing is sent to a subscription marked failing until its owner enables it.
+            WebhookDelivery.subscription_id.in_(
+                select(WebhookSubscription.id).where(WebhookSubscription.failing_since.is_(None))
+            ),
         )
         .order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id)
         .limit(limit)
@@ -173,5 +179,40 @@ async def record_outcomes(
                 .returning(WebhookDelivery.id)
                 .execution_options(**{WRITER_OPTION: True, "synchronize_session": False})
             )
-            recorded.update(result.scalars().all())
+            done = result.scalars().all()
+            recorded.update(done)
+            if done and outcome.failing is not None:
+                # The version stays: this is delivery bookkeeping, not the owner's change.
+                await session.execute(
+                    update(WebhookSubscription)
+                    .where(
+                        WebhookSubscription.id == outcome.failing,
+                        WebhookSubscription.failing_since.is_(None),
+                    )
+                    .values(failing_since=func.now())
+                    .execution_options(**{WRITER_OPTION: True, "synchronize_session": False})
+                )
     return recorded
+
+
+async def purge_deliveries(session: AsyncSession, *, before: datetime, limit: int) -> int:
+    """Delete up to `limit` delivered or failed deliveries queued before `before`, in one
+    statement: SKIP LOCKED leaves rows another instance is deleting (or sending) to it, so each
+    row is purged once, by one instance, and no instance waits for another."""
+    old = (
+        select(WebhookDelivery.id)
+        .where(
+            WebhookDelivery.status.in_(("delivered", "failed")),
+            WebhookDelivery.created_at < before,
+        )
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+        .scalar_subquery()
+    )
+    result = await session.execute(
+        delete(WebhookDelivery)
+        .where(WebhookDelivery.id.in_(old))
+        .returning(WebhookDelivery.id)
+        .execution_options(**{WRITER_OPTION: True, "synchronize_session": False})
+    )
+    return len(result.all())

@@ -48,6 +48,15 @@ class WebhookSubscription(Base):
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
     created_by: Mapped[str] = mapped_column(String(300))
     deleted_at: Mapped[datetime | None]
+    # The secret before the last rotation, sealed as it was: deliveries are signed with both
+    # until `previous_secret_expires_at` (the API's `rotation_overlap_until`).
+    previous_secret_ciphertext: Mapped[bytes | None] = mapped_column(LargeBinary)
+    previous_secret_wrapped_key: Mapped[bytes | None] = mapped_column(LargeBinary)
+    previous_secret_kek_id: Mapped[str | None] = mapped_column(String(64))
+    previous_secret_expires_at: Mapped[datetime | None]
+    # Set when a delivery failed after its last retry: nothing is sent (or fanned out) to the
+    # subscription until its owner enables it again (webhook.enable); the feed waits for it.
+    failing_since: Mapped[datetime | None]
 
 
 class WebhookDelivery(Base):
@@ -57,6 +66,7 @@ class WebhookDelivery(Base):
     __table_args__ = (
         UniqueConstraint("subscription_id", "outbox_event_id"),
         Index("ix_webhook_delivery_status_next_attempt_at", "status", "next_attempt_at"),
+        Index("ix_webhook_delivery_created_at", "created_at"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)

@@ -278,6 +278,9 @@ class Action(StrEnum):
     reference_impact_record = "reference_impact.record"
     document_upload = "document.upload"
     document_add_version = "document.add_version"
+    webhook_rotate_secret = "webhook.rotate_secret"  # noqa: S105 (an action name)
+    webhook_enable = "webhook.enable"
+    webhook_redeliver = "webhook.redeliver"
 
 
 class WebhookEventType(StrEnum):
@@ -322,6 +325,8 @@ class WebhookEventType(StrEnum):
     processing_record_restriction_lifted = "processing_record.restriction_lifted"
     recipient_notification_completed = "recipient_notification.completed"
     reference_impact_detected = "reference.impact_detected"
+    webhook_secret_rotated = "webhook.secret_rotated"  # noqa: S105 (an event type)
+    webhook_enabled = "webhook.enabled"
 
 
 # A cooperation network of ILOs (Art. 5(1)): one host country, or several.
@@ -511,3 +516,11 @@ class ContentEncoding(StrEnum):
 
     utf_8 = "utf-8"
     base64 = "base64"
+
+
+class WebhookDeliveryStatus(StrEnum):
+    """Where one delivery of a feed event to a subscription stands."""
+
+    pending = "pending"
+    delivered = "delivered"
+    failed = "failed"

@@ -40,3 +40,24 @@ def decide_webhook_create(facts: WebhookFacts) -> Outcome:
 def decide_webhook_delete(facts: WebhookFacts) -> Outcome:
     """ACL-ROLE, ACL-ORG: an integration unsubscribes its own organisation."""
     return _decide(facts)
+
+
+@register("webhook.rotate_secret", WebhookFacts, requires=MANAGES_WEBHOOKS)
+def decide_webhook_rotate_secret(facts: WebhookFacts) -> Outcome:
+    """ACL-ROLE, ACL-ORG: an integration rotates the secret of its own organisation's
+    subscription (the old one keeps signing beside the new one for the overlap window)."""
+    return _decide(facts)
+
+
+@register("webhook.enable", WebhookFacts, requires=MANAGES_WEBHOOKS)
+def decide_webhook_enable(facts: WebhookFacts) -> Outcome:
+    """ACL-ROLE, ACL-ORG: an integration enables again its own organisation's subscription that
+    was marked failing."""
+    return _decide(facts)
+
+
+@register("webhook.redeliver", WebhookFacts, requires=MANAGES_WEBHOOKS)
+def decide_webhook_redeliver(facts: WebhookFacts) -> Outcome:
+    """ACL-ROLE, ACL-ORG: an integration asks for one delivery of its own organisation's
+    subscription to be sent again."""
+    return _decide(facts)

@@ -35,6 +35,8 @@ async def list_audit_events(
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> Page[AuditEventOut]:
+    """The audit trail: every decision, write and personal-data access; a DPO sees its
+    own organisation's."""
     pager = Pager(request, response, principal.client_key, limit)
     after = pager.after(cursor)
     rows = await service.list_events(
@@ -62,4 +64,5 @@ async def list_audit_events(
     openapi_extra=reads("audit_proof"),
 )
 async def verify_audit(session: ReadSession, principal: CurrentPrincipal) -> AuditVerification:
+    """Verify the audit log's hash chain and seals; names the first broken link, if any."""
     return await service.verify(session=session, principal=principal)

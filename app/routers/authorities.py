@@ -31,6 +31,8 @@ router = APIRouter(prefix="/v1/authorities", tags=["authorities"])
 async def create_authority(
     body: AuthorityCreate, context: ActionContext, idempotent: Idempotency
 ) -> Response:
+    """Register a deploying authority under the caller's organisation (Art. 2(1)); officers belong
+    to one."""
     authority = await service.create_authority(context=context, body=body)
     return await idempotent.respond(
         AuthorityOut.model_validate(authority, from_attributes=True),
@@ -54,6 +56,7 @@ async def list_authorities(
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> Page[AuthorityOut]:
+    """The deploying authorities of every organisation, optionally of one."""
     pager = Pager(request, response, principal.client_key, limit)
     after = pager.after(cursor)
     rows = await service.list_authorities(
@@ -80,6 +83,7 @@ async def list_authorities(
 async def get_authority(
     authority_id: uuid.UUID, session: ReadSession, principal: CurrentPrincipal
 ) -> AuthorityOut:
+    """One deploying authority."""
     authority = await service.read_authority(
         session=session, principal=principal, authority_id=authority_id
     )

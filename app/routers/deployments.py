@@ -44,6 +44,8 @@ router = APIRouter(prefix="/v1/deployments", tags=["deployments"])
 async def plan_deployment(
     body: DeploymentCreate, context: ActionContext, idempotent: Idempotency
 ) -> Response:
+    """Notify the Steering Board of a planned deployment (Art. 4(1)): officer, posting type, host
+    country, job description and duration."""
     deployment = await service.plan_deployment(context=context, body=body)
     out = await service.render(session=context.writer.session, deployment=deployment)
     return await idempotent.respond(
@@ -75,6 +77,8 @@ async def list_deployments(
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> Page[DeploymentOut]:
+    """Deployment notifications of the network, filtered by officer, organisation, host country or
+    status."""
     pager = Pager(request, response, principal.client_key, limit)
     after = pager.after(cursor)
     rows = await service.list_deployments(
@@ -104,6 +108,7 @@ async def list_deployments(
 async def get_deployment(
     response: Response, deployment_id: uuid.UUID, session: ReadSession, principal: CurrentPrincipal
 ) -> DeploymentOut:
+    """One deployment notification with its derived fields (`eu_funding_eligible`)."""
     deployment = await service.read_deployment(
         session=session, principal=principal, deployment_id=deployment_id
     )
@@ -125,6 +130,8 @@ async def amend_deployment(
     context: ActionContext,
     if_match: IfMatch = None,
 ) -> DeploymentOut:
+    """Amend a planned or current notification (Art. 4(1)): the amended state is decided like a new
+    one (If-Match required)."""
     amended = await service.amend_deployment(
         context=require_if_match(context, if_match), deployment_id=deployment_id, body=body
     )
@@ -147,6 +154,8 @@ async def transition_deployment(
     idempotent: Idempotency,
     if_match: IfMatch = None,
 ) -> Response:
+    """Move a notification through its states: planned → deployed (the actual deployment, Art.
+    4(1)) or cancelled, deployed → ended. Any other move is a 409."""
     moved = await service.transition_deployment(
         context=require_if_match(context, if_match), deployment_id=deployment_id, body=body
     )
@@ -164,5 +173,6 @@ async def transition_deployment(
 async def deployment_history(
     deployment_id: uuid.UUID, session: ReadSession, principal: CurrentPrincipal
 ) -> list[HistoryEntryOut]:
+    """Every state and amendment of a notification, oldest first."""
     await service.read_deployment(session=session, principal=principal, deployment_id=deployment_id)
     return await service.history(session=session, deployment_id=deployment_id)

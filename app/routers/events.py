@@ -30,4 +30,6 @@ async def read_feed(
     after: Annotated[str | None, Query(max_length=64)] = None,
     limit: Limit = 100,
 ) -> FeedPage:
+    """The change feed: ids and types of what changed, in commit order, after a position (`after`).
+    Organisation events only for the organisation's readers."""
     return await service.read_feed(session=session, principal=principal, after=after, limit=limit)

@@ -23,6 +23,7 @@ class Readiness(BaseModel):
 
 @router.get("/healthz", name="live", summary="The process is up")
 async def healthz() -> Health:
+    """Liveness: the process answers. Asks nothing of the database."""
     return Health(status="ok")
 
 
@@ -33,6 +34,8 @@ async def healthz() -> Health:
     responses=problem_responses(503),
 )
 async def readyz(request: Request) -> Readiness:
+    """Readiness: the database is reachable and its schema is at the current migration; a 503
+    otherwise."""
     head = head_revision()
     try:
         current = await current_revision(request.app.state.engine)

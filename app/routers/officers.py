@@ -37,6 +37,8 @@ router = APIRouter(prefix="/v1/officers", tags=["officers"])
 async def create_officer(
     body: OfficerCreate, context: ActionContext, idempotent: Idempotency
 ) -> Response:
+    """Register an immigration liaison officer of one of the organisation's authorities; the
+    contact details are personal data, shown only to the roles of Art. 9(3)."""
     officer = await service.create_officer(context=context, body=body)
     # The stored replay of this POST holds no contact details: they are read on GET only.
     return await idempotent.respond(
@@ -63,6 +65,8 @@ async def list_officers(
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> Page[OfficerOut]:
+    """Every officer; contact details only for the roles of Art. 9(3) and the officer's own
+    organisation (ILO-9.3)."""
     pager = Pager(request, response, principal.client_key, limit)
     after = pager.after(cursor)
     rows = await service.list_officers(
@@ -88,6 +92,8 @@ async def list_officers(
 async def get_officer(
     request: Request, response: Response, officer_id: uuid.UUID, writer: WriteSession
 ) -> OfficerOut:
+    """One officer; contact details only for the roles of Art. 9(3) and the officer's own
+    organisation (ILO-9.3)."""
     officer = await service.read_officer(
         session=writer.session, principal=writer.principal, officer_id=officer_id
     )
@@ -114,6 +120,7 @@ async def update_officer(
     context: ActionContext,
     if_match: IfMatch = None,
 ) -> OfficerOut:
+    """Change an officer's name, expertise or contact details (If-Match with the officer's ETag)."""
     updated = await service.update_officer(
         context=require_if_match(context, if_match), officer_id=officer_id, body=body
     )

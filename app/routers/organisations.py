@@ -33,6 +33,9 @@ async def list_organisations(
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> Page[OrganisationOut]:
+    """The participants of the network (member states, Schengen-associated countries, Union bodies
+    and agencies) with their kind, voting right and participation. Every participant may
+    read them."""
     pager = Pager(request, response, principal.client_key, limit)
     after = pager.after(cursor)
     rows = await service.list_organisations(
@@ -56,6 +59,8 @@ async def list_organisations(
 async def get_organisation(
     code: str, session: ReadSession, principal: CurrentPrincipal
 ) -> OrganisationOut:
+    """One participant by its code (ISO 3166 alpha-2 for states, e.g. `NL`, or the body's code,
+    e.g. `COM`)."""
     return OrganisationOut.model_validate(
         await service.read_organisation(session=session, principal=principal, code=code)
     )

@@ -23,6 +23,9 @@ router = APIRouter(prefix="/v1/policy", tags=["policy"])
     openapi_extra=reads("policy"),
 )
 async def evaluate_policy(request: Request, body: EvaluateIn, writer: WriteSession) -> DryRunOut:
+    """The dry run of any guarded write: the Decision the write would get (violated rule ids,
+    basis, obligations, trace) and beside it the conflicts (409, 412) that would stop it.
+    Nothing is stored."""
     run = await service.dry_run(
         writer=writer,
         keyring=request.app.state.keyring,

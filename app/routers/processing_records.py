@@ -51,6 +51,8 @@ def _location(record_id: uuid.UUID) -> str:
 async def create_record(
     body: ProcessingRecordCreate, context: ActionContext, idempotent: Idempotency
 ) -> Response:
+    """Record a processing of personal data by an ILO (Art. 10): purpose, categories, subject data
+    (encrypted at rest), necessity and retention. The regime (GDPR, EUDPR, LED) is derived."""
     record = await service.create_record(context=context, body=body)
     # Metadata only, so the stored idempotent replay holds no personal data.
     return await idempotent.respond(
@@ -78,6 +80,8 @@ async def list_records(
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> Page[ProcessingRecordOut]:
+    """The controller organisation's processing records the caller may see (ILO-10.2); without
+    subject data."""
     pager = Pager(request, response, principal.client_key, limit)
     after = pager.after(cursor)
     rows = await service.list_records(
@@ -112,6 +116,8 @@ async def get_record(
         "(recorded in the audit event); without it a restricted record shows no subject data",
     ),
 ) -> ProcessingRecordOut:
+    """One processing record; its subject data only for its own ILO and an integration with
+    processing:read. The read is audited."""
     record = await service.get_visible_record(
         session=writer.session, principal=writer.principal, record_id=record_id
     )
@@ -140,6 +146,8 @@ async def get_record(
     openapi_extra=guarded("processing_record.erase"),
 )
 async def erase(record_id: uuid.UUID, context: ActionContext, idempotent: Idempotency) -> Response:
+    """Erase a record's subject data now (crypto-shredding): a tombstone stays, with the erasure's
+    reason."""
     erased = await erase_record(context=context, record_id=record_id)
     return await idempotent.respond(
         service.render(erased), status=200, headers={"ETag": etag_of(erased.version)}
@@ -156,6 +164,7 @@ async def erase(record_id: uuid.UUID, context: ActionContext, idempotent: Idempo
 async def export(
     request: Request, response: Response, record_id: uuid.UUID, writer: WriteSession
 ) -> ProcessingRecordExport:
+    """The data-subject access copy of a record (GDPR Art. 15), JSON; the export is audited."""
     record = await service.get_visible_record(
         session=writer.session, principal=writer.principal, record_id=record_id
     )
@@ -176,6 +185,9 @@ async def export(
 async def record_transfer(
     record_id: uuid.UUID, body: TransferCreate, context: ActionContext, idempotent: Idempotency
 ) -> Response:
+    """Record a transfer of a record's data to a third country or international organisation
+    (Chapter V): the basis is decided (adequacy, instrument, derogation) and recorded; NR-1
+    protects persons in need of international protection."""
     transfer = await transfers.record_transfer(context=context, record_id=record_id, body=body)
     return await idempotent.respond(
         transfers.render(transfer),
@@ -193,6 +205,7 @@ async def record_transfer(
 async def list_transfers(
     record_id: uuid.UUID, session: ReadSession, principal: CurrentPrincipal
 ) -> list[TransferOut]:
+    """The transfers of a record."""
     await service.get_visible_record(session=session, principal=principal, record_id=record_id)
     rows = await transfers.list_transfers(session=session, record_id=record_id)
     return [transfers.render(t) for t in rows]
@@ -210,6 +223,8 @@ async def list_transfers(
 async def record_share(
     record_id: uuid.UUID, body: ShareCreate, context: ActionContext, idempotent: Idempotency
 ) -> Response:
+    """Record an exchange of a record's data inside the Union (Art. 3(6)(d), recital 26): the
+    fields disclosed are a justified subset of the record (ILO-10.4)."""
     share = await shares.record_share(context=context, record_id=record_id, body=body)
     return await idempotent.respond(
         shares.render(share), headers={"Location": f"{_location(record_id)}/shares/{share.id}"}
@@ -226,6 +241,7 @@ async def record_share(
 async def list_shares(
     record_id: uuid.UUID, session: ReadSession, principal: CurrentPrincipal
 ) -> list[ShareOut]:
+    """The exchanges of a record inside the Union."""
     await service.get_visible_record(session=session, principal=principal, record_id=record_id)
     rows = await shares.list_shares(session=session, record_id=record_id)
     return [shares.render(s) for s in rows]

@@ -100,6 +100,8 @@ async def list_adequacy_decisions(
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> Page[AdequacyDecisionOut]:
+    """The Commission's adequacy decisions (GDPR Art. 45, LED Art. 36) with their validity and
+    scope."""
     pager = Pager(request, response, principal.client_key, limit)
     items, next_cursor = await _page(session, principal, pager, cursor, AdequacyDecisionEntry)
     return Page(items=[_adequacy(r) for r in items], next_cursor=next_cursor)
@@ -115,6 +117,7 @@ async def list_adequacy_decisions(
 async def get_adequacy_decision(
     response: Response, decision_id: EntryId, session: ReadSession, principal: CurrentPrincipal
 ) -> AdequacyDecisionOut:
+    """One adequacy decision by its id (e.g. `2019/419`)."""
     entry = await service.read_entry(
         session=session, principal=principal, model=AdequacyDecisionEntry, entry_id=decision_id
     )
@@ -134,6 +137,7 @@ async def get_adequacy_decision(
 async def create_adequacy_decision(
     body: AdequacyDecisionCreate, context: ActionContext, idempotent: Idempotency
 ) -> Response:
+    """Add an adequacy decision to the reference data (a reference administrator)."""
     entry = await detected.create_and_detect(
         context=context, model=AdequacyDecisionEntry, body=body
     )
@@ -160,6 +164,7 @@ async def replace_adequacy_decision(
     context: ActionContext,
     if_match: IfMatch = None,
 ) -> AdequacyDecisionOut:
+    """Replace an adequacy decision's fields (If-Match); the change is audited and on the feed."""
     changed = await _replace(response, context, AdequacyDecisionEntry, decision_id, body, if_match)
     return _adequacy(changed)
 
@@ -178,6 +183,8 @@ async def list_transfer_instruments(
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> Page[TransferInstrumentOut]:
+    """Binding instruments and administrative arrangements between parties (GDPR Art. 46, LED Art.
+    37)."""
     pager = Pager(request, response, principal.client_key, limit)
     items, next_cursor = await _page(session, principal, pager, cursor, TransferInstrumentEntry)
     return Page(items=[_instrument(r) for r in items], next_cursor=next_cursor)
@@ -193,6 +200,7 @@ async def list_transfer_instruments(
 async def get_transfer_instrument(
     response: Response, instrument_id: EntryId, session: ReadSession, principal: CurrentPrincipal
 ) -> TransferInstrumentOut:
+    """One transfer instrument."""
     entry = await service.read_entry(
         session=session, principal=principal, model=TransferInstrumentEntry, entry_id=instrument_id
     )
@@ -212,6 +220,7 @@ async def get_transfer_instrument(
 async def create_transfer_instrument(
     body: TransferInstrumentCreate, context: ActionContext, idempotent: Idempotency
 ) -> Response:
+    """Add a transfer instrument (a reference administrator of one of its parties)."""
     entry = await detected.create_and_detect(
         context=context, model=TransferInstrumentEntry, body=body
     )
@@ -238,6 +247,7 @@ async def replace_transfer_instrument(
     context: ActionContext,
     if_match: IfMatch = None,
 ) -> TransferInstrumentOut:
+    """Replace a transfer instrument's fields (If-Match)."""
     changed = await _replace(
         response, context, TransferInstrumentEntry, instrument_id, body, if_match
     )

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request, Response
 
 from app.db.session import ReadSession
 from app.pagination import Cursor, Limit, Pager
+from app.policies.vocabulary import WebhookDeliveryStatus
 from app.problems import problem_responses
 from app.routers.conventions import (
     ActionContext,
@@ -18,9 +19,18 @@ from app.routers.conventions import (
 )
 from app.routers.policy_marks import guarded, reads
 from app.schemas.common import Page
-from app.schemas.webhook import WebhookCreate, WebhookCreated, WebhookOut
+from app.schemas.webhook import (
+    SecretRotated,
+    SecretRotation,
+    WebhookCreate,
+    WebhookCreated,
+    WebhookDeliveryOut,
+    WebhookOut,
+)
 from app.security import CurrentPrincipal
 from app.services import webhook as service
+from app.services import webhook_recovery as recovery
+from app.services import webhook_rotation as rotation
 
 router = APIRouter(prefix="/v1/webhooks", tags=["webhooks"])
 
@@ -37,6 +47,8 @@ router = APIRouter(prefix="/v1/webhooks", tags=["webhooks"])
 async def create_webhook(
     body: WebhookCreate, context: ActionContext, idempotent: Idempotency
 ) -> Response:
+    """Subscribe an HTTPS endpoint to feed events (Standard Webhooks signatures). The signing
+    secret is in this response only."""
     subscription, secret = await service.create_subscription(context=context, body=body)
     headers = {
         "Location": f"/v1/webhooks/{subscription.id}",
@@ -69,6 +81,7 @@ async def list_webhooks(
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> Page[WebhookOut]:
+    """The organisation's webhook subscriptions, without their secrets."""
     pager = Pager(request, response, principal.client_key, limit)
     after = pager.after(cursor)
     rows = await service.list_subscriptions(
@@ -79,7 +92,7 @@ async def list_webhooks(
 
 
 @router.get(
-    "/{webhook_id}",
+    "/{webhook_id:uuid}",
     name="get",
     summary="One webhook subscription of your organisation (never with the secret)",
     responses=problem_responses(401, 403, 404),
@@ -88,6 +101,8 @@ async def list_webhooks(
 async def get_webhook(
     response: Response, webhook_id: uuid.UUID, session: ReadSession, principal: CurrentPrincipal
 ) -> WebhookOut:
+    """One webhook subscription, without its secret; `failing_since` and
+    `rotation_overlap_until` say how deliveries stand."""
     subscription = await service.get_subscription(
         session=session, principal=principal, subscription_id=webhook_id
     )
@@ -96,7 +111,7 @@ async def get_webhook(
 
 
 @router.delete(
-    "/{webhook_id}",
+    "/{webhook_id:uuid}",
     name="delete",
     status_code=204,
     summary="Unsubscribe: deactivate the subscription (If-Match required)",
@@ -106,7 +121,121 @@ async def get_webhook(
 async def delete_webhook(
     webhook_id: uuid.UUID, context: ActionContext, if_match: IfMatch = None
 ) -> Response:
+    """Unsubscribe: the subscription is deactivated and nothing more is sent to it (If-Match
+    required)."""
     await service.delete_subscription(
         context=require_if_match(context, if_match), subscription_id=webhook_id
     )
     return Response(status_code=204)
+
+
+@router.post(
+    "/{webhook_id}:rotate-secret",
+    name="rotate-secret",
+    summary="Rotate the signing secret; the previous one keeps signing for an overlap window",
+    response_model=SecretRotated,
+    responses=problem_responses(401, 403, 404, 409, 412, 428),
+    openapi_extra=guarded("webhook.rotate_secret"),
+)
+async def rotate_webhook_secret(
+    webhook_id: uuid.UUID,
+    body: SecretRotation,
+    context: ActionContext,
+    idempotent: Idempotency,
+    if_match: IfMatch = None,
+) -> Response:
+    """A new secret, in this response only. Until `rotation_overlap_until` every delivery
+    carries two signatures in `webhook-signature` (space-separated, the new secret's first), so
+    the receiver may switch to the new secret at any moment of the window."""
+    subscription, secret = await rotation.rotate_secret(
+        context=require_if_match(context, if_match), subscription_id=webhook_id, body=body
+    )
+    headers = {"ETag": etag_of(subscription.version), "Cache-Control": "no-store"}
+    # As at creation: the replay store never holds the secret.
+    await idempotent.respond(
+        rotation.render_rotated(subscription, None), status=200, headers=headers
+    )
+    rotated = rotation.render_rotated(subscription, secret)
+    return Response(
+        rotated.model_dump_json().encode(),
+        status_code=200,
+        headers={"content-type": "application/json", **headers},
+    )
+
+
+@router.post(
+    "/{webhook_id}:enable",
+    name="enable",
+    summary="Enable again a subscription marked failing after a delivery's last retry",
+    response_model=WebhookOut,
+    responses=problem_responses(401, 403, 404, 409, 412, 428),
+    openapi_extra=guarded("webhook.enable"),
+)
+async def enable_webhook(
+    webhook_id: uuid.UUID,
+    context: ActionContext,
+    idempotent: Idempotency,
+    if_match: IfMatch = None,
+) -> Response:
+    """Clears `failing_since`: the pending deliveries are sent again and the events that waited
+    are queued. The delivery that failed stays failed; redeliver it if it is still wanted."""
+    subscription = await recovery.enable_subscription(
+        context=require_if_match(context, if_match), subscription_id=webhook_id
+    )
+    return await idempotent.respond(
+        service.render(subscription), status=200, headers={"ETag": etag_of(subscription.version)}
+    )
+
+
+@router.get(
+    "/{webhook_id}/deliveries",
+    name="list-deliveries",
+    summary="The deliveries of a subscription: attempts, status, next retry, last error",
+    responses=problem_responses(401, 403, 404, 422),
+    openapi_extra=reads("webhook"),
+)
+async def list_webhook_deliveries(
+    request: Request,
+    response: Response,
+    webhook_id: uuid.UUID,
+    session: ReadSession,
+    principal: CurrentPrincipal,
+    status: WebhookDeliveryStatus | None = None,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> Page[WebhookDeliveryOut]:
+    """Each feed event queued for the subscription, with how its delivery stands. Of the
+    receiver's answers only the status code and a short reason are kept, never their body.
+    Delivered and failed deliveries are purged after ILONET_WEBHOOK_DELIVERY_RETENTION_DAYS."""
+    pager = Pager(request, response, principal.client_key, limit)
+    after = pager.after(cursor)
+    rows = await recovery.list_deliveries(
+        session=session,
+        principal=principal,
+        subscription_id=webhook_id,
+        status=status,
+        after=after[0] if after else None,
+        limit=limit + 1,
+    )
+    items, next_cursor = pager.page(rows, lambda r: [str(r.id)])
+    return Page(items=[recovery.render_delivery(r) for r in items], next_cursor=next_cursor)
+
+
+@router.post(
+    "/{webhook_id}/deliveries/{delivery_id}:redeliver",
+    name="redeliver",
+    summary="Send a delivered or failed delivery again",
+    response_model=WebhookDeliveryOut,
+    responses=problem_responses(401, 403, 404, 409),
+    openapi_extra=guarded("webhook.redeliver"),
+)
+async def redeliver_webhook_delivery(
+    webhook_id: uuid.UUID, delivery_id: uuid.UUID, context: ActionContext, idempotent: Idempotency
+) -> Response:
+    """The delivery is pending again, due now, with a fresh count of attempts and the same
+    `webhook-id` (the receiver sees the same message again). A pending delivery, or one of a
+    deleted or failing subscription, is a 409."""
+    delivery = await recovery.redeliver(
+        context=context, subscription_id=webhook_id, delivery_id=delivery_id
+    )
+    return await idempotent.respond(recovery.render_delivery(delivery), status=200)

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, Field, field_validator
 
-from app.policies.vocabulary import WebhookEventType
+from app.policies.vocabulary import WebhookDeliveryStatus, WebhookEventType
 from app.schemas.common import StrictInput
 
 
@@ -73,6 +73,16 @@ class WebhookOut(BaseModel):
     created_at: datetime
     created_by: str
     deleted_at: datetime | None
+    failing_since: datetime | None = Field(
+        default=None,
+        description="Set when a delivery failed after its last retry: nothing is sent until the "
+        "subscription is enabled again (`POST /v1/webhooks/{id}:enable`); events wait for it.",
+    )
+    rotation_overlap_until: datetime | None = Field(
+        default=None,
+        description="After a secret rotation: until then deliveries carry a signature under "
+        "the previous secret too (space-separated in `webhook-signature`).",
+    )
 
 
 class WebhookCreated(WebhookOut):
@@ -81,3 +91,43 @@ class WebhookCreated(WebhookOut):
         "again. A replay of the creation (same Idempotency-Key) carries null: the secret is not "
         "kept in the replay store; delete the subscription and make a new one if it was lost."
     )
+
+
+class SecretRotation(StrictInput):
+    overlap_seconds: int | None = Field(
+        default=None,
+        ge=0,
+        le=30 * 86400,
+        description="How long the previous secret keeps signing beside the new one (default "
+        "ILONET_WEBHOOK_SECRET_OVERLAP_DEFAULT_SECONDS; a longer one than "
+        "ILONET_WEBHOOK_SECRET_OVERLAP_MAX_SECONDS is shortened to it); 0 ends it at once.",
+        examples=[86400],
+    )
+
+
+class SecretRotated(WebhookOut):
+    secret: str | None = Field(
+        description="The new signing secret `whsec_<base64>`, shown in this response only. A "
+        "replay (same Idempotency-Key) carries null."
+    )
+
+
+class WebhookDeliveryOut(BaseModel):
+    """One feed event's delivery to a subscription; of the receiver's answers only the status
+    code is kept, never their body."""
+
+    id: uuid.UUID = Field(description="Also the `webhook-id` header of every attempt.")
+    webhook_id: uuid.UUID
+    event_type: str = Field(description="The feed event's type.")
+    status: WebhookDeliveryStatus
+    attempts: int
+    next_attempt_at: datetime | None = Field(
+        description="When the next attempt is due (pending deliveries only)."
+    )
+    last_attempt_at: datetime | None
+    last_status_code: int | None
+    last_error: str | None = Field(
+        description='A short reason ("HTTP 500", "timeout"), never the receiver\'s body.'
+    )
+    delivered_at: datetime | None
+    created_at: datetime

@@ -34,6 +34,8 @@ from app.services import (
     transfer,
     transfer_follow_up,
     webhook,
+    webhook_recovery,
+    webhook_rotation,
 )
 from app.services import document as document_upload
 from app.services.guarded import Action
@@ -80,6 +82,9 @@ _ENTRIES: tuple[Action, ...] = (
     reference_impact_detected.RECORD,
     document_upload.UPLOAD,
     document_upload.ADD_VERSION,
+    webhook_rotation.ROTATE,
+    webhook_recovery.ENABLE,
+    webhook_recovery.REDELIVER,
 )
 
 REGISTRY: Mapping[str, Action] = MappingProxyType({a.name: a for a in _ENTRIES})

@@ -37,7 +37,7 @@ SECRET_PREFIX = "whsec_"  # noqa: S105 (the Standard Webhooks prefix, not a secr
 SECRET_BYTES = 32
 
 
-def _context(subscription_id: uuid.UUID) -> bytes:
+def secret_context(subscription_id: uuid.UUID) -> bytes:
     return b"webhook-secret:" + subscription_id.bytes
 
 
@@ -57,7 +57,7 @@ def open_secret(subscription: WebhookSubscription, keyring: Keyring) -> str:
         subscription.secret_wrapped_key,
         kek=keyring.kek_for(subscription.secret_kek_id),
         kek_id=subscription.secret_kek_id,
-        context=_context(subscription.id),
+        context=secret_context(subscription.id),
     )
     return str(payload["secret"])
 
@@ -186,7 +186,7 @@ async def create_subscription(
             {"secret": secret},
             kek=context.keys.kek,
             kek_id=context.keys.kek_id,
-            context=_context(subscription_id),
+            context=secret_context(subscription_id),
         )
         subscription = WebhookSubscription(
             id=subscription_id,
@@ -290,6 +290,8 @@ def render(subscription: WebhookSubscription) -> WebhookOut:
         created_at=subscription.created_at,
         created_by=subscription.created_by,
         deleted_at=subscription.deleted_at,
+        failing_since=subscription.failing_since,
+        rotation_overlap_until=subscription.previous_secret_expires_at,
     )
 
 

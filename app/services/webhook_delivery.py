@@ -33,7 +33,7 @@ import random
 import ssl
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -48,7 +48,8 @@ from app.db.visibility import visible as db_visible
 from app.keyring import Keyring, load_keyring
 from app.models import OutboxEvent, WebhookDelivery, WebhookSubscription
 from app.policies.visibility import subscription_events
-from app.services.webhook import open_secret, secret_key
+from app.services.webhook import secret_key
+from app.services.webhook_rotation import signing_secrets
 
 log = logging.getLogger("ilonet.webhooks")
 
@@ -92,6 +93,12 @@ def sign(secret: str, message_id: str, timestamp: int, body: bytes) -> str:
     return "v1," + base64.b64encode(digest).decode()
 
 
+def signature_header(secrets: Sequence[str], message_id: str, timestamp: int, body: bytes) -> str:
+    """One signature per secret, space-separated (the current secret first): during a rotation's
+    overlap window a receiver holding either secret verifies the delivery."""
+    return " ".join(sign(secret, message_id, timestamp, body) for secret in secrets)
+
+
 def backoff_seconds(
     attempts: int, settings: Settings, uniform: Callable[[float, float], float] = _random.uniform
 ) -> float:
@@ -113,7 +120,11 @@ async def fan_out(*, session: AsyncSession, settings: Settings, now: datetime | 
     subscriptions = (
         await session.scalars(
             select(WebhookSubscription)
-            .where(WebhookSubscription.active.is_(True))
+            # A failing subscription keeps its position: its events are queued once it is
+            # enabled again.
+            .where(
+                WebhookSubscription.active.is_(True), WebhookSubscription.failing_since.is_(None)
+            )
             .order_by(WebhookSubscription.id)
             .with_for_update(skip_locked=True)
         )
@@ -161,7 +172,7 @@ class _Attempt:
 
 
 def _headers(
-    destination: egress.Destination, delivery_id: str, secret: str, body: bytes
+    destination: egress.Destination, delivery_id: str, secrets: Sequence[str], body: bytes
 ) -> dict[str, str]:
     timestamp = int(time.time())
     return {
@@ -170,7 +181,7 @@ def _headers(
         "user-agent": USER_AGENT,
         "webhook-id": delivery_id,
         "webhook-timestamp": str(timestamp),
-        "webhook-signature": sign(secret, delivery_id, timestamp, body),
+        "webhook-signature": signature_header(secrets, delivery_id, timestamp, body),
     }
 
 
@@ -178,13 +189,13 @@ async def _post(
     client: httpx.AsyncClient,
     destination: egress.Destination,
     delivery_id: str,
-    secret: str,
+    secrets: Sequence[str],
     body: bytes,
 ) -> _Attempt:
     """POST to the checked address (the name as Host and TLS server name) and keep the status
     code only: the answer's body is never read (the connection is closed instead), so however
     large, slow or undecodable it is, none of it is stored and none of it is waited for."""
-    headers = _headers(destination, delivery_id, secret, body)
+    headers = _headers(destination, delivery_id, secrets, body)
     try:
         async with client.stream(
             "POST",
@@ -209,7 +220,7 @@ async def _attempt(
     client: httpx.AsyncClient,
     url: str,
     delivery_id: str,
-    secret: str,
+    secrets: Sequence[str],
     body: bytes,
     *,
     settings: Settings,
@@ -230,14 +241,14 @@ async def _attempt(
                 return _Attempt(None, f"refused: {refused.reason}"[:200], refused=True)
             except egress.Unresolved:
                 return _Attempt(None, "the host name did not resolve")
-            return await _post(client, destination, delivery_id, secret, body)
+            return await _post(client, destination, delivery_id, secrets, body)
     except TimeoutError:
         return _Attempt(None, "timeout")
 
 
-def _open(subscription: WebhookSubscription, keyring: Keyring) -> str | None:
+def _open(subscription: WebhookSubscription, keyring: Keyring, now: datetime) -> list[str] | None:
     try:
-        return open_secret(subscription, keyring)
+        return signing_secrets(subscription, keyring, now=now)
     except Exception:  # InvalidTag, or a KEK id this instance does not hold
         log.exception("webhook secret cannot be opened", extra={"event": str(subscription.id)})
         return None
@@ -313,12 +324,12 @@ async def send_due(
         return SendResult()
     outcomes: list[webhooks.Outcome] = []
     kinds: dict[uuid.UUID, str] = {}
-    live: list[tuple[WebhookDelivery, WebhookSubscription, OutboxEvent, str]] = []
-    secrets: dict[uuid.UUID, str | None] = {}
+    live: list[tuple[WebhookDelivery, WebhookSubscription, OutboxEvent, list[str]]] = []
+    secrets: dict[uuid.UUID, list[str] | None] = {}
     for delivery, subscription, event in claimed:
         if subscription.active and subscription.id not in secrets:
             keyring = keyring or load_keyring(settings)
-            secrets[subscription.id] = _open(subscription, keyring)
+            secrets[subscription.id] = _open(subscription, keyring, now)
         secret = secrets.get(subscription.id)
         if subscription.active and secret is not None:
             live.append((delivery, subscription, event, secret))
@@ -353,11 +364,14 @@ async def send_due(
             if own_client:
                 await http.aclose()
         attempted_at = datetime.now(UTC)
-        for (delivery, _, _, _), attempt in zip(live, attempts, strict=True):
+        for (delivery, subscription, _, _), attempt in zip(live, attempts, strict=True):
             kind, changes = _outcome(
                 delivery, attempt, settings=settings, now=now, attempted_at=attempted_at
             )
-            outcomes.append(webhooks.Outcome(delivery.id, changes))
+            # A delivery that failed for good marks its subscription failing: nothing more is
+            # sent to it until its owner enables it again.
+            failing = subscription.id if kind == "failed" else None
+            outcomes.append(webhooks.Outcome(delivery.id, changes, failing=failing))
             kinds[delivery.id] = kind
 
     recorded = await webhooks.record_outcomes(maker, token=token, outcomes=outcomes)

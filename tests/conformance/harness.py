@@ -86,8 +86,12 @@ def _seed(url: str, token: str) -> str:
 
 
 def _templates(document: dict[str, object]) -> list[tuple[re.Pattern[str], str]]:
-    """Documented paths as regular expressions: one segment per parameter, then any."""
-    paths = list(document["paths"])  # type: ignore[call-overload]
+    """Documented paths as regular expressions: one segment per parameter, then any; the most
+    literal first, so that `/v1/webhooks/{id}:enable` is not taken for `/v1/webhooks/{id}`."""
+    paths = sorted(
+        document["paths"],  # type: ignore[call-overload]
+        key=lambda p: -len(re.sub(r"\{\w+\}", "", p)),
+    )
     one = [(re.compile("^" + re.sub(r"\{\w+\}", "[^/]+", p) + "$"), p) for p in paths]
     any_ = [(re.compile("^" + re.sub(r"\{\w+\}", ".+", p) + "$"), p) for p in paths]
     return one + any_

@@ -1,15 +1,24 @@
-"""webhook.create and webhook.delete: an integration with webhooks:write, own organisation only."""
+"""webhook.create, .delete, .rotate_secret, .enable and .redeliver: an integration with
+webhooks:write, own organisation only."""
 
 import pytest
 
 from app.policies import Actor, WebhookFacts, evaluate
+
+WEBHOOK_ACTIONS = [
+    "webhook.create",
+    "webhook.delete",
+    "webhook.rotate_secret",
+    "webhook.enable",
+    "webhook.redeliver",
+]
 
 
 def _actor(org: str = "NL", roles: tuple[str, ...] = ("integration",), *scopes: str) -> Actor:
     return Actor(sub="cms", org=org, roles=frozenset(roles), scopes=frozenset(scopes))
 
 
-@pytest.mark.parametrize("action", ["webhook.create", "webhook.delete"])
+@pytest.mark.parametrize("action", WEBHOOK_ACTIONS)
 def test_an_integration_with_the_scope_manages_its_own_organisations_webhooks(
     action: str,
 ) -> None:
@@ -24,7 +33,7 @@ def test_an_integration_with_the_scope_manages_its_own_organisations_webhooks(
     ]
 
 
-@pytest.mark.parametrize("action", ["webhook.create", "webhook.delete"])
+@pytest.mark.parametrize("action", WEBHOOK_ACTIONS)
 @pytest.mark.parametrize(
     ("actor", "org", "rules"),
     [

@@ -1,8 +1,8 @@
 """The follow-up of an identification request (Visa Code Art. 25a): answer, outcome, travel
 document, return operation; one per transfer, no subject data.
 
-Revision ID: 0010
-Revises: 0006
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-02 00:03:00.000000+00:00
 """
 
@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0010"
+revision: str = "0009"
 down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

@@ -1,8 +1,8 @@
 """Officers, deployments and processing records carry the client system's own reference,
 unique within their organisation, so that a member-state system reconciles without our ids.
 
-Revision ID: 0013
-Revises: 0006
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-12-02 00:07:00.000000+00:00
 """
 
@@ -11,8 +11,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0013"
-down_revision: str | None = "0012"
+revision: str = "0011"
+down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

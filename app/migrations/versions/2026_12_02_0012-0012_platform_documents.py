@@ -1,8 +1,8 @@
 """Platform documents and their versions (Art. 9): content bytes, SHA-256, extracted text and
 its full-text index.
 
-Revision ID: 0009
-Revises: 0006
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-02 00:02:00.000000+00:00
 """
 
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision: str = "0009"
-down_revision: str | None = "0013"
+revision: str = "0012"
+down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -2,7 +2,7 @@
 deployed ILOs, decisions with votes and forwardings, work programmes, activity reports.
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 Create Date: 2026-12-02 00:01:00.000000+00:00
 """
 

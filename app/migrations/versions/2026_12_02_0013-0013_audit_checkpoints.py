@@ -1,7 +1,7 @@
 """Audit checkpoints: verified heads of the hash chain, so verification can be incremental.
 
-Revision ID: 0014
-Revises: 0006
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-12-02 00:05:00.000000+00:00
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 APP_ROLE = "ilonet_app"
 
-revision: str = "0014"
-down_revision: str | None = "0009"
+revision: str = "0013"
+down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
