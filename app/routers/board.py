@@ -14,12 +14,12 @@ from app.problems import NotFound, problem_responses
 from app.routers.conventions import ActionContext, Idempotency, IfMatch, etag_of, require_if_match
 from app.routers.policy_marks import guarded, reads
 from app.schemas.board import (
+    BoardDecisionOut,
+    BoardMeetingIn,
+    BoardMeetingOut,
     BoardStatus,
     DecisionIn,
-    DecisionOut,
     ForwardingIn,
-    MeetingIn,
-    MeetingOut,
     OfficerList,
     QueryDate,
     RulesOfProcedureIn,
@@ -193,12 +193,12 @@ async def adopt_rules(
     name="record_meeting",
     status_code=201,
     summary="Record a Board meeting; the list of deployed ILOs of its day is stored with it",
-    response_model=MeetingOut,
+    response_model=BoardMeetingOut,
     responses=problem_responses(401, 403, 422),
     openapi_extra=guarded("board_meeting.record"),
 )
 async def record_meeting(
-    body: MeetingIn, context: ActionContext, idempotent: Idempotency
+    body: BoardMeetingIn, context: ActionContext, idempotent: Idempotency
 ) -> Response:
     """ILO-8.2(d): the list is of ids, organisations, host countries and posting types."""
     meeting = await service.record_meeting(context=context, body=body)
@@ -213,7 +213,7 @@ async def record_meeting(
     responses=problem_responses(401, 403),
     openapi_extra=reads("board"),
 )
-async def list_meetings(session: ReadSession, principal: CurrentPrincipal) -> Page[MeetingOut]:
+async def list_meetings(session: ReadSession, principal: CurrentPrincipal) -> Page[BoardMeetingOut]:
     """Every meeting with its stored list of deployed ILOs (without names)."""
     rows = await service.list_meetings(session=session, principal=principal)
     return Page(items=[service.render_meeting_plain(m) for m in rows], next_cursor=None)
@@ -228,7 +228,7 @@ async def list_meetings(session: ReadSession, principal: CurrentPrincipal) -> Pa
 )
 async def get_meeting(
     response: Response, meeting_id: uuid.UUID, writer: WriteSession
-) -> MeetingOut:
+) -> BoardMeetingOut:
     """The officers' names only for the Art. 9(3) roles, each read audited."""
     meeting = await service.read_meeting(
         session=writer.session, principal=writer.principal, meeting_id=meeting_id
@@ -263,7 +263,7 @@ async def officer_list(response: Response, writer: WriteSession, on: OnDate = No
     name="record_decision",
     status_code=201,
     summary="Record a decision with its votes; the outcome is derived (Art. 7(8))",
-    response_model=DecisionOut,
+    response_model=BoardDecisionOut,
     responses=problem_responses(401, 403, 404, 422),
     openapi_extra=guarded("board_decision.record"),
 )
@@ -285,7 +285,9 @@ async def record_decision(
     responses=problem_responses(401, 403),
     openapi_extra=reads("board"),
 )
-async def list_decisions(session: ReadSession, principal: CurrentPrincipal) -> Page[DecisionOut]:
+async def list_decisions(
+    session: ReadSession, principal: CurrentPrincipal
+) -> Page[BoardDecisionOut]:
     """Every decision, who forwarded it and who has not."""
     rows = await service.list_decisions(session=session, principal=principal)
     return Page(
@@ -302,7 +304,7 @@ async def list_decisions(session: ReadSession, principal: CurrentPrincipal) -> P
 )
 async def get_decision(
     decision_id: uuid.UUID, session: ReadSession, principal: CurrentPrincipal
-) -> DecisionOut:
+) -> BoardDecisionOut:
     """Votes, the derived tally, and the ILO-7.9 forwarding lists."""
     row = await service.read_decision(session=session, principal=principal, decision_id=decision_id)
     [out] = await service.render_decisions(session=session, decisions=[row])
@@ -314,7 +316,7 @@ async def get_decision(
     name="forward_decision",
     status_code=201,
     summary="Record that your organisation forwarded a decision to its ILOs (Art. 7(9))",
-    response_model=DecisionOut,
+    response_model=BoardDecisionOut,
     responses=problem_responses(401, 403, 404, 409, 422),
     openapi_extra=guarded("board_decision.forward"),
 )

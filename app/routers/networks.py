@@ -27,10 +27,10 @@ from app.schemas.network import (
     DesignationOut,
     FacilitatorIn,
     FacilitatorOut,
-    MeetingIn,
-    MeetingOut,
     MembersOut,
     NetworkCreate,
+    NetworkMeetingIn,
+    NetworkMeetingOut,
     NetworkOut,
     NetworkUpdate,
 )
@@ -209,12 +209,12 @@ async def designate_facilitator(
     name="record_meeting",
     status_code=201,
     summary="Record a network meeting (attendees: members on its date)",
-    response_model=MeetingOut,
+    response_model=NetworkMeetingOut,
     responses=problem_responses(401, 403, 404, 422),
     openapi_extra=guarded("network_meeting.record"),
 )
 async def record_meeting(
-    network_id: uuid.UUID, body: MeetingIn, context: ActionContext, idempotent: Idempotency
+    network_id: uuid.UUID, body: NetworkMeetingIn, context: ActionContext, idempotent: Idempotency
 ) -> Response:
     """An attendee who is not a member on `held_on` is a 403 citing ILO-5.1. Topics are the
     Art. 5(1) tasks; the minutes are a platform document's reference."""
@@ -240,7 +240,7 @@ async def list_meetings(
     principal: CurrentPrincipal,
     limit: Limit = 50,
     cursor: Cursor = None,
-) -> Page[MeetingOut]:
+) -> Page[NetworkMeetingOut]:
     """Every participant reads a network's meetings."""
     pager = Pager(request, response, principal.client_key, limit)
     after = pager.after(cursor)

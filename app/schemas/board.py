@@ -147,7 +147,7 @@ class OfficerList(BaseModel):
     items: list[OfficerListEntry]
 
 
-class MeetingIn(StrictInput):
+class BoardMeetingIn(StrictInput):
     model_config = ConfigDict(
         extra="forbid",
         str_strip_whitespace=True,
@@ -163,7 +163,7 @@ class MeetingIn(StrictInput):
     agenda: list[ShortText] = Field(default_factory=list, max_length=50)
 
 
-class MeetingOut(BaseModel):
+class BoardMeetingOut(BaseModel):
     id: uuid.UUID
     held_on: date
     location: str
@@ -223,7 +223,7 @@ class ForwardingOut(BaseModel):
     forwarded_on: date
 
 
-class DecisionOut(BaseModel):
+class BoardDecisionOut(BaseModel):
     id: uuid.UUID
     meeting_id: uuid.UUID
     title: str

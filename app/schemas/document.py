@@ -29,7 +29,7 @@ class StatisticsCell(StrictInput):
     count: int = Field(ge=0, le=100_000_000)
 
 
-class StatisticsTable(StrictInput):
+class DocumentStatisticsTable(StrictInput):
     """Aggregated statistics of an Art. 3(4) report (recital 8): flows by age band, gender,
     family composition, unaccompanied minors. No cell may be below the small-cell threshold."""
 
@@ -54,7 +54,7 @@ class DocumentContent(StrictInput):
         description="The file: its text (content_encoding utf-8) or base64 of its bytes.",
     )
     content_encoding: Literal["utf-8", "base64"] = "utf-8"
-    statistics: list[StatisticsTable] | None = Field(
+    statistics: list[DocumentStatisticsTable] | None = Field(
         default=None,
         max_length=50,
         description="Only for category ilo_information_report: its aggregated statistics.",

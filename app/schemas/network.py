@@ -151,7 +151,7 @@ class FacilitatorOut(BaseModel):
     )
 
 
-class MeetingIn(StrictInput):
+class NetworkMeetingIn(StrictInput):
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [
@@ -179,7 +179,7 @@ class MeetingIn(StrictInput):
     )
 
 
-class MeetingOut(BaseModel):
+class NetworkMeetingOut(BaseModel):
     id: uuid.UUID
     network_id: uuid.UUID
     held_on: date

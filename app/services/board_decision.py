@@ -38,13 +38,13 @@ from app.policies.board import (
 from app.policies.vocabulary import DecisionOutcome
 from app.problems import Conflict, NotFound
 from app.schemas.board import (
+    BoardDecisionOut,
+    BoardMeetingIn,
+    BoardMeetingOut,
     BoardStatus,
     DecisionIn,
-    DecisionOut,
     ForwardingIn,
     ForwardingOut,
-    MeetingIn,
-    MeetingOut,
     MeetingYear,
     OfficerList,
     OfficerListEntry,
@@ -126,7 +126,7 @@ class MeetingRecord:
     officer_list: list[dict[str, Any]]
 
 
-async def _prepare_meeting(context: Context, _: object, body: MeetingIn) -> MeetingRecord:
+async def _prepare_meeting(context: Context, _: object, body: BoardMeetingIn) -> MeetingRecord:
     listed = await deployed_officers(session=context.writer.session, on=body.held_on)
     facts = MeetingFacts(
         actor=context.principal.actor(), held_on=body.held_on, officers_listed=len(listed)
@@ -138,14 +138,14 @@ RECORD_MEETING = Action(
     name="board_meeting.record",
     resource="board_meeting",
     events=frozenset({"board_meeting.recorded"}),
-    body=MeetingIn,
+    body=BoardMeetingIn,
     target="none",
     load=_prepare_meeting,
     summary="Record a Board meeting, with the list of deployed ILOs of its day",
 )
 
 
-async def record_meeting(*, context: Context, body: MeetingIn) -> BoardMeeting:
+async def record_meeting(*, context: Context, body: BoardMeetingIn) -> BoardMeeting:
     """ILO-8.2(d): the list of deployed ILOs on the meeting's day is stored with the meeting."""
     record = await _prepare_meeting(context, None, body)
 
@@ -185,9 +185,9 @@ async def read_meeting(
     return await get_meeting(session=session, meeting_id=meeting_id)
 
 
-def render_meeting_plain(meeting: BoardMeeting) -> MeetingOut:
+def render_meeting_plain(meeting: BoardMeeting) -> BoardMeetingOut:
     """A meeting without the officers' names (lists, a write's answer)."""
-    return MeetingOut(
+    return BoardMeetingOut(
         id=meeting.id,
         held_on=meeting.held_on,
         location=meeting.location,
@@ -201,8 +201,8 @@ async def list_meetings(*, session: AsyncSession, principal: Principal) -> Seque
     return (await session.scalars(select(BoardMeeting).order_by(BoardMeeting.held_on))).all()
 
 
-async def render_meeting(*, writer: Writer, meeting: BoardMeeting) -> MeetingOut:
-    return MeetingOut(
+async def render_meeting(*, writer: Writer, meeting: BoardMeeting) -> BoardMeetingOut:
+    return BoardMeetingOut(
         id=meeting.id,
         held_on=meeting.held_on,
         location=meeting.location,
@@ -331,7 +331,7 @@ async def deploying_organisations(*, session: AsyncSession) -> list[str]:
 
 async def render_decisions(
     *, session: AsyncSession, decisions: Sequence[BoardDecision]
-) -> list[DecisionOut]:
+) -> list[BoardDecisionOut]:
     forwardings = (
         await session.scalars(
             select(BoardDecisionForwarding).where(
@@ -347,7 +347,7 @@ async def render_decisions(
         )
         tally_ = dict(d.tally)
         out.append(
-            DecisionOut(
+            BoardDecisionOut(
                 id=d.id,
                 meeting_id=d.meeting_id,
                 title=d.title,
