@@ -179,6 +179,10 @@ READ_REQUESTS: dict[str, Read] = {
         f"/v1/documents/{w.document_id}/versions/1/content",
         ("NL", None),
     ),
+    "GET /v1/documents/contact-lists/board-members": lambda w: (
+        "/v1/documents/contact-lists/board-members",
+        None,
+    ),
 }
 # The write routes' requests are the registry scenarios; the row each acts on (for its 404).
 TARGET_KIND = {
