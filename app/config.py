@@ -142,9 +142,6 @@ class Settings(BaseSettings):
     document_max_bytes: int = Field(default=10_485_760, ge=1024)
     # ILO-3.4: an information report's statistics cell below this count is refused.
     document_small_cell_threshold: int = Field(default=5, ge=1, le=100)
-    # ILO-9.4: categories the Board's rules of procedure make EP-visible besides Art. 8(2)'s
-    # work programmes and activity reports (b_programme_or_report, always visible).
-    document_ep_visible_categories: list[str] = Field(default_factory=list)
     idempotency_ttl_hours: int = 24
     page_size_default: int = 50
     page_size_max: int = 200

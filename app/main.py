@@ -23,7 +23,6 @@ from app.db.engine import make_engine, make_sessionmaker
 from app.jwks import JwksCache
 from app.keyring import load_keyring
 from app.middleware import RequestContextMiddleware, SecurityHeadersMiddleware
-from app.policies.document import set_ep_visible_categories
 from app.problems import (
     document_problems,
     install_problem_handlers,
@@ -109,7 +108,6 @@ async def _aggregate_denials(app: FastAPI, interval: float) -> None:
 def create_app(settings: Settings | None = None, *, app_database_url: str | None = None) -> FastAPI:
     """The ASGI application. `app_database_url` is the application role's connection."""
     settings = settings or get_settings()
-    set_ep_visible_categories(settings.document_ep_visible_categories)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

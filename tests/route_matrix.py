@@ -183,6 +183,10 @@ READ_REQUESTS: dict[str, Read] = {
         f"/v1/webhooks/{w.webhook_id}/deliveries",
         ("NL", None),
     ),
+    "GET /v1/documents/contact-lists/board-members": lambda w: (
+        "/v1/documents/contact-lists/board-members",
+        None,
+    ),
 }
 # The write routes' requests are the registry scenarios; the row each acts on (for its 404).
 TARGET_KIND = {

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from types import MappingProxyType
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, and_, cast, false, or_, select, true
+from sqlalchemy import ColumnElement, String, and_, any_, cast, false, or_, select, true
 from sqlalchemy.orm import InstrumentedAttribute
 
 from app.models import (
@@ -44,8 +45,9 @@ from app.models.board import (
     BoardSeat,
     BoardWorkProgramme,
 )
-from app.policies.document import Audiences
+from app.policies.document import GENERATED_LISTS, Audiences
 from app.policies.visibility import Rows, Visibility
+from app.services.network_membership import active_on
 
 # Per model: the column that names the row's organisation, and the one that names its officer.
 _Columns = tuple[InstrumentedAttribute[Any] | None, InstrumentedAttribute[Any] | None]
@@ -130,12 +132,58 @@ def visible(model: type[Base], visibility: Visibility) -> ColumnElement[bool]:
     return rows_condition(model, visibility.rows)
 
 
-def network_member_condition(organisation: str) -> ColumnElement[bool]:
-    """The hook for the `network` audience: documents whose network has `organisation` among
-    its members on the read date. Network membership lives with the networks resource; until
-    it is there, no document of a network audience is seen through membership (authorised
-    staff and the uploading organisation still see it)."""
-    return false()
+def network_member_condition(
+    *, organisation: str | None = None, officer_id: str | None = None
+) -> ColumnElement[bool]:
+    """The `network` audience (ILO-5.1, as app/services/network_membership.py derives it):
+    documents whose network has, on the read date (today, UTC), a member officer — `officer_id`
+    itself (an ILO), or any officer of `organisation` (an organisation-level caller). A member
+    has a deployment active that day hosted in, or responsible for, one of its countries."""
+    member: ColumnElement[bool]
+    if officer_id is not None:
+        try:
+            member = Deployment.officer_id == uuid.UUID(officer_id)
+        except ValueError:
+            return false()
+    elif organisation is not None:
+        member = Deployment.organisation == organisation
+    else:
+        return false()
+    today = datetime.now(UTC).date()
+    members = (
+        select(Deployment.id)
+        .where(
+            member,
+            active_on(today),
+            or_(
+                Deployment.host_country == any_(Network.countries),
+                Deployment.region_countries.op("&&")(Network.countries),
+            ),
+        )
+        .correlate(Network)
+        .exists()
+    )
+    return Document.network_id.in_(select(cast(Network.id, String)).where(members))
+
+
+def ep_by_rules_condition() -> ColumnElement[bool]:
+    """ILO-8.1, ILO-9.4: documents of a category the Board's rules of procedure in force (the
+    latest adopted) make EP-visible, read at query time; none before rules are adopted."""
+    in_force = (
+        select(BoardRulesOfProcedure.id)
+        .order_by(BoardRulesOfProcedure.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    return (
+        select(BoardRulesOfProcedure.id)
+        .where(
+            BoardRulesOfProcedure.id == in_force,
+            Document.category == any_(BoardRulesOfProcedure.ep_visible_categories),
+            Document.category.not_in(sorted(GENERATED_LISTS)),
+        )
+        .exists()
+    )
 
 
 def documents_condition(audiences: Audiences | None) -> ColumnElement[bool]:
@@ -154,10 +202,13 @@ def documents_condition(audiences: Audiences | None) -> ColumnElement[bool]:
                 Document.category.in_(sorted(audiences.ep_categories)),
             )
         )
+    if audiences.ep_by_rules:
+        conditions.append(and_(Document.audience == "european_parliament", ep_by_rules_condition()))
     if audiences.organisation is not None:
         conditions.append(Document.organisation == audiences.organisation)
-    if audiences.network_member is not None:
-        conditions.append(
-            and_(Document.audience == "network", network_member_condition(audiences.network_member))
+    if audiences.network_member is not None or audiences.network_officer is not None:
+        condition = network_member_condition(
+            organisation=audiences.network_member, officer_id=audiences.network_officer
         )
+        conditions.append(and_(Document.audience == "network", condition))
     return or_(false(), *conditions)

@@ -32,19 +32,13 @@ GENERATED_LISTS = frozenset(
 )
 # Art. 8(2): the work programmes and activity reports are sent to the European Parliament.
 ALWAYS_EP_VISIBLE = frozenset({DocumentCategory.b_programme_or_report})
-_ep_visible_by_rules: frozenset[str] = frozenset()
 
 
-def set_ep_visible_categories(categories: Iterable[str]) -> None:
-    """What the Board's rules of procedure make EP-visible besides Art. 8(2)'s documents (the
-    `document_ep_visible_categories` setting; the Board's rules once they are in ILONet)."""
-    global _ep_visible_by_rules
-    _ep_visible_by_rules = frozenset(categories) - GENERATED_LISTS
-
-
-def ep_visible_categories() -> frozenset[str]:
-    """The one source of the categories the European Parliament sees (ILO-9.4)."""
-    return frozenset(ALWAYS_EP_VISIBLE) | _ep_visible_by_rules
+def ep_visible_categories(by_rules: Iterable[str] = ()) -> frozenset[str]:
+    """The one source of the categories the European Parliament sees (ILO-9.4): Art. 8(2)'s
+    documents and what the Board's rules of procedure in force add (`by_rules`, read from the
+    database at the time of the check: app/services/board.py `ep_visible_categories`)."""
+    return frozenset(ALWAYS_EP_VISIBLE) | (frozenset(by_rules) - GENERATED_LISTS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,21 +163,30 @@ PARTICIPANT_ROLES = frozenset(
 @dataclass(frozen=True, slots=True)
 class Audiences:
     """Which documents a caller sees: every one (`everything`), those of these audiences, those
-    for the European Parliament of these categories, its organisation's own uploads, and those
-    of the networks `network_member` (an organisation) belongs to on the read date."""
+    for the European Parliament of these categories (`ep_categories`) and, with `ep_by_rules`,
+    of the categories the Board's rules of procedure in force add (a subquery at read time),
+    its organisation's own uploads, and those of the networks it belongs to on the read date:
+    per officer (`network_officer`, an ILO) or per organisation (`network_member`: one of its
+    officers is a member)."""
 
     everything: bool = False
     audiences: frozenset[str] = frozenset()
     ep_categories: frozenset[str] = frozenset()
+    ep_by_rules: bool = False
     organisation: str | None = None
     network_member: str | None = None
+    network_officer: str | None = None
 
 
 def document_audiences(actor: Actor) -> Audiences:
     """ILO-9.3/9.4: authorised staff see everything; participants all_ilos and the documents
     for the Parliament, the Board (and staff) steering_board, a network's members its network
     documents, an organisation its own; the European Parliament only the EP-visible
-    categories of the documents marked for it."""
+    categories of the documents marked for it.
+
+    Network membership (ILO-5.1) is an officer's: an ILO sees a network's documents while it is
+    a member itself; an organisation-level caller (a deploying authority, an integration with
+    documents:read) while one of its organisation's officers is."""
     if Role.authorised_staff in actor.roles:
         return Audiences(everything=True)
     participant = bool(actor.roles & PARTICIPANT_ROLES) or actor.may(Scope.documents_read)
@@ -192,12 +195,15 @@ def document_audiences(actor: Actor) -> Audiences:
         audiences |= {DocumentAudience.all_ilos, DocumentAudience.european_parliament}
     if actor.roles & BOARD_ROLES:
         audiences.add(DocumentAudience.steering_board)
-    ep = ep_visible_categories() if Role.ep_reader in actor.roles else frozenset()
+    ep_reader = Role.ep_reader in actor.roles
+    organisation_level = Role.deploying_authority in actor.roles or actor.may(Scope.documents_read)
     return Audiences(
         audiences=frozenset(audiences),
-        ep_categories=ep,
+        ep_categories=ep_visible_categories() if ep_reader else frozenset(),
+        ep_by_rules=ep_reader,
         organisation=actor.org if participant else None,
-        network_member=actor.org
-        if Role.ilo in actor.roles or actor.may(Scope.documents_read)
+        network_member=actor.org if organisation_level else None,
+        network_officer=actor.officer_id
+        if Role.ilo in actor.roles and not organisation_level
         else None,
     )

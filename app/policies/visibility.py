@@ -328,7 +328,13 @@ def documents(actor: Actor) -> Visibility:
     if refused is not None:
         return refused
     seen = document_audiences(actor)
-    if not (seen.everything or seen.audiences or seen.ep_categories or seen.network_member):
+    if not (
+        seen.everything
+        or seen.audiences
+        or seen.ep_categories
+        or seen.network_member
+        or seen.network_officer
+    ):
         return Visibility("document", refusal="reading platform documents needs a network role")
     rows = ALL if seen.everything else AUDIENCE_ONLY
     if seen.organisation is not None and not seen.everything:
@@ -344,6 +350,17 @@ def ilo_contact_list(actor: Actor) -> Visibility:
     return Visibility(
         "ilo_contact_list",
         refusal="the ILO contact list is for ILOs, Steering Board members and authorised staff",
+    )
+
+
+def board_member_list(actor: Actor) -> Visibility:
+    """Art. 9(2)(c), 9(3): the Board-members list for ILOs, Board members and duly authorised
+    staff (ILO-9.3), never the European Parliament (ILO-9.4) nor a machine client."""
+    if actor.roles & CONTACT_LIST_ROLES:
+        return Visibility("board_member_list", rows=ALL)
+    return Visibility(
+        "board_member_list",
+        refusal="the Board-members list is for ILOs, Steering Board members and authorised staff",
     )
 
 
@@ -371,5 +388,6 @@ READ_POLICIES = MappingProxyType(
         "reference_impact": reference_impacts,
         "document": documents,
         "ilo_contact_list": ilo_contact_list,
+        "board_member_list": board_member_list,
     }
 )

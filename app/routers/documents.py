@@ -1,7 +1,8 @@
 """/v1/documents: the information-exchange platform (Art. 9). Uploads (JSON content or a
 multipart file) and new versions are checked before they are stored (ILO-9.3 scanner, ILO-9.1,
 ILO-3.4, ILO-9.4); every read — list, get, search, download — shows only what the caller's
-audiences let it see. The ILO contact list (Art. 9(2)(d)) is generated on request."""
+audiences let it see. The ILO contact list (Art. 9(2)(d)) and the Board-members list (Art.
+9(2)(c)) are generated on request."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from app.routers.conventions import ActionContext, Idempotency, Idempotent, IfMa
 from app.routers.policy_marks import guarded, reads
 from app.schemas.common import Page
 from app.schemas.document import (
+    BoardMemberList,
     DocumentHit,
     DocumentOut,
     DocumentUpload,
@@ -219,6 +221,22 @@ async def ilo_contacts(
     """Name, place of deployment, region of responsibility, telephone and e-mail of each ILO
     with an active deployment: for ILOs, Steering Board members and authorised staff only."""
     listing = await contact_list.ilo_contacts(writer=writer, keyring=request.app.state.keyring)
+    response.headers["Cache-Control"] = "no-store"
+    return listing
+
+
+@router.get(
+    "/contact-lists/board-members",
+    name="board-members",
+    summary="The Board-members list (Art. 9(2)(c)), generated on request; every read audited",
+    responses=problem_responses(401, 403),
+    openapi_extra=reads("board_member_list"),
+)
+async def board_members(response: Response, writer: WriteSession) -> BoardMemberList:
+    """Each Steering Board seat in force today — seat, organisation (or observer body), role,
+    chair, holder name, e-mail and telephone — from the Board's appointments: for ILOs,
+    Steering Board members and authorised staff only."""
+    listing = await contact_list.board_members(writer=writer)
     response.headers["Cache-Control"] = "no-store"
     return listing
 

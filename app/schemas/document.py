@@ -192,3 +192,24 @@ class IloContactList(BaseModel):
     generated_at: datetime
     as_of: date
     items: list[IloContact]
+
+
+class BoardMemberLine(BaseModel):
+    """One line of the Board-members list (Art. 9(2)(c)): a seat in force and its holder, as
+    the Board module stores them."""
+
+    seat_id: uuid.UUID
+    role: str
+    organisation: str | None
+    observer_body: str | None
+    chair: bool
+    holder_name: str
+    email: str | None
+    telephone: str | None
+    since: date
+
+
+class BoardMemberList(BaseModel):
+    generated_at: datetime
+    as_of: date
+    items: list[BoardMemberLine]

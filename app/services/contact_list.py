@@ -1,7 +1,8 @@
-"""The ILO contact list (Art. 9(2)(d)): generated from the registry on request — officers with
-an active deployment, their place of deployment, region of responsibility, telephone and
-e-mail — never uploaded. Readable by ILOs, Board members and authorised staff only (ILO-9.3,
-never the European Parliament: ILO-9.4); every read is audited."""
+"""The two generated lists of the platform, never uploaded: the ILO contact list (Art. 9(2)(d))
+— officers with an active deployment, their place of deployment, region of responsibility,
+telephone and e-mail — and the Board-members list (Art. 9(2)(c)) — the Board's seats in force
+and their holders. Readable by ILOs, Board members and authorised staff only (ILO-9.3, never
+the European Parliament: ILO-9.4); every read is audited (the count, never the data)."""
 
 from __future__ import annotations
 
@@ -14,11 +15,13 @@ from app.db import crypto
 from app.db.writer import Change, Writer
 from app.keyring import Keyring
 from app.models import Deployment, Officer
-from app.schemas.document import IloContact, IloContactList
+from app.schemas.document import BoardMemberLine, BoardMemberList, IloContact, IloContactList
 from app.services import access
+from app.services.board import seats_on
 from app.services.officer import _context as contact_context
 
 KIND = "ilo_contact_list"
+BOARD_KIND = "board_member_list"
 
 
 async def ilo_contacts(*, writer: Writer, keyring: Keyring) -> IloContactList:
@@ -70,3 +73,37 @@ async def ilo_contacts(*, writer: Writer, keyring: Keyring) -> IloContactList:
         resource_id="ilo-contacts",
     )
     return IloContactList(generated_at=datetime.now(UTC), as_of=today, items=items)
+
+
+async def board_members(*, writer: Writer) -> BoardMemberList:
+    """Art. 9(2)(c): the seats in force today, by organisation and role."""
+    access.visibility(writer.principal, BOARD_KIND)
+    today = datetime.now(UTC).date()
+    seats = await seats_on(session=writer.session, on=today)
+    items = [
+        BoardMemberLine(
+            seat_id=seat.id,
+            role=seat.role,
+            organisation=seat.organisation,
+            observer_body=seat.observer_body,
+            chair=seat.chair,
+            holder_name=seat.holder_name,
+            email=seat.holder_email,
+            telephone=seat.holder_phone,
+            since=seat.starts_on,
+        )
+        for seat in seats
+    ]
+    await writer.record_access(
+        decision=None,
+        change=Change(
+            event_type="board_member_list.read",
+            resource_type=BOARD_KIND,
+            organisation=writer.principal.org,
+            legal_basis="ILO-9.3",
+            details={"seats": len(items)},
+            feed=False,
+        ),
+        resource_id="board-members",
+    )
+    return BoardMemberList(generated_at=datetime.now(UTC), as_of=today, items=items)

@@ -27,7 +27,7 @@ from app.policies import Decision
 from app.policies.document import DocumentFacts, StatisticsCell, ep_visible_categories
 from app.problems import PayloadTooLarge, UnsupportedMediaType, ValidationFailed
 from app.schemas.document import DocumentContent, DocumentUpload, DocumentVersionUpload
-from app.services import access
+from app.services import access, board
 from app.services.document_read import not_found
 from app.services.guarded import Action, Context, stale
 
@@ -103,9 +103,10 @@ def check_content(body: DocumentContent, settings: Settings, *, title: str = "")
     )
 
 
-def _facts(
+async def _facts(
     context: Context, checked: Checked, *, organisation: str, category: str, audience: str
 ) -> DocumentFacts:
+    by_rules = await board.ep_visible_categories(context.writer.session)
     return DocumentFacts(
         actor=context.principal.actor(),
         document_org=organisation,
@@ -115,7 +116,7 @@ def _facts(
         markings=checked.markings,
         cells=checked.cells,
         small_cell_threshold=context.settings.document_small_cell_threshold,
-        ep_visible=ep_visible_categories(),
+        ep_visible=ep_visible_categories(by_rules),
     )
 
 
@@ -127,7 +128,7 @@ class Upload:
 
 async def _prepare_upload(context: Context, _: object, body: DocumentUpload) -> Upload:
     checked = check_content(body, context.settings, title=body.title)
-    facts = _facts(
+    facts = await _facts(
         context,
         checked,
         organisation=context.principal.org,
@@ -159,7 +160,7 @@ async def _prepare_version(
             [{"pointer": "/statistics", "in": "body", "detail": "only for information reports"}]
         )
     checked = check_content(body, context.settings)
-    facts = _facts(
+    facts = await _facts(
         context,
         checked,
         organisation=document.organisation,

@@ -57,3 +57,22 @@ def test_ilo_9_4_audiences_of_each_caller() -> None:
     machine = Actor(sub="m", org="NL", roles=frozenset({"integration"}))
     assert documents(machine).refusal is not None
     assert not evaluate("document.upload", facts(audience="european_parliament")).allowed
+
+
+def test_ilo_5_1_network_membership_per_officer_for_an_ilo_per_organisation_otherwise() -> None:
+    ilo = Actor(sub="i", org="NL", roles=frozenset({"ilo"}), officer_id="o-1")
+    manager = Actor(sub="m", org="NL", roles=frozenset({"deploying_authority"}))
+    client = Actor(
+        sub="c", org="NL", roles=frozenset({"integration"}), scopes=frozenset({"documents:read"})
+    )
+    ep = Actor(sub="e", org="EP", roles=frozenset({"ep_reader"}))
+    assert (document_audiences(ilo).network_officer, document_audiences(ilo).network_member) == (
+        "o-1",
+        None,
+    )
+    for organisation_level in (manager, client):
+        seen = document_audiences(organisation_level)
+        assert (seen.network_officer, seen.network_member) == (None, "NL")
+    seen = document_audiences(ep)
+    assert (seen.network_officer, seen.network_member, seen.ep_by_rules) == (None, None, True)
+    assert seen.ep_categories == {"b_programme_or_report"}

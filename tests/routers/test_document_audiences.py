@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from app.models import AuditEvent
-from tests import factories
+from tests import board_factories, factories
 from tests.factories import Auth
 
 
@@ -126,31 +126,94 @@ async def test_ilo_9_3_feed_shows_document_events_only_to_their_audience(
 async def test_ilo_9_4_ep_reader_sees_a_category_the_board_makes_ep_visible(
     client: httpx.AsyncClient, auth: Auth
 ) -> None:
-    from app.policies.document import ep_visible_categories, set_ep_visible_categories
-
+    """ILO-8.1: the Board's rules of procedure in force say what the Parliament sees, read at
+    the time of the upload's check and of every read."""
     sb = auth("NL", ["sb_chair"])
-    denied = await client.post(
-        "/v1/documents",
-        json={
-            "title": "Analysis",
-            "category": "a_analytical_product",
-            "audience": "european_parliament",
-            "media_type": "text/plain",
-            "content": "Sahel 2024.",
-        },
-        headers=sb,
-    )
+    ep = auth("EP", ["ep_reader"])
+    body = {
+        "title": "Analysis for EP",
+        "category": "a_analytical_product",
+        "audience": "european_parliament",
+        "media_type": "text/plain",
+        "content": "Sahel 2024.",
+    }
+    denied = await client.post("/v1/documents", json=body, headers=sb)
     assert denied.status_code == 403
-    set_ep_visible_categories(["a_analytical_product"])
-    try:
-        assert "a_analytical_product" in ep_visible_categories()
-        document_id = await _upload(
-            client, sb, title="analysis for EP", audience="european_parliament"
-        )
-        seen = await client.get(f"/v1/documents/{document_id}", headers=auth("EP", ["ep_reader"]))
-        assert seen.status_code == 200
-    finally:
-        set_ep_visible_categories([])
+    assert denied.json()["violations"][0]["rule"] == "ILO-9.4"
+    await board_factories.post(
+        client,
+        "/v1/board/rules-of-procedure",
+        board_factories.secretariat(auth),
+        board_factories.rules_body(ep_visible_categories=["a_analytical_product"]),
+    )
+    document_id = await _upload(client, sb, title="analysis for EP", audience="european_parliament")
+    assert (await client.get(f"/v1/documents/{document_id}", headers=ep)).status_code == 200
+    listed = await client.get("/v1/documents", headers=ep)
+    assert document_id in {d["id"] for d in listed.json()["items"]}
+    # New rules that no longer open the category close it again, for documents already stored.
+    await board_factories.post(
+        client,
+        "/v1/board/rules-of-procedure",
+        board_factories.secretariat(auth),
+        board_factories.rules_body(ep_visible_categories=[], document_reference="SB/2026/02"),
+    )
+    assert (await client.get(f"/v1/documents/{document_id}", headers=ep)).status_code == 404
+
+
+async def test_ilo_5_1_network_documents_for_the_members_on_the_read_date(
+    client: httpx.AsyncClient, auth: Auth
+) -> None:
+    """A network's documents are for its members today (ILO-5.1 as the networks derive it): an
+    ILO deployed in one of its countries sees them on every read path, one outside does not,
+    and the membership ends with the deployment; a deploying authority sees them while one of
+    its officers is a member."""
+    member = await factories.deployed_ilo(client, auth)  # NL, deployed in SN
+    outside = await factories.deployed_ilo(client, auth, org="FR", host_country="GM")
+    network = await board_factories.post(
+        client,
+        "/v1/networks",
+        auth("COM", ["sb_secretariat"], sub="sb-secretariat"),
+        {"name": "ILO network Senegal", "kind": "local", "countries": ["SN"]},
+    )
+    uploader = auth("DE", ["sb_member"])
+    document_id = await _upload(
+        client, uploader, title="network note", audience="network", network_id=network["id"]
+    )
+
+    async def sees(headers: dict[str, str]) -> bool:
+        listed = await client.get("/v1/documents", headers=headers)
+        found = await client.get("/v1/documents/search", params={"q": "sahel"}, headers=headers)
+        one = await client.get(f"/v1/documents/{document_id}", headers=headers)
+        download = await client.get(f"/v1/documents/{document_id}/content", headers=headers)
+        answers = {
+            document_id in {d["id"] for d in listed.json()["items"]},
+            document_id in {h["id"] for h in found.json()},
+            one.status_code == 200,
+            download.status_code == 200,
+        }
+        assert len(answers) == 1, (listed.text, found.text, one.status_code, download.status_code)
+        if one.status_code != 200:
+            assert one.status_code == download.status_code == 404
+        return answers.pop()
+
+    assert await sees(member.headers)
+    assert await sees(auth("NL", ["deploying_authority"]))
+    assert not await sees(outside.headers)
+    assert not await sees(auth("FR", ["deploying_authority"]))
+    assert not await sees(auth("NL", ["ilo"]))  # an ILO token naming no officer
+    assert not await sees(auth("EP", ["ep_reader"]))
+    await factories.transition_deployment(
+        client,
+        auth("NL", ["deploying_authority"], sub="nl-manager"),
+        deployment_id=member.deployment_id,
+        to="ended",
+        on=factories.days(0),
+        version=2,
+    )
+    assert not await sees(member.headers)
+    assert not await sees(auth("NL", ["deploying_authority"]))
+    assert await sees(auth("COM", ["authorised_staff"]))
+    assert await sees(uploader)  # its own upload
 
 
 async def test_ilo_9_3_ilo_contact_list_for_ilos_board_and_staff_only_and_audited(
@@ -178,3 +241,61 @@ async def test_ilo_9_3_ilo_contact_list_for_ilos_board_and_staff_only_and_audite
     assert len(reads) == 2
     assert reads[0].legal_basis == "ILO-9.3"
     assert factories.OFFICER_CONTACT["email"] not in str(reads[0].details)
+
+
+async def test_ilo_9_3_board_member_list_for_ilos_board_and_staff_only_and_audited(
+    client: httpx.AsyncClient, auth: Auth, session: AsyncSession
+) -> None:
+    """Art. 9(2)(c): generated from the Board's seats in force; the audit event counts them."""
+    secretariat = board_factories.secretariat(auth)
+    seat = await board_factories.appoint(
+        client,
+        secretariat,
+        "NL",
+        holder_name=board_factories.MEMBER_NAME,
+        holder_email=board_factories.MEMBER_EMAIL,
+    )
+    ended = await board_factories.appoint(client, secretariat, "DE", starts_on=factories.days(-90))
+    response = await client.post(
+        f"/v1/board/members/{ended['id']}/end",
+        json={"ended_on": factories.days(-1)},
+        headers={**secretariat, "If-Match": '"v1"'},
+    )
+    assert response.status_code == 200, response.text
+    path = "/v1/documents/contact-lists/board-members"
+    listing = await client.get(path, headers=auth("DE", ["sb_member"]))
+    assert listing.status_code == 200, listing.text
+    assert listing.headers["cache-control"] == "no-store"
+    body = listing.json()
+    assert body["as_of"] == factories.TODAY.isoformat()
+    assert body["items"] == [
+        {
+            "seat_id": seat["id"],
+            "role": "member",
+            "organisation": "NL",
+            "observer_body": None,
+            "chair": False,
+            "holder_name": board_factories.MEMBER_NAME,
+            "email": board_factories.MEMBER_EMAIL,
+            "telephone": None,
+            "since": factories.days(-30),
+        }
+    ]
+    for allowed in (auth("COM", ["authorised_staff"]), auth("FR", ["ilo"])):
+        assert (await client.get(path, headers=allowed)).status_code == 200
+    for refused in (auth("EP", ["ep_reader"]), auth("NL", ["deploying_authority"])):
+        response = await client.get(path, headers=refused)
+        assert response.status_code == 403
+        assert response.json()["violations"][0]["rule"] == "ACL-ROLE"
+    reads = (
+        await session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.action == "board_member_list.read")
+            .order_by(AuditEvent.id)
+        )
+    ).all()
+    assert len(reads) == 3
+    assert reads[0].legal_basis == "ILO-9.3"
+    assert reads[0].details["seats"] == 1
+    assert board_factories.MEMBER_NAME not in str(reads[0].details)
+    assert board_factories.MEMBER_EMAIL not in str(reads[0].details)
