@@ -233,6 +233,9 @@ async def ilo_contacts(
 async def get_document(
     response: Response, document_id: uuid.UUID, session: ReadSession, principal: CurrentPrincipal
 ) -> DocumentOut:
+    """A document whose audience includes you (ILO-9.3, ILO-9.4; a 404 otherwise), with the
+    metadata of every version; its `ETag` names the current version, for an `If-Match` on
+    the next upload."""
     document = await reader.get_document(
         session=session, principal=principal, document_id=document_id
     )
@@ -270,6 +273,9 @@ _FILE: dict[int | str, dict[str, Any]] = {
 async def download_current(
     document_id: uuid.UUID, session: ReadSession, principal: CurrentPrincipal
 ) -> Response:
+    """The current version's bytes with its own media type, as an attachment; `Digest`
+    carries its SHA-256 and `ETag` its hash. Read as the document is (a 404 when you may not
+    see it)."""
     row = await reader.download(
         session=session, principal=principal, document_id=document_id, number=None
     )
@@ -290,6 +296,8 @@ async def download_version(
     session: ReadSession,
     principal: CurrentPrincipal,
 ) -> Response:
+    """Version `number`'s bytes (older versions stay downloadable), with its media type,
+    `Digest` and `ETag`; a 404 when the document is not visible or has no such version."""
     row = await reader.download(
         session=session, principal=principal, document_id=document_id, number=number
     )
