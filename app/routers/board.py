@@ -14,11 +14,11 @@ from app.problems import NotFound, problem_responses
 from app.routers.conventions import ActionContext, Idempotency, IfMatch, etag_of, require_if_match
 from app.routers.policy_marks import guarded, reads
 from app.schemas.board import (
+    BoardMeetingIn,
     BoardStatus,
     DecisionIn,
     DecisionOut,
     ForwardingIn,
-    MeetingIn,
     MeetingOut,
     OfficerList,
     QueryDate,
@@ -198,7 +198,7 @@ async def adopt_rules(
     openapi_extra=guarded("board_meeting.record"),
 )
 async def record_meeting(
-    body: MeetingIn, context: ActionContext, idempotent: Idempotency
+    body: BoardMeetingIn, context: ActionContext, idempotent: Idempotency
 ) -> Response:
     """ILO-8.2(d): the list is of ids, organisations, host countries and posting types."""
     meeting = await service.record_meeting(context=context, body=body)

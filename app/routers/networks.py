@@ -27,10 +27,10 @@ from app.schemas.network import (
     DesignationOut,
     FacilitatorIn,
     FacilitatorOut,
-    MeetingIn,
     MeetingOut,
     MembersOut,
     NetworkCreate,
+    NetworkMeetingIn,
     NetworkOut,
     NetworkUpdate,
 )
@@ -214,7 +214,7 @@ async def designate_facilitator(
     openapi_extra=guarded("network_meeting.record"),
 )
 async def record_meeting(
-    network_id: uuid.UUID, body: MeetingIn, context: ActionContext, idempotent: Idempotency
+    network_id: uuid.UUID, body: NetworkMeetingIn, context: ActionContext, idempotent: Idempotency
 ) -> Response:
     """An attendee who is not a member on `held_on` is a 403 citing ILO-5.1. Topics are the
     Art. 5(1) tasks; the minutes are a platform document's reference."""

@@ -147,7 +147,7 @@ class OfficerList(BaseModel):
     items: list[OfficerListEntry]
 
 
-class MeetingIn(StrictInput):
+class BoardMeetingIn(StrictInput):
     model_config = ConfigDict(
         extra="forbid",
         str_strip_whitespace=True,

@@ -151,7 +151,7 @@ class FacilitatorOut(BaseModel):
     )
 
 
-class MeetingIn(StrictInput):
+class NetworkMeetingIn(StrictInput):
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [

@@ -38,12 +38,12 @@ from app.policies.board import (
 from app.policies.vocabulary import DecisionOutcome
 from app.problems import Conflict, NotFound
 from app.schemas.board import (
+    BoardMeetingIn,
     BoardStatus,
     DecisionIn,
     DecisionOut,
     ForwardingIn,
     ForwardingOut,
-    MeetingIn,
     MeetingOut,
     MeetingYear,
     OfficerList,
@@ -126,7 +126,7 @@ class MeetingRecord:
     officer_list: list[dict[str, Any]]
 
 
-async def _prepare_meeting(context: Context, _: object, body: MeetingIn) -> MeetingRecord:
+async def _prepare_meeting(context: Context, _: object, body: BoardMeetingIn) -> MeetingRecord:
     listed = await deployed_officers(session=context.writer.session, on=body.held_on)
     facts = MeetingFacts(
         actor=context.principal.actor(), held_on=body.held_on, officers_listed=len(listed)
@@ -138,14 +138,14 @@ RECORD_MEETING = Action(
     name="board_meeting.record",
     resource="board_meeting",
     events=frozenset({"board_meeting.recorded"}),
-    body=MeetingIn,
+    body=BoardMeetingIn,
     target="none",
     load=_prepare_meeting,
     summary="Record a Board meeting, with the list of deployed ILOs of its day",
 )
 
 
-async def record_meeting(*, context: Context, body: MeetingIn) -> BoardMeeting:
+async def record_meeting(*, context: Context, body: BoardMeetingIn) -> BoardMeeting:
     """ILO-8.2(d): the list of deployed ILOs on the meeting's day is stored with the meeting."""
     record = await _prepare_meeting(context, None, body)
 

@@ -14,7 +14,7 @@ from app.db.visibility import visible
 from app.db.writer import Change, NewRow, Prepared
 from app.models import Network, NetworkMeeting
 from app.policies import Decision, MeetingFacts
-from app.schemas.network import MeetingIn, MeetingOut
+from app.schemas.network import MeetingOut, NetworkMeetingIn
 from app.security import Principal
 from app.services import access
 from app.services.guarded import Action, Context
@@ -30,7 +30,7 @@ class Meeting:
     network: Network
 
 
-async def _prepare(context: Context, network_id: uuid.UUID, body: MeetingIn) -> Meeting:
+async def _prepare(context: Context, network_id: uuid.UUID, body: NetworkMeetingIn) -> Meeting:
     session = context.writer.session
     network = await get_network(session=session, network_id=network_id)
     rows = await members_on(session=session, countries=list(network.countries), on=body.held_on)
@@ -50,7 +50,7 @@ RECORD = Action(
     name="network_meeting.record",
     resource=RESOURCE,
     events=frozenset({"network_meeting.recorded"}),
-    body=MeetingIn,
+    body=NetworkMeetingIn,
     target="uuid",
     load=_prepare,
     summary="Record a network meeting",
@@ -58,7 +58,7 @@ RECORD = Action(
 
 
 async def record_meeting(
-    *, context: Context, network_id: uuid.UUID, body: MeetingIn
+    *, context: Context, network_id: uuid.UUID, body: NetworkMeetingIn
 ) -> NetworkMeeting:
     """ILO-5.1: every attendee is a member of the network on the meeting's date."""
     meeting = await _prepare(context, network_id, body)
