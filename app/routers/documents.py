@@ -257,8 +257,13 @@ def _file(row: DocumentVersion) -> Response:
     )
 
 
+# The file's bytes, served with the version's own media type (text, Markdown, CSV, JSON, PDF,
+# DOCX): any file, so documented as binary.
 _FILE: dict[int | str, dict[str, Any]] = {
-    200: {"content": {"application/octet-stream": {}}, "description": "The file"}
+    200: {
+        "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+        "description": "The file, with its own media type",
+    }
 }
 
 
