@@ -124,7 +124,8 @@ def test_every_operation_has_typed_request_and_response_models(application: Fast
             if JSON not in content:
                 # a multipart upload the route reads itself: its form declared with the parts
                 # it requires
-                schema = next(iter(content.values()), {}).get("schema", {})
+                form: dict[str, Any] = next(iter(content.values()), {})
+                schema = form.get("schema", {})
                 if (
                     body_model(route) is not None
                     or untyped_other_media(content, declared_request(route))
