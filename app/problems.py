@@ -351,15 +351,17 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         status: {
             # registers the schema in components; a 403 is always a policy denial
             "model": PolicyDeniedBody if status == 403 else ProblemBody,
-            "content": {PROBLEM_JSON: {"schema": _problem_schema(str(status))}},
+            "content": {PROBLEM_JSON: {"schema": problem_schema(status)}},
             "description": _TITLES.get(status, "Problem"),
         }
         for status in statuses
     }
 
 
-def _problem_schema(status: str) -> dict[str, str]:
-    name = "PolicyDeniedBody" if status == "403" else "ProblemBody"
+def problem_schema(status: int | str) -> dict[str, str]:
+    """The body of a problem status: a 403 is always a policy denial (PolicyDenied: the
+    violated rules and the decision id), every other status a plain ProblemBody."""
+    name = "PolicyDeniedBody" if str(status) == "403" else "ProblemBody"
     return {"$ref": f"#/components/schemas/{name}"}
 
 
@@ -413,9 +415,7 @@ def document_problems(app: FastAPI) -> None:
                             parameter["schema"] = {"type": "string", "pattern": ETAG_LIST}
                     for status, response in responses.items():
                         if status.startswith(("4", "5")):
-                            response["content"] = {
-                                PROBLEM_JSON: {"schema": _problem_schema(status)}
-                            }
+                            response["content"] = {PROBLEM_JSON: {"schema": problem_schema(status)}}
                     if "422" in responses:
                         responses["422"]["description"] = "Validation error"
                     if "429" in responses:

@@ -1,8 +1,10 @@
 """Every operation of the OpenAPI document, generated over the route table (a route added later
 is held to it too): a summary and a description of its own (the endpoint's docstring), typed
 request and response models, every problem it can answer as problem+json (from its policy mark
-and parameters), an example of its request body that its model accepts, and the security
-requirement with the roles and scopes it needs."""
+and parameters; a 403 as PolicyDeniedBody), an example of its request body that its model
+accepts, and the security requirement with the roles and scopes it needs. A route that answers
+a file or an HTML document, or reads a multipart upload, declares that media type and its
+schema itself (`responses=`, `openapi_extra`), and is held to its declaration."""
 
 from __future__ import annotations
 
@@ -10,6 +12,8 @@ from typing import Any
 
 import pytest
 from fastapi import FastAPI
+from fastapi.datastructures import DefaultPlaceholder
+from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute, iter_route_contexts
 from pydantic import BaseModel
 
@@ -22,6 +26,7 @@ from app.routers.policy_marks import ACTION, READS
 from app.schemas.examples import EXAMPLES
 
 Operation = tuple[APIRoute, str, str, dict[str, Any]]
+JSON = "application/json"
 
 
 @pytest.fixture(scope="module")
@@ -50,6 +55,34 @@ def body_model(route: APIRoute) -> type[BaseModel] | None:
     )
 
 
+def declared_response(route: APIRoute, status: str) -> dict[str, Any]:
+    """The content a route declares itself for a success that is not JSON (`responses=`)."""
+    responses: dict[Any, Any] = route.responses or {}
+    entry = responses.get(int(status)) or responses.get(status) or {}
+    return dict(entry.get("content", {}))
+
+
+def declared_request(route: APIRoute) -> dict[str, Any]:
+    """The content a route declares itself for a body it reads itself (`openapi_extra`)."""
+    return dict((route.openapi_extra or {}).get("requestBody", {}).get("content", {}))
+
+
+def answers_json(route: APIRoute) -> bool:
+    cls = route.response_class
+    cls = cls.value if isinstance(cls, DefaultPlaceholder) else cls
+    return issubclass(cls, JSONResponse)
+
+
+def untyped_other_media(content: dict[str, Any], declared: dict[str, Any]) -> bool:
+    """A non-JSON body (a file, an HTML document, a multipart upload) is typed when the route
+    declares exactly what the document shows, each media type with a schema of its own."""
+    return (
+        not content
+        or content != declared
+        or any("json" in media or not entry.get("schema") for media, entry in content.items())
+    )
+
+
 def test_the_walk_covers_the_api(application: FastAPI) -> None:
     assert len(operations(application)) >= 45
 
@@ -74,11 +107,35 @@ def test_every_operation_has_typed_request_and_response_models(application: Fast
             if status == "204":
                 assert "content" not in response
                 continue
-            schema = response.get("content", {}).get("application/json", {}).get("schema", {})
+            content = response.get("content", {})
+            if JSON not in content:
+                # a file or an HTML document: a response class of its own, its media type and
+                # schema declared by the route
+                if answers_json(route) or untyped_other_media(
+                    content, declared_response(route, status)
+                ):
+                    untyped.append(f"{method} {path} {status} {sorted(content)}")
+                continue
+            schema = content[JSON].get("schema", {})
             if not (schema.get("$ref") or schema.get("items", {}).get("$ref")):
                 untyped.append(f"{method} {path} {status}")
         if "requestBody" in op:
-            schema = op["requestBody"]["content"]["application/json"]["schema"]
+            content = op["requestBody"]["content"]
+            if JSON not in content:
+                # a multipart upload the route reads itself: its form declared with the parts
+                # it requires
+                form: dict[str, Any] = next(iter(content.values()), {})
+                schema = form.get("schema", {})
+                if (
+                    body_model(route) is not None
+                    or untyped_other_media(content, declared_request(route))
+                    or schema.get("type") != "object"
+                    or not schema.get("required")
+                    or not set(schema["required"]) <= set(schema.get("properties", {}))
+                ):
+                    untyped.append(f"{method} {path} request {sorted(content)}")
+                continue
+            schema = content[JSON]["schema"]
             if "$ref" not in schema or body_model(route) is None:
                 untyped.append(f"{method} {path} request")
     assert untyped == []
@@ -89,8 +146,12 @@ def test_every_request_body_has_an_example_its_model_accepts(application: FastAP
     for route, method, path, op in operations(application):
         if "requestBody" not in op:
             continue
+        if JSON not in op["requestBody"]["content"]:
+            # a multipart upload: no model to validate an example against (typed above)
+            assert declared_request(route), f"{method} {path}"
+            continue
         bodies += 1
-        media = op["requestBody"]["content"]["application/json"]
+        media = op["requestBody"]["content"][JSON]
         examples = media.get("examples")
         assert examples, f"{method} {path}: add its body to app/schemas/examples.py"
         model = body_model(route)
@@ -100,7 +161,8 @@ def test_every_request_body_has_an_example_its_model_accepts(application: FastAP
             assert example["summary"]
             model.model_validate(example["value"])
     assert bodies >= 15
-    assert bodies == len({*EXAMPLES} & {m.__name__ for m in _models(application)})
+    # one entry per body model (a model may serve several operations), none left unused
+    assert set(EXAMPLES) == {m.__name__ for m in _models(application)}
 
 
 def _models(application: FastAPI) -> set[type[BaseModel]]:
@@ -139,7 +201,9 @@ def test_every_operation_documents_every_problem_it_can_answer(application: Fast
         for status in documented:
             content = op["responses"][str(status)]["content"]
             assert set(content) == {PROBLEM_JSON}, f"{method} {path} {status}"
-            assert content[PROBLEM_JSON]["schema"] == {"$ref": "#/components/schemas/ProblemBody"}
+            # a 403 is a policy denial (its violations and decision id, app/problems.py)
+            body = "PolicyDeniedBody" if status == 403 else "ProblemBody"
+            assert content[PROBLEM_JSON]["schema"] == {"$ref": f"#/components/schemas/{body}"}
 
 
 def test_every_v1_operation_shows_its_security_and_who_may_call_it(

@@ -180,7 +180,10 @@ async def get_activity_report(
     summary="One activity report as a self-contained HTML document",
     response_class=HTMLResponse,
     responses={
-        200: {"content": {"text/html": {}}, "description": "The report"},
+        200: {
+            "content": {"text/html": {"schema": {"type": "string"}}},
+            "description": "The report, a self-contained HTML document",
+        },
         **problem_responses(401, 403, 404),
     },
     openapi_extra=reads("board_report"),

@@ -251,6 +251,9 @@ async def board_members(response: Response, writer: WriteSession) -> BoardMember
 async def get_document(
     response: Response, document_id: uuid.UUID, session: ReadSession, principal: CurrentPrincipal
 ) -> DocumentOut:
+    """A document whose audience includes you (ILO-9.3, ILO-9.4; a 404 otherwise), with the
+    metadata of every version; its `ETag` names the current version, for an `If-Match` on
+    the next upload."""
     document = await reader.get_document(
         session=session, principal=principal, document_id=document_id
     )
@@ -272,8 +275,13 @@ def _file(row: DocumentVersion) -> Response:
     )
 
 
+# The file's bytes, served with the version's own media type (text, Markdown, CSV, JSON, PDF,
+# DOCX): any file, so documented as binary.
 _FILE: dict[int | str, dict[str, Any]] = {
-    200: {"content": {"application/octet-stream": {}}, "description": "The file"}
+    200: {
+        "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+        "description": "The file, with its own media type",
+    }
 }
 
 
@@ -288,6 +296,9 @@ _FILE: dict[int | str, dict[str, Any]] = {
 async def download_current(
     document_id: uuid.UUID, session: ReadSession, principal: CurrentPrincipal
 ) -> Response:
+    """The current version's bytes with its own media type, as an attachment; `Digest`
+    carries its SHA-256 and `ETag` its hash. Read as the document is (a 404 when you may not
+    see it)."""
     row = await reader.download(
         session=session, principal=principal, document_id=document_id, number=None
     )
@@ -308,6 +319,8 @@ async def download_version(
     session: ReadSession,
     principal: CurrentPrincipal,
 ) -> Response:
+    """Version `number`'s bytes (older versions stay downloadable), with its media type,
+    `Digest` and `ETag`; a 404 when the document is not visible or has no such version."""
     row = await reader.download(
         session=session, principal=principal, document_id=document_id, number=number
     )

@@ -15,7 +15,7 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from app.policies import Actor, policy_of
 from app.policies.visibility import READ_POLICIES
 from app.policies.vocabulary import Role, Scope
-from app.problems import PROBLEM_JSON, problem_responses
+from app.problems import PROBLEM_JSON, problem_responses, problem_schema
 from app.routers.policy_marks import ACTION, READS
 from app.schemas.examples import EXAMPLES
 
@@ -111,7 +111,7 @@ def _add_problems(operation: dict[str, Any], statuses: set[int]) -> None:
         if str(status) not in responses:
             responses[str(status)] = {
                 "description": entry["description"],
-                "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/ProblemBody"}}},
+                "content": {PROBLEM_JSON: {"schema": problem_schema(status)}},
             }
 
 
