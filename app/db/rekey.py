@@ -67,6 +67,14 @@ SEALED: tuple[SealedColumns, ...] = (
         WebhookSubscription.secret_kek_id,
         lambda i: b"webhook-secret:" + i.bytes,
     ),
+    # the secret a rotation keeps signing with during its overlap (app/services/webhook_rotation.py)
+    SealedColumns(
+        "webhook_previous_secret",
+        WebhookSubscription,
+        WebhookSubscription.previous_secret_wrapped_key,
+        WebhookSubscription.previous_secret_kek_id,
+        lambda i: b"webhook-secret:" + i.bytes,
+    ),
 )
 
 

@@ -109,6 +109,7 @@ _MULTIPART = {
                 "schema": {
                     "type": "object",
                     "required": ["file", "metadata"],
+                    "additionalProperties": False,
                     "properties": {
                         "file": {
                             "type": "string",

@@ -65,11 +65,9 @@ class DocumentMetadata(StrictInput):
     title: str = Field(min_length=1, max_length=300, examples=["Western Balkans risk analysis Q3"])
     category: DocumentCategory
     audience: DocumentAudience
-    network_id: str | None = Field(
+    network_id: uuid.UUID | None = Field(
         default=None,
-        min_length=1,
-        max_length=64,
-        description="The network a `network` audience document is for.",
+        description="The network (its id) a `network` audience document is for.",
     )
     handling: HandlingMarking = HandlingMarking.limited
     information_topics: list[InformationTopic] = Field(

@@ -25,7 +25,7 @@ from app.platform.scanner import scan
 from app.platform.text import Location, TextUnit
 from app.policies import Decision
 from app.policies.document import DocumentFacts, StatisticsCell, ep_visible_categories
-from app.problems import PayloadTooLarge, UnsupportedMediaType, ValidationFailed
+from app.problems import Conflict, PayloadTooLarge, UnsupportedMediaType, ValidationFailed
 from app.schemas.document import DocumentContent, DocumentUpload, DocumentVersionUpload
 from app.services import access, board
 from app.services.document_read import not_found
@@ -156,8 +156,10 @@ async def _prepare_version(
     if document is None:
         raise not_found(document_id)
     if body.statistics and document.category != "ilo_information_report":
-        raise ValidationFailed(
-            [{"pointer": "/statistics", "in": "body", "detail": "only for information reports"}]
+        # The body is well formed; it conflicts with the stored document's category.
+        raise Conflict(
+            f"Document {document_id} is a {document.category}: statistics belong to Art. 3(4) "
+            "information reports (category ilo_information_report) only."
         )
     checked = check_content(body, context.settings)
     facts = await _facts(
@@ -227,7 +229,7 @@ async def upload_document(*, context: Context, body: DocumentUpload) -> Document
             title=body.title,
             category=body.category,
             audience=body.audience,
-            network_id=body.network_id,
+            network_id=None if body.network_id is None else str(body.network_id),
             handling=body.handling,
             information_topics=[t.value for t in body.information_topics],
             host_country=body.host_country,

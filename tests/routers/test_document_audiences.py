@@ -4,6 +4,7 @@ audience and authorised staff; and the ILO contact list (Art. 9(2)(d))."""
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
 import httpx
@@ -48,7 +49,11 @@ async def library(client: httpx.AsyncClient, auth: Auth) -> Library:
             category="b_programme_or_report",
         ),
         "network": await _upload(
-            client, ilo.headers, title="network note", audience="network", network_id="sahel"
+            client,
+            ilo.headers,
+            title="network note",
+            audience="network",
+            network_id=str(uuid.uuid4()),
         ),
     }
     return Library(ids)
