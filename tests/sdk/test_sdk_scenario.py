@@ -175,7 +175,7 @@ def test_sdk_scenario_walkthrough(sdk: Callable[[str], ModuleType], live: Live) 
         "fields_disclosed": ["surname", "given_names", "date_of_birth", "nationality"],
         "justification": "Identification and nationality confirmation for return under a "
         "return decision",
-        "transfer_on": day(-12),
+        "transfer_on": day(0),
     }
     record_transfer = sdk("api.processing_records.processing_records_record_transfer")
     transfer = ok(
@@ -193,7 +193,7 @@ def test_sdk_scenario_walkthrough(sdk: Callable[[str], ModuleType], live: Live) 
             client=ilo,
             body=models.TransferFollowUpIn(
                 outcome=models.IdentificationOutcome.CONFIRMED,
-                answered_on=TODAY - timedelta(days=2),
+                answered_on=TODAY,
             ),
         ),
         201,
@@ -201,7 +201,7 @@ def test_sdk_scenario_walkthrough(sdk: Callable[[str], ModuleType], live: Live) 
     assert isinstance(follow_up, models.TransferFollowUpOut)
     assert (follow_up.outcome, follow_up.response_days) == (
         models.IdentificationOutcome.CONFIRMED,
-        10,
+        0,
     )
     say.append(f"follow-up: {follow_up.outcome.value} after {follow_up.response_days} days")
 
