@@ -291,7 +291,8 @@ class TokenCache:
     bounds need checking once; only its expiry moves, and it is checked again on every hit
     (with the leeway, as `_check_times` does). Failures are not cached. The issuers and their
     keys are the settings' (read at start-up); a key file changed while serving applies to the
-    tokens this instance has not seen yet, a restart applies it to all.
+    tokens this instance has not seen yet, a restart applies it to all. Tokens of a JWKS-URL
+    issuer are not remembered: its key set changes while serving.
     """
 
     def __init__(self, settings: Settings, *, size: int = 4096) -> None:
@@ -307,6 +308,10 @@ class TokenCache:
                 return hit[0]
             del self._verified[token]
         principal, exp = _verify(token, self.settings, now=now, jwks=jwks)
+        issuer = trusted_issuers(self.settings).get(principal.iss)
+        if issuer is not None and issuer.jwks_url is not None:
+            # A JWKS URL's keys rotate while serving: a removed key must stop its tokens at once.
+            return principal
         if len(self._verified) >= self.size:
             self._verified.pop(next(iter(self._verified)))
         self._verified[token] = (principal, exp)

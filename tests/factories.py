@@ -9,6 +9,7 @@ personal-data set-up are relative to today, as the rules are.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -17,6 +18,8 @@ from typing import Any
 
 import asyncpg
 import httpx
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 Auth = Callable[..., dict[str, str]]
 JSON = dict[str, Any]
@@ -276,3 +279,15 @@ async def connected(url: str) -> AsyncIterator[asyncpg.Connection]:
         yield connection
     finally:
         await connection.close()
+
+
+async def made_earlier(connection: AsyncConnection, record_id: str, days_ago: int) -> None:
+    """Set-up only: the record was made `days_ago` days ago, so that its transfers and their
+    answers can be dated in the past within its life (ILO-10.2)."""
+    await connection.execute(
+        text(
+            "UPDATE processing_record SET created_at = created_at - make_interval(days => :d) "
+            "WHERE id = :id"
+        ),
+        {"d": days_ago, "id": uuid.UUID(record_id)},
+    )

@@ -8,6 +8,7 @@ import pytest
 
 from app import security
 from app.config import Settings
+from app.jwks import JwksCache
 from app.problems import Unauthenticated
 from app.security import TokenCache
 from tests.conftest import TEST_ISSUER, Keys
@@ -30,9 +31,11 @@ def test_a_verified_token_is_verified_once_until_it_expires(
     calls: list[str] = []
     verify = security._verify
 
-    def counted(token: str, s: Settings, *, now: float | None = None) -> tuple[object, float]:
+    def counted(
+        token: str, s: Settings, *, now: float | None = None, jwks: JwksCache | None = None
+    ) -> tuple[object, float]:
         calls.append(token)
-        return verify(token, s, now=now)
+        return verify(token, s, now=now, jwks=jwks)
 
     monkeypatch.setattr(security, "_verify", counted)
     cache = TokenCache(settings)

@@ -21,14 +21,13 @@ from app.schemas.board import (
     DecisionIn,
     ForwardingIn,
     OfficerList,
-    QueryDate,
     RulesOfProcedureIn,
     RulesOfProcedureOut,
     SeatAppoint,
     SeatEnd,
     SeatOut,
 )
-from app.schemas.common import Page
+from app.schemas.common import Page, QueryDate
 from app.security import CurrentPrincipal
 from app.services import access
 from app.services import board as members

@@ -15,7 +15,6 @@ from app.models import BoardActivityReport
 from app.problems import problem_responses
 from app.routers.conventions import ActionContext, Idempotency
 from app.routers.policy_marks import guarded, reads
-from app.schemas.board import QueryDate
 from app.schemas.board_report import (
     ActivityReportGenerate,
     ActivityReportOut,
@@ -24,7 +23,7 @@ from app.schemas.board_report import (
     WorkProgrammeIn,
     WorkProgrammeOut,
 )
-from app.schemas.common import Page
+from app.schemas.common import Page, QueryDate
 from app.security import CurrentPrincipal
 from app.services import board_report as service
 

@@ -19,6 +19,7 @@ from starlette.datastructures import UploadFile
 from app.db.session import ReadSession, WriteSession
 from app.models import Document, DocumentVersion
 from app.pagination import Cursor, Limit, Pager
+from app.platform.extract import MEDIA_TYPES
 from app.policies.vocabulary import DocumentAudience, DocumentCategory
 from app.problems import UnsupportedMediaType, ValidationFailed, problem_responses
 from app.routers.conventions import ActionContext, Idempotency, Idempotent, IfMatch, etag_of
@@ -276,11 +277,12 @@ def _file(row: DocumentVersion) -> Response:
     )
 
 
-# The file's bytes, served with the version's own media type (text, Markdown, CSV, JSON, PDF,
-# DOCX): any file, so documented as binary.
+# The file's bytes, served with the version's own media type: one of those the platform takes.
 _FILE: dict[int | str, dict[str, Any]] = {
     200: {
-        "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+        "content": {
+            media: {"schema": {"type": "string", "format": "binary"}} for media in MEDIA_TYPES
+        },
         "description": "The file, with its own media type",
     }
 }

@@ -19,7 +19,7 @@ from app.routers.conventions import (
     require_if_match,
 )
 from app.routers.policy_marks import guarded, reads
-from app.schemas.common import CountryCode, Page
+from app.schemas.common import CountryCode, Page, QueryDate
 from app.schemas.network import (
     AdHocActionIn,
     AdHocActionOut,
@@ -152,7 +152,7 @@ async def network_members(
     network_id: uuid.UUID,
     session: ReadSession,
     principal: CurrentPrincipal,
-    on: date | None = None,
+    on: QueryDate | None = None,
 ) -> MembersOut:
     """Every officer with a deployment active on `on` (default today) in, or responsible for,
     one of the network's countries, with its ILO-5.2 precedence class. Officer ids only."""
@@ -172,7 +172,7 @@ async def get_facilitator(
     network_id: uuid.UUID,
     session: ReadSession,
     principal: CurrentPrincipal,
-    on: date | None = None,
+    on: QueryDate | None = None,
 ) -> FacilitatorOut:
     """Precedence (ILO-5.2): Commission-deployed members, else EU-agency-deployed members, else
     any member the members agree on. The facilitator is null when none was designated, none was

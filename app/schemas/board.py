@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import re
 import uuid
 from datetime import date
-from typing import Annotated
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from app.policies.vocabulary import (
     BoardSeatRole,
@@ -18,17 +16,6 @@ from app.policies.vocabulary import (
 )
 from app.schemas.common import ShortText, StrictInput, Text
 from app.schemas.officer import Email, Phone
-
-
-def _iso_day(value: object) -> object:
-    """A query's date is YYYY-MM-DD (pydantic would read "0" as a Unix time)."""
-    if isinstance(value, str) and not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
-        raise ValueError("a date as YYYY-MM-DD")
-    return value
-
-
-# A date in a query string.
-QueryDate = Annotated[date, BeforeValidator(_iso_day)]
 
 
 class SeatAppoint(StrictInput):

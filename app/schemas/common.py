@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationInfo, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+)
 
 T = TypeVar("T")
 
@@ -46,3 +55,14 @@ FieldName = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 ExternalReference = Annotated[
     str, StringConstraints(pattern=r"^[!-~]{1,100}$", min_length=1, max_length=100)
 ]
+
+
+def _iso_day(value: object) -> object:
+    """A query's date is YYYY-MM-DD (pydantic would read "0" as a Unix time)."""
+    if isinstance(value, str) and not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        raise ValueError("a date as YYYY-MM-DD")
+    return value
+
+
+# A date in a query string.
+QueryDate = Annotated[date, BeforeValidator(_iso_day)]

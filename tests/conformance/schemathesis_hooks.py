@@ -73,7 +73,7 @@ def before_call(ctx: schemathesis.HookContext, case: schemathesis.Case[Any], kwa
     key = case.headers.get("Idempotency-Key")
     if not isinstance(key, str) or not _WELL_FORMED_KEY.fullmatch(key):
         return
-    request = [case.method, case.formatted_path, repr(case.body)]
+    request = [case.method, case.formatted_path, repr(case.query), repr(case.body)]
     digest = hashlib.sha256(repr(request).encode()).hexdigest()
     case.headers["Idempotency-Key"] = f"st-{digest[:40]}"
 

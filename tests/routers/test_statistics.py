@@ -12,10 +12,11 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.config import Settings
 from app.routers.statistics_html import SHEET_CSP
-from tests.factories import Auth, create_record, days, deployed_ilo, senegal_transfer
+from tests.factories import Auth, create_record, days, deployed_ilo, made_earlier, senegal_transfer
 
 COM = ("COM", ["auditor"])
 
@@ -28,11 +29,12 @@ def threshold(app: FastAPI) -> Any:
     return set_to
 
 
-async def _seed(client: httpx.AsyncClient, auth: Auth) -> None:
+async def _seed(client: httpx.AsyncClient, auth: Auth, connection: AsyncConnection) -> None:
     """Three requests to SN (confirmed in 20 days with a travel document, not confirmed in 35,
     one awaiting) and one to GN (confirmed the next day)."""
     ilo = await deployed_ilo(client, auth)
     record = await create_record(client, ilo)
+    await made_earlier(connection, record["id"], 60)
     url = f"/v1/processing-records/{record['id']}/transfers"
     answers: list[tuple[dict[str, Any], dict[str, Any] | None]] = [
         (
@@ -72,9 +74,9 @@ def test_the_threshold_is_five_by_default() -> None:
 
 
 async def test_statistics_figures_per_country_deployments_and_transfers(
-    client: httpx.AsyncClient, auth: Auth, threshold: Any
+    connection: AsyncConnection, client: httpx.AsyncClient, auth: Auth, threshold: Any
 ) -> None:
-    await _seed(client, auth)
+    await _seed(client, auth, connection)
     threshold(1)
     response = await client.get(
         "/v1/statistics", params={"starts_on": days(-60)}, headers=auth(*COM)
@@ -106,9 +108,9 @@ async def test_statistics_figures_per_country_deployments_and_transfers(
 
 
 async def test_statistics_small_cells_are_withheld_and_the_suppression_stated(
-    client: httpx.AsyncClient, auth: Auth, threshold: Any
+    connection: AsyncConnection, client: httpx.AsyncClient, auth: Auth, threshold: Any
 ) -> None:
-    await _seed(client, auth)
+    await _seed(client, auth, connection)
     threshold(2)
     response = await client.get(
         "/v1/statistics/readmission", params={"starts_on": days(-60)}, headers=auth(*COM)
@@ -140,9 +142,9 @@ async def test_statistics_small_cells_are_withheld_and_the_suppression_stated(
 
 
 async def test_statistics_as_csv_one_line_per_cell(
-    client: httpx.AsyncClient, auth: Auth, threshold: Any
+    connection: AsyncConnection, client: httpx.AsyncClient, auth: Auth, threshold: Any
 ) -> None:
-    await _seed(client, auth)
+    await _seed(client, auth, connection)
     threshold(2)
     headers = {**auth(*COM), "Accept": "text/csv"}
     response = await client.get("/v1/statistics", params={"starts_on": days(-60)}, headers=headers)
@@ -185,9 +187,9 @@ async def test_statistics_period_is_validated(client: httpx.AsyncClient, auth: A
 
 
 async def test_readmission_sheet_json_month_by_month(
-    client: httpx.AsyncClient, auth: Auth, threshold: Any
+    connection: AsyncConnection, client: httpx.AsyncClient, auth: Auth, threshold: Any
 ) -> None:
-    await _seed(client, auth)
+    await _seed(client, auth, connection)
     threshold(1)
     response = await client.get(
         "/v1/statistics/readmission/SN", params={"starts_on": days(-60)}, headers=auth(*COM)
@@ -211,9 +213,9 @@ async def test_readmission_sheet_json_month_by_month(
 
 
 async def test_readmission_sheet_html_is_self_contained(
-    client: httpx.AsyncClient, auth: Auth, threshold: Any
+    connection: AsyncConnection, client: httpx.AsyncClient, auth: Auth, threshold: Any
 ) -> None:
-    await _seed(client, auth)
+    await _seed(client, auth, connection)
     threshold(2)
     headers = {**auth(*COM), "Accept": "text/html,application/xhtml+xml"}
     response = await client.get(
@@ -239,9 +241,9 @@ async def test_readmission_sheet_html_is_self_contained(
 
 
 async def test_readmission_sheet_as_csv_and_formats_a_route_does_not_offer(
-    client: httpx.AsyncClient, auth: Auth, threshold: Any
+    connection: AsyncConnection, client: httpx.AsyncClient, auth: Auth, threshold: Any
 ) -> None:
-    await _seed(client, auth)
+    await _seed(client, auth, connection)
     threshold(1)
     response = await client.get(
         "/v1/statistics/readmission/SN",

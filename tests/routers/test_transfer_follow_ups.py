@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from app.models import AuditEvent, OutboxEvent, TransferFollowUp
 from tests.factories import (
@@ -19,6 +19,7 @@ from tests.factories import (
     create_record,
     days,
     deployed_ilo,
+    made_earlier,
     senegal_transfer,
 )
 
@@ -31,9 +32,15 @@ CONFIRMED = {
 
 
 async def _transfer(
-    client: httpx.AsyncClient, ilo: Ilo, *, record: dict[str, Any] | None = None, **overrides: Any
+    connection: AsyncConnection,
+    client: httpx.AsyncClient,
+    ilo: Ilo,
+    *,
+    record: dict[str, Any] | None = None,
+    **overrides: Any,
 ) -> tuple[str, str]:
     made = await create_record(client, ilo, **(record or {}))
+    await made_earlier(connection, made["id"], 60)
     body = senegal_transfer(transfer_on=days(-40), **overrides)
     response = await client.post(
         f"/v1/processing-records/{made['id']}/transfers", json=body, headers=ilo.headers
@@ -51,10 +58,10 @@ async def _count(session: AsyncSession) -> int:
 
 
 async def test_ra_1_ra_2_follow_up_recorded_with_audit_and_no_subject_data(
-    client: httpx.AsyncClient, auth: Auth, session: AsyncSession
+    connection: AsyncConnection, client: httpx.AsyncClient, auth: Auth, session: AsyncSession
 ) -> None:
     ilo = await deployed_ilo(client, auth)
-    record_id, transfer_id = await _transfer(client, ilo)
+    record_id, transfer_id = await _transfer(connection, client, ilo)
     response = await client.post(_url(record_id, transfer_id), json=CONFIRMED, headers=ilo.headers)
     assert response.status_code == 201, response.text
     body = response.json()
@@ -105,10 +112,10 @@ async def test_ra_1_ra_2_follow_up_recorded_with_audit_and_no_subject_data(
 
 
 async def test_ra_2_answer_before_the_request_is_denied_and_stores_nothing(
-    client: httpx.AsyncClient, auth: Auth, session: AsyncSession
+    connection: AsyncConnection, client: httpx.AsyncClient, auth: Auth, session: AsyncSession
 ) -> None:
     ilo = await deployed_ilo(client, auth)
-    record_id, transfer_id = await _transfer(client, ilo)
+    record_id, transfer_id = await _transfer(connection, client, ilo)
     early = {"outcome": "not_confirmed", "answered_on": days(-41)}
     response = await client.post(_url(record_id, transfer_id), json=early, headers=ilo.headers)
     assert response.status_code == 403, response.text
@@ -129,11 +136,11 @@ async def test_ra_2_answer_before_the_request_is_denied_and_stores_nothing(
 
 
 async def test_ra_1_no_follow_up_of_a_transfer_that_is_no_identification_request(
-    client: httpx.AsyncClient, auth: Auth, session: AsyncSession
+    connection: AsyncConnection, client: httpx.AsyncClient, auth: Auth, session: AsyncSession
 ) -> None:
     ilo = await deployed_ilo(client, auth)
     record_id, transfer_id = await _transfer(
-        client, ilo, recipient={"name": "IOM Dakar", "type": "other"}
+        connection, client, ilo, recipient={"name": "IOM Dakar", "type": "other"}
     )
     response = await client.post(_url(record_id, transfer_id), json=CONFIRMED, headers=ilo.headers)
     assert response.status_code == 403, response.text
@@ -142,10 +149,10 @@ async def test_ra_1_no_follow_up_of_a_transfer_that_is_no_identification_request
 
 
 async def test_acl_role_follow_up_by_another_role_is_denied(
-    client: httpx.AsyncClient, auth: Auth, session: AsyncSession
+    connection: AsyncConnection, client: httpx.AsyncClient, auth: Auth, session: AsyncSession
 ) -> None:
     ilo = await deployed_ilo(client, auth)
-    record_id, transfer_id = await _transfer(client, ilo)
+    record_id, transfer_id = await _transfer(connection, client, ilo)
     dpo = auth("NL", ["dpo"])
     response = await client.post(_url(record_id, transfer_id), json=CONFIRMED, headers=dpo)
     assert response.status_code == 403
@@ -157,10 +164,10 @@ async def test_acl_role_follow_up_by_another_role_is_denied(
 
 
 async def test_follow_up_corrected_with_if_match(
-    client: httpx.AsyncClient, auth: Auth, session: AsyncSession
+    connection: AsyncConnection, client: httpx.AsyncClient, auth: Auth, session: AsyncSession
 ) -> None:
     ilo = await deployed_ilo(client, auth)
-    record_id, transfer_id = await _transfer(client, ilo)
+    record_id, transfer_id = await _transfer(connection, client, ilo)
     url = _url(record_id, transfer_id)
     created = await client.post(url, json={"outcome": "no_answer"}, headers=ilo.headers)
     assert created.status_code == 201, created.text
