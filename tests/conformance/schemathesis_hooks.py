@@ -143,3 +143,12 @@ def filter_failure(
         e.get("pointer") == "/url" and "must resolve" in str(e.get("detail", "")) for e in errors
     )
     return not (cross_field or evaluate_body or unresolved_host)
+
+
+@schemathesis.hook
+def filter_case(ctx: schemathesis.HookContext, case: schemathesis.Case[Any]) -> bool:
+    """A link that carries a null (a document's `network_id` when it has no network) gives no
+    path parameter a client would send: such a step is not a request to make."""
+    return not any(
+        value is None or value == "None" for value in (case.path_parameters or {}).values()
+    )
