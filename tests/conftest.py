@@ -247,3 +247,8 @@ def public_receiver(monkeypatch: pytest.MonkeyPatch) -> None:
         return ["93.184.215.14"]
 
     monkeypatch.setattr(egress, "default_resolver", resolve)
+
+
+# One Schemathesis run per session, shared by the conformance test and OWASP API9: a fixture
+# imported into two test modules would be two fixtures, and run twice.
+from tests.conformance.harness import schemathesis_run  # noqa: E402, F401

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conformance.harness import Run, schemathesis_run
-
-__all__ = ["schemathesis_run"]
+from tests.conformance.harness import Run
 
 pytestmark = pytest.mark.conformance
 

@@ -18,9 +18,7 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from starlette.routing import Mount, Route
 
 from app.main import create_app
-from tests.conformance.harness import Run, schemathesis_run
-
-__all__ = ["schemathesis_run"]
+from tests.conformance.harness import Run
 
 ROOT = Path(__file__).resolve().parents[2]
 Auth = Callable[..., dict[str, str]]
