@@ -169,7 +169,10 @@ READ_REQUESTS: dict[str, Read] = {
         "/v1/documents/contact-lists/ilo-contacts",
         None,
     ),
-    "GET /v1/documents/{document_id}": lambda w: (f"/v1/documents/{w.document_id}", ("NL", None)),
+    "GET /v1/documents/{document_id:uuid}": lambda w: (
+        f"/v1/documents/{w.document_id}",
+        ("NL", None),
+    ),
     "GET /v1/documents/{document_id}/content": lambda w: (
         f"/v1/documents/{w.document_id}/content",
         ("NL", None),

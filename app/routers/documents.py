@@ -244,7 +244,7 @@ async def board_members(response: Response, writer: WriteSession) -> BoardMember
 
 
 @router.get(
-    "/{document_id}",
+    "/{document_id:uuid}",
     name="get",
     summary="One platform document with its versions",
     responses=problem_responses(401, 403, 404),
