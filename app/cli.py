@@ -155,6 +155,8 @@ def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_token(args: argparse.Namespace, settings: Settings) -> int:
+    from app.policies.roles import ROLE_TABLE, role_problems
+    from app.reference import load_role_holders
     from app.security import load_or_create_dev_key, mint_token
 
     if settings.production:
@@ -162,6 +164,16 @@ def cmd_token(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     if args.ttl <= 0 or args.ttl > settings.dev_token_max_ttl_seconds:
         print(f"--ttl must be 1..{settings.dev_token_max_ttl_seconds} seconds", file=sys.stderr)
+        return 2
+    unknown = sorted(set(args.role) - {r.value for r in ROLE_TABLE})
+    if unknown:
+        known = ", ".join(sorted(r.value for r in ROLE_TABLE))
+        print(f"ilonet token: unknown role {', '.join(unknown)} (roles: {known})", file=sys.stderr)
+        return 2
+    untrue = list(role_problems(load_role_holders().get(args.org), args.org, frozenset(args.role)))
+    if untrue:
+        # The server would refuse such a token (ACL-CLAIM, docs/ROLES.md): say so now.
+        print(f"ilonet token: {'; '.join(untrue)}", file=sys.stderr)
         return 2
     token = mint_token(
         private_pem=load_or_create_dev_key(settings),
@@ -268,7 +280,12 @@ def parser() -> argparse.ArgumentParser:
 
     tok = sub.add_parser("token", help="mint a development JWT (refused in production)")
     tok.add_argument("--org", required=True)
-    tok.add_argument("--role", action="append", required=True)
+    tok.add_argument(
+        "--role",
+        action="append",
+        required=True,
+        help="a role the organisation may hold (docs/ROLES.md); repeat for several",
+    )
     tok.add_argument("--officer", default=None)
     tok.add_argument("--scope", action="append", default=None)
     tok.add_argument("--sub", default=None)

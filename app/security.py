@@ -25,6 +25,7 @@ from app.config import (
     Settings,
     TrustedIssuer,
 )
+from app.db.principal_binding import claim_problems, record_refusal
 from app.jwks import JwksCache
 from app.keyring import create_once
 from app.policies import Actor
@@ -278,10 +279,20 @@ def _verify(
     _check_times(claims, issuer, settings.jwt_leeway_seconds, time.time() if now is None else now)
     principal = _principal(issuer.issuer, claims)
     if not issuer.may_speak_for(principal.org):
-        raise Unauthenticated(
+        raise UnvouchedOrganisation(principal)
+    return principal, _required_date(claims, "exp")
+
+
+class UnvouchedOrganisation(Unauthenticated):
+    """A well-signed token naming an organisation its issuer may not speak for (ACL-CLAIM):
+    refused like any untrue claim, and audited, since a trusted issuer signed it."""
+
+    def __init__(self, principal: Principal) -> None:
+        self.principal = principal
+        self.problem = f"the token's issuer may not speak for organisation {principal.org} (org)"
+        super().__init__(
             f"The token's issuer may not speak for organisation {principal.org} (org)."
         )
-    return principal, _required_date(claims, "exp")
 
 
 class TokenCache:
@@ -299,6 +310,16 @@ class TokenCache:
         self.settings = settings
         self.size = size
         self._verified: dict[str, tuple[Principal, float]] = {}
+        # Claims found true of the data (ACL-CLAIM); they stay true, so only the bound is kept.
+        self._bound: dict[tuple[str, frozenset[str], str | None], None] = {}
+
+    def is_bound(self, principal: Principal) -> bool:
+        return (principal.org, principal.roles, principal.officer_id) in self._bound
+
+    def remember_bound(self, principal: Principal) -> None:
+        if len(self._bound) >= self.size:
+            self._bound.pop(next(iter(self._bound)))
+        self._bound[(principal.org, principal.roles, principal.officer_id)] = None
 
     def verify(self, token: str, *, jwks: JwksCache | None = None) -> Principal:
         now = time.time()
@@ -435,9 +456,47 @@ async def authenticate(
     cache: TokenCache | None = getattr(request.app.state, "tokens", None)
     if cache is None or cache.settings is not settings:
         cache = request.app.state.tokens = TokenCache(settings)
-    principal = cache.verify(credentials.credentials, jwks=jwks)
+    try:
+        principal = cache.verify(credentials.credentials, jwks=jwks)
+    except UnvouchedOrganisation as refused:
+        await _audit_refusal(request, refused.principal, [refused.problem])
+        raise
+    if not cache.is_bound(principal):
+        await _bind(request, principal)
+        cache.remember_bound(principal)
     request.state.principal = principal
     return principal
+
+
+async def _bind(request: Request, principal: Principal) -> None:
+    """ACL-CLAIM: the token's organisation, roles and officer are true of the network's data
+    (app/policies/roles.py), or the token is refused (401) and the refusal audited."""
+    maker = request.app.state.sessionmaker
+    async with maker() as session:
+        problems = await claim_problems(
+            session, org=principal.org, roles=principal.roles, officer_id=principal.officer_id
+        )
+    if problems:
+        await _audit_refusal(request, principal, problems)
+        raise Unauthenticated(
+            "The token claims what is not true of its organisation (ACL-CLAIM, docs/ROLES.md): "
+            + "; ".join(problems)
+            + "."
+        )
+
+
+async def _audit_refusal(request: Request, principal: Principal, problems: list[str]) -> None:
+    """A signed token with untrue claims is an attempt on another organisation: on record."""
+    route = request.scope.get("route")
+    await record_refusal(
+        request.app.state.sessionmaker,
+        actor=principal.audit_actor(),
+        org=principal.org,
+        problems=problems,
+        request_id=getattr(request.state, "request_id", None),
+        method=request.method,
+        route=getattr(route, "path", request.url.path),
+    )
 
 
 CurrentPrincipal = Annotated[Principal, Depends(authenticate)]

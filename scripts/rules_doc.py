@@ -1,4 +1,4 @@
-"""Write docs/RULES.md from the rule catalogue (app/policies/rules.py).
+"""Write docs/RULES.md and docs/ROLES.md from the rule catalogue and the role table (app/policies).
 
 Run from the repository root with the project's virtualenv: `.venv/bin/python scripts/rules_doc.py`.
 With `--check` it writes nothing and exits 1 when the file differs from the catalogue.
@@ -10,28 +10,32 @@ import argparse
 import sys
 from pathlib import Path
 
-from app.policies.rules_doc import markdown
+from app.policies.rules_doc import markdown, roles_markdown
 
 ROOT = Path(__file__).resolve().parents[1]
 RULES_DOC = ROOT / "docs" / "RULES.md"
+ROLES_DOC = ROOT / "docs" / "ROLES.md"
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="only report whether it is stale")
-    parser.add_argument("--output", type=Path, default=RULES_DOC)
+    parser.add_argument("--output", type=Path, default=RULES_DOC, help="the rule catalogue's file")
+    parser.add_argument(
+        "--roles-output", type=Path, default=ROLES_DOC, help="the role table's file"
+    )
     args = parser.parse_args(argv)
-    out: Path = args.output
-    text = markdown()
-    if args.check:
-        current = out.read_text(encoding="utf-8") if out.exists() else ""
-        if current != text:
-            print(f"{out} is stale: run scripts/rules_doc.py")
-            return 1
-        return 0
-    out.write_text(text, encoding="utf-8")
-    print(f"wrote {out}")
-    return 0
+    stale = 0
+    for out, text in ((args.output, markdown()), (args.roles_output, roles_markdown())):
+        if args.check:
+            current = out.read_text(encoding="utf-8") if out.exists() else ""
+            if current != text:
+                print(f"{out} is stale: run scripts/rules_doc.py")
+                stale = 1
+            continue
+        out.write_text(text, encoding="utf-8")
+        print(f"wrote {out}")
+    return stale
 
 
 if __name__ == "__main__":

@@ -18,8 +18,10 @@ from typing import Any
 
 import asyncpg
 import httpx
-from sqlalchemy import text
+from sqlalchemy import insert, text
 from sqlalchemy.ext.asyncio import AsyncConnection
+
+from app.models import Authority, Officer
 
 Auth = Callable[..., dict[str, str]]
 JSON = dict[str, Any]
@@ -291,3 +293,27 @@ async def made_earlier(connection: AsyncConnection, record_id: str, days_ago: in
         ),
         {"d": days_ago, "id": uuid.UUID(record_id)},
     )
+
+
+async def insert_officer(connection: AsyncConnection, organisation: str = "NL") -> str:
+    """An officer of `organisation` (with its authority) written in Core on the given
+    connection, for tests that must not add feed events: an ILO token names a real officer of
+    its own organisation (ACL-CLAIM)."""
+    authority_id = uuid.uuid4()
+    officer_id = uuid.uuid4()
+    await connection.execute(
+        insert(Authority).values(
+            id=authority_id, organisation=organisation, name="IND", authority_kind="immigration"
+        )
+    )
+    await connection.execute(
+        insert(Officer).values(
+            id=officer_id,
+            organisation=organisation,
+            authority_id=authority_id,
+            surname="Jansen",
+            given_names="Eva",
+            expertise=[],
+        )
+    )
+    return str(officer_id)

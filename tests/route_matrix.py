@@ -11,9 +11,11 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute, iter_route_contexts
 
 from app.policies import Actor
-from app.policies.vocabulary import Role, Scope
+from app.policies.roles import ROLE_TABLE
+from app.policies.visibility import Visibility
+from app.policies.vocabulary import OrganisationKind, Role, Scope
 from tests.factories import Auth
-from tests.scenarios import SCENARIOS, World
+from tests.scenarios import DOCUMENT, SCENARIOS, World
 
 
 @dataclass(frozen=True)
@@ -25,8 +27,16 @@ class Caller:
     own_officer: bool = False  # an ILO token acting as the world's officer
 
 
+def _home(role: Role) -> str:
+    """NL, or the organisation that holds the role when NL may not (app/policies/roles.py)."""
+    holders = ROLE_TABLE[role].holders
+    if OrganisationKind.member_state in holders:
+        return "NL"
+    return "COM" if OrganisationKind.commission in holders else "EP"
+
+
 CALLERS = (
-    *(Caller(r.value, "NL", (r.value,)) for r in Role if r not in (Role.ilo, Role.integration)),
+    *(Caller(r.value, _home(r), (r.value,)) for r in Role if r not in (Role.ilo, Role.integration)),
     Caller("ilo", "NL", ("ilo",), own_officer=True),
     Caller("ilo-other", "NL", ("ilo",)),
     Caller("integration", "NL", ("integration",)),
@@ -215,6 +225,16 @@ EVALUATIONS = {DRY_RUN, "POST /v1/reference/impact"}
 
 def marked(application: FastAPI) -> dict[str, dict[str, Any]]:
     return {f"{m} {p}": dict(route.openapi_extra or {}) for m, p, route in routes(application)}
+
+
+def row_shown(kind: str, seen: Visibility, row: tuple[str, str | None]) -> bool:
+    """Does the caller see the world's row (organisation, officer) of this kind? Documents by
+    their audience (the world's document is the Board's, tests/scenarios.py DOCUMENT)."""
+    if kind == "document" and seen.documents is not None:
+        return seen.documents.shows(
+            organisation=row[0], audience=DOCUMENT["audience"], category=DOCUMENT["category"]
+        )
+    return seen.rows.holds(organisation=row[0], officer_id=row[1])
 
 
 def actor_of(caller: Caller, world: World) -> Actor:

@@ -428,7 +428,7 @@ async def world(client: httpx.AsyncClient, auth: Auth, session: AsyncSession) ->
         "/v1/webhooks", json={"url": "https://cms.example.nl/ilonet/other"}, headers=integration
     )
     assert hook.status_code == 201, hook.text
-    reader = auth("NL", ["auditor"])
+    reader = auth("NL", ["dpo"])
     instruments = (await client.get(INSTRUMENTS, headers=reader)).json()["items"]
     instrument = next(i for i in instruments if i["version"] == 1)
     parties = set(instrument["parties"])

@@ -94,6 +94,26 @@ def test_token_refuses_a_ttl_out_of_range(box: Sandbox, ttl: str) -> None:
     assert "--ttl" in done.stderr
 
 
+@pytest.mark.parametrize(
+    ("org", "role", "says"),
+    [
+        ("FR", "sb_secretariat", "role sb_secretariat is held by commission"),
+        ("NL", "ep_reader", "role ep_reader is held by european_parliament"),
+        ("ZZ", "ilo", "organisation ZZ is no participant of the network"),
+        ("NL", "boss", "unknown role boss (roles: auditor, authorised_staff,"),
+    ],
+)
+def test_acl_claim_token_refuses_what_the_server_would_refuse(
+    box: Sandbox, org: str, role: str, says: str
+) -> None:
+    """A development token claiming a role its organisation may not hold is refused by the
+    command, with the reason, rather than by the server later (docs/ROLES.md)."""
+    done = box.run("token", "--org", org, "--role", role)
+    assert done.returncode == 2
+    assert done.stdout.strip() == ""
+    assert done.stderr.startswith(f"ilonet token: {says}")
+
+
 def test_openapi_writes_the_document(box: Sandbox) -> None:
     out = box.root / "o.json"
     done = box.run("openapi", "--output", str(out))

@@ -25,7 +25,7 @@ async def test_metrics_are_not_served_on_the_api_port(
     anonymous = await client.get("/metrics")
     assert anonymous.status_code == 404
     assert "ilonet_requests_total" not in anonymous.text
-    auditor = await client.get("/metrics", headers=auth("EU", ["auditor"]))
+    auditor = await client.get("/metrics", headers=auth("COM", ["auditor"]))
     assert auditor.status_code == 404
     assert "ilonet_requests_total" not in auditor.text
 

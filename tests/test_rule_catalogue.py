@@ -16,7 +16,7 @@ import pytest
 
 import app.policies
 from app.policies.rules import BY_ID, CATALOGUE, Rule
-from app.policies.rules_doc import markdown
+from app.policies.rules_doc import markdown, roles_markdown
 
 ROOT = Path(__file__).resolve().parents[1]
 # A rule id as the digest writes them: a prefix, a dash, then a number or name with optional
@@ -181,3 +181,8 @@ def test_every_rule_id_in_the_application_is_in_the_catalogue() -> None:
     unknown = {rule_id: sorted(where) for rule_id, where in found.items() if rule_id not in BY_ID}
     assert unknown == {}
     assert {"ACL-ROLE", "ILO-10.3f", "GDPR-49.1d", "SCOPE-EUROPOL"} <= found.keys()
+
+
+def test_roles_doc_is_generated_from_the_role_table() -> None:
+    committed = (ROOT / "docs" / "ROLES.md").read_text(encoding="utf-8")
+    assert committed == roles_markdown(), "docs/ROLES.md is stale: run scripts/rules_doc.py"

@@ -132,23 +132,18 @@ def visible(model: type[Base], visibility: Visibility) -> ColumnElement[bool]:
     return rows_condition(model, visibility.rows)
 
 
-def network_member_condition(
-    *, organisation: str | None = None, officer_id: str | None = None
-) -> ColumnElement[bool]:
+def network_member_condition(organisation: str, officer_id: str | None) -> ColumnElement[bool]:
     """The `network` audience (ILO-5.1, as app/services/network_membership.py derives it):
-    documents whose network has, on the read date (today, UTC), a member officer — `officer_id`
-    itself (an ILO), or any officer of `organisation` (an organisation-level caller). A member
-    has a deployment active that day hosted in, or responsible for, one of its countries."""
-    member: ColumnElement[bool]
+    documents whose network has, on the read date (today, UTC), a member officer of
+    `organisation` — `officer_id` itself when given (an ILO), any of its officers otherwise (an
+    organisation-level caller). A member has a deployment active that day hosted in, or
+    responsible for, one of its countries."""
+    member = Deployment.organisation == organisation
     if officer_id is not None:
         try:
-            member = Deployment.officer_id == uuid.UUID(officer_id)
+            member = and_(member, Deployment.officer_id == uuid.UUID(officer_id))
         except ValueError:
             return false()
-    elif organisation is not None:
-        member = Deployment.organisation == organisation
-    else:
-        return false()
     today = datetime.now(UTC).date()
     members = (
         select(Deployment.id)
@@ -206,9 +201,7 @@ def documents_condition(audiences: Audiences | None) -> ColumnElement[bool]:
         conditions.append(and_(Document.audience == "european_parliament", ep_by_rules_condition()))
     if audiences.organisation is not None:
         conditions.append(Document.organisation == audiences.organisation)
-    if audiences.network_member is not None or audiences.network_officer is not None:
-        condition = network_member_condition(
-            organisation=audiences.network_member, officer_id=audiences.network_officer
-        )
+    if audiences.network_member is not None:
+        condition = network_member_condition(audiences.network_member, audiences.network_officer)
         conditions.append(and_(Document.audience == "network", condition))
     return or_(false(), *conditions)

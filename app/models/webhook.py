@@ -19,6 +19,7 @@ from sqlalchemy import (
     SmallInteger,
     String,
     UniqueConstraint,
+    false,
     func,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -40,6 +41,9 @@ class WebhookSubscription(Base):
     secret_kek_id: Mapped[str] = mapped_column(String(64))
     # Whether the creating principal may read organisation-visibility events (services/event.py).
     organisation_reader: Mapped[bool]
+    # Whether the creating client read platform documents (documents:read): a document's events
+    # then reach the subscription by the document's audience, as on the feed.
+    document_reader: Mapped[bool] = mapped_column(default=False, server_default=false())
     # The feed position (txid, id) this subscription has been fanned out up to.
     position_txid: Mapped[int] = mapped_column(BigInteger)
     position_id: Mapped[int] = mapped_column(BigInteger)

@@ -15,6 +15,7 @@ from datetime import date
 from app.policies.acl import Actor, Requirement, require_org
 from app.policies.actions import register
 from app.policies.engine import Outcome, RuleResult, check, not_applicable, passed
+from app.policies.roles import COMMISSION, board_acts
 from app.policies.rules import (
     ILO_7_2,
     ILO_7_3,
@@ -38,7 +39,7 @@ from app.policies.vocabulary import (
     VoteMode,
 )
 
-SECRETARIAT = "COM"
+SECRETARIAT = COMMISSION
 # Art. 9(3): the Board member list and the ILO contact list hold personal data; they are never
 # open to the European Parliament.
 PERSONAL_CATEGORIES = frozenset(
@@ -302,7 +303,7 @@ def rules_flags(adopted_on: date | None, due_by: date | None, on: date) -> list[
 
 
 def _secretariat(actor: Actor) -> RuleResult:
-    return require_org(actor, ("the Board secretariat", SECRETARIAT))
+    return board_acts(actor, "the Board's secretariat")
 
 
 def _member_problems(facts: SeatFacts, law: BoardSeatLaw) -> Iterator[str]:

@@ -166,8 +166,8 @@ class Audiences:
     for the European Parliament of these categories (`ep_categories`) and, with `ep_by_rules`,
     of the categories the Board's rules of procedure in force add (a subquery at read time),
     its organisation's own uploads, and those of the networks it belongs to on the read date:
-    per officer (`network_officer`, an ILO) or per organisation (`network_member`: one of its
-    officers is a member)."""
+    per organisation (`network_member`: one of its officers is a member) or, for an ILO, per
+    officer of that organisation (`network_officer` narrows `network_member` to itself)."""
 
     everything: bool = False
     audiences: frozenset[str] = frozenset()
@@ -177,6 +177,37 @@ class Audiences:
     network_member: str | None = None
     network_officer: str | None = None
 
+    def shows(
+        self,
+        *,
+        organisation: str,
+        audience: str,
+        category: str,
+        members: frozenset[tuple[str, str]] = frozenset(),
+        ep_by_rules: frozenset[str] = frozenset(),
+    ) -> bool:
+        """Does a document of this organisation, audience and category show? `members` are
+        the (organisation, officer id) members of its network on the read date, `ep_by_rules`
+        the categories the rules of procedure in force make EP-visible (app/db/visibility.py
+        `documents_condition` is the same test in SQL)."""
+        parliament = audience == DocumentAudience.european_parliament
+        return (
+            self.everything
+            or audience in self.audiences
+            or (parliament and category in self.ep_categories)
+            or (self.ep_by_rules and parliament and category in ep_by_rules - GENERATED_LISTS)
+            or (self.organisation is not None and organisation == self.organisation)
+            or (
+                self.network_member is not None
+                and audience == DocumentAudience.network
+                and any(
+                    org == self.network_member
+                    and (self.network_officer is None or officer == self.network_officer)
+                    for org, officer in members
+                )
+            )
+        )
+
 
 def document_audiences(actor: Actor) -> Audiences:
     """ILO-9.3/9.4: authorised staff see everything; participants all_ilos and the documents
@@ -185,8 +216,12 @@ def document_audiences(actor: Actor) -> Audiences:
     categories of the documents marked for it.
 
     Network membership (ILO-5.1) is an officer's: an ILO sees a network's documents while it is
-    a member itself; an organisation-level caller (a deploying authority, an integration with
-    documents:read) while one of its organisation's officers is."""
+    a member itself (an officer of its own organisation: the token's officer_id is bound to it,
+    and the read names both); an organisation-level caller (a deploying authority, an
+    integration with documents:read) while one of its organisation's officers is.
+
+    An organisation reads every document it uploaded, whatever the audience: it wrote them and
+    only it adds their versions (ACL-ORG); every other document follows its audience."""
     if Role.authorised_staff in actor.roles:
         return Audiences(everything=True)
     participant = bool(actor.roles & PARTICIPANT_ROLES) or actor.may(Scope.documents_read)
@@ -197,13 +232,14 @@ def document_audiences(actor: Actor) -> Audiences:
         audiences.add(DocumentAudience.steering_board)
     ep_reader = Role.ep_reader in actor.roles
     organisation_level = Role.deploying_authority in actor.roles or actor.may(Scope.documents_read)
+    officer_level = (
+        Role.ilo in actor.roles and actor.officer_id is not None and not organisation_level
+    )
     return Audiences(
         audiences=frozenset(audiences),
         ep_categories=ep_visible_categories() if ep_reader else frozenset(),
         ep_by_rules=ep_reader,
         organisation=actor.org if participant else None,
-        network_member=actor.org if organisation_level else None,
-        network_officer=actor.officer_id
-        if Role.ilo in actor.roles and not organisation_level
-        else None,
+        network_member=actor.org if organisation_level or officer_level else None,
+        network_officer=actor.officer_id if officer_level else None,
     )

@@ -18,6 +18,7 @@ from app.policies.acl import Actor, Requirement, require_org
 from app.policies.actions import register
 from app.policies.deployment import Participant, third_country_problem
 from app.policies.engine import Outcome, RuleResult, check, failed, not_applicable, passed
+from app.policies.roles import acts_for_the_board, board_acts
 from app.policies.rules import ACL_ORG, ILO_5_1, ILO_5_2, ILO_5_3, ILO_8_3
 from app.policies.vocabulary import (
     AdHocActionStatus,
@@ -201,27 +202,19 @@ def check_precedence(facts: FacilitatorFacts) -> RuleResult:
     return passed(ILO_5_2, f"{basis} member facilitates")
 
 
-# The Board's chair and secretariat act for the whole network of ILOs; everybody else (a
-# deploying authority, an integration) for its own organisation only (ACL-ORG).
-BOARD_ROLES = frozenset({Role.sb_chair, Role.sb_secretariat})
-
-
-def for_the_board(actor: Actor) -> bool:
-    return bool(actor.roles & BOARD_ROLES)
-
-
 def check_network_org(facts: NetworkFacts) -> RuleResult:
-    """ACL-ORG: a network is amended by the organisation that registered it (or the Board)."""
-    if for_the_board(facts.actor):
-        return passed(ACL_ORG, "the Board's secretariat")
+    """ACL-ORG: a network is amended by the organisation that registered it, or by the Board's
+    chair or secretariat (Board-wide roles, app/policies/roles.py)."""
+    if acts_for_the_board(facts.actor):
+        return board_acts(facts.actor)
     return require_org(facts.actor, ("network registered by", facts.network_org))
 
 
 def check_designator(facts: FacilitatorFacts) -> RuleResult:
     """ACL-ORG: a deploying authority designates its own officer, or records that none was
     appointed for a network it deploys a member of; the Board designates any member."""
-    if for_the_board(facts.actor):
-        return passed(ACL_ORG, "the Board's secretariat")
+    if acts_for_the_board(facts.actor):
+        return board_acts(facts.actor)
     chosen = next((m for m in facts.members if m.officer_id == facts.officer_id), None)
     if chosen is not None:
         return require_org(facts.actor, ("facilitator's organisation", chosen.organisation))
@@ -235,9 +228,10 @@ def check_designator(facts: FacilitatorFacts) -> RuleResult:
 
 
 def check_meeting_org(facts: MeetingFacts) -> RuleResult:
-    """ACL-ORG: a deploying authority records the meetings its officers attended."""
-    if for_the_board(facts.actor) or _attendee_officer(facts) is not None:
-        return passed(ACL_ORG, "the Board's secretariat or an attendee")
+    """ACL-ORG: an organisation records the meetings its officers attended (an ILO one it
+    attended itself, ACL-ROLE); the Board any meeting."""
+    if acts_for_the_board(facts.actor):
+        return board_acts(facts.actor)
     if facts.actor.org in facts.attendee_orgs:
         return passed(ACL_ORG, "an attendee's organisation")
     return failed(
@@ -324,6 +318,6 @@ def _ad_hoc_problems(facts: AdHocActionFacts) -> Iterator[str]:
 @register("ad_hoc_action.assign", AdHocActionFacts, requires=BOARD_ASSIGNS)
 @register("ad_hoc_action.update", AdHocActionFacts, requires=BOARD_ASSIGNS)
 def decide_ad_hoc_action(facts: AdHocActionFacts) -> Outcome:
-    """ACL-ROLE, ILO-8.3: the Board (chair or secretariat) assigns ad-hoc actions to networks,
-    once decided."""
-    return Outcome(results=[check(ILO_8_3, _ad_hoc_problems(facts))])
+    """ACL-ROLE, ACL-ORG, ILO-8.3: the Board (its chair or secretariat, the Commission's)
+    assigns ad-hoc actions to networks, once decided."""
+    return Outcome(results=[board_acts(facts.actor), check(ILO_8_3, _ad_hoc_problems(facts))])

@@ -406,6 +406,15 @@ ACL_ORG = Rule(
     enforced=True,
     product_rule=True,
 )
+ACL_CLAIM = Rule(
+    "ACL-CLAIM",
+    "ILONet access control: a token's claims bound to its organisation",
+    "A token names a participant organisation, only roles that organisation may hold (the role "
+    "table, docs/ROLES.md) and, as officer_id, only an officer of that organisation; otherwise "
+    "it is refused (401) and the refusal is audited.",
+    enforced=True,
+    product_rule=True,
+)
 ACL_ROLE = Rule(
     "ACL-ROLE",
     "ILONet access control: the role or scope lacks the action",
@@ -487,6 +496,7 @@ CATALOGUE: tuple[Rule, ...] = (
     DOC_1,
     SCOPE_EUROPOL,
     ACL_ORG,
+    ACL_CLAIM,
     ACL_ROLE,
     RA_1,
     RA_2,

@@ -20,6 +20,7 @@ from types import MappingProxyType
 
 from app.policies.acl import Actor
 from app.policies.document import Audiences, document_audiences
+from app.policies.roles import COMMISSION
 from app.policies.vocabulary import Role, Scope
 
 
@@ -193,16 +194,39 @@ def events(actor: Actor) -> Visibility:
     )
 
 
-def subscription_events(organisation: str, *, organisation_reader: bool) -> Visibility:
-    """What a webhook subscription sees of the feed: what its creator saw (fixed at creation)."""
+def subscription_events(
+    organisation: str, *, organisation_reader: bool, document_reader: bool = False
+) -> Visibility:
+    """What a webhook subscription sees of the feed: what its creator saw (fixed at creation):
+    network events, its organisation's own events for a reader of them, and platform documents'
+    events by audience for a client that read documents (documents:read, organisation-level)."""
     own = of_organisation(organisation) if organisation_reader else NONE
-    return Visibility("event", rows=ALL, fields=MappingProxyType({"organisation": own}))
+    documents = None
+    if document_reader:
+        client = Actor(
+            sub="webhook",
+            org=organisation,
+            roles=frozenset({Role.integration}),
+            scopes=frozenset({Scope.documents_read}),
+        )
+        documents = document_audiences(client)
+    return Visibility(
+        "event", rows=ALL, fields=MappingProxyType({"organisation": own}), documents=documents
+    )
+
+
+def document_reader(actor: Actor) -> bool:
+    """May a webhook subscription made by this client carry documents' events?"""
+    return actor.may(Scope.documents_read)
 
 
 def audit_events(actor: Actor) -> Visibility:
-    """Auditors read the whole trail; a DPO its own organisation's (ACL-ROLE)."""
+    """An auditor and a DPO read their own organisation's trail; the Commission's auditor, for
+    the platform it maintains (Art. 9(1)), the whole trail (ACL-ROLE, docs/ROLES.md)."""
     if Role.auditor in actor.roles:
-        return Visibility("audit_event", rows=ALL)
+        return Visibility(
+            "audit_event", rows=ALL if actor.org == COMMISSION else of_organisation(actor.org)
+        )
     if Role.dpo in actor.roles:
         return Visibility("audit_event", rows=of_organisation(actor.org))
     return Visibility("audit_event", refusal="reading the audit trail needs role auditor or dpo")
@@ -284,9 +308,6 @@ def board_reports(actor: Actor) -> Visibility:
     return refused or Visibility("board_report", rows=ALL)
 
 
-COMMISSION = "COM"
-
-
 def statistics(actor: Actor) -> Visibility:
     """Aggregated, non-personal figures (Art. 12, Visa Code Art. 25a): for the Commission's
     people, and for an integration client holding statistics:read (ACL-ROLE)."""
@@ -328,13 +349,7 @@ def documents(actor: Actor) -> Visibility:
     if refused is not None:
         return refused
     seen = document_audiences(actor)
-    if not (
-        seen.everything
-        or seen.audiences
-        or seen.ep_categories
-        or seen.network_member
-        or seen.network_officer
-    ):
+    if not (seen.everything or seen.audiences or seen.ep_categories or seen.network_member):
         return Visibility("document", refusal="reading platform documents needs a network role")
     rows = ALL if seen.everything else AUDIENCE_ONLY
     if seen.organisation is not None and not seen.everything:

@@ -327,6 +327,9 @@ class WebhookEventType(StrEnum):
     reference_impact_detected = "reference.impact_detected"
     webhook_secret_rotated = "webhook.secret_rotated"  # noqa: S105 (an event type)
     webhook_enabled = "webhook.enabled"
+    # platform documents, delivered by their audience to subscriptions made with documents:read
+    document_uploaded = "document.uploaded"
+    document_version_added = "document.version_added"
 
 
 # A cooperation network of ILOs (Art. 5(1)): one host country, or several.

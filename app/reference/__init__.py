@@ -12,6 +12,7 @@ from types import MappingProxyType
 from typing import Any
 
 from app.policies import AdequacyDecision, Participant, TransferInstrument
+from app.policies.roles import Holder
 from app.policies.transfer_grounds import ScopeExclusion, ValiditySegment
 from app.policies.vocabulary import InstrumentKind
 
@@ -146,3 +147,19 @@ def reference_digest() -> str:
     for path in (ADEQUACY_FILE, INSTRUMENTS_FILE):
         digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+@cache
+def load_role_holders() -> Mapping[str, Holder]:
+    """The participants as the role table sees them (kind and Board seats), by code."""
+    return MappingProxyType(
+        {
+            str(i["code"]): Holder(
+                code=str(i["code"]),
+                kind=str(i["kind"]),
+                board_seats=int(i.get("board_seats", 0)),
+                alternate_seats=int(i.get("alternate_seats", 0)),
+            )
+            for i in _document(PARTICIPANTS_FILE)["items"]
+        }
+    )

@@ -68,6 +68,11 @@ class WebhookOut(BaseModel):
         "shares, webhooks) of the organisation are delivered: the subscribing client's own "
         "reading right, fixed when the subscription was made."
     )
+    document_reader: bool = Field(
+        description="Whether platform documents' events are delivered, each by the document's "
+        "audience (as on the change feed): the subscribing client held documents:read when the "
+        "subscription was made."
+    )
     active: bool
     version: int
     created_at: datetime

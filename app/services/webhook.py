@@ -177,6 +177,7 @@ async def create_subscription(
     organisation = prepared.facts.subscription_org
     position = await webhooks.current_horizon(context.writer.session)
     reader = organisation_reader(principal)
+    documents = visibility.document_reader(principal.actor())
     event_types = [t.value for t in body.event_types]
     secret = new_secret()
 
@@ -197,6 +198,7 @@ async def create_subscription(
             secret_wrapped_key=sealed.wrapped_key,
             secret_kek_id=sealed.kek_id,
             organisation_reader=reader,
+            document_reader=documents,
             position_txid=position[0],
             position_id=position[1],
             active=True,
@@ -213,6 +215,7 @@ async def create_subscription(
                 "host": urlsplit(body.url).hostname,
                 "event_types": event_types,
                 "organisation_reader": reader,
+                "document_reader": documents,
             },
         )
         return NewRow(subscription, change)
@@ -285,6 +288,7 @@ def render(subscription: WebhookSubscription) -> WebhookOut:
         url=subscription.url,
         event_types=subscription.event_types,
         organisation_reader=subscription.organisation_reader,
+        document_reader=subscription.document_reader,
         active=subscription.active,
         version=subscription.version,
         created_at=subscription.created_at,

@@ -138,7 +138,9 @@ async def fan_out(*, session: AsyncSession, settings: Settings, now: datetime | 
         visible = db_visible(
             OutboxEvent,
             subscription_events(
-                subscription.organisation, organisation_reader=subscription.organisation_reader
+                subscription.organisation,
+                organisation_reader=subscription.organisation_reader,
+                document_reader=subscription.document_reader,
             ),
         )
         if subscription.event_types:

@@ -40,7 +40,7 @@ async def owner(fresh_db: FreshDatabase) -> AsyncIterator[asyncpg.Connection]:
 
 
 async def verify(client: httpx.AsyncClient, auth: Auth) -> dict[str, Any]:
-    response = await client.get("/v1/audit/verify", headers=auth("EU", ["auditor"]))
+    response = await client.get("/v1/audit/verify", headers=auth("COM", ["auditor"]))
     assert response.status_code == 200, response.text
     result: dict[str, Any] = response.json()
     return result
@@ -379,7 +379,7 @@ async def test_an_auditor_reads_every_organisations_events(
 ) -> None:
     await nl_and_fr_events(client, auth)
 
-    items = await list_all(client, auth("EU", ["auditor"]))
+    items = await list_all(client, auth("COM", ["auditor"]))
 
     assert [(e["organisation"], e["action"]) for e in items] == [
         ("NL", "authority.created"),
@@ -389,7 +389,7 @@ async def test_an_auditor_reads_every_organisations_events(
     stored = (await session.scalars(select(AuditEvent.id).order_by(AuditEvent.id))).all()
     assert [e["id"] for e in items] == list(stored)
     # The auditor may narrow to one organisation too.
-    fr_only = await list_all(client, auth("EU", ["auditor"]), "&organisation=FR")
+    fr_only = await list_all(client, auth("COM", ["auditor"]), "&organisation=FR")
     assert [e["organisation"] for e in fr_only] == ["FR"]
 
 
@@ -453,7 +453,7 @@ async def test_audit_events_are_paged_with_a_caller_bound_cursor(
     nl = auth("NL", ["deploying_authority"])
     for _ in range(4):
         await factories.create_authority(client, nl)
-    auditor = auth("EU", ["auditor"])
+    auditor = auth("COM", ["auditor"])
     everything = await list_all(client, auditor)
     assert len(everything) == 4
 
@@ -487,7 +487,7 @@ async def test_audit_events_are_paged_with_a_caller_bound_cursor(
     foreign = await client.get(
         "/v1/audit/events",
         params={"limit": "1", "cursor": first["next_cursor"]},
-        headers=auth("EU", ["auditor"], sub="another-auditor"),
+        headers=auth("COM", ["auditor"], sub="another-auditor"),
     )
     assert foreign.status_code == 422, foreign.text
     assert foreign.json()["type"] == "/problems/validation-error"
@@ -508,7 +508,7 @@ async def test_audit_events_hold_no_personal_data(
     )
     assert patched.status_code == 200, patched.text
 
-    items = await list_all(client, auth("EU", ["auditor"]))
+    items = await list_all(client, auth("COM", ["auditor"]))
     assert [e["action"] for e in items] == [
         "authority.created",
         "officer.created",

@@ -8,7 +8,6 @@ write their concurrent events over two of its app-role connections.
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from app.db.outbox import decode_position, encode_position
 from app.models import OutboxEvent
 from tests import factories
-from tests.factories import Auth
+from tests.factories import Auth, insert_officer
 
 FEED_KEYS = {"position", "type", "resource_type", "resource_id", "organisation", "occurred_at"}
 
@@ -209,12 +208,13 @@ async def test_organisation_events_are_shown_only_to_that_organisations_readers(
         await insert_event(connection, "fr-private", organisation="FR", visibility="organisation")
         await insert_event(connection, "nl-private", organisation="NL", visibility="organisation")
         await insert_event(connection, "fr-public", organisation="FR", visibility="network")
+        officer_id = await insert_officer(connection)
 
     async def seen_by(headers: dict[str, str]) -> list[str]:
         return [e["resource_id"] for e in (await read_feed(client, headers))["items"]]
 
     assert await seen_by(auth("NL", ["dpo"])) == ["nl-private", "fr-public"]
-    assert await seen_by(auth("NL", ["ilo"], officer_id=str(uuid.uuid4()))) == [
+    assert await seen_by(auth("NL", ["ilo"], officer_id=officer_id)) == [
         "nl-private",
         "fr-public",
     ]

@@ -11,15 +11,23 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models import AuditEvent
-from app.policies.vocabulary import Role, Scope
+from app.policies.roles import ROLE_TABLE
+from app.policies.vocabulary import OrganisationKind, Role, Scope
 from app.services.actions import REGISTRY
 from tests.factories import PLAINTEXT, Auth
 from tests.scenarios import SCENARIOS, World, world
 
 __all__ = ["world"]
 
+# Every role France may hold (app/policies/roles.py); a token claiming another is refused before
+# any object is looked at (tests/test_foreign_organisations.py).
 FR_CALLERS = (
-    *((role.value,) for role in Role if role is not Role.integration),
+    *(
+        (role.value,)
+        for role in Role
+        if role is not Role.integration
+        and OrganisationKind.member_state in ROLE_TABLE[role].holders
+    ),
     ("integration",),
 )
 

@@ -10,7 +10,14 @@ import pytest
 from app.policies.visibility import READ_POLICIES
 from app.services.actions import REGISTRY
 from tests.factories import Auth
-from tests.route_matrix import CALLERS, TARGET_KIND, actor_of, headers_of, violated_rules
+from tests.route_matrix import (
+    CALLERS,
+    TARGET_KIND,
+    actor_of,
+    headers_of,
+    row_shown,
+    violated_rules,
+)
 from tests.scenarios import SCENARIOS, World, Write, world
 
 __all__ = ["world"]
@@ -45,7 +52,7 @@ async def test_acl_role_write_routes_follow_their_action_requirement(
                 outcome = (response.status_code, violated_rules(response))
                 assert outcome == (403, ["ACL-ROLE"]), where
                 continue
-            if not seen.rows.holds(organisation="NL", officer_id=officer):
+            if not row_shown(target_kind, seen, ("NL", officer)):
                 assert response.status_code == 404, where
                 continue
         concerned = world.ilo.officer_id if policy.requirement.officer_roles else None

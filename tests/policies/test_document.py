@@ -66,9 +66,10 @@ def test_ilo_5_1_network_membership_per_officer_for_an_ilo_per_organisation_othe
         sub="c", org="NL", roles=frozenset({"integration"}), scopes=frozenset({"documents:read"})
     )
     ep = Actor(sub="e", org="EP", roles=frozenset({"ep_reader"}))
+    # an ILO: one officer, of its own organisation (both in the read's condition)
     assert (document_audiences(ilo).network_officer, document_audiences(ilo).network_member) == (
         "o-1",
-        None,
+        "NL",
     )
     for organisation_level in (manager, client):
         seen = document_audiences(organisation_level)

@@ -76,6 +76,7 @@ RULE_INDEX = [
     "DOC-1",
     "SCOPE-EUROPOL",
     "ACL-ORG",
+    "ACL-CLAIM",
     "ACL-ROLE",
     "RA-1",
     "RA-2",

@@ -153,7 +153,11 @@ def test_ilo_8_3_ad_hoc_actions_are_the_boards_once_decided() -> None:
         return evaluate("ad_hoc_action.assign", facts)
 
     assert assign(SECRETARIAT, ON).allowed
-    assert violated(assign(NL_AUTHORITY, ON)) == ["ACL-ROLE"]
+    assert violated(assign(NL_AUTHORITY, ON)) == ["ACL-ROLE", "ACL-ORG"]
+    # a secretariat role outside the Commission is refused when its token is verified; the
+    # policy does not take the role alone either
+    foreign = Actor(sub="fr", org="FR", roles=frozenset({"sb_secretariat"}))
+    assert violated(assign(foreign, ON)) == ["ACL-ORG"]
     assert violated(assign(SECRETARIAT, date(2026, 12, 2))) == ["ILO-8.3"]
     assert ad_hoc_transition_allowed("assigned", "in_progress")
     assert not ad_hoc_transition_allowed("completed", "in_progress")

@@ -36,7 +36,7 @@ async def _upload(client: httpx.AsyncClient, headers: dict[str, str], **fields: 
 
 @pytest.fixture
 async def library(client: httpx.AsyncClient, auth: Auth) -> Library:
-    sb = auth("NL", ["sb_chair"])
+    sb = auth("NL", ["sb_member"])
     ilo = await factories.deployed_ilo(client, auth)
     ids = {
         "all_ilos": await _upload(client, sb, title="network wide", audience="all_ilos"),
@@ -70,7 +70,7 @@ EXPECTED = {
 def _caller(auth: Auth, name: str) -> dict[str, str]:
     return {
         "ep_reader": auth("EP", ["ep_reader"]),
-        "ilo_outside": auth("FR", ["ilo"], officer_id="00000000-0000-4000-8000-000000000001"),
+        "ilo_outside": auth("FR", ["ilo"]),
         "authorised_staff": auth("COM", ["authorised_staff"]),
         "board_member": auth("DE", ["sb_member"]),
     }[name]
@@ -107,7 +107,7 @@ async def test_ilo_9_3_feed_shows_document_events_only_to_their_audience(
     committed_client: tuple[httpx.AsyncClient, AsyncEngine], auth: Auth
 ) -> None:
     client, _ = committed_client
-    sb = auth("NL", ["sb_chair"])
+    sb = auth("NL", ["sb_member"])
     board = await _upload(client, sb, title="board only", audience="steering_board")
     parliament = await _upload(
         client,
@@ -133,7 +133,7 @@ async def test_ilo_9_4_ep_reader_sees_a_category_the_board_makes_ep_visible(
 ) -> None:
     """ILO-8.1: the Board's rules of procedure in force say what the Parliament sees, read at
     the time of the upload's check and of every read."""
-    sb = auth("NL", ["sb_chair"])
+    sb = auth("NL", ["sb_member"])
     ep = auth("EP", ["ep_reader"])
     body = {
         "title": "Analysis for EP",

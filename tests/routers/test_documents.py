@@ -166,7 +166,7 @@ async def test_ilo_3_4_small_statistics_cell_is_refused_naming_the_cell(
 async def test_ilo_9_4_parliament_audience_only_for_ep_visible_categories(
     client: httpx.AsyncClient, auth: Auth
 ) -> None:
-    sb = auth("NL", ["sb_chair"])
+    sb = auth("NL", ["sb_member"])
     denied = await client.post(
         "/v1/documents", json=upload(audience="european_parliament"), headers=sb
     )
@@ -183,7 +183,7 @@ async def test_ilo_9_4_parliament_audience_only_for_ep_visible_categories(
 async def test_multipart_docx_upload_and_versions_never_overwrite(
     client: httpx.AsyncClient, auth: Auth, session: AsyncSession
 ) -> None:
-    sb = auth("NL", ["sb_secretariat"])
+    sb = auth("NL", ["sb_member"])
     first = make_docx(["Activity report 2024", "172 liaison officers in 61 countries."])
     metadata = {"title": "Activity report 2024", "category": "b_programme_or_report",
                 "audience": "steering_board"}  # fmt: skip

@@ -16,6 +16,7 @@ from tests.factories import (
     SUBJECT_DATA,
     Auth,
     Ilo,
+    create_officer_with_authority,
     create_record,
     deployed_ilo,
     senegal_transfer,
@@ -93,7 +94,13 @@ async def test_who_may_not_erase(
     status: int,
 ) -> None:
     record = await create_record(client, ilo)
-    headers = auth(org, roles, officer_id=str(uuid.uuid4()))
+    # an ILO token names a real officer of its organisation (ACL-CLAIM), just not this one
+    other = None
+    if "ilo" in roles:
+        manager = auth(org, ["deploying_authority"], sub="other-manager")
+        _, officer = await create_officer_with_authority(client, manager, organisation=org)
+        other = officer["id"]
+    headers = auth(org, roles, officer_id=other)
     response = await client.post(_url(record, "/erasure"), headers=headers)
     assert response.status_code == status
     if status == 403:

@@ -8,7 +8,7 @@ from tests.factories import Auth
 
 
 async def test_lists_every_participant_over_pages(client: httpx.AsyncClient, auth: Auth) -> None:
-    headers = auth("FR", ["ilo"], officer_id="off-1")
+    headers = auth("FR", ["ilo"])
     codes: list[str] = []
     url: str | None = "/v1/organisations?limit=10"
     pages = 0

@@ -17,6 +17,7 @@ from tests.factories import (
     SUBJECT_DATA,
     Auth,
     Ilo,
+    create_officer_with_authority,
     create_record,
     days,
     deployed_ilo,
@@ -154,17 +155,34 @@ async def test_invisible_record_is_404_and_the_attempt_audited(
     officer: str | None,
 ) -> None:
     record = await create_record(client, ilo)
-    officer_id = {"own": ilo.officer_id, "other": str(uuid.uuid4())}.get(officer or "")
+    officer_id = await _officer_claim(client, auth, ilo, org, officer)
     headers = auth(org, roles, officer_id=officer_id, scopes=["processing:read"])
+    # Another organisation's officer in the claim is untrue (ACL-CLAIM): refused at the token.
+    untrue = officer == "own" and org != ilo.org
     for path in ("", "/transfers", "/shares", "/export"):
         response = await client.get(f"{RECORDS}/{record['id']}{path}", headers=headers)
-        assert response.status_code == 404, response.text
-        assert response.json()["type"] == "/problems/not-found"
+        assert response.status_code == (401 if untrue else 404), response.text
+        problem = "unauthenticated" if untrue else "not-found"
+        assert response.json()["type"] == f"/problems/{problem}"
         assert not _has_plaintext(response.text)
     denials = await _events(session, "policy.denied")
-    assert [(d.resource_type, d.resource_id, d.organisation) for d in denials] == [
-        ("processing_record", record["id"], org)
-    ] * 4
+    seen = ("request", None, org) if untrue else ("processing_record", record["id"], org)
+    assert [(d.resource_type, d.resource_id, d.organisation) for d in denials] == [seen] * 4
+    assert {tuple(d.rules) for d in denials} == ({("ACL-CLAIM",)} if untrue else {()})
+
+
+async def _officer_claim(
+    client: httpx.AsyncClient, auth: Auth, ilo: Ilo, org: str, officer: str | None
+) -> str | None:
+    """The officer a token names: the record's own ILO ("own"), another real officer of the
+    token's organisation ("other"), or none."""
+    if officer == "own":
+        return ilo.officer_id
+    if officer == "other":
+        manager = auth(org, ["deploying_authority"], sub="other-manager")
+        _, other = await create_officer_with_authority(client, manager, organisation=org)
+        return str(other["id"])
+    return None
 
 
 async def test_list_shows_own_records_metadata_only(
@@ -269,7 +287,7 @@ async def test_ilo_10_2_officer_without_active_deployment(
     [
         ("NL", ["ilo"], "other", None, ["ACL-ROLE"]),
         ("NL", ["dpo"], None, None, ["ACL-ROLE"]),
-        ("FR", ["ilo"], "own", None, ["ACL-ORG"]),
+        ("FR", ["ilo"], "own", None, ["ACL-CLAIM"]),
         ("FR", ["integration"], None, ["processing:write"], ["ACL-ORG"]),
         ("NL", ["integration"], None, ["processing:read"], ["ACL-ROLE"]),
     ],
@@ -284,9 +302,13 @@ async def test_acl_who_records_for_the_officer(
     scopes: list[str] | None,
     rules: list[str],
 ) -> None:
-    officer_id = {"own": ilo.officer_id, "other": str(uuid.uuid4())}.get(officer or "")
+    officer_id = await _officer_claim(client, auth, ilo, org, officer)
     headers = auth(org, roles, officer_id=officer_id, scopes=scopes)
     response = await client.post(RECORDS, json=record_body(ilo.officer_id), headers=headers)
+    if rules == ["ACL-CLAIM"]:
+        assert response.status_code == 401, response.text
+        assert "names no officer of FR" in response.json()["detail"]
+        return
     assert response.status_code == 403
     assert [v["rule"] for v in response.json()["violations"]] == rules
 

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.models import AuditEvent
 from app.services.actions import REGISTRY
 from tests import factories
-from tests.factories import TODAY, Auth, deployed_ilo
+from tests.factories import TODAY, Auth
 from tests.scenarios import SCENARIOS, SYSTEM_ACTIONS, TABLES, World, Write, world
 
 __all__ = ["world"]
@@ -215,15 +215,28 @@ async def test_sharing_an_erased_record_is_a_conflict_in_both(
     assert "was erased on" in dry["conflicts"][0]["detail"]
 
 
-async def test_ilo_10_2_a_non_controller_organisation_is_denied_by_the_dry_run_too(
+async def test_acl_claim_a_non_controller_organisation_is_refused_before_any_decision(
     client: httpx.AsyncClient, session: AsyncSession, auth: Auth
 ) -> None:
-    """The European Parliament deploys no ILOs: its officer's record is refused by ILO-10.2 in
-    the decision itself, so the dry run says so before the write does."""
-    ep = auth("EP", ["deploying_authority"])
-    ilo = await deployed_ilo(client, auth, org="EP")
-    write = Write("POST", "/v1/processing-records", factories.record_body(ilo.officer_id), ep)
-    dry = await _check(client, session, "processing_record.create", write, ilo.headers)
-    assert not dry["allowed"]
-    messages = [v["message"] for v in dry["violations"] if v["rule"] == "ILO-10.2"]
-    assert any("is not a controller of ILO data" in m for m in messages)
+    """The European Parliament deploys no ILOs (ILO-10.2 says so in the decision, tests/policies):
+    a token claiming that it does is refused when it is verified (ACL-CLAIM), for the dry run
+    and the write alike, and the refusal is on record."""
+    ep = auth("EP", ["deploying_authority"], sub="ep-deployer")
+    before = await _snapshot(session)
+    dry = await client.post(
+        "/v1/policy/evaluate",
+        json={"action": "authority.create", "body": factories.authority_body("EP")},
+        headers=ep,
+    )
+    write = await client.post("/v1/authorities", json=factories.authority_body("EP"), headers=ep)
+    for response in (dry, write):
+        assert response.status_code == 401, response.text
+        assert response.json()["type"] == "/problems/unauthenticated"
+        assert "role deploying_authority is held by" in response.json()["detail"]
+        assert "not by EP (european_parliament)" in response.json()["detail"]
+    assert await _snapshot(session) == before
+    refusals = [e for e in await _denials(session) if e.actor["sub"] == "ep-deployer"]
+    assert [(e.rules, e.details["status"], e.organisation) for e in refusals] == [
+        (["ACL-CLAIM"], 401, "EP"),
+        (["ACL-CLAIM"], 401, "EP"),
+    ]

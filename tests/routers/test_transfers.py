@@ -243,7 +243,7 @@ async def test_another_organisation_gets_404_and_the_attempt_is_audited(
 ) -> None:
     record, _ = await _record(client, auth, ALLOWED["gdpr-49-1d-return-to-senegal"][0])
     url = f"/v1/processing-records/{record['id']}/transfers"
-    stranger = auth("FR", ["ilo"], officer_id=record["officer_id"])
+    stranger = auth("FR", ["integration"], scopes=["transfers:write"])
     response = await client.post(url, json=senegal_transfer(), headers=stranger)
     assert response.status_code == 404
     assert (await session.scalars(select(Transfer))).all() == []

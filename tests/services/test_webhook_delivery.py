@@ -279,6 +279,64 @@ async def test_organisation_events_reach_organisation_readers_only(
         assert value.encode() not in everything
 
 
+async def test_acl_org_document_events_reach_subscriptions_by_the_documents_audience(
+    committed_client: Committed, auth: Auth, settings: Settings, receiver: Receiver
+) -> None:
+    """ILO-5.1, ILO-9.3: a subscription made by a client that read documents gets a document's
+    events when the feed would show them to it — a network's document for the organisations
+    with a member in it — and one made without documents:read gets none."""
+    client, engine = committed_client
+    plain = integration(auth)
+    await subscribe(client, plain, receiver.url + "/plain", event_types=["document.uploaded"])
+    await subscribe(
+        client,
+        integration(auth, "documents:read", sub="nl-docs"),
+        receiver.url + "/nl",
+        event_types=["document.uploaded"],
+    )
+    fr = auth("FR", ["integration"], sub="fr-docs", scopes=["webhooks:write", "documents:read"])
+    await subscribe(client, fr, receiver.url + "/fr", event_types=["document.uploaded"])
+    ilo = await factories.deployed_ilo(client, auth)
+    network = await client.post(
+        "/v1/networks",
+        json={"name": "ILO network Senegal", "kind": "local", "countries": ["SN"]},
+        headers=manager(auth),
+    )
+    assert network.status_code == 201, network.text
+    uploads = {}
+    for audience, extra in (("network", {"network_id": network.json()["id"]}), ("all_ilos", {})):
+        body = {
+            "title": f"Route notes for {audience}",
+            "category": "a_analytical_product",
+            "audience": audience,
+            "media_type": "text/plain",
+            "content": "Departures from Saint-Louis rose in the third quarter.",
+            **extra,
+        }
+        uploaded = await client.post("/v1/documents", json=body, headers=ilo.headers)
+        assert uploaded.status_code == 201, uploaded.text
+        uploads[audience] = uploaded.json()["id"]
+
+    await run_job(maker(engine), settings, fan_out_webhooks)
+    await run_job(maker(engine), settings, send_webhooks)
+
+    by_path: dict[str, list[str]] = {"plain": [], "nl": [], "fr": []}
+    for r in receiver.in_feed_order():
+        by_path[r.path.rsplit("/", 1)[-1]].append(r.json["data"]["resource_id"])
+    assert by_path == {
+        "plain": [],
+        "nl": [uploads["network"], uploads["all_ilos"]],
+        "fr": [uploads["all_ilos"]],
+    }
+    # the change feed shows the same clients the same documents
+    for org, sub, path in (("NL", "nl-docs", "nl"), ("FR", "fr-docs", "fr")):
+        reader = auth(org, ["integration"], sub=sub, scopes=["documents:read", "events:read"])
+        feed = await client.get("/v1/events?limit=200", headers=reader)
+        assert feed.status_code == 200, feed.text
+        shown = [e["resource_id"] for e in feed.json()["items"] if e["type"] == "document.uploaded"]
+        assert shown == by_path[path]
+
+
 async def test_the_event_type_filter(
     committed_client: Committed, auth: Auth, settings: Settings, receiver: Receiver
 ) -> None:
