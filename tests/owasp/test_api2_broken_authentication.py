@@ -117,9 +117,10 @@ async def _counts(session: AsyncSession) -> tuple[int, int, int]:
 
 
 async def refused(
-    client: httpx.AsyncClient, session: AsyncSession, token: str, reason: str
+    client: httpx.AsyncClient, session: AsyncSession, token: str, reason: str, *, audited: int = 0
 ) -> dict[str, Any]:
-    """POST an NL authority with `token`: a 401 problem naming `reason`, and nothing stored."""
+    """POST an NL authority with `token`: a 401 problem naming `reason`, and nothing stored but
+    `audited` audit events (a well-signed token with untrue claims is on record: ACL-CLAIM)."""
     before = await _counts(session)
     response = await client.post(
         AUTHORITIES,
@@ -134,7 +135,7 @@ async def refused(
     assert body["instance"] == AUTHORITIES
     assert reason in body["detail"], body["detail"]
     assert set(body) == {*UNAUTHENTICATED, "detail", "instance"}
-    assert await _counts(session) == before
+    assert await _counts(session) == (before[0], before[1] + audited, before[2])
     return body
 
 
@@ -198,7 +199,15 @@ async def test_api2_foreign_issuer_cannot_read_nl_processing_records(
         }
         assert ilo.officer_id not in response.text
         assert not any(p in response.text for p in PLAINTEXT)
-    assert await _counts(session) == before  # not even an audited read
+    # no read, only the refusals on record: a trusted issuer signed claims it may not make
+    assert await _counts(session) == (before[0], before[1] + 2, before[2])
+    refusals = (
+        await session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(2))
+    ).all()
+    assert [(e.action, e.organisation, e.rules, e.details["status"]) for e in refusals] == [
+        ("policy.denied", "NL", ["ACL-CLAIM"], 401)
+    ] * 2
+    assert {e.actor["iss"] for e in refusals} == {FR_ISSUER}
 
 
 async def test_api2_foreign_issuer_cannot_create_an_nl_authority(
@@ -206,7 +215,7 @@ async def test_api2_foreign_issuer_cannot_create_an_nl_authority(
 ) -> None:
     fr, _ = fr_issuer
     token = sign(fr, claims(FR_ISSUER, org="NL", sub="fr-posing-as-nl"))
-    await refused(client, session, token, "may not speak for organisation NL")
+    await refused(client, session, token, "may not speak for organisation NL", audited=1)
     assert await session.scalar(select(Authority).where(Authority.name == "Forged")) is None
 
 
