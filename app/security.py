@@ -13,7 +13,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from jose import jwt
+from jose import jwk, jwt
+from jose.backends.base import Key
 from jose.exceptions import JOSEError
 
 from app.config import (
@@ -127,7 +128,14 @@ def mint_token(
         claims["scope"] = " ".join(scopes)
     claims.update(extra or {})
     headers = {"kid": kid} if kid else None
-    return str(jwt.encode(claims, private_pem.decode(), algorithm="RS256", headers=headers))
+    return str(jwt.encode(claims, _signing_key(private_pem), algorithm="RS256", headers=headers))
+
+
+@lru_cache(maxsize=16)
+def _signing_key(private_pem: bytes) -> Key:
+    """The RS256 key of a PEM, loaded once: loading validates the RSA key (about 50 ms), which
+    every mint would otherwise repeat."""
+    return jwk.construct(private_pem.decode(), "RS256")
 
 
 # Bounds of what a token may carry, chosen from where the claims are stored: the organisation
