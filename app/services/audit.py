@@ -29,13 +29,18 @@ async def list_events(
     after: int | None,
     limit: int,
 ) -> Sequence[AuditEvent]:
-    """Auditors read every event, a DPO its own organisation's (read policy `audit_event`);
-    a DPO asking for another organisation's is a 403 ACL-ORG."""
+    """The Commission's auditor reads every event, another auditor or a DPO its own
+    organisation's (read policy `audit_event`); asking for another organisation's is a 403
+    ACL-ORG."""
     seen = access.listing(principal, "audit_event")
     own = seen.rows.organisation
     if own is not None and organisation not in (None, own):
         raise PolicyDenied(
-            deny(ACL_ORG, f"a DPO of {own} reads only its own audit events", action="audit.read"),
+            deny(
+                ACL_ORG,
+                f"an auditor or DPO of {own} reads only its own organisation's audit events",
+                action="audit.read",
+            ),
             resource_type="audit_event",
             action="audit.read",
         )

@@ -374,7 +374,27 @@ async def nl_and_fr_events(client: httpx.AsyncClient, auth: Auth) -> None:
     await factories.create_authority(client, auth("FR", ["deploying_authority"]), organisation="FR")
 
 
-async def test_an_auditor_reads_every_organisations_events(
+async def test_acl_role_an_organisations_auditor_reads_its_own_events_only(
+    client: httpx.AsyncClient, auth: Auth
+) -> None:
+    """docs/ROLES.md: a Member State's auditor reads its organisation's trail; the whole trail is
+    the Commission's auditor's, which maintains the platform (Art. 9(1))."""
+    await nl_and_fr_events(client, auth)
+
+    items = await list_all(client, auth("NL", ["auditor"]))
+
+    assert [(e["organisation"], e["action"]) for e in items] == [
+        ("NL", "authority.created"),
+        ("NL", "officer.created"),
+    ]
+    asked_for_fr = await client.get(
+        "/v1/audit/events?organisation=FR", headers=auth("NL", ["auditor"], sub="nl-auditor")
+    )
+    assert asked_for_fr.status_code == 403, asked_for_fr.text
+    assert [v["rule"] for v in asked_for_fr.json()["violations"]] == ["ACL-ORG"]
+
+
+async def test_the_commissions_auditor_reads_every_organisations_events(
     client: httpx.AsyncClient, session: AsyncSession, auth: Auth
 ) -> None:
     await nl_and_fr_events(client, auth)
