@@ -15,7 +15,7 @@ from datetime import date
 from app.policies.acl import Actor, Requirement, require_org
 from app.policies.actions import register
 from app.policies.engine import Outcome, RuleResult, check, not_applicable, passed
-from app.policies.roles import COMMISSION, board_acts
+from app.policies.roles import COMMISSION, DEPLOYING_KINDS, board_acts
 from app.policies.rules import (
     ILO_7_2,
     ILO_7_3,
@@ -44,15 +44,6 @@ SECRETARIAT = COMMISSION
 # open to the European Parliament.
 PERSONAL_CATEGORIES = frozenset(
     {DocumentCategory.c_board_member_list, DocumentCategory.d_ilo_contact_list}
-)
-# Organisations that deploy ILOs and so forward Board decisions to them (ILO-7.9).
-DEPLOYING_KINDS = frozenset(
-    {
-        OrganisationKind.member_state,
-        OrganisationKind.schengen_associated,
-        OrganisationKind.commission,
-        OrganisationKind.eu_agency,
-    }
 )
 
 

@@ -42,7 +42,8 @@ class Seat(StrEnum):
     alternate = "alternate"
 
 
-_DEPLOYING = frozenset(
+# Organisations that deploy ILOs (Art. 2(1)): every participant but the European Parliament.
+DEPLOYING_KINDS = frozenset(
     {
         OrganisationKind.member_state,
         OrganisationKind.schengen_associated,
@@ -79,19 +80,19 @@ ROLE_TABLE: Mapping[Role, RoleGrant] = MappingProxyType(
         for grant in (
             RoleGrant(
                 role=Role.ilo,
-                holders=_DEPLOYING,
+                holders=DEPLOYING_KINDS,
                 reach=Reach.own_organisation,
                 basis="Art. 2(1), 10: an officer its own organisation deploys (officer_id)",
             ),
             RoleGrant(
                 role=Role.deploying_authority,
-                holders=_DEPLOYING,
+                holders=DEPLOYING_KINDS,
                 reach=Reach.own_organisation,
                 basis="Art. 2(1), 4: Member States, the Commission and the EU agencies deploy",
             ),
             RoleGrant(
                 role=Role.sb_member,
-                holders=_DEPLOYING,
+                holders=DEPLOYING_KINDS,
                 reach=Reach.own_organisation,
                 basis="Art. 7(2)-(3): an organisation with a Board member seat",
                 seat=Seat.member,
@@ -117,7 +118,7 @@ ROLE_TABLE: Mapping[Role, RoleGrant] = MappingProxyType(
             ),
             RoleGrant(
                 role=Role.authorised_staff,
-                holders=_DEPLOYING,
+                holders=DEPLOYING_KINDS,
                 reach=Reach.network_reads,
                 basis="Art. 9(3): duly authorised staff of the participants read the platform",
             ),
@@ -129,13 +130,13 @@ ROLE_TABLE: Mapping[Role, RoleGrant] = MappingProxyType(
             ),
             RoleGrant(
                 role=Role.dpo,
-                holders=_DEPLOYING,
+                holders=DEPLOYING_KINDS,
                 reach=Reach.own_organisation,
                 basis="GDPR Art. 37-39, EUDPR Art. 43-45: the controller's own DPO",
             ),
             RoleGrant(
                 role=Role.auditor,
-                holders=_DEPLOYING,
+                holders=DEPLOYING_KINDS,
                 reach=Reach.own_organisation,
                 basis="GDPR Art. 5(2), LED Art. 25: an organisation's auditor reads its records "
                 "and its audit trail; the Commission's, which maintains the platform (Art. 9(1)), "
@@ -150,7 +151,7 @@ ROLE_TABLE: Mapping[Role, RoleGrant] = MappingProxyType(
             ),
             RoleGrant(
                 role=Role.integration,
-                holders=_DEPLOYING,
+                holders=DEPLOYING_KINDS,
                 reach=Reach.own_organisation,
                 basis="a participant's own machine client; its scope list says what it may do",
             ),

@@ -24,7 +24,6 @@ from app.models import (
 )
 from app.policies import Decision
 from app.policies.board import (
-    DEPLOYING_KINDS,
     DecisionFacts,
     ForwardingFacts,
     MeetingFacts,
@@ -35,6 +34,7 @@ from app.policies.board import (
     tally,
     voting_seats,
 )
+from app.policies.roles import DEPLOYING_KINDS
 from app.policies.vocabulary import DecisionOutcome
 from app.problems import Conflict, NotFound
 from app.schemas.board import (
