@@ -20,6 +20,7 @@ from app.config import Settings, get_settings
 from app.db import denial_audit
 from app.db.denial_audit import NotFoundTally
 from app.db.engine import make_engine, make_sessionmaker
+from app.db.principal_binding import ClaimBinding
 from app.jwks import JwksCache
 from app.keyring import load_keyring
 from app.middleware import RequestContextMiddleware, SecurityHeadersMiddleware
@@ -161,6 +162,7 @@ def create_app(settings: Settings | None = None, *, app_database_url: str | None
     app.state.settings = settings
     app.state.rate_limiter = RateLimiter.from_settings(settings)
     app.state.not_found_tally = NotFoundTally()
+    app.state.claim_check = ClaimBinding()
     app.state.keyring = load_keyring(settings)
     app.state.jwks = JwksCache(
         ttl_seconds=settings.jwks_cache_seconds,

@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Protocol
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -26,7 +26,6 @@ from app.config import (
     Settings,
     TrustedIssuer,
 )
-from app.db.principal_binding import claim_problems, record_refusal
 from app.jwks import JwksCache
 from app.keyring import create_once
 from app.policies import Actor
@@ -476,14 +475,37 @@ async def authenticate(
     return principal
 
 
+class ClaimCheck(Protocol):
+    """Where the data a token's claims name are looked up (app/db/principal_binding.py, set on
+    `app.state.claim_check` by app/main.py): what is untrue of them, and the refusal's record."""
+
+    async def untrue(
+        self, maker: Any, *, org: str, roles: frozenset[str], officer_id: str | None
+    ) -> list[str]: ...
+
+    async def record_refusal(
+        self,
+        maker: Any,
+        *,
+        actor: dict[str, Any],
+        org: str,
+        problems: list[str],
+        request_id: str | None,
+        method: str,
+        route: str,
+    ) -> None: ...
+
+
 async def _bind(request: Request, principal: Principal) -> None:
     """ACL-CLAIM: the token's organisation, roles and officer are true of the network's data
     (app/policies/roles.py), or the token is refused (401) and the refusal audited."""
-    maker = request.app.state.sessionmaker
-    async with maker() as session:
-        problems = await claim_problems(
-            session, org=principal.org, roles=principal.roles, officer_id=principal.officer_id
-        )
+    check: ClaimCheck = request.app.state.claim_check
+    problems = await check.untrue(
+        request.app.state.sessionmaker,
+        org=principal.org,
+        roles=principal.roles,
+        officer_id=principal.officer_id,
+    )
     if problems:
         await _audit_refusal(request, principal, problems)
         raise Unauthenticated(
@@ -495,8 +517,9 @@ async def _bind(request: Request, principal: Principal) -> None:
 
 async def _audit_refusal(request: Request, principal: Principal, problems: list[str]) -> None:
     """A signed token with untrue claims is an attempt on another organisation: on record."""
+    check: ClaimCheck = request.app.state.claim_check
     route = request.scope.get("route")
-    await record_refusal(
+    await check.record_refusal(
         request.app.state.sessionmaker,
         actor=principal.audit_actor(),
         org=principal.org,

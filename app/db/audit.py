@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import UTC
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -27,7 +27,15 @@ from app.problems import NotFound, PolicyDenied
 if TYPE_CHECKING:
     from fastapi import Request
 
-    from app.security import Principal
+
+class Caller(Protocol):
+    """Who made a refused request, as its audit event names it (app/security.py's Principal)."""
+
+    @property
+    def org(self) -> str: ...
+
+    def audit_actor(self) -> dict[str, object]: ...
+
 
 GENESIS = audit_chain.GENESIS
 SEAL_LOCK = 0x1107_AD17  # advisory lock key of the sealer
@@ -96,7 +104,7 @@ def new_event(
 async def record_denial(
     session: AsyncSession,
     request: Request,
-    principal: Principal,
+    principal: Caller,
     denied: PolicyDenied | NotFound,
 ) -> None:
     """The audit event of a refused attempt (403 policy-denied or 404), in its own commit."""

@@ -50,39 +50,50 @@ async def _officer_organisation(session: AsyncSession, officer_id: str) -> str |
     return found
 
 
-async def claim_problems(
-    session: AsyncSession, *, org: str, roles: frozenset[str], officer_id: str | None
-) -> list[str]:
-    """What is untrue of the claims (ACL-CLAIM); empty when they are true."""
-    holder = (await _holders(session)).get(org)
-    officer_org = None if officer_id is None else await _officer_organisation(session, officer_id)
-    result = check_claims(holder, org, roles, officer_id=officer_id, officer_org=officer_org)
-    return [v.message for v in result.violations]
+class ClaimBinding:
+    """The database's answers to app/security.py's `ClaimCheck` (wired by app/main.py)."""
 
+    async def untrue(
+        self,
+        maker: async_sessionmaker[AsyncSession],
+        *,
+        org: str,
+        roles: frozenset[str],
+        officer_id: str | None,
+    ) -> list[str]:
+        """What is untrue of the claims (ACL-CLAIM); empty when they are true."""
+        async with maker() as session:
+            holder = (await _holders(session)).get(org)
+            officer_org = (
+                None if officer_id is None else await _officer_organisation(session, officer_id)
+            )
+        result = check_claims(holder, org, roles, officer_id=officer_id, officer_org=officer_org)
+        return [v.message for v in result.violations]
 
-async def record_refusal(
-    maker: async_sessionmaker[AsyncSession],
-    *,
-    actor: dict[str, Any],
-    org: str,
-    problems: list[str],
-    request_id: str | None,
-    method: str,
-    route: str,
-) -> None:
-    """The audit event of a token refused for untrue claims, in a commit of its own: the request
-    fails, the refusal stays on record."""
-    event = new_event(
-        actor=actor,
-        organisation=org,
-        action="policy.denied",
-        outcome="denied",
-        resource_type="request",
-        resource_id=None,
-        request_id=request_id,
-        rules=[ACL_CLAIM.id],
-        details={"status": 401, "method": method, "route": route, "claims": problems},
-    )
-    async with maker() as session:
-        session.add(authorise(session, event))
-        await session.commit()
+    async def record_refusal(
+        self,
+        maker: async_sessionmaker[AsyncSession],
+        *,
+        actor: dict[str, Any],
+        org: str,
+        problems: list[str],
+        request_id: str | None,
+        method: str,
+        route: str,
+    ) -> None:
+        """The audit event of a token refused for untrue claims, in a commit of its own: the
+        request fails, the refusal stays on record."""
+        event = new_event(
+            actor=actor,
+            organisation=org,
+            action="policy.denied",
+            outcome="denied",
+            resource_type="request",
+            resource_id=None,
+            request_id=request_id,
+            rules=[ACL_CLAIM.id],
+            details={"status": 401, "method": method, "route": route, "claims": problems},
+        )
+        async with maker() as session:
+            session.add(authorise(session, event))
+            await session.commit()
