@@ -226,6 +226,17 @@ def test_ilo_10_2_retention_at_the_cap_is_allowed() -> None:
     assert _rules(retain_until=TODAY + timedelta(days=365)) == ()
 
 
+def test_ilo_10_2_a_non_controller_organisation_is_refused_in_the_decision() -> None:
+    """The European Parliament deploys no ILOs. Its tokens cannot claim an officer (ACL-CLAIM,
+    tests/routers/test_registry_parity.py); the decision refuses such a record all the same."""
+    decision = evaluate(
+        "processing_record.create", replace(RECORD, officer_org_kind="european_parliament")
+    )
+    assert "ILO-10.2" in decision.violated_rules
+    messages = [v.message for v in decision.violations if v.rule == "ILO-10.2"]
+    assert any("european_parliament is not a controller of ILO data" in m for m in messages)
+
+
 def test_ilo_10_2_purpose_outside_art_3_6_refused() -> None:
     decision = evaluate("processing_record.create", replace(RECORD, purpose="visa"))
     assert decision.violated_rules == ("ILO-10.2", "ILO-10.2", "ILO-10.3")
