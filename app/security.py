@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any, Protocol
+from typing import Annotated, Any
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -17,6 +17,7 @@ from jose import jwk, jwt
 from jose.backends.base import Key
 from jose.exceptions import JOSEError
 
+from app import claims
 from app.config import (
     ANY_ORGANISATION,
     AUDIENCE,
@@ -466,68 +467,13 @@ async def authenticate(
     try:
         principal = cache.verify(credentials.credentials, jwks=jwks)
     except UnvouchedOrganisation as refused:
-        await _audit_refusal(request, refused.principal, [refused.problem])
+        await claims.audit_refusal(request, refused.principal, [refused.problem])
         raise
     if not cache.is_bound(principal):
-        await _bind(request, principal)
+        await claims.bind(request, principal)
         cache.remember_bound(principal)
     request.state.principal = principal
     return principal
-
-
-class ClaimCheck(Protocol):
-    """Where the data a token's claims name are looked up (app/db/principal_binding.py, set on
-    `app.state.claim_check` by app/main.py): what is untrue of them, and the refusal's record."""
-
-    async def untrue(
-        self, maker: Any, *, org: str, roles: frozenset[str], officer_id: str | None
-    ) -> list[str]: ...
-
-    async def record_refusal(
-        self,
-        maker: Any,
-        *,
-        actor: dict[str, Any],
-        org: str,
-        problems: list[str],
-        request_id: str | None,
-        method: str,
-        route: str,
-    ) -> None: ...
-
-
-async def _bind(request: Request, principal: Principal) -> None:
-    """ACL-CLAIM: the token's organisation, roles and officer are true of the network's data
-    (app/policies/roles.py), or the token is refused (401) and the refusal audited."""
-    check: ClaimCheck = request.app.state.claim_check
-    problems = await check.untrue(
-        request.app.state.sessionmaker,
-        org=principal.org,
-        roles=principal.roles,
-        officer_id=principal.officer_id,
-    )
-    if problems:
-        await _audit_refusal(request, principal, problems)
-        raise Unauthenticated(
-            "The token claims what is not true of its organisation (ACL-CLAIM, docs/ROLES.md): "
-            + "; ".join(problems)
-            + "."
-        )
-
-
-async def _audit_refusal(request: Request, principal: Principal, problems: list[str]) -> None:
-    """A signed token with untrue claims is an attempt on another organisation: on record."""
-    check: ClaimCheck = request.app.state.claim_check
-    route = request.scope.get("route")
-    await check.record_refusal(
-        request.app.state.sessionmaker,
-        actor=principal.audit_actor(),
-        org=principal.org,
-        problems=problems,
-        request_id=getattr(request.state, "request_id", None),
-        method=request.method,
-        route=getattr(route, "path", request.url.path),
-    )
 
 
 CurrentPrincipal = Annotated[Principal, Depends(authenticate)]

@@ -51,7 +51,7 @@ async def _officer_organisation(session: AsyncSession, officer_id: str) -> str |
 
 
 class ClaimBinding:
-    """The database's answers to app/security.py's `ClaimCheck` (wired by app/main.py)."""
+    """The database's answers to app/claims.py's `ClaimCheck` (wired by app/main.py)."""
 
     async def untrue(
         self,
