@@ -1,7 +1,7 @@
 """ACL-CLAIM at the edge: a verified token's claims held against the data they name.
 
-`authenticate` (app/security.py) calls `bind` once per set of claims. The data are looked up
-through the `ClaimCheck` that `create_app` puts on `app.state.claim_check`
+`authenticate` (app/security.py) calls `bind_claims` once per set of claims. The data are
+looked up through the `ClaimCheck` that `create_app` puts on `app.state.claim_check`
 (app/db/principal_binding.py), so the HTTP layer imports no storage.
 """
 
@@ -49,7 +49,7 @@ class ClaimCheck(Protocol):
     ) -> None: ...
 
 
-async def bind(request: Request, claimant: Claimant) -> None:
+async def bind_claims(request: Request, claimant: Claimant) -> None:
     """The token's organisation, roles and officer are true of the network's data (the role
     table, app/policies/roles.py), or the token is refused (401) and the refusal audited."""
     check: ClaimCheck = request.app.state.claim_check

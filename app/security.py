@@ -17,7 +17,7 @@ from jose import jwk, jwt
 from jose.backends.base import Key
 from jose.exceptions import JOSEError
 
-from app import claims
+from app.claims import audit_refusal, bind_claims
 from app.config import (
     ANY_ORGANISATION,
     AUDIENCE,
@@ -467,10 +467,10 @@ async def authenticate(
     try:
         principal = cache.verify(credentials.credentials, jwks=jwks)
     except UnvouchedOrganisation as refused:
-        await claims.audit_refusal(request, refused.principal, [refused.problem])
+        await audit_refusal(request, refused.principal, [refused.problem])
         raise
     if not cache.is_bound(principal):
-        await claims.bind(request, principal)
+        await bind_claims(request, principal)
         cache.remember_bound(principal)
     request.state.principal = principal
     return principal
