@@ -32,9 +32,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from app.config import Settings, TrustedIssuer
 from app.models import AuditEvent
 from app.policies import Actor
-from app.policies.roles import BOARD_WIDE, ROLE_TABLE, Seat
+from app.policies.roles import BOARD_WIDE, role_problems
 from app.policies.visibility import READ_POLICIES
-from app.policies.vocabulary import OrganisationKind, Role, Scope
+from app.policies.vocabulary import Role, Scope
+from app.reference import load_role_holders
 from app.routers.policy_marks import READS
 from app.security import mint_token, public_pem
 from app.services.actions import REGISTRY
@@ -101,37 +102,31 @@ class Caller:
     bound: bool = True  # are the claims true? (else ACL-CLAIM: 401)
 
 
-def _may_hold(role: Role, kind: OrganisationKind, seats: tuple[int, int]) -> bool:
-    grant = ROLE_TABLE[role]
-    if kind not in grant.holders:
-        return False
-    return not (grant.seat == Seat.member and seats[0] < 1) and not (
-        grant.seat == Seat.alternate and seats[1] < 1
-    )
+def _may_hold(role: Role, org: str) -> bool:
+    """As the role table and the participants say (the binding's own rule, app/policies/roles)."""
+    return not list(role_problems(load_role_holders().get(org), org, frozenset({role.value})))
 
 
-def _single(org: str, role: Role, kind: OrganisationKind, seats: tuple[int, int]) -> Caller:
+def _single(org: str, role: Role) -> Caller:
     return Caller(
         f"{org.lower()}-{role}",
         org,
         (role.value,),
         scopes=ALL_SCOPES if role == Role.integration else (),
         officer="own" if role == Role.ilo and org == FOREIGN else None,
-        bound=_may_hold(role, kind, seats),
+        bound=_may_hold(role, org),
     )
 
 
-FR_SEATS = (1, 1)
-COM_SEATS = (2, 0)
-FR_HOLDS = tuple(r.value for r in Role if _may_hold(r, OrganisationKind.member_state, FR_SEATS))
+FR_HOLDS = tuple(r.value for r in Role if _may_hold(r, FOREIGN))
 CALLERS = (
-    *(_single(FOREIGN, r, OrganisationKind.member_state, FR_SEATS) for r in Role),
+    *(_single(FOREIGN, r) for r in Role),
     Caller("fr-every-role-it-holds", FOREIGN, FR_HOLDS, ALL_SCOPES, officer="own"),
     Caller("fr-every-role", FOREIGN, tuple(r.value for r in Role), ALL_SCOPES, bound=False),
     Caller("fr-ilo-as-dutch-officer", FOREIGN, ("ilo",), officer="nl", bound=False),
     Caller("fr-issuer-as-nl", "NL", ("deploying_authority", "ilo"), issuer=FR_ISSUER, bound=False),
     Caller("fr-issuer-as-com", "COM", ("sb_secretariat",), issuer=FR_ISSUER, bound=False),
-    *(_single("COM", r, OrganisationKind.commission, COM_SEATS) for r in Role),
+    *(_single("COM", r) for r in Role),
 )
 
 
