@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse
 
 from app.db.session import ReadSession
 from app.models import BoardActivityReport
+from app.pages import stored_page_csp
 from app.problems import problem_responses
 from app.routers.conventions import ActionContext, Idempotency
 from app.routers.policy_marks import guarded, reads
@@ -194,5 +195,5 @@ async def get_activity_report_html(
     row = await service.read_report(session=session, principal=principal, report_id=report_id)
     return HTMLResponse(
         row.html,
-        headers={"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'"},
+        headers={"Content-Security-Policy": stored_page_csp(row.html)},
     )

@@ -7,11 +7,13 @@ from typing import Literal
 from fastapi import APIRouter, Query, Request, Response
 
 from app.db.session import ReadSession
+from app.pages import PAGE_CSP
 from app.problems import problem_responses
 from app.routers.policy_marks import reads
 from app.schemas.ropa import RopaOut
 from app.security import CurrentPrincipal
 from app.services import ropa as service
+from app.services import ropa_page
 
 router = APIRouter(prefix="/v1/ropa", tags=["ropa"])
 
@@ -38,11 +40,16 @@ async def get_ropa(
     session: ReadSession,
     principal: CurrentPrincipal,
     organisation: str = Query(max_length=16, pattern=r"^[A-Z][A-Z0-9_-]{1,15}$"),
-    format: Literal["json", "csv", "html"] = "json",
+    format: Literal["json", "csv", "html"] | None = Query(
+        None, description="Overrides the Accept header (text/html, text/csv, application/json)"
+    ),
 ) -> Response:
     """Purposes, categories of data subjects and data, recipients, transfers with their Chapter V
     grounds and references, and retention — for the organisation's DPO (GDPR-30.1; EUDPR Art.
     31, LED Art. 24 by the activity's regime). No subject data."""
+    if format is None:
+        first = (request.headers.get("accept") or "").split(",")[0]
+        format = "html" if "text/html" in first else "csv" if "text/csv" in first else "json"
     ropa = await service.build_ropa(
         session=session,
         principal=principal,
@@ -57,8 +64,8 @@ async def get_ropa(
         )
     if format == "html":
         return Response(
-            service.to_html(ropa),
+            ropa_page.to_html(ropa),
             media_type="text/html; charset=utf-8",
-            headers={"Content-Security-Policy": service.HTML_CSP},
+            headers={"Content-Security-Policy": PAGE_CSP},
         )
     return Response(ropa.model_dump_json(), media_type="application/json")

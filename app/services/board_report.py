@@ -9,7 +9,7 @@ import uuid
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -40,7 +40,7 @@ from app.schemas.board_report import (
 from app.security import Principal
 from app.services import access
 from app.services.board_network_section import NetworkSummary, network_summaries, networks_section
-from app.services.board_report_html import render_report
+from app.services.board_report_html import ISSUER, render_report
 from app.services.guarded import Action, Context
 from app.services.organisation import participant_map
 
@@ -311,6 +311,25 @@ async def _meetings_and_decisions(
     return held, adopted, len(decisions) - len(adopted)
 
 
+async def _previous_period(session: AsyncSession, start: date, end: date) -> dict[str, Any] | None:
+    """The headline figures of the period of the same length just before, for comparison."""
+    try:
+        before_end = start - timedelta(days=1)
+        before_start = before_end - (end - start)
+    except OverflowError:
+        return None
+    figures = await overview(session=session, start=before_start, end=before_end)
+    meetings, adopted, _ = await _meetings_and_decisions(session, before_start, before_end)
+    return {
+        "period": {"from": before_start.isoformat(), "to": before_end.isoformat()},
+        "total": figures["total"],
+        "host_countries": len(figures["by_host_country"]),
+        "organisations": len(figures["by_organisation"]),
+        "meetings": len(meetings),
+        "adopted": len(adopted),
+    }
+
+
 async def build_report(
     *,
     session: AsyncSession,
@@ -328,6 +347,9 @@ async def build_report(
         "title": "Steering Board activity report",
         "period": {"from": start.isoformat(), "to": end.isoformat()},
         "version": version,
+        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "issued_by": ISSUER,
+        "previous": await _previous_period(session, start, end),
         "legal_basis": "Regulation (EU) 2019/1240, Art. 8(2)(c) and 4(1)",
         "for_european_parliament": True,
         "deployments": await overview(session=session, start=start, end=end),

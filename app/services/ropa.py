@@ -6,10 +6,7 @@ only: no subject data are read."""
 from __future__ import annotations
 
 import csv
-import hashlib
-import html
 import io
-from base64 import b64encode
 from datetime import UTC, datetime
 
 from sqlalchemy import ColumnElement, Integer, cast, func, select
@@ -238,102 +235,3 @@ def to_csv(ropa: RopaOut) -> str:
                 }
             )
     return out.getvalue()
-
-
-STYLE = (
-    "body{font-family:system-ui,sans-serif;margin:2rem;color:#111}"
-    "table{border-collapse:collapse;margin:.5rem 0 1.5rem}"
-    "th,td{border:1px solid #999;padding:.25rem .5rem;text-align:left;vertical-align:top}"
-    "th{background:#eee}h2{margin-top:2rem}"
-)
-# The page's only style, allowed by hash: no other inline style or script can run.
-STYLE_HASH = b64encode(hashlib.sha256(STYLE.encode()).digest()).decode()
-HTML_CSP = f"default-src 'none'; style-src 'sha256-{STYLE_HASH}'; frame-ancestors 'none'"
-
-
-def _table(headers: list[str], rows: list[list[object]]) -> str:
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
-    body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in row) + "</tr>" for row in rows
-    )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body or ''}</tbody></table>"
-
-
-def to_html(ropa: RopaOut) -> str:
-    """A readable, self-contained page (no script, no external resource)."""
-    e = html.escape
-    parts = [
-        "<!doctype html><html lang=en><head><meta charset=utf-8>",
-        f"<title>Record of processing activities — {e(ropa.organisation)}</title>",
-        f"<style>{STYLE}</style></head><body>",
-        f"<h1>Record of processing activities: {e(ropa.controller)} ({e(ropa.organisation)})</h1>",
-        f"<p>Generated {e(ropa.generated_at.isoformat())}. {e(ropa.note)}</p>",
-    ]
-    for a in ropa.activities:
-        parts.append(f"<h2>Purpose {e(a.purpose)} — {e(a.regime.upper())}</h2>")
-        parts.append(f"<p>{e(a.article)}</p>")
-        parts.append(
-            _table(
-                [
-                    "Data subjects",
-                    "Data categories",
-                    "Special category",
-                    "Records",
-                    "Erased",
-                    "Restricted",
-                    "Retention cap (days)",
-                    "Longest retention (days)",
-                ],
-                [
-                    [
-                        ", ".join(a.data_subject_categories),
-                        ", ".join(a.data_categories),
-                        "yes" if a.special_category else "no",
-                        a.records,
-                        a.records_erased,
-                        a.records_restricted,
-                        a.retention_cap_days or "",
-                        a.longest_retention_days,
-                    ]
-                ],
-            )
-        )
-        parts.append("<h3>Recipients in the Union</h3>")
-        parts.append(
-            _table(
-                ["Kind", "Recipient", "Exchanges"],
-                [[r.kind, r.recipient, r.exchanges] for r in a.recipients],
-            )
-        )
-        parts.append("<h3>Transfers to third countries and international organisations</h3>")
-        parts.append(
-            _table(
-                [
-                    "Destination",
-                    "Recipient",
-                    "Type",
-                    "Ground",
-                    "Rule",
-                    "Reference",
-                    "Transfers",
-                    "First",
-                    "Last",
-                ],
-                [
-                    [
-                        t.destination,
-                        t.recipient,
-                        t.recipient_type,
-                        t.ground,
-                        t.rule,
-                        t.reference,
-                        t.transfers,
-                        t.first_on,
-                        t.last_on,
-                    ]
-                    for t in a.transfers
-                ],
-            )
-        )
-    parts.append("</body></html>")
-    return "".join(parts)
