@@ -59,6 +59,10 @@ Read = Callable[[World], tuple[str, tuple[str, str | None] | None]]
 READ_REQUESTS: dict[str, Read] = {
     "GET /v1/organisations": lambda w: ("/v1/organisations", None),
     "GET /v1/organisations/{code}": lambda w: ("/v1/organisations/NL", ("NL", None)),
+    "GET /v1/organisations/{code}/contacts": lambda w: (
+        "/v1/organisations/NL/contacts",
+        ("NL", None),
+    ),
     "GET /v1/authorities": lambda w: ("/v1/authorities", None),
     "GET /v1/authorities/{authority_id}": lambda w: (
         f"/v1/authorities/{w.ilo.authority_id}",

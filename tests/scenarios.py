@@ -58,6 +58,7 @@ TABLES = (
     "document",
     "document_version",
     "webhook_delivery",
+    "organisation_contact",
 )
 
 
@@ -85,6 +86,7 @@ class World:
     followed_transfer_id: str = ""
     document_id: str = ""
     board_member: dict[str, str] = field(default_factory=dict)
+    dpo: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -388,6 +390,16 @@ SCENARIOS |= {
         target=w.delivery_id,
     ),
 }
+SCENARIOS |= {
+    "organisation.contacts_replace": lambda w: Write(
+        "PUT",
+        "/v1/organisations/NL/contacts",
+        {"controller_contact": "privacy@ind.nl", "dpo_contact": "fg@ind.nl"},
+        w.dpo,
+        target="NL",
+        if_match='"v1"',
+    ),
+}
 # Actions of ILONet itself (the retention sweep): no route, and no token may ask for them.
 SYSTEM_ACTIONS = {"processing_record.expire", "officer.contact_erase", "reference_impact.record"}
 
@@ -481,6 +493,7 @@ async def world(client: httpx.AsyncClient, auth: Auth, session: AsyncSession) ->
         board_member=board_member,
         failing_webhook_id=failing.json()["id"],
         delivery_id=delivery_id,
+        dpo=auth("NL", ["dpo"]),
     )
     await _networks(client, auth, built)
     return built

@@ -17,7 +17,7 @@ from app.models.document import Document, DocumentVersion
 from app.models.idempotency_key import IdempotencyKey
 from app.models.network import AdHocAction, Network, NetworkFacilitator, NetworkMeeting
 from app.models.officer import Officer
-from app.models.organisation import Organisation
+from app.models.organisation import Organisation, OrganisationContact
 from app.models.outbox_event import OutboxEvent
 from app.models.processing_record import ProcessingRecord
 from app.models.recipient_notification import RecipientNotification
@@ -53,6 +53,7 @@ __all__ = [
     "NetworkMeeting",
     "Officer",
     "Organisation",
+    "OrganisationContact",
     "OutboxEvent",
     "ProcessingRecord",
     "RecipientNotification",

@@ -42,6 +42,7 @@ from app.policies.network import (
     Member,
     NetworkFacts,
 )
+from app.policies.organisation_contact import ContactFacts
 from app.policies.purpose import (
     CATEGORY_FIELDS,
     CATEGORY_PURPOSE,
@@ -76,6 +77,7 @@ __all__ = [
     "AuthorityFacts",
     "Basis",
     "ContactErasureFacts",
+    "ContactFacts",
     "Decision",
     "DeploymentFacts",
     "DeploymentTransitionFacts",

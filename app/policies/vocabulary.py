@@ -281,6 +281,7 @@ class Action(StrEnum):
     webhook_rotate_secret = "webhook.rotate_secret"  # noqa: S105 (an action name)
     webhook_enable = "webhook.enable"
     webhook_redeliver = "webhook.redeliver"
+    organisation_contacts_replace = "organisation.contacts_replace"
 
 
 class WebhookEventType(StrEnum):
@@ -330,6 +331,7 @@ class WebhookEventType(StrEnum):
     # platform documents, delivered by their audience to subscriptions made with documents:read
     document_uploaded = "document.uploaded"
     document_version_added = "document.version_added"
+    organisation_contacts_replaced = "organisation.contacts_replaced"
 
 
 # A cooperation network of ILOs (Art. 5(1)): one host country, or several.

@@ -8,11 +8,13 @@ from app.db.session import ReadSession
 from app.pagination import Cursor, Limit, Pager
 from app.policies.vocabulary import OrganisationKind
 from app.problems import problem_responses
-from app.routers.policy_marks import reads
+from app.routers.conventions import ActionContext, Idempotency, IfMatch, etag_of, require_if_match
+from app.routers.policy_marks import guarded, reads
 from app.schemas.common import Page
-from app.schemas.organisation import OrganisationOut
+from app.schemas.organisation import ContactsIn, ContactsOut, OrganisationOut
 from app.security import CurrentPrincipal
 from app.services import organisation as service
+from app.services import organisation_contact as contacts
 
 router = APIRouter(prefix="/v1/organisations", tags=["organisations"])
 
@@ -63,4 +65,47 @@ async def get_organisation(
     e.g. `COM`)."""
     return OrganisationOut.model_validate(
         await service.read_organisation(session=session, principal=principal, code=code)
+    )
+
+
+@router.get(
+    "/{code}/contacts",
+    name="get_contacts",
+    summary="The organisation's controller and DPO contacts (GDPR Art. 30(1)(a))",
+    responses=problem_responses(401, 404),
+    openapi_extra=reads("organisation"),
+)
+async def get_contacts(
+    code: str, response: Response, session: ReadSession, principal: CurrentPrincipal
+) -> ContactsOut:
+    """The functional contacts its record of processing activities names; the ETag is the one
+    to send as If-Match to replace them."""
+    await service.read_organisation(session=session, principal=principal, code=code)
+    row = await contacts.read_contacts(session=session, principal=principal, code=code)
+    response.headers["ETag"] = etag_of(row.version)
+    return ContactsOut.model_validate(row)
+
+
+@router.put(
+    "/{code}/contacts",
+    name="replace_contacts",
+    summary="Replace the organisation's controller and DPO contacts (If-Match required)",
+    response_model=ContactsOut,
+    responses=problem_responses(401, 403, 404, 412, 422, 428),
+    openapi_extra=guarded("organisation.contacts_replace"),
+)
+async def replace_contacts(
+    code: str,
+    body: ContactsIn,
+    context: ActionContext,
+    idempotent: Idempotency,
+    if_match: IfMatch = None,
+) -> Response:
+    """Its DPO or reference administrator keeps them, for its own organisation only (ACL-ROLE,
+    ACL-ORG). Functional contacts: a function's mailbox or address, never a person's."""
+    row = await contacts.replace_contacts(
+        context=require_if_match(context, if_match), code=code, body=body
+    )
+    return await idempotent.respond(
+        ContactsOut.model_validate(row), status=200, headers={"ETag": etag_of(row.version)}
     )

@@ -15,6 +15,13 @@ BOARD_MEETING = "7a2e4c1b-5d3f-4e6a-8b9c-0d1e2f3a4b5c"
 # By schema name (the component a request body refers to): a summary and the value.
 EXAMPLES: Mapping[str, tuple[str, dict[str, Any]]] = MappingProxyType(
     {
+        "ContactsIn": (
+            "The Dutch controller's and DPO's functional contacts",
+            {
+                "controller_contact": "privacy@ind.nl, Postbus 17, 2280 MA Rijswijk",
+                "dpo_contact": "fg@ind.nl",
+            },
+        ),
         "AuthorityCreate": (
             "The Dutch immigration service",
             {"organisation": "NL", "name": "IND", "authority_kind": "immigration"},

@@ -1,10 +1,14 @@
-"""Participants of the network (read-only reference data)."""
+"""Participants of the network (read-only reference data) and the contacts each keeps."""
 
 from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.policies.vocabulary import OrganisationKind
+from app.schemas.common import StrictInput
 
 
 class OrganisationOut(BaseModel):
@@ -20,3 +24,30 @@ class OrganisationOut(BaseModel):
     voting_right: bool
     former_name: str | None
     participation: str
+
+
+def _functional_contact() -> Any:
+    return Field(
+        default=None,
+        min_length=3,
+        max_length=500,
+        description="A functional contact (a function's mailbox, telephone or postal address), "
+        "never a named person's",
+    )
+
+
+class ContactsIn(StrictInput):
+    """The organisation's contacts as its record of processing activities names them."""
+
+    controller_contact: str | None = _functional_contact()
+    dpo_contact: str | None = _functional_contact()
+
+
+class ContactsOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    organisation: str
+    controller_contact: str | None
+    dpo_contact: str | None
+    version: int
+    updated_at: datetime

@@ -45,6 +45,10 @@ class RopaActivityOut(BaseModel):
 class RopaOut(BaseModel):
     organisation: str
     controller: str
+    controller_contact: str | None = Field(
+        description="The controller's functional contact (PUT /v1/organisations/{code}/contacts)"
+    )
+    dpo_contact: str | None = Field(description="The data protection officer's functional contact")
     generated_at: datetime
     activities: list[RopaActivityOut]
     note: str

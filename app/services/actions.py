@@ -23,6 +23,7 @@ from app.services import (
     network_facilitator,
     network_meeting,
     officer,
+    organisation_contact,
     processing_record,
     processing_record_erasure,
     processing_record_rights,
@@ -85,6 +86,7 @@ _ENTRIES: tuple[Action, ...] = (
     webhook_rotation.ROTATE,
     webhook_recovery.ENABLE,
     webhook_recovery.REDELIVER,
+    organisation_contact.REPLACE_CONTACTS,
 )
 
 REGISTRY: Mapping[str, Action] = MappingProxyType({a.name: a for a in _ENTRIES})

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from sqlalchemy import ColumnElement, Integer, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.models import Organisation, ProcessingRecord, Share, Transfer
+from app.models import Organisation, OrganisationContact, ProcessingRecord, Share, Transfer
 from app.policies.subject_rights import ropa_citation
 from app.problems import NotFound
 from app.schemas.ropa import RopaActivityOut, RopaOut, RopaRecipientOut, RopaTransferOut
@@ -153,9 +153,12 @@ async def build_ropa(
                 ],
             )
         )
+    contacts = await session.get(OrganisationContact, organisation)
     return RopaOut(
         organisation=organisation,
         controller=controller.name,
+        controller_contact=contacts.controller_contact if contacts else None,
+        dpo_contact=contacts.dpo_contact if contacts else None,
         generated_at=datetime.now(UTC),
         activities=result,
         note=NOTE,
@@ -163,10 +166,13 @@ async def build_ropa(
 
 
 CSV_COLUMNS = (
+    "section",
+    "controller",
+    "controller_contact",
+    "dpo_contact",
     "purpose",
     "regime",
     "article",
-    "section",
     "data_subject_categories",
     "data_categories",
     "special_category",
@@ -188,10 +194,18 @@ CSV_COLUMNS = (
 
 
 def to_csv(ropa: RopaOut) -> str:
-    """One row per activity, recipient and transfer flow."""
+    """The controller's row, then one row per activity, recipient and transfer flow."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
+    writer.writerow(
+        {
+            "section": "controller",
+            "controller": ropa.controller,
+            "controller_contact": ropa.controller_contact or "",
+            "dpo_contact": ropa.dpo_contact or "",
+        }
+    )
     for a in ropa.activities:
         base = {"purpose": a.purpose, "regime": a.regime, "article": a.article}
         writer.writerow(

@@ -86,6 +86,8 @@ def page_context(ropa: RopaOut) -> dict[str, Any]:
         "Regulation (EU) 2019/1240, Art. 10",
         "badge": None,
         "controller": ropa.controller,
+        "controller_contact": ropa.controller_contact,
+        "dpo_contact": ropa.dpo_contact,
         "organisation": ropa.organisation,
         "regimes": [
             {

@@ -55,8 +55,9 @@ async def test_gdpr_30_1_ropa_is_derived_from_the_records_for_the_dpo(
     csv = await client.get("/v1/ropa?organisation=NL&format=csv", headers=dpo)
     assert csv.headers["content-type"].startswith("text/csv")
     rows = list(DictReader(io.StringIO(csv.text)))
-    assert [r["section"] for r in rows] == ["activity", "recipient", "transfer"]
-    assert (rows[2]["destination"], rows[2]["rule"], rows[2]["count"]) == ("SN", "GDPR-49.1d", "1")
+    assert [r["section"] for r in rows] == ["controller", "activity", "recipient", "transfer"]
+    assert (rows[0]["controller"], rows[0]["dpo_contact"]) == ("Netherlands", "")
+    assert (rows[3]["destination"], rows[3]["rule"], rows[3]["count"]) == ("SN", "GDPR-49.1d", "1")
     page = await client.get("/v1/ropa?organisation=NL&format=html", headers=dpo)
     assert page.headers["content-type"].startswith("text/html")
     csp = page.headers["content-security-policy"]

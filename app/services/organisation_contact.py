@@ -1,0 +1,86 @@
+"""An organisation's functional contacts as controller and of its DPO (GDPR Art. 30(1)(a)):
+read by every participant, kept by the organisation itself (organisation.contacts_replace)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db.writer import Change, Prepared, RowChange
+from app.models import OrganisationContact
+from app.policies import ContactFacts, Decision
+from app.problems import NotFound, Problem
+from app.schemas.organisation import ContactsIn
+from app.security import Principal
+from app.services.guarded import Action, Context, stale
+
+RESOURCE = "organisation_contact"
+
+
+async def read_contacts(
+    *, session: AsyncSession, principal: Principal | None, code: str, for_update: bool = False
+) -> OrganisationContact:
+    """A participant's contacts; every participant reads them (they name no person)."""
+    query = select(OrganisationContact).where(OrganisationContact.organisation == code)
+    found = await session.scalar(query.with_for_update() if for_update else query)
+    if found is None:
+        raise NotFound(
+            f"No organisation with code {code!r}.", resource_type=RESOURCE, resource_id=code
+        )
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class Replacement:
+    prepared: Prepared[ContactFacts]
+    contacts: OrganisationContact
+
+
+async def _prepare_replace(context: Context, code: str, body: ContactsIn) -> Replacement:
+    contacts = await read_contacts(
+        session=context.writer.session,
+        principal=context.principal,
+        code=code,
+        for_update=context.lock,
+    )
+    conflicts: list[Problem] = []
+    if (precondition := stale(context.if_match, contacts.version)) is not None:
+        conflicts.append(precondition)
+    facts = ContactFacts(actor=context.principal.actor(), organisation=contacts.organisation)
+    return Replacement(Prepared(facts, conflicts=tuple(conflicts), resource_id=code), contacts)
+
+
+REPLACE_CONTACTS = Action(
+    name="organisation.contacts_replace",
+    resource=RESOURCE,
+    events=frozenset({"organisation.contacts_replaced"}),
+    body=ContactsIn,
+    target="id",
+    load=_prepare_replace,
+    summary="Replace the organisation's controller and DPO contacts",
+)
+
+
+async def replace_contacts(*, context: Context, code: str, body: ContactsIn) -> OrganisationContact:
+    """ACL-ROLE, ACL-ORG, If-Match: the organisation's DPO or reference administrator sets its
+    functional contacts; the change is audited, and its event names no contact."""
+    replacement = await _prepare_replace(context, code, body)
+
+    def build(_: Decision) -> RowChange:
+        values = {
+            "controller_contact": body.controller_contact,
+            "dpo_contact": body.dpo_contact,
+            "updated_by": context.principal.sub,
+        }
+        change = Change(
+            event_type="organisation.contacts_replaced",
+            resource_type=RESOURCE,
+            organisation=replacement.contacts.organisation,
+        )
+        return RowChange(values, change)
+
+    return await context.writer.update(
+        REPLACE_CONTACTS, replacement.prepared, replacement.contacts, build
+    )
