@@ -83,3 +83,16 @@ def is_person_like(sequence: str) -> bool:
     if not words:
         return False
     return not any(w in NOT_NAME_WORDS for w in words)
+
+
+_CAMEL_RE = re.compile(r"(?<=[a-zà-ÿ0-9])(?=[A-ZÀ-Þ])")
+_SEPARATORS_RE = re.compile(r"[_\s]+")
+
+
+def label_words(label: str) -> str:
+    """A label in any case style read as words: `date_of_birth`, `dateOfBirth`, `DATE-OF-BIRTH`
+    and `Date of birth` all read `date of birth` (hyphens inside words are kept)."""
+    if not label:
+        return ""
+    spaced = _CAMEL_RE.sub(" ", label) if any(c.isupper() for c in label[1:]) else label
+    return _SEPARATORS_RE.sub(" ", spaced).strip().lower()
