@@ -139,11 +139,10 @@ _MOBILE_RE = re.compile(
 
 
 def has_phone_in(text: str, context: str) -> bool:
-    if (SWITCHBOARD_RE.search(context) or SWITCHBOARD_RE.search(text)) and not (
-        _MOBILE_RE.search(text)
-    ):
+    if not has_phone(text, context=context):
         return False
-    return has_phone(text, context=context)
+    switchboard = SWITCHBOARD_RE.search(context) or SWITCHBOARD_RE.search(text)
+    return not switchboard or _MOBILE_RE.search(text) is not None
 
 
 def has_phone(text: str, *, context: str = "") -> bool:

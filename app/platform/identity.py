@@ -150,7 +150,7 @@ def _national_id(text: str) -> bool:
     for m in _CODICE_FISCALE_RE.finditer(text):
         if codicefiscale.is_valid(m.group(0)):
             return True
-    if sum(c.isdigit() for c in text) < 11:
+    if digit_count(text) < 11:
         return False
     return any(
         valid(m.group(0)) for pattern, valid in _NATIONAL_IDS for m in pattern.finditer(text)
@@ -186,25 +186,39 @@ _BIRTH_STEM_RE = re.compile(
 )
 
 
+# One search per line: a label (at a word start), its gap and a value of a number's shape. It
+# runs only where such a value stands, which lines of prose and statistics seldom hold.
+_LABELLED_DOC_SEARCH_RE = re.compile(
+    r"(?<![A-Za-z0-9])(?:" + DOCUMENT_LABEL + ")" + _GAP + _DOC_VALUE
+)
+_VALUE_SHAPE_RE = re.compile(r"(?<![A-Za-z0-9])[A-Z0-9][A-Z0-9-]{5,13}(?![A-Za-z0-9])")
+_DIGITS = str.maketrans("", "", "0123456789")
+
+
+def digit_count(text: str) -> int:
+    return len(text) - len(text.translate(_DIGITS))
+
+
+def _has_number_value(text: str) -> bool:
+    return any(digit_count(v.group(0)) >= 3 for v in _VALUE_SHAPE_RE.finditer(text))
+
+
 def has_document_number(text: str, *, context: str = "") -> bool:
-    tried: set[int] = set()
-    for stem in _DOCUMENT_STEM_RE.finditer(text.lower()):
-        # A label starts at a word at most a few words before its stem ("numéro de passeport").
-        for start in range(max(0, stem.start() - 25), stem.start() + 1):
-            if start in tried or (start > 0 and text[start - 1].isalnum()):
-                continue
-            tried.add(start)
-            m = _LABELLED_DOC_RE.match(text, start)
-            if m and _document_number_like(m.group(1)):
+    if digit_count(text) < 3:
+        return False
+    if _has_number_value(text):
+        if _DOCUMENT_STEM_RE.search(text.lower()):
+            for m in _LABELLED_DOC_SEARCH_RE.finditer(text):
+                if _document_number_like(m.group(1)):
+                    return True
+        if (
+            context
+            and _DOCUMENT_STEM_RE.search(context[-60:].lower())
+            and labelled_by(context, _LABEL_ONLY_RE, _LABEL_AT_END_RE)
+        ):
+            head = re.match(r"\s*" + _DOC_VALUE, text)
+            if head and _document_number_like(head.group(1)):
                 return True
-    if (
-        context
-        and _DOCUMENT_STEM_RE.search(context[-60:].lower())
-        and labelled_by(context, _LABEL_ONLY_RE, _LABEL_AT_END_RE)
-    ):
-        head = re.match(r"\s*" + _DOC_VALUE, text)
-        if head and _document_number_like(head.group(1)):
-            return True
     return _national_id(text)
 
 
@@ -231,6 +245,8 @@ _BIRTH_AT_END_RE = re.compile("(?:" + BIRTH_LABEL + r")[\s:.-]*$")
 
 
 def has_date_of_birth(text: str, *, context: str = "") -> bool:
+    if digit_count(text) < 2:
+        return False
     if not _BIRTH_STEM_RE.search(text.lower()) and not (
         context and _BIRTH_STEM_RE.search(context[-60:].lower())
     ):
@@ -291,8 +307,9 @@ _NOT_PERSON_OWNER_RE = re.compile(
     r"team|group|vessel|ship|boat|operation|document|report|table|field|column|office|body)\b"
 )
 _ATTRIBUTE = (
-    r"(?:born|b\.\s*\d|aged\s+\d|age\s*:?\s*\d|\d{1,2}[- ]year[- ]old|\d{1,2}\s+years\s+old|"
-    r"(?:a\s+)?national\s+of|citizen\s+of|nationality\s*[:(]|[A-Z][a-z]+\s+(?:national|citizen)\b|"
+    r"(?:[A-Z][a-z]+\s+(?:national|citizen)\b|(?i:"
+    r"born|b\.\s*\d|aged\s+\d|age\s*:?\s*\d|\d{1,2}[- ]year[- ]old|\d{1,2}\s+years\s+old|"
+    r"(?:a\s+)?national\s+of|citizen\s+of|nationality\s*[:(]|"
     r"d\.?o\.?b\b|date\s+of\s+birth|holder\s+of|passport|identity\s+card|id\s+card|"
     r"residing|resident\s+(?:at|in)|living\s+(?:at|in)|mobile|phone|tel\b|"
     r"n[ée]e?\s+(?:le|en|à)\b|[âa]g[ée]e?\s+de\s+\d|de\s+nationalit[ée]|ressortissante?|"
@@ -302,7 +319,7 @@ _ATTRIBUTE = (
     r"woonachtig|paspoort|geboortedatum|"
     r"nacid[oa]|de\s+nacionalidad|(?:de\s+)?\d{1,2}\s+a[ñn]os|pasaporte|domiciliad[oa]|"
     r"nat[oa]\s+(?:il|a|nel)\b|di\s+nazionalit|cittadin[oa]|\d{1,2}\s+anni|passaporto|"
-    r"residente|\d{1,2}\s+ans\b)"
+    r"residente|\d{1,2}\s+ans\b))"
 )
 # What may stand between a name and its attribute: an age, an initial, an alias or nickname.
 _ALIAS = (
@@ -350,8 +367,13 @@ def has_name(text: str) -> bool:
     return any(_person_like(m.group(1), text, m.start(1)) for m in _ANY_NAME_RE.finditer(text))
 
 
+_NAME_STEM_RE = re.compile(r"na[am]|nom|apellid|cognom|forename|surname")
+
+
 def _labelled_name(text: str, context: str) -> bool:
-    if not context or not _NAME_LABEL_AT_END_RE.search(context[-60:]):
+    if not context or not _NAME_STEM_RE.search(context[-60:].lower()):
+        return False
+    if not _NAME_LABEL_AT_END_RE.search(context[-60:]):
         return False
     if not _NAME_LABEL_ONLY_RE.search(context) and _NOT_PERSON_OWNER_RE.search(context):
         return False
@@ -381,13 +403,15 @@ def has_personal_name(text: str, *, context: str = "") -> bool:
     return _labelled_name(text, context)
 
 
+# The scanner's entry points: a label written `date_of_birth:` in the text reads as words (an
+# underscore is a word character, so `\b` would not part the label's words).
 def has_personal_name_in(text: str, context: str) -> bool:
-    return has_personal_name(text, context=context)
+    return has_personal_name(text.replace("_", " "), context=context)
 
 
 def has_document_number_in(text: str, context: str) -> bool:
-    return has_document_number(text, context=context)
+    return has_document_number(text.replace("_", " "), context=context)
 
 
 def has_date_of_birth_in(text: str, context: str) -> bool:
-    return has_date_of_birth(text, context=context)
+    return has_date_of_birth(text.replace("_", " "), context=context)

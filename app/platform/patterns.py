@@ -94,5 +94,6 @@ def label_words(label: str) -> str:
     and `Date of birth` all read `date of birth` (hyphens inside words are kept)."""
     if not label:
         return ""
-    spaced = _CAMEL_RE.sub(" ", label) if any(c.isupper() for c in label[1:]) else label
+    tail = label[1:]
+    spaced = _CAMEL_RE.sub(" ", label) if tail != tail.lower() else label
     return _SEPARATORS_RE.sub(" ", spaced).strip().lower()

@@ -59,7 +59,7 @@ def _table_cells(line: str) -> list[str] | None:
 
 
 def _readings(units: Iterable[TextUnit]) -> Iterator[tuple[str, str, Location]]:
-    """Each unit's text (underscores read as spaces) with the label it is read under; a Markdown
+    """Each unit's text with the label it is read under; a Markdown
     table's rows are read cell by cell under their column's header."""
     header: list[str] | None = None
     for unit in units:
@@ -68,7 +68,7 @@ def _readings(units: Iterable[TextUnit]) -> Iterator[tuple[str, str, Location]]:
             continue
         location = unit.location
         if location.pointer is not None:
-            yield text.replace("_", " "), _pointer_context(location.pointer), location
+            yield text, _pointer_context(location.pointer), location
             continue
         cells = _table_cells(text) if location.row is None else None
         if cells is None:
@@ -78,9 +78,9 @@ def _readings(units: Iterable[TextUnit]) -> Iterator[tuple[str, str, Location]]:
         elif not all(set(c) <= set(":- ") for c in cells):
             for c, cell in enumerate(cells):
                 label = header[c] if c < len(header) else ""
-                yield cell.replace("_", " "), label, location
+                yield cell, label, location
             continue
-        yield text.replace("_", " "), label_words(unit.context), location
+        yield text, label_words(unit.context), location
 
 
 def scan(units: Iterable[TextUnit]) -> tuple[Finding, ...]:
