@@ -188,8 +188,13 @@ _BIRTH_STEM_RE = re.compile(
 
 # One search per line: a label (at a word start), its gap and a value of a number's shape. It
 # runs only where such a value stands, which lines of prose and statistics seldom hold.
+# A label may carry an adjective of nationality before its number ("pasaporte marroquí n.º").
 _LABELLED_DOC_SEARCH_RE = re.compile(
-    r"(?<![A-Za-z0-9])(?:" + DOCUMENT_LABEL + ")" + _GAP + _DOC_VALUE
+    r"(?<![A-Za-z0-9])(?:"
+    + DOCUMENT_LABEL
+    + r")(?:\s+[a-zà-ÿ]{4,15}(?=[\s:]))?"
+    + _GAP
+    + _DOC_VALUE
 )
 _VALUE_SHAPE_RE = re.compile(r"(?<![A-Za-z0-9])[A-Z0-9][A-Z0-9-]{5,13}(?![A-Za-z0-9])")
 _DIGITS = str.maketrans("", "", "0123456789")
