@@ -182,7 +182,8 @@ _DOCUMENT_STEM_RE = re.compile(
     r"aufenthalt|travel|paspoort|pasapo"
 )  # matched on lower-cased text: a case-insensitive alternation is slow
 _BIRTH_STEM_RE = re.compile(
-    r"birth|born|d\.?\s?o\.?\s?b|\bb\.|naiss|\bn[ée]|geb|geboorte|nac|nasc|\bnat[oa]\b"
+    r"birth|born|d\.?\s?o\.?\s?b|\bb\.|naiss|\bn[ée]e?\s*\(?e?\)?\s+le\b|geb|geboorte|nac|nasc"
+    r"|\bnat[oa]\b"
 )
 
 
@@ -250,7 +251,7 @@ _BIRTH_AT_END_RE = re.compile("(?:" + BIRTH_LABEL + r")[\s:.-]*$")
 
 
 def has_date_of_birth(text: str, *, context: str = "") -> bool:
-    if digit_count(text) < 2:
+    if digit_count(text) < 4:  # a date has a day and a year, or d/m/yy
         return False
     if not _BIRTH_STEM_RE.search(text.lower()) and not (
         context and _BIRTH_STEM_RE.search(context[-60:].lower())
@@ -401,7 +402,7 @@ def has_personal_name(text: str, *, context: str = "") -> bool:
     for m in _NAME_ATTRIBUTE_RE.finditer(text) if attributes else ():
         if _person_like(m.group(1), text, m.start(1)):
             return True
-    dated = any(c.isdigit() for c in text)
+    dated = digit_count(text) >= 4
     for m in _SURNAME_FIRST_RE.finditer(text) if dated else ():
         if is_person_like(m.group(1)) and _birth_year_plausible(m.group(2)):
             return True
