@@ -88,6 +88,7 @@ DOCUMENT_LABEL = (
     rf"|\b(?:national\s+)?id(?:entity)?[\s-]*card(?:\s*{_NUMBER_WORD})?|\bnational\s+id\b"
     rf"|\bid\s*{_NUMBER_WORD}|\bdocument\s*{_NUMBER_WORD}|\bvisa(?:\s+sticker)?\s*{_NUMBER_WORD}"
     rf"|\bresidence\s+permit(?:\s*{_NUMBER_WORD})?"
+    rf"|\btazk[ie]ra(?:\s*{_NUMBER_WORD})?|\bnational\s+identi(?:ty|fication)\s+number|\bnin\b"
     # FR
     rf"|(?:num[ée]ro|n[°º]|no\.?)\s*(?:de\s+|du\s+)?(?:la\s+)?(?:passeport|visa|titre\s+de\s+"
     rf"s[ée]jour|carte\s+(?:nationale\s+)?d['’]identit[ée]|document\s+de\s+voyage)"
@@ -179,7 +180,7 @@ def labelled_by(context: str, label_only: re.Pattern[str], label_at_end: re.Patt
 _DOCUMENT_STEM_RE = re.compile(
     r"pass|document|\bid\b|id-|identi|visa|visum|visto|visado|carte|ausweis|\bdni\b|"
     r"\bnie\b|\bbsn\b|burgerservice|codice|permesso|titre|residence|reisdoc|verblijf|"
-    r"aufenthalt|travel|paspoort|pasapo"
+    r"aufenthalt|travel|paspoort|pasapo|tazk|\bnin\b"
 )  # matched on lower-cased text: a case-insensitive alternation is slow
 _BIRTH_STEM_RE = re.compile(
     r"birth|born|d\.?\s?o\.?\s?b|\bb\.|naiss|\bn[ée]e?\s*\(?e?\)?\s+le\b|geb|geboorte|nac|nasc"

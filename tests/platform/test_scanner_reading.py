@@ -156,6 +156,8 @@ def test_national_identifiers_with_their_check() -> None:
     assert _kinds("RSSGPP80A01H501Y") == {K.document_number}
     assert _kinds("RSSGPP80A01H501A") == frozenset()
     assert _kinds("12345678A") == frozenset()
+    assert _kinds("Tazkira no. 1400-0512-34567") == {K.document_number}
+    assert _kinds("Tazkira holders: 12 000 in 2024") == frozenset()
 
 
 def test_findings_and_markings_name_no_value() -> None:
