@@ -140,37 +140,48 @@ def _flows(a: Location, b: Location) -> bool:
     )  # fmt: skip
 
 
-def marking_of(text: str, previous: str = "") -> str | None:
-    """The marking a unit of text carries (read with the line before it when both are short),
-    or None."""
+def _marking(text: str, previous: str = "") -> tuple[str, bool] | None:
+    """The marking a unit of text carries and whether it begins on the line before (read with
+    it when both are short), or None."""
     text = _unquoted(text)
     name = _phrase(text)
     if name:
-        return name
+        return name, False
     if _heading(text):
-        return "classification"
+        return "classification", False
     if previous and len(previous) <= _HEADING_MAX and len(text) <= _HEADING_MAX:
         previous = _unquoted(previous)
         joined = f"{previous.rstrip()} {text.lstrip()}"
         if _heading(joined):
-            return "classification"
+            return "classification", True
         name = _phrase(joined)
         if name and _phrase(previous) is None:
-            return name
+            return name, True
     return None
 
 
+def marking_of(text: str, previous: str = "") -> str | None:
+    """The name of the marking a unit of text carries (with the line before it), or None."""
+    found = _marking(text, previous)
+    return found[0] if found else None
+
+
 def handling_markings(units: Iterable[TextUnit], *, title: str = "") -> tuple[Marking, ...]:
-    found: list[Marking] = []
+    """The markings of the units, each named with where it begins (a marking split over two
+    lines is located at its first)."""
+    found: dict[Marking, None] = {}
     if title and (name := marking_of(title)):
-        found.append(Marking(name, Location(pointer="/title")))
+        found[Marking(name, Location(pointer="/title"))] = None
     previous: TextUnit | None = None
     for unit in units:
         if not unit.text.strip():
             continue
-        before = previous.text if previous and _flows(previous.location, unit.location) else ""
-        if name := marking_of(unit.text, before):
-            found.append(Marking(name, unit.location))
+        flows = previous is not None and _flows(previous.location, unit.location)
+        before = previous.text if previous is not None and flows else ""
+        if marked := _marking(unit.text, before):
+            name, begins_before = marked
+            where = previous.location if previous is not None and begins_before else unit.location
+            found[Marking(name, where)] = None
             if len(found) >= 20:
                 break
         previous = unit

@@ -85,7 +85,9 @@ def test_public_officials_named_in_their_function_pass() -> None:
 
 
 def test_markings_are_read_across_a_line_break_and_in_the_languages() -> None:
-    assert _marked(make_pdf([["FOR OFFICIAL USE", "ONLY", "Deployment plan"]]), PDF)
+    split = make_pdf([["Annex 2", "FOR OFFICIAL USE", "ONLY", "Deployment plan"]])
+    marks = handling_markings(extract(split, PDF).units)
+    assert [m.describe() for m in marks] == ["classification marking at page 1, line 2"]
     assert _marked(make_pdf([["VS – NUR FÜR DEN", "DIENSTGEBRAUCH", "Einsatzplan"]]), PDF)
     for text in (
         "DIFFUSION RESTREINTE",
