@@ -21,11 +21,63 @@ EMAIL_RE = re.compile(
 _AT_WORD_RE = re.compile(r"[\[(]\s*(?:at|AT)\s*[\])]")
 
 
+# The words of institutions' functional mailboxes (`info@`, `secretariat.oli@`, `oficina.enlace@`,
+# `HOME-ILO-NETWORK@`): an address whose local part is made of these (and of acronyms beside one of
+# them) names a function, not a person. `first.last@` at the same domain stays a person's.
+FUNCTIONAL_WORDS = words(
+    """info information contact contacts kontakt contacto contatto office bureau buero büro
+    kantoor oficina ufficio secretariat secretariaat sekretariat secretaria secretaría segreteria
+    secretariado admin administration press presse prensa stampa pers media mail post poststelle
+    postbus registry greffe accueil reception recepcion helpdesk support service services
+    servicio servizio dienst desk hotline team unit network netwerk netzwerk red rete reseau
+    réseau ilo ilos oli uci oei liaison enlace collegamento verbinding fronteras frontieres
+    frontières grenze frontiere frontera border borders immigration migration migratie
+    inmigracion immigrazione visa visas visum consular consulaire konsular embassy ambassade
+    botschaft embajada ambasciata home justice interior interieur intérieur interno innen
+    situation centre center centro zentrale front training formation opleiding schulung
+    formacion formazione noreply no reply webmaster dpo data protection privacy general generale
+    direction direccion direzione directie cabinet gabinete gabinetto coordination coordinatie
+    operations ops duty permanence alerts alert prefecture prefettura questura policia polizia
+    polizei politie police frontex europol euaa eurojust interpol bamf ofpra ofii ind dgef
+    asylum asile asyl asilo asiel returns retour rückkehr retorno rimpatri terugkeer
+    statistics statistik estadisticas statistiche statistiek analysis analyse risk"""
+)
+_LOCAL_PART_RE = re.compile(r"([A-Za-z0-9._%+-]+)(?:@|\s*[\[(]\s*(?:at|AT)\s*[\])])")
+
+
+def functional_local_part(local: str) -> bool:
+    """A mailbox's local part made of function words (and acronyms beside one), or a short
+    acronym alone (`bpolp@`, `o1@`)."""
+    tokens = [t for t in re.split(r"[._+-]+", local.lower()) if t]
+    if not tokens:
+        return False
+    if len(tokens) == 1:
+        return tokens[0] in FUNCTIONAL_WORDS or _acronym(tokens[0])
+    if not any(t in FUNCTIONAL_WORDS for t in tokens):
+        return False
+    return all(t in FUNCTIONAL_WORDS or (len(t) <= 5 and not t.isdigit()) for t in tokens)
+
+
+def _acronym(token: str) -> bool:
+    """`bpolp`, `dcipf`, `dps`, `o1`: short, with a digit, or with at most one vowel among three
+    consonants or more (not `anna`, `jan`, `ali`)."""
+    vowels = sum(c in "aeiouy" for c in token)
+    consonants = sum(c.isalpha() for c in token) - vowels
+    return len(token) <= 5 and (
+        any(c.isdigit() for c in token) or vowels == 0 or (vowels == 1 and consonants >= 3)
+    )
+
+
 def has_email(text: str) -> bool:
-    """An address, also written `name [at] domain [dot] eu` or percent-encoded in a link."""
+    """A person's address, also written `name [at] domain [dot] eu` or percent-encoded in a
+    link; institutions' functional mailboxes are not personal data."""
     if "@" not in text and "%40" not in text and not _AT_WORD_RE.search(text):
         return False
-    return EMAIL_RE.search(unquote(text)) is not None
+    for m in EMAIL_RE.finditer(unquote(text)):
+        local = _LOCAL_PART_RE.match(m.group(0))
+        if local is None or not functional_local_part(local.group(1)):
+            return True
+    return False
 
 
 # --- telephone numbers -------------------------------------------------------------------------
@@ -68,6 +120,29 @@ def _valid_in_some_region(candidate: str, regions: tuple[str, ...]) -> bool:
             ):
                 return True
     return False
+
+
+# An institution's switchboard, hotline or secretariat line, named as such, is no person's number
+# (unless the same text calls it a mobile).
+SWITCHBOARD_RE = re.compile(
+    r"(?i)\b(?:switchboard|standard|zentrale|telefonzentrale|centrale|telefooncentrale|"
+    r"centralita|centralino|hotline|helpdesk|help\s+desk|secretariat|secr[ée]tariat|sekretariat|"
+    r"secretar[íi]a|segreteria|secretariaat|reception|accueil|main\s+number|num[ée]ro\s+vert|"
+    r"servicenummer|bürgertelefon|call\s+cent(?:re|er)|front\s+office|situation\s+cent(?:re|er)|"
+    r"duty\s+office|permanence|poststelle)\b"
+)
+# A mobile, or a person's extension behind the switchboard, stays a person's number.
+_MOBILE_RE = re.compile(
+    r"(?i)\b(?:mobile|mob|mobil|gsm|cell|handy|portable|m[óo]vil|cellulare|mobiel|poste|ext|"
+    r"extension|durchwahl|toestel|extensi[óo]n|interno|direct|direkt|directe|diretto)\b"
+)
+
+
+def has_phone_in(text: str, context: str) -> bool:
+    if not has_phone(text, context=context):
+        return False
+    switchboard = SWITCHBOARD_RE.search(context) or SWITCHBOARD_RE.search(text)
+    return not switchboard or _MOBILE_RE.search(text) is not None
 
 
 def has_phone(text: str, *, context: str = "") -> bool:
@@ -114,6 +189,26 @@ def iban_checksum_ok(iban: str) -> bool:
     return int(digits) % 97 == 1
 
 
+# A public authority's account, named as such (a treasury, a ministry's or agency's account), is
+# not personal data.
+PUBLIC_ACCOUNT_RE = re.compile(
+    r"(?i)\b(?:treasury|tr[ée]sor(?:\s+public)?|tesorer[íi]a|tesoro|tesouro|bundeskasse|"
+    r"landeskasse|staatskasse|hauptkasse|rijksoverheid|belastingdienst|finanzamt|"
+    r"(?:account|compte|konto|cuenta|conto|rekening)\s+(?:of|du|de\s+la|de|des|der|del|della|"
+    r"dello|van)\s+(?:the\s+|het\s+|de\s+|la\s+|l['’])?(?:ministry|minist[èe]re|ministerium|"
+    r"ministerio|ministero|ministerie|agency|agence|agentur|agencia|agenzia|commission|"
+    r"commissione|comisi[óo]n|kommission|embassy|ambassade|botschaft|embajada|ambasciata|"
+    r"federal|public|state|[ée]tat|estado|stato|staat|police|polizei|polic[íi]a|polizia|politie|"
+    r"office|bundesamt|directorate|direction|direcci[óo]n|direzione|directie))\b"
+)
+
+
+def has_iban_in(text: str, context: str) -> bool:
+    if has_iban(text):
+        return not (PUBLIC_ACCOUNT_RE.search(text) or PUBLIC_ACCOUNT_RE.search(context))
+    return False
+
+
 def has_iban(text: str) -> bool:
     upper = text.upper()
     for start in _IBAN_START_RE.finditer(upper):
@@ -137,7 +232,12 @@ def has_iban(text: str) -> bool:
 # --- URLs --------------------------------------------------------------------------------------
 
 URL_RE = re.compile(r"(?i)(?:\bhttps?://|\bwww\.)[^\s<>\"'`)\]]+|(?<![\w/.])/v1/[\w\-/?=&%.]+")
-_API_PERSONAL_RE = re.compile(r"/v1/(?:processing-records|officers)(?:[/?#]|$)")
+# This API's personal resources: a working link to them (with its host), or a path with an
+# identifier after it. A bare path in documentation (`GET /v1/officers`) links to no one.
+_API_PERSONAL_RE = re.compile(
+    r"(?i)^(?:https?://|www\.)[^/\s]+/(?:[^\s]*/)?v1/(?:processing-records|officers)(?:[/?#]|$)"
+    r"|/v1/(?:processing-records|officers)/(?!\{)[^/?#\s{}]+"
+)
 PERSONAL_QUERY_KEYS = words(
     """email e-mail mail passport passport_no passportnumber passport_number document_number
     docnumber doc_no dob date_of_birth birthdate birth_date surname lastname last_name
@@ -149,6 +249,55 @@ PERSONAL_QUERY_KEYS = words(
 _DOC_NUMBER_IN_URL_RE = re.compile(r"(?<![A-Za-z0-9])[A-Z]{1,2}\d{6,9}(?![A-Za-z0-9])")
 _LONG_NUMBER_RE = re.compile(r"(?<!\d)\d{9,}(?!\d)")
 _PROFILE_RE = re.compile(r"(?i)linkedin\.com/in/|facebook\.com/profile\.php|facebook\.com/people/")
+# Social networks whose first path segment is an account: a handle with a separator or digits
+# (`john.mensah.5243`, `ahmed_visas_eu`) is a person's; a bare word (`Frontex`) an organisation's.
+_SOCIAL_RE = re.compile(
+    r"(?i)(?:^|[/.])(?:facebook|fb|instagram|twitter|x|tiktok|vk|threads|snapchat|telegram|t)"
+    r"\.(?:com|me|net)/@?([^/?#\s]+)"
+)
+_SOCIAL_RESERVED = words(
+    """sharer share sharer.php groups pages events hashtag search intent explore watch home
+    login policies help about legal privacy i status"""
+)
+# Sections of a site whose next segment is a person: /people/<slug>, /profile/<slug>...
+_PERSON_SECTION_RE = re.compile(
+    r"(?i)/(?:people|person|persons|profile|profiles|user|users|u|author|authors|members?|"
+    r"personen|persoon|personas|persone|personnes|profil|perfil|profilo)/[^/?#\s]+"
+)
+# Common given names (Member States and countries of origin): a slug holding one followed by
+# another word (`ibrahim-diallo-arrested`) names a person.
+GIVEN_NAMES = words(
+    """john james michael david robert william thomas daniel paul mark peter george richard
+    anna maria mary sarah laura emma sophie julia elena olga natalia irina svetlana ivan
+    sergei sergey dmitri andrei alexander alexandre alessandro alejandro carlos juan jose josé
+    luis miguel javier antonio manuel francisco pedro jorge pablo diego marco luca giuseppe
+    giovanni francesco andrea matteo lorenzo paolo pierre jean jacques michel philippe nicolas
+    francois françois louis marie claire julie hans klaus jürgen jurgen stefan thomas andreas
+    wolfgang lukas jan pieter piet johannes willem sanne ahmed ahmad mohammed mohamed muhammad
+    mohammad mahmoud mustafa mostafa ali omar umar hassan hussein hussain ibrahim ismail youssef
+    yusuf yousef khalid karim abdul abdullah abdallah abdel said saeed samir tariq bilal hamza
+    amir reza hamid farid rashid nasser fatima fatma aisha aicha amina khadija mariam maryam
+    zainab leila layla nour noor samira yasmin yasmine hana moussa mamadou ibrahima amadou
+    abdoulaye ousmane oumar cheikh modou lamine seydou boubacar fatou aminata awa kadiatou
+    chukwuma chidi emeka obinna ngozi chinedu oluwaseun tunde kwame kofi kwaku yaw ama akosua
+    samuel emmanuel joseph isaac abraham solomon yonas dawit abel tesfaye haile selam
+    mehmet ahmet mustafa murat emre hakan elif zeynep ayse ayşe esra huseyin hüseyin
+    raj rahul amit sanjay vijay priya anil sunil imran asif arif shahid zahid nadeem naveed
+    faisal kamran usman irfan wasim javed jawad rahim rahman nasir"""
+)
+
+
+def _names_in_slug(segment: str) -> bool:
+    tokens = [t for t in re.split(r"[-_.+]+", segment.lower()) if t]
+    return any(
+        t in GIVEN_NAMES and i + 1 < len(tokens) and tokens[i + 1].isalpha()
+        and len(tokens[i + 1]) >= 3 and tokens[i + 1] not in GIVEN_STOP
+        for i, t in enumerate(tokens)
+    )  # fmt: skip
+
+
+# Words after a given name in a slug that do not make it a person's (`/john-paul-ii-square`).
+GIVEN_STOP = words("the and of de del la le les street square road avenue platz straat via calle")
 
 
 def personal_url(url: str) -> bool:
@@ -160,6 +309,15 @@ def personal_url(url: str) -> bool:
         return True
     parts = urlsplit(url if "://" in url or url.startswith("/") else "https://" + url)
     path = unquote(parts.path)
+    social = _SOCIAL_RE.search(parts.netloc + path)
+    if social and social.group(1).lower() not in _SOCIAL_RESERVED:
+        handle = social.group(1)
+        if re.search(r"[._\d-]", handle):
+            return True
+    if _PERSON_SECTION_RE.search(path) and not path.startswith("/v1/"):
+        return True
+    if any(_names_in_slug(segment) for segment in path.split("/")):
+        return True
     query = parse_qsl(parts.query, keep_blank_values=False)
     if "@" in path or "@" in parts.netloc:
         return True

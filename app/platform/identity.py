@@ -5,13 +5,21 @@ names next to identifying attributes — in EN, FR, DE, NL, ES, IT (and PT where
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+
+from stdnum.es import dni, nie
+from stdnum.fr import nir
+from stdnum.in_ import aadhaar
+from stdnum.it import codicefiscale
+from stdnum.pk import cnic
+from stdnum.pl import pesel
+from stdnum.tr import tckimlik
 
 from app.platform.patterns import (
     DATE,
     DATE_RE,
     NAME_SEQUENCE,
     NAME_TOKEN,
-    NOT_NAME_WORDS,
     NUMERIC_DATE,
     YEAR_RE,
     is_person_like,
@@ -80,6 +88,7 @@ DOCUMENT_LABEL = (
     rf"|\b(?:national\s+)?id(?:entity)?[\s-]*card(?:\s*{_NUMBER_WORD})?|\bnational\s+id\b"
     rf"|\bid\s*{_NUMBER_WORD}|\bdocument\s*{_NUMBER_WORD}|\bvisa(?:\s+sticker)?\s*{_NUMBER_WORD}"
     rf"|\bresidence\s+permit(?:\s*{_NUMBER_WORD})?"
+    rf"|\btazk[ie]ra(?:\s*{_NUMBER_WORD})?|\bnational\s+identi(?:ty|fication)\s+number|\bnin\b"
     # FR
     rf"|(?:num[ée]ro|n[°º]|no\.?)\s*(?:de\s+|du\s+)?(?:la\s+)?(?:passeport|visa|titre\s+de\s+"
     rf"s[ée]jour|carte\s+(?:nationale\s+)?d['’]identit[ée]|document\s+de\s+voyage)"
@@ -112,11 +121,41 @@ _DOC_VALUE = r"(?<![A-Za-z0-9])([A-Z0-9](?:[A-Z0-9]|-(?=[A-Z0-9])){5,13})(?![A-Z
 _LABELLED_DOC_RE = re.compile(DOCUMENT_LABEL + _GAP + _DOC_VALUE)
 _LABEL_ONLY_RE = re.compile(r"^\W*(?:" + DOCUMENT_LABEL + r")[\s:.#°º()-]*$")
 _LABEL_AT_END_RE = re.compile("(?:" + DOCUMENT_LABEL + r")[\s:.#°º-]*$")
-_DNI_RE = re.compile(r"(?<![A-Za-z0-9])([XYZ]?)(\d{7,8})-?([A-Z])(?![A-Za-z0-9])")
+_DNI_RE = re.compile(r"(?<![A-Za-z0-9])([XYZ]?\d{7,8}-?[A-Z])(?![A-Za-z0-9])")
 _CODICE_FISCALE_RE = re.compile(
     r"(?<![A-Z0-9])[A-Z]{6}\d{2}[A-EHLMPRST]\d{2}[A-Z]\d{3}[A-Z](?![A-Z0-9])"
 )
-_DNI_LETTERS = "TRWAGMYFPDXBNJZSQVHLCKE"
+# National personal identifiers that carry their own check (python-stdnum validates them), found
+# without a label: France's NIR (social security number), Poland's PESEL, Türkiye's T.C. Kimlik
+# No., India's Aadhaar (Verhoeff) and Pakistan's CNIC (written 5-7-1 with hyphens).
+_NIR_RE = r"(?<![\w/.-])[12]\s?\d{2}\s?\d{2}\s?(?:\d{2}|2[AB])\s?\d{3}\s?\d{3}\s?\d{2}(?![\w/-])"
+_NATIONAL_IDS: tuple[tuple[re.Pattern[str], Callable[[str], bool]], ...] = (
+    (re.compile(_NIR_RE), nir.is_valid),
+    (re.compile(r"(?<![\w/.+-])\d{11}(?![\w/-])"), lambda v: _pesel_or_kimlik(v)),
+    (re.compile(r"(?<![\w/.+-])[2-9]\d{3}\s?\d{4}\s?\d{4}(?![\w/-])"), aadhaar.is_valid),
+    (re.compile(r"(?<![\w/.+-])\d{5}-\d{7}-\d(?![\w/-])"), cnic.is_valid),
+)
+
+
+def _pesel_or_kimlik(value: str) -> bool:
+    return bool(pesel.is_valid(value) or tckimlik.is_valid(value))
+
+
+def _national_id(text: str) -> bool:
+    """A Spanish DNI/NIE, an Italian codice fiscale or another national identifier whose
+    check verifies."""
+    for m in _DNI_RE.finditer(text):
+        value = m.group(1)
+        if (nie if value[0] in "XYZ" else dni).is_valid(value):
+            return True
+    for m in _CODICE_FISCALE_RE.finditer(text):
+        if codicefiscale.is_valid(m.group(0)):
+            return True
+    if digit_count(text) < 11:
+        return False
+    return any(
+        valid(m.group(0)) for pattern, valid in _NATIONAL_IDS for m in pattern.finditer(text)
+    )
 
 
 def _document_number_like(value: str) -> bool:
@@ -127,17 +166,6 @@ def _document_number_like(value: str) -> bool:
     if compact.isdigit() and YEAR_RE.fullmatch(compact):
         return False
     return not DATE_RE.fullmatch(value)
-
-
-def _spanish_id(text: str) -> bool:
-    for m in _DNI_RE.finditer(text):
-        prefix, digits, letter = m.groups()
-        if len(prefix + digits) != 8:
-            continue
-        number = int(str("XYZ".index(prefix)) + digits if prefix else digits)
-        if _DNI_LETTERS[number % 23] == letter:
-            return True
-    return False
 
 
 def labelled_by(context: str, label_only: re.Pattern[str], label_at_end: re.Pattern[str]) -> bool:
@@ -152,33 +180,53 @@ def labelled_by(context: str, label_only: re.Pattern[str], label_at_end: re.Patt
 _DOCUMENT_STEM_RE = re.compile(
     r"pass|document|\bid\b|id-|identi|visa|visum|visto|visado|carte|ausweis|\bdni\b|"
     r"\bnie\b|\bbsn\b|burgerservice|codice|permesso|titre|residence|reisdoc|verblijf|"
-    r"aufenthalt|travel|paspoort|pasapo"
+    r"aufenthalt|travel|paspoort|pasapo|tazk|\bnin\b"
 )  # matched on lower-cased text: a case-insensitive alternation is slow
 _BIRTH_STEM_RE = re.compile(
-    r"birth|born|d\.?\s?o\.?\s?b|\bb\.|naiss|\bn[ée]|geb|geboorte|nac|nasc|\bnat[oa]\b"
+    r"birth|born|d\.?\s?o\.?\s?b|\bb\.|naiss|\bn[ée]e?\s*\(?e?\)?\s+le\b|geb|geboorte|nac|nasc"
+    r"|\bnat[oa]\b"
 )
 
 
+# One search per line: a label (at a word start), its gap and a value of a number's shape. It
+# runs only where such a value stands, which lines of prose and statistics seldom hold.
+# A label may carry an adjective of nationality before its number ("pasaporte marroquí n.º").
+_LABELLED_DOC_SEARCH_RE = re.compile(
+    r"(?<![A-Za-z0-9])(?:"
+    + DOCUMENT_LABEL
+    + r")(?:\s+[a-zà-ÿ]{4,15}(?=[\s:]))?"
+    + _GAP
+    + _DOC_VALUE
+)
+_VALUE_SHAPE_RE = re.compile(r"(?<![A-Za-z0-9])[A-Z0-9][A-Z0-9-]{5,13}(?![A-Za-z0-9])")
+_DIGITS = str.maketrans("", "", "0123456789")
+
+
+def digit_count(text: str) -> int:
+    return len(text) - len(text.translate(_DIGITS))
+
+
+def _has_number_value(text: str) -> bool:
+    return any(digit_count(v.group(0)) >= 3 for v in _VALUE_SHAPE_RE.finditer(text))
+
+
 def has_document_number(text: str, *, context: str = "") -> bool:
-    tried: set[int] = set()
-    for stem in _DOCUMENT_STEM_RE.finditer(text.lower()):
-        # A label starts at a word at most a few words before its stem ("numéro de passeport").
-        for start in range(max(0, stem.start() - 25), stem.start() + 1):
-            if start in tried or (start > 0 and text[start - 1].isalnum()):
-                continue
-            tried.add(start)
-            m = _LABELLED_DOC_RE.match(text, start)
-            if m and _document_number_like(m.group(1)):
+    if digit_count(text) < 3:
+        return False
+    if _has_number_value(text):
+        if _DOCUMENT_STEM_RE.search(text.lower()):
+            for m in _LABELLED_DOC_SEARCH_RE.finditer(text):
+                if _document_number_like(m.group(1)):
+                    return True
+        if (
+            context
+            and _DOCUMENT_STEM_RE.search(context[-60:].lower())
+            and labelled_by(context, _LABEL_ONLY_RE, _LABEL_AT_END_RE)
+        ):
+            head = re.match(r"\s*" + _DOC_VALUE, text)
+            if head and _document_number_like(head.group(1)):
                 return True
-    if (
-        context
-        and _DOCUMENT_STEM_RE.search(context[-60:].lower())
-        and labelled_by(context, _LABEL_ONLY_RE, _LABEL_AT_END_RE)
-    ):
-        head = re.match(r"\s*" + _DOC_VALUE, text)
-        if head and _document_number_like(head.group(1)):
-            return True
-    return _spanish_id(text) or _CODICE_FISCALE_RE.search(text) is not None
+    return _national_id(text)
 
 
 # --- dates of birth ----------------------------------------------------------------------------
@@ -189,7 +237,8 @@ BIRTH_LABEL = (
     r"|\bgeburtsdatum|\bgeb\.|\bgeboren(?:\s+(?:am|op))?\b|\bgeboortedatum"
     r"|\bfecha\s+de\s+nacimiento|\bf\.\s*nac\.?|\bnacid[oa]\s+el\b|\bfecha\s+nac\.?"
     r"|\bdata\s+di\s+nascita|\bnat[oa]\s+il\b|\bdata\s+de\s+nascimento|\bnascid[oa]\s+em\b"
-    r"|\bdate\s+naiss\.?)"
+    r"|\bdate\s+naiss\.?|\bdate\s+(?:de\s+)?naissance|\bgeboorte\s*datum|\bfecha\s+(?:de\s+)?"
+    r"nacimiento|\bdata\s+(?:di\s+)?nascita|\bgeburts\s*datum|\bdob\b)"
 )
 _BIRTH_RE = re.compile(BIRTH_LABEL + r"([^\d\n]{0,20}?)" + "(" + DATE + ")", re.IGNORECASE)
 # "born after 1 January 2006" speaks of a cohort, not of a person's date of birth.
@@ -203,6 +252,8 @@ _BIRTH_AT_END_RE = re.compile("(?:" + BIRTH_LABEL + r")[\s:.-]*$")
 
 
 def has_date_of_birth(text: str, *, context: str = "") -> bool:
+    if digit_count(text) < 4:  # a date has a day and a year, or d/m/yy
+        return False
     if not _BIRTH_STEM_RE.search(text.lower()) and not (
         context and _BIRTH_STEM_RE.search(context[-60:].lower())
     ):
@@ -215,41 +266,85 @@ def has_date_of_birth(text: str, *, context: str = "") -> bool:
 
 
 # --- personal names next to identifying attributes ---------------------------------------------
+#
+# A private person is named when a name stands under a name label (a column, a JSON member, "Name:")
+# or beside an identifying attribute: a birth date or place, an age, a nationality, a document or
+# a telephone number, an address. Between the name and its attribute may stand an age ("34"), an
+# initial ("Ivan A."), an alias or nickname ('known as "Abu Karim"', "(alias Joe)"). A name beside
+# a public function (minister, commissioner, director, ambassador...) and nothing identifying is
+# a public official acting in that function, which the platform's documents may name.
 
 HONORIFIC = (
     r"(?<![\w.])(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Mme|Mlle|Herr|Frau|Dhr|Mevr|Mevrouw|Sr|Sra|Srta|"
     r"Sig|Sig\.ra|Dott|Dott\.ssa|Monsieur|Madame|Mademoiselle|Señor|Señora|Signor|Signora|"
-    r"Meneer|Doña|Dña|M)\.?"
+    r"Meneer|Doña|Dña|M|de\s+heer|mevrouw)\.?"
 )
 _HONORIFIC_RE = re.compile(HONORIFIC + rf"\s+((?:[A-Z]\.\s*)?{NAME_TOKEN}(?:\s+{NAME_TOKEN})?)")
+# A public function next to a name: the person is named as the holder of a public office.
+_FUNCTION_RE = re.compile(
+    r"(?i)\b(?:minist(?:er|re|ro|ra)|bundes(?:innen)?minister(?:in)?|commissioner|commissaire|"
+    r"comisari[oa]|commissari[oa]|kommissar(?:in)?|eurocommissaris|director|directeur|directrice|"
+    r"direktor(?:in)?|directeur-generaal|directora?|direttore|direttrice|ambassador|ambassadeur|"
+    r"botschafter(?:in)?|embajador(?:a)?|ambasciatore|president[ea]?|présidente?|präsident(?:in)?|"
+    r"voorzitter|chair(?:man|woman|person)?|secretary|secrétaire|sekretär(?:in)?|secretari[oa]|"
+    r"staatssecretaris|staatssekretär(?:in)?|rapporteur|rapporteure|head\s+of|chef(?:fe)?\s+de|"
+    r"capo\s+(?:della|del)|jefe|spokes(?:person|man|woman)|porte-parole|sprecher(?:in)?|"
+    r"woordvoerder|portavoz|portavoce|mayor|maire|bürgermeister(?:in)?|burgemeester|alcalde|"
+    r"sindaco|prime\s+minister|premier|kanzler(?:in)?|prefect|préfet|prefetto|governor|"
+    r"executive\s+director|exekutivdirektor(?:in)?|coordinator|coordinat(?:eur|rice))\b"
+)
 NAME_LABEL = (
     r"(?i:full\s+name|name\s+of\s+(?:the\s+)?(?:person|applicant|migrant|subject|passenger)|"
     r"surname|family\s+name|last\s+name|first\s+names?|given\s+names?|forenames?|"
-    r"nom(?:\s+de\s+famille|\s+et\s+pr[ée]noms?)?|pr[ée]noms?|vorname|nachname|familienname|"
-    r"achternaam|voornamen|voornaam|naam|nombre(?:\s+y\s+apellidos)?|apellidos?|cognome|nome|"
-    r"name)"
+    r"nom(?:\s+(?:de\s+)?famille|\s+et\s+pr[ée]noms?|\s+complet|\s+d['’]usage)?|pr[ée]noms?|"
+    r"vorname|nachname|familienname|vollst[äa]ndiger\s+name|achternaam|achter\s+naam|voornamen|"
+    r"voornaam|voor\s+naam|volledige\s+naam|naam|nombre(?:\s+y\s+apellidos|\s+completo)?|"
+    r"apellidos?|cognome|nome(?:\s+(?:e\s+cognome|completo))?|name)"
 )
 _LABELLED_NAME_RE = re.compile(
     r"(?<![\w-])" + NAME_LABEL + rf"\s*:\s*({NAME_TOKEN}(?:[\s,]+(?:{NAME_TOKEN})){{0,3}})"
 )
 _NAME_LABEL_ONLY_RE = re.compile(r"^\W*" + NAME_LABEL + r"(?:\s*\(s\))?[\s:.]*$")
-_ATTRIBUTE = (
-    r"(?:born|b\.\s*\d|aged\s+\d|age\s*:?\s*\d|\d{1,2}[- ]year[- ]old|\d{1,2}\s+years\s+old|"
-    r"(?:a\s+)?national\s+of|citizen\s+of|nationality\s*[:(]|[A-Z][a-z]+\s+(?:national|citizen)\b|"
-    r"d\.?o\.?b\b|date\s+of\s+birth|holder\s+of|passport|"
-    r"n[ée]e?\s+(?:le|en|à)\b|[âa]g[ée]e?\s+de\s+\d|de\s+nationalit[ée]|ressortissante?|"
-    r"geboren|geb\.|\d{1,2}\s+jahre\s+alt|staatsangeh|staatsburger|nationaliteit|"
-    r"nacid[oa]|de\s+nacionalidad|de\s+\d{1,2}\s+a[ñn]os|nat[oa]\s+(?:il|a|nel)\b|"
-    r"di\s+nazionalit|cittadin[oa]|di\s+\d{1,2}\s+anni)"
+_NAME_LABEL_AT_END_RE = re.compile(r"(?<![\w-])" + NAME_LABEL + r"(?:\s*\(s\))?[\s:.]*$")
+# Whose name a "name" column or member is when its parent says so: an organisation's, a file's.
+_NOT_PERSON_OWNER_RE = re.compile(
+    r"(?i)\b(?:organi[sz]ations?|organisatie|organismo|organisme|ente|agency|agencies|authority|"
+    r"autorit[éeà]|beh[öo]rde|dienst|service|servicio|servizio|institution|network|netwerk|"
+    r"file|project|event|meeting|company|country|city|place|location|route|airport|port|unit|"
+    r"team|group|vessel|ship|boat|operation|document|report|table|field|column|office|body)\b"
 )
+_ATTRIBUTE = (
+    r"(?:[A-Z][a-z]+\s+(?:national|citizen)\b|(?i:"
+    r"born|b\.\s*\d|aged\s+\d|age\s*:?\s*\d|\d{1,2}[- ]year[- ]old|\d{1,2}\s+years\s+old|"
+    r"(?:a\s+)?national\s+of|citizen\s+of|nationality\s*[:(]|"
+    r"d\.?o\.?b\b|date\s+of\s+birth|holder\s+of|passport|identity\s+card|id\s+card|"
+    r"residing|resident\s+(?:at|in)|living\s+(?:at|in)|mobile|phone|tel\b|"
+    r"n[ée]e?\s+(?:le|en|à)\b|[âa]g[ée]e?\s+de\s+\d|de\s+nationalit[ée]|ressortissante?|"
+    r"passeport|domicili[ée]e?|demeurant|"
+    r"geboren|geb\.|\d{1,2}\s+jahre\b|staatsangeh|staatsb[üu]rger|nationaliteit|"
+    r"(?:reise)?pass(?:nummer|[\s-]*nr)|personalausweis|ausweis|wohnhaft|"
+    r"woonachtig|paspoort|geboortedatum|"
+    r"nacid[oa]|de\s+nacionalidad|(?:de\s+)?\d{1,2}\s+a[ñn]os|pasaporte|domiciliad[oa]|"
+    r"nat[oa]\s+(?:il|a|nel)\b|di\s+nazionalit|cittadin[oa]|\d{1,2}\s+anni|passaporto|"
+    r"residente|\d{1,2}\s+ans\b))"
+)
+# What may stand between a name and its attribute: an age, an initial, an alias or nickname.
+_ALIAS = (
+    r"(?:(?:alias|aka|a\.k\.a\.|known\s+as|dit|genannt|alias|bijgenaamd|apodado|detto)\s+)"
+    r"(?:\"[^\"]{1,30}\"|«[^»]{1,30}»|“[^”]{1,30}”|'[^']{1,30}'|„[^“]{1,30}“|[\w-]+(?:\s+[\w-]+)?)"
+)
+_FILLER = rf"(?:\d{{1,3}}|[A-Z]\.|\(?{_ALIAS}\)?|\(\d{{1,3}}\))"
+_NAME = rf"{NAME_SEQUENCE}(?:\s+[A-Z]\.)?|{NAME_TOKEN}\s+[A-Z]\.|[A-Z]\.\s*{NAME_TOKEN}"
 _NAME_ATTRIBUTE_RE = re.compile(
-    rf"({NAME_SEQUENCE})\s*(?:,|\(|–|-|;)?\s*(?:(?:a|an|un|une|ein|eine|een|una|uno)\s+)?"
-    + _ATTRIBUTE
+    rf"({_NAME}|{NAME_TOKEN},\s+{NAME_TOKEN}(?:\s+[A-Z]\.)?)"
+    rf"(?:\s*[,(;–-]?\s*{_FILLER}\s*[,)]?){{0,3}}"
+    r"\s*(?:,|\(|–|-|;)?\s*(?:(?:a|an|un|une|ein|eine|een|una|uno|de|di)\s+)?" + _ATTRIBUTE
 )
 _SURNAME_FIRST_RE = re.compile(
     rf"(?<![\w-])([A-Z]{{3,}}(?:[ -][A-Z]{{3,}})?,?\s+{NAME_TOKEN}(?:\s+{NAME_TOKEN})?)"
     rf"[\s,;()]{{1,4}}(?:[A-Za-z]{{2,3}}[\s,;()]{{1,4}})?({NUMERIC_DATE})"
 )
+_ANY_NAME_RE = re.compile(rf"(?<![\w-])({_NAME})(?![\w-])")
 
 
 def _birth_year_plausible(date_text: str) -> bool:
@@ -259,31 +354,71 @@ def _birth_year_plausible(date_text: str) -> bool:
 
 # Cheap first looks: an attribute stem, a label's colon, a date's digits.
 _ATTRIBUTE_STEM_RE = re.compile(
-    r"born|b\.|age|year|national|citizen|d\.?o\.?b|birth|holder|passport|n[ée]|âg|ressort|"
-    r"geb|jahre|staats|nacid|nacional|años|anos|nat[oa]|cittadin|anni"
+    r"born|b\.|age|year|national|citizen|d\.?o\.?b|birth|holder|pass|n[ée]|âg|ressort|"
+    r"geb|jahre|staats|nacid|nacional|años|anos|nat[oa]|cittadin|anni|identity|id card|resid|"
+    r"living|mobile|phone|tel|domicil|demeur|ausweis|wohn|woon|paspoort|\d\s+ans"
 )
+
+
+def _person_like(name: str, text: str, start: int) -> bool:
+    """A person's name, not an institution's, and not a public official's named beside the
+    function they hold."""
+    if not is_person_like(name):
+        return False
+    window = text[max(0, start - 60) : start + len(name) + 60]
+    return _FUNCTION_RE.search(window) is None
+
+
+def has_name(text: str) -> bool:
+    """A person-like name anywhere in the text (used beside another finding of the same unit)."""
+    return any(_person_like(m.group(1), text, m.start(1)) for m in _ANY_NAME_RE.finditer(text))
+
+
+_NAME_STEM_RE = re.compile(r"na[am]|nom|apellid|cognom|forename|surname")
+
+
+def _labelled_name(text: str, context: str) -> bool:
+    if not context or not _NAME_STEM_RE.search(context[-60:].lower()):
+        return False
+    if not _NAME_LABEL_AT_END_RE.search(context[-60:]):
+        return False
+    if not _NAME_LABEL_ONLY_RE.search(context) and _NOT_PERSON_OWNER_RE.search(context):
+        return False
+    value = text.strip()
+    if re.fullmatch(rf"{NAME_TOKEN}(?:[\s,]+{NAME_TOKEN}){{0,3}}", value):
+        return is_person_like(value)
+    return False
 
 
 def has_personal_name(text: str, *, context: str = "") -> bool:
     lower = text.lower()
     attributes = _ATTRIBUTE_STEM_RE.search(lower) is not None
     for m in _HONORIFIC_RE.finditer(text):
-        words = [w.lower().strip(".") for w in m.group(1).split()]
-        if not any(w in NOT_NAME_WORDS for w in words):
+        if _person_like(m.group(1), text, m.start(1)):
             return True
     for m in _LABELLED_NAME_RE.finditer(text) if ":" in text else ():
         value = m.group(1).strip(", ")
         if is_person_like(value):
             return True
     for m in _NAME_ATTRIBUTE_RE.finditer(text) if attributes else ():
-        if is_person_like(m.group(1)):
+        if _person_like(m.group(1), text, m.start(1)):
             return True
-    dated = any(c.isdigit() for c in text)
+    dated = digit_count(text) >= 4
     for m in _SURNAME_FIRST_RE.finditer(text) if dated else ():
         if is_person_like(m.group(1)) and _birth_year_plausible(m.group(2)):
             return True
-    if context and _NAME_LABEL_ONLY_RE.search(context):
-        value = text.strip()
-        if re.fullmatch(rf"{NAME_TOKEN}(?:[\s,]+{NAME_TOKEN}){{0,3}}", value):
-            return is_person_like(value)
-    return False
+    return _labelled_name(text, context)
+
+
+# The scanner's entry points: a label written `date_of_birth:` in the text reads as words (an
+# underscore is a word character, so `\b` would not part the label's words).
+def has_personal_name_in(text: str, context: str) -> bool:
+    return has_personal_name(text.replace("_", " "), context=context)
+
+
+def has_document_number_in(text: str, context: str) -> bool:
+    return has_document_number(text.replace("_", " "), context=context)
+
+
+def has_date_of_birth_in(text: str, context: str) -> bool:
+    return has_date_of_birth(text.replace("_", " "), context=context)

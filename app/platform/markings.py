@@ -1,6 +1,15 @@
-"""ILO-9.1: markings of operational law-enforcement information and restrictive handling codes
-(Europol-style H1-H3, "not to be disseminated", "law enforcement only" and their equivalents in
-FR, DE, NL, ES, IT). Such a document belongs in a law-enforcement channel, not on the platform."""
+"""ILO-9.1: markings of operational law-enforcement information, restrictive handling codes and
+classification markings (Europol-style H1-H3, "not to be disseminated", "law enforcement only",
+"restricted" and their equivalents in FR, DE, NL, ES, IT). Such a document belongs in a
+law-enforcement channel, not on the platform.
+
+Two shapes are told apart. A *phrase* ("for law enforcement use only", "diffusion interdite")
+marks a document wherever it stands. A *heading* ("RESTRICTED", "VS-NfD", "Riservato", the name
+of the category "operational law-enforcement information") is a marking only when it is the
+whole line, as markings are printed; in a sentence it is guidance that talks about the category.
+A marking split over two short lines (a PDF's line break) is read across them. A marking in
+quotation marks is quoted, as training material quotes examples: it passes; the same marking
+standing on its own line is refused, whatever precedes it ("For example:")."""
 
 from __future__ import annotations
 
@@ -10,42 +19,83 @@ from dataclasses import dataclass
 
 from app.platform.text import Location, TextUnit
 
-_MARKINGS: tuple[tuple[str, str], ...] = (
+_PHRASES: tuple[tuple[str, str], ...] = (
     (
-        "handling code",
+        "handling_code",
         r"\bhandling\s+codes?\s*[:\-]?\s*H\s?[0-3]\b|(?<![\w-])\[?H[123]\]?\s*[:\-–]\s*"
         r"(?:this\s+information|not\s+to\s+be|must\s+not|do\s+not|no\s+dissemination|"
         r"restricted|may\s+not|only)|\bHC\s*[:\-]?\s*H?[1-3]\b|^\s*\[?H[123]\]?\s*$",
     ),
     (
-        "operational law-enforcement information",
-        r"\boperational\s+law[\s-]enforcement\s+information\b|\binformations?\s+op[ée]rationnelles?"
-        r"\s+(?:de\s+police|r[ée]pressives?)|\boperative\s+(?:polizeiliche|strafverfolgungs)"
-        r"|\boperationele\s+(?:politie|opsporings|rechtshandhavings)|\binformaci[óo]n\s+operativa"
-        r"\s+policial|\binformazioni\s+operative\s+(?:di\s+polizia|delle\s+forze)",
-    ),
-    (
-        "no dissemination",
+        "no_dissemination",
         r"\bnot\s+(?:to\s+be\s+)?(?:further\s+)?disseminated\b|\bdo\s+not\s+disseminate\b|"
         r"\bno\s+(?:further\s+)?dissemination\b|\bne\s+pas\s+(?:diffuser|divulguer|"
-        r"communiquer)|\bdiffusion\s+(?:interdite|restreinte)|\bnicht\s+(?:zur\s+)?"
+        r"communiquer)|\bdiffusion\s+(?:interdite|restreinte)|\bdifusi[óo]n\s+limitada"
+        r"|\bdiffusione\s+limitata|\bnicht\s+(?:zur\s+)?"
         r"(?:weitergabe|weiterzugeben|verbreiten|weiterleiten)|\bniet\s+(?:verder\s+)?"
         r"(?:verspreiden|verstrekken)|\bno\s+(?:difundir|divulgar)|\bprohibida\s+su\s+difusi[óo]n"
         r"|\bnon\s+(?:divulgare|diffondere)|\bdivieto\s+di\s+divulgazione",
     ),
     (
-        "law enforcement only",
-        r"\b(?:for\s+)?law[\s-]enforcement\s+(?:use\s+|purposes\s+)?only\b|\bLEA\s+only\b|"
-        r"\bpolice\s+use\s+only\b|\br[ée]serv[ée]e?s?\s+aux\s+(?:services\s+(?:de\s+police|"
-        r"r[ée]pressifs)|forces\s+de\s+l['’]ordre)|\busage\s+policier\s+(?:uniquement|exclusif)"
-        r"|\bnur\s+f[üu]r\s+(?:den\s+)?(?:polizei|strafverfolgung|dienstgebrauch)"
-        r"|\b(?:alleen|uitsluitend)\s+voor\s+(?:politie|rechtshandhaving|opsporing)"
+        "law_enforcement_only",
+        r"\b(?:for\s+)?law[\s-]enforcement\s+(?:use\s+|purposes\s+|agencies\s+)?only\b"
+        r"|\bLEA\s+only\b|\b(?:for\s+)?police\s+(?:use\s+)?only\b"
+        r"|\br[ée]serv[ée]e?s?\s+(?:aux?|à\s+la|a\s+la)\s+(?:(?:services?\s+(?:de\s+(?:la\s+)?police|"
+        r"r[ée]pressifs?|de\s+gendarmerie))|forces?\s+de\s+l['’]ordre|police|gendarmerie)"
+        r"|\busages?\s+(?:policier|police)\s+(?:uniquement|exclusif)"
+        r"|\b(?:à\s+)?usage\s+(?:exclusif|r[ée]serv[ée])\s+(?:des?|aux?)\s+(?:services?\s+de\s+"
+        r"police|forces\s+de\s+l['’]ordre|police)"
+        r"|\busage\s+interne\s+police"
+        r"|\bnur\s+f[üu]r\s+(?:den\s+)?(?:polizei|strafverfolgung|dienstgebrauch|polizeiliche)"
+        r"|\b(?:alleen|uitsluitend)\s+voor\s+(?:de\s+)?(?:politie|rechtshandhaving|opsporing)"
+        r"|\bpolitie\s*[–-]\s*alleen\s+voor"
         r"|\b(?:s[óo]lo|solamente|exclusivamente)\s+(?:para\s+)?(?:uso\s+)?(?:policial|"
-        r"de\s+las\s+fuerzas)|\b(?:solo|esclusivamente)\s+per\s+(?:le\s+)?(?:forze\s+"
-        r"dell['’]ordine|uso\s+di\s+polizia)|\briservato\s+alle\s+forze",
+        r"de\s+las\s+fuerzas)|\buso\s+exclusivo\s+(?:policial|de\s+las\s+fuerzas)"
+        r"|\bpara\s+uso\s+(?:exclusivo\s+)?(?:de\s+(?:la\s+)?)?polic[íi]a"
+        r"|\b(?:solo|esclusivamente)\s+per\s+(?:le\s+)?(?:forze\s+"
+        r"dell['’]ordine|uso\s+di\s+polizia)|\briservato\s+alle\s+forze"
+        r"|\bad\s+uso\s+esclusivo\s+(?:delle\s+forze|della\s+polizia)",
     ),
 )
-_COMPILED = tuple((name, re.compile(p, re.IGNORECASE | re.MULTILINE)) for name, p in _MARKINGS)
+
+# Markings printed as a line of their own (after quotes and punctuation are set aside).
+_HEADINGS = (
+    r"(?:EU\s+|UE\s+)?(?:restricted|confidential|secret|top\s+secret)(?:\s+(?:EU|UE))?"
+    r"|restreint(?:\s+UE)?|confidentiel(?:\s+d[ée]fense)?|secret\s+d[ée]fense|limit[ée]"
+    r"|diffusion\s+restreinte|usage\s+interne(?:\s+police)?"
+    r"|for\s+official\s+use\s+only|official[\s-]+sensitive|law[\s-]+enforcement\s+sensitive"
+    r"|operational\s+law[\s-]+enforcement\s+information"
+    r"|informations?\s+op[ée]rationnelles?\s+(?:de\s+police|r[ée]pressives?)"
+    r"|vs\s*[-–]?\s*(?:nfd|vertraulich|geheim)|vs\s*[-–]?\s*nur\s+f[üu]r\s+den\s+dienstgebrauch"
+    r"|nur\s+f[üu]r\s+den\s+dienstgebrauch|verschlusssache|streng\s+geheim|geheim|vertraulich"
+    r"|(?:dep(?:artementaal)?\.?|stg\.?|staatsgeheim)\s+(?:vertrouwelijk|geheim|confidentieel)"
+    r"|(?:staats)?geheim\s+(?:confidentieel|geheim)|vertrouwelijk"
+    r"|difusi[óo]n\s+limitada|reservado|confidencial|uso\s+oficial|secreto"
+    r"|riservato|riservatissimo|segreto|uso\s+interno|diffusione\s+limitata"
+)
+_HEADING_RE = re.compile(rf"^(?:{_HEADINGS})$", re.IGNORECASE)
+# One search per line over all phrases, on the lower-cased text (a case-insensitive alternation
+# is several times slower in `re`); the phrases use no escape whose meaning depends on case.
+_PHRASE_RE = re.compile(
+    "|".join(f"(?P<{name}>{pattern.lower()})" for name, pattern in _PHRASES), re.MULTILINE
+)
+# Every phrase holds one of these: a cheap first look before the search.
+_PHRASE_STEMS = (
+    "h0", "h1", "h2", "h3", "hc", "handling", "dissem", "diffus", "diffond", "divulg",
+    "communiquer", "weiter", "verbreit", "verspreid", "verstrek", "difund", "difusi",
+    "enforcement", "lea", "polic", "polizei", "polizia", "politie", "serv", "usage",
+    "dienstgebrauch", "strafverfolg", "rechtshandh", "opsporing", "fuerzas", "forze",
+)  # fmt: skip
+_NAMES = {
+    "handling_code": "handling code",
+    "no_dissemination": "no dissemination",
+    "law_enforcement_only": "law enforcement only",
+}
+_QUOTED_RE = re.compile(r"\"[^\"\n]{1,80}\"|«[^»\n]{1,80}»|“[^”\n]{1,80}”|„[^“”\n]{1,80}[“”]")
+_EDGES_RE = re.compile(r"^[\W_]+|[\W_]+$")
+_SPACE_RE = re.compile(r"[\s_]+")
+# Lines this long are prose, not a printed marking (a heading or half of one).
+_HEADING_MAX = 60
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,15 +109,80 @@ class Marking:
         return f"{self.name} marking at {self.location.describe()}"
 
 
+def _unquoted(text: str) -> str:
+    return (
+        _QUOTED_RE.sub(lambda m: " " * len(m.group(0)), text)
+        if '"' in text or ("«" in text or "“" in text or "„" in text)
+        else text
+    )
+
+
+def _heading(text: str) -> bool:
+    if len(text) > _HEADING_MAX:
+        return False
+    bare = _SPACE_RE.sub(" ", _EDGES_RE.sub("", text)).strip()
+    return bool(bare) and _HEADING_RE.match(bare) is not None
+
+
+def _phrase(text: str) -> str | None:
+    lower = text.lower()
+    if not any(stem in lower for stem in _PHRASE_STEMS):
+        return None
+    m = _PHRASE_RE.search(lower)
+    return _NAMES[m.lastgroup or ""] if m else None
+
+
+def _flows(a: Location, b: Location) -> bool:
+    """Two units are lines of one flow of text (not cells or JSON values)."""
+    return (
+        a.row is None and a.pointer is None and b.row is None and b.pointer is None
+        and a.line is not None and b.line is not None and a.page == b.page
+    )  # fmt: skip
+
+
+def _marking(text: str, previous: str = "") -> tuple[str, bool] | None:
+    """The marking a unit of text carries and whether it begins on the line before (read with
+    it when both are short), or None."""
+    text = _unquoted(text)
+    name = _phrase(text)
+    if name:
+        return name, False
+    if _heading(text):
+        return "classification", False
+    if previous and len(previous) <= _HEADING_MAX and len(text) <= _HEADING_MAX:
+        previous = _unquoted(previous)
+        joined = f"{previous.rstrip()} {text.lstrip()}"
+        if _heading(joined):
+            return "classification", True
+        name = _phrase(joined)
+        if name and _phrase(previous) is None:
+            return name, True
+    return None
+
+
+def marking_of(text: str, previous: str = "") -> str | None:
+    """The name of the marking a unit of text carries (with the line before it), or None."""
+    found = _marking(text, previous)
+    return found[0] if found else None
+
+
 def handling_markings(units: Iterable[TextUnit], *, title: str = "") -> tuple[Marking, ...]:
-    found: list[Marking] = []
-    for name, pattern in _COMPILED:
-        if title and pattern.search(title):
-            found.append(Marking(name, Location(pointer="/title")))
+    """The markings of the units, each named with where it begins (a marking split over two
+    lines is located at its first)."""
+    found: dict[Marking, None] = {}
+    if title and (name := marking_of(title)):
+        found[Marking(name, Location(pointer="/title"))] = None
+    previous: TextUnit | None = None
     for unit in units:
-        for name, pattern in _COMPILED:
-            if pattern.search(unit.text):
-                found.append(Marking(name, unit.location))
-        if len(found) >= 20:
-            break
+        if not unit.text.strip():
+            continue
+        flows = previous is not None and _flows(previous.location, unit.location)
+        before = previous.text if previous is not None and flows else ""
+        if marked := _marking(unit.text, before):
+            name, begins_before = marked
+            where = previous.location if previous is not None and begins_before else unit.location
+            found[Marking(name, where)] = None
+            if len(found) >= 20:
+                break
+        previous = unit
     return tuple(found)

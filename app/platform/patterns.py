@@ -83,3 +83,17 @@ def is_person_like(sequence: str) -> bool:
     if not words:
         return False
     return not any(w in NOT_NAME_WORDS for w in words)
+
+
+_CAMEL_RE = re.compile(r"(?<=[a-zà-ÿ0-9])(?=[A-ZÀ-Þ])")
+_SEPARATORS_RE = re.compile(r"[_\s]+")
+
+
+def label_words(label: str) -> str:
+    """A label in any case style read as words: `date_of_birth`, `dateOfBirth`, `DATE-OF-BIRTH`
+    and `Date of birth` all read `date of birth` (hyphens inside words are kept)."""
+    if not label:
+        return ""
+    tail = label[1:]
+    spaced = _CAMEL_RE.sub(" ", label) if tail != tail.lower() else label
+    return _SEPARATORS_RE.sub(" ", spaced).strip().lower()

@@ -2,52 +2,102 @@
 the matched value). One finding per kind and text unit (line, cell, JSON string).
 
 Each detector is built for its kind, not for a corpus: checksums where the kind has one (IBAN
-mod 97, ICAO 9303 check digits, the Spanish DNI letter), libphonenumber's validity per region for
-telephone numbers, labels in the languages of the Member States for numbers and dates that
-are only personal because of what they are called. What passes on purpose: statistics and
-counts, event dates, report and legal references (`COM(2020) 609`, `2019/1240`), flight numbers.
+with its national check, ICAO 9303 check digits, the national identifiers python-stdnum
+validates), libphonenumber's validity per region for telephone numbers, labels in the
+languages of the Member States for numbers and dates that are only personal because of what
+they are called. What passes on purpose: statistics and counts, event dates, report and legal
+references (`COM(2020) 609`, `2019/1240`), flight numbers, institutions' functional contacts and
+public officials named in their function.
+
+A unit is read with what labels it, in any case style (`date_of_birth`, `dateOfBirth`, `Date of
+birth`): a cell's column header, a JSON value's path of keys (parent and member), a Markdown
+table cell's column, the line before a line. A name next to another finding of the same unit
+(a birth date, a document number, a telephone number, an IBAN) is a named person.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 
 from app.platform import contact, identity
-from app.platform.text import Finding, FindingKind, TextUnit
+from app.platform.patterns import label_words
+from app.platform.text import Finding, FindingKind, Location, TextUnit
 
-Detector = Callable[[TextUnit], bool]
+Detector = Callable[[str, str], bool]
 
 DETECTORS: tuple[tuple[FindingKind, Detector], ...] = (
-    (FindingKind.email, lambda u: contact.has_email(u.text)),
-    (FindingKind.phone, lambda u: contact.has_phone(u.text, context=u.context)),
-    (FindingKind.mrz, lambda u: identity.has_mrz(u.text)),
-    (
-        FindingKind.document_number,
-        lambda u: identity.has_document_number(u.text, context=u.context),
-    ),
-    (FindingKind.iban, lambda u: contact.has_iban(u.text)),
-    (
-        FindingKind.date_of_birth,
-        lambda u: identity.has_date_of_birth(u.text, context=u.context),
-    ),
-    (FindingKind.personal_name, lambda u: identity.has_personal_name(u.text, context=u.context)),
-    (FindingKind.personal_url, lambda u: contact.has_personal_url(u.text)),
+    (FindingKind.email, lambda text, context: contact.has_email(text)),
+    (FindingKind.phone, contact.has_phone_in),
+    (FindingKind.mrz, lambda text, context: identity.has_mrz(text)),
+    (FindingKind.document_number, identity.has_document_number_in),
+    (FindingKind.iban, contact.has_iban_in),
+    (FindingKind.date_of_birth, identity.has_date_of_birth_in),
+    (FindingKind.personal_name, identity.has_personal_name_in),
+    (FindingKind.personal_url, lambda text, context: contact.has_personal_url(text)),
+)
+# Findings that make a name beside them in the same unit a named person.
+_ATTRIBUTES = frozenset(
+    {FindingKind.date_of_birth, FindingKind.document_number, FindingKind.phone, FindingKind.iban}
 )
 
 MAX_FINDINGS = 100
 
 
+def _pointer_context(pointer: str) -> str:
+    """A JSON value's label: its parent key and its member, list indices left out."""
+    keys = [
+        k.replace("~1", "/").replace("~0", "~") for k in pointer.split("/")[1:] if not k.isdigit()
+    ]
+    return label_words(" ".join(keys[-2:]))
+
+
+def _table_cells(line: str) -> list[str] | None:
+    stripped = line.strip()
+    if not stripped.startswith("|") or stripped.count("|") < 2:
+        return None
+    return [c.strip() for c in stripped.strip("|").split("|")]
+
+
+def _readings(units: Iterable[TextUnit]) -> Iterator[tuple[str, str, Location]]:
+    """Each unit's text with the label it is read under; a Markdown
+    table's rows are read cell by cell under their column's header."""
+    header: list[str] | None = None
+    for unit in units:
+        text = unit.text
+        if not text.strip():
+            continue
+        location = unit.location
+        if location.pointer is not None:
+            yield text, _pointer_context(location.pointer), location
+            continue
+        cells = _table_cells(text) if location.row is None else None
+        if cells is None:
+            header = None
+        elif header is None:
+            header = [label_words(c) for c in cells]
+        elif not all(set(c) <= set(":- ") for c in cells):
+            for c, cell in enumerate(cells):
+                label = header[c] if c < len(header) else ""
+                yield cell, label, location
+            continue
+        yield text, label_words(unit.context), location
+
+
 def scan(units: Iterable[TextUnit]) -> tuple[Finding, ...]:
     """Every finding of personal data in the units, in document order (at most MAX_FINDINGS)."""
-    findings: list[Finding] = []
-    for unit in units:
-        if not unit.text.strip():
-            continue
-        for kind, detect in DETECTORS:
-            if detect(unit):
-                findings.append(Finding(kind, unit.location))
-                if len(findings) >= MAX_FINDINGS:
-                    return tuple(findings)
+    findings: dict[Finding, None] = {}
+    for text, context, location in _readings(units):
+        found = [kind for kind, detect in DETECTORS if detect(text, context)]
+        if (
+            FindingKind.personal_name not in found
+            and _ATTRIBUTES.intersection(found)
+            and identity.has_name(text)
+        ):
+            found.append(FindingKind.personal_name)
+        for kind in found:
+            findings[Finding(kind, location)] = None
+            if len(findings) >= MAX_FINDINGS:
+                return tuple(findings)
     return tuple(findings)
 
 

@@ -54,8 +54,21 @@ def make_pdf(pages: list[list[str]], *, text_layer: bool = True) -> bytes:
     return out.getvalue()
 
 
-def make_docx(paragraphs: list[str], tables: list[list[list[str]]] | None = None) -> bytes:
+def make_docx(
+    paragraphs: list[str],
+    tables: list[list[list[str]]] | None = None,
+    *,
+    header: list[str] | None = None,
+    footer: list[str] | None = None,
+) -> bytes:
     document = docx.Document()
+    section = document.sections[0]
+    for part, lines in ((section.header, header), (section.footer, footer)):
+        for i, text in enumerate(lines or []):
+            if i == 0:
+                part.paragraphs[0].text = text
+            else:
+                part.add_paragraph(text)
     for text in paragraphs:
         document.add_paragraph(text)
     for rows in tables or []:

@@ -1,0 +1,185 @@
+"""ILO-9.3/ILO-9.1: how the scanner reads what labels a value (case styles, JSON paths, Markdown
+columns), links a name to its attributes, reads markings across lines and past quotes, tells
+institutions' contacts and public officials from private persons, and scores the development
+part of the corpus kept as files."""
+
+from __future__ import annotations
+
+import json
+
+from app.platform.extract import CSV, DOCX, JSON, MARKDOWN, PDF, PLAIN, extract
+from app.platform.markings import handling_markings
+from app.platform.scanner import kinds, scan
+from app.platform.text import FindingKind, Location, TextUnit
+from tests.platform.files import make_docx, make_pdf
+from tests.platform.shelf import load
+
+K = FindingKind
+
+
+def _kinds(content: bytes | str, media_type: str = PLAIN) -> frozenset[FindingKind]:
+    data = content.encode() if isinstance(content, str) else content
+    return kinds(scan(extract(data, media_type).units))
+
+
+def _marked(content: bytes | str, media_type: str = PLAIN) -> bool:
+    data = content.encode() if isinstance(content, str) else content
+    return bool(handling_markings(extract(data, media_type).units))
+
+
+def test_labels_are_read_in_any_case_style() -> None:
+    for header in ("date_of_birth", "dateOfBirth", "DATE_OF_BIRTH", "Date of birth"):
+        assert _kinds(f"{header}\n1990-03-12\n", CSV) == {K.date_of_birth}, header
+    assert _kinds("nom_famille;num_passeport\nTRAORE;B7755123\n", CSV) == {
+        K.personal_name,
+        K.document_number,
+    }
+    assert _kinds("reference_number,count\nILO-2025-0012,14\n", CSV) == frozenset()
+
+
+def test_a_json_value_is_labelled_by_its_path_of_keys() -> None:
+    doc = {"traveller": {"full_name": "Grace Okafor", "birth": {"date": "1991-04-17"}}}
+    findings = scan(extract(json.dumps(doc).encode(), JSON).units)
+    assert {(f.kind, f.location.pointer) for f in findings} == {
+        (K.personal_name, "/traveller/full_name"),
+        (K.date_of_birth, "/traveller/birth/date"),
+    }
+    assert _kinds(json.dumps({"passport": {"number": "P4839201"}}), JSON) == {K.document_number}
+    clean = {
+        "organisation": {"name": "Koninklijke Marechaussee"},
+        "meeting": {"date": "2025-04-04"},
+    }
+    assert _kinds(json.dumps(clean), JSON) == frozenset()
+
+
+def test_a_markdown_table_cell_is_read_under_its_column() -> None:
+    table = "| Name | Nationality | Age |\n|---|---|---|\n| Hamid Sultani | Afghan | 22 |\n"
+    findings = scan(extract(table.encode(), MARKDOWN).units)
+    assert [(f.kind, f.location.describe()) for f in findings] == [(K.personal_name, "line 3")]
+    stats = "| Route | 2024 | 2025 |\n|---|---|---|\n| Western Balkans | 1 204 | 988 |\n"
+    assert _kinds(stats, MARKDOWN) == frozenset()
+
+
+def test_a_name_is_linked_to_its_attribute_across_ages_initials_and_aliases() -> None:
+    for line in (
+        "Chukwuma Eze, 27, a Nigerian national, paid for the crossing.",
+        'Karim M. (aka "the Doctor"), date of birth 12.07.1982, runs the boats.',
+        "Petrov, Ivan A., 41 Jahre, wohnhaft in Sofia.",
+        "Moussa Cissé, 24 ans, de nationalité malienne.",
+        "Ahmed B., alias «El Tunecino», 29 años, de nacionalidad tunecina.",
+    ):
+        assert K.personal_name in _kinds(line), line
+    assert _kinds("Payments went to NL91 ABNA 0417 1643 00 held by R. Bakker.") == {
+        K.iban,
+        K.personal_name,
+    }
+
+
+def test_public_officials_named_in_their_function_pass() -> None:
+    for line in (
+        "The Executive Director of Frontex, Hans Leijtens, presented 4 512 detections.",
+        "Le ministre de l'Intérieur, Bruno Retailleau, a reçu 40 officiers le 12 février 2025.",
+        "Staatssecretaris Nicolien van Vroonhoven opende op 10 maart 2025 de conferentie.",
+    ):
+        assert _kinds(line) == frozenset(), line
+
+
+def test_markings_are_read_across_a_line_break_and_in_the_languages() -> None:
+    split = make_pdf([["Annex 2", "FOR OFFICIAL USE", "ONLY", "Deployment plan"]])
+    marks = handling_markings(extract(split, PDF).units)
+    assert [m.describe() for m in marks] == ["classification marking at page 1, line 2"]
+    assert _marked(make_pdf([["VS – NUR FÜR DEN", "DIENSTGEBRAUCH", "Einsatzplan"]]), PDF)
+    for text in (
+        "DIFFUSION RESTREINTE",
+        "À USAGE EXCLUSIF DES SERVICES DE POLICE",
+        "Réservé à la police",
+        "Difusión limitada",
+        "Riservato",
+        "Departementaal vertrouwelijk",
+        "Uitsluitend voor politiegebruik",
+        "For police use only",
+        "EU RESTRICTED",
+    ):
+        assert _marked(text), text
+    docx = make_docx(["Nota"], header=["RISERVATO – AD USO ESCLUSIVO DELLE FORZE DI POLIZIA"])
+    assert _marked(docx, DOCX)
+
+
+def test_quoted_markings_and_guidance_pass_but_a_prefixed_marking_does_not() -> None:
+    assert not _marked('Examples: "RESTRICTED", "LIMITE" or "Law enforcement sensitive".')
+    assert not _marked(
+        "Beispiele: „VS – Nur für den Dienstgebrauch“, „Nur für polizeiliche Zwecke“."
+    )
+    assert not _marked(
+        "Operational law enforcement information, such as planned arrests, stays in police "
+        "channels."
+    )
+    assert _marked("For example:\nRESTRICTED - LAW ENFORCEMENT ONLY\nControls at Patras.")
+    assert _marked("Bijvoorbeeld:\nDEPARTEMENTAAL VERTROUWELIJK\nPlanning Schiphol.")
+
+
+def test_institutions_contacts_are_not_personal_data() -> None:
+    contacts = (
+        "service,mailbox,switchboard\n"
+        "DG HOME,HOME-ILO-NETWORK@ec.europa.eu,+32 2 299 11 11\n"
+        "BAMF,info@bamf.bund.de,+49 911 943-0\n"
+        "Interior,oficina.enlace@interior.es,+34 91 537 10 00\n"
+    )
+    assert _kinds(contacts, CSV) == frozenset()
+    assert _kinds("Write to jean-marc.lefebvre@interieur.gouv.fr") == {K.email}
+    assert _kinds("mail jan@example.org") == {K.email}
+    assert _kinds("Tél. : 01 42 68 53 00 (standard de l'ambassade, poste de l'officier).") == {
+        K.phone
+    }
+    treasury = "Fees to the Federal Treasury (Bundeskasse), IBAN DE89 3704 0044 0532 0130 00."
+    assert _kinds(treasury) == frozenset()
+
+
+def test_links_with_person_slugs_and_api_paths() -> None:
+    for url in (
+        "https://www.facebook.com/john.mensah.5243",
+        "https://x.com/ahmed_visas_eu",
+        "https://news.example.org/people/some-slug",
+        "https://www.example-times.co.uk/news/mohammed-al-rashid-jailed-for-smuggling",
+        "https://x.example/v1/officers/42",
+    ):
+        assert _kinds(url) == {K.personal_url}, url
+    for text in (
+        "GET /v1/officers lists officers; GET /v1/networks/{id}/members the members.",
+        "https://x.com/Frontex",
+        "https://frontex.europa.eu/what-we-do/monitoring-and-risk-analysis/",
+    ):
+        assert _kinds(text) == frozenset(), text
+
+
+def test_national_identifiers_with_their_check() -> None:
+    assert _kinds("DNI 12345678Z") >= {K.document_number}
+    assert _kinds("X1234567L") == {K.document_number}
+    assert _kinds("RSSGPP80A01H501Y") == {K.document_number}
+    assert _kinds("RSSGPP80A01H501A") == frozenset()
+    assert _kinds("12345678A") == frozenset()
+    assert _kinds("Tazkira no. 1400-0512-34567") == {K.document_number}
+    assert _kinds("Tazkira holders: 12 000 in 2024") == frozenset()
+
+
+def test_findings_and_markings_name_no_value() -> None:
+    units = [TextUnit("Passenger: Ahmad Rahimi, passport P4839201", Location(line=4))]
+    described = [f.describe() for f in scan(units)]
+    assert described
+    assert all("Rahimi" not in d and "P4839201" not in d for d in described)
+    marked = handling_markings([TextUnit("RESTRICTED", Location(line=1))])
+    assert [m.describe() for m in marked] == ["classification marking at line 1"]
+
+
+def test_the_development_part_of_the_corpus() -> None:
+    docs = load("dev")
+    assert len(docs) >= 40
+    assert len({d.language for d in docs}) == 6
+    wrong = [
+        d.name
+        for d in docs
+        if d.person != "bare"
+        and (bool(scan(u := extract(d.content, d.media_type).units)) or bool(handling_markings(u)))
+        != d.refuse
+    ]
+    assert wrong == []
