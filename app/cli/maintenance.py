@@ -9,7 +9,15 @@ from typing import TYPE_CHECKING
 
 import click
 
-from app.cli.common import FAILED, OK, configure_logging, data_dir_option, database, run_async
+from app.cli.common import (
+    FAILED,
+    OK,
+    configure_logging,
+    data_dir_option,
+    database,
+    run_async,
+    stderr_console,
+)
 from app.cli.common import settings_for as _settings
 
 if TYPE_CHECKING:
@@ -93,5 +101,7 @@ def sweep(data_dir: Path | None) -> int:
     """Erase now what is past retention (records past retain_until, officers' contact details
     after their last deployment); idempotent."""
     configure_logging()
-    click.echo(json.dumps(run_sweep(_settings(data_dir))))
+    with stderr_console().status("erasing what is past retention"):
+        totals = run_sweep(_settings(data_dir))
+    click.echo(json.dumps(totals))
     return OK
