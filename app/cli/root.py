@@ -59,6 +59,9 @@ def run(argv: list[str] | None = None) -> int:
         if os.environ.get("ILONET_TRACEBACK"):
             traceback.print_exc()
         name = " ".join(["ilonet", *(a for a in (argv or sys.argv[1:])[:1])])
+        if isinstance(error, OSError):  # a file, a host, a connection: in the system's words
+            click.echo(f"{name}: {error}", err=True)
+            return FAILED
         click.echo(
             f"{name}: unexpected {type(error).__name__}: {error} (ILONET_TRACEBACK=1 shows where)",
             err=True,
