@@ -24,34 +24,38 @@ STEPS: list[tuple[str, list[str]]] = [
 
 
 CHROMIUM = "/usr/bin/chromium"
+# What the suite runs besides Python: the explorer test drives Debian's chromium, the README's
+# examples (tests/test_readme.py) call curl and jq.
+SYSTEM_PACKAGES = {CHROMIUM: "chromium", "/usr/bin/curl": "curl", "/usr/bin/jq": "jq"}
 
 
-def ensure_chromium() -> bool:
-    """The explorer test (tests/browser) drives Debian's chromium: install it when missing
-    (apt-get, non-interactive, as root); Playwright never downloads a browser of its own."""
-    if Path(CHROMIUM).exists():
+def ensure_system_packages() -> bool:
+    """Install what is missing of SYSTEM_PACKAGES (apt-get, non-interactive, as root); Playwright
+    never downloads a browser of its own."""
+    missing = [name for path, name in SYSTEM_PACKAGES.items() if not Path(path).exists()]
+    if not missing:
         return True
     if shutil.which("apt-get") is None or os.geteuid() != 0:
         print(
-            f"== {CHROMIUM} is missing: install Debian's chromium as root (apt-get install -y "
-            "chromium)",
+            f"== {', '.join(missing)} missing: install them as root (apt-get install -y "
+            f"{' '.join(missing)})",
             flush=True,
         )
         return False
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     for command in (
         ["apt-get", "update", "-q"],
-        ["apt-get", "install", "-y", "-q", "--no-install-recommends", "chromium"],
+        ["apt-get", "install", "-y", "-q", "--no-install-recommends", *missing],
     ):
         print(f"== {' '.join(command)}", flush=True)
         if subprocess.run(command, env=env, check=False).returncode != 0:  # noqa: S603
             print(f"== {' '.join(command)} failed", flush=True)
             return False
-    return Path(CHROMIUM).exists()
+    return all(Path(path).exists() for path in SYSTEM_PACKAGES)
 
 
 def main() -> int:
-    if not ensure_chromium():
+    if not ensure_system_packages():
         return 1
     for name, command in STEPS:
         started = time.monotonic()

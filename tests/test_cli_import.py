@@ -1,5 +1,6 @@
-"""`ilonet import`: CSV rows sent to the batch routes over HTTP as a client would (here the
-ASGI app over httpx's transport), in chunks, with every row's outcome reported."""
+"""`ilonet import`'s client side: CSV rows sent to the batch routes over HTTP as a client would
+(here the ASGI app over httpx's transport), in chunks, with every row's outcome reported. The
+command itself, as installed against a live server, is tests/test_cli_commands.py."""
 
 from __future__ import annotations
 
@@ -11,8 +12,7 @@ from fastapi import FastAPI
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.cli import parser
-from app.cli_import import import_rows, read_rows, succeeded
+from app.cli.batch_client import BATCH_MAX, HttpProblem, import_rows, read_rows, succeeded
 from app.models import Deployment, Officer
 from tests import factories
 from tests.factories import Auth
@@ -89,14 +89,38 @@ async def test_import_officers_then_deployments_by_external_reference(
     assert {d.region_countries == ["GM", "ML"] for d in planned if d.city == "Dakar"} == {True}
 
 
-def test_import_command_line() -> None:
-    args = parser().parse_args(
-        ["import", "deployments", "rows.csv", "--token", "t", "--mode", "per_item", "--dry-run"]
+async def test_an_answer_without_rows_stops_the_import_with_its_problem(
+    app: FastAPI, auth: Auth, tmp_path: Path, session: AsyncSession
+) -> None:
+    """A 401 (or a 422 naming rows) is not a row outcome: it stops the import, before any
+    progress, as one line with the status, title, detail and request id."""
+    outsider = httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app),
+        base_url="http://testserver",
+        headers={"Authorization": "Bearer not-a-jwt"},
     )
-    assert (args.kind, args.mode, args.dry_run, args.chunk_size) == (
-        "deployments",
-        "per_item",
-        True,
-        500,
+    ticks: list[int] = []
+    with pytest.raises(HttpProblem) as refused:
+        await import_rows(outsider, "officers", [{"surname": "X"}], progress=ticks.append)
+    assert refused.value.status == 401
+    assert ticks == []
+    assert refused.value.line().startswith("401 Authentication required: ")
+    assert f"(request id {refused.value.request_id})" in refused.value.line()
+
+    importer = httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app),
+        base_url="http://testserver",
+        headers=auth("NL", ["deploying_authority"], sub="nl-import"),
     )
-    assert args.url == "http://127.0.0.1:8000"
+    rows = [{"surname": "Jansen"}, {"given_names": "Eva"}]
+    with pytest.raises(HttpProblem) as malformed:
+        await import_rows(importer, "officers", rows, chunk_size=1)
+    assert malformed.value.status == 422
+    assert "row 1 authority_id: Field required" in malformed.value.line()
+    assert (await session.scalars(select(Officer))).all() == []
+
+
+def test_the_client_sends_chunks_the_batch_route_accepts() -> None:
+    from app.schemas.batch import BATCH_MAX as ROUTE_MAX
+
+    assert ROUTE_MAX == BATCH_MAX

@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from app.cli_keys import rotate_keys
+from app.cli.keys import rotate_keys
 from app.config import Settings
 from app.db import rekey
 from app.keyring import Keyring, load_keyring

@@ -4,18 +4,16 @@ principal, idempotently, and without two instances erasing the same row."""
 from __future__ import annotations
 
 import asyncio
-import json
 import uuid
 from datetime import timedelta
 
 import asyncpg
 import httpx
-import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from app import cli
 from app.background import JOBS, run_job, sweep_retention
+from app.cli.maintenance import run_sweep
 from app.config import Settings
 from app.models import AuditEvent, Officer, OutboxEvent, ProcessingRecord
 from app.services.retention_sweep import SWEEPER_SUB, sweep_once
@@ -185,7 +183,6 @@ async def test_ilonet_sweep_command_drains_the_backlog(
     fresh_db: FreshDatabase,
     auth: Auth,
     settings: Settings,
-    capsys: pytest.CaptureFixture[str],
 ) -> None:
     client, _ = committed_client
     ilo = await deployed_ilo(client, auth)
@@ -200,8 +197,9 @@ async def test_ilonet_sweep_command_drains_the_backlog(
     configured = settings.model_copy(
         update={"database_url": fresh_db.owner_url, "sweep_batch_size": 2}
     )
-    args = cli.parser().parse_args(["sweep"])
-    assert await asyncio.to_thread(cli.cmd_sweep, args, configured) == 0
-    assert json.loads(capsys.readouterr().out) == {"records_erased": 3, "contacts_erased": 0}
-    assert await asyncio.to_thread(cli.cmd_sweep, args, configured) == 0
-    assert json.loads(capsys.readouterr().out) == {"records_erased": 0, "contacts_erased": 0}
+    drained = {"records_erased": 3, "contacts_erased": 0}
+    assert await asyncio.to_thread(run_sweep, configured) == drained
+    assert await asyncio.to_thread(run_sweep, configured) == {
+        "records_erased": 0,
+        "contacts_erased": 0,
+    }

@@ -1,34 +1,27 @@
-"""`ilonet import officers|deployments FILE.csv`: bulk onboarding as a client would do it.
-
-The rows are sent to the batch route (`POST /v1/officers:batch`, `/v1/deployments:batch`) over
-HTTP with the caller's token, in chunks of at most 500, each chunk with an Idempotency-Key
-derived from the file, the chunk and the mode (a rerun after a lost answer replays instead of
-writing twice). Every row's outcome is reported; the exit status is 0 when every row was
-created (or, in a dry run, allowed).
+"""The HTTP side of `ilonet import`: CSV rows to the batch routes (`POST /v1/officers:batch`,
+`/v1/deployments:batch`) with the caller's token, in chunks of at most 500, each chunk with an
+Idempotency-Key derived from the file, the chunk and the mode (a rerun after a lost answer
+replays instead of writing twice), and every row's outcome.
 
 CSV columns are the fields of the single route's body; lists are separated by `;`. An officer's
 `phone` and `email` form its contact; a deployment may name its officer by
 `officer_external_reference` instead of `officer_id` (looked up with
-`GET /v1/officers?external_reference=`).
+`GET /v1/officers?external_reference=`). An answer that is not the batch's per-row report (a
+401, a 403 for the whole call, a 422 for a malformed row) stops the import as an HttpProblem.
 """
 
 from __future__ import annotations
 
-import argparse
-import asyncio
 import csv
-import hashlib
-import json
-import sys
+import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
 
-from app.schemas.batch import BATCH_MAX
-
+BATCH_MAX = 500  # app.schemas.batch.BATCH_MAX, without importing the API's schemas
 LIST_FIELDS = {
     "expertise",
     "region_countries",
@@ -38,6 +31,7 @@ LIST_FIELDS = {
     "co_deploying_member_states",
 }
 ROUTES = {"officers": "/v1/officers:batch", "deployments": "/v1/deployments:batch"}
+_ROW_POINTER = re.compile(r"^/items/(\d+)(/.*)?$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,11 +43,43 @@ class RowOutcome:
     external_reference: str | None
     detail: str
 
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class HttpProblem(Exception):
+    """An answer that stops the import: its status, title, detail and request id in one line."""
+
+    def __init__(self, response: httpx.Response, *, first_row: int = 1) -> None:
+        self.status = response.status_code
+        self.request_id = response.headers.get("x-request-id")
+        try:
+            body: Any = response.json()
+        except ValueError:
+            body = {}
+        body = body if isinstance(body, dict) else {}
+        self.title = str(body.get("title") or response.reason_phrase)
+        self.detail = str(body.get("detail") or response.text[:200]).strip()
+        rows = []
+        for error in body.get("errors") or []:
+            match = _ROW_POINTER.match(str(error.get("pointer", "")))
+            if match:
+                field = (match.group(2) or "").strip("/").replace("/", ".")
+                where = f"row {first_row + int(match.group(1))}" + (f" {field}" if field else "")
+                rows.append(f"{where}: {error.get('detail', 'invalid')}")
+        if rows:
+            self.detail = f"{self.detail} ({'; '.join(rows[:5])}{' …' if len(rows) > 5 else ''})"
+        super().__init__(self.line())
+
+    def line(self) -> str:
+        said = f"{self.status} {self.title}" + (f": {self.detail}" if self.detail else "")
+        return said + (f" (request id {self.request_id})" if self.request_id else "")
+
 
 def _item(kind: str, row: dict[str, str]) -> dict[str, Any]:
     item: dict[str, Any] = {}
     for name, raw in row.items():
-        value = (raw or "").strip()
+        value = (raw or "").strip() if isinstance(raw, str) else ""
         if not name or not value:
             continue
         if name in LIST_FIELDS:
@@ -81,7 +107,8 @@ async def _resolve_officers(client: httpx.AsyncClient, items: list[dict[str, Any
             continue
         if reference not in cache:
             found = await client.get("/v1/officers", params={"external_reference": reference})
-            found.raise_for_status()
+            if found.status_code != 200:
+                raise HttpProblem(found)
             officers = found.json()["items"]
             cache[reference] = officers[0]["id"] if officers else None
         if cache[reference] is not None:
@@ -99,17 +126,6 @@ def _detail(item: dict[str, Any]) -> str:
     return str(problem.get("detail", ""))
 
 
-def _chunk_failed(start: int, size: int, response: httpx.Response) -> list[RowOutcome]:
-    try:
-        detail = str(response.json().get("detail", response.text[:200]))
-    except ValueError:
-        detail = response.text[:200]
-    return [
-        RowOutcome(start + i + 1, "failed", response.status_code, None, None, detail)
-        for i in range(size)
-    ]
-
-
 async def import_rows(
     client: httpx.AsyncClient,
     kind: str,
@@ -120,9 +136,11 @@ async def import_rows(
     chunk_size: int = BATCH_MAX,
     key_prefix: str | None = None,
     progress: Callable[[int], None] | None = None,
+    report: Callable[[list[RowOutcome]], None] | None = None,
 ) -> list[RowOutcome]:
-    """Send `items` to the batch route in chunks; every row's outcome, in order. In
-    all_or_nothing mode each chunk is its own transaction."""
+    """Send `items` to the batch route in chunks; every row's outcome, in order (each chunk's
+    also to `report` as it is answered). In all_or_nothing mode each chunk is its own
+    transaction. An answer other than the per-row report raises HttpProblem."""
     if not 1 <= chunk_size <= BATCH_MAX:
         raise ValueError(f"chunk_size must be 1..{BATCH_MAX}")
     rows = [dict(i) for i in items]
@@ -139,19 +157,21 @@ async def import_rows(
             ROUTES[kind], params=params, json={"items": chunk}, headers=headers
         )
         if response.status_code != 200:
-            outcomes.extend(_chunk_failed(start, len(chunk), response))
-        else:
-            for item in response.json()["items"]:
-                outcomes.append(
-                    RowOutcome(
-                        row=start + item["index"] + 1,
-                        outcome=item["outcome"],
-                        status=item["status"],
-                        id=item["id"],
-                        external_reference=item["external_reference"],
-                        detail=_detail(item),
-                    )
-                )
+            raise HttpProblem(response, first_row=start + 1)
+        answered = [
+            RowOutcome(
+                row=start + item["index"] + 1,
+                outcome=item["outcome"],
+                status=item["status"],
+                id=item["id"],
+                external_reference=item["external_reference"],
+                detail=_detail(item),
+            )
+            for item in response.json()["items"]
+        ]
+        outcomes.extend(answered)
+        if report is not None:
+            report(answered)
         if progress is not None:
             progress(len(chunk))
     return outcomes
@@ -160,54 +180,3 @@ async def import_rows(
 def succeeded(outcomes: Sequence[RowOutcome], *, dry_run: bool) -> bool:
     wanted = "allowed" if dry_run else "created"
     return all(o.outcome == wanted for o in outcomes)
-
-
-async def _run(args: argparse.Namespace) -> int:
-    from app.progress import ProgressBar
-
-    items = read_rows(args.kind, args.file)
-    digest = hashlib.sha256(args.file.read_bytes()).hexdigest()[:24]
-    bar = ProgressBar(len(items), f"importing {args.kind}")
-    async with httpx.AsyncClient(
-        base_url=args.url,
-        headers={"Authorization": f"Bearer {args.token}"},
-        timeout=httpx.Timeout(120.0),
-    ) as client:
-        try:
-            outcomes = await import_rows(
-                client,
-                args.kind,
-                items,
-                mode=args.mode,
-                dry_run=args.dry_run,
-                chunk_size=args.chunk_size,
-                key_prefix=f"import-{args.kind}-{digest}",
-                progress=bar.advance,
-            )
-        finally:
-            bar.close()
-    for o in outcomes:
-        print(json.dumps(o.__dict__, ensure_ascii=False))
-    counts: dict[str, int] = {}
-    for o in outcomes:
-        counts[o.outcome] = counts.get(o.outcome, 0) + 1
-    print(json.dumps({"rows": len(outcomes), **counts}), file=sys.stderr)
-    return 0 if succeeded(outcomes, dry_run=args.dry_run) else 1
-
-
-def cmd_import(args: argparse.Namespace, _settings: object) -> int:
-    return asyncio.run(_run(args))
-
-
-def add_parsers(sub: Any) -> None:
-    imp = sub.add_parser(
-        "import", help="bulk onboarding from a CSV file through the batch routes (as a client)"
-    )
-    imp.add_argument("kind", choices=sorted(ROUTES))
-    imp.add_argument("file", type=Path)
-    imp.add_argument("--token", required=True, help="a bearer token of the importing caller")
-    imp.add_argument("--url", default="http://127.0.0.1:8000", help="the ILONet server")
-    imp.add_argument("--mode", choices=["all_or_nothing", "per_item"], default="all_or_nothing")
-    imp.add_argument("--dry-run", action="store_true")
-    imp.add_argument("--chunk-size", type=int, default=BATCH_MAX)
-    imp.set_defaults(func=cmd_import)
