@@ -3,7 +3,8 @@
 Unknowns are the counts a reader does not see (non-negative integers); what was published, the
 identities between counts (margins, answered = confirmed + not confirmed, a period = its
 months) and the inequalities (answered within 30 days <= within 60 days, ...) are constraints.
-`bounds` answers the smallest and largest value of an unknown consistent with all of it.
+A row listed in a table says its count is not 0 (`at_least_one`). `bounds` answers the smallest
+and largest value of an unknown consistent with all of it.
 """
 
 from __future__ import annotations
@@ -59,6 +60,10 @@ class Attack:
         for name in small:
             coefficients[name] = coefficients.get(name, 0) + 1
         self._row(coefficients, -highspy.kHighsInf, 0)
+
+    def at_least_one(self, names: list[Hashable]) -> None:
+        """sum(names) >= 1: a listed row's count is not 0."""
+        self._row(dict.fromkeys(names, 1), 1, highspy.kHighsInf)
 
     def bounds(self, name: Hashable) -> tuple[int, int]:
         if name in self.known:

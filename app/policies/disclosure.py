@@ -13,16 +13,17 @@ The method, the same for every answer (JSON, CSV, HTML) because every answer is 
 2. Per month, each table's cells are protected together with the identities a reader can use
    (`Line`: a total and the parts that add up to it, e.g. a table's rows and the month's total,
    or answered = confirmed + not confirmed). Primary: a count from 1 to threshold - 1 is
-   withheld. Complementary: a line with exactly one withheld member gets a second one, a part
-   rather than a total, the smallest non-zero first, until no line has exactly one; so a
-   withheld count can always be traded against another withheld member of each of its lines.
+   withheld. Complementary: a line with a withheld member gets more, a part rather than a total,
+   the smallest non-zero first, until it has two at least and one of them is its total or a
+   part of 2 or more; so a withheld count can always be traded against another withheld member
+   of each of its lines, even by a reader who knows it is not 0.
 3. A period's figure is the sum of its months, withheld whenever one of its months' cells is:
    what a period publishes is a sum of published monthly cells, never a new equation.
 4. A rate or a median is withheld with any count it is taken over (ILO-12r).
 
 What it guarantees: for every count withheld because it is small, the published figures of all
-answers together (counts non-negative integers) are consistent with that count being 0 as well
-as its true value: no reader can show that anyone is counted there, nor pin how many.
+answers together (counts non-negative integers, a listed row's count not 0) are consistent with
+at least two values of it: no reader can pin it.
 """
 
 from __future__ import annotations
@@ -76,13 +77,27 @@ def protect(values: Mapping[str, int], lines: Sequence[Line], threshold: int) ->
         value = values[name]
         return (name == line.total, name in totals, value == 0, value, name)
 
+    def protected(line: Line) -> bool:
+        # None withheld, or two at least and one that can move against any other: the total,
+        # or a part of 2 or more (a reader who knows a listed count is not 0 can still not
+        # pin a part of 1 traded against it).
+        inside = [m for m in line.members if m in withheld]
+        return not inside or (
+            len(inside) >= 2 and (line.total in inside or any(values[m] >= 2 for m in inside))
+        )
+
     changed = bool(withheld)
     while changed:
         changed = False
         for line in lines:
-            if sum(1 for m in line.members if m in withheld) != 1:
+            if protected(line):
                 continue
-            free = sorted((preference(line, m), m) for m in line.members if m not in withheld)
+            lone = sum(1 for m in line.members if m in withheld) == 1
+            free = sorted(
+                (preference(line, m), m)
+                for m in line.members
+                if m not in withheld and (lone or values[m] >= 2 or m == line.total)
+            )
             if free:
                 withheld.add(free[0][1])
                 changed = True
