@@ -20,6 +20,8 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from app.policies.disclosure import THRESHOLD
+
 APP_DB_ROLE = "ilonet_app"
 DEV_ISSUER = "ilonet-dev"
 AUDIENCE = "ilonet"
@@ -141,7 +143,7 @@ class Settings(BaseSettings):
     document_upload_max_bytes: int = Field(default=16_777_216, ge=1024)
     document_max_bytes: int = Field(default=10_485_760, ge=1024)
     # ILO-3.4: an information report's statistics cell below this count is refused.
-    document_small_cell_threshold: int = Field(default=5, ge=1, le=100)
+    document_small_cell_threshold: int = Field(default=THRESHOLD, ge=1, le=100)
     idempotency_ttl_hours: int = 24
     page_size_default: int = 50
     page_size_max: int = 200
@@ -200,9 +202,10 @@ class Settings(BaseSettings):
     rate_limit_sync_seconds: float = 1.0
     # How often the 404s for resources that do not exist are written as aggregate audit events.
     denial_aggregate_seconds: float = 60.0
-    # Statistics: a count below it (and above zero) is withheld, and so is a rate or median
-    # taken over such a count (Art. 12, Visa Code Art. 25a: aggregated, never personal).
-    statistics_min_cell: int = Field(default=5, ge=1, le=1000)
+    # Statistics: a count below it (and above zero) is withheld, with the counts that would let
+    # it be computed back, and a rate or median taken over such a count (ILO-12, ILO-12r). The
+    # default and its legal basis: app/policies/disclosure.py THRESHOLD.
+    statistics_min_cell: int = Field(default=THRESHOLD, ge=1, le=1000)
 
     @field_validator("trusted_issuers", mode="before")
     @classmethod

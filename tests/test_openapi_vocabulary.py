@@ -128,6 +128,7 @@ def test_the_component_enums_are_the_vocabularies_of_their_name(document: dict[s
         "WebhookEventType",
         "NetworkKind",
         "FacilitatorBasis",
+        "WithheldReason",
         "NetworkTask",
         "AdHocActionStatus",
         "BoardSeatRole",

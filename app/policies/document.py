@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from app.policies.acl import Actor, Requirement, require_org
 from app.policies.actions import register
+from app.policies.disclosure import THRESHOLD
 from app.policies.engine import Outcome, RuleResult, check, failed, passed
 from app.policies.rules import ILO_3_4, ILO_9_1, ILO_9_3, ILO_9_4
 from app.policies.vocabulary import DocumentAudience, DocumentCategory, Role, Scope
@@ -59,7 +60,7 @@ class DocumentFacts:
     findings: tuple[str, ...] = ()
     markings: tuple[str, ...] = ()
     cells: tuple[StatisticsCell, ...] = ()
-    small_cell_threshold: int = 5
+    small_cell_threshold: int = THRESHOLD
     ep_visible: frozenset[str] = frozenset()
 
 

@@ -233,6 +233,27 @@ ILO_10_4 = Rule(
     enforced=True,
 )
 
+# --- Statistics (Art. 12, Art. 3(4); GDPR recital 26) -----------------------------------------
+
+ILO_12 = Rule(
+    "ILO-12",
+    f"{_ILO}, Art. 12 and Art. 3(4); {_GDPR}, recital 26 (ILONet product rule: disclosure control)",
+    "Published statistics single out no one: a count from 1 to the threshold - 1 (default 5) is "
+    "withheld, and so is every further count that would let it be computed back (complementary "
+    "withholding within a table's margins and between a row's measures; a period's figure "
+    "whenever one of its months is withheld), in every format alike.",
+    enforced=True,
+    product_rule=True,
+)
+ILO_12R = Rule(
+    "ILO-12r",
+    f"{_ILO}, Art. 12; {_GDPR}, recital 26 (ILONet product rule: disclosure control)",
+    "A rate or a median is withheld when a count it is taken over is withheld: never shown as "
+    "a small count.",
+    enforced=True,
+    product_rule=True,
+)
+
 # --- Data-subject rights and records (GDPR Art. 16-19, 30) -------------------------------------
 
 GDPR_16 = Rule(
@@ -473,6 +494,8 @@ CATALOGUE: tuple[Rule, ...] = (
     ILO_10_3,
     ILO_10_3F,
     ILO_10_4,
+    ILO_12,
+    ILO_12R,
     GDPR_16,
     GDPR_18,
     GDPR_19,

@@ -426,6 +426,16 @@ class StatisticsSectionName(StrEnum):
     transfers = "transfers"
 
 
+class WithheldReason(StrEnum):
+    """Why a statistics figure is withheld (app/policies/disclosure.py). `count` does not say
+    whether the count is small or withheld to protect another: saying so would give the small
+    ones away."""
+
+    cell = "count"  # a count withheld (small, or complementary to a small one)
+    period = "period"  # a count over a period of which a month is withheld
+    base = "base"  # a rate or median over a withheld count
+
+
 # How a statistics route answers (besides the Accept header): csv for the tables, html for the
 # readmission sheet.
 class StatisticsFormat(StrEnum):

@@ -49,7 +49,8 @@ HTML_RESPONSE: dict[int | str, dict[str, Any]] = {
 
 
 def period_of(starts_on: date | None, ends_on: date | None) -> Period:
-    """The period asked for; by default the twelve months up to today."""
+    """The period asked for, widened to whole calendar months (the reporting periods of the
+    disclosure control); by default the twelve months up to this one."""
     end = ends_on or datetime.now(UTC).date()
     if starts_on is None:
         year, month = (end.year - 1, end.month + 1) if end.month < 12 else (end.year, 1)
@@ -63,7 +64,7 @@ def period_of(starts_on: date | None, ends_on: date | None) -> Period:
         )
     if errors:
         raise ValidationFailed(errors)
-    return Period(starts_on, end)
+    return Period.whole_months(starts_on, end)
 
 
 def answer_format(

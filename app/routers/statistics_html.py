@@ -67,7 +67,10 @@ WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM = 520, 210, 40, 10, 12, 34
 
 def _fmt(name: str, value: Value, row: StatisticsRow, threshold: int) -> str:
     if name in row.suppressed:
-        return f"&lt;{threshold}"
+        # Not "<threshold": a complementary count or a rate can be any value (ILO-12, ILO-12r).
+        verdict = row.withheld.get(name)
+        rule = f" ({verdict.rule})" if verdict is not None else ""
+        return f'<abbr title="withheld{rule}">withheld</abbr>'
     if value is None:
         return "-"
     if name == "positive_rate":
@@ -344,7 +347,7 @@ def render_sheet(sheet: ReadmissionSheet) -> str:
         f'<h2>Month by month</h2><section class="charts">{charts}</section>'
         f"<h2>Figures</h2>{_month_table(sheet, threshold)}"
         f'<p class="note"><strong>Withheld cells.</strong> {escape(sheet.suppression.note)} '
-        f"{sheet.suppression.suppressed_cells} cell(s) withheld on this sheet, shown as "
-        f"&lt;{threshold}.</p>"
+        f"{sheet.suppression.suppressed_cells} figure(s) withheld on this sheet, shown as "
+        "“withheld”.</p>"
         "</main></body></html>"
     )

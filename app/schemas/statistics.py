@@ -1,5 +1,5 @@
 """Aggregated, non-personal figures (Art. 12, Visa Code Art. 25a): tables of counts, rates and
-medians, each cell below the threshold withheld and said to be."""
+medians; each withheld figure is null and says why (ILO-12, ILO-12r)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 
-from app.policies.vocabulary import StatisticsSectionName
+from app.policies.vocabulary import StatisticsSectionName, WithheldReason
 
 Value = int | float | None
 
@@ -18,10 +18,25 @@ class MeasureOut(BaseModel):
     unit: str = Field(description="count, days or ratio (0-1)")
 
 
+class WithheldFigure(BaseModel):
+    rule: str = Field(
+        description="The rule that withholds it: ILO-12 (a count), ILO-12r (a rate "
+        "or median over a withheld count); see docs/RULES.md"
+    )
+    reason: WithheldReason = Field(
+        description="count: a count withheld, small or protecting a small one (which of the two "
+        "is not said); period: a count over a period of which a month is withheld; base: a "
+        "rate or median taken over a withheld count"
+    )
+
+
 class StatisticsRow(BaseModel):
     key: str = Field(description="The value of the table's dimension (a country, a month, ...)")
     values: dict[str, Value] = Field(description="Per measure; null when withheld or undefined")
     suppressed: list[str] = Field(description="The measures withheld in this row")
+    withheld: dict[str, WithheldFigure] = Field(
+        default_factory=dict, description="Per withheld measure: the rule and the reason"
+    )
 
 
 class StatisticsTable(BaseModel):
@@ -42,6 +57,10 @@ class Suppression(BaseModel):
     threshold: int = Field(description="Counts from 1 to threshold - 1 are withheld")
     suppressed_cells: int
     note: str
+    rules: list[str] = Field(
+        default_factory=lambda: ["ILO-12", "ILO-12r"],
+        description="The rules that decide what is withheld (docs/RULES.md)",
+    )
 
 
 class StatisticsReport(BaseModel):

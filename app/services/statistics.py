@@ -2,16 +2,19 @@
 
 A report is a list of sections, each a list of tables (one dimension, several measures); the
 sections are listed in app/services/statistics_report.py (a new one, networks or the Board, is one
-more entry there). Counts from 1 to threshold - 1 are withheld (`statistics_min_cell`), and so
-is a rate or median over a withheld or empty base; the response says how many cells were.
+more entry there). What may be published is decided by app/policies/disclosure.py for every
+answer alike: figures are counted per calendar month, each month's cells protected with their
+margins (primary and complementary withholding), a period's figure withheld whenever one of its
+months is, and a rate or median with its bases (ILO-12, ILO-12r).
 """
 
 from __future__ import annotations
 
+import calendar
 import csv
 import io
-from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -19,6 +22,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models import Deployment, ProcessingRecord, Transfer
+from app.policies.disclosure import Line, Withheld, over_period, protect
 from app.policies.vocabulary import DeploymentStatus, StatisticsSectionName
 from app.schemas.statistics import (
     MeasureOut,
@@ -29,6 +33,7 @@ from app.schemas.statistics import (
     StatisticsTable,
     Suppression,
     Value,
+    WithheldFigure,
 )
 
 
@@ -38,17 +43,20 @@ def suppression(threshold: int, cells: int) -> Suppression:
         suppressed_cells=cells,
         note=(
             f"Counts from 1 to {threshold - 1} are withheld (null, named in the row's "
-            "`suppressed`), and so is a rate or median taken over a withheld count. A figure "
-            "over an empty base is null without being withheld. Withholding is per cell: totals "
-            "are not adjusted."
+            "`suppressed`, with the rule and reason in `withheld`), and so is every count that "
+            "would let one be computed back from the margins, the other measures or other "
+            "periods (ILO-12); a rate or median over a withheld count is withheld (ILO-12r). "
+            "Figures are counted per calendar month: a period is whole months, and its figure "
+            "is withheld whenever one of its months is. A figure over an empty base is null "
+            "without being withheld."
         ),
     )
 
 
 @dataclass(frozen=True, slots=True)
 class Measure:
-    """A column: a count (withheld below the threshold) or a figure derived from counts (withheld
-    with any of its bases, undefined when a base is zero)."""
+    """A column: a count or a figure derived from counts (withheld with any of its bases,
+    undefined when a base is zero)."""
 
     name: str
     title: str
@@ -65,52 +73,109 @@ class Period:
     starts_on: date
     ends_on: date
 
+    @classmethod
+    def whole_months(cls, starts_on: date, ends_on: date) -> Period:
+        """The run of whole calendar months that holds both days: the reporting periods."""
+        last = calendar.monthrange(ends_on.year, ends_on.month)[1]
+        return cls(starts_on.replace(day=1), ends_on.replace(day=last))
 
-def suppressed_row(
-    key: str, raw: Mapping[str, Value], measures: Iterable[Measure], threshold: int
+
+def month_of(day: date) -> str:
+    return f"{day:%Y-%m}"
+
+
+def months(period: Period) -> list[str]:
+    """Every month the period touches, as YYYY-MM."""
+    found, year, month = [], period.starts_on.year, period.starts_on.month
+    while (year, month) <= (period.ends_on.year, period.ends_on.month):
+        found.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return found
+
+
+def shown_row(
+    key: str,
+    raw: Mapping[str, Value],
+    measures: Iterable[Measure],
+    verdicts: Mapping[str, Withheld],
 ) -> StatisticsRow:
-    """The row with each small count withheld, and each figure taken over a withheld base."""
+    """The row as published: each withheld figure null and said why; a derived figure over a
+    zero base null without being withheld."""
     values: dict[str, Value] = {}
-    withheld: list[str] = []
+    withheld: dict[str, WithheldFigure] = {}
     for measure in measures:
-        value = raw.get(measure.name)
-        if not measure.bases:
-            if isinstance(value, int) and 0 < value < threshold:
-                values[measure.name] = None
-                withheld.append(measure.name)
-            else:
-                values[measure.name] = value
-            continue
-        if any(base in withheld for base in measure.bases):
+        verdict = verdicts.get(measure.name)
+        if verdict is not None:
             values[measure.name] = None
-            withheld.append(measure.name)
-        elif any(not raw.get(base) for base in measure.bases):
+            withheld[measure.name] = WithheldFigure(rule=verdict.rule, reason=verdict.reason)
+        elif measure.bases and any(not raw.get(base) for base in measure.bases):
             values[measure.name] = None  # undefined (nothing to take it over), not withheld
         else:
-            values[measure.name] = value
-    return StatisticsRow(key=key, values=values, suppressed=withheld)
+            values[measure.name] = raw.get(measure.name)
+    return StatisticsRow(key=key, values=values, suppressed=list(withheld), withheld=withheld)
 
 
 def table(
-    name: str,
-    dimension: str,
-    measures: tuple[Measure, ...],
-    rows: Mapping[str, Mapping[str, Value]],
-    threshold: int,
+    name: str, dimension: str, measures: tuple[Measure, ...], rows: Mapping[str, StatisticsRow]
 ) -> StatisticsTable:
     return StatisticsTable(
         name=name,
         dimension=dimension,
         measures=[m.out for m in measures],
-        rows=[suppressed_row(k, rows[k], measures, threshold) for k in sorted(rows)],
+        rows=[rows[k].model_copy(update={"key": k}) for k in sorted(rows)],
     )
 
 
-def counted(counter: Counter[str]) -> dict[str, dict[str, Value]]:
-    return {key: {"count": n} for key, n in counter.items()}
-
-
 COUNT = (Measure("count", "Count"),)
+TOTAL = "(total)"  # the month's (or period's) number of items every table adds up to
+
+
+def _cell(tab: str, key: str) -> str:
+    return f"{tab}\t{key}"
+
+
+def margins_protected(counters: Mapping[str, Counter[str]], threshold: int) -> frozenset[str]:
+    """One month's one-dimensional tables of the same items (each adds up to their number):
+    the cells (`table\tkey`) to withhold."""
+    values = {TOTAL: sum(next(iter(counters.values()), Counter()).values())}
+    lines = []
+    for tab, counter in counters.items():
+        values.update({_cell(tab, key): n for key, n in counter.items()})
+        lines.append(Line(TOTAL, tuple(_cell(tab, key) for key in sorted(counter))))
+    return protect(values, lines, threshold)
+
+
+def monthly_tables(
+    per_month: Mapping[str, Mapping[str, Counter[str]]],
+    names: Sequence[str],
+    period: Period,
+    threshold: int,
+) -> dict[str, dict[str, StatisticsRow]]:
+    """Tables of counts over the period from each month's (protected) tables."""
+    grid = months(period)
+    sums: dict[str, Counter[str]] = {name: Counter() for name in names}
+    withheld: list[frozenset[str]] = []
+    for month in grid:
+        counters = {name: per_month.get(month, {}).get(name, Counter()) for name in names}
+        for name in names:
+            sums[name].update(counters[name])
+        withheld.append(margins_protected(counters, threshold))
+    verdicts = over_period(withheld, len(grid))
+    return {
+        name: {
+            key: shown_row(key, {"count": n}, COUNT, _count_verdict(verdicts, name, key))
+            for key, n in sums[name].items()
+        }
+        for name in names
+    }
+
+
+def _count_verdict(verdicts: Mapping[str, Withheld], tab: str, key: str) -> dict[str, Withheld]:
+    verdict = verdicts.get(_cell(tab, key))
+    return {} if verdict is None else {"count": verdict}
+
+
+TRANSFER_TABLES = ("by_destination", "by_basis", "by_purpose")
 
 
 # --- deployments (Art. 4 notifications) -----------------------------------------------------
@@ -130,18 +195,29 @@ async def deployments_section(
             )
         )
     ).all()
-    by_host = Counter(r.host_country for r in rows)
-    by_posting = Counter(r.posting_type for r in rows)
-    by_org = Counter(r.organisation for r in rows)
+    counters = {
+        "by_host_country": Counter(r.host_country for r in rows),
+        "by_posting_type": Counter(r.posting_type for r in rows),
+        "by_organisation": Counter(r.organisation for r in rows),
+    }
+    # In post during the period: a count of the whole period, not a sum of months.
+    verdicts = over_period([margins_protected(counters, threshold)], 1)
+    tables = {
+        name: {
+            key: shown_row(key, {"count": n}, COUNT, _count_verdict(verdicts, name, key))
+            for key, n in counter.items()
+        }
+        for name, counter in counters.items()
+    }
     return StatisticsSection(
         name=StatisticsSectionName.deployments,
         title="Deployments of immigration liaison officers",
         description="Deployments in post at some time in the period (Art. 4 notifications), "
         "by host country, posting type (Art. 2(2)) and deploying organisation.",
         tables=[
-            table("by_host_country", "host_country", COUNT, counted(by_host), threshold),
-            table("by_posting_type", "posting_type", COUNT, counted(by_posting), threshold),
-            table("by_organisation", "organisation", COUNT, counted(by_org), threshold),
+            table("by_host_country", "host_country", COUNT, tables["by_host_country"]),
+            table("by_posting_type", "posting_type", COUNT, tables["by_posting_type"]),
+            table("by_organisation", "organisation", COUNT, tables["by_organisation"]),
         ],
     )
 
@@ -156,6 +232,7 @@ async def transfers_section(
     rows = (
         await session.execute(
             select(
+                Transfer.transfer_on,
                 Transfer.destination_country,
                 Transfer.destination_organisation,
                 Transfer.basis_ground,
@@ -165,23 +242,40 @@ async def transfers_section(
             .where(Transfer.transfer_on.between(period.starts_on, period.ends_on))
         )
     ).all()
-    by_destination = Counter(r.destination_country or r.destination_organisation for r in rows)
-    by_basis = Counter(r.basis_ground for r in rows)
-    by_purpose = Counter(r.purpose for r in rows)
+    per_month: dict[str, dict[str, Counter[str]]] = defaultdict(
+        lambda: {name: Counter() for name in TRANSFER_TABLES}
+    )
+    for r in rows:
+        month = per_month[month_of(r.transfer_on)]
+        month["by_destination"][r.destination_country or r.destination_organisation] += 1
+        month["by_basis"][r.basis_ground] += 1
+        month["by_purpose"][r.purpose] += 1
+    tables = monthly_tables(per_month, TRANSFER_TABLES, period, threshold)
     return StatisticsSection(
         name=StatisticsSectionName.transfers,
         title="Transfers to third countries and international organisations",
         description="Transfers recorded (Chapter V), by destination, the ground that held and "
         "the Art. 3(6) purpose of the record. Counts only.",
         tables=[
-            table("by_destination", "destination", COUNT, counted(by_destination), threshold),
-            table("by_basis", "basis", COUNT, counted(by_basis), threshold),
-            table("by_purpose", "purpose", COUNT, counted(by_purpose), threshold),
+            table("by_destination", "destination", COUNT, tables["by_destination"]),
+            table("by_basis", "basis", COUNT, tables["by_basis"]),
+            table("by_purpose", "purpose", COUNT, tables["by_purpose"]),
         ],
     )
 
 
-CSV_COLUMNS = ("section", "table", "dimension", "key", "measure", "unit", "value", "suppressed")
+CSV_COLUMNS = (
+    "section",
+    "table",
+    "dimension",
+    "key",
+    "measure",
+    "unit",
+    "value",
+    "suppressed",
+    "rule",
+    "reason",
+)
 
 
 def report_csv(figures: StatisticsReport) -> str:
@@ -206,13 +300,21 @@ def report_csv(figures: StatisticsReport) -> str:
                             name,
                             units[name],
                             "" if value is None else value,
-                            "true" if name in row.suppressed else "false",
+                            *_withheld_columns(row, name),
                         )
                     )
     return out.getvalue()
 
 
-SHEET_COLUMNS = ("country", "month", "measure", "unit", "value", "suppressed")
+def _withheld_columns(row: StatisticsRow, name: str) -> tuple[str, str, str]:
+    """suppressed, rule, reason: the same verdict as the JSON's."""
+    verdict = row.withheld.get(name)
+    if verdict is None:
+        return ("false", "", "")
+    return ("true", verdict.rule, verdict.reason.value)
+
+
+SHEET_COLUMNS = ("country", "month", "measure", "unit", "value", "suppressed", "rule", "reason")
 
 
 def sheet_csv(sheet: ReadmissionSheet) -> str:
@@ -233,7 +335,7 @@ def sheet_csv(sheet: ReadmissionSheet) -> str:
                     name,
                     units[name],
                     "" if value is None else value,
-                    "true" if name in row.suppressed else "false",
+                    *_withheld_columns(row, name),
                 )
             )
     return out.getvalue()

@@ -19,6 +19,7 @@ from sqlalchemy import any_, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models import ProcessingRecord, Transfer, TransferFollowUp
+from app.policies.disclosure import Line, Withheld, over_period, protect, with_derived
 from app.policies.transfer_follow_up import ANSWERED
 from app.policies.vocabulary import (
     DataCategory,
@@ -28,7 +29,15 @@ from app.policies.vocabulary import (
     StatisticsSectionName,
 )
 from app.schemas.statistics import ReadmissionSheet, StatisticsSection, Value
-from app.services.statistics import Measure, Period, suppressed_row, suppression, table
+from app.services.statistics import (
+    Measure,
+    Period,
+    month_of,
+    months,
+    shown_row,
+    suppression,
+    table,
+)
 
 MEASURES = (
     Measure("requests_sent", "Identification requests sent"),
@@ -47,6 +56,13 @@ OUTCOMES = (
     Measure("no_answer", "No answer"),
     Measure("awaiting", "No follow-up yet"),
 )
+# What a reader can add up within one month's (or period's) requests of a country: the lines
+# the disclosure control protects together.
+LINES = (
+    Line("requests_sent", ("answered", "no_answer", "awaiting")),
+    Line("answered", ("confirmed", "not_confirmed")),
+)
+DERIVED = {m.name: m.bases for m in MEASURES if m.bases}
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,8 +143,34 @@ def indicators(requests: Sequence[Request]) -> dict[str, Value]:
 def _by(requests: Iterable[Request], key: str) -> dict[str, list[Request]]:
     groups: dict[str, list[Request]] = defaultdict(list)
     for r in requests:
-        groups[r.country if key == "country" else f"{r.sent_on:%Y-%m}"].append(r)
+        groups[r.country if key == "country" else month_of(r.sent_on)].append(r)
     return groups
+
+
+def outcome_counts(requests: Sequence[Request]) -> dict[str, int]:
+    counts = {m.name: 0 for m in OUTCOMES}
+    for r in requests:
+        counts[r.outcome or "awaiting"] += 1
+    return counts
+
+
+def counts(requests: Sequence[Request]) -> dict[str, int]:
+    """Every count of a set of requests, the outcomes with them: what LINES adds up."""
+    found = {k: v for k, v in indicators(requests).items() if isinstance(v, int)}
+    return {**found, **outcome_counts(requests)}
+
+
+def monthly_withheld(
+    requests: Sequence[Request], period: Period, threshold: int
+) -> list[frozenset[str]]:
+    """Per month of the period, the counts of these requests to withhold."""
+    per_month = _by(requests, "month")
+    return [protect(counts(per_month.get(m, [])), LINES, threshold) for m in months(period)]
+
+
+def verdicts(withheld: Sequence[frozenset[str]]) -> dict[str, Withheld]:
+    """The verdicts over these months: a count withheld in any, a rate or median with it."""
+    return with_derived(over_period(withheld, len(withheld)), DERIVED)
 
 
 async def readmission_section(
@@ -136,7 +178,15 @@ async def readmission_section(
 ) -> StatisticsSection:
     """Per third country: the indicators of the requests sent in the period."""
     groups = _by(await identification_requests(session, period), "country")
-    rows = {country: indicators(group) for country, group in groups.items()}
+    rows = {
+        country: shown_row(
+            country,
+            indicators(group),
+            MEASURES,
+            verdicts(monthly_withheld(group, period, threshold)),
+        )
+        for country, group in groups.items()
+    }
     return StatisticsSection(
         name=StatisticsSectionName.readmission,
         title="Readmission cooperation (Visa Code Art. 25a)",
@@ -144,39 +194,25 @@ async def readmission_section(
         "the period, and what their follow-ups record: answers within 30 and 60 days, the "
         "median response time, the share of answers confirming the identity, travel documents "
         "issued and return operations accepted.",
-        tables=[table("by_country", "third_country", MEASURES, rows, threshold)],
+        tables=[table("by_country", "third_country", MEASURES, rows)],
     )
-
-
-def months(period: Period) -> list[str]:
-    """Every month the period touches, as YYYY-MM."""
-    found, year, month = [], period.starts_on.year, period.starts_on.month
-    while (year, month) <= (period.ends_on.year, period.ends_on.month):
-        found.append(f"{year:04d}-{month:02d}")
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return found
-
-
-def outcome_counts(requests: Sequence[Request]) -> dict[str, Value]:
-    counts: dict[str, Value] = {m.name: 0 for m in OUTCOMES}
-    for r in requests:
-        name = r.outcome or "awaiting"
-        counts[name] = int(counts[name] or 0) + 1
-    return counts
 
 
 async def readmission_sheet(
     *, session: AsyncSession, country: str, period: Period, threshold: int
 ) -> ReadmissionSheet:
-    """One third country's sheet: the period's totals, the answers, and every month."""
+    """One third country's sheet: the period's totals, the answers, and every month; each
+    month and the period decided as the report decides them."""
     requests = await identification_requests(session, period, country)
     per_month = _by(requests, "month")
+    withheld = monthly_withheld(requests, period, threshold)
     monthly = [
-        suppressed_row(m, indicators(per_month.get(m, [])), MEASURES, threshold)
-        for m in months(period)
+        shown_row(m, indicators(per_month.get(m, [])), MEASURES, verdicts([w]))
+        for m, w in zip(months(period), withheld, strict=True)
     ]
-    totals = suppressed_row(country, indicators(requests), MEASURES, threshold)
-    outcomes = suppressed_row(country, outcome_counts(requests), OUTCOMES, threshold)
+    period_verdicts = verdicts(withheld)
+    totals = shown_row(country, indicators(requests), MEASURES, period_verdicts)
+    outcomes = shown_row(country, {**outcome_counts(requests)}, OUTCOMES, period_verdicts)
     cells = sum(len(r.suppressed) for r in (totals, outcomes, *monthly))
     return ReadmissionSheet(
         country=country,

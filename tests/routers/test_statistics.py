@@ -7,18 +7,51 @@ from __future__ import annotations
 import csv
 import io
 import re
+from datetime import date, timedelta
 from typing import Any
 
 import httpx
 import pytest
 from fastapi import FastAPI
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.config import Settings
 from app.routers.statistics_html import SHEET_CSP
-from tests.factories import Auth, create_record, days, deployed_ilo, made_earlier, senegal_transfer
+from tests.factories import (
+    TODAY,
+    Auth,
+    create_record,
+    days,
+    deployed_ilo,
+    made_earlier,
+    senegal_transfer,
+)
 
 COM = ("COM", ["auditor"])
+
+
+def month_day(months_ago: int, day: int, plus: int = 0) -> str:
+    """Day `day` of the month `months_ago` months before this one, `plus` days later: dates
+    that fall in known calendar months whatever today is."""
+    year, month = divmod(TODAY.year * 12 + TODAY.month - 1 - months_ago, 12)
+    return (date(year, month + 1, day) + timedelta(days=plus)).isoformat()
+
+
+async def deployed_earlier(connection: AsyncConnection, days_ago: int) -> None:
+    """Set-up only: every deployment began `days_ago` days earlier than it did, so that
+    requests can be dated in months that lie wholly in the past."""
+    await connection.execute(
+        text(
+            "UPDATE deployment SET starts_on = starts_on - CAST(:d AS integer), "
+            "deployed_on = deployed_on - CAST(:d AS integer)"
+        ),
+        {"d": days_ago},
+    )
+
+
+START = month_day(2, 1)  # the period asked for: from two months ago to today
+END = (date.fromisoformat(month_day(-1, 1)) - timedelta(days=1)).isoformat()  # this month's end
 
 
 @pytest.fixture
@@ -30,27 +63,31 @@ def threshold(app: FastAPI) -> Any:
 
 
 async def _seed(client: httpx.AsyncClient, auth: Auth, connection: AsyncConnection) -> None:
-    """Three requests to SN (confirmed in 20 days with a travel document, not confirmed in 35,
-    one awaiting) and one to GN (confirmed the next day)."""
+    """Two months ago, two requests to SN (confirmed in 20 days with a travel document, not
+    confirmed in 35); last month one to SN (awaiting) and one to GN (confirmed the next day)."""
     ilo = await deployed_ilo(client, auth)
+    await deployed_earlier(connection, 100)
     record = await create_record(client, ilo)
-    await made_earlier(connection, record["id"], 60)
+    await made_earlier(connection, record["id"], 100)
     url = f"/v1/processing-records/{record['id']}/transfers"
     answers: list[tuple[dict[str, Any], dict[str, Any] | None]] = [
         (
-            {"transfer_on": days(-40)},
+            {"transfer_on": month_day(2, 3)},
             {
                 "outcome": "confirmed",
-                "answered_on": days(-20),
-                "travel_document_issued_on": days(-10),
+                "answered_on": month_day(2, 3, 20),
+                "travel_document_issued_on": month_day(2, 3, 30),
                 "return_operation_accepted": True,
             },
         ),
-        ({"transfer_on": days(-40)}, {"outcome": "not_confirmed", "answered_on": days(-5)}),
-        ({"transfer_on": days(-30)}, None),
         (
-            {"transfer_on": days(-30), "destination_country": "GN"},
-            {"outcome": "confirmed", "answered_on": days(-29)},
+            {"transfer_on": month_day(2, 3)},
+            {"outcome": "not_confirmed", "answered_on": month_day(2, 3, 35)},
+        ),
+        ({"transfer_on": month_day(1, 3)}, None),
+        (
+            {"transfer_on": month_day(1, 3), "destination_country": "GN"},
+            {"outcome": "confirmed", "answered_on": month_day(1, 3, 1)},
         ),
     ]
     for overrides, answer in answers:
@@ -78,12 +115,11 @@ async def test_statistics_figures_per_country_deployments_and_transfers(
 ) -> None:
     await _seed(client, auth, connection)
     threshold(1)
-    response = await client.get(
-        "/v1/statistics", params={"starts_on": days(-60)}, headers=auth(*COM)
-    )
+    response = await client.get("/v1/statistics", params={"starts_on": START}, headers=auth(*COM))
     assert response.status_code == 200, response.text
     body = response.json()
-    assert (body["starts_on"], body["ends_on"]) == (days(-60), days(0))
+    # the period asked for, widened to whole calendar months (ILO-12)
+    assert (body["starts_on"], body["ends_on"]) == (START, END)
     assert [s["name"] for s in body["sections"]] == ["readmission", "deployments", "transfers"]
     sn = _table(body, "readmission", "by_country")["SN"]
     assert sn["values"] == {
@@ -113,31 +149,42 @@ async def test_statistics_small_cells_are_withheld_and_the_suppression_stated(
     await _seed(client, auth, connection)
     threshold(2)
     response = await client.get(
-        "/v1/statistics/readmission", params={"starts_on": days(-60)}, headers=auth(*COM)
+        "/v1/statistics/readmission", params={"starts_on": START}, headers=auth(*COM)
     )
     assert response.status_code == 200, response.text
     body = response.json()
     rows = _table(body, "readmission", "by_country")
     sn, gn = rows["SN"], rows["GN"]
-    assert sn["values"]["requests_sent"] == 3
-    assert sn["values"]["answered"] == 2
-    assert sn["values"]["median_response_days"] == 27.5
-    # one confirmed answer: the count, and the rate taken over it, are withheld
+    # Two months ago SN had one confirmed and one not confirmed answer: both withheld, and
+    # `answered` too (two parts of 1 under it would be pinned by anyone who knows neither is
+    # 0), and the rate and median with it. Last month SN had one request: the period's
+    # requests_sent is withheld with that month, else it would give that month's away as the
+    # period minus the months shown.
+    assert sn["values"]["answered_within_60_days"] == 2
+    assert sn["values"]["answered"] is None
+    assert sn["values"]["requests_sent"] is None
     assert sn["values"]["confirmed"] is None
     assert sn["values"]["positive_rate"] is None
     assert sorted(sn["suppressed"]) == [
+        "answered",
         "answered_within_30_days",
         "confirmed",
+        "median_response_days",
         "positive_rate",
+        "requests_sent",
         "return_operations_accepted",
         "travel_documents_issued",
     ]
+    assert sn["withheld"]["requests_sent"] == {"rule": "ILO-12", "reason": "period"}
+    assert sn["withheld"]["positive_rate"] == {"rule": "ILO-12r", "reason": "base"}
     assert gn["values"]["requests_sent"] is None
     assert gn["values"]["median_response_days"] is None
-    assert "requests_sent" in gn["suppressed"]
+    assert gn["withheld"]["median_response_days"] == {"rule": "ILO-12r", "reason": "base"}
+    assert gn["values"]["travel_documents_issued"] == 0  # zero is no one: shown
     suppression = body["suppression"]
     assert suppression["threshold"] == 2
     assert suppression["suppressed_cells"] == len(sn["suppressed"]) + len(gn["suppressed"])
+    assert suppression["rules"] == ["ILO-12", "ILO-12r"]
     assert "Counts from 1 to 1 are withheld" in suppression["note"]
 
 
@@ -147,19 +194,30 @@ async def test_statistics_as_csv_one_line_per_cell(
     await _seed(client, auth, connection)
     threshold(2)
     headers = {**auth(*COM), "Accept": "text/csv"}
-    response = await client.get("/v1/statistics", params={"starts_on": days(-60)}, headers=headers)
+    response = await client.get("/v1/statistics", params={"starts_on": START}, headers=headers)
     assert response.status_code == 200, response.text
     assert response.headers["content-type"].startswith("text/csv")
     lines = [line for line in response.text.splitlines() if not line.startswith("#")]
     table = list(csv.DictReader(io.StringIO("\n".join(lines))))
     by = {(r["section"], r["table"], r["key"], r["measure"]): r for r in table}
-    assert by[("readmission", "by_country", "SN", "requests_sent")]["value"] == "3"
+    assert by[("readmission", "by_country", "SN", "answered_within_60_days")]["value"] == "2"
     withheld = by[("readmission", "by_country", "GN", "requests_sent")]
     assert (withheld["value"], withheld["suppressed"]) == ("", "true")
-    assert by[("transfers", "by_destination", "SN", "count")]["value"] == "3"
-    assert response.text.startswith(f"# ILONet statistics {days(-60)} to {days(0)}")
+    assert (withheld["rule"], withheld["reason"]) == ("ILO-12", "period")
+    rate = by[("readmission", "by_country", "SN", "positive_rate")]
+    assert (rate["value"], rate["rule"], rate["reason"]) == ("", "ILO-12r", "base")
+    # the same verdicts as the JSON's: every answer is built by the same decision
+    as_json = await client.get("/v1/statistics", params={"starts_on": START}, headers=auth(*COM))
+    for section in as_json.json()["sections"]:
+        for tab in section["tables"]:
+            for row in tab["rows"]:
+                for measure, value in row["values"].items():
+                    line = by[(section["name"], tab["name"], row["key"], measure)]
+                    assert line["value"] == ("" if value is None else str(value))
+                    assert (line["suppressed"] == "true") == (measure in row["withheld"])
+    assert response.text.startswith(f"# ILONet statistics {START} to {END}")
     same = await client.get(
-        "/v1/statistics", params={"starts_on": days(-60), "format": "csv"}, headers=auth(*COM)
+        "/v1/statistics", params={"starts_on": START, "format": "csv"}, headers=auth(*COM)
     )
     assert same.text.splitlines()[2:] == response.text.splitlines()[2:]
 
@@ -192,7 +250,7 @@ async def test_readmission_sheet_json_month_by_month(
     await _seed(client, auth, connection)
     threshold(1)
     response = await client.get(
-        "/v1/statistics/readmission/SN", params={"starts_on": days(-60)}, headers=auth(*COM)
+        "/v1/statistics/readmission/SN", params={"starts_on": START}, headers=auth(*COM)
     )
     assert response.status_code == 200, response.text
     sheet = response.json()
@@ -206,7 +264,7 @@ async def test_readmission_sheet_json_month_by_month(
     }
     months = [m["key"] for m in sheet["months"]]
     assert months == sorted(months)
-    assert months[0] == days(-60)[:7]
+    assert months[0] == START[:7]
     assert months[-1] == days(0)[:7]
     assert sum(m["values"]["requests_sent"] for m in sheet["months"]) == 3
     assert [m["name"] for m in sheet["measures"]][:2] == ["requests_sent", "answered"]
@@ -219,7 +277,7 @@ async def test_readmission_sheet_html_is_self_contained(
     threshold(2)
     headers = {**auth(*COM), "Accept": "text/html,application/xhtml+xml"}
     response = await client.get(
-        "/v1/statistics/readmission/SN", params={"starts_on": days(-60)}, headers=headers
+        "/v1/statistics/readmission/SN", params={"starts_on": START}, headers=headers
     )
     assert response.status_code == 200, response.text
     assert response.headers["content-type"].startswith("text/html")
@@ -227,14 +285,15 @@ async def test_readmission_sheet_html_is_self_contained(
     page = response.text
     assert page.count("<svg") == 5  # the answers bar and four monthly charts
     assert "Third country SN" in page
-    assert "&lt;2" in page  # a withheld cell, as the reader sees it
+    assert ">withheld</abbr>" in page  # a withheld cell, as the reader sees it
+    assert "&lt;2" not in page  # never as a small count: a rate or a complement is not one
     # nothing is loaded from anywhere: no src/href, no URL but the SVG namespace
     assert re.search(r"\b(src|href)=", page) is None
     assert set(re.findall(r"https?://[^\"' ]+", page)) == {"http://www.w3.org/2000/svg"}
     assert "Quorvathine" not in page
     same = await client.get(
         "/v1/statistics/readmission/SN",
-        params={"starts_on": days(-60), "format": "html"},
+        params={"starts_on": START, "format": "html"},
         headers=auth(*COM),
     )
     assert same.headers["content-type"].startswith("text/html")
@@ -247,7 +306,7 @@ async def test_readmission_sheet_as_csv_and_formats_a_route_does_not_offer(
     threshold(1)
     response = await client.get(
         "/v1/statistics/readmission/SN",
-        params={"starts_on": days(-60), "format": "csv"},
+        params={"starts_on": START, "format": "csv"},
         headers=auth(*COM),
     )
     assert response.status_code == 200, response.text

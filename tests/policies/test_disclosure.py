@@ -1,0 +1,181 @@
+"""The disclosure control (ILO-12, ILO-12r) on random tables: whatever the data, no count
+withheld because it is small can be recovered, by integer linear programming, from the published
+cells, the tables' margins, the identities between measures and every period of whole months;
+each such count keeps two values at least, even for a reader who knows that a listed row's
+count is not 0."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Hashable, Sequence
+from datetime import date, timedelta
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from app.policies.disclosure import (
+    BASE,
+    COUNT,
+    PERIOD,
+    THRESHOLD,
+    Line,
+    over_period,
+    protect,
+    with_derived,
+)
+from app.policies.rules import ILO_12, ILO_12R
+from app.policies.vocabulary import WithheldReason
+from app.services.statistics import TOTAL, margins_protected
+from app.services.statistics_readmission import LINES, Request, counts
+from tests.sdc_attack import Attack
+
+ROWS, COLUMNS = ("x", "y", "z"), ("p", "q")
+CHECKS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def test_ilo_12_the_threshold_and_its_rule() -> None:
+    assert THRESHOLD == 5
+    assert COUNT.rule == PERIOD.rule == ILO_12.id
+    assert BASE.rule == ILO_12R.id
+    assert "recital 26" in ILO_12.article
+    assert "Art. 12" in ILO_12.article
+
+
+def test_ilo_12_a_lone_small_part_gets_a_complement_a_part_before_the_total() -> None:
+    values = {"n": 20, "a": 2, "b": 11, "c": 7}
+    assert protect(values, [Line("n", ("a", "b", "c"))], 5) == {"a", "c"}
+    # two parts of 1: a reader who knows neither is 0 would pin both; a third is withheld
+    values = {"n": 12, "a": 1, "b": 1, "c": 10}
+    assert protect(values, [Line("n", ("a", "b", "c"))], 5) == {"a", "b", "c"}
+    # no line: a small count is withheld alone; nothing small, nothing withheld
+    assert protect({"a": 3, "b": 0}, [], 5) == {"a"}
+    assert protect({"n": 9, "a": 9, "b": 0}, [Line("n", ("a", "b"))], 5) == frozenset()
+
+
+def test_ilo_12_a_complement_is_not_another_lines_total_when_a_part_will_do() -> None:
+    values = {"r": 12, "a": 10, "na": 2, "aw": 0, "c": 6, "nc": 4}
+    lines = [Line("r", ("a", "na", "aw")), Line("a", ("c", "nc"))]
+    withheld = protect(values, lines, 5)
+    assert {"na", "aw"} <= withheld
+    assert "a" not in withheld
+    assert {"nc", "c"} <= withheld  # nc small, c its complement
+
+
+def test_ilo_12_a_period_withholds_what_any_month_withholds() -> None:
+    assert over_period([frozenset({"a"}), frozenset({"b"})], 2) == {"a": PERIOD, "b": PERIOD}
+    assert over_period([frozenset({"a"})], 1) == {"a": COUNT}
+    assert PERIOD.reason is WithheldReason.period
+
+
+def test_ilo_12r_a_rate_or_median_over_a_withheld_count_is_withheld() -> None:
+    derived = {"rate": ("answered", "confirmed"), "median": ("answered",)}
+    assert with_derived({"confirmed": COUNT}, derived) == {"confirmed": COUNT, "rate": BASE}
+    assert with_derived({}, derived) == {}
+
+
+def _periods(
+    attack: Attack,
+    months: int,
+    cells: Sequence[str],
+    truth: list[dict[str, int]],
+    withheld: list[frozenset[str]],
+) -> None:
+    """Every run of whole months publishes a cell's sum unless one of its months withholds it."""
+    for first in range(months):
+        for last in range(first, months):
+            run = range(first, last + 1)
+            for name in cells:
+                if any(name in withheld[m] for m in run):
+                    continue
+                total = ("period", first, last, name)
+                attack.publish(total, sum(truth[m].get(name, 0) for m in run))
+                attack.equal(total, [(m, name) for m in run])
+
+
+def _assert_protected(attack: Attack, truth: list[dict[str, int]], threshold: int) -> None:
+    for m, values in enumerate(truth):
+        for name, value in values.items():
+            if 0 < value < threshold:
+                low, high = attack.bounds((m, name))
+                assert low <= value <= high, (m, name, value, low, high)
+                assert low < high, (m, name, value, low, high)
+
+
+items = st.lists(st.tuples(st.sampled_from(ROWS), st.sampled_from(COLUMNS)), max_size=14)
+
+
+@CHECKS
+@given(st.lists(items, min_size=1, max_size=3), st.sampled_from([3, 5]))
+def test_ilo_12_no_small_cell_of_two_margins_is_recovered_over_any_periods(
+    monthly_items: list[list[tuple[str, str]]], threshold: int
+) -> None:
+    attack, truth, withheld = Attack(), [], []
+    cells = [TOTAL, *(f"rows\t{r}" for r in ROWS), *(f"columns\t{c}" for c in COLUMNS)]
+    for m, month in enumerate(monthly_items):
+        counters = {"rows": Counter(r for r, _ in month), "columns": Counter(c for _, c in month)}
+        values = {TOTAL: len(month)}
+        values |= {f"rows\t{r}": counters["rows"][r] for r in ROWS}
+        values |= {f"columns\t{c}": counters["columns"][c] for c in COLUMNS}
+        hidden = margins_protected(counters, threshold)
+        truth.append(values)
+        withheld.append(hidden)
+        for name in cells:
+            attack.publish((m, name), None if name in hidden else values[name])
+            if name in hidden and name != TOTAL:
+                attack.at_least_one([(m, name)])  # its row is listed: not 0
+        attack.equal((m, TOTAL), [(m, f"rows\t{r}") for r in ROWS])
+        attack.equal((m, TOTAL), [(m, f"columns\t{c}") for c in COLUMNS])
+    _periods(attack, len(monthly_items), cells, truth, withheld)
+    _assert_protected(attack, truth, threshold)
+
+
+answers = st.tuples(
+    st.sampled_from([None, "confirmed", "not_confirmed", "no_answer"]),
+    st.integers(0, 90),
+    st.booleans(),
+    st.booleans(),
+)
+
+
+def _request(answer: tuple[str | None, int, bool, bool]) -> Request:
+    outcome, days, document, accepted = answer
+    sent = date(2026, 1, 1)
+    answered = outcome in {"confirmed", "not_confirmed"}
+    confirmed = outcome == "confirmed"
+    return Request(
+        country="SN",
+        sent_on=sent,
+        outcome=outcome,
+        answered_on=sent + timedelta(days=days) if answered else None,
+        travel_document_issued_on=sent + timedelta(days=days) if confirmed and document else None,
+        return_operation_accepted=confirmed and accepted,
+    )
+
+
+@CHECKS
+@given(st.lists(st.lists(answers, max_size=12), min_size=1, max_size=2), st.sampled_from([3, 5]))
+def test_ilo_12_no_small_count_of_a_readmission_row_is_recovered(
+    monthly_answers: list[list[tuple[str | None, int, bool, bool]]], threshold: int
+) -> None:
+    attack, truth, withheld = Attack(), [], []
+    for m, month in enumerate(monthly_answers):
+        values = counts([_request(a) for a in month])
+        hidden = protect(values, LINES, threshold)
+        truth.append(values)
+        withheld.append(hidden)
+        for name, value in values.items():
+            attack.publish((m, name), None if name in hidden else value)
+        if values["requests_sent"]:
+            attack.at_least_one([(m, "requests_sent")])  # the country's row is listed
+        for line in LINES:
+            attack.equal((m, line.total), [(m, p) for p in line.parts])
+        cell: list[tuple[list[Hashable], Hashable]] = [
+            ([(m, "answered_within_30_days")], (m, "answered_within_60_days")),
+            ([(m, "answered_within_60_days")], (m, "answered")),
+            ([(m, "travel_documents_issued")], (m, "confirmed")),
+            ([(m, "return_operations_accepted")], (m, "confirmed")),
+        ]
+        for small, large in cell:
+            attack.at_most(small, large)
+    _periods(attack, len(monthly_answers), list(truth[0]), truth, withheld)
+    _assert_protected(attack, truth, threshold)

@@ -1,0 +1,90 @@
+"""The attacker of the disclosure control: integer linear programming over everything published.
+
+Unknowns are the counts a reader does not see (non-negative integers); what was published, the
+identities between counts (margins, answered = confirmed + not confirmed, a period = its
+months) and the inequalities (answered within 30 days <= within 60 days, ...) are constraints.
+A row listed in a table says its count is not 0 (`at_least_one`). `bounds` answers the smallest
+and largest value of an unknown consistent with all of it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Mapping
+from dataclasses import dataclass, field
+
+import highspy
+import numpy as np
+
+CAP = 10_000.0
+
+
+@dataclass
+class Attack:
+    """Linear constraints over named counts; a known count is a constant."""
+
+    known: dict[Hashable, int] = field(default_factory=dict)
+    unknowns: dict[Hashable, int] = field(default_factory=dict)
+    rows: list[tuple[dict[Hashable, int], float, float]] = field(default_factory=list)
+
+    def publish(self, name: Hashable, value: int | None) -> None:
+        """What a reader sees of a count: its value, or nothing (an unknown)."""
+        if value is None:
+            self.unknowns.setdefault(name, len(self.unknowns))
+        else:
+            assert self.known.get(name, value) == value, f"{name} published as two values"
+            self.known[name] = value
+
+    def _row(self, coefficients: Mapping[Hashable, int], low: float, high: float) -> None:
+        free: dict[Hashable, int] = {}
+        for name, c in coefficients.items():
+            if name in self.known:
+                low, high = low - c * self.known[name], high - c * self.known[name]
+            else:
+                self.unknowns.setdefault(name, len(self.unknowns))
+                free[name] = free.get(name, 0) + c
+        if free:
+            self.rows.append((free, low, high))
+        else:
+            assert low <= 0 <= high, f"the published figures contradict {coefficients}"
+
+    def equal(self, total: Hashable, parts: list[Hashable]) -> None:
+        """total = sum(parts)."""
+        coefficients: dict[Hashable, int] = {total: 1}
+        for part in parts:
+            coefficients[part] = coefficients.get(part, 0) - 1
+        self._row(coefficients, 0, 0)
+
+    def at_most(self, small: list[Hashable], large: Hashable) -> None:
+        """sum(small) <= large."""
+        coefficients: dict[Hashable, int] = {large: -1}
+        for name in small:
+            coefficients[name] = coefficients.get(name, 0) + 1
+        self._row(coefficients, -highspy.kHighsInf, 0)
+
+    def at_least_one(self, names: list[Hashable]) -> None:
+        """sum(names) >= 1: a listed row's count is not 0."""
+        self._row(dict.fromkeys(names, 1), 1, highspy.kHighsInf)
+
+    def bounds(self, name: Hashable) -> tuple[int, int]:
+        if name in self.known:
+            return self.known[name], self.known[name]
+        n = len(self.unknowns)
+        h = highspy.Highs()  # type: ignore[no-untyped-call]
+        h.silent()
+        h.addVars(n, np.zeros(n), np.full(n, CAP))
+        h.changeColsIntegrality(
+            n, np.arange(n, dtype=np.int32), np.array([highspy.HighsVarType.kInteger] * n)
+        )
+        for free, low, high in self.rows:
+            index = np.array([self.unknowns[k] for k in free], dtype=np.int32)
+            h.addRow(low, high, len(index), index, np.array(list(free.values()), dtype=float))
+        cost = np.zeros(n)
+        cost[self.unknowns[name]] = 1.0
+        h.changeColsCost(n, np.arange(n, dtype=np.int32), cost)
+        found = []
+        for sense in (highspy.ObjSense.kMinimize, highspy.ObjSense.kMaximize):
+            h.changeObjectiveSense(sense)
+            h.run()
+            assert h.getModelStatus() == highspy.HighsModelStatus.kOptimal
+            found.append(round(h.getInfo().objective_function_value))
+        return found[0], found[1]
