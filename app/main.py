@@ -106,6 +106,21 @@ async def _aggregate_denials(app: FastAPI, interval: float) -> None:
         await _flush_denials(app)
 
 
+def install_state(app: FastAPI, settings: Settings) -> None:
+    """What the app keeps between requests, as a process starts with it: the settings, the rate
+    limiter's buckets, the tally of 404s, the claim check, the keyring and the JWKS cache (the
+    token cache is made at the first request). The engine and sessionmaker are the lifespan's."""
+    app.state.settings = settings
+    app.state.rate_limiter = RateLimiter.from_settings(settings)
+    app.state.not_found_tally = NotFoundTally()
+    app.state.claim_check = ClaimBinding()
+    app.state.keyring = load_keyring(settings)
+    app.state.jwks = JwksCache(
+        ttl_seconds=settings.jwks_cache_seconds,
+        min_refresh_seconds=settings.jwks_min_refresh_seconds,
+    )
+
+
 def create_app(settings: Settings | None = None, *, app_database_url: str | None = None) -> FastAPI:
     """The ASGI application. `app_database_url` is the application role's connection."""
     settings = settings or get_settings()
@@ -159,15 +174,7 @@ def create_app(settings: Settings | None = None, *, app_database_url: str | None
         # Any route may fail unexpectedly; the 500 body names nothing internal.
         responses=problem_responses(500),
     )
-    app.state.settings = settings
-    app.state.rate_limiter = RateLimiter.from_settings(settings)
-    app.state.not_found_tally = NotFoundTally()
-    app.state.claim_check = ClaimBinding()
-    app.state.keyring = load_keyring(settings)
-    app.state.jwks = JwksCache(
-        ttl_seconds=settings.jwks_cache_seconds,
-        min_refresh_seconds=settings.jwks_min_refresh_seconds,
-    )
+    install_state(app, settings)
     install_problem_handlers(app)
     app.add_middleware(
         RequestContextMiddleware,

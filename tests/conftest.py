@@ -1,10 +1,17 @@
 """Test harness: one embedded PostgreSQL per session, a migrated template database, a rolled-back
 transaction per test, fresh databases for tests that need real commits, and real JWTs signed by a
-test key that the app trusts through its normal issuer configuration."""
+test key that the app trusts through its normal issuer configuration.
+
+Built once per session and reset per test: the app (tests/shared_app.py) and the world of the
+registry-generated tests (tests/world.py), which lives in a database of its own; a test that asks
+for `world` has its rolled-back transaction in that database."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import shutil
+import tempfile
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
@@ -25,10 +32,13 @@ from app.db.embedded import EmbeddedPostgres
 from app.db.engine import make_engine
 from app.main import create_app
 from app.security import mint_token, public_pem
+from tests.shared_app import SharedApp
+from tests.world import World, build_world, refreshed
 
 TEST_ISSUER = "https://idp.test.ilonet.example"
 TEMPLATE_DB = "ilonet_template"
 TEST_DB = "ilonet_test"
+WORLD_DB = "ilonet_world"
 
 
 @dataclass(frozen=True)
@@ -51,7 +61,7 @@ def signing_keys(tmp_path_factory: pytest.TempPathFactory) -> Keys:
 
 
 @pytest.fixture(scope="session")
-def settings(tmp_path_factory: pytest.TempPathFactory, signing_keys: Keys) -> Settings:
+def harness_settings(tmp_path_factory: pytest.TempPathFactory, signing_keys: Keys) -> Settings:
     return Settings(
         env="test",
         data_dir=tmp_path_factory.mktemp("data"),
@@ -68,6 +78,12 @@ def settings(tmp_path_factory: pytest.TempPathFactory, signing_keys: Keys) -> Se
         ],
         max_body_bytes=65_536,
     )
+
+
+@pytest.fixture(scope="session")
+def settings(harness_settings: Settings) -> Settings:
+    """The app's settings; a module may override this fixture (its `app` is then its own)."""
+    return harness_settings
 
 
 @dataclass
@@ -95,8 +111,11 @@ class Postgres:
 
 
 @pytest.fixture(scope="session")
-def postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Postgres]:
-    server = EmbeddedPostgres(tmp_path_factory.mktemp("pg") / "pgdata")
+def postgres() -> Iterator[Postgres]:
+    # Not under pytest's temporary directory: another pytest session of the same user makes
+    # that 0700 again, and the server (run as its own user when root) would lose its data.
+    root = Path(tempfile.mkdtemp(prefix="ilonet-test-pg-"))
+    server = EmbeddedPostgres(root / "pgdata")
     server.start()
     pg = Postgres(server)
     try:
@@ -106,6 +125,7 @@ def postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Postgres]:
         yield pg
     finally:
         server.stop()
+        shutil.rmtree(root, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
@@ -116,9 +136,19 @@ async def app_engine(postgres: Postgres) -> AsyncIterator[AsyncEngine]:
 
 
 @pytest.fixture
-async def connection(app_engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+def database_engine(request: pytest.FixtureRequest, app_engine: AsyncEngine) -> AsyncEngine:
+    """The database a test's transaction is in: the world's for a test that acts on the world
+    (asks for `world`), the test database otherwise."""
+    if "world_engine" in request.fixturenames:
+        engine: AsyncEngine = request.getfixturevalue("world_engine")
+        return engine
+    return app_engine
+
+
+@pytest.fixture
+async def connection(database_engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
     """One connection per test inside a transaction that is rolled back at the end."""
-    async with app_engine.connect() as conn:
+    async with database_engine.connect() as conn:
         transaction = await conn.begin()
         try:
             yield conn
@@ -147,14 +177,29 @@ async def session(
         yield s
 
 
+@pytest.fixture(scope="session")
+def built_app(harness_settings: Settings) -> SharedApp:
+    return SharedApp(create_app(harness_settings))
+
+
 @pytest.fixture
 def app(
-    settings: Settings, app_engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession]
-) -> FastAPI:
-    application = create_app(settings)
-    application.state.engine = app_engine
-    application.state.sessionmaker = sessionmaker
-    return application
+    built_app: SharedApp,
+    harness_settings: Settings,
+    settings: Settings,
+    database_engine: AsyncEngine,
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> Iterator[FastAPI]:
+    """The session's app as create_app() left it (an app of its own for a module that
+    overrides `settings`), on the test's transaction."""
+    with contextlib.ExitStack() as stack:
+        if settings is harness_settings:
+            application = stack.enter_context(built_app.as_built(settings))
+        else:
+            application = create_app(settings)
+        application.state.engine = database_engine
+        application.state.sessionmaker = sessionmaker
+        yield application
 
 
 @pytest.fixture
@@ -167,8 +212,7 @@ async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
 TokenFactory = Callable[..., str]
 
 
-@pytest.fixture
-def token(signing_keys: Keys) -> TokenFactory:
+def token_factory(signing_keys: Keys) -> TokenFactory:
     def make(
         org: str = "NL",
         roles: list[str] | None = None,
@@ -195,12 +239,21 @@ def token(signing_keys: Keys) -> TokenFactory:
     return make
 
 
-@pytest.fixture
-def auth(token: TokenFactory) -> Callable[..., dict[str, str]]:
+def auth_factory(token: TokenFactory) -> Callable[..., dict[str, str]]:
     def headers(*args: object, **kwargs: object) -> dict[str, str]:
         return {"Authorization": f"Bearer {token(*args, **kwargs)}"}
 
     return headers
+
+
+@pytest.fixture
+def token(signing_keys: Keys) -> TokenFactory:
+    return token_factory(signing_keys)
+
+
+@pytest.fixture
+def auth(token: TokenFactory) -> Callable[..., dict[str, str]]:
+    return auth_factory(token)
 
 
 @dataclass
@@ -236,17 +289,52 @@ async def committed_client(
     await engine.dispose()
 
 
+async def _resolve_public_receiver(host: str) -> list[str]:
+    if host != "cms.example.nl":
+        raise egress.Unresolved(host)
+    return ["93.184.215.14"]
+
+
 @pytest.fixture
 def public_receiver(monkeypatch: pytest.MonkeyPatch) -> None:
     """cms.example.nl stands for a webhook receiver on the internet: its name is answered here,
     so no test asks a real resolver (and none depends on the network)."""
+    monkeypatch.setattr(egress, "default_resolver", _resolve_public_receiver)
 
-    async def resolve(host: str) -> list[str]:
-        if host != "cms.example.nl":
-            raise egress.Unresolved(host)
-        return ["93.184.215.14"]
 
-    monkeypatch.setattr(egress, "default_resolver", resolve)
+@pytest.fixture(scope="session")
+async def world_engine(postgres: Postgres) -> AsyncIterator[AsyncEngine]:
+    """The world's database (a clone of the migrated template), as the application role."""
+    await postgres.clone(WORLD_DB)
+    engine = make_engine(postgres.app_url(WORLD_DB), pool_size=5)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+async def built_world(
+    world_engine: AsyncEngine, harness_settings: Settings, signing_keys: Keys
+) -> World:
+    """The world, made once through the API by an app whose requests really commit."""
+    application = create_app(harness_settings)
+    application.state.engine = world_engine
+    maker = async_sessionmaker(world_engine, expire_on_commit=False)
+    application.state.sessionmaker = maker
+    transport = httpx.ASGITransport(app=application)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(egress, "default_resolver", _resolve_public_receiver)
+        async with (
+            httpx.AsyncClient(transport=transport, base_url="http://testserver") as client,
+            maker() as session,
+        ):
+            return await build_world(client, auth_factory(token_factory(signing_keys)), session)
+
+
+@pytest.fixture
+def world(built_world: World, world_engine: AsyncEngine, signing_keys: Keys) -> World:
+    """The world of tests/world.py, with tokens issued now; the test's `connection`, `session`,
+    `client` and `app` are on the world's database, in a transaction rolled back at the end."""
+    return refreshed(built_world, signing_keys.private_pem)
 
 
 # One Schemathesis run per session, shared by the conformance test and OWASP API9: a fixture

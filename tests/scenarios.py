@@ -1,33 +1,29 @@
 """One request per guarded action, on a world of set-up resources: the registry-generated tests
 (tests/routers/test_registry_parity.py) and the route-by-role matrix (tests/test_route_policies.py)
-play them."""
+play them. The world itself is tests/world.py."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
-
-import httpx
-import pytest
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests import factories
 from tests.board_factories import (
-    BoardWorld,
-    board_world,
     meeting_body,
     programme_body,
     report_body,
     rules_body,
     seat_body,
 )
-from tests.factories import TODAY, Auth, Ilo, create_record, deployed_ilo, senegal_transfer
+from tests.factories import TODAY, senegal_transfer
 
-ADEQUACY = "/v1/reference/adequacy-decisions"
-INSTRUMENTS = "/v1/reference/transfer-instruments"
+# The world's names stay importable from here, as the scenarios' vocabulary.
+from tests.world import ADEQUACY as ADEQUACY
+from tests.world import DOCUMENT as DOCUMENT
+from tests.world import INSTRUMENTS as INSTRUMENTS
+from tests.world import World as World
+
 JUSTIFICATION = "The receiving authority must confirm the identity for the return."
 # Every table an action writes: a denied attempt must leave each exactly as it was.
 TABLES = (
@@ -62,33 +58,6 @@ TABLES = (
 )
 
 
-@dataclass
-class World:
-    nl: dict[str, str]
-    ilo: Ilo
-    planned_id: str
-    record_id: str
-    webhook_id: str
-    integration: dict[str, str]
-    instrument: dict[str, Any]
-    instrument_editor: dict[str, str]
-    adequacy: dict[str, Any]
-    board: BoardWorld
-    # a record of the ILO, transferred and then restricted (version 2): one open notification
-    restricted_id: str
-    notification_id: str
-    failing_webhook_id: str
-    delivery_id: str
-    network_id: str = ""
-    ad_hoc_action_id: str = ""
-    # A transfer with no follow-up yet, and one with a follow-up (version 1).
-    transfer_id: str = ""
-    followed_transfer_id: str = ""
-    document_id: str = ""
-    board_member: dict[str, str] = field(default_factory=dict)
-    dpo: dict[str, str] = field(default_factory=dict)
-
-
 @dataclass(frozen=True)
 class Write:
     method: str
@@ -107,15 +76,6 @@ def _fields(entry: dict[str, Any]) -> dict[str, Any]:
         k: v for k, v in entry.items() if k not in {"id", "version", "updated_by", "updated_at"}
     }
 
-
-# A platform document for the Board (JSON content, so that its download is JSON too).
-DOCUMENT = {
-    "title": "Sahel flows 2024",
-    "category": "e_board_document",
-    "audience": "steering_board",
-    "media_type": "application/json",
-    "content": '{"report": "Sahel flows 2024", "detections": 4512}',
-}
 
 SCENARIOS: dict[str, Scenario] = {
     "authority.create": lambda w: Write(
@@ -402,116 +362,3 @@ SCENARIOS |= {
 }
 # Actions of ILONet itself (the retention sweep): no route, and no token may ask for them.
 SYSTEM_ACTIONS = {"processing_record.expire", "officer.contact_erase", "reference_impact.record"}
-
-
-async def failed_delivery(session: AsyncSession, webhook_id: str) -> str:
-    """A delivery of the subscription that failed after its last retry (as the sender leaves
-    it), of the latest feed event."""
-    delivery_id = uuid.uuid4()
-    await session.execute(
-        text(
-            "INSERT INTO webhook_delivery (id, subscription_id, outbox_event_id, event_type,"
-            " attempts, next_attempt_at, status, last_attempt_at, last_status_code, last_error)"
-            " SELECT :id, :subscription, id, type, 8, now(), 'failed', now(), 500, 'HTTP 500'"
-            " FROM outbox_event ORDER BY id DESC LIMIT 1"
-        ),
-        {"id": delivery_id, "subscription": uuid.UUID(webhook_id)},
-    )
-    return str(delivery_id)
-
-
-async def mark_failing(session: AsyncSession, webhook_id: str) -> None:
-    await session.execute(
-        text("UPDATE webhook_subscription SET failing_since = now() WHERE id = :id"),
-        {"id": uuid.UUID(webhook_id)},
-    )
-
-
-@pytest.fixture
-async def world(client: httpx.AsyncClient, auth: Auth, session: AsyncSession) -> World:
-    nl = auth("NL", ["deploying_authority"])
-    ilo = await deployed_ilo(client, auth)
-    planned = await factories.plan_deployment(
-        client, nl, officer_id=ilo.officer_id, city="Saint-Louis"
-    )
-    record = await create_record(client, ilo)
-    integration = auth("NL", ["integration"], sub="nl-cms", scopes=["webhooks:write"])
-    hook = await client.post(
-        "/v1/webhooks", json={"url": "https://cms.example.nl/ilonet/other"}, headers=integration
-    )
-    assert hook.status_code == 201, hook.text
-    reader = auth("NL", ["dpo"])
-    instruments = (await client.get(INSTRUMENTS, headers=reader)).json()["items"]
-    instrument = next(i for i in instruments if i["version"] == 1)
-    parties = set(instrument["parties"])
-    editor = "COM" if parties & {"EU", "COM"} else sorted(parties)[0]
-    adequacy = (await client.get(ADEQUACY, headers=reader)).json()["items"][0]
-    transfers = f"/v1/processing-records/{record['id']}/transfers"
-    made = [
-        await client.post(transfers, json=senegal_transfer(), headers=ilo.headers) for _ in (1, 2)
-    ]
-    assert all(m.status_code == 201 for m in made), made[0].text
-    followed = await client.post(
-        f"{transfers}/{made[1].json()['id']}/follow-up",
-        json={"outcome": "no_answer"},
-        headers=ilo.headers,
-    )
-    assert followed.status_code == 201, followed.text
-    restricted = await create_record(client, ilo)
-    path = f"/v1/processing-records/{restricted['id']}"
-    sent = await client.post(f"{path}/transfers", json=senegal_transfer(), headers=ilo.headers)
-    assert sent.status_code == 201, sent.text
-    held = await client.post(f"{path}/restriction", json={"ground": "a"}, headers=ilo.headers)
-    assert held.status_code == 200, held.text
-    tasks = (await client.get(f"{path}/notifications", headers=ilo.headers)).json()
-    board_member = auth("NL", ["sb_member"], sub="nl-board")
-    document = await client.post("/v1/documents", json=DOCUMENT, headers=board_member)
-    assert document.status_code == 201, document.text
-    failing = await client.post(
-        "/v1/webhooks", json={"url": "https://cms.example.nl/ilonet/failing"}, headers=integration
-    )
-    assert failing.status_code == 201, failing.text
-    await mark_failing(session, failing.json()["id"])
-    delivery_id = await failed_delivery(session, hook.json()["id"])
-    await session.commit()
-    built = World(
-        nl=nl,
-        ilo=ilo,
-        planned_id=planned["id"],
-        record_id=record["id"],
-        webhook_id=hook.json()["id"],
-        integration=integration,
-        instrument=instrument,
-        instrument_editor=auth(editor, ["reference_admin"]),
-        adequacy=adequacy,
-        board=await board_world(client, auth),
-        transfer_id=made[0].json()["id"],
-        followed_transfer_id=made[1].json()["id"],
-        restricted_id=restricted["id"],
-        notification_id=tasks[0]["id"],
-        document_id=document.json()["id"],
-        board_member=board_member,
-        failing_webhook_id=failing.json()["id"],
-        delivery_id=delivery_id,
-        dpo=auth("NL", ["dpo"]),
-    )
-    await _networks(client, auth, built)
-    return built
-
-
-async def _networks(client: httpx.AsyncClient, auth: Auth, world: World) -> None:
-    """A local network of the world's host country (registered by NL) with an ad-hoc action."""
-    network = await client.post(
-        "/v1/networks",
-        json={"name": "ILO network Senegal", "kind": "local", "countries": ["SN"]},
-        headers=world.nl,
-    )
-    assert network.status_code == 201, network.text
-    world.network_id = network.json()["id"]
-    action = await client.post(
-        f"/v1/networks/{world.network_id}/ad-hoc-actions",
-        json={"title": "Survey", "description": "Routes.", "decided_on": TODAY.isoformat()},
-        headers=world.board.secretariat,
-    )
-    assert action.status_code == 201, action.text
-    world.ad_hoc_action_id = action.json()["id"]

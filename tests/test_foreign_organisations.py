@@ -44,9 +44,7 @@ from tests.conftest import TEST_ISSUER, Keys
 from tests.factories import Auth
 from tests.route_matrix import READ_REQUESTS, marked, row_shown
 from tests.routers.test_registry_parity import _snapshot, _write
-from tests.scenarios import SCENARIOS, World, world
-
-__all__ = ["world"]
+from tests.scenarios import SCENARIOS, World
 
 FR_ISSUER = "https://idp.fr.test.ilonet.example"
 FOREIGN = "FR"

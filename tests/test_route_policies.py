@@ -29,9 +29,7 @@ from tests.route_matrix import (
     row_shown,
     violated_rules,
 )
-from tests.scenarios import SCENARIOS, SYSTEM_ACTIONS, World, world
-
-__all__ = ["world"]
+from tests.scenarios import SCENARIOS, SYSTEM_ACTIONS, World
 
 
 def test_every_route_states_one_policy_that_exists(app: FastAPI) -> None:

@@ -23,9 +23,7 @@ from app.services.webhook import open_secret
 from tests import factories
 from tests.conftest import FreshDatabase
 from tests.factories import PLAINTEXT, Auth
-from tests.scenarios import World, world
-
-__all__ = ["world"]
+from tests.scenarios import World
 
 
 @pytest.fixture(autouse=True)

@@ -15,9 +15,7 @@ from app.policies.roles import ROLE_TABLE
 from app.policies.vocabulary import OrganisationKind, Role, Scope
 from app.services.actions import REGISTRY
 from tests.factories import PLAINTEXT, Auth
-from tests.scenarios import SCENARIOS, World, world
-
-__all__ = ["world"]
+from tests.scenarios import SCENARIOS, World
 
 # Every role France may hold (app/policies/roles.py); a token claiming another is refused before
 # any object is looked at (tests/test_foreign_organisations.py).

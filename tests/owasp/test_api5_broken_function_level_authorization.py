@@ -18,9 +18,7 @@ from tests.route_matrix import (
     row_shown,
     violated_rules,
 )
-from tests.scenarios import SCENARIOS, World, Write, world
-
-__all__ = ["world"]
+from tests.scenarios import SCENARIOS, World, Write
 
 
 @pytest.fixture(autouse=True)

@@ -17,14 +17,16 @@ from tests.factories import Auth
 
 
 @dataclass
-class World:
+class Owned:
+    """NL's authority, officer and planned deployment, made in the test's own transaction."""
+
     authority_id: str
     officer_id: str
     deployment_id: str
 
 
 @pytest.fixture
-async def world(client: httpx.AsyncClient, auth: Auth) -> World:
+async def owned(client: httpx.AsyncClient, auth: Auth) -> Owned:
     nl = auth("NL", ["deploying_authority"])
     authority = await factories.create_authority(client, nl)
     officer = await factories.create_officer(
@@ -40,10 +42,10 @@ async def world(client: httpx.AsyncClient, auth: Auth) -> World:
         starts_on="2026-01-05",
         ends_on="2027-01-05",
     )
-    return World(authority["id"], officer["id"], deployment["id"])
+    return Owned(authority["id"], officer["id"], deployment["id"])
 
 
-Request = Callable[[World], tuple[str, str, dict[str, Any], dict[str, str]]]
+Request = Callable[[Owned], tuple[str, str, dict[str, Any], dict[str, str]]]
 
 WRITES: dict[str, Request] = {
     "authority.create": lambda w: (
@@ -112,14 +114,14 @@ async def test_denied_write_changes_nothing_and_is_audited(
     client: httpx.AsyncClient,
     auth: Auth,
     session: AsyncSession,
-    world: World,
+    owned: Owned,
     action: str,
     org: str,
     roles: list[str],
     rule: str,
 ) -> None:
     before = await _snapshot(session)
-    method, url, body, headers = WRITES[action](world)
+    method, url, body, headers = WRITES[action](owned)
     response = await client.request(method, url, json=body, headers={**auth(org, roles), **headers})
     assert response.status_code == 403, response.text
     problem = response.json()

@@ -17,9 +17,7 @@ from app.models import AuditEvent
 from app.services.actions import REGISTRY
 from tests import factories
 from tests.factories import TODAY, Auth
-from tests.scenarios import SCENARIOS, SYSTEM_ACTIONS, TABLES, World, Write, world
-
-__all__ = ["world"]
+from tests.scenarios import SCENARIOS, SYSTEM_ACTIONS, TABLES, World, Write
 
 
 @pytest.fixture(autouse=True)
