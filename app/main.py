@@ -56,6 +56,7 @@ from app.routers import (
 )
 from app.routers.conventions import Replay, replay_response
 from app.routers.operation_docs import document_operations
+from app.workers import TaskLimits, WorkerPool, install, pool_of
 
 log = logging.getLogger("ilonet.main")
 STATIC_DIR = Path(__file__).parent / "static"
@@ -106,6 +107,17 @@ async def _aggregate_denials(app: FastAPI, interval: float) -> None:
         await _flush_denials(app)
 
 
+def worker_pool(settings: Settings) -> WorkerPool:
+    """The pool of worker processes long work runs in (started with the app, on first use in
+    tests)."""
+    limits = TaskLimits(
+        memory_bytes=settings.task_memory_mb * 1024 * 1024,
+        cpu_seconds=settings.task_cpu_seconds,
+        wall_seconds=settings.task_cpu_seconds * 3.0,
+    )
+    return pool_of(processes=settings.task_processes, queue=settings.task_queue, limits=limits)
+
+
 def create_app(settings: Settings | None = None, *, app_database_url: str | None = None) -> FastAPI:
     """The ASGI application. `app_database_url` is the application role's connection."""
     settings = settings or get_settings()
@@ -137,9 +149,12 @@ def create_app(settings: Settings | None = None, *, app_database_url: str | None
         if owned and settings.metrics_port is not None:
             port = settings.metrics_port
             tasks.append(asyncio.create_task(metrics.serve_metrics(settings.metrics_host, port)))
+        if owned:
+            await app.state.workers.start()
         try:
             yield
         finally:
+            app.state.workers.close()
             for task in tasks:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
@@ -162,6 +177,7 @@ def create_app(settings: Settings | None = None, *, app_database_url: str | None
     app.state.settings = settings
     app.state.rate_limiter = RateLimiter.from_settings(settings)
     app.state.not_found_tally = NotFoundTally()
+    app.state.workers = install(worker_pool(settings))
     app.state.claim_check = ClaimBinding()
     app.state.keyring = load_keyring(settings)
     app.state.jwks = JwksCache(

@@ -7,7 +7,7 @@ import uuid
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, BaseModel, Field, StringConstraints, model_validator
 
 from app.policies.vocabulary import (
     DocumentAudience,
@@ -18,6 +18,28 @@ from app.policies.vocabulary import (
 from app.schemas.common import CountryCode, StrictInput
 
 Label = Annotated[str, StringConstraints(min_length=1, max_length=100)]
+
+# Bidirectional controls reorder what a reader sees (`txt.exe` shown as `exe.txt`): refused in
+# the names and titles the platform stores and shows.
+BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+
+
+def _displayable(value: str) -> str:
+    """A name or title: no NUL (it cannot be stored), no bidirectional control character."""
+    if "\x00" in value:
+        raise ValueError("holds a NUL character (U+0000), which cannot be stored")
+    for char in value:
+        if char in BIDI_CONTROLS:
+            raise ValueError(
+                f"holds the bidirectional control character U+{ord(char):04X}, which names and "
+                "titles may not hold (rule names.no_bidi_controls)"
+            )
+    return value
+
+
+DisplayedName = Annotated[str, AfterValidator(_displayable)]
 
 
 class StatisticsCell(StrictInput):
@@ -47,7 +69,7 @@ class DocumentContent(StrictInput):
         "or the DOCX type; anything else is a 415.",
         examples=["text/markdown"],
     )
-    filename: str | None = Field(default=None, min_length=1, max_length=255)
+    filename: DisplayedName | None = Field(default=None, min_length=1, max_length=255)
     # Kept byte for byte (no whitespace stripped): its SHA-256 is the file's.
     content: Annotated[str, StringConstraints(strip_whitespace=False)] = Field(
         max_length=16_000_000,
@@ -62,7 +84,9 @@ class DocumentContent(StrictInput):
 
 
 class DocumentMetadata(StrictInput):
-    title: str = Field(min_length=1, max_length=300, examples=["Western Balkans risk analysis Q3"])
+    title: DisplayedName = Field(
+        min_length=1, max_length=300, examples=["Western Balkans risk analysis Q3"]
+    )
     category: DocumentCategory
     audience: DocumentAudience
     network_id: uuid.UUID | None = Field(
