@@ -148,7 +148,7 @@ class Settings(BaseSettings):
     task_processes: int = Field(default=2, ge=1, le=64)
     task_queue: int = Field(default=8, ge=0, le=10_000)
     task_memory_mb: int = Field(default=1024, ge=256)
-    task_cpu_seconds: int = Field(default=10, ge=1, le=3600)
+    task_cpu_seconds: int = Field(default=20, ge=1, le=3600)
     idempotency_ttl_hours: int = 24
     page_size_default: int = 50
     page_size_max: int = 200

@@ -42,8 +42,8 @@ class TaskLimits:
     after which its worker is killed (CPU time does not advance while a worker waits)."""
 
     memory_bytes: int = 1024 * MiB
-    cpu_seconds: int = 10
-    wall_seconds: float = 30.0
+    cpu_seconds: int = 20
+    wall_seconds: float = 60.0
 
 
 class PoolBusy(ServiceUnavailable):

@@ -38,6 +38,13 @@ def _count_pages(root: Any) -> int:
         kids = node.get("/Kids")
         kids = kids.get_object() if kids is not None else None
         if node.get("/Type") == "/Pages" and isinstance(kids, ArrayObject):
+            # A count or a node of more kids than the pages allowed is refused unread: the
+            # counts are trusted to refuse, never to accept.
+            declared = node.get("/Count")
+            if len(kids) > LIMITS.pdf_pages or (
+                isinstance(declared, int) and declared > LIMITS.pdf_pages
+            ):
+                raise exceeded("pdf_pages", "The PDF has too many pages")
             stack.extend((kid, depth + 1) for kid in kids)
         else:
             pages += 1

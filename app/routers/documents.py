@@ -69,7 +69,7 @@ async def _created(
     status_code=201,
     summary="Upload a platform document (JSON content); checked for personal data first",
     response_model=DocumentOut,
-    responses=problem_responses(401, 403, 409, 413, 415, 422),
+    responses=problem_responses(401, 403, 409, 413, 415, 422, 503),
     openapi_extra=guarded("document.upload"),
 )
 async def upload_document(
@@ -113,10 +113,9 @@ def _parsed_metadata(metadata: str, file: UploadFile, content: bytes) -> Documen
     fields = _metadata_fields(metadata)
     fields.setdefault("media_type", file.content_type or "application/octet-stream")
     fields.setdefault("filename", file.filename)
-    fields["content"] = base64.b64encode(content).decode()
-    fields["content_encoding"] = "base64"
+    fields["content"] = ""
     try:
-        return DocumentUpload.model_validate(fields)
+        return DocumentUpload.model_validate(fields).with_file(content)
     except ValidationError as error:
         raise ValidationFailed(
             [
@@ -166,7 +165,7 @@ _MULTIPART = {
     status_code=201,
     summary="Upload a platform document as a multipart file; checked for personal data first",
     response_model=DocumentOut,
-    responses=problem_responses(401, 403, 409, 413, 415, 422),
+    responses=problem_responses(401, 403, 409, 413, 415, 422, 503),
     openapi_extra={**guarded("document.upload"), **_MULTIPART},
 )
 async def upload_document_file(
@@ -389,7 +388,7 @@ async def download_version(
     status_code=201,
     summary="Add a version (older versions stay); checked like the first",
     response_model=DocumentOut,
-    responses=problem_responses(401, 403, 404, 409, 412, 413, 415, 422, 428),
+    responses=problem_responses(401, 403, 404, 409, 412, 413, 415, 422, 428, 503),
     openapi_extra=guarded("document.add_version"),
 )
 async def add_version(

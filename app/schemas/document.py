@@ -5,9 +5,16 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Self
 
-from pydantic import AfterValidator, BaseModel, Field, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    Field,
+    PrivateAttr,
+    StringConstraints,
+    model_validator,
+)
 
 from app.policies.vocabulary import (
     DocumentAudience,
@@ -81,6 +88,17 @@ class DocumentContent(StrictInput):
         max_length=50,
         description="Only for category ilo_information_report: its aggregated statistics.",
     )
+    # A multipart upload's file part, as received (`content` is then empty): never encoded to
+    # base64 and decoded again.
+    _file: bytes | None = PrivateAttr(default=None)
+
+    @property
+    def file(self) -> bytes | None:
+        return self._file
+
+    def with_file(self, content: bytes) -> Self:
+        self._file = content
+        return self
 
 
 class DocumentMetadata(StrictInput):

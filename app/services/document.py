@@ -53,7 +53,9 @@ class Checked:
 
 
 def _content_bytes(body: DocumentContent, settings: Settings) -> bytes:
-    if body.content_encoding == "base64":
+    if body.file is not None:
+        content = body.file
+    elif body.content_encoding == "base64":
         try:
             content = base64.b64decode(body.content, validate=True)
         except (binascii.Error, ValueError):
