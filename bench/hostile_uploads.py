@@ -33,6 +33,7 @@ import psutil
 
 from app.db import migrate
 from app.db.embedded import EmbeddedPostgres
+from app.platform.extract import DOCX
 from app.security import mint_token
 from bench.guarded_writes import throwaway_issuer
 from bench.harness import (
@@ -112,7 +113,7 @@ def upload(http: httpx.Client, headers: dict[str, str], name: str, data: bytes, 
 def run(base: str, pid: int, headers: dict[str, str]) -> dict[str, Any]:
     results: dict[str, Any] = {"cases": []}
     with httpx.Client(base_url=base, timeout=120) as http:
-        clean = upload(http, headers, "clean.docx", hostile.docx_clean(), hostile.DOCX)
+        clean = upload(http, headers, "clean.docx", hostile.docx_clean(), DOCX)
         assert clean.status_code == 201, clean.text
         time.sleep(1)
         idle = tree_rss(pid)

@@ -16,7 +16,20 @@ from app.platform import bounded_json, docx_package, pdf_text
 from app.platform.limits import LIMITS, Refused, exceeded
 from app.platform.text import Location, TextUnit
 
-__all__ = ["MEDIA_TYPES", "Extracted", "Refused", "extract", "media_type_of"]
+__all__ = [
+    "CSV",
+    "DOCX",
+    "EXTENSIONS",
+    "JSON",
+    "MARKDOWN",
+    "MEDIA_TYPES",
+    "PDF",
+    "PLAIN",
+    "Extracted",
+    "Refused",
+    "extract",
+    "media_type_of",
+]
 
 PLAIN = "text/plain"
 MARKDOWN = "text/markdown"
