@@ -32,8 +32,9 @@ from app.problems import Problem, ServiceUnavailable
 T = TypeVar("T")
 MiB = 1024 * 1024
 
-# What the forkserver imports once, so each worker starts warm.
-PRELOAD = ["app.workers", "app.platform.check"]
+# What the forkserver imports once, so each worker starts warm (the readers too: the
+# extractors import them when first needed).
+PRELOAD = ["app.workers", "app.platform.check", "pypdf", "docx"]
 
 
 @dataclass(frozen=True, slots=True)
