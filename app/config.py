@@ -144,6 +144,13 @@ class Settings(BaseSettings):
     document_max_bytes: int = Field(default=10_485_760, ge=1024)
     # ILO-3.4: an information report's statistics cell below this count is refused.
     document_small_cell_threshold: int = Field(default=THRESHOLD, ge=1, le=100)
+    # Long work (an upload's extraction and scan) runs in a pool of worker processes per server
+    # process (app/workers.py): how many, how many tasks may wait for one (503 past them), and
+    # what one task may use: address space (MiB) and CPU seconds.
+    task_processes: int = Field(default=2, ge=1, le=64)
+    task_queue: int = Field(default=8, ge=0, le=10_000)
+    task_memory_mb: int = Field(default=1024, ge=256)
+    task_cpu_seconds: int = Field(default=20, ge=1, le=3600)
     idempotency_ttl_hours: int = 24
     page_size_default: int = 50
     page_size_max: int = 200

@@ -56,6 +56,7 @@ from app.routers import (
 )
 from app.routers.conventions import Replay, replay_response
 from app.routers.operation_docs import document_operations
+from app.workers import TaskLimits, WorkerPool, install, pool_of
 
 log = logging.getLogger("ilonet.main")
 STATIC_DIR = Path(__file__).parent / "static"
@@ -106,6 +107,17 @@ async def _aggregate_denials(app: FastAPI, interval: float) -> None:
         await _flush_denials(app)
 
 
+def worker_pool(settings: Settings) -> WorkerPool:
+    """The pool of worker processes long work runs in (started with the app, on first use in
+    tests)."""
+    limits = TaskLimits(
+        memory_bytes=settings.task_memory_mb * 1024 * 1024,
+        cpu_seconds=settings.task_cpu_seconds,
+        wall_seconds=settings.task_cpu_seconds * 3.0,
+    )
+    return pool_of(processes=settings.task_processes, queue=settings.task_queue, limits=limits)
+
+
 def install_state(app: FastAPI, settings: Settings) -> None:
     """What the app keeps between requests, as a process starts with it: the settings, the rate
     limiter's buckets, the tally of 404s, the claim check, the keyring and the JWKS cache (the
@@ -113,6 +125,7 @@ def install_state(app: FastAPI, settings: Settings) -> None:
     app.state.settings = settings
     app.state.rate_limiter = RateLimiter.from_settings(settings)
     app.state.not_found_tally = NotFoundTally()
+    app.state.workers = install(worker_pool(settings))
     app.state.claim_check = ClaimBinding()
     app.state.keyring = load_keyring(settings)
     app.state.jwks = JwksCache(
@@ -152,9 +165,12 @@ def create_app(settings: Settings | None = None, *, app_database_url: str | None
         if owned and settings.metrics_port is not None:
             port = settings.metrics_port
             tasks.append(asyncio.create_task(metrics.serve_metrics(settings.metrics_host, port)))
+        if owned:
+            await app.state.workers.start()
         try:
             yield
         finally:
+            app.state.workers.close()
             for task in tasks:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):

@@ -135,9 +135,16 @@ class UnsupportedMediaType(Problem):
 class ValidationFailed(Problem):
     type, title, status = "/problems/validation-error", "Validation error", 422
 
-    def __init__(self, errors: Sequence[Mapping[str, str]], detail: str = "") -> None:
+    def __init__(
+        self,
+        errors: Sequence[Mapping[str, str]],
+        detail: str = "",
+        *,
+        extra: Mapping[str, Any] | None = None,
+    ) -> None:
         super().__init__(
-            detail or "The request has invalid fields.", extra={"errors": list(errors)}
+            detail or "The request has invalid fields.",
+            extra={"errors": list(errors), **(extra or {})},
         )
 
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import base64
 import json
 import shutil
 import statistics
@@ -34,13 +33,12 @@ from app.db import migrate
 from app.db.embedded import EmbeddedPostgres
 from app.db.engine import make_engine, make_sessionmaker
 from app.main import create_app
-from app.platform.extract import MARKDOWN, PDF, extract
+from app.platform.check import inspect
+from app.platform.extract import MARKDOWN, PDF, Refused, extract, media_type_of
 from app.platform.markings import handling_markings
 from app.platform.scanner import kinds, scan
-from app.platform.text import FindingKind
-from app.schemas.document import DocumentContent
+from app.platform.text import FindingKind, Location, TextUnit
 from app.security import mint_token
-from app.services.document import check_content
 from bench.guarded_writes import DATABASE, ISSUER, admin, throwaway_issuer
 from tests.platform.corpus import CORPUS, RISK_EN
 from tests.platform.files import make_pdf
@@ -70,15 +68,15 @@ def precision_recall() -> dict[str, dict[str, float | int]]:
 
 
 def refused(media_type: str, content: bytes, settings: Settings) -> bool:
-    """The upload path's verdict: the file extracted, scanned and checked for markings as
-    POST /v1/documents does (a finding or a marking is a refusal under ILO-9.3/ILO-9.1)."""
-    body = DocumentContent(
-        media_type=media_type,
-        content=base64.b64encode(content).decode(),
-        content_encoding="base64",
-    )
-    checked = check_content(body, settings, title="Corpus document")
-    return bool(checked.findings or checked.markings)
+    """The upload path's verdict: the file extracted, scanned and checked for markings by the
+    worker task POST /v1/documents runs (a finding or a marking is a refusal under
+    ILO-9.3/ILO-9.1), here in process."""
+    title = (TextUnit("Corpus document", Location(pointer="/title")),)
+    try:
+        inspection = inspect(content, media_type_of(media_type, None), title)
+    except Refused:
+        return True
+    return bool(inspection.findings or inspection.markings)
 
 
 def verdicts(part: str) -> dict[str, Any]:

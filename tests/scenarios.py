@@ -323,6 +323,7 @@ SCENARIOS: dict[str, Scenario] = {
         {"media_type": "text/plain", "content": "Revised Sahel figures: 4 530 detections."},
         w.board_member,
         target=w.document_id,
+        if_match='"v1"',
     ),
 }
 SCENARIOS |= {

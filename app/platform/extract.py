@@ -1,18 +1,35 @@
 """Text extractors: plain text, Markdown, CSV (cells), JSON (pointers), PDF (pypdf, pages and
 lines) and DOCX (python-docx, paragraphs and table cells). Anything else is refused (415); a
-file whose text cannot be read is refused with the reason (422), never stored unchecked."""
+file whose text cannot be read within the bounds of app/platform/limits.py is refused naming
+the bound (413 or 422), never stored unchecked."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
-import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from app.platform import bounded_json, docx_package, pdf_text
+from app.platform.limits import LIMITS, Refused, exceeded
 from app.platform.text import Location, TextUnit
+
+__all__ = [
+    "CSV",
+    "DOCX",
+    "EXTENSIONS",
+    "JSON",
+    "MARKDOWN",
+    "MEDIA_TYPES",
+    "PDF",
+    "PLAIN",
+    "Extracted",
+    "Refused",
+    "extract",
+    "media_type_of",
+]
 
 PLAIN = "text/plain"
 MARKDOWN = "text/markdown"
@@ -25,16 +42,6 @@ EXTENSIONS = {
     ".txt": PLAIN, ".md": MARKDOWN, ".markdown": MARKDOWN, ".csv": CSV, ".json": JSON,
     ".pdf": PDF, ".docx": DOCX,
 }  # fmt: skip
-
-
-class Refused(Exception):
-    """The upload cannot be checked: 415 for a media type the platform does not take, 422 for a
-    file of an accepted type whose text cannot be extracted."""
-
-    def __init__(self, status: int, reason: str) -> None:
-        super().__init__(reason)
-        self.status = status
-        self.reason = reason
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +67,7 @@ def media_type_of(declared: str | None, filename: str | None) -> str:
     raise Refused(
         415,
         f"The platform takes {', '.join(MEDIA_TYPES)}; not {media or 'an untyped file'}.",
+        "media_type",
     )
 
 
@@ -67,18 +75,10 @@ def _decode(content: bytes) -> str:
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise Refused(422, "The file is not UTF-8 text.") from None
+        raise Refused(422, "The file is not UTF-8 text.", "text.utf8") from None
     if "\x00" in text:
-        raise Refused(422, "The file holds NUL characters: it is not text.")
+        raise Refused(422, "The file holds NUL characters: it is not text.", "text.nul")
     return text
-
-
-def _lines(text: str, page: int | None = None) -> Iterator[TextUnit]:
-    previous = ""
-    for number, line in enumerate(text.splitlines(), start=1):
-        yield TextUnit(line, Location(page=page, line=number), context=previous)
-        if line.strip():
-            previous = line
 
 
 def _csv(text: str) -> Iterator[TextUnit]:
@@ -95,7 +95,7 @@ def _csv(text: str) -> Iterator[TextUnit]:
                 label = header[c - 1] if r > 1 and c <= len(header) else ""
                 yield TextUnit(cell, Location(row=r, column=c), context=label)
     except csv.Error as error:
-        raise Refused(422, f"The CSV file cannot be read: {error}.") from None
+        raise Refused(422, f"The CSV file cannot be read: {error}.", "csv.syntax") from None
 
 
 def _json(value: Any, pointer: str = "", member: str = "") -> Iterator[TextUnit]:
@@ -111,78 +111,45 @@ def _json(value: Any, pointer: str = "", member: str = "") -> Iterator[TextUnit]
         yield TextUnit(str(value), Location(pointer=pointer), context=member)
 
 
-def _pdf(content: bytes) -> tuple[list[TextUnit], int]:
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+def _bounded(units: Iterable[TextUnit]) -> tuple[TextUnit, ...]:
+    """The units, refused past the bound on their number or their characters."""
+    kept: list[TextUnit] = []
+    chars = 0
+    for unit in units:
+        kept.append(unit)
+        chars += len(unit.text)
+        if len(kept) > LIMITS.text_units:
+            raise exceeded("text_units", "The file has too many lines, cells or values")
+        if chars > LIMITS.text_chars:
+            raise exceeded("text_chars", "The file has too much text", status=413)
+    return tuple(kept)
 
-    if not content.startswith(b"%PDF-"):
-        raise Refused(422, "The file is not a PDF (no %PDF- header).")
+
+def _parsed_json(text: str) -> Any:
     try:
-        reader = PdfReader(io.BytesIO(content))
-        if reader.is_encrypted:
-            raise Refused(422, "The PDF is encrypted: its text cannot be checked.")
-        units: list[TextUnit] = []
-        for number, page in enumerate(reader.pages, start=1):
-            units.extend(_lines(page.extract_text() or "", page=number))
-        pages = len(reader.pages)
-    except Refused:
-        raise
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError) as error:
-        raise Refused(422, f"The PDF cannot be read ({type(error).__name__}).") from None
-    if not any(u.text.strip() for u in units):
-        raise Refused(
-            422,
-            "No text can be extracted from this PDF (a scanned image?): it cannot be checked "
-            "for personal data, so it is not stored. Upload a PDF with a text layer.",
-        )
-    return units, pages
-
-
-def _docx(content: bytes) -> list[TextUnit]:
-    import docx
-
-    try:
-        document = docx.Document(io.BytesIO(content))
-    except (zipfile.BadZipFile, KeyError, ValueError) as error:
-        raise Refused(422, f"The DOCX file cannot be read ({type(error).__name__}).") from None
-    units: list[TextUnit] = []
-    previous = ""
-    paragraphs = [p.text for p in document.paragraphs]
-    for section in document.sections:
-        for part in (section.header, section.footer):
-            paragraphs.extend(p.text for p in part.paragraphs)
-    for line, text in enumerate(paragraphs, start=1):
-        units.append(TextUnit(text, Location(line=line), context=previous))
-        previous = text if text.strip() else previous
-    for t, table in enumerate(document.tables, start=1):
-        header: list[str] = []
-        for r, row in enumerate(table.rows, start=1):
-            cells = [cell.text for cell in row.cells]
-            if r == 1:
-                header = cells
-            for c, cell_text in enumerate(cells, start=1):
-                label = header[c - 1] if r > 1 and c <= len(header) else ""
-                units.append(TextUnit(cell_text, Location(table=t, row=r, column=c), label))
-    return units
+        return bounded_json.loads(text, max_depth=LIMITS.json_depth)
+    except bounded_json.TooDeep:
+        raise exceeded("json_depth", "The JSON file nests arrays and objects too deeply") from None
+    except json.JSONDecodeError as error:
+        raise Refused(422, f"The JSON file cannot be parsed: {error.msg}.", "json.syntax") from None
+    except ValueError as error:
+        raise Refused(422, f"The JSON file cannot be parsed: {error}.", "json.syntax") from None
 
 
 def extract(content: bytes, media_type: str) -> Extracted:
     """The text units of a file of an accepted media type (Refused otherwise)."""
     if media_type in (PLAIN, MARKDOWN):
-        return Extracted(media_type, tuple(_lines(_decode(content))), 1)
+        return Extracted(media_type, _bounded(pdf_text.lines(_decode(content))), 1)
     if media_type == CSV:
-        return Extracted(media_type, tuple(_csv(_decode(content))), 1)
+        return Extracted(media_type, _bounded(_csv(_decode(content))), 1)
     if media_type == JSON:
-        try:
-            parsed = json.loads(_decode(content))
-        except json.JSONDecodeError as error:
-            raise Refused(422, f"The JSON file cannot be parsed: {error.msg}.") from None
-        return Extracted(media_type, tuple(_json(parsed)), 1)
+        return Extracted(media_type, _bounded(_json(_parsed_json(_decode(content)))), 1)
     if media_type == PDF:
-        units, pages = _pdf(content)
-        return Extracted(media_type, tuple(units), pages)
+        units, pages = pdf_text.units(content)
+        return Extracted(media_type, _bounded(units), pages)
     if media_type == DOCX:
         if not content.startswith(b"PK"):
-            raise Refused(422, "The file is not a DOCX document (not a ZIP package).")
-        return Extracted(media_type, tuple(_docx(content)), 1)
-    raise Refused(415, f"The platform does not take {media_type}.")
+            raise Refused(422, "The file is not a DOCX document (not a ZIP package).", "docx.zip")
+        docx_package.check_package(content)
+        return Extracted(media_type, _bounded(docx_package.text_units(content)), 1)
+    raise Refused(415, f"The platform does not take {media_type}.", "media_type")

@@ -7,9 +7,10 @@ audiences let it see. The ILO contact list (Art. 9(2)(d)) and the Board-members 
 from __future__ import annotations
 
 import base64
-import json
+import unicodedata
 import uuid
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import ValidationError
@@ -17,12 +18,22 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.datastructures import UploadFile
 
 from app.db.session import ReadSession, WriteSession
+from app.middleware import unstorable_string
 from app.models import Document, DocumentVersion
 from app.pagination import Cursor, Limit, Pager
+from app.platform import bounded_json
 from app.platform.extract import MEDIA_TYPES
+from app.platform.limits import LIMITS, exceeded
 from app.policies.vocabulary import DocumentAudience, DocumentCategory
 from app.problems import UnsupportedMediaType, ValidationFailed, problem_responses
-from app.routers.conventions import ActionContext, Idempotency, Idempotent, IfMatch, etag_of
+from app.routers.conventions import (
+    ActionContext,
+    Idempotency,
+    Idempotent,
+    IfMatch,
+    etag_of,
+    require_if_match,
+)
 from app.routers.policy_marks import guarded, reads
 from app.schemas.common import Page
 from app.schemas.document import (
@@ -37,6 +48,7 @@ from app.security import CurrentPrincipal
 from app.services import contact_list
 from app.services import document as service
 from app.services import document_read as reader
+from app.services.document import refusal
 
 router = APIRouter(prefix="/v1/documents", tags=["documents"])
 
@@ -57,7 +69,7 @@ async def _created(
     status_code=201,
     summary="Upload a platform document (JSON content); checked for personal data first",
     response_model=DocumentOut,
-    responses=problem_responses(401, 403, 409, 413, 415, 422),
+    responses=problem_responses(401, 403, 409, 413, 415, 422, 503),
     openapi_extra=guarded("document.upload"),
 )
 async def upload_document(
@@ -72,10 +84,17 @@ async def upload_document(
     return await _created(document.id, context.writer.session, idempotent)
 
 
-def _parsed_metadata(metadata: str, file: UploadFile, content: bytes) -> DocumentUpload:
+def _metadata_fields(metadata: str) -> dict[str, Any]:
+    """The metadata part as a JSON object: nested at most metadata.depth deep (its depth is
+    measured before it is parsed), and holding no string that cannot be stored."""
     try:
-        fields = json.loads(metadata)
-    except json.JSONDecodeError:
+        fields = bounded_json.loads(metadata, max_depth=LIMITS.metadata_depth)
+    except bounded_json.TooDeep:
+        raise refusal(
+            exceeded("metadata_depth", "The metadata part nests arrays and objects too deeply"),
+            "/metadata",
+        ) from None
+    except ValueError:
         raise ValidationFailed(
             [{"pointer": "/metadata", "in": "body", "detail": "metadata is not JSON"}]
         ) from None
@@ -83,12 +102,20 @@ def _parsed_metadata(metadata: str, file: UploadFile, content: bytes) -> Documen
         raise ValidationFailed(
             [{"pointer": "/metadata", "in": "body", "detail": "metadata is a JSON object"}]
         )
+    found = unstorable_string(fields)
+    if found is not None:
+        pointer, reason = found
+        raise ValidationFailed([{"pointer": f"/metadata{pointer}", "in": "body", "detail": reason}])
+    return fields
+
+
+def _parsed_metadata(metadata: str, file: UploadFile, content: bytes) -> DocumentUpload:
+    fields = _metadata_fields(metadata)
     fields.setdefault("media_type", file.content_type or "application/octet-stream")
     fields.setdefault("filename", file.filename)
-    fields["content"] = base64.b64encode(content).decode()
-    fields["content_encoding"] = "base64"
+    fields["content"] = ""
     try:
-        return DocumentUpload.model_validate(fields)
+        return DocumentUpload.model_validate(fields).with_file(content)
     except ValidationError as error:
         raise ValidationFailed(
             [
@@ -138,7 +165,7 @@ _MULTIPART = {
     status_code=201,
     summary="Upload a platform document as a multipart file; checked for personal data first",
     response_model=DocumentOut,
-    responses=problem_responses(401, 403, 409, 413, 415, 422),
+    responses=problem_responses(401, 403, 409, 413, 415, 422, 503),
     openapi_extra={**guarded("document.upload"), **_MULTIPART},
 )
 async def upload_document_file(
@@ -263,14 +290,39 @@ async def get_document(
     return reader.render(document, await reader.versions_of(session, document.id))
 
 
+def _ascii(text: str) -> str:
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return "".join(c if c.isalnum() or c in "-_" else "_" for c in folded).strip("_")
+
+
+def _ascii_fallback(name: str, default: str) -> str:
+    """The name in visible ASCII for `filename=` (RFC 6266 4.3): accents dropped, anything
+    else an underscore, the default for a name with no ASCII letter; the extension kept."""
+    stem, dot, suffix = name.rpartition(".")
+    if not dot:
+        stem, suffix = name, ""
+    safe_stem = _ascii(stem)[:200] if any(c.isalnum() for c in _ascii(stem)) else default
+    safe_suffix = _ascii(suffix)[:20]
+    return f"{safe_stem}.{safe_suffix}" if safe_suffix else safe_stem
+
+
+def content_disposition(filename: str | None, default: str) -> str:
+    """An attachment's Content-Disposition (RFC 6266): an ASCII `filename=` for every client and,
+    for a name in any other script, `filename*=UTF-8''…` (RFC 8187) that modern ones prefer."""
+    name = filename or default
+    fallback = _ascii_fallback(name, default)
+    header = f'attachment; filename="{fallback}"'
+    if fallback != name:
+        header += f"; filename*=UTF-8''{quote(name[:200], safe='')}"
+    return header
+
+
 def _file(row: DocumentVersion) -> Response:
-    name = row.filename or f"document-v{row.number}"
-    safe = "".join(c if c.isalnum() or c in "._-" else "_" for c in name)[:200]
     return Response(
         row.content,
         media_type=row.media_type,
         headers={
-            "Content-Disposition": f'attachment; filename="{safe}"',
+            "Content-Disposition": content_disposition(row.filename, f"document-v{row.number}"),
             "Digest": f"sha-256={base64.b64encode(bytes.fromhex(row.sha256)).decode()}",
             "ETag": f'"{row.sha256}"',
         },
@@ -336,7 +388,7 @@ async def download_version(
     status_code=201,
     summary="Add a version (older versions stay); checked like the first",
     response_model=DocumentOut,
-    responses=problem_responses(401, 403, 404, 409, 412, 413, 415, 422),
+    responses=problem_responses(401, 403, 404, 409, 412, 413, 415, 422, 428, 503),
     openapi_extra=guarded("document.add_version"),
 )
 async def add_version(
@@ -346,9 +398,9 @@ async def add_version(
     idempotent: Idempotency,
     if_match: IfMatch = None,
 ) -> Response:
-    """Only the document's own organisation adds versions (ACL-ORG); an If-Match, when sent,
-    must name the current version (412 otherwise)."""
+    """Only the document's own organisation adds versions (ACL-ORG); If-Match must name the
+    current version (428 without it, 412 when it names another)."""
     document = await service.add_version(
-        context=context.expecting(if_match), document_id=document_id, body=body
+        context=require_if_match(context, if_match), document_id=document_id, body=body
     )
     return await _created(document.id, context.writer.session, idempotent)

@@ -5,9 +5,16 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Self
 
-from pydantic import BaseModel, Field, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    Field,
+    PrivateAttr,
+    StringConstraints,
+    model_validator,
+)
 
 from app.policies.vocabulary import (
     DocumentAudience,
@@ -18,6 +25,28 @@ from app.policies.vocabulary import (
 from app.schemas.common import CountryCode, StrictInput
 
 Label = Annotated[str, StringConstraints(min_length=1, max_length=100)]
+
+# Bidirectional controls reorder what a reader sees (`txt.exe` shown as `exe.txt`): refused in
+# the names and titles the platform stores and shows.
+BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+
+
+def _displayable(value: str) -> str:
+    """A name or title: no NUL (it cannot be stored), no bidirectional control character."""
+    if "\x00" in value:
+        raise ValueError("holds a NUL character (U+0000), which cannot be stored")
+    for char in value:
+        if char in BIDI_CONTROLS:
+            raise ValueError(
+                f"holds the bidirectional control character U+{ord(char):04X}, which names and "
+                "titles may not hold (rule names.no_bidi_controls)"
+            )
+    return value
+
+
+DisplayedName = Annotated[str, AfterValidator(_displayable)]
 
 
 class StatisticsCell(StrictInput):
@@ -47,7 +76,7 @@ class DocumentContent(StrictInput):
         "or the DOCX type; anything else is a 415.",
         examples=["text/markdown"],
     )
-    filename: str | None = Field(default=None, min_length=1, max_length=255)
+    filename: DisplayedName | None = Field(default=None, min_length=1, max_length=255)
     # Kept byte for byte (no whitespace stripped): its SHA-256 is the file's.
     content: Annotated[str, StringConstraints(strip_whitespace=False)] = Field(
         max_length=16_000_000,
@@ -59,10 +88,23 @@ class DocumentContent(StrictInput):
         max_length=50,
         description="Only for category ilo_information_report: its aggregated statistics.",
     )
+    # A multipart upload's file part, as received (`content` is then empty): never encoded to
+    # base64 and decoded again.
+    _file: bytes | None = PrivateAttr(default=None)
+
+    @property
+    def file(self) -> bytes | None:
+        return self._file
+
+    def with_file(self, content: bytes) -> Self:
+        self._file = content
+        return self
 
 
 class DocumentMetadata(StrictInput):
-    title: str = Field(min_length=1, max_length=300, examples=["Western Balkans risk analysis Q3"])
+    title: DisplayedName = Field(
+        min_length=1, max_length=300, examples=["Western Balkans risk analysis Q3"]
+    )
     category: DocumentCategory
     audience: DocumentAudience
     network_id: uuid.UUID | None = Field(

@@ -19,17 +19,23 @@ from app.config import Settings
 from app.db.visibility import visible
 from app.db.writer import Change, NewRow, Prepared, RowChange
 from app.models import Document, DocumentVersion
-from app.platform.extract import Extracted, Refused, extract, media_type_of
-from app.platform.markings import handling_markings
-from app.platform.scanner import scan
+from app.platform.check import Inspection, inspect
+from app.platform.extract import Refused, media_type_of
 from app.platform.text import Location, TextUnit
 from app.policies import Decision
 from app.policies.document import DocumentFacts, StatisticsCell, ep_visible_categories
-from app.problems import Conflict, PayloadTooLarge, UnsupportedMediaType, ValidationFailed
+from app.problems import (
+    Conflict,
+    PayloadTooLarge,
+    Problem,
+    UnsupportedMediaType,
+    ValidationFailed,
+)
 from app.schemas.document import DocumentContent, DocumentUpload, DocumentVersionUpload
 from app.services import access, board
 from app.services.document_read import not_found
 from app.services.guarded import Action, Context, stale
+from app.workers import run_bounded
 
 RESOURCE = "document"
 
@@ -39,7 +45,7 @@ class Checked:
     """A version's file as the checks saw it."""
 
     content: bytes
-    extracted: Extracted
+    inspection: Inspection
     findings: tuple[str, ...]
     markings: tuple[str, ...]
     cells: tuple[StatisticsCell, ...]
@@ -47,7 +53,9 @@ class Checked:
 
 
 def _content_bytes(body: DocumentContent, settings: Settings) -> bytes:
-    if body.content_encoding == "base64":
+    if body.file is not None:
+        content = body.file
+    elif body.content_encoding == "base64":
         try:
             content = base64.b64decode(body.content, validate=True)
         except (binascii.Error, ValueError):
@@ -75,29 +83,44 @@ def _statistics_units(body: DocumentContent) -> tuple[list[TextUnit], list[Stati
     return units, cells
 
 
-def check_content(body: DocumentContent, settings: Settings, *, title: str = "") -> Checked:
-    """Extract the file's text (415/422 when it cannot be), scan it and its metadata."""
+def refusal(refused: Refused, pointer: str = "/content") -> Problem:
+    """The problem a refused file is answered with: 415, 413 or 422, naming the bound (or
+    check) that refused it and its maximum."""
+    if refused.status == 415:
+        return UnsupportedMediaType(refused.reason)
+    named: dict[str, Any] = {}
+    detail = refused.reason
+    if refused.limit is not None:
+        named["limit"] = refused.limit
+        if refused.limit not in detail:
+            detail = f"{detail.rstrip('.')} (refused by {refused.limit})."
+    if refused.maximum is not None:
+        named["max"] = refused.maximum
+    if refused.status == 413:
+        return PayloadTooLarge(detail, extra=named)
+    return ValidationFailed(
+        [{"pointer": pointer, "in": "body", "detail": detail}], detail=detail, extra=named
+    )
+
+
+async def check_content(body: DocumentContent, settings: Settings, *, title: str = "") -> Checked:
+    """Extract the file's text and scan it and its metadata, in a worker process (415/413/422
+    when it cannot be read within the bounds; 503 when every worker is busy)."""
     content = _content_bytes(body, settings)
-    try:
-        media = media_type_of(body.media_type, body.filename)
-        extracted = extract(content, media)
-    except Refused as refused:
-        if refused.status == 415:
-            raise UnsupportedMediaType(refused.reason) from None
-        raise ValidationFailed(
-            [{"pointer": "/content", "in": "body", "detail": refused.reason}],
-            detail=refused.reason,
-        ) from None
     extra, cells = _statistics_units(body)
     if title:
         extra.insert(0, TextUnit(title, Location(pointer="/title")))
-    units = (*extra, *extracted.units)
+    try:
+        media = media_type_of(body.media_type, body.filename)
+        inspection = await run_bounded(inspect, content, media, tuple(extra))
+    except Refused as refused:
+        raise refusal(refused) from None
     statistics = [t.model_dump() for t in body.statistics] if body.statistics else None
     return Checked(
         content=content,
-        extracted=extracted,
-        findings=tuple(f.describe() for f in scan(units)),
-        markings=tuple(m.describe() for m in handling_markings(units)),
+        inspection=inspection,
+        findings=inspection.findings,
+        markings=inspection.markings,
         cells=tuple(cells),
         statistics=statistics,
     )
@@ -127,7 +150,7 @@ class Upload:
 
 
 async def _prepare_upload(context: Context, _: object, body: DocumentUpload) -> Upload:
-    checked = check_content(body, context.settings, title=body.title)
+    checked = await check_content(body, context.settings, title=body.title)
     facts = await _facts(
         context,
         checked,
@@ -161,7 +184,7 @@ async def _prepare_version(
             f"Document {document_id} is a {document.category}: statistics belong to Art. 3(4) "
             "information reports (category ilo_information_report) only."
         )
-    checked = check_content(body, context.settings)
+    checked = await check_content(body, context.settings)
     facts = await _facts(
         context,
         checked,
@@ -203,13 +226,13 @@ def _version_row(
         id=uuid.uuid4(),
         document_id=document_id,
         number=number,
-        media_type=checked.extracted.media_type,
+        media_type=checked.inspection.media_type,
         filename=body.filename,
         size_bytes=len(checked.content),
         sha256=digest,
-        pages=checked.extracted.pages,
+        pages=checked.inspection.pages,
         content=checked.content,
-        text=checked.extracted.text.replace("\x00", ""),
+        text=checked.inspection.text.replace("\x00", ""),
         statistics=checked.statistics,
         decision_id="",
         created_by=by,

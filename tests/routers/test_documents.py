@@ -219,7 +219,7 @@ async def test_multipart_docx_upload_and_versions_never_overwrite(
     other_org = await client.post(
         f"/v1/documents/{document_id}/versions",
         json={"media_type": "text/plain", "content": "x"},
-        headers=auth("FR", ["sb_member"]),
+        headers={**auth("FR", ["sb_member"]), "If-Match": '"v2"'},
     )
     assert other_org.status_code == 403
     assert other_org.json()["violations"][0]["rule"] == "ACL-ORG"

@@ -1,0 +1,36 @@
+"""The content check of an upload as one task for a worker process: extract the file's text
+(within the bounds of app/platform/limits.py) and scan it, with the metadata's own text units,
+for personal data (ILO-9.3) and handling markings (ILO-9.1). What crosses back to the server is
+small: the text to index, the page count and the findings' descriptions (never values)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.platform.extract import extract
+from app.platform.markings import handling_markings
+from app.platform.scanner import scan
+from app.platform.text import TextUnit
+
+
+@dataclass(frozen=True, slots=True)
+class Inspection:
+    media_type: str
+    text: str
+    pages: int
+    findings: tuple[str, ...]
+    markings: tuple[str, ...]
+
+
+def inspect(content: bytes, media_type: str, extra: tuple[TextUnit, ...] = ()) -> Inspection:
+    """Extract and scan a file (Refused when it cannot be read within the bounds); `extra` are
+    the metadata's units (title, statistics labels), scanned before the file's."""
+    extracted = extract(content, media_type)
+    units = (*extra, *extracted.units)
+    return Inspection(
+        media_type=extracted.media_type,
+        text=extracted.text,
+        pages=extracted.pages,
+        findings=tuple(f.describe() for f in scan(units)),
+        markings=tuple(m.describe() for m in handling_markings(units)),
+    )

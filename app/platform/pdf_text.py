@@ -1,0 +1,122 @@
+"""A PDF's text read in bounds: the page tree walked first (its depth and page count measured
+without recursion, whatever /Count declares), then each page's content streams inflated under
+pypdf's per-stream cap and counted against the document's, then its text extracted (pypdf)."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from typing import Any
+
+from app.platform.limits import LIMITS, Refused, exceeded
+from app.platform.text import Location, TextUnit
+
+
+def lines(text: str, page: int | None = None) -> Iterator[TextUnit]:
+    previous = ""
+    for number, line in enumerate(text.splitlines(), start=1):
+        yield TextUnit(line, Location(page=page, line=number), context=previous)
+        if line.strip():
+            previous = line
+
+
+def _count_pages(root: Any) -> int:
+    """Leaves of the page tree, walked iteratively: refused past the depth or page bound."""
+    from pypdf.generic import ArrayObject, DictionaryObject
+
+    pages = 0
+    seen: set[int] = set()
+    stack: list[tuple[Any, int]] = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        node = node.get_object() if node is not None else None
+        if not isinstance(node, DictionaryObject) or id(node) in seen:
+            continue
+        seen.add(id(node))
+        if depth > LIMITS.pdf_page_tree_depth:
+            raise exceeded("pdf_page_tree_depth", "The PDF's page tree is nested too deeply")
+        kids = node.get("/Kids")
+        kids = kids.get_object() if kids is not None else None
+        if node.get("/Type") == "/Pages" and isinstance(kids, ArrayObject):
+            # A count or a node of more kids than the pages allowed is refused unread: the
+            # counts are trusted to refuse, never to accept.
+            declared = node.get("/Count")
+            if len(kids) > LIMITS.pdf_pages or (
+                isinstance(declared, int) and declared > LIMITS.pdf_pages
+            ):
+                raise exceeded("pdf_pages", "The PDF has too many pages")
+            stack.extend((kid, depth + 1) for kid in kids)
+        else:
+            pages += 1
+            if pages > LIMITS.pdf_pages:
+                raise exceeded("pdf_pages", "The PDF has too many pages")
+    return pages
+
+
+def _content_bytes(page: Any) -> int:
+    """The inflated size of a page's content streams (pypdf caps each stream)."""
+    contents = page.get_contents()
+    return 0 if contents is None else len(contents.get_data())
+
+
+def _limit_reached(error: Exception) -> Refused:
+    message = str(error).lower()
+    if "decompress" in message or "output" in message:
+        return exceeded("pdf_stream_bytes", "A stream of the PDF inflates too far", status=413)
+    if "page tree" in message or "depth" in message:
+        return exceeded("pdf_page_tree_depth", "The PDF's page tree is nested too deeply")
+    return Refused(422, f"The PDF passes a bound of its reader: {error}", "pdf.reader_limits")
+
+
+def units(content: bytes) -> tuple[list[TextUnit], int]:
+    """Every page's lines (page and line numbers), and the number of pages."""
+    from pypdf import PdfReader, apply_configuration
+    from pypdf.errors import LimitReachedError, PdfReadError, PyPdfError
+
+    if not content.startswith(b"%PDF-"):
+        raise Refused(422, "The file is not a PDF (no %PDF- header).", "pdf.header")
+    found: list[TextUnit] = []
+    inflated = 0
+    try:
+        with apply_configuration(
+            zlib_maximum_output_length=LIMITS.pdf_stream_bytes,
+            page_tree_maximum_depth=LIMITS.pdf_page_tree_depth,
+            page_tree_maximum_entries=LIMITS.pdf_pages * 4,
+        ):
+            reader = PdfReader(io.BytesIO(content))
+            if reader.is_encrypted:
+                raise Refused(
+                    422, "The PDF is encrypted: its text cannot be checked.", "pdf.encrypted"
+                )
+            root: Any = reader.trailer["/Root"].get_object()
+            _count_pages(root.get("/Pages"))
+            # Every page of the tree, not as many as /Count declares: a page left out would
+            # go unchecked.
+            reader.get_page(0)
+            pages = len(reader.flattened_pages or [])
+            for number, page in enumerate(reader.flattened_pages or [], start=1):
+                inflated += _content_bytes(page)
+                if inflated > LIMITS.pdf_decompressed_bytes:
+                    raise exceeded(
+                        "pdf_decompressed_bytes", "The PDF's pages inflate too far", status=413
+                    )
+                found.extend(lines(page.extract_text() or "", page=number))
+                if len(found) > LIMITS.text_units:
+                    raise exceeded("text_units", "The PDF has too many lines")
+    except Refused:
+        raise
+    except LimitReachedError as error:
+        raise _limit_reached(error) from None
+    except (PyPdfError, PdfReadError, ValueError, KeyError, TypeError, AttributeError,
+            IndexError, RecursionError, OSError) as error:  # fmt: skip
+        raise Refused(
+            422, f"The PDF cannot be read ({type(error).__name__}).", "pdf.syntax"
+        ) from None
+    if not any(u.text.strip() for u in found):
+        raise Refused(
+            422,
+            "No text can be extracted from this PDF (a scanned image?): it cannot be checked "
+            "for personal data, so it is not stored. Upload a PDF with a text layer.",
+            "pdf.text_layer",
+        )
+    return found, max(pages, 1)
