@@ -1,5 +1,5 @@
-"""The `ilonet` command: serve, migrate, token, openapi, sweep, audit verify, keys rotate,
-import, backup and restore."""
+"""The `ilonet` command: serve, migrate, token, openapi, sweep, audit verify|export|verify-proof,
+witness, keys rotate, import, backup and restore."""
 
 from __future__ import annotations
 
@@ -303,6 +303,10 @@ def parser() -> argparse.ArgumentParser:
         help="start from the latest checkpoint (whose seal must still hold its hash)",
     )
     verify.set_defaults(func=cmd_audit)
+    from app import cli_audit
+
+    cli_audit.add_audit_parsers(aud_sub)
+    cli_audit.add_parsers(sub)
 
     swp = sub.add_parser("sweep", help="erase personal data past retention (idempotent)")
     swp.add_argument("--data-dir", type=Path, default=None)
