@@ -87,8 +87,11 @@ Size = Annotated[int, Query(ge=0, le=2**62)]
     responses=problem_responses(401, 403),
     openapi_extra=reads("audit_proof"),
 )
-async def audit_log_key(request: Request, principal: CurrentPrincipal) -> LogKeys:
+async def audit_log_key(
+    request: Request, session: ReadSession, principal: CurrentPrincipal
+) -> LogKeys:
     """The keys that sign checkpoints, in the signed-note verifier key format."""
+    # No row is read; the request's session is what records a refused caller's audit event.
     return proofs.log_keys(principal=principal, settings=request.app.state.settings)
 
 
