@@ -79,13 +79,20 @@ def _save(path: Path, text: str) -> None:
 
 
 def cosign_latest(
-    *, api: str, token: str, log: Verifier, witness: Signer, state_dir: Path, sign: bool = True
+    *,
+    api: str,
+    token: str,
+    log: Verifier,
+    witness: Signer,
+    state_dir: Path,
+    sign: bool = True,
+    transport: httpx.BaseTransport | None = None,
 ) -> Witnessed:
     """Fetch the log's newest checkpoint and a proof from the last cosigned one, check, cosign."""
     path = _state(state_dir, log)
     previous = path.read_text(encoding="utf-8") if path.exists() else None
     headers = {"Authorization": f"Bearer {token}"}
-    with httpx.Client(base_url=api, headers=headers, timeout=30.0) as client:
+    with httpx.Client(base_url=api, headers=headers, timeout=30.0, transport=transport) as client:
         answer = client.get("/v1/audit/checkpoints/latest", params={"sign": str(sign).lower()})
         answer.raise_for_status()
         latest = str(answer.json()["note"])

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app import cli
 from app.audit_verify import FORMAT, Rejected, verify_bundle
-from app.audit_witness import Refused, check_and_cosign
+from app.audit_witness import Refused, check_and_cosign, cosign_latest
 from app.db import audit, audit_merkle, audit_note
 from app.db.audit_note import COSIGNATURE_V1, Checkpoint, Verifier
 from app.db.engine import make_sessionmaker
@@ -343,3 +343,49 @@ def test_witness_keygen_writes_a_private_key_and_prints_its_verifier_key(
         COSIGNATURE_V1,
         0o600,
     )
+
+
+def test_the_witness_command_keeps_its_last_checkpoint_and_refuses_a_rewritten_log(
+    key: audit_note.Signer, tmp_path: Path
+) -> None:
+    """`ilonet witness cosign` against a log served over HTTP: first use cosigns, a grown log
+    is checked with the consistency proof it asks for, a rewritten one is refused and the
+    witness's state stays at the last checkpoint it cosigned."""
+    served = {"log": Log([leaf(i) for i in range(5)], key), "size": 5}
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        log, size = served["log"], served["size"]
+        assert isinstance(log, Log)
+        assert isinstance(size, int)
+        assert request.headers["Authorization"] == "Bearer t"
+        if request.url.path == "/v1/audit/checkpoints/latest":
+            return httpx.Response(200, json={"note": log.checkpoint(size)})
+        first, second = int(request.url.params["first"]), int(request.url.params["second"])
+        ranges = audit_merkle.consistency_ranges(first, second)
+        return httpx.Response(200, json={"proof": log.proof(ranges)})
+
+    witness = audit_note.generate("dpa.example", COSIGNATURE_V1)
+
+    def cosign() -> str:
+        return cosign_latest(
+            api="http://log.test",
+            token="t",
+            log=key.verifier,
+            witness=witness,
+            state_dir=tmp_path,
+            transport=httpx.MockTransport(answer),
+        ).note
+
+    assert notes_cosigned_by(cosign(), witness) == 5
+    served.update(log=Log([leaf(i) for i in range(9)], key), size=9)
+    assert notes_cosigned_by(cosign(), witness) == 9
+    served.update(log=Log([leaf(i) for i in range(3)] + [leaf(99) for _ in range(7)], key), size=10)
+    with pytest.raises(Refused, match="does not extend 9"):
+        cosign()
+    (state,) = tmp_path.glob("*.checkpoint")
+    assert audit_note.signed_by(state.read_text(), key.verifier).size == 9
+
+
+def notes_cosigned_by(note: str, witness: audit_note.Signer) -> int:
+    assert audit_note.cosigners(note, [witness.verifier]) == [witness.name]
+    return Checkpoint.parse(audit_note.split(note)[0]).size
