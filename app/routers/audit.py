@@ -92,7 +92,7 @@ async def audit_log_key(
 ) -> LogKeys:
     """The keys that sign checkpoints, in the signed-note verifier key format."""
     # No row is read; the request's session is what records a refused caller's audit event.
-    return proofs.log_keys(principal=principal, settings=request.app.state.settings)
+    return proofs.log_keys(principal=principal, signers=request.app.state.audit_signers)
 
 
 @router.get(
@@ -126,7 +126,7 @@ async def latest_checkpoint(
 ) -> SignedCheckpointOut:
     """Checkpoints are signed at a regular interval; `sign=true` seals and signs on demand."""
     return await proofs.latest(
-        session=session, principal=principal, settings=request.app.state.settings, sign=sign
+        session=session, principal=principal, signers=request.app.state.audit_signers, sign=sign
     )
 
 
@@ -170,7 +170,7 @@ async def audit_bundle(
     return await proofs.bundle(
         session=session,
         principal=principal,
-        settings=request.app.state.settings,
+        signers=request.app.state.audit_signers,
         event_id=event_id,
         resource_type=resource_type,
         resource_id=resource_id,

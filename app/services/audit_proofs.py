@@ -8,9 +8,8 @@ import base64
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.config import Settings
 from app.db import audit, audit_chain, audit_merkle, audit_tree
-from app.db.audit_signer import log_signers
+from app.db.audit_note import Signer
 from app.db.audit_tree import SignedCheckpoint
 from app.db.visibility import visible
 from app.models import AuditEvent, AuditSeal
@@ -42,9 +41,8 @@ def _out(checkpoint: SignedCheckpoint) -> SignedCheckpointOut:
     )
 
 
-def log_keys(*, principal: Principal, settings: Settings) -> LogKeys:
+def log_keys(*, principal: Principal, signers: list[Signer]) -> LogKeys:
     access.visibility(principal, "audit_proof")
-    signers = log_signers(settings)
     return LogKeys(origin=signers[0].name, verifier_keys=[s.verifier.vkey() for s in signers])
 
 
@@ -60,12 +58,12 @@ async def _signed(session: AsyncSession, size: int | None) -> SignedCheckpoint:
 
 
 async def latest(
-    *, session: AsyncSession, principal: Principal, settings: Settings, sign: bool
+    *, session: AsyncSession, principal: Principal, signers: list[Signer], sign: bool
 ) -> SignedCheckpointOut:
     """The newest signed checkpoint; `sign`: first seal and sign the head if it grew."""
     access.visibility(principal, "audit_proof")
     if sign:
-        await audit.sign_checkpoint(session, log_signers(settings))
+        await audit.sign_checkpoint(session, signers)
     return _out(await _signed(session, None))
 
 
@@ -117,7 +115,7 @@ async def bundle(
     *,
     session: AsyncSession,
     principal: Principal,
-    settings: Settings,
+    signers: list[Signer],
     event_id: int | None,
     resource_type: str | None,
     resource_id: str | None,
@@ -129,7 +127,7 @@ async def bundle(
     processing record's) with inclusion proofs."""
     access.visibility(principal, "audit_proof")
     if tree_size is None:
-        await audit.sign_checkpoint(session, log_signers(settings))
+        await audit.sign_checkpoint(session, signers)
     target = await _signed(session, tree_size)
     notes, proofs = [target.note], []
     if since is not None and since != target.size:
