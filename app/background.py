@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.config import Settings
 from app.db import audit, idempotency, webhooks
+from app.db.audit_signer import log_signers
 from app.services import retention_sweep, webhook_delivery
 
 log = logging.getLogger("ilonet.background")
@@ -34,6 +35,12 @@ async def seal_audit(session: AsyncSession, settings: Settings) -> int:
         if done < SEAL_BATCH:
             break
     return total
+
+
+async def sign_audit_checkpoint(session: AsyncSession, settings: Settings) -> int:
+    """Sign the Merkle tree's head if it grew (a C2SP checkpoint witnesses then cosign)."""
+    _, signed_now = await audit.sign_checkpoint(session, log_signers(settings))
+    return int(signed_now)
 
 
 async def purge_idempotency_keys(session: AsyncSession, settings: Settings) -> int:
@@ -78,6 +85,7 @@ Interval = Callable[[Settings], float]
 
 JOBS: list[tuple[str, Job | OwnTransactions, Interval]] = [
     ("audit.seal", seal_audit, lambda settings: 5.0),
+    ("audit.checkpoint", sign_audit_checkpoint, lambda s: s.audit_checkpoint_interval_seconds),
     ("idempotency.purge", purge_idempotency_keys, lambda settings: 600.0),
     ("retention.sweep", sweep_retention, lambda settings: settings.sweep_interval_seconds),
     ("webhooks.fan_out", fan_out_webhooks, lambda settings: settings.webhook_interval_seconds),

@@ -168,6 +168,12 @@ class Settings(BaseSettings):
     # Every KEK that still opens data keys, by id (JSON: {"kek-1": "<base64>", ...}); kek_id
     # names the active one. Keep an old id here until `ilonet keys rotate` has finished.
     keks: dict[str, str] = Field(default_factory=dict)
+    # The audit log's checkpoint signing keys (note format "PRIVATE+KEY+<origin>+<id>+..."):
+    # each signs every checkpoint; all share one name, the log's origin. Rotation: add the new
+    # key, publish its verifier key, drop the old one once auditors and witnesses hold the new.
+    # Generated in the data dir outside production.
+    audit_log_keys: list[str] = Field(default_factory=list)
+    audit_checkpoint_interval_seconds: float = 60.0
 
     retention_max_days: dict[str, int] = Field(
         default_factory=lambda: {

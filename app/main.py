@@ -18,6 +18,7 @@ from app import metrics
 from app.background import maintenance_loop
 from app.config import Settings, get_settings
 from app.db import denial_audit
+from app.db.audit_signer import log_signers
 from app.db.denial_audit import NotFoundTally
 from app.db.engine import make_engine, make_sessionmaker
 from app.db.principal_binding import ClaimBinding
@@ -128,6 +129,7 @@ def install_state(app: FastAPI, settings: Settings) -> None:
     app.state.workers = install(worker_pool(settings))
     app.state.claim_check = ClaimBinding()
     app.state.keyring = load_keyring(settings)
+    app.state.audit_signers = log_signers(settings)  # production refuses to start without
     app.state.jwks = JwksCache(
         ttl_seconds=settings.jwks_cache_seconds,
         min_refresh_seconds=settings.jwks_min_refresh_seconds,

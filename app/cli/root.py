@@ -9,7 +9,7 @@ import traceback
 
 import click
 
-from app.cli import backup, importing, keys, maintenance, server, token
+from app.cli import audit_proofs, backup, importing, keys, maintenance, server, token
 from app.cli.common import FAILED, USAGE, CommandError
 
 INTERRUPTED = 130
@@ -25,6 +25,8 @@ def ilonet() -> None:
     """ILONet: the REST backend of the immigration liaison officers network."""
 
 
+maintenance.audit.add_command(audit_proofs.export)
+maintenance.audit.add_command(audit_proofs.verify_proof)
 for command in (
     server.serve,
     server.migrate,
@@ -32,6 +34,7 @@ for command in (
     token.token,
     maintenance.sweep,
     maintenance.audit,
+    audit_proofs.witness,
     keys.keys,
     importing.import_group,
     backup.backup,

@@ -19,7 +19,9 @@ from typing import TYPE_CHECKING, Any, Protocol
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db import audit_chain
+from app.db import audit_chain, audit_merkle, audit_tree
+from app.db.audit_note import Signer
+from app.db.audit_tree import SignedCheckpoint
 from app.db.guard import authorise
 from app.models import AuditEvent, AuditSeal
 from app.problems import NotFound, PolicyDenied
@@ -39,6 +41,7 @@ class Caller(Protocol):
 
 GENESIS = audit_chain.GENESIS
 SEAL_LOCK = 0x1107_AD17  # advisory lock key of the sealer
+_TREE_SHORT = "the Merkle tree does not hold exactly the sealed events"
 
 
 def canonical(event: AuditEvent) -> bytes:
@@ -136,12 +139,29 @@ async def seal_pending(session: AsyncSession, *, batch: int = 5000) -> int:
     """Seal the finished, unsealed events; returns how many. Call in its own transaction.
 
     On raw rows (app/db/audit_chain.py): one query for the events, one multi-row insert of
-    their seals.
+    their seals, one of the Merkle tree nodes their leaves complete (app/db/audit_tree.py),
+    all in this transaction. Seals that predate the tree enter it first, in batches.
     """
     got = await session.scalar(select(func.pg_try_advisory_xact_lock(SEAL_LOCK)))
     if not got:
         return 0
-    return await audit_chain.seal(await audit_chain.driver(session), batch=batch)
+    driver = await audit_chain.driver(session)
+    while await audit_tree.catch_up(driver, batch=batch):
+        pass
+    start, leaves = await audit_chain.seal(driver, batch=batch)
+    await audit_tree.append(driver, start, leaves)
+    return len(leaves)
+
+
+async def sign_checkpoint(
+    session: AsyncSession, signers: list[Signer]
+) -> tuple[SignedCheckpoint | None, bool]:
+    """Seal what is pending and sign the tree's head if it grew (under the seal lock, so the
+    head does not move while it is signed): the latest checkpoint, and whether it is new."""
+    await seal_pending(session)
+    await session.scalar(select(func.pg_advisory_xact_lock(SEAL_LOCK)))
+    driver = await audit_chain.driver(session)
+    return await audit_tree.sign(driver, signers[0].name, signers)
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,9 +173,13 @@ class Verification:
     first_broken_position: int | None = None
     first_broken_event_id: int | None = None
     reason: str | None = None
+    tree_size: int = 0
+    root_hash: str = audit_merkle.EMPTY_ROOT.hex()
 
     def as_dict(self) -> dict[str, Any]:
         return {
+            "tree_size": self.tree_size,
+            "root_hash": self.root_hash,
             "valid": self.valid,
             "sealed_events": self.sealed_events,
             "unsealed_events": self.unsealed_events,
@@ -174,7 +198,9 @@ async def verify(
     verification that reaches the head valid records a checkpoint there."""
     driver = await audit_chain.driver(session)
     start = await audit_chain.latest_checkpoint(driver) if incremental else None
-    walk = await audit_chain.walk(driver, start=start, chunk=chunk)
+    reached = start is None or await audit_tree.size(driver) >= start[0]
+    tree = await audit_tree.frontier(driver, start[0] if start else 0) if reached else None
+    walk = await audit_chain.walk(driver, start=start, chunk=chunk, tree=tree)
     position, prev_hash, sealed_ids = walk.position, walk.head_hash, walk.verified
     if walk.broken is not None:
         unsealed = await _unsealed_count(session)
@@ -204,8 +230,38 @@ async def verify(
         return Verification(
             False, sealed_ids, unsealed, prev_hash, None, None, "sealed events are missing"
         )
+    walked_from = start[0] if start else 0
+    broken_tree = await _tree_broken(driver, tree, walked_from) if tree else _TREE_SHORT
+    if tree is None or broken_tree is not None:
+        return Verification(False, sealed_ids, unsealed, prev_hash, None, None, broken_tree)
     await audit_chain.checkpoint(driver, position, prev_hash)
-    return Verification(True, sealed_ids, unsealed, prev_hash)
+    return Verification(
+        True, sealed_ids, unsealed, prev_hash, None, None, None, tree.size, tree.root().hex()
+    )
+
+
+async def _tree_broken(
+    driver: Any, recomputed: audit_merkle.Frontier, walked_from: int
+) -> str | None:
+    """The stored tree against the nodes recomputed from the events (every node the walk
+    completed, level by level), and the latest signed checkpoint against both (a consistency
+    proof read from the stored nodes)."""
+    size = recomputed.size
+    if await audit_tree.size(driver) != size:
+        return _TREE_SHORT
+    head = recomputed.root()
+    try:
+        stored = await audit_tree.digests(driver, walked_from)
+        if stored != recomputed.digests() or await audit_tree.root(driver, size) != head:
+            return "the Merkle tree differs from the sealed events"
+        latest = await audit_tree.signed(driver)
+        if latest is not None:
+            ranges = audit_merkle.consistency_ranges(latest.size, size)
+            proof = await audit_tree.proof(driver, ranges)
+            audit_merkle.verify_consistency(latest.size, size, latest.root, head, proof)
+    except (LookupError, ValueError):
+        return "the latest signed checkpoint is not a prefix of the log"
+    return None
 
 
 async def _unsealed_behind_head(session: AsyncSession, head: int) -> int | None:

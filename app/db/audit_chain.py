@@ -21,6 +21,8 @@ from typing import Any
 import orjson
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.db.audit_merkle import Frontier
+
 GENESIS = "0" * 64
 _SORTED = orjson.OPT_SORT_KEYS
 
@@ -110,7 +112,13 @@ def encode(document: dict[str, Any]) -> bytes:
 
 
 def row_hash(prev_hash: str, row: Any, offset: int) -> str:
-    """The seal hash of the event in `row[offset:offset + 15]` (the `_EVENT_COLUMNS`).
+    """The seal hash of the event in `row[offset:offset + 15]` (the `_EVENT_COLUMNS`)."""
+    return hashlib.sha256(prev_hash.encode() + row_bytes(row, offset)).hexdigest()
+
+
+def row_bytes(row: Any, offset: int) -> bytes:
+    """The canonical bytes of the event in `row[offset:offset + 15]`: what its seal covers and
+    its leaf of the Merkle tree is.
 
     Only `actor` and `details` (JSON) can hold floats; every other column is typed. orjson
     reads integers beyond 64 bits as floats, so a float in either sends both back to json,
@@ -130,8 +138,7 @@ def row_hash(prev_hash: str, row: Any, offset: int) -> str:
     values[11] = list(values[11] or [])
     values[14] = details
     document = dict(zip(_KEYS, values, strict=True))
-    encoded = (_fast(document) if exact else None) or _dumps(document)
-    return hashlib.sha256(prev_hash.encode() + encoded).hexdigest()
+    return (_fast(document) if exact else None) or _dumps(document)
 
 
 async def driver(session: AsyncSession) -> Any:
@@ -141,25 +148,46 @@ async def driver(session: AsyncSession) -> Any:
     return raw.driver_connection
 
 
-async def seal(driver: Any, *, batch: int) -> int:
-    """Seal up to `batch` finished events after the head (the caller holds the seal lock)."""
+async def head_position(driver: Any) -> int:
+    return int(await driver.fetchval("SELECT coalesce(max(position), 0) FROM audit_seal"))
+
+
+async def seal(driver: Any, *, batch: int) -> tuple[int, list[bytes]]:
+    """Seal up to `batch` finished events after the head (the caller holds the seal lock);
+    returns the position before them and their leaf hashes, for the Merkle tree."""
     head = await driver.fetchrow(_HEAD)
     position, prev_hash = (head[0], head[1]) if head else (0, GENESIS)
     after = (head[2], head[3]) if head and head[2] is not None else (-1, -1)
+    start = position
     rows = await driver.fetch(_PENDING, after[0], after[1], batch)
     if not rows:
-        return 0
-    positions, ids, prevs, hashes = [], [], [], []
+        return start, []
+    positions, ids, prevs, hashes, leaves = [], [], [], [], []
+    sha256 = hashlib.sha256
     for row in rows:
         position += 1
-        digest = row_hash(prev_hash, row, 1)
+        encoded = row_bytes(row, 1)
+        digest = sha256(prev_hash.encode() + encoded).hexdigest()
         positions.append(position)
         ids.append(row[1])
         prevs.append(prev_hash)
         hashes.append(digest)
+        leaves.append(sha256(b"\x00" + encoded).digest())
         prev_hash = digest
     await driver.execute(_INSERT_SEALS, positions, ids, prevs, hashes)
-    return len(rows)
+    return start, leaves
+
+
+async def leaves_after(driver: Any, position: int, limit: int) -> list[bytes]:
+    """The leaf hashes of the sealed events after `position` (the chain entering the tree)."""
+    rows = await driver.fetch(_WALK, position, limit)
+    leaves = []
+    for row in rows:
+        position += 1
+        if row[0] != position or row[4] is None:
+            raise RuntimeError(f"seal {position} or its event is missing: verify the chain")
+        leaves.append(hashlib.sha256(b"\x00" + row_bytes(row, 4)).digest())
+    return leaves
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,8 +219,11 @@ async def checkpoint(driver: Any, position: int, head_hash: str) -> None:
     )
 
 
-async def walk(driver: Any, *, start: tuple[int, str] | None, chunk: int) -> Walk:
-    """Verify the seals after `start` (default the genesis) up to the head."""
+async def walk(
+    driver: Any, *, start: tuple[int, str] | None, chunk: int, tree: Frontier | None = None
+) -> Walk:
+    """Verify the seals after `start` (default the genesis) up to the head; each verified
+    event's leaf joins `tree` (a frontier at `start`), so the walk also recomputes the root."""
     position, prev_hash = start or (0, GENESIS)
     if start is not None:
         held = await driver.fetchval("SELECT hash FROM audit_seal WHERE position = $1", position)
@@ -204,19 +235,22 @@ async def walk(driver: Any, *, start: tuple[int, str] | None, chunk: int) -> Wal
         if not rows:
             return Walk(position, prev_hash, position)
         for row in rows:
-            broken = _broken(row, position, prev_hash)
+            broken = _broken(row, position, prev_hash, tree)
             if broken is not None:
                 return Walk(position, prev_hash, position, broken, row[0], row[1])
             position, prev_hash = row[0], row[3]
 
 
-def _broken(row: Any, position: int, prev_hash: str) -> str | None:
+def _broken(row: Any, position: int, prev_hash: str, tree: Frontier | None) -> str | None:
     if row[0] != position + 1:
         return f"seal {position + 1} is missing"
     if row[2] != prev_hash:
         return "the seal does not continue the chain"
     if row[4] is None:
         return "the sealed event was deleted"
-    if row_hash(prev_hash, row, 4) != row[3]:
+    encoded = row_bytes(row, 4)
+    if hashlib.sha256(prev_hash.encode() + encoded).hexdigest() != row[3]:
         return "the event differs from what was sealed"
+    if tree is not None:
+        tree.append(hashlib.sha256(b"\x00" + encoded).digest())
     return None

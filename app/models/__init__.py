@@ -1,6 +1,7 @@
 """The ORM entities, one module each."""
 
 from app.models.audit_event import AuditCheckpoint, AuditEvent, AuditSeal
+from app.models.audit_tree import AuditSignedCheckpoint, AuditTreeNode
 from app.models.authority import Authority
 from app.models.base import Base
 from app.models.board import (
@@ -34,6 +35,8 @@ __all__ = [
     "AuditCheckpoint",
     "AuditEvent",
     "AuditSeal",
+    "AuditSignedCheckpoint",
+    "AuditTreeNode",
     "Authority",
     "Base",
     "BoardActivityReport",

@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
 
 from app.db.session import ReadSession
 from app.pagination import Cursor, Limit, Pager
 from app.problems import problem_responses
 from app.routers.policy_marks import reads
+from app.schemas.audit_proof import (
+    AuditBundle,
+    ConsistencyProof,
+    LogKeys,
+    SignedCheckpointOut,
+)
 from app.schemas.common import Page
 from app.schemas.event import AuditEventOut, AuditVerification
 from app.security import CurrentPrincipal
 from app.services import audit as service
+from app.services import audit_proofs as proofs
 
 router = APIRouter(prefix="/v1/audit", tags=["audit"])
 
@@ -66,3 +75,105 @@ async def list_audit_events(
 async def verify_audit(session: ReadSession, principal: CurrentPrincipal) -> AuditVerification:
     """Verify the audit log's hash chain and seals; names the first broken link, if any."""
     return await service.verify(session=session, principal=principal)
+
+
+Size = Annotated[int, Query(ge=0, le=2**62)]
+
+
+@router.get(
+    "/log-key",
+    name="log_key",
+    summary="The audit log's origin and checkpoint verifier keys (auditor)",
+    responses=problem_responses(401, 403),
+    openapi_extra=reads("audit_proof"),
+)
+async def audit_log_key(
+    request: Request, session: ReadSession, principal: CurrentPrincipal
+) -> LogKeys:
+    """The keys that sign checkpoints, in the signed-note verifier key format."""
+    # No row is read; the request's session is what records a refused caller's audit event.
+    return proofs.log_keys(principal=principal, signers=request.app.state.audit_signers)
+
+
+@router.get(
+    "/checkpoints",
+    name="checkpoints",
+    summary="Signed checkpoints of the audit log's Merkle tree, newest first (auditor)",
+    responses=problem_responses(401, 403, 422),
+    openapi_extra=reads("audit_proof"),
+)
+async def list_checkpoints(
+    session: ReadSession,
+    principal: CurrentPrincipal,
+    before: Annotated[int | None, Query(ge=1, le=2**62)] = None,
+    limit: Limit = 50,
+) -> list[SignedCheckpointOut]:
+    """C2SP checkpoints as signed notes; page on with `before` = the last size seen."""
+    return await proofs.checkpoints(
+        session=session, principal=principal, before=before, limit=limit
+    )
+
+
+@router.get(
+    "/checkpoints/latest",
+    name="latest_checkpoint",
+    summary="The newest signed checkpoint; `sign=true` signs the head first (auditor)",
+    responses=problem_responses(401, 403, 404, 422),
+    openapi_extra=reads("audit_proof"),
+)
+async def latest_checkpoint(
+    request: Request, session: ReadSession, principal: CurrentPrincipal, sign: bool = False
+) -> SignedCheckpointOut:
+    """Checkpoints are signed at a regular interval; `sign=true` seals and signs on demand."""
+    return await proofs.latest(
+        session=session, principal=principal, signers=request.app.state.audit_signers, sign=sign
+    )
+
+
+@router.get(
+    "/consistency",
+    name="consistency",
+    summary="RFC 9162 consistency proof between two tree sizes (auditor, witness)",
+    responses=problem_responses(401, 403, 422),
+    openapi_extra=reads("audit_proof"),
+)
+async def consistency_proof(
+    session: ReadSession, principal: CurrentPrincipal, first: Size, second: Size
+) -> ConsistencyProof:
+    """Proves the tree of size `second` extends the tree of size `first` (any tree extends
+    the empty one: size 0, an empty proof)."""
+    return await proofs.consistency(
+        session=session, principal=principal, first=first, second=second
+    )
+
+
+@router.get(
+    "/bundle",
+    name="bundle",
+    summary="Checkpoints, consistency and inclusion proofs for the offline verifier (auditor)",
+    responses=problem_responses(401, 403, 404, 409, 422),
+    openapi_extra=reads("audit_proof"),
+)
+async def audit_bundle(
+    request: Request,
+    session: ReadSession,
+    principal: CurrentPrincipal,
+    event_id: Annotated[int | None, Query(ge=1, le=2**62)] = None,
+    resource_type: str | None = None,
+    resource_id: str | None = None,
+    since: Annotated[int | None, Query(ge=1, le=2**62)] = None,
+    tree_size: Annotated[int | None, Query(ge=1, le=2**62)] = None,
+) -> AuditBundle:
+    """What `ilonet audit verify-proof` checks: the checkpoint (default the head, signed now),
+    the one seen before (`since`) and a consistency proof, and with inclusion proofs one event
+    (`event_id`) or a resource's events (resource_type=processing_record&resource_id=...)."""
+    return await proofs.bundle(
+        session=session,
+        principal=principal,
+        signers=request.app.state.audit_signers,
+        event_id=event_id,
+        resource_type=resource_type,
+        resource_id=resource_id,
+        since=since,
+        tree_size=tree_size,
+    )

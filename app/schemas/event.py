@@ -48,3 +48,5 @@ class AuditVerification(BaseModel):
     first_broken_position: int | None
     first_broken_event_id: int | None
     reason: str | None
+    tree_size: int = Field(description="leaves of the Merkle tree recomputed from the events")
+    root_hash: str = Field(description="its RFC 9162 root hash (hex)")

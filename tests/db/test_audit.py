@@ -22,6 +22,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from app.config import APP_DB_ROLE, Settings
+from app.db import audit_merkle
 from app.db.engine import app_url
 from app.models import AuditEvent
 from tests import factories
@@ -115,6 +116,7 @@ async def test_verify_seals_every_event_and_reports_an_intact_chain(
     result = await verify(client, auth)
 
     head = await owner.fetchval("SELECT hash FROM audit_seal ORDER BY position DESC LIMIT 1")
+    leaves = await owner.fetch("SELECT hash FROM audit_tree_node WHERE level = 0 ORDER BY idx")
     assert result == {
         "valid": True,
         "sealed_events": 4,
@@ -123,6 +125,8 @@ async def test_verify_seals_every_event_and_reports_an_intact_chain(
         "first_broken_position": None,
         "first_broken_event_id": None,
         "reason": None,
+        "tree_size": 4,
+        "root_hash": audit_merkle.root([bytes(r[0]) for r in leaves]).hex(),
     }
     assert await sealed_event_ids(owner) == [
         int(r["id"]) for r in await owner.fetch("SELECT id FROM audit_event ORDER BY txid, id")

@@ -1,0 +1,159 @@
+"""`ilonet audit export|verify-proof` and `ilonet witness keygen|cosign`: the command-line glue
+of the offline verifier (app/audit_verify.py) and the witness (app/audit_witness.py). None of
+them needs the database."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import click
+
+from app.cli.common import FAILED, OK, refused
+
+TOKEN_ENV = "ILONET_TOKEN"  # noqa: S105 (the name of a variable, not a secret)
+
+
+def _text(value: str) -> str:
+    """A key given inline, or @path to read it from a file."""
+    return Path(value[1:]).read_text(encoding="utf-8").strip() if value.startswith("@") else value
+
+
+def _token(token: str | None) -> str:
+    found = token or os.environ.get(TOKEN_ENV)
+    if not found:
+        raise refused(f"a bearer token is needed: --token or {TOKEN_ENV}")
+    return found
+
+
+url_option = click.option("--url", required=True, help="The API's base URL")
+token_option = click.option("--token", default=None, help=f"Bearer token (default ${TOKEN_ENV})")
+
+
+@click.command("verify-proof")
+@click.argument("bundle", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--log-key", multiple=True, required=True, help="Log verifier key or @file")
+@click.option("--witness", multiple=True, help="Witness verifier key or @file")
+@click.option("--require", type=int, default=0, show_default=True, help="Cosignatures required")
+@click.option("--cosigned", multiple=True, help="A witness's cosigned note (a file)")
+@click.option("--known", multiple=True, help="A checkpoint seen before (a file)")
+def verify_proof(
+    bundle: Path,
+    log_key: tuple[str, ...],
+    witness: tuple[str, ...],
+    require: int,
+    cosigned: tuple[str, ...],
+    known: tuple[str, ...],
+) -> int:
+    """Check a proof bundle offline (no database, no server); exit 1 says why it fails."""
+    from app.audit_verify import Rejected, verify_bundle
+    from app.db.audit_note import NoteError, merge, parse_verifier, split
+
+    try:
+        data = json.loads(bundle.read_text(encoding="utf-8"))
+        logs = [parse_verifier(_text(k)) for k in log_key]
+        witnesses = [parse_verifier(_text(k)) for k in witness]
+        notes = [Path(p).read_text(encoding="utf-8") for p in cosigned]
+        if isinstance(data, dict) and isinstance(data.get("checkpoints"), list):
+            bodies = {split(n)[0]: n for n in data["checkpoints"]}
+            for note in notes:  # a witness's cosigned copy joins the same checkpoint
+                body = split(note)[0]
+                if body in bodies:
+                    data["checkpoints"].append(merge([bodies[body], note]))
+        seen = [Path(p).read_text(encoding="utf-8") for p in known]
+        report = verify_bundle(data, logs=logs, witnesses=witnesses, require=require, known=seen)
+    except (Rejected, NoteError, OSError, ValueError) as error:
+        click.echo(json.dumps({"valid": False, "reason": str(error)}, indent=2))
+        return FAILED
+    click.echo(json.dumps(report.as_dict(), indent=2))
+    return OK
+
+
+@click.command("export")
+@url_option
+@token_option
+@click.option("--resource-type", default=None)
+@click.option("--resource-id", default=None)
+@click.option("--since", type=int, default=None, help="Size of the checkpoint seen before")
+@click.option("--tree-size", type=int, default=None, help="Prove against this checkpoint")
+@click.option("--output", "-o", default="audit-bundle.json", show_default=True)
+def export(
+    url: str,
+    token: str | None,
+    resource_type: str | None,
+    resource_id: str | None,
+    since: int | None,
+    tree_size: int | None,
+    output: str,
+) -> int:
+    """Fetch a proof bundle from the API (for verify-proof)."""
+    import httpx
+
+    asked = {
+        "resource_type": resource_type,
+        "resource_id": resource_id,
+        "since": since,
+        "tree_size": tree_size,
+    }
+    params: dict[str, Any] = {k: v for k, v in asked.items() if v is not None}
+    headers = {"Authorization": f"Bearer {_token(token)}"}
+    answer = httpx.get(f"{url}/v1/audit/bundle", params=params, headers=headers, timeout=60)
+    if answer.status_code != 200:
+        raise refused(f"{answer.status_code} {answer.text}")
+    Path(output).write_text(json.dumps(answer.json(), indent=2) + "\n", encoding="utf-8")
+    click.echo(f"wrote {output}")
+    return OK
+
+
+@click.group()
+def witness() -> None:
+    """Witness the audit log with your own key."""
+
+
+@witness.command()
+@click.argument("name")
+@click.option("--output", "-o", required=True, help="Where to write the private key")
+@click.option("--log", is_flag=True, help="A log signing key (ILONET_AUDIT_LOG_KEYS)")
+def keygen(name: str, output: str, log: bool) -> int:
+    """Make a key for NAME (a witness, or with --log the log's origin); prints its verifier key."""
+    from app.db.audit_note import COSIGNATURE_V1, ED25519, generate
+
+    signer = generate(name, ED25519 if log else COSIGNATURE_V1)
+    Path(output).write_text(signer.skey() + "\n", encoding="utf-8")
+    os.chmod(output, 0o600)
+    click.echo(signer.verifier.vkey())
+    return OK
+
+
+@witness.command()
+@url_option
+@token_option
+@click.option("--log-key", required=True, help="The log's verifier key or @file")
+@click.option("--key", required=True, help="The witness's private key or @file")
+@click.option("--state-dir", default=".ilonet-witness", show_default=True)
+@click.option("--output", "-o", default=None, help="The cosigned note (default stdout)")
+def cosign(
+    url: str, token: str | None, log_key: str, key: str, state_dir: str, output: str | None
+) -> int:
+    """Check that the newest checkpoint extends the last one cosigned; cosign it."""
+    from app.audit_witness import Refused, cosign_latest
+    from app.db.audit_note import parse_signer, parse_verifier
+
+    try:
+        witnessed = cosign_latest(
+            api=url,
+            token=_token(token),
+            log=parse_verifier(_text(log_key)),
+            witness=parse_signer(_text(key)),
+            state_dir=Path(state_dir),
+        )
+    except Refused as error:
+        click.echo(json.dumps({"cosigned": False, "reason": str(error)}, indent=2))
+        return FAILED
+    if output:
+        Path(output).write_text(witnessed.note, encoding="utf-8")
+    else:
+        click.echo(witnessed.note, nl=False)
+    return OK

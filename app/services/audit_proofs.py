@@ -1,0 +1,173 @@
+"""Proofs of the audit log for auditors and witnesses (read policy `audit_proof`): signed
+checkpoints, inclusion and consistency proofs, and a bundle for the offline verifier."""
+
+from __future__ import annotations
+
+import base64
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db import audit, audit_chain, audit_merkle, audit_tree
+from app.db.audit_note import Signer
+from app.db.audit_tree import SignedCheckpoint
+from app.db.visibility import visible
+from app.models import AuditEvent, AuditSeal
+from app.problems import Conflict, NotFound, ValidationFailed
+from app.schemas.audit_proof import (
+    AuditBundle,
+    BundleEvent,
+    ConsistencyProof,
+    InclusionProof,
+    LogKeys,
+    SignedCheckpointOut,
+)
+from app.security import Principal
+from app.services import access
+
+BUNDLE_EVENTS = 1000
+
+
+def _b64(hashes: list[bytes]) -> list[str]:
+    return [base64.b64encode(h).decode() for h in hashes]
+
+
+def _out(checkpoint: SignedCheckpoint) -> SignedCheckpointOut:
+    return SignedCheckpointOut(
+        tree_size=checkpoint.size,
+        root_hash=base64.b64encode(checkpoint.root).decode(),
+        note=checkpoint.note,
+        signed_at=checkpoint.signed_at,
+    )
+
+
+def log_keys(*, principal: Principal, signers: list[Signer]) -> LogKeys:
+    access.visibility(principal, "audit_proof")
+    return LogKeys(origin=signers[0].name, verifier_keys=[s.verifier.vkey() for s in signers])
+
+
+async def _signed(session: AsyncSession, size: int | None) -> SignedCheckpoint:
+    found = await audit_tree.signed(await audit_chain.driver(session), size)
+    if found is None:
+        raise NotFound(
+            "no checkpoint is signed at that size" if size else "no checkpoint is signed yet",
+            resource_type="audit_checkpoint",
+            resource_id=str(size) if size is not None else None,
+        )
+    return found
+
+
+async def latest(
+    *, session: AsyncSession, principal: Principal, signers: list[Signer], sign: bool
+) -> SignedCheckpointOut:
+    """The newest signed checkpoint; `sign`: first seal and sign the head if it grew."""
+    access.visibility(principal, "audit_proof")
+    if sign:
+        await audit.sign_checkpoint(session, signers)
+    return _out(await _signed(session, None))
+
+
+async def checkpoints(
+    *, session: AsyncSession, principal: Principal, before: int | None, limit: int
+) -> list[SignedCheckpointOut]:
+    access.visibility(principal, "audit_proof")
+    driver = await audit_chain.driver(session)
+    return [_out(c) for c in await audit_tree.signed_before(driver, before, limit)]
+
+
+async def consistency(
+    *, session: AsyncSession, principal: Principal, first: int, second: int
+) -> ConsistencyProof:
+    """Proof that the tree of size `second` extends the tree of size `first`."""
+    access.visibility(principal, "audit_proof")
+    driver = await audit_chain.driver(session)
+    if not 0 <= first <= second or second > await audit_tree.size(driver):
+        raise ValidationFailed(
+            [{"field": "second", "message": "needs first <= second <= the tree's size"}]
+        )
+    ranges = audit_merkle.consistency_ranges(first, second)
+    return ConsistencyProof(
+        first=first, second=second, proof=_b64(await audit_tree.proof(driver, ranges))
+    )
+
+
+async def _proofs(
+    session: AsyncSession, events: list[tuple[AuditEvent, int]], size: int
+) -> list[InclusionProof]:
+    """Inclusion proofs of sealed events (with their leaf index) in the tree of `size`, from
+    one read of the nodes they need."""
+    paths = [audit_merkle.inclusion_ranges(index, size) for _, index in events]
+    driver = await audit_chain.driver(session)
+    nodes = await audit_tree.nodes(driver, {n for path in paths for n in audit_merkle.needed(path)})
+    return [
+        InclusionProof(
+            event_id=event.id,
+            leaf=audit.canonical(event).decode(),
+            index=index,
+            tree_size=size,
+            proof=_b64(audit_merkle.proof_hashes(path, nodes)),
+        )
+        for (event, index), path in zip(events, paths, strict=True)
+    ]
+
+
+async def bundle(
+    *,
+    session: AsyncSession,
+    principal: Principal,
+    signers: list[Signer],
+    event_id: int | None,
+    resource_type: str | None,
+    resource_id: str | None,
+    since: int | None,
+    tree_size: int | None,
+) -> AuditBundle:
+    """What a DPA takes away: a signed checkpoint (default: the head, signed now), the one it
+    saw before (`since`) with a consistency proof, and a resource's events (for instance one
+    processing record's) with inclusion proofs."""
+    access.visibility(principal, "audit_proof")
+    if tree_size is None:
+        await audit.sign_checkpoint(session, signers)
+    target = await _signed(session, tree_size)
+    notes, proofs = [target.note], []
+    if since is not None and since != target.size:
+        if since > target.size:
+            raise Conflict(f"checkpoint {since} is newer than checkpoint {target.size}")
+        earlier = await _signed(session, since)
+        notes.insert(0, earlier.note)
+        proofs.append(
+            await consistency(session=session, principal=principal, first=since, second=target.size)
+        )
+    events: list[InclusionProof] = []
+    if event_id is not None or resource_type is not None:
+        query = (
+            select(AuditEvent, AuditSeal.position)
+            .join(AuditSeal, AuditSeal.event_id == AuditEvent.id)
+            .where(AuditSeal.position <= target.size)
+            .order_by(AuditSeal.position)
+            .limit(BUNDLE_EVENTS)
+        )
+        # Contents only of the events the caller may read (the proofs' other nodes are hashes).
+        query = query.where(visible(AuditEvent, access.listing(principal, "audit_event")))
+        if event_id is not None:
+            query = query.where(AuditEvent.id == event_id)
+        if resource_type is not None:
+            query = query.where(AuditEvent.resource_type == resource_type)
+        if resource_id is not None:
+            query = query.where(AuditEvent.resource_id == resource_id)
+        rows = (await session.execute(query)).all()
+        if event_id is not None and not rows:
+            raise NotFound(
+                f"no audit event {event_id} is in checkpoint {target.size}",
+                resource_type="audit_event",
+                resource_id=str(event_id),
+            )
+        events = await _proofs(session, [(r[0], r[1] - 1) for r in rows], target.size)
+    return AuditBundle(
+        checkpoints=notes,
+        consistency=proofs,
+        events=[
+            BundleEvent(leaf=e.leaf, index=e.index, tree_size=e.tree_size, proof=e.proof)
+            for e in events
+        ],
+    )
