@@ -83,10 +83,7 @@ class PolicyDenied(Problem):
         super().__init__(
             f"The request breaks {rules}.",
             extra={
-                "violations": [
-                    {"rule": v.rule, "article": v.article, "message": v.message}
-                    for v in decision.violations
-                ],
+                "violations": [v.as_dict() for v in decision.violations],
                 "decision_id": decision.decision_id,
                 "policy_version": decision.policy_version,
             },
@@ -187,9 +184,12 @@ class ProblemBody(BaseModel):
 
 
 class ProblemViolation(BaseModel):
-    rule: str = Field(description="The rule id (docs/RULES.md)")
+    """A rule the request breaks, once per rule: `reasons` lists each way it breaks it."""
+
+    rule: str = Field(description="The rule id (docs/RULES.md); each rule appears once")
     article: str
-    message: str
+    message: str = Field(description="The reasons, joined with '; '")
+    reasons: list[str] = Field(description="Every reason the rule is broken, in order")
 
 
 class PolicyDeniedBody(ProblemBody):

@@ -128,9 +128,11 @@ async def transfer_facts(
         instruments=reference.instruments,
         participants=await participant_map(session=session),
         recent_derogations_to_recipient=int(recent or 0),
-        record_created_on=record.created_at.date(),
+        record_began_on=record.began_on,
         record_retain_until=record.retain_until,
         record_restriction=record.restriction_ground,
+        restricted_use=body.restricted_use,
+        restricted_use_law=body.restricted_use_law,
     )
     return facts, reference.digest
 
@@ -190,6 +192,9 @@ async def record_transfer(
             fields_disclosed=sorted(body.fields_disclosed),
             justification=body.justification,
             transfer_on=body.transfer_on,
+            restriction_ground=record.restriction_ground,
+            restricted_use=body.restricted_use if record.restriction_ground else None,
+            restricted_use_law=body.restricted_use_law if record.restriction_ground else None,
             basis_ground=basis.ground,
             basis_rule=basis.rule,
             basis_reference=basis.reference,
@@ -208,8 +213,14 @@ async def record_transfer(
                 "processing_record_id": str(record.id),
                 "destination": body.destination_organisation or body.destination_country,
                 "recipient_type": body.recipient.type,
+                # LED Art. 25(1): the log of a disclosure names its recipient; a recipient that
+                # is neither an authority nor an international organisation may be a person
+                "recipient": body.recipient.name
+                if body.recipient.type != "other" or body.recipient.is_law_enforcement
+                else None,
                 "basis": basis.ground,
                 "fields_disclosed": sorted(body.fields_disclosed),
+                "restricted_use": body.restricted_use if record.restriction_ground else None,
                 # for the DPO's review: a derogation used systematically (recital 25)
                 "flags": [
                     o.kind for o in decision.obligations if o.kind == "review_systematic_derogation"
@@ -248,6 +259,9 @@ def render(transfer: Transfer) -> TransferOut:
         fields_disclosed=transfer.fields_disclosed,
         justification=transfer.justification,
         transfer_on=transfer.transfer_on,
+        restriction_ground=transfer.restriction_ground,
+        restricted_use=transfer.restricted_use,
+        restricted_use_law=transfer.restricted_use_law,
         basis=BasisOut(
             ground=transfer.basis_ground,
             rule=transfer.basis_rule,
