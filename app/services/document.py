@@ -19,12 +19,14 @@ from app.config import Settings
 from app.db.visibility import visible
 from app.db.writer import Change, NewRow, Prepared, RowChange
 from app.models import Document, DocumentVersion
+from app.platform.counts import count_cells
 from app.platform.extract import Extracted, Refused, extract, media_type_of
 from app.platform.markings import handling_markings
 from app.platform.scanner import scan
 from app.platform.text import Location, TextUnit
 from app.policies import Decision
 from app.policies.document import DocumentFacts, StatisticsCell, ep_visible_categories
+from app.policies.vocabulary import DocumentCategory
 from app.problems import Conflict, PayloadTooLarge, UnsupportedMediaType, ValidationFailed
 from app.schemas.document import DocumentContent, DocumentUpload, DocumentVersionUpload
 from app.services import access, board
@@ -44,6 +46,8 @@ class Checked:
     markings: tuple[str, ...]
     cells: tuple[StatisticsCell, ...]
     statistics: list[dict[str, Any]] | None
+    # ILO-3.4 on the content: the count cells of the file's own tables
+    file_cells: tuple[StatisticsCell, ...] = ()
 
 
 def _content_bytes(body: DocumentContent, settings: Settings) -> bytes:
@@ -100,6 +104,10 @@ def check_content(body: DocumentContent, settings: Settings, *, title: str = "")
         markings=tuple(m.describe() for m in handling_markings(units)),
         cells=tuple(cells),
         statistics=statistics,
+        file_cells=tuple(
+            StatisticsCell(f"of the file at {name}", count)
+            for name, count in count_cells(extracted.units, body.count_columns)
+        ),
     )
 
 
@@ -114,7 +122,9 @@ async def _facts(
         audience=audience,
         findings=checked.findings,
         markings=checked.markings,
-        cells=checked.cells,
+        # an information report's file tables are held to the threshold of its statistics
+        cells=checked.cells
+        + (checked.file_cells if category == DocumentCategory.ilo_information_report else ()),
         small_cell_threshold=context.settings.document_small_cell_threshold,
         ep_visible=ep_visible_categories(by_rules),
     )
