@@ -216,6 +216,9 @@ async def create_record(*, context: Context, body: ProcessingRecordCreate) -> Pr
                 "subject_fields": sorted(facts.subject_fields),
                 "regime": regime,
                 "began_on": facts.began.isoformat(),
+                # Art. 5(2): a processing that began before today is loaded after the fact
+                # (the event's time says when)
+                "after_the_fact": facts.began < facts.today,
             },
         )
         return NewRow(record, change)

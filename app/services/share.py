@@ -111,6 +111,9 @@ async def record_share(*, context: Context, record_id: uuid.UUID, body: ShareCre
                 },
                 "fields_disclosed": sorted(body.fields_disclosed),
                 "restricted_use": body.restricted_use if record.restriction_ground else None,
+                "shared_on": shared_on.isoformat(),
+                # Art. 5(2): a share made before today is recorded after the fact
+                "after_the_fact": shared_on < today(),
             },
         )
         return NewRow(share, change)

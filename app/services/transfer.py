@@ -25,7 +25,7 @@ from app.services.deployment import active_deployment
 from app.services.guarded import Action, Context
 from app.services.officer import get_officer
 from app.services.organisation import participant_map
-from app.services.processing_record import RESOURCE, get_visible_record, read_subject_data
+from app.services.processing_record import RESOURCE, get_visible_record, read_subject_data, today
 from app.services.reference_data import transfer_reference
 
 ACTION = "transfer.record"
@@ -221,6 +221,9 @@ async def record_transfer(
                 "basis": basis.ground,
                 "fields_disclosed": sorted(body.fields_disclosed),
                 "restricted_use": body.restricted_use if record.restriction_ground else None,
+                "transfer_on": body.transfer_on.isoformat(),
+                # Art. 5(2): a transfer made before today is recorded after the fact
+                "after_the_fact": body.transfer_on < today(),
                 # for the DPO's review: a derogation used systematically (recital 25)
                 "flags": [
                     o.kind for o in decision.obligations if o.kind == "review_systematic_derogation"

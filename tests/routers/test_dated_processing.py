@@ -55,6 +55,8 @@ async def test_ilo_10_2_a_case_that_began_earlier_is_loaded_with_its_past_transf
         )
     ).one()
     assert created.details["began_on"] == days(-30)
+    assert created.details["after_the_fact"] is True  # loaded after the fact, at occurred_at
+    assert created.occurred_at.date() == TODAY
 
     path = f"/v1/processing-records/{record['id']}"
     past = await client.post(
@@ -70,6 +72,13 @@ async def test_ilo_10_2_a_case_that_began_earlier_is_loaded_with_its_past_transf
     ]
     transfers = (await session.scalars(select(Transfer))).all()
     assert [t.transfer_on for t in transfers] == [TODAY - timedelta(days=20)]
+    recorded = (
+        await session.scalars(select(AuditEvent).where(AuditEvent.action == "transfer.recorded"))
+    ).one()
+    assert (recorded.details["transfer_on"], recorded.details["after_the_fact"]) == (
+        days(-20),
+        True,
+    )
 
 
 async def test_ilo_10_2_began_on_is_never_future_nor_before_the_deployment(
