@@ -233,6 +233,12 @@ def check_restricted_exchange(facts: RestrictedExchange) -> list[RuleResult]:
     return [check(GDPR_18_2, problems, note=note)]
 
 
+def exchange_ground_holds(facts: RestrictedExchange) -> bool:
+    """GDPR-18.2: may the exchange process the record's data (not restricted, or on a valid
+    Art. 18(2) ground)?"""
+    return not any(r.violations for r in check_restricted_exchange(facts))
+
+
 def restriction_notice(facts: RestrictedExchange) -> Obligation | None:
     """Art. 19 (EUDPR Art. 21): the recipient of restricted data is told they are restricted."""
     if facts.restriction is None:

@@ -17,6 +17,7 @@ from app.db.writer import Change, NewRow, Prepared, Writer
 from app.keyring import Keyring
 from app.models import ProcessingRecord, Transfer
 from app.policies import Decision, TransferFacts
+from app.policies.subject_rights import RestrictedExchange, exchange_ground_holds
 from app.policies.transfer import DEROGATION_BASES, DEROGATION_WINDOW_DAYS
 from app.problems import Conflict
 from app.schemas.policy import BasisOut
@@ -66,17 +67,28 @@ async def transfer_facts(
     session = writer.session
     officer = await get_officer(session=session, officer_id=record.officer_id)
     deployment = await active_deployment(session=session, officer=officer, on=body.transfer_on)
-    # GDPR-18: restricted data are only stored, not read for a transfer that is refused anyway
+    # GDPR-18.2: restricted data are only stored, and not read for a transfer refused anyway;
+    # on a valid Art. 18(2) ground they are read for NR-1 like any other record's
+    ground = exchange_ground_holds(
+        RestrictedExchange(
+            restriction=record.restriction_ground,
+            regime=record.regime,
+            use=body.restricted_use,
+            law=body.restricted_use_law,
+            third_country=True,
+        )
+    )
     payload = (
-        None
-        if record.restriction_ground is not None
-        else await read_subject_data(
+        await read_subject_data(
             writer=writer,
             record=record,
             keyring=keyring,
             fields=NR1_FIELDS,
-            reason="NR-1: transfer decision",
+            reason="NR-1: transfer decision"
+            + (f"; GDPR-18(2): {body.restricted_use}" if record.restriction_ground else ""),
         )
+        if ground
+        else None
     )
     nationality = payload.subject_data.get("nationality") if payload else None
     reference = await transfer_reference(session=session)

@@ -248,3 +248,30 @@ async def test_gdpr_18_2_adversaries_cannot_exchange_a_restricted_record(
         assert hostile.status_code == 422, hostile.text
         assert hostile.headers["content-type"].startswith("application/problem+json")
     assert await _count(session, Share) == 0
+
+
+async def test_nr_1_still_holds_for_a_restricted_record_on_an_art_18_2_ground(
+    client: httpx.AsyncClient, auth: Auth, session: AsyncSession
+) -> None:
+    """The 18(2) ground lets the decision read the record for NR-1, so an asylum applicant's
+    restricted data never go to the authorities of their country of nationality."""
+    ilo = await deployed_ilo(client, auth)
+    record = await create_record(client, ilo, protection_status="application_pending")
+    path = f"/v1/processing-records/{record['id']}"
+    held = await client.post(f"{path}/restriction", json={"ground": "c"}, headers=ilo.headers)
+    assert held.status_code == 200, held.text
+    refused = await client.post(
+        f"{path}/transfers",
+        json=senegal_transfer(restricted_use="legal_claims"),
+        headers=ilo.headers,
+    )
+    violation = _only(refused, "NR-1")
+    assert "SN" in violation["message"]
+    assert await _count(session, Transfer) == 0
+    (read,) = (
+        await session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "processing_record.read")
+        )
+    ).all()
+    assert read.details["reason"] == "NR-1: transfer decision; GDPR-18(2): legal_claims"
+    assert read.details["fields"] == ["nationality", "protection_status"]
