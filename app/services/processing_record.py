@@ -282,7 +282,8 @@ async def read_subject_data(
             details={
                 "fields": sorted(fields if fields is not None else record.subject_fields),
                 "reason": reason,
-                "justification": justification,
+                # LED-25: the caller's justification, when given
+                **({"justification": justification} if justification is not None else {}),
             },
             feed=False,
         ),
