@@ -83,10 +83,7 @@ class PolicyDenied(Problem):
         super().__init__(
             f"The request breaks {rules}.",
             extra={
-                "violations": [
-                    {"rule": v.rule, "article": v.article, "message": v.message}
-                    for v in decision.violations
-                ],
+                "violations": [v.as_dict() for v in decision.violations],
                 "decision_id": decision.decision_id,
                 "policy_version": decision.policy_version,
             },
@@ -194,9 +191,12 @@ class ProblemBody(BaseModel):
 
 
 class ProblemViolation(BaseModel):
-    rule: str = Field(description="The rule id (docs/RULES.md)")
+    """A rule the request breaks, once per rule: `reasons` lists each way it breaks it."""
+
+    rule: str = Field(description="The rule id (docs/RULES.md); each rule appears once")
     article: str
-    message: str
+    message: str = Field(description="The reasons, joined with '; '")
+    reasons: list[str] = Field(description="Every reason the rule is broken, in order")
 
 
 class PolicyDeniedBody(ProblemBody):
@@ -244,7 +244,35 @@ def _pointer(loc: Sequence[int | str]) -> str:
     return "/" + "/".join(parts)
 
 
-def validation_problem(exc: RequestValidationError) -> Problem:
+# A field the policy always requires names its rules in the schema (json_schema_extra), and the
+# 422 for its absence names them too.
+RULES_KEY = "x-ilonet-rules"
+
+
+def declared_rules(model: Any, loc: Sequence[int | str]) -> list[str]:
+    """The rules the schema names for the field at `loc` of `model` (none when it names none)."""
+    for depth, part in enumerate(loc):
+        if not (isinstance(model, type) and issubclass(model, BaseModel)):
+            return []
+        field = model.model_fields.get(str(part))
+        if field is None:
+            return []
+        if depth == len(loc) - 1:
+            extra = field.json_schema_extra
+            rules = extra.get(RULES_KEY) if isinstance(extra, dict) else None
+            return [str(r) for r in rules] if isinstance(rules, list) else []
+        model = field.annotation
+    return []
+
+
+def _body_model(request: Request | None) -> Any:
+    route = request.scope.get("route") if request is not None else None
+    field = getattr(route, "body_field", None)
+    info = getattr(field, "field_info", None)
+    return getattr(info, "annotation", None)
+
+
+def validation_problem(exc: RequestValidationError, request: Request | None = None) -> Problem:
     errors = list(exc.errors())
     if any(e.get("type") == "json_invalid" for e in errors):
         return MalformedRequest("The request body is not valid JSON.")
@@ -252,11 +280,16 @@ def validation_problem(exc: RequestValidationError) -> Problem:
     for err in errors:
         loc = tuple(err.get("loc", ()))
         where = loc[0] if loc else "body"
+        detail = str(err.get("msg", "invalid"))
+        if err.get("type") == "missing" and where == "body":
+            rules = declared_rules(_body_model(request), loc[1:])
+            if rules:
+                detail = f"{detail}: the policy always requires it ({', '.join(rules)})"
         rendered.append(
             {
                 "pointer": _pointer(loc),
                 "in": str(where) if where in ("query", "path", "header") else "body",
-                "detail": str(err.get("msg", "invalid")),
+                "detail": detail,
             }
         )
     return ValidationFailed(rendered)
@@ -269,7 +302,7 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     async def on_validation(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)
-        return problem_response(validation_problem(exc), request)
+        return problem_response(validation_problem(exc, request), request)
 
     async def on_http(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, StarletteHTTPException)

@@ -60,13 +60,13 @@ async def seed(url: str, transfers: int) -> None:
             """
             INSERT INTO processing_record (id, officer_id, organisation, authority_id, purpose,
               data_categories, data_subject_category, regime, special_category, subject_fields,
-              necessity_justification, retain_until, obligations, decision_id, policy_version,
-              created_by, version, created_at, updated_at)
+              necessity_justification, began_on, retain_until, obligations, decision_id,
+              policy_version, created_by, version, created_at, updated_at)
             SELECT gen_random_uuid(), o.id, o.organisation, o.authority_id,
               (ARRAY['return','legal_migration','resettlement'])[1 + i % 3],
               ARRAY['a_return_identity'], 'returnee', 'gdpr', false, ARRAY['surname'],
-              'bench', current_date + 180, '[]'::jsonb, 'bench', 'bench', 'bench', 1,
-              now() - interval '400 days', now()
+              'bench', current_date - 400, current_date + 180, '[]'::jsonb, 'bench', 'bench',
+              'bench', 1, now() - interval '400 days', now()
             FROM generate_series(1, $1::int) i
             JOIN (SELECT *, row_number() OVER () - 1 AS n FROM officer) o
               ON o.n = i % $2::int

@@ -288,8 +288,8 @@ async def made_earlier(connection: AsyncConnection, record_id: str, days_ago: in
     answers can be dated in the past within its life (ILO-10.2)."""
     await connection.execute(
         text(
-            "UPDATE processing_record SET created_at = created_at - make_interval(days => :d) "
-            "WHERE id = :id"
+            "UPDATE processing_record SET created_at = created_at - make_interval(days => :d), "
+            "began_on = began_on - :d WHERE id = :id"
         ),
         {"d": days_ago, "id": uuid.UUID(record_id)},
     )

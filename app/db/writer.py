@@ -26,6 +26,7 @@ from app.db.guard import authorise
 from app.models import OutboxEvent
 from app.models.base import Base
 from app.policies import Decision, TraceEntry, evaluate
+from app.policies.engine import merge_violations
 from app.problems import Conflict, PolicyDenied, Problem
 from app.security import Principal
 
@@ -105,12 +106,7 @@ class RowChange:
 
 def combine(before: Decision, after: Decision) -> Decision:
     """An update must be allowed both for the state it changes and for the state it makes."""
-    seen: set[tuple[str, str]] = set()
-    violations = []
-    for v in (*before.violations, *after.violations):
-        if (v.rule, v.message) not in seen:
-            seen.add((v.rule, v.message))
-            violations.append(v)
+    violations = merge_violations((*before.violations, *after.violations))
     trace = (
         *(TraceEntry(t.rule, t.result, f"before: {t.note}".strip()) for t in before.trace),
         *(TraceEntry(t.rule, t.result, f"after: {t.note}".strip()) for t in after.trace),
@@ -120,7 +116,7 @@ def combine(before: Decision, after: Decision) -> Decision:
         action=after.action,
         decision_id=after.decision_id,
         policy_version=after.policy_version,
-        violations=tuple(violations),
+        violations=violations,
         basis=after.basis if before.allowed and after.allowed else None,
         obligations=after.obligations if before.allowed and after.allowed else (),
         trace=trace,

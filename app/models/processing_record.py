@@ -42,6 +42,9 @@ class ProcessingRecord(Base):
     # names only (never values): what the sealed payload holds
     subject_fields: Mapped[list[str]] = mapped_column(ARRAY(String(64)))
     necessity_justification: Mapped[str] = mapped_column(Text)
+    # the day the processing began (ILO-10.2 dates the deployment, the retention and every
+    # exchange from it); created_at is when ILONet recorded it
+    began_on: Mapped[date]
     retain_until: Mapped[date]
     # {"subject_data": {...}, "protection_status": ...} sealed with a per-record data key
     ciphertext: Mapped[bytes | None] = mapped_column(LargeBinary)

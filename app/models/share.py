@@ -27,6 +27,11 @@ class Share(Base):
     fields_disclosed: Mapped[list[str]] = mapped_column(ARRAY(String(64)))
     justification: Mapped[str] = mapped_column(Text)
     shared_on: Mapped[date]
+    # GDPR-18.2: the Art. 18(1) ground the record was restricted on when shared, and the Art.
+    # 18(2) ground of the share (with the law an important public interest rests on)
+    restriction_ground: Mapped[str | None] = mapped_column(String(1))
+    restricted_use: Mapped[str | None] = mapped_column(String(32))
+    restricted_use_law: Mapped[str | None] = mapped_column(String(300))
     decision_id: Mapped[str] = mapped_column(String(64))
     policy_version: Mapped[str] = mapped_column(String(64))
     recorded_by: Mapped[str] = mapped_column(String(300))

@@ -36,6 +36,11 @@ class Transfer(Base):
     fields_disclosed: Mapped[list[str]] = mapped_column(ARRAY(String(64)))
     justification: Mapped[str] = mapped_column(Text)
     transfer_on: Mapped[date]
+    # GDPR-18.2: the Art. 18(1) ground the record was restricted on when transferred, and the
+    # Art. 18(2) ground of the transfer (with the law an important public interest rests on)
+    restriction_ground: Mapped[str | None] = mapped_column(String(1))
+    restricted_use: Mapped[str | None] = mapped_column(String(32))
+    restricted_use_law: Mapped[str | None] = mapped_column(String(300))
     # the Decision's basis: the first Chapter V ground that held
     basis_ground: Mapped[str] = mapped_column(String(40))
     basis_rule: Mapped[str] = mapped_column(String(32))

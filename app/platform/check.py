@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.platform.counts import count_cells
 from app.platform.extract import extract
 from app.platform.markings import handling_markings
 from app.platform.scanner import scan
@@ -20,11 +21,19 @@ class Inspection:
     pages: int
     findings: tuple[str, ...]
     markings: tuple[str, ...]
+    # The count cells of the file's own tables (ILO-3.4): where, and the count.
+    counts: tuple[tuple[str, int], ...] = ()
 
 
-def inspect(content: bytes, media_type: str, extra: tuple[TextUnit, ...] = ()) -> Inspection:
+def inspect(
+    content: bytes,
+    media_type: str,
+    extra: tuple[TextUnit, ...] = (),
+    count_columns: tuple[str, ...] = (),
+) -> Inspection:
     """Extract and scan a file (Refused when it cannot be read within the bounds); `extra` are
-    the metadata's units (title, statistics labels), scanned before the file's."""
+    the metadata's units (title, statistics labels), scanned before the file's; the cells of
+    the file's count columns (declared, or named so by their header) are counted apart."""
     extracted = extract(content, media_type)
     units = (*extra, *extracted.units)
     return Inspection(
@@ -33,4 +42,5 @@ def inspect(content: bytes, media_type: str, extra: tuple[TextUnit, ...] = ()) -
         pages=extracted.pages,
         findings=tuple(f.describe() for f in scan(units)),
         markings=tuple(m.describe() for m in handling_markings(units)),
+        counts=tuple(count_cells(extracted.units, count_columns)),
     )

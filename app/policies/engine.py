@@ -12,14 +12,52 @@ from datetime import date
 from app.policies.rules import Rule, rule_by_id
 from app.policies.vocabulary import TraceResult
 
-RULESET_VERSION = "2026.11.1"
+RULESET_VERSION = "2026.12.1"
 
 
 @dataclass(frozen=True, slots=True)
 class Violation:
+    """One broken rule: its citation and every reason it was found broken (`message` joins them)."""
+
     rule: str
     article: str
     message: str
+    reasons: tuple[str, ...] = ()
+
+    @property
+    def all_reasons(self) -> tuple[str, ...]:
+        return self.reasons or (self.message,)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "rule": self.rule,
+            "article": self.article,
+            "message": self.message,
+            "reasons": list(self.all_reasons),
+        }
+
+
+def merge_violations(violations: Iterable[Violation]) -> tuple[Violation, ...]:
+    """One violation per rule, in the order the rules first failed: its reasons in order, a
+    repeated reason once; the article is the narrowed citation when every reason shares it,
+    else the rule's own (the catalogue's)."""
+    grouped: dict[str, list[Violation]] = {}
+    for v in violations:
+        grouped.setdefault(v.rule, []).append(v)
+    merged = []
+    for rule_id, found in grouped.items():
+        reasons = tuple(dict.fromkeys(r for v in found for r in v.all_reasons))
+        articles = {v.article for v in found}
+        cited = found[0].article if len(articles) == 1 else _catalogue_article(rule_id, found)
+        merged.append(Violation(rule_id, cited, "; ".join(reasons), reasons))
+    return tuple(merged)
+
+
+def _catalogue_article(rule_id: str, found: list[Violation]) -> str:
+    try:
+        return rule_by_id(rule_id).article
+    except ValueError:
+        return found[0].article
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +95,7 @@ class Decision:
 
     @property
     def violated_rules(self) -> tuple[str, ...]:
-        """Rule ids of the violations, in order (duplicates kept)."""
+        """Rule ids of the violations, in order (each once: a Decision merges a rule's reasons)."""
         return tuple(v.rule for v in self.violations)
 
     def as_dict(self) -> dict[str, object]:
@@ -66,10 +104,7 @@ class Decision:
             "allowed": self.allowed,
             "decision_id": self.decision_id,
             "policy_version": self.policy_version,
-            "violations": [
-                {"rule": v.rule, "article": v.article, "message": v.message}
-                for v in self.violations
-            ],
+            "violations": [v.as_dict() for v in self.violations],
             "basis": (
                 None
                 if self.basis is None
@@ -159,7 +194,9 @@ def article(rule: Rule, detail: str = "") -> str:
 
 
 def violation(rule: Rule, message: str, *, detail: str = "") -> Violation:
-    return Violation(rule=rule.id, article=article(rule, detail), message=message)
+    return Violation(
+        rule=rule.id, article=article(rule, detail), message=message, reasons=(message,)
+    )
 
 
 def check(rule: Rule, problems: Iterable[str], *, note: str = "", detail: str = "") -> RuleResult:
@@ -189,7 +226,7 @@ def policy_version(reference_digest: str = "") -> str:
 
 def decide(action: str, outcome: Outcome, reference_digest: str = "") -> Decision:
     """The Decision on an action from its evaluated rules."""
-    violations = tuple(v for r in outcome.results for v in r.violations)
+    violations = merge_violations(v for r in outcome.results for v in r.violations)
     allowed = not violations
     return Decision(
         allowed=allowed,

@@ -102,6 +102,13 @@ class ProcessingRecordFacts:
     retain_until: date
     today: date
     max_retention_days: Mapping[str, int] = field(default_factory=dict)
+    # the day the processing began (a case loaded from an existing system began before today);
+    # the deployment is the one active on it, and retention is counted from it
+    began_on: date | None = None
+
+    @property
+    def began(self) -> date:
+        return self.began_on or self.today
 
 
 CONTROLLER_KINDS = frozenset({"member_state", "schengen_associated", "commission", "eu_agency"})
@@ -140,18 +147,29 @@ def _purpose_problems(facts: ProcessingRecordFacts) -> Iterator[str]:
             "only Member States, Schengen-associated states, the Commission and Union agencies "
             "deploy ILOs (Art. 2(1))"
         )
+    if facts.began > facts.today:
+        yield f"began_on {facts.began} is in the future (today is {facts.today})"
     if not facts.officer_has_active_deployment:
-        yield f"officer {facts.officer_id} has no active deployment: no Art. 3(6) task to serve"
+        yield (
+            f"officer {facts.officer_id} has no active deployment on {facts.began}: "
+            "no Art. 3(6) task to serve"
+        )
     if facts.retain_until <= facts.today:
-        yield f"retain_until {facts.retain_until} is not after today {facts.today}"
-    cap = max_retention_on(facts.today, facts.purpose, facts.max_retention_days)
+        yield f"retain_until {facts.retain_until} is not after today {facts.today}" + (
+            ": the retention of a processing that began earlier has ended, so its data are "
+            "erased, not loaded"
+            if facts.began < facts.today
+            else ""
+        )
+    cap = max_retention_on(facts.began, facts.purpose, facts.max_retention_days)
     if cap is None:
         yield f"no retention cap is configured for purpose {facts.purpose!r}"
     elif facts.retain_until > cap:
         days = facts.max_retention_days[facts.purpose]
         yield (
             f"retain_until {facts.retain_until} exceeds the {days}-day cap for purpose "
-            f"{facts.purpose} (latest {cap}): erase when no longer necessary"
+            f"{facts.purpose} counted from {facts.began} (latest {cap}): erase when no longer "
+            "necessary"
         )
 
 

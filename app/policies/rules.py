@@ -264,13 +264,21 @@ GDPR_16 = Rule(
 )
 GDPR_18 = Rule(
     "GDPR-18",
-    f"{_GDPR}, Art. 18 (ILONet product rule: no transfer or share while restricted)",
+    f"{_GDPR}, Art. 18",
     "Restricted data are only stored: a read needs an Art. 18(2) ground recorded with it; a "
     "record restricted under 18(1)(b)/(c) is not erased by the sweep; lifting needs the subject "
-    "informed first (18(3)). Stricter than 18(2): a restricted record is neither transferred nor "
-    "shared (EUDPR Art. 20, LED Art. 16(3)).",
+    "informed first (18(3)). EUDPR Art. 20, LED Art. 16(3).",
     enforced=True,
-    product_rule=True,
+)
+GDPR_18_2 = Rule(
+    "GDPR-18.2",
+    f"{_GDPR}, Art. 18(2)",
+    "A transfer or share of a restricted record names an Art. 18(2) ground (legal claims, another "
+    "person's rights, important public interest citing its Union or Member-State law, or consent "
+    "for a share only: recital 43) besides its basis; EUDPR records answer to EUDPR Art. 20(2); "
+    "LED records are never exchanged while restricted (LED Art. 16(3) has no such list); the "
+    "recipient is told the data are restricted (Art. 19).",
+    enforced=True,
 )
 GDPR_19 = Rule(
     "GDPR-19",
@@ -388,6 +396,15 @@ LED_38 = Rule(
     "threat to public security, an individual law-enforcement case.",
     enforced=True,
 )
+LED_25 = Rule(
+    "LED-25",
+    f"{_LED}, Art. 25",
+    "Logs of collection, alteration, consultation, disclosure (transfers included), combination "
+    "and erasure; a consultation or disclosure logs its justification, time, person and "
+    "recipients. A read of a law-enforcement record's subject data names its reason, free of "
+    "personal data; ILONet logs the same events, and any reason given, under every regime.",
+    enforced=True,
+)
 LED_39 = Rule(
     "LED-39",
     f"{_LED}, Art. 39",
@@ -498,6 +515,7 @@ CATALOGUE: tuple[Rule, ...] = (
     ILO_12R,
     GDPR_16,
     GDPR_18,
+    GDPR_18_2,
     GDPR_19,
     GDPR_30_1,
     GDPR_30_1E,
@@ -510,6 +528,7 @@ CATALOGUE: tuple[Rule, ...] = (
     EUDPR_47,
     EUDPR_48,
     EUDPR_50,
+    LED_25,
     LED_35,
     LED_36,
     LED_37,

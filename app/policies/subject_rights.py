@@ -1,6 +1,7 @@
-"""Data-subject rights on a processing record: rectification (GDPR-16), restriction (GDPR-18),
-the communication to recipients (GDPR-19) and the record of processing activities (GDPR-30.1).
-The regime of the record says which law's article applies (EUDPR, LED equivalents)."""
+"""Data-subject rights on a processing record: rectification (GDPR-16), restriction (GDPR-18)
+and the exchange of restricted data (GDPR-18.2), the communication to recipients (GDPR-19) and
+the record of processing activities (GDPR-30.1). The regime of the record says which law's
+article applies (EUDPR, LED equivalents)."""
 
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -8,9 +9,17 @@ from datetime import date
 
 from app.policies.acl import Actor, Requirement, require_org
 from app.policies.actions import register
-from app.policies.engine import Outcome, RuleResult, check, failed, not_applicable, passed
+from app.policies.engine import (
+    Obligation,
+    Outcome,
+    RuleResult,
+    check,
+    failed,
+    not_applicable,
+    passed,
+)
 from app.policies.purpose import check_fields
-from app.policies.rules import GDPR_16, GDPR_18, GDPR_19, GDPR_30_1
+from app.policies.rules import GDPR_16, GDPR_18, GDPR_18_2, GDPR_19, GDPR_30_1, LED_25
 from app.policies.vocabulary import Regime, RestrictedUse, RestrictionGround, Role, Scope
 
 RESTRICTION_GROUNDS = frozenset(RestrictionGround)
@@ -169,18 +178,77 @@ def decide_notification_done(facts: NotificationFacts) -> Outcome:
     )
 
 
-def check_not_restricted(restriction: str | None) -> list[RuleResult]:
-    """GDPR-18 (product rule, stricter than 18(2)): no transfer or share of a restricted record
-    (nothing in the trace for a record that is not restricted)."""
-    if restriction is None:
+# Art. 18(2) of the record's regime: where the ground of a restricted exchange is recorded.
+_EXCHANGE_ARTICLE: Mapping[str, str] = {
+    Regime.gdpr: "Regulation (EU) 2016/679, Art. 18(2)",
+    Regime.eudpr: "Regulation (EU) 2018/1725, Art. 20(2)",
+}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RestrictedExchange:
+    """What GDPR-18.2 looks at: the record's restriction and regime, and the exchange's ground."""
+
+    restriction: str | None  # the Art. 18(1) ground while restricted
+    regime: str
+    use: str | None  # a RestrictedUse
+    law: str | None  # the Union or Member-State law an important public interest rests on
+    third_country: bool  # a Chapter V transfer (not a share inside the Union)
+
+
+def _restricted_exchange_problems(facts: RestrictedExchange) -> list[str]:
+    restricted = f"the record is restricted (Art. 18(1)({facts.restriction}))"
+    if facts.regime not in _EXCHANGE_ARTICLE:
+        return [
+            f"{restricted} under Directive (EU) 2016/680, Art. 16(3): a restricted law-"
+            "enforcement record is only stored, never transferred or shared"
+        ]
+    if facts.use is None:
+        return [
+            f"{restricted}: name restricted_use, the {_EXCHANGE_ARTICLE[facts.regime]} ground "
+            f"({', '.join(sorted(RESTRICTED_USES))}), beside the exchange's basis"
+        ]
+    if facts.use not in RESTRICTED_USES:
+        return [f"restricted_use {facts.use!r} is none of {', '.join(sorted(RESTRICTED_USES))}"]
+    if facts.use == RestrictedUse.consent and facts.third_country:
+        return [
+            "consent is no ground for a transfer of restricted data to a third country: a public "
+            "authority cannot rely on it (recital 43; Art. 49(3))"
+        ]
+    if facts.use == RestrictedUse.important_public_interest and not (facts.law or "").strip():
+        return [
+            "restricted_use important_public_interest needs restricted_use_law: the Union or "
+            "Member-State law that recognises the interest"
+        ]
+    return []
+
+
+def check_restricted_exchange(facts: RestrictedExchange) -> list[RuleResult]:
+    """GDPR-18.2: a transfer or share of a restricted record names its Art. 18(2) ground (EUDPR
+    Art. 20(2)); an LED record stays refused (nothing in the trace for a record not restricted)."""
+    if facts.restriction is None:
         return []
-    return [
-        failed(
-            GDPR_18,
-            f"the record is restricted (Art. 18(1)({restriction})): its data are only stored, "
-            "never transferred or shared (ILONet product rule, stricter than Art. 18(2))",
-        )
-    ]
+    problems = _restricted_exchange_problems(facts)
+    note = "" if problems else f"{_EXCHANGE_ARTICLE[facts.regime]}: {facts.use}"
+    return [check(GDPR_18_2, problems, note=note)]
+
+
+def exchange_ground_holds(facts: RestrictedExchange) -> bool:
+    """GDPR-18.2: may the exchange process the record's data (not restricted, or on a valid
+    Art. 18(2) ground)?"""
+    return not any(r.violations for r in check_restricted_exchange(facts))
+
+
+def restriction_notice(facts: RestrictedExchange) -> Obligation | None:
+    """Art. 19 (EUDPR Art. 21): the recipient of restricted data is told they are restricted."""
+    if facts.restriction is None:
+        return None
+    return Obligation(
+        "tell_recipient_restricted",
+        f"{GDPR_18_2.id}: tell the recipient the data are restricted under Art. 18(1)"
+        f"({facts.restriction}) and exchanged on the ground {facts.use} "
+        f"({_EXCHANGE_ARTICLE.get(facts.regime, '')}); {article(facts.regime, 'notification')}",
+    )
 
 
 def check_restricted_read(restriction: str | None, use: str | None) -> RuleResult:
@@ -194,6 +262,20 @@ def check_restricted_read(restriction: str | None, use: str | None) -> RuleResul
         f"the record is restricted (Art. 18(1)({restriction})): a read of its subject data needs "
         f"restriction_ground, one of {', '.join(sorted(RESTRICTED_USES))} (Art. 18(2))",
     )
+
+
+def check_read_reason(regime: str, reason: str | None) -> RuleResult:
+    """LED-25: a consultation of a law-enforcement record's subject data is logged with its
+    justification (LED Art. 25(1)); other regimes log a reason when one is given."""
+    if (reason or "").strip():
+        return passed(LED_25, "reason given")
+    if regime == Regime.led:
+        return failed(
+            LED_25,
+            "a read of a law-enforcement record's subject data names its reason "
+            "(Directive (EU) 2016/680, Art. 25(1)): give ?reason=",
+        )
+    return not_applicable(LED_25, f"regime {regime}: a reason is logged when given")
 
 
 def kept_from_sweep(restriction: str | None) -> bool:

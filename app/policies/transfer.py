@@ -3,6 +3,7 @@ Union (Art. 3(6)(d), recital 26) and who may edit the reference data they rely o
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 
 from app.policies.acl import Actor, Requirement, require_org
 from app.policies.actions import register
@@ -33,7 +34,11 @@ from app.policies.rules import (
     NR_1,
     SCOPE_EUROPOL,
 )
-from app.policies.subject_rights import check_not_restricted
+from app.policies.subject_rights import (
+    RestrictedExchange,
+    check_restricted_exchange,
+    restriction_notice,
+)
 from app.policies.transfer_grounds import (
     GROUND_RULES,
     INSTRUMENT_KINDS,
@@ -82,7 +87,25 @@ class ShareFacts:
     fields_disclosed: frozenset[str]
     justification: str
     participants: Mapping[str, Participant] = field(default_factory=dict)
-    record_restriction: str | None = None  # GDPR-18
+    # ILO-10.2: a share is dated within the record's life, as a transfer is
+    shared_on: date | None = None
+    record_began_on: date | None = None
+    record_retain_until: date | None = None
+    # GDPR-18.2: the record's regime and restriction, and the Art. 18(2) ground named
+    regime: str = Regime.gdpr
+    record_restriction: str | None = None
+    restricted_use: str | None = None
+    restricted_use_law: str | None = None
+
+    @property
+    def restricted_exchange(self) -> RestrictedExchange:
+        return RestrictedExchange(
+            restriction=self.record_restriction,
+            regime=self.regime,
+            use=self.restricted_use,
+            law=self.restricted_use_law,
+            third_country=False,
+        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -134,18 +157,35 @@ def check_transfer_purpose(facts: TransferFacts) -> RuleResult:
         problems.append(
             f"officer {facts.record_officer_id} has no active deployment on {facts.transfer_on}"
         )
-    problems.extend(_lifetime_problems(facts))
+    problems.extend(
+        lifetime_problems(
+            "transfer_on", facts.transfer_on, facts.record_began_on, facts.record_retain_until
+        )
+    )
     return check(ILO_10_2, problems)
 
 
-def _lifetime_problems(facts: TransferFacts) -> Iterator[str]:
-    """ILO-10.2: a transfer is dated within the record's lifetime, from its creation to its
-    retain_until (after that the data must be erased, not transferred)."""
-    created, until = facts.record_created_on, facts.record_retain_until
-    if created is not None and facts.transfer_on < created:
-        yield f"transfer_on {facts.transfer_on} is before the record was created ({created})"
-    if until is not None and facts.transfer_on > until:
-        yield f"transfer_on {facts.transfer_on} is after the record's retain_until ({until})"
+def lifetime_problems(
+    name: str, on: date | None, began: date | None, until: date | None
+) -> Iterator[str]:
+    """ILO-10.2: an exchange is dated within the record's life, from the day its processing
+    began to its retain_until (after that the data must be erased, not exchanged)."""
+    if on is None:
+        return
+    if began is not None and on < began:
+        yield f"{name} {on} is before the record's processing began ({began})"
+    if until is not None and on > until:
+        yield f"{name} {on} is after the record's retain_until ({until})"
+
+
+def transfer_restriction(facts: TransferFacts) -> RestrictedExchange:
+    return RestrictedExchange(
+        restriction=facts.record_restriction,
+        regime=facts.regime,
+        use=facts.restricted_use,
+        law=facts.restricted_use_law,
+        third_country=True,
+    )
 
 
 def needs_protection(protection_status: str | None, data_categories: tuple[str, ...]) -> bool:
@@ -310,8 +350,8 @@ EDITS_REFERENCE_DATA = Requirement(roles=frozenset({Role.reference_admin}))
     officer=lambda f: f.record_officer_id,
 )
 def decide_transfer(facts: TransferFacts) -> Outcome:
-    """ACL-ROLE, ACL-ORG, SCOPE-EUROPOL, ILO-10.2, ILO-10.4, NR-1, LED-35/39, DOC-1, GDPR-30.1e,
-    then the Chapter V ground (GDPR-45/46/49, EUDPR-47/48/50 or LED-36/37/38)."""
+    """ACL-ROLE, ACL-ORG, SCOPE-EUROPOL, ILO-10.2, GDPR-18.2, ILO-10.4, NR-1, LED-35/39, DOC-1,
+    GDPR-30.1e, then the Chapter V ground (GDPR-45/46/49, EUDPR-47/48/50 or LED-36/37/38)."""
     outcome = Outcome(
         results=[
             require_org(facts.actor, ("controller", facts.controller_org)),
@@ -320,7 +360,7 @@ def decide_transfer(facts: TransferFacts) -> Outcome:
     europol = check_europol(facts.controller_org)
     outcome.add(europol)
     outcome.add(check_transfer_purpose(facts))
-    outcome.add(*check_not_restricted(facts.record_restriction))
+    outcome.add(*check_restricted_exchange(transfer_restriction(facts)))
     outcome.add(check_necessity(facts.record_fields, facts.fields_disclosed, facts.justification))
     outcome.add(check_non_refoulement(facts))
     if facts.regime not in GROUND_RULES:
@@ -339,6 +379,9 @@ def decide_transfer(facts: TransferFacts) -> Outcome:
     if basis is not None:
         outcome.basis = basis
         outcome.obligations.extend(_transfer_obligations(facts, facts.regime, basis.rule))
+        notice = restriction_notice(transfer_restriction(facts))
+        if notice is not None:
+            outcome.obligations.append(notice)
     return outcome
 
 
@@ -366,15 +409,24 @@ def check_share_recipient(facts: ShareFacts) -> RuleResult:
     "share.record", ShareFacts, requires=EXCHANGES_OWN_RECORD, officer=lambda f: f.record_officer_id
 )
 def decide_share(facts: ShareFacts) -> Outcome:
-    """ACL-ROLE, ACL-ORG, ILO-10.4 on an exchange inside the Union."""
-    return Outcome(
+    """ACL-ROLE, ACL-ORG, ILO-10.4 on an exchange inside the Union, ILO-10.2 (dated within the
+    record's life), GDPR-18.2 (a restricted record's Art. 18(2) ground)."""
+    dating = lifetime_problems(
+        "shared_on", facts.shared_on, facts.record_began_on, facts.record_retain_until
+    )
+    outcome = Outcome(
         results=[
             require_org(facts.actor, ("controller", facts.controller_org)),
             check_share_recipient(facts),
             check_necessity(facts.record_fields, facts.fields_disclosed, facts.justification),
-            *check_not_restricted(facts.record_restriction),
+            check(ILO_10_2, dating),
+            *check_restricted_exchange(facts.restricted_exchange),
         ]
     )
+    notice = restriction_notice(facts.restricted_exchange)
+    if notice is not None:
+        outcome.obligations.append(notice)
+    return outcome
 
 
 def _reference_org_problem(facts: ReferenceUpdateFacts) -> str | None:

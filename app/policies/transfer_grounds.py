@@ -210,10 +210,13 @@ class TransferFacts:
     # Transfers the controller recorded to the same recipient under a derogation in the last
     # DEROGATION_WINDOW_DAYS (recital 25: a derogation must not become the rule).
     recent_derogations_to_recipient: int = 0
-    # ILO-10.2: the record's lifetime (a transfer is dated within it); GDPR-18: its restriction
-    record_created_on: date | None = None
+    # ILO-10.2: the record's life, from the day its processing began to its retain_until (a
+    # transfer is dated within it); GDPR-18.2: its restriction, and the Art. 18(2) ground named
+    record_began_on: date | None = None
     record_retain_until: date | None = None
     record_restriction: str | None = None
+    restricted_use: str | None = None
+    restricted_use_law: str | None = None
 
     @property
     def recipient_is_public_authority(self) -> bool:

@@ -149,7 +149,7 @@ _MULTIPART = {
                             "maxLength": 200_000,
                             "description": "The metadata as JSON: title, category, audience, "
                             "network_id, handling, information_topics, host_country, "
-                            "period_from, period_to, statistics.",
+                            "period_from, period_to, statistics, count_columns.",
                         },
                     },
                 }

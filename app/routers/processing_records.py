@@ -29,7 +29,7 @@ from app.services import share as shares
 from app.services import transfer as transfers
 from app.services.processing_record_erasure import erase_record
 from app.services.processing_record_export import export_record
-from app.services.processing_record_rights import restricted_read_allowed
+from app.services.processing_record_rights import read_reason_given, restricted_read_allowed
 
 router = APIRouter(prefix="/v1/processing-records", tags=["processing-records"])
 NO_STORE = {"Cache-Control": "no-store"}
@@ -115,21 +115,32 @@ async def get_record(
         description="GDPR Art. 18(2) ground of a read of a restricted record's subject data "
         "(recorded in the audit event); without it a restricted record shows no subject data",
     ),
+    reason: str | None = Query(
+        default=None,
+        min_length=1,
+        max_length=300,
+        description="Why the subject data are read, logged with the read (LED-25, Directive "
+        "(EU) 2016/680 Art. 25(1)); free of personal data (422). Required for a law-enforcement "
+        "record: without it, it shows no subject data",
+    ),
 ) -> ProcessingRecordOut:
     """One processing record; its subject data only for its own ILO and an integration with
-    processing:read. The read is audited."""
+    processing:read. The read is audited, with its reason (LED-25)."""
     record = await service.get_visible_record(
         session=writer.session, principal=writer.principal, record_id=record_id
     )
     payload = None
-    if service.shows(writer.principal, "subject_data", record) and restricted_read_allowed(
-        record.restriction_ground, restriction_ground
+    if (
+        service.shows(writer.principal, "subject_data", record)
+        and restricted_read_allowed(record.restriction_ground, restriction_ground)
+        and read_reason_given(record.regime, reason)
     ):
         payload = await service.read_subject_data(
             writer=writer,
             record=record,
             keyring=request.app.state.keyring,
             reason=f"GDPR-18(2): {restriction_ground}" if record.restriction_ground else "read",
+            justification=reason,
         )
     response.headers["ETag"] = etag_of(record.version)
     if payload is not None:

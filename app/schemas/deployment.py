@@ -9,6 +9,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, model_validator
 
 from app.policies.vocabulary import DeploymentStatus, InformationTopic, PostingType, Purpose
+from app.problems import RULES_KEY
 from app.schemas.common import CountryCode, ExternalReference, ShortText, StrictInput
 
 
@@ -38,7 +39,10 @@ class DeploymentFields(StrictInput):
         json_schema_extra={"uniqueItems": True},
     )
     starts_on: date
-    ends_on: date | None = None
+    ends_on: date = Field(
+        description="The planned end: a deployment is for a set period (ILO-2.2, ILO-4.1)",
+        json_schema_extra={RULES_KEY: ["ILO-2.2", "ILO-4.1"]},
+    )
     represented_member_states: list[CountryCode] = Field(
         default_factory=list, max_length=32, json_schema_extra={"uniqueItems": True}
     )

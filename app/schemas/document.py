@@ -88,6 +88,14 @@ class DocumentContent(StrictInput):
         max_length=50,
         description="Only for category ilo_information_report: its aggregated statistics.",
     )
+    count_columns: list[Annotated[str, StringConstraints(min_length=1, max_length=100)]] = Field(
+        default_factory=list,
+        max_length=100,
+        description="An ilo_information_report's file tables: the headers (CSV, DOCX) or member "
+        "names (JSON) of its count columns. A column whose header names a count (count, number, "
+        "total, persons, …) is one too; each count is held to the small-cell threshold (ILO-3.4).",
+    )
+
     # A multipart upload's file part, as received (`content` is then empty): never encoded to
     # base64 and decoded again.
     _file: bytes | None = PrivateAttr(default=None)

@@ -37,9 +37,12 @@ class ConflictOut(BaseModel):
 
 
 class ViolationOut(BaseModel):
+    """A rule the action breaks, once per rule; `message` joins its `reasons`."""
+
     rule: str
     article: str
     message: str
+    reasons: list[str] = []
 
 
 class BasisOut(BaseModel):

@@ -118,6 +118,12 @@ class ProcessingRecordCreate(StrictInput):
     necessity_justification: Text = Field(
         description="Why processing these data is necessary for the purpose (no subject data)"
     )
+    began_on: date | None = Field(
+        default=None,
+        description="The day the processing began (ILO-10.2): today when absent; a case "
+        "loaded from an existing system began earlier. Never in the future; the officer is "
+        "deployed on it; retention is counted from it",
+    )
     retain_until: date = Field(description="Erased on the day after (ILO-10.2)")
     external_reference: ExternalReference | None = Field(
         default=None,
@@ -137,6 +143,7 @@ class ProcessingRecordOut(BaseModel):
     special_category: bool = Field(description="Biometric data are present")
     subject_fields: list[str] = Field(description="Names of the sealed fields, never values")
     necessity_justification: str
+    began_on: date = Field(description="The day the processing began (ILO-10.2)")
     retain_until: date
     obligations: list[ObligationOut]
     decision_id: str
@@ -145,7 +152,7 @@ class ProcessingRecordOut(BaseModel):
     erasure_reason: ErasureReason | None
     external_reference: str | None
     version: int
-    created_at: datetime
+    created_at: datetime = Field(description="When ILONet recorded it")
     subject_data: dict[str, Any] | None = Field(
         default=None,
         description="Only for the record's ILO or its integration with processing:read; "

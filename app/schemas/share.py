@@ -9,6 +9,7 @@ from typing import Literal, Self
 from pydantic import BaseModel, Field, model_validator
 
 from app.schemas.common import CountryCode, FieldName, ShortText, StrictInput, Text
+from app.schemas.transfer import RestrictedUseName
 
 # vocabulary.ShareRecipientKind, inline in OpenAPI (tests/test_openapi_vocabulary.py).
 RecipientKind = Literal["officer", "network", "member_state_authority"]
@@ -37,7 +38,18 @@ class ShareCreate(StrictInput):
         min_length=1, max_length=30, json_schema_extra={"uniqueItems": True}
     )
     justification: Text = Field(description="Why the exchange is strictly necessary (ILO-10.4)")
-    shared_on: date | None = Field(default=None, description="Today when absent")
+    shared_on: date | None = Field(
+        default=None, description="Today when absent; within the record's life (ILO-10.2)"
+    )
+    restricted_use: RestrictedUseName | None = Field(
+        default=None,
+        description="GDPR-18.2: the Art. 18(2) ground (EUDPR Art. 20(2)) an exchange of a "
+        "restricted record rests on, beside its basis; consent only for a share",
+    )
+    restricted_use_law: ShortText | None = Field(
+        default=None,
+        description="The Union or Member-State law an important_public_interest rests on",
+    )
 
     @model_validator(mode="after")
     def _recipient_matches_kind(self) -> Self:
@@ -68,6 +80,12 @@ class ShareOut(BaseModel):
     fields_disclosed: list[str]
     justification: str
     shared_on: date
+    restriction_ground: str | None = Field(
+        description="The Art. 18(1) ground the record was restricted on when exchanged: the "
+        "recipient is told (GDPR-18.2, Art. 19)"
+    )
+    restricted_use: RestrictedUseName | None
+    restricted_use_law: str | None
     decision_id: str
     policy_version: str
     recorded_by: str

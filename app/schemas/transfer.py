@@ -15,6 +15,10 @@ from app.schemas.policy import BasisOut
 # Literal fields are inline enums in OpenAPI; their values are those of app.policies.vocabulary
 # (RecipientType, SpecificSituation): tests/test_openapi_vocabulary.py.
 RecipientType = Literal["public_authority", "international_organisation", "other"]
+# vocabulary.RestrictedUse: the Art. 18(2) ground of an exchange of a restricted record
+RestrictedUseName = Literal[
+    "consent", "legal_claims", "protection_of_rights", "important_public_interest"
+]
 Reference = ShortText
 
 
@@ -60,7 +64,16 @@ class TransferCreate(StrictInput):
         min_length=1, max_length=30, json_schema_extra={"uniqueItems": True}
     )
     justification: Text = Field(description="The necessity assessment (ILO-10.4, DOC-1)")
-    transfer_on: date
+    transfer_on: date = Field(description="Within the record's life (ILO-10.2)")
+    restricted_use: RestrictedUseName | None = Field(
+        default=None,
+        description="GDPR-18.2: the Art. 18(2) ground (EUDPR Art. 20(2)) an exchange of a "
+        "restricted record rests on, beside its basis; consent only for a share",
+    )
+    restricted_use_law: ShortText | None = Field(
+        default=None,
+        description="The Union or Member-State law an important_public_interest rests on",
+    )
 
     @model_validator(mode="after")
     def _one_destination(self) -> Self:
@@ -81,6 +94,12 @@ class TransferOut(BaseModel):
     fields_disclosed: list[str]
     justification: str
     transfer_on: date
+    restriction_ground: str | None = Field(
+        description="The Art. 18(1) ground the record was restricted on when exchanged: the "
+        "recipient is told (GDPR-18.2, Art. 19)"
+    )
+    restricted_use: RestrictedUseName | None
+    restricted_use_law: str | None
     basis: BasisOut = Field(description="The first Chapter V ground that held (GDPR-30.1e)")
     decision_id: str
     policy_version: str

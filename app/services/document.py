@@ -24,6 +24,7 @@ from app.platform.extract import Refused, media_type_of
 from app.platform.text import Location, TextUnit
 from app.policies import Decision
 from app.policies.document import DocumentFacts, StatisticsCell, ep_visible_categories
+from app.policies.vocabulary import DocumentCategory
 from app.problems import (
     Conflict,
     PayloadTooLarge,
@@ -50,6 +51,8 @@ class Checked:
     markings: tuple[str, ...]
     cells: tuple[StatisticsCell, ...]
     statistics: list[dict[str, Any]] | None
+    # ILO-3.4 on the content: the count cells of the file's own tables
+    file_cells: tuple[StatisticsCell, ...] = ()
 
 
 def _content_bytes(body: DocumentContent, settings: Settings) -> bytes:
@@ -112,7 +115,8 @@ async def check_content(body: DocumentContent, settings: Settings, *, title: str
         extra.insert(0, TextUnit(title, Location(pointer="/title")))
     try:
         media = media_type_of(body.media_type, body.filename)
-        inspection = await run_bounded(inspect, content, media, tuple(extra))
+        declared = tuple(body.count_columns)
+        inspection = await run_bounded(inspect, content, media, tuple(extra), declared)
     except Refused as refused:
         raise refusal(refused) from None
     statistics = [t.model_dump() for t in body.statistics] if body.statistics else None
@@ -123,6 +127,9 @@ async def check_content(body: DocumentContent, settings: Settings, *, title: str
         markings=inspection.markings,
         cells=tuple(cells),
         statistics=statistics,
+        file_cells=tuple(
+            StatisticsCell(f"of the file at {name}", count) for name, count in inspection.counts
+        ),
     )
 
 
@@ -137,7 +144,9 @@ async def _facts(
         audience=audience,
         findings=checked.findings,
         markings=checked.markings,
-        cells=checked.cells,
+        # an information report's file tables are held to the threshold of its statistics
+        cells=checked.cells
+        + (checked.file_cells if category == DocumentCategory.ilo_information_report else ()),
         small_cell_threshold=context.settings.document_small_cell_threshold,
         ep_visible=ep_visible_categories(by_rules),
     )

@@ -17,8 +17,10 @@ from app.db.visibility import visible
 from app.db.writer import Change, NewRow, Prepared, Writer
 from app.keyring import Keyring
 from app.models import Authority, Officer, Organisation, ProcessingRecord
+from app.platform.scanner import scan
+from app.platform.text import FINDING_LABELS, Location, TextUnit
 from app.policies import Decision, ProcessingRecordFacts, derive_regime
-from app.problems import NotFound
+from app.problems import NotFound, ValidationFailed
 from app.schemas.policy import ObligationOut
 from app.schemas.processing_record import ProcessingRecordCreate, ProcessingRecordOut
 from app.security import Principal
@@ -74,6 +76,23 @@ async def get_visible_record(
     return record
 
 
+def check_justification(justification: str) -> None:
+    """LED-25: the justification of a read is logged, so it holds no personal data (the
+    platform scanner's findings, by kind only, make it a 422)."""
+    findings = scan([TextUnit(justification, Location(pointer="/reason"))])
+    if findings:
+        kinds = ", ".join(sorted({FINDING_LABELS[f.kind] for f in findings}))
+        raise ValidationFailed(
+            [
+                {
+                    "pointer": "reason",
+                    "in": "query",
+                    "detail": f"the reason is logged and must hold no personal data: {kinds}",
+                }
+            ]
+        )
+
+
 def today() -> date:
     return datetime.now(UTC).date()
 
@@ -94,7 +113,8 @@ async def _prepare_create(context: Context, _: object, body: ProcessingRecordCre
     authority = await get_authority(session=session, authority_id=officer.authority_id)
     organisation = await get_organisation(session=session, code=officer.organisation)
     on = today()
-    deployment = await active_deployment(session=session, officer=officer, on=on)
+    began = body.began_on or on
+    deployment = await active_deployment(session=session, officer=officer, on=began)
     facts = ProcessingRecordFacts(
         actor=context.principal.actor(),
         officer_id=str(officer.id),
@@ -107,6 +127,7 @@ async def _prepare_create(context: Context, _: object, body: ProcessingRecordCre
         subject_fields=body.subject_data.field_names() | {"protection_status"},
         retain_until=body.retain_until,
         today=on,
+        began_on=began,
         max_retention_days=dict(context.settings.retention_max_days),
     )
     taken = await reference_taken(
@@ -170,6 +191,7 @@ async def create_record(*, context: Context, body: ProcessingRecordCreate) -> Pr
             special_category="biometrics" in facts.subject_fields,
             subject_fields=sorted(facts.subject_fields),
             necessity_justification=body.necessity_justification,
+            began_on=facts.began,
             retain_until=body.retain_until,
             ciphertext=sealed.ciphertext,
             wrapped_key=sealed.wrapped_key,
@@ -193,6 +215,10 @@ async def create_record(*, context: Context, body: ProcessingRecordCreate) -> Pr
                 "data_categories": list(facts.data_categories),
                 "subject_fields": sorted(facts.subject_fields),
                 "regime": regime,
+                "began_on": facts.began.isoformat(),
+                # Art. 5(2): a processing that began before today is loaded after the fact
+                # (the event's time says when)
+                "after_the_fact": facts.began < facts.today,
             },
         )
         return NewRow(record, change)
@@ -235,8 +261,12 @@ async def read_subject_data(
     fields: Sequence[str] | None = None,
     reason: str = "read",
     event_type: str = "processing_record.read",
+    justification: str | None = None,
 ) -> SubjectPayload | None:
-    """Decrypt for a purpose-bound read and audit it (the field names, never the values)."""
+    """Decrypt for a purpose-bound read and audit it (the field names, never the values), with
+    the caller's justification (LED-25), which must hold no personal data (422)."""
+    if justification is not None:
+        check_justification(justification)
     payload = unseal(record, keyring)
     if payload is None:
         return None
@@ -252,6 +282,8 @@ async def read_subject_data(
             details={
                 "fields": sorted(fields if fields is not None else record.subject_fields),
                 "reason": reason,
+                # LED-25: the caller's justification, when given
+                **({"justification": justification} if justification is not None else {}),
             },
             feed=False,
         ),
@@ -308,6 +340,7 @@ def render(record: ProcessingRecord, payload: SubjectPayload | None = None) -> P
         special_category=record.special_category,
         subject_fields=record.subject_fields,
         necessity_justification=record.necessity_justification,
+        began_on=record.began_on,
         retain_until=record.retain_until,
         obligations=[ObligationOut.model_validate(o) for o in record.obligations],
         decision_id=record.decision_id,

@@ -13,7 +13,7 @@ from app.db import crypto
 from app.db.writer import Change, Prepared, RowChange
 from app.models import ProcessingRecord
 from app.policies import Decision, LiftFacts, RectificationFacts, RestrictionFacts
-from app.policies.subject_rights import article, check_restricted_read
+from app.policies.subject_rights import article, check_read_reason, check_restricted_read
 from app.problems import Conflict, Problem
 from app.schemas.processing_record_rights import (
     ProcessingRecordRectify,
@@ -162,9 +162,9 @@ RESTRICT = Action(
 async def restrict_record(
     *, context: Context, record_id: uuid.UUID, body: RestrictionCreate
 ) -> ProcessingRecord:
-    """GDPR-18(1): from now on the data are only stored — reads need an 18(2) ground, transfers
-    and shares are refused, and under (b)/(c) the retention sweep keeps the record; GDPR-19: a
-    task per recipient."""
+    """GDPR-18(1): from now on the data are only stored — reads, transfers and shares need an
+    18(2) ground (GDPR-18, GDPR-18.2; an LED record is not exchanged at all), and under (b)/(c)
+    the retention sweep keeps the record; GDPR-19: a task per recipient."""
     loaded = await _prepare_restrict(context, record_id, body)
     record = loaded.record
     tasks = await notifications_for(
@@ -240,6 +240,11 @@ async def lift_restriction(
         return RowChange({"restriction_ground": None, "restricted_at": None}, change)
 
     return await context.writer.update(LIFT, loaded.prepared, record, build)
+
+
+def read_reason_given(regime: str, reason: str | None) -> bool:
+    """LED-25: may the subject data of a record of this regime be read with this reason?"""
+    return not check_read_reason(regime, reason).violations
 
 
 def restricted_read_allowed(restriction: str | None, use: str | None) -> bool:

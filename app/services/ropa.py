@@ -49,7 +49,8 @@ async def build_ropa(
     if controller is None:
         raise NotFound(f"No organisation {organisation}.", resource_type=KIND)
     pr = ProcessingRecord
-    retention = func.max(pr.retain_until - cast(func.date(pr.created_at), pr.retain_until.type))
+    # retention is counted from the day the processing began (ILO-10.2), not from its recording
+    retention = func.max(pr.retain_until - pr.began_on)
     activities = (
         await session.execute(
             select(

@@ -24,6 +24,7 @@ from app.services.transfer import Exchange, erased_conflict, exchanged_record
 async def _prepare(context: Context, record_id: uuid.UUID, body: ShareCreate) -> Exchange:
     session = context.writer.session
     record = await exchanged_record(context, record_id)
+    shared_on = body.shared_on or today()
     recipient_org = body.recipient_org
     if body.recipient_officer_id is not None:
         recipient = await get_officer(session=session, officer_id=body.recipient_officer_id)
@@ -38,7 +39,13 @@ async def _prepare(context: Context, record_id: uuid.UUID, body: ShareCreate) ->
         fields_disclosed=frozenset(body.fields_disclosed),
         justification=body.justification,
         participants=await participant_map(session=session),
+        shared_on=shared_on,
+        record_began_on=record.began_on,
+        record_retain_until=record.retain_until,
+        regime=record.regime,
         record_restriction=record.restriction_ground,
+        restricted_use=body.restricted_use,
+        restricted_use_law=body.restricted_use_law,
     )
     return Exchange(
         Prepared(facts, conflicts=erased_conflict(record), resource_id=str(record.id)), record
@@ -58,7 +65,7 @@ RECORD = Action(
 
 async def record_share(*, context: Context, record_id: uuid.UUID, body: ShareCreate) -> Share:
     """Decide and record a share: ACL-ROLE, ACL-ORG, ILO-10.4 (recipient inside the Union,
-    fields ⊆ record, justification)."""
+    fields ⊆ record, justification), ILO-10.2 (dated within the record's life), GDPR-18.2."""
     exchange = await _prepare(context, record_id, body)
     record = exchange.record
     shared_on: date = body.shared_on or today()
@@ -76,6 +83,9 @@ async def record_share(*, context: Context, record_id: uuid.UUID, body: ShareCre
             fields_disclosed=sorted(body.fields_disclosed),
             justification=body.justification,
             shared_on=shared_on,
+            restriction_ground=record.restriction_ground,
+            restricted_use=body.restricted_use if record.restriction_ground else None,
+            restricted_use_law=body.restricted_use_law if record.restriction_ground else None,
             decision_id=decision.decision_id,
             policy_version=decision.policy_version,
             recorded_by=context.principal.sub,
@@ -90,7 +100,20 @@ async def record_share(*, context: Context, record_id: uuid.UUID, body: ShareCre
             details={
                 "processing_record_id": str(record.id),
                 "recipient_kind": body.recipient_kind,
+                # LED Art. 25(1): the log of a disclosure names its recipient
+                "recipient": {
+                    "officer_id": str(body.recipient_officer_id)
+                    if body.recipient_officer_id
+                    else None,
+                    "network": body.recipient_network,
+                    "organisation": body.recipient_org,
+                    "authority": body.recipient_authority,
+                },
                 "fields_disclosed": sorted(body.fields_disclosed),
+                "restricted_use": body.restricted_use if record.restriction_ground else None,
+                "shared_on": shared_on.isoformat(),
+                # Art. 5(2): a share made before today is recorded after the fact
+                "after_the_fact": shared_on < today(),
             },
         )
         return NewRow(share, change)

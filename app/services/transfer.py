@@ -17,6 +17,7 @@ from app.db.writer import Change, NewRow, Prepared, Writer
 from app.keyring import Keyring
 from app.models import ProcessingRecord, Transfer
 from app.policies import Decision, TransferFacts
+from app.policies.subject_rights import RestrictedExchange, exchange_ground_holds
 from app.policies.transfer import DEROGATION_BASES, DEROGATION_WINDOW_DAYS
 from app.problems import Conflict
 from app.schemas.policy import BasisOut
@@ -25,7 +26,7 @@ from app.services.deployment import active_deployment
 from app.services.guarded import Action, Context
 from app.services.officer import get_officer
 from app.services.organisation import participant_map
-from app.services.processing_record import RESOURCE, get_visible_record, read_subject_data
+from app.services.processing_record import RESOURCE, get_visible_record, read_subject_data, today
 from app.services.reference_data import transfer_reference
 
 ACTION = "transfer.record"
@@ -66,17 +67,28 @@ async def transfer_facts(
     session = writer.session
     officer = await get_officer(session=session, officer_id=record.officer_id)
     deployment = await active_deployment(session=session, officer=officer, on=body.transfer_on)
-    # GDPR-18: restricted data are only stored, not read for a transfer that is refused anyway
+    # GDPR-18.2: restricted data are only stored, and not read for a transfer refused anyway;
+    # on a valid Art. 18(2) ground they are read for NR-1 like any other record's
+    ground = exchange_ground_holds(
+        RestrictedExchange(
+            restriction=record.restriction_ground,
+            regime=record.regime,
+            use=body.restricted_use,
+            law=body.restricted_use_law,
+            third_country=True,
+        )
+    )
     payload = (
-        None
-        if record.restriction_ground is not None
-        else await read_subject_data(
+        await read_subject_data(
             writer=writer,
             record=record,
             keyring=keyring,
             fields=NR1_FIELDS,
-            reason="NR-1: transfer decision",
+            reason="NR-1: transfer decision"
+            + (f"; GDPR-18(2): {body.restricted_use}" if record.restriction_ground else ""),
         )
+        if ground
+        else None
     )
     nationality = payload.subject_data.get("nationality") if payload else None
     reference = await transfer_reference(session=session)
@@ -128,9 +140,11 @@ async def transfer_facts(
         instruments=reference.instruments,
         participants=await participant_map(session=session),
         recent_derogations_to_recipient=int(recent or 0),
-        record_created_on=record.created_at.date(),
+        record_began_on=record.began_on,
         record_retain_until=record.retain_until,
         record_restriction=record.restriction_ground,
+        restricted_use=body.restricted_use,
+        restricted_use_law=body.restricted_use_law,
     )
     return facts, reference.digest
 
@@ -190,6 +204,9 @@ async def record_transfer(
             fields_disclosed=sorted(body.fields_disclosed),
             justification=body.justification,
             transfer_on=body.transfer_on,
+            restriction_ground=record.restriction_ground,
+            restricted_use=body.restricted_use if record.restriction_ground else None,
+            restricted_use_law=body.restricted_use_law if record.restriction_ground else None,
             basis_ground=basis.ground,
             basis_rule=basis.rule,
             basis_reference=basis.reference,
@@ -208,8 +225,17 @@ async def record_transfer(
                 "processing_record_id": str(record.id),
                 "destination": body.destination_organisation or body.destination_country,
                 "recipient_type": body.recipient.type,
+                # LED Art. 25(1): the log of a disclosure names its recipient; a recipient that
+                # is neither an authority nor an international organisation may be a person
+                "recipient": body.recipient.name
+                if body.recipient.type != "other" or body.recipient.is_law_enforcement
+                else None,
                 "basis": basis.ground,
                 "fields_disclosed": sorted(body.fields_disclosed),
+                "restricted_use": body.restricted_use if record.restriction_ground else None,
+                "transfer_on": body.transfer_on.isoformat(),
+                # Art. 5(2): a transfer made before today is recorded after the fact
+                "after_the_fact": body.transfer_on < today(),
                 # for the DPO's review: a derogation used systematically (recital 25)
                 "flags": [
                     o.kind for o in decision.obligations if o.kind == "review_systematic_derogation"
@@ -248,6 +274,9 @@ def render(transfer: Transfer) -> TransferOut:
         fields_disclosed=transfer.fields_disclosed,
         justification=transfer.justification,
         transfer_on=transfer.transfer_on,
+        restriction_ground=transfer.restriction_ground,
+        restricted_use=transfer.restricted_use,
+        restricted_use_law=transfer.restricted_use_law,
         basis=BasisOut(
             ground=transfer.basis_ground,
             rule=transfer.basis_rule,

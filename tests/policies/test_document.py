@@ -28,8 +28,9 @@ def test_ilo_9_3_each_finding_is_a_violation_with_its_location() -> None:
         facts(findings=("an e-mail address at page 2, line 3", "an IBAN at row 4, column 2")),
     )
     assert not decision.allowed
-    assert [v.rule for v in decision.violations] == ["ILO-9.3", "ILO-9.3"]
-    assert "page 2, line 3" in decision.violations[0].message
+    assert [v.rule for v in decision.violations] == ["ILO-9.3"]
+    assert len(decision.violations[0].reasons) == 2
+    assert "page 2, line 3" in decision.violations[0].reasons[0]
 
 
 def test_ilo_9_1_a_marking_refers_to_a_law_enforcement_channel() -> None:

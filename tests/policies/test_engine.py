@@ -55,6 +55,7 @@ RULE_INDEX = [
     "ILO-10.4",
     "GDPR-16",
     "GDPR-18",
+    "GDPR-18.2",
     "GDPR-19",
     "GDPR-30.1",
     "GDPR-30.1e",
@@ -67,6 +68,7 @@ RULE_INDEX = [
     "EUDPR-47",
     "EUDPR-48",
     "EUDPR-50",
+    "LED-25",
     "LED-35",
     "LED-36",
     "LED-37",
@@ -169,6 +171,10 @@ def test_denied_decision_as_dict_has_the_api_shape() -> None:
             "article": "Regulation (EU) 2019/1240, Art. 10(3)(e)",
             "message": "category e_smuggling_trafficking may only be processed for purpose "
             "smuggling_trafficking, not return",
+            "reasons": [
+                "category e_smuggling_trafficking may only be processed for purpose "
+                "smuggling_trafficking, not return"
+            ],
         }
     ]
     assert body["trace"] == [

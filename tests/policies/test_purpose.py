@@ -136,8 +136,8 @@ def test_ilo_10_3f_fields_outside_the_categories_refused() -> None:
         "processing_record.create",
         replace(RECORD, subject_fields=RECORD.subject_fields | {"religion", "unhcr_reference"}),
     )
-    assert decision.violated_rules == ("ILO-10.3f", "ILO-10.3f")
-    assert [v.message for v in decision.violations] == [
+    assert decision.violated_rules == ("ILO-10.3f",)
+    assert list(decision.violations[0].reasons) == [
         "subject data field 'religion' belongs to none of the categories",
         "subject data field 'unhcr_reference' belongs to none of the categories",
     ]
@@ -193,7 +193,7 @@ def test_ilo_10_3f_category_fields_match_api_md() -> None:
     [
         pytest.param(
             {"officer_has_active_deployment": False},
-            "officer off-1 has no active deployment: no Art. 3(6) task to serve",
+            "officer off-1 has no active deployment on 2026-11-23: no Art. 3(6) task to serve",
             id="not-deployed",
         ),
         pytest.param(
@@ -203,9 +203,26 @@ def test_ilo_10_3f_category_fields_match_api_md() -> None:
         ),
         pytest.param(
             {"retain_until": TODAY + timedelta(days=366)},
-            "retain_until 2027-11-24 exceeds the 365-day cap for purpose return "
-            "(latest 2027-11-23): erase when no longer necessary",
+            "retain_until 2027-11-24 exceeds the 365-day cap for purpose return counted from "
+            "2026-11-23 (latest 2027-11-23): erase when no longer necessary",
             id="beyond-cap",
+        ),
+        pytest.param(
+            {"began_on": TODAY + timedelta(days=1)},
+            "began_on 2026-11-24 is in the future (today is 2026-11-23)",
+            id="began-in-the-future",
+        ),
+        pytest.param(
+            {"began_on": TODAY - timedelta(days=200), "retain_until": TODAY + timedelta(days=200)},
+            "retain_until 2027-06-11 exceeds the 365-day cap for purpose return counted from "
+            "2026-05-07 (latest 2027-05-07): erase when no longer necessary",
+            id="cap-counted-from-began-on",
+        ),
+        pytest.param(
+            {"began_on": TODAY - timedelta(days=100), "retain_until": TODAY - timedelta(days=1)},
+            "retain_until 2026-11-22 is not after today 2026-11-23: the retention of a processing "
+            "that began earlier has ended, so its data are erased, not loaded",
+            id="retention-ended-before-loading",
         ),
         pytest.param(
             {"max_retention_days": {}},
@@ -239,8 +256,9 @@ def test_ilo_10_2_a_non_controller_organisation_is_refused_in_the_decision() -> 
 
 def test_ilo_10_2_purpose_outside_art_3_6_refused() -> None:
     decision = evaluate("processing_record.create", replace(RECORD, purpose="visa"))
-    assert decision.violated_rules == ("ILO-10.2", "ILO-10.2", "ILO-10.3")
-    assert decision.violations[0].message == "purpose 'visa' is not one of the Art. 3(6) tasks"
+    assert decision.violated_rules == ("ILO-10.2", "ILO-10.3")
+    assert decision.violations[0].reasons[0] == "purpose 'visa' is not one of the Art. 3(6) tasks"
+    assert len(decision.violations[0].reasons) == 2
 
 
 @pytest.mark.parametrize(

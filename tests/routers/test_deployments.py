@@ -78,6 +78,30 @@ async def test_plan_is_stored_with_history_audit_and_feed_event(
     assert (feed.type, feed.visibility) == ("deployment.planned", "network")
 
 
+async def test_ilo_2_2_ilo_4_1_ends_on_is_required_and_its_422_names_the_rules(
+    client: httpx.AsyncClient, nl: dict[str, str], officer: JSON, session: AsyncSession
+) -> None:
+    """A field the policy always requires is required in the schema; its absence is a 422
+    that names the rules, and nothing is decided or stored."""
+    body = notification(officer["id"])
+    for missing in ({k: v for k, v in body.items() if k != "ends_on"}, {**body, "ends_on": None}):
+        response = await client.post("/v1/deployments", json=missing, headers=nl)
+        assert response.status_code == 422, response.text
+        (error,) = response.json()["errors"]
+        assert error["pointer"] == "/ends_on"
+        if "ends_on" not in missing:
+            assert error["detail"] == (
+                "Field required: the policy always requires it (ILO-2.2, ILO-4.1)"
+            )
+    schema = (await client.get("/openapi.json")).json()["components"]["schemas"]
+    assert "ends_on" in schema["DeploymentCreate"]["required"]
+    assert schema["DeploymentCreate"]["properties"]["ends_on"]["x-ilonet-rules"] == [
+        "ILO-2.2",
+        "ILO-4.1",
+    ]
+    assert await _count(session, Deployment) == 0
+
+
 @pytest.mark.parametrize(
     ("overrides", "rule", "fragment"),
     [
@@ -85,7 +109,6 @@ async def test_plan_is_stored_with_history_audit_and_feed_event(
         ({"host_country": "DK"}, "ILO-2.2", "DK"),
         ({"host_country": "NO"}, "ILO-2.2", "NO"),
         ({"ends_on": "2026-01-01"}, "ILO-2.2", "ends_on"),
-        ({"ends_on": None}, "ILO-2.2", "ends_on"),
         ({"topics": [], "tasks": []}, "ILO-4.1", "job description"),
         (
             {"represented_member_states": ["NL"], "representation_agreement_reference": "A-1"},
@@ -105,7 +128,6 @@ async def test_plan_is_stored_with_history_audit_and_feed_event(
         "ilo_2_2_denmark_is_not_a_third_country",
         "ilo_2_2_schengen_associated_host",
         "ilo_2_2_end_before_start",
-        "ilo_2_2_no_duration",
         "ilo_4_1_no_job_description",
         "ilo_6_1_represents_itself",
         "ilo_6_1_no_agreement",

@@ -112,8 +112,7 @@ async def test_gdpr_16_rectification_reseals_the_named_fields_and_audits_their_n
 async def test_gdpr_18_a_restricted_record_is_only_stored(
     client: httpx.AsyncClient, auth: Auth, session: AsyncSession
 ) -> None:
-    """A read needs an Art. 18(2) ground recorded with it; no transfer, no share (the product
-    rule, stricter than 18(2))."""
+    """A read needs an Art. 18(2) ground recorded with it; so does a transfer or a share."""
     ilo = await deployed_ilo(client, auth)
     record = await create_record(client, ilo)
     path = _path(record)
@@ -141,13 +140,14 @@ async def test_gdpr_18_a_restricted_record_is_only_stored(
     read = (await _events(session, "processing_record.read"))[-1]
     assert read.details["reason"] == "GDPR-18(2): legal_claims"
 
+    # an exchange needs its own Art. 18(2) ground (GDPR-18.2, tests/routers/
+    # test_restricted_exchanges.py)
     transfer = await client.post(f"{path}/transfers", json=senegal_transfer(), headers=ilo.headers)
     assert transfer.status_code == 403, transfer.text
-    assert "GDPR-18" in [v["rule"] for v in transfer.json()["violations"]]
+    assert "GDPR-18.2" in [v["rule"] for v in transfer.json()["violations"]]
     share = await client.post(f"{path}/shares", json=SHARE, headers=ilo.headers)
     assert share.status_code == 403, share.text
-    assert [v["rule"] for v in share.json()["violations"]] == ["GDPR-18"]
-    assert "ILONet product rule" in share.json()["violations"][0]["message"]
+    assert [v["rule"] for v in share.json()["violations"]] == ["GDPR-18.2"]
 
 
 async def test_gdpr_18_lifting_needs_the_data_subject_informed_first(
@@ -267,7 +267,7 @@ async def test_ilo_10_2_a_transfer_is_dated_within_the_record_lifetime(
     )
     assert early.status_code == 403, early.text
     messages = [v["message"] for v in early.json()["violations"] if v["rule"] == "ILO-10.2"]
-    assert messages == [f"transfer_on {days(-1)} is before the record was created ({TODAY})"]
+    assert messages == [f"transfer_on {days(-1)} is before the record's processing began ({TODAY})"]
     late = await client.post(path, json=senegal_transfer(transfer_on=days(31)), headers=ilo.headers)
     assert late.status_code == 403, late.text
     messages = [v["message"] for v in late.json()["violations"] if v["rule"] == "ILO-10.2"]
