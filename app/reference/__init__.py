@@ -20,6 +20,7 @@ REFERENCE_DIR = Path(__file__).resolve().parent
 ADEQUACY_FILE = REFERENCE_DIR / "adequacy_decisions.json"
 INSTRUMENTS_FILE = REFERENCE_DIR / "transfer_instruments.json"
 PARTICIPANTS_FILE = REFERENCE_DIR / "participants.json"
+COUNTRIES_FILE = REFERENCE_DIR / "countries.json"
 
 _INSTRUMENT_KINDS = tuple(InstrumentKind)
 
@@ -163,3 +164,15 @@ def load_role_holders() -> Mapping[str, Holder]:
             for i in _document(PARTICIPANTS_FILE)["items"]
         }
     )
+
+
+@cache
+def _third_countries() -> frozenset[str]:
+    codes = {str(i["code"]) for i in _document(COUNTRIES_FILE)["items"]}
+    parties = {str(i["country"]) for i in _document(PARTICIPANTS_FILE)["items"] if i.get("country")}
+    return frozenset(codes - parties)
+
+
+def third_country(code: str) -> bool:
+    """A country outside the Union and the Schengen-associated states (ISO 3166-1 alpha-2)."""
+    return code in _third_countries()

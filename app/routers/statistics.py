@@ -11,13 +11,15 @@ from fastapi import APIRouter, Header, Path, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from app.db.session import ReadSession
+from app.pages import PAGE_CSP
 from app.policies.vocabulary import StatisticsFormat, StatisticsSectionName
-from app.problems import ValidationFailed, problem_responses
+from app.problems import NotFound, ValidationFailed, problem_responses
+from app.reference import third_country
 from app.routers.policy_marks import reads
-from app.routers.statistics_html import SHEET_CSP, render_sheet
 from app.schemas.statistics import ReadmissionSheet, StatisticsReport
 from app.security import CurrentPrincipal
 from app.services import access
+from app.services.readmission_page import render_sheet
 from app.services.statistics import Period, report_csv, sheet_csv
 from app.services.statistics_readmission import readmission_sheet
 from app.services.statistics_report import report
@@ -166,7 +168,7 @@ async def statistics_report(
     name="readmission_sheet",
     summary="One third country's readmission cooperation, month by month (JSON or HTML)",
     response_model=ReadmissionSheet,
-    responses={**HTML_RESPONSE, **problem_responses(401, 403, 422)},
+    responses={**HTML_RESPONSE, **problem_responses(401, 403, 404, 422)},
     openapi_extra=reads(KIND),
 )
 async def statistics_readmission_sheet(
@@ -186,6 +188,12 @@ async def statistics_readmission_sheet(
     text/html` or `?format=html`) is one self-contained page with inline SVG charts; CSV
     (`Accept: text/csv` or `?format=csv`) one line per month and measure."""
     access.visibility(principal, KIND)
+    if not third_country(country):
+        raise NotFound(
+            f"{country} is not a third country: readmission sheets are of third countries.",
+            resource_type="readmission_sheet",
+            resource_id=country,
+        )
     answer = answer_format(accept, format, SHEET)
     sheet = await readmission_sheet(
         session=session,
@@ -195,7 +203,7 @@ async def statistics_readmission_sheet(
     )
     if answer is StatisticsFormat.html:
         page = HTMLResponse(render_sheet(sheet))
-        page.headers["Content-Security-Policy"] = SHEET_CSP
+        page.headers["Content-Security-Policy"] = PAGE_CSP
         return page
     if answer is StatisticsFormat.csv:
         return Response(sheet_csv(sheet), media_type=f"{CSV}; charset=utf-8")

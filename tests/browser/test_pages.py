@@ -1,5 +1,6 @@
 """The pages ILONet hands to people, in a real browser (Debian's chromium, headless, 1280 px):
-the activity report and the record of processing activities, seeded through the API, served
+the activity report, the record of processing activities and the readmission sheet, seeded
+through the API, served
 with their own Content-Security-Policy. Each page renders with its style, says who issued it
 and when, names countries and terms instead of codes, and holds no personal data. Screenshots
 are saved in the test's output directory (printed)."""
@@ -97,7 +98,11 @@ async def test_the_activity_report_and_the_ropa_read_as_documents(
     ropa_page = await client.get(
         "/v1/ropa?organisation=NL", headers={**auth("NL", ["dpo"]), "Accept": "text/html"}
     )
-    assert report_page.status_code == ropa_page.status_code == 200
+    sheet_page = await client.get(
+        "/v1/statistics/readmission/SN",
+        headers={**auth("COM", ["auditor"]), "Accept": "text/html"},
+    )
+    assert report_page.status_code == ropa_page.status_code == sheet_page.status_code == 200
     assert ropa_page.headers["content-type"].startswith("text/html")
 
     shots = tmp_path / "screenshots"
@@ -126,5 +131,12 @@ async def test_the_activity_report_and_the_ropa_read_as_documents(
             assert "Senegal" in text
             assert "Technical and organisational security measures" in text
             assert "None: no data of this activity were shared in the Union." in text
+
+            page = await browser.new_page(viewport={"width": 1280, "height": 1000})
+            page.set_default_timeout(WAIT_MS)
+            text = await shown(page, sheet_page, shots / "readmission-sheet.png")
+            read_as_a_person(text, "Readmission cooperation with Senegal")
+            assert "withheld" in text  # one request: its month and the period are withheld
+            assert "<5" not in text
         finally:
             await browser.close()

@@ -17,7 +17,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.config import Settings
-from app.routers.statistics_html import SHEET_CSP
+from app.pages import PAGE_CSP
 from tests.factories import (
     TODAY,
     Auth,
@@ -281,15 +281,16 @@ async def test_readmission_sheet_html_is_self_contained(
     )
     assert response.status_code == 200, response.text
     assert response.headers["content-type"].startswith("text/html")
-    assert response.headers["content-security-policy"] == SHEET_CSP
+    assert response.headers["content-security-policy"] == PAGE_CSP
     page = response.text
-    assert page.count("<svg") == 5  # the answers bar and four monthly charts
-    assert "Third country SN" in page
-    assert ">withheld</abbr>" in page  # a withheld cell, as the reader sees it
+    assert page.count("<svg") == 5  # five monthly charts, each with its data table
+    assert page.count('<details class="data">') == 5
+    assert "<title>Readmission cooperation with Senegal — " in page
+    assert '<td class="num withheld">withheld</td>' in page  # as the reader sees it
     assert "&lt;2" not in page  # never as a small count: a rate or a complement is not one
-    # nothing is loaded from anywhere: no src/href, no URL but the SVG namespace
+    # nothing is loaded from anywhere: no src/href, no URL
     assert re.search(r"\b(src|href)=", page) is None
-    assert set(re.findall(r"https?://[^\"' ]+", page)) == {"http://www.w3.org/2000/svg"}
+    assert re.findall(r"https?://", page) == []
     assert "Quorvathine" not in page
     same = await client.get(
         "/v1/statistics/readmission/SN",
@@ -317,3 +318,15 @@ async def test_readmission_sheet_as_csv_and_formats_a_route_does_not_offer(
     html_report = await client.get("/v1/statistics", params={"format": "html"}, headers=auth(*COM))
     assert html_report.status_code == 422
     assert html_report.json()["errors"][0]["pointer"] == "/format"
+
+
+async def test_a_readmission_sheet_is_of_a_third_country_only(
+    client: httpx.AsyncClient, auth: Auth
+) -> None:
+    for code in ("FR", "NO", "ZZ"):  # a Member State, a Schengen-associated state, no country
+        response = await client.get(f"/v1/statistics/readmission/{code}", headers=auth(*COM))
+        assert response.status_code == 404, (code, response.text)
+        assert response.headers["content-type"].startswith("application/problem+json")
+        assert "not a third country" in response.json()["detail"]
+    senegal = await client.get("/v1/statistics/readmission/SN", headers=auth(*COM))
+    assert senegal.status_code == 200
