@@ -83,6 +83,7 @@ def _prepare_schema(owner_url: str, *, apply: bool) -> None:
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
+    from app.http_limits import REQUEST_LINE_BYTES
     from app.main import create_app
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -107,7 +108,9 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
                 "access_log": False,
                 "server_header": False,
                 "loop": "uvloop",
-                "http": "httptools",
+                # httptools, answering 431 to a request head far above ILONET_MAX_HEADER_BYTES
+                "http": "app.http_limits:BoundedHttpToolsProtocol",
+                "h11_max_incomplete_event_size": settings.max_header_bytes + REQUEST_LINE_BYTES,
             }
             log.info("serving on http://%s:%s", args.host, args.port)
             if workers > 1:

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query, Request, Response
 from app.db.session import ReadSession
 from app.pagination import Cursor, Limit, Pager
 from app.problems import problem_responses
+from app.rate_limit import charge_transfers
 from app.routers.policy_marks import reads
 from app.schemas.common import Page
 from app.schemas.reference_impact import ImpactIn, ImpactOut, ReferenceImpactOut
@@ -66,7 +67,10 @@ async def impact(
         secret=request.app.state.keyring.secret_key,
         max_bytes=request.app.state.settings.page_max_bytes,
     )
-    return await analysis.analyse(session=session, principal=principal, body=body, page=page)
+    answer = await analysis.analyse(session=session, principal=principal, body=body, page=page)
+    # the analysis costs by the transfers it judged (each page judges them all)
+    charge_transfers(request, principal, answer.transfers_evaluated)
+    return answer
 
 
 @router.get(

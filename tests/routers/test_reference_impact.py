@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models import AdequacyDecisionEntry, AuditEvent, OutboxEvent, ReferenceImpact, Transfer
+from app.rate_limit import RateLimiter
 from tests.factories import PLAINTEXT, TODAY, Auth, Ilo, create_record, deployed_ilo
 
 ADEQUACY = "/v1/reference/adequacy-decisions"
@@ -119,8 +120,9 @@ async def test_gdpr_45_impact_of_ending_the_uk_adequacy_decision(
 
 
 async def test_gdpr_45_impact_of_adding_an_instrument_changes_the_ground_not_the_outcome(
-    client: httpx.AsyncClient, auth: Auth
+    app: FastAPI, client: httpx.AsyncClient, auth: Auth
 ) -> None:
+    app.state.rate_limiter = RateLimiter(600, 3000, clock=lambda: 1000.0)  # no refill
     nl = await deployed_ilo(client, auth)
     record = await create_record(client, nl)
     to_uk = uk_transfer(HOME_OFFICE, basis="public_interest")
@@ -134,6 +136,9 @@ async def test_gdpr_45_impact_of_adding_an_instrument_changes_the_ground_not_the
     (group,) = ended.json()["groups"]
     # the named derogation still holds: decided differently, not stopped
     assert (group["now_denied_by"], group["still_holds"]["rule"]) == ("GDPR-45", "GDPR-49.1d")
+    # charged one unit for the request and one per started 1,000 transfers judged
+    assert ended.headers["RateLimit-Policy"] == '"default";q=600;w=60'
+    assert ended.headers["RateLimit"] == '"default";r=598;t=1'
 
 
 async def test_gdpr_30_1_an_applied_change_tells_each_affected_organisation(
