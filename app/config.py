@@ -138,6 +138,10 @@ class Settings(BaseSettings):
     migrate_on_start: bool | None = None
 
     max_body_bytes: int = 1_048_576
+    # Request headers: all fields together (names, values, separators) and any one field; above
+    # either, 431 request-header-fields-too-large (the server cuts off a head far above it).
+    max_header_bytes: int = Field(default=16_384, ge=1024)
+    max_header_field_bytes: int = Field(default=8_192, ge=256)
     # Platform uploads (POST /v1/documents...) have their own body limit; the file inside it
     # at most document_max_bytes.
     document_upload_max_bytes: int = Field(default=16_777_216, ge=1024)
@@ -213,6 +217,11 @@ class Settings(BaseSettings):
     rate_limit_client_per_minute: int = 600
     rate_limit_org_per_minute: int = 3000
     rate_limit_sync_seconds: float = 1.0
+    # What a request costs beyond its one unit (app/rate_limit.py): each batch item, each
+    # started block of analysed transfers (impact analysis), each started block of body bytes.
+    rate_limit_cost_per_batch_item: int = Field(default=1, ge=0)
+    rate_limit_transfers_per_unit: int = Field(default=1000, ge=1)
+    rate_limit_bytes_per_unit: int = Field(default=262_144, ge=1024)
     # How often the 404s for resources that do not exist are written as aggregate audit events.
     denial_aggregate_seconds: float = 60.0
     # Statistics: a count below it (and above zero) is withheld, with the counts that would let

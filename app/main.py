@@ -22,6 +22,7 @@ from app.db.audit_signer import log_signers
 from app.db.denial_audit import NotFoundTally
 from app.db.engine import make_engine, make_sessionmaker
 from app.db.principal_binding import ClaimBinding
+from app.http_limits import HeaderLimits
 from app.jwks import JwksCache
 from app.keyring import load_keyring
 from app.middleware import RequestContextMiddleware, SecurityHeadersMiddleware
@@ -198,6 +199,7 @@ def create_app(settings: Settings | None = None, *, app_database_url: str | None
         RequestContextMiddleware,
         max_body_bytes=settings.max_body_bytes,
         upload_max_bytes=settings.document_upload_max_bytes,
+        header_limits=HeaderLimits(settings.max_header_bytes, settings.max_header_field_bytes),
     )
     app.add_middleware(metrics.MetricsMiddleware)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

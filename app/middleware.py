@@ -1,5 +1,6 @@
-"""ASGI middleware: request id, structured JSON request logs, body-size and media-type limits,
-strings PostgreSQL cannot store, and the security headers of every response."""
+"""ASGI middleware: request id, structured JSON request logs, header-size, body-size and
+media-type limits, strings PostgreSQL cannot store, the rate-limit state of every answer and the
+security headers of every response."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from urllib.parse import parse_qsl
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.http_limits import HeaderLimits, request_id_of
 from app.problems import (
     PROBLEM_JSON,
     MalformedRequest,
@@ -22,6 +24,7 @@ from app.problems import (
     UnsupportedMediaType,
     ValidationFailed,
 )
+from app.rate_limit import response_headers
 
 access_log = logging.getLogger("ilonet.access")
 
@@ -77,22 +80,29 @@ class RequestContextMiddleware:
     UPLOAD_PREFIX = "/v1/documents"
 
     def __init__(
-        self, app: ASGIApp, *, max_body_bytes: int, upload_max_bytes: int | None = None
+        self,
+        app: ASGIApp,
+        *,
+        max_body_bytes: int,
+        upload_max_bytes: int | None = None,
+        header_limits: HeaderLimits | None = None,
     ) -> None:
         self.app = app
         self.json_max_bytes = max_body_bytes
         self.upload_max_bytes = upload_max_bytes or max_body_bytes
         self.max_body_bytes = max_body_bytes
+        self.header_limits = header_limits or HeaderLimits()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
-        incoming = headers.get("x-request-id", "")
-        request_id = incoming if 0 < len(incoming) <= 64 and incoming.isprintable() else ""
-        request_id = request_id or uuid.uuid4().hex
-        scope.setdefault("state", {})["request_id"] = request_id
+        # A request id as sent only when it is a plain token; anything else is never echoed,
+        # logged or audited: the request gets a generated one.
+        request_id = request_id_of(headers.get("x-request-id", "")) or uuid.uuid4().hex
+        state = scope.setdefault("state", {})
+        state["request_id"] = request_id
         started = time.perf_counter()
         status_holder = {"status": 500}
 
@@ -103,13 +113,18 @@ class RequestContextMiddleware:
                 message["headers"] = [
                     *[(k, v) for k, v in message["headers"] if k.lower() != b"x-request-id"],
                     (b"x-request-id", request_id.encode()),
+                    *response_headers(state),
                 ]
             await send(message)
 
         upload = scope["method"] == "POST" and str(scope["path"]).startswith(self.UPLOAD_PREFIX)
         limit = self.upload_max_bytes if upload else self.json_max_bytes
         try:
-            problem = self._precheck(scope, headers, limit) or unstorable_in_request_line(scope)
+            problem = (
+                self.header_limits.check(scope["headers"])
+                or self._precheck(scope, headers, limit)
+                or unstorable_in_request_line(scope)
+            )
             body = b""
             if problem is None:
                 read = await self._read_body(receive, limit)
@@ -299,12 +314,27 @@ def unstorable_in_request_line(scope: Scope) -> Problem | None:
 # The API answers JSON: nothing in it may load, run or frame anything. /docs sets its own.
 API_CSP = "default-src 'none'; frame-ancestors 'none'"
 HSTS = "max-age=31536000; includeSubDomains"
+# No page of the service uses a browser feature: none is granted to it or to anything it frames.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), "
+    "magnetometer=(), microphone=(), midi=(), payment=(), publickey-credentials-get=(), "
+    "screen-wake-lock=(), serial=(), usb=(), xr-spatial-tracking=()"
+)
+
+
+def _framing_refused(csp: bytes) -> bytes:
+    """A page's own Content-Security-Policy, refusing to be framed if it does not say."""
+    if b"frame-ancestors" in csp.lower():
+        return csp
+    return csp.rstrip(b"; ") + b"; frame-ancestors 'none'"
 
 
 class SecurityHeadersMiddleware:
-    """Adds nosniff, no-referrer, a Content-Security-Policy (unless the response has its own) and,
-    over TLS, Strict-Transport-Security to every response; drops any Server header. Wrapped
-    outside Starlette's error middleware, so that a 500 carries them too."""
+    """Adds nosniff, no-referrer, a Content-Security-Policy (unless the response has its own,
+    which is made to refuse framing), X-Frame-Options DENY, a Permissions-Policy granting no
+    feature, Cross-Origin-Resource-Policy same-origin and, over TLS, Strict-Transport-Security
+    to every response; drops any Server header. Wrapped outside Starlette's error middleware,
+    so that a 500 carries them too."""
 
     def __init__(self, app: ASGIApp, *, behind_tls: bool) -> None:
         self.app = app
@@ -318,13 +348,20 @@ class SecurityHeadersMiddleware:
             (b"x-content-type-options", b"nosniff"),
             (b"referrer-policy", b"no-referrer"),
             (b"content-security-policy", API_CSP.encode()),
+            (b"x-frame-options", b"DENY"),
+            (b"permissions-policy", PERMISSIONS_POLICY.encode()),
+            (b"cross-origin-resource-policy", b"same-origin"),
         ]
         if self.behind_tls or scope.get("scheme") == "https":
             added.append((b"strict-transport-security", HSTS.encode()))
 
         async def send_secured(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"server"]
+                headers = [
+                    (k, _framing_refused(v) if k.lower() == b"content-security-policy" else v)
+                    for k, v in message.get("headers", [])
+                    if k.lower() != b"server"
+                ]
                 present = {k.lower() for k, _ in headers}
                 headers += [(k, v) for k, v in added if k not in present]
                 message = {**message, "headers": headers}

@@ -1,9 +1,16 @@
 """Rate limits per client (`iss`+`sub`) and per organisation: token buckets in each instance,
 kept close to consistent across instances through PostgreSQL without a write per request.
 
-Each bucket holds up to `limit` tokens and refills at `limit` per minute; a request takes one
-token from its client's bucket and one from its organisation's, or is refused with 429
-`rate-limited` and `Retry-After` (the seconds until both buckets hold a token again).
+Each bucket holds up to `limit` units and refills at `limit` per minute. A request is admitted
+when its client's bucket and its organisation's both hold a unit, or refused with 429
+`rate-limited` and `Retry-After` (the seconds until both hold one again). It is charged by cost:
+one unit, one more per whole `ILONET_RATE_LIMIT_BYTES_PER_UNIT` of its body (uploads), and
+what its route adds once the cost is known (`charge`: each batch item, each started
+`ILONET_RATE_LIMIT_TRANSFERS_PER_UNIT` transfers an impact analysis judged). A bucket may go
+into debt: the client then waits until it is repaid. Every answer to an authenticated request
+states the client's policy and state (draft-ietf-httpapi-ratelimit-headers):
+`RateLimit-Policy: "default";q=600;w=60` and `RateLimit: "default";r=<units left>;t=<seconds
+until the bucket is full>`.
 
 Every `ILONET_RATE_LIMIT_SYNC_SECONDS` an instance publishes what it consumed since its last
 publication (`NOTIFY ilonet_rate_limit`, keys hashed) and takes what the other instances
@@ -79,8 +86,9 @@ class RateLimiter:
         bucket.updated = now
         return bucket
 
-    def take(self, *keys: str) -> int | None:
-        """Take one token from each key's bucket: None when allowed, else the seconds to wait."""
+    def take(self, *keys: str, cost: int = 1) -> int | None:
+        """Admit a request when each key's bucket holds a unit, and charge it `cost` units
+        (a bucket may go into debt): None when admitted, else the seconds to wait."""
         now = self.clock()
         keys = tuple(k for k in keys if self._limit(k) > 0)
         buckets = [self._refilled(key, now) for key in keys]
@@ -91,10 +99,25 @@ class RateLimiter:
         ]
         if waits:
             return max(1, math.ceil(max(waits)))
-        for key, bucket in zip(keys, buckets, strict=True):
-            bucket.tokens -= 1.0
-            self._consumed[key] = self._consumed.get(key, 0) + 1
+        self.charge(*keys, cost=cost)
         return None
+
+    def charge(self, *keys: str, cost: int) -> None:
+        """Take `cost` more units out of each key's bucket (a cost known after admission)."""
+        now = self.clock()
+        for key in keys:
+            if self._limit(key) > 0 and cost > 0:
+                self._refilled(key, now).tokens -= cost
+                self._consumed[key] = self._consumed.get(key, 0) + cost
+
+    def status(self, key: str) -> tuple[int, int, int] | None:
+        """(limit, units left, seconds until the bucket is full) of a key; None when unlimited."""
+        limit = self._limit(key)
+        if limit <= 0:
+            return None
+        bucket = self._refilled(key, self.clock())
+        left = max(0, math.floor(bucket.tokens))
+        return limit, left, math.ceil(max(0.0, limit - bucket.tokens) * 60.0 / limit)
 
     def drain(self) -> dict[str, int]:
         """What this instance consumed since the last drain (to publish)."""
@@ -195,15 +218,106 @@ class Sync:
                 await asyncio.sleep(interval)
 
 
+@dataclass(frozen=True, slots=True)
+class Costs:
+    """What a request costs beyond its unit (settings `rate_limit_*`)."""
+
+    per_batch_item: int = 1
+    transfers_per_unit: int = 1000
+    bytes_per_unit: int = 262_144
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Costs:
+        return cls(
+            settings.rate_limit_cost_per_batch_item,
+            settings.rate_limit_transfers_per_unit,
+            settings.rate_limit_bytes_per_unit,
+        )
+
+    def body(self, size: int) -> int:
+        """Each whole block of body bytes (a small body costs nothing beyond its unit)."""
+        return max(0, size) // self.bytes_per_unit
+
+    def transfers(self, count: int) -> int:
+        return math.ceil(count / self.transfers_per_unit) if count > 0 else 0
+
+    def items(self, count: int) -> int:
+        return count * self.per_batch_item
+
+
+POLICY = "default"
+STATE = "ilonet.rate_limit"
+
+
+def headers(limiter: RateLimiter, key: str) -> list[tuple[bytes, bytes]]:
+    """`RateLimit-Policy` and `RateLimit` of a client key (none when it is unlimited)."""
+    status = limiter.status(key)
+    if status is None:
+        return []
+    limit, left, reset = status
+    return [
+        (b"ratelimit-policy", f'"{POLICY}";q={limit};w=60'.encode()),
+        (b"ratelimit", f'"{POLICY}";r={left};t={reset}'.encode()),
+    ]
+
+
+def response_headers(scope_state: dict[str, Any]) -> list[tuple[bytes, bytes]]:
+    """The rate-limit headers of a response, as the request's state left them (for the
+    middleware, when the response starts: after every charge of the route)."""
+    found = scope_state.get(STATE)
+    if found is None:
+        return []
+    limiter, key = found
+    return headers(limiter, key)
+
+
+def _keys(principal: Principal) -> tuple[str, str]:
+    return client_key(principal), organisation_key(principal)
+
+
+def _body_size(request: Request) -> int:
+    length = request.headers.get("content-length", "")
+    return int(length) if length.isdigit() else 0
+
+
 async def enforce(request: Request, principal: CurrentPrincipal) -> None:
-    """The dependency of every /v1 route: one token per client and per organisation."""
+    """The dependency of every /v1 route: admitted when the client's and the organisation's
+    buckets hold a unit; charged one, and one per whole block of body bytes."""
     limiter: RateLimiter = request.app.state.rate_limiter
-    wait = limiter.take(client_key(principal), organisation_key(principal))
+    keys = _keys(principal)
+    request.scope.setdefault("state", {})[STATE] = (limiter, keys[0])
+    wait = limiter.take(*keys, cost=1 + costs(request).body(_body_size(request)))
     if wait is not None:
         raise RateLimited(
             f"Too many requests from this client or organisation; retry after {wait} s.",
             retry_after=wait,
         )
+
+
+def charge(request: Request, principal: Principal, units: int) -> None:
+    """Charge the request's client and organisation `units` more, once its cost is known."""
+    limiter: RateLimiter = request.app.state.rate_limiter
+    limiter.charge(*_keys(principal), cost=units)
+
+
+def costs(request: Request) -> Costs:
+    return Costs.from_settings(request.app.state.settings)
+
+
+def charge_items(request: Request, principal: Principal, count: int) -> None:
+    """A batch: each item beyond the request's own unit."""
+    charge(request, principal, costs(request).items(max(0, count - 1)))
+
+
+def charge_transfers(request: Request, principal: Principal, count: int) -> None:
+    """An impact analysis: each started block of the transfers it judged."""
+    charge(request, principal, costs(request).transfers(count))
+
+
+def charge_bytes(request: Request, principal: Principal, size: int) -> None:
+    """An upload path: bytes beyond the body's (e.g. what a file inflates to when read), one
+    unit per whole `ILONET_RATE_LIMIT_BYTES_PER_UNIT`."""
+    charge(request, principal, costs(request).body(size))
 
 
 RateLimit = Annotated[None, Depends(enforce)]

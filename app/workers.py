@@ -34,7 +34,13 @@ MiB = 1024 * 1024
 
 # What the forkserver imports once, so each worker starts warm (the readers too: the
 # extractors import them when first needed).
-PRELOAD = ["app.workers", "app.platform.check", "pypdf", "docx"]
+PRELOAD = [
+    "app.workers",
+    "app.platform.check",
+    "app.services.reference_impact_page",
+    "pypdf",
+    "docx",
+]
 
 
 @dataclass(frozen=True, slots=True)

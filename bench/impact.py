@@ -6,9 +6,11 @@ Starts its own embedded PostgreSQL in a temporary directory, migrates a database
 the owner, with COPY-free `INSERT ... SELECT generate_series`) one authority and officer per
 organisation, 2,000 processing records and `--transfers` transfers to the United Kingdom under
 adequacy decision 2021/1772 over the last twelve months (recipients, purposes and dates varied),
-then times `app.services.reference_impact.analyse` for the change "2021/1772 ends on the first
-day of next month" — as a COM reference admin (every organisation's counts) and as NL's DPO
-(its own flows in detail, transfer ids included). Each figure is the median of `--repeats`
+then times the first page of `app.services.reference_impact_analysis.analyse` for the change
+"2021/1772 ends on the first day of next month" — as a COM reference admin (every
+organisation's counts), as NL's DPO (its own flows in detail) and as NL's DPO with
+`include=transfer_ids` — and walks every page of the last, reporting the largest page in bytes
+(as the response body renders it; the target is 1 MB). Each time is the median of `--repeats`
 runs after one warm-up; the analysis is read-only, so runs do not disturb each other.
 """
 
@@ -32,14 +34,17 @@ from app.config import APP_DB_ROLE
 from app.db import migrate
 from app.db.embedded import EmbeddedPostgres
 from app.db.engine import make_engine, make_sessionmaker
-from app.schemas.reference_impact import ImpactIn
+from app.schemas.reference_impact import ImpactIn, ImpactOut
 from app.security import Principal
-from app.services.reference_impact import analyse
+from app.services.reference_impact_analysis import PageRequest, analyse
 from bench.policy_decisions import environment
 
 DATABASE = "ilonet_bench_impact"
 ORGS = ("NL", "BE", "FR", "DE")
 RECORDS = 2000
+SECRET = b"bench-impact-cursor-secret"
+PAGE_MAX_BYTES = 1_048_576  # the default ILONET_PAGE_MAX_BYTES
+LIMIT = 50  # the route's default page size
 
 
 async def seed(url: str, transfers: int) -> None:
@@ -133,16 +138,23 @@ async def run(server: EmbeddedPostgres, args: argparse.Namespace) -> dict[str, A
         }
     )
     results: dict[str, Any] = {"seed_seconds": round(seeded, 2)}
+
+    def request(with_ids: bool, cursor: str | None = None) -> PageRequest:
+        return PageRequest(LIMIT, cursor, with_ids, SECRET, PAGE_MAX_BYTES)
+
     try:
-        for name, who in (
-            ("com_reference_admin", principal("COM", "reference_admin")),
-            ("nl_dpo", principal("NL", "dpo")),
+        for name, who, with_ids in (
+            ("com_reference_admin", principal("COM", "reference_admin"), False),
+            ("nl_dpo", principal("NL", "dpo"), False),
+            ("nl_dpo_transfer_ids", principal("NL", "dpo"), True),
         ):
             times, answer = [], None
             for attempt in range(args.repeats + 1):
                 async with sessions() as session:
                     begin = time.perf_counter()
-                    answer = await analyse(session=session, principal=who, body=body)
+                    answer = await analyse(
+                        session=session, principal=who, body=body, page=request(with_ids)
+                    )
                     if attempt:
                         times.append(time.perf_counter() - begin)
             assert answer is not None
@@ -152,11 +164,36 @@ async def run(server: EmbeddedPostgres, args: argparse.Namespace) -> dict[str, A
                 "max_seconds": round(max(times), 3),
                 "transfers_evaluated": answer.transfers_evaluated,
                 "affected_flows": answer.affected_flows,
-                "groups": len(answer.groups),
+                "groups": answer.groups_total,
+                "first_page_bytes": len(answer.model_dump_json()),
             }
+        results["pages"] = await walk(sessions, principal("NL", "dpo"), body, request)
     finally:
         await engine.dispose()
     return results
+
+
+async def walk(sessions: Any, who: Principal, body: ImpactIn, request: Any) -> dict[str, Any]:
+    """Every page of NL's analysis with its transfer ids: how many, the largest, the slowest."""
+    sizes, times, ids, cursor = [], [], 0, None
+    while True:
+        async with sessions() as session:
+            begin = time.perf_counter()
+            page: ImpactOut = await analyse(
+                session=session, principal=who, body=body, page=request(True, cursor)
+            )
+            times.append(time.perf_counter() - begin)
+        sizes.append(len(page.model_dump_json()))
+        ids += sum(len(g.transfer_ids or ()) for g in page.groups)
+        cursor = page.next_cursor
+        if cursor is None:
+            return {
+                "count": len(sizes),
+                "max_bytes": max(sizes),
+                "max_seconds": round(max(times), 3),
+                "transfer_ids": ids,
+                "affected_flows": page.affected_flows,
+            }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -187,13 +224,20 @@ def main(argv: list[str] | None = None) -> int:
         f"impact of ending 2021/1772 on {args.transfers} transfers (seeded in "
         f"{results['seed_seconds']} s); Python {env['python']}, nproc {env['nproc_available']}"
     )
-    for name in ("com_reference_admin", "nl_dpo"):
+    for name in ("com_reference_admin", "nl_dpo", "nl_dpo_transfer_ids"):
         r = results[name]
         print(
-            f"  {name:20} median {r['median_seconds']:.3f} s (min {r['min_seconds']:.3f}, max "
-            f"{r['max_seconds']:.3f}); {r['transfers_evaluated']} evaluated, "
-            f"{r['affected_flows']} affected, {r['groups']} groups shown"
+            f"  first page, {name:20} median {r['median_seconds']:.3f} s (min "
+            f"{r['min_seconds']:.3f}, max {r['max_seconds']:.3f}); {r['first_page_bytes']} "
+            f"bytes; {r['transfers_evaluated']} evaluated, {r['affected_flows']} affected, "
+            f"{r['groups']} groups listed"
         )
+    p = results["pages"]
+    print(
+        f"  every page of nl_dpo_transfer_ids: {p['count']} pages, largest {p['max_bytes']} "
+        f"bytes, slowest {p['max_seconds']:.3f} s; {p['transfer_ids']} ids of "
+        f"{p['affected_flows']} affected transfers"
+    )
     if args.json:
         print(json.dumps({"benchmark": "impact", **env, "transfers": args.transfers, **results}))
     return 0

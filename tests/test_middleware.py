@@ -31,7 +31,7 @@ def test_the_pointer_names_the_string_that_cannot_be_stored() -> None:
     assert found[0] == "/0" * 5000
 
 
-async def test_an_own_csp_is_kept_and_a_server_header_dropped() -> None:
+async def test_an_own_csp_is_kept_refusing_framing_and_a_server_header_dropped() -> None:
     async def page(scope: Scope, receive: Receive, send: Send) -> None:
         headers = [(b"content-security-policy", b"default-src 'self'"), (b"server", b"x/1")]
         await send({"type": "http.response.start", "status": 200, "headers": headers})
@@ -41,11 +41,16 @@ async def test_an_own_csp_is_kept_and_a_server_header_dropped() -> None:
         await send({"type": "http.response.start", "status": 200, "headers": []})
         await send({"type": "http.response.body", "body": b"{}"})
 
-    for inner, csp in ((page, "default-src 'self'"), (api, API_CSP)):
+    # a page's own policy is kept, made to refuse framing when it does not say
+    own = "default-src 'self'; frame-ancestors 'none'"
+    for inner, csp in ((page, own), (api, API_CSP)):
         transport = httpx.ASGITransport(app=SecurityHeadersMiddleware(inner, behind_tls=False))
         async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
             response = await c.get("/")
         assert response.headers.get_list("content-security-policy") == [csp]
         assert "server" not in response.headers
         assert response.headers["x-content-type-options"] == "nosniff"
+        assert response.headers["x-frame-options"] == "DENY"
+        assert response.headers["cross-origin-resource-policy"] == "same-origin"
+        assert response.headers["permissions-policy"].startswith("accelerometer=()")
         assert "strict-transport-security" not in response.headers

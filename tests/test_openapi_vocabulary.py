@@ -42,7 +42,8 @@ INLINE: dict[tuple[str, str], type[StrEnum]] = {
     ("RecipientNotificationOut", "cause"): v.NotificationCause,
     ("RecipientNotificationOut", "exchange_kind"): v.ExchangeKind,
     ("ScopeExclusionFields", "recipient_types"): v.RecipientType,
-    ("ReferenceChangeIn", "kind"): v.ReferenceChangeKind,
+    ("ProposedExclusion", "recipient_types"): v.RecipientType,
+    ("ProposedInstrument", "kind"): v.InstrumentKind,
     ("parameter", "format"): v.RopaFormat,
     ("DocumentUpload", "content_encoding"): v.ContentEncoding,
     ("DocumentVersionUpload", "content_encoding"): v.ContentEncoding,
@@ -182,3 +183,15 @@ def test_an_enum_that_disagrees_with_its_vocabulary_is_caught() -> None:
     vocabulary = vocabulary_of(document, path)
     assert vocabulary is v.Regime
     assert node["enum"] != [member.value for member in vocabulary]
+
+
+def test_the_kinds_of_a_proposed_reference_change_are_its_vocabulary(
+    document: dict[str, Any],
+) -> None:
+    change = document["components"]["schemas"]["ImpactIn"]["properties"]["change"]
+    kinds = [
+        document["components"]["schemas"][ref["$ref"].rsplit("/", 1)[1]]["properties"]["kind"]
+        for ref in change["oneOf"]
+    ]
+    assert [k["const"] for k in kinds] == [member.value for member in v.ReferenceChangeKind]
+    assert sorted(change["discriminator"]["mapping"]) == sorted(v.ReferenceChangeKind)

@@ -4,6 +4,7 @@ problem with Retry-After, and the consumption instances share through LISTEN/NOT
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections.abc import Callable
 
 import httpx
@@ -15,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from app.config import Settings
 from app.main import create_app
 from app.models import AuditEvent
-from app.rate_limit import CHANNEL, RateLimiter, Sync, parse, payloads
+from app.rate_limit import CHANNEL, Costs, RateLimiter, Sync, parse, payloads
 
 Auth = Callable[..., dict[str, str]]
 
@@ -112,11 +113,16 @@ async def test_429_problem_with_retry_after(
     events_before = await session.scalar(select(func.count()).select_from(AuditEvent))
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
         nl = auth("NL", ["deploying_authority"], sub="nl-1")
-        assert (await client.get("/v1/organisations/NL", headers=nl)).status_code == 200
+        first = await client.get("/v1/organisations/NL", headers=nl)
+        assert first.status_code == 200
+        assert first.headers["RateLimit-Policy"] == '"default";q=2;w=60'
+        assert first.headers["RateLimit"] == '"default";r=1;t=30'
         assert (await client.get("/v1/organisations/NL", headers=nl)).status_code == 200
         refused = await client.get("/v1/organisations/NL", headers=nl)
         assert refused.status_code == 429
         assert refused.headers["Retry-After"] == "30"
+        assert refused.headers["RateLimit-Policy"] == '"default";q=2;w=60'
+        assert refused.headers["RateLimit"] == '"default";r=0;t=60'
         assert refused.headers["content-type"] == "application/problem+json"
         body = refused.json()
         assert body["type"] == "/problems/rate-limited"
@@ -159,3 +165,43 @@ async def test_sync_publishes_through_postgresql(app_engine: AsyncEngine) -> Non
             await driver.remove_listener(CHANNEL, listener)
     assert [receiver.limiter.take("c:a", "o:nl") for _ in range(4)] == [None, None, None, 6]
     assert await sender.publish() == 0  # nothing new to publish
+
+
+def test_a_request_is_admitted_on_one_unit_and_charged_its_cost_into_debt() -> None:
+    clock = Clock()
+    limiter = RateLimiter(client_per_minute=60, organisation_per_minute=1000, clock=clock)
+    assert limiter.take("c:a", "o:nl", cost=100) is None  # admitted: the bucket held a unit
+    assert limiter.status("c:a") == (60, 0, 100)  # 40 in debt: 100 units to refill, 100 s
+    assert limiter.take("c:a", "o:nl") == 41  # until the debt is repaid and a unit is back
+    clock.now += 41
+    assert limiter.take("c:a", "o:nl") is None
+    limiter.charge("c:a", "o:nl", cost=5)
+    assert limiter.drain() == {"c:a": 106, "o:nl": 106}
+    assert RateLimiter(0, 0, clock=clock).status("c:a") is None
+
+
+def test_costs_by_items_transfers_and_bytes() -> None:
+    costs = Costs(per_batch_item=1, transfers_per_unit=1000, bytes_per_unit=262_144)
+    assert (costs.items(500), costs.transfers(100_000), costs.transfers(1)) == (500, 100, 1)
+    assert (costs.body(0), costs.body(262_143), costs.body(16 * 1_048_576)) == (0, 0, 64)
+
+
+async def test_a_batch_and_an_impact_analysis_are_charged_by_their_size(
+    limited_app: tuple[FastAPI, Clock], auth: Auth
+) -> None:
+    application, clock = limited_app
+    application.state.rate_limiter = RateLimiter(600, 3000, clock=clock)
+    transport = httpx.ASGITransport(app=application)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        com = auth("COM", ["reference_admin"])
+        change = {"kind": "adequacy_ended", "adequacy_decision_id": "2021/1772", "on": "2027-01-01"}
+        analysed = await client.post("/v1/reference/impact", json={"change": change}, headers=com)
+        assert analysed.status_code == 200, analysed.text
+        assert analysed.headers["RateLimit"] == '"default";r=599;t=1'  # no transfer judged
+        nl = auth("NL", ["deploying_authority"], sub="nl-batch")
+        items = [{"authority_id": str(uuid.uuid4()), "surname": "X", "given_names": "Y"}] * 50
+        batch = await client.post(
+            "/v1/officers:batch?dry_run=true", json={"items": items}, headers=nl
+        )
+        # one unit for the request (a body under 256 KiB adds none), one per further item
+        assert batch.headers["RateLimit"] == '"default";r=550;t=5', batch.text

@@ -84,6 +84,7 @@ def serve(
     import uvicorn
 
     from app.db.engine import app_url
+    from app.http_limits import REQUEST_LINE_BYTES
     from app.main import create_app
 
     configure_logging()
@@ -109,7 +110,9 @@ def serve(
                 "access_log": False,
                 "server_header": False,
                 "loop": "uvloop",
-                "http": "httptools",
+                # httptools, answering 431 to a request head far above ILONET_MAX_HEADER_BYTES
+                "http": "app.http_limits:BoundedHttpToolsProtocol",
+                "h11_max_incomplete_event_size": settings.max_header_bytes + REQUEST_LINE_BYTES,
             }
             log.info("serving on http://%s:%s", settings.host, settings.port)
             if workers > 1:

@@ -14,6 +14,7 @@ from app.db.audit import record_denial
 from app.db.denial_audit import names_existing_resource
 from app.policies.vocabulary import BatchMode
 from app.problems import NotFound, PolicyDenied, problem_responses
+from app.rate_limit import charge_items
 from app.routers.conventions import ActionContext, Idempotency
 from app.routers.policy_marks import guarded
 from app.schemas.batch import (
@@ -110,6 +111,7 @@ async def create_officers(
     """Each item is decided and written as `POST /v1/officers` would (action officer.create):
     the answer lists, per item, its outcome, the status the single route would give and its
     Decision. `all_or_nothing` writes every item or none; `per_item` keeps the items allowed."""
+    charge_items(request, context.principal, len(body.items))
     run = await run_batch(
         context=context,
         action=officer.CREATE,
@@ -142,6 +144,7 @@ async def plan_deployments(
     deployment.plan): the answer lists, per item, its outcome, the status the single route
     would give and its Decision. `all_or_nothing` writes every item or none; `per_item` keeps
     the items allowed."""
+    charge_items(request, context.principal, len(body.items))
     run = await run_batch(
         context=context,
         action=deployment.PLAN,

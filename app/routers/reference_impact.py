@@ -3,19 +3,36 @@ recorded flows (nothing changed); /v1/reference/impacts: what applied changes di
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
 
 from app.db.session import ReadSession
 from app.pagination import Cursor, Limit, Pager
 from app.problems import problem_responses
+from app.rate_limit import charge_transfers
 from app.routers.policy_marks import reads
 from app.schemas.common import Page
 from app.schemas.reference_impact import ImpactIn, ImpactOut, ReferenceImpactOut
 from app.security import CurrentPrincipal
-from app.services import reference_impact as service
+from app.services import reference_impact_analysis as analysis
 from app.services import reference_impact_detected as detected
 
 router = APIRouter(prefix="/v1/reference", tags=["reference-data"])
+
+
+# A cursor of the analysis names a group by its organisation, destination and recipient.
+ImpactCursor = Annotated[
+    str | None,
+    Query(max_length=2048, description="Opaque cursor from `next_cursor` (same body)."),
+]
+Include = Annotated[
+    str | None,
+    Query(
+        pattern="^transfer_ids$",
+        description="`transfer_ids`: each group's transfer ids (a DPO's own flows only)",
+    ),
+]
 
 
 @router.post(
@@ -25,14 +42,35 @@ router = APIRouter(prefix="/v1/reference", tags=["reference-data"])
     responses=problem_responses(401, 403, 422),
     openapi_extra=reads("reference_impact"),
 )
-async def impact(body: ImpactIn, session: ReadSession, principal: CurrentPrincipal) -> ImpactOut:
+async def impact(
+    request: Request,
+    body: ImpactIn,
+    session: ReadSession,
+    principal: CurrentPrincipal,
+    limit: Limit = 50,
+    cursor: ImpactCursor = None,
+    include: Include = None,
+) -> ImpactOut:
     """Re-runs the Chapter V ground rules (GDPR-45/46/49, EUDPR-47/48/50, LED-36/37/38) on the
     stored facts of each transfer of the last `months`, against the reference data as they are
     and as they would be after the change: which flows would now be decided differently, grouped
     by organisation, destination, recipient and ground, with the rule that would deny them and
     the ground that would still hold. A COM reference admin sees every organisation's counts; a
-    DPO its own flows in detail. No subject data are read."""
-    return await service.analyse(session=session, principal=principal, body=body)
+    DPO its own flows in detail. No subject data are read.
+
+    Every page carries the totals; the groups come `limit` at a time (and within
+    `ILONET_PAGE_MAX_BYTES`), `next_cursor` leading to the next page of the same analysis."""
+    page = analysis.PageRequest(
+        limit=limit,
+        cursor=cursor,
+        with_ids=include == "transfer_ids",
+        secret=request.app.state.keyring.secret_key,
+        max_bytes=request.app.state.settings.page_max_bytes,
+    )
+    answer = await analysis.analyse(session=session, principal=principal, body=body, page=page)
+    # the analysis costs by the transfers it judged (each page judges them all)
+    charge_transfers(request, principal, answer.transfers_evaluated)
+    return answer
 
 
 @router.get(

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import date, datetime
-from typing import Literal, Self
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool
 
-from app.schemas.common import StrictInput
+from app.schemas.common import StrictInput, Text
 from app.schemas.policy import BasisOut
 from app.schemas.reference_data import (
     ReferenceId,
@@ -16,51 +17,98 @@ from app.schemas.reference_data import (
     TransferInstrumentCreate,
 )
 
-# vocabulary.ReferenceChangeKind, inline in OpenAPI.
-ReferenceChangeKindName = Literal[
-    "adequacy_ended", "adequacy_narrowed", "instrument_withdrawn", "instrument_added"
+
+def _iso_day(value: object) -> object:
+    """A day is a JSON string YYYY-MM-DD: not a number (pydantic would read a Unix time)."""
+    if not isinstance(value, str) or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        raise ValueError("a date as a string YYYY-MM-DD")
+    return value
+
+
+# Strict where pydantic is lax: a day only as an ISO string, whole numbers and booleans only as
+# JSON integers and booleans (never "12", 12.0 or 1), so a wrongly typed field is a 422.
+IsoDay = Annotated[date, BeforeValidator(_iso_day)]
+StrictCount = Annotated[int, Field(strict=True)]
+
+
+class ProposedExclusion(ScopeExclusionFields):
+    """An exclusion proposed for an adequacy decision; its note is absent (null) or text."""
+
+    valid_from: IsoDay
+    valid_until: IsoDay | None = None
+    note: Text | None = None  # type: ignore[assignment]
+
+
+class ProposedInstrument(TransferInstrumentCreate):
+    """A transfer instrument proposed for addition."""
+
+    valid_from: IsoDay
+    valid_until: IsoDay | None = None
+    example: StrictBool = False
+
+
+def _in_range(day: date) -> date:
+    if not date(1900, 1, 1) <= day <= date(9999, 12, 30):
+        raise ValueError("a day from 1900-01-01 to 9999-12-30")
+    return day
+
+
+ChangeDay = Annotated[
+    IsoDay, AfterValidator(_in_range), Field(description="The day the change takes effect")
 ]
 
 
-class ReferenceChangeIn(StrictInput):
-    kind: ReferenceChangeKindName
-    on: date = Field(
-        description="The day the change takes effect",
-        ge=date(1900, 1, 1),
-        le=date(9999, 12, 30),
-    )
-    adequacy_decision_id: ReferenceId | None = None
-    instrument_id: str | None = Field(default=None, max_length=64)
-    exclusion: ScopeExclusionFields | None = Field(
-        default=None, description="adequacy_narrowed: what the decision no longer covers"
-    )
-    instrument: TransferInstrumentCreate | None = Field(
-        default=None, description="instrument_added: the new instrument"
-    )
+class AdequacyEnded(StrictInput):
+    """An adequacy decision ends on `on` (its last day is the day before)."""
 
-    @model_validator(mode="after")
-    def _complete(self) -> Self:
-        needs = {
-            "adequacy_ended": ("adequacy_decision_id",),
-            "adequacy_narrowed": ("adequacy_decision_id", "exclusion"),
-            "instrument_withdrawn": ("instrument_id",),
-            "instrument_added": ("instrument",),
-        }[self.kind]
-        missing = [n for n in needs if getattr(self, n) is None]
-        if missing:
-            raise ValueError(f"{self.kind} needs {', '.join(missing)}")
-        return self
+    kind: Literal["adequacy_ended"]
+    on: ChangeDay
+    adequacy_decision_id: ReferenceId
+
+
+class AdequacyNarrowed(StrictInput):
+    """An adequacy decision no longer covers what `exclusion` names, from `on`."""
+
+    kind: Literal["adequacy_narrowed"]
+    on: ChangeDay
+    adequacy_decision_id: ReferenceId
+    exclusion: ProposedExclusion
+
+
+class InstrumentWithdrawn(StrictInput):
+    """A transfer instrument is withdrawn from `on`."""
+
+    kind: Literal["instrument_withdrawn"]
+    on: ChangeDay
+    instrument_id: Annotated[str, Field(min_length=1, max_length=64)]
+
+
+class InstrumentAdded(StrictInput):
+    """A new transfer instrument applies from `on`."""
+
+    kind: Literal["instrument_added"]
+    on: ChangeDay
+    instrument: ProposedInstrument
+
+
+# vocabulary.ReferenceChangeKind: one variant per kind, each with exactly the fields it needs.
+ReferenceChangeIn = Annotated[
+    AdequacyEnded | AdequacyNarrowed | InstrumentWithdrawn | InstrumentAdded,
+    Field(discriminator="kind"),
+]
 
 
 class ImpactIn(StrictInput):
     change: ReferenceChangeIn
-    months: int = Field(default=12, ge=1, le=60, description="The recorded transfers looked at")
+    months: StrictCount = Field(
+        default=12, ge=1, le=60, description="The recorded transfers looked at"
+    )
     organisation: str | None = Field(
         default=None, max_length=16, description="Only this organisation's flows"
     )
 
-    model_config = StrictInput.model_config | {
-        "json_schema_extra": {
+    model_config = ConfigDict(
+        json_schema_extra={
             "examples": [
                 {
                     "change": {
@@ -72,12 +120,16 @@ class ImpactIn(StrictInput):
                 }
             ]
         }
-    }
+    )
 
 
 class ImpactGroupOut(BaseModel):
     """Flows decided the same way: one organisation, destination, recipient and ground."""
 
+    key: str = Field(
+        description="The group's id, the same on every page: a group whose transfer ids go on "
+        "over the next page appears there again with the same key"
+    )
     organisation: str
     destination: str
     recipient: str
@@ -95,7 +147,9 @@ class ImpactGroupOut(BaseModel):
     first_transfer_on: date
     last_transfer_on: date
     transfer_ids: list[uuid.UUID] | None = Field(
-        description="For the organisation's DPO only; null for other readers"
+        description="With `include=transfer_ids`, for the organisation's DPO only (null "
+        "otherwise): the group's transfer ids in order, those that fit the page; the rest follow "
+        "on the next page under the same key"
     )
 
 
@@ -106,13 +160,19 @@ class OrganisationImpactOut(BaseModel):
 
 
 class ImpactOut(BaseModel):
+    """One page of the analysis: the totals (on every page) and the groups after the cursor."""
+
     change: ReferenceChangeIn
     window_from: date
     window_to: date
     transfers_evaluated: int
     affected_flows: int
+    groups_total: int = Field(description="Affected groups the caller may list, on all pages")
     organisations: list[OrganisationImpactOut]
     groups: list[ImpactGroupOut]
+    next_cursor: str | None = Field(
+        description="Pass as `cursor`, with the same body, for the next page; null on the last"
+    )
     evaluated_at: datetime
     note: str
 

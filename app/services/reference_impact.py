@@ -1,49 +1,43 @@
-"""Impact analysis of a reference-data change (GDPR-45/46/49, EUDPR-47/48/50, LED-36/37/38 re-run
-on stored facts): which recorded transfers of the last months would now be decided differently.
+"""What an impact analysis of a reference-data change reads (GDPR-45/46/49, EUDPR-47/48/50,
+LED-36/37/38 re-run on stored facts): the proposed change, the recorded transfers of the last
+months grouped by their facts in SQL, a group's transfer ids, and every affected group with its
+ids (what an applied change records).
 
-Nothing is written by the analysis and no subject data are decrypted: the facts are the
-transfer's columns and its record's metadata. Flows with the same facts are grouped in SQL and
-judged once, so 100k transfers cost a few thousand evaluations.
+Nothing is written and no subject data are decrypted: the facts are the transfer's columns and
+its record's metadata. Flows with the same facts are counted in SQL and judged once, so 100k
+transfers cost a few hundred evaluations. One page of the analysis: reference_impact_analysis.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
-from typing import Any
+from datetime import date
+from typing import Any, TypeVarTuple
 
-from sqlalchemy import ColumnElement, Date, cast, func, literal, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    Select,
+    Text,
+    cast,
+    func,
+    literal,
+    or_,
+    select,
+    tuple_,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.visibility import visible
 from app.models import ProcessingRecord, Transfer
-from app.policies import Actor, Basis
-from app.policies.reference_impact import (
-    Reference,
-    ReferenceChange,
-    Verdict,
-    apply_change,
-    judge_flow,
-    touched_destinations,
-)
-from app.policies.transfer_grounds import TransferFacts
+from app.policies.reference_impact import Reference, ReferenceChange, Verdict
 from app.policies.visibility import Visibility
 from app.policies.vocabulary import ReferenceChangeKind
 from app.reference import transfer_instrument_from_dict
-from app.schemas.policy import BasisOut
-from app.schemas.reference_impact import (
-    ImpactGroupOut,
-    ImpactIn,
-    ImpactOut,
-    OrganisationImpactOut,
-    ReferenceChangeIn,
-)
-from app.security import Principal
-from app.services import access
-from app.services.processing_record import today
-from app.services.reference_data import transfer_reference
+from app.schemas.reference_impact import AdequacyNarrowed, InstrumentAdded, ReferenceChangeIn
+from app.services.reference_impact_page import Flow, ImpactGroup, judge
 
 KIND = "reference_impact"
 NOTE = (
@@ -51,6 +45,7 @@ NOTE = (
     "or after the change (the later of its date and the change's); NR-1 and the other rules are "
     "not re-run, and no subject data were read. Nothing was changed."
 )
+Ts = TypeVarTuple("Ts")
 
 
 def months_before(day: date, months: int) -> date:
@@ -67,8 +62,9 @@ def months_before(day: date, months: int) -> date:
 def to_change(body: ReferenceChangeIn) -> ReferenceChange:
     from app.reference import adequacy_decision_from_dict  # the parser of exclusions
 
-    exclusion = None
-    if body.exclusion is not None:
+    exclusion = instrument = None
+    if isinstance(body, AdequacyNarrowed):
+        fields = body.exclusion.model_dump(mode="json", exclude_none=True)
         probe = adequacy_decision_from_dict(
             {
                 "id": "probe",
@@ -77,18 +73,17 @@ def to_change(body: ReferenceChangeIn) -> ReferenceChange:
                 "valid_from": "2000-01-01",
                 "reference": "",
                 "source_url": "",
-                "exclusions": [body.exclusion.model_dump(mode="json")],
+                "exclusions": [fields],
             }
         )
         exclusion = probe.exclusions[0]
-    instrument = None
-    if body.instrument is not None:
+    if isinstance(body, InstrumentAdded):
         instrument = transfer_instrument_from_dict(body.instrument.model_dump(mode="json"))
     return ReferenceChange(
         kind=ReferenceChangeKind(body.kind),
         on=body.on,
-        adequacy_decision_id=body.adequacy_decision_id,
-        instrument_id=body.instrument_id,
+        adequacy_decision_id=getattr(body, "adequacy_decision_id", None),
+        instrument_id=getattr(body, "instrument_id", None),
         exclusion=exclusion,
         instrument=instrument,
     )
@@ -109,42 +104,143 @@ class Group:
     ids: list[uuid.UUID] = field(default_factory=list)
 
 
-def _basis(basis: Basis | None) -> BasisOut | None:
-    if basis is None:
-        return None
-    return BasisOut(ground=basis.ground, rule=basis.rule, reference=basis.reference)
+def _evaluated_on(on: date) -> ColumnElement[date]:
+    return func.greatest(Transfer.transfer_on, cast(literal(on), Date))
 
 
-def _facts(row: Any, on: date) -> TransferFacts:
-    details: dict[str, Any] = row.details or {}
-    return TransferFacts(
-        actor=Actor(sub="impact-analysis", org=row.organisation),
-        controller_org=row.organisation,
+def _scope(
+    query: Select[*Ts],
+    *,
+    seen: Visibility,
+    destinations: Iterable[str] | None,
+    since: date,
+    organisation: str | None,
+) -> Select[*Ts]:
+    """The transfers an analysis looks at: since `since`, visible, to the touched destinations."""
+    query = query.join(ProcessingRecord, ProcessingRecord.id == Transfer.processing_record_id)
+    query = query.where(Transfer.transfer_on >= since, visible(Transfer, seen))
+    if organisation is not None:
+        query = query.where(Transfer.organisation == organisation)
+    if destinations is not None:
+        wanted = sorted(destinations)
+        query = query.where(
+            or_(
+                Transfer.destination_country.in_(wanted),
+                Transfer.destination_organisation.in_(wanted),
+            )
+        )
+    return query
+
+
+def _flow(row: Any) -> Flow:
+    return Flow(
+        organisation=row.organisation,
         regime=row.regime,
-        record_officer_id="",
-        record_fields=frozenset(),
         purpose=row.purpose,
-        data_categories=(),
-        subject_nationality=None,
-        protection_status=None,
         recipient_name=row.recipient_name,
         recipient_type=row.recipient_type,
         recipient_is_law_enforcement=row.recipient_is_law_enforcement,
         destination_country=row.destination_country,
         destination_organisation=row.destination_organisation,
-        basis=row.requested_basis,
-        fields_disclosed=frozenset(),
-        justification="",
-        transfer_on=on,
-        officer_deployment_active=True,
-        adequacy_decision_id=details.get("adequacy_decision_id"),
-        instrument_id=details.get("instrument_id"),
-        authorisation_reference=details.get("authorisation_reference"),
-        legal_reference=details.get("legal_reference"),
-        incapacity_reason=details.get("incapacity_reason"),
-        assessment_reference=details.get("assessment_reference"),
-        specific_situation=details.get("specific_situation"),
+        requested_basis=row.requested_basis,
+        details=row.details or "",
+        on=row.on,
+        transfers=int(row.n),
+        first=row.first,
+        last=row.last,
     )
+
+
+async def load_flows(
+    *,
+    session: AsyncSession,
+    seen: Visibility,
+    destinations: Iterable[str] | None,
+    since: date,
+    on: date,
+    organisation: str | None = None,
+) -> list[Flow]:
+    """The transfers since `since` grouped in SQL by their facts and the day they are judged
+    on (the later of their date and `on`), counted there: one Flow per group."""
+    columns = (
+        Transfer.organisation,
+        ProcessingRecord.regime,
+        ProcessingRecord.purpose,
+        Transfer.recipient_name,
+        Transfer.recipient_type,
+        Transfer.recipient_is_law_enforcement,
+        Transfer.destination_country,
+        Transfer.destination_organisation,
+        Transfer.requested_basis,
+        cast(Transfer.details, Text).label("details"),
+        _evaluated_on(on).label("on"),
+    )
+    query = select(
+        *columns,
+        func.count().label("n"),
+        func.min(Transfer.transfer_on).label("first"),
+        func.max(Transfer.transfer_on).label("last"),
+    ).group_by(*columns)
+    query = _scope(
+        query, seen=seen, destinations=destinations, since=since, organisation=organisation
+    )
+    return [_flow(row) for row in (await session.execute(query)).all()]
+
+
+def _variant(on: date) -> tuple[Any, ...]:
+    """The facts that tell a group's flows apart besides its organisation, recipient, regime
+    and purpose (nulls as "", so that a tuple comparison matches them)."""
+    return (
+        Transfer.recipient_is_law_enforcement,
+        func.coalesce(Transfer.destination_country, ""),
+        func.coalesce(Transfer.destination_organisation, ""),
+        Transfer.requested_basis,
+        func.coalesce(cast(Transfer.details, Text), ""),
+        _evaluated_on(on),
+    )
+
+
+async def transfer_ids(
+    *,
+    session: AsyncSession,
+    seen: Visibility,
+    group: ImpactGroup,
+    since: date,
+    on: date,
+    after: uuid.UUID | None,
+    limit: int,
+) -> list[uuid.UUID]:
+    """At most `limit` ids of the group's transfers, in order, after `after`: the transfers
+    of its organisation, recipient, regime and purpose whose facts are one of its flows."""
+    wanted = sorted(
+        {
+            (
+                f.recipient_is_law_enforcement,
+                f.destination_country or "",
+                f.destination_organisation or "",
+                f.requested_basis,
+                f.details,
+                f.on,
+            )
+            for f in group.flows
+        }
+    )
+    query = _scope(
+        select(Transfer.id),
+        seen=seen,
+        destinations=None,
+        since=since,
+        organisation=group.organisation,
+    ).where(
+        ProcessingRecord.regime == group.regime,
+        ProcessingRecord.purpose == group.purpose,
+        Transfer.recipient_name == group.recipient,
+        Transfer.recipient_type == group.recipient_type,
+        tuple_(*_variant(on)).in_(wanted),
+    )
+    if after is not None:
+        query = query.where(Transfer.id > after)
+    return list((await session.scalars(query.order_by(Transfer.id).limit(limit))).all())
 
 
 async def affected_groups(
@@ -159,150 +255,43 @@ async def affected_groups(
     organisation: str | None = None,
     with_ids: bool = False,
 ) -> tuple[int, list[Group]]:
-    """The transfers since `since` the change decides differently, grouped; and how many were
-    looked at. Flows of equal facts are one SQL group, judged once."""
-    evaluated_on = func.greatest(Transfer.transfer_on, cast(literal(on), Date)).label("on")
-    columns = (
-        Transfer.organisation,
-        ProcessingRecord.regime,
-        ProcessingRecord.purpose,
-        Transfer.recipient_name,
-        Transfer.recipient_type,
-        Transfer.recipient_is_law_enforcement,
-        Transfer.destination_country,
-        Transfer.destination_organisation,
-        Transfer.requested_basis,
-        Transfer.details,
-        evaluated_on,
-    )
-    aggregates: list[ColumnElement[Any]] = [
-        func.count().label("n"),
-        func.min(Transfer.transfer_on).label("first"),
-        func.max(Transfer.transfer_on).label("last"),
-    ]
-    if with_ids:
-        aggregates.append(func.array_agg(Transfer.id).label("ids"))
-    query = (
-        select(*columns, *aggregates)
-        .join(ProcessingRecord, ProcessingRecord.id == Transfer.processing_record_id)
-        .where(Transfer.transfer_on >= since, visible(Transfer, seen))
-        .group_by(*columns)
-    )
-    if organisation is not None:
-        query = query.where(Transfer.organisation == organisation)
-    if destinations is not None:
-        wanted = sorted(destinations)
-        query = query.where(
-            or_(
-                Transfer.destination_country.in_(wanted),
-                Transfer.destination_organisation.in_(wanted),
-            )
-        )
-    evaluated = 0
-    groups: dict[tuple[Any, ...], Group] = {}
-    for row in (await session.execute(query)).all():
-        evaluated += int(row.n)
-        verdict = judge_flow(_facts(row, row.on), before, after)
-        if not verdict.changed:
-            continue
-        destination = row.destination_organisation or row.destination_country or ""
-        key = (
-            row.organisation,
-            destination,
-            row.recipient_name,
-            row.recipient_type,
-            row.regime,
-            row.purpose,
-            verdict,
-        )
-        group = groups.setdefault(
-            key,
-            Group(
-                row.organisation,
-                destination,
-                row.recipient_name,
-                row.recipient_type,
-                row.regime,
-                row.purpose,
-                verdict,
-            ),
-        )
-        group.transfers += int(row.n)
-        group.first = min(group.first, row.first)
-        group.last = max(group.last, row.last)
-        if with_ids:
-            group.ids.extend(row.ids)
-    ordered = sorted(groups.values(), key=lambda g: (g.organisation, g.destination, g.recipient))
-    return evaluated, ordered
-
-
-def render_groups(groups: Sequence[Group], seen: Visibility) -> list[ImpactGroupOut]:
-    return [
-        ImpactGroupOut(
-            organisation=g.organisation,
-            destination=g.destination,
-            recipient=g.recipient,
-            recipient_type=g.recipient_type,
-            regime=g.regime,
-            purpose=g.purpose,
-            ground=_basis(g.verdict.before),
-            now_denied_by=g.verdict.denied_by,
-            reason=g.verdict.reason,
-            still_holds=_basis(g.verdict.after),
-            alternative=_basis(g.verdict.alternative),
-            transfers=g.transfers,
-            first_transfer_on=g.first,
-            last_transfer_on=g.last,
-            transfer_ids=sorted(g.ids)
-            if seen.shows("flows", organisation=g.organisation)
-            else None,
-        )
-        for g in groups
-    ]
-
-
-def per_organisation(groups: Sequence[Group]) -> list[OrganisationImpactOut]:
-    counts: dict[str, list[int]] = {}
-    for g in groups:
-        entry = counts.setdefault(g.organisation, [0, 0])
-        entry[0] += g.transfers
-        entry[1] += g.transfers if g.verdict.after or g.verdict.alternative else 0
-    return [
-        OrganisationImpactOut(organisation=o, affected_flows=n, still_covered=c)
-        for o, (n, c) in sorted(counts.items())
-    ]
-
-
-async def analyse(*, session: AsyncSession, principal: Principal, body: ImpactIn) -> ImpactOut:
-    """The impact of a proposed change, for the caller's read policy `reference_impact`: a COM
-    reference admin sees every organisation's counts, a DPO its own flows in detail."""
-    seen = access.listing(principal, KIND)
-    current = await transfer_reference(session=session)
-    before = Reference(current.adequacy_decisions, current.instruments)
-    change = to_change(body.change)
-    after = apply_change(before, change)
-    until = today()
-    since = months_before(until, body.months)
-    evaluated, groups = await affected_groups(
+    """Every affected group with all its transfer ids (what an applied change records), and
+    how many transfers were looked at."""
+    flows = await load_flows(
         session=session,
         seen=seen,
-        before=before,
-        after=after,
-        destinations=touched_destinations(after if change.instrument else before, change),
+        destinations=destinations,
         since=since,
-        on=change.on,
-        organisation=body.organisation,
-        with_ids=seen.fields.get("flows") is not None,
+        on=on,
+        organisation=organisation,
     )
-    detailed = [g for g in groups if seen.shows("flows", organisation=g.organisation)]
-    return ImpactOut(
-        change=body.change,
-        window_from=since,
-        window_to=until,
-        transfers_evaluated=evaluated,
-        affected_flows=sum(g.transfers for g in groups),
-        organisations=per_organisation(groups),
-        groups=render_groups(detailed, seen),
-        evaluated_at=datetime.now(UTC),
-        note=NOTE,
-    )
+    groups = judge(flows, before, after)
+    found = []
+    for g in groups:
+        ids: list[uuid.UUID] = []
+        if with_ids:
+            ids = await transfer_ids(
+                session=session,
+                seen=seen,
+                group=g,
+                since=since,
+                on=on,
+                after=None,
+                limit=g.transfers,
+            )
+        found.append(
+            Group(
+                g.organisation,
+                g.destination,
+                g.recipient,
+                g.recipient_type,
+                g.regime,
+                g.purpose,
+                g.verdict,
+                g.transfers,
+                g.first,
+                g.last,
+                ids,
+            )
+        )
+    return sum(f.transfers for f in flows), found

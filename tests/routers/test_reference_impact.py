@@ -8,15 +8,18 @@ from datetime import timedelta
 from typing import Any
 
 import httpx
+from fastapi import FastAPI
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.models import AdequacyDecisionEntry, AuditEvent, OutboxEvent, ReferenceImpact
+from app.models import AdequacyDecisionEntry, AuditEvent, OutboxEvent, ReferenceImpact, Transfer
+from app.rate_limit import RateLimiter
 from tests.factories import PLAINTEXT, TODAY, Auth, Ilo, create_record, deployed_ilo
 
 ADEQUACY = "/v1/reference/adequacy-decisions"
 HOME_OFFICE = {"name": "Home Office Immigration Enforcement", "type": "public_authority"}
 BORDER_FORCE = {"name": "UK Border Force", "type": "public_authority"}
+VISAS = {"name": "UK Visas and Immigration", "type": "public_authority"}
 END_UK = {"kind": "adequacy_ended", "adequacy_decision_id": "2021/1772", "on": "2027-01-01"}
 
 
@@ -58,7 +61,9 @@ async def test_gdpr_45_impact_of_ending_the_uk_adequacy_decision(
     audit_before = len((await session.scalars(select(AuditEvent))).all())
 
     body = {"change": END_UK, "months": 6}
-    dpo = await client.post("/v1/reference/impact", json=body, headers=auth("NL", ["dpo"]))
+    dpo = await client.post(
+        "/v1/reference/impact?include=transfer_ids", json=body, headers=auth("NL", ["dpo"])
+    )
     assert dpo.status_code == 200, dpo.text
     answer = dpo.json()
     assert (answer["transfers_evaluated"], answer["affected_flows"]) == (3, 3)
@@ -76,12 +81,23 @@ async def test_gdpr_45_impact_of_ending_the_uk_adequacy_decision(
         "GDPR-49.1d",
         "public_interest",
     )
-    assert len(home["transfer_ids"]) == 2
+    stored = await session.scalars(
+        select(Transfer.id).where(
+            Transfer.recipient_name == HOME_OFFICE["name"], Transfer.organisation == "NL"
+        )
+    )
+    assert home["transfer_ids"] == sorted(str(i) for i in stored)
     assert groups["UK Border Force"]["transfers"] == 1
+    assert (answer["groups_total"], answer["next_cursor"]) == (2, None)
+    # without include=transfer_ids: the same groups, no ids
+    plain = await client.post("/v1/reference/impact", json=body, headers=auth("NL", ["dpo"]))
+    assert [g["transfer_ids"] for g in plain.json()["groups"]] == [None, None]
     assert not any(p in dpo.text for p in PLAINTEXT)
 
     com = await client.post(
-        "/v1/reference/impact", json=body, headers=auth("COM", ["reference_admin"])
+        "/v1/reference/impact?include=transfer_ids",
+        json=body,
+        headers=auth("COM", ["reference_admin"]),
     )
     assert com.status_code == 200, com.text
     assert com.json()["organisations"] == [
@@ -89,6 +105,7 @@ async def test_gdpr_45_impact_of_ending_the_uk_adequacy_decision(
         {"organisation": "NL", "affected_flows": 3, "still_covered": 3},
     ]
     assert com.json()["groups"] == []  # counts only: the flows are each DPO's
+    assert (com.json()["groups_total"], com.json()["affected_flows"]) == (0, 4)
 
     # nothing changed: the decision, and no audit event or row was written
     await session.refresh(before)
@@ -103,8 +120,9 @@ async def test_gdpr_45_impact_of_ending_the_uk_adequacy_decision(
 
 
 async def test_gdpr_45_impact_of_adding_an_instrument_changes_the_ground_not_the_outcome(
-    client: httpx.AsyncClient, auth: Auth
+    app: FastAPI, client: httpx.AsyncClient, auth: Auth
 ) -> None:
+    app.state.rate_limiter = RateLimiter(600, 3000, clock=lambda: 1000.0)  # no refill
     nl = await deployed_ilo(client, auth)
     record = await create_record(client, nl)
     to_uk = uk_transfer(HOME_OFFICE, basis="public_interest")
@@ -118,6 +136,9 @@ async def test_gdpr_45_impact_of_adding_an_instrument_changes_the_ground_not_the
     (group,) = ended.json()["groups"]
     # the named derogation still holds: decided differently, not stopped
     assert (group["now_denied_by"], group["still_holds"]["rule"]) == ("GDPR-45", "GDPR-49.1d")
+    # charged one unit for the request and one per started 1,000 transfers judged
+    assert ended.headers["RateLimit-Policy"] == '"default";q=600;w=60'
+    assert ended.headers["RateLimit"] == '"default";r=598;t=1'
 
 
 async def test_gdpr_30_1_an_applied_change_tells_each_affected_organisation(
@@ -165,3 +186,150 @@ async def test_gdpr_30_1_an_applied_change_tells_each_affected_organisation(
     assert (await client.get("/v1/reference/impacts", headers=auth("FR", ["dpo"]))).json()[
         "items"
     ] == []
+
+
+async def test_the_analysis_comes_in_pages_each_bounded_with_the_totals(
+    app: FastAPI, client: httpx.AsyncClient, auth: Auth, session: AsyncSession
+) -> None:
+    nl = await deployed_ilo(client, auth)
+    await _uk_flows(client, nl, [HOME_OFFICE, BORDER_FORCE, HOME_OFFICE, VISAS, VISAS, VISAS])
+    dpo = auth("NL", ["dpo"])
+    body = {"change": END_UK}
+    whole = (await client.post("/v1/reference/impact", json=body, headers=dpo)).json()
+    assert [g["transfers"] for g in whole["groups"]] == [2, 1, 3]
+
+    pages, cursor = [], ""
+    while cursor is not None:
+        url = "/v1/reference/impact?limit=1" + (f"&cursor={cursor}" if cursor else "")
+        page = await client.post(url, json=body, headers=dpo)
+        assert page.status_code == 200, page.text
+        pages.append(page.json())
+        cursor = page.json()["next_cursor"]
+    assert [g for p in pages for g in p["groups"]] == whole["groups"]
+    for page in pages:  # the totals on every page
+        assert (page["transfers_evaluated"], page["affected_flows"], page["groups_total"]) == (
+            6,
+            6,
+            3,
+        )
+
+    # A page over its byte budget: one id a page, the group going on under the same key.
+    app.state.settings = app.state.settings.model_copy(update={"page_max_bytes": 1024})
+    ids: dict[str, list[str]] = {}
+    cursor, seen = "", 0
+    while cursor is not None:
+        url = "/v1/reference/impact?include=transfer_ids" + (f"&cursor={cursor}" if cursor else "")
+        page = (await client.post(url, json=body, headers=dpo)).json()
+        (group,) = page["groups"]
+        assert len(group["transfer_ids"]) == 1
+        ids.setdefault(group["key"], []).extend(group["transfer_ids"])
+        cursor, seen = page["next_cursor"], seen + 1
+    assert seen == 6
+    stored = (await session.scalars(select(Transfer.id))).all()
+    assert sorted(i for found in ids.values() for i in found) == sorted(str(i) for i in stored)
+    assert [len(found) for found in ids.values()] == [2, 1, 3]
+    assert all(found == sorted(found) for found in ids.values())
+
+
+async def test_a_cursor_of_another_analysis_or_caller_or_tampered_is_refused(
+    client: httpx.AsyncClient, auth: Auth
+) -> None:
+    nl = await deployed_ilo(client, auth)
+    await _uk_flows(client, nl, [HOME_OFFICE, BORDER_FORCE])
+    dpo = auth("NL", ["dpo"])
+    first = await client.post("/v1/reference/impact?limit=1", json={"change": END_UK}, headers=dpo)
+    cursor = first.json()["next_cursor"]
+    assert cursor is not None
+    url = f"/v1/reference/impact?limit=1&cursor={cursor}"
+    other_body = {"change": END_UK, "months": 3}
+    body, signature = cursor.split(".")
+    tampered = f"{body[:-2]}{'A' if body[-2] != 'A' else 'B'}{body[-1]}.{signature}"
+    for response in (
+        await client.post(url, json=other_body, headers=dpo),
+        await client.post(url, json={"change": END_UK}, headers=auth("NL", ["dpo"], sub="x")),
+        await client.post(
+            f"/v1/reference/impact?cursor={tampered}", json={"change": END_UK}, headers=dpo
+        ),
+        await client.post(
+            "/v1/reference/impact?cursor=not-a-cursor", json={"change": END_UK}, headers=dpo
+        ),
+    ):
+        assert response.status_code == 422, response.text
+        assert response.json()["errors"] == [
+            {"pointer": "/cursor", "in": "query", "detail": "invalid or foreign cursor"}
+        ]
+    assert (await client.post(url, json={"change": END_UK}, headers=dpo)).status_code == 200
+    wrong = await client.post(
+        "/v1/reference/impact?include=everything", json={"change": END_UK}, headers=dpo
+    )
+    assert wrong.status_code == 422
+
+
+async def test_a_wrongly_typed_or_misplaced_change_field_is_refused(
+    client: httpx.AsyncClient, auth: Auth
+) -> None:
+    dpo = auth("NL", ["dpo"])
+    instrument = {
+        "id": "gb-2027",
+        "kind": "binding_instrument",
+        "title": "A readmission agreement",
+        "parties": ["EU", "GB"],
+        "destination_country": "GB",
+        "recipient_authorities": ["*"],
+        "purposes": ["return"],
+        "regimes": ["gdpr"],
+        "valid_from": "2027-01-01",
+        "reference": "OJ L 1",
+        "source_url": "https://example.eu/oj",
+    }
+    added = {"kind": "instrument_added", "on": "2027-01-01", "instrument": instrument}
+    ok = await client.post("/v1/reference/impact", json={"change": added}, headers=dpo)
+    assert ok.status_code == 200, ok.text
+    assert ok.json()["change"]["instrument"]["id"] == "gb-2027"
+    wrong: list[tuple[dict[str, Any], str]] = [
+        ({"change": {**END_UK, "instrument": instrument}}, "/change/adequacy_ended/instrument"),
+        ({"change": {**added, "instrument": "gb-2027"}}, "/change/instrument_added/instrument"),
+        (
+            {"change": {**added, "instrument": {**instrument, "valid_from": 1798761600}}},
+            "/change/instrument_added/instrument/valid_from",
+        ),
+        (
+            {"change": {**added, "instrument": {**instrument, "example": 1}}},
+            "/change/instrument_added/instrument/example",
+        ),
+        ({"change": {**END_UK, "on": 20270101}}, "/change/adequacy_ended/on"),
+        ({"change": END_UK, "months": "12"}, "/months"),
+        (
+            {"change": {"kind": "instrument_added", "on": "2027-01-01"}},
+            "/change/instrument_added/instrument",
+        ),
+    ]
+    for body, pointer in wrong:
+        refused = await client.post("/v1/reference/impact", json=body, headers=dpo)
+        assert refused.status_code == 422, (body, refused.text)
+        assert pointer in [e["pointer"] for e in refused.json()["errors"]], refused.text
+
+
+async def test_a_proposed_exclusion_is_echoed_as_its_schema_says(
+    client: httpx.AsyncClient, auth: Auth
+) -> None:
+    exclusion = {
+        "id": "x-1",
+        "article": "Art. 1(2)",
+        "purposes": ["return"],
+        "valid_from": "2027-01-01",
+        "source_url": "https://example.eu/oj",
+    }
+    change = {
+        "kind": "adequacy_narrowed",
+        "adequacy_decision_id": "2021/1772",
+        "on": "2027-01-01",
+        "exclusion": exclusion,
+    }
+    answer = await client.post(
+        "/v1/reference/impact", json={"change": change}, headers=auth("NL", ["dpo"])
+    )
+    assert answer.status_code == 200, answer.text
+    echoed = answer.json()["change"]["exclusion"]
+    assert echoed["note"] is None  # not "", which the schema (1-2000 characters) refuses
+    assert {k: echoed[k] for k in exclusion} == exclusion
