@@ -24,6 +24,9 @@ class Share(Base):
     recipient_network: Mapped[str | None] = mapped_column(String(64))
     recipient_org: Mapped[str | None] = mapped_column(String(16))
     recipient_authority: Mapped[str | None] = mapped_column(String(200))
+    # The receiving authority as registered in ILONet (GET /v1/authorities), when named by id:
+    # the record of processing activities counts its exchanges under one name.
+    recipient_authority_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("authority.id"))
     fields_disclosed: Mapped[list[str]] = mapped_column(ARRAY(String(64)))
     justification: Mapped[str] = mapped_column(Text)
     shared_on: Mapped[date]

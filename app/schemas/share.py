@@ -16,13 +16,18 @@ RecipientKind = Literal["officer", "network", "member_state_authority"]
 _REQUIRED: dict[str, tuple[str, ...]] = {
     "officer": ("recipient_officer_id",),
     "network": ("recipient_network",),
-    "member_state_authority": ("recipient_org", "recipient_authority"),
+    "member_state_authority": ("recipient_org",),
+}
+_ALLOWED: dict[str, tuple[str, ...]] = {
+    **_REQUIRED,
+    "member_state_authority": ("recipient_org", "recipient_authority", "recipient_authority_id"),
 }
 _RECIPIENT_FIELDS = (
     "recipient_officer_id",
     "recipient_network",
     "recipient_org",
     "recipient_authority",
+    "recipient_authority_id",
 )
 
 
@@ -33,7 +38,14 @@ class ShareCreate(StrictInput):
     recipient_org: CountryCode | None = Field(
         default=None, description="The Member State whose competent authority receives"
     )
-    recipient_authority: ShortText | None = None
+    recipient_authority: ShortText | None = Field(
+        default=None, description="The receiving authority's name, as a label"
+    )
+    recipient_authority_id: uuid.UUID | None = Field(
+        default=None,
+        description="The receiving authority as registered (GET /v1/authorities), of "
+        "recipient_org; its name is the label when recipient_authority is absent",
+    )
     fields_disclosed: list[FieldName] = Field(
         min_length=1, max_length=30, json_schema_extra={"uniqueItems": True}
     )
@@ -54,15 +66,21 @@ class ShareCreate(StrictInput):
     @model_validator(mode="after")
     def _recipient_matches_kind(self) -> Self:
         wanted = _REQUIRED[self.recipient_kind]
+        allowed = _ALLOWED[self.recipient_kind]
         missing = [name for name in wanted if getattr(self, name) is None]
+        if self.recipient_kind == "member_state_authority" and (
+            self.recipient_authority is None and self.recipient_authority_id is None
+        ):
+            missing.append("recipient_authority_id or recipient_authority")
         extra = [
             name
             for name in _RECIPIENT_FIELDS
-            if name not in wanted and getattr(self, name) is not None
+            if name not in allowed and getattr(self, name) is not None
         ]
         if missing or extra:
             raise ValueError(
-                f"recipient_kind {self.recipient_kind} needs {', '.join(wanted)}"
+                f"recipient_kind {self.recipient_kind} needs "
+                f"{', '.join(dict.fromkeys([*wanted, *missing]))}"
                 + (f" and not {', '.join(extra)}" if extra else "")
             )
         return self
@@ -77,6 +95,7 @@ class ShareOut(BaseModel):
     recipient_network: str | None
     recipient_org: str | None
     recipient_authority: str | None
+    recipient_authority_id: uuid.UUID | None
     fields_disclosed: list[str]
     justification: str
     shared_on: date

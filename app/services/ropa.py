@@ -12,7 +12,14 @@ from datetime import UTC, datetime
 from sqlalchemy import ColumnElement, Integer, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.models import Organisation, OrganisationContact, ProcessingRecord, Share, Transfer
+from app.models import (
+    Authority,
+    Organisation,
+    OrganisationContact,
+    ProcessingRecord,
+    Share,
+    Transfer,
+)
 from app.policies.subject_rights import ropa_citation
 from app.problems import NotFound
 from app.schemas.ropa import RopaActivityOut, RopaOut, RopaRecipientOut, RopaTransferOut
@@ -27,8 +34,9 @@ NOTE = (
 
 
 def _share_recipient() -> ColumnElement[str]:
+    # An authority named by id is counted under its registered name, however it was labelled.
     return func.coalesce(
-        Share.recipient_authority + " (" + Share.recipient_org + ")",
+        func.coalesce(Authority.name, Share.recipient_authority) + " (" + Share.recipient_org + ")",
         "network " + Share.recipient_network,
         "officer " + cast(Share.recipient_officer_id, type_=Share.recipient_kind.type),
     )
@@ -80,6 +88,7 @@ async def build_ropa(
         await session.execute(
             select(pr.purpose, pr.regime, Share.recipient_kind, recipient, func.count())
             .join(pr, pr.id == Share.processing_record_id)
+            .outerjoin(Authority, Authority.id == Share.recipient_authority_id)
             .where(Share.organisation == organisation)
             .group_by(pr.purpose, pr.regime, Share.recipient_kind, recipient)
             .order_by(Share.recipient_kind, recipient)

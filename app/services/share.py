@@ -11,8 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.writer import Change, NewRow, Prepared
-from app.models import Share
+from app.models import Authority, Share
 from app.policies import Decision, ShareFacts
+from app.problems import ValidationFailed
 from app.schemas.share import ShareCreate, ShareOut
 from app.services.guarded import Action, Context
 from app.services.officer import get_officer
@@ -21,8 +22,28 @@ from app.services.processing_record import RESOURCE, today
 from app.services.transfer import Exchange, erased_conflict, exchanged_record
 
 
+async def receiving_authority(session: AsyncSession, body: ShareCreate) -> str | None:
+    """The label of a Member State authority recipient: the free text, else the name of the
+    authority the share names by id, which must be one of recipient_org (422 otherwise)."""
+    if body.recipient_authority_id is None:
+        return body.recipient_authority
+    authority = await session.get(Authority, body.recipient_authority_id)
+    if authority is None or authority.organisation != body.recipient_org:
+        raise ValidationFailed(
+            [
+                {
+                    "pointer": "/recipient_authority_id",
+                    "in": "body",
+                    "detail": f"no authority of {body.recipient_org} with this id is registered",
+                }
+            ]
+        )
+    return body.recipient_authority or authority.name
+
+
 async def _prepare(context: Context, record_id: uuid.UUID, body: ShareCreate) -> Exchange:
     session = context.writer.session
+    await receiving_authority(session, body)
     record = await exchanged_record(context, record_id)
     shared_on = body.shared_on or today()
     recipient_org = body.recipient_org
@@ -69,6 +90,7 @@ async def record_share(*, context: Context, record_id: uuid.UUID, body: ShareCre
     exchange = await _prepare(context, record_id, body)
     record = exchange.record
     shared_on: date = body.shared_on or today()
+    authority = await receiving_authority(context.writer.session, body)
 
     def build(decision: Decision) -> NewRow[Share]:
         share = Share(
@@ -79,7 +101,8 @@ async def record_share(*, context: Context, record_id: uuid.UUID, body: ShareCre
             recipient_officer_id=body.recipient_officer_id,
             recipient_network=body.recipient_network,
             recipient_org=body.recipient_org,
-            recipient_authority=body.recipient_authority,
+            recipient_authority=authority,
+            recipient_authority_id=body.recipient_authority_id,
             fields_disclosed=sorted(body.fields_disclosed),
             justification=body.justification,
             shared_on=shared_on,
@@ -107,7 +130,7 @@ async def record_share(*, context: Context, record_id: uuid.UUID, body: ShareCre
                     else None,
                     "network": body.recipient_network,
                     "organisation": body.recipient_org,
-                    "authority": body.recipient_authority,
+                    "authority": authority,
                 },
                 "fields_disclosed": sorted(body.fields_disclosed),
                 "restricted_use": body.restricted_use if record.restriction_ground else None,

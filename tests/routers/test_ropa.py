@@ -4,11 +4,19 @@ DPO, as JSON, CSV and a self-contained HTML page; no subject data."""
 from __future__ import annotations
 
 import io
+import uuid
 from csv import DictReader
 
 import httpx
 
-from tests.factories import PLAINTEXT, Auth, create_record, deployed_ilo, senegal_transfer
+from tests.factories import (
+    PLAINTEXT,
+    Auth,
+    create_authority,
+    create_record,
+    deployed_ilo,
+    senegal_transfer,
+)
 
 
 async def test_gdpr_30_1_ropa_is_derived_from_the_records_for_the_dpo(
@@ -69,3 +77,46 @@ async def test_gdpr_30_1_ropa_is_derived_from_the_records_for_the_dpo(
     assert (await client.get("/v1/ropa?organisation=NL", headers=ilo.headers)).status_code == 403
     other = await client.get("/v1/ropa?organisation=NL", headers=auth("FR", ["dpo"]))
     assert other.status_code == 404
+
+
+async def test_gdpr_30_1_shares_to_one_registered_authority_count_under_its_name(
+    client: httpx.AsyncClient, auth: Auth
+) -> None:
+    ilo = await deployed_ilo(client, auth)
+    record = await create_record(client, ilo)
+    fr = auth("FR", ["deploying_authority"])
+    dcpaf = await create_authority(client, fr, organisation="FR", name="DCPAF")
+    path = f"/v1/processing-records/{record['id']}/shares"
+    base = {
+        "recipient_kind": "member_state_authority",
+        "recipient_org": "FR",
+        "fields_disclosed": ["surname"],
+        "justification": "The receiving authority must confirm the identity for the return.",
+    }
+    for label in ("DCPAF", "Direction centrale de la police aux frontières", None):
+        body = {**base, "recipient_authority_id": dcpaf["id"]}
+        if label:
+            body["recipient_authority"] = label
+        sent = await client.post(path, json=body, headers=ilo.headers)
+        assert sent.status_code == 201, sent.text
+        assert sent.json()["recipient_authority_id"] == dcpaf["id"]
+    assert sent.json()["recipient_authority"] == "DCPAF"  # no label: the registered name
+
+    ropa = (await client.get("/v1/ropa?organisation=NL", headers=auth("NL", ["dpo"]))).json()
+    (activity,) = ropa["activities"]
+    assert activity["recipients"] == [
+        {"kind": "member_state_authority", "recipient": "DCPAF (FR)", "exchanges": 3}
+    ]
+
+    nl_authority = ilo.authority_id  # an authority, but not of the receiving Member State
+    for wrong in (nl_authority, str(uuid.uuid4())):
+        refused = await client.post(
+            path, json={**base, "recipient_authority_id": wrong}, headers=ilo.headers
+        )
+        assert refused.status_code == 422, refused.text
+        assert refused.json()["errors"][0]["pointer"] == "/recipient_authority_id"
+    neither = await client.post(path, json=base, headers=ilo.headers)
+    assert neither.status_code == 422
+    assert "recipient_authority_id or recipient_authority" in neither.text
+    shares = await client.get(path, headers=ilo.headers)
+    assert len(shares.json()) == 3
