@@ -1,5 +1,6 @@
 """Chart geometry for the page templates: bars, columns and their axis, computed here so the
-templates only draw. A value of None is a withheld figure: it gets a marker, never a bar."""
+templates only draw. A value of None is a withheld figure: it gets a marker, never a bar; a
+text (`—`) is a figure that is not defined (a rate of no answers): no bar, the text shown."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from dataclasses import dataclass
 @dataclass(frozen=True, slots=True)
 class Bar:
     label: str
-    value: int | None
+    value: int | str | None
     x: float
     y: float
     length: float
@@ -73,12 +74,12 @@ def horizontal(
 
 
 def columns(
-    rows: Sequence[tuple[str, int | None, bool]], *, width: int = 960, height: int = 240
+    rows: Sequence[tuple[str, int | str | None, bool]], *, width: int = 960, height: int = 240
 ) -> Chart:
     """Vertical columns over time; the third item marks a planned (future) period."""
     left, bottom, top_pad = 44, 34, 20
     plot = height - bottom - top_pad
-    largest = max((v for _, v, _ in rows if v is not None), default=0)
+    largest = max((v for _, v, _ in rows if isinstance(v, int)), default=0)
     top, step = axis_top(largest)
     slot = (width - left - 10) / max(1, len(rows))
     band = min(48.0, slot * 0.62)
@@ -88,8 +89,8 @@ def columns(
             label=label,
             value=value,
             x=left + slot * i + (slot - band) / 2,
-            y=baseline - (0 if value is None else plot * value / top),
-            length=0.0 if value is None else plot * value / top,
+            y=baseline - (plot * value / top if isinstance(value, int) else 0),
+            length=plot * value / top if isinstance(value, int) else 0.0,
             planned=planned,
         )
         for i, (label, value, planned) in enumerate(rows)

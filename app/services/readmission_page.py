@@ -39,13 +39,14 @@ def shown(row: StatisticsRow, name: str) -> str:
     return str(value)
 
 
-def _chartable(row: StatisticsRow, name: str) -> int | None:
-    """The figure as a whole number to draw; None (a marker) when withheld, 0 when undefined."""
+def _chartable(row: StatisticsRow, name: str) -> int | str | None:
+    """The figure as a whole number to draw; None (a marker) when withheld, `—` when it is not
+    defined (a rate or median of a month without answers)."""
     if name in row.suppressed:
         return None
     value: Value = row.values.get(name)
     if value is None:
-        return 0
+        return "—"
     return round(float(value) * 100) if name == "positive_rate" else round(float(value))
 
 
