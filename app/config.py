@@ -141,7 +141,8 @@ class Settings(BaseSettings):
     # Request headers: all fields together (names, values, separators) and any one field; above
     # either, 431 request-header-fields-too-large (the server cuts off a head far above it).
     max_header_bytes: int = Field(default=16_384, ge=1024)
-    max_header_field_bytes: int = Field(default=8_192, ge=256)
+    # Above the longest bearer token accepted (MAX_TOKEN_CHARS), so a token's own bound answers.
+    max_header_field_bytes: int = Field(default=12_288, ge=256)
     # Platform uploads (POST /v1/documents...) have their own body limit; the file inside it
     # at most document_max_bytes.
     document_upload_max_bytes: int = Field(default=16_777_216, ge=1024)

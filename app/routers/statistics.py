@@ -16,6 +16,7 @@ from app.policies.vocabulary import StatisticsFormat, StatisticsSectionName
 from app.problems import NotFound, ValidationFailed, problem_responses
 from app.reference import third_country
 from app.routers.policy_marks import reads
+from app.schemas.common import QueryDate
 from app.schemas.statistics import ReadmissionSheet, StatisticsReport
 from app.security import CurrentPrincipal
 from app.services import access
@@ -31,10 +32,10 @@ CSV = "text/csv"
 HTML = "text/html"
 
 StartsOn = Annotated[
-    date | None,
+    QueryDate | None,
     Query(description="First day of the period (default: the first day of the month a year ago)"),
 ]
-EndsOn = Annotated[date | None, Query(description="Last day of the period (default: today)")]
+EndsOn = Annotated[QueryDate | None, Query(description="Last day of the period (default: today)")]
 Accept = Annotated[str | None, Header(alias="Accept", include_in_schema=False)]
 CSV_RESPONSE: dict[int | str, dict[str, Any]] = {
     200: {

@@ -53,6 +53,8 @@ RULE_INDEX = [
     "ILO-10.3",
     "ILO-10.3f",
     "ILO-10.4",
+    "ILO-12",
+    "ILO-12r",
     "GDPR-16",
     "GDPR-18",
     "GDPR-18.2",
