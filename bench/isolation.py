@@ -44,6 +44,7 @@ import httpx
 
 from app.db import migrate
 from app.db.embedded import EmbeddedPostgres
+from app.platform.extract import DOCX
 from app.security import mint_token
 from bench import guarded_writes
 from bench.harness import (
@@ -62,7 +63,6 @@ PROBE_INTERVAL = 0.05
 PROBE_TIMEOUT = 60.0  # a probe waiting longer counts as this long
 WORK_TIMEOUT = 120.0  # an upload or analysis not answered by then counts as status 0
 TARGET_P99_MS = 100.0
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 _NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 _PARAGRAPH = b"<w:p><w:r><w:t>Detections fell by 23 percent in the third quarter.</w:t></w:r></w:p>"
 
