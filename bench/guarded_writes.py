@@ -61,7 +61,7 @@ from app.models import Deployment, ProcessingRecord
 from app.schemas.deployment import DeploymentCreate
 from app.schemas.processing_record import ProcessingRecordCreate
 from app.security import Principal, mint_token, public_pem, verify_token
-from app.services.deployment import plan_deployment
+from app.services.deployment import PLAN
 from app.services.guarded import Context
 from app.services.processing_record import create_record
 from bench.policy_decisions import environment
@@ -217,7 +217,7 @@ async def deployment_case(h: Harness) -> Case:
         async with h.sessionmaker() as session:
             writer = Writer(session, principal, request_id=uuid.uuid4().hex)
             context = Context(writer, h.settings, h.keyring, lock=True)
-            await plan_deployment(context=context, body=model)
+            await context.perform(PLAN, None, model)
             await session.commit()
 
     officer_id = uuid.UUID(officer["id"])
@@ -255,7 +255,7 @@ async def deployment_case(h: Harness) -> Case:
             Variant(
                 "http", "POST /v1/deployments", http_post(h.client, "/v1/deployments", body, token)
             ),
-            Variant("service", "Writer + plan_deployment", service),
+            Variant("service", "Writer.perform(deployment.plan)", service),
         ),
         plain=Variant(
             "plain",

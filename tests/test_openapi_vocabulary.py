@@ -1,4 +1,5 @@
-"""Every enum of the OpenAPI document is exactly one vocabulary of app/policies/vocabulary.py.
+"""Every enum of the OpenAPI document is exactly one vocabulary of app/policies/vocabulary.py (or
+one derived from the declared actions, app/policies/declared.py).
 
 A component enum (a StrEnum the schemas use) maps to the vocabulary of the same name; an inline
 enum (a Literal field) is mapped explicitly below. An enum that maps to no vocabulary fails.
@@ -6,15 +7,20 @@ enum (a Literal field) is mapped explicitly below. An enum that maps to no vocab
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from app.config import Settings
 from app.main import create_app
+from app.policies import declared
 from app.policies import vocabulary as v
+
+ROOT = Path(__file__).resolve().parents[1]
 
 # (schema, property) of an inline enum, or ("parameter", name) of a parameter's inline enum.
 INLINE: dict[tuple[str, str], type[StrEnum]] = {
@@ -51,7 +57,7 @@ INLINE: dict[tuple[str, str], type[StrEnum]] = {
 
 
 def vocabulary_named(name: str) -> type[StrEnum] | None:
-    value = getattr(v, name, None)
+    value = getattr(v, name, getattr(declared, name, None))
     if isinstance(value, type) and issubclass(value, StrEnum):
         return value
     return None
@@ -195,3 +201,14 @@ def test_the_kinds_of_a_proposed_reference_change_are_its_vocabulary(
     ]
     assert [k["const"] for k in kinds] == [member.value for member in v.ReferenceChangeKind]
     assert sorted(change["discriminator"]["mapping"]) == sorted(v.ReferenceChangeKind)
+
+
+@pytest.mark.parametrize("vocabulary", [declared.Action, declared.WebhookEventType])
+def test_the_derived_vocabularies_keep_the_published_wire_values(
+    vocabulary: type[StrEnum],
+) -> None:
+    """Webhook subscriptions and generated clients hold these values: the published document
+    (openapi/openapi.json) and the declarations list the same ones."""
+    published = json.loads((ROOT / "openapi" / "openapi.json").read_text())
+    enum = published["components"]["schemas"][vocabulary.__name__]["enum"]
+    assert sorted(enum) == sorted(member.value for member in vocabulary)

@@ -1,17 +1,19 @@
 """The Writer: the only code that adds, changes or deletes rows.
 
-A service loads an action's facts (`Prepared`) and hands them to the Writer with the action; the
-Writer decides (policies), refuses a denial (PolicyDenied) or a state conflict before anything is
-written, builds the row from the Decision, and lands it with its audit and change-feed events in
-the request's transaction. A Decision is taken here and used once, for the action and the row it
-was taken on: there is no way to write with a decision from elsewhere.
+`perform(entry, context, target, body)` runs a guarded action from its entry
+(app/services/guarded.py): the entry loads the facts (`Prepared`), the Writer decides (policies),
+refuses a denial (PolicyDenied) or a state conflict before anything is written, has the entry
+build the row or the change from the Decision, and lands it with its audit and change-feed events
+in the request's transaction. `dry_run` is the same up to the Decision. A Decision is taken here
+and used once, for the action and the row it was taken on: there is no way to write with a
+decision from elsewhere.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -25,7 +27,7 @@ from app.db.audit import new_event
 from app.db.guard import authorise
 from app.models import OutboxEvent
 from app.models.base import Base
-from app.policies import Decision, TraceEntry, evaluate
+from app.policies import ActionPolicy, Decision, TraceEntry, evaluate
 from app.policies.engine import merge_violations
 from app.problems import Conflict, PolicyDenied, Problem
 from app.security import Principal
@@ -35,13 +37,16 @@ F = TypeVar("F")
 ACCESSES = "ilonet.accesses"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Change:
-    """What an allowed write tells the audit log and the change feed (no personal data)."""
+    """What an allowed write tells the audit log and the change feed (no personal data).
 
-    event_type: str  # dotted, past tense: "deployment.planned"
-    resource_type: str
+    An action's write may leave `event_type` (its action's only event) and `resource_type` (its
+    action's resource) to the Writer."""
+
     organisation: str  # whose resource it is
+    event_type: str = ""  # dotted, past tense: "deployment.planned"
+    resource_type: str = ""
     visibility: str = "network"  # or "organisation": only that organisation's readers see it
     purpose: str | None = None
     legal_basis: str | None = None
@@ -53,7 +58,7 @@ Access = tuple[Decision | None, Change, str]
 
 
 class Guarded(Protocol):
-    """What the Writer needs of an action of the registry (app/services/actions.py)."""
+    """What the Writer needs of an action's entry (app/services/guarded.py `Action`)."""
 
     @property
     def name(self) -> str: ...
@@ -63,6 +68,22 @@ class Guarded(Protocol):
 
     @property
     def events(self) -> Collection[str]: ...
+
+    @property
+    def policy(self) -> ActionPolicy: ...
+
+
+class Performable(Guarded, Protocol):
+    """An entry the Writer can run end to end: load, decide, build, write, then its consequence."""
+
+    @property
+    def load(self) -> Callable[[Any, Any, Any], Awaitable[Any]]: ...
+
+    @property
+    def build(self) -> Callable[[Any, Any, Any, Decision], NewRow[Any] | RowUpdate[Any]] | None: ...
+
+    @property
+    def then(self) -> Callable[[Any, Any, Any, Any], Awaitable[None]] | None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +120,17 @@ class NewRow(Generic[M]):
 class RowChange:
     """What an update writes: new values of the row, rows that belong to it, and its events."""
 
+    values: Mapping[str, Any]
+    change: Change
+    related: Sequence[Base] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RowUpdate(Generic[M]):
+    """What an entry's update writes: the row it changes (as loaded), its new values, rows that
+    belong to it, and its events."""
+
+    row: M
     values: Mapping[str, Any]
     change: Change
     related: Sequence[Base] = ()
@@ -141,13 +173,38 @@ class Writer:
             return after
         return combine(evaluate(action.name, prepared.before, reference_digest=digest), after)
 
+    async def dry_run(
+        self, entry: Performable, context: Any, target: Any, body: Any
+    ) -> tuple[Decision, tuple[Problem, ...]]:
+        """What `perform` would decide, and the conflicts that would stop it; nothing written."""
+        prepared: Prepared[Any] = (await entry.load(context, target, body)).prepared
+        return self.judge(entry, prepared), prepared.conflicts
+
+    async def perform(self, entry: Performable, context: Any, target: Any, body: Any) -> Any:
+        """Run a guarded action: load its facts, decide, build from the Decision, write, then
+        its consequence (itself a guarded write). The row written is returned."""
+        if entry.build is None:
+            raise RuntimeError(f"{entry.name} has no build: its service writes it")
+        loaded = await entry.load(context, target, body)
+        decision = self._authorise(entry, loaded.prepared)
+        made = entry.build(context, loaded, body, decision)
+        if isinstance(made, NewRow):
+            row: Any = await self._insert(entry, decision, made)
+        else:
+            row = await self._apply(entry, decision, made.row, made)
+        if entry.then is not None:
+            await entry.then(context, loaded, body, row)
+        return row
+
     async def create(
         self, action: Guarded, prepared: Prepared[Any], build: Callable[[Decision], NewRow[M]]
     ) -> M:
         """Decide, then insert the row `build` makes from the Decision, with its events."""
         decision = self._authorise(action, prepared)
-        new = build(decision)
-        self._check_event(action, new.change)
+        return await self._insert(action, decision, build(decision))
+
+    async def _insert(self, action: Guarded, decision: Decision, new: NewRow[M]) -> M:
+        new = replace(new, change=self._complete(action, new.change))
         # Pending authorised work first; an unmarked instance in the session fails here.
         await self.session.flush()
         resource_id = _identity_before_insert(new.row) if write_set.plain(new.row) else None
@@ -178,13 +235,15 @@ class Writer:
         row: M,
         build: Callable[[Decision], RowChange],
     ) -> M:
-        """Decide the states before and after, then apply what `build` makes of the Decision.
-
-        The row's `version` and `updated_at` are kept here, for every update alike.
-        """
+        """Decide the states before and after, then apply what `build` makes of the Decision."""
         decision = self._authorise(action, prepared)
-        changed = build(decision)
-        self._check_event(action, changed.change)
+        return await self._apply(action, decision, row, build(decision))
+
+    async def _apply(
+        self, action: Guarded, decision: Decision, row: M, changed: RowChange | RowUpdate[Any]
+    ) -> M:
+        """The row's `version` and `updated_at` are kept here, for every update alike."""
+        change = self._complete(action, changed.change)
         for name, value in changed.values.items():
             setattr(row, name, value)
         if hasattr(row, "version"):
@@ -194,7 +253,7 @@ class Writer:
         authorise(self.session, row)
         await self.session.flush()
         related = self._related(changed.related)
-        events = self._events(decision, changed.change, _identity(row), action=action.name)
+        events = self._events(decision, change, _identity(row), action=action.name)
         await write_set.write(self.session, [*related, *events])
         return row
 
@@ -229,9 +288,22 @@ class Writer:
         return decision
 
     @staticmethod
-    def _check_event(action: Guarded, change: Change) -> None:
-        if change.event_type not in action.events:
-            raise RuntimeError(f"{action.name} does not emit {change.event_type}")
+    def _complete(action: Guarded, change: Change) -> Change:
+        """The change with its action's event and resource filled in, and checked: an action
+        emits only the events it declares, on the feed only if its declaration says so."""
+        event_type = change.event_type
+        if not event_type:
+            if len(action.events) != 1:
+                raise RuntimeError(f"{action.name} emits several events: name the one emitted")
+            (event_type,) = action.events
+        if event_type not in action.events:
+            raise RuntimeError(f"{action.name} does not emit {event_type}")
+        return replace(
+            change,
+            event_type=event_type,
+            resource_type=change.resource_type or action.resource,
+            feed=change.feed and action.policy.feed,
+        )
 
     def _related(self, rows: Sequence[Base]) -> list[tuple[Table, dict[str, Any]]]:
         """Related rows as plain inserts; any other kind goes through the unit of work."""

@@ -1,22 +1,25 @@
-"""The guarded actions as the law sees them: for each, its facts, who may ask (ACL-ROLE as data)
-and the rules it runs. `evaluate()` turns an action's facts into a Decision.
+"""The guarded actions as the law sees them: for each, its name, its facts, who may ask (ACL-ROLE
+as data), the rules it runs and the events it emits. `evaluate()` turns an action's facts into a
+Decision.
 
-Area modules declare their actions with `register`; the service layer's registry
-(app/services/actions.py) adds how the facts are loaded, the state conflicts and the events.
+Area modules declare each action once with `declare` (the only place its name is spelled); the
+service layer's entry (app/services/guarded.py `Action`) refers to that declaration and adds how
+the facts are loaded and what the write makes of the Decision. The Action and webhook event
+vocabularies are derived from these declarations (app/policies/declared.py).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 from app.policies.acl import Actor, Requirement, require
 from app.policies.engine import Decision, Outcome, decide
-from app.policies.vocabulary import Action
 
 Handler = Callable[[Any], Outcome]
-_F = TypeVar("_F", bound=Handler)
+_NAME = re.compile(r"[a-z_]+\.[a-z_]+")
 
 
 class UnknownAction(ValueError):
@@ -25,7 +28,7 @@ class UnknownAction(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class ActionPolicy:
-    """One guarded action: its facts class, its requirement and its rules."""
+    """One guarded action: its name, facts class, requirement, rules and events."""
 
     name: str
     facts_type: type
@@ -33,6 +36,10 @@ class ActionPolicy:
     rules: Handler
     # The officer the action concerns, for requirements an ILO meets only for itself.
     officer_of: Callable[[Any], str | None]
+    # Dotted, past tense ("deployment.planned"); the first is what a single-event write emits.
+    events: tuple[str, ...]
+    # Whether the events go on the change feed (webhooks) or to the audit log only.
+    feed: bool = True
 
     def judge(self, facts: object, *, reference_digest: str = "") -> Decision:
         if not isinstance(facts, self.facts_type):
@@ -53,24 +60,26 @@ def _nobody(_: object) -> None:
     return None
 
 
-def register(
+def declare(
     action: str,
     facts_type: type,
     *,
     requires: Requirement,
+    rules: Handler,
+    emits: tuple[str, ...],
+    feed: bool = True,
     officer: Callable[[Any], str | None] = _nobody,
-) -> Callable[[_F], _F]:
-    """Declare a guarded action with the rules function it decorates; once per action."""
-
-    def declare(rules: _F) -> _F:
-        if action not in set(Action):
-            raise ValueError(f"action {action!r} is not in the Action vocabulary")
-        if action in _POLICIES:
-            raise ValueError(f"action {action!r} is already declared")
-        _POLICIES[action] = ActionPolicy(action, facts_type, requires, rules, officer)
-        return rules
-
-    return declare
+) -> ActionPolicy:
+    """Declare a guarded action, once: its name, facts, requirement, rules and events."""
+    if not _NAME.fullmatch(action):
+        raise ValueError(f"action {action!r} is not a dotted resource.verb name")
+    if action in _POLICIES:
+        raise ValueError(f"action {action!r} is already declared")
+    if not emits or any(not _NAME.fullmatch(e) for e in emits):
+        raise ValueError(f"action {action!r} needs dotted event names, got {emits!r}")
+    policy = ActionPolicy(action, facts_type, requires, rules, officer, emits, feed)
+    _POLICIES[action] = policy
+    return policy
 
 
 def policy_of(action: str) -> ActionPolicy:
@@ -82,6 +91,10 @@ def policy_of(action: str) -> ActionPolicy:
 
 def declared_actions() -> tuple[str, ...]:
     return tuple(sorted(_POLICIES))
+
+
+def declared_policies() -> tuple[ActionPolicy, ...]:
+    return tuple(_POLICIES[name] for name in sorted(_POLICIES))
 
 
 def evaluate(action: str, facts: object, *, reference_digest: str = "") -> Decision:

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from app.policies.acl import Actor, require_org
-from app.policies.actions import register
+from app.policies.actions import declare
 from app.policies.deployment import MANAGES_OFFICERS
 from app.policies.engine import Outcome
 
@@ -14,7 +14,6 @@ class AuthorityFacts:
     authority_org: str
 
 
-@register("authority.create", AuthorityFacts, requires=MANAGES_OFFICERS)
 def decide_authority(facts: AuthorityFacts) -> Outcome:
     """ACL-ROLE, ACL-ORG: a deploying authority registers authorities of its own organisation."""
     return Outcome(
@@ -22,3 +21,12 @@ def decide_authority(facts: AuthorityFacts) -> Outcome:
             require_org(facts.actor, ("authority organisation", facts.authority_org)),
         ]
     )
+
+
+AUTHORITY_CREATE = declare(
+    "authority.create",
+    AuthorityFacts,
+    requires=MANAGES_OFFICERS,
+    rules=decide_authority,
+    emits=("authority.created",),
+)

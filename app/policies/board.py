@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from app.policies.acl import Actor, Requirement, require_org
-from app.policies.actions import register
+from app.policies.actions import declare
 from app.policies.engine import Outcome, RuleResult, check, not_applicable, passed
 from app.policies.roles import COMMISSION, DEPLOYING_KINDS, board_acts
 from app.policies.rules import (
@@ -358,7 +358,6 @@ SECRETARIAT_ACTS = Requirement(
 FORWARDS = Requirement(roles=frozenset({Role.deploying_authority}), scope=Scope.board_write)
 
 
-@register("board_member.appoint", SeatFacts, requires=SECRETARIAT_ACTS)
 def decide_appointment(facts: SeatFacts) -> Outcome:
     """ACL-ORG, ILO-7.2, ILO-7.3, ILO-7.4, ILO-7.6: one appointment to the Board."""
     return Outcome(
@@ -366,10 +365,27 @@ def decide_appointment(facts: SeatFacts) -> Outcome:
     )
 
 
-@register("board_member.end", SecretariatFacts, requires=SECRETARIAT_ACTS)
+BOARD_MEMBER_APPOINT = declare(
+    "board_member.appoint",
+    SeatFacts,
+    requires=SECRETARIAT_ACTS,
+    rules=decide_appointment,
+    emits=("board_member.appointed",),
+)
+
+
 def decide_end_of_appointment(facts: SecretariatFacts) -> Outcome:
     """ACL-ORG: an appointment ends; the composition it leaves is flagged on the status."""
     return Outcome(results=[_secretariat(facts.actor)])
+
+
+BOARD_MEMBER_END = declare(
+    "board_member.end",
+    SecretariatFacts,
+    requires=SECRETARIAT_ACTS,
+    rules=decide_end_of_appointment,
+    emits=("board_member.ended",),
+)
 
 
 def _procedure_problems(facts: RulesOfProcedureFacts) -> Iterator[str]:
@@ -386,14 +402,21 @@ def _procedure_problems(facts: RulesOfProcedureFacts) -> Iterator[str]:
             yield f"ep_visible_categories: {category} holds personal data (Art. 9(3))"
 
 
-@register("board_rules.adopt", RulesOfProcedureFacts, requires=SECRETARIAT_ACTS)
 def decide_rules_of_procedure(facts: RulesOfProcedureFacts) -> Outcome:
     """ACL-ORG, ILO-8.1: quorum, proxy voting and the EP-visible categories (Art. 9(4)). A late
     adoption is flagged on the Board's status, not refused: late rules beat none."""
     return Outcome(results=[_secretariat(facts.actor), check(ILO_8_1, _procedure_problems(facts))])
 
 
-@register("board_meeting.record", MeetingFacts, requires=SECRETARIAT_ACTS)
+BOARD_RULES_ADOPT = declare(
+    "board_rules.adopt",
+    RulesOfProcedureFacts,
+    requires=SECRETARIAT_ACTS,
+    rules=decide_rules_of_procedure,
+    emits=("board_rules.adopted",),
+)
+
+
 def decide_meeting(facts: MeetingFacts) -> Outcome:
     """ACL-ORG, ILO-8.2(d): a meeting is recorded with the list of deployed ILOs of its day."""
     return Outcome(
@@ -402,6 +425,15 @@ def decide_meeting(facts: MeetingFacts) -> Outcome:
             passed(ILO_8_2, note=f"officer list of {facts.held_on}: {facts.officers_listed}"),
         ]
     )
+
+
+BOARD_MEETING_RECORD = declare(
+    "board_meeting.record",
+    MeetingFacts,
+    requires=SECRETARIAT_ACTS,
+    rules=decide_meeting,
+    emits=("board_meeting.recorded",),
+)
 
 
 def _vote_problems(facts: DecisionFacts) -> Iterator[str]:
@@ -425,14 +457,21 @@ def _vote_problems(facts: DecisionFacts) -> Iterator[str]:
             yield f"{vote.organisation}: proxy_holder is set on an in-person vote"
 
 
-@register("board_decision.record", DecisionFacts, requires=SECRETARIAT_ACTS)
 def decide_decision(facts: DecisionFacts) -> Outcome:
     """ACL-ORG, ILO-7.8: the votes are those of seat holders on the decision's date, one per
     seat; the outcome is derived from them (`tally`), never recorded as a client says."""
     return Outcome(results=[_secretariat(facts.actor), check(ILO_7_8, _vote_problems(facts))])
 
 
-@register("board_decision.forward", ForwardingFacts, requires=FORWARDS)
+BOARD_DECISION_RECORD = declare(
+    "board_decision.record",
+    DecisionFacts,
+    requires=SECRETARIAT_ACTS,
+    rules=decide_decision,
+    emits=("board_decision.recorded",),
+)
+
+
 def decide_forwarding(facts: ForwardingFacts) -> Outcome:
     """ACL-ORG, ILO-7.9: a deploying organisation records that it passed a decision on."""
     problems = []
@@ -446,6 +485,15 @@ def decide_forwarding(facts: ForwardingFacts) -> Outcome:
     )
 
 
+BOARD_DECISION_FORWARD = declare(
+    "board_decision.forward",
+    ForwardingFacts,
+    requires=FORWARDS,
+    rules=decide_forwarding,
+    emits=("board_decision.forwarded",),
+)
+
+
 def _period_problems(period_from: date, period_to: date, *, biennial: bool) -> Iterator[str]:
     if period_to <= period_from:
         yield f"period_to {period_to} is not after period_from {period_from}"
@@ -455,7 +503,6 @@ def _period_problems(period_from: date, period_to: date, *, biennial: bool) -> I
         yield "an activity report covers at most three years"
 
 
-@register("board_work_programme.adopt", WorkProgrammeFacts, requires=SECRETARIAT_ACTS)
 def decide_work_programme(facts: WorkProgrammeFacts) -> Outcome:
     """ACL-ORG, ILO-8.2(a): a biennial work programme with the resources it needs."""
     problems = list(_period_problems(facts.period_from, facts.period_to, biennial=True))
@@ -464,9 +511,26 @@ def decide_work_programme(facts: WorkProgrammeFacts) -> Outcome:
     return Outcome(results=[_secretariat(facts.actor), check(ILO_8_2, problems)])
 
 
-@register("board_activity_report.generate", ActivityReportFacts, requires=SECRETARIAT_ACTS)
+BOARD_WORK_PROGRAMME_ADOPT = declare(
+    "board_work_programme.adopt",
+    WorkProgrammeFacts,
+    requires=SECRETARIAT_ACTS,
+    rules=decide_work_programme,
+    emits=("board_work_programme.adopted",),
+)
+
+
 def decide_activity_report(facts: ActivityReportFacts) -> Outcome:
     """ACL-ORG, ILO-8.2(c): the activity report over a period, with the deployment overview
     that ILO-4.1 notifications make (derived, no personal data)."""
     problems = _period_problems(facts.period_from, facts.period_to, biennial=False)
     return Outcome(results=[_secretariat(facts.actor), check(ILO_8_2, problems)])
+
+
+BOARD_ACTIVITY_REPORT_GENERATE = declare(
+    "board_activity_report.generate",
+    ActivityReportFacts,
+    requires=SECRETARIAT_ACTS,
+    rules=decide_activity_report,
+    emits=("board_activity_report.generated",),
+)

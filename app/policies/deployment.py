@@ -7,7 +7,7 @@ from datetime import date
 from types import MappingProxyType
 
 from app.policies.acl import Actor, Requirement, require_org
-from app.policies.actions import register
+from app.policies.actions import declare
 from app.policies.engine import Outcome, RuleResult, check, not_applicable
 from app.policies.purpose import PURPOSES
 from app.policies.rules import ILO_2_2, ILO_4_1, ILO_6_1, ILO_6_2, ILO_6_3
@@ -256,8 +256,6 @@ MANAGES_DEPLOYMENTS = Requirement(
 )
 
 
-@register("officer.create", OfficerFacts, requires=MANAGES_OFFICERS)
-@register("officer.update", OfficerFacts, requires=MANAGES_OFFICERS)
 def decide_officer(facts: OfficerFacts) -> Outcome:
     """ACL-ROLE, ACL-ORG: a deploying authority manages the officers of its own organisation."""
     return Outcome(
@@ -271,8 +269,24 @@ def decide_officer(facts: OfficerFacts) -> Outcome:
     )
 
 
-@register("deployment.plan", DeploymentFacts, requires=MANAGES_DEPLOYMENTS)
-@register("deployment.amend", DeploymentFacts, requires=MANAGES_DEPLOYMENTS)
+OFFICER_CREATE = declare(
+    "officer.create",
+    OfficerFacts,
+    requires=MANAGES_OFFICERS,
+    rules=decide_officer,
+    emits=("officer.created",),
+)
+
+
+OFFICER_UPDATE = declare(
+    "officer.update",
+    OfficerFacts,
+    requires=MANAGES_OFFICERS,
+    rules=decide_officer,
+    emits=("officer.updated",),
+)
+
+
 def decide_deployment(facts: DeploymentFacts) -> Outcome:
     """ACL-ROLE, ACL-ORG, ILO-2.2, ILO-4.1, ILO-6.1, ILO-6.2, ILO-6.3 on an Art. 4 notification."""
     return Outcome(
@@ -287,7 +301,24 @@ def decide_deployment(facts: DeploymentFacts) -> Outcome:
     )
 
 
-@register("deployment.transition", DeploymentTransitionFacts, requires=MANAGES_DEPLOYMENTS)
+DEPLOYMENT_PLAN = declare(
+    "deployment.plan",
+    DeploymentFacts,
+    requires=MANAGES_DEPLOYMENTS,
+    rules=decide_deployment,
+    emits=("deployment.planned",),
+)
+
+
+DEPLOYMENT_AMEND = declare(
+    "deployment.amend",
+    DeploymentFacts,
+    requires=MANAGES_DEPLOYMENTS,
+    rules=decide_deployment,
+    emits=("deployment.amended",),
+)
+
+
 def decide_transition(facts: DeploymentTransitionFacts) -> Outcome:
     """ACL-ROLE, ACL-ORG, and ILO-4.1: an actual deployment is notified with tasks and duration."""
     outcome = Outcome(
@@ -307,3 +338,17 @@ def decide_transition(facts: DeploymentTransitionFacts) -> Outcome:
         problems.append(f"ends_on {facts.ends_on} is not after starts_on {facts.starts_on}")
     outcome.add(check(ILO_4_1, problems, note="actual deployment notified"))
     return outcome
+
+
+DEPLOYMENT_TRANSITION = declare(
+    "deployment.transition",
+    DeploymentTransitionFacts,
+    requires=MANAGES_DEPLOYMENTS,
+    rules=decide_transition,
+    emits=(
+        "deployment.cancelled",
+        "deployment.deployed",
+        "deployment.ended",
+        "network.facilitator_vacated",
+    ),
+)

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from app.policies.acl import Actor, Requirement, require_org
-from app.policies.actions import register
+from app.policies.actions import declare
 from app.policies.disclosure import THRESHOLD
 from app.policies.engine import Outcome, RuleResult, check, failed, passed
 from app.policies.rules import ILO_3_4, ILO_9_1, ILO_9_3, ILO_9_4
@@ -123,7 +123,6 @@ def _content(facts: DocumentFacts) -> list[RuleResult]:
     ]
 
 
-@register("document.upload", DocumentFacts, requires=UPLOADS)
 def decide_document_upload(facts: DocumentFacts) -> Outcome:
     """ILO-9.3, ILO-9.1, ILO-3.4, ILO-9.4 on the first version; ACL-ORG (one's own)."""
     return Outcome(
@@ -134,7 +133,15 @@ def decide_document_upload(facts: DocumentFacts) -> Outcome:
     )
 
 
-@register("document.add_version", DocumentFacts, requires=UPLOADS)
+DOCUMENT_UPLOAD = declare(
+    "document.upload",
+    DocumentFacts,
+    requires=UPLOADS,
+    rules=decide_document_upload,
+    emits=("document.uploaded",),
+)
+
+
 def decide_document_add_version(facts: DocumentFacts) -> Outcome:
     """The same checks on every new version; only the document's own organisation adds one."""
     return Outcome(
@@ -143,6 +150,15 @@ def decide_document_add_version(facts: DocumentFacts) -> Outcome:
             *_content(facts),
         ]
     )
+
+
+DOCUMENT_ADD_VERSION = declare(
+    "document.add_version",
+    DocumentFacts,
+    requires=UPLOADS,
+    rules=decide_document_add_version,
+    emits=("document.version_added",),
+)
 
 
 # --- reads -------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from datetime import date
 from types import MappingProxyType
 
 from app.policies.acl import Actor, Requirement, require_org
-from app.policies.actions import register
+from app.policies.actions import declare
 from app.policies.deployment import Participant, third_country_problem
 from app.policies.engine import Outcome, RuleResult, check, failed, not_applicable, passed
 from app.policies.roles import acts_for_the_board, board_acts
@@ -255,14 +255,29 @@ RECORDS_MEETINGS = Requirement(
 BOARD_ASSIGNS = Requirement(roles=frozenset({Role.sb_chair, Role.sb_secretariat}))
 
 
-@register("network.create", NetworkFacts, requires=MANAGES_NETWORKS)
-@register("network.update", NetworkFacts, requires=MANAGES_NETWORKS)
 def decide_network(facts: NetworkFacts) -> Outcome:
     """ACL-ROLE, ACL-ORG, ILO-5.1: a local or regional network of third countries."""
     return Outcome(results=[check_network_org(facts), check_network(facts)])
 
 
-@register("network.designate_facilitator", FacilitatorFacts, requires=DESIGNATES_FACILITATORS)
+NETWORK_CREATE = declare(
+    "network.create",
+    NetworkFacts,
+    requires=MANAGES_NETWORKS,
+    rules=decide_network,
+    emits=("network.created",),
+)
+
+
+NETWORK_UPDATE = declare(
+    "network.update",
+    NetworkFacts,
+    requires=MANAGES_NETWORKS,
+    rules=decide_network,
+    emits=("network.updated",),
+)
+
+
 def decide_facilitator(facts: FacilitatorFacts) -> Outcome:
     """ACL-ROLE, ACL-ORG, ILO-5.1, ILO-5.2, and ILO-5.3 (the notification is recorded with its
     time)."""
@@ -274,6 +289,15 @@ def decide_facilitator(facts: FacilitatorFacts) -> Outcome:
             passed(ILO_5_3, "the Board's notification is recorded with its time"),
         ]
     )
+
+
+NETWORK_DESIGNATE_FACILITATOR = declare(
+    "network.designate_facilitator",
+    FacilitatorFacts,
+    requires=DESIGNATES_FACILITATORS,
+    rules=decide_facilitator,
+    emits=("network.facilitator_designated", "network.facilitator_none_appointed"),
+)
 
 
 def _attendee_officer(facts: MeetingFacts) -> str | None:
@@ -294,13 +318,20 @@ def _meeting_problems(facts: MeetingFacts) -> Iterator[str]:
             yield f"topics: {topic!r} is not an Art. 5(1) task"
 
 
-@register(
-    "network_meeting.record", MeetingFacts, requires=RECORDS_MEETINGS, officer=_attendee_officer
-)
 def decide_meeting(facts: MeetingFacts) -> Outcome:
     """ACL-ROLE, ACL-ORG, ILO-5.1: a network meeting's attendees are its members on the
     meeting's date."""
     return Outcome(results=[check_meeting_org(facts), check(ILO_5_1, _meeting_problems(facts))])
+
+
+NETWORK_MEETING_RECORD = declare(
+    "network_meeting.record",
+    MeetingFacts,
+    requires=RECORDS_MEETINGS,
+    officer=_attendee_officer,
+    rules=decide_meeting,
+    emits=("network_meeting.recorded",),
+)
 
 
 def ad_hoc_transition_allowed(from_status: str, to_status: str) -> bool:
@@ -315,9 +346,25 @@ def _ad_hoc_problems(facts: AdHocActionFacts) -> Iterator[str]:
         yield f"an ad-hoc action starts as assigned, not {facts.status}"
 
 
-@register("ad_hoc_action.assign", AdHocActionFacts, requires=BOARD_ASSIGNS)
-@register("ad_hoc_action.update", AdHocActionFacts, requires=BOARD_ASSIGNS)
 def decide_ad_hoc_action(facts: AdHocActionFacts) -> Outcome:
     """ACL-ROLE, ACL-ORG, ILO-8.3: the Board (its chair or secretariat, the Commission's)
     assigns ad-hoc actions to networks, once decided."""
     return Outcome(results=[board_acts(facts.actor), check(ILO_8_3, _ad_hoc_problems(facts))])
+
+
+AD_HOC_ACTION_ASSIGN = declare(
+    "ad_hoc_action.assign",
+    AdHocActionFacts,
+    requires=BOARD_ASSIGNS,
+    rules=decide_ad_hoc_action,
+    emits=("ad_hoc_action.assigned",),
+)
+
+
+AD_HOC_ACTION_UPDATE = declare(
+    "ad_hoc_action.update",
+    AdHocActionFacts,
+    requires=BOARD_ASSIGNS,
+    rules=decide_ad_hoc_action,
+    emits=("ad_hoc_action.updated",),
+)

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from types import MappingProxyType
 
 from app.policies.acl import Actor, Requirement, require_org
-from app.policies.actions import register
+from app.policies.actions import declare
 from app.policies.engine import (
     Obligation,
     Outcome,
@@ -235,12 +235,6 @@ PROCESSES_FOR_ITSELF = Requirement(
 )
 
 
-@register(
-    "processing_record.create",
-    ProcessingRecordFacts,
-    requires=PROCESSES_FOR_ITSELF,
-    officer=lambda f: f.officer_id,
-)
 def decide_processing_record(facts: ProcessingRecordFacts) -> Outcome:
     """ACL-ROLE, ACL-ORG, ILO-10.2, ILO-10.3, ILO-10.3f on a new processing record."""
     outcome = Outcome(
@@ -263,3 +257,13 @@ def decide_processing_record(facts: ProcessingRecordFacts) -> Outcome:
     if "biometrics" in facts.subject_fields:
         outcome.obligations.append(Obligation("special_category_data", _SPECIAL[regime]))
     return outcome
+
+
+PROCESSING_RECORD_CREATE = declare(
+    "processing_record.create",
+    ProcessingRecordFacts,
+    requires=PROCESSES_FOR_ITSELF,
+    officer=lambda f: f.officer_id,
+    rules=decide_processing_record,
+    emits=("processing_record.created",),
+)

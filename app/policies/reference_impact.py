@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from app.policies.acl import Actor, Requirement
-from app.policies.actions import register
+from app.policies.actions import declare
 from app.policies.engine import Basis, Outcome, RuleResult, check
 from app.policies.rules import GDPR_30_1
 from app.policies.transfer_grounds import (
@@ -176,9 +176,17 @@ class ImpactRecordFacts:
     affected_flows: int
 
 
-@register("reference_impact.record", ImpactRecordFacts, requires=Requirement(system=True))
 def decide_impact_record(facts: ImpactRecordFacts) -> Outcome:
     """GDPR-30.1: ILONet tells an organisation whose recorded flows an applied reference change
     affects (its DPO keeps the record of processing activities up to date)."""
     problems = [] if facts.affected_flows > 0 else ["no flow of the organisation is affected"]
     return Outcome(results=[check(GDPR_30_1, problems, note=f"{facts.affected_flows} flows")])
+
+
+REFERENCE_IMPACT_RECORD = declare(
+    "reference_impact.record",
+    ImpactRecordFacts,
+    requires=Requirement(system=True),
+    rules=decide_impact_record,
+    emits=("reference.impact_detected",),
+)

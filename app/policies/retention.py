@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from app.policies.acl import Actor, Requirement, require_org
-from app.policies.actions import register
+from app.policies.actions import declare
 from app.policies.engine import Outcome, RuleResult, failed, passed
 from app.policies.rules import GDPR_18, ILO_9_3, ILO_10_2
 from app.policies.subject_rights import kept_from_sweep
@@ -53,12 +53,6 @@ class ContactErasureFacts:
     today: date
 
 
-@register(
-    "processing_record.erase",
-    ErasureFacts,
-    requires=ERASES_EARLY,
-    officer=lambda f: f.record_officer_id,
-)
 def decide_erasure(facts: ErasureFacts) -> Outcome:
     """ILO-10.2: before retain_until has passed, the controller erases a record early when it is
     no longer necessary — the record's ILO, the controller's DPO, or its integration with
@@ -74,7 +68,16 @@ def decide_erasure(facts: ErasureFacts) -> Outcome:
     )
 
 
-@register("processing_record.expire", ErasureFacts, requires=SWEEP)
+PROCESSING_RECORD_ERASE = declare(
+    "processing_record.erase",
+    ErasureFacts,
+    requires=ERASES_EARLY,
+    officer=lambda f: f.record_officer_id,
+    rules=decide_erasure,
+    emits=("processing_record.erased",),
+)
+
+
 def decide_expiry(facts: ErasureFacts) -> Outcome:
     """ILO-10.2: the retention sweep erases a record once its retain_until has passed."""
     if facts.retain_until < facts.today:
@@ -95,7 +98,15 @@ def decide_expiry(facts: ErasureFacts) -> Outcome:
     )
 
 
-@register("officer.contact_erase", ContactErasureFacts, requires=SWEEP)
+PROCESSING_RECORD_EXPIRE = declare(
+    "processing_record.expire",
+    ErasureFacts,
+    requires=SWEEP,
+    rules=decide_expiry,
+    emits=("processing_record.erased",),
+)
+
+
 def decide_contact_erasure(facts: ContactErasureFacts) -> Outcome:
     """ILO-9.3: the contact list of Art. 9(2)(d) is of deployed ILOs; an officer's contact
     details are erased a set time after their last deployment ended (storage limitation)."""
@@ -112,3 +123,12 @@ def decide_contact_erasure(facts: ContactErasureFacts) -> Outcome:
     if problems:
         return Outcome(results=[failed(ILO_9_3, "; ".join(problems))])
     return Outcome(results=[passed(ILO_9_3, "no longer on the contact list")])
+
+
+OFFICER_CONTACT_ERASE = declare(
+    "officer.contact_erase",
+    ContactErasureFacts,
+    requires=SWEEP,
+    rules=decide_contact_erasure,
+    emits=("officer.contact_erased",),
+)

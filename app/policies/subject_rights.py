@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from app.policies.acl import Actor, Requirement, require_org
-from app.policies.actions import register
+from app.policies.actions import declare
 from app.policies.engine import (
     Obligation,
     Outcome,
@@ -99,12 +99,6 @@ class NotificationFacts:
     regime: str
 
 
-@register(
-    "processing_record.rectify",
-    RectificationFacts,
-    requires=CONTROLLER_ACTS,
-    officer=lambda f: f.record_officer_id,
-)
 def decide_rectification(facts: RectificationFacts) -> Outcome:
     """GDPR-16 (EUDPR Art. 18, LED Art. 16(1)): the controller rectifies named fields; the
     result still holds only fields of the record's categories (ILO-10.3f)."""
@@ -118,12 +112,16 @@ def decide_rectification(facts: RectificationFacts) -> Outcome:
     )
 
 
-@register(
-    "processing_record.restrict",
-    RestrictionFacts,
+PROCESSING_RECORD_RECTIFY = declare(
+    "processing_record.rectify",
+    RectificationFacts,
     requires=CONTROLLER_ACTS,
     officer=lambda f: f.record_officer_id,
+    rules=decide_rectification,
+    emits=("processing_record.rectified",),
 )
+
+
 def decide_restriction(facts: RestrictionFacts) -> Outcome:
     """GDPR-18(1): processing is restricted on one of the grounds (a)-(d)."""
     problems = []
@@ -137,12 +135,16 @@ def decide_restriction(facts: RestrictionFacts) -> Outcome:
     )
 
 
-@register(
-    "processing_record.lift_restriction",
-    LiftFacts,
+PROCESSING_RECORD_RESTRICT = declare(
+    "processing_record.restrict",
+    RestrictionFacts,
     requires=CONTROLLER_ACTS,
     officer=lambda f: f.record_officer_id,
+    rules=decide_restriction,
+    emits=("processing_record.restricted",),
 )
+
+
 def decide_lift(facts: LiftFacts) -> Outcome:
     """GDPR-18(3): the data subject who obtained the restriction is informed before it is
     lifted; the controller records when."""
@@ -162,12 +164,16 @@ def decide_lift(facts: LiftFacts) -> Outcome:
     )
 
 
-@register(
-    "recipient_notification.complete",
-    NotificationFacts,
+PROCESSING_RECORD_LIFT_RESTRICTION = declare(
+    "processing_record.lift_restriction",
+    LiftFacts,
     requires=CONTROLLER_ACTS,
     officer=lambda f: f.record_officer_id,
+    rules=decide_lift,
+    emits=("processing_record.restriction_lifted",),
 )
+
+
 def decide_notification_done(facts: NotificationFacts) -> Outcome:
     """GDPR-19: the controller records that it communicated the change to the recipient."""
     return Outcome(
@@ -176,6 +182,16 @@ def decide_notification_done(facts: NotificationFacts) -> Outcome:
             passed(GDPR_19, article(facts.regime, "notification")),
         ]
     )
+
+
+RECIPIENT_NOTIFICATION_COMPLETE = declare(
+    "recipient_notification.complete",
+    NotificationFacts,
+    requires=CONTROLLER_ACTS,
+    officer=lambda f: f.record_officer_id,
+    rules=decide_notification_done,
+    emits=("recipient_notification.completed",),
+)
 
 
 # Art. 18(2) of the record's regime: where the ground of a restricted exchange is recorded.

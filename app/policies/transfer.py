@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from app.policies.acl import Actor, Requirement, require_org
-from app.policies.actions import register
+from app.policies.actions import declare
 from app.policies.deployment import Participant, is_country_code
 from app.policies.engine import (
     Obligation,
@@ -343,12 +343,6 @@ EXCHANGES_OWN_RECORD = Requirement(officer_roles=frozenset({Role.ilo}), scope=Sc
 EDITS_REFERENCE_DATA = Requirement(roles=frozenset({Role.reference_admin}))
 
 
-@register(
-    "transfer.record",
-    TransferFacts,
-    requires=EXCHANGES_OWN_RECORD,
-    officer=lambda f: f.record_officer_id,
-)
 def decide_transfer(facts: TransferFacts) -> Outcome:
     """ACL-ROLE, ACL-ORG, SCOPE-EUROPOL, ILO-10.2, GDPR-18.2, ILO-10.4, NR-1, LED-35/39, DOC-1,
     GDPR-30.1e, then the Chapter V ground (GDPR-45/46/49, EUDPR-47/48/50 or LED-36/37/38)."""
@@ -385,6 +379,16 @@ def decide_transfer(facts: TransferFacts) -> Outcome:
     return outcome
 
 
+TRANSFER_RECORD = declare(
+    "transfer.record",
+    TransferFacts,
+    requires=EXCHANGES_OWN_RECORD,
+    officer=lambda f: f.record_officer_id,
+    rules=decide_transfer,
+    emits=("transfer.recorded",),
+)
+
+
 def check_share_recipient(facts: ShareFacts) -> RuleResult:
     """ILO-10.4 (with Art. 3(6)(d), recital 26): a share stays inside the Union.
 
@@ -405,9 +409,6 @@ def check_share_recipient(facts: ShareFacts) -> RuleResult:
     return passed(ILO_10_4, f"competent authority of {facts.recipient_org}")
 
 
-@register(
-    "share.record", ShareFacts, requires=EXCHANGES_OWN_RECORD, officer=lambda f: f.record_officer_id
-)
 def decide_share(facts: ShareFacts) -> Outcome:
     """ACL-ROLE, ACL-ORG, ILO-10.4 on an exchange inside the Union, ILO-10.2 (dated within the
     record's life), GDPR-18.2 (a restricted record's Art. 18(2) ground)."""
@@ -429,6 +430,16 @@ def decide_share(facts: ShareFacts) -> Outcome:
     return outcome
 
 
+SHARE_RECORD = declare(
+    "share.record",
+    ShareFacts,
+    requires=EXCHANGES_OWN_RECORD,
+    officer=lambda f: f.record_officer_id,
+    rules=decide_share,
+    emits=("share.recorded",),
+)
+
+
 def _reference_org_problem(facts: ReferenceUpdateFacts) -> str | None:
     org = facts.actor.org
     if facts.kind == ReferenceKind.adequacy_decision:
@@ -442,10 +453,6 @@ def _reference_org_problem(facts: ReferenceUpdateFacts) -> str | None:
     return f"unknown reference kind {facts.kind!r}"
 
 
-@register("adequacy_decision.create", ReferenceUpdateFacts, requires=EDITS_REFERENCE_DATA)
-@register("adequacy_decision.replace", ReferenceUpdateFacts, requires=EDITS_REFERENCE_DATA)
-@register("transfer_instrument.create", ReferenceUpdateFacts, requires=EDITS_REFERENCE_DATA)
-@register("transfer_instrument.replace", ReferenceUpdateFacts, requires=EDITS_REFERENCE_DATA)
 def decide_reference_update(facts: ReferenceUpdateFacts) -> Outcome:
     """ACL-ROLE, ACL-ORG: COM edits adequacy decisions and Union instruments; a Member State
     edits the instruments it is a party to."""
@@ -455,3 +462,39 @@ def decide_reference_update(facts: ReferenceUpdateFacts) -> Outcome:
             check(ACL_ORG, [problem] if problem else []),
         ]
     )
+
+
+ADEQUACY_DECISION_CREATE = declare(
+    "adequacy_decision.create",
+    ReferenceUpdateFacts,
+    requires=EDITS_REFERENCE_DATA,
+    rules=decide_reference_update,
+    emits=("reference.updated",),
+)
+
+
+ADEQUACY_DECISION_REPLACE = declare(
+    "adequacy_decision.replace",
+    ReferenceUpdateFacts,
+    requires=EDITS_REFERENCE_DATA,
+    rules=decide_reference_update,
+    emits=("reference.updated",),
+)
+
+
+TRANSFER_INSTRUMENT_CREATE = declare(
+    "transfer_instrument.create",
+    ReferenceUpdateFacts,
+    requires=EDITS_REFERENCE_DATA,
+    rules=decide_reference_update,
+    emits=("reference.updated",),
+)
+
+
+TRANSFER_INSTRUMENT_REPLACE = declare(
+    "transfer_instrument.replace",
+    ReferenceUpdateFacts,
+    requires=EDITS_REFERENCE_DATA,
+    rules=decide_reference_update,
+    emits=("reference.updated",),
+)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from app.policies.acl import Actor, Requirement, require_org
-from app.policies.actions import register
+from app.policies.actions import declare
 from app.policies.engine import Outcome, check
 from app.policies.rules import RA_1, RA_2
 from app.policies.vocabulary import (
@@ -99,18 +99,6 @@ def _consistency_problems(facts: FollowUpFacts) -> Iterator[str]:
         yield "a return operation is only accepted after a confirmed identification"
 
 
-@register(
-    "transfer_follow_up.record",
-    FollowUpFacts,
-    requires=FOLLOWS_OWN_TRANSFER,
-    officer=lambda f: f.record_officer_id,
-)
-@register(
-    "transfer_follow_up.update",
-    FollowUpFacts,
-    requires=FOLLOWS_OWN_TRANSFER,
-    officer=lambda f: f.record_officer_id,
-)
 def decide_follow_up(facts: FollowUpFacts) -> Outcome:
     """ACL-ORG (the organisation that made the transfer), RA-1 (an identification request to a
     third country's authority), RA-2 (a consistent answer dated after the request)."""
@@ -121,3 +109,23 @@ def decide_follow_up(facts: FollowUpFacts) -> Outcome:
         check(RA_2, _consistency_problems(facts)),
     )
     return outcome
+
+
+TRANSFER_FOLLOW_UP_RECORD = declare(
+    "transfer_follow_up.record",
+    FollowUpFacts,
+    requires=FOLLOWS_OWN_TRANSFER,
+    officer=lambda f: f.record_officer_id,
+    rules=decide_follow_up,
+    emits=("transfer_follow_up.recorded",),
+)
+
+
+TRANSFER_FOLLOW_UP_UPDATE = declare(
+    "transfer_follow_up.update",
+    FollowUpFacts,
+    requires=FOLLOWS_OWN_TRANSFER,
+    officer=lambda f: f.record_officer_id,
+    rules=decide_follow_up,
+    emits=("transfer_follow_up.updated",),
+)

@@ -7,7 +7,7 @@ Webhook subscriptions are machine configuration: only an integration client hold
 from dataclasses import dataclass
 
 from app.policies.acl import Actor, Requirement, require_org
-from app.policies.actions import register
+from app.policies.actions import declare
 from app.policies.engine import Outcome
 from app.policies.vocabulary import Scope
 
@@ -30,34 +30,75 @@ def _decide(facts: WebhookFacts) -> Outcome:
     )
 
 
-@register("webhook.create", WebhookFacts, requires=MANAGES_WEBHOOKS)
 def decide_webhook_create(facts: WebhookFacts) -> Outcome:
     """ACL-ROLE, ACL-ORG: an integration subscribes its own organisation."""
     return _decide(facts)
 
 
-@register("webhook.delete", WebhookFacts, requires=MANAGES_WEBHOOKS)
+WEBHOOK_CREATE = declare(
+    "webhook.create",
+    WebhookFacts,
+    requires=MANAGES_WEBHOOKS,
+    rules=decide_webhook_create,
+    emits=("webhook.created",),
+)
+
+
 def decide_webhook_delete(facts: WebhookFacts) -> Outcome:
     """ACL-ROLE, ACL-ORG: an integration unsubscribes its own organisation."""
     return _decide(facts)
 
 
-@register("webhook.rotate_secret", WebhookFacts, requires=MANAGES_WEBHOOKS)
+WEBHOOK_DELETE = declare(
+    "webhook.delete",
+    WebhookFacts,
+    requires=MANAGES_WEBHOOKS,
+    rules=decide_webhook_delete,
+    emits=("webhook.deleted",),
+)
+
+
 def decide_webhook_rotate_secret(facts: WebhookFacts) -> Outcome:
     """ACL-ROLE, ACL-ORG: an integration rotates the secret of its own organisation's
     subscription (the old one keeps signing beside the new one for the overlap window)."""
     return _decide(facts)
 
 
-@register("webhook.enable", WebhookFacts, requires=MANAGES_WEBHOOKS)
+WEBHOOK_ROTATE_SECRET = declare(
+    "webhook.rotate_secret",
+    WebhookFacts,
+    requires=MANAGES_WEBHOOKS,
+    rules=decide_webhook_rotate_secret,
+    emits=("webhook.secret_rotated",),
+)
+
+
 def decide_webhook_enable(facts: WebhookFacts) -> Outcome:
     """ACL-ROLE, ACL-ORG: an integration enables again its own organisation's subscription that
     was marked failing."""
     return _decide(facts)
 
 
-@register("webhook.redeliver", WebhookFacts, requires=MANAGES_WEBHOOKS)
+WEBHOOK_ENABLE = declare(
+    "webhook.enable",
+    WebhookFacts,
+    requires=MANAGES_WEBHOOKS,
+    rules=decide_webhook_enable,
+    emits=("webhook.enabled",),
+)
+
+
 def decide_webhook_redeliver(facts: WebhookFacts) -> Outcome:
     """ACL-ROLE, ACL-ORG: an integration asks for one delivery of its own organisation's
     subscription to be sent again."""
     return _decide(facts)
+
+
+WEBHOOK_REDELIVER = declare(
+    "webhook.redeliver",
+    WebhookFacts,
+    requires=MANAGES_WEBHOOKS,
+    rules=decide_webhook_redeliver,
+    emits=("webhook.redelivered",),
+    feed=False,
+)

@@ -26,7 +26,7 @@ router = APIRouter(prefix="/v1/authorities", tags=["authorities"])
     summary="Register a deploying authority of your organisation",
     response_model=AuthorityOut,
     responses=problem_responses(401, 403, 404, 409, 422),
-    openapi_extra=guarded("authority.create"),
+    openapi_extra=guarded(service.CREATE),
 )
 async def create_authority(
     body: AuthorityCreate, context: ActionContext, idempotent: Idempotency

@@ -98,7 +98,7 @@ _RESPONSES = problem_responses(401, 409, 413, 422)
     summary="Register up to 500 ILOs in one request",
     response_model=BatchOut,
     responses=_RESPONSES,
-    openapi_extra=guarded("officer.create", batch=True),
+    openapi_extra=guarded(officer.CREATE, batch=True),
 )
 async def create_officers(
     request: Request,
@@ -115,7 +115,6 @@ async def create_officers(
     run = await run_batch(
         context=context,
         action=officer.CREATE,
-        create=lambda ctx, item: officer.create_officer(context=ctx, body=item),
         items=body.items,
         mode=mode,
         dry_run=dry_run,
@@ -130,7 +129,7 @@ async def create_officers(
     summary="Notify up to 500 planned deployments in one request",
     response_model=BatchOut,
     responses=_RESPONSES,
-    openapi_extra=guarded("deployment.plan", batch=True),
+    openapi_extra=guarded(deployment.PLAN, batch=True),
 )
 async def plan_deployments(
     request: Request,
@@ -148,7 +147,6 @@ async def plan_deployments(
     run = await run_batch(
         context=context,
         action=deployment.PLAN,
-        create=lambda ctx, item: deployment.plan_deployment(context=ctx, body=item),
         items=body.items,
         mode=mode,
         dry_run=dry_run,

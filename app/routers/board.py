@@ -52,7 +52,7 @@ def _today(on: date | None) -> date:
     summary="Appoint a Board member, alternate or observer (Art. 7(2)-(4), 7(6))",
     response_model=SeatOut,
     responses=problem_responses(401, 403, 422),
-    openapi_extra=guarded("board_member.appoint"),
+    openapi_extra=guarded(members.APPOINT),
 )
 async def appoint_member(
     body: SeatAppoint, context: ActionContext, idempotent: Idempotency
@@ -113,7 +113,7 @@ async def get_member(response: Response, seat_id: uuid.UUID, writer: WriteSessio
     summary="End a Board appointment (If-Match required)",
     response_model=SeatOut,
     responses=problem_responses(401, 403, 404, 409, 412, 422, 428),
-    openapi_extra=guarded("board_member.end"),
+    openapi_extra=guarded(members.END),
 )
 async def end_member(
     seat_id: uuid.UUID,
@@ -171,7 +171,7 @@ async def get_rules(session: ReadSession, principal: CurrentPrincipal) -> RulesO
     summary="Adopt (a new version of) the rules of procedure (Art. 8(1))",
     response_model=RulesOfProcedureOut,
     responses=problem_responses(401, 403, 422),
-    openapi_extra=guarded("board_rules.adopt"),
+    openapi_extra=guarded(members.ADOPT_RULES),
 )
 async def adopt_rules(
     body: RulesOfProcedureIn, context: ActionContext, idempotent: Idempotency
@@ -194,7 +194,7 @@ async def adopt_rules(
     summary="Record a Board meeting; the list of deployed ILOs of its day is stored with it",
     response_model=BoardMeetingOut,
     responses=problem_responses(401, 403, 422),
-    openapi_extra=guarded("board_meeting.record"),
+    openapi_extra=guarded(service.RECORD_MEETING),
 )
 async def record_meeting(
     body: BoardMeetingIn, context: ActionContext, idempotent: Idempotency
@@ -264,7 +264,7 @@ async def officer_list(response: Response, writer: WriteSession, on: OnDate = No
     summary="Record a decision with its votes; the outcome is derived (Art. 7(8))",
     response_model=BoardDecisionOut,
     responses=problem_responses(401, 403, 404, 422),
-    openapi_extra=guarded("board_decision.record"),
+    openapi_extra=guarded(service.RECORD_DECISION),
 )
 async def record_decision(
     body: DecisionIn, context: ActionContext, idempotent: Idempotency
@@ -317,7 +317,7 @@ async def get_decision(
     summary="Record that your organisation forwarded a decision to its ILOs (Art. 7(9))",
     response_model=BoardDecisionOut,
     responses=problem_responses(401, 403, 404, 409, 422),
-    openapi_extra=guarded("board_decision.forward"),
+    openapi_extra=guarded(service.FORWARD),
 )
 async def forward_decision(
     decision_id: uuid.UUID, body: ForwardingIn, context: ActionContext, idempotent: Idempotency

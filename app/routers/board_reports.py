@@ -51,7 +51,7 @@ def _report(row: BoardActivityReport) -> ActivityReportOut:
     summary="Adopt a biennial work programme with its resources (Art. 8(2)(a))",
     response_model=WorkProgrammeOut,
     responses=problem_responses(401, 403, 422),
-    openapi_extra=guarded("board_work_programme.adopt"),
+    openapi_extra=guarded(service.ADOPT_PROGRAMME),
 )
 async def adopt_work_programme(
     body: WorkProgrammeIn, context: ActionContext, idempotent: Idempotency
@@ -125,7 +125,7 @@ async def deployment_gaps(
     summary="Generate the biennial activity report (Art. 8(2)(c)) as JSON and HTML",
     response_model=ActivityReportOut,
     responses=problem_responses(401, 403, 422),
-    openapi_extra=guarded("board_activity_report.generate"),
+    openapi_extra=guarded(service.GENERATE_REPORT),
 )
 async def generate_activity_report(
     body: ActivityReportGenerate, context: ActionContext, idempotent: Idempotency

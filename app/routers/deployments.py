@@ -39,14 +39,14 @@ router = APIRouter(prefix="/v1/deployments", tags=["deployments"])
     summary="Notify a planned deployment (Art. 4(1))",
     response_model=DeploymentOut,
     responses=problem_responses(401, 403, 404, 422),
-    openapi_extra=guarded("deployment.plan"),
+    openapi_extra=guarded(service.PLAN),
 )
 async def plan_deployment(
     body: DeploymentCreate, context: ActionContext, idempotent: Idempotency
 ) -> Response:
     """Notify the Steering Board of a planned deployment (Art. 4(1)): officer, posting type, host
     country, job description and duration."""
-    deployment = await service.plan_deployment(context=context, body=body)
+    deployment = await context.perform(service.PLAN, None, body)
     out = await service.render(session=context.writer.session, deployment=deployment)
     return await idempotent.respond(
         out,
@@ -121,7 +121,7 @@ async def get_deployment(
     name="amend",
     summary="Amend a notification (If-Match required)",
     responses=problem_responses(401, 403, 404, 409, 412, 422, 428),
-    openapi_extra=guarded("deployment.amend"),
+    openapi_extra=guarded(service.AMEND),
 )
 async def amend_deployment(
     response: Response,
@@ -145,7 +145,7 @@ async def amend_deployment(
     summary="Move a deployment: planned → deployed | cancelled, deployed → ended",
     response_model=DeploymentOut,
     responses=problem_responses(401, 403, 404, 409, 412, 422, 428),
-    openapi_extra=guarded("deployment.transition"),
+    openapi_extra=guarded(service.TRANSITION),
 )
 async def transition_deployment(
     deployment_id: uuid.UUID,

@@ -70,7 +70,7 @@ async def _created(
     summary="Upload a platform document (JSON content); checked for personal data first",
     response_model=DocumentOut,
     responses=problem_responses(401, 403, 409, 413, 415, 422, 503),
-    openapi_extra=guarded("document.upload"),
+    openapi_extra=guarded(service.UPLOAD),
 )
 async def upload_document(
     body: DocumentUpload, context: ActionContext, idempotent: Idempotency
@@ -166,7 +166,7 @@ _MULTIPART = {
     summary="Upload a platform document as a multipart file; checked for personal data first",
     response_model=DocumentOut,
     responses=problem_responses(401, 403, 409, 413, 415, 422, 503),
-    openapi_extra={**guarded("document.upload"), **_MULTIPART},
+    openapi_extra={**guarded(service.UPLOAD), **_MULTIPART},
 )
 async def upload_document_file(
     request: Request, context: ActionContext, idempotent: Idempotency
@@ -389,7 +389,7 @@ async def download_version(
     summary="Add a version (older versions stay); checked like the first",
     response_model=DocumentOut,
     responses=problem_responses(401, 403, 404, 409, 412, 413, 415, 422, 428, 503),
-    openapi_extra=guarded("document.add_version"),
+    openapi_extra=guarded(service.ADD_VERSION),
 )
 async def add_version(
     document_id: uuid.UUID,

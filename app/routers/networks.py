@@ -52,7 +52,7 @@ def _day(on: date | None) -> date:
     summary="Register a local or regional network (Art. 5(1))",
     response_model=NetworkOut,
     responses=problem_responses(401, 403, 422),
-    openapi_extra=guarded("network.create"),
+    openapi_extra=guarded(service.CREATE),
 )
 async def create_network(
     body: NetworkCreate, context: ActionContext, idempotent: Idempotency
@@ -124,7 +124,7 @@ async def get_network(
     name="update",
     summary="Amend a network (If-Match required)",
     responses=problem_responses(401, 403, 404, 412, 422, 428),
-    openapi_extra=guarded("network.update"),
+    openapi_extra=guarded(service.UPDATE),
 )
 async def update_network(
     response: Response,
@@ -189,7 +189,7 @@ async def get_facilitator(
     summary="Designate the facilitator, or record that none was appointed (ILO-5.2, 5.3)",
     response_model=DesignationOut,
     responses=problem_responses(401, 403, 404, 422),
-    openapi_extra=guarded("network.designate_facilitator"),
+    openapi_extra=guarded(network_facilitator.DESIGNATE),
 )
 async def designate_facilitator(
     network_id: uuid.UUID, body: FacilitatorIn, context: ActionContext, idempotent: Idempotency
@@ -211,14 +211,14 @@ async def designate_facilitator(
     summary="Record a network meeting (attendees: members on its date)",
     response_model=NetworkMeetingOut,
     responses=problem_responses(401, 403, 404, 422),
-    openapi_extra=guarded("network_meeting.record"),
+    openapi_extra=guarded(network_meeting.RECORD),
 )
 async def record_meeting(
     network_id: uuid.UUID, body: NetworkMeetingIn, context: ActionContext, idempotent: Idempotency
 ) -> Response:
     """An attendee who is not a member on `held_on` is a 403 citing ILO-5.1. Topics are the
     Art. 5(1) tasks; the minutes are a platform document's reference."""
-    row = await network_meeting.record_meeting(context=context, network_id=network_id, body=body)
+    row = await context.perform(network_meeting.RECORD, network_id, body)
     return await idempotent.respond(
         network_meeting.render(row),
         headers={"Location": f"/v1/networks/{network_id}/meetings"},
@@ -262,7 +262,7 @@ async def list_meetings(
     summary="Assign an ad-hoc action to the network (ILO-8.3)",
     response_model=AdHocActionOut,
     responses=problem_responses(401, 403, 404, 422),
-    openapi_extra=guarded("ad_hoc_action.assign"),
+    openapi_extra=guarded(ad_hoc_action.ASSIGN),
 )
 async def assign_ad_hoc_action(
     network_id: uuid.UUID, body: AdHocActionIn, context: ActionContext, idempotent: Idempotency
@@ -314,7 +314,7 @@ async def list_ad_hoc_actions(
     name="update_ad_hoc_action",
     summary="Move an ad-hoc action: assigned → in_progress → completed | cancelled",
     responses=problem_responses(401, 403, 404, 409, 412, 422, 428),
-    openapi_extra=guarded("ad_hoc_action.update"),
+    openapi_extra=guarded(ad_hoc_action.UPDATE),
 )
 async def update_ad_hoc_action(
     response: Response,

@@ -32,14 +32,14 @@ router = APIRouter(prefix="/v1/officers", tags=["officers"])
     summary="Register an ILO of your organisation",
     response_model=OfficerOut,
     responses=problem_responses(401, 403, 404, 409, 422),
-    openapi_extra=guarded("officer.create"),
+    openapi_extra=guarded(service.CREATE),
 )
 async def create_officer(
     body: OfficerCreate, context: ActionContext, idempotent: Idempotency
 ) -> Response:
     """Register an immigration liaison officer of one of the organisation's authorities; the
     contact details are personal data, shown only to the roles of Art. 9(3)."""
-    officer = await service.create_officer(context=context, body=body)
+    officer = await context.perform(service.CREATE, None, body)
     # The stored replay of this POST holds no contact details: they are read on GET only.
     return await idempotent.respond(
         service.render(officer, contact=None),
@@ -111,7 +111,7 @@ async def get_officer(
     name="update",
     summary="Amend an ILO (If-Match required)",
     responses=problem_responses(401, 403, 404, 412, 422, 428),
-    openapi_extra=guarded("officer.update"),
+    openapi_extra=guarded(service.UPDATE),
 )
 async def update_officer(
     response: Response,
@@ -121,8 +121,6 @@ async def update_officer(
     if_match: IfMatch = None,
 ) -> OfficerOut:
     """Change an officer's name, expertise or contact details (If-Match with the officer's ETag)."""
-    updated = await service.update_officer(
-        context=require_if_match(context, if_match), officer_id=officer_id, body=body
-    )
+    updated = await require_if_match(context, if_match).perform(service.UPDATE, officer_id, body)
     response.headers["ETag"] = etag_of(updated.version)
     return service.render(updated, contact=None)

@@ -92,7 +92,7 @@ async def get_contacts(
     summary="Replace the organisation's controller and DPO contacts (If-Match required)",
     response_model=ContactsOut,
     responses=problem_responses(401, 403, 404, 412, 422, 428),
-    openapi_extra=guarded("organisation.contacts_replace"),
+    openapi_extra=guarded(contacts.REPLACE_CONTACTS),
 )
 async def replace_contacts(
     code: str,

@@ -4,7 +4,7 @@ the read policy of its resource kind. tests/test_route_policies.py holds every r
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 ACTION = "x-ilonet-action"
 READS = "x-ilonet-reads"
@@ -13,10 +13,15 @@ READS = "x-ilonet-reads"
 BATCH = "x-ilonet-batch"
 
 
-def guarded(action: str, *, batch: bool = False) -> dict[str, Any]:
-    """A write route: it performs this guarded action (app/services/actions.py); `batch`: once
-    per item of its body."""
-    return {ACTION: action, BATCH: True} if batch else {ACTION: action}
+class Named(Protocol):
+    @property
+    def name(self) -> str: ...
+
+
+def guarded(action: Named, *, batch: bool = False) -> dict[str, Any]:
+    """A write route: it performs this guarded action's entry (app/services/guarded.py);
+    `batch`: once per item of its body."""
+    return {ACTION: action.name, BATCH: True} if batch else {ACTION: action.name}
 
 
 def reads(kind: str) -> dict[str, Any]:

@@ -33,7 +33,7 @@ router = APIRouter(prefix="/v1/processing-records", tags=["processing-records"])
     summary="Rectify a record's subject data (GDPR Art. 16; If-Match required)",
     response_model=ProcessingRecordOut,
     responses=problem_responses(401, 403, 404, 409, 412, 422, 428),
-    openapi_extra=guarded("processing_record.rectify"),
+    openapi_extra=guarded(service.RECTIFY),
 )
 async def rectify(
     response: Response,
@@ -59,7 +59,7 @@ async def rectify(
     summary="Restrict the processing of a record (GDPR Art. 18(1))",
     response_model=ProcessingRecordOut,
     responses=problem_responses(401, 403, 404, 409, 422),
-    openapi_extra=guarded("processing_record.restrict"),
+    openapi_extra=guarded(service.RESTRICT),
 )
 async def restrict(
     record_id: uuid.UUID, body: RestrictionCreate, context: ActionContext, idempotent: Idempotency
@@ -79,7 +79,7 @@ async def restrict(
     summary="Lift a restriction; the data subject is informed first (GDPR Art. 18(3))",
     response_model=ProcessingRecordOut,
     responses=problem_responses(401, 403, 404, 409, 412, 422, 428),
-    openapi_extra=guarded("processing_record.lift_restriction"),
+    openapi_extra=guarded(service.LIFT),
 )
 async def lift_restriction(
     response: Response,
@@ -123,7 +123,7 @@ async def list_notifications(
     summary="Record that a change was communicated to its recipient (GDPR Art. 19)",
     response_model=RecipientNotificationOut,
     responses=problem_responses(401, 403, 404, 409),
-    openapi_extra=guarded("recipient_notification.complete"),
+    openapi_extra=guarded(notifications.COMPLETE),
 )
 async def complete_notification(
     record_id: uuid.UUID,

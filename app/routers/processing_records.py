@@ -25,6 +25,7 @@ from app.schemas.share import ShareCreate, ShareOut
 from app.schemas.transfer import TransferCreate, TransferOut
 from app.security import CurrentPrincipal
 from app.services import processing_record as service
+from app.services import processing_record_erasure
 from app.services import share as shares
 from app.services import transfer as transfers
 from app.services.processing_record_erasure import erase_record
@@ -46,7 +47,7 @@ def _location(record_id: uuid.UUID) -> str:
     summary="Record a processing of personal data (Art. 10); the response holds no subject data",
     response_model=ProcessingRecordOut,
     responses=problem_responses(401, 403, 404, 422),
-    openapi_extra=guarded("processing_record.create"),
+    openapi_extra=guarded(service.CREATE),
 )
 async def create_record(
     body: ProcessingRecordCreate, context: ActionContext, idempotent: Idempotency
@@ -154,7 +155,7 @@ async def get_record(
     summary="Erase a record early (crypto-shredding; the metadata stay as a tombstone)",
     response_model=ProcessingRecordOut,
     responses=problem_responses(401, 403, 404, 409),
-    openapi_extra=guarded("processing_record.erase"),
+    openapi_extra=guarded(processing_record_erasure.ERASE),
 )
 async def erase(record_id: uuid.UUID, context: ActionContext, idempotent: Idempotency) -> Response:
     """Erase a record's subject data now (crypto-shredding): a tombstone stays, with the erasure's
@@ -191,7 +192,7 @@ async def export(
     summary="Decide and record a transfer to a third country or international organisation",
     response_model=TransferOut,
     responses=problem_responses(401, 403, 404, 409, 422),
-    openapi_extra=guarded("transfer.record"),
+    openapi_extra=guarded(transfers.RECORD),
 )
 async def record_transfer(
     record_id: uuid.UUID, body: TransferCreate, context: ActionContext, idempotent: Idempotency
@@ -229,7 +230,7 @@ async def list_transfers(
     summary="Record an exchange inside the Union (Art. 3(6)(d)): ILO, network or authority",
     response_model=ShareOut,
     responses=problem_responses(401, 403, 404, 409, 422),
-    openapi_extra=guarded("share.record"),
+    openapi_extra=guarded(shares.RECORD),
 )
 async def record_share(
     record_id: uuid.UUID, body: ShareCreate, context: ActionContext, idempotent: Idempotency

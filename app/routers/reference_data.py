@@ -132,7 +132,7 @@ async def get_adequacy_decision(
     summary="Add an adequacy decision (reference_admin of COM)",
     response_model=AdequacyDecisionOut,
     responses=problem_responses(401, 403, 409, 422),
-    openapi_extra=guarded("adequacy_decision.create"),
+    openapi_extra=guarded(service.CREATE_ADEQUACY),
 )
 async def create_adequacy_decision(
     body: AdequacyDecisionCreate, context: ActionContext, idempotent: Idempotency
@@ -155,7 +155,7 @@ async def create_adequacy_decision(
     name="replace_adequacy_decision",
     summary="Change an adequacy decision, e.g. its validity (If-Match required)",
     responses=problem_responses(401, 403, 404, 412, 422, 428),
-    openapi_extra=guarded("adequacy_decision.replace"),
+    openapi_extra=guarded(service.REPLACE_ADEQUACY),
 )
 async def replace_adequacy_decision(
     response: Response,
@@ -215,7 +215,7 @@ async def get_transfer_instrument(
     summary="Add a transfer instrument (COM for Union acts, or a Member State party to it)",
     response_model=TransferInstrumentOut,
     responses=problem_responses(401, 403, 409, 422),
-    openapi_extra=guarded("transfer_instrument.create"),
+    openapi_extra=guarded(service.CREATE_INSTRUMENT),
 )
 async def create_transfer_instrument(
     body: TransferInstrumentCreate, context: ActionContext, idempotent: Idempotency
@@ -238,7 +238,7 @@ async def create_transfer_instrument(
     name="replace_transfer_instrument",
     summary="Change a transfer instrument (If-Match required)",
     responses=problem_responses(401, 403, 404, 412, 422, 428),
-    openapi_extra=guarded("transfer_instrument.replace"),
+    openapi_extra=guarded(service.REPLACE_INSTRUMENT),
 )
 async def replace_transfer_instrument(
     response: Response,

@@ -27,7 +27,7 @@ PATH = "/{record_id}/transfers/{transfer_id}/follow-up"
     summary="Record the answer to an identification request (Visa Code Art. 25a)",
     response_model=TransferFollowUpOut,
     responses=problem_responses(401, 403, 404, 409, 422),
-    openapi_extra=guarded("transfer_follow_up.record"),
+    openapi_extra=guarded(service.RECORD),
 )
 async def record_follow_up(
     record_id: uuid.UUID,
@@ -59,7 +59,7 @@ async def record_follow_up(
     summary="Correct the follow-up of an identification request (If-Match required)",
     response_model=TransferFollowUpOut,
     responses=problem_responses(401, 403, 404, 412, 422, 428),
-    openapi_extra=guarded("transfer_follow_up.update"),
+    openapi_extra=guarded(service.UPDATE),
 )
 async def update_follow_up(
     response: Response,

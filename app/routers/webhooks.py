@@ -42,7 +42,7 @@ router = APIRouter(prefix="/v1/webhooks", tags=["webhooks"])
     summary="Subscribe to feed events; the signing secret is in this response only",
     response_model=WebhookCreated,
     responses=problem_responses(401, 403, 409, 422),
-    openapi_extra=guarded("webhook.create"),
+    openapi_extra=guarded(service.CREATE),
 )
 async def create_webhook(
     body: WebhookCreate, context: ActionContext, idempotent: Idempotency
@@ -116,7 +116,7 @@ async def get_webhook(
     status_code=204,
     summary="Unsubscribe: deactivate the subscription (If-Match required)",
     responses=problem_responses(401, 403, 404, 409, 412, 428),
-    openapi_extra=guarded("webhook.delete"),
+    openapi_extra=guarded(service.DELETE),
 )
 async def delete_webhook(
     webhook_id: uuid.UUID, context: ActionContext, if_match: IfMatch = None
@@ -135,7 +135,7 @@ async def delete_webhook(
     summary="Rotate the signing secret; the previous one keeps signing for an overlap window",
     response_model=SecretRotated,
     responses=problem_responses(401, 403, 404, 409, 412, 428),
-    openapi_extra=guarded("webhook.rotate_secret"),
+    openapi_extra=guarded(rotation.ROTATE),
 )
 async def rotate_webhook_secret(
     webhook_id: uuid.UUID,
@@ -169,7 +169,7 @@ async def rotate_webhook_secret(
     summary="Enable again a subscription marked failing after a delivery's last retry",
     response_model=WebhookOut,
     responses=problem_responses(401, 403, 404, 409, 412, 428),
-    openapi_extra=guarded("webhook.enable"),
+    openapi_extra=guarded(recovery.ENABLE),
 )
 async def enable_webhook(
     webhook_id: uuid.UUID,
@@ -227,7 +227,7 @@ async def list_webhook_deliveries(
     summary="Send a delivered or failed delivery again",
     response_model=WebhookDeliveryOut,
     responses=problem_responses(401, 403, 404, 409),
-    openapi_extra=guarded("webhook.redeliver"),
+    openapi_extra=guarded(recovery.REDELIVER),
 )
 async def redeliver_webhook_delivery(
     webhook_id: uuid.UUID, delivery_id: uuid.UUID, context: ActionContext, idempotent: Idempotency

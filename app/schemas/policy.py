@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from app.policies.vocabulary import Action
+from app.policies.declared import Action
 from app.schemas.common import StrictInput
 
 

@@ -8,7 +8,8 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, Field, field_validator
 
-from app.policies.vocabulary import WebhookDeliveryStatus, WebhookEventType
+from app.policies.declared import WebhookEventType
+from app.policies.vocabulary import WebhookDeliveryStatus
 from app.schemas.common import StrictInput
 
 

@@ -15,7 +15,11 @@ from app.db.visibility import visible
 from app.db.writer import Change, NewRow, Prepared, RowChange
 from app.models import AdHocAction, Network
 from app.policies import AdHocActionFacts, Decision
-from app.policies.network import ad_hoc_transition_allowed
+from app.policies.network import (
+    AD_HOC_ACTION_ASSIGN,
+    AD_HOC_ACTION_UPDATE,
+    ad_hoc_transition_allowed,
+)
 from app.policies.vocabulary import AdHocActionStatus
 from app.problems import Conflict, NotFound, Problem
 from app.schemas.network import AdHocActionIn, AdHocActionOut, AdHocActionUpdate
@@ -98,18 +102,16 @@ async def _prepare_update(
 
 
 ASSIGN = Action(
-    name="ad_hoc_action.assign",
+    policy=AD_HOC_ACTION_ASSIGN,
     resource=RESOURCE,
-    events=frozenset({"ad_hoc_action.assigned"}),
     body=AdHocActionIn,
     target="uuid",
     load=_prepare_assign,
     summary="Assign an ad-hoc action to a network",
 )
 UPDATE = Action(
-    name="ad_hoc_action.update",
+    policy=AD_HOC_ACTION_UPDATE,
     resource=RESOURCE,
-    events=frozenset({"ad_hoc_action.updated"}),
     body=AdHocActionUpdate,
     target="uuid",
     load=_prepare_update,

@@ -12,6 +12,7 @@ from app.db.visibility import visible
 from app.db.writer import Change, NewRow, Prepared
 from app.models import Authority
 from app.policies import AuthorityFacts, Decision
+from app.policies.authority import AUTHORITY_CREATE
 from app.problems import NotFound
 from app.schemas.authority import AuthorityCreate
 from app.security import Principal
@@ -30,9 +31,8 @@ async def _prepare_create(
 
 
 CREATE = Action(
-    name="authority.create",
+    policy=AUTHORITY_CREATE,
     resource="authority",
-    events=frozenset({"authority.created"}),
     body=AuthorityCreate,
     target="none",
     load=_prepare_create,

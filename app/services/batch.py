@@ -20,7 +20,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
 
 from pydantic import BaseModel
 
@@ -30,7 +29,6 @@ from app.policies.vocabulary import BatchMode, BatchOutcome
 from app.problems import NotFound, PolicyDenied, Problem
 from app.services.guarded import Action, Context
 
-Create = Callable[[Context, Any], Awaitable[Any]]
 OnRefused = Callable[[PolicyDenied | NotFound], Awaitable[None]]
 
 
@@ -77,11 +75,10 @@ def _refused(index: int, body: BaseModel, problem: Problem) -> ItemResult:
 
 async def _judge(context: Context, action: Action, index: int, body: BaseModel) -> ItemResult:
     try:
-        prepared = (await action.load(context, None, body)).prepared
+        decision, conflicts = await context.writer.dry_run(action, context, None, body)
     except Problem as problem:
         return _refused(index, body, problem)
-    decision = context.writer.judge(action, prepared)
-    stopped = prepared.conflicts[0] if prepared.conflicts else None
+    stopped = conflicts[0] if conflicts else None
     if decision.allowed and stopped is None:
         outcome, status = BatchOutcome.allowed, 201
     else:
@@ -99,13 +96,13 @@ async def _judge(context: Context, action: Action, index: int, body: BaseModel) 
 
 
 async def _write(
-    context: Context, create: Create, index: int, body: BaseModel, on_refused: OnRefused
+    context: Context, action: Action, index: int, body: BaseModel, on_refused: OnRefused
 ) -> ItemResult:
     session = context.writer.session
     context.writer.last_decision = None
     try:
         async with session.begin_nested():
-            row = await create(context, body)
+            row = await context.perform(action, None, body)
     except Problem as problem:
         if isinstance(problem, PolicyDenied | NotFound):
             await on_refused(problem)
@@ -124,7 +121,6 @@ async def run_batch(
     *,
     context: Context,
     action: Action,
-    create: Create,
     items: Sequence[BaseModel],
     mode: BatchMode,
     dry_run: bool,
@@ -137,7 +133,7 @@ async def run_batch(
         return BatchRun(mode, True, False, tuple(results))
     if mode is BatchMode.per_item:
         results = [
-            await _write(context, create, i, body, on_refused) for i, body in enumerate(items)
+            await _write(context, action, i, body, on_refused) for i, body in enumerate(items)
         ]
         return BatchRun(mode, False, any(r.id for r in results), tuple(results))
     session = context.writer.session
@@ -147,7 +143,7 @@ async def run_batch(
         refused.append(problem)
 
     async with savepoint(session) as whole:
-        results = [await _write(context, create, i, body, remember) for i, body in enumerate(items)]
+        results = [await _write(context, action, i, body, remember) for i, body in enumerate(items)]
         if all(r.outcome is BatchOutcome.created for r in results):
             return BatchRun(mode, False, True, tuple(results))
         whole.undo()

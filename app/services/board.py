@@ -15,6 +15,9 @@ from app.db.writer import Change, NewRow, Prepared, RowChange, Writer
 from app.models import BoardMeeting, BoardRulesOfProcedure, BoardSeat, Organisation
 from app.policies import Decision
 from app.policies.board import (
+    BOARD_MEMBER_APPOINT,
+    BOARD_MEMBER_END,
+    BOARD_RULES_ADOPT,
     BoardSeatLaw,
     Procedure,
     RulesOfProcedureFacts,
@@ -153,18 +156,16 @@ async def _prepare_end(context: Context, seat_id: uuid.UUID, body: SeatEnd) -> E
 
 
 APPOINT = Action(
-    name="board_member.appoint",
+    policy=BOARD_MEMBER_APPOINT,
     resource=MEMBER,
-    events=frozenset({"board_member.appointed"}),
     body=SeatAppoint,
     target="none",
     load=_prepare_appoint,
     summary="Appoint a Steering Board member, alternate or observer",
 )
 END = Action(
-    name="board_member.end",
+    policy=BOARD_MEMBER_END,
     resource=MEMBER,
-    events=frozenset({"board_member.ended"}),
     body=SeatEnd,
     target="uuid",
     load=_prepare_end,
@@ -367,9 +368,8 @@ async def _prepare_rules(context: Context, _: object, body: RulesOfProcedureIn) 
 
 
 ADOPT_RULES = Action(
-    name="board_rules.adopt",
+    policy=BOARD_RULES_ADOPT,
     resource=RULES,
-    events=frozenset({"board_rules.adopted"}),
     body=RulesOfProcedureIn,
     target="none",
     load=_prepare_rules,

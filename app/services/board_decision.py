@@ -24,6 +24,9 @@ from app.models import (
 )
 from app.policies import Decision
 from app.policies.board import (
+    BOARD_DECISION_FORWARD,
+    BOARD_DECISION_RECORD,
+    BOARD_MEETING_RECORD,
     DecisionFacts,
     ForwardingFacts,
     MeetingFacts,
@@ -135,9 +138,8 @@ async def _prepare_meeting(context: Context, _: object, body: BoardMeetingIn) ->
 
 
 RECORD_MEETING = Action(
-    name="board_meeting.record",
+    policy=BOARD_MEETING_RECORD,
     resource="board_meeting",
-    events=frozenset({"board_meeting.recorded"}),
     body=BoardMeetingIn,
     target="none",
     load=_prepare_meeting,
@@ -250,9 +252,8 @@ async def _prepare_decision(context: Context, _: object, body: DecisionIn) -> De
 
 
 RECORD_DECISION = Action(
-    name="board_decision.record",
+    policy=BOARD_DECISION_RECORD,
     resource="board_decision",
-    events=frozenset({"board_decision.recorded"}),
     body=DecisionIn,
     target="none",
     load=_prepare_decision,
@@ -400,9 +401,8 @@ async def _prepare_forward(
 
 
 FORWARD = Action(
-    name="board_decision.forward",
+    policy=BOARD_DECISION_FORWARD,
     resource="board_decision",
-    events=frozenset({"board_decision.forwarded"}),
     body=ForwardingIn,
     target="uuid",
     load=_prepare_forward,

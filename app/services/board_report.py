@@ -24,7 +24,12 @@ from app.models import (
     Deployment,
 )
 from app.policies import Decision, eu_funding_eligible
-from app.policies.board import ActivityReportFacts, WorkProgrammeFacts
+from app.policies.board import (
+    BOARD_ACTIVITY_REPORT_GENERATE,
+    BOARD_WORK_PROGRAMME_ADOPT,
+    ActivityReportFacts,
+    WorkProgrammeFacts,
+)
 from app.policies.vocabulary import CoverageStatus, DecisionOutcome
 from app.problems import NotFound
 from app.reference.priority_countries import load_priority_countries
@@ -67,9 +72,8 @@ async def _prepare_programme(context: Context, _: object, body: WorkProgrammeIn)
 
 
 ADOPT_PROGRAMME = Action(
-    name="board_work_programme.adopt",
+    policy=BOARD_WORK_PROGRAMME_ADOPT,
     resource="board_work_programme",
-    events=frozenset({"board_work_programme.adopted"}),
     body=WorkProgrammeIn,
     target="none",
     load=_prepare_programme,
@@ -379,9 +383,8 @@ async def _prepare_report(context: Context, _: object, body: ActivityReportGener
 
 
 GENERATE_REPORT = Action(
-    name="board_activity_report.generate",
+    policy=BOARD_ACTIVITY_REPORT_GENERATE,
     resource="board_activity_report",
-    events=frozenset({"board_activity_report.generated"}),
     body=ActivityReportGenerate,
     target="none",
     load=_prepare_report,

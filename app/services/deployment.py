@@ -24,6 +24,7 @@ from app.policies import (
     eu_funding_eligible,
     transition_allowed,
 )
+from app.policies.deployment import DEPLOYMENT_AMEND, DEPLOYMENT_PLAN, DEPLOYMENT_TRANSITION
 from app.problems import Conflict, NotFound, Problem
 from app.schemas.deployment import (
     DeploymentAmend,
@@ -240,73 +241,59 @@ async def _prepare_transition(
     )
 
 
+def _build_plan(
+    context: Context, plan: Plan, body: DeploymentCreate, decision: Decision
+) -> NewRow[Deployment]:
+    officer = plan.officer
+    state = _values(body)
+    deployment_id = uuid.uuid4()
+    deployment = Deployment(
+        id=deployment_id,
+        officer_id=officer.id,
+        organisation=officer.organisation,
+        status="planned",
+        version=1,
+        external_reference=body.external_reference,
+        **state,
+    )
+    history = _history(
+        deployment_id,
+        event="planned",
+        status="planned",
+        effective_on=body.starts_on,
+        version=1,
+        state=state,
+        actor_sub=context.principal.sub,
+        decision_id=decision.decision_id,
+    )
+    return NewRow(deployment, Change(organisation=officer.organisation), related=[history])
+
+
 PLAN = Action(
-    name="deployment.plan",
+    policy=DEPLOYMENT_PLAN,
     resource=RESOURCE,
-    events=frozenset({"deployment.planned"}),
     body=DeploymentCreate,
     target="none",
     load=_prepare_plan,
+    build=_build_plan,
     summary="Notify a planned deployment",
 )
 AMEND = Action(
-    name="deployment.amend",
+    policy=DEPLOYMENT_AMEND,
     resource=RESOURCE,
-    events=frozenset({"deployment.amended"}),
     body=DeploymentAmend,
     target="uuid",
     load=_prepare_amend,
     summary="Amend a notification",
 )
 TRANSITION = Action(
-    name="deployment.transition",
+    policy=DEPLOYMENT_TRANSITION,
     resource=RESOURCE,
-    events=frozenset(
-        {f"deployment.{to}" for to in ("deployed", "ended", "cancelled")}
-        | {network_facilitator.VACATED}
-    ),
     body=TransitionIn,
     target="uuid",
     load=_prepare_transition,
     summary="Move a deployment through its states",
 )
-
-
-async def plan_deployment(*, context: Context, body: DeploymentCreate) -> Deployment:
-    """Notify a planned deployment (ILO-4.1) after ILO-2.2, ILO-4.1, ILO-6.1-6.3 and ACL."""
-    plan = await _prepare_plan(context, None, body)
-    officer = plan.officer
-    state = _values(body)
-
-    def build(decision: Decision) -> NewRow[Deployment]:
-        deployment_id = uuid.uuid4()
-        deployment = Deployment(
-            id=deployment_id,
-            officer_id=officer.id,
-            organisation=officer.organisation,
-            status="planned",
-            version=1,
-            external_reference=body.external_reference,
-            **state,
-        )
-        history = _history(
-            deployment_id,
-            event="planned",
-            status="planned",
-            effective_on=body.starts_on,
-            version=1,
-            state=state,
-            actor_sub=context.principal.sub,
-            decision_id=decision.decision_id,
-        )
-        change = Change(
-            event_type="deployment.planned",
-            resource_type=RESOURCE,
-            organisation=officer.organisation,
-        )
-        return NewRow(deployment, change, related=[history])
-
-    return await context.writer.create(PLAN, plan.prepared, build)
 
 
 async def amend_deployment(

@@ -23,7 +23,13 @@ from app.platform.check import Inspection, inspect
 from app.platform.extract import Refused, media_type_of
 from app.platform.text import Location, TextUnit
 from app.policies import Decision
-from app.policies.document import DocumentFacts, StatisticsCell, ep_visible_categories
+from app.policies.document import (
+    DOCUMENT_ADD_VERSION,
+    DOCUMENT_UPLOAD,
+    DocumentFacts,
+    StatisticsCell,
+    ep_visible_categories,
+)
 from app.policies.vocabulary import DocumentCategory
 from app.problems import (
     Conflict,
@@ -208,18 +214,16 @@ async def _prepare_version(
 
 
 UPLOAD = Action(
-    name="document.upload",
+    policy=DOCUMENT_UPLOAD,
     resource=RESOURCE,
-    events=frozenset({"document.uploaded"}),
     body=DocumentUpload,
     target="none",
     load=_prepare_upload,
     summary="Upload a platform document",
 )
 ADD_VERSION = Action(
-    name="document.add_version",
+    policy=DOCUMENT_ADD_VERSION,
     resource=RESOURCE,
-    events=frozenset({"document.version_added"}),
     body=DocumentVersionUpload,
     target="uuid",
     load=_prepare_version,

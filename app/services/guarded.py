@@ -1,20 +1,24 @@
-"""What every guarded action declares for the service layer: how its facts are loaded for a
-request, what it acts on, and the events it emits. Its requirement and rules are the pure
-declaration in app/policies (same name); app/services/actions.py collects every action."""
+"""The entry of a guarded action: its declaration in app/policies (name, requirement, rules,
+events) by reference, and what the service layer adds — its body, what it acts on, how its facts
+are loaded and what the write makes of the Decision. `Writer.perform(entry, context, target,
+body)` is the only way to run it: the route, the dry run, the batch routes and the in-process
+commands all call it, so the dry run and the write cannot disagree. Entries register themselves
+(`ENTRIES`); app/services/actions.py imports every module that declares one."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
+from types import MappingProxyType
 from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel
 
 from app.config import Settings
-from app.db.writer import Prepared, Writer
+from app.db.writer import NewRow, Prepared, RowUpdate, Writer
 from app.keyring import Keyring
-from app.policies import ActionPolicy, policy_of
+from app.policies import ActionPolicy, Decision
 from app.problems import PreconditionFailed, ValidationFailed
 from app.schemas.common import StrictInput
 from app.security import Principal
@@ -47,6 +51,10 @@ class Context:
             raise RuntimeError("this context carries no keys")
         return self.keyring
 
+    async def perform(self, entry: Action, target: Any, body: Any) -> Any:
+        """Run `entry` on `target` with `body` (app/db/writer.py `Writer.perform`)."""
+        return await self.writer.perform(entry, self, target, body)
+
     def expecting(self, if_match: str | None) -> Context:
         """The same context for a request that names the version it changes."""
         return replace(self, if_match=if_match)
@@ -59,25 +67,42 @@ class Loaded(Protocol):
     def prepared(self) -> Prepared[Any]: ...
 
 
-# (context, target, body) → the facts: the write and the dry run both call it.
+# (context, target, body) → the facts (and the rows loaded): the write and the dry run call it.
 Loader = Callable[[Context, Any, Any], Awaitable[Loaded]]
+# (context, what the loader returned, body, the Decision) → the row to insert or the change.
+Builder = Callable[[Context, Any, Any, Decision], NewRow[Any] | RowUpdate[Any]]
+# What an allowed write entails beyond its own row, after it (e.g. ILO-5.3's vacated facilitation).
+Consequence = Callable[[Context, Any, Any, Any], Awaitable[None]]
+
+_ENTRIES: dict[str, Action] = {}
+ENTRIES: Mapping[str, Action] = MappingProxyType(_ENTRIES)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Action:
-    """One guarded action as a request meets it."""
+    """One guarded action as a request meets it; declaring it registers it."""
 
-    name: str
+    policy: ActionPolicy
     resource: str
-    events: frozenset[str]
     body: type[BaseModel]
     target: Target
     load: Loader
     summary: str
+    build: Builder | None = None
+    then: Consequence | None = None
+
+    def __post_init__(self) -> None:
+        if self.policy.name in _ENTRIES:
+            raise ValueError(f"action {self.policy.name!r} has an entry already")
+        _ENTRIES[self.policy.name] = self
 
     @property
-    def policy(self) -> ActionPolicy:
-        return policy_of(self.name)
+    def name(self) -> str:
+        return self.policy.name
+
+    @property
+    def events(self) -> tuple[str, ...]:
+        return self.policy.events
 
     def parse_target(self, target: str | None) -> uuid.UUID | str | None:
         if self.target == "none":

@@ -17,7 +17,7 @@ from app.db.visibility import visible
 from app.db.writer import Change, NewRow, Prepared, RowChange, Writer
 from app.models import Network
 from app.policies import Actor, Decision, NetworkFacts, Participant
-from app.policies.network import basis_of
+from app.policies.network import NETWORK_CREATE, NETWORK_UPDATE, basis_of
 from app.policies.vocabulary import NetworkKind
 from app.problems import NotFound
 from app.schemas.network import (
@@ -106,18 +106,16 @@ async def _prepare_update(
 
 
 CREATE = Action(
-    name="network.create",
+    policy=NETWORK_CREATE,
     resource=RESOURCE,
-    events=frozenset({"network.created"}),
     body=NetworkCreate,
     target="none",
     load=_prepare_create,
     summary="Register a local or regional network",
 )
 UPDATE = Action(
-    name="network.update",
+    policy=NETWORK_UPDATE,
     resource=RESOURCE,
-    events=frozenset({"network.updated"}),
     body=NetworkUpdate,
     target="uuid",
     load=_prepare_update,

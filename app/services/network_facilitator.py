@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.db.writer import Change, Guarded, NewRow, Prepared, RowChange, Writer
 from app.models import Deployment, Network, NetworkFacilitator
 from app.policies import Decision, FacilitatorFacts
-from app.policies.network import basis_of, required_basis
+from app.policies.network import NETWORK_DESIGNATE_FACILITATOR, basis_of, required_basis
 from app.schemas.network import DesignationOut, FacilitatorIn, FacilitatorOut
 from app.security import Principal
 from app.services.guarded import Action, Context
@@ -59,9 +59,8 @@ async def _prepare(context: Context, network_id: uuid.UUID, body: FacilitatorIn)
 
 
 DESIGNATE = Action(
-    name="network.designate_facilitator",
+    policy=NETWORK_DESIGNATE_FACILITATOR,
     resource=RESOURCE,
-    events=frozenset({DESIGNATED, NONE_APPOINTED}),
     body=FacilitatorIn,
     target="uuid",
     load=_prepare,

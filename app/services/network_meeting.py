@@ -14,6 +14,7 @@ from app.db.visibility import visible
 from app.db.writer import Change, NewRow, Prepared
 from app.models import Network, NetworkMeeting
 from app.policies import Decision, MeetingFacts
+from app.policies.network import NETWORK_MEETING_RECORD
 from app.schemas.network import NetworkMeetingIn, NetworkMeetingOut
 from app.security import Principal
 from app.services import access
@@ -46,43 +47,35 @@ async def _prepare(context: Context, network_id: uuid.UUID, body: NetworkMeeting
     return Meeting(Prepared(facts, resource_id=str(network.id)), network)
 
 
+def _build(
+    context: Context, meeting: Meeting, body: NetworkMeetingIn, _: Decision
+) -> NewRow[NetworkMeeting]:
+    row = NetworkMeeting(
+        id=uuid.uuid4(),
+        network_id=meeting.network.id,
+        organisation=meeting.network.organisation,
+        held_on=body.held_on,
+        attendees=list(body.attendees),
+        agenda=body.agenda,
+        topics=[t.value for t in body.topics],
+        minutes_document=body.minutes_document,
+    )
+    change = Change(
+        organisation=meeting.network.organisation,
+        details={"network_id": str(meeting.network.id)},
+    )
+    return NewRow(row, change)
+
+
 RECORD = Action(
-    name="network_meeting.record",
+    policy=NETWORK_MEETING_RECORD,
     resource=RESOURCE,
-    events=frozenset({"network_meeting.recorded"}),
     body=NetworkMeetingIn,
     target="uuid",
     load=_prepare,
+    build=_build,
     summary="Record a network meeting",
 )
-
-
-async def record_meeting(
-    *, context: Context, network_id: uuid.UUID, body: NetworkMeetingIn
-) -> NetworkMeeting:
-    """ILO-5.1: every attendee is a member of the network on the meeting's date."""
-    meeting = await _prepare(context, network_id, body)
-
-    def build(_: Decision) -> NewRow[NetworkMeeting]:
-        row = NetworkMeeting(
-            id=uuid.uuid4(),
-            network_id=meeting.network.id,
-            organisation=meeting.network.organisation,
-            held_on=body.held_on,
-            attendees=list(body.attendees),
-            agenda=body.agenda,
-            topics=[t.value for t in body.topics],
-            minutes_document=body.minutes_document,
-        )
-        change = Change(
-            event_type="network_meeting.recorded",
-            resource_type=RESOURCE,
-            organisation=meeting.network.organisation,
-            details={"network_id": str(meeting.network.id)},
-        )
-        return NewRow(row, change)
-
-    return await context.writer.create(RECORD, meeting.prepared, build)
 
 
 async def list_meetings(

@@ -12,10 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db import crypto
 from app.db.visibility import visible
-from app.db.writer import Change, NewRow, Prepared, RowChange, Writer
+from app.db.writer import Change, NewRow, Prepared, RowUpdate, Writer
 from app.keyring import Keyring
 from app.models import Authority, Officer
 from app.policies import Decision, OfficerFacts
+from app.policies.deployment import OFFICER_CREATE, OFFICER_UPDATE
 from app.problems import NotFound
 from app.schemas.officer import Contact, OfficerCreate, OfficerOut, OfficerUpdate
 from app.security import Principal
@@ -110,80 +111,62 @@ async def _prepare_update(
     )
 
 
+def _build_create(
+    context: Context, creation: OfficerCreation, body: OfficerCreate, _: Decision
+) -> NewRow[Officer]:
+    authority = creation.authority
+    officer_id = uuid.uuid4()
+    officer = Officer(
+        id=officer_id,
+        organisation=authority.organisation,
+        authority_id=authority.id,
+        surname=body.surname,
+        given_names=body.given_names,
+        expertise=[t.value for t in body.expertise],
+        external_reference=body.external_reference,
+        version=1,
+        **_seal_contact(officer_id, body.contact, context.keys),
+    )
+    return NewRow(officer, Change(organisation=authority.organisation))
+
+
+def _build_update(
+    context: Context, update: OfficerAmendment, body: OfficerUpdate, _: Decision
+) -> RowUpdate[Officer]:
+    officer = update.officer
+    values: dict[str, Any] = {}
+    if body.surname is not None:
+        values["surname"] = body.surname
+    if body.given_names is not None:
+        values["given_names"] = body.given_names
+    if body.expertise is not None:
+        values["expertise"] = [t.value for t in body.expertise]
+    if "contact" in body.model_fields_set:
+        values.update(_seal_contact(officer.id, body.contact, context.keys))
+    change = Change(
+        organisation=officer.organisation, details={"fields": sorted(body.model_fields_set)}
+    )
+    return RowUpdate(officer, values, change)
+
+
 CREATE = Action(
-    name="officer.create",
+    policy=OFFICER_CREATE,
     resource="officer",
-    events=frozenset({"officer.created"}),
     body=OfficerCreate,
     target="none",
     load=_prepare_create,
+    build=_build_create,
     summary="Register an ILO",
 )
 UPDATE = Action(
-    name="officer.update",
+    policy=OFFICER_UPDATE,
     resource="officer",
-    events=frozenset({"officer.updated"}),
     body=OfficerUpdate,
     target="uuid",
     load=_prepare_update,
+    build=_build_update,
     summary="Amend an ILO",
 )
-
-
-async def create_officer(*, context: Context, body: OfficerCreate) -> Officer:
-    """Register an ILO under one of the caller's authorities (ACL-ROLE, ACL-ORG)."""
-    creation = await _prepare_create(context, None, body)
-    authority = creation.authority
-
-    def build(_: Decision) -> NewRow[Officer]:
-        officer_id = uuid.uuid4()
-        officer = Officer(
-            id=officer_id,
-            organisation=authority.organisation,
-            authority_id=authority.id,
-            surname=body.surname,
-            given_names=body.given_names,
-            expertise=[t.value for t in body.expertise],
-            external_reference=body.external_reference,
-            version=1,
-            **_seal_contact(officer_id, body.contact, context.keys),
-        )
-        change = Change(
-            event_type="officer.created",
-            resource_type="officer",
-            organisation=authority.organisation,
-        )
-        return NewRow(officer, change)
-
-    return await context.writer.create(CREATE, creation.prepared, build)
-
-
-async def update_officer(
-    *, context: Context, officer_id: uuid.UUID, body: OfficerUpdate
-) -> Officer:
-    """Amend an officer; decided for the officer as it is and as it will be (If-Match)."""
-    update = await _prepare_update(context, officer_id)
-    officer = update.officer
-
-    def build(_: Decision) -> RowChange:
-        values: dict[str, Any] = {}
-        if body.surname is not None:
-            values["surname"] = body.surname
-        if body.given_names is not None:
-            values["given_names"] = body.given_names
-        if body.expertise is not None:
-            values["expertise"] = [t.value for t in body.expertise]
-        if "contact" in body.model_fields_set:
-            values.update(_seal_contact(officer.id, body.contact, context.keys))
-        change = Change(
-            event_type="officer.updated",
-            resource_type="officer",
-            organisation=officer.organisation,
-            details={"fields": sorted(body.model_fields_set)},
-        )
-        return RowChange(values, change)
-
-    return await context.writer.update(UPDATE, update.prepared, officer, build)
 
 
 async def get_officer(

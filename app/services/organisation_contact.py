@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.db.writer import Change, Prepared, RowChange
 from app.models import OrganisationContact
 from app.policies import ContactFacts, Decision
+from app.policies.organisation_contact import ORGANISATION_CONTACTS_REPLACE
 from app.problems import NotFound, Problem
 from app.schemas.organisation import ContactsIn
 from app.security import Principal
@@ -53,9 +54,8 @@ async def _prepare_replace(context: Context, code: str, body: ContactsIn) -> Rep
 
 
 REPLACE_CONTACTS = Action(
-    name="organisation.contacts_replace",
+    policy=ORGANISATION_CONTACTS_REPLACE,
     resource=RESOURCE,
-    events=frozenset({"organisation.contacts_replaced"}),
     body=ContactsIn,
     target="id",
     load=_prepare_replace,

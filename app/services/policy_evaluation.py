@@ -56,5 +56,5 @@ async def dry_run(
     target = action.parse_target(request.target_id)
     body = _parse(action, request.body)
     context = Context(writer, settings, keyring, if_match=request.if_match)
-    prepared = (await action.load(context, target, body)).prepared
-    return DryRun(writer.judge(action, prepared), prepared.conflicts)
+    decision, conflicts = await writer.dry_run(action, context, target, body)
+    return DryRun(decision, conflicts)

@@ -20,6 +20,7 @@ from app.models import Authority, Officer, Organisation, ProcessingRecord
 from app.platform.scanner import scan
 from app.platform.text import FINDING_LABELS, Location, TextUnit
 from app.policies import Decision, ProcessingRecordFacts, derive_regime
+from app.policies.purpose import PROCESSING_RECORD_CREATE
 from app.problems import NotFound, ValidationFailed
 from app.schemas.policy import ObligationOut
 from app.schemas.processing_record import ProcessingRecordCreate, ProcessingRecordOut
@@ -141,9 +142,8 @@ async def _prepare_create(context: Context, _: object, body: ProcessingRecordCre
 
 
 CREATE = Action(
-    name="processing_record.create",
+    policy=PROCESSING_RECORD_CREATE,
     resource=RESOURCE,
-    events=frozenset({"processing_record.created"}),
     body=ProcessingRecordCreate,
     target="none",
     load=_prepare_create,

@@ -12,12 +12,11 @@ from datetime import UTC, date, datetime
 from app.db.writer import Change, Prepared, RowChange
 from app.models import ProcessingRecord
 from app.policies import Decision, ErasureFacts
+from app.policies.retention import PROCESSING_RECORD_ERASE, PROCESSING_RECORD_EXPIRE
 from app.problems import Conflict
 from app.services.guarded import Action, Context, NoBody
 from app.services.processing_record import RESOURCE, get_visible_record, today
 from app.services.recipient_notification import notifications_for
-
-EVENTS = frozenset({"processing_record.erased"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,18 +56,16 @@ async def _prepare(context: Context, record_id: uuid.UUID, _: object = None) -> 
 
 
 ERASE = Action(
-    name="processing_record.erase",
+    policy=PROCESSING_RECORD_ERASE,
     resource=RESOURCE,
-    events=EVENTS,
     body=NoBody,
     target="uuid",
     load=_prepare,
     summary="Erase a processing record early",
 )
 EXPIRE = Action(
-    name="processing_record.expire",
+    policy=PROCESSING_RECORD_EXPIRE,
     resource=RESOURCE,
-    events=EVENTS,
     body=NoBody,
     target="uuid",
     load=_prepare,

@@ -13,7 +13,14 @@ from app.db import crypto
 from app.db.writer import Change, Prepared, RowChange
 from app.models import ProcessingRecord
 from app.policies import Decision, LiftFacts, RectificationFacts, RestrictionFacts
-from app.policies.subject_rights import article, check_read_reason, check_restricted_read
+from app.policies.subject_rights import (
+    PROCESSING_RECORD_LIFT_RESTRICTION,
+    PROCESSING_RECORD_RECTIFY,
+    PROCESSING_RECORD_RESTRICT,
+    article,
+    check_read_reason,
+    check_restricted_read,
+)
 from app.problems import Conflict, Problem
 from app.schemas.processing_record_rights import (
     ProcessingRecordRectify,
@@ -69,9 +76,8 @@ async def _prepare_rectify(
 
 
 RECTIFY = Action(
-    name="processing_record.rectify",
+    policy=PROCESSING_RECORD_RECTIFY,
     resource=RESOURCE,
-    events=frozenset({"processing_record.rectified"}),
     body=ProcessingRecordRectify,
     target="uuid",
     load=_prepare_rectify,
@@ -149,9 +155,8 @@ async def _prepare_restrict(
 
 
 RESTRICT = Action(
-    name="processing_record.restrict",
+    policy=PROCESSING_RECORD_RESTRICT,
     resource=RESOURCE,
-    events=frozenset({"processing_record.restricted"}),
     body=RestrictionCreate,
     target="uuid",
     load=_prepare_restrict,
@@ -207,9 +212,8 @@ async def _prepare_lift(context: Context, record_id: uuid.UUID, body: Restrictio
 
 
 LIFT = Action(
-    name="processing_record.lift_restriction",
+    policy=PROCESSING_RECORD_LIFT_RESTRICTION,
     resource=RESOURCE,
-    events=frozenset({"processing_record.restriction_lifted"}),
     body=RestrictionLift,
     target="uuid",
     load=_prepare_lift,

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.db.writer import Change, Prepared, RowChange
 from app.models import ProcessingRecord, RecipientNotification, Share, Transfer
 from app.policies import Decision, NotificationFacts
+from app.policies.subject_rights import RECIPIENT_NOTIFICATION_COMPLETE
 from app.problems import Conflict, NotFound
 from app.schemas.recipient_notification import RecipientNotificationOut
 from app.services.guarded import Action, Context, NoBody
@@ -120,9 +121,8 @@ async def _prepare(context: Context, notification_id: uuid.UUID, _: object = Non
 
 
 COMPLETE = Action(
-    name="recipient_notification.complete",
+    policy=RECIPIENT_NOTIFICATION_COMPLETE,
     resource=RESOURCE,
-    events=frozenset({"recipient_notification.completed"}),
     body=NoBody,
     target="uuid",
     load=_prepare,

@@ -19,7 +19,19 @@ from app.db import near_static
 from app.db.visibility import visible
 from app.db.writer import Change, NewRow, Prepared, RowChange
 from app.models import AdequacyDecisionEntry, TransferInstrumentEntry
-from app.policies import AdequacyDecision, Decision, ReferenceUpdateFacts, TransferInstrument
+from app.policies import (
+    ActionPolicy,
+    AdequacyDecision,
+    Decision,
+    ReferenceUpdateFacts,
+    TransferInstrument,
+)
+from app.policies.transfer import (
+    ADEQUACY_DECISION_CREATE,
+    ADEQUACY_DECISION_REPLACE,
+    TRANSFER_INSTRUMENT_CREATE,
+    TRANSFER_INSTRUMENT_REPLACE,
+)
 from app.problems import Conflict, NotFound
 from app.reference import adequacy_decision_from_dict, transfer_instrument_from_dict
 from app.schemas.reference_data import (
@@ -197,7 +209,10 @@ async def _prepare_replace(
 
 
 def _actions(
-    model: type[E], create: type[BaseModel], fields: type[BaseModel]
+    model: type[E],
+    create: type[BaseModel],
+    fields: type[BaseModel],
+    policies: tuple[ActionPolicy, ActionPolicy],
 ) -> tuple[Action, Action]:
     kind = _KINDS[model]
 
@@ -210,18 +225,16 @@ def _actions(
     label = kind.replace("_", " ")
     return (
         Action(
-            name=f"{kind}.create",
+            policy=policies[0],
             resource=kind,
-            events=frozenset({"reference.updated"}),
             body=create,
             target="none",
             load=load_create,
             summary=f"Add a {label}",
         ),
         Action(
-            name=f"{kind}.replace",
+            policy=policies[1],
             resource=kind,
-            events=frozenset({"reference.updated"}),
             body=fields,
             target="id",
             load=load_replace,
@@ -231,10 +244,16 @@ def _actions(
 
 
 CREATE_ADEQUACY, REPLACE_ADEQUACY = _actions(
-    AdequacyDecisionEntry, AdequacyDecisionCreate, AdequacyDecisionFields
+    AdequacyDecisionEntry,
+    AdequacyDecisionCreate,
+    AdequacyDecisionFields,
+    (ADEQUACY_DECISION_CREATE, ADEQUACY_DECISION_REPLACE),
 )
 CREATE_INSTRUMENT, REPLACE_INSTRUMENT = _actions(
-    TransferInstrumentEntry, TransferInstrumentCreate, TransferInstrumentFields
+    TransferInstrumentEntry,
+    TransferInstrumentCreate,
+    TransferInstrumentFields,
+    (TRANSFER_INSTRUMENT_CREATE, TRANSFER_INSTRUMENT_REPLACE),
 )
 _CREATE = {AdequacyDecisionEntry: CREATE_ADEQUACY, TransferInstrumentEntry: CREATE_INSTRUMENT}
 _REPLACE = {AdequacyDecisionEntry: REPLACE_ADEQUACY, TransferInstrumentEntry: REPLACE_INSTRUMENT}

@@ -17,7 +17,7 @@ from app.db.visibility import visible
 from app.db.writer import Change, NewRow, Prepared, Writer
 from app.models import AdequacyDecisionEntry, ReferenceImpact, TransferInstrumentEntry
 from app.policies import Decision, ImpactRecordFacts
-from app.policies.reference_impact import Reference
+from app.policies.reference_impact import REFERENCE_IMPACT_RECORD, Reference
 from app.policies.visibility import ALL, Visibility
 from app.schemas.reference_data import (
     AdequacyDecisionCreate,
@@ -53,9 +53,8 @@ async def _load(context: Context, _: object, __: NoBody) -> Detected:
 
 
 RECORD = Action(
-    name="reference_impact.record",
+    policy=REFERENCE_IMPACT_RECORD,
     resource=KIND,
-    events=frozenset({EVENT}),
     body=NoBody,
     target="none",
     load=_load,

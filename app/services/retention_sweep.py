@@ -20,6 +20,7 @@ from app.config import Settings
 from app.db.writer import Change, Prepared, RowChange, Writer
 from app.models import Deployment, Officer, ProcessingRecord
 from app.policies import ContactErasureFacts, Decision
+from app.policies.retention import OFFICER_CONTACT_ERASE
 from app.policies.subject_rights import KEPT_FROM_SWEEP
 from app.problems import Conflict
 from app.security import Principal
@@ -108,9 +109,8 @@ async def _load_contact_erasure(
 
 
 CONTACT_ERASE = Action(
-    name="officer.contact_erase",
+    policy=OFFICER_CONTACT_ERASE,
     resource="officer",
-    events=frozenset({"officer.contact_erased"}),
     body=NoBody,
     target="uuid",
     load=_load_contact_erasure,

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.db.writer import Change, NewRow, Prepared
 from app.models import Authority, Share
 from app.policies import Decision, ShareFacts
+from app.policies.transfer import SHARE_RECORD
 from app.problems import ValidationFailed
 from app.schemas.share import ShareCreate, ShareOut
 from app.services.guarded import Action, Context
@@ -74,9 +75,8 @@ async def _prepare(context: Context, record_id: uuid.UUID, body: ShareCreate) ->
 
 
 RECORD = Action(
-    name="share.record",
+    policy=SHARE_RECORD,
     resource=RESOURCE,
-    events=frozenset({"share.recorded"}),
     body=ShareCreate,
     target="uuid",
     load=_prepare,

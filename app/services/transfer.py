@@ -18,7 +18,7 @@ from app.keyring import Keyring
 from app.models import ProcessingRecord, Transfer
 from app.policies import Decision, TransferFacts
 from app.policies.subject_rights import RestrictedExchange, exchange_ground_holds
-from app.policies.transfer import DEROGATION_BASES, DEROGATION_WINDOW_DAYS
+from app.policies.transfer import DEROGATION_BASES, DEROGATION_WINDOW_DAYS, TRANSFER_RECORD
 from app.problems import Conflict
 from app.schemas.policy import BasisOut
 from app.schemas.transfer import Recipient, TransferCreate, TransferDetails, TransferOut
@@ -29,7 +29,6 @@ from app.services.organisation import participant_map
 from app.services.processing_record import RESOURCE, get_visible_record, read_subject_data, today
 from app.services.reference_data import transfer_reference
 
-ACTION = "transfer.record"
 # NR-1 needs them: decrypting them for the decision is a purpose-bound read, audited.
 NR1_FIELDS = ("nationality", "protection_status")
 
@@ -164,9 +163,8 @@ async def _prepare(context: Context, record_id: uuid.UUID, body: TransferCreate)
 
 
 RECORD = Action(
-    name=ACTION,
+    policy=TRANSFER_RECORD,
     resource=RESOURCE,
-    events=frozenset({"transfer.recorded"}),
     body=TransferCreate,
     target="uuid",
     load=_prepare,

@@ -15,7 +15,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.db.writer import Change, NewRow, Prepared, RowChange
 from app.models import ProcessingRecord, Transfer, TransferFollowUp
 from app.policies import Decision
-from app.policies.transfer_follow_up import FollowUpFacts
+from app.policies.transfer_follow_up import (
+    TRANSFER_FOLLOW_UP_RECORD,
+    TRANSFER_FOLLOW_UP_UPDATE,
+    FollowUpFacts,
+)
 from app.policies.vocabulary import IdentificationOutcome
 from app.problems import Conflict, NotFound, Problem
 from app.schemas.transfer_follow_up import TransferFollowUpIn, TransferFollowUpOut
@@ -173,18 +177,16 @@ async def _prepare_update(
 
 
 RECORD = Action(
-    name="transfer_follow_up.record",
+    policy=TRANSFER_FOLLOW_UP_RECORD,
     resource=RESOURCE,
-    events=frozenset({"transfer_follow_up.recorded"}),
     body=TransferFollowUpIn,
     target="uuid",
     load=_prepare_record,
     summary="Record the answer to an identification request (Visa Code Art. 25a)",
 )
 UPDATE = Action(
-    name="transfer_follow_up.update",
+    policy=TRANSFER_FOLLOW_UP_UPDATE,
     resource=RESOURCE,
-    events=frozenset({"transfer_follow_up.updated"}),
     body=TransferFollowUpIn,
     target="uuid",
     load=_prepare_update,

@@ -26,6 +26,7 @@ from app.db.writer import Change, NewRow, Prepared, RowChange
 from app.keyring import Keyring
 from app.models import WebhookSubscription
 from app.policies import Decision, WebhookFacts, visibility
+from app.policies.webhook import WEBHOOK_CREATE, WEBHOOK_DELETE
 from app.problems import Conflict, NotFound, Problem, ValidationFailed
 from app.schemas.webhook import WebhookCreate, WebhookCreated, WebhookOut
 from app.security import Principal
@@ -149,18 +150,16 @@ async def _prepare_delete(
 
 
 CREATE = Action(
-    name="webhook.create",
+    policy=WEBHOOK_CREATE,
     resource=RESOURCE,
-    events=frozenset({"webhook.created"}),
     body=WebhookCreate,
     target="none",
     load=_prepare_create,
     summary="Subscribe to feed events",
 )
 DELETE = Action(
-    name="webhook.delete",
+    policy=WEBHOOK_DELETE,
     resource=RESOURCE,
-    events=frozenset({"webhook.deleted"}),
     body=NoBody,
     target="uuid",
     load=_prepare_delete,

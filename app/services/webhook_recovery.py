@@ -15,6 +15,7 @@ from app.db.writer import Change, Prepared, RowChange
 from app.models import WebhookDelivery, WebhookSubscription
 from app.policies import Decision, WebhookFacts
 from app.policies.vocabulary import WebhookDeliveryStatus
+from app.policies.webhook import WEBHOOK_ENABLE, WEBHOOK_REDELIVER
 from app.problems import Conflict, NotFound, Problem
 from app.schemas.webhook import WebhookDeliveryOut
 from app.security import Principal
@@ -108,18 +109,16 @@ async def _prepare_redeliver(
 
 
 ENABLE = Action(
-    name="webhook.enable",
+    policy=WEBHOOK_ENABLE,
     resource=RESOURCE,
-    events=frozenset({"webhook.enabled"}),
     body=NoBody,
     target="uuid",
     load=_prepare_enable,
     summary="Enable a failing subscription again",
 )
 REDELIVER = Action(
-    name="webhook.redeliver",
+    policy=WEBHOOK_REDELIVER,
     resource=RESOURCE,
-    events=frozenset({"webhook.redelivered"}),
     body=NoBody,
     target="uuid",
     load=_prepare_redeliver,

@@ -17,6 +17,7 @@ from app.db.writer import Change, Prepared, RowChange
 from app.keyring import Keyring
 from app.models import WebhookSubscription
 from app.policies import Decision, WebhookFacts
+from app.policies.webhook import WEBHOOK_ROTATE_SECRET
 from app.problems import Conflict, Problem
 from app.schemas.webhook import SecretRotated, SecretRotation
 from app.services.guarded import Action, Context, stale
@@ -70,9 +71,8 @@ async def _prepare_rotate(
 
 
 ROTATE = Action(
-    name="webhook.rotate_secret",
+    policy=WEBHOOK_ROTATE_SECRET,
     resource=RESOURCE,
-    events=frozenset({"webhook.secret_rotated"}),
     body=SecretRotation,
     target="uuid",
     load=_prepare_rotate,

@@ -65,7 +65,13 @@ async def test_raw_row_seals_equal_the_orm_canonical_form(
     maker = make_sessionmaker(engine)
     async with maker() as session:
         writer = Writer(session, DPO, request_id="req-odd")
-        change = Change("x.read", "x", "NL", details=ODD_DETAILS, feed=False)
+        change = Change(
+            event_type="x.read",
+            resource_type="x",
+            organisation="NL",
+            details=ODD_DETAILS,
+            feed=False,
+        )
         await writer.record_access(decision=None, change=change, resource_id="1")
         await session.commit()
     async with maker() as session, session.begin():

@@ -15,7 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.db.guard import WRITER_OPTION, UnauthorisedWrite, authorise
 from app.db.writer import Change, NewRow, Prepared, RowChange, Writer
 from app.models import AuditEvent, Authority, Organisation, OutboxEvent
-from app.policies import AuthorityFacts, Decision
+from app.policies import ActionPolicy, AuthorityFacts, Decision
+from app.policies import authority as authority_law
 from app.problems import Conflict, PolicyDenied
 from app.security import Principal
 from tests.conftest import TEST_ISSUER
@@ -56,6 +57,7 @@ class Act:
     name: str = "authority.create"
     resource: str = "authority"
     events: frozenset[str] = frozenset({"authority.created", "authority.updated"})
+    policy: ActionPolicy = authority_law.AUTHORITY_CREATE
 
 
 AUTHORITY_CREATE = Act()

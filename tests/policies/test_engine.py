@@ -22,8 +22,8 @@ from app.policies import (
     policy_version,
     rule_by_id,
 )
+from app.policies.declared import Action
 from app.policies.rules import ACL_ORG, ACL_ROLE
-from app.policies.vocabulary import Action
 
 # REGULATION.md "Rule id index", as written there.
 RULE_INDEX = [
