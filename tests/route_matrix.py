@@ -132,6 +132,10 @@ READ_REQUESTS: dict[str, Read] = {
         f"/v1/networks/{w.network_id}/meetings",
         None,
     ),
+    "GET /v1/networks/{network_id}/meetings/{meeting_id}": lambda w: (
+        f"/v1/networks/{w.network_id}/meetings/{w.meeting_id}",
+        ("NL", None),
+    ),
     "GET /v1/networks/{network_id}/ad-hoc-actions": lambda w: (
         f"/v1/networks/{w.network_id}/ad-hoc-actions",
         None,

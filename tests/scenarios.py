@@ -215,6 +215,14 @@ SCENARIOS: dict[str, Scenario] = {
         w.ilo.headers,
         target=w.network_id,
     ),
+    "network_meeting.cancel": lambda w: Write(
+        "POST",
+        f"/v1/networks/{w.network_id}/meetings/{w.meeting_id}/cancellation",
+        {"reason": "The host authority is closed that day."},
+        w.ilo.headers,
+        target=w.meeting_id,
+        if_match='"v1"',
+    ),
     "ad_hoc_action.assign": lambda w: Write(
         "POST",
         f"/v1/networks/{w.network_id}/ad-hoc-actions",

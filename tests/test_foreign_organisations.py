@@ -56,6 +56,7 @@ BOARD_ACTS_FOR_ANY = frozenset(
         "network.update",
         "network.designate_facilitator",
         "network_meeting.record",
+        "network_meeting.cancel",
         "ad_hoc_action.assign",
         "ad_hoc_action.update",
     }

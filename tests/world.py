@@ -44,6 +44,8 @@ class World:
     delivery_id: str
     network_id: str = ""
     ad_hoc_action_id: str = ""
+    # A meeting of the network on the day the world is built, attended by the ILO (version 1).
+    meeting_id: str = ""
     # A transfer with no follow-up yet, and one with a follow-up (version 1).
     transfer_id: str = ""
     followed_transfer_id: str = ""
@@ -158,7 +160,8 @@ async def build_world(client: httpx.AsyncClient, auth: Auth, session: AsyncSessi
 
 
 async def _networks(client: httpx.AsyncClient, auth: Auth, world: World) -> None:
-    """A local network of the world's host country (registered by NL) with an ad-hoc action."""
+    """A local network of the world's host country (registered by NL) with an ad-hoc action and a
+    meeting."""
     network = await client.post(
         "/v1/networks",
         json={"name": "ILO network Senegal", "kind": "local", "countries": ["SN"]},
@@ -173,6 +176,13 @@ async def _networks(client: httpx.AsyncClient, auth: Auth, world: World) -> None
     )
     assert action.status_code == 201, action.text
     world.ad_hoc_action_id = action.json()["id"]
+    meeting = await client.post(
+        f"/v1/networks/{world.network_id}/meetings",
+        json={"held_on": TODAY.isoformat(), "attendees": [world.ilo.officer_id], "agenda": "Plan."},
+        headers=world.ilo.headers,
+    )
+    assert meeting.status_code == 201, meeting.text
+    world.meeting_id = meeting.json()["id"]
 
 
 # Claims mint_token sets from its arguments; any other claim of a world token is passed on as is.

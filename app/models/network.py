@@ -70,6 +70,10 @@ class NetworkMeeting(Base):
     # A platform document (its id or reference); the platform itself comes later.
     minutes_document: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    # A meeting not yet held may be cancelled; its record stays, with the day and the reason.
+    cancelled_on: Mapped[date | None]
+    cancellation_reason: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
 
 class AdHocAction(Base):

@@ -334,6 +334,22 @@ NETWORK_MEETING_RECORD = declare(
 )
 
 
+def decide_meeting_cancel(facts: MeetingFacts) -> Outcome:
+    """ACL-ROLE, ACL-ORG: a meeting not yet held is cancelled by whom may record it — an
+    attendee's organisation (an ILO: one it attends itself) or the Board. Its record stays."""
+    return Outcome(results=[check_meeting_org(facts)])
+
+
+NETWORK_MEETING_CANCEL = declare(
+    "network_meeting.cancel",
+    MeetingFacts,
+    requires=RECORDS_MEETINGS,
+    officer=_attendee_officer,
+    rules=decide_meeting_cancel,
+    emits=("network_meeting.cancelled",),
+)
+
+
 def ad_hoc_transition_allowed(from_status: str, to_status: str) -> bool:
     """The ad-hoc action's state machine (a 409 conflict when False, not a policy violation)."""
     return from_status == to_status or to_status in AD_HOC_TRANSITIONS.get(from_status, frozenset())

@@ -29,6 +29,7 @@ from app.schemas.network import (
     FacilitatorOut,
     MembersOut,
     NetworkCreate,
+    NetworkMeetingCancel,
     NetworkMeetingIn,
     NetworkMeetingOut,
     NetworkOut,
@@ -253,6 +254,58 @@ async def list_meetings(
     )
     items, next_cursor = pager.page(rows, lambda r: [str(r.id)])
     return Page(items=[network_meeting.render(r) for r in items], next_cursor=next_cursor)
+
+
+@router.get(
+    "/{network_id}/meetings/{meeting_id}",
+    name="meeting",
+    summary="One meeting of the network (its ETag is what a cancellation names)",
+    responses=problem_responses(401, 403, 404),
+    openapi_extra=reads("network_meeting"),
+)
+async def read_meeting(
+    network_id: uuid.UUID,
+    meeting_id: uuid.UUID,
+    response: Response,
+    session: ReadSession,
+    principal: CurrentPrincipal,
+) -> NetworkMeetingOut:
+    """Every participant of the network reads its meetings."""
+    row = await network_meeting.read_meeting(
+        session=session, principal=principal, network_id=network_id, meeting_id=meeting_id
+    )
+    response.headers["ETag"] = etag_of(row.version)
+    return network_meeting.render(row)
+
+
+@router.post(
+    "/{network_id}/meetings/{meeting_id}/cancellation",
+    name="cancel_meeting",
+    summary="Cancel a meeting not yet held (If-Match; the record stays, with the reason)",
+    response_model=NetworkMeetingOut,
+    responses=problem_responses(401, 403, 404, 409, 412, 422, 428),
+    openapi_extra=guarded(network_meeting.CANCEL),
+)
+async def cancel_meeting(
+    network_id: uuid.UUID,
+    meeting_id: uuid.UUID,
+    body: NetworkMeetingCancel,
+    context: ActionContext,
+    idempotent: Idempotency,
+    if_match: IfMatch = None,
+) -> Response:
+    """Who may record the meeting may cancel it before its date: an attendee's organisation (an
+    ILO: a meeting it attends) or the Board. A meeting already held or cancelled is a 409; a
+    stale If-Match a 412. The cancellation's day and reason stay on the meeting's record."""
+    await network_meeting.of_network(
+        session=context.writer.session, network_id=network_id, meeting_id=meeting_id
+    )
+    row = await require_if_match(context, if_match).perform(
+        network_meeting.CANCEL, meeting_id, body
+    )
+    return await idempotent.respond(
+        network_meeting.render(row), status=200, headers={"ETag": etag_of(row.version)}
+    )
 
 
 @router.post(

@@ -188,6 +188,22 @@ class NetworkMeetingOut(BaseModel):
     topics: list[NetworkTask]
     minutes_document: str | None
     created_at: datetime
+    cancelled_on: date | None = Field(
+        description="The day the meeting was cancelled (before it was held), or null."
+    )
+    cancellation_reason: str | None
+    version: int = Field(description='The meeting\'s version; its ETag is "v" + version.')
+
+
+class NetworkMeetingCancel(StrictInput):
+    """Why a meeting not yet held will not take place (no personal data: it is shown to every
+    participant of the network)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"reason": "Host authority closed for a holiday."}]}
+    )
+
+    reason: Text
 
 
 class AdHocActionIn(StrictInput):
