@@ -94,19 +94,16 @@ async def _visible_meeting(
     principal: Principal,
     meeting_id: uuid.UUID,
     *,
-    network_id: uuid.UUID | None = None,
-    lock: bool = False,
+    network_id: uuid.UUID,
 ) -> NetworkMeeting:
     """The meeting under its read policy; one the caller cannot see, or of another network, is
     a 404 as if it did not exist."""
     seen = access.listing(principal, RESOURCE)
     query = select(NetworkMeeting).where(
-        NetworkMeeting.id == meeting_id, visible(NetworkMeeting, seen)
+        NetworkMeeting.id == meeting_id,
+        NetworkMeeting.network_id == network_id,
+        visible(NetworkMeeting, seen),
     )
-    if network_id is not None:
-        query = query.where(NetworkMeeting.network_id == network_id)
-    if lock:
-        query = query.with_for_update()
     meeting = await session.scalar(query)
     if meeting is None:
         raise NotFound(
@@ -119,7 +116,13 @@ async def _prepare_cancel(
     context: Context, meeting_id: uuid.UUID, _: NetworkMeetingCancel
 ) -> Cancellation:
     session = context.writer.session
-    meeting = await _visible_meeting(session, context.principal, meeting_id, lock=context.lock)
+    # Who may act on it is the action's ACL-ORG (an attendee's organisation or the Board), as
+    # for recording it; a meeting that does not exist is a 404.
+    meeting = await session.get(NetworkMeeting, meeting_id, with_for_update=context.lock)
+    if meeting is None:
+        raise NotFound(
+            f"No network meeting {meeting_id}.", resource_type=RESOURCE, resource_id=str(meeting_id)
+        )
     network = await get_network(session=session, network_id=meeting.network_id)
     rows = await members_on(session=session, countries=list(network.countries), on=meeting.held_on)
     attendees = set(meeting.attendees)
