@@ -33,7 +33,7 @@ async def create_authority(
 ) -> Response:
     """Register a deploying authority under the caller's organisation (Art. 2(1)); officers belong
     to one."""
-    authority = await service.create_authority(context=context, body=body)
+    authority = await context.perform(service.CREATE, None, body)
     return await idempotent.respond(
         AuthorityOut.model_validate(authority, from_attributes=True),
         headers={"Location": f"/v1/authorities/{authority.id}"},

@@ -60,7 +60,7 @@ async def appoint_member(
     """One appointment at a time: a seat beyond the law's count or given to the wrong kind of
     participant is denied with the rule (ILO-7.2, 7.3, 7.4, 7.6); an incomplete Board is
     flagged on `GET /v1/board/status`. The answer holds no personal data (it may be replayed)."""
-    seat = await members.appoint(context=context, body=body)
+    seat = await context.perform(members.APPOINT, None, body)
     writer = context.writer
     [out] = await members.render_seats(writer=writer, seats=[seat], personal=False)
     return await idempotent.respond(
@@ -123,9 +123,7 @@ async def end_member(
     if_match: IfMatch = None,
 ) -> Response:
     """The appointment ends on `ended_on`; the seat it leaves is flagged on the status."""
-    seat = await members.end_appointment(
-        context=require_if_match(context, if_match), seat_id=seat_id, body=body
-    )
+    seat = await require_if_match(context, if_match).perform(members.END, seat_id, body)
     [out] = await members.render_seats(writer=context.writer, seats=[seat], personal=False)
     return await idempotent.respond(out, status=200, headers={"ETag": etag_of(seat.version)})
 
@@ -178,7 +176,7 @@ async def adopt_rules(
 ) -> Response:
     """The latest version is in force; adopted more than three months after the first meeting
     is allowed, and flagged as late (ILO-8.1)."""
-    await members.adopt_rules(context=context, body=body)
+    await context.perform(members.ADOPT_RULES, None, body)
     rules = await members.rules_out(session=context.writer.session)
     assert rules is not None
     return await idempotent.respond(rules, headers={"Location": "/v1/board/rules-of-procedure"})
@@ -200,7 +198,7 @@ async def record_meeting(
     body: BoardMeetingIn, context: ActionContext, idempotent: Idempotency
 ) -> Response:
     """ILO-8.2(d): the list is of ids, organisations, host countries and posting types."""
-    meeting = await service.record_meeting(context=context, body=body)
+    meeting = await context.perform(service.RECORD_MEETING, None, body)
     out = service.render_meeting_plain(meeting)
     return await idempotent.respond(out, headers={"Location": f"/v1/board/meetings/{meeting.id}"})
 
@@ -323,6 +321,8 @@ async def forward_decision(
     decision_id: uuid.UUID, body: ForwardingIn, context: ActionContext, idempotent: Idempotency
 ) -> Response:
     """A deploying authority records it for its own organisation; a second record is a 409."""
-    row = await service.forward_decision(context=context, decision_id=decision_id, body=body)
-    [out] = await service.render_decisions(session=context.writer.session, decisions=[row])
+    forwarded = await context.perform(service.FORWARD, decision_id, body)
+    session = context.writer.session
+    row = await service.get_decision(session=session, decision_id=forwarded.board_decision_id)
+    [out] = await service.render_decisions(session=session, decisions=[row])
     return await idempotent.respond(out)

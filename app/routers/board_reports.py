@@ -57,7 +57,7 @@ async def adopt_work_programme(
     body: WorkProgrammeIn, context: ActionContext, idempotent: Idempotency
 ) -> Response:
     """Two years, with resources; sent to the European Parliament (Art. 8(2))."""
-    row = await service.adopt_work_programme(context=context, body=body)
+    row = await context.perform(service.ADOPT_PROGRAMME, None, body)
     return await idempotent.respond(
         service.render_programme(row), headers={"Location": f"/v1/board/work-programmes/{row.id}"}
     )
@@ -134,7 +134,7 @@ async def generate_activity_report(
     type, joint deployments and representation, networks and facilitators, meetings held,
     decisions adopted and gaps; stores a new version for the period, marked for transmission
     to the European Parliament. No personal data, in either form."""
-    row = await service.generate_report(context=context, body=body)
+    row = await context.perform(service.GENERATE_REPORT, None, body)
     return await idempotent.respond(
         _report(row), headers={"Location": f"/v1/board/activity-reports/{row.id}"}
     )

@@ -132,9 +132,7 @@ async def amend_deployment(
 ) -> DeploymentOut:
     """Amend a planned or current notification (Art. 4(1)): the amended state is decided like a new
     one (If-Match required)."""
-    amended = await service.amend_deployment(
-        context=require_if_match(context, if_match), deployment_id=deployment_id, body=body
-    )
+    amended = await require_if_match(context, if_match).perform(service.AMEND, deployment_id, body)
     response.headers["ETag"] = etag_of(amended.version)
     return await service.render(session=context.writer.session, deployment=amended)
 
@@ -156,8 +154,8 @@ async def transition_deployment(
 ) -> Response:
     """Move a notification through its states: planned → deployed (the actual deployment, Art.
     4(1)) or cancelled, deployed → ended. Any other move is a 409."""
-    moved = await service.transition_deployment(
-        context=require_if_match(context, if_match), deployment_id=deployment_id, body=body
+    moved = await require_if_match(context, if_match).perform(
+        service.TRANSITION, deployment_id, body
     )
     out = await service.render(session=context.writer.session, deployment=moved)
     return await idempotent.respond(out, status=200, headers={"ETag": etag_of(moved.version)})

@@ -61,7 +61,7 @@ async def create_network(
     """A local network covers one third country, a regional one several (ILO-5.1). Deploying
     authorities, the Board secretariat and integrations with board:write register them. The
     answer (and its replay) leaves out the associated officers: they are read on GET."""
-    network = await service.create_network(context=context, body=body)
+    network = await context.perform(service.CREATE, None, body)
     return await idempotent.respond(
         service.render(network, associated=False),
         headers={"Location": f"/v1/networks/{network.id}", "ETag": etag_of(network.version)},
@@ -135,9 +135,7 @@ async def update_network(
     if_match: IfMatch = None,
 ) -> NetworkOut:
     """Decided for the network before and after the change (ILO-5.1)."""
-    updated = await service.update_network(
-        context=require_if_match(context, if_match), network_id=network_id, body=body
-    )
+    updated = await require_if_match(context, if_match).perform(service.UPDATE, network_id, body)
     response.headers["ETag"] = etag_of(updated.version)
     return service.render(updated, associated=False)
 
@@ -198,7 +196,7 @@ async def designate_facilitator(
     """A designation that skips a higher-precedence candidate is a 403 citing ILO-5.2 with the
     candidates' officer ids. The stored row is the Board's notification (ILO-5.3), stamped with
     its time and put in the change feed."""
-    row = await network_facilitator.designate(context=context, network_id=network_id, body=body)
+    row = await context.perform(network_facilitator.DESIGNATE, network_id, body)
     return await idempotent.respond(
         network_facilitator.render_designation(row),
         headers={"Location": f"/v1/networks/{network_id}/facilitator"},
@@ -322,7 +320,7 @@ async def assign_ad_hoc_action(
 ) -> Response:
     """The Board's chair or secretariat assigns an action it has decided (decided_on not in the
     future); it starts as `assigned`."""
-    row = await ad_hoc_action.assign(context=context, network_id=network_id, body=body)
+    row = await context.perform(ad_hoc_action.ASSIGN, network_id, body)
     return await idempotent.respond(
         ad_hoc_action.render(row),
         headers={
@@ -378,11 +376,10 @@ async def update_ad_hoc_action(
     if_match: IfMatch = None,
 ) -> AdHocActionOut:
     """A finished (completed or cancelled) action no longer changes: 409."""
-    row = await ad_hoc_action.update(
-        context=require_if_match(context, if_match),
-        network_id=network_id,
-        action_id=action_id,
-        body=body,
+    expecting = require_if_match(context, if_match)
+    await ad_hoc_action.require_of_network(
+        session=context.writer.session, network_id=network_id, action_id=action_id
     )
+    row = await expecting.perform(ad_hoc_action.UPDATE, action_id, body)
     response.headers["ETag"] = etag_of(row.version)
     return ad_hoc_action.render(row)

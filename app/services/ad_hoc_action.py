@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.visibility import visible
-from app.db.writer import Change, NewRow, Prepared, RowChange
+from app.db.writer import Change, NewRow, Prepared, RowUpdate
 from app.models import AdHocAction, Network
 from app.policies import AdHocActionFacts, Decision
 from app.policies.network import (
@@ -101,12 +101,43 @@ async def _prepare_update(
     )
 
 
+def _build_assign(
+    _: Context, assignment: Assignment, body: AdHocActionIn, __: Decision
+) -> NewRow[AdHocAction]:
+    """ACL-ROLE (sb_chair, sb_secretariat) and ILO-8.3: the Board assigns a decided action."""
+    row = AdHocAction(
+        id=uuid.uuid4(),
+        network_id=assignment.network.id,
+        organisation=assignment.network.organisation,
+        title=body.title,
+        description=body.description,
+        decided_on=body.decided_on,
+        board_decision_reference=body.board_decision_reference,
+        status=AdHocActionStatus.assigned.value,
+        version=1,
+    )
+    change = Change(
+        organisation=assignment.network.organisation,
+        details={"network_id": str(assignment.network.id)},
+    )
+    return NewRow(row, change)
+
+
+def _build_update(
+    _: Context, update: Update, body: AdHocActionUpdate, __: Decision
+) -> RowUpdate[AdHocAction]:
+    """assigned → in_progress → completed | cancelled (anything else a 409; If-Match a 412)."""
+    change = Change(organisation=update.row.organisation, details={"status": body.status.value})
+    return RowUpdate(update.row, {"status": body.status.value}, change)
+
+
 ASSIGN = Action(
     policy=AD_HOC_ACTION_ASSIGN,
     resource=RESOURCE,
     body=AdHocActionIn,
     target="uuid",
     load=_prepare_assign,
+    build=_build_assign,
     summary="Assign an ad-hoc action to a network",
 )
 UPDATE = Action(
@@ -115,59 +146,23 @@ UPDATE = Action(
     body=AdHocActionUpdate,
     target="uuid",
     load=_prepare_update,
+    build=_build_update,
     summary="Move an ad-hoc action through its states",
 )
 
 
-async def assign(*, context: Context, network_id: uuid.UUID, body: AdHocActionIn) -> AdHocAction:
-    """ACL-ROLE (sb_chair, sb_secretariat) and ILO-8.3: the Board assigns a decided action."""
-    assignment = await _prepare_assign(context, network_id, body)
-
-    def build(_: Decision) -> NewRow[AdHocAction]:
-        row = AdHocAction(
-            id=uuid.uuid4(),
-            network_id=assignment.network.id,
-            organisation=assignment.network.organisation,
-            title=body.title,
-            description=body.description,
-            decided_on=body.decided_on,
-            board_decision_reference=body.board_decision_reference,
-            status=AdHocActionStatus.assigned.value,
-            version=1,
-        )
-        change = Change(
-            event_type="ad_hoc_action.assigned",
-            resource_type=RESOURCE,
-            organisation=assignment.network.organisation,
-            details={"network_id": str(assignment.network.id)},
-        )
-        return NewRow(row, change)
-
-    return await context.writer.create(ASSIGN, assignment.prepared, build)
-
-
-async def update(
-    *, context: Context, network_id: uuid.UUID, action_id: uuid.UUID, body: AdHocActionUpdate
-) -> AdHocAction:
-    """assigned → in_progress → completed | cancelled (anything else a 409; If-Match a 412)."""
-    loaded = await _prepare_update(context, action_id, body)
-    if loaded.row.network_id != network_id:
+async def require_of_network(
+    *, session: AsyncSession, network_id: uuid.UUID, action_id: uuid.UUID
+) -> None:
+    """An ad-hoc action asked for under another network's path is a 404, before its update is
+    decided (UPDATE itself names the action alone, as the dry run and the batch do)."""
+    row = await get_ad_hoc_action(session=session, action_id=action_id)
+    if row.network_id != network_id:
         raise NotFound(
             f"No ad-hoc action {action_id} of network {network_id}.",
             resource_type=RESOURCE,
             resource_id=str(action_id),
         )
-
-    def build(_: Decision) -> RowChange:
-        change = Change(
-            event_type="ad_hoc_action.updated",
-            resource_type=RESOURCE,
-            organisation=loaded.row.organisation,
-            details={"status": body.status.value},
-        )
-        return RowChange({"status": body.status.value}, change)
-
-    return await context.writer.update(UPDATE, loaded.prepared, loaded.row, build)
 
 
 async def read_ad_hoc_action(

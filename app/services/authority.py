@@ -30,36 +30,28 @@ async def _prepare_create(
     )
 
 
+def _build_create(
+    _: Context, __: Prepared[AuthorityFacts], body: AuthorityCreate, ___: Decision
+) -> NewRow[Authority]:
+    """An authority under the caller's organisation (ACL-ROLE, ACL-ORG)."""
+    authority = Authority(
+        id=uuid.uuid4(),
+        organisation=body.organisation,
+        name=body.name,
+        authority_kind=body.authority_kind.value,
+    )
+    return NewRow(authority, Change(organisation=body.organisation))
+
+
 CREATE = Action(
     policy=AUTHORITY_CREATE,
     resource="authority",
     body=AuthorityCreate,
     target="none",
     load=_prepare_create,
+    build=_build_create,
     summary="Register a deploying authority",
 )
-
-
-async def create_authority(*, context: Context, body: AuthorityCreate) -> Authority:
-    """Register an authority under the caller's organisation (ACL-ROLE, ACL-ORG)."""
-    prepared = await _prepare_create(context, None, body)
-
-    def build(_: Decision) -> NewRow[Authority]:
-        return NewRow(
-            Authority(
-                id=uuid.uuid4(),
-                organisation=body.organisation,
-                name=body.name,
-                authority_kind=body.authority_kind.value,
-            ),
-            Change(
-                event_type="authority.created",
-                resource_type="authority",
-                organisation=body.organisation,
-            ),
-        )
-
-    return await context.writer.create(CREATE, prepared, build)
 
 
 async def get_authority(*, session: AsyncSession, authority_id: uuid.UUID) -> Authority:

@@ -11,7 +11,7 @@ from datetime import date
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.writer import Change, NewRow, Prepared, RowChange, Writer
+from app.db.writer import Change, NewRow, Prepared, RowUpdate, Writer
 from app.models import BoardMeeting, BoardRulesOfProcedure, BoardSeat, Organisation
 from app.policies import Decision
 from app.policies.board import (
@@ -155,12 +155,45 @@ async def _prepare_end(context: Context, seat_id: uuid.UUID, body: SeatEnd) -> E
     )
 
 
+def _build_appoint(
+    _: Context, __: Appointment, body: SeatAppoint, decision: Decision
+) -> NewRow[BoardSeat]:
+    """One appointment (ILO-7.2, 7.3, 7.4, 7.6): a seat beyond the law's count, or of the wrong
+    kind of participant, is denied; an incomplete Board is only flagged on its status."""
+    seat = BoardSeat(
+        id=uuid.uuid4(),
+        role=body.role.value,
+        organisation=body.organisation,
+        observer_body=body.observer_body,
+        invitation_reference=body.invitation_reference,
+        chair=body.chair,
+        holder_name=body.holder_name,
+        holder_email=body.holder_email,
+        holder_phone=body.holder_phone,
+        starts_on=body.starts_on,
+        decision_id=decision.decision_id,
+        version=1,
+    )
+    change = Change(
+        organisation=body.organisation or "COM",
+        details={"role": body.role.value, "chair": body.chair},
+    )
+    return NewRow(seat, change)
+
+
+def _build_end(_: Context, ending: Ending, body: SeatEnd, __: Decision) -> RowUpdate[BoardSeat]:
+    """End an appointment (If-Match); the seat it leaves empty shows on the status."""
+    change = Change(organisation=ending.seat.organisation or "COM")
+    return RowUpdate(ending.seat, {"ended_on": body.ended_on}, change)
+
+
 APPOINT = Action(
     policy=BOARD_MEMBER_APPOINT,
     resource=MEMBER,
     body=SeatAppoint,
     target="none",
     load=_prepare_appoint,
+    build=_build_appoint,
     summary="Appoint a Steering Board member, alternate or observer",
 )
 END = Action(
@@ -169,54 +202,9 @@ END = Action(
     body=SeatEnd,
     target="uuid",
     load=_prepare_end,
+    build=_build_end,
     summary="End a Steering Board appointment",
 )
-
-
-async def appoint(*, context: Context, body: SeatAppoint) -> BoardSeat:
-    """One appointment (ILO-7.2, 7.3, 7.4, 7.6): a seat beyond the law's count, or of the wrong
-    kind of participant, is denied; an incomplete Board is only flagged on its status."""
-    appointment = await _prepare_appoint(context, None, body)
-
-    def build(decision: Decision) -> NewRow[BoardSeat]:
-        seat = BoardSeat(
-            id=uuid.uuid4(),
-            role=body.role.value,
-            organisation=body.organisation,
-            observer_body=body.observer_body,
-            invitation_reference=body.invitation_reference,
-            chair=body.chair,
-            holder_name=body.holder_name,
-            holder_email=body.holder_email,
-            holder_phone=body.holder_phone,
-            starts_on=body.starts_on,
-            decision_id=decision.decision_id,
-            version=1,
-        )
-        change = Change(
-            event_type="board_member.appointed",
-            resource_type=MEMBER,
-            organisation=body.organisation or "COM",
-            details={"role": body.role.value, "chair": body.chair},
-        )
-        return NewRow(seat, change)
-
-    return await context.writer.create(APPOINT, appointment.prepared, build)
-
-
-async def end_appointment(*, context: Context, seat_id: uuid.UUID, body: SeatEnd) -> BoardSeat:
-    """End an appointment (If-Match); the seat it leaves empty shows on the status."""
-    ending = await _prepare_end(context, seat_id, body)
-
-    def build(_: Decision) -> RowChange:
-        change = Change(
-            event_type="board_member.ended",
-            resource_type=MEMBER,
-            organisation=ending.seat.organisation or "COM",
-        )
-        return RowChange({"ended_on": body.ended_on}, change)
-
-    return await context.writer.update(END, ending.prepared, ending.seat, build)
 
 
 async def list_seats(
@@ -367,31 +355,28 @@ async def _prepare_rules(context: Context, _: object, body: RulesOfProcedureIn) 
     return Adoption(Prepared(facts))
 
 
+def _build_rules(
+    _: Context, __: Adoption, body: RulesOfProcedureIn, decision: Decision
+) -> NewRow[BoardRulesOfProcedure]:
+    """ILO-8.1: quorum, proxy voting, EP-visible categories; the latest version is in force."""
+    rules = BoardRulesOfProcedure(
+        adopted_on=body.adopted_on,
+        quorum=body.quorum,
+        proxy_allowed=body.proxy_allowed,
+        max_proxies_per_member=body.max_proxies_per_member,
+        ep_visible_categories=[c.value for c in body.ep_visible_categories],
+        document_reference=body.document_reference,
+        decision_id=decision.decision_id,
+    )
+    return NewRow(rules, Change(organisation="COM"))
+
+
 ADOPT_RULES = Action(
     policy=BOARD_RULES_ADOPT,
     resource=RULES,
     body=RulesOfProcedureIn,
     target="none",
     load=_prepare_rules,
+    build=_build_rules,
     summary="Adopt (a new version of) the Board's rules of procedure",
 )
-
-
-async def adopt_rules(*, context: Context, body: RulesOfProcedureIn) -> BoardRulesOfProcedure:
-    """ILO-8.1: quorum, proxy voting, EP-visible categories; the latest version is in force."""
-    adoption = await _prepare_rules(context, None, body)
-
-    def build(decision: Decision) -> NewRow[BoardRulesOfProcedure]:
-        rules = BoardRulesOfProcedure(
-            adopted_on=body.adopted_on,
-            quorum=body.quorum,
-            proxy_allowed=body.proxy_allowed,
-            max_proxies_per_member=body.max_proxies_per_member,
-            ep_visible_categories=[c.value for c in body.ep_visible_categories],
-            document_reference=body.document_reference,
-            decision_id=decision.decision_id,
-        )
-        change = Change(event_type="board_rules.adopted", resource_type=RULES, organisation="COM")
-        return NewRow(rules, change)
-
-    return await context.writer.create(ADOPT_RULES, adoption.prepared, build)

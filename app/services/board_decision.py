@@ -137,38 +137,31 @@ async def _prepare_meeting(context: Context, _: object, body: BoardMeetingIn) ->
     return MeetingRecord(Prepared(facts), listed)
 
 
+def _build_meeting(
+    _: Context, record: MeetingRecord, body: BoardMeetingIn, decision: Decision
+) -> NewRow[BoardMeeting]:
+    """ILO-8.2(d): the list of deployed ILOs on the meeting's day is stored with the meeting."""
+    meeting = BoardMeeting(
+        id=uuid.uuid4(),
+        held_on=body.held_on,
+        location=body.location,
+        agenda=list(body.agenda),
+        officer_list=record.officer_list,
+        decision_id=decision.decision_id,
+    )
+    change = Change(organisation="COM", details={"officers_listed": len(record.officer_list)})
+    return NewRow(meeting, change)
+
+
 RECORD_MEETING = Action(
     policy=BOARD_MEETING_RECORD,
     resource="board_meeting",
     body=BoardMeetingIn,
     target="none",
     load=_prepare_meeting,
+    build=_build_meeting,
     summary="Record a Board meeting, with the list of deployed ILOs of its day",
 )
-
-
-async def record_meeting(*, context: Context, body: BoardMeetingIn) -> BoardMeeting:
-    """ILO-8.2(d): the list of deployed ILOs on the meeting's day is stored with the meeting."""
-    record = await _prepare_meeting(context, None, body)
-
-    def build(decision: Decision) -> NewRow[BoardMeeting]:
-        meeting = BoardMeeting(
-            id=uuid.uuid4(),
-            held_on=body.held_on,
-            location=body.location,
-            agenda=list(body.agenda),
-            officer_list=record.officer_list,
-            decision_id=decision.decision_id,
-        )
-        change = Change(
-            event_type="board_meeting.recorded",
-            resource_type="board_meeting",
-            organisation="COM",
-            details={"officers_listed": len(record.officer_list)},
-        )
-        return NewRow(meeting, change)
-
-    return await context.writer.create(RECORD_MEETING, record.prepared, build)
 
 
 async def get_meeting(*, session: AsyncSession, meeting_id: uuid.UUID) -> BoardMeeting:
@@ -400,39 +393,29 @@ async def _prepare_forward(
     return Forwarding(Prepared(facts, conflicts=conflicts, resource_id=str(decision.id)), decision)
 
 
+def _build_forward(
+    context: Context, forwarding: Forwarding, body: ForwardingIn, decision: Decision
+) -> NewRow[BoardDecisionForwarding]:
+    """ILO-7.9: the deploying organisation's record that it passed the decision on."""
+    row = BoardDecisionForwarding(
+        board_decision_id=forwarding.decision.id,
+        organisation=body.organisation,
+        forwarded_on=body.forwarded_on,
+        recorded_by=context.principal.sub,
+        decision_id=decision.decision_id,
+    )
+    return NewRow(row, Change(organisation=body.organisation))
+
+
 FORWARD = Action(
     policy=BOARD_DECISION_FORWARD,
     resource="board_decision",
     body=ForwardingIn,
     target="uuid",
     load=_prepare_forward,
+    build=_build_forward,
     summary="Record that your organisation forwarded a Board decision to its ILOs (ILO-7.9)",
 )
-
-
-async def forward_decision(
-    *, context: Context, decision_id: uuid.UUID, body: ForwardingIn
-) -> BoardDecision:
-    """ILO-7.9: the deploying organisation's record that it passed the decision on."""
-    forwarding = await _prepare_forward(context, decision_id, body)
-
-    def build(decision: Decision) -> NewRow[BoardDecisionForwarding]:
-        row = BoardDecisionForwarding(
-            board_decision_id=forwarding.decision.id,
-            organisation=body.organisation,
-            forwarded_on=body.forwarded_on,
-            recorded_by=context.principal.sub,
-            decision_id=decision.decision_id,
-        )
-        change = Change(
-            event_type="board_decision.forwarded",
-            resource_type="board_decision",
-            organisation=body.organisation,
-        )
-        return NewRow(row, change)
-
-    await context.writer.create(FORWARD, forwarding.prepared, build)
-    return forwarding.decision
 
 
 # --- status ------------------------------------------------------------------------------------

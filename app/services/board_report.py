@@ -71,39 +71,32 @@ async def _prepare_programme(context: Context, _: object, body: WorkProgrammeIn)
     return Programme(Prepared(facts))
 
 
+def _build_programme(
+    _: Context, __: Programme, body: WorkProgrammeIn, decision: Decision
+) -> NewRow[BoardWorkProgramme]:
+    """ILO-8.2(a): a biennial work programme, with resources; sent to the Parliament."""
+    row = BoardWorkProgramme(
+        id=uuid.uuid4(),
+        period_from=body.period_from,
+        period_to=body.period_to,
+        title=body.title,
+        adopted_on=body.adopted_on,
+        priorities=list(body.priorities),
+        resources=[r.model_dump(mode="json") for r in body.resources],
+        decision_id=decision.decision_id,
+    )
+    return NewRow(row, Change(organisation="COM"))
+
+
 ADOPT_PROGRAMME = Action(
     policy=BOARD_WORK_PROGRAMME_ADOPT,
     resource="board_work_programme",
     body=WorkProgrammeIn,
     target="none",
     load=_prepare_programme,
+    build=_build_programme,
     summary="Adopt a biennial work programme with its resources (Art. 8(2)(a))",
 )
-
-
-async def adopt_work_programme(*, context: Context, body: WorkProgrammeIn) -> BoardWorkProgramme:
-    """ILO-8.2(a): a biennial work programme, with resources; sent to the Parliament."""
-    programme = await _prepare_programme(context, None, body)
-
-    def build(decision: Decision) -> NewRow[BoardWorkProgramme]:
-        row = BoardWorkProgramme(
-            id=uuid.uuid4(),
-            period_from=body.period_from,
-            period_to=body.period_to,
-            title=body.title,
-            adopted_on=body.adopted_on,
-            priorities=list(body.priorities),
-            resources=[r.model_dump(mode="json") for r in body.resources],
-            decision_id=decision.decision_id,
-        )
-        change = Change(
-            event_type="board_work_programme.adopted",
-            resource_type="board_work_programme",
-            organisation="COM",
-        )
-        return NewRow(row, change)
-
-    return await context.writer.create(ADOPT_PROGRAMME, programme.prepared, build)
 
 
 def render_programme(row: BoardWorkProgramme) -> WorkProgrammeOut:
@@ -373,29 +366,17 @@ async def build_report(
 @dataclass(frozen=True, slots=True)
 class Generation:
     prepared: Prepared[ActivityReportFacts]
+    version: int
+    content: dict[str, Any]
 
 
 async def _prepare_report(context: Context, _: object, body: ActivityReportGenerate) -> Generation:
+    """The facts, the report's next version for the period, and its content: derived only for a
+    caller and a period the decision allows (the Writer decides again and refuses the others
+    before anything is written)."""
     facts = ActivityReportFacts(
         actor=context.principal.actor(), period_from=body.period_from, period_to=body.period_to
     )
-    return Generation(Prepared(facts))
-
-
-GENERATE_REPORT = Action(
-    policy=BOARD_ACTIVITY_REPORT_GENERATE,
-    resource="board_activity_report",
-    body=ActivityReportGenerate,
-    target="none",
-    load=_prepare_report,
-    summary="Generate the biennial activity report (Art. 8(2)(c)) as JSON and HTML",
-)
-
-
-async def generate_report(*, context: Context, body: ActivityReportGenerate) -> BoardActivityReport:
-    """ILO-8.2(c): derive the report over the period, store it as a new version (JSON and a
-    self-contained HTML document), marked for transmission to the European Parliament."""
-    generation = await _prepare_report(context, None, body)
     session = context.writer.session
     latest = await session.scalar(
         select(func.max(BoardActivityReport.version)).where(
@@ -404,9 +385,7 @@ async def generate_report(*, context: Context, body: ActivityReportGenerate) -> 
         )
     )
     version = int(latest or 0) + 1
-    # The report is derived only for a caller and a period the decision allows (the Writer
-    # decides again and refuses the others before anything is written).
-    allowed = context.writer.judge(GENERATE_REPORT, generation.prepared).allowed
+    allowed = context.writer.judge(GENERATE_REPORT, Prepared(facts)).allowed
     content = (
         await build_report(
             session=session, start=body.period_from, end=body.period_to, version=version
@@ -414,28 +393,37 @@ async def generate_report(*, context: Context, body: ActivityReportGenerate) -> 
         if allowed
         else {}
     )
+    return Generation(Prepared(facts), version, content)
 
-    def build(decision: Decision) -> NewRow[BoardActivityReport]:
-        row = BoardActivityReport(
-            id=uuid.uuid4(),
-            period_from=body.period_from,
-            period_to=body.period_to,
-            version=version,
-            content=content,
-            html=render_report(content),
-            for_european_parliament=True,
-            generated_by=context.principal.sub,
-            decision_id=decision.decision_id,
-        )
-        change = Change(
-            event_type="board_activity_report.generated",
-            resource_type="board_activity_report",
-            organisation="COM",
-            details={"version": version},
-        )
-        return NewRow(row, change)
 
-    return await context.writer.create(GENERATE_REPORT, generation.prepared, build)
+def _build_report(
+    context: Context, generation: Generation, body: ActivityReportGenerate, decision: Decision
+) -> NewRow[BoardActivityReport]:
+    """ILO-8.2(c): the report over the period as a new version (JSON and a self-contained HTML
+    document), marked for transmission to the European Parliament."""
+    row = BoardActivityReport(
+        id=uuid.uuid4(),
+        period_from=body.period_from,
+        period_to=body.period_to,
+        version=generation.version,
+        content=generation.content,
+        html=render_report(generation.content),
+        for_european_parliament=True,
+        generated_by=context.principal.sub,
+        decision_id=decision.decision_id,
+    )
+    return NewRow(row, Change(organisation="COM", details={"version": generation.version}))
+
+
+GENERATE_REPORT = Action(
+    policy=BOARD_ACTIVITY_REPORT_GENERATE,
+    resource="board_activity_report",
+    body=ActivityReportGenerate,
+    target="none",
+    load=_prepare_report,
+    build=_build_report,
+    summary="Generate the biennial activity report (Art. 8(2)(c)) as JSON and HTML",
+)
 
 
 async def list_reports(

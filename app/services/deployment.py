@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.visibility import visible
-from app.db.writer import Change, NewRow, Prepared, RowChange
+from app.db.writer import Change, NewRow, Prepared, RowUpdate
 from app.models import Deployment, DeploymentHistory, Officer
 from app.policies import (
     Actor,
@@ -156,6 +156,7 @@ class Plan:
 class Amendment:
     prepared: Prepared[DeploymentFacts]
     deployment: Deployment
+    after: dict[str, Any]
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,6 +210,7 @@ async def _prepare_amend(
             resource_id=str(deployment.id),
         ),
         deployment,
+        after,
     )
 
 
@@ -269,6 +271,63 @@ def _build_plan(
     return NewRow(deployment, Change(organisation=officer.organisation), related=[history])
 
 
+def _build_amend(
+    context: Context, amendment: Amendment, body: DeploymentAmend, decision: Decision
+) -> RowUpdate[Deployment]:
+    """An ended or cancelled notification is a 409, a stale If-Match a 412 (its loader)."""
+    deployment = amendment.deployment
+    history = _history(
+        deployment.id,
+        event="amended",
+        status=deployment.status,
+        effective_on=None,
+        version=deployment.version + 1,
+        state=amendment.after,
+        actor_sub=context.principal.sub,
+        decision_id=decision.decision_id,
+    )
+    change = Change(
+        organisation=deployment.organisation, details={"fields": sorted(body.model_fields_set)}
+    )
+    return RowUpdate(deployment, amendment.after, change, related=[history])
+
+
+def _build_transition(
+    context: Context, transition: Transition, body: TransitionIn, decision: Decision
+) -> RowUpdate[Deployment]:
+    """planned → deployed | cancelled, deployed → ended; anything else is a 409 (its loader)."""
+    deployment = transition.deployment
+    history = _history(
+        deployment.id,
+        event=body.to,
+        status=body.to,
+        effective_on=body.on,
+        version=deployment.version + 1,
+        state=_state(deployment),
+        actor_sub=context.principal.sub,
+        decision_id=decision.decision_id,
+    )
+    change = Change(event_type=f"deployment.{body.to}", organisation=deployment.organisation)
+    return RowUpdate(
+        deployment, {"status": body.to, f"{body.to}_on": body.on}, change, related=[history]
+    )
+
+
+async def _vacate_facilitations(
+    context: Context, transition: Transition, body: TransitionIn, moved: Deployment
+) -> None:
+    """ILO-5.3: a facilitator whose deployment ends (or is cancelled) leaves its network
+    without one; written under the transition's own action and facts."""
+    if body.to in ("ended", "cancelled"):
+        await network_facilitator.vacate(
+            context=context,
+            action=TRANSITION,
+            prepared=transition.prepared,
+            deployment_id=moved.id,
+            on=body.on,
+        )
+
+
 PLAN = Action(
     policy=DEPLOYMENT_PLAN,
     resource=RESOURCE,
@@ -284,6 +343,7 @@ AMEND = Action(
     body=DeploymentAmend,
     target="uuid",
     load=_prepare_amend,
+    build=_build_amend,
     summary="Amend a notification",
 )
 TRANSITION = Action(
@@ -292,78 +352,10 @@ TRANSITION = Action(
     body=TransitionIn,
     target="uuid",
     load=_prepare_transition,
+    build=_build_transition,
+    then=_vacate_facilitations,
     summary="Move a deployment through its states",
 )
-
-
-async def amend_deployment(
-    *, context: Context, deployment_id: uuid.UUID, body: DeploymentAmend
-) -> Deployment:
-    """Amend a notification: decided for the notification before and after the change; an ended
-    or cancelled notification is a 409, a stale If-Match a 412."""
-    amendment = await _prepare_amend(context, deployment_id, body)
-    deployment = amendment.deployment
-    after = {**_state(deployment), **_values(body)}
-
-    def build(decision: Decision) -> RowChange:
-        history = _history(
-            deployment.id,
-            event="amended",
-            status=deployment.status,
-            effective_on=None,
-            version=deployment.version + 1,
-            state=after,
-            actor_sub=context.principal.sub,
-            decision_id=decision.decision_id,
-        )
-        change = Change(
-            event_type="deployment.amended",
-            resource_type=RESOURCE,
-            organisation=deployment.organisation,
-            details={"fields": sorted(body.model_fields_set)},
-        )
-        return RowChange(after, change, related=[history])
-
-    return await context.writer.update(AMEND, amendment.prepared, deployment, build)
-
-
-async def transition_deployment(
-    *, context: Context, deployment_id: uuid.UUID, body: TransitionIn
-) -> Deployment:
-    """planned → deployed | cancelled, deployed → ended; anything else is a 409 conflict.
-    Ending the deployment of a network's facilitator vacates the facilitation (ILO-5.3)."""
-    transition = await _prepare_transition(context, deployment_id, body)
-    deployment = transition.deployment
-
-    def build(decision: Decision) -> RowChange:
-        history = _history(
-            deployment.id,
-            event=body.to,
-            status=body.to,
-            effective_on=body.on,
-            version=deployment.version + 1,
-            state=_state(deployment),
-            actor_sub=context.principal.sub,
-            decision_id=decision.decision_id,
-        )
-        change = Change(
-            event_type=f"deployment.{body.to}",
-            resource_type=RESOURCE,
-            organisation=deployment.organisation,
-        )
-        return RowChange({"status": body.to, f"{body.to}_on": body.on}, change, [history])
-
-    moved = await context.writer.update(TRANSITION, transition.prepared, deployment, build)
-    if body.to in ("ended", "cancelled"):
-        # ILO-5.3: a facilitator whose deployment ends leaves its network without one.
-        await network_facilitator.vacate(
-            writer=context.writer,
-            action=TRANSITION,
-            prepared=transition.prepared,
-            deployment_id=deployment.id,
-            on=body.on,
-        )
-    return moved
 
 
 async def get_deployment(

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.visibility import visible
-from app.db.writer import Change, NewRow, Prepared, RowChange, Writer
+from app.db.writer import Change, NewRow, Prepared, RowUpdate, Writer
 from app.models import Network
 from app.policies import Actor, Decision, NetworkFacts, Participant
 from app.policies.network import NETWORK_CREATE, NETWORK_UPDATE, basis_of
@@ -105,12 +105,32 @@ async def _prepare_update(
     )
 
 
+def _build_create(
+    context: Context, _: Registration, body: NetworkCreate, __: Decision
+) -> NewRow[Network]:
+    """ILO-5.1: one third country for a local network, several for a regional one; associated
+    officers of non-Member States only."""
+    state = {"associated_officers": [], **_values(body)}
+    network = Network(id=uuid.uuid4(), organisation=context.principal.org, version=1, **state)
+    return NewRow(network, Change(organisation=network.organisation))
+
+
+def _build_update(
+    _: Context, amendment: Amendment, body: NetworkUpdate, __: Decision
+) -> RowUpdate[Network]:
+    """ILO-5.1 before and after the change (a stale If-Match is a 412, its loader's)."""
+    values = _values(body)
+    change = Change(organisation=amendment.network.organisation, details={"fields": sorted(values)})
+    return RowUpdate(amendment.network, values, change)
+
+
 CREATE = Action(
     policy=NETWORK_CREATE,
     resource=RESOURCE,
     body=NetworkCreate,
     target="none",
     load=_prepare_create,
+    build=_build_create,
     summary="Register a local or regional network",
 )
 UPDATE = Action(
@@ -119,43 +139,9 @@ UPDATE = Action(
     body=NetworkUpdate,
     target="uuid",
     load=_prepare_update,
+    build=_build_update,
     summary="Amend a network",
 )
-
-
-async def create_network(*, context: Context, body: NetworkCreate) -> Network:
-    """Register a network after ILO-5.1 (one third country for a local network, several for a
-    regional one; associated officers of non-Member States only)."""
-    registration = await _prepare_create(context, None, body)
-    state = {"associated_officers": [], **_values(body)}
-
-    def build(_: Decision) -> NewRow[Network]:
-        network = Network(id=uuid.uuid4(), organisation=context.principal.org, version=1, **state)
-        change = Change(
-            event_type="network.created", resource_type=RESOURCE, organisation=network.organisation
-        )
-        return NewRow(network, change)
-
-    return await context.writer.create(CREATE, registration.prepared, build)
-
-
-async def update_network(
-    *, context: Context, network_id: uuid.UUID, body: NetworkUpdate
-) -> Network:
-    """Amend a network (ILO-5.1 before and after; a stale If-Match is a 412)."""
-    amendment = await _prepare_update(context, network_id, body)
-    values = _values(body)
-
-    def build(_: Decision) -> RowChange:
-        change = Change(
-            event_type="network.updated",
-            resource_type=RESOURCE,
-            organisation=amendment.network.organisation,
-            details={"fields": sorted(values)},
-        )
-        return RowChange(values, change)
-
-    return await context.writer.update(UPDATE, amendment.prepared, amendment.network, build)
 
 
 async def get_network(

@@ -18,9 +18,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.writer import Change, Guarded, NewRow, Prepared, RowChange, Writer
+from app.db.writer import Change, Guarded, NewRow, Prepared, RowUpdate
 from app.models import Deployment, Network, NetworkFacilitator
-from app.policies import Decision, FacilitatorFacts
+from app.policies import ActionPolicy, Decision, FacilitatorFacts
 from app.policies.network import NETWORK_DESIGNATE_FACILITATOR, basis_of, required_basis
 from app.schemas.network import DesignationOut, FacilitatorIn, FacilitatorOut
 from app.security import Principal
@@ -58,48 +58,44 @@ async def _prepare(context: Context, network_id: uuid.UUID, body: FacilitatorIn)
     return Designation(Prepared(facts, resource_id=str(network.id)), network, rows)
 
 
+def _build(
+    context: Context, designation: Designation, body: FacilitatorIn, decision: Decision
+) -> NewRow[NetworkFacilitator]:
+    """ILO-5.1 (a member on the date), ILO-5.2 (precedence, the agreement when it applies) and
+    ILO-5.3 (the Board's notification, recorded with its time and put in the feed)."""
+    chosen = next((r for r in designation.members if r.officer_id == body.officer_id), None)
+    row = NetworkFacilitator(
+        id=uuid.uuid4(),
+        network_id=designation.network.id,
+        organisation=context.principal.org,
+        officer_id=chosen.officer_id if chosen else None,
+        deployment_id=chosen.deployment_id if chosen else None,
+        basis=basis_of(chosen.member()).value if chosen else None,
+        agreement_reference=body.agreement_reference,
+        agreed_by=list(body.agreed_by),
+        designated_on=body.on,
+        decision_id=decision.decision_id,
+        version=1,
+    )
+    change = Change(
+        event_type=DESIGNATED if chosen else NONE_APPOINTED,
+        resource_type=DESIGNATION,
+        organisation=designation.network.organisation,
+        legal_basis="ILO-5.3",
+        details={"network_id": str(designation.network.id), "on": body.on.isoformat()},
+    )
+    return NewRow(row, change)
+
+
 DESIGNATE = Action(
     policy=NETWORK_DESIGNATE_FACILITATOR,
     resource=RESOURCE,
     body=FacilitatorIn,
     target="uuid",
     load=_prepare,
+    build=_build,
     summary="Designate a network's facilitator, or record that none was appointed",
 )
-
-
-async def designate(
-    *, context: Context, network_id: uuid.UUID, body: FacilitatorIn
-) -> NetworkFacilitator:
-    """ILO-5.1 (a member on the date), ILO-5.2 (precedence, the agreement when it applies) and
-    ILO-5.3 (the Board's notification, recorded with its time and put in the feed)."""
-    designation = await _prepare(context, network_id, body)
-    chosen = next((r for r in designation.members if r.officer_id == body.officer_id), None)
-
-    def build(decision: Decision) -> NewRow[NetworkFacilitator]:
-        row = NetworkFacilitator(
-            id=uuid.uuid4(),
-            network_id=designation.network.id,
-            organisation=context.principal.org,
-            officer_id=chosen.officer_id if chosen else None,
-            deployment_id=chosen.deployment_id if chosen else None,
-            basis=basis_of(chosen.member()).value if chosen else None,
-            agreement_reference=body.agreement_reference,
-            agreed_by=list(body.agreed_by),
-            designated_on=body.on,
-            decision_id=decision.decision_id,
-            version=1,
-        )
-        change = Change(
-            event_type=DESIGNATED if chosen else NONE_APPOINTED,
-            resource_type=DESIGNATION,
-            organisation=designation.network.organisation,
-            legal_basis="ILO-5.3",
-            details={"network_id": str(designation.network.id), "on": body.on.isoformat()},
-        )
-        return NewRow(row, change)
-
-    return await context.writer.create(DESIGNATE, designation.prepared, build)
 
 
 async def _notifications(
@@ -153,9 +149,52 @@ async def facilitator(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Vacancy:
+    prepared: Prepared[Any]
+    designation: NetworkFacilitator
+
+
+@dataclass(frozen=True, slots=True)
+class Vacating:
+    """The end of one designation as the consequence of the action that entails it (ILO-5.3):
+    performed under that action's name and events and decided on the facts it was allowed on.
+    It is no entry of its own (not registered): nobody asks for it alone."""
+
+    policy: ActionPolicy
+    resource: str
+    prepared: Prepared[Any]
+    on: date
+    then: None = None
+
+    @property
+    def name(self) -> str:
+        return self.policy.name
+
+    @property
+    def events(self) -> tuple[str, ...]:
+        return self.policy.events
+
+    async def load(self, _: Context, designation: NetworkFacilitator, __: None) -> Vacancy:
+        return Vacancy(self.prepared, designation)
+
+    def build(
+        self, _: Context, vacancy: Vacancy, __: None, ___: Decision
+    ) -> RowUpdate[NetworkFacilitator]:
+        row = vacancy.designation
+        change = Change(
+            event_type=VACATED,
+            resource_type=DESIGNATION,
+            organisation=row.organisation,
+            legal_basis="ILO-5.3",
+            details={"network_id": str(row.network_id), "on": self.on.isoformat()},
+        )
+        return RowUpdate(row, {"ended_on": self.on}, change)
+
+
 async def vacate(
     *,
-    writer: Writer,
+    context: Context,
     action: Guarded,
     prepared: Prepared[Any],
     deployment_id: uuid.UUID,
@@ -164,9 +203,9 @@ async def vacate(
     """ILO-5.3: a facilitator's deployment ended (or was cancelled): each designation of it
     ends that day, and the Board is notified through the feed (`network.facilitator_vacated`).
 
-    Called by the deployment transition with its own action and facts, which were allowed."""
+    The deployment transition's consequence (its `then`), written under its action and facts."""
     rows = (
-        await writer.session.scalars(
+        await context.writer.session.scalars(
             select(NetworkFacilitator)
             .where(
                 NetworkFacilitator.deployment_id == deployment_id,
@@ -176,18 +215,5 @@ async def vacate(
             .with_for_update()
         )
     ).all()
-    vacated = []
-    for row in rows:
-
-        def build(_: Decision, row: NetworkFacilitator = row) -> RowChange:
-            change = Change(
-                event_type=VACATED,
-                resource_type=DESIGNATION,
-                organisation=row.organisation,
-                legal_basis="ILO-5.3",
-                details={"network_id": str(row.network_id), "on": on.isoformat()},
-            )
-            return RowChange({"ended_on": on}, change)
-
-        vacated.append(await writer.update(action, prepared, row, build))
-    return vacated
+    vacating = Vacating(action.policy, action.resource, prepared, on)
+    return [await context.writer.perform(vacating, context, row, None) for row in rows]

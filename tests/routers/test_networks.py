@@ -450,6 +450,43 @@ async def test_ilo_8_3_the_board_assigns_ad_hoc_actions_to_networks(
     assert "ILO-8.3" in audit.rules
 
 
+async def test_ilo_8_3_an_ad_hoc_action_moves_only_under_its_own_network(
+    client: httpx.AsyncClient, secretariat: dict[str, str], session: AsyncSession
+) -> None:
+    """Another network's path is a 404, before anything is decided or written."""
+    mine = await create_network(client, secretariat)
+    other = await create_network(client, secretariat, name="Other network")
+    body = {"title": "Survey", "description": "For the Board.", "decided_on": days(-1)}
+    path = f"/v1/networks/{mine['id']}/ad-hoc-actions"
+    created = await client.post(path, json=body, headers=secretariat)
+    assert created.status_code == 201, created.text
+    action_id = created.json()["id"]
+
+    elsewhere = await client.patch(
+        f"/v1/networks/{other['id']}/ad-hoc-actions/{action_id}",
+        json={"status": "in_progress"},
+        headers={**secretariat, "If-Match": '"v1"'},
+    )
+    assert elsewhere.status_code == 404, elsewhere.text
+    assert elsewhere.json()["detail"] == f"No ad-hoc action {action_id} of network {other['id']}."
+    missing = "00000000-0000-4000-8000-000000000000"
+    unknown = await client.patch(
+        f"{path}/{missing}",
+        json={"status": "in_progress"},
+        headers={**secretariat, "If-Match": "*"},
+    )
+    assert unknown.status_code == 404, unknown.text
+    assert unknown.json()["detail"] == f"No ad-hoc action {missing}."
+    updated = await session.scalar(
+        select(func.count())
+        .select_from(AuditEvent)
+        .where(AuditEvent.action == "ad_hoc_action.updated")
+    )
+    assert updated == 0
+    unchanged = await client.get(path, headers=secretariat)
+    assert [(a["status"], a["version"]) for a in unchanged.json()["items"]] == [("assigned", 1)]
+
+
 # --- associated officers: personal data --------------------------------------------------------
 
 
