@@ -80,7 +80,7 @@ async def upload_document(
     `policy-denied` under ILO-9.3 naming each finding's kind and location (never the value);
     an operational law-enforcement marking ILO-9.1; a statistics cell below the threshold
     ILO-3.4; the Parliament audience for a category it may not see ILO-9.4."""
-    document = await service.upload_document(context=context, body=body)
+    document = await context.perform(service.UPLOAD, None, body)
     return await _created(document.id, context.writer.session, idempotent)
 
 
@@ -182,7 +182,7 @@ async def upload_document_file(
                 [{"pointer": "/file", "in": "body", "detail": "a file part and a metadata part"}]
             )
         body = _parsed_metadata(metadata, file, await file.read())
-    document = await service.upload_document(context=context, body=body)
+    document = await context.perform(service.UPLOAD, None, body)
     return await _created(document.id, context.writer.session, idempotent)
 
 
@@ -400,7 +400,7 @@ async def add_version(
 ) -> Response:
     """Only the document's own organisation adds versions (ACL-ORG); If-Match must name the
     current version (428 without it, 412 when it names another)."""
-    document = await service.add_version(
-        context=require_if_match(context, if_match), document_id=document_id, body=body
+    document = await require_if_match(context, if_match).perform(
+        service.ADD_VERSION, document_id, body
     )
     return await _created(document.id, context.writer.session, idempotent)

@@ -103,9 +103,7 @@ async def replace_contacts(
 ) -> Response:
     """Its DPO or reference administrator keeps them, for its own organisation only (ACL-ROLE,
     ACL-ORG). Functional contacts: a function's mailbox or address, never a person's."""
-    row = await contacts.replace_contacts(
-        context=require_if_match(context, if_match), code=code, body=body
-    )
+    row = await require_if_match(context, if_match).perform(contacts.REPLACE_CONTACTS, code, body)
     return await idempotent.respond(
         ContactsOut.model_validate(row), status=200, headers={"ETag": etag_of(row.version)}
     )

@@ -31,6 +31,7 @@ from app.security import CurrentPrincipal
 from app.services import webhook as service
 from app.services import webhook_recovery as recovery
 from app.services import webhook_rotation as rotation
+from app.services.guarded import NoBody
 
 router = APIRouter(prefix="/v1/webhooks", tags=["webhooks"])
 
@@ -49,7 +50,8 @@ async def create_webhook(
 ) -> Response:
     """Subscribe an HTTPS endpoint to feed events (Standard Webhooks signatures). The signing
     secret is in this response only."""
-    subscription, secret = await service.create_subscription(context=context, body=body)
+    subscription = await context.perform(service.CREATE, None, body)
+    secret = service.open_secret(subscription, context.keys)
     headers = {
         "Location": f"/v1/webhooks/{subscription.id}",
         "ETag": etag_of(subscription.version),
@@ -123,9 +125,7 @@ async def delete_webhook(
 ) -> Response:
     """Unsubscribe: the subscription is deactivated and nothing more is sent to it (If-Match
     required)."""
-    await service.delete_subscription(
-        context=require_if_match(context, if_match), subscription_id=webhook_id
-    )
+    await require_if_match(context, if_match).perform(service.DELETE, webhook_id, NoBody())
     return Response(status_code=204)
 
 
@@ -147,9 +147,10 @@ async def rotate_webhook_secret(
     """A new secret, in this response only. Until `rotation_overlap_until` every delivery
     carries two signatures in `webhook-signature` (space-separated, the new secret's first), so
     the receiver may switch to the new secret at any moment of the window."""
-    subscription, secret = await rotation.rotate_secret(
-        context=require_if_match(context, if_match), subscription_id=webhook_id, body=body
+    subscription = await require_if_match(context, if_match).perform(
+        rotation.ROTATE, webhook_id, body
     )
+    secret = service.open_secret(subscription, context.keys)
     headers = {"ETag": etag_of(subscription.version), "Cache-Control": "no-store"}
     # As at creation: the replay store never holds the secret.
     await idempotent.respond(
@@ -179,8 +180,8 @@ async def enable_webhook(
 ) -> Response:
     """Clears `failing_since`: the pending deliveries are sent again and the events that waited
     are queued. The delivery that failed stays failed; redeliver it if it is still wanted."""
-    subscription = await recovery.enable_subscription(
-        context=require_if_match(context, if_match), subscription_id=webhook_id
+    subscription = await require_if_match(context, if_match).perform(
+        recovery.ENABLE, webhook_id, NoBody()
     )
     return await idempotent.respond(
         service.render(subscription), status=200, headers={"ETag": etag_of(subscription.version)}
@@ -235,7 +236,6 @@ async def redeliver_webhook_delivery(
     """The delivery is pending again, due now, with a fresh count of attempts and the same
     `webhook-id` (the receiver sees the same message again). A pending delivery, or one of a
     deleted or failing subscription, is a 409."""
-    delivery = await recovery.redeliver(
-        context=context, subscription_id=webhook_id, delivery_id=delivery_id
-    )
+    target = recovery.DeliveryOf(subscription_id=webhook_id, delivery_id=delivery_id)
+    delivery = await context.perform(recovery.REDELIVER, target, NoBody())
     return await idempotent.respond(recovery.render_delivery(delivery), status=200)

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from app.config import Settings
 from app.db.visibility import visible
-from app.db.writer import Change, NewRow, Prepared, RowChange
+from app.db.writer import Change, NewRow, Prepared, RowUpdate
 from app.models import Document, DocumentVersion
 from app.platform.check import Inspection, inspect
 from app.platform.extract import Refused, media_type_of
@@ -213,24 +213,6 @@ async def _prepare_version(
     )
 
 
-UPLOAD = Action(
-    policy=DOCUMENT_UPLOAD,
-    resource=RESOURCE,
-    body=DocumentUpload,
-    target="none",
-    load=_prepare_upload,
-    summary="Upload a platform document",
-)
-ADD_VERSION = Action(
-    policy=DOCUMENT_ADD_VERSION,
-    resource=RESOURCE,
-    body=DocumentVersionUpload,
-    target="uuid",
-    load=_prepare_version,
-    summary="Add a version to a platform document",
-)
-
-
 def _version_row(
     document_id: uuid.UUID, number: int, body: DocumentContent, checked: Checked, *, by: str
 ) -> tuple[DocumentVersion, str]:
@@ -253,63 +235,70 @@ def _version_row(
     return row, digest
 
 
-async def upload_document(*, context: Context, body: DocumentUpload) -> Document:
+def _build_upload(
+    context: Context, upload: Upload, body: DocumentUpload, decision: Decision
+) -> NewRow[Document]:
     """A new document and its first version (ILO-9.3, ILO-9.1, ILO-3.4, ILO-9.4)."""
-    upload = await _prepare_upload(context, None, body)
     principal = context.principal
-
-    def build(decision: Decision) -> NewRow[Document]:
-        document = Document(
-            id=uuid.uuid4(),
-            organisation=principal.org,
-            title=body.title,
-            category=body.category,
-            audience=body.audience,
-            network_id=None if body.network_id is None else str(body.network_id),
-            handling=body.handling,
-            information_topics=[t.value for t in body.information_topics],
-            host_country=body.host_country,
-            period_from=body.period_from,
-            period_to=body.period_to,
-            current_version=1,
-            version=1,
-            created_by=principal.sub,
-        )
-        row, digest = _version_row(document.id, 1, body, upload.checked, by=principal.sub)
-        row.decision_id = decision.decision_id
-        change = Change(
-            event_type="document.uploaded",
-            resource_type=RESOURCE,
-            organisation=principal.org,
-            details={
-                "category": body.category.value,
-                "audience": body.audience.value,
-                "version": 1,
-                "sha256": digest,
-            },
-        )
-        return NewRow(document, change, related=[row])
-
-    return await context.writer.create(UPLOAD, upload.prepared, build)
+    document = Document(
+        id=uuid.uuid4(),
+        organisation=principal.org,
+        title=body.title,
+        category=body.category,
+        audience=body.audience,
+        network_id=None if body.network_id is None else str(body.network_id),
+        handling=body.handling,
+        information_topics=[t.value for t in body.information_topics],
+        host_country=body.host_country,
+        period_from=body.period_from,
+        period_to=body.period_to,
+        current_version=1,
+        version=1,
+        created_by=principal.sub,
+    )
+    row, digest = _version_row(document.id, 1, body, upload.checked, by=principal.sub)
+    row.decision_id = decision.decision_id
+    change = Change(
+        organisation=principal.org,
+        details={
+            "category": body.category.value,
+            "audience": body.audience.value,
+            "version": 1,
+            "sha256": digest,
+        },
+    )
+    return NewRow(document, change, related=[row])
 
 
-async def add_version(
-    *, context: Context, document_id: uuid.UUID, body: DocumentVersionUpload
-) -> Document:
+def _build_version(
+    context: Context, new: NewVersion, body: DocumentVersionUpload, decision: Decision
+) -> RowUpdate[Document]:
     """A new version (the older ones stay), checked like the first."""
-    new = await _prepare_version(context, document_id, body)
     document = new.document
     number = document.current_version + 1
+    row, digest = _version_row(document.id, number, body, new.checked, by=context.principal.sub)
+    row.decision_id = decision.decision_id
+    change = Change(
+        organisation=document.organisation, details={"version": number, "sha256": digest}
+    )
+    return RowUpdate(document, {"current_version": number}, change, related=[row])
 
-    def build(decision: Decision) -> RowChange:
-        row, digest = _version_row(document.id, number, body, new.checked, by=context.principal.sub)
-        row.decision_id = decision.decision_id
-        change = Change(
-            event_type="document.version_added",
-            resource_type=RESOURCE,
-            organisation=document.organisation,
-            details={"version": number, "sha256": digest},
-        )
-        return RowChange({"current_version": number}, change, related=[row])
 
-    return await context.writer.update(ADD_VERSION, new.prepared, document, build)
+UPLOAD = Action(
+    policy=DOCUMENT_UPLOAD,
+    resource=RESOURCE,
+    body=DocumentUpload,
+    target="none",
+    load=_prepare_upload,
+    build=_build_upload,
+    summary="Upload a platform document",
+)
+ADD_VERSION = Action(
+    policy=DOCUMENT_ADD_VERSION,
+    resource=RESOURCE,
+    body=DocumentVersionUpload,
+    target="uuid",
+    load=_prepare_version,
+    build=_build_version,
+    summary="Add a version to a platform document",
+)

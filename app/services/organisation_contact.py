@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.writer import Change, Prepared, RowChange
+from app.db.writer import Change, Prepared, RowUpdate
 from app.models import OrganisationContact
 from app.policies import ContactFacts, Decision
 from app.policies.organisation_contact import ORGANISATION_CONTACTS_REPLACE
@@ -53,34 +53,26 @@ async def _prepare_replace(context: Context, code: str, body: ContactsIn) -> Rep
     return Replacement(Prepared(facts, conflicts=tuple(conflicts), resource_id=code), contacts)
 
 
+def _build_replace(
+    context: Context, replacement: Replacement, body: ContactsIn, _: Decision
+) -> RowUpdate[OrganisationContact]:
+    """ACL-ROLE, ACL-ORG, If-Match: the organisation's DPO or reference administrator sets its
+    functional contacts; the change is audited, and its event names no contact."""
+    values = {
+        "controller_contact": body.controller_contact,
+        "dpo_contact": body.dpo_contact,
+        "updated_by": context.principal.sub,
+    }
+    change = Change(organisation=replacement.contacts.organisation)
+    return RowUpdate(replacement.contacts, values, change)
+
+
 REPLACE_CONTACTS = Action(
     policy=ORGANISATION_CONTACTS_REPLACE,
     resource=RESOURCE,
     body=ContactsIn,
     target="id",
     load=_prepare_replace,
+    build=_build_replace,
     summary="Replace the organisation's controller and DPO contacts",
 )
-
-
-async def replace_contacts(*, context: Context, code: str, body: ContactsIn) -> OrganisationContact:
-    """ACL-ROLE, ACL-ORG, If-Match: the organisation's DPO or reference administrator sets its
-    functional contacts; the change is audited, and its event names no contact."""
-    replacement = await _prepare_replace(context, code, body)
-
-    def build(_: Decision) -> RowChange:
-        values = {
-            "controller_contact": body.controller_contact,
-            "dpo_contact": body.dpo_contact,
-            "updated_by": context.principal.sub,
-        }
-        change = Change(
-            event_type="organisation.contacts_replaced",
-            resource_type=RESOURCE,
-            organisation=replacement.contacts.organisation,
-        )
-        return RowChange(values, change)
-
-    return await context.writer.update(
-        REPLACE_CONTACTS, replacement.prepared, replacement.contacts, build
-    )

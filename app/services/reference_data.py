@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db import near_static
 from app.db.visibility import visible
-from app.db.writer import Change, NewRow, Prepared, RowChange
+from app.db.writer import Change, NewRow, Prepared, RowUpdate
 from app.models import AdequacyDecisionEntry, TransferInstrumentEntry
 from app.policies import (
     ActionPolicy,
@@ -162,12 +162,9 @@ def _facts(context: Context, kind: str, values: dict[str, Any]) -> ReferenceUpda
     )
 
 
-def _change(kind: str, entry_id: str, *, created: bool, version: int) -> Change:
+def _change(entry_id: str, *, created: bool, version: int) -> Change:
     return Change(
-        event_type="reference.updated",
-        resource_type=kind,
-        organisation="COM",
-        details={"id": entry_id, "created": created, "version": version},
+        organisation="COM", details={"id": entry_id, "created": created, "version": version}
     )
 
 
@@ -208,6 +205,26 @@ async def _prepare_replace(
     return Replacement(prepared, entry)
 
 
+def _build_create(
+    context: Context, model: type[E], body: AdequacyDecisionCreate | TransferInstrumentCreate
+) -> NewRow[E]:
+    """Add an adequacy decision or instrument (ACL-ROLE, ACL-ORG); an existing id is a 409."""
+    entry = model(id=body.id, version=1, updated_by=context.principal.sub, **_values(body))
+    return NewRow(entry, _change(body.id, created=True, version=1))
+
+
+def _build_replace(
+    context: Context,
+    replacement: Replacement,
+    body: AdequacyDecisionFields | TransferInstrumentFields,
+    _: Decision,
+) -> RowUpdate[Entry]:
+    """Replace an entry (If-Match); decided for the entry before and after."""
+    entry = replacement.entry
+    values = {**_values(body), "updated_by": context.principal.sub}
+    return RowUpdate(entry, values, _change(entry.id, created=False, version=entry.version + 1))
+
+
 def _actions(
     model: type[E],
     create: type[BaseModel],
@@ -222,6 +239,9 @@ def _actions(
     async def load_replace(context: Context, entry_id: str, body: Any) -> Replacement:
         return await _prepare_replace(context, model, entry_id, body)
 
+    def build_create(context: Context, _: Prepared[Any], body: Any, __: Decision) -> NewRow[E]:
+        return _build_create(context, model, body)
+
     label = kind.replace("_", " ")
     return (
         Action(
@@ -230,6 +250,7 @@ def _actions(
             body=create,
             target="none",
             load=load_create,
+            build=build_create,
             summary=f"Add a {label}",
         ),
         Action(
@@ -238,6 +259,7 @@ def _actions(
             body=fields,
             target="id",
             load=load_replace,
+            build=_build_replace,
             summary=f"Change a {label}",
         ),
     )
@@ -255,39 +277,6 @@ CREATE_INSTRUMENT, REPLACE_INSTRUMENT = _actions(
     TransferInstrumentFields,
     (TRANSFER_INSTRUMENT_CREATE, TRANSFER_INSTRUMENT_REPLACE),
 )
-_CREATE = {AdequacyDecisionEntry: CREATE_ADEQUACY, TransferInstrumentEntry: CREATE_INSTRUMENT}
-_REPLACE = {AdequacyDecisionEntry: REPLACE_ADEQUACY, TransferInstrumentEntry: REPLACE_INSTRUMENT}
-
-
-async def create_entry(
-    *, context: Context, model: type[E], body: AdequacyDecisionCreate | TransferInstrumentCreate
-) -> E:
-    """Add an adequacy decision or instrument (ACL-ROLE, ACL-ORG); an existing id is a 409."""
-    prepared = await _prepare_create(context, model, body)
-    kind = _KINDS[model]
-
-    def build(_: Decision) -> NewRow[E]:
-        entry = model(id=body.id, version=1, updated_by=context.principal.sub, **_values(body))
-        return NewRow(entry, _change(kind, body.id, created=True, version=1))
-
-    return await context.writer.create(_CREATE[model], prepared, build)
-
-
-async def replace_entry(
-    *,
-    context: Context,
-    model: type[E],
-    entry_id: str,
-    body: AdequacyDecisionFields | TransferInstrumentFields,
-) -> E:
-    """Replace an entry (If-Match); decided for the entry before and after."""
-    replacement = await _prepare_replace(context, model, entry_id, body)
-    entry = replacement.entry
-    assert isinstance(entry, model)
-    kind = _KINDS[model]
-
-    def build(_: Decision) -> RowChange:
-        values = {**_values(body), "updated_by": context.principal.sub}
-        return RowChange(values, _change(kind, entry_id, created=False, version=entry.version + 1))
-
-    return await context.writer.update(_REPLACE[model], replacement.prepared, entry, build)
+# The entry that adds, and the one that changes, an entry of each kind.
+CREATE_OF = {AdequacyDecisionEntry: CREATE_ADEQUACY, TransferInstrumentEntry: CREATE_INSTRUMENT}
+REPLACE_OF = {AdequacyDecisionEntry: REPLACE_ADEQUACY, TransferInstrumentEntry: REPLACE_INSTRUMENT}

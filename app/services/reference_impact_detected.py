@@ -160,9 +160,10 @@ async def _reference(session: AsyncSession) -> Reference:
 async def create_and_detect(
     *, context: Context, model: type[E], body: AdequacyDecisionCreate | TransferInstrumentCreate
 ) -> E:
-    """Add an entry (reference_data.create_entry), then tell the affected organisations."""
+    """Add an entry (reference_data.CREATE_OF), then tell the affected organisations."""
     before = await _reference(context.writer.session)
-    entry = await entries.create_entry(context=context, model=model, body=body)
+    entry = await context.perform(entries.CREATE_OF[model], None, body)
+    assert isinstance(entry, model)
     await _after(context, before, entry)
     return entry
 
@@ -174,9 +175,10 @@ async def replace_and_detect(
     entry_id: str,
     body: AdequacyDecisionFields | TransferInstrumentFields,
 ) -> E:
-    """Replace an entry (reference_data.replace_entry), then tell the affected organisations."""
+    """Replace an entry (reference_data.REPLACE_OF), then tell the affected organisations."""
     before = await _reference(context.writer.session)
-    entry = await entries.replace_entry(context=context, model=model, entry_id=entry_id, body=body)
+    entry = await context.perform(entries.REPLACE_OF[model], entry_id, body)
+    assert isinstance(entry, model)
     await _after(context, before, entry)
     return entry
 

@@ -1,8 +1,8 @@
 """Webhook subscriptions: subscribe (the secret is shown once), read, and unsubscribe.
 
 The signing secret is generated here, sealed at rest with a data key of its own (like personal
-data, app/db/crypto.py), returned in the creating response only, and decrypted afterwards only
-to sign deliveries (services/webhook_delivery.py).
+data, app/db/crypto.py), opened once by the request that wrote it to show it in that response
+only, and afterwards only to sign deliveries (services/webhook_delivery.py).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from app import egress
 from app.config import Settings
 from app.db import crypto, webhooks
 from app.db.visibility import visible
-from app.db.writer import Change, NewRow, Prepared, RowChange
+from app.db.writer import Change, NewRow, Prepared, RowUpdate
 from app.keyring import Keyring
 from app.models import WebhookSubscription
 from app.policies import Decision, WebhookFacts, visibility
@@ -114,11 +114,18 @@ def webhook_facts(principal: Principal, organisation: str) -> WebhookFacts:
     return WebhookFacts(actor=principal.actor(), subscription_org=organisation)
 
 
-async def _prepare_create(
-    context: Context, _: object, body: WebhookCreate
-) -> Prepared[WebhookFacts]:
+@dataclass(frozen=True, slots=True)
+class Subscribing:
+    prepared: Prepared[WebhookFacts]
+    # the feed position the subscription starts from
+    position: tuple[int, int]
+
+
+async def _prepare_create(context: Context, _: object, body: WebhookCreate) -> Subscribing:
     await check_destination(body.url, context.settings)
-    return Prepared(webhook_facts(context.principal, body.organisation or context.principal.org))
+    organisation = body.organisation or context.principal.org
+    position = await webhooks.current_horizon(context.writer.session)
+    return Subscribing(Prepared(webhook_facts(context.principal, organisation)), position)
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,12 +156,68 @@ async def _prepare_delete(
     return Deletion(prepared, subscription)
 
 
+def _build_create(
+    context: Context, subscribing: Subscribing, body: WebhookCreate, _: Decision
+) -> NewRow[WebhookSubscription]:
+    """Subscribe (ACL-ROLE, ACL-ORG) with a new secret, sealed in the row."""
+    principal = context.principal
+    organisation = subscribing.prepared.facts.subscription_org
+    reader = organisation_reader(principal)
+    documents = visibility.document_reader(principal.actor())
+    event_types = [t.value for t in body.event_types]
+    subscription_id = uuid.uuid4()
+    sealed = crypto.seal(
+        {"secret": new_secret()},
+        kek=context.keys.kek,
+        kek_id=context.keys.kek_id,
+        context=secret_context(subscription_id),
+    )
+    subscription = WebhookSubscription(
+        id=subscription_id,
+        organisation=organisation,
+        url=body.url,
+        event_types=event_types,
+        secret_ciphertext=sealed.ciphertext,
+        secret_wrapped_key=sealed.wrapped_key,
+        secret_kek_id=sealed.kek_id,
+        organisation_reader=reader,
+        document_reader=documents,
+        position_txid=subscribing.position[0],
+        position_id=subscribing.position[1],
+        active=True,
+        version=1,
+        created_by=principal.sub,
+    )
+    change = Change(
+        organisation=organisation,
+        visibility="organisation",
+        # The host only: a URL's path or query may hold the receiver's own tokens.
+        details={
+            "host": urlsplit(body.url).hostname,
+            "event_types": event_types,
+            "organisation_reader": reader,
+            "document_reader": documents,
+        },
+    )
+    return NewRow(subscription, change)
+
+
+def _build_delete(
+    _: Context, deletion: Deletion, __: NoBody, ___: Decision
+) -> RowUpdate[WebhookSubscription]:
+    """Deactivate (ACL-ROLE, ACL-ORG, If-Match): nothing more is fanned out or sent to it."""
+    subscription = deletion.subscription
+    change = Change(organisation=subscription.organisation, visibility="organisation")
+    return RowUpdate(subscription, {"active": False, "deleted_at": datetime.now(UTC)}, change)
+
+
 CREATE = Action(
     policy=WEBHOOK_CREATE,
     resource=RESOURCE,
     body=WebhookCreate,
     target="none",
     load=_prepare_create,
+    build=_build_create,
     summary="Subscribe to feed events",
 )
 DELETE = Action(
@@ -163,82 +226,9 @@ DELETE = Action(
     body=NoBody,
     target="uuid",
     load=_prepare_delete,
+    build=_build_delete,
     summary="Unsubscribe",
 )
-
-
-async def create_subscription(
-    *, context: Context, body: WebhookCreate
-) -> tuple[WebhookSubscription, str]:
-    """Subscribe (ACL-ROLE, ACL-ORG); returns the subscription and its secret, once."""
-    prepared = await _prepare_create(context, None, body)
-    principal = context.principal
-    organisation = prepared.facts.subscription_org
-    position = await webhooks.current_horizon(context.writer.session)
-    reader = organisation_reader(principal)
-    documents = visibility.document_reader(principal.actor())
-    event_types = [t.value for t in body.event_types]
-    secret = new_secret()
-
-    def build(_: Decision) -> NewRow[WebhookSubscription]:
-        subscription_id = uuid.uuid4()
-        sealed = crypto.seal(
-            {"secret": secret},
-            kek=context.keys.kek,
-            kek_id=context.keys.kek_id,
-            context=secret_context(subscription_id),
-        )
-        subscription = WebhookSubscription(
-            id=subscription_id,
-            organisation=organisation,
-            url=body.url,
-            event_types=event_types,
-            secret_ciphertext=sealed.ciphertext,
-            secret_wrapped_key=sealed.wrapped_key,
-            secret_kek_id=sealed.kek_id,
-            organisation_reader=reader,
-            document_reader=documents,
-            position_txid=position[0],
-            position_id=position[1],
-            active=True,
-            version=1,
-            created_by=principal.sub,
-        )
-        change = Change(
-            event_type="webhook.created",
-            resource_type=RESOURCE,
-            organisation=organisation,
-            visibility="organisation",
-            # The host only: a URL's path or query may hold the receiver's own tokens.
-            details={
-                "host": urlsplit(body.url).hostname,
-                "event_types": event_types,
-                "organisation_reader": reader,
-                "document_reader": documents,
-            },
-        )
-        return NewRow(subscription, change)
-
-    return await context.writer.create(CREATE, prepared, build), secret
-
-
-async def delete_subscription(
-    *, context: Context, subscription_id: uuid.UUID
-) -> WebhookSubscription:
-    """Deactivate (ACL-ROLE, ACL-ORG, If-Match): nothing more is fanned out or sent to it."""
-    deletion = await _prepare_delete(context, subscription_id)
-    subscription = deletion.subscription
-
-    def build(_: Decision) -> RowChange:
-        change = Change(
-            event_type="webhook.deleted",
-            resource_type=RESOURCE,
-            organisation=subscription.organisation,
-            visibility="organisation",
-        )
-        return RowChange({"active": False, "deleted_at": datetime.now(UTC)}, change)
-
-    return await context.writer.update(DELETE, deletion.prepared, subscription, build)
 
 
 async def get_subscription(

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.writer import Change, Prepared, RowChange
+from app.db.writer import Change, Prepared, RowUpdate
 from app.models import WebhookDelivery, WebhookSubscription
 from app.policies import Decision, WebhookFacts
 from app.policies.vocabulary import WebhookDeliveryStatus
@@ -87,12 +87,28 @@ async def _delivery(
     return delivery, subscription
 
 
+@dataclass(frozen=True, slots=True)
+class DeliveryOf:
+    """A delivery named under its subscription (the route's path): another subscription's
+    delivery is a 404 there."""
+
+    subscription_id: uuid.UUID
+    delivery_id: uuid.UUID
+
+
 async def _prepare_redeliver(
-    context: Context, delivery_id: uuid.UUID, _: object = None
+    context: Context, target: uuid.UUID | DeliveryOf, _: object = None
 ) -> Redelivery:
+    delivery_id = target.delivery_id if isinstance(target, DeliveryOf) else target
     delivery, subscription = await _delivery(
         context.writer.session, context.principal, delivery_id, lock=context.lock
     )
+    if isinstance(target, DeliveryOf) and delivery.subscription_id != target.subscription_id:
+        raise NotFound(
+            f"No webhook delivery {delivery_id} of subscription {target.subscription_id}.",
+            resource_type=DELIVERY,
+            resource_id=str(delivery_id),
+        )
     conflicts: list[Problem] = []
     if not subscription.active:
         conflicts.append(Conflict("This webhook subscription is deleted."))
@@ -108,12 +124,50 @@ async def _prepare_redeliver(
     return Redelivery(prepared, delivery, subscription)
 
 
+def _build_enable(
+    _: Context, enabling: Enabling, __: NoBody, ___: Decision
+) -> RowUpdate[WebhookSubscription]:
+    """Resume a failing subscription (ACL-ROLE, ACL-ORG, If-Match): its pending deliveries and
+    the events that waited are sent from now on."""
+    subscription = enabling.subscription
+    change = Change(organisation=subscription.organisation, visibility="organisation")
+    return RowUpdate(subscription, {"failing_since": None}, change)
+
+
+def _build_redeliver(
+    _: Context, redelivery: Redelivery, __: NoBody, ___: Decision
+) -> RowUpdate[WebhookDelivery]:
+    """Queue a delivered or failed delivery again, due now, with fresh attempts (ACL-ROLE,
+    ACL-ORG); the same `webhook-id`, so the receiver sees the same message. Audited only: the
+    declaration keeps it off the change feed."""
+    delivery = redelivery.delivery
+    change = Change(
+        resource_type=DELIVERY,
+        organisation=redelivery.subscription.organisation,
+        visibility="organisation",
+        details={
+            "subscription_id": str(delivery.subscription_id),
+            "previous_status": delivery.status,
+        },
+    )
+    values = {
+        "status": WebhookDeliveryStatus.pending.value,
+        "attempts": 0,
+        "next_attempt_at": datetime.now(UTC),
+        "delivered_at": None,
+        "leased_until": None,
+        "lease_token": None,
+    }
+    return RowUpdate(delivery, values, change)
+
+
 ENABLE = Action(
     policy=WEBHOOK_ENABLE,
     resource=RESOURCE,
     body=NoBody,
     target="uuid",
     load=_prepare_enable,
+    build=_build_enable,
     summary="Enable a failing subscription again",
 )
 REDELIVER = Action(
@@ -122,64 +176,9 @@ REDELIVER = Action(
     body=NoBody,
     target="uuid",
     load=_prepare_redeliver,
+    build=_build_redeliver,
     summary="Send a delivery again",
 )
-
-
-async def enable_subscription(
-    *, context: Context, subscription_id: uuid.UUID
-) -> WebhookSubscription:
-    """Resume a failing subscription (ACL-ROLE, ACL-ORG, If-Match): its pending deliveries and
-    the events that waited are sent from now on."""
-    enabling = await _prepare_enable(context, subscription_id)
-    subscription = enabling.subscription
-
-    def build(_: Decision) -> RowChange:
-        change = Change(
-            event_type="webhook.enabled",
-            resource_type=RESOURCE,
-            organisation=subscription.organisation,
-            visibility="organisation",
-        )
-        return RowChange({"failing_since": None}, change)
-
-    return await context.writer.update(ENABLE, enabling.prepared, subscription, build)
-
-
-async def redeliver(
-    *, context: Context, subscription_id: uuid.UUID, delivery_id: uuid.UUID
-) -> WebhookDelivery:
-    """Queue a delivered or failed delivery again, due now, with fresh attempts (ACL-ROLE,
-    ACL-ORG); the same `webhook-id`, so the receiver sees the same message."""
-    redelivery = await _prepare_redeliver(context, delivery_id)
-    delivery = redelivery.delivery
-    if delivery.subscription_id != subscription_id:
-        raise NotFound(
-            f"No webhook delivery {delivery_id} of subscription {subscription_id}.",
-            resource_type=DELIVERY,
-            resource_id=str(delivery_id),
-        )
-
-    def build(_: Decision) -> RowChange:
-        change = Change(
-            event_type="webhook.redelivered",
-            resource_type=DELIVERY,
-            organisation=redelivery.subscription.organisation,
-            visibility="organisation",
-            details={"subscription_id": str(subscription_id), "previous_status": delivery.status},
-            feed=False,
-        )
-        values = {
-            "status": WebhookDeliveryStatus.pending.value,
-            "attempts": 0,
-            "next_attempt_at": datetime.now(UTC),
-            "delivered_at": None,
-            "leased_until": None,
-            "lease_token": None,
-        }
-        return RowChange(values, change)
-
-    return await context.writer.update(REDELIVER, redelivery.prepared, delivery, build)
 
 
 async def list_deliveries(

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from app.db import crypto
-from app.db.writer import Change, Prepared, RowChange
+from app.db.writer import Change, Prepared, RowUpdate
 from app.keyring import Keyring
 from app.models import WebhookSubscription
 from app.policies import Decision, WebhookFacts
@@ -70,56 +70,47 @@ async def _prepare_rotate(
     return Rotation(prepared, subscription, overlap)
 
 
+def _build_rotate(
+    context: Context, rotation: Rotation, _: SecretRotation, __: Decision
+) -> RowUpdate[WebhookSubscription]:
+    """A new secret (ACL-ROLE, ACL-ORG, If-Match), sealed in the row; the previous one signs
+    beside it for the overlap window."""
+    subscription = rotation.subscription
+    sealed = crypto.seal(
+        {"secret": new_secret()},
+        kek=context.keys.kek,
+        kek_id=context.keys.kek_id,
+        context=secret_context(subscription.id),
+    )
+    keeps = rotation.overlap_seconds > 0
+    values = {
+        "secret_ciphertext": sealed.ciphertext,
+        "secret_wrapped_key": sealed.wrapped_key,
+        "secret_kek_id": sealed.kek_id,
+        "previous_secret_ciphertext": subscription.secret_ciphertext if keeps else None,
+        "previous_secret_wrapped_key": subscription.secret_wrapped_key if keeps else None,
+        "previous_secret_kek_id": subscription.secret_kek_id if keeps else None,
+        "previous_secret_expires_at": (
+            datetime.now(UTC) + timedelta(seconds=rotation.overlap_seconds) if keeps else None
+        ),
+    }
+    change = Change(
+        organisation=subscription.organisation,
+        visibility="organisation",
+        details={"overlap_seconds": rotation.overlap_seconds},
+    )
+    return RowUpdate(subscription, values, change)
+
+
 ROTATE = Action(
     policy=WEBHOOK_ROTATE_SECRET,
     resource=RESOURCE,
     body=SecretRotation,
     target="uuid",
     load=_prepare_rotate,
+    build=_build_rotate,
     summary="Rotate the signing secret",
 )
-
-
-async def rotate_secret(
-    *, context: Context, subscription_id: uuid.UUID, body: SecretRotation
-) -> tuple[WebhookSubscription, str]:
-    """A new secret (ACL-ROLE, ACL-ORG, If-Match); the previous one signs beside it for the
-    overlap window. Returns the subscription and the new secret, once."""
-    rotation = await _prepare_rotate(context, subscription_id, body)
-    subscription = rotation.subscription
-    secret = new_secret()
-    now = datetime.now(UTC)
-
-    def build(_: Decision) -> RowChange:
-        sealed = crypto.seal(
-            {"secret": secret},
-            kek=context.keys.kek,
-            kek_id=context.keys.kek_id,
-            context=secret_context(subscription.id),
-        )
-        keeps = rotation.overlap_seconds > 0
-        values = {
-            "secret_ciphertext": sealed.ciphertext,
-            "secret_wrapped_key": sealed.wrapped_key,
-            "secret_kek_id": sealed.kek_id,
-            "previous_secret_ciphertext": subscription.secret_ciphertext if keeps else None,
-            "previous_secret_wrapped_key": subscription.secret_wrapped_key if keeps else None,
-            "previous_secret_kek_id": subscription.secret_kek_id if keeps else None,
-            "previous_secret_expires_at": (
-                now + timedelta(seconds=rotation.overlap_seconds) if keeps else None
-            ),
-        }
-        change = Change(
-            event_type="webhook.secret_rotated",
-            resource_type=RESOURCE,
-            organisation=subscription.organisation,
-            visibility="organisation",
-            details={"overlap_seconds": rotation.overlap_seconds},
-        )
-        return RowChange(values, change)
-
-    rotated = await context.writer.update(ROTATE, rotation.prepared, subscription, build)
-    return rotated, secret
 
 
 def signing_secrets(

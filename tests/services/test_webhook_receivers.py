@@ -16,7 +16,7 @@ from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from app.background import JOBS, fan_out_webhooks, purge_webhook_deliveries, run_job, send_webhooks
 from app.config import Settings
-from app.models import AuditEvent, WebhookSubscription
+from app.models import AuditEvent, OutboxEvent, WebhookSubscription
 from tests import factories
 from tests.factories import Auth
 from tests.services.test_webhook_delivery import (
@@ -188,10 +188,29 @@ async def test_a_failing_subscription_waits_for_its_owner_then_redelivers(
     assert {d.status for d in rows.values()} == {"delivered"}
     delivered = await client.get(f"{path}/deliveries", params={"status": "delivered"}, headers=hook)
     assert len(delivered.json()["items"]) == 2
-    assert [e.resource_id for e in await audited(committed_client, "webhook.redelivered")] == [
-        failed["id"]
-    ]
+    [redelivered] = await audited(committed_client, "webhook.redelivered")
+    assert (redelivered.resource_type, redelivered.resource_id) == (
+        "webhook_delivery",
+        failed["id"],
+    )
+    assert redelivered.details["subscription_id"] == subscription["id"]
+    assert redelivered.details["previous_status"] == "failed"
     assert len(await audited(committed_client, "webhook.enabled")) == 1
+    # A redelivery is audited only, never on the change feed.
+    async with maker(engine)() as session:
+        on_feed = select(func.count()).select_from(OutboxEvent)
+        assert await session.scalar(on_feed.where(OutboxEvent.type == "webhook.redelivered")) == 0
+
+    # A delivery is redelivered under its own subscription only: under another it is not found.
+    other = await subscribe(client, hook, receiver.url)
+    elsewhere = await client.post(
+        f"/v1/webhooks/{other['id']}/deliveries/{failed['id']}:redeliver", headers=hook
+    )
+    assert elsewhere.status_code == 404, elsewhere.text
+    assert elsewhere.json()["detail"] == (
+        f"No webhook delivery {failed['id']} of subscription {other['id']}."
+    )
+    assert len(await audited(committed_client, "webhook.redelivered")) == 1
 
 
 async def test_old_deliveries_are_purged_once_pending_ones_stay(
