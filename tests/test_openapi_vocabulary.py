@@ -1,4 +1,4 @@
-"""Every enum of the OpenAPI document is exactly one vocabulary of app/policies/vocabulary.py.
+"""Every enum of the OpenAPI document is exactly one vocabulary of app/policies/vocabulary/.
 
 A component enum (a StrEnum the schemas use) maps to the vocabulary of the same name; an inline
 enum (a Literal field) is mapped explicitly below. An enum that maps to no vocabulary fails.
