@@ -17,10 +17,10 @@ from starlette.types import ASGIApp
 from app import metrics
 from app.background import maintenance_loop
 from app.config import Settings, get_settings
-from app.db import denial_audit
+from app.db import backlogs, denial_audit
 from app.db.audit_signer import log_signers
 from app.db.denial_audit import NotFoundTally
-from app.db.engine import make_engine, make_sessionmaker
+from app.db.engine import database_unavailable, make_engine, make_sessionmaker
 from app.db.principal_binding import ClaimBinding
 from app.http_limits import HeaderLimits
 from app.jwks import JwksCache
@@ -160,7 +160,7 @@ def create_app(settings: Settings | None = None, *, app_database_url: str | None
                     )
                 ),
                 asyncio.create_task(_aggregate_denials(app, settings.denial_aggregate_seconds)),
-                asyncio.create_task(metrics.sample_forever(app.state.engine)),
+                asyncio.create_task(backlogs.sample_forever(app.state.engine)),
             ]
             if owned
             else []
@@ -194,7 +194,7 @@ def create_app(settings: Settings | None = None, *, app_database_url: str | None
         responses=problem_responses(500),
     )
     install_state(app, settings)
-    install_problem_handlers(app)
+    install_problem_handlers(app, database_unavailable=database_unavailable)
     app.add_middleware(
         RequestContextMiddleware,
         max_body_bytes=settings.max_body_bytes,

@@ -14,20 +14,13 @@ person, organisation or resource id: routes by their template, decisions by acti
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-import logging
 import time
 from collections.abc import Iterator
-from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
-from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.db.backlogs import backlogs
-
-log = logging.getLogger("ilonet.metrics")
 REGISTRY = CollectorRegistry(auto_describe=True)
 REQUESTS = Counter(
     "ilonet_requests",
@@ -90,23 +83,16 @@ class MetricsMiddleware:
             LATENCY.labels(method, route).observe(time.perf_counter() - started)
 
 
-async def sample(engine: AsyncEngine) -> None:
-    """Refresh the gauges that need the database (sealer lag, webhook backlog) and the pool."""
-    pool: Any = engine.pool
-    POOL_OUT.set(pool.checkedout())
-    POOL_SIZE.set(pool.size())
-    unsealed, backlog = await backlogs(engine)
+def observe_pool(checked_out: int, size: int) -> None:
+    """The engine's pool usage (app/db/backlogs.py samples it)."""
+    POOL_OUT.set(checked_out)
+    POOL_SIZE.set(size)
+
+
+def observe_backlogs(unsealed: int, backlog: int) -> None:
+    """The sealer's lag and the webhook backlog (app/db/backlogs.py reads them)."""
     UNSEALED.set(unsealed)
     BACKLOG.set(backlog)
-
-
-async def sample_forever(engine: AsyncEngine, interval: float = 5.0) -> None:
-    while True:
-        try:
-            await sample(engine)
-        except Exception:
-            log.warning("metrics sample failed", extra={"event": "metrics.sample"})
-        await asyncio.sleep(interval)
 
 
 class MetricsApp:

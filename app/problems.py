@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any, ClassVar
 
@@ -18,7 +18,6 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import compile_path
 
-from app.db.engine import database_unavailable
 from app.policies import Decision
 
 PROBLEM_JSON = "application/problem+json"
@@ -295,7 +294,13 @@ def validation_problem(exc: RequestValidationError, request: Request | None = No
     return ValidationFailed(rendered)
 
 
-def install_problem_handlers(app: FastAPI) -> None:
+def install_problem_handlers(
+    app: FastAPI, *, database_unavailable: Callable[[BaseException], bool]
+) -> None:
+    """Answer every error as a problem. `database_unavailable` tells the errors that mean the
+    database cannot be reached now (a 503) from the others (a 500): the storage layer knows them
+    (app.db.engine.database_unavailable), the app hands it in."""
+
     async def on_problem(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, Problem)
         return problem_response(exc, request)

@@ -7,6 +7,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app import metrics
+from app.db import backlogs
 from tests import factories
 from tests.factories import Auth
 
@@ -66,7 +67,7 @@ async def test_the_metrics_port_counts_requests_by_route_and_decisions_by_outcom
     # No resource id, organisation or person in any label.
     assert created["id"] not in metrics.render().decode()
 
-    await metrics.sample(app_engine)
+    await backlogs.sample(app_engine)
     gauges = samples()
     assert gauges[("ilonet_audit_unsealed_events", ())] >= 0
     assert gauges[("ilonet_webhook_backlog", ())] >= 0

@@ -1,4 +1,4 @@
-"""Every enum of the OpenAPI document is exactly one vocabulary of app/policies/vocabulary.py (or
+"""Every enum of the OpenAPI document is exactly one vocabulary of app/policies/vocabulary/ (or
 one derived from the declared actions, app/policies/declared.py).
 
 A component enum (a StrEnum the schemas use) maps to the vocabulary of the same name; an inline

@@ -1,9 +1,17 @@
-"""What the background work has still to do, for the metrics (reads only)."""
+"""What the background work has still to do, read into the metrics' gauges (reads only)."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
+from typing import Any
+
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
+
+from app import metrics
+
+log = logging.getLogger("ilonet.metrics")
 
 # Cheap on a long log: the events past the last sealed one (ids grow with time).
 _BACKLOGS = text(
@@ -18,3 +26,19 @@ async def backlogs(engine: AsyncEngine) -> tuple[int, int]:
     async with engine.connect() as connection:
         unsealed, pending = (await connection.execute(_BACKLOGS)).one()
     return int(unsealed), int(pending)
+
+
+async def sample(engine: AsyncEngine) -> None:
+    """Refresh the gauges that need the database (sealer lag, webhook backlog) and the pool."""
+    pool: Any = engine.pool
+    metrics.observe_pool(pool.checkedout(), pool.size())
+    metrics.observe_backlogs(*await backlogs(engine))
+
+
+async def sample_forever(engine: AsyncEngine, interval: float = 5.0) -> None:
+    while True:
+        try:
+            await sample(engine)
+        except Exception:
+            log.warning("metrics sample failed", extra={"event": "metrics.sample"})
+        await asyncio.sleep(interval)

@@ -1,5 +1,5 @@
 """The policy layer: pure functions from facts to a Decision, citing the rules of the catalogue
-(app/policies/rules.py) and the vocabularies of app/policies/vocabulary.py.
+(app/policies/rules/) and the vocabularies of app/policies/vocabulary/.
 
 Importing the package declares every guarded action (app/policies/actions.py).
 """

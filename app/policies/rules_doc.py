@@ -1,4 +1,4 @@
-"""The policy tables as Markdown: docs/RULES.md (the rule catalogue, app/policies/rules.py) and
+"""The policy tables as Markdown: docs/RULES.md (the rule catalogue, app/policies/rules/) and
 docs/ROLES.md (the role table, app/policies/roles.py)."""
 
 from app.policies.roles import ROLE_TABLE, Reach, Seat
@@ -15,7 +15,7 @@ def markdown() -> str:
     lines = [
         "# Rule catalogue",
         "",
-        "Generated from `app/policies/rules.py` by `python scripts/rules_doc.py`; do not edit by "
+        "Generated from `app/policies/rules/` by `python scripts/rules_doc.py`; do not edit by "
         "hand (tests/test_rule_catalogue.py fails when this file and the catalogue differ).",
         "",
         f"{len(CATALOGUE)} rules, {enforced} enforced. A denial cites the id and the article; "
