@@ -508,3 +508,33 @@ def test_policies_import_nothing_of_the_app_but_themselves(path: Path) -> None:
 def test_policies_are_all_checked() -> None:
     checked = {p.name for p in (APP / "policies").glob("*.py")}
     assert {"__init__.py", "engine.py", "acl.py", "deployment.py", "transfer.py"} <= checked
+
+
+# --- (e) the lower layers import nothing of the higher ones ------------------------------------
+
+HIGHER_LAYERS = ("app.services", "app.routers", "app.pages", "app.cli", "app.main")
+
+
+def upward_imports(source: str, package: str) -> list[str]:
+    """What `source` (a module of `package`) imports from a layer above app/db and app/models."""
+    found = imported_modules(source, package)
+    return sorted({n for n in found if any(n == h or n.startswith(f"{h}.") for h in HIGHER_LAYERS)})
+
+
+def test_the_upward_import_checker_flags_services_and_routers() -> None:
+    source = "from app.services.network_membership import members_on\nfrom ..routers import x\n"
+    assert upward_imports(source, "app.db") == [
+        "app.routers",
+        "app.routers.x",
+        "app.services.network_membership",
+        "app.services.network_membership.members_on",
+    ]
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted([*(APP / "db").glob("*.py"), *(APP / "models").glob("*.py")]),
+    ids=lambda p: f"{p.parent.name}/{p.name}",
+)
+def test_db_and_models_import_nothing_of_services_routers_or_pages(path: Path) -> None:
+    assert upward_imports(path.read_text(), f"app.{path.parent.name}") == []
