@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, String, and_, any_, cast, false, or_, select, true
 from sqlalchemy.orm import InstrumentedAttribute
 
+from app.db.deployed import deployed_on_clause
 from app.models import (
     AdHocAction,
     AuditEvent,
@@ -47,7 +48,6 @@ from app.models.board import (
 )
 from app.policies.document import GENERATED_LISTS, Audiences
 from app.policies.visibility import Rows, Visibility
-from app.services.network_membership import active_on
 
 # Per model: the column that names the row's organisation, and the one that names its officer.
 _Columns = tuple[InstrumentedAttribute[Any] | None, InstrumentedAttribute[Any] | None]
@@ -133,7 +133,8 @@ def visible(model: type[Base], visibility: Visibility) -> ColumnElement[bool]:
 
 
 def network_member_condition(organisation: str, officer_id: str | None) -> ColumnElement[bool]:
-    """The `network` audience (ILO-5.1, as app/services/network_membership.py derives it):
+    """The `network` audience (ILO-5.1, as app/services/network_membership.py derives it, with
+    the one definition of a deployment in force, app/db/deployed.py):
     documents whose network has, on the read date (today, UTC), a member officer of
     `organisation` — `officer_id` itself when given (an ILO), any of its officers otherwise (an
     organisation-level caller). A member has a deployment active that day hosted in, or
@@ -149,7 +150,7 @@ def network_member_condition(organisation: str, officer_id: str | None) -> Colum
         select(Deployment.id)
         .where(
             member,
-            active_on(today),
+            deployed_on_clause(Deployment, today),
             or_(
                 Deployment.host_country == any_(Network.countries),
                 Deployment.region_countries.op("&&")(Network.countries),

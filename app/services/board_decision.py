@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.db.deployed import deployed_on_clause
 from app.db.writer import Change, NewRow, Prepared, Writer
 from app.models import (
     BoardDecision,
@@ -71,12 +72,7 @@ async def deployed_officers(*, session: AsyncSession, on: date) -> list[dict[str
     """The ILOs deployed on a date: ids, organisation, host country and posting type only."""
     rows = await session.scalars(
         select(Deployment)
-        .where(
-            Deployment.status.in_(("deployed", "ended")),
-            Deployment.starts_on <= on,
-            Deployment.ends_on >= on,
-            (Deployment.ended_on.is_(None)) | (Deployment.ended_on > on),
-        )
+        .where(deployed_on_clause(Deployment, on))
         .order_by(Deployment.host_country, Deployment.organisation, Deployment.officer_id)
     )
     return [

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.db.deployed import deployed_during_clause
 from app.db.writer import Change, NewRow, Prepared
 from app.models import (
     BoardActivityReport,
@@ -50,7 +51,6 @@ from app.services.guarded import Action, Context
 from app.services.organisation import participant_map
 
 KIND = "board_report"
-IN_SERVICE = ("deployed", "ended")
 
 
 # --- work programmes (ILO-8.2(a)) --------------------------------------------------------------
@@ -140,12 +140,7 @@ async def _in_service(session: AsyncSession, start: date, end: date) -> Sequence
     return (
         await session.scalars(
             select(Deployment)
-            .where(
-                Deployment.status.in_(IN_SERVICE),
-                Deployment.starts_on <= end,
-                Deployment.ends_on >= start,
-                (Deployment.ended_on.is_(None)) | (Deployment.ended_on >= start),
-            )
+            .where(deployed_during_clause(Deployment, start, end))
             .order_by(Deployment.id)
         )
     ).all()

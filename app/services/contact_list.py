@@ -1,8 +1,9 @@
 """The two generated lists of the platform, never uploaded: the ILO contact list (Art. 9(2)(d))
-— officers with an active deployment, their place of deployment, region of responsibility,
-telephone and e-mail — and the Board-members list (Art. 9(2)(c)) — the Board's seats in force
-and their holders. Readable by ILOs, Board members and authorised staff only (ILO-9.3, never
-the European Parliament: ILO-9.4); every read is audited (the count, never the data)."""
+— officers deployed today (app/policies/deployed.py), their place of deployment, region of
+responsibility, telephone and e-mail — and the Board-members list (Art. 9(2)(c)) — the Board's
+seats in force and their holders. Readable by ILOs, Board members and authorised staff only
+(ILO-9.3, never the European Parliament: ILO-9.4); every read is audited (the count, never
+the data)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from typing import Any
 from sqlalchemy import select
 
 from app.db import crypto
+from app.db.deployed import deployed_on_clause
 from app.db.writer import Change, Writer
 from app.keyring import Keyring
 from app.models import Deployment, Officer
@@ -31,7 +33,7 @@ async def ilo_contacts(*, writer: Writer, keyring: Keyring) -> IloContactList:
         await writer.session.execute(
             select(Officer, Deployment)
             .join(Deployment, Deployment.officer_id == Officer.id)
-            .where(Deployment.status == "deployed", Deployment.starts_on <= today)
+            .where(deployed_on_clause(Deployment, today))
             .order_by(Officer.organisation, Officer.surname, Officer.id)
         )
     ).all()

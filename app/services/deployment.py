@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.db.deployed import deployed_on_clause
 from app.db.visibility import visible
 from app.db.writer import Change, NewRow, Prepared, RowUpdate
 from app.models import Deployment, DeploymentHistory, Officer
@@ -431,15 +432,11 @@ async def history(*, session: AsyncSession, deployment_id: uuid.UUID) -> list[Hi
 async def active_deployment(
     *, session: AsyncSession, officer: Officer, on: date
 ) -> Deployment | None:
-    """The officer's deployment in force on a date (status deployed, within its dates)."""
+    """The officer's deployment in force on a date (app/policies/deployed.py)."""
     return await session.scalar(
         select(Deployment)
-        .where(
-            Deployment.officer_id == officer.id,
-            Deployment.status == "deployed",
-            Deployment.starts_on <= on,
-            Deployment.ends_on >= on,
-        )
+        .where(Deployment.officer_id == officer.id, deployed_on_clause(Deployment, on))
+        .order_by(Deployment.starts_on, Deployment.id)
         .limit(1)
     )
 

@@ -21,12 +21,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.db.writer import Change, Guarded, NewRow, Prepared, RowUpdate
 from app.models import Deployment, Network, NetworkFacilitator
 from app.policies import ActionPolicy, Decision, FacilitatorFacts
+from app.policies.deployed import is_deployed_on
 from app.policies.network import NETWORK_DESIGNATE_FACILITATOR, basis_of, required_basis
 from app.schemas.network import DesignationOut, FacilitatorIn, FacilitatorOut
 from app.security import Principal
 from app.services.guarded import Action, Context
 from app.services.network import get_network, read_network
-from app.services.network_membership import MemberRow, is_active_on, members_on
+from app.services.network_membership import MemberRow, members_on
 
 RESOURCE = "network"
 DESIGNATION = "network_facilitator"
@@ -121,7 +122,7 @@ async def in_force(
     if latest.ended_on is not None and latest.ended_on <= on:
         return None, latest
     deployment = await session.get(Deployment, latest.deployment_id)
-    if deployment is None or not is_active_on(deployment, on):
+    if deployment is None or not is_deployed_on(deployment, on):
         return None, latest
     return latest, latest
 

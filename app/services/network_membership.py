@@ -1,9 +1,9 @@
 """ILO-5.1 (DERIVE): the members of a network on a date, from the deployments active then.
 
-A deployment is active on a date when it has been deployed (status deployed or ended), the date
-is within its planned period and on or after its actual deployment, and before the day it ended.
-An officer is a member when such a deployment is in, or responsible for (region), one of the
-network's countries. Nothing of it is stored: every date can be asked.
+A deployment is active on a date when its officer is deployed then, as app/policies/deployed.py
+defines it (app/db/deployed.py in SQL). An officer is a member when such a deployment is in, or
+responsible for (region), one of the network's countries. Nothing of it is stored: every date
+can be asked.
 """
 
 from __future__ import annotations
@@ -12,15 +12,13 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, String, and_, or_, select
+from sqlalchemy import ColumnElement, String, or_, select
 from sqlalchemy.dialects.postgresql import array
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.db.deployed import deployed_on_clause
 from app.models import Deployment, Organisation
 from app.policies import Member
-from app.policies.vocabulary import DeploymentStatus
-
-_DEPLOYED = (DeploymentStatus.deployed.value, DeploymentStatus.ended.value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,27 +35,6 @@ class MemberRow:
             organisation=self.organisation,
             deployer_kind=self.deployer_kind,
         )
-
-
-def active_on(on: date) -> ColumnElement[bool]:
-    """The deployments in force on `on` (SQL)."""
-    return and_(
-        Deployment.status.in_(_DEPLOYED),
-        Deployment.starts_on <= on,
-        Deployment.ends_on >= on,
-        or_(Deployment.deployed_on.is_(None), Deployment.deployed_on <= on),
-        or_(Deployment.ended_on.is_(None), Deployment.ended_on > on),
-    )
-
-
-def is_active_on(deployment: Deployment, on: date) -> bool:
-    """The same test on a loaded deployment."""
-    return (
-        deployment.status in _DEPLOYED
-        and deployment.starts_on <= on <= deployment.ends_on
-        and (deployment.deployed_on is None or deployment.deployed_on <= on)
-        and (deployment.ended_on is None or on < deployment.ended_on)
-    )
 
 
 def country_array(countries: list[str]) -> ColumnElement[str]:
@@ -78,7 +55,7 @@ async def members_on(*, session: AsyncSession, countries: list[str], on: date) -
     rows = await session.execute(
         select(Deployment, Organisation.kind)
         .join(Organisation, Organisation.code == Deployment.organisation)
-        .where(active_on(on), covers(countries))
+        .where(deployed_on_clause(Deployment, on), covers(countries))
         .order_by(Deployment.officer_id, Deployment.starts_on, Deployment.id)
     )
     seen: dict[uuid.UUID, MemberRow] = {}

@@ -18,12 +18,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.db.deployed import deployed_during_clause
 from app.models import Deployment, ProcessingRecord, Transfer
 from app.policies.disclosure import Line, Withheld, over_period, protect
-from app.policies.vocabulary import DeploymentStatus, StatisticsSectionName
+from app.policies.vocabulary import StatisticsSectionName
 from app.schemas.statistics import (
     MeasureOut,
     ReadmissionSheet,
@@ -184,14 +185,11 @@ TRANSFER_TABLES = ("by_destination", "by_basis", "by_purpose")
 async def deployments_section(
     session: AsyncSession, period: Period, threshold: int
 ) -> StatisticsSection:
-    """Deployments that were deployed at some time in the period."""
-    until = func.coalesce(Deployment.ended_on, Deployment.ends_on)
+    """Deployments that were deployed at some time in the period (app/policies/deployed.py)."""
     rows = (
         await session.execute(
             select(Deployment.host_country, Deployment.posting_type, Deployment.organisation).where(
-                Deployment.status.in_([DeploymentStatus.deployed, DeploymentStatus.ended]),
-                func.coalesce(Deployment.deployed_on, Deployment.starts_on) <= period.ends_on,
-                until >= period.starts_on,
+                deployed_during_clause(Deployment, period.starts_on, period.ends_on)
             )
         )
     ).all()
