@@ -13,15 +13,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.writer import Change, NewRow, Prepared, RowChange, Writer
 from app.models import BoardMeeting, BoardRulesOfProcedure, BoardSeat, Organisation
+from app.models.board import rules_in_force
 from app.policies import Decision
 from app.policies.board import (
     BoardSeatLaw,
-    Procedure,
     RulesOfProcedureFacts,
     SeatFacts,
     SecretariatFacts,
     voting_seats,
 )
+from app.policies.board_tally import Procedure
 from app.policies.vocabulary import BoardSeatRole, DocumentCategory
 from app.problems import Conflict, NotFound, Problem
 from app.schemas.board import (
@@ -75,10 +76,16 @@ async def current_rules(*, session: AsyncSession) -> BoardRulesOfProcedure | Non
     )
 
 
+async def rules_on(*, session: AsyncSession, on: date) -> BoardRulesOfProcedure | None:
+    """ILO-8.1: the rules of procedure in force on a date (none adopted on or before it: None)."""
+    return await session.scalar(rules_in_force(on))
+
+
 def procedure_of(rules: BoardRulesOfProcedure | None) -> Procedure:
     if rules is None:
         return Procedure()
     return Procedure(
+        adopted_on=rules.adopted_on,
         quorum=rules.quorum,
         proxy_allowed=rules.proxy_allowed,
         max_proxies_per_member=rules.max_proxies_per_member,
@@ -378,7 +385,8 @@ ADOPT_RULES = Action(
 
 
 async def adopt_rules(*, context: Context, body: RulesOfProcedureIn) -> BoardRulesOfProcedure:
-    """ILO-8.1: quorum, proxy voting, EP-visible categories; the latest version is in force."""
+    """ILO-8.1: quorum, proxy voting, EP-visible categories; on a date, the version adopted last
+    on or before it is in force (`rules_on`)."""
     adoption = await _prepare_rules(context, None, body)
 
     def build(decision: Decision) -> NewRow[BoardRulesOfProcedure]:

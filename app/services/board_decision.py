@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -24,16 +24,14 @@ from app.models import (
 )
 from app.policies import Decision
 from app.policies.board import (
-    DecisionFacts,
     ForwardingFacts,
     MeetingFacts,
-    VoteFacts,
     composition_flags,
     meeting_flags,
     rules_flags,
-    tally,
     voting_seats,
 )
+from app.policies.board_tally import DecisionFacts, VoteFacts, tally_of
 from app.policies.roles import DEPLOYING_KINDS
 from app.policies.vocabulary import DecisionOutcome
 from app.problems import Conflict, NotFound
@@ -236,15 +234,19 @@ class DecisionRecord:
 async def _prepare_decision(context: Context, _: object, body: DecisionIn) -> DecisionRecord:
     session = context.writer.session
     meeting = await get_meeting(session=session, meeting_id=body.meeting_id)
-    seated: dict[str, set[str]] = {}
+    seated: dict[str, dict[str, int]] = {}
     for seat in await members.seats_on(session=session, on=meeting.held_on):
         if seat.organisation:
-            seated.setdefault(seat.organisation, set()).add(seat.role)
+            roles = seated.setdefault(seat.organisation, {})
+            roles[seat.role] = roles.get(seat.role, 0) + 1
+    rules = await members.rules_on(session=session, on=meeting.held_on)
     facts = DecisionFacts(
         actor=context.principal.actor(),
         votes=_votes(body),
-        seated={k: frozenset(v) for k, v in seated.items()},
+        held_on=meeting.held_on,
+        seated=seated,
         law=await members.seat_law(session=session),
+        procedure=members.procedure_of(rules),
     )
     return DecisionRecord(Prepared(facts), meeting)
 
@@ -262,14 +264,12 @@ RECORD_DECISION = Action(
 
 async def record_decision(*, context: Context, body: DecisionIn) -> BoardDecision:
     """ILO-7.8: the outcome is the tally of the votes against every voting seat, with the
-    quorum and proxies of the rules of procedure in force (ILO-8.1)."""
+    quorum and proxies of the rules of procedure in force on the meeting's date (ILO-8.1), as
+    the Decision carries it: the row stores that tally, never one counted here."""
     record = await _prepare_decision(context, None, body)
-    rules = await members.current_rules(session=context.writer.session)
-    counted = tally(
-        record.prepared.facts.votes, record.prepared.facts.law, members.procedure_of(rules)
-    )
 
     def build(decision: Decision) -> NewRow[BoardDecision]:
+        counted = tally_of(decision)
         row = BoardDecision(
             id=uuid.uuid4(),
             meeting_id=record.meeting.id,
@@ -277,7 +277,7 @@ async def record_decision(*, context: Context, body: DecisionIn) -> BoardDecisio
             summary=body.summary,
             decided_on=record.meeting.held_on,
             votes=[v.model_dump(mode="json") for v in body.votes],
-            tally={k: v for k, v in asdict(counted).items() if k != "outcome"},
+            tally=counted.counts(),
             outcome=counted.outcome.value,
             decision_id=decision.decision_id,
         )
