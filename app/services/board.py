@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -94,8 +94,9 @@ def procedure_of(rules: BoardRulesOfProcedure | None) -> Procedure:
 
 async def ep_visible_categories(session: AsyncSession) -> frozenset[DocumentCategory]:
     """The Art. 9(2) categories the rules of procedure open to the European Parliament
-    (Art. 9(4)); none before rules are adopted. Used by the platform's audience checks."""
-    rules = await current_rules(session=session)
+    (Art. 9(4)) in force today; none before rules are in force. Used by the platform's audience
+    checks, as app/db/visibility.py `ep_by_rules_condition` is by its reads."""
+    rules = await rules_on(session=session, on=datetime.now(UTC).date())
     if rules is None:
         return frozenset()
     return frozenset(DocumentCategory(c) for c in rules.ep_visible_categories)
