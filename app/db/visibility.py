@@ -45,6 +45,7 @@ from app.models.board import (
     BoardRulesOfProcedure,
     BoardSeat,
     BoardWorkProgramme,
+    rules_in_force,
 )
 from app.policies.document import GENERATED_LISTS, Audiences
 from app.policies.visibility import Rows, Visibility
@@ -163,12 +164,13 @@ def network_member_condition(organisation: str, officer_id: str | None) -> Colum
 
 
 def ep_by_rules_condition() -> ColumnElement[bool]:
-    """ILO-8.1, ILO-9.4: documents of a category the Board's rules of procedure in force (the
-    latest adopted) make EP-visible, read at query time; none before rules are adopted."""
+    """ILO-8.1, ILO-9.4: documents of a category the Board's rules of procedure in force on the
+    read date (today, UTC: adopted on or before it, the latest such) make EP-visible, read at
+    query time; none before rules are in force. Rules adopted with a later date apply from it."""
     in_force = (
-        select(BoardRulesOfProcedure.id)
-        .order_by(BoardRulesOfProcedure.id.desc())
-        .limit(1)
+        rules_in_force(datetime.now(UTC).date())
+        .with_only_columns(BoardRulesOfProcedure.id)
+        .correlate(None)
         .scalar_subquery()
     )
     return (

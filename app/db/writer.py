@@ -152,6 +152,7 @@ def combine(before: Decision, after: Decision) -> Decision:
         basis=after.basis if before.allowed and after.allowed else None,
         obligations=after.obligations if before.allowed and after.allowed else (),
         trace=trace,
+        result=after.result if before.allowed and after.allowed else None,
     )
 
 

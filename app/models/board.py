@@ -7,7 +7,18 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ARRAY, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint, func
+from sqlalchemy import (
+    ARRAY,
+    Boolean,
+    ForeignKey,
+    Integer,
+    Select,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+    select,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -39,7 +50,8 @@ class BoardSeat(Base):
 
 
 class BoardRulesOfProcedure(Base):
-    """One adopted version of the rules of procedure (ILO-8.1); the latest is in force."""
+    """One adopted version of the rules of procedure (ILO-8.1); on a date, the one adopted last
+    on or before it is in force (`rules_in_force`)."""
 
     __tablename__ = "board_rules_of_procedure"
 
@@ -52,6 +64,17 @@ class BoardRulesOfProcedure(Base):
     document_reference: Mapped[str] = mapped_column(String(300))
     decision_id: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+
+def rules_in_force(on: date) -> Select[BoardRulesOfProcedure]:
+    """ILO-8.1: the rules of procedure in force on a date: adopted on or before it, the latest
+    adoption date first (of two adopted the same day, the one recorded last); none before."""
+    return (
+        select(BoardRulesOfProcedure)
+        .where(BoardRulesOfProcedure.adopted_on <= on)
+        .order_by(BoardRulesOfProcedure.adopted_on.desc(), BoardRulesOfProcedure.id.desc())
+        .limit(1)
+    )
 
 
 class BoardMeeting(Base):

@@ -5,7 +5,7 @@ Importing the package declares every guarded action (app/policies/actions.py).
 """
 
 # The Steering Board (Art. 7, 8): importing it declares its actions.
-from app.policies import board
+from app.policies import board, board_tally
 from app.policies.acl import Actor, Requirement
 from app.policies.actions import (
     ActionPolicy,
@@ -108,6 +108,7 @@ __all__ = [
     "Violation",
     "WebhookFacts",
     "board",
+    "board_tally",
     "declared_actions",
     "deny",
     "derive_regime",

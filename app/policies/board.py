@@ -1,15 +1,15 @@
 """The Steering Board: Art. 7 and 8 of Regulation (EU) 2019/1240.
 
 Composition (ILO-7.2, 7.3, 7.4, 7.6) is checked one appointment at a time; the outcome of a
-decision is derived (ILO-7.8) from its votes, the Board's voting seats and the rules of
-procedure (ILO-8.1), never taken from a client. The Board's records are kept by its secretariat,
-which the Commission provides (Art. 7(6)): ACL-ORG holds the secretariat's actions to `COM`.
+decision is derived (ILO-7.8) in app/policies/board_tally.py, never taken from a client. The
+Board's records are kept by its secretariat, which the Commission provides (Art. 7(6)): ACL-ORG
+holds the secretariat's actions to `COM`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from app.policies.acl import Actor, Requirement, require_org
@@ -22,7 +22,6 @@ from app.policies.rules import (
     ILO_7_4,
     ILO_7_6,
     ILO_7_7,
-    ILO_7_8,
     ILO_7_9,
     ILO_8_1,
     ILO_8_2,
@@ -30,13 +29,10 @@ from app.policies.rules import (
 )
 from app.policies.vocabulary import (
     BoardSeatRole,
-    BoardVote,
-    DecisionOutcome,
     DocumentCategory,
     OrganisationKind,
     Role,
     Scope,
-    VoteMode,
 )
 
 SECRETARIAT = COMMISSION
@@ -100,24 +96,6 @@ class MeetingFacts:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class VoteFacts:
-    organisation: str
-    cast_by: str  # member | alternate
-    mode: str  # in_person | proxy
-    choice: str
-    proxy_holder: str | None = None
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DecisionFacts:
-    actor: Actor
-    votes: tuple[VoteFacts, ...]
-    # organisation → the roles it holds seats in on the decision's date
-    seated: Mapping[str, frozenset[str]] = field(default_factory=dict)
-    law: Mapping[str, BoardSeatLaw] = field(default_factory=dict)
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
 class ForwardingFacts:
     actor: Actor
     organisation: str
@@ -146,104 +124,6 @@ def voting_seats(law: Mapping[str, BoardSeatLaw]) -> int:
     """ILO-7.8: every voting seat the law gives, whether its holder is appointed or present."""
     return sum(
         seat.board_seats for seat in law.values() if seat.voting_right and seat.bound_by_regulation
-    )
-
-
-def majority_needed(seats: int) -> int:
-    """More than half of all members entitled to vote."""
-    return seats // 2 + 1
-
-
-@dataclass(frozen=True, slots=True)
-class Uncounted:
-    organisation: str
-    reason: str
-
-
-@dataclass(frozen=True, slots=True)
-class Tally:
-    """The derived outcome of a decision."""
-
-    voting_seats: int
-    majority_needed: int
-    quorum: int | None
-    present: int
-    yes: int
-    no: int
-    abstain: int
-    quorum_met: bool
-    outcome: DecisionOutcome
-    uncounted: tuple[Uncounted, ...]
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Procedure:
-    """What the rules of procedure (ILO-8.1) add to ILO-7.8; none adopted: no quorum, no proxy."""
-
-    quorum: int | None = None
-    proxy_allowed: bool = False
-    max_proxies_per_member: int = 0
-
-
-def tally(
-    votes: tuple[VoteFacts, ...],
-    law: Mapping[str, BoardSeatLaw],
-    procedure: Procedure,
-) -> Tally:
-    """ILO-7.8 with ILO-8.1: count one vote per voting organisation (its alternate votes in its
-    place when the member is absent); a proxy counts only when the rules allow it, up to the
-    rules' limit per holder; a non-voting member's or observer's vote is never counted. Adopted
-    only with yes votes from more than half of all voting seats, and with the quorum met."""
-    uncounted: list[Uncounted] = []
-    counted: dict[str, VoteFacts] = {}
-    proxies: dict[str, int] = {}
-    # A member's own vote takes precedence over its alternate's.
-    ordered = sorted(votes, key=lambda v: (v.organisation, v.cast_by != BoardSeatRole.member))
-    for vote in ordered:
-        seat = law.get(vote.organisation)
-        if seat is None or not seat.voting_right or not seat.bound_by_regulation:
-            uncounted.append(Uncounted(vote.organisation, "no voting right (Art. 7(3), 7(4))"))
-            continue
-        if vote.organisation in counted:
-            uncounted.append(Uncounted(vote.organisation, f"{vote.cast_by}: the member voted"))
-            continue
-        if vote.mode == VoteMode.proxy:
-            holder = vote.proxy_holder or ""
-            if not procedure.proxy_allowed:
-                uncounted.append(
-                    Uncounted(vote.organisation, "proxy vote: the rules of procedure allow none")
-                )
-                continue
-            if proxies.get(holder, 0) >= procedure.max_proxies_per_member:
-                uncounted.append(
-                    Uncounted(vote.organisation, f"proxy vote: {holder} holds too many proxies")
-                )
-                continue
-            proxies[holder] = proxies.get(holder, 0) + 1
-        counted[vote.organisation] = vote
-    seats = voting_seats(law)
-    choices = [v.choice for v in counted.values()]
-    yes = choices.count(BoardVote.yes)
-    present = len(counted)
-    quorum_met = procedure.quorum is None or present >= procedure.quorum
-    needed = majority_needed(seats)
-    if not quorum_met:
-        outcome = DecisionOutcome.no_quorum
-    elif yes >= needed:
-        outcome = DecisionOutcome.adopted
-    else:
-        outcome = DecisionOutcome.not_adopted
-    return Tally(
-        voting_seats=seats,
-        majority_needed=needed,
-        quorum=procedure.quorum,
-        present=present,
-        yes=yes,
-        no=choices.count(BoardVote.no),
-        abstain=choices.count(BoardVote.abstain),
-        quorum_met=quorum_met,
-        outcome=outcome,
-        uncounted=tuple(uncounted),
     )
 
 
@@ -433,42 +313,6 @@ BOARD_MEETING_RECORD = declare(
     requires=SECRETARIAT_ACTS,
     rules=decide_meeting,
     emits=("board_meeting.recorded",),
-)
-
-
-def _vote_problems(facts: DecisionFacts) -> Iterator[str]:
-    cast: set[tuple[str, str]] = set()
-    for vote in facts.votes:
-        held = facts.seated.get(vote.organisation, frozenset())
-        if vote.cast_by not in (BoardSeatRole.member, BoardSeatRole.alternate):
-            yield f"{vote.organisation}: a vote is cast by a member or an alternate"
-        elif vote.cast_by not in held:
-            yield f"{vote.organisation} holds no {vote.cast_by} seat on the decision's date"
-        if (vote.organisation, vote.cast_by) in cast:
-            yield f"{vote.organisation}: the {vote.cast_by} voted twice"
-        cast.add((vote.organisation, vote.cast_by))
-        if vote.mode == VoteMode.proxy:
-            holder = vote.proxy_holder
-            if not holder or BoardSeatRole.member not in facts.seated.get(holder, frozenset()):
-                yield f"{vote.organisation}: a proxy is held by another member of the Board"
-            elif holder == vote.organisation:
-                yield f"{vote.organisation}: a member cannot hold its own proxy"
-        elif vote.proxy_holder:
-            yield f"{vote.organisation}: proxy_holder is set on an in-person vote"
-
-
-def decide_decision(facts: DecisionFacts) -> Outcome:
-    """ACL-ORG, ILO-7.8: the votes are those of seat holders on the decision's date, one per
-    seat; the outcome is derived from them (`tally`), never recorded as a client says."""
-    return Outcome(results=[_secretariat(facts.actor), check(ILO_7_8, _vote_problems(facts))])
-
-
-BOARD_DECISION_RECORD = declare(
-    "board_decision.record",
-    DecisionFacts,
-    requires=SECRETARIAT_ACTS,
-    rules=decide_decision,
-    emits=("board_decision.recorded",),
 )
 
 

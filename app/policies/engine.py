@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Protocol
 
 from app.policies.rules import Rule, rule_by_id
 from app.policies.vocabulary import TraceResult
@@ -81,6 +82,13 @@ class Obligation:
     due_on: date | None = None
 
 
+class Result(Protocol):
+    """What an action's rules derive from its facts for the write to store as is (e.g. the
+    ILO-7.8 tally of a Board decision): typed in its policy, JSON in the Decision's `result`."""
+
+    def as_dict(self) -> dict[str, object]: ...
+
+
 @dataclass(frozen=True, slots=True)
 class Decision:
     allowed: bool
@@ -92,6 +100,8 @@ class Decision:
     trace: tuple[TraceEntry, ...]
     # The action the decision was taken on: the Writer writes only what it authorises.
     action: str = ""
+    # What the rules derived for the write to store (an allowed Decision only; None: nothing).
+    result: Result | None = None
 
     @property
     def violated_rules(self) -> tuple[str, ...]:
@@ -125,6 +135,7 @@ class Decision:
             "trace": [
                 {"rule": t.rule, "result": str(t.result), "note": t.note} for t in self.trace
             ],
+            "result": None if self.result is None else self.result.as_dict(),
         }
 
 
@@ -174,11 +185,12 @@ class RuleResult:
 
 @dataclass(slots=True)
 class Outcome:
-    """What a handler returns; basis and obligations only matter when nothing failed."""
+    """What a handler returns; basis, obligations and result only matter when nothing failed."""
 
     results: list[RuleResult] = field(default_factory=list)
     basis: Basis | None = None
     obligations: list[Obligation] = field(default_factory=list)
+    result: Result | None = None
 
     def add(self, *results: RuleResult) -> None:
         self.results.extend(results)
@@ -237,6 +249,7 @@ def decide(action: str, outcome: Outcome, reference_digest: str = "") -> Decisio
         obligations=tuple(outcome.obligations) if allowed else (),
         trace=tuple(r.trace_entry for r in outcome.results),
         action=action,
+        result=outcome.result if allowed else None,
     )
 
 

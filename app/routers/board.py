@@ -270,7 +270,7 @@ async def record_decision(
     """Votes of the seat holders on the meeting's day; adopted only with yes votes from more
     than half of all voting seats, present or not, and the quorum of the rules of procedure;
     an absent member's alternate votes in its place; proxies count as the rules allow."""
-    row = await service.record_decision(context=context, body=body)
+    row = await context.perform(service.RECORD_DECISION, None, body)
     [out] = await service.render_decisions(session=context.writer.session, decisions=[row])
     return await idempotent.respond(out, headers={"Location": f"/v1/board/decisions/{row.id}"})
 

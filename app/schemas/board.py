@@ -5,8 +5,9 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from app.policies.board_tally import vote_shape_problem
 from app.policies.vocabulary import (
     BoardSeatRole,
     BoardVote,
@@ -159,11 +160,21 @@ class BoardMeetingOut(BaseModel):
 
 
 class VoteIn(StrictInput):
+    """One vote; `proxy_holder` names the member voting on the organisation's behalf exactly
+    when `mode` is `proxy` (ILO-8.1), never the organisation itself."""
+
     organisation: str = Field(min_length=2, max_length=16)
     cast_by: BoardSeatRole = BoardSeatRole.member
     mode: VoteMode = VoteMode.in_person
     proxy_holder: str | None = Field(default=None, min_length=2, max_length=16)
     choice: BoardVote
+
+    @model_validator(mode="after")
+    def _well_formed(self) -> VoteIn:
+        problem = vote_shape_problem(self.organisation, self.mode, self.proxy_holder)
+        if problem:
+            raise ValueError(problem)
+        return self
 
 
 class DecisionIn(StrictInput):

@@ -8,6 +8,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from app.policies.declared import Action
+from app.policies.vocabulary import DecisionOutcome
+from app.schemas.board import TallyOut
 from app.schemas.common import StrictInput
 
 
@@ -63,6 +65,29 @@ class TraceEntryOut(BaseModel):
     note: str = ""
 
 
+class RulesAppliedOut(BaseModel):
+    """The rules of procedure in force on the meeting's date that the tally applied (ILO-8.1)."""
+
+    adopted_on: date
+    quorum: int
+    proxy_allowed: bool
+    max_proxies_per_member: int
+
+
+class BoardTallyResultOut(BaseModel):
+    """ILO-7.8: the outcome of a Board decision derived from its votes; the write stores this
+    outcome and tally as they are."""
+
+    kind: Literal["board_decision.tally"]
+    rule: str
+    outcome: DecisionOutcome
+    tally: TallyOut
+    rules_of_procedure: RulesAppliedOut | None = Field(
+        description="null: no rules of procedure in force on the meeting's date (no quorum, "
+        "no proxy)."
+    )
+
+
 class DecisionOut(BaseModel):
     allowed: bool
     decision_id: str
@@ -71,6 +96,11 @@ class DecisionOut(BaseModel):
     basis: BasisOut | None
     obligations: list[ObligationOut]
     trace: list[TraceEntryOut]
+    result: BoardTallyResultOut | None = Field(
+        default=None,
+        description="What the rules derived for the write to store as is, by `kind` (an "
+        "allowed Decision only; null: nothing derived).",
+    )
 
 
 class DryRunOut(DecisionOut):

@@ -6,25 +6,26 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.writer import Change, NewRow, Prepared, RowUpdate, Writer
 from app.models import BoardMeeting, BoardRulesOfProcedure, BoardSeat, Organisation
+from app.models.board import rules_in_force
 from app.policies import Decision
 from app.policies.board import (
     BOARD_MEMBER_APPOINT,
     BOARD_MEMBER_END,
     BOARD_RULES_ADOPT,
     BoardSeatLaw,
-    Procedure,
     RulesOfProcedureFacts,
     SeatFacts,
     SecretariatFacts,
     voting_seats,
 )
+from app.policies.board_tally import Procedure
 from app.policies.vocabulary import BoardSeatRole, DocumentCategory
 from app.problems import Conflict, NotFound, Problem
 from app.schemas.board import (
@@ -78,10 +79,16 @@ async def current_rules(*, session: AsyncSession) -> BoardRulesOfProcedure | Non
     )
 
 
+async def rules_on(*, session: AsyncSession, on: date) -> BoardRulesOfProcedure | None:
+    """ILO-8.1: the rules of procedure in force on a date (none adopted on or before it: None)."""
+    return await session.scalar(rules_in_force(on))
+
+
 def procedure_of(rules: BoardRulesOfProcedure | None) -> Procedure:
     if rules is None:
         return Procedure()
     return Procedure(
+        adopted_on=rules.adopted_on,
         quorum=rules.quorum,
         proxy_allowed=rules.proxy_allowed,
         max_proxies_per_member=rules.max_proxies_per_member,
@@ -90,8 +97,9 @@ def procedure_of(rules: BoardRulesOfProcedure | None) -> Procedure:
 
 async def ep_visible_categories(session: AsyncSession) -> frozenset[DocumentCategory]:
     """The Art. 9(2) categories the rules of procedure open to the European Parliament
-    (Art. 9(4)); none before rules are adopted. Used by the platform's audience checks."""
-    rules = await current_rules(session=session)
+    (Art. 9(4)) in force today; none before rules are in force. Used by the platform's audience
+    checks, as app/db/visibility.py `ep_by_rules_condition` is by its reads."""
+    rules = await rules_on(session=session, on=datetime.now(UTC).date())
     if rules is None:
         return frozenset()
     return frozenset(DocumentCategory(c) for c in rules.ep_visible_categories)

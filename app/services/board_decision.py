@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -26,18 +26,15 @@ from app.models import (
 from app.policies import Decision
 from app.policies.board import (
     BOARD_DECISION_FORWARD,
-    BOARD_DECISION_RECORD,
     BOARD_MEETING_RECORD,
-    DecisionFacts,
     ForwardingFacts,
     MeetingFacts,
-    VoteFacts,
     composition_flags,
     meeting_flags,
     rules_flags,
-    tally,
     voting_seats,
 )
+from app.policies.board_tally import BOARD_DECISION_RECORD, DecisionFacts, VoteFacts, tally_of
 from app.policies.roles import DEPLOYING_KINDS
 from app.policies.vocabulary import DecisionOutcome
 from app.problems import Conflict, NotFound
@@ -227,17 +224,45 @@ class DecisionRecord:
 async def _prepare_decision(context: Context, _: object, body: DecisionIn) -> DecisionRecord:
     session = context.writer.session
     meeting = await get_meeting(session=session, meeting_id=body.meeting_id)
-    seated: dict[str, set[str]] = {}
+    seated: dict[str, dict[str, int]] = {}
     for seat in await members.seats_on(session=session, on=meeting.held_on):
         if seat.organisation:
-            seated.setdefault(seat.organisation, set()).add(seat.role)
+            roles = seated.setdefault(seat.organisation, {})
+            roles[seat.role] = roles.get(seat.role, 0) + 1
+    rules = await members.rules_on(session=session, on=meeting.held_on)
     facts = DecisionFacts(
         actor=context.principal.actor(),
         votes=_votes(body),
-        seated={k: frozenset(v) for k, v in seated.items()},
+        held_on=meeting.held_on,
+        seated=seated,
         law=await members.seat_law(session=session),
+        procedure=members.procedure_of(rules),
     )
     return DecisionRecord(Prepared(facts), meeting)
+
+
+def _build_decision(
+    context: Context, record: DecisionRecord, body: DecisionIn, decision: Decision
+) -> NewRow[BoardDecision]:
+    """ILO-7.8: the outcome is the tally of the votes against every voting seat, with the
+    quorum and proxies of the rules of procedure in force on the meeting's date (ILO-8.1), as
+    the Decision carries it: the row stores that tally, never one counted here."""
+    counted = tally_of(decision)
+    row = BoardDecision(
+        id=uuid.uuid4(),
+        meeting_id=record.meeting.id,
+        title=body.title,
+        summary=body.summary,
+        decided_on=record.meeting.held_on,
+        votes=[v.model_dump(mode="json") for v in body.votes],
+        tally=counted.counts(),
+        outcome=counted.outcome.value,
+        decision_id=decision.decision_id,
+    )
+    change = Change(
+        organisation="COM", details={"outcome": counted.outcome.value, "yes": counted.yes}
+    )
+    return NewRow(row, change)
 
 
 RECORD_DECISION = Action(
@@ -246,40 +271,9 @@ RECORD_DECISION = Action(
     body=DecisionIn,
     target="none",
     load=_prepare_decision,
+    build=_build_decision,
     summary="Record a Board decision with its votes; the outcome is derived (ILO-7.8)",
 )
-
-
-async def record_decision(*, context: Context, body: DecisionIn) -> BoardDecision:
-    """ILO-7.8: the outcome is the tally of the votes against every voting seat, with the
-    quorum and proxies of the rules of procedure in force (ILO-8.1)."""
-    record = await _prepare_decision(context, None, body)
-    rules = await members.current_rules(session=context.writer.session)
-    counted = tally(
-        record.prepared.facts.votes, record.prepared.facts.law, members.procedure_of(rules)
-    )
-
-    def build(decision: Decision) -> NewRow[BoardDecision]:
-        row = BoardDecision(
-            id=uuid.uuid4(),
-            meeting_id=record.meeting.id,
-            title=body.title,
-            summary=body.summary,
-            decided_on=record.meeting.held_on,
-            votes=[v.model_dump(mode="json") for v in body.votes],
-            tally={k: v for k, v in asdict(counted).items() if k != "outcome"},
-            outcome=counted.outcome.value,
-            decision_id=decision.decision_id,
-        )
-        change = Change(
-            event_type="board_decision.recorded",
-            resource_type="board_decision",
-            organisation="COM",
-            details={"outcome": counted.outcome.value, "yes": counted.yes},
-        )
-        return NewRow(row, change)
-
-    return await context.writer.create(RECORD_DECISION, record.prepared, build)
 
 
 async def get_decision(

@@ -10,18 +10,24 @@ from datetime import date
 from app.policies import Actor, evaluate
 from app.policies.board import (
     BoardSeatLaw,
-    DecisionFacts,
     ForwardingFacts,
-    Procedure,
     RulesOfProcedureFacts,
     SeatFacts,
-    VoteFacts,
     WorkProgrammeFacts,
     composition_flags,
     meeting_flags,
     rules_flags,
-    tally,
     voting_seats,
+)
+from app.policies.board_tally import (
+    DecisionFacts,
+    Procedure,
+    Tally,
+    VoteFacts,
+    judge_votes,
+    tally,
+    tally_of,
+    vote_shape_problem,
 )
 from app.reference import PARTICIPANTS_FILE
 
@@ -40,6 +46,13 @@ LAW = {
 MEMBER_STATES = sorted(c for c, s in LAW.items() if s.kind == "member_state" and s.voting_right)
 # Two Member States outside the first fifteen that vote in person.
 LATE, LATER = MEMBER_STATES[-1], MEMBER_STATES[-2]
+MEETING = date(2026, 6, 1)
+# Every seat the law gives, held on the meeting's date.
+FULL_BOARD = {
+    code: {"member": law.board_seats, "alternate": law.alternate_seats}
+    for code, law in LAW.items()
+    if law.bound_by_regulation and law.board_seats
+}
 
 
 def _votes(codes: list[str], choice: str, **kw: str) -> list[VoteFacts]:
@@ -47,6 +60,25 @@ def _votes(codes: list[str], choice: str, **kw: str) -> list[VoteFacts]:
         VoteFacts(organisation=c, cast_by="member", mode="in_person", choice=choice, **kw)
         for c in codes
     ]
+
+
+def _facts(
+    votes: tuple[VoteFacts, ...] | list[VoteFacts],
+    procedure: Procedure | None = None,
+    seated: dict[str, dict[str, int]] | None = None,
+) -> DecisionFacts:
+    return DecisionFacts(
+        actor=SECRETARIAT,
+        votes=tuple(votes),
+        held_on=MEETING,
+        seated=FULL_BOARD if seated is None else seated,
+        law=LAW,
+        procedure=procedure or Procedure(),
+    )
+
+
+def _tally(votes: tuple[VoteFacts, ...] | list[VoteFacts], procedure: Procedure) -> Tally:
+    return tally(_facts(votes, procedure))
 
 
 def _violated(decision: object) -> list[str]:
@@ -67,7 +99,7 @@ def test_ilo_7_8_the_board_has_31_voting_seats_denmark_and_schengen_associated_n
 def test_ilo_7_8_fifteen_yes_of_twenty_present_on_a_board_of_31_does_not_adopt() -> None:
     present = MEMBER_STATES[:20]
     votes = _votes(present[:15], "yes") + _votes(present[15:], "no")
-    result = tally(tuple(votes), LAW, Procedure(quorum=16))
+    result = _tally(votes, Procedure(quorum=16))
     assert (result.present, result.yes, result.no) == (20, 15, 5)
     assert result.quorum_met
     assert result.majority_needed == 16  # more than half of 31, not of the 20 present
@@ -76,18 +108,18 @@ def test_ilo_7_8_fifteen_yes_of_twenty_present_on_a_board_of_31_does_not_adopt()
 
 def test_ilo_7_8_sixteen_yes_adopt_whoever_is_absent() -> None:
     votes = _votes(MEMBER_STATES[:16], "yes")
-    assert tally(tuple(votes), LAW, Procedure()).outcome == "adopted"
+    assert _tally(votes, Procedure()).outcome == "adopted"
 
 
 def test_ilo_8_1_no_quorum_when_fewer_present_than_the_rules_require() -> None:
     votes = _votes(MEMBER_STATES[:10], "yes")
-    result = tally(tuple(votes), LAW, Procedure(quorum=16))
+    result = _tally(votes, Procedure(quorum=16))
     assert (result.quorum_met, result.outcome) == (False, "no_quorum")
 
 
 def test_ilo_7_3_norways_vote_is_recorded_but_not_counted_toward_the_majority() -> None:
     votes = _votes(MEMBER_STATES[:15], "yes") + _votes(["NO"], "yes")
-    result = tally(tuple(votes), LAW, Procedure())
+    result = _tally(votes, Procedure())
     assert result.yes == 15
     assert result.outcome == "not_adopted"
     assert [(u.organisation, u.reason) for u in result.uncounted] == [
@@ -100,16 +132,16 @@ def test_ilo_8_1_a_proxy_vote_is_counted_only_when_the_rules_allow_it() -> None:
         organisation=LATE, cast_by="member", mode="proxy", choice="yes", proxy_holder="DE"
     )
     votes = (*_votes(MEMBER_STATES[:15], "yes"), proxy)
-    refused = tally(votes, LAW, Procedure(proxy_allowed=False))
+    refused = _tally(votes, Procedure(proxy_allowed=False))
     assert (refused.yes, refused.outcome) == (15, "not_adopted")
     assert refused.uncounted[0].reason == "proxy vote: the rules of procedure allow none"
-    allowed = tally(votes, LAW, Procedure(proxy_allowed=True, max_proxies_per_member=1))
+    allowed = _tally(votes, Procedure(proxy_allowed=True, max_proxies_per_member=1))
     assert (allowed.yes, allowed.outcome, allowed.uncounted) == (16, "adopted", ())
     # beyond the rules' limit per holder, a second proxy is not counted
     second = VoteFacts(
         organisation=LATER, cast_by="member", mode="proxy", choice="yes", proxy_holder="DE"
     )
-    limited = tally((*votes, second), LAW, Procedure(proxy_allowed=True, max_proxies_per_member=1))
+    limited = _tally((*votes, second), Procedure(proxy_allowed=True, max_proxies_per_member=1))
     assert limited.yes == 16
     assert limited.uncounted[0].organisation in (LATE, LATER)
 
@@ -117,18 +149,19 @@ def test_ilo_8_1_a_proxy_vote_is_counted_only_when_the_rules_allow_it() -> None:
 def test_ilo_7_8_an_absent_members_alternate_votes_in_its_place() -> None:
     alternate = VoteFacts(organisation=LATE, cast_by="alternate", mode="in_person", choice="yes")
     votes = (*_votes(MEMBER_STATES[:15], "yes"), alternate)
-    assert tally(votes, LAW, Procedure()).outcome == "adopted"
+    assert _tally(votes, Procedure()).outcome == "adopted"
     # with its member present, the alternate's vote is not counted a second time
     member = VoteFacts(organisation=LATE, cast_by="member", mode="in_person", choice="no")
-    both = tally((*votes, member), LAW, Procedure())
+    both = _tally((*votes, member), Procedure())
     assert (both.yes, both.no) == (15, 1)
     assert [u.reason for u in both.uncounted] == ["alternate: the member voted"]
 
 
 def test_ilo_7_8_only_seat_holders_vote_once_each() -> None:
-    seated = {"NL": frozenset({"member"}), "DE": frozenset({"member", "alternate"})}
+    seated = {"NL": {"member": 1}, "DE": {"member": 1, "alternate": 1}}
     facts = DecisionFacts(
         actor=SECRETARIAT,
+        held_on=MEETING,
         votes=(
             VoteFacts(organisation="NL", cast_by="member", mode="in_person", choice="yes"),
             VoteFacts(organisation="NL", cast_by="member", mode="in_person", choice="no"),
@@ -147,6 +180,86 @@ def test_ilo_7_8_only_seat_holders_vote_once_each() -> None:
     assert "NL: the member voted twice" in messages
     assert "FR holds no member seat on the decision's date" in messages
     assert "DE: a proxy is held by another member of the Board" in messages
+    # refused votes are judged by the same function that the tally counts with
+    assert judge_votes(facts).refused == messages
+    assert decision.result is None  # a denied decision carries no outcome
+
+
+def test_ilo_7_8_the_decision_carries_the_outcome_the_tally_derives() -> None:
+    votes = _votes(MEMBER_STATES[:16], "yes") + _votes(["NO"], "no")
+    facts = _facts(votes, Procedure(adopted_on=date(2026, 3, 1), quorum=16))
+    decision = evaluate("board_decision.record", facts)
+    assert decision.allowed
+    carried = tally_of(decision)
+    assert carried == tally(facts)
+    assert decision.as_dict()["result"] == {
+        "kind": "board_decision.tally",
+        "rule": "ILO-7.8",
+        "outcome": "adopted",
+        "tally": {
+            "voting_seats": 31,
+            "majority_needed": 16,
+            "quorum": 16,
+            "present": 16,
+            "yes": 16,
+            "no": 0,
+            "abstain": 0,
+            "quorum_met": True,
+            "uncounted": [{"organisation": "NO", "reason": "no voting right (Art. 7(3), 7(4))"}],
+        },
+        "rules_of_procedure": {
+            "adopted_on": "2026-03-01",
+            "quorum": 16,
+            "proxy_allowed": False,
+            "max_proxies_per_member": 0,
+        },
+    }
+    assert decision.as_dict()["result"]["tally"] == carried.counts()  # type: ignore[index]
+    assert ("ILO-8.1", "rules of procedure adopted on 2026-03-01") in [
+        (t.rule, t.note) for t in decision.trace
+    ]
+
+
+def test_ilo_8_1_without_rules_in_force_ilo_7_8_alone_decides() -> None:
+    decision = evaluate("board_decision.record", _facts(_votes(MEMBER_STATES[:16], "yes")))
+    assert decision.allowed
+    assert tally_of(decision).outcome == "adopted"
+    assert tally_of(decision).quorum is None
+    assert decision.as_dict()["result"]["rules_of_procedure"] is None  # type: ignore[index]
+    [rules] = [t for t in decision.trace if t.rule == "ILO-8.1"]
+    assert (rules.result, rules.note) == (
+        "not_applicable",
+        "no rules of procedure in force on 2026-06-01",
+    )
+
+
+def test_ilo_7_2_each_of_the_commissions_two_members_votes() -> None:
+    commission = _votes(["COM", "COM"], "yes")
+    votes = _votes(MEMBER_STATES[:14], "yes") + commission
+    result = _tally(votes, Procedure())
+    assert (result.present, result.yes, result.outcome) == (16, 16, "adopted")
+    # one vote per seat: with one Commission member appointed, its second vote is refused
+    one_seat = {**FULL_BOARD, "COM": {"member": 1}}
+    decision = evaluate("board_decision.record", _facts(votes, seated=one_seat))
+    assert _violated(decision) == ["ILO-7.8"]
+    assert decision.violations[0].reasons == ("COM: the member voted twice",)
+    third = evaluate("board_decision.record", _facts([*votes, *_votes(["COM"], "no")]))
+    assert third.violations[0].reasons == ("COM: more member votes than its 2 member seats",)
+
+
+def test_a_malformed_vote_is_named_by_one_function() -> None:
+    assert vote_shape_problem("NL", "in_person", None) is None
+    assert vote_shape_problem("NL", "proxy", "DE") is None
+    assert vote_shape_problem("NL", "proxy", None) == "NL: a proxy vote names its proxy_holder"
+    assert vote_shape_problem("NL", "in_person", "DE") == (
+        "NL: proxy_holder is set on an in-person vote"
+    )
+    assert vote_shape_problem("NL", "proxy", "NL") == "NL: a member cannot hold its own proxy"
+    # facts that hold one (built outside the API's edge) are refused, not counted
+    own = VoteFacts(
+        organisation="NL", cast_by="member", mode="proxy", choice="yes", proxy_holder="NL"
+    )
+    assert judge_votes(_facts([own])).refused == ("NL: a member cannot hold its own proxy",)
 
 
 # --- ILO-7.2, 7.3, 7.4, 7.6: one appointment at a time -----------------------------------------

@@ -163,8 +163,10 @@ def test_denied_decision_as_dict_has_the_api_shape() -> None:
         "basis",
         "obligations",
         "trace",
+        "result",
     ]
     assert body["allowed"] is False
+    assert body["result"] is None  # what the rules derived: for an allowed decision only
     assert body["basis"] is None
     assert body["obligations"] == []
     assert body["violations"] == [

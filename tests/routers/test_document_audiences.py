@@ -165,6 +165,47 @@ async def test_ilo_9_4_ep_reader_sees_a_category_the_board_makes_ep_visible(
     assert (await client.get(f"/v1/documents/{document_id}", headers=ep)).status_code == 404
 
 
+async def test_ilo_8_1_rules_adopted_with_a_later_date_do_not_yet_decide_what_ep_reads(
+    client: httpx.AsyncClient, auth: Auth
+) -> None:
+    """The rules of procedure in force today (adopted on or before it) open a category to the
+    Parliament; newer rules adopted with a date still to come, though recorded last, neither
+    close it nor open theirs before that date."""
+    sb = auth("NL", ["sb_member"])
+    ep = auth("EP", ["ep_reader"])
+    com = board_factories.secretariat(auth)
+    rules = board_factories.rules_body
+    path = "/v1/board/rules-of-procedure"
+    await board_factories.post(
+        client, path, com, rules(ep_visible_categories=["a_analytical_product"])
+    )
+    await board_factories.post(
+        client,
+        path,
+        com,
+        rules(
+            adopted_on=factories.days(5),
+            ep_visible_categories=["e_board_document"],
+            document_reference="SB/2026/02",
+        ),
+    )
+    # the upload's check and every read use the rules in force today
+    analysis = await _upload(client, sb, title="analysis for EP", audience="european_parliament")
+    board_document = {
+        "title": "Board paper for EP",
+        "category": "e_board_document",
+        "audience": "european_parliament",
+        "media_type": "text/plain",
+        "content": "Board paper 2027.",
+    }
+    not_yet = await client.post("/v1/documents", json=board_document, headers=sb)
+    assert not_yet.status_code == 403, not_yet.text
+    assert not_yet.json()["violations"][0]["rule"] == "ILO-9.4"
+    assert (await client.get(f"/v1/documents/{analysis}", headers=ep)).status_code == 200
+    listed = await client.get("/v1/documents", headers=ep)
+    assert [d["id"] for d in listed.json()["items"]] == [analysis]
+
+
 async def test_ilo_5_1_network_documents_for_the_members_on_the_read_date(
     client: httpx.AsyncClient, auth: Auth
 ) -> None:
