@@ -1,4 +1,5 @@
-"""Write docs/RULES.md and docs/ROLES.md from the rule catalogue and the role table (app/policies).
+"""Write docs/RULES.md, docs/ROLES.md and docs/EVENTS.md from the rule catalogue, the role table
+and the action declarations (app/policies).
 
 Run from the repository root with the project's virtualenv: `.venv/bin/python scripts/rules_doc.py`.
 With `--check` it writes nothing and exits 1 when the file differs from the catalogue.
@@ -10,11 +11,13 @@ import argparse
 import sys
 from pathlib import Path
 
-from app.policies.rules_doc import markdown, roles_markdown
+import app.policies.declared  # noqa: F401  (every action declared)
+from app.policies.rules_doc import events_markdown, markdown, roles_markdown
 
 ROOT = Path(__file__).resolve().parents[1]
 RULES_DOC = ROOT / "docs" / "RULES.md"
 ROLES_DOC = ROOT / "docs" / "ROLES.md"
+EVENTS_DOC = ROOT / "docs" / "EVENTS.md"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -26,7 +29,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     stale = 0
-    for out, text in ((args.output, markdown()), (args.roles_output, roles_markdown())):
+    documents = (
+        (args.output, markdown()),
+        (args.roles_output, roles_markdown()),
+        (EVENTS_DOC, events_markdown()),
+    )
+    for out, text in documents:
         if args.check:
             current = out.read_text(encoding="utf-8") if out.exists() else ""
             if current != text:

@@ -16,7 +16,7 @@ import pytest
 
 import app.policies
 from app.policies.rules import BY_ID, CATALOGUE, Rule
-from app.policies.rules_doc import markdown, roles_markdown
+from app.policies.rules_doc import events_markdown, markdown, roles_markdown
 
 ROOT = Path(__file__).resolve().parents[1]
 # A rule id as the digest writes them: a prefix, a dash, then a number or name with optional
@@ -30,6 +30,13 @@ RULE_ID = re.compile(
 def test_rules_doc_is_generated_from_the_catalogue() -> None:
     committed = (ROOT / "docs" / "RULES.md").read_text(encoding="utf-8")
     assert committed == markdown(), "docs/RULES.md is stale: run scripts/rules_doc.py"
+
+
+def test_the_event_table_is_generated_from_the_declarations() -> None:
+    committed = (ROOT / "docs" / "EVENTS.md").read_text(encoding="utf-8")
+    assert committed == events_markdown(), "docs/EVENTS.md is stale: run scripts/rules_doc.py"
+    assert "| `network_meeting.cancelled` | `network_meeting.cancel` | yes |" in committed
+    assert "| `webhook.redelivered` | `webhook.redeliver` | audit only |" in committed
 
 
 def test_the_generator_reports_a_stale_doc(tmp_path: Path) -> None:

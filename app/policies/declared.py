@@ -1,17 +1,23 @@
 """The Action and webhook event vocabularies, derived from the declared actions.
 
 Each guarded action is declared once in its area module (app/policies/actions.py `declare`);
-importing app.policies declares them all, so these enums list exactly what is declared, with the
-wire values clients and webhook subscriptions use. tests/test_openapi_vocabulary.py holds them
+this module imports every module of the package first, so these enums list exactly what is
+declared, whatever was imported before, with the wire values clients and webhook subscriptions
+use. tests/test_openapi_vocabulary.py holds them
 to the published OpenAPI document.
 """
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from enum import StrEnum
 
-import app.policies  # noqa: F401  (importing the package declares every action)
+import app.policies
 from app.policies.actions import declared_policies
+
+for _module in pkgutil.walk_packages(app.policies.__path__, f"{app.policies.__name__}."):
+    importlib.import_module(_module.name)
 
 
 def _member(value: str) -> str:

@@ -1,6 +1,9 @@
-"""The policy tables as Markdown: docs/RULES.md (the rule catalogue, app/policies/rules/) and
-docs/ROLES.md (the role table, app/policies/roles.py)."""
+"""The policy tables as Markdown: docs/RULES.md (the rule catalogue, app/policies/rules/),
+docs/ROLES.md (the role table, app/policies/roles.py) and docs/EVENTS.md (the events the declared
+actions emit, app/policies/declared.py)."""
 
+import app.policies.declared  # noqa: F401  (every action declared)
+from app.policies.actions import declared_policies
 from app.policies.roles import ROLE_TABLE, Reach, Seat
 from app.policies.rules import CATALOGUE
 
@@ -72,4 +75,34 @@ def roles_markdown() -> str:
         holders = ", ".join(f"`{k}`" for k in sorted(grant.holders)) + _SEAT[grant.seat]
         cells = (f"`{role}`", holders, _REACH[grant.reach], _cell(grant.basis))
         lines.append(f"| {' | '.join(cells)} |")
+    return "\n".join(lines) + "\n"
+
+
+def events_markdown() -> str:
+    """docs/EVENTS.md: every event type a guarded action emits, from the declarations."""
+    emitted: dict[str, list[str]] = {}
+    on_feed: dict[str, bool] = {}
+    for policy in declared_policies():
+        for event in policy.events:
+            emitted.setdefault(event, []).append(policy.name)
+            on_feed[event] = on_feed.get(event, False) or policy.feed
+    lines = [
+        "# Event types",
+        "",
+        "Generated from the action declarations (`declare(..., emits=...)` in `app/policies`) by "
+        "`python scripts/rules_doc.py`; do not edit by hand (tests/test_rule_catalogue.py fails "
+        "when this file and the declarations differ).",
+        "",
+        f"{len(emitted)} event types. Every allowed write of an action records one of its events "
+        "in the audit log (with the actor, the Decision and the rules, never personal data); an "
+        "event on the change feed is also a webhook event type (`WebhookEventType` in the OpenAPI "
+        "document) and carries ids and types only. Reads of personal data and refused attempts "
+        '(`policy.denied`) are audited too: docs/DESIGN.md, "Event types".',
+        "",
+        "| event type | emitted by | change feed |",
+        "| --- | --- | --- |",
+    ]
+    for event in sorted(emitted):
+        actions = ", ".join(f"`{name}`" for name in emitted[event])
+        lines.append(f"| `{event}` | {actions} | {'yes' if on_feed[event] else 'audit only'} |")
     return "\n".join(lines) + "\n"

@@ -8,6 +8,8 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
+from app.policies.deployment import DEPLOYMENT_PLAN
+
 OFFICER = "3f1c2a4e-8b7d-4c6a-9e2f-1a2b3c4d5e6f"
 AUTHORITY = "0b9f6c1e-2d3a-4b5c-8d7e-6f5a4b3c2d1e"
 BOARD_MEETING = "7a2e4c1b-5d3f-4e6a-8b9c-0d1e2f3a4b5c"
@@ -95,7 +97,7 @@ EXAMPLES: Mapping[str, tuple[str, dict[str, Any]]] = MappingProxyType(
         "EvaluateIn": (
             "Would this deployment be allowed?",
             {
-                "action": "deployment.plan",
+                "action": DEPLOYMENT_PLAN.name,
                 "body": {
                     "officer_id": OFFICER,
                     "posting_type": "member_state_mission",
@@ -204,6 +206,10 @@ EXAMPLES: Mapping[str, tuple[str, dict[str, Any]]] = MappingProxyType(
                 "topics": ["carrier_positions", "joint_training"],
                 "minutes_document": "doc-2026-0042",
             },
+        ),
+        "NetworkMeetingCancel": (
+            "A meeting that will not take place",
+            {"reason": "The host authority is closed that day."},
         ),
         "AdHocActionIn": (
             "An ad-hoc action asked by the Steering Board",

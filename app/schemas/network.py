@@ -199,10 +199,6 @@ class NetworkMeetingCancel(StrictInput):
     """Why a meeting not yet held will not take place (no personal data: it is shown to every
     participant of the network)."""
 
-    model_config = ConfigDict(
-        json_schema_extra={"examples": [{"reason": "Host authority closed for a holiday."}]}
-    )
-
     reason: Text
 
 
