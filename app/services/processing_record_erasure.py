@@ -36,7 +36,7 @@ class Due:
     on: date
 
 
-async def prepare_erasure(context: Context, record: ProcessingRecord, on: date) -> Erasure:
+async def _prepare_on(context: Context, record: ProcessingRecord, on: date) -> Erasure:
     facts = ErasureFacts(
         actor=context.principal.actor(),
         controller_org=record.organisation,
@@ -62,14 +62,14 @@ async def _prepare(context: Context, target: uuid.UUID | Due, _: object = None) 
     """The record named (locked FOR UPDATE by the real write, so that concurrent erasures cannot
     both run), or the one the sweep found due."""
     if isinstance(target, Due):
-        return await prepare_erasure(context, target.record, target.on)
+        return await _prepare_on(context, target.record, target.on)
     record = await get_visible_record(
         session=context.writer.session,
         principal=context.principal,
         record_id=target,
         lock="update" if context.lock else None,
     )
-    return await prepare_erasure(context, record, today())
+    return await _prepare_on(context, record, today())
 
 
 def _shred(reason: str) -> Builder:
