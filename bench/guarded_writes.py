@@ -63,7 +63,7 @@ from app.schemas.processing_record import ProcessingRecordCreate
 from app.security import Principal, mint_token, public_pem, verify_token
 from app.services.deployment import PLAN
 from app.services.guarded import Context
-from app.services.processing_record import create_record
+from app.services.processing_record import CREATE
 from bench.policy_decisions import environment
 
 ISSUER = "https://idp.bench.ilonet.example"
@@ -353,7 +353,7 @@ async def processing_record_case(h: Harness) -> Case:
         async with h.sessionmaker() as session:
             writer = Writer(session, principal, request_id=uuid.uuid4().hex)
             context = Context(writer, h.settings, h.keyring, lock=True)
-            await create_record(context=context, body=model)
+            await context.perform(CREATE, None, model)
             await session.commit()
 
     # One real record, written through the API; its stored row is the plain insert's template.
@@ -381,7 +381,7 @@ async def processing_record_case(h: Harness) -> Case:
                 "POST /v1/processing-records",
                 http_post(h.client, "/v1/processing-records", body, ilo),
             ),
-            Variant("service", "Writer + create_record", service),
+            Variant("service", "Writer.perform(processing_record.create)", service),
         ),
         plain=Variant(
             "plain",

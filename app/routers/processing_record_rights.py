@@ -23,6 +23,7 @@ from app.security import CurrentPrincipal
 from app.services import processing_record as records
 from app.services import processing_record_rights as service
 from app.services import recipient_notification as notifications
+from app.services.guarded import NoBody
 
 router = APIRouter(prefix="/v1/processing-records", tags=["processing-records"])
 
@@ -46,9 +47,7 @@ async def rectify(
     a fresh data key. The audit event names the fields, never their values; each recipient of
     the record's transfers and shares gets an open notification task (Art. 19). The response
     holds no subject data."""
-    record = await service.rectify_record(
-        context=require_if_match(context, if_match), record_id=record_id, body=body
-    )
+    record = await require_if_match(context, if_match).perform(service.RECTIFY, record_id, body)
     response.headers["ETag"] = etag_of(record.version)
     return records.render(record)
 
@@ -67,7 +66,7 @@ async def restrict(
     """While restricted the data are only stored: a read of the subject data needs an Art. 18(2)
     ground (`?restriction_ground=`), transfers and shares are refused (GDPR-18, a product rule
     stricter than 18(2)), and under (b) or (c) the retention sweep keeps the record."""
-    record = await service.restrict_record(context=context, record_id=record_id, body=body)
+    record = await context.perform(service.RESTRICT, record_id, body)
     return await idempotent.respond(
         records.render(record), status=200, headers={"ETag": etag_of(record.version)}
     )
@@ -89,9 +88,7 @@ async def lift_restriction(
     if_match: IfMatch = None,
 ) -> ProcessingRecordOut:
     """Refused (GDPR-18) unless `subject_informed_on` records when the data subject was told."""
-    record = await service.lift_restriction(
-        context=require_if_match(context, if_match), record_id=record_id, body=body
-    )
+    record = await require_if_match(context, if_match).perform(service.LIFT, record_id, body)
     response.headers["ETag"] = etag_of(record.version)
     return records.render(record)
 
@@ -132,7 +129,5 @@ async def complete_notification(
     idempotent: Idempotency,
 ) -> Response:
     """Marks the task done (who and when); a second time is a 409."""
-    done = await notifications.complete_notification(
-        context=context, record_id=record_id, notification_id=notification_id
-    )
+    done = await context.perform(notifications.COMPLETE, (record_id, notification_id), NoBody())
     return await idempotent.respond(notifications.render(done), status=200)

@@ -28,7 +28,7 @@ from app.services import processing_record as service
 from app.services import processing_record_erasure
 from app.services import share as shares
 from app.services import transfer as transfers
-from app.services.processing_record_erasure import erase_record
+from app.services.guarded import NoBody
 from app.services.processing_record_export import export_record
 from app.services.processing_record_rights import read_reason_given, restricted_read_allowed
 
@@ -54,7 +54,7 @@ async def create_record(
 ) -> Response:
     """Record a processing of personal data by an ILO (Art. 10): purpose, categories, subject data
     (encrypted at rest), necessity and retention. The regime (GDPR, EUDPR, LED) is derived."""
-    record = await service.create_record(context=context, body=body)
+    record = await context.perform(service.CREATE, None, body)
     # Metadata only, so the stored idempotent replay holds no personal data.
     return await idempotent.respond(
         service.render(record),
@@ -160,7 +160,7 @@ async def get_record(
 async def erase(record_id: uuid.UUID, context: ActionContext, idempotent: Idempotency) -> Response:
     """Erase a record's subject data now (crypto-shredding): a tombstone stays, with the erasure's
     reason."""
-    erased = await erase_record(context=context, record_id=record_id)
+    erased = await context.perform(processing_record_erasure.ERASE, record_id, NoBody())
     return await idempotent.respond(
         service.render(erased), status=200, headers={"ETag": etag_of(erased.version)}
     )
@@ -200,7 +200,7 @@ async def record_transfer(
     """Record a transfer of a record's data to a third country or international organisation
     (Chapter V): the basis is decided (adequacy, instrument, derogation) and recorded; NR-1
     protects persons in need of international protection."""
-    transfer = await transfers.record_transfer(context=context, record_id=record_id, body=body)
+    transfer = await context.perform(transfers.RECORD, record_id, body)
     return await idempotent.respond(
         transfers.render(transfer),
         headers={"Location": f"{_location(record_id)}/transfers/{transfer.id}"},
@@ -237,7 +237,7 @@ async def record_share(
 ) -> Response:
     """Record an exchange of a record's data inside the Union (Art. 3(6)(d), recital 26): the
     fields disclosed are a justified subset of the record (ILO-10.4)."""
-    share = await shares.record_share(context=context, record_id=record_id, body=body)
+    share = await context.perform(shares.RECORD, record_id, body)
     return await idempotent.respond(
         shares.render(share), headers={"Location": f"{_location(record_id)}/shares/{share.id}"}
     )

@@ -41,9 +41,8 @@ async def record_follow_up(
     `not_confirmed` with `answered_on` (on or after the transfer), or `no_answer`; a travel
     document and an accepted return operation follow a confirmed answer only (RA-1, RA-2).
     Nothing about the subject is stored beyond the transfer it refers to."""
-    row, transfer = await service.record_follow_up(
-        context=context, record_id=record_id, transfer_id=transfer_id, body=body
-    )
+    row = await context.perform(service.RECORD, (record_id, transfer_id), body)
+    transfer = await service.transfer_of(context.writer.session, row)
     return await idempotent.respond(
         service.render(row, transfer),
         headers={
@@ -71,12 +70,10 @@ async def update_follow_up(
 ) -> TransferFollowUpOut:
     """Replace the follow-up (e.g. `no_answer` becomes `confirmed`, a travel document is issued),
     decided for the state it changes and the state it makes (RA-1, RA-2, ACL-ORG)."""
-    row, transfer = await service.update_follow_up(
-        context=require_if_match(context, if_match),
-        record_id=record_id,
-        transfer_id=transfer_id,
-        body=body,
+    row = await require_if_match(context, if_match).perform(
+        service.UPDATE, (record_id, transfer_id), body
     )
+    transfer = await service.transfer_of(context.writer.session, row)
     response.headers["ETag"] = etag_of(row.version)
     return service.render(row, transfer)
 

@@ -141,89 +141,83 @@ async def _prepare_create(context: Context, _: object, body: ProcessingRecordCre
     return Creation(prepared, officer, authority, organisation)
 
 
+def _build_create(
+    context: Context, creation: Creation, body: ProcessingRecordCreate, decision: Decision
+) -> NewRow[ProcessingRecord]:
+    """The record, its subject data sealed under a fresh data key bound to the record id; only
+    field names reach the audit log and the change feed. The regime follows from the allowed
+    facts."""
+    facts = creation.prepared.facts
+    officer, authority = creation.officer, creation.authority
+    regime = derive_regime(
+        org_kind=creation.organisation.kind,
+        authority_kind=authority.authority_kind,
+        purpose=facts.purpose,
+    )
+    record_id = uuid.uuid4()
+    sealed = crypto.seal(
+        {
+            "subject_data": body.subject_data.payload(),
+            "protection_status": body.protection_status,
+        },
+        kek=context.keys.kek,
+        kek_id=context.keys.kek_id,
+        context=record_id.bytes,
+    )
+    record = ProcessingRecord(
+        id=record_id,
+        officer_id=officer.id,
+        organisation=officer.organisation,
+        authority_id=authority.id,
+        purpose=facts.purpose,
+        data_categories=list(facts.data_categories),
+        data_subject_category=body.data_subject_category,
+        regime=regime,
+        special_category="biometrics" in facts.subject_fields,
+        subject_fields=sorted(facts.subject_fields),
+        necessity_justification=body.necessity_justification,
+        began_on=facts.began,
+        retain_until=body.retain_until,
+        ciphertext=sealed.ciphertext,
+        wrapped_key=sealed.wrapped_key,
+        kek_id=sealed.kek_id,
+        obligations=_obligations(decision),
+        decision_id=decision.decision_id,
+        policy_version=decision.policy_version,
+        created_by=context.principal.sub,
+        external_reference=body.external_reference,
+        version=1,
+    )
+    change = Change(
+        organisation=officer.organisation,
+        visibility="organisation",
+        purpose=facts.purpose,
+        legal_basis=legal_basis(facts.purpose),
+        details={
+            "officer_id": str(officer.id),
+            "data_categories": list(facts.data_categories),
+            "subject_fields": sorted(facts.subject_fields),
+            "regime": regime,
+            "began_on": facts.began.isoformat(),
+            # Art. 5(2): a processing that began before today is loaded after the fact
+            # (the event's time says when)
+            "after_the_fact": facts.began < facts.today,
+        },
+    )
+    return NewRow(record, change)
+
+
+# ACL-ROLE/ACL-ORG (the caller acts for the officer), ILO-10.2 (purpose, a controller, active
+# deployment today, retention cap), ILO-10.3, ILO-10.3f.
 CREATE = Action(
     policy=PROCESSING_RECORD_CREATE,
     resource=RESOURCE,
     body=ProcessingRecordCreate,
     target="none",
     load=_prepare_create,
+    build=_build_create,
     summary="Record a processing of personal data",
 )
-
-
-async def create_record(*, context: Context, body: ProcessingRecordCreate) -> ProcessingRecord:
-    """Record a processing of personal data: ACL-ROLE/ACL-ORG (the caller acts for the officer),
-    ILO-10.2 (purpose, a controller, active deployment today, retention cap), ILO-10.3,
-    ILO-10.3f. The regime follows from the allowed facts.
-
-    The subject data are sealed under a fresh data key bound to the record id; only field names
-    reach the audit log and the change feed.
-    """
-    creation = await _prepare_create(context, None, body)
-    facts = creation.prepared.facts
-    officer, authority = creation.officer, creation.authority
-
-    def build(decision: Decision) -> NewRow[ProcessingRecord]:
-        regime = derive_regime(
-            org_kind=creation.organisation.kind,
-            authority_kind=authority.authority_kind,
-            purpose=facts.purpose,
-        )
-        record_id = uuid.uuid4()
-        sealed = crypto.seal(
-            {
-                "subject_data": body.subject_data.payload(),
-                "protection_status": body.protection_status,
-            },
-            kek=context.keys.kek,
-            kek_id=context.keys.kek_id,
-            context=record_id.bytes,
-        )
-        record = ProcessingRecord(
-            id=record_id,
-            officer_id=officer.id,
-            organisation=officer.organisation,
-            authority_id=authority.id,
-            purpose=facts.purpose,
-            data_categories=list(facts.data_categories),
-            data_subject_category=body.data_subject_category,
-            regime=regime,
-            special_category="biometrics" in facts.subject_fields,
-            subject_fields=sorted(facts.subject_fields),
-            necessity_justification=body.necessity_justification,
-            began_on=facts.began,
-            retain_until=body.retain_until,
-            ciphertext=sealed.ciphertext,
-            wrapped_key=sealed.wrapped_key,
-            kek_id=sealed.kek_id,
-            obligations=_obligations(decision),
-            decision_id=decision.decision_id,
-            policy_version=decision.policy_version,
-            created_by=context.principal.sub,
-            external_reference=body.external_reference,
-            version=1,
-        )
-        change = Change(
-            event_type="processing_record.created",
-            resource_type=RESOURCE,
-            organisation=officer.organisation,
-            visibility="organisation",
-            purpose=facts.purpose,
-            legal_basis=legal_basis(facts.purpose),
-            details={
-                "officer_id": str(officer.id),
-                "data_categories": list(facts.data_categories),
-                "subject_fields": sorted(facts.subject_fields),
-                "regime": regime,
-                "began_on": facts.began.isoformat(),
-                # Art. 5(2): a processing that began before today is loaded after the fact
-                # (the event's time says when)
-                "after_the_fact": facts.began < facts.today,
-            },
-        )
-        return NewRow(record, change)
-
-    return await context.writer.create(CREATE, creation.prepared, build)
 
 
 def _obligations(decision: Decision) -> list[dict[str, Any]]:

@@ -8,13 +8,14 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Any
 
-from app.db.writer import Change, Prepared, RowChange
-from app.models import ProcessingRecord
+from app.db.writer import Change, Prepared, RowUpdate
+from app.models import ProcessingRecord, RecipientNotification
 from app.policies import Decision, ErasureFacts
 from app.policies.retention import PROCESSING_RECORD_ERASE, PROCESSING_RECORD_EXPIRE
 from app.problems import Conflict
-from app.services.guarded import Action, Context, NoBody
+from app.services.guarded import Action, Builder, Context, NoBody
 from app.services.processing_record import RESOURCE, get_visible_record, today
 from app.services.recipient_notification import notifications_for
 
@@ -23,9 +24,19 @@ from app.services.recipient_notification import notifications_for
 class Erasure:
     prepared: Prepared[ErasureFacts]
     record: ProcessingRecord
+    # GDPR-19: the erasure is communicated to every recipient of the record's data
+    tasks: list[RecipientNotification]
 
 
-def prepare_erasure(context: Context, record: ProcessingRecord, on: date) -> Erasure:
+@dataclass(frozen=True, slots=True)
+class Due:
+    """A record the retention sweep found past retain_until on `on`, locked by the sweep."""
+
+    record: ProcessingRecord
+    on: date
+
+
+async def _prepare_on(context: Context, record: ProcessingRecord, on: date) -> Erasure:
     facts = ErasureFacts(
         actor=context.principal.actor(),
         controller_org=record.organisation,
@@ -39,48 +50,34 @@ def prepare_erasure(context: Context, record: ProcessingRecord, on: date) -> Era
         if record.erased_at is not None
         else None
     )
+    tasks = await notifications_for(session=context.writer.session, record=record, cause="erasure")
     return Erasure(
         Prepared(facts, conflicts=(erased,) if erased else (), resource_id=str(record.id)),
         record,
+        tasks,
     )
 
 
-async def _prepare(context: Context, record_id: uuid.UUID, _: object = None) -> Erasure:
+async def _prepare(context: Context, target: uuid.UUID | Due, _: object = None) -> Erasure:
+    """The record named (locked FOR UPDATE by the real write, so that concurrent erasures cannot
+    both run), or the one the sweep found due."""
+    if isinstance(target, Due):
+        return await _prepare_on(context, target.record, target.on)
     record = await get_visible_record(
         session=context.writer.session,
         principal=context.principal,
-        record_id=record_id,
+        record_id=target,
         lock="update" if context.lock else None,
     )
-    return prepare_erasure(context, record, today())
+    return await _prepare_on(context, record, today())
 
 
-ERASE = Action(
-    policy=PROCESSING_RECORD_ERASE,
-    resource=RESOURCE,
-    body=NoBody,
-    target="uuid",
-    load=_prepare,
-    summary="Erase a processing record early",
-)
-EXPIRE = Action(
-    policy=PROCESSING_RECORD_EXPIRE,
-    resource=RESOURCE,
-    body=NoBody,
-    target="uuid",
-    load=_prepare,
-    summary="Erase an expired processing record (the retention sweep)",
-)
+def _shred(reason: str) -> Builder:
+    """The build of an erasure for `reason`: the ciphertext and its wrapped key destroyed, the
+    metadata kept as a tombstone; one notification task per recipient."""
 
-
-async def apply_erasure(context: Context, action: Action, erasure: Erasure) -> ProcessingRecord:
-    """Shred the record the erasure was prepared on, as `action` (erase or expire)."""
-    record = erasure.record
-    reason = "retention_expired" if action is EXPIRE else "no_longer_necessary"
-    # GDPR-19: the erasure is communicated to every recipient of the record's data
-    tasks = await notifications_for(session=context.writer.session, record=record, cause="erasure")
-
-    def build(_: Decision) -> RowChange:
+    def build(context: Context, erasure: Erasure, _: object, __: Decision) -> RowUpdate[Any]:
+        record = erasure.record
         values = {
             "ciphertext": None,
             "wrapped_key": None,
@@ -89,8 +86,6 @@ async def apply_erasure(context: Context, action: Action, erasure: Erasure) -> P
             "erasure_reason": reason,
         }
         change = Change(
-            event_type="processing_record.erased",
-            resource_type=RESOURCE,
             organisation=record.organisation,
             visibility="organisation",
             purpose=record.purpose,
@@ -98,16 +93,30 @@ async def apply_erasure(context: Context, action: Action, erasure: Erasure) -> P
             details={
                 "reason": reason,
                 "subject_fields": list(record.subject_fields),
-                "recipients_to_notify": len(tasks),
+                "recipients_to_notify": len(erasure.tasks),
             },
         )
-        return RowChange(values, change, related=tasks)
+        return RowUpdate(record, values, change, related=erasure.tasks)
 
-    return await context.writer.update(action, erasure.prepared, record, build)
+    return build
 
 
-async def erase_record(*, context: Context, record_id: uuid.UUID) -> ProcessingRecord:
-    """Erase a record early, by the record's ILO or the controller's DPO or integration
-    (processing_record.erase); a second erasure is a 409. The row is locked FOR UPDATE so that
-    concurrent erasures cannot both run."""
-    return await apply_erasure(context, ERASE, await _prepare(context, record_id))
+# Early, by the record's ILO or the controller's DPO or integration; a second erasure is a 409.
+ERASE = Action(
+    policy=PROCESSING_RECORD_ERASE,
+    resource=RESOURCE,
+    body=NoBody,
+    target="uuid",
+    load=_prepare,
+    build=_shred("no_longer_necessary"),
+    summary="Erase a processing record early",
+)
+EXPIRE = Action(
+    policy=PROCESSING_RECORD_EXPIRE,
+    resource=RESOURCE,
+    body=NoBody,
+    target="uuid",
+    load=_prepare,
+    build=_shred("retention_expired"),
+    summary="Erase an expired processing record (the retention sweep)",
+)

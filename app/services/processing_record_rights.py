@@ -5,13 +5,13 @@ article (EUDPR Art. 18/20/21, LED Art. 16)."""
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from app.db import crypto
-from app.db.writer import Change, Prepared, RowChange
-from app.models import ProcessingRecord
+from app.db.writer import Change, Prepared, RowUpdate
+from app.models import ProcessingRecord, RecipientNotification
 from app.policies import Decision, LiftFacts, RectificationFacts, RestrictionFacts
 from app.policies.subject_rights import (
     PROCESSING_RECORD_LIFT_RESTRICTION,
@@ -36,6 +36,8 @@ from app.services.recipient_notification import notifications_for
 class OnRecord:
     prepared: Prepared[Any]
     record: ProcessingRecord
+    # GDPR-19: one task per recipient of the record's data (none for a lifting)
+    tasks: list[RecipientNotification] = field(default_factory=list)
 
 
 def _erased(record: ProcessingRecord) -> Conflict | None:
@@ -72,66 +74,61 @@ async def _prepare_rectify(
         subject_fields=frozenset(record.subject_fields) | rectified,
     )
     conflicts = _conflicts(_erased(record), stale(context.if_match, record.version))
-    return OnRecord(Prepared(facts, conflicts=conflicts, resource_id=str(record.id)), record)
+    tasks = await notifications_for(
+        session=context.writer.session, record=record, cause="rectification"
+    )
+    return OnRecord(Prepared(facts, conflicts=conflicts, resource_id=str(record.id)), record, tasks)
 
 
+def _build_rectify(
+    context: Context, loaded: OnRecord, body: ProcessingRecordRectify, _: Decision
+) -> RowUpdate[ProcessingRecord]:
+    """The named fields replaced, the payload sealed again under a fresh data key; field names
+    only reach the audit log."""
+    record = loaded.record
+    payload = unseal(record, context.keys)
+    assert payload is not None  # an erased record is a conflict before this
+    subject_data = {**payload.subject_data, **body.subject_data.payload()}
+    sealed = crypto.seal(
+        {
+            "subject_data": subject_data,
+            "protection_status": body.protection_status or payload.protection_status,
+        },
+        kek=context.keys.kek,
+        kek_id=context.keys.kek_id,
+        context=record.id.bytes,
+    )
+    fields = sorted(set(record.subject_fields) | body.field_names())
+    change = Change(
+        organisation=record.organisation,
+        visibility="organisation",
+        purpose=record.purpose,
+        legal_basis=article(record.regime, "rectification"),
+        details={
+            "fields_rectified": sorted(body.field_names()),
+            "recipients_to_notify": len(loaded.tasks),
+        },
+    )
+    values = {
+        "ciphertext": sealed.ciphertext,
+        "wrapped_key": sealed.wrapped_key,
+        "kek_id": sealed.kek_id,
+        "subject_fields": fields,
+        "special_category": "biometrics" in fields,
+    }
+    return RowUpdate(record, values, change, related=loaded.tasks)
+
+
+# GDPR-16, ILO-10.3f, ACL-ROLE/ACL-ORG; GDPR-19: a task per recipient.
 RECTIFY = Action(
     policy=PROCESSING_RECORD_RECTIFY,
     resource=RESOURCE,
     body=ProcessingRecordRectify,
     target="uuid",
     load=_prepare_rectify,
+    build=_build_rectify,
     summary="Rectify a record's subject data (GDPR Art. 16)",
 )
-
-
-async def rectify_record(
-    *, context: Context, record_id: uuid.UUID, body: ProcessingRecordRectify
-) -> ProcessingRecord:
-    """GDPR-16, ILO-10.3f, ACL-ROLE/ACL-ORG: the named fields are replaced, the payload is sealed
-    again under a fresh data key; GDPR-19: a task per recipient. Field names only reach the audit
-    log."""
-    loaded = await _prepare_rectify(context, record_id, body)
-    record = loaded.record
-    session = context.writer.session
-    tasks = await notifications_for(session=session, record=record, cause="rectification")
-
-    def build(_: Decision) -> RowChange:
-        payload = unseal(record, context.keys)
-        assert payload is not None  # an erased record is a conflict before this
-        subject_data = {**payload.subject_data, **body.subject_data.payload()}
-        sealed = crypto.seal(
-            {
-                "subject_data": subject_data,
-                "protection_status": body.protection_status or payload.protection_status,
-            },
-            kek=context.keys.kek,
-            kek_id=context.keys.kek_id,
-            context=record.id.bytes,
-        )
-        fields = sorted(set(record.subject_fields) | body.field_names())
-        change = Change(
-            event_type="processing_record.rectified",
-            resource_type=RESOURCE,
-            organisation=record.organisation,
-            visibility="organisation",
-            purpose=record.purpose,
-            legal_basis=article(record.regime, "rectification"),
-            details={
-                "fields_rectified": sorted(body.field_names()),
-                "recipients_to_notify": len(tasks),
-            },
-        )
-        values = {
-            "ciphertext": sealed.ciphertext,
-            "wrapped_key": sealed.wrapped_key,
-            "kek_id": sealed.kek_id,
-            "subject_fields": fields,
-            "special_category": "biometrics" in fields,
-        }
-        return RowChange(values, change, related=tasks)
-
-    return await context.writer.update(RECTIFY, loaded.prepared, record, build)
 
 
 async def _prepare_restrict(
@@ -151,45 +148,39 @@ async def _prepare_restrict(
         else None
     )
     conflicts = _conflicts(_erased(record), already)
-    return OnRecord(Prepared(facts, conflicts=conflicts, resource_id=str(record.id)), record)
+    tasks = await notifications_for(
+        session=context.writer.session, record=record, cause="restriction"
+    )
+    return OnRecord(Prepared(facts, conflicts=conflicts, resource_id=str(record.id)), record, tasks)
 
 
+def _build_restrict(
+    _: Context, loaded: OnRecord, body: RestrictionCreate, __: Decision
+) -> RowUpdate[ProcessingRecord]:
+    record = loaded.record
+    change = Change(
+        organisation=record.organisation,
+        visibility="organisation",
+        purpose=record.purpose,
+        legal_basis=f"{article(record.regime, 'restriction')}(1)({body.ground})",
+        details={"ground": body.ground, "recipients_to_notify": len(loaded.tasks)},
+    )
+    values = {"restriction_ground": body.ground, "restricted_at": datetime.now(UTC)}
+    return RowUpdate(record, values, change, related=loaded.tasks)
+
+
+# GDPR-18(1): from now on the data are only stored — reads, transfers and shares need an 18(2)
+# ground (GDPR-18, GDPR-18.2; an LED record is not exchanged at all), and under (b)/(c) the
+# retention sweep keeps the record; GDPR-19: a task per recipient.
 RESTRICT = Action(
     policy=PROCESSING_RECORD_RESTRICT,
     resource=RESOURCE,
     body=RestrictionCreate,
     target="uuid",
     load=_prepare_restrict,
+    build=_build_restrict,
     summary="Restrict the processing of a record (GDPR Art. 18(1))",
 )
-
-
-async def restrict_record(
-    *, context: Context, record_id: uuid.UUID, body: RestrictionCreate
-) -> ProcessingRecord:
-    """GDPR-18(1): from now on the data are only stored — reads, transfers and shares need an
-    18(2) ground (GDPR-18, GDPR-18.2; an LED record is not exchanged at all), and under (b)/(c)
-    the retention sweep keeps the record; GDPR-19: a task per recipient."""
-    loaded = await _prepare_restrict(context, record_id, body)
-    record = loaded.record
-    tasks = await notifications_for(
-        session=context.writer.session, record=record, cause="restriction"
-    )
-
-    def build(_: Decision) -> RowChange:
-        change = Change(
-            event_type="processing_record.restricted",
-            resource_type=RESOURCE,
-            organisation=record.organisation,
-            visibility="organisation",
-            purpose=record.purpose,
-            legal_basis=f"{article(record.regime, 'restriction')}(1)({body.ground})",
-            details={"ground": body.ground, "recipients_to_notify": len(tasks)},
-        )
-        values = {"restriction_ground": body.ground, "restricted_at": datetime.now(UTC)}
-        return RowChange(values, change, related=tasks)
-
-    return await context.writer.update(RESTRICT, loaded.prepared, record, build)
 
 
 async def _prepare_lift(context: Context, record_id: uuid.UUID, body: RestrictionLift) -> OnRecord:
@@ -211,39 +202,33 @@ async def _prepare_lift(context: Context, record_id: uuid.UUID, body: Restrictio
     return OnRecord(Prepared(facts, conflicts=conflicts, resource_id=str(record.id)), record)
 
 
+def _build_lift(
+    _: Context, loaded: OnRecord, body: RestrictionLift, __: Decision
+) -> RowUpdate[ProcessingRecord]:
+    record = loaded.record
+    change = Change(
+        organisation=record.organisation,
+        visibility="organisation",
+        purpose=record.purpose,
+        legal_basis=f"{article(record.regime, 'restriction')}(3)",
+        details={
+            "ground": record.restriction_ground,
+            "subject_informed_on": str(body.subject_informed_on),
+        },
+    )
+    return RowUpdate(record, {"restriction_ground": None, "restricted_at": None}, change)
+
+
+# GDPR-18(3): refused unless the data subject was informed (subject_informed_on).
 LIFT = Action(
     policy=PROCESSING_RECORD_LIFT_RESTRICTION,
     resource=RESOURCE,
     body=RestrictionLift,
     target="uuid",
     load=_prepare_lift,
+    build=_build_lift,
     summary="Lift a restriction, the data subject informed first (GDPR Art. 18(3))",
 )
-
-
-async def lift_restriction(
-    *, context: Context, record_id: uuid.UUID, body: RestrictionLift
-) -> ProcessingRecord:
-    """GDPR-18(3): refused unless the data subject was informed (subject_informed_on)."""
-    loaded = await _prepare_lift(context, record_id, body)
-    record = loaded.record
-
-    def build(_: Decision) -> RowChange:
-        change = Change(
-            event_type="processing_record.restriction_lifted",
-            resource_type=RESOURCE,
-            organisation=record.organisation,
-            visibility="organisation",
-            purpose=record.purpose,
-            legal_basis=f"{article(record.regime, 'restriction')}(3)",
-            details={
-                "ground": record.restriction_ground,
-                "subject_informed_on": str(body.subject_informed_on),
-            },
-        )
-        return RowChange({"restriction_ground": None, "restricted_at": None}, change)
-
-    return await context.writer.update(LIFT, loaded.prepared, record, build)
 
 
 def read_reason_given(regime: str, reason: str | None) -> bool:

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.writer import Change, Prepared, RowChange
+from app.db.writer import Change, Prepared, RowUpdate
 from app.models import ProcessingRecord, RecipientNotification, Share, Transfer
 from app.policies import Decision, NotificationFacts
 from app.policies.subject_rights import RECIPIENT_NOTIFICATION_COMPLETE
@@ -85,7 +85,12 @@ class Completion:
     notification: RecipientNotification
 
 
-async def _prepare(context: Context, notification_id: uuid.UUID, _: object = None) -> Completion:
+async def _prepare(
+    context: Context, target: uuid.UUID | tuple[uuid.UUID, uuid.UUID], _: object = None
+) -> Completion:
+    """The task named by its id, or by (record id, task id) as its path names it: a task of
+    another record is a 404 too."""
+    record_id, notification_id = target if isinstance(target, tuple) else (None, target)
     session = context.writer.session
     notification = await session.get(
         RecipientNotification,
@@ -103,6 +108,12 @@ async def _prepare(context: Context, notification_id: uuid.UUID, _: object = Non
     record = await get_visible_record(
         session=session, principal=context.principal, record_id=notification.processing_record_id
     )
+    if record_id is not None and notification.processing_record_id != record_id:
+        raise NotFound(
+            f"No recipient notification {notification_id} on record {record_id}.",
+            resource_type="recipient_notification",
+            resource_id=str(notification_id),
+        )
     facts = NotificationFacts(
         actor=context.principal.actor(),
         controller_org=record.organisation,
@@ -120,47 +131,36 @@ async def _prepare(context: Context, notification_id: uuid.UUID, _: object = Non
     )
 
 
+def _build(
+    context: Context, completion: Completion, _: NoBody, __: Decision
+) -> RowUpdate[RecipientNotification]:
+    notification = completion.notification
+    change = Change(
+        resource_type="recipient_notification",
+        organisation=notification.organisation,
+        visibility="organisation",
+        legal_basis="GDPR-19",
+        details={
+            "processing_record_id": str(notification.processing_record_id),
+            "cause": notification.cause,
+            "exchange_kind": notification.exchange_kind,
+            "exchange_id": str(notification.exchange_id),
+        },
+    )
+    values = {"done_at": datetime.now(UTC), "done_by": context.principal.sub}
+    return RowUpdate(notification, values, change)
+
+
+# GDPR-19: the controller (record's ILO, DPO, integration) marks a task done; twice is 409.
 COMPLETE = Action(
     policy=RECIPIENT_NOTIFICATION_COMPLETE,
     resource=RESOURCE,
     body=NoBody,
     target="uuid",
     load=_prepare,
+    build=_build,
     summary="Record that a change was communicated to a recipient (GDPR Art. 19)",
 )
-
-
-async def complete_notification(
-    *, context: Context, record_id: uuid.UUID, notification_id: uuid.UUID
-) -> RecipientNotification:
-    """GDPR-19: the controller (record's ILO, DPO, integration) marks a task done; twice is 409."""
-    completion = await _prepare(context, notification_id)
-    notification = completion.notification
-    if notification.processing_record_id != record_id:
-        raise NotFound(
-            f"No recipient notification {notification_id} on record {record_id}.",
-            resource_type="recipient_notification",
-            resource_id=str(notification_id),
-        )
-
-    def build(_: Decision) -> RowChange:
-        change = Change(
-            event_type="recipient_notification.completed",
-            resource_type="recipient_notification",
-            organisation=notification.organisation,
-            visibility="organisation",
-            legal_basis="GDPR-19",
-            details={
-                "processing_record_id": str(notification.processing_record_id),
-                "cause": notification.cause,
-                "exchange_kind": notification.exchange_kind,
-                "exchange_id": str(notification.exchange_id),
-            },
-        )
-        values = {"done_at": datetime.now(UTC), "done_by": context.principal.sub}
-        return RowChange(values, change)
-
-    return await context.writer.update(COMPLETE, completion.prepared, notification, build)
 
 
 async def list_notifications(

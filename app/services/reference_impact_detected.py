@@ -37,19 +37,67 @@ from app.services.retention_sweep import sweeper
 E = TypeVar("E", AdequacyDecisionEntry, TransferInstrumentEntry)
 # The recorded flows an applied change is checked against.
 WINDOW_MONTHS = 12
-EVENT = "reference.impact_detected"
+
+
+@dataclass(frozen=True, slots=True)
+class Impact:
+    """What an applied reference change does to one organisation's recorded flows."""
+
+    organisation: str
+    reference_kind: str
+    reference_id: str
+    reference_version: int
+    groups: Sequence[Group]
+
+    @property
+    def affected_flows(self) -> int:
+        return sum(g.transfers for g in self.groups)
 
 
 @dataclass(frozen=True, slots=True)
 class Detected:
     prepared: Prepared[ImpactRecordFacts]
+    impact: Impact | None
 
 
-async def _load(context: Context, _: object, __: NoBody) -> Detected:
+async def _load(context: Context, impact: Impact | None, _: NoBody) -> Detected:
+    """The impact found (none for the dry run, which names no flows)."""
     facts = ImpactRecordFacts(
-        actor=context.principal.actor(), organisation=context.principal.org, affected_flows=0
+        actor=context.principal.actor(),
+        organisation=impact.organisation if impact else context.principal.org,
+        affected_flows=impact.affected_flows if impact else 0,
     )
-    return Detected(Prepared(facts))
+    return Detected(Prepared(facts), impact)
+
+
+def _build(
+    context: Context, detected: Detected, _: NoBody, __: Decision
+) -> NewRow[ReferenceImpact]:
+    impact = detected.impact
+    if impact is None:
+        raise RuntimeError("reference_impact.record is performed on an impact found")
+    count = impact.affected_flows
+    row = ReferenceImpact(
+        id=uuid.uuid4(),
+        organisation=impact.organisation,
+        reference_kind=impact.reference_kind,
+        reference_id=impact.reference_id,
+        reference_version=impact.reference_version,
+        affected_flows=count,
+        flows=_flows(impact.groups),
+    )
+    change = Change(
+        organisation=impact.organisation,
+        visibility="organisation",
+        legal_basis="GDPR-30.1",
+        details={
+            "reference_kind": impact.reference_kind,
+            "reference_id": impact.reference_id,
+            "reference_version": impact.reference_version,
+            "affected_flows": count,
+        },
+    )
+    return NewRow(row, change)
 
 
 RECORD = Action(
@@ -58,6 +106,7 @@ RECORD = Action(
     body=NoBody,
     target="none",
     load=_load,
+    build=_build,
     summary="Tell an organisation which of its flows an applied reference change affects",
 )
 
@@ -109,40 +158,10 @@ async def detect(
         by_org.setdefault(group.organisation, []).append(group)
     recorded = []
     for organisation, found in sorted(by_org.items()):
-        count = sum(g.transfers for g in found)
         writer = Writer(session, sweeper(organisation), request_id=context.writer.request_id)
-        facts = ImpactRecordFacts(
-            actor=writer.principal.actor(), organisation=organisation, affected_flows=count
-        )
-
-        def build(
-            _: Decision, organisation: str = organisation, count: int = count, found: Any = found
-        ) -> NewRow[ReferenceImpact]:
-            row = ReferenceImpact(
-                id=uuid.uuid4(),
-                organisation=organisation,
-                reference_kind=kind,
-                reference_id=entry_id,
-                reference_version=version,
-                affected_flows=count,
-                flows=_flows(found),
-            )
-            change = Change(
-                event_type=EVENT,
-                resource_type=KIND,
-                organisation=organisation,
-                visibility="organisation",
-                legal_basis="GDPR-30.1",
-                details={
-                    "reference_kind": kind,
-                    "reference_id": entry_id,
-                    "reference_version": version,
-                    "affected_flows": count,
-                },
-            )
-            return NewRow(row, change)
-
-        recorded.append(await writer.create(RECORD, Prepared(facts), build))
+        impact = Impact(organisation, kind, entry_id, version, found)
+        as_system = Context(writer, context.settings, context.keyring)
+        recorded.append(await as_system.perform(RECORD, impact, NoBody()))
     return recorded
 
 

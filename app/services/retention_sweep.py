@@ -17,7 +17,7 @@ from sqlalchemy import exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.config import Settings
-from app.db.writer import Change, Prepared, RowChange, Writer
+from app.db.writer import Change, Prepared, RowUpdate, Writer
 from app.models import Deployment, Officer, ProcessingRecord
 from app.policies import ContactErasureFacts, Decision
 from app.policies.retention import OFFICER_CONTACT_ERASE
@@ -27,7 +27,7 @@ from app.security import Principal
 from app.services.guarded import Action, Context, NoBody
 from app.services.officer import get_officer
 from app.services.processing_record import today
-from app.services.processing_record_erasure import EXPIRE, apply_erasure, prepare_erasure
+from app.services.processing_record_erasure import EXPIRE, Due
 
 SWEEPER_ISSUER = "ilonet"
 SWEEPER_SUB = "system:retention-sweep"
@@ -67,10 +67,22 @@ class ContactErasure:
     officer: Officer
 
 
+@dataclass(frozen=True, slots=True)
+class StaleContact:
+    """An officer the sweep found with contact details kept too long on `on`."""
+
+    officer_id: uuid.UUID
+    on: date
+
+
 async def _prepare_contact_erasure(
-    context: Context, officer_id: uuid.UUID, on: date
+    context: Context, target: uuid.UUID | StaleContact, _: object = None
 ) -> ContactErasure:
-    """The facts of officer.contact_erase: the officer's deployments in force and the last end."""
+    """The facts of officer.contact_erase: the officer's deployments in force and the last end
+    (on the sweep's date, else today)."""
+    officer_id, on = (
+        (target.officer_id, target.on) if isinstance(target, StaleContact) else (target, today())
+    )
     session = context.writer.session
     officer = await get_officer(session=session, officer_id=officer_id, for_update=context.lock)
     in_force = await session.scalar(
@@ -102,10 +114,19 @@ async def _prepare_contact_erasure(
     )
 
 
-async def _load_contact_erasure(
-    context: Context, officer_id: uuid.UUID, _: NoBody
-) -> Prepared[ContactErasureFacts]:
-    return (await _prepare_contact_erasure(context, officer_id, today())).prepared
+def _build_contact_erasure(
+    _: Context, erasure: ContactErasure, __: object, ___: Decision
+) -> RowUpdate[Officer]:
+    """Shred an officer's contact details (ILO-9.3)."""
+    officer = erasure.officer
+    values = {
+        "contact_ciphertext": None,
+        "contact_wrapped_key": None,
+        "contact_kek_id": None,
+        "contact_erased_at": datetime.now(UTC),
+    }
+    change = Change(organisation=officer.organisation, legal_basis="ILO-9.3")
+    return RowUpdate(officer, values, change)
 
 
 CONTACT_ERASE = Action(
@@ -113,7 +134,8 @@ CONTACT_ERASE = Action(
     resource="officer",
     body=NoBody,
     target="uuid",
-    load=_load_contact_erasure,
+    load=_prepare_contact_erasure,
+    build=_build_contact_erasure,
     summary="Erase an officer's contact details after the last deployment (the retention sweep)",
 )
 
@@ -142,30 +164,8 @@ async def erase_expired_records(
     ).all()
     for record in records:
         context = _context(session, settings, record.organisation)
-        await apply_erasure(context, EXPIRE, prepare_erasure(context, record, on))
+        await context.perform(EXPIRE, Due(record, on), NoBody())
     return len(records)
-
-
-async def erase_contact(context: Context, erasure: ContactErasure) -> Officer:
-    """Shred an officer's contact details (officer.contact_erase, ILO-9.3)."""
-    officer = erasure.officer
-
-    def build(_: Decision) -> RowChange:
-        values = {
-            "contact_ciphertext": None,
-            "contact_wrapped_key": None,
-            "contact_kek_id": None,
-            "contact_erased_at": datetime.now(UTC),
-        }
-        change = Change(
-            event_type="officer.contact_erased",
-            resource_type="officer",
-            organisation=officer.organisation,
-            legal_basis="ILO-9.3",
-        )
-        return RowChange(values, change)
-
-    return await context.writer.update(CONTACT_ERASE, erasure.prepared, officer, build)
 
 
 async def erase_stale_contacts(
@@ -194,7 +194,7 @@ async def erase_stale_contacts(
     ).all()
     for officer, _ in rows:
         context = _context(session, settings, officer.organisation)
-        await erase_contact(context, await _prepare_contact_erasure(context, officer.id, on))
+        await context.perform(CONTACT_ERASE, StaleContact(officer.id, on), NoBody())
     return len(rows)
 
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.writer import Change, NewRow, Prepared
-from app.models import Authority, Share
+from app.models import Authority, ProcessingRecord, Share
 from app.policies import Decision, ShareFacts
 from app.policies.transfer import SHARE_RECORD
 from app.problems import ValidationFailed
@@ -20,7 +21,7 @@ from app.services.guarded import Action, Context
 from app.services.officer import get_officer
 from app.services.organisation import participant_map
 from app.services.processing_record import RESOURCE, today
-from app.services.transfer import Exchange, erased_conflict, exchanged_record
+from app.services.transfer import erased_conflict, exchanged_record
 
 
 async def receiving_authority(session: AsyncSession, body: ShareCreate) -> str | None:
@@ -42,9 +43,19 @@ async def receiving_authority(session: AsyncSession, body: ShareCreate) -> str |
     return body.recipient_authority or authority.name
 
 
-async def _prepare(context: Context, record_id: uuid.UUID, body: ShareCreate) -> Exchange:
+@dataclass(frozen=True, slots=True)
+class Sharing:
+    """A share prepared on a record, with its recipient authority's label and its date."""
+
+    prepared: Prepared[ShareFacts]
+    record: ProcessingRecord
+    authority: str | None
+    shared_on: date
+
+
+async def _prepare(context: Context, record_id: uuid.UUID, body: ShareCreate) -> Sharing:
     session = context.writer.session
-    await receiving_authority(session, body)
+    authority = await receiving_authority(session, body)
     record = await exchanged_record(context, record_id)
     shared_on = body.shared_on or today()
     recipient_org = body.recipient_org
@@ -69,79 +80,75 @@ async def _prepare(context: Context, record_id: uuid.UUID, body: ShareCreate) ->
         restricted_use=body.restricted_use,
         restricted_use_law=body.restricted_use_law,
     )
-    return Exchange(
-        Prepared(facts, conflicts=erased_conflict(record), resource_id=str(record.id)), record
+    return Sharing(
+        Prepared(facts, conflicts=erased_conflict(record), resource_id=str(record.id)),
+        record,
+        authority,
+        shared_on,
     )
 
 
+def _build(
+    context: Context, sharing: Sharing, body: ShareCreate, decision: Decision
+) -> NewRow[Share]:
+    record, authority, shared_on = sharing.record, sharing.authority, sharing.shared_on
+    share = Share(
+        id=uuid.uuid4(),
+        processing_record_id=record.id,
+        organisation=record.organisation,
+        recipient_kind=body.recipient_kind,
+        recipient_officer_id=body.recipient_officer_id,
+        recipient_network=body.recipient_network,
+        recipient_org=body.recipient_org,
+        recipient_authority=authority,
+        recipient_authority_id=body.recipient_authority_id,
+        fields_disclosed=sorted(body.fields_disclosed),
+        justification=body.justification,
+        shared_on=shared_on,
+        restriction_ground=record.restriction_ground,
+        restricted_use=body.restricted_use if record.restriction_ground else None,
+        restricted_use_law=body.restricted_use_law if record.restriction_ground else None,
+        decision_id=decision.decision_id,
+        policy_version=decision.policy_version,
+        recorded_by=context.principal.sub,
+    )
+    change = Change(
+        resource_type="share",
+        organisation=record.organisation,
+        visibility="organisation",
+        purpose=record.purpose,
+        legal_basis="ILO-10.4",
+        details={
+            "processing_record_id": str(record.id),
+            "recipient_kind": body.recipient_kind,
+            # LED Art. 25(1): the log of a disclosure names its recipient
+            "recipient": {
+                "officer_id": str(body.recipient_officer_id) if body.recipient_officer_id else None,
+                "network": body.recipient_network,
+                "organisation": body.recipient_org,
+                "authority": authority,
+            },
+            "fields_disclosed": sorted(body.fields_disclosed),
+            "restricted_use": body.restricted_use if record.restriction_ground else None,
+            "shared_on": shared_on.isoformat(),
+            # Art. 5(2): a share made before today is recorded after the fact
+            "after_the_fact": shared_on < today(),
+        },
+    )
+    return NewRow(share, change)
+
+
+# ACL-ROLE, ACL-ORG, ILO-10.4 (recipient inside the Union, fields ⊆ record, justification),
+# ILO-10.2 (dated within the record's life), GDPR-18.2.
 RECORD = Action(
     policy=SHARE_RECORD,
     resource=RESOURCE,
     body=ShareCreate,
     target="uuid",
     load=_prepare,
+    build=_build,
     summary="Record an exchange inside the Union",
 )
-
-
-async def record_share(*, context: Context, record_id: uuid.UUID, body: ShareCreate) -> Share:
-    """Decide and record a share: ACL-ROLE, ACL-ORG, ILO-10.4 (recipient inside the Union,
-    fields ⊆ record, justification), ILO-10.2 (dated within the record's life), GDPR-18.2."""
-    exchange = await _prepare(context, record_id, body)
-    record = exchange.record
-    shared_on: date = body.shared_on or today()
-    authority = await receiving_authority(context.writer.session, body)
-
-    def build(decision: Decision) -> NewRow[Share]:
-        share = Share(
-            id=uuid.uuid4(),
-            processing_record_id=record.id,
-            organisation=record.organisation,
-            recipient_kind=body.recipient_kind,
-            recipient_officer_id=body.recipient_officer_id,
-            recipient_network=body.recipient_network,
-            recipient_org=body.recipient_org,
-            recipient_authority=authority,
-            recipient_authority_id=body.recipient_authority_id,
-            fields_disclosed=sorted(body.fields_disclosed),
-            justification=body.justification,
-            shared_on=shared_on,
-            restriction_ground=record.restriction_ground,
-            restricted_use=body.restricted_use if record.restriction_ground else None,
-            restricted_use_law=body.restricted_use_law if record.restriction_ground else None,
-            decision_id=decision.decision_id,
-            policy_version=decision.policy_version,
-            recorded_by=context.principal.sub,
-        )
-        change = Change(
-            event_type="share.recorded",
-            resource_type="share",
-            organisation=record.organisation,
-            visibility="organisation",
-            purpose=record.purpose,
-            legal_basis="ILO-10.4",
-            details={
-                "processing_record_id": str(record.id),
-                "recipient_kind": body.recipient_kind,
-                # LED Art. 25(1): the log of a disclosure names its recipient
-                "recipient": {
-                    "officer_id": str(body.recipient_officer_id)
-                    if body.recipient_officer_id
-                    else None,
-                    "network": body.recipient_network,
-                    "organisation": body.recipient_org,
-                    "authority": authority,
-                },
-                "fields_disclosed": sorted(body.fields_disclosed),
-                "restricted_use": body.restricted_use if record.restriction_ground else None,
-                "shared_on": shared_on.isoformat(),
-                # Art. 5(2): a share made before today is recorded after the fact
-                "after_the_fact": shared_on < today(),
-            },
-        )
-        return NewRow(share, change)
-
-    return await context.writer.create(RECORD, exchange.prepared, build)
 
 
 async def list_shares(*, session: AsyncSession, record_id: uuid.UUID) -> Sequence[Share]:

@@ -162,87 +162,80 @@ async def _prepare(context: Context, record_id: uuid.UUID, body: TransferCreate)
     return Exchange(prepared, record)
 
 
+def _build(
+    context: Context, exchange: Exchange, body: TransferCreate, decision: Decision
+) -> NewRow[Transfer]:
+    """The transfer, pinned to the ground that held and the reference data it was decided
+    against."""
+    record = exchange.record
+    basis = decision.basis
+    assert basis is not None  # an allowed transfer always names its ground
+    transfer = Transfer(
+        id=uuid.uuid4(),
+        processing_record_id=record.id,
+        organisation=record.organisation,
+        recipient_name=body.recipient.name,
+        recipient_type=body.recipient.type,
+        recipient_is_law_enforcement=body.recipient.is_law_enforcement,
+        destination_country=body.destination_country,
+        destination_organisation=body.destination_organisation,
+        requested_basis=body.basis.value,
+        details=body.details.model_dump(mode="json", exclude_none=True),
+        fields_disclosed=sorted(body.fields_disclosed),
+        justification=body.justification,
+        transfer_on=body.transfer_on,
+        restriction_ground=record.restriction_ground,
+        restricted_use=body.restricted_use if record.restriction_ground else None,
+        restricted_use_law=body.restricted_use_law if record.restriction_ground else None,
+        basis_ground=basis.ground,
+        basis_rule=basis.rule,
+        basis_reference=basis.reference,
+        decision_id=decision.decision_id,
+        policy_version=decision.policy_version,
+        recorded_by=context.principal.sub,
+    )
+    change = Change(
+        resource_type="transfer",
+        organisation=record.organisation,
+        visibility="organisation",
+        purpose=record.purpose,
+        legal_basis=basis.rule,
+        details={
+            "processing_record_id": str(record.id),
+            "destination": body.destination_organisation or body.destination_country,
+            "recipient_type": body.recipient.type,
+            # LED Art. 25(1): the log of a disclosure names its recipient; a recipient that
+            # is neither an authority nor an international organisation may be a person
+            "recipient": body.recipient.name
+            if body.recipient.type != "other" or body.recipient.is_law_enforcement
+            else None,
+            "basis": basis.ground,
+            "fields_disclosed": sorted(body.fields_disclosed),
+            "restricted_use": body.restricted_use if record.restriction_ground else None,
+            "transfer_on": body.transfer_on.isoformat(),
+            # Art. 5(2): a transfer made before today is recorded after the fact
+            "after_the_fact": body.transfer_on < today(),
+            # for the DPO's review: a derogation used systematically (recital 25)
+            "flags": [
+                o.kind for o in decision.obligations if o.kind == "review_systematic_derogation"
+            ],
+        },
+    )
+    return NewRow(transfer, change)
+
+
+# ACL-ROLE, ACL-ORG, SCOPE-EUROPOL, ILO-10.2, ILO-10.4, NR-1, LED-35/39, DOC-1, GDPR-30.1e, then
+# GDPR-45/46/49 (EUDPR-47/48/50, LED-36/37/38). A denial is a 403 listing every ground tried;
+# nothing is stored but its audit event (and the audited NR-1 read).
 RECORD = Action(
     policy=TRANSFER_RECORD,
     resource=RESOURCE,
     body=TransferCreate,
     target="uuid",
     load=_prepare,
+    build=_build,
     summary="Decide and record a transfer to a third country or international organisation",
 )
-
-
-async def record_transfer(
-    *, context: Context, record_id: uuid.UUID, body: TransferCreate
-) -> Transfer:
-    """Decide and record a transfer: ACL-ROLE, ACL-ORG, SCOPE-EUROPOL, ILO-10.2, ILO-10.4, NR-1,
-    LED-35/39, DOC-1, GDPR-30.1e, then GDPR-45/46/49 (EUDPR-47/48/50, LED-36/37/38); pinned to
-    the reference data it was decided against.
-
-    A denial is a 403 listing every ground tried; nothing is stored but its audit event (and the
-    audited NR-1 read).
-    """
-    exchange = await _prepare(context, record_id, body)
-    record = exchange.record
-
-    def build(decision: Decision) -> NewRow[Transfer]:
-        basis = decision.basis
-        assert basis is not None  # an allowed transfer always names its ground
-        transfer = Transfer(
-            id=uuid.uuid4(),
-            processing_record_id=record.id,
-            organisation=record.organisation,
-            recipient_name=body.recipient.name,
-            recipient_type=body.recipient.type,
-            recipient_is_law_enforcement=body.recipient.is_law_enforcement,
-            destination_country=body.destination_country,
-            destination_organisation=body.destination_organisation,
-            requested_basis=body.basis.value,
-            details=body.details.model_dump(mode="json", exclude_none=True),
-            fields_disclosed=sorted(body.fields_disclosed),
-            justification=body.justification,
-            transfer_on=body.transfer_on,
-            restriction_ground=record.restriction_ground,
-            restricted_use=body.restricted_use if record.restriction_ground else None,
-            restricted_use_law=body.restricted_use_law if record.restriction_ground else None,
-            basis_ground=basis.ground,
-            basis_rule=basis.rule,
-            basis_reference=basis.reference,
-            decision_id=decision.decision_id,
-            policy_version=decision.policy_version,
-            recorded_by=context.principal.sub,
-        )
-        change = Change(
-            event_type="transfer.recorded",
-            resource_type="transfer",
-            organisation=record.organisation,
-            visibility="organisation",
-            purpose=record.purpose,
-            legal_basis=basis.rule,
-            details={
-                "processing_record_id": str(record.id),
-                "destination": body.destination_organisation or body.destination_country,
-                "recipient_type": body.recipient.type,
-                # LED Art. 25(1): the log of a disclosure names its recipient; a recipient that
-                # is neither an authority nor an international organisation may be a person
-                "recipient": body.recipient.name
-                if body.recipient.type != "other" or body.recipient.is_law_enforcement
-                else None,
-                "basis": basis.ground,
-                "fields_disclosed": sorted(body.fields_disclosed),
-                "restricted_use": body.restricted_use if record.restriction_ground else None,
-                "transfer_on": body.transfer_on.isoformat(),
-                # Art. 5(2): a transfer made before today is recorded after the fact
-                "after_the_fact": body.transfer_on < today(),
-                # for the DPO's review: a derogation used systematically (recital 25)
-                "flags": [
-                    o.kind for o in decision.obligations if o.kind == "review_systematic_derogation"
-                ],
-            },
-        )
-        return NewRow(transfer, change)
-
-    return await context.writer.create(RECORD, exchange.prepared, build)
 
 
 async def list_transfers(*, session: AsyncSession, record_id: uuid.UUID) -> Sequence[Transfer]:

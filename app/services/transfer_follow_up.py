@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.writer import Change, NewRow, Prepared, RowChange
+from app.db.writer import Change, NewRow, Prepared, RowUpdate
 from app.models import ProcessingRecord, Transfer, TransferFollowUp
 from app.policies import Decision
 from app.policies.transfer_follow_up import (
@@ -28,6 +28,11 @@ from app.services.guarded import Action, Context, stale
 from app.services.processing_record import get_visible_record, today
 
 RESOURCE = "transfer_follow_up"
+
+
+# A transfer by its id, or by (record id, transfer id) as its path names it: a transfer of
+# another record is a 404 then.
+OnTransfer = uuid.UUID | tuple[uuid.UUID, uuid.UUID]
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,11 +128,9 @@ def _body_facts(
 
 
 async def _prepare_record(
-    context: Context,
-    transfer_id: uuid.UUID,
-    body: TransferFollowUpIn,
-    record_id: uuid.UUID | None = None,
+    context: Context, target: OnTransfer, body: TransferFollowUpIn
 ) -> Followed:
+    record_id, transfer_id = target if isinstance(target, tuple) else (None, target)
     transfer, record = await _visible(context, transfer_id, record_id)
     existing = await follow_up_of(context.writer.session, transfer_id)
     conflicts: tuple[Problem, ...] = ()
@@ -144,11 +147,9 @@ async def _prepare_record(
 
 
 async def _prepare_update(
-    context: Context,
-    transfer_id: uuid.UUID,
-    body: TransferFollowUpIn,
-    record_id: uuid.UUID | None = None,
+    context: Context, target: OnTransfer, body: TransferFollowUpIn
 ) -> Followed:
+    record_id, transfer_id = target if isinstance(target, tuple) else (None, target)
     transfer, record = await _visible(context, transfer_id, record_id)
     follow_up = await follow_up_of(context.writer.session, transfer_id, lock=context.lock)
     if follow_up is None:
@@ -176,28 +177,9 @@ async def _prepare_update(
     return Followed(prepared, transfer, record, follow_up)
 
 
-RECORD = Action(
-    policy=TRANSFER_FOLLOW_UP_RECORD,
-    resource=RESOURCE,
-    body=TransferFollowUpIn,
-    target="uuid",
-    load=_prepare_record,
-    summary="Record the answer to an identification request (Visa Code Art. 25a)",
-)
-UPDATE = Action(
-    policy=TRANSFER_FOLLOW_UP_UPDATE,
-    resource=RESOURCE,
-    body=TransferFollowUpIn,
-    target="uuid",
-    load=_prepare_update,
-    summary="Correct the follow-up of an identification request (If-Match)",
-)
-
-
-def _change(event_type: str, transfer: Transfer, body: TransferFollowUpIn) -> Change:
+def _change(transfer: Transfer, body: TransferFollowUpIn) -> Change:
     """Ids, the outcome and dates only: nothing about the subject."""
     return Change(
-        event_type=event_type,
         resource_type=RESOURCE,
         organisation=transfer.organisation,
         visibility="organisation",
@@ -219,55 +201,67 @@ def _values(body: TransferFollowUpIn) -> dict[str, Any]:
     }
 
 
-async def record_follow_up(
-    *, context: Context, record_id: uuid.UUID, transfer_id: uuid.UUID, body: TransferFollowUpIn
-) -> tuple[TransferFollowUp, Transfer]:
-    """Record the answer to an identification request: ACL-ROLE (the record's ILO or an
-    integration with transfers:write), ACL-ORG (the organisation that made the transfer), RA-1
-    (an identification request to a third country's authority), RA-2 (consistent, dated on or
-    after the request). A second follow-up of the same transfer is a 409."""
-    followed = await _prepare_record(context, transfer_id, body, record_id)
+def _build_record(
+    context: Context, followed: Followed, body: TransferFollowUpIn, decision: Decision
+) -> NewRow[TransferFollowUp]:
     transfer = followed.transfer
-
-    def build(decision: Decision) -> NewRow[TransferFollowUp]:
-        row = TransferFollowUp(
-            id=uuid.uuid4(),
-            transfer_id=transfer.id,
-            processing_record_id=transfer.processing_record_id,
-            organisation=transfer.organisation,
-            decision_id=decision.decision_id,
-            policy_version=decision.policy_version,
-            recorded_by=context.principal.sub,
-            updated_by=context.principal.sub,
-            version=1,
-            **_values(body),
-        )
-        return NewRow(row, _change("transfer_follow_up.recorded", transfer, body))
-
-    row = await context.writer.create(RECORD, followed.prepared, build)
-    return row, transfer
+    row = TransferFollowUp(
+        id=uuid.uuid4(),
+        transfer_id=transfer.id,
+        processing_record_id=transfer.processing_record_id,
+        organisation=transfer.organisation,
+        decision_id=decision.decision_id,
+        policy_version=decision.policy_version,
+        recorded_by=context.principal.sub,
+        updated_by=context.principal.sub,
+        version=1,
+        **_values(body),
+    )
+    return NewRow(row, _change(transfer, body))
 
 
-async def update_follow_up(
-    *, context: Context, record_id: uuid.UUID, transfer_id: uuid.UUID, body: TransferFollowUpIn
-) -> tuple[TransferFollowUp, Transfer]:
-    """Correct a follow-up (the answer arrived, a travel document was issued): the rules of
-    record_follow_up for the state before and after; a stale If-Match is a 412."""
-    followed = await _prepare_update(context, transfer_id, body, record_id)
-    transfer, follow_up = followed.transfer, followed.follow_up
-    assert follow_up is not None  # _prepare_update raised a 404 otherwise
+def _build_update(
+    context: Context, followed: Followed, body: TransferFollowUpIn, decision: Decision
+) -> RowUpdate[TransferFollowUp]:
+    assert followed.follow_up is not None  # _prepare_update raised a 404 otherwise
+    values = {
+        **_values(body),
+        "decision_id": decision.decision_id,
+        "policy_version": decision.policy_version,
+        "updated_by": context.principal.sub,
+    }
+    return RowUpdate(followed.follow_up, values, _change(followed.transfer, body))
 
-    def build(decision: Decision) -> RowChange:
-        values = {
-            **_values(body),
-            "decision_id": decision.decision_id,
-            "policy_version": decision.policy_version,
-            "updated_by": context.principal.sub,
-        }
-        return RowChange(values, _change("transfer_follow_up.updated", transfer, body))
 
-    row = await context.writer.update(UPDATE, followed.prepared, follow_up, build)
-    return row, transfer
+# ACL-ROLE (the record's ILO or an integration with transfers:write), ACL-ORG (the organisation
+# that made the transfer), RA-1 (an identification request to a third country's authority), RA-2
+# (consistent, dated on or after the request). A second follow-up of the same transfer is a 409.
+RECORD = Action(
+    policy=TRANSFER_FOLLOW_UP_RECORD,
+    resource=RESOURCE,
+    body=TransferFollowUpIn,
+    target="uuid",
+    load=_prepare_record,
+    build=_build_record,
+    summary="Record the answer to an identification request (Visa Code Art. 25a)",
+)
+# The rules of RECORD for the state before and after; a stale If-Match is a 412.
+UPDATE = Action(
+    policy=TRANSFER_FOLLOW_UP_UPDATE,
+    resource=RESOURCE,
+    body=TransferFollowUpIn,
+    target="uuid",
+    load=_prepare_update,
+    build=_build_update,
+    summary="Correct the follow-up of an identification request (If-Match)",
+)
+
+
+async def transfer_of(session: AsyncSession, follow_up: TransferFollowUp) -> Transfer:
+    """The transfer of a follow-up just written (its loader loaded it: no query)."""
+    transfer = await session.get(Transfer, follow_up.transfer_id)
+    assert transfer is not None  # a follow-up's transfer is never deleted
+    return transfer
 
 
 async def read_follow_up(
