@@ -277,8 +277,7 @@ async def handler(session, writer, row, cache):
     await session.execute(select(T))
     await session.scalars(select(T).where(T.id == 1))
     await session.get(T, 1)
-    await writer.update(action, prepared, row, build)
-    await writer.create(action, prepared, build)
+    await writer.perform(entry, context, target, body)
     session.info.setdefault("k", set()).add(1)
 """
     assert find_writes(source) == []

@@ -80,7 +80,7 @@ class Performable(Guarded, Protocol):
     def load(self) -> Callable[[Any, Any, Any], Awaitable[Any]]: ...
 
     @property
-    def build(self) -> Callable[[Any, Any, Any, Decision], NewRow[Any] | RowUpdate[Any]] | None: ...
+    def build(self) -> Callable[[Any, Any, Any, Decision], NewRow[Any] | RowUpdate[Any]]: ...
 
     @property
     def then(self) -> Callable[[Any, Any, Any, Any], Awaitable[None]] | None: ...
@@ -112,15 +112,6 @@ class NewRow(Generic[M]):
     """What a creation writes: the row, rows that belong to it (e.g. history), and its events."""
 
     row: M
-    change: Change
-    related: Sequence[Base] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class RowChange:
-    """What an update writes: new values of the row, rows that belong to it, and its events."""
-
-    values: Mapping[str, Any]
     change: Change
     related: Sequence[Base] = ()
 
@@ -184,8 +175,6 @@ class Writer:
     async def perform(self, entry: Performable, context: Any, target: Any, body: Any) -> Any:
         """Run a guarded action: load its facts, decide, build from the Decision, write, then
         its consequence (itself a guarded write). The row written is returned."""
-        if entry.build is None:
-            raise RuntimeError(f"{entry.name} has no build: its service writes it")
         loaded = await entry.load(context, target, body)
         decision = self._authorise(entry, loaded.prepared)
         made = entry.build(context, loaded, body, decision)
@@ -196,13 +185,6 @@ class Writer:
         if entry.then is not None:
             await entry.then(context, loaded, body, row)
         return row
-
-    async def create(
-        self, action: Guarded, prepared: Prepared[Any], build: Callable[[Decision], NewRow[M]]
-    ) -> M:
-        """Decide, then insert the row `build` makes from the Decision, with its events."""
-        decision = self._authorise(action, prepared)
-        return await self._insert(action, decision, build(decision))
 
     async def _insert(self, action: Guarded, decision: Decision, new: NewRow[M]) -> M:
         new = replace(new, change=self._complete(action, new.change))
@@ -229,19 +211,8 @@ class Writer:
         await write_set.write(self.session, [*related, *events])
         return new.row
 
-    async def update(
-        self,
-        action: Guarded,
-        prepared: Prepared[Any],
-        row: M,
-        build: Callable[[Decision], RowChange],
-    ) -> M:
-        """Decide the states before and after, then apply what `build` makes of the Decision."""
-        decision = self._authorise(action, prepared)
-        return await self._apply(action, decision, row, build(decision))
-
     async def _apply(
-        self, action: Guarded, decision: Decision, row: M, changed: RowChange | RowUpdate[Any]
+        self, action: Guarded, decision: Decision, row: M, changed: RowUpdate[Any]
     ) -> M:
         """The row's `version` and `updated_at` are kept here, for every update alike."""
         change = self._complete(action, changed.change)

@@ -87,8 +87,8 @@ class Action:
     body: type[BaseModel]
     target: Target
     load: Loader
+    build: Builder
     summary: str
-    build: Builder | None = None
     then: Consequence | None = None
 
     def __post_init__(self) -> None:

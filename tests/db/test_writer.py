@@ -6,14 +6,16 @@ Every test runs in the rolled-back test transaction (the `session` fixture), as 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
 
 import pytest
 from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.guard import WRITER_OPTION, UnauthorisedWrite, authorise
-from app.db.writer import Change, NewRow, Prepared, RowChange, Writer
+from app.db.writer import Change, NewRow, Prepared, RowUpdate, Writer
 from app.models import AuditEvent, Authority, Organisation, OutboxEvent
 from app.policies import ActionPolicy, AuthorityFacts, Decision
 from app.policies import authority as authority_law
@@ -52,15 +54,38 @@ async def count(session: AsyncSession, model: type[AuditEvent | OutboxEvent | Au
 
 @dataclass(frozen=True)
 class Act:
-    """A guarded action as the Writer sees it (the registry's entries have these fields)."""
+    """A guarded action's entry as the Writer runs it: here its loader answers the facts given
+    and its build is the test's function of the Decision."""
 
     name: str = "authority.create"
     resource: str = "authority"
     events: frozenset[str] = frozenset({"authority.created", "authority.updated"})
     policy: ActionPolicy = authority_law.AUTHORITY_CREATE
+    facts: Prepared[Any] | None = None
+    make: Callable[[Decision], NewRow[Any] | RowUpdate[Any]] | None = None
+    then: None = None
+
+    async def load(self, context: object, target: object, body: object) -> Prepared[Any]:
+        assert self.facts is not None
+        return self.facts
+
+    def build(
+        self, context: object, loaded: object, body: object, decision: Decision
+    ) -> NewRow[Any] | RowUpdate[Any]:
+        assert self.make is not None
+        return self.make(decision)
 
 
 AUTHORITY_CREATE = Act()
+
+
+async def perform(
+    writer: Writer,
+    facts: Prepared[Any],
+    make: Callable[[Decision], NewRow[Any] | RowUpdate[Any]],
+) -> Any:
+    """`Writer.perform` of AUTHORITY_CREATE on these facts, building with `make`."""
+    return await writer.perform(replace(AUTHORITY_CREATE, facts=facts, make=make), None, None, None)
 
 
 def prepared(principal: Principal, organisation: str = "NL") -> Prepared[AuthorityFacts]:
@@ -70,11 +95,12 @@ def prepared(principal: Principal, organisation: str = "NL") -> Prepared[Authori
 async def create_authority(
     writer: Writer, authority: Authority, *, principal: Principal = NL_DEPLOYER
 ) -> Authority:
-    return await writer.create(
-        AUTHORITY_CREATE,
+    created: Authority = await perform(
+        writer,
         prepared(principal, authority.organisation),
         lambda _: NewRow(authority, AUTHORITY_CREATED),
     )
+    return created
 
 
 # --- before_flush: new, changed and deleted instances ---------------------------------------
@@ -194,7 +220,7 @@ async def test_reads_and_raw_sql_reads_pass_the_bulk_tripwire(session: AsyncSess
     assert await session.scalar(text("SELECT 1")) == 1
 
 
-# --- Writer.create ----------------------------------------------------------------------------
+# --- Writer.perform ----------------------------------------------------------------------------
 
 
 async def test_a_denied_create_raises_and_adds_nothing(session: AsyncSession) -> None:
@@ -225,7 +251,7 @@ async def test_a_denial_never_reaches_the_row_builder(session: AsyncSession) -> 
         return NewRow(nl_authority(), AUTHORITY_CREATED)
 
     with pytest.raises(PolicyDenied) as denied:
-        await writer.create(AUTHORITY_CREATE, prepared(FR_DEPLOYER), build)
+        await perform(writer, prepared(FR_DEPLOYER), build)
     assert built == []
     assert denied.value.decision.violated_rules == ("ACL-ORG",)
     assert denied.value.decision.action == "authority.create"
@@ -238,16 +264,16 @@ async def test_a_conflict_stops_an_allowed_write_after_its_decision(
     writer = Writer(session, NL_DEPLOYER, request_id=None)
     conflict = Conflict("taken")
     with pytest.raises(Conflict, match="taken"):
-        await writer.create(
-            AUTHORITY_CREATE,
+        await perform(
+            writer,
             Prepared(prepared(NL_DEPLOYER).facts, conflicts=(conflict,)),
             lambda _: NewRow(nl_authority(), AUTHORITY_CREATED),
         )
     assert await count(session, Authority) == 0
     # a denial is reported first: the law before the state
     with pytest.raises(PolicyDenied):
-        await writer.create(
-            AUTHORITY_CREATE,
+        await perform(
+            writer,
             Prepared(prepared(NL_DEPLOYER, "FR").facts, conflicts=(conflict,)),
             lambda _: NewRow(nl_authority(), AUTHORITY_CREATED),
         )
@@ -257,9 +283,7 @@ async def test_an_action_writes_only_the_events_it_declares(session: AsyncSessio
     writer = Writer(session, NL_DEPLOYER, request_id=None)
     other = Change(event_type="officer.created", resource_type="officer", organisation="NL")
     with pytest.raises(RuntimeError, match=r"authority\.create does not emit officer\.created"):
-        await writer.create(
-            AUTHORITY_CREATE, prepared(NL_DEPLOYER), lambda _: NewRow(nl_authority(), other)
-        )
+        await perform(writer, prepared(NL_DEPLOYER), lambda _: NewRow(nl_authority(), other))
     assert await count(session, Authority) == 0
     assert await count(session, AuditEvent) == 0
 
@@ -276,7 +300,7 @@ async def test_an_allowed_create_writes_row_audit_and_outbox_in_one_transaction(
         decisions.append(decision)
         return NewRow(authority, AUTHORITY_CREATED)
 
-    created = await writer.create(AUTHORITY_CREATE, prepared(NL_DEPLOYER), build)
+    created = await perform(writer, prepared(NL_DEPLOYER), build)
 
     assert created is authority
     [decision] = decisions
@@ -360,11 +384,10 @@ async def test_writer_update_records_the_change(session: AsyncSession) -> None:
     facts = AuthorityFacts(actor=NL_DEPLOYER.actor(), authority_org="NL")
     renamed = Change(event_type="authority.updated", resource_type="authority", organisation="NL")
 
-    await writer.update(
-        AUTHORITY_CREATE,
+    await perform(
+        writer,
         Prepared(facts, before=facts),
-        authority,
-        lambda _: RowChange({"name": "IND (renamed)"}, renamed),
+        lambda _: RowUpdate(authority, {"name": "IND (renamed)"}, renamed),
     )
 
     assert await session.scalar(select(Authority.name).where(Authority.id == authority.id)) == (
