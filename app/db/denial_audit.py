@@ -19,8 +19,9 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.requests import Request
 
-from app.db.audit import new_event
+from app.db.audit import new_event, record_denial
 from app.db.guard import authorise
 from app.models import (
     AdequacyDecisionEntry,
@@ -31,7 +32,7 @@ from app.models import (
     TransferInstrumentEntry,
     WebhookSubscription,
 )
-from app.problems import NotFound
+from app.problems import NotFound, PolicyDenied
 from app.security import Principal
 
 _BY_UUID: dict[str, Any] = {
@@ -104,6 +105,25 @@ class NotFoundTally:
 
     def __len__(self) -> int:
         return len(self._counts)
+
+
+async def audit_refusal(
+    session: AsyncSession, request: Request, principal: Principal, denied: PolicyDenied | NotFound
+) -> None:
+    """Put a refused attempt on record: its own `policy.denied` event when it concerns a
+    resource that exists (a 403, or a 404 for a row the caller may not see), a count towards
+    the aggregate when nothing exists there. The request's unit of work and the batch routes'
+    items both call it."""
+    if isinstance(denied, NotFound) and not await names_existing_resource(session, denied):
+        route = request.scope.get("route")
+        request.app.state.not_found_tally.add(
+            principal,
+            request.method,
+            getattr(route, "path", request.url.path),
+            denied.resource_type,
+        )
+        return
+    await record_denial(session, request, principal, denied)
 
 
 async def flush(session: AsyncSession, tally: NotFoundTally) -> int:

@@ -8,8 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from app.db.audit import record_denial
-from app.db.denial_audit import names_existing_resource
+from app.db.denial_audit import audit_refusal
 from app.db.writer import Writer, reinstate_accesses, take_accesses
 from app.problems import NotFound, PolicyDenied
 from app.security import CurrentPrincipal
@@ -36,19 +35,7 @@ async def request_session(request: Request) -> AsyncIterator[AsyncSession]:
             if principal is not None:
                 request_id = getattr(request.state, "request_id", None)
                 await reinstate_accesses(session, principal, request_id, accesses)
-                if isinstance(denied, NotFound) and not await names_existing_resource(
-                    session, denied
-                ):
-                    # Nothing exists there: counted, and audited in aggregate (denial_audit).
-                    route = request.scope.get("route")
-                    request.app.state.not_found_tally.add(
-                        principal,
-                        request.method,
-                        getattr(route, "path", request.url.path),
-                        denied.resource_type,
-                    )
-                else:
-                    await record_denial(session, request, principal, denied)
+                await audit_refusal(session, request, principal, denied)
                 await session.commit()
             raise
         except BaseException:

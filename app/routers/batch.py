@@ -10,8 +10,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 
-from app.db.audit import record_denial
-from app.db.denial_audit import names_existing_resource
+from app.db.denial_audit import audit_refusal
 from app.policies.vocabulary import BatchMode
 from app.problems import NotFound, PolicyDenied, problem_responses
 from app.rate_limit import charge_items
@@ -71,20 +70,8 @@ def _render(run: BatchRun) -> BatchOut:
 
 
 def _audit_refusals(request: Request, context: Context) -> Any:
-    session = context.writer.session
-
     async def audit(problem: PolicyDenied | NotFound) -> None:
-        if isinstance(problem, NotFound) and not await names_existing_resource(session, problem):
-            # nothing exists there: counted and audited in aggregate, as on the single route
-            route = request.scope.get("route")
-            request.app.state.not_found_tally.add(
-                context.principal,
-                request.method,
-                getattr(route, "path", request.url.path),
-                problem.resource_type,
-            )
-            return
-        await record_denial(session, request, context.principal, problem)
+        await audit_refusal(context.writer.session, request, context.principal, problem)
 
     return audit
 

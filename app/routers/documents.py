@@ -53,10 +53,8 @@ from app.services.document import refusal
 router = APIRouter(prefix="/v1/documents", tags=["documents"])
 
 
-async def _created(
-    document_id: uuid.UUID, session: AsyncSession, idempotent: Idempotent
-) -> Response:
-    document = await session.get_one(Document, document_id)
+async def _created(document: Document, session: AsyncSession, idempotent: Idempotent) -> Response:
+    """The document as the write left it (the row `perform` returned) with its versions."""
     versions = await reader.versions_of(session, document.id)
     headers = {"Location": f"/v1/documents/{document.id}", "ETag": etag_of(document.version)}
     rendered = reader.render(document, versions)
@@ -81,7 +79,7 @@ async def upload_document(
     an operational law-enforcement marking ILO-9.1; a statistics cell below the threshold
     ILO-3.4; the Parliament audience for a category it may not see ILO-9.4."""
     document = await context.perform(service.UPLOAD, None, body)
-    return await _created(document.id, context.writer.session, idempotent)
+    return await _created(document, context.writer.session, idempotent)
 
 
 def _metadata_fields(metadata: str) -> dict[str, Any]:
@@ -183,7 +181,7 @@ async def upload_document_file(
             )
         body = _parsed_metadata(metadata, file, await file.read())
     document = await context.perform(service.UPLOAD, None, body)
-    return await _created(document.id, context.writer.session, idempotent)
+    return await _created(document, context.writer.session, idempotent)
 
 
 @router.get(
@@ -403,4 +401,4 @@ async def add_version(
     document = await require_if_match(context, if_match).perform(
         service.ADD_VERSION, document_id, body
     )
-    return await _created(document.id, context.writer.session, idempotent)
+    return await _created(document, context.writer.session, idempotent)
