@@ -12,6 +12,7 @@ from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.writer import Change, NewRow, Prepared, RowChange, Writer
+from app.keyset import Window
 from app.models import BoardMeeting, BoardRulesOfProcedure, BoardSeat, Organisation
 from app.policies import Decision
 from app.policies.board import (
@@ -219,12 +220,14 @@ async def end_appointment(*, context: Context, seat_id: uuid.UUID, body: SeatEnd
 
 
 async def list_seats(
-    *, session: AsyncSession, principal: Principal, on: date | None
+    *, session: AsyncSession, principal: Principal, on: date | None, window: Window
 ) -> Sequence[BoardSeat]:
+    """Every appointment, or those in force on a date (`on`), by organisation and role."""
     access.listing(principal, MEMBER)
+    query = select(BoardSeat)
     if on is not None:
-        return await seats_on(session=session, on=on)
-    query = select(BoardSeat).order_by(BoardSeat.starts_on, BoardSeat.id)
+        query = query.where(_in_force(on))
+    query = window.apply(query, BoardSeat.organisation, BoardSeat.role, BoardSeat.id)
     return (await session.scalars(query)).all()
 
 

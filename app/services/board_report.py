@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.writer import Change, NewRow, Prepared
+from app.keyset import Window
 from app.models import (
     BoardActivityReport,
     BoardDecision,
@@ -116,10 +117,12 @@ def render_programme(row: BoardWorkProgramme) -> WorkProgrammeOut:
 
 
 async def list_programmes(
-    *, session: AsyncSession, principal: Principal
+    *, session: AsyncSession, principal: Principal, window: Window
 ) -> Sequence[BoardWorkProgramme]:
     access.listing(principal, KIND)
-    query = select(BoardWorkProgramme).order_by(BoardWorkProgramme.period_from)
+    query = window.apply(
+        select(BoardWorkProgramme), BoardWorkProgramme.period_from, BoardWorkProgramme.id
+    )
     return (await session.scalars(query)).all()
 
 
@@ -436,11 +439,14 @@ async def generate_report(*, context: Context, body: ActivityReportGenerate) -> 
 
 
 async def list_reports(
-    *, session: AsyncSession, principal: Principal
+    *, session: AsyncSession, principal: Principal, window: Window
 ) -> Sequence[BoardActivityReport]:
     access.listing(principal, KIND)
-    query = select(BoardActivityReport).order_by(
-        BoardActivityReport.period_from, BoardActivityReport.version
+    query = window.apply(
+        select(BoardActivityReport),
+        BoardActivityReport.period_from,
+        BoardActivityReport.version,
+        BoardActivityReport.id,
     )
     return (await session.scalars(query)).all()
 
