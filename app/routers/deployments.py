@@ -169,4 +169,6 @@ async def deployment_history(
     """Every state and amendment of a notification, oldest first."""
     await service.read_deployment(session=session, principal=principal, deployment_id=deployment_id)
     rows = await service.history(session=session, deployment_id=deployment_id, window=paging.window)
-    return await paging.page(rows, lambda items: [service.render_history(h) for h in items])
+    return await paging.page(
+        rows, lambda items: [HistoryEntryOut.model_validate(h, from_attributes=True) for h in items]
+    )

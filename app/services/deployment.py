@@ -30,7 +30,6 @@ from app.schemas.deployment import (
     DeploymentAmend,
     DeploymentCreate,
     DeploymentOut,
-    HistoryEntryOut,
     TransitionIn,
 )
 from app.security import Principal
@@ -445,10 +444,6 @@ async def history(
     query = select(DeploymentHistory).where(DeploymentHistory.deployment_id == deployment_id)
     query = window.apply(query, DeploymentHistory.id)
     return (await session.scalars(query)).all()
-
-
-def render_history(entry: DeploymentHistory) -> HistoryEntryOut:
-    return HistoryEntryOut.model_validate(entry, from_attributes=True)
 
 
 async def active_deployment(
