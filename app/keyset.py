@@ -63,11 +63,17 @@ class Key:
 
     @classmethod
     def of(cls, key: KeyColumn) -> Key:
-        if isinstance(key, UnaryExpression) and key.modifier is operators.desc_op:
-            return cls(key.element, True)
-        if isinstance(key, UnaryExpression) and key.modifier is operators.asc_op:
-            return cls(key.element, False)
-        return cls(key, False)
+        """The key of a column or expression, or of its `.desc()`/`.asc()`. A column that may
+        be null cannot be a key: no row compares after a null, so rows would go missing."""
+        descending = isinstance(key, UnaryExpression) and key.modifier is operators.desc_op
+        if isinstance(key, UnaryExpression) and key.modifier in (
+            operators.desc_op,
+            operators.asc_op,
+        ):
+            key = key.element
+        if getattr(getattr(key, "expression", key), "nullable", False):
+            raise ValueError(f"a keyset key may not be null: {key}")
+        return cls(key, descending)
 
     def after(self, value: object) -> ColumnElement[bool]:
         return self.column < value if self.descending else self.column > value

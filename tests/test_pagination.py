@@ -11,7 +11,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.dialects import postgresql
 
 from app.keyset import Window
-from app.models import AuditEvent, BoardDecision
+from app.models import AuditEvent, BoardDecision, BoardSeat
 from app.pagination import decode_cursor, encode_cursor
 from app.problems import ValidationFailed
 from tests.factories import Auth
@@ -90,3 +90,9 @@ def test_a_page_of_a_list_that_never_stated_its_keys_fails() -> None:
     row's position, and a window that was never applied has none."""
     with pytest.raises(RuntimeError, match="keyset"):
         Window(after=None, limit=1).position(object())
+
+
+def test_a_column_that_may_be_null_is_never_a_key() -> None:
+    """No row compares after a null: a nullable key would lose rows between pages."""
+    with pytest.raises(ValueError, match="may not be null"):
+        Window(after=None, limit=1).apply(select(BoardSeat), BoardSeat.organisation, BoardSeat.id)

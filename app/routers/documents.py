@@ -275,8 +275,8 @@ async def ilo_contacts(
 async def board_members(response: Response, writer: WriteSession, paging: Paged) -> BoardMemberList:
     """Each Steering Board seat in force today — seat, organisation (or observer body), role,
     chair, holder name, e-mail and telephone — from the Board's appointments: for ILOs,
-    Steering Board members and authorised staff only; a page of them, by organisation and
-    role."""
+    Steering Board members and authorised staff only; a page of them, in the order the
+    appointments began."""
     seats = await contact_list.board_members(writer=writer, window=paging.window)
     page = await paging.page(
         seats, lambda items: contact_list.render_board_members(writer=writer, seats=items)

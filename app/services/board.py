@@ -222,12 +222,12 @@ async def end_appointment(*, context: Context, seat_id: uuid.UUID, body: SeatEnd
 async def list_seats(
     *, session: AsyncSession, principal: Principal, on: date | None, window: Window
 ) -> Sequence[BoardSeat]:
-    """Every appointment, or those in force on a date (`on`), by organisation and role."""
+    """Every appointment, or those in force on a date (`on`), in the order they began."""
     access.listing(principal, MEMBER)
     query = select(BoardSeat)
     if on is not None:
         query = query.where(_in_force(on))
-    query = window.apply(query, BoardSeat.organisation, BoardSeat.role, BoardSeat.id)
+    query = window.apply(query, BoardSeat.starts_on, BoardSeat.id)
     return (await session.scalars(query)).all()
 
 

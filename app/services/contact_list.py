@@ -97,7 +97,7 @@ async def render_contacts(
 
 
 async def board_members(*, writer: Writer, window: Window) -> Sequence[BoardSeat]:
-    """Art. 9(2)(c): the seats in force today (a page of them), by organisation and role;
+    """Art. 9(2)(c): the seats in force today (a page of them), in the order they began;
     `render_board_members` makes the list's lines."""
     access.visibility(writer.principal, BOARD_KIND)
     return await list_seats(
