@@ -1,20 +1,30 @@
-"""Keyset pagination: signed cursors bound to the caller and the list, a byte budget per page, and
-the `Link: rel="next"` header (never built from the client's Host)."""
+"""Keyset pagination of a list route, end to end: the `limit` and `cursor` query parameters, the
+keyset window its list function applies to the query (app/keyset.py), signed cursors bound to the
+caller and the list, a byte budget per page, the `{items, next_cursor}` page and the
+`Link: rel="next"` header (never built from the client's Host).
+
+A list route takes `paging: Paged` and answers `await paging.page(rows, render)` with the rows its
+list function read through `paging.window`."""
 
 from __future__ import annotations
 
 import base64
 import hashlib
 import hmac
+import inspect
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Annotated, Any, TypeVar
 
-from fastapi import Query, Request, Response
+from fastapi import Depends, Query, Request, Response
 
+from app.keyset import Window
 from app.problems import ValidationFailed
+from app.schemas.common import Page
+from app.security import CurrentPrincipal
 
 R = TypeVar("R")
+T = TypeVar("T")
 
 Limit = Annotated[int, Query(ge=1, le=200, description="Page size (1-200).")]
 Cursor = Annotated[
@@ -83,10 +93,14 @@ def rendered_size(row: object) -> int:
     return size
 
 
-class Pager:
-    """Cursor handling for one list request: the position to start after, and the next page."""
+class Paging:
+    """One list request's page: the window its list function reads (`window`), and the answer
+    made of the rows read (`page`): at most `limit` of them, within the byte budget, with the
+    cursor and `Link` of the next page when there is one."""
 
-    def __init__(self, request: Request, response: Response, client: str, limit: int) -> None:
+    def __init__(
+        self, request: Request, response: Response, client: str, limit: int, cursor: str | None
+    ) -> None:
         self.request = request
         self.response = response
         self.client = client
@@ -94,16 +108,12 @@ class Pager:
         self.route = request.url.path
         self.secret: bytes = request.app.state.keyring.secret_key
         self.max_bytes: int = request.app.state.settings.page_max_bytes
+        after = decode_cursor(self.secret, client, cursor, route=self.route) if cursor else None
+        self.window = Window(after=after, limit=limit)
 
-    def after(self, cursor: str | None) -> list[Any] | None:
-        if not cursor:
-            return None
-        return decode_cursor(self.secret, self.client, cursor, route=self.route)
-
-    def page(
-        self, rows: Sequence[R], position: Callable[[R], list[Any]]
-    ) -> tuple[list[R], str | None]:
-        """Rows were fetched with limit + 1: the extra one says whether a next page exists.
+    def cut(self, rows: Sequence[R]) -> tuple[list[R], str | None]:
+        """Rows were read through the window (limit + 1): the extra one says whether a next
+        page exists.
 
         A page also ends early, with a next cursor, before its rows would exceed the byte budget
         (`ILONET_PAGE_MAX_BYTES`); it always holds at least one row, so every page makes progress.
@@ -116,10 +126,45 @@ class Pager:
                 break
             items.append(row)
         more = len(rows) > len(items)
-        next_cursor = (
-            encode_cursor(self.secret, self.client, position(items[-1]), route=self.route)
-            if more and items
-            else None
-        )
+        next_cursor = None
+        if items:
+            # asked even on the last page, so a list that forgot its keyset fails at once
+            position = self.window.position(items[-1])
+            if more:
+                next_cursor = encode_cursor(self.secret, self.client, position, route=self.route)
         set_next_link(self.request, self.response, next_cursor)
         return items, next_cursor
+
+    async def page(
+        self, rows: Sequence[R], render: Callable[[list[R]], list[T] | Awaitable[list[T]]]
+    ) -> Page[T]:
+        """The answer: the page's rows rendered (`render` may be a coroutine function), and the
+        next cursor."""
+        items, next_cursor = self.cut(rows)
+        rendered = render(items)
+        if inspect.isawaitable(rendered):
+            rendered = await rendered
+        return Page[T](items=rendered, next_cursor=next_cursor)
+
+
+def paged(*, default: int = 50, maximum: int = 200) -> Any:
+    """The dependency giving a list route its Paging, with the `limit` (1 to `maximum`,
+    `default` when absent) and `cursor` query parameters."""
+
+    def paging(
+        request: Request,
+        response: Response,
+        principal: CurrentPrincipal,
+        limit: int = default,
+        cursor: Cursor = None,
+    ) -> Paging:
+        return Paging(request, response, principal.client_key, limit, cursor)
+
+    # an object, not the text postponed annotations make of it: `maximum` is this call's
+    paging.__annotations__["limit"] = Annotated[
+        int, Query(ge=1, le=maximum, description=f"Page size (1-{maximum}).")
+    ]
+    return Depends(paging)
+
+
+Paged = Annotated[Paging, paged()]

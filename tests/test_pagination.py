@@ -3,9 +3,15 @@ mangled cursor is a 422 (never a 500)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 import pytest
+from sqlalchemy import Select, select
+from sqlalchemy.dialects import postgresql
 
+from app.keyset import Window
+from app.models import AuditEvent, BoardDecision, BoardSeat
 from app.pagination import decode_cursor, encode_cursor
 from app.problems import ValidationFailed
 from tests.factories import Auth
@@ -46,3 +52,47 @@ async def test_mangled_or_foreign_list_cursors_are_422_on_the_api(
         assert response.json()["errors"] == [
             {"pointer": "/cursor", "in": "query", "detail": "invalid or foreign cursor"}
         ]
+
+
+def _sql(query: Select[Any]) -> str:
+    dialect = postgresql.dialect()  # type: ignore[no-untyped-call]
+    compiled = query.compile(dialect=dialect, compile_kwargs={"literal_binds": True})
+    return " ".join(str(compiled).split())
+
+
+def test_a_window_orders_by_its_keys_and_reads_one_row_more() -> None:
+    window = Window(after=None, limit=3)
+    sql = _sql(window.apply(select(BoardDecision), BoardDecision.decided_on, BoardDecision.id))
+    assert sql.endswith("ORDER BY board_decision.decided_on ASC, board_decision.id ASC LIMIT 4"), (
+        sql
+    )
+    assert "WHERE" not in sql
+
+
+def test_a_window_after_a_position_compares_the_keys_in_their_directions() -> None:
+    window = Window(after=[7, "2026-01-02T03:04:05"], limit=1)
+    sql = _sql(window.apply(select(AuditEvent), AuditEvent.id.desc(), AuditEvent.occurred_at))
+    assert (
+        "WHERE audit_event.id < 7 OR audit_event.id = 7 AND audit_event.occurred_at > "
+        "'2026-01-02 03:04:05'" in sql
+    ), sql
+    assert sql.endswith("ORDER BY audit_event.id DESC, audit_event.occurred_at ASC LIMIT 2"), sql
+
+
+@pytest.mark.parametrize("after", [["x"], [1, 2], [None]], ids=["type", "arity", "null"])
+def test_a_position_not_of_the_lists_keys_is_a_validation_problem(after: list[object]) -> None:
+    with pytest.raises(ValidationFailed):
+        Window(after=after, limit=1).apply(select(AuditEvent), AuditEvent.id)
+
+
+def test_a_page_of_a_list_that_never_stated_its_keys_fails() -> None:
+    """What makes a forgotten keyset impossible to ship: the page asks the window for the last
+    row's position, and a window that was never applied has none."""
+    with pytest.raises(RuntimeError, match="keyset"):
+        Window(after=None, limit=1).position(object())
+
+
+def test_a_column_that_may_be_null_is_never_a_key() -> None:
+    """No row compares after a null: a nullable key would lose rows between pages."""
+    with pytest.raises(ValueError, match="may not be null"):
+        Window(after=None, limit=1).apply(select(BoardSeat), BoardSeat.organisation, BoardSeat.id)

@@ -123,7 +123,7 @@ async def build_world(client: httpx.AsyncClient, auth: Auth, session: AsyncSessi
     assert sent.status_code == 201, sent.text
     held = await client.post(f"{path}/restriction", json={"ground": "a"}, headers=ilo.headers)
     assert held.status_code == 200, held.text
-    tasks = (await client.get(f"{path}/notifications", headers=ilo.headers)).json()
+    tasks = (await client.get(f"{path}/notifications", headers=ilo.headers)).json()["items"]
     board_member = auth("NL", ["sb_member"], sub="nl-board")
     document = await client.post("/v1/documents", json=DOCUMENT, headers=board_member)
     assert document.status_code == 201, document.text

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Query, Request
 
 from app.db.session import ReadSession
-from app.pagination import Cursor, Limit, Pager
+from app.pagination import Paged
 from app.problems import problem_responses
 from app.routers.policy_marks import reads
 from app.schemas.audit_proof import (
@@ -33,21 +33,16 @@ router = APIRouter(prefix="/v1/audit", tags=["audit"])
     openapi_extra=reads("audit_event"),
 )
 async def list_audit_events(
-    request: Request,
-    response: Response,
     session: ReadSession,
     principal: CurrentPrincipal,
+    paging: Paged,
     organisation: str | None = None,
     action: str | None = None,
     resource_type: str | None = None,
     resource_id: str | None = None,
-    limit: Limit = 50,
-    cursor: Cursor = None,
 ) -> Page[AuditEventOut]:
     """The audit trail: every decision, write and personal-data access; a DPO sees its
     own organisation's."""
-    pager = Pager(request, response, principal.client_key, limit)
-    after = pager.after(cursor)
     rows = await service.list_events(
         session=session,
         principal=principal,
@@ -55,13 +50,10 @@ async def list_audit_events(
         action=action,
         resource_type=resource_type,
         resource_id=resource_id,
-        after=int(after[0]) if after else None,
-        limit=limit + 1,
+        window=paging.window,
     )
-    items, next_cursor = pager.page(rows, lambda r: [r.id])
-    return Page(
-        items=[AuditEventOut.model_validate(r, from_attributes=True) for r in items],
-        next_cursor=next_cursor,
+    return await paging.page(
+        rows, lambda items: [AuditEventOut.model_validate(r, from_attributes=True) for r in items]
     )
 
 
@@ -105,13 +97,15 @@ async def audit_log_key(
 async def list_checkpoints(
     session: ReadSession,
     principal: CurrentPrincipal,
+    paging: Paged,
     before: Annotated[int | None, Query(ge=1, le=2**62)] = None,
-    limit: Limit = 50,
-) -> list[SignedCheckpointOut]:
-    """C2SP checkpoints as signed notes; page on with `before` = the last size seen."""
-    return await proofs.checkpoints(
-        session=session, principal=principal, before=before, limit=limit
+) -> Page[SignedCheckpointOut]:
+    """C2SP checkpoints as signed notes, below a tree size (`before`) if given; page on with
+    `cursor` = `next_cursor`."""
+    rows = await proofs.checkpoints(
+        session=session, principal=principal, before=before, window=paging.window
     )
+    return await paging.page(rows, lambda items: [proofs.render_checkpoint(c) for c in items])
 
 
 @router.get(

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Response
 
 from app.db.session import ReadSession
-from app.pagination import Cursor, Limit, Pager
+from app.pagination import Paged
 from app.problems import problem_responses
 from app.routers.conventions import ActionContext, Idempotency
 from app.routers.policy_marks import guarded, reads
@@ -48,28 +48,20 @@ async def create_authority(
     openapi_extra=reads("authority"),
 )
 async def list_authorities(
-    request: Request,
-    response: Response,
     session: ReadSession,
     principal: CurrentPrincipal,
+    paging: Paged,
     organisation: str | None = None,
-    limit: Limit = 50,
-    cursor: Cursor = None,
 ) -> Page[AuthorityOut]:
     """The deploying authorities of every organisation, optionally of one."""
-    pager = Pager(request, response, principal.client_key, limit)
-    after = pager.after(cursor)
     rows = await service.list_authorities(
         session=session,
         principal=principal,
         organisation=organisation,
-        after=after[0] if after else None,
-        limit=limit + 1,
+        window=paging.window,
     )
-    items, next_cursor = pager.page(rows, lambda r: [str(r.id)])
-    return Page(
-        items=[AuthorityOut.model_validate(r, from_attributes=True) for r in items],
-        next_cursor=next_cursor,
+    return await paging.page(
+        rows, lambda items: [AuthorityOut.model_validate(r, from_attributes=True) for r in items]
     )
 
 

@@ -10,6 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from app.db.session import ReadSession, WriteSession
+from app.pagination import Paged
 from app.problems import NotFound, problem_responses
 from app.routers.conventions import ActionContext, Idempotency, IfMatch, etag_of, require_if_match
 from app.routers.policy_marks import guarded, reads
@@ -76,16 +77,18 @@ async def appoint_member(
     openapi_extra=reads("board_member"),
 )
 async def list_members(
-    response: Response, writer: WriteSession, on: OnDate = None
+    response: Response, writer: WriteSession, paging: Paged, on: OnDate = None
 ) -> Page[SeatOut]:
     """Who holds which seat is visible to every participant; the holders' names and contact
     details (Art. 9(2)(c)) only to ILOs, Board members and authorised staff, each read audited.
     With `on`, the appointments in force that day; without, every appointment."""
-    seats = await members.list_seats(session=writer.session, principal=writer.principal, on=on)
-    items = await members.render_seats(writer=writer, seats=seats)
-    if any(i.holder for i in items):
+    seats = await members.list_seats(
+        session=writer.session, principal=writer.principal, on=on, window=paging.window
+    )
+    page = await paging.page(seats, lambda rows: members.render_seats(writer=writer, seats=rows))
+    if any(i.holder for i in page.items):
         response.headers["Cache-Control"] = "no-store"
-    return Page(items=items, next_cursor=None)
+    return page
 
 
 @router.get(
@@ -210,10 +213,12 @@ async def record_meeting(
     responses=problem_responses(401, 403),
     openapi_extra=reads("board"),
 )
-async def list_meetings(session: ReadSession, principal: CurrentPrincipal) -> Page[BoardMeetingOut]:
-    """Every meeting with its stored list of deployed ILOs (without names)."""
-    rows = await service.list_meetings(session=session, principal=principal)
-    return Page(items=[service.render_meeting_plain(m) for m in rows], next_cursor=None)
+async def list_meetings(
+    session: ReadSession, principal: CurrentPrincipal, paging: Paged
+) -> Page[BoardMeetingOut]:
+    """Every meeting, oldest first, with its stored list of deployed ILOs (without names)."""
+    rows = await service.list_meetings(session=session, principal=principal, window=paging.window)
+    return await paging.page(rows, lambda items: [service.render_meeting_plain(m) for m in items])
 
 
 @router.get(
@@ -243,13 +248,18 @@ async def get_meeting(
     responses=problem_responses(401, 403),
     openapi_extra=reads("board"),
 )
-async def officer_list(response: Response, writer: WriteSession, on: OnDate = None) -> OfficerList:
+async def officer_list(
+    response: Response, writer: WriteSession, paging: Paged, on: OnDate = None
+) -> OfficerList:
     """Officer ids, organisation, host country, region and posting type; names only for ILOs,
-    Board members and authorised staff (Art. 9(3)), each read audited."""
-    out = await service.officer_list(writer=writer, on=_today(on))
-    if any(e.name for e in out.items):
+    Board members and authorised staff (Art. 9(3)), each read audited; a page of them, in the
+    order of host country, organisation and officer."""
+    day = _today(on)
+    rows = await service.officer_list(writer=writer, on=day, window=paging.window)
+    page = await paging.page(rows, lambda items: service.officer_entries(writer, items))
+    if any(e.name for e in page.items):
         response.headers["Cache-Control"] = "no-store"
-    return out
+    return OfficerList(on=day, items=page.items, next_cursor=page.next_cursor)
 
 
 # --- decisions ---------------------------------------------------------------------------------
@@ -283,12 +293,12 @@ async def record_decision(
     openapi_extra=reads("board"),
 )
 async def list_decisions(
-    session: ReadSession, principal: CurrentPrincipal
+    session: ReadSession, principal: CurrentPrincipal, paging: Paged
 ) -> Page[BoardDecisionOut]:
-    """Every decision, who forwarded it and who has not."""
-    rows = await service.list_decisions(session=session, principal=principal)
-    return Page(
-        items=await service.render_decisions(session=session, decisions=rows), next_cursor=None
+    """Every decision, oldest first, who forwarded it and who has not."""
+    rows = await service.list_decisions(session=session, principal=principal, window=paging.window)
+    return await paging.page(
+        rows, lambda items: service.render_decisions(session=session, decisions=items)
     )
 
 

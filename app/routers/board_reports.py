@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse
 from app.db.session import ReadSession
 from app.models import BoardActivityReport
 from app.pages import stored_page_csp
+from app.pagination import Paged
 from app.problems import problem_responses
 from app.routers.conventions import ActionContext, Idempotency
 from app.routers.policy_marks import guarded, reads
@@ -71,11 +72,11 @@ async def adopt_work_programme(
     openapi_extra=reads("board_report"),
 )
 async def list_work_programmes(
-    session: ReadSession, principal: CurrentPrincipal
+    session: ReadSession, principal: CurrentPrincipal, paging: Paged
 ) -> Page[WorkProgrammeOut]:
     """Every work programme, oldest first; the Parliament reads them too."""
-    rows = await service.list_programmes(session=session, principal=principal)
-    return Page(items=[service.render_programme(r) for r in rows], next_cursor=None)
+    rows = await service.list_programmes(session=session, principal=principal, window=paging.window)
+    return await paging.page(rows, lambda items: [service.render_programme(r) for r in items])
 
 
 @router.get(
@@ -148,13 +149,15 @@ async def generate_activity_report(
     openapi_extra=reads("board_report"),
 )
 async def list_activity_reports(
-    session: ReadSession, principal: CurrentPrincipal
+    session: ReadSession, principal: CurrentPrincipal, paging: Paged
 ) -> Page[ActivityReportSummary]:
-    """Periods and versions; the content is at each report."""
-    rows = await service.list_reports(session=session, principal=principal)
-    return Page(
-        items=[ActivityReportSummary.model_validate(r, from_attributes=True) for r in rows],
-        next_cursor=None,
+    """Periods and versions, oldest period first; the content is at each report."""
+    rows = await service.list_reports(session=session, principal=principal, window=paging.window)
+    return await paging.page(
+        rows,
+        lambda items: [
+            ActivityReportSummary.model_validate(r, from_attributes=True) for r in items
+        ],
     )
 
 

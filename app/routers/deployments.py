@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Response
 
 from app.db.session import ReadSession
-from app.pagination import Cursor, Limit, Pager
+from app.pagination import Paged
 from app.policies.vocabulary import DeploymentStatus
 from app.problems import problem_responses
 from app.routers.conventions import (
@@ -65,22 +65,17 @@ async def plan_deployment(
     openapi_extra=reads("deployment"),
 )
 async def list_deployments(
-    request: Request,
-    response: Response,
     session: ReadSession,
     principal: CurrentPrincipal,
+    paging: Paged,
     officer_id: uuid.UUID | None = None,
     organisation: str | None = None,
     host_country: CountryCode | None = None,
     status: DeploymentStatus | None = None,
     external_reference: ExternalReference | None = None,
-    limit: Limit = 50,
-    cursor: Cursor = None,
 ) -> Page[DeploymentOut]:
     """Deployment notifications of the network, filtered by officer, organisation, host country or
     status."""
-    pager = Pager(request, response, principal.client_key, limit)
-    after = pager.after(cursor)
     rows = await service.list_deployments(
         session=session,
         principal=principal,
@@ -89,12 +84,10 @@ async def list_deployments(
         host_country=host_country,
         status=status.value if status else None,
         external_reference=external_reference,
-        after=after[0] if after else None,
-        limit=limit + 1,
+        window=paging.window,
     )
-    items, next_cursor = pager.page(rows, lambda r: [str(r.id)])
-    return Page(
-        items=await service.render_all(session=session, deployments=items), next_cursor=next_cursor
+    return await paging.page(
+        rows, lambda items: service.render_all(session=session, deployments=items)
     )
 
 
@@ -169,8 +162,11 @@ async def transition_deployment(
     openapi_extra=reads("deployment"),
 )
 async def deployment_history(
-    deployment_id: uuid.UUID, session: ReadSession, principal: CurrentPrincipal
-) -> list[HistoryEntryOut]:
+    deployment_id: uuid.UUID, session: ReadSession, principal: CurrentPrincipal, paging: Paged
+) -> Page[HistoryEntryOut]:
     """Every state and amendment of a notification, oldest first."""
     await service.read_deployment(session=session, principal=principal, deployment_id=deployment_id)
-    return await service.history(session=session, deployment_id=deployment_id)
+    rows = await service.history(session=session, deployment_id=deployment_id, window=paging.window)
+    return await paging.page(
+        rows, lambda items: [HistoryEntryOut.model_validate(h, from_attributes=True) for h in items]
+    )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import unicodedata
 import uuid
+from datetime import UTC, datetime
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -20,7 +21,7 @@ from starlette.datastructures import UploadFile
 from app.db.session import ReadSession, WriteSession
 from app.middleware import unstorable_string
 from app.models import Document, DocumentVersion
-from app.pagination import Cursor, Limit, Pager
+from app.pagination import Paged, Paging, paged
 from app.platform import bounded_json
 from app.platform.extract import MEDIA_TYPES
 from app.platform.limits import LIMITS, exceeded
@@ -49,6 +50,9 @@ from app.services import contact_list
 from app.services import document as service
 from app.services import document_read as reader
 from app.services.document import refusal
+
+# Search keeps its own page sizes: highlights make each hit dear to compute.
+SearchPaged = Annotated[Paging, paged(default=20, maximum=50)]
 
 router = APIRouter(prefix="/v1/documents", tags=["documents"])
 
@@ -192,29 +196,25 @@ async def upload_document_file(
     openapi_extra=reads("document"),
 )
 async def list_documents(
-    request: Request,
-    response: Response,
     session: ReadSession,
     principal: CurrentPrincipal,
+    paging: Paged,
     category: DocumentCategory | None = None,
     audience: DocumentAudience | None = None,
-    limit: Limit = 50,
-    cursor: Cursor = None,
 ) -> Page[DocumentOut]:
     """Only documents whose audience includes you (ILO-9.3, ILO-9.4)."""
-    pager = Pager(request, response, principal.client_key, limit)
-    after = pager.after(cursor)
     rows = await reader.list_documents(
         session=session,
         principal=principal,
         category=category,
         audience=audience,
-        after=after[0] if after else None,
-        limit=limit + 1,
+        window=paging.window,
     )
-    items, next_cursor = pager.page(rows, lambda r: [str(r.id)])
-    rendered = [reader.render(d, await reader.versions_of(session, d.id)) for d in items]
-    return Page(items=rendered, next_cursor=next_cursor)
+
+    async def render(items: list[Document]) -> list[DocumentOut]:
+        return [reader.render(d, await reader.versions_of(session, d.id)) for d in items]
+
+    return await paging.page(rows, render)
 
 
 @router.get(
@@ -228,11 +228,12 @@ async def search_documents(
     session: ReadSession,
     principal: CurrentPrincipal,
     q: Annotated[str, Query(min_length=1, max_length=200, description="Web-search syntax")],
-    limit: Annotated[int, Query(ge=1, le=50)] = 20,
-) -> list[DocumentHit]:
-    """PostgreSQL full text (`websearch_to_tsquery`) over titles and current versions; the
-    highlight marks matches with <b>…</b>."""
-    return await reader.search(session=session, principal=principal, q=q, limit=limit)
+    paging: SearchPaged,
+) -> Page[DocumentHit]:
+    """PostgreSQL full text (`websearch_to_tsquery`) over titles and current versions, best
+    first; the highlight marks matches with <b>…</b>."""
+    rows = await reader.search(session=session, principal=principal, q=q, window=paging.window)
+    return await paging.page(rows, reader.render_hits)
 
 
 @router.get(
@@ -243,13 +244,23 @@ async def search_documents(
     openapi_extra=reads("ilo_contact_list"),
 )
 async def ilo_contacts(
-    request: Request, response: Response, writer: WriteSession
+    request: Request, response: Response, writer: WriteSession, paging: Paged
 ) -> IloContactList:
     """Name, place of deployment, region of responsibility, telephone and e-mail of each ILO
-    with an active deployment: for ILOs, Steering Board members and authorised staff only."""
-    listing = await contact_list.ilo_contacts(writer=writer, keyring=request.app.state.keyring)
+    with an active deployment: for ILOs, Steering Board members and authorised staff only; a
+    page of them, by organisation and surname."""
+    rows = await contact_list.ilo_contacts(writer=writer, window=paging.window)
+    keyring = request.app.state.keyring
+    page = await paging.page(
+        rows, lambda items: contact_list.render_contacts(writer=writer, keyring=keyring, rows=items)
+    )
     response.headers["Cache-Control"] = "no-store"
-    return listing
+    return IloContactList(
+        items=page.items,
+        next_cursor=page.next_cursor,
+        generated_at=datetime.now(UTC),
+        as_of=contact_list.today(),
+    )
 
 
 @router.get(
@@ -259,13 +270,22 @@ async def ilo_contacts(
     responses=problem_responses(401, 403),
     openapi_extra=reads("board_member_list"),
 )
-async def board_members(response: Response, writer: WriteSession) -> BoardMemberList:
+async def board_members(response: Response, writer: WriteSession, paging: Paged) -> BoardMemberList:
     """Each Steering Board seat in force today — seat, organisation (or observer body), role,
     chair, holder name, e-mail and telephone — from the Board's appointments: for ILOs,
-    Steering Board members and authorised staff only."""
-    listing = await contact_list.board_members(writer=writer)
+    Steering Board members and authorised staff only; a page of them, in the order the
+    appointments began."""
+    seats = await contact_list.board_members(writer=writer, window=paging.window)
+    page = await paging.page(
+        seats, lambda items: contact_list.render_board_members(writer=writer, seats=items)
+    )
     response.headers["Cache-Control"] = "no-store"
-    return listing
+    return BoardMemberList(
+        items=page.items,
+        next_cursor=page.next_cursor,
+        generated_at=datetime.now(UTC),
+        as_of=contact_list.today(),
+    )
 
 
 @router.get(

@@ -6,10 +6,10 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, date, datetime
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Response
 
 from app.db.session import ReadSession, WriteSession
-from app.pagination import Cursor, Limit, Pager
+from app.pagination import Paged
 from app.problems import problem_responses
 from app.routers.conventions import (
     ActionContext,
@@ -76,26 +76,21 @@ async def create_network(
     openapi_extra=reads("network"),
 )
 async def list_networks(
-    request: Request,
-    response: Response,
     session: ReadSession,
     principal: CurrentPrincipal,
+    paging: Paged,
     country: CountryCode | None = None,
-    limit: Limit = 50,
-    cursor: Cursor = None,
 ) -> Page[NetworkOut]:
     """Every participant reads the networks; a list never shows associated officers."""
-    pager = Pager(request, response, principal.client_key, limit)
-    after = pager.after(cursor)
     rows = await service.list_networks(
         session=session,
         principal=principal,
         country=country,
-        after=after[0] if after else None,
-        limit=limit + 1,
+        window=paging.window,
     )
-    items, next_cursor = pager.page(rows, lambda r: [str(r.id)])
-    return Page(items=[service.render(r, associated=False) for r in items], next_cursor=next_cursor)
+    return await paging.page(
+        rows, lambda items: [service.render(r, associated=False) for r in items]
+    )
 
 
 @router.get(
@@ -232,26 +227,19 @@ async def record_meeting(
     openapi_extra=reads("network_meeting"),
 )
 async def list_meetings(
-    request: Request,
-    response: Response,
     network_id: uuid.UUID,
     session: ReadSession,
     principal: CurrentPrincipal,
-    limit: Limit = 50,
-    cursor: Cursor = None,
+    paging: Paged,
 ) -> Page[NetworkMeetingOut]:
     """Every participant reads a network's meetings."""
-    pager = Pager(request, response, principal.client_key, limit)
-    after = pager.after(cursor)
     rows = await network_meeting.list_meetings(
         session=session,
         principal=principal,
         network_id=network_id,
-        after=after[0] if after else None,
-        limit=limit + 1,
+        window=paging.window,
     )
-    items, next_cursor = pager.page(rows, lambda r: [str(r.id)])
-    return Page(items=[network_meeting.render(r) for r in items], next_cursor=next_cursor)
+    return await paging.page(rows, lambda items: [network_meeting.render(r) for r in items])
 
 
 @router.get(
@@ -338,26 +326,19 @@ async def assign_ad_hoc_action(
     openapi_extra=reads("ad_hoc_action"),
 )
 async def list_ad_hoc_actions(
-    request: Request,
-    response: Response,
     network_id: uuid.UUID,
     session: ReadSession,
     principal: CurrentPrincipal,
-    limit: Limit = 50,
-    cursor: Cursor = None,
+    paging: Paged,
 ) -> Page[AdHocActionOut]:
     """Every participant reads the Board's ad-hoc actions."""
-    pager = Pager(request, response, principal.client_key, limit)
-    after = pager.after(cursor)
     rows = await ad_hoc_action.list_ad_hoc_actions(
         session=session,
         principal=principal,
         network_id=network_id,
-        after=after[0] if after else None,
-        limit=limit + 1,
+        window=paging.window,
     )
-    items, next_cursor = pager.page(rows, lambda r: [str(r.id)])
-    return Page(items=[ad_hoc_action.render(r) for r in items], next_cursor=next_cursor)
+    return await paging.page(rows, lambda items: [ad_hoc_action.render(r) for r in items])
 
 
 @router.patch(

@@ -7,7 +7,7 @@ import uuid
 from fastapi import APIRouter, Request, Response
 
 from app.db.session import ReadSession, WriteSession
-from app.pagination import Cursor, Limit, Pager
+from app.pagination import Paged
 from app.problems import problem_responses
 from app.routers.conventions import (
     ActionContext,
@@ -55,31 +55,24 @@ async def create_officer(
     openapi_extra=reads("officer"),
 )
 async def list_officers(
-    request: Request,
-    response: Response,
     session: ReadSession,
     principal: CurrentPrincipal,
+    paging: Paged,
     organisation: str | None = None,
     authority_id: uuid.UUID | None = None,
     external_reference: ExternalReference | None = None,
-    limit: Limit = 50,
-    cursor: Cursor = None,
 ) -> Page[OfficerOut]:
     """Every officer; contact details only for the roles of Art. 9(3) and the officer's own
     organisation (ILO-9.3)."""
-    pager = Pager(request, response, principal.client_key, limit)
-    after = pager.after(cursor)
     rows = await service.list_officers(
         session=session,
         principal=principal,
         organisation=organisation,
         authority_id=authority_id,
         external_reference=external_reference,
-        after=after[0] if after else None,
-        limit=limit + 1,
+        window=paging.window,
     )
-    items, next_cursor = pager.page(rows, lambda r: [str(r.id)])
-    return Page(items=[service.render(r, contact=None) for r in items], next_cursor=next_cursor)
+    return await paging.page(rows, lambda items: [service.render(r, contact=None) for r in items])
 
 
 @router.get(

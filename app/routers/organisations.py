@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Response
 
 from app.db.session import ReadSession
-from app.pagination import Cursor, Limit, Pager
+from app.pagination import Paged
 from app.policies.vocabulary import OrganisationKind
 from app.problems import problem_responses
 from app.routers.conventions import ActionContext, Idempotency, IfMatch, etag_of, require_if_match
@@ -27,28 +27,21 @@ router = APIRouter(prefix="/v1/organisations", tags=["organisations"])
     openapi_extra=reads("organisation"),
 )
 async def list_organisations(
-    request: Request,
-    response: Response,
     session: ReadSession,
     principal: CurrentPrincipal,
+    paging: Paged,
     kind: OrganisationKind | None = None,
-    limit: Limit = 50,
-    cursor: Cursor = None,
 ) -> Page[OrganisationOut]:
     """The participants of the network (member states, Schengen-associated countries, Union bodies
     and agencies) with their kind, voting right and participation. Every participant may
     read them."""
-    pager = Pager(request, response, principal.client_key, limit)
-    after = pager.after(cursor)
     rows = await service.list_organisations(
         session=session,
         principal=principal,
         kind=kind,
-        after=after[0] if after else None,
-        limit=limit + 1,
+        window=paging.window,
     )
-    items, next_cursor = pager.page(rows, lambda r: [r.code])
-    return Page(items=[OrganisationOut.model_validate(r) for r in items], next_cursor=next_cursor)
+    return await paging.page(rows, lambda items: [OrganisationOut.model_validate(r) for r in items])
 
 
 @router.get(

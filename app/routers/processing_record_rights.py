@@ -9,9 +9,11 @@ import uuid
 from fastapi import APIRouter, Response
 
 from app.db.session import ReadSession
+from app.pagination import Paged
 from app.problems import problem_responses
 from app.routers.conventions import ActionContext, Idempotency, IfMatch, etag_of, require_if_match
 from app.routers.policy_marks import guarded, reads
+from app.schemas.common import Page
 from app.schemas.processing_record import ProcessingRecordOut
 from app.schemas.processing_record_rights import (
     ProcessingRecordRectify,
@@ -104,14 +106,16 @@ async def list_notifications(
     record_id: uuid.UUID,
     session: ReadSession,
     principal: CurrentPrincipal,
+    paging: Paged,
     open_only: bool = False,
-) -> list[RecipientNotificationOut]:
-    """One task per transfer or share of the record and change; `done_at` is null while open."""
+) -> Page[RecipientNotificationOut]:
+    """One task per transfer or share of the record and change, oldest first; `done_at` is
+    null while open."""
     await records.get_visible_record(session=session, principal=principal, record_id=record_id)
     rows = await notifications.list_notifications(
-        session=session, record_id=record_id, open_only=open_only
+        session=session, record_id=record_id, window=paging.window, open_only=open_only
     )
-    return [notifications.render(n) for n in rows]
+    return await paging.page(rows, lambda items: [notifications.render(n) for n in items])
 
 
 @router.post(

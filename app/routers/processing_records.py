@@ -9,7 +9,7 @@ import uuid
 from fastapi import APIRouter, Query, Request, Response
 
 from app.db.session import ReadSession, WriteSession
-from app.pagination import Cursor, Limit, Pager
+from app.pagination import Paged
 from app.policies.vocabulary import Purpose
 from app.problems import problem_responses
 from app.routers.conventions import ActionContext, Idempotency, etag_of
@@ -70,21 +70,16 @@ async def create_record(
     openapi_extra=reads("processing_record"),
 )
 async def list_records(
-    request: Request,
-    response: Response,
     session: ReadSession,
     principal: CurrentPrincipal,
+    paging: Paged,
     officer_id: uuid.UUID | None = None,
     purpose: Purpose | None = None,
     erased: bool | None = None,
     external_reference: ExternalReference | None = None,
-    limit: Limit = 50,
-    cursor: Cursor = None,
 ) -> Page[ProcessingRecordOut]:
     """The controller organisation's processing records the caller may see (ILO-10.2); without
     subject data."""
-    pager = Pager(request, response, principal.client_key, limit)
-    after = pager.after(cursor)
     rows = await service.list_records(
         session=session,
         principal=principal,
@@ -92,11 +87,9 @@ async def list_records(
         purpose=purpose.value if purpose else None,
         erased=erased,
         external_reference=external_reference,
-        after=after[0] if after else None,
-        limit=limit + 1,
+        window=paging.window,
     )
-    items, next_cursor = pager.page(rows, lambda r: [str(r.id)])
-    return Page(items=[service.render(r) for r in items], next_cursor=next_cursor)
+    return await paging.page(rows, lambda items: [service.render(r) for r in items])
 
 
 @router.get(
@@ -215,12 +208,14 @@ async def record_transfer(
     openapi_extra=reads("processing_record"),
 )
 async def list_transfers(
-    record_id: uuid.UUID, session: ReadSession, principal: CurrentPrincipal
-) -> list[TransferOut]:
-    """The transfers of a record."""
+    record_id: uuid.UUID, session: ReadSession, principal: CurrentPrincipal, paging: Paged
+) -> Page[TransferOut]:
+    """The transfers of a record, in the order they were recorded."""
     await service.get_visible_record(session=session, principal=principal, record_id=record_id)
-    rows = await transfers.list_transfers(session=session, record_id=record_id)
-    return [transfers.render(t) for t in rows]
+    rows = await transfers.list_transfers(
+        session=session, record_id=record_id, window=paging.window
+    )
+    return await paging.page(rows, lambda items: [transfers.render(t) for t in items])
 
 
 @router.post(
@@ -251,9 +246,9 @@ async def record_share(
     openapi_extra=reads("processing_record"),
 )
 async def list_shares(
-    record_id: uuid.UUID, session: ReadSession, principal: CurrentPrincipal
-) -> list[ShareOut]:
-    """The exchanges of a record inside the Union."""
+    record_id: uuid.UUID, session: ReadSession, principal: CurrentPrincipal, paging: Paged
+) -> Page[ShareOut]:
+    """The exchanges of a record inside the Union, in the order they were recorded."""
     await service.get_visible_record(session=session, principal=principal, record_id=record_id)
-    rows = await shares.list_shares(session=session, record_id=record_id)
-    return [shares.render(s) for s in rows]
+    rows = await shares.list_shares(session=session, record_id=record_id, window=paging.window)
+    return await paging.page(rows, lambda items: [shares.render(s) for s in items])

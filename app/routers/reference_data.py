@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from typing import Annotated, TypeVar
 
-from fastapi import APIRouter, Path, Request, Response
-from sqlalchemy.ext.asyncio import AsyncSession
+from fastapi import APIRouter, Path, Response
 
 from app.db.session import ReadSession
 from app.models import AdequacyDecisionEntry, TransferInstrumentEntry
-from app.pagination import Cursor, Limit, Pager
+from app.pagination import Paged
 from app.problems import problem_responses
 from app.routers.conventions import (
     ActionContext,
@@ -29,7 +28,7 @@ from app.schemas.reference_data import (
     TransferInstrumentFields,
     TransferInstrumentOut,
 )
-from app.security import CurrentPrincipal, Principal
+from app.security import CurrentPrincipal
 from app.services import reference_data as service
 from app.services import reference_impact_detected as detected
 from app.services.guarded import Context
@@ -50,24 +49,6 @@ def _instrument(entry: TransferInstrumentEntry) -> TransferInstrumentOut:
 
 
 E = TypeVar("E", AdequacyDecisionEntry, TransferInstrumentEntry)
-
-
-async def _page(
-    session: AsyncSession,
-    principal: Principal,
-    pager: Pager,
-    cursor: str | None,
-    model: type[E],
-) -> tuple[list[E], str | None]:
-    after = pager.after(cursor)
-    rows = await service.list_entries(
-        session=session,
-        principal=principal,
-        model=model,
-        after=after[0] if after else None,
-        limit=pager.limit + 1,
-    )
-    return pager.page(rows, lambda r: [r.id])
 
 
 async def _replace(
@@ -93,18 +74,16 @@ async def _replace(
     openapi_extra=reads("reference_data"),
 )
 async def list_adequacy_decisions(
-    request: Request,
-    response: Response,
     session: ReadSession,
     principal: CurrentPrincipal,
-    limit: Limit = 50,
-    cursor: Cursor = None,
+    paging: Paged,
 ) -> Page[AdequacyDecisionOut]:
     """The Commission's adequacy decisions (GDPR Art. 45, LED Art. 36) with their validity and
     scope."""
-    pager = Pager(request, response, principal.client_key, limit)
-    items, next_cursor = await _page(session, principal, pager, cursor, AdequacyDecisionEntry)
-    return Page(items=[_adequacy(r) for r in items], next_cursor=next_cursor)
+    rows = await service.list_entries(
+        session=session, principal=principal, model=AdequacyDecisionEntry, window=paging.window
+    )
+    return await paging.page(rows, lambda items: [_adequacy(r) for r in items])
 
 
 @router.get(
@@ -176,18 +155,16 @@ async def replace_adequacy_decision(
     openapi_extra=reads("reference_data"),
 )
 async def list_transfer_instruments(
-    request: Request,
-    response: Response,
     session: ReadSession,
     principal: CurrentPrincipal,
-    limit: Limit = 50,
-    cursor: Cursor = None,
+    paging: Paged,
 ) -> Page[TransferInstrumentOut]:
     """Binding instruments and administrative arrangements between parties (GDPR Art. 46, LED Art.
     37)."""
-    pager = Pager(request, response, principal.client_key, limit)
-    items, next_cursor = await _page(session, principal, pager, cursor, TransferInstrumentEntry)
-    return Page(items=[_instrument(r) for r in items], next_cursor=next_cursor)
+    rows = await service.list_entries(
+        session=session, principal=principal, model=TransferInstrumentEntry, window=paging.window
+    )
+    return await paging.page(rows, lambda items: [_instrument(r) for r in items])
 
 
 @router.get(

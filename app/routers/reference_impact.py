@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Query, Request
 
 from app.db.session import ReadSession
-from app.pagination import Cursor, Limit, Pager
+from app.pagination import Limit, Paged
 from app.problems import problem_responses
 from app.rate_limit import charge_transfers
 from app.routers.policy_marks import reads
@@ -81,22 +81,15 @@ async def impact(
     openapi_extra=reads("reference_impact"),
 )
 async def list_impacts(
-    request: Request,
-    response: Response,
     session: ReadSession,
     principal: CurrentPrincipal,
-    limit: Limit = 50,
-    cursor: Cursor = None,
+    paging: Paged,
 ) -> Page[ReferenceImpactOut]:
     """Per organisation and applied change: the count of affected flows; the flows themselves
     for the organisation's DPO."""
-    pager = Pager(request, response, principal.client_key, limit)
-    after = pager.after(cursor)
     rows = await detected.list_impacts(
         session=session,
         principal=principal,
-        after=after[0] if after else None,
-        limit=limit + 1,
+        window=paging.window,
     )
-    items, next_cursor = pager.page(rows, lambda r: [str(r.id)])
-    return Page(items=[detected.render(r, principal) for r in items], next_cursor=next_cursor)
+    return await paging.page(rows, lambda items: [detected.render(r, principal) for r in items])

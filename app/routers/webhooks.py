@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Response
 
 from app.db.session import ReadSession
-from app.pagination import Cursor, Limit, Pager
+from app.pagination import Paged
 from app.policies.vocabulary import WebhookDeliveryStatus
 from app.problems import problem_responses
 from app.routers.conventions import (
@@ -76,21 +76,15 @@ async def create_webhook(
     openapi_extra=reads("webhook"),
 )
 async def list_webhooks(
-    request: Request,
-    response: Response,
     session: ReadSession,
     principal: CurrentPrincipal,
-    limit: Limit = 50,
-    cursor: Cursor = None,
+    paging: Paged,
 ) -> Page[WebhookOut]:
     """The organisation's webhook subscriptions, without their secrets."""
-    pager = Pager(request, response, principal.client_key, limit)
-    after = pager.after(cursor)
     rows = await service.list_subscriptions(
-        session=session, principal=principal, after=after[0] if after else None, limit=limit + 1
+        session=session, principal=principal, window=paging.window
     )
-    items, next_cursor = pager.page(rows, lambda r: [str(r.id)])
-    return Page(items=[service.render(r) for r in items], next_cursor=next_cursor)
+    return await paging.page(rows, lambda items: [service.render(r) for r in items])
 
 
 @router.get(
@@ -196,30 +190,23 @@ async def enable_webhook(
     openapi_extra=reads("webhook"),
 )
 async def list_webhook_deliveries(
-    request: Request,
-    response: Response,
     webhook_id: uuid.UUID,
     session: ReadSession,
     principal: CurrentPrincipal,
+    paging: Paged,
     status: WebhookDeliveryStatus | None = None,
-    limit: Limit = 50,
-    cursor: Cursor = None,
 ) -> Page[WebhookDeliveryOut]:
     """Each feed event queued for the subscription, with how its delivery stands. Of the
     receiver's answers only the status code and a short reason are kept, never their body.
     Delivered and failed deliveries are purged after ILONET_WEBHOOK_DELIVERY_RETENTION_DAYS."""
-    pager = Pager(request, response, principal.client_key, limit)
-    after = pager.after(cursor)
     rows = await recovery.list_deliveries(
         session=session,
         principal=principal,
         subscription_id=webhook_id,
         status=status,
-        after=after[0] if after else None,
-        limit=limit + 1,
+        window=paging.window,
     )
-    items, next_cursor = pager.page(rows, lambda r: [str(r.id)])
-    return Page(items=[recovery.render_delivery(r) for r in items], next_cursor=next_cursor)
+    return await paging.page(rows, lambda items: [recovery.render_delivery(r) for r in items])
 
 
 @router.post(

@@ -15,7 +15,7 @@ from app.policies.vocabulary import (
     DocumentCategory,
     VoteMode,
 )
-from app.schemas.common import ShortText, StrictInput, Text
+from app.schemas.common import Page, ShortText, StrictInput, Text
 from app.schemas.officer import Email, Phone
 
 
@@ -130,9 +130,10 @@ class OfficerListEntry(BaseModel):
     name: str | None = Field(default=None, description="Only for the Art. 9(3) roles; audited")
 
 
-class OfficerList(BaseModel):
+class OfficerList(Page[OfficerListEntry]):
+    """A page of the list of deployed ILOs on a date (`next_cursor` leads to the next)."""
+
     on: date
-    items: list[OfficerListEntry]
 
 
 class BoardMeetingIn(StrictInput):

@@ -11,6 +11,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from app.policies.vocabulary import CoverageStatus
 from app.schemas.common import ShortText, StrictInput
 
+# The countries there are (ISO 3166-1 assigned alpha-2 codes): no list of countries is longer.
+COUNTRIES = 249
+
 
 class ResourceIn(StrictInput):
     item: ShortText
@@ -77,7 +80,8 @@ class DeploymentGaps(BaseModel):
     list_version: str
     list_valid_from: date
     source: str
-    items: list[PriorityGap]
+    # one line per priority country at most: bounded by the countries there are (ISO 3166-1)
+    items: list[PriorityGap] = Field(max_length=COUNTRIES)
 
 
 class ActivityReportGenerate(StrictInput):

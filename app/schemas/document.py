@@ -22,7 +22,7 @@ from app.policies.vocabulary import (
     HandlingMarking,
     InformationTopic,
 )
-from app.schemas.common import CountryCode, StrictInput
+from app.schemas.common import CountryCode, Page, StrictInput
 
 Label = Annotated[str, StringConstraints(min_length=1, max_length=100)]
 
@@ -236,10 +236,11 @@ class IloContact(BaseModel):
     email: str | None
 
 
-class IloContactList(BaseModel):
+class IloContactList(Page[IloContact]):
+    """A page of the ILO contact list (`next_cursor` leads to the next)."""
+
     generated_at: datetime
     as_of: date
-    items: list[IloContact]
 
 
 class BoardMemberLine(BaseModel):
@@ -257,7 +258,8 @@ class BoardMemberLine(BaseModel):
     since: date
 
 
-class BoardMemberList(BaseModel):
+class BoardMemberList(Page[BoardMemberLine]):
+    """A page of the Board-members list (`next_cursor` leads to the next)."""
+
     generated_at: datetime
     as_of: date
-    items: list[BoardMemberLine]

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.visibility import visible
 from app.db.writer import Change, NewRow, Prepared, RowUpdate
+from app.keyset import Window
 from app.models import AdHocAction, Network
 from app.policies import AdHocActionFacts, Decision
 from app.policies.network import (
@@ -184,19 +185,14 @@ async def list_ad_hoc_actions(
     session: AsyncSession,
     principal: Principal,
     network_id: uuid.UUID,
-    after: str | None,
-    limit: int,
+    window: Window,
 ) -> Sequence[AdHocAction]:
     await read_network(session=session, principal=principal, network_id=network_id)
     seen = access.listing(principal, RESOURCE)
-    query = (
-        select(AdHocAction)
-        .where(AdHocAction.network_id == network_id, visible(AdHocAction, seen))
-        .order_by(AdHocAction.id)
-        .limit(limit)
+    query = select(AdHocAction).where(
+        AdHocAction.network_id == network_id, visible(AdHocAction, seen)
     )
-    if after is not None:
-        query = query.where(AdHocAction.id > uuid.UUID(after))
+    query = window.apply(query, AdHocAction.id)
     return (await session.scalars(query)).all()
 
 

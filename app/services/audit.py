@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db import audit
 from app.db.visibility import visible
+from app.keyset import Window
 from app.models import AuditEvent
 from app.policies import deny
 from app.policies.rules import ACL_ORG
@@ -26,8 +27,7 @@ async def list_events(
     action: str | None,
     resource_type: str | None,
     resource_id: str | None,
-    after: int | None,
-    limit: int,
+    window: Window,
 ) -> Sequence[AuditEvent]:
     """The Commission's auditor reads every event, another auditor or a DPO its own
     organisation's (read policy `audit_event`); asking for another organisation's is a 403
@@ -44,8 +44,7 @@ async def list_events(
             resource_type="audit_event",
             action="audit.read",
         )
-    query = select(AuditEvent).where(visible(AuditEvent, seen)).order_by(AuditEvent.id)
-    query = query.limit(limit)
+    query = select(AuditEvent).where(visible(AuditEvent, seen))
     if organisation is not None:
         query = query.where(AuditEvent.organisation == organisation)
     if action is not None:
@@ -54,8 +53,7 @@ async def list_events(
         query = query.where(AuditEvent.resource_type == resource_type)
     if resource_id is not None:
         query = query.where(AuditEvent.resource_id == resource_id)
-    if after is not None:
-        query = query.where(AuditEvent.id > after)
+    query = window.apply(query, AuditEvent.id)
     return (await session.scalars(query)).all()
 
 

@@ -12,6 +12,7 @@ from app.db import audit, audit_chain, audit_merkle, audit_tree
 from app.db.audit_note import Signer
 from app.db.audit_tree import SignedCheckpoint
 from app.db.visibility import visible
+from app.keyset import INVALID, Window
 from app.models import AuditEvent, AuditSeal
 from app.problems import Conflict, NotFound, ValidationFailed
 from app.schemas.audit_proof import (
@@ -68,11 +69,21 @@ async def latest(
 
 
 async def checkpoints(
-    *, session: AsyncSession, principal: Principal, before: int | None, limit: int
-) -> list[SignedCheckpointOut]:
+    *, session: AsyncSession, principal: Principal, before: int | None, window: Window
+) -> list[SignedCheckpoint]:
+    """Signed checkpoints below a tree size (`before`), newest first, a page of them."""
     access.visibility(principal, "audit_proof")
+    after, count = window.seek(lambda checkpoint: [checkpoint.size])
+    if after is not None:
+        if len(after) != 1 or not isinstance(after[0], int):
+            raise ValidationFailed(INVALID)
+        before = after[0] if before is None else min(before, after[0])
     driver = await audit_chain.driver(session)
-    return [_out(c) for c in await audit_tree.signed_before(driver, before, limit)]
+    return await audit_tree.signed_before(driver, before, count)
+
+
+def render_checkpoint(checkpoint: SignedCheckpoint) -> SignedCheckpointOut:
+    return _out(checkpoint)
 
 
 async def consistency(

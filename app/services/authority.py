@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.visibility import visible
 from app.db.writer import Change, NewRow, Prepared
+from app.keyset import Window
 from app.models import Authority
 from app.policies import AuthorityFacts, Decision
 from app.policies.authority import AUTHORITY_CREATE
@@ -87,13 +88,11 @@ async def list_authorities(
     session: AsyncSession,
     principal: Principal,
     organisation: str | None,
-    after: str | None,
-    limit: int,
+    window: Window,
 ) -> Sequence[Authority]:
     seen = access.listing(principal, "authority")
-    query = select(Authority).where(visible(Authority, seen)).order_by(Authority.id).limit(limit)
+    query = select(Authority).where(visible(Authority, seen))
     if organisation is not None:
         query = query.where(Authority.organisation == organisation)
-    if after is not None:
-        query = query.where(Authority.id > uuid.UUID(after))
+    query = window.apply(query, Authority.id)
     return (await session.scalars(query)).all()

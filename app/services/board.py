@@ -12,6 +12,7 @@ from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.writer import Change, NewRow, Prepared, RowUpdate, Writer
+from app.keyset import Window
 from app.models import BoardMeeting, BoardRulesOfProcedure, BoardSeat, Organisation
 from app.models.board import rules_in_force
 from app.policies import Decision
@@ -216,12 +217,14 @@ END = Action(
 
 
 async def list_seats(
-    *, session: AsyncSession, principal: Principal, on: date | None
+    *, session: AsyncSession, principal: Principal, on: date | None, window: Window
 ) -> Sequence[BoardSeat]:
+    """Every appointment, or those in force on a date (`on`), in the order they began."""
     access.listing(principal, MEMBER)
+    query = select(BoardSeat)
     if on is not None:
-        return await seats_on(session=session, on=on)
-    query = select(BoardSeat).order_by(BoardSeat.starts_on, BoardSeat.id)
+        query = query.where(_in_force(on))
+    query = window.apply(query, BoardSeat.starts_on, BoardSeat.id)
     return (await session.scalars(query)).all()
 
 

@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.deployed import deployed_on_clause
 from app.db.writer import Change, NewRow, Prepared, Writer
+from app.keyset import Window
 from app.models import (
     BoardDecision,
     BoardDecisionForwarding,
@@ -47,7 +48,6 @@ from app.schemas.board import (
     ForwardingIn,
     ForwardingOut,
     MeetingYear,
-    OfficerList,
     OfficerListEntry,
     StatusFlag,
     TallyOut,
@@ -63,6 +63,28 @@ KIND = "board"
 
 
 # --- the list of deployed ILOs (ILO-8.2(d)) ----------------------------------------------------
+
+
+def _deployed_on(on: date) -> Select[Deployment]:
+    return select(Deployment).where(
+        Deployment.status.in_(("deployed", "ended")),
+        Deployment.starts_on <= on,
+        Deployment.ends_on >= on,
+        (Deployment.ended_on.is_(None)) | (Deployment.ended_on > on),
+    )
+
+
+def _listed(d: Deployment) -> dict[str, Any]:
+    return {
+        "officer_id": str(d.officer_id),
+        "organisation": d.organisation,
+        "host_country": d.host_country,
+        "region_countries": list(d.region_countries),
+        "posting_type": d.posting_type,
+    }
+
+
+LIST_ORDER = (Deployment.host_country, Deployment.organisation, Deployment.officer_id)
 
 
 async def deployed_officers(*, session: AsyncSession, on: date) -> list[dict[str, Any]]:
@@ -82,6 +104,8 @@ async def deployed_officers(*, session: AsyncSession, on: date) -> list[dict[str
         }
         for d in rows
     ]
+    rows = await session.scalars(_deployed_on(on).order_by(*LIST_ORDER))
+    return [_listed(d) for d in rows]
 
 
 async def _entries(writer: Writer, listed: list[dict[str, Any]]) -> list[OfficerListEntry]:
@@ -107,10 +131,18 @@ async def _entries(writer: Writer, listed: list[dict[str, Any]]) -> list[Officer
     return [OfficerListEntry(**e, name=names.get(e["officer_id"])) for e in listed]
 
 
-async def officer_list(*, writer: Writer, on: date) -> OfficerList:
+async def officer_list(*, writer: Writer, on: date, window: Window) -> Sequence[Deployment]:
+    """A page of the deployments in force on a date, in the order of the list of deployed ILOs;
+    `officer_entries` makes the list's lines."""
     access.visibility(writer.principal, KIND)
-    listed = await deployed_officers(session=writer.session, on=on)
-    return OfficerList(on=on, items=await _entries(writer, listed))
+    query = window.apply(_deployed_on(on), *LIST_ORDER, Deployment.id)
+    return (await writer.session.scalars(query)).all()
+
+
+async def officer_entries(
+    writer: Writer, deployments: Sequence[Deployment]
+) -> list[OfficerListEntry]:
+    return await _entries(writer, [_listed(d) for d in deployments])
 
 
 # --- meetings ----------------------------------------------------------------------------------
@@ -184,9 +216,12 @@ def render_meeting_plain(meeting: BoardMeeting) -> BoardMeetingOut:
     )
 
 
-async def list_meetings(*, session: AsyncSession, principal: Principal) -> Sequence[BoardMeeting]:
+async def list_meetings(
+    *, session: AsyncSession, principal: Principal, window: Window
+) -> Sequence[BoardMeeting]:
     access.listing(principal, KIND)
-    return (await session.scalars(select(BoardMeeting).order_by(BoardMeeting.held_on))).all()
+    query = window.apply(select(BoardMeeting), BoardMeeting.held_on, BoardMeeting.id)
+    return (await session.scalars(query)).all()
 
 
 async def render_meeting(*, writer: Writer, meeting: BoardMeeting) -> BoardMeetingOut:
@@ -294,9 +329,11 @@ async def read_decision(
     return await get_decision(session=session, decision_id=decision_id)
 
 
-async def list_decisions(*, session: AsyncSession, principal: Principal) -> Sequence[BoardDecision]:
+async def list_decisions(
+    *, session: AsyncSession, principal: Principal, window: Window
+) -> Sequence[BoardDecision]:
     access.listing(principal, KIND)
-    query = select(BoardDecision).order_by(BoardDecision.decided_on, BoardDecision.id)
+    query = window.apply(select(BoardDecision), BoardDecision.decided_on, BoardDecision.id)
     return (await session.scalars(query)).all()
 
 

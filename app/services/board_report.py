@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.deployed import deployed_during_clause
 from app.db.writer import Change, NewRow, Prepared
+from app.keyset import Window
 from app.models import (
     BoardActivityReport,
     BoardDecision,
@@ -113,10 +114,12 @@ def render_programme(row: BoardWorkProgramme) -> WorkProgrammeOut:
 
 
 async def list_programmes(
-    *, session: AsyncSession, principal: Principal
+    *, session: AsyncSession, principal: Principal, window: Window
 ) -> Sequence[BoardWorkProgramme]:
     access.listing(principal, KIND)
-    query = select(BoardWorkProgramme).order_by(BoardWorkProgramme.period_from)
+    query = window.apply(
+        select(BoardWorkProgramme), BoardWorkProgramme.period_from, BoardWorkProgramme.id
+    )
     return (await session.scalars(query)).all()
 
 
@@ -422,11 +425,14 @@ GENERATE_REPORT = Action(
 
 
 async def list_reports(
-    *, session: AsyncSession, principal: Principal
+    *, session: AsyncSession, principal: Principal, window: Window
 ) -> Sequence[BoardActivityReport]:
     access.listing(principal, KIND)
-    query = select(BoardActivityReport).order_by(
-        BoardActivityReport.period_from, BoardActivityReport.version
+    query = window.apply(
+        select(BoardActivityReport),
+        BoardActivityReport.period_from,
+        BoardActivityReport.version,
+        BoardActivityReport.id,
     )
     return (await session.scalars(query)).all()
 

@@ -7,36 +7,57 @@ the data)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 
 from app.db import crypto
 from app.db.deployed import deployed_on_clause
 from app.db.writer import Change, Writer
 from app.keyring import Keyring
-from app.models import Deployment, Officer
-from app.schemas.document import BoardMemberLine, BoardMemberList, IloContact, IloContactList
+from app.keyset import Window
+from app.models import BoardSeat, Deployment, Officer
+from app.schemas.document import BoardMemberLine, IloContact
 from app.services import access
-from app.services.board import seats_on
+from app.services.board import list_seats
 from app.services.officer import _context as contact_context
 
 KIND = "ilo_contact_list"
 BOARD_KIND = "board_member_list"
 
 
-async def ilo_contacts(*, writer: Writer, keyring: Keyring) -> IloContactList:
+async def ilo_contacts(*, writer: Writer, window: Window) -> Sequence[Row[Officer, Deployment]]:
+    """The officers with an active deployment today (a page of them), by organisation and
+    surname; `render_contacts` makes the list's lines."""
     access.visibility(writer.principal, KIND)
     today = datetime.now(UTC).date()
-    rows = (
-        await writer.session.execute(
-            select(Officer, Deployment)
-            .join(Deployment, Deployment.officer_id == Officer.id)
-            .where(deployed_on_clause(Deployment, today))
-            .order_by(Officer.organisation, Officer.surname, Officer.id)
-        )
-    ).all()
+    query = (
+        select(Officer, Deployment)
+        .join(Deployment, Deployment.officer_id == Officer.id)
+        .where(deployed_on_clause(Deployment, today))
+    )
+    query = window.apply(
+        query,
+        Officer.organisation,
+        Officer.surname,
+        Officer.id,
+        Deployment.id,
+        position=lambda row: [
+            row.Officer.organisation,
+            row.Officer.surname,
+            row.Officer.id,
+            row.Deployment.id,
+        ],
+    )
+    return (await writer.session.execute(query)).all()
+
+
+async def render_contacts(
+    *, writer: Writer, keyring: Keyring, rows: Sequence[Row[Officer, Deployment]]
+) -> list[IloContact]:
+    """The lines of a page of the list, their contacts opened; the read audited."""
     items: list[IloContact] = []
     for officer, deployment in rows:
         contact: dict[str, Any] = {}
@@ -74,14 +95,22 @@ async def ilo_contacts(*, writer: Writer, keyring: Keyring) -> IloContactList:
         ),
         resource_id="ilo-contacts",
     )
-    return IloContactList(generated_at=datetime.now(UTC), as_of=today, items=items)
+    return items
 
 
-async def board_members(*, writer: Writer) -> BoardMemberList:
-    """Art. 9(2)(c): the seats in force today, by organisation and role."""
+async def board_members(*, writer: Writer, window: Window) -> Sequence[BoardSeat]:
+    """Art. 9(2)(c): the seats in force today (a page of them), in the order they began;
+    `render_board_members` makes the list's lines."""
     access.visibility(writer.principal, BOARD_KIND)
-    today = datetime.now(UTC).date()
-    seats = await seats_on(session=writer.session, on=today)
+    return await list_seats(
+        session=writer.session, principal=writer.principal, on=today(), window=window
+    )
+
+
+async def render_board_members(
+    *, writer: Writer, seats: Sequence[BoardSeat]
+) -> list[BoardMemberLine]:
+    """The lines of a page of the list; the read audited."""
     items = [
         BoardMemberLine(
             seat_id=seat.id,
@@ -108,4 +137,8 @@ async def board_members(*, writer: Writer) -> BoardMemberList:
         ),
         resource_id="board-members",
     )
-    return BoardMemberList(generated_at=datetime.now(UTC), as_of=today, items=items)
+    return items
+
+
+def today() -> date:
+    return datetime.now(UTC).date()

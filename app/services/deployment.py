@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.db.deployed import deployed_on_clause
 from app.db.visibility import visible
 from app.db.writer import Change, NewRow, Prepared, RowUpdate
+from app.keyset import Window
 from app.models import Deployment, DeploymentHistory, Officer
 from app.policies import (
     Actor,
@@ -31,7 +32,6 @@ from app.schemas.deployment import (
     DeploymentAmend,
     DeploymentCreate,
     DeploymentOut,
-    HistoryEntryOut,
     TransitionIn,
 )
 from app.security import Principal
@@ -398,13 +398,11 @@ async def list_deployments(
     organisation: str | None,
     host_country: str | None,
     status: str | None,
-    after: str | None,
-    limit: int,
+    window: Window,
     external_reference: str | None = None,
 ) -> Sequence[Deployment]:
     seen = access.listing(principal, RESOURCE)
-    query = select(Deployment).where(visible(Deployment, seen)).order_by(Deployment.id)
-    query = query.limit(limit)
+    query = select(Deployment).where(visible(Deployment, seen))
     if officer_id is not None:
         query = query.where(Deployment.officer_id == officer_id)
     if organisation is not None:
@@ -415,18 +413,17 @@ async def list_deployments(
         query = query.where(Deployment.status == status)
     if external_reference is not None:
         query = query.where(Deployment.external_reference == external_reference)
-    if after is not None:
-        query = query.where(Deployment.id > uuid.UUID(after))
+    query = window.apply(query, Deployment.id)
     return (await session.scalars(query)).all()
 
 
-async def history(*, session: AsyncSession, deployment_id: uuid.UUID) -> list[HistoryEntryOut]:
-    rows = await session.scalars(
-        select(DeploymentHistory)
-        .where(DeploymentHistory.deployment_id == deployment_id)
-        .order_by(DeploymentHistory.id)
-    )
-    return [HistoryEntryOut.model_validate(r, from_attributes=True) for r in rows]
+async def history(
+    *, session: AsyncSession, deployment_id: uuid.UUID, window: Window
+) -> Sequence[DeploymentHistory]:
+    """The notification's status changes and amendments, oldest first."""
+    query = select(DeploymentHistory).where(DeploymentHistory.deployment_id == deployment_id)
+    query = window.apply(query, DeploymentHistory.id)
+    return (await session.scalars(query)).all()
 
 
 async def active_deployment(

@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import Float, and_, cast, func, literal, or_, select
+from sqlalchemy import Float, Row, and_, cast, func, literal, or_, select
 from sqlalchemy.dialects.postgresql import REGCONFIG as _REGCONFIG
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import undefer
 
 from app.db.visibility import visible
+from app.keyset import Window
 from app.models import Document, DocumentVersion
 from app.models.document import SEARCH_CHARS, SEARCH_CONFIG
 from app.problems import NotFound
@@ -59,17 +61,15 @@ async def list_documents(
     principal: Principal,
     category: str | None,
     audience: str | None,
-    after: str | None,
-    limit: int,
+    window: Window,
 ) -> Sequence[Document]:
     seen = access.visibility(principal, RESOURCE)
-    query = select(Document).where(visible(Document, seen)).order_by(Document.id).limit(limit)
+    query = select(Document).where(visible(Document, seen))
     if category is not None:
         query = query.where(Document.category == category)
     if audience is not None:
         query = query.where(Document.audience == audience)
-    if after is not None:
-        query = query.where(Document.id > uuid.UUID(after))
+    query = window.apply(query, Document.id)
     return (await session.scalars(query)).all()
 
 
@@ -90,10 +90,11 @@ async def download(
 
 
 async def search(
-    *, session: AsyncSession, principal: Principal, q: str, limit: int
-) -> list[DocumentHit]:
+    *, session: AsyncSession, principal: Principal, q: str, window: Window
+) -> Sequence[Row[Any]]:
     """Ranked full-text search (PostgreSQL, configuration `simple`: words as written, in any
-    language) over the title and current version of the documents the caller sees."""
+    language) over the title and current version of the documents the caller sees: the
+    documents with their rank and highlight, best first (`render_hits` makes them hits)."""
     seen = access.visibility(principal, RESOURCE)
     query_ts = func.websearch_to_tsquery(literal(SEARCH_CONFIG).cast(_REGCONFIG), q)
     title_ts = func.to_tsvector(literal(SEARCH_CONFIG).cast(_REGCONFIG), Document.title)
@@ -120,21 +121,25 @@ async def search(
             visible(Document, seen),
             or_(DocumentVersion.search.op("@@")(query_ts), title_ts.op("@@")(query_ts)),
         )
-        .order_by(rank.desc(), Document.id)
-        .limit(limit)
     )
-    rows = (await session.execute(statement)).all()
+    statement = window.apply(
+        statement, rank.desc(), Document.id, position=lambda row: [row.rank, row.Document.id]
+    )
+    return (await session.execute(statement)).all()
+
+
+def render_hits(rows: Sequence[Row[Any]]) -> list[DocumentHit]:
     return [
         DocumentHit(
-            id=document.id,
-            title=document.title,
-            category=document.category,
-            audience=document.audience,
-            current_version=document.current_version,
-            rank=round(float(score), 6),
-            highlight=text,
+            id=row.Document.id,
+            title=row.Document.title,
+            category=row.Document.category,
+            audience=row.Document.audience,
+            current_version=row.Document.current_version,
+            rank=round(float(row.rank), 6),
+            highlight=row.highlight,
         )
-        for document, score, text in rows
+        for row in rows
     ]
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.visibility import visible
 from app.db.writer import Change, NewRow, Prepared, RowUpdate, Writer
+from app.keyset import Window
 from app.models import Network
 from app.policies import Actor, Decision, NetworkFacts, Participant
 from app.policies.network import NETWORK_CREATE, NETWORK_UPDATE, basis_of
@@ -175,15 +176,13 @@ async def list_networks(
     session: AsyncSession,
     principal: Principal,
     country: str | None,
-    after: str | None,
-    limit: int,
+    window: Window,
 ) -> Sequence[Network]:
     seen = access.listing(principal, RESOURCE)
-    query = select(Network).where(visible(Network, seen)).order_by(Network.id).limit(limit)
+    query = select(Network).where(visible(Network, seen))
     if country is not None:
         query = query.where(Network.countries.op("&&")(country_array([country])))
-    if after is not None:
-        query = query.where(Network.id > uuid.UUID(after))
+    query = window.apply(query, Network.id)
     return (await session.scalars(query)).all()
 
 

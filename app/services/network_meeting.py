@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.visibility import visible
 from app.db.writer import Change, NewRow, Prepared, RowUpdate
+from app.keyset import Window
 from app.models import Network, NetworkMeeting
 from app.policies import Decision, MeetingFacts
 from app.policies.network import NETWORK_MEETING_CANCEL, NETWORK_MEETING_RECORD
@@ -202,20 +203,15 @@ async def list_meetings(
     session: AsyncSession,
     principal: Principal,
     network_id: uuid.UUID,
-    after: str | None,
-    limit: int,
+    window: Window,
 ) -> Sequence[NetworkMeeting]:
     """The network's meetings (read policy `network_meeting`), by id."""
     await read_network(session=session, principal=principal, network_id=network_id)
     seen = access.listing(principal, RESOURCE)
-    query = (
-        select(NetworkMeeting)
-        .where(NetworkMeeting.network_id == network_id, visible(NetworkMeeting, seen))
-        .order_by(NetworkMeeting.id)
-        .limit(limit)
+    query = select(NetworkMeeting).where(
+        NetworkMeeting.network_id == network_id, visible(NetworkMeeting, seen)
     )
-    if after is not None:
-        query = query.where(NetworkMeeting.id > uuid.UUID(after))
+    query = window.apply(query, NetworkMeeting.id)
     return (await session.scalars(query)).all()
 
 

@@ -14,6 +14,7 @@ from app.db import crypto
 from app.db.visibility import visible
 from app.db.writer import Change, NewRow, Prepared, RowUpdate, Writer
 from app.keyring import Keyring
+from app.keyset import Window
 from app.models import Authority, Officer
 from app.policies import Decision, OfficerFacts
 from app.policies.deployment import OFFICER_CREATE, OFFICER_UPDATE
@@ -234,18 +235,16 @@ async def list_officers(
     principal: Principal,
     organisation: str | None,
     authority_id: uuid.UUID | None,
-    after: str | None,
-    limit: int,
+    window: Window,
     external_reference: str | None = None,
 ) -> Sequence[Officer]:
     seen = access.listing(principal, "officer")
-    query = select(Officer).where(visible(Officer, seen)).order_by(Officer.id).limit(limit)
+    query = select(Officer).where(visible(Officer, seen))
     if organisation is not None:
         query = query.where(Officer.organisation == organisation)
     if authority_id is not None:
         query = query.where(Officer.authority_id == authority_id)
     if external_reference is not None:
         query = query.where(Officer.external_reference == external_reference)
-    if after is not None:
-        query = query.where(Officer.id > uuid.UUID(after))
+    query = window.apply(query, Officer.id)
     return (await session.scalars(query)).all()

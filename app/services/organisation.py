@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db import near_static
 from app.db.visibility import visible
+from app.keyset import Window
 from app.models import Organisation
 from app.policies import Participant
 from app.policies.visibility import READ_POLICIES
@@ -22,16 +23,13 @@ async def list_organisations(
     session: AsyncSession,
     principal: Principal,
     kind: OrganisationKind | None,
-    after: str | None,
-    limit: int,
+    window: Window,
 ) -> Sequence[Organisation]:
     seen = READ_POLICIES["organisation"](principal.actor())
     query = select(Organisation).where(visible(Organisation, seen))
-    query = query.order_by(Organisation.code).limit(limit)
     if kind is not None:
         query = query.where(Organisation.kind == kind.value)
-    if after is not None:
-        query = query.where(Organisation.code > after)
+    query = window.apply(query, Organisation.code)
     return (await session.scalars(query)).all()
 
 

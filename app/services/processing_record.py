@@ -16,6 +16,7 @@ from app.db import crypto
 from app.db.visibility import visible
 from app.db.writer import Change, NewRow, Prepared, Writer
 from app.keyring import Keyring
+from app.keyset import Window
 from app.models import Authority, Officer, Organisation, ProcessingRecord
 from app.platform.scanner import scan
 from app.platform.text import FINDING_LABELS, Location, TextUnit
@@ -293,17 +294,11 @@ async def list_records(
     officer_id: uuid.UUID | None,
     purpose: str | None,
     erased: bool | None,
-    after: str | None,
-    limit: int,
+    window: Window,
     external_reference: str | None = None,
 ) -> Sequence[ProcessingRecord]:
     seen = access.listing(principal, RESOURCE)
-    query = (
-        select(ProcessingRecord)
-        .where(visible(ProcessingRecord, seen))
-        .order_by(ProcessingRecord.id)
-        .limit(limit)
-    )
+    query = select(ProcessingRecord).where(visible(ProcessingRecord, seen))
     if officer_id is not None:
         query = query.where(ProcessingRecord.officer_id == officer_id)
     if purpose is not None:
@@ -316,8 +311,7 @@ async def list_records(
             if erased
             else ProcessingRecord.erased_at.is_(None)
         )
-    if after is not None:
-        query = query.where(ProcessingRecord.id > uuid.UUID(after))
+    query = window.apply(query, ProcessingRecord.id)
     return (await session.scalars(query)).all()
 
 

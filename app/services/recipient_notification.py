@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.writer import Change, Prepared, RowUpdate
+from app.keyset import Window
 from app.models import ProcessingRecord, RecipientNotification, Share, Transfer
 from app.policies import Decision, NotificationFacts
 from app.policies.subject_rights import RECIPIENT_NOTIFICATION_COMPLETE
@@ -164,15 +165,14 @@ COMPLETE = Action(
 
 
 async def list_notifications(
-    *, session: AsyncSession, record_id: uuid.UUID, open_only: bool = False
+    *, session: AsyncSession, record_id: uuid.UUID, window: Window, open_only: bool = False
 ) -> Sequence[RecipientNotification]:
-    query = (
-        select(RecipientNotification)
-        .where(RecipientNotification.processing_record_id == record_id)
-        .order_by(RecipientNotification.created_at, RecipientNotification.id)
+    query = select(RecipientNotification).where(
+        RecipientNotification.processing_record_id == record_id
     )
     if open_only:
         query = query.where(RecipientNotification.done_at.is_(None))
+    query = window.apply(query, RecipientNotification.created_at, RecipientNotification.id)
     return (await session.scalars(query)).all()
 
 

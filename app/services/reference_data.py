@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.db import near_static
 from app.db.visibility import visible
 from app.db.writer import Change, NewRow, Prepared, RowUpdate
+from app.keyset import Window
 from app.models import AdequacyDecisionEntry, TransferInstrumentEntry
 from app.policies import (
     ActionPolicy,
@@ -106,12 +107,11 @@ async def _load_reference(session: AsyncSession) -> TransferReference:
 
 
 async def list_entries(
-    *, session: AsyncSession, principal: Principal, model: type[E], after: str | None, limit: int
+    *, session: AsyncSession, principal: Principal, model: type[E], window: Window
 ) -> Sequence[E]:
     seen = access.listing(principal, "reference_data")
-    query = select(model).where(visible(model, seen)).order_by(model.id).limit(limit)
-    if after is not None:
-        query = query.where(model.id > after)
+    query = select(model).where(visible(model, seen))
+    query = window.apply(query, model.id)
     return (await session.scalars(query)).all()
 
 

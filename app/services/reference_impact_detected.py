@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.visibility import visible
 from app.db.writer import Change, NewRow, Prepared, Writer
+from app.keyset import Window
 from app.models import AdequacyDecisionEntry, ReferenceImpact, TransferInstrumentEntry
 from app.policies import Decision, ImpactRecordFacts
 from app.policies.reference_impact import REFERENCE_IMPACT_RECORD, Reference
@@ -219,17 +220,11 @@ async def _after(context: Context, before: Reference, entry: Any) -> None:
 
 
 async def list_impacts(
-    *, session: AsyncSession, principal: Principal, after: str | None, limit: int
+    *, session: AsyncSession, principal: Principal, window: Window
 ) -> Sequence[ReferenceImpact]:
     seen = access.listing(principal, KIND)
-    query = (
-        select(ReferenceImpact)
-        .where(visible(ReferenceImpact, seen))
-        .order_by(ReferenceImpact.id)
-        .limit(limit)
-    )
-    if after is not None:
-        query = query.where(ReferenceImpact.id > uuid.UUID(after))
+    query = select(ReferenceImpact).where(visible(ReferenceImpact, seen))
+    query = window.apply(query, ReferenceImpact.id)
     return (await session.scalars(query)).all()
 
 

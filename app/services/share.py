@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.writer import Change, NewRow, Prepared
+from app.keyset import Window
 from app.models import Authority, ProcessingRecord, Share
 from app.policies import Decision, ShareFacts
 from app.policies.transfer import SHARE_RECORD
@@ -151,14 +152,17 @@ RECORD = Action(
 )
 
 
-async def list_shares(*, session: AsyncSession, record_id: uuid.UUID) -> Sequence[Share]:
-    return (
-        await session.scalars(
-            select(Share)
-            .where(Share.processing_record_id == record_id)
-            .order_by(Share.created_at, Share.id)
-        )
-    ).all()
+async def list_shares(
+    *, session: AsyncSession, record_id: uuid.UUID, window: Window | None = None
+) -> Sequence[Share]:
+    """The record's shares in the order they were recorded: a page of them (`window`), or all
+    (the data-subject export)."""
+    query = select(Share).where(Share.processing_record_id == record_id)
+    if window is None:
+        query = query.order_by(Share.created_at, Share.id)
+    else:
+        query = window.apply(query, Share.created_at, Share.id)
+    return (await session.scalars(query)).all()
 
 
 def render(share: Share) -> ShareOut:

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.writer import Change, NewRow, Prepared, Writer
 from app.keyring import Keyring
+from app.keyset import Window
 from app.models import ProcessingRecord, Transfer
 from app.policies import Decision, TransferFacts
 from app.policies.subject_rights import RestrictedExchange, exchange_ground_holds
@@ -238,14 +239,17 @@ RECORD = Action(
 )
 
 
-async def list_transfers(*, session: AsyncSession, record_id: uuid.UUID) -> Sequence[Transfer]:
-    return (
-        await session.scalars(
-            select(Transfer)
-            .where(Transfer.processing_record_id == record_id)
-            .order_by(Transfer.created_at, Transfer.id)
-        )
-    ).all()
+async def list_transfers(
+    *, session: AsyncSession, record_id: uuid.UUID, window: Window | None = None
+) -> Sequence[Transfer]:
+    """The record's transfers in the order they were recorded: a page of them (`window`), or all
+    (the data-subject export)."""
+    query = select(Transfer).where(Transfer.processing_record_id == record_id)
+    if window is None:
+        query = query.order_by(Transfer.created_at, Transfer.id)
+    else:
+        query = window.apply(query, Transfer.created_at, Transfer.id)
+    return (await session.scalars(query)).all()
 
 
 def render(transfer: Transfer) -> TransferOut:

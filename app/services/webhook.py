@@ -24,6 +24,7 @@ from app.db import crypto, webhooks
 from app.db.visibility import visible
 from app.db.writer import Change, NewRow, Prepared, RowUpdate
 from app.keyring import Keyring
+from app.keyset import Window
 from app.models import WebhookSubscription
 from app.policies import Decision, WebhookFacts, visibility
 from app.policies.webhook import WEBHOOK_CREATE, WEBHOOK_DELETE
@@ -256,17 +257,11 @@ async def get_subscription(
 
 
 async def list_subscriptions(
-    *, session: AsyncSession, principal: Principal, after: str | None, limit: int
+    *, session: AsyncSession, principal: Principal, window: Window
 ) -> Sequence[WebhookSubscription]:
     seen = access.listing(principal, RESOURCE)
-    query = (
-        select(WebhookSubscription)
-        .where(visible(WebhookSubscription, seen))
-        .order_by(WebhookSubscription.id)
-        .limit(limit)
-    )
-    if after is not None:
-        query = query.where(WebhookSubscription.id > uuid.UUID(after))
+    query = select(WebhookSubscription).where(visible(WebhookSubscription, seen))
+    query = window.apply(query, WebhookSubscription.id)
     return (await session.scalars(query)).all()
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.writer import Change, Prepared, RowUpdate
+from app.keyset import Window
 from app.models import WebhookDelivery, WebhookSubscription
 from app.policies import Decision, WebhookFacts
 from app.policies.vocabulary import WebhookDeliveryStatus
@@ -187,22 +188,15 @@ async def list_deliveries(
     principal: Principal,
     subscription_id: uuid.UUID,
     status: WebhookDeliveryStatus | None,
-    after: str | None,
-    limit: int,
+    window: Window,
 ) -> Sequence[WebhookDelivery]:
     """The deliveries of a subscription the caller sees (read policy `webhook`), in a stable
     keyset order (by id)."""
     await get_subscription(session=session, principal=principal, subscription_id=subscription_id)
-    query = (
-        select(WebhookDelivery)
-        .where(WebhookDelivery.subscription_id == subscription_id)
-        .order_by(WebhookDelivery.id)
-        .limit(limit)
-    )
+    query = select(WebhookDelivery).where(WebhookDelivery.subscription_id == subscription_id)
     if status is not None:
         query = query.where(WebhookDelivery.status == status.value)
-    if after is not None:
-        query = query.where(WebhookDelivery.id > uuid.UUID(after))
+    query = window.apply(query, WebhookDelivery.id)
     return (await session.scalars(query)).all()
 
 

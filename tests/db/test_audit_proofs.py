@@ -94,9 +94,16 @@ async def test_the_tree_grows_with_the_seals_and_the_offline_verifier_accepts_it
     assert [audit_note.signed_by(n, log).size for n in second["checkpoints"]] == [4, 8]
     assert [(p["first"], p["second"]) for p in second["consistency"]] == [(4, 8)]
     assert verify_bundle(second, logs=[log], known=[note]).events == 2
-    listed = await get(client, auth, "/v1/audit/checkpoints")
+    listed = (await get(client, auth, "/v1/audit/checkpoints"))["items"]
     assert [c["tree_size"] for c in listed] == [8, 4]
     assert await get(client, auth, "/v1/audit/checkpoints/latest") == listed[0]
+    # newest first, a page at a time, `before` still bounding the tree sizes
+    first = await get(client, auth, "/v1/audit/checkpoints", limit=1)
+    assert [c["tree_size"] for c in first["items"]] == [8]
+    rest = await get(client, auth, "/v1/audit/checkpoints", limit=1, cursor=first["next_cursor"])
+    assert ([c["tree_size"] for c in rest["items"]], rest["next_cursor"]) == ([4], None)
+    below = await get(client, auth, "/v1/audit/checkpoints", before=8)
+    assert [c["tree_size"] for c in below["items"]] == [4]
 
     # A witness checks the API's consistency proof from the checkpoint it cosigned before.
     witness = audit_note.generate("dpa.example", COSIGNATURE_V1)

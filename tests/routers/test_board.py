@@ -307,3 +307,29 @@ async def test_a_query_date_is_an_iso_day_not_a_unix_time(
         assert (
             await client.get(f"{path}?on={TODAY.isoformat()}", headers=reader)
         ).status_code == 200
+
+
+async def test_board_meetings_page_by_day_then_id(client: httpx.AsyncClient, auth: Auth) -> None:
+    """The meetings' keyset is (held_on, id): two meetings on one day and one before page
+    through one at a time, oldest first, each once."""
+    com = secretariat(auth)
+    made = [
+        await post(client, "/v1/board/meetings", com, meeting_body(held_on=days(held)))
+        for held in (-10, -30, -10)
+    ]
+    whole = (await client.get("/v1/board/meetings", headers=com)).json()
+    assert whole["next_cursor"] is None
+    ids = [m["id"] for m in whole["items"]]
+    assert sorted(ids) == sorted(m["id"] for m in made)
+    assert ids[0] == made[1]["id"]
+    assert ids[1:] == sorted([made[0]["id"], made[2]["id"]])
+    walked: list[str] = []
+    url: str | None = "/v1/board/meetings?limit=1"
+    while url is not None and len(walked) < 4:
+        page = await client.get(url, headers=com)
+        assert page.status_code == 200, page.text
+        assert len(page.json()["items"]) == 1
+        walked += [m["id"] for m in page.json()["items"]]
+        following = page.json()["next_cursor"]
+        url = f"/v1/board/meetings?limit=1&cursor={following}" if following else None
+    assert walked == ids

@@ -293,7 +293,7 @@ async def test_state_machine_and_history(
     assert again.status_code == 409
 
     history = await client.get(f"/v1/deployments/{planned['id']}/history", headers=nl)
-    assert [(h["event"], h["status"], h["version"]) for h in history.json()] == [
+    assert [(h["event"], h["status"], h["version"]) for h in history.json()["items"]] == [
         ("planned", "planned", 1),
         ("deployed", "deployed", 2),
         ("ended", "ended", 3),

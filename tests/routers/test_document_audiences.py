@@ -87,8 +87,8 @@ async def test_ilo_9_4_audiences_on_list_get_search_and_download(
     assert {d["id"] for d in listed.json()["items"]} == expected
     found = await client.get("/v1/documents/search", params={"q": "sahel"}, headers=headers)
     assert found.status_code == 200, found.text
-    assert {h["id"] for h in found.json()} == expected
-    assert all("<b>Sahel</b>" in h["highlight"] for h in found.json())
+    assert {h["id"] for h in found.json()["items"]} == expected
+    assert all("<b>Sahel</b>" in h["highlight"] for h in found.json()["items"])
     for name, document_id in library.ids.items():
         seen = document_id in expected
         one = await client.get(f"/v1/documents/{document_id}", headers=headers)
@@ -233,7 +233,7 @@ async def test_ilo_5_1_network_documents_for_the_members_on_the_read_date(
         download = await client.get(f"/v1/documents/{document_id}/content", headers=headers)
         answers = {
             document_id in {d["id"] for d in listed.json()["items"]},
-            document_id in {h["id"] for h in found.json()},
+            document_id in {h["id"] for h in found.json()["items"]},
             one.status_code == 200,
             download.status_code == 200,
         }

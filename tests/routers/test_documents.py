@@ -264,3 +264,33 @@ async def test_uploads_have_their_own_size_limit(
         },
     )
     assert too_big_elsewhere.status_code == 413
+
+
+async def test_search_pages_best_first_with_ties_broken_by_id(
+    client: httpx.AsyncClient, auth: Auth
+) -> None:
+    """The search's keyset is (rank descending, id): equal ranks (the same text twice) and
+    different ones page through one item at a time, each hit once, in the order of the whole."""
+    sb = auth("NL", ["sb_member"])
+    titles = ["Sahel risk analysis Q3 2024", "Sahel risk analysis Q3 2024", "Sahel Sahel routes"]
+    for title in titles:
+        made = await client.post("/v1/documents", json=upload(title=title), headers=sb)
+        assert made.status_code == 201, made.text
+    whole = await client.get("/v1/documents/search", params={"q": "sahel"}, headers=sb)
+    assert whole.status_code == 200, whole.text
+    everything = whole.json()
+    assert everything["next_cursor"] is None
+    assert len(everything["items"]) == 3
+    ranks = [h["rank"] for h in everything["items"]]
+    assert ranks == sorted(ranks, reverse=True)
+    walked: list[str] = []
+    params: dict[str, str] = {"q": "sahel", "limit": "1"}
+    for _ in range(4):
+        page = await client.get("/v1/documents/search", params=params, headers=sb)
+        assert page.status_code == 200, page.text
+        walked += [h["id"] for h in page.json()["items"]]
+        if page.json()["next_cursor"] is None:
+            break
+        assert page.headers["Link"].endswith('>; rel="next"')
+        params = {**params, "cursor": page.json()["next_cursor"]}
+    assert walked == [h["id"] for h in everything["items"]]

@@ -119,4 +119,4 @@ async def test_gdpr_30_1_shares_to_one_registered_authority_count_under_its_name
     assert neither.status_code == 422
     assert "recipient_authority_id or recipient_authority" in neither.text
     shares = await client.get(path, headers=ilo.headers)
-    assert len(shares.json()) == 3
+    assert len(shares.json()["items"]) == 3

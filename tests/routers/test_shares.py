@@ -59,7 +59,7 @@ async def test_share_with_another_ilo_is_recorded(
     assert (event.legal_basis, event.purpose) == ("ILO-10.4", "return")
     assert event.details["fields_disclosed"] == ["surname", "travel_document"]
     listed = await client.get(url, headers=auth("NL", ["auditor"]))
-    assert [s["id"] for s in listed.json()] == [share["id"]]
+    assert [s["id"] for s in listed.json()["items"]] == [share["id"]]
 
 
 async def test_share_with_a_member_state_authority(client: httpx.AsyncClient, ilo: Ilo) -> None:

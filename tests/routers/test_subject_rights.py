@@ -102,7 +102,7 @@ async def test_gdpr_16_rectification_reseals_the_named_fields_and_audits_their_n
     assert "GDPR-16" in event.rules
     assert not any(p in str(event.details) for p in (*PLAINTEXT, "Quorvathyne", "Thiès"))
     # GDPR-19: the transfer's and the share's recipients are to be told
-    tasks = (await client.get(f"{path}/notifications", headers=ilo.headers)).json()
+    tasks = (await client.get(f"{path}/notifications", headers=ilo.headers)).json()["items"]
     assert sorted((t["cause"], t["exchange_kind"], t["done_at"]) for t in tasks) == [
         ("rectification", "share", None),
         ("rectification", "transfer", None),
@@ -218,7 +218,7 @@ async def test_gdpr_19_each_change_lists_its_recipients_until_marked_done(
     path = _path(record)
     erased = await client.post(f"{path}/erasure", headers=ilo.headers)
     assert erased.status_code == 200, erased.text
-    tasks = (await client.get(f"{path}/notifications", headers=ilo.headers)).json()
+    tasks = (await client.get(f"{path}/notifications", headers=ilo.headers)).json()["items"]
     assert sorted((t["cause"], t["exchange_kind"]) for t in tasks) == [
         ("erasure", "share"),
         ("erasure", "transfer"),
@@ -239,7 +239,7 @@ async def test_gdpr_19_each_change_lists_its_recipients_until_marked_done(
     twice = await client.post(done_path, headers=auth("NL", ["dpo"]))
     assert twice.status_code == 409
     still_open = await client.get(f"{path}/notifications?open_only=true", headers=ilo.headers)
-    assert [t["id"] for t in still_open.json()] == [share["id"]]
+    assert [t["id"] for t in still_open.json()["items"]] == [share["id"]]
     elsewhere = await client.get(f"{path}/notifications", headers=auth("FR", ["dpo"]))
     assert elsewhere.status_code == 404
     row = await session.get(RecipientNotification, uuid.UUID(transfer["id"]))

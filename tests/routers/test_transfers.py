@@ -175,7 +175,7 @@ async def test_allowed_transfer_is_recorded_with_its_basis(
     ).one()
     assert feed.visibility == "organisation"
     listed = await client.get(url, headers=auth(case.org, ["dpo"]))
-    assert [t["id"] for t in listed.json()] == [body["id"]]
+    assert [t["id"] for t in listed.json()["items"]] == [body["id"]]
 
 
 async def test_nr_1_decision_reads_nationality_and_status_audited(
