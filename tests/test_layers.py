@@ -38,7 +38,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "what use cases use that knows no storage",
         ("app.schemas", "app.pages", "app.platform", "app.pagination", "app.workers", "app.egress"),
     ),
-    ("storage", ("app.db",)),
+    ("storage", ("app.db", "app.keyset")),
     ("entities", ("app.models",)),
     ("the caller and the secrets", ("app.security", "app.claims", "app.jwks", "app.keyring")),
     ("basics", ("app.problems", "app.metrics", "app.config", "app.reference")),

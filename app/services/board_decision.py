@@ -66,12 +66,8 @@ KIND = "board"
 
 
 def _deployed_on(on: date) -> Select[Deployment]:
-    return select(Deployment).where(
-        Deployment.status.in_(("deployed", "ended")),
-        Deployment.starts_on <= on,
-        Deployment.ends_on >= on,
-        (Deployment.ended_on.is_(None)) | (Deployment.ended_on > on),
-    )
+    """The deployments in force on the date, by the one definition (app/db/deployed.py)."""
+    return select(Deployment).where(deployed_on_clause(Deployment, on))
 
 
 def _listed(d: Deployment) -> dict[str, Any]:
