@@ -416,6 +416,8 @@ def problem_schema(status: int | str) -> dict[str, str]:
 #   any parameter                      422
 #   Idempotency-Key                    409 (idempotency-in-flight), 422 (key reused)
 #   If-Match                           412, 428 (and the header is required)
+#   a guarded write (x-ilonet-action)  403 (its Decision)
+#   a path naming a resource           404 (none, or one the caller may not see)
 #   everything                         500
 # RFC 9110 8.8.3 / 13.1.1: "*" or a list of entity tags (weak ones never match).
 ETAG_LIST = r'^(\*|(W/)?"[!#-~]*"([ \t]*,[ \t]*(W/)?"[!#-~]*")*)$'
@@ -436,6 +438,10 @@ def implied_statuses(path: str, operation: Mapping[str, Any]) -> set[int]:
         statuses |= {409, 422}
     if "If-Match" in headers:
         statuses |= {412, 428}
+    if "x-ilonet-action" in operation:
+        statuses.add(403)
+    if "{" in path:
+        statuses.add(404)
     return statuses
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import httpx
 from fastapi import FastAPI
 
+from app.problems import implied_statuses
 from tests.factories import Auth
 
 
@@ -66,3 +67,18 @@ async def test_internal_error_leaks_nothing(app: FastAPI, auth: Auth) -> None:
     assert "secret" not in response.text
     assert "Traceback" not in response.text
     assert body["detail"] == "The server could not complete the request."
+
+
+def test_the_statuses_an_operation_answers_follow_from_what_it_is() -> None:
+    """A route lists by hand only what its kind does not imply (app/problems.py)."""
+    write = {
+        "x-ilonet-action": "network_meeting.cancel",
+        "requestBody": {},
+        "parameters": [{"name": "If-Match", "in": "header"}, {"name": "id", "in": "path"}],
+    }
+    assert implied_statuses("/v1/networks/{id}/cancellation", write) == {
+        400, 401, 403, 404, 412, 413, 415, 422, 428, 429, 500,
+    }  # fmt: skip
+    read = {"x-ilonet-reads": "network", "parameters": [{"name": "limit", "in": "query"}]}
+    assert implied_statuses("/v1/networks", read) == {401, 422, 429, 500}
+    assert implied_statuses("/healthz", {}) == {500}

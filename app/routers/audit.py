@@ -29,7 +29,6 @@ router = APIRouter(prefix="/v1/audit", tags=["audit"])
     "/events",
     name="list",
     summary="Audit events (auditor: all; dpo: own organisation)",
-    responses=problem_responses(401, 403, 422),
     openapi_extra=reads("audit_event"),
 )
 async def list_audit_events(
@@ -61,7 +60,6 @@ async def list_audit_events(
     "/verify",
     name="verify",
     summary="Prove the audit chain intact, or name its first broken link (auditor)",
-    responses=problem_responses(401, 403),
     openapi_extra=reads("audit_proof"),
 )
 async def verify_audit(session: ReadSession, principal: CurrentPrincipal) -> AuditVerification:
@@ -76,7 +74,6 @@ Size = Annotated[int, Query(ge=0, le=2**62)]
     "/log-key",
     name="log_key",
     summary="The audit log's origin and checkpoint verifier keys (auditor)",
-    responses=problem_responses(401, 403),
     openapi_extra=reads("audit_proof"),
 )
 async def audit_log_key(
@@ -91,7 +88,6 @@ async def audit_log_key(
     "/checkpoints",
     name="checkpoints",
     summary="Signed checkpoints of the audit log's Merkle tree, newest first (auditor)",
-    responses=problem_responses(401, 403, 422),
     openapi_extra=reads("audit_proof"),
 )
 async def list_checkpoints(
@@ -112,8 +108,8 @@ async def list_checkpoints(
     "/checkpoints/latest",
     name="latest_checkpoint",
     summary="The newest signed checkpoint; `sign=true` signs the head first (auditor)",
-    responses=problem_responses(401, 403, 404, 422),
     openapi_extra=reads("audit_proof"),
+    responses=problem_responses(404),
 )
 async def latest_checkpoint(
     request: Request, session: ReadSession, principal: CurrentPrincipal, sign: bool = False
@@ -128,7 +124,6 @@ async def latest_checkpoint(
     "/consistency",
     name="consistency",
     summary="RFC 9162 consistency proof between two tree sizes (auditor, witness)",
-    responses=problem_responses(401, 403, 422),
     openapi_extra=reads("audit_proof"),
 )
 async def consistency_proof(
@@ -145,8 +140,8 @@ async def consistency_proof(
     "/bundle",
     name="bundle",
     summary="Checkpoints, consistency and inclusion proofs for the offline verifier (auditor)",
-    responses=problem_responses(401, 403, 404, 409, 422),
     openapi_extra=reads("audit_proof"),
+    responses=problem_responses(404, 409),
 )
 async def audit_bundle(
     request: Request,

@@ -25,8 +25,8 @@ router = APIRouter(prefix="/v1/authorities", tags=["authorities"])
     status_code=201,
     summary="Register a deploying authority of your organisation",
     response_model=AuthorityOut,
-    responses=problem_responses(401, 403, 404, 409, 422),
     openapi_extra=guarded(service.CREATE),
+    responses=problem_responses(404),
 )
 async def create_authority(
     body: AuthorityCreate, context: ActionContext, idempotent: Idempotency
@@ -44,7 +44,6 @@ async def create_authority(
     "",
     name="list",
     summary="List authorities",
-    responses=problem_responses(401, 403, 422),
     openapi_extra=reads("authority"),
 )
 async def list_authorities(
@@ -69,7 +68,6 @@ async def list_authorities(
     "/{authority_id}",
     name="get",
     summary="One authority",
-    responses=problem_responses(401, 403, 404),
     openapi_extra=reads("authority"),
 )
 async def get_authority(

@@ -84,7 +84,6 @@ _RESPONSES = problem_responses(401, 409, 413, 422)
     name="create_officers",
     summary="Register up to 500 ILOs in one request",
     response_model=BatchOut,
-    responses=_RESPONSES,
     openapi_extra=guarded(officer.CREATE, batch=True),
 )
 async def create_officers(
@@ -115,7 +114,6 @@ async def create_officers(
     name="plan_deployments",
     summary="Notify up to 500 planned deployments in one request",
     response_model=BatchOut,
-    responses=_RESPONSES,
     openapi_extra=guarded(deployment.PLAN, batch=True),
 )
 async def plan_deployments(

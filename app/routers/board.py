@@ -52,7 +52,6 @@ def _today(on: date | None) -> date:
     status_code=201,
     summary="Appoint a Board member, alternate or observer (Art. 7(2)-(4), 7(6))",
     response_model=SeatOut,
-    responses=problem_responses(401, 403, 422),
     openapi_extra=guarded(members.APPOINT),
 )
 async def appoint_member(
@@ -73,7 +72,6 @@ async def appoint_member(
     "/members",
     name="list_members",
     summary="The Board's seats and who holds them; names only for the Art. 9(3) roles",
-    responses=problem_responses(401, 403),
     openapi_extra=reads("board_member"),
 )
 async def list_members(
@@ -95,7 +93,6 @@ async def list_members(
     "/members/{seat_id}",
     name="get_member",
     summary="One Board seat",
-    responses=problem_responses(401, 403, 404),
     openapi_extra=reads("board_member"),
 )
 async def get_member(response: Response, seat_id: uuid.UUID, writer: WriteSession) -> SeatOut:
@@ -115,7 +112,6 @@ async def get_member(response: Response, seat_id: uuid.UUID, writer: WriteSessio
     name="end_member",
     summary="End a Board appointment (If-Match required)",
     response_model=SeatOut,
-    responses=problem_responses(401, 403, 404, 409, 412, 422, 428),
     openapi_extra=guarded(members.END),
 )
 async def end_member(
@@ -138,7 +134,6 @@ async def end_member(
     "/status",
     name="status",
     summary="What the Board lacks: seats, chair, meetings per year, rules of procedure",
-    responses=problem_responses(401, 403),
     openapi_extra=reads("board"),
 )
 async def board_status(
@@ -153,8 +148,8 @@ async def board_status(
     "/rules-of-procedure",
     name="get_rules_of_procedure",
     summary="The rules of procedure in force (Art. 8(1))",
-    responses=problem_responses(401, 403, 404),
     openapi_extra=reads("board"),
+    responses=problem_responses(404),
 )
 async def get_rules(session: ReadSession, principal: CurrentPrincipal) -> RulesOfProcedureOut:
     """Quorum, proxy voting and the categories the Parliament reads; 404 before adoption."""
@@ -171,7 +166,6 @@ async def get_rules(session: ReadSession, principal: CurrentPrincipal) -> RulesO
     status_code=201,
     summary="Adopt (a new version of) the rules of procedure (Art. 8(1))",
     response_model=RulesOfProcedureOut,
-    responses=problem_responses(401, 403, 422),
     openapi_extra=guarded(members.ADOPT_RULES),
 )
 async def adopt_rules(
@@ -194,7 +188,6 @@ async def adopt_rules(
     status_code=201,
     summary="Record a Board meeting; the list of deployed ILOs of its day is stored with it",
     response_model=BoardMeetingOut,
-    responses=problem_responses(401, 403, 422),
     openapi_extra=guarded(service.RECORD_MEETING),
 )
 async def record_meeting(
@@ -210,7 +203,6 @@ async def record_meeting(
     "/meetings",
     name="list_meetings",
     summary="Board meetings (Art. 7(7): at least two a year)",
-    responses=problem_responses(401, 403),
     openapi_extra=reads("board"),
 )
 async def list_meetings(
@@ -225,7 +217,6 @@ async def list_meetings(
     "/meetings/{meeting_id}",
     name="get_meeting",
     summary="One Board meeting with its list of deployed ILOs",
-    responses=problem_responses(401, 403, 404),
     openapi_extra=reads("board"),
 )
 async def get_meeting(
@@ -245,7 +236,6 @@ async def get_meeting(
     "/officer-list",
     name="officer_list",
     summary="The list of deployed ILOs on a date (Art. 8(2)(d))",
-    responses=problem_responses(401, 403),
     openapi_extra=reads("board"),
 )
 async def officer_list(
@@ -271,8 +261,8 @@ async def officer_list(
     status_code=201,
     summary="Record a decision with its votes; the outcome is derived (Art. 7(8))",
     response_model=BoardDecisionOut,
-    responses=problem_responses(401, 403, 404, 422),
     openapi_extra=guarded(service.RECORD_DECISION),
+    responses=problem_responses(404),
 )
 async def record_decision(
     body: DecisionIn, context: ActionContext, idempotent: Idempotency
@@ -289,7 +279,6 @@ async def record_decision(
     "/decisions",
     name="list_decisions",
     summary="Board decisions with their derived outcomes and forwarding (Art. 7(8), 7(9))",
-    responses=problem_responses(401, 403),
     openapi_extra=reads("board"),
 )
 async def list_decisions(
@@ -306,7 +295,6 @@ async def list_decisions(
     "/decisions/{decision_id}",
     name="get_decision",
     summary="One Board decision",
-    responses=problem_responses(401, 403, 404),
     openapi_extra=reads("board"),
 )
 async def get_decision(
@@ -324,7 +312,6 @@ async def get_decision(
     status_code=201,
     summary="Record that your organisation forwarded a decision to its ILOs (Art. 7(9))",
     response_model=BoardDecisionOut,
-    responses=problem_responses(401, 403, 404, 409, 422),
     openapi_extra=guarded(service.FORWARD),
 )
 async def forward_decision(

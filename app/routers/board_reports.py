@@ -51,7 +51,6 @@ def _report(row: BoardActivityReport) -> ActivityReportOut:
     status_code=201,
     summary="Adopt a biennial work programme with its resources (Art. 8(2)(a))",
     response_model=WorkProgrammeOut,
-    responses=problem_responses(401, 403, 422),
     openapi_extra=guarded(service.ADOPT_PROGRAMME),
 )
 async def adopt_work_programme(
@@ -68,7 +67,6 @@ async def adopt_work_programme(
     "/work-programmes",
     name="list_work_programmes",
     summary="The Board's work programmes",
-    responses=problem_responses(401, 403),
     openapi_extra=reads("board_report"),
 )
 async def list_work_programmes(
@@ -83,7 +81,6 @@ async def list_work_programmes(
     "/work-programmes/{programme_id}",
     name="get_work_programme",
     summary="One work programme",
-    responses=problem_responses(401, 403, 404),
     openapi_extra=reads("board_report"),
 )
 async def get_work_programme(
@@ -100,7 +97,6 @@ async def get_work_programme(
     "/deployment-gaps",
     name="deployment_gaps",
     summary="Priority host countries with no or expiring ILO coverage (Art. 8(2)(e))",
-    responses=problem_responses(401, 403),
     openapi_extra=reads("board"),
 )
 async def deployment_gaps(
@@ -125,7 +121,6 @@ async def deployment_gaps(
     status_code=201,
     summary="Generate the biennial activity report (Art. 8(2)(c)) as JSON and HTML",
     response_model=ActivityReportOut,
-    responses=problem_responses(401, 403, 422),
     openapi_extra=guarded(service.GENERATE_REPORT),
 )
 async def generate_activity_report(
@@ -145,7 +140,6 @@ async def generate_activity_report(
     "/activity-reports",
     name="list_activity_reports",
     summary="The activity reports, every version",
-    responses=problem_responses(401, 403),
     openapi_extra=reads("board_report"),
 )
 async def list_activity_reports(
@@ -165,7 +159,6 @@ async def list_activity_reports(
     "/activity-reports/{report_id}",
     name="get_activity_report",
     summary="One activity report as data",
-    responses=problem_responses(401, 403, 404),
     openapi_extra=reads("board_report"),
 )
 async def get_activity_report(

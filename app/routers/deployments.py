@@ -38,8 +38,8 @@ router = APIRouter(prefix="/v1/deployments", tags=["deployments"])
     status_code=201,
     summary="Notify a planned deployment (Art. 4(1))",
     response_model=DeploymentOut,
-    responses=problem_responses(401, 403, 404, 422),
     openapi_extra=guarded(service.PLAN),
+    responses=problem_responses(404),
 )
 async def plan_deployment(
     body: DeploymentCreate, context: ActionContext, idempotent: Idempotency
@@ -61,7 +61,6 @@ async def plan_deployment(
     "",
     name="list",
     summary="List deployment notifications",
-    responses=problem_responses(401, 403),
     openapi_extra=reads("deployment"),
 )
 async def list_deployments(
@@ -95,7 +94,6 @@ async def list_deployments(
     "/{deployment_id}",
     name="get",
     summary="One deployment notification",
-    responses=problem_responses(401, 403, 404),
     openapi_extra=reads("deployment"),
 )
 async def get_deployment(
@@ -113,8 +111,8 @@ async def get_deployment(
     "/{deployment_id}",
     name="amend",
     summary="Amend a notification (If-Match required)",
-    responses=problem_responses(401, 403, 404, 409, 412, 422, 428),
     openapi_extra=guarded(service.AMEND),
+    responses=problem_responses(409),
 )
 async def amend_deployment(
     response: Response,
@@ -135,7 +133,6 @@ async def amend_deployment(
     name="transition",
     summary="Move a deployment: planned → deployed | cancelled, deployed → ended",
     response_model=DeploymentOut,
-    responses=problem_responses(401, 403, 404, 409, 412, 422, 428),
     openapi_extra=guarded(service.TRANSITION),
 )
 async def transition_deployment(
@@ -158,7 +155,6 @@ async def transition_deployment(
     "/{deployment_id}/history",
     name="history",
     summary="Every state and amendment of a notification",
-    responses=problem_responses(401, 403, 404),
     openapi_extra=reads("deployment"),
 )
 async def deployment_history(

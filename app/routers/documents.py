@@ -71,7 +71,6 @@ async def _created(document: Document, session: AsyncSession, idempotent: Idempo
     status_code=201,
     summary="Upload a platform document (JSON content); checked for personal data first",
     response_model=DocumentOut,
-    responses=problem_responses(401, 403, 409, 413, 415, 422, 503),
     openapi_extra=guarded(service.UPLOAD),
 )
 async def upload_document(
@@ -167,7 +166,6 @@ _MULTIPART = {
     status_code=201,
     summary="Upload a platform document as a multipart file; checked for personal data first",
     response_model=DocumentOut,
-    responses=problem_responses(401, 403, 409, 413, 415, 422, 503),
     openapi_extra={**guarded(service.UPLOAD), **_MULTIPART},
 )
 async def upload_document_file(
@@ -192,7 +190,6 @@ async def upload_document_file(
     "",
     name="list",
     summary="The platform documents you may see (by audience)",
-    responses=problem_responses(401, 403, 422),
     openapi_extra=reads("document"),
 )
 async def list_documents(
@@ -221,7 +218,6 @@ async def list_documents(
     "/search",
     name="search",
     summary="Full-text search over the documents you may see, ranked, with highlights",
-    responses=problem_responses(401, 403, 422),
     openapi_extra=reads("document"),
 )
 async def search_documents(
@@ -240,7 +236,6 @@ async def search_documents(
     "/contact-lists/ilo-contacts",
     name="ilo-contacts",
     summary="The ILO contact list (Art. 9(2)(d)), generated on request; every read audited",
-    responses=problem_responses(401, 403),
     openapi_extra=reads("ilo_contact_list"),
 )
 async def ilo_contacts(
@@ -267,7 +262,6 @@ async def ilo_contacts(
     "/contact-lists/board-members",
     name="board-members",
     summary="The Board-members list (Art. 9(2)(c)), generated on request; every read audited",
-    responses=problem_responses(401, 403),
     openapi_extra=reads("board_member_list"),
 )
 async def board_members(response: Response, writer: WriteSession, paging: Paged) -> BoardMemberList:
@@ -292,7 +286,6 @@ async def board_members(response: Response, writer: WriteSession, paging: Paged)
     "/{document_id:uuid}",
     name="get",
     summary="One platform document with its versions",
-    responses=problem_responses(401, 403, 404),
     openapi_extra=reads("document"),
 )
 async def get_document(
@@ -406,7 +399,6 @@ async def download_version(
     status_code=201,
     summary="Add a version (older versions stay); checked like the first",
     response_model=DocumentOut,
-    responses=problem_responses(401, 403, 404, 409, 412, 413, 415, 422, 428, 503),
     openapi_extra=guarded(service.ADD_VERSION),
 )
 async def add_version(

@@ -52,7 +52,6 @@ def _day(on: date | None) -> date:
     status_code=201,
     summary="Register a local or regional network (Art. 5(1))",
     response_model=NetworkOut,
-    responses=problem_responses(401, 403, 422),
     openapi_extra=guarded(service.CREATE),
 )
 async def create_network(
@@ -72,7 +71,6 @@ async def create_network(
     "",
     name="list",
     summary="List networks",
-    responses=problem_responses(401, 403),
     openapi_extra=reads("network"),
 )
 async def list_networks(
@@ -97,7 +95,6 @@ async def list_networks(
     "/{network_id}",
     name="get",
     summary="One network; associated officers only for the Art. 9(3) roles, audited",
-    responses=problem_responses(401, 403, 404),
     openapi_extra=reads("network"),
 )
 async def get_network(
@@ -119,7 +116,6 @@ async def get_network(
     "/{network_id}",
     name="update",
     summary="Amend a network (If-Match required)",
-    responses=problem_responses(401, 403, 404, 412, 422, 428),
     openapi_extra=guarded(service.UPDATE),
 )
 async def update_network(
@@ -139,7 +135,6 @@ async def update_network(
     "/{network_id}/members",
     name="members",
     summary="The network's members on a date (derived from deployments, ILO-5.1)",
-    responses=problem_responses(401, 403, 404, 422),
     openapi_extra=reads("network"),
 )
 async def network_members(
@@ -159,7 +154,6 @@ async def network_members(
     "/{network_id}/facilitator",
     name="facilitator",
     summary="The facilitator candidates ILO-5.2 requires on a date, and the one in force",
-    responses=problem_responses(401, 403, 404, 422),
     openapi_extra=reads("network"),
 )
 async def get_facilitator(
@@ -182,7 +176,6 @@ async def get_facilitator(
     status_code=201,
     summary="Designate the facilitator, or record that none was appointed (ILO-5.2, 5.3)",
     response_model=DesignationOut,
-    responses=problem_responses(401, 403, 404, 422),
     openapi_extra=guarded(network_facilitator.DESIGNATE),
 )
 async def designate_facilitator(
@@ -204,7 +197,6 @@ async def designate_facilitator(
     status_code=201,
     summary="Record a network meeting (attendees: members on its date)",
     response_model=NetworkMeetingOut,
-    responses=problem_responses(401, 403, 404, 422),
     openapi_extra=guarded(network_meeting.RECORD),
 )
 async def record_meeting(
@@ -223,7 +215,6 @@ async def record_meeting(
     "/{network_id}/meetings",
     name="meetings",
     summary="The network's meetings",
-    responses=problem_responses(401, 403, 404),
     openapi_extra=reads("network_meeting"),
 )
 async def list_meetings(
@@ -246,7 +237,6 @@ async def list_meetings(
     "/{network_id}/meetings/{meeting_id}",
     name="meeting",
     summary="One meeting of the network (its ETag is what a cancellation names)",
-    responses=problem_responses(401, 403, 404),
     openapi_extra=reads("network_meeting"),
 )
 async def read_meeting(
@@ -269,7 +259,6 @@ async def read_meeting(
     name="cancel_meeting",
     summary="Cancel a meeting not yet held (If-Match; the record stays, with the reason)",
     response_model=NetworkMeetingOut,
-    responses=problem_responses(401, 403, 404, 409, 412, 422, 428),
     openapi_extra=guarded(network_meeting.CANCEL),
 )
 async def cancel_meeting(
@@ -300,7 +289,6 @@ async def cancel_meeting(
     status_code=201,
     summary="Assign an ad-hoc action to the network (ILO-8.3)",
     response_model=AdHocActionOut,
-    responses=problem_responses(401, 403, 404, 422),
     openapi_extra=guarded(ad_hoc_action.ASSIGN),
 )
 async def assign_ad_hoc_action(
@@ -322,7 +310,6 @@ async def assign_ad_hoc_action(
     "/{network_id}/ad-hoc-actions",
     name="ad_hoc_actions",
     summary="The ad-hoc actions assigned to the network",
-    responses=problem_responses(401, 403, 404),
     openapi_extra=reads("ad_hoc_action"),
 )
 async def list_ad_hoc_actions(
@@ -345,8 +332,8 @@ async def list_ad_hoc_actions(
     "/{network_id}/ad-hoc-actions/{action_id}",
     name="update_ad_hoc_action",
     summary="Move an ad-hoc action: assigned → in_progress → completed | cancelled",
-    responses=problem_responses(401, 403, 404, 409, 412, 422, 428),
     openapi_extra=guarded(ad_hoc_action.UPDATE),
+    responses=problem_responses(409),
 )
 async def update_ad_hoc_action(
     response: Response,

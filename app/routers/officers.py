@@ -31,8 +31,8 @@ router = APIRouter(prefix="/v1/officers", tags=["officers"])
     status_code=201,
     summary="Register an ILO of your organisation",
     response_model=OfficerOut,
-    responses=problem_responses(401, 403, 404, 409, 422),
     openapi_extra=guarded(service.CREATE),
+    responses=problem_responses(404),
 )
 async def create_officer(
     body: OfficerCreate, context: ActionContext, idempotent: Idempotency
@@ -51,7 +51,6 @@ async def create_officer(
     "",
     name="list",
     summary="List ILOs (never with contact details)",
-    responses=problem_responses(401, 403),
     openapi_extra=reads("officer"),
 )
 async def list_officers(
@@ -79,7 +78,6 @@ async def list_officers(
     "/{officer_id}",
     name="get",
     summary="One ILO; contact details only for entitled roles (Art. 9(3)), audited",
-    responses=problem_responses(401, 403, 404),
     openapi_extra=reads("officer"),
 )
 async def get_officer(
@@ -103,7 +101,6 @@ async def get_officer(
     "/{officer_id}",
     name="update",
     summary="Amend an ILO (If-Match required)",
-    responses=problem_responses(401, 403, 404, 412, 422, 428),
     openapi_extra=guarded(service.UPDATE),
 )
 async def update_officer(

@@ -7,7 +7,6 @@ from fastapi import APIRouter, Response
 from app.db.session import ReadSession
 from app.pagination import Paged
 from app.policies.vocabulary import OrganisationKind
-from app.problems import problem_responses
 from app.routers.conventions import ActionContext, Idempotency, IfMatch, etag_of, require_if_match
 from app.routers.policy_marks import guarded, reads
 from app.schemas.common import Page
@@ -23,7 +22,6 @@ router = APIRouter(prefix="/v1/organisations", tags=["organisations"])
     "",
     name="list",
     summary="List participants (member states, Schengen-associated states, EU bodies)",
-    responses=problem_responses(401, 422),
     openapi_extra=reads("organisation"),
 )
 async def list_organisations(
@@ -48,7 +46,6 @@ async def list_organisations(
     "/{code}",
     name="get",
     summary="One participant",
-    responses=problem_responses(401, 404),
     openapi_extra=reads("organisation"),
 )
 async def get_organisation(
@@ -65,7 +62,6 @@ async def get_organisation(
     "/{code}/contacts",
     name="get_contacts",
     summary="The organisation's controller and DPO contacts (GDPR Art. 30(1)(a))",
-    responses=problem_responses(401, 404),
     openapi_extra=reads("organisation"),
 )
 async def get_contacts(
@@ -84,7 +80,6 @@ async def get_contacts(
     name="replace_contacts",
     summary="Replace the organisation's controller and DPO contacts (If-Match required)",
     response_model=ContactsOut,
-    responses=problem_responses(401, 403, 404, 412, 422, 428),
     openapi_extra=guarded(contacts.REPLACE_CONTACTS),
 )
 async def replace_contacts(

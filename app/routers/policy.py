@@ -19,8 +19,8 @@ router = APIRouter(prefix="/v1/policy", tags=["policy"])
     "/evaluate",
     name="evaluate",
     summary="Dry run of a guarded write: the Decision and any conflicts (200), nothing stored",
-    responses=problem_responses(401, 404, 422),
     openapi_extra=reads("policy"),
+    responses=problem_responses(404),
 )
 async def evaluate_policy(request: Request, body: EvaluateIn, writer: WriteSession) -> DryRunOut:
     """The dry run of any guarded write: the Decision the write would get (violated rule ids,

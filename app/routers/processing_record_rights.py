@@ -35,8 +35,8 @@ router = APIRouter(prefix="/v1/processing-records", tags=["processing-records"])
     name="rectify",
     summary="Rectify a record's subject data (GDPR Art. 16; If-Match required)",
     response_model=ProcessingRecordOut,
-    responses=problem_responses(401, 403, 404, 409, 412, 422, 428),
     openapi_extra=guarded(service.RECTIFY),
+    responses=problem_responses(409),
 )
 async def rectify(
     response: Response,
@@ -59,7 +59,6 @@ async def rectify(
     name="restrict",
     summary="Restrict the processing of a record (GDPR Art. 18(1))",
     response_model=ProcessingRecordOut,
-    responses=problem_responses(401, 403, 404, 409, 422),
     openapi_extra=guarded(service.RESTRICT),
 )
 async def restrict(
@@ -79,8 +78,8 @@ async def restrict(
     name="lift_restriction",
     summary="Lift a restriction; the data subject is informed first (GDPR Art. 18(3))",
     response_model=ProcessingRecordOut,
-    responses=problem_responses(401, 403, 404, 409, 412, 422, 428),
     openapi_extra=guarded(service.LIFT),
+    responses=problem_responses(409),
 )
 async def lift_restriction(
     response: Response,
@@ -99,7 +98,6 @@ async def lift_restriction(
     "/{record_id}/notifications",
     name="list_notifications",
     summary="The recipients each rectification, erasure or restriction goes to (GDPR Art. 19)",
-    responses=problem_responses(401, 404),
     openapi_extra=reads("processing_record"),
 )
 async def list_notifications(
@@ -123,7 +121,6 @@ async def list_notifications(
     name="complete_notification",
     summary="Record that a change was communicated to its recipient (GDPR Art. 19)",
     response_model=RecipientNotificationOut,
-    responses=problem_responses(401, 403, 404, 409),
     openapi_extra=guarded(notifications.COMPLETE),
 )
 async def complete_notification(

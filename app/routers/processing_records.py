@@ -46,8 +46,8 @@ def _location(record_id: uuid.UUID) -> str:
     status_code=201,
     summary="Record a processing of personal data (Art. 10); the response holds no subject data",
     response_model=ProcessingRecordOut,
-    responses=problem_responses(401, 403, 404, 422),
     openapi_extra=guarded(service.CREATE),
+    responses=problem_responses(404),
 )
 async def create_record(
     body: ProcessingRecordCreate, context: ActionContext, idempotent: Idempotency
@@ -66,7 +66,6 @@ async def create_record(
     "",
     name="list",
     summary="List the processing records you may see (metadata only, never subject data)",
-    responses=problem_responses(401, 403, 422),
     openapi_extra=reads("processing_record"),
 )
 async def list_records(
@@ -96,7 +95,6 @@ async def list_records(
     "/{record_id}",
     name="get",
     summary="One processing record; subject data for its ILO only, every read audited",
-    responses=problem_responses(401, 404),
     openapi_extra=reads("processing_record"),
 )
 async def get_record(
@@ -147,7 +145,6 @@ async def get_record(
     name="erase",
     summary="Erase a record early (crypto-shredding; the metadata stay as a tombstone)",
     response_model=ProcessingRecordOut,
-    responses=problem_responses(401, 403, 404, 409),
     openapi_extra=guarded(processing_record_erasure.ERASE),
 )
 async def erase(record_id: uuid.UUID, context: ActionContext, idempotent: Idempotency) -> Response:
@@ -163,8 +160,8 @@ async def erase(record_id: uuid.UUID, context: ActionContext, idempotent: Idempo
     "/{record_id}/export",
     name="export",
     summary="The data-subject access copy: record, subject data, transfers, shares, accesses",
-    responses=problem_responses(401, 403, 404),
     openapi_extra=reads("processing_record"),
+    responses=problem_responses(403),
 )
 async def export(
     request: Request, response: Response, record_id: uuid.UUID, writer: WriteSession
@@ -184,7 +181,6 @@ async def export(
     status_code=201,
     summary="Decide and record a transfer to a third country or international organisation",
     response_model=TransferOut,
-    responses=problem_responses(401, 403, 404, 409, 422),
     openapi_extra=guarded(transfers.RECORD),
 )
 async def record_transfer(
@@ -204,7 +200,6 @@ async def record_transfer(
     "/{record_id}/transfers",
     name="list_transfers",
     summary="The transfers recorded for a processing record",
-    responses=problem_responses(401, 404),
     openapi_extra=reads("processing_record"),
 )
 async def list_transfers(
@@ -224,7 +219,6 @@ async def list_transfers(
     status_code=201,
     summary="Record an exchange inside the Union (Art. 3(6)(d)): ILO, network or authority",
     response_model=ShareOut,
-    responses=problem_responses(401, 403, 404, 409, 422),
     openapi_extra=guarded(shares.RECORD),
 )
 async def record_share(
@@ -242,7 +236,6 @@ async def record_share(
     "/{record_id}/shares",
     name="list_shares",
     summary="The exchanges recorded for a processing record",
-    responses=problem_responses(401, 404),
     openapi_extra=reads("processing_record"),
 )
 async def list_shares(

@@ -10,7 +10,6 @@ from fastapi import APIRouter, Path, Response
 from app.db.session import ReadSession
 from app.models import AdequacyDecisionEntry, TransferInstrumentEntry
 from app.pagination import Paged
-from app.problems import problem_responses
 from app.routers.conventions import (
     ActionContext,
     Idempotency,
@@ -90,7 +89,6 @@ async def list_adequacy_decisions(
     ADEQUACY + "/{decision_id:path}",
     name="get_adequacy_decision",
     summary="One adequacy decision (ids such as 2021/1772 keep their slash)",
-    responses=problem_responses(401, 404),
     openapi_extra=reads("reference_data"),
 )
 async def get_adequacy_decision(
@@ -110,7 +108,6 @@ async def get_adequacy_decision(
     status_code=201,
     summary="Add an adequacy decision (reference_admin of COM)",
     response_model=AdequacyDecisionOut,
-    responses=problem_responses(401, 403, 409, 422),
     openapi_extra=guarded(service.CREATE_ADEQUACY),
 )
 async def create_adequacy_decision(
@@ -133,7 +130,6 @@ async def create_adequacy_decision(
     ADEQUACY + "/{decision_id:path}",
     name="replace_adequacy_decision",
     summary="Change an adequacy decision, e.g. its validity (If-Match required)",
-    responses=problem_responses(401, 403, 404, 412, 422, 428),
     openapi_extra=guarded(service.REPLACE_ADEQUACY),
 )
 async def replace_adequacy_decision(
@@ -171,7 +167,6 @@ async def list_transfer_instruments(
     INSTRUMENTS + "/{instrument_id:path}",
     name="get_transfer_instrument",
     summary="One transfer instrument",
-    responses=problem_responses(401, 404),
     openapi_extra=reads("reference_data"),
 )
 async def get_transfer_instrument(
@@ -191,7 +186,6 @@ async def get_transfer_instrument(
     status_code=201,
     summary="Add a transfer instrument (COM for Union acts, or a Member State party to it)",
     response_model=TransferInstrumentOut,
-    responses=problem_responses(401, 403, 409, 422),
     openapi_extra=guarded(service.CREATE_INSTRUMENT),
 )
 async def create_transfer_instrument(
@@ -214,7 +208,6 @@ async def create_transfer_instrument(
     INSTRUMENTS + "/{instrument_id:path}",
     name="replace_transfer_instrument",
     summary="Change a transfer instrument (If-Match required)",
-    responses=problem_responses(401, 403, 404, 412, 422, 428),
     openapi_extra=guarded(service.REPLACE_INSTRUMENT),
 )
 async def replace_transfer_instrument(

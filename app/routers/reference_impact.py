@@ -9,7 +9,6 @@ from fastapi import APIRouter, Query, Request
 
 from app.db.session import ReadSession
 from app.pagination import Limit, Paged
-from app.problems import problem_responses
 from app.rate_limit import charge_transfers
 from app.routers.policy_marks import reads
 from app.schemas.common import Page
@@ -39,7 +38,6 @@ Include = Annotated[
     "/impact",
     name="impact",
     summary="Impact analysis of a proposed reference-data change (a dry run: nothing changes)",
-    responses=problem_responses(401, 403, 422),
     openapi_extra=reads("reference_impact"),
 )
 async def impact(
@@ -77,7 +75,6 @@ async def impact(
     "/impacts",
     name="list_impacts",
     summary="Impacts detected when reference changes were applied (reference.impact_detected)",
-    responses=problem_responses(401, 403, 422),
     openapi_extra=reads("reference_impact"),
 )
 async def list_impacts(

@@ -26,7 +26,6 @@ PATH = "/{record_id}/transfers/{transfer_id}/follow-up"
     status_code=201,
     summary="Record the answer to an identification request (Visa Code Art. 25a)",
     response_model=TransferFollowUpOut,
-    responses=problem_responses(401, 403, 404, 409, 422),
     openapi_extra=guarded(service.RECORD),
 )
 async def record_follow_up(
@@ -57,7 +56,6 @@ async def record_follow_up(
     name="update_follow_up",
     summary="Correct the follow-up of an identification request (If-Match required)",
     response_model=TransferFollowUpOut,
-    responses=problem_responses(401, 403, 404, 412, 422, 428),
     openapi_extra=guarded(service.UPDATE),
 )
 async def update_follow_up(
@@ -83,7 +81,7 @@ async def update_follow_up(
     name="get_follow_up",
     summary="The follow-up of an identification request",
     response_model=TransferFollowUpOut,
-    responses=problem_responses(401, 403, 404),
+    responses=problem_responses(403),
     openapi_extra=reads("processing_record"),
 )
 async def get_follow_up(

@@ -42,7 +42,6 @@ router = APIRouter(prefix="/v1/webhooks", tags=["webhooks"])
     status_code=201,
     summary="Subscribe to feed events; the signing secret is in this response only",
     response_model=WebhookCreated,
-    responses=problem_responses(401, 403, 409, 422),
     openapi_extra=guarded(service.CREATE),
 )
 async def create_webhook(
@@ -72,7 +71,6 @@ async def create_webhook(
     "",
     name="list",
     summary="Your organisation's webhook subscriptions (never with the secret)",
-    responses=problem_responses(401, 403, 422),
     openapi_extra=reads("webhook"),
 )
 async def list_webhooks(
@@ -91,7 +89,6 @@ async def list_webhooks(
     "/{webhook_id:uuid}",
     name="get",
     summary="One webhook subscription of your organisation (never with the secret)",
-    responses=problem_responses(401, 403, 404),
     openapi_extra=reads("webhook"),
 )
 async def get_webhook(
@@ -111,7 +108,7 @@ async def get_webhook(
     name="delete",
     status_code=204,
     summary="Unsubscribe: deactivate the subscription (If-Match required)",
-    responses=problem_responses(401, 403, 404, 409, 412, 428),
+    responses=problem_responses(409),
     openapi_extra=guarded(service.DELETE),
 )
 async def delete_webhook(
@@ -128,7 +125,6 @@ async def delete_webhook(
     name="rotate-secret",
     summary="Rotate the signing secret; the previous one keeps signing for an overlap window",
     response_model=SecretRotated,
-    responses=problem_responses(401, 403, 404, 409, 412, 428),
     openapi_extra=guarded(rotation.ROTATE),
 )
 async def rotate_webhook_secret(
@@ -163,7 +159,6 @@ async def rotate_webhook_secret(
     name="enable",
     summary="Enable again a subscription marked failing after a delivery's last retry",
     response_model=WebhookOut,
-    responses=problem_responses(401, 403, 404, 409, 412, 428),
     openapi_extra=guarded(recovery.ENABLE),
 )
 async def enable_webhook(
@@ -186,7 +181,6 @@ async def enable_webhook(
     "/{webhook_id}/deliveries",
     name="list-deliveries",
     summary="The deliveries of a subscription: attempts, status, next retry, last error",
-    responses=problem_responses(401, 403, 404, 422),
     openapi_extra=reads("webhook"),
 )
 async def list_webhook_deliveries(
@@ -214,7 +208,6 @@ async def list_webhook_deliveries(
     name="redeliver",
     summary="Send a delivered or failed delivery again",
     response_model=WebhookDeliveryOut,
-    responses=problem_responses(401, 403, 404, 409),
     openapi_extra=guarded(recovery.REDELIVER),
 )
 async def redeliver_webhook_delivery(
