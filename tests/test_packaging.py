@@ -22,7 +22,17 @@ from tests.conftest import Postgres
 
 ROOT = Path(__file__).resolve().parents[1]
 PIN = re.compile(r"^([A-Za-z0-9_.-]+)==([^ \\]+)", re.MULTILINE)
-DEV_ONLY = {"pytest", "pytest-asyncio", "ruff", "mypy", "pip-tools", "schemathesis"}
+DEV_ONLY = {
+    "pytest",
+    "pytest-asyncio",
+    "pytest-xdist",
+    "ruff",
+    "mypy",
+    "pip-tools",
+    "schemathesis",
+}
+# One wheel for the module (`wheel`): one worker runs the module when the suite runs on several.
+pytestmark = [pytest.mark.long, pytest.mark.xdist_group("packaging")]
 
 
 def pins(lock: str) -> dict[str, str]:

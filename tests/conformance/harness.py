@@ -1,7 +1,8 @@
 """One Schemathesis run per test session, shared by the tests that read it: a real server
 (`ilonet serve`) on a fresh PostgreSQL database, called with several roles' real tokens (every
 check, fixed seed, bounded examples, all phases; see schemathesis.toml and
-schemathesis_hooks.py). Import `schemathesis_run` into a test module to use it."""
+schemathesis_hooks.py). A test that asks for `schemathesis_run` is marked
+`xdist_group("schemathesis")`, so that a run on several workers makes it once."""
 
 from __future__ import annotations
 

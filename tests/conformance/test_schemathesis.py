@@ -7,7 +7,8 @@ import pytest
 
 from tests.conformance.harness import Run
 
-pytestmark = pytest.mark.conformance
+# One worker runs the tests that read the run, so the run is made once (see harness.py).
+pytestmark = [pytest.mark.conformance, pytest.mark.xdist_group("schemathesis")]
 
 
 def test_schemathesis_finds_nothing(schemathesis_run: Run) -> None:
