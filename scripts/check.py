@@ -35,9 +35,9 @@ def workers() -> int:
 
 
 def pytest_options() -> list[str]:
-    """Workers, each handed one test or one `xdist_group` at a time, in the order of
-    tests/schedule.py (the longest first) rather than xdist's own (the largest group first)."""
-    return ["-n", str(workers()), "--dist", "loadgroup", "--no-loadscope-reorder"]
+    """Workers, each handed a test module at a time (the units of tests/schedule.py), in its
+    order (the longest first) rather than xdist's own (the largest module first)."""
+    return ["-n", str(workers()), "--dist", "loadfile", "--no-loadscope-reorder"]
 
 
 CHROMIUM = "/usr/bin/chromium"

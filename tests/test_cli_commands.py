@@ -19,8 +19,7 @@ import pytest
 from app.policies.roles import ROLE_TABLE
 from tests.drills.harness import Sandbox, Server, free_port, sandbox
 
-# One server for the module (`live`): one worker runs the module when the suite runs on several.
-pytestmark = [pytest.mark.long, pytest.mark.xdist_group("cli-commands")]
+pytestmark = pytest.mark.long
 
 
 def wait_ready(box: Sandbox, server: Server, attempts: int = 4) -> None:

@@ -31,8 +31,7 @@ DEV_ONLY = {
     "pip-tools",
     "schemathesis",
 }
-# One wheel for the module (`wheel`): one worker runs the module when the suite runs on several.
-pytestmark = [pytest.mark.long, pytest.mark.xdist_group("packaging")]
+pytestmark = pytest.mark.long
 
 
 def pins(lock: str) -> dict[str, str]:

@@ -7,8 +7,7 @@ import pytest
 
 from tests.conformance.harness import Run
 
-# One worker runs the tests that read the run, so the run is made once (see harness.py).
-pytestmark = [pytest.mark.conformance, pytest.mark.xdist_group("schemathesis")]
+pytestmark = pytest.mark.conformance
 
 
 def test_schemathesis_finds_nothing(schemathesis_run: Run) -> None:

@@ -7,9 +7,9 @@ retention sweep, webhook delivery and audit sealing handle each item once, the a
 verifies afterwards, and a reference-data change made through one instance decides the next
 transfer on every other.
 
-The three instances are started once for the module's tests on them (`cluster`, one worker's when
-the suite runs on several): each of those tests acts on rows of its own, and only the last asks
-about the adequacy decision it ends.
+The three instances are started once for the module's tests on them (`cluster`; a run on several
+workers hands out the module as a whole, see tests/schedule.py): each of those tests acts on rows
+of its own, and only the last asks about the adequacy decision it ends.
 """
 
 from __future__ import annotations
@@ -34,8 +34,6 @@ from tests.drills.harness import Sandbox, Server, free_port, sandbox
 from tests.factories import Auth, create_record, days, deployed_ilo, senegal_transfer
 
 pytestmark = pytest.mark.drill
-# The tests on the one `cluster`, run by one worker in one go when the suite runs on several.
-ON_THE_CLUSTER = pytest.mark.xdist_group("instances")
 
 INSTANCES = 3
 SWITZERLAND = "2000/518"  # covers public authorities under the GDPR
@@ -136,7 +134,6 @@ async def cluster(cluster_box: Sandbox) -> AsyncIterator[Cluster]:
             await client.aclose()
 
 
-@ON_THE_CLUSTER
 async def test_instances_started_together_migrate_once_and_serve_one_schema(
     cluster: Cluster,
 ) -> None:
@@ -149,7 +146,6 @@ async def test_instances_started_together_migrate_once_and_serve_one_schema(
     assert {r["migration"] for r in ready} == {migrate.head_revision()}
 
 
-@ON_THE_CLUSTER
 async def test_one_idempotency_key_sent_to_two_instances_creates_one_row(
     cluster: Cluster,
 ) -> None:
@@ -171,7 +167,6 @@ async def test_one_idempotency_key_sent_to_two_instances_creates_one_row(
     assert len(await cluster.fetch("SELECT id FROM authority WHERE name = $1", body["name"])) == 1
 
 
-@ON_THE_CLUSTER
 async def test_one_etag_sent_to_two_instances_has_exactly_one_winner(cluster: Cluster) -> None:
     client = cluster.clients[0]
     ilo = await deployed_ilo(client, cluster.auth)
@@ -194,7 +189,6 @@ async def test_one_etag_sent_to_two_instances_has_exactly_one_winner(cluster: Cl
     assert winner["version"] == 2
 
 
-@ON_THE_CLUSTER
 async def test_background_jobs_handle_each_item_once_and_the_chain_verifies(
     cluster: Cluster, receiver: Receiver
 ) -> None:
@@ -265,7 +259,6 @@ async def test_background_jobs_handle_each_item_once_and_the_chain_verifies(
     assert json.loads(verified.stdout)["valid"] is True
 
 
-@ON_THE_CLUSTER
 async def test_a_reference_change_through_one_instance_decides_on_every_other(
     cluster: Cluster,
 ) -> None:

@@ -132,7 +132,6 @@ async def test_405_names_every_method_of_the_path(
 
 
 @pytest.mark.conformance
-@pytest.mark.xdist_group("schemathesis")  # with tests/conformance: one run
 def test_every_status_the_schemathesis_run_saw_is_documented(schemathesis_run: Run) -> None:
     """Item 1's documentation, from the responses themselves: each status an operation answered
     during the run is in its `responses`; a path or method that is not documented answered
