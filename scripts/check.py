@@ -1,7 +1,8 @@
 """Every check the project has, in order: lint, format, types, then the test suite.
 
 Run from the repository root with the project's virtualenv: `.venv/bin/python scripts/check.py`.
-Extra arguments go to pytest.
+The suite runs on one pytest-xdist worker per CPU (at most MAX_WORKERS), each a session of its own.
+Extra arguments go to pytest, after the worker options: `-n 0` runs the suite in one process.
 """
 
 from __future__ import annotations
@@ -21,6 +22,22 @@ STEPS: list[tuple[str, list[str]]] = [
     ("ruff format --check", [str(BIN / "ruff"), "format", "--check", "."]),
     ("mypy --strict", [str(BIN / "mypy"), "--strict"]),
 ]
+
+
+# Most of the suite's time is spent waiting on real processes (servers, clusters, a browser) and on
+# PostgreSQL, but every worker builds its own cluster, app and world: past a few, more workers
+# cost more than they save.
+MAX_WORKERS = 4
+
+
+def workers() -> int:
+    return max(1, min(MAX_WORKERS, len(os.sched_getaffinity(0))))
+
+
+def pytest_options() -> list[str]:
+    """Workers, each handed a test module at a time (the units of tests/schedule.py), in its
+    order (the longest first) rather than xdist's own (the largest module first)."""
+    return ["-n", str(workers()), "--dist", "loadfile", "--no-loadscope-reorder"]
 
 
 CHROMIUM = "/usr/bin/chromium"
@@ -65,7 +82,7 @@ def main() -> int:
             return 1
         print(f"== {name} ok ({time.monotonic() - started:.1f}s)", flush=True)
     print("== pytest", flush=True)
-    pytest = [str(BIN / "pytest"), *sys.argv[1:]]
+    pytest = [str(BIN / "pytest"), *pytest_options(), *sys.argv[1:]]
     return subprocess.run(pytest, cwd=ROOT, check=False).returncode  # noqa: S603
 
 

@@ -340,3 +340,11 @@ def world(built_world: World, world_engine: AsyncEngine, signing_keys: Keys) -> 
 # One Schemathesis run per session, shared by the conformance test and OWASP API9: a fixture
 # imported into two test modules would be two fixtures, and run twice.
 from tests.conformance.harness import schemathesis_run  # noqa: E402, F401
+
+# Under pytest-xdist (scripts/check.py) each worker is a session of its own: its own embedded
+# PostgreSQL in a temp dir of its own, its own app and world. tests/schedule.py decides what the
+# workers are handed, in which order (a module at a time, the Schemathesis run's readers together).
+from tests.schedule import (  # noqa: E402, F401
+    pytest_collection_modifyitems,
+    pytest_xdist_make_scheduler,
+)

@@ -19,6 +19,8 @@ import pytest
 from app.policies.roles import ROLE_TABLE
 from tests.drills.harness import Sandbox, Server, free_port, sandbox
 
+pytestmark = pytest.mark.long
+
 
 def wait_ready(box: Sandbox, server: Server, attempts: int = 4) -> None:
     """The harness's readiness wait, given more time: a fresh data dir's initdb and migrations

@@ -267,6 +267,7 @@ async def _attempt_write(
     return None
 
 
+@pytest.mark.long
 async def test_acl_org_no_foreign_token_writes_through_any_action(
     client: httpx.AsyncClient,
     connection: AsyncConnection,
@@ -307,6 +308,7 @@ async def _refusals_by_caller(session: AsyncSession) -> dict[str, int]:
     return {str(sub): int(count) for sub, count in rows.all()}
 
 
+@pytest.mark.long
 async def test_acl_org_foreign_reads_answer_what_the_read_policy_computes(
     client: httpx.AsyncClient, app: FastAPI, session: AsyncSession, stage: Stage
 ) -> None:

@@ -22,7 +22,16 @@ from tests.conftest import Postgres
 
 ROOT = Path(__file__).resolve().parents[1]
 PIN = re.compile(r"^([A-Za-z0-9_.-]+)==([^ \\]+)", re.MULTILINE)
-DEV_ONLY = {"pytest", "pytest-asyncio", "ruff", "mypy", "pip-tools", "schemathesis"}
+DEV_ONLY = {
+    "pytest",
+    "pytest-asyncio",
+    "pytest-xdist",
+    "ruff",
+    "mypy",
+    "pip-tools",
+    "schemathesis",
+}
+pytestmark = pytest.mark.long
 
 
 def pins(lock: str) -> dict[str, str]:

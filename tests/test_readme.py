@@ -159,6 +159,7 @@ def only_file(box: Sandbox, name: str) -> Path:
     return found
 
 
+@pytest.mark.long
 def test_every_readme_example_runs_verbatim(box: Sandbox) -> None:
     server = box.serve()
     wait_ready(box, server)

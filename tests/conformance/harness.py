@@ -1,7 +1,8 @@
 """One Schemathesis run per test session, shared by the tests that read it: a real server
 (`ilonet serve`) on a fresh PostgreSQL database, called with several roles' real tokens (every
 check, fixed seed, bounded examples, all phases; see schemathesis.toml and
-schemathesis_hooks.py). Import `schemathesis_run` into a test module to use it."""
+schemathesis_hooks.py). A test that asks for `schemathesis_run` is named in tests/schedule.py
+(SAME_WORKER), so that a run on several workers makes it once."""
 
 from __future__ import annotations
 
@@ -175,6 +176,9 @@ def schemathesis_run(
             ),
             token("EUROPOL", "integration", "st-europol"),  # no scope: 403 on reads
         ]
+        # Asked for once before the run: the server builds the document on first request, which
+        # on a loaded machine takes longer than Schemathesis waits for it (ten seconds).
+        document = httpx.get(f"{url}/openapi.json", timeout=120).json()
         reports = work / "reports"
         result = subprocess.run(
             [
@@ -202,7 +206,6 @@ def schemathesis_run(
             timeout=900,
             check=False,
         )
-        document = httpx.get(f"{url}/openapi.json").json()
         output = result.stdout + result.stderr
         (work / "schemathesis.log").write_text(output)
         har = reports / "run.har"

@@ -31,7 +31,9 @@ from app.db.embedded import EmbeddedPostgres, socket_dir_for
 from app.security import load_or_create_dev_key, mint_token
 
 ILONET = Path(sys.executable).parent / "ilonet"
-READY_TIMEOUT = 60.0
+# A deadline, not a wait: a fresh data dir's initdb and migrations, or three instances started
+# together, take more than a minute on a loaded machine (the suite runs on several workers).
+READY_TIMEOUT = 180.0
 STOP_TIMEOUT = 20.0
 COMMAND_TIMEOUT = 60.0
 

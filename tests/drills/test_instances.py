@@ -6,6 +6,10 @@ instances at once creates one row, two updates with one ETag have exactly one wi
 retention sweep, webhook delivery and audit sealing handle each item once, the audit chain
 verifies afterwards, and a reference-data change made through one instance decides the next
 transfer on every other.
+
+The three instances are started once for the module's tests on them (`cluster`; a run on several
+workers hands out the module as a whole, see tests/schedule.py): each of those tests acts on rows
+of its own, and only the last asks about the adequacy decision it ends.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from threading import Thread
@@ -26,7 +30,7 @@ import pytest
 
 from app.db import migrate
 from tests import factories
-from tests.drills.harness import Sandbox, Server, free_port
+from tests.drills.harness import Sandbox, Server, free_port, sandbox
 from tests.factories import Auth, create_record, days, deployed_ilo, senegal_transfer
 
 pytestmark = pytest.mark.drill
@@ -99,8 +103,15 @@ def receiver() -> Any:
         server.server_close()
 
 
-@pytest.fixture
-async def cluster(box: Sandbox) -> AsyncIterator[Cluster]:
+@pytest.fixture(scope="module")
+def cluster_box() -> Iterator[Sandbox]:
+    with sandbox() as b:
+        yield b
+
+
+@pytest.fixture(scope="module")
+async def cluster(cluster_box: Sandbox) -> AsyncIterator[Cluster]:
+    box = cluster_box
     database = box.database
     database.start()
     await migrate.ensure_database(database.url(), "ilonet")
@@ -191,16 +202,22 @@ async def test_background_jobs_handle_each_item_once_and_the_chain_verifies(
         (await create_record(cluster.clients[i % INSTANCES], ilo, retain_until=days(1)))["id"]
         for i in range(6)
     ]
-    # Set-up only: the retention period of every record has run out.
-    await cluster.execute("UPDATE processing_record SET retain_until = current_date - 1")
+    ids = [uuid.UUID(record) for record in records]
+    # Set-up only: the retention period of every record of this test has run out.
+    await cluster.execute(
+        "UPDATE processing_record SET retain_until = current_date - 1 WHERE id = ANY($1)", ids
+    )
 
     async def erased() -> int:
         rows = await cluster.fetch(
-            "SELECT count(*) AS n FROM processing_record WHERE erased_at IS NOT NULL"
+            "SELECT count(*) AS n FROM processing_record "
+            "WHERE erased_at IS NOT NULL AND id = ANY($1)",
+            ids,
         )
         return int(rows[0]["n"])
 
     await wait_for_async(lambda: erased(), len(records), "every record erased")
+    # Each erased once, and no record of another test (its retention runs) erased with them.
     erasures = await cluster.fetch(
         "SELECT resource_id, count(*) AS n FROM audit_event "
         "WHERE action = 'processing_record.erased' GROUP BY resource_id"
