@@ -124,7 +124,7 @@ async def deployment_gaps(
     status_code=201,
     summary="Generate the biennial activity report (Art. 8(2)(c)) as JSON and HTML",
     response_model=ActivityReportOut,
-    responses=problem_responses(401, 403, 422),
+    responses=problem_responses(401, 403, 422, 503),
     openapi_extra=guarded(service.GENERATE_REPORT),
 )
 async def generate_activity_report(
