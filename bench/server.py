@@ -98,11 +98,18 @@ class LoopLag:
             time.sleep(0.01)
             held = time.monotonic() - self.woke
             if held > 0.05:
-                frame = sys._current_frames().get(loop_thread)
+                frames = sys._current_frames()
+                frame = frames.get(loop_thread)
                 if frame is not None:
                     stack = "".join(traceback.format_stack(frame)[-25:])
+                    # the other threads too: one holding the interpreter shows there
+                    others = "".join(
+                        f"  thread {ident}:\n" + "".join(traceback.format_stack(f)[-6:])
+                        for ident, f in frames.items()
+                        if ident not in (loop_thread, threading.get_ident())
+                    )
                     with path.open("a") as out:
-                        out.write(f"--- held {held * 1000:.0f} ms\n{stack}")
+                        out.write(f"--- held {held * 1000:.0f} ms\n{stack}{others}")
 
     def take(self) -> dict[str, Any]:
         """The lag since the last call, and start over."""

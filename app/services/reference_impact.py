@@ -152,9 +152,11 @@ def _flow(row: Any) -> Flow:
     )
 
 
-# Flows a batch holds: read from a server-side cursor and judged a batch at a time, so neither
+# Flows a batch holds: judged in a worker a batch at a time. They are fetched from a
+# server-side cursor FLOW_FETCH rows at a time, the loop free between two fetches, so neither
 # turning rows into flows nor handing them to a worker holds the event loop for long.
 FLOW_BATCH = 1_000
+FLOW_FETCH = 200
 
 
 def _flows_query(
@@ -219,13 +221,19 @@ async def flow_batches(
     size: int = FLOW_BATCH,
 ) -> AsyncIterator[list[Flow]]:
     """The flows of `load_flows`, `size` at a time, from a server-side cursor (the grouping
-    runs once, in PostgreSQL; each batch is fetched when the previous one is done with)."""
+    runs once, in PostgreSQL; rows are fetched FLOW_FETCH at a time, as they are needed)."""
     query = _flows_query(
         seen=seen, destinations=destinations, since=since, on=on, organisation=organisation
     )
-    result = await session.stream(query.execution_options(yield_per=size))
-    async for rows in result.partitions(size):
-        yield [_flow(row) for row in rows]
+    result = await session.stream(query.execution_options(yield_per=FLOW_FETCH))
+    batch: list[Flow] = []
+    async for rows in result.partitions(FLOW_FETCH):
+        batch.extend(_flow(row) for row in rows)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def _variant(on: date) -> tuple[Any, ...]:
