@@ -58,6 +58,7 @@ from app.routers import (
 )
 from app.routers.conventions import Replay, replay_response
 from app.routers.operation_docs import document_operations
+from app.security import trusted_issuers
 from app.workers import TaskLimits, WorkerPool, install, pool_of
 
 log = logging.getLogger("ilonet.main")
@@ -130,6 +131,9 @@ def install_state(app: FastAPI, settings: Settings) -> None:
     app.state.workers = install(worker_pool(settings))
     app.state.claim_check = ClaimBinding()
     app.state.keyring = load_keyring(settings)
+    # Outside production the development issuer's key is made here, at start, rather than by
+    # the first request, whose RSA key generation would hold the event loop for every other.
+    trusted_issuers(settings)
     app.state.audit_signers = log_signers(settings)  # production refuses to start without
     app.state.jwks = JwksCache(
         ttl_seconds=settings.jwks_cache_seconds,

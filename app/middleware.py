@@ -4,6 +4,7 @@ security headers of every response."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
@@ -205,16 +206,28 @@ class RequestContextMiddleware:
         await send({"type": "http.response.body", "body": body})
 
 
+# The body is handed on in pieces of this size, the loop free between them: a multipart upload
+# of the full upload limit is parsed a piece at a time, never in one hold of the loop.
+REPLAY_CHUNK_BYTES = 256 * 1024
+
+
 def _replaying(body: bytes, receive: Receive) -> Receive:
-    """The body read already, as one message; then whatever the server sends (a disconnect)."""
+    """The body read already, in pieces of REPLAY_CHUNK_BYTES (each after a turn of the event
+    loop but the first); then whatever the server sends (a disconnect)."""
+    view = memoryview(body)
+    offset = 0
     delivered = False
 
     async def replay() -> Message:
-        nonlocal delivered
+        nonlocal offset, delivered
         if delivered:
             return await receive()
-        delivered = True
-        return {"type": "http.request", "body": body, "more_body": False}
+        if offset:
+            await asyncio.sleep(0)  # let the other requests run between two pieces
+        piece = bytes(view[offset : offset + REPLAY_CHUNK_BYTES])
+        offset += len(piece)
+        delivered = offset >= len(body)
+        return {"type": "http.request", "body": piece, "more_body": not delivered}
 
     return replay
 

@@ -38,6 +38,10 @@ PRELOAD = [
     "app.workers",
     "app.platform.check",
     "app.services.reference_impact_page",
+    "app.services.board_report_html",
+    "app.services.readmission_page",
+    "app.services.ropa_page",
+    "app.services.statistics",
     "pypdf",
     "docx",
 ]

@@ -47,7 +47,9 @@ PAGE_MAX_BYTES = 1_048_576  # the default ILONET_PAGE_MAX_BYTES
 LIMIT = 50  # the route's default page size
 
 
-async def seed(url: str, transfers: int) -> None:
+async def seed(url: str, transfers: int, distinct: int = 0) -> None:
+    """The data set above; with `distinct`, each transfer's details also carry one of that many
+    assessment references, so the transfers make about that many more distinct flows."""
     c = await asyncpg.connect(url)
     try:
         await c.execute(
@@ -93,13 +95,16 @@ async def seed(url: str, transfers: int) -> None:
                      'UK Visas and Immigration','HM Passport Office'])[1 + i % 4],
               'public_authority', false, 'GB',
               (ARRAY['adequacy','adequacy','adequacy','public_interest'])[1 + i % 4],
-              '{"adequacy_decision_id": "2021/1772"}'::jsonb, ARRAY['surname'], 'bench',
+              CASE WHEN $3::int > 0 THEN jsonb_build_object('adequacy_decision_id', '2021/1772',
+                'assessment_reference', 'A-' || (i % $3::int))
+              ELSE '{"adequacy_decision_id": "2021/1772"}'::jsonb END, ARRAY['surname'], 'bench',
               current_date - (i % 360), 'adequacy', 'GDPR-45', '2021/1772', 'bench', 'bench',
               'bench'
             FROM generate_series(1, $1::int) i JOIN r ON r.n = i % $2::int
             """,
             transfers,
             RECORDS,
+            distinct,
         )
         await c.execute("ANALYZE")
     finally:

@@ -1,11 +1,14 @@
 """Does one request stall the others? `/healthz` and a small GET, timed while the worst work runs.
 
-    python -m bench.isolation [--transfers 100000] [--bomb-mib 100] [--seconds 10] [--json]
+    python -m bench.isolation [--transfers 100000] [--distinct-flows 0] [--bomb-mib 100]
+                              [--seconds 10] [--json]
 
 Starts an embedded PostgreSQL in a temporary directory, seeds `--transfers` transfers with SQL
-(bench/impact.py's seed), starts the real server (bench/server.py, as the harness does) and
-probes it from this process every 50 ms, alternating `GET /healthz` and `GET
-/v1/organisations/NL` (a token, a database read), through three phases:
+(bench/impact.py's seed: 48 distinct flows; with `--distinct-flows N`, N a multiple of 2,000,
+their details carry N assessment references, making N distinct flows), starts the real server
+(bench/server.py, as the harness does) and probes it from this process every 50 ms,
+alternating `GET /healthz` and `GET /v1/organisations/NL` (a token, a database read), through
+three phases:
 
 - idle: nothing else runs;
 - impact: `POST /v1/reference/impact` over all the transfers as a COM reference admin (ending
@@ -16,9 +19,11 @@ probes it from this process every 50 ms, alternating `GET /healthz` and `GET
   probe at most PROBE_TIMEOUT, counted as that long). Last: while uploads are extracted on the
   event loop, one holds the server past its phase.
 
-Each phase reports the probes' p50, p99 and max (ms) and the work's count, statuses and
-durations; the target is p99 <= 100 ms in every phase. Probes started during a phase count for
-it. The machine's load (`os.getloadavg`) is printed before and after.
+Each phase reports the probes' p50, p99 and max (ms), the work's count, statuses and
+durations, and the server's event-loop lag (`GET /bench/loop-lag`: how late a task asking to
+wake every 5 ms woke — what a request holding the loop costs every other one); the target is
+p99 <= 100 ms in every phase. Probes started during a phase count for it. The machine's load
+(`os.getloadavg`) is printed before and after.
 """
 
 from __future__ import annotations
@@ -101,6 +106,7 @@ class Phase:
     name: str
     probes: dict[str, list[float]] = field(default_factory=lambda: {"healthz": [], "get": []})
     work: list[tuple[int, float]] = field(default_factory=list)  # (status, seconds)
+    loop_lag: dict[str, Any] = field(default_factory=dict)
 
     def summary(self) -> dict[str, Any]:
         out: dict[str, Any] = {"phase": self.name}
@@ -114,6 +120,7 @@ class Phase:
                 else None,
                 "max_ms": round(ordered[-1], 1) if ordered else None,
             }
+        out["loop_lag"] = self.loop_lag
         out["work"] = {
             "n": len(self.work),
             "statuses": sorted({s for s, _ in self.work}),
@@ -170,6 +177,7 @@ class Bench:
         self.current = phase
         ends = time.perf_counter() + seconds
         async with httpx.AsyncClient(base_url=self.base, timeout=WORK_TIMEOUT) as client:
+            await client.get("/bench/loop-lag")  # from here on
             while time.perf_counter() < ends:
                 if work is None:
                     await asyncio.sleep(0.1)
@@ -180,6 +188,7 @@ class Bench:
                 except httpx.TimeoutException:
                     status = 0  # no answer within WORK_TIMEOUT
                 phase.work.append((status, time.perf_counter() - begin))
+            phase.loop_lag = (await client.get("/bench/loop-lag")).json()
         self.current = None
 
 
@@ -225,6 +234,7 @@ async def measure(base: str, private_pem: bytes, args: argparse.Namespace) -> li
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--transfers", type=int, default=100_000)
+    parser.add_argument("--distinct-flows", type=int, default=0)
     parser.add_argument("--bomb-mib", type=int, default=100)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--json", action="store_true")
@@ -237,7 +247,7 @@ def main(argv: list[str] | None = None) -> int:
         pg.start()
         asyncio.run(migrate.ensure_database(pg.url(), DATABASE))
         migrate.upgrade(pg.url(database=DATABASE))
-        asyncio.run(seed(pg.url(database=DATABASE), args.transfers))
+        asyncio.run(seed(pg.url(database=DATABASE), args.transfers, args.distinct_flows))
         private_pem, public_file = guarded_writes.throwaway_issuer(workdir)
         data_dir = workdir / "data"
         data_dir.mkdir()
@@ -268,7 +278,8 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(workdir, ignore_errors=True)
     load_after = os.getloadavg()
     print(
-        f"isolation: {args.transfers} transfers, a {args.bomb_mib} MiB DOCX bomb, "
+        f"isolation: {args.transfers} transfers ({args.distinct_flows} distinct references), "
+        f"a {args.bomb_mib} MiB DOCX bomb, "
         f"{args.seconds:.0f} s a phase; load average before {load_before[0]:.2f}, after "
         f"{load_after[0]:.2f} (nproc {os.cpu_count()})"
     )
@@ -281,6 +292,11 @@ def main(argv: list[str] | None = None) -> int:
             for name in ("healthz", "get")
         )
         print(f"  {r['phase']:7} {probes}")
+        lag = r["loop_lag"]
+        print(
+            f"          loop lag p50 {lag['p50_ms']} ms p99 {lag['p99_ms']} ms max "
+            f"{lag['max_ms']} ms (n={lag['n']})"
+        )
         if w["n"]:
             print(
                 f"          work: {w['n']} requests, statuses {w['statuses']}, median "

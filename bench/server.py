@@ -13,6 +13,13 @@ outbox events, idempotency. It is defined here, not in app/, and never served by
 from __future__ import annotations
 
 import argparse
+import asyncio
+import os
+import statistics
+import sys
+import threading
+import time
+import traceback
 import uuid
 from pathlib import Path
 from typing import Any
@@ -61,6 +68,73 @@ async def plain_deployment(
     )
 
 
+class LoopLag:
+    """A task that asks to wake every TICK seconds and records how late it wakes (ms)."""
+
+    TICK = 0.005
+
+    def __init__(self) -> None:
+        self.late: list[float] = []
+        self.task: asyncio.Task[None] | None = None
+        self.woke = time.monotonic()
+
+    async def run(self) -> None:
+        loop = asyncio.get_running_loop()
+        stalls = os.environ.get("ILONET_BENCH_STALLS")
+        if stalls:
+            watch = threading.Thread(
+                target=self.watch, args=(threading.get_ident(), Path(stalls)), daemon=True
+            )
+            watch.start()
+        while True:
+            before = loop.time()
+            await asyncio.sleep(self.TICK)
+            self.woke = time.monotonic()
+            self.late.append((loop.time() - before - self.TICK) * 1000)
+
+    def watch(self, loop_thread: int, path: Path) -> None:
+        """Every 10 ms: while the loop has not woken for over 50 ms, its thread's stack."""
+        while True:
+            time.sleep(0.01)
+            held = time.monotonic() - self.woke
+            if held > 0.05:
+                frames = sys._current_frames()
+                frame = frames.get(loop_thread)
+                if frame is not None:
+                    stack = "".join(traceback.format_stack(frame)[-25:])
+                    # the other threads too: one holding the interpreter shows there
+                    others = "".join(
+                        f"  thread {ident}:\n" + "".join(traceback.format_stack(f)[-6:])
+                        for ident, f in frames.items()
+                        if ident not in (loop_thread, threading.get_ident())
+                    )
+                    with path.open("a") as out:
+                        out.write(f"--- held {held * 1000:.0f} ms\n{stack}{others}")
+
+    def take(self) -> dict[str, Any]:
+        """The lag since the last call, and start over."""
+        if self.task is None:
+            self.task = asyncio.create_task(self.run())
+        late, self.late = sorted(self.late), []
+        if not late:
+            return {"n": 0, "p50_ms": None, "p99_ms": None, "max_ms": None}
+        return {
+            "n": len(late),
+            "p50_ms": round(statistics.median(late), 1),
+            "p99_ms": round(late[min(len(late) - 1, int(len(late) * 0.99))], 1),
+            "max_ms": round(late[-1], 1),
+        }
+
+
+lag = LoopLag()
+probes = APIRouter()
+
+
+@probes.get("/bench/loop-lag")
+async def loop_lag() -> dict[str, Any]:
+    return lag.take()
+
+
 def settings_for(data_dir: Path, issuer_pem: Path) -> Settings:
     return Settings(
         env="test",
@@ -90,6 +164,7 @@ def main() -> None:
         settings_for(args.data_dir, args.issuer_pem), app_database_url=args.database_url
     )
     app.include_router(plain)
+    app.include_router(probes)
     uvicorn.run(
         app,
         host="127.0.0.1",

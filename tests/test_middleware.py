@@ -1,11 +1,21 @@
-"""app/middleware.py in isolation: where an unstorable string is, and the security headers."""
+"""app/middleware.py in isolation: where an unstorable string is, the security headers, and a
+body handed on in pieces with the event loop free between them."""
 
 from __future__ import annotations
+
+import asyncio
+import itertools
 
 import httpx
 from starlette.types import Receive, Scope, Send
 
-from app.middleware import API_CSP, SecurityHeadersMiddleware, unstorable_string
+from app.middleware import (
+    API_CSP,
+    REPLAY_CHUNK_BYTES,
+    RequestContextMiddleware,
+    SecurityHeadersMiddleware,
+    unstorable_string,
+)
 
 
 def test_the_pointer_names_the_string_that_cannot_be_stored() -> None:
@@ -54,3 +64,46 @@ async def test_an_own_csp_is_kept_refusing_framing_and_a_server_header_dropped()
         assert response.headers["cross-origin-resource-policy"] == "same-origin"
         assert response.headers["permissions-policy"].startswith("accelerometer=()")
         assert "strict-transport-security" not in response.headers
+
+
+async def test_a_large_body_reaches_the_route_in_pieces_with_the_loop_free_between() -> None:
+    """A multipart upload of several pieces' size arrives whole, REPLAY_CHUNK_BYTES at a time,
+    and another task runs between two pieces (the parser never holds the loop for it all)."""
+    body = bytes(range(256)) * (REPLAY_CHUNK_BYTES * 3 // 256 + 7)
+    pieces: list[bytes] = []
+    turns: list[int] = []
+    ticks = 0
+
+    async def ticker() -> None:
+        nonlocal ticks
+        while True:
+            ticks += 1
+            await asyncio.sleep(0)
+
+    async def route(scope: Scope, receive: Receive, send: Send) -> None:
+        while True:
+            message = await receive()
+            pieces.append(message["body"])
+            turns.append(ticks)
+            if not message["more_body"]:
+                break
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"{}"})
+
+    app = RequestContextMiddleware(route, max_body_bytes=1024, upload_max_bytes=len(body))
+    transport = httpx.ASGITransport(app=app)
+    running = asyncio.create_task(ticker())
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
+            response = await c.post(
+                "/v1/documents/files",
+                content=body,
+                headers={"content-type": "multipart/form-data; boundary=x"},
+            )
+    finally:
+        running.cancel()
+    assert response.status_code == 200
+    assert b"".join(pieces) == body
+    assert [len(p) for p in pieces[:-1]] == [REPLAY_CHUNK_BYTES] * 3
+    assert 0 < len(pieces[-1]) < REPLAY_CHUNK_BYTES
+    assert all(later > earlier for earlier, later in itertools.pairwise(turns))

@@ -1,10 +1,13 @@
-"""A PDF's text read in bounds: the page tree walked first (its depth and page count measured
-without recursion, whatever /Count declares), then each page's content streams inflated under
-pypdf's per-stream cap and counted against the document's, then its text extracted (pypdf)."""
+"""A PDF's text read in bounds: a page count declared past the bound refused from the raw bytes
+(before the reader parses the cross-reference table), then the page tree walked (its depth and
+page count measured without recursion, whatever /Count declares), then each page's content
+streams inflated under pypdf's per-stream cap and counted against the document's, then its text
+extracted (pypdf)."""
 
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -18,6 +21,32 @@ def lines(text: str, page: int | None = None) -> Iterator[TextUnit]:
         yield TextUnit(line, Location(page=page, line=number), context=previous)
         if line.strip():
             previous = line
+
+
+_COUNT = re.compile(rb"/Count\s+(\d{1,12})")
+_PAGES_NODE = re.compile(rb"/Type\s*/Pages\b")
+# How many large /Count entries are looked at before the reader decides (outlines count too).
+_COUNTS_LOOKED_AT = 64
+
+
+def declared_pages_exceed(content: bytes) -> bool:
+    """Whether a page-tree node in the file's raw bytes declares more pages than allowed: a
+    scan of a few milliseconds, so such a file is refused before pypdf reads its
+    cross-reference table (seconds for tens of thousands of objects). A declared count only
+    ever refuses; one hidden in a compressed object stream is caught by the walk instead."""
+    looked_at = 0
+    for match in _COUNT.finditer(content):
+        if int(match.group(1)) <= LIMITS.pdf_pages:
+            continue
+        looked_at += 1
+        if looked_at > _COUNTS_LOOKED_AT:
+            return False
+        # The object holding the count: from the previous "obj" keyword to the next "endobj".
+        start = content.rfind(b"obj", 0, match.start())
+        end = content.find(b"endobj", match.end())
+        if _PAGES_NODE.search(content, max(start, 0), end if end >= 0 else len(content)):
+            return True
+    return False
 
 
 def _count_pages(root: Any) -> int:
@@ -75,6 +104,8 @@ def units(content: bytes) -> tuple[list[TextUnit], int]:
 
     if not content.startswith(b"%PDF-"):
         raise Refused(422, "The file is not a PDF (no %PDF- header).", "pdf.header")
+    if declared_pages_exceed(content):
+        raise exceeded("pdf_pages", "The PDF has too many pages")
     found: list[TextUnit] = []
     inflated = 0
     try:

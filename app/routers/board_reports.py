@@ -121,6 +121,7 @@ async def deployment_gaps(
     status_code=201,
     summary="Generate the biennial activity report (Art. 8(2)(c)) as JSON and HTML",
     response_model=ActivityReportOut,
+    responses=problem_responses(503),
     openapi_extra=guarded(service.GENERATE_REPORT),
 )
 async def generate_activity_report(

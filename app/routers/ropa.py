@@ -14,6 +14,7 @@ from app.schemas.ropa import RopaOut
 from app.security import CurrentPrincipal
 from app.services import ropa as service
 from app.services import ropa_page
+from app.workers import run_bounded
 
 router = APIRouter(prefix="/v1/ropa", tags=["ropa"])
 
@@ -24,7 +25,7 @@ router = APIRouter(prefix="/v1/ropa", tags=["ropa"])
     summary="The record of processing activities (GDPR Art. 30), derived from the data",
     response_model=RopaOut,
     responses={
-        **problem_responses(401, 403, 404, 422),
+        **problem_responses(401, 403, 404, 422, 503),
         200: {
             "content": {
                 "text/csv": {"schema": {"type": "string"}},
@@ -56,15 +57,16 @@ async def get_ropa(
         organisation=organisation,
         caps=dict(request.app.state.settings.retention_max_days),
     )
+    # A large register is rendered in a worker process, never holding the event loop.
     if format == "csv":
         return Response(
-            service.to_csv(ropa),
+            await run_bounded(service.to_csv, ropa),
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": f'attachment; filename="ropa-{organisation}.csv"'},
         )
     if format == "html":
         return Response(
-            ropa_page.to_html(ropa),
+            await run_bounded(ropa_page.to_html, ropa),
             media_type="text/html; charset=utf-8",
             headers={"Content-Security-Policy": PAGE_CSP},
         )

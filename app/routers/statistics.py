@@ -24,6 +24,7 @@ from app.services.readmission_page import render_sheet
 from app.services.statistics import Period, report_csv, sheet_csv
 from app.services.statistics_readmission import readmission_sheet
 from app.services.statistics_report import report
+from app.workers import run_bounded
 
 router = APIRouter(prefix="/v1/statistics", tags=["statistics"])
 KIND = "statistics"
@@ -125,8 +126,8 @@ async def _report(
         threshold=_threshold(request),
         sections=sections,
     )
-    if answer is StatisticsFormat.csv:
-        return Response(report_csv(figures), media_type=f"{CSV}; charset=utf-8")
+    if answer is StatisticsFormat.csv:  # rendered in a worker process, off the event loop
+        return Response(await run_bounded(report_csv, figures), media_type=f"{CSV}; charset=utf-8")
     return JSONResponse(figures.model_dump(mode="json"))
 
 
@@ -135,7 +136,7 @@ async def _report(
     name="report",
     summary="Every aggregated figure of a period (JSON or CSV)",
     response_model=StatisticsReport,
-    responses={**CSV_RESPONSE, **problem_responses(401, 403, 422)},
+    responses={**CSV_RESPONSE, **problem_responses(401, 403, 422, 503)},
     openapi_extra=reads(KIND),
 )
 async def statistics_report(
@@ -169,7 +170,7 @@ async def statistics_report(
     name="readmission_sheet",
     summary="One third country's readmission cooperation, month by month (JSON or HTML)",
     response_model=ReadmissionSheet,
-    responses={**HTML_RESPONSE, **problem_responses(401, 403, 404, 422)},
+    responses={**HTML_RESPONSE, **problem_responses(401, 403, 404, 422, 503)},
     openapi_extra=reads(KIND),
 )
 async def statistics_readmission_sheet(
@@ -203,11 +204,11 @@ async def statistics_readmission_sheet(
         threshold=_threshold(request),
     )
     if answer is StatisticsFormat.html:
-        page = HTMLResponse(render_sheet(sheet))
+        page = HTMLResponse(await run_bounded(render_sheet, sheet))  # in a worker process
         page.headers["Content-Security-Policy"] = PAGE_CSP
         return page
     if answer is StatisticsFormat.csv:
-        return Response(sheet_csv(sheet), media_type=f"{CSV}; charset=utf-8")
+        return Response(await run_bounded(sheet_csv, sheet), media_type=f"{CSV}; charset=utf-8")
     return JSONResponse(sheet.model_dump(mode="json"))
 
 
@@ -216,7 +217,7 @@ async def statistics_readmission_sheet(
     name="section",
     summary="One section of the aggregated figures (JSON or CSV)",
     response_model=StatisticsReport,
-    responses={**CSV_RESPONSE, **problem_responses(401, 403, 422)},
+    responses={**CSV_RESPONSE, **problem_responses(401, 403, 422, 503)},
     openapi_extra=reads(KIND),
 )
 async def statistics_section(

@@ -50,6 +50,7 @@ from app.services.board_network_section import NetworkSummary, network_summaries
 from app.services.board_report_html import ISSUER, render_report
 from app.services.guarded import Action, Context
 from app.services.organisation import participant_map
+from app.workers import run_bounded
 
 KIND = "board_report"
 
@@ -366,6 +367,7 @@ class Generation:
     prepared: Prepared[ActivityReportFacts]
     version: int
     content: dict[str, Any]
+    html: str  # the content's HTML document, rendered in a worker process
 
 
 async def _prepare_report(context: Context, _: object, body: ActivityReportGenerate) -> Generation:
@@ -391,7 +393,8 @@ async def _prepare_report(context: Context, _: object, body: ActivityReportGener
         if allowed
         else {}
     )
-    return Generation(Prepared(facts), version, content)
+    html = await run_bounded(render_report, content) if allowed else ""
+    return Generation(Prepared(facts), version, content, html)
 
 
 def _build_report(
@@ -405,7 +408,7 @@ def _build_report(
         period_to=body.period_to,
         version=generation.version,
         content=generation.content,
-        html=render_report(generation.content),
+        html=generation.html,
         for_european_parliament=True,
         generated_by=context.principal.sub,
         decision_id=decision.decision_id,

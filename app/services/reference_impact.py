@@ -5,13 +5,14 @@ ids (what an applied change records).
 
 Nothing is written and no subject data are decrypted: the facts are the transfer's columns and
 its record's metadata. Flows with the same facts are counted in SQL and judged once, so 100k
-transfers cost a few hundred evaluations. One page of the analysis: reference_impact_analysis.
+transfers cost a few hundred evaluations; they are read in batches from a server-side cursor
+(`flow_batches`). One page of the analysis: reference_impact_analysis.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, TypeVarTuple
@@ -151,17 +152,23 @@ def _flow(row: Any) -> Flow:
     )
 
 
-async def load_flows(
+# Flows a batch holds: judged in a worker a batch at a time. They are fetched from a
+# server-side cursor FLOW_FETCH rows at a time, the loop free between two fetches, so neither
+# turning rows into flows nor handing them to a worker holds the event loop for long.
+FLOW_BATCH = 1_000
+FLOW_FETCH = 200
+
+
+def _flows_query(
     *,
-    session: AsyncSession,
     seen: Visibility,
     destinations: Iterable[str] | None,
     since: date,
     on: date,
-    organisation: str | None = None,
-) -> list[Flow]:
-    """The transfers since `since` grouped in SQL by their facts and the day they are judged
-    on (the later of their date and `on`), counted there: one Flow per group."""
+    organisation: str | None,
+) -> Select[*tuple[Any, ...]]:
+    """The transfers since `since` grouped by their facts and the day they are judged on (the
+    later of their date and `on`), counted: one row per Flow."""
     columns = (
         Transfer.organisation,
         ProcessingRecord.regime,
@@ -175,16 +182,58 @@ async def load_flows(
         cast(Transfer.details, Text).label("details"),
         _evaluated_on(on).label("on"),
     )
-    query = select(
+    query: Select[*tuple[Any, ...]] = select(
         *columns,
         func.count().label("n"),
         func.min(Transfer.transfer_on).label("first"),
         func.max(Transfer.transfer_on).label("last"),
     ).group_by(*columns)
-    query = _scope(
+    return _scope(
         query, seen=seen, destinations=destinations, since=since, organisation=organisation
     )
+
+
+async def load_flows(
+    *,
+    session: AsyncSession,
+    seen: Visibility,
+    destinations: Iterable[str] | None,
+    since: date,
+    on: date,
+    organisation: str | None = None,
+) -> list[Flow]:
+    """The transfers since `since` grouped in SQL by their facts and the day they are judged
+    on (the later of their date and `on`), counted there: one Flow per group."""
+    query = _flows_query(
+        seen=seen, destinations=destinations, since=since, on=on, organisation=organisation
+    )
     return [_flow(row) for row in (await session.execute(query)).all()]
+
+
+async def flow_batches(
+    *,
+    session: AsyncSession,
+    seen: Visibility,
+    destinations: Iterable[str] | None,
+    since: date,
+    on: date,
+    organisation: str | None = None,
+    size: int = FLOW_BATCH,
+) -> AsyncIterator[list[Flow]]:
+    """The flows of `load_flows`, `size` at a time, from a server-side cursor (the grouping
+    runs once, in PostgreSQL; rows are fetched FLOW_FETCH at a time, as they are needed)."""
+    query = _flows_query(
+        seen=seen, destinations=destinations, since=since, on=on, organisation=organisation
+    )
+    result = await session.stream(query.execution_options(yield_per=FLOW_FETCH))
+    batch: list[Flow] = []
+    async for rows in result.partitions(FLOW_FETCH):
+        batch.extend(_flow(row) for row in rows)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def _variant(on: date) -> tuple[Any, ...]:

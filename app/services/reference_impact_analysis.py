@@ -36,12 +36,19 @@ from app.services.reference_data import transfer_reference
 from app.services.reference_impact import (
     KIND,
     NOTE,
-    load_flows,
+    flow_batches,
     months_before,
     to_change,
     transfer_ids,
 )
-from app.services.reference_impact_page import ID_BYTES, ImpactGroup, group_bytes, impact_page
+from app.services.reference_impact_page import (
+    ID_BYTES,
+    Grouping,
+    ImpactGroup,
+    group_bytes,
+    judge_batch,
+    page_of,
+)
 from app.workers import run_bounded
 
 ROUTE = "/v1/reference/impact"
@@ -140,17 +147,21 @@ async def analyse(
     after = apply_change(before, change)
     until = today()
     since = months_before(until, body.months)
-    flows = await load_flows(
+    # The flows come from a cursor a batch at a time; each batch is judged in a worker
+    # process and merged here, so no step holds the event loop for more than a batch's worth.
+    grouping = Grouping()
+    organisations: set[str] = set()
+    async for batch in flow_batches(
         session=session,
         seen=seen,
         destinations=touched_destinations(after if change.instrument else before, change),
         since=since,
         on=change.on,
         organisation=body.organisation,
-    )
-    shown = frozenset(
-        o for o in {f.organisation for f in flows} if seen.shows("flows", organisation=o)
-    )
+    ):
+        organisations.update(f.organisation for f in batch)
+        grouping.add(await run_bounded(judge_batch, batch, before, after))
+    shown = frozenset(o for o in organisations if seen.shows("flows", organisation=o))
     envelope = ImpactOut(
         change=body.change,
         window_from=since,
@@ -165,15 +176,10 @@ async def analyse(
         note=NOTE,
     )
     # What the page takes besides its groups: the envelope, a cursor and the organisations.
-    organisations = len({f.organisation for f in flows})
-    budget = page.max_bytes - len(envelope.model_dump_json()) - 2048 - 120 * organisations
-    # The judging is pure and bounded by the flows (distinct facts, not transfers): it runs in
-    # a worker process, so a long analysis never holds the event loop.
-    result = await run_bounded(
-        impact_page,
-        flows,
-        before,
-        after,
+    budget = page.max_bytes - len(envelope.model_dump_json()) - 2048 - 120 * len(organisations)
+    result = page_of(
+        grouping.groups(),
+        grouping.transfers,
         resume.start if resume else None,
         resume is not None and resume.last_id is not None,
         page.limit,

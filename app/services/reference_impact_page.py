@@ -2,8 +2,11 @@
 equal facts, counted there) judged before and after the change, merged into groups, the totals,
 and the groups that follow a cursor within a byte budget.
 
-`impact_page` is a top-level function of picklable arguments, so a worker process can run it;
-the flows are judged once per distinct facts, never once per transfer.
+The flows are judged in batches (`judge_batch`, a top-level function of picklable arguments, so
+a worker process runs it) and merged into groups a batch at a time (`Grouping`), so no step holds
+the event loop for more than a batch's worth; `page_of` picks the page from the groups.
+`impact_page` does it all at once (the flows are judged once per distinct facts, never once per
+transfer).
 """
 
 from __future__ import annotations
@@ -152,48 +155,96 @@ def group_key(flow: Flow, verdict: Verdict) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def judge(flows: Sequence[Flow], before: Reference, after: Reference) -> list[ImpactGroup]:
-    """The affected groups in the analysis's order; each distinct facts judged once."""
+@dataclass(frozen=True, slots=True)
+class Judged:
+    """A batch of flows judged: the transfers it held, and its affected flows, each with its
+    verdict and the key of its group."""
+
+    transfers: int
+    affected: tuple[tuple[Flow, Verdict, str], ...]
+
+
+def judge_batch(flows: Sequence[Flow], before: Reference, after: Reference) -> Judged:
+    """The batch's flows judged before and after the change; each distinct facts once."""
     verdicts: dict[Flow, Verdict] = {}
-    parts: dict[str, list[Flow]] = {}
-    verdict_of: dict[str, Verdict] = {}
+    affected: list[tuple[Flow, Verdict, str]] = []
     for flow in flows:
         verdict = verdicts.get(flow)
         if verdict is None:
             verdict = verdicts[flow] = judge_flow(flow.facts(), before, after)
-        if not verdict.changed:
-            continue
-        key = group_key(flow, verdict)
-        parts.setdefault(key, []).append(flow)
-        verdict_of[key] = verdict
-    groups = [
-        ImpactGroup(
-            key=key,
-            organisation=found[0].organisation,
-            destination=found[0].destination,
-            recipient=found[0].recipient_name,
-            recipient_type=found[0].recipient_type,
-            regime=found[0].regime,
-            purpose=found[0].purpose,
-            verdict=verdict_of[key],
-            transfers=sum(f.transfers for f in found),
-            first=min(f.first for f in found),
-            last=max(f.last for f in found),
-            flows=tuple(found),
-        )
-        for key, found in parts.items()
-    ]
-    return sorted(groups, key=lambda g: g.position)
+        if verdict.changed:
+            affected.append((flow, verdict, group_key(flow, verdict)))
+    return Judged(sum(f.transfers for f in flows), tuple(affected))
 
 
-def totals(flows: Sequence[Flow], groups: Sequence[ImpactGroup]) -> Totals:
+@dataclass(slots=True)
+class _Part:
+    verdict: Verdict
+    flows: list[Flow]
+    transfers: int
+    first: date
+    last: date
+
+
+class Grouping:
+    """Judged batches merged into the affected groups, one batch at a time: each costs what its
+    affected flows do, and the groups are made from running sums."""
+
+    def __init__(self) -> None:
+        self.transfers = 0
+        self._parts: dict[str, _Part] = {}
+
+    def add(self, judged: Judged) -> None:
+        self.transfers += judged.transfers
+        for flow, verdict, key in judged.affected:
+            part = self._parts.get(key)
+            if part is None:
+                self._parts[key] = _Part(verdict, [flow], flow.transfers, flow.first, flow.last)
+                continue
+            part.flows.append(flow)
+            part.transfers += flow.transfers
+            part.first = min(part.first, flow.first)
+            part.last = max(part.last, flow.last)
+
+    def groups(self) -> list[ImpactGroup]:
+        """The affected groups in the analysis's order."""
+        groups = []
+        for key, part in self._parts.items():
+            found = part.flows[0]
+            groups.append(
+                ImpactGroup(
+                    key=key,
+                    organisation=found.organisation,
+                    destination=found.destination,
+                    recipient=found.recipient_name,
+                    recipient_type=found.recipient_type,
+                    regime=found.regime,
+                    purpose=found.purpose,
+                    verdict=part.verdict,
+                    transfers=part.transfers,
+                    first=part.first,
+                    last=part.last,
+                    flows=tuple(part.flows),
+                )
+            )
+        return sorted(groups, key=lambda g: g.position)
+
+
+def judge(flows: Sequence[Flow], before: Reference, after: Reference) -> list[ImpactGroup]:
+    """The affected groups in the analysis's order; each distinct facts judged once."""
+    grouping = Grouping()
+    grouping.add(judge_batch(flows, before, after))
+    return grouping.groups()
+
+
+def totals(transfers_evaluated: int, groups: Sequence[ImpactGroup]) -> Totals:
     counts: dict[str, list[int]] = {}
     for g in groups:
         entry = counts.setdefault(g.organisation, [0, 0])
         entry[0] += g.transfers
         entry[1] += g.transfers if g.verdict.after or g.verdict.alternative else 0
     return Totals(
-        transfers_evaluated=sum(f.transfers for f in flows),
+        transfers_evaluated=transfers_evaluated,
         affected_flows=sum(g.transfers for g in groups),
         groups=len(groups),
         organisations=tuple((o, n, c) for o, (n, c) in sorted(counts.items())),
@@ -221,22 +272,19 @@ def group_bytes(group: ImpactGroup) -> int:
     return 400 + sum(len(json.dumps(t)) for t in texts)
 
 
-def impact_page(
-    flows: Sequence[Flow],
-    before: Reference,
-    after: Reference,
+def page_of(
+    groups: Sequence[ImpactGroup],
+    transfers_evaluated: int,
     start: tuple[str, ...] | None,
     include_start: bool,
     limit: int,
     budget: int,
     shown: frozenset[str] | None,
 ) -> ImpactPage:
-    """The totals over every flow, and at most `limit` groups in `budget` bytes (at least one)
-    from `start`: the group at that position too when `include_start` (its transfer ids go
-    on), else the groups after it. Only groups of the organisations in `shown` are listed
-    (None: every organisation's); the totals count them all. Positional arguments only: a
-    worker pool passes them on as they are."""
-    groups = judge(flows, before, after)
+    """The totals over every group, and at most `limit` groups in `budget` bytes (at least
+    one) from `start`: the group at that position too when `include_start` (its transfer ids
+    go on), else the groups after it. Only groups of the organisations in `shown` are listed
+    (None: every organisation's); the totals count them all."""
     listed = [g for g in groups if shown is None or g.organisation in shown]
     listed_count = len(listed)
     if start is not None:
@@ -250,5 +298,25 @@ def impact_page(
             break
         page.append(group)
     return ImpactPage(
-        totals(flows, groups), tuple(page), listed=listed_count, more=len(listed) > len(page)
+        totals(transfers_evaluated, groups),
+        tuple(page),
+        listed=listed_count,
+        more=len(listed) > len(page),
+    )
+
+
+def impact_page(
+    flows: Sequence[Flow],
+    before: Reference,
+    after: Reference,
+    start: tuple[str, ...] | None,
+    include_start: bool,
+    limit: int,
+    budget: int,
+    shown: frozenset[str] | None,
+) -> ImpactPage:
+    """The page of `page_of` over these flows, judged at once."""
+    transfers = sum(f.transfers for f in flows)
+    return page_of(
+        judge(flows, before, after), transfers, start, include_start, limit, budget, shown
     )

@@ -219,16 +219,23 @@ def pdf_flate_bombs() -> bytes:
     return pdf(objects)
 
 
-def pdf_pages(count: int = 30_000) -> bytes:
-    """`count` pages sharing one content stream."""
+def pdf_pages(count: int = 30_000, declared: int | None = None) -> bytes:
+    """`count` pages sharing one content stream; the page tree's /Count says `declared`
+    (default: the truth)."""
     first_page = 3
     contents, font = first_page + count, first_page + count + 1
     kids = b" ".join(b"%d 0 R" % (first_page + i) for i in range(count))
+    told = count if declared is None else declared
     objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
-               b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, count)]  # fmt: skip
+               b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, told)]  # fmt: skip
     objects += [_page(2, contents, font)] * count
     objects += [_stream(TEXT), FONT]
     return pdf(objects)
+
+
+def pdf_pages_understated() -> bytes:
+    """3,000 pages whose page tree declares one: counted by the walk, not believed."""
+    return pdf_pages(3_000, declared=1)
 
 
 # --- JSON -----------------------------------------------------------------------------------
@@ -265,5 +272,6 @@ CASES = [
     Case("pdf-5000-deep-page-tree", pdf_deep_tree, PDF, "pdf.page_tree_depth"),
     Case("pdf-flate-bombs", pdf_flate_bombs, PDF, "pdf.stream_bytes", 413),
     Case("pdf-30000-pages", pdf_pages, PDF, "pdf.pages"),
+    Case("pdf-3000-pages-declaring-one", pdf_pages_understated, PDF, "pdf.pages"),
     Case("json-100000-deep", json_deep, JSON, "json.depth"),
 ]

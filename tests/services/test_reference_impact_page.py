@@ -1,6 +1,7 @@
 """One page of an impact analysis, pure (app/services/reference_impact_page.py): flows judged
 once per distinct facts, the totals over all of them, the page after a position within its
-byte budget, and arguments and result a worker process can take (pickled)."""
+byte budget, and arguments and result a worker process can take (pickled); judged a batch at a
+time and merged, the page is the one judged at once."""
 
 from __future__ import annotations
 
@@ -12,7 +13,14 @@ from datetime import date
 from app.policies.reference_impact import Reference, ReferenceChange, apply_change
 from app.policies.vocabulary import ReferenceChangeKind
 from app.reference import load_adequacy_decisions
-from app.services.reference_impact_page import Flow, group_bytes, impact_page
+from app.services.reference_impact_page import (
+    Flow,
+    Grouping,
+    group_bytes,
+    impact_page,
+    judge_batch,
+    page_of,
+)
 
 BEFORE = Reference(load_adequacy_decisions(), ())
 AFTER = apply_change(
@@ -92,3 +100,22 @@ def test_arguments_and_page_survive_pickling_for_a_worker_process() -> None:
     page = impact_page(*copied)
     assert pickle.loads(pickle.dumps(page)) == page  # noqa: S301
     assert page == impact_page(*arguments)
+
+
+def test_batches_judged_apart_and_merged_make_the_page_judged_at_once() -> None:
+    whole = impact_page(FLOWS, BEFORE, AFTER, None, False, 50, 1_000_000, frozenset({"NL"}))
+    for size in (1, 2, 3):
+        grouping = Grouping()
+        for start in range(0, len(FLOWS), size):
+            batch = pickle.loads(pickle.dumps(FLOWS[start : start + size]))  # noqa: S301
+            judged = judge_batch(batch, BEFORE, AFTER)
+            grouping.add(pickle.loads(pickle.dumps(judged)))  # noqa: S301 (as from a worker)
+        assert grouping.transfers == 15
+        merged = page_of(
+            grouping.groups(), grouping.transfers, None, False, 50, 1_000_000, frozenset({"NL"})
+        )
+        assert merged == whole, size
+    # a batch with nothing affected adds its transfers and no group
+    unaffected = replace(FLOWS[0], requested_basis="public_interest", transfers=7)
+    judged = judge_batch([unaffected], BEFORE, BEFORE)
+    assert (judged.transfers, judged.affected) == (7, ())
