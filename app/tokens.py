@@ -1,19 +1,21 @@
 """Minting tokens: the development signing key of a data dir, its public half, and signed JWTs.
 
 Kept apart from app/security.py (verifying tokens at the edge) so that `ilonet token` loads no
-web framework and no database layer."""
+web framework and no database layer. A token is an RS256 JWS in compact form (RFC 7515), signed
+with `cryptography` itself: byte for byte what python-jose's `jwt.encode` makes (the signature is
+deterministic, tests/test_tokens.py compares them), without loading python-jose to mint."""
 
 from __future__ import annotations
 
+import base64
+import json
 import time
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-from jose import jwk, jwt
-from jose.backends.base import Key
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from app.dev_issuer import AUDIENCE
 from app.keyring import create_once
@@ -84,12 +86,28 @@ def mint_token(
     if scopes:
         claims["scope"] = " ".join(scopes)
     claims.update(extra or {})
-    headers = {"kid": kid} if kid else None
-    return str(jwt.encode(claims, _signing_key(private_pem), algorithm="RS256", headers=headers))
+    header: dict[str, Any] = {"typ": "JWT", "alg": "RS256"}
+    if kid:
+        header["kid"] = kid
+    signing_input = b".".join(
+        [
+            _base64url(json.dumps(header, separators=(",", ":"), sort_keys=True).encode()),
+            _base64url(json.dumps(claims, separators=(",", ":")).encode()),
+        ]
+    )
+    signature = _signing_key(private_pem).sign(signing_input, padding.PKCS1v15(), hashes.SHA256())
+    return b".".join([signing_input, _base64url(signature)]).decode()
+
+
+def _base64url(data: bytes) -> bytes:
+    return base64.urlsafe_b64encode(data).rstrip(b"=")
 
 
 @lru_cache(maxsize=16)
-def _signing_key(private_pem: bytes) -> Key:
-    """The RS256 key of a PEM, loaded once: loading validates the RSA key (about 50 ms), which
-    every mint would otherwise repeat."""
-    return jwk.construct(private_pem.decode(), "RS256")
+def _signing_key(private_pem: bytes) -> rsa.RSAPrivateKey:
+    """The RSA key of a PEM, loaded once: loading validates the key (about 50 ms), which every
+    mint would otherwise repeat."""
+    key = serialization.load_pem_private_key(private_pem, password=None)
+    if not isinstance(key, rsa.RSAPrivateKey):
+        raise TypeError("RS256 needs an RSA private key")
+    return key

@@ -2,8 +2,8 @@
 process, so every import counts, those a command makes when it runs included.
 
 A command loads what it uses. `ilonet token` mints with the data dir's key and the role table:
-no web framework, no database layer, no use case, not even the pydantic settings. The help and
-the offline audit commands load no more. The CPU time this saves is measured by
+no web framework, no database layer, no use case, not even the pydantic settings or python-jose.
+The help and the offline audit commands load no more. The CPU time this saves is measured by
 bench/cli_startup.py (BENCHMARKS.md), not here.
 """
 
@@ -42,12 +42,12 @@ LIGHT: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "--help": (("click", "app.cli.root"), (*HEAVY, *SETTINGS, "app.policies", "jose")),
     "token --help": (("app.cli.token",), (*HEAVY, *SETTINGS, "app.policies", "jose")),
     "token --org NL --role deploying_authority": (
-        ("app.tokens", "app.policies.roles", "app.reference", "jose.jwt"),
-        (*HEAVY, *SETTINGS, "app.db"),
+        ("app.tokens", "app.policies.roles", "app.reference", "cryptography"),
+        (*HEAVY, *SETTINGS, "app.db", "jose"),
     ),
     "token --org NL --role ilo --officer o-1 --scope x --ttl 60": (
         ("app.tokens",),
-        (*HEAVY, *SETTINGS, "app.db"),
+        (*HEAVY, *SETTINGS, "app.db", "jose"),
     ),
     "audit --help": (("app.cli.audit_proofs",), (*HEAVY, *SETTINGS, "app.policies")),
     "audit verify-proof --help": (("app.cli.audit_proofs",), (*HEAVY, *SETTINGS)),
