@@ -20,11 +20,15 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from app.dev_issuer import (
+    DEFAULT_DATA_DIR,
+    DEFAULT_ENVIRONMENT,
+    DEV_TOKEN_MAX_TTL_SECONDS,
+    Environment,
+)
 from app.policies.disclosure import THRESHOLD
 
 APP_DB_ROLE = "ilonet_app"
-DEV_ISSUER = "ilonet-dev"
-AUDIENCE = "ilonet"
 
 
 # An organisation code as the organisation table stores it (String(16)): NL, FRONTEX, EUROPOL.
@@ -97,13 +101,13 @@ class TrustedIssuer(BaseModel):
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ILONET_", extra="ignore")
 
-    env: Literal["development", "test", "production"] = "development"
+    env: Environment = DEFAULT_ENVIRONMENT
     database_url: str | None = Field(
         default=None, validation_alias=AliasChoices("DATABASE_URL", "ILONET_DATABASE_URL")
     )
     # Connection used by the application itself (a non-owner role); derived when not given.
     app_database_url: str | None = None
-    data_dir: Path = Path(".ilonet")
+    data_dir: Path = DEFAULT_DATA_DIR
     host: str = "127.0.0.1"
     port: int = 8000
     # Prometheus metrics on their own port (app/metrics.py); none when unset.
@@ -117,7 +121,9 @@ class Settings(BaseSettings):
     jwks_cache_seconds: float = Field(default=300.0, gt=0)
     jwks_min_refresh_seconds: float = Field(default=30.0, ge=0)
     # The longest lifetime (exp - iat) of the development issuer's tokens (`ilonet token --ttl`).
-    dev_token_max_ttl_seconds: int = Field(default=86_400, gt=0, le=86_400)
+    dev_token_max_ttl_seconds: int = Field(
+        default=DEV_TOKEN_MAX_TTL_SECONDS, gt=0, le=DEV_TOKEN_MAX_TTL_SECONDS
+    )
 
     # Database reachability bounds: connecting, waiting for a pooled connection, and the
     # Retry-After a client gets with the 503 when the database cannot be reached.

@@ -9,29 +9,26 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
 
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from jose import jwk, jwt
-from jose.backends.base import Key
+from jose import jwt
 from jose.exceptions import JOSEError
 
 from app.claims import audit_refusal, bind_claims
 from app.config import (
     ANY_ORGANISATION,
-    AUDIENCE,
-    DEV_ISSUER,
     ISSUER_MAX_CHARS,
     ORG_CODE,
     Settings,
     TrustedIssuer,
 )
+from app.dev_issuer import AUDIENCE, DEV_ISSUER
 from app.jwks import JwksCache
 from app.keyring import create_once
 from app.policies import Actor
 from app.policies.acl import ROLES, SCOPES
 from app.problems import Unauthenticated
+from app.tokens import load_or_create_dev_key, public_pem
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,78 +61,6 @@ class Principal:
 
     def audit_actor(self) -> dict[str, object]:
         return {"iss": self.iss, "sub": self.sub, "org": self.org, "roles": sorted(self.roles)}
-
-
-# --- keys -----------------------------------------------------------------------------------
-
-
-def dev_key_path(settings: Settings) -> Path:
-    return settings.data_dir / "dev-jwt-key.pem"
-
-
-def load_or_create_dev_key(settings: Settings) -> bytes:
-    """The local development signing key (PEM private key), created on first use.
-
-    Processes that start together on a fresh data dir (parallel `ilonet token` runs) race to
-    create it; `create_once` lets exactly one key win, and every process signs with that one.
-    """
-
-    def generate() -> bytes:
-        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        return key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-
-    return create_once(dev_key_path(settings), generate)
-
-
-def public_pem(private_pem: bytes) -> bytes:
-    key = serialization.load_pem_private_key(private_pem, password=None)
-    return key.public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-    )
-
-
-def mint_token(
-    *,
-    private_pem: bytes,
-    issuer: str,
-    sub: str,
-    org: str,
-    roles: list[str],
-    officer_id: str | None = None,
-    scopes: list[str] | None = None,
-    ttl_seconds: int = 3600,
-    kid: str | None = None,
-    extra: dict[str, Any] | None = None,
-) -> str:
-    now = int(time.time())
-    claims: dict[str, Any] = {
-        "iss": issuer,
-        "sub": sub,
-        "aud": AUDIENCE,
-        "iat": now,
-        "nbf": now,
-        "exp": now + ttl_seconds,
-        "org": org,
-        "roles": roles,
-    }
-    if officer_id:
-        claims["officer_id"] = officer_id
-    if scopes:
-        claims["scope"] = " ".join(scopes)
-    claims.update(extra or {})
-    headers = {"kid": kid} if kid else None
-    return str(jwt.encode(claims, _signing_key(private_pem), algorithm="RS256", headers=headers))
-
-
-@lru_cache(maxsize=16)
-def _signing_key(private_pem: bytes) -> Key:
-    """The RS256 key of a PEM, loaded once: loading validates the RSA key (about 50 ms), which
-    every mint would otherwise repeat."""
-    return jwk.construct(private_pem.decode(), "RS256")
 
 
 # Bounds of what a token may carry, chosen from where the claims are stored: the organisation

@@ -60,10 +60,11 @@ from app.main import create_app
 from app.models import Deployment, ProcessingRecord
 from app.schemas.deployment import DeploymentCreate
 from app.schemas.processing_record import ProcessingRecordCreate
-from app.security import Principal, mint_token, public_pem, verify_token
+from app.security import Principal, verify_token
 from app.services.deployment import PLAN
 from app.services.guarded import Context
 from app.services.processing_record import CREATE
+from app.tokens import mint_token, public_pem
 from bench.policy_decisions import environment
 
 ISSUER = "https://idp.bench.ilonet.example"

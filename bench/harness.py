@@ -52,8 +52,8 @@ from app.db.engine import make_engine, make_sessionmaker
 from app.keyring import load_keyring
 from app.pagination import encode_cursor
 from app.policies import evaluate
-from app.security import mint_token
 from app.services.retention_sweep import sweep_once
+from app.tokens import mint_token
 from bench import guarded_writes, policy_decisions
 from bench.seed import COUNTRIES, SCALES, Progress, Scale, clone
 from bench.server import ISSUER, PLAIN_PATH, settings_for

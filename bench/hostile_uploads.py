@@ -34,7 +34,7 @@ import psutil
 from app.db import migrate
 from app.db.embedded import EmbeddedPostgres
 from app.platform.extract import DOCX
-from app.security import mint_token
+from app.tokens import mint_token
 from bench.guarded_writes import throwaway_issuer
 from bench.harness import (
     DATABASE,

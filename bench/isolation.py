@@ -50,7 +50,7 @@ import httpx
 from app.db import migrate
 from app.db.embedded import EmbeddedPostgres
 from app.platform.extract import DOCX
-from app.security import mint_token
+from app.tokens import mint_token
 from bench import guarded_writes
 from bench.harness import (
     DATABASE,

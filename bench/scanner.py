@@ -38,7 +38,7 @@ from app.platform.extract import MARKDOWN, PDF, Refused, extract, media_type_of
 from app.platform.markings import handling_markings
 from app.platform.scanner import kinds, scan
 from app.platform.text import FindingKind, Location, TextUnit
-from app.security import mint_token
+from app.tokens import mint_token
 from bench.guarded_writes import DATABASE, ISSUER, admin, throwaway_issuer
 from tests.platform.corpus import CORPUS, RISK_EN
 from tests.platform.files import make_pdf

@@ -31,7 +31,7 @@ from app.db import migrate
 from app.db.embedded import EmbeddedPostgres
 from app.db.engine import make_engine
 from app.main import create_app
-from app.security import mint_token, public_pem
+from app.tokens import mint_token, public_pem
 from tests.shared_app import SharedApp
 from tests.world import World, build_world, refreshed
 

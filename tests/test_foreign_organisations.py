@@ -37,8 +37,8 @@ from app.policies.visibility import READ_POLICIES
 from app.policies.vocabulary import Role, Scope
 from app.reference import load_role_holders
 from app.routers.policy_marks import READS
-from app.security import mint_token, public_pem
 from app.services.actions import REGISTRY
+from app.tokens import mint_token, public_pem
 from tests import factories
 from tests.conftest import TEST_ISSUER, Keys
 from tests.factories import Auth

@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from app.config import Settings, TrustedIssuer
 from app.jwks import JwksCache
 from app.main import create_app
-from app.security import mint_token
+from app.tokens import mint_token
 
 ISSUER = "https://idp.local.example"
 

@@ -7,9 +7,11 @@ import multiprocessing
 from pathlib import Path
 from typing import Any
 
-from app.config import DEV_ISSUER, Settings
+from app.config import Settings
+from app.dev_issuer import DEV_ISSUER
 from app.keyring import create_once, load_keyring
-from app.security import load_or_create_dev_key, mint_token, verify_token
+from app.security import verify_token
+from app.tokens import load_or_create_dev_key, mint_token
 
 PROCESSES = 6
 

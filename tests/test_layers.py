@@ -40,8 +40,11 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ),
     ("storage", ("app.db", "app.keyset")),
     ("entities", ("app.models",)),
-    ("the caller and the secrets", ("app.security", "app.claims", "app.jwks", "app.keyring")),
-    ("basics", ("app.problems", "app.metrics", "app.config", "app.reference")),
+    (
+        "the caller and the secrets",
+        ("app.security", "app.tokens", "app.claims", "app.jwks", "app.keyring"),
+    ),
+    ("basics", ("app.problems", "app.metrics", "app.config", "app.dev_issuer", "app.reference")),
     ("the rules", ("app.policies",)),
 )
 

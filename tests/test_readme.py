@@ -39,8 +39,6 @@ NOT_RUN = {
     "db.internal": "migrates an operator's own database server",
     "podman build": "builds the container image",
     "pip-compile": "recompiles the lock files",
-    "ilonet audit verify-proof": "a DPA's own record id, checkpoint size and witness key stand in "
-    "it; tests/db/test_audit_proofs.py runs the same commands on a log it builds",
 }
 # Blocks run after the server has stopped (a restore needs it stopped), in README order.
 AFTER_STOP = ("ilonet keys rotate", "ilonet restore")
@@ -173,6 +171,9 @@ def test_every_readme_example_runs_verbatim(box: Sandbox) -> None:
     )
     by_first = {first: no_problem(out) for first, out in outputs.items()}
     calling, walkthrough, networks, board, documents, onboarding = list(by_first.values())[:6]
+    auditing = outputs[
+        "# once: the log's public key (also published in the operator's documentation)"
+    ]
 
     assert [a.get("code") for a in calling if "code" in a] == ["DK"]
     assert len(calling[0]["items"]) == 3
@@ -209,6 +210,14 @@ def test_every_readme_example_runs_verbatim(box: Sandbox) -> None:
         f"{server.base_url}/v1/deployments", params={"external_reference": "DEP-1"}, headers=headers
     ).json()["items"]
     assert planned == [], "a dry run writes nothing"
+    # the auditor: the walkthrough record's events proved included in the checkpoint the
+    # witness cosigned, checked offline with the log's and the witness's public keys
+    report = json.loads(auditing[auditing.index("{") :])
+    cosigned = only_file(box, "cosigned.note").read_text().splitlines()
+    assert report["valid"] is True
+    assert report["witnesses"] == ["dpa.example"]
+    assert report["tree_size"] == int(cosigned[1])
+    assert report["events_included"] >= 1, "at least the record's creation"
 
     assert box.stop(server, signal.SIGTERM) == 0
     keys, backup = run_blocks(box, stopped, server.base_url)

@@ -20,7 +20,8 @@ from pydantic import ValidationError
 from app.config import ISSUER_MAX_CHARS, Settings, TrustedIssuer
 from app.main import create_app
 from app.problems import Unauthenticated
-from app.security import SUB_MAX_CHARS, mint_token, verify_token
+from app.security import SUB_MAX_CHARS, verify_token
+from app.tokens import mint_token
 from tests.conftest import TEST_ISSUER, Keys
 
 URL = "/v1/organisations/NL"
@@ -188,7 +189,7 @@ def test_jwks_key_chosen_by_kid_and_unknown_kid_refused(tmp_path: Path, settings
 
 def test_production_refuses_the_dev_issuer(tmp_path: Path) -> None:
     dev = Settings(env="development", data_dir=tmp_path)
-    from app.security import load_or_create_dev_key
+    from app.tokens import load_or_create_dev_key
 
     token = mint_token(
         private_pem=load_or_create_dev_key(dev),
@@ -452,7 +453,7 @@ def test_a_null_time_claim_is_not_a_missing_one(settings: Settings, signing_keys
 def test_dev_tokens_live_at_most_the_dev_ttl_and_speak_for_every_organisation(
     tmp_path: Path,
 ) -> None:
-    from app.security import load_or_create_dev_key
+    from app.tokens import load_or_create_dev_key
 
     dev = Settings(env="development", data_dir=tmp_path, dev_token_max_ttl_seconds=7200)
     key = load_or_create_dev_key(dev)

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from app import security
+from app import security, tokens
 from app.config import Settings
 from app.jwks import JwksCache
 from app.problems import Unauthenticated
@@ -15,7 +15,7 @@ from tests.conftest import TEST_ISSUER, Keys
 
 
 def _mint(signing_keys: Keys, *, ttl: int = 600, org: str = "NL") -> str:
-    return security.mint_token(
+    return tokens.mint_token(
         private_pem=signing_keys.private_pem,
         issuer=TEST_ISSUER,
         sub="nl-cache",

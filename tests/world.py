@@ -16,7 +16,7 @@ from jose import jwt
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.security import mint_token
+from app.tokens import mint_token
 from tests import factories
 from tests.board_factories import BoardWorld, board_world
 from tests.factories import TODAY, Auth, Ilo, create_record, deployed_ilo, senegal_transfer

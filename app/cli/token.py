@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from app.cli.common import OK, USAGE, data_dir_option, refused, settings_for
+from app.cli.common import OK, USAGE, data_dir_option, refused
 
 
 @click.command(epilog="Roles and who may hold them: docs/ROLES.md.")
@@ -39,12 +39,17 @@ def token(
 
     The key is the one `ilonet serve` of the same data dir created: run this where the server
     runs, or give its --data-dir (ILONET_DATA_DIR)."""
-    from app.config import DEV_ISSUER
+    # Only what minting uses: no pydantic settings, web framework or database layer
+    # (tests/test_cli_startup.py, bench/cli_startup.py).
+    from app.dev_issuer import DEV_ISSUER, minting_settings
     from app.policies.roles import ROLE_TABLE, role_problems
     from app.reference import load_role_holders
-    from app.security import load_or_create_dev_key, mint_token
+    from app.tokens import load_or_create_dev_key, mint_token
 
-    settings = settings_for(data_dir)
+    try:
+        settings = minting_settings(data_dir=data_dir)
+    except ValueError as error:
+        raise refused(str(error), USAGE) from None
     if settings.production:
         raise refused("mints development tokens; production refuses them.", USAGE)
     if ttl <= 0 or ttl > settings.dev_token_max_ttl_seconds:

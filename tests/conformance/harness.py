@@ -21,7 +21,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from app.security import mint_token
+from app.tokens import mint_token
 from tests.conftest import TEST_ISSUER, Keys, Postgres
 
 ROOT = Path(__file__).resolve().parents[2]

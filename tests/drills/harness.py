@@ -26,9 +26,10 @@ import httpx
 import psutil
 import pytest
 
-from app.config import DEV_ISSUER, Settings
+from app.config import Settings
 from app.db.embedded import EmbeddedPostgres, socket_dir_for
-from app.security import load_or_create_dev_key, mint_token
+from app.dev_issuer import DEV_ISSUER
+from app.tokens import load_or_create_dev_key, mint_token
 
 ILONET = Path(sys.executable).parent / "ilonet"
 # A deadline, not a wait: a fresh data dir's initdb and migrations, or three instances started
