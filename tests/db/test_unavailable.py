@@ -22,8 +22,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from app.config import Settings
-from app.db import audit
-from app.db import session as request_sessions
+from app.db import audit, denial_audit
 from app.db.engine import database_unavailable, make_engine, make_sessionmaker
 from app.db.session import ReadSession
 from app.main import create_app
@@ -173,7 +172,7 @@ async def test_a_denial_whose_audit_commit_fails_is_503_not_500(
                 await audit.record_denial(session, *args)
                 await _terminate_own_backend(postgres, session)
 
-            monkeypatch.setattr(request_sessions, "record_denial", record_then_drop)
+            monkeypatch.setattr(denial_audit, "record_denial", record_then_drop)
             # an existing record of another organisation: a denial audited at once
             foreign = await client.get(
                 f"/v1/processing-records/{record['id']}", headers=auth("FR", ["dpo"])
