@@ -5,10 +5,10 @@ Both read events straight from the driver (asyncpg, inside the session's transac
 columns as text, and hash them with `encode`: orjson with sorted keys, whose bytes equal
 `json.dumps(sort_keys=True, separators=(",", ":"))` (ensure_ascii) for every document without
 non-ASCII text or floats; any other document is encoded by `json` itself, so the bytes, and
-therefore every existing chain, stay the same (tests/db/test_audit_chain.py). The walk of a
-verification goes further: PostgreSQL renders the canonical JSON around `actor` and `details`
-(`_WALK_RENDERED`), Python re-encodes only those two, hashes in one tight loop per chunk and
-hands the chunk's leaves to the tree at once (`Frontier.extend`, level by level).
+therefore every existing chain, stay the same (tests/db/test_audit_chain.py). A verification's
+walk hashes a chunk of rows in one tight loop and hands the chunk's leaves to the tree at once
+(`Frontier.extend`, level by level); `row_bytes` skips the float search of the decoded JSON when
+a pattern over its text shows none can be there.
 
 Checkpoints (`audit_checkpoint`) remember a verified (position, hash): an incremental
 verification starts there, after checking that the seal at that position still holds it.
@@ -58,45 +58,6 @@ _WALK = (
 )
 
 
-# The walk's query: PostgreSQL renders each event's canonical JSON around its two JSON columns
-# (keys in sorted order; strings through to_json, which escapes ASCII exactly as json does), so
-# the walk decodes three strings instead of fifteen values and re-encodes only actor and
-# details. A piece that is not ASCII (json escapes it, PostgreSQL does not) sends that event
-# down the careful path (`careful_row_bytes` on its columns).
-def _json(column: str) -> str:
-    return f"coalesce(to_json({column})::text, 'null')"
-
-
-_RENDERED = (
-    "'{\"action\":' || " + _json("e.action") + " || ',\"actor\":', e.actor::text,"
-    " ',\"decision_id\":' || " + _json("e.decision_id") + " || ',\"details\":',"
-    " e.details::text,"
-    " ',\"id\":' || e.id || ',\"legal_basis\":' || "
-    + _json("e.legal_basis")
-    + ' || \',"occurred_at":"\' || '
-    + _OCCURRED
-    + ' || \'","organisation":\' || '
-    + _json("e.organisation")
-    + " || ',\"outcome\":' || "
-    + _json("e.outcome")
-    + " || ',\"policy_version\":' || "
-    + _json("e.policy_version")
-    + " || ',\"purpose\":' || "
-    + _json("e.purpose")
-    + " || ',\"request_id\":' || "
-    + _json("e.request_id")
-    + " || ',\"resource_id\":' || "
-    + _json("e.resource_id")
-    + " || ',\"resource_type\":' || "
-    + _json("e.resource_type")
-    + " || ',\"rules\":' || coalesce(array_to_json(e.rules)::text, '[]') || '}'"
-)
-_WALK_RENDERED = (
-    f"SELECT s.position, s.event_id, s.prev_hash, s.hash, e.id, {_RENDERED} FROM audit_seal s"
-    " LEFT JOIN audit_event e ON e.id = s.event_id"
-    " WHERE s.position > $1 ORDER BY s.position LIMIT $2"
-)
-_EVENT = f"SELECT {_EVENT_COLUMNS} FROM audit_event e WHERE e.id = $1"
 _KEYS = (
     "id",
     "occurred_at",
@@ -227,32 +188,6 @@ def careful_row_bytes(row: Any, offset: int) -> bytes:
     return (_fast(document) if exact else None) or _dumps(document)
 
 
-def _canonical_json(raw: str | None) -> bytes | None:
-    """`json.dumps(json.loads(raw), sort_keys=True, separators=(",", ":"))` when orjson's
-    bytes are certainly the same; None for the careful path."""
-    if raw is None:
-        return b"null"
-    if _MAYBE_FLOAT.search(raw) is not None:
-        return None
-    try:
-        fast: bytes = orjson.dumps(_loads(raw), option=_SORTED)
-    except (orjson.JSONDecodeError, TypeError):
-        return None
-    return fast if fast.isascii() and b"\x7f" not in fast else None
-
-
-def rendered_bytes(row: Any) -> bytes | None:
-    """The canonical bytes of a `_WALK_RENDERED` row (its columns 5 to 9), or None when only
-    the careful path can tell."""
-    head, middle, tail = row[5], row[7], row[9]
-    actor, details = _canonical_json(row[6]), _canonical_json(row[8])
-    if actor is None or details is None:
-        return None
-    if not (head.isascii() and middle.isascii() and tail.isascii()):
-        return None
-    return b"".join((head.encode(), actor, middle.encode(), details, tail.encode()))
-
-
 async def driver(session: AsyncSession) -> Any:
     """The session's asyncpg connection, inside the session's transaction."""
     connection = await session.connection()
@@ -341,7 +276,7 @@ async def walk(
         held = await driver.fetchval("SELECT hash FROM audit_seal WHERE position = $1", position)
         if held != prev_hash:
             return Walk(0, GENESIS, 0, "the chain differs from its checkpoint", position, None)
-    statement = await driver.prepare(_WALK_RENDERED)
+    statement = await driver.prepare(_WALK)
     sha256 = hashlib.sha256
     while True:
         rows = await statement.fetch(position, chunk)
@@ -351,9 +286,7 @@ async def walk(
         for row in rows:
             encoded = None
             if row[0] == position + 1 and row[2] == prev_hash and row[4] is not None:
-                encoded = rendered_bytes(row)
-                if encoded is None:
-                    encoded = careful_row_bytes(await driver.fetchrow(_EVENT, row[4]), 0)
+                encoded = row_bytes(row, 4)
                 if sha256(prev_hash.encode() + encoded).hexdigest() != row[3]:
                     encoded = None
             if encoded is None:  # broken: say how (and keep the tree as far as it held)
