@@ -6,7 +6,8 @@ signature, then that the new tree extends the old one (an RFC 9162 consistency p
 from the log): a smaller tree (truncation), another root at the same size (a fork) or a failed
 proof is refused and nothing is signed. Otherwise it adds a C2SP tlog-cosignature
 (cosignature/v1) and remembers the new checkpoint. The log never holds the witness's key; the
-cosigned note is the witness's to publish and to hand to auditors.
+cosigned note is the witness's to publish, to hand to auditors and to post back to the log
+(`post_cosignature`: POST /v1/audit/cosignatures), whose bundles then carry it.
 """
 
 from __future__ import annotations
@@ -111,3 +112,12 @@ def cosign_latest(
     )
     _save(path, witnessed.note)
     return witnessed
+
+
+def post_cosignature(
+    *, api: str, token: str, note: str, transport: httpx.BaseTransport | None = None
+) -> httpx.Response:
+    """Post a cosigned note to the log (scope audit:witness); the answer as the log gave it."""
+    headers = {"Authorization": f"Bearer {token}"}
+    with httpx.Client(base_url=api, headers=headers, timeout=30.0, transport=transport) as client:
+        return client.post("/v1/audit/cosignatures", json={"note": note})

@@ -185,6 +185,10 @@ class Settings(BaseSettings):
     # Generated in the data dir outside production.
     audit_log_keys: list[str] = Field(default_factory=list)
     audit_checkpoint_interval_seconds: float = 60.0
+    # Witnesses of the audit log, by organisation: their verifier keys ("<name>+<id>+<key>",
+    # `ilonet witness keygen`). A cosignature posted by that organisation's witness client
+    # (scope audit:witness) must verify under one of them (AUDIT-W1).
+    audit_witness_keys: dict[str, list[str]] = Field(default_factory=dict)
 
     retention_max_days: dict[str, int] = Field(
         default_factory=lambda: {

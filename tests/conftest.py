@@ -32,6 +32,7 @@ from app.db.embedded import EmbeddedPostgres
 from app.db.engine import make_engine
 from app.main import create_app
 from app.tokens import mint_token, public_pem
+from tests.audit_witnesses import REGISTERED
 from tests.shared_app import SharedApp
 from tests.world import World, build_world, refreshed
 
@@ -77,6 +78,7 @@ def harness_settings(tmp_path_factory: pytest.TempPathFactory, signing_keys: Key
             )
         ],
         max_body_bytes=65_536,
+        audit_witness_keys=REGISTERED,
     )
 
 

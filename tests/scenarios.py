@@ -35,6 +35,7 @@ TABLES = (
     "transfer",
     "share",
     "webhook_subscription",
+    "audit_cosignature",
     "adequacy_decision",
     "transfer_instrument",
     "network",
@@ -357,6 +358,11 @@ SCENARIOS |= {
         {},
         w.integration,
         target=w.delivery_id,
+    ),
+}
+SCENARIOS |= {
+    "audit_checkpoint.cosign": lambda w: Write(
+        "POST", "/v1/audit/cosignatures", {"note": w.cosigned_note}, w.witness
     ),
 }
 SCENARIOS |= {

@@ -40,6 +40,7 @@ class Live:
     server: Server
     token: str
     authority: str
+    witness_key: Path  # Germany's witness's private key (`ilonet witness keygen`), registered
 
     def run(self, *args: str) -> subprocess.CompletedProcess[str]:
         done = self.box.run(*args)
@@ -62,7 +63,11 @@ class Live:
 @pytest.fixture(scope="module")
 def live() -> Iterator[Live]:
     with sandbox() as box:
-        server = box.serve()
+        key = box.root / "witness.key"
+        made = box.run("witness", "keygen", "witness.bsi.example", "-o", str(key))
+        assert made.returncode == 0, made.stderr
+        keys = json.dumps({"DE": [made.stdout.strip()]})
+        server = box.serve(env={"ILONET_AUDIT_WITNESS_KEYS": keys})
         wait_ready(box, server)
         minted = box.run("token", "--org", "NL", "--role", "deploying_authority")
         assert minted.returncode == 0, minted.stderr
@@ -73,7 +78,7 @@ def live() -> Iterator[Live]:
             headers={"Authorization": f"Bearer {token}"},
         )
         assert created.status_code == 201, created.text
-        yield Live(box, server, token, created.json()["id"])
+        yield Live(box, server, token, created.json()["id"], key)
 
 
 def lines(text: str) -> list[str]:
@@ -227,3 +232,89 @@ def test_backup_refuses_to_replace_a_file_without_force(live: Live) -> None:
     assert f'"bytes": {kept.stat().st_size}' in forced.stdout
     assert "using the embedded PostgreSQL a running server started" in forced.stderr
     assert "taking over" not in forced.stderr
+
+
+def test_a_witness_cosigns_posts_and_the_exported_bundle_carries_its_cosignature(
+    live: Live,
+) -> None:
+    """keygen (the fixture) → cosign --post → export → verify-proof: one witness's cosignature
+    meets --require 1 and not --require 2; a second post of it is refused (409)."""
+    url, box = live.server.base_url, live.box
+    witness = live.run(
+        "token", "--org", "DE", "--role", "integration", "--scope", "audit:witness"
+    ).stdout.strip()
+    auditor = live.run("token", "--org", "COM", "--role", "auditor").stdout.strip()
+    log_key = httpx.get(
+        f"{url}/v1/audit/log-key", headers={"Authorization": f"Bearer {auditor}"}
+    ).json()["verifier_keys"][0]
+    vkey = json.loads(
+        httpx.get(f"{url}/v1/audit/log-key", headers={"Authorization": f"Bearer {witness}"}).text
+    )["verifier_keys"][0]
+    assert vkey == log_key  # the witness's client reads the log's proofs too
+    state, note = box.root / "witness-state", box.root / "cosigned.note"
+    common = (
+        "--url",
+        url,
+        "--token",
+        witness,
+        "--log-key",
+        log_key,
+        "--key",
+        f"@{live.witness_key}",
+    )
+    cosigned = live.run(
+        "witness", "cosign", *common, "--state-dir", str(state), "-o", str(note), "--post"
+    )
+    assert cosigned.returncode == 0, cosigned.stderr
+    posted = json.loads(cosigned.stderr)
+    assert (posted["posted"], posted["organisation"], posted["witness"]) == (
+        True,
+        "DE",
+        "witness.bsi.example",
+    )
+    size = posted["tree_size"]
+    again = live.run("witness", "cosign", *common, "--state-dir", str(state), "--post")
+    # The post itself was audited, so the head grew: a new checkpoint, a new cosignature.
+    assert again.returncode == 0, again.stderr
+    replay = httpx.post(
+        f"{url}/v1/audit/cosignatures",
+        json={"note": note.read_text()},
+        headers={"Authorization": f"Bearer {witness}"},
+    )
+    assert replay.status_code == 409, replay.text
+
+    bundle = box.root / "bundle.json"
+    exported = live.run(
+        "audit",
+        "export",
+        "--url",
+        url,
+        "--token",
+        auditor,
+        "--tree-size",
+        str(size),
+        "-o",
+        str(bundle),
+    )
+    assert exported.returncode == 0, exported.stderr
+    witness_vkey = live.run("witness", "keygen", "x", "-o", str(box.root / "x.key")).stdout
+    assert witness_vkey  # another witness's key: it holds no cosignature
+    check = ("audit", "verify-proof", str(bundle), "--log-key", log_key)
+    registered = ("--witness", _verifier(live.witness_key), "--witness", witness_vkey.strip())
+    one = live.run(*check, *registered, "--require", "1")
+    assert one.returncode == 0, one.stdout + one.stderr
+    report = json.loads(one.stdout)
+    assert (report["valid"], report["tree_size"], report["witnesses"]) == (
+        True,
+        size,
+        ["witness.bsi.example"],
+    )
+    two = live.run(*check, *registered, "--require", "2")
+    assert two.returncode == 1
+    assert "carries 1 known witness cosignature(s), 2 required" in json.loads(two.stdout)["reason"]
+
+
+def _verifier(private_key: Path) -> str:
+    from app.db.audit_note import parse_signer
+
+    return parse_signer(private_key.read_text().strip()).verifier.vkey()

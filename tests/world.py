@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.tokens import mint_token
 from tests import factories
+from tests.audit_witnesses import cosigned_head, witness_headers
 from tests.board_factories import BoardWorld, board_world
 from tests.factories import TODAY, Auth, Ilo, create_record, deployed_ilo, senegal_transfer
 
@@ -52,6 +53,9 @@ class World:
     document_id: str = ""
     board_member: dict[str, str] = field(default_factory=dict)
     dpo: dict[str, str] = field(default_factory=dict)
+    # The newest checkpoint, signed when the world was built, cosigned by Germany's witness.
+    witness: dict[str, str] = field(default_factory=dict)
+    cosigned_note: str = ""
 
 
 # A platform document for the Board (JSON content, so that its download is JSON too).
@@ -156,6 +160,8 @@ async def build_world(client: httpx.AsyncClient, auth: Auth, session: AsyncSessi
         dpo=auth("NL", ["dpo"]),
     )
     await _networks(client, auth, built)
+    built.cosigned_note = await cosigned_head(client, auth)
+    built.witness = witness_headers(auth)
     return built
 
 

@@ -1,6 +1,6 @@
-"""`ilonet audit export|verify-proof` and `ilonet witness keygen|cosign`: the command-line glue
-of the offline verifier (app/audit_verify.py) and the witness (app/audit_witness.py). None of
-them needs the database."""
+"""`ilonet audit export|verify-proof` and `ilonet witness keygen|cosign [--post]`: the
+command-line glue of the offline verifier (app/audit_verify.py) and the witness
+(app/audit_witness.py). None of them needs the database."""
 
 from __future__ import annotations
 
@@ -134,11 +134,19 @@ def keygen(name: str, output: str, log: bool) -> int:
 @click.option("--key", required=True, help="The witness's private key or @file")
 @click.option("--state-dir", default=".ilonet-witness", show_default=True)
 @click.option("--output", "-o", default=None, help="The cosigned note (default stdout)")
+@click.option("--post", is_flag=True, help="Post the cosignature to the log (scope audit:witness)")
 def cosign(
-    url: str, token: str | None, log_key: str, key: str, state_dir: str, output: str | None
+    url: str,
+    token: str | None,
+    log_key: str,
+    key: str,
+    state_dir: str,
+    output: str | None,
+    post: bool,
 ) -> int:
-    """Check that the newest checkpoint extends the last one cosigned; cosign it."""
-    from app.audit_witness import Refused, cosign_latest
+    """Check that the newest checkpoint extends the last one cosigned; cosign it (and with
+    --post hand the cosignature back to the log, whose bundles then carry it)."""
+    from app.audit_witness import Refused, cosign_latest, post_cosignature
     from app.db.audit_note import parse_signer, parse_verifier
 
     try:
@@ -156,4 +164,9 @@ def cosign(
         Path(output).write_text(witnessed.note, encoding="utf-8")
     else:
         click.echo(witnessed.note, nl=False)
+    if post:
+        answer = post_cosignature(api=url, token=_token(token), note=witnessed.note)
+        if answer.status_code != 201:
+            raise refused(f"the log refused the cosignature: {answer.status_code} {answer.text}")
+        click.echo(json.dumps({"posted": True, **answer.json()}, indent=2), err=True)
     return OK

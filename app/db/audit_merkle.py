@@ -243,6 +243,36 @@ class Frontier:
                 _digest(levels, level, merged)
         self.size += 1
 
+    def extend(self, leaves: Sequence[bytes]) -> None:
+        """`append` each leaf, level by level: a level's new nodes are paired in one tight
+        loop (the same nodes, digested in the same order, as appending one by one)."""
+        if not leaves:
+            return
+        size, stack, levels = self.size, self.stack, self.levels
+        pending: dict[int, bytes] = {}  # the frontier's left nodes waiting for a right sibling
+        for level in range(size.bit_length()):
+            if size >> level & 1:
+                pending[level] = stack.pop()
+        sha256, nodes, start, level = hashlib.sha256, list(leaves), size, 0
+        while nodes:
+            if levels is not None:
+                if level == len(levels):
+                    levels.append(sha256())
+                levels[level].update(b"".join(nodes))
+            if start & 1:
+                nodes.insert(0, pending.pop(level))
+                start -= 1
+            if len(nodes) & 1:
+                pending[level] = nodes.pop()
+            it = iter(nodes)
+            nodes = [
+                sha256(b"\x01" + left + right).digest() for left, right in zip(it, it, strict=False)
+            ]
+            start >>= 1
+            level += 1
+        self.stack = [pending[k] for k in sorted(pending, reverse=True)]
+        self.size = size + len(leaves)
+
     def digests(self) -> list[bytes]:
         """SHA-256 of the concatenated nodes of each level the appends completed."""
         return [h.digest() for h in self.levels or []]

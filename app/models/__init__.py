@@ -1,7 +1,7 @@
 """The ORM entities, one module each."""
 
 from app.models.audit_event import AuditCheckpoint, AuditEvent, AuditSeal
-from app.models.audit_tree import AuditSignedCheckpoint, AuditTreeNode
+from app.models.audit_tree import AuditCosignature, AuditSignedCheckpoint, AuditTreeNode
 from app.models.authority import Authority
 from app.models.base import Base
 from app.models.board import (
@@ -33,6 +33,7 @@ __all__ = [
     "AdHocAction",
     "AdequacyDecisionEntry",
     "AuditCheckpoint",
+    "AuditCosignature",
     "AuditEvent",
     "AuditSeal",
     "AuditSignedCheckpoint",

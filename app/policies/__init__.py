@@ -121,4 +121,6 @@ __all__ = [
 ]
 
 # Readmission cooperation (Visa Code Art. 25a): imported for its declarations.
+# A witness's cosignature of an audit checkpoint: imported for its declaration.
+from app.policies import audit_witness as _audit_witness  # noqa: F401
 from app.policies import transfer_follow_up as _transfer_follow_up  # noqa: F401

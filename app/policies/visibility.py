@@ -233,10 +233,13 @@ def audit_events(actor: Actor) -> Visibility:
 
 
 def audit_proof(actor: Actor) -> Visibility:
-    """The integrity proof walks the whole chain: auditors only (ACL-ROLE)."""
-    if Role.auditor in actor.roles:
+    """The integrity proof walks the whole chain: auditors, and the witnesses' clients (scope
+    audit:witness) that cosign its checkpoints (ACL-ROLE)."""
+    if Role.auditor in actor.roles or actor.may(Scope.audit_witness):
         return Visibility("audit_proof", rows=ALL)
-    return Visibility("audit_proof", refusal="verifying the audit chain needs role auditor")
+    return Visibility(
+        "audit_proof", refusal="verifying the audit chain needs role auditor or scope audit:witness"
+    )
 
 
 def webhooks(actor: Actor) -> Visibility:

@@ -7,6 +7,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+from app.schemas.common import StrictInput
+
 Hashes = list[str]
 
 
@@ -50,3 +52,22 @@ class AuditBundle(BaseModel):
     checkpoints: list[str] = Field(description="Signed notes, ascending size.")
     consistency: list[ConsistencyProof]
     events: list[BundleEvent]
+
+
+class CosignatureIn(StrictInput):
+    note: str = Field(
+        min_length=1,
+        max_length=16_384,
+        description="The checkpoint as a signed note carrying the witness's cosignature "
+        "(what `ilonet witness cosign` writes); other signature lines are ignored.",
+    )
+
+
+class CosignatureOut(BaseModel):
+    tree_size: int
+    organisation: str
+    witness: str = Field(description="The witness key's name.")
+    key_id: str = Field(description="The key's id (hex), as in the note.")
+    signature: str = Field(description="The cosignature's signature line.")
+    cosigned_at: int = Field(description="The cosignature's own time (seconds, UTC).")
+    received_at: datetime

@@ -176,6 +176,15 @@ EXAMPLES: Mapping[str, tuple[str, dict[str, Any]]] = MappingProxyType(
             },
         ),
         "SecretRotation": ("A day of overlap", {"overlap_seconds": 86400}),
+        "CosignatureIn": (
+            "A checkpoint with the log's signature and a witness's cosignature",
+            {
+                "note": "ilonet.example/audit-log\n4\n"
+                "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWY=\n\n"
+                "\u2014 ilonet.example/audit-log kT2bZ2N5mQ...\n"
+                "\u2014 witness.bsi.example 3xY0pQAAAABnVGh...\n"
+            },
+        ),
         "NetworkCreate": (
             "The local network of the ILOs posted to Senegal",
             {

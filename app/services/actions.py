@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from app.policies import declared_actions
 from app.services import (  # noqa: F401  (importing a module registers its entries)
     ad_hoc_action,
+    audit_cosign,
     authority,
     board,
     board_decision,

@@ -8,12 +8,12 @@ import base64
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db import audit, audit_chain, audit_merkle, audit_tree
+from app.db import audit, audit_chain, audit_merkle, audit_note, audit_tree
 from app.db.audit_note import Signer
 from app.db.audit_tree import SignedCheckpoint
 from app.db.visibility import visible
 from app.keyset import INVALID, Window
-from app.models import AuditEvent, AuditSeal
+from app.models import AuditCosignature, AuditEvent, AuditSeal
 from app.problems import Conflict, NotFound, ValidationFailed
 from app.schemas.audit_proof import (
     AuditBundle,
@@ -102,6 +102,21 @@ async def consistency(
     )
 
 
+async def _cosigned(session: AsyncSession, checkpoint: SignedCheckpoint) -> str:
+    """The checkpoint's note with the witnesses' cosignatures posted for it."""
+    found = list(
+        await session.scalars(
+            select(AuditCosignature.signature)
+            .where(AuditCosignature.tree_size == checkpoint.size)
+            .order_by(AuditCosignature.received_at, AuditCosignature.key_id)
+        )
+    )
+    if not found:
+        return checkpoint.note
+    body = audit_note.split(checkpoint.note)[0]
+    return audit_note.merge([checkpoint.note, body + "\n" + "".join(found)])
+
+
 async def _proofs(
     session: AsyncSession, events: list[tuple[AuditEvent, int]], size: int
 ) -> list[InclusionProof]:
@@ -140,12 +155,12 @@ async def bundle(
     if tree_size is None:
         await audit.sign_checkpoint(session, signers)
     target = await _signed(session, tree_size)
-    notes, proofs = [target.note], []
+    notes, proofs = [await _cosigned(session, target)], []
     if since is not None and since != target.size:
         if since > target.size:
             raise Conflict(f"checkpoint {since} is newer than checkpoint {target.size}")
         earlier = await _signed(session, since)
-        notes.insert(0, earlier.note)
+        notes.insert(0, await _cosigned(session, earlier))
         proofs.append(
             await consistency(session=session, principal=principal, first=since, second=target.size)
         )

@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from app.db import audit
+from app.db import audit, audit_chain
 from app.db.audit_chain import encode
 from app.db.engine import make_sessionmaker
 from app.db.writer import Change, Writer
@@ -152,3 +152,43 @@ async def test_incremental_verification_starts_from_a_checkpoint_the_chain_still
         assert again.valid
         with pytest.raises(asyncpg.PostgresError, match="append-only"):
             await owner.execute("DELETE FROM audit_checkpoint")
+
+
+async def test_the_walk_encodes_each_odd_event_as_the_orm_canonical_form(
+    committed_client: tuple[httpx.AsyncClient, AsyncEngine],
+) -> None:
+    """The walk's encoding (`row_bytes`: the fast path, or the careful one where a float, a big
+    integer or a byte json escapes may be) gives the ORM's canonical form for every odd value:
+    non-ASCII, control characters, quotes, floats, big integers."""
+    _, engine = committed_client
+    maker = make_sessionmaker(engine)
+    odd_ids = ["plain-1", 'q"uote\\back/slash', "tab\tnew\nline\x01\x7f", "Zürich-\U0001f600"]
+    async with maker() as session:
+        writer = Writer(session, DPO, request_id='req-"odd"\x02')
+        for index, details in enumerate(DOCUMENTS):
+            change = Change(
+                event_type="x.read",
+                resource_type="x",
+                organisation="NL",
+                details=details,
+                feed=False,
+            )
+            resource_id = odd_ids[index % len(odd_ids)]
+            await writer.record_access(decision=None, change=change, resource_id=resource_id)
+        await session.commit()
+    async with maker() as session, session.begin():
+        assert await audit.seal_pending(session) == len(DOCUMENTS)
+    async with maker() as session, session.begin():
+        events = {e.id: e for e in (await session.scalars(select(AuditEvent))).all()}
+        driver = await audit_chain.driver(session)
+        rows = await driver.fetch(audit_chain._WALK, 0, 100)
+        assert [audit_chain.row_bytes(r, 4) for r in rows] == [
+            audit.canonical(events[r[4]]) for r in rows
+        ]
+        # the fast path was taken for some (no float can be there) and not for others
+        fast = [audit_chain._MAYBE_FLOAT.search(r[4 + 14]) is None for r in rows]
+        assert any(fast)
+        assert not all(fast)
+        result = await audit.verify(session)
+    assert result.valid, result.reason
+    assert result.sealed_events == len(DOCUMENTS)

@@ -82,6 +82,7 @@ RULE_INDEX = [
     "ACL-ORG",
     "ACL-CLAIM",
     "ACL-ROLE",
+    "AUDIT-W1",
     "RA-1",
     "RA-2",
 ]

@@ -84,7 +84,7 @@ def test_the_policy_sets_are_the_vocabularies() -> None:
     assert set(v.Role) == ROLES
     assert "integration" in ROLES
     assert set(v.Scope) == SCOPES
-    assert len(SCOPES) == 14
+    assert len(SCOPES) == 15
 
 
 def test_every_data_category_has_its_purpose_and_fields() -> None:

@@ -70,6 +70,7 @@ from app.policies.rules.product import (
     ACL_CLAIM,
     ACL_ORG,
     ACL_ROLE,
+    AUDIT_W1,
     DOC_1,
     NR_1,
     RA_1,
@@ -135,6 +136,7 @@ CATALOGUE: tuple[Rule, ...] = (
     ACL_ORG,
     ACL_CLAIM,
     ACL_ROLE,
+    AUDIT_W1,
     RA_1,
     RA_2,
 )
@@ -158,6 +160,7 @@ __all__ = [
     "ACL_CLAIM",
     "ACL_ORG",
     "ACL_ROLE",
+    "AUDIT_W1",
     "BY_ID",
     "CATALOGUE",
     "DOC_1",

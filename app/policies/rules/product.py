@@ -53,6 +53,15 @@ ACL_ROLE = Rule(
     enforced=True,
     product_rule=True,
 )
+AUDIT_W1 = Rule(
+    "AUDIT-W1",
+    "ILONet audit log: a witness's cosignature (C2SP tlog-cosignature)",
+    "A witness posts a cosignature only for an organisation other than the log's operator, under "
+    "a witness key registered for its organisation, on a checkpoint ILONet signed, and the "
+    "cosignature verifies over that checkpoint.",
+    enforced=True,
+    product_rule=True,
+)
 
 # --- Readmission cooperation (Regulation (EC) No 810/2009, Art. 25a) ---------------------------
 

@@ -38,6 +38,7 @@ class Scope(StrEnum):
     events_read = "events:read"
     webhooks_write = "webhooks:write"
     statistics_read = "statistics:read"
+    audit_witness = "audit:witness"
 
 
 class TraceResult(StrEnum):
