@@ -16,13 +16,16 @@ from app.schemas.audit_proof import (
     LogKeys,
     SignedCheckpointOut,
 )
-from app.schemas.common import Page
+from app.schemas.common import OrganisationCode, Page
 from app.schemas.event import AuditEventOut, AuditVerification
 from app.security import CurrentPrincipal
 from app.services import audit as service
 from app.services import audit_proofs as proofs
 
 router = APIRouter(prefix="/v1/audit", tags=["audit"])
+
+# The audit_events columns filtered on (action, resource_type, resource_id) are String(64).
+Column64 = Annotated[str, Query(max_length=64)]
 
 
 @router.get(
@@ -37,10 +40,10 @@ async def list_audit_events(
     response: Response,
     session: ReadSession,
     principal: CurrentPrincipal,
-    organisation: str | None = None,
-    action: str | None = None,
-    resource_type: str | None = None,
-    resource_id: str | None = None,
+    organisation: OrganisationCode | None = None,
+    action: Column64 | None = None,
+    resource_type: Column64 | None = None,
+    resource_id: Column64 | None = None,
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> Page[AuditEventOut]:
@@ -159,8 +162,8 @@ async def audit_bundle(
     session: ReadSession,
     principal: CurrentPrincipal,
     event_id: Annotated[int | None, Query(ge=1, le=2**62)] = None,
-    resource_type: str | None = None,
-    resource_id: str | None = None,
+    resource_type: Column64 | None = None,
+    resource_id: Column64 | None = None,
     since: Annotated[int | None, Query(ge=1, le=2**62)] = None,
     tree_size: Annotated[int | None, Query(ge=1, le=2**62)] = None,
 ) -> AuditBundle:

@@ -12,7 +12,7 @@ from app.problems import problem_responses
 from app.routers.conventions import ActionContext, Idempotency
 from app.routers.policy_marks import guarded, reads
 from app.schemas.authority import AuthorityCreate, AuthorityOut
-from app.schemas.common import Page
+from app.schemas.common import OrganisationCode, Page
 from app.security import CurrentPrincipal
 from app.services import authority as service
 
@@ -52,7 +52,7 @@ async def list_authorities(
     response: Response,
     session: ReadSession,
     principal: CurrentPrincipal,
-    organisation: str | None = None,
+    organisation: OrganisationCode | None = None,
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> Page[AuthorityOut]:

@@ -14,8 +14,9 @@ from app.schemas.common import ShortText, StrictInput
 
 class ResourceIn(StrictInput):
     item: ShortText
-    amount_eur: int | None = Field(default=None, ge=0)
-    staff_months: int | None = Field(default=None, ge=0)
+    # Ample for a biennial programme, and within what a client's 64-bit integer holds.
+    amount_eur: int | None = Field(default=None, ge=0, le=10**12)
+    staff_months: int | None = Field(default=None, ge=0, le=100_000)
 
 
 class WorkProgrammeIn(StrictInput):

@@ -52,6 +52,8 @@ ShortText = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 FieldName = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 # The client system's own id for a resource, unique within its organisation: 1-100 visible
 # ASCII characters, never personal data (a member-state system reconciles on it, not on our ids).
+# An organisation's code (the organisations.code column, String(16)), as a filter or a path.
+OrganisationCode = Annotated[str, StringConstraints(max_length=16)]
 ExternalReference = Annotated[
     str, StringConstraints(pattern=r"^[!-~]{1,100}$", min_length=1, max_length=100)
 ]

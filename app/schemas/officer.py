@@ -11,7 +11,9 @@ from pydantic import BaseModel, Field, StringConstraints
 from app.policies.vocabulary import InformationTopic
 from app.schemas.common import ExternalReference, ShortText, StrictInput
 
-Phone = Annotated[str, StringConstraints(pattern=r"^\+[0-9 ()-]{6,24}$")]
+Phone = Annotated[
+    str, StringConstraints(min_length=7, max_length=25, pattern=r"^\+[0-9 ()-]{6,24}$")
+]
 Email = Annotated[
     str, StringConstraints(max_length=254, pattern=r"^[^@\s]{1,64}@[^@\s]{1,190}\.[A-Za-z]{2,}$")
 ]

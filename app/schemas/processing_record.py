@@ -16,7 +16,12 @@ from app.schemas.share import ShareOut
 from app.schemas.transfer import TransferOut
 
 # A reference to a template held elsewhere: never an image or template in JSON.
-BiometricRef = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9:/._#-]{0,299}$")]
+BiometricRef = Annotated[
+    str,
+    StringConstraints(
+        min_length=1, max_length=300, pattern=r"^[A-Za-z0-9][A-Za-z0-9:/._#-]{0,299}$"
+    ),
+]
 # Literal fields are inline enums in OpenAPI; their values are those of app.policies.vocabulary
 # (DataSubjectCategory, ErasureReason, Sex, SubjectRole): tests/test_openapi_vocabulary.py.
 DataSubjectCategory = Literal[

@@ -10,11 +10,20 @@ from pydantic import BaseModel, Field, StringConstraints, model_validator
 from app.policies.vocabulary import Purpose, Regime
 from app.schemas.common import CountryCode, ShortText, StrictInput, Text
 
-ReferenceId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9/._-]{0,31}$")]
-InstrumentId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9/._-]{0,63}$")]
+# Each bound is its column's (app/models/reference_data.py) and the one its pattern states.
+ReferenceId = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9][A-Za-z0-9/._-]{0,31}$"),
+]
+InstrumentId = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9/._-]{0,63}$"),
+]
 # Visible ASCII only: `\S` means different things to pydantic (Unicode) and to JSON Schema.
-SourceUrl = Annotated[str, StringConstraints(pattern=r"^https://[!-~]{1,490}$")]
-Party = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2,16}$")]
+SourceUrl = Annotated[
+    str, StringConstraints(min_length=9, max_length=498, pattern=r"^https://[!-~]{1,490}$")
+]
+Party = Annotated[str, StringConstraints(min_length=2, max_length=16, pattern=r"^[A-Z]{2,16}$")]
 # vocabulary.InstrumentKind, inline in OpenAPI (tests/test_openapi_vocabulary.py).
 InstrumentKind = Literal["binding_instrument", "administrative_arrangement"]
 # vocabulary.RecipientType, inline in OpenAPI.
