@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.policies.vocabulary import CoverageStatus
-from app.schemas.common import ShortText, StrictInput
+from app.schemas.common import ShortText, StrictInput, Version
 
 
 class ResourceIn(StrictInput):
@@ -96,7 +96,7 @@ class ActivityReportOut(BaseModel):
     id: uuid.UUID
     period_from: date
     period_to: date
-    version: int
+    version: Version
     for_european_parliament: bool
     created_at: datetime
     html_url: str
@@ -107,6 +107,6 @@ class ActivityReportSummary(BaseModel):
     id: uuid.UUID
     period_from: date
     period_to: date
-    version: int
+    version: Version
     for_european_parliament: bool
     created_at: datetime

@@ -10,7 +10,20 @@ from pydantic import BaseModel, Field, model_validator
 
 from app.policies.vocabulary import DeploymentStatus, InformationTopic, PostingType, Purpose
 from app.problems import RULES_KEY
-from app.schemas.common import CountryCode, ExternalReference, ShortText, StrictInput
+from app.schemas.common import (
+    Column2,
+    Column100,
+    Column200,
+    Column300,
+    ColumnId,
+    CountryCode,
+    ExternalReference,
+    OrganisationCode,
+    ShortText,
+    StrictInput,
+    Subject,
+    Version,
+)
 
 
 class SharedTaskIn(StrictInput):
@@ -109,17 +122,17 @@ class TransitionIn(StrictInput):
 class DeploymentOut(BaseModel):
     id: uuid.UUID
     officer_id: uuid.UUID
-    organisation: str
+    organisation: OrganisationCode
     posting_type: PostingType
-    host_country: str
-    city: str
+    host_country: Column2
+    city: Column200
     region_countries: list[str]
     topics: list[InformationTopic]
     tasks: list[Purpose]
     starts_on: date
     ends_on: date
     represented_member_states: list[str]
-    representation_agreement_reference: str | None
+    representation_agreement_reference: Column300 | None
     shared_tasks: list[dict[str, Any]]
     co_deploying_member_states: list[str]
     eu_funding_eligible: bool = Field(description="Derived (ILO-6.3)")
@@ -127,8 +140,8 @@ class DeploymentOut(BaseModel):
     deployed_on: date | None
     ended_on: date | None
     cancelled_on: date | None
-    external_reference: str | None
-    version: int
+    external_reference: Column100 | None
+    version: Version
     created_at: datetime
     updated_at: datetime
 
@@ -137,8 +150,8 @@ class HistoryEntryOut(BaseModel):
     event: str
     status: DeploymentStatus
     effective_on: date | None
-    version: int
+    version: Version
     snapshot: dict[str, Any]
-    actor_sub: str
-    decision_id: str
+    actor_sub: Subject
+    decision_id: ColumnId
     recorded_at: datetime

@@ -14,7 +14,17 @@ from app.policies.vocabulary import (
     NetworkKind,
     NetworkTask,
 )
-from app.schemas.common import CountryCode, ShortText, StrictInput, Text
+from app.schemas.common import (
+    Column200,
+    Column300,
+    ColumnId,
+    CountryCode,
+    OrganisationCode,
+    ShortText,
+    StrictInput,
+    Text,
+    Version,
+)
 
 
 class AssociatedOfficer(StrictInput):
@@ -64,21 +74,21 @@ class NetworkUpdate(StrictInput):
 
 class NetworkOut(BaseModel):
     id: uuid.UUID
-    name: str
+    name: Column200
     kind: NetworkKind
     countries: list[str]
     organisation: str = Field(description="The organisation that registered the network")
     associated_officers: list[AssociatedOfficer] | None = Field(
         description="Only for the Art. 9(3) contact-list roles; null for everyone else"
     )
-    version: int
+    version: Version
     created_at: datetime
     updated_at: datetime
 
 
 class MemberOut(BaseModel):
     officer_id: uuid.UUID
-    organisation: str
+    organisation: OrganisationCode
     deployer_kind: str
     deployment_id: uuid.UUID
     host_country: str
@@ -127,12 +137,12 @@ class DesignationOut(BaseModel):
     officer_id: uuid.UUID | None = Field(description="null: none was appointed")
     deployment_id: uuid.UUID | None
     basis: FacilitatorBasis | None
-    agreement_reference: str | None
+    agreement_reference: Column300 | None
     agreed_by: list[uuid.UUID]
     designated_on: date
     board_notified_at: datetime = Field(description="ILO-5.3: when the Board was notified")
     ended_on: date | None
-    decision_id: str
+    decision_id: ColumnId
 
 
 class FacilitatorOut(BaseModel):
@@ -186,7 +196,7 @@ class NetworkMeetingOut(BaseModel):
     attendees: list[uuid.UUID]
     agenda: str
     topics: list[NetworkTask]
-    minutes_document: str | None
+    minutes_document: Column300 | None
     created_at: datetime
     cancelled_on: date | None = Field(
         description="The day the meeting was cancelled (before it was held), or null."
@@ -231,11 +241,11 @@ class AdHocActionUpdate(StrictInput):
 class AdHocActionOut(BaseModel):
     id: uuid.UUID
     network_id: uuid.UUID
-    title: str
+    title: Column200
     description: str
     decided_on: date
-    board_decision_reference: str | None
+    board_decision_reference: Column300 | None
     status: AdHocActionStatus
-    version: int
+    version: Version
     created_at: datetime
     updated_at: datetime

@@ -10,7 +10,17 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from app.policies.vocabulary import DataCategory, ProtectionStatus, Purpose, Regime
-from app.schemas.common import CountryCode, ExternalReference, ShortText, StrictInput, Text
+from app.schemas.common import (
+    Column100,
+    ColumnId,
+    CountryCode,
+    ExternalReference,
+    ShortText,
+    StrictInput,
+    Subject,
+    Text,
+    Version,
+)
 from app.schemas.policy import ObligationOut
 from app.schemas.share import ShareOut
 from app.schemas.transfer import TransferOut
@@ -151,12 +161,12 @@ class ProcessingRecordOut(BaseModel):
     began_on: date = Field(description="The day the processing began (ILO-10.2)")
     retain_until: date
     obligations: list[ObligationOut]
-    decision_id: str
-    policy_version: str
+    decision_id: ColumnId
+    policy_version: ColumnId
     erased_at: datetime | None
     erasure_reason: ErasureReason | None
-    external_reference: str | None
-    version: int
+    external_reference: Column100 | None
+    version: Version
     created_at: datetime = Field(description="When ILONet recorded it")
     subject_data: dict[str, Any] | None = Field(
         default=None,
@@ -178,7 +188,7 @@ class AccessEntryOut(BaseModel):
     occurred_at: datetime
     action: str
     outcome: str
-    actor_sub: str
+    actor_sub: Subject
     actor_organisation: str
     resource_type: str
     resource_id: str | None

@@ -8,7 +8,7 @@ from typing import Annotated, Literal, Self
 from pydantic import BaseModel, Field, StringConstraints, model_validator
 
 from app.policies.vocabulary import Purpose, Regime
-from app.schemas.common import CountryCode, ShortText, StrictInput, Text
+from app.schemas.common import CountryCode, ShortText, StrictInput, Subject, Text, Version
 
 # Each bound is its column's (app/models/reference_data.py) and the one its pattern states.
 ReferenceId = Annotated[
@@ -121,8 +121,8 @@ class AdequacyDecisionOut(BaseModel):
     reference: str
     source_url: str
     example: bool
-    version: int
-    updated_by: str | None
+    version: Version
+    updated_by: Subject | None
     updated_at: datetime
     segments: list[ValiditySegmentFields] = []
     exclusions: list[ScopeExclusionFields] = []
@@ -184,6 +184,6 @@ class TransferInstrumentOut(BaseModel):
     source_url: str
     example: bool
     note: str | None
-    version: int
-    updated_by: str | None
+    version: Version
+    updated_by: Subject | None
     updated_at: datetime
