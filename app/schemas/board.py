@@ -20,6 +20,7 @@ from app.schemas.common import (
     Column300,
     OrganisationCode,
     ShortText,
+    StoredText,
     StrictInput,
     Text,
     Version,
@@ -233,7 +234,7 @@ class BoardDecisionOut(BaseModel):
     id: uuid.UUID
     meeting_id: uuid.UUID
     title: Column300
-    summary: str
+    summary: StoredText
     decided_on: date
     votes: list[VoteIn]
     outcome: DecisionOutcome = Field(description="Derived by ILO-7.8")

@@ -62,6 +62,8 @@ Column100 = Annotated[str, StringConstraints(max_length=100)]
 Column200 = Annotated[str, StringConstraints(max_length=200)]
 Column300 = Annotated[str, StringConstraints(max_length=300)]
 Column500 = Annotated[str, StringConstraints(max_length=500)]
+# A Text column's value read back: written only as `Text` (at most 2000 characters).
+StoredText = Annotated[str, StringConstraints(max_length=2000)]
 Subject = Annotated[str, StringConstraints(max_length=300)]
 Version = Annotated[int, Field(ge=1, le=2**31 - 1)]
 # An organisation's code (the organisations.code column, String(16)), as a filter or a path.

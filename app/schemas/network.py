@@ -21,6 +21,7 @@ from app.schemas.common import (
     CountryCode,
     OrganisationCode,
     ShortText,
+    StoredText,
     StrictInput,
     Text,
     Version,
@@ -194,14 +195,14 @@ class NetworkMeetingOut(BaseModel):
     network_id: uuid.UUID
     held_on: date
     attendees: list[uuid.UUID]
-    agenda: str
+    agenda: StoredText
     topics: list[NetworkTask]
     minutes_document: Column300 | None
     created_at: datetime
     cancelled_on: date | None = Field(
         description="The day the meeting was cancelled (before it was held), or null."
     )
-    cancellation_reason: str | None
+    cancellation_reason: StoredText | None
     version: int = Field(description='The meeting\'s version; its ETag is "v" + version.')
 
 
@@ -242,7 +243,7 @@ class AdHocActionOut(BaseModel):
     id: uuid.UUID
     network_id: uuid.UUID
     title: Column200
-    description: str
+    description: StoredText
     decided_on: date
     board_decision_reference: Column300 | None
     status: AdHocActionStatus

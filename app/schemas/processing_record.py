@@ -16,6 +16,7 @@ from app.schemas.common import (
     CountryCode,
     ExternalReference,
     ShortText,
+    StoredText,
     StrictInput,
     Subject,
     Text,
@@ -157,7 +158,7 @@ class ProcessingRecordOut(BaseModel):
     regime: Regime = Field(description="Derived from the controller and the purpose")
     special_category: bool = Field(description="Biometric data are present")
     subject_fields: list[str] = Field(description="Names of the sealed fields, never values")
-    necessity_justification: str
+    necessity_justification: StoredText
     began_on: date = Field(description="The day the processing began (ILO-10.2)")
     retain_until: date
     obligations: list[ObligationOut]

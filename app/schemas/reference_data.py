@@ -8,7 +8,15 @@ from typing import Annotated, Literal, Self
 from pydantic import BaseModel, Field, StringConstraints, model_validator
 
 from app.policies.vocabulary import Purpose, Regime
-from app.schemas.common import CountryCode, ShortText, StrictInput, Subject, Text, Version
+from app.schemas.common import (
+    CountryCode,
+    ShortText,
+    StoredText,
+    StrictInput,
+    Subject,
+    Text,
+    Version,
+)
 
 # Each bound is its column's (app/models/reference_data.py) and the one its pattern states.
 ReferenceId = Annotated[
@@ -115,7 +123,7 @@ class AdequacyDecisionOut(BaseModel):
     name: str
     regimes: list[Regime]
     covers_public_authorities: bool
-    scope_note: str
+    scope_note: StoredText
     valid_from: date
     valid_until: date | None
     reference: str
@@ -183,7 +191,7 @@ class TransferInstrumentOut(BaseModel):
     reference: str
     source_url: str
     example: bool
-    note: str | None
+    note: StoredText | None
     version: Version
     updated_by: Subject | None
     updated_at: datetime

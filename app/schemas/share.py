@@ -14,6 +14,7 @@ from app.schemas.common import (
     FieldName,
     OrganisationCode,
     ShortText,
+    StoredText,
     StrictInput,
     Subject,
     Text,
@@ -106,7 +107,7 @@ class ShareOut(BaseModel):
     recipient_authority: str | None
     recipient_authority_id: uuid.UUID | None
     fields_disclosed: list[str]
-    justification: str
+    justification: StoredText
     shared_on: date
     restriction_ground: str | None = Field(
         description="The Art. 18(1) ground the record was restricted on when exchanged: the "

@@ -16,6 +16,7 @@ from app.schemas.common import (
     FieldName,
     OrganisationCode,
     ShortText,
+    StoredText,
     StrictInput,
     Subject,
     Text,
@@ -102,7 +103,7 @@ class TransferOut(BaseModel):
     requested_basis: TransferBasis
     details: TransferDetails
     fields_disclosed: list[str]
-    justification: str
+    justification: StoredText
     transfer_on: date
     restriction_ground: str | None = Field(
         description="The Art. 18(1) ground the record was restricted on when exchanged: the "
