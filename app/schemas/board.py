@@ -164,7 +164,7 @@ class BoardMeetingOut(BaseModel):
     id: uuid.UUID
     held_on: date
     location: Column200
-    agenda: list[str]
+    agenda: list[Column300] = Field(max_length=50)  # as BoardMeetingIn admits
     officer_list: list[OfficerListEntry] = Field(description="Snapshot of the meeting (8(2)(d))")
 
 

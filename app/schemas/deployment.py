@@ -126,15 +126,16 @@ class DeploymentOut(BaseModel):
     posting_type: PostingType
     host_country: Column2
     city: Column200
-    region_countries: list[str]
-    topics: list[InformationTopic]
-    tasks: list[Purpose]
+    # each array at most what its input admits (DeploymentCreate, DeploymentAmend)
+    region_countries: list[Column2] = Field(max_length=60)
+    topics: list[InformationTopic] = Field(max_length=len(InformationTopic))
+    tasks: list[Purpose] = Field(max_length=len(Purpose))
     starts_on: date
     ends_on: date
-    represented_member_states: list[str]
+    represented_member_states: list[Column2] = Field(max_length=32)
     representation_agreement_reference: Column300 | None
     shared_tasks: list[dict[str, Any]]
-    co_deploying_member_states: list[str]
+    co_deploying_member_states: list[Column2] = Field(max_length=32)
     eu_funding_eligible: bool = Field(description="Derived (ILO-6.3)")
     status: DeploymentStatus
     deployed_on: date | None

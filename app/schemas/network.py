@@ -15,6 +15,7 @@ from app.policies.vocabulary import (
     NetworkTask,
 )
 from app.schemas.common import (
+    Column2,
     Column200,
     Column300,
     ColumnId,
@@ -77,7 +78,7 @@ class NetworkOut(BaseModel):
     id: uuid.UUID
     name: Column200
     kind: NetworkKind
-    countries: list[str]
+    countries: list[Column2] = Field(max_length=60)  # as NetworkCreate admits
     organisation: str = Field(description="The organisation that registered the network")
     associated_officers: list[AssociatedOfficer] | None = Field(
         description="Only for the Art. 9(3) contact-list roles; null for everyone else"
@@ -196,7 +197,7 @@ class NetworkMeetingOut(BaseModel):
     held_on: date
     attendees: list[uuid.UUID]
     agenda: StoredText
-    topics: list[NetworkTask]
+    topics: list[NetworkTask] = Field(max_length=len(NetworkTask))
     minutes_document: Column300 | None
     created_at: datetime
     cancelled_on: date | None = Field(

@@ -65,7 +65,7 @@ class OfficerOut(BaseModel):
     authority_id: uuid.UUID
     surname: Column200
     given_names: Column200
-    expertise: list[InformationTopic]
+    expertise: list[InformationTopic] = Field(max_length=len(InformationTopic))
     contact: Contact | None = Field(
         description="Only for the officer's own authority and the roles of Art. 9(3); "
         "null otherwise or once erased."

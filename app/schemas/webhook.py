@@ -63,7 +63,7 @@ class WebhookOut(BaseModel):
     id: uuid.UUID
     organisation: OrganisationCode
     url: str
-    event_types: list[WebhookEventType]
+    event_types: list[WebhookEventType] = Field(max_length=len(WebhookEventType))
     organisation_reader: bool = Field(
         description="Whether organisation-visibility events (processing records, transfers, "
         "shares, webhooks) of the organisation are delivered: the subscribing client's own "
