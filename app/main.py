@@ -57,6 +57,7 @@ from app.routers import (
     webhooks,
 )
 from app.routers.conventions import Replay, replay_response
+from app.routers.openapi_bounds import document_bounds
 from app.routers.operation_docs import document_operations
 from app.security import trusted_issuers
 from app.workers import TaskLimits, WorkerPool, install, pool_of
@@ -237,6 +238,7 @@ def create_app(settings: Settings | None = None, *, app_database_url: str | None
         app.include_router(module.router, dependencies=[Depends(enforce)] if limited else [])
     document_problems(app)
     document_operations(app)
+    document_bounds(app)
     return app
 
 

@@ -19,7 +19,7 @@ from app.schemas.audit_proof import (
     LogKeys,
     SignedCheckpointOut,
 )
-from app.schemas.common import Page
+from app.schemas.common import OrganisationCode, Page
 from app.schemas.event import AuditEventOut, AuditVerification
 from app.security import CurrentPrincipal
 from app.services import audit as service
@@ -27,6 +27,9 @@ from app.services import audit_cosign as cosign
 from app.services import audit_proofs as proofs
 
 router = APIRouter(prefix="/v1/audit", tags=["audit"])
+
+# The audit_events columns filtered on (action, resource_type, resource_id) are String(64).
+Column64 = Annotated[str, Query(max_length=64)]
 
 
 @router.get(
@@ -39,10 +42,10 @@ async def list_audit_events(
     session: ReadSession,
     principal: CurrentPrincipal,
     paging: Paged,
-    organisation: str | None = None,
-    action: str | None = None,
-    resource_type: str | None = None,
-    resource_id: str | None = None,
+    organisation: OrganisationCode | None = None,
+    action: Column64 | None = None,
+    resource_type: Column64 | None = None,
+    resource_id: Column64 | None = None,
 ) -> Page[AuditEventOut]:
     """The audit trail: every decision, write and personal-data access; a DPO sees its
     own organisation's."""
@@ -152,8 +155,8 @@ async def audit_bundle(
     session: ReadSession,
     principal: CurrentPrincipal,
     event_id: Annotated[int | None, Query(ge=1, le=2**62)] = None,
-    resource_type: str | None = None,
-    resource_id: str | None = None,
+    resource_type: Column64 | None = None,
+    resource_id: Column64 | None = None,
     since: Annotated[int | None, Query(ge=1, le=2**62)] = None,
     tree_size: Annotated[int | None, Query(ge=1, le=2**62)] = None,
 ) -> AuditBundle:

@@ -12,7 +12,7 @@ from app.problems import problem_responses
 from app.routers.conventions import ActionContext, Idempotency
 from app.routers.policy_marks import guarded, reads
 from app.schemas.authority import AuthorityCreate, AuthorityOut
-from app.schemas.common import Page
+from app.schemas.common import OrganisationCode, Page
 from app.security import CurrentPrincipal
 from app.services import authority as service
 
@@ -50,7 +50,7 @@ async def list_authorities(
     session: ReadSession,
     principal: CurrentPrincipal,
     paging: Paged,
-    organisation: str | None = None,
+    organisation: OrganisationCode | None = None,
 ) -> Page[AuthorityOut]:
     """The deploying authorities of every organisation, optionally of one."""
     rows = await service.list_authorities(

@@ -23,6 +23,8 @@ from app.services.guarded import Context
 
 _ETAGS = re.compile(ETAG_LIST)
 IDEMPOTENCY_KEY = r"^[!-~]{1,255}$"  # 1-255 visible ASCII characters
+# A resource's ETag is "v<version>"; a list of them (RFC 9110 13.1.1) is ample within this.
+IF_MATCH_MAX = 1024
 
 
 def etag_of(version: int) -> str:
@@ -54,7 +56,11 @@ ActionContext = Annotated[Context, Depends(action_context, scope="function")]
 # app/problems.py::document_problems marks it required in the OpenAPI document.
 IfMatch = Annotated[
     str | None,
-    Header(alias="If-Match", description="The ETag of the version you change (required)."),
+    Header(
+        alias="If-Match",
+        max_length=IF_MATCH_MAX,
+        description="The ETag of the version you change (required).",
+    ),
 ]
 
 
@@ -112,6 +118,8 @@ async def idempotent(
         Header(
             alias="Idempotency-Key",
             description="Makes retries safe: the same key and body replay the first response.",
+            min_length=1,
+            max_length=255,
             pattern=IDEMPOTENCY_KEY,
         ),
     ] = None,

@@ -18,7 +18,7 @@ from app.routers.conventions import (
     require_if_match,
 )
 from app.routers.policy_marks import guarded, reads
-from app.schemas.common import CountryCode, ExternalReference, Page
+from app.schemas.common import CountryCode, ExternalReference, OrganisationCode, Page
 from app.schemas.deployment import (
     DeploymentAmend,
     DeploymentCreate,
@@ -68,7 +68,7 @@ async def list_deployments(
     principal: CurrentPrincipal,
     paging: Paged,
     officer_id: uuid.UUID | None = None,
-    organisation: str | None = None,
+    organisation: OrganisationCode | None = None,
     host_country: CountryCode | None = None,
     status: DeploymentStatus | None = None,
     external_reference: ExternalReference | None = None,

@@ -17,7 +17,7 @@ from app.routers.conventions import (
     require_if_match,
 )
 from app.routers.policy_marks import guarded, reads
-from app.schemas.common import ExternalReference, Page
+from app.schemas.common import ExternalReference, OrganisationCode, Page
 from app.schemas.officer import OfficerCreate, OfficerOut, OfficerUpdate
 from app.security import CurrentPrincipal
 from app.services import officer as service
@@ -57,7 +57,7 @@ async def list_officers(
     session: ReadSession,
     principal: CurrentPrincipal,
     paging: Paged,
-    organisation: str | None = None,
+    organisation: OrganisationCode | None = None,
     authority_id: uuid.UUID | None = None,
     external_reference: ExternalReference | None = None,
 ) -> Page[OfficerOut]:

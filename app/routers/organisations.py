@@ -9,7 +9,7 @@ from app.pagination import Paged
 from app.policies.vocabulary import OrganisationKind
 from app.routers.conventions import ActionContext, Idempotency, IfMatch, etag_of, require_if_match
 from app.routers.policy_marks import guarded, reads
-from app.schemas.common import Page
+from app.schemas.common import OrganisationCode, Page
 from app.schemas.organisation import ContactsIn, ContactsOut, OrganisationOut
 from app.security import CurrentPrincipal
 from app.services import organisation as service
@@ -49,7 +49,7 @@ async def list_organisations(
     openapi_extra=reads("organisation"),
 )
 async def get_organisation(
-    code: str, session: ReadSession, principal: CurrentPrincipal
+    code: OrganisationCode, session: ReadSession, principal: CurrentPrincipal
 ) -> OrganisationOut:
     """One participant by its code (ISO 3166 alpha-2 for states, e.g. `NL`, or the body's code,
     e.g. `COM`)."""
@@ -65,7 +65,7 @@ async def get_organisation(
     openapi_extra=reads("organisation"),
 )
 async def get_contacts(
-    code: str, response: Response, session: ReadSession, principal: CurrentPrincipal
+    code: OrganisationCode, response: Response, session: ReadSession, principal: CurrentPrincipal
 ) -> ContactsOut:
     """The functional contacts its record of processing activities names; the ETag is the one
     to send as If-Match to replace them."""
@@ -83,7 +83,7 @@ async def get_contacts(
     openapi_extra=guarded(contacts.REPLACE_CONTACTS),
 )
 async def replace_contacts(
-    code: str,
+    code: OrganisationCode,
     body: ContactsIn,
     context: ActionContext,
     idempotent: Idempotency,

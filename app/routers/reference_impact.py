@@ -28,6 +28,8 @@ ImpactCursor = Annotated[
 Include = Annotated[
     str | None,
     Query(
+        min_length=12,
+        max_length=12,
         pattern="^transfer_ids$",
         description="`transfer_ids`: each group's transfer ids (a DPO's own flows only)",
     ),

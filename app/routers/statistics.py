@@ -177,7 +177,10 @@ async def statistics_readmission_sheet(
     request: Request,
     session: ReadSession,
     principal: CurrentPrincipal,
-    country: Annotated[str, Path(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2")],
+    country: Annotated[
+        str,
+        Path(min_length=2, max_length=2, pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2"),
+    ],
     starts_on: StartsOn = None,
     ends_on: EndsOn = None,
     format: Format = None,

@@ -8,7 +8,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.policies.vocabulary import AuthorityKind
-from app.schemas.common import ShortText, StrictInput
+from app.schemas.common import Column200, OrganisationCode, ShortText, StrictInput
 
 
 class AuthorityCreate(StrictInput):
@@ -21,7 +21,7 @@ class AuthorityOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: uuid.UUID
-    organisation: str
-    name: str
+    organisation: OrganisationCode
+    name: Column200
     authority_kind: AuthorityKind
     created_at: datetime

@@ -15,7 +15,17 @@ from app.policies.vocabulary import (
     DocumentCategory,
     VoteMode,
 )
-from app.schemas.common import Page, ShortText, StrictInput, Text
+from app.schemas.common import (
+    Column200,
+    Column300,
+    OrganisationCode,
+    Page,
+    ShortText,
+    StoredText,
+    StrictInput,
+    Text,
+    Version,
+)
 from app.schemas.officer import Email, Phone
 
 
@@ -60,7 +70,7 @@ class SeatEnd(StrictInput):
 class SeatHolder(BaseModel):
     """Personal data (Art. 9(2)(c)): only for ILOs, Board members and authorised staff."""
 
-    name: str
+    name: Column200
     email: str | None
     phone: str | None
 
@@ -68,15 +78,15 @@ class SeatHolder(BaseModel):
 class SeatOut(BaseModel):
     id: uuid.UUID
     role: BoardSeatRole
-    organisation: str | None
-    observer_body: str | None
-    invitation_reference: str | None
+    organisation: OrganisationCode | None
+    observer_body: Column200 | None
+    invitation_reference: Column300 | None
     chair: bool
     voting: bool = Field(description="Derived: Art. 7(2)-(4) and the participant's voting right")
     starts_on: date
     ended_on: date | None
     holder: SeatHolder | None = Field(description="Shown only to the Art. 9(3) roles; audited")
-    version: int
+    version: Version
 
 
 class RulesOfProcedureIn(StrictInput):
@@ -110,20 +120,20 @@ class RulesOfProcedureIn(StrictInput):
 
 
 class RulesOfProcedureOut(BaseModel):
-    version: int
+    version: Version
     adopted_on: date
     quorum: int
     proxy_allowed: bool
     max_proxies_per_member: int
     ep_visible_categories: list[DocumentCategory]
-    document_reference: str
+    document_reference: Column300
     due_by: date | None = Field(description="Three months after the first meeting (ILO-8.1)")
     late: bool
 
 
 class OfficerListEntry(BaseModel):
     officer_id: uuid.UUID
-    organisation: str
+    organisation: OrganisationCode
     host_country: str
     region_countries: list[str]
     posting_type: str
@@ -155,8 +165,8 @@ class BoardMeetingIn(StrictInput):
 class BoardMeetingOut(BaseModel):
     id: uuid.UUID
     held_on: date
-    location: str
-    agenda: list[str]
+    location: Column200
+    agenda: list[Column300] = Field(max_length=50)  # as BoardMeetingIn admits
     officer_list: list[OfficerListEntry] = Field(description="Snapshot of the meeting (8(2)(d))")
 
 
@@ -201,7 +211,7 @@ class DecisionIn(StrictInput):
 
 
 class UncountedOut(BaseModel):
-    organisation: str
+    organisation: OrganisationCode
     reason: str
 
 
@@ -218,15 +228,15 @@ class TallyOut(BaseModel):
 
 
 class ForwardingOut(BaseModel):
-    organisation: str
+    organisation: OrganisationCode
     forwarded_on: date
 
 
 class BoardDecisionOut(BaseModel):
     id: uuid.UUID
     meeting_id: uuid.UUID
-    title: str
-    summary: str
+    title: Column300
+    summary: StoredText
     decided_on: date
     votes: list[VoteIn]
     outcome: DecisionOutcome = Field(description="Derived by ILO-7.8")
@@ -251,7 +261,7 @@ class StatusFlag(BaseModel):
 
 
 class MissingSeat(BaseModel):
-    organisation: str
+    organisation: OrganisationCode
     role: BoardSeatRole
 
 

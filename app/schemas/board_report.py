@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.policies.vocabulary import CoverageStatus
-from app.schemas.common import ShortText, StrictInput
+from app.schemas.common import ShortText, StrictInput, Version
 
 # The countries there are (ISO 3166-1 assigned alpha-2 codes): no list of countries is longer.
 COUNTRIES = 249
@@ -17,8 +17,9 @@ COUNTRIES = 249
 
 class ResourceIn(StrictInput):
     item: ShortText
-    amount_eur: int | None = Field(default=None, ge=0)
-    staff_months: int | None = Field(default=None, ge=0)
+    # Ample for a biennial programme, and within what a client's 64-bit integer holds.
+    amount_eur: int | None = Field(default=None, ge=0, le=10**12)
+    staff_months: int | None = Field(default=None, ge=0, le=100_000)
 
 
 class WorkProgrammeIn(StrictInput):
@@ -99,7 +100,7 @@ class ActivityReportOut(BaseModel):
     id: uuid.UUID
     period_from: date
     period_to: date
-    version: int
+    version: Version
     for_european_parliament: bool
     created_at: datetime
     html_url: str
@@ -110,6 +111,6 @@ class ActivityReportSummary(BaseModel):
     id: uuid.UUID
     period_from: date
     period_to: date
-    version: int
+    version: Version
     for_european_parliament: bool
     created_at: datetime

@@ -10,6 +10,7 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Field,
     StringConstraints,
     ValidationInfo,
     field_validator,
@@ -52,6 +53,21 @@ ShortText = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 FieldName = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 # The client system's own id for a resource, unique within its organisation: 1-100 visible
 # ASCII characters, never personal data (a member-state system reconciles on it, not on our ids).
+# What the server writes itself, bounded by its column: an id it makes (a decision's id, a policy
+# version: String(64)), a client's subject (String(300)), a resource's version (Integer).
+ColumnId = Annotated[str, StringConstraints(max_length=64)]
+# A stored text read back, bounded by its String(n) column.
+Column2 = Annotated[str, StringConstraints(max_length=2)]
+Column100 = Annotated[str, StringConstraints(max_length=100)]
+Column200 = Annotated[str, StringConstraints(max_length=200)]
+Column300 = Annotated[str, StringConstraints(max_length=300)]
+Column500 = Annotated[str, StringConstraints(max_length=500)]
+# A Text column's value read back: written only as `Text` (at most 2000 characters).
+StoredText = Annotated[str, StringConstraints(max_length=2000)]
+Subject = Annotated[str, StringConstraints(max_length=300)]
+Version = Annotated[int, Field(ge=1, le=2**31 - 1)]
+# An organisation's code (the organisations.code column, String(16)), as a filter or a path.
+OrganisationCode = Annotated[str, StringConstraints(max_length=16)]
 ExternalReference = Annotated[
     str, StringConstraints(pattern=r"^[!-~]{1,100}$", min_length=1, max_length=100)
 ]

@@ -10,7 +10,20 @@ from pydantic import BaseModel, Field, model_validator
 
 from app.policies.vocabulary import DeploymentStatus, InformationTopic, PostingType, Purpose
 from app.problems import RULES_KEY
-from app.schemas.common import CountryCode, ExternalReference, ShortText, StrictInput
+from app.schemas.common import (
+    Column2,
+    Column100,
+    Column200,
+    Column300,
+    ColumnId,
+    CountryCode,
+    ExternalReference,
+    OrganisationCode,
+    ShortText,
+    StrictInput,
+    Subject,
+    Version,
+)
 
 
 class SharedTaskIn(StrictInput):
@@ -109,26 +122,27 @@ class TransitionIn(StrictInput):
 class DeploymentOut(BaseModel):
     id: uuid.UUID
     officer_id: uuid.UUID
-    organisation: str
+    organisation: OrganisationCode
     posting_type: PostingType
-    host_country: str
-    city: str
-    region_countries: list[str]
-    topics: list[InformationTopic]
-    tasks: list[Purpose]
+    host_country: Column2
+    city: Column200
+    # each array at most what its input admits (DeploymentCreate, DeploymentAmend)
+    region_countries: list[Column2] = Field(max_length=60)
+    topics: list[InformationTopic] = Field(max_length=len(InformationTopic))
+    tasks: list[Purpose] = Field(max_length=len(Purpose))
     starts_on: date
     ends_on: date
-    represented_member_states: list[str]
-    representation_agreement_reference: str | None
+    represented_member_states: list[Column2] = Field(max_length=32)
+    representation_agreement_reference: Column300 | None
     shared_tasks: list[dict[str, Any]]
-    co_deploying_member_states: list[str]
+    co_deploying_member_states: list[Column2] = Field(max_length=32)
     eu_funding_eligible: bool = Field(description="Derived (ILO-6.3)")
     status: DeploymentStatus
     deployed_on: date | None
     ended_on: date | None
     cancelled_on: date | None
-    external_reference: str | None
-    version: int
+    external_reference: Column100 | None
+    version: Version
     created_at: datetime
     updated_at: datetime
 
@@ -137,8 +151,8 @@ class HistoryEntryOut(BaseModel):
     event: str
     status: DeploymentStatus
     effective_on: date | None
-    version: int
+    version: Version
     snapshot: dict[str, Any]
-    actor_sub: str
-    decision_id: str
+    actor_sub: Subject
+    decision_id: ColumnId
     recorded_at: datetime

@@ -22,7 +22,18 @@ from app.policies.vocabulary import (
     HandlingMarking,
     InformationTopic,
 )
-from app.schemas.common import CountryCode, Page, StrictInput
+from app.schemas.common import (
+    Column2,
+    Column100,
+    Column300,
+    ColumnId,
+    CountryCode,
+    OrganisationCode,
+    Page,
+    StrictInput,
+    Subject,
+    Version,
+)
 
 Label = Annotated[str, StringConstraints(min_length=1, max_length=100)]
 
@@ -183,32 +194,32 @@ class DocumentVersionUpload(DocumentContent):
 
 class DocumentVersionOut(BaseModel):
     number: int
-    media_type: str
+    media_type: Column100
     filename: str | None
     size_bytes: int
-    sha256: str
+    sha256: ColumnId
     pages: int
     created_at: datetime
-    created_by: str
+    created_by: Subject
 
 
 class DocumentOut(BaseModel):
     id: uuid.UUID
-    organisation: str
-    title: str
+    organisation: OrganisationCode
+    title: Column300
     category: DocumentCategory
     audience: DocumentAudience
-    network_id: str | None
+    network_id: ColumnId | None
     handling: HandlingMarking
     information_topics: list[InformationTopic]
-    host_country: str | None
+    host_country: Column2 | None
     period_from: date | None
     period_to: date | None
     current_version: int
     versions: list[DocumentVersionOut]
-    version: int
+    version: Version
     created_at: datetime
-    created_by: str
+    created_by: Subject
 
 
 class DocumentHit(BaseModel):
@@ -228,7 +239,7 @@ class IloContact(BaseModel):
 
     officer_id: uuid.UUID
     name: str
-    organisation: str
+    organisation: OrganisationCode
     place_of_deployment: str
     host_country: str
     region_of_responsibility: list[str]
@@ -249,7 +260,7 @@ class BoardMemberLine(BaseModel):
 
     seat_id: uuid.UUID
     role: str
-    organisation: str | None
+    organisation: OrganisationCode | None
     observer_body: str | None
     chair: bool
     holder_name: str

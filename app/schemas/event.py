@@ -3,40 +3,43 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StringConstraints
+
+from app.schemas.common import ColumnId, OrganisationCode
 
 
 class FeedEvent(BaseModel):
-    position: str = Field(description="Opaque position; pass the last one as `after`.")
-    type: str
-    resource_type: str
-    resource_id: str
-    organisation: str
+    # at most what `after` takes back (GET /v1/events)
+    position: ColumnId = Field(description="Opaque position; pass the last one as `after`.")
+    type: ColumnId
+    resource_type: ColumnId
+    resource_id: ColumnId
+    organisation: OrganisationCode
     occurred_at: datetime
 
 
 class FeedPage(BaseModel):
     items: list[FeedEvent]
-    next_after: str | None = Field(description="Position to continue from (also when empty).")
+    next_after: ColumnId | None = Field(description="Position to continue from (also when empty).")
 
 
 class AuditEventOut(BaseModel):
     id: int
     occurred_at: datetime
-    request_id: str | None
+    request_id: ColumnId | None
     actor: dict[str, Any]
-    organisation: str
-    action: str
-    outcome: str
-    resource_type: str
-    resource_id: str | None
-    decision_id: str | None
-    policy_version: str | None
+    organisation: OrganisationCode
+    action: ColumnId
+    outcome: Annotated[str, StringConstraints(max_length=16)]
+    resource_type: ColumnId
+    resource_id: ColumnId | None
+    decision_id: ColumnId | None
+    policy_version: ColumnId | None
     rules: list[str]
-    purpose: str | None
-    legal_basis: str | None
+    purpose: Annotated[str, StringConstraints(max_length=32)] | None
+    legal_basis: ColumnId | None
     details: dict[str, Any]
 
 

@@ -14,7 +14,19 @@ from app.policies.vocabulary import (
     NetworkKind,
     NetworkTask,
 )
-from app.schemas.common import CountryCode, ShortText, StrictInput, Text
+from app.schemas.common import (
+    Column2,
+    Column200,
+    Column300,
+    ColumnId,
+    CountryCode,
+    OrganisationCode,
+    ShortText,
+    StoredText,
+    StrictInput,
+    Text,
+    Version,
+)
 
 
 class AssociatedOfficer(StrictInput):
@@ -64,21 +76,21 @@ class NetworkUpdate(StrictInput):
 
 class NetworkOut(BaseModel):
     id: uuid.UUID
-    name: str
+    name: Column200
     kind: NetworkKind
-    countries: list[str]
+    countries: list[Column2] = Field(max_length=60)  # as NetworkCreate admits
     organisation: str = Field(description="The organisation that registered the network")
     associated_officers: list[AssociatedOfficer] | None = Field(
         description="Only for the Art. 9(3) contact-list roles; null for everyone else"
     )
-    version: int
+    version: Version
     created_at: datetime
     updated_at: datetime
 
 
 class MemberOut(BaseModel):
     officer_id: uuid.UUID
-    organisation: str
+    organisation: OrganisationCode
     deployer_kind: str
     deployment_id: uuid.UUID
     host_country: str
@@ -127,12 +139,12 @@ class DesignationOut(BaseModel):
     officer_id: uuid.UUID | None = Field(description="null: none was appointed")
     deployment_id: uuid.UUID | None
     basis: FacilitatorBasis | None
-    agreement_reference: str | None
+    agreement_reference: Column300 | None
     agreed_by: list[uuid.UUID]
     designated_on: date
     board_notified_at: datetime = Field(description="ILO-5.3: when the Board was notified")
     ended_on: date | None
-    decision_id: str
+    decision_id: ColumnId
 
 
 class FacilitatorOut(BaseModel):
@@ -184,14 +196,14 @@ class NetworkMeetingOut(BaseModel):
     network_id: uuid.UUID
     held_on: date
     attendees: list[uuid.UUID]
-    agenda: str
-    topics: list[NetworkTask]
-    minutes_document: str | None
+    agenda: StoredText
+    topics: list[NetworkTask] = Field(max_length=len(NetworkTask))
+    minutes_document: Column300 | None
     created_at: datetime
     cancelled_on: date | None = Field(
         description="The day the meeting was cancelled (before it was held), or null."
     )
-    cancellation_reason: str | None
+    cancellation_reason: StoredText | None
     version: int = Field(description='The meeting\'s version; its ETag is "v" + version.')
 
 
@@ -231,11 +243,11 @@ class AdHocActionUpdate(StrictInput):
 class AdHocActionOut(BaseModel):
     id: uuid.UUID
     network_id: uuid.UUID
-    title: str
-    description: str
+    title: Column200
+    description: StoredText
     decided_on: date
-    board_decision_reference: str | None
+    board_decision_reference: Column300 | None
     status: AdHocActionStatus
-    version: int
+    version: Version
     created_at: datetime
     updated_at: datetime

@@ -9,9 +9,19 @@ from typing import Annotated
 from pydantic import BaseModel, Field, StringConstraints
 
 from app.policies.vocabulary import InformationTopic
-from app.schemas.common import ExternalReference, ShortText, StrictInput
+from app.schemas.common import (
+    Column100,
+    Column200,
+    ExternalReference,
+    OrganisationCode,
+    ShortText,
+    StrictInput,
+    Version,
+)
 
-Phone = Annotated[str, StringConstraints(pattern=r"^\+[0-9 ()-]{6,24}$")]
+Phone = Annotated[
+    str, StringConstraints(min_length=7, max_length=25, pattern=r"^\+[0-9 ()-]{6,24}$")
+]
 Email = Annotated[
     str, StringConstraints(max_length=254, pattern=r"^[^@\s]{1,64}@[^@\s]{1,190}\.[A-Za-z]{2,}$")
 ]
@@ -51,17 +61,17 @@ class OfficerUpdate(StrictInput):
 
 class OfficerOut(BaseModel):
     id: uuid.UUID
-    organisation: str
+    organisation: OrganisationCode
     authority_id: uuid.UUID
-    surname: str
-    given_names: str
-    expertise: list[InformationTopic]
+    surname: Column200
+    given_names: Column200
+    expertise: list[InformationTopic] = Field(max_length=len(InformationTopic))
     contact: Contact | None = Field(
         description="Only for the officer's own authority and the roles of Art. 9(3); "
         "null otherwise or once erased."
     )
     contact_erased_at: datetime | None
-    external_reference: str | None
-    version: int
+    external_reference: Column100 | None
+    version: Version
     created_at: datetime
     updated_at: datetime

@@ -8,22 +8,22 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.policies.vocabulary import OrganisationKind
-from app.schemas.common import StrictInput
+from app.schemas.common import Column2, Column200, Column500, OrganisationCode, StrictInput, Version
 
 
 class OrganisationOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     code: str = Field(description="Organisation code: ISO 3166-1 alpha-2 for states, else COM …")
-    name: str
+    name: Column200
     kind: OrganisationKind
-    country: str | None
+    country: Column2 | None
     bound_by_regulation: bool
     board_seats: int = Field(description="Steering Board members it appoints (Art. 7(2)-(3)).")
     alternate_seats: int
     voting_right: bool
-    former_name: str | None
-    participation: str
+    former_name: Column200 | None
+    participation: Column500
 
 
 def _functional_contact() -> Any:
@@ -46,8 +46,8 @@ class ContactsIn(StrictInput):
 class ContactsOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
-    organisation: str
+    organisation: OrganisationCode
     controller_contact: str | None
     dpo_contact: str | None
-    version: int
+    version: Version
     updated_at: datetime

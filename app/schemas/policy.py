@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 from app.policies.declared import Action
 from app.policies.vocabulary import DecisionOutcome
 from app.schemas.board import TallyOut
-from app.schemas.common import StrictInput
+from app.schemas.common import ColumnId, StrictInput
 
 
 class EvaluateIn(StrictInput):
@@ -90,8 +90,8 @@ class BoardTallyResultOut(BaseModel):
 
 class DecisionOut(BaseModel):
     allowed: bool
-    decision_id: str
-    policy_version: str
+    decision_id: ColumnId
+    policy_version: ColumnId
     violations: list[ViolationOut]
     basis: BasisOut | None
     obligations: list[ObligationOut]

@@ -10,13 +10,29 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from app.policies.vocabulary import DataCategory, ProtectionStatus, Purpose, Regime
-from app.schemas.common import CountryCode, ExternalReference, ShortText, StrictInput, Text
+from app.schemas.common import (
+    Column100,
+    ColumnId,
+    CountryCode,
+    ExternalReference,
+    ShortText,
+    StoredText,
+    StrictInput,
+    Subject,
+    Text,
+    Version,
+)
 from app.schemas.policy import ObligationOut
 from app.schemas.share import ShareOut
 from app.schemas.transfer import TransferOut
 
 # A reference to a template held elsewhere: never an image or template in JSON.
-BiometricRef = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9:/._#-]{0,299}$")]
+BiometricRef = Annotated[
+    str,
+    StringConstraints(
+        min_length=1, max_length=300, pattern=r"^[A-Za-z0-9][A-Za-z0-9:/._#-]{0,299}$"
+    ),
+]
 # Literal fields are inline enums in OpenAPI; their values are those of app.policies.vocabulary
 # (DataSubjectCategory, ErasureReason, Sex, SubjectRole): tests/test_openapi_vocabulary.py.
 DataSubjectCategory = Literal[
@@ -142,16 +158,16 @@ class ProcessingRecordOut(BaseModel):
     regime: Regime = Field(description="Derived from the controller and the purpose")
     special_category: bool = Field(description="Biometric data are present")
     subject_fields: list[str] = Field(description="Names of the sealed fields, never values")
-    necessity_justification: str
+    necessity_justification: StoredText
     began_on: date = Field(description="The day the processing began (ILO-10.2)")
     retain_until: date
     obligations: list[ObligationOut]
-    decision_id: str
-    policy_version: str
+    decision_id: ColumnId
+    policy_version: ColumnId
     erased_at: datetime | None
     erasure_reason: ErasureReason | None
-    external_reference: str | None
-    version: int
+    external_reference: Column100 | None
+    version: Version
     created_at: datetime = Field(description="When ILONet recorded it")
     subject_data: dict[str, Any] | None = Field(
         default=None,
@@ -173,7 +189,7 @@ class AccessEntryOut(BaseModel):
     occurred_at: datetime
     action: str
     outcome: str
-    actor_sub: str
+    actor_sub: Subject
     actor_organisation: str
     resource_type: str
     resource_id: str | None

@@ -8,6 +8,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from app.schemas.common import OrganisationCode, Subject, Version
+
 # vocabulary.NotificationCause, inline in OpenAPI.
 NotificationCauseName = Literal["rectification", "erasure", "restriction"]
 
@@ -15,13 +17,13 @@ NotificationCauseName = Literal["rectification", "erasure", "restriction"]
 class RecipientNotificationOut(BaseModel):
     id: uuid.UUID
     processing_record_id: uuid.UUID
-    organisation: str
+    organisation: OrganisationCode
     cause: NotificationCauseName
     exchange_kind: Literal["transfer", "share"]
     exchange_id: uuid.UUID
     recipient: str = Field(description="The recipient named in the transfer or share")
     destination: str | None
     done_at: datetime | None = Field(description="When the controller recorded it done")
-    done_by: str | None
-    version: int
+    done_by: Subject | None
+    version: Version
     created_at: datetime

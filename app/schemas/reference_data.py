@@ -8,13 +8,30 @@ from typing import Annotated, Literal, Self
 from pydantic import BaseModel, Field, StringConstraints, model_validator
 
 from app.policies.vocabulary import Purpose, Regime
-from app.schemas.common import CountryCode, ShortText, StrictInput, Text
+from app.schemas.common import (
+    CountryCode,
+    ShortText,
+    StoredText,
+    StrictInput,
+    Subject,
+    Text,
+    Version,
+)
 
-ReferenceId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9/._-]{0,31}$")]
-InstrumentId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9/._-]{0,63}$")]
+# Each bound is its column's (app/models/reference_data.py) and the one its pattern states.
+ReferenceId = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9][A-Za-z0-9/._-]{0,31}$"),
+]
+InstrumentId = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9/._-]{0,63}$"),
+]
 # Visible ASCII only: `\S` means different things to pydantic (Unicode) and to JSON Schema.
-SourceUrl = Annotated[str, StringConstraints(pattern=r"^https://[!-~]{1,490}$")]
-Party = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2,16}$")]
+SourceUrl = Annotated[
+    str, StringConstraints(min_length=9, max_length=498, pattern=r"^https://[!-~]{1,490}$")
+]
+Party = Annotated[str, StringConstraints(min_length=2, max_length=16, pattern=r"^[A-Z]{2,16}$")]
 # vocabulary.InstrumentKind, inline in OpenAPI (tests/test_openapi_vocabulary.py).
 InstrumentKind = Literal["binding_instrument", "administrative_arrangement"]
 # vocabulary.RecipientType, inline in OpenAPI.
@@ -106,14 +123,14 @@ class AdequacyDecisionOut(BaseModel):
     name: str
     regimes: list[Regime]
     covers_public_authorities: bool
-    scope_note: str
+    scope_note: StoredText
     valid_from: date
     valid_until: date | None
     reference: str
     source_url: str
     example: bool
-    version: int
-    updated_by: str | None
+    version: Version
+    updated_by: Subject | None
     updated_at: datetime
     segments: list[ValiditySegmentFields] = []
     exclusions: list[ScopeExclusionFields] = []
@@ -174,7 +191,7 @@ class TransferInstrumentOut(BaseModel):
     reference: str
     source_url: str
     example: bool
-    note: str | None
-    version: int
-    updated_by: str | None
+    note: StoredText | None
+    version: Version
+    updated_by: Subject | None
     updated_at: datetime

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool
 
-from app.schemas.common import StrictInput, Text
+from app.schemas.common import OrganisationCode, StrictInput, Text
 from app.schemas.policy import BasisOut
 from app.schemas.reference_data import (
     ReferenceId,
@@ -130,7 +130,7 @@ class ImpactGroupOut(BaseModel):
         description="The group's id, the same on every page: a group whose transfer ids go on "
         "over the next page appears there again with the same key"
     )
-    organisation: str
+    organisation: OrganisationCode
     destination: str
     recipient: str
     recipient_type: str
@@ -154,7 +154,7 @@ class ImpactGroupOut(BaseModel):
 
 
 class OrganisationImpactOut(BaseModel):
-    organisation: str
+    organisation: OrganisationCode
     affected_flows: int
     still_covered: int = Field(description="Affected flows another ground would still cover")
 
@@ -181,7 +181,7 @@ class ReferenceImpactOut(BaseModel):
     """An impact detected when a reference change was applied, for one organisation."""
 
     id: uuid.UUID
-    organisation: str
+    organisation: OrganisationCode
     reference_kind: str
     reference_id: str
     reference_version: int

@@ -7,6 +7,8 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 
+from app.schemas.common import OrganisationCode
+
 
 class RopaRecipientOut(BaseModel):
     kind: str = Field(description="officer, network or member_state_authority (a share)")
@@ -43,7 +45,7 @@ class RopaActivityOut(BaseModel):
 
 
 class RopaOut(BaseModel):
-    organisation: str
+    organisation: OrganisationCode
     controller: str
     controller_contact: str | None = Field(
         description="The controller's functional contact (PUT /v1/organisations/{code}/contacts)"

@@ -8,7 +8,17 @@ from typing import Literal, Self
 
 from pydantic import BaseModel, Field, model_validator
 
-from app.schemas.common import CountryCode, FieldName, ShortText, StrictInput, Text
+from app.schemas.common import (
+    ColumnId,
+    CountryCode,
+    FieldName,
+    OrganisationCode,
+    ShortText,
+    StoredText,
+    StrictInput,
+    Subject,
+    Text,
+)
 from app.schemas.transfer import RestrictedUseName
 
 # vocabulary.ShareRecipientKind, inline in OpenAPI (tests/test_openapi_vocabulary.py).
@@ -89,7 +99,7 @@ class ShareCreate(StrictInput):
 class ShareOut(BaseModel):
     id: uuid.UUID
     processing_record_id: uuid.UUID
-    organisation: str
+    organisation: OrganisationCode
     recipient_kind: RecipientKind
     recipient_officer_id: uuid.UUID | None
     recipient_network: str | None
@@ -97,7 +107,7 @@ class ShareOut(BaseModel):
     recipient_authority: str | None
     recipient_authority_id: uuid.UUID | None
     fields_disclosed: list[str]
-    justification: str
+    justification: StoredText
     shared_on: date
     restriction_ground: str | None = Field(
         description="The Art. 18(1) ground the record was restricted on when exchanged: the "
@@ -105,7 +115,7 @@ class ShareOut(BaseModel):
     )
     restricted_use: RestrictedUseName | None
     restricted_use_law: str | None
-    decision_id: str
-    policy_version: str
-    recorded_by: str
+    decision_id: ColumnId
+    policy_version: ColumnId
+    recorded_by: Subject
     created_at: datetime

@@ -9,7 +9,18 @@ from typing import Literal, Self
 from pydantic import BaseModel, Field, model_validator
 
 from app.policies.vocabulary import TransferBasis
-from app.schemas.common import CountryCode, FieldName, ShortText, StrictInput, Text
+from app.schemas.common import (
+    Column200,
+    ColumnId,
+    CountryCode,
+    FieldName,
+    OrganisationCode,
+    ShortText,
+    StoredText,
+    StrictInput,
+    Subject,
+    Text,
+)
 from app.schemas.policy import BasisOut
 
 # Literal fields are inline enums in OpenAPI; their values are those of app.policies.vocabulary
@@ -85,14 +96,14 @@ class TransferCreate(StrictInput):
 class TransferOut(BaseModel):
     id: uuid.UUID
     processing_record_id: uuid.UUID
-    organisation: str
+    organisation: OrganisationCode
     recipient: Recipient
     destination_country: str | None
-    destination_organisation: str | None
+    destination_organisation: Column200 | None
     requested_basis: TransferBasis
     details: TransferDetails
     fields_disclosed: list[str]
-    justification: str
+    justification: StoredText
     transfer_on: date
     restriction_ground: str | None = Field(
         description="The Art. 18(1) ground the record was restricted on when exchanged: the "
@@ -101,7 +112,7 @@ class TransferOut(BaseModel):
     restricted_use: RestrictedUseName | None
     restricted_use_law: str | None
     basis: BasisOut = Field(description="The first Chapter V ground that held (GDPR-30.1e)")
-    decision_id: str
-    policy_version: str
-    recorded_by: str
+    decision_id: ColumnId
+    policy_version: ColumnId
+    recorded_by: Subject
     created_at: datetime

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.policies.vocabulary import IdentificationOutcome
-from app.schemas.common import StrictInput
+from app.schemas.common import ColumnId, OrganisationCode, StrictInput, Subject, Version
 
 
 class TransferFollowUpIn(StrictInput):
@@ -46,7 +46,7 @@ class TransferFollowUpOut(BaseModel):
     id: uuid.UUID
     transfer_id: uuid.UUID
     processing_record_id: uuid.UUID
-    organisation: str
+    organisation: OrganisationCode
     destination_country: str | None
     requested_on: date = Field(description="The transfer date: when the request was sent")
     outcome: IdentificationOutcome
@@ -54,10 +54,10 @@ class TransferFollowUpOut(BaseModel):
     response_days: int | None = Field(description="Days from the request to the answer")
     travel_document_issued_on: date | None
     return_operation_accepted: bool | None
-    decision_id: str
-    policy_version: str
-    recorded_by: str
-    updated_by: str
-    version: int
+    decision_id: ColumnId
+    policy_version: ColumnId
+    recorded_by: Subject
+    updated_by: Subject
+    version: Version
     created_at: datetime
     updated_at: datetime

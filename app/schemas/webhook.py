@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field, field_validator
 
 from app.policies.declared import WebhookEventType
 from app.policies.vocabulary import WebhookDeliveryStatus
-from app.schemas.common import StrictInput
+from app.schemas.common import OrganisationCode, StrictInput, Subject, Version
 
 
 class WebhookCreate(StrictInput):
@@ -61,9 +61,9 @@ class WebhookCreate(StrictInput):
 
 class WebhookOut(BaseModel):
     id: uuid.UUID
-    organisation: str
+    organisation: OrganisationCode
     url: str
-    event_types: list[WebhookEventType]
+    event_types: list[WebhookEventType] = Field(max_length=len(WebhookEventType))
     organisation_reader: bool = Field(
         description="Whether organisation-visibility events (processing records, transfers, "
         "shares, webhooks) of the organisation are delivered: the subscribing client's own "
@@ -75,9 +75,9 @@ class WebhookOut(BaseModel):
         "subscription was made."
     )
     active: bool
-    version: int
+    version: Version
     created_at: datetime
-    created_by: str
+    created_by: Subject
     deleted_at: datetime | None
     failing_since: datetime | None = Field(
         default=None,

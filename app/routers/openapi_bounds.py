@@ -1,0 +1,150 @@
+"""The bounds of the OpenAPI document: stated in full (every integer whose range is declared
+says it as integers and the format it fits, int32 or int64; the If-Match header, whose schema
+app/problems.py writes, keeps the length the route enforces), and what is left unbounded
+counted (`Walk`, run by scripts/openapi_bounds.py and held to none sent by the tests).
+
+A string is bounded by `maxLength`, an enum or const, or a format whose syntax bounds it (date,
+date-time, uuid; a file part by the upload's body limit, 413 past it); an integer by `maximum`
+and a `format` of int32/int64; an array by `maxItems`. A `pattern` of ".*" and a `maximum` of
+2^63-1 count as unbounded."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI
+
+from app.routers.conventions import IF_MATCH_MAX
+
+INT32 = (-(2**31), 2**31 - 1)
+INT64 = (-(2**63), 2**63 - 1)
+JSON = "application/json"
+
+
+def integer_format(node: dict[str, Any]) -> str | None:
+    """int32 or int64 for an integer whose declared range fits it; None when not declared."""
+    low = node.get("minimum", node.get("exclusiveMinimum"))
+    high = node.get("maximum", node.get("exclusiveMaximum"))
+    if low is None or high is None:
+        return None
+    for name, (floor, ceiling) in (("int32", INT32), ("int64", INT64)):
+        if floor <= low and high <= ceiling:
+            return name
+    return None
+
+
+def _formats(node: Any) -> None:
+    if isinstance(node, dict):
+        if node.get("type") == "integer":
+            for key in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+                if isinstance(node.get(key), float) and node[key].is_integer():
+                    node[key] = int(node[key])  # a strict int's bound is shown as 60.0
+        if node.get("type") == "integer" and "format" not in node:
+            name = integer_format(node)
+            if name is not None:
+                node["format"] = name
+        for value in node.values():
+            _formats(value)
+    elif isinstance(node, list):
+        for value in node:
+            _formats(value)
+
+
+def state_bounds(schema: dict[str, Any]) -> None:
+    """Complete the bounds of `schema` (in place)."""
+    _formats(schema)
+    for path in schema.get("paths", {}).values():
+        for operation in path.values():
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") == "header" and parameter.get("name") == "If-Match":
+                    parameter["schema"]["maxLength"] = IF_MATCH_MAX
+
+
+BOUNDED_FORMATS = {"date", "date-time", "uuid", "time", "binary"}
+
+
+def unbounded(node: dict[str, Any]) -> str | None:
+    """The kind of an unbounded leaf ("string", "integer", "array"), or None."""
+    kind = node.get("type")
+    if node.get("pattern") in (".*", "^.*$"):
+        return "string"
+    if "enum" in node or "const" in node:
+        return None
+    if kind == "string":
+        bounded = "maxLength" in node or node.get("format") in BOUNDED_FORMATS
+        return None if bounded else "string"
+    if kind == "integer":
+        top = node.get("maximum", node.get("exclusiveMaximum"))
+        ok = top is not None and top != INT64[1] and node.get("format") in ("int32", "int64")
+        return None if ok else "integer"
+    if kind == "array":
+        return None if "maxItems" in node else "array"
+    return None
+
+
+class Walk:
+    def __init__(self, document: dict[str, Any]) -> None:
+        self.document = document
+        self.found: dict[str, set[str]] = {"request": set(), "response": set()}
+        self._seen: set[tuple[str, str]] = set()
+
+    def resolve(self, node: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
+        ref = node.get("$ref")
+        if not ref:
+            return node, None
+        name = ref.rsplit("/", 1)[-1]
+        return self.document["components"]["schemas"][name], name
+
+    def schema(self, node: dict[str, Any], where: str, side: str) -> None:
+        node, name = self.resolve(node)
+        if name is not None:
+            if (side, name) in self._seen:
+                return
+            self._seen.add((side, name))
+            where = name
+        kind = unbounded(node)
+        if kind:
+            self.found[side].add(f"{kind}\t{where}")
+        for key in ("anyOf", "oneOf", "allOf", "prefixItems"):
+            for option in node.get(key, []):
+                self.schema(option, where, side)
+        if isinstance(node.get("items"), dict):
+            self.schema(node["items"], f"{where}[]", side)
+        for prop, sub in node.get("properties", {}).items():
+            self.schema(sub, f"{where}.{prop}", side)
+        extra = node.get("additionalProperties")
+        if isinstance(extra, dict):
+            self.schema(extra, f"{where}.*", side)
+
+    def run(self) -> dict[str, set[str]]:
+        for path, item in self.document["paths"].items():
+            for method, operation in item.items():
+                label = f"{method.upper()} {path}"
+                for parameter in operation.get("parameters", []):
+                    self.schema(
+                        parameter.get("schema", {}),
+                        f"{label} {parameter['in']}:{parameter['name']}",
+                        "request",
+                    )
+                for media in operation.get("requestBody", {}).get("content", {}).values():
+                    self.schema(media.get("schema", {}), f"{label} body", "request")
+                for status, response in operation.get("responses", {}).items():
+                    if status.startswith("2"):
+                        media = response.get("content", {}).get(JSON)
+                        if media:
+                            self.schema(media.get("schema", {}), f"{label} {status}", "response")
+        return self.found
+
+
+def document_bounds(app: FastAPI) -> None:
+    """Wrap `app.openapi` (after the problems and operations are documented) to state once."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = build()
+            state_bounds(schema)
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
