@@ -108,7 +108,9 @@ def _text(node: dict[str, Any], length: int, seed: Any) -> str | None:
     pattern = node.get("pattern")
     candidates = []
     if isinstance(seed, str) and seed:
-        candidates.append((seed + seed[-1] * length)[:length])
+        # stretched with a character input keeps (trailing whitespace is stripped on input)
+        fill = "a" if seed[-1].isspace() else seed[-1]
+        candidates.append((seed + fill * length)[:length])
     for head in ("", "A", "+", "https://"):
         for fill in ("a", "A", "0", "1"):
             candidates.append((head + fill * length)[:length])

@@ -159,7 +159,7 @@ def _other_checkpoint(note: str) -> str:
         ("operator", "COM operates the log and cannot witness it"),
     ],
 )
-async def test_a_hostile_cosignature_is_refused_and_stores_nothing(
+async def test_audit_w1_a_hostile_cosignature_is_refused_and_stores_nothing(
     client: httpx.AsyncClient, auth: Auth, session: AsyncSession, case: str, wanted: str
 ) -> None:
     note = await cosigned_head(client, auth)
