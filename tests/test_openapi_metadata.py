@@ -1,0 +1,72 @@
+"""The document's own metadata (app/openapi_info.py), and the 422 body as declared and as sent."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import httpx
+from fastapi import FastAPI
+
+from app.problem_bodies import ValidationErrorItem
+from tests.factories import Auth
+
+
+def test_the_document_names_its_servers_contact_and_a_description_per_tag(app: FastAPI) -> None:
+    document = app.openapi()
+    assert [s["url"] for s in document["servers"]] == [
+        "http://127.0.0.1:8000",
+        "https://ilonet.example.eu",
+    ]
+    assert "deployment" in document["servers"][1]["description"]
+    assert document["info"]["contact"]["name"]
+    assert "license" not in document["info"]  # the project states none
+    described = {t["name"]: t["description"] for t in document["tags"]}
+    used = {
+        tag
+        for item in document["paths"].values()
+        for operation in item.values()
+        for tag in operation["tags"]
+    }
+    assert used == set(described)
+    assert all(len(d) > 20 for d in described.values())
+
+
+def test_health_probes_need_no_token_and_every_v1_operation_does(app: FastAPI) -> None:
+    for path, item in app.openapi()["paths"].items():
+        for operation in item.values():
+            if path.startswith("/v1/"):
+                assert operation["security"] == [{"HTTPBearer": []}], path
+            else:
+                assert operation["security"] == [], path
+
+
+def _resolve(document: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in schema:
+        schema = document["components"]["schemas"][schema["$ref"].rsplit("/", 1)[-1]]
+    return schema
+
+
+async def test_a_422_is_sent_as_its_declared_validation_problem(
+    client: httpx.AsyncClient, app: FastAPI, auth: Auth
+) -> None:
+    document = app.openapi()
+    declared = document["paths"]["/v1/officers"]["post"]["responses"]["422"]
+    schema = _resolve(document, declared["content"]["application/problem+json"]["schema"])
+    item = _resolve(document, schema["properties"]["errors"]["items"])
+    assert set(item["properties"]) == {"pointer", "in", "detail"} == set(item["required"])
+    response = await client.post(
+        "/v1/officers", json={"surname": 7}, headers=auth("NL", ["deploying_authority"])
+    )
+    assert response.status_code == 422, response.text
+    body = response.json()
+    assert body["type"] == "/problems/validation-error"
+    assert set(body) <= set(schema["properties"])
+    assert set(schema["required"]) <= set(body)
+    assert body["errors"], body
+    for error in body["errors"]:
+        assert set(error) == set(item["properties"])
+        assert re.fullmatch(item["properties"]["in"]["pattern"], error["in"])
+        ValidationErrorItem.model_validate(error)
+    where = {(e["pointer"], e["in"]) for e in body["errors"]}
+    assert ("/surname", "body") in where
