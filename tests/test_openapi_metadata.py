@@ -70,3 +70,24 @@ async def test_a_422_is_sent_as_its_declared_validation_problem(
         ValidationErrorItem.model_validate(error)
     where = {(e["pointer"], e["in"]) for e in body["errors"]}
     assert ("/surname", "body") in where
+
+
+def _refs(node: Any) -> list[str]:
+    if isinstance(node, dict):
+        own = [node["$ref"]] if isinstance(node.get("$ref"), str) else []
+        return own + [r for child in node.values() for r in _refs(child)]
+    if isinstance(node, list):
+        return [r for child in node for r in _refs(child)]
+    return []
+
+
+def test_every_reference_of_the_document_resolves(app: FastAPI) -> None:
+    document = app.openapi()
+    refs = set(_refs(document))
+    assert "#/components/schemas/SubjectData" in refs  # the typed subject data
+    assert "#/components/headers/ETag" in refs
+    for ref in refs:
+        node: Any = document
+        for part in ref.removeprefix("#/").split("/"):
+            node = node[part]
+        assert isinstance(node, dict), ref
