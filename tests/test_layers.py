@@ -31,7 +31,14 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("the application", ("app.main",)),
     (
         "HTTP and the process",
-        ("app.routers", "app.middleware", "app.rate_limit", "app.http_limits", "app.background"),
+        (
+            "app.routers",
+            "app.middleware",
+            "app.rate_limit",
+            "app.http_limits",
+            "app.background",
+            "app.problem_catalogue",
+        ),
     ),
     ("use cases", ("app.services", "app.audit_verify", "app.audit_witness")),
     (
@@ -41,7 +48,17 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("storage", ("app.db",)),
     ("entities", ("app.models",)),
     ("the caller and the secrets", ("app.security", "app.claims", "app.jwks", "app.keyring")),
-    ("basics", ("app.problems", "app.metrics", "app.config", "app.reference")),
+    (
+        "basics",
+        (
+            "app.problems",
+            "app.problem_bodies",
+            "app.openapi_info",
+            "app.metrics",
+            "app.config",
+            "app.reference",
+        ),
+    ),
     ("the rules", ("app.policies",)),
 )
 
