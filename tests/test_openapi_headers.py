@@ -18,7 +18,7 @@ from starlette.routing import compile_path
 
 from app.routers.header_docs import HEADERS
 from tests.factories import Auth
-from tests.route_matrix import READ_REQUESTS
+from tests.route_matrix import BATCH_ITEMS, READ_REQUESTS
 from tests.scenarios import SCENARIOS, World
 
 WATCHED = {name.lower(): name for name in HEADERS}
@@ -127,4 +127,29 @@ async def test_every_header_a_write_sends_is_declared(
     denied = await play(auth("NL", ["auditor"]), **{"Idempotency-Key": str(uuid.uuid4())})
     assert denied.status_code in (403, 404), denied.text
     await play({})  # no token: 401
+    assert missing == []
+
+
+async def test_every_header_the_other_operations_send_is_declared(
+    client: httpx.AsyncClient, app: FastAPI, world: World, auth: Auth
+) -> None:
+    """The probes, the dry run, the impact analysis and the batch routes."""
+    officer = SCENARIOS["officer.create"](world).body
+    plays: list[tuple[str, str, dict[str, Any] | None, dict[str, str]]] = [
+        ("GET", "/healthz", None, {}),
+        ("GET", "/readyz", None, {}),
+        ("POST", "/v1/policy/evaluate", {"action": "officer.create", "body": officer}, world.nl),
+        ("POST", "/v1/reference/impact", {"change": {"kind": "adequacy_ended"}}, world.dpo),
+        ("POST", "/v1/reference/impact", {"change": {"kind": "adequacy_ended"}}, world.nl),
+    ]
+    for route, item in BATCH_ITEMS.items():
+        method, path = route.split(" ", 1)
+        plays.append((method, path, {"items": [item(world)]}, world.nl))
+    missing: list[str] = []
+    statuses: list[int] = []
+    for method, url, body, headers in plays:
+        response = await client.request(method, url, json=body, headers=headers)
+        statuses.append(response.status_code)
+        missing += undeclared(app, method, url, response)
+    assert statuses[:3] == [200, 200, 200]
     assert missing == []
