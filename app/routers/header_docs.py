@@ -5,8 +5,8 @@ is, so that a route added later declares them too:
 - `RateLimit-Policy` and `RateLimit` on every /v1 response once the caller is authenticated
   (app/rate_limit.py: not on a 401), `Retry-After` on every 429 and 503;
 - `WWW-Authenticate` on every 401;
-- `ETag` on a success that shows a versioned resource (its schema has `version`), read or
-  written, and on a stored file's content (the hash of its bytes);
+- `ETag` on a success that shows a resource changed under `If-Match` (its schema is what such a
+  change answers), read or written, and on a stored file's content (the hash of its bytes);
 - `Location` on every 201;
 - `Link` (rel="next") on a list answering `{items, next_cursor}` (app/pagination.py);
 - `Idempotent-Replayed` on the successes of an operation taking `Idempotency-Key`
@@ -75,6 +75,32 @@ def _resolved(schema: dict[str, Any], document: dict[str, Any]) -> dict[str, Any
     return schema
 
 
+def _schema_name(response: dict[str, Any]) -> str:
+    ref = response.get("content", {}).get(JSON, {}).get("schema", {}).get("$ref", "")
+    return str(ref).rsplit("/", 1)[-1]
+
+
+def versioned(document: dict[str, Any]) -> set[str]:
+    """The schemas of resources changed under `If-Match`: what a success of such a change
+    answers (their `version` is the one the ETag names), and those that show all of one of
+    them and more (a created webhook: the subscription and its secret)."""
+    changed = {
+        _schema_name(response)
+        for item in document.get("paths", {}).values()
+        for operation in item.values()
+        if any(p.get("name") == "If-Match" for p in operation.get("parameters", []))
+        for status, response in operation.get("responses", {}).items()
+        if status.startswith("2") and _schema_name(response)
+    }
+    schemas = document.get("components", {}).get("schemas", {})
+    fields = {name: set(schema.get("properties", {})) for name, schema in schemas.items()}
+    return changed | {
+        name
+        for name, own in fields.items()
+        if "version" in own and any(fields.get(c, set()) <= own for c in changed)
+    }
+
+
 def _properties(response: dict[str, Any], document: dict[str, Any]) -> set[str]:
     schema = response.get("content", {}).get(JSON, {}).get("schema")
     return set(_resolved(schema, document).get("properties", {})) if schema else set()
@@ -87,7 +113,12 @@ def _stored_file(response: dict[str, Any]) -> bool:
 
 
 def sent_headers(
-    path: str, method: str, status: str, operation: dict[str, Any], document: dict[str, Any]
+    path: str,
+    method: str,
+    status: str,
+    operation: dict[str, Any],
+    document: dict[str, Any],
+    changeable: set[str] | None = None,
 ) -> list[str]:
     """The headers a response of this operation and status can carry, by what the route is."""
     names = ["X-Request-ID"]
@@ -102,7 +133,8 @@ def sent_headers(
     if not status.startswith("2"):
         return names
     properties = _properties(response, document)
-    if "version" in properties or (method == "get" and _stored_file(response)):
+    changeable = versioned(document) if changeable is None else changeable
+    if _schema_name(response) in changeable or (method == "get" and _stored_file(response)):
         names.append("ETag")
     if method == "get" and {"items", "next_cursor"} <= properties:
         names.append("Link")
@@ -117,10 +149,11 @@ def declare_headers(document: dict[str, Any]) -> None:
     """Declare on every response of `document` the headers it can carry (in place), each a
     reference to its one definition in `components/headers`."""
     document.setdefault("components", {})["headers"] = {n: dict(h) for n, h in HEADERS.items()}
+    changeable = versioned(document)
     for path, item in document.get("paths", {}).items():
         for method, operation in item.items():
             for status, response in operation.get("responses", {}).items():
-                names = sent_headers(path, method, status, operation, document)
+                names = sent_headers(path, method, status, operation, document, changeable)
                 declared = response.setdefault("headers", {})
                 for name in names:
                     declared.setdefault(name, {"$ref": f"#/components/headers/{name}"})
