@@ -91,3 +91,17 @@ def test_every_reference_of_the_document_resolves(app: FastAPI) -> None:
         for part in ref.removeprefix("#/").split("/"):
             node = node[part]
         assert isinstance(node, dict), ref
+
+
+async def test_a_422_raised_by_a_service_has_the_declared_error_items(
+    client: httpx.AsyncClient, auth: Auth
+) -> None:
+    """Not only FastAPI's validation: a proof asked beyond the tree's size too."""
+    response = await client.get(
+        "/v1/audit/consistency?first=0&second=4611686018427387904", headers=auth("NL", ["auditor"])
+    )
+    assert response.status_code == 422, response.text
+    errors = response.json()["errors"]
+    assert [ValidationErrorItem.model_validate(e).model_dump(by_alias=True) for e in errors] == [
+        {"pointer": "/second", "in": "query", "detail": "needs first <= second <= the tree's size"}
+    ]
