@@ -26,6 +26,7 @@ from app.http_limits import HeaderLimits
 from app.jwks import JwksCache
 from app.keyring import load_keyring
 from app.middleware import RequestContextMiddleware, SecurityHeadersMiddleware
+from app.openapi_info import CONTACT, SERVERS, TAGS
 from app.problems import (
     document_problems,
     install_problem_handlers,
@@ -47,6 +48,7 @@ from app.routers import (
     officers,
     organisations,
     policy,
+    problem_pages,
     processing_record_rights,
     processing_records,
     reference_data,
@@ -57,6 +59,7 @@ from app.routers import (
     webhooks,
 )
 from app.routers.conventions import Replay, replay_response
+from app.routers.header_docs import document_headers
 from app.routers.openapi_bounds import document_bounds
 from app.routers.operation_docs import document_operations
 from app.security import trusted_issuers
@@ -191,6 +194,9 @@ def create_app(settings: Settings | None = None, *, app_database_url: str | None
         title="ILONet",
         version="1.0.0",
         description=DESCRIPTION,
+        servers=SERVERS,
+        contact=CONTACT,
+        openapi_tags=TAGS,
         docs_url=None,
         redoc_url=None,
         lifespan=lifespan,
@@ -212,6 +218,7 @@ def create_app(settings: Settings | None = None, *, app_database_url: str | None
     for module in (
         health,
         docs,
+        problem_pages,
         organisations,
         authorities,
         officers,
@@ -239,6 +246,7 @@ def create_app(settings: Settings | None = None, *, app_database_url: str | None
     document_problems(app)
     document_operations(app)
     document_bounds(app)
+    document_headers(app)
     return app
 
 

@@ -13,12 +13,17 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute, iter_route_contexts
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import compile_path
 
 from app.policies import Decision
+from app.problem_bodies import (
+    PolicyDeniedBody,
+    ProblemBody,
+    ValidationProblemBody,
+)
 
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger("ilonet.problems")
@@ -176,34 +181,6 @@ class ServiceUnavailable(Problem):
 
 class InternalError(Problem):
     type, title, status = "/problems/internal-error", "Internal error", 500
-
-
-class ProblemBody(BaseModel):
-    """The problem+json body, for OpenAPI."""
-
-    model_config = ConfigDict(extra="allow")
-    type: str
-    title: str
-    status: int
-    detail: str
-    instance: str
-
-
-class ProblemViolation(BaseModel):
-    """A rule the request breaks, once per rule: `reasons` lists each way it breaks it."""
-
-    rule: str = Field(description="The rule id (docs/RULES.md); each rule appears once")
-    article: str
-    message: str = Field(description="The reasons, joined with '; '")
-    reasons: list[str] = Field(description="Every reason the rule is broken, in order")
-
-
-class PolicyDeniedBody(ProblemBody):
-    """A 403 `/problems/policy-denied`: every rule the request breaks, and the decision id."""
-
-    violations: list[ProblemViolation]
-    decision_id: str
-    policy_version: str
 
 
 _BY_STATUS: dict[int, type[Problem]] = {
@@ -395,7 +372,7 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     return {
         status: {
             # registers the schema in components; a 403 is always a policy denial
-            "model": PolicyDeniedBody if status == 403 else ProblemBody,
+            "model": _BODIES.get(str(status), ProblemBody),
             "content": {PROBLEM_JSON: {"schema": problem_schema(status)}},
             "description": _TITLES.get(status, "Problem"),
         }
@@ -403,11 +380,28 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     }
 
 
+_BODIES: dict[str, type[ProblemBody]] = {"403": PolicyDeniedBody, "422": ValidationProblemBody}
+
+
 def problem_schema(status: int | str) -> dict[str, str]:
     """The body of a problem status: a 403 is always a policy denial (PolicyDenied: the
-    violated rules and the decision id), every other status a plain ProblemBody."""
-    name = "PolicyDeniedBody" if str(status) == "403" else "ProblemBody"
+    violated rules and the decision id), a 422 a validation problem (its `errors`), every other
+    status a plain ProblemBody."""
+    name = _BODIES.get(str(status), ProblemBody).__name__
     return {"$ref": f"#/components/schemas/{name}"}
+
+
+def register_bodies(schema: dict[str, Any]) -> None:
+    """Put every problem body in the document's components (those no route names itself)."""
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    models: list[type[ProblemBody]] = [ProblemBody, *_BODIES.values()]
+    for model in models:
+        rendered = model.model_json_schema(
+            by_alias=True, ref_template="#/components/schemas/{model}"
+        )
+        for name, nested in rendered.pop("$defs", {}).items():
+            components.setdefault(name, nested)
+        components.setdefault(model.__name__, rendered)
 
 
 # Statuses every operation of a kind can answer, whatever the route declares:
@@ -448,7 +442,8 @@ def implied_statuses(path: str, operation: Mapping[str, Any]) -> set[int]:
 def document_problems(app: FastAPI) -> None:
     """Document errors as they are sent: every status an operation can answer, as
     application/problem+json only (422 with its `errors` list, not FastAPI's own validation
-    shape), `If-Match` as required where it is (428 without it), 429 with `Retry-After`."""
+    shape), `If-Match` as required where it is (428 without it). Their headers are
+    app/routers/header_docs.py's."""
     build = app.openapi
 
     def openapi() -> dict[str, Any]:
@@ -469,13 +464,7 @@ def document_problems(app: FastAPI) -> None:
                             response["content"] = {PROBLEM_JSON: {"schema": problem_schema(status)}}
                     if "422" in responses:
                         responses["422"]["description"] = "Validation error"
-                    if "429" in responses:
-                        responses["429"]["headers"] = {
-                            "Retry-After": {
-                                "description": "Seconds to wait before the next request.",
-                                "schema": {"type": "integer", "minimum": 1},
-                            }
-                        }
+            register_bodies(schema)
             for unused in ("HTTPValidationError", "ValidationError"):
                 schema.get("components", {}).get("schemas", {}).pop(unused, None)
             app.openapi_schema = schema

@@ -31,7 +31,14 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("the application", ("app.main",)),
     (
         "HTTP and the process",
-        ("app.routers", "app.middleware", "app.rate_limit", "app.http_limits", "app.background"),
+        (
+            "app.routers",
+            "app.middleware",
+            "app.rate_limit",
+            "app.http_limits",
+            "app.background",
+            "app.problem_catalogue",
+        ),
     ),
     ("use cases", ("app.services", "app.audit_verify", "app.audit_witness")),
     (
@@ -44,7 +51,18 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "the caller and the secrets",
         ("app.security", "app.tokens", "app.claims", "app.jwks", "app.keyring"),
     ),
-    ("basics", ("app.problems", "app.metrics", "app.config", "app.dev_issuer", "app.reference")),
+    (
+        "basics",
+        (
+            "app.problems",
+            "app.problem_bodies",
+            "app.openapi_info",
+            "app.metrics",
+            "app.config",
+            "app.dev_issuer",
+            "app.reference",
+        ),
+    ),
     ("the rules", ("app.policies",)),
 )
 

@@ -201,8 +201,11 @@ def test_every_operation_documents_every_problem_it_can_answer(application: Fast
         for status in documented:
             content = op["responses"][str(status)]["content"]
             assert set(content) == {PROBLEM_JSON}, f"{method} {path} {status}"
-            # a 403 is a policy denial (its violations and decision id, app/problems.py)
-            body = "PolicyDeniedBody" if status == 403 else "ProblemBody"
+            # a 403 is a policy denial (its violations and decision id, app/problems.py), a 422
+            # a validation problem (its errors)
+            body = {403: "PolicyDeniedBody", 422: "ValidationProblemBody"}.get(
+                status, "ProblemBody"
+            )
             assert content[PROBLEM_JSON]["schema"] == {"$ref": f"#/components/schemas/{body}"}
 
 

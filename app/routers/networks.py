@@ -205,9 +205,9 @@ async def record_meeting(
     """An attendee who is not a member on `held_on` is a 403 citing ILO-5.1. Topics are the
     Art. 5(1) tasks; the minutes are a platform document's reference."""
     row = await context.perform(network_meeting.RECORD, network_id, body)
+    location = f"/v1/networks/{network_id}/meetings/{row.id}"
     return await idempotent.respond(
-        network_meeting.render(row),
-        headers={"Location": f"/v1/networks/{network_id}/meetings"},
+        network_meeting.render(row), headers={"Location": location, "ETag": etag_of(row.version)}
     )
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.policies.vocabulary import CoverageStatus
+from app.schemas.board_report_content import ActivityReportContent
 from app.schemas.common import ShortText, StrictInput, Version
 
 # The countries there are (ISO 3166-1 assigned alpha-2 codes): no list of countries is longer.
@@ -104,7 +104,7 @@ class ActivityReportOut(BaseModel):
     for_european_parliament: bool
     created_at: datetime
     html_url: str
-    content: dict[str, Any] = Field(description="The report as data; no personal data")
+    content: ActivityReportContent = Field(description="The report as data; no personal data")
 
 
 class ActivityReportSummary(BaseModel):

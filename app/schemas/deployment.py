@@ -32,6 +32,14 @@ class SharedTaskIn(StrictInput):
     agreement_reference: str = Field(min_length=1, max_length=300)
 
 
+class SharedTaskOut(BaseModel):
+    """A task shared with another Member State (Art. 3(6) purpose or 3(4) topic), as recorded."""
+
+    member_state: str
+    task: str
+    agreement_reference: str
+
+
 class DeploymentFields(StrictInput):
     posting_type: PostingType
     host_country: CountryCode = Field(description="A third country (ISO 3166-1 alpha-2)")
@@ -134,7 +142,7 @@ class DeploymentOut(BaseModel):
     ends_on: date
     represented_member_states: list[Column2] = Field(max_length=32)
     representation_agreement_reference: Column300 | None
-    shared_tasks: list[dict[str, Any]]
+    shared_tasks: list[SharedTaskOut]
     co_deploying_member_states: list[Column2] = Field(max_length=32)
     eu_funding_eligible: bool = Field(description="Derived (ILO-6.3)")
     status: DeploymentStatus

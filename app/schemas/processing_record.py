@@ -7,7 +7,7 @@ import uuid
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema
 
 from app.policies.vocabulary import DataCategory, ProtectionStatus, Purpose, Regime
 from app.schemas.common import (
@@ -122,6 +122,13 @@ class SubjectData(BaseModel):
         return self.model_dump(mode="json", by_alias=True, exclude_none=True)
 
 
+# The subject data as shown: exactly what was sealed (SubjectData.payload(): the fields present,
+# no nulls), typed in the document by the schema it was validated against when written.
+SubjectDataShown = Annotated[
+    dict[str, Any], WithJsonSchema({"$ref": "#/components/schemas/SubjectData"})
+]
+
+
 class ProcessingRecordCreate(StrictInput):
     officer_id: uuid.UUID = Field(description="The ILO processing the data")
     purpose: Purpose = Field(description="Art. 3(6)")
@@ -169,7 +176,7 @@ class ProcessingRecordOut(BaseModel):
     external_reference: Column100 | None
     version: Version
     created_at: datetime = Field(description="When ILONet recorded it")
-    subject_data: dict[str, Any] | None = Field(
+    subject_data: SubjectDataShown | None = Field(
         default=None,
         description="Only for the record's ILO or its integration with processing:read; "
         "every read is audited. Never in lists or POST responses; null once erased.",

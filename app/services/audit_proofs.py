@@ -94,7 +94,13 @@ async def consistency(
     driver = await audit_chain.driver(session)
     if not 0 <= first <= second or second > await audit_tree.size(driver):
         raise ValidationFailed(
-            [{"field": "second", "message": "needs first <= second <= the tree's size"}]
+            [
+                {
+                    "pointer": "/second",
+                    "in": "query",
+                    "detail": "needs first <= second <= the tree's size",
+                }
+            ]
         )
     ranges = audit_merkle.consistency_ranges(first, second)
     return ConsistencyProof(
