@@ -7,6 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 SERVERS: list[dict[str, Any]] = [
+    # First, so the explorer (/docs) and clients reading the served document call the server
+    # that served it, whatever its host and port (OpenAPI 3.1: relative to the document's URL).
+    {"url": "/", "description": "The server this document is served from"},
     {"url": "http://127.0.0.1:8000", "description": "A local `ilonet serve` (the default)"},
     {
         "url": "https://ilonet.example.eu",

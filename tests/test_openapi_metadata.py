@@ -15,10 +15,11 @@ from tests.factories import Auth
 def test_the_document_names_its_servers_contact_and_a_description_per_tag(app: FastAPI) -> None:
     document = app.openapi()
     assert [s["url"] for s in document["servers"]] == [
+        "/",
         "http://127.0.0.1:8000",
         "https://ilonet.example.eu",
     ]
-    assert "deployment" in document["servers"][1]["description"]
+    assert "deployment" in document["servers"][2]["description"]
     assert document["info"]["contact"]["name"]
     assert "license" not in document["info"]  # the project states none
     described = {t["name"]: t["description"] for t in document["tags"]}

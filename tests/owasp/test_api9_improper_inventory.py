@@ -22,8 +22,15 @@ from tests.conformance.harness import Run
 
 ROOT = Path(__file__).resolve().parents[2]
 Auth = Callable[..., dict[str, str]]
-# Served but deliberately outside the API document: the explorer, its assets, the document.
-UNDOCUMENTED = {("GET", "/docs"), ("GET", "/openapi.json"), ("HEAD", "/openapi.json")}
+# Served but deliberately outside the API document: the explorer, its assets, the document, and
+# the pages that describe each problem type (the `type` URIs of the problems).
+UNDOCUMENTED = {
+    ("GET", "/docs"),
+    ("GET", "/openapi.json"),
+    ("HEAD", "/openapi.json"),
+    ("GET", "/problems"),
+    ("GET", "/problems/{slug}"),
+}
 STATIC_MOUNT = "/static"
 BEFORE_ROUTING = {401, 404, 405, 413, 415}
 
