@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from fastapi import Depends, FastAPI, Request, Response
 from fastapi.routing import APIRoute
@@ -59,9 +60,9 @@ from app.routers import (
     webhooks,
 )
 from app.routers.conventions import Replay, replay_response
-from app.routers.header_docs import document_headers
-from app.routers.openapi_bounds import document_bounds
-from app.routers.operation_docs import document_operations
+from app.routers.header_docs import declare_headers
+from app.routers.openapi_bounds import state_bounds
+from app.routers.operation_docs import annotate
 from app.security import trusted_issuers
 from app.workers import TaskLimits, WorkerPool, install, pool_of
 
@@ -243,11 +244,31 @@ def create_app(settings: Settings | None = None, *, app_database_url: str | None
         # Every /v1 route is rate-limited per client and organisation (after authentication).
         limited = module.router.prefix.startswith("/v1")
         app.include_router(module.router, dependencies=[Depends(enforce)] if limited else [])
-    document_problems(app)
-    document_operations(app)
-    document_bounds(app)
-    document_headers(app)
+    refine_openapi(
+        app,
+        document_problems,
+        lambda schema: annotate(app, schema),
+        state_bounds,
+        declare_headers,
+    )
     return app
+
+
+def refine_openapi(app: FastAPI, *steps: Callable[[dict[str, Any]], None]) -> None:
+    """Build the OpenAPI document once, then refine it in order: the problems as they are sent,
+    each operation's requirement and example, the bounds the server enforces, and the headers
+    each response carries (each step reads what the ones before it wrote)."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = build()
+            for step in steps:
+                step(schema)
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def worker_app() -> FastAPI:

@@ -439,35 +439,26 @@ def implied_statuses(path: str, operation: Mapping[str, Any]) -> set[int]:
     return statuses
 
 
-def document_problems(app: FastAPI) -> None:
+def document_problems(schema: dict[str, Any]) -> None:
     """Document errors as they are sent: every status an operation can answer, as
     application/problem+json only (422 with its `errors` list, not FastAPI's own validation
     shape), `If-Match` as required where it is (428 without it). Their headers are
     app/routers/header_docs.py's."""
-    build = app.openapi
-
-    def openapi() -> dict[str, Any]:
-        if app.openapi_schema is None:
-            schema = build()
-            for route, path in schema.get("paths", {}).items():
-                for operation in path.values():
-                    responses = operation.setdefault("responses", {})
-                    for status in implied_statuses(route, operation):
-                        title = _TITLES.get(status) or _EXTRA_TITLES.get(status, "Problem")
-                        responses.setdefault(str(status), {"description": title})
-                    for parameter in operation.get("parameters", []):
-                        if parameter.get("in") == "header" and parameter["name"] == "If-Match":
-                            parameter["required"] = True
-                            parameter["schema"] = {"type": "string", "pattern": ETAG_LIST}
-                    for status, response in responses.items():
-                        if status.startswith(("4", "5")):
-                            response["content"] = {PROBLEM_JSON: {"schema": problem_schema(status)}}
-                    if "422" in responses:
-                        responses["422"]["description"] = "Validation error"
-            register_bodies(schema)
-            for unused in ("HTTPValidationError", "ValidationError"):
-                schema.get("components", {}).get("schemas", {}).pop(unused, None)
-            app.openapi_schema = schema
-        return app.openapi_schema
-
-    app.openapi = openapi  # type: ignore[method-assign]
+    for route, path in schema.get("paths", {}).items():
+        for operation in path.values():
+            responses = operation.setdefault("responses", {})
+            for status in implied_statuses(route, operation):
+                title = _TITLES.get(status) or _EXTRA_TITLES.get(status, "Problem")
+                responses.setdefault(str(status), {"description": title})
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") == "header" and parameter["name"] == "If-Match":
+                    parameter["required"] = True
+                    parameter["schema"] = {"type": "string", "pattern": ETAG_LIST}
+            for status, response in responses.items():
+                if status.startswith(("4", "5")):
+                    response["content"] = {PROBLEM_JSON: {"schema": problem_schema(status)}}
+            if "422" in responses:
+                responses["422"]["description"] = "Validation error"
+    register_bodies(schema)
+    for unused in ("HTTPValidationError", "ValidationError"):
+        schema.get("components", {}).get("schemas", {}).pop(unused, None)

@@ -18,8 +18,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import FastAPI
-
 JSON = "application/json"
 
 HEADERS: dict[str, dict[str, Any]] = {
@@ -157,17 +155,3 @@ def declare_headers(document: dict[str, Any]) -> None:
                 declared = response.setdefault("headers", {})
                 for name in names:
                     declared.setdefault(name, {"$ref": f"#/components/headers/{name}"})
-
-
-def document_headers(app: FastAPI) -> None:
-    """Wrap `app.openapi` (after the problems and operations are documented) to declare once."""
-    build = app.openapi
-
-    def openapi() -> dict[str, Any]:
-        if app.openapi_schema is None:
-            schema = build()
-            declare_headers(schema)
-            app.openapi_schema = schema
-        return app.openapi_schema
-
-    app.openapi = openapi  # type: ignore[method-assign]

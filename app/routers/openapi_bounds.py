@@ -12,8 +12,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import FastAPI
-
 from app.routers.conventions import IF_MATCH_MAX
 
 INT32 = (-(2**31), 2**31 - 1)
@@ -134,17 +132,3 @@ class Walk:
                         if media:
                             self.schema(media.get("schema", {}), f"{label} {status}", "response")
         return self.found
-
-
-def document_bounds(app: FastAPI) -> None:
-    """Wrap `app.openapi` (after the problems and operations are documented) to state once."""
-    build = app.openapi
-
-    def openapi() -> dict[str, Any]:
-        if app.openapi_schema is None:
-            schema = build()
-            state_bounds(schema)
-            app.openapi_schema = schema
-        return app.openapi_schema
-
-    app.openapi = openapi  # type: ignore[method-assign]

@@ -144,17 +144,3 @@ def annotate(app: FastAPI, schema: dict[str, Any]) -> None:
             if name in EXAMPLES:
                 summary, value = EXAMPLES[name]
                 body["examples"] = {"example": {"summary": summary, "value": value}}
-
-
-def document_operations(app: FastAPI) -> None:
-    """Wrap `app.openapi` (after app/problems.py document_problems) to annotate once."""
-    build = app.openapi
-
-    def openapi() -> dict[str, Any]:
-        if app.openapi_schema is None:
-            schema = build()
-            annotate(app, schema)
-            app.openapi_schema = schema
-        return app.openapi_schema
-
-    app.openapi = openapi  # type: ignore[method-assign]
