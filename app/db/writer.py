@@ -85,6 +85,9 @@ class Performable(Guarded, Protocol):
     @property
     def then(self) -> Callable[[Any, Any, Any, Any], Awaitable[None]] | None: ...
 
+    @property
+    def makes(self) -> str: ...
+
 
 @dataclass(frozen=True, slots=True)
 class Prepared(Generic[F]):
@@ -178,6 +181,8 @@ class Writer:
         loaded = await entry.load(context, target, body)
         decision = self._authorise(entry, loaded.prepared)
         made = entry.build(context, loaded, body, decision)
+        if isinstance(made, NewRow) != (entry.makes == "row"):
+            raise TypeError(f"{entry.name} declares that it makes a {entry.makes}")
         if isinstance(made, NewRow):
             row: Any = await self._insert(entry, decision, made)
         else:

@@ -97,6 +97,7 @@ ADOPT_PROGRAMME = Action(
     target="none",
     load=_prepare_programme,
     build=_build_programme,
+    makes="row",
     summary="Adopt a biennial work programme with its resources (Art. 8(2)(a))",
 )
 
@@ -423,6 +424,7 @@ GENERATE_REPORT = Action(
     target="none",
     load=_prepare_report,
     build=_build_report,
+    makes="row",
     summary="Generate the biennial activity report (Art. 8(2)(c)) as JSON and HTML",
 )
 

@@ -336,7 +336,8 @@ PLAN = Action(
     target="none",
     load=_prepare_plan,
     build=_build_plan,
-    summary="Notify a planned deployment",
+    makes="row",
+    summary="Notify a planned deployment (Art. 4(1))",
 )
 AMEND = Action(
     policy=DEPLOYMENT_AMEND,
@@ -345,6 +346,8 @@ AMEND = Action(
     target="uuid",
     load=_prepare_amend,
     build=_build_amend,
+    makes="change",
+    names_version=True,
     summary="Amend a notification",
 )
 TRANSITION = Action(
@@ -354,8 +357,10 @@ TRANSITION = Action(
     target="uuid",
     load=_prepare_transition,
     build=_build_transition,
+    makes="change",
+    names_version=True,
     then=_vacate_facilitations,
-    summary="Move a deployment through its states",
+    summary="Move a deployment: planned → deployed | cancelled, deployed → ended",
 )
 
 

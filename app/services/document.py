@@ -291,7 +291,8 @@ UPLOAD = Action(
     target="none",
     load=_prepare_upload,
     build=_build_upload,
-    summary="Upload a platform document",
+    makes="row",
+    summary="Upload a platform document (JSON content); checked for personal data first",
 )
 ADD_VERSION = Action(
     policy=DOCUMENT_ADD_VERSION,
@@ -300,5 +301,7 @@ ADD_VERSION = Action(
     target="uuid",
     load=_prepare_version,
     build=_build_version,
-    summary="Add a version to a platform document",
+    makes="change",
+    names_version=True,
+    summary="Add a version (older versions stay); checked like the first",
 )

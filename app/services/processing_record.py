@@ -217,7 +217,8 @@ CREATE = Action(
     target="none",
     load=_prepare_create,
     build=_build_create,
-    summary="Record a processing of personal data",
+    makes="row",
+    summary="Record a processing of personal data (Art. 10); the response holds no subject data",
 )
 
 

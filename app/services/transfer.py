@@ -235,6 +235,7 @@ RECORD = Action(
     target="uuid",
     load=_prepare,
     build=_build,
+    makes="row",
     summary="Decide and record a transfer to a third country or international organisation",
 )
 

@@ -64,6 +64,7 @@ class Act:
     facts: Prepared[Any] | None = None
     make: Callable[[Decision], NewRow[Any] | RowUpdate[Any]] | None = None
     then: None = None
+    makes: str = "row"
 
     async def load(self, context: object, target: object, body: object) -> Prepared[Any]:
         assert self.facts is not None
@@ -83,9 +84,11 @@ async def perform(
     writer: Writer,
     facts: Prepared[Any],
     make: Callable[[Decision], NewRow[Any] | RowUpdate[Any]],
+    makes: str = "row",
 ) -> Any:
     """`Writer.perform` of AUTHORITY_CREATE on these facts, building with `make`."""
-    return await writer.perform(replace(AUTHORITY_CREATE, facts=facts, make=make), None, None, None)
+    act = replace(AUTHORITY_CREATE, facts=facts, make=make, makes=makes)
+    return await writer.perform(act, None, None, None)
 
 
 def prepared(principal: Principal, organisation: str = "NL") -> Prepared[AuthorityFacts]:
@@ -388,6 +391,7 @@ async def test_writer_update_records_the_change(session: AsyncSession) -> None:
         writer,
         Prepared(facts, before=facts),
         lambda _: RowUpdate(authority, {"name": "IND (renamed)"}, renamed),
+        makes="change",
     )
 
     assert await session.scalar(select(Authority.name).where(Authority.id == authority.id)) == (
@@ -395,3 +399,24 @@ async def test_writer_update_records_the_change(session: AsyncSession) -> None:
     )
     actions = (await session.scalars(select(AuditEvent.action).order_by(AuditEvent.id))).all()
     assert actions == ["authority.created", "authority.updated"]
+
+
+async def test_writer_refuses_a_build_that_is_not_what_its_entry_makes(
+    session: AsyncSession,
+) -> None:
+    """An entry states once whether it adds a row or changes one (app/services/guarded.py
+    `makes`); its write routes answer from that, so a build that answers the other kind fails."""
+    writer = Writer(session, NL_DEPLOYER, request_id=None)
+    authority = await create_authority(writer, nl_authority())
+    facts = AuthorityFacts(actor=NL_DEPLOYER.actor(), authority_org="NL")
+    renamed = Change(event_type="authority.updated", resource_type="authority", organisation="NL")
+
+    with pytest.raises(TypeError, match="makes a row"):
+        await perform(
+            writer,
+            Prepared(facts, before=facts),
+            lambda _: RowUpdate(authority, {"name": "IND (renamed)"}, renamed),
+        )
+    assert await session.scalar(select(Authority.name).where(Authority.id == authority.id)) == (
+        authority.name
+    )
