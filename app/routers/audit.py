@@ -4,18 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Query, Request
 
 from app.db.session import ReadSession
 from app.pagination import Paged
 from app.problems import problem_responses
-from app.routers.conventions import ActionContext, Idempotency
-from app.routers.policy_marks import guarded, reads
+from app.routers.policy_marks import reads
+from app.routers.write_routes import write
 from app.schemas.audit_proof import (
     AuditBundle,
     ConsistencyProof,
-    CosignatureIn,
-    CosignatureOut,
     LogKeys,
     SignedCheckpointOut,
 )
@@ -175,24 +173,17 @@ async def audit_bundle(
     )
 
 
-@router.post(
+write(
+    router,
+    cosign.COSIGN,
+    "POST",
     "/cosignatures",
     name="cosign",
-    status_code=201,
-    summary="A witness posts its cosignature of a signed checkpoint (scope audit:witness)",
-    response_model=CosignatureOut,
+    render=cosign.render,
+    location=lambda row: f"/v1/audit/checkpoints?before={row.tree_size + 1}",
     responses=problem_responses(401, 403, 409, 422),
-    openapi_extra=guarded(cosign.COSIGN),
-)
-async def post_cosignature(
-    body: CosignatureIn, context: ActionContext, idempotent: Idempotency
-) -> Response:
-    """The note `ilonet witness cosign` made: a checkpoint ILONet signed with the witness's
+    doc="""The note `ilonet witness cosign` made: a checkpoint ILONet signed with the witness's
     cosignature under a key registered for its organisation (AUDIT-W1). The bundle
     (`ilonet audit export`) then carries it; a second post of the same key's cosignature of
-    the same checkpoint is a conflict."""
-    row = await context.perform(cosign.COSIGN, None, body)
-    return await idempotent.respond(
-        cosign.render(row),
-        headers={"Location": f"/v1/audit/checkpoints?before={row.tree_size + 1}"},
-    )
+    the same checkpoint is a conflict.""",
+)
