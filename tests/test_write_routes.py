@@ -37,9 +37,10 @@ def guarded_routes(app: FastAPI) -> dict[str, tuple[str, APIRoute]]:
     found = {}
     for context in iter_route_contexts(app.routes):
         route = context.original_route
-        if isinstance(route, APIRoute) and ACTION in (route.openapi_extra or {}):
+        extra = (route.openapi_extra or {}) if isinstance(route, APIRoute) else {}
+        if isinstance(route, APIRoute) and ACTION in extra:
             for method in route.methods or ():
-                found[f"{method} {context.path}"] = (route.openapi_extra[ACTION], route)
+                found[f"{method} {context.path}"] = (extra[ACTION], route)
     return found
 
 
