@@ -6,8 +6,8 @@ guarded route. What the answer is follows from the entry (app/services/guarded.p
   (`names_version`) takes `If-Match` (428 without it, 412 when stale, checked by the entry);
 - a POST takes `Idempotency-Key` (app/routers/conventions.py), and its answer is stored for a
   replay;
-- the answer carries `ETag` when its resource is versioned (some entry changes it under
-  `If-Match`, so its version is what a client names) and what it shows has a `version`.
+- the answer carries `ETag` when it shows a resource some write route changes under `If-Match`
+  (its version is what a client names; `versioned`).
 
 The route's summary is its entry's (with "(If-Match required)" when it names a version), its
 description the text kept beside the `write(...)` line; its policy mark is `guarded(ENTRY)`.
@@ -20,11 +20,12 @@ import re
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any, Literal
 
 from fastapi import APIRouter, Request, Response
+from fastapi.routing import APIRoute, iter_route_contexts
 from pydantic import BaseModel
+from starlette.applications import Starlette
 
 from app.routers.conventions import (
     ActionContext,
@@ -35,7 +36,6 @@ from app.routers.conventions import (
     require_if_match,
 )
 from app.routers.policy_marks import guarded
-from app.services.actions import REGISTRY
 from app.services.guarded import Action, Context, NoBody
 
 Method = Literal["POST", "PUT", "PATCH", "DELETE"]
@@ -50,12 +50,6 @@ _PARAMETER = re.compile(r"\{(\w+)(?::\w+)?\}")
 MOUNTED = "__write_route__"
 
 
-@cache
-def versioned_resources() -> frozenset[str]:
-    """The resources some entry changes under If-Match: their version is a client's ETag."""
-    return frozenset(e.resource for e in REGISTRY.values() if e.names_version)
-
-
 @dataclass(frozen=True, slots=True)
 class WriteRoute:
     """One write route as mounted: its entry and what its answer is."""
@@ -66,7 +60,6 @@ class WriteRoute:
     status: int
     out: type[BaseModel] | None
     location: str | Callable[[Any], str] | None
-    etag: bool
     idempotent: bool
     parameters: tuple[str, ...]
     headers: Mapping[str, str] = field(default_factory=dict)
@@ -116,7 +109,7 @@ def write(
     render: Callable[[Any], BaseModel] | None = None,
     show: Show | None = None,
     out: type[BaseModel] | None = None,
-    location: str | Callable[[Any], str] | None = "{path}/{row.id}",
+    location: str | Callable[[Any], str] | None = None,
     types: Mapping[str, Any] | None = None,
     target: Callable[[Mapping[str, Any]], Any] | None = None,
     check: Check | None = None,
@@ -127,7 +120,7 @@ def write(
 ) -> WriteRoute:
     """Mount `entry` as `method path` on `router`. `render(row)` (or `show(context, row)`) is
     the answer; `location` a template of the path's parameters, `row` and the request's `path`
-    (a creation's Location; given for a change, it makes the change a 201 too); `types` the
+    (a creation's, `{path}/{row.id}` by default; given for a change, a 201 too); `types` the
     path parameters' types (UUID by default); `target` the entry's target from the path's
     parameters; `check` what the path must satisfy beyond the entry (run after If-Match);
     `perform` the entry performed with what comes with it; `replay` the answer stored for an
@@ -135,14 +128,12 @@ def write(
     if render is not None and show is not None:
         raise TypeError(f"{name}: pass render or show, not both")
     names = tuple(_PARAMETER.findall(router.prefix + path))
-    creates = entry.makes == "row"
-    if not creates and location == "{path}/{row.id}":
-        location = None
+    if entry.makes == "row" and location is None:
+        location = "{path}/{row.id}"  # what was added: the request's path and the row's id
     model = out if out is not None else (_out_of(render) if render is not None else None)
-    if model is None and show is not None:
-        raise TypeError(f"{name}: pass out= with show=")
+    if model is None and (show is not None or location is not None):
+        raise TypeError(f"{name}: a route that shows what it wrote states its model (out=)")
     status = 201 if location is not None else (200 if model is not None else 204)
-    shown = model is not None and "version" in model.model_fields
     route = WriteRoute(
         entry=entry,
         method=method,
@@ -150,7 +141,6 @@ def write(
         status=status,
         out=model,
         location=location,
-        etag=shown and entry.resource in versioned_resources(),
         idempotent=method == "POST",
         parameters=names,
         headers=dict(headers or {}),
@@ -172,7 +162,8 @@ def write(
         if route.status == 204:
             return Response(status_code=204)
         answer = await _answer(context, row, render, show)
-        sent = _headers(route, row, params, kwargs["request"])
+        request: Request = kwargs["request"]
+        sent = _headers(route, row, params, request, versioned(request.app))
         idempotent: Idempotent | None = kwargs.get("idempotent")
         if idempotent is not None:
             stored = replay(row) if replay is not None else None
@@ -217,13 +208,17 @@ async def _answer(
 
 
 def _headers(
-    route: WriteRoute, row: Any, params: Mapping[str, Any], request: Request
+    route: WriteRoute,
+    row: Any,
+    params: Mapping[str, Any],
+    request: Request,
+    changeable: frozenset[type[BaseModel]],
 ) -> dict[str, str]:
     sent: dict[str, str] = {}
     location = route.location_of(row, params, request)
     if location is not None:
         sent["Location"] = location
-    if route.etag:
+    if route.out in changeable:
         sent["ETag"] = etag_of(row.version)
     return {**sent, **route.headers}
 
@@ -252,3 +247,37 @@ def mounted(endpoint: Callable[..., Any]) -> WriteRoute | None:
     """The write route an endpoint was mounted as, if it was."""
     route = getattr(endpoint, MOUNTED, None)
     return route if isinstance(route, WriteRoute) else None
+
+
+def write_routes(app: Starlette) -> list[WriteRoute]:
+    """The write routes mounted on `app`, included routers too."""
+    found = []
+    for context in iter_route_contexts(app.routes):
+        route = context.original_route
+        made = mounted(route.endpoint) if isinstance(route, APIRoute) else None
+        if made is not None:
+            found.append(made)
+    return found
+
+
+def versioned(app: Starlette) -> frozenset[type[BaseModel]]:
+    """What the write routes of `app` show of a resource changed under If-Match: the answers
+    of those changes, and any answer holding all of one of them and its version (a created
+    webhook: the subscription and its secret). Such an answer carries its ETag (as
+    app/routers/header_docs.py `versioned` declares it). Computed once per app."""
+    known = getattr(app.state, "versioned_answers", None)
+    if isinstance(known, frozenset):
+        return known
+    shown = {r.out for r in write_routes(app) if r.out is not None}
+    changed = {r.out for r in write_routes(app) if r.if_match and r.out is not None}
+    fields = {model: set(model.model_fields) for model in shown}
+    answers = frozenset(
+        changed
+        | {
+            model
+            for model in shown
+            if "version" in fields[model] and any(fields[c] <= fields[model] for c in changed)
+        }
+    )
+    app.state.versioned_answers = answers
+    return answers
