@@ -68,12 +68,14 @@ class WriteRoute:
     def if_match(self) -> bool:
         return self.entry.names_version
 
-    def location_of(self, row: Any, params: Mapping[str, Any], request: Request) -> str | None:
+    def location_of(self, row: Any, params: Mapping[str, Any]) -> str | None:
+        """The Location of what was written: `path` is the route's, with its parsed ids."""
         if self.location is None:
             return None
         if callable(self.location):
             return self.location(row)
-        return self.location.format(row=row, path=request.url.path, **params)
+        path = _PARAMETER.sub(r"{\1}", self.path).format(**params)
+        return self.location.format(row=row, path=path, **params)
 
 
 def _summary(entry: Action) -> str:
@@ -119,7 +121,7 @@ def write(
     responses: dict[int | str, dict[str, Any]] | None = None,
 ) -> WriteRoute:
     """Mount `entry` as `method path` on `router`. `render(row)` (or `show(context, row)`) is
-    the answer; `location` a template of the path's parameters, `row` and the request's `path`
+    the answer; `location` a template of the path's parameters, `row` and the route's `path`
     (a creation's, `{path}/{row.id}` by default; given for a change, a 201 too); `types` the
     path parameters' types (UUID by default); `target` the entry's target from the path's
     parameters; `check` what the path must satisfy beyond the entry (run after If-Match);
@@ -129,7 +131,7 @@ def write(
         raise TypeError(f"{name}: pass render or show, not both")
     names = tuple(_PARAMETER.findall(router.prefix + path))
     if entry.makes == "row" and location is None:
-        location = "{path}/{row.id}"  # what was added: the request's path and the row's id
+        location = "{path}/{row.id}"  # what was added: the route's path and the row's id
     model = out if out is not None else (_out_of(render) if render is not None else None)
     if model is None and (show is not None or location is not None):
         raise TypeError(f"{name}: a route that shows what it wrote states its model (out=)")
@@ -163,7 +165,7 @@ def write(
             return Response(status_code=204)
         answer = await _answer(context, row, render, show)
         request: Request = kwargs["request"]
-        sent = _headers(route, row, params, request, versioned(request.app))
+        sent = _headers(route, row, params, versioned(request.app))
         idempotent: Idempotent | None = kwargs.get("idempotent")
         if idempotent is not None:
             stored = replay(row) if replay is not None else None
@@ -211,11 +213,10 @@ def _headers(
     route: WriteRoute,
     row: Any,
     params: Mapping[str, Any],
-    request: Request,
     changeable: frozenset[type[BaseModel]],
 ) -> dict[str, str]:
     sent: dict[str, str] = {}
-    location = route.location_of(row, params, request)
+    location = route.location_of(row, params)
     if location is not None:
         sent["Location"] = location
     if route.out in changeable:
