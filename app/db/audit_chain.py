@@ -51,11 +51,14 @@ _INSERT_SEALS = (
     "INSERT INTO audit_seal (position, event_id, prev_hash, hash)"
     " SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[])"
 )
+# Column 19: the leaf hash the tree stores for the seal (none yet for a seal that predates it).
 _WALK = (
-    f"SELECT s.position, s.event_id, s.prev_hash, s.hash, {_EVENT_COLUMNS} FROM audit_seal s"
-    " LEFT JOIN audit_event e ON e.id = s.event_id"
+    f"SELECT s.position, s.event_id, s.prev_hash, s.hash, {_EVENT_COLUMNS}, n.hash"
+    " FROM audit_seal s LEFT JOIN audit_event e ON e.id = s.event_id"
+    " LEFT JOIN audit_tree_node n ON n.level = 0 AND n.idx = s.position - 1"
     " WHERE s.position > $1 ORDER BY s.position LIMIT $2"
 )
+LEAF_DIFFERS = "the stored leaf hash is not the hash of the sealed event"
 
 
 _KEYS = (
@@ -270,7 +273,8 @@ async def walk(
     driver: Any, *, start: tuple[int, str] | None, chunk: int, tree: Frontier | None = None
 ) -> Walk:
     """Verify the seals after `start` (default the genesis) up to the head; each verified
-    event's leaf joins `tree` (a frontier at `start`), so the walk also recomputes the root."""
+    event's leaf is compared with the leaf hash the tree stores for it and joins `tree` (a
+    frontier at `start`), so the walk also recomputes the root."""
     position, prev_hash = start or (0, GENESIS)
     if start is not None:
         held = await driver.fetchval("SELECT hash FROM audit_seal WHERE position = $1", position)
@@ -289,12 +293,14 @@ async def walk(
                 encoded = row_bytes(row, 4)
                 if sha256(prev_hash.encode() + encoded).hexdigest() != row[3]:
                     encoded = None
-            if encoded is None:  # broken: say how (and keep the tree as far as it held)
+            leaf = sha256(b"\x00" + encoded).digest() if encoded is not None else None
+            if leaf is None or (row[19] is not None and row[19] != leaf):
+                # broken: say how (and keep the tree as far as it held)
                 if tree is not None:
                     tree.extend(leaves)
-                broken = _broken(row, position, prev_hash)
+                broken = _broken(row, position, prev_hash) if leaf is None else LEAF_DIFFERS
                 return Walk(position, prev_hash, position, broken, row[0], row[1])
-            leaves.append(sha256(b"\x00" + encoded).digest())
+            leaves.append(leaf)
             position, prev_hash = row[0], row[3]
         if tree is not None:
             tree.extend(leaves)
