@@ -102,6 +102,12 @@ async def run(server: EmbeddedPostgres, args: argparse.Namespace) -> dict[str, A
     owner = server.url(database=DATABASE)
     await asyncio.to_thread(migrate.upgrade, owner)
     await seed(owner, args.events)
+    # No parallel workers: their CPU would escape the backend's /proc/<pid>/stat.
+    c = await asyncpg.connect(owner)
+    try:
+        await c.execute(f'ALTER DATABASE "{DATABASE}" SET max_parallel_workers_per_gather = 0')
+    finally:
+        await c.close()
     engine = make_engine(server.url(user=APP_DB_ROLE, database=DATABASE), pool_size=1)
     maker = make_sessionmaker(engine)
     key = audit_note.generate("bench.ilonet/audit-log")

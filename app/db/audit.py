@@ -7,6 +7,10 @@ finished — below `pg_snapshot_xmin` — in (txid, id) order, and appends one s
 has a txid at or above that horizon and every later one a larger txid, so the sealing order never
 has to insert before an existing seal. Sealers exclude each other with a transaction-scoped
 advisory lock held only while sealing one batch.
+
+Verification is full (`verify`: every event re-encoded, the chain walked, each leaf recomputed
+and compared with the stored one) or fast (`verify_leaves`: the stored tree recomputed from its
+stored leaf hashes, which it trusts to be the events'; app/db/audit_leaves.py).
 """
 
 from __future__ import annotations
@@ -43,7 +47,17 @@ GENESIS = audit_chain.GENESIS
 SEAL_LOCK = 0x1107_AD17  # advisory lock key of the sealer
 _TREE_SHORT = "the Merkle tree does not hold exactly the sealed events"
 _SEALS = "SELECT count(*), coalesce(max(position), 0) FROM audit_seal"
-_SEAL_HASH = "SELECT hash FROM audit_seal WHERE position = $1"
+_SEAL_AT = (
+    "SELECT s.hash, e.txid, e.id FROM audit_seal s"
+    " LEFT JOIN audit_event e ON e.id = s.event_id WHERE s.position = $1"
+)
+# One pass over seals and events: seals without their event, events without a seal, and of
+# those any ordered before the head's event (sealing follows (txid, id), so it was slipped in).
+_EVENTS = (
+    "SELECT count(*) FILTER (WHERE e.id IS NULL), count(*) FILTER (WHERE s.event_id IS NULL),"
+    " count(*) FILTER (WHERE s.event_id IS NULL AND (e.txid, e.id) < ($1::bigint, $2::bigint))"
+    " FROM audit_seal s FULL JOIN audit_event e ON e.id = s.event_id"
+)
 _FIRST_GAP = (
     "SELECT min(g) FROM generate_series(1, $1::bigint) g"
     " WHERE NOT EXISTS (SELECT FROM audit_seal s WHERE s.position = g)"
@@ -244,20 +258,20 @@ async def verify_leaves(session: AsyncSession) -> Verification:
     nor walk the chain (`verify` does), so it records no checkpoint of the chain."""
     driver = await audit_chain.driver(session)
     count, head = await driver.fetchrow(_SEALS)
-    head_hash = await driver.fetchval(_SEAL_HASH, head) or GENESIS
+    head_hash, txid, event_id = await driver.fetchrow(_SEAL_AT, head) or (GENESIS, -1, -1)
+    orphans, unsealed, behind = await driver.fetchrow(_EVENTS, txid or -1, event_id or -1)
     if count != head:
         missing = await driver.fetchval(_FIRST_GAP, head)
-        unsealed = await _unsealed_count(session)
         reason = f"seal {missing} is missing"
         return Verification(False, count, unsealed, head_hash, missing, None, reason)
-    deleted = await driver.fetchrow(_SEAL_WITHOUT_EVENT)
-    if deleted is not None:
-        unsealed = await _unsealed_count(session)
+    if orphans:
+        deleted = await driver.fetchrow(_SEAL_WITHOUT_EVENT)
         reason = "the sealed event was deleted"
         return Verification(False, count, unsealed, head_hash, deleted[0], deleted[1], reason)
-    unsealed, refused = await _counted(session, head, count, head_hash)
-    if refused is not None:
-        return refused
+    if behind:
+        slipped = await _unsealed_behind_head(session, head)
+        reason = "an event was inserted behind the sealed part of the chain"
+        return Verification(False, count, unsealed, head_hash, None, slipped, reason)
     tree = await audit_leaves.recompute(driver)
     broken = tree.broken or (_TREE_SHORT if tree.size != head else None)
     broken = broken or await _not_a_prefix(driver, tree.size, tree.root)

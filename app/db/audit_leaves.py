@@ -31,7 +31,13 @@ _LEVEL = (
     " string_agg(hash, ''::bytea ORDER BY idx) FROM audit_tree_node"
     " WHERE level = $1 AND idx >= $2 AND idx < $3"
 )
-_TOTAL = "SELECT count(*) FROM audit_tree_node"
+# Per level, the least and the greatest index (two index probes each), and the levels' range.
+_BOUNDS = (
+    "SELECT l, (SELECT min(idx) FROM audit_tree_node WHERE level = l),"
+    " (SELECT max(idx) FROM audit_tree_node WHERE level = l)"
+    " FROM generate_series(0, 63) l ORDER BY l"
+)
+_LEVELS = "SELECT min(level), max(level) FROM audit_tree_node"
 SHORT = "the Merkle tree lacks a node or holds one that is not a hash"
 DIFFERS = "the Merkle tree's nodes are not the hashes of its stored leaves"
 EXTRA = "the Merkle tree holds nodes beyond its leaves"
@@ -72,6 +78,10 @@ async def recompute(driver: Any, *, chunk: int = CHUNK) -> Recomputed:
             digest.update(nodes)
         if digest.digest() != recomputed[level]:
             return Recomputed(size, broken=DIFFERS)
-    if await driver.fetchval(_TOTAL) != 2 * size - size.bit_count():
+    # Each level held exactly its nodes [0, count) (counted in the ranges read); none beyond.
+    bounds = [(r[1], r[2]) for r in await driver.fetch(_BOUNDS)]
+    expected = [(0, (size >> level) - 1) if size >> level else (None, None) for level in range(64)]
+    levels = tuple(await driver.fetchrow(_LEVELS))
+    if bounds != expected or levels != ((0, size.bit_length() - 1) if size else (None, None)):
         return Recomputed(size, broken=EXTRA)
     return Recomputed(size, tree.root())
