@@ -3,7 +3,7 @@ whole-log verification, `ilonet audit verify --leaves`).
 
 Every seal stores its event's leaf hash, SHA-256(0x00 || canonical event), as the tree's node
 (0, position - 1), in the transaction that seals it (app/db/audit_tree.py). Here each level is
-read as one bytea per 65,536 nodes (`string_agg` in index order, with the count and the
+read as one bytea per 16,384 nodes (`string_agg` in index order, with the count and the
 lengths that show none is missing or malformed), the leaves are folded into the tree with
 hashlib in tight loops (`Frontier.extend`), and every stored node above them is compared with
 the recomputed one, level by level (SHA-256 of each level's nodes in index order).
@@ -25,7 +25,7 @@ from typing import Any
 from app.db import audit_tree
 from app.db.audit_merkle import EMPTY_ROOT, Frontier
 
-CHUNK = 1 << 16
+CHUNK = 1 << 14  # nodes per read: a sort of them, if the plan has one, stays in memory
 _LEVEL = (
     "SELECT count(*), min(length(hash)), max(length(hash)),"
     " string_agg(hash, ''::bytea ORDER BY idx) FROM audit_tree_node"
