@@ -262,7 +262,7 @@ async def verify_leaves(session: AsyncSession) -> Verification:
     orphans, unsealed, behind = await driver.fetchrow(_EVENTS, txid or -1, event_id or -1)
     if count != head:
         missing = await driver.fetchval(_FIRST_GAP, head)
-        reason = f"seal {missing} is missing"
+        reason = f"seal {missing} is missing" if missing else "a seal lies before position 1"
         return Verification(False, count, unsealed, head_hash, missing, None, reason)
     if orphans:
         deleted = await driver.fetchrow(_SEAL_WITHOUT_EVENT)

@@ -104,6 +104,12 @@ async def test_both_accept_an_intact_log_and_agree_and_the_cli_runs_either(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     client, engine = committed_client
+    empty, _ = await both(engine)
+    assert (empty.valid, empty.tree_size, empty.root_hash) == (
+        True,
+        0,
+        audit_merkle.EMPTY_ROOT.hex(),
+    )
     await grow(client, auth, 3)  # 12 leaves: levels of 12, 6, 3, 1 stored nodes
     fast, full = await both(engine)
     assert fast == full
