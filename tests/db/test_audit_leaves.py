@@ -235,3 +235,17 @@ async def test_only_the_full_verification_sees_what_the_stored_leaves_do_not_sho
     assert fast.valid
     assert (full.valid, full.reason) == (False, "the event differs from what was sealed")
     assert (full.first_broken_position, full.first_broken_event_id) == (2, victim)
+
+    # An event slipped in behind the head (a txid below every sealed one): never to be sealed.
+    slipped = await owner.fetchval(
+        "INSERT INTO audit_event (actor, organisation, action, outcome, resource_type)"
+        " VALUES ('{}'::jsonb, 'NL', 'officer.created', 'allowed', 'officer') RETURNING id"
+    )
+    await rewrite(owner, "UPDATE audit_event SET txid = 1 WHERE id = $1", slipped)
+    fast, _ = await both(engine)
+    assert (fast.valid, fast.reason, fast.first_broken_event_id, fast.unsealed_events) == (
+        False,
+        "an event was inserted behind the sealed part of the chain",
+        slipped,
+        1,
+    )
