@@ -20,6 +20,13 @@ class RopaFormat(StrEnum):
     html = "html"
 
 
+class LogFormat(StrEnum):
+    """The renderings of a record's logs exported for the supervisory authority."""
+
+    json = "json"
+    csv = "csv"
+
+
 class BatchMode(StrEnum):
     """How a batch of creations is written: all in one transaction, or each item on its own."""
 
