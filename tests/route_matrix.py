@@ -283,4 +283,7 @@ def violated_rules(response: httpx.Response) -> list[str]:
 BATCH_ITEMS: dict[str, Callable[[World], dict[str, Any]]] = {
     "POST /v1/officers:batch": lambda w: SCENARIOS["officer.create"](w).body,
     "POST /v1/deployments:batch": lambda w: SCENARIOS["deployment.plan"](w).body,
+    "POST /v1/processing-records:batch": lambda w: {
+        "record": SCENARIOS["processing_record.create"](w).body
+    },
 }

@@ -42,6 +42,8 @@ class BatchOutcome(StrEnum):
     denied = "denied"  # refused by policy (403): the Decision says why
     failed = "failed"  # stopped otherwise (404, 409, 412, 422): the problem says why
     rolled_back = "rolled_back"  # all_or_nothing: allowed, undone because another item failed
+    reported = "reported"  # a past transfer refused: reported to the controller, not written
+    skipped = "skipped"  # not attempted: what it belongs to was not written
 
 
 class ContentEncoding(StrEnum):
