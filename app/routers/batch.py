@@ -239,8 +239,9 @@ async def load_cases(
     transfer the policy refuses does not fail its record: it happened (GDPR Art. 5(2)), so the
     record is loaded and the transfer is `reported` — not written as a transfer, but put on the
     record's log (`transfer.violation_reported`, with the violated rules) for the controller's
-    DPO. Any other stop (404, 409, 422, a refused answer) fails its case. `all_or_nothing`
-    writes every case or none; `per_item` keeps the cases loaded; `dry_run` writes nothing."""
+    DPO. Any other stop (404, 409, 422, a refusal of the caller: ACL-*, a refused answer)
+    fails its case. `all_or_nothing` writes every case or none; `per_item` keeps the cases
+    loaded; `dry_run` writes nothing."""
     charge_items(request, context.principal, body.size)
     run = await run_cases(
         context=context,

@@ -10,8 +10,9 @@ A case is a unit: its record, then each transfer (and its answer) in order.
   transfer, but put on the record's log as `transfer.violation_reported` with its Decision's
   rules (no messages: they may name a recipient), for the controller's DPO. Its answer is
   skipped.
-- Anything else that stops a transfer or an answer (404, 409, 422, an answer the policy refuses:
-  RA-1, RA-2) fails the case: the record is not loaded either.
+- Anything else that stops a transfer or an answer (404, 409, 422, a refusal of the caller
+  rather than of the transfer: ACL-ROLE, ACL-ORG, ACL-CLAIM; an answer the policy refuses: RA-1,
+  RA-2) fails the case: the record is not loaded either.
 - `per_item` keeps each case that loaded; `all_or_nothing` undoes every case when one fails;
   `dry_run` loads every case, reports what would happen and undoes it all (nothing reported).
 
@@ -30,6 +31,7 @@ from app.db.savepoint import savepoint
 from app.db.writer import ACCESSES, Writer, reinstate_accesses
 from app.models import ProcessingRecord
 from app.policies import Decision
+from app.policies.rules import ACL_CLAIM, ACL_ORG, ACL_ROLE
 from app.policies.vocabulary import BatchMode, BatchOutcome
 from app.problems import NotFound, PolicyDenied, Problem
 from app.schemas.record_batch import CaseIn, PastTransferIn
@@ -44,6 +46,7 @@ OnRefused = Callable[[Refusal], Awaitable[None]]
 Finding = tuple[PolicyDenied, Mapping[str, Any]]
 OnReported = Callable[[PolicyDenied, Mapping[str, Any]], Awaitable[None]]
 STOPPED = (BatchOutcome.denied, BatchOutcome.failed)
+CALLER_RULES = frozenset({ACL_ROLE.id, ACL_ORG.id, ACL_CLAIM.id})
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +166,12 @@ async def _attempt(context: Context, entry: Any, target: Any, body: Any) -> Any:
         raise
 
 
+def _callers_refusal(denied: PolicyDenied) -> bool:
+    """A refusal of the caller (ACL-*: a role, a scope, an organisation it may not act for) says
+    nothing of the past transfer: it fails the case instead of being reported."""
+    return any(v.rule in CALLER_RULES for v in denied.decision.violations)
+
+
 async def _transfer(
     context: Context, record: ProcessingRecord, index: int, past: PastTransferIn
 ) -> tuple[Step, Finding | None]:
@@ -170,17 +179,19 @@ async def _transfer(
     try:
         row = await _attempt(context, transfer.RECORD, record.id, past.transfer)
     except PolicyDenied as denied:
+        if _callers_refusal(denied):
+            return replace(_stopped(index, denied), follow_up=_skipped(index, past).follow_up), None
         reported = Step(
             index,
             BatchOutcome.reported,
             denied.status,
             decision=denied.decision,
             problem=denied,
-            follow_up=Step(0, BatchOutcome.skipped, 424) if past.follow_up else None,
+            follow_up=_skipped(index, past).follow_up,
         )
         return reported, (denied, finding(record, past.transfer))
     except Problem as problem:
-        return replace(_stopped(index, problem), follow_up=_skipped(0, None).follow_up), None
+        return replace(_stopped(index, problem), follow_up=_skipped(index, past).follow_up), None
     decision = writer.last_decision
     answer = None
     if past.follow_up is not None:

@@ -197,6 +197,18 @@ async def test_acl_org_acl_role_another_organisation_and_every_role_load_nothing
     assert await _count(session, ProcessingRecord) == 0
     assert len(await _events(session, "policy.denied")) == len(callers)
 
+    # an integration that may record but not transfer: its refusal is of the caller, not of
+    # the past transfer, so the case fails rather than report a violation
+    records_only = auth("NL", ["integration"], scopes=["processing:write"])
+    refused = await client.post(URL, json={"items": [case]}, headers=records_only)
+    (item,) = refused.json()["items"]
+    assert (item["outcome"], item["status"]) == ("denied", 403)
+    step = item["transfers"][0]
+    assert (step["outcome"], step["follow_up"]["outcome"]) == ("denied", "skipped")
+    assert "ACL-ROLE" in [v["rule"] for v in step["decision"]["violations"]]
+    assert await _count(session, ProcessingRecord) == 0
+    assert await _events(session, "transfer.violation_reported") == []
+
 
 async def test_ilo_10_2_hostile_bodies_are_422(
     client: httpx.AsyncClient, auth: Auth, session: AsyncSession
