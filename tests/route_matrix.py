@@ -88,6 +88,10 @@ READ_REQUESTS: dict[str, Read] = {
         f"/v1/processing-records/{w.record_id}/export",
         ("NL", w.ilo.officer_id),
     ),
+    "GET /v1/processing-records/{record_id}/logs": lambda w: (
+        f"/v1/processing-records/{w.record_id}/logs",
+        ("NL", w.ilo.officer_id),
+    ),
     "GET /v1/processing-records/{record_id}/transfers": lambda w: (
         f"/v1/processing-records/{w.record_id}/transfers",
         ("NL", w.ilo.officer_id),
@@ -109,7 +113,7 @@ READ_REQUESTS: dict[str, Read] = {
         f"/v1/reference/transfer-instruments/{w.instrument['id']}",
         ("COM", None),
     ),
-    "GET /v1/audit/events": lambda w: ("/v1/audit/events", None),
+    "GET /v1/audit/events": lambda w: ("/v1/audit/events?log_use=self_monitoring", None),
     "GET /v1/audit/verify": lambda w: ("/v1/audit/verify", None),
     "GET /v1/audit/log-key": lambda w: ("/v1/audit/log-key", None),
     "GET /v1/audit/checkpoints": lambda w: ("/v1/audit/checkpoints", None),
@@ -279,4 +283,7 @@ def violated_rules(response: httpx.Response) -> list[str]:
 BATCH_ITEMS: dict[str, Callable[[World], dict[str, Any]]] = {
     "POST /v1/officers:batch": lambda w: SCENARIOS["officer.create"](w).body,
     "POST /v1/deployments:batch": lambda w: SCENARIOS["deployment.plan"](w).body,
+    "POST /v1/processing-records:batch": lambda w: {
+        "record": SCENARIOS["processing_record.create"](w).body
+    },
 }

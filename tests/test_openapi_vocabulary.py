@@ -153,6 +153,8 @@ def test_the_component_enums_are_the_vocabularies_of_their_name(document: dict[s
         "StatisticsFormat",
         "BatchMode",
         "BatchOutcome",
+        "LogUse",
+        "LogFormat",
         "DocumentAudience",
         "HandlingMarking",
         "WebhookDeliveryStatus",

@@ -28,6 +28,7 @@ from tests.scenarios import SYSTEM_ACTIONS
 BY_HAND = {
     "POST /v1/officers:batch",
     "POST /v1/deployments:batch",
+    "POST /v1/processing-records:batch",
     "POST /v1/documents/files",
 }
 

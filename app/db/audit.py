@@ -16,6 +16,7 @@ stored leaf hashes, which it trusts to be the events'; app/db/audit_leaves.py).
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC
 from typing import TYPE_CHECKING, Any, Protocol
@@ -134,8 +135,13 @@ async def record_denial(
     request: Request,
     principal: Caller,
     denied: PolicyDenied | NotFound,
+    *,
+    action: str = "policy.denied",
+    finding: Mapping[str, Any] | None = None,
 ) -> None:
-    """The audit event of a refused attempt (403 policy-denied or 404), in its own commit."""
+    """The audit event of a refused attempt (403 policy-denied or 404), in its own commit; or,
+    with `action` and `finding`, of a refusal put on record as a finding (a past transfer
+    reported to the controller)."""
     decision = denied.decision if isinstance(denied, PolicyDenied) else None
     details: dict[str, Any] = {"status": denied.status, "method": request.method}
     attempted = getattr(denied, "action", "") or ""
@@ -143,10 +149,11 @@ async def record_denial(
         details["attempted"] = attempted
     route = request.scope.get("route")
     details["route"] = getattr(route, "path", request.url.path)
+    details.update(finding or {})
     event = new_event(
         actor=principal.audit_actor(),
         organisation=principal.org,
-        action="policy.denied",
+        action=action,
         outcome="denied",
         resource_type=getattr(denied, "resource_type", "") or "request",
         resource_id=getattr(denied, "resource_id", None),

@@ -232,6 +232,14 @@ def audit_events(actor: Actor) -> Visibility:
     return Visibility("audit_event", refusal="reading the audit trail needs role auditor or dpo")
 
 
+def record_logs(actor: Actor) -> Visibility:
+    """A record's logs exported for the supervisory authority (LED Art. 25(3)): the DPO of the
+    controller organisation, the supervisory authority's contact point (ACL-ROLE)."""
+    if Role.dpo in actor.roles:
+        return Visibility("record_log", rows=of_organisation(actor.org))
+    return Visibility("record_log", refusal="exporting a record's logs needs role dpo")
+
+
 def audit_proof(actor: Actor) -> Visibility:
     """The integrity proof walks the whole chain: auditors, and the witnesses' clients (scope
     audit:witness) that cosign its checkpoints (ACL-ROLE)."""
@@ -394,6 +402,7 @@ READ_POLICIES = MappingProxyType(
         "event": events,
         "audit_event": audit_events,
         "audit_proof": audit_proof,
+        "record_log": record_logs,
         "webhook": webhooks,
         "network": networks,
         "network_meeting": network_meetings,

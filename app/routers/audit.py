@@ -6,8 +6,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
-from app.db.session import ReadSession
+from app.db.session import ReadSession, WriteSession
 from app.pagination import Paged
+from app.policies.vocabulary import LogUse
 from app.problems import problem_responses
 from app.routers.policy_marks import reads
 from app.routers.write_routes import write
@@ -37,19 +38,25 @@ Column64 = Annotated[str, Query(max_length=64)]
     openapi_extra=reads("audit_event"),
 )
 async def list_audit_events(
-    session: ReadSession,
-    principal: CurrentPrincipal,
+    writer: WriteSession,
     paging: Paged,
+    log_use: Annotated[
+        LogUse | None,
+        Query(
+            description="What the logs are read for (LED-25.2, Directive (EU) 2016/680 Art. "
+            "25(2)): without it the read is refused; it is logged with the read"
+        ),
+    ] = None,
     organisation: OrganisationCode | None = None,
     action: Column64 | None = None,
     resource_type: Column64 | None = None,
     resource_id: Column64 | None = None,
 ) -> Page[AuditEventOut]:
     """The audit trail: every decision, write and personal-data access; a DPO sees its
-    own organisation's."""
+    own organisation's. Every read names its use (`log_use`, LED-25.2) and is logged."""
     rows = await service.list_events(
-        session=session,
-        principal=principal,
+        writer=writer,
+        log_use=log_use.value if log_use else None,
         organisation=organisation,
         action=action,
         resource_type=resource_type,

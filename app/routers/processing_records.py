@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Request, Response
 
 from app.db.session import ReadSession, WriteSession
 from app.pagination import Paged
-from app.policies.vocabulary import Purpose
+from app.policies.vocabulary import LogFormat, Purpose
 from app.problems import problem_responses
 from app.routers.conventions import etag_of
 from app.routers.policy_marks import reads
@@ -21,11 +21,12 @@ from app.schemas.processing_record import (
     ProcessingRecordOut,
 )
 from app.schemas.processing_record_rights import RestrictedUseName
+from app.schemas.record_log import RecordLogExport
 from app.schemas.share import ShareOut
 from app.schemas.transfer import TransferOut
 from app.security import CurrentPrincipal
 from app.services import processing_record as service
-from app.services import processing_record_erasure
+from app.services import processing_record_erasure, record_logs
 from app.services import share as shares
 from app.services import transfer as transfers
 from app.services.processing_record_export import export_record
@@ -162,6 +163,40 @@ async def export(
     copy = await export_record(writer=writer, record=record, keyring=request.app.state.keyring)
     response.headers.update(NO_STORE)
     return copy
+
+
+@router.get(
+    "/{record_id}/logs",
+    name="export_logs",
+    summary="A record's logs for the supervisory authority (LED Art. 25(3)), JSON or CSV",
+    response_model=RecordLogExport,
+    openapi_extra=reads("record_log"),
+    responses={
+        **problem_responses(403),
+        200: {
+            "content": {"text/csv": {"schema": {"type": "string"}}},
+            "description": "JSON or CSV",
+        },
+    },
+)
+async def export_logs(
+    record_id: uuid.UUID, writer: WriteSession, format: LogFormat = LogFormat.json
+) -> Response:
+    """Every logged event of the record, its transfers, shares and follow-ups (collection,
+    consultation with its reason, disclosure with its recipient, alteration, erasure, refusals,
+    reads of its log), for the controller's DPO to hand to the supervisory authority
+    (LED-25.3); the export is logged (`record_log.exported`). No subject data."""
+    export = await record_logs.export_logs(writer=writer, record_id=record_id)
+    if format is LogFormat.csv:
+        return Response(
+            record_logs.to_csv(export),
+            media_type="text/csv; charset=utf-8",
+            headers={
+                **NO_STORE,
+                "Content-Disposition": f'attachment; filename="logs-{record_id}.csv"',
+            },
+        )
+    return Response(export.model_dump_json(), media_type="application/json", headers=NO_STORE)
 
 
 write(

@@ -344,6 +344,44 @@ EXAMPLES: Mapping[str, tuple[str, dict[str, Any]]] = MappingProxyType(
                 ]
             },
         ),
+        "CaseBatchIn": (
+            "A return case that began before today, with its identification request and answer",
+            {
+                "items": [
+                    {
+                        "record": {
+                            "officer_id": OFFICER,
+                            "purpose": "return",
+                            "data_categories": ["a_return_identity"],
+                            "data_subject_category": "returnee",
+                            "subject_data": {"surname": "Doe", "nationality": "SN"},
+                            "protection_status": "return_decision",
+                            "necessity_justification": "Nationality must be confirmed.",
+                            "began_on": "2026-10-28",
+                            "retain_until": "2027-06-01",
+                            "external_reference": "IND-CASE-2026-0117",
+                        },
+                        "transfers": [
+                            {
+                                "transfer": {
+                                    "recipient": {
+                                        "name": "Direction de la Police de l'Air et des Frontières",
+                                        "type": "public_authority",
+                                        "is_law_enforcement": False,
+                                    },
+                                    "destination_country": "SN",
+                                    "basis": "public_interest",
+                                    "fields_disclosed": ["surname", "nationality"],
+                                    "justification": "Identification for return",
+                                    "transfer_on": "2026-11-02",
+                                },
+                                "follow_up": {"outcome": "confirmed", "answered_on": "2026-11-20"},
+                            }
+                        ],
+                    }
+                ]
+            },
+        ),
         "DocumentUpload": (
             "A quarterly risk analysis for every ILO",
             {

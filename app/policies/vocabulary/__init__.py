@@ -15,6 +15,7 @@ from app.policies.vocabulary.api import (
     BatchMode,
     BatchOutcome,
     ContentEncoding,
+    LogFormat,
     RopaFormat,
     StatisticsFormat,
 )
@@ -52,6 +53,7 @@ from app.policies.vocabulary.processing import (
 from app.policies.vocabulary.statistics import StatisticsSectionName, WithheldReason
 from app.policies.vocabulary.subject_rights import (
     ExchangeKind,
+    LogUse,
     NotificationCause,
     RestrictedUse,
     RestrictionGround,
@@ -90,6 +92,8 @@ __all__ = [
     "IdentificationOutcome",
     "InformationTopic",
     "InstrumentKind",
+    "LogFormat",
+    "LogUse",
     "NetworkKind",
     "NetworkTask",
     "NotificationCause",

@@ -20,6 +20,13 @@ class RopaFormat(StrEnum):
     html = "html"
 
 
+class LogFormat(StrEnum):
+    """The renderings of a record's logs exported for the supervisory authority."""
+
+    json = "json"
+    csv = "csv"
+
+
 class BatchMode(StrEnum):
     """How a batch of creations is written: all in one transaction, or each item on its own."""
 
@@ -35,6 +42,8 @@ class BatchOutcome(StrEnum):
     denied = "denied"  # refused by policy (403): the Decision says why
     failed = "failed"  # stopped otherwise (404, 409, 412, 422): the problem says why
     rolled_back = "rolled_back"  # all_or_nothing: allowed, undone because another item failed
+    reported = "reported"  # a past transfer refused: reported to the controller, not written
+    skipped = "skipped"  # not attempted: what it belongs to was not written
 
 
 class ContentEncoding(StrEnum):
