@@ -1,0 +1,89 @@
+"""The audit of the disclosure control: the smallest and largest value of a withheld count that
+the published counts allow, by integer linear programming (HiGHS).
+
+A reader's knowledge is linear: the published counts, the identities `total = sum(parts)`, the
+inequalities `sum(small) <= large`, and that counts are non-negative integers (1 at least where
+a listed row says so). What the reader does not know is which withheld count is small: a
+withheld count has no upper bound but those the identities give.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+
+# Larger than any count the statistics publish: "no upper bound" for the solver.
+CAP = 1_000_000.0
+INFINITY = float("inf")
+Identity = tuple[str, tuple[str, ...]]  # total, parts: total = sum(parts)
+Inequality = tuple[tuple[str, ...], str]  # small, large: sum(small) <= large
+
+
+def _row(
+    coefficients: Mapping[str, int], values: Mapping[str, int], unknown: Mapping[str, int]
+) -> tuple[list[int], list[float], float]:
+    """The row over the unknowns and the constant moved to the other side."""
+    index, weights, constant = [], [], 0.0
+    for name, c in coefficients.items():
+        if name in unknown:
+            index.append(unknown[name])
+            weights.append(float(c))
+        else:
+            constant -= c * values.get(name, 0)
+    return index, weights, constant
+
+
+def spans(
+    names: Sequence[str],
+    values: Mapping[str, int],
+    withheld: Collection[str],
+    identities: Sequence[Identity],
+    inequalities: Sequence[Inequality],
+    listed: Collection[str],
+) -> dict[str, tuple[int, int]]:
+    """For each of `names` (withheld), the bounds a reader computes from everything else."""
+    # The solver is loaded on first use: nothing else (the CLI, the workers) pays for it.
+    import highspy
+    import numpy as np
+
+    unknown = {name: i for i, name in enumerate(sorted(withheld))}
+    n = len(unknown)
+    h = highspy.Highs()  # type: ignore[no-untyped-call]
+    h.silent()
+    floors = np.array([1.0 if name in listed else 0.0 for name in sorted(withheld)])
+    h.addVars(n, floors, np.full(n, CAP))
+    columns = np.arange(n, dtype=np.int32)
+    h.changeColsIntegrality(n, columns, np.array([highspy.HighsVarType.kInteger] * n))
+    rows: list[tuple[dict[str, int], float]] = []
+    for total, parts in identities:
+        coefficients = {total: 1}
+        for part in parts:
+            coefficients[part] = coefficients.get(part, 0) - 1
+        rows.append((coefficients, 0.0))
+    for small, large in inequalities:
+        coefficients = {large: -1}
+        for name in small:
+            coefficients[name] = coefficients.get(name, 0) + 1
+        rows.append((coefficients, -INFINITY))
+    for coefficients, low in rows:
+        index, weights, constant = _row(coefficients, values, unknown)
+        if index:
+            h.addRow(
+                -highspy.kHighsInf if low == -INFINITY else constant,
+                constant,
+                len(index),
+                np.array(index, dtype=np.int32),
+                np.array(weights),
+            )
+    found = {}
+    for name in names:
+        cost = np.zeros(n)
+        cost[unknown[name]] = 1.0
+        h.changeColsCost(n, columns, cost)
+        ends = []
+        for sense in (highspy.ObjSense.kMinimize, highspy.ObjSense.kMaximize):
+            h.changeObjectiveSense(sense)
+            h.run()
+            assert h.getModelStatus() == highspy.HighsModelStatus.kOptimal
+            ends.append(round(h.getInfo().objective_function_value))
+        found[name] = (ends[0], ends[1])
+    return found
