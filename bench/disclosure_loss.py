@@ -16,10 +16,17 @@ from datetime import date, timedelta
 
 from app.policies.disclosure import protect
 from app.services.statistics import TOTAL, TRANSFER_TABLES, Period, margins, months
-from app.services.statistics_readmission import MEASURES, Request, protected_months
+from app.services.statistics_readmission import (
+    MEASURES,
+    OUTCOMES,
+    Request,
+    protected_months,
+    verdicts,
+)
 
-COUNTS = [m.name for m in MEASURES if m.unit == "count"]
 FIRST = date(2026, 1, 1)
+# What a country's row and sheet publish: the measures, and the answers besides "confirmed".
+FIGURES = {m.name for m in (*MEASURES, *OUTCOMES)}
 
 
 def _month(index: int, day: int) -> date:
@@ -59,6 +66,18 @@ def walkthrough() -> list[Request]:
     return [_request("SN", 0, "confirmed", 3, doc=True)]
 
 
+def volume() -> list[Request]:
+    """For scale: 12, 25 and 40 requests a month to SN, GN and MA over three months, answers
+    cycling through the outcomes and response times."""
+    outcomes = ("confirmed", "confirmed", "not_confirmed", "no_answer", None)
+    return [
+        _request(country, month, outcomes[i % 5], (i * 7) % 90, doc=i % 3 == 0, accepted=i % 4 == 0)
+        for month in range(3)
+        for country, n in (("SN", 12), ("GN", 25), ("MA", 40))
+        for i in range(n + month)
+    ]
+
+
 def _transfers(requests: Sequence[Request]) -> dict[str, dict[str, Counter[str]]]:
     """Every request is a transfer for return to its country on the public-interest ground."""
     found: dict[str, dict[str, Counter[str]]] = {}
@@ -77,9 +96,9 @@ def loss(requests: Sequence[Request], period: Period, threshold: int) -> dict[st
     readmission = [0, 0]
     for country in sorted({r.country for r in requests if r.sent_on >= period.starts_on
                            and r.sent_on <= period.ends_on}):  # fmt: skip
-        withheld = set().union(*(m.countries.get(country, frozenset()) for m in protected))
-        readmission[0] += len(withheld & set(COUNTS))
-        readmission[1] += len(COUNTS)
+        withheld = verdicts([m.countries.get(country, frozenset()) for m in protected])
+        readmission[0] += len(set(withheld) & FIGURES)
+        readmission[1] += len(FIGURES)
     cells = set().union(*(m.transfers for m in protected))
     sums: Counter[str] = Counter()
     for month in months(period):
@@ -104,7 +123,7 @@ def main() -> None:
     threshold = parser.parse_args().threshold
     runs = [(0, 0), (1, 1), (2, 2), (0, 1), (1, 2), (0, 2)]
     started = time.perf_counter()
-    for name, data in (("seeded", seeded()), ("walkthrough", walkthrough())):
+    for name, data in (("seeded", seeded()), ("walkthrough", walkthrough()), ("volume", volume())):
         for first, last in runs:
             if name == "walkthrough" and (first, last) != (0, 0):
                 continue
