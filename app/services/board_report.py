@@ -264,7 +264,7 @@ async def overview(
         },
         "disclosure": {
             "threshold": threshold,
-            "note": f"Counts from 1 to {threshold - 1} are withheld (null), with the counts "
+            "note": f"Counts from 1 to {threshold - 1} are withheld, and so are the counts "
             "that would let one be computed back (ILO-12).",
         },
     }
