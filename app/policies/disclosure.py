@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import partial
+from functools import lru_cache, partial
 
 from app.policies.disclosure_audit import spans
 from app.policies.rules import ILO_12, ILO_12R
@@ -95,7 +95,28 @@ def protect(
     """The counts of one month to withhold: the small ones, and complements until each small
     one can take, for a reader of everything else, every value from 1 to threshold - 1.
     `listed`: the counts a reader knows are not 0 (a listed row). `unpublished`: counts that
-    are no figure of their own (a table's total, which its listed rows bound from below)."""
+    are no figure of their own (a table's total, which its listed rows bound from below).
+    A month decided once is remembered: its answers are asked again and again."""
+    return _protect(
+        tuple(sorted(values.items())),
+        tuple(lines),
+        threshold,
+        tuple(bounds),
+        frozenset(listed),
+        frozenset(unpublished),
+    )
+
+
+@lru_cache(maxsize=4096)
+def _protect(
+    items: tuple[tuple[str, int], ...],
+    lines: tuple[Line, ...],
+    threshold: int,
+    bounds: tuple[Bound, ...],
+    listed: frozenset[str],
+    unpublished: frozenset[str],
+) -> frozenset[str]:
+    values = dict(items)
     withheld = set(_along_lines(values, lines, threshold))
     primary = sorted(
         name
@@ -109,29 +130,33 @@ def protect(
     floors = [name for name in listed if values.get(name, 0) > 0]
     relations = [line.members for line in lines] + [bound.members for bound in bounds]
     totals = {line.total for line in lines}
-    # The least value the listing alone leaves each small count (everything withheld): 1, or
-    # more for a table's only row whose items another table lists in several rows.
-    least = {
-        p: max(1, low)
-        for p, (low, _) in spans(
-            primary, values, set(values), identities, inequalities, floors
-        ).items()
-    }
     weak = primary
+    least: dict[str, int] = {}
     while weak:
         # Withholding one more only widens what a reader allows: a count once wide stays so.
         found = spans(weak, values, withheld, identities, inequalities, floors)
-        weak = [p for p in weak if found[p][0] > least[p] or found[p][1] < threshold - 1]
-        if not weak:
+        low = [p for p in weak if found[p][0] > 1 and p not in least]
+        if low:
+            # The least value the listing alone leaves it (everything withheld): 1, or more
+            # for a table's only row whose items another table lists in several rows.
+            alone = spans(low, values, set(values), identities, inequalities, floors, upper=False)
+            least |= {p: max(1, alone[p][0]) for p in low}
+        weak = [p for p in weak if found[p][0] > least.get(p, 1) or found[p][1] < threshold - 1]
+        # One complement per weak count whose relations got none yet in this round.
+        added: set[str] = set()
+        for cell in weak:
+            near = {m for r in relations if cell in r for m in r}
+            if near & added:
+                continue
+            need = max(threshold - 1 - found[cell][1], 0)
+            reach = {m for r in relations if withheld.intersection(r) for m in r}
+            free = [m for m in sorted(near | reach) if m not in withheld and m in values]
+            if free:
+                chosen = min(free, key=partial(_preference, values, need, near, totals))
+                withheld.add(chosen)
+                added.add(chosen)
+        if not added:
             break
-        cell = weak[0]
-        need = max(threshold - 1 - found[cell][1], 0)
-        near = {m for r in relations if cell in r for m in r}
-        reach = {m for r in relations if withheld.intersection(r) for m in r}
-        free = [m for m in sorted(near | reach) if m not in withheld and m in values]
-        if not free:
-            break
-        withheld.add(min(free, key=partial(_preference, values, need, near, totals)))
     return frozenset(withheld)
 
 

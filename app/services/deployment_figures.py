@@ -23,7 +23,7 @@ from app.db.deployed import deployed_on_clause
 from app.models import Deployment
 from app.policies import eu_funding_eligible
 from app.policies.disclosure import COUNT as COUNT_RULE
-from app.policies.disclosure import Bound, protect
+from app.policies.disclosure import Bound, Line, protect
 from app.policies.vocabulary import StatisticsSectionName
 from app.schemas.statistics import StatisticsSection
 from app.services.organisation import participant_map
@@ -63,6 +63,21 @@ class DeploymentFigures:
         }
 
 
+def frame(
+    tables: Mapping[str, Counter[str]], counts: Mapping[str, int]
+) -> tuple[dict[str, int], list[Line], list[Bound], list[str]]:
+    """The day's counts, the lines and bounds between them, and the listed ones (every row)."""
+    values, lines = margins({name: tables[name] for name in TABLES})
+    listed = list(values)
+    values |= counts
+    values |= {cell(REPRESENTED, k): n for k, n in tables[REPRESENTED].items()}
+    listed += [cell(REPRESENTED, k) for k in tables[REPRESENTED]]
+    bounds = [Bound((name,), TOTAL) for name in JOINT if name != "eu_funding_eligible"]
+    bounds.append(Bound(("eu_funding_eligible",), "co_deployed"))
+    bounds += [Bound((cell(REPRESENTED, k),), "representing") for k in tables[REPRESENTED]]
+    return values, lines, bounds, listed
+
+
 async def deployment_figures(session: AsyncSession, day: date, threshold: int) -> DeploymentFigures:
     """The deployments in post on `day` (callers ask for a month's last day), counted and
     protected: the tables by host country, posting type and organisation add up to the total;
@@ -97,14 +112,7 @@ async def deployment_figures(session: AsyncSession, day: date, threshold: int) -
         "representing": sum(1 for d in deployments if d.represented_member_states),
         "sharing_tasks": sum(1 for d in deployments if d.shared_tasks),
     }
-    values, lines = margins({name: tables[name] for name in TABLES})
-    listed = list(values)
-    values |= counts
-    values |= {cell(REPRESENTED, k): n for k, n in tables[REPRESENTED].items()}
-    listed += [cell(REPRESENTED, k) for k in tables[REPRESENTED]]
-    bounds = [Bound((name,), TOTAL) for name in JOINT if name != "eu_funding_eligible"]
-    bounds.append(Bound(("eu_funding_eligible",), "co_deployed"))
-    bounds += [Bound((cell(REPRESENTED, k),), "representing") for k in tables[REPRESENTED]]
+    values, lines, bounds, listed = frame(tables, counts)
     withheld = protect(values, lines, threshold, bounds=bounds, listed=listed)
     return DeploymentFigures(on, tables, values, withheld)
 

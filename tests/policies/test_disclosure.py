@@ -27,6 +27,7 @@ from app.policies.disclosure import (
 from app.policies.disclosure_audit import spans
 from app.policies.rules import ILO_12, ILO_12R
 from app.policies.vocabulary import WithheldReason
+from app.services.deployment_figures import REPRESENTED, frame
 from app.services.statistics import TOTAL, margins_protected
 from app.services.statistics_readmission import BOUNDS, LINES, LISTED, Request, counts
 from tests.sdc_attack import Attack
@@ -202,3 +203,50 @@ def test_ilo_12_no_small_count_of_a_readmission_row_is_recovered(
                 reader.at_most([(m, name) for name in bound.small], (m, bound.large))
     _periods(attack, len(monthly_answers), list(truth[0]), truth, withheld)
     _assert_protected(attack, blind, truth, threshold)
+
+
+deployment = st.tuples(
+    st.sampled_from(["SN", "MA"]),
+    st.sampled_from(["single", "shared"]),
+    st.sampled_from(["NL", "FR", "DE"]),
+    st.sets(st.sampled_from(["BE", "LU"]), max_size=2),
+    st.booleans(),
+    st.booleans(),
+)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(deployment, max_size=12), st.sampled_from([3, 5]))
+def test_ilo_12_no_small_deployment_count_of_the_activity_report_is_recovered(
+    deployments: list[tuple[str, str, str, set[str], bool, bool]], threshold: int
+) -> None:
+    """A month-end's deployment figures as the statistics and the activity report publish them:
+    three tables adding up to the total, and the joint counts under it (co-deployed, of which
+    EU-funding eligible; representing, and each represented Member State; sharing tasks)."""
+    tables = {
+        "by_host_country": Counter(d[0] for d in deployments),
+        "by_posting_type": Counter(d[1] for d in deployments),
+        "by_organisation": Counter(d[2] for d in deployments),
+        REPRESENTED: Counter(ms for d in deployments for ms in d[3]),
+    }
+    joint = [d for d in deployments if d[4]]
+    counts = {
+        "co_deployed": len(joint),
+        "eu_funding_eligible": sum(1 for d in joint if d[5]),
+        "representing": sum(1 for d in deployments if d[3]),
+        "sharing_tasks": sum(1 for d in deployments if d[5]),
+    }
+    values, lines, bounds, listed = frame(tables, counts)
+    hidden = protect(values, lines, threshold, bounds=bounds, listed=listed)
+    attack, blind = Attack(), Attack()
+    for reader, unknown in ((attack, hidden), (blind, frozenset(values))):
+        for name, value in values.items():
+            reader.publish((0, name), None if name in unknown else value)
+        for name in listed:
+            if values[name] and name in unknown:
+                reader.at_least_one([(0, name)])
+        for line in lines:
+            reader.equal((0, line.total), [(0, p) for p in line.parts])
+        for bound in bounds:
+            reader.at_most([(0, name) for name in bound.small], (0, bound.large))
+    _assert_protected(attack, blind, [values], threshold)
