@@ -131,7 +131,7 @@ class GapLine(Stored):
     name: str
     route: str
     status: CoverageStatus
-    deployments: int
+    deployments: int | None = Field(description="null when withheld (ILO-12)")
     covered_until: date | None
     organisations: list[str]
     options: list[GapOption]

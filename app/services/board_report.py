@@ -31,7 +31,7 @@ from app.policies.board import (
     ActivityReportFacts,
     WorkProgrammeFacts,
 )
-from app.policies.disclosure import THRESHOLD
+from app.policies.disclosure import THRESHOLD, small
 from app.policies.vocabulary import CoverageStatus, DecisionOutcome
 from app.problems import NotFound
 from app.reference.priority_countries import load_priority_countries
@@ -361,9 +361,17 @@ async def build_report(
             "horizon_days": gaps.horizon_days,
             "list_version": gaps.list_version,
             "source": gaps.source,
-            "items": [g.model_dump(mode="json") for g in gaps.items],
+            "items": [_withheld_coverage(g.model_dump(mode="json"), threshold) for g in gaps.items],
         },
     }
+
+
+def _withheld_coverage(item: dict[str, Any], threshold: int) -> dict[str, Any]:
+    """A priority country's number of covering deployments, withheld when small (ILO-12): the
+    report would otherwise give the host countries' small counts away."""
+    if small(item["deployments"], threshold):
+        return {**item, "deployments": None}
+    return item
 
 
 @dataclass(frozen=True, slots=True)

@@ -75,6 +75,9 @@ async def test_ilo_8_2_the_activity_report_is_json_and_html_without_personal_dat
     assert gaps["SN"] == "covered"
     assert gaps["MA"] == "covered"
     assert gaps["EG"] == "uncovered"
+    # the coverage does not give the withheld host-country counts away
+    covering = {g["country"]: g["deployments"] for g in content["gaps"]["items"]}
+    assert (covering["SN"], covering["MA"], covering["EG"]) == (None, None, 0)
 
     html = await client.get(again["html_url"], headers=auth("EP", ["ep_reader"]))
     assert html.status_code == 200
@@ -88,6 +91,8 @@ async def test_ilo_8_2_the_activity_report_is_json_and_html_without_personal_dat
     assert "For transmission to the European Parliament" in document
     assert "withheld" in document
     assert ">None<" not in document
+    assert "1 ILO in service" not in document
+    assert "ILOs in service (number withheld)" in document
 
     as_json = await client.get(f"/v1/board/activity-reports/{again['id']}", headers=com)
     stored = await session.get(BoardActivityReport, again["id"])
