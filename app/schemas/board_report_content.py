@@ -104,7 +104,7 @@ class NetworksSection(Stored):
 class HeldMeeting(Stored):
     held_on: date
     location: str | None
-    officers_listed: int
+    officers_listed: int | None = Field(description="null when withheld (ILO-12)")
 
 
 class AdoptedDecision(Stored):

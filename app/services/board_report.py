@@ -271,7 +271,7 @@ async def overview(
 
 
 async def _meetings_and_decisions(
-    session: AsyncSession, start: date, end: date
+    session: AsyncSession, start: date, end: date, threshold: int
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], int]:
     meetings = await session.scalars(
         select(BoardMeeting)
@@ -299,7 +299,10 @@ async def _meetings_and_decisions(
         {
             "held_on": m.held_on.isoformat(),
             "location": m.location,
-            "officers_listed": len(m.officer_list),
+            # the deployed ILOs on the meeting's day: a count withheld when small (ILO-12)
+            "officers_listed": None
+            if small(len(m.officer_list), threshold)
+            else len(m.officer_list),
         }
         for m in meetings
     ]
@@ -318,7 +321,9 @@ async def _previous_period(
     figures = await overview(
         session=session, start=before_start, end=before_end, threshold=threshold, quarters=False
     )
-    meetings, adopted, _ = await _meetings_and_decisions(session, before_start, before_end)
+    meetings, adopted, _ = await _meetings_and_decisions(
+        session, before_start, before_end, threshold
+    )
     return {
         "period": {"from": before_start.isoformat(), "to": before_end.isoformat()},
         "total": figures["total"],
@@ -340,7 +345,7 @@ async def build_report(
 ) -> dict[str, Any]:
     """The report as data. `networks` defaults to what `network_summaries` finds (Art. 5)."""
     gaps = await deployment_gaps(session=session, principal=None, on=end, horizon_days=180)
-    meetings, adopted, not_adopted = await _meetings_and_decisions(session, start, end)
+    meetings, adopted, not_adopted = await _meetings_and_decisions(session, start, end, threshold)
     if networks is None:
         networks = await network_summaries(session, start, end)
     return {
