@@ -12,13 +12,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.policies.vocabulary import StatisticsSectionName
 from app.schemas.statistics import StatisticsReport, StatisticsSection
+from app.services.deployment_figures import deployments_section
 from app.services.statistics import (
     Period,
-    deployments_section,
     suppression,
-    transfers_section,
 )
 from app.services.statistics_readmission import readmission_section
+from app.services.statistics_transfers import transfers_section
 
 SectionFn = Callable[[AsyncSession, Period, int], Awaitable[StatisticsSection]]
 
