@@ -7,6 +7,13 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 import phonenumbers
 
+from app.platform.institutional import (
+    NO_CONTACTS,
+    InstitutionalContacts,
+    email_key,
+    iban_key,
+    phone_key,
+)
 from app.platform.patterns import DATE_RE, words
 
 EMAIL_RE = re.compile(
@@ -68,12 +75,15 @@ def _acronym(token: str) -> bool:
     )
 
 
-def has_email(text: str) -> bool:
+def has_email(text: str, known: InstitutionalContacts = NO_CONTACTS) -> bool:
     """A person's address, also written `name [at] domain [dot] eu` or percent-encoded in a
-    link; institutions' functional mailboxes are not personal data."""
+    link; institutions' functional mailboxes, by their words or registered as such, are not
+    personal data."""
     if "@" not in text and "%40" not in text and not _AT_WORD_RE.search(text):
         return False
     for m in EMAIL_RE.finditer(unquote(text)):
+        if known.emails and email_key(m.group(0)) in known.emails:
+            continue
         local = _LOCAL_PART_RE.match(m.group(0))
         if local is None or not functional_local_part(local.group(1)):
             return True
@@ -112,12 +122,17 @@ def _plausible_grouping(raw: str) -> bool:
     return sum(1 for g in groups if len(g) == 1) <= 1 or len(groups) <= 2
 
 
-def _valid_in_some_region(candidate: str, regions: tuple[str, ...]) -> bool:
+def _valid_in_some_region(
+    candidate: str, regions: tuple[str, ...], known: InstitutionalContacts
+) -> bool:
+    """A number valid in one of the regions that is not a registered institutional one."""
     for region in regions:
         for match in phonenumbers.PhoneNumberMatcher(candidate, region, leniency=_VALID):
             if len(re.sub(r"\D", "", match.raw_string)) >= 8 and _plausible_grouping(
                 match.raw_string
             ):
+                if known.phones and phone_key(match.number) in known.phones:
+                    continue
                 return True
     return False
 
@@ -138,33 +153,34 @@ _MOBILE_RE = re.compile(
 )
 
 
-def has_phone_in(text: str, context: str) -> bool:
-    if not has_phone(text, context=context):
+def has_phone_in(text: str, context: str, known: InstitutionalContacts = NO_CONTACTS) -> bool:
+    if not has_phone(text, context=context, known=known):
         return False
     switchboard = SWITCHBOARD_RE.search(context) or SWITCHBOARD_RE.search(text)
     return not switchboard or _MOBILE_RE.search(text) is not None
 
 
-def has_phone(text: str, *, context: str = "") -> bool:
+def has_phone(text: str, *, context: str = "", known: InstitutionalContacts = NO_CONTACTS) -> bool:
     """An international number (+ or 00) valid anywhere; a national number valid in a Member
-    State's format that starts with the trunk prefix 0 or stands after a telephone label."""
+    State's format that starts with the trunk prefix 0 or stands after a telephone label. A
+    registered institutional number is none of them."""
     if _DIGITS_RE.search(text) is None:
         return False
     text = _IBAN_SHAPE_RE.sub(" ", text)
     for candidate in _INTERNATIONAL_RE.finditer(text):
         raw = candidate.group(0)
         span = raw if raw.startswith("+") else "+" + raw[2:].lstrip()
-        if _valid_in_some_region(span, ("BE",)):
+        if _valid_in_some_region(span, ("BE",), known):
             return True
     for candidate in _NATIONAL_START_RE.finditer(text):
-        if _valid_in_some_region(candidate.group(0), PHONE_REGIONS):
+        if _valid_in_some_region(candidate.group(0), PHONE_REGIONS, known):
             return True
     labelled = PHONE_LABEL_RE.search(context) is not None
     for label in PHONE_LABEL_RE.finditer(text):
         window = text[label.end() : label.end() + 40]
-        if _DIGITS_RE.search(window) and _valid_in_some_region(window, PHONE_REGIONS):
+        if _DIGITS_RE.search(window) and _valid_in_some_region(window, PHONE_REGIONS, known):
             return True
-    return labelled and _valid_in_some_region(text, PHONE_REGIONS)
+    return labelled and _valid_in_some_region(text, PHONE_REGIONS, known)
 
 
 # --- IBAN --------------------------------------------------------------------------------------
@@ -203,13 +219,14 @@ PUBLIC_ACCOUNT_RE = re.compile(
 )
 
 
-def has_iban_in(text: str, context: str) -> bool:
-    if has_iban(text):
+def has_iban_in(text: str, context: str, known: InstitutionalContacts = NO_CONTACTS) -> bool:
+    if has_iban(text, known):
         return not (PUBLIC_ACCOUNT_RE.search(text) or PUBLIC_ACCOUNT_RE.search(context))
     return False
 
 
-def has_iban(text: str) -> bool:
+def has_iban(text: str, known: InstitutionalContacts = NO_CONTACTS) -> bool:
+    """A valid IBAN that is not a registered institutional account."""
     upper = text.upper()
     for start in _IBAN_START_RE.finditer(upper):
         length = IBAN_LENGTHS.get(start.group(1))
@@ -225,6 +242,8 @@ def has_iban(text: str) -> bool:
                 break
         candidate = "".join(chars)
         if len(candidate) == length and candidate.isalnum() and iban_checksum_ok(candidate):
+            if known.ibans and iban_key(candidate) in known.ibans:
+                continue
             return True
     return False
 

@@ -136,7 +136,7 @@ def _flows(a: Location, b: Location) -> bool:
     """Two units are lines of one flow of text (not cells or JSON values)."""
     return (
         a.row is None and a.pointer is None and b.row is None and b.pointer is None
-        and a.line is not None and b.line is not None and a.page == b.page
+        and a.line is not None and b.line is not None and a.page == b.page and a.part == b.part
     )  # fmt: skip
 
 
