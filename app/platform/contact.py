@@ -98,8 +98,10 @@ PHONE_LABEL_RE = re.compile(
     r"portable|whatsapp|numéro\s+de\s+portable|rufnummer|mobiel)\b)"
 )
 # Where a national number may start without a label: a trunk prefix 0 (with or without brackets).
-_NATIONAL_START_RE = re.compile(r"(?<![\w.,/-])(?:\(0\d*\)|0\d)[\d\s().\-/]{6,}\d")
-_INTERNATIONAL_RE = re.compile(r"(?:(?<![\w+])\+|(?<![\w.,/-])00)\s?[1-9][\d\s().\-/]{6,}\d")
+# Each alternative begins with a literal, its lookbehind after it (`0(?<![\w.,/-].)` is
+# `(?<![\w.,/-])0`): an alternation of literal starts is searched for its first characters only.
+_NATIONAL_START_RE = re.compile(r"(?:\((?<![\w.,/-].)0\d*\)|0(?<![\w.,/-].)\d)[\d\s().\-/]{6,}\d")
+_INTERNATIONAL_RE = re.compile(r"(?:\+(?<![\w+].)|0(?<![\w.,/-].)0)\s?[1-9][\d\s().\-/]{6,}\d")
 _DIGITS_RE = re.compile(r"\d[\d\s().\-/]{6,}\d")
 # The regions whose national formats are looked for (the Member States and the Schengen area).
 PHONE_REGIONS = (
@@ -108,7 +110,12 @@ PHONE_REGIONS = (
 )  # fmt: skip
 _VALID = phonenumbers.Leniency.VALID
 # An IBAN's digit groups are not a telephone number (the IBAN detector reports them).
-_IBAN_SHAPE_RE = re.compile(r"\b[A-Z]{2}\d{2}(?:[ -]?[A-Z0-9]{2,4}){3,8}\b")
+_IBAN_SHAPE_RE = re.compile(r"[A-Z](?<!\w.)[A-Z]\d{2}(?:[ -]?[A-Z0-9]{2,4}){3,8}\b")
+# Every telephone label holds one of these (on lower-cased text; PHONE_LABEL_RE, case-insensitive,
+# is several times slower to search).
+_PHONE_LABEL_STEM_RE = re.compile(
+    r"t[eé]l|tfno|ph|mob|gsm|fax|cell|m[óo]vil|handy|portable|whatsapp|num[ée]ro|rufnummer"
+)
 
 
 def _plausible_grouping(raw: str) -> bool:
@@ -175,8 +182,12 @@ def has_phone(text: str, *, context: str = "", known: InstitutionalContacts = NO
     for candidate in _NATIONAL_START_RE.finditer(text):
         if _valid_in_some_region(candidate.group(0), PHONE_REGIONS, known):
             return True
-    labelled = PHONE_LABEL_RE.search(context) is not None
-    for label in PHONE_LABEL_RE.finditer(text):
+    labelled = (
+        _PHONE_LABEL_STEM_RE.search(context.lower()) is not None
+        and PHONE_LABEL_RE.search(context) is not None
+    )
+    in_text = _PHONE_LABEL_STEM_RE.search(text.lower()) is not None
+    for label in PHONE_LABEL_RE.finditer(text) if in_text else ():
         window = text[label.end() : label.end() + 40]
         if _DIGITS_RE.search(window) and _valid_in_some_region(window, PHONE_REGIONS, known):
             return True

@@ -85,7 +85,7 @@ def is_person_like(sequence: str) -> bool:
     return not any(w in NOT_NAME_WORDS for w in words)
 
 
-_CAMEL_RE = re.compile(r"(?<=[a-zà-ÿ0-9])(?=[A-ZÀ-Þ])")
+_CAMEL_RE = re.compile(r"([a-zà-ÿ0-9])(?=[A-ZÀ-Þ])")
 _SEPARATORS_RE = re.compile(r"[_\s]+")
 
 
@@ -95,5 +95,5 @@ def label_words(label: str) -> str:
     if not label:
         return ""
     tail = label[1:]
-    spaced = _CAMEL_RE.sub(" ", label) if tail != tail.lower() else label
+    spaced = _CAMEL_RE.sub(r"\1 ", label) if tail != tail.lower() else label
     return _SEPARATORS_RE.sub(" ", spaced).strip().lower()
