@@ -190,6 +190,14 @@ READ_REQUESTS: dict[str, Read] = {
     ),
     "GET /v1/ropa": lambda w: ("/v1/ropa?organisation=NL", ("NL", None)),
     "GET /v1/reference/impacts": lambda w: ("/v1/reference/impacts", None),
+    "GET /v1/reference/institutional-contacts": lambda w: (
+        "/v1/reference/institutional-contacts",
+        None,
+    ),
+    "GET /v1/reference/institutional-contacts/{entry_id}": lambda w: (
+        "/v1/reference/institutional-contacts/FRONTEX",
+        None,
+    ),
     "GET /v1/documents": lambda w: ("/v1/documents", None),
     "GET /v1/documents/search": lambda w: ("/v1/documents/search?q=sahel", None),
     "GET /v1/documents/contact-lists/ilo-contacts": lambda w: (

@@ -24,6 +24,29 @@ EXAMPLES: Mapping[str, tuple[str, dict[str, Any]]] = MappingProxyType(
                 "dpo_contact": "fg@ind.nl",
             },
         ),
+        "InstitutionalContactCreate": (
+            "A liaison office's mailbox, switchboard and account, kept by the Netherlands",
+            {
+                "id": "NL-IND-RABAT",
+                "organisation": "NL",
+                "name": "IND liaison office, Rabat",
+                "emails": ["lo.maroc@ind.nl"],
+                "phones": ["+212 537 21 96 00"],
+                "ibans": ["NL91 ABNA 0417 1643 00"],
+                "source_url": "https://ind.nl/en/contact",
+            },
+        ),
+        "InstitutionalContactFields": (
+            "The same office, its account closed",
+            {
+                "organisation": "NL",
+                "name": "IND liaison office, Rabat",
+                "emails": ["lo.maroc@ind.nl"],
+                "phones": ["+212 537 21 96 00"],
+                "ibans": [],
+                "source_url": "https://ind.nl/en/contact",
+            },
+        ),
         "AuthorityCreate": (
             "The Dutch immigration service",
             {"organisation": "NL", "name": "IND", "authority_kind": "immigration"},
