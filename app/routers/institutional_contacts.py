@@ -12,14 +12,11 @@ from fastapi import APIRouter, Path, Response
 from app.db.session import ReadSession
 from app.models import InstitutionalContact
 from app.pagination import Paged
-from app.routers.conventions import ActionContext, Idempotency, IfMatch, etag_of, require_if_match
-from app.routers.policy_marks import guarded, reads
+from app.routers.conventions import etag_of
+from app.routers.policy_marks import reads
+from app.routers.write_routes import write
 from app.schemas.common import Page
-from app.schemas.institutional_contact import (
-    InstitutionalContactCreate,
-    InstitutionalContactFields,
-    InstitutionalContactOut,
-)
+from app.schemas.institutional_contact import InstitutionalContactOut
 from app.security import CurrentPrincipal
 from app.services import institutional_contact as service
 
@@ -62,48 +59,26 @@ async def get_institutional_contact(
     return _out(entry)
 
 
-@router.post(
+write(
+    router,
+    service.CREATE_CONTACT,
+    "POST",
     CONTACTS,
     name="create_institutional_contact",
-    status_code=201,
-    summary="Register an institution's contacts (reference_admin of the keeping participant)",
-    response_model=InstitutionalContactOut,
-    openapi_extra=guarded(service.CREATE_CONTACT),
+    render=_out,
+    doc="""Register an institution's functional contacts, kept by the caller's own participant
+    (ACL-ROLE, ACL-ORG); the scanner passes them from the next upload on.""",
 )
-async def create_institutional_contact(
-    body: InstitutionalContactCreate, context: ActionContext, idempotent: Idempotency
-) -> Response:
-    """Register an institution's functional contacts, kept by the caller's own participant
-    (ACL-ROLE, ACL-ORG); the scanner passes them from the next upload on."""
-    entry = await context.perform(service.CREATE_CONTACT, None, body)
-    return await idempotent.respond(
-        _out(entry),
-        headers={
-            "Location": f"/v1/reference{CONTACTS}/{entry.id}",
-            "ETag": etag_of(entry.version),
-        },
-    )
 
 
-@router.put(
+write(
+    router,
+    service.REPLACE_CONTACT,
+    "PUT",
     CONTACTS + "/{entry_id}",
     name="replace_institutional_contact",
-    summary="Change an institution's contacts (If-Match required)",
-    response_model=InstitutionalContactOut,
-    openapi_extra=guarded(service.REPLACE_CONTACT),
+    render=_out,
+    types={"entry_id": EntryId},
+    doc="""Replace an entry's contacts (If-Match), for the caller's own participant before and
+    after (ACL-ROLE, ACL-ORG); the change is audited and on the feed.""",
 )
-async def replace_institutional_contact(
-    entry_id: EntryId,
-    body: InstitutionalContactFields,
-    context: ActionContext,
-    idempotent: Idempotency,
-    if_match: IfMatch = None,
-) -> Response:
-    """Replace an entry's contacts (If-Match), for the caller's own participant before and
-    after (ACL-ROLE, ACL-ORG); the change is audited and on the feed."""
-    entry = await require_if_match(context, if_match).perform(
-        service.REPLACE_CONTACT, entry_id, body
-    )
-    return await idempotent.respond(
-        _out(entry), status=200, headers={"ETag": etag_of(entry.version)}
-    )

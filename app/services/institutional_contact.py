@@ -178,7 +178,8 @@ CREATE_CONTACT = Action(
     target="none",
     load=_prepare_create,
     build=_build_create,
-    summary="Register an institution's functional contacts",
+    makes="row",
+    summary="Register an institution's contacts (reference_admin of the keeping participant)",
 )
 REPLACE_CONTACT = Action(
     policy=INSTITUTIONAL_CONTACT_REPLACE,
@@ -187,5 +188,7 @@ REPLACE_CONTACT = Action(
     target="id",
     load=_prepare_replace,
     build=_build_replace,
-    summary="Change an institution's functional contacts",
+    makes="change",
+    names_version=True,
+    summary="Change an institution's contacts (If-Match required)",
 )

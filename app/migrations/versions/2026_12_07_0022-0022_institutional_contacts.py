@@ -2,7 +2,7 @@
 organisations and known public authorities, which the platform's scanner does not take for
 personal data; loaded from app/reference/institutional_contacts.json and edited through the API.
 
-Revision ID: 0024
+Revision ID: 0022
 Revises: 0021
 Create Date: 2026-12-07 06:00:00.000000+00:00
 """
@@ -14,7 +14,7 @@ from importlib import resources
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0024"
+revision: str = "0022"
 down_revision: str | None = "0021"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
