@@ -354,7 +354,8 @@ def decide_transfer(facts: TransferFacts) -> Outcome:
     europol = check_europol(facts.controller_org)
     outcome.add(europol)
     outcome.add(check_transfer_purpose(facts))
-    outcome.add(*check_restricted_exchange(transfer_restriction(facts)))
+    restriction = transfer_restriction(facts)
+    outcome.add(*check_restricted_exchange(restriction))
     outcome.add(check_necessity(facts.record_fields, facts.fields_disclosed, facts.justification))
     outcome.add(check_non_refoulement(facts))
     if facts.regime not in GROUND_RULES:
@@ -373,7 +374,7 @@ def decide_transfer(facts: TransferFacts) -> Outcome:
     if basis is not None:
         outcome.basis = basis
         outcome.obligations.extend(_transfer_obligations(facts, facts.regime, basis.rule))
-        notice = restriction_notice(transfer_restriction(facts))
+        notice = restriction_notice(restriction)
         if notice is not None:
             outcome.obligations.append(notice)
     return outcome
