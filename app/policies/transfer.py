@@ -346,11 +346,7 @@ EDITS_REFERENCE_DATA = Requirement(roles=frozenset({Role.reference_admin}))
 def decide_transfer(facts: TransferFacts) -> Outcome:
     """ACL-ROLE, ACL-ORG, SCOPE-EUROPOL, ILO-10.2, GDPR-18.2, ILO-10.4, NR-1, LED-35/39, DOC-1,
     GDPR-30.1e, then the Chapter V ground (GDPR-45/46/49, EUDPR-47/48/50 or LED-36/37/38)."""
-    outcome = Outcome(
-        results=[
-            require_org(facts.actor, ("controller", facts.controller_org)),
-        ]
-    )
+    outcome = Outcome(results=[require_org(facts.actor, ("controller", facts.controller_org))])
     europol = check_europol(facts.controller_org)
     outcome.add(europol)
     outcome.add(check_transfer_purpose(facts))
