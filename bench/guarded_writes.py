@@ -424,10 +424,18 @@ class Measured:
     rates: list[float] = field(default_factory=list)  # writes/s per round
     latencies: list[float] = field(default_factory=list)  # seconds per write, all rounds
     statements: int = 0  # SQL statements one write sends
+    # CPU seconds of this process (app and client; not PostgreSQL's) per write, per round
+    cpu: list[float] = field(default_factory=list)
 
     @property
     def median(self) -> float:
         return statistics.median(self.rates)
+
+    @property
+    def cpu_ms(self) -> float:
+        """Median CPU milliseconds of this process per write: on a busy machine, what the
+        write costs rather than how long it waited for a core."""
+        return 1000 * statistics.median(self.cpu) if self.cpu else float("nan")
 
     def percentile_ms(self, p: float) -> float:
         ordered = sorted(self.latencies)
@@ -473,7 +481,9 @@ async def measure(h: Harness, case: Case, *, n: int, rounds: int, warmup: int) -
     for _ in range(rounds):
         # Interleaved, so that drift (a neighbour on the shared machine, table growth) is spread.
         for m in results:
+            cpu = time.process_time()
             elapsed, latencies = await timed(m.variant.write, n, index)
+            m.cpu.append((time.process_time() - cpu) / n)
             index += n
             m.rates.append(n / elapsed)
             m.latencies.extend(latencies)
@@ -545,6 +555,7 @@ async def bench(
 
 def table(results: Sequence[Measured]) -> str:
     plain = {m.case: m.median for m in results if m.variant.name == "plain"}
+    plain_cpu = {m.case: m.cpu_ms for m in results if m.variant.name == "plain"}
     head = (
         "case",
         "variant",
@@ -555,6 +566,8 @@ def table(results: Sequence[Measured]) -> str:
         "p95 ms",
         "SQL/write",
         "÷ plain",
+        "CPU ms/write",
+        "plain ÷ CPU",
     )
     rows = [
         (
@@ -567,6 +580,8 @@ def table(results: Sequence[Measured]) -> str:
             f"{m.percentile_ms(95):.2f}",
             str(m.statements),
             f"{m.median / plain[m.case]:.2f}",
+            f"{m.cpu_ms:.2f}",
+            f"{plain_cpu[m.case] / m.cpu_ms:.2f}",
         )
         for m in results
     ]
@@ -581,6 +596,7 @@ def table(results: Sequence[Measured]) -> str:
 
 def as_dict(results: Sequence[Measured]) -> list[JSON]:
     plain = {m.case: m.median for m in results if m.variant.name == "plain"}
+    plain_cpu = {m.case: m.cpu_ms for m in results if m.variant.name == "plain"}
     return [
         {
             "case": m.case,
@@ -594,6 +610,8 @@ def as_dict(results: Sequence[Measured]) -> list[JSON]:
             "latency_ms_p95": round(m.percentile_ms(95), 3),
             "sql_statements_per_write": m.statements,
             "ratio_to_plain": round(m.median / plain[m.case], 4),
+            "cpu_ms_per_write": round(m.cpu_ms, 3),
+            "cpu_ratio_plain_over_variant": round(plain_cpu[m.case] / m.cpu_ms, 4),
         }
         for m in results
     ]
