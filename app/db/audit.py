@@ -97,6 +97,41 @@ def chain_hash(prev_hash: str, event: AuditEvent) -> str:
     return hashlib.sha256(prev_hash.encode() + canonical(event)).hexdigest()
 
 
+def event_values(
+    *,
+    actor: dict[str, Any],
+    organisation: str,
+    action: str,
+    outcome: str,
+    resource_type: str,
+    resource_id: str | None,
+    request_id: str | None,
+    decision_id: str | None = None,
+    policy_version: str | None = None,
+    rules: list[str] | None = None,
+    purpose: str | None = None,
+    legal_basis: str | None = None,
+    details: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """An audit event's column values (the database fills id, txid and occurred_at): what a
+    write set inserts as is, with no ORM instance built for it."""
+    return {
+        "actor": actor,
+        "organisation": organisation,
+        "action": action,
+        "outcome": outcome,
+        "resource_type": resource_type,
+        "resource_id": resource_id,
+        "request_id": request_id,
+        "decision_id": decision_id,
+        "policy_version": policy_version,
+        "rules": rules or [],
+        "purpose": purpose,
+        "legal_basis": legal_basis,
+        "details": details or {},
+    }
+
+
 def new_event(
     *,
     actor: dict[str, Any],
@@ -114,19 +149,21 @@ def new_event(
     details: dict[str, Any] | None = None,
 ) -> AuditEvent:
     return AuditEvent(
-        actor=actor,
-        organisation=organisation,
-        action=action,
-        outcome=outcome,
-        resource_type=resource_type,
-        resource_id=resource_id,
-        request_id=request_id,
-        decision_id=decision_id,
-        policy_version=policy_version,
-        rules=rules or [],
-        purpose=purpose,
-        legal_basis=legal_basis,
-        details=details or {},
+        **event_values(
+            actor=actor,
+            organisation=organisation,
+            action=action,
+            outcome=outcome,
+            resource_type=resource_type,
+            resource_id=resource_id,
+            request_id=request_id,
+            decision_id=decision_id,
+            policy_version=policy_version,
+            rules=rules,
+            purpose=purpose,
+            legal_basis=legal_basis,
+            details=details,
+        )
     )
 
 

@@ -6,9 +6,9 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.deployed import deployed_on_clause
@@ -147,10 +147,15 @@ async def _deployer_kind(
     return (deployer.kind if deployer else "unknown"), participants
 
 
+OFFICER = cast(Table, Officer.__table__)
+
+
 @dataclass(frozen=True, slots=True)
 class Plan:
     prepared: Prepared[DeploymentFacts]
-    officer: Officer
+    officer_id: uuid.UUID
+    organisation: str  # the officer's: read, or assumed and checked by the insert
+    assumed: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,16 +172,22 @@ class Transition:
 
 
 async def _prepare_plan(context: Context, _: object, body: DeploymentCreate) -> Plan:
+    """On the write the officer is not read: its organisation is assumed the caller's (as in
+    every allowed plan, ACL-ORG) and the insert checks it, else the Writer loads again (404,
+    or the ACL-ORG denial)."""
     session = context.writer.session
-    officer = await get_officer(session=session, officer_id=body.officer_id)
-    kind, participants = await _deployer_kind(session, officer.organisation)
-    facts = _facts(
-        context.principal.actor(), officer.organisation, kind, _values(body), participants
-    )
+    assumed = context.writer.assuming
+    if assumed:
+        organisation = context.principal.org
+    else:
+        organisation = (await get_officer(session=session, officer_id=body.officer_id)).organisation
+    kind, participants = await _deployer_kind(session, organisation)
+    facts = _facts(context.principal.actor(), organisation, kind, _values(body), participants)
     taken = await reference_taken(
-        session, Deployment, organisation=officer.organisation, reference=body.external_reference
+        session, Deployment, organisation=organisation, reference=body.external_reference
     )
-    return Plan(Prepared(facts, conflicts=(taken,) if taken else ()), officer)
+    prepared = Prepared(facts, conflicts=(taken,) if taken else ())
+    return Plan(prepared, body.officer_id, organisation, assumed)
 
 
 async def _target(context: Context, deployment_id: uuid.UUID) -> Deployment:
@@ -247,13 +258,12 @@ async def _prepare_transition(
 def _build_plan(
     context: Context, plan: Plan, body: DeploymentCreate, decision: Decision
 ) -> NewRow[Deployment]:
-    officer = plan.officer
     state = _values(body)
     deployment_id = uuid.uuid4()
     deployment = Deployment(
         id=deployment_id,
-        officer_id=officer.id,
-        organisation=officer.organisation,
+        officer_id=plan.officer_id,
+        organisation=plan.organisation,
         status="planned",
         version=1,
         external_reference=body.external_reference,
@@ -269,7 +279,13 @@ def _build_plan(
         actor_sub=context.principal.sub,
         decision_id=decision.decision_id,
     )
-    return NewRow(deployment, Change(organisation=officer.organisation), related=[history])
+    officer = {"id": plan.officer_id, "organisation": plan.organisation}
+    return NewRow(
+        deployment,
+        Change(organisation=plan.organisation),
+        related=[history],
+        requires=(OFFICER, officer) if plan.assumed else None,
+    )
 
 
 def _build_amend(
