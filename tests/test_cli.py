@@ -35,7 +35,16 @@ def box() -> Iterator[Sandbox]:
         yield b
 
 
-def test_serve_accepts_a_dev_token_and_stops_cleanly_on_sigterm(box: Sandbox) -> None:
+@pytest.fixture
+def empty_box() -> Iterator[Sandbox]:
+    with sandbox(seeded=False) as b:
+        yield b
+
+
+def test_serve_accepts_a_dev_token_and_stops_cleanly_on_sigterm(empty_box: Sandbox) -> None:
+    """The first start on an empty data dir: initdb, the migrations, a development key."""
+    box = empty_box
+    assert not box.data_dir.exists()
     server = box.serve()
     box.wait_ready(server)
     assert box.postgres_processes(), "serve runs an embedded PostgreSQL in its data dir"
@@ -75,7 +84,8 @@ def test_serve_takes_over_the_postgres_a_sigkilled_run_left(box: Sandbox) -> Non
     assert box.postgres_processes() == []
 
 
-def test_token_is_refused_in_production(box: Sandbox) -> None:
+def test_token_is_refused_in_production(empty_box: Sandbox) -> None:
+    box = empty_box
     done = box.run(
         "token", "--org", "NL", "--role", "deploying_authority", env={"ILONET_ENV": "production"}
     )

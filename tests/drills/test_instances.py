@@ -105,7 +105,8 @@ def receiver() -> Any:
 
 @pytest.fixture(scope="module")
 def cluster_box() -> Iterator[Sandbox]:
-    with sandbox() as b:
+    # instances started together on an empty database: no seed
+    with sandbox(seeded=False) as b:
         yield b
 
 
@@ -320,7 +321,10 @@ async def wait_for_async(probe: Any, target: int, what: str, within: float = 90.
         await asyncio.sleep(0.2)
 
 
-async def test_with_database_url_serve_leaves_migrations_to_the_operator(box: Sandbox) -> None:
+async def test_with_database_url_serve_leaves_migrations_to_the_operator(
+    empty_box: Sandbox,
+) -> None:
+    box = empty_box
     database = box.database
     database.start()
     await migrate.ensure_database(database.url(), "ilonet")
