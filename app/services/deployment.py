@@ -11,7 +11,6 @@ from typing import Any, cast
 from sqlalchemy import Table, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.deployed import deployed_on_clause
 from app.db.visibility import visible
 from app.db.writer import Change, NewRow, Prepared, RowUpdate
 from app.keyset import Window
@@ -445,18 +444,6 @@ async def history(
     query = select(DeploymentHistory).where(DeploymentHistory.deployment_id == deployment_id)
     query = window.apply(query, DeploymentHistory.id)
     return (await session.scalars(query)).all()
-
-
-async def active_deployment(
-    *, session: AsyncSession, officer: Officer, on: date
-) -> Deployment | None:
-    """The officer's deployment in force on a date (app/policies/deployed.py)."""
-    return await session.scalar(
-        select(Deployment)
-        .where(Deployment.officer_id == officer.id, deployed_on_clause(Deployment, on))
-        .order_by(Deployment.starts_on, Deployment.id)
-        .limit(1)
-    )
 
 
 async def render_all(

@@ -21,6 +21,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app import cli
+from app.config import get_settings
 from app.db import audit, audit_chain, audit_leaves, audit_merkle, audit_note
 from app.db.audit import Verification
 from app.db.engine import make_sessionmaker
@@ -102,6 +103,7 @@ async def test_both_accept_an_intact_log_and_agree_and_the_cli_runs_either(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
+    request: pytest.FixtureRequest,
 ) -> None:
     client, engine = committed_client
     empty, _ = await both(engine)
@@ -133,6 +135,10 @@ async def test_both_accept_an_intact_log_and_agree_and_the_cli_runs_either(
         ("ILONET_ENV", "test"),
     ):
         monkeypatch.setenv(name, value)
+    # the command reads its settings once per process (app/config.py get_settings): read them
+    # again from this environment, and again after it, whatever ran before on this worker
+    get_settings.cache_clear()
+    request.addfinalizer(get_settings.cache_clear)
     capsys.readouterr()
     # (in a thread: the command runs its own event loop)
     assert await asyncio.to_thread(cli.main, ["audit", "verify", "--leaves"]) == 0
