@@ -78,17 +78,19 @@ def frame(
     return values, lines, bounds, listed
 
 
-async def deployment_figures(session: AsyncSession, day: date, threshold: int) -> DeploymentFigures:
-    """The deployments in post on `day` (callers ask for a month's last day), counted and
-    protected: the tables by host country, posting type and organisation add up to the total;
-    co-deployed, EU-funding-eligible (among the co-deployed), representing and sharing tasks
-    are each at most the total, and each represented Member State at most the representing."""
+async def deployment_figures(
+    session: AsyncSession, day: date, threshold: int, organisation: str | None = None
+) -> DeploymentFigures:
+    """The deployments in post on `day` (callers ask for a month's last day; of one
+    organisation, when named), counted and protected: the tables by host country, posting
+    type and organisation add up to the total; co-deployed, EU-funding-eligible (among the
+    co-deployed), representing and sharing tasks are each at most the total, and each
+    represented Member State at most the representing."""
     on = day
-    deployments = (
-        (await session.scalars(select(Deployment).where(deployed_on_clause(Deployment, on))))
-        .unique()
-        .all()
-    )
+    query = select(Deployment).where(deployed_on_clause(Deployment, on))
+    if organisation is not None:
+        query = query.where(Deployment.organisation == organisation)
+    deployments = (await session.scalars(query)).unique().all()
     participants = await participant_map(session=session)
     joint = [d for d in deployments if d.co_deploying_member_states]
     tables = {
@@ -118,10 +120,11 @@ async def deployment_figures(session: AsyncSession, day: date, threshold: int) -
 
 
 async def deployments_section(
-    session: AsyncSession, period: Period, threshold: int
+    session: AsyncSession, period: Period, threshold: int, organisation: str | None = None
 ) -> StatisticsSection:
-    """The deployments in post on the period's last day (a month's last day)."""
-    figures = await deployment_figures(session, period.ends_on, threshold)
+    """The deployments in post on the period's last day (a month's last day; of one
+    organisation, when named)."""
+    figures = await deployment_figures(session, period.ends_on, threshold, organisation)
     tables = {
         name: {
             key: shown_row(key, {"count": n}, COUNT, {} if n is not None else {"count": COUNT_RULE})
