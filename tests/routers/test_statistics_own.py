@@ -148,3 +148,9 @@ async def test_another_organisations_token_never_gets_its_figures(
     assert other.status_code == 200, other.text
     assert other.json()["organisation"] == "FR"
     assert all(t["rows"] == [] for s in other.json()["sections"] for t in s["tables"])
+    as_csv = await client.get(
+        "/v1/statistics", params={**OWN, "format": "csv"}, headers=auth("FR", ["dpo"])
+    )
+    assert as_csv.status_code == 200, as_csv.text
+    assert "FR's own rows only, exact" in as_csv.text
+    assert len([ln for ln in as_csv.text.splitlines() if not ln.startswith("#")]) == 1  # header
