@@ -48,7 +48,13 @@ from app.security import Principal
 from app.services import access
 from app.services.board_network_section import NetworkSummary, network_summaries, networks_section
 from app.services.board_report_html import ISSUER, render_report
-from app.services.deployment_figures import REPRESENTED, deployment_figures, month_end
+from app.services.deployment_figures import (
+    REPRESENTED,
+    DeploymentFigures,
+    covers,
+    deployment_figures,
+    month_end,
+)
 from app.services.guarded import Action, Context
 from app.workers import run_bounded
 
@@ -151,10 +157,6 @@ async def _in_service(session: AsyncSession, start: date, end: date) -> Sequence
     ).all()
 
 
-def _covers(deployment: Deployment, country: str) -> bool:
-    return deployment.host_country == country or country in deployment.region_countries
-
-
 async def deployment_gaps(
     *, session: AsyncSession, principal: Principal | None, on: date, horizon_days: int
 ) -> DeploymentGaps:
@@ -170,7 +172,7 @@ async def deployment_gaps(
     )
     items = []
     for country in listed.items:
-        covering = [d for d in active if _covers(d, country.country)]
+        covering = [d for d in active if covers(d, country.country)]
         until = max((d.ended_on or d.ends_on for d in covering), default=None)
         if not covering:
             status = CoverageStatus.uncovered
@@ -181,7 +183,7 @@ async def deployment_gaps(
         options = []
         if status is not CoverageStatus.covered:
             for neighbour in country.neighbours:
-                orgs = sorted({d.organisation for d in active if _covers(d, neighbour)})
+                orgs = sorted({d.organisation for d in active if covers(d, neighbour)})
                 if orgs:
                     options.append(DeploymentOption(country=neighbour, organisations=orgs))
         items.append(
@@ -345,7 +347,11 @@ async def build_report(
     threshold: int = THRESHOLD,
 ) -> dict[str, Any]:
     """The report as data. `networks` defaults to what `network_summaries` finds (Art. 5)."""
-    gaps = await deployment_gaps(session=session, principal=None, on=end, horizon_days=180)
+    # the gap list on the month-end the deployment figures are of: its coverage counts are
+    # protected with them (ILO-12)
+    on = month_end(end)
+    gaps = await deployment_gaps(session=session, principal=None, on=on, horizon_days=180)
+    figures = await deployment_figures(session, on, threshold)
     meetings, adopted, not_adopted = await _meetings_and_decisions(session, start, end, threshold)
     if networks is None:
         networks = await network_summaries(session, start, end)
@@ -367,17 +373,16 @@ async def build_report(
             "horizon_days": gaps.horizon_days,
             "list_version": gaps.list_version,
             "source": gaps.source,
-            "items": [_withheld_coverage(g.model_dump(mode="json"), threshold) for g in gaps.items],
+            "items": [_withheld_coverage(g.model_dump(mode="json"), figures) for g in gaps.items],
         },
     }
 
 
-def _withheld_coverage(item: dict[str, Any], threshold: int) -> dict[str, Any]:
-    """A priority country's number of covering deployments, withheld when small (ILO-12): the
-    report would otherwise give the host countries' small counts away."""
-    if small(item["deployments"], threshold):
-        return {**item, "deployments": None}
-    return item
+def _withheld_coverage(item: dict[str, Any], figures: DeploymentFigures) -> dict[str, Any]:
+    """A priority country's number of covering deployments as the month-end's deployment
+    figures protect it (ILO-12): withheld when small, or when it would give a withheld
+    host-country count away, like every other deployment figure of that day."""
+    return {**item, "deployments": figures.coverage(item["country"])}
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,6 +25,7 @@ from app.policies import eu_funding_eligible
 from app.policies.disclosure import COUNT as COUNT_RULE
 from app.policies.disclosure import Bound, Line, protect
 from app.policies.vocabulary import StatisticsSectionName
+from app.reference.priority_countries import load_priority_countries
 from app.schemas.statistics import StatisticsSection
 from app.services.organisation import participant_map
 from app.services.statistics import COUNT, TOTAL, Period, cell, margins, shown_row, table
@@ -32,6 +33,13 @@ from app.services.statistics import COUNT, TOTAL, Period, cell, margins, shown_r
 TABLES = ("by_host_country", "by_posting_type", "by_organisation")
 JOINT = ("co_deployed", "eu_funding_eligible", "representing", "sharing_tasks")
 REPRESENTED = "represented_member_states"
+# The activity report's gap list: each priority country's deployments covering it (in post there
+# or covering it from a neighbour, ILO-8.2(e)); at least the host country's count.
+COVERAGE = "priority_coverage"
+
+
+def covers(deployment: Deployment, country: str) -> bool:
+    return deployment.host_country == country or country in deployment.region_countries
 
 
 def month_end(day: date) -> date:
@@ -55,6 +63,11 @@ class DeploymentFigures:
     def count(self, name: str) -> int | None:
         return None if name in self.withheld else self.counts[name]
 
+    def coverage(self, country: str) -> int | None:
+        """A priority country's covering deployments: None when withheld."""
+        name = cell(COVERAGE, country)
+        return None if name in self.withheld else self.tables[COVERAGE].get(country, 0)
+
     def rows(self, name: str) -> dict[str, int | None]:
         """A table's listed rows: key -> count, None when withheld."""
         return {
@@ -72,23 +85,34 @@ def frame(
     values |= counts
     values |= {cell(REPRESENTED, k): n for k, n in tables[REPRESENTED].items()}
     listed += [cell(REPRESENTED, k) for k in tables[REPRESENTED]]
+    # a covered priority country is listed as covered (so its count is not 0)
+    values |= {cell(COVERAGE, k): n for k, n in tables[COVERAGE].items()}
+    listed += [cell(COVERAGE, k) for k in tables[COVERAGE]]
     bounds = [Bound((name,), TOTAL) for name in JOINT if name != "eu_funding_eligible"]
     bounds.append(Bound(("eu_funding_eligible",), "co_deployed"))
     bounds += [Bound((cell(REPRESENTED, k),), "representing") for k in tables[REPRESENTED]]
+    for k in tables[COVERAGE]:
+        host = cell("by_host_country", k)
+        bounds.append(Bound((cell(COVERAGE, k),), TOTAL))
+        if host in values:
+            bounds.append(Bound((host,), cell(COVERAGE, k)))
     return values, lines, bounds, listed
 
 
-async def deployment_figures(session: AsyncSession, day: date, threshold: int) -> DeploymentFigures:
-    """The deployments in post on `day` (callers ask for a month's last day), counted and
-    protected: the tables by host country, posting type and organisation add up to the total;
-    co-deployed, EU-funding-eligible (among the co-deployed), representing and sharing tasks
-    are each at most the total, and each represented Member State at most the representing."""
+async def deployment_figures(
+    session: AsyncSession, day: date, threshold: int, organisation: str | None = None
+) -> DeploymentFigures:
+    """The deployments in post on `day` (callers ask for a month's last day; of one
+    organisation, when named), counted and protected: the tables by host country, posting
+    type and organisation add up to the total; co-deployed, EU-funding-eligible (among the
+    co-deployed), representing and sharing tasks are each at most the total, and each
+    represented Member State at most the representing; each priority country's covering
+    deployments at most the total and at least its host-country count."""
     on = day
-    deployments = (
-        (await session.scalars(select(Deployment).where(deployed_on_clause(Deployment, on))))
-        .unique()
-        .all()
-    )
+    query = select(Deployment).where(deployed_on_clause(Deployment, on))
+    if organisation is not None:
+        query = query.where(Deployment.organisation == organisation)
+    deployments = (await session.scalars(query)).unique().all()
     participants = await participant_map(session=session)
     joint = [d for d in deployments if d.co_deploying_member_states]
     tables = {
@@ -96,6 +120,12 @@ async def deployment_figures(session: AsyncSession, day: date, threshold: int) -
         "by_posting_type": Counter(d.posting_type for d in deployments),
         "by_organisation": Counter(d.organisation for d in deployments),
         REPRESENTED: Counter(c for d in deployments for c in d.represented_member_states),
+        COVERAGE: Counter(
+            p.country
+            for p in load_priority_countries().items
+            for d in deployments
+            if covers(d, p.country)
+        ),
     }
     counts = {
         "co_deployed": len(joint),
@@ -118,10 +148,11 @@ async def deployment_figures(session: AsyncSession, day: date, threshold: int) -
 
 
 async def deployments_section(
-    session: AsyncSession, period: Period, threshold: int
+    session: AsyncSession, period: Period, threshold: int, organisation: str | None = None
 ) -> StatisticsSection:
-    """The deployments in post on the period's last day (a month's last day)."""
-    figures = await deployment_figures(session, period.ends_on, threshold)
+    """The deployments in post on the period's last day (a month's last day; of one
+    organisation, when named)."""
+    figures = await deployment_figures(session, period.ends_on, threshold, organisation)
     tables = {
         name: {
             key: shown_row(key, {"count": n}, COUNT, {} if n is not None else {"count": COUNT_RULE})

@@ -53,6 +53,22 @@ def suppression(threshold: int, cells: int) -> Suppression:
     )
 
 
+# The threshold of an organisation's own figures: no count is small, nothing is withheld.
+EXACT = 1
+
+
+def own_suppression(organisation: str) -> Suppression:
+    return Suppression(
+        threshold=EXACT,
+        suppressed_cells=0,
+        note=(
+            f"{organisation}'s own rows only, exact: nothing is withheld, and no other "
+            "organisation's row is counted. Not for publication: the published figures are "
+            "those without scope=own."
+        ),
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Measure:
     """A column: a count or a figure derived from counts (withheld with any of its bases,
@@ -185,23 +201,24 @@ TRANSFER_TABLES = ("by_destination", "by_basis", "by_purpose")
 
 
 async def transfer_months(
-    session: AsyncSession, period: Period
+    session: AsyncSession, period: Period, organisation: str | None = None
 ) -> dict[str, dict[str, Counter[str]]]:
-    """Transfers recorded with a transfer date in the period: per month, the counts by
-    destination, basis and purpose."""
-    rows = (
-        await session.execute(
-            select(
-                Transfer.transfer_on,
-                Transfer.destination_country,
-                Transfer.destination_organisation,
-                Transfer.basis_ground,
-                ProcessingRecord.purpose,
-            )
-            .join(ProcessingRecord, ProcessingRecord.id == Transfer.processing_record_id)
-            .where(Transfer.transfer_on.between(period.starts_on, period.ends_on))
+    """Transfers recorded with a transfer date in the period (of one organisation, when
+    named): per month, the counts by destination, basis and purpose."""
+    query = (
+        select(
+            Transfer.transfer_on,
+            Transfer.destination_country,
+            Transfer.destination_organisation,
+            Transfer.basis_ground,
+            ProcessingRecord.purpose,
         )
-    ).all()
+        .join(ProcessingRecord, ProcessingRecord.id == Transfer.processing_record_id)
+        .where(Transfer.transfer_on.between(period.starts_on, period.ends_on))
+    )
+    if organisation is not None:
+        query = query.where(Transfer.organisation == organisation)
+    rows = (await session.execute(query)).all()
     per_month: dict[str, dict[str, Counter[str]]] = defaultdict(
         lambda: {name: Counter() for name in TRANSFER_TABLES}
     )

@@ -97,9 +97,13 @@ class Request:
 
 
 async def identification_requests(
-    session: AsyncSession, period: Period, country: str | None = None
+    session: AsyncSession,
+    period: Period,
+    country: str | None = None,
+    organisation: str | None = None,
 ) -> list[Request]:
-    """The identification requests (RA-1) sent in the period, with their follow-ups."""
+    """The identification requests (RA-1) sent in the period (by one organisation, when
+    named), with their follow-ups."""
     query = (
         select(
             Transfer.destination_country,
@@ -121,6 +125,8 @@ async def identification_requests(
     )
     if country is not None:
         query = query.where(Transfer.destination_country == country)
+    if organisation is not None:
+        query = query.where(Transfer.organisation == organisation)
     return [
         Request(
             country=row.destination_country,
@@ -242,10 +248,10 @@ def verdicts(withheld: Sequence[frozenset[str]]) -> dict[str, Withheld]:
 
 
 async def _protected(
-    session: AsyncSession, period: Period, threshold: int
+    session: AsyncSession, period: Period, threshold: int, organisation: str | None = None
 ) -> tuple[list[Request], list[Month]]:
-    requests = await identification_requests(session, period)
-    transfers = await transfer_months(session, period)
+    requests = await identification_requests(session, period, organisation=organisation)
+    transfers = await transfer_months(session, period, organisation)
     return requests, protected_months(transfers, requests, period, threshold)
 
 
@@ -254,10 +260,11 @@ def _of(country: str, withheld: Sequence[Month]) -> list[frozenset[str]]:
 
 
 async def readmission_section(
-    session: AsyncSession, period: Period, threshold: int
+    session: AsyncSession, period: Period, threshold: int, organisation: str | None = None
 ) -> StatisticsSection:
-    """Per third country: the indicators of the requests sent in the period."""
-    requests, withheld = await _protected(session, period, threshold)
+    """Per third country: the indicators of the requests sent in the period (by one
+    organisation, when named)."""
+    requests, withheld = await _protected(session, period, threshold, organisation)
     rows = {
         country: shown_row(country, indicators(group), MEASURES, verdicts(_of(country, withheld)))
         for country, group in _by(requests, "country").items()

@@ -20,11 +20,12 @@ from app.services.statistics_readmission import identification_requests, protect
 
 
 async def transfers_section(
-    session: AsyncSession, period: Period, threshold: int
+    session: AsyncSession, period: Period, threshold: int, organisation: str | None = None
 ) -> StatisticsSection:
-    """Transfers recorded with a transfer date in the period: counts only."""
-    per_month = await transfer_months(session, period)
-    requests = await identification_requests(session, period)
+    """Transfers recorded with a transfer date in the period (of one organisation, when
+    named): counts only."""
+    per_month = await transfer_months(session, period, organisation)
+    requests = await identification_requests(session, period, organisation=organisation)
     withheld = [m.transfers for m in protected_months(per_month, requests, period, threshold)]
     tables = monthly_tables(per_month, TRANSFER_TABLES, period, withheld)
     return StatisticsSection(

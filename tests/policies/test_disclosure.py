@@ -27,7 +27,7 @@ from app.policies.disclosure import (
 from app.policies.disclosure_audit import spans
 from app.policies.rules import ILO_12, ILO_12R
 from app.policies.vocabulary import WithheldReason
-from app.services.deployment_figures import REPRESENTED, frame
+from app.services.deployment_figures import COVERAGE, REPRESENTED, frame
 from app.services.statistics import TOTAL, margins_protected
 from app.services.statistics_readmission import BOUNDS, LINES, LISTED, Request, counts
 from tests.sdc_attack import Attack
@@ -212,22 +212,28 @@ deployment = st.tuples(
     st.sets(st.sampled_from(["BE", "LU"]), max_size=2),
     st.booleans(),
     st.booleans(),
+    st.booleans(),  # it covers GN besides
 )
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(deployment, max_size=12), st.sampled_from([3, 5]))
 def test_ilo_12_no_small_deployment_count_of_the_activity_report_is_recovered(
-    deployments: list[tuple[str, str, str, set[str], bool, bool]], threshold: int
+    deployments: list[tuple[str, str, str, set[str], bool, bool, bool]], threshold: int
 ) -> None:
     """A month-end's deployment figures as the statistics and the activity report publish them:
     three tables adding up to the total, and the joint counts under it (co-deployed, of which
-    EU-funding eligible; representing, and each represented Member State; sharing tasks)."""
-    tables = {
+    EU-funding eligible; representing, and each represented Member State; sharing tasks), and
+    the gap list's coverage of each priority country (at least its host-country count)."""
+    tables: dict[str, Counter[str]] = {
         "by_host_country": Counter(d[0] for d in deployments),
         "by_posting_type": Counter(d[1] for d in deployments),
         "by_organisation": Counter(d[2] for d in deployments),
         REPRESENTED: Counter(ms for d in deployments for ms in d[3]),
+        # SN's covering deployments are those in post there; GN has none but covering ones
+        COVERAGE: Counter(
+            p for p in ("SN", "GN") for d in deployments if p == d[0] or (p == "GN" and d[6])
+        ),
     }
     joint = [d for d in deployments if d[4]]
     counts = {

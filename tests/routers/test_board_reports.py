@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.models import AuditEvent, BoardActivityReport
 from app.services.board_network_section import NetworkSummary, networks_section
 from app.services.board_report_html import render_report
+from app.services.deployment_figures import month_end
 from tests.board_factories import (
     MEMBER_EMAIL,
     MEMBER_NAME,
@@ -22,7 +23,7 @@ from tests.board_factories import (
     report_body,
     secretariat,
 )
-from tests.factories import OFFICER_PERSONAL_DATA, Auth, deployed_ilo
+from tests.factories import OFFICER_PERSONAL_DATA, TODAY, Auth, deployed_ilo
 
 PERSONAL = (*OFFICER_PERSONAL_DATA, "Jansen", "Eva", MEMBER_NAME, MEMBER_EMAIL)
 
@@ -208,3 +209,29 @@ async def test_ilo_8_2_the_last_representable_dates_are_answered_not_500(
         headers=com,
     )
     assert [v["rule"] for v in long.json()["violations"]] == ["ILO-8.2"]
+
+
+async def test_ilo_12_the_gap_list_is_of_the_month_end_and_protected_with_its_figures(
+    client: httpx.AsyncClient, auth: Auth
+) -> None:
+    """Two reports ending on different days of one month show one day's coverage counts, the
+    month's last, decided with that day's deployment figures: nothing to difference."""
+    await deployed_ilo(client, auth)
+    await deployed_ilo(client, auth, org="FR", host_country="MA")
+    com = secretariat(auth)
+    month = f"{TODAY.year}-{TODAY.month:02d}"
+    contents = [
+        (await post(client, "/v1/board/activity-reports:generate", com, body))["content"]
+        for body in (
+            {"from": f"{TODAY.year - 1}-01-01", "to": f"{month}-03"},
+            {"from": f"{TODAY.year - 1}-02-01", "to": f"{month}-20"},
+        )
+    ]
+    first, second = ({g["country"]: g for g in c["gaps"]["items"]} for c in contents)
+    assert first == second
+    on = {c["gaps"]["on"] for c in contents} | {c["deployments"]["on"] for c in contents}
+    assert on == {month_end(TODAY).isoformat()}
+    # each covered country's count is withheld as its host-country count is (both small here)
+    assert (first["SN"]["deployments"], first["MA"]["deployments"]) == (None, None)
+    assert first["SN"]["status"] == "covered"
+    assert first["EG"]["deployments"] == 0

@@ -18,6 +18,7 @@ from app.policies.vocabulary.api import (
     LogFormat,
     RopaFormat,
     StatisticsFormat,
+    StatisticsScope,
 )
 from app.policies.vocabulary.board import (
     BoardSeatRole,
@@ -114,6 +115,7 @@ __all__ = [
     "ShareRecipientKind",
     "SpecificSituation",
     "StatisticsFormat",
+    "StatisticsScope",
     "StatisticsSectionName",
     "SubjectRole",
     "TraceResult",

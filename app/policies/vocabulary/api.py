@@ -12,6 +12,14 @@ class StatisticsFormat(StrEnum):
     html = "html"
 
 
+class StatisticsScope(StrEnum):
+    """Which figures a statistics answer holds: the published ones, disclosure-controlled over
+    every organisation, or the caller's own organisation's exact figures."""
+
+    published = "published"
+    own = "own"
+
+
 class RopaFormat(StrEnum):
     """The renderings of the record of processing activities."""
 
