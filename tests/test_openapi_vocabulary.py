@@ -155,6 +155,7 @@ def test_the_component_enums_are_the_vocabularies_of_their_name(document: dict[s
         "BatchOutcome",
         "LogUse",
         "LogFormat",
+        "StatisticsScope",
         "DocumentAudience",
         "HandlingMarking",
         "WebhookDeliveryStatus",
