@@ -40,6 +40,17 @@ STOP_TIMEOUT = 20.0
 COMMAND_TIMEOUT = 60.0
 
 
+# `serve` closes a connection left idle for 5 s (uvicorn's keep-alive); a client reusing one at
+# that moment reads a reset. The clients of real servers drop an idle connection well before.
+KEEPALIVE_EXPIRY = 2.0
+
+
+def client_limits(**limits: int) -> httpx.Limits:
+    """Connection limits for a client of a real server: no connection reused once the server
+    may be closing it."""
+    return httpx.Limits(keepalive_expiry=KEEPALIVE_EXPIRY, **limits)
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
