@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
+from pydantic import BaseModel
 
 from app.db.audit import record_denial
 from app.db.denial_audit import audit_refusal
@@ -36,7 +37,7 @@ from app.schemas.record_batch import (
 )
 from app.services import deployment, officer, processing_record
 from app.services.batch import BatchRun, run_batch
-from app.services.guarded import Context
+from app.services.guarded import Action, Context
 from app.services.record_batch import CaseRun, Step, run_cases
 
 router = APIRouter(prefix="/v1", tags=["batch"])
@@ -66,14 +67,7 @@ def _render(run: BatchRun) -> BatchOut:
                 decision=DecisionOut.model_validate(item.decision.as_dict())
                 if item.decision
                 else None,
-                problem=ItemProblemOut(
-                    type=item.problem.type,
-                    title=item.problem.title,
-                    status=item.problem.status,
-                    detail=item.problem.detail,
-                )
-                if item.problem
-                else None,
+                problem=_problem(item.problem),
             )
             for item in run.items
         ],
@@ -157,65 +151,63 @@ def _audit_refusals(request: Request, context: Context) -> Any:
 _RESPONSES = problem_responses(401, 409, 413, 422)
 
 
-@router.post(
-    "/officers:batch",
+def _creations(
+    entry: Action, body: type[BaseModel], *, path: str, name: str, summary: str, single: str
+) -> None:
+    """Mount `POST path`: up to 500 items, each decided and written as `single` would."""
+
+    async def create_all(
+        request: Request,
+        body: Any,
+        context: ActionContext,
+        idempotent: Idempotency,
+        mode: Mode = BatchMode.all_or_nothing,
+        dry_run: DryRun = False,
+    ) -> Response:
+        charge_items(request, context.principal, len(body.items))
+        run = await run_batch(
+            context=context,
+            action=entry,
+            items=body.items,
+            mode=mode,
+            dry_run=dry_run,
+            on_refused=_audit_refusals(request, context),
+        )
+        return await idempotent.respond(_render(run), status=200)
+
+    create_all.__annotations__["body"] = body
+    create_all.__name__ = name
+    create_all.__doc__ = (
+        f"Each item is decided and written as `{single}` would (action {entry.policy.name}): the"
+        " answer lists, per item, its outcome, the status the single route would give and its"
+        " Decision. `all_or_nothing` writes every item or none; `per_item` keeps the items"
+        " allowed."
+    )
+    router.post(
+        path,
+        name=name,
+        summary=summary,
+        response_model=BatchOut,
+        openapi_extra=guarded(entry, batch=True),
+    )(create_all)
+
+
+_creations(
+    officer.CREATE,
+    OfficerBatchIn,
+    path="/officers:batch",
     name="create_officers",
     summary="Register up to 500 ILOs in one request",
-    response_model=BatchOut,
-    openapi_extra=guarded(officer.CREATE, batch=True),
+    single="POST /v1/officers",
 )
-async def create_officers(
-    request: Request,
-    body: OfficerBatchIn,
-    context: ActionContext,
-    idempotent: Idempotency,
-    mode: Mode = BatchMode.all_or_nothing,
-    dry_run: DryRun = False,
-) -> Response:
-    """Each item is decided and written as `POST /v1/officers` would (action officer.create):
-    the answer lists, per item, its outcome, the status the single route would give and its
-    Decision. `all_or_nothing` writes every item or none; `per_item` keeps the items allowed."""
-    charge_items(request, context.principal, len(body.items))
-    run = await run_batch(
-        context=context,
-        action=officer.CREATE,
-        items=body.items,
-        mode=mode,
-        dry_run=dry_run,
-        on_refused=_audit_refusals(request, context),
-    )
-    return await idempotent.respond(_render(run), status=200)
-
-
-@router.post(
-    "/deployments:batch",
+_creations(
+    deployment.PLAN,
+    DeploymentBatchIn,
+    path="/deployments:batch",
     name="plan_deployments",
     summary="Notify up to 500 planned deployments in one request",
-    response_model=BatchOut,
-    openapi_extra=guarded(deployment.PLAN, batch=True),
+    single="POST /v1/deployments",
 )
-async def plan_deployments(
-    request: Request,
-    body: DeploymentBatchIn,
-    context: ActionContext,
-    idempotent: Idempotency,
-    mode: Mode = BatchMode.all_or_nothing,
-    dry_run: DryRun = False,
-) -> Response:
-    """Each item is decided and written as `POST /v1/deployments` would (action
-    deployment.plan): the answer lists, per item, its outcome, the status the single route
-    would give and its Decision. `all_or_nothing` writes every item or none; `per_item` keeps
-    the items allowed."""
-    charge_items(request, context.principal, len(body.items))
-    run = await run_batch(
-        context=context,
-        action=deployment.PLAN,
-        items=body.items,
-        mode=mode,
-        dry_run=dry_run,
-        on_refused=_audit_refusals(request, context),
-    )
-    return await idempotent.respond(_render(run), status=200)
 
 
 @router.post(
