@@ -333,3 +333,32 @@ async def test_a_proposed_exclusion_is_echoed_as_its_schema_says(
     echoed = answer.json()["change"]["exclusion"]
     assert echoed["note"] is None  # not "", which the schema (1-2000 characters) refuses
     assert {k: echoed[k] for k in exclusion} == exclusion
+
+
+async def test_past_the_analyses_running_at_once_a_503_with_retry_after(
+    app: FastAPI, client: httpx.AsyncClient, auth: Auth, session: AsyncSession
+) -> None:
+    nl = await deployed_ilo(client, auth)
+    await _uk_flows(client, nl, [HOME_OFFICE])
+    gate = app.state.impact_gate
+    assert gate.limit == 1  # ILONET_IMPACT_CONCURRENCY's default
+    body = {"change": END_UK}
+    dpo = auth("NL", ["dpo"])
+    async with gate.hold():  # an analysis is running
+        busy = await client.post("/v1/reference/impact", json=body, headers=dpo)
+        assert busy.status_code == 503, busy.text
+        assert busy.headers["Retry-After"] == "2"
+        assert busy.headers["content-type"] == "application/problem+json"
+        problem = busy.json()
+        assert (problem["type"], problem["status"]) == ("/problems/service-unavailable", 503)
+        assert "1 impact analyses already running" in problem["detail"]
+        assert gate.inside == 1
+    assert gate.inside == 0
+    done = await client.post("/v1/reference/impact", json=body, headers=dpo)
+    assert done.status_code == 200, done.text
+    assert (done.json()["transfers_evaluated"], done.json()["affected_flows"]) == (1, 1)
+    assert gate.inside == 0  # released after the answer
+    # nothing is stored by either: the reference entry is as it was
+    entry = await session.get(AdequacyDecisionEntry, "2021/1772")
+    assert entry is not None
+    assert str(entry.valid_until) == "2031-12-27"
