@@ -38,7 +38,8 @@ from app.policies.visibility import Visibility
 from app.policies.vocabulary import ReferenceChangeKind
 from app.reference import transfer_instrument_from_dict
 from app.schemas.reference_impact import AdequacyNarrowed, InstrumentAdded, ReferenceChangeIn
-from app.services.reference_impact_page import Flow, ImpactGroup, judge
+from app.services.reference_impact_page import Flow, Grouping, ImpactGroup, judge_batch
+from app.workers import run_bounded
 
 KIND = "reference_impact"
 NOTE = (
@@ -193,23 +194,6 @@ def _flows_query(
     )
 
 
-async def load_flows(
-    *,
-    session: AsyncSession,
-    seen: Visibility,
-    destinations: Iterable[str] | None,
-    since: date,
-    on: date,
-    organisation: str | None = None,
-) -> list[Flow]:
-    """The transfers since `since` grouped in SQL by their facts and the day they are judged
-    on (the later of their date and `on`), counted there: one Flow per group."""
-    query = _flows_query(
-        seen=seen, destinations=destinations, since=since, on=on, organisation=organisation
-    )
-    return [_flow(row) for row in (await session.execute(query)).all()]
-
-
 async def flow_batches(
     *,
     session: AsyncSession,
@@ -220,8 +204,10 @@ async def flow_batches(
     organisation: str | None = None,
     size: int = FLOW_BATCH,
 ) -> AsyncIterator[list[Flow]]:
-    """The flows of `load_flows`, `size` at a time, from a server-side cursor (the grouping
-    runs once, in PostgreSQL; rows are fetched FLOW_FETCH at a time, as they are needed)."""
+    """The transfers since `since` grouped in SQL by their facts and the day they are judged
+    on (the later of their date and `on`), counted there: one Flow per group, `size` at a time,
+    from a server-side cursor (the grouping runs once, in PostgreSQL; rows are fetched
+    FLOW_FETCH at a time, as they are needed)."""
     query = _flows_query(
         seen=seen, destinations=destinations, since=since, on=on, organisation=organisation
     )
@@ -305,16 +291,19 @@ async def affected_groups(
     with_ids: bool = False,
 ) -> tuple[int, list[Group]]:
     """Every affected group with all its transfer ids (what an applied change records), and
-    how many transfers were looked at."""
-    flows = await load_flows(
+    how many transfers were looked at. The flows are judged in the worker pool a batch at a
+    time, as an analysis's are (`judge_batch`), never on the event loop."""
+    grouping = Grouping()
+    async for batch in flow_batches(
         session=session,
         seen=seen,
         destinations=destinations,
         since=since,
         on=on,
         organisation=organisation,
-    )
-    groups = judge(flows, before, after)
+    ):
+        grouping.add(await run_bounded(judge_batch, batch, before, after))
+    groups = grouping.groups()
     found = []
     for g in groups:
         ids: list[uuid.UUID] = []
@@ -343,4 +332,4 @@ async def affected_groups(
                 ids,
             )
         )
-    return sum(f.transfers for f in flows), found
+    return grouping.transfers, found
