@@ -1,12 +1,13 @@
 """What an impact analysis of a reference-data change reads (GDPR-45/46/49, EUDPR-47/48/50,
 LED-36/37/38 re-run on stored facts): the proposed change, the recorded transfers of the last
-months grouped by their facts in SQL, a group's transfer ids, and every affected group with its
-ids (what an applied change records).
+months counted by their facts (the flow counts kept as transfers are recorded:
+app/db/transfer_flows.py), a group's transfer ids, and every affected group with its ids (what
+an applied change records).
 
 Nothing is written and no subject data are decrypted: the facts are the transfer's columns and
-its record's metadata. Flows with the same facts are counted in SQL and judged once, so 100k
-transfers cost a few hundred evaluations; they are read in batches from a server-side cursor
-(`flow_batches`). One page of the analysis: reference_impact_analysis.
+its record's metadata. Flows with the same facts are counted as they are recorded and judged
+once, so 100k transfers cost a few hundred evaluations and a read of their flows, in batches
+from a server-side cursor (`flow_batches`). One page of the analysis: reference_impact_analysis.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.visibility import visible
-from app.models import ProcessingRecord, Transfer
+from app.models import ProcessingRecord, Transfer, TransferFlow
 from app.policies.reference_impact import Reference, ReferenceChange, Verdict
 from app.policies.visibility import Visibility
 from app.policies.vocabulary import ReferenceChangeKind
@@ -168,30 +169,39 @@ def _flows_query(
     on: date,
     organisation: str | None,
 ) -> Select[*tuple[Any, ...]]:
-    """The transfers since `since` grouped by their facts and the day they are judged on (the
-    later of their date and `on`), counted: one row per Flow."""
+    """The flow counts (transfer_flow: transfers counted by facts and day as they are
+    recorded) since `since`, summed by their facts and the day they are judged on (the later
+    of their date and `on`): one row per Flow, from tens to thousands of rows rather than every
+    transfer."""
+    flow = TransferFlow
     columns = (
-        Transfer.organisation,
-        ProcessingRecord.regime,
-        ProcessingRecord.purpose,
-        Transfer.recipient_name,
-        Transfer.recipient_type,
-        Transfer.recipient_is_law_enforcement,
-        Transfer.destination_country,
-        Transfer.destination_organisation,
-        Transfer.requested_basis,
-        cast(Transfer.details, Text).label("details"),
-        _evaluated_on(on).label("on"),
+        flow.organisation,
+        flow.regime,
+        flow.purpose,
+        flow.recipient_name,
+        flow.recipient_type,
+        flow.recipient_is_law_enforcement,
+        flow.destination_country,
+        flow.destination_organisation,
+        flow.requested_basis,
+        flow.details,
+        func.greatest(flow.transfer_on, cast(literal(on), Date)).label("on"),
     )
     query: Select[*tuple[Any, ...]] = select(
         *columns,
-        func.count().label("n"),
-        func.min(Transfer.transfer_on).label("first"),
-        func.max(Transfer.transfer_on).label("last"),
+        func.sum(flow.transfers).label("n"),
+        func.min(flow.transfer_on).label("first"),
+        func.max(flow.transfer_on).label("last"),
     ).group_by(*columns)
-    return _scope(
-        query, seen=seen, destinations=destinations, since=since, organisation=organisation
-    )
+    query = query.where(flow.transfer_on >= since, visible(flow, seen))
+    if organisation is not None:
+        query = query.where(flow.organisation == organisation)
+    if destinations is not None:
+        wanted = sorted(destinations)
+        query = query.where(
+            or_(flow.destination_country.in_(wanted), flow.destination_organisation.in_(wanted))
+        )
+    return query
 
 
 async def flow_batches(
