@@ -159,6 +159,8 @@ def _flow(row: Any) -> Flow:
 # turning rows into flows nor handing them to a worker holds the event loop for long.
 FLOW_BATCH = 1_000
 FLOW_FETCH = 200
+# Transfer ids fetched at a time (only `include=transfer_ids` and an applied change read them).
+IDS_FETCH = 2_000
 
 
 def _flows_query(
@@ -285,7 +287,14 @@ async def transfer_ids(
     )
     if after is not None:
         query = query.where(Transfer.id > after)
-    return list((await session.scalars(query.order_by(Transfer.id).limit(limit))).all())
+    # From a server-side cursor IDS_FETCH at a time: a page of 25,000 ids is read in pieces, the
+    # loop free between them, rather than decoded in one hold.
+    query = query.order_by(Transfer.id).limit(limit).execution_options(yield_per=IDS_FETCH)
+    result = await session.stream_scalars(query)
+    ids: list[uuid.UUID] = []
+    async for part in result.partitions(IDS_FETCH):
+        ids.extend(part)
+    return ids
 
 
 async def affected_groups(
