@@ -162,6 +162,9 @@ class Settings(BaseSettings):
     task_queue: int = Field(default=8, ge=0, le=10_000)
     task_memory_mb: int = Field(default=1024, ge=256)
     task_cpu_seconds: int = Field(default=20, ge=1, le=3600)
+    # Impact analyses (POST /v1/reference/impact) running at once per server process; past it a
+    # 503 with Retry-After (app/gates.py), so that analyses cannot take every core.
+    impact_concurrency: int = Field(default=1, ge=1, le=64)
     idempotency_ttl_hours: int = 24
     page_size_default: int = 50
     page_size_max: int = 200

@@ -23,6 +23,7 @@ from app.db.audit_signer import log_signers
 from app.db.denial_audit import NotFoundTally
 from app.db.engine import database_unavailable, make_engine, make_sessionmaker
 from app.db.principal_binding import ClaimBinding
+from app.gates import Gate
 from app.http_limits import HeaderLimits
 from app.jwks import JwksCache
 from app.keyring import load_keyring
@@ -135,6 +136,10 @@ def install_state(app: FastAPI, settings: Settings) -> None:
     app.state.rate_limiter = RateLimiter.from_settings(settings)
     app.state.not_found_tally = NotFoundTally()
     app.state.workers = install(worker_pool(settings))
+    # An analysis over 100,000 transfers takes about a second: retry after two.
+    app.state.impact_gate = Gate(
+        "impact analyses", limit=settings.impact_concurrency, retry_after=2
+    )
     app.state.claim_check = ClaimBinding()
     app.state.keyring = load_keyring(settings)
     # Outside production the development issuer's key is made here, at start, rather than by

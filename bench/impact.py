@@ -31,12 +31,13 @@ from typing import Any
 import asyncpg
 
 from app.config import APP_DB_ROLE
-from app.db import migrate
+from app.db import migrate, transfer_flows
 from app.db.embedded import EmbeddedPostgres
 from app.db.engine import make_engine, make_sessionmaker
 from app.schemas.reference_impact import ImpactIn, ImpactOut
 from app.security import Principal
 from app.services.reference_impact_analysis import PageRequest, analyse
+from app.workers import WorkerPool, install
 from bench.policy_decisions import environment
 
 DATABASE = "ilonet_bench_impact"
@@ -106,6 +107,8 @@ async def seed(url: str, transfers: int, distinct: int = 0) -> None:
             RECORDS,
             distinct,
         )
+        # the flow counts the transfer action keeps, for the transfers inserted here
+        await c.execute(transfer_flows.FILL)
         await c.execute("ANALYZE")
     finally:
         await c.close()
@@ -143,6 +146,9 @@ async def run(server: EmbeddedPostgres, args: argparse.Namespace) -> dict[str, A
         }
     )
     results: dict[str, Any] = {"seed_seconds": round(seeded, 2)}
+    # the flows are judged in worker processes, as in the server (two, its default)
+    pool = install(WorkerPool(processes=2))
+    await pool.start()
 
     def request(with_ids: bool, cursor: str | None = None) -> PageRequest:
         return PageRequest(LIMIT, cursor, with_ids, SECRET, PAGE_MAX_BYTES)
@@ -174,6 +180,7 @@ async def run(server: EmbeddedPostgres, args: argparse.Namespace) -> dict[str, A
             }
         results["pages"] = await walk(sessions, principal("NL", "dpo"), body, request)
     finally:
+        pool.close()
         await engine.dispose()
     return results
 

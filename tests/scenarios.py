@@ -42,6 +42,7 @@ TABLES = (
     "deployment_history",
     "processing_record",
     "transfer",
+    "transfer_flow",
     "share",
     "webhook_subscription",
     "audit_cosignature",

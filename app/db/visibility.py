@@ -33,6 +33,7 @@ from app.models import (
     ReferenceImpact,
     Share,
     Transfer,
+    TransferFlow,
     TransferFollowUp,
     WebhookSubscription,
 )
@@ -60,6 +61,7 @@ COLUMNS: Mapping[type[Base], _Columns] = MappingProxyType(
         Deployment: (Deployment.organisation, Deployment.officer_id),
         ProcessingRecord: (ProcessingRecord.organisation, ProcessingRecord.officer_id),
         Transfer: (Transfer.organisation, None),
+        TransferFlow: (TransferFlow.organisation, None),
         Share: (Share.organisation, None),
         AuditEvent: (AuditEvent.organisation, None),
         OutboxEvent: (OutboxEvent.organisation, None),

@@ -27,6 +27,7 @@ from app.models.reference_data import AdequacyDecisionEntry, TransferInstrumentE
 from app.models.reference_impact import ReferenceImpact
 from app.models.share import Share
 from app.models.transfer import Transfer
+from app.models.transfer_flow import TransferFlow
 from app.models.transfer_follow_up import TransferFollowUp
 from app.models.webhook import WebhookDelivery, WebhookSubscription
 
@@ -66,6 +67,7 @@ __all__ = [
     "ReferenceImpact",
     "Share",
     "Transfer",
+    "TransferFlow",
     "TransferFollowUp",
     "TransferInstrumentEntry",
     "WebhookDelivery",

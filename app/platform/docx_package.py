@@ -1,5 +1,7 @@
-"""A DOCX package read in bounds before python-docx sees it: every part inflated through a
-counting reader (per part and for the package, whatever the ZIP declares), every XML part
+"""A DOCX package read in bounds before python-docx sees it: the sizes its directory declares
+checked against the part and package bounds before anything inflates (the ZIP reader never
+yields more of a part than declared, and a part longer than declared fails its CRC), then every
+part inflated through a counting reader (per part and for the package), every XML part
 streamed through a hardened parser (no DTD, no entities, no network, no huge trees) that counts
 nesting, elements, paragraphs and the characters of each text node. A package past a bound is
 refused naming it; one within them is read by python-docx for its text units."""
@@ -113,6 +115,18 @@ def _syntax(part: str, error: etree.XMLSyntaxError) -> Refused:
     )
 
 
+def _declared(members: list[zipfile.ZipInfo]) -> None:
+    """Refuse, before inflating a byte, a package whose directory declares a part or a total
+    past the bounds: what the reader yields of a part is at most its declared size."""
+    for info in members:
+        if info.file_size > LIMITS.docx_part_bytes:
+            raise exceeded(
+                "docx_part_bytes", f"The DOCX part {info.filename} inflates too far", status=413
+            )
+    if sum(info.file_size for info in members) > LIMITS.docx_decompressed_bytes:
+        raise exceeded("docx_decompressed_bytes", "The DOCX package inflates too far", status=413)
+
+
 def check_package(content: bytes) -> None:
     """Refuse a package past any DOCX bound; return when every part has been read in bounds."""
     try:
@@ -125,6 +139,7 @@ def check_package(content: bytes) -> None:
         members = package.infolist()
         if len(members) > LIMITS.docx_parts:
             raise exceeded("docx_parts", "The DOCX package has too many parts")
+        _declared(members)
         totals = {"elements": 0, "paragraphs": 0}
         inflated = [0]
         for info in members:

@@ -59,7 +59,10 @@ async def impact(
     DPO its own flows in detail. No subject data are read.
 
     Every page carries the totals; the groups come `limit` at a time (and within
-    `ILONET_PAGE_MAX_BYTES`), `next_cursor` leading to the next page of the same analysis."""
+    `ILONET_PAGE_MAX_BYTES`), `next_cursor` leading to the next page of the same analysis.
+
+    At most `ILONET_IMPACT_CONCURRENCY` analyses (default 1) run at once per server process;
+    past it a 503 `service-unavailable` with `Retry-After` (try the page again then)."""
     page = analysis.PageRequest(
         limit=limit,
         cursor=cursor,
@@ -67,7 +70,8 @@ async def impact(
         secret=request.app.state.keyring.secret_key,
         max_bytes=request.app.state.settings.page_max_bytes,
     )
-    answer = await analysis.analyse(session=session, principal=principal, body=body, page=page)
+    async with request.app.state.impact_gate.hold():
+        answer = await analysis.analyse(session=session, principal=principal, body=body, page=page)
     # the analysis costs by the transfers it judged (each page judges them all)
     charge_transfers(request, principal, answer.transfers_evaluated)
     return answer

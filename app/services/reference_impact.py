@@ -1,12 +1,13 @@
 """What an impact analysis of a reference-data change reads (GDPR-45/46/49, EUDPR-47/48/50,
 LED-36/37/38 re-run on stored facts): the proposed change, the recorded transfers of the last
-months grouped by their facts in SQL, a group's transfer ids, and every affected group with its
-ids (what an applied change records).
+months counted by their facts (the flow counts kept as transfers are recorded:
+app/db/transfer_flows.py), a group's transfer ids, and every affected group with its ids (what
+an applied change records).
 
 Nothing is written and no subject data are decrypted: the facts are the transfer's columns and
-its record's metadata. Flows with the same facts are counted in SQL and judged once, so 100k
-transfers cost a few hundred evaluations; they are read in batches from a server-side cursor
-(`flow_batches`). One page of the analysis: reference_impact_analysis.
+its record's metadata. Flows with the same facts are counted as they are recorded and judged
+once, so 100k transfers cost a few hundred evaluations and a read of their flows, in batches
+from a server-side cursor (`flow_batches`). One page of the analysis: reference_impact_analysis.
 """
 
 from __future__ import annotations
@@ -32,13 +33,14 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.visibility import visible
-from app.models import ProcessingRecord, Transfer
+from app.models import ProcessingRecord, Transfer, TransferFlow
 from app.policies.reference_impact import Reference, ReferenceChange, Verdict
 from app.policies.visibility import Visibility
 from app.policies.vocabulary import ReferenceChangeKind
 from app.reference import transfer_instrument_from_dict
 from app.schemas.reference_impact import AdequacyNarrowed, InstrumentAdded, ReferenceChangeIn
-from app.services.reference_impact_page import Flow, ImpactGroup, judge
+from app.services.reference_impact_page import Flow, Grouping, ImpactGroup, judge_batch
+from app.workers import run_bounded
 
 KIND = "reference_impact"
 NOTE = (
@@ -157,6 +159,8 @@ def _flow(row: Any) -> Flow:
 # turning rows into flows nor handing them to a worker holds the event loop for long.
 FLOW_BATCH = 1_000
 FLOW_FETCH = 200
+# Transfer ids fetched at a time (only `include=transfer_ids` and an applied change read them).
+IDS_FETCH = 2_000
 
 
 def _flows_query(
@@ -167,47 +171,39 @@ def _flows_query(
     on: date,
     organisation: str | None,
 ) -> Select[*tuple[Any, ...]]:
-    """The transfers since `since` grouped by their facts and the day they are judged on (the
-    later of their date and `on`), counted: one row per Flow."""
+    """The flow counts (transfer_flow: transfers counted by facts and day as they are
+    recorded) since `since`, summed by their facts and the day they are judged on (the later
+    of their date and `on`): one row per Flow, from tens to thousands of rows rather than every
+    transfer."""
+    flow = TransferFlow
     columns = (
-        Transfer.organisation,
-        ProcessingRecord.regime,
-        ProcessingRecord.purpose,
-        Transfer.recipient_name,
-        Transfer.recipient_type,
-        Transfer.recipient_is_law_enforcement,
-        Transfer.destination_country,
-        Transfer.destination_organisation,
-        Transfer.requested_basis,
-        cast(Transfer.details, Text).label("details"),
-        _evaluated_on(on).label("on"),
+        flow.organisation,
+        flow.regime,
+        flow.purpose,
+        flow.recipient_name,
+        flow.recipient_type,
+        flow.recipient_is_law_enforcement,
+        flow.destination_country,
+        flow.destination_organisation,
+        flow.requested_basis,
+        flow.details,
+        func.greatest(flow.transfer_on, cast(literal(on), Date)).label("on"),
     )
     query: Select[*tuple[Any, ...]] = select(
         *columns,
-        func.count().label("n"),
-        func.min(Transfer.transfer_on).label("first"),
-        func.max(Transfer.transfer_on).label("last"),
+        func.sum(flow.transfers).label("n"),
+        func.min(flow.transfer_on).label("first"),
+        func.max(flow.transfer_on).label("last"),
     ).group_by(*columns)
-    return _scope(
-        query, seen=seen, destinations=destinations, since=since, organisation=organisation
-    )
-
-
-async def load_flows(
-    *,
-    session: AsyncSession,
-    seen: Visibility,
-    destinations: Iterable[str] | None,
-    since: date,
-    on: date,
-    organisation: str | None = None,
-) -> list[Flow]:
-    """The transfers since `since` grouped in SQL by their facts and the day they are judged
-    on (the later of their date and `on`), counted there: one Flow per group."""
-    query = _flows_query(
-        seen=seen, destinations=destinations, since=since, on=on, organisation=organisation
-    )
-    return [_flow(row) for row in (await session.execute(query)).all()]
+    query = query.where(flow.transfer_on >= since, visible(flow, seen))
+    if organisation is not None:
+        query = query.where(flow.organisation == organisation)
+    if destinations is not None:
+        wanted = sorted(destinations)
+        query = query.where(
+            or_(flow.destination_country.in_(wanted), flow.destination_organisation.in_(wanted))
+        )
+    return query
 
 
 async def flow_batches(
@@ -220,8 +216,10 @@ async def flow_batches(
     organisation: str | None = None,
     size: int = FLOW_BATCH,
 ) -> AsyncIterator[list[Flow]]:
-    """The flows of `load_flows`, `size` at a time, from a server-side cursor (the grouping
-    runs once, in PostgreSQL; rows are fetched FLOW_FETCH at a time, as they are needed)."""
+    """The transfers since `since` grouped in SQL by their facts and the day they are judged
+    on (the later of their date and `on`), counted there: one Flow per group, `size` at a time,
+    from a server-side cursor (the grouping runs once, in PostgreSQL; rows are fetched
+    FLOW_FETCH at a time, as they are needed)."""
     query = _flows_query(
         seen=seen, destinations=destinations, since=since, on=on, organisation=organisation
     )
@@ -289,7 +287,14 @@ async def transfer_ids(
     )
     if after is not None:
         query = query.where(Transfer.id > after)
-    return list((await session.scalars(query.order_by(Transfer.id).limit(limit))).all())
+    # From a server-side cursor IDS_FETCH at a time: a page of 25,000 ids is read in pieces, the
+    # loop free between them, rather than decoded in one hold.
+    query = query.order_by(Transfer.id).limit(limit).execution_options(yield_per=IDS_FETCH)
+    result = await session.stream_scalars(query)
+    ids: list[uuid.UUID] = []
+    async for part in result.partitions(IDS_FETCH):
+        ids.extend(part)
+    return ids
 
 
 async def affected_groups(
@@ -305,16 +310,19 @@ async def affected_groups(
     with_ids: bool = False,
 ) -> tuple[int, list[Group]]:
     """Every affected group with all its transfer ids (what an applied change records), and
-    how many transfers were looked at."""
-    flows = await load_flows(
+    how many transfers were looked at. The flows are judged in the worker pool a batch at a
+    time, as an analysis's are (`judge_batch`), never on the event loop."""
+    grouping = Grouping()
+    async for batch in flow_batches(
         session=session,
         seen=seen,
         destinations=destinations,
         since=since,
         on=on,
         organisation=organisation,
-    )
-    groups = judge(flows, before, after)
+    ):
+        grouping.add(await run_bounded(judge_batch, batch, before, after))
+    groups = grouping.groups()
     found = []
     for g in groups:
         ids: list[uuid.UUID] = []
@@ -343,4 +351,4 @@ async def affected_groups(
                 ids,
             )
         )
-    return sum(f.transfers for f in flows), found
+    return grouping.transfers, found

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.db import transfer_flows
 from app.db.deployed import active_deployment
 from app.db.writer import Change, NewRow, Prepared, Writer
 from app.keyring import Keyring
@@ -225,6 +226,13 @@ def _build(
     return NewRow(transfer, change)
 
 
+async def _count_flow(
+    context: Context, exchange: Exchange, body: TransferCreate, transfer: Transfer
+) -> None:
+    """The transfer counted in its flow (transfer_flow), which an impact analysis reads."""
+    await transfer_flows.count_transfer(context.writer.session, transfer.id)
+
+
 # ACL-ROLE, ACL-ORG, SCOPE-EUROPOL, ILO-10.2, ILO-10.4, NR-1, LED-35/39, DOC-1, GDPR-30.1e, then
 # GDPR-45/46/49 (EUDPR-47/48/50, LED-36/37/38). A denial is a 403 listing every ground tried;
 # nothing is stored but its audit event (and the audited NR-1 read).
@@ -236,6 +244,7 @@ RECORD = Action(
     load=_prepare,
     build=_build,
     makes="row",
+    then=_count_flow,
     summary="Decide and record a transfer to a third country or international organisation",
 )
 

@@ -8,12 +8,15 @@ from datetime import timedelta
 from typing import Any
 
 import httpx
+import pytest
 from fastapi import FastAPI
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models import AdequacyDecisionEntry, AuditEvent, OutboxEvent, ReferenceImpact, Transfer
 from app.rate_limit import RateLimiter
+from app.services import reference_impact as impact_flows
+from app.workers import run_bounded
 from tests.factories import PLAINTEXT, TODAY, Auth, Ilo, create_record, deployed_ilo
 
 ADEQUACY = "/v1/reference/adequacy-decisions"
@@ -142,8 +145,15 @@ async def test_gdpr_45_impact_of_adding_an_instrument_changes_the_ground_not_the
 
 
 async def test_gdpr_30_1_an_applied_change_tells_each_affected_organisation(
-    client: httpx.AsyncClient, auth: Auth, session: AsyncSession
+    client: httpx.AsyncClient, auth: Auth, session: AsyncSession, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    pooled: list[str] = []
+
+    async def in_the_pool(fn: Any, *args: Any) -> Any:
+        pooled.append(fn.__name__)
+        return await run_bounded(fn, *args)
+
+    monkeypatch.setattr(impact_flows, "run_bounded", in_the_pool)
     nl = await deployed_ilo(client, auth)
     await _uk_flows(client, nl, [HOME_OFFICE, BORDER_FORCE])
     com = auth("COM", ["reference_admin"])
@@ -154,6 +164,7 @@ async def test_gdpr_30_1_an_applied_change_tells_each_affected_organisation(
     ended = {**fields, "valid_until": (TODAY - timedelta(days=1)).isoformat()}
     put = await client.put(f"{ADEQUACY}/2021/1772", json=ended, headers={**com, "If-Match": '"v1"'})
     assert put.status_code == 200, put.text
+    assert pooled == ["judge_batch"]  # the flows were judged in a worker, not on the loop
 
     (impact,) = (await session.scalars(select(ReferenceImpact))).all()
     assert (impact.organisation, impact.affected_flows, impact.reference_version) == ("NL", 2, 2)
@@ -333,3 +344,32 @@ async def test_a_proposed_exclusion_is_echoed_as_its_schema_says(
     echoed = answer.json()["change"]["exclusion"]
     assert echoed["note"] is None  # not "", which the schema (1-2000 characters) refuses
     assert {k: echoed[k] for k in exclusion} == exclusion
+
+
+async def test_past_the_analyses_running_at_once_a_503_with_retry_after(
+    app: FastAPI, client: httpx.AsyncClient, auth: Auth, session: AsyncSession
+) -> None:
+    nl = await deployed_ilo(client, auth)
+    await _uk_flows(client, nl, [HOME_OFFICE])
+    gate = app.state.impact_gate
+    assert gate.limit == 1  # ILONET_IMPACT_CONCURRENCY's default
+    body = {"change": END_UK}
+    dpo = auth("NL", ["dpo"])
+    async with gate.hold():  # an analysis is running
+        busy = await client.post("/v1/reference/impact", json=body, headers=dpo)
+        assert busy.status_code == 503, busy.text
+        assert busy.headers["Retry-After"] == "2"
+        assert busy.headers["content-type"] == "application/problem+json"
+        problem = busy.json()
+        assert (problem["type"], problem["status"]) == ("/problems/service-unavailable", 503)
+        assert "1 impact analyses already running" in problem["detail"]
+        assert gate.inside == 1
+    assert gate.inside == 0
+    done = await client.post("/v1/reference/impact", json=body, headers=dpo)
+    assert done.status_code == 200, done.text
+    assert (done.json()["transfers_evaluated"], done.json()["affected_flows"]) == (1, 1)
+    assert gate.inside == 0  # released after the answer
+    # nothing is stored by either: the reference entry is as it was
+    entry = await session.get(AdequacyDecisionEntry, "2021/1772")
+    assert entry is not None
+    assert str(entry.valid_until) == "2031-12-27"
