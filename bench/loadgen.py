@@ -274,4 +274,9 @@ def open_writes(
 
     result: JSON = run(go())
     write = result["kinds"].get("write", {})
-    return {**result, "p50_ms": write.get("p50_ms"), "p99_ms": write.get("p99_ms")}
+    return {
+        **result,
+        "offered_per_s": rate,
+        "p50_ms": write.get("p50_ms"),
+        "p99_ms": write.get("p99_ms"),
+    }
