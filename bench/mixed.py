@@ -2,7 +2,7 @@
 impact analysis running at once; p50/p99 per kind.
 
     .venv/bin/python -m bench.mixed --scale tiny|small|full [--json FILE]
-                                    [--server-cpus 1] [--generator-cpus 0]
+                                    [--server-cpus 1] [--generator-cpus 0] [--without-long-work]
 
 Set-up is the harness's (bench/harness.py `Run`): an embedded PostgreSQL, the benchmark server
 (bench/server.py, the real app), an ILO set up through the API and the scale's data set seeded
@@ -26,7 +26,7 @@ measured. The mix, drawn per request: guarded writes (`POST /v1/deployments`), r
 2. 25, 50, 75 and 90 % of it, each an open loop (Poisson arrivals) for `duration_s`, while one
    clean plain-text document of UPLOAD_BYTES (under the 10 MiB document bound) is uploaded and
    one impact analysis (ending 2021/1772) runs, both started with the window (and waited for
-   before the next one);
+   before the next one; `--without-long-work` leaves both out, to compare);
 
 and per step: p50/p99/max and errors per kind, the generator's CPU (process time / wall) and
 how late requests left their schedule, the server's and PostgreSQL's CPU (seconds per wall
@@ -134,8 +134,8 @@ class Meter:
 
 
 class Mixed:
-    def __init__(self, run: Run, scale: Scale, cpus: set[int]) -> None:
-        self.run, self.scale, self.cpus = run, scale, cpus
+    def __init__(self, run: Run, scale: Scale, cpus: set[int], long_work: bool = True) -> None:
+        self.run, self.scale, self.cpus, self.long_work = run, scale, cpus, long_work
         self.pids = [run.server.pid, run.pg.running_pid() or 0]
         ilo = run.ilo
         body = {"officer_id": ilo.officer_id, **guarded_writes.DEPLOYMENT_FIELDS}
@@ -211,8 +211,8 @@ class Mixed:
                     rate = capacity["per_s"] * level
                     meter, load = Meter(self.pids, self.cpus), os.getloadavg()[0]
                     work = [
-                        asyncio.create_task(self.upload(client)),
-                        asyncio.create_task(self.impact(client)),
+                        asyncio.create_task(self.upload(client) if self.long_work else idle()),
+                        asyncio.create_task(self.impact(client) if self.long_work else idle()),
                     ]
                     result = await loadgen.open_loop(
                         pool, self.choose, rate=rate, seconds=s.duration_s, seed=int(level * 100)
@@ -225,6 +225,14 @@ class Mixed:
         finally:
             pool.close()
         return found
+
+
+async def idle() -> JSON:
+    return {"status": "-", "seconds": 0.0}
+
+
+def work_cell(work: JSON) -> str:
+    return "-" if work["status"] == "-" else f"{work['status']} {work['seconds']:.1f} s"
 
 
 def cell(result: JSON, kind: str) -> str:
@@ -270,8 +278,8 @@ def report(found: JSON) -> str:
                 cell(r, "write"),
                 cell(r, "read"),
                 cell(r, "list"),
-                f"{up['status']} {up['seconds']:.1f} s",
-                f"{im['status']} {im['seconds']:.1f} s",
+                work_cell(up),
+                work_cell(im),
                 f"{r['generator_cpu']:.0%}",
                 f"{r['send_lag_p99_ms']:.1f}",
                 f"{r['server_cpu']:.2f}",
@@ -302,8 +310,13 @@ def report(found: JSON) -> str:
         f"({found['server_processes']} processes) and PostgreSQL ({found['pg_processes']} "
         f"processes, new backends inherit) on CPU {found['server_cpus']}; "
         f"{os.cpu_count()} CPUs; others' processes unpinned",
-        f"upload: {UPLOAD_BYTES:,} bytes of clean text/plain; impact: ending 2021/1772 over "
-        f"{found['uk_transfers']:,} UK transfers; ms = p50/p99; lag = generator's send lag (ms); "
+        (
+            f"upload: {UPLOAD_BYTES:,} bytes of clean text/plain; impact: ending 2021/1772 over "
+            f"{found['uk_transfers']:,} UK transfers; "
+            if found["long_work"]
+            else "no upload and no impact analysis (--without-long-work); "
+        )
+        + "ms = p50/p99; lag = generator's send lag (ms); "
         "srv+PG CPU = their CPU seconds per wall second; its CPU busy = the server's CPU(s) "
         "busy with anyone's work",
         "  ".join(h.ljust(w) for h, w in zip(head, widths, strict=True)),
@@ -338,6 +351,9 @@ def main(argv: list[str] | None = None) -> int:
     cpus = sorted(os.sched_getaffinity(0))
     parser.add_argument("--server-cpus", default=str(cpus[-1]), help="e.g. 1 or 0,1")
     parser.add_argument("--generator-cpus", default=",".join(map(str, cpus[:-1] or cpus)))
+    parser.add_argument(
+        "--without-long-work", action="store_true", help="no upload and no impact analysis"
+    )
     args = parser.parse_args(argv)
     server_cpus = {int(c) for c in args.server_cpus.split(",")}
     generator_cpus = {int(c) for c in args.generator_cpus.split(",")}
@@ -349,6 +365,7 @@ def main(argv: list[str] | None = None) -> int:
         "server_cpus": sorted(server_cpus),
         "generator_cpus": sorted(generator_cpus),
         "load_before": os.getloadavg(),
+        "long_work": not args.without_long_work,
     }
     os.sched_setaffinity(0, generator_cpus)
     workdir = Path(tempfile.mkdtemp(prefix="ilonet-mixed-"))
@@ -362,7 +379,9 @@ def main(argv: list[str] | None = None) -> int:
         asyncio.run(run.seed())
         found["uk_transfers"] = min(scale.records, 100_000)
         asyncio.run(uk_transfers(run, found["uk_transfers"]))
-        found.update(loadgen.run(Mixed(run, scale, server_cpus).measure()))
+        found.update(
+            loadgen.run(Mixed(run, scale, server_cpus, not args.without_long_work).measure())
+        )
     finally:
         if hasattr(run, "server"):
             stop(run.server)
