@@ -192,7 +192,9 @@ class Mixed:
         response = await client.post(
             "/v1/reference/impact", json={"change": self.change}, headers=headers
         )
-        return {"status": response.status_code, "seconds": round(time.perf_counter() - started, 2)}
+        seconds = round(time.perf_counter() - started, 2)
+        found = response.json() if response.status_code == 200 else {}
+        return {"status": response.status_code, "seconds": seconds, "answer": summary_of(found)}
 
     async def measure(self) -> JSON:
         host, port = "127.0.0.1", self.run.port
@@ -225,6 +227,11 @@ class Mixed:
         finally:
             pool.close()
         return found
+
+
+def summary_of(impact: JSON) -> JSON:
+    """The impact answer's top-level counts (what the analysis found), not its pages."""
+    return {k: v for k, v in impact.items() if isinstance(v, int)}
 
 
 async def idle() -> JSON:
@@ -322,6 +329,9 @@ def report(found: JSON) -> str:
         "  ".join(h.ljust(w) for h, w in zip(head, widths, strict=True)),
     ]
     lines += ["  ".join(str(v).ljust(w) for v, w in zip(r, widths, strict=True)) for r in rows]
+    if found["long_work"]:
+        answer = ", ".join(f"{k} {v:,}" for k, v in found["levels"][0]["impact"]["answer"].items())
+        lines.append(f"the impact analysis found: {answer}")
     lines += [f"target at 50 %: {t}" for t in found["targets"]]
     before, after = found["load_before"], found["load_after"]
     lines.append(
