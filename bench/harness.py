@@ -324,14 +324,8 @@ class Run:
         if profiler is not None:
             profiler.wait(timeout=60)
         self.figures["closed_plain"] = run(PLAIN_PATH, "closed_plain")
-        self.figures["open_guarded"] = loadgen.open_writes(
-            self.base,
-            "/v1/deployments",
-            token,
-            json.dumps(body).encode(),
-            rate=s.open_rate,
-            seconds=s.duration_s,
-        )
+        open_loop = loadgen.open_writes(self.base, token, body, s.open_rate, s.duration_s)
+        self.figures["open_guarded"] = open_loop
         self.figures["server_rss_mb"] = psutil.Process(self.server.pid).memory_info().rss / 2**20
 
     def profile(self, name: str) -> subprocess.Popen[bytes]:

@@ -18,6 +18,7 @@ left against their schedule (`send_lag_p99_ms`), so a saturated generator is vis
 from __future__ import annotations
 
 import asyncio
+import json
 import random
 import statistics
 import time
@@ -252,7 +253,7 @@ def run(main: Any) -> Any:
 
 
 def open_writes(
-    base: str, path: str, token: str, body: bytes, *, rate: float, seconds: float
+    base: str, token: str, body: JSON, rate: float, seconds: float, path: str = "/v1/deployments"
 ) -> JSON:
     """The harness's open loop: guarded POSTs of one body at `rate` per second."""
     host, port = base.removeprefix("http://").split(":")
@@ -261,7 +262,7 @@ def open_writes(
         "POST",
         path,
         headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
-        body=body,
+        body=json.dumps(body).encode(),
         expect=201,
     )
 
