@@ -1,18 +1,16 @@
-"""The load of the harness (locust, headless): POSTs of one body to one path.
+"""The harness's closed loop (locust, headless): POSTs of one body to one path.
 
-Configured by the environment the harness sets: BENCH_PATH, BENCH_TOKEN, BENCH_BODY (JSON) and
-BENCH_RATE: 0 is a closed loop (each user sends its next request as soon as the last is
-answered); r > 0 is r requests per second per user (`constant_throughput`), so N users make an
-open loop of N x r requests per second while responses stay under 1/r seconds.
+Configured by the environment the harness sets: BENCH_PATH, BENCH_TOKEN and BENCH_BODY (JSON).
+Each user sends its next request as soon as the last is answered. The harness's open loop is
+not locust's: it is bench/loadgen.py (Poisson arrivals, raw HTTP/1.1, its own CPU reported).
 """
 
 from __future__ import annotations
 
 import os
 
-from locust import FastHttpUser, constant, constant_throughput, task
+from locust import FastHttpUser, constant, task
 
-RATE = float(os.environ.get("BENCH_RATE", "0"))
 PATH = os.environ.get("BENCH_PATH", "/v1/deployments")
 BODY = os.environ.get("BENCH_BODY", "{}")
 HEADERS = {
@@ -22,7 +20,7 @@ HEADERS = {
 
 
 class Writer(FastHttpUser):
-    wait_time = constant_throughput(RATE) if RATE > 0 else constant(0)
+    wait_time = constant(0)
 
     @task
     def write(self) -> None:
