@@ -354,7 +354,7 @@ async def build_report(
     figures = await deployment_figures(session, on, threshold)
     meetings, adopted, not_adopted = await _meetings_and_decisions(session, start, end, threshold)
     if networks is None:
-        networks = await network_summaries(session, start, end)
+        networks = await network_summaries(session, start, end, figures)
     return {
         "title": "Steering Board activity report",
         "period": {"from": start.isoformat(), "to": end.isoformat()},
