@@ -63,9 +63,9 @@ class Attack:
             coefficients[name] = coefficients.get(name, 0) + 1
         self._row(coefficients, -highspy.kHighsInf, 0)
 
-    def at_least_one(self, names: list[Hashable]) -> None:
-        """sum(names) >= 1: a listed row's count is not 0."""
-        self._row(dict.fromkeys(names, 1), 1, highspy.kHighsInf)
+    def at_least_one(self, names: list[Hashable], n: int = 1) -> None:
+        """sum(names) >= 1 (or n): a listed row's count is not 0 (n rows listed elsewhere)."""
+        self._row(dict.fromkeys(names, 1), n, highspy.kHighsInf)
 
     def bounds(self, name: Hashable) -> tuple[int, int]:
         if name in self.known:

@@ -144,8 +144,11 @@ def _member_bounds(
     what remains of them after any one organisation's own part."""
     here = cell(NETWORKS, area.key)
     found = [Bound((here,), TOTAL)]
+    priority = {p.country for p in load_priority_countries().items}
+    # (an uncovered priority country's count is no cell: the gap list says it is 0, and the
+    # audit takes a name without a cell for a known 0)
     covering = [cell(COVERAGE, c) for c in area.countries]
-    if covering and all(name in values for name in covering):
+    if covering and priority.issuperset(area.countries):
         found.append(Bound((here,), covering[0], tuple(covering[1:])))
     below = [n for c in area.countries for n in (cell(COVERAGE, c), cell("by_host_country", c))]
     for other in areas:
@@ -171,12 +174,11 @@ def _tally(
         "by_posting_type": Counter(d.posting_type for d in deployments),
         "by_organisation": Counter(d.organisation for d in deployments),
         REPRESENTED: Counter(c for d in deployments for c in d.represented_member_states),
-        # every priority country, covered or not: the gap list shows 0 for an uncovered one
         COVERAGE: Counter(
-            {
-                p.country: sum(1 for d in deployments if covers(d, p.country))
-                for p in load_priority_countries().items
-            }
+            p.country
+            for p in load_priority_countries().items
+            for d in deployments
+            if covers(d, p.country)
         ),
         # a network's members are officers: one however many deployments cover its countries
         NETWORKS: Counter(
