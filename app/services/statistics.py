@@ -41,9 +41,10 @@ def suppression(threshold: int, cells: int) -> Suppression:
         suppressed_cells=cells,
         note=(
             f"Counts from 1 to {threshold - 1} are withheld (null, named in the row's "
-            "`suppressed`, with the rule and reason in `withheld`), and so is every count that "
-            "would let one be computed back from the margins, the other measures or other "
-            "periods (ILO-12); a rate or median over a withheld count is withheld (ILO-12r). "
+            "`suppressed`, with the rule and reason in `withheld`), and so are every count whose "
+            "part beyond one organisation's own is that small and every count that would let "
+            "one be computed back from the margins, the other measures or other periods "
+            "(ILO-12); a rate or median over a withheld count is withheld (ILO-12r). "
             "Figures are counted per calendar month: a period is whole months, and its figure "
             "is withheld whenever one of its months is; deployments are those in post on the "
             "period's last day. Whatever answers are combined, each withheld small count can "
