@@ -10,12 +10,13 @@ outside reader nor NL narrows SN's count (or FR's part of it) below the protecti
 from __future__ import annotations
 
 from collections.abc import Hashable
+from datetime import timedelta
 from typing import Any
 
 import httpx
 
 from app.reference.priority_countries import load_priority_countries
-from tests.board_factories import post, secretariat
+from tests.board_factories import meeting_body, post, secretariat
 from tests.factories import (
     TODAY,
     Auth,
@@ -28,6 +29,7 @@ from tests.factories import (
 from tests.sdc_attack import Attack
 
 MONTH = f"{TODAY.year}-{TODAY.month:02d}"
+LAST_MONTH_END = TODAY.replace(day=1) - timedelta(days=1)
 NETWORKS = {"Senegal": ["SN"], "West Africa": ["SN", "GM"], "Morocco": ["MA"]}
 PRIORITY = [p.country for p in load_priority_countries().items]
 
@@ -52,6 +54,9 @@ async def _seed(client: httpx.AsyncClient, auth: Auth) -> None:
         await transition_deployment(
             client, manager, deployment_id=planned["id"], to="deployed", on=days(-60)
         )
+    # a Board meeting on a month's last day lists that day's deployments: their total
+    held_on = LAST_MONTH_END.isoformat()
+    await post(client, "/v1/board/meetings", secretariat(auth), meeting_body(held_on=held_on))
     for name, countries in NETWORKS.items():
         kind = "local" if len(countries) == 1 else "regional"
         body = {"name": name, "kind": kind, "countries": countries}
@@ -191,4 +196,8 @@ async def test_ilo_12_no_withheld_figure_of_the_activity_report_is_computed_back
     # the attacker is not blind: a published figure is pinned
     # everything of the day is withheld here but the uncovered countries' zeros, which bind
     assert reports[0]["deployments"]["total"] is None
+    # the meeting's list of 8 deployments is the total of its month-end, withheld there (DE's
+    # own 6 leave the others 2), so it is withheld too
+    (meeting,) = reports[0]["meetings"]
+    assert (meeting["held_on"], meeting["officers_listed"]) == (LAST_MONTH_END.isoformat(), None)
     assert reader.attack.bounds(_day("coverage:TN")) == (0, 0)
