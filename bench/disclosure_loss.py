@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 
 from app.policies.disclosure import protect
-from app.services.statistics import TOTAL, TRANSFER_TABLES, Period, margins, months
+from app.services.statistics import TOTAL, TRANSFER_TABLES, Period, margins, months, pooled
 from app.services.statistics_readmission import (
     MEASURES,
     OUTCOMES,
@@ -34,7 +34,7 @@ def _month(index: int, day: int) -> date:
 
 
 def _request(country: str, month: int, outcome: str | None, after: int, doc: bool = False,
-             accepted: bool = False) -> Request:  # fmt: skip
+             accepted: bool = False, org: str = "NL") -> Request:  # fmt: skip
     sent = _month(month, 4)
     answered = sent + timedelta(days=after) if outcome else None
     return Request(
@@ -44,6 +44,7 @@ def _request(country: str, month: int, outcome: str | None, after: int, doc: boo
         answered_on=answered if outcome in {"confirmed", "not_confirmed"} else None,
         travel_document_issued_on=answered if doc else None,
         return_operation_accepted=accepted,
+        organisation=org,
     )
 
 
@@ -68,21 +69,31 @@ def walkthrough() -> list[Request]:
 
 def volume() -> list[Request]:
     """For scale: 12, 25 and 40 requests a month to SN, GN and MA over three months, answers
-    cycling through the outcomes and response times."""
+    cycling through the outcomes and response times, sent by NL, FR and DE in turn."""
     outcomes = ("confirmed", "confirmed", "not_confirmed", "no_answer", None)
     return [
-        _request(country, month, outcomes[i % 5], (i * 7) % 90, doc=i % 3 == 0, accepted=i % 4 == 0)
+        _request(
+            country,
+            month,
+            outcomes[i % 5],
+            (i * 7) % 90,
+            doc=i % 3 == 0,
+            accepted=i % 4 == 0,
+            org=("NL", "FR", "DE")[i % 3],
+        )
         for month in range(3)
         for country, n in (("SN", 12), ("GN", 25), ("MA", 40))
         for i in range(n + month)
     ]
 
 
-def _transfers(requests: Sequence[Request]) -> dict[str, dict[str, Counter[str]]]:
-    """Every request is a transfer for return to its country on the public-interest ground."""
-    found: dict[str, dict[str, Counter[str]]] = {}
+def _transfers(requests: Sequence[Request]) -> dict[str, dict[str, dict[str, Counter[str]]]]:
+    """Every request is a transfer for return to its country on the public-interest ground,
+    recorded by its sender."""
+    found: dict[str, dict[str, dict[str, Counter[str]]]] = {}
     for r in requests:
-        month = found.setdefault(f"{r.sent_on:%Y-%m}", {t: Counter() for t in TRANSFER_TABLES})
+        months_of = found.setdefault(r.organisation, {})
+        month = months_of.setdefault(f"{r.sent_on:%Y-%m}", {t: Counter() for t in TRANSFER_TABLES})
         month["by_destination"][r.country] += 1
         month["by_basis"]["public_interest"] += 1
         month["by_purpose"]["return"] += 1
@@ -91,8 +102,9 @@ def _transfers(requests: Sequence[Request]) -> dict[str, dict[str, Counter[str]]
 
 def loss(requests: Sequence[Request], period: Period, threshold: int) -> dict[str, str]:
     """Withheld of published count figures, per section, for one period."""
-    transfers = _transfers(requests)
-    protected = protected_months(transfers, requests, period, threshold)
+    by_organisation = _transfers(requests)
+    transfers = pooled(by_organisation)
+    protected = protected_months(transfers, requests, period, threshold, by_organisation)
     readmission = [0, 0]
     for country in sorted({r.country for r in requests if r.sent_on >= period.starts_on
                            and r.sent_on <= period.ends_on}):  # fmt: skip

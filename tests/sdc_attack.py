@@ -54,16 +54,18 @@ class Attack:
             coefficients[part] = coefficients.get(part, 0) - 1
         self._row(coefficients, 0, 0)
 
-    def at_most(self, small: list[Hashable], large: Hashable) -> None:
-        """sum(small) <= large."""
-        coefficients: dict[Hashable, int] = {large: -1}
+    def at_most(self, small: list[Hashable], large: Hashable | list[Hashable]) -> None:
+        """sum(small) <= large (or the sum of several)."""
+        coefficients: dict[Hashable, int] = {}
+        for name in large if isinstance(large, list) else [large]:
+            coefficients[name] = coefficients.get(name, 0) - 1
         for name in small:
             coefficients[name] = coefficients.get(name, 0) + 1
         self._row(coefficients, -highspy.kHighsInf, 0)
 
-    def at_least_one(self, names: list[Hashable]) -> None:
-        """sum(names) >= 1: a listed row's count is not 0."""
-        self._row(dict.fromkeys(names, 1), 1, highspy.kHighsInf)
+    def at_least_one(self, names: list[Hashable], n: int = 1) -> None:
+        """sum(names) >= 1 (or n): a listed row's count is not 0 (n rows listed elsewhere)."""
+        self._row(dict.fromkeys(names, 1), n, highspy.kHighsInf)
 
     def bounds(self, name: Hashable) -> tuple[int, int]:
         if name in self.known:
@@ -72,19 +74,22 @@ class Attack:
         h = highspy.Highs()  # type: ignore[no-untyped-call]
         h.silent()
         h.addVars(n, np.zeros(n), np.full(n, CAP))
-        h.changeColsIntegrality(
-            n, np.arange(n, dtype=np.int32), np.array([highspy.HighsVarType.kInteger] * n)
-        )
+        columns = np.arange(n, dtype=np.int32)
         for free, low, high in self.rows:
             index = np.array([self.unknowns[k] for k in free], dtype=np.int32)
             h.addRow(low, high, len(index), index, np.array(list(free.values()), dtype=float))
         cost = np.zeros(n)
         cost[self.unknowns[name]] = 1.0
-        h.changeColsCost(n, np.arange(n, dtype=np.int32), cost)
+        h.changeColsCost(n, columns, cost)
         found = []
         for sense in (highspy.ObjSense.kMinimize, highspy.ObjSense.kMaximize):
             h.changeObjectiveSense(sense)
+            # the linear relaxation first: a whole-number optimum of it is the integer one
+            h.changeColsIntegrality(n, columns, np.array([highspy.HighsVarType.kContinuous] * n))
             h.run()
+            if any(abs(x - round(x)) > 1e-7 for x in h.getSolution().col_value):
+                h.changeColsIntegrality(n, columns, np.array([highspy.HighsVarType.kInteger] * n))
+                h.run()
             assert h.getModelStatus() == highspy.HighsModelStatus.kOptimal
             found.append(round(h.getInfo().objective_function_value))
         return found[0], found[1]

@@ -73,14 +73,19 @@ def small(value: int, threshold: int) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class Bound:
-    """An inequality a reader can use: the sum of `small` is at most `large`."""
+    """An inequality a reader can use: the sum of `small` is at most `large` (plus the sum of
+    `beside`)."""
 
     small: tuple[str, ...]
     large: str
+    beside: tuple[str, ...] = ()
 
     @property
     def members(self) -> tuple[str, ...]:
-        return (*self.small, self.large)
+        return (*self.small, self.large, *self.beside)
+
+
+Parts = Mapping[str, Mapping[str, int]]  # organisation -> count name -> its own part
 
 
 def protect(
@@ -91,11 +96,16 @@ def protect(
     bounds: Sequence[Bound] = (),
     listed: Collection[str] = (),
     unpublished: Collection[str] = (),
+    parts: Parts | None = None,
 ) -> frozenset[str]:
     """The counts of one month to withhold: the small ones, and complements until each small
     one can take, for a reader of everything else, every value from 1 to threshold - 1.
     `listed`: the counts a reader knows are not 0 (a listed row). `unpublished`: counts that
     are no figure of their own (a table's total, which its listed rows bound from below).
+    `parts`: each contributing organisation's own part of the counts, which it knows exactly;
+    for each of them the others' part (the count less its own) is protected the same way: a
+    count whose others' part is small is withheld, and complements added until that part can
+    take every value from 1 to threshold - 1 for it too.
     A month decided once is remembered: its answers are asked again and again."""
     return _protect(
         tuple(sorted(values.items())),
@@ -104,7 +114,35 @@ def protect(
         tuple(bounds),
         frozenset(listed),
         frozenset(unpublished),
+        tuple(
+            (org, tuple(sorted((k, n) for k, n in own.items() if n)))
+            for org, own in sorted((parts or {}).items())
+        ),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _View:
+    """What one reader knows: the counts less its own parts (the whole counts for a reader
+    with no part), and the counts a listed row tells it are not 0."""
+
+    values: Mapping[str, int]
+    floors: tuple[str, ...]
+
+
+def _views(
+    values: Mapping[str, int],
+    listed: frozenset[str],
+    parts: tuple[tuple[str, tuple[tuple[str, int], ...]], ...],
+) -> list[_View]:
+    views = [_View(values, tuple(sorted(n for n in listed if values.get(n, 0) > 0)))]
+    for _, own in parts:
+        mine = dict(own)
+        others = {name: value - mine.get(name, 0) for name, value in values.items()}
+        # a listed row tells an insider the others' part is not 0 only where its own is
+        floors = tuple(sorted(n for n in listed if values.get(n, 0) > 0 and not mine.get(n)))
+        views.append(_View(others, floors))
+    return views
 
 
 @lru_cache(maxsize=4096)
@@ -115,44 +153,62 @@ def _protect(
     bounds: tuple[Bound, ...],
     listed: frozenset[str],
     unpublished: frozenset[str],
+    parts: tuple[tuple[str, tuple[tuple[str, int], ...]], ...] = (),
 ) -> frozenset[str]:
     values = dict(items)
-    withheld = set(_along_lines(values, lines, threshold))
-    primary = sorted(
-        name
-        for name, value in values.items()
-        if small(value, threshold) and name not in unpublished
+    views = _views(values, listed, parts)
+    # primary: a small count, or a count whose part beyond one contributor's own is small
+    weak = sorted(
+        {
+            (i, name)
+            for i, view in enumerate(views)
+            for name, value in view.values.items()
+            if small(value, threshold) and name not in unpublished
+        }
     )
-    if not primary:
+    primary = {name for _, name in weak}
+    withheld = set(_along_lines(values, lines, threshold, primary))
+    if not weak:
         return frozenset(withheld)
     identities = [(line.total, line.parts) for line in lines]
-    inequalities = [(bound.small, bound.large) for bound in bounds]
-    floors = [name for name in listed if values.get(name, 0) > 0]
+    inequalities = [(bound.small, (bound.large, *bound.beside)) for bound in bounds]
     relations = [line.members for line in lines] + [bound.members for bound in bounds]
     totals = {line.total for line in lines}
-    weak = primary
-    least: dict[str, int] = {}
+    least: dict[tuple[int, str], int] = {}
     while weak:
         # Withholding one more only widens what a reader allows: a count once wide stays so.
-        found = spans(weak, values, withheld, identities, inequalities, floors)
-        low = [p for p in weak if found[p][0] > 1 and p not in least]
-        if low:
-            # The least value the listing alone leaves it (everything withheld): 1, or more
-            # for a table's only row whose items another table lists in several rows.
-            alone = spans(low, values, set(values), identities, inequalities, floors, upper=False)
-            least |= {p: max(1, alone[p][0]) for p in low}
-        weak = [p for p in weak if found[p][0] > least.get(p, 1) or found[p][1] < threshold - 1]
+        found: dict[tuple[int, str], tuple[int, int]] = {}
+        for i in sorted({i for i, _ in weak}):
+            view, asked = views[i], [name for j, name in weak if j == i]
+            spanned = spans(asked, view.values, withheld, identities, inequalities, view.floors)
+            found |= {(i, name): span for name, span in spanned.items()}
+            low = [n for n in asked if spanned[n][0] > 1 and (i, n) not in least]
+            if low:
+                # The least value the listing alone leaves it (everything withheld): 1, or
+                # more for a table's only row whose items another table lists in several rows.
+                alone = spans(
+                    low,
+                    view.values,
+                    set(values),
+                    identities,
+                    inequalities,
+                    view.floors,
+                    upper=False,
+                )
+                least |= {(i, n): max(1, alone[n][0]) for n in low}
+        weak = [k for k in weak if found[k][0] > least.get(k, 1) or found[k][1] < threshold - 1]
         # One complement per weak count whose relations got none yet in this round.
         added: set[str] = set()
-        for cell in weak:
+        for i, cell in weak:
             near = {m for r in relations if cell in r for m in r}
             if near & added:
                 continue
-            need = max(threshold - 1 - found[cell][1], 0)
+            need = max(threshold - 1 - found[(i, cell)][1], 0)
             reach = {m for r in relations if withheld.intersection(r) for m in r}
             free = [m for m in sorted(near | reach) if m not in withheld and m in values]
             if free:
-                chosen = min(free, key=partial(_preference, values, need, near, totals))
+                prefer = partial(_preference, views[i].values, need, near, totals)
+                chosen = min(free, key=prefer)
                 withheld.add(chosen)
                 added.add(chosen)
         if not added:
@@ -169,9 +225,13 @@ def _preference(
     return (name not in near, name in totals, value == 0, value - 1 < need, value, name)
 
 
-def _along_lines(values: Mapping[str, int], lines: Sequence[Line], threshold: int) -> set[str]:
-    """The first withholding: the small counts, and along each line a complement or more."""
+def _along_lines(
+    values: Mapping[str, int], lines: Sequence[Line], threshold: int, primary: Collection[str]
+) -> set[str]:
+    """The first withholding: the small counts and the primary ones, and along each line a
+    complement or more."""
     withheld = {name for name, value in values.items() if small(value, threshold)}
+    withheld |= set(primary)
     totals = {line.total for line in lines}
 
     def preference(line: Line, name: str) -> tuple[bool, bool, bool, int, str]:

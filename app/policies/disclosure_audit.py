@@ -2,9 +2,9 @@
 the published counts allow, by integer linear programming (HiGHS).
 
 A reader's knowledge is linear: the published counts, the identities `total = sum(parts)`, the
-inequalities `sum(small) <= large`, and that counts are non-negative integers (1 at least where
-a listed row says so). What the reader does not know is which withheld count is small: a
-withheld count has no upper bound but those the identities give.
+inequalities `sum(small) <= large` (or `<= sum(large)`), and that counts are non-negative
+integers (1 at least where a listed row says so). What the reader does not know is which
+withheld count is small: a withheld count has no upper bound but those the identities give.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from collections.abc import Collection, Mapping, Sequence
 # Larger than any count the statistics publish: "no upper bound" for the solver.
 CAP = 1_000_000.0
 Identity = tuple[str, tuple[str, ...]]  # total, parts: total = sum(parts)
-Inequality = tuple[tuple[str, ...], str]  # small, large: sum(small) <= large
+# small, large: sum(small) <= large, or <= sum(large) when several
+Inequality = tuple[tuple[str, ...], str | tuple[str, ...]]
 
 
 def _row(
@@ -42,7 +43,9 @@ def _rows(
             coefficients[part] = coefficients.get(part, 0) - 1
         rows.append((coefficients, False))
     for small, large in inequalities:
-        coefficients = {large: -1}
+        coefficients = {}
+        for name in (large,) if isinstance(large, str) else large:
+            coefficients[name] = coefficients.get(name, 0) - 1
         for name in small:
             coefficients[name] = coefficients.get(name, 0) + 1
         rows.append((coefficients, True))
@@ -112,7 +115,8 @@ def _solve(
     floors = np.array([1.0 if name in listed else 0.0 for name in members])
     h.addVars(n, floors, np.full(n, CAP))
     columns = np.arange(n, dtype=np.int32)
-    h.changeColsIntegrality(n, columns, np.array([highspy.HighsVarType.kInteger] * n))
+    integer = np.array([highspy.HighsVarType.kInteger] * n)
+    continuous = np.array([highspy.HighsVarType.kContinuous] * n)
     for coefficients, at_most in rows:
         index, weights, constant = _row(coefficients, values, unknown)
         h.addRow(
@@ -131,8 +135,18 @@ def _solve(
         ends = []
         for sense in senses:
             h.changeObjectiveSense(sense)
+            # The linear relaxation first: a whole-number optimum of it is the integer one
+            # (the relations are mostly sums, whose optima are whole numbers), and is fast.
+            h.changeColsIntegrality(n, columns, continuous)
             h.run()
+            if not _whole(h.getSolution().col_value):
+                h.changeColsIntegrality(n, columns, integer)
+                h.run()
             assert h.getModelStatus() == highspy.HighsModelStatus.kOptimal
             ends.append(round(h.getInfo().objective_function_value))
         found[name] = (ends[0], ends[1] if upper else int(CAP))
     return found
+
+
+def _whole(solution: Sequence[float]) -> bool:
+    return all(abs(x - round(x)) < 1e-7 for x in solution)

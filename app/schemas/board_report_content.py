@@ -87,7 +87,10 @@ class NetworkLine(Stored):
     name: str
     scope: str
     countries: list[str]
-    members: int
+    members: int | None = Field(
+        description="the officers deployed in or for its countries on the month-end of the "
+        "deployment figures; null when withheld (ILO-12)"
+    )
     member_organisations: list[str]
     facilitator_organisation: str | None
     meetings: int

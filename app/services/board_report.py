@@ -302,14 +302,27 @@ async def _meetings_and_decisions(
         {
             "held_on": m.held_on.isoformat(),
             "location": m.location,
-            # the deployed ILOs on the meeting's day: a count withheld when small (ILO-12)
-            "officers_listed": None
-            if small(len(m.officer_list), threshold)
-            else len(m.officer_list),
+            "officers_listed": await _officers_listed(
+                session, m.held_on, m.officer_list, threshold
+            ),
         }
         for m in meetings
     ]
     return held, adopted, len(decisions) - len(adopted)
+
+
+async def _officers_listed(
+    session: AsyncSession, held_on: date, listed: Sequence[object], threshold: int
+) -> int | None:
+    """The deployed ILOs on the meeting's day (its stored list: one line per deployment in
+    force): withheld when small, and on a month's last day whenever that day's deployment
+    total is withheld, which it is (ILO-12)."""
+    if small(len(listed), threshold):
+        return None
+    on_month_end = held_on == month_end(held_on)
+    if on_month_end and (await deployment_figures(session, held_on, threshold)).total is None:
+        return None
+    return len(listed)
 
 
 async def _previous_period(
@@ -354,7 +367,7 @@ async def build_report(
     figures = await deployment_figures(session, on, threshold)
     meetings, adopted, not_adopted = await _meetings_and_decisions(session, start, end, threshold)
     if networks is None:
-        networks = await network_summaries(session, start, end)
+        networks = await network_summaries(session, start, end, figures)
     return {
         "title": "Steering Board activity report",
         "period": {"from": start.isoformat(), "to": end.isoformat()},

@@ -98,7 +98,7 @@ def page_context(content: dict[str, Any]) -> dict[str, Any]:
                 n["name"],
                 labels.term(n["scope"]),
                 labels.names(n["countries"], labels.country),
-                n["members"],
+                labels.figure(n["members"]),
                 labels.organisation(n["facilitator_organisation"])
                 if n["facilitator_organisation"]
                 else "none",

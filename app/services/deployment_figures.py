@@ -5,14 +5,17 @@ take them from here, withheld as app/policies/disclosure.py decides (ILO-12).
 A deployment figure is a stock: the deployments in post on the last day of a month. Any two
 answers therefore either show the same day's figures, or figures of two days that no identity
 ties (a "period minus its first month" is no deployment count), so answers over overlapping or
-nested periods cannot be differenced into a small group.
+nested periods cannot be differenced into a small group. The activity report's network member
+counts (ILO-5.1: the officers deployed in or for a network's countries) are counts of the same
+day and are protected in the same table as the figures they bound, and each deploying
+organisation's own part of every figure is known to it (ILO-12).
 """
 
 from __future__ import annotations
 
 import calendar
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -20,8 +23,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.deployed import deployed_on_clause
-from app.models import Deployment
-from app.policies import eu_funding_eligible
+from app.models import Deployment, Network
+from app.policies import Participant, eu_funding_eligible
 from app.policies.disclosure import COUNT as COUNT_RULE
 from app.policies.disclosure import Bound, Line, protect
 from app.policies.vocabulary import StatisticsSectionName
@@ -36,6 +39,17 @@ REPRESENTED = "represented_member_states"
 # The activity report's gap list: each priority country's deployments covering it (in post there
 # or covering it from a neighbour, ILO-8.2(e)); at least the host country's count.
 COVERAGE = "priority_coverage"
+# The activity report's networks: each network's members on the day (ILO-5.1), by network id.
+NETWORKS = "network_members"
+
+
+@dataclass(frozen=True, slots=True)
+class Area:
+    """A network as the figures see it: its id and the countries its members are deployed in
+    or for."""
+
+    key: str
+    countries: tuple[str, ...]
 
 
 def covers(deployment: Deployment, country: str) -> bool:
@@ -55,6 +69,7 @@ class DeploymentFigures:
     tables: Mapping[str, Counter[str]]
     counts: Mapping[str, int]
     withheld: frozenset[str]
+    member_organisations: Mapping[str, tuple[str, ...]]
 
     @property
     def total(self) -> int | None:
@@ -68,6 +83,11 @@ class DeploymentFigures:
         name = cell(COVERAGE, country)
         return None if name in self.withheld else self.tables[COVERAGE].get(country, 0)
 
+    def members(self, network: str) -> int | None:
+        """A network's members on the day: None when withheld."""
+        name = cell(NETWORKS, network)
+        return None if name in self.withheld else self.counts.get(name, 0)
+
     def rows(self, name: str) -> dict[str, int | None]:
         """A table's listed rows: key -> count, None when withheld."""
         return {
@@ -77,9 +97,13 @@ class DeploymentFigures:
 
 
 def frame(
-    tables: Mapping[str, Counter[str]], counts: Mapping[str, int]
+    tables: Mapping[str, Counter[str]],
+    counts: Mapping[str, int],
+    areas: Sequence[Area] = (),
+    parts: Mapping[str, Mapping[str, int]] | None = None,
 ) -> tuple[dict[str, int], list[Line], list[Bound], list[str]]:
-    """The day's counts, the lines and bounds between them, and the listed ones (every row)."""
+    """The day's counts, the lines and bounds between them, and the listed ones (every row).
+    `parts`: each organisation's own counts, whose remainders the bounds must hold for too."""
     values, lines = margins({name: tables[name] for name in TABLES})
     listed = list(values)
     values |= counts
@@ -96,24 +120,54 @@ def frame(
         bounds.append(Bound((cell(COVERAGE, k),), TOTAL))
         if host in values:
             bounds.append(Bound((host,), cell(COVERAGE, k)))
+    members = {area.key: tables.get(NETWORKS, Counter()).get(area.key, 0) for area in areas}
+    values |= {cell(NETWORKS, k): n for k, n in members.items()}
+    views = [values] + [
+        {k: n - own.get(k, 0) for k, n in values.items()} for own in (parts or {}).values()
+    ]
+    for area in areas:
+        bounds += _member_bounds(area, areas, values, views)
     return values, lines, bounds, listed
 
 
-async def deployment_figures(
-    session: AsyncSession, day: date, threshold: int, organisation: str | None = None
-) -> DeploymentFigures:
-    """The deployments in post on `day` (callers ask for a month's last day; of one
-    organisation, when named), counted and protected: the tables by host country, posting
-    type and organisation add up to the total; co-deployed, EU-funding-eligible (among the
-    co-deployed), representing and sharing tasks are each at most the total, and each
-    represented Member State at most the representing; each priority country's covering
-    deployments at most the total and at least its host-country count."""
-    on = day
-    query = select(Deployment).where(deployed_on_clause(Deployment, on))
-    if organisation is not None:
-        query = query.where(Deployment.organisation == organisation)
-    deployments = (await session.scalars(query)).unique().all()
-    participants = await participant_map(session=session)
+def _member_bounds(
+    area: Area,
+    areas: Sequence[Area],
+    values: Mapping[str, int],
+    views: Sequence[Mapping[str, int]],
+) -> list[Bound]:
+    """What a reader knows of a network's members: at most the deployments, and at most the
+    deployments covering its priority countries when it has no other; at most another's
+    network whose countries include its own. At least each of its countries' covering and
+    host-country deployments, and at least a network's of fewer countries, whenever the day's
+    counts bear that out (an officer is mostly deployed once), for the whole counts and for
+    what remains of them after any one organisation's own part."""
+    here = cell(NETWORKS, area.key)
+    found = [Bound((here,), TOTAL)]
+    priority = {p.country for p in load_priority_countries().items}
+    # (an uncovered priority country's count is no cell: the gap list says it is 0, and the
+    # audit takes a name without a cell for a known 0)
+    covering = [cell(COVERAGE, c) for c in area.countries]
+    if covering and priority.issuperset(area.countries):
+        found.append(Bound((here,), covering[0], tuple(covering[1:])))
+    below = [n for c in area.countries for n in (cell(COVERAGE, c), cell("by_host_country", c))]
+    for other in areas:
+        if other.key != area.key and set(other.countries) <= set(area.countries):
+            found.append(Bound((cell(NETWORKS, other.key),), here))
+            below.append(cell(NETWORKS, other.key))
+    return found + [
+        Bound((name,), here)
+        for name in below
+        if name in values and all(view[name] <= view[here] for view in views)
+    ]
+
+
+def _tally(
+    deployments: Sequence[Deployment],
+    participants: Mapping[str, Participant],
+    areas: Sequence[Area],
+) -> tuple[dict[str, Counter[str]], dict[str, int]]:
+    """The tables and the joint counts of some deployments in post on one day."""
     joint = [d for d in deployments if d.co_deploying_member_states]
     tables = {
         "by_host_country": Counter(d.host_country for d in deployments),
@@ -125,6 +179,10 @@ async def deployment_figures(
             for p in load_priority_countries().items
             for d in deployments
             if covers(d, p.country)
+        ),
+        # a network's members are officers: one however many deployments cover its countries
+        NETWORKS: Counter(
+            {area.key: len({d.officer_id for d in deployments if _in(d, area)}) for area in areas}
         ),
     }
     counts = {
@@ -142,9 +200,45 @@ async def deployment_figures(
         "representing": sum(1 for d in deployments if d.represented_member_states),
         "sharing_tasks": sum(1 for d in deployments if d.shared_tasks),
     }
-    values, lines, bounds, listed = frame(tables, counts)
-    withheld = protect(values, lines, threshold, bounds=bounds, listed=listed)
-    return DeploymentFigures(on, tables, values, withheld)
+    return tables, counts
+
+
+def _in(deployment: Deployment, area: Area) -> bool:
+    return any(covers(deployment, c) for c in area.countries)
+
+
+async def deployment_figures(
+    session: AsyncSession, day: date, threshold: int, organisation: str | None = None
+) -> DeploymentFigures:
+    """The deployments in post on `day` (callers ask for a month's last day; of one
+    organisation, when named), counted and protected: the tables by host country, posting
+    type and organisation add up to the total; co-deployed, EU-funding-eligible (among the
+    co-deployed), representing and sharing tasks are each at most the total, and each
+    represented Member State at most the representing; each priority country's covering
+    deployments at most the total and at least its host-country count; each network's members
+    as `_member_bounds` relates them. Each deploying organisation's own part of every count is
+    protected against as well (it knows it): a count whose others' part is small is withheld."""
+    on = day
+    query = select(Deployment).where(deployed_on_clause(Deployment, on))
+    if organisation is not None:
+        query = query.where(Deployment.organisation == organisation)
+    deployments = (await session.scalars(query)).unique().all()
+    participants = await participant_map(session=session)
+    networks = (await session.execute(select(Network.id, Network.countries))).all()
+    areas = [Area(str(n.id), tuple(n.countries)) for n in networks]
+    parts: dict[str, Mapping[str, int]] = {}
+    if organisation is None:
+        for org in sorted({d.organisation for d in deployments}):
+            own = [d for d in deployments if d.organisation == org]
+            parts[org] = frame(*_tally(own, participants, areas), areas)[0]
+    tables, counts = _tally(deployments, participants, areas)
+    values, lines, bounds, listed = frame(tables, counts, areas, parts)
+    withheld = protect(values, lines, threshold, bounds=bounds, listed=listed, parts=parts)
+    member_organisations = {
+        area.key: tuple(sorted({d.organisation for d in deployments if _in(d, area)}))
+        for area in areas
+    }
+    return DeploymentFigures(on, tables, values, withheld, member_organisations)
 
 
 async def deployments_section(

@@ -41,9 +41,10 @@ def suppression(threshold: int, cells: int) -> Suppression:
         suppressed_cells=cells,
         note=(
             f"Counts from 1 to {threshold - 1} are withheld (null, named in the row's "
-            "`suppressed`, with the rule and reason in `withheld`), and so is every count that "
-            "would let one be computed back from the margins, the other measures or other "
-            "periods (ILO-12); a rate or median over a withheld count is withheld (ILO-12r). "
+            "`suppressed`, with the rule and reason in `withheld`), and so are every count whose "
+            "part beyond one organisation's own is that small and every count that would let "
+            "one be computed back from the margins, the other measures or other periods "
+            "(ILO-12); a rate or median over a withheld count is withheld (ILO-12r). "
             "Figures are counted per calendar month: a period is whole months, and its figure "
             "is withheld whenever one of its months is; deployments are those in post on the "
             "period's last day. Whatever answers are combined, each withheld small count can "
@@ -200,13 +201,24 @@ TRANSFER_TABLES = ("by_destination", "by_basis", "by_purpose")
 # --- transfers (Chapter V, GDPR-30.1e) -------------------------------------------------------
 
 
+TransferMonths = dict[str, dict[str, Counter[str]]]  # month -> table -> key -> count
+
+
 async def transfer_months(
     session: AsyncSession, period: Period, organisation: str | None = None
-) -> dict[str, dict[str, Counter[str]]]:
+) -> TransferMonths:
     """Transfers recorded with a transfer date in the period (of one organisation, when
     named): per month, the counts by destination, basis and purpose."""
+    return pooled(await transfer_months_by_organisation(session, period, organisation))
+
+
+async def transfer_months_by_organisation(
+    session: AsyncSession, period: Period, organisation: str | None = None
+) -> dict[str, TransferMonths]:
+    """The same counts, per recording organisation: each one's own part, which it knows."""
     query = (
         select(
+            Transfer.organisation,
             Transfer.transfer_on,
             Transfer.destination_country,
             Transfer.destination_organisation,
@@ -218,16 +230,26 @@ async def transfer_months(
     )
     if organisation is not None:
         query = query.where(Transfer.organisation == organisation)
-    rows = (await session.execute(query)).all()
-    per_month: dict[str, dict[str, Counter[str]]] = defaultdict(
-        lambda: {name: Counter() for name in TRANSFER_TABLES}
-    )
-    for r in rows:
-        month = per_month[month_of(r.transfer_on)]
+    found: dict[str, TransferMonths] = {}
+    for r in (await session.execute(query)).all():
+        months_of = found.setdefault(r.organisation, {})
+        month = months_of.setdefault(
+            month_of(r.transfer_on), {name: Counter() for name in TRANSFER_TABLES}
+        )
         month["by_destination"][r.destination_country or r.destination_organisation] += 1
         month["by_basis"][r.basis_ground] += 1
         month["by_purpose"][r.purpose] += 1
-    return dict(per_month)
+    return found
+
+
+def pooled(by_organisation: Mapping[str, TransferMonths]) -> TransferMonths:
+    """Every organisation's counts added up."""
+    found: TransferMonths = defaultdict(lambda: {name: Counter() for name in TRANSFER_TABLES})
+    for months_of in by_organisation.values():
+        for month, tables in months_of.items():
+            for name, counter in tables.items():
+                found[month][name].update(counter)
+    return dict(found)
 
 
 CSV_COLUMNS = (

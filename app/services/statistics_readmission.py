@@ -34,14 +34,16 @@ from app.services.statistics import (
     TRANSFER_TABLES,
     Measure,
     Period,
+    TransferMonths,
     cell,
     margins,
     month_of,
     months,
+    pooled,
     shown_row,
     suppression,
     table,
-    transfer_months,
+    transfer_months_by_organisation,
 )
 
 MEASURES = (
@@ -88,6 +90,7 @@ class Request:
     answered_on: date | None
     travel_document_issued_on: date | None
     return_operation_accepted: bool | None
+    organisation: str = ""  # the sender: its own requests are known to it
 
     @property
     def response_days(self) -> int | None:
@@ -106,6 +109,7 @@ async def identification_requests(
     named), with their follow-ups."""
     query = (
         select(
+            Transfer.organisation,
             Transfer.destination_country,
             Transfer.transfer_on,
             TransferFollowUp.outcome,
@@ -135,6 +139,7 @@ async def identification_requests(
             answered_on=row.answered_on,
             travel_document_issued_on=row.travel_document_issued_on,
             return_operation_accepted=row.return_operation_accepted,
+            organisation=row.organisation,
         )
         for row in (await session.execute(query)).all()
     ]
@@ -212,21 +217,44 @@ def _month_frame(
     return values, lines, bounds, listed, [f"t\t{TOTAL}"]
 
 
+def _tables(
+    transfers: Mapping[str, Mapping[str, Counter[str]]], month: str
+) -> dict[str, Counter[str]]:
+    return {name: transfers.get(month, {}).get(name, Counter()) for name in TRANSFER_TABLES}
+
+
 def protected_months(
     transfers: Mapping[str, Mapping[str, Counter[str]]],
     requests: Sequence[Request],
     period: Period,
     threshold: int,
+    by_organisation: Mapping[str, TransferMonths] | None = None,
 ) -> list[Month]:
     """Per month of the period, what the transfers section and the readmission figures
-    withhold, decided together: a country's requests are a part of the transfers to it."""
+    withhold, decided together: a country's requests are a part of the transfers to it. With
+    `by_organisation` (each organisation's own transfers; the requests name their sender),
+    each organisation's own part of every count is protected against too."""
     per_month = _by(requests, "month")
     found = []
     for month in months(period):
-        tables = {name: transfers.get(month, {}).get(name, Counter()) for name in TRANSFER_TABLES}
-        values, lines, bounds, listed, unpublished = _month_frame(tables, per_month.get(month, []))
+        mine = per_month.get(month, [])
+        values, lines, bounds, listed, unpublished = _month_frame(_tables(transfers, month), mine)
+        parts = {
+            org: _month_frame(
+                _tables(by_organisation.get(org, {}), month),
+                [r for r in mine if r.organisation == org],
+            )[0]
+            for org in sorted({*(by_organisation or {}), *(r.organisation for r in mine)})
+            if by_organisation is not None
+        }
         withheld = protect(
-            values, lines, threshold, bounds=bounds, listed=listed, unpublished=unpublished
+            values,
+            lines,
+            threshold,
+            bounds=bounds,
+            listed=listed,
+            unpublished=unpublished,
+            parts=parts,
         )
         countries: dict[str, set[str]] = defaultdict(set)
         for name in withheld:
@@ -247,12 +275,16 @@ def verdicts(withheld: Sequence[frozenset[str]]) -> dict[str, Withheld]:
     return with_derived(over_period(withheld, len(withheld)), DERIVED)
 
 
-async def _protected(
+async def protected(
     session: AsyncSession, period: Period, threshold: int, organisation: str | None = None
-) -> tuple[list[Request], list[Month]]:
+) -> tuple[list[Request], TransferMonths, list[Month]]:
+    """The requests and transfers of the period (of one organisation, when named: its own
+    figures, nothing to protect against itself) and what each month withholds."""
     requests = await identification_requests(session, period, organisation=organisation)
-    transfers = await transfer_months(session, period, organisation)
-    return requests, protected_months(transfers, requests, period, threshold)
+    by_organisation = await transfer_months_by_organisation(session, period, organisation)
+    transfers = pooled(by_organisation)
+    parts = by_organisation if organisation is None else None
+    return requests, transfers, protected_months(transfers, requests, period, threshold, parts)
 
 
 def _of(country: str, withheld: Sequence[Month]) -> list[frozenset[str]]:
@@ -264,7 +296,7 @@ async def readmission_section(
 ) -> StatisticsSection:
     """Per third country: the indicators of the requests sent in the period (by one
     organisation, when named)."""
-    requests, withheld = await _protected(session, period, threshold, organisation)
+    requests, _, withheld = await protected(session, period, threshold, organisation)
     rows = {
         country: shown_row(country, indicators(group), MEASURES, verdicts(_of(country, withheld)))
         for country, group in _by(requests, "country").items()
@@ -285,10 +317,10 @@ async def readmission_sheet(
 ) -> ReadmissionSheet:
     """One third country's sheet: the period's totals, the answers, and every month; each
     month and the period decided as the report decides them."""
-    everyone, protected = await _protected(session, period, threshold)
+    everyone, _, decided = await protected(session, period, threshold)
     requests = [r for r in everyone if r.country == country]
     per_month = _by(requests, "month")
-    withheld = _of(country, protected)
+    withheld = _of(country, decided)
     monthly = [
         shown_row(m, indicators(per_month.get(m, [])), MEASURES, verdicts([w]))
         for m, w in zip(months(period), withheld, strict=True)

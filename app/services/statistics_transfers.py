@@ -8,15 +8,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.policies.vocabulary import StatisticsSectionName
 from app.schemas.statistics import StatisticsSection
-from app.services.statistics import (
-    COUNT,
-    TRANSFER_TABLES,
-    Period,
-    monthly_tables,
-    table,
-    transfer_months,
-)
-from app.services.statistics_readmission import identification_requests, protected_months
+from app.services.statistics import COUNT, TRANSFER_TABLES, Period, monthly_tables, table
+from app.services.statistics_readmission import protected
 
 
 async def transfers_section(
@@ -24,9 +17,8 @@ async def transfers_section(
 ) -> StatisticsSection:
     """Transfers recorded with a transfer date in the period (of one organisation, when
     named): counts only."""
-    per_month = await transfer_months(session, period, organisation)
-    requests = await identification_requests(session, period, organisation=organisation)
-    withheld = [m.transfers for m in protected_months(per_month, requests, period, threshold)]
+    _, per_month, decided = await protected(session, period, threshold, organisation)
+    withheld = [m.transfers for m in decided]
     tables = monthly_tables(per_month, TRANSFER_TABLES, period, withheld)
     return StatisticsSection(
         name=StatisticsSectionName.transfers,

@@ -127,9 +127,12 @@ def test_ilo_8_2_the_networks_section_shows_networks_and_facilitators_escaped() 
                 meetings=3,
             ),
             NetworkSummary(name="Maghreb", scope="regional", countries=("MA", "TN"), members=6),
+            # a member count withheld with the deployment figures it bounds (ILO-12)
+            NetworkSummary(name="Sahel", scope="regional", countries=("NE", "ML"), members=None),
         ]
     )
-    assert (section["count"], section["without_facilitator"]) == (2, 1)
+    assert (section["count"], section["without_facilitator"]) == (3, 2)
+    assert section["items"][2]["members"] is None
     content = {
         "title": "Steering Board activity report",
         "period": {"from": "2025-01-01", "to": "2026-12-31"},
@@ -165,6 +168,8 @@ def test_ilo_8_2_the_networks_section_shows_networks_and_facilitators_escaped() 
     assert "<local>" not in html
     assert "Maghreb" in html
     assert ">none<" in html
+    sahel = html[html.index("Sahel") :]
+    assert "withheld" in sahel[: sahel.index("</tr>")]
 
 
 async def test_ilo_8_2_a_work_programme_is_biennial_and_read_by_the_parliament(
