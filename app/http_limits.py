@@ -13,7 +13,7 @@ from typing import Any
 import httptools
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-from app.problems import PROBLEM_JSON, Problem
+from app.problems import PROBLEM_JSON, Problem, RequestHeaderFieldsTooLarge
 
 # A client's X-Request-ID is kept only when it matches; otherwise the request gets its own.
 REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
@@ -21,14 +21,6 @@ REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 REQUEST_LINE_BYTES = 8192
 # How long a connection refused with 431 is read from (and what arrives dropped) before closing.
 LINGER_SECONDS = 2.0
-
-
-class RequestHeaderFieldsTooLarge(Problem):
-    type, title, status = (
-        "/problems/request-header-fields-too-large",
-        "Request header fields too large",
-        431,
-    )
 
 
 def request_id_of(sent: str) -> str | None:

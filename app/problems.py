@@ -157,6 +157,16 @@ class PreconditionRequired(Problem):
     type, title, status = "/problems/precondition-required", "Precondition required", 428
 
 
+class RequestHeaderFieldsTooLarge(Problem):
+    """Sent by the server before routing (app/http_limits.py): any operation can answer it."""
+
+    type, title, status = (
+        "/problems/request-header-fields-too-large",
+        "Request header fields too large",
+        431,
+    )
+
+
 class RateLimited(Problem):
     type, title, status = "/problems/rate-limited", "Too many requests", 429
 
@@ -412,15 +422,19 @@ def register_bodies(schema: dict[str, Any]) -> None:
 #   If-Match                           412, 428 (and the header is required)
 #   a guarded write (x-ilonet-action)  403 (its Decision)
 #   a path naming a resource           404 (none, or one the caller may not see)
-#   everything                         500
+#   everything                         431 (a head above its bounds, refused before routing), 500
 # RFC 9110 8.8.3 / 13.1.1: "*" or a list of entity tags (weak ones never match).
 ETAG_LIST = r'^(\*|(W/)?"[!#-~]*"([ \t]*,[ \t]*(W/)?"[!#-~]*")*)$'
-_EXTRA_TITLES = {400: MalformedRequest.title, 429: RateLimited.title}
+_EXTRA_TITLES = {
+    400: MalformedRequest.title,
+    429: RateLimited.title,
+    431: RequestHeaderFieldsTooLarge.title,
+}
 
 
 def implied_statuses(path: str, operation: Mapping[str, Any]) -> set[int]:
     """The problem statuses an operation can answer because of what it is (see above)."""
-    statuses = {500}
+    statuses = {431, 500}
     headers = {p["name"] for p in operation.get("parameters", []) if p.get("in") == "header"}
     if path.startswith("/v1/"):
         statuses |= {401, 429}

@@ -77,8 +77,8 @@ def test_the_statuses_an_operation_answers_follow_from_what_it_is() -> None:
         "parameters": [{"name": "If-Match", "in": "header"}, {"name": "id", "in": "path"}],
     }
     assert implied_statuses("/v1/networks/{id}/cancellation", write) == {
-        400, 401, 403, 404, 412, 413, 415, 422, 428, 429, 500,
+        400, 401, 403, 404, 412, 413, 415, 422, 428, 429, 431, 500,
     }  # fmt: skip
     read = {"x-ilonet-reads": "network", "parameters": [{"name": "limit", "in": "query"}]}
-    assert implied_statuses("/v1/networks", read) == {401, 422, 429, 500}
-    assert implied_statuses("/healthz", {}) == {500}
+    assert implied_statuses("/v1/networks", read) == {401, 422, 429, 431, 500}
+    assert implied_statuses("/healthz", {}) == {431, 500}
