@@ -14,7 +14,7 @@ from app.platform.institutional import (
     iban_key,
     phone_key,
 )
-from app.platform.patterns import DATE_RE, words
+from app.platform.patterns import DATE_RE, by_first_letter, words
 
 EMAIL_RE = re.compile(
     r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}"
@@ -114,7 +114,9 @@ _IBAN_SHAPE_RE = re.compile(r"[A-Z](?<!\w.)[A-Z]\d{2}(?:[ -]?[A-Z0-9]{2,4}){3,8}
 # Every telephone label holds one of these (on lower-cased text; PHONE_LABEL_RE, case-insensitive,
 # is several times slower to search).
 _PHONE_LABEL_STEM_RE = re.compile(
-    r"t[eé]l|tfno|ph|mob|gsm|fax|cell|m[óo]vil|handy|portable|whatsapp|num[ée]ro|rufnummer"
+    by_first_letter(
+        r"t[eé]l|tfno|ph|mob|gsm|fax|cell|m[óo]vil|handy|portable|whatsapp|num[ée]ro|rufnummer"
+    )
 )
 
 
@@ -207,7 +209,11 @@ IBAN_LENGTHS = {
     "SC": 31, "SD": 18, "SE": 24, "SI": 19, "SK": 24, "SM": 27, "TL": 23, "TN": 24, "TR": 26,
     "UA": 29, "VA": 22, "VG": 24, "XK": 20,
 }  # fmt: skip
-_IBAN_START_RE = re.compile(r"(?<![A-Z0-9])([A-Z]{2})(\d{2})")
+# The lookbehind after the first letter (see _NATIONAL_START_RE): searched for capitals only.
+_IBAN_START_RE = re.compile(r"([A-Z](?<![A-Z0-9].)[A-Z])(\d{2})")
+
+
+_TWO_DIGITS_RE = re.compile(r"\d\d")
 
 
 def iban_checksum_ok(iban: str) -> bool:
@@ -238,6 +244,8 @@ def has_iban_in(text: str, context: str, known: InstitutionalContacts = NO_CONTA
 
 def has_iban(text: str, known: InstitutionalContacts = NO_CONTACTS) -> bool:
     """A valid IBAN that is not a registered institutional account."""
+    if _TWO_DIGITS_RE.search(text) is None:  # the check digits after the country code
+        return False
     upper = text.upper()
     for start in _IBAN_START_RE.finditer(upper):
         length = IBAN_LENGTHS.get(start.group(1))

@@ -23,6 +23,7 @@ from app.platform.patterns import (
     NAME_TOKEN,
     NUMERIC_DATE,
     YEAR_RE,
+    by_first_letter,
     is_person_like,
 )
 
@@ -192,13 +193,17 @@ def labelled_by(context: str, label_only: re.Pattern[str], label_at_end: re.Patt
 # is `\bi`): an alternation of literal starts is searched for its first letters only, several
 # times faster than one whose alternatives begin with `\b`.
 _DOCUMENT_STEM_RE = re.compile(
-    r"pass|document|i(?<=\bi)d\b|id-|identi|visa|visum|visto|visado|carte|ausweis|d(?<=\bd)ni\b|"
-    r"n(?<=\bn)ie\b|b(?<=\bb)sn\b|burgerservice|codice|permesso|titre|residence|reisdoc|verblijf|"
-    r"aufenthalt|travel|paspoort|pasapo|tazk|n(?<=\bn)in\b"
+    by_first_letter(
+        r"pass|document|i(?<=\bi)d\b|id-|identi|visa|visum|visto|visado|carte|ausweis|d(?<=\bd)ni\b|"
+        r"n(?<=\bn)ie\b|b(?<=\bb)sn\b|burgerservice|codice|permesso|titre|residence|reisdoc|verblijf|"
+        r"aufenthalt|travel|paspoort|pasapo|tazk|n(?<=\bn)in\b"
+    )
 )
 _BIRTH_STEM_RE = re.compile(
-    r"birth|born|d\.?\s?o\.?\s?b|b(?<=\bb)\.|naiss|n(?<=\bn)[ée]e?\s*\(?e?\)?\s+le\b|geb|geboorte"
-    r"|nac|nasc|n(?<=\bn)at[oa]\b"
+    by_first_letter(
+        r"birth|born|d\.?\s?o\.?\s?b|b(?<=\bb)\.|naiss|n(?<=\bn)[ée]e?\s*\(?e?\)?\s+le\b|geb|geboorte"
+        r"|nac|nasc|n(?<=\bn)at[oa]\b"
+    )
 )
 
 
@@ -301,8 +306,10 @@ _HONORIFIC_RE = re.compile(HONORIFIC + rf"\s+((?:[A-Z]\.\s*)?{NAME_TOKEN}(?:\s+{
 # Cheap first looks (alternations of literal starts, see _DOCUMENT_STEM_RE): the beginning of every
 # honorific; a run of three capitals (a surname written first) and a numeric date's digits.
 _HONORIFIC_STEM_RE = re.compile(
-    r"M\.?\s|Mr|Ms|Miss|Mx|Mme|Mlle|Monsieur|Madame|Mademoiselle|Meneer|Mevr|Dr|Dhr|Dott|Doña|"
-    r"Dña|Prof|Herr|Frau|Sr|Sig|Señor|Signor|de\s+heer|mevrouw"
+    by_first_letter(
+        r"M\.?\s|Mr|Ms|Miss|Mx|Mme|Mlle|Monsieur|Madame|Mademoiselle|Meneer|Mevr|Dr|Dhr|Dott|Doña|"
+        r"Dña|Prof|Herr|Frau|Sr|Sig|Señor|Signor|de\s+heer|mevrouw"
+    )
 )
 _CAPITALS_RE = re.compile(r"[A-Z]{3}")
 _NUMERIC_DATE_STEM_RE = re.compile(r"\d[./-]\d")
@@ -382,14 +389,16 @@ def _birth_year_plausible(date_text: str) -> bool:
 # of _ATTRIBUTE holds (each alternative here begins with a literal letter, see _DOCUMENT_STEM_RE;
 # a lookbehind after it asks for the space before an age's unit).
 _ATTRIBUTE_STEM_RE = re.compile(
-    r"born|b\.\s*\d|aged|age\s*:?\s*\d|year[- ]old|years\s+old|national\b|nationality\s*[:(]|"
-    r"citizen|d\.?o\.?b|date\s+of\s+birth|holder\s+of|passport|identity\s+card|id\s+card|"
-    r"residing|resident\s+(?:at|in)|living\s+(?:at|in)|mobile|phone|tel\b|n[ée]e?\s+(?:le|en|à)\b|"
-    r"âg[ée]e?\s+de\s+\d|ag[ée]e?\s+de\s+\d|de\s+nationalit[ée]|ressortissant|passeport|domicili|"
-    r"demeurant|geboren|geb\.|jahre(?<=\sjahre)\b|staatsangeh|staatsb[üu]rger|nationaliteit|"
-    r"pass(?:nummer|[\s-]*nr)|ausweis|wohnhaft|woonachtig|paspoort|geboortedatum|nacid[oa]|"
-    r"de\s+nacionalidad|años(?<=\saños)|anos(?<=\sanos)|pasaporte|nat[oa]\s+(?:il|a|nel)\b|"
-    r"di\s+nazionalit|cittadin[oa]|anni(?<=\sanni)|passaporto|residente|ans(?<=\sans)\b"
+    by_first_letter(
+        r"born|b\.\s*\d|aged|age\s*:?\s*\d|year[- ]old|years\s+old|national\b|nationality\s*[:(]|"
+        r"citizen|d\.?o\.?b|date\s+of\s+birth|holder\s+of|passport|identity\s+card|id\s+card|"
+        r"residing|resident\s+(?:at|in)|living\s+(?:at|in)|mobile|phone|tel\b|n[ée]e?\s+(?:le|en|à)\b|"
+        r"âg[ée]e?\s+de\s+\d|ag[ée]e?\s+de\s+\d|de\s+nationalit[ée]|ressortissant|passeport|domicili|"
+        r"demeurant|geboren|geb\.|jahre(?<=\sjahre)\b|staatsangeh|staatsb[üu]rger|nationaliteit|"
+        r"pass(?:nummer|[\s-]*nr)|ausweis|wohnhaft|woonachtig|paspoort|geboortedatum|nacid[oa]|"
+        r"de\s+nacionalidad|años(?<=\saños)|anos(?<=\sanos)|pasaporte|nat[oa]\s+(?:il|a|nel)\b|"
+        r"di\s+nazionalit|cittadin[oa]|anni(?<=\sanni)|passaporto|residente|ans(?<=\sans)\b"
+    )
 )
 
 
@@ -446,17 +455,3 @@ def has_personal_name(text: str, *, context: str = "") -> bool:
         if is_person_like(m.group(1)) and _birth_year_plausible(m.group(2)):
             return True
     return _labelled_name(text, context)
-
-
-# The scanner's entry points: a label written `date_of_birth:` in the text reads as words (an
-# underscore is a word character, so `\b` would not part the label's words).
-def has_personal_name_in(text: str, context: str) -> bool:
-    return has_personal_name(text.replace("_", " "), context=context)
-
-
-def has_document_number_in(text: str, context: str) -> bool:
-    return has_document_number(text.replace("_", " "), context=context)
-
-
-def has_date_of_birth_in(text: str, context: str) -> bool:
-    return has_date_of_birth(text.replace("_", " "), context=context)

@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from app.platform.patterns import by_first_letter
 from app.platform.text import Location, TextUnit
 
 _PHRASES: tuple[tuple[str, str], ...] = (
@@ -87,7 +88,7 @@ _PHRASE_STEMS = (
     "dienstgebrauch", "strafverfolg", "rechtshandh", "opsporing", "fuerzas", "forze",
 )  # fmt: skip
 # The stems as one alternation of literals: searched for their first characters in one pass.
-_PHRASE_STEM_RE = re.compile("|".join(re.escape(stem) for stem in _PHRASE_STEMS))
+_PHRASE_STEM_RE = re.compile(by_first_letter("|".join(re.escape(stem) for stem in _PHRASE_STEMS)))
 _NAMES = {
     "handling_code": "handling code",
     "no_dissemination": "no dissemination",

@@ -25,18 +25,28 @@ from app.platform.institutional import NO_CONTACTS, InstitutionalContacts
 from app.platform.patterns import label_words
 from app.platform.text import Finding, FindingKind, Location, TextUnit
 
-# A detector reads a unit's text under its label, knowing the registered institutional contacts.
+# A detector reads a unit's text under its label, knowing the registered institutional contacts;
+# the identity detectors read it with its underscores as spaces (`date_of_birth:` reads as words:
+# an underscore is a word character, so `\b` would not part a label's words).
 Detector = Callable[[str, str, InstitutionalContacts], bool]
 
-DETECTORS: tuple[tuple[FindingKind, Detector], ...] = (
-    (FindingKind.email, lambda text, context, known: contact.has_email(text, known)),
-    (FindingKind.phone, contact.has_phone_in),
-    (FindingKind.mrz, lambda text, context, known: identity.has_mrz(text)),
-    (FindingKind.document_number, lambda t, c, known: identity.has_document_number_in(t, c)),
-    (FindingKind.iban, contact.has_iban_in),
-    (FindingKind.date_of_birth, lambda t, c, known: identity.has_date_of_birth_in(t, c)),
-    (FindingKind.personal_name, lambda t, c, known: identity.has_personal_name_in(t, c)),
-    (FindingKind.personal_url, lambda text, context, known: contact.has_personal_url(text)),
+DETECTORS: tuple[tuple[FindingKind, Detector, bool], ...] = (
+    (FindingKind.email, lambda text, context, known: contact.has_email(text, known), False),
+    (FindingKind.phone, contact.has_phone_in, False),
+    (FindingKind.mrz, lambda text, context, known: identity.has_mrz(text), False),
+    (
+        FindingKind.document_number,
+        lambda t, c, known: identity.has_document_number(t, context=c),
+        True,
+    ),
+    (FindingKind.iban, contact.has_iban_in, False),
+    (FindingKind.date_of_birth, lambda t, c, known: identity.has_date_of_birth(t, context=c), True),
+    (
+        FindingKind.personal_name,
+        lambda t, c, known: identity.has_personal_name(t, context=c),
+        True,
+    ),
+    (FindingKind.personal_url, lambda text, context, known: contact.has_personal_url(text), False),
 )
 # Findings that make a name beside them in the same unit a named person.
 _ATTRIBUTES = frozenset(
@@ -93,7 +103,12 @@ def scan(
     the `known` institutional contacts are not personal data."""
     findings: dict[Finding, None] = {}
     for text, context, location in _readings(units):
-        found = [kind for kind, detect in DETECTORS if detect(text, context, known)]
+        spaced = text.replace("_", " ") if "_" in text else text
+        found = [
+            kind
+            for kind, detect, as_words in DETECTORS
+            if detect(spaced if as_words else text, context, known)
+        ]
         if (
             FindingKind.personal_name not in found
             and _ATTRIBUTES.intersection(found)
