@@ -14,7 +14,7 @@ from app.platform.institutional import (
     iban_key,
     phone_key,
 )
-from app.platform.patterns import DATE_RE, by_first_letter, words
+from app.platform.patterns import DATE_RE, by_first_letter, digit_count, words
 
 EMAIL_RE = re.compile(
     r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}"
@@ -173,7 +173,9 @@ def has_phone(text: str, *, context: str = "", known: InstitutionalContacts = NO
     """An international number (+ or 00) valid anywhere; a national number valid in a Member
     State's format that starts with the trunk prefix 0 or stands after a telephone label. A
     registered institutional number is none of them."""
-    if _DIGITS_RE.search(text) is None:
+    # A number is valid only with eight digits or more (see _valid_in_some_region); digit_count
+    # counts ASCII digits, all the digits of an ASCII text.
+    if (text.isascii() and digit_count(text) < 8) or _DIGITS_RE.search(text) is None:
         return False
     text = _IBAN_SHAPE_RE.sub(" ", text)
     for candidate in _INTERNATIONAL_RE.finditer(text):
@@ -213,7 +215,9 @@ IBAN_LENGTHS = {
 _IBAN_START_RE = re.compile(r"([A-Z](?<![A-Z0-9].)[A-Z])(\d{2})")
 
 
-_TWO_DIGITS_RE = re.compile(r"\d\d")
+# The check digits after a country code's letter (as written, before upper-casing): searched
+# for digits only, the letter before them checked behind.
+_CHECK_DIGITS_RE = re.compile(r"\d(?<=[^\W\d_]\d)\d")
 
 
 def iban_checksum_ok(iban: str) -> bool:
@@ -244,7 +248,7 @@ def has_iban_in(text: str, context: str, known: InstitutionalContacts = NO_CONTA
 
 def has_iban(text: str, known: InstitutionalContacts = NO_CONTACTS) -> bool:
     """A valid IBAN that is not a registered institutional account."""
-    if _TWO_DIGITS_RE.search(text) is None:  # the check digits after the country code
+    if _CHECK_DIGITS_RE.search(text) is None:
         return False
     upper = text.upper()
     for start in _IBAN_START_RE.finditer(upper):

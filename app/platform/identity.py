@@ -4,7 +4,6 @@ names next to identifying attributes — in EN, FR, DE, NL, ES, IT (and PT where
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable
 
@@ -24,6 +23,7 @@ from app.platform.patterns import (
     NUMERIC_DATE,
     YEAR_RE,
     by_first_letter,
+    digit_count,
     is_person_like,
 )
 
@@ -57,15 +57,18 @@ _LINE2_RE = re.compile(
 _TD1_LINE1_RE = re.compile(r"([ACI][A-Z0-9<])([A-Z<]{3})([A-Z0-9<]{9})([0-9<])([A-Z0-9<]{15})")
 _TD1_LINE2_RE = re.compile(r"(\d{6})(\d)([MFX<])(\d{6})(\d)([A-Z<]{3})([A-Z0-9<]{11})(\d)")
 _MRZ_CHARS_RE = re.compile(r"[A-Z0-9<]{28,}")
+_MRZ_DATES_RE = re.compile(r"\d{7}[MFXmfx]\d{7}")
 
 
 def has_mrz(text: str) -> bool:
     """A line of a machine-readable zone whose check digits all verify."""
-    if "<" not in text and "«" not in text and digit_count(text) < 14:
-        return False
+    if "<" not in text and "«" not in text:
+        # Without a filler, a line 2's dates and sex (only f, m and x upper-case to F, M, X).
+        if digit_count(text) < 14:
+            return False
+        if _MRZ_DATES_RE.search(text.replace(" ", "").replace("\t", "")) is None:
+            return False
     compact = re.sub(r"[ \t]", "", text.upper()).replace("«", "<")
-    if "<" not in compact and not re.search(r"\d{6}\d[MFX<]\d{7}", compact):
-        return False
     for run in _MRZ_CHARS_RE.findall(compact):
         for m in _LINE2_RE.finditer(run):
             number, nd, _, birth, bd, _, expiry, ed, _ = m.groups()
@@ -146,6 +149,11 @@ _NATIONAL_IDS: tuple[tuple[re.Pattern[str], Callable[[str], bool]], ...] = (
 )
 
 
+# Every identifier of _NATIONAL_IDS holds one of these runs of digits (a NIR's last eight, a PESEL's
+# or Aadhaar's eight, a CNIC's first twelve): a first look over the digits only.
+_NATIONAL_ID_STEM_RE = re.compile(r"\d{3}\s?\d{3}\s?\d{2}|\d{4}\s?\d{4}|\d{5}-\d{7}")
+
+
 def _pesel_or_kimlik(value: str) -> bool:
     return bool(pesel.is_valid(value) or tckimlik.is_valid(value))
 
@@ -162,7 +170,7 @@ def _national_id(text: str) -> bool:
     for m in _CODICE_FISCALE_RE.finditer(text) if _SIX_CAPITALS_RE.search(text) else ():
         if codicefiscale.is_valid(m.group(0)):
             return True
-    if digit_count(text) < 11:
+    if digit_count(text) < 11 or _NATIONAL_ID_STEM_RE.search(text) is None:
         return False
     return any(
         valid(m.group(0)) for pattern, valid in _NATIONAL_IDS for m in pattern.finditer(text)
@@ -220,13 +228,6 @@ _LABELLED_DOC_SEARCH_RE = re.compile(
 # The lookbehind stands after the first character (`X(?<![A-Za-z0-9].)` is `(?<![A-Za-z0-9])X`): a
 # pattern that begins with a character class is searched for that class only.
 _VALUE_SHAPE_RE = re.compile(r"[A-Z0-9](?<![A-Za-z0-9].)[A-Z0-9-]{5,13}(?![A-Za-z0-9])")
-_DIGITS = str.maketrans("", "", "0123456789")
-
-
-@functools.lru_cache(maxsize=32)
-def digit_count(text: str) -> int:
-    """The digits of a text (each detector asks of the unit it reads: kept for the last few)."""
-    return len(text) - len(text.translate(_DIGITS))
 
 
 def _has_number_value(text: str) -> bool:

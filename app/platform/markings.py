@@ -95,8 +95,6 @@ _NAMES = {
     "law_enforcement_only": "law enforcement only",
 }
 _QUOTED_RE = re.compile(r"\"[^\"\n]{1,80}\"|«[^»\n]{1,80}»|“[^”\n]{1,80}”|„[^“”\n]{1,80}[“”]")
-_EDGES_RE = re.compile(r"^[\W_]+|[\W_]+$")
-_SPACE_RE = re.compile(r"[\s_]+")
 # Lines this long are prose, not a printed marking (a heading or half of one).
 _HEADING_MAX = 60
 
@@ -123,12 +121,23 @@ def _unquoted(text: str) -> str:
 def _heading(text: str) -> bool:
     if len(text) > _HEADING_MAX:
         return False
-    bare = _SPACE_RE.sub(" ", _EDGES_RE.sub("", text)).strip()
+    # The text without the non-word characters at its edges (`[\W_]` is what is not
+    # alphanumeric), its runs of spaces and underscores read as one space.
+    start, end = 0, len(text)
+    while start < end and not text[start].isalnum():
+        start += 1
+    while end > start and not text[end - 1].isalnum():
+        end -= 1
+    bare = " ".join(text[start:end].replace("_", " ").split())
     return bool(bare) and _HEADING_RE.match(bare) is not None
 
 
 def _phrase(text: str) -> str | None:
-    lower = text.lower()
+    return _phrase_in(text.lower())
+
+
+def _phrase_in(lower: str) -> str | None:
+    """The phrase a lower-cased text holds, after a first look for the phrases' stems."""
     if _PHRASE_STEM_RE.search(lower) is None:
         return None
     m = _PHRASE_RE.search(lower)
@@ -147,7 +156,9 @@ def _marking(text: str, previous: str = "") -> tuple[str, bool] | None:
     """The marking a unit of text carries and whether it begins on the line before (read with
     it when both are short), or None."""
     text = _unquoted(text)
-    name = _phrase(text)
+    lower = text.lower()
+    stem = _PHRASE_STEM_RE.search(lower) is not None
+    name = _phrase_in(lower) if stem else None
     if name:
         return name, False
     if _heading(text):
@@ -157,9 +168,12 @@ def _marking(text: str, previous: str = "") -> tuple[str, bool] | None:
         joined = f"{previous.rstrip()} {text.lstrip()}"
         if _heading(joined):
             return "classification", True
-        name = _phrase(joined)
-        if name and _phrase(previous) is None:
-            return name, True
+        # No stem holds a space: the joined lines hold one only where one of them does.
+        before = previous.lower()
+        if stem or _PHRASE_STEM_RE.search(before) is not None:
+            name = _phrase(joined)
+            if name and _phrase_in(before) is None:
+                return name, True
     return None
 
 

@@ -3,6 +3,7 @@ never part of a person's name (document, institution and geography words)."""
 
 from __future__ import annotations
 
+import functools
 import re
 
 MONTHS = (
@@ -37,6 +38,15 @@ PARTICLE = (
     r"bin|ben|ibn)"
 )
 NAME_SEQUENCE = rf"{NAME_TOKEN}(?:\s+(?:{PARTICLE}\s+)?{NAME_TOKEN}){{1,3}}"
+
+
+_DIGITS = str.maketrans("", "", "0123456789")
+
+
+@functools.lru_cache(maxsize=32)
+def digit_count(text: str) -> int:
+    """The digits of a text (each detector asks of the unit it reads: kept for the last few)."""
+    return len(text) - len(text.translate(_DIGITS))
 
 
 def words(text: str) -> frozenset[str]:
