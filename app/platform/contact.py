@@ -47,7 +47,22 @@ FUNCTIONAL_WORDS = words(
     operations ops duty permanence alerts alert prefecture prefettura questura policia polizia
     polizei politie police frontex europol euaa eurojust interpol bamf ofpra ofii ind dgef
     asylum asile asyl asilo asiel returns retour rückkehr retorno rimpatri terugkeer
-    statistics statistik estadisticas statistiche statistiek analysis analyse risk"""
+    statistics statistik estadisticas statistiche statistiek analysis analyse risk
+    referat referaat section sektion sezione seccion sección afdeling abteilung dienststelle
+    ca cons consulate consulat konsulat consulado consolato consulaat emb amb"""
+)
+# A function word ends a compound (`buergerservice`, `grenzpolizei`) only when it is this long.
+_COMPOUND_MIN = 5
+_FUNCTIONAL_ENDINGS = tuple(w for w in FUNCTIONAL_WORDS if len(w) >= _COMPOUND_MIN)
+_TRAILING_DIGITS_RE = re.compile(r"\d+$")
+# Labels that name a mailbox as an office's (a column `Funktionspostfach`, "functional mailbox:").
+FUNCTIONAL_MAILBOX_RE = re.compile(
+    r"(?i)\b(?:functional|generic|shared|institutional|official)\s+(?:mail\s*box|mailbox|e-?mail|"
+    r"address)|\bfunktions(?:postfach|adresse|mail)|\b(?:sammel|gruppen)postfach|\bbo[iî]te\s+"
+    r"(?:aux\s+lettres\s+)?(?:fonctionnelle|g[ée]n[ée]rique|institutionnelle)|\badresse\s+"
+    r"(?:fonctionnelle|g[ée]n[ée]rique|institutionnelle)|\bbuz[óo]n\s+(?:funcional|gen[ée]rico|"
+    r"institucional)|\bcasella\s+(?:funzionale|istituzionale|generica)|\bfunctionele\s+"
+    r"(?:mailbox|mailadres|e-?mail)|\balgemene\s+mailbox"
 )
 _LOCAL_PART_RE = re.compile(r"([A-Za-z0-9._%+-]+)(?:@|\s*[\[(]\s*(?:at|AT)\s*[\])])")
 
@@ -59,10 +74,22 @@ def functional_local_part(local: str) -> bool:
     if not tokens:
         return False
     if len(tokens) == 1:
-        return tokens[0] in FUNCTIONAL_WORDS or _acronym(tokens[0])
-    if not any(t in FUNCTIONAL_WORDS for t in tokens):
+        return _functional(tokens[0]) or _acronym(tokens[0])
+    if not any(_functional(t) for t in tokens):
         return False
-    return all(t in FUNCTIONAL_WORDS or (len(t) <= 5 and not t.isdigit()) for t in tokens)
+    if all(_functional(t) or (len(t) <= 5 and not t.isdigit()) for t in tokens):
+        return True
+    # A function word beside words no person is called (a place, a programme:
+    # `emb.bogota.info`, `secretariat-oli-maghreb`), not beside a given name.
+    return not any(t in GIVEN_NAMES for t in tokens)
+
+
+def _functional(token: str) -> bool:
+    """A function word, also numbered (`referat31`) or ending a compound (`buergerservice`)."""
+    word = _TRAILING_DIGITS_RE.sub("", token)
+    return word in FUNCTIONAL_WORDS or (
+        len(word) > _COMPOUND_MIN and word.endswith(_FUNCTIONAL_ENDINGS)
+    )
 
 
 def _acronym(token: str) -> bool:
@@ -73,6 +100,14 @@ def _acronym(token: str) -> bool:
     return len(token) <= 5 and (
         any(c.isdigit() for c in token) or vowels == 0 or (vowels == 1 and consonants >= 3)
     )
+
+
+def has_email_in(text: str, context: str, known: InstitutionalContacts = NO_CONTACTS) -> bool:
+    """A person's address, unless its label (a column, the words before it) names the
+    mailboxes it holds functional ones."""
+    if not has_email(text, known):
+        return False
+    return not (FUNCTIONAL_MAILBOX_RE.search(context) or FUNCTIONAL_MAILBOX_RE.search(text))
 
 
 def has_email(text: str, known: InstitutionalContacts = NO_CONTACTS) -> bool:
@@ -153,7 +188,10 @@ SWITCHBOARD_RE = re.compile(
     r"centralita|centralino|hotline|helpdesk|help\s+desk|secretariat|secr[ée]tariat|sekretariat|"
     r"secretar[íi]a|segreteria|secretariaat|reception|accueil|main\s+number|num[ée]ro\s+vert|"
     r"servicenummer|bürgertelefon|call\s+cent(?:re|er)|front\s+office|situation\s+cent(?:re|er)|"
-    r"duty\s+office|permanence|poststelle)\b"
+    r"duty\s+office|permanence|poststelle|help\s?line|info\s?line|information\s+line|"
+    r"informatie(?:lijn|nummer)|infolijn|servicelijn|ligne\s+d['’]information|"
+    r"info(?:rmations)?telefon|servicetelefon|l[íi]nea\s+de\s+(?:informaci[óo]n|atenci[óo]n)|"
+    r"n[úu]mero\s+de\s+informaci[óo]n|numero\s+verde|linea\s+informativa)\b"
 )
 # A mobile, or a person's extension behind the switchboard, stays a person's number.
 _MOBILE_RE = re.compile(
@@ -237,6 +275,17 @@ PUBLIC_ACCOUNT_RE = re.compile(
     r"commissione|comisi[óo]n|kommission|embassy|ambassade|botschaft|embajada|ambasciata|"
     r"federal|public|state|[ée]tat|estado|stato|staat|police|polizei|polic[íi]a|polizia|politie|"
     r"office|bundesamt|directorate|direction|direcci[óo]n|direzione|directie))\b"
+    # An account holder named as an authority (`Rekeninghouder: Immigratie- en
+    # Naturalisatiedienst`, `Kontoinhaber: Bundeskasse`), its word also ending a compound.
+    r"|\b(?:account\s+holder|beneficiary|payee|rekeninghouder|begunstigde|ten\s+name\s+van|"
+    r"titulaire(?:\s+du\s+compte)?|b[ée]n[ée]ficiaire|kontoinhaber(?:in)?|empf[äa]nger|"
+    r"titular(?:\s+de\s+la\s+cuenta)?|beneficiario|intestatario|intestato\s+a)\b[\s:]*"
+    r"[^\n]{0,40}?(?:dienst|ministerie|ministry|minist[èe]re|ministerium|ministerio|ministero|"
+    r"agency|agence|agentur|agencia|agenzia|embassy|ambassade|botschaft|embajada|ambasciata|"
+    r"beh[öo]rde|bundesamt|office|police|polizei|politie|polic[íi]a|polizia|commission|"
+    r"kommission|comisi[óo]n|commissione|directorate|direction|direcci[óo]n|direzione|directie|"
+    r"consulate|consulat|konsulat|consulado|consolato|consulaat|pr[ée]fecture|prefettura|"
+    r"questura|gemeente|municipality|ayuntamiento|comune|kasse|treasury|tesoro|tr[ée]sor)\w*\b"
 )
 
 

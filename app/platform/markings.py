@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from app.platform.patterns import by_first_letter
-from app.platform.text import Location, TextUnit
+from app.platform.text import Location, TextUnit, table_cells
 
 _PHRASES: tuple[tuple[str, str], ...] = (
     (
@@ -44,18 +44,21 @@ _PHRASES: tuple[tuple[str, str], ...] = (
         r"|\br[ée]serv[ée]e?s?\s+(?:aux?|à\s+la|a\s+la)\s+(?:(?:services?\s+(?:de\s+(?:la\s+)?police|"
         r"r[ée]pressifs?|de\s+gendarmerie))|forces?\s+de\s+l['’]ordre|police|gendarmerie)"
         r"|\busages?\s+(?:policier|police)\s+(?:uniquement|exclusif)"
-        r"|\b(?:à\s+)?usage\s+(?:exclusif|r[ée]serv[ée])\s+(?:des?|aux?)\s+(?:services?\s+de\s+"
+        r"|\b(?:à\s+)?usage\s+(?:exclusif|r[ée]serv[ée])\s+(?:des?|aux?|de\s+la|à\s+la)\s+"
+        r"(?:services?\s+de\s+"
         r"police|forces\s+de\s+l['’]ordre|police)"
         r"|\busage\s+interne\s+police"
         r"|\bnur\s+f[üu]r\s+(?:den\s+)?(?:polizei|strafverfolgung|dienstgebrauch|polizeiliche)"
         r"|\b(?:alleen|uitsluitend)\s+voor\s+(?:de\s+)?(?:politie|rechtshandhaving|opsporing)"
         r"|\bpolitie\s*[–-]\s*alleen\s+voor"
         r"|\b(?:s[óo]lo|solamente|exclusivamente)\s+(?:para\s+)?(?:uso\s+)?(?:policial|"
-        r"de\s+las\s+fuerzas)|\buso\s+exclusivo\s+(?:policial|de\s+las\s+fuerzas)"
+        r"de\s+las\s+fuerzas)|\buso\s+exclusivo\s+(?:policial|de\s+las\s+fuerzas|"
+        r"(?:de\s+(?:la\s+)?)?polic[íi]a)"
         r"|\bpara\s+uso\s+(?:exclusivo\s+)?(?:de\s+(?:la\s+)?)?polic[íi]a"
         r"|\b(?:solo|esclusivamente)\s+per\s+(?:le\s+)?(?:forze\s+"
         r"dell['’]ordine|uso\s+di\s+polizia)|\briservato\s+alle\s+forze"
-        r"|\bad\s+uso\s+esclusivo\s+(?:delle\s+forze|della\s+polizia)",
+        r"|\b(?:ad\s+)?uso\s+esclusivo\s+(?:delle\s+forze|della\s+polizia|di\s+polizia|"
+        r"polizia)",
     ),
 )
 
@@ -74,7 +77,15 @@ _HEADINGS = (
     r"|difusi[óo]n\s+limitada|reservado|confidencial|uso\s+oficial|secreto"
     r"|riservato|riservatissimo|segreto|uso\s+interno|diffusione\s+limitata"
 )
-_HEADING_RE = re.compile(rf"^(?:{_HEADINGS})$", re.IGNORECASE)
+# A heading may qualify another after a dash or slash (`RESTRICTED - LAW ENFORCEMENT SENSITIVE`).
+_HEADING_RE = re.compile(rf"^(?:{_HEADINGS})(?:\s*[-–—/|]+\s*(?:{_HEADINGS}))*$", re.IGNORECASE)
+# A column or JSON member that holds markings as cited examples (`Mention citée`, `example`):
+# its values are quoted, as training material quotes markings.
+_CITED_RE = re.compile(
+    r"(?i)\b(?:examples?|e\.g\.|quoted|cited|citations?|specimens?|samples?|exemples?|"
+    r"cit[ée]e?s?|beispiele?|zitiert(?:e|er)?|zitat|voorbeelden|voorbeeld|geciteerd|citaat|"
+    r"ejemplos?|citad[oa]s?|citas?|esempi|esempio|citat[oa]|citazione)\b"
+)
 # One search per line over all phrases, on the lower-cased text (a case-insensitive alternation
 # is several times slower in `re`); the phrases use no escape whose meaning depends on case.
 _PHRASE_RE = re.compile(
@@ -163,17 +174,20 @@ def _marking(text: str, previous: str = "") -> tuple[str, bool] | None:
         return name, False
     if _heading(text):
         return "classification", False
-    if previous and len(previous) <= _HEADING_MAX and len(text) <= _HEADING_MAX:
-        previous = _unquoted(previous)
-        joined = f"{previous.rstrip()} {text.lstrip()}"
-        if _heading(joined):
-            return "classification", True
-        # No stem holds a space: the joined lines hold one only where one of them does.
-        before = previous.lower()
-        if stem or _PHRASE_STEM_RE.search(before) is not None:
-            name = _phrase(joined)
-            if name and _phrase_in(before) is None:
-                return name, True
+    if not previous:
+        return None
+    previous = _unquoted(previous)
+    short = len(previous) <= _HEADING_MAX and len(text) <= _HEADING_MAX
+    if short and _heading(f"{previous.rstrip()} {text.lstrip()}"):
+        return "classification", True
+    # A phrase broken by a line break: the end of the line before read with the start of this
+    # one. No stem holds a space: the joined ends hold one only where one of them does.
+    tail, head = previous.rstrip()[-_HEADING_MAX:], text.lstrip()[:_HEADING_MAX]
+    before = tail.lower()
+    if stem or _PHRASE_STEM_RE.search(before) is not None:
+        name = _phrase(f"{tail} {head}")
+        if name and _phrase_in(before) is None:
+            return name, True
     return None
 
 
@@ -190,12 +204,28 @@ def handling_markings(units: Iterable[TextUnit], *, title: str = "") -> tuple[Ma
     if title and (name := marking_of(title)):
         found[Marking(name, Location(pointer="/title"))] = None
     previous: TextUnit | None = None
+    header: list[str] | None = None
     for unit in units:
         if not unit.text.strip():
             continue
-        flows = previous is not None and _flows(previous.location, unit.location)
+        location = unit.location
+        text = unit.text
+        if location.row is not None or location.pointer is not None:
+            if _CITED_RE.search(unit.context):
+                continue
+        elif (cells := table_cells(text)) is None:
+            header = None
+        elif header is None:
+            header = cells
+        else:
+            text = " | ".join(
+                c
+                for i, c in enumerate(cells)
+                if i >= len(header) or not _CITED_RE.search(header[i])
+            )
+        flows = previous is not None and _flows(previous.location, location)
         before = previous.text if previous is not None and flows else ""
-        if marked := _marking(unit.text, before):
+        if marked := _marking(text, before):
             name, begins_before = marked
             where = previous.location if previous is not None and begins_before else unit.location
             found[Marking(name, where)] = None

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Iterator
 from app.platform import contact, identity
 from app.platform.institutional import NO_CONTACTS, InstitutionalContacts
 from app.platform.patterns import label_words
-from app.platform.text import Finding, FindingKind, Location, TextUnit
+from app.platform.text import Finding, FindingKind, Location, TextUnit, table_cells
 
 # A detector reads a unit's text under its label, knowing the registered institutional contacts;
 # the identity detectors read it with its underscores as spaces (`date_of_birth:` reads as words:
@@ -31,7 +31,7 @@ from app.platform.text import Finding, FindingKind, Location, TextUnit
 Detector = Callable[[str, str, InstitutionalContacts], bool]
 
 DETECTORS: tuple[tuple[FindingKind, Detector, bool], ...] = (
-    (FindingKind.email, lambda text, context, known: contact.has_email(text, known), False),
+    (FindingKind.email, contact.has_email_in, False),
     (FindingKind.phone, contact.has_phone_in, False),
     (FindingKind.mrz, lambda text, context, known: identity.has_mrz(text), False),
     (
@@ -64,13 +64,6 @@ def _pointer_context(pointer: str) -> str:
     return label_words(" ".join(keys[-2:]))
 
 
-def _table_cells(line: str) -> list[str] | None:
-    stripped = line.strip()
-    if not stripped.startswith("|") or stripped.count("|") < 2:
-        return None
-    return [c.strip() for c in stripped.strip("|").split("|")]
-
-
 def _readings(units: Iterable[TextUnit]) -> Iterator[tuple[str, str, Location]]:
     """Each unit's text with the label it is read under; a Markdown
     table's rows are read cell by cell under their column's header."""
@@ -83,7 +76,7 @@ def _readings(units: Iterable[TextUnit]) -> Iterator[tuple[str, str, Location]]:
         if location.pointer is not None:
             yield text, _pointer_context(location.pointer), location
             continue
-        cells = _table_cells(text) if location.row is None else None
+        cells = table_cells(text) if location.row is None else None
         if cells is None:
             header = None
         elif header is None:
