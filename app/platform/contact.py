@@ -191,7 +191,9 @@ SWITCHBOARD_RE = re.compile(
     r"duty\s+office|permanence|poststelle|help\s?line|info\s?line|information\s+line|"
     r"informatie(?:lijn|nummer)|infolijn|servicelijn|ligne\s+d['’]information|"
     r"info(?:rmations)?telefon|servicetelefon|l[íi]nea\s+de\s+(?:informaci[óo]n|atenci[óo]n)|"
-    r"n[úu]mero\s+de\s+informaci[óo]n|numero\s+verde|linea\s+informativa)\b"
+    r"n[úu]mero\s+de\s+informaci[óo]n|numero\s+verde|linea\s+informativa|lagezentrum|"
+    r"meldkamer|sala\s+operativa|operations\s+room|centre\s+de\s+crise|cellule\s+de\s+crise|"
+    r"crisis\s+cent(?:re|er)|centro\s+de\s+coordinaci[óo]n|centrale\s+operativa)\b"
 )
 # A mobile, or a person's extension behind the switchboard, stays a person's number.
 _MOBILE_RE = re.compile(
@@ -269,12 +271,13 @@ def iban_checksum_ok(iban: str) -> bool:
 PUBLIC_ACCOUNT_RE = re.compile(
     r"(?i)\b(?:treasury|tr[ée]sor(?:\s+public)?|tesorer[íi]a|tesoro|tesouro|bundeskasse|"
     r"landeskasse|staatskasse|hauptkasse|rijksoverheid|belastingdienst|finanzamt|"
-    r"(?:account|compte|konto|cuenta|conto|rekening)\s+(?:of|du|de\s+la|de|des|der|del|della|"
+    r"(?:account|compte|konto|cuenta|conto|rekening|iban)\s+(?:of|du|de\s+la|de|des|der|del|della|"
     r"dello|van)\s+(?:the\s+|het\s+|de\s+|la\s+|l['’])?(?:ministry|minist[èe]re|ministerium|"
     r"ministerio|ministero|ministerie|agency|agence|agentur|agencia|agenzia|commission|"
     r"commissione|comisi[óo]n|kommission|embassy|ambassade|botschaft|embajada|ambasciata|"
     r"federal|public|state|[ée]tat|estado|stato|staat|police|polizei|polic[íi]a|polizia|politie|"
-    r"office|bundesamt|directorate|direction|direcci[óo]n|direzione|directie))\b"
+    r"office|bundesamt|directorate|direction|direcci[óo]n|direzione|directie|consulate|"
+    r"consulat|konsulat|consulado|consolato|consulaat|generalkonsulat))\b"
     # An account holder named as an authority (`Rekeninghouder: Immigratie- en
     # Naturalisatiedienst`, `Kontoinhaber: Bundeskasse`), its word also ending a compound.
     r"|\b(?:account\s+holder|beneficiary|payee|rekeninghouder|begunstigde|ten\s+name\s+van|"

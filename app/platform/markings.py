@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from app.platform.patterns import by_first_letter
+from app.platform.patterns import by_first_letter, label_words
 from app.platform.text import Location, TextUnit, table_cells
 
 _PHRASES: tuple[tuple[str, str], ...] = (
@@ -30,12 +30,14 @@ _PHRASES: tuple[tuple[str, str], ...] = (
     (
         "no_dissemination",
         r"\bnot\s+(?:to\s+be\s+)?(?:further\s+)?disseminated\b|\bdo\s+not\s+disseminate\b|"
-        r"\bno\s+(?:further\s+)?dissemination\b|\bne\s+pas\s+(?:diffuser|divulguer|"
+        r"\bno\s+(?:further\s+)?dissemination\b|\bnot\s+for\s+(?:further\s+|onward\s+)?"
+        r"(?:distribution|dissemination|circulation)\b|\bnon\s+diffusable|\bne\s+pas\s+(?:diffuser|divulguer|"
         r"communiquer)|\bdiffusion\s+(?:interdite|restreinte)|\bdifusi[óo]n\s+limitada"
         r"|\bdiffusione\s+limitata|\bnicht\s+(?:zur\s+)?"
         r"(?:weitergabe|weiterzugeben|verbreiten|weiterleiten)|\bniet\s+(?:verder\s+)?"
         r"(?:verspreiden|verstrekken)|\bno\s+(?:difundir|divulgar)|\bprohibida\s+su\s+difusi[óo]n"
-        r"|\bnon\s+(?:divulgare|diffondere)|\bdivieto\s+di\s+divulgazione",
+        r"|\bnon\s+(?:divulgare|diffondere)|\bdivieto\s+di\s+divulgazione"
+        r"|\bvietata\s+(?:la\s+)?(?:diffusione|divulgazione)",
     ),
     (
         "law_enforcement_only",
@@ -49,7 +51,8 @@ _PHRASES: tuple[tuple[str, str], ...] = (
         r"police|forces\s+de\s+l['’]ordre|police)"
         r"|\busage\s+interne\s+police"
         r"|\bnur\s+f[üu]r\s+(?:den\s+)?(?:polizei|strafverfolgung|dienstgebrauch|polizeiliche)"
-        r"|\b(?:alleen|uitsluitend)\s+voor\s+(?:de\s+)?(?:politie|rechtshandhaving|opsporing)"
+        r"|\b(?:alleen|uitsluitend)\s+(?:bestemd\s+)?voor\s+(?:de\s+)?(?:politie|"
+        r"rechtshandhaving|opsporing)"
         r"|\bpolitie\s*[–-]\s*alleen\s+voor"
         r"|\b(?:s[óo]lo|solamente|exclusivamente)\s+(?:para\s+)?(?:uso\s+)?(?:policial|"
         r"de\s+las\s+fuerzas)|\buso\s+exclusivo\s+(?:policial|de\s+las\s+fuerzas|"
@@ -82,9 +85,9 @@ _HEADING_RE = re.compile(rf"^(?:{_HEADINGS})(?:\s*[-–—/|]+\s*(?:{_HEADINGS})
 # A column or JSON member that holds markings as cited examples (`Mention citée`, `example`):
 # its values are quoted, as training material quotes markings.
 _CITED_RE = re.compile(
-    r"(?i)\b(?:examples?|e\.g\.|quoted|cited|citations?|specimens?|samples?|exemples?|"
-    r"cit[ée]e?s?|beispiele?|zitiert(?:e|er)?|zitat|voorbeelden|voorbeeld|geciteerd|citaat|"
-    r"ejemplos?|citad[oa]s?|citas?|esempi|esempio|citat[oa]|citazione)\b"
+    r"(?i)exampl|\be\.g\.|\bquoted|\bcited\b|citation|specimen|\bsamples?\b|exempl|"
+    r"\bcit[ée]e?s?\b|beispiel|zitiert|zitat|voorbeeld|geciteerd|citaat|ejempl|\bcitad[oa]s?\b|"
+    r"\bcitas?\b|esempi|\bcitat[oa]\b|citazion"
 )
 # One search per line over all phrases, on the lower-cased text (a case-insensitive alternation
 # is several times slower in `re`); the phrases use no escape whose meaning depends on case.
@@ -97,6 +100,7 @@ _PHRASE_STEMS = (
     "communiquer", "weiter", "verbreit", "verspreid", "verstrek", "difund", "difusi",
     "enforcement", "lea", "polic", "polizei", "polizia", "politie", "serv", "usage",
     "dienstgebrauch", "strafverfolg", "rechtshandh", "opsporing", "fuerzas", "forze",
+    "distribut", "circulat",
 )  # fmt: skip
 # The stems as one alternation of literals: searched for their first characters in one pass.
 _PHRASE_STEM_RE = re.compile(by_first_letter("|".join(re.escape(stem) for stem in _PHRASE_STEMS)))
@@ -197,6 +201,11 @@ def marking_of(text: str, previous: str = "") -> str | None:
     return found[0] if found else None
 
 
+def _cited(header: list[str], column: int) -> bool:
+    """Is a Markdown table's column one of cited examples (by its header)?"""
+    return column < len(header) and _CITED_RE.search(label_words(header[column])) is not None
+
+
 def handling_markings(units: Iterable[TextUnit], *, title: str = "") -> tuple[Marking, ...]:
     """The markings of the units, each named with where it begins (a marking split over two
     lines is located at its first)."""
@@ -209,23 +218,25 @@ def handling_markings(units: Iterable[TextUnit], *, title: str = "") -> tuple[Ma
         if not unit.text.strip():
             continue
         location = unit.location
-        text = unit.text
         if location.row is not None or location.pointer is not None:
-            if _CITED_RE.search(unit.context):
+            if _CITED_RE.search(label_words(unit.context)):
                 continue
-        elif (cells := table_cells(text)) is None:
+        elif (cells := table_cells(unit.text)) is None:
             header = None
         elif header is None:
             header = cells
-        else:
-            text = " | ".join(
-                c
-                for i, c in enumerate(cells)
-                if i >= len(header) or not _CITED_RE.search(header[i])
+        elif not all(set(c) <= set(":- ") for c in cells):
+            # A Markdown table's row is read cell by cell, as a DOCX or CSV table's is.
+            names = (
+                m[0] for i, c in enumerate(cells) if not _cited(header, i) and (m := _marking(c))
             )
+            if named := next(names, None):
+                found[Marking(named, location)] = None
+            previous = unit
+            continue
         flows = previous is not None and _flows(previous.location, location)
         before = previous.text if previous is not None and flows else ""
-        if marked := _marking(text, before):
+        if marked := _marking(unit.text, before):
             name, begins_before = marked
             where = previous.location if previous is not None and begins_before else unit.location
             found[Marking(name, where)] = None

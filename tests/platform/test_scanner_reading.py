@@ -135,6 +135,58 @@ def test_institutions_contacts_are_not_personal_data() -> None:
     assert _kinds(treasury) == frozenset()
 
 
+def test_functional_mailboxes_information_lines_and_authorities_accounts_pass() -> None:
+    for address in (
+        "grenzpolizei.lagedienst2@bundespolizei.example",  # a compound, numbered
+        "visa.section.lagos@mfa.example",  # function words beside a place
+        "consular.info.ankara@mfa.example",
+    ):
+        assert _kinds(f"Contact: {address}") == frozenset(), address
+    assert _kinds("Functional mailbox: kbl-tur@mission.example") == frozenset()
+    assert _kinds("office,functional mailbox\nMission Kabul,kbl-tur@mission.example\n", CSV) == (
+        frozenset()
+    )
+    # A given name beside a function word stays a person's address.
+    assert _kinds("Write to maria.schneider.presse@bund.example") == {K.email}
+    assert _kinds("Helpline of the immigration service: 0800 023 4567 (free of charge)") == (
+        frozenset()
+    )
+    iban = "IBAN FR14 2004 1010 0505 0001 3M02 606"
+    assert _kinds(f"Titulaire du compte : Régie de l'ambassade de France\n{iban}") == frozenset()
+    assert K.iban in _kinds(f"Titulaire du compte : M. Karim Benali\n{iban}")
+
+
+def test_markings_split_in_prose_joined_headings_and_cited_columns() -> None:
+    for prose, name in (
+        (
+            "The annexed list of facilitators is reserved to the liaison officers and is NOT TO "
+            "BE\nDISSEMINATED beyond those who received it from the regional office.\n",
+            "no dissemination",
+        ),
+        (
+            "Please find the report of the joint operation. Its content is for law\nenforcement "
+            "use only and must stay in police channels of the participating states.\n",
+            "law enforcement only",
+        ),
+    ):
+        marks = handling_markings(extract(prose.encode(), PLAIN).units)
+        assert [m.describe() for m in marks] == [f"{name} marking at line 1"]
+    for text in (
+        "CONFIDENTIEL / DIFFUSION RESTREINTE",
+        "Uso exclusivo de la Policía",
+        "Documento ad uso interno - uso esclusivo della polizia",
+        "Uitsluitend bestemd voor de politie",
+        "Not for further distribution",
+    ):
+        assert _marked(text), text
+    cited = json.dumps({"examples": [{"exampleMarking": "EU RESTRICTED", "language": "en"}]})
+    assert not _marked(cited, JSON)
+    table = "| Beispiel | Sprache |\n|---|---|\n| VS-NfD | de |\n| Riservato | it |\n"
+    assert not _marked(table, MARKDOWN)
+    assert _marked("| Kennzeichnung | Sprache |\n|---|---|\n| VS-NfD | de |\n", MARKDOWN)
+    assert _marked("Per esempio:\n\nUSO ESCLUSIVO DELLE FORZE DI POLIZIA\nNota 12/2026\n")
+
+
 def test_links_with_person_slugs_and_api_paths() -> None:
     for url in (
         "https://www.facebook.com/john.mensah.5243",
