@@ -421,7 +421,8 @@ _NAME_STEM_RE = re.compile(r"na[am]|nom|apellid|cognom|forename|surname")
 
 
 def _labelled_name(text: str, context: str) -> bool:
-    if not context or not _NAME_STEM_RE.search(context[-60:].lower()):
+    # A value of name tokens only (below) holds no digit: a line with one is looked at no further.
+    if not context or digit_count(text) or not _NAME_STEM_RE.search(context[-60:].lower()):
         return False
     if not _NAME_LABEL_AT_END_RE.search(context[-60:]):
         return False
@@ -449,8 +450,8 @@ def has_personal_name(text: str, *, context: str = "") -> bool:
             return True
     dated = (
         digit_count(text) >= 4
-        and _CAPITALS_RE.search(text) is not None
         and _NUMERIC_DATE_STEM_RE.search(text) is not None
+        and _CAPITALS_RE.search(text) is not None
     )
     for m in _SURNAME_FIRST_RE.finditer(text) if dated else ():
         if is_person_like(m.group(1)) and _birth_year_plausible(m.group(2)):

@@ -167,37 +167,41 @@ def _flows(a: Location, b: Location) -> bool:
     )  # fmt: skip
 
 
-def _marking(text: str, previous: str = "") -> tuple[str, bool] | None:
+def _marking(
+    text: str, previous: str = "", previous_stem: bool = True
+) -> tuple[tuple[str, bool] | None, bool]:
     """The marking a unit of text carries and whether it begins on the line before (read with
-    it when both are short), or None."""
+    it), or None; and whether the text holds a phrase's stem (`previous_stem` says it of the
+    line before: without one there, the lines' ends are read together only for a heading)."""
     text = _unquoted(text)
     lower = text.lower()
     stem = _PHRASE_STEM_RE.search(lower) is not None
     name = _phrase_in(lower) if stem else None
     if name:
-        return name, False
+        return (name, False), stem
     if _heading(text):
-        return "classification", False
+        return ("classification", False), stem
     if not previous:
-        return None
+        return None, stem
     previous = _unquoted(previous)
     short = len(previous) <= _HEADING_MAX and len(text) <= _HEADING_MAX
     if short and _heading(f"{previous.rstrip()} {text.lstrip()}"):
-        return "classification", True
+        return ("classification", True), stem
     # A phrase broken by a line break: the end of the line before read with the start of this
     # one. No stem holds a space: the joined ends hold one only where one of them does.
-    tail, head = previous.rstrip()[-_HEADING_MAX:], text.lstrip()[:_HEADING_MAX]
-    before = tail.lower()
-    if stem or _PHRASE_STEM_RE.search(before) is not None:
-        name = _phrase(f"{tail} {head}")
-        if name and _phrase_in(before) is None:
-            return name, True
-    return None
+    if stem or previous_stem:
+        tail, head = previous.rstrip()[-_HEADING_MAX:], text.lstrip()[:_HEADING_MAX]
+        before = tail.lower()
+        if stem or _PHRASE_STEM_RE.search(before) is not None:
+            name = _phrase(f"{tail} {head}")
+            if name and _phrase_in(before) is None:
+                return (name, True), stem
+    return None, stem
 
 
 def marking_of(text: str, previous: str = "") -> str | None:
     """The name of the marking a unit of text carries (with the line before it), or None."""
-    found = _marking(text, previous)
+    found, _ = _marking(text, previous)
     return found[0] if found else None
 
 
@@ -214,6 +218,7 @@ def handling_markings(units: Iterable[TextUnit], *, title: str = "") -> tuple[Ma
         found[Marking(name, Location(pointer="/title"))] = None
     previous: TextUnit | None = None
     header: list[str] | None = None
+    previous_stem = True  # unknown
     for unit in units:
         if not unit.text.strip():
             continue
@@ -228,15 +233,17 @@ def handling_markings(units: Iterable[TextUnit], *, title: str = "") -> tuple[Ma
         elif not all(set(c) <= set(":- ") for c in cells):
             # A Markdown table's row is read cell by cell, as a DOCX or CSV table's is.
             names = (
-                m[0] for i, c in enumerate(cells) if not _cited(header, i) and (m := _marking(c))
+                m[0] for i, c in enumerate(cells) if not _cited(header, i) and (m := _marking(c)[0])
             )
             if named := next(names, None):
                 found[Marking(named, location)] = None
-            previous = unit
+            previous, previous_stem = unit, True
             continue
         flows = previous is not None and _flows(previous.location, location)
         before = previous.text if previous is not None and flows else ""
-        if marked := _marking(unit.text, before):
+        marked, stem = _marking(unit.text, before, previous_stem)
+        previous_stem = stem
+        if marked:
             name, begins_before = marked
             where = previous.location if previous is not None and begins_before else unit.location
             found[Marking(name, where)] = None
