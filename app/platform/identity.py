@@ -231,6 +231,8 @@ _VALUE_SHAPE_RE = re.compile(r"[A-Z0-9](?<![A-Za-z0-9].)[A-Z0-9-]{5,13}(?![A-Za-
 
 
 def _has_number_value(text: str) -> bool:
+    if _VALUE_SHAPE_RE.search(text) is None:  # most lines: no generator made
+        return False
     return any(digit_count(v.group(0)) >= 3 for v in _VALUE_SHAPE_RE.finditer(text))
 
 
@@ -387,12 +389,13 @@ def _birth_year_plausible(date_text: str) -> bool:
 
 
 # A cheap first look before _NAME_ATTRIBUTE_RE, on lower-cased text: something every alternative
-# of _ATTRIBUTE holds (each alternative here begins with a literal letter, see _DOCUMENT_STEM_RE;
-# a lookbehind after it asks for the space before an age's unit).
+# of _ATTRIBUTE but the capitalised nationality (_NATIONAL_NOUN_RE) holds (each alternative here
+# begins with a literal letter, see _DOCUMENT_STEM_RE; a lookbehind after it asks for the space
+# before an age's unit).
 _ATTRIBUTE_STEM_RE = re.compile(
     by_first_letter(
-        r"born|b\.\s*\d|aged|age\s*:?\s*\d|year[- ]old|years\s+old|national\b|nationality\s*[:(]|"
-        r"citizen|d\.?o\.?b|date\s+of\s+birth|holder\s+of|passport|identity\s+card|id\s+card|"
+        r"born|b\.\s*\d|aged|age\s*:?\s*\d|year[- ]old|years\s+old|national\s+of|"
+        r"nationality\s*[:(]|citizen|d\.?o\.?b|date\s+of\s+birth|holder\s+of|passport|identity\s+card|id\s+card|"
         r"residing|resident\s+(?:at|in)|living\s+(?:at|in)|mobile|phone|tel\b|n[ée]e?\s+(?:le|en|à)\b|"
         r"âg[ée]e?\s+de\s+\d|ag[ée]e?\s+de\s+\d|de\s+nationalit[ée]|ressortissant|passeport|domicili|"
         r"demeurant|geboren|geb\.|jahre(?<=\sjahre)\b|staatsangeh|staatsb[üu]rger|nationaliteit|"
@@ -401,6 +404,11 @@ _ATTRIBUTE_STEM_RE = re.compile(
         r"di\s+nazionalit|cittadin[oa]|anni(?<=\sanni)|passaporto|residente|ans(?<=\sans)\b"
     )
 )
+
+
+# The one attribute written with a capital (`a Syrian national`): looked for on the text as it
+# stands, so that "the national hotline" is not a first look's hit.
+_NATIONAL_NOUN_RE = re.compile(r"[A-Z][a-z]+\s+national\b")
 
 
 def _person_like(name: str, text: str, start: int) -> bool:
@@ -436,7 +444,9 @@ def _labelled_name(text: str, context: str) -> bool:
 
 def has_personal_name(text: str, *, context: str = "") -> bool:
     lower = text.lower()
-    attributes = _ATTRIBUTE_STEM_RE.search(lower) is not None
+    attributes = (
+        _ATTRIBUTE_STEM_RE.search(lower) is not None or _NATIONAL_NOUN_RE.search(text) is not None
+    )
     for m in _HONORIFIC_RE.finditer(text) if _HONORIFIC_STEM_RE.search(text) else ():
         if _person_like(m.group(1), text, m.start(1)):
             return True
