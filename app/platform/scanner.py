@@ -18,36 +18,13 @@ table cell's column, the line before a line. A name next to another finding of t
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 from app.platform import contact, identity
 from app.platform.institutional import NO_CONTACTS, InstitutionalContacts
 from app.platform.patterns import label_words
 from app.platform.text import Finding, FindingKind, Location, TextUnit, table_cells
 
-# A detector reads a unit's text under its label, knowing the registered institutional contacts;
-# the identity detectors read it with its underscores as spaces (`date_of_birth:` reads as words:
-# an underscore is a word character, so `\b` would not part a label's words).
-Detector = Callable[[str, str, InstitutionalContacts], bool]
-
-DETECTORS: tuple[tuple[FindingKind, Detector, bool], ...] = (
-    (FindingKind.email, contact.has_email_in, False),
-    (FindingKind.phone, contact.has_phone_in, False),
-    (FindingKind.mrz, lambda text, context, known: identity.has_mrz(text), False),
-    (
-        FindingKind.document_number,
-        lambda t, c, known: identity.has_document_number(t, context=c),
-        True,
-    ),
-    (FindingKind.iban, contact.has_iban_in, False),
-    (FindingKind.date_of_birth, lambda t, c, known: identity.has_date_of_birth(t, context=c), True),
-    (
-        FindingKind.personal_name,
-        lambda t, c, known: identity.has_personal_name(t, context=c),
-        True,
-    ),
-    (FindingKind.personal_url, lambda text, context, known: contact.has_personal_url(text), False),
-)
 # Findings that make a name beside them in the same unit a named person.
 _ATTRIBUTES = frozenset(
     {FindingKind.date_of_birth, FindingKind.document_number, FindingKind.phone, FindingKind.iban}
@@ -89,6 +66,34 @@ def _readings(units: Iterable[TextUnit]) -> Iterator[tuple[str, str, Location]]:
         yield text, label_words(unit.context), location
 
 
+def _found(text: str, context: str, known: InstitutionalContacts) -> list[FindingKind]:
+    """The kinds a unit's text holds under its label, in a fixed order. The identity detectors
+    read the text with its underscores as spaces (`date_of_birth:` reads as words: an underscore
+    is a word character, so `\b` would not part a label's words)."""
+    spaced = text.replace("_", " ") if "_" in text else text
+    found = [
+        kind
+        for kind, hit in (
+            (FindingKind.email, contact.has_email_in(text, context, known)),
+            (FindingKind.phone, contact.has_phone_in(text, context, known)),
+            (FindingKind.mrz, identity.has_mrz(text)),
+            (FindingKind.document_number, identity.has_document_number(spaced, context=context)),
+            (FindingKind.iban, contact.has_iban_in(text, context, known)),
+            (FindingKind.date_of_birth, identity.has_date_of_birth(spaced, context=context)),
+            (FindingKind.personal_name, identity.has_personal_name(spaced, context=context)),
+            (FindingKind.personal_url, contact.has_personal_url(text)),
+        )
+        if hit
+    ]
+    if (
+        FindingKind.personal_name not in found
+        and _ATTRIBUTES.intersection(found)
+        and identity.has_name(text)
+    ):
+        found.append(FindingKind.personal_name)
+    return found
+
+
 def scan(
     units: Iterable[TextUnit], known: InstitutionalContacts = NO_CONTACTS
 ) -> tuple[Finding, ...]:
@@ -96,19 +101,7 @@ def scan(
     the `known` institutional contacts are not personal data."""
     findings: dict[Finding, None] = {}
     for text, context, location in _readings(units):
-        spaced = text.replace("_", " ") if "_" in text else text
-        found = [
-            kind
-            for kind, detect, as_words in DETECTORS
-            if detect(spaced if as_words else text, context, known)
-        ]
-        if (
-            FindingKind.personal_name not in found
-            and _ATTRIBUTES.intersection(found)
-            and identity.has_name(text)
-        ):
-            found.append(FindingKind.personal_name)
-        for kind in found:
+        for kind in _found(text, context, known):
             findings[Finding(kind, location)] = None
             if len(findings) >= MAX_FINDINGS:
                 return tuple(findings)
