@@ -7,9 +7,10 @@ Two shapes are told apart. A *phrase* ("for law enforcement use only", "diffusio
 marks a document wherever it stands. A *heading* ("RESTRICTED", "VS-NfD", "Riservato", the name
 of the category "operational law-enforcement information") is a marking only when it is the
 whole line, as markings are printed; in a sentence it is guidance that talks about the category.
-A marking split over two short lines (a PDF's line break) is read across them. A marking in
-quotation marks is quoted, as training material quotes examples: it passes; the same marking
-standing on its own line is refused, whatever precedes it ("For example:")."""
+A phrase broken by a line break is read across it, a heading split over two short lines too. A
+marking in quotation marks, or in a table column or JSON member of cited examples, is quoted, as
+training material quotes examples: it passes; the same marking standing on its own line is
+refused, whatever precedes it ("For example:")."""
 
 from __future__ import annotations
 
