@@ -51,13 +51,14 @@ FUNCTIONAL_WORDS = words(
     referat referaat section sektion sezione seccion sección afdeling abteilung dienststelle
     ca cons consulate consulat konsulat consulado consolato consulaat emb amb"""
 )
-# A function word ends a compound (`buergerservice`, `grenzpolizei`) only when it is this long.
-_COMPOUND_MIN = 5
+# A function word ends a compound (`buergerservice`, `grenzpolizei`) only when it is this long
+# (`basile` is a name, not a compound of `asile`), after a stem of three letters or more.
+_COMPOUND_MIN = 6
 _FUNCTIONAL_ENDINGS = tuple(w for w in FUNCTIONAL_WORDS if len(w) >= _COMPOUND_MIN)
 _TRAILING_DIGITS_RE = re.compile(r"\d+$")
 # Labels that name a mailbox as an office's (a column `Funktionspostfach`, "functional mailbox:").
 FUNCTIONAL_MAILBOX_RE = re.compile(
-    r"(?i)\b(?:functional|generic|shared|institutional|official)\s+(?:mail\s*box|mailbox|e-?mail|"
+    r"(?i)\b(?:functional|generic|shared|institutional)\s+(?:mail\s*box|mailbox|e-?mail|"
     r"address)|\bfunktions(?:postfach|adresse|mail)|\b(?:sammel|gruppen)postfach|\bbo[iî]te\s+"
     r"(?:aux\s+lettres\s+)?(?:fonctionnelle|g[ée]n[ée]rique|institutionnelle)|\badresse\s+"
     r"(?:fonctionnelle|g[ée]n[ée]rique|institutionnelle)|\bbuz[óo]n\s+(?:funcional|gen[ée]rico|"
@@ -88,7 +89,8 @@ def _functional(token: str) -> bool:
     """A function word, also numbered (`referat31`) or ending a compound (`buergerservice`)."""
     word = _TRAILING_DIGITS_RE.sub("", token)
     return word in FUNCTIONAL_WORDS or (
-        len(word) > _COMPOUND_MIN and word.endswith(_FUNCTIONAL_ENDINGS)
+        len(word) >= _COMPOUND_MIN + 3
+        and any(word.endswith(e) and len(word) - len(e) >= 3 for e in _FUNCTIONAL_ENDINGS)
     )
 
 
@@ -103,11 +105,24 @@ def _acronym(token: str) -> bool:
 
 
 def has_email_in(text: str, context: str, known: InstitutionalContacts = NO_CONTACTS) -> bool:
-    """A person's address, unless its label (a column, the words before it) names the
-    mailboxes it holds functional ones."""
+    """A person's address, unless its label names it a functional one: the column or member
+    it stands under, the line before it, or the words just before the one address of a line."""
     if not has_email(text, known):
         return False
-    return not (FUNCTIONAL_MAILBOX_RE.search(context) or FUNCTIONAL_MAILBOX_RE.search(text))
+    if any(len(context) - label.end() <= 25 for label in FUNCTIONAL_MAILBOX_RE.finditer(context)):
+        return False  # the label ends the column's header or the line before
+    address = EMAIL_RE.search(text)
+    if address is None or text.count("@") != 1:
+        return True
+    before = text[max(0, address.start() - 60) : address.start()]
+    return not any(
+        _LABEL_GAP_RE.fullmatch(before[label.end() :])
+        for label in FUNCTIONAL_MAILBOX_RE.finditer(before)
+    )
+
+
+# What stands between a label and the value it labels: `Functional mailbox: `, `(generic e-mail) `.
+_LABEL_GAP_RE = re.compile(r"[\s:=()\-–]*")
 
 
 def has_email(text: str, known: InstitutionalContacts = NO_CONTACTS) -> bool:
@@ -283,7 +298,7 @@ PUBLIC_ACCOUNT_RE = re.compile(
     r"|\b(?:account\s+holder|beneficiary|payee|rekeninghouder|begunstigde|ten\s+name\s+van|"
     r"titulaire(?:\s+du\s+compte)?|b[ée]n[ée]ficiaire|kontoinhaber(?:in)?|empf[äa]nger|"
     r"titular(?:\s+de\s+la\s+cuenta)?|beneficiario|intestatario|intestato\s+a)\b[\s:]*"
-    r"[^\n]{0,40}?(?:dienst|ministerie|ministry|minist[èe]re|ministerium|ministerio|ministero|"
+    r"[^\n,;(/]{0,40}?(?:dienst|ministerie|ministry|minist[èe]re|ministerium|ministerio|ministero|"
     r"agency|agence|agentur|agencia|agenzia|embassy|ambassade|botschaft|embajada|ambasciata|"
     r"beh[öo]rde|bundesamt|office|police|polizei|politie|polic[íi]a|polizia|commission|"
     r"kommission|comisi[óo]n|commissione|directorate|direction|direcci[óo]n|direzione|directie|"

@@ -146,7 +146,13 @@ def test_functional_mailboxes_information_lines_and_authorities_accounts_pass() 
     assert _kinds("office,functional mailbox\nMission Kabul,kbl-tur@mission.example\n", CSV) == (
         frozenset()
     )
-    # A given name beside a function word stays a person's address.
+    assert _kinds("Not the functional mailbox but mine: ali.kaya@mission.example") == {K.email}
+    assert _kinds("Functional mailboxes are listed in the annex.\nali.kaya@mission.example") == {
+        K.email
+    }
+    # A given name beside a function word stays a person's address, and so does a name ending
+    # like one (`basile`, `asile`).
+    assert _kinds("Write to m.basile@interieur.example") == {K.email}
     assert _kinds("Write to maria.schneider.presse@bund.example") == {K.email}
     assert _kinds("Helpline of the immigration service: 0800 023 4567 (free of charge)") == (
         frozenset()
