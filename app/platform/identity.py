@@ -93,7 +93,7 @@ DOCUMENT_LABEL = (
     # EN
     rf"\bpassport(?:\s*{_NUMBER_WORD})?(?!s)\b|\btravel\s+document(?:\s*{_NUMBER_WORD})?"
     rf"|\b(?:national\s+)?id(?:entity)?[\s-]*card(?:\s*{_NUMBER_WORD})?|\bnational\s+id\b"
-    rf"|\bid\s*{_NUMBER_WORD}|\bdocument\s*{_NUMBER_WORD}|\bvisa(?:\s+sticker)?\s*{_NUMBER_WORD}"
+    rf"|\bid\s*{_NUMBER_WORD}|\bdocumento?\s*{_NUMBER_WORD}|\bvisa(?:\s+sticker)?\s*{_NUMBER_WORD}"
     rf"|\bresidence\s+permit(?:\s*{_NUMBER_WORD})?"
     rf"|\btazk[ie]ra(?:\s*{_NUMBER_WORD})?|\bnational\s+identi(?:ty|fication)\s+number|\bnin\b"
     # FR
@@ -126,8 +126,11 @@ _GAP = (
 )
 _DOC_VALUE = r"(?<![A-Za-z0-9])([A-Z0-9](?:[A-Z0-9]|-(?=[A-Z0-9])){5,13})(?![A-Za-z0-9])"
 _LABELLED_DOC_RE = re.compile(DOCUMENT_LABEL + _GAP + _DOC_VALUE)
-_LABEL_ONLY_RE = re.compile(r"^\W*(?:" + DOCUMENT_LABEL + r")[\s:.#°º()-]*$")
-_LABEL_AT_END_RE = re.compile("(?:" + DOCUMENT_LABEL + r")[\s:.#°º-]*$")
+# A label read as words may name its number apart, in any language (`paspoort nummer`,
+# `reisepass nummer`, `documento numero`: a JSON path or a camel-case header).
+_NUMBERED = rf"(?:\s*(?i:{_NUMBER_WORD}))?"
+_LABEL_ONLY_RE = re.compile(r"^\W*(?:" + DOCUMENT_LABEL + r")" + _NUMBERED + r"[\s:.#°º()-]*$")
+_LABEL_AT_END_RE = re.compile("(?:" + DOCUMENT_LABEL + r")" + _NUMBERED + r"[\s:.#°º-]*$")
 # The lookbehinds stand after the first character (`[A-Z](?<![A-Z0-9].)` is `(?<![A-Z0-9])[A-Z]`):
 # a pattern that begins with a character class is searched for that class only. A DNI or NIE
 # has seven digits in a row, a codice fiscale six capitals: looked for first.

@@ -52,6 +52,19 @@ def test_a_json_value_is_labelled_by_its_path_of_keys() -> None:
     assert _kinds(json.dumps(clean), JSON) == frozenset()
 
 
+def test_a_document_label_may_name_its_number_apart_in_any_language() -> None:
+    for doc in (
+        {"persoon": {"paspoort": {"nummer": "NX12345K6"}}},
+        {"persona": {"documento": {"numero": "XDA123456"}}},
+        {"person": {"reisepass": {"nummer": "C01X00T47"}}},
+    ):
+        assert _kinds(json.dumps(doc), JSON) == {K.document_number}, doc
+    assert _kinds("paspoortNummer,land\nNX12345K6,NL\n", CSV) == {K.document_number}
+    assert _kinds(json.dumps({"reisepass": {"land": "DEU", "seiten": "C01X00T47"}}), JSON) == (
+        frozenset()
+    )
+
+
 def test_a_markdown_table_cell_is_read_under_its_column() -> None:
     table = "| Name | Nationality | Age |\n|---|---|---|\n| Hamid Sultani | Afghan | 22 |\n"
     findings = scan(extract(table.encode(), MARKDOWN).units)
