@@ -208,7 +208,8 @@ SWITCHBOARD_RE = re.compile(
     r"info(?:rmations)?telefon|servicetelefon|l[íi]nea\s+de\s+(?:informaci[óo]n|atenci[óo]n)|"
     r"n[úu]mero\s+de\s+informaci[óo]n|numero\s+verde|linea\s+informativa|lagezentrum|"
     r"meldkamer|sala\s+operativa|operations\s+room|centre\s+de\s+crise|cellule\s+de\s+crise|"
-    r"crisis\s+cent(?:re|er)|centro\s+de\s+coordinaci[óo]n|centrale\s+operativa)\b"
+    r"crisis\s+cent(?:re|er)|centro\s+de\s+coordinaci[óo]n|centrale\s+operativa|"
+    r"einsatzzentrale|leitstelle|wachdienst|bereitschaftsdienst|dauerdienst)\b"
 )
 # A mobile, or a person's extension behind the switchboard, stays a person's number.
 _MOBILE_RE = re.compile(
@@ -371,7 +372,8 @@ _SOCIAL_RESERVED = words(
 # Sections of a site whose next segment is a person: /people/<slug>, /profile/<slug>...
 _PERSON_SECTION_RE = re.compile(
     r"(?i)/(?:people|person|persons|profile|profiles|user|users|u|author|authors|members?|"
-    r"personen|persoon|personas|persone|personnes|profil|perfil|profilo)/[^/?#\s]+"
+    r"personen|persoon|personas|persone|personnes|profil|perfil|profilo|staff|employees?|"
+    r"mitarbeiter(?:innen)?|medewerkers|collaborateurs|empleados|dipendenti)/[^/?#\s]+"
 )
 # Common given names (Member States and countries of origin): a slug holding one followed by
 # another word (`ibrahim-diallo-arrested`) names a person.
@@ -397,7 +399,8 @@ GIVEN_NAMES = words(
 
 
 def _names_in_slug(segment: str) -> bool:
-    tokens = [t for t in re.split(r"[-_.+]+", segment.lower()) if t]
+    # A surname's particle is read with the surname (`jan-de-vries`, `ali-al-hassan`).
+    tokens = [t for t in re.split(r"[-_.+]+", segment.lower()) if t and t not in SLUG_PARTICLES]
     return any(
         t in GIVEN_NAMES and i + 1 < len(tokens) and tokens[i + 1].isalpha()
         and len(tokens[i + 1]) >= 3 and tokens[i + 1] not in GIVEN_STOP
@@ -405,6 +408,7 @@ def _names_in_slug(segment: str) -> bool:
     )  # fmt: skip
 
 
+SLUG_PARTICLES = words("de van der den von di da del della dos du le la al el bin ben ibn")
 # Words after a given name in a slug that do not make it a person's (`/john-paul-ii-square`).
 GIVEN_STOP = words("the and of de del la le les street square road avenue platz straat via calle")
 

@@ -379,6 +379,7 @@ _NAME_ATTRIBUTE_RE = re.compile(
     rf"(?:\s*[,(;–-]?\s*{_FILLER}\s*[,)]?){{0,3}}"
     r"\s*(?:,|\(|–|-|;)?\s*(?:(?:a|an|un|une|ein|eine|een|una|uno|de|di)\s+)?" + _ATTRIBUTE
 )
+_INNER_ALIAS_RE = re.compile(rf"\(\s*{_ALIAS}\s*\)")
 _SURNAME_FIRST_RE = re.compile(
     rf"(?<![\w-])([A-Z]{{3,}}(?:[ -][A-Z]{{3,}})?,?\s+{NAME_TOKEN}(?:\s+{NAME_TOKEN})?)"
     rf"[\s,;()]{{1,4}}(?:[A-Za-z]{{2,3}}[\s,;()]{{1,4}})?({NUMERIC_DATE})"
@@ -461,6 +462,11 @@ def has_personal_name(text: str, *, context: str = "") -> bool:
     for m in _NAME_ATTRIBUTE_RE.finditer(text) if attributes else ():
         if _person_like(m.group(1), text, m.start(1)):
             return True
+    if attributes and "(" in text and (unaliased := _INNER_ALIAS_RE.sub(" ", text)) != text:
+        # An alias between a given name and a surname ("Samir (aka 'Doc') Haddad, 41").
+        for m in _NAME_ATTRIBUTE_RE.finditer(unaliased):
+            if _person_like(m.group(1), unaliased, m.start(1)):
+                return True
     dated = (
         digit_count(text) >= 4
         and _NUMERIC_DATE_STEM_RE.search(text) is not None

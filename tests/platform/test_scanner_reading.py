@@ -80,6 +80,7 @@ def test_a_name_is_linked_to_its_attribute_across_ages_initials_and_aliases() ->
         "Petrov, Ivan A., 41 Jahre, wohnhaft in Sofia.",
         "Moussa Cissé, 24 ans, de nationalité malienne.",
         "Ahmed B., alias «El Tunecino», 29 años, de nacionalidad tunecina.",
+        "Samir (aka 'Doc') Haddad, 41, an Algerian national, was arrested.",
     ):
         assert K.personal_name in _kinds(line), line
     assert _kinds("Payments went to NL91 ABNA 0417 1643 00 held by R. Bakker.") == {
@@ -170,6 +171,7 @@ def test_functional_mailboxes_information_lines_and_authorities_accounts_pass() 
     assert _kinds("Helpline of the immigration service: 0800 023 4567 (free of charge)") == (
         frozenset()
     )
+    assert _kinds("Bereitschaftsdienst der Bundespolizei: +49 331 97997 0") == frozenset()
     iban = "IBAN FR14 2004 1010 0505 0001 3M02 606"
     assert _kinds(f"Titulaire du compte : Régie de l'ambassade de France\n{iban}") == frozenset()
     assert K.iban in _kinds(f"Titulaire du compte : M. Karim Benali\n{iban}")
@@ -213,6 +215,8 @@ def test_links_with_person_slugs_and_api_paths() -> None:
         "https://news.example.org/people/some-slug",
         "https://www.example-times.co.uk/news/mohammed-al-rashid-jailed-for-smuggling",
         "https://x.example/v1/officers/42",
+        "https://intranet.example/staff/some-slug",
+        "https://www.nieuws.example/artikel/jan-de-vries-veroordeeld",
     ):
         assert _kinds(url) == {K.personal_url}, url
     for text in (
