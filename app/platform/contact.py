@@ -14,7 +14,7 @@ from app.platform.institutional import (
     iban_key,
     phone_key,
 )
-from app.platform.patterns import DATE_RE, words
+from app.platform.patterns import DATE_RE, by_first_letter, digit_count, words
 
 EMAIL_RE = re.compile(
     r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}"
@@ -47,7 +47,23 @@ FUNCTIONAL_WORDS = words(
     operations ops duty permanence alerts alert prefecture prefettura questura policia polizia
     polizei politie police frontex europol euaa eurojust interpol bamf ofpra ofii ind dgef
     asylum asile asyl asilo asiel returns retour rückkehr retorno rimpatri terugkeer
-    statistics statistik estadisticas statistiche statistiek analysis analyse risk"""
+    statistics statistik estadisticas statistiche statistiek analysis analyse risk
+    referat referaat section sektion sezione seccion sección afdeling abteilung dienststelle
+    ca cons consulate consulat konsulat consulado consolato consulaat emb amb"""
+)
+# A function word ends a compound (`buergerservice`, `grenzpolizei`) only when it is this long
+# (`basile` is a name, not a compound of `asile`), after a stem of three letters or more.
+_COMPOUND_MIN = 6
+_FUNCTIONAL_ENDINGS = tuple(w for w in FUNCTIONAL_WORDS if len(w) >= _COMPOUND_MIN)
+_TRAILING_DIGITS_RE = re.compile(r"\d+$")
+# Labels that name a mailbox as an office's (a column `Funktionspostfach`, "functional mailbox:").
+FUNCTIONAL_MAILBOX_RE = re.compile(
+    r"(?i)\b(?:functional|generic|shared|institutional)\s+(?:mail\s*box|mailbox|e-?mail|"
+    r"address)|\bfunktions(?:postfach|adresse|mail)|\b(?:sammel|gruppen)postfach|\bbo[iî]te\s+"
+    r"(?:aux\s+lettres\s+)?(?:fonctionnelle|g[ée]n[ée]rique|institutionnelle)|\badresse\s+"
+    r"(?:fonctionnelle|g[ée]n[ée]rique|institutionnelle)|\bbuz[óo]n\s+(?:funcional|gen[ée]rico|"
+    r"institucional)|\bcasella\s+(?:funzionale|istituzionale|generica)|\bfunctionele\s+"
+    r"(?:mailbox|mailadres|e-?mail)|\balgemene\s+mailbox"
 )
 _LOCAL_PART_RE = re.compile(r"([A-Za-z0-9._%+-]+)(?:@|\s*[\[(]\s*(?:at|AT)\s*[\])])")
 
@@ -59,10 +75,23 @@ def functional_local_part(local: str) -> bool:
     if not tokens:
         return False
     if len(tokens) == 1:
-        return tokens[0] in FUNCTIONAL_WORDS or _acronym(tokens[0])
-    if not any(t in FUNCTIONAL_WORDS for t in tokens):
+        return _functional(tokens[0]) or _acronym(tokens[0])
+    if not any(_functional(t) for t in tokens):
         return False
-    return all(t in FUNCTIONAL_WORDS or (len(t) <= 5 and not t.isdigit()) for t in tokens)
+    if all(_functional(t) or (len(t) <= 5 and not t.isdigit()) for t in tokens):
+        return True
+    # A function word beside words no person is called (a place, a programme:
+    # `emb.bogota.info`, `secretariat-oli-maghreb`), not beside a given name.
+    return not any(t in GIVEN_NAMES for t in tokens)
+
+
+def _functional(token: str) -> bool:
+    """A function word, also numbered (`referat31`) or ending a compound (`buergerservice`)."""
+    word = _TRAILING_DIGITS_RE.sub("", token)
+    return word in FUNCTIONAL_WORDS or (
+        len(word) >= _COMPOUND_MIN + 3
+        and any(word.endswith(e) and len(word) - len(e) >= 3 for e in _FUNCTIONAL_ENDINGS)
+    )
 
 
 def _acronym(token: str) -> bool:
@@ -73,6 +102,27 @@ def _acronym(token: str) -> bool:
     return len(token) <= 5 and (
         any(c.isdigit() for c in token) or vowels == 0 or (vowels == 1 and consonants >= 3)
     )
+
+
+def has_email_in(text: str, context: str, known: InstitutionalContacts = NO_CONTACTS) -> bool:
+    """A person's address, unless its label names it a functional one: the column or member
+    it stands under, the line before it, or the words just before the one address of a line."""
+    if not has_email(text, known):
+        return False
+    if any(len(context) - label.end() <= 25 for label in FUNCTIONAL_MAILBOX_RE.finditer(context)):
+        return False  # the label ends the column's header or the line before
+    address = EMAIL_RE.search(text)
+    if address is None or text.count("@") != 1:
+        return True
+    before = text[max(0, address.start() - 60) : address.start()]
+    return not any(
+        _LABEL_GAP_RE.fullmatch(before[label.end() :])
+        for label in FUNCTIONAL_MAILBOX_RE.finditer(before)
+    )
+
+
+# What stands between a label and the value it labels: `Functional mailbox: `, `(generic e-mail) `.
+_LABEL_GAP_RE = re.compile(r"[\s:=()\-–]*")
 
 
 def has_email(text: str, known: InstitutionalContacts = NO_CONTACTS) -> bool:
@@ -114,7 +164,9 @@ _IBAN_SHAPE_RE = re.compile(r"[A-Z](?<!\w.)[A-Z]\d{2}(?:[ -]?[A-Z0-9]{2,4}){3,8}
 # Every telephone label holds one of these (on lower-cased text; PHONE_LABEL_RE, case-insensitive,
 # is several times slower to search).
 _PHONE_LABEL_STEM_RE = re.compile(
-    r"t[eé]l|tfno|ph|mob|gsm|fax|cell|m[óo]vil|handy|portable|whatsapp|num[ée]ro|rufnummer"
+    by_first_letter(
+        r"t[eé]l|tfno|ph|mob|gsm|fax|cell|m[óo]vil|handy|portable|whatsapp|num[ée]ro|rufnummer"
+    )
 )
 
 
@@ -151,7 +203,13 @@ SWITCHBOARD_RE = re.compile(
     r"centralita|centralino|hotline|helpdesk|help\s+desk|secretariat|secr[ée]tariat|sekretariat|"
     r"secretar[íi]a|segreteria|secretariaat|reception|accueil|main\s+number|num[ée]ro\s+vert|"
     r"servicenummer|bürgertelefon|call\s+cent(?:re|er)|front\s+office|situation\s+cent(?:re|er)|"
-    r"duty\s+office|permanence|poststelle)\b"
+    r"duty\s+office|permanence|poststelle|help\s?line|info\s?line|information\s+line|"
+    r"informatie(?:lijn|nummer)|infolijn|servicelijn|ligne\s+d['’]information|"
+    r"info(?:rmations)?telefon|servicetelefon|l[íi]nea\s+de\s+(?:informaci[óo]n|atenci[óo]n)|"
+    r"n[úu]mero\s+de\s+informaci[óo]n|numero\s+verde|linea\s+informativa|lagezentrum|"
+    r"meldkamer|sala\s+operativa|operations\s+room|centre\s+de\s+crise|cellule\s+de\s+crise|"
+    r"crisis\s+cent(?:re|er)|centro\s+de\s+coordinaci[óo]n|centrale\s+operativa|"
+    r"einsatzzentrale|leitstelle|wachdienst|bereitschaftsdienst|dauerdienst)\b"
 )
 # A mobile, or a person's extension behind the switchboard, stays a person's number.
 _MOBILE_RE = re.compile(
@@ -171,7 +229,9 @@ def has_phone(text: str, *, context: str = "", known: InstitutionalContacts = NO
     """An international number (+ or 00) valid anywhere; a national number valid in a Member
     State's format that starts with the trunk prefix 0 or stands after a telephone label. A
     registered institutional number is none of them."""
-    if _DIGITS_RE.search(text) is None:
+    # A number is valid only with eight digits or more (see _valid_in_some_region); digit_count
+    # counts ASCII digits, all the digits of an ASCII text.
+    if (text.isascii() and digit_count(text) < 8) or _DIGITS_RE.search(text) is None:
         return False
     text = _IBAN_SHAPE_RE.sub(" ", text)
     for candidate in _INTERNATIONAL_RE.finditer(text):
@@ -207,7 +267,13 @@ IBAN_LENGTHS = {
     "SC": 31, "SD": 18, "SE": 24, "SI": 19, "SK": 24, "SM": 27, "TL": 23, "TN": 24, "TR": 26,
     "UA": 29, "VA": 22, "VG": 24, "XK": 20,
 }  # fmt: skip
-_IBAN_START_RE = re.compile(r"(?<![A-Z0-9])([A-Z]{2})(\d{2})")
+# The lookbehind after the first letter (see _NATIONAL_START_RE): searched for capitals only.
+_IBAN_START_RE = re.compile(r"([A-Z](?<![A-Z0-9].)[A-Z])(\d{2})")
+
+
+# The check digits after a country code's letter (as written, before upper-casing): searched
+# for digits only, the letter before them checked behind.
+_CHECK_DIGITS_RE = re.compile(r"\d(?<=[^\W\d_]\d)\d")
 
 
 def iban_checksum_ok(iban: str) -> bool:
@@ -221,12 +287,24 @@ def iban_checksum_ok(iban: str) -> bool:
 PUBLIC_ACCOUNT_RE = re.compile(
     r"(?i)\b(?:treasury|tr[ée]sor(?:\s+public)?|tesorer[íi]a|tesoro|tesouro|bundeskasse|"
     r"landeskasse|staatskasse|hauptkasse|rijksoverheid|belastingdienst|finanzamt|"
-    r"(?:account|compte|konto|cuenta|conto|rekening)\s+(?:of|du|de\s+la|de|des|der|del|della|"
+    r"(?:account|compte|konto|cuenta|conto|rekening|iban)\s+(?:of|du|de\s+la|de|des|der|del|della|"
     r"dello|van)\s+(?:the\s+|het\s+|de\s+|la\s+|l['’])?(?:ministry|minist[èe]re|ministerium|"
     r"ministerio|ministero|ministerie|agency|agence|agentur|agencia|agenzia|commission|"
     r"commissione|comisi[óo]n|kommission|embassy|ambassade|botschaft|embajada|ambasciata|"
     r"federal|public|state|[ée]tat|estado|stato|staat|police|polizei|polic[íi]a|polizia|politie|"
-    r"office|bundesamt|directorate|direction|direcci[óo]n|direzione|directie))\b"
+    r"office|bundesamt|directorate|direction|direcci[óo]n|direzione|directie|consulate|"
+    r"consulat|konsulat|consulado|consolato|consulaat|generalkonsulat))\b"
+    # An account holder named as an authority (`Rekeninghouder: Immigratie- en
+    # Naturalisatiedienst`, `Kontoinhaber: Bundeskasse`), its word also ending a compound.
+    r"|\b(?:account\s+holder|beneficiary|payee|rekeninghouder|begunstigde|ten\s+name\s+van|"
+    r"titulaire(?:\s+du\s+compte)?|b[ée]n[ée]ficiaire|kontoinhaber(?:in)?|empf[äa]nger|"
+    r"titular(?:\s+de\s+la\s+cuenta)?|beneficiario|intestatario|intestato\s+a)\b[\s:]*"
+    r"[^\n,;(/]{0,40}?(?:dienst|ministerie|ministry|minist[èe]re|ministerium|ministerio|ministero|"
+    r"agency|agence|agentur|agencia|agenzia|embassy|ambassade|botschaft|embajada|ambasciata|"
+    r"beh[öo]rde|bundesamt|office|police|polizei|politie|polic[íi]a|polizia|commission|"
+    r"kommission|comisi[óo]n|commissione|directorate|direction|direcci[óo]n|direzione|directie|"
+    r"consulate|consulat|konsulat|consulado|consolato|consulaat|pr[ée]fecture|prefettura|"
+    r"questura|gemeente|municipality|ayuntamiento|comune|kasse|treasury|tesoro|tr[ée]sor)\w*\b"
 )
 
 
@@ -238,6 +316,8 @@ def has_iban_in(text: str, context: str, known: InstitutionalContacts = NO_CONTA
 
 def has_iban(text: str, known: InstitutionalContacts = NO_CONTACTS) -> bool:
     """A valid IBAN that is not a registered institutional account."""
+    if _CHECK_DIGITS_RE.search(text) is None:
+        return False
     upper = text.upper()
     for start in _IBAN_START_RE.finditer(upper):
         length = IBAN_LENGTHS.get(start.group(1))
@@ -292,7 +372,8 @@ _SOCIAL_RESERVED = words(
 # Sections of a site whose next segment is a person: /people/<slug>, /profile/<slug>...
 _PERSON_SECTION_RE = re.compile(
     r"(?i)/(?:people|person|persons|profile|profiles|user|users|u|author|authors|members?|"
-    r"personen|persoon|personas|persone|personnes|profil|perfil|profilo)/[^/?#\s]+"
+    r"personen|persoon|personas|persone|personnes|profil|perfil|profilo|staff|employees?|"
+    r"mitarbeiter(?:innen)?|medewerkers|collaborateurs|empleados|dipendenti)/[^/?#\s]+"
 )
 # Common given names (Member States and countries of origin): a slug holding one followed by
 # another word (`ibrahim-diallo-arrested`) names a person.
@@ -318,7 +399,8 @@ GIVEN_NAMES = words(
 
 
 def _names_in_slug(segment: str) -> bool:
-    tokens = [t for t in re.split(r"[-_.+]+", segment.lower()) if t]
+    # A surname's particle is read with the surname (`jan-de-vries`, `ali-al-hassan`).
+    tokens = [t for t in re.split(r"[-_.+]+", segment.lower()) if t and t not in SLUG_PARTICLES]
     return any(
         t in GIVEN_NAMES and i + 1 < len(tokens) and tokens[i + 1].isalpha()
         and len(tokens[i + 1]) >= 3 and tokens[i + 1] not in GIVEN_STOP
@@ -326,6 +408,7 @@ def _names_in_slug(segment: str) -> bool:
     )  # fmt: skip
 
 
+SLUG_PARTICLES = words("de van der den von di da del della dos du le la al el bin ben ibn")
 # Words after a given name in a slug that do not make it a person's (`/john-paul-ii-square`).
 GIVEN_STOP = words("the and of de del la le les street square road avenue platz straat via calle")
 

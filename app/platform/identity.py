@@ -4,7 +4,6 @@ names next to identifying attributes — in EN, FR, DE, NL, ES, IT (and PT where
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable
 
@@ -23,6 +22,8 @@ from app.platform.patterns import (
     NAME_TOKEN,
     NUMERIC_DATE,
     YEAR_RE,
+    by_first_letter,
+    digit_count,
     is_person_like,
 )
 
@@ -56,15 +57,18 @@ _LINE2_RE = re.compile(
 _TD1_LINE1_RE = re.compile(r"([ACI][A-Z0-9<])([A-Z<]{3})([A-Z0-9<]{9})([0-9<])([A-Z0-9<]{15})")
 _TD1_LINE2_RE = re.compile(r"(\d{6})(\d)([MFX<])(\d{6})(\d)([A-Z<]{3})([A-Z0-9<]{11})(\d)")
 _MRZ_CHARS_RE = re.compile(r"[A-Z0-9<]{28,}")
+_MRZ_DATES_RE = re.compile(r"\d{7}[MFXmfx]\d{7}")
 
 
 def has_mrz(text: str) -> bool:
     """A line of a machine-readable zone whose check digits all verify."""
-    if "<" not in text and "«" not in text and digit_count(text) < 14:
-        return False
+    if "<" not in text and "«" not in text:
+        # Without a filler, a line 2's dates and sex (only f, m and x upper-case to F, M, X).
+        if digit_count(text) < 14:
+            return False
+        if _MRZ_DATES_RE.search(text.replace(" ", "").replace("\t", "")) is None:
+            return False
     compact = re.sub(r"[ \t]", "", text.upper()).replace("«", "<")
-    if "<" not in compact and not re.search(r"\d{6}\d[MFX<]\d{7}", compact):
-        return False
     for run in _MRZ_CHARS_RE.findall(compact):
         for m in _LINE2_RE.finditer(run):
             number, nd, _, birth, bd, _, expiry, ed, _ = m.groups()
@@ -89,7 +93,7 @@ DOCUMENT_LABEL = (
     # EN
     rf"\bpassport(?:\s*{_NUMBER_WORD})?(?!s)\b|\btravel\s+document(?:\s*{_NUMBER_WORD})?"
     rf"|\b(?:national\s+)?id(?:entity)?[\s-]*card(?:\s*{_NUMBER_WORD})?|\bnational\s+id\b"
-    rf"|\bid\s*{_NUMBER_WORD}|\bdocument\s*{_NUMBER_WORD}|\bvisa(?:\s+sticker)?\s*{_NUMBER_WORD}"
+    rf"|\bid\s*{_NUMBER_WORD}|\bdocumento?\s*{_NUMBER_WORD}|\bvisa(?:\s+sticker)?\s*{_NUMBER_WORD}"
     rf"|\bresidence\s+permit(?:\s*{_NUMBER_WORD})?"
     rf"|\btazk[ie]ra(?:\s*{_NUMBER_WORD})?|\bnational\s+identi(?:ty|fication)\s+number|\bnin\b"
     # FR
@@ -122,8 +126,11 @@ _GAP = (
 )
 _DOC_VALUE = r"(?<![A-Za-z0-9])([A-Z0-9](?:[A-Z0-9]|-(?=[A-Z0-9])){5,13})(?![A-Za-z0-9])"
 _LABELLED_DOC_RE = re.compile(DOCUMENT_LABEL + _GAP + _DOC_VALUE)
-_LABEL_ONLY_RE = re.compile(r"^\W*(?:" + DOCUMENT_LABEL + r")[\s:.#°º()-]*$")
-_LABEL_AT_END_RE = re.compile("(?:" + DOCUMENT_LABEL + r")[\s:.#°º-]*$")
+# A label read as words may name its number apart, in any language (`paspoort nummer`,
+# `reisepass nummer`, `documento numero`: a JSON path or a camel-case header).
+_NUMBERED = rf"(?:\s*(?i:{_NUMBER_WORD}))?"
+_LABEL_ONLY_RE = re.compile(r"^\W*(?:" + DOCUMENT_LABEL + r")" + _NUMBERED + r"[\s:.#°º()-]*$")
+_LABEL_AT_END_RE = re.compile("(?:" + DOCUMENT_LABEL + r")" + _NUMBERED + r"[\s:.#°º-]*$")
 # The lookbehinds stand after the first character (`[A-Z](?<![A-Z0-9].)` is `(?<![A-Z0-9])[A-Z]`):
 # a pattern that begins with a character class is searched for that class only. A DNI or NIE
 # has seven digits in a row, a codice fiscale six capitals: looked for first.
@@ -145,6 +152,11 @@ _NATIONAL_IDS: tuple[tuple[re.Pattern[str], Callable[[str], bool]], ...] = (
 )
 
 
+# Every identifier of _NATIONAL_IDS holds one of these runs of digits (a NIR's last eight, a PESEL's
+# or Aadhaar's eight, a CNIC's first twelve): a first look over the digits only.
+_NATIONAL_ID_STEM_RE = re.compile(r"\d{3}\s?\d{3}\s?\d{2}|\d{4}\s?\d{4}|\d{5}-\d{7}")
+
+
 def _pesel_or_kimlik(value: str) -> bool:
     return bool(pesel.is_valid(value) or tckimlik.is_valid(value))
 
@@ -161,7 +173,7 @@ def _national_id(text: str) -> bool:
     for m in _CODICE_FISCALE_RE.finditer(text) if _SIX_CAPITALS_RE.search(text) else ():
         if codicefiscale.is_valid(m.group(0)):
             return True
-    if digit_count(text) < 11:
+    if digit_count(text) < 11 or _NATIONAL_ID_STEM_RE.search(text) is None:
         return False
     return any(
         valid(m.group(0)) for pattern, valid in _NATIONAL_IDS for m in pattern.finditer(text)
@@ -192,13 +204,17 @@ def labelled_by(context: str, label_only: re.Pattern[str], label_at_end: re.Patt
 # is `\bi`): an alternation of literal starts is searched for its first letters only, several
 # times faster than one whose alternatives begin with `\b`.
 _DOCUMENT_STEM_RE = re.compile(
-    r"pass|document|i(?<=\bi)d\b|id-|identi|visa|visum|visto|visado|carte|ausweis|d(?<=\bd)ni\b|"
-    r"n(?<=\bn)ie\b|b(?<=\bb)sn\b|burgerservice|codice|permesso|titre|residence|reisdoc|verblijf|"
-    r"aufenthalt|travel|paspoort|pasapo|tazk|n(?<=\bn)in\b"
+    by_first_letter(
+        r"pass|document|i(?<=\bi)d\b|id-|identi|visa|visum|visto|visado|carte|ausweis|d(?<=\bd)ni\b|"
+        r"n(?<=\bn)ie\b|b(?<=\bb)sn\b|burgerservice|codice|permesso|titre|residence|reisdoc|verblijf|"
+        r"aufenthalt|travel|paspoort|pasapo|tazk|n(?<=\bn)in\b"
+    )
 )
 _BIRTH_STEM_RE = re.compile(
-    r"birth|born|d\.?\s?o\.?\s?b|b(?<=\bb)\.|naiss|n(?<=\bn)[ée]e?\s*\(?e?\)?\s+le\b|geb|geboorte"
-    r"|nac|nasc|n(?<=\bn)at[oa]\b"
+    by_first_letter(
+        r"birth|born|d\.?\s?o\.?\s?b|b(?<=\bb)\.|naiss|n(?<=\bn)[ée]e?\s*\(?e?\)?\s+le\b|geb|geboorte"
+        r"|nac|nasc|n(?<=\bn)at[oa]\b"
+    )
 )
 
 
@@ -215,16 +231,11 @@ _LABELLED_DOC_SEARCH_RE = re.compile(
 # The lookbehind stands after the first character (`X(?<![A-Za-z0-9].)` is `(?<![A-Za-z0-9])X`): a
 # pattern that begins with a character class is searched for that class only.
 _VALUE_SHAPE_RE = re.compile(r"[A-Z0-9](?<![A-Za-z0-9].)[A-Z0-9-]{5,13}(?![A-Za-z0-9])")
-_DIGITS = str.maketrans("", "", "0123456789")
-
-
-@functools.lru_cache(maxsize=32)
-def digit_count(text: str) -> int:
-    """The digits of a text (each detector asks of the unit it reads: kept for the last few)."""
-    return len(text) - len(text.translate(_DIGITS))
 
 
 def _has_number_value(text: str) -> bool:
+    if _VALUE_SHAPE_RE.search(text) is None:  # most lines: no generator made
+        return False
     return any(digit_count(v.group(0)) >= 3 for v in _VALUE_SHAPE_RE.finditer(text))
 
 
@@ -301,8 +312,10 @@ _HONORIFIC_RE = re.compile(HONORIFIC + rf"\s+((?:[A-Z]\.\s*)?{NAME_TOKEN}(?:\s+{
 # Cheap first looks (alternations of literal starts, see _DOCUMENT_STEM_RE): the beginning of every
 # honorific; a run of three capitals (a surname written first) and a numeric date's digits.
 _HONORIFIC_STEM_RE = re.compile(
-    r"M\.?\s|Mr|Ms|Miss|Mx|Mme|Mlle|Monsieur|Madame|Mademoiselle|Meneer|Mevr|Dr|Dhr|Dott|Doña|"
-    r"Dña|Prof|Herr|Frau|Sr|Sig|Señor|Signor|de\s+heer|mevrouw"
+    by_first_letter(
+        r"M\.?\s|Mr|Ms|Miss|Mx|Mme|Mlle|Monsieur|Madame|Mademoiselle|Meneer|Mevr|Dr|Dhr|Dott|Doña|"
+        r"Dña|Prof|Herr|Frau|Sr|Sig|Señor|Signor|de\s+heer|mevrouw"
+    )
 )
 _CAPITALS_RE = re.compile(r"[A-Z]{3}")
 _NUMERIC_DATE_STEM_RE = re.compile(r"\d[./-]\d")
@@ -366,6 +379,7 @@ _NAME_ATTRIBUTE_RE = re.compile(
     rf"(?:\s*[,(;–-]?\s*{_FILLER}\s*[,)]?){{0,3}}"
     r"\s*(?:,|\(|–|-|;)?\s*(?:(?:a|an|un|une|ein|eine|een|una|uno|de|di)\s+)?" + _ATTRIBUTE
 )
+_INNER_ALIAS_RE = re.compile(rf"\(\s*{_ALIAS}\s*\)")
 _SURNAME_FIRST_RE = re.compile(
     rf"(?<![\w-])([A-Z]{{3,}}(?:[ -][A-Z]{{3,}})?,?\s+{NAME_TOKEN}(?:\s+{NAME_TOKEN})?)"
     rf"[\s,;()]{{1,4}}(?:[A-Za-z]{{2,3}}[\s,;()]{{1,4}})?({NUMERIC_DATE})"
@@ -379,18 +393,26 @@ def _birth_year_plausible(date_text: str) -> bool:
 
 
 # A cheap first look before _NAME_ATTRIBUTE_RE, on lower-cased text: something every alternative
-# of _ATTRIBUTE holds (each alternative here begins with a literal letter, see _DOCUMENT_STEM_RE;
-# a lookbehind after it asks for the space before an age's unit).
+# of _ATTRIBUTE but the capitalised nationality (_NATIONAL_NOUN_RE) holds (each alternative here
+# begins with a literal letter, see _DOCUMENT_STEM_RE; a lookbehind after it asks for the space
+# before an age's unit).
 _ATTRIBUTE_STEM_RE = re.compile(
-    r"born|b\.\s*\d|aged|age\s*:?\s*\d|year[- ]old|years\s+old|national\b|nationality\s*[:(]|"
-    r"citizen|d\.?o\.?b|date\s+of\s+birth|holder\s+of|passport|identity\s+card|id\s+card|"
-    r"residing|resident\s+(?:at|in)|living\s+(?:at|in)|mobile|phone|tel\b|n[ée]e?\s+(?:le|en|à)\b|"
-    r"âg[ée]e?\s+de\s+\d|ag[ée]e?\s+de\s+\d|de\s+nationalit[ée]|ressortissant|passeport|domicili|"
-    r"demeurant|geboren|geb\.|jahre(?<=\sjahre)\b|staatsangeh|staatsb[üu]rger|nationaliteit|"
-    r"pass(?:nummer|[\s-]*nr)|ausweis|wohnhaft|woonachtig|paspoort|geboortedatum|nacid[oa]|"
-    r"de\s+nacionalidad|años(?<=\saños)|anos(?<=\sanos)|pasaporte|nat[oa]\s+(?:il|a|nel)\b|"
-    r"di\s+nazionalit|cittadin[oa]|anni(?<=\sanni)|passaporto|residente|ans(?<=\sans)\b"
+    by_first_letter(
+        r"born|b\.\s*\d|aged|age\s*:?\s*\d|year[- ]old|years\s+old|national\s+of|"
+        r"nationality\s*[:(]|citizen|d\.?o\.?b|date\s+of\s+birth|holder\s+of|passport|identity\s+card|id\s+card|"
+        r"residing|resident\s+(?:at|in)|living\s+(?:at|in)|mobile|phone|tel\b|n[ée]e?\s+(?:le|en|à)\b|"
+        r"âg[ée]e?\s+de\s+\d|ag[ée]e?\s+de\s+\d|de\s+nationalit[ée]|ressortissant|passeport|domicili|"
+        r"demeurant|geboren|geb\.|jahre(?<=\sjahre)\b|staatsangeh|staatsb[üu]rger|nationaliteit|"
+        r"pass(?:nummer|[\s-]*nr)|ausweis|wohnhaft|woonachtig|paspoort|geboortedatum|nacid[oa]|"
+        r"de\s+nacionalidad|años(?<=\saños)|anos(?<=\sanos)|pasaporte|nat[oa]\s+(?:il|a|nel)\b|"
+        r"di\s+nazionalit|cittadin[oa]|anni(?<=\sanni)|passaporto|residente|ans(?<=\sans)\b"
+    )
 )
+
+
+# The one attribute written with a capital (`a Syrian national`): looked for on the text as it
+# stands, so that "the national hotline" is not a first look's hit.
+_NATIONAL_NOUN_RE = re.compile(r"[A-Z][a-z]+\s+national\b")
 
 
 def _person_like(name: str, text: str, start: int) -> bool:
@@ -411,7 +433,8 @@ _NAME_STEM_RE = re.compile(r"na[am]|nom|apellid|cognom|forename|surname")
 
 
 def _labelled_name(text: str, context: str) -> bool:
-    if not context or not _NAME_STEM_RE.search(context[-60:].lower()):
+    # A value of name tokens only (below) holds no digit: a line with one is looked at no further.
+    if not context or digit_count(text) or not _NAME_STEM_RE.search(context[-60:].lower()):
         return False
     if not _NAME_LABEL_AT_END_RE.search(context[-60:]):
         return False
@@ -425,7 +448,9 @@ def _labelled_name(text: str, context: str) -> bool:
 
 def has_personal_name(text: str, *, context: str = "") -> bool:
     lower = text.lower()
-    attributes = _ATTRIBUTE_STEM_RE.search(lower) is not None
+    attributes = (
+        _ATTRIBUTE_STEM_RE.search(lower) is not None or _NATIONAL_NOUN_RE.search(text) is not None
+    )
     for m in _HONORIFIC_RE.finditer(text) if _HONORIFIC_STEM_RE.search(text) else ():
         if _person_like(m.group(1), text, m.start(1)):
             return True
@@ -437,26 +462,17 @@ def has_personal_name(text: str, *, context: str = "") -> bool:
     for m in _NAME_ATTRIBUTE_RE.finditer(text) if attributes else ():
         if _person_like(m.group(1), text, m.start(1)):
             return True
+    if attributes and "(" in text and (unaliased := _INNER_ALIAS_RE.sub(" ", text)) != text:
+        # An alias between a given name and a surname ("Samir (aka 'Doc') Haddad, 41").
+        for m in _NAME_ATTRIBUTE_RE.finditer(unaliased):
+            if _person_like(m.group(1), unaliased, m.start(1)):
+                return True
     dated = (
         digit_count(text) >= 4
-        and _CAPITALS_RE.search(text) is not None
         and _NUMERIC_DATE_STEM_RE.search(text) is not None
+        and _CAPITALS_RE.search(text) is not None
     )
     for m in _SURNAME_FIRST_RE.finditer(text) if dated else ():
         if is_person_like(m.group(1)) and _birth_year_plausible(m.group(2)):
             return True
     return _labelled_name(text, context)
-
-
-# The scanner's entry points: a label written `date_of_birth:` in the text reads as words (an
-# underscore is a word character, so `\b` would not part the label's words).
-def has_personal_name_in(text: str, context: str) -> bool:
-    return has_personal_name(text.replace("_", " "), context=context)
-
-
-def has_document_number_in(text: str, context: str) -> bool:
-    return has_document_number(text.replace("_", " "), context=context)
-
-
-def has_date_of_birth_in(text: str, context: str) -> bool:
-    return has_date_of_birth(text.replace("_", " "), context=context)

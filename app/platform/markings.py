@@ -7,9 +7,10 @@ Two shapes are told apart. A *phrase* ("for law enforcement use only", "diffusio
 marks a document wherever it stands. A *heading* ("RESTRICTED", "VS-NfD", "Riservato", the name
 of the category "operational law-enforcement information") is a marking only when it is the
 whole line, as markings are printed; in a sentence it is guidance that talks about the category.
-A marking split over two short lines (a PDF's line break) is read across them. A marking in
-quotation marks is quoted, as training material quotes examples: it passes; the same marking
-standing on its own line is refused, whatever precedes it ("For example:")."""
+A phrase broken by a line break is read across it, a heading split over two short lines too. A
+marking in quotation marks, or in a table column or JSON member of cited examples, is quoted, as
+training material quotes examples: it passes; the same marking standing on its own line is
+refused, whatever precedes it ("For example:")."""
 
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from app.platform.text import Location, TextUnit
+from app.platform.patterns import by_first_letter, label_words
+from app.platform.text import Location, TextUnit, table_cells
 
 _PHRASES: tuple[tuple[str, str], ...] = (
     (
@@ -29,12 +31,14 @@ _PHRASES: tuple[tuple[str, str], ...] = (
     (
         "no_dissemination",
         r"\bnot\s+(?:to\s+be\s+)?(?:further\s+)?disseminated\b|\bdo\s+not\s+disseminate\b|"
-        r"\bno\s+(?:further\s+)?dissemination\b|\bne\s+pas\s+(?:diffuser|divulguer|"
+        r"\bno\s+(?:further\s+)?dissemination\b|\bnot\s+for\s+(?:further\s+|onward\s+)?"
+        r"(?:distribution|dissemination|circulation)\b|\bnon\s+diffusable|\bne\s+pas\s+(?:diffuser|divulguer|"
         r"communiquer)|\bdiffusion\s+(?:interdite|restreinte)|\bdifusi[óo]n\s+limitada"
         r"|\bdiffusione\s+limitata|\bnicht\s+(?:zur\s+)?"
         r"(?:weitergabe|weiterzugeben|verbreiten|weiterleiten)|\bniet\s+(?:verder\s+)?"
         r"(?:verspreiden|verstrekken)|\bno\s+(?:difundir|divulgar)|\bprohibida\s+su\s+difusi[óo]n"
-        r"|\bnon\s+(?:divulgare|diffondere)|\bdivieto\s+di\s+divulgazione",
+        r"|\bnon\s+(?:divulgare|diffondere)|\bdivieto\s+di\s+divulgazione"
+        r"|\bvietata\s+(?:la\s+)?(?:diffusione|divulgazione)",
     ),
     (
         "law_enforcement_only",
@@ -43,18 +47,22 @@ _PHRASES: tuple[tuple[str, str], ...] = (
         r"|\br[ée]serv[ée]e?s?\s+(?:aux?|à\s+la|a\s+la)\s+(?:(?:services?\s+(?:de\s+(?:la\s+)?police|"
         r"r[ée]pressifs?|de\s+gendarmerie))|forces?\s+de\s+l['’]ordre|police|gendarmerie)"
         r"|\busages?\s+(?:policier|police)\s+(?:uniquement|exclusif)"
-        r"|\b(?:à\s+)?usage\s+(?:exclusif|r[ée]serv[ée])\s+(?:des?|aux?)\s+(?:services?\s+de\s+"
+        r"|\b(?:à\s+)?usage\s+(?:exclusif|r[ée]serv[ée])\s+(?:des?|aux?|de\s+la|à\s+la)\s+"
+        r"(?:services?\s+de\s+"
         r"police|forces\s+de\s+l['’]ordre|police)"
         r"|\busage\s+interne\s+police"
         r"|\bnur\s+f[üu]r\s+(?:den\s+)?(?:polizei|strafverfolgung|dienstgebrauch|polizeiliche)"
-        r"|\b(?:alleen|uitsluitend)\s+voor\s+(?:de\s+)?(?:politie|rechtshandhaving|opsporing)"
+        r"|\b(?:alleen|uitsluitend)\s+(?:bestemd\s+)?voor\s+(?:de\s+)?(?:politie|"
+        r"rechtshandhaving|opsporing)"
         r"|\bpolitie\s*[–-]\s*alleen\s+voor"
         r"|\b(?:s[óo]lo|solamente|exclusivamente)\s+(?:para\s+)?(?:uso\s+)?(?:policial|"
-        r"de\s+las\s+fuerzas)|\buso\s+exclusivo\s+(?:policial|de\s+las\s+fuerzas)"
+        r"de\s+las\s+fuerzas)|\buso\s+exclusivo\s+(?:policial|de\s+las\s+fuerzas|"
+        r"(?:de\s+(?:la\s+)?)?polic[íi]a)"
         r"|\bpara\s+uso\s+(?:exclusivo\s+)?(?:de\s+(?:la\s+)?)?polic[íi]a"
         r"|\b(?:solo|esclusivamente)\s+per\s+(?:le\s+)?(?:forze\s+"
         r"dell['’]ordine|uso\s+di\s+polizia)|\briservato\s+alle\s+forze"
-        r"|\bad\s+uso\s+esclusivo\s+(?:delle\s+forze|della\s+polizia)",
+        r"|\b(?:ad\s+)?uso\s+esclusivo\s+(?:delle\s+forze|della\s+polizia|di\s+polizia|"
+        r"polizia)",
     ),
 )
 
@@ -73,7 +81,15 @@ _HEADINGS = (
     r"|difusi[óo]n\s+limitada|reservado|confidencial|uso\s+oficial|secreto"
     r"|riservato|riservatissimo|segreto|uso\s+interno|diffusione\s+limitata"
 )
-_HEADING_RE = re.compile(rf"^(?:{_HEADINGS})$", re.IGNORECASE)
+# A heading may qualify another after a dash or slash (`RESTRICTED - LAW ENFORCEMENT SENSITIVE`).
+_HEADING_RE = re.compile(rf"^(?:{_HEADINGS})(?:\s*[-–—/|]+\s*(?:{_HEADINGS}))*$", re.IGNORECASE)
+# A column or JSON member that holds markings as cited examples (`Mention citée`, `example`):
+# its values are quoted, as training material quotes markings.
+_CITED_RE = re.compile(
+    r"(?i)exampl|\be\.g\.|\bquoted|\bcited\b|citation|specimen|\bsamples?\b|exempl|"
+    r"\bcit[ée]e?s?\b|beispiel|zitiert|zitat|voorbeeld|geciteerd|citaat|ejempl|\bcitad[oa]s?\b|"
+    r"\bcitas?\b|esempi|\bcitat[oa]\b|citazion"
+)
 # One search per line over all phrases, on the lower-cased text (a case-insensitive alternation
 # is several times slower in `re`); the phrases use no escape whose meaning depends on case.
 _PHRASE_RE = re.compile(
@@ -85,17 +101,16 @@ _PHRASE_STEMS = (
     "communiquer", "weiter", "verbreit", "verspreid", "verstrek", "difund", "difusi",
     "enforcement", "lea", "polic", "polizei", "polizia", "politie", "serv", "usage",
     "dienstgebrauch", "strafverfolg", "rechtshandh", "opsporing", "fuerzas", "forze",
+    "distribut", "circulat",
 )  # fmt: skip
 # The stems as one alternation of literals: searched for their first characters in one pass.
-_PHRASE_STEM_RE = re.compile("|".join(re.escape(stem) for stem in _PHRASE_STEMS))
+_PHRASE_STEM_RE = re.compile(by_first_letter("|".join(re.escape(stem) for stem in _PHRASE_STEMS)))
 _NAMES = {
     "handling_code": "handling code",
     "no_dissemination": "no dissemination",
     "law_enforcement_only": "law enforcement only",
 }
 _QUOTED_RE = re.compile(r"\"[^\"\n]{1,80}\"|«[^»\n]{1,80}»|“[^”\n]{1,80}”|„[^“”\n]{1,80}[“”]")
-_EDGES_RE = re.compile(r"^[\W_]+|[\W_]+$")
-_SPACE_RE = re.compile(r"[\s_]+")
 # Lines this long are prose, not a printed marking (a heading or half of one).
 _HEADING_MAX = 60
 
@@ -122,12 +137,23 @@ def _unquoted(text: str) -> str:
 def _heading(text: str) -> bool:
     if len(text) > _HEADING_MAX:
         return False
-    bare = _SPACE_RE.sub(" ", _EDGES_RE.sub("", text)).strip()
+    # The text without the non-word characters at its edges (`[\W_]` is what is not
+    # alphanumeric), its runs of spaces and underscores read as one space.
+    start, end = 0, len(text)
+    while start < end and not text[start].isalnum():
+        start += 1
+    while end > start and not text[end - 1].isalnum():
+        end -= 1
+    bare = " ".join(text[start:end].replace("_", " ").split())
     return bool(bare) and _HEADING_RE.match(bare) is not None
 
 
 def _phrase(text: str) -> str | None:
-    lower = text.lower()
+    return _phrase_in(text.lower())
+
+
+def _phrase_in(lower: str) -> str | None:
+    """The phrase a lower-cased text holds, after a first look for the phrases' stems."""
     if _PHRASE_STEM_RE.search(lower) is None:
         return None
     m = _PHRASE_RE.search(lower)
@@ -142,30 +168,47 @@ def _flows(a: Location, b: Location) -> bool:
     )  # fmt: skip
 
 
-def _marking(text: str, previous: str = "") -> tuple[str, bool] | None:
+def _marking(
+    text: str, previous: str = "", previous_stem: bool = True
+) -> tuple[tuple[str, bool] | None, bool]:
     """The marking a unit of text carries and whether it begins on the line before (read with
-    it when both are short), or None."""
+    it), or None; and whether the text holds a phrase's stem (`previous_stem` says it of the
+    line before: without one there, the lines' ends are read together only for a heading)."""
     text = _unquoted(text)
-    name = _phrase(text)
+    lower = text.lower()
+    stem = _PHRASE_STEM_RE.search(lower) is not None
+    name = _phrase_in(lower) if stem else None
     if name:
-        return name, False
+        return (name, False), stem
     if _heading(text):
-        return "classification", False
-    if previous and len(previous) <= _HEADING_MAX and len(text) <= _HEADING_MAX:
-        previous = _unquoted(previous)
-        joined = f"{previous.rstrip()} {text.lstrip()}"
-        if _heading(joined):
-            return "classification", True
-        name = _phrase(joined)
-        if name and _phrase(previous) is None:
-            return name, True
-    return None
+        return ("classification", False), stem
+    if not previous:
+        return None, stem
+    previous = _unquoted(previous)
+    short = len(previous) <= _HEADING_MAX and len(text) <= _HEADING_MAX
+    if short and _heading(f"{previous.rstrip()} {text.lstrip()}"):
+        return ("classification", True), stem
+    # A phrase broken by a line break: the end of the line before read with the start of this
+    # one. No stem holds a space: the joined ends hold one only where one of them does.
+    if stem or previous_stem:
+        tail, head = previous.rstrip()[-_HEADING_MAX:], text.lstrip()[:_HEADING_MAX]
+        before = tail.lower()
+        if stem or _PHRASE_STEM_RE.search(before) is not None:
+            name = _phrase(f"{tail} {head}")
+            if name and _phrase_in(before) is None:
+                return (name, True), stem
+    return None, stem
 
 
 def marking_of(text: str, previous: str = "") -> str | None:
     """The name of the marking a unit of text carries (with the line before it), or None."""
-    found = _marking(text, previous)
+    found, _ = _marking(text, previous)
     return found[0] if found else None
+
+
+def _cited(header: list[str], column: int) -> bool:
+    """Is a Markdown table's column one of cited examples (by its header)?"""
+    return column < len(header) and _CITED_RE.search(label_words(header[column])) is not None
 
 
 def handling_markings(units: Iterable[TextUnit], *, title: str = "") -> tuple[Marking, ...]:
@@ -175,12 +218,33 @@ def handling_markings(units: Iterable[TextUnit], *, title: str = "") -> tuple[Ma
     if title and (name := marking_of(title)):
         found[Marking(name, Location(pointer="/title"))] = None
     previous: TextUnit | None = None
+    header: list[str] | None = None
+    previous_stem = True  # unknown
     for unit in units:
         if not unit.text.strip():
             continue
-        flows = previous is not None and _flows(previous.location, unit.location)
+        location = unit.location
+        if location.row is not None or location.pointer is not None:
+            if _CITED_RE.search(label_words(unit.context)):
+                continue
+        elif (cells := table_cells(unit.text)) is None:
+            header = None
+        elif header is None:
+            header = cells
+        elif not all(set(c) <= set(":- ") for c in cells):
+            # A Markdown table's row is read cell by cell, as a DOCX or CSV table's is.
+            names = (
+                m[0] for i, c in enumerate(cells) if not _cited(header, i) and (m := _marking(c)[0])
+            )
+            if named := next(names, None):
+                found[Marking(named, location)] = None
+            previous, previous_stem = unit, True
+            continue
+        flows = previous is not None and _flows(previous.location, location)
         before = previous.text if previous is not None and flows else ""
-        if marked := _marking(unit.text, before):
+        marked, stem = _marking(unit.text, before, previous_stem)
+        previous_stem = stem
+        if marked:
             name, begins_before = marked
             where = previous.location if previous is not None and begins_before else unit.location
             found[Marking(name, where)] = None

@@ -18,26 +18,13 @@ table cell's column, the line before a line. A name next to another finding of t
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 from app.platform import contact, identity
 from app.platform.institutional import NO_CONTACTS, InstitutionalContacts
 from app.platform.patterns import label_words
-from app.platform.text import Finding, FindingKind, Location, TextUnit
+from app.platform.text import Finding, FindingKind, Location, TextUnit, table_cells
 
-# A detector reads a unit's text under its label, knowing the registered institutional contacts.
-Detector = Callable[[str, str, InstitutionalContacts], bool]
-
-DETECTORS: tuple[tuple[FindingKind, Detector], ...] = (
-    (FindingKind.email, lambda text, context, known: contact.has_email(text, known)),
-    (FindingKind.phone, contact.has_phone_in),
-    (FindingKind.mrz, lambda text, context, known: identity.has_mrz(text)),
-    (FindingKind.document_number, lambda t, c, known: identity.has_document_number_in(t, c)),
-    (FindingKind.iban, contact.has_iban_in),
-    (FindingKind.date_of_birth, lambda t, c, known: identity.has_date_of_birth_in(t, c)),
-    (FindingKind.personal_name, lambda t, c, known: identity.has_personal_name_in(t, c)),
-    (FindingKind.personal_url, lambda text, context, known: contact.has_personal_url(text)),
-)
 # Findings that make a name beside them in the same unit a named person.
 _ATTRIBUTES = frozenset(
     {FindingKind.date_of_birth, FindingKind.document_number, FindingKind.phone, FindingKind.iban}
@@ -54,13 +41,6 @@ def _pointer_context(pointer: str) -> str:
     return label_words(" ".join(keys[-2:]))
 
 
-def _table_cells(line: str) -> list[str] | None:
-    stripped = line.strip()
-    if not stripped.startswith("|") or stripped.count("|") < 2:
-        return None
-    return [c.strip() for c in stripped.strip("|").split("|")]
-
-
 def _readings(units: Iterable[TextUnit]) -> Iterator[tuple[str, str, Location]]:
     """Each unit's text with the label it is read under; a Markdown
     table's rows are read cell by cell under their column's header."""
@@ -73,7 +53,7 @@ def _readings(units: Iterable[TextUnit]) -> Iterator[tuple[str, str, Location]]:
         if location.pointer is not None:
             yield text, _pointer_context(location.pointer), location
             continue
-        cells = _table_cells(text) if location.row is None else None
+        cells = table_cells(text) if location.row is None else None
         if cells is None:
             header = None
         elif header is None:
@@ -86,6 +66,34 @@ def _readings(units: Iterable[TextUnit]) -> Iterator[tuple[str, str, Location]]:
         yield text, label_words(unit.context), location
 
 
+def _found(text: str, context: str, known: InstitutionalContacts) -> list[FindingKind]:
+    """The kinds a unit's text holds under its label, in a fixed order. The identity detectors
+    read the text with its underscores as spaces (`date_of_birth:` reads as words: an underscore
+    is a word character, so `\b` would not part a label's words)."""
+    spaced = text.replace("_", " ") if "_" in text else text
+    found = [
+        kind
+        for kind, hit in (
+            (FindingKind.email, contact.has_email_in(text, context, known)),
+            (FindingKind.phone, contact.has_phone_in(text, context, known)),
+            (FindingKind.mrz, identity.has_mrz(text)),
+            (FindingKind.document_number, identity.has_document_number(spaced, context=context)),
+            (FindingKind.iban, contact.has_iban_in(text, context, known)),
+            (FindingKind.date_of_birth, identity.has_date_of_birth(spaced, context=context)),
+            (FindingKind.personal_name, identity.has_personal_name(spaced, context=context)),
+            (FindingKind.personal_url, contact.has_personal_url(text)),
+        )
+        if hit
+    ]
+    if (
+        FindingKind.personal_name not in found
+        and _ATTRIBUTES.intersection(found)
+        and identity.has_name(text)
+    ):
+        found.append(FindingKind.personal_name)
+    return found
+
+
 def scan(
     units: Iterable[TextUnit], known: InstitutionalContacts = NO_CONTACTS
 ) -> tuple[Finding, ...]:
@@ -93,14 +101,7 @@ def scan(
     the `known` institutional contacts are not personal data."""
     findings: dict[Finding, None] = {}
     for text, context, location in _readings(units):
-        found = [kind for kind, detect in DETECTORS if detect(text, context, known)]
-        if (
-            FindingKind.personal_name not in found
-            and _ATTRIBUTES.intersection(found)
-            and identity.has_name(text)
-        ):
-            found.append(FindingKind.personal_name)
-        for kind in found:
+        for kind in _found(text, context, known):
             findings[Finding(kind, location)] = None
             if len(findings) >= MAX_FINDINGS:
                 return tuple(findings)

@@ -85,3 +85,11 @@ class Finding:
 
     def describe(self) -> str:
         return f"{FINDING_LABELS[self.kind]} at {self.location.describe()}"
+
+
+def table_cells(line: str) -> list[str] | None:
+    """The cells of a Markdown table's row, or None for a line that is not one."""
+    stripped = line.strip()
+    if not stripped.startswith("|") or stripped.count("|") < 2:
+        return None
+    return [c.strip() for c in stripped.strip("|").split("|")]

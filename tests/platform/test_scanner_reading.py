@@ -52,6 +52,19 @@ def test_a_json_value_is_labelled_by_its_path_of_keys() -> None:
     assert _kinds(json.dumps(clean), JSON) == frozenset()
 
 
+def test_a_document_label_may_name_its_number_apart_in_any_language() -> None:
+    for doc in (
+        {"persoon": {"paspoort": {"nummer": "NX12345K6"}}},
+        {"persona": {"documento": {"numero": "XDA123456"}}},
+        {"person": {"reisepass": {"nummer": "C01X00T47"}}},
+    ):
+        assert _kinds(json.dumps(doc), JSON) == {K.document_number}, doc
+    assert _kinds("paspoortNummer,land\nNX12345K6,NL\n", CSV) == {K.document_number}
+    assert _kinds(json.dumps({"reisepass": {"land": "DEU", "seiten": "C01X00T47"}}), JSON) == (
+        frozenset()
+    )
+
+
 def test_a_markdown_table_cell_is_read_under_its_column() -> None:
     table = "| Name | Nationality | Age |\n|---|---|---|\n| Hamid Sultani | Afghan | 22 |\n"
     findings = scan(extract(table.encode(), MARKDOWN).units)
@@ -67,6 +80,7 @@ def test_a_name_is_linked_to_its_attribute_across_ages_initials_and_aliases() ->
         "Petrov, Ivan A., 41 Jahre, wohnhaft in Sofia.",
         "Moussa Cissé, 24 ans, de nationalité malienne.",
         "Ahmed B., alias «El Tunecino», 29 años, de nacionalidad tunecina.",
+        "Samir (aka 'Doc') Haddad, 41, an Algerian national, was arrested.",
     ):
         assert K.personal_name in _kinds(line), line
     assert _kinds("Payments went to NL91 ABNA 0417 1643 00 held by R. Bakker.") == {
@@ -135,6 +149,65 @@ def test_institutions_contacts_are_not_personal_data() -> None:
     assert _kinds(treasury) == frozenset()
 
 
+def test_functional_mailboxes_information_lines_and_authorities_accounts_pass() -> None:
+    for address in (
+        "grenzpolizei.lagedienst2@bundespolizei.example",  # a compound, numbered
+        "visa.section.lagos@mfa.example",  # function words beside a place
+        "consular.info.ankara@mfa.example",
+    ):
+        assert _kinds(f"Contact: {address}") == frozenset(), address
+    assert _kinds("Functional mailbox: kbl-tur@mission.example") == frozenset()
+    assert _kinds("office,functional mailbox\nMission Kabul,kbl-tur@mission.example\n", CSV) == (
+        frozenset()
+    )
+    assert _kinds("Not the functional mailbox but mine: ali.kaya@mission.example") == {K.email}
+    assert _kinds("Functional mailboxes are listed in the annex.\nali.kaya@mission.example") == {
+        K.email
+    }
+    # A given name beside a function word stays a person's address, and so does a name ending
+    # like one (`basile`, `asile`).
+    assert _kinds("Write to m.basile@interieur.example") == {K.email}
+    assert _kinds("Write to maria.schneider.presse@bund.example") == {K.email}
+    assert _kinds("Helpline of the immigration service: 0800 023 4567 (free of charge)") == (
+        frozenset()
+    )
+    assert _kinds("Bereitschaftsdienst der Bundespolizei: +49 331 97997 0") == frozenset()
+    iban = "IBAN FR14 2004 1010 0505 0001 3M02 606"
+    assert _kinds(f"Titulaire du compte : Régie de l'ambassade de France\n{iban}") == frozenset()
+    assert K.iban in _kinds(f"Titulaire du compte : M. Karim Benali\n{iban}")
+
+
+def test_markings_split_in_prose_joined_headings_and_cited_columns() -> None:
+    for prose, name in (
+        (
+            "The annexed list of facilitators is reserved to the liaison officers and is NOT TO "
+            "BE\nDISSEMINATED beyond those who received it from the regional office.\n",
+            "no dissemination",
+        ),
+        (
+            "Please find the report of the joint operation. Its content is for law\nenforcement "
+            "use only and must stay in police channels of the participating states.\n",
+            "law enforcement only",
+        ),
+    ):
+        marks = handling_markings(extract(prose.encode(), PLAIN).units)
+        assert [m.describe() for m in marks] == [f"{name} marking at line 1"]
+    for text in (
+        "CONFIDENTIEL / DIFFUSION RESTREINTE",
+        "Uso exclusivo de la Policía",
+        "Documento ad uso interno - uso esclusivo della polizia",
+        "Uitsluitend bestemd voor de politie",
+        "Not for further distribution",
+    ):
+        assert _marked(text), text
+    cited = json.dumps({"examples": [{"exampleMarking": "EU RESTRICTED", "language": "en"}]})
+    assert not _marked(cited, JSON)
+    table = "| Beispiel | Sprache |\n|---|---|\n| VS-NfD | de |\n| Riservato | it |\n"
+    assert not _marked(table, MARKDOWN)
+    assert _marked("| Kennzeichnung | Sprache |\n|---|---|\n| VS-NfD | de |\n", MARKDOWN)
+    assert _marked("Per esempio:\n\nUSO ESCLUSIVO DELLE FORZE DI POLIZIA\nNota 12/2026\n")
+
+
 def test_links_with_person_slugs_and_api_paths() -> None:
     for url in (
         "https://www.facebook.com/john.mensah.5243",
@@ -142,6 +215,8 @@ def test_links_with_person_slugs_and_api_paths() -> None:
         "https://news.example.org/people/some-slug",
         "https://www.example-times.co.uk/news/mohammed-al-rashid-jailed-for-smuggling",
         "https://x.example/v1/officers/42",
+        "https://intranet.example/staff/some-slug",
+        "https://www.nieuws.example/artikel/jan-de-vries-veroordeeld",
     ):
         assert _kinds(url) == {K.personal_url}, url
     for text in (
