@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -66,7 +68,7 @@ from app.routers.header_docs import declare_headers
 from app.routers.openapi_bounds import state_bounds
 from app.routers.operation_docs import annotate
 from app.security import trusted_issuers
-from app.workers import TaskLimits, WorkerPool, install, pool_of
+from app.workers import TaskLimits, WorkerPool, install, off_the_loop, pool_of
 
 log = logging.getLogger("ilonet.main")
 STATIC_DIR = Path(__file__).parent / "static"
@@ -100,6 +102,17 @@ def operation_id(route: APIRoute) -> str:
 async def _on_replay(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, Replay)
     return replay_response(exc)
+
+
+# Modules a request imports where it needs them, not at start (the document checks a worker
+# runs, the platform scanner a processing record's read reason is checked with, Jinja for the
+# pages): imported on a thread once the server answers, so that no request pays for them.
+WARM_AFTER_START = ("app.platform.check", "app.platform.scanner", "jinja2")
+
+
+async def _warm_imports(names: tuple[str, ...]) -> None:
+    for name in names:
+        await off_the_loop(partial(importlib.import_module, name))
 
 
 async def _flush_denials(app: FastAPI) -> None:
@@ -184,15 +197,19 @@ def create_app(settings: Settings | None = None, *, app_database_url: str | None
             port = settings.metrics_port
             tasks.append(asyncio.create_task(metrics.serve_metrics(settings.metrics_host, port)))
         if owned:
-            await app.state.workers.start()
+            # The workers (a forkserver importing the readers and page renderers, then each
+            # worker from it) start beside the first requests, not before the first answer:
+            # a task that needs one before they are up starts it then.
+            tasks.append(asyncio.create_task(app.state.workers.start()))
+            tasks.append(asyncio.create_task(_warm_imports(WARM_AFTER_START)))
         try:
             yield
         finally:
-            app.state.workers.close()
             for task in tasks:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
+            app.state.workers.close()  # after the start task: no worker joins a closed pool
             if owned:
                 await _flush_denials(app)
                 await app.state.engine.dispose()

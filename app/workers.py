@@ -37,6 +37,7 @@ MiB = 1024 * 1024
 PRELOAD = [
     "app.workers",
     "app.platform.check",
+    "app.platform.docx_package",
     "app.services.reference_impact_page",
     "app.services.board_report_html",
     "app.services.readmission_page",
@@ -44,6 +45,7 @@ PRELOAD = [
     "app.services.statistics",
     "pypdf",
     "docx",
+    "jinja2",
 ]
 
 
@@ -212,12 +214,13 @@ class WorkerPool:
         return _Worker(self._context, self.limits.memory_bytes)
 
     async def start(self) -> None:
-        """Start every worker now rather than on first use."""
-        loop = asyncio.get_running_loop()
+        """Start every worker now rather than on first use: beside the server's first requests,
+        each on a daemon thread, so that a server stopped meanwhile does not wait for a
+        worker it will not use (one started too late is ended)."""
         while self._started < self.processes:
             self._started += 1
             try:
-                worker = await loop.run_in_executor(self._threads, self._spawn)
+                worker = await off_the_loop(self._spawn, discard=_Worker.kill)
             except BaseException:
                 self._started -= 1
                 raise
@@ -282,6 +285,36 @@ class WorkerPool:
         for worker in idle:
             worker.kill()
         self._started = 0
+
+
+def off_the_loop(
+    fn: Callable[[], T], *, discard: Callable[[T], object] | None = None
+) -> asyncio.Future[T]:
+    """fn() on a daemon thread of its own, awaited on the loop. Unlike an executor's thread,
+    nothing waits for it at exit; if the awaiting side was cancelled, its result is given to
+    `discard`."""
+    loop = asyncio.get_running_loop()
+    done: asyncio.Future[T] = loop.create_future()
+
+    def settle(result: T | None, error: BaseException | None) -> None:
+        if done.cancelled():
+            if error is None and discard is not None:
+                discard(cast(T, result))
+        elif error is not None:
+            done.set_exception(error)
+        else:
+            done.set_result(cast(T, result))
+
+    def run() -> None:
+        try:
+            result, error = fn(), None
+        except BaseException as exc:
+            result, error = None, exc
+        with contextlib.suppress(RuntimeError):  # the loop has closed: nobody is waiting
+            loop.call_soon_threadsafe(settle, result, error)
+
+    threading.Thread(target=run, daemon=True, name="ilonet-off-the-loop").start()
+    return done
 
 
 _installed: WorkerPool | None = None

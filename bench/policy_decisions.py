@@ -1,12 +1,14 @@
 """Policy decisions per second, in process, no database.
 
-    python -m bench.policy_decisions [--seconds 2] [--repeats 5] [--json]
+    python -m bench.policy_decisions [--seconds 2] [--repeats 5] [--cpu] [--json]
 
 Each case calls app.policies.evaluate(action, facts) on realistic facts built from the shipped
 reference data (app.reference: adequacy decisions, transfer instruments, participants), exactly
 as a service hands them over. A case is warmed up, then timed in `--repeats` repetitions of
 `--seconds / --repeats` each with time.perf_counter; the table gives the median and the range of
-the repetitions. `--json` adds one JSON line with the same figures at the end.
+the repetitions. `--cpu` times with time.process_time instead: decisions per CPU second of the
+process, what a core does when the machine is shared. `--json` adds one JSON line with the same
+figures at the end.
 """
 
 from __future__ import annotations
@@ -222,39 +224,46 @@ class Result:
         }
 
 
-def batch_size(call: Callable[[], object]) -> int:
+Clock = Callable[[], float]
+
+
+def batch_size(call: Callable[[], object], clock: Clock = time.perf_counter) -> int:
     """How many calls take about BATCH_SECONDS (so the clock is read rarely)."""
     size = 1
     while True:
-        start = time.perf_counter()
+        start = clock()
         for _ in range(size):
             call()
-        if time.perf_counter() - start >= BATCH_SECONDS:
+        if clock() - start >= BATCH_SECONDS:
             return size
         size *= 2
 
 
-def run_for(call: Callable[[], object], batch: int, seconds: float) -> tuple[int, float]:
-    """Call in batches until `seconds` have passed: (calls, elapsed seconds)."""
+def run_for(
+    call: Callable[[], object], batch: int, seconds: float, clock: Clock = time.perf_counter
+) -> tuple[int, float]:
+    """Call in batches until `seconds` have passed on `clock`: (calls, elapsed seconds)."""
     calls = 0
-    start = time.perf_counter()
+    start = clock()
     while True:
         for _ in range(batch):
             call()
         calls += batch
-        elapsed = time.perf_counter() - start
+        elapsed = clock() - start
         if elapsed >= seconds:
             return calls, elapsed
 
 
-def measure(case: Case, digest: str, *, seconds: float, repeats: int) -> Result:
+def measure(
+    case: Case, digest: str, *, seconds: float, repeats: int, clock: Clock = time.perf_counter
+) -> Result:
     call = partial(evaluate, case.action, case.facts, reference_digest=digest)
-    batch = batch_size(call)
-    run_for(call, batch, WARMUP_SECONDS)
+    batch = batch_size(call, clock)
+    run_for(call, batch, WARMUP_SECONDS, clock)
     rates: list[float] = []
     total = 0
     for _ in range(repeats):
-        calls, elapsed = run_for(call, batch, seconds / repeats)
+        calls, elapsed = run_for(call, batch, seconds / repeats, clock)
         rates.append(calls / elapsed)
         total += calls
     return Result(case, tuple(rates), total)
@@ -291,6 +300,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.policy_decisions", description=__doc__)
     parser.add_argument("--seconds", type=float, default=2.0, help="timed seconds per case")
     parser.add_argument("--repeats", type=int, default=5, help="repetitions per case")
+    parser.add_argument(
+        "--cpu", action="store_true", help="per CPU second of the process (time.process_time)"
+    )
     parser.add_argument("--json", action="store_true", help="also print one JSON line")
     args = parser.parse_args(argv)
     if args.seconds <= 0 or args.repeats < 1:
@@ -298,20 +310,25 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     digest = reference_digest()
     selected = [checked(case, digest) for case in cases()]
+    clock = time.process_time if args.cpu else time.perf_counter
     results = [
-        measure(case, digest, seconds=args.seconds, repeats=args.repeats) for case in selected
+        measure(case, digest, seconds=args.seconds, repeats=args.repeats, clock=clock)
+        for case in selected
     ]
     env = environment()
+    seconds = "CPU s" if args.cpu else "s"
     print(
-        f"policy decisions, in process: {args.repeats} x {args.seconds / args.repeats:.2f} s "
-        f"per case after {WARMUP_SECONDS} s warm-up; Python {env['python']}, "
-        f"nproc {env['nproc_available']}, {env['date']}"
+        f"policy decisions, in process: {args.repeats} x {args.seconds / args.repeats:.2f} "
+        f"{seconds} per case after {WARMUP_SECONDS} {seconds} warm-up; Python {env['python']}, "
+        f"nproc {env['nproc_available']}, load {os.getloadavg()[0]:.1f}, {env['date']}"
     )
     print(table(results))
     if args.json:
         document = {
             "benchmark": "policy_decisions",
             **env,
+            "clock": "process_time" if args.cpu else "perf_counter",
+            "load_1min": os.getloadavg()[0],
             "seconds_per_case": args.seconds,
             "repeats": args.repeats,
             "results": [r.as_dict() for r in results],

@@ -69,19 +69,27 @@ class _BesideServe(logging.Filter):
 
 
 @contextmanager
-def database(settings: Settings, *, own_running: bool = False) -> Iterator[str]:
+def database(
+    settings: Settings,
+    *,
+    own_running: bool = False,
+    meanwhile: Callable[[], object] | None = None,
+) -> Iterator[str]:
     """The owner's URL: DATABASE_URL, or the embedded server in the data dir.
 
     On exit the embedded server is stopped only if this command started it: `sweep`, `migrate`
     and `audit verify` run beside a `serve` and must leave its database running. `serve`
     (`own_running`) also takes over, and so stops, a server a SIGKILLed run left behind.
+    `meanwhile` runs on this thread while the embedded server starts (initdb, pg_ctl) on
+    another: `serve` imports the app as PostgreSQL comes up.
     """
     import asyncio
 
-    from app.db import migrate
     from app.db.embedded import EmbeddedPostgres
 
     if settings.database_url:
+        if meanwhile is not None:
+            meanwhile()
         yield settings.database_url
         return
     embedded = EmbeddedPostgres(settings.data_dir.resolve() / "pgdata")
@@ -92,7 +100,9 @@ def database(settings: Settings, *, own_running: bool = False) -> Iterator[str]:
         log.info("using the embedded PostgreSQL a running server started (pid %s)", running)
         embedded_log.addFilter(beside)
     try:
-        embedded.start()
+        _start_beside(embedded.start, meanwhile)
+        from app.db import migrate
+
         asyncio.run(migrate.ensure_database(embedded.url(), EMBEDDED_DATABASE))
         yield embedded.url(database=EMBEDDED_DATABASE)
     finally:
@@ -102,6 +112,22 @@ def database(settings: Settings, *, own_running: bool = False) -> Iterator[str]:
         else:
             log.info("embedded PostgreSQL kept running: this command did not start it")
         embedded_log.removeFilter(beside)
+
+
+def _start_beside(start: Callable[[], None], meanwhile: Callable[[], object] | None) -> None:
+    """start(); with `meanwhile`, on a thread of its own while meanwhile() runs here. Returns
+    once both are done, raising what either raised (start's first: it may have half-started)."""
+    if meanwhile is None:
+        start()
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1, thread_name_prefix="ilonet-embedded-start") as thread:
+        started = thread.submit(start)
+        try:
+            meanwhile()
+        finally:
+            started.result()
 
 
 def stderr_console() -> Any:

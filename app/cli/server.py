@@ -43,7 +43,7 @@ def _prepare_schema(owner_url: str, *, apply: bool) -> None:
     from app.db import migrate
 
     if apply:
-        migrate.upgrade(owner_url)
+        migrate.upgrade_unless_at_head(owner_url)
         return
     current, head = asyncio.run(migrate.revision_of(owner_url)), migrate.head_revision()
     if current != head:
@@ -51,6 +51,13 @@ def _prepare_schema(owner_url: str, *, apply: bool) -> None:
             "schema not at head: /readyz answers 503 until `ilonet migrate` has run",
             extra={"event": f"migration {current or 'none'} -> {head}"},
         )
+
+
+def _import_server() -> None:
+    """What serving needs, imported while the embedded PostgreSQL starts (most of a start)."""
+    import uvicorn  # noqa: F401
+
+    import app.main  # noqa: F401
 
 
 @click.command()
@@ -81,12 +88,6 @@ def serve(
     migrate: bool | None,
 ) -> int:
     """Run the API (embedded PostgreSQL unless DATABASE_URL is set); Ctrl-C stops it cleanly."""
-    import uvicorn
-
-    from app.db.engine import app_url
-    from app.http_limits import REQUEST_LINE_BYTES
-    from app.main import create_app
-
     configure_logging()
     settings = _settings(data_dir, host=host, port=port)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -100,7 +101,13 @@ def serve(
         )
     previous = {sig: signal.signal(sig, _raise_shutdown) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        with database(settings, own_running=True) as owner_url:
+        with database(settings, own_running=True, meanwhile=_import_server) as owner_url:
+            import uvicorn
+
+            from app.db.engine import app_url
+            from app.http_limits import REQUEST_LINE_BYTES
+            from app.main import create_app
+
             _prepare_schema(owner_url, apply=_migrate_on_start(migrate, settings))
             app_database_url = app_url(settings, owner_url)
             options: dict[str, Any] = {

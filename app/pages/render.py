@@ -8,11 +8,12 @@ import re
 from base64 import b64encode
 from functools import cache
 from importlib.resources import files
-from typing import Any
-
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from typing import TYPE_CHECKING, Any
 
 from app.pages import charts, labels
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 STYLE = files("app.pages").joinpath("page.css").read_text(encoding="utf-8")
 _STYLE_ELEMENT = re.compile(r"<style>(.*?)</style>", re.DOTALL)
@@ -40,6 +41,9 @@ def stored_page_csp(html: str) -> str:
 
 @cache
 def environment() -> Environment:
+    # Jinja is imported with the first page (the server warms it once it answers: app/main.py).
+    from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
     env = Environment(
         loader=PackageLoader("app.pages", "templates"),
         autoescape=select_autoescape(default=True),

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from app.platform import bounded_json, docx_package, json_text, pdf_text
+from app.platform import bounded_json, json_text, pdf_text
 from app.platform.limits import LIMITS, Refused, exceeded
 from app.platform.text import Location, TextUnit
 
@@ -140,6 +140,9 @@ def extract(content: bytes, media_type: str) -> Extracted:
     if media_type == DOCX:
         if not content.startswith(b"PK"):
             raise Refused(422, "The file is not a DOCX document (not a ZIP package).", "docx.zip")
+        # lxml comes with it: imported by the workers (app/workers.py PRELOAD), not the server.
+        from app.platform import docx_package
+
         docx_package.check_package(content)
         return Extracted(media_type, _bounded(docx_package.text_units(content)), 1)
     raise Refused(415, f"The platform does not take {media_type}.", "media_type")

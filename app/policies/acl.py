@@ -57,14 +57,14 @@ class Requirement:
             return actor.system
         if actor.system:
             return False
-        if actor.roles & self.roles:
+        if not self.roles.isdisjoint(actor.roles):
             return True
         if self.scope is not None and actor.may(self.scope):
             return True
-        return bool(
+        return (
             officer_id is not None
             and actor.officer_id == officer_id
-            and actor.roles & self.officer_roles
+            and not self.officer_roles.isdisjoint(actor.roles)
         )
 
     def describe(self, officer_id: str | None = None) -> str:
@@ -77,12 +77,15 @@ class Requirement:
         return " or ".join(wanted)
 
 
+_ROLE_MET = passed(ACL_ROLE)
+
+
 def require(
     requirement: Requirement, actor: Actor, *, action: str, officer_id: str | None = None
 ) -> RuleResult:
     """ACL-ROLE: the actor meets the action's requirement."""
     if requirement.admits(actor, officer_id=officer_id):
-        return passed(ACL_ROLE)
+        return _ROLE_MET
     return failed(
         ACL_ROLE,
         f"{action} needs {requirement.describe(officer_id)}; actor {actor.sub} "
@@ -92,11 +95,12 @@ def require(
 
 def require_org(actor: Actor, *orgs: tuple[str, str]) -> RuleResult:
     """ACL-ORG: the actor's organisation is each named organisation (label, code)."""
+    org = actor.org
     return check(
         ACL_ORG,
-        (
-            f"actor organisation {actor.org} may not act for {label} {code}"
+        [
+            f"actor organisation {org} may not act for {label} {code}"
             for label, code in orgs
-            if code != actor.org
-        ),
+            if code != org
+        ],
     )

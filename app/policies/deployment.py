@@ -1,7 +1,7 @@
 """Officers and deployments: Art. 2(2), 4(1) and 6 of Regulation (EU) 2019/1240."""
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from types import MappingProxyType
@@ -100,15 +100,21 @@ def is_country_code(code: str) -> bool:
     return _ALPHA2.fullmatch(code) is not None
 
 
+_MEMBER_STATE = OrganisationKind.member_state
+_SCHENGEN_ASSOCIATED = OrganisationKind.schengen_associated
+
+
 def third_country_problem(code: str, participants: Mapping[str, Participant]) -> str | None:
     """Why `code` is not a third country, or None when it is one."""
-    if not is_country_code(code):
+    if _ALPHA2.fullmatch(code) is None:
         return f"{code!r} is not an ISO 3166-1 alpha-2 country code"
     participant = participants.get(code)
-    if participant is not None and participant.kind == OrganisationKind.member_state:
+    if participant is None:
+        return None
+    if participant.kind == _MEMBER_STATE:
         # Denmark is not bound (Protocol 22) but is still no third country.
         return f"{code} is an EU Member State, not a third country"
-    if participant is not None and participant.kind == OrganisationKind.schengen_associated:
+    if participant.kind == _SCHENGEN_ASSOCIATED:
         return f"{code} is Schengen-associated and takes part in the network"
     return None
 
@@ -149,20 +155,25 @@ def eu_funding_eligible(
     return 1 + len(others) >= 2
 
 
-def _host_problems(facts: DeploymentFacts) -> Iterator[str]:
+def _host_problems(facts: DeploymentFacts) -> list[str]:
+    problems = []
     if facts.posting_type not in POSTING_TYPES:
-        yield f"posting_type {facts.posting_type!r} is none of {', '.join(sorted(POSTING_TYPES))}"
-    problem = third_country_problem(facts.host_country, facts.participants)
+        problems.append(
+            f"posting_type {facts.posting_type!r} is none of {', '.join(sorted(POSTING_TYPES))}"
+        )
+    participants = facts.participants
+    problem = third_country_problem(facts.host_country, participants)
     if problem:
-        yield f"host_country: {problem}"
+        problems.append(f"host_country: {problem}")
     for country in facts.region_countries:
-        problem = third_country_problem(country, facts.participants)
+        problem = third_country_problem(country, participants)
         if problem:
-            yield f"region_countries: {problem}"
+            problems.append(f"region_countries: {problem}")
     if facts.ends_on is None:
-        yield "ends_on is missing: a deployment is for a set period"
+        problems.append("ends_on is missing: a deployment is for a set period")
     elif facts.ends_on <= facts.starts_on:
-        yield f"ends_on {facts.ends_on} is not after starts_on {facts.starts_on}"
+        problems.append(f"ends_on {facts.ends_on} is not after starts_on {facts.starts_on}")
+    return problems
 
 
 def check_posting(facts: DeploymentFacts) -> RuleResult:
@@ -172,17 +183,25 @@ def check_posting(facts: DeploymentFacts) -> RuleResult:
 
 def _job_problems(
     topics: tuple[str, ...], tasks: tuple[str, ...], ends_on: date | None
-) -> Iterator[str]:
+) -> list[str]:
+    problems = []
     if not topics and not tasks:
-        yield "job description is empty: name at least one Art. 3(4) topic or Art. 3(6) task"
-    for topic in topics:
-        if topic not in INFORMATION_TOPICS:
-            yield f"topics: {topic!r} is not an Art. 3(4) information topic"
-    for task in tasks:
-        if task not in PURPOSES:
-            yield f"tasks: {task!r} is not an Art. 3(6) task"
+        problems.append(
+            "job description is empty: name at least one Art. 3(4) topic or Art. 3(6) task"
+        )
+    if not INFORMATION_TOPICS.issuperset(topics):
+        problems.extend(
+            f"topics: {topic!r} is not an Art. 3(4) information topic"
+            for topic in topics
+            if topic not in INFORMATION_TOPICS
+        )
+    if not PURPOSES.issuperset(tasks):
+        problems.extend(
+            f"tasks: {task!r} is not an Art. 3(6) task" for task in tasks if task not in PURPOSES
+        )
     if ends_on is None:
-        yield "duration unknown: ends_on is missing"
+        problems.append("duration unknown: ends_on is missing")
+    return problems
 
 
 def check_job_description(facts: DeploymentFacts) -> RuleResult:
@@ -190,10 +209,15 @@ def check_job_description(facts: DeploymentFacts) -> RuleResult:
     return check(ILO_4_1, _job_problems(facts.topics, facts.tasks, facts.ends_on))
 
 
+_NO_REPRESENTATION = not_applicable(ILO_6_1, "no represented Member States")
+_NO_SHARED_TASKS = not_applicable(ILO_6_2, "no shared tasks")
+_NO_CO_DEPLOYMENT = not_applicable(ILO_6_3, "no co-deploying Member States")
+
+
 def check_representation(facts: DeploymentFacts) -> RuleResult:
     """ILO-6.1: represented states are other bound Member States, under a recorded agreement."""
     if not facts.represented_member_states:
-        return not_applicable(ILO_6_1, "no represented Member States")
+        return _NO_REPRESENTATION
     problems: list[str] = []
     if facts.deployer_kind != OrganisationKind.member_state:
         problems.append(
@@ -211,7 +235,7 @@ def check_representation(facts: DeploymentFacts) -> RuleResult:
 def check_shared_tasks(facts: DeploymentFacts) -> RuleResult:
     """ILO-6.2: tasks shared with another bound Member State, under a recorded agreement."""
     if not facts.shared_tasks:
-        return not_applicable(ILO_6_2, "no shared tasks")
+        return _NO_SHARED_TASKS
     problems: list[str] = []
     if facts.deployer_kind != OrganisationKind.member_state:
         problems.append(f"only Member States share tasks; deployer is {facts.deployer_kind}")
@@ -233,7 +257,7 @@ def check_shared_tasks(facts: DeploymentFacts) -> RuleResult:
 def check_co_deployment(facts: DeploymentFacts) -> RuleResult:
     """ILO-6.3: co-deploying states are bound Member States other than the deployer."""
     if not facts.co_deploying_member_states:
-        return not_applicable(ILO_6_3, "no co-deploying Member States")
+        return _NO_CO_DEPLOYMENT
     eligible = eu_funding_eligible(
         deployer_kind=facts.deployer_kind,
         co_deploying_member_states=facts.co_deploying_member_states,

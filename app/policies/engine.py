@@ -5,9 +5,9 @@ every rule it evaluated, in order, and for an allowed action the basis and oblig
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
-from secrets import randbits
+from secrets import token_bytes
 from typing import Protocol
 
 from app.policies.rules import Rule, rule_by_id
@@ -180,8 +180,17 @@ class RuleResult:
 
     def supersede(self, note: str) -> "RuleResult":
         """This failed result, kept in the trace (with its messages) but no longer denying."""
+        key = (id(self), note)
+        found = _SUPERSEDED.get(key)
+        if found is not None and found[0] is self:
+            return found[1]
         messages = "; ".join([v.message for v in self.violations])
-        return _shared(self.rule, True, f"{messages} ({note})" if messages else note, True)
+        result = _shared(self.rule, True, f"{messages} ({note})" if messages else note, True)
+        if len(_SUPERSEDED) >= _CACHE_MAX:
+            _SUPERSEDED.clear()
+        # The entry holds this result, so its id cannot be reused while the entry stands.
+        _SUPERSEDED[key] = (self, result)
+        return result
 
 
 # (id of the rule, applicable, note, superseded) -> the shared result of a rule that found no
@@ -189,6 +198,22 @@ class RuleResult:
 _SHARED: dict[tuple[int, bool, str, bool], RuleResult] = {}
 # (id of the rule, message, note, detail) -> the shared result of a rule failed for one reason.
 _FAILED: dict[tuple[int, str, str, str], RuleResult] = {}
+# (id of a failed result, note) -> (that result, the shared result superseding it).
+_SUPERSEDED: dict[tuple[int, str], tuple[RuleResult, RuleResult]] = {}
+
+
+# id of the rule -> its shared result passed without a note (the most frequent result, found
+# with the least work); the result holds the rule, so its id cannot be reused while it stands.
+_PASSED: dict[int, RuleResult] = {}
+
+
+def _passed(rule: Rule) -> RuleResult:
+    result = _PASSED.get(id(rule))
+    if result is None or result.rule is not rule:
+        if len(_PASSED) >= _CACHE_MAX:
+            _PASSED.clear()
+        result = _PASSED[id(rule)] = _shared(rule, True, "")
+    return result
 
 
 def _shared(rule: Rule, applicable: bool, note: str, superseded: bool = False) -> RuleResult:
@@ -233,14 +258,18 @@ def violation(rule: Rule, message: str, *, detail: str = "") -> Violation:
 
 def check(rule: Rule, problems: Iterable[str], *, note: str = "", detail: str = "") -> RuleResult:
     """A rule that passes when it found no problems; each problem becomes a violation."""
+    if not problems:  # an empty list or tuple: the common case, without a loop
+        return _shared(rule, True, note) if note else _passed(rule)
     found = tuple([violation(rule, p, detail=detail) for p in problems])
     if not found:
         return _shared(rule, True, note)
+    if len(found) == 1:
+        return failed(rule, found[0].message, note=note, detail=detail)
     return RuleResult(rule=rule, violations=found, note=note)
 
 
 def passed(rule: Rule, note: str = "") -> RuleResult:
-    return _shared(rule, True, note)
+    return _shared(rule, True, note) if note else _passed(rule)
 
 
 def failed(rule: Rule, message: str, *, note: str = "", detail: str = "") -> RuleResult:
@@ -258,11 +287,52 @@ def not_applicable(rule: Rule, note: str = "") -> RuleResult:
     return _shared(rule, False, note)
 
 
+_VERSIONS: dict[str, str] = {}
+
+
 def policy_version(reference_digest: str = "") -> str:
     """The rule-set version, pinned to the reference data the decision was made against."""
-    if reference_digest:
-        return f"{RULESET_VERSION}+ref.{reference_digest[:12]}"
-    return RULESET_VERSION
+    version = _VERSIONS.get(reference_digest)
+    if version is None:
+        version = (
+            f"{RULESET_VERSION}+ref.{reference_digest[:12]}"
+            if reference_digest
+            else RULESET_VERSION
+        )
+        if len(_VERSIONS) >= 64:
+            _VERSIONS.clear()
+        _VERSIONS[reference_digest] = version
+    return version
+
+
+# A Decision's fields set through their slots: the frozen dataclass's __init__ does the same
+# through object.__setattr__ at about twice the cost, on every decision. A field added to
+# Decision (or moved) stops the import here until decide() sets it.
+_new_object = object.__new__
+_DECISION_FIELDS = (
+    "allowed",
+    "decision_id",
+    "policy_version",
+    "violations",
+    "basis",
+    "obligations",
+    "trace",
+    "action",
+    "result",
+)
+if tuple(f.name for f in fields(Decision)) != _DECISION_FIELDS:
+    raise RuntimeError("decide() sets the Decision's fields one by one: update it")
+(
+    _set_allowed,
+    _set_decision_id,
+    _set_policy_version,
+    _set_violations,
+    _set_basis,
+    _set_obligations,
+    _set_trace,
+    _set_action,
+    _set_result,
+) = (getattr(Decision, name).__set__ for name in _DECISION_FIELDS)
 
 
 def decide(action: str, outcome: Outcome, reference_digest: str = "") -> Decision:
@@ -270,17 +340,17 @@ def decide(action: str, outcome: Outcome, reference_digest: str = "") -> Decisio
     results = outcome.results
     found = [v for r in results for v in r.violations]
     allowed = not found
-    return Decision(
-        allowed,
-        new_decision_id(),
-        policy_version(reference_digest),
-        merge_violations(found) if found else (),
-        outcome.basis if allowed else None,
-        tuple(outcome.obligations) if allowed else (),
-        tuple([r.trace_entry for r in results]),
-        action,
-        outcome.result if allowed else None,
-    )
+    decision = _new_object(Decision)
+    _set_allowed(decision, allowed)
+    _set_decision_id(decision, new_decision_id())
+    _set_policy_version(decision, policy_version(reference_digest))
+    _set_violations(decision, merge_violations(found) if found else ())
+    _set_basis(decision, outcome.basis if allowed else None)
+    _set_obligations(decision, tuple(outcome.obligations) if allowed else ())
+    _set_trace(decision, tuple([r.trace_entry for r in results]))
+    _set_action(decision, action)
+    _set_result(decision, outcome.result if allowed else None)
+    return decision
 
 
 # A version-4 UUID's fixed bits (RFC 9562): version 4, variant 10.
@@ -291,7 +361,7 @@ _UUID4_SET = (0x4000 << 64) | (0x8000 << 48)
 def new_decision_id() -> str:
     """A fresh random (version 4) UUID as text, from 122 bits of the system's random source;
     the same as str(uuid.uuid4()) without building the UUID object."""
-    h = f"{randbits(128) & _UUID4_KEEP | _UUID4_SET:032x}"
+    h = f"{int.from_bytes(token_bytes(16)) & _UUID4_KEEP | _UUID4_SET:032x}"
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 

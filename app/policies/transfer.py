@@ -9,7 +9,6 @@ from app.policies.acl import Actor, Requirement, require_org
 from app.policies.actions import declare
 from app.policies.deployment import Participant, is_country_code
 from app.policies.engine import (
-    Obligation,
     Outcome,
     RuleResult,
     check,
@@ -21,15 +20,10 @@ from app.policies.purpose import PROTECTION_STATUSES, PURPOSES
 from app.policies.rules import (
     ACL_ORG,
     DOC_1,
-    EUDPR_50,
     GDPR_30_1E,
-    GDPR_49_1D,
-    GDPR_49_1F,
     ILO_10_2,
     ILO_10_4,
     LED_35,
-    LED_37,
-    LED_38,
     LED_39,
     NR_1,
     SCOPE_EUROPOL,
@@ -46,6 +40,7 @@ from app.policies.transfer_grounds import (
     TransferFacts,
     choose_ground,
 )
+from app.policies.transfer_obligations import transfer_obligations
 from app.policies.vocabulary import (
     DataCategory,
     OrganisationKind,
@@ -69,11 +64,6 @@ PROTECTED_STATUSES = frozenset(
     }
 )
 SHARE_RECIPIENT_KINDS = frozenset(ShareRecipientKind)
-_ROPA: Mapping[str, str] = {
-    Regime.gdpr: f"{GDPR_30_1E.id}: {GDPR_30_1E.article}",
-    Regime.eudpr: f"{GDPR_30_1E.id} as applied by Regulation (EU) 2018/1725, Art. 31(1)(e)",
-    Regime.led: f"{GDPR_30_1E.id} as applied by Directive (EU) 2016/680, Art. 24(1)(f) and 37(3)",
-}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -117,17 +107,19 @@ class ReferenceUpdateFacts:
 
 def _necessity_problems(
     record_fields: frozenset[str], fields_disclosed: frozenset[str], justification: str
-) -> Iterator[str]:
+) -> list[str]:
+    problems = []
     if not fields_disclosed:
-        yield "fields_disclosed is empty: name the fields the exchange discloses"
-    extra = sorted(fields_disclosed - record_fields)
-    if extra:
-        yield f"fields_disclosed {', '.join(extra)} are not fields of the record"
+        problems.append("fields_disclosed is empty: name the fields the exchange discloses")
+    if not fields_disclosed <= record_fields:
+        extra = sorted(fields_disclosed - record_fields)
+        problems.append(f"fields_disclosed {', '.join(extra)} are not fields of the record")
     if len(justification.strip()) < MIN_JUSTIFICATION_CHARS:
-        yield (
+        problems.append(
             f"justification of strict necessity is missing or trivial "
             f"(fewer than {MIN_JUSTIFICATION_CHARS} characters)"
         )
+    return problems
 
 
 def check_necessity(
@@ -137,15 +129,17 @@ def check_necessity(
     return check(ILO_10_4, _necessity_problems(record_fields, fields_disclosed, justification))
 
 
+_EUROPOL_OUT_OF_SCOPE = failed(
+    SCOPE_EUROPOL,
+    "controller EUROPOL transfers under Regulation (EU) 2016/794, Art. 25: "
+    "use Europol's own channels",
+)
+_EUROPOL_PASSED = passed(SCOPE_EUROPOL)
+
+
 def check_europol(controller_org: str) -> RuleResult:
     """SCOPE-EUROPOL: Europol transfers follow Regulation (EU) 2016/794, not ILONet."""
-    if controller_org == "EUROPOL":
-        return failed(
-            SCOPE_EUROPOL,
-            "controller EUROPOL transfers under Regulation (EU) 2016/794, Art. 25: "
-            "use Europol's own channels",
-        )
-    return passed(SCOPE_EUROPOL)
+    return _EUROPOL_OUT_OF_SCOPE if controller_org == "EUROPOL" else _EUROPOL_PASSED
 
 
 def check_transfer_purpose(facts: TransferFacts) -> RuleResult:
@@ -157,11 +151,12 @@ def check_transfer_purpose(facts: TransferFacts) -> RuleResult:
         problems.append(
             f"officer {facts.record_officer_id} has no active deployment on {facts.transfer_on}"
         )
-    problems.extend(
-        lifetime_problems(
-            "transfer_on", facts.transfer_on, facts.record_began_on, facts.record_retain_until
+    if facts.record_began_on is not None or facts.record_retain_until is not None:
+        problems.extend(
+            lifetime_problems(
+                "transfer_on", facts.transfer_on, facts.record_began_on, facts.record_retain_until
+            )
         )
-    )
     return check(ILO_10_2, problems)
 
 
@@ -188,13 +183,14 @@ def transfer_restriction(facts: TransferFacts) -> RestrictedExchange:
     )
 
 
+_RETURN_DECISION = ProtectionStatus.return_decision
+_RESETTLEMENT_IDENTITY = DataCategory.d_resettlement_identity
+
+
 def needs_protection(protection_status: str | None, data_categories: tuple[str, ...]) -> bool:
-    if protection_status == ProtectionStatus.return_decision:
+    if protection_status == _RETURN_DECISION:
         return False
-    return (
-        protection_status in PROTECTED_STATUSES
-        or DataCategory.d_resettlement_identity in data_categories
-    )
+    return protection_status in PROTECTED_STATUSES or _RESETTLEMENT_IDENTITY in data_categories
 
 
 def check_non_refoulement(facts: TransferFacts) -> RuleResult:
@@ -257,22 +253,28 @@ def check_law_enforcement(facts: TransferFacts) -> list[RuleResult]:
     return results
 
 
-def _documentation_problems(facts: TransferFacts, regime: str) -> Iterator[str]:
-    if facts.basis not in TRANSFER_BASES:
-        yield f"basis {facts.basis!r} is not a transfer basis"
-    elif facts.basis not in GROUND_RULES[regime]:
-        yield f"basis {facts.basis} is not available under regime {regime}"
-    if facts.basis == TransferBasis.adequacy and not facts.adequacy_decision_id:
-        yield "basis adequacy needs adequacy_decision_id"
-    if facts.basis in INSTRUMENT_KINDS and not facts.instrument_id:
-        yield f"basis {facts.basis} needs instrument_id"
-    if (
-        facts.basis == TransferBasis.administrative_arrangement
-        and not facts.authorisation_reference
-    ):
-        yield "basis administrative_arrangement needs authorisation_reference (SA/EDPS)"
+_ADEQUACY = TransferBasis.adequacy
+_ADMINISTRATIVE_ARRANGEMENT = TransferBasis.administrative_arrangement
+
+
+def _documentation_problems(facts: TransferFacts, regime: str) -> list[str]:
+    problems = []
+    basis = facts.basis
+    if basis not in TRANSFER_BASES:
+        problems.append(f"basis {basis!r} is not a transfer basis")
+    elif basis not in GROUND_RULES[regime]:
+        problems.append(f"basis {basis} is not available under regime {regime}")
+    if basis == _ADEQUACY and not facts.adequacy_decision_id:
+        problems.append("basis adequacy needs adequacy_decision_id")
+    if basis in INSTRUMENT_KINDS and not facts.instrument_id:
+        problems.append(f"basis {basis} needs instrument_id")
+    if basis == _ADMINISTRATIVE_ARRANGEMENT and not facts.authorisation_reference:
+        problems.append("basis administrative_arrangement needs authorisation_reference (SA/EDPS)")
     if not facts.justification.strip():
-        yield "justification is missing: the necessity assessment is recorded with the transfer"
+        problems.append(
+            "justification is missing: the necessity assessment is recorded with the transfer"
+        )
+    return problems
 
 
 def check_documentation(facts: TransferFacts, regime: str) -> RuleResult:
@@ -280,22 +282,30 @@ def check_documentation(facts: TransferFacts, regime: str) -> RuleResult:
     return check(DOC_1, _documentation_problems(facts, regime))
 
 
-def _record_problems(facts: TransferFacts) -> Iterator[str]:
+_MEMBER_STATE = OrganisationKind.member_state
+
+
+def _record_problems(facts: TransferFacts) -> list[str]:
+    problems = []
     if not facts.recipient_name.strip():
-        yield "recipient_name is missing"
+        problems.append("recipient_name is missing")
     if facts.destination_organisation:
-        return
-    if not facts.destination_country:
-        yield "destination is missing: name the third country or international organisation"
-        return
-    if not is_country_code(facts.destination_country):
-        yield f"destination_country {facts.destination_country!r} is no ISO 3166-1 alpha-2 code"
-    participant = facts.participants.get(facts.destination_country)
-    if participant is not None and participant.kind == OrganisationKind.member_state:
-        yield (
-            f"destination_country {facts.destination_country} is an EU Member State: "
+        return problems
+    country = facts.destination_country
+    if not country:
+        problems.append(
+            "destination is missing: name the third country or international organisation"
+        )
+        return problems
+    if not is_country_code(country):
+        problems.append(f"destination_country {country!r} is no ISO 3166-1 alpha-2 code")
+    participant = facts.participants.get(country)
+    if participant is not None and participant.kind == _MEMBER_STATE:
+        problems.append(
+            f"destination_country {country} is an EU Member State: "
             "record a share, not a third-country transfer"
         )
+    return problems
 
 
 def check_record(facts: TransferFacts) -> RuleResult:
@@ -303,74 +313,52 @@ def check_record(facts: TransferFacts) -> RuleResult:
     return check(GDPR_30_1E, _record_problems(facts))
 
 
-DEROGATION_BASES = frozenset(
-    {TransferBasis.public_interest, TransferBasis.vital_interests, TransferBasis.specific_situation}
-)
-DEROGATION_RULES = frozenset({GDPR_49_1D.id, GDPR_49_1F.id, EUDPR_50.id, LED_38.id})
-# Recital 25 and the EDPB's reading of Art. 49 (Guidelines 2/2018): derogations are for
-# occasional transfers. From this many to one recipient within the window, the transfer is
-# flagged for review: systematic transfers call for an instrument (46(2)(a)) instead.
-DEROGATION_WINDOW_DAYS = 30
-DEROGATION_BURST = 5
-
-
-def _transfer_obligations(facts: TransferFacts, regime: str, rule: str) -> list[Obligation]:
-    """The obligations of an allowed transfer; `rule` is the id of the ground that held."""
-    obligations = [Obligation("record_in_ropa", f"{_ROPA[regime]}; to {facts.destination}")]
-    derogation = facts.basis in DEROGATION_BASES and rule in DEROGATION_RULES
-    if derogation and facts.recent_derogations_to_recipient + 1 >= DEROGATION_BURST:
-        obligations.append(
-            Obligation(
-                "review_systematic_derogation",
-                f"{rule}: transfer {facts.recent_derogations_to_recipient + 1} to "
-                f"{facts.recipient_name} ({facts.destination}) under a derogation within "
-                f"{DEROGATION_WINDOW_DAYS} days — a derogation must not become the rule "
-                "(recital 25): regular transfers need an instrument, GDPR Art. 46(2)(a)",
-            )
-        )
-    if rule == LED_37.id and facts.basis == TransferBasis.controller_assessment:
-        obligations.append(
-            Obligation(
-                "inform_supervisory_authority",
-                "Directive (EU) 2016/680, Art. 37(2): categories of transfers on own assessment",
-            )
-        )
-    return obligations
-
-
 # The record's own ILO exchanges its data; its organisation's system may record it for the ILO.
 EXCHANGES_OWN_RECORD = Requirement(officer_roles=frozenset({Role.ilo}), scope=Scope.transfers_write)
 EDITS_REFERENCE_DATA = Requirement(roles=frozenset({Role.reference_admin}))
 
 
+_LED = Regime.led
+
+
 def decide_transfer(facts: TransferFacts) -> Outcome:
     """ACL-ROLE, ACL-ORG, SCOPE-EUROPOL, ILO-10.2, GDPR-18.2, ILO-10.4, NR-1, LED-35/39, DOC-1,
     GDPR-30.1e, then the Chapter V ground (GDPR-45/46/49, EUDPR-47/48/50 or LED-36/37/38)."""
-    outcome = Outcome(results=[require_org(facts.actor, ("controller", facts.controller_org))])
     europol = check_europol(facts.controller_org)
-    outcome.add(europol)
-    outcome.add(check_transfer_purpose(facts))
-    restriction = transfer_restriction(facts)
-    outcome.add(*check_restricted_exchange(restriction))
-    outcome.add(check_necessity(facts.record_fields, facts.fields_disclosed, facts.justification))
-    outcome.add(check_non_refoulement(facts))
-    if facts.regime not in GROUND_RULES:
-        outcome.add(failed(DOC_1, f"regime {facts.regime!r} is none of gdpr, eudpr, led"))
+    results = [
+        require_org(facts.actor, ("controller", facts.controller_org)),
+        europol,
+        check_transfer_purpose(facts),
+    ]
+    # GDPR-18.2 and its notice concern a restricted record only.
+    restriction = None if facts.record_restriction is None else transfer_restriction(facts)
+    if restriction is not None:
+        results.extend(check_restricted_exchange(restriction))
+    results.append(
+        check_necessity(facts.record_fields, facts.fields_disclosed, facts.justification)
+    )
+    results.append(check_non_refoulement(facts))
+    outcome = Outcome(results)
+    regime = facts.regime
+    if regime not in GROUND_RULES:
+        results.append(failed(DOC_1, f"regime {regime!r} is none of gdpr, eudpr, led"))
         return outcome
-    if facts.regime == Regime.led:
-        outcome.add(*check_law_enforcement(facts))
-    outcome.add(check_documentation(facts, facts.regime))
-    outcome.add(check_record(facts))
+    if regime == _LED:
+        results.extend(check_law_enforcement(facts))
+    results.append(check_documentation(facts, regime))
+    results.append(check_record(facts))
     if europol.violations:
-        adequacy_rule = GROUND_RULES[facts.regime][TransferBasis.adequacy][0]
-        outcome.add(not_applicable(adequacy_rule, "Chapter V not tried: Europol is out of scope"))
+        adequacy_rule = GROUND_RULES[regime][_ADEQUACY][0]
+        results.append(
+            not_applicable(adequacy_rule, "Chapter V not tried: Europol is out of scope")
+        )
         return outcome
-    grounds, basis = choose_ground(facts, facts.regime)
-    outcome.add(*grounds)
+    grounds, basis = choose_ground(facts, regime)
+    results.extend(grounds)
     if basis is not None:
         outcome.basis = basis
-        outcome.obligations.extend(_transfer_obligations(facts, facts.regime, basis.rule))
-        notice = restriction_notice(restriction)
+        outcome.obligations = transfer_obligations(facts, regime, basis.rule)
+        notice = None if restriction is None else restriction_notice(restriction)
         if notice is not None:
             outcome.obligations.append(notice)
     return outcome

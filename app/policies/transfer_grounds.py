@@ -51,6 +51,17 @@ BARRED_FOR_PUBLIC_AUTHORITIES = frozenset(
 SPECIFIC_SITUATIONS = frozenset(SpecificSituation)
 INSTRUMENT_KINDS = frozenset(InstrumentKind)
 RETURN_PUBLIC_INTEREST_REFERENCE = "Regulation (EU) 2019/1240, recital 25"
+# The text of "no instrument" failures: "<kind>: no <kind in words>" (formatting an enum member
+# runs Python code; these strings are made once).
+_KIND_LABELS: Mapping[str, str] = {
+    kind: f"{kind.value}: no {kind.value.replace('_', ' ')}" for kind in InstrumentKind
+}
+# The bases as plain text, for messages (formatting an enum member runs Python code).
+_LABELS: Mapping[str, str] = {basis: basis.value for basis in TransferBasis}
+# Members read once (an enum member's lookup on its class costs more than a global's).
+_ADEQUACY = TransferBasis.adequacy
+_PUBLIC_INTEREST = TransferBasis.public_interest
+_RETURN = Purpose.return_
 
 # Per regime: the bases it knows, and for each the rule and the paragraph it cites.
 GROUND_RULES: Mapping[str, Mapping[str, tuple[Rule, str]]] = {
@@ -267,12 +278,8 @@ def _instrument_destination(instrument: TransferInstrument) -> Iterable[Hashable
     return ((instrument.kind, instrument.destination_country),)
 
 
-@dataclass(frozen=True, slots=True)
-class Attempt:
-    """One ground tried: its trace/violation, and the basis when it holds."""
-
-    result: RuleResult
-    basis: Basis | None = None
+# One ground tried: its trace/violation, and the basis when it holds.
+Attempt = tuple[RuleResult, Basis | None]
 
 
 def _validity_problem(valid_from: date, valid_until: date | None, on: date) -> str | None:
@@ -308,7 +315,7 @@ def _adequacy_problem(decision: AdequacyDecision, facts: TransferFacts, regime: 
 def try_adequacy(facts: TransferFacts, regime: str) -> Attempt:
     """GDPR-45 / EUDPR-47 / LED-36: a decision in force on the transfer date, covering the
     recipient."""
-    rule, detail = GROUND_RULES[regime][TransferBasis.adequacy]
+    rule, detail = GROUND_RULES[regime][_ADEQUACY]
     by_destination = _grouped(facts.adequacy_decisions, "adequacy", _adequacy_destination)
     if facts.destination_organisation:
         candidates = by_destination.get(("organisation", facts.destination_organisation), [])
@@ -316,17 +323,19 @@ def try_adequacy(facts: TransferFacts, regime: str) -> Attempt:
         candidates = []
     else:
         candidates = by_destination.get(("country", facts.destination_country), [])
+    if not candidates:
+        return failed(
+            rule, f"adequacy: no adequacy decision for {facts.destination}", detail=detail
+        ), None
     reasons: list[str] = []
     for decision in candidates:
         problem = _adequacy_problem(decision, facts, regime)
         if problem is None:
             note = f"decision {decision.id}"
             reference = decision.reference_on(facts.transfer_on)
-            return Attempt(passed(rule, note), Basis(TransferBasis.adequacy, rule.id, reference))
+            return passed(rule, note), Basis(_ADEQUACY, rule.id, reference)
         reasons.append(f"decision {decision.id} {problem}")
-    if not candidates:
-        reasons.append(f"no adequacy decision for {facts.destination}")
-    return Attempt(failed(rule, "adequacy: " + "; ".join(reasons), detail=detail))
+    return failed(rule, "adequacy: " + "; ".join(reasons), detail=detail), None
 
 
 def _recipient_matches(instrument: TransferInstrument, facts: TransferFacts) -> bool:
@@ -363,20 +372,20 @@ def try_instrument(facts: TransferFacts, regime: str, kind: str) -> Attempt:
     """GDPR-46.2a/46.3b, EUDPR-48, LED-37(1)(a): an instrument in force covering this transfer."""
     rule, detail = GROUND_RULES[regime][kind]
     by_destination = _grouped(facts.instruments, "instrument", _instrument_destination)
-    candidates = sorted(
-        by_destination.get((kind, facts.destination_country), []),
-        key=lambda i: i.id != facts.instrument_id,
-    )
+    candidates = by_destination.get((kind, facts.destination_country))
+    if not candidates:
+        message = f"{_KIND_LABELS[kind]} with {facts.destination}"
+        return failed(rule, message, detail=detail), None
+    if len(candidates) > 1:  # the one the client named first
+        candidates = sorted(candidates, key=lambda i: i.id != facts.instrument_id)
     reasons: list[str] = []
     for instrument in candidates:
         problem = _instrument_problem(instrument, facts, regime)
         if problem is None:
             note = f"instrument {instrument.id}"
-            return Attempt(passed(rule, note), Basis(kind, rule.id, instrument.reference))
+            return passed(rule, note), Basis(kind, rule.id, instrument.reference)
         reasons.append(f"instrument {instrument.id} {problem}")
-    if not candidates:
-        reasons.append(f"no {kind.replace('_', ' ')} with {facts.destination}")
-    return Attempt(failed(rule, f"{kind}: " + "; ".join(reasons), detail=detail))
+    return failed(rule, f"{kind}: " + "; ".join(reasons), detail=detail), None
 
 
 def try_derogation(facts: TransferFacts, regime: str) -> Attempt:
@@ -389,80 +398,92 @@ def try_derogation(facts: TransferFacts, regime: str) -> Attempt:
     basis = facts.basis
     rule, detail = GROUND_RULES[regime][basis]
     if basis in BARRED_FOR_PUBLIC_AUTHORITIES:
-        return Attempt(
+        return (
             failed(
                 rule,
                 f"{basis} is no basis for public authorities exercising public powers "
                 f"(controller {facts.controller_org})",
                 detail=detail,
-            )
+            ),
+            None,
         )
-    if basis == TransferBasis.public_interest:
-        if facts.purpose == Purpose.return_:
-            return Attempt(passed(rule), Basis(basis, rule.id, RETURN_PUBLIC_INTEREST_REFERENCE))
+    if basis == _PUBLIC_INTEREST:
+        if facts.purpose == _RETURN:
+            return (passed(rule), Basis(basis, rule.id, RETURN_PUBLIC_INTEREST_REFERENCE))
         if facts.legal_reference and facts.legal_reference.strip():
-            return Attempt(passed(rule), Basis(basis, rule.id, facts.legal_reference.strip()))
-        return Attempt(
+            return (passed(rule), Basis(basis, rule.id, facts.legal_reference.strip()))
+        return (
             failed(
                 rule,
                 f"public_interest for purpose {facts.purpose} needs legal_reference to the Union "
                 "or Member-State law recognising it (recital 25 covers return only)",
                 detail=detail,
-            )
+            ),
+            None,
         )
     if basis == TransferBasis.vital_interests:
         if facts.incapacity_reason and facts.incapacity_reason.strip():
-            return Attempt(passed(rule), Basis(basis, rule.id, article(rule, detail)))
-        return Attempt(
+            return (passed(rule), Basis(basis, rule.id, article(rule, detail)))
+        return (
             failed(
                 rule,
                 "vital_interests needs incapacity_reason: why the subject cannot consent",
                 detail=detail,
-            )
+            ),
+            None,
         )
     if basis == TransferBasis.controller_assessment:
         if facts.assessment_reference and facts.assessment_reference.strip():
-            return Attempt(passed(rule), Basis(basis, rule.id, facts.assessment_reference.strip()))
-        return Attempt(
-            failed(rule, "controller_assessment needs assessment_reference", detail=detail)
+            return (passed(rule), Basis(basis, rule.id, facts.assessment_reference.strip()))
+        return (
+            failed(rule, "controller_assessment needs assessment_reference", detail=detail),
+            None,
         )
     # specific_situation (LED-38)
     if facts.specific_situation in SPECIFIC_SITUATIONS:
         reference = f"{article(rule, detail)}: {facts.specific_situation}"
-        return Attempt(passed(rule), Basis(basis, rule.id, reference))
-    return Attempt(
+        return (passed(rule), Basis(basis, rule.id, reference))
+    return (
         failed(
             rule,
             f"specific_situation {facts.specific_situation!r} is none of "
             f"{', '.join(sorted(SPECIFIC_SITUATIONS))}",
             detail=detail,
-        )
+        ),
+        None,
     )
+
+
+# Per regime, the grounds tried before the derogation the client named: adequacy, then the
+# instrument kinds it knows.
+_SAFEGUARDS = (TransferBasis.binding_instrument, TransferBasis.administrative_arrangement)
+_PLANS: Mapping[str, tuple[str, ...]] = {
+    regime: (_ADEQUACY, *(kind for kind in _SAFEGUARDS if kind in known))
+    for regime, known in GROUND_RULES.items()
+}
 
 
 def choose_ground(facts: TransferFacts, regime: str) -> tuple[list[RuleResult], Basis | None]:
     """Try adequacy, then safeguards, then the named derogation; stop at the first that holds."""
     known = GROUND_RULES[regime]
-    plan: list[str] = [TransferBasis.adequacy, TransferBasis.binding_instrument]
-    if TransferBasis.administrative_arrangement in known:
-        plan.append(TransferBasis.administrative_arrangement)
+    plan = _PLANS[regime]
     if facts.basis in _DEROGATIONS and facts.basis in known:
-        plan.append(facts.basis)
+        plan = (*plan, facts.basis)
     results: list[RuleResult] = []
     chosen: Basis | None = None
     for step in plan:
         if chosen is not None:
             rule = known[step][0]
-            results.append(not_applicable(rule, f"{step} not tried: {chosen.rule} holds"))
+            label = _LABELS.get(step, step)
+            results.append(not_applicable(rule, f"{label} not tried: {chosen.rule} holds"))
             continue
-        if step == TransferBasis.adequacy:
-            attempt = try_adequacy(facts, regime)
+        if step == _ADEQUACY:
+            result, chosen = try_adequacy(facts, regime)
         elif step in INSTRUMENT_KINDS:
-            attempt = try_instrument(facts, regime, step)
+            result, chosen = try_instrument(facts, regime, step)
         else:
-            attempt = try_derogation(facts, regime)
-        results.append(attempt.result)
-        chosen = attempt.basis
+            result, chosen = try_derogation(facts, regime)
+        results.append(result)
     if chosen is not None:
         holds = f"{chosen.rule} holds"
         results = [r.supersede(holds) if r.violations else r for r in results]

@@ -11,7 +11,7 @@ import binascii
 import hashlib
 import uuid
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
@@ -19,7 +19,6 @@ from app.config import Settings
 from app.db.visibility import visible
 from app.db.writer import Change, NewRow, Prepared, RowUpdate
 from app.models import Document, DocumentVersion
-from app.platform.check import Inspection, inspect
 from app.platform.extract import Refused, media_type_of
 from app.platform.institutional import NO_CONTACTS, InstitutionalContacts
 from app.platform.text import Location, TextUnit
@@ -45,6 +44,9 @@ from app.services.document_read import not_found
 from app.services.guarded import Action, Context, stale
 from app.services.institutional_contact import known_contacts
 from app.workers import run_bounded
+
+if TYPE_CHECKING:
+    from app.platform.check import Inspection
 
 RESOURCE = "document"
 
@@ -131,6 +133,9 @@ async def check_content(
     try:
         media = media_type_of(body.media_type, body.filename)
         declared = tuple(body.count_columns)
+        # The checks run in a worker; the server imports them once it answers (app/main.py).
+        from app.platform.check import inspect
+
         inspection = await run_bounded(inspect, content, media, tuple(extra), declared, known)
     except Refused as refused:
         raise refusal(refused) from None

@@ -19,7 +19,6 @@ from app.db.writer import Change, NewRow, Prepared, Writer
 from app.keyring import Keyring
 from app.keyset import Window
 from app.models import Authority, Officer, Organisation, ProcessingRecord
-from app.platform.scanner import scan
 from app.platform.text import FINDING_LABELS, Location, TextUnit
 from app.policies import Decision, ProcessingRecordFacts, derive_regime
 from app.policies.purpose import PROCESSING_RECORD_CREATE
@@ -81,6 +80,9 @@ async def get_visible_record(
 def check_justification(justification: str) -> None:
     """LED-25: the justification of a read is logged, so it holds no personal data (the
     platform scanner's findings, by kind only, make it a 422)."""
+    # Imported here, not at start: the server warms it once it answers (app/main.py).
+    from app.platform.scanner import scan
+
     findings = scan([TextUnit(justification, Location(pointer="/reason"))])
     if findings:
         kinds = ", ".join(sorted({FINDING_LABELS[f.kind] for f in findings}))

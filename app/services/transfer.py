@@ -21,7 +21,8 @@ from app.keyset import Window
 from app.models import ProcessingRecord, Transfer
 from app.policies import Decision, TransferFacts
 from app.policies.subject_rights import RestrictedExchange, exchange_ground_holds
-from app.policies.transfer import DEROGATION_BASES, DEROGATION_WINDOW_DAYS, TRANSFER_RECORD
+from app.policies.transfer import TRANSFER_RECORD
+from app.policies.transfer_obligations import DEROGATION_BASES, DEROGATION_WINDOW_DAYS
 from app.problems import Conflict
 from app.schemas.policy import BasisOut
 from app.schemas.transfer import Recipient, TransferCreate, TransferDetails, TransferOut

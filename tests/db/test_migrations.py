@@ -34,15 +34,21 @@ async def app_tables(url: str) -> list[str]:
     return [row["table_name"] for row in rows]
 
 
+def test_the_head_read_from_the_scripts_is_alembics() -> None:
+    assert migrate.head_revision() == migrate.alembic_head()
+
+
 async def test_upgrade_check_downgrade_upgrade_round_trip(postgres: Postgres) -> None:
     name = f"ilonet_migrations_{uuid.uuid4().hex[:12]}"
     await postgres.admin(f'CREATE DATABASE "{name}"')
     url = postgres.owner_url(name)
     try:
-        await asyncio.to_thread(migrate.upgrade, url, "head")
+        assert await asyncio.to_thread(migrate.upgrade_unless_at_head, url)
         assert await fetchval(url, "SELECT version_num FROM alembic_version") == (
             migrate.head_revision()
         )
+        # At head, a server's start reads the revision and leaves Alembic alone.
+        assert not await asyncio.to_thread(migrate.upgrade_unless_at_head, url)
         tables = await app_tables(url)
         assert {"organisation", "audit_event", "audit_seal"} <= set(tables)
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models import AuditEvent
-from app.policies.transfer import DEROGATION_BURST
+from app.policies.transfer_obligations import DEROGATION_BURST
 from tests.factories import Auth, create_record, deployed_ilo, senegal_transfer
 
 FLAG = "review_systematic_derogation"
