@@ -1,12 +1,15 @@
 """The bounds of the OpenAPI document: stated in full (every integer whose range is declared
 says it as integers and the format it fits, int32 or int64; the If-Match header, whose schema
 app/problems.py writes, keeps the length the route enforces), and what is left unbounded
-counted (`Walk`, run by scripts/openapi_bounds.py and held to none sent by the tests).
+counted (`Walk`, run by scripts/openapi_bounds.py and held to none sent by the tests): in what a
+client sends (parameters, JSON bodies) and in what it receives (every JSON or problem answer,
+the response headers); a CSV or HTML answer is a whole document, not a field.
 
 A string is bounded by `maxLength`, an enum or const, or a format whose syntax bounds it (date,
 date-time, uuid; a file part by the upload's body limit, 413 past it); an integer by `maximum`
-and a `format` of int32/int64; an array by `maxItems`. A `pattern` of ".*" and a `maximum` of
-2^63-1 count as unbounded."""
+and `minimum`, and a `format` of int32/int64; an array by `maxItems`. A `pattern` of ".*" and a
+`maximum` of 2^63-1 count as unbounded. These are the OWASP ruleset's bounds (.spectral.yaml),
+with the formats that bound a string."""
 
 from __future__ import annotations
 
@@ -17,6 +20,7 @@ from app.routers.conventions import IF_MATCH_MAX
 INT32 = (-(2**31), 2**31 - 1)
 INT64 = (-(2**63), 2**63 - 1)
 JSON = "application/json"
+PROBLEM = "application/problem+json"
 
 
 def integer_format(node: dict[str, Any]) -> str | None:
@@ -73,8 +77,9 @@ def unbounded(node: dict[str, Any]) -> str | None:
         return None if bounded else "string"
     if kind == "integer":
         top = node.get("maximum", node.get("exclusiveMaximum"))
+        low = node.get("minimum", node.get("exclusiveMinimum"))
         ok = top is not None and top != INT64[1] and node.get("format") in ("int32", "int64")
-        return None if ok else "integer"
+        return None if ok and low is not None else "integer"
     if kind == "array":
         return None if "maxItems" in node else "array"
     return None
@@ -127,8 +132,10 @@ class Walk:
                 for media in operation.get("requestBody", {}).get("content", {}).values():
                     self.schema(media.get("schema", {}), f"{label} body", "request")
                 for status, response in operation.get("responses", {}).items():
-                    if status.startswith("2"):
-                        media = response.get("content", {}).get(JSON)
+                    content = response.get("content", {})
+                    for media in (content.get(JSON), content.get(PROBLEM)):
                         if media:
                             self.schema(media.get("schema", {}), f"{label} {status}", "response")
+        for name, header in self.document.get("components", {}).get("headers", {}).items():
+            self.schema(header.get("schema", {}), f"header {name}", "response")
         return self.found

@@ -71,7 +71,8 @@ class ScopeExclusionFields(StrictInput):
     )
     valid_from: date
     valid_until: date | None = None
-    note: Text = ""
+    # Empty when there is nothing to add (its default, so "" is valid as sent too).
+    note: StoredText = ""
     source_url: SourceUrl
     renewal_source_url: SourceUrl | None = None
 
