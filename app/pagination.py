@@ -20,13 +20,13 @@ from fastapi import Depends, Query, Request, Response
 
 from app.keyset import Window
 from app.problems import ValidationFailed
-from app.schemas.common import Page
+from app.schemas.common import PAGE_MAX, Page
 from app.security import CurrentPrincipal
 
 R = TypeVar("R")
 T = TypeVar("T")
 
-Limit = Annotated[int, Query(ge=1, le=200, description="Page size (1-200).")]
+Limit = Annotated[int, Query(ge=1, le=PAGE_MAX, description=f"Page size (1-{PAGE_MAX}).")]
 Cursor = Annotated[
     str | None, Query(max_length=512, description="Opaque cursor from `next_cursor`.")
 ]

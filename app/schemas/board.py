@@ -16,6 +16,7 @@ from app.policies.vocabulary import (
     VoteMode,
 )
 from app.schemas.common import (
+    Column2,
     Column200,
     Column300,
     OrganisationCode,
@@ -134,7 +135,7 @@ class RulesOfProcedureOut(BaseModel):
 class OfficerListEntry(BaseModel):
     officer_id: uuid.UUID
     organisation: OrganisationCode
-    host_country: str
+    host_country: Column2  # the deployment's (String(2))
     region_countries: list[str]
     posting_type: str
     name: str | None = Field(default=None, description="Only for the Art. 9(3) roles; audited")

@@ -41,8 +41,12 @@ class StrictInput(BaseModel):
         return value
 
 
+# The most rows a page holds: the `limit` a list route accepts (app/pagination.py) is at most it.
+PAGE_MAX = 200
+
+
 class Page(BaseModel, Generic[T]):
-    items: list[T]
+    items: list[T] = Field(max_length=PAGE_MAX)
     next_cursor: str | None
 
 
@@ -62,6 +66,7 @@ Column100 = Annotated[str, StringConstraints(max_length=100)]
 Column200 = Annotated[str, StringConstraints(max_length=200)]
 Column300 = Annotated[str, StringConstraints(max_length=300)]
 Column500 = Annotated[str, StringConstraints(max_length=500)]
+Column2000 = Annotated[str, StringConstraints(max_length=2000)]
 # A Text column's value read back: written only as `Text` (at most 2000 characters).
 StoredText = Annotated[str, StringConstraints(max_length=2000)]
 Subject = Annotated[str, StringConstraints(max_length=300)]

@@ -241,7 +241,7 @@ class IloContact(BaseModel):
     name: str
     organisation: OrganisationCode
     place_of_deployment: str
-    host_country: str
+    host_country: Column2  # the deployment's (String(2))
     region_of_responsibility: list[str]
     telephone: str | None
     email: str | None

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, Field, StringConstraints
 
-from app.schemas.common import ColumnId, OrganisationCode
+from app.schemas.common import PAGE_MAX, ColumnId, OrganisationCode
 
 
 class FeedEvent(BaseModel):
@@ -21,7 +21,7 @@ class FeedEvent(BaseModel):
 
 
 class FeedPage(BaseModel):
-    items: list[FeedEvent]
+    items: list[FeedEvent] = Field(max_length=PAGE_MAX)
     next_after: ColumnId | None = Field(description="Position to continue from (also when empty).")
 
 

@@ -79,7 +79,9 @@ class NetworkOut(BaseModel):
     name: Column200
     kind: NetworkKind
     countries: list[Column2] = Field(max_length=60)  # as NetworkCreate admits
-    organisation: str = Field(description="The organisation that registered the network")
+    organisation: OrganisationCode = Field(
+        description="The organisation that registered the network"
+    )
     associated_officers: list[AssociatedOfficer] | None = Field(
         description="Only for the Art. 9(3) contact-list roles; null for everyone else"
     )
@@ -93,7 +95,7 @@ class MemberOut(BaseModel):
     organisation: OrganisationCode
     deployer_kind: str
     deployment_id: uuid.UUID
-    host_country: str
+    host_country: Column2  # the deployment's (String(2))
     precedence: FacilitatorBasis = Field(
         description="The member's ILO-5.2 class: commission, eu_agency, or agreed (neither)"
     )

@@ -14,7 +14,9 @@ from app.schemas.common import Column2, Column200, Column500, OrganisationCode, 
 class OrganisationOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
-    code: str = Field(description="Organisation code: ISO 3166-1 alpha-2 for states, else COM …")
+    code: OrganisationCode = Field(
+        description="Organisation code: ISO 3166-1 alpha-2 for states, else COM …"
+    )
     name: Column200
     kind: OrganisationKind
     country: Column2 | None

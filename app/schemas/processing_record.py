@@ -15,6 +15,7 @@ from app.schemas.common import (
     ColumnId,
     CountryCode,
     ExternalReference,
+    OrganisationCode,
     ShortText,
     StoredText,
     StrictInput,
@@ -157,7 +158,7 @@ class ProcessingRecordCreate(StrictInput):
 class ProcessingRecordOut(BaseModel):
     id: uuid.UUID
     officer_id: uuid.UUID
-    organisation: str = Field(description="The controller: the officer's organisation")
+    organisation: OrganisationCode = Field(description="The controller: the officer's organisation")
     authority_id: uuid.UUID
     purpose: Purpose
     data_categories: list[DataCategory]

@@ -9,7 +9,13 @@ from pydantic import BaseModel, Field, StringConstraints, model_validator
 
 from app.policies.vocabulary import Purpose, Regime
 from app.schemas.common import (
+    Column2,
+    Column200,
+    Column300,
+    Column500,
+    ColumnId,
     CountryCode,
+    OrganisationCode,
     ShortText,
     StoredText,
     StrictInput,
@@ -118,17 +124,18 @@ class AdequacyDecisionCreate(AdequacyDecisionFields):
 
 
 class AdequacyDecisionOut(BaseModel):
-    id: str
-    country: str | None
-    organisation: str | None
-    name: str
+    # each string its column's bound (app/models/reference_data.py)
+    id: Annotated[str, StringConstraints(max_length=32)]
+    country: Column2 | None
+    organisation: Column200 | None
+    name: Column200
     regimes: list[Regime]
     covers_public_authorities: bool
     scope_note: StoredText
     valid_from: date
     valid_until: date | None
-    reference: str
-    source_url: str
+    reference: Column500
+    source_url: Column500
     example: bool
     version: Version
     updated_by: Subject | None
@@ -178,19 +185,20 @@ class TransferInstrumentCreate(TransferInstrumentFields):
 
 
 class TransferInstrumentOut(BaseModel):
-    id: str
+    # each string its column's bound (app/models/reference_data.py)
+    id: ColumnId
     kind: InstrumentKind
-    title: str
-    parties: list[str]
-    destination_country: str
-    recipient_authorities: list[str]
+    title: Column500
+    parties: list[OrganisationCode]
+    destination_country: Column2
+    recipient_authorities: list[Column200]
     purposes: list[Purpose]
     regimes: list[Regime]
-    sa_authorisation_reference: str | None
+    sa_authorisation_reference: Column300 | None
     valid_from: date
     valid_until: date | None
-    reference: str
-    source_url: str
+    reference: Column500
+    source_url: Column500
     example: bool
     note: StoredText | None
     version: Version

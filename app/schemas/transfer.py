@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from app.policies.vocabulary import TransferBasis
 from app.schemas.common import (
+    Column2,
     Column200,
     ColumnId,
     CountryCode,
@@ -98,7 +99,7 @@ class TransferOut(BaseModel):
     processing_record_id: uuid.UUID
     organisation: OrganisationCode
     recipient: Recipient
-    destination_country: str | None
+    destination_country: Column2 | None
     destination_organisation: Column200 | None
     requested_basis: TransferBasis
     details: TransferDetails

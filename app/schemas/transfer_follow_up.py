@@ -9,7 +9,7 @@ from datetime import date, datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.policies.vocabulary import IdentificationOutcome
-from app.schemas.common import ColumnId, OrganisationCode, StrictInput, Subject, Version
+from app.schemas.common import Column2, ColumnId, OrganisationCode, StrictInput, Subject, Version
 
 
 class TransferFollowUpIn(StrictInput):
@@ -47,7 +47,7 @@ class TransferFollowUpOut(BaseModel):
     transfer_id: uuid.UUID
     processing_record_id: uuid.UUID
     organisation: OrganisationCode
-    destination_country: str | None
+    destination_country: Column2 | None  # the transfer's (String(2))
     requested_on: date = Field(description="The transfer date: when the request was sent")
     outcome: IdentificationOutcome
     answered_on: date | None

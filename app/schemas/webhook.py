@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field, field_validator
 
 from app.policies.declared import WebhookEventType
 from app.policies.vocabulary import WebhookDeliveryStatus
-from app.schemas.common import OrganisationCode, StrictInput, Subject, Version
+from app.schemas.common import Column2000, OrganisationCode, StrictInput, Subject, Version
 
 
 class WebhookCreate(StrictInput):
@@ -62,7 +62,7 @@ class WebhookCreate(StrictInput):
 class WebhookOut(BaseModel):
     id: uuid.UUID
     organisation: OrganisationCode
-    url: str
+    url: Column2000  # its column, String(2000)
     event_types: list[WebhookEventType] = Field(max_length=len(WebhookEventType))
     organisation_reader: bool = Field(
         description="Whether organisation-visibility events (processing records, transfers, "
