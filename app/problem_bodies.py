@@ -15,7 +15,7 @@ class ProblemBody(BaseModel):
         "when it is sent and what to do"
     )
     title: str
-    status: int
+    status: int = Field(ge=400, le=599, description="The HTTP status: a problem is a 4xx or 5xx")
     detail: str
     instance: str
 
@@ -40,6 +40,7 @@ class ValidationErrorItem(BaseModel):
         alias="in",
         description="Where the part is: `body`, `query`, `path` or `header`",
         pattern="^(body|query|path|header)$",
+        max_length=6,
     )
     detail: str = Field(description="What is wrong with it")
 

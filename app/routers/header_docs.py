@@ -24,7 +24,7 @@ HEADERS: dict[str, dict[str, Any]] = {
     "X-Request-ID": {
         "description": "The request's id: the client's own when it is a plain token, else one "
         "the server made. Logs and audit events name it.",
-        "schema": {"type": "string", "pattern": "^[A-Za-z0-9._:-]{1,64}$"},
+        "schema": {"type": "string", "maxLength": 64, "pattern": "^[A-Za-z0-9._:-]{1,64}$"},
     },
     "RateLimit-Policy": {
         "description": "The client's quota (draft-ietf-httpapi-ratelimit-headers), e.g. "
@@ -42,7 +42,7 @@ HEADERS: dict[str, dict[str, Any]] = {
     },
     "WWW-Authenticate": {
         "description": 'The scheme to authenticate with: `Bearer realm="ilonet"`.',
-        "schema": {"type": "string"},
+        "schema": {"type": "string", "maxLength": 64},
     },
     "ETag": {
         "description": 'The version shown, as a strong entity tag (`"v3"`; a stored file\'s '
