@@ -71,6 +71,10 @@ Column2000 = Annotated[str, StringConstraints(max_length=2000)]
 StoredText = Annotated[str, StringConstraints(max_length=2000)]
 Subject = Annotated[str, StringConstraints(max_length=300)]
 Version = Annotated[int, Field(ge=1, le=2**31 - 1)]
+# A count or size read back from an Integer or a SmallInteger column.
+ColumnCount = Annotated[int, Field(ge=0, le=2**31 - 1)]
+SmallCount = Annotated[int, Field(ge=0, le=2**15 - 1)]
+SmallInt = Annotated[int, Field(ge=-(2**15), le=2**15 - 1)]
 # An organisation's code (the organisations.code column, String(16)), as a filter or a path.
 OrganisationCode = Annotated[str, StringConstraints(max_length=16)]
 ExternalReference = Annotated[

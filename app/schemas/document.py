@@ -26,6 +26,7 @@ from app.schemas.common import (
     Column2,
     Column100,
     Column300,
+    ColumnCount,
     ColumnId,
     CountryCode,
     OrganisationCode,
@@ -193,12 +194,13 @@ class DocumentVersionUpload(DocumentContent):
 
 
 class DocumentVersionOut(BaseModel):
-    number: int
+    # the integers their Integer columns' bounds
+    number: Version
     media_type: Column100
     filename: str | None
-    size_bytes: int
+    size_bytes: ColumnCount
     sha256: ColumnId
-    pages: int
+    pages: ColumnCount
     created_at: datetime
     created_by: Subject
 
@@ -215,7 +217,7 @@ class DocumentOut(BaseModel):
     host_country: Column2 | None
     period_from: date | None
     period_to: date | None
-    current_version: int
+    current_version: Version
     versions: list[DocumentVersionOut]
     version: Version
     created_at: datetime
@@ -226,10 +228,10 @@ class DocumentHit(BaseModel):
     """A search hit: the document, its rank and highlights (<b>…</b>) of its current version."""
 
     id: uuid.UUID
-    title: str
+    title: Column300
     category: DocumentCategory
     audience: DocumentAudience
-    current_version: int
+    current_version: Version
     rank: float
     highlight: str
 

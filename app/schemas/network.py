@@ -206,7 +206,7 @@ class NetworkMeetingOut(BaseModel):
         description="The day the meeting was cancelled (before it was held), or null."
     )
     cancellation_reason: StoredText | None
-    version: int = Field(description='The meeting\'s version; its ETag is "v" + version.')
+    version: Version = Field(description='The meeting\'s version; its ETag is "v" + version.')
 
 
 class NetworkMeetingCancel(StrictInput):

@@ -10,7 +10,15 @@ from pydantic import BaseModel, Field, field_validator
 
 from app.policies.declared import WebhookEventType
 from app.policies.vocabulary import WebhookDeliveryStatus
-from app.schemas.common import Column2000, OrganisationCode, StrictInput, Subject, Version
+from app.schemas.common import (
+    Column2000,
+    OrganisationCode,
+    SmallCount,
+    SmallInt,
+    StrictInput,
+    Subject,
+    Version,
+)
 
 
 class WebhookCreate(StrictInput):
@@ -126,12 +134,12 @@ class WebhookDeliveryOut(BaseModel):
     webhook_id: uuid.UUID
     event_type: str = Field(description="The feed event's type.")
     status: WebhookDeliveryStatus
-    attempts: int
+    attempts: SmallCount  # its column's bound (SmallInteger), as last_status_code's
     next_attempt_at: datetime | None = Field(
         description="When the next attempt is due (pending deliveries only)."
     )
     last_attempt_at: datetime | None
-    last_status_code: int | None
+    last_status_code: SmallInt | None
     last_error: str | None = Field(
         description='A short reason ("HTTP 500", "timeout"), never the receiver\'s body.'
     )
