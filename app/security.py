@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -108,9 +109,25 @@ def _load_issuer(issuer: TrustedIssuer, jwks: JwksCache | None = None) -> Issuer
     return IssuerKeys(issuer.issuer, tuple(issuer.algorithms), by_kid, without_kid)
 
 
-def trusted_issuers(settings: Settings) -> dict[str, TrustedIssuer]:
+# Settings do not change while serving: their issuers are made once per Settings object (the
+# development key's files are not read again on every request). Bounded: tests make many.
+_ISSUERS: dict[int, tuple[Settings, Mapping[str, TrustedIssuer]]] = {}
+
+
+def trusted_issuers(settings: Settings) -> Mapping[str, TrustedIssuer]:
     """The configured issuers, and outside production the development issuer of `ilonet token`,
     which may speak for every organisation for at most ILONET_DEV_TOKEN_MAX_TTL_SECONDS."""
+    made = _ISSUERS.get(id(settings))
+    if made is not None and made[0] is settings:
+        return made[1]
+    if len(_ISSUERS) >= 64:
+        _ISSUERS.clear()
+    issuers = _make_issuers(settings)
+    _ISSUERS[id(settings)] = (settings, issuers)
+    return issuers
+
+
+def _make_issuers(settings: Settings) -> Mapping[str, TrustedIssuer]:
     issuers = {i.issuer: i for i in settings.trusted_issuers}
     if settings.production:
         issuers.pop(DEV_ISSUER, None)
@@ -245,6 +262,10 @@ class TokenCache:
         self._verified: dict[str, tuple[Principal, float]] = {}
         # Claims found true of the data (ACL-CLAIM); they stay true, so only the bound is kept.
         self._bound: dict[tuple[str, frozenset[str], str | None], None] = {}
+
+    def knows(self, token: str) -> bool:
+        """The token was verified here and is remembered (its expiry is checked by `verify`)."""
+        return token in self._verified
 
     def is_bound(self, principal: Principal) -> bool:
         return (principal.org, principal.roles, principal.officer_id) in self._bound
@@ -384,11 +405,12 @@ async def authenticate(
         raise Unauthenticated()
     settings = request.app.state.settings
     jwks: JwksCache = request.app.state.jwks
-    if len(credentials.credentials) <= MAX_TOKEN_CHARS:
-        await prepare_keys(credentials.credentials, settings, jwks)
     cache: TokenCache | None = getattr(request.app.state, "tokens", None)
     if cache is None or cache.settings is not settings:
         cache = request.app.state.tokens = TokenCache(settings)
+    # A token verified before needs no key fetched (only other issuers' tokens are remembered).
+    if len(credentials.credentials) <= MAX_TOKEN_CHARS and not cache.knows(credentials.credentials):
+        await prepare_keys(credentials.credentials, settings, jwks)
     try:
         principal = cache.verify(credentials.credentials, jwks=jwks)
     except UnvouchedOrganisation as refused:

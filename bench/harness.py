@@ -512,7 +512,11 @@ async def service_vs_raw(workdir: Path, n: int) -> JSON:
     finally:
         server.stop()
     rates = {m.variant.name: m.median for m in results}
+    cpu = {m.variant.name: m.cpu_ms for m in results}
     return {
+        "rate_limits": guarded_writes.RATE_LIMITS,
+        "cpu_ms_per_write": cpu,
+        "cpu_ratio": cpu["plain"] / cpu["service"],
         "http_per_s": rates["http"],
         "service_per_s": rates["service"],
         "raw_per_s": rates["plain"],
@@ -553,13 +557,13 @@ def report(figures: JSON, scale_name: str) -> str:
             "guarded ÷ plain route, closed loop",
             f"{cg['per_s']:.0f} / {cp['per_s']:.0f} writes/s",
             f"{cg['per_s'] / max(cp['per_s'], 1e-9):.2f}",
-            "≥ 0.8",
+            "≥ 0.95",
         ),
         (
             "p99 guarded ÷ plain, closed loop",
             f"{cg['p99_ms']:.0f} / {cp['p99_ms']:.0f} ms",
             f"{cg['p99_ms'] / max(cp['p99_ms'], 1e-9):.2f}",
-            "≤ 1.25",
+            "≤ 1.1",
         ),
         (
             "guarded p99, open loop",
@@ -570,7 +574,7 @@ def report(figures: JSON, scale_name: str) -> str:
         (
             "service layer ÷ raw insert",
             f"{sv['service_per_s']:.0f} / {sv['raw_per_s']:.0f} /s",
-            f"{sv['ratio']:.2f}",
+            f"{sv['ratio']:.2f} (CPU: {sv['cpu_ratio']:.2f})",
             "≥ 0.6",
         ),
         (
@@ -612,7 +616,11 @@ def report(figures: JSON, scale_name: str) -> str:
         f"{os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}"
     )
     width = max(len(r[0]) for r in rows)
-    lines = [head, f"{'figure':<{width}}  {'measured':<40}  {'value':<26}  target"]
+    limits = (
+        "rate limits: the server's routes off (rate_limit_*_per_minute=0, bench/server.py); "
+        f"the in-process app of service ÷ raw: {sv.get('rate_limits', '?')}"
+    )
+    lines = [head, limits, f"{'figure':<{width}}  {'measured':<40}  {'value':<26}  target"]
     lines += [f"{a:<{width}}  {b:<40}  {c:<26}  {d}" for a, b, c, d in rows]
     return "\n".join(lines)
 

@@ -88,6 +88,11 @@ def settings(harness_settings: Settings) -> Settings:
     return harness_settings
 
 
+# A test holds one transaction open while it computes (builds the OpenAPI document, renders a
+# page): on a loaded machine that can leave it idle longer than a request's transaction may be.
+HARNESS_ENGINE = Settings(db_idle_in_transaction_timeout_ms=600_000)
+
+
 @dataclass
 class Postgres:
     server: EmbeddedPostgres
@@ -121,6 +126,10 @@ def postgres() -> Iterator[Postgres]:
     server.start()
     pg = Postgres(server)
     try:
+        # A scratch cluster: its data need only outlive its processes (tests/drills/harness.py)
+        for setting in ("fsync", "full_page_writes"):
+            asyncio.run(pg.admin(f"ALTER SYSTEM SET {setting} = off"))
+        asyncio.run(pg.admin("SELECT pg_reload_conf()"))
         asyncio.run(pg.admin(f'CREATE DATABASE "{TEMPLATE_DB}"'))
         migrate.upgrade(pg.owner_url(TEMPLATE_DB))
         asyncio.run(pg.clone(TEST_DB))
@@ -132,7 +141,7 @@ def postgres() -> Iterator[Postgres]:
 
 @pytest.fixture(scope="session")
 async def app_engine(postgres: Postgres) -> AsyncIterator[AsyncEngine]:
-    engine = make_engine(postgres.app_url(TEST_DB), pool_size=5)
+    engine = make_engine(postgres.app_url(TEST_DB), pool_size=5, settings=HARNESS_ENGINE)
     yield engine
     await engine.dispose()
 
@@ -282,7 +291,7 @@ async def committed_client(
 ) -> AsyncIterator[tuple[httpx.AsyncClient, AsyncEngine]]:
     """An app on a fresh database whose requests really commit; also the engine to inspect it."""
     application = create_app(settings)
-    engine = make_engine(fresh_db.app_url, pool_size=5)
+    engine = make_engine(fresh_db.app_url, pool_size=5, settings=HARNESS_ENGINE)
     application.state.engine = engine
     application.state.sessionmaker = async_sessionmaker(engine, expire_on_commit=False)
     transport = httpx.ASGITransport(app=application)
@@ -308,7 +317,7 @@ def public_receiver(monkeypatch: pytest.MonkeyPatch) -> None:
 async def world_engine(postgres: Postgres) -> AsyncIterator[AsyncEngine]:
     """The world's database (a clone of the migrated template), as the application role."""
     await postgres.clone(WORLD_DB)
-    engine = make_engine(postgres.app_url(WORLD_DB), pool_size=5)
+    engine = make_engine(postgres.app_url(WORLD_DB), pool_size=5, settings=HARNESS_ENGINE)
     yield engine
     await engine.dispose()
 

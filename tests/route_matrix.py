@@ -88,6 +88,10 @@ READ_REQUESTS: dict[str, Read] = {
         f"/v1/processing-records/{w.record_id}/export",
         ("NL", w.ilo.officer_id),
     ),
+    "GET /v1/processing-records/{record_id}/logs": lambda w: (
+        f"/v1/processing-records/{w.record_id}/logs",
+        ("NL", w.ilo.officer_id),
+    ),
     "GET /v1/processing-records/{record_id}/transfers": lambda w: (
         f"/v1/processing-records/{w.record_id}/transfers",
         ("NL", w.ilo.officer_id),
@@ -109,7 +113,7 @@ READ_REQUESTS: dict[str, Read] = {
         f"/v1/reference/transfer-instruments/{w.instrument['id']}",
         ("COM", None),
     ),
-    "GET /v1/audit/events": lambda w: ("/v1/audit/events", None),
+    "GET /v1/audit/events": lambda w: ("/v1/audit/events?log_use=self_monitoring", None),
     "GET /v1/audit/verify": lambda w: ("/v1/audit/verify", None),
     "GET /v1/audit/log-key": lambda w: ("/v1/audit/log-key", None),
     "GET /v1/audit/checkpoints": lambda w: ("/v1/audit/checkpoints", None),
@@ -186,6 +190,14 @@ READ_REQUESTS: dict[str, Read] = {
     ),
     "GET /v1/ropa": lambda w: ("/v1/ropa?organisation=NL", ("NL", None)),
     "GET /v1/reference/impacts": lambda w: ("/v1/reference/impacts", None),
+    "GET /v1/reference/institutional-contacts": lambda w: (
+        "/v1/reference/institutional-contacts",
+        None,
+    ),
+    "GET /v1/reference/institutional-contacts/{entry_id}": lambda w: (
+        "/v1/reference/institutional-contacts/FRONTEX",
+        None,
+    ),
     "GET /v1/documents": lambda w: ("/v1/documents", None),
     "GET /v1/documents/search": lambda w: ("/v1/documents/search?q=sahel", None),
     "GET /v1/documents/contact-lists/ilo-contacts": lambda w: (
@@ -279,4 +291,7 @@ def violated_rules(response: httpx.Response) -> list[str]:
 BATCH_ITEMS: dict[str, Callable[[World], dict[str, Any]]] = {
     "POST /v1/officers:batch": lambda w: SCENARIOS["officer.create"](w).body,
     "POST /v1/deployments:batch": lambda w: SCENARIOS["deployment.plan"](w).body,
+    "POST /v1/processing-records:batch": lambda w: {
+        "record": SCENARIOS["processing_record.create"](w).body
+    },
 }

@@ -24,6 +24,15 @@ from tests.world import DOCUMENT as DOCUMENT
 from tests.world import INSTRUMENTS as INSTRUMENTS
 from tests.world import World as World
 
+INSTITUTIONAL_CONTACTS = "/v1/reference/institutional-contacts"
+# An entry kept by the Commission (FRONTEX is one of the seeded entries, version 1).
+INSTITUTIONAL_CONTACT = {
+    "organisation": "COM",
+    "name": "European Border and Coast Guard Agency",
+    "emails": ["frontex@frontex.europa.eu"],
+    "phones": ["+48 22 205 95 00"],
+    "source_url": "https://www.frontex.europa.eu/about-frontex/contact/",
+}
 JUSTIFICATION = "The receiving authority must confirm the identity for the return."
 # Every table an action writes: a denied attempt must leave each exactly as it was.
 TABLES = (
@@ -38,6 +47,7 @@ TABLES = (
     "audit_cosignature",
     "adequacy_decision",
     "transfer_instrument",
+    "institutional_contact",
     "network",
     "network_facilitator",
     "network_meeting",
@@ -168,6 +178,17 @@ SCENARIOS: dict[str, Scenario] = {
         {**_fields(w.instrument), "reference": "Changed reference."},
         w.instrument_editor,
         target=w.instrument["id"],
+        if_match='"v1"',
+    ),
+    "institutional_contact.create": lambda w: Write(
+        "POST", INSTITUTIONAL_CONTACTS, {**INSTITUTIONAL_CONTACT, "id": "test-contact-1"}, {}
+    ),
+    "institutional_contact.replace": lambda w: Write(
+        "PUT",
+        f"{INSTITUTIONAL_CONTACTS}/FRONTEX",
+        {**INSTITUTIONAL_CONTACT, "name": "Frontex"},
+        {},
+        target="FRONTEX",
         if_match='"v1"',
     ),
     "webhook.create": lambda w: Write(

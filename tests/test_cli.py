@@ -35,7 +35,16 @@ def box() -> Iterator[Sandbox]:
         yield b
 
 
-def test_serve_accepts_a_dev_token_and_stops_cleanly_on_sigterm(box: Sandbox) -> None:
+@pytest.fixture
+def empty_box() -> Iterator[Sandbox]:
+    with sandbox(seeded=False) as b:
+        yield b
+
+
+def test_serve_accepts_a_dev_token_and_stops_cleanly_on_sigterm(empty_box: Sandbox) -> None:
+    """The first start on an empty data dir: initdb, the migrations, a development key."""
+    box = empty_box
+    assert not box.data_dir.exists()
     server = box.serve()
     box.wait_ready(server)
     assert box.postgres_processes(), "serve runs an embedded PostgreSQL in its data dir"
@@ -75,7 +84,8 @@ def test_serve_takes_over_the_postgres_a_sigkilled_run_left(box: Sandbox) -> Non
     assert box.postgres_processes() == []
 
 
-def test_token_is_refused_in_production(box: Sandbox) -> None:
+def test_token_is_refused_in_production(empty_box: Sandbox) -> None:
+    box = empty_box
     done = box.run(
         "token", "--org", "NL", "--role", "deploying_authority", env={"ILONET_ENV": "production"}
     )
@@ -87,8 +97,8 @@ def test_token_is_refused_in_production(box: Sandbox) -> None:
 
 
 @pytest.mark.parametrize("ttl", ["0", "-1", "86401"])
-def test_token_refuses_a_ttl_out_of_range(box: Sandbox, ttl: str) -> None:
-    done = box.run("token", "--org", "NL", "--role", "deploying_authority", "--ttl", ttl)
+def test_token_refuses_a_ttl_out_of_range(empty_box: Sandbox, ttl: str) -> None:
+    done = empty_box.run("token", "--org", "NL", "--role", "deploying_authority", "--ttl", ttl)
     assert done.returncode != 0
     assert done.stdout.strip() == ""
     assert "--ttl" in done.stderr
@@ -104,19 +114,19 @@ def test_token_refuses_a_ttl_out_of_range(box: Sandbox, ttl: str) -> None:
     ],
 )
 def test_acl_claim_token_refuses_what_the_server_would_refuse(
-    box: Sandbox, org: str, role: str, says: str
+    empty_box: Sandbox, org: str, role: str, says: str
 ) -> None:
     """A development token claiming a role its organisation may not hold is refused by the
     command, with the reason, rather than by the server later (docs/ROLES.md)."""
-    done = box.run("token", "--org", org, "--role", role)
+    done = empty_box.run("token", "--org", org, "--role", role)
     assert done.returncode == 2
     assert done.stdout.strip() == ""
     assert done.stderr.startswith(f"ilonet token: {says}")
 
 
-def test_openapi_writes_the_document(box: Sandbox) -> None:
-    out = box.root / "o.json"
-    done = box.run("openapi", "--output", str(out))
+def test_openapi_writes_the_document(empty_box: Sandbox) -> None:
+    out = empty_box.root / "o.json"
+    done = empty_box.run("openapi", "--output", str(out))
     assert done.returncode == 0, done.stderr
     document = json.loads(out.read_text())
     assert document["openapi"].startswith("3.")

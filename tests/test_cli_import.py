@@ -4,6 +4,8 @@ command itself, as installed against a live server, is tests/test_cli_commands.p
 
 from __future__ import annotations
 
+import json
+import uuid
 from pathlib import Path
 
 import httpx
@@ -13,7 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.cli.batch_client import BATCH_MAX, HttpProblem, import_rows, read_rows, succeeded
-from app.models import Deployment, Officer
+from app.cli.root import run
+from app.models import Deployment, Officer, ProcessingRecord, Transfer
 from tests import factories
 from tests.factories import Auth
 
@@ -124,3 +127,78 @@ def test_the_client_sends_chunks_the_batch_route_accepts() -> None:
     from app.schemas.batch import BATCH_MAX as ROUTE_MAX
 
     assert ROUTE_MAX == BATCH_MAX
+
+
+async def test_ilo_10_2_gdpr_5_2_import_cases_from_jsonl_reports_a_refused_transfer(
+    app: FastAPI, auth: Auth, tmp_path: Path, session: AsyncSession
+) -> None:
+    """`ilonet import cases`: one case a JSONL line, loaded with its past transfers; the row of a
+    case whose transfer was refused is created, and says which transfer was reported why."""
+    ilo = await factories.deployed_ilo(
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver"),
+        auth,
+    )
+    lawful = factories.senegal_transfer(transfer_on=factories.days(-30))
+    unlawful = factories.senegal_transfer(basis="adequacy", transfer_on=factories.days(-25))
+    case = {
+        "record": factories.record_body(
+            ilo.officer_id, began_on=factories.days(-40), external_reference="CASE-1"
+        ),
+        "transfers": [
+            {
+                "transfer": lawful,
+                "follow_up": {"outcome": "confirmed", "answered_on": factories.days(-20)},
+            },
+            {"transfer": unlawful},
+        ],
+    }
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text(json.dumps(case) + "\n\n", encoding="utf-8")
+    items = read_rows("cases", cases)
+    assert items == [case]
+    client = httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://testserver", headers=ilo.headers
+    )
+    dry = await import_rows(client, "cases", items, dry_run=True)
+    assert [(o.outcome, o.id) for o in dry] == [("allowed", None)]
+    assert (await session.scalars(select(ProcessingRecord))).all() == []
+    (done,) = await import_rows(client, "cases", items, key_prefix="t-cases")
+    assert (done.row, done.outcome, done.status, done.external_reference) == (
+        1,
+        "created",
+        201,
+        "CASE-1",
+    )
+    assert done.transfers is not None
+    assert [(t["outcome"], t["follow_up"]) for t in done.transfers] == [
+        ("created", "created"),
+        ("reported", None),
+    ]
+    assert done.detail.startswith("transfer 2 reported: ")
+    assert "GDPR-45" in done.detail
+    assert succeeded([done], dry_run=False)
+    assert done.as_dict()["transfers"] == done.transfers
+    (record,) = (await session.scalars(select(ProcessingRecord))).all()
+    assert str(record.id) == done.id
+    (stored,) = (await session.scalars(select(Transfer))).all()
+    assert stored.id == uuid.UUID(done.transfers[0]["id"])
+
+
+def test_cases_are_read_from_jsonl_only(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    as_csv = tmp_path / "cases.csv"
+    as_csv.write_text("record,transfers\n{},[]\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="JSONL"):
+        read_rows("cases", as_csv)
+    not_objects = tmp_path / "cases.jsonl"
+    not_objects.write_text('{"record": {}}\n[1, 2]\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="line 2 is not a JSON object"):
+        read_rows("cases", not_objects)
+    code = run(["import", "cases", str(as_csv), "--token", "t", "--url", "http://127.0.0.1:9"])
+    assert code == 2
+    assert capsys.readouterr().err == (
+        f"ilonet import cases: {as_csv}: cases nest transfers and answers: give a JSONL file "
+        "(.jsonl)\n"
+    )
+    officers = tmp_path / "officers.jsonl"
+    officers.write_text('{"surname": "Jansen", "expertise": ["c_routes"]}\n', encoding="utf-8")
+    assert read_rows("officers", officers) == [{"surname": "Jansen", "expertise": ["c_routes"]}]

@@ -210,6 +210,14 @@ def test_every_readme_example_runs_verbatim(box: Sandbox) -> None:
         f"{server.base_url}/v1/deployments", params={"external_reference": "DEP-1"}, headers=headers
     ).json()["items"]
     assert planned == [], "a dry run writes nothing"
+    # an existing case: loaded with its answered request; the refused transfer reported
+    cases = next(out for first, out in by_first.items() if first.startswith("jq -nc --arg officer"))
+    (case,) = [a for a in cases if isinstance(a, dict) and "row" in a]
+    assert (case["outcome"], [(t["outcome"], t["follow_up"]) for t in case["transfers"]]) == (
+        "created",
+        [("created", "created"), ("reported", None)],
+    )
+    assert "GDPR-45" in case["detail"]
     # the auditor: the walkthrough record's events proved included in the checkpoint the
     # witness cosigned, checked offline with the log's and the witness's public keys
     report = json.loads(auditing[auditing.index("{") :])

@@ -63,3 +63,33 @@ def test_a_rejected_token_is_not_cached(settings: Settings, signing_keys: Keys) 
     for token in tokens:
         cache.verify(token)
     assert list(cache._verified) == tokens[1:]  # bounded: the oldest goes first
+
+
+def test_a_cache_knows_only_the_tokens_it_verified(settings: Settings, signing_keys: Keys) -> None:
+    """What lets a request skip preparing keys: a token the cache holds was verified here."""
+    cache = TokenCache(settings)
+    token = _mint(signing_keys)
+    assert not cache.knows(token)
+    cache.verify(token)
+    assert cache.knows(token)
+    assert not cache.knows(token[:-4] + "AAAA")
+
+
+def test_the_trusted_issuers_are_made_once_per_settings(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The development key's files are read when a Settings object is first used, not on every
+    request; another Settings object gets its own issuers."""
+    first = security.trusted_issuers(settings)
+    reads: list[object] = []
+
+    def read(s: object) -> bytes:
+        reads.append(s)
+        return b""
+
+    monkeypatch.setattr(security, "load_or_create_dev_key", read)
+    assert security.trusted_issuers(settings) is first
+    assert reads == []
+    other = settings.model_copy(update={"jwt_leeway_seconds": settings.jwt_leeway_seconds + 1})
+    assert security.trusted_issuers(other) is not first
+    assert TEST_ISSUER in security.trusted_issuers(other)

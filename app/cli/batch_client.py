@@ -1,18 +1,22 @@
-"""The HTTP side of `ilonet import`: CSV rows to the batch routes (`POST /v1/officers:batch`,
-`/v1/deployments:batch`) with the caller's token, in chunks of at most 500, each chunk with an
+"""The HTTP side of `ilonet import`: CSV or JSONL rows to the batch routes (`POST
+/v1/officers:batch`, `/v1/deployments:batch`, `/v1/processing-records:batch`) with the caller's
+token, in chunks of at most 500, each chunk with an
 Idempotency-Key derived from the file, the chunk and the mode (a rerun after a lost answer
 replays instead of writing twice), and every row's outcome.
 
 CSV columns are the fields of the single route's body; lists are separated by `;`. An officer's
 `phone` and `email` form its contact; a deployment may name its officer by
 `officer_external_reference` instead of `officer_id` (looked up with
-`GET /v1/officers?external_reference=`). An answer that is not the batch's per-row report (a
+`GET /v1/officers?external_reference=`). A JSONL file (`.jsonl`, `.ndjson`) holds one body item
+per line: the only form of `cases`, whose item nests a record with its transfers and answers. An
+answer that is not the batch's per-row report (a
 401, a 403 for the whole call, a 422 for a malformed row) stops the import as an HttpProblem.
 """
 
 from __future__ import annotations
 
 import csv
+import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
@@ -30,7 +34,12 @@ LIST_FIELDS = {
     "represented_member_states",
     "co_deploying_member_states",
 }
-ROUTES = {"officers": "/v1/officers:batch", "deployments": "/v1/deployments:batch"}
+ROUTES = {
+    "officers": "/v1/officers:batch",
+    "deployments": "/v1/deployments:batch",
+    "cases": "/v1/processing-records:batch",
+}
+JSONL = (".jsonl", ".ndjson")
 _ROW_POINTER = re.compile(r"^/items/(\d+)(/.*)?$")
 
 
@@ -42,9 +51,14 @@ class RowOutcome:
     id: str | None
     external_reference: str | None
     detail: str
+    # a case's transfers: index, outcome, status, id and the answer's outcome
+    transfers: list[dict[str, Any]] | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        said = asdict(self)
+        if self.transfers is None:
+            del said["transfers"]
+        return said
 
 
 class HttpProblem(Exception):
@@ -93,7 +107,26 @@ def _item(kind: str, row: dict[str, str]) -> dict[str, Any]:
     return item
 
 
+def _jsonl(path: Path) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            item = json.loads(line)
+            if not isinstance(item, dict):
+                raise ValueError(f"line {number} is not a JSON object")
+            items.append(item)
+    return items
+
+
 def read_rows(kind: str, path: Path) -> list[dict[str, Any]]:
+    """The items of a CSV file (a header line; lists separated by `;`) or of a JSONL file (one
+    JSON object a line, as the batch route takes it). Cases are JSONL only (ValueError)."""
+    if path.suffix.lower() in JSONL:
+        return _jsonl(path)
+    if kind == "cases":
+        raise ValueError("cases nest transfers and answers: give a JSONL file (.jsonl)")
     with path.open(newline="", encoding="utf-8") as handle:
         return [_item(kind, row) for row in csv.DictReader(handle)]
 
@@ -120,10 +153,33 @@ async def _resolve_officers(client: httpx.AsyncClient, items: list[dict[str, Any
 def _detail(item: dict[str, Any]) -> str:
     decision = item.get("decision") or {}
     violations = decision.get("violations") or []
-    if violations:
-        return "; ".join(f"{v['rule']}: {v['message']}" for v in violations)
     problem = item.get("problem") or {}
-    return str(problem.get("detail", ""))
+    said = (
+        "; ".join(f"{v['rule']}: {v['message']}" for v in violations)
+        if violations and item.get("outcome") != "created"
+        else str(problem.get("detail", ""))
+    )
+    for t in item.get("transfers") or []:
+        if t["outcome"] in ("reported", "denied", "failed"):
+            said += f"{'; ' if said else ''}transfer {t['index'] + 1} {t['outcome']}: " + _detail(
+                {**t, "transfers": None}
+            )
+    return said
+
+
+def _transfers(item: dict[str, Any]) -> list[dict[str, Any]] | None:
+    if "transfers" not in item:
+        return None
+    return [
+        {
+            "index": t["index"],
+            "outcome": t["outcome"],
+            "status": t["status"],
+            "id": t["id"],
+            "follow_up": (t.get("follow_up") or {}).get("outcome"),
+        }
+        for t in item["transfers"]
+    ]
 
 
 async def import_rows(
@@ -166,6 +222,7 @@ async def import_rows(
                 id=item["id"],
                 external_reference=item["external_reference"],
                 detail=_detail(item),
+                transfers=_transfers(item),
             )
             for item in response.json()["items"]
         ]

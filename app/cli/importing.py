@@ -1,6 +1,8 @@
-"""`ilonet import officers|deployments FILE.csv`: bulk onboarding as a client does it, over HTTP
-(app/cli/batch_client.py): a progress bar and a summary on stderr, one JSON line per row on
-stdout; exit 0 when every row was created (or, in a dry run, allowed)."""
+"""`ilonet import officers|deployments FILE.csv|FILE.jsonl` (bulk onboarding) and `ilonet import
+cases FILE.jsonl` (existing cases: a record with its past transfers and answers a line), as a
+client does it, over HTTP (app/cli/batch_client.py): a progress bar and a summary on stderr, one
+JSON line per row on stdout; exit 0 when every row was created (or, in a dry run, allowed) — a
+case's refused transfer is reported, not a failed row."""
 
 from __future__ import annotations
 
@@ -23,7 +25,11 @@ COLUMNS = {
     "deployments": "officer_id or officer_external_reference, posting_type, host_country, city, "
     "region_countries, topics, tasks, starts_on, ends_on, external_reference, … (the fields of "
     "POST /v1/deployments)",
+    "cases": "one JSON object a line: record (the body of POST /v1/processing-records, with "
+    "began_on) and transfers, each {transfer: the body of POST .../transfers, follow_up: the "
+    "body of POST .../follow-up}",
 }
+ROUTE = {"officers": "officers", "deployments": "deployments", "cases": "processing-records"}
 
 
 async def _send(
@@ -81,13 +87,15 @@ def _import(kind: str, file: Path, options: dict[str, Any]) -> int:
         items = read_rows(kind, file)
     except (UnicodeDecodeError, csv.Error) as unreadable:
         raise refused(f"{file}: not a UTF-8 CSV file ({unreadable})", USAGE) from unreadable
+    except ValueError as unreadable:  # JSONL: not JSON, or not an object a line; cases as CSV
+        raise refused(f"{file}: {unreadable}", USAGE) from unreadable
     if not items:
-        raise refused(f"{file}: no rows below the header", USAGE)
+        raise refused(f"{file}: no rows", USAGE)
     options = {**options, "digest": hashlib.sha256(file.read_bytes()).hexdigest()[:24]}
     outcomes, error = run_async(_send(kind, file, items, options))
     for o in outcomes:
         click.echo(json.dumps(o.as_dict(), ensure_ascii=False))
-        if o.outcome not in ("created", "allowed"):
+        if o.outcome not in ("created", "allowed") or o.detail:
             click.echo(f"row {o.row}: {o.outcome} ({o.status}) {o.detail}".rstrip(), err=True)
     if isinstance(error, HttpProblem):
         raise refused(error.line(), FAILED)
@@ -110,8 +118,13 @@ def _import(kind: str, file: Path, options: dict[str, Any]) -> int:
 def _command(kind: str) -> click.Command:
     @click.command(
         name=kind,
-        help=f"Import {kind} from FILE (CSV, UTF-8, a header line) through "
-        f"POST /v1/{kind}:batch. Columns: {COLUMNS[kind]}; lists separated by ';'.",
+        help=f"Import {kind} from FILE through POST /v1/{ROUTE[kind]}:batch: "
+        + (
+            f"JSONL (UTF-8), {COLUMNS[kind]}."
+            if kind == "cases"
+            else f"CSV (UTF-8, a header line; lists separated by ';') or JSONL (one JSON object "
+            f"a line). Columns: {COLUMNS[kind]}."
+        ),
         epilog="Exit codes: 0 every row created (allowed, with --dry-run); 1 a row refused or "
         "failed, an HTTP problem (401, 403 …) or an unreachable server; 2 usage (a missing "
         "file, an empty file, a wrong option).",
@@ -149,8 +162,10 @@ def _command(kind: str) -> click.Command:
 
 @click.group(name="import")
 def import_group() -> None:
-    """Bulk onboarding from a CSV file through the batch routes, as a client (over HTTP)."""
+    """Bulk onboarding and existing cases from a file through the batch routes, as a client
+    (over HTTP)."""
 
 
 import_group.add_command(_command("officers"))
 import_group.add_command(_command("deployments"))
+import_group.add_command(_command("cases"))

@@ -7,11 +7,16 @@ finished — below `pg_snapshot_xmin` — in (txid, id) order, and appends one s
 has a txid at or above that horizon and every later one a larger txid, so the sealing order never
 has to insert before an existing seal. Sealers exclude each other with a transaction-scoped
 advisory lock held only while sealing one batch.
+
+Verification is full (`verify`: every event re-encoded, the chain walked, each leaf recomputed
+and compared with the stored one) or fast (`verify_leaves`: the stored tree recomputed from its
+stored leaf hashes, which it trusts to be the events'; app/db/audit_leaves.py).
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC
 from typing import TYPE_CHECKING, Any, Protocol
@@ -19,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db import audit_chain, audit_merkle, audit_tree
+from app.db import audit_chain, audit_leaves, audit_merkle, audit_tree
 from app.db.audit_note import Signer
 from app.db.audit_tree import SignedCheckpoint
 from app.db.guard import authorise
@@ -42,6 +47,27 @@ class Caller(Protocol):
 GENESIS = audit_chain.GENESIS
 SEAL_LOCK = 0x1107_AD17  # advisory lock key of the sealer
 _TREE_SHORT = "the Merkle tree does not hold exactly the sealed events"
+_SEALS = "SELECT count(*), coalesce(max(position), 0) FROM audit_seal"
+_SEAL_AT = (
+    "SELECT s.hash, e.txid, e.id FROM audit_seal s"
+    " LEFT JOIN audit_event e ON e.id = s.event_id WHERE s.position = $1"
+)
+# One pass over seals and events: seals without their event, events without a seal, and of
+# those any ordered before the head's event (sealing follows (txid, id), so it was slipped in).
+_EVENTS = (
+    "SELECT count(*) FILTER (WHERE e.id IS NULL), count(*) FILTER (WHERE s.event_id IS NULL),"
+    " count(*) FILTER (WHERE s.event_id IS NULL AND (e.txid, e.id) < ($1::bigint, $2::bigint))"
+    " FROM audit_seal s FULL JOIN audit_event e ON e.id = s.event_id"
+)
+_FIRST_GAP = (
+    "SELECT min(g) FROM generate_series(1, $1::bigint) g"
+    " WHERE NOT EXISTS (SELECT FROM audit_seal s WHERE s.position = g)"
+)
+_SEAL_WITHOUT_EVENT = (
+    "SELECT s.position, s.event_id FROM audit_seal s"
+    " WHERE NOT EXISTS (SELECT FROM audit_event e WHERE e.id = s.event_id)"
+    " ORDER BY s.position LIMIT 1"
+)
 
 
 def canonical(event: AuditEvent) -> bytes:
@@ -71,6 +97,41 @@ def chain_hash(prev_hash: str, event: AuditEvent) -> str:
     return hashlib.sha256(prev_hash.encode() + canonical(event)).hexdigest()
 
 
+def event_values(
+    *,
+    actor: dict[str, Any],
+    organisation: str,
+    action: str,
+    outcome: str,
+    resource_type: str,
+    resource_id: str | None,
+    request_id: str | None,
+    decision_id: str | None = None,
+    policy_version: str | None = None,
+    rules: list[str] | None = None,
+    purpose: str | None = None,
+    legal_basis: str | None = None,
+    details: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """An audit event's column values (the database fills id, txid and occurred_at): what a
+    write set inserts as is, with no ORM instance built for it."""
+    return {
+        "actor": actor,
+        "organisation": organisation,
+        "action": action,
+        "outcome": outcome,
+        "resource_type": resource_type,
+        "resource_id": resource_id,
+        "request_id": request_id,
+        "decision_id": decision_id,
+        "policy_version": policy_version,
+        "rules": rules or [],
+        "purpose": purpose,
+        "legal_basis": legal_basis,
+        "details": details or {},
+    }
+
+
 def new_event(
     *,
     actor: dict[str, Any],
@@ -88,19 +149,21 @@ def new_event(
     details: dict[str, Any] | None = None,
 ) -> AuditEvent:
     return AuditEvent(
-        actor=actor,
-        organisation=organisation,
-        action=action,
-        outcome=outcome,
-        resource_type=resource_type,
-        resource_id=resource_id,
-        request_id=request_id,
-        decision_id=decision_id,
-        policy_version=policy_version,
-        rules=rules or [],
-        purpose=purpose,
-        legal_basis=legal_basis,
-        details=details or {},
+        **event_values(
+            actor=actor,
+            organisation=organisation,
+            action=action,
+            outcome=outcome,
+            resource_type=resource_type,
+            resource_id=resource_id,
+            request_id=request_id,
+            decision_id=decision_id,
+            policy_version=policy_version,
+            rules=rules,
+            purpose=purpose,
+            legal_basis=legal_basis,
+            details=details,
+        )
     )
 
 
@@ -109,8 +172,13 @@ async def record_denial(
     request: Request,
     principal: Caller,
     denied: PolicyDenied | NotFound,
+    *,
+    action: str = "policy.denied",
+    finding: Mapping[str, Any] | None = None,
 ) -> None:
-    """The audit event of a refused attempt (403 policy-denied or 404), in its own commit."""
+    """The audit event of a refused attempt (403 policy-denied or 404), in its own commit; or,
+    with `action` and `finding`, of a refusal put on record as a finding (a past transfer
+    reported to the controller)."""
     decision = denied.decision if isinstance(denied, PolicyDenied) else None
     details: dict[str, Any] = {"status": denied.status, "method": request.method}
     attempted = getattr(denied, "action", "") or ""
@@ -118,10 +186,11 @@ async def record_denial(
         details["attempted"] = attempted
     route = request.scope.get("route")
     details["route"] = getattr(route, "path", request.url.path)
+    details.update(finding or {})
     event = new_event(
         actor=principal.audit_actor(),
         organisation=principal.org,
-        action="policy.denied",
+        action=action,
         outcome="denied",
         resource_type=getattr(denied, "resource_type", "") or "request",
         resource_id=getattr(denied, "resource_id", None),
@@ -213,23 +282,9 @@ async def verify(
             walk.broken_event_id,
             walk.broken,
         )
-    total = await session.scalar(select(func.count()).select_from(AuditEvent)) or 0
-    unsealed = await _unsealed_count(session)
-    behind = await _unsealed_behind_head(session, position)
-    if behind is not None:
-        return Verification(
-            False,
-            sealed_ids,
-            unsealed,
-            prev_hash,
-            None,
-            behind,
-            "an event was inserted behind the sealed part of the chain",
-        )
-    if total - unsealed != sealed_ids:
-        return Verification(
-            False, sealed_ids, unsealed, prev_hash, None, None, "sealed events are missing"
-        )
+    unsealed, refused = await _counted(session, position, sealed_ids, prev_hash)
+    if refused is not None:
+        return refused
     walked_from = start[0] if start else 0
     broken_tree = await _tree_broken(driver, tree, walked_from) if tree else _TREE_SHORT
     if tree is None or broken_tree is not None:
@@ -238,6 +293,66 @@ async def verify(
     return Verification(
         True, sealed_ids, unsealed, prev_hash, None, None, None, tree.size, tree.root().hex()
     )
+
+
+async def verify_leaves(session: AsyncSession) -> Verification:
+    """The fast whole-log verification: the stored tree recomputed from its stored leaf
+    hashes (app/db/audit_leaves.py), one leaf per seal, an event for every seal, no event
+    behind the head, the latest signed checkpoint a prefix. It does not re-encode the events
+    nor walk the chain (`verify` does), so it records no checkpoint of the chain."""
+    driver = await audit_chain.driver(session)
+    count, head = await driver.fetchrow(_SEALS)
+    head_hash, txid, event_id = await driver.fetchrow(_SEAL_AT, head) or (GENESIS, -1, -1)
+    orphans, unsealed, behind = await driver.fetchrow(_EVENTS, txid or -1, event_id or -1)
+    if count != head:
+        missing = await driver.fetchval(_FIRST_GAP, head)
+        reason = f"seal {missing} is missing" if missing else "a seal lies before position 1"
+        return Verification(False, count, unsealed, head_hash, missing, None, reason)
+    if orphans:
+        deleted = await driver.fetchrow(_SEAL_WITHOUT_EVENT)
+        reason = "the sealed event was deleted"
+        return Verification(False, count, unsealed, head_hash, deleted[0], deleted[1], reason)
+    if behind:
+        slipped = await _unsealed_behind_head(session, head)
+        reason = "an event was inserted behind the sealed part of the chain"
+        return Verification(False, count, unsealed, head_hash, None, slipped, reason)
+    tree = await audit_leaves.recompute(driver)
+    broken = tree.broken or (_TREE_SHORT if tree.size != head else None)
+    broken = broken or await _not_a_prefix(driver, tree.size, tree.root)
+    if broken is not None:
+        return Verification(False, count, unsealed, head_hash, None, None, broken)
+    return Verification(
+        True, count, unsealed, head_hash, None, None, None, tree.size, tree.root.hex()
+    )
+
+
+async def _counted(
+    session: AsyncSession, head: int, sealed: int, head_hash: str
+) -> tuple[int, Verification | None]:
+    """The unsealed events' count, and a refusal if the events and the seals do not match."""
+    total = await session.scalar(select(func.count()).select_from(AuditEvent)) or 0
+    unsealed = await _unsealed_count(session)
+    behind = await _unsealed_behind_head(session, head)
+    if behind is not None:
+        reason = "an event was inserted behind the sealed part of the chain"
+        return unsealed, Verification(False, sealed, unsealed, head_hash, None, behind, reason)
+    if total - unsealed != sealed:
+        reason = "sealed events are missing"
+        return unsealed, Verification(False, sealed, unsealed, head_hash, None, None, reason)
+    return unsealed, None
+
+
+async def _not_a_prefix(driver: Any, size: int, head: bytes) -> str | None:
+    """The latest signed checkpoint against the tree (a consistency proof of stored nodes)."""
+    try:
+        latest = await audit_tree.signed(driver)
+        if latest is not None:
+            ranges = audit_merkle.consistency_ranges(latest.size, size)
+            proof = await audit_tree.proof(driver, ranges)
+            audit_merkle.verify_consistency(latest.size, size, latest.root, head, proof)
+    except (LookupError, ValueError):
+        return "the latest signed checkpoint is not a prefix of the log"
+    return None
 
 
 async def _tree_broken(
@@ -254,14 +369,9 @@ async def _tree_broken(
         stored = await audit_tree.digests(driver, walked_from)
         if stored != recomputed.digests() or await audit_tree.root(driver, size) != head:
             return "the Merkle tree differs from the sealed events"
-        latest = await audit_tree.signed(driver)
-        if latest is not None:
-            ranges = audit_merkle.consistency_ranges(latest.size, size)
-            proof = await audit_tree.proof(driver, ranges)
-            audit_merkle.verify_consistency(latest.size, size, latest.root, head, proof)
-    except (LookupError, ValueError):
+    except LookupError:
         return "the latest signed checkpoint is not a prefix of the log"
-    return None
+    return await _not_a_prefix(driver, size, head)
 
 
 async def _unsealed_behind_head(session: AsyncSession, head: int) -> int | None:

@@ -56,6 +56,12 @@ _WALK = (
     " LEFT JOIN audit_event e ON e.id = s.event_id"
     " WHERE s.position > $1 ORDER BY s.position LIMIT $2"
 )
+# The leaf hashes the tree stores for seals (first, last], concatenated, and how many there are.
+_STORED_LEAVES = (
+    "SELECT count(*), string_agg(hash, ''::bytea ORDER BY idx) FROM audit_tree_node"
+    " WHERE level = 0 AND idx >= $1 AND idx < $2"
+)
+LEAF_DIFFERS = "the stored leaf hash is not the hash of the sealed event"
 
 
 _KEYS = (
@@ -270,19 +276,23 @@ async def walk(
     driver: Any, *, start: tuple[int, str] | None, chunk: int, tree: Frontier | None = None
 ) -> Walk:
     """Verify the seals after `start` (default the genesis) up to the head; each verified
-    event's leaf joins `tree` (a frontier at `start`), so the walk also recomputes the root."""
+    event's leaf is compared with the leaf hash the tree stores for it (a chunk's at once) and
+    joins `tree` (a frontier at `start`), so the walk also recomputes the root."""
     position, prev_hash = start or (0, GENESIS)
     if start is not None:
         held = await driver.fetchval("SELECT hash FROM audit_seal WHERE position = $1", position)
         if held != prev_hash:
             return Walk(0, GENESIS, 0, "the chain differs from its checkpoint", position, None)
     statement = await driver.prepare(_WALK)
+    stored = await driver.prepare(_STORED_LEAVES)
     sha256 = hashlib.sha256
     while True:
+        first = position
         rows = await statement.fetch(position, chunk)
         if not rows:
             return Walk(position, prev_hash, position)
         leaves: list[bytes] = []
+        broken, row = None, None
         for row in rows:
             encoded = None
             if row[0] == position + 1 and row[2] == prev_hash and row[4] is not None:
@@ -290,14 +300,31 @@ async def walk(
                 if sha256(prev_hash.encode() + encoded).hexdigest() != row[3]:
                     encoded = None
             if encoded is None:  # broken: say how (and keep the tree as far as it held)
-                if tree is not None:
-                    tree.extend(leaves)
                 broken = _broken(row, position, prev_hash)
-                return Walk(position, prev_hash, position, broken, row[0], row[1])
+                break
             leaves.append(sha256(b"\x00" + encoded).digest())
             position, prev_hash = row[0], row[3]
+        differs = await _first_differing(stored, first, leaves)
+        if differs is not None:  # an earlier break than the chain's, if any
+            del leaves[differs:]
+            row, broken = rows[differs], LEAF_DIFFERS
+            position, prev_hash = first + differs, row[2]  # (the chain held up to it)
         if tree is not None:
             tree.extend(leaves)
+        if broken is not None and row is not None:
+            return Walk(position, prev_hash, position, broken, row[0], row[1])
+
+
+async def _first_differing(statement: Any, first: int, leaves: list[bytes]) -> int | None:
+    """Where the recomputed leaves of seals first+1.. first differ from the stored ones; None
+    where they agree, or where the tree lacks some of them (its own checks then say so)."""
+    if not leaves:
+        return None
+    count, joined = await statement.fetchrow(first, first + len(leaves))
+    if count != len(leaves) or joined == b"".join(leaves):
+        return None
+    mismatched = (i for i, leaf in enumerate(leaves) if joined[32 * i : 32 * i + 32] != leaf)
+    return next(mismatched, len(leaves) - 1)
 
 
 def _broken(row: Any, position: int, prev_hash: str) -> str:

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import ColumnElement, and_, func
+from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.models import Deployment
+from app.models import Deployment, Officer
 from app.policies.deployed import DEPLOYED_STATUSES
 
 
@@ -39,3 +40,15 @@ def deployed_during_clause(
 def deployed_on_clause(deployment: type[Deployment], day: date) -> ColumnElement[bool]:
     """`deployed_on`: the deployments whose officer is deployed on `day`."""
     return deployed_during_clause(deployment, day, day)
+
+
+async def active_deployment(
+    *, session: AsyncSession, officer: Officer, on: date
+) -> Deployment | None:
+    """The officer's deployment in force on a date (app/policies/deployed.py)."""
+    return await session.scalar(
+        select(Deployment)
+        .where(Deployment.officer_id == officer.id, deployed_on_clause(Deployment, on))
+        .order_by(Deployment.starts_on, Deployment.id)
+        .limit(1)
+    )

@@ -11,6 +11,11 @@ the builder made), with its server defaults filled in.
 
 PostgreSQL runs every sub-statement of a WITH against one snapshot and checks foreign keys at
 the end of the statement, so a history row may reference the row inserted beside it.
+
+A write may be conditional on a row it did not read (`Requires`: e.g. the officer a deployment
+names, with the organisation its decision assumed): then every insert of the statement selects
+its values only where that row exists, so the condition is checked in the write's own round
+trip and either everything is written or nothing is (`Unmet`).
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Insert, Table, bindparam, insert, inspect
+from sqlalchemy import ColumnElement, Insert, Table, bindparam, exists, insert, inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapper, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
@@ -56,27 +61,49 @@ def values(instance: Base) -> tuple[Table, dict[str, Any]]:
     return table, row
 
 
-_Shape = tuple[bool, tuple[tuple[str, tuple[str, ...]], ...]]
+class Unmet(Exception):
+    """The row a conditional write requires was not there as required: nothing was written."""
+
+
+# A row that must exist, with these column values, for the write to happen.
+Requires = tuple[Table, Mapping[str, Any]]
+_Part = tuple[str, tuple[str, ...]]
+_Shape = tuple[bool, tuple[_Part, ...], _Part | None]
 _STATEMENTS: dict[_Shape, Insert] = {}
 
 
-def _insert(table: Table, columns: tuple[str, ...], index: int) -> Insert:
-    return insert(table).values(
-        {c: bindparam(f"p{index}_{c}", type_=table.c[c].type) for c in columns}
+def _insert(
+    table: Table, columns: tuple[str, ...], index: int, where: ColumnElement[bool] | None
+) -> Insert:
+    params = [bindparam(f"p{index}_{c}", type_=table.c[c].type) for c in columns]
+    if where is None:
+        return insert(table).values(dict(zip(columns, params, strict=True)))
+    return insert(table).from_select(columns, select(*params).where(where))
+
+
+def _condition(table: Table, columns: tuple[str, ...]) -> ColumnElement[bool]:
+    return exists().where(
+        *(table.c[c] == bindparam(f"r_{c}", type_=table.c[c].type) for c in columns)
     )
 
 
-def _statement(parts: Sequence[tuple[Table, tuple[str, ...]]], returning: bool) -> Insert:
+def _statement(
+    parts: Sequence[tuple[Table, tuple[str, ...]]],
+    returning: bool,
+    requires: tuple[Table, tuple[str, ...]] | None = None,
+) -> Insert:
     """The statement of one shape (tables and columns), built once: its bound parameters are
     placeholders, so SQLAlchemy finds its compiled form without walking new values."""
-    shape = (returning, tuple((t.fullname, columns) for t, columns in parts))
+    required = None if requires is None else (requires[0].fullname, requires[1])
+    shape = (returning, tuple((t.fullname, columns) for t, columns in parts), required)
     statement = _STATEMENTS.get(shape)
     if statement is None:
+        where = None if requires is None else _condition(*requires)
         (table, columns), *rest = parts
-        statement = _insert(table, columns, 0)
+        statement = _insert(table, columns, 0, where)
         if returning:
             statement = statement.returning(*table.c)
-        ctes = [_insert(t, c, i).cte(f"w{i}") for i, (t, c) in enumerate(rest, start=1)]
+        ctes = [_insert(t, c, i, where).cte(f"w{i}") for i, (t, c) in enumerate(rest, start=1)]
         if ctes:
             statement = statement.add_cte(*ctes)
         _STATEMENTS[shape] = statement
@@ -88,25 +115,37 @@ async def write(
     inserts: Sequence[tuple[Table, Mapping[str, Any]]],
     *,
     created: Base | None = None,
+    requires: Requires | None = None,
 ) -> None:
     """Execute `inserts` (and the insert of `created`, first) as one statement.
 
     `created` comes back attached to the session, persistent and clean, with every column
-    loaded (its server defaults from `RETURNING`).
+    loaded (its server defaults from `RETURNING`). With `requires` (only with `created`), each
+    insert happens only where that row exists: when it does not, nothing is written and Unmet
+    is raised.
     """
     parts = list(inserts)
     if created is not None:
         parts.insert(0, values(created))
     if not parts:
         return
+    if requires is not None and created is None:
+        raise ValueError("a conditional write needs the row it creates, to tell it happened")
     shape = [(table, tuple(sorted(row))) for table, row in parts]
     params = {f"p{i}_{c}": row[c] for i, (_, row) in enumerate(parts) for c in row}
-    statement = _statement(shape, created is not None)
+    condition = None
+    if requires is not None:
+        table, wanted = requires
+        condition = (table, tuple(sorted(wanted)))
+        params.update({f"r_{c}": v for c, v in wanted.items()})
+    statement = _statement(shape, created is not None, condition)
     result = await session.execute(statement, params, execution_options=_OPTIONS)
     if created is None:
         return
-    returned: Mapping[str, Any] = dict(result.mappings().one())
-    _attach(session, created, returned)
+    found = result.mappings().one_or_none()
+    if found is None:
+        raise Unmet(f"{requires[0].name if requires else '?'} row not as required")
+    _attach(session, created, dict(found))
 
 
 def _attach(session: AsyncSession, instance: Base, returned: Mapping[str, Any]) -> None:

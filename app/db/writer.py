@@ -15,7 +15,7 @@ import re
 from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar, cast
 
 from sqlalchemy import Table, inspect
 from sqlalchemy.exc import IntegrityError
@@ -23,9 +23,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import metrics
 from app.db import write_set
-from app.db.audit import new_event
+from app.db.audit import event_values
 from app.db.guard import authorise
-from app.models import OutboxEvent
+from app.models import AuditEvent, OutboxEvent
 from app.models.base import Base
 from app.policies import ActionPolicy, Decision, TraceEntry, evaluate
 from app.policies.engine import merge_violations
@@ -35,6 +35,8 @@ from app.security import Principal
 M = TypeVar("M", bound=Base)
 F = TypeVar("F")
 ACCESSES = "ilonet.accesses"
+_AUDIT_EVENT = cast(Table, AuditEvent.__table__)
+_OUTBOX_EVENT = cast(Table, OutboxEvent.__table__)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -85,6 +87,9 @@ class Performable(Guarded, Protocol):
     @property
     def then(self) -> Callable[[Any, Any, Any, Any], Awaitable[None]] | None: ...
 
+    @property
+    def makes(self) -> str: ...
+
 
 @dataclass(frozen=True, slots=True)
 class Prepared(Generic[F]):
@@ -109,11 +114,15 @@ class Prepared(Generic[F]):
 
 @dataclass(frozen=True, slots=True)
 class NewRow(Generic[M]):
-    """What a creation writes: the row, rows that belong to it (e.g. history), and its events."""
+    """What a creation writes: the row, rows that belong to it (e.g. history), and its events.
+
+    `requires` names a row the facts assumed instead of reading it (`Writer.assuming`): the
+    write happens only if it exists with those values, checked in the write's own statement."""
 
     row: M
     change: Change
     related: Sequence[Base] = ()
+    requires: write_set.Requires | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +165,9 @@ class Writer:
         self.request_id = request_id
         # the Decision of the last write allowed here (a batch reports it per item)
         self.last_decision: Decision | None = None
+        # True while `perform` loads an action's facts: a loader may then assume what the
+        # write's own statement checks (NewRow.requires) instead of reading it first.
+        self.assuming = False
 
     def judge(self, action: Guarded, prepared: Prepared[Any]) -> Decision:
         """The Decision on the prepared facts, nothing written (the dry run's answer)."""
@@ -172,14 +184,31 @@ class Writer:
         prepared: Prepared[Any] = (await entry.load(context, target, body)).prepared
         return self.judge(entry, prepared), prepared.conflicts
 
-    async def perform(self, entry: Performable, context: Any, target: Any, body: Any) -> Any:
+    async def perform(
+        self, entry: Performable, context: Any, target: Any, body: Any, *, assume: bool = True
+    ) -> Any:
         """Run a guarded action: load its facts, decide, build from the Decision, write, then
-        its consequence (itself a guarded write). The row written is returned."""
-        loaded = await entry.load(context, target, body)
+        its consequence (itself a guarded write). The row written is returned.
+
+        A loader may assume a fact the write checks in its own statement (`assuming`); when
+        the statement finds it untrue nothing was written, and the action runs again on facts
+        read from the rows (so its answer is the one a careful load gives: 404, a denial)."""
+        self.assuming = assume
+        try:
+            loaded = await entry.load(context, target, body)
+        finally:
+            self.assuming = False
         decision = self._authorise(entry, loaded.prepared)
         made = entry.build(context, loaded, body, decision)
+        if isinstance(made, NewRow) != (entry.makes == "row"):
+            raise TypeError(f"{entry.name} declares that it makes a {entry.makes}")
         if isinstance(made, NewRow):
-            row: Any = await self._insert(entry, decision, made)
+            try:
+                row: Any = await self._insert(entry, decision, made)
+            except write_set.Unmet:
+                if not assume:
+                    raise
+                return await self.perform(entry, context, target, body, assume=False)
         else:
             row = await self._apply(entry, decision, made.row, made)
         if entry.then is not None:
@@ -196,10 +225,14 @@ class Writer:
             related = self._related(new.related)
             events = self._events(decision, new.change, resource_id, action=action.name)
             try:
-                await write_set.write(self.session, [*related, *events], created=new.row)
+                await write_set.write(
+                    self.session, [*related, *events], created=new.row, requires=new.requires
+                )
             except IntegrityError as exc:
                 raise _unique_conflict(exc) from exc
             return new.row
+        if new.requires is not None:
+            raise RuntimeError("a conditional write needs a plain row (app/db/write_set.py)")
         self.session.add(authorise(self.session, new.row))
         try:
             await self.session.flush()
@@ -298,7 +331,7 @@ class Writer:
         details: dict[str, Any] = {"subject_organisation": change.organisation, **change.details}
         if action:
             details["authorised_action"] = action
-        audit = new_event(
+        audit = event_values(
             actor=self.principal.audit_actor(),
             organisation=self.principal.org,
             action=change.event_type,
@@ -315,16 +348,17 @@ class Writer:
             legal_basis=change.legal_basis,
             details=details,
         )
-        events = [write_set.values(audit)]
+        # Plain column values: no ORM instance is built only to be read back (app/db/write_set.py).
+        events = [(_AUDIT_EVENT, audit)]
         if change.feed:
-            outbox = OutboxEvent(
-                type=change.event_type,
-                resource_type=change.resource_type,
-                resource_id=resource_id,
-                organisation=change.organisation,
-                visibility=change.visibility,
-            )
-            events.append(write_set.values(outbox))
+            outbox = {
+                "type": change.event_type,
+                "resource_type": change.resource_type,
+                "resource_id": resource_id,
+                "organisation": change.organisation,
+                "visibility": change.visibility,
+            }
+            events.append((_OUTBOX_EVENT, outbox))
         return events
 
 

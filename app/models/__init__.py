@@ -16,6 +16,7 @@ from app.models.board import (
 from app.models.deployment import Deployment, DeploymentHistory
 from app.models.document import Document, DocumentVersion
 from app.models.idempotency_key import IdempotencyKey
+from app.models.institutional_contact import InstitutionalContact
 from app.models.network import AdHocAction, Network, NetworkFacilitator, NetworkMeeting
 from app.models.officer import Officer
 from app.models.organisation import Organisation, OrganisationContact
@@ -52,6 +53,7 @@ __all__ = [
     "Document",
     "DocumentVersion",
     "IdempotencyKey",
+    "InstitutionalContact",
     "Network",
     "NetworkFacilitator",
     "NetworkMeeting",

@@ -129,3 +129,8 @@ def names(codes: Sequence[str], name: Callable[[str], str] = organisation) -> st
     if len(labels) <= 1:
         return "".join(labels)
     return f"{', '.join(labels[:-1])} and {labels[-1]}"
+
+
+def figure(value: object) -> str:
+    """A published count, or "withheld" for one the disclosure control withholds (None)."""
+    return "withheld" if value is None else str(value)

@@ -53,6 +53,7 @@ def environment() -> Environment:
         term=labels.term,
         long_date=labels.long_date,
         names=labels.names,
+        figure=labels.figure,
     )
     env.globals.update(plural=labels.plural, charts=charts, style=STYLE)
     return env

@@ -4,6 +4,7 @@ refused by its depth, before the parser (whose recursion it would exhaust) sees 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 _BRACKETS = bytes.maketrans(b"{}", b"[]")
@@ -42,10 +43,15 @@ class TooDeep(ValueError):
         self.maximum = maximum
 
 
-def loads(data: str | bytes, *, max_depth: int) -> Any:
+def loads(
+    data: str | bytes,
+    *,
+    max_depth: int,
+    object_pairs_hook: Callable[[list[tuple[str, Any]]], Any] | None = None,
+) -> Any:
     """json.loads of a text nested at most `max_depth` deep: TooDeep past it, ValueError
     (json.JSONDecodeError included) for a text that is not JSON."""
     raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
     if not within(raw, max_depth):
         raise TooDeep(max_depth)
-    return json.loads(data)
+    return json.loads(data, object_pairs_hook=object_pairs_hook)

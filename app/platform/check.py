@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from app.platform.counts import count_cells
 from app.platform.extract import extract
+from app.platform.institutional import NO_CONTACTS, InstitutionalContacts
 from app.platform.markings import handling_markings
 from app.platform.scanner import scan
 from app.platform.text import TextUnit
@@ -30,17 +31,19 @@ def inspect(
     media_type: str,
     extra: tuple[TextUnit, ...] = (),
     count_columns: tuple[str, ...] = (),
+    known: InstitutionalContacts = NO_CONTACTS,
 ) -> Inspection:
     """Extract and scan a file (Refused when it cannot be read within the bounds); `extra` are
     the metadata's units (title, statistics labels), scanned before the file's; the cells of
-    the file's count columns (declared, or named so by their header) are counted apart."""
+    the file's count columns (declared, or named so by their header) are counted apart;
+    `known` are the registered institutional contacts (reference data), no person's data."""
     extracted = extract(content, media_type)
     units = (*extra, *extracted.units)
     return Inspection(
         media_type=extracted.media_type,
         text=extracted.text,
         pages=extracted.pages,
-        findings=tuple(f.describe() for f in scan(units)),
+        findings=tuple(f.describe() for f in scan(units, known)),
         markings=tuple(m.describe() for m in handling_markings(units)),
         counts=tuple(count_cells(extracted.units, count_columns)),
     )

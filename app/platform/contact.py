@@ -7,6 +7,13 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 import phonenumbers
 
+from app.platform.institutional import (
+    NO_CONTACTS,
+    InstitutionalContacts,
+    email_key,
+    iban_key,
+    phone_key,
+)
 from app.platform.patterns import DATE_RE, words
 
 EMAIL_RE = re.compile(
@@ -68,12 +75,15 @@ def _acronym(token: str) -> bool:
     )
 
 
-def has_email(text: str) -> bool:
+def has_email(text: str, known: InstitutionalContacts = NO_CONTACTS) -> bool:
     """A person's address, also written `name [at] domain [dot] eu` or percent-encoded in a
-    link; institutions' functional mailboxes are not personal data."""
+    link; institutions' functional mailboxes, by their words or registered as such, are not
+    personal data."""
     if "@" not in text and "%40" not in text and not _AT_WORD_RE.search(text):
         return False
     for m in EMAIL_RE.finditer(unquote(text)):
+        if known.emails and email_key(m.group(0)) in known.emails:
+            continue
         local = _LOCAL_PART_RE.match(m.group(0))
         if local is None or not functional_local_part(local.group(1)):
             return True
@@ -88,8 +98,10 @@ PHONE_LABEL_RE = re.compile(
     r"portable|whatsapp|numéro\s+de\s+portable|rufnummer|mobiel)\b)"
 )
 # Where a national number may start without a label: a trunk prefix 0 (with or without brackets).
-_NATIONAL_START_RE = re.compile(r"(?<![\w.,/-])(?:\(0\d*\)|0\d)[\d\s().\-/]{6,}\d")
-_INTERNATIONAL_RE = re.compile(r"(?:(?<![\w+])\+|(?<![\w.,/-])00)\s?[1-9][\d\s().\-/]{6,}\d")
+# Each alternative begins with a literal, its lookbehind after it (`0(?<![\w.,/-].)` is
+# `(?<![\w.,/-])0`): an alternation of literal starts is searched for its first characters only.
+_NATIONAL_START_RE = re.compile(r"(?:\((?<![\w.,/-].)0\d*\)|0(?<![\w.,/-].)\d)[\d\s().\-/]{6,}\d")
+_INTERNATIONAL_RE = re.compile(r"(?:\+(?<![\w+].)|0(?<![\w.,/-].)0)\s?[1-9][\d\s().\-/]{6,}\d")
 _DIGITS_RE = re.compile(r"\d[\d\s().\-/]{6,}\d")
 # The regions whose national formats are looked for (the Member States and the Schengen area).
 PHONE_REGIONS = (
@@ -98,7 +110,12 @@ PHONE_REGIONS = (
 )  # fmt: skip
 _VALID = phonenumbers.Leniency.VALID
 # An IBAN's digit groups are not a telephone number (the IBAN detector reports them).
-_IBAN_SHAPE_RE = re.compile(r"\b[A-Z]{2}\d{2}(?:[ -]?[A-Z0-9]{2,4}){3,8}\b")
+_IBAN_SHAPE_RE = re.compile(r"[A-Z](?<!\w.)[A-Z]\d{2}(?:[ -]?[A-Z0-9]{2,4}){3,8}\b")
+# Every telephone label holds one of these (on lower-cased text; PHONE_LABEL_RE, case-insensitive,
+# is several times slower to search).
+_PHONE_LABEL_STEM_RE = re.compile(
+    r"t[eé]l|tfno|ph|mob|gsm|fax|cell|m[óo]vil|handy|portable|whatsapp|num[ée]ro|rufnummer"
+)
 
 
 def _plausible_grouping(raw: str) -> bool:
@@ -112,12 +129,17 @@ def _plausible_grouping(raw: str) -> bool:
     return sum(1 for g in groups if len(g) == 1) <= 1 or len(groups) <= 2
 
 
-def _valid_in_some_region(candidate: str, regions: tuple[str, ...]) -> bool:
+def _valid_in_some_region(
+    candidate: str, regions: tuple[str, ...], known: InstitutionalContacts
+) -> bool:
+    """A number valid in one of the regions that is not a registered institutional one."""
     for region in regions:
         for match in phonenumbers.PhoneNumberMatcher(candidate, region, leniency=_VALID):
             if len(re.sub(r"\D", "", match.raw_string)) >= 8 and _plausible_grouping(
                 match.raw_string
             ):
+                if known.phones and phone_key(match.number) in known.phones:
+                    continue
                 return True
     return False
 
@@ -138,33 +160,38 @@ _MOBILE_RE = re.compile(
 )
 
 
-def has_phone_in(text: str, context: str) -> bool:
-    if not has_phone(text, context=context):
+def has_phone_in(text: str, context: str, known: InstitutionalContacts = NO_CONTACTS) -> bool:
+    if not has_phone(text, context=context, known=known):
         return False
     switchboard = SWITCHBOARD_RE.search(context) or SWITCHBOARD_RE.search(text)
     return not switchboard or _MOBILE_RE.search(text) is not None
 
 
-def has_phone(text: str, *, context: str = "") -> bool:
+def has_phone(text: str, *, context: str = "", known: InstitutionalContacts = NO_CONTACTS) -> bool:
     """An international number (+ or 00) valid anywhere; a national number valid in a Member
-    State's format that starts with the trunk prefix 0 or stands after a telephone label."""
+    State's format that starts with the trunk prefix 0 or stands after a telephone label. A
+    registered institutional number is none of them."""
     if _DIGITS_RE.search(text) is None:
         return False
     text = _IBAN_SHAPE_RE.sub(" ", text)
     for candidate in _INTERNATIONAL_RE.finditer(text):
         raw = candidate.group(0)
         span = raw if raw.startswith("+") else "+" + raw[2:].lstrip()
-        if _valid_in_some_region(span, ("BE",)):
+        if _valid_in_some_region(span, ("BE",), known):
             return True
     for candidate in _NATIONAL_START_RE.finditer(text):
-        if _valid_in_some_region(candidate.group(0), PHONE_REGIONS):
+        if _valid_in_some_region(candidate.group(0), PHONE_REGIONS, known):
             return True
-    labelled = PHONE_LABEL_RE.search(context) is not None
-    for label in PHONE_LABEL_RE.finditer(text):
+    labelled = (
+        _PHONE_LABEL_STEM_RE.search(context.lower()) is not None
+        and PHONE_LABEL_RE.search(context) is not None
+    )
+    in_text = _PHONE_LABEL_STEM_RE.search(text.lower()) is not None
+    for label in PHONE_LABEL_RE.finditer(text) if in_text else ():
         window = text[label.end() : label.end() + 40]
-        if _DIGITS_RE.search(window) and _valid_in_some_region(window, PHONE_REGIONS):
+        if _DIGITS_RE.search(window) and _valid_in_some_region(window, PHONE_REGIONS, known):
             return True
-    return labelled and _valid_in_some_region(text, PHONE_REGIONS)
+    return labelled and _valid_in_some_region(text, PHONE_REGIONS, known)
 
 
 # --- IBAN --------------------------------------------------------------------------------------
@@ -203,13 +230,14 @@ PUBLIC_ACCOUNT_RE = re.compile(
 )
 
 
-def has_iban_in(text: str, context: str) -> bool:
-    if has_iban(text):
+def has_iban_in(text: str, context: str, known: InstitutionalContacts = NO_CONTACTS) -> bool:
+    if has_iban(text, known):
         return not (PUBLIC_ACCOUNT_RE.search(text) or PUBLIC_ACCOUNT_RE.search(context))
     return False
 
 
-def has_iban(text: str) -> bool:
+def has_iban(text: str, known: InstitutionalContacts = NO_CONTACTS) -> bool:
+    """A valid IBAN that is not a registered institutional account."""
     upper = text.upper()
     for start in _IBAN_START_RE.finditer(upper):
         length = IBAN_LENGTHS.get(start.group(1))
@@ -225,6 +253,8 @@ def has_iban(text: str) -> bool:
                 break
         candidate = "".join(chars)
         if len(candidate) == length and candidate.isalnum() and iban_checksum_ok(candidate):
+            if known.ibans and iban_key(candidate) in known.ibans:
+                continue
             return True
     return False
 

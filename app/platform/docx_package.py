@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Iterator
+from typing import Any
 
 from lxml import etree  # type: ignore[import-untyped]
 
@@ -153,27 +154,26 @@ def check_package(content: bytes) -> None:
                 ) from None
 
 
-def text_units(content: bytes) -> list[TextUnit]:
-    """The text units of a DOCX package (check_package first): body paragraphs, then those of
-    each section's header and footer, as lines; then each table's cells."""
-    import docx
+# A section's headers and footers by python-docx attribute, and as a finding names them.
+_PARTS = (
+    ("header", "header"),
+    ("first_page_header", "first-page header"),
+    ("even_page_header", "even-page header"),
+    ("footer", "footer"),
+    ("first_page_footer", "first-page footer"),
+    ("even_page_footer", "even-page footer"),
+)
 
-    try:
-        document = docx.Document(io.BytesIO(content))
-    except (zipfile.BadZipFile, KeyError, ValueError, etree.LxmlError) as error:
-        raise Refused(
-            422, f"The DOCX file cannot be read ({type(error).__name__}).", "docx.package"
-        ) from None
-    units: list[TextUnit] = []
+
+def _story_units(story: Any, part: str | None) -> Iterator[TextUnit]:
+    """The paragraphs of a story (the body, a header, a footer) as lines, each read with the
+    line before it; then each of its tables' cells under their column's header."""
     previous = ""
-    paragraphs = [p.text for p in document.paragraphs]
-    for section in document.sections:
-        for part in (section.header, section.footer):
-            paragraphs.extend(p.text for p in part.paragraphs)
-    for line, text in enumerate(paragraphs, start=1):
-        units.append(TextUnit(text, Location(line=line), context=previous))
+    for line, paragraph in enumerate(story.paragraphs, start=1):
+        text = paragraph.text
+        yield TextUnit(text, Location(part=part, line=line), context=previous)
         previous = text if text.strip() else previous
-    for t, table in enumerate(document.tables, start=1):
+    for t, table in enumerate(story.tables, start=1):
         header: list[str] = []
         for r, row in enumerate(table.rows, start=1):
             cells = [cell.text for cell in row.cells]
@@ -181,5 +181,26 @@ def text_units(content: bytes) -> list[TextUnit]:
                 header = cells
             for c, cell_text in enumerate(cells, start=1):
                 label = header[c - 1] if r > 1 and c <= len(header) else ""
-                units.append(TextUnit(cell_text, Location(table=t, row=r, column=c), label))
+                where = Location(part=part, table=t, row=r, column=c)
+                yield TextUnit(cell_text, where, label)
+
+
+def text_units(content: bytes) -> list[TextUnit]:
+    """The text units of a DOCX package (check_package first): the body's paragraphs and table
+    cells, then those of each section's headers and footers (every one the package defines,
+    shown or not), located in their part."""
+    import docx
+
+    try:
+        document = docx.Document(io.BytesIO(content))
+        units = list(_story_units(document, None))
+        for s, section in enumerate(document.sections, start=1):
+            for attribute, name in _PARTS:
+                story = getattr(section, attribute)
+                if not story.is_linked_to_previous:
+                    units.extend(_story_units(story, f"{name} of section {s}"))
+    except (zipfile.BadZipFile, KeyError, ValueError, etree.LxmlError) as error:
+        raise Refused(
+            422, f"The DOCX file cannot be read ({type(error).__name__}).", "docx.package"
+        ) from None
     return units

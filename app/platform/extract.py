@@ -1,7 +1,7 @@
-"""Text extractors: plain text, Markdown, CSV (cells), JSON (pointers), PDF (pypdf, pages and
-lines) and DOCX (python-docx, paragraphs and table cells). Anything else is refused (415); a
-file whose text cannot be read within the bounds of app/platform/limits.py is refused naming
-the bound (413 or 422), never stored unchecked."""
+"""Text extractors: plain text, Markdown, CSV (cells), JSON (pointers and lines), PDF (pypdf,
+pages and lines) and DOCX (python-docx: paragraphs, headers and footers, table cells). Anything
+else is refused (415); a file whose text cannot be read within the bounds of
+app/platform/limits.py is refused naming the bound (413 or 422), never stored unchecked."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from app.platform import bounded_json, docx_package, pdf_text
+from app.platform import bounded_json, docx_package, json_text, pdf_text
 from app.platform.limits import LIMITS, Refused, exceeded
 from app.platform.text import Location, TextUnit
 
@@ -98,19 +98,6 @@ def _csv(text: str) -> Iterator[TextUnit]:
         raise Refused(422, f"The CSV file cannot be read: {error}.", "csv.syntax") from None
 
 
-def _json(value: Any, pointer: str = "", member: str = "") -> Iterator[TextUnit]:
-    if isinstance(value, dict):
-        for key, item in value.items():
-            escaped = str(key).replace("~", "~0").replace("/", "~1")
-            yield TextUnit(str(key), Location(pointer=f"{pointer}/{escaped}"))
-            yield from _json(item, f"{pointer}/{escaped}", str(key))
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from _json(item, f"{pointer}/{i}", member)
-    elif isinstance(value, str | int | float) and not isinstance(value, bool):
-        yield TextUnit(str(value), Location(pointer=pointer), context=member)
-
-
 def _bounded(units: Iterable[TextUnit]) -> tuple[TextUnit, ...]:
     """The units, refused past the bound on their number or their characters."""
     kept: list[TextUnit] = []
@@ -127,7 +114,9 @@ def _bounded(units: Iterable[TextUnit]) -> tuple[TextUnit, ...]:
 
 def _parsed_json(text: str) -> Any:
     try:
-        return bounded_json.loads(text, max_depth=LIMITS.json_depth)
+        return bounded_json.loads(
+            text, max_depth=LIMITS.json_depth, object_pairs_hook=json_text.Members
+        )
     except bounded_json.TooDeep:
         raise exceeded("json_depth", "The JSON file nests arrays and objects too deeply") from None
     except json.JSONDecodeError as error:
@@ -143,7 +132,8 @@ def extract(content: bytes, media_type: str) -> Extracted:
     if media_type == CSV:
         return Extracted(media_type, _bounded(_csv(_decode(content))), 1)
     if media_type == JSON:
-        return Extracted(media_type, _bounded(_json(_parsed_json(_decode(content)))), 1)
+        text = _decode(content)
+        return Extracted(media_type, _bounded(json_text.units(_parsed_json(text), text)), 1)
     if media_type == PDF:
         units, pages = pdf_text.units(content)
         return Extracted(media_type, _bounded(units), pages)

@@ -4,6 +4,7 @@ names next to identifying attributes — in EN, FR, DE, NL, ES, IT (and PT where
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 
@@ -59,6 +60,8 @@ _MRZ_CHARS_RE = re.compile(r"[A-Z0-9<]{28,}")
 
 def has_mrz(text: str) -> bool:
     """A line of a machine-readable zone whose check digits all verify."""
+    if "<" not in text and "«" not in text and digit_count(text) < 14:
+        return False
     compact = re.sub(r"[ \t]", "", text.upper()).replace("«", "<")
     if "<" not in compact and not re.search(r"\d{6}\d[MFX<]\d{7}", compact):
         return False
@@ -121,19 +124,24 @@ _DOC_VALUE = r"(?<![A-Za-z0-9])([A-Z0-9](?:[A-Z0-9]|-(?=[A-Z0-9])){5,13})(?![A-Z
 _LABELLED_DOC_RE = re.compile(DOCUMENT_LABEL + _GAP + _DOC_VALUE)
 _LABEL_ONLY_RE = re.compile(r"^\W*(?:" + DOCUMENT_LABEL + r")[\s:.#°º()-]*$")
 _LABEL_AT_END_RE = re.compile("(?:" + DOCUMENT_LABEL + r")[\s:.#°º-]*$")
+# The lookbehinds stand after the first character (`[A-Z](?<![A-Z0-9].)` is `(?<![A-Z0-9])[A-Z]`):
+# a pattern that begins with a character class is searched for that class only. A DNI or NIE
+# has seven digits in a row, a codice fiscale six capitals: looked for first.
 _DNI_RE = re.compile(r"(?<![A-Za-z0-9])([XYZ]?\d{7,8}-?[A-Z])(?![A-Za-z0-9])")
 _CODICE_FISCALE_RE = re.compile(
-    r"(?<![A-Z0-9])[A-Z]{6}\d{2}[A-EHLMPRST]\d{2}[A-Z]\d{3}[A-Z](?![A-Z0-9])"
+    r"[A-Z](?<![A-Z0-9].)[A-Z]{5}\d{2}[A-EHLMPRST]\d{2}[A-Z]\d{3}[A-Z](?![A-Z0-9])"
 )
+_SEVEN_DIGITS_RE = re.compile(r"\d{7}")
+_SIX_CAPITALS_RE = re.compile(r"[A-Z]{6}")
 # National personal identifiers that carry their own check (python-stdnum validates them), found
 # without a label: France's NIR (social security number), Poland's PESEL, Türkiye's T.C. Kimlik
 # No., India's Aadhaar (Verhoeff) and Pakistan's CNIC (written 5-7-1 with hyphens).
-_NIR_RE = r"(?<![\w/.-])[12]\s?\d{2}\s?\d{2}\s?(?:\d{2}|2[AB])\s?\d{3}\s?\d{3}\s?\d{2}(?![\w/-])"
+_NIR_RE = r"[12](?<![\w/.-].)\s?\d{2}\s?\d{2}\s?(?:\d{2}|2[AB])\s?\d{3}\s?\d{3}\s?\d{2}(?![\w/-])"
 _NATIONAL_IDS: tuple[tuple[re.Pattern[str], Callable[[str], bool]], ...] = (
     (re.compile(_NIR_RE), nir.is_valid),
-    (re.compile(r"(?<![\w/.+-])\d{11}(?![\w/-])"), lambda v: _pesel_or_kimlik(v)),
-    (re.compile(r"(?<![\w/.+-])[2-9]\d{3}\s?\d{4}\s?\d{4}(?![\w/-])"), aadhaar.is_valid),
-    (re.compile(r"(?<![\w/.+-])\d{5}-\d{7}-\d(?![\w/-])"), cnic.is_valid),
+    (re.compile(r"\d(?<![\w/.+-].)\d{10}(?![\w/-])"), lambda v: _pesel_or_kimlik(v)),
+    (re.compile(r"[2-9](?<![\w/.+-].)\d{3}\s?\d{4}\s?\d{4}(?![\w/-])"), aadhaar.is_valid),
+    (re.compile(r"\d(?<![\w/.+-].)\d{4}-\d{7}-\d(?![\w/-])"), cnic.is_valid),
 )
 
 
@@ -144,11 +152,13 @@ def _pesel_or_kimlik(value: str) -> bool:
 def _national_id(text: str) -> bool:
     """A Spanish DNI/NIE, an Italian codice fiscale or another national identifier whose
     check verifies."""
-    for m in _DNI_RE.finditer(text):
+    if digit_count(text) < 7:  # a DNI, NIE or codice fiscale has seven digits or more
+        return False
+    for m in _DNI_RE.finditer(text) if _SEVEN_DIGITS_RE.search(text) else ():
         value = m.group(1)
         if (nie if value[0] in "XYZ" else dni).is_valid(value):
             return True
-    for m in _CODICE_FISCALE_RE.finditer(text):
+    for m in _CODICE_FISCALE_RE.finditer(text) if _SIX_CAPITALS_RE.search(text) else ():
         if codicefiscale.is_valid(m.group(0)):
             return True
     if digit_count(text) < 11:
@@ -176,15 +186,19 @@ def labelled_by(context: str, label_only: re.Pattern[str], label_at_end: re.Patt
     return bool(label_only.search(context[:120]) or label_at_end.search(context[-60:]))
 
 
-# A cheap first look: every document label holds one of these stems.
+# Cheap first looks: every document label holds one of these stems, every birth label one of
+# those. They are matched on lower-cased text (a case-insensitive alternation is slow), and
+# each alternative begins with a literal letter, its word boundary checked behind it (`i(?<=\bi)`
+# is `\bi`): an alternation of literal starts is searched for its first letters only, several
+# times faster than one whose alternatives begin with `\b`.
 _DOCUMENT_STEM_RE = re.compile(
-    r"pass|document|\bid\b|id-|identi|visa|visum|visto|visado|carte|ausweis|\bdni\b|"
-    r"\bnie\b|\bbsn\b|burgerservice|codice|permesso|titre|residence|reisdoc|verblijf|"
-    r"aufenthalt|travel|paspoort|pasapo|tazk|\bnin\b"
-)  # matched on lower-cased text: a case-insensitive alternation is slow
+    r"pass|document|i(?<=\bi)d\b|id-|identi|visa|visum|visto|visado|carte|ausweis|d(?<=\bd)ni\b|"
+    r"n(?<=\bn)ie\b|b(?<=\bb)sn\b|burgerservice|codice|permesso|titre|residence|reisdoc|verblijf|"
+    r"aufenthalt|travel|paspoort|pasapo|tazk|n(?<=\bn)in\b"
+)
 _BIRTH_STEM_RE = re.compile(
-    r"birth|born|d\.?\s?o\.?\s?b|\bb\.|naiss|\bn[ée]e?\s*\(?e?\)?\s+le\b|geb|geboorte|nac|nasc"
-    r"|\bnat[oa]\b"
+    r"birth|born|d\.?\s?o\.?\s?b|b(?<=\bb)\.|naiss|n(?<=\bn)[ée]e?\s*\(?e?\)?\s+le\b|geb|geboorte"
+    r"|nac|nasc|n(?<=\bn)at[oa]\b"
 )
 
 
@@ -198,11 +212,15 @@ _LABELLED_DOC_SEARCH_RE = re.compile(
     + _GAP
     + _DOC_VALUE
 )
-_VALUE_SHAPE_RE = re.compile(r"(?<![A-Za-z0-9])[A-Z0-9][A-Z0-9-]{5,13}(?![A-Za-z0-9])")
+# The lookbehind stands after the first character (`X(?<![A-Za-z0-9].)` is `(?<![A-Za-z0-9])X`): a
+# pattern that begins with a character class is searched for that class only.
+_VALUE_SHAPE_RE = re.compile(r"[A-Z0-9](?<![A-Za-z0-9].)[A-Z0-9-]{5,13}(?![A-Za-z0-9])")
 _DIGITS = str.maketrans("", "", "0123456789")
 
 
+@functools.lru_cache(maxsize=32)
 def digit_count(text: str) -> int:
+    """The digits of a text (each detector asks of the unit it reads: kept for the last few)."""
     return len(text) - len(text.translate(_DIGITS))
 
 
@@ -280,6 +298,14 @@ HONORIFIC = (
     r"Meneer|Doña|Dña|M|de\s+heer|mevrouw)\.?"
 )
 _HONORIFIC_RE = re.compile(HONORIFIC + rf"\s+((?:[A-Z]\.\s*)?{NAME_TOKEN}(?:\s+{NAME_TOKEN})?)")
+# Cheap first looks (alternations of literal starts, see _DOCUMENT_STEM_RE): the beginning of every
+# honorific; a run of three capitals (a surname written first) and a numeric date's digits.
+_HONORIFIC_STEM_RE = re.compile(
+    r"M\.?\s|Mr|Ms|Miss|Mx|Mme|Mlle|Monsieur|Madame|Mademoiselle|Meneer|Mevr|Dr|Dhr|Dott|Doña|"
+    r"Dña|Prof|Herr|Frau|Sr|Sig|Señor|Signor|de\s+heer|mevrouw"
+)
+_CAPITALS_RE = re.compile(r"[A-Z]{3}")
+_NUMERIC_DATE_STEM_RE = re.compile(r"\d[./-]\d")
 # A public function next to a name: the person is named as the holder of a public office.
 _FUNCTION_RE = re.compile(
     r"(?i)\b(?:minist(?:er|re|ro|ra)|bundes(?:innen)?minister(?:in)?|commissioner|commissaire|"
@@ -352,11 +378,18 @@ def _birth_year_plausible(date_text: str) -> bool:
     return bool(years) and 1900 <= int(years[-1]) <= 2012
 
 
-# Cheap first looks: an attribute stem, a label's colon, a date's digits.
+# A cheap first look before _NAME_ATTRIBUTE_RE, on lower-cased text: something every alternative
+# of _ATTRIBUTE holds (each alternative here begins with a literal letter, see _DOCUMENT_STEM_RE;
+# a lookbehind after it asks for the space before an age's unit).
 _ATTRIBUTE_STEM_RE = re.compile(
-    r"born|b\.|age|year|national|citizen|d\.?o\.?b|birth|holder|pass|n[ée]|âg|ressort|"
-    r"geb|jahre|staats|nacid|nacional|años|anos|nat[oa]|cittadin|anni|identity|id card|resid|"
-    r"living|mobile|phone|tel|domicil|demeur|ausweis|wohn|woon|paspoort|\d\s+ans"
+    r"born|b\.\s*\d|aged|age\s*:?\s*\d|year[- ]old|years\s+old|national\b|nationality\s*[:(]|"
+    r"citizen|d\.?o\.?b|date\s+of\s+birth|holder\s+of|passport|identity\s+card|id\s+card|"
+    r"residing|resident\s+(?:at|in)|living\s+(?:at|in)|mobile|phone|tel\b|n[ée]e?\s+(?:le|en|à)\b|"
+    r"âg[ée]e?\s+de\s+\d|ag[ée]e?\s+de\s+\d|de\s+nationalit[ée]|ressortissant|passeport|domicili|"
+    r"demeurant|geboren|geb\.|jahre(?<=\sjahre)\b|staatsangeh|staatsb[üu]rger|nationaliteit|"
+    r"pass(?:nummer|[\s-]*nr)|ausweis|wohnhaft|woonachtig|paspoort|geboortedatum|nacid[oa]|"
+    r"de\s+nacionalidad|años(?<=\saños)|anos(?<=\sanos)|pasaporte|nat[oa]\s+(?:il|a|nel)\b|"
+    r"di\s+nazionalit|cittadin[oa]|anni(?<=\sanni)|passaporto|residente|ans(?<=\sans)\b"
 )
 
 
@@ -393,17 +426,22 @@ def _labelled_name(text: str, context: str) -> bool:
 def has_personal_name(text: str, *, context: str = "") -> bool:
     lower = text.lower()
     attributes = _ATTRIBUTE_STEM_RE.search(lower) is not None
-    for m in _HONORIFIC_RE.finditer(text):
+    for m in _HONORIFIC_RE.finditer(text) if _HONORIFIC_STEM_RE.search(text) else ():
         if _person_like(m.group(1), text, m.start(1)):
             return True
-    for m in _LABELLED_NAME_RE.finditer(text) if ":" in text else ():
+    labels = ":" in text and _NAME_STEM_RE.search(lower) is not None
+    for m in _LABELLED_NAME_RE.finditer(text) if labels else ():
         value = m.group(1).strip(", ")
         if is_person_like(value):
             return True
     for m in _NAME_ATTRIBUTE_RE.finditer(text) if attributes else ():
         if _person_like(m.group(1), text, m.start(1)):
             return True
-    dated = digit_count(text) >= 4
+    dated = (
+        digit_count(text) >= 4
+        and _CAPITALS_RE.search(text) is not None
+        and _NUMERIC_DATE_STEM_RE.search(text) is not None
+    )
     for m in _SURNAME_FIRST_RE.finditer(text) if dated else ():
         if is_person_like(m.group(1)) and _birth_year_plausible(m.group(2)):
             return True

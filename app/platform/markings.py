@@ -86,6 +86,8 @@ _PHRASE_STEMS = (
     "enforcement", "lea", "polic", "polizei", "polizia", "politie", "serv", "usage",
     "dienstgebrauch", "strafverfolg", "rechtshandh", "opsporing", "fuerzas", "forze",
 )  # fmt: skip
+# The stems as one alternation of literals: searched for their first characters in one pass.
+_PHRASE_STEM_RE = re.compile("|".join(re.escape(stem) for stem in _PHRASE_STEMS))
 _NAMES = {
     "handling_code": "handling code",
     "no_dissemination": "no dissemination",
@@ -126,7 +128,7 @@ def _heading(text: str) -> bool:
 
 def _phrase(text: str) -> str | None:
     lower = text.lower()
-    if not any(stem in lower for stem in _PHRASE_STEMS):
+    if _PHRASE_STEM_RE.search(lower) is None:
         return None
     m = _PHRASE_RE.search(lower)
     return _NAMES[m.lastgroup or ""] if m else None
@@ -136,7 +138,7 @@ def _flows(a: Location, b: Location) -> bool:
     """Two units are lines of one flow of text (not cells or JSON values)."""
     return (
         a.row is None and a.pointer is None and b.row is None and b.pointer is None
-        and a.line is not None and b.line is not None and a.page == b.page
+        and a.line is not None and b.line is not None and a.page == b.page and a.part == b.part
     )  # fmt: skip
 
 

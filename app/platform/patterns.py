@@ -86,6 +86,9 @@ def is_person_like(sequence: str) -> bool:
 
 
 _CAMEL_RE = re.compile(r"(?<=[a-zà-ÿ0-9])(?=[A-ZÀ-Þ])")
+# A capital after a lower-case letter or a digit: its lookbehind after it, so that the search
+# runs over capitals only (most labels and lines have none after a lower-case letter).
+_CAMEL_STEM_RE = re.compile(r"[A-ZÀ-Þ](?<=[a-zà-ÿ0-9].)")
 _SEPARATORS_RE = re.compile(r"[_\s]+")
 
 
@@ -94,6 +97,5 @@ def label_words(label: str) -> str:
     and `Date of birth` all read `date of birth` (hyphens inside words are kept)."""
     if not label:
         return ""
-    tail = label[1:]
-    spaced = _CAMEL_RE.sub(" ", label) if tail != tail.lower() else label
+    spaced = _CAMEL_RE.sub(" ", label) if _CAMEL_STEM_RE.search(label) else label
     return _SEPARATORS_RE.sub(" ", spaced).strip().lower()

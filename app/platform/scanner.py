@@ -6,8 +6,9 @@ with its national check, ICAO 9303 check digits, the national identifiers python
 validates), libphonenumber's validity per region for telephone numbers, labels in the
 languages of the Member States for numbers and dates that are only personal because of what
 they are called. What passes on purpose: statistics and counts, event dates, report and legal
-references (`COM(2020) 609`, `2019/1240`), flight numbers, institutions' functional contacts and
-public officials named in their function.
+references (`COM(2020) 609`, `2019/1240`), flight numbers, institutions' functional contacts (by
+their words, and the addresses, numbers and accounts registered as institutional contacts in
+reference data, which the caller passes in) and public officials named in their function.
 
 A unit is read with what labels it, in any case style (`date_of_birth`, `dateOfBirth`, `Date of
 birth`): a cell's column header, a JSON value's path of keys (parent and member), a Markdown
@@ -20,20 +21,22 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 
 from app.platform import contact, identity
+from app.platform.institutional import NO_CONTACTS, InstitutionalContacts
 from app.platform.patterns import label_words
 from app.platform.text import Finding, FindingKind, Location, TextUnit
 
-Detector = Callable[[str, str], bool]
+# A detector reads a unit's text under its label, knowing the registered institutional contacts.
+Detector = Callable[[str, str, InstitutionalContacts], bool]
 
 DETECTORS: tuple[tuple[FindingKind, Detector], ...] = (
-    (FindingKind.email, lambda text, context: contact.has_email(text)),
+    (FindingKind.email, lambda text, context, known: contact.has_email(text, known)),
     (FindingKind.phone, contact.has_phone_in),
-    (FindingKind.mrz, lambda text, context: identity.has_mrz(text)),
-    (FindingKind.document_number, identity.has_document_number_in),
+    (FindingKind.mrz, lambda text, context, known: identity.has_mrz(text)),
+    (FindingKind.document_number, lambda t, c, known: identity.has_document_number_in(t, c)),
     (FindingKind.iban, contact.has_iban_in),
-    (FindingKind.date_of_birth, identity.has_date_of_birth_in),
-    (FindingKind.personal_name, identity.has_personal_name_in),
-    (FindingKind.personal_url, lambda text, context: contact.has_personal_url(text)),
+    (FindingKind.date_of_birth, lambda t, c, known: identity.has_date_of_birth_in(t, c)),
+    (FindingKind.personal_name, lambda t, c, known: identity.has_personal_name_in(t, c)),
+    (FindingKind.personal_url, lambda text, context, known: contact.has_personal_url(text)),
 )
 # Findings that make a name beside them in the same unit a named person.
 _ATTRIBUTES = frozenset(
@@ -83,11 +86,14 @@ def _readings(units: Iterable[TextUnit]) -> Iterator[tuple[str, str, Location]]:
         yield text, label_words(unit.context), location
 
 
-def scan(units: Iterable[TextUnit]) -> tuple[Finding, ...]:
-    """Every finding of personal data in the units, in document order (at most MAX_FINDINGS)."""
+def scan(
+    units: Iterable[TextUnit], known: InstitutionalContacts = NO_CONTACTS
+) -> tuple[Finding, ...]:
+    """Every finding of personal data in the units, in document order (at most MAX_FINDINGS);
+    the `known` institutional contacts are not personal data."""
     findings: dict[Finding, None] = {}
     for text, context, location in _readings(units):
-        found = [kind for kind, detect in DETECTORS if detect(text, context)]
+        found = [kind for kind, detect in DETECTORS if detect(text, context, known)]
         if (
             FindingKind.personal_name not in found
             and _ATTRIBUTES.intersection(found)

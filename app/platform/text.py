@@ -9,8 +9,10 @@ from enum import StrEnum
 @dataclass(frozen=True, slots=True)
 class Location:
     """Where a piece of text is: page and line (PDF), line (text, Markdown, DOCX paragraphs),
-    a cell (CSV row/column, DOCX table) or a JSON pointer."""
+    a cell (CSV row/column, DOCX table), a JSON pointer and its line; `part` names a DOCX
+    document's header or footer (`header of section 1`), whose lines are numbered apart."""
 
+    part: str | None = None
     page: int | None = None
     line: int | None = None
     row: int | None = None
@@ -20,6 +22,8 @@ class Location:
 
     def describe(self) -> str:
         parts: list[str] = []
+        if self.part is not None:
+            parts.append(f"the {self.part}")
         if self.page is not None:
             parts.append(f"page {self.page}")
         if self.table is not None:

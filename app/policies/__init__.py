@@ -35,6 +35,7 @@ from app.policies.engine import (
     deny,
     policy_version,
 )
+from app.policies.institutional_contact import InstitutionalContactFacts
 from app.policies.network import (
     AdHocActionFacts,
     FacilitatorFacts,
@@ -84,6 +85,7 @@ __all__ = [
     "ErasureFacts",
     "FacilitatorFacts",
     "ImpactRecordFacts",
+    "InstitutionalContactFacts",
     "LiftFacts",
     "MeetingFacts",
     "Member",

@@ -4,10 +4,10 @@ An action's rules function (app/policies/actions.py) turns facts into an Outcome
 every rule it evaluated, in order, and for an allowed action the basis and obligations.
 """
 
-import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from secrets import randbits
 from typing import Protocol
 
 from app.policies.rules import Rule, rule_by_id
@@ -139,16 +139,18 @@ class Decision:
         }
 
 
-# Trace entries are immutable values that repeat across decisions: built once, shared.
+# Trace entries and the results of rules that passed or did not apply are immutable values that
+# repeat across decisions (the same rule, the same note): built once, shared. Bounded: a cache
+# that fills up starts again.
+_CACHE_MAX = 4096
 _TRACES: dict[tuple[str, TraceResult, str], TraceEntry] = {}
-_TRACES_MAX = 4096
 
 
 def _trace(rule: str, result: TraceResult, note: str) -> TraceEntry:
     key = (rule, result, note)
     entry = _TRACES.get(key)
     if entry is None:
-        if len(_TRACES) >= _TRACES_MAX:
+        if len(_TRACES) >= _CACHE_MAX:
             _TRACES.clear()
         entry = _TRACES[key] = TraceEntry(rule, result, note)
     return entry
@@ -164,23 +166,41 @@ class RuleResult:
     note: str = ""
     # A failure that does not deny: a Chapter V ground that did not hold while a later one did.
     superseded: bool = False
+    # What the Decision's trace shows of it (derived from the fields above).
+    trace_entry: TraceEntry = field(init=False, repr=False, compare=False)
 
-    @property
-    def trace_entry(self) -> TraceEntry:
+    def __post_init__(self) -> None:
         if not self.applicable:
-            return _trace(self.rule.id, TraceResult.not_applicable, self.note)
-        if self.superseded or self.violations:
-            return _trace(self.rule.id, TraceResult.fail, self.note)
-        return _trace(self.rule.id, TraceResult.pass_, self.note)
+            result = TraceResult.not_applicable
+        elif self.superseded or self.violations:
+            result = TraceResult.fail
+        else:
+            result = TraceResult.pass_
+        object.__setattr__(self, "trace_entry", _trace(self.rule.id, result, self.note))
 
     def supersede(self, note: str) -> "RuleResult":
         """This failed result, kept in the trace (with its messages) but no longer denying."""
-        messages = "; ".join(v.message for v in self.violations)
-        return RuleResult(
-            rule=self.rule,
-            note=f"{messages} ({note})" if messages else note,
-            superseded=True,
+        messages = "; ".join([v.message for v in self.violations])
+        return _shared(self.rule, True, f"{messages} ({note})" if messages else note, True)
+
+
+# (id of the rule, applicable, note, superseded) -> the shared result of a rule that found no
+# violation; the rule is held by its result, so its id cannot be reused while the entry stands.
+_SHARED: dict[tuple[int, bool, str, bool], RuleResult] = {}
+# (id of the rule, message, note, detail) -> the shared result of a rule failed for one reason.
+_FAILED: dict[tuple[int, str, str, str], RuleResult] = {}
+
+
+def _shared(rule: Rule, applicable: bool, note: str, superseded: bool = False) -> RuleResult:
+    key = (id(rule), applicable, note, superseded)
+    result = _SHARED.get(key)
+    if result is None:
+        if len(_SHARED) >= _CACHE_MAX:
+            _SHARED.clear()
+        result = _SHARED[key] = RuleResult(
+            rule=rule, applicable=applicable, note=note, superseded=superseded
         )
+    return result
 
 
 @dataclass(slots=True)
@@ -213,20 +233,29 @@ def violation(rule: Rule, message: str, *, detail: str = "") -> Violation:
 
 def check(rule: Rule, problems: Iterable[str], *, note: str = "", detail: str = "") -> RuleResult:
     """A rule that passes when it found no problems; each problem becomes a violation."""
-    found = tuple(violation(rule, p, detail=detail) for p in problems)
+    found = tuple([violation(rule, p, detail=detail) for p in problems])
+    if not found:
+        return _shared(rule, True, note)
     return RuleResult(rule=rule, violations=found, note=note)
 
 
 def passed(rule: Rule, note: str = "") -> RuleResult:
-    return RuleResult(rule=rule, note=note)
+    return _shared(rule, True, note)
 
 
 def failed(rule: Rule, message: str, *, note: str = "", detail: str = "") -> RuleResult:
-    return RuleResult(rule=rule, violations=(violation(rule, message, detail=detail),), note=note)
+    key = (id(rule), message, note, detail)
+    result = _FAILED.get(key)
+    if result is None:
+        if len(_FAILED) >= _CACHE_MAX:
+            _FAILED.clear()
+        found = (violation(rule, message, detail=detail),)
+        result = _FAILED[key] = RuleResult(rule=rule, violations=found, note=note)
+    return result
 
 
 def not_applicable(rule: Rule, note: str = "") -> RuleResult:
-    return RuleResult(rule=rule, applicable=False, note=note)
+    return _shared(rule, False, note)
 
 
 def policy_version(reference_digest: str = "") -> str:
@@ -238,19 +267,32 @@ def policy_version(reference_digest: str = "") -> str:
 
 def decide(action: str, outcome: Outcome, reference_digest: str = "") -> Decision:
     """The Decision on an action from its evaluated rules."""
-    violations = merge_violations(v for r in outcome.results for v in r.violations)
-    allowed = not violations
+    results = outcome.results
+    found = [v for r in results for v in r.violations]
+    allowed = not found
     return Decision(
-        allowed=allowed,
-        decision_id=str(uuid.uuid4()),
-        policy_version=policy_version(reference_digest),
-        violations=violations,
-        basis=outcome.basis if allowed else None,
-        obligations=tuple(outcome.obligations) if allowed else (),
-        trace=tuple(r.trace_entry for r in outcome.results),
-        action=action,
-        result=outcome.result if allowed else None,
+        allowed,
+        new_decision_id(),
+        policy_version(reference_digest),
+        merge_violations(found) if found else (),
+        outcome.basis if allowed else None,
+        tuple(outcome.obligations) if allowed else (),
+        tuple([r.trace_entry for r in results]),
+        action,
+        outcome.result if allowed else None,
     )
+
+
+# A version-4 UUID's fixed bits (RFC 9562): version 4, variant 10.
+_UUID4_KEEP = ~((0xF000 << 64) | (0xC000 << 48))
+_UUID4_SET = (0x4000 << 64) | (0x8000 << 48)
+
+
+def new_decision_id() -> str:
+    """A fresh random (version 4) UUID as text, from 122 bits of the system's random source;
+    the same as str(uuid.uuid4()) without building the UUID object."""
+    h = f"{randbits(128) & _UUID4_KEEP | _UUID4_SET:032x}"
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def deny(

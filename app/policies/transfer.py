@@ -346,15 +346,12 @@ EDITS_REFERENCE_DATA = Requirement(roles=frozenset({Role.reference_admin}))
 def decide_transfer(facts: TransferFacts) -> Outcome:
     """ACL-ROLE, ACL-ORG, SCOPE-EUROPOL, ILO-10.2, GDPR-18.2, ILO-10.4, NR-1, LED-35/39, DOC-1,
     GDPR-30.1e, then the Chapter V ground (GDPR-45/46/49, EUDPR-47/48/50 or LED-36/37/38)."""
-    outcome = Outcome(
-        results=[
-            require_org(facts.actor, ("controller", facts.controller_org)),
-        ]
-    )
+    outcome = Outcome(results=[require_org(facts.actor, ("controller", facts.controller_org))])
     europol = check_europol(facts.controller_org)
     outcome.add(europol)
     outcome.add(check_transfer_purpose(facts))
-    outcome.add(*check_restricted_exchange(transfer_restriction(facts)))
+    restriction = transfer_restriction(facts)
+    outcome.add(*check_restricted_exchange(restriction))
     outcome.add(check_necessity(facts.record_fields, facts.fields_disclosed, facts.justification))
     outcome.add(check_non_refoulement(facts))
     if facts.regime not in GROUND_RULES:
@@ -373,7 +370,7 @@ def decide_transfer(facts: TransferFacts) -> Outcome:
     if basis is not None:
         outcome.basis = basis
         outcome.obligations.extend(_transfer_obligations(facts, facts.regime, basis.rule))
-        notice = restriction_notice(transfer_restriction(facts))
+        notice = restriction_notice(restriction)
         if notice is not None:
             outcome.obligations.append(notice)
     return outcome

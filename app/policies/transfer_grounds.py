@@ -5,9 +5,10 @@ derogation the client named; the first ground that holds is the basis. GDPR ids 
 Member-State controllers, EUDPR ids to Union bodies, LED ids to law-enforcement processing.
 """
 
-from collections.abc import Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any, TypeVar
 
 from app.policies.acl import Actor
 from app.policies.deployment import Participant
@@ -36,6 +37,7 @@ from app.policies.vocabulary import (
     TransferBasis,
 )
 
+T = TypeVar("T")
 TRANSFER_BASES = frozenset(TransferBasis)
 # Art. 49(3) GDPR / 50(3) EUDPR: never available to public authorities exercising public powers,
 # and every ILO controller is one.
@@ -230,6 +232,41 @@ class TransferFacts:
         return self.destination_organisation or self.destination_country or "(none)"
 
 
+# The reference data a decision receives are the same tuples decision after decision (loaded
+# once per reference stamp): each is grouped by destination once, not scanned on every decision.
+_GROUPS: dict[tuple[int, str], tuple[tuple[Any, ...], dict[Hashable, list[Any]]]] = {}
+
+
+def _grouped(
+    items: tuple[T, ...], name: str, keys: Callable[[T], Iterable[Hashable]]
+) -> Mapping[Hashable, list[T]]:
+    """`items` grouped under each of their `keys`, each group in the items' order (made once
+    per tuple)."""
+    found = _GROUPS.get((id(items), name))
+    if found is not None and found[0] is items:
+        return found[1]
+    groups: dict[Hashable, list[T]] = {}
+    for item in items:
+        for key in keys(item):
+            groups.setdefault(key, []).append(item)
+    if isinstance(items, tuple):  # immutable: safe to keep (the entry holds it, so its id)
+        if len(_GROUPS) >= 64:
+            _GROUPS.clear()
+        _GROUPS[(id(items), name)] = (items, groups)
+    return groups
+
+
+def _adequacy_destination(decision: AdequacyDecision) -> Iterable[Hashable]:
+    if decision.organisation:
+        yield ("organisation", decision.organisation)
+    if decision.country is not None:
+        yield ("country", decision.country)
+
+
+def _instrument_destination(instrument: TransferInstrument) -> Iterable[Hashable]:
+    return ((instrument.kind, instrument.destination_country),)
+
+
 @dataclass(frozen=True, slots=True)
 class Attempt:
     """One ground tried: its trace/violation, and the basis when it holds."""
@@ -272,16 +309,13 @@ def try_adequacy(facts: TransferFacts, regime: str) -> Attempt:
     """GDPR-45 / EUDPR-47 / LED-36: a decision in force on the transfer date, covering the
     recipient."""
     rule, detail = GROUND_RULES[regime][TransferBasis.adequacy]
+    by_destination = _grouped(facts.adequacy_decisions, "adequacy", _adequacy_destination)
     if facts.destination_organisation:
-        candidates = [
-            d for d in facts.adequacy_decisions if d.organisation == facts.destination_organisation
-        ]
+        candidates = by_destination.get(("organisation", facts.destination_organisation), [])
+    elif facts.destination_country is None:
+        candidates = []
     else:
-        candidates = [
-            d
-            for d in facts.adequacy_decisions
-            if d.country is not None and d.country == facts.destination_country
-        ]
+        candidates = by_destination.get(("country", facts.destination_country), [])
     reasons: list[str] = []
     for decision in candidates:
         problem = _adequacy_problem(decision, facts, regime)
@@ -328,12 +362,9 @@ def _instrument_problem(
 def try_instrument(facts: TransferFacts, regime: str, kind: str) -> Attempt:
     """GDPR-46.2a/46.3b, EUDPR-48, LED-37(1)(a): an instrument in force covering this transfer."""
     rule, detail = GROUND_RULES[regime][kind]
+    by_destination = _grouped(facts.instruments, "instrument", _instrument_destination)
     candidates = sorted(
-        (
-            i
-            for i in facts.instruments
-            if i.kind == kind and i.destination_country == facts.destination_country
-        ),
+        by_destination.get((kind, facts.destination_country), []),
         key=lambda i: i.id != facts.instrument_id,
     )
     reasons: list[str] = []

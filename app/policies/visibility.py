@@ -232,6 +232,14 @@ def audit_events(actor: Actor) -> Visibility:
     return Visibility("audit_event", refusal="reading the audit trail needs role auditor or dpo")
 
 
+def record_logs(actor: Actor) -> Visibility:
+    """A record's logs exported for the supervisory authority (LED Art. 25(3)): the DPO of the
+    controller organisation, the supervisory authority's contact point (ACL-ROLE)."""
+    if Role.dpo in actor.roles:
+        return Visibility("record_log", rows=of_organisation(actor.org))
+    return Visibility("record_log", refusal="exporting a record's logs needs role dpo")
+
+
 def audit_proof(actor: Actor) -> Visibility:
     """The integrity proof walks the whole chain: auditors, and the witnesses' clients (scope
     audit:witness) that cosign its checkpoints (ACL-ROLE)."""
@@ -324,6 +332,24 @@ def statistics(actor: Actor) -> Visibility:
     )
 
 
+# Who reads its own organisation's exact figures (`scope=own`): its DPO, its deploying
+# authority, and its integration holding statistics:read.
+OWN_STATISTICS_ROLES = frozenset({Role.dpo, Role.deploying_authority})
+
+
+def own_statistics(actor: Actor) -> Visibility:
+    """The statistics of the caller's own organisation's rows only, exact (its identification
+    requests, transfers and deployments): its own rows, which its DPO, deploying authority and
+    statistics integration may read anyway; never another organisation's (ACL-ROLE)."""
+    if actor.roles & OWN_STATISTICS_ROLES or actor.may(Scope.statistics_read):
+        return Visibility("own_statistics", rows=of_organisation(actor.org))
+    return Visibility(
+        "own_statistics",
+        refusal="an organisation's own figures are for its DPO, its deploying authority or its "
+        "integration with statistics:read",
+    )
+
+
 def ropa(actor: Actor) -> Visibility:
     """GDPR-30.1: the record of processing activities of the DPO's own organisation."""
     if Role.dpo in actor.roles:
@@ -394,6 +420,7 @@ READ_POLICIES = MappingProxyType(
         "event": events,
         "audit_event": audit_events,
         "audit_proof": audit_proof,
+        "record_log": record_logs,
         "webhook": webhooks,
         "network": networks,
         "network_meeting": network_meetings,
@@ -402,6 +429,7 @@ READ_POLICIES = MappingProxyType(
         "board_member": board_members,
         "board_report": board_reports,
         "statistics": statistics,
+        "own_statistics": own_statistics,
         "ropa": ropa,
         "reference_impact": reference_impacts,
         "document": documents,

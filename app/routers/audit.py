@@ -4,18 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Query, Request
 
-from app.db.session import ReadSession
+from app.db.session import ReadSession, WriteSession
 from app.pagination import Paged
+from app.policies.vocabulary import LogUse
 from app.problems import problem_responses
-from app.routers.conventions import ActionContext, Idempotency
-from app.routers.policy_marks import guarded, reads
+from app.routers.policy_marks import reads
+from app.routers.write_routes import write
 from app.schemas.audit_proof import (
     AuditBundle,
     ConsistencyProof,
-    CosignatureIn,
-    CosignatureOut,
     LogKeys,
     SignedCheckpointOut,
 )
@@ -39,19 +38,25 @@ Column64 = Annotated[str, Query(max_length=64)]
     openapi_extra=reads("audit_event"),
 )
 async def list_audit_events(
-    session: ReadSession,
-    principal: CurrentPrincipal,
+    writer: WriteSession,
     paging: Paged,
+    log_use: Annotated[
+        LogUse | None,
+        Query(
+            description="What the logs are read for (LED-25.2, Directive (EU) 2016/680 Art. "
+            "25(2)): without it the read is refused; it is logged with the read"
+        ),
+    ] = None,
     organisation: OrganisationCode | None = None,
     action: Column64 | None = None,
     resource_type: Column64 | None = None,
     resource_id: Column64 | None = None,
 ) -> Page[AuditEventOut]:
     """The audit trail: every decision, write and personal-data access; a DPO sees its
-    own organisation's."""
+    own organisation's. Every read names its use (`log_use`, LED-25.2) and is logged."""
     rows = await service.list_events(
-        session=session,
-        principal=principal,
+        writer=writer,
+        log_use=log_use.value if log_use else None,
         organisation=organisation,
         action=action,
         resource_type=resource_type,
@@ -175,24 +180,17 @@ async def audit_bundle(
     )
 
 
-@router.post(
+write(
+    router,
+    cosign.COSIGN,
+    "POST",
     "/cosignatures",
     name="cosign",
-    status_code=201,
-    summary="A witness posts its cosignature of a signed checkpoint (scope audit:witness)",
-    response_model=CosignatureOut,
+    render=cosign.render,
+    location=lambda row: f"/v1/audit/checkpoints?before={row.tree_size + 1}",
     responses=problem_responses(401, 403, 409, 422),
-    openapi_extra=guarded(cosign.COSIGN),
-)
-async def post_cosignature(
-    body: CosignatureIn, context: ActionContext, idempotent: Idempotency
-) -> Response:
-    """The note `ilonet witness cosign` made: a checkpoint ILONet signed with the witness's
+    doc="""The note `ilonet witness cosign` made: a checkpoint ILONet signed with the witness's
     cosignature under a key registered for its organisation (AUDIT-W1). The bundle
     (`ilonet audit export`) then carries it; a second post of the same key's cosignature of
-    the same checkpoint is a conflict."""
-    row = await context.perform(cosign.COSIGN, None, body)
-    return await idempotent.respond(
-        cosign.render(row),
-        headers={"Location": f"/v1/audit/checkpoints?before={row.tree_size + 1}"},
-    )
+    the same checkpoint is a conflict.""",
+)

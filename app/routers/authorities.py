@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter
 
 from app.db.session import ReadSession
 from app.pagination import Paged
 from app.problems import problem_responses
-from app.routers.conventions import ActionContext, Idempotency
-from app.routers.policy_marks import guarded, reads
-from app.schemas.authority import AuthorityCreate, AuthorityOut
+from app.routers.policy_marks import reads
+from app.routers.write_routes import write
+from app.schemas.authority import AuthorityOut
 from app.schemas.common import OrganisationCode, Page
 from app.security import CurrentPrincipal
 from app.services import authority as service
@@ -19,25 +19,19 @@ from app.services import authority as service
 router = APIRouter(prefix="/v1/authorities", tags=["authorities"])
 
 
-@router.post(
+write(
+    router,
+    service.CREATE,
+    "POST",
     "",
     name="create",
-    status_code=201,
-    summary="Register a deploying authority of your organisation",
-    response_model=AuthorityOut,
-    openapi_extra=guarded(service.CREATE),
+    render=lambda row: AuthorityOut.model_validate(row, from_attributes=True),
+    out=AuthorityOut,
     responses=problem_responses(404),
+    doc="""
+    Register a deploying authority under the caller's organisation (Art. 2(1)); officers belong
+    to one.""",
 )
-async def create_authority(
-    body: AuthorityCreate, context: ActionContext, idempotent: Idempotency
-) -> Response:
-    """Register a deploying authority under the caller's organisation (Art. 2(1)); officers belong
-    to one."""
-    authority = await context.perform(service.CREATE, None, body)
-    return await idempotent.respond(
-        AuthorityOut.model_validate(authority, from_attributes=True),
-        headers={"Location": f"/v1/authorities/{authority.id}"},
-    )
 
 
 @router.get(

@@ -10,22 +10,18 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from app.db.session import ReadSession, WriteSession
+from app.models import BoardDecision, BoardDecisionForwarding, BoardSeat
 from app.pagination import Paged
 from app.problems import NotFound, problem_responses
-from app.routers.conventions import ActionContext, Idempotency, IfMatch, etag_of, require_if_match
-from app.routers.policy_marks import guarded, reads
+from app.routers.conventions import etag_of
+from app.routers.policy_marks import reads
+from app.routers.write_routes import write
 from app.schemas.board import (
     BoardDecisionOut,
-    BoardMeetingIn,
     BoardMeetingOut,
     BoardStatus,
-    DecisionIn,
-    ForwardingIn,
     OfficerList,
-    RulesOfProcedureIn,
     RulesOfProcedureOut,
-    SeatAppoint,
-    SeatEnd,
     SeatOut,
 )
 from app.schemas.common import Page, QueryDate
@@ -33,8 +29,35 @@ from app.security import CurrentPrincipal
 from app.services import access
 from app.services import board as members
 from app.services import board_decision as service
+from app.services.guarded import Context
 
 router = APIRouter(prefix="/v1/board", tags=["board"])
+
+
+async def _seat(context: Context, seat: BoardSeat) -> SeatOut:
+    """The seat without personal data: the answer may be replayed."""
+    [out] = await members.render_seats(writer=context.writer, seats=[seat], personal=False)
+    return out
+
+
+async def _rules(context: Context, _: object) -> RulesOfProcedureOut:
+    """The rules of procedure in force: the version just adopted."""
+    rules = await members.rules_out(session=context.writer.session)
+    assert rules is not None
+    return rules
+
+
+async def _decision(context: Context, row: BoardDecision) -> BoardDecisionOut:
+    [out] = await service.render_decisions(session=context.writer.session, decisions=[row])
+    return out
+
+
+async def _forwarded(context: Context, forwarding: BoardDecisionForwarding) -> BoardDecisionOut:
+    """The decision forwarded, with its forwardings."""
+    session = context.writer.session
+    row = await service.get_decision(session=session, decision_id=forwarding.board_decision_id)
+    return await _decision(context, row)
+
 
 OnDate = Annotated[QueryDate | None, Query(description="The day asked about (default: today, UTC)")]
 
@@ -46,26 +69,18 @@ def _today(on: date | None) -> date:
 # --- members -----------------------------------------------------------------------------------
 
 
-@router.post(
+write(
+    router,
+    members.APPOINT,
+    "POST",
     "/members",
     name="appoint_member",
-    status_code=201,
-    summary="Appoint a Board member, alternate or observer (Art. 7(2)-(4), 7(6))",
-    response_model=SeatOut,
-    openapi_extra=guarded(members.APPOINT),
-)
-async def appoint_member(
-    body: SeatAppoint, context: ActionContext, idempotent: Idempotency
-) -> Response:
-    """One appointment at a time: a seat beyond the law's count or given to the wrong kind of
+    show=_seat,
+    out=SeatOut,
+    doc="""One appointment at a time: a seat beyond the law's count or given to the wrong kind of
     participant is denied with the rule (ILO-7.2, 7.3, 7.4, 7.6); an incomplete Board is
-    flagged on `GET /v1/board/status`. The answer holds no personal data (it may be replayed)."""
-    seat = await context.perform(members.APPOINT, None, body)
-    writer = context.writer
-    [out] = await members.render_seats(writer=writer, seats=[seat], personal=False)
-    return await idempotent.respond(
-        out, headers={"Location": f"/v1/board/members/{seat.id}", "ETag": etag_of(seat.version)}
-    )
+    flagged on `GET /v1/board/status`. The answer holds no personal data (it may be replayed).""",
+)
 
 
 @router.get(
@@ -107,24 +122,16 @@ async def get_member(response: Response, seat_id: uuid.UUID, writer: WriteSessio
     return out
 
 
-@router.post(
+write(
+    router,
+    members.END,
+    "POST",
     "/members/{seat_id}/end",
     name="end_member",
-    summary="End a Board appointment (If-Match required)",
-    response_model=SeatOut,
-    openapi_extra=guarded(members.END),
+    show=_seat,
+    out=SeatOut,
+    doc="""The appointment ends on `ended_on`; the seat it leaves is flagged on the status.""",
 )
-async def end_member(
-    seat_id: uuid.UUID,
-    body: SeatEnd,
-    context: ActionContext,
-    idempotent: Idempotency,
-    if_match: IfMatch = None,
-) -> Response:
-    """The appointment ends on `ended_on`; the seat it leaves is flagged on the status."""
-    seat = await require_if_match(context, if_match).perform(members.END, seat_id, body)
-    [out] = await members.render_seats(writer=context.writer, seats=[seat], personal=False)
-    return await idempotent.respond(out, status=200, headers={"ETag": etag_of(seat.version)})
 
 
 # --- status and rules of procedure -------------------------------------------------------------
@@ -160,43 +167,32 @@ async def get_rules(session: ReadSession, principal: CurrentPrincipal) -> RulesO
     return rules
 
 
-@router.post(
+write(
+    router,
+    members.ADOPT_RULES,
+    "POST",
     "/rules-of-procedure",
     name="adopt_rules_of_procedure",
-    status_code=201,
-    summary="Adopt (a new version of) the rules of procedure (Art. 8(1))",
-    response_model=RulesOfProcedureOut,
-    openapi_extra=guarded(members.ADOPT_RULES),
+    show=_rules,
+    out=RulesOfProcedureOut,
+    location="{path}",
+    doc="""The latest version is in force; adopted more than three months after the first meeting
+    is allowed, and flagged as late (ILO-8.1).""",
 )
-async def adopt_rules(
-    body: RulesOfProcedureIn, context: ActionContext, idempotent: Idempotency
-) -> Response:
-    """The latest version is in force; adopted more than three months after the first meeting
-    is allowed, and flagged as late (ILO-8.1)."""
-    await context.perform(members.ADOPT_RULES, None, body)
-    rules = await members.rules_out(session=context.writer.session)
-    assert rules is not None
-    return await idempotent.respond(rules, headers={"Location": "/v1/board/rules-of-procedure"})
 
 
 # --- meetings and the list of deployed ILOs ----------------------------------------------------
 
 
-@router.post(
+write(
+    router,
+    service.RECORD_MEETING,
+    "POST",
     "/meetings",
     name="record_meeting",
-    status_code=201,
-    summary="Record a Board meeting; the list of deployed ILOs of its day is stored with it",
-    response_model=BoardMeetingOut,
-    openapi_extra=guarded(service.RECORD_MEETING),
+    render=service.render_meeting_plain,
+    doc="""ILO-8.2(d): the list is of ids, organisations, host countries and posting types.""",
 )
-async def record_meeting(
-    body: BoardMeetingIn, context: ActionContext, idempotent: Idempotency
-) -> Response:
-    """ILO-8.2(d): the list is of ids, organisations, host countries and posting types."""
-    meeting = await context.perform(service.RECORD_MEETING, None, body)
-    out = service.render_meeting_plain(meeting)
-    return await idempotent.respond(out, headers={"Location": f"/v1/board/meetings/{meeting.id}"})
 
 
 @router.get(
@@ -255,24 +251,19 @@ async def officer_list(
 # --- decisions ---------------------------------------------------------------------------------
 
 
-@router.post(
+write(
+    router,
+    service.RECORD_DECISION,
+    "POST",
     "/decisions",
     name="record_decision",
-    status_code=201,
-    summary="Record a decision with its votes; the outcome is derived (Art. 7(8))",
-    response_model=BoardDecisionOut,
-    openapi_extra=guarded(service.RECORD_DECISION),
+    show=_decision,
+    out=BoardDecisionOut,
     responses=problem_responses(404),
-)
-async def record_decision(
-    body: DecisionIn, context: ActionContext, idempotent: Idempotency
-) -> Response:
-    """Votes of the seat holders on the meeting's day; adopted only with yes votes from more
+    doc="""Votes of the seat holders on the meeting's day; adopted only with yes votes from more
     than half of all voting seats, present or not, and the quorum of the rules of procedure;
-    an absent member's alternate votes in its place; proxies count as the rules allow."""
-    row = await context.perform(service.RECORD_DECISION, None, body)
-    [out] = await service.render_decisions(session=context.writer.session, decisions=[row])
-    return await idempotent.respond(out, headers={"Location": f"/v1/board/decisions/{row.id}"})
+    an absent member's alternate votes in its place; proxies count as the rules allow.""",
+)
 
 
 @router.get(
@@ -306,20 +297,14 @@ async def get_decision(
     return out
 
 
-@router.post(
+write(
+    router,
+    service.FORWARD,
+    "POST",
     "/decisions/{decision_id}/forwardings",
     name="forward_decision",
-    status_code=201,
-    summary="Record that your organisation forwarded a decision to its ILOs (Art. 7(9))",
-    response_model=BoardDecisionOut,
-    openapi_extra=guarded(service.FORWARD),
+    show=_forwarded,
+    out=BoardDecisionOut,
+    location="/v1/board/decisions/{decision_id}",
+    doc="""A deploying authority records it for its own organisation; a second record is a 409.""",
 )
-async def forward_decision(
-    decision_id: uuid.UUID, body: ForwardingIn, context: ActionContext, idempotent: Idempotency
-) -> Response:
-    """A deploying authority records it for its own organisation; a second record is a 409."""
-    forwarded = await context.perform(service.FORWARD, decision_id, body)
-    session = context.writer.session
-    row = await service.get_decision(session=session, decision_id=forwarded.board_decision_id)
-    [out] = await service.render_decisions(session=session, decisions=[row])
-    return await idempotent.respond(out)

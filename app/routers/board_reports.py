@@ -7,7 +7,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse
 
 from app.db.session import ReadSession
@@ -15,14 +15,12 @@ from app.models import BoardActivityReport
 from app.pages import stored_page_csp
 from app.pagination import Paged
 from app.problems import problem_responses
-from app.routers.conventions import ActionContext, Idempotency
-from app.routers.policy_marks import guarded, reads
+from app.routers.policy_marks import reads
+from app.routers.write_routes import write
 from app.schemas.board_report import (
-    ActivityReportGenerate,
     ActivityReportOut,
     ActivityReportSummary,
     DeploymentGaps,
-    WorkProgrammeIn,
     WorkProgrammeOut,
 )
 from app.schemas.common import Page, QueryDate
@@ -45,22 +43,15 @@ def _report(row: BoardActivityReport) -> ActivityReportOut:
     )
 
 
-@router.post(
+write(
+    router,
+    service.ADOPT_PROGRAMME,
+    "POST",
     "/work-programmes",
     name="adopt_work_programme",
-    status_code=201,
-    summary="Adopt a biennial work programme with its resources (Art. 8(2)(a))",
-    response_model=WorkProgrammeOut,
-    openapi_extra=guarded(service.ADOPT_PROGRAMME),
+    render=service.render_programme,
+    doc="""Two years, with resources; sent to the European Parliament (Art. 8(2)).""",
 )
-async def adopt_work_programme(
-    body: WorkProgrammeIn, context: ActionContext, idempotent: Idempotency
-) -> Response:
-    """Two years, with resources; sent to the European Parliament (Art. 8(2))."""
-    row = await context.perform(service.ADOPT_PROGRAMME, None, body)
-    return await idempotent.respond(
-        service.render_programme(row), headers={"Location": f"/v1/board/work-programmes/{row.id}"}
-    )
 
 
 @router.get(
@@ -115,26 +106,20 @@ async def deployment_gaps(
     )
 
 
-@router.post(
+write(
+    router,
+    service.GENERATE_REPORT,
+    "POST",
     "/activity-reports:generate",
     name="generate_activity_report",
-    status_code=201,
-    summary="Generate the biennial activity report (Art. 8(2)(c)) as JSON and HTML",
-    response_model=ActivityReportOut,
+    render=_report,
+    location="/v1/board/activity-reports/{row.id}",
     responses=problem_responses(503),
-    openapi_extra=guarded(service.GENERATE_REPORT),
-)
-async def generate_activity_report(
-    body: ActivityReportGenerate, context: ActionContext, idempotent: Idempotency
-) -> Response:
-    """Derives the deployment overview (Art. 4(1)) by host country, organisation and posting
+    doc="""Derives the deployment overview (Art. 4(1)) by host country, organisation and posting
     type, joint deployments and representation, networks and facilitators, meetings held,
     decisions adopted and gaps; stores a new version for the period, marked for transmission
-    to the European Parliament. No personal data, in either form."""
-    row = await context.perform(service.GENERATE_REPORT, None, body)
-    return await idempotent.respond(
-        _report(row), headers={"Location": f"/v1/board/activity-reports/{row.id}"}
-    )
+    to the European Parliament. No personal data, in either form.""",
+)
 
 
 @router.get(

@@ -90,8 +90,15 @@ class Idempotent:
         self.fingerprint = fingerprint
 
     async def respond(
-        self, model: BaseModel, *, status: int = 201, headers: dict[str, str] | None = None
+        self,
+        model: BaseModel,
+        *,
+        status: int = 201,
+        headers: dict[str, str] | None = None,
+        stored: BaseModel | None = None,
     ) -> Response:
+        """`stored`: what a replay answers when it must differ from `model` (a secret is in the
+        first answer only, never in the store)."""
         body = model.model_dump_json().encode()
         all_headers = {"content-type": "application/json", **(headers or {})}
         if self.key is not None:
@@ -103,7 +110,11 @@ class Idempotent:
                 fingerprint=self.fingerprint,
                 method=self.request.method,
                 path=self.request.url.path,
-                response=idempotency.StoredResponse(status, all_headers, body),
+                response=idempotency.StoredResponse(
+                    status,
+                    all_headers,
+                    body if stored is None else stored.model_dump_json().encode(),
+                ),
                 ttl=timedelta(hours=settings.idempotency_ttl_hours),
             )
         return Response(body, status_code=status, headers=all_headers)

@@ -7,54 +7,44 @@ import uuid
 from fastapi import APIRouter, Response
 
 from app.db.session import ReadSession
+from app.models import Deployment
 from app.pagination import Paged
 from app.policies.vocabulary import DeploymentStatus
 from app.problems import problem_responses
 from app.routers.conventions import (
-    ActionContext,
-    Idempotency,
-    IfMatch,
     etag_of,
-    require_if_match,
 )
-from app.routers.policy_marks import guarded, reads
+from app.routers.policy_marks import reads
+from app.routers.write_routes import write
 from app.schemas.common import CountryCode, ExternalReference, OrganisationCode, Page
 from app.schemas.deployment import (
-    DeploymentAmend,
-    DeploymentCreate,
     DeploymentOut,
     HistoryEntryOut,
-    TransitionIn,
 )
 from app.security import CurrentPrincipal
 from app.services import deployment as service
+from app.services.guarded import Context
 
 router = APIRouter(prefix="/v1/deployments", tags=["deployments"])
 
 
-@router.post(
+async def _render(context: Context, deployment: Deployment) -> DeploymentOut:
+    return await service.render(session=context.writer.session, deployment=deployment)
+
+
+write(
+    router,
+    service.PLAN,
+    "POST",
     "",
     name="plan",
-    status_code=201,
-    summary="Notify a planned deployment (Art. 4(1))",
-    response_model=DeploymentOut,
-    openapi_extra=guarded(service.PLAN),
+    show=_render,
+    out=DeploymentOut,
     responses=problem_responses(404),
+    doc="""
+    Notify the Steering Board of a planned deployment (Art. 4(1)): officer, posting type, host
+    country, job description and duration.""",
 )
-async def plan_deployment(
-    body: DeploymentCreate, context: ActionContext, idempotent: Idempotency
-) -> Response:
-    """Notify the Steering Board of a planned deployment (Art. 4(1)): officer, posting type, host
-    country, job description and duration."""
-    deployment = await context.perform(service.PLAN, None, body)
-    out = await service.render(session=context.writer.session, deployment=deployment)
-    return await idempotent.respond(
-        out,
-        headers={
-            "Location": f"/v1/deployments/{deployment.id}",
-            "ETag": etag_of(deployment.version),
-        },
-    )
 
 
 @router.get(
@@ -107,48 +97,32 @@ async def get_deployment(
     return await service.render(session=session, deployment=deployment)
 
 
-@router.patch(
+write(
+    router,
+    service.AMEND,
+    "PATCH",
     "/{deployment_id}",
     name="amend",
-    summary="Amend a notification (If-Match required)",
-    openapi_extra=guarded(service.AMEND),
+    show=_render,
+    out=DeploymentOut,
     responses=problem_responses(409),
+    doc="""
+    Amend a planned or current notification (Art. 4(1)): the amended state is decided like a new
+    one (If-Match required).""",
 )
-async def amend_deployment(
-    response: Response,
-    deployment_id: uuid.UUID,
-    body: DeploymentAmend,
-    context: ActionContext,
-    if_match: IfMatch = None,
-) -> DeploymentOut:
-    """Amend a planned or current notification (Art. 4(1)): the amended state is decided like a new
-    one (If-Match required)."""
-    amended = await require_if_match(context, if_match).perform(service.AMEND, deployment_id, body)
-    response.headers["ETag"] = etag_of(amended.version)
-    return await service.render(session=context.writer.session, deployment=amended)
 
 
-@router.post(
+write(
+    router,
+    service.TRANSITION,
+    "POST",
     "/{deployment_id}/transitions",
     name="transition",
-    summary="Move a deployment: planned → deployed | cancelled, deployed → ended",
-    response_model=DeploymentOut,
-    openapi_extra=guarded(service.TRANSITION),
+    show=_render,
+    out=DeploymentOut,
+    doc="""Move a notification through its states: planned → deployed (the actual deployment, Art.
+    4(1)) or cancelled, deployed → ended. Any other move is a 409.""",
 )
-async def transition_deployment(
-    deployment_id: uuid.UUID,
-    body: TransitionIn,
-    context: ActionContext,
-    idempotent: Idempotency,
-    if_match: IfMatch = None,
-) -> Response:
-    """Move a notification through its states: planned → deployed (the actual deployment, Art.
-    4(1)) or cancelled, deployed → ended. Any other move is a 409."""
-    moved = await require_if_match(context, if_match).perform(
-        service.TRANSITION, deployment_id, body
-    )
-    out = await service.render(session=context.writer.session, deployment=moved)
-    return await idempotent.respond(out, status=200, headers={"ETag": etag_of(moved.version)})
 
 
 @router.get(

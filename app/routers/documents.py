@@ -15,7 +15,6 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import ValidationError
-from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.datastructures import UploadFile
 
 from app.db.session import ReadSession, WriteSession
@@ -30,19 +29,16 @@ from app.problems import UnsupportedMediaType, ValidationFailed, problem_respons
 from app.routers.conventions import (
     ActionContext,
     Idempotency,
-    Idempotent,
-    IfMatch,
     etag_of,
-    require_if_match,
 )
 from app.routers.policy_marks import guarded, reads
+from app.routers.write_routes import write
 from app.schemas.common import Page
 from app.schemas.document import (
     BoardMemberList,
     DocumentHit,
     DocumentOut,
     DocumentUpload,
-    DocumentVersionUpload,
     IloContactList,
 )
 from app.security import CurrentPrincipal
@@ -50,6 +46,7 @@ from app.services import contact_list
 from app.services import document as service
 from app.services import document_read as reader
 from app.services.document import refusal
+from app.services.guarded import Context
 
 # Search keeps its own page sizes: highlights make each hit dear to compute.
 SearchPaged = Annotated[Paging, paged(default=20, maximum=50)]
@@ -57,32 +54,26 @@ SearchPaged = Annotated[Paging, paged(default=20, maximum=50)]
 router = APIRouter(prefix="/v1/documents", tags=["documents"])
 
 
-async def _created(document: Document, session: AsyncSession, idempotent: Idempotent) -> Response:
+async def _shown(context: Context, document: Document) -> DocumentOut:
     """The document as the write left it (the row `perform` returned) with its versions."""
-    versions = await reader.versions_of(session, document.id)
-    headers = {"Location": f"/v1/documents/{document.id}", "ETag": etag_of(document.version)}
-    rendered = reader.render(document, versions)
-    return await idempotent.respond(rendered, headers=headers)
+    versions = await reader.versions_of(context.writer.session, document.id)
+    return reader.render(document, versions)
 
 
-@router.post(
+write(
+    router,
+    service.UPLOAD,
+    "POST",
     "",
     name="upload",
-    status_code=201,
-    summary="Upload a platform document (JSON content); checked for personal data first",
-    response_model=DocumentOut,
-    openapi_extra=guarded(service.UPLOAD),
-)
-async def upload_document(
-    body: DocumentUpload, context: ActionContext, idempotent: Idempotency
-) -> Response:
-    """The file travels in `content` (text, or base64 with `content_encoding: base64`). Before
+    show=_shown,
+    out=DocumentOut,
+    doc="""The file travels in `content` (text, or base64 with `content_encoding: base64`). Before
     anything is stored the text is extracted and scanned: a finding of personal data is a 403
     `policy-denied` under ILO-9.3 naming each finding's kind and location (never the value);
     an operational law-enforcement marking ILO-9.1; a statistics cell below the threshold
-    ILO-3.4; the Parliament audience for a category it may not see ILO-9.4."""
-    document = await context.perform(service.UPLOAD, None, body)
-    return await _created(document, context.writer.session, idempotent)
+    ILO-3.4; the Parliament audience for a category it may not see ILO-9.4.""",
+)
 
 
 def _metadata_fields(metadata: str) -> dict[str, Any]:
@@ -183,7 +174,8 @@ async def upload_document_file(
             )
         body = _parsed_metadata(metadata, file, await file.read())
     document = await context.perform(service.UPLOAD, None, body)
-    return await _created(document, context.writer.session, idempotent)
+    headers = {"Location": f"/v1/documents/{document.id}", "ETag": etag_of(document.version)}
+    return await idempotent.respond(await _shown(context, document), headers=headers)
 
 
 @router.get(
@@ -393,24 +385,16 @@ async def download_version(
     return _file(row)
 
 
-@router.post(
+write(
+    router,
+    service.ADD_VERSION,
+    "POST",
     "/{document_id}/versions",
     name="add-version",
-    status_code=201,
-    summary="Add a version (older versions stay); checked like the first",
-    response_model=DocumentOut,
-    openapi_extra=guarded(service.ADD_VERSION),
+    show=_shown,
+    out=DocumentOut,
+    # A new version of the document: 201, although the document is what changes.
+    location="/v1/documents/{row.id}",
+    doc="""Only the document's own organisation adds versions (ACL-ORG); If-Match must name the
+    current version (428 without it, 412 when it names another).""",
 )
-async def add_version(
-    document_id: uuid.UUID,
-    body: DocumentVersionUpload,
-    context: ActionContext,
-    idempotent: Idempotency,
-    if_match: IfMatch = None,
-) -> Response:
-    """Only the document's own organisation adds versions (ACL-ORG); If-Match must name the
-    current version (428 without it, 412 when it names another)."""
-    document = await require_if_match(context, if_match).perform(
-        service.ADD_VERSION, document_id, body
-    )
-    return await _created(document, context.writer.session, idempotent)

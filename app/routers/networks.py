@@ -11,29 +11,16 @@ from fastapi import APIRouter, Response
 from app.db.session import ReadSession, WriteSession
 from app.pagination import Paged
 from app.problems import problem_responses
-from app.routers.conventions import (
-    ActionContext,
-    Idempotency,
-    IfMatch,
-    etag_of,
-    require_if_match,
-)
-from app.routers.policy_marks import guarded, reads
+from app.routers.conventions import etag_of
+from app.routers.policy_marks import reads
+from app.routers.write_routes import write
 from app.schemas.common import CountryCode, Page, QueryDate
 from app.schemas.network import (
-    AdHocActionIn,
     AdHocActionOut,
-    AdHocActionUpdate,
-    DesignationOut,
-    FacilitatorIn,
     FacilitatorOut,
     MembersOut,
-    NetworkCreate,
-    NetworkMeetingCancel,
-    NetworkMeetingIn,
     NetworkMeetingOut,
     NetworkOut,
-    NetworkUpdate,
 )
 from app.security import CurrentPrincipal
 from app.services import ad_hoc_action, network_facilitator, network_meeting
@@ -46,25 +33,18 @@ def _day(on: date | None) -> date:
     return on if on is not None else datetime.now(UTC).date()
 
 
-@router.post(
+write(
+    router,
+    service.CREATE,
+    "POST",
     "",
     name="create",
-    status_code=201,
-    summary="Register a local or regional network (Art. 5(1))",
-    response_model=NetworkOut,
-    openapi_extra=guarded(service.CREATE),
-)
-async def create_network(
-    body: NetworkCreate, context: ActionContext, idempotent: Idempotency
-) -> Response:
-    """A local network covers one third country, a regional one several (ILO-5.1). Deploying
+    render=lambda row: service.render(row, associated=False),
+    out=NetworkOut,
+    doc="""A local network covers one third country, a regional one several (ILO-5.1). Deploying
     authorities, the Board secretariat and integrations with board:write register them. The
-    answer (and its replay) leaves out the associated officers: they are read on GET."""
-    network = await context.perform(service.CREATE, None, body)
-    return await idempotent.respond(
-        service.render(network, associated=False),
-        headers={"Location": f"/v1/networks/{network.id}", "ETag": etag_of(network.version)},
-    )
+    answer (and its replay) leaves out the associated officers: they are read on GET.""",
+)
 
 
 @router.get(
@@ -112,23 +92,16 @@ async def get_network(
     return service.render(network, associated=associated)
 
 
-@router.patch(
+write(
+    router,
+    service.UPDATE,
+    "PATCH",
     "/{network_id}",
     name="update",
-    summary="Amend a network (If-Match required)",
-    openapi_extra=guarded(service.UPDATE),
+    render=lambda row: service.render(row, associated=False),
+    out=NetworkOut,
+    doc="""Decided for the network before and after the change (ILO-5.1).""",
 )
-async def update_network(
-    response: Response,
-    network_id: uuid.UUID,
-    body: NetworkUpdate,
-    context: ActionContext,
-    if_match: IfMatch = None,
-) -> NetworkOut:
-    """Decided for the network before and after the change (ILO-5.1)."""
-    updated = await require_if_match(context, if_match).perform(service.UPDATE, network_id, body)
-    response.headers["ETag"] = etag_of(updated.version)
-    return service.render(updated, associated=False)
 
 
 @router.get(
@@ -170,45 +143,30 @@ async def get_facilitator(
     )
 
 
-@router.post(
+write(
+    router,
+    network_facilitator.DESIGNATE,
+    "POST",
     "/{network_id}/facilitator",
     name="designate_facilitator",
-    status_code=201,
-    summary="Designate the facilitator, or record that none was appointed (ILO-5.2, 5.3)",
-    response_model=DesignationOut,
-    openapi_extra=guarded(network_facilitator.DESIGNATE),
-)
-async def designate_facilitator(
-    network_id: uuid.UUID, body: FacilitatorIn, context: ActionContext, idempotent: Idempotency
-) -> Response:
-    """A designation that skips a higher-precedence candidate is a 403 citing ILO-5.2 with the
+    render=network_facilitator.render_designation,
+    location="{path}",
+    doc="""A designation that skips a higher-precedence candidate is a 403 citing ILO-5.2 with the
     candidates' officer ids. The stored row is the Board's notification (ILO-5.3), stamped with
-    its time and put in the change feed."""
-    row = await context.perform(network_facilitator.DESIGNATE, network_id, body)
-    return await idempotent.respond(
-        network_facilitator.render_designation(row),
-        headers={"Location": f"/v1/networks/{network_id}/facilitator"},
-    )
+    its time and put in the change feed.""",
+)
 
 
-@router.post(
+write(
+    router,
+    network_meeting.RECORD,
+    "POST",
     "/{network_id}/meetings",
     name="record_meeting",
-    status_code=201,
-    summary="Record a network meeting (attendees: members on its date)",
-    response_model=NetworkMeetingOut,
-    openapi_extra=guarded(network_meeting.RECORD),
+    render=network_meeting.render,
+    doc="""An attendee who is not a member on `held_on` is a 403 citing ILO-5.1. Topics are the
+    Art. 5(1) tasks; the minutes are a platform document's reference.""",
 )
-async def record_meeting(
-    network_id: uuid.UUID, body: NetworkMeetingIn, context: ActionContext, idempotent: Idempotency
-) -> Response:
-    """An attendee who is not a member on `held_on` is a 403 citing ILO-5.1. Topics are the
-    Art. 5(1) tasks; the minutes are a platform document's reference."""
-    row = await context.perform(network_meeting.RECORD, network_id, body)
-    location = f"/v1/networks/{network_id}/meetings/{row.id}"
-    return await idempotent.respond(
-        network_meeting.render(row), headers={"Location": location, "ETag": etag_of(row.version)}
-    )
 
 
 @router.get(
@@ -254,56 +212,35 @@ async def read_meeting(
     return network_meeting.render(row)
 
 
-@router.post(
+write(
+    router,
+    network_meeting.CANCEL,
+    "POST",
     "/{network_id}/meetings/{meeting_id}/cancellation",
     name="cancel_meeting",
-    summary="Cancel a meeting not yet held (If-Match; the record stays, with the reason)",
-    response_model=NetworkMeetingOut,
-    openapi_extra=guarded(network_meeting.CANCEL),
-)
-async def cancel_meeting(
-    network_id: uuid.UUID,
-    meeting_id: uuid.UUID,
-    body: NetworkMeetingCancel,
-    context: ActionContext,
-    idempotent: Idempotency,
-    if_match: IfMatch = None,
-) -> Response:
-    """Who may record the meeting may cancel it before its date: an attendee's organisation (an
+    render=network_meeting.render,
+    target=lambda path: path["meeting_id"],
+    check=lambda context, path: network_meeting.of_network(
+        session=context.writer.session,
+        network_id=path["network_id"],
+        meeting_id=path["meeting_id"],
+    ),
+    doc="""Who may record the meeting may cancel it before its date: an attendee's organisation (an
     ILO: a meeting it attends) or the Board. A meeting already held or cancelled is a 409; a
-    stale If-Match a 412. The cancellation's day and reason stay on the meeting's record."""
-    await network_meeting.of_network(
-        session=context.writer.session, network_id=network_id, meeting_id=meeting_id
-    )
-    row = await require_if_match(context, if_match).perform(
-        network_meeting.CANCEL, meeting_id, body
-    )
-    return await idempotent.respond(
-        network_meeting.render(row), status=200, headers={"ETag": etag_of(row.version)}
-    )
+    stale If-Match a 412. The cancellation's day and reason stay on the meeting's record.""",
+)
 
 
-@router.post(
+write(
+    router,
+    ad_hoc_action.ASSIGN,
+    "POST",
     "/{network_id}/ad-hoc-actions",
     name="assign_ad_hoc_action",
-    status_code=201,
-    summary="Assign an ad-hoc action to the network (ILO-8.3)",
-    response_model=AdHocActionOut,
-    openapi_extra=guarded(ad_hoc_action.ASSIGN),
+    render=ad_hoc_action.render,
+    doc="""The Board's chair or secretariat assigns an action it has decided (decided_on not in the
+    future); it starts as `assigned`.""",
 )
-async def assign_ad_hoc_action(
-    network_id: uuid.UUID, body: AdHocActionIn, context: ActionContext, idempotent: Idempotency
-) -> Response:
-    """The Board's chair or secretariat assigns an action it has decided (decided_on not in the
-    future); it starts as `assigned`."""
-    row = await context.perform(ad_hoc_action.ASSIGN, network_id, body)
-    return await idempotent.respond(
-        ad_hoc_action.render(row),
-        headers={
-            "Location": f"/v1/networks/{network_id}/ad-hoc-actions/{row.id}",
-            "ETag": etag_of(row.version),
-        },
-    )
 
 
 @router.get(
@@ -328,26 +265,19 @@ async def list_ad_hoc_actions(
     return await paging.page(rows, lambda items: [ad_hoc_action.render(r) for r in items])
 
 
-@router.patch(
+write(
+    router,
+    ad_hoc_action.UPDATE,
+    "PATCH",
     "/{network_id}/ad-hoc-actions/{action_id}",
     name="update_ad_hoc_action",
-    summary="Move an ad-hoc action: assigned → in_progress → completed | cancelled",
-    openapi_extra=guarded(ad_hoc_action.UPDATE),
+    render=ad_hoc_action.render,
+    target=lambda path: path["action_id"],
+    check=lambda context, path: ad_hoc_action.require_of_network(
+        session=context.writer.session,
+        network_id=path["network_id"],
+        action_id=path["action_id"],
+    ),
     responses=problem_responses(409),
+    doc="""A finished (completed or cancelled) action no longer changes: 409.""",
 )
-async def update_ad_hoc_action(
-    response: Response,
-    network_id: uuid.UUID,
-    action_id: uuid.UUID,
-    body: AdHocActionUpdate,
-    context: ActionContext,
-    if_match: IfMatch = None,
-) -> AdHocActionOut:
-    """A finished (completed or cancelled) action no longer changes: 409."""
-    expecting = require_if_match(context, if_match)
-    await ad_hoc_action.require_of_network(
-        session=context.writer.session, network_id=network_id, action_id=action_id
-    )
-    row = await expecting.perform(ad_hoc_action.UPDATE, action_id, body)
-    response.headers["ETag"] = etag_of(row.version)
-    return ad_hoc_action.render(row)

@@ -10,41 +10,31 @@ from app.db.session import ReadSession, WriteSession
 from app.pagination import Paged
 from app.problems import problem_responses
 from app.routers.conventions import (
-    ActionContext,
-    Idempotency,
-    IfMatch,
     etag_of,
-    require_if_match,
 )
-from app.routers.policy_marks import guarded, reads
+from app.routers.policy_marks import reads
+from app.routers.write_routes import write
 from app.schemas.common import ExternalReference, OrganisationCode, Page
-from app.schemas.officer import OfficerCreate, OfficerOut, OfficerUpdate
+from app.schemas.officer import OfficerOut
 from app.security import CurrentPrincipal
 from app.services import officer as service
 
 router = APIRouter(prefix="/v1/officers", tags=["officers"])
 
 
-@router.post(
+write(
+    router,
+    service.CREATE,
+    "POST",
     "",
     name="create",
-    status_code=201,
-    summary="Register an ILO of your organisation",
-    response_model=OfficerOut,
-    openapi_extra=guarded(service.CREATE),
-    responses=problem_responses(404),
-)
-async def create_officer(
-    body: OfficerCreate, context: ActionContext, idempotent: Idempotency
-) -> Response:
-    """Register an immigration liaison officer of one of the organisation's authorities; the
-    contact details are personal data, shown only to the roles of Art. 9(3)."""
-    officer = await context.perform(service.CREATE, None, body)
     # The stored replay of this POST holds no contact details: they are read on GET only.
-    return await idempotent.respond(
-        service.render(officer, contact=None),
-        headers={"Location": f"/v1/officers/{officer.id}", "ETag": etag_of(officer.version)},
-    )
+    render=lambda row: service.render(row, contact=None),
+    out=OfficerOut,
+    responses=problem_responses(404),
+    doc="""Register an immigration liaison officer of one of the organisation's authorities; the
+    contact details are personal data, shown only to the roles of Art. 9(3).""",
+)
 
 
 @router.get(
@@ -97,20 +87,14 @@ async def get_officer(
     return service.render(officer, contact=contact)
 
 
-@router.patch(
+write(
+    router,
+    service.UPDATE,
+    "PATCH",
     "/{officer_id}",
     name="update",
-    summary="Amend an ILO (If-Match required)",
-    openapi_extra=guarded(service.UPDATE),
+    render=lambda row: service.render(row, contact=None),
+    out=OfficerOut,
+    doc="""
+    Change an officer's name, expertise or contact details (If-Match with the officer's ETag).""",
 )
-async def update_officer(
-    response: Response,
-    officer_id: uuid.UUID,
-    body: OfficerUpdate,
-    context: ActionContext,
-    if_match: IfMatch = None,
-) -> OfficerOut:
-    """Change an officer's name, expertise or contact details (If-Match with the officer's ETag)."""
-    updated = await require_if_match(context, if_match).perform(service.UPDATE, officer_id, body)
-    response.headers["ETag"] = etag_of(updated.version)
-    return service.render(updated, contact=None)

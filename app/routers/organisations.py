@@ -7,10 +7,11 @@ from fastapi import APIRouter, Response
 from app.db.session import ReadSession
 from app.pagination import Paged
 from app.policies.vocabulary import OrganisationKind
-from app.routers.conventions import ActionContext, Idempotency, IfMatch, etag_of, require_if_match
-from app.routers.policy_marks import guarded, reads
+from app.routers.conventions import etag_of
+from app.routers.policy_marks import reads
+from app.routers.write_routes import write
 from app.schemas.common import OrganisationCode, Page
-from app.schemas.organisation import ContactsIn, ContactsOut, OrganisationOut
+from app.schemas.organisation import ContactsOut, OrganisationOut
 from app.security import CurrentPrincipal
 from app.services import organisation as service
 from app.services import organisation_contact as contacts
@@ -75,23 +76,15 @@ async def get_contacts(
     return ContactsOut.model_validate(row)
 
 
-@router.put(
+write(
+    router,
+    contacts.REPLACE_CONTACTS,
+    "PUT",
     "/{code}/contacts",
     name="replace_contacts",
-    summary="Replace the organisation's controller and DPO contacts (If-Match required)",
-    response_model=ContactsOut,
-    openapi_extra=guarded(contacts.REPLACE_CONTACTS),
+    render=ContactsOut.model_validate,
+    out=ContactsOut,
+    types={"code": OrganisationCode},
+    doc="""Its DPO or reference administrator keeps them, for its own organisation only (ACL-ROLE,
+    ACL-ORG). Functional contacts: a function's mailbox or address, never a person's.""",
 )
-async def replace_contacts(
-    code: OrganisationCode,
-    body: ContactsIn,
-    context: ActionContext,
-    idempotent: Idempotency,
-    if_match: IfMatch = None,
-) -> Response:
-    """Its DPO or reference administrator keeps them, for its own organisation only (ACL-ROLE,
-    ACL-ORG). Functional contacts: a function's mailbox or address, never a person's."""
-    row = await require_if_match(context, if_match).perform(contacts.REPLACE_CONTACTS, code, body)
-    return await idempotent.respond(
-        ContactsOut.model_validate(row), status=200, headers={"ETag": etag_of(row.version)}
-    )

@@ -10,25 +10,25 @@ from fastapi import APIRouter, Query, Request, Response
 
 from app.db.session import ReadSession, WriteSession
 from app.pagination import Paged
-from app.policies.vocabulary import Purpose
+from app.policies.vocabulary import LogFormat, Purpose
 from app.problems import problem_responses
-from app.routers.conventions import ActionContext, Idempotency, etag_of
-from app.routers.policy_marks import guarded, reads
+from app.routers.conventions import etag_of
+from app.routers.policy_marks import reads
+from app.routers.write_routes import write
 from app.schemas.common import ExternalReference, Page
 from app.schemas.processing_record import (
-    ProcessingRecordCreate,
     ProcessingRecordExport,
     ProcessingRecordOut,
 )
 from app.schemas.processing_record_rights import RestrictedUseName
-from app.schemas.share import ShareCreate, ShareOut
-from app.schemas.transfer import TransferCreate, TransferOut
+from app.schemas.record_log import RecordLogExport
+from app.schemas.share import ShareOut
+from app.schemas.transfer import TransferOut
 from app.security import CurrentPrincipal
 from app.services import processing_record as service
-from app.services import processing_record_erasure
+from app.services import processing_record_erasure, record_logs
 from app.services import share as shares
 from app.services import transfer as transfers
-from app.services.guarded import NoBody
 from app.services.processing_record_export import export_record
 from app.services.processing_record_rights import read_reason_given, restricted_read_allowed
 
@@ -40,26 +40,19 @@ def _location(record_id: uuid.UUID) -> str:
     return f"/v1/processing-records/{record_id}"
 
 
-@router.post(
+write(
+    router,
+    service.CREATE,
+    "POST",
     "",
     name="create",
-    status_code=201,
-    summary="Record a processing of personal data (Art. 10); the response holds no subject data",
-    response_model=ProcessingRecordOut,
-    openapi_extra=guarded(service.CREATE),
-    responses=problem_responses(404),
-)
-async def create_record(
-    body: ProcessingRecordCreate, context: ActionContext, idempotent: Idempotency
-) -> Response:
-    """Record a processing of personal data by an ILO (Art. 10): purpose, categories, subject data
-    (encrypted at rest), necessity and retention. The regime (GDPR, EUDPR, LED) is derived."""
-    record = await context.perform(service.CREATE, None, body)
     # Metadata only, so the stored idempotent replay holds no personal data.
-    return await idempotent.respond(
-        service.render(record),
-        headers={"Location": _location(record.id), "ETag": etag_of(record.version)},
-    )
+    render=service.render,
+    responses=problem_responses(404),
+    doc="""
+    Record a processing of personal data by an ILO (Art. 10): purpose, categories, subject data
+    (encrypted at rest), necessity and retention. The regime (GDPR, EUDPR, LED) is derived.""",
+)
 
 
 @router.get(
@@ -140,20 +133,17 @@ async def get_record(
     return service.render(record, payload)
 
 
-@router.post(
+write(
+    router,
+    processing_record_erasure.ERASE,
+    "POST",
     "/{record_id}/erasure",
     name="erase",
-    summary="Erase a record early (crypto-shredding; the metadata stay as a tombstone)",
-    response_model=ProcessingRecordOut,
-    openapi_extra=guarded(processing_record_erasure.ERASE),
+    render=service.render,
+    doc="""
+    Erase a record's subject data now (crypto-shredding): a tombstone stays, with the erasure's
+    reason.""",
 )
-async def erase(record_id: uuid.UUID, context: ActionContext, idempotent: Idempotency) -> Response:
-    """Erase a record's subject data now (crypto-shredding): a tombstone stays, with the erasure's
-    reason."""
-    erased = await context.perform(processing_record_erasure.ERASE, record_id, NoBody())
-    return await idempotent.respond(
-        service.render(erased), status=200, headers={"ETag": etag_of(erased.version)}
-    )
 
 
 @router.get(
@@ -175,25 +165,51 @@ async def export(
     return copy
 
 
-@router.post(
+@router.get(
+    "/{record_id}/logs",
+    name="export_logs",
+    summary="A record's logs for the supervisory authority (LED Art. 25(3)), JSON or CSV",
+    response_model=RecordLogExport,
+    openapi_extra=reads("record_log"),
+    responses={
+        **problem_responses(403),
+        200: {
+            "content": {"text/csv": {"schema": {"type": "string"}}},
+            "description": "JSON or CSV",
+        },
+    },
+)
+async def export_logs(
+    record_id: uuid.UUID, writer: WriteSession, format: LogFormat = LogFormat.json
+) -> Response:
+    """Every logged event of the record, its transfers, shares and follow-ups (collection,
+    consultation with its reason, disclosure with its recipient, alteration, erasure, refusals,
+    reads of its log), for the controller's DPO to hand to the supervisory authority
+    (LED-25.3); the export is logged (`record_log.exported`). No subject data."""
+    export = await record_logs.export_logs(writer=writer, record_id=record_id)
+    if format is LogFormat.csv:
+        return Response(
+            record_logs.to_csv(export),
+            media_type="text/csv; charset=utf-8",
+            headers={
+                **NO_STORE,
+                "Content-Disposition": f'attachment; filename="logs-{record_id}.csv"',
+            },
+        )
+    return Response(export.model_dump_json(), media_type="application/json", headers=NO_STORE)
+
+
+write(
+    router,
+    transfers.RECORD,
+    "POST",
     "/{record_id}/transfers",
     name="record_transfer",
-    status_code=201,
-    summary="Decide and record a transfer to a third country or international organisation",
-    response_model=TransferOut,
-    openapi_extra=guarded(transfers.RECORD),
-)
-async def record_transfer(
-    record_id: uuid.UUID, body: TransferCreate, context: ActionContext, idempotent: Idempotency
-) -> Response:
-    """Record a transfer of a record's data to a third country or international organisation
+    render=transfers.render,
+    doc="""Record a transfer of a record's data to a third country or international organisation
     (Chapter V): the basis is decided (adequacy, instrument, derogation) and recorded; NR-1
-    protects persons in need of international protection."""
-    transfer = await context.perform(transfers.RECORD, record_id, body)
-    return await idempotent.respond(
-        transfers.render(transfer),
-        headers={"Location": f"{_location(record_id)}/transfers/{transfer.id}"},
-    )
+    protects persons in need of international protection.""",
+)
 
 
 @router.get(
@@ -213,23 +229,16 @@ async def list_transfers(
     return await paging.page(rows, lambda items: [transfers.render(t) for t in items])
 
 
-@router.post(
+write(
+    router,
+    shares.RECORD,
+    "POST",
     "/{record_id}/shares",
     name="record_share",
-    status_code=201,
-    summary="Record an exchange inside the Union (Art. 3(6)(d)): ILO, network or authority",
-    response_model=ShareOut,
-    openapi_extra=guarded(shares.RECORD),
+    render=shares.render,
+    doc="""Record an exchange of a record's data inside the Union (Art. 3(6)(d), recital 26): the
+    fields disclosed are a justified subset of the record (ILO-10.4).""",
 )
-async def record_share(
-    record_id: uuid.UUID, body: ShareCreate, context: ActionContext, idempotent: Idempotency
-) -> Response:
-    """Record an exchange of a record's data inside the Union (Art. 3(6)(d), recital 26): the
-    fields disclosed are a justified subset of the record (ILO-10.4)."""
-    share = await context.perform(shares.RECORD, record_id, body)
-    return await idempotent.respond(
-        shares.render(share), headers={"Location": f"{_location(record_id)}/shares/{share.id}"}
-    )
 
 
 @router.get(

@@ -3,7 +3,8 @@ made against; readable by every caller, edited by reference_admin (If-Match on c
 
 from __future__ import annotations
 
-from typing import Annotated, TypeVar
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Path, Response
 
@@ -11,20 +12,13 @@ from app.db.session import ReadSession
 from app.models import AdequacyDecisionEntry, TransferInstrumentEntry
 from app.pagination import Paged
 from app.routers.conventions import (
-    ActionContext,
-    Idempotency,
-    IfMatch,
     etag_of,
-    require_if_match,
 )
-from app.routers.policy_marks import guarded, reads
+from app.routers.policy_marks import reads
+from app.routers.write_routes import write
 from app.schemas.common import Page
 from app.schemas.reference_data import (
-    AdequacyDecisionCreate,
-    AdequacyDecisionFields,
     AdequacyDecisionOut,
-    TransferInstrumentCreate,
-    TransferInstrumentFields,
     TransferInstrumentOut,
 )
 from app.security import CurrentPrincipal
@@ -50,20 +44,24 @@ def _instrument(entry: TransferInstrumentEntry) -> TransferInstrumentOut:
 E = TypeVar("E", AdequacyDecisionEntry, TransferInstrumentEntry)
 
 
-async def _replace(
-    response: Response,
-    context: Context,
-    model: type[E],
-    entry_id: str,
-    body: AdequacyDecisionFields | TransferInstrumentFields,
-    if_match: str | None,
-) -> E:
-    """Replace an entry, locked and checked against If-Match."""
-    changed = await detected.replace_and_detect(
-        context=require_if_match(context, if_match), model=model, entry_id=entry_id, body=body
-    )
-    response.headers["ETag"] = etag_of(changed.version)
-    return changed
+def _creating(model: type[E]) -> Callable[[Context, None, Any], Awaitable[E]]:
+    """Add an entry, then tell the organisations its change affects."""
+
+    async def perform(context: Context, _: None, body: Any) -> E:
+        return await detected.create_and_detect(context=context, model=model, body=body)
+
+    return perform
+
+
+def _replacing(model: type[E]) -> Callable[[Context, str, Any], Awaitable[E]]:
+    """Replace an entry (locked, checked against If-Match), then tell the organisations."""
+
+    async def perform(context: Context, entry_id: str, body: Any) -> E:
+        return await detected.replace_and_detect(
+            context=context, model=model, entry_id=entry_id, body=body
+        )
+
+    return perform
 
 
 @router.get(
@@ -102,46 +100,30 @@ async def get_adequacy_decision(
     return _adequacy(entry)
 
 
-@router.post(
+write(
+    router,
+    service.CREATE_ADEQUACY,
+    "POST",
     ADEQUACY,
     name="create_adequacy_decision",
-    status_code=201,
-    summary="Add an adequacy decision (reference_admin of COM)",
-    response_model=AdequacyDecisionOut,
-    openapi_extra=guarded(service.CREATE_ADEQUACY),
+    render=_adequacy,
+    perform=_creating(AdequacyDecisionEntry),
+    doc="""Add an adequacy decision to the reference data (a reference administrator).""",
 )
-async def create_adequacy_decision(
-    body: AdequacyDecisionCreate, context: ActionContext, idempotent: Idempotency
-) -> Response:
-    """Add an adequacy decision to the reference data (a reference administrator)."""
-    entry = await detected.create_and_detect(
-        context=context, model=AdequacyDecisionEntry, body=body
-    )
-    return await idempotent.respond(
-        _adequacy(entry),
-        headers={
-            "Location": f"/v1/reference{ADEQUACY}/{entry.id}",
-            "ETag": etag_of(entry.version),
-        },
-    )
 
 
-@router.put(
+write(
+    router,
+    service.REPLACE_ADEQUACY,
+    "PUT",
     ADEQUACY + "/{decision_id:path}",
     name="replace_adequacy_decision",
-    summary="Change an adequacy decision, e.g. its validity (If-Match required)",
-    openapi_extra=guarded(service.REPLACE_ADEQUACY),
+    render=_adequacy,
+    types={"decision_id": EntryId},
+    perform=_replacing(AdequacyDecisionEntry),
+    doc="""
+    Replace an adequacy decision's fields (If-Match); the change is audited and on the feed.""",
 )
-async def replace_adequacy_decision(
-    response: Response,
-    decision_id: EntryId,
-    body: AdequacyDecisionFields,
-    context: ActionContext,
-    if_match: IfMatch = None,
-) -> AdequacyDecisionOut:
-    """Replace an adequacy decision's fields (If-Match); the change is audited and on the feed."""
-    changed = await _replace(response, context, AdequacyDecisionEntry, decision_id, body, if_match)
-    return _adequacy(changed)
 
 
 @router.get(
@@ -180,45 +162,26 @@ async def get_transfer_instrument(
     return _instrument(entry)
 
 
-@router.post(
+write(
+    router,
+    service.CREATE_INSTRUMENT,
+    "POST",
     INSTRUMENTS,
     name="create_transfer_instrument",
-    status_code=201,
-    summary="Add a transfer instrument (COM for Union acts, or a Member State party to it)",
-    response_model=TransferInstrumentOut,
-    openapi_extra=guarded(service.CREATE_INSTRUMENT),
+    render=_instrument,
+    perform=_creating(TransferInstrumentEntry),
+    doc="""Add a transfer instrument (a reference administrator of one of its parties).""",
 )
-async def create_transfer_instrument(
-    body: TransferInstrumentCreate, context: ActionContext, idempotent: Idempotency
-) -> Response:
-    """Add a transfer instrument (a reference administrator of one of its parties)."""
-    entry = await detected.create_and_detect(
-        context=context, model=TransferInstrumentEntry, body=body
-    )
-    return await idempotent.respond(
-        _instrument(entry),
-        headers={
-            "Location": f"/v1/reference{INSTRUMENTS}/{entry.id}",
-            "ETag": etag_of(entry.version),
-        },
-    )
 
 
-@router.put(
+write(
+    router,
+    service.REPLACE_INSTRUMENT,
+    "PUT",
     INSTRUMENTS + "/{instrument_id:path}",
     name="replace_transfer_instrument",
-    summary="Change a transfer instrument (If-Match required)",
-    openapi_extra=guarded(service.REPLACE_INSTRUMENT),
+    render=_instrument,
+    types={"instrument_id": EntryId},
+    perform=_replacing(TransferInstrumentEntry),
+    doc="""Replace a transfer instrument's fields (If-Match).""",
 )
-async def replace_transfer_instrument(
-    response: Response,
-    instrument_id: EntryId,
-    body: TransferInstrumentFields,
-    context: ActionContext,
-    if_match: IfMatch = None,
-) -> TransferInstrumentOut:
-    """Replace a transfer instrument's fields (If-Match)."""
-    changed = await _replace(
-        response, context, TransferInstrumentEntry, instrument_id, body, if_match
-    )
-    return _instrument(changed)

@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from app.db.session import ReadSession
 from app.pages import PAGE_CSP
-from app.policies.vocabulary import StatisticsFormat, StatisticsSectionName
+from app.policies.vocabulary import StatisticsFormat, StatisticsScope, StatisticsSectionName
 from app.problems import NotFound, ValidationFailed, problem_responses
 from app.reference import third_country
 from app.routers.policy_marks import reads
@@ -28,6 +28,7 @@ from app.workers import run_bounded
 
 router = APIRouter(prefix="/v1/statistics", tags=["statistics"])
 KIND = "statistics"
+OWN_KIND = "own_statistics"
 MAX_PERIOD_DAYS = 3660
 CSV = "text/csv"
 HTML = "text/html"
@@ -98,6 +99,14 @@ Format = Annotated[
     StatisticsFormat | None,
     Query(description="json, csv (the tables) or html (the sheet); else the Accept header"),
 ]
+FiguresScope = Annotated[
+    StatisticsScope,
+    Query(
+        description="published (default): every organisation's figures, disclosure-controlled; "
+        "own: the caller's own organisation's rows only, exact, for its DPO, deploying "
+        "authority or integration with statistics:read"
+    ),
+]
 TABLES = (StatisticsFormat.json, StatisticsFormat.csv)
 SHEET = (StatisticsFormat.json, StatisticsFormat.csv, StatisticsFormat.html)
 
@@ -117,14 +126,20 @@ async def _report(
     ends_on: date | None,
     format_: StatisticsFormat | None,
     accept: str | None,
+    scope: StatisticsScope,
 ) -> Response:
-    access.visibility(principal, KIND)
+    organisation = None
+    if scope is StatisticsScope.own:  # the caller's own rows, exact: never another's
+        organisation = access.visibility(principal, OWN_KIND).rows.organisation
+    else:
+        access.visibility(principal, KIND)
     answer = answer_format(accept, format_, TABLES)
     figures = await report(
         session=session,
         period=period_of(starts_on, ends_on),
         threshold=_threshold(request),
         sections=sections,
+        organisation=organisation,
     )
     if answer is StatisticsFormat.csv:  # rendered in a worker process, off the event loop
         return Response(await run_bounded(report_csv, figures), media_type=f"{CSV}; charset=utf-8")
@@ -147,12 +162,14 @@ async def statistics_report(
     ends_on: EndsOn = None,
     format: Format = None,
     accept: Accept = None,
+    scope: FiguresScope = StatisticsScope.published,
 ) -> Response:
     """Readmission cooperation per third country, deployments by host country, posting type
     and organisation, transfers by destination, basis and purpose: counts, rates and medians,
     never personal data. A count from 1 to `ILONET_STATISTICS_MIN_CELL` - 1 is withheld (null,
     named in the row's `suppressed`; `suppression` says how many). CSV with `Accept: text/csv`
-    or `?format=csv`: one line per cell."""
+    or `?format=csv`: one line per cell. With `?scope=own`: the caller's own organisation's
+    identification requests, transfers and deployments only, exact (`organisation` set)."""
     return await _report(
         request,
         session,
@@ -162,6 +179,7 @@ async def statistics_report(
         ends_on=ends_on,
         format_=format,
         accept=accept,
+        scope=scope,
     )
 
 
@@ -232,8 +250,10 @@ async def statistics_section(
     ends_on: EndsOn = None,
     format: Format = None,
     accept: Accept = None,
+    scope: FiguresScope = StatisticsScope.published,
 ) -> Response:
-    """The report with one section only: `readmission`, `deployments` or `transfers`."""
+    """The report with one section only: `readmission`, `deployments` or `transfers` (and
+    `?scope=own` as the report)."""
     return await _report(
         request,
         session,
@@ -243,4 +263,5 @@ async def statistics_section(
         ends_on=ends_on,
         format_=format,
         accept=accept,
+        scope=scope,
     )

@@ -11,18 +11,13 @@ from app.pagination import Paged
 from app.policies.vocabulary import WebhookDeliveryStatus
 from app.problems import problem_responses
 from app.routers.conventions import (
-    ActionContext,
-    Idempotency,
-    IfMatch,
     etag_of,
-    require_if_match,
 )
-from app.routers.policy_marks import guarded, reads
+from app.routers.policy_marks import reads
+from app.routers.write_routes import write
 from app.schemas.common import Page
 from app.schemas.webhook import (
     SecretRotated,
-    SecretRotation,
-    WebhookCreate,
     WebhookCreated,
     WebhookDeliveryOut,
     WebhookOut,
@@ -31,40 +26,27 @@ from app.security import CurrentPrincipal
 from app.services import webhook as service
 from app.services import webhook_recovery as recovery
 from app.services import webhook_rotation as rotation
-from app.services.guarded import NoBody
 
 router = APIRouter(prefix="/v1/webhooks", tags=["webhooks"])
+# An answer that shows the signing secret is stored nowhere on the way.
+NO_STORE = {"Cache-Control": "no-store"}
 
 
-@router.post(
+write(
+    router,
+    service.CREATE,
+    "POST",
     "",
     name="create",
-    status_code=201,
-    summary="Subscribe to feed events; the signing secret is in this response only",
-    response_model=WebhookCreated,
-    openapi_extra=guarded(service.CREATE),
-)
-async def create_webhook(
-    body: WebhookCreate, context: ActionContext, idempotent: Idempotency
-) -> Response:
-    """Subscribe an HTTPS endpoint to feed events (Standard Webhooks signatures). The signing
-    secret is in this response only."""
-    subscription = await context.perform(service.CREATE, None, body)
-    secret = service.open_secret(subscription, context.keys)
-    headers = {
-        "Location": f"/v1/webhooks/{subscription.id}",
-        "ETag": etag_of(subscription.version),
-        "Cache-Control": "no-store",
-    }
+    show=lambda context, row: service.render_created(row, service.open_secret(row, context.keys)),
+    out=WebhookCreated,
     # The replay store never holds the secret: a retry with the same Idempotency-Key gets the
-    # same subscription with `secret: null` (stored here), the first response alone has it.
-    await idempotent.respond(service.render_created(subscription, None), headers=headers)
-    created = service.render_created(subscription, secret)
-    return Response(
-        created.model_dump_json().encode(),
-        status_code=201,
-        headers={"content-type": "application/json", **headers},
-    )
+    # same subscription with `secret: null`, the first response alone has it.
+    replay=lambda row: service.render_created(row, None),
+    headers=NO_STORE,
+    doc="""Subscribe an HTTPS endpoint to feed events (Standard Webhooks signatures). The signing
+    secret is in this response only.""",
+)
 
 
 @router.get(
@@ -103,78 +85,45 @@ async def get_webhook(
     return service.render(subscription)
 
 
-@router.delete(
+write(
+    router,
+    service.DELETE,
+    "DELETE",
     "/{webhook_id:uuid}",
     name="delete",
-    status_code=204,
-    summary="Unsubscribe: deactivate the subscription (If-Match required)",
     responses=problem_responses(409),
-    openapi_extra=guarded(service.DELETE),
+    doc="""Unsubscribe: the subscription is deactivated and nothing more is sent to it (If-Match
+    required).""",
 )
-async def delete_webhook(
-    webhook_id: uuid.UUID, context: ActionContext, if_match: IfMatch = None
-) -> Response:
-    """Unsubscribe: the subscription is deactivated and nothing more is sent to it (If-Match
-    required)."""
-    await require_if_match(context, if_match).perform(service.DELETE, webhook_id, NoBody())
-    return Response(status_code=204)
 
 
-@router.post(
+write(
+    router,
+    rotation.ROTATE,
+    "POST",
     "/{webhook_id}:rotate-secret",
     name="rotate-secret",
-    summary="Rotate the signing secret; the previous one keeps signing for an overlap window",
-    response_model=SecretRotated,
-    openapi_extra=guarded(rotation.ROTATE),
-)
-async def rotate_webhook_secret(
-    webhook_id: uuid.UUID,
-    body: SecretRotation,
-    context: ActionContext,
-    idempotent: Idempotency,
-    if_match: IfMatch = None,
-) -> Response:
-    """A new secret, in this response only. Until `rotation_overlap_until` every delivery
-    carries two signatures in `webhook-signature` (space-separated, the new secret's first), so
-    the receiver may switch to the new secret at any moment of the window."""
-    subscription = await require_if_match(context, if_match).perform(
-        rotation.ROTATE, webhook_id, body
-    )
-    secret = service.open_secret(subscription, context.keys)
-    headers = {"ETag": etag_of(subscription.version), "Cache-Control": "no-store"}
+    show=lambda context, row: rotation.render_rotated(row, service.open_secret(row, context.keys)),
+    out=SecretRotated,
     # As at creation: the replay store never holds the secret.
-    await idempotent.respond(
-        rotation.render_rotated(subscription, None), status=200, headers=headers
-    )
-    rotated = rotation.render_rotated(subscription, secret)
-    return Response(
-        rotated.model_dump_json().encode(),
-        status_code=200,
-        headers={"content-type": "application/json", **headers},
-    )
+    replay=lambda row: rotation.render_rotated(row, None),
+    headers=NO_STORE,
+    doc="""A new secret, in this response only. Until `rotation_overlap_until` every delivery
+    carries two signatures in `webhook-signature` (space-separated, the new secret's first), so
+    the receiver may switch to the new secret at any moment of the window.""",
+)
 
 
-@router.post(
+write(
+    router,
+    recovery.ENABLE,
+    "POST",
     "/{webhook_id}:enable",
     name="enable",
-    summary="Enable again a subscription marked failing after a delivery's last retry",
-    response_model=WebhookOut,
-    openapi_extra=guarded(recovery.ENABLE),
+    render=service.render,
+    doc="""Clears `failing_since`: the pending deliveries are sent again and the events that waited
+    are queued. The delivery that failed stays failed; redeliver it if it is still wanted.""",
 )
-async def enable_webhook(
-    webhook_id: uuid.UUID,
-    context: ActionContext,
-    idempotent: Idempotency,
-    if_match: IfMatch = None,
-) -> Response:
-    """Clears `failing_since`: the pending deliveries are sent again and the events that waited
-    are queued. The delivery that failed stays failed; redeliver it if it is still wanted."""
-    subscription = await require_if_match(context, if_match).perform(
-        recovery.ENABLE, webhook_id, NoBody()
-    )
-    return await idempotent.respond(
-        service.render(subscription), status=200, headers={"ETag": etag_of(subscription.version)}
-    )
 
 
 @router.get(
@@ -203,19 +152,17 @@ async def list_webhook_deliveries(
     return await paging.page(rows, lambda items: [recovery.render_delivery(r) for r in items])
 
 
-@router.post(
+write(
+    router,
+    recovery.REDELIVER,
+    "POST",
     "/{webhook_id}/deliveries/{delivery_id}:redeliver",
     name="redeliver",
-    summary="Send a delivered or failed delivery again",
-    response_model=WebhookDeliveryOut,
-    openapi_extra=guarded(recovery.REDELIVER),
-)
-async def redeliver_webhook_delivery(
-    webhook_id: uuid.UUID, delivery_id: uuid.UUID, context: ActionContext, idempotent: Idempotency
-) -> Response:
-    """The delivery is pending again, due now, with a fresh count of attempts and the same
+    render=recovery.render_delivery,
+    target=lambda path: recovery.DeliveryOf(
+        subscription_id=path["webhook_id"], delivery_id=path["delivery_id"]
+    ),
+    doc="""The delivery is pending again, due now, with a fresh count of attempts and the same
     `webhook-id` (the receiver sees the same message again). A pending delivery, or one of a
-    deleted or failing subscription, is a 409."""
-    target = recovery.DeliveryOf(subscription_id=webhook_id, delivery_id=delivery_id)
-    delivery = await context.perform(recovery.REDELIVER, target, NoBody())
-    return await idempotent.respond(recovery.render_delivery(delivery), status=200)
+    deleted or failing subscription, is a 409.""",
+)

@@ -25,47 +25,62 @@ class ReportPeriod(Stored):
 
 class HostCountryCount(Stored):
     country: str
-    count: int
+    count: int | None = Field(description="null when withheld (ILO-12)")
     name: str | None = Field(default=None, description="The country's name, when listed")
 
 
 class OrganisationCount(Stored):
     organisation: str
-    count: int
+    count: int | None = Field(description="null when withheld (ILO-12)")
 
 
 class PostingTypeCount(Stored):
     posting_type: str
-    count: int
+    count: int | None = Field(description="null when withheld (ILO-12)")
 
 
 class QuarterCount(Stored):
     quarter: str = Field(description="`YYYY-Qn`")
-    count: int = Field(description="Deployments in service during the quarter")
+    count: int | None = Field(
+        description="Deployments in service at the quarter's end (of the period's last month "
+        "for the last quarter); null when withheld (ILO-12)"
+    )
+    on: date | None = Field(default=None, description="The day counted")
 
 
 class MemberStateCount(Stored):
     member_state: str
-    count: int
+    count: int | None = Field(description="null when withheld (ILO-12)")
 
 
 class JointDeployments(Stored):
-    co_deployed: int
-    eu_funding_eligible: int
-    representing: int
+    """Each null when withheld (ILO-12)."""
+
+    co_deployed: int | None
+    eu_funding_eligible: int | None
+    representing: int | None
     represented_member_states: list[MemberStateCount]
-    sharing_tasks: int
+    sharing_tasks: int | None
+
+
+class Disclosure(Stored):
+    threshold: int
+    note: str
 
 
 class DeploymentOverview(Stored):
-    """The deployments in service during the period (ILO-4.1): counts only."""
+    """The deployments in service on the last day of the period's last month (ILO-4.1): counts
+    only, withheld as the statistics withhold them (ILO-12). Reports stored before the
+    disclosure control counted the deployments in service at any time in the period."""
 
-    total: int
+    on: date | None = Field(default=None, description="The day counted")
+    total: int | None
     by_host_country: list[HostCountryCount]
     by_organisation: list[OrganisationCount]
     by_posting_type: list[PostingTypeCount]
     per_quarter: list[QuarterCount]
     joint: JointDeployments | None = None
+    disclosure: Disclosure | None = None
 
 
 class NetworkLine(Stored):
@@ -89,7 +104,7 @@ class NetworksSection(Stored):
 class HeldMeeting(Stored):
     held_on: date
     location: str | None
-    officers_listed: int
+    officers_listed: int | None = Field(description="null when withheld (ILO-12)")
 
 
 class AdoptedDecision(Stored):
@@ -116,7 +131,7 @@ class GapLine(Stored):
     name: str
     route: str
     status: CoverageStatus
-    deployments: int
+    deployments: int | None = Field(description="null when withheld (ILO-12)")
     covered_until: date | None
     organisations: list[str]
     options: list[GapOption]
@@ -136,7 +151,7 @@ class PreviousPeriod(Stored):
     """The headline figures of the period of the same length just before."""
 
     period: ReportPeriod
-    total: int
+    total: int | None = Field(description="null when withheld (ILO-12)")
     host_countries: int
     organisations: int
     meetings: int

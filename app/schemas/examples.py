@@ -24,6 +24,29 @@ EXAMPLES: Mapping[str, tuple[str, dict[str, Any]]] = MappingProxyType(
                 "dpo_contact": "fg@ind.nl",
             },
         ),
+        "InstitutionalContactCreate": (
+            "A liaison office's mailbox, switchboard and account, kept by the Netherlands",
+            {
+                "id": "NL-IND-RABAT",
+                "organisation": "NL",
+                "name": "IND liaison office, Rabat",
+                "emails": ["lo.maroc@ind.nl"],
+                "phones": ["+212 537 21 96 00"],
+                "ibans": ["NL91 ABNA 0417 1643 00"],
+                "source_url": "https://ind.nl/en/contact",
+            },
+        ),
+        "InstitutionalContactFields": (
+            "The same office, its account closed",
+            {
+                "organisation": "NL",
+                "name": "IND liaison office, Rabat",
+                "emails": ["lo.maroc@ind.nl"],
+                "phones": ["+212 537 21 96 00"],
+                "ibans": [],
+                "source_url": "https://ind.nl/en/contact",
+            },
+        ),
         "AuthorityCreate": (
             "The Dutch immigration service",
             {"organisation": "NL", "name": "IND", "authority_kind": "immigration"},
@@ -340,6 +363,44 @@ EXAMPLES: Mapping[str, tuple[str, dict[str, Any]]] = MappingProxyType(
                         "starts_on": "2026-01-05",
                         "ends_on": "2028-01-04",
                         "external_reference": "IND-DEP-2026-17",
+                    }
+                ]
+            },
+        ),
+        "CaseBatchIn": (
+            "A return case that began before today, with its identification request and answer",
+            {
+                "items": [
+                    {
+                        "record": {
+                            "officer_id": OFFICER,
+                            "purpose": "return",
+                            "data_categories": ["a_return_identity"],
+                            "data_subject_category": "returnee",
+                            "subject_data": {"surname": "Doe", "nationality": "SN"},
+                            "protection_status": "return_decision",
+                            "necessity_justification": "Nationality must be confirmed.",
+                            "began_on": "2026-10-28",
+                            "retain_until": "2027-06-01",
+                            "external_reference": "IND-CASE-2026-0117",
+                        },
+                        "transfers": [
+                            {
+                                "transfer": {
+                                    "recipient": {
+                                        "name": "Direction de la Police de l'Air et des Frontières",
+                                        "type": "public_authority",
+                                        "is_law_enforcement": False,
+                                    },
+                                    "destination_country": "SN",
+                                    "basis": "public_interest",
+                                    "fields_disclosed": ["surname", "nationality"],
+                                    "justification": "Identification for return",
+                                    "transfer_on": "2026-11-02",
+                                },
+                                "follow_up": {"outcome": "confirmed", "answered_on": "2026-11-20"},
+                            }
+                        ],
                     }
                 ]
             },

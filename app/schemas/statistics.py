@@ -113,6 +113,11 @@ class StatisticsReport(BaseModel):
     generated_at: datetime
     sections: list[StatisticsSection]
     suppression: Suppression
+    organisation: str | None = Field(
+        default=None,
+        description="Set when the figures are this organisation's own rows only (`scope=own`): "
+        "exact, nothing withheld, never mixed with another organisation's",
+    )
 
 
 class ReadmissionSheet(BaseModel):

@@ -19,6 +19,7 @@ from app.services import (  # noqa: F401  (importing a module registers its entr
     board_report,
     deployment,
     document,
+    institutional_contact,
     network,
     network_facilitator,
     network_meeting,

@@ -139,7 +139,8 @@ ASSIGN = Action(
     target="uuid",
     load=_prepare_assign,
     build=_build_assign,
-    summary="Assign an ad-hoc action to a network",
+    makes="row",
+    summary="Assign an ad-hoc action to the network (ILO-8.3)",
 )
 UPDATE = Action(
     policy=AD_HOC_ACTION_UPDATE,
@@ -148,7 +149,9 @@ UPDATE = Action(
     target="uuid",
     load=_prepare_update,
     build=_build_update,
-    summary="Move an ad-hoc action through its states",
+    makes="change",
+    names_version=True,
+    summary="Move an ad-hoc action: assigned → in_progress → completed | cancelled",
 )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 
 from sqlalchemy import select
@@ -9,9 +10,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db import audit
 from app.db.visibility import visible
+from app.db.writer import Change, Writer
 from app.keyset import Window
 from app.models import AuditEvent
 from app.policies import deny
+from app.policies.record_logs import READ_ACTION, decide_log_read
 from app.policies.rules import ACL_ORG
 from app.problems import PolicyDenied
 from app.schemas.event import AuditVerification
@@ -21,8 +24,8 @@ from app.services import access
 
 async def list_events(
     *,
-    session: AsyncSession,
-    principal: Principal,
+    writer: Writer,
+    log_use: str | None,
     organisation: str | None,
     action: str | None,
     resource_type: str | None,
@@ -31,7 +34,10 @@ async def list_events(
 ) -> Sequence[AuditEvent]:
     """The Commission's auditor reads every event, another auditor or a DPO its own
     organisation's (read policy `audit_event`); asking for another organisation's is a 403
-    ACL-ORG."""
+    ACL-ORG. The read names its use (LED-25.2: a 403 otherwise) and is itself logged
+    (`audit.consulted`, with the use and the filters), as the subject's record of it when it
+    reads one resource's events."""
+    principal, session = writer.principal, writer.session
     seen = access.listing(principal, "audit_event")
     own = seen.rows.organisation
     if own is not None and organisation not in (None, own):
@@ -44,6 +50,9 @@ async def list_events(
             resource_type="audit_event",
             action="audit.read",
         )
+    decision = decide_log_read(log_use)
+    if not decision.allowed:
+        raise PolicyDenied(decision, resource_type="audit_event", action=READ_ACTION)
     query = select(AuditEvent).where(visible(AuditEvent, seen))
     if organisation is not None:
         query = query.where(AuditEvent.organisation == organisation)
@@ -54,7 +63,44 @@ async def list_events(
     if resource_id is not None:
         query = query.where(AuditEvent.resource_id == resource_id)
     query = window.apply(query, AuditEvent.id)
-    return (await session.scalars(query)).all()
+    rows = (await session.scalars(query)).all()
+    scope = organisation or own or principal.org
+    await writer.record_access(
+        decision=decision,
+        change=Change(
+            event_type="audit.consulted",
+            resource_type="audit_event",
+            organisation=scope,
+            visibility="organisation",
+            # the filters by name only (a client's text is not logged), and the resource whose
+            # log was read when it is named by its id
+            details={
+                "log_use": log_use,
+                "filters": [
+                    name
+                    for name, value in (
+                        ("organisation", organisation),
+                        ("action", action),
+                        ("resource_type", resource_type),
+                        ("resource_id", resource_id),
+                    )
+                    if value is not None
+                ],
+                **_resource(resource_id),
+            },
+            feed=False,
+        ),
+        resource_id=scope,
+    )
+    return rows
+
+
+def _resource(resource_id: str | None) -> dict[str, str]:
+    """The resource whose events were read, when named by a UUID (an id, never a person)."""
+    try:
+        return {"resource_id": str(uuid.UUID(resource_id))} if resource_id else {}
+    except ValueError:
+        return {}
 
 
 async def verify(*, session: AsyncSession, principal: Principal) -> AuditVerification:

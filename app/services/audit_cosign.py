@@ -103,7 +103,8 @@ COSIGN = Action(
     target="none",
     load=_load,
     build=_build,
-    summary="Post a witness's cosignature of a signed checkpoint",
+    makes="row",
+    summary="A witness posts its cosignature of a signed checkpoint (scope audit:witness)",
 )
 
 

@@ -51,7 +51,8 @@ CREATE = Action(
     target="none",
     load=_prepare_create,
     build=_build_create,
-    summary="Register a deploying authority",
+    makes="row",
+    summary="Register a deploying authority of your organisation",
 )
 
 

@@ -203,7 +203,8 @@ APPOINT = Action(
     target="none",
     load=_prepare_appoint,
     build=_build_appoint,
-    summary="Appoint a Steering Board member, alternate or observer",
+    makes="row",
+    summary="Appoint a Board member, alternate or observer (Art. 7(2)-(4), 7(6))",
 )
 END = Action(
     policy=BOARD_MEMBER_END,
@@ -212,7 +213,9 @@ END = Action(
     target="uuid",
     load=_prepare_end,
     build=_build_end,
-    summary="End a Steering Board appointment",
+    makes="change",
+    names_version=True,
+    summary="End a Board appointment",
 )
 
 
@@ -389,5 +392,6 @@ ADOPT_RULES = Action(
     target="none",
     load=_prepare_rules,
     build=_build_rules,
-    summary="Adopt (a new version of) the Board's rules of procedure",
+    makes="row",
+    summary="Adopt (a new version of) the rules of procedure (Art. 8(1))",
 )

@@ -181,7 +181,8 @@ RECORD_MEETING = Action(
     target="none",
     load=_prepare_meeting,
     build=_build_meeting,
-    summary="Record a Board meeting, with the list of deployed ILOs of its day",
+    makes="row",
+    summary="Record a Board meeting; the list of deployed ILOs of its day is stored with it",
 )
 
 
@@ -303,7 +304,8 @@ RECORD_DECISION = Action(
     target="none",
     load=_prepare_decision,
     build=_build_decision,
-    summary="Record a Board decision with its votes; the outcome is derived (ILO-7.8)",
+    makes="row",
+    summary="Record a decision with its votes; the outcome is derived (Art. 7(8))",
 )
 
 
@@ -437,7 +439,8 @@ FORWARD = Action(
     target="uuid",
     load=_prepare_forward,
     build=_build_forward,
-    summary="Record that your organisation forwarded a Board decision to its ILOs (ILO-7.9)",
+    makes="row",
+    summary="Record that your organisation forwarded a decision to its ILOs (Art. 7(9))",
 )
 
 

@@ -6,8 +6,7 @@ personal data: deployments are counted, never named."""
 from __future__ import annotations
 
 import uuid
-from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -25,13 +24,14 @@ from app.models import (
     BoardWorkProgramme,
     Deployment,
 )
-from app.policies import Decision, eu_funding_eligible
+from app.policies import Decision
 from app.policies.board import (
     BOARD_ACTIVITY_REPORT_GENERATE,
     BOARD_WORK_PROGRAMME_ADOPT,
     ActivityReportFacts,
     WorkProgrammeFacts,
 )
+from app.policies.disclosure import THRESHOLD, small
 from app.policies.vocabulary import CoverageStatus, DecisionOutcome
 from app.problems import NotFound
 from app.reference.priority_countries import load_priority_countries
@@ -48,8 +48,14 @@ from app.security import Principal
 from app.services import access
 from app.services.board_network_section import NetworkSummary, network_summaries, networks_section
 from app.services.board_report_html import ISSUER, render_report
+from app.services.deployment_figures import (
+    REPRESENTED,
+    DeploymentFigures,
+    covers,
+    deployment_figures,
+    month_end,
+)
 from app.services.guarded import Action, Context
-from app.services.organisation import participant_map
 from app.workers import run_bounded
 
 KIND = "board_report"
@@ -97,6 +103,7 @@ ADOPT_PROGRAMME = Action(
     target="none",
     load=_prepare_programme,
     build=_build_programme,
+    makes="row",
     summary="Adopt a biennial work programme with its resources (Art. 8(2)(a))",
 )
 
@@ -150,10 +157,6 @@ async def _in_service(session: AsyncSession, start: date, end: date) -> Sequence
     ).all()
 
 
-def _covers(deployment: Deployment, country: str) -> bool:
-    return deployment.host_country == country or country in deployment.region_countries
-
-
 async def deployment_gaps(
     *, session: AsyncSession, principal: Principal | None, on: date, horizon_days: int
 ) -> DeploymentGaps:
@@ -169,7 +172,7 @@ async def deployment_gaps(
     )
     items = []
     for country in listed.items:
-        covering = [d for d in active if _covers(d, country.country)]
+        covering = [d for d in active if covers(d, country.country)]
         until = max((d.ended_on or d.ends_on for d in covering), default=None)
         if not covering:
             status = CoverageStatus.uncovered
@@ -180,7 +183,7 @@ async def deployment_gaps(
         options = []
         if status is not CoverageStatus.covered:
             for neighbour in country.neighbours:
-                orgs = sorted({d.organisation for d in active if _covers(d, neighbour)})
+                orgs = sorted({d.organisation for d in active if covers(d, neighbour)})
                 if orgs:
                     options.append(DeploymentOption(country=neighbour, organisations=orgs))
         items.append(
@@ -222,57 +225,56 @@ def _quarters(start: date, end: date) -> list[tuple[str, date, date]]:
     return quarters
 
 
-def _counts(counter: Counter[str], key: str) -> list[dict[str, Any]]:
-    return [
-        {key: k, "count": n} for k, n in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))
-    ]
+def _counts(rows: Mapping[str, int | None], key: str) -> list[dict[str, Any]]:
+    """Rows by count, the largest first; withheld rows after them by key (their order would
+    tell their sizes)."""
+    shown = sorted(
+        ((k, n) for k, n in rows.items() if n is not None), key=lambda kv: (-kv[1], kv[0])
+    )
+    withheld = sorted(k for k, n in rows.items() if n is None)
+    return [{key: k, "count": n} for k, n in shown] + [{key: k, "count": None} for k in withheld]
 
 
-async def overview(*, session: AsyncSession, start: date, end: date) -> dict[str, Any]:
-    """The deployment overview of ILO-4.1 for the report: counts only."""
-    deployments = await _in_service(session, start, end)
-    participants = await participant_map(session=session)
-    joint = [d for d in deployments if d.co_deploying_member_states]
-    represented = Counter(c for d in deployments for c in d.represented_member_states)
+async def overview(
+    *, session: AsyncSession, start: date, end: date, threshold: int, quarters: bool = True
+) -> dict[str, Any]:
+    """The deployment overview of ILO-4.1 for the report: counts only, the deployments in post
+    on the last day of the period's last month (each quarter: of its own last month), withheld
+    as the statistics withhold them (app/services/deployment_figures.py, ILO-12)."""
+    figures = await deployment_figures(session, month_end(end), threshold)
     names = {c.country: c.name for c in load_priority_countries().items}
+    per_quarter = []
+    for label, _, q_end in _quarters(start, end) if quarters else []:
+        at = month_end(min(q_end, end))
+        quarter = figures if at == figures.on else await deployment_figures(session, at, threshold)
+        per_quarter.append({"quarter": label, "on": at.isoformat(), "count": quarter.total})
     return {
-        "total": len(deployments),
+        "on": figures.on.isoformat(),
+        "total": figures.total,
         "by_host_country": [
             {**row, "name": names.get(row["country"])}
-            for row in _counts(Counter(d.host_country for d in deployments), "country")
+            for row in _counts(figures.rows("by_host_country"), "country")
         ],
-        "by_organisation": _counts(Counter(d.organisation for d in deployments), "organisation"),
-        "by_posting_type": _counts(Counter(d.posting_type for d in deployments), "posting_type"),
-        "per_quarter": [
-            {
-                "quarter": label,
-                "count": sum(
-                    1 for d in deployments if d.starts_on <= q_end and d.ends_on >= q_start
-                ),
-            }
-            for label, q_start, q_end in _quarters(start, end)
-        ],
+        "by_organisation": _counts(figures.rows("by_organisation"), "organisation"),
+        "by_posting_type": _counts(figures.rows("by_posting_type"), "posting_type"),
+        "per_quarter": per_quarter,
         "joint": {
-            "co_deployed": len(joint),
-            "eu_funding_eligible": sum(
-                1
-                for d in joint
-                if eu_funding_eligible(
-                    deployer_kind=p.kind if (p := participants.get(d.organisation)) else "",
-                    co_deploying_member_states=tuple(d.co_deploying_member_states),
-                    deployer_org=d.organisation,
-                    participants=participants,
-                )
-            ),
-            "representing": sum(1 for d in deployments if d.represented_member_states),
-            "represented_member_states": _counts(represented, "member_state"),
-            "sharing_tasks": sum(1 for d in deployments if d.shared_tasks),
+            "co_deployed": figures.count("co_deployed"),
+            "eu_funding_eligible": figures.count("eu_funding_eligible"),
+            "representing": figures.count("representing"),
+            "represented_member_states": _counts(figures.rows(REPRESENTED), "member_state"),
+            "sharing_tasks": figures.count("sharing_tasks"),
+        },
+        "disclosure": {
+            "threshold": threshold,
+            "note": f"Counts from 1 to {threshold - 1} are withheld, and so are the counts "
+            "that would let one be computed back (ILO-12).",
         },
     }
 
 
 async def _meetings_and_decisions(
-    session: AsyncSession, start: date, end: date
+    session: AsyncSession, start: date, end: date, threshold: int
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], int]:
     meetings = await session.scalars(
         select(BoardMeeting)
@@ -300,22 +302,31 @@ async def _meetings_and_decisions(
         {
             "held_on": m.held_on.isoformat(),
             "location": m.location,
-            "officers_listed": len(m.officer_list),
+            # the deployed ILOs on the meeting's day: a count withheld when small (ILO-12)
+            "officers_listed": None
+            if small(len(m.officer_list), threshold)
+            else len(m.officer_list),
         }
         for m in meetings
     ]
     return held, adopted, len(decisions) - len(adopted)
 
 
-async def _previous_period(session: AsyncSession, start: date, end: date) -> dict[str, Any] | None:
+async def _previous_period(
+    session: AsyncSession, start: date, end: date, threshold: int
+) -> dict[str, Any] | None:
     """The headline figures of the period of the same length just before, for comparison."""
     try:
         before_end = start - timedelta(days=1)
         before_start = before_end - (end - start)
     except OverflowError:
         return None
-    figures = await overview(session=session, start=before_start, end=before_end)
-    meetings, adopted, _ = await _meetings_and_decisions(session, before_start, before_end)
+    figures = await overview(
+        session=session, start=before_start, end=before_end, threshold=threshold, quarters=False
+    )
+    meetings, adopted, _ = await _meetings_and_decisions(
+        session, before_start, before_end, threshold
+    )
     return {
         "period": {"from": before_start.isoformat(), "to": before_end.isoformat()},
         "total": figures["total"],
@@ -333,10 +344,15 @@ async def build_report(
     end: date,
     version: int,
     networks: Sequence[NetworkSummary] | None = None,
+    threshold: int = THRESHOLD,
 ) -> dict[str, Any]:
     """The report as data. `networks` defaults to what `network_summaries` finds (Art. 5)."""
-    gaps = await deployment_gaps(session=session, principal=None, on=end, horizon_days=180)
-    meetings, adopted, not_adopted = await _meetings_and_decisions(session, start, end)
+    # the gap list on the month-end the deployment figures are of: its coverage counts are
+    # protected with them (ILO-12)
+    on = month_end(end)
+    gaps = await deployment_gaps(session=session, principal=None, on=on, horizon_days=180)
+    figures = await deployment_figures(session, on, threshold)
+    meetings, adopted, not_adopted = await _meetings_and_decisions(session, start, end, threshold)
     if networks is None:
         networks = await network_summaries(session, start, end)
     return {
@@ -345,10 +361,10 @@ async def build_report(
         "version": version,
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "issued_by": ISSUER,
-        "previous": await _previous_period(session, start, end),
+        "previous": await _previous_period(session, start, end, threshold),
         "legal_basis": "Regulation (EU) 2019/1240, Art. 8(2)(c) and 4(1)",
         "for_european_parliament": True,
-        "deployments": await overview(session=session, start=start, end=end),
+        "deployments": await overview(session=session, start=start, end=end, threshold=threshold),
         "networks": networks_section(networks),
         "meetings": meetings,
         "decisions": {"adopted": adopted, "not_adopted": not_adopted},
@@ -357,9 +373,16 @@ async def build_report(
             "horizon_days": gaps.horizon_days,
             "list_version": gaps.list_version,
             "source": gaps.source,
-            "items": [g.model_dump(mode="json") for g in gaps.items],
+            "items": [_withheld_coverage(g.model_dump(mode="json"), figures) for g in gaps.items],
         },
     }
+
+
+def _withheld_coverage(item: dict[str, Any], figures: DeploymentFigures) -> dict[str, Any]:
+    """A priority country's number of covering deployments as the month-end's deployment
+    figures protect it (ILO-12): withheld when small, or when it would give a withheld
+    host-country count away, like every other deployment figure of that day."""
+    return {**item, "deployments": figures.coverage(item["country"])}
 
 
 @dataclass(frozen=True, slots=True)
@@ -388,7 +411,11 @@ async def _prepare_report(context: Context, _: object, body: ActivityReportGener
     allowed = context.writer.judge(GENERATE_REPORT, Prepared(facts)).allowed
     content = (
         await build_report(
-            session=session, start=body.period_from, end=body.period_to, version=version
+            session=session,
+            start=body.period_from,
+            end=body.period_to,
+            version=version,
+            threshold=context.settings.statistics_min_cell,
         )
         if allowed
         else {}
@@ -423,6 +450,7 @@ GENERATE_REPORT = Action(
     target="none",
     load=_prepare_report,
     build=_build_report,
+    makes="row",
     summary="Generate the biennial activity report (Art. 8(2)(c)) as JSON and HTML",
 )
 

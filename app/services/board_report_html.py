@@ -107,7 +107,7 @@ def page_context(content: dict[str, Any]) -> dict[str, Any]:
             for n in content["networks"]["items"]
         ],
         "meeting_rows": [
-            (labels.long_date(mt["held_on"]), mt["location"], mt["officers_listed"])
+            (labels.long_date(mt["held_on"]), mt["location"], labels.figure(mt["officers_listed"]))
             for mt in content["meetings"]
         ],
         "decision_rows": [

@@ -6,12 +6,11 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.deployed import deployed_on_clause
 from app.db.visibility import visible
 from app.db.writer import Change, NewRow, Prepared, RowUpdate
 from app.keyset import Window
@@ -147,10 +146,15 @@ async def _deployer_kind(
     return (deployer.kind if deployer else "unknown"), participants
 
 
+OFFICER = cast(Table, Officer.__table__)
+
+
 @dataclass(frozen=True, slots=True)
 class Plan:
     prepared: Prepared[DeploymentFacts]
-    officer: Officer
+    officer_id: uuid.UUID
+    organisation: str  # the officer's: read, or assumed and checked by the insert
+    assumed: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,16 +171,22 @@ class Transition:
 
 
 async def _prepare_plan(context: Context, _: object, body: DeploymentCreate) -> Plan:
+    """On the write the officer is not read: its organisation is assumed the caller's (as in
+    every allowed plan, ACL-ORG) and the insert checks it, else the Writer loads again (404,
+    or the ACL-ORG denial)."""
     session = context.writer.session
-    officer = await get_officer(session=session, officer_id=body.officer_id)
-    kind, participants = await _deployer_kind(session, officer.organisation)
-    facts = _facts(
-        context.principal.actor(), officer.organisation, kind, _values(body), participants
-    )
+    assumed = context.writer.assuming
+    if assumed:
+        organisation = context.principal.org
+    else:
+        organisation = (await get_officer(session=session, officer_id=body.officer_id)).organisation
+    kind, participants = await _deployer_kind(session, organisation)
+    facts = _facts(context.principal.actor(), organisation, kind, _values(body), participants)
     taken = await reference_taken(
-        session, Deployment, organisation=officer.organisation, reference=body.external_reference
+        session, Deployment, organisation=organisation, reference=body.external_reference
     )
-    return Plan(Prepared(facts, conflicts=(taken,) if taken else ()), officer)
+    prepared = Prepared(facts, conflicts=(taken,) if taken else ())
+    return Plan(prepared, body.officer_id, organisation, assumed)
 
 
 async def _target(context: Context, deployment_id: uuid.UUID) -> Deployment:
@@ -247,13 +257,12 @@ async def _prepare_transition(
 def _build_plan(
     context: Context, plan: Plan, body: DeploymentCreate, decision: Decision
 ) -> NewRow[Deployment]:
-    officer = plan.officer
     state = _values(body)
     deployment_id = uuid.uuid4()
     deployment = Deployment(
         id=deployment_id,
-        officer_id=officer.id,
-        organisation=officer.organisation,
+        officer_id=plan.officer_id,
+        organisation=plan.organisation,
         status="planned",
         version=1,
         external_reference=body.external_reference,
@@ -269,7 +278,13 @@ def _build_plan(
         actor_sub=context.principal.sub,
         decision_id=decision.decision_id,
     )
-    return NewRow(deployment, Change(organisation=officer.organisation), related=[history])
+    officer = {"id": plan.officer_id, "organisation": plan.organisation}
+    return NewRow(
+        deployment,
+        Change(organisation=plan.organisation),
+        related=[history],
+        requires=(OFFICER, officer) if plan.assumed else None,
+    )
 
 
 def _build_amend(
@@ -336,7 +351,8 @@ PLAN = Action(
     target="none",
     load=_prepare_plan,
     build=_build_plan,
-    summary="Notify a planned deployment",
+    makes="row",
+    summary="Notify a planned deployment (Art. 4(1))",
 )
 AMEND = Action(
     policy=DEPLOYMENT_AMEND,
@@ -345,6 +361,8 @@ AMEND = Action(
     target="uuid",
     load=_prepare_amend,
     build=_build_amend,
+    makes="change",
+    names_version=True,
     summary="Amend a notification",
 )
 TRANSITION = Action(
@@ -354,8 +372,10 @@ TRANSITION = Action(
     target="uuid",
     load=_prepare_transition,
     build=_build_transition,
+    makes="change",
+    names_version=True,
     then=_vacate_facilitations,
-    summary="Move a deployment through its states",
+    summary="Move a deployment: planned → deployed | cancelled, deployed → ended",
 )
 
 
@@ -424,18 +444,6 @@ async def history(
     query = select(DeploymentHistory).where(DeploymentHistory.deployment_id == deployment_id)
     query = window.apply(query, DeploymentHistory.id)
     return (await session.scalars(query)).all()
-
-
-async def active_deployment(
-    *, session: AsyncSession, officer: Officer, on: date
-) -> Deployment | None:
-    """The officer's deployment in force on a date (app/policies/deployed.py)."""
-    return await session.scalar(
-        select(Deployment)
-        .where(Deployment.officer_id == officer.id, deployed_on_clause(Deployment, on))
-        .order_by(Deployment.starts_on, Deployment.id)
-        .limit(1)
-    )
 
 
 async def render_all(

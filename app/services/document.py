@@ -21,6 +21,7 @@ from app.db.writer import Change, NewRow, Prepared, RowUpdate
 from app.models import Document, DocumentVersion
 from app.platform.check import Inspection, inspect
 from app.platform.extract import Refused, media_type_of
+from app.platform.institutional import NO_CONTACTS, InstitutionalContacts
 from app.platform.text import Location, TextUnit
 from app.policies import Decision
 from app.policies.document import (
@@ -42,6 +43,7 @@ from app.schemas.document import DocumentContent, DocumentUpload, DocumentVersio
 from app.services import access, board
 from app.services.document_read import not_found
 from app.services.guarded import Action, Context, stale
+from app.services.institutional_contact import known_contacts
 from app.workers import run_bounded
 
 RESOURCE = "document"
@@ -112,9 +114,16 @@ def refusal(refused: Refused, pointer: str = "/content") -> Problem:
     )
 
 
-async def check_content(body: DocumentContent, settings: Settings, *, title: str = "") -> Checked:
+async def check_content(
+    body: DocumentContent,
+    settings: Settings,
+    *,
+    title: str = "",
+    known: InstitutionalContacts = NO_CONTACTS,
+) -> Checked:
     """Extract the file's text and scan it and its metadata, in a worker process (415/413/422
-    when it cannot be read within the bounds; 503 when every worker is busy)."""
+    when it cannot be read within the bounds; 503 when every worker is busy); the `known`
+    institutional contacts (reference data) are not personal data."""
     content = _content_bytes(body, settings)
     extra, cells = _statistics_units(body)
     if title:
@@ -122,7 +131,7 @@ async def check_content(body: DocumentContent, settings: Settings, *, title: str
     try:
         media = media_type_of(body.media_type, body.filename)
         declared = tuple(body.count_columns)
-        inspection = await run_bounded(inspect, content, media, tuple(extra), declared)
+        inspection = await run_bounded(inspect, content, media, tuple(extra), declared, known)
     except Refused as refused:
         raise refusal(refused) from None
     statistics = [t.model_dump() for t in body.statistics] if body.statistics else None
@@ -165,7 +174,8 @@ class Upload:
 
 
 async def _prepare_upload(context: Context, _: object, body: DocumentUpload) -> Upload:
-    checked = await check_content(body, context.settings, title=body.title)
+    known = await known_contacts(context.writer.session)
+    checked = await check_content(body, context.settings, title=body.title, known=known)
     facts = await _facts(
         context,
         checked,
@@ -199,7 +209,8 @@ async def _prepare_version(
             f"Document {document_id} is a {document.category}: statistics belong to Art. 3(4) "
             "information reports (category ilo_information_report) only."
         )
-    checked = await check_content(body, context.settings)
+    known = await known_contacts(context.writer.session)
+    checked = await check_content(body, context.settings, known=known)
     facts = await _facts(
         context,
         checked,
@@ -291,7 +302,8 @@ UPLOAD = Action(
     target="none",
     load=_prepare_upload,
     build=_build_upload,
-    summary="Upload a platform document",
+    makes="row",
+    summary="Upload a platform document (JSON content); checked for personal data first",
 )
 ADD_VERSION = Action(
     policy=DOCUMENT_ADD_VERSION,
@@ -300,5 +312,7 @@ ADD_VERSION = Action(
     target="uuid",
     load=_prepare_version,
     build=_build_version,
-    summary="Add a version to a platform document",
+    makes="change",
+    names_version=True,
+    summary="Add a version (older versions stay); checked like the first",
 )

@@ -24,6 +24,8 @@ from app.schemas.common import StrictInput
 from app.security import Principal
 
 Target = Literal["none", "uuid", "id"]
+# What an action's build answers: a row it adds (`NewRow`) or a change of one (`RowUpdate`).
+Makes = Literal["row", "change"]
 
 
 class NoBody(StrictInput):
@@ -88,10 +90,15 @@ class Action:
     target: Target
     load: Loader
     build: Builder
+    makes: Makes
     summary: str
     then: Consequence | None = None
+    # The caller names the version it changes (its ETag, as If-Match): a change only.
+    names_version: bool = False
 
     def __post_init__(self) -> None:
+        if self.names_version and self.makes != "change":
+            raise ValueError(f"action {self.policy.name!r} names a version but adds a row")
         if self.policy.name in _ENTRIES:
             raise ValueError(f"action {self.policy.name!r} has an entry already")
         _ENTRIES[self.policy.name] = self

@@ -132,7 +132,8 @@ CREATE = Action(
     target="none",
     load=_prepare_create,
     build=_build_create,
-    summary="Register a local or regional network",
+    makes="row",
+    summary="Register a local or regional network (Art. 5(1))",
 )
 UPDATE = Action(
     policy=NETWORK_UPDATE,
@@ -141,6 +142,8 @@ UPDATE = Action(
     target="uuid",
     load=_prepare_update,
     build=_build_update,
+    makes="change",
+    names_version=True,
     summary="Amend a network",
 )
 

@@ -95,7 +95,8 @@ DESIGNATE = Action(
     target="uuid",
     load=_prepare,
     build=_build,
-    summary="Designate a network's facilitator, or record that none was appointed",
+    makes="row",
+    summary="Designate the facilitator, or record that none was appointed (ILO-5.2, 5.3)",
 )
 
 
@@ -167,6 +168,7 @@ class Vacating:
     prepared: Prepared[Any]
     on: date
     then: None = None
+    makes: str = "change"
 
     @property
     def name(self) -> str:

@@ -79,7 +79,8 @@ RECORD = Action(
     target="uuid",
     load=_prepare,
     build=_build,
-    summary="Record a network meeting",
+    makes="row",
+    summary="Record a network meeting (attendees: members on its date)",
 )
 
 
@@ -168,7 +169,9 @@ CANCEL = Action(
     target="uuid",
     load=_prepare_cancel,
     build=_build_cancel,
-    summary="Cancel a network meeting not yet held",
+    makes="change",
+    names_version=True,
+    summary="Cancel a meeting not yet held (If-Match; the record stays, with the reason)",
 )
 
 

@@ -157,7 +157,8 @@ CREATE = Action(
     target="none",
     load=_prepare_create,
     build=_build_create,
-    summary="Register an ILO",
+    makes="row",
+    summary="Register an ILO of your organisation",
 )
 UPDATE = Action(
     policy=OFFICER_UPDATE,
@@ -166,6 +167,8 @@ UPDATE = Action(
     target="uuid",
     load=_prepare_update,
     build=_build_update,
+    makes="change",
+    names_version=True,
     summary="Amend an ILO",
 )
 

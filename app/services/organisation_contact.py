@@ -74,5 +74,7 @@ REPLACE_CONTACTS = Action(
     target="id",
     load=_prepare_replace,
     build=_build_replace,
+    makes="change",
+    names_version=True,
     summary="Replace the organisation's controller and DPO contacts",
 )

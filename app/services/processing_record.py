@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db import crypto
+from app.db.deployed import active_deployment
 from app.db.visibility import visible
 from app.db.writer import Change, NewRow, Prepared, Writer
 from app.keyring import Keyring
@@ -28,7 +29,6 @@ from app.schemas.processing_record import ProcessingRecordCreate, ProcessingReco
 from app.security import Principal
 from app.services import access
 from app.services.authority import get_authority
-from app.services.deployment import active_deployment
 from app.services.external_reference import reference_taken
 from app.services.guarded import Action, Context
 from app.services.officer import get_officer
@@ -217,7 +217,8 @@ CREATE = Action(
     target="none",
     load=_prepare_create,
     build=_build_create,
-    summary="Record a processing of personal data",
+    makes="row",
+    summary="Record a processing of personal data (Art. 10); the response holds no subject data",
 )
 
 

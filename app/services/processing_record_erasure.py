@@ -109,7 +109,8 @@ ERASE = Action(
     target="uuid",
     load=_prepare,
     build=_shred("no_longer_necessary"),
-    summary="Erase a processing record early",
+    makes="change",
+    summary="Erase a record early (crypto-shredding; the metadata stay as a tombstone)",
 )
 EXPIRE = Action(
     policy=PROCESSING_RECORD_EXPIRE,
@@ -118,5 +119,6 @@ EXPIRE = Action(
     target="uuid",
     load=_prepare,
     build=_shred("retention_expired"),
+    makes="change",
     summary="Erase an expired processing record (the retention sweep)",
 )

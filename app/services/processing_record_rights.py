@@ -127,7 +127,9 @@ RECTIFY = Action(
     target="uuid",
     load=_prepare_rectify,
     build=_build_rectify,
-    summary="Rectify a record's subject data (GDPR Art. 16)",
+    makes="change",
+    names_version=True,
+    summary="Rectify a record's subject data (GDPR Art. 16; If-Match required)",
 )
 
 
@@ -179,6 +181,7 @@ RESTRICT = Action(
     target="uuid",
     load=_prepare_restrict,
     build=_build_restrict,
+    makes="change",
     summary="Restrict the processing of a record (GDPR Art. 18(1))",
 )
 
@@ -227,7 +230,9 @@ LIFT = Action(
     target="uuid",
     load=_prepare_lift,
     build=_build_lift,
-    summary="Lift a restriction, the data subject informed first (GDPR Art. 18(3))",
+    makes="change",
+    names_version=True,
+    summary="Lift a restriction; the data subject is informed first (GDPR Art. 18(3))",
 )
 
 

@@ -160,7 +160,8 @@ COMPLETE = Action(
     target="uuid",
     load=_prepare,
     build=_build,
-    summary="Record that a change was communicated to a recipient (GDPR Art. 19)",
+    makes="change",
+    summary="Record that a change was communicated to its recipient (GDPR Art. 19)",
 )
 
 

@@ -230,6 +230,7 @@ def _actions(
     create: type[BaseModel],
     fields: type[BaseModel],
     policies: tuple[ActionPolicy, ActionPolicy],
+    summaries: tuple[str, str],
 ) -> tuple[Action, Action]:
     kind = _KINDS[model]
 
@@ -242,7 +243,6 @@ def _actions(
     def build_create(context: Context, _: Prepared[Any], body: Any, __: Decision) -> NewRow[E]:
         return _build_create(context, model, body)
 
-    label = kind.replace("_", " ")
     return (
         Action(
             policy=policies[0],
@@ -251,7 +251,8 @@ def _actions(
             target="none",
             load=load_create,
             build=build_create,
-            summary=f"Add a {label}",
+            makes="row",
+            summary=summaries[0],
         ),
         Action(
             policy=policies[1],
@@ -260,7 +261,9 @@ def _actions(
             target="id",
             load=load_replace,
             build=_build_replace,
-            summary=f"Change a {label}",
+            makes="change",
+            names_version=True,
+            summary=summaries[1],
         ),
     )
 
@@ -270,12 +273,20 @@ CREATE_ADEQUACY, REPLACE_ADEQUACY = _actions(
     AdequacyDecisionCreate,
     AdequacyDecisionFields,
     (ADEQUACY_DECISION_CREATE, ADEQUACY_DECISION_REPLACE),
+    (
+        "Add an adequacy decision (reference_admin of COM)",
+        "Change an adequacy decision, e.g. its validity",
+    ),
 )
 CREATE_INSTRUMENT, REPLACE_INSTRUMENT = _actions(
     TransferInstrumentEntry,
     TransferInstrumentCreate,
     TransferInstrumentFields,
     (TRANSFER_INSTRUMENT_CREATE, TRANSFER_INSTRUMENT_REPLACE),
+    (
+        "Add a transfer instrument (COM for Union acts, or a Member State party to it)",
+        "Change a transfer instrument",
+    ),
 )
 # The entry that adds, and the one that changes, an entry of each kind.
 CREATE_OF = {AdequacyDecisionEntry: CREATE_ADEQUACY, TransferInstrumentEntry: CREATE_INSTRUMENT}

@@ -108,6 +108,7 @@ RECORD = Action(
     target="none",
     load=_load,
     build=_build,
+    makes="row",
     summary="Tell an organisation which of its flows an applied reference change affects",
 )
 

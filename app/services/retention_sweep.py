@@ -136,6 +136,7 @@ CONTACT_ERASE = Action(
     target="uuid",
     load=_prepare_contact_erasure,
     build=_build_contact_erasure,
+    makes="change",
     summary="Erase an officer's contact details after the last deployment (the retention sweep)",
 )
 

@@ -148,7 +148,8 @@ RECORD = Action(
     target="uuid",
     load=_prepare,
     build=_build,
-    summary="Record an exchange inside the Union",
+    makes="row",
+    summary="Record an exchange inside the Union (Art. 3(6)(d)): ILO, network or authority",
 )
 
 

@@ -21,16 +21,13 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.deployed import deployed_during_clause
-from app.models import Deployment, ProcessingRecord, Transfer
+from app.models import ProcessingRecord, Transfer
 from app.policies.disclosure import Line, Withheld, over_period, protect
-from app.policies.vocabulary import StatisticsSectionName
 from app.schemas.statistics import (
     MeasureOut,
     ReadmissionSheet,
     StatisticsReport,
     StatisticsRow,
-    StatisticsSection,
     StatisticsTable,
     Suppression,
     Value,
@@ -48,8 +45,26 @@ def suppression(threshold: int, cells: int) -> Suppression:
             "would let one be computed back from the margins, the other measures or other "
             "periods (ILO-12); a rate or median over a withheld count is withheld (ILO-12r). "
             "Figures are counted per calendar month: a period is whole months, and its figure "
-            "is withheld whenever one of its months is. A figure over an empty base is null "
-            "without being withheld."
+            "is withheld whenever one of its months is; deployments are those in post on the "
+            "period's last day. Whatever answers are combined, each withheld small count can "
+            f"be any value from 1 to {max(threshold - 1, 1)}. A figure over an empty base is "
+            "null without being withheld."
+        ),
+    )
+
+
+# The threshold of an organisation's own figures: no count is small, nothing is withheld.
+EXACT = 1
+
+
+def own_suppression(organisation: str) -> Suppression:
+    return Suppression(
+        threshold=EXACT,
+        suppressed_cells=0,
+        note=(
+            f"{organisation}'s own rows only, exact: nothing is withheld, and no other "
+            "organisation's row is counted. Not for publication: the published figures are "
+            "those without scope=own."
         ),
     )
 
@@ -131,37 +146,40 @@ COUNT = (Measure("count", "Count"),)
 TOTAL = "(total)"  # the month's (or period's) number of items every table adds up to
 
 
-def _cell(tab: str, key: str) -> str:
+def cell(tab: str, key: str) -> str:
     return f"{tab}\t{key}"
 
 
-def margins_protected(counters: Mapping[str, Counter[str]], threshold: int) -> frozenset[str]:
+def margins(counters: Mapping[str, Counter[str]]) -> tuple[dict[str, int], list[Line]]:
     """One month's one-dimensional tables of the same items (each adds up to their number):
-    the cells (`table\tkey`) to withhold."""
+    the cells (`table\tkey`, and the total) and the lines they add up along."""
     values = {TOTAL: sum(next(iter(counters.values()), Counter()).values())}
     lines = []
     for tab, counter in counters.items():
-        values.update({_cell(tab, key): n for key, n in counter.items()})
-        lines.append(Line(TOTAL, tuple(_cell(tab, key) for key in sorted(counter))))
-    return protect(values, lines, threshold)
+        values.update({cell(tab, key): n for key, n in counter.items()})
+        lines.append(Line(TOTAL, tuple(cell(tab, key) for key in sorted(counter))))
+    return values, lines
+
+
+def margins_protected(counters: Mapping[str, Counter[str]], threshold: int) -> frozenset[str]:
+    """The cells of one month's tables of the same items to withhold (every listed row is not
+    0; the total is no figure of its own)."""
+    values, lines = margins(counters)
+    return protect(values, lines, threshold, listed=list(values), unpublished=[TOTAL])
 
 
 def monthly_tables(
     per_month: Mapping[str, Mapping[str, Counter[str]]],
     names: Sequence[str],
     period: Period,
-    threshold: int,
+    withheld: Sequence[frozenset[str]],
 ) -> dict[str, dict[str, StatisticsRow]]:
-    """Tables of counts over the period from each month's (protected) tables."""
-    grid = months(period)
+    """Tables of counts over the period from each month's tables and what each withholds."""
     sums: dict[str, Counter[str]] = {name: Counter() for name in names}
-    withheld: list[frozenset[str]] = []
-    for month in grid:
-        counters = {name: per_month.get(month, {}).get(name, Counter()) for name in names}
+    for month in months(period):
         for name in names:
-            sums[name].update(counters[name])
-        withheld.append(margins_protected(counters, threshold))
-    verdicts = over_period(withheld, len(grid))
+            sums[name].update(per_month.get(month, {}).get(name, Counter()))
+    verdicts = over_period(withheld, len(withheld))
     return {
         name: {
             key: shown_row(key, {"count": n}, COUNT, _count_verdict(verdicts, name, key))
@@ -172,74 +190,35 @@ def monthly_tables(
 
 
 def _count_verdict(verdicts: Mapping[str, Withheld], tab: str, key: str) -> dict[str, Withheld]:
-    verdict = verdicts.get(_cell(tab, key))
+    verdict = verdicts.get(cell(tab, key))
     return {} if verdict is None else {"count": verdict}
 
 
 TRANSFER_TABLES = ("by_destination", "by_basis", "by_purpose")
 
 
-# --- deployments (Art. 4 notifications) -----------------------------------------------------
-
-
-async def deployments_section(
-    session: AsyncSession, period: Period, threshold: int
-) -> StatisticsSection:
-    """Deployments that were deployed at some time in the period (app/policies/deployed.py)."""
-    rows = (
-        await session.execute(
-            select(Deployment.host_country, Deployment.posting_type, Deployment.organisation).where(
-                deployed_during_clause(Deployment, period.starts_on, period.ends_on)
-            )
-        )
-    ).all()
-    counters = {
-        "by_host_country": Counter(r.host_country for r in rows),
-        "by_posting_type": Counter(r.posting_type for r in rows),
-        "by_organisation": Counter(r.organisation for r in rows),
-    }
-    # In post during the period: a count of the whole period, not a sum of months.
-    verdicts = over_period([margins_protected(counters, threshold)], 1)
-    tables = {
-        name: {
-            key: shown_row(key, {"count": n}, COUNT, _count_verdict(verdicts, name, key))
-            for key, n in counter.items()
-        }
-        for name, counter in counters.items()
-    }
-    return StatisticsSection(
-        name=StatisticsSectionName.deployments,
-        title="Deployments of immigration liaison officers",
-        description="Deployments in post at some time in the period (Art. 4 notifications), "
-        "by host country, posting type (Art. 2(2)) and deploying organisation.",
-        tables=[
-            table("by_host_country", "host_country", COUNT, tables["by_host_country"]),
-            table("by_posting_type", "posting_type", COUNT, tables["by_posting_type"]),
-            table("by_organisation", "organisation", COUNT, tables["by_organisation"]),
-        ],
-    )
-
-
 # --- transfers (Chapter V, GDPR-30.1e) -------------------------------------------------------
 
 
-async def transfers_section(
-    session: AsyncSession, period: Period, threshold: int
-) -> StatisticsSection:
-    """Transfers recorded with a transfer date in the period: counts only."""
-    rows = (
-        await session.execute(
-            select(
-                Transfer.transfer_on,
-                Transfer.destination_country,
-                Transfer.destination_organisation,
-                Transfer.basis_ground,
-                ProcessingRecord.purpose,
-            )
-            .join(ProcessingRecord, ProcessingRecord.id == Transfer.processing_record_id)
-            .where(Transfer.transfer_on.between(period.starts_on, period.ends_on))
+async def transfer_months(
+    session: AsyncSession, period: Period, organisation: str | None = None
+) -> dict[str, dict[str, Counter[str]]]:
+    """Transfers recorded with a transfer date in the period (of one organisation, when
+    named): per month, the counts by destination, basis and purpose."""
+    query = (
+        select(
+            Transfer.transfer_on,
+            Transfer.destination_country,
+            Transfer.destination_organisation,
+            Transfer.basis_ground,
+            ProcessingRecord.purpose,
         )
-    ).all()
+        .join(ProcessingRecord, ProcessingRecord.id == Transfer.processing_record_id)
+        .where(Transfer.transfer_on.between(period.starts_on, period.ends_on))
+    )
+    if organisation is not None:
+        query = query.where(Transfer.organisation == organisation)
+    rows = (await session.execute(query)).all()
     per_month: dict[str, dict[str, Counter[str]]] = defaultdict(
         lambda: {name: Counter() for name in TRANSFER_TABLES}
     )
@@ -248,18 +227,7 @@ async def transfers_section(
         month["by_destination"][r.destination_country or r.destination_organisation] += 1
         month["by_basis"][r.basis_ground] += 1
         month["by_purpose"][r.purpose] += 1
-    tables = monthly_tables(per_month, TRANSFER_TABLES, period, threshold)
-    return StatisticsSection(
-        name=StatisticsSectionName.transfers,
-        title="Transfers to third countries and international organisations",
-        description="Transfers recorded (Chapter V), by destination, the ground that held and "
-        "the Art. 3(6) purpose of the record. Counts only.",
-        tables=[
-            table("by_destination", "destination", COUNT, tables["by_destination"]),
-            table("by_basis", "basis", COUNT, tables["by_basis"]),
-            table("by_purpose", "purpose", COUNT, tables["by_purpose"]),
-        ],
-    )
+    return dict(per_month)
 
 
 CSV_COLUMNS = (

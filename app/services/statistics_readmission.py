@@ -10,8 +10,8 @@ follow-up.
 from __future__ import annotations
 
 import statistics as stats
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -19,7 +19,7 @@ from sqlalchemy import any_, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models import ProcessingRecord, Transfer, TransferFollowUp
-from app.policies.disclosure import Line, Withheld, over_period, protect, with_derived
+from app.policies.disclosure import Bound, Line, Withheld, over_period, protect, with_derived
 from app.policies.transfer_follow_up import ANSWERED
 from app.policies.vocabulary import (
     DataCategory,
@@ -30,13 +30,18 @@ from app.policies.vocabulary import (
 )
 from app.schemas.statistics import ReadmissionSheet, StatisticsSection, Value
 from app.services.statistics import (
+    TOTAL,
+    TRANSFER_TABLES,
     Measure,
     Period,
+    cell,
+    margins,
     month_of,
     months,
     shown_row,
     suppression,
     table,
+    transfer_months,
 )
 
 MEASURES = (
@@ -62,6 +67,14 @@ LINES = (
     Line("requests_sent", ("answered", "no_answer", "awaiting")),
     Line("answered", ("confirmed", "not_confirmed")),
 )
+# What a reader knows besides: the measures that count a subset of another's requests.
+BOUNDS = (
+    Bound(("answered_within_30_days",), "answered_within_60_days"),
+    Bound(("answered_within_60_days",), "answered"),
+    Bound(("travel_documents_issued",), "confirmed"),
+    Bound(("return_operations_accepted",), "confirmed"),
+)
+LISTED = ("requests_sent",)  # a country's row is listed when it has requests in the month
 DERIVED = {m.name: m.bases for m in MEASURES if m.bases}
 
 
@@ -84,9 +97,13 @@ class Request:
 
 
 async def identification_requests(
-    session: AsyncSession, period: Period, country: str | None = None
+    session: AsyncSession,
+    period: Period,
+    country: str | None = None,
+    organisation: str | None = None,
 ) -> list[Request]:
-    """The identification requests (RA-1) sent in the period, with their follow-ups."""
+    """The identification requests (RA-1) sent in the period (by one organisation, when
+    named), with their follow-ups."""
     query = (
         select(
             Transfer.destination_country,
@@ -108,6 +125,8 @@ async def identification_requests(
     )
     if country is not None:
         query = query.where(Transfer.destination_country == country)
+    if organisation is not None:
+        query = query.where(Transfer.organisation == organisation)
     return [
         Request(
             country=row.destination_country,
@@ -160,12 +179,67 @@ def counts(requests: Sequence[Request]) -> dict[str, int]:
     return {**found, **outcome_counts(requests)}
 
 
-def monthly_withheld(
-    requests: Sequence[Request], period: Period, threshold: int
-) -> list[frozenset[str]]:
-    """Per month of the period, the counts of these requests to withhold."""
+@dataclass(frozen=True, slots=True)
+class Month:
+    """What one month withholds: transfer cells (`table\tkey`) and each country's counts."""
+
+    transfers: frozenset[str]
+    countries: Mapping[str, frozenset[str]]
+
+
+def _month_frame(
+    transfers: Mapping[str, Counter[str]], requests: Sequence[Request]
+) -> tuple[dict[str, int], list[Line], list[Bound], list[str], list[str]]:
+    """One month's counts of transfers and of each country's requests, the lines and bounds
+    between them (a country's requests are among the transfers to it, and all of them among
+    the transfers for return), the listed counts and the total that is no figure."""
+    values, lines = {}, []
+    margin_values, margin_lines = margins(transfers)
+    values.update({f"t\t{k}": v for k, v in margin_values.items()})
+    lines += [Line(f"t\t{ln.total}", tuple(f"t\t{p}" for p in ln.parts)) for ln in margin_lines]
+    listed = list(values)
+    bounds: list[Bound] = []
+    for country, group in _by(requests, "country").items():
+        here = {name: f"r\t{country}\t{name}" for name in counts(group)}
+        values.update({here[k]: v for k, v in counts(group).items()})
+        lines += [Line(here[ln.total], tuple(here[p] for p in ln.parts)) for ln in LINES]
+        bounds += [Bound(tuple(here[n] for n in b.small), here[b.large]) for b in BOUNDS]
+        bounds.append(Bound((here["requests_sent"],), f"t\t{cell('by_destination', country)}"))
+        listed += [here[n] for n in LISTED]
+    sent = tuple(name for name in values if name.endswith("\trequests_sent"))
+    if sent:
+        bounds.append(Bound(sent, f"t\t{cell('by_purpose', Purpose.return_.value)}"))
+    return values, lines, bounds, listed, [f"t\t{TOTAL}"]
+
+
+def protected_months(
+    transfers: Mapping[str, Mapping[str, Counter[str]]],
+    requests: Sequence[Request],
+    period: Period,
+    threshold: int,
+) -> list[Month]:
+    """Per month of the period, what the transfers section and the readmission figures
+    withhold, decided together: a country's requests are a part of the transfers to it."""
     per_month = _by(requests, "month")
-    return [protect(counts(per_month.get(m, [])), LINES, threshold) for m in months(period)]
+    found = []
+    for month in months(period):
+        tables = {name: transfers.get(month, {}).get(name, Counter()) for name in TRANSFER_TABLES}
+        values, lines, bounds, listed, unpublished = _month_frame(tables, per_month.get(month, []))
+        withheld = protect(
+            values, lines, threshold, bounds=bounds, listed=listed, unpublished=unpublished
+        )
+        countries: dict[str, set[str]] = defaultdict(set)
+        for name in withheld:
+            if name.startswith("r\t"):
+                _, country, measure = name.split("\t")
+                countries[country].add(measure)
+        found.append(
+            Month(
+                transfers=frozenset(n[2:] for n in withheld if n.startswith("t\t")),
+                countries={c: frozenset(m) for c, m in countries.items()},
+            )
+        )
+    return found
 
 
 def verdicts(withheld: Sequence[frozenset[str]]) -> dict[str, Withheld]:
@@ -173,19 +247,27 @@ def verdicts(withheld: Sequence[frozenset[str]]) -> dict[str, Withheld]:
     return with_derived(over_period(withheld, len(withheld)), DERIVED)
 
 
+async def _protected(
+    session: AsyncSession, period: Period, threshold: int, organisation: str | None = None
+) -> tuple[list[Request], list[Month]]:
+    requests = await identification_requests(session, period, organisation=organisation)
+    transfers = await transfer_months(session, period, organisation)
+    return requests, protected_months(transfers, requests, period, threshold)
+
+
+def _of(country: str, withheld: Sequence[Month]) -> list[frozenset[str]]:
+    return [m.countries.get(country, frozenset()) for m in withheld]
+
+
 async def readmission_section(
-    session: AsyncSession, period: Period, threshold: int
+    session: AsyncSession, period: Period, threshold: int, organisation: str | None = None
 ) -> StatisticsSection:
-    """Per third country: the indicators of the requests sent in the period."""
-    groups = _by(await identification_requests(session, period), "country")
+    """Per third country: the indicators of the requests sent in the period (by one
+    organisation, when named)."""
+    requests, withheld = await _protected(session, period, threshold, organisation)
     rows = {
-        country: shown_row(
-            country,
-            indicators(group),
-            MEASURES,
-            verdicts(monthly_withheld(group, period, threshold)),
-        )
-        for country, group in groups.items()
+        country: shown_row(country, indicators(group), MEASURES, verdicts(_of(country, withheld)))
+        for country, group in _by(requests, "country").items()
     }
     return StatisticsSection(
         name=StatisticsSectionName.readmission,
@@ -203,9 +285,10 @@ async def readmission_sheet(
 ) -> ReadmissionSheet:
     """One third country's sheet: the period's totals, the answers, and every month; each
     month and the period decided as the report decides them."""
-    requests = await identification_requests(session, period, country)
+    everyone, protected = await _protected(session, period, threshold)
+    requests = [r for r in everyone if r.country == country]
     per_month = _by(requests, "month")
-    withheld = monthly_withheld(requests, period, threshold)
+    withheld = _of(country, protected)
     monthly = [
         shown_row(m, indicators(per_month.get(m, [])), MEASURES, verdicts([w]))
         for m, w in zip(months(period), withheld, strict=True)

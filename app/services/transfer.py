@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.db.deployed import active_deployment
 from app.db.writer import Change, NewRow, Prepared, Writer
 from app.keyring import Keyring
 from app.keyset import Window
@@ -23,7 +24,6 @@ from app.policies.transfer import DEROGATION_BASES, DEROGATION_WINDOW_DAYS, TRAN
 from app.problems import Conflict
 from app.schemas.policy import BasisOut
 from app.schemas.transfer import Recipient, TransferCreate, TransferDetails, TransferOut
-from app.services.deployment import active_deployment
 from app.services.guarded import Action, Context
 from app.services.officer import get_officer
 from app.services.organisation import participant_map
@@ -235,6 +235,7 @@ RECORD = Action(
     target="uuid",
     load=_prepare,
     build=_build,
+    makes="row",
     summary="Decide and record a transfer to a third country or international organisation",
 )
 

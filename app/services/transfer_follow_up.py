@@ -243,6 +243,7 @@ RECORD = Action(
     target="uuid",
     load=_prepare_record,
     build=_build_record,
+    makes="row",
     summary="Record the answer to an identification request (Visa Code Art. 25a)",
 )
 # The rules of RECORD for the state before and after; a stale If-Match is a 412.
@@ -253,7 +254,9 @@ UPDATE = Action(
     target="uuid",
     load=_prepare_update,
     build=_build_update,
-    summary="Correct the follow-up of an identification request (If-Match)",
+    makes="change",
+    names_version=True,
+    summary="Correct the follow-up of an identification request",
 )
 
 

@@ -219,7 +219,8 @@ CREATE = Action(
     target="none",
     load=_prepare_create,
     build=_build_create,
-    summary="Subscribe to feed events",
+    makes="row",
+    summary="Subscribe to feed events; the signing secret is in this response only",
 )
 DELETE = Action(
     policy=WEBHOOK_DELETE,
@@ -228,7 +229,9 @@ DELETE = Action(
     target="uuid",
     load=_prepare_delete,
     build=_build_delete,
-    summary="Unsubscribe",
+    makes="change",
+    names_version=True,
+    summary="Unsubscribe: deactivate the subscription",
 )
 
 

@@ -169,7 +169,9 @@ ENABLE = Action(
     target="uuid",
     load=_prepare_enable,
     build=_build_enable,
-    summary="Enable a failing subscription again",
+    makes="change",
+    names_version=True,
+    summary="Enable again a subscription marked failing after a delivery's last retry",
 )
 REDELIVER = Action(
     policy=WEBHOOK_REDELIVER,
@@ -178,7 +180,8 @@ REDELIVER = Action(
     target="uuid",
     load=_prepare_redeliver,
     build=_build_redeliver,
-    summary="Send a delivery again",
+    makes="change",
+    summary="Send a delivered or failed delivery again",
 )
 
 

@@ -109,7 +109,9 @@ ROTATE = Action(
     target="uuid",
     load=_prepare_rotate,
     build=_build_rotate,
-    summary="Rotate the signing secret",
+    makes="change",
+    names_version=True,
+    summary="Rotate the signing secret; the previous one keeps signing for an overlap window",
 )
 
 

@@ -13,6 +13,7 @@ import re
 import socket
 import subprocess
 import sys
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ import pytest
 
 from app.tokens import mint_token
 from tests.conftest import TEST_ISSUER, Keys, Postgres
+from tests.drills.harness import READY_TIMEOUT
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -49,9 +51,11 @@ def _free_port() -> int:
 
 
 def _wait_ready(url: str, process: subprocess.Popen[bytes]) -> None:
-    """Poll /readyz until the server answers 200 (or fail when the process died)."""
+    """Poll /readyz until the server answers 200 (or fail when the process died), within the
+    drills' deadline: a loaded machine can take more than a minute to start a server."""
+    deadline = time.monotonic() + READY_TIMEOUT
     with httpx.Client(base_url=url, timeout=2.0) as http:
-        for _ in range(600):
+        while time.monotonic() < deadline:
             if process.poll() is not None:
                 raise AssertionError(f"the server exited with {process.returncode}")
             try:

@@ -367,7 +367,9 @@ async def test_a_denial_is_sealed_into_the_chain_like_any_event(
 async def list_all(
     client: httpx.AsyncClient, headers: dict[str, str], query: str = ""
 ) -> list[dict[str, Any]]:
-    response = await client.get(f"/v1/audit/events?limit=200{query}", headers=headers)
+    response = await client.get(
+        f"/v1/audit/events?limit=200&log_use=self_monitoring{query}", headers=headers
+    )
     assert response.status_code == 200, response.text
     items: list[dict[str, Any]] = response.json()["items"]
     return items
@@ -392,7 +394,8 @@ async def test_acl_role_an_organisations_auditor_reads_its_own_events_only(
         ("NL", "officer.created"),
     ]
     asked_for_fr = await client.get(
-        "/v1/audit/events?organisation=FR", headers=auth("NL", ["auditor"], sub="nl-auditor")
+        "/v1/audit/events?organisation=FR&log_use=self_monitoring",
+        headers=auth("NL", ["auditor"], sub="nl-auditor"),
     )
     assert asked_for_fr.status_code == 403, asked_for_fr.text
     assert [v["rule"] for v in asked_for_fr.json()["violations"]] == ["ACL-ORG"]
@@ -410,7 +413,13 @@ async def test_the_commissions_auditor_reads_every_organisations_events(
         ("NL", "officer.created"),
         ("FR", "authority.created"),
     ]
-    stored = (await session.scalars(select(AuditEvent.id).order_by(AuditEvent.id))).all()
+    stored = (
+        await session.scalars(
+            select(AuditEvent.id)
+            .where(AuditEvent.action != "audit.consulted")  # the read itself, after it
+            .order_by(AuditEvent.id)
+        )
+    ).all()
     assert [e["id"] for e in items] == list(stored)
     # The auditor may narrow to one organisation too.
     fr_only = await list_all(client, auth("COM", ["auditor"]), "&organisation=FR")
@@ -428,7 +437,12 @@ async def test_a_dpo_reads_only_its_own_organisations_events(
         ("NL", "officer.created"),
     ]
     own = await list_all(client, auth("NL", ["dpo"]), "&organisation=NL")
-    assert own == items
+    # LED-25.2: the first read is on the log too, with its use
+    assert own[:-1] == items
+    assert (own[-1]["action"], own[-1]["details"]["log_use"]) == (
+        "audit.consulted",
+        "self_monitoring",
+    )
 
 
 async def test_a_dpo_asking_for_another_organisation_is_denied_and_audited(
@@ -437,7 +451,8 @@ async def test_a_dpo_asking_for_another_organisation_is_denied_and_audited(
     await nl_and_fr_events(client, auth)
 
     response = await client.get(
-        "/v1/audit/events?organisation=FR", headers=auth("NL", ["dpo"], sub="nl-dpo")
+        "/v1/audit/events?organisation=FR&log_use=self_monitoring",
+        headers=auth("NL", ["dpo"], sub="nl-dpo"),
     )
 
     assert response.status_code == 403, response.text
@@ -478,14 +493,20 @@ async def test_audit_events_are_paged_with_a_caller_bound_cursor(
     for _ in range(4):
         await factories.create_authority(client, nl)
     auditor = auth("COM", ["auditor"])
-    everything = await list_all(client, auditor)
+    # the reads of the log are logged (LED-25.2): page over the authorities' events only
+    everything = await list_all(client, auditor, "&resource_type=authority")
     assert len(everything) == 4
 
     seen: list[int] = []
     cursor: str | None = None
     pages = 0
     while True:
-        params = {"limit": "3", **({"cursor": cursor} if cursor else {})}
+        params = {
+            "limit": "3",
+            "log_use": "self_monitoring",
+            "resource_type": "authority",
+            **({"cursor": cursor} if cursor else {}),
+        }
         response = await client.get("/v1/audit/events", params=params, headers=auditor)
         assert response.status_code == 200, response.text
         page = response.json()
@@ -506,11 +527,13 @@ async def test_audit_events_are_paged_with_a_caller_bound_cursor(
     assert seen == [e["id"] for e in everything]
 
     # The cursor is bound to the caller it was given to.
-    first = (await client.get("/v1/audit/events?limit=1", headers=auditor)).json()
+    first = (
+        await client.get("/v1/audit/events?limit=1&log_use=self_monitoring", headers=auditor)
+    ).json()
     assert first["next_cursor"]
     foreign = await client.get(
         "/v1/audit/events",
-        params={"limit": "1", "cursor": first["next_cursor"]},
+        params={"limit": "1", "log_use": "self_monitoring", "cursor": first["next_cursor"]},
         headers=auth("COM", ["auditor"], sub="another-auditor"),
     )
     assert foreign.status_code == 422, foreign.text

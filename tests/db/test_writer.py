@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import dataclass, field, replace
+from typing import Any, cast
 
 import pytest
-from sqlalchemy import func, insert, select, text, update
+from sqlalchemy import Table, func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.db import write_set
 from app.db.guard import WRITER_OPTION, UnauthorisedWrite, authorise
 from app.db.writer import Change, NewRow, Prepared, RowUpdate, Writer
 from app.models import AuditEvent, Authority, Organisation, OutboxEvent
@@ -64,6 +65,7 @@ class Act:
     facts: Prepared[Any] | None = None
     make: Callable[[Decision], NewRow[Any] | RowUpdate[Any]] | None = None
     then: None = None
+    makes: str = "row"
 
     async def load(self, context: object, target: object, body: object) -> Prepared[Any]:
         assert self.facts is not None
@@ -83,9 +85,11 @@ async def perform(
     writer: Writer,
     facts: Prepared[Any],
     make: Callable[[Decision], NewRow[Any] | RowUpdate[Any]],
+    makes: str = "row",
 ) -> Any:
     """`Writer.perform` of AUTHORITY_CREATE on these facts, building with `make`."""
-    return await writer.perform(replace(AUTHORITY_CREATE, facts=facts, make=make), None, None, None)
+    act = replace(AUTHORITY_CREATE, facts=facts, make=make, makes=makes)
+    return await writer.perform(act, None, None, None)
 
 
 def prepared(principal: Principal, organisation: str = "NL") -> Prepared[AuthorityFacts]:
@@ -388,6 +392,7 @@ async def test_writer_update_records_the_change(session: AsyncSession) -> None:
         writer,
         Prepared(facts, before=facts),
         lambda _: RowUpdate(authority, {"name": "IND (renamed)"}, renamed),
+        makes="change",
     )
 
     assert await session.scalar(select(Authority.name).where(Authority.id == authority.id)) == (
@@ -395,3 +400,93 @@ async def test_writer_update_records_the_change(session: AsyncSession) -> None:
     )
     actions = (await session.scalars(select(AuditEvent.action).order_by(AuditEvent.id))).all()
     assert actions == ["authority.created", "authority.updated"]
+
+
+async def test_writer_refuses_a_build_that_is_not_what_its_entry_makes(
+    session: AsyncSession,
+) -> None:
+    """An entry states once whether it adds a row or changes one (app/services/guarded.py
+    `makes`); its write routes answer from that, so a build that answers the other kind fails."""
+    writer = Writer(session, NL_DEPLOYER, request_id=None)
+    authority = await create_authority(writer, nl_authority())
+    facts = AuthorityFacts(actor=NL_DEPLOYER.actor(), authority_org="NL")
+    renamed = Change(event_type="authority.updated", resource_type="authority", organisation="NL")
+
+    with pytest.raises(TypeError, match="makes a row"):
+        await perform(
+            writer,
+            Prepared(facts, before=facts),
+            lambda _: RowUpdate(authority, {"name": "IND (renamed)"}, renamed),
+        )
+    assert await session.scalar(select(Authority.name).where(Authority.id == authority.id)) == (
+        authority.name
+    )
+
+
+# --- a write conditional on a row it did not read (NewRow.requires) ----------------------------
+
+ORGANISATION = cast(Table, Organisation.__table__)
+
+
+@dataclass(frozen=True)
+class Assuming(Act):
+    """An entry whose loader notes whether the Writer let it assume, and whose build requires
+    the organisation `assumed` when it did."""
+
+    assumed: str = "NL"
+    loads: list[bool] = field(default_factory=list)
+    writer: Writer | None = None
+
+    async def load(self, context: object, target: object, body: object) -> Prepared[Any]:
+        assert self.writer is not None
+        self.loads.append(self.writer.assuming)
+        return prepared(NL_DEPLOYER)
+
+    def build(
+        self, context: object, loaded: object, body: object, decision: Decision
+    ) -> NewRow[Any] | RowUpdate[Any]:
+        assert self.writer is not None
+        required = (ORGANISATION, {"code": self.assumed}) if self.loads[-1] else None
+        return NewRow(nl_authority(), AUTHORITY_CREATED, requires=required)
+
+
+async def test_a_conditional_create_writes_when_its_row_is_there(session: AsyncSession) -> None:
+    writer = Writer(session, NL_DEPLOYER, request_id=None)
+    entry = Assuming(assumed="NL", writer=writer)
+    created = await writer.perform(entry, None, None, None)
+    assert entry.loads == [True]
+    assert await session.get(Authority, created.id) is created
+    assert await count(session, AuditEvent) == await count(session, OutboxEvent) == 1
+    assert writer.assuming is False
+
+
+async def test_a_conditional_create_without_its_row_writes_nothing_then_loads_again(
+    session: AsyncSession,
+) -> None:
+    """The assumed row is not there: the statement writes nothing (row, history, audit, outbox
+    alike), and the action runs once more on facts read, not assumed."""
+    writer = Writer(session, NL_DEPLOYER, request_id=None)
+    entry = Assuming(assumed="XX", writer=writer)
+    created = await writer.perform(entry, None, None, None)
+    assert entry.loads == [True, False]
+    assert await count(session, Authority) == 1
+    assert (await session.scalars(select(Authority))).one() is created
+    assert await count(session, AuditEvent) == await count(session, OutboxEvent) == 1
+
+
+async def test_an_unmet_condition_writes_none_of_the_statement(session: AsyncSession) -> None:
+    feed = {
+        "type": "authority.created",
+        "resource_type": "authority",
+        "resource_id": "x",
+        "organisation": "NL",
+        "visibility": "network",
+    }
+    with pytest.raises(write_set.Unmet):
+        await write_set.write(
+            session,
+            [(cast(Table, OutboxEvent.__table__), feed)],
+            created=nl_authority(),
+            requires=(ORGANISATION, {"code": "XX"}),
+        )
+    assert await count(session, Authority) == await count(session, OutboxEvent) == 0

@@ -7,6 +7,7 @@ Waits are for conditions (a readiness probe, a process exit), each with a deadli
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import shutil
@@ -37,6 +38,17 @@ ILONET = Path(sys.executable).parent / "ilonet"
 READY_TIMEOUT = 180.0
 STOP_TIMEOUT = 20.0
 COMMAND_TIMEOUT = 60.0
+
+
+# `serve` closes a connection left idle for 5 s (uvicorn's keep-alive); a client reusing one at
+# that moment reads a reset. The clients of real servers drop an idle connection well before.
+KEEPALIVE_EXPIRY = 2.0
+
+
+def client_limits(**limits: int) -> httpx.Limits:
+    """Connection limits for a client of a real server: no connection reused once the server
+    may be closing it."""
+    return httpx.Limits(keepalive_expiry=KEEPALIVE_EXPIRY, **limits)
 
 
 def free_port() -> int:
@@ -229,9 +241,45 @@ class Sandbox:
         shutil.rmtree(socket_dir_for(self.pgdata), ignore_errors=True)
 
 
+# A test's cluster need only outlive its server's processes, never the machine: no fsync. Every
+# drill's crash is of a process (SIGKILL, `pg_ctl stop -m immediate`), after which the kernel
+# still holds every write PostgreSQL made, so what the drills prove does not change.
+SCRATCH_SETTINGS = "\n# a test's scratch cluster\nfsync = off\nfull_page_writes = off\n"
+
+_seed: list[Path] = []
+
+
+def seed_data_dir() -> Path:
+    """A data dir as `ilonet migrate` leaves a fresh one (initdb, every migration, PostgreSQL
+    stopped), made once per process; sandboxes start from a copy of it."""
+    if not _seed:
+        root = Path(tempfile.mkdtemp(prefix="ilonet-seed-"))
+        atexit.register(shutil.rmtree, root, ignore_errors=True)
+        box = Sandbox(root)
+        done = subprocess.run(
+            [str(ILONET), "migrate"],
+            cwd=root,
+            env=box.env(),
+            capture_output=True,
+            text=True,
+            timeout=READY_TIMEOUT,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        assert box.database.running_pid() is None, "migrate stops the PostgreSQL it started"
+        with (box.pgdata / "postgresql.conf").open("a") as conf:
+            conf.write(SCRATCH_SETTINGS)
+        _seed.append(box.data_dir)
+    return _seed[0]
+
+
 @contextmanager
-def sandbox() -> Iterator[Sandbox]:
+def sandbox(*, seeded: bool = True) -> Iterator[Sandbox]:
     """A sandbox whose servers (and their PostgreSQL) never outlive it, whatever the test did.
+
+    `seeded`: its data dir starts as a copy of `seed_data_dir()`, migrated and stopped, which
+    spares each test initdb and the migrations; a test of what a first start does asks for an
+    empty data dir (`seeded=False`).
 
     Its dir is a temp dir of its own, not under pytest's base temp: pytest resets that base to
     mode 0700 when any session starts, which would lock the PostgreSQL user (as root the server
@@ -239,6 +287,8 @@ def sandbox() -> Iterator[Sandbox]:
     """
     root = Path(tempfile.mkdtemp(prefix="ilonet-sandbox-"))
     box = Sandbox(root)
+    if seeded:
+        shutil.copytree(seed_data_dir(), box.data_dir, symlinks=True)
     try:
         yield box
     finally:

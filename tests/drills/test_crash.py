@@ -16,7 +16,7 @@ import signal
 import httpx
 import pytest
 
-from tests.drills.harness import STOP_TIMEOUT, Sandbox
+from tests.drills.harness import STOP_TIMEOUT, Sandbox, client_limits
 from tests.drills.load import Load, new_key, stored_records, wait_for
 from tests.factories import deployed_ilo
 
@@ -31,7 +31,7 @@ async def test_sigkill_mid_burst_loses_and_duplicates_nothing(box: Sandbox) -> N
     first = box.serve(env=box.load_env())
     box.wait_ready(first)
     keys = [new_key() for _ in range(REQUESTS)]
-    limits = httpx.Limits(max_connections=CLIENTS)
+    limits = client_limits(max_connections=CLIENTS)
     async with httpx.AsyncClient(base_url=first.base_url, timeout=30, limits=limits) as client:
         ilo = await deployed_ilo(client, box.auth())
         load = Load(ilo)

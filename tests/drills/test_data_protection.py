@@ -28,7 +28,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from app.db import crypto
 from app.db.embedded import _bin
-from tests.drills.harness import Sandbox
+from tests.drills.harness import Sandbox, client_limits
 from tests.factories import SUBJECT_DATA, deployed_ilo, record_body
 
 pytestmark = pytest.mark.drill
@@ -119,7 +119,9 @@ async def test_erased_subjects_and_secrets_are_nowhere(box: Sandbox) -> None:
         tokens.append(headers["Authorization"].removeprefix("Bearer "))
         return headers
 
-    async with httpx.AsyncClient(base_url=server.base_url, timeout=30) as client:
+    async with httpx.AsyncClient(
+        base_url=server.base_url, timeout=30, limits=client_limits()
+    ) as client:
         ilo = await deployed_ilo(client, lambda *a, **k: remember(auth(*a, **k)))
         remember(ilo.headers)
         integration = remember(

@@ -30,7 +30,7 @@ import pytest
 
 from app.db import migrate
 from tests import factories
-from tests.drills.harness import Sandbox, Server, free_port, sandbox
+from tests.drills.harness import Sandbox, Server, client_limits, free_port, sandbox
 from tests.factories import Auth, create_record, days, deployed_ilo, senegal_transfer
 
 pytestmark = pytest.mark.drill
@@ -105,7 +105,8 @@ def receiver() -> Any:
 
 @pytest.fixture(scope="module")
 def cluster_box() -> Iterator[Sandbox]:
-    with sandbox() as b:
+    # instances started together on an empty database: no seed
+    with sandbox(seeded=False) as b:
         yield b
 
 
@@ -126,7 +127,9 @@ async def cluster(cluster_box: Sandbox) -> AsyncIterator[Cluster]:
     servers = [box.serve(env=env, args=["--migrate"]) for _ in range(INSTANCES)]
     for server in servers:
         box.wait_ready(server)
-    clients = [httpx.AsyncClient(base_url=s.base_url, timeout=30) for s in servers]
+    clients = [
+        httpx.AsyncClient(base_url=s.base_url, timeout=30, limits=client_limits()) for s in servers
+    ]
     try:
         yield Cluster(box, servers, clients, box.auth())
     finally:
@@ -320,7 +323,10 @@ async def wait_for_async(probe: Any, target: int, what: str, within: float = 90.
         await asyncio.sleep(0.2)
 
 
-async def test_with_database_url_serve_leaves_migrations_to_the_operator(box: Sandbox) -> None:
+async def test_with_database_url_serve_leaves_migrations_to_the_operator(
+    empty_box: Sandbox,
+) -> None:
+    box = empty_box
     database = box.database
     database.start()
     await migrate.ensure_database(database.url(), "ilonet")
@@ -360,7 +366,9 @@ async def test_serve_with_workers_serves_from_each_and_stops_them_all(box: Sandb
     serving = [p for p in workers if "spawn_main" in " ".join(p.cmdline())]
     assert len(serving) == 2, [p.cmdline() for p in workers]
     headers = box.auth()()
-    async with httpx.AsyncClient(base_url=server.base_url, timeout=10) as client:
+    async with httpx.AsyncClient(
+        base_url=server.base_url, timeout=10, limits=client_limits()
+    ) as client:
         answers = await asyncio.gather(
             *(client.get("/v1/organisations", headers=headers) for _ in range(20))
         )

@@ -14,7 +14,7 @@ import itertools
 import httpx
 import pytest
 
-from tests.drills.harness import Sandbox
+from tests.drills.harness import Sandbox, client_limits
 from tests.drills.load import NO_RESPONSE, Load, new_key, stored_records, wait_for
 from tests.factories import deployed_ilo
 
@@ -31,7 +31,7 @@ async def test_database_outage_is_503_and_the_server_recovers(box: Sandbox, mode
     """`fast` disconnects every session; `immediate` is a crash (recovery on the next start)."""
     server = box.serve(env=box.load_env())
     box.wait_ready(server)
-    limits = httpx.Limits(max_connections=WRITERS + READERS, max_keepalive_connections=20)
+    limits = client_limits(max_connections=WRITERS + READERS, max_keepalive_connections=20)
     async with httpx.AsyncClient(base_url=server.base_url, timeout=30, limits=limits) as client:
         ilo = await deployed_ilo(client, box.auth())
         load = Load(ilo)

@@ -44,8 +44,8 @@ def test_ilo_3_4_csv_count_cells_carry_their_place_and_header() -> None:
 def test_ilo_3_4_json_numbers_under_a_count_member_and_declared_columns() -> None:
     body = b'{"rows": [{"code": 3, "count": 4, "afghans": 1.0, "share": 0.5}]}'
     units = extract(body, JSON).units
-    assert list(count_cells(units)) == [("JSON pointer /rows/0/count (count)", 4)]
+    assert list(count_cells(units)) == [("line 1, JSON pointer /rows/0/count (count)", 4)]
     assert list(count_cells(units, ["AFGHANS"])) == [
-        ("JSON pointer /rows/0/count (count)", 4),
-        ("JSON pointer /rows/0/afghans (afghans)", 1),
+        ("line 1, JSON pointer /rows/0/count (count)", 4),
+        ("line 1, JSON pointer /rows/0/afghans (afghans)", 1),
     ]

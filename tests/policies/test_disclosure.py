@@ -7,7 +7,7 @@ count is not 0."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Hashable, Sequence
+from collections.abc import Sequence
 from datetime import date, timedelta
 
 from hypothesis import HealthCheck, given, settings
@@ -18,15 +18,18 @@ from app.policies.disclosure import (
     COUNT,
     PERIOD,
     THRESHOLD,
+    Bound,
     Line,
     over_period,
     protect,
     with_derived,
 )
+from app.policies.disclosure_audit import spans
 from app.policies.rules import ILO_12, ILO_12R
 from app.policies.vocabulary import WithheldReason
+from app.services.deployment_figures import COVERAGE, REPRESENTED, frame
 from app.services.statistics import TOTAL, margins_protected
-from app.services.statistics_readmission import LINES, Request, counts
+from app.services.statistics_readmission import BOUNDS, LINES, LISTED, Request, counts
 from tests.sdc_attack import Attack
 
 ROWS, COLUMNS = ("x", "y", "z"), ("p", "q")
@@ -52,13 +55,30 @@ def test_ilo_12_a_lone_small_part_gets_a_complement_a_part_before_the_total() ->
     assert protect({"n": 9, "a": 9, "b": 0}, [Line("n", ("a", "b"))], 5) == frozenset()
 
 
-def test_ilo_12_a_complement_is_not_another_lines_total_when_a_part_will_do() -> None:
+def test_ilo_12_a_complement_has_room_for_the_whole_interval() -> None:
+    # na (2) traded against aw (0) alone could only be 0, 1 or 2: it needs a complement that
+    # can give 2 more, here a (itself the total of c + nc, withheld with them)
     values = {"r": 12, "a": 10, "na": 2, "aw": 0, "c": 6, "nc": 4}
     lines = [Line("r", ("a", "na", "aw")), Line("a", ("c", "nc"))]
     withheld = protect(values, lines, 5)
-    assert {"na", "aw"} <= withheld
-    assert "a" not in withheld
-    assert {"nc", "c"} <= withheld  # nc small, c its complement
+    assert withheld == {"na", "aw", "a", "c", "nc"}
+    identities = [(line.total, line.parts) for line in lines]
+    found = spans(["na", "nc"], values, withheld, identities, [], [])
+    assert found["na"] == (0, 12)  # na + aw + a = 12, all three withheld and not listed
+    assert found["nc"][0] == 0
+    assert found["nc"][1] >= 4
+    # an inequality is a relation too: w (3) under a published 4 would be pinned below 4
+    values = {"w": 3, "v": 4, "u": 9}
+    assert protect(values, [], 5, bounds=[Bound(("w",), "v")]) == {"w", "v"}
+    # a listed count is not 0: two listed parts of 1 and 3 need a third
+    values = {"n": 12, "a": 1, "b": 3, "c": 8}
+    plain = protect(values, [Line("n", ("a", "b", "c"))], 5)
+    assert plain == {"a", "b"}
+    assert protect(values, [Line("n", ("a", "b", "c"))], 5, listed=["a", "b", "c"]) == {
+        "a",
+        "b",
+        "c",
+    }
 
 
 def test_ilo_12_a_period_withholds_what_any_month_withholds() -> None:
@@ -92,13 +112,20 @@ def _periods(
                 attack.equal(total, [(m, name) for m in run])
 
 
-def _assert_protected(attack: Attack, truth: list[dict[str, int]], threshold: int) -> None:
+def _assert_protected(
+    attack: Attack, blind: Attack, truth: list[dict[str, int]], threshold: int
+) -> None:
+    """Every small count of a table (not the total its listed rows bound from below) keeps the
+    whole protection interval: from the least value the listed rows alone allow (`blind`, the
+    same reader with every count withheld: 1 unless a table's only row holds items another
+    lists in several) to threshold - 1."""
     for m, values in enumerate(truth):
         for name, value in values.items():
-            if 0 < value < threshold:
+            if 0 < value < threshold and name != TOTAL:
                 low, high = attack.bounds((m, name))
-                assert low <= value <= high, (m, name, value, low, high)
-                assert low < high, (m, name, value, low, high)
+                least = max(1, blind.bounds((m, name))[0])
+                assert low <= least, (m, name, value, low, high)
+                assert high >= threshold - 1, (m, name, value, low, high)
 
 
 items = st.lists(st.tuples(st.sampled_from(ROWS), st.sampled_from(COLUMNS)), max_size=14)
@@ -109,7 +136,7 @@ items = st.lists(st.tuples(st.sampled_from(ROWS), st.sampled_from(COLUMNS)), max
 def test_ilo_12_no_small_cell_of_two_margins_is_recovered_over_any_periods(
     monthly_items: list[list[tuple[str, str]]], threshold: int
 ) -> None:
-    attack, truth, withheld = Attack(), [], []
+    attack, blind, truth, withheld = Attack(), Attack(), [], []
     cells = [TOTAL, *(f"rows\t{r}" for r in ROWS), *(f"columns\t{c}" for c in COLUMNS)]
     for m, month in enumerate(monthly_items):
         counters = {"rows": Counter(r for r, _ in month), "columns": Counter(c for _, c in month)}
@@ -119,14 +146,16 @@ def test_ilo_12_no_small_cell_of_two_margins_is_recovered_over_any_periods(
         hidden = margins_protected(counters, threshold)
         truth.append(values)
         withheld.append(hidden)
-        for name in cells:
-            attack.publish((m, name), None if name in hidden else values[name])
-            if name in hidden and name != TOTAL:
-                attack.at_least_one([(m, name)])  # its row is listed: not 0
-        attack.equal((m, TOTAL), [(m, f"rows\t{r}") for r in ROWS])
-        attack.equal((m, TOTAL), [(m, f"columns\t{c}") for c in COLUMNS])
+        listed = frozenset(name for name in cells if values[name])  # an unlisted row is 0
+        for reader, unknown in ((attack, hidden), (blind, listed)):
+            for name in cells:
+                reader.publish((m, name), None if name in unknown else values[name])
+                if name in unknown and name != TOTAL:
+                    reader.at_least_one([(m, name)])  # its row is listed: not 0
+            reader.equal((m, TOTAL), [(m, f"rows\t{r}") for r in ROWS])
+            reader.equal((m, TOTAL), [(m, f"columns\t{c}") for c in COLUMNS])
     _periods(attack, len(monthly_items), cells, truth, withheld)
-    _assert_protected(attack, truth, threshold)
+    _assert_protected(attack, blind, truth, threshold)
 
 
 answers = st.tuples(
@@ -157,25 +186,73 @@ def _request(answer: tuple[str | None, int, bool, bool]) -> Request:
 def test_ilo_12_no_small_count_of_a_readmission_row_is_recovered(
     monthly_answers: list[list[tuple[str | None, int, bool, bool]]], threshold: int
 ) -> None:
-    attack, truth, withheld = Attack(), [], []
+    attack, blind, truth, withheld = Attack(), Attack(), [], []
     for m, month in enumerate(monthly_answers):
         values = counts([_request(a) for a in month])
-        hidden = protect(values, LINES, threshold)
+        hidden = protect(values, LINES, threshold, bounds=BOUNDS, listed=LISTED)
         truth.append(values)
         withheld.append(hidden)
-        for name, value in values.items():
-            attack.publish((m, name), None if name in hidden else value)
-        if values["requests_sent"]:
-            attack.at_least_one([(m, "requests_sent")])  # the country's row is listed
-        for line in LINES:
-            attack.equal((m, line.total), [(m, p) for p in line.parts])
-        cell: list[tuple[list[Hashable], Hashable]] = [
-            ([(m, "answered_within_30_days")], (m, "answered_within_60_days")),
-            ([(m, "answered_within_60_days")], (m, "answered")),
-            ([(m, "travel_documents_issued")], (m, "confirmed")),
-            ([(m, "return_operations_accepted")], (m, "confirmed")),
-        ]
-        for small, large in cell:
-            attack.at_most(small, large)
+        for reader, unknown in ((attack, hidden), (blind, frozenset(values))):
+            for name, value in values.items():
+                reader.publish((m, name), None if name in unknown else value)
+            if values["requests_sent"]:
+                reader.at_least_one([(m, "requests_sent")])  # the country's row is listed
+            for line in LINES:
+                reader.equal((m, line.total), [(m, p) for p in line.parts])
+            for bound in BOUNDS:
+                reader.at_most([(m, name) for name in bound.small], (m, bound.large))
     _periods(attack, len(monthly_answers), list(truth[0]), truth, withheld)
-    _assert_protected(attack, truth, threshold)
+    _assert_protected(attack, blind, truth, threshold)
+
+
+deployment = st.tuples(
+    st.sampled_from(["SN", "MA"]),
+    st.sampled_from(["single", "shared"]),
+    st.sampled_from(["NL", "FR", "DE"]),
+    st.sets(st.sampled_from(["BE", "LU"]), max_size=2),
+    st.booleans(),
+    st.booleans(),
+    st.booleans(),  # it covers GN besides
+)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(deployment, max_size=12), st.sampled_from([3, 5]))
+def test_ilo_12_no_small_deployment_count_of_the_activity_report_is_recovered(
+    deployments: list[tuple[str, str, str, set[str], bool, bool, bool]], threshold: int
+) -> None:
+    """A month-end's deployment figures as the statistics and the activity report publish them:
+    three tables adding up to the total, and the joint counts under it (co-deployed, of which
+    EU-funding eligible; representing, and each represented Member State; sharing tasks), and
+    the gap list's coverage of each priority country (at least its host-country count)."""
+    tables: dict[str, Counter[str]] = {
+        "by_host_country": Counter(d[0] for d in deployments),
+        "by_posting_type": Counter(d[1] for d in deployments),
+        "by_organisation": Counter(d[2] for d in deployments),
+        REPRESENTED: Counter(ms for d in deployments for ms in d[3]),
+        # SN's covering deployments are those in post there; GN has none but covering ones
+        COVERAGE: Counter(
+            p for p in ("SN", "GN") for d in deployments if p == d[0] or (p == "GN" and d[6])
+        ),
+    }
+    joint = [d for d in deployments if d[4]]
+    counts = {
+        "co_deployed": len(joint),
+        "eu_funding_eligible": sum(1 for d in joint if d[5]),
+        "representing": sum(1 for d in deployments if d[3]),
+        "sharing_tasks": sum(1 for d in deployments if d[5]),
+    }
+    values, lines, bounds, listed = frame(tables, counts)
+    hidden = protect(values, lines, threshold, bounds=bounds, listed=listed)
+    attack, blind = Attack(), Attack()
+    for reader, unknown in ((attack, hidden), (blind, frozenset(values))):
+        for name, value in values.items():
+            reader.publish((0, name), None if name in unknown else value)
+        for name in listed:
+            if values[name] and name in unknown:
+                reader.at_least_one([(0, name)])
+        for line in lines:
+            reader.equal((0, line.total), [(0, p) for p in line.parts])
+        for bound in bounds:
+            reader.at_most([(0, name) for name in bound.small], (0, bound.large))
+    _assert_protected(attack, blind, [values], threshold)

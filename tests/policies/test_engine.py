@@ -71,6 +71,8 @@ RULE_INDEX = [
     "EUDPR-48",
     "EUDPR-50",
     "LED-25",
+    "LED-25.2",
+    "LED-25.3",
     "LED-35",
     "LED-36",
     "LED-37",

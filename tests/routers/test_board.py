@@ -181,7 +181,13 @@ async def test_ilo_7_9_the_decision_shows_who_forwarded_it_and_who_has_not(
     assert "DK" not in decision["not_forwarded"]
     nl = auth("NL", ["deploying_authority"])
     path = f"/v1/board/decisions/{decision['id']}/forwardings"
-    done = await post(client, path, nl, {"organisation": "NL", "forwarded_on": TODAY.isoformat()})
+    first = await client.post(
+        path, json={"organisation": "NL", "forwarded_on": TODAY.isoformat()}, headers=nl
+    )
+    assert first.status_code == 201, first.text
+    # a creation answers its Location: the forwarding is shown on its decision
+    assert first.headers["Location"] == f"/v1/board/decisions/{decision['id']}"
+    done = first.json()
     assert done["forwarded"] == [{"organisation": "NL", "forwarded_on": TODAY.isoformat()}]
     assert "NL" not in done["not_forwarded"]
     assert "FR" in done["not_forwarded"]

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.models import AuditEvent, BoardActivityReport
 from app.services.board_network_section import NetworkSummary, networks_section
 from app.services.board_report_html import render_report
+from app.services.deployment_figures import month_end
 from tests.board_factories import (
     MEMBER_EMAIL,
     MEMBER_NAME,
@@ -22,7 +23,7 @@ from tests.board_factories import (
     report_body,
     secretariat,
 )
-from tests.factories import OFFICER_PERSONAL_DATA, Auth, deployed_ilo
+from tests.factories import OFFICER_PERSONAL_DATA, TODAY, Auth, deployed_ilo
 
 PERSONAL = (*OFFICER_PERSONAL_DATA, "Jansen", "Eva", MEMBER_NAME, MEMBER_EMAIL)
 
@@ -51,20 +52,33 @@ async def test_ilo_8_2_the_activity_report_is_json_and_html_without_personal_dat
     assert (first["version"], again["version"]) == (1, 2)
     assert again["for_european_parliament"] is True
     content = again["content"]
-    assert content["deployments"]["total"] == 2
-    assert content["deployments"]["by_host_country"] == [
-        {"country": "MA", "count": 1, "name": "Morocco"},
-        {"country": "SN", "count": 1, "name": "Senegal"},
+    # two deployments in post at the period's end: small counts, withheld as the statistics
+    # withhold them (ILO-12), the rows listed by key without their sizes
+    deployments = content["deployments"]
+    assert deployments["on"] == report_body()["to"]
+    assert deployments["total"] is None
+    assert deployments["by_host_country"] == [
+        {"country": "MA", "count": None, "name": "Morocco"},
+        {"country": "SN", "count": None, "name": "Senegal"},
     ]
-    assert {r["organisation"] for r in content["deployments"]["by_organisation"]} == {"NL", "FR"}
-    assert len(content["deployments"]["per_quarter"]) == 8
-    assert content["meetings"][0]["officers_listed"] == 2
+    assert deployments["by_organisation"] == [
+        {"organisation": "FR", "count": None},
+        {"organisation": "NL", "count": None},
+    ]
+    assert deployments["disclosure"]["threshold"] == 5
+    assert len(deployments["per_quarter"]) == 8
+    assert {q["count"] for q in deployments["per_quarter"]} <= {None, 0}
+    assert deployments["per_quarter"][-1]["on"] == report_body()["to"]
+    assert content["meetings"][0]["officers_listed"] is None  # 2 deployed ILOs: withheld
     assert content["decisions"]["not_adopted"] == 1  # one yes of 31 voting seats
     assert content["networks"] == {"count": 0, "without_facilitator": 0, "items": []}
     gaps = {g["country"]: g["status"] for g in content["gaps"]["items"]}
     assert gaps["SN"] == "covered"
     assert gaps["MA"] == "covered"
     assert gaps["EG"] == "uncovered"
+    # the coverage does not give the withheld host-country counts away
+    covering = {g["country"]: g["deployments"] for g in content["gaps"]["items"]}
+    assert (covering["SN"], covering["MA"], covering["EG"]) == (None, None, 0)
 
     html = await client.get(again["html_url"], headers=auth("EP", ["ep_reader"]))
     assert html.status_code == 200
@@ -76,6 +90,10 @@ async def test_ilo_8_2_the_activity_report_is_json_and_html_without_personal_dat
     assert "<link" not in document
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", document)
     assert "For transmission to the European Parliament" in document
+    assert "withheld" in document
+    assert ">None<" not in document
+    assert "1 ILO in service" not in document
+    assert "ILOs in service (number withheld)" in document
 
     as_json = await client.get(f"/v1/board/activity-reports/{again['id']}", headers=com)
     stored = await session.get(BoardActivityReport, again["id"])
@@ -191,3 +209,29 @@ async def test_ilo_8_2_the_last_representable_dates_are_answered_not_500(
         headers=com,
     )
     assert [v["rule"] for v in long.json()["violations"]] == ["ILO-8.2"]
+
+
+async def test_ilo_12_the_gap_list_is_of_the_month_end_and_protected_with_its_figures(
+    client: httpx.AsyncClient, auth: Auth
+) -> None:
+    """Two reports ending on different days of one month show one day's coverage counts, the
+    month's last, decided with that day's deployment figures: nothing to difference."""
+    await deployed_ilo(client, auth)
+    await deployed_ilo(client, auth, org="FR", host_country="MA")
+    com = secretariat(auth)
+    month = f"{TODAY.year}-{TODAY.month:02d}"
+    contents = [
+        (await post(client, "/v1/board/activity-reports:generate", com, body))["content"]
+        for body in (
+            {"from": f"{TODAY.year - 1}-01-01", "to": f"{month}-03"},
+            {"from": f"{TODAY.year - 1}-02-01", "to": f"{month}-20"},
+        )
+    ]
+    first, second = ({g["country"]: g for g in c["gaps"]["items"]} for c in contents)
+    assert first == second
+    on = {c["gaps"]["on"] for c in contents} | {c["deployments"]["on"] for c in contents}
+    assert on == {month_end(TODAY).isoformat()}
+    # each covered country's count is withheld as its host-country count is (both small here)
+    assert (first["SN"]["deployments"], first["MA"]["deployments"]) == (None, None)
+    assert first["SN"]["status"] == "covered"
+    assert first["EG"]["deployments"] == 0

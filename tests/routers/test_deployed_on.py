@@ -14,7 +14,8 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
-from app.services.statistics import Period, deployments_section
+from app.services.deployment_figures import deployments_section
+from app.services.statistics import Period
 from tests.factories import TODAY, Auth, Ilo, create_record, deployed_ilo, senegal_transfer
 
 

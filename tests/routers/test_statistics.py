@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.config import Settings
 from app.pages import PAGE_CSP
+from tests.board_factories import secretariat
 from tests.factories import (
     TODAY,
     Auth,
@@ -330,3 +331,39 @@ async def test_a_readmission_sheet_is_of_a_third_country_only(
         assert "not a third country" in response.json()["detail"]
     senegal = await client.get("/v1/statistics/readmission/SN", headers=auth(*COM))
     assert senegal.status_code == 200
+
+
+async def test_ilo_12_deployments_are_one_days_figures_in_every_answer(
+    connection: AsyncConnection, client: httpx.AsyncClient, auth: Auth, threshold: Any
+) -> None:
+    """Deployments are a stock on the period's last day: nested periods ending in the same month
+    and the activity report ending then show the same figures, so no two answers can be
+    differenced into the deployments of a part of a period (ILO-12)."""
+    await _seed(client, auth, connection)
+    threshold(1)
+    seen = []
+    for starts_on in (START, month_day(1, 1), month_day(0, 1)):  # three months, two, one
+        params = {"starts_on": starts_on, "ends_on": END}
+        answer = await client.get("/v1/statistics/deployments", params=params, headers=auth(*COM))
+        assert answer.status_code == 200, answer.text
+        seen.append(answer.json()["sections"][0]["tables"])
+    assert seen[0] == seen[1] == seen[2]
+    assert _table({"sections": [{"name": "d", "tables": seen[0]}]}, "d", "by_host_country") == {
+        "SN": {"key": "SN", "values": {"count": 1}, "suppressed": [], "withheld": {}}
+    }
+    report = await client.post(
+        "/v1/board/activity-reports:generate",
+        json={"from": START, "to": END},
+        headers=secretariat(auth),
+    )
+    assert report.status_code == 201, report.text
+    deployments = report.json()["content"]["deployments"]
+    assert (deployments["on"], deployments["total"]) == (END, 1)
+    assert deployments["by_host_country"] == [{"country": "SN", "count": 1, "name": "Senegal"}]
+    # at the default threshold the same day's single deployment is withheld in both
+    threshold(5)
+    params = {"starts_on": month_day(0, 1), "ends_on": END}
+    answer = await client.get("/v1/statistics/deployments", params=params, headers=auth(*COM))
+    [host] = answer.json()["sections"][0]["tables"][0]["rows"]
+    assert host["values"] == {"count": None}
+    assert host["withheld"] == {"count": {"rule": "ILO-12", "reason": "count"}}

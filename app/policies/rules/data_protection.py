@@ -158,6 +158,21 @@ LED_25 = Rule(
     "personal data; ILONet logs the same events, and any reason given, under every regime.",
     enforced=True,
 )
+LED_25_2 = Rule(
+    "LED-25.2",
+    f"{_LED}, Art. 25(2)",
+    "The logs are used only to verify the lawfulness of the processing, for self-monitoring, to "
+    "ensure the integrity and security of the data, and in criminal proceedings: a read of the "
+    "audit trail names one of these uses (`log_use`), and is logged with it.",
+    enforced=True,
+)
+LED_25_3 = Rule(
+    "LED-25.3",
+    f"{_LED}, Art. 25(3)",
+    "The logs are made available to the supervisory authority on request: the controller's DPO "
+    "exports a record's logs (JSON or CSV), and the export is logged.",
+    enforced=True,
+)
 LED_39 = Rule(
     "LED-39",
     f"{_LED}, Art. 39",

@@ -209,9 +209,10 @@ ILO_12 = Rule(
     "ILO-12",
     f"{_ILO}, Art. 12 and Art. 3(4); {_GDPR}, recital 26 (ILONet product rule: disclosure control)",
     "Published statistics single out no one: a count from 1 to the threshold - 1 (default 5) is "
-    "withheld, and so is every further count that would let it be computed back (complementary "
-    "withholding within a table's margins and between a row's measures; a period's figure "
-    "whenever one of its months is withheld), in every format alike.",
+    "withheld, and so are further counts until, whatever answers are combined (margins, "
+    "measures, sections, periods, formats, the activity report), each such count could be any "
+    "value from 1 to the threshold - 1; a period's figure is withheld whenever one of its "
+    "months is, and deployments are counted on a month's last day.",
     enforced=True,
     product_rule=True,
 )

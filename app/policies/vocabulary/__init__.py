@@ -15,8 +15,10 @@ from app.policies.vocabulary.api import (
     BatchMode,
     BatchOutcome,
     ContentEncoding,
+    LogFormat,
     RopaFormat,
     StatisticsFormat,
+    StatisticsScope,
 )
 from app.policies.vocabulary.board import (
     BoardSeatRole,
@@ -52,6 +54,7 @@ from app.policies.vocabulary.processing import (
 from app.policies.vocabulary.statistics import StatisticsSectionName, WithheldReason
 from app.policies.vocabulary.subject_rights import (
     ExchangeKind,
+    LogUse,
     NotificationCause,
     RestrictedUse,
     RestrictionGround,
@@ -90,6 +93,8 @@ __all__ = [
     "IdentificationOutcome",
     "InformationTopic",
     "InstrumentKind",
+    "LogFormat",
+    "LogUse",
     "NetworkKind",
     "NetworkTask",
     "NotificationCause",
@@ -110,6 +115,7 @@ __all__ = [
     "ShareRecipientKind",
     "SpecificSituation",
     "StatisticsFormat",
+    "StatisticsScope",
     "StatisticsSectionName",
     "SubjectRole",
     "TraceResult",

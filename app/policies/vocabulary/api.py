@@ -12,12 +12,27 @@ class StatisticsFormat(StrEnum):
     html = "html"
 
 
+class StatisticsScope(StrEnum):
+    """Which figures a statistics answer holds: the published ones, disclosure-controlled over
+    every organisation, or the caller's own organisation's exact figures."""
+
+    published = "published"
+    own = "own"
+
+
 class RopaFormat(StrEnum):
     """The renderings of the record of processing activities."""
 
     json = "json"
     csv = "csv"
     html = "html"
+
+
+class LogFormat(StrEnum):
+    """The renderings of a record's logs exported for the supervisory authority."""
+
+    json = "json"
+    csv = "csv"
 
 
 class BatchMode(StrEnum):
@@ -35,6 +50,8 @@ class BatchOutcome(StrEnum):
     denied = "denied"  # refused by policy (403): the Decision says why
     failed = "failed"  # stopped otherwise (404, 409, 412, 422): the problem says why
     rolled_back = "rolled_back"  # all_or_nothing: allowed, undone because another item failed
+    reported = "reported"  # a past transfer refused: reported to the controller, not written
+    skipped = "skipped"  # not attempted: what it belongs to was not written
 
 
 class ContentEncoding(StrEnum):

@@ -35,3 +35,13 @@ class ExchangeKind(StrEnum):
 
     transfer = "transfer"
     share = "share"
+
+
+class LogUse(StrEnum):
+    """LED Art. 25(2): what the logs of processing may be used for; a read of the audit trail
+    names one."""
+
+    verify_lawfulness = "verify_lawfulness"
+    self_monitoring = "self_monitoring"
+    integrity_security = "integrity_security"
+    criminal_proceedings = "criminal_proceedings"
