@@ -56,6 +56,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         (
             "app.problems",
             "app.problem_bodies",
+            "app.bounds",
             "app.openapi_info",
             "app.metrics",
             "app.config",

@@ -8,7 +8,8 @@ the response headers); a CSV or HTML answer is a whole document, not a field.
 A string is bounded by `maxLength`, an enum or const, or a format whose syntax bounds it (date,
 date-time, uuid; a file part by the upload's body limit, 413 past it); an integer by `maximum`
 and `minimum`, and a `format` of int32/int64; an array by `maxItems`. A `pattern` of ".*" and a
-`maximum` of 2^63-1 count as unbounded. These are the OWASP ruleset's bounds (.spectral.yaml),
+`maximum` of 2^63-1 count as unbounded, but for an int64 (a BigInteger column's id, position or
+count: its own range). These are the OWASP ruleset's bounds (.spectral.yaml),
 with the formats that bound a string."""
 
 from __future__ import annotations
@@ -41,6 +42,10 @@ def _formats(node: Any) -> None:
             for key in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
                 if isinstance(node.get(key), float) and node[key].is_integer():
                     node[key] = int(node[key])  # a strict int's bound is shown as 60.0
+                    if node[key] == -INT64[0]:
+                        # FastAPI's document keeps bounds as floats: an int64's own maximum,
+                        # 2^63-1, comes out as 2^63, which no int64 holds
+                        node[key] = INT64[1]
         if node.get("type") == "integer" and "format" not in node:
             name = integer_format(node)
             if name is not None:
@@ -78,7 +83,8 @@ def unbounded(node: dict[str, Any]) -> str | None:
     if kind == "integer":
         top = node.get("maximum", node.get("exclusiveMaximum"))
         low = node.get("minimum", node.get("exclusiveMinimum"))
-        ok = top is not None and top != INT64[1] and node.get("format") in ("int32", "int64")
+        fmt = node.get("format")
+        ok = top is not None and (top != INT64[1] or fmt == "int64") and fmt in ("int32", "int64")
         return None if ok and low is not None else "integer"
     if kind == "array":
         return None if "maxItems" in node else "array"

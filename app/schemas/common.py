@@ -62,6 +62,9 @@ FieldName = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 ColumnId = Annotated[str, StringConstraints(max_length=64)]
 # A stored text read back, bounded by its String(n) column.
 Column2 = Annotated[str, StringConstraints(max_length=2)]
+Column16 = Annotated[str, StringConstraints(max_length=16)]
+Column32 = Annotated[str, StringConstraints(max_length=32)]
+Column64 = Annotated[str, StringConstraints(max_length=64)]
 Column100 = Annotated[str, StringConstraints(max_length=100)]
 Column200 = Annotated[str, StringConstraints(max_length=200)]
 Column300 = Annotated[str, StringConstraints(max_length=300)]
@@ -73,8 +76,32 @@ Subject = Annotated[str, StringConstraints(max_length=300)]
 Version = Annotated[int, Field(ge=1, le=2**31 - 1)]
 # A count or size read back from an Integer or a SmallInteger column.
 ColumnCount = Annotated[int, Field(ge=0, le=2**31 - 1)]
+# A BigInteger column's id or position (an identity from 1), or a count of its rows.
+BigId = Annotated[int, Field(ge=1, le=2**63 - 1)]
+BigCount = Annotated[int, Field(ge=0, le=2**63 - 1)]
+# A SHA-256 as hex (String(64)).
+Hex64 = Annotated[str, StringConstraints(max_length=64)]
+# A figure PostgreSQL computes (a count or sum is a bigint).
+Int64 = Annotated[int, Field(ge=-(2**63), le=2**63 - 1)]
+# An Integer column read back as it is.
+Int32 = Annotated[int, Field(ge=-(2**31), le=2**31 - 1)]
+# The days between two dates (a Python date is 0001-01-01 to 9999-12-31).
+DAYS_SPAN = 3_652_058
+Days = Annotated[int, Field(ge=-DAYS_SPAN, le=DAYS_SPAN)]
 SmallCount = Annotated[int, Field(ge=0, le=2**15 - 1)]
 SmallInt = Annotated[int, Field(ge=-(2**15), le=2**15 - 1)]
+# The subject-data fields a transfer or share discloses (ARRAY(String(64))), as its input admits.
+DISCLOSED_MAX = 30
+Disclosed = Annotated[list[Column64], Field(max_length=DISCLOSED_MAX)]
+# A restriction's Art. 18(1) ground, a letter (String(1)).
+Column1 = Annotated[str, StringConstraints(max_length=1)]
+# A count of rows or of a stored list's items, or a figure summed from them: an int64 of
+# PostgreSQL (count(*), sum()).
+Count = BigCount
+
+
+# An ISO 3166-1 alpha-2 code read back (String(2), [A-Z]{2}): at most 26 * 26 of them.
+COUNTRIES_MAX = 26 * 26
 # An organisation's code (the organisations.code column, String(16)), as a filter or a path.
 OrganisationCode = Annotated[str, StringConstraints(max_length=16)]
 ExternalReference = Annotated[

@@ -16,6 +16,7 @@ from pydantic import (
     model_validator,
 )
 
+from app.bounds import Message
 from app.policies.vocabulary import (
     DocumentAudience,
     DocumentCategory,
@@ -24,7 +25,10 @@ from app.policies.vocabulary import (
 )
 from app.schemas.common import (
     Column2,
+    Column16,
+    Column64,
     Column100,
+    Column200,
     Column300,
     ColumnCount,
     ColumnId,
@@ -197,7 +201,7 @@ class DocumentVersionOut(BaseModel):
     # the integers their Integer columns' bounds
     number: Version
     media_type: Column100
-    filename: str | None
+    filename: Annotated[str, StringConstraints(max_length=255)] | None
     size_bytes: ColumnCount
     sha256: ColumnId
     pages: ColumnCount
@@ -213,12 +217,13 @@ class DocumentOut(BaseModel):
     audience: DocumentAudience
     network_id: ColumnId | None
     handling: HandlingMarking
-    information_topics: list[InformationTopic]
+    information_topics: list[InformationTopic] = Field(max_length=len(InformationTopic))
     host_country: Column2 | None
     period_from: date | None
     period_to: date | None
     current_version: Version
-    versions: list[DocumentVersionOut]
+    # each a distinct version number (an Integer from 1)
+    versions: list[DocumentVersionOut] = Field(max_length=2**31 - 1)
     version: Version
     created_at: datetime
     created_by: Subject
@@ -233,20 +238,23 @@ class DocumentHit(BaseModel):
     audience: DocumentAudience
     current_version: Version
     rank: float
-    highlight: str
+    highlight: Message = Field(description="Its first fragments, cut to their bound")
 
 
 class IloContact(BaseModel):
     """One line of the ILO contact list (Art. 9(2)(d))."""
 
     officer_id: uuid.UUID
-    name: str
+    # the officer's given names and surname (String(200) each), with a space between
+    name: Annotated[str, StringConstraints(max_length=401)]
     organisation: OrganisationCode
-    place_of_deployment: str
+    place_of_deployment: Column200  # the deployment's city
     host_country: Column2  # the deployment's (String(2))
-    region_of_responsibility: list[str]
-    telephone: str | None
-    email: str | None
+    region_of_responsibility: list[Column2] = Field(max_length=60)  # as DeploymentCreate admits
+    telephone: (
+        Annotated[str, StringConstraints(max_length=25)] | None
+    )  # as an officer's Contact admits
+    email: Annotated[str, StringConstraints(max_length=254)] | None
 
 
 class IloContactList(Page[IloContact]):
@@ -261,13 +269,13 @@ class BoardMemberLine(BaseModel):
     the Board module stores them."""
 
     seat_id: uuid.UUID
-    role: str
+    role: Column16
     organisation: OrganisationCode | None
-    observer_body: str | None
+    observer_body: Column200 | None
     chair: bool
-    holder_name: str
-    email: str | None
-    telephone: str | None
+    holder_name: Column200
+    email: Annotated[str, StringConstraints(max_length=320)] | None  # holder_email String(320)
+    telephone: Column64 | None  # holder_phone String(64)
     since: date
 
 

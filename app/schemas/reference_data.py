@@ -129,7 +129,8 @@ class AdequacyDecisionOut(BaseModel):
     country: Column2 | None
     organisation: Column200 | None
     name: Column200
-    regimes: list[Regime]
+    # as AdequacyDecisionFields admits them
+    regimes: list[Regime] = Field(max_length=len(Regime))
     covers_public_authorities: bool
     scope_note: StoredText
     valid_from: date
@@ -140,8 +141,8 @@ class AdequacyDecisionOut(BaseModel):
     version: Version
     updated_by: Subject | None
     updated_at: datetime
-    segments: list[ValiditySegmentFields] = []
-    exclusions: list[ScopeExclusionFields] = []
+    segments: list[ValiditySegmentFields] = Field(default=[], max_length=20)
+    exclusions: list[ScopeExclusionFields] = Field(default=[], max_length=20)
 
 
 class TransferInstrumentFields(StrictInput):
@@ -189,11 +190,12 @@ class TransferInstrumentOut(BaseModel):
     id: ColumnId
     kind: InstrumentKind
     title: Column500
-    parties: list[OrganisationCode]
+    # as TransferInstrumentFields admits them
+    parties: list[OrganisationCode] = Field(max_length=40)
     destination_country: Column2
-    recipient_authorities: list[Column200]
-    purposes: list[Purpose]
-    regimes: list[Regime]
+    recipient_authorities: list[Column200] = Field(max_length=40)
+    purposes: list[Purpose] = Field(max_length=len(Purpose))
+    regimes: list[Regime] = Field(max_length=len(Regime))
     sa_authorisation_reference: Column300 | None
     valid_from: date
     valid_until: date | None

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Annotated
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, StringConstraints, field_validator
 
 from app.policies.declared import WebhookEventType
 from app.policies.vocabulary import WebhookDeliveryStatus
 from app.schemas.common import (
+    Column64,
+    Column200,
     Column2000,
     OrganisationCode,
     SmallCount,
@@ -19,6 +22,9 @@ from app.schemas.common import (
     Subject,
     Version,
 )
+
+# A signing secret as made (app/services/webhook.py): `whsec_` and the base64 of 32 bytes.
+WebhookSecret = Annotated[str, StringConstraints(max_length=len("whsec_") + 44)]
 
 
 class WebhookCreate(StrictInput):
@@ -100,7 +106,7 @@ class WebhookOut(BaseModel):
 
 
 class WebhookCreated(WebhookOut):
-    secret: str | None = Field(
+    secret: WebhookSecret | None = Field(
         description="The signing secret `whsec_<base64>`, shown in this response only and never "
         "again. A replay of the creation (same Idempotency-Key) carries null: the secret is not "
         "kept in the replay store; delete the subscription and make a new one if it was lost."
@@ -120,7 +126,7 @@ class SecretRotation(StrictInput):
 
 
 class SecretRotated(WebhookOut):
-    secret: str | None = Field(
+    secret: WebhookSecret | None = Field(
         description="The new signing secret `whsec_<base64>`, shown in this response only. A "
         "replay (same Idempotency-Key) carries null."
     )
@@ -132,7 +138,7 @@ class WebhookDeliveryOut(BaseModel):
 
     id: uuid.UUID = Field(description="Also the `webhook-id` header of every attempt.")
     webhook_id: uuid.UUID
-    event_type: str = Field(description="The feed event's type.")
+    event_type: Column64 = Field(description="The feed event's type.")
     status: WebhookDeliveryStatus
     attempts: SmallCount  # its column's bound (SmallInteger), as last_status_code's
     next_attempt_at: datetime | None = Field(
@@ -140,7 +146,7 @@ class WebhookDeliveryOut(BaseModel):
     )
     last_attempt_at: datetime | None
     last_status_code: SmallInt | None
-    last_error: str | None = Field(
+    last_error: Column200 | None = Field(
         description='A short reason ("HTTP 500", "timeout"), never the receiver\'s body.'
     )
     delivered_at: datetime | None
