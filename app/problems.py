@@ -178,13 +178,21 @@ class PreconditionRequired(Problem):
     type, title, status = "/problems/precondition-required", "Precondition required", 428
 
 
+# The longest wait a Retry-After names (a day): a client told so asks again then.
+RETRY_AFTER_MAX = 86_400
+
+
+def retry_after_value(seconds: int) -> str:
+    return str(min(max(1, seconds), RETRY_AFTER_MAX))
+
+
 class RateLimited(Problem):
     type, title, status = "/problems/rate-limited", "Too many requests", 429
 
     def __init__(self, detail: str = "", *, retry_after: int = 1) -> None:
         super().__init__(
             detail or f"Too many requests; retry after {retry_after} s.",
-            headers={"Retry-After": str(max(1, retry_after))},
+            headers={"Retry-After": retry_after_value(retry_after)},
         )
 
 
@@ -197,7 +205,7 @@ class ServiceUnavailable(Problem):
 
     def __init__(self, detail: str = "", *, retry_after: int | None = None) -> None:
         seconds = retry_after if retry_after is not None else self.retry_after_default
-        super().__init__(detail, headers={"Retry-After": str(seconds)})
+        super().__init__(detail, headers={"Retry-After": retry_after_value(seconds)})
 
 
 class InternalError(Problem):

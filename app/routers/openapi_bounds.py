@@ -14,6 +14,7 @@ with the formats that bound a string."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from app.routers.conventions import IF_MATCH_MAX
@@ -57,6 +58,33 @@ def _formats(node: Any) -> None:
             _formats(value)
 
 
+def _longest(parameter: dict[str, Any]) -> int:
+    schema = parameter.get("schema", {})
+    options = [schema, *schema.get("anyOf", [])]
+    found = [o.get("maxLength", 36 if o.get("format") == "uuid" else 0) for o in options]
+    return max(found, default=0)
+
+
+def location_max(schema: dict[str, Any]) -> int:
+    """The longest Location a 201 names: a path of the document, each of its parameters at the
+    length the route admits, with room for a query of one int64 (`?before=<n>`)."""
+    longest = 0
+    for template, item in schema.get("paths", {}).items():
+        params = {
+            p["name"]: _longest(p)
+            for operation in item.values()
+            for p in operation.get("parameters", [])
+            if p.get("in") == "path"
+        }
+        size = len(re.sub(r"\{[^}]+\}", "", template))
+        size += sum(params.get(name, 0) for name in re.findall(r"\{([^}]+)\}", template))
+        longest = max(longest, size)
+    return longest + LOCATION_QUERY
+
+
+LOCATION_QUERY = len("?before=") + len(str(INT64[1]))
+
+
 def state_bounds(schema: dict[str, Any]) -> None:
     """Complete the bounds of `schema` (in place)."""
     _formats(schema)
@@ -65,6 +93,9 @@ def state_bounds(schema: dict[str, Any]) -> None:
             for parameter in operation.get("parameters", []):
                 if parameter.get("in") == "header" and parameter.get("name") == "If-Match":
                     parameter["schema"]["maxLength"] = IF_MATCH_MAX
+    location = schema.get("components", {}).get("headers", {}).get("Location")
+    if location is not None:
+        location["schema"] = {**location["schema"], "maxLength": location_max(schema)}
 
 
 BOUNDED_FORMATS = {"date", "date-time", "uuid", "time", "binary"}

@@ -56,8 +56,9 @@ class BundleEvent(BaseModel):
 
 class AuditBundle(BaseModel):
     format: Literal["ilonet-audit-bundle/v1"] = "ilonet-audit-bundle/v1"
-    checkpoints: list[str] = Field(description="Signed notes, ascending size.")
-    consistency: list[ConsistencyProof]
+    # the checkpoint asked for, and the one seen before it (`since`) with their consistency
+    checkpoints: list[str] = Field(max_length=2, description="Signed notes, ascending size.")
+    consistency: list[ConsistencyProof] = Field(max_length=1)
     events: list[BundleEvent]
 
 

@@ -16,6 +16,8 @@ from pydantic import (
     field_validator,
 )
 
+from app.reference import load_participants
+
 T = TypeVar("T")
 
 
@@ -43,11 +45,17 @@ class StrictInput(BaseModel):
 
 # The most rows a page holds: the `limit` a list route accepts (app/pagination.py) is at most it.
 PAGE_MAX = 200
+# The longest cursor the server makes and takes back (app/pagination.py): the base64 of its
+# position (a row's keys: ids, days, codes, at most two names of String(200), each character
+# at most 6 bytes of JSON) and of a 16-byte digest binding it to the client and the list, and
+# a 16-byte signature, with room to spare.
+CURSOR_MAX = 4096
+CursorText = Annotated[str, StringConstraints(max_length=CURSOR_MAX)]
 
 
 class Page(BaseModel, Generic[T]):
     items: list[T] = Field(max_length=PAGE_MAX)
-    next_cursor: str | None
+    next_cursor: CursorText | None
 
 
 CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$", min_length=2, max_length=2)]
@@ -104,6 +112,14 @@ Count = BigCount
 COUNTRIES_MAX = 26 * 26
 # An organisation's code (the organisations.code column, String(16)), as a filter or a path.
 OrganisationCode = Annotated[str, StringConstraints(max_length=16)]
+# The organisations there are: the participants the migrations write (app/reference's
+# participants.json); no other write reaches their table (app/db/guard.py). A list naming each
+# organisation once holds no more (tests/db holds the table to it).
+ORGANISATIONS_MAX = len(load_participants())
+OrganisationCodes = Annotated[list[OrganisationCode], Field(max_length=ORGANISATIONS_MAX)]
+# The months and quarters of a period (a date is of the years 1 to 9999).
+MONTHS_MAX = 12 * 9999
+QUARTERS_MAX = 4 * 9999
 ExternalReference = Annotated[
     str, StringConstraints(pattern=r"^[!-~]{1,100}$", min_length=1, max_length=100)
 ]

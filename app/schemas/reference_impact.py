@@ -19,11 +19,13 @@ from pydantic import (
 
 from app.bounds import Message, RuleId
 from app.schemas.common import (
+    ORGANISATIONS_MAX,
     PAGE_MAX,
     Column32,
     Column64,
     Column200,
     Count,
+    CursorText,
     Int32,
     OrganisationCode,
     StrictInput,
@@ -188,9 +190,9 @@ class ImpactOut(BaseModel):
     transfers_evaluated: Count
     affected_flows: Count
     groups_total: Count = Field(description="Affected groups the caller may list, on all pages")
-    organisations: list[OrganisationImpactOut]
+    organisations: list[OrganisationImpactOut] = Field(max_length=ORGANISATIONS_MAX)
     groups: list[ImpactGroupOut] = Field(max_length=PAGE_MAX)  # at most `limit`
-    next_cursor: str | None = Field(
+    next_cursor: CursorText | None = Field(
         description="Pass as `cursor`, with the same body, for the next page; null on the last"
     )
     evaluated_at: datetime

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from app.bounds import LIST_MAX, Label, Labels, Message, RuleId, RuleIds
 from app.policies.vocabulary import StatisticsSectionName, WithheldReason
-from app.schemas.common import Column2, Count, Int64, OrganisationCode
+from app.schemas.common import MONTHS_MAX, Column2, Count, Int64, OrganisationCode
 
 # The texts of a report are the server's own (its sections', tables' and measures' names and
 # titles), each cut to its bound; a table's measures, a section's tables and a withheld row's
@@ -139,5 +139,7 @@ class ReadmissionSheet(BaseModel):
         description="The requests of the period by answer: confirmed, not_confirmed, no_answer, "
         "awaiting (no follow-up recorded yet)"
     )
-    months: list[StatisticsRow] = Field(description="key: YYYY-MM, the month the request was sent")
+    months: list[StatisticsRow] = Field(
+        max_length=MONTHS_MAX, description="key: YYYY-MM, the month the request was sent"
+    )
     suppression: Suppression
