@@ -27,8 +27,16 @@ R = TypeVar("R")
 T = TypeVar("T")
 
 Limit = Annotated[int, Query(ge=1, le=PAGE_MAX, description=f"Page size (1-{PAGE_MAX}).")]
+# A cursor as the server makes it: base64url, a dot, padded base64url (so it is ASCII, and a request
+# carrying the longest stays well within the request head's bound).
+CURSOR_PATTERN = r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+={0,2}$"
 Cursor = Annotated[
-    str | None, Query(max_length=CURSOR_MAX, description="Opaque cursor from `next_cursor`.")
+    str | None,
+    Query(
+        max_length=CURSOR_MAX,
+        pattern=CURSOR_PATTERN,
+        description="Opaque cursor from `next_cursor`.",
+    ),
 ]
 
 
