@@ -14,11 +14,14 @@ import httptools
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from app.problems import PROBLEM_JSON, Problem, RequestHeaderFieldsTooLarge
+from app.schemas.common import CURSOR_MAX
 
 # A client's X-Request-ID is kept only when it matches; otherwise the request gets its own.
 REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
-# The request line (method, target, version) is allowed this much beside the header fields.
-REQUEST_LINE_BYTES = 8192
+# The request line (method, target, version) is allowed this much beside the header fields: a
+# query of the documented bounds fits, its longest value (a cursor of CURSOR_MAX characters)
+# with every character percent-encoded UTF-8 (at most 12 characters each), and 8 KiB beside.
+REQUEST_LINE_BYTES = 12 * CURSOR_MAX + 8192
 # How long a connection refused with 431 is read from (and what arrives dropped) before closing.
 LINGER_SECONDS = 2.0
 

@@ -272,16 +272,16 @@ def create_app(settings: Settings | None = None, *, app_database_url: str | None
         app,
         document_problems,
         lambda schema: annotate(app, schema),
-        state_bounds,
         declare_headers,
+        state_bounds,
     )
     return app
 
 
 def refine_openapi(app: FastAPI, *steps: Callable[[dict[str, Any]], None]) -> None:
     """Build the OpenAPI document once, then refine it in order: the problems as they are sent,
-    each operation's requirement and example, the bounds the server enforces, and the headers
-    each response carries (each step reads what the ones before it wrote)."""
+    each operation's requirement and example, the headers each response carries, and the bounds
+    the server enforces (each step reads what the ones before it wrote)."""
     build = app.openapi
 
     def openapi() -> dict[str, Any]:

@@ -9,11 +9,23 @@ from typing import Any
 SERVERS: list[dict[str, Any]] = [
     # First, so the explorer (/docs) and clients reading the served document call the server
     # that served it, whatever its host and port (OpenAPI 3.1: relative to the document's URL).
-    {"url": "/", "description": "The server this document is served from"},
-    {"url": "http://127.0.0.1:8000", "description": "A local `ilonet serve` (the default)"},
+    # Each says its environment and its audience (x-internal: the document is written for the
+    # integrators of the member states, the agencies and the Commission, not kept internal).
+    {
+        "url": "/",
+        "description": "The server this document is served from (local, staging or production)",
+        "x-internal": False,
+    },
+    {
+        "url": "http://127.0.0.1:8000",
+        "description": "A local `ilonet serve` (the default)",
+        "x-internal": False,
+    },
     {
         "url": "https://ilonet.example.eu",
-        "description": "The deployment's own origin (its `ILONET_PUBLIC_URL`); a placeholder",
+        "description": "The production deployment's own origin (its `ILONET_PUBLIC_URL`); a "
+        "placeholder",
+        "x-internal": False,
     },
 ]
 CONTACT: dict[str, str] = {

@@ -20,15 +20,23 @@ from fastapi import Depends, Query, Request, Response
 
 from app.keyset import Window
 from app.problems import ValidationFailed
-from app.schemas.common import Page
+from app.schemas.common import CURSOR_MAX, PAGE_MAX, Page
 from app.security import CurrentPrincipal
 
 R = TypeVar("R")
 T = TypeVar("T")
 
-Limit = Annotated[int, Query(ge=1, le=200, description="Page size (1-200).")]
+Limit = Annotated[int, Query(ge=1, le=PAGE_MAX, description=f"Page size (1-{PAGE_MAX}).")]
+# A cursor as the server makes it: base64url, a dot, padded base64url (so it is ASCII, and a request
+# carrying the longest stays well within the request head's bound).
+CURSOR_PATTERN = r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+={0,2}$"
 Cursor = Annotated[
-    str | None, Query(max_length=512, description="Opaque cursor from `next_cursor`.")
+    str | None,
+    Query(
+        max_length=CURSOR_MAX,
+        pattern=CURSOR_PATTERN,
+        description="Opaque cursor from `next_cursor`.",
+    ),
 ]
 
 
@@ -36,10 +44,23 @@ def _sign(secret: bytes, payload: bytes) -> str:
     return base64.urlsafe_b64encode(hmac.digest(secret, payload, hashlib.sha256)[:16]).decode()
 
 
+def _binding(client: str, route: str) -> str:
+    """The client and the list a cursor is for, as a digest of fixed size (16 bytes)."""
+    digest = hashlib.sha256(json.dumps([client, route]).encode()).digest()[:16]
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
 def encode_cursor(secret: bytes, client: str, position: list[Any], *, route: str = "") -> str:
-    payload = json.dumps({"c": client, "r": route, "p": position}, separators=(",", ":")).encode()
+    """A signed cursor of at most CURSOR_MAX characters (whatever the client's or the list's
+    name: they are bound as a digest); a position past it is a programming error."""
+    payload = json.dumps(
+        {"b": _binding(client, route), "p": position}, separators=(",", ":"), ensure_ascii=False
+    ).encode()
     body = base64.urlsafe_b64encode(payload).decode().rstrip("=")
-    return f"{body}.{_sign(secret, payload)}"
+    cursor = f"{body}.{_sign(secret, payload)}"
+    if len(cursor) > CURSOR_MAX:
+        raise ValueError(f"a cursor of {len(cursor)} characters (at most {CURSOR_MAX})")
+    return cursor
 
 
 def decode_cursor(secret: bytes, client: str, cursor: str, *, route: str = "") -> list[Any]:
@@ -58,7 +79,7 @@ def decode_cursor(secret: bytes, client: str, cursor: str, *, route: str = "") -
     if not hmac.compare_digest(_sign(secret, payload).encode(), signature.encode()):
         raise invalid
     data = json.loads(payload)
-    if data.get("c") != client or data.get("r") != route or not isinstance(data.get("p"), list):
+    if data.get("b") != _binding(client, route) or not isinstance(data.get("p"), list):
         raise invalid
     return list(data["p"])
 

@@ -18,10 +18,14 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import compile_path
 
+from app.bounds import MESSAGE_MAX
 from app.policies import Decision
 from app.problem_bodies import (
+    ERRORS_MAX,
+    TEXT_BOUNDS,
     PolicyDeniedBody,
     ProblemBody,
+    ProblemViolation,
     ValidationProblemBody,
 )
 
@@ -49,7 +53,9 @@ class Problem(Exception):
         self.headers = dict(headers or {})
 
     def body(self, instance: str) -> dict[str, Any]:
-        return {
+        """The problem+json body, its texts and lists cut to the bounds its schema states
+        (app/problem_bodies.py): a detail or a path of any length stays within them."""
+        body = {
             "type": self.type,
             "title": self.title,
             "status": self.status,
@@ -57,6 +63,17 @@ class Problem(Exception):
             "instance": instance,
             **self.extra,
         }
+        for key, limit in TEXT_BOUNDS.items():
+            body[key] = str(body[key])[:limit]
+        if isinstance(body.get("errors"), list):
+            body["errors"] = [_bounded_error(e) for e in body["errors"][:ERRORS_MAX]]
+        return body
+
+
+def _bounded_error(error: Any) -> Any:
+    if not isinstance(error, Mapping):
+        return error
+    return {k: v[:MESSAGE_MAX] if isinstance(v, str) else v for k, v in error.items()}
 
 
 class MalformedRequest(Problem):
@@ -87,7 +104,11 @@ class PolicyDenied(Problem):
         super().__init__(
             f"The request breaks {rules}.",
             extra={
-                "violations": [v.as_dict() for v in decision.violations],
+                # as its schema states them: each reason and the message cut to their bounds
+                "violations": [
+                    ProblemViolation.model_validate(v.as_dict()).model_dump()
+                    for v in decision.violations
+                ],
                 "decision_id": decision.decision_id,
                 "policy_version": decision.policy_version,
             },
@@ -167,13 +188,21 @@ class RequestHeaderFieldsTooLarge(Problem):
     )
 
 
+# The longest wait a Retry-After names (a day): a client told so asks again then.
+RETRY_AFTER_MAX = 86_400
+
+
+def retry_after_value(seconds: int) -> str:
+    return str(min(max(1, seconds), RETRY_AFTER_MAX))
+
+
 class RateLimited(Problem):
     type, title, status = "/problems/rate-limited", "Too many requests", 429
 
     def __init__(self, detail: str = "", *, retry_after: int = 1) -> None:
         super().__init__(
             detail or f"Too many requests; retry after {retry_after} s.",
-            headers={"Retry-After": str(max(1, retry_after))},
+            headers={"Retry-After": retry_after_value(retry_after)},
         )
 
 
@@ -186,7 +215,7 @@ class ServiceUnavailable(Problem):
 
     def __init__(self, detail: str = "", *, retry_after: int | None = None) -> None:
         seconds = retry_after if retry_after is not None else self.retry_after_default
-        super().__init__(detail, headers={"Retry-After": str(seconds)})
+        super().__init__(detail, headers={"Retry-After": retry_after_value(seconds)})
 
 
 class InternalError(Problem):

@@ -247,6 +247,15 @@ class Costs:
 
 POLICY = "default"
 STATE = "ilonet.rate_limit"
+# Each figure of the headers is an int64 at most (a quota, units left, seconds), so each header
+# has a length the document states (app/routers/header_docs.py).
+FIGURE_MAX = 2**63 - 1
+POLICY_HEADER_MAX = len(f'"{POLICY}";q={FIGURE_MAX};w=60')
+STATE_HEADER_MAX = len(f'"{POLICY}";r={FIGURE_MAX};t={FIGURE_MAX}')
+
+
+def _figure(value: int) -> int:
+    return max(0, min(value, FIGURE_MAX))
 
 
 def headers(limiter: RateLimiter, key: str) -> list[tuple[bytes, bytes]]:
@@ -254,7 +263,7 @@ def headers(limiter: RateLimiter, key: str) -> list[tuple[bytes, bytes]]:
     status = limiter.status(key)
     if status is None:
         return []
-    limit, left, reset = status
+    limit, left, reset = (_figure(n) for n in status)
     return [
         (b"ratelimit-policy", f'"{POLICY}";q={limit};w=60'.encode()),
         (b"ratelimit", f'"{POLICY}";r={left};t={reset}'.encode()),

@@ -1,5 +1,9 @@
 """Every check the project has: lint and format, then the suite with the types checked beside it.
 
+Before them, the JavaScript tools the suite runs over openapi/openapi.json (Spectral, Redocly,
+openapi-typescript, tsc: package.json, pinned by package-lock.json) are installed by `npm ci`
+into node_modules/, once: again only when package-lock.json changed (its time printed apart).
+
 Run from the repository root with the project's virtualenv: `.venv/bin/python scripts/check.py`.
 The suite runs on one pytest-xdist worker per CPU (at most MAX_WORKERS), each a session of its own.
 Extra arguments go to pytest, after the worker options: `-n 0` runs the suite in one process.
@@ -7,6 +11,7 @@ Extra arguments go to pytest, after the worker options: `-n 0` runs the suite in
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import subprocess
@@ -74,8 +79,33 @@ def ensure_system_packages() -> bool:
     return all(Path(path).exists() for path in SYSTEM_PACKAGES)
 
 
+NODE_MODULES = ROOT / "node_modules"
+# The digest of the package-lock.json node_modules/ was installed from by `npm ci`.
+INSTALLED_FROM = NODE_MODULES / ".installed-from-lock"
+
+
+def ensure_node_tools() -> bool:
+    """`npm ci` (no install scripts) when node_modules/ was not installed from this lock."""
+    digest = hashlib.sha256((ROOT / "package-lock.json").read_bytes()).hexdigest()
+    if INSTALLED_FROM.exists() and INSTALLED_FROM.read_text(encoding="utf-8") == digest:
+        return True
+    npm = shutil.which("npm")
+    if npm is None:
+        print("== npm missing: install Node.js 20 (node and npm)", flush=True)
+        return False
+    started = time.monotonic()
+    print("== npm ci (one-time install of the JavaScript tools)", flush=True)
+    command = [npm, "ci", "--ignore-scripts", "--no-audit", "--no-fund"]
+    if subprocess.run(command, cwd=ROOT, check=False).returncode != 0:  # noqa: S603
+        print("== npm ci failed", flush=True)
+        return False
+    INSTALLED_FROM.write_text(digest, encoding="utf-8")
+    print(f"== npm ci ok ({time.monotonic() - started:.1f}s, one-time install)", flush=True)
+    return True
+
+
 def main() -> int:
-    if not ensure_system_packages():
+    if not ensure_system_packages() or not ensure_node_tools():
         return 1
     for name, command in STEPS:
         started = time.monotonic()

@@ -57,6 +57,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         (
             "app.problems",
             "app.problem_bodies",
+            "app.bounds",
             "app.openapi_info",
             "app.metrics",
             "app.config",

@@ -42,8 +42,13 @@ async def test_mangled_or_foreign_list_cursors_are_422_on_the_api(
     headers = auth("NL")
     organisations = (await client.get("/v1/organisations?limit=1", headers=headers)).json()
     body = organisations["next_cursor"].split(".")[0]
+    # not the shape of a cursor (base64url, a dot, base64url): refused by its pattern
+    mangled = await client.get(f"/v1/organisations?cursor={body}.%C3%A9t%C3%A9", headers=headers)
+    assert mangled.status_code == 422, mangled.text
+    [error] = mangled.json()["errors"]
+    assert (error["pointer"], error["in"]) == ("/cursor", "query")
     for url in (
-        f"/v1/organisations?cursor={body}.%C3%A9t%C3%A9",
+        f"/v1/organisations?cursor={body}.AAAA",  # a signature that does not verify
         # a position of organisation codes, where deployments are keyed by uuid
         f"/v1/deployments?cursor={organisations['next_cursor']}",
     ):

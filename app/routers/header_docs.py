@@ -18,36 +18,42 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.problems import RETRY_AFTER_MAX
+from app.rate_limit import POLICY_HEADER_MAX, STATE_HEADER_MAX
+
+# A strong entity tag: `"v<version>"` (an Integer) or a stored file's `"<sha256 hex>"`.
+ETAG_MAX = len('"') * 2 + 64
+
 JSON = "application/json"
 
 HEADERS: dict[str, dict[str, Any]] = {
     "X-Request-ID": {
         "description": "The request's id: the client's own when it is a plain token, else one "
         "the server made. Logs and audit events name it.",
-        "schema": {"type": "string", "pattern": "^[A-Za-z0-9._:-]{1,64}$"},
+        "schema": {"type": "string", "maxLength": 64, "pattern": "^[A-Za-z0-9._:-]{1,64}$"},
     },
     "RateLimit-Policy": {
         "description": "The client's quota (draft-ietf-httpapi-ratelimit-headers), e.g. "
         '`"default";q=600;w=60`: units per 60 s window.',
-        "schema": {"type": "string"},
+        "schema": {"type": "string", "maxLength": POLICY_HEADER_MAX},
     },
     "RateLimit": {
         "description": 'The client\'s state, e.g. `"default";r=598;t=1`: units left and seconds '
         "until the bucket is full again.",
-        "schema": {"type": "string"},
+        "schema": {"type": "string", "maxLength": STATE_HEADER_MAX},
     },
     "Retry-After": {
-        "description": "Seconds to wait before the next request.",
-        "schema": {"type": "integer", "minimum": 1},
+        "description": "Seconds to wait before the next request (a day at most).",
+        "schema": {"type": "integer", "format": "int32", "minimum": 1, "maximum": RETRY_AFTER_MAX},
     },
     "WWW-Authenticate": {
         "description": 'The scheme to authenticate with: `Bearer realm="ilonet"`.',
-        "schema": {"type": "string"},
+        "schema": {"type": "string", "maxLength": 64},
     },
     "ETag": {
         "description": 'The version shown, as a strong entity tag (`"v3"`; a stored file\'s '
         "content: the hash of its bytes). Send it back as `If-Match` to change the resource.",
-        "schema": {"type": "string"},
+        "schema": {"type": "string", "maxLength": ETAG_MAX},
     },
     "Location": {
         "description": "The URL of the resource created.",

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Request
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from app.db.migrate import current_revision, head_revision
 from app.problems import ServiceUnavailable, problem_responses
@@ -15,13 +15,13 @@ OPEN: dict[str, Any] = {"security": []}  # no token: the document says so (no re
 
 
 class Health(BaseModel):
-    status: str
+    status: Literal["ok"]
 
 
 class Readiness(BaseModel):
-    status: str
-    database: str
-    migration: str
+    status: Literal["ready"]
+    database: Literal["reachable"]
+    migration: str = Field(max_length=32)  # Alembic's revision id (alembic_version, VARCHAR(32))
 
 
 @router.get("/healthz", name="live", summary="The process is up", openapi_extra=OPEN)

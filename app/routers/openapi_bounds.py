@@ -1,15 +1,20 @@
 """The bounds of the OpenAPI document: stated in full (every integer whose range is declared
 says it as integers and the format it fits, int32 or int64; the If-Match header, whose schema
 app/problems.py writes, keeps the length the route enforces), and what is left unbounded
-counted (`Walk`, run by scripts/openapi_bounds.py and held to none sent by the tests).
+counted (`Walk`, run by scripts/openapi_bounds.py and held to none sent by the tests): in what a
+client sends (parameters, JSON bodies) and in what it receives (every JSON or problem answer,
+the response headers); a CSV or HTML answer is a whole document, not a field.
 
 A string is bounded by `maxLength`, an enum or const, or a format whose syntax bounds it (date,
 date-time, uuid; a file part by the upload's body limit, 413 past it); an integer by `maximum`
-and a `format` of int32/int64; an array by `maxItems`. A `pattern` of ".*" and a `maximum` of
-2^63-1 count as unbounded."""
+and `minimum`, and a `format` of int32/int64; an array by `maxItems`. A `pattern` of ".*" and a
+`maximum` of 2^63-1 count as unbounded, but for an int64 (a BigInteger column's id, position or
+count: its own range). These are the OWASP ruleset's bounds (.spectral.yaml),
+with the formats that bound a string."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from app.routers.conventions import IF_MATCH_MAX
@@ -17,6 +22,7 @@ from app.routers.conventions import IF_MATCH_MAX
 INT32 = (-(2**31), 2**31 - 1)
 INT64 = (-(2**63), 2**63 - 1)
 JSON = "application/json"
+PROBLEM = "application/problem+json"
 
 
 def integer_format(node: dict[str, Any]) -> str | None:
@@ -37,6 +43,10 @@ def _formats(node: Any) -> None:
             for key in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
                 if isinstance(node.get(key), float) and node[key].is_integer():
                     node[key] = int(node[key])  # a strict int's bound is shown as 60.0
+                    if node[key] == -INT64[0]:
+                        # FastAPI's document keeps bounds as floats: an int64's own maximum,
+                        # 2^63-1, comes out as 2^63, which no int64 holds
+                        node[key] = INT64[1]
         if node.get("type") == "integer" and "format" not in node:
             name = integer_format(node)
             if name is not None:
@@ -48,6 +58,33 @@ def _formats(node: Any) -> None:
             _formats(value)
 
 
+def _longest(parameter: dict[str, Any]) -> int:
+    schema = parameter.get("schema", {})
+    options = [schema, *schema.get("anyOf", [])]
+    found = [o.get("maxLength", 36 if o.get("format") == "uuid" else 0) for o in options]
+    return max(found, default=0)
+
+
+def location_max(schema: dict[str, Any]) -> int:
+    """The longest Location a 201 names: a path of the document, each of its parameters at the
+    length the route admits, with room for a query of one int64 (`?before=<n>`)."""
+    longest = 0
+    for template, item in schema.get("paths", {}).items():
+        params = {
+            p["name"]: _longest(p)
+            for operation in item.values()
+            for p in operation.get("parameters", [])
+            if p.get("in") == "path"
+        }
+        size = len(re.sub(r"\{[^}]+\}", "", template))
+        size += sum(params.get(name, 0) for name in re.findall(r"\{([^}]+)\}", template))
+        longest = max(longest, size)
+    return longest + LOCATION_QUERY
+
+
+LOCATION_QUERY = len("?before=") + len(str(INT64[1]))
+
+
 def state_bounds(schema: dict[str, Any]) -> None:
     """Complete the bounds of `schema` (in place)."""
     _formats(schema)
@@ -56,6 +93,9 @@ def state_bounds(schema: dict[str, Any]) -> None:
             for parameter in operation.get("parameters", []):
                 if parameter.get("in") == "header" and parameter.get("name") == "If-Match":
                     parameter["schema"]["maxLength"] = IF_MATCH_MAX
+    location = schema.get("components", {}).get("headers", {}).get("Location")
+    if location is not None:
+        location["schema"] = {**location["schema"], "maxLength": location_max(schema)}
 
 
 BOUNDED_FORMATS = {"date", "date-time", "uuid", "time", "binary"}
@@ -73,8 +113,10 @@ def unbounded(node: dict[str, Any]) -> str | None:
         return None if bounded else "string"
     if kind == "integer":
         top = node.get("maximum", node.get("exclusiveMaximum"))
-        ok = top is not None and top != INT64[1] and node.get("format") in ("int32", "int64")
-        return None if ok else "integer"
+        low = node.get("minimum", node.get("exclusiveMinimum"))
+        fmt = node.get("format")
+        ok = top is not None and (top != INT64[1] or fmt == "int64") and fmt in ("int32", "int64")
+        return None if ok and low is not None else "integer"
     if kind == "array":
         return None if "maxItems" in node else "array"
     return None
@@ -127,8 +169,10 @@ class Walk:
                 for media in operation.get("requestBody", {}).get("content", {}).values():
                     self.schema(media.get("schema", {}), f"{label} body", "request")
                 for status, response in operation.get("responses", {}).items():
-                    if status.startswith("2"):
-                        media = response.get("content", {}).get(JSON)
+                    content = response.get("content", {})
+                    for media in (content.get(JSON), content.get(PROBLEM)):
                         if media:
                             self.schema(media.get("schema", {}), f"{label} {status}", "response")
+        for name, header in self.document.get("components", {}).get("headers", {}).items():
+            self.schema(header.get("schema", {}), f"header {name}", "response")
         return self.found

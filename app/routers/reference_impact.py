@@ -8,10 +8,10 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 
 from app.db.session import ReadSession
-from app.pagination import Limit, Paged
+from app.pagination import CURSOR_PATTERN, Limit, Paged
 from app.rate_limit import charge_transfers
 from app.routers.policy_marks import reads
-from app.schemas.common import Page
+from app.schemas.common import CURSOR_MAX, Page
 from app.schemas.reference_impact import ImpactIn, ImpactOut, ReferenceImpactOut
 from app.security import CurrentPrincipal
 from app.services import reference_impact_analysis as analysis
@@ -23,7 +23,11 @@ router = APIRouter(prefix="/v1/reference", tags=["reference-data"])
 # A cursor of the analysis names a group by its organisation, destination and recipient.
 ImpactCursor = Annotated[
     str | None,
-    Query(max_length=2048, description="Opaque cursor from `next_cursor` (same body)."),
+    Query(
+        max_length=CURSOR_MAX,
+        pattern=CURSOR_PATTERN,
+        description="Opaque cursor from `next_cursor` (same body).",
+    ),
 ]
 Include = Annotated[
     str | None,

@@ -4,12 +4,19 @@ consistency proofs, the log's public keys, and the bundle the offline verifier c
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StringConstraints
 
-from app.schemas.common import StrictInput
+from app.schemas.common import BigCount, OrganisationCode, StrictInput
 
-Hashes = list[str]
+# A SHA-256 hash in base64 (44 characters); an RFC 9162 path of a tree of fewer than 2^63
+# leaves holds at most 64 of them.
+Hash64 = Annotated[str, StringConstraints(max_length=44)]
+Hashes = Annotated[list[Hash64], Field(max_length=64)]
+# What a witness's cosignature (CosignatureIn.note, at most NOTE_MAX characters) yields.
+NOTE_MAX = 16_384
+NotePart = Annotated[str, StringConstraints(max_length=NOTE_MAX)]
 
 
 class LogKeys(BaseModel):
@@ -20,8 +27,8 @@ class LogKeys(BaseModel):
 
 
 class SignedCheckpointOut(BaseModel):
-    tree_size: int
-    root_hash: str = Field(description="base64, as in the note")
+    tree_size: BigCount
+    root_hash: Hash64 = Field(description="base64, as in the note")
     note: str = Field(description="The C2SP checkpoint as a signed note, log signature(s) last.")
     signed_at: datetime
 
@@ -29,45 +36,46 @@ class SignedCheckpointOut(BaseModel):
 class InclusionProof(BaseModel):
     event_id: int
     leaf: str = Field(description="The event's canonical JSON: its leaf of the tree.")
-    index: int = Field(description="The leaf's index (the event's seal position - 1).")
-    tree_size: int
+    index: BigCount = Field(description="The leaf's index (the event's seal position - 1).")
+    tree_size: BigCount
     proof: Hashes = Field(description="RFC 9162 inclusion path, base64, leaf side first.")
 
 
 class ConsistencyProof(BaseModel):
-    first: int
-    second: int
+    first: BigCount
+    second: BigCount
     proof: Hashes = Field(description="RFC 9162 consistency proof, base64.")
 
 
 class BundleEvent(BaseModel):
     leaf: str
-    index: int
-    tree_size: int
+    index: BigCount
+    tree_size: BigCount
     proof: Hashes
 
 
 class AuditBundle(BaseModel):
-    format: str = "ilonet-audit-bundle/v1"
-    checkpoints: list[str] = Field(description="Signed notes, ascending size.")
-    consistency: list[ConsistencyProof]
+    format: Literal["ilonet-audit-bundle/v1"] = "ilonet-audit-bundle/v1"
+    # the checkpoint asked for, and the one seen before it (`since`) with their consistency
+    checkpoints: list[str] = Field(max_length=2, description="Signed notes, ascending size.")
+    consistency: list[ConsistencyProof] = Field(max_length=1)
     events: list[BundleEvent]
 
 
 class CosignatureIn(StrictInput):
     note: str = Field(
         min_length=1,
-        max_length=16_384,
+        max_length=NOTE_MAX,
         description="The checkpoint as a signed note carrying the witness's cosignature "
         "(what `ilonet witness cosign` writes); other signature lines are ignored.",
     )
 
 
 class CosignatureOut(BaseModel):
-    tree_size: int
-    organisation: str
-    witness: str = Field(description="The witness key's name.")
-    key_id: str = Field(description="The key's id (hex), as in the note.")
-    signature: str = Field(description="The cosignature's signature line.")
-    cosigned_at: int = Field(description="The cosignature's own time (seconds, UTC).")
+    tree_size: BigCount
+    organisation: OrganisationCode
+    witness: NotePart = Field(description="The witness key's name.")
+    key_id: NotePart = Field(description="The key's id (hex), as in the note.")
+    signature: NotePart = Field(description="The cosignature's signature line.")
+    cosigned_at: BigCount = Field(description="The cosignature's own time (seconds, UTC).")
     received_at: datetime

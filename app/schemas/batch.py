@@ -6,8 +6,9 @@ import uuid
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.bounds import Label, Message
 from app.policies.vocabulary import BatchMode, BatchOutcome
-from app.schemas.common import StrictInput
+from app.schemas.common import Column100, StrictInput
 from app.schemas.deployment import DeploymentCreate
 from app.schemas.officer import OfficerCreate
 from app.schemas.policy import DecisionOut
@@ -69,18 +70,22 @@ class DeploymentBatchIn(StrictInput):
 class ItemProblemOut(BaseModel):
     """Why an item was not written, as the single route's problem would say it."""
 
-    type: str
-    title: str
-    status: int
-    detail: str
+    type: Label
+    title: Label
+    status: int = Field(ge=400, le=599)
+    detail: Message
 
 
 class BatchItemOut(BaseModel):
-    index: int = Field(description="The item's position in the request (from 0)")
+    index: int = Field(
+        ge=0, lt=BATCH_MAX, description="The item's position in the request (from 0)"
+    )
     outcome: BatchOutcome
-    status: int = Field(description="What the single route would have answered for the item")
+    status: int = Field(
+        ge=100, le=599, description="What the single route would have answered for the item"
+    )
     id: uuid.UUID | None = Field(description="The created resource (outcome created)")
-    external_reference: str | None
+    external_reference: Column100 | None
     decision: DecisionOut | None = Field(
         description="The item's Decision (none when it was stopped before one was taken)"
     )
@@ -115,5 +120,5 @@ class BatchOut(BaseModel):
     mode: BatchMode
     dry_run: bool
     committed: bool = Field(description="Whether anything of the batch was written")
-    created: int = Field(description="How many items were written")
-    items: list[BatchItemOut]
+    created: int = Field(ge=0, le=BATCH_MAX, description="How many items were written")
+    items: list[BatchItemOut] = Field(max_length=BATCH_MAX)

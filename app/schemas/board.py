@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from app.bounds import LIST_MAX, Message, RuleId, first_items
 from app.policies.board_tally import vote_shape_problem
 from app.policies.vocabulary import (
     BoardSeatRole,
@@ -16,9 +18,15 @@ from app.policies.vocabulary import (
     VoteMode,
 )
 from app.schemas.common import (
+    ORGANISATIONS_MAX,
+    Column2,
+    Column32,
+    Column64,
     Column200,
     Column300,
+    Count,
     OrganisationCode,
+    OrganisationCodes,
     Page,
     ShortText,
     StoredText,
@@ -27,6 +35,9 @@ from app.schemas.common import (
     Version,
 )
 from app.schemas.officer import Email, Phone
+
+# The votes a decision records at most (DecisionIn).
+VOTES_MAX = 120
 
 
 class SeatAppoint(StrictInput):
@@ -71,8 +82,8 @@ class SeatHolder(BaseModel):
     """Personal data (Art. 9(2)(c)): only for ILOs, Board members and authorised staff."""
 
     name: Column200
-    email: str | None
-    phone: str | None
+    email: Annotated[str, StringConstraints(max_length=320)] | None  # holder_email String(320)
+    phone: Column64 | None  # holder_phone String(64)
 
 
 class SeatOut(BaseModel):
@@ -122,10 +133,11 @@ class RulesOfProcedureIn(StrictInput):
 class RulesOfProcedureOut(BaseModel):
     version: Version
     adopted_on: date
-    quorum: int
+    # as RulesOfProcedureIn admits them
+    quorum: int = Field(ge=1, le=100)
     proxy_allowed: bool
-    max_proxies_per_member: int
-    ep_visible_categories: list[DocumentCategory]
+    max_proxies_per_member: int = Field(ge=0, le=5)
+    ep_visible_categories: list[DocumentCategory] = Field(max_length=len(DocumentCategory))
     document_reference: Column300
     due_by: date | None = Field(description="Three months after the first meeting (ILO-8.1)")
     late: bool
@@ -134,10 +146,13 @@ class RulesOfProcedureOut(BaseModel):
 class OfficerListEntry(BaseModel):
     officer_id: uuid.UUID
     organisation: OrganisationCode
-    host_country: str
-    region_countries: list[str]
-    posting_type: str
-    name: str | None = Field(default=None, description="Only for the Art. 9(3) roles; audited")
+    host_country: Column2  # the deployment's (String(2))
+    region_countries: list[Column2] = Field(max_length=60)  # as DeploymentCreate admits
+    posting_type: Column32
+    # the officer's given names and surname (String(200) each), with a space between
+    name: Annotated[str, StringConstraints(max_length=401)] | None = Field(
+        default=None, description="Only for the Art. 9(3) roles; audited"
+    )
 
 
 class OfficerList(Page[OfficerListEntry]):
@@ -207,24 +222,26 @@ class DecisionIn(StrictInput):
     meeting_id: uuid.UUID
     title: ShortText
     summary: Text
-    votes: list[VoteIn] = Field(max_length=120)
+    votes: list[VoteIn] = Field(max_length=VOTES_MAX)
 
 
 class UncountedOut(BaseModel):
     organisation: OrganisationCode
-    reason: str
+    reason: Message
 
 
 class TallyOut(BaseModel):
-    voting_seats: int = Field(description="Every voting seat, held or not, present or not")
-    majority_needed: int
-    quorum: int | None
-    present: int
-    yes: int
-    no: int
-    abstain: int
+    """Counts of seats and of the decision's votes (at most VOTES_MAX)."""
+
+    voting_seats: Count = Field(description="Every voting seat, held or not, present or not")
+    majority_needed: Count
+    quorum: Count | None
+    present: Count
+    yes: Count
+    no: Count
+    abstain: Count
     quorum_met: bool
-    uncounted: list[UncountedOut]
+    uncounted: list[UncountedOut] = Field(max_length=VOTES_MAX)  # a vote each at most
 
 
 class ForwardingOut(BaseModel):
@@ -238,11 +255,12 @@ class BoardDecisionOut(BaseModel):
     title: Column300
     summary: StoredText
     decided_on: date
-    votes: list[VoteIn]
+    votes: list[VoteIn] = Field(max_length=VOTES_MAX)
     outcome: DecisionOutcome = Field(description="Derived by ILO-7.8")
     tally: TallyOut
-    forwarded: list[ForwardingOut] = Field(description="ILO-7.9")
-    not_forwarded: list[str] = Field(description="Deploying organisations yet to forward")
+    # one per organisation at most (a forwarding is unique per decision and organisation)
+    forwarded: list[ForwardingOut] = Field(max_length=ORGANISATIONS_MAX, description="ILO-7.9")
+    not_forwarded: OrganisationCodes = Field(description="Deploying organisations yet to forward")
 
 
 class ForwardingIn(StrictInput):
@@ -256,8 +274,8 @@ class ForwardingIn(StrictInput):
 
 
 class StatusFlag(BaseModel):
-    rule: str
-    message: str
+    rule: RuleId
+    message: Message
 
 
 class MissingSeat(BaseModel):
@@ -266,20 +284,20 @@ class MissingSeat(BaseModel):
 
 
 class MeetingYear(BaseModel):
-    year: int
-    meetings: int
+    year: int = Field(ge=1, le=9999)
+    meetings: Count
 
 
 class BoardStatus(BaseModel):
     on: date
     composition_complete: bool
-    voting_seats: int
-    seats_held: int
-    missing: list[MissingSeat]
+    voting_seats: Count
+    seats_held: Count
+    missing: list[MissingSeat] = Field(max_length=ORGANISATIONS_MAX * len(BoardSeatRole))
     chair: uuid.UUID | None
-    meetings_per_year: list[MeetingYear]
+    meetings_per_year: list[MeetingYear] = Field(max_length=9999)  # one per year at most
     rules_of_procedure: RulesOfProcedureOut | None
-    flags: list[StatusFlag]
+    flags: Annotated[list[StatusFlag], first_items(LIST_MAX), Field(max_length=LIST_MAX)]
 
 
 class EpCategories(BaseModel):

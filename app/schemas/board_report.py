@@ -4,15 +4,27 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from app.bounds import Label, Message
 from app.policies.vocabulary import CoverageStatus
 from app.schemas.board_report_content import ActivityReportContent
-from app.schemas.common import ShortText, StrictInput, Version
+from app.schemas.common import (
+    Column2,
+    Column300,
+    Column500,
+    OrganisationCodes,
+    ShortText,
+    StrictInput,
+    Version,
+)
 
 # The countries there are (ISO 3166-1 assigned alpha-2 codes): no list of countries is longer.
 COUNTRIES = 249
+# A report's HTML document: /v1/board/activity-reports/<uuid>/html.
+HTML_URL_MAX = len("/v1/board/activity-reports/") + 36 + len("/html")
 
 
 class ResourceIn(StrictInput):
@@ -52,35 +64,36 @@ class WorkProgrammeOut(BaseModel):
     id: uuid.UUID
     period_from: date
     period_to: date
-    title: str
+    # the columns, holding what WorkProgrammeIn admits
+    title: Column300
     adopted_on: date
-    priorities: list[str]
-    resources: list[ResourceIn]
+    priorities: list[Column500] = Field(max_length=50)
+    resources: list[ResourceIn] = Field(max_length=100)
     for_european_parliament: bool = Field(description="Sent to the Parliament (Art. 8(2))")
 
 
 class DeploymentOption(BaseModel):
-    country: str = Field(description="A neighbouring country already covered")
-    organisations: list[str] = Field(description="Who deploys ILOs there")
+    country: Column2 = Field(description="A neighbouring country already covered")
+    organisations: OrganisationCodes = Field(description="Who deploys ILOs there")
 
 
 class PriorityGap(BaseModel):
-    country: str
-    name: str
-    route: str
+    country: Column2
+    name: Label  # the priority list's own texts (app/reference), cut to their bounds
+    route: Label
     status: CoverageStatus
-    deployments: int
+    deployments: int = Field(ge=0, le=2**63 - 1)
     covered_until: date | None
-    organisations: list[str]
-    options: list[DeploymentOption]
+    organisations: OrganisationCodes
+    options: list[DeploymentOption] = Field(max_length=COUNTRIES)  # one per neighbour
 
 
 class DeploymentGaps(BaseModel):
     on: date
-    horizon_days: int
-    list_version: str
+    horizon_days: int = Field(ge=0, le=1095)  # as the route's query admits
+    list_version: Label
     list_valid_from: date
-    source: str
+    source: Message
     # one line per priority country at most: bounded by the countries there are (ISO 3166-1)
     items: list[PriorityGap] = Field(max_length=COUNTRIES)
 
@@ -103,7 +116,7 @@ class ActivityReportOut(BaseModel):
     version: Version
     for_european_parliament: bool
     created_at: datetime
-    html_url: str
+    html_url: Annotated[str, StringConstraints(max_length=HTML_URL_MAX)]
     content: ActivityReportContent = Field(description="The report as data; no personal data")
 
 

@@ -6,10 +6,29 @@ before them still reads (they show as null)."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from app.policies.vocabulary import CoverageStatus
+from app.bounds import Label, Message
+from app.policies.vocabulary import CoverageStatus, PostingType
+from app.schemas.common import (
+    COUNTRIES_MAX,
+    ORGANISATIONS_MAX,
+    QUARTERS_MAX,
+    Column2,
+    Column16,
+    Column32,
+    Column200,
+    Column300,
+    Count,
+    Int32,
+    OrganisationCode,
+    OrganisationCodes,
+)
+
+# Each text a column's (a country, an organisation, a network's name) or the server's own
+# (cut to its bound); each list of countries at most every ISO 3166-1 alpha-2 code.
 
 
 class Stored(BaseModel):
@@ -24,24 +43,24 @@ class ReportPeriod(Stored):
 
 
 class HostCountryCount(Stored):
-    country: str
-    count: int | None = Field(description="null when withheld (ILO-12)")
-    name: str | None = Field(default=None, description="The country's name, when listed")
+    country: Column2
+    count: Count | None = Field(description="null when withheld (ILO-12)")
+    name: Label | None = Field(default=None, description="The country's name, when listed")
 
 
 class OrganisationCount(Stored):
-    organisation: str
-    count: int | None = Field(description="null when withheld (ILO-12)")
+    organisation: OrganisationCode
+    count: Count | None = Field(description="null when withheld (ILO-12)")
 
 
 class PostingTypeCount(Stored):
-    posting_type: str
-    count: int | None = Field(description="null when withheld (ILO-12)")
+    posting_type: Column32
+    count: Count | None = Field(description="null when withheld (ILO-12)")
 
 
 class QuarterCount(Stored):
-    quarter: str = Field(description="`YYYY-Qn`")
-    count: int | None = Field(
+    quarter: Annotated[str, StringConstraints(max_length=7)] = Field(description="`YYYY-Qn`")
+    count: Count | None = Field(
         description="Deployments in service at the quarter's end (of the period's last month "
         "for the last quarter); null when withheld (ILO-12)"
     )
@@ -49,23 +68,23 @@ class QuarterCount(Stored):
 
 
 class MemberStateCount(Stored):
-    member_state: str
-    count: int | None = Field(description="null when withheld (ILO-12)")
+    member_state: Column2
+    count: Count | None = Field(description="null when withheld (ILO-12)")
 
 
 class JointDeployments(Stored):
     """Each null when withheld (ILO-12)."""
 
-    co_deployed: int | None
-    eu_funding_eligible: int | None
-    representing: int | None
-    represented_member_states: list[MemberStateCount]
-    sharing_tasks: int | None
+    co_deployed: Count | None
+    eu_funding_eligible: Count | None
+    representing: Count | None
+    represented_member_states: list[MemberStateCount] = Field(max_length=COUNTRIES_MAX)
+    sharing_tasks: Count | None
 
 
 class Disclosure(Stored):
-    threshold: int
-    note: str
+    threshold: int = Field(ge=1, le=1000)  # ILONET_STATISTICS_MIN_CELL
+    note: Message
 
 
 class DeploymentOverview(Stored):
@@ -74,103 +93,106 @@ class DeploymentOverview(Stored):
     disclosure control counted the deployments in service at any time in the period."""
 
     on: date | None = Field(default=None, description="The day counted")
-    total: int | None
-    by_host_country: list[HostCountryCount]
-    by_organisation: list[OrganisationCount]
-    by_posting_type: list[PostingTypeCount]
-    per_quarter: list[QuarterCount]
+    total: Count | None
+    by_host_country: list[HostCountryCount] = Field(max_length=COUNTRIES_MAX)
+    by_organisation: list[OrganisationCount] = Field(max_length=ORGANISATIONS_MAX)
+    by_posting_type: list[PostingTypeCount] = Field(max_length=len(PostingType))
+    per_quarter: list[QuarterCount] = Field(max_length=QUARTERS_MAX)
     joint: JointDeployments | None = None
     disclosure: Disclosure | None = None
 
 
 class NetworkLine(Stored):
-    name: str
-    scope: str
-    countries: list[str]
-    members: int | None = Field(
+    name: Column200
+    scope: Column16
+    countries: list[Column2] = Field(max_length=60)  # as NetworkCreate admits
+    members: Count | None = Field(
         description="the officers deployed in or for its countries on the month-end of the "
         "deployment figures; null when withheld (ILO-12)"
     )
-    member_organisations: list[str]
-    facilitator_organisation: str | None
-    meetings: int
+    member_organisations: OrganisationCodes
+    facilitator_organisation: OrganisationCode | None
+    meetings: Count
 
 
 class NetworksSection(Stored):
     """The cooperation networks (Art. 5) during the period."""
 
-    count: int
-    without_facilitator: int
+    count: Count
+    without_facilitator: Count
     items: list[NetworkLine]
 
 
 class HeldMeeting(Stored):
     held_on: date
-    location: str | None
-    officers_listed: int | None = Field(description="null when withheld (ILO-12)")
+    location: Column200 | None
+    officers_listed: Count | None = Field(description="null when withheld (ILO-12)")
 
 
 class AdoptedDecision(Stored):
-    title: str
+    title: Column300
     decided_on: date
-    yes: int
-    voting_seats: int
+    yes: Count
+    voting_seats: Count
 
 
 class DecisionsSection(Stored):
     adopted: list[AdoptedDecision]
-    not_adopted: int
+    not_adopted: Count
 
 
 class GapOption(Stored):
-    country: str = Field(description="A neighbouring country already covered")
-    organisations: list[str] = Field(description="Who deploys ILOs there")
+    country: Column2 = Field(description="A neighbouring country already covered")
+    organisations: OrganisationCodes = Field(description="Who deploys ILOs there")
 
 
 class GapLine(Stored):
     """A priority country and its coverage (as GET /v1/board/deployment-gaps shows it)."""
 
-    country: str
-    name: str
-    route: str
+    country: Column2
+    name: Label
+    route: Label
     status: CoverageStatus
-    deployments: int | None = Field(description="null when withheld (ILO-12)")
+    deployments: Count | None = Field(description="null when withheld (ILO-12)")
     covered_until: date | None
-    organisations: list[str]
-    options: list[GapOption]
+    organisations: OrganisationCodes
+    options: list[GapOption] = Field(max_length=COUNTRIES_MAX)  # one per neighbour
 
 
 class GapsSection(Stored):
     """The priority countries without (enough) coverage at the end of the period."""
 
     on: date
-    horizon_days: int
-    list_version: str
-    source: str
-    items: list[GapLine]
+    horizon_days: Int32
+    list_version: Label
+    source: Message
+    items: list[GapLine] = Field(max_length=COUNTRIES_MAX)  # one per priority country
 
 
 class PreviousPeriod(Stored):
     """The headline figures of the period of the same length just before."""
 
     period: ReportPeriod
-    total: int | None = Field(description="null when withheld (ILO-12)")
-    host_countries: int
-    organisations: int
-    meetings: int
-    adopted: int
+    total: Count | None = Field(description="null when withheld (ILO-12)")
+    host_countries: Count
+    organisations: Count
+    meetings: Count
+    adopted: Count
 
 
 class ActivityReportContent(Stored):
     """The report as data; no personal data."""
 
-    title: str
+    title: Label
     period: ReportPeriod
-    version: int
-    generated_at: str | None = Field(default=None, json_schema_extra={"format": "date-time"})
-    issued_by: str | None = None
+    version: Int32
+    # an ISO 8601 date-time as Python writes it (at most 32 characters)
+    generated_at: Annotated[str, StringConstraints(max_length=32)] | None = Field(
+        default=None, json_schema_extra={"format": "date-time"}
+    )
+    issued_by: Label | None = None
     previous: PreviousPeriod | None = None
-    legal_basis: str | None = None
+    legal_basis: Message | None = None
     for_european_parliament: bool | None = None
     deployments: DeploymentOverview
     networks: NetworksSection | None = None

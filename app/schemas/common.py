@@ -16,6 +16,8 @@ from pydantic import (
     field_validator,
 )
 
+from app.reference import load_participants
+
 T = TypeVar("T")
 
 
@@ -41,9 +43,19 @@ class StrictInput(BaseModel):
         return value
 
 
+# The most rows a page holds: the `limit` a list route accepts (app/pagination.py) is at most it.
+PAGE_MAX = 200
+# The longest cursor the server makes and takes back (app/pagination.py): the base64 of its
+# position (a row's keys: ids, days, codes, at most two names of String(200), each character
+# at most 6 bytes of JSON) and of a 16-byte digest binding it to the client and the list, and
+# a 16-byte signature, with room to spare.
+CURSOR_MAX = 4096
+CursorText = Annotated[str, StringConstraints(max_length=CURSOR_MAX)]
+
+
 class Page(BaseModel, Generic[T]):
-    items: list[T]
-    next_cursor: str | None
+    items: list[T] = Field(max_length=PAGE_MAX)
+    next_cursor: CursorText | None
 
 
 CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$", min_length=2, max_length=2)]
@@ -58,16 +70,56 @@ FieldName = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 ColumnId = Annotated[str, StringConstraints(max_length=64)]
 # A stored text read back, bounded by its String(n) column.
 Column2 = Annotated[str, StringConstraints(max_length=2)]
+Column16 = Annotated[str, StringConstraints(max_length=16)]
+Column32 = Annotated[str, StringConstraints(max_length=32)]
+Column64 = Annotated[str, StringConstraints(max_length=64)]
 Column100 = Annotated[str, StringConstraints(max_length=100)]
 Column200 = Annotated[str, StringConstraints(max_length=200)]
 Column300 = Annotated[str, StringConstraints(max_length=300)]
 Column500 = Annotated[str, StringConstraints(max_length=500)]
+Column2000 = Annotated[str, StringConstraints(max_length=2000)]
 # A Text column's value read back: written only as `Text` (at most 2000 characters).
 StoredText = Annotated[str, StringConstraints(max_length=2000)]
 Subject = Annotated[str, StringConstraints(max_length=300)]
 Version = Annotated[int, Field(ge=1, le=2**31 - 1)]
+# A count or size read back from an Integer or a SmallInteger column.
+ColumnCount = Annotated[int, Field(ge=0, le=2**31 - 1)]
+# A BigInteger column's id or position (an identity from 1), or a count of its rows.
+BigId = Annotated[int, Field(ge=1, le=2**63 - 1)]
+BigCount = Annotated[int, Field(ge=0, le=2**63 - 1)]
+# A SHA-256 as hex (String(64)).
+Hex64 = Annotated[str, StringConstraints(max_length=64)]
+# A figure PostgreSQL computes (a count or sum is a bigint).
+Int64 = Annotated[int, Field(ge=-(2**63), le=2**63 - 1)]
+# An Integer column read back as it is.
+Int32 = Annotated[int, Field(ge=-(2**31), le=2**31 - 1)]
+# The days between two dates (a Python date is 0001-01-01 to 9999-12-31).
+DAYS_SPAN = 3_652_058
+Days = Annotated[int, Field(ge=-DAYS_SPAN, le=DAYS_SPAN)]
+SmallCount = Annotated[int, Field(ge=0, le=2**15 - 1)]
+SmallInt = Annotated[int, Field(ge=-(2**15), le=2**15 - 1)]
+# The subject-data fields a transfer or share discloses (ARRAY(String(64))), as its input admits.
+DISCLOSED_MAX = 30
+Disclosed = Annotated[list[Column64], Field(max_length=DISCLOSED_MAX)]
+# A restriction's Art. 18(1) ground, a letter (String(1)).
+Column1 = Annotated[str, StringConstraints(max_length=1)]
+# A count of rows or of a stored list's items, or a figure summed from them: an int64 of
+# PostgreSQL (count(*), sum()).
+Count = BigCount
+
+
+# An ISO 3166-1 alpha-2 code read back (String(2), [A-Z]{2}): at most 26 * 26 of them.
+COUNTRIES_MAX = 26 * 26
 # An organisation's code (the organisations.code column, String(16)), as a filter or a path.
 OrganisationCode = Annotated[str, StringConstraints(max_length=16)]
+# The organisations there are: the participants the migrations write (app/reference's
+# participants.json); no other write reaches their table (app/db/guard.py). A list naming each
+# organisation once holds no more (tests/db holds the table to it).
+ORGANISATIONS_MAX = len(load_participants())
+OrganisationCodes = Annotated[list[OrganisationCode], Field(max_length=ORGANISATIONS_MAX)]
+# The months and quarters of a period (a date is of the years 1 to 9999).
+MONTHS_MAX = 12 * 9999
+QUARTERS_MAX = 4 * 9999
 ExternalReference = Annotated[
     str, StringConstraints(pattern=r"^[!-~]{1,100}$", min_length=1, max_length=100)
 ]

@@ -12,6 +12,8 @@ from app.policies.vocabulary import DeploymentStatus, InformationTopic, PostingT
 from app.problems import RULES_KEY
 from app.schemas.common import (
     Column2,
+    Column32,
+    Column64,
     Column100,
     Column200,
     Column300,
@@ -35,9 +37,10 @@ class SharedTaskIn(StrictInput):
 class SharedTaskOut(BaseModel):
     """A task shared with another Member State (Art. 3(6) purpose or 3(4) topic), as recorded."""
 
-    member_state: str
-    task: str
-    agreement_reference: str
+    # as SharedTaskIn admits them (the JSONB column keeps them as given)
+    member_state: Column2
+    task: Column64
+    agreement_reference: Column300
 
 
 class DeploymentFields(StrictInput):
@@ -142,7 +145,7 @@ class DeploymentOut(BaseModel):
     ends_on: date
     represented_member_states: list[Column2] = Field(max_length=32)
     representation_agreement_reference: Column300 | None
-    shared_tasks: list[SharedTaskOut]
+    shared_tasks: list[SharedTaskOut] = Field(max_length=64)  # as DeploymentFields admits
     co_deploying_member_states: list[Column2] = Field(max_length=32)
     eu_funding_eligible: bool = Field(description="Derived (ILO-6.3)")
     status: DeploymentStatus
@@ -156,7 +159,7 @@ class DeploymentOut(BaseModel):
 
 
 class HistoryEntryOut(BaseModel):
-    event: str
+    event: Column32
     status: DeploymentStatus
     effective_on: date | None
     version: Version

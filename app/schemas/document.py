@@ -16,6 +16,7 @@ from pydantic import (
     model_validator,
 )
 
+from app.bounds import Message
 from app.policies.vocabulary import (
     DocumentAudience,
     DocumentCategory,
@@ -24,8 +25,12 @@ from app.policies.vocabulary import (
 )
 from app.schemas.common import (
     Column2,
+    Column16,
+    Column64,
     Column100,
+    Column200,
     Column300,
+    ColumnCount,
     ColumnId,
     CountryCode,
     OrganisationCode,
@@ -193,12 +198,13 @@ class DocumentVersionUpload(DocumentContent):
 
 
 class DocumentVersionOut(BaseModel):
-    number: int
+    # the integers their Integer columns' bounds
+    number: Version
     media_type: Column100
-    filename: str | None
-    size_bytes: int
+    filename: Annotated[str, StringConstraints(max_length=255)] | None
+    size_bytes: ColumnCount
     sha256: ColumnId
-    pages: int
+    pages: ColumnCount
     created_at: datetime
     created_by: Subject
 
@@ -211,12 +217,13 @@ class DocumentOut(BaseModel):
     audience: DocumentAudience
     network_id: ColumnId | None
     handling: HandlingMarking
-    information_topics: list[InformationTopic]
+    information_topics: list[InformationTopic] = Field(max_length=len(InformationTopic))
     host_country: Column2 | None
     period_from: date | None
     period_to: date | None
-    current_version: int
-    versions: list[DocumentVersionOut]
+    current_version: Version
+    # each a distinct version number (an Integer from 1)
+    versions: list[DocumentVersionOut] = Field(max_length=2**31 - 1)
     version: Version
     created_at: datetime
     created_by: Subject
@@ -226,25 +233,28 @@ class DocumentHit(BaseModel):
     """A search hit: the document, its rank and highlights (<b>…</b>) of its current version."""
 
     id: uuid.UUID
-    title: str
+    title: Column300
     category: DocumentCategory
     audience: DocumentAudience
-    current_version: int
+    current_version: Version
     rank: float
-    highlight: str
+    highlight: Message = Field(description="Its first fragments, cut to their bound")
 
 
 class IloContact(BaseModel):
     """One line of the ILO contact list (Art. 9(2)(d))."""
 
     officer_id: uuid.UUID
-    name: str
+    # the officer's given names and surname (String(200) each), with a space between
+    name: Annotated[str, StringConstraints(max_length=401)]
     organisation: OrganisationCode
-    place_of_deployment: str
-    host_country: str
-    region_of_responsibility: list[str]
-    telephone: str | None
-    email: str | None
+    place_of_deployment: Column200  # the deployment's city
+    host_country: Column2  # the deployment's (String(2))
+    region_of_responsibility: list[Column2] = Field(max_length=60)  # as DeploymentCreate admits
+    telephone: (
+        Annotated[str, StringConstraints(max_length=25)] | None
+    )  # as an officer's Contact admits
+    email: Annotated[str, StringConstraints(max_length=254)] | None
 
 
 class IloContactList(Page[IloContact]):
@@ -259,13 +269,13 @@ class BoardMemberLine(BaseModel):
     the Board module stores them."""
 
     seat_id: uuid.UUID
-    role: str
+    role: Column16
     organisation: OrganisationCode | None
-    observer_body: str | None
+    observer_body: Column200 | None
     chair: bool
-    holder_name: str
-    email: str | None
-    telephone: str | None
+    holder_name: Column200
+    email: Annotated[str, StringConstraints(max_length=320)] | None  # holder_email String(320)
+    telephone: Column64 | None  # holder_phone String(64)
     since: date
 
 

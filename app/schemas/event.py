@@ -7,7 +7,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, Field, StringConstraints
 
-from app.schemas.common import ColumnId, OrganisationCode
+from app.bounds import Message, RuleIds
+from app.schemas.common import PAGE_MAX, BigCount, BigId, ColumnId, Hex64, OrganisationCode
 
 
 class FeedEvent(BaseModel):
@@ -21,12 +22,12 @@ class FeedEvent(BaseModel):
 
 
 class FeedPage(BaseModel):
-    items: list[FeedEvent]
+    items: list[FeedEvent] = Field(max_length=PAGE_MAX)
     next_after: ColumnId | None = Field(description="Position to continue from (also when empty).")
 
 
 class AuditEventOut(BaseModel):
-    id: int
+    id: BigId
     occurred_at: datetime
     request_id: ColumnId | None
     actor: dict[str, Any]
@@ -37,7 +38,7 @@ class AuditEventOut(BaseModel):
     resource_id: ColumnId | None
     decision_id: ColumnId | None
     policy_version: ColumnId | None
-    rules: list[str]
+    rules: RuleIds
     purpose: Annotated[str, StringConstraints(max_length=32)] | None
     legal_basis: ColumnId | None
     details: dict[str, Any]
@@ -45,11 +46,11 @@ class AuditEventOut(BaseModel):
 
 class AuditVerification(BaseModel):
     valid: bool
-    sealed_events: int
-    unsealed_events: int
-    head_hash: str
-    first_broken_position: int | None
-    first_broken_event_id: int | None
-    reason: str | None
-    tree_size: int = Field(description="leaves of the Merkle tree recomputed from the events")
-    root_hash: str = Field(description="its RFC 9162 root hash (hex)")
+    sealed_events: BigCount
+    unsealed_events: BigCount
+    head_hash: Hex64
+    first_broken_position: BigCount | None
+    first_broken_event_id: BigId | None
+    reason: Message | None
+    tree_size: BigCount = Field(description="leaves of the Merkle tree recomputed from the events")
+    root_hash: Hex64 = Field(description="its RFC 9162 root hash (hex)")

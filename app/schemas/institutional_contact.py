@@ -8,7 +8,16 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field, StringConstraints
 
-from app.schemas.common import ShortText, StrictInput, Subject, Version
+from app.schemas.common import (
+    Column200,
+    Column500,
+    ColumnId,
+    OrganisationCode,
+    ShortText,
+    StrictInput,
+    Subject,
+    Version,
+)
 from app.schemas.reference_data import InstrumentId, Party, SourceUrl
 
 # The shapes of the contacts; whether a number is one and an IBAN's check digits verify is
@@ -58,13 +67,15 @@ class InstitutionalContactCreate(InstitutionalContactFields):
 
 
 class InstitutionalContactOut(BaseModel):
-    id: str
-    organisation: str
-    name: str
-    emails: list[str]
-    phones: list[str]
-    ibans: list[str]
-    source_url: str
+    """The stored entry: each text its column's length, each list the most its input admits."""
+
+    id: ColumnId
+    organisation: OrganisationCode
+    name: Column200
+    emails: Annotated[list[Annotated[str, StringConstraints(max_length=254)]], Field(max_length=50)]
+    phones: Annotated[list[Annotated[str, StringConstraints(max_length=32)]], Field(max_length=50)]
+    ibans: Annotated[list[Annotated[str, StringConstraints(max_length=42)]], Field(max_length=20)]
+    source_url: Column500
     example: bool
     version: Version
     updated_by: Subject | None

@@ -16,6 +16,7 @@ from app.policies.vocabulary import (
 )
 from app.schemas.common import (
     Column2,
+    Column32,
     Column200,
     Column300,
     ColumnId,
@@ -79,9 +80,12 @@ class NetworkOut(BaseModel):
     name: Column200
     kind: NetworkKind
     countries: list[Column2] = Field(max_length=60)  # as NetworkCreate admits
-    organisation: str = Field(description="The organisation that registered the network")
+    organisation: OrganisationCode = Field(
+        description="The organisation that registered the network"
+    )
     associated_officers: list[AssociatedOfficer] | None = Field(
-        description="Only for the Art. 9(3) contact-list roles; null for everyone else"
+        max_length=100,  # as NetworkCreate admits
+        description="Only for the Art. 9(3) contact-list roles; null for everyone else",
     )
     version: Version
     created_at: datetime
@@ -91,9 +95,9 @@ class NetworkOut(BaseModel):
 class MemberOut(BaseModel):
     officer_id: uuid.UUID
     organisation: OrganisationCode
-    deployer_kind: str
+    deployer_kind: Column32  # its organisation's kind (String(32))
     deployment_id: uuid.UUID
-    host_country: str
+    host_country: Column2  # the deployment's (String(2))
     precedence: FacilitatorBasis = Field(
         description="The member's ILO-5.2 class: commission, eu_agency, or agreed (neither)"
     )
@@ -140,7 +144,7 @@ class DesignationOut(BaseModel):
     deployment_id: uuid.UUID | None
     basis: FacilitatorBasis | None
     agreement_reference: Column300 | None
-    agreed_by: list[uuid.UUID]
+    agreed_by: list[uuid.UUID] = Field(max_length=500)  # as FacilitatorIn admits
     designated_on: date
     board_notified_at: datetime = Field(description="ILO-5.3: when the Board was notified")
     ended_on: date | None
@@ -195,7 +199,7 @@ class NetworkMeetingOut(BaseModel):
     id: uuid.UUID
     network_id: uuid.UUID
     held_on: date
-    attendees: list[uuid.UUID]
+    attendees: list[uuid.UUID] = Field(max_length=500)  # as NetworkMeetingIn admits
     agenda: StoredText
     topics: list[NetworkTask] = Field(max_length=len(NetworkTask))
     minutes_document: Column300 | None
@@ -204,7 +208,7 @@ class NetworkMeetingOut(BaseModel):
         description="The day the meeting was cancelled (before it was held), or null."
     )
     cancellation_reason: StoredText | None
-    version: int = Field(description='The meeting\'s version; its ETag is "v" + version.')
+    version: Version = Field(description='The meeting\'s version; its ETag is "v" + version.')
 
 
 class NetworkMeetingCancel(StrictInput):

@@ -8,19 +8,29 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.policies.vocabulary import OrganisationKind
-from app.schemas.common import Column2, Column200, Column500, OrganisationCode, StrictInput, Version
+from app.schemas.common import (
+    Column2,
+    Column200,
+    Column500,
+    Int32,
+    OrganisationCode,
+    StrictInput,
+    Version,
+)
 
 
 class OrganisationOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
-    code: str = Field(description="Organisation code: ISO 3166-1 alpha-2 for states, else COM …")
+    code: OrganisationCode = Field(
+        description="Organisation code: ISO 3166-1 alpha-2 for states, else COM …"
+    )
     name: Column200
     kind: OrganisationKind
     country: Column2 | None
     bound_by_regulation: bool
-    board_seats: int = Field(description="Steering Board members it appoints (Art. 7(2)-(3)).")
-    alternate_seats: int
+    board_seats: Int32 = Field(description="Steering Board members it appoints (Art. 7(2)-(3)).")
+    alternate_seats: Int32
     voting_right: bool
     former_name: Column200 | None
     participation: Column500
@@ -47,7 +57,7 @@ class ContactsOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     organisation: OrganisationCode
-    controller_contact: str | None
-    dpo_contact: str | None
+    controller_contact: Column500 | None
+    dpo_contact: Column500 | None
     version: Version
     updated_at: datetime

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 
+from app.bounds import LIST_MAX, Label, Message, Messages, RuleId, first_items
 from app.policies.declared import Action
+from app.policies.rules import CATALOGUE
 from app.policies.vocabulary import DecisionOutcome
 from app.schemas.board import TallyOut
-from app.schemas.common import ColumnId, StrictInput
+from app.schemas.common import ColumnId, Count, StrictInput
 
 
 class EvaluateIn(StrictInput):
@@ -33,45 +35,45 @@ class EvaluateIn(StrictInput):
 class ConflictOut(BaseModel):
     """What would stop the write without being law: 409 state conflict, 412 stale If-Match."""
 
-    status: int
-    type: str
-    detail: str
+    status: int = Field(ge=400, le=599)
+    type: Label
+    detail: Message
 
 
 class ViolationOut(BaseModel):
     """A rule the action breaks, once per rule; `message` joins its `reasons`."""
 
-    rule: str
-    article: str
-    message: str
-    reasons: list[str] = []
+    rule: RuleId
+    article: Label
+    message: Message
+    reasons: Messages = []
 
 
 class BasisOut(BaseModel):
-    ground: str
-    rule: str
-    reference: str
+    ground: Label
+    rule: RuleId
+    reference: Message
 
 
 class ObligationOut(BaseModel):
-    kind: str
-    detail: str
+    kind: Label
+    detail: Message
     due_on: date | None = None
 
 
 class TraceEntryOut(BaseModel):
-    rule: str
+    rule: RuleId
     result: Literal["pass", "fail", "not_applicable"]
-    note: str = ""
+    note: Message = ""
 
 
 class RulesAppliedOut(BaseModel):
     """The rules of procedure in force on the meeting's date that the tally applied (ILO-8.1)."""
 
     adopted_on: date
-    quorum: int
+    quorum: Count
     proxy_allowed: bool
-    max_proxies_per_member: int
+    max_proxies_per_member: Count
 
 
 class BoardTallyResultOut(BaseModel):
@@ -79,7 +81,7 @@ class BoardTallyResultOut(BaseModel):
     outcome and tally as they are."""
 
     kind: Literal["board_decision.tally"]
-    rule: str
+    rule: RuleId
     outcome: DecisionOutcome
     tally: TallyOut
     rules_of_procedure: RulesAppliedOut | None = Field(
@@ -92,10 +94,10 @@ class DecisionOut(BaseModel):
     allowed: bool
     decision_id: ColumnId
     policy_version: ColumnId
-    violations: list[ViolationOut]
+    violations: list[ViolationOut] = Field(max_length=len(CATALOGUE))  # one per rule
     basis: BasisOut | None
-    obligations: list[ObligationOut]
-    trace: list[TraceEntryOut]
+    obligations: Annotated[list[ObligationOut], first_items(LIST_MAX), Field(max_length=LIST_MAX)]
+    trace: Annotated[list[TraceEntryOut], first_items(LIST_MAX), Field(max_length=LIST_MAX)]
     result: BoardTallyResultOut | None = Field(
         default=None,
         description="What the rules derived for the write to store as is, by `kind` (an "
@@ -106,4 +108,4 @@ class DecisionOut(BaseModel):
 class DryRunOut(DecisionOut):
     """The Decision the write would get, and what else would stop it (empty: nothing)."""
 
-    conflicts: list[ConflictOut]
+    conflicts: list[ConflictOut] = Field(max_length=LIST_MAX)

@@ -9,12 +9,17 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema
 
+from app.bounds import LIST_MAX, first_items
 from app.policies.vocabulary import DataCategory, ProtectionStatus, Purpose, Regime
 from app.schemas.common import (
+    Column16,
+    Column32,
+    Column64,
     Column100,
     ColumnId,
     CountryCode,
     ExternalReference,
+    OrganisationCode,
     ShortText,
     StoredText,
     StrictInput,
@@ -157,18 +162,22 @@ class ProcessingRecordCreate(StrictInput):
 class ProcessingRecordOut(BaseModel):
     id: uuid.UUID
     officer_id: uuid.UUID
-    organisation: str = Field(description="The controller: the officer's organisation")
+    organisation: OrganisationCode = Field(description="The controller: the officer's organisation")
     authority_id: uuid.UUID
     purpose: Purpose
-    data_categories: list[DataCategory]
+    data_categories: list[DataCategory] = Field(max_length=len(DataCategory))
     data_subject_category: DataSubjectCategory
     regime: Regime = Field(description="Derived from the controller and the purpose")
     special_category: bool = Field(description="Biometric data are present")
-    subject_fields: list[str] = Field(description="Names of the sealed fields, never values")
+    # a field of no category is refused (ILO-10.3f): at most SubjectData's own fields
+    subject_fields: list[Column64] = Field(
+        max_length=len(SubjectData.model_fields),
+        description="Names of the sealed fields, never values",
+    )
     necessity_justification: StoredText
     began_on: date = Field(description="The day the processing began (ILO-10.2)")
     retain_until: date
-    obligations: list[ObligationOut]
+    obligations: Annotated[list[ObligationOut], first_items(LIST_MAX), Field(max_length=LIST_MAX)]
     decision_id: ColumnId
     policy_version: ColumnId
     erased_at: datetime | None
@@ -194,14 +203,15 @@ class ProcessingRecordOut(BaseModel):
 
 class AccessEntryOut(BaseModel):
     occurred_at: datetime
-    action: str
-    outcome: str
+    # the audit event's columns
+    action: Column64
+    outcome: Column16
     actor_sub: Subject
-    actor_organisation: str
-    resource_type: str
-    resource_id: str | None
-    purpose: str | None
-    legal_basis: str | None
+    actor_organisation: OrganisationCode
+    resource_type: Column64
+    resource_id: Column64 | None
+    purpose: Column32 | None
+    legal_basis: Column64 | None
 
 
 class ProcessingRecordExport(BaseModel):

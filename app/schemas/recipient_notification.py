@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from app.schemas.common import OrganisationCode, Subject, Version
+from app.schemas.common import Column200, Column300, OrganisationCode, Subject, Version
 
 # vocabulary.NotificationCause, inline in OpenAPI.
 NotificationCauseName = Literal["rectification", "erasure", "restriction"]
@@ -21,8 +21,8 @@ class RecipientNotificationOut(BaseModel):
     cause: NotificationCauseName
     exchange_kind: Literal["transfer", "share"]
     exchange_id: uuid.UUID
-    recipient: str = Field(description="The recipient named in the transfer or share")
-    destination: str | None
+    recipient: Column300 = Field(description="The recipient named in the transfer or share")
+    destination: Column200 | None
     done_at: datetime | None = Field(description="When the controller recorded it done")
     done_by: Subject | None
     version: Version

@@ -46,13 +46,15 @@ class CaseBatchIn(StrictInput):
 class StepOut(BaseModel):
     """A transfer or an answer of a case: its own outcome, status and Decision."""
 
-    index: int = Field(description="Its position in the case's transfers (from 0)")
+    index: int = Field(
+        ge=0, lt=TRANSFERS_MAX, description="Its position in the case's transfers (from 0)"
+    )
     outcome: BatchOutcome = Field(
         description="created; allowed (dry run); reported (a refused transfer: not written as "
         "a transfer, reported to the controller's DPO with its violations); skipped (not "
         "attempted: its record or transfer is not written); rolled_back; denied; failed"
     )
-    status: int = Field(description="What the single route would have answered")
+    status: int = Field(ge=100, le=599, description="What the single route would have answered")
     id: uuid.UUID | None = Field(default=None, description="The row written")
     decision: DecisionOut | None = None
     problem: ItemProblemOut | None = None
@@ -64,7 +66,8 @@ class TransferStepOut(StepOut):
 
 class CaseItemOut(BatchItemOut):
     transfers: list[TransferStepOut] = Field(
-        description="Each transfer of the case, with its answer, in the order given"
+        max_length=TRANSFERS_MAX,
+        description="Each transfer of the case, with its answer, in the order given",
     )
 
 
@@ -72,6 +75,8 @@ class CaseBatchOut(BaseModel):
     mode: BatchMode
     dry_run: bool
     committed: bool = Field(description="Whether anything of the batch was written")
-    created: int = Field(description="How many records were written")
-    reported: int = Field(description="How many refused transfers were reported")
-    items: list[CaseItemOut]
+    created: int = Field(ge=0, le=BATCH_MAX, description="How many records were written")
+    reported: int = Field(
+        ge=0, le=BATCH_MAX * TRANSFERS_MAX, description="How many refused transfers were reported"
+    )
+    items: list[CaseItemOut] = Field(max_length=BATCH_MAX)

@@ -9,7 +9,13 @@ from pydantic import BaseModel, Field, StringConstraints, model_validator
 
 from app.policies.vocabulary import Purpose, Regime
 from app.schemas.common import (
+    Column2,
+    Column200,
+    Column300,
+    Column500,
+    ColumnId,
     CountryCode,
+    OrganisationCode,
     ShortText,
     StoredText,
     StrictInput,
@@ -71,7 +77,8 @@ class ScopeExclusionFields(StrictInput):
     )
     valid_from: date
     valid_until: date | None = None
-    note: Text = ""
+    # Empty when there is nothing to add (its default, so "" is valid as sent too).
+    note: StoredText = ""
     source_url: SourceUrl
     renewal_source_url: SourceUrl | None = None
 
@@ -117,23 +124,25 @@ class AdequacyDecisionCreate(AdequacyDecisionFields):
 
 
 class AdequacyDecisionOut(BaseModel):
-    id: str
-    country: str | None
-    organisation: str | None
-    name: str
-    regimes: list[Regime]
+    # each string its column's bound (app/models/reference_data.py)
+    id: Annotated[str, StringConstraints(max_length=32)]
+    country: Column2 | None
+    organisation: Column200 | None
+    name: Column200
+    # as AdequacyDecisionFields admits them
+    regimes: list[Regime] = Field(max_length=len(Regime))
     covers_public_authorities: bool
     scope_note: StoredText
     valid_from: date
     valid_until: date | None
-    reference: str
-    source_url: str
+    reference: Column500
+    source_url: Column500
     example: bool
     version: Version
     updated_by: Subject | None
     updated_at: datetime
-    segments: list[ValiditySegmentFields] = []
-    exclusions: list[ScopeExclusionFields] = []
+    segments: list[ValiditySegmentFields] = Field(default=[], max_length=20)
+    exclusions: list[ScopeExclusionFields] = Field(default=[], max_length=20)
 
 
 class TransferInstrumentFields(StrictInput):
@@ -177,19 +186,21 @@ class TransferInstrumentCreate(TransferInstrumentFields):
 
 
 class TransferInstrumentOut(BaseModel):
-    id: str
+    # each string its column's bound (app/models/reference_data.py)
+    id: ColumnId
     kind: InstrumentKind
-    title: str
-    parties: list[str]
-    destination_country: str
-    recipient_authorities: list[str]
-    purposes: list[Purpose]
-    regimes: list[Regime]
-    sa_authorisation_reference: str | None
+    title: Column500
+    # as TransferInstrumentFields admits them
+    parties: list[OrganisationCode] = Field(max_length=40)
+    destination_country: Column2
+    recipient_authorities: list[Column200] = Field(max_length=40)
+    purposes: list[Purpose] = Field(max_length=len(Purpose))
+    regimes: list[Regime] = Field(max_length=len(Regime))
+    sa_authorisation_reference: Column300 | None
     valid_from: date
     valid_until: date | None
-    reference: str
-    source_url: str
+    reference: Column500
+    source_url: Column500
     example: bool
     note: StoredText | None
     version: Version

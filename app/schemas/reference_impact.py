@@ -7,9 +7,30 @@ import uuid
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StringConstraints,
+)
 
-from app.schemas.common import OrganisationCode, StrictInput, Text
+from app.bounds import Message, RuleId
+from app.schemas.common import (
+    ORGANISATIONS_MAX,
+    PAGE_MAX,
+    Column32,
+    Column64,
+    Column200,
+    Count,
+    CursorText,
+    Int32,
+    OrganisationCode,
+    StrictInput,
+    Text,
+)
 from app.schemas.policy import BasisOut
 from app.schemas.reference_data import (
     ReferenceId,
@@ -126,24 +147,25 @@ class ImpactIn(StrictInput):
 class ImpactGroupOut(BaseModel):
     """Flows decided the same way: one organisation, destination, recipient and ground."""
 
-    key: str = Field(
+    key: Annotated[str, StringConstraints(max_length=16)] = Field(
         description="The group's id, the same on every page: a group whose transfer ids go on "
         "over the next page appears there again with the same key"
     )
     organisation: OrganisationCode
-    destination: str
-    recipient: str
-    recipient_type: str
-    regime: str
-    purpose: str
+    # the transfers' and their records' columns
+    destination: Column200
+    recipient: Column200
+    recipient_type: Column32
+    regime: Annotated[str, StringConstraints(max_length=8)]
+    purpose: Column32
     ground: BasisOut | None = Field(description="The ground that holds today")
-    now_denied_by: str | None = Field(description="The rule of that ground, no longer holding")
-    reason: str | None
+    now_denied_by: RuleId | None = Field(description="The rule of that ground, no longer holding")
+    reason: Message | None
     still_holds: BasisOut | None = Field(description="The ground that would hold after")
     alternative: BasisOut | None = Field(
         description="A derogation that would hold if the controller named it (read restrictively)"
     )
-    transfers: int
+    transfers: Count
     first_transfer_on: date
     last_transfer_on: date
     transfer_ids: list[uuid.UUID] | None = Field(
@@ -155,8 +177,8 @@ class ImpactGroupOut(BaseModel):
 
 class OrganisationImpactOut(BaseModel):
     organisation: OrganisationCode
-    affected_flows: int
-    still_covered: int = Field(description="Affected flows another ground would still cover")
+    affected_flows: Count
+    still_covered: Count = Field(description="Affected flows another ground would still cover")
 
 
 class ImpactOut(BaseModel):
@@ -165,16 +187,16 @@ class ImpactOut(BaseModel):
     change: ReferenceChangeIn
     window_from: date
     window_to: date
-    transfers_evaluated: int
-    affected_flows: int
-    groups_total: int = Field(description="Affected groups the caller may list, on all pages")
-    organisations: list[OrganisationImpactOut]
-    groups: list[ImpactGroupOut]
-    next_cursor: str | None = Field(
+    transfers_evaluated: Count
+    affected_flows: Count
+    groups_total: Count = Field(description="Affected groups the caller may list, on all pages")
+    organisations: list[OrganisationImpactOut] = Field(max_length=ORGANISATIONS_MAX)
+    groups: list[ImpactGroupOut] = Field(max_length=PAGE_MAX)  # at most `limit`
+    next_cursor: CursorText | None = Field(
         description="Pass as `cursor`, with the same body, for the next page; null on the last"
     )
     evaluated_at: datetime
-    note: str
+    note: Message
 
 
 class ReferenceImpactOut(BaseModel):
@@ -182,9 +204,9 @@ class ReferenceImpactOut(BaseModel):
 
     id: uuid.UUID
     organisation: OrganisationCode
-    reference_kind: str
-    reference_id: str
-    reference_version: int
-    affected_flows: int
+    reference_kind: Column32
+    reference_id: Column64
+    reference_version: Int32
+    affected_flows: Int32
     flows: list[dict[str, object]] | None = Field(description="For the organisation's DPO only")
     detected_at: datetime

@@ -4,53 +4,75 @@ from the processing records, transfers and shares — never subject data."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StringConstraints
 
-from app.schemas.common import OrganisationCode
+from app.bounds import Label, Message, RuleId
+from app.policies.vocabulary import DataCategory, DataSubjectCategory, Purpose, Regime
+from app.schemas.common import (
+    Column32,
+    Column200,
+    Column500,
+    Count,
+    Days,
+    OrganisationCode,
+)
+
+# A share's recipient as the record names it: an authority's name (String(200)) and its
+# organisation ("<name> (<org>)"), "network <id>" or "officer <uuid>".
+ShareRecipient = Annotated[str, StringConstraints(max_length=200 + 2 + 16 + 1)]
 
 
 class RopaRecipientOut(BaseModel):
-    kind: str = Field(description="officer, network or member_state_authority (a share)")
-    recipient: str
-    exchanges: int
+    kind: Column32 = Field(description="officer, network or member_state_authority (a share)")
+    recipient: ShareRecipient
+    exchanges: Count
 
 
 class RopaTransferOut(BaseModel):
-    destination: str
-    recipient: str
-    recipient_type: str
-    ground: str
-    rule: str
-    reference: str = Field(description="The adequacy decision, instrument or derogation relied on")
-    transfers: int
+    # the transfers' columns
+    destination: Column200
+    recipient: Column200
+    recipient_type: Column32
+    ground: Annotated[str, StringConstraints(max_length=40)]
+    rule: RuleId
+    reference: Column500 = Field(
+        description="The adequacy decision, instrument or derogation relied on"
+    )
+    transfers: Count
     first_on: date
     last_on: date
 
 
 class RopaActivityOut(BaseModel):
-    purpose: str
-    regime: str
-    article: str = Field(description="The article of the record of processing activities")
-    data_subject_categories: list[str]
-    data_categories: list[str]
+    purpose: Column32
+    regime: Annotated[str, StringConstraints(max_length=8)]
+    article: Label = Field(description="The article of the record of processing activities")
+    data_subject_categories: list[Column32] = Field(max_length=len(DataSubjectCategory))
+    data_categories: list[Annotated[str, StringConstraints(max_length=64)]] = Field(
+        max_length=len(DataCategory)
+    )
     special_category: bool
-    records: int
-    records_erased: int
-    records_restricted: int
-    retention_cap_days: int | None = Field(description="ILO-10.2: the longest retention allowed")
-    longest_retention_days: int = Field(description="Longest retain_until after creation")
+    records: Count
+    records_erased: Count
+    records_restricted: Count
+    retention_cap_days: Days | None = Field(description="ILO-10.2: the longest retention allowed")
+    longest_retention_days: Days = Field(description="Longest retain_until after creation")
     recipients: list[RopaRecipientOut]
     transfers: list[RopaTransferOut]
 
 
 class RopaOut(BaseModel):
     organisation: OrganisationCode
-    controller: str
-    controller_contact: str | None = Field(
+    controller: Column200  # the organisation's name
+    controller_contact: Column500 | None = Field(
         description="The controller's functional contact (PUT /v1/organisations/{code}/contacts)"
     )
-    dpo_contact: str | None = Field(description="The data protection officer's functional contact")
+    dpo_contact: Column500 | None = Field(
+        description="The data protection officer's functional contact"
+    )
     generated_at: datetime
-    activities: list[RopaActivityOut]
-    note: str
+    # one per purpose and regime
+    activities: list[RopaActivityOut] = Field(max_length=len(Purpose) * len(Regime))
+    note: Message

@@ -9,8 +9,13 @@ from typing import Literal, Self
 from pydantic import BaseModel, Field, model_validator
 
 from app.schemas.common import (
+    Column1,
+    Column64,
+    Column200,
+    Column300,
     ColumnId,
     CountryCode,
+    Disclosed,
     FieldName,
     OrganisationCode,
     ShortText,
@@ -102,19 +107,19 @@ class ShareOut(BaseModel):
     organisation: OrganisationCode
     recipient_kind: RecipientKind
     recipient_officer_id: uuid.UUID | None
-    recipient_network: str | None
-    recipient_org: str | None
-    recipient_authority: str | None
+    recipient_network: Column64 | None
+    recipient_org: OrganisationCode | None
+    recipient_authority: Column200 | None
     recipient_authority_id: uuid.UUID | None
-    fields_disclosed: list[str]
+    fields_disclosed: Disclosed
     justification: StoredText
     shared_on: date
-    restriction_ground: str | None = Field(
+    restriction_ground: Column1 | None = Field(
         description="The Art. 18(1) ground the record was restricted on when exchanged: the "
         "recipient is told (GDPR-18.2, Art. 19)"
     )
     restricted_use: RestrictedUseName | None
-    restricted_use_law: str | None
+    restricted_use_law: Column300 | None
     decision_id: ColumnId
     policy_version: ColumnId
     recorded_by: Subject

@@ -7,19 +7,24 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 
+from app.bounds import LIST_MAX, Label, Labels, Message, RuleId, RuleIds
 from app.policies.vocabulary import StatisticsSectionName, WithheldReason
+from app.schemas.common import MONTHS_MAX, Column2, Count, Int64, OrganisationCode
 
-Value = int | float | None
+# The texts of a report are the server's own (its sections', tables' and measures' names and
+# titles), each cut to its bound; a table's measures, a section's tables and a withheld row's
+# measures are lists of the code's catalogue (LIST_MAX at most).
+Value = Int64 | float | None
 
 
 class MeasureOut(BaseModel):
-    name: str
-    title: str
-    unit: str = Field(description="count, days or ratio (0-1)")
+    name: Label
+    title: Label
+    unit: Label = Field(description="count, days or ratio (0-1)")
 
 
 class WithheldFigure(BaseModel):
-    rule: str = Field(
+    rule: RuleId = Field(
         description="The rule that withholds it: ILO-12 (a count), ILO-12r (a rate "
         "or median over a withheld count); see docs/RULES.md"
     )
@@ -31,33 +36,34 @@ class WithheldFigure(BaseModel):
 
 
 class StatisticsRow(BaseModel):
-    key: str = Field(description="The value of the table's dimension (a country, a month, ...)")
+    key: Label = Field(description="The value of the table's dimension (a country, a month, ...)")
     values: dict[str, Value] = Field(description="Per measure; null when withheld or undefined")
-    suppressed: list[str] = Field(description="The measures withheld in this row")
+    suppressed: Labels = Field(description="The measures withheld in this row")
     withheld: dict[str, WithheldFigure] = Field(
         default_factory=dict, description="Per withheld measure: the rule and the reason"
     )
 
 
 class StatisticsTable(BaseModel):
-    name: str
-    dimension: str
-    measures: list[MeasureOut]
+    name: Label
+    dimension: Label
+    measures: list[MeasureOut] = Field(max_length=LIST_MAX)
     rows: list[StatisticsRow]
 
 
 class StatisticsSection(BaseModel):
     name: StatisticsSectionName
-    title: str
-    description: str
-    tables: list[StatisticsTable]
+    title: Label
+    description: Message
+    tables: list[StatisticsTable] = Field(max_length=LIST_MAX)
 
 
 class Suppression(BaseModel):
-    threshold: int = Field(description="Counts from 1 to threshold - 1 are withheld")
-    suppressed_cells: int
-    note: str
-    rules: list[str] = Field(
+    # the configured threshold (ILONET_STATISTICS_MIN_CELL, 1 to 1000)
+    threshold: int = Field(ge=1, le=1000, description="Counts from 1 to threshold - 1 are withheld")
+    suppressed_cells: Count
+    note: Message
+    rules: RuleIds = Field(
         default_factory=lambda: ["ILO-12", "ILO-12r"],
         description="The rules that decide what is withheld (docs/RULES.md)",
     )
@@ -111,9 +117,9 @@ class StatisticsReport(BaseModel):
     starts_on: date
     ends_on: date
     generated_at: datetime
-    sections: list[StatisticsSection]
+    sections: list[StatisticsSection] = Field(max_length=len(StatisticsSectionName))
     suppression: Suppression
-    organisation: str | None = Field(
+    organisation: OrganisationCode | None = Field(
         default=None,
         description="Set when the figures are this organisation's own rows only (`scope=own`): "
         "exact, nothing withheld, never mixed with another organisation's",
@@ -123,15 +129,17 @@ class StatisticsReport(BaseModel):
 class ReadmissionSheet(BaseModel):
     """One third country's readmission cooperation (Visa Code Art. 25a), month by month."""
 
-    country: str
+    country: Column2
     starts_on: date
     ends_on: date
     generated_at: datetime
-    measures: list[MeasureOut]
+    measures: list[MeasureOut] = Field(max_length=LIST_MAX)
     totals: StatisticsRow
     outcomes: StatisticsRow = Field(
         description="The requests of the period by answer: confirmed, not_confirmed, no_answer, "
         "awaiting (no follow-up recorded yet)"
     )
-    months: list[StatisticsRow] = Field(description="key: YYYY-MM, the month the request was sent")
+    months: list[StatisticsRow] = Field(
+        max_length=MONTHS_MAX, description="key: YYYY-MM, the month the request was sent"
+    )
     suppression: Suppression

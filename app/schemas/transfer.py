@@ -10,9 +10,13 @@ from pydantic import BaseModel, Field, model_validator
 
 from app.policies.vocabulary import TransferBasis
 from app.schemas.common import (
+    Column1,
+    Column2,
     Column200,
+    Column300,
     ColumnId,
     CountryCode,
+    Disclosed,
     FieldName,
     OrganisationCode,
     ShortText,
@@ -98,19 +102,19 @@ class TransferOut(BaseModel):
     processing_record_id: uuid.UUID
     organisation: OrganisationCode
     recipient: Recipient
-    destination_country: str | None
+    destination_country: Column2 | None
     destination_organisation: Column200 | None
     requested_basis: TransferBasis
     details: TransferDetails
-    fields_disclosed: list[str]
+    fields_disclosed: Disclosed
     justification: StoredText
     transfer_on: date
-    restriction_ground: str | None = Field(
+    restriction_ground: Column1 | None = Field(
         description="The Art. 18(1) ground the record was restricted on when exchanged: the "
         "recipient is told (GDPR-18.2, Art. 19)"
     )
     restricted_use: RestrictedUseName | None
-    restricted_use_law: str | None
+    restricted_use_law: Column300 | None
     basis: BasisOut = Field(description="The first Chapter V ground that held (GDPR-30.1e)")
     decision_id: ColumnId
     policy_version: ColumnId

@@ -9,7 +9,15 @@ from datetime import date, datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.policies.vocabulary import IdentificationOutcome
-from app.schemas.common import ColumnId, OrganisationCode, StrictInput, Subject, Version
+from app.schemas.common import (
+    Column2,
+    ColumnId,
+    Days,
+    OrganisationCode,
+    StrictInput,
+    Subject,
+    Version,
+)
 
 
 class TransferFollowUpIn(StrictInput):
@@ -47,11 +55,11 @@ class TransferFollowUpOut(BaseModel):
     transfer_id: uuid.UUID
     processing_record_id: uuid.UUID
     organisation: OrganisationCode
-    destination_country: str | None
+    destination_country: Column2 | None  # the transfer's (String(2))
     requested_on: date = Field(description="The transfer date: when the request was sent")
     outcome: IdentificationOutcome
     answered_on: date | None
-    response_days: int | None = Field(description="Days from the request to the answer")
+    response_days: Days | None = Field(description="Days from the request to the answer")
     travel_document_issued_on: date | None
     return_operation_accepted: bool | None
     decision_id: ColumnId

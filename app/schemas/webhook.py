@@ -4,13 +4,27 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Annotated
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, StringConstraints, field_validator
 
 from app.policies.declared import WebhookEventType
 from app.policies.vocabulary import WebhookDeliveryStatus
-from app.schemas.common import OrganisationCode, StrictInput, Subject, Version
+from app.schemas.common import (
+    Column64,
+    Column200,
+    Column2000,
+    OrganisationCode,
+    SmallCount,
+    SmallInt,
+    StrictInput,
+    Subject,
+    Version,
+)
+
+# A signing secret as made (app/services/webhook.py): `whsec_` and the base64 of 32 bytes.
+WebhookSecret = Annotated[str, StringConstraints(max_length=len("whsec_") + 44)]
 
 
 class WebhookCreate(StrictInput):
@@ -62,7 +76,7 @@ class WebhookCreate(StrictInput):
 class WebhookOut(BaseModel):
     id: uuid.UUID
     organisation: OrganisationCode
-    url: str
+    url: Column2000  # its column, String(2000)
     event_types: list[WebhookEventType] = Field(max_length=len(WebhookEventType))
     organisation_reader: bool = Field(
         description="Whether organisation-visibility events (processing records, transfers, "
@@ -92,7 +106,7 @@ class WebhookOut(BaseModel):
 
 
 class WebhookCreated(WebhookOut):
-    secret: str | None = Field(
+    secret: WebhookSecret | None = Field(
         description="The signing secret `whsec_<base64>`, shown in this response only and never "
         "again. A replay of the creation (same Idempotency-Key) carries null: the secret is not "
         "kept in the replay store; delete the subscription and make a new one if it was lost."
@@ -112,7 +126,7 @@ class SecretRotation(StrictInput):
 
 
 class SecretRotated(WebhookOut):
-    secret: str | None = Field(
+    secret: WebhookSecret | None = Field(
         description="The new signing secret `whsec_<base64>`, shown in this response only. A "
         "replay (same Idempotency-Key) carries null."
     )
@@ -124,15 +138,15 @@ class WebhookDeliveryOut(BaseModel):
 
     id: uuid.UUID = Field(description="Also the `webhook-id` header of every attempt.")
     webhook_id: uuid.UUID
-    event_type: str = Field(description="The feed event's type.")
+    event_type: Column64 = Field(description="The feed event's type.")
     status: WebhookDeliveryStatus
-    attempts: int
+    attempts: SmallCount  # its column's bound (SmallInteger), as last_status_code's
     next_attempt_at: datetime | None = Field(
         description="When the next attempt is due (pending deliveries only)."
     )
     last_attempt_at: datetime | None
-    last_status_code: int | None
-    last_error: str | None = Field(
+    last_status_code: SmallInt | None
+    last_error: Column200 | None = Field(
         description='A short reason ("HTTP 500", "timeout"), never the receiver\'s body.'
     )
     delivered_at: datetime | None

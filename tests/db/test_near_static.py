@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import httpx
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from app.db.engine import make_engine, make_sessionmaker
+from app.models.organisation import Organisation
+from app.reference import load_participants
+from app.schemas.common import ORGANISATIONS_MAX
 from app.services.organisation import participant_map
 from app.services.reference_data import transfer_reference
 from tests import factories
@@ -51,3 +55,13 @@ async def test_reference_data_cached_per_engine_follow_a_change_from_another_ins
         assert len(fewer.instruments) == len(changed.instruments) - 1
     finally:
         await other.dispose()
+
+
+async def test_the_organisations_are_the_participants_whose_count_bounds_the_responses(
+    session: AsyncSession,
+) -> None:
+    # A response listing organisations states ORGANISATIONS_MAX items at most: the table holds
+    # the participants the migrations wrote, and no other write reaches it.
+    codes = set((await session.scalars(select(Organisation.code))).all())
+    assert codes == set(load_participants())
+    assert len(codes) == ORGANISATIONS_MAX

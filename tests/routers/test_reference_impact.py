@@ -262,7 +262,7 @@ async def test_a_cursor_of_another_analysis_or_caller_or_tampered_is_refused(
             f"/v1/reference/impact?cursor={tampered}", json={"change": END_UK}, headers=dpo
         ),
         await client.post(
-            "/v1/reference/impact?cursor=not-a-cursor", json={"change": END_UK}, headers=dpo
+            "/v1/reference/impact?cursor=not-a.cursor", json={"change": END_UK}, headers=dpo
         ),
     ):
         assert response.status_code == 422, response.text

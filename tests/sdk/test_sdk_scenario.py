@@ -1,55 +1,30 @@
-"""The generated SDK, used as an integrator uses it: `scripts/generate_sdk.py` generates the
-client from openapi/openapi.json, `ilonet serve` runs as a real process with its own embedded
-PostgreSQL, and the README's walkthrough is played through the client only — a member state
-registers an authority and an officer, notifies a planned then an actual deployment; the ILO
-records a return identification, sends the identification request to the third country's
-authority (a transfer) and records the answer (its follow-up, RA-1/RA-2); a forbidden transfer
-comes back as a typed policy-denied problem carrying NR-1; the Commission reads the figures."""
+"""The API as clients nobody on the project wrote see it, against one real `ilonet serve` (its own
+embedded PostgreSQL) that both share: the Python client `scripts/generate_sdk.py` generates from
+openapi/openapi.json, built and installed as a package into a clean venv, and TypeScript types
+`openapi-typescript` generates from the same document, checked by `tsc --strict`. Each plays the
+README's walkthrough (tests/sdk/walkthrough_sdk.py, tests/sdk/walkthrough.ts) as a process of its
+own; the tokens it asks for are minted here (`TOKEN {claims}` on its stdout, the token back on
+its stdin)."""
 
 from __future__ import annotations
 
-import importlib
+import json
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from types import ModuleType
-from typing import Any
 
 import pytest
 
 from tests.drills.harness import sandbox
 
 ROOT = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
+NODE_BIN = ROOT / "node_modules" / ".bin"
+SPEC = ROOT / "openapi" / "openapi.json"
 pytestmark = pytest.mark.sdk
-TODAY = datetime.now(UTC).date()
-
-
-def day(n: int) -> str:
-    return (TODAY + timedelta(days=n)).isoformat()
-
-
-@pytest.fixture(scope="session")
-def sdk(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], ModuleType]:
-    """The generated client, generated once per session; `sdk("api.authorities.x")` imports a
-    module of it."""
-    output = tmp_path_factory.mktemp("sdk")
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "generate_sdk.py"), "--output", str(output)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    sys.path.insert(0, str(output))
-
-    def module(name: str) -> ModuleType:
-        return importlib.import_module(f"ilonet_sdk.{name}" if name else "ilonet_sdk")
-
-    return module
+TIMEOUT = 300
 
 
 @dataclass
@@ -67,191 +42,100 @@ def live() -> Iterator[Live]:
         box.stop(server)
 
 
-def client_for(sdk: Callable[[str], ModuleType], live: Live, *args: Any, **kwargs: Any) -> Any:
-    token = live.auth(*args, **kwargs)["Authorization"].removeprefix("Bearer ")
-    return sdk("client").AuthenticatedClient(base_url=live.base_url, token=token)
+def run(command: list[str], cwd: Path | None = None) -> str:
+    result = subprocess.run(
+        command, cwd=cwd, capture_output=True, text=True, timeout=TIMEOUT, check=False
+    )
+    assert result.returncode == 0, (command, result.stdout[-3000:], result.stderr[-3000:])
+    return result.stdout
 
 
-def ok(response: Any, status: int) -> Any:
-    assert response.status_code == status, (response.status_code, response.content[:500])
-    return response.parsed
+def play(command: list[str], live: Live, cwd: Path) -> list[str]:
+    """Run a walkthrough, answering each `TOKEN {claims}` it prints with a token for them; the
+    other lines it printed."""
+    process = subprocess.Popen(
+        [*command, live.base_url],
+        cwd=cwd,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    assert process.stdin is not None
+    assert process.stdout is not None
+    said = []
+    for line in process.stdout:
+        if line.startswith("TOKEN "):
+            claims = json.loads(line.removeprefix("TOKEN "))
+            org, roles = claims.pop("org"), claims.pop("roles")
+            token = live.auth(org, roles, **claims)["Authorization"].removeprefix("Bearer ")
+            process.stdin.write(token + "\n")
+            process.stdin.flush()
+        else:
+            said.append(line.rstrip("\n"))
+    assert process.wait(timeout=TIMEOUT) == 0, "\n".join(said)
+    return said
 
 
-def test_sdk_scenario_walkthrough(sdk: Callable[[str], ModuleType], live: Live) -> None:
-    models = sdk("models")
-    say: list[str] = []
-    # --- the Dutch deploying authority: an authority, an officer, a deployment ---------------
-    nl = client_for(sdk, live, "NL", ["deploying_authority"], sub="nl-ind-cms")
-    authority = ok(
-        sdk("api.authorities.authorities_create").sync_detailed(
-            client=nl,
-            body=models.AuthorityCreate(
-                organisation="NL",
-                name="Immigratie- en Naturalisatiedienst",
-                authority_kind=models.AuthorityKind.IMMIGRATION,
-            ),
-        ),
-        201,
-    )
-    assert isinstance(authority, models.AuthorityOut)
-    officer = ok(
-        sdk("api.officers.officers_create").sync_detailed(
-            client=nl,
-            body=models.OfficerCreate.from_dict(
-                {
-                    "authority_id": str(authority.id),
-                    "surname": "Jansen",
-                    "given_names": "Eva",
-                    "expertise": ["i_return_readmission"],
-                }
-            ),
-        ),
-        201,
-    )
-    planned = ok(
-        sdk("api.deployments.deployments_plan").sync_detailed(
-            client=nl,
-            body=models.DeploymentCreate.from_dict(
-                {
-                    "officer_id": str(officer.id),
-                    "posting_type": "member_state_mission",
-                    "host_country": "SN",
-                    "city": "Dakar",
-                    "region_countries": ["GM"],
-                    "topics": ["i_return_readmission"],
-                    "tasks": ["return"],
-                    "starts_on": day(-30),
-                    "ends_on": day(700),
-                }
-            ),
-        ),
-        201,
-    )
-    assert planned.status == models.DeploymentStatus.PLANNED
-    deployed = ok(
-        sdk("api.deployments.deployments_transition").sync_detailed(
-            planned.id,
-            client=nl,
-            body=models.TransitionIn.from_dict({"to": "deployed", "on": day(-30)}),
-            if_match='"v1"',
-        ),
-        200,
-    )
-    assert deployed.status == models.DeploymentStatus.DEPLOYED
-    say.append(f"deployment {deployed.id}: {deployed.status.value} in {deployed.host_country}")
+def walked(said: list[str]) -> None:
+    """What either walkthrough saw: the deployment, the transfer and its ground, the follow-up,
+    the denial for NR-1, the withheld figure, the sheet's page as text."""
+    assert said[-6].endswith(": deployed in SN"), said
+    assert said[-5].endswith(": GDPR-49.1d to SN"), said
+    assert said[-4] == "follow-up: confirmed after 0 days", said
+    assert said[-3] == "forbidden transfer: 403 /problems/policy-denied NR-1", said
+    assert said[-2].startswith("sheet SN: "), said
+    assert said[-2].endswith("cells withheld (< 5)"), said
+    assert said[-1].startswith("sheet SN as HTML: "), said
 
-    # --- the ILO: a return identification, the request to Senegal, the answer -------------------
-    ilo = client_for(sdk, live, "NL", ["ilo"], sub="ilo-jansen", officer_id=str(officer.id))
-    record = ok(
-        sdk("api.processing_records.processing_records_create").sync_detailed(
-            client=ilo,
-            body=models.ProcessingRecordCreate.from_dict(
-                {
-                    "officer_id": str(officer.id),
-                    "purpose": "return",
-                    "data_categories": ["a_return_identity"],
-                    "data_subject_category": "returnee",
-                    "subject_data": {
-                        "surname": "Ndiaye",
-                        "given_names": "Mamadou",
-                        "date_of_birth": "1990-02-03",
-                        "nationality": "SN",
-                    },
-                    "protection_status": "return_decision",
-                    "necessity_justification": "Nationality must be confirmed for the return.",
-                    "retain_until": day(180),
-                }
-            ),
-        ),
-        201,
+
+def test_the_generated_package_installs_into_a_clean_venv_and_walks_through(
+    live: Live, tmp_path: Path
+) -> None:
+    project = tmp_path / "ilonet-sdk"
+    run([sys.executable, str(ROOT / "scripts" / "generate_sdk.py"), "--output", str(project)])
+    venv = tmp_path / "venv"
+    # a venv with nothing in it; the project's pip installs the package (and httpx, attrs) there
+    run([sys.executable, "-m", "venv", "--without-pip", str(venv)])
+    python = venv / "bin" / "python"
+    pip = Path(sys.executable).parent / "pip"
+    run([str(pip), "--python", str(python), "install", "-q", str(project)])
+    said = play([str(python), "-I", str(HERE / "walkthrough_sdk.py")], live, tmp_path)
+    version = json.loads(SPEC.read_text(encoding="utf-8"))["info"]["version"]
+    assert said[0] == f"ilonet-sdk {version}", said
+    walked(said)
+    print("\n".join(["", "SDK scenario:", *said]))
+
+
+def test_the_typescript_types_check_under_strict_tsc_and_walk_through(
+    live: Live, tmp_path: Path
+) -> None:
+    assert (NODE_BIN / "tsc").exists(), "the JavaScript tools are installed by `npm ci`"
+    run(
+        [
+            str(NODE_BIN / "openapi-typescript"),
+            str(SPEC),
+            "--default-non-nullable=false",
+            "-o",
+            str(tmp_path / "api.d.ts"),
+        ],
+        cwd=tmp_path,
     )
-    request = {
-        "recipient": {
-            "name": "Direction de la Police de l'Air et des Frontières",
-            "type": "public_authority",
-        },
-        "destination_country": "SN",
-        "basis": "public_interest",
-        "fields_disclosed": ["surname", "given_names", "date_of_birth", "nationality"],
-        "justification": "Identification and nationality confirmation for return under a "
-        "return decision",
-        "transfer_on": day(0),
+    (tmp_path / "walkthrough.ts").write_text((HERE / "walkthrough.ts").read_text("utf-8"), "utf-8")
+    options = {
+        "strict": True,
+        "target": "es2022",
+        "lib": ["es2022"],
+        "module": "node16",
+        "moduleResolution": "node16",
+        "noEmitOnError": True,
+        "skipLibCheck": True,
+        "typeRoots": [str(ROOT / "node_modules" / "@types")],
+        "types": ["node"],
     }
-    record_transfer = sdk("api.processing_records.processing_records_record_transfer")
-    transfer = ok(
-        record_transfer.sync_detailed(
-            record.id, client=ilo, body=models.TransferCreate.from_dict(request)
-        ),
-        201,
-    )
-    assert (transfer.basis.ground, transfer.basis.rule) == ("public_interest", "GDPR-49.1d")
-    say.append(f"transfer {transfer.id}: {transfer.basis.rule} to {transfer.destination_country}")
-    follow_up = ok(
-        sdk("api.readmission.readmission_record_follow_up").sync_detailed(
-            record.id,
-            transfer.id,
-            client=ilo,
-            body=models.TransferFollowUpIn(
-                outcome=models.IdentificationOutcome.CONFIRMED,
-                answered_on=TODAY,
-            ),
-        ),
-        201,
-    )
-    assert isinstance(follow_up, models.TransferFollowUpOut)
-    assert (follow_up.outcome, follow_up.response_days) == (
-        models.IdentificationOutcome.CONFIRMED,
-        0,
-    )
-    say.append(f"follow-up: {follow_up.outcome.value} after {follow_up.response_days} days")
-
-    # --- a forbidden transfer: an asylum seeker's data to the country of nationality -----------
-    pending = ok(
-        sdk("api.processing_records.processing_records_create").sync_detailed(
-            client=ilo,
-            body=models.ProcessingRecordCreate.from_dict(
-                {
-                    "officer_id": str(officer.id),
-                    "purpose": "return",
-                    "data_categories": ["a_return_identity"],
-                    "data_subject_category": "returnee",
-                    "subject_data": {"surname": "Diallo", "nationality": "SN"},
-                    "protection_status": "application_pending",
-                    "necessity_justification": "Identity to be established before return.",
-                    "retain_until": day(180),
-                }
-            ),
-        ),
-        201,
-    )
-    denied = record_transfer.sync_detailed(
-        pending.id,
-        client=ilo,
-        body=models.TransferCreate.from_dict(
-            {**request, "fields_disclosed": ["surname", "nationality"]}
-        ),
-    )
-    assert denied.status_code == 403
-    problem = denied.parsed
-    assert isinstance(problem, models.PolicyDeniedBody)
-    assert problem.type_ == "/problems/policy-denied"
-    assert [v.rule for v in problem.violations] == ["NR-1"]
-    assert problem.decision_id
-    say.append(f"forbidden transfer: {problem.status} {problem.type_} {problem.violations[0].rule}")
-
-    # --- the Commission reads the readmission sheet -------------------------------------------
-    desk = client_for(sdk, live, "COM", ["authorised_staff"], sub="com-desk")
-    sheet = ok(
-        sdk("api.statistics.statistics_readmission_sheet").sync_detailed(
-            "SN", client=desk, starts_on=TODAY - timedelta(days=60)
-        ),
-        200,
-    )
-    assert isinstance(sheet, models.ReadmissionSheet)
-    totals = sheet.totals.values.additional_properties
-    # one request: withheld below the default threshold of 5, and said to be
-    assert totals["requests_sent"] is None
-    assert "requests_sent" in sheet.totals.suppressed
-    assert sheet.suppression.threshold == 5
-    say.append(f"sheet SN: {sheet.suppression.suppressed_cells} cells withheld (< 5)")
-    print("\n".join(["", "SDK scenario:", *say]))
+    config = {"compilerOptions": options, "files": ["walkthrough.ts"]}
+    (tmp_path / "tsconfig.json").write_text(json.dumps(config), encoding="utf-8")
+    run([str(NODE_BIN / "tsc"), "-p", str(tmp_path)])
+    said = play(["node", str(tmp_path / "walkthrough.js")], live, tmp_path)
+    walked(said)
+    print("\n".join(["", "TypeScript scenario:", *said]))

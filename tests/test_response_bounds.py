@@ -1,0 +1,75 @@
+"""What the server writes itself stays within the bounds the OpenAPI document states for it:
+a problem's texts and lists, a denial's reasons, the longest cursor a list can make, the
+rate-limit headers and Retry-After (app/bounds.py, app/problems.py, app/pagination.py)."""
+
+from __future__ import annotations
+
+import uuid
+
+from app.bounds import LIST_MAX, MESSAGE_MAX
+from app.pagination import decode_cursor, encode_cursor
+from app.policies.engine import Outcome, check, decide
+from app.policies.rules import ILO_10_3
+from app.problem_bodies import ERRORS_MAX, TEXT_BOUNDS
+from app.problems import (
+    RETRY_AFTER_MAX,
+    NotFound,
+    PolicyDenied,
+    ValidationFailed,
+    retry_after_value,
+)
+from app.rate_limit import POLICY_HEADER_MAX, STATE_HEADER_MAX, RateLimiter, headers
+from app.schemas.common import CURSOR_MAX
+
+SECRET = b"k" * 32
+
+
+def test_a_problem_cuts_its_texts_and_errors_to_their_bounds() -> None:
+    long = "x" * (MESSAGE_MAX + 50)
+    body = NotFound(long).body("/v1/" + "p" * (MESSAGE_MAX + 50))
+    assert len(body["detail"]) == TEXT_BOUNDS["detail"] == MESSAGE_MAX
+    assert len(body["instance"]) == MESSAGE_MAX
+    errors = [{"pointer": "/a", "in": "body", "detail": long}] * (ERRORS_MAX + 5)
+    body = ValidationFailed(errors).body("/v1/x")
+    assert len(body["errors"]) == ERRORS_MAX
+    assert {len(e["detail"]) for e in body["errors"]} == {MESSAGE_MAX}
+    assert body["errors"][0]["pointer"] == "/a"
+
+
+def test_a_denial_names_each_rule_with_its_first_reasons_each_cut() -> None:
+    reasons = [f"reason {i} " + "y" * MESSAGE_MAX for i in range(LIST_MAX + 20)]
+    decision = decide("x.create", Outcome(results=[check(ILO_10_3, reasons)]))
+    [violation] = PolicyDenied(decision).body("/v1/x")["violations"]
+    assert violation["rule"] == "ILO-10.3"
+    assert len(violation["reasons"]) == LIST_MAX
+    assert violation["reasons"][0].startswith("reason 0 ")
+    assert {len(r) for r in violation["reasons"]} == {MESSAGE_MAX}
+    assert len(violation["message"]) == MESSAGE_MAX
+
+
+def test_the_longest_position_a_list_keeps_makes_a_cursor_within_the_bound() -> None:
+    # the longest keys: a reference impact's group (two names of String(200), each character
+    # the most bytes JSON takes for it) and the contact list's (a surname)
+    name = "\x01" * 200
+    positions = [
+        ["d" * 24, "O" * 16, name, name, "t" * 32, "r" * 8, "p" * 32, "k" * 16, str(uuid.uuid4())],
+        ["O" * 16, "\U0001f600" * 200, str(uuid.uuid4()), str(uuid.uuid4())],
+    ]
+    for position in positions:
+        cursor = encode_cursor(SECRET, "iss|" + "s" * 300, position, route="/v1/" + "r" * 500)
+        assert len(cursor) <= CURSOR_MAX
+        assert decode_cursor(SECRET, "iss|" + "s" * 300, cursor, route="/v1/" + "r" * 500) == (
+            position
+        )
+
+
+def test_retry_after_and_the_rate_limit_headers_stay_within_their_bounds() -> None:
+    assert retry_after_value(10**12) == str(RETRY_AFTER_MAX)
+    assert retry_after_value(0) == "1"
+    limiter = RateLimiter(10**30, 10**30, clock=lambda: 0.0)
+    sent = headers(limiter, "c:client")
+    assert [name for name, _ in sent] == [b"ratelimit-policy", b"ratelimit"]
+    for name, value in sent:
+        assert len(value) <= (
+            POLICY_HEADER_MAX if name == b"ratelimit-policy" else STATE_HEADER_MAX
+        )
