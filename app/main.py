@@ -31,11 +31,8 @@ from app.jwks import JwksCache
 from app.keyring import load_keyring
 from app.middleware import RequestContextMiddleware, SecurityHeadersMiddleware
 from app.openapi_info import CONTACT, SERVERS, TAGS
-from app.problems import (
-    document_problems,
-    install_problem_handlers,
-    problem_responses,
-)
+from app.problem_docs import document_problems
+from app.problems import install_problem_handlers, problem_responses
 from app.rate_limit import RateLimiter, Sync, enforce
 from app.routers import (
     audit,

@@ -30,6 +30,8 @@ from app.problem_bodies import (
 )
 
 PROBLEM_JSON = "application/problem+json"
+# RFC 9110 8.8.3 / 13.1.1: "*" or a list of entity tags (weak ones never match).
+ETAG_LIST = r'^(\*|(W/)?"[!#-~]*"([ \t]*,[ \t]*(W/)?"[!#-~]*")*)$'
 log = logging.getLogger("ilonet.problems")
 
 
@@ -380,7 +382,7 @@ _DOCUMENTED: tuple[type[Problem], ...] = (
     ValidationFailed,
     InternalError,
 )
-_TITLES: dict[int, str] = {cls.status: cls.title for cls in _DOCUMENTED}
+TITLES: dict[int, str] = {cls.status: cls.title for cls in _DOCUMENTED}
 
 
 @lru_cache(maxsize=512)
@@ -413,7 +415,7 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
             # registers the schema in components; a 403 is always a policy denial
             "model": _BODIES.get(str(status), ProblemBody),
             "content": {PROBLEM_JSON: {"schema": problem_schema(status)}},
-            "description": _TITLES.get(status, "Problem"),
+            "description": TITLES.get(status, "Problem"),
         }
         for status in statuses
     }
@@ -441,67 +443,3 @@ def register_bodies(schema: dict[str, Any]) -> None:
         for name, nested in rendered.pop("$defs", {}).items():
             components.setdefault(name, nested)
         components.setdefault(model.__name__, rendered)
-
-
-# Statuses every operation of a kind can answer, whatever the route declares:
-#   /v1 (authenticated, rate-limited)  401, 429
-#   a request body                     400 (not JSON), 413, 415, 422
-#   any parameter                      422
-#   Idempotency-Key                    409 (idempotency-in-flight), 422 (key reused)
-#   If-Match                           412, 428 (and the header is required)
-#   a guarded write (x-ilonet-action)  403 (its Decision)
-#   a path naming a resource           404 (none, or one the caller may not see)
-#   everything                         431 (a head above its bounds, refused before routing), 500
-# RFC 9110 8.8.3 / 13.1.1: "*" or a list of entity tags (weak ones never match).
-ETAG_LIST = r'^(\*|(W/)?"[!#-~]*"([ \t]*,[ \t]*(W/)?"[!#-~]*")*)$'
-_EXTRA_TITLES = {
-    400: MalformedRequest.title,
-    429: RateLimited.title,
-    431: RequestHeaderFieldsTooLarge.title,
-}
-
-
-def implied_statuses(path: str, operation: Mapping[str, Any]) -> set[int]:
-    """The problem statuses an operation can answer because of what it is (see above)."""
-    statuses = {431, 500}
-    headers = {p["name"] for p in operation.get("parameters", []) if p.get("in") == "header"}
-    if path.startswith("/v1/"):
-        statuses |= {401, 429}
-    if "requestBody" in operation:
-        statuses |= {400, 413, 415, 422}
-    if operation.get("parameters"):
-        statuses.add(422)
-    if "Idempotency-Key" in headers:
-        statuses |= {409, 422}
-    if "If-Match" in headers:
-        statuses |= {412, 428}
-    if "x-ilonet-action" in operation:
-        statuses.add(403)
-    if "{" in path:
-        statuses.add(404)
-    return statuses
-
-
-def document_problems(schema: dict[str, Any]) -> None:
-    """Document errors as they are sent: every status an operation can answer, as
-    application/problem+json only (422 with its `errors` list, not FastAPI's own validation
-    shape), `If-Match` as required where it is (428 without it). Their headers are
-    app/routers/header_docs.py's."""
-    for route, path in schema.get("paths", {}).items():
-        for operation in path.values():
-            responses = operation.setdefault("responses", {})
-            for status in implied_statuses(route, operation):
-                title = _TITLES.get(status) or _EXTRA_TITLES.get(status, "Problem")
-                responses.setdefault(str(status), {"description": title})
-            for parameter in operation.get("parameters", []):
-                if parameter.get("in") == "header" and parameter["name"] == "If-Match":
-                    parameter["required"] = True
-                    parameter["schema"] = {"type": "string", "pattern": ETAG_LIST}
-            for status, response in responses.items():
-                if status.startswith(("4", "5")):
-                    response["content"] = {PROBLEM_JSON: {"schema": problem_schema(status)}}
-            if "422" in responses:
-                responses["422"]["description"] = "Validation error"
-    register_bodies(schema)
-    for unused in ("HTTPValidationError", "ValidationError"):
-        schema.get("components", {}).get("schemas", {}).pop(unused, None)

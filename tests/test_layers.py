@@ -39,6 +39,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "app.gates",
             "app.background",
             "app.problem_catalogue",
+            "app.problem_docs",
         ),
     ),
     ("use cases", ("app.services", "app.audit_verify", "app.audit_witness")),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 from fastapi import FastAPI
 
-from app.problems import implied_statuses
+from app.problem_docs import implied_statuses
 from tests.factories import Auth
 
 

@@ -53,7 +53,7 @@ ActionContext = Annotated[Context, Depends(action_context, scope="function")]
 
 
 # Required (428 without it), but declared optional so that its absence is a 428, not a 422;
-# app/problems.py::document_problems marks it required in the OpenAPI document.
+# app/problem_docs.py::document_problems marks it required in the OpenAPI document.
 IfMatch = Annotated[
     str | None,
     Header(
