@@ -35,12 +35,9 @@ import hashlib
 import io
 import json
 import os
-import shutil
 import struct
 import sys
-import tempfile
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -52,6 +49,7 @@ from app.db.embedded import EmbeddedPostgres
 from app.db.engine import make_engine, make_sessionmaker
 from bench.audit_proofs import Cpu, seed
 from bench.policy_decisions import environment
+from bench.scratch import on_scratch_database
 
 DATABASE = "ilonet_bench_audit_full"
 CHUNK = 1 << 14
@@ -251,23 +249,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=2)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
-    workdir = Path(tempfile.mkdtemp(prefix="ilonet-bench-audit-full-"))
-    server = EmbeddedPostgres(workdir / "pgdata")
-    try:
-        server.start()
-
-        async def go() -> dict[str, Any]:
-            c = await asyncpg.connect(server.url())
-            try:
-                await c.execute(f'CREATE DATABASE "{DATABASE}"')
-            finally:
-                await c.close()
-            return await run(server, args)
-
-        results = asyncio.run(go())
-    finally:
-        server.stop()
-        shutil.rmtree(workdir, ignore_errors=True)
+    results = on_scratch_database(
+        "ilonet-bench-audit-full-", DATABASE, lambda server: run(server, args)
+    )
     print(f"full check of {args.events:,} events, best of {args.repeats}; load {os.getloadavg()}")
     for name, figures in results.items():
         print(f"  {name:18} {figures}")

@@ -27,9 +27,7 @@ import base64
 import json
 import os
 import random
-import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -42,6 +40,7 @@ from app.db import audit, audit_chain, audit_merkle, audit_note, audit_tree, mig
 from app.db.embedded import EmbeddedPostgres
 from app.db.engine import make_engine, make_sessionmaker
 from bench.policy_decisions import environment
+from bench.scratch import on_scratch_database
 
 DATABASE = "ilonet_bench_audit"
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -243,23 +242,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--proofs", type=int, default=200)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
-    workdir = Path(tempfile.mkdtemp(prefix="ilonet-bench-audit-"))
-    server = EmbeddedPostgres(workdir / "pgdata")
-    try:
-        server.start()
-
-        async def go() -> dict[str, Any]:
-            c = await asyncpg.connect(server.url())
-            try:
-                await c.execute(f'CREATE DATABASE "{DATABASE}"')
-            finally:
-                await c.close()
-            return await run(server, args)
-
-        results = asyncio.run(go())
-    finally:
-        server.stop()
-        shutil.rmtree(workdir, ignore_errors=True)
+    results = on_scratch_database("ilonet-bench-audit-", DATABASE, lambda server: run(server, args))
     env = environment()
     print(f"audit Merkle tree over {results['tree_size']:,} events; load {os.getloadavg()}")
     for name in ("sealing", "verification", "verification_leaves", "tree_from_canonical_bytes"):

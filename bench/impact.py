@@ -19,13 +19,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -39,6 +36,7 @@ from app.security import Principal
 from app.services.reference_impact_analysis import PageRequest, analyse
 from app.workers import WorkerPool, install
 from bench.policy_decisions import environment
+from bench.scratch import on_scratch_database
 
 DATABASE = "ilonet_bench_impact"
 ORGS = ("NL", "BE", "FR", "DE")
@@ -214,23 +212,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
-    workdir = Path(tempfile.mkdtemp(prefix="ilonet-bench-impact-"))
-    server = EmbeddedPostgres(workdir / "pgdata")
-    try:
-        server.start()
-
-        async def go() -> dict[str, Any]:
-            c = await asyncpg.connect(server.url())
-            try:
-                await c.execute(f'CREATE DATABASE "{DATABASE}"')
-            finally:
-                await c.close()
-            return await run(server, args)
-
-        results = asyncio.run(go())
-    finally:
-        server.stop()
-        shutil.rmtree(workdir, ignore_errors=True)
+    results = on_scratch_database(
+        "ilonet-bench-impact-", DATABASE, lambda server: run(server, args)
+    )
     env = environment()
     print(
         f"impact of ending 2021/1772 on {args.transfers} transfers (seeded in "
