@@ -29,7 +29,6 @@ benchmark's database, `bench_seal` (the seals plus a `canonical bytea` column, f
 from __future__ import annotations
 
 import argparse
-import asyncio
 import functools
 import hashlib
 import io
@@ -43,11 +42,11 @@ from typing import Any
 import asyncpg
 
 from app.config import APP_DB_ROLE
-from app.db import audit, audit_chain, migrate
+from app.db import audit, audit_chain
 from app.db.audit_merkle import Frontier
 from app.db.embedded import EmbeddedPostgres
 from app.db.engine import make_engine, make_sessionmaker
-from bench.audit_proofs import Cpu, seed
+from bench.audit_proofs import Cpu, prepare
 from bench.policy_decisions import environment
 from bench.scratch import on_scratch_database
 
@@ -183,14 +182,8 @@ async def _copy(c: Any, size: int) -> None:
 
 
 async def run(server: EmbeddedPostgres, args: argparse.Namespace) -> dict[str, Any]:
+    await prepare(server, DATABASE, args.events)
     owner = server.url(database=DATABASE)
-    await asyncio.to_thread(migrate.upgrade, owner)
-    await seed(owner, args.events)
-    c = await asyncpg.connect(owner)
-    try:
-        await c.execute(f'ALTER DATABASE "{DATABASE}" SET max_parallel_workers_per_gather = 0')
-    finally:
-        await c.close()
     engine = make_engine(server.url(user=APP_DB_ROLE, database=DATABASE), pool_size=1)
     maker = make_sessionmaker(engine)
     results: dict[str, Any] = {}

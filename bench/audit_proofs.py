@@ -97,16 +97,22 @@ async def seed(url: str, events: int) -> None:
         await c.close()
 
 
-async def run(server: EmbeddedPostgres, args: argparse.Namespace) -> dict[str, Any]:
-    owner = server.url(database=DATABASE)
+async def prepare(server: EmbeddedPostgres, database: str, events: int) -> None:
+    """`database` migrated and seeded with `events` sealed events, without parallel workers:
+    their CPU would escape the backend's /proc/<pid>/stat."""
+    owner = server.url(database=database)
     await asyncio.to_thread(migrate.upgrade, owner)
-    await seed(owner, args.events)
-    # No parallel workers: their CPU would escape the backend's /proc/<pid>/stat.
+    await seed(owner, events)
     c = await asyncpg.connect(owner)
     try:
-        await c.execute(f'ALTER DATABASE "{DATABASE}" SET max_parallel_workers_per_gather = 0')
+        await c.execute(f'ALTER DATABASE "{database}" SET max_parallel_workers_per_gather = 0')
     finally:
         await c.close()
+
+
+async def run(server: EmbeddedPostgres, args: argparse.Namespace) -> dict[str, Any]:
+    await prepare(server, DATABASE, args.events)
+    owner = server.url(database=DATABASE)
     engine = make_engine(server.url(user=APP_DB_ROLE, database=DATABASE), pool_size=1)
     maker = make_sessionmaker(engine)
     key = audit_note.generate("bench.ilonet/audit-log")
