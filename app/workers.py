@@ -1,7 +1,9 @@
 """The bounded pool of worker processes that long work runs in, off the event loop: each task
 under a memory cap (RLIMIT_AS) and a CPU-time limit (RLIMIT_CPU, and a wall-clock deadline
 behind it), a bounded queue in front (PoolBusy: 503 with Retry-After when it is full), and a
-worker that dies or passes a limit replaced by a fresh one.
+worker that dies or passes a limit replaced by a fresh one. Workers run at the lowest
+scheduling priority (nice 19, SCHED_BATCH): the kernel gives the core to the event loop and
+PostgreSQL first, and long work takes only what request handling leaves.
 
     result = await run_bounded(fn, *args)           # the app's pool (create_app installs it)
     result = await pool.run(fn, *args, limits=TaskLimits(cpu_seconds=2))
@@ -31,6 +33,10 @@ from app.problems import Problem, ServiceUnavailable
 
 T = TypeVar("T")
 MiB = 1024 * 1024
+# A worker's niceness: 19, the lowest priority, so that a scan or an analysis on the same core
+# as the server waits for it rather than the other way round (a weight of 15 against the 1,024
+# of the event loop and of each PostgreSQL backend).
+BACKGROUND_NICE = 19
 
 # What the forkserver imports once, so each worker starts warm (the readers too: the
 # extractors import them when first needed).
@@ -104,12 +110,21 @@ def _on_xcpu(signum: int, frame: object) -> None:
     raise _CpuLimit
 
 
-def _serve(conn: Connection, memory_bytes: int) -> None:  # pragma: no cover - in a worker
+def lower_priority(nice: int) -> None:
+    """This process yields the CPU to everything else: SCHED_BATCH (a CPU-bound task, never
+    preferred on wake-up) at `nice` (never lowered: an unprivileged process cannot raise its
+    priority back)."""
+    os.sched_setscheduler(0, os.SCHED_BATCH, os.sched_param(0))
+    os.setpriority(os.PRIO_PROCESS, 0, max(nice, os.getpriority(os.PRIO_PROCESS, 0)))
+
+
+def _serve(conn: Connection, memory_bytes: int, nice: int) -> None:  # pragma: no cover
     """A worker's loop: run each task sent, answer ("ok", result), ("error", exception) or
-    ("limit", name). The address-space cap holds for the worker's life; the CPU limit is
-    re-armed for each task, relative to what the worker has used so far."""
+    ("limit", name). The address-space cap and the priority hold for the worker's life; the
+    CPU limit is re-armed for each task, relative to what the worker has used so far."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGXCPU, _on_xcpu)
+    lower_priority(nice)
     resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     while True:
         try:
@@ -142,11 +157,13 @@ def _serve(conn: Connection, memory_bytes: int) -> None:  # pragma: no cover - i
 
 
 class _Worker:
-    def __init__(self, context: multiprocessing.context.BaseContext, memory_bytes: int) -> None:
+    def __init__(
+        self, context: multiprocessing.context.BaseContext, memory_bytes: int, nice: int
+    ) -> None:
         self.conn, child = multiprocessing.Pipe()
         process_type = cast(Any, context).Process
         self.process = process_type(
-            target=_serve, args=(child, memory_bytes), daemon=True, name="ilonet-worker"
+            target=_serve, args=(child, memory_bytes, nice), daemon=True, name="ilonet-worker"
         )
         self.process.start()
         child.close()
@@ -190,12 +207,21 @@ class _Worker:
 
 class WorkerPool:
     """`processes` workers and at most `queue` tasks waiting for one. Workers start on first
-    use (or `start()`), each from the forkserver; close() ends them."""
+    use (or `start()`), each from the forkserver, at `nice` under SCHED_BATCH; close() ends
+    them."""
 
-    def __init__(self, *, processes: int = 2, queue: int = 8, limits: TaskLimits | None = None):
+    def __init__(
+        self,
+        *,
+        processes: int = 2,
+        queue: int = 8,
+        limits: TaskLimits | None = None,
+        nice: int = BACKGROUND_NICE,
+    ):
         self.processes = processes
         self.queue = queue
         self.limits = limits or TaskLimits()
+        self.nice = nice
         self._context = multiprocessing.get_context("forkserver")
         self._context.set_forkserver_preload(PRELOAD)
         self._idle: list[_Worker] = []
@@ -211,7 +237,7 @@ class WorkerPool:
         return max(1, math.ceil(self.limits.cpu_seconds / 2))
 
     def _spawn(self) -> _Worker:
-        return _Worker(self._context, self.limits.memory_bytes)
+        return _Worker(self._context, self.limits.memory_bytes, self.nice)
 
     async def start(self) -> None:
         """Start every worker now rather than on first use: beside the server's first requests,

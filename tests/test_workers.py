@@ -1,6 +1,7 @@
 """The bounded worker pool (app/workers.py): tasks run in worker processes, a task past its
 CPU-time or memory limit is a 422 naming the limit and its worker is replaced, a full pool
-and queue is a 503 with Retry-After, and a task's own exception crosses back as raised."""
+and queue is a 503 with Retry-After, a task's own exception crosses back as raised, and the
+workers yield the CPU to the server (lowest priority)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,10 @@ MiB = 1024 * 1024
 # Tasks: top-level functions, so that a worker can import them by name.
 def pid() -> int:
     return os.getpid()
+
+
+def priority() -> tuple[int, int]:
+    return os.getpriority(os.PRIO_PROCESS, 0), os.sched_getscheduler(0)
 
 
 def spin() -> None:
@@ -56,6 +61,15 @@ async def test_a_task_runs_in_another_process_and_its_worker_is_reused(pool: Wor
     first = await pool.run(pid)
     assert first != os.getpid()
     assert await pool.run(pid) == first
+
+
+async def test_workers_run_at_the_lowest_priority_and_the_server_keeps_its_own(
+    pool: WorkerPool,
+) -> None:
+    own = priority()
+    assert await pool.run(priority) == (19, os.SCHED_BATCH)
+    assert priority() == own
+    assert own[1] == os.SCHED_OTHER
 
 
 async def test_a_tasks_exception_crosses_back_as_raised(pool: WorkerPool) -> None:
