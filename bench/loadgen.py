@@ -154,10 +154,14 @@ class Tally:
     latencies: dict[str, list[float]] = field(default_factory=dict)
     errors: dict[str, dict[str, int]] = field(default_factory=dict)
     send_lag: list[float] = field(default_factory=list)
+    # per kind, per second of the run (by scheduled time): the latencies, for the timeline
+    seconds: dict[str, dict[int, list[float]]] = field(default_factory=dict)
 
-    def add(self, request: Request, status: int | str, ms: float) -> None:
-        """`status` is the answer's, or the name of the error that stood for one."""
+    def add(self, request: Request, status: int | str, ms: float, at: float = 0.0) -> None:
+        """`status` is the answer's, or the name of the error that stood for one; `at` the
+        request's scheduled time, in seconds from the start of the run."""
         self.latencies.setdefault(request.kind, []).append(ms)
+        self.seconds.setdefault(request.kind, {}).setdefault(int(at), []).append(ms)
         if status != request.expect:
             found = self.errors.setdefault(request.kind, {})
             found[str(status)] = found.get(str(status), 0) + 1
@@ -180,6 +184,15 @@ class Tally:
             "generator_cpu": cpu / wall,
             "send_lag_p99_ms": percentiles(self.send_lag)["p99_ms"],
             "kinds": kinds,
+            "timeline": self.timeline(),
+        }
+
+    def timeline(self) -> JSON:
+        """Per kind, the slowest latency (ms) of the requests scheduled in each second of the
+        run: where in the run the tail was made."""
+        return {
+            kind: [round(max(by_second.get(s, [0.0])), 1) for s in range(max(by_second) + 1)]
+            for kind, by_second in sorted(self.seconds.items())
         }
 
 
@@ -194,14 +207,16 @@ def percentiles(times: Sequence[float]) -> JSON:
     }
 
 
-async def _timed(pool: Pool, request: Request, scheduled: float, tally: Tally) -> None:
+async def _timed(
+    pool: Pool, request: Request, scheduled: float, tally: Tally, start: float
+) -> None:
     loop = asyncio.get_running_loop()
     status: int | str
     try:
         status = await asyncio.wait_for(pool.send(request.wire), TIMEOUT)
     except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, TimeoutError) as e:
         status = type(e).__name__
-    tally.add(request, status, (loop.time() - scheduled) * 1000)
+    tally.add(request, status, (loop.time() - scheduled) * 1000, scheduled - start)
 
 
 Choose = Callable[[random.Random], Request]
@@ -223,7 +238,7 @@ async def open_loop(
         if (delay := scheduled - loop.time()) > 0:
             await asyncio.sleep(delay)
         tally.send_lag.append(max(0.0, loop.time() - scheduled) * 1000)
-        task = asyncio.create_task(_timed(pool, choose(rng), scheduled, tally))
+        task = asyncio.create_task(_timed(pool, choose(rng), scheduled, tally, start))
         tasks.add(task)
         task.add_done_callback(tasks.discard)
     if tasks:
@@ -240,7 +255,7 @@ async def closed_loop(pool: Pool, choose: Choose, *, users: int, seconds: float)
     async def user(n: int) -> None:
         rng = random.Random(n)
         while loop.time() < ends:
-            await _timed(pool, choose(rng), loop.time(), tally)
+            await _timed(pool, choose(rng), loop.time(), tally, start)
 
     await asyncio.gather(*(user(n) for n in range(users)))
     return tally.summary(loop.time() - start, time.process_time() - cpu)

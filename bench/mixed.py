@@ -3,6 +3,7 @@ impact analysis running at once; p50/p99 per kind.
 
     .venv/bin/python -m bench.mixed --scale tiny|small|full [--json FILE]
                                     [--server-cpus 1] [--generator-cpus 0] [--without-long-work]
+                                    [--rate 60 --levels 0.25,0.5]
 
 Set-up is the harness's (bench/harness.py `Run`): an embedded PostgreSQL, the benchmark server
 (bench/server.py, the real app), an ILO set up through the API and the scale's data set seeded
@@ -26,13 +27,16 @@ measured. The mix, drawn per request: guarded writes (`POST /v1/deployments`), r
 2. 25, 50, 75 and 90 % of it, each an open loop (Poisson arrivals) for `duration_s`, while one
    clean plain-text document of UPLOAD_BYTES (under the 10 MiB document bound) is uploaded and
    one impact analysis (ending 2021/1772) runs, both started with the window (and waited for
-   before the next one; `--without-long-work` leaves both out, to compare);
+   before the next one; `--without-long-work` leaves both out, to compare; `--rate` makes the
+   steps shares of a fixed rate instead of the capacity, so that runs on a shared machine
+   compare at the same offered load, and `--levels` picks the steps);
 
 and per step: p50/p99/max and errors per kind, the generator's CPU (process time / wall) and
 how late requests left their schedule, the server's and PostgreSQL's CPU (seconds per wall
 second, of the processes alive at the end) and how busy their CPU was with anyone's work (on a
-shared machine, the difference is what others took). Targets, checked at 50 %: reads p99 <= 50 ms,
-writes p99 <= 100 ms.
+shared machine, the difference is what others took); at 50 %, the slowest request of each kind
+scheduled in each second of the window (where the tail was made). Targets, checked at 50 %:
+reads p99 <= 50 ms, writes p99 <= 100 ms.
 """
 
 from __future__ import annotations
@@ -135,8 +139,17 @@ class Meter:
 
 
 class Mixed:
-    def __init__(self, run: Run, scale: Scale, cpus: set[int], long_work: bool = True) -> None:
+    def __init__(
+        self,
+        run: Run,
+        scale: Scale,
+        cpus: set[int],
+        long_work: bool = True,
+        rate: float | None = None,
+        levels: tuple[float, ...] = LEVELS,
+    ) -> None:
         self.run, self.scale, self.cpus, self.long_work = run, scale, cpus, long_work
+        self.rate, self.levels = rate, levels
         self.pids = [run.server.pid, run.pg.running_pid() or 0]
         ilo = run.ilo
         body = {"officer_id": ilo.officer_id, **guarded_writes.DEPLOYMENT_FIELDS}
@@ -209,9 +222,10 @@ class Mixed:
             )
             capacity.update(meter.read(capacity["seconds"]))
             found["capacity"] = capacity
+            reference = self.rate or capacity["per_s"]
             async with httpx.AsyncClient(base_url=self.run.base, timeout=300) as client:
-                for level in LEVELS:
-                    rate = capacity["per_s"] * level
+                for level in self.levels:
+                    rate = reference * level
                     meter, load = Meter(self.pids, self.cpus), os.getloadavg()[0]
                     work = [
                         asyncio.create_task(self.upload(client) if self.long_work else idle()),
@@ -333,6 +347,13 @@ def report(found: JSON) -> str:
     if found["long_work"]:
         answer = ", ".join(f"{k} {v:,}" for k, v in found["levels"][0]["impact"]["answer"].items())
         lines.append(f"the impact analysis found: {answer}")
+    if found.get("rate"):
+        lines.append(f"the steps are shares of {found['rate']}/s (--rate), not of the capacity")
+    half: JSON = next((r for r in found["levels"] if r["level"] == 0.5), {})
+    for kind, slowest in half.get("timeline", {}).items():
+        lines.append(
+            f"at 50 %, {kind}: slowest ms per second " + " ".join(f"{x:.0f}" for x in slowest)
+        )
     lines += [f"target at 50 %: {t}" for t in found["targets"]]
     before, after = found["load_before"], found["load_after"]
     lines.append(
@@ -346,7 +367,9 @@ def report(found: JSON) -> str:
 
 
 def targets(found: JSON) -> list[str]:
-    half = next(r for r in found["levels"] if r["level"] == 0.5)
+    half = next((r for r in found["levels"] if r["level"] == 0.5), None)
+    if half is None:
+        return []
     out = []
     for kind, limit in TARGETS_MS.items():
         p99 = half["kinds"].get(kind, {}).get("p99_ms")
@@ -365,6 +388,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--without-long-work", action="store_true", help="no upload and no impact analysis"
     )
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=None,
+        help="the 100 %% the steps are shares of (requests/s; "
+        "default: the capacity measured), to compare runs at the same offered load",
+    )
+    parser.add_argument("--levels", default=",".join(map(str, LEVELS)), help="e.g. 0.5")
     args = parser.parse_args(argv)
     server_cpus = {int(c) for c in args.server_cpus.split(",")}
     generator_cpus = {int(c) for c in args.generator_cpus.split(",")}
@@ -377,6 +408,7 @@ def main(argv: list[str] | None = None) -> int:
         "generator_cpus": sorted(generator_cpus),
         "load_before": os.getloadavg(),
         "long_work": not args.without_long_work,
+        "rate": args.rate,
     }
     os.sched_setaffinity(0, generator_cpus)
     workdir = Path(tempfile.mkdtemp(prefix="ilonet-mixed-"))
@@ -391,7 +423,16 @@ def main(argv: list[str] | None = None) -> int:
         found["uk_transfers"] = min(scale.records, 100_000)
         asyncio.run(uk_transfers(run, found["uk_transfers"]))
         found.update(
-            loadgen.run(Mixed(run, scale, server_cpus, not args.without_long_work).measure())
+            loadgen.run(
+                Mixed(
+                    run,
+                    scale,
+                    server_cpus,
+                    not args.without_long_work,
+                    args.rate,
+                    tuple(float(x) for x in args.levels.split(",")),
+                ).measure()
+            )
         )
     finally:
         if hasattr(run, "server"):
