@@ -112,10 +112,13 @@ def _on_xcpu(signum: int, frame: object) -> None:
 
 def lower_priority(nice: int) -> None:
     """This process yields the CPU to everything else: SCHED_BATCH (a CPU-bound task, never
-    preferred on wake-up) at `nice` (never lowered: an unprivileged process cannot raise its
-    priority back)."""
-    os.sched_setscheduler(0, os.SCHED_BATCH, os.sched_param(0))
-    os.setpriority(os.PRIO_PROCESS, 0, max(nice, os.getpriority(os.PRIO_PROCESS, 0)))
+    preferred on wake-up) at niceness `nice`, or the one it has if higher (an unprivileged
+    process cannot go back up). Where the system refuses either, the worker runs as it is
+    rather than not at all."""
+    with contextlib.suppress(OSError):
+        os.sched_setscheduler(0, os.SCHED_BATCH, os.sched_param(0))
+    with contextlib.suppress(OSError):
+        os.setpriority(os.PRIO_PROCESS, 0, max(nice, os.getpriority(os.PRIO_PROCESS, 0)))
 
 
 def _serve(conn: Connection, memory_bytes: int, nice: int) -> None:  # pragma: no cover

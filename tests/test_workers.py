@@ -68,8 +68,7 @@ async def test_workers_run_at_the_lowest_priority_and_the_server_keeps_its_own(
 ) -> None:
     own = priority()
     assert await pool.run(priority) == (19, os.SCHED_BATCH)
-    assert priority() == own
-    assert own[1] == os.SCHED_OTHER
+    assert priority() == own  # lowering a worker leaves the server as it was
 
 
 async def test_a_tasks_exception_crosses_back_as_raised(pool: WorkerPool) -> None:
