@@ -52,7 +52,7 @@ from app.db import audit, migrate
 from app.db.embedded import EmbeddedPostgres
 from app.db.engine import make_engine, make_sessionmaker
 from app.keyring import load_keyring
-from app.pagination import encode_cursor
+from app.pagination import _sign
 from app.policies import evaluate
 from app.services.retention_sweep import sweep_once
 from app.tokens import mint_token
@@ -415,8 +415,10 @@ class Run:
         async with httpx.AsyncClient(base_url=self.base, timeout=30) as client:
             first = await client.get("/v1/processing-records?limit=50", headers=self.ilo.headers)
             cursor = first.json()["next_cursor"]
+            # the same cursor (bound to this client and list by a digest) at another position
             payload = json.loads(base64.urlsafe_b64decode(cursor.split(".")[0] + "=="))
-            deep = encode_cursor(secret, payload["c"], [str(at)], route=payload["r"])
+            raw = json.dumps({**payload, "p": [str(at)]}, separators=(",", ":")).encode()
+            deep = f"{base64.urlsafe_b64encode(raw).decode().rstrip('=')}.{_sign(secret, raw)}"
 
             async def timed(url: str) -> float:
                 times = []
