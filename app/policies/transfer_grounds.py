@@ -92,7 +92,7 @@ GROUND_RULES: Mapping[str, Mapping[str, tuple[Rule, str]]] = {
         TransferBasis.specific_situation: (LED_38, "(1)"),
     },
 }
-_DEROGATIONS = frozenset(
+DEROGATIONS = frozenset(
     {
         TransferBasis.public_interest,
         TransferBasis.vital_interests,
@@ -278,6 +278,22 @@ def _instrument_destination(instrument: TransferInstrument) -> Iterable[Hashable
     return ((instrument.kind, instrument.destination_country),)
 
 
+def adequacy_candidates(facts: TransferFacts) -> list[AdequacyDecision]:
+    """The adequacy decisions naming the transfer's destination."""
+    by_destination = _grouped(facts.adequacy_decisions, "adequacy", _adequacy_destination)
+    if facts.destination_organisation:
+        return by_destination.get(("organisation", facts.destination_organisation), [])
+    if facts.destination_country is None:
+        return []
+    return by_destination.get(("country", facts.destination_country), [])
+
+
+def instrument_candidates(facts: TransferFacts, kind: str) -> list[TransferInstrument]:
+    """The instruments of `kind` with the transfer's destination country."""
+    by_destination = _grouped(facts.instruments, "instrument", _instrument_destination)
+    return by_destination.get((kind, facts.destination_country)) or []
+
+
 # One ground tried: its trace/violation, and the basis when it holds.
 Attempt = tuple[RuleResult, Basis | None]
 
@@ -316,13 +332,7 @@ def try_adequacy(facts: TransferFacts, regime: str) -> Attempt:
     """GDPR-45 / EUDPR-47 / LED-36: a decision in force on the transfer date, covering the
     recipient."""
     rule, detail = GROUND_RULES[regime][_ADEQUACY]
-    by_destination = _grouped(facts.adequacy_decisions, "adequacy", _adequacy_destination)
-    if facts.destination_organisation:
-        candidates = by_destination.get(("organisation", facts.destination_organisation), [])
-    elif facts.destination_country is None:
-        candidates = []
-    else:
-        candidates = by_destination.get(("country", facts.destination_country), [])
+    candidates = adequacy_candidates(facts)
     if not candidates:
         return failed(
             rule, f"adequacy: no adequacy decision for {facts.destination}", detail=detail
@@ -371,8 +381,7 @@ def _instrument_problem(
 def try_instrument(facts: TransferFacts, regime: str, kind: str) -> Attempt:
     """GDPR-46.2a/46.3b, EUDPR-48, LED-37(1)(a): an instrument in force covering this transfer."""
     rule, detail = GROUND_RULES[regime][kind]
-    by_destination = _grouped(facts.instruments, "instrument", _instrument_destination)
-    candidates = by_destination.get((kind, facts.destination_country))
+    candidates = instrument_candidates(facts, kind)
     if not candidates:
         message = f"{_KIND_LABELS[kind]} with {facts.destination}"
         return failed(rule, message, detail=detail), None
@@ -457,7 +466,7 @@ def try_derogation(facts: TransferFacts, regime: str) -> Attempt:
 # Per regime, the grounds tried before the derogation the client named: adequacy, then the
 # instrument kinds it knows.
 _SAFEGUARDS = (TransferBasis.binding_instrument, TransferBasis.administrative_arrangement)
-_PLANS: Mapping[str, tuple[str, ...]] = {
+GROUND_PLANS: Mapping[str, tuple[str, ...]] = {
     regime: (_ADEQUACY, *(kind for kind in _SAFEGUARDS if kind in known))
     for regime, known in GROUND_RULES.items()
 }
@@ -466,8 +475,8 @@ _PLANS: Mapping[str, tuple[str, ...]] = {
 def choose_ground(facts: TransferFacts, regime: str) -> tuple[list[RuleResult], Basis | None]:
     """Try adequacy, then safeguards, then the named derogation; stop at the first that holds."""
     known = GROUND_RULES[regime]
-    plan = _PLANS[regime]
-    if facts.basis in _DEROGATIONS and facts.basis in known:
+    plan = GROUND_PLANS[regime]
+    if facts.basis in DEROGATIONS and facts.basis in known:
         plan = (*plan, facts.basis)
     results: list[RuleResult] = []
     chosen: Basis | None = None
