@@ -56,9 +56,9 @@ RETURN_PUBLIC_INTEREST_REFERENCE = "Regulation (EU) 2019/1240, recital 25"
 _KIND_LABELS: Mapping[str, str] = {
     kind: f"{kind.value}: no {kind.value.replace('_', ' ')}" for kind in InstrumentKind
 }
-# The bases as plain text, for messages (formatting an enum member runs Python code).
+# The bases as plain text, for messages; members read once (an enum member's format and lookup
+# on its class run Python code).
 _LABELS: Mapping[str, str] = {basis: basis.value for basis in TransferBasis}
-# Members read once (an enum member's lookup on its class costs more than a global's).
 _ADEQUACY = TransferBasis.adequacy
 _PUBLIC_INTEREST = TransferBasis.public_interest
 _RETURN = Purpose.return_
@@ -248,7 +248,7 @@ class TransferFacts:
 _GROUPS: dict[tuple[int, str], tuple[tuple[Any, ...], dict[Hashable, list[Any]]]] = {}
 
 
-def _grouped(
+def grouped(
     items: tuple[T, ...], name: str, keys: Callable[[T], Iterable[Hashable]]
 ) -> Mapping[Hashable, list[T]]:
     """`items` grouped under each of their `keys`, each group in the items' order (made once
@@ -267,31 +267,15 @@ def _grouped(
     return groups
 
 
-def _adequacy_destination(decision: AdequacyDecision) -> Iterable[Hashable]:
+def adequacy_destination(decision: AdequacyDecision) -> Iterable[Hashable]:
     if decision.organisation:
         yield ("organisation", decision.organisation)
     if decision.country is not None:
         yield ("country", decision.country)
 
 
-def _instrument_destination(instrument: TransferInstrument) -> Iterable[Hashable]:
+def instrument_destination(instrument: TransferInstrument) -> Iterable[Hashable]:
     return ((instrument.kind, instrument.destination_country),)
-
-
-def adequacy_candidates(facts: TransferFacts) -> list[AdequacyDecision]:
-    """The adequacy decisions naming the transfer's destination."""
-    by_destination = _grouped(facts.adequacy_decisions, "adequacy", _adequacy_destination)
-    if facts.destination_organisation:
-        return by_destination.get(("organisation", facts.destination_organisation), [])
-    if facts.destination_country is None:
-        return []
-    return by_destination.get(("country", facts.destination_country), [])
-
-
-def instrument_candidates(facts: TransferFacts, kind: str) -> list[TransferInstrument]:
-    """The instruments of `kind` with the transfer's destination country."""
-    by_destination = _grouped(facts.instruments, "instrument", _instrument_destination)
-    return by_destination.get((kind, facts.destination_country)) or []
 
 
 # One ground tried: its trace/violation, and the basis when it holds.
@@ -332,7 +316,13 @@ def try_adequacy(facts: TransferFacts, regime: str) -> Attempt:
     """GDPR-45 / EUDPR-47 / LED-36: a decision in force on the transfer date, covering the
     recipient."""
     rule, detail = GROUND_RULES[regime][_ADEQUACY]
-    candidates = adequacy_candidates(facts)
+    by_destination = grouped(facts.adequacy_decisions, "adequacy", adequacy_destination)
+    if facts.destination_organisation:
+        candidates = by_destination.get(("organisation", facts.destination_organisation), [])
+    elif facts.destination_country is None:
+        candidates = []
+    else:
+        candidates = by_destination.get(("country", facts.destination_country), [])
     if not candidates:
         return failed(
             rule, f"adequacy: no adequacy decision for {facts.destination}", detail=detail
@@ -381,7 +371,8 @@ def _instrument_problem(
 def try_instrument(facts: TransferFacts, regime: str, kind: str) -> Attempt:
     """GDPR-46.2a/46.3b, EUDPR-48, LED-37(1)(a): an instrument in force covering this transfer."""
     rule, detail = GROUND_RULES[regime][kind]
-    candidates = instrument_candidates(facts, kind)
+    by_destination = grouped(facts.instruments, "instrument", instrument_destination)
+    candidates = by_destination.get((kind, facts.destination_country))
     if not candidates:
         message = f"{_KIND_LABELS[kind]} with {facts.destination}"
         return failed(rule, message, detail=detail), None
@@ -472,8 +463,13 @@ GROUND_PLANS: Mapping[str, tuple[str, ...]] = {
 }
 
 
-def choose_ground(facts: TransferFacts, regime: str) -> tuple[list[RuleResult], Basis | None]:
-    """Try adequacy, then safeguards, then the named derogation; stop at the first that holds."""
+def choose_ground(
+    facts: TransferFacts,
+    regime: str,
+    adequacy: Callable[[TransferFacts, str], Attempt] | None = None,
+) -> tuple[list[RuleResult], Basis | None]:
+    """Try adequacy (with `adequacy` if given: the same attempt, e.g. remembered), then
+    safeguards, then the named derogation; stop at the first that holds."""
     known = GROUND_RULES[regime]
     plan = GROUND_PLANS[regime]
     if facts.basis in DEROGATIONS and facts.basis in known:
@@ -487,7 +483,7 @@ def choose_ground(facts: TransferFacts, regime: str) -> tuple[list[RuleResult], 
             results.append(not_applicable(rule, f"{label} not tried: {chosen.rule} holds"))
             continue
         if step == _ADEQUACY:
-            result, chosen = try_adequacy(facts, regime)
+            result, chosen = (adequacy or try_adequacy)(facts, regime)
         elif step in INSTRUMENT_KINDS:
             result, chosen = try_instrument(facts, regime, step)
         else:

@@ -1,6 +1,7 @@
-"""The Chapter V ground chosen with an uncovered destination's failures shared
-(transfer_choice.choose) is the one tried ground by ground (transfer_grounds.choose_ground):
-the same results, trace and basis, on the first call and on the ones that reuse them."""
+"""The Chapter V ground chosen with an uncovered destination's failures shared and adequacy
+attempts remembered (transfer_choice.choose) is the one tried ground by ground
+(transfer_grounds.choose_ground): the same results, trace and basis, on the first call and on
+the ones that reuse them."""
 
 from dataclasses import replace
 from datetime import date
@@ -60,6 +61,13 @@ VARIANTS = {
         "destination_country": "JP",
         "basis": "adequacy",
         "adequacy_decision_id": "2019/419",
+    },
+    "covered by an adequacy decision not yet in force": {
+        "regime": "led",
+        "destination_country": "GB",
+        "basis": "adequacy",
+        "recipient_is_law_enforcement": True,
+        "transfer_on": date(2020, 1, 1),
     },
     "covered by an adequacy decision that holds": {
         "regime": "led",
