@@ -218,7 +218,7 @@ class Writer:
     async def _insert(self, action: Guarded, decision: Decision, new: NewRow[M]) -> M:
         new = replace(new, change=self._complete(action, new.change))
         # Pending authorised work first; an unmarked instance in the session fails here.
-        await self.session.flush()
+        await self._flush_pending()
         resource_id = _identity_before_insert(new.row) if write_set.plain(new.row) else None
         if resource_id is not None:
             # Row, related rows, audit and outbox events: one statement (app/db/write_set.py).
@@ -317,6 +317,13 @@ class Writer:
             if not write_set.plain(row):
                 self.session.add(authorise(self.session, row))
         return plain
+
+    async def _flush_pending(self) -> None:
+        """Flush what the session holds unflushed; a session with nothing pending (the common
+        case before a creation) is not handed to the unit of work for nothing."""
+        session = self.session.sync_session
+        if session.new or session.deleted or session.identity_map.check_modified():
+            await self.session.flush()
 
     async def _record(
         self, decision: Decision | None, change: Change, resource_id: str, action: str = ""
