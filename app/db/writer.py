@@ -399,17 +399,35 @@ def _unique_conflict(exc: IntegrityError) -> Exception:
     )
 
 
+# A mapper's primary key as (attribute, the column's Python default if callable), read once.
+_PrimaryKey = tuple[tuple[str, Any], ...]
+_PRIMARY_KEYS: dict[Any, _PrimaryKey] = {}
+
+
+def _primary_key(mapper: Any) -> _PrimaryKey:
+    found = _PRIMARY_KEYS.get(mapper)
+    if found is None:
+        found = _PRIMARY_KEYS[mapper] = tuple(
+            (
+                mapper.get_property_by_column(column).key,
+                column.default.arg
+                if column.default is not None and column.default.is_callable
+                else None,
+            )
+            for column in mapper.primary_key
+        )
+    return found
+
+
 def _identity_before_insert(instance: Base) -> str | None:
     """The identity a plain row will have: its primary key as given, or its Python default
     (None when the database makes it)."""
-    mapper = inspect(instance).mapper
     parts = []
-    for column in mapper.primary_key:
-        prop = mapper.get_property_by_column(column)
-        value = getattr(instance, prop.key)
-        if value is None and column.default is not None and column.default.is_callable:
-            value = column.default.arg(None)
-            setattr(instance, prop.key, value)
+    for key, default in _primary_key(inspect(instance).mapper):
+        value = getattr(instance, key)
+        if value is None and default is not None:
+            value = default(None)
+            setattr(instance, key, value)
         if value is None:
             return None
         parts.append(str(value))
