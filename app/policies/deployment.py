@@ -125,6 +125,9 @@ def third_country_problem(code: str, participants: Mapping[str, Participant]) ->
 _THIRD_COUNTRY: dict[int, tuple[Mapping[str, Participant], dict[str, str | None]]] = {}
 
 
+_UNKNOWN = "\0"  # a code the table has no answer for yet (no problem text is this)
+
+
 def _third_country_table(participants: Mapping[str, Participant]) -> dict[str, str | None] | None:
     if participants.__class__ is not MappingProxyType:  # a caller's dict may change
         return None
@@ -148,8 +151,9 @@ def _third_country_problems(
         return [third_country_problem(code, participants) for code in codes]
     found = []
     for code in codes:
-        if code in table:
-            found.append(table[code])
+        known = table.get(code, _UNKNOWN)  # one lookup: another thread may clear the table
+        if known is not _UNKNOWN:
+            found.append(known)
             continue
         problem = third_country_problem(code, participants)
         if len(table) >= 1024:
