@@ -29,6 +29,7 @@ import asyncio
 import base64
 import csv
 import json
+import math
 import os
 import platform
 import shutil
@@ -150,8 +151,9 @@ def locust(
         "requests": int(row["Request Count"]),
         "failures": int(row["Failure Count"]),
         "per_s": float(row["Requests/s"]),
-        "p50_ms": float(row["50%"]),
-        "p99_ms": float(row["99%"]),
+        # "N/A" when no request finished in the run (a loaded machine, a short --scale)
+        "p50_ms": float(row["50%"]) if row["50%"] != "N/A" else math.nan,
+        "p99_ms": float(row["99%"]) if row["99%"] != "N/A" else math.nan,
     }
 
 

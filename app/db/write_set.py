@@ -26,7 +26,6 @@ from typing import Any
 from sqlalchemy import ColumnElement, Insert, Table, bindparam, exists, insert, inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapper, make_transient_to_detached
-from sqlalchemy.orm.attributes import set_committed_value
 
 from app.db.guard import WRITER_OPTION
 from app.models.base import Base
@@ -34,31 +33,44 @@ from app.models.base import Base
 _OPTIONS = {WRITER_OPTION: True}
 
 
+# What write_set reads of a mapped class, read from its mapper once: whether its rows can be
+# plain inserts (one table, no inheritance), its table, (attribute, column) of each column, and
+# its relationships' attributes.
+_Layout = tuple[bool, Table, tuple[tuple[str, str], ...], tuple[str, ...]]
+_LAYOUTS: dict[Mapper[Any], _Layout] = {}
+
+
+def _layout(mapper: Mapper[Any]) -> _Layout:
+    found = _LAYOUTS.get(mapper)
+    if found is None:
+        table = mapper.local_table
+        assert isinstance(table, Table)
+        single = mapper.inherits is None and len(mapper.tables) == 1
+        columns = tuple((prop.key, prop.columns[0].key) for prop in mapper.column_attrs)
+        relationships = tuple(r.key for r in mapper.relationships)
+        found = _LAYOUTS[mapper] = (single, table, columns, relationships)
+    return found
+
+
 def plain(instance: Base) -> bool:
     """An instance a Core INSERT writes exactly as the unit of work would: one table, no
     relationship values, not yet in a session."""
     state = inspect(instance)
-    mapper: Mapper[Any] = state.mapper
     if state.session_id is not None or state.key is not None:
         return False
-    if mapper.inherits is not None or len(mapper.tables) != 1:
+    single, _, _, relationships = _layout(state.mapper)
+    if not single:
         return False
     loaded = state.dict
-    return not any(loaded.get(r.key) is not None for r in mapper.relationships)
+    return not any(loaded.get(key) is not None for key in relationships)
 
 
 def values(instance: Base) -> tuple[Table, dict[str, Any]]:
     """The instance's table and the column values it was given (Core applies the defaults)."""
     state = inspect(instance)
-    mapper: Mapper[Any] = state.mapper
+    _, table, columns, _ = _layout(state.mapper)
     loaded = state.dict
-    row: dict[str, Any] = {}
-    for prop in mapper.column_attrs:
-        if prop.key in loaded:
-            row[prop.columns[0].key] = loaded[prop.key]
-    table = mapper.local_table
-    assert isinstance(table, Table)
-    return table, row
+    return table, {column: loaded[key] for key, column in columns if key in loaded}
 
 
 class Unmet(Exception):
@@ -149,10 +161,13 @@ async def write(
 
 
 def _attach(session: AsyncSession, instance: Base, returned: Mapping[str, Any]) -> None:
-    mapper: Mapper[Any] = inspect(instance).mapper
+    """The instance as the row RETURNING gave: its values put in its state while it is still
+    transient, then made persistent and clean at once (make_transient_to_detached commits every
+    loaded value; nothing is left to expire), instead of one committed-value event per column."""
+    state = inspect(instance)
+    loaded = state.dict
+    for key, column in _layout(state.mapper)[2]:
+        if column in returned:
+            loaded[key] = returned[column]
     make_transient_to_detached(instance)
-    for prop in mapper.column_attrs:
-        column = prop.columns[0]
-        if column.key in returned:
-            set_committed_value(instance, prop.key, returned[column.key])
     session.add(instance)

@@ -218,7 +218,7 @@ class Writer:
     async def _insert(self, action: Guarded, decision: Decision, new: NewRow[M]) -> M:
         new = replace(new, change=self._complete(action, new.change))
         # Pending authorised work first; an unmarked instance in the session fails here.
-        await self.session.flush()
+        await self._flush_pending()
         resource_id = _identity_before_insert(new.row) if write_set.plain(new.row) else None
         if resource_id is not None:
             # Row, related rows, audit and outbox events: one statement (app/db/write_set.py).
@@ -318,6 +318,13 @@ class Writer:
                 self.session.add(authorise(self.session, row))
         return plain
 
+    async def _flush_pending(self) -> None:
+        """Flush what the session holds unflushed; a session with nothing pending (the common
+        case before a creation) is not handed to the unit of work for nothing."""
+        session = self.session.sync_session
+        if session.new or session.deleted or session.identity_map.check_modified():
+            await self.session.flush()
+
     async def _record(
         self, decision: Decision | None, change: Change, resource_id: str, action: str = ""
     ) -> None:
@@ -392,17 +399,35 @@ def _unique_conflict(exc: IntegrityError) -> Exception:
     )
 
 
+# A mapper's primary key as (attribute, the column's Python default if callable), read once.
+_PrimaryKey = tuple[tuple[str, Any], ...]
+_PRIMARY_KEYS: dict[Any, _PrimaryKey] = {}
+
+
+def _primary_key(mapper: Any) -> _PrimaryKey:
+    found = _PRIMARY_KEYS.get(mapper)
+    if found is None:
+        found = _PRIMARY_KEYS[mapper] = tuple(
+            (
+                mapper.get_property_by_column(column).key,
+                column.default.arg
+                if column.default is not None and column.default.is_callable
+                else None,
+            )
+            for column in mapper.primary_key
+        )
+    return found
+
+
 def _identity_before_insert(instance: Base) -> str | None:
     """The identity a plain row will have: its primary key as given, or its Python default
     (None when the database makes it)."""
-    mapper = inspect(instance).mapper
     parts = []
-    for column in mapper.primary_key:
-        prop = mapper.get_property_by_column(column)
-        value = getattr(instance, prop.key)
-        if value is None and column.default is not None and column.default.is_callable:
-            value = column.default.arg(None)
-            setattr(instance, prop.key, value)
+    for key, default in _primary_key(inspect(instance).mapper):
+        value = getattr(instance, key)
+        if value is None and default is not None:
+            value = default(None)
+            setattr(instance, key, value)
         if value is None:
             return None
         parts.append(str(value))

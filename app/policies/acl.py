@@ -77,7 +77,8 @@ class Requirement:
         return " or ".join(wanted)
 
 
-_ROLE_MET = passed(ACL_ROLE)
+# ACL-ROLE met: one shared result (app/policies/actions.py compares with it).
+ROLE_MET = passed(ACL_ROLE)
 
 
 def require(
@@ -85,7 +86,7 @@ def require(
 ) -> RuleResult:
     """ACL-ROLE: the actor meets the action's requirement."""
     if requirement.admits(actor, officer_id=officer_id):
-        return _ROLE_MET
+        return ROLE_MET
     return failed(
         ACL_ROLE,
         f"{action} needs {requirement.describe(officer_id)}; actor {actor.sub} "
@@ -93,9 +94,14 @@ def require(
     )
 
 
+_ORG_MET = passed(ACL_ORG)
+
+
 def require_org(actor: Actor, *orgs: tuple[str, str]) -> RuleResult:
     """ACL-ORG: the actor's organisation is each named organisation (label, code)."""
     org = actor.org
+    if len(orgs) == 1 and orgs[0][1] == org:  # the common case: one organisation, the actor's
+        return _ORG_MET
     return check(
         ACL_ORG,
         [

@@ -8,7 +8,7 @@ from types import MappingProxyType
 
 from app.policies.acl import Actor, Requirement, require_org
 from app.policies.actions import declare
-from app.policies.engine import Outcome, RuleResult, check, not_applicable
+from app.policies.engine import Outcome, RuleResult, check, not_applicable, passed
 from app.policies.purpose import PURPOSES
 from app.policies.rules import ILO_2_2, ILO_4_1, ILO_6_1, ILO_6_2, ILO_6_3
 from app.policies.vocabulary import (
@@ -119,6 +119,50 @@ def third_country_problem(code: str, participants: Mapping[str, Participant]) ->
     return None
 
 
+# A read-only participants mapping (the reference data's, loaded once per stamp) -> what
+# third_country_problem found for each code asked about: the same codes, decision after decision.
+# Bounded: a table that fills up starts again.
+_THIRD_COUNTRY: dict[int, tuple[Mapping[str, Participant], dict[str, str | None]]] = {}
+
+
+_UNKNOWN = "\0"  # a code the table has no answer for yet (no problem text is this)
+
+
+def _third_country_table(participants: Mapping[str, Participant]) -> dict[str, str | None] | None:
+    if participants.__class__ is not MappingProxyType:  # a caller's dict may change
+        return None
+    found = _THIRD_COUNTRY.get(id(participants))
+    if found is not None and found[0] is participants:
+        return found[1]
+    if len(_THIRD_COUNTRY) >= 16:
+        _THIRD_COUNTRY.clear()
+    table: dict[str, str | None] = {}
+    _THIRD_COUNTRY[id(participants)] = (participants, table)
+    return table
+
+
+def _third_country_problems(
+    codes: tuple[str, ...], participants: Mapping[str, Participant]
+) -> list[str | None]:
+    """third_country_problem of each code, looked up in the participants' table when they have
+    one."""
+    table = _third_country_table(participants)
+    if table is None:
+        return [third_country_problem(code, participants) for code in codes]
+    found = []
+    for code in codes:
+        known = table.get(code, _UNKNOWN)  # one lookup: another thread may clear the table
+        if known is not _UNKNOWN:
+            found.append(known)
+            continue
+        problem = third_country_problem(code, participants)
+        if len(table) >= 1024:
+            table.clear()
+        table[code] = problem
+        found.append(problem)
+    return found
+
+
 def _bound_member_state_problem(
     code: str, participants: Mapping[str, Participant], deployer: str
 ) -> str | None:
@@ -161,12 +205,12 @@ def _host_problems(facts: DeploymentFacts) -> list[str]:
         problems.append(
             f"posting_type {facts.posting_type!r} is none of {', '.join(sorted(POSTING_TYPES))}"
         )
-    participants = facts.participants
-    problem = third_country_problem(facts.host_country, participants)
-    if problem:
-        problems.append(f"host_country: {problem}")
-    for country in facts.region_countries:
-        problem = third_country_problem(country, participants)
+    host, *region = _third_country_problems(
+        (facts.host_country, *facts.region_countries), facts.participants
+    )
+    if host:
+        problems.append(f"host_country: {host}")
+    for problem in region:
         if problem:
             problems.append(f"region_countries: {problem}")
     if facts.ends_on is None:
@@ -176,9 +220,14 @@ def _host_problems(facts: DeploymentFacts) -> list[str]:
     return problems
 
 
+_POSTING_MET = passed(ILO_2_2)
+_JOB_DESCRIBED = passed(ILO_4_1)
+
+
 def check_posting(facts: DeploymentFacts) -> RuleResult:
     """ILO-2.2: one posting type, a third-country host (and region), a start and a later end."""
-    return check(ILO_2_2, _host_problems(facts))
+    problems = _host_problems(facts)
+    return check(ILO_2_2, problems) if problems else _POSTING_MET
 
 
 def _job_problems(
@@ -206,7 +255,15 @@ def _job_problems(
 
 def check_job_description(facts: DeploymentFacts) -> RuleResult:
     """ILO-4.1: the notification carries the job description (tasks) and the duration."""
-    return check(ILO_4_1, _job_problems(facts.topics, facts.tasks, facts.ends_on))
+    topics, tasks, ends_on = facts.topics, facts.tasks, facts.ends_on
+    if (
+        ends_on is not None
+        and (topics or tasks)
+        and INFORMATION_TOPICS.issuperset(topics)
+        and PURPOSES.issuperset(tasks)
+    ):
+        return _JOB_DESCRIBED  # what _job_problems finds nothing wrong with, without a list
+    return check(ILO_4_1, _job_problems(topics, tasks, ends_on))
 
 
 _NO_REPRESENTATION = not_applicable(ILO_6_1, "no represented Member States")

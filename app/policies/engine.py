@@ -4,7 +4,7 @@ An action's rules function (app/policies/actions.py) turns facts into an Outcome
 every rule it evaluated, in order, and for an allowed action the basis and obligations.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
 from datetime import date
 from secrets import token_bytes
@@ -337,7 +337,38 @@ if tuple(f.name for f in fields(Decision)) != _DECISION_FIELDS:
 
 def decide(action: str, outcome: Outcome, reference_digest: str = "") -> Decision:
     """The Decision on an action from its evaluated rules."""
-    results = outcome.results
+    return _assemble(action, outcome.results, outcome, reference_digest)
+
+
+def decider(action: str, head: RuleResult) -> Callable[[Outcome, str], Decision]:
+    """decide() for one action whose rules' results follow `head` (its ACL-ROLE pass), made
+    once: an allowed Decision is assembled without a list of every result or of violations."""
+    head_entry = head.trace_entry
+
+    def decide_action(outcome: Outcome, reference_digest: str = "") -> Decision:
+        results = outcome.results
+        for r in results:
+            if r.violations:
+                return _assemble(action, [head, *results], outcome, reference_digest)
+        decision = _new_object(Decision)
+        _set_allowed(decision, True)
+        _set_decision_id(decision, new_decision_id())
+        version = _VERSIONS.get(reference_digest)
+        _set_policy_version(decision, version or policy_version(reference_digest))
+        _set_violations(decision, ())
+        _set_basis(decision, outcome.basis)
+        _set_obligations(decision, tuple(outcome.obligations))
+        _set_trace(decision, (head_entry, *[r.trace_entry for r in results]))
+        _set_action(decision, action)
+        _set_result(decision, outcome.result)
+        return decision
+
+    return decide_action
+
+
+def _assemble(
+    action: str, results: list[RuleResult], outcome: Outcome, reference_digest: str
+) -> Decision:
     found = [v for r in results for v in r.violations]
     allowed = not found
     decision = _new_object(Decision)
@@ -353,16 +384,16 @@ def decide(action: str, outcome: Outcome, reference_digest: str = "") -> Decisio
     return decision
 
 
-# A version-4 UUID's fixed bits (RFC 9562): version 4, variant 10.
-_UUID4_KEEP = ~((0xF000 << 64) | (0xC000 << 48))
-_UUID4_SET = (0x4000 << 64) | (0x8000 << 48)
+# A version-4 UUID (RFC 9562) from 16 random bytes as hex: the version nibble is "4", the
+# variant nibble keeps its two low bits under the high bits 10 (8, 9, a or b).
+_VARIANT = {c: "89ab"[int(c, 16) & 3] for c in "0123456789abcdef"}
 
 
 def new_decision_id() -> str:
     """A fresh random (version 4) UUID as text, from 122 bits of the system's random source;
-    the same as str(uuid.uuid4()) without building the UUID object."""
-    h = f"{int.from_bytes(token_bytes(16)) & _UUID4_KEEP | _UUID4_SET:032x}"
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+    the same as str(uuid.uuid4()) without building the UUID object or a 128-bit integer."""
+    h = token_bytes(16).hex()
+    return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{_VARIANT[h[16]]}{h[17:20]}-{h[20:]}"
 
 
 def deny(

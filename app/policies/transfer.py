@@ -33,12 +33,12 @@ from app.policies.subject_rights import (
     check_restricted_exchange,
     restriction_notice,
 )
+from app.policies.transfer_choice import choose
 from app.policies.transfer_grounds import (
     GROUND_RULES,
     INSTRUMENT_KINDS,
     TRANSFER_BASES,
     TransferFacts,
-    choose_ground,
 )
 from app.policies.transfer_obligations import transfer_obligations
 from app.policies.vocabulary import (
@@ -105,6 +105,16 @@ class ReferenceUpdateFacts:
     parties: frozenset[str] = frozenset()
 
 
+# What a check finds when nothing is wrong, made once: its shared pass (or, for NR-1, its
+# not-applicable result per protection status, the note naming it).
+_NECESSARY, _SERVES_A_TASK = passed(ILO_10_4), passed(ILO_10_2)
+_DOCUMENTED, _IDENTIFIED = passed(DOC_1), passed(GDPR_30_1E)
+_NO_PROTECTION_NEEDED = {
+    status: not_applicable(NR_1, f"protection_status {status}")
+    for status in (*(str(s) for s in PROTECTION_STATUSES), None)
+}
+
+
 def _necessity_problems(
     record_fields: frozenset[str], fields_disclosed: frozenset[str], justification: str
 ) -> list[str]:
@@ -126,7 +136,8 @@ def check_necessity(
     record_fields: frozenset[str], fields_disclosed: frozenset[str], justification: str
 ) -> RuleResult:
     """ILO-10.4: an exchange discloses named record fields only, with a necessity justification."""
-    return check(ILO_10_4, _necessity_problems(record_fields, fields_disclosed, justification))
+    problems = _necessity_problems(record_fields, fields_disclosed, justification)
+    return check(ILO_10_4, problems) if problems else _NECESSARY
 
 
 _EUROPOL_OUT_OF_SCOPE = failed(
@@ -157,7 +168,7 @@ def check_transfer_purpose(facts: TransferFacts) -> RuleResult:
                 "transfer_on", facts.transfer_on, facts.record_began_on, facts.record_retain_until
             )
         )
-    return check(ILO_10_2, problems)
+    return check(ILO_10_2, problems) if problems else _SERVES_A_TASK
 
 
 def lifetime_problems(
@@ -202,8 +213,9 @@ def check_non_refoulement(facts: TransferFacts) -> RuleResult:
     if status is not None and status not in PROTECTION_STATUSES:
         # An unknown status cannot rule out a need for protection: refuse rather than guess.
         return failed(NR_1, f"protection_status {status!r} is not in the vocabulary")
-    if not needs_protection(facts.protection_status, facts.data_categories):
-        return not_applicable(NR_1, f"protection_status {facts.protection_status}")
+    if not needs_protection(status, facts.data_categories):
+        unneeded = _NO_PROTECTION_NEEDED.get(status)
+        return unneeded or not_applicable(NR_1, f"protection_status {status}")
     if not facts.recipient_is_public_authority:
         return passed(NR_1, f"recipient type {facts.recipient_type} is no public authority")
     reason = (
@@ -279,7 +291,8 @@ def _documentation_problems(facts: TransferFacts, regime: str) -> list[str]:
 
 def check_documentation(facts: TransferFacts, regime: str) -> RuleResult:
     """DOC-1 (product rule, Art. 5(2) GDPR): the named basis, its details and the justification."""
-    return check(DOC_1, _documentation_problems(facts, regime))
+    problems = _documentation_problems(facts, regime)
+    return check(DOC_1, problems) if problems else _DOCUMENTED
 
 
 _MEMBER_STATE = OrganisationKind.member_state
@@ -310,7 +323,8 @@ def _record_problems(facts: TransferFacts) -> list[str]:
 
 def check_record(facts: TransferFacts) -> RuleResult:
     """GDPR-30.1e: the recipient and the third country or international organisation identified."""
-    return check(GDPR_30_1E, _record_problems(facts))
+    problems = _record_problems(facts)
+    return check(GDPR_30_1E, problems) if problems else _IDENTIFIED
 
 
 # The record's own ILO exchanges its data; its organisation's system may record it for the ILO.
@@ -353,7 +367,7 @@ def decide_transfer(facts: TransferFacts) -> Outcome:
             not_applicable(adequacy_rule, "Chapter V not tried: Europol is out of scope")
         )
         return outcome
-    grounds, basis = choose_ground(facts, regime)
+    grounds, basis = choose(facts, regime)
     results.extend(grounds)
     if basis is not None:
         outcome.basis = basis

@@ -56,9 +56,9 @@ RETURN_PUBLIC_INTEREST_REFERENCE = "Regulation (EU) 2019/1240, recital 25"
 _KIND_LABELS: Mapping[str, str] = {
     kind: f"{kind.value}: no {kind.value.replace('_', ' ')}" for kind in InstrumentKind
 }
-# The bases as plain text, for messages (formatting an enum member runs Python code).
+# The bases as plain text, for messages; members read once (an enum member's format and lookup
+# on its class run Python code).
 _LABELS: Mapping[str, str] = {basis: basis.value for basis in TransferBasis}
-# Members read once (an enum member's lookup on its class costs more than a global's).
 _ADEQUACY = TransferBasis.adequacy
 _PUBLIC_INTEREST = TransferBasis.public_interest
 _RETURN = Purpose.return_
@@ -92,7 +92,7 @@ GROUND_RULES: Mapping[str, Mapping[str, tuple[Rule, str]]] = {
         TransferBasis.specific_situation: (LED_38, "(1)"),
     },
 }
-_DEROGATIONS = frozenset(
+DEROGATIONS = frozenset(
     {
         TransferBasis.public_interest,
         TransferBasis.vital_interests,
@@ -248,7 +248,7 @@ class TransferFacts:
 _GROUPS: dict[tuple[int, str], tuple[tuple[Any, ...], dict[Hashable, list[Any]]]] = {}
 
 
-def _grouped(
+def grouped(
     items: tuple[T, ...], name: str, keys: Callable[[T], Iterable[Hashable]]
 ) -> Mapping[Hashable, list[T]]:
     """`items` grouped under each of their `keys`, each group in the items' order (made once
@@ -267,14 +267,14 @@ def _grouped(
     return groups
 
 
-def _adequacy_destination(decision: AdequacyDecision) -> Iterable[Hashable]:
+def adequacy_destination(decision: AdequacyDecision) -> Iterable[Hashable]:
     if decision.organisation:
         yield ("organisation", decision.organisation)
     if decision.country is not None:
         yield ("country", decision.country)
 
 
-def _instrument_destination(instrument: TransferInstrument) -> Iterable[Hashable]:
+def instrument_destination(instrument: TransferInstrument) -> Iterable[Hashable]:
     return ((instrument.kind, instrument.destination_country),)
 
 
@@ -316,7 +316,7 @@ def try_adequacy(facts: TransferFacts, regime: str) -> Attempt:
     """GDPR-45 / EUDPR-47 / LED-36: a decision in force on the transfer date, covering the
     recipient."""
     rule, detail = GROUND_RULES[regime][_ADEQUACY]
-    by_destination = _grouped(facts.adequacy_decisions, "adequacy", _adequacy_destination)
+    by_destination = grouped(facts.adequacy_decisions, "adequacy", adequacy_destination)
     if facts.destination_organisation:
         candidates = by_destination.get(("organisation", facts.destination_organisation), [])
     elif facts.destination_country is None:
@@ -371,7 +371,7 @@ def _instrument_problem(
 def try_instrument(facts: TransferFacts, regime: str, kind: str) -> Attempt:
     """GDPR-46.2a/46.3b, EUDPR-48, LED-37(1)(a): an instrument in force covering this transfer."""
     rule, detail = GROUND_RULES[regime][kind]
-    by_destination = _grouped(facts.instruments, "instrument", _instrument_destination)
+    by_destination = grouped(facts.instruments, "instrument", instrument_destination)
     candidates = by_destination.get((kind, facts.destination_country))
     if not candidates:
         message = f"{_KIND_LABELS[kind]} with {facts.destination}"
@@ -457,17 +457,22 @@ def try_derogation(facts: TransferFacts, regime: str) -> Attempt:
 # Per regime, the grounds tried before the derogation the client named: adequacy, then the
 # instrument kinds it knows.
 _SAFEGUARDS = (TransferBasis.binding_instrument, TransferBasis.administrative_arrangement)
-_PLANS: Mapping[str, tuple[str, ...]] = {
+GROUND_PLANS: Mapping[str, tuple[str, ...]] = {
     regime: (_ADEQUACY, *(kind for kind in _SAFEGUARDS if kind in known))
     for regime, known in GROUND_RULES.items()
 }
 
 
-def choose_ground(facts: TransferFacts, regime: str) -> tuple[list[RuleResult], Basis | None]:
-    """Try adequacy, then safeguards, then the named derogation; stop at the first that holds."""
+def choose_ground(
+    facts: TransferFacts,
+    regime: str,
+    adequacy: Callable[[TransferFacts, str], Attempt] | None = None,
+) -> tuple[list[RuleResult], Basis | None]:
+    """Try adequacy (with `adequacy` if given: the same attempt, e.g. remembered), then
+    safeguards, then the named derogation; stop at the first that holds."""
     known = GROUND_RULES[regime]
-    plan = _PLANS[regime]
-    if facts.basis in _DEROGATIONS and facts.basis in known:
+    plan = GROUND_PLANS[regime]
+    if facts.basis in DEROGATIONS and facts.basis in known:
         plan = (*plan, facts.basis)
     results: list[RuleResult] = []
     chosen: Basis | None = None
@@ -478,7 +483,7 @@ def choose_ground(facts: TransferFacts, regime: str) -> tuple[list[RuleResult], 
             results.append(not_applicable(rule, f"{label} not tried: {chosen.rule} holds"))
             continue
         if step == _ADEQUACY:
-            result, chosen = try_adequacy(facts, regime)
+            result, chosen = (adequacy or try_adequacy)(facts, regime)
         elif step in INSTRUMENT_KINDS:
             result, chosen = try_instrument(facts, regime, step)
         else:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, cast
@@ -75,7 +75,7 @@ def _facts(
     organisation: str,
     deployer_kind: str,
     state: dict[str, Any],
-    participants: dict[str, Participant],
+    participants: Mapping[str, Participant],
 ) -> DeploymentFacts:
     return DeploymentFacts(
         actor=principal_actor,
@@ -140,7 +140,7 @@ def _history(
 
 async def _deployer_kind(
     session: AsyncSession, organisation: str
-) -> tuple[str, dict[str, Participant]]:
+) -> tuple[str, Mapping[str, Participant]]:
     participants = await participant_map(session=session)
     deployer = participants.get(organisation)
     return (deployer.kind if deployer else "unknown"), participants
@@ -155,6 +155,7 @@ class Plan:
     officer_id: uuid.UUID
     organisation: str  # the officer's: read, or assumed and checked by the insert
     assumed: bool = False
+    state: dict[str, Any] | None = None  # the notification's values, made once from the body
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,12 +182,13 @@ async def _prepare_plan(context: Context, _: object, body: DeploymentCreate) -> 
     else:
         organisation = (await get_officer(session=session, officer_id=body.officer_id)).organisation
     kind, participants = await _deployer_kind(session, organisation)
-    facts = _facts(context.principal.actor(), organisation, kind, _values(body), participants)
+    state = _values(body)
+    facts = _facts(context.principal.actor(), organisation, kind, state, participants)
     taken = await reference_taken(
         session, Deployment, organisation=organisation, reference=body.external_reference
     )
     prepared = Prepared(facts, conflicts=(taken,) if taken else ())
-    return Plan(prepared, body.officer_id, organisation, assumed)
+    return Plan(prepared, body.officer_id, organisation, assumed, state)
 
 
 async def _target(context: Context, deployment_id: uuid.UUID) -> Deployment:
@@ -257,7 +259,7 @@ async def _prepare_transition(
 def _build_plan(
     context: Context, plan: Plan, body: DeploymentCreate, decision: Decision
 ) -> NewRow[Deployment]:
-    state = _values(body)
+    state = _values(body) if plan.state is None else plan.state
     deployment_id = uuid.uuid4()
     deployment = Deployment(
         id=deployment_id,
@@ -457,7 +459,7 @@ async def render(*, session: AsyncSession, deployment: Deployment) -> Deployment
     return (await render_all(session=session, deployments=[deployment]))[0]
 
 
-def _render(deployment: Deployment, participants: dict[str, Participant]) -> DeploymentOut:
+def _render(deployment: Deployment, participants: Mapping[str, Participant]) -> DeploymentOut:
     deployer = participants.get(deployment.organisation)
     return DeploymentOut(
         id=deployment.id,

@@ -5,7 +5,7 @@ shown only to the Art. 9(3) contact-list roles (read policy `network`), with the
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -45,7 +45,7 @@ def _values(body: NetworkCreate | NetworkUpdate) -> dict[str, Any]:
 
 
 def _facts(
-    actor: Actor, org: str, state: dict[str, Any], participants: dict[str, Participant]
+    actor: Actor, org: str, state: dict[str, Any], participants: Mapping[str, Participant]
 ) -> NetworkFacts:
     return NetworkFacts(
         actor=actor,

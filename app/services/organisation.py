@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from types import MappingProxyType
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -57,22 +58,25 @@ async def participants(*, session: AsyncSession) -> Sequence[Organisation]:
     return (await session.scalars(select(Organisation))).all()
 
 
-async def participant_map(*, session: AsyncSession) -> dict[str, Participant]:
+async def participant_map(*, session: AsyncSession) -> Mapping[str, Participant]:
     """The participants as the policies see them (third-country and member-state checks).
 
     Rows only migrations write: cached per engine (app/db/near_static.py), so a decision does
-    not read them again.
+    not read them again. Read-only, so that the policies may key what they derive from them
+    (a country's third-country check) to the mapping itself.
     """
 
-    async def load() -> dict[str, Participant]:
+    async def load() -> Mapping[str, Participant]:
         rows = (
             await session.execute(
                 select(Organisation.code, Organisation.kind, Organisation.bound_by_regulation)
             )
         ).all()
-        return {
-            code: Participant(code=code, kind=kind, bound_by_regulation=bound)
-            for code, kind, bound in rows
-        }
+        return MappingProxyType(
+            {
+                code: Participant(code=code, kind=kind, bound_by_regulation=bound)
+                for code, kind, bound in rows
+            }
+        )
 
     return await near_static.migration_owned(session, "participants", load)

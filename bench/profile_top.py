@@ -1,0 +1,77 @@
+"""A py-spy raw profile (`py-spy record --format raw`) as text top-lists.
+
+    python -m bench.profile_top PROFILE.raw [--within TEXT] [--without TEXT] [--top 25]
+
+Each line of a raw profile is one stack (frames joined by ";", outermost first) and the number
+of samples taken in it. `--within` keeps the stacks with a frame containing TEXT and shows only
+the frames from that one inward (e.g. `--within "perform (app/db/writer.py"`); `--without` drops
+the stacks with a frame containing TEXT (repeatable). The output gives, per function, its
+inclusive share (samples in stacks through it) and its own share (samples in it as the leaf).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+
+
+def stacks(path: Path) -> list[tuple[list[str], int]]:
+    found = []
+    for line in path.read_text().splitlines():
+        frames, _, count = line.rpartition(" ")
+        if frames and count.isdigit():
+            found.append((frames.split(";"), int(count)))
+    return found
+
+
+def function(frame: str) -> str:
+    """`name (path:line)` without the line: one entry per function."""
+    name, _, where = frame.partition(" (")
+    return f"{name} ({where.rsplit(':', 1)[0]})" if where else name
+
+
+def top(
+    found: list[tuple[list[str], int]], within: str, without: Sequence[str], n: int
+) -> tuple[int, list[tuple[str, int, int]]]:
+    inclusive: Counter[str] = Counter()
+    own: Counter[str] = Counter()
+    total = 0
+    for frames, count in found:
+        if any(w in f for w in without for f in frames):
+            continue
+        if within:
+            start = next((i for i, f in enumerate(frames) if within in f), None)
+            if start is None:
+                continue
+            frames = frames[start:]
+        total += count
+        for name in {function(f) for f in frames}:
+            inclusive[name] += count
+        own[function(frames[-1])] += count
+    rows = [(name, samples, own[name]) for name, samples in inclusive.most_common(n)]
+    return total, rows
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.profile_top", description=__doc__)
+    parser.add_argument("profile", type=Path)
+    parser.add_argument("--within", default="")
+    parser.add_argument("--without", action="append", default=[])
+    parser.add_argument("--top", type=int, default=25)
+    args = parser.parse_args(argv)
+    total, rows = top(stacks(args.profile), args.within, args.without, args.top)
+    within = f" within {args.within!r}" if args.within else ""
+    print(f"{args.profile.name}: {total} samples{within}")
+    if args.without:
+        print(f"without stacks through: {', '.join(args.without)}")
+    print(f"{'incl %':>7} {'own %':>6}  function")
+    for name, samples, own in rows:
+        print(f"{100 * samples / max(total, 1):7.1f} {100 * own / max(total, 1):6.1f}  {name}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
