@@ -23,17 +23,31 @@ benchmark's database, `bench_seal` (the seals plus a `canonical bytea` column, f
 - `copy_chain_leaf`: the seals and canonical bytes by `COPY ... TO STDOUT (FORMAT binary)`,
   each seal hash and leaf recomputed with hashlib, the tree recomputed (no stored leaf compared);
 - `best_full`: `client_chain_leaf` with `pg_columns_once` in the same scan: every column, every
-  seal, every leaf and the tree, i.e. the cheapest full check of these parts.
+  seal, every leaf and the tree, i.e. the cheapest full check of these parts;
+- `copy_columns`: a complete full check with nothing stored beyond the app's schema: per chunk
+  of 16,384 seals, the seals and exactly the event columns the canonical document holds by
+  `COPY ... (FORMAT csv)` (seals in position order, each event by its primary key), the strings
+  force-quoted with `\\` as the escape and `null` for NULL, so that each field of an ASCII
+  event already is its JSON text; the canonical bytes assembled by one format string per row,
+  `actor`, `details` and `rules` canonicalised once per distinct value in the chunk; both
+  hashes with hashlib, the seal hashes, links and stored leaves compared in bulk (a chunk's
+  concatenations), the tree folded and every stored node above the leaves compared, then the
+  checks of `verify_leaves` (seals counted, events against seals, checkpoint a prefix);
+  `copy_columns_distinct`: the same with every `actor`, `details` and `rules` canonicalised
+  (a log whose every event has JSON of its own, the worst case for the memo); `copy_rows`: the
+  same COPY, chunk by chunk, nothing assembled or hashed (what reading the columns costs).
 """
 
 from __future__ import annotations
 
 import argparse
+import binascii
 import functools
 import hashlib
 import io
 import json
 import os
+import re
 import struct
 import sys
 from collections.abc import Awaitable, Callable
@@ -42,7 +56,7 @@ from typing import Any
 import asyncpg
 
 from app.config import APP_DB_ROLE
-from app.db import audit, audit_chain
+from app.db import audit, audit_chain, audit_leaves
 from app.db.audit_merkle import Frontier
 from app.db.embedded import EmbeddedPostgres
 from app.db.engine import make_engine, make_sessionmaker
@@ -104,6 +118,122 @@ _CHUNKS = (
     " FROM bench_seal s JOIN audit_tree_node n ON n.level = 0 AND n.idx = s.position - 1"
     " {joined} GROUP BY (s.position - 1) / {chunk} ORDER BY (s.position - 1) / {chunk}"
 )
+
+
+# The seals of positions ($1, $2] with their events' columns in canonical key order; the event
+# by its primary key for each seal (OFFSET 0 keeps the lateral join a nested loop: a hash join
+# would read every event once per chunk).
+_KEYS = sorted(audit_chain._KEYS)
+_ROWS = (
+    "SELECT s.prev_hash, s.hash, e.action, e.actor, e.decision_id, e.details, e.id,"
+    f" e.legal_basis, {_OCCURRED} AS occurred_at, e.organisation, e.outcome, e.policy_version,"
+    " e.purpose, e.request_id, e.resource_id, e.resource_type, e.rules FROM audit_seal s"
+    " LEFT JOIN LATERAL (SELECT * FROM audit_event e WHERE e.id = s.event_id OFFSET 0) e ON true"
+    " WHERE s.position > $1 AND s.position <= $2 ORDER BY s.position"
+)
+_QUOTED = [k for k in _KEYS if k not in ("actor", "details", "id", "rules")]
+_CSV: dict[str, Any] = {
+    "format": "csv",
+    "delimiter": "\t",
+    "null": "null",
+    "escape": "\\",
+    "force_quote": _QUOTED,
+}
+_DOCUMENT = ("{" + ",".join(f'"{k}":%b' for k in _KEYS) + "}").encode()
+_ESCAPED = re.compile(rb"\\(.)", re.S)
+
+
+def _json_field(field: bytes) -> bytes:
+    """The canonical JSON of a jsonb field as the CSV COPY printed it."""
+    if field == b"null":
+        return b"null"
+    inner = field[1:-1]
+    plain = b"\\\\" not in inner  # then every escape is of a quote
+    text = (inner.replace(b'\\"', b'"') if plain else _ESCAPED.sub(rb"\1", inner)).decode()
+    value = audit_chain._loads(text)
+    if audit_chain._has_float(value):  # (orjson reads an integer beyond 64 bits as a float)
+        value = json.loads(text)
+    return audit_chain.encode(value)
+
+
+def _rules_field(field: bytes) -> bytes:
+    """The canonical JSON of a text[] field as the CSV COPY printed it (plain elements only)."""
+    if field in (b"null", b"{}"):
+        return b"[]"
+    assert field[:1] == b"{", field
+    assert b'"' not in field, field
+    assert b"\\" not in field, field
+    elements: Any = field[1:-1].decode().split(",")  # (encode takes any JSON value)
+    return audit_chain.encode(elements)
+
+
+async def _copied(c: Any, first: int, last: int) -> bytes:
+    """The COPY of seals (first, last] with their events' columns, one line per seal."""
+    parts: list[bytes] = []
+
+    async def write(data: bytes) -> None:
+        parts.append(data)
+
+    await c.copy_from_query(_ROWS, first, last, output=write, **_CSV)
+    return b"".join(parts)
+
+
+async def _rows(c: Any, size: int) -> None:
+    """`copy_rows`: the COPY of `copy_columns` alone."""
+    for first in range(0, size, CHUNK):
+        await _copied(c, first, min(first + CHUNK, size))
+
+
+async def _columns(c: Any, size: int, *, memo: bool) -> None:
+    """The full check from the columns (`copy_columns`): see the module's docstring."""
+    stored = await c.prepare(audit_chain._STORED_LEAVES)
+    sha256, document, tree = hashlib.sha256, _DOCUMENT, Frontier(track=True)
+    head = audit_chain.GENESIS.encode()
+    for first in range(0, size, CHUNK):
+        last = min(first + CHUNK, size)
+        data = await _copied(c, first, last)
+        rows = last - first  # no field holds a tab or a line break: each line is one seal
+        assert data.count(b"\n") == rows
+        assert data.count(b"\t") == 16 * rows
+        canonical: dict[bytes, bytes] = {}
+        forgotten: dict[bytes, bytes] = {}
+        known = (canonical if memo else forgotten).get
+        seals, leaves, prevs, hashes = [], [], [], []
+        for line in data.split(b"\n")[:-1]:
+            f = line.split(b"\t")
+            actor = known(f[3]) or canonical.setdefault(f[3], _json_field(f[3]))
+            details = known(f[5]) or canonical.setdefault(f[5], _json_field(f[5]))
+            rules = known(f[16]) or canonical.setdefault(f[16], _rules_field(f[16]))
+            event = document % (
+                f[2], actor, f[4], details, *f[6:16], rules
+            )  # fmt: skip
+            seals.append(sha256(f[0] + event).digest())
+            leaves.append(sha256(b"\x00" + event).digest())
+            prevs.append(f[0])
+            hashes.append(f[1])
+        joined = b"".join(hashes)
+        assert b"".join(seals) == binascii.unhexlify(joined), "a seal hash differs"
+        assert b"".join(prevs) == head + joined[:-64], "a seal does not continue the chain"
+        head = hashes[-1]
+        count, held = await stored.fetchrow(first, last)
+        assert count == rows, "a stored leaf is missing"
+        assert held == b"".join(leaves), "a stored leaf differs"
+        tree.extend(leaves)
+    # The stored nodes above the leaves (as audit_leaves.recompute), then verify_leaves' checks.
+    level_nodes = await c.prepare(audit_leaves._LEVEL)
+    recomputed = tree.digests()
+    for level in range(1, len(recomputed)):
+        count, digest = size >> level, hashlib.sha256()
+        for start in range(0, count, CHUNK):
+            nodes = await audit_leaves._read(level_nodes, level, start, min(start + CHUNK, count))
+            assert nodes is not None
+            digest.update(nodes)
+        assert digest.digest() == recomputed[level], "a stored node differs"
+    seals_count, top = await c.fetchrow(audit._SEALS)
+    _, txid, event_id = await c.fetchrow(audit._SEAL_AT, top)
+    assert (seals_count, top) == (size, size)
+    assert tuple(await c.fetchrow(audit._EVENTS, txid, event_id)) == (0, 0, 0)
+    assert await audit._not_a_prefix(c, size, tree.root()) is None
 
 
 async def _fill(owner: str) -> None:
@@ -221,6 +351,9 @@ async def run(server: EmbeddedPostgres, args: argparse.Namespace) -> dict[str, A
             "client_leaf": lambda: _client(c, size, chain=False, columns=False),
             "copy_chain_leaf": lambda: _copy(c, size),
             "best_full": lambda: _client(c, size, chain=True, columns=True),
+            "copy_rows": lambda: _rows(c, size),
+            "copy_columns": lambda: _columns(c, size, memo=True),
+            "copy_columns_distinct": lambda: _columns(c, size, memo=False),
         }
         for name, job in jobs.items():
             best = None
