@@ -1,12 +1,29 @@
 """What the server writes itself stays within the bounds the OpenAPI document states for it:
 a problem's texts and lists, a denial's reasons, the longest cursor a list can make, the
-rate-limit headers and Retry-After (app/bounds.py, app/problems.py, app/pagination.py)."""
+rate-limit headers and Retry-After, the audit log's keys and notes (app/bounds.py, app/problems.py,
+app/pagination.py)."""
 
 from __future__ import annotations
 
 import uuid
 
-from app.bounds import LIST_MAX, MESSAGE_MAX
+import pytest
+from pydantic import ValidationError
+
+from app.bounds import (
+    CHECKPOINT_BODY_MAX,
+    COSIGNATURES_MAX,
+    COSIGNED_NOTE_MAX,
+    KEY_NAME_MAX,
+    LIST_MAX,
+    LOG_KEYS_MAX,
+    LOG_NOTE_MAX,
+    MESSAGE_MAX,
+    SIGNER_KEY_MAX,
+    VERIFIER_KEY_MAX,
+)
+from app.config import Settings
+from app.db import audit_note
 from app.pagination import decode_cursor, encode_cursor
 from app.policies.engine import Outcome, check, decide
 from app.policies.rules import ILO_10_3
@@ -73,3 +90,32 @@ def test_retry_after_and_the_rate_limit_headers_stay_within_their_bounds() -> No
         assert len(value) <= (
             POLICY_HEADER_MAX if name == b"ratelimit-policy" else STATE_HEADER_MAX
         )
+
+
+def test_the_longest_audit_note_and_keys_stay_within_their_bounds() -> None:
+    name = "n" * KEY_NAME_MAX
+    signers = [audit_note.generate(name) for _ in range(LOG_KEYS_MAX)]
+    witnesses = [
+        audit_note.generate(f"{i:02d}" + "w" * (KEY_NAME_MAX - 2), audit_note.COSIGNATURE_V1)
+        for i in range(COSIGNATURES_MAX)
+    ]
+    body = audit_note.Checkpoint.make(name, 2**63 - 1, b"r" * 32).body
+    assert len(body) == CHECKPOINT_BODY_MAX
+    logged = audit_note.note(body, [s.sign(body) for s in signers])
+    assert len(logged) == LOG_NOTE_MAX
+    cosigned = [w.sign(body, timestamp=2**64 - 1) for w in witnesses]
+    assert len(audit_note.merge([logged, audit_note.note(body, cosigned)])) == COSIGNED_NOTE_MAX
+    assert {len(s.verifier.vkey()) for s in signers} == {VERIFIER_KEY_MAX}
+    assert {len(s.skey()) for s in signers} == {SIGNER_KEY_MAX}
+    # the settings take the longest keys, and refuse one more key or a longer name
+    keys = [s.skey() for s in signers]
+    witness_keys = {"DE": [w.verifier.vkey() for w in witnesses]}
+    Settings(audit_log_keys=keys, audit_witness_keys=witness_keys)
+    longer = audit_note.generate(name + "n")
+    for wrong in (
+        {"audit_log_keys": [*keys, keys[0]]},
+        {"audit_log_keys": [longer.skey()]},
+        {"audit_witness_keys": {"DE": [longer.verifier.vkey()]}},
+    ):
+        with pytest.raises(ValidationError, match="at most"):
+            Settings(**wrong)

@@ -144,6 +144,10 @@ class ImpactIn(StrictInput):
     )
 
 
+# The most transfer ids of one group a page of the analysis shows; the rest follow on the next.
+TRANSFER_IDS_MAX = 1000
+
+
 class ImpactGroupOut(BaseModel):
     """Flows decided the same way: one organisation, destination, recipient and ground."""
 
@@ -169,9 +173,10 @@ class ImpactGroupOut(BaseModel):
     first_transfer_on: date
     last_transfer_on: date
     transfer_ids: list[uuid.UUID] | None = Field(
+        max_length=TRANSFER_IDS_MAX,
         description="With `include=transfer_ids`, for the organisation's DPO only (null "
-        "otherwise): the group's transfer ids in order, those that fit the page; the rest follow "
-        "on the next page under the same key"
+        f"otherwise): the group's transfer ids in order, those that fit the page (at most "
+        f"{TRANSFER_IDS_MAX}); the rest follow on the next page under the same key",
     )
 
 
