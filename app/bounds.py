@@ -33,6 +33,10 @@ RuleId = Annotated[str, StringConstraints(max_length=32)]
 RuleIds = Annotated[list[RuleId], first_items(LIST_MAX), Field(max_length=LIST_MAX)]
 Labels = Annotated[list[Label], first_items(LIST_MAX), Field(max_length=LIST_MAX)]
 
+# The public origin of the service (ILONET_PUBLIC_URL: scheme, host and port), which absolute
+# links start with.
+PUBLIC_ORIGIN_MAX = 200
+
 # The audit log's keys and notes (C2SP signed notes, app/db/audit_note.py): a key's name (the
 # log's origin, a witness's name) is at most KEY_NAME_MAX characters, so a key's text is of a
 # known length (settings refuse a longer one at start): "<name>+<8 hex id>+<44 base64>", with

@@ -21,7 +21,7 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from app.bounds import LOG_KEYS_MAX, SIGNER_KEY_MAX, VERIFIER_KEY_MAX
+from app.bounds import LOG_KEYS_MAX, PUBLIC_ORIGIN_MAX, SIGNER_KEY_MAX, VERIFIER_KEY_MAX
 from app.dev_issuer import (
     DEFAULT_DATA_DIR,
     DEFAULT_ENVIRONMENT,
@@ -174,6 +174,7 @@ class Settings(BaseSettings):
     page_max_bytes: int = Field(default=1_048_576, ge=1024)
     # The origin clients reach the service at (https://ilonet.example.eu): absolute links are
     # built on it, never on the request's Host; https also turns on Strict-Transport-Security.
+    # At most PUBLIC_ORIGIN_MAX characters (a page's `Link` states its length).
     public_url: str | None = None
 
     # Secret for signing pagination cursors; generated in the data dir outside production.
@@ -274,7 +275,10 @@ class Settings(BaseSettings):
             raise ValueError("an absolute http(s) origin is needed, e.g. https://ilonet.example.eu")
         if parts.path not in ("", "/") or parts.query or parts.fragment or parts.username:
             raise ValueError("an origin only: scheme, host and port, no path, query or user")
-        return f"{parts.scheme}://{parts.netloc}"
+        origin = f"{parts.scheme}://{parts.netloc}"
+        if len(origin) > PUBLIC_ORIGIN_MAX:
+            raise ValueError(f"an origin of at most {PUBLIC_ORIGIN_MAX} characters")
+        return origin
 
     @property
     def behind_tls(self) -> bool:

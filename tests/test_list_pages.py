@@ -139,7 +139,9 @@ async def test_a_list_answer_is_paged_or_bounded(
                 break
             assert link is not None, body
             assert link.endswith('>; rel="next"'), link
-            linked = parse_qs(urlsplit(link[1 : link.index(">")]).query)
+            target = urlsplit(link[1 : link.index(">")])
+            assert target.path == urlsplit(url).path, link
+            linked = parse_qs(target.query)
             assert linked["cursor"] == [following], link
             assert linked["limit"] == ["1"], link
         if not body["items"]:

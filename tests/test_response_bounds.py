@@ -1,14 +1,18 @@
 """What the server writes itself stays within the bounds the OpenAPI document states for it:
 a problem's texts and lists, a denial's reasons, the longest cursor a list can make, the
-rate-limit headers and Retry-After, the audit log's keys and notes (app/bounds.py, app/problems.py,
-app/pagination.py)."""
+rate-limit headers and Retry-After, a page's `Link`, the audit log's keys and notes
+(app/bounds.py, app/problems.py, app/pagination.py, app/page_links.py)."""
 
 from __future__ import annotations
 
 import uuid
+from types import SimpleNamespace
+from urllib.parse import parse_qs, urlencode
 
 import pytest
+from fastapi.routing import iter_route_contexts
 from pydantic import ValidationError
+from starlette.requests import Request
 
 from app.bounds import (
     CHECKPOINT_BODY_MAX,
@@ -19,14 +23,18 @@ from app.bounds import (
     LOG_KEYS_MAX,
     LOG_NOTE_MAX,
     MESSAGE_MAX,
+    PUBLIC_ORIGIN_MAX,
     SIGNER_KEY_MAX,
     VERIFIER_KEY_MAX,
 )
 from app.config import Settings
 from app.db import audit_note
+from app.main import create_app
+from app.page_links import link_header
 from app.pagination import decode_cursor, encode_cursor
 from app.policies.engine import Outcome, check, decide
 from app.policies.rules import ILO_10_3
+from app.policies.vocabulary import DeploymentStatus
 from app.problem_bodies import ERRORS_MAX, TEXT_BOUNDS
 from app.problems import (
     RETRY_AFTER_MAX,
@@ -119,3 +127,41 @@ def test_the_longest_audit_note_and_keys_stay_within_their_bounds() -> None:
     ):
         with pytest.raises(ValidationError, match="at most"):
             Settings(**wrong)
+
+
+def test_the_longest_link_a_page_sends_stays_within_its_bound() -> None:
+    application = create_app()
+    document = application.openapi()
+    bound = document["components"]["headers"]["Link"]["schema"]["maxLength"]
+    (route,) = [
+        c.original_route
+        for c in iter_route_contexts(application.routes)
+        if c.path == "/v1/deployments" and "GET" in (c.methods or ())
+    ]
+    longest = {
+        "officer_id": str(uuid.uuid4()),
+        "organisation": "\U0001f600" * 16,
+        "host_country": "ZZ",
+        "status": max((s.value for s in DeploymentStatus), key=len),
+        "external_reference": "!" * 100,
+        "limit": "200",
+        "cursor": "a" * 10 + ".b==",
+    }
+    scope = {
+        "type": "http",
+        "method": "GET",
+        "path": "/v1/deployments",
+        "query_string": urlencode(longest).encode(),
+        "headers": [],
+        "route": route,
+        "path_params": {},
+        "app": SimpleNamespace(
+            state=SimpleNamespace(settings=SimpleNamespace(public_url="h" * PUBLIC_ORIGIN_MAX))
+        ),
+    }
+    link = link_header(Request(scope), "c" * (CURSOR_MAX - 2) + "==")
+    assert link.startswith("<" + "h" * PUBLIC_ORIGIN_MAX + "/v1/deployments?officer_id=")
+    assert len(link) <= bound
+    assert parse_qs(link[1 : link.index(">")].split("?", 1)[1])["organisation"] == [
+        longest["organisation"]
+    ]
