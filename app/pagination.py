@@ -21,7 +21,7 @@ from fastapi import Depends, Query, Request, Response
 from app.keyset import Window
 from app.page_links import link_header
 from app.problems import ValidationFailed
-from app.schemas.common import CURSOR_MAX, PAGE_MAX, Page
+from app.schemas.common import CURSOR_MAX, PAGE_MAX, PART_PAGE_MAX, Page
 from app.security import CurrentPrincipal
 
 R = TypeVar("R")
@@ -181,3 +181,6 @@ def paged(*, default: int = 50, maximum: int = 200) -> Any:
 
 
 Paged = Annotated[Paging, paged()]
+# A list within a resource's answer, a page of it at a time (the resource's own name for the
+# list, and `next_cursor`).
+PartPaged = Annotated[Paging, paged(default=PART_PAGE_MAX, maximum=PART_PAGE_MAX)]
