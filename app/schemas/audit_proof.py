@@ -16,7 +16,13 @@ from app.bounds import (
     LOG_NOTE_MAX,
     VERIFIER_KEY_MAX,
 )
-from app.schemas.common import BigCount, OrganisationCode, StrictInput
+from app.schemas.common import (
+    PART_PAGE_MAX,
+    BigCount,
+    CursorText,
+    OrganisationCode,
+    StrictInput,
+)
 
 # A SHA-256 hash in base64 (44 characters); an RFC 9162 path of a tree of fewer than 2^63
 # leaves holds at most 64 of them.
@@ -76,7 +82,16 @@ class AuditBundle(BaseModel):
         f"(at most {COSIGNATURES_MAX} a checkpoint).",
     )
     consistency: list[ConsistencyProof] = Field(max_length=1)
-    events: list[BundleEvent]
+    events: list[BundleEvent] = Field(
+        max_length=PART_PAGE_MAX,
+        description="A page of the events asked for, in seal order, each proved in the "
+        "checkpoint (the last of `checkpoints`)",
+    )
+    next_cursor: CursorText | None = Field(
+        default=None,
+        description="Pass as `cursor` for the next page of events, proved in the same "
+        "checkpoint; null on the last (`ilonet audit export` joins the pages)",
+    )
 
 
 class CosignatureIn(StrictInput):
