@@ -154,13 +154,21 @@ write(
     responses=problem_responses(403),
 )
 async def export(
-    request: Request, response: Response, record_id: uuid.UUID, writer: WriteSession
+    request: Request,
+    response: Response,
+    record_id: uuid.UUID,
+    writer: WriteSession,
+    paging: PartPaged,
 ) -> ProcessingRecordExport:
-    """The data-subject access copy of a record (GDPR Art. 15), JSON; the export is audited."""
+    """The data-subject access copy of a record (GDPR Art. 15), JSON; the export is audited.
+    Its transfers, shares and accesses come `limit` of each a page (`next_cursor` leads to the
+    next)."""
     record = await service.get_visible_record(
         session=writer.session, principal=writer.principal, record_id=record_id
     )
-    copy = await export_record(writer=writer, record=record, keyring=request.app.state.keyring)
+    copy = await export_record(
+        writer=writer, record=record, keyring=request.app.state.keyring, paging=paging
+    )
     response.headers.update(NO_STORE)
     return copy
 
