@@ -204,6 +204,10 @@ class ImpactOut(BaseModel):
     note: Message
 
 
+# The most flows of a detected impact a page of GET /v1/reference/impacts shows.
+IMPACT_FLOWS_MAX = 100
+
+
 class ReferenceImpactOut(BaseModel):
     """An impact detected when a reference change was applied, for one organisation."""
 
@@ -213,5 +217,10 @@ class ReferenceImpactOut(BaseModel):
     reference_id: Column64
     reference_version: Int32
     affected_flows: Int32
-    flows: list[dict[str, object]] | None = Field(description="For the organisation's DPO only")
+    flows: list[dict[str, object]] | None = Field(
+        max_length=IMPACT_FLOWS_MAX,
+        description="For the organisation's DPO only: a page's part of them, at most "
+        f"{IMPACT_FLOWS_MAX}; an impact with more comes again on the next page, with the same "
+        "id and the flows that follow",
+    )
     detected_at: datetime

@@ -17,6 +17,7 @@ from app.models import AdequacyDecisionEntry, AuditEvent, OutboxEvent, Reference
 from app.rate_limit import RateLimiter
 from app.services import reference_impact as impact_flows
 from app.services import reference_impact_analysis as analysis
+from app.services import reference_impact_detected as detected
 from app.workers import run_bounded
 from tests.factories import PLAINTEXT, TODAY, Auth, Ilo, create_record, deployed_ilo
 
@@ -188,13 +189,28 @@ async def test_gdpr_30_1_an_applied_change_tells_each_affected_organisation(
     assert "GDPR-30.1" in event.rules
     assert event.organisation == "NL"  # in the DPO's own trail
 
-    listed = await client.get("/v1/reference/impacts", headers=auth("NL", ["dpo"]))
+    dpo = auth("NL", ["dpo"])
+    listed = await client.get("/v1/reference/impacts", headers=dpo)
     assert listed.status_code == 200, listed.text
     (item,) = listed.json()["items"]
     assert item["affected_flows"] == 2
     assert {f["now_denied_by"] for f in item["flows"]} == {"GDPR-45"}
     counts = (await client.get("/v1/reference/impacts", headers=com)).json()["items"]
     assert [(i["organisation"], i["flows"]) for i in counts] == [("NL", None)]
+    # an impact whose flows pass a page's part comes again, same id, with the flows that follow
+    monkeypatch.setattr(detected, "IMPACT_FLOWS_MAX", 1)
+    parts, cursor = [], None
+    while True:
+        params = {"limit": 1, **({"cursor": cursor} if cursor else {})}
+        page = await client.get("/v1/reference/impacts", params=params, headers=dpo)
+        assert page.status_code == 200, page.text
+        parts.extend(page.json()["items"])
+        cursor = page.json()["next_cursor"]
+        if cursor is None:
+            break
+    assert [p["id"] for p in parts] == [item["id"], item["id"]]
+    assert [f for p in parts for f in p["flows"]] == item["flows"]
+    assert len((await client.get("/v1/reference/impacts", headers=com)).json()["items"]) == 1
     assert (await client.get("/v1/reference/impacts", headers=auth("FR", ["dpo"]))).json()[
         "items"
     ] == []
