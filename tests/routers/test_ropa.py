@@ -89,7 +89,11 @@ async def test_gdpr_30_1_ropa_is_derived_from_the_records_for_the_dpo(
     monkeypatch.setattr(ropa_service, "ROPA_PART_MAX", 1)
     parts, cursor = [], None
     while True:
-        params = {"organisation": "NL", "limit": 1, **({"cursor": cursor} if cursor else {})}
+        params: dict[str, str | int] = {
+            "organisation": "NL",
+            "limit": 1,
+            **({"cursor": cursor} if cursor else {}),
+        }
         page_of = await client.get("/v1/ropa", params=params, headers=dpo)
         assert page_of.status_code == 200, page_of.text
         parts.extend(page_of.json()["activities"])
