@@ -6,7 +6,7 @@ import json
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal, Self
+from typing import Annotated, Literal, Self
 from urllib.parse import urlsplit
 
 from pydantic import (
@@ -15,11 +15,13 @@ from pydantic import (
     ConfigDict,
     Field,
     IPvAnyNetwork,
+    StringConstraints,
     field_validator,
     model_validator,
 )
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from app.bounds import LOG_KEYS_MAX, PUBLIC_ORIGIN_MAX, SIGNER_KEY_MAX, VERIFIER_KEY_MAX
 from app.dev_issuer import (
     DEFAULT_DATA_DIR,
     DEFAULT_ENVIRONMENT,
@@ -172,6 +174,7 @@ class Settings(BaseSettings):
     page_max_bytes: int = Field(default=1_048_576, ge=1024)
     # The origin clients reach the service at (https://ilonet.example.eu): absolute links are
     # built on it, never on the request's Host; https also turns on Strict-Transport-Security.
+    # At most PUBLIC_ORIGIN_MAX characters (a page's `Link` states its length).
     public_url: str | None = None
 
     # Secret for signing pagination cursors; generated in the data dir outside production.
@@ -185,13 +188,19 @@ class Settings(BaseSettings):
     # The audit log's checkpoint signing keys (note format "PRIVATE+KEY+<origin>+<id>+..."):
     # each signs every checkpoint; all share one name, the log's origin. Rotation: add the new
     # key, publish its verifier key, drop the old one once auditors and witnesses hold the new.
-    # Generated in the data dir outside production.
-    audit_log_keys: list[str] = Field(default_factory=list)
+    # Generated in the data dir outside production. At most LOG_KEYS_MAX keys, a name of at most
+    # KEY_NAME_MAX characters (app/bounds.py), so the notes clients read are of a known length.
+    audit_log_keys: list[Annotated[str, StringConstraints(max_length=SIGNER_KEY_MAX)]] = Field(
+        default_factory=list, max_length=LOG_KEYS_MAX
+    )
     audit_checkpoint_interval_seconds: float = 60.0
     # Witnesses of the audit log, by organisation: their verifier keys ("<name>+<id>+<key>",
     # `ilonet witness keygen`). A cosignature posted by that organisation's witness client
-    # (scope audit:witness) must verify under one of them (AUDIT-W1).
-    audit_witness_keys: dict[str, list[str]] = Field(default_factory=dict)
+    # (scope audit:witness) must verify under one of them (AUDIT-W1). A name of at most
+    # KEY_NAME_MAX characters.
+    audit_witness_keys: dict[
+        str, list[Annotated[str, StringConstraints(max_length=VERIFIER_KEY_MAX)]]
+    ] = Field(default_factory=dict)
 
     retention_max_days: dict[str, int] = Field(
         default_factory=lambda: {
@@ -266,7 +275,10 @@ class Settings(BaseSettings):
             raise ValueError("an absolute http(s) origin is needed, e.g. https://ilonet.example.eu")
         if parts.path not in ("", "/") or parts.query or parts.fragment or parts.username:
             raise ValueError("an origin only: scheme, host and port, no path, query or user")
-        return f"{parts.scheme}://{parts.netloc}"
+        origin = f"{parts.scheme}://{parts.netloc}"
+        if len(origin) > PUBLIC_ORIGIN_MAX:
+            raise ValueError(f"an origin of at most {PUBLIC_ORIGIN_MAX} characters")
+        return origin
 
     @property
     def behind_tls(self) -> bool:

@@ -5,7 +5,7 @@ query by the list function that builds it; and the position of a row in that ord
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -19,6 +19,7 @@ from sqlalchemy.sql.elements import ColumnElement, UnaryExpression
 from app.problems import ValidationFailed
 
 S = TypeVar("S", bound="Select[*tuple[Any, ...]]")
+R = TypeVar("R")
 
 KeyColumn = ColumnElement[Any] | QueryableAttribute[Any]
 
@@ -116,6 +117,15 @@ class Window:
         self.keys = ()
         self.positioner = position
         return self.after, self.limit + 1
+
+    def slice(self, rows: Sequence[R], key: Callable[[R], str]) -> list[R]:
+        """For a list made in memory, in the order of `key` (unique, text): the rows after the
+        cursor's position, as many as the page reads."""
+        after, count = self.seek(lambda row: [key(row)])
+        if after is not None and (len(after) != 1 or not isinstance(after[0], str)):
+            raise ValidationFailed(INVALID)
+        start = after[0] if after is not None else None
+        return [row for row in rows if start is None or key(row) > start][:count]
 
     def condition(self, after: list[Any]) -> ColumnElement[bool]:
         """Row comparison in the keys' order: (a, b) after (x, y) is a > x or (a = x and b > y),

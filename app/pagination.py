@@ -1,7 +1,7 @@
 """Keyset pagination of a list route, end to end: the `limit` and `cursor` query parameters, the
 keyset window its list function applies to the query (app/keyset.py), signed cursors bound to the
 caller and the list, a byte budget per page, the `{items, next_cursor}` page and the
-`Link: rel="next"` header (never built from the client's Host).
+`Link: rel="next"` header (app/page_links.py).
 
 A list route takes `paging: Paged` and answers `await paging.page(rows, render)` with the rows its
 list function read through `paging.window`."""
@@ -19,8 +19,9 @@ from typing import Annotated, Any, TypeVar
 from fastapi import Depends, Query, Request, Response
 
 from app.keyset import Window
+from app.page_links import link_header
 from app.problems import ValidationFailed
-from app.schemas.common import CURSOR_MAX, PAGE_MAX, Page
+from app.schemas.common import CURSOR_MAX, PAGE_MAX, PART_PAGE_MAX, Page
 from app.security import CurrentPrincipal
 
 R = TypeVar("R")
@@ -84,19 +85,10 @@ def decode_cursor(secret: bytes, client: str, cursor: str, *, route: str = "") -
     return list(data["p"])
 
 
-def next_link(request: Request, next_cursor: str) -> str:
-    """The next page's URL: the configured public origin and the request's path and query, or
-    a relative reference when no origin is configured (RFC 8288 resolves it against the request
-    URI). The client's Host header is never reflected."""
-    query = request.url.include_query_params(cursor=next_cursor).query
-    origin: str | None = request.app.state.settings.public_url
-    return f"{origin or ''}{request.url.path}?{query}"
-
-
 def set_next_link(request: Request, response: Response, next_cursor: str | None) -> None:
     if next_cursor is None:
         return
-    response.headers["Link"] = f'<{next_link(request, next_cursor)}>; rel="next"'
+    response.headers["Link"] = link_header(request, next_cursor)
 
 
 def rendered_size(row: object) -> int:
@@ -189,3 +181,6 @@ def paged(*, default: int = 50, maximum: int = 200) -> Any:
 
 
 Paged = Annotated[Paging, paged()]
+# A list within a resource's answer, a page of it at a time (the resource's own name for the
+# list, and `next_cursor`).
+PartPaged = Annotated[Paging, paged(default=PART_PAGE_MAX, maximum=PART_PAGE_MAX)]

@@ -45,7 +45,15 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("use cases", ("app.services", "app.audit_verify", "app.audit_witness")),
     (
         "what use cases use that knows no storage",
-        ("app.schemas", "app.pages", "app.platform", "app.pagination", "app.workers", "app.egress"),
+        (
+            "app.schemas",
+            "app.pages",
+            "app.platform",
+            "app.pagination",
+            "app.page_links",
+            "app.workers",
+            "app.egress",
+        ),
     ),
     ("storage", ("app.db", "app.keyset")),
     ("entities", ("app.models",)),

@@ -56,14 +56,22 @@ def _answer(spec: dict[str, Any], route: str) -> dict[str, Any] | None:
 def _page_shape(spec: dict[str, Any], answer: dict[str, Any]) -> str | None:
     """The continuation field of a page-shaped answer, None for any other answer."""
     properties = answer.get("properties", {})
-    items = properties.get("items")
-    if items is None or _schema(spec, items).get("type") != "array":
-        return None
-    if isinstance(_schema(spec, items).get("maxItems"), int):
-        return None  # a bounded list: one answer holds it all
     found = [name for name in CONTINUATIONS if name in properties]
-    assert found, f"a page without a continuation: {sorted(properties)}"
-    return found[0]
+    return found[0] if found else None
+
+
+def _page_lists(spec: dict[str, Any], answer: dict[str, Any], largest: int) -> list[str]:
+    """The lists a page holds: its arrays that take a page of the largest `limit` (a page of a
+    resource, such as a network's members, keeps the resource's name for it; a record's copy
+    pages its transfers, shares and accesses together)."""
+    found = [
+        name
+        for name, node in answer.get("properties", {}).items()
+        if _schema(spec, node).get("type") == "array"
+        and _schema(spec, node).get("maxItems", 0) >= largest
+    ]
+    assert found, f"a page of no list: {sorted(answer.get('properties', {}))}"
+    return [str(name) for name in found]
 
 
 def _headers(world: World, auth: Auth) -> list[dict[str, str]]:
@@ -107,30 +115,33 @@ async def test_a_list_answer_is_paged_or_bounded(
     parameters = {p["name"]: p for p in spec["paths"][path]["get"].get("parameters", [])}
     assert {"limit", parameter} <= set(parameters), f"{route}: pages without limit/{parameter}"
     largest = str(parameters["limit"]["schema"]["maximum"])
+    lists = _page_lists(spec, answer, int(largest))
 
     assert route in READ_REQUESTS, f"{route}: no request in tests/route_matrix.py READ_REQUESTS"
     url, _ = READ_REQUESTS[route](world)
     # The caller who sees the most of it (a page of the largest size).
-    best: tuple[int, dict[str, str], list[Any]] | None = None
+    best: tuple[int, dict[str, str], dict[str, list[Any]]] | None = None
     for headers in _headers(world, auth):
         response = await client.get(_with(url, limit=largest), headers=headers)
         if response.status_code != 200:
             continue
         body = response.json()
-        assert {"items", continuation} <= set(body), body
-        if best is None or len(body["items"]) > best[0]:
-            best = (len(body["items"]), headers, body["items"])
+        assert {*lists, continuation} <= set(body), body
+        size = sum(len(body[name]) for name in lists)
+        if best is None or size > best[0]:
+            best = (size, headers, {name: body[name] for name in lists})
     assert best is not None, f"{route}: nobody reads it"
     _, headers, everything = best
 
-    walked: list[Any] = []
+    walked: dict[str, list[Any]] = {name: [] for name in lists}
     page_url = _with(url, limit="1")
     for _ in range(WALK):
         response = await client.get(page_url, headers=headers)
         assert response.status_code == 200, response.text
         body = response.json()
-        assert len(body["items"]) <= 1, body
-        walked.extend(body["items"])
+        for name in lists:
+            assert len(body[name]) <= 1, body
+            walked[name].extend(body[name])
         following = body[continuation]
         link = response.headers.get("Link")
         if parameter == "cursor":
@@ -139,17 +150,20 @@ async def test_a_list_answer_is_paged_or_bounded(
                 break
             assert link is not None, body
             assert link.endswith('>; rel="next"'), link
-            linked = parse_qs(urlsplit(link[1 : link.index(">")]).query)
+            target = urlsplit(link[1 : link.index(">")])
+            assert target.path == urlsplit(url).path, link
+            linked = parse_qs(target.query)
             assert linked["cursor"] == [following], link
             assert linked["limit"] == ["1"], link
-        if not body["items"]:
+        if not any(body[name] for name in lists):
             break
         page_url = _with(url, limit="1", **{parameter: following})
     # One item a page, in the order of the whole list, none twice (the list may have grown at
     # its end meanwhile: reads are audited).
-    assert walked == everything[: len(walked)], route
-    assert len({_key(i) for i in walked}) == len(walked), route
-    assert len(walked) >= min(WALK, len(everything)), route
+    for name, items in walked.items():
+        assert items == everything[name][: len(items)], (route, name)
+        assert len({_key(i) for i in items}) == len(items), (route, name)
+        assert len(items) >= min(WALK, len(everything[name])), (route, name)
 
 
 def test_the_routes_are_the_apps() -> None:

@@ -1,15 +1,40 @@
 """What the server writes itself stays within the bounds the OpenAPI document states for it:
 a problem's texts and lists, a denial's reasons, the longest cursor a list can make, the
-rate-limit headers and Retry-After (app/bounds.py, app/problems.py, app/pagination.py)."""
+rate-limit headers and Retry-After, a page's `Link`, the audit log's keys and notes
+(app/bounds.py, app/problems.py, app/pagination.py, app/page_links.py)."""
 
 from __future__ import annotations
 
 import uuid
+from types import SimpleNamespace
+from urllib.parse import parse_qs, urlencode
 
-from app.bounds import LIST_MAX, MESSAGE_MAX
+import pytest
+from fastapi.routing import iter_route_contexts
+from pydantic import ValidationError
+from starlette.requests import Request
+
+from app.bounds import (
+    CHECKPOINT_BODY_MAX,
+    COSIGNATURES_MAX,
+    COSIGNED_NOTE_MAX,
+    KEY_NAME_MAX,
+    LIST_MAX,
+    LOG_KEYS_MAX,
+    LOG_NOTE_MAX,
+    MESSAGE_MAX,
+    PUBLIC_ORIGIN_MAX,
+    SIGNER_KEY_MAX,
+    VERIFIER_KEY_MAX,
+)
+from app.config import Settings
+from app.db import audit_note
+from app.main import create_app
+from app.page_links import link_header
 from app.pagination import decode_cursor, encode_cursor
 from app.policies.engine import Outcome, check, decide
 from app.policies.rules import ILO_10_3
+from app.policies.vocabulary import DeploymentStatus
 from app.problem_bodies import ERRORS_MAX, TEXT_BOUNDS
 from app.problems import (
     RETRY_AFTER_MAX,
@@ -73,3 +98,70 @@ def test_retry_after_and_the_rate_limit_headers_stay_within_their_bounds() -> No
         assert len(value) <= (
             POLICY_HEADER_MAX if name == b"ratelimit-policy" else STATE_HEADER_MAX
         )
+
+
+def test_the_longest_audit_note_and_keys_stay_within_their_bounds() -> None:
+    name = "n" * KEY_NAME_MAX
+    signers = [audit_note.generate(name) for _ in range(LOG_KEYS_MAX)]
+    witnesses = [
+        audit_note.generate(f"{i:02d}" + "w" * (KEY_NAME_MAX - 2), audit_note.COSIGNATURE_V1)
+        for i in range(COSIGNATURES_MAX)
+    ]
+    body = audit_note.Checkpoint.make(name, 2**63 - 1, b"r" * 32).body
+    assert len(body) == CHECKPOINT_BODY_MAX
+    logged = audit_note.note(body, [s.sign(body) for s in signers])
+    assert len(logged) == LOG_NOTE_MAX
+    cosigned = [w.sign(body, timestamp=2**64 - 1) for w in witnesses]
+    assert len(audit_note.merge([logged, audit_note.note(body, cosigned)])) == COSIGNED_NOTE_MAX
+    assert {len(s.verifier.vkey()) for s in signers} == {VERIFIER_KEY_MAX}
+    assert {len(s.skey()) for s in signers} == {SIGNER_KEY_MAX}
+    # the settings take the longest keys, and refuse one more key or a longer name
+    keys = [s.skey() for s in signers]
+    witness_keys = {"DE": [w.verifier.vkey() for w in witnesses]}
+    Settings(audit_log_keys=keys, audit_witness_keys=witness_keys)
+    longer = audit_note.generate(name + "n")
+    for wrong in (
+        {"audit_log_keys": [*keys, keys[0]]},
+        {"audit_log_keys": [longer.skey()]},
+        {"audit_witness_keys": {"DE": [longer.verifier.vkey()]}},
+    ):
+        with pytest.raises(ValidationError, match="at most"):
+            Settings(**wrong)
+
+
+def test_the_longest_link_a_page_sends_stays_within_its_bound() -> None:
+    application = create_app()
+    document = application.openapi()
+    bound = document["components"]["headers"]["Link"]["schema"]["maxLength"]
+    (route,) = [
+        c.original_route
+        for c in iter_route_contexts(application.routes)
+        if c.path == "/v1/deployments" and "GET" in (c.methods or ())
+    ]
+    longest = {
+        "officer_id": str(uuid.uuid4()),
+        "organisation": "\U0001f600" * 16,
+        "host_country": "ZZ",
+        "status": max((s.value for s in DeploymentStatus), key=len),
+        "external_reference": "!" * 100,
+        "limit": "200",
+        "cursor": "a" * 10 + ".b==",
+    }
+    scope = {
+        "type": "http",
+        "method": "GET",
+        "path": "/v1/deployments",
+        "query_string": urlencode(longest).encode(),
+        "headers": [],
+        "route": route,
+        "path_params": {},
+        "app": SimpleNamespace(
+            state=SimpleNamespace(settings=SimpleNamespace(public_url="h" * PUBLIC_ORIGIN_MAX))
+        ),
+    }
+    link = link_header(Request(scope), "c" * (CURSOR_MAX - 2) + "==")
+    assert link.startswith("<" + "h" * PUBLIC_ORIGIN_MAX + "/v1/deployments?officer_id=")
+    assert len(link) <= bound
+    assert parse_qs(link[1 : link.index(">")].split("?", 1)[1])["organisation"] == [
+        longest["organisation"]
+    ]

@@ -88,7 +88,8 @@ def export(
     tree_size: int | None,
     output: str,
 ) -> int:
-    """Fetch a proof bundle from the API (for verify-proof)."""
+    """Fetch a proof bundle from the API (for verify-proof), every page of its events in one
+    file (the pages after the first are proved in the first one's checkpoint)."""
     import httpx
 
     asked = {
@@ -99,10 +100,22 @@ def export(
     }
     params: dict[str, Any] = {k: v for k, v in asked.items() if v is not None}
     headers = {"Authorization": f"Bearer {_token(token)}"}
-    answer = httpx.get(f"{url}/v1/audit/bundle", params=params, headers=headers, timeout=60)
-    if answer.status_code != 200:
-        raise refused(f"{answer.status_code} {answer.text}")
-    Path(output).write_text(json.dumps(answer.json(), indent=2) + "\n", encoding="utf-8")
+    bundle: dict[str, Any] | None = None
+    cursor: str | None = None
+    while bundle is None or cursor is not None:
+        page_params = {**params, "cursor": cursor} if cursor else params
+        answer = httpx.get(
+            f"{url}/v1/audit/bundle", params=page_params, headers=headers, timeout=60
+        )
+        if answer.status_code != 200:
+            raise refused(f"{answer.status_code} {answer.text}")
+        page = answer.json()
+        cursor = page.pop("next_cursor", None)
+        if bundle is None:
+            bundle = page
+        else:
+            bundle["events"].extend(page["events"])
+    Path(output).write_text(json.dumps(bundle, indent=2) + "\n", encoding="utf-8")
     click.echo(f"wrote {output}")
     return OK
 

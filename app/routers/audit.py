@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 
 from app.db.session import ReadSession, WriteSession
-from app.pagination import Paged
+from app.pagination import Paged, PartPaged
 from app.policies.vocabulary import LogUse
 from app.problems import problem_responses
 from app.routers.policy_marks import reads
@@ -159,6 +159,7 @@ async def audit_bundle(
     request: Request,
     session: ReadSession,
     principal: CurrentPrincipal,
+    paging: PartPaged,
     event_id: Annotated[int | None, Query(ge=1, le=2**62)] = None,
     resource_type: Column64 | None = None,
     resource_id: Column64 | None = None,
@@ -167,7 +168,9 @@ async def audit_bundle(
 ) -> AuditBundle:
     """What `ilonet audit verify-proof` checks: the checkpoint (default the head, signed now),
     the one seen before (`since`) and a consistency proof, and with inclusion proofs one event
-    (`event_id`) or a resource's events (resource_type=processing_record&resource_id=...)."""
+    (`event_id`) or a resource's events (resource_type=processing_record&resource_id=...), a
+    page of them in seal order: `next_cursor` leads to the next, proved in the same
+    checkpoint."""
     return await proofs.bundle(
         session=session,
         principal=principal,
@@ -177,6 +180,7 @@ async def audit_bundle(
         resource_id=resource_id,
         since=since,
         tree_size=tree_size,
+        paging=paging,
     )
 
 

@@ -8,7 +8,7 @@ is, so that a route added later declares them too:
 - `ETag` on a success that shows a resource changed under `If-Match` (its schema is what such a
   change answers), read or written, and on a stored file's content (the hash of its bytes);
 - `Location` on every 201;
-- `Link` (rel="next") on a list answering `{items, next_cursor}` (app/pagination.py);
+- `Link` (rel="next") on a list answering a page with `next_cursor` (app/pagination.py);
 - `Idempotent-Replayed` on the successes of an operation taking `Idempotency-Key`
   (app/routers/conventions.py: a replay of the first response).
 
@@ -140,7 +140,8 @@ def sent_headers(
     changeable = versioned(document) if changeable is None else changeable
     if _schema_name(response) in changeable or (method == "get" and _stored_file(response)):
         names.append("ETag")
-    if method == "get" and {"items", "next_cursor"} <= properties:
+    takes_cursor = any(p.get("name") == "cursor" for p in operation.get("parameters", []))
+    if method == "get" and "next_cursor" in properties and takes_cursor:
         names.append("Link")
     if status == "201":
         names.append("Location")

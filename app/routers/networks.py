@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 from fastapi import APIRouter, Response
 
 from app.db.session import ReadSession, WriteSession
-from app.pagination import Paged
+from app.pagination import Paged, PartPaged
 from app.problems import problem_responses
 from app.routers.conventions import etag_of
 from app.routers.policy_marks import reads
@@ -114,12 +114,14 @@ async def network_members(
     network_id: uuid.UUID,
     session: ReadSession,
     principal: CurrentPrincipal,
+    paging: PartPaged,
     on: QueryDate | None = None,
 ) -> MembersOut:
     """Every officer with a deployment active on `on` (default today) in, or responsible for,
-    one of the network's countries, with its ILO-5.2 precedence class. Officer ids only."""
+    one of the network's countries, with its ILO-5.2 precedence class. Officer ids only, a page
+    of them by officer id (`next_cursor` leads to the next)."""
     return await service.members(
-        session=session, principal=principal, network_id=network_id, on=_day(on)
+        session=session, principal=principal, network_id=network_id, on=_day(on), paging=paging
     )
 
 
@@ -133,13 +135,15 @@ async def get_facilitator(
     network_id: uuid.UUID,
     session: ReadSession,
     principal: CurrentPrincipal,
+    paging: PartPaged,
     on: QueryDate | None = None,
 ) -> FacilitatorOut:
     """Precedence (ILO-5.2): Commission-deployed members, else EU-agency-deployed members, else
     any member the members agree on. The facilitator is null when none was designated, none was
-    appointed, or its deployment has ended by `on`."""
+    appointed, or its deployment has ended by `on`. The candidates come a page at a time, by
+    officer id (`next_cursor` leads to the next)."""
     return await network_facilitator.facilitator(
-        session=session, principal=principal, network_id=network_id, on=_day(on)
+        session=session, principal=principal, network_id=network_id, on=_day(on), paging=paging
     )
 
 

@@ -16,7 +16,11 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import quote_plus
 
+from app.bounds import PUBLIC_ORIGIN_MAX
+from app.page_links import LINK_TAIL
+from app.pagination import CURSOR_PATTERN
 from app.routers.conventions import IF_MATCH_MAX
 
 INT32 = (-(2**31), 2**31 - 1)
@@ -83,6 +87,56 @@ def location_max(schema: dict[str, Any]) -> int:
 
 
 LOCATION_QUERY = len("?before=") + len(str(INT64[1]))
+# A character percent-encoded in a URL: at most 4 bytes of UTF-8, each %XX.
+ENCODED_CHAR_MAX = 12
+# The instant a parameter may hold, written the longest way (each ':' and '+' encoded).
+LONGEST_INSTANT = quote_plus("9999-12-31T23:59:59.999999+00:00")
+
+
+def written_max(document: dict[str, Any], schema: dict[str, Any]) -> int:
+    """The longest a parameter's value is written in a URL (app/page_links.py `written`,
+    percent-encoded): an error for a parameter whose schema does not bound it."""
+    options = [o for o in schema.get("anyOf", [schema]) if o.get("type") != "null"]
+    longest = 0
+    for option in options:
+        if "$ref" in option:
+            option = document["components"]["schemas"][option["$ref"].rsplit("/", 1)[-1]]
+        kind, shape = option.get("type"), option.get("format")
+        if "enum" in option:
+            size = max(len(quote_plus(str(v))) for v in option["enum"])
+        elif kind == "boolean":
+            size = len("false")
+        elif kind == "integer":
+            size = max(len(str(option["minimum"])), len(str(option["maximum"])))
+        elif shape in ("uuid", "date", "date-time"):
+            size = {"uuid": 36, "date": 10, "date-time": len(LONGEST_INSTANT)}[shape]
+        elif option.get("pattern") == CURSOR_PATTERN:
+            size = option["maxLength"] + 2 * (len(quote_plus("=")) - 1)  # its padding, encoded
+        elif kind == "string":
+            size = option["maxLength"] * ENCODED_CHAR_MAX
+        else:
+            raise ValueError(f"a page's parameter of no bound: {schema}")
+        longest = max(longest, size)
+    return longest
+
+
+def link_max(schema: dict[str, Any]) -> int:
+    """The longest `Link` a page sends: the public origin, the longest path and query of a
+    paged list (its parameters as app/page_links.py writes them, the cursor last)."""
+    longest = 0
+    for template, item in schema.get("paths", {}).items():
+        operation = item.get("get", {})
+        parameters = operation.get("parameters", [])
+        if not any(p["name"] == "cursor" and p["in"] == "query" for p in parameters):
+            continue
+        size = len(re.sub(r"\{[^}]+\}", "", template)) + len("?")
+        for parameter in parameters:
+            if parameter["in"] in ("path", "query"):
+                size += written_max(schema, parameter.get("schema", {}))
+            if parameter["in"] == "query":
+                size += len(parameter["name"]) + len("=&")
+        longest = max(longest, size)
+    return len("<") + PUBLIC_ORIGIN_MAX + longest + len(LINK_TAIL)
 
 
 def state_bounds(schema: dict[str, Any]) -> None:
@@ -96,6 +150,9 @@ def state_bounds(schema: dict[str, Any]) -> None:
     location = schema.get("components", {}).get("headers", {}).get("Location")
     if location is not None:
         location["schema"] = {**location["schema"], "maxLength": location_max(schema)}
+    link = schema.get("components", {}).get("headers", {}).get("Link")
+    if link is not None:
+        link["schema"] = {**link["schema"], "maxLength": link_max(schema)}
 
 
 BOUNDED_FORMATS = {"date", "date-time", "uuid", "time", "binary"}

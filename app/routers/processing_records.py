@@ -9,7 +9,7 @@ import uuid
 from fastapi import APIRouter, Query, Request, Response
 
 from app.db.session import ReadSession, WriteSession
-from app.pagination import Paged
+from app.pagination import Paged, PartPaged
 from app.policies.vocabulary import LogFormat, Purpose
 from app.problems import problem_responses
 from app.routers.conventions import etag_of
@@ -154,13 +154,21 @@ write(
     responses=problem_responses(403),
 )
 async def export(
-    request: Request, response: Response, record_id: uuid.UUID, writer: WriteSession
+    request: Request,
+    response: Response,
+    record_id: uuid.UUID,
+    writer: WriteSession,
+    paging: PartPaged,
 ) -> ProcessingRecordExport:
-    """The data-subject access copy of a record (GDPR Art. 15), JSON; the export is audited."""
+    """The data-subject access copy of a record (GDPR Art. 15), JSON; the export is audited.
+    Its transfers, shares and accesses come `limit` of each a page (`next_cursor` leads to the
+    next)."""
     record = await service.get_visible_record(
         session=writer.session, principal=writer.principal, record_id=record_id
     )
-    copy = await export_record(writer=writer, record=record, keyring=request.app.state.keyring)
+    copy = await export_record(
+        writer=writer, record=record, keyring=request.app.state.keyring, paging=paging
+    )
     response.headers.update(NO_STORE)
     return copy
 
@@ -180,23 +188,32 @@ async def export(
     },
 )
 async def export_logs(
-    record_id: uuid.UUID, writer: WriteSession, format: LogFormat = LogFormat.json
+    record_id: uuid.UUID,
+    writer: WriteSession,
+    paging: PartPaged,
+    format: LogFormat = LogFormat.json,
 ) -> Response:
     """Every logged event of the record, its transfers, shares and follow-ups (collection,
     consultation with its reason, disclosure with its recipient, alteration, erasure, refusals,
     reads of its log), for the controller's DPO to hand to the supervisory authority
-    (LED-25.3); the export is logged (`record_log.exported`). No subject data."""
-    export = await record_logs.export_logs(writer=writer, record_id=record_id)
+    (LED-25.3); the export is logged (`record_log.exported`). No subject data. JSON comes a
+    page of events at a time (`next_cursor` leads to the next); CSV is one document of them
+    all."""
     if format is LogFormat.csv:
+        events = await record_logs.export_all(writer=writer, record_id=record_id)
         return Response(
-            record_logs.to_csv(export),
+            record_logs.to_csv(events),
             media_type="text/csv; charset=utf-8",
             headers={
                 **NO_STORE,
                 "Content-Disposition": f'attachment; filename="logs-{record_id}.csv"',
             },
         )
-    return Response(export.model_dump_json(), media_type="application/json", headers=NO_STORE)
+    export = await record_logs.export_logs(writer=writer, record_id=record_id, paging=paging)
+    link = {"Link": paging.response.headers["link"]} if "link" in paging.response.headers else {}
+    return Response(
+        export.model_dump_json(), media_type="application/json", headers={**NO_STORE, **link}
+    )
 
 
 write(

@@ -8,9 +8,10 @@ from fastapi import APIRouter, Query, Request, Response
 
 from app.db.session import ReadSession
 from app.pages import PAGE_CSP
+from app.pagination import PartPaged
 from app.problems import problem_responses
 from app.routers.policy_marks import reads
-from app.schemas.ropa import RopaOut
+from app.schemas.ropa import RopaPage
 from app.security import CurrentPrincipal
 from app.services import ropa as service
 from app.services import ropa_page
@@ -23,7 +24,7 @@ router = APIRouter(prefix="/v1/ropa", tags=["ropa"])
     "",
     name="get",
     summary="The record of processing activities (GDPR Art. 30), derived from the data",
-    response_model=RopaOut,
+    response_model=RopaPage,
     responses={
         **problem_responses(401, 403, 404, 422, 503),
         200: {
@@ -40,6 +41,7 @@ async def get_ropa(
     request: Request,
     session: ReadSession,
     principal: CurrentPrincipal,
+    paging: PartPaged,
     organisation: str = Query(max_length=16, pattern=r"^[A-Z][A-Z0-9_-]{1,15}$"),
     format: Literal["json", "csv", "html"] | None = Query(
         None, description="Overrides the Accept header (text/html, text/csv, application/json)"
@@ -47,7 +49,9 @@ async def get_ropa(
 ) -> Response:
     """Purposes, categories of data subjects and data, recipients, transfers with their Chapter V
     grounds and references, and retention — for the organisation's DPO (GDPR-30.1; EUDPR Art.
-    31, LED Art. 24 by the activity's regime). No subject data."""
+    31, LED Art. 24 by the activity's regime). No subject data. JSON comes a page at a time: an
+    activity with more than 100 recipients or transfers comes again on the next page with the
+    ones that follow (`next_cursor`); CSV and HTML are one document."""
     if format is None:
         first = (request.headers.get("accept") or "").split(",")[0]
         format = "html" if "text/html" in first else "csv" if "text/csv" in first else "json"
@@ -70,4 +74,6 @@ async def get_ropa(
             media_type="text/html; charset=utf-8",
             headers={"Content-Security-Policy": PAGE_CSP},
         )
-    return Response(ropa.model_dump_json(), media_type="application/json")
+    page = await service.ropa_page(ropa, paging)
+    link = {"Link": paging.response.headers["link"]} if "link" in paging.response.headers else {}
+    return Response(page.model_dump_json(), media_type="application/json", headers=link)

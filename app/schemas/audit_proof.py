@@ -8,7 +8,21 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, StringConstraints
 
-from app.schemas.common import BigCount, OrganisationCode, StrictInput
+from app.bounds import (
+    COSIGNATURES_MAX,
+    COSIGNED_NOTE_MAX,
+    KEY_NAME_MAX,
+    LOG_KEYS_MAX,
+    LOG_NOTE_MAX,
+    VERIFIER_KEY_MAX,
+)
+from app.schemas.common import (
+    PART_PAGE_MAX,
+    BigCount,
+    CursorText,
+    OrganisationCode,
+    StrictInput,
+)
 
 # A SHA-256 hash in base64 (44 characters); an RFC 9162 path of a tree of fewer than 2^63
 # leaves holds at most 64 of them.
@@ -20,16 +34,21 @@ NotePart = Annotated[str, StringConstraints(max_length=NOTE_MAX)]
 
 
 class LogKeys(BaseModel):
-    origin: str = Field(description="The log's name: the first line of every checkpoint.")
-    verifier_keys: list[str] = Field(
-        description="Ed25519 verifier keys in the signed-note format (<name>+<id>+<key>)."
+    origin: Annotated[str, StringConstraints(max_length=KEY_NAME_MAX)] = Field(
+        description="The log's name: the first line of every checkpoint."
+    )
+    verifier_keys: list[Annotated[str, StringConstraints(max_length=VERIFIER_KEY_MAX)]] = Field(
+        max_length=LOG_KEYS_MAX,
+        description="Ed25519 verifier keys in the signed-note format (<name>+<id>+<key>).",
     )
 
 
 class SignedCheckpointOut(BaseModel):
     tree_size: BigCount
     root_hash: Hash64 = Field(description="base64, as in the note")
-    note: str = Field(description="The C2SP checkpoint as a signed note, log signature(s) last.")
+    note: Annotated[str, StringConstraints(max_length=LOG_NOTE_MAX)] = Field(
+        description="The C2SP checkpoint as a signed note, log signature(s) last."
+    )
     signed_at: datetime
 
 
@@ -57,9 +76,22 @@ class BundleEvent(BaseModel):
 class AuditBundle(BaseModel):
     format: Literal["ilonet-audit-bundle/v1"] = "ilonet-audit-bundle/v1"
     # the checkpoint asked for, and the one seen before it (`since`) with their consistency
-    checkpoints: list[str] = Field(max_length=2, description="Signed notes, ascending size.")
+    checkpoints: list[Annotated[str, StringConstraints(max_length=COSIGNED_NOTE_MAX)]] = Field(
+        max_length=2,
+        description="Signed notes, ascending size, with the witnesses' cosignatures "
+        f"(at most {COSIGNATURES_MAX} a checkpoint).",
+    )
     consistency: list[ConsistencyProof] = Field(max_length=1)
-    events: list[BundleEvent]
+    events: list[BundleEvent] = Field(
+        max_length=PART_PAGE_MAX,
+        description="A page of the events asked for, in seal order, each proved in the "
+        "checkpoint (the last of `checkpoints`)",
+    )
+    next_cursor: CursorText | None = Field(
+        default=None,
+        description="Pass as `cursor` for the next page of events, proved in the same "
+        "checkpoint; null on the last (`ilonet audit export` joins the pages)",
+    )
 
 
 class CosignatureIn(StrictInput):

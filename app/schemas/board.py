@@ -143,6 +143,11 @@ class RulesOfProcedureOut(BaseModel):
     late: bool
 
 
+# The ILOs deployed on its day a Board meeting's list holds: recording a meeting on a day with
+# more is refused (422), so a stored list never holds more.
+MEETING_OFFICERS_MAX = 2000
+
+
 class OfficerListEntry(BaseModel):
     officer_id: uuid.UUID
     organisation: OrganisationCode
@@ -182,7 +187,11 @@ class BoardMeetingOut(BaseModel):
     held_on: date
     location: Column200
     agenda: list[Column300] = Field(max_length=50)  # as BoardMeetingIn admits
-    officer_list: list[OfficerListEntry] = Field(description="Snapshot of the meeting (8(2)(d))")
+    officer_list: list[OfficerListEntry] = Field(
+        max_length=MEETING_OFFICERS_MAX,
+        description="Snapshot of the meeting (8(2)(d)); a meeting is recorded only on a day "
+        f"with at most {MEETING_OFFICERS_MAX} ILOs deployed",
+    )
 
 
 class VoteIn(StrictInput):

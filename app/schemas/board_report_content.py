@@ -6,7 +6,7 @@ before them still reads (they show as null)."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -35,6 +35,11 @@ class Stored(BaseModel):
     """A part of a stored report: unknown keys kept."""
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, serialize_by_alias=True)
+
+
+# The most meetings, adopted decisions or networks a report lists: a period holding more is
+# refused when the report is generated (422), so a stored report never holds more.
+REPORT_LIST_MAX = 1000
 
 
 class ReportPeriod(Stored):
@@ -120,7 +125,7 @@ class NetworksSection(Stored):
 
     count: Count
     without_facilitator: Count
-    items: list[NetworkLine]
+    items: list[NetworkLine] = Field(max_length=REPORT_LIST_MAX)
 
 
 class HeldMeeting(Stored):
@@ -137,7 +142,7 @@ class AdoptedDecision(Stored):
 
 
 class DecisionsSection(Stored):
-    adopted: list[AdoptedDecision]
+    adopted: list[AdoptedDecision] = Field(max_length=REPORT_LIST_MAX)
     not_adopted: Count
 
 
@@ -196,6 +201,23 @@ class ActivityReportContent(Stored):
     for_european_parliament: bool | None = None
     deployments: DeploymentOverview
     networks: NetworksSection | None = None
-    meetings: list[HeldMeeting]
+    meetings: list[HeldMeeting] = Field(max_length=REPORT_LIST_MAX)
     decisions: DecisionsSection
     gaps: GapsSection
+
+
+def past_bounds(content: dict[str, Any]) -> str | None:
+    """Why a report's content cannot be made (one of its lists, the period's meetings, its
+    adopted decisions or the networks, holds more than REPORT_LIST_MAX items), or None."""
+    lists = {
+        "meetings": content.get("meetings") or [],
+        "adopted decisions": (content.get("decisions") or {}).get("adopted", []),
+        "networks": (content.get("networks") or {}).get("items", []),
+    }
+    for name, items in lists.items():
+        if len(items) > REPORT_LIST_MAX:
+            return (
+                f"the period holds {len(items)} {name}: a report lists at most "
+                f"{REPORT_LIST_MAX}; choose a shorter period"
+            )
+    return None

@@ -53,6 +53,11 @@ CURSOR_MAX = 4096
 CursorText = Annotated[str, StringConstraints(max_length=CURSOR_MAX)]
 
 
+# A page of a list within a resource (a network's members, a record's log, an audit bundle's
+# events): the `limit` its route accepts is at most it (app/pagination.py PartPaged).
+PART_PAGE_MAX = 100
+
+
 class Page(BaseModel, Generic[T]):
     items: list[T] = Field(max_length=PAGE_MAX)
     next_cursor: CursorText | None

@@ -15,12 +15,14 @@ from app.policies.vocabulary import (
     NetworkTask,
 )
 from app.schemas.common import (
+    PART_PAGE_MAX,
     Column2,
     Column32,
     Column200,
     Column300,
     ColumnId,
     CountryCode,
+    CursorText,
     OrganisationCode,
     ShortText,
     StoredText,
@@ -104,9 +106,12 @@ class MemberOut(BaseModel):
 
 
 class MembersOut(BaseModel):
+    """A page of the network's members on `on`, by officer id (`next_cursor` leads on)."""
+
     network_id: uuid.UUID
     on: date
-    members: list[MemberOut]
+    members: list[MemberOut] = Field(max_length=PART_PAGE_MAX)
+    next_cursor: CursorText | None = Field(description="Pass as `cursor` for the next page")
 
 
 class FacilitatorIn(StrictInput):
@@ -156,8 +161,11 @@ class FacilitatorOut(BaseModel):
     on: date
     required_basis: FacilitatorBasis = Field(description="ILO-5.2: who must facilitate on `on`")
     candidates: list[uuid.UUID] = Field(
-        description="The officer ids ILO-5.2 admits on `on` (every member when agreed)"
+        max_length=PART_PAGE_MAX,
+        description="The officer ids ILO-5.2 admits on `on` (every member when agreed), a page "
+        "of them by id: `next_cursor` leads to the next",
     )
+    next_cursor: CursorText | None = Field(description="Pass as `cursor` for the next page")
     facilitator: DesignationOut | None = Field(
         description="The designation in force on `on`; null when there is none (never "
         "designated, none appointed, or its deployment has ended)"

@@ -12,12 +12,14 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, WithJsonSc
 from app.bounds import LIST_MAX, first_items
 from app.policies.vocabulary import DataCategory, ProtectionStatus, Purpose, Regime
 from app.schemas.common import (
+    PART_PAGE_MAX,
     Column16,
     Column32,
     Column64,
     Column100,
     ColumnId,
     CountryCode,
+    CursorText,
     ExternalReference,
     OrganisationCode,
     ShortText,
@@ -219,7 +221,11 @@ class ProcessingRecordExport(BaseModel):
     and who accessed them."""
 
     record: ProcessingRecordOut
-    transfers: list[TransferOut]
-    shares: list[ShareOut]
-    accesses: list[AccessEntryOut]
+    transfers: list[TransferOut] = Field(max_length=PART_PAGE_MAX)
+    shares: list[ShareOut] = Field(max_length=PART_PAGE_MAX)
+    accesses: list[AccessEntryOut] = Field(max_length=PART_PAGE_MAX)
     exported_at: datetime
+    next_cursor: CursorText | None = Field(
+        description="Pass as `cursor` for the next page of the three lists (each goes on where "
+        "it stopped; one that has ended comes empty); null when all have ended"
+    )

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
-from app.schemas.common import OrganisationCode
+from app.schemas.common import PART_PAGE_MAX, CursorText, OrganisationCode
 from app.schemas.event import AuditEventOut
 
 
@@ -18,7 +18,9 @@ class RecordLogExport(BaseModel):
     exported_at: datetime
     decision_id: str = Field(max_length=64, description="The export's Decision (LED-25.3)")
     events: list[AuditEventOut] = Field(
-        description="Every event of the record, its transfers, shares and follow-ups, and the "
+        max_length=PART_PAGE_MAX,
+        description="The events of the record, its transfers, shares and follow-ups, and the "
         "reads of its log, oldest first: collection, alteration, consultation, disclosure, "
-        "erasure and the refusals"
+        "erasure and the refusals; a page of them (`next_cursor` leads to the next)",
     )
+    next_cursor: CursorText | None = Field(description="Pass as `cursor` for the next page")

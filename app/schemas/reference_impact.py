@@ -144,6 +144,10 @@ class ImpactIn(StrictInput):
     )
 
 
+# The most transfer ids of one group a page of the analysis shows; the rest follow on the next.
+TRANSFER_IDS_MAX = 1000
+
+
 class ImpactGroupOut(BaseModel):
     """Flows decided the same way: one organisation, destination, recipient and ground."""
 
@@ -169,9 +173,10 @@ class ImpactGroupOut(BaseModel):
     first_transfer_on: date
     last_transfer_on: date
     transfer_ids: list[uuid.UUID] | None = Field(
+        max_length=TRANSFER_IDS_MAX,
         description="With `include=transfer_ids`, for the organisation's DPO only (null "
-        "otherwise): the group's transfer ids in order, those that fit the page; the rest follow "
-        "on the next page under the same key"
+        f"otherwise): the group's transfer ids in order, those that fit the page (at most "
+        f"{TRANSFER_IDS_MAX}); the rest follow on the next page under the same key",
     )
 
 
@@ -199,6 +204,10 @@ class ImpactOut(BaseModel):
     note: Message
 
 
+# The most flows of a detected impact a page of GET /v1/reference/impacts shows.
+IMPACT_FLOWS_MAX = 100
+
+
 class ReferenceImpactOut(BaseModel):
     """An impact detected when a reference change was applied, for one organisation."""
 
@@ -208,5 +217,10 @@ class ReferenceImpactOut(BaseModel):
     reference_id: Column64
     reference_version: Int32
     affected_flows: Int32
-    flows: list[dict[str, object]] | None = Field(description="For the organisation's DPO only")
+    flows: list[dict[str, object]] | None = Field(
+        max_length=IMPACT_FLOWS_MAX,
+        description="For the organisation's DPO only: a page's part of them, at most "
+        f"{IMPACT_FLOWS_MAX}; an impact with more comes again on the next page, with the same "
+        "id and the flows that follow",
+    )
     detected_at: datetime

@@ -11,10 +11,12 @@ from pydantic import BaseModel, Field, StringConstraints
 from app.bounds import Label, Message, RuleId
 from app.policies.vocabulary import DataCategory, DataSubjectCategory, Purpose, Regime
 from app.schemas.common import (
+    PART_PAGE_MAX,
     Column32,
     Column200,
     Column500,
     Count,
+    CursorText,
     Days,
     OrganisationCode,
 )
@@ -76,3 +78,22 @@ class RopaOut(BaseModel):
     # one per purpose and regime
     activities: list[RopaActivityOut] = Field(max_length=len(Purpose) * len(Regime))
     note: Message
+
+
+# The most recipients and transfers of one activity a page of the JSON register shows.
+ROPA_PART_MAX = 100
+
+
+class RopaActivityPart(RopaActivityOut):
+    """An activity as a page shows it: at most ROPA_PART_MAX of its recipients and transfers;
+    an activity with more comes again on the next page with the ones that follow."""
+
+    recipients: list[RopaRecipientOut] = Field(max_length=ROPA_PART_MAX)
+    transfers: list[RopaTransferOut] = Field(max_length=ROPA_PART_MAX)
+
+
+class RopaPage(RopaOut):
+    """The register as JSON, a page of its activities' parts at a time."""
+
+    activities: list[RopaActivityPart] = Field(max_length=PART_PAGE_MAX)  # type: ignore[assignment]
+    next_cursor: CursorText | None = Field(description="Pass as `cursor` for the next page")

@@ -1,13 +1,18 @@
 """A witness posts its cosignature of a checkpoint ILONet signed (guarded action
 `audit_checkpoint.cosign`, rule AUDIT-W1): the loader checks the signatures and hands the
 policy booleans; the write stores the cosignature's line (append-only `audit_cosignature`), so
-the bundle the offline verifier checks carries it."""
+the bundle the offline verifier checks carries it. A checkpoint carries at most COSIGNATURES_MAX
+cosignatures (app/bounds.py): one more is a conflict."""
 
 from __future__ import annotations
 
 import struct
 from dataclasses import dataclass
 
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.bounds import COSIGNATURES_MAX
 from app.db import audit_chain, audit_note, audit_tree
 from app.db.audit_note import Checkpoint, NoteError, Signature, Verifier
 from app.db.writer import Change, NewRow, Prepared
@@ -39,6 +44,12 @@ def _note(body: CosignatureIn) -> tuple[str, list[Signature], Checkpoint]:
         ) from None
 
 
+async def _cosignatures(session: AsyncSession, size: int) -> int:
+    """The cosignatures a checkpoint carries (the bundle's note holds every one of them)."""
+    query = select(func.count()).select_from(AuditCosignature)
+    return int(await session.scalar(query.where(AuditCosignature.tree_size == size)) or 0)
+
+
 def registered(keys: list[str]) -> list[Verifier]:
     return [audit_note.parse_verifier(k) for k in keys]
 
@@ -61,6 +72,13 @@ async def _load(context: Context, _: None, body: CosignatureIn) -> Posted:
         if held is not None:
             conflicts.append(
                 Conflict(f"{held.witness} has cosigned checkpoint {checkpoint.size} already.")
+            )
+        elif await _cosignatures(context.writer.session, checkpoint.size) >= COSIGNATURES_MAX:
+            conflicts.append(
+                Conflict(
+                    f"checkpoint {checkpoint.size} carries {COSIGNATURES_MAX} cosignatures "
+                    "already, the most a checkpoint carries."
+                )
             )
     facts = CosignatureFacts(
         actor=context.principal.actor(),

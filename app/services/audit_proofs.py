@@ -14,6 +14,7 @@ from app.db.audit_tree import SignedCheckpoint
 from app.db.visibility import visible
 from app.keyset import INVALID, Window
 from app.models import AuditCosignature, AuditEvent, AuditSeal
+from app.pagination import Paging
 from app.problems import Conflict, NotFound, ValidationFailed
 from app.schemas.audit_proof import (
     AuditBundle,
@@ -25,8 +26,6 @@ from app.schemas.audit_proof import (
 )
 from app.security import Principal
 from app.services import access
-
-BUNDLE_EVENTS = 1000
 
 
 def _b64(hashes: list[bytes]) -> list[str]:
@@ -153,11 +152,18 @@ async def bundle(
     resource_id: str | None,
     since: int | None,
     tree_size: int | None,
+    paging: Paging,
 ) -> AuditBundle:
     """What a DPA takes away: a signed checkpoint (default: the head, signed now), the one it
     saw before (`since`) with a consistency proof, and a resource's events (for instance one
-    processing record's) with inclusion proofs."""
+    processing record's) with inclusion proofs, a page of them in seal order: the next page
+    (`next_cursor`) proves its events in the same checkpoint."""
     access.visibility(principal, "audit_proof")
+    after, count = paging.window.seek(lambda row: [row[2], row[1]])
+    if after is not None:
+        if len(after) != 2 or not all(isinstance(v, int) for v in after):
+            raise ValidationFailed(INVALID)
+        tree_size = after[0]  # the checkpoint of the first page
     if tree_size is None:
         await audit.sign_checkpoint(session, signers)
     target = await _signed(session, tree_size)
@@ -170,15 +176,17 @@ async def bundle(
         proofs.append(
             await consistency(session=session, principal=principal, first=since, second=target.size)
         )
-    events: list[InclusionProof] = []
+    found: list[tuple[AuditEvent, int, int]] = []
     if event_id is not None or resource_type is not None:
         query = (
             select(AuditEvent, AuditSeal.position)
             .join(AuditSeal, AuditSeal.event_id == AuditEvent.id)
             .where(AuditSeal.position <= target.size)
             .order_by(AuditSeal.position)
-            .limit(BUNDLE_EVENTS)
+            .limit(count)
         )
+        if after is not None:
+            query = query.where(AuditSeal.position > after[1])
         # Contents only of the events the caller may read (the proofs' other nodes are hashes).
         query = query.where(visible(AuditEvent, access.listing(principal, "audit_event")))
         if event_id is not None:
@@ -194,12 +202,17 @@ async def bundle(
                 resource_type="audit_event",
                 resource_id=str(event_id),
             )
-        events = await _proofs(session, [(r[0], r[1] - 1) for r in rows], target.size)
-    return AuditBundle(
-        checkpoints=notes,
-        consistency=proofs,
-        events=[
+        found = [(r[0], r[1], target.size) for r in rows]
+
+    async def render(items: list[tuple[AuditEvent, int, int]]) -> list[BundleEvent]:
+        proved = await _proofs(session, [(e, position - 1) for e, position, _ in items], size)
+        return [
             BundleEvent(leaf=e.leaf, index=e.index, tree_size=e.tree_size, proof=e.proof)
-            for e in events
-        ],
+            for e in proved
+        ]
+
+    size = target.size
+    page = await paging.page(found, render)
+    return AuditBundle(
+        checkpoints=notes, consistency=proofs, events=page.items, next_cursor=page.next_cursor
     )

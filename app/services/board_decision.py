@@ -38,8 +38,9 @@ from app.policies.board import (
 from app.policies.board_tally import BOARD_DECISION_RECORD, DecisionFacts, VoteFacts, tally_of
 from app.policies.roles import DEPLOYING_KINDS
 from app.policies.vocabulary import DecisionOutcome
-from app.problems import Conflict, NotFound
+from app.problems import Conflict, NotFound, ValidationFailed
 from app.schemas.board import (
+    MEETING_OFFICERS_MAX,
     BoardDecisionOut,
     BoardMeetingIn,
     BoardMeetingOut,
@@ -152,6 +153,12 @@ class MeetingRecord:
 
 async def _prepare_meeting(context: Context, _: object, body: BoardMeetingIn) -> MeetingRecord:
     listed = await deployed_officers(session=context.writer.session, on=body.held_on)
+    if len(listed) > MEETING_OFFICERS_MAX:
+        detail = (
+            f"{len(listed)} ILOs are deployed on {body.held_on}: a meeting's list holds at most "
+            f"{MEETING_OFFICERS_MAX}"
+        )
+        raise ValidationFailed([{"pointer": "/held_on", "in": "body", "detail": detail}])
     facts = MeetingFacts(
         actor=context.principal.actor(), held_on=body.held_on, officers_listed=len(listed)
     )

@@ -33,7 +33,7 @@ from app.policies.board import (
 )
 from app.policies.disclosure import THRESHOLD, small
 from app.policies.vocabulary import CoverageStatus, DecisionOutcome
-from app.problems import NotFound
+from app.problems import NotFound, ValidationFailed
 from app.reference.priority_countries import load_priority_countries
 from app.schemas.board_report import (
     ActivityReportGenerate,
@@ -44,6 +44,7 @@ from app.schemas.board_report import (
     WorkProgrammeIn,
     WorkProgrammeOut,
 )
+from app.schemas.board_report_content import past_bounds
 from app.security import Principal
 from app.services import access
 from app.services.board_network_section import NetworkSummary, network_summaries, networks_section
@@ -433,6 +434,8 @@ async def _prepare_report(context: Context, _: object, body: ActivityReportGener
         if allowed
         else {}
     )
+    if (past := past_bounds(content)) is not None:  # never a list cut short
+        raise ValidationFailed([{"pointer": "/to", "in": "body", "detail": past}])
     html = await run_bounded(render_report, content) if allowed else ""
     return Generation(Prepared(facts), version, content, html)
 

@@ -17,6 +17,7 @@ from app.db.visibility import visible
 from app.db.writer import Change, NewRow, Prepared, RowUpdate, Writer
 from app.keyset import Window
 from app.models import Network
+from app.pagination import Paging
 from app.policies import Actor, Decision, NetworkFacts, Participant
 from app.policies.network import NETWORK_CREATE, NETWORK_UPDATE, basis_of
 from app.policies.vocabulary import NetworkKind
@@ -228,15 +229,16 @@ async def read_associated(*, writer: Writer, network: Network) -> bool:
 
 
 async def members(
-    *, session: AsyncSession, principal: Principal, network_id: uuid.UUID, on: date
+    *, session: AsyncSession, principal: Principal, network_id: uuid.UUID, on: date, paging: Paging
 ) -> MembersOut:
-    """ILO-5.1 (DERIVE): the network's members on `on`, from the deployments active then."""
+    """ILO-5.1 (DERIVE): a page of the network's members on `on`, from the deployments active
+    then, by officer id."""
     network = await read_network(session=session, principal=principal, network_id=network_id)
     rows = await members_on(session=session, countries=list(network.countries), on=on)
-    return MembersOut(
-        network_id=network.id,
-        on=on,
-        members=[
+    listed = paging.window.slice(rows, lambda r: str(r.officer_id))
+    page = await paging.page(
+        listed,
+        lambda items: [
             MemberOut(
                 officer_id=r.officer_id,
                 organisation=r.organisation,
@@ -245,6 +247,9 @@ async def members(
                 host_country=r.host_country,
                 precedence=basis_of(r.member()),
             )
-            for r in rows
+            for r in items
         ],
+    )
+    return MembersOut(
+        network_id=network.id, on=on, members=page.items, next_cursor=page.next_cursor
     )

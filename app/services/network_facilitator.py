@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.writer import Change, Guarded, NewRow, Prepared, RowUpdate
 from app.models import Deployment, Network, NetworkFacilitator
+from app.pagination import Paging
 from app.policies import ActionPolicy, Decision, FacilitatorFacts
 from app.policies.deployed import is_deployed_on
 from app.policies.network import NETWORK_DESIGNATE_FACILITATOR, basis_of, required_basis
@@ -133,19 +134,23 @@ def render_designation(row: NetworkFacilitator) -> DesignationOut:
 
 
 async def facilitator(
-    *, session: AsyncSession, principal: Principal, network_id: uuid.UUID, on: date
+    *, session: AsyncSession, principal: Principal, network_id: uuid.UUID, on: date, paging: Paging
 ) -> FacilitatorOut:
-    """ILO-5.2 (DERIVE): the candidates on `on`, and the facilitator in force then (none when
-    its deployment has ended)."""
+    """ILO-5.2 (DERIVE): a page of the candidates on `on` (by officer id), and the facilitator
+    in force then (none when its deployment has ended)."""
     network = await read_network(session=session, principal=principal, network_id=network_id)
     rows = await members_on(session=session, countries=list(network.countries), on=on)
     basis, candidates = required_basis(tuple(r.member() for r in rows))
+    page = await paging.page(
+        paging.window.slice(candidates, str), lambda items: [uuid.UUID(c) for c in items]
+    )
     current, latest = await in_force(session=session, network_id=network.id, on=on)
     return FacilitatorOut(
         network_id=network.id,
         on=on,
         required_basis=basis,
-        candidates=[uuid.UUID(c) for c in candidates],
+        candidates=page.items,
+        next_cursor=page.next_cursor,
         facilitator=render_designation(current) if current else None,
         last_notification=render_designation(latest) if latest else None,
     )

@@ -3,9 +3,10 @@ policy `reference_impact`: a COM reference admin sees every organisation's count
 flows in detail (their transfer ids on request).
 
 A page holds the totals and at most `limit` groups in the byte budget (`ILONET_PAGE_MAX_BYTES`
-less what the rest of the page takes); a group whose ids do not fit ends the page and goes on on
-the next. The cursor is signed (app/pagination.py) and bound to the caller, the route and the
-analysis (its body): any other cursor is a 422 problem.
+less what the rest of the page takes), a group's transfer ids at most TRANSFER_IDS_MAX of them; a
+group whose ids do not fit ends the page and goes on on the next. The cursor is signed
+(app/pagination.py) and bound to the caller, the route and the analysis (its body): any other
+cursor is a 422 problem.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from app.policies.reference_impact import Reference, apply_change, touched_desti
 from app.problems import ValidationFailed
 from app.schemas.policy import BasisOut
 from app.schemas.reference_impact import (
+    TRANSFER_IDS_MAX,
     ImpactGroupOut,
     ImpactIn,
     ImpactOut,
@@ -194,7 +196,7 @@ async def analyse(
         ids: list[uuid.UUID] | None = None
         if page.with_ids:
             continuing = resume is not None and index == 0 and group.position == resume.start
-            fits = max(1, room // ID_BYTES)
+            fits = max(1, min(room // ID_BYTES, TRANSFER_IDS_MAX))
             ids = await transfer_ids(
                 session=session,
                 seen=seen,

@@ -15,18 +15,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.visibility import visible
 from app.db.writer import Change, NewRow, Prepared, Writer
-from app.keyset import Window
+from app.keyset import INVALID, Window
 from app.models import AdequacyDecisionEntry, ReferenceImpact, TransferInstrumentEntry
 from app.policies import Decision, ImpactRecordFacts
 from app.policies.reference_impact import REFERENCE_IMPACT_RECORD, Reference
 from app.policies.visibility import ALL, Visibility
+from app.problems import ValidationFailed
 from app.schemas.reference_data import (
     AdequacyDecisionCreate,
     AdequacyDecisionFields,
     TransferInstrumentCreate,
     TransferInstrumentFields,
 )
-from app.schemas.reference_impact import ReferenceImpactOut
+from app.schemas.reference_impact import IMPACT_FLOWS_MAX, ReferenceImpactOut
 from app.security import Principal
 from app.services import access
 from app.services import reference_data as entries
@@ -220,17 +221,44 @@ async def _after(context: Context, before: Reference, entry: Any) -> None:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class FlowsPart:
+    """An impact as one page shows it: its flows from `start`, at most IMPACT_FLOWS_MAX of them
+    (all of it for a caller who sees no flows)."""
+
+    impact: ReferenceImpact
+    start: int
+
+
 async def list_impacts(
     *, session: AsyncSession, principal: Principal, window: Window
-) -> Sequence[ReferenceImpact]:
+) -> list[FlowsPart]:
+    """A page of the impacts by id; an impact whose flows go on past IMPACT_FLOWS_MAX comes
+    again, with the same id, with the next of them."""
     seen = access.listing(principal, KIND)
+    shown = access.visibility(principal, KIND)
+    after, count = window.seek(lambda part: [str(part.impact.id), part.start])
     query = select(ReferenceImpact).where(visible(ReferenceImpact, seen))
-    query = window.apply(query, ReferenceImpact.id)
-    return (await session.scalars(query)).all()
+    if after is not None:
+        if len(after) != 2 or not isinstance(after[0], str) or not isinstance(after[1], int):
+            raise ValidationFailed(INVALID)
+        try:
+            query = query.where(ReferenceImpact.id >= uuid.UUID(after[0]))
+        except ValueError as exc:
+            raise ValidationFailed(INVALID) from exc
+    rows = (await session.scalars(query.order_by(ReferenceImpact.id).limit(count + 1))).all()
+    parts = []
+    for row in rows:
+        flows = len(row.flows or []) if shown.shows("flows", organisation=row.organisation) else 0
+        for start in range(0, max(flows, 1), IMPACT_FLOWS_MAX):
+            if after is None or str(row.id) != after[0] or start > after[1]:
+                parts.append(FlowsPart(row, start))
+    return parts[:count]
 
 
-def render(row: ReferenceImpact, principal: Principal) -> ReferenceImpactOut:
+def render(part: FlowsPart, principal: Principal) -> ReferenceImpactOut:
     seen = access.visibility(principal, KIND)
+    row, start = part.impact, part.start
     return ReferenceImpactOut(
         id=row.id,
         organisation=row.organisation,
@@ -238,6 +266,8 @@ def render(row: ReferenceImpact, principal: Principal) -> ReferenceImpactOut:
         reference_id=row.reference_id,
         reference_version=row.reference_version,
         affected_flows=row.affected_flows,
-        flows=row.flows if seen.shows("flows", organisation=row.organisation) else None,
+        flows=row.flows[start : start + IMPACT_FLOWS_MAX]
+        if seen.shows("flows", organisation=row.organisation)
+        else None,
         detected_at=row.detected_at,
     )

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from sqlalchemy import ColumnElement, Integer, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.keyset import INVALID
 from app.models import (
     Authority,
     Organisation,
@@ -20,9 +21,18 @@ from app.models import (
     Share,
     Transfer,
 )
+from app.pagination import Paging
 from app.policies.subject_rights import ropa_citation
-from app.problems import NotFound
-from app.schemas.ropa import RopaActivityOut, RopaOut, RopaRecipientOut, RopaTransferOut
+from app.problems import NotFound, ValidationFailed
+from app.schemas.ropa import (
+    ROPA_PART_MAX,
+    RopaActivityOut,
+    RopaActivityPart,
+    RopaOut,
+    RopaPage,
+    RopaRecipientOut,
+    RopaTransferOut,
+)
 from app.security import Principal
 from app.services import access
 
@@ -172,6 +182,38 @@ async def build_ropa(
         generated_at=datetime.now(UTC),
         activities=result,
         note=NOTE,
+    )
+
+
+def _part(activity: RopaActivityOut, part: int) -> RopaActivityPart:
+    window = slice(part * ROPA_PART_MAX, (part + 1) * ROPA_PART_MAX)
+    return RopaActivityPart(
+        **{
+            **activity.model_dump(exclude={"recipients", "transfers"}),
+            "recipients": activity.recipients[window],
+            "transfers": activity.transfers[window],
+        }
+    )
+
+
+async def ropa_page(ropa: RopaOut, paging: Paging) -> RopaPage:
+    """The register as JSON, a page of its activities' parts: each activity once, or again
+    with its next ROPA_PART_MAX recipients and transfers while it has more."""
+    parts = [
+        (index, part)
+        for index, a in enumerate(ropa.activities)
+        for part in range(
+            max(-(-len(a.recipients) // ROPA_PART_MAX), -(-len(a.transfers) // ROPA_PART_MAX), 1)
+        )
+    ]
+    after, count = paging.window.seek(lambda position: list(position))
+    if after is not None and (len(after) != 2 or not all(isinstance(v, int) for v in after)):
+        raise ValidationFailed(INVALID)
+    listed = [p for p in parts if after is None or p > (after[0], after[1])][:count]
+    page = await paging.page(listed, lambda items: [_part(ropa.activities[i], k) for i, k in items])
+    return RopaPage(
+        **{**ropa.model_dump(exclude={"activities"}), "activities": page.items},
+        next_cursor=page.next_cursor,
     )
 
 

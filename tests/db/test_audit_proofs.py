@@ -87,6 +87,21 @@ async def test_the_tree_grows_with_the_seals_and_the_offline_verifier_accepts_it
     report = verify_bundle(first, logs=[log])
     assert (report.tree_size, report.events) == (4, 2)
     assert report.root_hash == checkpoint.root.hex()
+    # A page of events at a time, every one once, each page proved in the first's checkpoint.
+    paged, cursor = [], None
+    while True:
+        extra: dict[str, str] = {"cursor": cursor} if cursor else {}
+        page = await get(
+            client, auth, "/v1/audit/bundle", resource_type="officer", limit=1, **extra
+        )
+        assert len(page["events"]) == 1
+        assert page["checkpoints"] == [note]
+        paged.append(page)
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert [e for p in paged for e in p["events"]] == events
+    assert [verify_bundle(p, logs=[log]).events for p in paged] == [1, 1]
 
     # More events; the next checkpoint extends the first, proved by a consistency proof.
     await grow(client, auth)

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from app.audit_verify import Rejected, verify_bundle
 from app.db import audit_note
 from app.models import AuditCosignature, AuditEvent
+from app.services import audit_cosign
 from tests import factories
 from tests.audit_witnesses import STRANGER, WITNESS, cosigned_head, witness_headers
 from tests.conftest import FreshDatabase
@@ -127,6 +128,17 @@ async def test_the_cosignature_table_is_append_only(
     with pytest.raises(DBAPIError):
         async with session.begin_nested():
             await session.execute(text("DELETE FROM audit_cosignature"))
+
+
+async def test_a_checkpoint_carrying_its_most_cosignatures_takes_no_more(
+    client: httpx.AsyncClient, auth: Auth, session: AsyncSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    note = await cosigned_head(client, auth)
+    monkeypatch.setattr(audit_cosign, "COSIGNATURES_MAX", 0)
+    refused = await _post(client, note, witness_headers(auth))
+    assert refused.status_code == 409, refused.text
+    assert "the most a checkpoint carries" in refused.json()["detail"]
+    assert await _stored(session) == []
 
 
 def _tampered(note: str) -> str:

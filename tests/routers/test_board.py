@@ -7,11 +7,13 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.models import AuditEvent, BoardDecision, BoardSeat, OutboxEvent
+from app.models import AuditEvent, BoardDecision, BoardMeeting, BoardSeat, OutboxEvent
 from app.policies.vocabulary import DocumentCategory
+from app.services import board_decision
 from app.services.board import ep_visible_categories
 from tests.board_factories import (
     MEMBER_EMAIL,
@@ -156,6 +158,24 @@ async def test_ilo_7_2_an_incomplete_board_is_flagged_on_the_status_not_refused(
     assert ended.json()["ended_on"] == TODAY.isoformat()
     status = (await client.get("/v1/board/status", headers=com)).json()
     assert {"organisation": "NL", "role": "member"} in status["missing"]
+
+
+async def test_ilo_8_2_a_meeting_is_recorded_on_a_day_with_at_most_the_ilos_its_list_holds(
+    client: httpx.AsyncClient, auth: Auth, session: AsyncSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    com = secretariat(auth)
+    await deployed_ilo(client, auth)
+    await deployed_ilo(client, auth, org="FR")
+    monkeypatch.setattr(board_decision, "MEETING_OFFICERS_MAX", 1)
+    refused = await client.post("/v1/board/meetings", json=meeting_body(), headers=com)
+    assert refused.status_code == 422, refused.text
+    (error,) = refused.json()["errors"]
+    assert error["pointer"] == "/held_on"
+    assert "a meeting's list holds at most 1" in error["detail"]
+    assert await _count(session, BoardMeeting) == 0
+    monkeypatch.setattr(board_decision, "MEETING_OFFICERS_MAX", 2)
+    meeting = await post(client, "/v1/board/meetings", com, meeting_body())
+    assert len(meeting["officer_list"]) == 2
 
 
 async def test_ilo_7_9_the_decision_shows_who_forwarded_it_and_who_has_not(

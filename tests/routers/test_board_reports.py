@@ -6,10 +6,12 @@ from __future__ import annotations
 import re
 
 import httpx
+import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models import AuditEvent, BoardActivityReport
+from app.schemas import board_report_content
 from app.services.board_network_section import NetworkSummary, networks_section
 from app.services.board_report_html import render_report
 from app.services.deployment_figures import month_end
@@ -29,7 +31,7 @@ PERSONAL = (*OFFICER_PERSONAL_DATA, "Jansen", "Eva", MEMBER_NAME, MEMBER_EMAIL)
 
 
 async def test_ilo_8_2_the_activity_report_is_json_and_html_without_personal_data(
-    client: httpx.AsyncClient, auth: Auth, session: AsyncSession
+    client: httpx.AsyncClient, auth: Auth, session: AsyncSession, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ilo = await deployed_ilo(client, auth)
     await deployed_ilo(client, auth, org="FR", host_country="MA")
@@ -47,6 +49,15 @@ async def test_ilo_8_2_the_activity_report_is_json_and_html_without_personal_dat
             "votes": [{"organisation": "NL", "choice": "yes"}],
         },
     )
+    # a period holding more meetings (or decisions, networks) than a report lists is refused
+    monkeypatch.setattr(board_report_content, "REPORT_LIST_MAX", 0)
+    generate = "/v1/board/activity-reports:generate"
+    refused = await client.post(generate, json=report_body(), headers=com)
+    assert refused.status_code == 422, refused.text
+    (error,) = refused.json()["errors"]
+    assert error["pointer"] == "/to"
+    assert "the period holds 1 meetings: a report lists at most 0" in error["detail"]
+    monkeypatch.setattr(board_report_content, "REPORT_LIST_MAX", 1)
     first = await post(client, "/v1/board/activity-reports:generate", com, report_body())
     again = await post(client, "/v1/board/activity-reports:generate", com, report_body())
     assert (first["version"], again["version"]) == (1, 2)

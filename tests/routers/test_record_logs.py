@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from typing import Any
 
 import httpx
 from sqlalchemy import select
@@ -128,6 +129,25 @@ async def test_led_25_3_the_dpo_exports_a_records_logs_for_the_supervisory_autho
     ]
     assert rows[2]["actor_sub"] == "'=HYPERLINK(1)"
     assert json.loads(rows[1]["details"])["justification"] == REASON
+
+    # JSON a page at a time: every event once, in order (each page's export logged at the end)
+    walked: list[dict[str, Any]] = []
+    params: dict[str, Any] = {"limit": 2}
+    while True:
+        page = await client.get(f"{path}/logs", params=params, headers=dpo)
+        assert page.status_code == 200, page.text
+        assert len(page.json()["events"]) <= 2
+        walked.extend(page.json()["events"])
+        if page.json()["next_cursor"] is None:
+            assert "link" not in page.headers
+            break
+        assert page.headers["link"].endswith('>; rel="next"')
+        params["cursor"] = page.json()["next_cursor"]
+    ids = [e["id"] for e in walked]
+    assert ids == sorted(set(ids))
+    assert [e["action"] for e in walked[:5]] == [r["action"] for r in rows] + [
+        "record_log.exported"
+    ]
     bad = await client.get(f"{path}/logs", params={"format": "xlsx"}, headers=dpo)
     assert bad.status_code == 422, bad.text
 

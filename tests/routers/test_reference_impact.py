@@ -16,6 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.models import AdequacyDecisionEntry, AuditEvent, OutboxEvent, ReferenceImpact, Transfer
 from app.rate_limit import RateLimiter
 from app.services import reference_impact as impact_flows
+from app.services import reference_impact_analysis as analysis
+from app.services import reference_impact_detected as detected
 from app.workers import run_bounded
 from tests.factories import PLAINTEXT, TODAY, Auth, Ilo, create_record, deployed_ilo
 
@@ -187,20 +189,39 @@ async def test_gdpr_30_1_an_applied_change_tells_each_affected_organisation(
     assert "GDPR-30.1" in event.rules
     assert event.organisation == "NL"  # in the DPO's own trail
 
-    listed = await client.get("/v1/reference/impacts", headers=auth("NL", ["dpo"]))
+    dpo = auth("NL", ["dpo"])
+    listed = await client.get("/v1/reference/impacts", headers=dpo)
     assert listed.status_code == 200, listed.text
     (item,) = listed.json()["items"]
     assert item["affected_flows"] == 2
     assert {f["now_denied_by"] for f in item["flows"]} == {"GDPR-45"}
     counts = (await client.get("/v1/reference/impacts", headers=com)).json()["items"]
     assert [(i["organisation"], i["flows"]) for i in counts] == [("NL", None)]
+    # an impact whose flows pass a page's part comes again, same id, with the flows that follow
+    monkeypatch.setattr(detected, "IMPACT_FLOWS_MAX", 1)
+    parts, cursor = [], None
+    while True:
+        params = {"limit": 1, **({"cursor": cursor} if cursor else {})}
+        page = await client.get("/v1/reference/impacts", params=params, headers=dpo)
+        assert page.status_code == 200, page.text
+        parts.extend(page.json()["items"])
+        cursor = page.json()["next_cursor"]
+        if cursor is None:
+            break
+    assert [p["id"] for p in parts] == [item["id"], item["id"]]
+    assert [f for p in parts for f in p["flows"]] == item["flows"]
+    assert len((await client.get("/v1/reference/impacts", headers=com)).json()["items"]) == 1
     assert (await client.get("/v1/reference/impacts", headers=auth("FR", ["dpo"]))).json()[
         "items"
     ] == []
 
 
 async def test_the_analysis_comes_in_pages_each_bounded_with_the_totals(
-    app: FastAPI, client: httpx.AsyncClient, auth: Auth, session: AsyncSession
+    app: FastAPI,
+    client: httpx.AsyncClient,
+    auth: Auth,
+    session: AsyncSession,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     nl = await deployed_ilo(client, auth)
     await _uk_flows(client, nl, [HOME_OFFICE, BORDER_FORCE, HOME_OFFICE, VISAS, VISAS, VISAS])
@@ -224,22 +245,35 @@ async def test_the_analysis_comes_in_pages_each_bounded_with_the_totals(
             3,
         )
 
-    # A page over its byte budget: one id a page, the group going on under the same key.
-    app.state.settings = app.state.settings.model_copy(update={"page_max_bytes": 1024})
-    ids: dict[str, list[str]] = {}
-    cursor, seen = "", 0
-    while cursor is not None:
-        url = "/v1/reference/impact?include=transfer_ids" + (f"&cursor={cursor}" if cursor else "")
-        page = (await client.post(url, json=body, headers=dpo)).json()
-        (group,) = page["groups"]
-        assert len(group["transfer_ids"]) == 1
-        ids.setdefault(group["key"], []).extend(group["transfer_ids"])
-        cursor, seen = page["next_cursor"], seen + 1
-    assert seen == 6
+    # A page over its byte budget: one id a page, the group going on under the same key; the
+    # same under the cap on a group's ids a page shows (two a page).
     stored = (await session.scalars(select(Transfer.id))).all()
-    assert sorted(i for found in ids.values() for i in found) == sorted(str(i) for i in stored)
-    assert [len(found) for found in ids.values()] == [2, 1, 3]
-    assert all(found == sorted(found) for found in ids.values())
+    settings = app.state.settings
+    for max_bytes, cap, most, pages_seen in (
+        (1024, analysis.TRANSFER_IDS_MAX, 1, 6),
+        (None, 2, 2, 4),
+    ):
+        update = {"page_max_bytes": max_bytes} if max_bytes else {}
+        app.state.settings = settings.model_copy(update=update)
+        monkeypatch.setattr(analysis, "TRANSFER_IDS_MAX", cap)
+        ids: dict[str, list[str]] = {}
+        cursor, seen = "", 0
+        while cursor is not None:
+            url = "/v1/reference/impact?include=transfer_ids&limit=1"
+            page = (
+                await client.post(
+                    url + (f"&cursor={cursor}" if cursor else ""), json=body, headers=dpo
+                )
+            ).json()
+            (group,) = page["groups"]
+            assert 1 <= len(group["transfer_ids"]) <= most
+            ids.setdefault(group["key"], []).extend(group["transfer_ids"])
+            cursor, seen = page["next_cursor"], seen + 1
+        assert seen == pages_seen
+        assert sorted(i for found in ids.values() for i in found) == sorted(str(i) for i in stored)
+        assert [len(found) for found in ids.values()] == [2, 1, 3]
+        assert all(found == sorted(found) for found in ids.values())
+    app.state.settings = settings
 
 
 async def test_a_cursor_of_another_analysis_or_caller_or_tampered_is_refused(

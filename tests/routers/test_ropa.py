@@ -8,7 +8,9 @@ import uuid
 from csv import DictReader
 
 import httpx
+import pytest
 
+from app.services import ropa as ropa_service
 from tests.factories import (
     PLAINTEXT,
     Auth,
@@ -20,7 +22,7 @@ from tests.factories import (
 
 
 async def test_gdpr_30_1_ropa_is_derived_from_the_records_for_the_dpo(
-    client: httpx.AsyncClient, auth: Auth
+    client: httpx.AsyncClient, auth: Auth, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ilo = await deployed_ilo(client, auth)
     record = await create_record(client, ilo)
@@ -77,6 +79,34 @@ async def test_gdpr_30_1_ropa_is_derived_from_the_records_for_the_dpo(
     assert (await client.get("/v1/ropa?organisation=NL", headers=ilo.headers)).status_code == 403
     other = await client.get("/v1/ropa?organisation=NL", headers=auth("FR", ["dpo"]))
     assert other.status_code == 404
+
+    # JSON a page at a time: an activity with more recipients than a part holds comes again
+    second = {**share, "recipient_authority": "OCRIEST"}
+    assert (
+        await client.post(f"{path}/shares", json=second, headers=ilo.headers)
+    ).status_code == 201
+    (whole,) = (await client.get("/v1/ropa?organisation=NL", headers=dpo)).json()["activities"]
+    monkeypatch.setattr(ropa_service, "ROPA_PART_MAX", 1)
+    parts, cursor = [], None
+    while True:
+        params: dict[str, str | int] = {
+            "organisation": "NL",
+            "limit": 1,
+            **({"cursor": cursor} if cursor else {}),
+        }
+        page_of = await client.get("/v1/ropa", params=params, headers=dpo)
+        assert page_of.status_code == 200, page_of.text
+        parts.extend(page_of.json()["activities"])
+        cursor = page_of.json()["next_cursor"]
+        if cursor is None:
+            break
+        assert page_of.headers["link"].endswith('>; rel="next"')
+    assert [(p["purpose"], len(p["recipients"]), len(p["transfers"])) for p in parts] == [
+        ("return", 1, 1),
+        ("return", 1, 0),
+    ]
+    assert [r for p in parts for r in p["recipients"]] == whole["recipients"]
+    assert [t for p in parts for t in p["transfers"]] == whole["transfers"]
 
 
 async def test_gdpr_30_1_shares_to_one_registered_authority_count_under_its_name(
