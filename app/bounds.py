@@ -2,7 +2,8 @@
 a problem's detail, a report's title or note, a decision's trace): each text cut to its length
 and each list to its first items when a model is made of it, so that what a client receives
 never breaks the schema it states (the OpenAPI document shows the bounds); and the bounds of
-the audit log's keys and signed notes, enforced where they are made (settings, a cosignature)."""
+the audit log's keys, signed notes and events, enforced where they are made (settings, a
+cosignature, an audit event)."""
 
 from __future__ import annotations
 
@@ -57,3 +58,11 @@ COSIGNATURE_LINE_MAX = 2 + KEY_NAME_MAX + 1 + 104 + 1
 # same with its witnesses' cosignatures.
 LOG_NOTE_MAX = CHECKPOINT_BODY_MAX + 1 + LOG_KEYS_MAX * LOG_SIGNATURE_LINE_MAX
 COSIGNED_NOTE_MAX = LOG_NOTE_MAX + COSIGNATURES_MAX * COSIGNATURE_LINE_MAX
+
+# An audit event as its canonical JSON (what its seal covers and its leaf is, app/db/audit_chain.py)
+# without the id and time the database gives it: refused past EVENT_BODY_MAX where events are made
+# (app/db/audit.py event_values), so no leaf exceeds EVENT_LEAF_MAX. With them it gains
+# '"id":<at most 19 digits>,' and '"occurred_at":"<32 characters>",'.
+EVENT_BODY_MAX = 12_288
+EVENT_LEAF_MAX = EVENT_BODY_MAX + len('"id":,"occurred_at":"",') + 19 + 32
+EventLeaf = Annotated[str, StringConstraints(max_length=EVENT_LEAF_MAX)]

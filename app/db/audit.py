@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.bounds import EVENT_BODY_MAX
 from app.db import audit_chain, audit_leaves, audit_merkle, audit_tree
 from app.db.audit_note import Signer
 from app.db.audit_tree import SignedCheckpoint
@@ -114,8 +115,9 @@ def event_values(
     details: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """An audit event's column values (the database fills id, txid and occurred_at): what a
-    write set inserts as is, with no ORM instance built for it."""
-    return {
+    write set inserts as is, with no ORM instance built for it. An event whose canonical JSON
+    would pass EVENT_BODY_MAX is refused here, the one place events are made."""
+    values: dict[str, Any] = {
         "actor": actor,
         "organisation": organisation,
         "action": action,
@@ -130,6 +132,15 @@ def event_values(
         "legal_basis": legal_basis,
         "details": details or {},
     }
+    size = len(audit_chain.encode(values))
+    if size > EVENT_BODY_MAX:
+        raise AuditEventTooLarge(f"an audit event of {size} bytes (at most {EVENT_BODY_MAX})")
+    return values
+
+
+class AuditEventTooLarge(ValueError):
+    """An event the server made past the bound its leaves state: a server fault, never a
+    client's (every input an event names is bounded far below it)."""
 
 
 def new_event(

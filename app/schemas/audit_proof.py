@@ -15,6 +15,7 @@ from app.bounds import (
     LOG_KEYS_MAX,
     LOG_NOTE_MAX,
     VERIFIER_KEY_MAX,
+    EventLeaf,
 )
 from app.schemas.common import (
     PART_PAGE_MAX,
@@ -54,7 +55,7 @@ class SignedCheckpointOut(BaseModel):
 
 class InclusionProof(BaseModel):
     event_id: int
-    leaf: str = Field(description="The event's canonical JSON: its leaf of the tree.")
+    leaf: EventLeaf = Field(description="The event's canonical JSON: its leaf of the tree.")
     index: BigCount = Field(description="The leaf's index (the event's seal position - 1).")
     tree_size: BigCount
     proof: Hashes = Field(description="RFC 9162 inclusion path, base64, leaf side first.")
@@ -67,7 +68,7 @@ class ConsistencyProof(BaseModel):
 
 
 class BundleEvent(BaseModel):
-    leaf: str
+    leaf: EventLeaf
     index: BigCount
     tree_size: BigCount
     proof: Hashes

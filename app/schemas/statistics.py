@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from app.bounds import LIST_MAX, Label, Labels, Message, RuleId, RuleIds
 from app.policies.vocabulary import StatisticsSectionName, WithheldReason
-from app.schemas.common import MONTHS_MAX, Column2, Count, Int64, OrganisationCode
+from app.schemas.common import COUNTRIES_MAX, MONTHS_MAX, Column2, Count, Int64, OrganisationCode
 
 # The texts of a report are the server's own (its sections', tables' and measures' names and
 # titles), each cut to its bound; a table's measures, a section's tables and a withheld row's
@@ -44,11 +44,19 @@ class StatisticsRow(BaseModel):
     )
 
 
+# A table's rows: one per value of its dimension, each dimension a vocabulary, the countries
+# (at most COUNTRIES_MAX) or the participants; the transfers' destinations add international
+# organisations, the first ORGANISATIONS_NAMED of a period by name and one row for the others
+# (app/services/statistics.py).
+STATISTICS_ROWS_MAX = 1000
+ORGANISATIONS_NAMED = STATISTICS_ROWS_MAX - COUNTRIES_MAX - 1
+
+
 class StatisticsTable(BaseModel):
     name: Label
     dimension: Label
     measures: list[MeasureOut] = Field(max_length=LIST_MAX)
-    rows: list[StatisticsRow]
+    rows: list[StatisticsRow] = Field(max_length=STATISTICS_ROWS_MAX)
 
 
 class StatisticsSection(BaseModel):

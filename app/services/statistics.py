@@ -14,7 +14,7 @@ import calendar
 import csv
 import io
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.models import ProcessingRecord, Transfer
 from app.policies.disclosure import Line, Withheld, over_period, protect
 from app.schemas.statistics import (
+    ORGANISATIONS_NAMED,
     MeasureOut,
     ReadmissionSheet,
     StatisticsReport,
@@ -231,15 +232,38 @@ async def transfer_months_by_organisation(
     if organisation is not None:
         query = query.where(Transfer.organisation == organisation)
     found: dict[str, TransferMonths] = {}
-    for r in (await session.execute(query)).all():
+    rows = (await session.execute(query)).all()
+    destination = destinations(r.destination_organisation for r in rows)
+    for r in rows:
         months_of = found.setdefault(r.organisation, {})
         month = months_of.setdefault(
             month_of(r.transfer_on), {name: Counter() for name in TRANSFER_TABLES}
         )
-        month["by_destination"][r.destination_country or r.destination_organisation] += 1
+        month["by_destination"][
+            r.destination_country or destination(r.destination_organisation)
+        ] += 1
         month["by_basis"][r.basis_ground] += 1
         month["by_purpose"][r.purpose] += 1
     return found
+
+
+OTHER_ORGANISATIONS = "(other international organisations)"
+
+
+def destinations(organisations: Iterable[str | None]) -> Callable[[str | None], str]:
+    """The by-destination key of an international organisation among those of the period: its
+    name for the first ORGANISATIONS_NAMED in name order (never by count, which a row's presence
+    would betray), OTHER_ORGANISATIONS for any further one."""
+    named = frozenset(sorted({o for o in organisations if o})[:ORGANISATIONS_NAMED])
+
+    def key(organisation: str | None) -> str:
+        return (
+            organisation
+            if organisation is not None and organisation in named
+            else OTHER_ORGANISATIONS
+        )
+
+    return key
 
 
 def pooled(by_organisation: Mapping[str, TransferMonths]) -> TransferMonths:

@@ -18,6 +18,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.config import Settings
 from app.pages import PAGE_CSP
+from app.schemas.common import COUNTRIES_MAX
+from app.schemas.statistics import ORGANISATIONS_NAMED, STATISTICS_ROWS_MAX
+from app.services.statistics import OTHER_ORGANISATIONS, destinations
 from tests.board_factories import secretariat
 from tests.factories import (
     TODAY,
@@ -367,3 +370,14 @@ async def test_ilo_12_deployments_are_one_days_figures_in_every_answer(
     [host] = answer.json()["sections"][0]["tables"][0]["rows"]
     assert host["values"] == {"count": None}
     assert host["withheld"] == {"count": {"rule": "ILO-12", "reason": "count"}}
+
+
+def test_international_organisations_past_the_named_ones_share_one_row() -> None:
+    named = [f"Organisation {n:04d}" for n in range(ORGANISATIONS_NAMED)]
+    key = destinations([*reversed(named), "Zeta Agency", None, "Aardvark Agency", named[0]])
+    assert key("Aardvark Agency") == "Aardvark Agency"  # by name, first of all
+    assert key(named[-2]) == named[-2]
+    assert key(named[-1]) == OTHER_ORGANISATIONS  # pushed out by "Aardvark Agency"
+    assert key("Zeta Agency") == OTHER_ORGANISATIONS
+    # every country, every named organisation and the others' row fit the table's rows
+    assert COUNTRIES_MAX + ORGANISATIONS_NAMED + 1 == STATISTICS_ROWS_MAX
