@@ -332,7 +332,9 @@ def has_iban(text: str, known: InstitutionalContacts = NO_CONTACTS) -> bool:
             if len(chars) == length:
                 break
         candidate = "".join(chars)
-        if len(candidate) == length and candidate.isalnum() and iban_checksum_ok(candidate):
+        # Letters and digits of other scripts (`É`, `²`) are not an IBAN's (nor base 36's).
+        ascii_alnum = candidate.isascii() and candidate.isalnum()
+        if len(candidate) == length and ascii_alnum and iban_checksum_ok(candidate):
             if known.ibans and iban_key(candidate) in known.ibans:
                 continue
             return True
