@@ -129,7 +129,11 @@ def has_email(text: str, known: InstitutionalContacts = NO_CONTACTS) -> bool:
     """A person's address, also written `name [at] domain [dot] eu` or percent-encoded in a
     link; institutions' functional mailboxes, by their words or registered as such, are not
     personal data."""
-    if "@" not in text and "%40" not in text and not _AT_WORD_RE.search(text):
+    if (
+        "@" not in text
+        and "%40" not in text
+        and not (("(" in text or "[" in text) and _AT_WORD_RE.search(text))
+    ):
         return False
     for m in EMAIL_RE.finditer(unquote(text)):
         if known.emails and email_key(m.group(0)) in known.emails:
@@ -234,7 +238,8 @@ def has_phone(text: str, *, context: str = "", known: InstitutionalContacts = NO
     if (text.isascii() and digit_count(text) < 8) or _DIGITS_RE.search(text) is None:
         return False
     text = _IBAN_SHAPE_RE.sub(" ", text)
-    for candidate in _INTERNATIONAL_RE.finditer(text):
+    international = "+" in text or "00" in text
+    for candidate in _INTERNATIONAL_RE.finditer(text) if international else ():
         raw = candidate.group(0)
         span = raw if raw.startswith("+") else "+" + raw[2:].lstrip()
         if _valid_in_some_region(span, ("BE",), known):
