@@ -354,7 +354,12 @@ _NOT_PERSON_OWNER_RE = re.compile(
     r"(?i)\b(?:organi[sz]ations?|organisatie|organismo|organisme|ente|agency|agencies|authority|"
     r"autorit[éeà]|beh[öo]rde|dienst|service|servicio|servizio|institution|network|netwerk|"
     r"file|project|event|meeting|company|country|city|place|location|route|airport|port|unit|"
-    r"team|group|vessel|ship|boat|operation|document|report|table|field|column|office|body)\b"
+    r"team|group|vessel|ship|boat|operation|document|report|table|field|column|office|body|"
+    # Lists of offices and contacts, in the plural and in compounds (`dienststellen`).
+    r"dienststellen?|stellen|beh[öo]rden|[äa]mter|offices|units|services|agencies|authorities|"
+    r"institutions|instellingen|diensten|organisaties|uffici|oficinas|bureaux|posts|posten|"
+    r"missions|embassies|consulates|contacts?|kontakte?|contactos?|contatti|contacten|"
+    r"directory|annuaire|rubrica|verzeichnis|adresboek|directorio)\b"
 )
 _ATTRIBUTE = (
     r"(?:[A-Z][a-z]+\s+(?:national|citizen)\b|(?i:"

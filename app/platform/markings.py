@@ -110,7 +110,12 @@ _NAMES = {
     "no_dissemination": "no dissemination",
     "law_enforcement_only": "law enforcement only",
 }
-_QUOTED_RE = re.compile(r"\"[^\"\n]{1,80}\"|«[^»\n]{1,80}»|“[^”\n]{1,80}”|„[^“”\n]{1,80}[“”]")
+# A German low quotation mark may be closed by a straight one (`„VS-NfD"`); the abbreviation in
+# brackets after a quotation is quoted with it (`„VS - Vertraulich" (VS-V)`).
+_QUOTED_RE = re.compile(
+    r"(?:\"[^\"\n]{1,80}\"|«[^»\n]{1,80}»|“[^”\n]{1,80}”|„[^“”\"\n]{1,80}[“”\"])"
+    r"(?:\s*\([^()\n]{1,30}\))?"
+)
 # Lines this long are prose, not a printed marking (a heading or half of one).
 _HEADING_MAX = 60
 

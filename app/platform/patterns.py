@@ -82,13 +82,26 @@ NOT_NAME_WORDS = words(
     präsident vorsitzender voorzitter presidente secretariat coordinator facilitator officer
     officers expert experts staff lead
     ii iii iv vi vii viii ix xi xii eu un ec com sb
+    consulaat consulat konsulat consulado consolato consulate consular consulaire consolare
+    konsular konsularreferat generaal général générale generale generalkonsulat sección seccion
+    sezione afdeling abteilung referat ufficio bureau büro buero kantoor oficina visti visa visas
+    visados visum visastelle helpdesk desk grenspost grenzpolizei küstenwache kustwacht
+    marechaussee polizei politie policía policia polizia gendarmerie préfecture prefettura
+    prefectura commissariat commissariato comisaría comisaria kommissariat questura botschaft
+    ambassade embajada ambasciata embassy ministerium ministère ministerie ministerio ministero
+    dienst servicio servizio zentrum centrum centro centre center unité unidad unità einheit
+    eenheid puesto fronterizo frontiera frontera frontière grenze hotspot airport aeropuerto
+    aeroporto aéroport flughafen luchthaven delegation délégation delegación delegazione
+    delegatie agence agentur agencia agenzia agentschap bundespolizei direktion direction
+    dirección direzione directie
     """
 )
 
 
 def is_person_like(sequence: str) -> bool:
     """A sequence of name tokens none of which is a title, institution or place word."""
-    tokens = [t for t in re.split(r"[\s,]+", sequence) if t]
+    # A hyphenated token is read by its parts too (`Consulaat-generaal`, `Kaiser-Wilhelm-Koog`).
+    tokens = [t for t in re.split(r"[\s,-]+", sequence) if t]
     words = [t.lower().strip(".") for t in tokens]
     if not words:
         return False

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from app.platform import contact, identity
+from app.platform import contact, identity, phone
 from app.platform.institutional import NO_CONTACTS, InstitutionalContacts
 from app.platform.patterns import label_words
 from app.platform.text import Finding, FindingKind, Location, TextUnit, table_cells
@@ -88,7 +88,7 @@ def _found(text: str, context: str, known: InstitutionalContacts) -> list[Findin
         kind
         for kind, hit in (
             (_EMAIL, contact.has_email_in(text, context, known)),
-            (_PHONE, contact.has_phone_in(text, context, known)),
+            (_PHONE, phone.has_phone_in(text, context, known)),
             (_MRZ, identity.has_mrz(text)),
             (_DOCUMENT_NUMBER, identity.has_document_number(spaced, context=context)),
             (_IBAN, contact.has_iban_in(text, context, known)),
