@@ -11,7 +11,7 @@ from app.platform.institutional import (
     email_key,
     iban_key,
 )
-from app.platform.patterns import words
+from app.platform.patterns import OFFICES, words
 
 EMAIL_RE = re.compile(
     r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}"
@@ -180,7 +180,10 @@ def iban_checksum_ok(iban: str) -> bool:
 # A public authority's account, named as such (a treasury, a ministry's or agency's account), is
 # not personal data.
 PUBLIC_ACCOUNT_RE = re.compile(
-    r"(?i)\b(?:treasury|tr[ée]sor(?:\s+public)?|tesorer[íi]a|tesoro|tesouro|bundeskasse|"
+    # Paid to an office (`Gebühren an die Botschaft`, `Régie de l'ambassade`).
+    r"(?i)\b(?:to|an|à|aan|al|alla|all['’])\s+(?:the\s+|die\s+|den\s+|der\s+|la\s+|le\s+|"
+    rf"l['’]|het\s+|de\s+|el\s+|il\s+)?(?:{OFFICES})\b|\br[ée]gie\b|"
+    r"\b(?:treasury|tr[ée]sor(?:\s+public)?|tesorer[íi]a|tesoro|tesouro|bundeskasse|"
     r"landeskasse|staatskasse|hauptkasse|rijksoverheid|belastingdienst|finanzamt|"
     r"(?:account|compte|konto|cuenta|conto|rekening|iban)\s+(?:of|du|de\s+la|de|des|der|del|della|"
     r"dello|van)\s+(?:the\s+|het\s+|de\s+|la\s+|l['’])?(?:ministry|minist[èe]re|ministerium|"

@@ -21,6 +21,7 @@ from app.platform.patterns import (
     NAME_SEQUENCE,
     NAME_TOKEN,
     NUMERIC_DATE,
+    OFFICE_SUBJECT_RE,
     PARTICLE,
     UPPER,
     YEAR_RE,
@@ -191,6 +192,8 @@ def _document_number_like(value: str) -> bool:
         return False
     if compact.isdigit() and YEAR_RE.fullmatch(compact):
         return False
+    if any(YEAR_RE.fullmatch(part) for part in value.split("-")[1:]):
+        return False  # a file's reference with its year (`FRX-2026-0042`), not a document
     return not DATE_RE.fullmatch(value)
 
 
@@ -291,8 +294,9 @@ def has_date_of_birth(text: str, *, context: str = "") -> bool:
         context and _BIRTH_STEM_RE.search(context[-60:].lower())
     ):
         return False
-    if any(not _COHORT_RE.search(m.group(1)) for m in _BIRTH_RE.finditer(text)):
-        return True
+    for m in _BIRTH_RE.finditer(text):
+        if not _COHORT_RE.search(m.group(1)) and not OFFICE_SUBJECT_RE.search(text[: m.start()]):
+            return True  # an office's date of foundation is no one's birth
     if labelled_by(context, _BIRTH_ONLY_RE, _BIRTH_AT_END_RE):
         return DATE_RE.match(text.strip()) is not None
     return False

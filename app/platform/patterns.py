@@ -98,6 +98,26 @@ NOT_NAME_WORDS = words(
 )
 
 
+# Offices and authorities in the six languages (singular; a regex's alternation, lower case).
+OFFICES = (
+    r"embass(?:y|ies)|embajada|ambassade|ambasciata|botschaft|consulates?|consulat|consulado|"
+    r"consolato|konsulat|generalkonsulat|consulaat|pr[ée]fecture|prefettura|prefectura|questura|"
+    r"ministry|minist[èe]re|ministerio|ministero|ministerium|ministerie|office|bureau|b[üu]ro|"
+    r"oficina|ufficio|kantoor|agency|agence|agentur|agencia|agenzia|police|polizei|politie|"
+    r"polic[íi]a|polizia|gendarmerie|commissariat|comisar[íi]a|commissariato|d[ée]l[ée]gation|"
+    r"delegaci[óo]n|delegazione|delegatie|service|servicio|servizio|dienst|dienststelle|unit|"
+    r"unit[ée]|unidad|unit[àa]|eenheid|einheit|section|secci[óo]n|sezione|referat|afdeling|"
+    r"abteilung|mission|r[ée]gie|mairie|gemeente|ayuntamiento|comune|directorate|direction|"
+    r"direcci[óo]n|direzione|directie|direktion|secretariat|secr[ée]tariat|sekretariat|"
+    r"secretar[íi]a|segreteria|secretariaat|network|r[ée]seau|netzwerk|netwerk|rete|red"
+)
+# An office as the subject just before a word (`Le bureau est né le`, `L'ufficio è nato il`).
+OFFICE_SUBJECT_RE = re.compile(
+    rf"(?i)\b(?:the|le|la|l['’]|les|il|lo|l['’]|el|los|las|der|die|das|de|het)\s*(?:{OFFICES})"
+    r"(?:\s+[\w'’-]+){0,3}\s*$"
+)
+
+
 def is_person_like(sequence: str) -> bool:
     """A sequence of name tokens none of which is a title, institution or place word."""
     # A hyphenated token is read by its parts too (`Consulaat-generaal`, `Kaiser-Wilhelm-Koog`).

@@ -9,8 +9,9 @@ import re
 import phonenumbers
 
 from app.platform.contact import EMAIL_RE, URL_RE
+from app.platform.identity import has_name
 from app.platform.institutional import NO_CONTACTS, InstitutionalContacts, phone_key
-from app.platform.patterns import DATE_RE, by_first_letter, digit_count
+from app.platform.patterns import DATE_RE, OFFICES, by_first_letter, digit_count
 
 PHONE_LABEL_RE = re.compile(
     r"(?i)(?:\b(?:tel|tél|tfno|telf|ph|mob|gsm|fax)\b\.?|\b(?:telephone|téléphone|phone|"
@@ -122,6 +123,15 @@ _ORGANISATION_PHONE_RE = re.compile(
     r"\b[A-Z]{2}[A-Za-z]{0,4}-(?i:telefoon(?:nummer)?|telefon(?:nummer)?|phone|tel|hotline|"
     r"nummer|number|num[ée]ro|n[úu]mero|numero)\b"
 )
+# A number named as an office's: after a telephone label (`Tel. Botschaft:`, `Teléfono de la
+# Embajada`), or on a line that opens with the office's name (`Frontex Liaison Office Dakar:`).
+_OFFICE_LINE_RE = re.compile(
+    r"(?i)\b(?:tel|t[ée]l|tfno|telf|phone|telephone|t[ée]l[ée]phone|telefon(?:nummer)?|"
+    r"telefoon(?:nummer)?|tel[ée]fono|numm?er|number|num[ée]ro|n[úu]mero)\b\.?\s*:?\s*"
+    r"(?:(?:of|de|du|des|der|van|het|del|della|dell['’]|di|dello|la|le|l['’]|el|il|the|"
+    rf"des|den)\s*)*(?:{OFFICES})\b"
+)
+_OFFICE_OPENING_RE = re.compile(rf"(?i)^\W*(?:[\w'’-]+\s+){{0,4}}(?:{OFFICES})\b[^:\n]{{0,40}}:")
 # A mobile, or a person's extension behind the switchboard, stays a person's number.
 _MOBILE_RE = re.compile(
     r"(?i)\b(?:mobile|mob|mobil|gsm|cell|handy|portable|m[óo]vil|cellulare|mobiel|poste|ext|"
@@ -136,6 +146,8 @@ def has_phone_in(text: str, context: str, known: InstitutionalContacts = NO_CONT
         SWITCHBOARD_RE.search(context)
         or SWITCHBOARD_RE.search(text)
         or _ORGANISATION_PHONE_RE.search(text)
+        or _OFFICE_LINE_RE.search(text)
+        or (_OFFICE_OPENING_RE.search(text) and not has_name(text))
     )
     # A mobile's word counts outside addresses (`pec.interno.it` names no extension).
     bare = URL_RE.sub(" ", EMAIL_RE.sub(" ", text)) if "@" in text or "/" in text else text

@@ -209,6 +209,20 @@ def test_offices_named_in_the_six_languages_pass_and_persons_beside_them_do_not(
     offices = {"dienststellen": [{"name": "Kaiser-Wilhelm-Koog, Küstenwache Nord"}]}
     assert _kinds(json.dumps(offices), JSON) == frozenset()
     assert _kinds(json.dumps({"name": "Konrad Wiesenthal", "telefon": "+49 170 1234567"}), JSON)
+    for line in (
+        "Tel. Botschaft: +49 30 5000 0",  # the number named as an office's
+        "Teléfono de la Embajada: +34 91 379 97 00",
+        "Frontex Liaison Office Dakar: flo.dakar@frontex.example, +221 33 869 20 00",
+        "Gebühren an die Botschaft: IBAN DE89 3704 0044 0532 0130 00",
+        "Document number: FRX-2026-0042 (minutes)",  # a file's reference with its year
+        "L'ufficio è nato il 4 aprile 2005 a Roma.",  # an office's foundation
+    ):
+        assert _kinds(line) == frozenset(), line
+    assert _kinds("Embassy contact: Jan de Vries, +31 70 348 6486") == {K.phone, K.personal_name}
+    assert _kinds("Le bureau a reçu M. Ali Diallo, né le 4 mai 1990.") == {
+        K.date_of_birth,
+        K.personal_name,
+    }
     assert not _marked('Beispiele:\n  • „VS – NUR FÜR DEN DIENSTGEBRAUCH" (VS-NfD)\n')
     assert _marked("Beispiele:\nVS-NfD\n")
 
