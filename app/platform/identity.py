@@ -18,11 +18,14 @@ from stdnum.tr import tckimlik
 from app.platform.patterns import (
     DATE,
     DATE_RE,
+    FUNCTION_RE,
     NAME_SEQUENCE,
     NAME_TOKEN,
     NUMERIC_DATE,
     OFFICE_SUBJECT_RE,
     PARTICLE,
+    TITLE_AFTER_RE,
+    TITLE_BEFORE_RE,
     UPPER,
     YEAR_RE,
     by_first_letter,
@@ -327,19 +330,6 @@ _HONORIFIC_STEM_RE = re.compile(
 )
 _CAPITALS_RE = re.compile(r"[A-Z][A-Z]{2}")
 _NUMERIC_DATE_STEM_RE = re.compile(r"\d[./-]\d")
-# A public function next to a name: the person is named as the holder of a public office.
-_FUNCTION_RE = re.compile(
-    r"(?i)\b(?:minist(?:er|re|ro|ra)|bundes(?:innen)?minister(?:in)?|commissioner|commissaire|"
-    r"comisari[oa]|commissari[oa]|kommissar(?:in)?|eurocommissaris|director|directeur|directrice|"
-    r"direktor(?:in)?|directeur-generaal|directora?|direttore|direttrice|ambassador|ambassadeur|"
-    r"botschafter(?:in)?|embajador(?:a)?|ambasciatore|president[ea]?|présidente?|präsident(?:in)?|"
-    r"voorzitter|chair(?:man|woman|person)?|secretary|secrétaire|sekretär(?:in)?|secretari[oa]|"
-    r"staatssecretaris|staatssekretär(?:in)?|rapporteur|rapporteure|head\s+of|chef(?:fe)?\s+de|"
-    r"capo\s+(?:della|del)|jefe|spokes(?:person|man|woman)|porte-parole|sprecher(?:in)?|"
-    r"woordvoerder|portavoz|portavoce|mayor|maire|bürgermeister(?:in)?|burgemeester|alcalde|"
-    r"sindaco|prime\s+minister|premier|kanzler(?:in)?|prefect|préfet|prefetto|governor|"
-    r"executive\s+director|exekutivdirektor(?:in)?|coordinator|coordinat(?:eur|rice))\b"
-)
 NAME_LABEL = (
     r"(?i:full\s+name|name\s+of\s+(?:the\s+)?(?:person|applicant|migrant|subject|passenger)|"
     r"surname|family\s+name|last\s+name|first\s+names?|given\s+names?|forenames?|"
@@ -434,7 +424,10 @@ def _person_like(name: str, text: str, start: int) -> bool:
     if not is_person_like(name):
         return False
     window = text[max(0, start - 60) : start + len(name) + 60]
-    return _FUNCTION_RE.search(window) is None
+    if FUNCTION_RE.search(window) is not None:
+        return False
+    end = start + len(name)
+    return not (TITLE_AFTER_RE.match(text, end) or TITLE_BEFORE_RE.search(text, 0, start))
 
 
 def has_name(text: str) -> bool:

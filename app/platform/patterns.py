@@ -118,6 +118,49 @@ OFFICE_SUBJECT_RE = re.compile(
 )
 
 
+# A public function next to a name: the person is named as the holder of a public office.
+FUNCTION_RE = re.compile(
+    r"(?i)\b(?:minist(?:er|re|ro|ra)|bundes(?:innen)?minister(?:in)?|commissioner|commissaire|"
+    r"comisari[oa]|commissari[oa]|kommissar(?:in)?|eurocommissaris|director|directeur|directrice|"
+    r"direktor(?:in)?|directeur-generaal|directora?|direttore|direttrice|ambassador|ambassadeur|"
+    r"botschafter(?:in)?|embajador(?:a)?|ambasciatore|president[ea]?|présidente?|präsident(?:in)?|"
+    r"voorzitter|chair(?:man|woman|person)?|secretary|secrétaire|sekretär(?:in)?|secretari[oa]|"
+    r"staatssecretaris|staatssekretär(?:in)?|rapporteur|rapporteure|head\s+of|chef(?:fe)?\s+de|"
+    r"capo\s+(?:della|del)|jefe|spokes(?:person|man|woman)|porte-parole|sprecher(?:in)?|"
+    r"woordvoerder|portavoz|portavoce|mayor|maire|bürgermeister(?:in)?|burgemeester|alcalde|"
+    r"sindaco|prime\s+minister|premier|kanzler(?:in)?|prefect|préfet|prefetto|governor|"
+    r"executive\s+director|exekutivdirektor(?:in)?|coordinator|coordinat(?:eur|rice)|"
+    # German compounds (`Referatsleiterin`, `Polizeidirektor`, `Generalkonsul`), consuls,
+    # attachés, counsellors and heads of office in the six languages. Not the titles of those
+    # who deal with private persons (liaison officers, inspectors): a name beside one of them
+    # may be anyone's.
+    r"\w*(?:leiter|direktor|konsul|attach[ée]|pr[äa]sident)(?:in|innen|en|s)?|"
+    r"c[óo]nsul[ea]?|console|consul-generaal|agregad[oa]|addett[oa]|counsell?or|"
+    r"conseill(?:er|[èe]re)|consejer[oa]|consigliere|chef(?:fe)?\s+d(?:e|u|es)|hoofd|"
+    r"dirigente|questore)\b"
+)
+
+
+# Ranks and roles that make a name an official's only when apposed to it: `Ms Sarah Jones, the
+# Immigration Liaison Officer`, `Chief Inspector Mrs Helen Clark` (beside a name, not in it).
+_TITLES = (
+    r"(?:immigration\s+|frontex\s+|european\s+return\s+)?liaison\s+officer|ilo|flo|elo|"
+    r"officier\s+de\s+liaison|verbindungsbeamte[rn]?|liaisonofficier|oficial\s+de\s+enlace|"
+    r"ufficiale\s+di\s+collegamento|commandant|comandante|kommandant|superintendent|"
+    r"(?:chief\s+)?inspector(?:\s+jefe)?|inspecteur|inspekteur|ispettore|captain|capitaine|"
+    r"capitano|capit[áa]n|commissaris|hauptkommissar(?:in)?"
+)
+TITLE_AFTER_RE = re.compile(
+    rf"(?i)\s*,\s*(?:(?:the|le|la|l['’]|il|el|de|der|die|het)\s+)?(?-i:[A-Z][\w-]*\s+){{0,2}}"
+    rf"(?:{_TITLES})\b"
+)
+# Between a rank and a name, only honorifics (`Le commandant M. Luc Moreau`).
+TITLE_BEFORE_RE = re.compile(
+    rf"(?i)\b(?:{_TITLES})\s+(?:(?:mr|mrs|ms|dr|herr|frau|m|mme|sr|sra|sig|dott|mevrouw)\.?\s+)"
+    r"{0,2}$"
+)
+
+
 def is_person_like(sequence: str) -> bool:
     """A sequence of name tokens none of which is a title, institution or place word."""
     # A hyphenated token is read by its parts too (`Consulaat-generaal`, `Kaiser-Wilhelm-Koog`).
