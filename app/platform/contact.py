@@ -183,6 +183,8 @@ PUBLIC_ACCOUNT_RE = re.compile(
     # Paid to an office (`Gebühren an die Botschaft`, `Régie de l'ambassade`).
     r"(?i)\b(?:to|an|à|aan|al|alla|all['’])\s+(?:the\s+|die\s+|den\s+|der\s+|la\s+|le\s+|"
     rf"l['’]|het\s+|de\s+|el\s+|il\s+)?(?:{OFFICES})\b|\br[ée]gie\b|"
+    r"\b(?:account|compte|konto|cuenta|conto|rekening|iban)\s+(?:of|du|de\s+la|de|des|der|del|"
+    rf"della|dello|dell['’]|van)\s+(?:the\s+|het\s+|de\s+|la\s+|l['’])?(?:{OFFICES})\b|"
     r"\b(?:treasury|tr[ée]sor(?:\s+public)?|tesorer[íi]a|tesoro|tesouro|bundeskasse|"
     r"landeskasse|staatskasse|hauptkasse|rijksoverheid|belastingdienst|finanzamt|"
     r"(?:account|compte|konto|cuenta|conto|rekening|iban)\s+(?:of|du|de\s+la|de|des|der|del|della|"

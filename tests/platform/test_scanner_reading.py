@@ -227,6 +227,17 @@ def test_offices_named_in_the_six_languages_pass_and_persons_beside_them_do_not(
     assert _marked("Beispiele:\nVS-NfD\n")
 
 
+def test_markings_talked_about_pass_and_a_document_naming_its_own_does_not() -> None:
+    table = "| Mention | Sens |\n|---|---|\n| DIFFUSION RESTREINTE | ne pas diffuser |\n"
+    assert not _marked(table, MARKDOWN)
+    assert not _marked("caso,marca,accion\n1,DIFUSIÓN LIMITADA,no subir\n", CSV)
+    assert not _marked("Les documents portant la mention DIFFUSION RESTREINTE restent hors ligne.")
+    assert not _marked("La date limite est fixée.\nLimite\n")
+    assert _marked("Ce document porte la mention DIFFUSION RESTREINTE.")
+    assert _marked("Mention : DIFFUSION RESTREINTE")
+    assert _marked("LIMITE")
+
+
 def test_markings_split_in_prose_joined_headings_and_cited_columns() -> None:
     for prose, name in (
         (
