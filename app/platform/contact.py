@@ -11,7 +11,7 @@ from app.platform.institutional import (
     email_key,
     iban_key,
 )
-from app.platform.patterns import OFFICES, words
+from app.platform.patterns import OFFICES, PLACES, words
 
 EMAIL_RE = re.compile(
     r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}"
@@ -77,10 +77,14 @@ def functional_local_part(local: str) -> bool:
     tokens = [t for t in re.split(r"[._+-]+", local.lower()) if t]
     if not tokens:
         return False
-    if len(tokens) == 1:
-        return _functional(tokens[0]) or _acronym(tokens[0])
+    if len(tokens) == 1:  # a function word, an acronym or a post's city (`dakar@`)
+        return _functional(tokens[0]) or _acronym(tokens[0]) or tokens[0] in PLACES
     if all(len(t) >= 2 and _acronym(t) for t in tokens):
         return True  # acronyms only: an office's (`dpaf-cdg-bmr`)
+    if any(t in PLACES for t in tokens) and all(
+        t in PLACES or (2 <= len(t) <= 4 and t not in GIVEN_NAMES) for t in tokens
+    ):
+        return True  # a post's city and its codes (`cgi.casablanca`, `ucf.tunis`)
     if not any(_functional(t) for t in tokens):
         return False
     if all(_functional(t) or (len(t) <= 5 and not t.isdigit()) for t in tokens):

@@ -98,6 +98,23 @@ NOT_NAME_WORDS = words(
 )
 
 
+# Cities where the network's posts stand and that migration routes pass (capitals, consular
+# cities, hubs), as a mailbox or a name column names a post by them; not those that are also
+# common given names (Sofia, Victoria, Florence, Santiago, Paris).
+PLACES = words(
+    """dakar nouakchott nuakchot bamako niamey abuja lagos accra abidjan conakry banjul freetown
+    monrovia ouagadougou ndjamena khartoum addis ababa abeba nairobi kampala kinshasa luanda
+    rabat casablanca tanger tangier tangiers oujda agadir laayoune nador algiers alger oran
+    tunis sfax tripoli benghazi cairo caire alexandria amman beirut damascus baghdad erbil
+    istanbul ankara izmir tehran teheran kabul islamabad karachi lahore dhaka delhi mumbai
+    colombo kathmandu tbilisi yerevan baku kyiv kiev moscow minsk chisinau belgrade pristina
+    tirana skopje sarajevo podgorica bogota bogotá lima quito caracas havana beijing shanghai
+    hanoi manila jakarta bangkok dubai doha riyadh jeddah muscat kuwait moroni djibouti asmara
+    mogadishu juba antananarivo maputo harare lusaka lilongwe pretoria johannesburg windhoek
+    gaborone yaounde yaoundé douala libreville brazzaville cotonou lome lomé bissau praia
+    laâyoune dakhla nouadhibou agadez gao timbuktu kano zinder sebha zuwara lampedusa
+    ceuta melilla canarias"""
+)
 # Offices and authorities in the six languages (singular; a regex's alternation, lower case).
 OFFICES = (
     r"embass(?:y|ies)|embajada|ambassade|ambasciata|botschaft|consulates?|consulat|consulado|"
@@ -168,7 +185,7 @@ def is_person_like(sequence: str) -> bool:
     words = [t.lower().strip(".") for t in tokens]
     if not words:
         return False
-    return not any(w in NOT_NAME_WORDS for w in words)
+    return not any(w in NOT_NAME_WORDS or w in PLACES for w in words)
 
 
 _CAMEL_RE = re.compile(r"(?<=[a-zà-ÿ0-9])(?=[A-ZÀ-Þ])")

@@ -186,9 +186,12 @@ def test_offices_named_in_the_six_languages_pass_and_persons_beside_them_do_not(
         "consejeria.rabat@interior.example",
         "protocollo.prefag@pec.interno.example",
         "leges@ind.example",
+        "dakar@diplobel.example",  # a post's city
+        "cgi.casablanca@esteri.example",  # a post's city and its code
     ):
         assert _kinds(f"Contact: {address}") == frozenset(), address
     assert _kinds("Contact: jean.dupont@interieur.example") == {K.email}
+    assert _kinds("Contact: ahmed.dakar@mail.example") == {K.email}
     for line in (
         "Bürgerservice: +49 30 18681-0",  # extension 0: the switchboard
         "Telefon +49 30 18681-0",
