@@ -152,11 +152,14 @@ class Marking:
         return f"{self.name} marking at {self.location.describe()}"
 
 
-def _unquoted(text: str) -> str:
-    """The text with its quotations blanked, and the capitals named after a marking's noun
-    (`la mention DIFFUSION RESTREINTE`, `marked RESTRICTED`): markings talked about."""
+def _unquoted(text: str, cited: bool = False) -> str:
+    """The text with its quotations blanked, and with `cited` the capitals named after a
+    marking's noun (`la mention DIFFUSION RESTREINTE`, `marked RESTRICTED`): markings talked
+    about (not in a document naming its own)."""
     if '"' in text or ("«" in text or "“" in text or "„" in text):
         text = _QUOTED_RE.sub(lambda m: " " * len(m.group(0)), text)
+    if not cited:
+        return text
     lower = text.lower()
     if _CITING_STEM_RE.search(lower) is None or _SELF_RE.search(lower):
         return text
@@ -204,8 +207,19 @@ def _marking(
 ) -> tuple[tuple[str, bool] | None, bool]:
     """The marking a unit of text carries and whether it begins on the line before (read with
     it), or None; and whether the text holds a phrase's stem (`previous_stem` says it of the
-    line before: without one there, the lines' ends are read together only for a heading)."""
-    text = _unquoted(text)
+    line before: without one there, the lines' ends are read together only for a heading).
+    A marking found is read again with the markings talked about set aside (seldom needed, so
+    not on every line)."""
+    found, stem = _marking_in(text, previous, previous_stem, cited=False)
+    if found is not None:
+        found, _ = _marking_in(text, previous, previous_stem, cited=True)
+    return found, stem
+
+
+def _marking_in(
+    text: str, previous: str, previous_stem: bool, *, cited: bool
+) -> tuple[tuple[str, bool] | None, bool]:
+    text = _unquoted(text, cited)
     lower = text.lower()
     stem = _PHRASE_STEM_RE.search(lower) is not None
     name = _phrase_in(lower) if stem else None
@@ -215,7 +229,7 @@ def _marking(
         return ("classification", False), stem
     if not previous:
         return None, stem
-    previous = _unquoted(previous)
+    previous = _unquoted(previous, cited)
     short = len(previous) <= _HEADING_MAX and len(text) <= _HEADING_MAX
     if short and _heading(f"{previous.rstrip()} {text.lstrip()}"):
         return ("classification", True), stem
