@@ -126,7 +126,10 @@ OFFICES = (
     r"unit[ée]|unidad|unit[àa]|eenheid|einheit|section|secci[óo]n|sezione|referat|afdeling|"
     r"abteilung|mission|r[ée]gie|mairie|gemeente|ayuntamiento|comune|directorate|direction|"
     r"direcci[óo]n|direzione|directie|direktion|secretariat|secr[ée]tariat|sekretariat|"
-    r"secretar[íi]a|segreteria|secretariaat|network|r[ée]seau|netzwerk|netwerk|rete|red"
+    r"secretar[íi]a|segreteria|secretariaat|network|r[ée]seau|netzwerk|netwerk|rete|red|"
+    r"a[ée]roport|airport|aeropuerto|aeroporto|flughafen|luchthaven|puesto|posto|poste|centre|"
+    r"center|centro|zentrum|centrum|frontex|europol|eurojust|euaa|easo|interpol|iom|oim|unhcr|"
+    r"acnur|hcr|eulex|eeas"
 )
 # An office as the subject just before a word (`Le bureau est né le`, `L'ufficio è nato il`).
 OFFICE_SUBJECT_RE = re.compile(

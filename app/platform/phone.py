@@ -115,7 +115,10 @@ SWITCHBOARD_RE = re.compile(
     r"citizens['’]?\s+service|klantenservice|kundenservice|customer\s+service|contact\s*cent(?:re|er)|"
     r"kontakt\s*center|servicio\s+de\s+atenci[óo]n|reperibilit[àa]|astreinte|on[\s-]call|"
     # A line staffed around the clock is a duty line (an officer's own is not).
-    r"h24|24\s*/\s*7|24\s*h(?:\s*/\s*24)?|rund\s+um\s+die\s+uhr)\b"
+    r"h24|24\s*/\s*7|24\s*h(?:\s*/\s*24)?|rund\s+um\s+die\s+uhr|"
+    # A consulate's emergency line (staffed by whoever is on duty).
+    r"urgence\s+consulaire|emergencia\s+consular|emergenza\s+consolare|consular\s+emergenc\w*|"
+    r"emergency\s+consular|konsularische[rn]?\s+notf\w*|consulaire\s+noodlijn)\b"
 )
 # An organisation's acronym compounded with the telephone's word (`IND-telefoonnummer`,
 # `BAMF-Hotline`, `KMar-nummer`): the organisation's number.
@@ -131,7 +134,9 @@ _OFFICE_LINE_RE = re.compile(
     r"(?:(?:of|de|du|des|der|van|het|del|della|dell['’]|di|dello|la|le|l['’]|el|il|the|"
     rf"des|den)\s*)*(?:{OFFICES})\b"
 )
-_OFFICE_OPENING_RE = re.compile(rf"(?i)^\W*(?:[\w'’-]+\s+){{0,4}}(?:{OFFICES})\b[^:\n]{{0,40}}:")
+_OFFICE_OPENING_RE = re.compile(
+    rf"(?i)^\W*(?:[\w'’-]+\s+){{0,4}}(?:{OFFICES})\b[^:,—–\n]{{0,40}}[:,—–]"
+)
 # A mobile, or a person's extension behind the switchboard, stays a person's number.
 _MOBILE_RE = re.compile(
     r"(?i)\b(?:mobile|mob|mobil|gsm|cell|handy|portable|m[óo]vil|cellulare|mobiel|poste|ext|"

@@ -216,12 +216,15 @@ def test_offices_named_in_the_six_languages_pass_and_persons_beside_them_do_not(
         "Tel. Botschaft: +49 30 5000 0",  # the number named as an office's
         "Teléfono de la Embajada: +34 91 379 97 00",
         "Frontex Liaison Office Dakar: flo.dakar@frontex.example, +221 33 869 20 00",
+        "Aéroport Blaise Diagne, tél. +221 33 939 51 00",  # a line opening with the office
+        "Numéro d'urgence consulaire : +221 77 638 12 34",
         "Gebühren an die Botschaft: IBAN DE89 3704 0044 0532 0130 00",
         "Document number: FRX-2026-0042 (minutes)",  # a file's reference with its year
         "L'ufficio è nato il 4 aprile 2005 a Roma.",  # an office's foundation
     ):
         assert _kinds(line) == frozenset(), line
     assert _kinds("Embassy contact: Jan de Vries, +31 70 348 6486") == {K.phone, K.personal_name}
+    assert _kinds("Police, Karim Haddad, +32 470 12 34 56") == {K.phone, K.personal_name}
     assert _kinds("Le bureau a reçu M. Ali Diallo, né le 4 mai 1990.") == {
         K.date_of_birth,
         K.personal_name,
