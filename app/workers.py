@@ -50,6 +50,7 @@ PRELOAD = [
     "app.services.ropa_page",
     "app.services.statistics",
     "pypdf",
+    "pypdfium2",
     "docx",
     "jinja2",
 ]

@@ -6,8 +6,9 @@ per second on a 50-page PDF, and the upload latency of a clean 1 MB document thr
 Precision/recall: every corpus document (tests/platform/corpus.py) is extracted and scanned;
 per kind, a document counts as a true positive when the scanner finds the kind it leaks.
 Throughput: a 50-page PDF of statistics, references and prose (45 lines a page) built in
-memory, extracted with pypdf and scanned, timed 3 times (median), in CPU seconds (extraction and
-scan apart) and wall clock; and CPU seconds per MiB of clean Markdown prose. Upload: an embedded
+memory, extracted (bounded by pypdf, read by PDFium) and scanned, timed 3 times (median), in
+CPU seconds (extraction and scan apart) and wall clock; and CPU seconds per MiB of clean
+Markdown prose. Upload: an embedded
 PostgreSQL, the app as `ilonet serve` builds it, and `--uploads` sequential JSON uploads of a
 clean 1 MB Markdown document (POST /v1/documents: extraction, scan, decision, row, version with
 its content, audit and outbox events, commit), median and p95 latency.
@@ -134,7 +135,7 @@ def fifty_page_pdf() -> bytes:
 
 def throughput() -> dict[str, float]:
     """The 50-page PDF, median of 3: CPU seconds (the machine is shared: wall clock stretches
-    with its load) of pypdf's extraction and of the scan, pages per CPU second of the scan and of
+    with its load) of the extraction and of the scan, pages per CPU second of the scan and of
     both, and the wall clock of both."""
     pdf = fifty_page_pdf()
     walls, extracting, scanning = [], [], []
@@ -276,7 +277,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     speed = throughput()
     print(
         f"50-page PDF: scan {speed['scan_cpu_seconds']} s CPU, "
-        f"{speed['scan_pages_per_cpu_second']} pages per CPU second; with pypdf's extraction "
+        f"{speed['scan_pages_per_cpu_second']} pages per CPU second; with the extraction "
         f"({speed['extract_cpu_seconds']} s CPU) {speed['pages_per_cpu_second']} pages per CPU "
         f"second; wall clock {speed['seconds']} s, {speed['pages_per_second']} pages/s"
     )

@@ -1,20 +1,17 @@
-"""E-mail addresses, telephone numbers (the `phonenumbers` library), IBANs and personal URLs."""
+"""E-mail addresses, IBANs and personal URLs (telephone numbers: app/platform/phone.py)."""
 
 from __future__ import annotations
 
 import re
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-import phonenumbers
-
 from app.platform.institutional import (
     NO_CONTACTS,
     InstitutionalContacts,
     email_key,
     iban_key,
-    phone_key,
 )
-from app.platform.patterns import DATE_RE, by_first_letter, digit_count, words
+from app.platform.patterns import OFFICES, PLACES, words
 
 EMAIL_RE = re.compile(
     r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}"
@@ -49,7 +46,13 @@ FUNCTIONAL_WORDS = words(
     asylum asile asyl asilo asiel returns retour rückkehr retorno rimpatri terugkeer
     statistics statistik estadisticas statistiche statistiek analysis analyse risk
     referat referaat section sektion sezione seccion sección afdeling abteilung dienststelle
-    ca cons consulate consulat konsulat consulado consolato consulaat emb amb"""
+    ca cons consulate consulat konsulat consulado consolato consulaat emb amb
+    cg cog congen consgen delegation délégation delegacion delegación delegazione delegatie
+    agence agency agentur agencia agenzia agentschap commissariat commissariato comisaria
+    comisaría kommissariat consejeria consejería counsellor attache attaché agregaduria
+    fortbildung ausbildung weiterbildung akademie academy academie academia accademia
+    protocollo protocol protocole protokoll protocolo leges fees payments betalingen
+    paiements zahlungen pagos pagamenti flo eurlo"""
 )
 # A function word ends a compound (`buergerservice`, `grenzpolizei`) only when it is this long
 # (`basile` is a name, not a compound of `asile`), after a stem of three letters or more.
@@ -74,8 +77,14 @@ def functional_local_part(local: str) -> bool:
     tokens = [t for t in re.split(r"[._+-]+", local.lower()) if t]
     if not tokens:
         return False
-    if len(tokens) == 1:
-        return _functional(tokens[0]) or _acronym(tokens[0])
+    if len(tokens) == 1:  # a function word, an acronym or a post's city (`dakar@`)
+        return _functional(tokens[0]) or _acronym(tokens[0]) or tokens[0] in PLACES
+    if all(len(t) >= 2 and _acronym(t) for t in tokens):
+        return True  # acronyms only: an office's (`dpaf-cdg-bmr`)
+    if any(t in PLACES for t in tokens) and all(
+        t in PLACES or (2 <= len(t) <= 4 and t not in GIVEN_NAMES) for t in tokens
+    ):
+        return True  # a post's city and its codes (`cgi.casablanca`, `ucf.tunis`)
     if not any(_functional(t) for t in tokens):
         return False
     if all(_functional(t) or (len(t) <= 5 and not t.isdigit()) for t in tokens):
@@ -129,7 +138,11 @@ def has_email(text: str, known: InstitutionalContacts = NO_CONTACTS) -> bool:
     """A person's address, also written `name [at] domain [dot] eu` or percent-encoded in a
     link; institutions' functional mailboxes, by their words or registered as such, are not
     personal data."""
-    if "@" not in text and "%40" not in text and not _AT_WORD_RE.search(text):
+    if (
+        "@" not in text
+        and "%40" not in text
+        and not (("(" in text or "[" in text) and _AT_WORD_RE.search(text))
+    ):
         return False
     for m in EMAIL_RE.finditer(unquote(text)):
         if known.emails and email_key(m.group(0)) in known.emails:
@@ -138,120 +151,6 @@ def has_email(text: str, known: InstitutionalContacts = NO_CONTACTS) -> bool:
         if local is None or not functional_local_part(local.group(1)):
             return True
     return False
-
-
-# --- telephone numbers -------------------------------------------------------------------------
-
-PHONE_LABEL_RE = re.compile(
-    r"(?i)(?:\b(?:tel|tél|tfno|telf|ph|mob|gsm|fax)\b\.?|\b(?:telephone|téléphone|phone|"
-    r"mobile|cell(?:phone)?|telefon|telefoon|teléfono|telefono|móvil|movil|cellulare|handy|"
-    r"portable|whatsapp|numéro\s+de\s+portable|rufnummer|mobiel)\b)"
-)
-# Where a national number may start without a label: a trunk prefix 0 (with or without brackets).
-# Each alternative begins with a literal, its lookbehind after it (`0(?<![\w.,/-].)` is
-# `(?<![\w.,/-])0`): an alternation of literal starts is searched for its first characters only.
-_NATIONAL_START_RE = re.compile(r"(?:\((?<![\w.,/-].)0\d*\)|0(?<![\w.,/-].)\d)[\d\s().\-/]{6,}\d")
-_INTERNATIONAL_RE = re.compile(r"(?:\+(?<![\w+].)|0(?<![\w.,/-].)0)\s?[1-9][\d\s().\-/]{6,}\d")
-_DIGITS_RE = re.compile(r"\d[\d\s().\-/]{6,}\d")
-# The regions whose national formats are looked for (the Member States and the Schengen area).
-PHONE_REGIONS = (
-    "GB", "IE", "FR", "BE", "LU", "DE", "AT", "CH", "NL", "ES", "PT", "IT", "PL", "SE", "DK",
-    "FI", "GR", "CZ", "RO", "HU", "BG", "HR", "SI", "SK", "LT", "LV", "EE", "MT", "CY", "NO",
-)  # fmt: skip
-_VALID = phonenumbers.Leniency.VALID
-# An IBAN's digit groups are not a telephone number (the IBAN detector reports them).
-_IBAN_SHAPE_RE = re.compile(r"[A-Z](?<!\w.)[A-Z]\d{2}(?:[ -]?[A-Z0-9]{2,4}){3,8}\b")
-# Every telephone label holds one of these (on lower-cased text; PHONE_LABEL_RE, case-insensitive,
-# is several times slower to search).
-_PHONE_LABEL_STEM_RE = re.compile(
-    by_first_letter(
-        r"t[eé]l|tfno|ph|mob|gsm|fax|cell|m[óo]vil|handy|portable|whatsapp|num[ée]ro|rufnummer"
-    )
-)
-
-
-def _plausible_grouping(raw: str) -> bool:
-    """Phone numbers are written in groups of two or more digits; a row of single digits is a
-    statistics line, a date-shaped string a date, a reference with slashes a reference."""
-    if DATE_RE.fullmatch(raw.strip()):
-        return False
-    if re.search(r"\d/\d", raw) and not re.search(r"\d/\s?\d{3,}\s", raw + " "):
-        return False
-    groups = re.findall(r"\d+", raw)
-    return sum(1 for g in groups if len(g) == 1) <= 1 or len(groups) <= 2
-
-
-def _valid_in_some_region(
-    candidate: str, regions: tuple[str, ...], known: InstitutionalContacts
-) -> bool:
-    """A number valid in one of the regions that is not a registered institutional one."""
-    for region in regions:
-        for match in phonenumbers.PhoneNumberMatcher(candidate, region, leniency=_VALID):
-            if len(re.sub(r"\D", "", match.raw_string)) >= 8 and _plausible_grouping(
-                match.raw_string
-            ):
-                if known.phones and phone_key(match.number) in known.phones:
-                    continue
-                return True
-    return False
-
-
-# An institution's switchboard, hotline or secretariat line, named as such, is no person's number
-# (unless the same text calls it a mobile).
-SWITCHBOARD_RE = re.compile(
-    r"(?i)\b(?:switchboard|standard|zentrale|telefonzentrale|centrale|telefooncentrale|"
-    r"centralita|centralino|hotline|helpdesk|help\s+desk|secretariat|secr[ée]tariat|sekretariat|"
-    r"secretar[íi]a|segreteria|secretariaat|reception|accueil|main\s+number|num[ée]ro\s+vert|"
-    r"servicenummer|bürgertelefon|call\s+cent(?:re|er)|front\s+office|situation\s+cent(?:re|er)|"
-    r"duty\s+office|permanence|poststelle|help\s?line|info\s?line|information\s+line|"
-    r"informatie(?:lijn|nummer)|infolijn|servicelijn|ligne\s+d['’]information|"
-    r"info(?:rmations)?telefon|servicetelefon|l[íi]nea\s+de\s+(?:informaci[óo]n|atenci[óo]n)|"
-    r"n[úu]mero\s+de\s+informaci[óo]n|numero\s+verde|linea\s+informativa|lagezentrum|"
-    r"meldkamer|sala\s+operativa|operations\s+room|centre\s+de\s+crise|cellule\s+de\s+crise|"
-    r"crisis\s+cent(?:re|er)|centro\s+de\s+coordinaci[óo]n|centrale\s+operativa|"
-    r"einsatzzentrale|leitstelle|wachdienst|bereitschaftsdienst|dauerdienst)\b"
-)
-# A mobile, or a person's extension behind the switchboard, stays a person's number.
-_MOBILE_RE = re.compile(
-    r"(?i)\b(?:mobile|mob|mobil|gsm|cell|handy|portable|m[óo]vil|cellulare|mobiel|poste|ext|"
-    r"extension|durchwahl|toestel|extensi[óo]n|interno|direct|direkt|directe|diretto)\b"
-)
-
-
-def has_phone_in(text: str, context: str, known: InstitutionalContacts = NO_CONTACTS) -> bool:
-    if not has_phone(text, context=context, known=known):
-        return False
-    switchboard = SWITCHBOARD_RE.search(context) or SWITCHBOARD_RE.search(text)
-    return not switchboard or _MOBILE_RE.search(text) is not None
-
-
-def has_phone(text: str, *, context: str = "", known: InstitutionalContacts = NO_CONTACTS) -> bool:
-    """An international number (+ or 00) valid anywhere; a national number valid in a Member
-    State's format that starts with the trunk prefix 0 or stands after a telephone label. A
-    registered institutional number is none of them."""
-    # A number is valid only with eight digits or more (see _valid_in_some_region); digit_count
-    # counts ASCII digits, all the digits of an ASCII text.
-    if (text.isascii() and digit_count(text) < 8) or _DIGITS_RE.search(text) is None:
-        return False
-    text = _IBAN_SHAPE_RE.sub(" ", text)
-    for candidate in _INTERNATIONAL_RE.finditer(text):
-        raw = candidate.group(0)
-        span = raw if raw.startswith("+") else "+" + raw[2:].lstrip()
-        if _valid_in_some_region(span, ("BE",), known):
-            return True
-    for candidate in _NATIONAL_START_RE.finditer(text):
-        if _valid_in_some_region(candidate.group(0), PHONE_REGIONS, known):
-            return True
-    labelled = (
-        _PHONE_LABEL_STEM_RE.search(context.lower()) is not None
-        and PHONE_LABEL_RE.search(context) is not None
-    )
-    in_text = _PHONE_LABEL_STEM_RE.search(text.lower()) is not None
-    for label in PHONE_LABEL_RE.finditer(text) if in_text else ():
-        window = text[label.end() : label.end() + 40]
-        if _DIGITS_RE.search(window) and _valid_in_some_region(window, PHONE_REGIONS, known):
-            return True
-    return labelled and _valid_in_some_region(text, PHONE_REGIONS, known)
 
 
 # --- IBAN --------------------------------------------------------------------------------------
@@ -285,7 +184,12 @@ def iban_checksum_ok(iban: str) -> bool:
 # A public authority's account, named as such (a treasury, a ministry's or agency's account), is
 # not personal data.
 PUBLIC_ACCOUNT_RE = re.compile(
-    r"(?i)\b(?:treasury|tr[ée]sor(?:\s+public)?|tesorer[íi]a|tesoro|tesouro|bundeskasse|"
+    # Paid to an office (`Gebühren an die Botschaft`, `Régie de l'ambassade`).
+    r"(?i)\b(?:to|an|à|aan|al|alla|all['’])\s+(?:the\s+|die\s+|den\s+|der\s+|la\s+|le\s+|"
+    rf"l['’]|het\s+|de\s+|el\s+|il\s+)?(?:{OFFICES})\b|\br[ée]gie\b|"
+    r"\b(?:account|compte|konto|cuenta|conto|rekening|iban)\s+(?:of|du|de\s+la|de|des|der|del|"
+    rf"della|dello|dell['’]|van)\s+(?:the\s+|het\s+|de\s+|la\s+|l['’])?(?:{OFFICES})\b|"
+    r"\b(?:treasury|tr[ée]sor(?:\s+public)?|tesorer[íi]a|tesoro|tesouro|bundeskasse|"
     r"landeskasse|staatskasse|hauptkasse|rijksoverheid|belastingdienst|finanzamt|"
     r"(?:account|compte|konto|cuenta|conto|rekening|iban)\s+(?:of|du|de\s+la|de|des|der|del|della|"
     r"dello|van)\s+(?:the\s+|het\s+|de\s+|la\s+|l['’])?(?:ministry|minist[èe]re|ministerium|"
@@ -332,7 +236,9 @@ def has_iban(text: str, known: InstitutionalContacts = NO_CONTACTS) -> bool:
             if len(chars) == length:
                 break
         candidate = "".join(chars)
-        if len(candidate) == length and candidate.isalnum() and iban_checksum_ok(candidate):
+        # Letters and digits of other scripts (`É`, `²`) are not an IBAN's (nor base 36's).
+        ascii_alnum = candidate.isascii() and candidate.isalnum()
+        if len(candidate) == length and ascii_alnum and iban_checksum_ok(candidate):
             if known.ibans and iban_key(candidate) in known.ibans:
                 continue
             return True

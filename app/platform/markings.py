@@ -88,7 +88,10 @@ _HEADING_RE = re.compile(rf"^(?:{_HEADINGS})(?:\s*[-–—/|]+\s*(?:{_HEADINGS})
 _CITED_RE = re.compile(
     r"(?i)exampl|\be\.g\.|\bquoted|\bcited\b|citation|specimen|\bsamples?\b|exempl|"
     r"\bcit[ée]e?s?\b|beispiel|zitiert|zitat|voorbeeld|geciteerd|citaat|ejempl|\bcitad[oa]s?\b|"
-    r"\bcitas?\b|esempi|\bcitat[oa]\b|citazion"
+    r"\bcitas?\b|esempi|\bcitat[oa]\b|citazion|"
+    # A column or member named for markings holds markings talked about, not this document's.
+    r"\bmarkings?\b|\bmentions?\b|marquage|vermerk|einstufung|dicitur|\bmarcas?\b|"
+    r"rubricering|markering|classific|clasificaci|\blevels?\b|niveaux?|stufen"
 )
 # One search per line over all phrases, on the lower-cased text (a case-insensitive alternation
 # is several times slower in `re`); the phrases use no escape whose meaning depends on case.
@@ -110,7 +113,30 @@ _NAMES = {
     "no_dissemination": "no dissemination",
     "law_enforcement_only": "law enforcement only",
 }
-_QUOTED_RE = re.compile(r"\"[^\"\n]{1,80}\"|«[^»\n]{1,80}»|“[^”\n]{1,80}”|„[^“”\n]{1,80}[“”]")
+# A German low quotation mark may be closed by a straight one (`„VS-NfD"`); the abbreviation in
+# brackets after a quotation is quoted with it (`„VS - Vertraulich" (VS-V)`).
+_QUOTED_RE = re.compile(
+    r"(?:\"[^\"\n]{1,80}\"|«[^»\n]{1,80}»|“[^”\n]{1,80}”|„[^“”\"\n]{1,80}[“”\"])"
+    r"(?:\s*\([^()\n]{1,30}\))?"
+)
+# A marking's noun or participle, then the marking it names in capitals.
+_CITING_RE = re.compile(
+    r"(?i:\b(?:mention|marque|marquage|marca|marcad[oa]s?|marked|marking|labell?ed|vermerk|"
+    r"eingestuft(?:e|en)?|rubricering|gerubriceerd|classificat[oi]|classifi[ée]e?s?|"
+    r"clasificad[oa]s?|dicitura|contrassegnat[oi])\s+(?:de\s+|as\s+|als\s+|come\s+|como\s+|"
+    r"comme\s+|with\s+)?)((?-i:[A-Z][A-Z0-9ÀÂÉÈÊÎÔÛÓÚÍÑÜÄÖ/\- –]{2,60}[A-Z0-9ÉÈÓÚÍÑÜÄÖ]))"
+)
+_CITING_STEM_RE = re.compile(
+    r"mention|marqu|marca|marked|marking|label|vermerk|eingestuft|rubric|classific|clasific|"
+    r"dicitura|contrassegn"
+)
+# A document naming its own marking (`This document is marked …`) is marked.
+_SELF_RE = re.compile(
+    r"\b(?:this|ce|cette|dieses|diese|dit|deze|este|esta|questo|questa|the\s+present|le\s+pr[ée]sent)"
+    r"\s+(?:document|dokument|documento|note|nota|vermerk|notitie|report|rapport|bericht|informe)"
+)
+# Words a heading also is in the languages' everyday use, a marking only in capitals.
+_COMMON_WORDS = frozenset({"limite", "limité", "limitée"})
 # Lines this long are prose, not a printed marking (a heading or half of one).
 _HEADING_MAX = 60
 
@@ -126,12 +152,18 @@ class Marking:
         return f"{self.name} marking at {self.location.describe()}"
 
 
-def _unquoted(text: str) -> str:
-    return (
-        _QUOTED_RE.sub(lambda m: " " * len(m.group(0)), text)
-        if '"' in text or ("«" in text or "“" in text or "„" in text)
-        else text
-    )
+def _unquoted(text: str, cited: bool = False) -> str:
+    """The text with its quotations blanked, and with `cited` the capitals named after a
+    marking's noun (`la mention DIFFUSION RESTREINTE`, `marked RESTRICTED`): markings talked
+    about (not in a document naming its own)."""
+    if '"' in text or ("«" in text or "“" in text or "„" in text):
+        text = _QUOTED_RE.sub(lambda m: " " * len(m.group(0)), text)
+    if not cited:
+        return text
+    lower = text.lower()
+    if _CITING_STEM_RE.search(lower) is None or _SELF_RE.search(lower):
+        return text
+    return _CITING_RE.sub(lambda m: m.group(0)[: m.start(1) - m.start(0)] + " " * len(m[1]), text)
 
 
 def _heading(text: str) -> bool:
@@ -145,6 +177,8 @@ def _heading(text: str) -> bool:
     while end > start and not text[end - 1].isalnum():
         end -= 1
     bare = " ".join(text[start:end].replace("_", " ").split())
+    if bare.lower() in _COMMON_WORDS and not bare.isupper():
+        return False  # `Limite` as a word, not the marking `LIMITE`
     return bool(bare) and _HEADING_RE.match(bare) is not None
 
 
@@ -173,8 +207,19 @@ def _marking(
 ) -> tuple[tuple[str, bool] | None, bool]:
     """The marking a unit of text carries and whether it begins on the line before (read with
     it), or None; and whether the text holds a phrase's stem (`previous_stem` says it of the
-    line before: without one there, the lines' ends are read together only for a heading)."""
-    text = _unquoted(text)
+    line before: without one there, the lines' ends are read together only for a heading).
+    A marking found is read again with the markings talked about set aside (seldom needed, so
+    not on every line)."""
+    found, stem = _marking_in(text, previous, previous_stem, cited=False)
+    if found is not None:
+        found, _ = _marking_in(text, previous, previous_stem, cited=True)
+    return found, stem
+
+
+def _marking_in(
+    text: str, previous: str, previous_stem: bool, *, cited: bool
+) -> tuple[tuple[str, bool] | None, bool]:
+    text = _unquoted(text, cited)
     lower = text.lower()
     stem = _PHRASE_STEM_RE.search(lower) is not None
     name = _phrase_in(lower) if stem else None
@@ -184,7 +229,7 @@ def _marking(
         return ("classification", False), stem
     if not previous:
         return None, stem
-    previous = _unquoted(previous)
+    previous = _unquoted(previous, cited)
     short = len(previous) <= _HEADING_MAX and len(text) <= _HEADING_MAX
     if short and _heading(f"{previous.rstrip()} {text.lstrip()}"):
         return ("classification", True), stem
@@ -220,10 +265,17 @@ def handling_markings(units: Iterable[TextUnit], *, title: str = "") -> tuple[Ma
     previous: TextUnit | None = None
     header: list[str] | None = None
     previous_stem = True  # unknown
+    # Tables with a column of cited markings: the whole table talks about markings.
+    cited_tables: set[int | None] = set()
     for unit in units:
         if not unit.text.strip():
             continue
         location = unit.location
+        if location.row is not None and location.pointer is None:
+            if location.row == 1 and _CITED_RE.search(label_words(unit.text)):
+                cited_tables.add(location.table)
+            if location.table in cited_tables:
+                continue
         if location.row is not None or location.pointer is not None:
             if _CITED_RE.search(label_words(unit.context)):
                 continue
@@ -233,9 +285,8 @@ def handling_markings(units: Iterable[TextUnit], *, title: str = "") -> tuple[Ma
             header = cells
         elif not all(set(c) <= set(":- ") for c in cells):
             # A Markdown table's row is read cell by cell, as a DOCX or CSV table's is.
-            names = (
-                m[0] for i, c in enumerate(cells) if not _cited(header, i) and (m := _marking(c)[0])
-            )
+            cited = any(_cited(header, i) for i in range(len(header)))
+            names = (m[0] for c in cells if not cited and (m := _marking(c)[0]))
             if named := next(names, None):
                 found[Marking(named, location)] = None
             previous, previous_stem = unit, True

@@ -82,17 +82,113 @@ NOT_NAME_WORDS = words(
     präsident vorsitzender voorzitter presidente secretariat coordinator facilitator officer
     officers expert experts staff lead
     ii iii iv vi vii viii ix xi xii eu un ec com sb
+    consulaat consulat konsulat consulado consolato consulate consular consulaire consolare
+    konsular konsularreferat generaal général générale generale generalkonsulat sección seccion
+    sezione afdeling abteilung referat ufficio bureau büro buero kantoor oficina visti visa visas
+    visados visum visastelle helpdesk desk grenspost grenzpolizei küstenwache kustwacht
+    marechaussee polizei politie policía policia polizia gendarmerie préfecture prefettura
+    prefectura commissariat commissariato comisaría comisaria kommissariat questura botschaft
+    ambassade embajada ambasciata embassy ministerium ministère ministerie ministerio ministero
+    dienst servicio servizio zentrum centrum centro centre center unité unidad unità einheit
+    eenheid puesto fronterizo frontiera frontera frontière grenze hotspot airport aeropuerto
+    aeroporto aéroport flughafen luchthaven delegation délégation delegación delegazione
+    delegatie agence agentur agencia agenzia agentschap bundespolizei direktion direction
+    dirección direzione directie
     """
+)
+
+
+# Cities where the network's posts stand and that migration routes pass (capitals, consular
+# cities, hubs), as a mailbox or a name column names a post by them; not those that are also
+# common given names (Sofia, Victoria, Florence, Santiago, Paris).
+PLACES = words(
+    """dakar nouakchott nuakchot bamako niamey abuja lagos accra abidjan conakry banjul freetown
+    monrovia ouagadougou ndjamena khartoum addis ababa abeba nairobi kampala kinshasa luanda
+    rabat casablanca tanger tangier tangiers oujda agadir laayoune nador algiers alger oran
+    tunis sfax tripoli benghazi cairo caire alexandria amman beirut damascus baghdad erbil
+    istanbul ankara izmir tehran teheran kabul islamabad karachi lahore dhaka delhi mumbai
+    colombo kathmandu tbilisi yerevan baku kyiv kiev moscow minsk chisinau belgrade pristina
+    tirana skopje sarajevo podgorica bogota bogotá lima quito caracas havana beijing shanghai
+    hanoi manila jakarta bangkok dubai doha riyadh jeddah muscat kuwait moroni djibouti asmara
+    mogadishu juba antananarivo maputo harare lusaka lilongwe pretoria johannesburg windhoek
+    gaborone yaounde yaoundé douala libreville brazzaville cotonou lome lomé bissau praia
+    laâyoune dakhla nouadhibou agadez gao timbuktu kano zinder sebha zuwara lampedusa
+    ceuta melilla canarias"""
+)
+# Offices and authorities in the six languages (singular; a regex's alternation, lower case).
+OFFICES = (
+    r"embass(?:y|ies)|embajada|ambassade|ambasciata|botschaft|consulates?|consulat|consulado|"
+    r"consolato|konsulat|generalkonsulat|consulaat|pr[ée]fecture|prefettura|prefectura|questura|"
+    r"ministry|minist[èe]re|ministerio|ministero|ministerium|ministerie|office|bureau|b[üu]ro|"
+    r"oficina|ufficio|kantoor|agency|agence|agentur|agencia|agenzia|police|polizei|politie|"
+    r"polic[íi]a|polizia|gendarmerie|commissariat|comisar[íi]a|commissariato|d[ée]l[ée]gation|"
+    r"delegaci[óo]n|delegazione|delegatie|service|servicio|servizio|dienst|dienststelle|unit|"
+    r"unit[ée]|unidad|unit[àa]|eenheid|einheit|section|secci[óo]n|sezione|referat|afdeling|"
+    r"abteilung|mission|r[ée]gie|mairie|gemeente|ayuntamiento|comune|directorate|direction|"
+    r"direcci[óo]n|direzione|directie|direktion|secretariat|secr[ée]tariat|sekretariat|"
+    r"secretar[íi]a|segreteria|secretariaat|network|r[ée]seau|netzwerk|netwerk|rete|red|"
+    r"a[ée]roport|airport|aeropuerto|aeroporto|flughafen|luchthaven|puesto|posto|poste|centre|"
+    r"center|centro|zentrum|centrum|frontex|europol|eurojust|euaa|easo|interpol|iom|oim|unhcr|"
+    r"acnur|hcr|eulex|eeas"
+)
+# An office as the subject just before a word (`Le bureau est né le`, `L'ufficio è nato il`).
+OFFICE_SUBJECT_RE = re.compile(
+    rf"(?i)\b(?:the|le|la|l['’]|les|il|lo|l['’]|el|los|las|der|die|das|de|het)\s*(?:{OFFICES})"
+    r"(?:\s+[\w'’-]+){0,3}\s*$"
+)
+
+
+# A public function next to a name: the person is named as the holder of a public office.
+FUNCTION_RE = re.compile(
+    r"(?i)\b(?:minist(?:er|re|ro|ra)|bundes(?:innen)?minister(?:in)?|commissioner|commissaire|"
+    r"comisari[oa]|commissari[oa]|kommissar(?:in)?|eurocommissaris|director|directeur|directrice|"
+    r"direktor(?:in)?|directeur-generaal|directora?|direttore|direttrice|ambassador|ambassadeur|"
+    r"botschafter(?:in)?|embajador(?:a)?|ambasciatore|president[ea]?|présidente?|präsident(?:in)?|"
+    r"voorzitter|chair(?:man|woman|person)?|secretary|secrétaire|sekretär(?:in)?|secretari[oa]|"
+    r"staatssecretaris|staatssekretär(?:in)?|rapporteur|rapporteure|head\s+of|chef(?:fe)?\s+de|"
+    r"capo\s+(?:della|del)|jefe|spokes(?:person|man|woman)|porte-parole|sprecher(?:in)?|"
+    r"woordvoerder|portavoz|portavoce|mayor|maire|bürgermeister(?:in)?|burgemeester|alcalde|"
+    r"sindaco|prime\s+minister|premier|kanzler(?:in)?|prefect|préfet|prefetto|governor|"
+    r"executive\s+director|exekutivdirektor(?:in)?|coordinator|coordinat(?:eur|rice)|"
+    # German compounds (`Referatsleiterin`, `Polizeidirektor`, `Generalkonsul`), consuls,
+    # attachés, counsellors and heads of office in the six languages. Not the titles of those
+    # who deal with private persons (liaison officers, inspectors): a name beside one of them
+    # may be anyone's.
+    r"\w*(?:leiter|direktor|konsul|attach[ée]|pr[äa]sident)(?:in|innen|en|s)?|"
+    r"c[óo]nsul[ea]?|console|consul-generaal|agregad[oa]|addett[oa]|counsell?or|"
+    r"conseill(?:er|[èe]re)|consejer[oa]|consigliere|chef(?:fe)?\s+d(?:e|u|es)|hoofd|"
+    r"dirigente|questore)\b"
+)
+
+
+# Ranks and roles that make a name an official's only when apposed to it: `Ms Sarah Jones, the
+# Immigration Liaison Officer`, `Chief Inspector Mrs Helen Clark` (beside a name, not in it).
+_TITLES = (
+    r"(?:immigration\s+|frontex\s+|european\s+return\s+)?liaison\s+officer|ilo|flo|elo|"
+    r"officier\s+de\s+liaison|verbindungsbeamte[rn]?|liaisonofficier|oficial\s+de\s+enlace|"
+    r"ufficiale\s+di\s+collegamento|commandant|comandante|kommandant|superintendent|"
+    r"(?:chief\s+)?inspector(?:\s+jefe)?|inspecteur|inspekteur|ispettore|captain|capitaine|"
+    r"capitano|capit[áa]n|commissaris|hauptkommissar(?:in)?"
+)
+TITLE_AFTER_RE = re.compile(
+    rf"(?i)\s*,\s*(?:(?:the|le|la|l['’]|il|el|de|der|die|het)\s+)?(?-i:[A-Z][\w-]*\s+){{0,2}}"
+    rf"(?:{_TITLES})\b"
+)
+# Between a rank and a name, only honorifics (`Le commandant M. Luc Moreau`).
+TITLE_BEFORE_RE = re.compile(
+    rf"(?i)\b(?:{_TITLES})\s+(?:(?:mr|mrs|ms|dr|herr|frau|m|mme|sr|sra|sig|dott|mevrouw)\.?\s+)"
+    r"{0,2}$"
 )
 
 
 def is_person_like(sequence: str) -> bool:
     """A sequence of name tokens none of which is a title, institution or place word."""
-    tokens = [t for t in re.split(r"[\s,]+", sequence) if t]
+    # A hyphenated token is read by its parts too (`Consulaat-generaal`, `Kaiser-Wilhelm-Koog`).
+    tokens = [t for t in re.split(r"[\s,-]+", sequence) if t]
     words = [t.lower().strip(".") for t in tokens]
     if not words:
         return False
-    return not any(w in NOT_NAME_WORDS for w in words)
+    return not any(w in NOT_NAME_WORDS or w in PLACES for w in words)
 
 
 _CAMEL_RE = re.compile(r"(?<=[a-zà-ÿ0-9])(?=[A-ZÀ-Þ])")

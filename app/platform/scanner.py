@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from app.platform import contact, identity
+from app.platform import contact, identity, phone
 from app.platform.institutional import NO_CONTACTS, InstitutionalContacts
 from app.platform.patterns import label_words
 from app.platform.text import Finding, FindingKind, Location, TextUnit, table_cells
@@ -66,6 +66,19 @@ def _readings(units: Iterable[TextUnit]) -> Iterator[tuple[str, str, Location]]:
         yield text, label_words(unit.context), location
 
 
+# The kinds as constants of the module: an enum member's lookup would cost on every unit.
+_EMAIL, _PHONE, _MRZ, _DOCUMENT_NUMBER, _IBAN, _DATE_OF_BIRTH, _PERSONAL_NAME, _PERSONAL_URL = (
+    FindingKind.email,
+    FindingKind.phone,
+    FindingKind.mrz,
+    FindingKind.document_number,
+    FindingKind.iban,
+    FindingKind.date_of_birth,
+    FindingKind.personal_name,
+    FindingKind.personal_url,
+)
+
+
 def _found(text: str, context: str, known: InstitutionalContacts) -> list[FindingKind]:
     """The kinds a unit's text holds under its label, in a fixed order. The identity detectors
     read the text with its underscores as spaces (`date_of_birth:` reads as words: an underscore
@@ -74,23 +87,19 @@ def _found(text: str, context: str, known: InstitutionalContacts) -> list[Findin
     found = [
         kind
         for kind, hit in (
-            (FindingKind.email, contact.has_email_in(text, context, known)),
-            (FindingKind.phone, contact.has_phone_in(text, context, known)),
-            (FindingKind.mrz, identity.has_mrz(text)),
-            (FindingKind.document_number, identity.has_document_number(spaced, context=context)),
-            (FindingKind.iban, contact.has_iban_in(text, context, known)),
-            (FindingKind.date_of_birth, identity.has_date_of_birth(spaced, context=context)),
-            (FindingKind.personal_name, identity.has_personal_name(spaced, context=context)),
-            (FindingKind.personal_url, contact.has_personal_url(text)),
+            (_EMAIL, contact.has_email_in(text, context, known)),
+            (_PHONE, phone.has_phone_in(text, context, known)),
+            (_MRZ, identity.has_mrz(text)),
+            (_DOCUMENT_NUMBER, identity.has_document_number(spaced, context=context)),
+            (_IBAN, contact.has_iban_in(text, context, known)),
+            (_DATE_OF_BIRTH, identity.has_date_of_birth(spaced, context=context)),
+            (_PERSONAL_NAME, identity.has_personal_name(spaced, context=context)),
+            (_PERSONAL_URL, contact.has_personal_url(text)),
         )
         if hit
     ]
-    if (
-        FindingKind.personal_name not in found
-        and _ATTRIBUTES.intersection(found)
-        and identity.has_name(text)
-    ):
-        found.append(FindingKind.personal_name)
+    if _PERSONAL_NAME not in found and _ATTRIBUTES.intersection(found) and identity.has_name(text):
+        found.append(_PERSONAL_NAME)
     return found
 
 

@@ -96,6 +96,9 @@ def test_ilo_9_3_scanner_document_number_in_each_language() -> None:
 def test_ilo_9_3_scanner_iban_checksum() -> None:
     assert _one("GB82 WEST 1234 5698 7654 32") == {FindingKind.iban}
     assert _one("GB83 WEST 1234 5698 7654 32") == frozenset()
+    # A letter or digit of another script where an IBAN's would stand is no IBAN (and no error).
+    assert _one("DE89 3704 0044 0532 0130 É0") == frozenset()
+    assert _one("DE89 3704 0044 0532 0130 ²0") == frozenset()
 
 
 def test_ilo_9_3_scanner_date_of_birth_needs_its_label() -> None:

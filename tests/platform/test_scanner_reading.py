@@ -177,6 +177,73 @@ def test_functional_mailboxes_information_lines_and_authorities_accounts_pass() 
     assert K.iban in _kinds(f"Titulaire du compte : M. Karim Benali\n{iban}")
 
 
+def test_offices_named_in_the_six_languages_pass_and_persons_beside_them_do_not() -> None:
+    for address in (
+        "delegation-mauritania@eeas.example",  # a function word beside a country
+        "agence-consulaire.saint-louis@diplomatie.example",  # a place named like a person
+        "ddsp31-commissariat@interieur.example",
+        "dpaf-cdg-bmr@interieur.example",  # acronyms only
+        "consejeria.rabat@interior.example",
+        "protocollo.prefag@pec.interno.example",
+        "leges@ind.example",
+        "dakar@diplobel.example",  # a post's city
+        "cgi.casablanca@esteri.example",  # a post's city and its code
+    ):
+        assert _kinds(f"Contact: {address}") == frozenset(), address
+    assert _kinds("Contact: jean.dupont@interieur.example") == {K.email}
+    assert _kinds("Contact: ahmed.dakar@mail.example") == {K.email}
+    for line in (
+        "Bürgerservice: +49 30 18681-0",  # extension 0: the switchboard
+        "Telefon +49 30 18681-0",
+        "Call +31 88 043 04 30",  # a universal-access number
+        "IND-telefoonnummer 088 043 04 30",
+        "Vragen: telefoon (receptie) 055 539 20 00",
+        "Reperibilità: 0922 483 333 (h24)",
+        "Segreteria: protocollo.prefag@pec.interno.it, centralino 0922 483 111",
+    ):
+        assert _kinds(line) == frozenset(), line
+    assert _kinds("Mobile: +32 470 12 34 56 (24/7)") == {K.phone}
+    assert _kinds("Centralino 0922 483 111, interno 245") == {K.phone}
+    directory = (
+        "naam;algemeen_nummer\nConsulaat-generaal;+1 721 542 2321\n"
+        "Grenspost Den Helder;070 779 75 00\nSección Consular;+234 9 461 2590\n"
+    )
+    assert _kinds(directory, CSV) == frozenset()
+    offices = {"dienststellen": [{"name": "Kaiser-Wilhelm-Koog, Küstenwache Nord"}]}
+    assert _kinds(json.dumps(offices), JSON) == frozenset()
+    assert _kinds(json.dumps({"name": "Konrad Wiesenthal", "telefon": "+49 170 1234567"}), JSON)
+    for line in (
+        "Tel. Botschaft: +49 30 5000 0",  # the number named as an office's
+        "Teléfono de la Embajada: +34 91 379 97 00",
+        "Frontex Liaison Office Dakar: flo.dakar@frontex.example, +221 33 869 20 00",
+        "Aéroport Blaise Diagne, tél. +221 33 939 51 00",  # a line opening with the office
+        "Numéro d'urgence consulaire : +221 77 638 12 34",
+        "Gebühren an die Botschaft: IBAN DE89 3704 0044 0532 0130 00",
+        "Document number: FRX-2026-0042 (minutes)",  # a file's reference with its year
+        "L'ufficio è nato il 4 aprile 2005 a Roma.",  # an office's foundation
+    ):
+        assert _kinds(line) == frozenset(), line
+    assert _kinds("Embassy contact: Jan de Vries, +31 70 348 6486") == {K.phone, K.personal_name}
+    assert _kinds("Police, Karim Haddad, +32 470 12 34 56") == {K.phone, K.personal_name}
+    assert _kinds("Le bureau a reçu M. Ali Diallo, né le 4 mai 1990.") == {
+        K.date_of_birth,
+        K.personal_name,
+    }
+    assert not _marked('Beispiele:\n  • „VS – NUR FÜR DEN DIENSTGEBRAUCH" (VS-NfD)\n')
+    assert _marked("Beispiele:\nVS-NfD\n")
+
+
+def test_markings_talked_about_pass_and_a_document_naming_its_own_does_not() -> None:
+    table = "| Mention | Sens |\n|---|---|\n| DIFFUSION RESTREINTE | ne pas diffuser |\n"
+    assert not _marked(table, MARKDOWN)
+    assert not _marked("caso,marca,accion\n1,DIFUSIÓN LIMITADA,no subir\n", CSV)
+    assert not _marked("Les documents portant la mention DIFFUSION RESTREINTE restent hors ligne.")
+    assert not _marked("La date limite est fixée.\nLimite\n")
+    assert _marked("Ce document porte la mention DIFFUSION RESTREINTE.")
+    assert _marked("Mention : DIFFUSION RESTREINTE")
+    assert _marked("LIMITE")
+
+
 def test_markings_split_in_prose_joined_headings_and_cited_columns() -> None:
     for prose, name in (
         (

@@ -1,0 +1,189 @@
+"""Telephone numbers (the `phonenumbers` library): international numbers valid anywhere, national
+ones valid in a Member State's format after a trunk prefix or a label; institutions' switchboards,
+duty lines and service ranges are no person's."""
+
+from __future__ import annotations
+
+import re
+
+import phonenumbers
+
+from app.platform.contact import EMAIL_RE, URL_RE
+from app.platform.identity import has_name
+from app.platform.institutional import NO_CONTACTS, InstitutionalContacts, phone_key
+from app.platform.patterns import DATE_RE, OFFICES, by_first_letter, digit_count
+
+PHONE_LABEL_RE = re.compile(
+    r"(?i)(?:\b(?:tel|tél|tfno|telf|ph|mob|gsm|fax)\b\.?|\b(?:telephone|téléphone|phone|"
+    r"mobile|cell(?:phone)?|telefon|telefoon|teléfono|telefono|móvil|movil|cellulare|handy|"
+    r"portable|whatsapp|numéro\s+de\s+portable|rufnummer|mobiel)\b)"
+)
+# Where a national number may start without a label: a trunk prefix 0 (with or without brackets).
+# Each alternative begins with a literal, its lookbehind after it (`0(?<![\w.,/-].)` is
+# `(?<![\w.,/-])0`): an alternation of literal starts is searched for its first characters only.
+_NATIONAL_START_RE = re.compile(r"(?:\((?<![\w.,/-].)0\d*\)|0(?<![\w.,/-].)\d)[\d\s().\-/]{6,}\d")
+_INTERNATIONAL_RE = re.compile(r"(?:\+(?<![\w+].)|0(?<![\w.,/-].)0)\s?[1-9][\d\s().\-/]{6,}\d")
+_DIGITS_RE = re.compile(r"\d[\d\s().\-/]{6,}\d")
+# The regions whose national formats are looked for (the Member States and the Schengen area).
+PHONE_REGIONS = (
+    "GB", "IE", "FR", "BE", "LU", "DE", "AT", "CH", "NL", "ES", "PT", "IT", "PL", "SE", "DK",
+    "FI", "GR", "CZ", "RO", "HU", "BG", "HR", "SI", "SK", "LT", "LV", "EE", "MT", "CY", "NO",
+)  # fmt: skip
+_VALID = phonenumbers.Leniency.VALID
+# An IBAN's digit groups are not a telephone number (the IBAN detector reports them).
+_IBAN_SHAPE_RE = re.compile(r"[A-Z](?<!\w.)[A-Z]\d{2}(?:[ -]?[A-Z0-9]{2,4}){3,8}\b")
+# Every telephone label holds one of these (on lower-cased text; PHONE_LABEL_RE, case-insensitive,
+# is several times slower to search).
+_PHONE_LABEL_STEM_RE = re.compile(
+    by_first_letter(
+        r"t[eé]l|tfno|ph|mob|gsm|fax|cell|m[óo]vil|handy|portable|whatsapp|num[ée]ro|rufnummer"
+    )
+)
+
+
+def _plausible_grouping(raw: str) -> bool:
+    """Phone numbers are written in groups of two or more digits; a row of single digits is a
+    statistics line, a date-shaped string a date, a reference with slashes a reference."""
+    if DATE_RE.fullmatch(raw.strip()):
+        return False
+    if re.search(r"\d/\d", raw) and not re.search(r"\d/\s?\d{3,}\s", raw + " "):
+        return False
+    groups = re.findall(r"\d+", raw)
+    return sum(1 for g in groups if len(g) == 1) <= 1 or len(groups) <= 2
+
+
+# Numbers an organisation holds by their range, no person's line: free, premium-rate,
+# shared-cost and universal-access numbers (`0800`, `0900`, `0848`, `088`, `078`).
+_SERVICE_NUMBERS = frozenset(
+    {
+        phonenumbers.PhoneNumberType.TOLL_FREE,
+        phonenumbers.PhoneNumberType.PREMIUM_RATE,
+        phonenumbers.PhoneNumberType.SHARED_COST,
+        phonenumbers.PhoneNumberType.UAN,
+    }
+)
+
+
+def _valid_in_some_region(
+    candidate: str, regions: tuple[str, ...], known: InstitutionalContacts
+) -> bool:
+    """A number valid in one of the regions that is not a registered institutional one."""
+    for region in regions:
+        for match in phonenumbers.PhoneNumberMatcher(candidate, region, leniency=_VALID):
+            if len(re.sub(r"\D", "", match.raw_string)) >= 8 and _plausible_grouping(
+                match.raw_string
+            ):
+                if known.phones and phone_key(match.number) in known.phones:
+                    continue
+                if match.raw_string.endswith("-0"):
+                    continue  # extension 0: an office's switchboard (`+49 30 18681-0`)
+                if _service_number(match.raw_string):
+                    continue
+                return True
+    return False
+
+
+def _service_number(raw: str) -> bool:
+    """An international number of a service's range (a national number's range depends on a
+    country the text does not name: `088` is a service's in the Netherlands, not in Ireland)."""
+    if not raw.lstrip().startswith("+"):
+        return False
+    try:
+        number = phonenumbers.parse(raw, None)
+    except phonenumbers.NumberParseException:
+        return False
+    return phonenumbers.number_type(number) in _SERVICE_NUMBERS
+
+
+# An institution's switchboard, hotline or secretariat line, named as such, is no person's number
+# (unless the same text calls it a mobile).
+SWITCHBOARD_RE = re.compile(
+    r"(?i)\b(?:switchboard|standard|zentrale|telefonzentrale|centrale|telefooncentrale|"
+    r"centralita|centralino|hotline|helpdesk|help\s+desk|secretariat|secr[ée]tariat|sekretariat|"
+    r"secretar[íi]a|segreteria|secretariaat|reception|accueil|main\s+number|num[ée]ro\s+vert|"
+    r"servicenummer|bürgertelefon|call\s+cent(?:re|er)|front\s+office|situation\s+cent(?:re|er)|"
+    r"duty\s+office|permanence|poststelle|help\s?line|info\s?line|information\s+line|"
+    r"informatie(?:lijn|nummer)|infolijn|servicelijn|ligne\s+d['’]information|"
+    r"info(?:rmations)?telefon|servicetelefon|l[íi]nea\s+de\s+(?:informaci[óo]n|atenci[óo]n)|"
+    r"n[úu]mero\s+de\s+informaci[óo]n|numero\s+verde|linea\s+informativa|lagezentrum|"
+    r"meldkamer|sala\s+operativa|operations\s+room|centre\s+de\s+crise|cellule\s+de\s+crise|"
+    r"crisis\s+cent(?:re|er)|centro\s+de\s+coordinaci[óo]n|centrale\s+operativa|"
+    r"einsatzzentrale|leitstelle|wachdienst|bereitschaftsdienst|dauerdienst|"
+    r"receptie|empfang|pforte|recepci[óo]n|ricevimento|portineria|algemeen\s+nummer|"
+    r"general\s+(?:telephone\s+)?number|num[ée]ro\s+g[ée]n[ée]ral|allgemeine\s+(?:ruf)?nummer|"
+    r"n[úu]mero\s+general|numero\s+generale|b[üu]rgerservice|buergerservice|"
+    r"citizens['’]?\s+service|klantenservice|kundenservice|customer\s+service|contact\s*cent(?:re|er)|"
+    r"kontakt\s*center|servicio\s+de\s+atenci[óo]n|reperibilit[àa]|astreinte|on[\s-]call|"
+    # A line staffed around the clock is a duty line (an officer's own is not).
+    r"h24|24\s*/\s*7|24\s*h(?:\s*/\s*24)?|rund\s+um\s+die\s+uhr|"
+    # A consulate's emergency line (staffed by whoever is on duty).
+    r"urgence\s+consulaire|emergencia\s+consular|emergenza\s+consolare|consular\s+emergenc\w*|"
+    r"emergency\s+consular|konsularische[rn]?\s+notf\w*|consulaire\s+noodlijn)\b"
+)
+# An organisation's acronym compounded with the telephone's word (`IND-telefoonnummer`,
+# `BAMF-Hotline`, `KMar-nummer`): the organisation's number.
+_ORGANISATION_PHONE_RE = re.compile(
+    r"\b[A-Z]{2}[A-Za-z]{0,4}-(?i:telefoon(?:nummer)?|telefon(?:nummer)?|phone|tel|hotline|"
+    r"nummer|number|num[ée]ro|n[úu]mero|numero)\b"
+)
+# A number named as an office's: after a telephone label (`Tel. Botschaft:`, `Teléfono de la
+# Embajada`), or on a line that opens with the office's name (`Frontex Liaison Office Dakar:`).
+_OFFICE_LINE_RE = re.compile(
+    r"(?i)\b(?:tel|t[ée]l|tfno|telf|phone|telephone|t[ée]l[ée]phone|telefon(?:nummer)?|"
+    r"telefoon(?:nummer)?|tel[ée]fono|numm?er|number|num[ée]ro|n[úu]mero)\b\.?\s*:?\s*"
+    r"(?:(?:of|de|du|des|der|van|het|del|della|dell['’]|di|dello|la|le|l['’]|el|il|the|"
+    rf"des|den)\s*)*(?:{OFFICES})\b"
+)
+_OFFICE_OPENING_RE = re.compile(
+    rf"(?i)^\W*(?:[\w'’-]+\s+){{0,4}}(?:{OFFICES})\b[^:,—–\n]{{0,40}}[:,—–]"
+)
+# A mobile, or a person's extension behind the switchboard, stays a person's number.
+_MOBILE_RE = re.compile(
+    r"(?i)\b(?:mobile|mob|mobil|gsm|cell|handy|portable|m[óo]vil|cellulare|mobiel|poste|ext|"
+    r"extension|durchwahl|toestel|extensi[óo]n|interno|direct|direkt|directe|diretto)\b"
+)
+
+
+def has_phone_in(text: str, context: str, known: InstitutionalContacts = NO_CONTACTS) -> bool:
+    if not has_phone(text, context=context, known=known):
+        return False
+    switchboard = (
+        SWITCHBOARD_RE.search(context)
+        or SWITCHBOARD_RE.search(text)
+        or _ORGANISATION_PHONE_RE.search(text)
+        or _OFFICE_LINE_RE.search(text)
+        or (_OFFICE_OPENING_RE.search(text) and not has_name(text))
+    )
+    # A mobile's word counts outside addresses (`pec.interno.it` names no extension).
+    bare = URL_RE.sub(" ", EMAIL_RE.sub(" ", text)) if "@" in text or "/" in text else text
+    return not switchboard or _MOBILE_RE.search(bare) is not None
+
+
+def has_phone(text: str, *, context: str = "", known: InstitutionalContacts = NO_CONTACTS) -> bool:
+    """An international number (+ or 00) valid anywhere; a national number valid in a Member
+    State's format that starts with the trunk prefix 0 or stands after a telephone label. A
+    registered institutional number is none of them."""
+    # A number is valid only with eight digits or more (see _valid_in_some_region); digit_count
+    # counts ASCII digits, all the digits of an ASCII text.
+    if (text.isascii() and digit_count(text) < 8) or _DIGITS_RE.search(text) is None:
+        return False
+    text = _IBAN_SHAPE_RE.sub(" ", text)
+    international = "+" in text or "00" in text
+    for candidate in _INTERNATIONAL_RE.finditer(text) if international else ():
+        raw = candidate.group(0)
+        span = raw if raw.startswith("+") else "+" + raw[2:].lstrip()
+        if _valid_in_some_region(span, ("BE",), known):
+            return True
+    for candidate in _NATIONAL_START_RE.finditer(text):
+        if _valid_in_some_region(candidate.group(0), PHONE_REGIONS, known):
+            return True
+    labelled = (
+        _PHONE_LABEL_STEM_RE.search(context.lower()) is not None
+        and PHONE_LABEL_RE.search(context) is not None
+    )
+    in_text = _PHONE_LABEL_STEM_RE.search(text.lower()) is not None
+    for label in PHONE_LABEL_RE.finditer(text) if in_text else ():
+        window = text[label.end() : label.end() + 40]
+        if _DIGITS_RE.search(window) and _valid_in_some_region(window, PHONE_REGIONS, known):
+            return True
+    return labelled and _valid_in_some_region(text, PHONE_REGIONS, known)
