@@ -21,9 +21,10 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
+if TYPE_CHECKING:
+    import httpx
 
 log = logging.getLogger("ilonet.jwks")
 MAX_JWKS_BYTES = 256 * 1024
@@ -80,6 +81,8 @@ class JwksCache:
             await self._fetch(url, entry)
 
     async def _fetch(self, url: str, entry: _Entry) -> None:
+        import httpx  # only an instance trusting a JWKS issuer fetches: not at import
+
         self.fetches += 1
         try:
             async with (

@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import importlib
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from functools import partial
 from pathlib import Path
@@ -103,13 +103,26 @@ async def _on_replay(request: Request, exc: Exception) -> Response:
 
 # Modules a request imports where it needs them, not at start (the document checks a worker
 # runs, the platform scanner a processing record's read reason is checked with, Jinja for the
-# pages): imported on a thread once the server answers, so that no request pays for them.
-WARM_AFTER_START = ("app.platform.check", "app.platform.scanner", "jinja2")
+# pages, httpx for a webhook delivery or a JWKS fetch): imported on a thread once the server
+# answers, so that no request pays for them.
+WARM_AFTER_START = ("app.platform.check", "app.platform.scanner", "jinja2", "httpx")
 
 
 async def _warm_imports(names: tuple[str, ...]) -> None:
     for name in names:
         await off_the_loop(partial(importlib.import_module, name))
+
+
+# Background work waits for the first /readyz 200 (app.routers.health), or this long after the
+# lifespan started when nothing asks.
+AFTER_READY_GRACE_SECONDS = 2.0
+
+
+async def _after_ready(app: FastAPI, work: Callable[[], Awaitable[object]]) -> None:
+    """Run `work` once the server has answered /readyz 200, or after the grace period."""
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(app.state.answered_ready.wait(), AFTER_READY_GRACE_SECONDS)
+    await work()
 
 
 async def _flush_denials(app: FastAPI) -> None:
@@ -139,10 +152,12 @@ def worker_pool(settings: Settings) -> WorkerPool:
 
 
 def install_state(app: FastAPI, settings: Settings) -> None:
-    """What the app keeps between requests, as a process starts with it: the settings, the rate
-    limiter's buckets, the tally of 404s, the claim check, the keyring and the JWKS cache (the
-    token cache is made at the first request). The engine and sessionmaker are the lifespan's."""
+    """What the app keeps between requests, as a process starts with it: the settings, whether
+    /readyz has answered 200, the rate limiter's buckets, the tally of 404s, the claim check,
+    the keyring and the JWKS cache (the token cache is made at the first request). The engine
+    and sessionmaker are the lifespan's."""
     app.state.settings = settings
+    app.state.answered_ready = asyncio.Event()
     app.state.rate_limiter = RateLimiter.from_settings(settings)
     app.state.not_found_tally = NotFoundTally()
     app.state.workers = install(worker_pool(settings))
@@ -178,14 +193,26 @@ def create_app(settings: Settings | None = None, *, app_database_url: str | None
             owned = True
         tasks = (
             [
-                asyncio.create_task(maintenance_loop(app.state.sessionmaker, settings)),
                 asyncio.create_task(
                     Sync(app.state.rate_limiter, app.state.engine).run(
                         settings.rate_limit_sync_seconds
                     )
                 ),
                 asyncio.create_task(_aggregate_denials(app, settings.denial_aggregate_seconds)),
-                asyncio.create_task(backlogs.sample_forever(app.state.engine)),
+                # The maintenance jobs, the backlog sampler, the workers (a forkserver importing
+                # the readers and page renderers, then each worker from it) and the imports
+                # warmed for later requests start once the server has said it is ready, so that
+                # they do not compete with its start; a task that needs a worker before they
+                # are up starts it then.
+                *(
+                    asyncio.create_task(_after_ready(app, work))
+                    for work in (
+                        partial(maintenance_loop, app.state.sessionmaker, settings),
+                        partial(backlogs.sample_forever, app.state.engine),
+                        app.state.workers.start,
+                        partial(_warm_imports, WARM_AFTER_START),
+                    )
+                ),
             ]
             if owned
             else []
@@ -193,12 +220,6 @@ def create_app(settings: Settings | None = None, *, app_database_url: str | None
         if owned and settings.metrics_port is not None:
             port = settings.metrics_port
             tasks.append(asyncio.create_task(metrics.serve_metrics(settings.metrics_host, port)))
-        if owned:
-            # The workers (a forkserver importing the readers and page renderers, then each
-            # worker from it) start beside the first requests, not before the first answer:
-            # a task that needs one before they are up starts it then.
-            tasks.append(asyncio.create_task(app.state.workers.start()))
-            tasks.append(asyncio.create_task(_warm_imports(WARM_AFTER_START)))
         try:
             yield
         finally:
@@ -295,7 +316,7 @@ def refine_openapi(app: FastAPI, *steps: Callable[[dict[str, Any]], None]) -> No
 def worker_app() -> FastAPI:
     """The app of one `serve --workers N` process, configured from the environment that
     `ilonet serve` prepared (the application database URL, the data dir)."""
-    from app.middleware import configure_logging
+    from app.json_logs import configure_logging
 
     configure_logging()
     return create_app(Settings())

@@ -1,6 +1,6 @@
-"""ASGI middleware: request id, structured JSON request logs, header-size, body-size and
-media-type limits, strings PostgreSQL cannot store, the rate-limit state of every answer and the
-security headers of every response."""
+"""ASGI middleware: request id, structured JSON request logs (app/json_logs.py formats them),
+header-size, body-size and media-type limits, strings PostgreSQL cannot store, the rate-limit
+state of every answer and the security headers of every response."""
 
 from __future__ import annotations
 
@@ -30,48 +30,6 @@ from app.rate_limit import response_headers
 access_log = logging.getLogger("ilonet.access")
 
 JSON_TYPES = ("application/json", "application/problem+json", "application/merge-patch+json")
-
-
-class JsonLogFormatter(logging.Formatter):
-    """One JSON object per line; only whitelisted fields, never bodies or query strings."""
-
-    FIELDS = (
-        "request_id",
-        "method",
-        "path",
-        "status",
-        "duration_ms",
-        "client_org",
-        "client_sub",
-        "event",
-    )
-
-    def format(self, record: logging.LogRecord) -> str:
-        entry: dict[str, Any] = {
-            "ts": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created))
-            + f".{int(record.msecs):03d}Z",
-            "level": record.levelname.lower(),
-            "logger": record.name,
-            "msg": record.getMessage(),
-        }
-        for name in self.FIELDS:
-            value = getattr(record, name, None)
-            if value is not None:
-                entry[name] = value
-        if record.exc_info and record.exc_info[0] is not None:
-            entry["error"] = record.exc_info[0].__name__
-        return json.dumps(entry, separators=(",", ":"))
-
-
-def configure_logging(level: int = logging.INFO) -> None:
-    handler = logging.StreamHandler()
-    handler.setFormatter(JsonLogFormatter())
-    root = logging.getLogger()
-    root.handlers[:] = [handler]
-    root.setLevel(level)
-    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
-        logging.getLogger(name).handlers[:] = []
-        logging.getLogger(name).propagate = name != "uvicorn.access"
 
 
 class RequestContextMiddleware:

@@ -57,7 +57,7 @@ from app.pagination import _sign
 from app.policies import evaluate
 from app.services.retention_sweep import sweep_once
 from app.tokens import mint_token
-from bench import guarded_writes, loadgen, policy_decisions
+from bench import cold_start, guarded_writes, loadgen, policy_decisions
 from bench.seed import COUNTRIES, SCALES, Progress, Scale, clone
 from bench.server import ISSUER, PLAIN_PATH, settings_for
 from tests import factories
@@ -466,30 +466,12 @@ class Run:
         self.figures["swept"] = erased
 
     def cold_start(self) -> None:
+        """One start on a fresh data dir, then one on it again (bench/cold_start.py, which
+        gives the timeline and the medians of several starts)."""
         data = self.workdir / "cold"
-        times = []
-        for _ in ("fresh", "existing"):
-            port = free_port()
-            env = {
-                k: v
-                for k, v in os.environ.items()
-                if k != "DATABASE_URL" and not k.startswith("ILONET_")
-            }
-            env.update({"ILONET_DATA_DIR": str(data), "ILONET_ENV": "test"})
-            started = time.perf_counter()
-            process = subprocess.Popen(
-                [str(Path(PYTHON).parent / "ilonet"), "serve", "--port", str(port)],
-                env=env,
-                cwd=self.workdir,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-            try:
-                wait_ready(f"http://127.0.0.1:{port}/readyz", process)
-                times.append(time.perf_counter() - started)
-            finally:
-                stop(process)
-        self.figures["cold_start_s"] = {"fresh": times[0], "existing": times[1]}
+        fresh = cold_start.start_once(data)
+        existing = cold_start.start_once(data)
+        self.figures["cold_start_s"] = {"fresh": fresh["ready"], "existing": existing["ready"]}
 
 
 async def seal_all(maker: Any) -> tuple[int, float, float]:

@@ -69,6 +69,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "app.bounds",
             "app.openapi_info",
             "app.metrics",
+            "app.json_logs",
             "app.config",
             "app.dev_issuer",
             "app.reference",

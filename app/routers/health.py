@@ -49,4 +49,5 @@ async def readyz(request: Request) -> Readiness:
         raise ServiceUnavailable(
             f"The database schema is at {current or 'no revision'}, not at {head}."
         )
+    request.app.state.answered_ready.set()  # the background work may start (app.main)
     return Readiness(status="ready", database="reachable", migration=head)

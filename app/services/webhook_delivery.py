@@ -36,8 +36,8 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
-import httpx
 from sqlalchemy import and_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -50,6 +50,9 @@ from app.models import OutboxEvent, WebhookDelivery, WebhookSubscription
 from app.policies.visibility import subscription_events
 from app.services.webhook import secret_key
 from app.services.webhook_rotation import signing_secrets
+
+if TYPE_CHECKING:
+    import httpx
 
 log = logging.getLogger("ilonet.webhooks")
 
@@ -197,6 +200,8 @@ async def _post(
     """POST to the checked address (the name as Host and TLS server name) and keep the status
     code only: the answer's body is never read (the connection is closed instead), so however
     large, slow or undecodable it is, none of it is stored and none of it is waited for."""
+    import httpx
+
     headers = _headers(destination, delivery_id, secrets, body)
     try:
         async with client.stream(
@@ -259,7 +264,10 @@ def _open(subscription: WebhookSubscription, keyring: Keyring, now: datetime) ->
 def http_client(settings: Settings, *, verify: ssl.SSLContext | bool = True) -> httpx.AsyncClient:
     """Short timeout, no redirects (a redirect is a failed attempt, never followed), no proxy or
     netrc from the environment, and no connection kept for another request (a connection is
-    made to an address for one host name: it is not reused for another name on that address)."""
+    made to an address for one host name: it is not reused for another name on that address).
+    httpx is imported here, by the first delivery, not with the app (app.main warms it)."""
+    import httpx
+
     return httpx.AsyncClient(
         timeout=httpx.Timeout(settings.webhook_timeout_seconds),
         follow_redirects=False,

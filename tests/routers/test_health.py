@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from pathlib import Path
 
 import httpx
+import pytest
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from app import main
 from app.db.migrate import head_revision
 from tests.conftest import FreshDatabase
 
@@ -22,7 +25,8 @@ async def test_healthz(client: httpx.AsyncClient) -> None:
     assert response.json() == {"status": "ok"}
 
 
-async def test_readyz_reports_the_head_revision(client: httpx.AsyncClient) -> None:
+async def test_readyz_reports_the_head_revision(app: FastAPI, client: httpx.AsyncClient) -> None:
+    assert not app.state.answered_ready.is_set()
     response = await client.get("/readyz")
     assert response.status_code == 200
     assert response.json() == {
@@ -30,6 +34,39 @@ async def test_readyz_reports_the_head_revision(client: httpx.AsyncClient) -> No
         "database": "reachable",
         "migration": head_revision(),
     }
+    assert app.state.answered_ready.is_set()  # the background work may start
+
+
+async def test_background_work_waits_for_the_first_ready_answer(
+    app: FastAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(main, "AFTER_READY_GRACE_SECONDS", 3600.0)
+    done: list[str] = []
+
+    async def work() -> None:
+        done.append("started")
+
+    task = asyncio.create_task(main._after_ready(app, work))
+    for _ in range(10):
+        await asyncio.sleep(0)
+    assert done == []
+    app.state.answered_ready.set()
+    await task
+    assert done == ["started"]
+
+
+async def test_background_work_starts_after_the_grace_when_nothing_asks(
+    app: FastAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(main, "AFTER_READY_GRACE_SECONDS", 0.0)
+    done: list[str] = []
+
+    async def work() -> None:
+        done.append("started")
+
+    await main._after_ready(app, work)
+    assert done == ["started"]
+    assert not app.state.answered_ready.is_set()
 
 
 async def test_readyz_is_503_when_migrations_are_behind(
@@ -53,6 +90,7 @@ async def test_readyz_is_503_when_migrations_are_behind(
     assert response.status_code == 503
     assert response.json()["type"] == "/problems/service-unavailable"
     assert "0001" in response.json()["detail"]
+    assert not app.state.answered_ready.is_set()
 
 
 async def test_readyz_is_503_when_the_database_is_unreachable(app: FastAPI) -> None:
@@ -63,6 +101,7 @@ async def test_readyz_is_503_when_the_database_is_unreachable(app: FastAPI) -> N
         response = await c.get("/readyz")
     assert response.status_code == 503
     assert response.json()["detail"] == "The database is not reachable."
+    assert not app.state.answered_ready.is_set()
 
 
 async def test_explorer_works_offline(client: httpx.AsyncClient) -> None:
