@@ -348,9 +348,9 @@ def world(built_world: World, world_engine: AsyncEngine, signing_keys: Keys) -> 
     return refreshed(built_world, signing_keys.private_pem)
 
 
-# One Schemathesis run per session, shared by the conformance test and OWASP API9: a fixture
-# imported into two test modules would be two fixtures, and run twice.
-from tests.conformance.harness import schemathesis_run  # noqa: E402, F401
+# One Schemathesis run per part and session, shared by the conformance test and OWASP API9: a
+# fixture imported into two test modules would be two fixtures, and run twice.
+from tests.conformance.harness import schemathesis_run, schemathesis_runs  # noqa: E402, F401
 
 # Under pytest-xdist (scripts/check.py) each worker is a session of its own: its own embedded
 # PostgreSQL in a temp dir of its own, its own app and world. tests/schedule.py decides what the

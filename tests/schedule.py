@@ -1,8 +1,8 @@
 """How a run on several workers (pytest-xdist, as scripts/check.py runs the suite) hands out its
 tests: a test module at a time, so a module fixture (a server, a cluster, a wheel) is made once,
-with the tests that read the one Schemathesis run together, and the longest first, so that no
-long test is started last and runs alone while the other workers wait. A run in one process keeps
-pytest's order.
+with the tests that read one part of the Schemathesis run together, and the longest first, so
+that no long test is started last and runs alone while the other workers wait. A run in one
+process keeps pytest's order.
 
 xdist's own `--dist loadgroup` cannot keep tests together here: its `xdist_group` mark is carried
 by rewriting node ids, which pytest 9.2 no longer reads (pytest-xdist issue 1386)."""
@@ -14,16 +14,22 @@ from typing import Any
 
 import pytest
 
+from tests.conformance.parts import PARTS
+
 # One Schemathesis run of minutes (tests/conformance/harness.py), then tests that start real
 # processes (servers, clusters, a browser) and take ten seconds or more.
 LONGEST = frozenset({"conformance"})
 LONG = frozenset({"drill", "sdk", "browser", "long"})
 
-# Tests of different modules that read one session fixture made once: one worker runs them.
-SAME_WORKER = {
-    "tests/conformance/test_schemathesis.py::test_schemathesis_finds_nothing": "schemathesis",
+# Tests of different modules that read one run made once (a part of the Schemathesis run,
+# tests/conformance/harness.py PARTS): one worker runs them; another worker, another part.
+SCHEMATHESIS_READERS = (
+    "tests/conformance/test_schemathesis.py::test_schemathesis_finds_nothing",
     "tests/owasp/test_api9_improper_inventory.py::"
-    "test_every_status_the_schemathesis_run_saw_is_documented": "schemathesis",
+    "test_every_status_the_schemathesis_run_saw_is_documented",
+)
+SAME_WORKER = {
+    f"{test}[{part}]": f"schemathesis {part}" for test in SCHEMATHESIS_READERS for part in PARTS
 }
 
 

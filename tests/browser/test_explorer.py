@@ -101,7 +101,8 @@ async def test_the_explorer_authorizes_tries_a_read_and_shows_a_denial(
     assert shutil.which("chromium") == CHROMIUM, "scripts/check.py installs Debian's chromium"
     nl = token("NL", ["deploying_authority"], sub="nl-explorer")
     headers = {"Authorization": f"Bearer {nl}"}
-    async with httpx.AsyncClient(base_url=server, headers=headers) as api:
+    # the server's first writes: on a loaded machine they take longer than httpx's default 5 s
+    async with httpx.AsyncClient(base_url=server, headers=headers, timeout=WAIT_MS / 1000) as api:
         authority = await factories.create_authority(api, headers)
         officer = await factories.create_officer(api, headers, authority_id=authority["id"])
     shots = tmp_path / "screenshots"

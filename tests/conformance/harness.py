@@ -1,8 +1,9 @@
-"""One Schemathesis run per test session, shared by the tests that read it: a real server
-(`ilonet serve`) on a fresh PostgreSQL database, called with several roles' real tokens (every
-check, fixed seed, bounded examples, all phases; see schemathesis.toml and
-schemathesis_hooks.py). A test that asks for `schemathesis_run` is named in tests/schedule.py
-(SAME_WORKER), so that a run on several workers makes it once."""
+"""The Schemathesis run, in parts (PARTS) made once per test session each and shared by the
+tests that read them: a real server (`ilonet serve`) on a fresh PostgreSQL database per part,
+called with several roles' real tokens (every check, fixed seed, bounded examples, every phase
+in one part or another; see schemathesis.toml and schemathesis_hooks.py). A test that asks for
+`schemathesis_run` is parametrized with a part's name, and named in tests/schedule.py
+(SAME_WORKER), so that a run on several workers makes each part once, on one worker."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +24,7 @@ import httpx
 import pytest
 
 from app.tokens import mint_token
+from tests.conformance.parts import PARTS, Part
 from tests.conftest import TEST_ISSUER, Keys, Postgres
 from tests.drills.harness import READY_TIMEOUT
 
@@ -42,6 +44,8 @@ class Run:
     # (method, documented path or the raw path when none matches) -> statuses answered
     statuses: dict[Operation, set[int]]
     requests: int
+    # the documented operations the part selected
+    selected: set[Operation]
 
 
 def _free_port() -> int:
@@ -71,8 +75,10 @@ def _wait_ready(url: str, process: subprocess.Popen[bytes]) -> None:
 
 
 def _seed(url: str, token: str) -> str:
-    """An authority and an officer of NL, so the ILO token names a real officer."""
-    with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {token}"}) as http:
+    """An authority and an officer of NL, so the ILO token names a real officer (the server's
+    first writes: on a loaded machine they take seconds)."""
+    headers = {"Authorization": f"Bearer {token}"}
+    with httpx.Client(base_url=url, headers=headers, timeout=READY_TIMEOUT) as http:
         authority = http.post(
             "/v1/authorities",
             json={"organisation": "NL", "name": "IND", "authority_kind": "immigration"},
@@ -114,10 +120,32 @@ def statuses_of(har: Path, document: dict[str, object]) -> dict[Operation, set[i
 
 
 @pytest.fixture(scope="session")
-def schemathesis_run(
+def schemathesis_runs(
     postgres: Postgres, signing_keys: Keys, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Run]:
-    work = tmp_path_factory.mktemp("conformance")
+) -> Callable[[str], Run]:
+    """The run of a part, made the first time a test asks for it."""
+    made: dict[str, Run] = {}
+
+    def run_of(name: str) -> Run:
+        if name not in made:
+            work = tmp_path_factory.mktemp(f"conformance-{name}")
+            made[name] = _run(PARTS[name], work, postgres, signing_keys)
+        return made[name]
+
+    return run_of
+
+
+@pytest.fixture
+def schemathesis_run(
+    request: pytest.FixtureRequest, schemathesis_runs: Callable[[str], Run]
+) -> Run:
+    """The run of the part the test is parametrized with (`indirect`, a name of PARTS)."""
+    return schemathesis_runs(request.param)
+
+
+def _run(part: Part, work: Path, postgres: Postgres, signing_keys: Keys) -> Run:
+    """Schemathesis over `part` against a server of its own on a fresh database, both ended
+    once the run is over."""
     database = f"ilonet_{uuid.uuid4().hex[:12]}"
     asyncio.run(postgres.clone(database))
 
@@ -191,6 +219,7 @@ def schemathesis_run(
                 str(CONFIG),
                 "run",
                 f"{url}/openapi.json",
+                *part.options(),
                 "--workers",
                 "1",
                 "--report",
@@ -214,7 +243,14 @@ def schemathesis_run(
         (work / "schemathesis.log").write_text(output)
         har = reports / "run.har"
         requests = len(json.loads(har.read_text())["log"]["entries"])
-        yield Run(result.returncode, output, document, statuses_of(har, document), requests)
+        selected = {
+            (method.upper(), path)
+            for path, item in document["paths"].items()
+            if part.selects(path)
+            for method in item
+        }
+        statuses = statuses_of(har, document)
+        return Run(result.returncode, output, document, statuses, requests, selected)
     finally:
         server.terminate()
         server.wait(timeout=30)
