@@ -8,36 +8,15 @@ from datetime import date
 
 import pytest
 
-from app.policies import Actor, TransferFacts, transfer_choice
+from app.policies import transfer_choice
 from app.policies.engine import RuleResult
 from app.policies.transfer_choice import choose
 from app.policies.transfer_grounds import choose_ground
-from app.reference import load_adequacy_decisions, load_participants, load_transfer_instruments
+from app.reference import load_transfer_instruments
+from tests.policies.test_transfer import SENEGAL
 
-BASE = TransferFacts(
-    actor=Actor(sub="ilo-nl-1", org="NL", roles=frozenset({"ilo"}), officer_id="off-nl-1"),
-    controller_org="NL",
-    regime="gdpr",
-    record_officer_id="off-nl-1",
-    record_fields=frozenset({"surname", "nationality"}),
-    purpose="return",
-    data_categories=("a_return_identity",),
-    subject_nationality="SN",
-    protection_status="return_decision",
-    recipient_name="Direction de la Police de l'Air et des Frontières",
-    recipient_type="public_authority",
-    recipient_is_law_enforcement=False,
-    destination_country="SN",
-    destination_organisation=None,
-    basis="public_interest",
-    fields_disclosed=frozenset({"surname"}),
-    justification="Identification and nationality confirmation for return",
-    transfer_on=date(2026, 11, 23),
-    officer_deployment_active=True,
-    adequacy_decisions=load_adequacy_decisions(),
-    instruments=load_transfer_instruments(),
-    participants=load_participants(),
-)
+# The Senegal return request of tests/policies/test_transfer.py, with the instruments loaded.
+BASE = replace(SENEGAL, instruments=load_transfer_instruments())
 
 VARIANTS = {
     "uncovered, public interest for return": {},
