@@ -137,6 +137,12 @@ def rendered_size(row: object) -> int:
     return size
 
 
+# The page model, parametrized once and held here: pydantic keeps its parametrized models only
+# weakly, so one made per request is collected with the garbage and built again (its validator
+# and serializer made anew) by the next list request, on the event loop.
+_PAGE: Any = Page[T]  # type: ignore[valid-type]
+
+
 class Paging:
     """One list request's page: the window its list function reads (`window`), and the answer
     made of the rows read (`page`): at most `limit` of them, within the byte budget, with the
@@ -188,7 +194,8 @@ class Paging:
         rendered = render(items)
         if inspect.isawaitable(rendered):
             rendered = await rendered
-        return Page[T](items=rendered, next_cursor=next_cursor)
+        page: Page[T] = _PAGE(items=rendered, next_cursor=next_cursor)
+        return page
 
 
 def paged(*, default: int = 50, maximum: int = 200) -> Any:
