@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import importlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -111,6 +112,16 @@ WARM_AFTER_START = ("app.platform.check", "app.platform.scanner", "jinja2", "htt
 async def _warm_imports(names: tuple[str, ...]) -> None:
     for name in names:
         await off_the_loop(partial(importlib.import_module, name))
+
+
+async def _warm(app: FastAPI) -> None:
+    """The imports, then the routes; then everything the process holds so far (modules, routes,
+    validators: hundreds of thousands of objects that live as long as it does) is left out of
+    the garbage collector's full collections, which would otherwise walk all of it, holding the
+    event loop for a tenth of a second or more, every time the requests' garbage triggers one."""
+    await _warm_imports(WARM_AFTER_START)
+    await _warm_routes(app)
+    gc.freeze()
 
 
 async def _warm_routes(app: FastAPI) -> None:
@@ -221,8 +232,7 @@ def create_app(settings: Settings | None = None, *, app_database_url: str | None
                         partial(maintenance_loop, app.state.sessionmaker, settings),
                         partial(backlogs.sample_forever, app.state.engine),
                         app.state.workers.start,
-                        partial(_warm_imports, WARM_AFTER_START),
-                        partial(_warm_routes, app),
+                        partial(_warm, app),
                     )
                 ),
             ]
