@@ -3,19 +3,23 @@
 In the server (bench/server.py, with `ILONET_BENCH_STALLS=FILE`): a task asks to wake every
 BEAT seconds; a thread samples the loop thread's stack every SAMPLE seconds while the task is
 late by more than the threshold (`ILONET_BENCH_STALL_MS`, default 20); when the task wakes
-late by more than the threshold, one JSON line goes to FILE: when, how late (ms) and the
-stacks sampled meanwhile (the loop thread's; those of other threads that ran Python code).
+late by more than the threshold, one JSON line goes to FILE: when, how late (ms), the loop
+thread's CPU time and the garbage collector's meanwhile, and the stacks sampled meanwhile (the
+loop thread's; those of other threads that ran Python code).
 
-    python -m bench.stalls FILE [--top 20]   # holds grouped by their cause, longest first
+    python -m bench.stalls FILE [--top 20]   # holds grouped by their cause, most CPU first
 
-A sample whose innermost frame is the loop's own wait (no request code on the stack) means the
-process was not given the CPU (other processes on its core), not that a request held the loop.
+A hold is either work on the loop or the process waiting for its CPU (PostgreSQL and other
+processes share its core): the loop thread's CPU time during the hold tells them apart (a
+sample then shows wherever the thread was preempted). A sample whose innermost frame is the
+loop's own wait (no request code on the stack) means the process was not given the CPU.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import os
 import sys
@@ -55,9 +59,12 @@ class StallWatch:
         self.woke = time.monotonic()
         self.samples: list[list[str]] = []
         self.others: list[list[str]] = []
+        self.collecting = 0.0
+        self.collected_ms = 0.0  # the garbage collector's time on the loop thread since a beat
 
     def start(self) -> None:
         self.loop_thread = threading.get_ident()
+        gc.callbacks.append(self.collection)
         threading.Thread(target=self.sample, daemon=True).start()
         asyncio.get_running_loop().create_task(self.beat())
 
@@ -72,15 +79,25 @@ class StallWatch:
                 cpu = time.thread_time() - cpu
                 samples, self.samples = self.samples, []
                 others, self.others = self.others, []
+                collected, self.collected_ms = self.collected_ms, 0.0
                 if late > self.threshold:
                     line = {
                         "at": time.time(),
                         "ms": round(late * 1000, 1),
                         "cpu_ms": round(cpu * 1000, 1),
+                        "gc_ms": round(collected, 1),
                         "samples": samples,
                     }
                     out.write(json.dumps({**line, "others": others}) + "\n")
                     out.flush()
+
+    def collection(self, phase: str, info: dict[str, int]) -> None:
+        if threading.get_ident() != self.loop_thread:
+            return
+        if phase == "start":
+            self.collecting = time.perf_counter()
+        else:
+            self.collected_ms += (time.perf_counter() - self.collecting) * 1000
 
     def sample(self) -> None:
         me = threading.get_ident()
@@ -161,11 +178,16 @@ def summarise_step(holds: list[dict[str, Any]], top: int) -> list[str]:
             examples[main] = stack[:12]
     wall = sum(h["ms"] for h in holds)
     cpu = sum(h.get("cpu_ms", 0.0) for h in holds)
+    collected = [h.get("gc_ms", 0.0) for h in holds if h.get("gc_ms", 0.0) > 0]
     lines = [
         f"{len(holds)} holds over the threshold, {wall:.0f} ms in all, the loop thread on the "
-        f"CPU for {cpu:.0f} ms of them (the rest: waiting for the CPU)"
+        f"CPU for {cpu:.0f} ms of them (the rest: waiting for the CPU); the garbage collector "
+        f"ran in {len(collected)} of them, {sum(collected):.0f} ms"
+        + (f" (at most {max(collected):.0f})" if collected else "")
     ]
-    ranked = sorted(by_cause.items(), key=lambda kv: -sum(ms for ms, _ in kv[1]))
+    # by the loop thread's CPU time: what held the loop, rather than where the process stood
+    # while other processes had the CPU
+    ranked = sorted(by_cause.items(), key=lambda kv: -sum(cpu for _, cpu in kv[1]))
     for name, found in ranked[:top]:
         ms = sorted(x for x, _ in found)
         lines.append(
