@@ -34,6 +34,7 @@ _ROOT = str(Path(__file__).resolve().parent.parent) + "/"
 BEAT = 0.002
 SAMPLE = 0.004
 _IDLE = "(loop waiting: process off the CPU)"
+_OURS = ("bench/stalls.py", "bench/server.py")  # the server's own frames, under every request
 
 
 def frames(frame: FrameType | None, limit: int = 40) -> list[str]:
@@ -135,7 +136,7 @@ def cause(stack: list[str]) -> str:
     if inner.startswith(("bench/server.py", "uvicorn/server.py", "bench/stalls.py")):
         return _IDLE
     for frame in stack:
-        if frame.startswith(("app/", "bench/")) and "bench/stalls.py" not in frame:
+        if frame.startswith(("app/", "bench/")) and not frame.startswith(_OURS):
             return frame.rsplit(":", 1)[0]
     return inner.rsplit(":", 1)[0]
 
