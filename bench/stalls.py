@@ -131,6 +131,8 @@ def cause(stack: list[str]) -> str:
     if not stack:
         return _IDLE
     inner = stack[0]
+    if any(frame.startswith("bench/stalls.py") for frame in stack[:4]):
+        return _IDLE  # the beat itself, waking
     if "uvloop" in inner or inner.startswith(("asyncio/runners", "asyncio/base_events")):
         return _IDLE
     if inner.startswith(("bench/server.py", "uvicorn/server.py", "bench/stalls.py")):
