@@ -106,13 +106,18 @@ class StallWatch:
             time.sleep(SAMPLE)
             if time.monotonic() - self.woke <= self.threshold:
                 continue
-            current = sys._current_frames()
-            self.samples.append(frames(current.get(self.loop_thread)))
-            for ident, frame in current.items():
-                if ident not in (me, self.loop_thread):
-                    stack = frames(frame, 12)
-                    if stack and not stack[0].startswith("threading.py"):
-                        self.others.append(stack)
+            try:
+                current = sys._current_frames()
+                self.samples.append(frames(current.get(self.loop_thread)))
+                for ident, frame in current.items():
+                    if ident not in (me, self.loop_thread):
+                        stack = frames(frame, 12)
+                        if stack and not stack[0].startswith("threading.py"):
+                            self.others.append(stack)
+            except (AttributeError, ValueError):
+                # a frame walked while its thread runs on can be gone (and its memory reused)
+                # before the walk reaches it: that sample is lost, not the sampler
+                continue
 
 
 def install() -> StallWatch | None:
