@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import importlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -13,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import Depends, FastAPI, Request, Response
-from fastapi.routing import APIRoute
+from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp
 
@@ -113,6 +114,27 @@ async def _warm_imports(names: tuple[str, ...]) -> None:
         await off_the_loop(partial(importlib.import_module, name))
 
 
+async def _warm(app: FastAPI) -> None:
+    """The imports, then the routes; then everything the process holds so far (modules, routes,
+    validators: hundreds of thousands of objects that live as long as it does) is left out of
+    the garbage collector's full collections, which would otherwise walk all of it, holding the
+    event loop for a tenth of a second or more, every time the requests' garbage triggers one."""
+    await _warm_imports(WARM_AFTER_START)
+    await _warm_routes(app)
+    gc.freeze()
+
+
+async def _warm_routes(app: FastAPI) -> None:
+    """Build every included router's routes as they are served (the validators of their
+    parameters and answers), one router between two turns of the event loop. FastAPI builds a
+    router's routes at the first request it matches, which then holds the event loop, and
+    every other request, for as long as a second."""
+    for route in list(app.routes):
+        for _ in iter_route_contexts([route]):
+            pass
+        await asyncio.sleep(0)
+
+
 # Background work waits for the first /readyz 200 (app.routers.health), or this long after the
 # lifespan started when nothing asks.
 AFTER_READY_GRACE_SECONDS = 2.0
@@ -200,17 +222,17 @@ def create_app(settings: Settings | None = None, *, app_database_url: str | None
                 ),
                 asyncio.create_task(_aggregate_denials(app, settings.denial_aggregate_seconds)),
                 # The maintenance jobs, the backlog sampler, the workers (a forkserver importing
-                # the readers and page renderers, then each worker from it) and the imports
-                # warmed for later requests start once the server has said it is ready, so that
-                # they do not compete with its start; a task that needs a worker before they
-                # are up starts it then.
+                # the readers and page renderers, then each worker from it), the imports and
+                # the routes warmed for later requests start once the server has said it is
+                # ready, so that they do not compete with its start; a task that needs a worker
+                # before they are up starts it then.
                 *(
                     asyncio.create_task(_after_ready(app, work))
                     for work in (
                         partial(maintenance_loop, app.state.sessionmaker, settings),
                         partial(backlogs.sample_forever, app.state.engine),
                         app.state.workers.start,
-                        partial(_warm_imports, WARM_AFTER_START),
+                        partial(_warm, app),
                     )
                 ),
             ]

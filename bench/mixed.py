@@ -57,7 +57,7 @@ import httpx
 import psutil
 
 from app.db import transfer_flows
-from bench import guarded_writes, loadgen
+from bench import guarded_writes, loadgen, stalls
 from bench.harness import Run, stop
 from bench.seed import SCALES, Scale, clone
 from tests import factories
@@ -217,6 +217,7 @@ class Mixed:
         found: JSON = {"levels": []}
         try:
             meter = Meter(self.pids, self.cpus)
+            stalls.mark("capacity")
             capacity = await loadgen.closed_loop(
                 pool, self.choose, users=s.users, seconds=s.duration_s
             )
@@ -227,6 +228,7 @@ class Mixed:
                 for level in self.levels:
                     rate = reference * level
                     meter, load = Meter(self.pids, self.cpus), os.getloadavg()[0]
+                    stalls.mark(f"{level:.0%}")
                     work = [
                         asyncio.create_task(self.upload(client) if self.long_work else idle()),
                         asyncio.create_task(self.impact(client) if self.long_work else idle()),

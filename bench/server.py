@@ -14,17 +14,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import statistics
-import sys
-import threading
-import time
-import traceback
 import uuid
 from pathlib import Path
 from typing import Any
 
 import uvicorn
+import uvloop
 from fastapi import APIRouter, Depends, Response
 from sqlalchemy import Table, insert
 
@@ -35,6 +31,7 @@ from app.models import Deployment
 from app.rate_limit import enforce
 from app.schemas.deployment import DeploymentCreate, DeploymentOut
 from app.security import CurrentPrincipal
+from bench import stalls
 
 ISSUER = "https://idp.bench.ilonet.example"
 PLAIN_PATH = "/bench/plain/deployments"
@@ -76,40 +73,13 @@ class LoopLag:
     def __init__(self) -> None:
         self.late: list[float] = []
         self.task: asyncio.Task[None] | None = None
-        self.woke = time.monotonic()
 
     async def run(self) -> None:
         loop = asyncio.get_running_loop()
-        stalls = os.environ.get("ILONET_BENCH_STALLS")
-        if stalls:
-            watch = threading.Thread(
-                target=self.watch, args=(threading.get_ident(), Path(stalls)), daemon=True
-            )
-            watch.start()
         while True:
             before = loop.time()
             await asyncio.sleep(self.TICK)
-            self.woke = time.monotonic()
             self.late.append((loop.time() - before - self.TICK) * 1000)
-
-    def watch(self, loop_thread: int, path: Path) -> None:
-        """Every 10 ms: while the loop has not woken for over 50 ms, its thread's stack."""
-        while True:
-            time.sleep(0.01)
-            held = time.monotonic() - self.woke
-            if held > 0.05:
-                frames = sys._current_frames()
-                frame = frames.get(loop_thread)
-                if frame is not None:
-                    stack = "".join(traceback.format_stack(frame)[-25:])
-                    # the other threads too: one holding the interpreter shows there
-                    others = "".join(
-                        f"  thread {ident}:\n" + "".join(traceback.format_stack(f)[-6:])
-                        for ident, f in frames.items()
-                        if ident not in (loop_thread, threading.get_ident())
-                    )
-                    with path.open("a") as out:
-                        out.write(f"--- held {held * 1000:.0f} ms\n{stack}{others}")
 
     def take(self) -> dict[str, Any]:
         """The lag since the last call, and start over."""
@@ -165,7 +135,7 @@ def main() -> None:
     )
     app.include_router(plain)
     app.include_router(probes)
-    uvicorn.run(
+    config = uvicorn.Config(
         app,
         host="127.0.0.1",
         port=args.port,
@@ -175,6 +145,15 @@ def main() -> None:
         loop="uvloop",
         http="httptools",
     )
+    watch = stalls.install()
+
+    async def serve() -> None:
+        if watch is not None:
+            watch.start()
+        await uvicorn.Server(config).serve()
+
+    with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+        runner.run(serve())
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ verification starts there, after checking that the seal at that position still h
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import re
@@ -26,6 +27,10 @@ import orjson
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.audit_merkle import Frontier
+
+# Events sealed between two turns of the event loop (each is a few microseconds of hashing):
+# a batch of thousands would otherwise hold every request on this process for its whole length.
+YIELD_EVERY = 200
 
 GENESIS = "0" * 64
 _SORTED = orjson.OPT_SORT_KEYS
@@ -217,7 +222,9 @@ async def seal(driver: Any, *, batch: int) -> tuple[int, list[bytes]]:
         return start, []
     positions, ids, prevs, hashes, leaves = [], [], [], [], []
     sha256 = hashlib.sha256
-    for row in rows:
+    for n, row in enumerate(rows, 1):
+        if n % YIELD_EVERY == 0:
+            await asyncio.sleep(0)  # the requests waiting on this event loop run meanwhile
         position += 1
         encoded = row_bytes(row, 1)
         digest = sha256(prev_hash.encode() + encoded).hexdigest()

@@ -18,14 +18,15 @@ from __future__ import annotations
 import inspect
 import re
 import uuid
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from fastapi import APIRouter, Request, Response
-from fastapi.routing import APIRoute, iter_route_contexts
+from fastapi.routing import APIRoute
 from pydantic import BaseModel
 from starlette.applications import Starlette
+from starlette.routing import BaseRoute
 
 from app.routers.conventions import (
     ActionContext,
@@ -251,14 +252,19 @@ def mounted(endpoint: Callable[..., Any]) -> WriteRoute | None:
 
 
 def write_routes(app: Starlette) -> list[WriteRoute]:
-    """The write routes mounted on `app`, included routers too."""
-    found = []
-    for context in iter_route_contexts(app.routes):
-        route = context.original_route
-        made = mounted(route.endpoint) if isinstance(route, APIRoute) else None
-        if made is not None:
-            found.append(made)
-    return found
+    """The write routes mounted on `app`, included routers too (read from the routers as
+    included, without building every route's effective copy: the first write request of a
+    server asks, and would otherwise build all of them, holding the event loop for seconds)."""
+    return [made for route in _api_routes(app.routes) if (made := mounted(route.endpoint))]
+
+
+def _api_routes(routes: Sequence[BaseRoute]) -> Iterator[APIRoute]:
+    for route in routes:
+        included = getattr(route, "original_router", None)  # a router included as it is
+        if included is not None:
+            yield from _api_routes(included.routes)
+        elif isinstance(route, APIRoute):
+            yield route
 
 
 def versioned(app: Starlette) -> frozenset[type[BaseModel]]:
@@ -269,8 +275,9 @@ def versioned(app: Starlette) -> frozenset[type[BaseModel]]:
     known = getattr(app.state, "versioned_answers", None)
     if isinstance(known, frozenset):
         return known
-    shown = {r.out for r in write_routes(app) if r.out is not None}
-    changed = {r.out for r in write_routes(app) if r.if_match and r.out is not None}
+    routes = write_routes(app)
+    shown = {r.out for r in routes if r.out is not None}
+    changed = {r.out for r in routes if r.if_match and r.out is not None}
     fields = {model: set(model.model_fields) for model in shown}
     answers = frozenset(
         changed

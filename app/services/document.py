@@ -43,7 +43,7 @@ from app.services import access, board
 from app.services.document_read import not_found
 from app.services.guarded import Action, Context, stale
 from app.services.institutional_contact import known_contacts
-from app.workers import run_bounded
+from app.workers import off_the_loop, run_bounded
 
 if TYPE_CHECKING:
     from app.platform.check import Inspection
@@ -56,6 +56,7 @@ class Checked:
     """A version's file as the checks saw it."""
 
     content: bytes
+    sha256: str  # of the content, hex
     inspection: Inspection
     findings: tuple[str, ...]
     markings: tuple[str, ...]
@@ -139,9 +140,13 @@ async def check_content(
         inspection = await run_bounded(inspect, content, media, tuple(extra), declared, known)
     except Refused as refused:
         raise refusal(refused) from None
+    # on a thread (hashlib lets go of the interpreter): megabytes hashed on the event loop
+    # would hold every other request meanwhile
+    digest = await off_the_loop(lambda: hashlib.sha256(content).hexdigest())
     statistics = [t.model_dump() for t in body.statistics] if body.statistics else None
     return Checked(
         content=content,
+        sha256=digest,
         inspection=inspection,
         findings=inspection.findings,
         markings=inspection.markings,
@@ -232,7 +237,7 @@ async def _prepare_version(
 def _version_row(
     document_id: uuid.UUID, number: int, body: DocumentContent, checked: Checked, *, by: str
 ) -> tuple[DocumentVersion, str]:
-    digest = hashlib.sha256(checked.content).hexdigest()
+    digest = checked.sha256
     row = DocumentVersion(
         id=uuid.uuid4(),
         document_id=document_id,
