@@ -102,11 +102,12 @@ async def _on_replay(request: Request, exc: Exception) -> Response:
     return replay_response(exc)
 
 
-# Modules a request imports where it needs them, not at start (the document checks a worker
-# runs, the platform scanner a processing record's read reason is checked with, Jinja for the
-# pages, httpx for a webhook delivery or a JWKS fetch): imported on a thread once the server
-# answers, so that no request pays for them.
-WARM_AFTER_START = ("app.platform.check", "app.platform.scanner", "jinja2", "httpx")
+# Modules a request imports where it needs them, not at start (python-jose for the first token
+# verified, the document checks a worker runs, the platform scanner a processing record's read
+# reason is checked with and, with it, the contact patterns an institutional contact's write
+# checks, Jinja for the pages, httpx for a webhook delivery or a JWKS fetch): imported on a
+# thread once the server answers, so that no request pays for them.
+WARM_AFTER_START = ("jose.jwt", "app.platform.check", "app.platform.scanner", "jinja2", "httpx")
 
 
 async def _warm_imports(names: tuple[str, ...]) -> None:

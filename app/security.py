@@ -12,8 +12,6 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from jose import jwt
-from jose.exceptions import JOSEError
 
 from app.claims import audit_refusal, bind_claims
 from app.config import (
@@ -163,6 +161,9 @@ def _key(keys: IssuerKeys, header: dict[str, Any]) -> str | dict[str, Any]:
 async def prepare_keys(token: str, settings: Settings, jwks: JwksCache) -> None:
     """Before `verify_token`: fetch (or refetch, for an unknown kid) the key set of a JWKS-URL
     issuer the token names. Nothing is trusted here: the token is verified afterwards."""
+    from jose import jwt
+    from jose.exceptions import JOSEError
+
     try:
         header = jwt.get_unverified_header(token)
         iss = jwt.get_unverified_claims(token).get("iss")
@@ -187,6 +188,11 @@ def _verify(
     token: str, settings: Settings, *, now: float | None = None, jwks: JwksCache | None = None
 ) -> tuple[Principal, float]:
     """The verified Principal and the token's expiry (NumericDate)."""
+    # python-jose (with cryptography's X.509 support) is imported by the first verification
+    # and warmed once the server answers (app.main.WARM_AFTER_START), not by every start.
+    from jose import jwt
+    from jose.exceptions import JOSEError
+
     if len(token) > MAX_TOKEN_CHARS:
         raise Unauthenticated(f"The bearer token is too long (over {MAX_TOKEN_CHARS} characters).")
     try:

@@ -74,14 +74,17 @@ def database(
     *,
     own_running: bool = False,
     meanwhile: Callable[[], object] | None = None,
+    prepare: Callable[[str], object] | None = None,
 ) -> Iterator[str]:
     """The owner's URL: DATABASE_URL, or the embedded server in the data dir.
 
     On exit the embedded server is stopped only if this command started it: `sweep`, `migrate`
     and `audit verify` run beside a `serve` and must leave its database running. `serve`
     (`own_running`) also takes over, and so stops, a server a SIGKILLed run left behind.
-    `meanwhile` runs on this thread while the embedded server starts (initdb, pg_ctl) on
-    another: `serve` imports the app as PostgreSQL comes up.
+    `meanwhile` runs on this thread while the embedded server starts (initdb, pg_ctl), its
+    database is created and `prepare(owner_url)` runs, on another: `serve` imports the app as
+    PostgreSQL comes up and its schema is migrated. With DATABASE_URL, meanwhile() then
+    prepare(), here.
     """
     import asyncio
 
@@ -90,6 +93,8 @@ def database(
     if settings.database_url:
         if meanwhile is not None:
             meanwhile()
+        if prepare is not None:
+            prepare(settings.database_url)
         yield settings.database_url
         return
     embedded = EmbeddedPostgres(settings.data_dir.resolve() / "pgdata")
@@ -99,12 +104,19 @@ def database(
     if running is not None:
         log.info("using the embedded PostgreSQL a running server started (pid %s)", running)
         embedded_log.addFilter(beside)
-    try:
-        _start_beside(embedded.start, meanwhile)
+    owner_url = embedded.url(database=EMBEDDED_DATABASE)
+
+    def start() -> None:
+        embedded.start()
         from app.db import migrate
 
         asyncio.run(migrate.ensure_database(embedded.url(), EMBEDDED_DATABASE))
-        yield embedded.url(database=EMBEDDED_DATABASE)
+        if prepare is not None:
+            prepare(owner_url)
+
+    try:
+        _start_beside(start, meanwhile)
+        yield owner_url
     finally:
         if embedded.started_here or own_running:
             embedded.stop()

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import os
 import signal
+import threading
+from functools import partial
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Any
@@ -35,12 +37,17 @@ def _migrate_on_start(migrate: bool | None, settings: Settings) -> bool:
     return not settings.database_url
 
 
-def _prepare_schema(owner_url: str, *, apply: bool) -> None:
+def _prepare_schema(owner_url: str, *, apply: bool, after: threading.Event) -> None:
     """Migrate (under the migration lock, see app/migrations/env.py), or say what is pending:
-    `/readyz` answers 503 until an operator has run `ilonet migrate`."""
+    `/readyz` answers 503 until an operator has run `ilonet migrate`.
+
+    Runs beside the app's import once `after` is set: what the migrations' environment imports
+    (the models) is loaded by then, so the two threads never import the same modules at once."""
     import asyncio
 
     from app.db import migrate
+
+    after.wait()
 
     if apply:
         migrate.upgrade_unless_at_head(owner_url)
@@ -56,16 +63,24 @@ def _prepare_schema(owner_url: str, *, apply: bool) -> None:
         log.info("schema at head", extra={"event": "serve.schema"})
 
 
-def _import_server() -> None:
+def _import_server(models_loaded: threading.Event) -> None:
     """What serving needs, imported while the embedded PostgreSQL starts (most of a start).
 
     The cyclic garbage collector is paused meanwhile (the import makes ~270,000 objects, nearly
     all kept for the life of the process: collecting through them is 10-20 % of the import's
-    CPU) and what the import made is then frozen out of later collections (`gc.freeze`)."""
+    CPU) and what the import made is then frozen out of later collections (`gc.freeze`).
+
+    The models and the engine's module come first, then `models_loaded` is set: the schema is
+    prepared on the start thread from then on, beside the rest of the import."""
     import gc
 
     gc.disable()
     try:
+        try:
+            import app.db.engine
+            import app.models
+        finally:
+            models_loaded.set()
         import uvicorn  # noqa: F401
 
         import app.main  # noqa: F401
@@ -116,14 +131,23 @@ def serve(
         )
     previous = {sig: signal.signal(sig, _raise_shutdown) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        with database(settings, own_running=True, meanwhile=_import_server) as owner_url:
+        models_loaded = threading.Event()
+        with database(
+            settings,
+            own_running=True,
+            meanwhile=partial(_import_server, models_loaded),
+            prepare=partial(
+                _prepare_schema,
+                apply=_migrate_on_start(migrate, settings),
+                after=models_loaded,
+            ),
+        ) as owner_url:
             import uvicorn
 
             from app.db.engine import app_url
             from app.http_limits import REQUEST_LINE_BYTES
             from app.main import create_app
 
-            _prepare_schema(owner_url, apply=_migrate_on_start(migrate, settings))
             app_database_url = app_url(settings, owner_url)
             options: dict[str, Any] = {
                 "host": settings.host,

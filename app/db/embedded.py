@@ -119,7 +119,8 @@ class EmbeddedPostgres:
         """Start the server, or take over the one a killed run left behind."""
         self.pgdata.mkdir(parents=True, exist_ok=True)
         self.pgdata = self.pgdata.resolve()
-        if not (self.pgdata / "PG_VERSION").exists():
+        initialised = not (self.pgdata / "PG_VERSION").exists()
+        if initialised:
             _prepare_permissions(self.pgdata)
             _run(
                 [
@@ -142,7 +143,8 @@ class EmbeddedPostgres:
             # A server that no longer answers: stop it before starting ours.
             self._stop(mode="immediate")
         self.socket_dir.mkdir(mode=0o755, parents=True, exist_ok=True)
-        _prepare_permissions(self.pgdata)
+        if not initialised:  # initdb wrote every file as the server's user
+            _prepare_permissions(self.pgdata)
         if _is_root():
             shutil.chown(self.socket_dir, RUN_AS, RUN_AS)
         _run(

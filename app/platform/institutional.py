@@ -8,8 +8,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import phonenumbers
+if TYPE_CHECKING:
+    import phonenumbers
 
 _AT_RE = re.compile(r"\s*[\[(]\s*at\s*[\])]\s*", re.IGNORECASE)
 _DOT_RE = re.compile(r"\s*[\[(]\s*dot\s*[\])]\s*", re.IGNORECASE)
@@ -22,11 +24,15 @@ def email_key(address: str) -> str:
 
 
 def phone_key(number: phonenumbers.PhoneNumber) -> str:
+    import phonenumbers  # its metadata is the scanner's (and a write's), not every start's
+
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def phone_key_of(text: str) -> str | None:
     """An international number (`+31 70 779 8888`) as E.164, or None if it is not one."""
+    import phonenumbers
+
     try:
         number = phonenumbers.parse(text, None)
     except phonenumbers.NumberParseException:

@@ -15,7 +15,6 @@ from app.db.visibility import visible
 from app.db.writer import Change, NewRow, Prepared, RowUpdate
 from app.keyset import Window
 from app.models import InstitutionalContact
-from app.platform.contact import IBAN_LENGTHS, iban_checksum_ok
 from app.platform.institutional import InstitutionalContacts, iban_key, phone_key_of
 from app.policies import Decision, InstitutionalContactFacts
 from app.policies.institutional_contact import (
@@ -80,6 +79,10 @@ async def read_entry(
 
 
 def _iban_ok(value: str) -> bool:
+    # The scanner's contact patterns, imported by the first write that checks an IBAN (and
+    # warmed once the server answers: app.main.WARM_AFTER_START), not by every start.
+    from app.platform.contact import IBAN_LENGTHS, iban_checksum_ok
+
     compact = iban_key(value)
     return IBAN_LENGTHS.get(compact[:2]) == len(compact) and iban_checksum_ok(compact)
 
