@@ -50,6 +50,7 @@ FUNCTIONAL_WORDS = words(
     cg cog congen consgen delegation délégation delegacion delegación delegazione delegatie
     agence agency agentur agencia agenzia agentschap commissariat commissariato comisaria
     comisaría kommissariat consejeria consejería counsellor attache attaché agregaduria
+    legalisatie legalisation legalisierung legalizacion legalización legalizzazione apostille
     fortbildung ausbildung weiterbildung akademie academy academie academia accademia
     protocollo protocol protocole protokoll protocolo leges fees payments betalingen
     paiements zahlungen pagos pagamenti flo eurlo"""
@@ -95,11 +96,23 @@ def functional_local_part(local: str) -> bool:
 
 
 def _functional(token: str) -> bool:
-    """A function word, also numbered (`referat31`) or ending a compound (`buergerservice`)."""
+    """A function word, also numbered (`referat31`), ending a compound (`buergerservice`) or
+    two of them written as one (`servicedesk`, `infocentrum`)."""
     word = _TRAILING_DIGITS_RE.sub("", token)
-    return word in FUNCTIONAL_WORDS or (
-        len(word) >= _COMPOUND_MIN + 3
-        and any(word.endswith(e) and len(word) - len(e) >= 3 for e in _FUNCTIONAL_ENDINGS)
+    return (
+        word in FUNCTIONAL_WORDS
+        or (
+            len(word) >= _COMPOUND_MIN + 3
+            and any(word.endswith(e) and len(word) - len(e) >= 3 for e in _FUNCTIONAL_ENDINGS)
+        )
+        or (
+            len(word) >= _COMPOUND_MIN
+            and word not in GIVEN_NAMES
+            and any(
+                word[:i] in FUNCTIONAL_WORDS and word[i:] in FUNCTIONAL_WORDS
+                for i in range(3, len(word) - 2)
+            )
+        )
     )
 
 

@@ -19,6 +19,7 @@ from app.platform.patterns import (
     DATE,
     DATE_RE,
     FUNCTION_RE,
+    IBAN_SHAPE_RE,
     NAME_SEQUENCE,
     NAME_TOKEN,
     NUMERIC_DATE,
@@ -183,6 +184,7 @@ def _national_id(text: str) -> bool:
             return True
     if digit_count(text) < 11 or _NATIONAL_ID_STEM_RE.search(text) is None:
         return False
+    text = IBAN_SHAPE_RE.sub(" ", text)  # an account's digits are no one's identifier
     return any(
         valid(m.group(0)) for pattern, valid in _NATIONAL_IDS for m in pattern.finditer(text)
     )
@@ -442,7 +444,7 @@ _NAME_STEM_RE = re.compile(r"na[am]|nom|apellid|cognom|forename|surname")
 _NAME_PAIR_RE = re.compile(rf"[{UPPER}](?:\S*\s+(?:{PARTICLE}\s+)?[{UPPER}]|(?<=[A-Z])\.[{UPPER}])")
 
 
-def _labelled_name(text: str, context: str) -> bool:
+def labelled_name(text: str, context: str) -> bool:
     # A value of name tokens only (below) holds no digit: a line with one is looked at no further.
     if not context or digit_count(text) or not _NAME_STEM_RE.search(context[-60:].lower()):
         return False
@@ -489,4 +491,4 @@ def has_personal_name(text: str, *, context: str = "") -> bool:
     for m in _SURNAME_FIRST_RE.finditer(text) if dated else ():
         if is_person_like(m.group(1)) and _birth_year_plausible(m.group(2)):
             return True
-    return _labelled_name(text, context)
+    return labelled_name(text, context)

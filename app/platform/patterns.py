@@ -40,6 +40,11 @@ PARTICLE = (
 NAME_SEQUENCE = rf"{NAME_TOKEN}(?:\s+(?:{PARTICLE}\s+)?{NAME_TOKEN}){{1,3}}"
 
 
+# An IBAN's shape, its groups apart or not: its digit groups are neither a telephone number nor
+# a national identifier (the IBAN detector reports them). The lookbehind after the first
+# letter: searched for capitals only.
+IBAN_SHAPE_RE = re.compile(r"[A-Z](?<!\w.)[A-Z]\d{2}(?:[ -]?[A-Z0-9]{2,4}){3,8}\b")
+
 _DIGITS = str.maketrans("", "", "0123456789")
 
 

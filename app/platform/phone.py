@@ -11,7 +11,7 @@ import phonenumbers
 from app.platform.contact import EMAIL_RE, URL_RE
 from app.platform.identity import has_name
 from app.platform.institutional import NO_CONTACTS, InstitutionalContacts, phone_key
-from app.platform.patterns import DATE_RE, OFFICES, by_first_letter, digit_count
+from app.platform.patterns import DATE_RE, IBAN_SHAPE_RE, OFFICES, by_first_letter, digit_count
 
 PHONE_LABEL_RE = re.compile(
     r"(?i)(?:\b(?:tel|tél|tfno|telf|ph|mob|gsm|fax)\b\.?|\b(?:telephone|téléphone|phone|"
@@ -30,8 +30,6 @@ PHONE_REGIONS = (
     "FI", "GR", "CZ", "RO", "HU", "BG", "HR", "SI", "SK", "LT", "LV", "EE", "MT", "CY", "NO",
 )  # fmt: skip
 _VALID = phonenumbers.Leniency.VALID
-# An IBAN's digit groups are not a telephone number (the IBAN detector reports them).
-_IBAN_SHAPE_RE = re.compile(r"[A-Z](?<!\w.)[A-Z]\d{2}(?:[ -]?[A-Z0-9]{2,4}){3,8}\b")
 # Every telephone label holds one of these (on lower-cased text; PHONE_LABEL_RE, case-insensitive,
 # is several times slower to search).
 _PHONE_LABEL_STEM_RE = re.compile(
@@ -144,6 +142,17 @@ _MOBILE_RE = re.compile(
 )
 
 
+# What names a number as a reference just before it: a budget title or chapter, a file, a case,
+# a register (`Haushaltstitel 0625 532 01`, `Az. 0123 456 789`, `kenmerk 0712 …`).
+_REFERENCE_BEFORE_RE = re.compile(
+    r"(?i)(?:titel|kapitel|zeichen|\baz|\bgz|kenmerk|referentie|\bref|r[ée]f[ée]rence|referencia|"
+    r"riferimento|\bprot|protocollo|expediente|dossier|\bfile|\bcase|akte|zaak|"
+    r"budget\s+line|ligne\s+budg[ée]taire|partida|capitolo|chapitre|cap[íi]tulo|hoofdstuk|"
+    r"\bart[íi]?(?:culo|icle|ikel)?|register|registro)\.?\s*(?:n[°º]|nr|no|number|nummer|num)?"
+    r"\.?\s*[:#]?\s*$"
+)
+
+
 def has_phone_in(text: str, context: str, known: InstitutionalContacts = NO_CONTACTS) -> bool:
     if not has_phone(text, context=context, known=known):
         return False
@@ -167,7 +176,7 @@ def has_phone(text: str, *, context: str = "", known: InstitutionalContacts = NO
     # counts ASCII digits, all the digits of an ASCII text.
     if (text.isascii() and digit_count(text) < 8) or _DIGITS_RE.search(text) is None:
         return False
-    text = _IBAN_SHAPE_RE.sub(" ", text)
+    text = IBAN_SHAPE_RE.sub(" ", text)
     international = "+" in text or "00" in text
     for candidate in _INTERNATIONAL_RE.finditer(text) if international else ():
         raw = candidate.group(0)
@@ -175,6 +184,8 @@ def has_phone(text: str, *, context: str = "", known: InstitutionalContacts = NO
         if _valid_in_some_region(span, ("BE",), known):
             return True
     for candidate in _NATIONAL_START_RE.finditer(text):
+        if _REFERENCE_BEFORE_RE.search(text, max(0, candidate.start() - 40), candidate.start()):
+            continue  # a budget title's, a file's or a case's number
         if _valid_in_some_region(candidate.group(0), PHONE_REGIONS, known):
             return True
     labelled = (
@@ -187,3 +198,29 @@ def has_phone(text: str, *, context: str = "", known: InstitutionalContacts = NO
         if _DIGITS_RE.search(window) and _valid_in_some_region(window, PHONE_REGIONS, known):
             return True
     return labelled and _valid_in_some_region(text, PHONE_REGIONS, known)
+
+
+_PERSONAL_TYPES = frozenset(
+    {
+        phonenumbers.PhoneNumberType.MOBILE,
+        phonenumbers.PhoneNumberType.PERSONAL_NUMBER,
+        phonenumbers.PhoneNumberType.PAGER,
+    }
+)
+
+
+def has_mobile(text: str) -> bool:
+    """A number of a mobile (or personal) range: a person's line, whoever's record it is in. A
+    national number is one only if it is of such a range in every region it is valid in (`070`
+    is a personal range in the United Kingdom, The Hague's in the Netherlands)."""
+    if "+" in text:
+        return any(
+            phonenumbers.number_type(m.number) in _PERSONAL_TYPES
+            for m in phonenumbers.PhoneNumberMatcher(text, "BE", leniency=_VALID)
+        )
+    types = [
+        phonenumbers.number_type(m.number) in _PERSONAL_TYPES
+        for region in PHONE_REGIONS
+        for m in phonenumbers.PhoneNumberMatcher(text, region, leniency=_VALID)
+    ]
+    return bool(types) and all(types)

@@ -23,6 +23,13 @@ from collections.abc import Iterable, Iterator
 from app.platform import contact, identity, phone
 from app.platform.institutional import NO_CONTACTS, InstitutionalContacts
 from app.platform.patterns import label_words
+from app.platform.records import (
+    Record,
+    institutional_address,
+    institutional_phone,
+    record_key,
+    records,
+)
 from app.platform.text import Finding, FindingKind, Location, TextUnit, table_cells
 
 # Findings that make a name beside them in the same unit a named person.
@@ -41,9 +48,12 @@ def _pointer_context(pointer: str) -> str:
     return label_words(" ".join(keys[-2:]))
 
 
-def _readings(units: Iterable[TextUnit]) -> Iterator[tuple[str, str, Location]]:
-    """Each unit's text with the label it is read under; a Markdown
-    table's rows are read cell by cell under their column's header."""
+Key = tuple[object, ...] | None
+
+
+def _readings(units: Iterable[TextUnit]) -> Iterator[tuple[Key, str, str, Location]]:
+    """Each unit's record (see app/platform/records.py), text and the label it is read under; a
+    Markdown table's rows are read cell by cell under their column's header."""
     header: list[str] | None = None
     for unit in units:
         text = unit.text
@@ -51,7 +61,8 @@ def _readings(units: Iterable[TextUnit]) -> Iterator[tuple[str, str, Location]]:
             continue
         location = unit.location
         if location.pointer is not None:
-            yield text, _pointer_context(location.pointer), location
+            label = _pointer_context(location.pointer)
+            yield record_key(location, unit.context), text, label, location
             continue
         cells = table_cells(text) if location.row is None else None
         if cells is None:
@@ -59,11 +70,12 @@ def _readings(units: Iterable[TextUnit]) -> Iterator[tuple[str, str, Location]]:
         elif header is None:
             header = [label_words(c) for c in cells]
         elif not all(set(c) <= set(":- ") for c in cells):
+            row = ("markdown", location.part, location.page, location.line)
             for c, cell in enumerate(cells):
                 label = header[c] if c < len(header) else ""
-                yield cell, label, location
+                yield row, cell, label, location
             continue
-        yield text, label_words(unit.context), location
+        yield record_key(location, unit.context), text, label_words(unit.context), location
 
 
 # The kinds as constants of the module: an enum member's lookup would cost on every unit.
@@ -79,19 +91,34 @@ _EMAIL, _PHONE, _MRZ, _DOCUMENT_NUMBER, _IBAN, _DATE_OF_BIRTH, _PERSONAL_NAME, _
 )
 
 
-def _found(text: str, context: str, known: InstitutionalContacts) -> list[FindingKind]:
-    """The kinds a unit's text holds under its label, in a fixed order. The identity detectors
+def _found(
+    text: str, context: str, known: InstitutionalContacts, record: Record | None = None
+) -> list[FindingKind]:
+    """The kinds a unit's text holds under its label, in a fixed order; an institution's
+    contacts in its record (a table's row, a JSON object) are none. The identity detectors
     read the text with its underscores as spaces (`date_of_birth:` reads as words: an underscore
     is a word character, so `\b` would not part a label's words)."""
     spaced = text.replace("_", " ") if "_" in text else text
     found = [
         kind
         for kind, hit in (
-            (_EMAIL, contact.has_email_in(text, context, known)),
-            (_PHONE, phone.has_phone_in(text, context, known)),
+            (
+                _EMAIL,
+                contact.has_email_in(text, context, known)
+                and not (record and institutional_address(record, context, text)),
+            ),
+            (
+                _PHONE,
+                phone.has_phone_in(text, context, known)
+                and not (record and institutional_phone(record, context, text)),
+            ),
             (_MRZ, identity.has_mrz(text)),
             (_DOCUMENT_NUMBER, identity.has_document_number(spaced, context=context)),
-            (_IBAN, contact.has_iban_in(text, context, known)),
+            (
+                _IBAN,
+                contact.has_iban_in(text, context, known)
+                and not (record and record.public_account()),
+            ),
             (_DATE_OF_BIRTH, identity.has_date_of_birth(spaced, context=context)),
             (_PERSONAL_NAME, identity.has_personal_name(spaced, context=context)),
             (_PERSONAL_URL, contact.has_personal_url(text)),
@@ -109,8 +136,15 @@ def scan(
     """Every finding of personal data in the units, in document order (at most MAX_FINDINGS);
     the `known` institutional contacts are not personal data."""
     findings: dict[Finding, None] = {}
-    for text, context, location in _readings(units):
-        for kind in _found(text, context, known):
+    readings = list(_readings(units))
+    keyed = (
+        records((key, context, text) for key, text, context, _ in readings)
+        if any(r[0] is not None for r in readings)
+        else {}
+    )
+    for key, text, context, location in readings:
+        record = keyed.get(key) if key is not None else None
+        for kind in _found(text, context, known, record):
             findings[Finding(kind, location)] = None
             if len(findings) >= MAX_FINDINGS:
                 return tuple(findings)

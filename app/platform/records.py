@@ -1,0 +1,163 @@
+"""The record a table cell or JSON value stands in (its row; its object with the members of the
+objects around it), and whether that record is an institution's: it names an office, a public
+account holder or a switchboard, and no private person. An institution's contacts in such a
+record (its switchboard, its fee account, a mailbox named after its office or post) are no
+person's data, whatever the column they stand in is called."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from app.platform.contact import PUBLIC_ACCOUNT_RE, functional_local_part, has_email
+from app.platform.identity import has_personal_name, labelled_name
+from app.platform.patterns import NAME_TOKEN, OFFICES, is_person_like
+from app.platform.phone import SWITCHBOARD_RE, has_mobile
+from app.platform.text import Location
+
+# Where a record's cells name an office: an office's word, also ending a compound
+# (`Naturalisatiedienst`, `Visastelle`, `Bundeskasse`, `Auswärtiges Amt`).
+_OFFICE_RE = re.compile(
+    rf"(?i)\b(?:{OFFICES})\b|\w{{3}}(?:dienst|stelle|referat|amt|kasse|beh[öo]rde|ministerium|"
+    r"botschaft|konsulat|polizei|direktion|directie|afdeling|ministerie)\b|\bamt\b"
+)
+# A contact's own label that makes it a person's line, whatever the record is.
+_PERSONAL_LABEL_RE = re.compile(
+    r"(?i)\b(?:mobile?|mob|gsm|cell|handy|portable|m[óo]vil|cellulare|mobiel|private?|privat|"
+    r"priv[ée]e?|personal|personnel(?:le)?|pers[öo]nlich|persoonlijk|personale|direct|direkt|"
+    r"durchwahl|diretto|home|domicile|thuis|casa)\b"
+)
+# Labels of cells that hold places, not persons (`Den Haag` under `city` is no one's name).
+_PLACE_LABEL_RE = re.compile(
+    r"(?i)\b(?:city|town|place|location|post|poste|posto|sede|seat|ort|stadt|standort|dienstort|"
+    r"ville|lieu|localit[éà]|ciudad|localidad|citt[àa]|stad|plaats|vestiging|country|land|pays|"
+    r"pa[íi]s|paese|region|r[ée]gion|address|adresse|adres|bezoekadres|direcci[óo]n|indirizzo|"
+    r"anschrift|auslandsvertretung|vertretung|mission|route|airport|port)\b"
+)
+_NAME_VALUE_RE = re.compile(rf"{NAME_TOKEN}(?:\s+{NAME_TOKEN}){{1,3}}")
+_LOCAL_PART_RE = re.compile(r"([A-Za-z0-9._%+-]+)@")
+_WORD_RE = re.compile(r"[^\W\d_]+")
+
+
+Key = tuple[object, ...]
+
+
+def _named_person(text: str, label: str) -> bool:
+    """A cell that is a person's name: under a name label, or a name alone (not a place's)."""
+    value = text.strip()
+    if _NAME_VALUE_RE.fullmatch(value) and not _PLACE_LABEL_RE.search(label):
+        return is_person_like(value)
+    return labelled_name(text, label)
+
+
+def record_key(location: Location, context: str) -> Key | None:
+    """The record a unit belongs to: a table's row (not its header), a JSON value's object; a
+    line of text belongs to none."""
+    if location.pointer is not None:
+        if not context:
+            return None  # a member's name, not a value
+        return ("json", location.pointer.rsplit("/", 1)[0])
+    if location.row is not None and location.row > 1:
+        return ("row", location.part, location.table, location.row)
+    return None
+
+
+@dataclass(slots=True)
+class Record:
+    """The labelled cells of one record (`label`, `text`), its own and those around it."""
+
+    cells: list[tuple[str, str]] = field(default_factory=list)
+    _institutional: bool | None = None
+    _words: frozenset[str] | None = None
+
+    def institutional(self) -> bool:
+        """The record names an office, a public account or a switchboard, and no person."""
+        if self._institutional is None:
+            owner = person = False
+            for label, text in self.cells:
+                office = bool(
+                    _OFFICE_RE.search(text)
+                    or SWITCHBOARD_RE.search(text)
+                    or PUBLIC_ACCOUNT_RE.search(f"{label}: {text}")
+                    or _functional_address(text)
+                )
+                owner = owner or office
+                if (not office and _named_person(text, label)) or has_personal_name(
+                    text, context=label
+                ):
+                    person = True
+                    break
+                if "@" in text and has_email(text) and not self.explained(text):
+                    person = True  # a person's own address (`p.vandersloot@`)
+                    break
+            self._institutional = owner and not person
+        return self._institutional
+
+    def public_account(self) -> bool:
+        """An authority holds the record's account (`Kontoinhaber: Bundeskasse`), and the record
+        names no person."""
+        return self.institutional() and any(
+            PUBLIC_ACCOUNT_RE.search(f"{label}: {text}") for label, text in self.cells
+        )
+
+    def explained(self, text: str) -> bool:
+        """Every word of the text's addresses names the record's office or post, or is a
+        function word or an acronym."""
+        locals_ = _LOCAL_PART_RE.findall(text)
+        if not locals_:
+            return False
+        known = self.words()
+        for local in locals_:
+            for word in _WORD_RE.findall(local.lower()):
+                if word not in known and not functional_local_part(word):
+                    return False
+        return True
+
+    def words(self) -> frozenset[str]:
+        """The record's words, lower case (an office's mailbox is named after its post)."""
+        if self._words is None:
+            self._words = frozenset(
+                w.lower()
+                for _, text in self.cells
+                if "@" not in text
+                for w in _WORD_RE.findall(text)
+            )
+        return self._words
+
+
+def _functional_address(text: str) -> bool:
+    m = _LOCAL_PART_RE.search(text) if "@" in text else None
+    return m is not None and functional_local_part(m.group(1))
+
+
+def institutional_phone(record: Record, label: str, text: str) -> bool:
+    """A fixed line in an institution's record (a mobile stays a person's)."""
+    return not _PERSONAL_LABEL_RE.search(label) and record.institutional() and not has_mobile(text)
+
+
+def institutional_address(record: Record, label: str, text: str) -> bool:
+    """A mailbox in an institution's record whose every word names the record's office or post,
+    or is a function word or an acronym (`visti.tunisi@` beside `Ufficio Visti`, `Tunisi`)."""
+    if _PERSONAL_LABEL_RE.search(label) or not record.institutional():
+        return False
+    return record.explained(text)
+
+
+def records(keyed: Iterable[tuple[Key | None, str, str]]) -> dict[Key, Record]:
+    """Each record of the (key, label, text) readings; a JSON object's record also holds the
+    scalar members of the objects around it (whose contacts they are)."""
+    own: dict[Key, list[tuple[str, str]]] = {}
+    for key, label, text in keyed:
+        if key is not None:
+            own.setdefault(key, []).append((label, text))
+    result: dict[Key, Record] = {}
+    for key, cells in own.items():
+        record = Record(list(cells))
+        if key[0] == "json":
+            parent = str(key[1])
+            while parent:
+                parent = parent.rsplit("/", 1)[0]
+                record.cells.extend(own.get(("json", parent), ()))
+        result[key] = record
+    return result
