@@ -50,6 +50,8 @@ FUNCTIONAL_WORDS = words(
     cg cog congen consgen delegation délégation delegacion delegación delegazione delegatie
     agence agency agentur agencia agenzia agentschap commissariat commissariato comisaria
     comisaría kommissariat consejeria consejería counsellor attache attaché agregaduria
+    security securite sécurité sicherheit seguridad sicurezza beveiliging veiligheid compliance
+    control controle contrôle kontrolle controllo station handling ground groundhandling
     legalisatie legalisation legalisierung legalizacion legalización legalizzazione apostille
     fortbildung ausbildung weiterbildung akademie academy academie academia accademia
     protocollo protocol protocole protokoll protocolo leges fees payments betalingen

@@ -1,5 +1,5 @@
-"""Identity data: machine-readable zones (ICAO Doc 9303 TD1/TD2/TD3, check digits verified),
-passport/ID/visa numbers near their labels, dates of birth near their labels, and personal
+"""Identity data: passport/ID/visa numbers near their labels (machine-readable zones:
+app/platform/mrz.py), dates of birth near their labels, and personal
 names next to identifying attributes — in EN, FR, DE, NL, ES, IT (and PT where it is free)."""
 
 from __future__ import annotations
@@ -33,64 +33,6 @@ from app.platform.patterns import (
     digit_count,
     is_person_like,
 )
-
-# --- ICAO 9303 machine-readable zones ----------------------------------------------------------
-
-_WEIGHTS = (7, 3, 1)
-
-
-def check_digit(field: str) -> str:
-    total = 0
-    for i, c in enumerate(field):
-        if c.isdigit():
-            value = int(c)
-        elif c == "<":
-            value = 0
-        else:
-            value = ord(c) - 55
-        total += value * _WEIGHTS[i % 3]
-    return str(total % 10)
-
-
-def _ok(field: str, digit: str) -> bool:
-    return digit == check_digit(field) or (digit == "<" and set(field) == {"<"})
-
-
-# TD3 (passports, 2 x 44) and TD2 (2 x 36) line 2; MRV-A/B visas have the same first fields.
-_LINE2_RE = re.compile(
-    r"([A-Z0-9<]{9})([0-9<])([A-Z<]{3})(\d{6})(\d)([MFX<])(\d{6})(\d)([A-Z0-9<]{7,16})"
-)
-# TD1 (cards, 3 x 30): line 1 carries the document number, line 2 the dates.
-_TD1_LINE1_RE = re.compile(r"([ACI][A-Z0-9<])([A-Z<]{3})([A-Z0-9<]{9})([0-9<])([A-Z0-9<]{15})")
-_TD1_LINE2_RE = re.compile(r"(\d{6})(\d)([MFX<])(\d{6})(\d)([A-Z<]{3})([A-Z0-9<]{11})(\d)")
-_MRZ_CHARS_RE = re.compile(r"[A-Z0-9<]{28,}")
-_MRZ_DATES_RE = re.compile(r"\d\d{6}[MFXmfx]\d{7}")
-
-
-def has_mrz(text: str) -> bool:
-    """A line of a machine-readable zone whose check digits all verify."""
-    if "<" not in text and "«" not in text:
-        # Without a filler, a line 2's dates and sex (only f, m and x upper-case to F, M, X).
-        if digit_count(text) < 14:
-            return False
-        if _MRZ_DATES_RE.search(text.replace(" ", "").replace("\t", "")) is None:
-            return False
-    compact = re.sub(r"[ \t]", "", text.upper()).replace("«", "<")
-    for run in _MRZ_CHARS_RE.findall(compact):
-        for m in _LINE2_RE.finditer(run):
-            number, nd, _, birth, bd, _, expiry, ed, _ = m.groups()
-            if _ok(number, nd) and _ok(birth, bd) and _ok(expiry, ed) and set(number) != {"<"}:
-                return True
-        for m in _TD1_LINE2_RE.finditer(run):
-            birth, bd, _, expiry, ed, _, _, _ = m.groups()
-            if _ok(birth, bd) and _ok(expiry, ed):
-                return True
-        for m in _TD1_LINE1_RE.finditer(run):
-            number, nd = m.group(3), m.group(4)
-            if sum(c.isdigit() for c in number) >= 3 and _ok(number, nd) and "<<" not in number:
-                return True
-    return False
-
 
 # --- passport, identity card and visa numbers --------------------------------------------------
 
@@ -137,7 +79,13 @@ _LABELLED_DOC_RE = re.compile(DOCUMENT_LABEL + _GAP + _DOC_VALUE)
 # `reisepass nummer`, `documento numero`: a JSON path or a camel-case header).
 _NUMBERED = rf"(?:\s*(?i:{_NUMBER_WORD}))?"
 _LABEL_ONLY_RE = re.compile(r"^\W*(?:" + DOCUMENT_LABEL + r")" + _NUMBERED + r"[\s:.#°º()-]*$")
-_LABEL_AT_END_RE = re.compile("(?:" + DOCUMENT_LABEL + r")" + _NUMBERED + r"[\s:.#°º-]*$")
+# A line before may end with the label and a nationality (`titulaire du passeport malien`).
+_LABEL_AT_END_RE = re.compile(
+    "(?:" + DOCUMENT_LABEL + r")(?:\s+[a-zà-ÿ]{2,12}(?:ien|ienne|aise?|aine?|[ée]enne|[ée]en|ane?|"
+    r"ese|ish|ian|isch\w{0,2}|[ai]n[oa]|[eé]s|esa|í))?" + _NUMBERED + r"[\s:.#°º-]*$"
+)
+# The value a label before labels, after its number word (`n° AA1928374`).
+_HEAD_VALUE_RE = re.compile(rf"\s*(?:(?i:{_NUMBER_WORD})\s*[:.]?\s*)?" + _DOC_VALUE)
 # The lookbehinds stand after the first character (`[A-Z](?<![A-Z0-9].)` is `(?<![A-Z0-9])[A-Z]`):
 # a pattern that begins with a character class is searched for that class only. A DNI or NIE
 # has seven digits in a row, a codice fiscale six capitals: looked for first.
@@ -264,7 +212,7 @@ def has_document_number(text: str, *, context: str = "") -> bool:
             and _DOCUMENT_STEM_RE.search(context[-60:].lower())
             and labelled_by(context, _LABEL_ONLY_RE, _LABEL_AT_END_RE)
         ):
-            head = re.match(r"\s*" + _DOC_VALUE, text)
+            head = _HEAD_VALUE_RE.match(text)
             if head and _document_number_like(head.group(1)):
                 return True
     return _national_id(text)
@@ -279,7 +227,10 @@ BIRTH_LABEL = (
     r"|\bfecha\s+de\s+nacimiento|\bf\.\s*nac\.?|\bnacid[oa]\s+el\b|\bfecha\s+nac\.?"
     r"|\bdata\s+di\s+nascita|\bnat[oa]\s+il\b|\bdata\s+de\s+nascimento|\bnascid[oa]\s+em\b"
     r"|\bdate\s+naiss\.?|\bdate\s+(?:de\s+)?naissance|\bgeboorte\s*datum|\bfecha\s+(?:de\s+)?"
-    r"nacimiento|\bdata\s+(?:di\s+)?nascita|\bgeburts\s*datum|\bdob\b)"
+    r"nacimiento|\bdata\s+(?:di\s+)?nascita|\bgeburts?\s*datum|\bdob\b"
+    # A path of keys names the event before its date (`geburt/datum`, `naissance/date`).
+    r"|\b(?:birth|naissance|geburt|geboorte|nacimiento|nascita|nascimento)\s+"
+    r"(?:date|datum|fecha|data)\b)"
 )
 _BIRTH_RE = re.compile(BIRTH_LABEL + r"([^\d\n]{0,20}?)" + "(" + DATE + ")", re.IGNORECASE)
 # "born after 1 January 2006" speaks of a cohort, not of a person's date of birth.
@@ -385,6 +336,11 @@ _NAME_ATTRIBUTE_RE = re.compile(
     r"\s*(?:,|\(|–|-|;)?\s*(?:(?:a|an|un|une|ein|eine|een|una|uno|de|di)\s+)?" + _ATTRIBUTE
 )
 _INNER_ALIAS_RE = re.compile(rf"\(\s*{_ALIAS}\s*\)")
+# A nickname first, the full name in brackets as its alias (`"Papis" (a.k.a. Ousmane Faye), 41`).
+_ALIAS_NAME_RE = re.compile(
+    r"\((?:alias|aka|a\.k\.a\.|known\s+as|dit|genannt|bijgenaamd|apodado|detto)\s+"
+    rf"({NAME_SEQUENCE})\s*\)"
+)
 _SURNAME_FIRST_RE = re.compile(
     rf"(?<![\w-])([A-Z]{{3,}}(?:[ -][A-Z]{{3,}})?,?\s+{NAME_TOKEN}(?:\s+{NAME_TOKEN})?)"
     rf"[\s,;()]{{1,4}}(?:[A-Za-z]{{2,3}}[\s,;()]{{1,4}})?({NUMERIC_DATE})"
@@ -478,6 +434,10 @@ def has_personal_name(text: str, *, context: str = "") -> bool:
     for m in _NAME_ATTRIBUTE_RE.finditer(text) if attributes and paired else ():
         if _person_like(m.group(1), text, m.start(1)):
             return True
+    if attributes and "(" in text and (named := _ALIAS_NAME_RE.sub(r" \1", text)) != text:
+        for m in _NAME_ATTRIBUTE_RE.finditer(named):
+            if _person_like(m.group(1), named, m.start(1)):
+                return True
     if attributes and "(" in text and (unaliased := _INNER_ALIAS_RE.sub(" ", text)) != text:
         # An alias between a given name and a surname ("Samir (aka 'Doc') Haddad, 41").
         for m in _NAME_ATTRIBUTE_RE.finditer(unaliased):

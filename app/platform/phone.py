@@ -195,9 +195,32 @@ def has_phone(text: str, *, context: str = "", known: InstitutionalContacts = NO
     in_text = _PHONE_LABEL_STEM_RE.search(text.lower()) is not None
     for label in PHONE_LABEL_RE.finditer(text) if in_text else ():
         window = text[label.end() : label.end() + 40]
-        if _DIGITS_RE.search(window) and _valid_in_some_region(window, PHONE_REGIONS, known):
+        if _DIGITS_RE.search(window) and (
+            _valid_in_some_region(window, PHONE_REGIONS, known) or _possible(window, known)
+        ):
             return True
-    return labelled and _valid_in_some_region(text, PHONE_REGIONS, known)
+    return labelled and (
+        _valid_in_some_region(text, PHONE_REGIONS, known) or _possible(text, known)
+    )
+
+
+# An international number right after its label (or alone under it).
+_LABELLED_INTERNATIONAL_RE = re.compile(r"[\s:.,()=-]{0,4}(\+\s?[1-9][\d\s().\-/]{6,}\d)")
+
+
+def _possible(text: str, known: InstitutionalContacts) -> bool:
+    """After a telephone label, an international number of a possible length is one even if
+    its range is not allocated (numbers reserved for fiction, ranges newer than the metadata)."""
+    m = _LABELLED_INTERNATIONAL_RE.match(text)
+    if m is None or len(re.sub(r"\D", "", m.group(1))) < 8:
+        return False
+    try:
+        number = phonenumbers.parse(m.group(1), None)
+    except phonenumbers.NumberParseException:
+        return False
+    if phonenumbers.is_valid_number(number) or not phonenumbers.is_possible_number(number):
+        return False  # a valid number was read (with its exceptions) by _valid_in_some_region
+    return not (known.phones and phone_key(number) in known.phones)
 
 
 _PERSONAL_TYPES = frozenset(

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from app.platform.contact import PUBLIC_ACCOUNT_RE, functional_local_part, has_email
-from app.platform.identity import has_personal_name, labelled_name
+from app.platform.identity import has_document_number, has_personal_name, labelled_name
 from app.platform.patterns import NAME_TOKEN, OFFICES, is_person_like
 from app.platform.phone import SWITCHBOARD_RE, has_mobile
 from app.platform.text import Location
@@ -142,6 +142,26 @@ def institutional_address(record: Record, label: str, text: str) -> bool:
     if _PERSONAL_LABEL_RE.search(label) or not record.institutional():
         return False
     return record.explained(text)
+
+
+# A member or column that holds a number, and one that says what the record's document is.
+_NUMBER_LABEL_RE = re.compile(r"(?:^|\s)(?:number|no|nr|nummer|numero|número|num|n°|nº)$")
+_TYPE_LABEL_RE = re.compile(
+    r"(?:^|\s)(?:type|kind|typ|art|soort|tipo|category|categorie|catégorie|kategorie|categoria|"
+    r"categoría)$"
+)
+
+
+def typed_document_number(record: Record, label: str, text: str) -> bool:
+    """A number whose record says which document it is (`{"Type": "Passport", "Number": …}`):
+    read as that document's number."""
+    if not _NUMBER_LABEL_RE.search(label):
+        return False
+    return any(
+        _TYPE_LABEL_RE.search(kind_label) and has_document_number(f"{kind} number: {text}")
+        for kind_label, kind in record.cells
+        if len(kind) <= 40
+    )
 
 
 def records(keyed: Iterable[tuple[Key | None, str, str]]) -> dict[Key, Record]:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from app.platform import contact, identity, phone
+from app.platform import contact, identity, mrz, phone
 from app.platform.institutional import NO_CONTACTS, InstitutionalContacts
 from app.platform.patterns import label_words
 from app.platform.records import (
@@ -29,6 +29,7 @@ from app.platform.records import (
     institutional_phone,
     record_key,
     records,
+    typed_document_number,
 )
 from app.platform.text import Finding, FindingKind, Location, TextUnit, table_cells
 
@@ -112,8 +113,12 @@ def _found(
                 phone.has_phone_in(text, context, known)
                 and not (record and institutional_phone(record, context, text)),
             ),
-            (_MRZ, identity.has_mrz(text)),
-            (_DOCUMENT_NUMBER, identity.has_document_number(spaced, context=context)),
+            (_MRZ, mrz.has_mrz(text)),
+            (
+                _DOCUMENT_NUMBER,
+                identity.has_document_number(spaced, context=context)
+                or bool(record and typed_document_number(record, context, text)),
+            ),
             (
                 _IBAN,
                 contact.has_iban_in(text, context, known)
