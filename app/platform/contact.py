@@ -50,6 +50,9 @@ FUNCTIONAL_WORDS = words(
     cg cog congen consgen delegation délégation delegacion delegación delegazione delegatie
     agence agency agentur agencia agenzia agentschap commissariat commissariato comisaria
     comisaría kommissariat consejeria consejería counsellor attache attaché agregaduria
+    informacion información informazione informazioni informatie informationen auskunft
+    extranjeria extranjería extranjeros etrangers étrangers stranieri vreemdelingen
+    auslaender ausländer auslaenderbehoerde zentrum centrum lage lagedienst lagezentrum
     security securite sécurité sicherheit seguridad sicurezza beveiliging veiligheid compliance
     control controle contrôle kontrolle controllo station handling ground groundhandling
     legalisatie legalisation legalisierung legalizacion legalización legalizzazione apostille

@@ -25,6 +25,7 @@ from app.platform.patterns import (
     NUMERIC_DATE,
     OFFICE_SUBJECT_RE,
     PARTICLE,
+    PLACE_AFTER_RE,
     TITLE_AFTER_RE,
     TITLE_BEFORE_RE,
     UPPER,
@@ -385,7 +386,11 @@ def _person_like(name: str, text: str, start: int) -> bool:
     if FUNCTION_RE.search(window) is not None:
         return False
     end = start + len(name)
-    return not (TITLE_AFTER_RE.match(text, end) or TITLE_BEFORE_RE.search(text, 0, start))
+    return not (
+        TITLE_AFTER_RE.match(text, end)
+        or TITLE_BEFORE_RE.search(text, 0, start)
+        or PLACE_AFTER_RE.match(text, end)
+    )
 
 
 def has_name(text: str) -> bool:

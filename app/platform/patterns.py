@@ -99,7 +99,26 @@ NOT_NAME_WORDS = words(
     aeroporto aéroport flughafen luchthaven delegation délégation delegación delegazione
     delegatie agence agentur agencia agenzia agentschap bundespolizei direktion direction
     dirección direzione directie
+    street avenue road boulevard lane drive square rue allée place quai chemin cours straße
+    strasse platz weg allee gasse damm ufer straat laan plein gracht kade singel calle avenida
+    paseo plaza carretera via viale piazza corso largo lungomare
+    university université universität universiteit universidad università college collège
+    school école schule escuela scuola hospital hôpital krankenhaus klinikum ziekenhuis ospedale
+    institute institut instituut instituto istituto foundation fondation stiftung stichting
+    fundación fondazione stadium stade bridge pont brücke brug puente ponte port hafen haven
+    puerto porto terminal station gare bahnhof estación stazione
+    global international group holding ltd limited gmbh ag sa sas sarl bv nv spa srl sl
+    airlines airways aviation
     """
+)
+# Words after a name that make it a street's, a building's or an institution's name
+# (`Martin Luther King Jr. Boulevard`, `Cheikh Anta Diop University`).
+PLACE_AFTER_RE = re.compile(
+    r"\s*(?:Jr\.?\s+|Sr\.?\s+)?(?i:street|st\.|avenue|ave\.|road|rd\.|boulevard|blvd|lane|square|"
+    r"drive|place|platz|stra(?:ß|ss)e|straat|laan|plein|university|college|school|hospital|"
+    r"institute|foundation|centre|center|stadium|bridge|airport|international|terminal|"
+    r"station|memorial|hall|building|tower|park|museum|library|prize|award|programme|program)"
+    r"\b"
 )
 
 

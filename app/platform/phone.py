@@ -135,6 +135,18 @@ _OFFICE_LINE_RE = re.compile(
 _OFFICE_OPENING_RE = re.compile(
     rf"(?i)^\W*(?:[\w'’-]+\s+){{0,4}}(?:{OFFICES})\b[^:,—–\n]{{0,40}}[:,—–]"
 )
+# Where a record's cells name an office: an office's word, also ending a compound
+# (`Naturalisatiedienst`, `Visastelle`, `Bundeskasse`, `Auswärtiges Amt`).
+OFFICE_NAMED_RE = re.compile(
+    rf"(?i)\b(?:{OFFICES})\b|\w{{3}}(?:dienst|stelle|referat|amt|kasse|beh[öo]rde|ministerium|"
+    r"botschaft|konsulat|polizei|direktion|directie|afdeling|ministerie)\b|\bamt\b"
+)
+# A contact's own label that makes it a person's line, whatever the record is.
+PERSONAL_LABEL_RE = re.compile(
+    r"(?i)\b(?:mobile?|mob|gsm|cell|handy|portable|m[óo]vil|cellulare|mobiel|private?|privat|"
+    r"priv[ée]e?|personal|personnel(?:le)?|pers[öo]nlich|persoonlijk|personale|direct|direkt|"
+    r"durchwahl|diretto|home|domicile|thuis|casa)\b"
+)
 # A mobile, or a person's extension behind the switchboard, stays a person's number.
 _MOBILE_RE = re.compile(
     r"(?i)\b(?:mobile|mob|mobil|gsm|cell|handy|portable|m[óo]vil|cellulare|mobiel|poste|ext|"
@@ -153,6 +165,21 @@ _REFERENCE_BEFORE_RE = re.compile(
 )
 
 
+# Those a number on a line may be the line of, whatever office the line names.
+_PERSON_ROLE_RE = re.compile(
+    r"(?i)\b(?:ilos?|officers?|officiers?|beamte[rn]?|funcionari[oa]s?|ufficial[ei]|agents?|"
+    r"verbindungsbeamt\w*|liaisonofficier\w*|inspect\w+|interpret\w*|interpr[èe]te|"
+    r"int[ée]rprete|dolmetscher\w*|tolk|sponsor|applicant|passenger|traveller|demandeur|"
+    r"antragsteller\w*|aanvrager|solicitante|richiedente|famil\w+|guarantor|garant)\b"
+)
+
+
+def _names_an_office(text: str) -> bool:
+    """The line names an office as an institution (`Embassy of the Netherlands`,
+    `Bundespolizeidirektion`), capitalised as a name is, not `office hours`."""
+    return any(m.group(0)[:1].isupper() for m in OFFICE_NAMED_RE.finditer(text))
+
+
 def has_phone_in(text: str, context: str, known: InstitutionalContacts = NO_CONTACTS) -> bool:
     if not has_phone(text, context=context, known=known):
         return False
@@ -162,6 +189,14 @@ def has_phone_in(text: str, context: str, known: InstitutionalContacts = NO_CONT
         or _ORGANISATION_PHONE_RE.search(text)
         or _OFFICE_LINE_RE.search(text)
         or (_OFFICE_OPENING_RE.search(text) and not has_name(text))
+        # A line naming an office and no person (its address line): a fixed line is its own.
+        or (
+            _names_an_office(text)
+            and not PERSONAL_LABEL_RE.search(text)
+            and not _PERSON_ROLE_RE.search(text)
+            and not has_name(text)
+            and not has_mobile(text)
+        )
     )
     # A mobile's word counts outside addresses (`pec.interno.it` names no extension).
     bare = URL_RE.sub(" ", EMAIL_RE.sub(" ", text)) if "@" in text or "/" in text else text

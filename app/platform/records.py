@@ -10,24 +10,17 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from app.platform.contact import PUBLIC_ACCOUNT_RE, functional_local_part, has_email
+from app.platform.contact import (
+    GIVEN_NAMES,
+    PUBLIC_ACCOUNT_RE,
+    functional_local_part,
+    has_email,
+)
 from app.platform.identity import has_document_number, has_personal_name, labelled_name
-from app.platform.patterns import NAME_TOKEN, OFFICES, is_person_like
-from app.platform.phone import SWITCHBOARD_RE, has_mobile
+from app.platform.patterns import NAME_TOKEN, is_person_like
+from app.platform.phone import OFFICE_NAMED_RE, PERSONAL_LABEL_RE, SWITCHBOARD_RE, has_mobile
 from app.platform.text import Location
 
-# Where a record's cells name an office: an office's word, also ending a compound
-# (`Naturalisatiedienst`, `Visastelle`, `Bundeskasse`, `Auswärtiges Amt`).
-_OFFICE_RE = re.compile(
-    rf"(?i)\b(?:{OFFICES})\b|\w{{3}}(?:dienst|stelle|referat|amt|kasse|beh[öo]rde|ministerium|"
-    r"botschaft|konsulat|polizei|direktion|directie|afdeling|ministerie)\b|\bamt\b"
-)
-# A contact's own label that makes it a person's line, whatever the record is.
-_PERSONAL_LABEL_RE = re.compile(
-    r"(?i)\b(?:mobile?|mob|gsm|cell|handy|portable|m[óo]vil|cellulare|mobiel|private?|privat|"
-    r"priv[ée]e?|personal|personnel(?:le)?|pers[öo]nlich|persoonlijk|personale|direct|direkt|"
-    r"durchwahl|diretto|home|domicile|thuis|casa)\b"
-)
 # Labels of cells that hold places, not persons (`Den Haag` under `city` is no one's name).
 _PLACE_LABEL_RE = re.compile(
     r"(?i)\b(?:city|town|place|location|post|poste|posto|sede|seat|ort|stadt|standort|dienstort|"
@@ -77,7 +70,7 @@ class Record:
             owner = person = False
             for label, text in self.cells:
                 office = bool(
-                    _OFFICE_RE.search(text)
+                    OFFICE_NAMED_RE.search(text)
                     or SWITCHBOARD_RE.search(text)
                     or PUBLIC_ACCOUNT_RE.search(f"{label}: {text}")
                     or _functional_address(text)
@@ -108,10 +101,24 @@ class Record:
         if not locals_:
             return False
         known = self.words()
+
+        def named(word: str) -> bool:  # a word of the record or a function, or two written as one
+            return (
+                word in known
+                or functional_local_part(word)
+                or any(
+                    word[:i] in known and (word[i:] in known or functional_local_part(word[i:]))
+                    for i in range(3, len(word) - 2)
+                )
+            )
+
         for local in locals_:
-            for word in _WORD_RE.findall(local.lower()):
-                if word not in known and not functional_local_part(word):
-                    return False
+            words = _WORD_RE.findall(local.lower())
+            if not any(named(w) for w in words):
+                return False
+            # Beside them, short codes (`bpoli.frankfurt`), never a given name (`jan.frankfurt`).
+            if not all(named(w) or (len(w) <= 5 and w not in GIVEN_NAMES) for w in words):
+                return False
         return True
 
     def words(self) -> frozenset[str]:
@@ -133,13 +140,13 @@ def _functional_address(text: str) -> bool:
 
 def institutional_phone(record: Record, label: str, text: str) -> bool:
     """A fixed line in an institution's record (a mobile stays a person's)."""
-    return not _PERSONAL_LABEL_RE.search(label) and record.institutional() and not has_mobile(text)
+    return not PERSONAL_LABEL_RE.search(label) and record.institutional() and not has_mobile(text)
 
 
 def institutional_address(record: Record, label: str, text: str) -> bool:
     """A mailbox in an institution's record whose every word names the record's office or post,
     or is a function word or an acronym (`visti.tunisi@` beside `Ufficio Visti`, `Tunisi`)."""
-    if _PERSONAL_LABEL_RE.search(label) or not record.institutional():
+    if PERSONAL_LABEL_RE.search(label) or not record.institutional():
         return False
     return record.explained(text)
 
