@@ -133,10 +133,14 @@ def _national_id(text: str) -> bool:
             return True
     if digit_count(text) < 11 or _NATIONAL_ID_STEM_RE.search(text) is None:
         return False
-    text = IBAN_SHAPE_RE.sub(" ", text)  # an account's digits are no one's identifier
-    return any(
-        valid(m.group(0)) for pattern, valid in _NATIONAL_IDS for m in pattern.finditer(text)
-    )
+    found = [
+        m for pattern, valid in _NATIONAL_IDS for m in pattern.finditer(text) if valid(m.group(0))
+    ]
+    if not found:
+        return False
+    # An account's digits are no one's identifier.
+    accounts = [m.span() for m in IBAN_SHAPE_RE.finditer(text)]
+    return any(not any(a <= m.start() < b for a, b in accounts) for m in found)
 
 
 def _document_number_like(value: str) -> bool:
@@ -337,6 +341,9 @@ _NAME_ATTRIBUTE_RE = re.compile(
     r"\s*(?:,|\(|–|-|;)?\s*(?:(?:a|an|un|une|ein|eine|een|una|uno|de|di)\s+)?" + _ATTRIBUTE
 )
 _INNER_ALIAS_RE = re.compile(rf"\(\s*{_ALIAS}\s*\)")
+_ALIAS_STEM_RE = re.compile(
+    by_first_letter(r"alias|aka|a\.k\.a|known|dit|genannt|bijgenaamd|apodado|detto")
+)
 # A nickname first, the full name in brackets as its alias (`"Papis" (a.k.a. Ousmane Faye), 41`).
 _ALIAS_NAME_RE = re.compile(
     r"\((?:alias|aka|a\.k\.a\.|known\s+as|dit|genannt|bijgenaamd|apodado|detto)\s+"
@@ -424,7 +431,8 @@ def has_personal_name(text: str, *, context: str = "") -> bool:
     # The attributes are looked for only where a name can stand beside them (two name tokens,
     # or an initial and a token) or an alias in brackets can part one.
     paired = _NAME_PAIR_RE.search(text) is not None
-    attributes = (paired or "(" in text) and (
+    # Without two name tokens, an attribute matters only beside an alias in brackets.
+    attributes = (paired or ("(" in text and _ALIAS_STEM_RE.search(lower) is not None)) and (
         _ATTRIBUTE_STEM_RE.search(lower) is not None
         or ("national" in text and _NATIONAL_NOUN_RE.search(text) is not None)
     )
@@ -439,11 +447,12 @@ def has_personal_name(text: str, *, context: str = "") -> bool:
     for m in _NAME_ATTRIBUTE_RE.finditer(text) if attributes and paired else ():
         if _person_like(m.group(1), text, m.start(1)):
             return True
-    if attributes and "(" in text and (named := _ALIAS_NAME_RE.sub(r" \1", text)) != text:
+    aliased = attributes and "(" in text and _ALIAS_STEM_RE.search(lower) is not None
+    if aliased and (named := _ALIAS_NAME_RE.sub(r" \1", text)) != text:
         for m in _NAME_ATTRIBUTE_RE.finditer(named):
             if _person_like(m.group(1), named, m.start(1)):
                 return True
-    if attributes and "(" in text and (unaliased := _INNER_ALIAS_RE.sub(" ", text)) != text:
+    if aliased and (unaliased := _INNER_ALIAS_RE.sub(" ", text)) != text:
         # An alias between a given name and a surname ("Samir (aka 'Doc') Haddad, 41").
         for m in _NAME_ATTRIBUTE_RE.finditer(unaliased):
             if _person_like(m.group(1), unaliased, m.start(1)):

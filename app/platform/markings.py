@@ -228,6 +228,11 @@ def _flows(a: Location, b: Location) -> bool:
     )  # fmt: skip
 
 
+def _declaring(lower: str) -> bool:
+    """A first look for _DECLARED_RE: its participle's or label's stem."""
+    return "lassifi" in lower or "lasific" in lower or "nstuf" in lower or "rubric" in lower
+
+
 def opens_quotation(text: str, carried: bool = False) -> bool:
     """Does the line end inside a quotation it opens (that the next line closes)?"""
     if not _quoting(text):
@@ -259,9 +264,9 @@ def _marking_in(
 ) -> tuple[tuple[str, bool] | None, bool]:
     bare = _unquoted(text, False, carried[0])
     text = _unquoted(bare, True) if cited else bare
-    if _DECLARED_RE.match(bare):
-        return ("classification", False), True
     lower = text.lower()
+    if _declaring(lower) and _DECLARED_RE.match(bare):
+        return ("classification", False), True
     stem = _PHRASE_STEM_RE.search(lower) is not None
     name = _phrase_in(lower) if stem else None
     if name:
@@ -275,7 +280,11 @@ def _marking_in(
     short = len(previous) <= _HEADING_MAX and len(text) <= _HEADING_MAX
     if short and _heading(f"{previous.rstrip()} {text.lstrip()}"):
         return ("classification", True), stem
-    if _DECLARED_RE.match(f"{previous_bare.rstrip()} {bare.lstrip()}"):
+    if (
+        short
+        and _declaring(previous_bare.lower())
+        and _DECLARED_RE.match(f"{previous_bare.rstrip()} {bare.lstrip()}")
+    ):
         return ("classification", True), stem
     # A phrase broken by a line break: the end of the line before read with the start of this
     # one. No stem holds a space: the joined ends hold one only where one of them does.
@@ -325,7 +334,7 @@ def handling_markings(units: Iterable[TextUnit], *, title: str = "") -> tuple[Ma
         if location.row is not None or location.pointer is not None:
             if _CITED_RE.search(label_words(unit.context)):
                 continue
-        elif (cells := table_cells(unit.text)) is None:
+        elif "|" not in unit.text or (cells := table_cells(unit.text)) is None:
             header = None
         elif header is None:
             header = cells

@@ -18,7 +18,7 @@ table cell's column, the line before a line. A name next to another finding of t
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
 from app.platform import contact, identity, mrz, phone
 from app.platform.institutional import NO_CONTACTS, InstitutionalContacts
@@ -32,11 +32,6 @@ from app.platform.records import (
     typed_document_number,
 )
 from app.platform.text import Finding, FindingKind, Location, TextUnit, table_cells
-
-# Findings that make a name beside them in the same unit a named person.
-_ATTRIBUTES = frozenset(
-    {FindingKind.date_of_birth, FindingKind.document_number, FindingKind.phone, FindingKind.iban}
-)
 
 MAX_FINDINGS = 100
 
@@ -65,7 +60,8 @@ def _readings(units: Iterable[TextUnit]) -> Iterator[tuple[Key, str, str, Locati
             label = _pointer_context(location.pointer)
             yield record_key(location, unit.context), text, label, location
             continue
-        cells = table_cells(text) if location.row is None else None
+        # A Markdown table's row holds a bar (most lines do not: no call made).
+        cells = table_cells(text) if location.row is None and "|" in text else None
         if cells is None:
             header = None
         elif header is None:
@@ -76,7 +72,8 @@ def _readings(units: Iterable[TextUnit]) -> Iterator[tuple[Key, str, str, Locati
                 label = header[c] if c < len(header) else ""
                 yield row, cell, label, location
             continue
-        yield record_key(location, unit.context), text, label_words(unit.context), location
+        key = record_key(location, unit.context) if location.row is not None else None
+        yield key, text, label_words(unit.context), location
 
 
 # The kinds as constants of the module: an enum member's lookup would cost on every unit.
@@ -94,43 +91,43 @@ _EMAIL, _PHONE, _MRZ, _DOCUMENT_NUMBER, _IBAN, _DATE_OF_BIRTH, _PERSONAL_NAME, _
 
 def _found(
     text: str, context: str, known: InstitutionalContacts, record: Record | None = None
-) -> list[FindingKind]:
+) -> Sequence[FindingKind]:
     """The kinds a unit's text holds under its label, in a fixed order; an institution's
     contacts in its record (a table's row, a JSON object) are none. The identity detectors
     read the text with its underscores as spaces (`date_of_birth:` reads as words: an underscore
     is a word character, so `\b` would not part a label's words)."""
     spaced = text.replace("_", " ") if "_" in text else text
+    email = contact.has_email_in(text, context, known) and not (
+        record and institutional_address(record, context, text)
+    )
+    telephone = phone.has_phone_in(text, context, known) and not (
+        record and institutional_phone(record, context, text)
+    )
+    zone = mrz.has_mrz(text)
+    number = identity.has_document_number(spaced, context=context) or bool(
+        record and typed_document_number(record, context, text)
+    )
+    account = contact.has_iban_in(text, context, known) and not (record and record.public_account())
+    birth = identity.has_date_of_birth(spaced, context=context)
+    name = identity.has_personal_name(spaced, context=context)
+    link = contact.has_personal_url(text)
+    if not (email or telephone or zone or number or account or birth or name or link):
+        return ()  # most units: no list made
     found = [
         kind
         for kind, hit in (
-            (
-                _EMAIL,
-                contact.has_email_in(text, context, known)
-                and not (record and institutional_address(record, context, text)),
-            ),
-            (
-                _PHONE,
-                phone.has_phone_in(text, context, known)
-                and not (record and institutional_phone(record, context, text)),
-            ),
-            (_MRZ, mrz.has_mrz(text)),
-            (
-                _DOCUMENT_NUMBER,
-                identity.has_document_number(spaced, context=context)
-                or bool(record and typed_document_number(record, context, text)),
-            ),
-            (
-                _IBAN,
-                contact.has_iban_in(text, context, known)
-                and not (record and record.public_account()),
-            ),
-            (_DATE_OF_BIRTH, identity.has_date_of_birth(spaced, context=context)),
-            (_PERSONAL_NAME, identity.has_personal_name(spaced, context=context)),
-            (_PERSONAL_URL, contact.has_personal_url(text)),
+            (_EMAIL, email),
+            (_PHONE, telephone),
+            (_MRZ, zone),
+            (_DOCUMENT_NUMBER, number),
+            (_IBAN, account),
+            (_DATE_OF_BIRTH, birth),
+            (_PERSONAL_NAME, name),
+            (_PERSONAL_URL, link),
         )
         if hit
     ]
-    if _PERSONAL_NAME not in found and _ATTRIBUTES.intersection(found) and identity.has_name(text):
+    if not name and (telephone or number or account or birth) and identity.has_name(text):
         found.append(_PERSONAL_NAME)
     return found
 
@@ -148,8 +145,7 @@ def scan(
         else {}
     )
     for key, text, context, location in readings:
-        record = keyed.get(key) if key is not None else None
-        for kind in _found(text, context, known, record):
+        for kind in _found(text, context, known, keyed.get(key) if key is not None else None):
             findings[Finding(kind, location)] = None
             if len(findings) >= MAX_FINDINGS:
                 return tuple(findings)
