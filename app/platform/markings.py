@@ -233,6 +233,16 @@ def _declaring(lower: str) -> bool:
     return "lassifi" in lower or "lasific" in lower or "nstuf" in lower or "rubric" in lower
 
 
+_LIST_ITEM_RE = re.compile(r"\s*(?:[-–•*·▪◦]|\d{1,2}[.)])\s+\S")
+_EXAMPLES_RE = re.compile(r"exampl|exempl|beispiel|voorbeeld|ejempl|esempi|sample|specimen")
+
+
+def _introduces_examples(text: str) -> bool:
+    """A line announcing a list of examples (`Marking examples (do not upload …):`)."""
+    stripped = text.rstrip()
+    return stripped.endswith(":") and _EXAMPLES_RE.search(stripped.lower()) is not None
+
+
 def opens_quotation(text: str, carried: bool = False) -> bool:
     """Does the line end inside a quotation it opens (that the next line closes)?"""
     if not _quoting(text):
@@ -318,8 +328,9 @@ def handling_markings(units: Iterable[TextUnit], *, title: str = "") -> tuple[Ma
     previous: TextUnit | None = None
     header: list[str] | None = None
     previous_stem = True  # unknown
-    # Whether the line before ends inside a quotation, and whether one ran onto it.
-    previous_open = previous_carried = False
+    # Whether the line before ends inside a quotation, and whether one ran onto it; whether
+    # the lines are a list of examples.
+    previous_open = previous_carried = listing = False
     # Tables with a column of cited markings: the whole table talks about markings.
     cited_tables: set[int | None] = set()
     for unit in units:
@@ -347,6 +358,12 @@ def handling_markings(units: Iterable[TextUnit], *, title: str = "") -> tuple[Ma
             previous, previous_stem, previous_open = unit, True, False
             continue
         flows = previous is not None and _flows(previous.location, location)
+        # The items of a list a line introduces as examples are cited, as quoted ones are.
+        item = flows and _LIST_ITEM_RE.match(unit.text) is not None
+        if listing and item:
+            previous = unit
+            continue
+        listing = _introduces_examples(unit.text)
         before = previous.text if previous is not None and flows else ""
         carried = (flows and previous_open, flows and previous_carried)
         marked, stem = _marking(unit.text, before, previous_stem, carried)

@@ -108,7 +108,8 @@ NOT_NAME_WORDS = words(
     fundación fondazione stadium stade bridge pont brücke brug puente ponte port hafen haven
     puerto porto terminal station gare bahnhof estación stazione
     global international group holding ltd limited gmbh ag sa sas sarl bv nv spa srl sl
-    airlines airways aviation
+    airlines airways aviation dg home affairs management sector operational operations
+    situation information division
     """
 )
 # Words after a name that make it a street's, a building's or an institution's name

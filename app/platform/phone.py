@@ -145,7 +145,7 @@ OFFICE_NAMED_RE = re.compile(
 PERSONAL_LABEL_RE = re.compile(
     r"(?i)\b(?:mobile?|mob|gsm|cell|handy|portable|m[óo]vil|cellulare|mobiel|private?|privat|"
     r"priv[ée]e?|personal|personnel(?:le)?|pers[öo]nlich|persoonlijk|personale|direct|direkt|"
-    r"durchwahl|diretto|home|domicile|thuis|casa)\b"
+    r"durchwahl|diretto|home\s+(?:phone|number|tel\w*)|domicile|thuis)\b"
 )
 # A mobile, or a person's extension behind the switchboard, stays a person's number.
 _MOBILE_RE = re.compile(

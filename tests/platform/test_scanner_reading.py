@@ -325,3 +325,41 @@ def test_the_development_part_of_the_corpus() -> None:
         != d.refuse
     ]
     assert wrong == []
+
+
+def test_an_institutions_contacts_in_its_own_record_pass_and_a_persons_do_not() -> None:
+    fees = (
+        "sede;ufficio;intestatario;iban;casella;centralino\n"
+        "Tunisi;Ufficio Visti;Ambasciata d'Italia a Tunisi;IT60 X054 2811 1010 0000 0123 456;"
+        "visti.tunisi@esteri.example;+216 71 32 18 11\n"
+    )
+    assert _kinds(fees, CSV) == frozenset()
+    person = "afdeling,e-mail,telefoon\nConsulaire afdeling Rabat,p.jansen@minbuza.example,+31 6 2384 1907\n"
+    assert _kinds(person, CSV) == {K.email, K.phone}
+    named = "post;naam;telefoon\nAmbassade Rabat;Pieter Jansen;+212 537 21 96 00\n"
+    assert K.personal_name in _kinds(named, CSV)
+    office = {"naam": "Ambassade te Dhaka", "contact": {"telefoon": "+880 2 5504 4290"}}
+    assert _kinds(json.dumps(office), JSON) == frozenset()
+    typed = {"documents": [{"type": "Passport", "number": "A31928475"}]}
+    assert _kinds(json.dumps(typed), JSON) == {K.document_number}
+
+
+def test_offices_named_on_their_line_streets_and_references_pass() -> None:
+    for line in (
+        "Queen Rania Street 14, Amman — Embassy of the Netherlands, tel. +962 6 590 2200.",
+        "Avenue Cheikh Anta Diop, Dakar (Université Cheikh Anta Diop), Ambassade : +221 33 839 51 00.",
+        "- EUAA Information and Analysis Sector: ias@euaa.europa.example",
+        "Neue Dienstposten in Lagos (Haushaltstitel 0625 532 01).",
+        "Vragen: ilonet-servicedesk@minbuza.example.",
+    ):
+        assert _kinds(line) == frozenset(), line
+    assert _kinds("The ILO can be reached on +31 70 348 6486 during office hours.") == {K.phone}
+    assert _kinds("Contact Anna Maria Rossi: amr.legal@mfa.example") == {K.email}
+
+
+def test_markings_quoted_over_a_line_break_listed_as_examples_or_declared() -> None:
+    assert not _marked('Diciture ricorrenti: "USO ESCLUSIVO DELLE FORZE DI\nPOLIZIA", "RISERVATO".')
+    assert not _marked("par exemple « Diffusion\nrestreinte » ou « Restreint UE ».")
+    assert not _marked("Marking examples (do not upload them):\n- RESTREINT UE\n- EU RESTRICTED\n")
+    assert _marked("Note 2026/31\nDocument classifié RESTREINT\nUE - à ne pas transmettre\n")
+    assert _marked("Classification: EU RESTRICTED")
