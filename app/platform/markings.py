@@ -233,6 +233,7 @@ def _declaring(lower: str) -> bool:
     return "lassifi" in lower or "lasific" in lower or "nstuf" in lower or "rubric" in lower
 
 
+_NO_CARRY = (False, False)
 _LIST_ITEM_RE = re.compile(r"\s*(?:[-–•*·▪◦]|\d{1,2}[.)])\s+\S")
 _EXAMPLES_RE = re.compile(r"exampl|exempl|beispiel|voorbeeld|ejempl|esempi|sample|specimen")
 
@@ -275,7 +276,9 @@ def _marking_in(
     bare = _unquoted(text, False, carried[0])
     text = _unquoted(bare, True) if cited else bare
     lower = text.lower()
-    if _declaring(lower) and _DECLARED_RE.match(bare):
+    if ("lassifi" in lower or "nstuf" in lower or "rubric" in lower or "lasific" in lower) and (
+        _DECLARED_RE.match(bare)
+    ):
         return ("classification", False), True
     stem = _PHRASE_STEM_RE.search(lower) is not None
     name = _phrase_in(lower) if stem else None
@@ -357,18 +360,23 @@ def handling_markings(units: Iterable[TextUnit], *, title: str = "") -> tuple[Ma
                 found[Marking(named, location)] = None
             previous, previous_stem, previous_open = unit, True, False
             continue
+        text = unit.text
         flows = previous is not None and _flows(previous.location, location)
         # The items of a list a line introduces as examples are cited, as quoted ones are.
-        item = flows and _LIST_ITEM_RE.match(unit.text) is not None
-        if listing and item:
+        if listing and flows and _LIST_ITEM_RE.match(text) is not None:
             previous = unit
             continue
-        listing = _introduces_examples(unit.text)
+        listing = (text.endswith(":") or text.rstrip().endswith(":")) and _introduces_examples(text)
         before = previous.text if previous is not None and flows else ""
-        carried = (flows and previous_open, flows and previous_carried)
-        marked, stem = _marking(unit.text, before, previous_stem, carried)
+        carried = (
+            (flows and previous_open, flows and previous_carried)
+            if previous_open or previous_carried
+            else _NO_CARRY
+        )
+        marked, stem = _marking(text, before, previous_stem, carried)
         previous_stem = stem
-        previous_open, previous_carried = opens_quotation(unit.text, carried[0]), carried[0]
+        previous_open = (carried[0] or _quoting(text)) and opens_quotation(text, carried[0])
+        previous_carried = carried[0]
         if marked:
             name, begins_before = marked
             where = previous.location if previous is not None and begins_before else unit.location
