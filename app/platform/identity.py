@@ -26,6 +26,7 @@ from app.platform.patterns import (
     OFFICE_SUBJECT_RE,
     PARTICLE,
     PLACE_AFTER_RE,
+    PLACE_BEFORE_RE,
     TITLE_AFTER_RE,
     TITLE_BEFORE_RE,
     UPPER,
@@ -397,6 +398,7 @@ def _person_like(name: str, text: str, start: int) -> bool:
         TITLE_AFTER_RE.match(text, end)
         or TITLE_BEFORE_RE.search(text, 0, start)
         or PLACE_AFTER_RE.match(text, end)
+        or PLACE_BEFORE_RE.search(text, max(0, start - 30), start)
     )
 
 

@@ -112,6 +112,13 @@ NOT_NAME_WORDS = words(
     situation information division
     """
 )
+# Words before a name that make it a street's (`calle Julián González Segador`, `via Lanza`).
+PLACE_BEFORE_RE = re.compile(
+    r"(?i)\b(?:calle|c/|rue|via|viale|piazza|corso|largo|avenue|avenida|av\.|boulevard|bd\.?|"
+    r"place|plaza|paseo|straat|laan|plein|platz|allee|quai|chemin|street|road|square|"
+    r"universit[éeàyä]\w*|aeropuerto|a[ée]roport|aeroporto|airport|flughafen|luchthaven)"
+    r"\s+(?:(?:de|del|de\s+la|du|des|della|di|dei|van|von|of|the)\s+)?$"
+)
 # Words after a name that make it a street's, a building's or an institution's name
 # (`Martin Luther King Jr. Boulevard`, `Cheikh Anta Diop University`).
 PLACE_AFTER_RE = re.compile(
@@ -138,7 +145,22 @@ PLACES = words(
     mogadishu juba antananarivo maputo harare lusaka lilongwe pretoria johannesburg windhoek
     gaborone yaounde yaoundé douala libreville brazzaville cotonou lome lomé bissau praia
     laâyoune dakhla nouadhibou agadez gao timbuktu kano zinder sebha zuwara lampedusa
-    ceuta melilla canarias"""
+    ceuta melilla canarias
+    amsterdam rotterdam utrecht eindhoven schiphol haag hague brussels bruxelles brussel
+    antwerpen anvers luxembourg berlin hamburg münchen munich frankfurt köln cologne
+    düsseldorf stuttgart bonn potsdam wien vienna madrid barcelona valencia sevilla málaga
+    algeciras roma rome milano milan napoli naples torino palermo catania agrigento bari
+    lisboa lisbon porto marseille lyon toulouse nice lille bordeaux nanterre athens athina
+    warsaw warszawa prague praha budapest bucharest sofia valletta nicosia zagreb ljubljana
+    dublin copenhagen stockholm helsinki oslo tallinn riga vilnius bratislava"""
+)
+# Countries and kingdoms as the six languages name them (`Koninkrijk der Nederlanden`).
+COUNTRY_WORDS = words(
+    """koninkrijk königreich royaume reino regno kingdom nederlanden niederlande pays-bas
+    bajos bassi belgië belgique belgien bélgica belgio deutschland allemagne alemania
+    germania duitsland italia italie italien italië españa espagne spanien spagna spanje
+    frankrijk frankreich francia république republik republiek república repubblica
+    bundesrepublik österreich autriche oostenrijk portugal polska polen pologne"""
 )
 # Offices and authorities in the six languages (singular; a regex's alternation, lower case).
 OFFICES = (
@@ -154,7 +176,9 @@ OFFICES = (
     r"secretar[íi]a|segreteria|secretariaat|network|r[ée]seau|netzwerk|netwerk|rete|red|"
     r"a[ée]roport|airport|aeropuerto|aeroporto|flughafen|luchthaven|puesto|posto|poste|centre|"
     r"center|centro|zentrum|centrum|frontex|europol|eurojust|euaa|easo|interpol|iom|oim|unhcr|"
-    r"acnur|hcr|eulex|eeas"
+    r"acnur|hcr|eulex|eeas|marechaussee|carabinieri|guardia\s+civil|guardia\s+di\s+finanza|"
+    r"gendarmer[íi]a|loket|guichet|schalter|ventanilla|sportello|kmar|ind|bamf|ofpra|ofii|"
+    r"cgef|dcpaf|dpaf|paf"
 )
 # An office as the subject just before a word (`Le bureau est né le`, `L'ufficio è nato il`).
 OFFICE_SUBJECT_RE = re.compile(
@@ -213,7 +237,7 @@ def is_person_like(sequence: str) -> bool:
     words = [t.lower().strip(".") for t in tokens]
     if not words:
         return False
-    return not any(w in NOT_NAME_WORDS or w in PLACES for w in words)
+    return not any(w in NOT_NAME_WORDS or w in PLACES or w in COUNTRY_WORDS for w in words)
 
 
 _CAMEL_RE = re.compile(r"(?<=[a-zà-ÿ0-9])(?=[A-ZÀ-Þ])")

@@ -180,6 +180,16 @@ def _names_an_office(text: str) -> bool:
     return any(m.group(0)[:1].isupper() for m in OFFICE_NAMED_RE.finditer(text))
 
 
+def office_line(text: str) -> bool:
+    """A line naming an office and no person, nor whose number or account it might be."""
+    return (
+        _names_an_office(text)
+        and not PERSONAL_LABEL_RE.search(text)
+        and not _PERSON_ROLE_RE.search(text)
+        and not has_name(text)
+    )
+
+
 def has_phone_in(text: str, context: str, known: InstitutionalContacts = NO_CONTACTS) -> bool:
     if not has_phone(text, context=context, known=known):
         return False
@@ -190,13 +200,7 @@ def has_phone_in(text: str, context: str, known: InstitutionalContacts = NO_CONT
         or _OFFICE_LINE_RE.search(text)
         or (_OFFICE_OPENING_RE.search(text) and not has_name(text))
         # A line naming an office and no person (its address line): a fixed line is its own.
-        or (
-            _names_an_office(text)
-            and not PERSONAL_LABEL_RE.search(text)
-            and not _PERSON_ROLE_RE.search(text)
-            and not has_name(text)
-            and not has_mobile(text)
-        )
+        or (office_line(text) and not has_mobile(text))
     )
     # A mobile's word counts outside addresses (`pec.interno.it` names no extension).
     bare = URL_RE.sub(" ", EMAIL_RE.sub(" ", text)) if "@" in text or "/" in text else text

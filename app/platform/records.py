@@ -18,7 +18,13 @@ from app.platform.contact import (
 )
 from app.platform.identity import has_document_number, has_personal_name, labelled_name
 from app.platform.patterns import NAME_TOKEN, is_person_like
-from app.platform.phone import OFFICE_NAMED_RE, PERSONAL_LABEL_RE, SWITCHBOARD_RE, has_mobile
+from app.platform.phone import (
+    OFFICE_NAMED_RE,
+    PERSONAL_LABEL_RE,
+    SWITCHBOARD_RE,
+    has_mobile,
+    office_line,
+)
 from app.platform.text import Location
 
 # Labels of cells that hold places, not persons (`Den Haag` under `city` is no one's name).
@@ -29,6 +35,12 @@ _PLACE_LABEL_RE = re.compile(
     r"anschrift|auslandsvertretung|vertretung|mission|route|airport|port)\b"
 )
 _NAME_VALUE_RE = re.compile(rf"{NAME_TOKEN}(?:\s+{NAME_TOKEN}){{1,3}}")
+# Fees paid to an office: its account (`cuenta_tasas`, `Gebührenkonto`, `leges`).
+_FEE_LABEL_RE = re.compile(
+    r"(?i)(?:fee|tasa|tax|geb[üu]hr|leges|diritt|droits|frais|tarif|kosten|betaling|payment|"
+    r"pagament|pago|paiement|zahlung|redevance|recette)"
+)
+_ADDRESS_RE = re.compile(r"\S+@\S+")
 _LOCAL_PART_RE = re.compile(r"([A-Za-z0-9._%+-]+)@")
 _WORD_RE = re.compile(r"[^\W\d_]+")
 
@@ -88,38 +100,17 @@ class Record:
         return self._institutional
 
     def public_account(self) -> bool:
-        """An authority holds the record's account (`Kontoinhaber: Bundeskasse`), and the record
-        names no person."""
+        """An authority holds the record's account (`Kontoinhaber: Bundeskasse`) or the record
+        is of fees paid to it, and the record names no person."""
         return self.institutional() and any(
-            PUBLIC_ACCOUNT_RE.search(f"{label}: {text}") for label, text in self.cells
+            _FEE_LABEL_RE.search(label) or PUBLIC_ACCOUNT_RE.search(f"{label}: {text}")
+            for label, text in self.cells
         )
 
     def explained(self, text: str) -> bool:
         """Every word of the text's addresses names the record's office or post, or is a
         function word or an acronym."""
-        locals_ = _LOCAL_PART_RE.findall(text)
-        if not locals_:
-            return False
-        known = self.words()
-
-        def named(word: str) -> bool:  # a word of the record or a function, or two written as one
-            return (
-                word in known
-                or functional_local_part(word)
-                or any(
-                    word[:i] in known and (word[i:] in known or functional_local_part(word[i:]))
-                    for i in range(3, len(word) - 2)
-                )
-            )
-
-        for local in locals_:
-            words = _WORD_RE.findall(local.lower())
-            if not any(named(w) for w in words):
-                return False
-            # Beside them, short codes (`bpoli.frankfurt`), never a given name (`jan.frankfurt`).
-            if not all(named(w) or (len(w) <= 5 and w not in GIVEN_NAMES) for w in words):
-                return False
-        return True
+        return explained_by(text, self.words())
 
     def words(self) -> frozenset[str]:
         """The record's words, lower case (an office's mailbox is named after its post)."""
@@ -131,6 +122,44 @@ class Record:
                 for w in _WORD_RE.findall(text)
             )
         return self._words
+
+
+def explained_by(text: str, known: frozenset[str]) -> bool:
+    """Every word of the text's addresses is one of the known words (an office's, a post's),
+    the start of one (`immig`, `quest`), two written as one (`badbentheim`) or a function word;
+    or a short code beside them (`bpoli.frankfurt`), never a given name (`jan.frankfurt`)."""
+    locals_ = _LOCAL_PART_RE.findall(text)
+    if not locals_:
+        return False
+    starts = {w[:n] for w in known for n in range(3, len(w))}
+
+    def named(word: str) -> bool:
+        return (
+            word in known
+            or (len(word) >= 3 and word in starts)
+            or functional_local_part(word)
+            or any(
+                word[:i] in known and (word[i:] in known or functional_local_part(word[i:]))
+                for i in range(3, len(word) - 2)
+            )
+        )
+
+    for local in locals_:
+        words = _WORD_RE.findall(local.lower())
+        if not any(named(w) for w in words):
+            return False
+        if not all(named(w) or (len(w) <= 5 and w not in GIVEN_NAMES) for w in words):
+            return False
+    return True
+
+
+def office_line_address(text: str) -> bool:
+    """A line naming an office and no person, whose addresses are named by its words
+    (`Ambassade …, Dakar; dak@minbuza…`)."""
+    if not office_line(text):
+        return False
+    bare = _ADDRESS_RE.sub(" ", text)
+    return explained_by(text, frozenset(w.lower() for w in _WORD_RE.findall(bare)))
 
 
 def _functional_address(text: str) -> bool:

@@ -27,6 +27,7 @@ from app.platform.records import (
     Record,
     institutional_address,
     institutional_phone,
+    office_line_address,
     record_key,
     records,
     typed_document_number,
@@ -98,7 +99,7 @@ def _found(
     is a word character, so `\b` would not part a label's words)."""
     spaced = text.replace("_", " ") if "_" in text else text
     email = contact.has_email_in(text, context, known) and not (
-        record and institutional_address(record, context, text)
+        institutional_address(record, context, text) if record else office_line_address(text)
     )
     telephone = phone.has_phone_in(text, context, known) and not (
         record and institutional_phone(record, context, text)
@@ -107,7 +108,9 @@ def _found(
     number = identity.has_document_number(spaced, context=context) or bool(
         record and typed_document_number(record, context, text)
     )
-    account = contact.has_iban_in(text, context, known) and not (record and record.public_account())
+    account = contact.has_iban_in(text, context, known) and not (
+        record.public_account() if record else phone.office_line(text)
+    )
     birth = identity.has_date_of_birth(spaced, context=context)
     name = identity.has_personal_name(spaced, context=context)
     link = contact.has_personal_url(text)

@@ -340,6 +340,8 @@ def test_an_institutions_contacts_in_its_own_record_pass_and_a_persons_do_not() 
     assert K.personal_name in _kinds(named, CSV)
     office = {"naam": "Ambassade te Dhaka", "contact": {"telefoon": "+880 2 5504 4290"}}
     assert _kinds(json.dumps(office), JSON) == frozenset()
+    quest = {"ufficio": "Questura di Agrigento", "pec": "immig.quest.ag@pec.example"}
+    assert _kinds(json.dumps(quest), JSON) == frozenset()
     typed = {"documents": [{"type": "Passport", "number": "A31928475"}]}
     assert _kinds(json.dumps(typed), JSON) == {K.document_number}
 
@@ -351,6 +353,9 @@ def test_offices_named_on_their_line_streets_and_references_pass() -> None:
         "- EUAA Information and Analysis Sector: ias@euaa.europa.example",
         "Neue Dienstposten in Lagos (Haushaltstitel 0625 532 01).",
         "Vragen: ilonet-servicedesk@minbuza.example.",
+        "Calle Julián González Segador s/n, 28043 Madrid (Comisaría General), tel. 91 322 68 00.",
+        "Ambassade van het Koninkrijk der Nederlanden, Dakar; T +221 33 849 03 60; dak@mfa.example",
+        "I diritti si versano sul conto dell'Ambasciata: IT60 X054 2811 1010 0000 0123 456.",
     ):
         assert _kinds(line) == frozenset(), line
     assert _kinds("The ILO can be reached on +31 70 348 6486 during office hours.") == {K.phone}
