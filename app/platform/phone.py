@@ -165,12 +165,16 @@ _REFERENCE_BEFORE_RE = re.compile(
 )
 
 
-# Those a number on a line may be the line of, whatever office the line names.
+# Those a number on a line may be the line of, whatever office the line names: private persons
+# (whose number it would be even on a line opening with an office) and officers.
+_PRIVATE_ROLE_RE = re.compile(
+    r"(?i)\b(?:interpret\w*|interpr[èe]te|int[ée]rprete|dolmetscher\w*|tolk|sponsor|applicant|"
+    r"passenger|traveller|demandeur|antragsteller\w*|aanvrager|solicitante|richiedente|famil\w+|"
+    r"guarantor|garant|invit\w+)"
+)
 _PERSON_ROLE_RE = re.compile(
     r"(?i)\b(?:ilos?|officers?|officiers?|beamte[rn]?|funcionari[oa]s?|ufficial[ei]|agents?|"
-    r"verbindungsbeamt\w*|liaisonofficier\w*|inspect\w+|interpret\w*|interpr[èe]te|"
-    r"int[ée]rprete|dolmetscher\w*|tolk|sponsor|applicant|passenger|traveller|demandeur|"
-    r"antragsteller\w*|aanvrager|solicitante|richiedente|famil\w+|guarantor|garant)\b"
+    r"verbindungsbeamt\w*|liaisonofficier\w*|inspect\w+)\b|" + _PRIVATE_ROLE_RE.pattern[4:]
 )
 
 
@@ -198,7 +202,11 @@ def has_phone_in(text: str, context: str, known: InstitutionalContacts = NO_CONT
         or SWITCHBOARD_RE.search(text)
         or _ORGANISATION_PHONE_RE.search(text)
         or _OFFICE_LINE_RE.search(text)
-        or (_OFFICE_OPENING_RE.search(text) and not has_name(text))
+        or (
+            _OFFICE_OPENING_RE.search(text)
+            and not has_name(text)
+            and not _PRIVATE_ROLE_RE.search(text)
+        )
         # A line naming an office and no person (its address line): a fixed line is its own.
         or (office_line(text) and not has_mobile(text))
     )
