@@ -136,9 +136,9 @@ _DECLARED_RE = re.compile(
 )
 # A marking's noun or participle, then the marking it names in capitals.
 _CITING_RE = re.compile(
-    r"(?i:\b(?:mention|marque|marquage|marca|marcad[oa]s?|marked|marking|labell?ed|vermerk|"
-    r"eingestuft(?:e|en)?|rubricering|gerubriceerd|classificat[oi]|classifi[ée]e?s?|"
-    r"clasificad[oa]s?|dicitura|contrassegnat[oi])\s+(?:de\s+|as\s+|als\s+|come\s+|como\s+|"
+    r"(?i:\b(?:mentions?|marques?|marquages?|marcas?|marcad[oa]s?|marked|markings?|labell?ed|"
+    r"vermerke?|eingestuft(?:e|en)?|rubricering(?:en)?|gerubriceerd|classificat[oi]|"
+    r"classifi[ée]e?s?|clasificad[oa]s?|diciture?|dicitura|contrassegnat[oi])\s+(?:de\s+|as\s+|als\s+|come\s+|como\s+|"
     r"comme\s+|with\s+)?)((?-i:[A-Z][A-Z0-9ÀÂÉÈÊÎÔÛÓÚÍÑÜÄÖ/\- –]{2,60}[A-Z0-9ÉÈÓÚÍÑÜÄÖ]))"
 )
 _CITING_STEM_RE = re.compile(
@@ -187,6 +187,9 @@ def _unquoted(text: str, cited: bool = False, carried: bool = False) -> str:
     if not cited:
         return text
     lower = text.lower()
+    example = _EXAMPLES_COLON_RE.search(lower)
+    if example is not None:  # `Ejemplos de marcas: Difusión limitada; Reservado`
+        text = text[: example.end()] + " " * (len(text) - example.end())
     if _CITING_STEM_RE.search(lower) is None or _SELF_RE.search(lower):
         return text
     return _CITING_RE.sub(lambda m: m.group(0)[: m.start(1) - m.start(0)] + " " * len(m[1]), text)
@@ -234,14 +237,31 @@ def _declaring(lower: str) -> bool:
 
 
 _NO_CARRY = (False, False)
+# An examples label and its colon: what follows on the line is cited.
+_EXAMPLES_COLON_RE = re.compile(
+    r"(?:exampl|exempl|beispiel|voorbeeld|ejempl|esempi|sample|specimen)[^:.;!?]{0,40}:"
+)
+# A legend of markings or codes (`Handling codes:`, `Mentions :`, `Classification levels:`):
+# its lines of definitions (`H1 - not to be disseminated`) talk about them.
+_LEGEND_RE = re.compile(
+    r"(?i)\b(?:codes|markings|mentions|marques|marcas|kennzeichnungen|vermerke|rubriceringen|"
+    r"diciture|levels|niveaux|niveles|livelli|stufen|niveaus|categories|cat[ée]gories|"
+    r"categor[íi]as|kategorien|categorie)\b[^:]{0,30}:\s*$"
+)
+_DEFINITION_RE = re.compile(r"\s*\S{1,30}(?:\s+\S{1,15})?\s*[–—:=-]\s+\w")
 _LIST_ITEM_RE = re.compile(r"\s*(?:[-–•*·▪◦]|\d{1,2}[.)])\s+\S")
 _EXAMPLES_RE = re.compile(r"exampl|exempl|beispiel|voorbeeld|ejempl|esempi|sample|specimen")
 
 
-def _introduces_examples(text: str) -> bool:
-    """A line announcing a list of examples (`Marking examples (do not upload …):`)."""
+def _introduces_examples(text: str) -> int:
+    """A line announcing a list of examples (`Marking examples (do not upload …):`: 1) or a
+    legend of markings (`Handling codes:`: 2), or neither (0)."""
     stripped = text.rstrip()
-    return stripped.endswith(":") and _EXAMPLES_RE.search(stripped.lower()) is not None
+    if not stripped.endswith(":"):
+        return 0
+    if _EXAMPLES_RE.search(stripped.lower()) is not None:
+        return 1
+    return 2 if _LEGEND_RE.search(stripped) else 0
 
 
 def opens_quotation(text: str, carried: bool = False) -> bool:
@@ -333,7 +353,8 @@ def handling_markings(units: Iterable[TextUnit], *, title: str = "") -> tuple[Ma
     previous_stem = True  # unknown
     # Whether the line before ends inside a quotation, and whether one ran onto it; whether
     # the lines are a list of examples.
-    previous_open = previous_carried = listing = False
+    previous_open = previous_carried = False
+    listing = 0
     # Tables with a column of cited markings: the whole table talks about markings.
     cited_tables: set[int | None] = set()
     for unit in units:
@@ -363,10 +384,19 @@ def handling_markings(units: Iterable[TextUnit], *, title: str = "") -> tuple[Ma
         text = unit.text
         flows = previous is not None and _flows(previous.location, location)
         # The items of a list a line introduces as examples are cited, as quoted ones are.
-        if listing and flows and _LIST_ITEM_RE.match(text) is not None:
+        if (
+            listing
+            and flows
+            and (
+                _LIST_ITEM_RE.match(text) is not None
+                or (listing == 2 and _DEFINITION_RE.match(text) is not None)
+            )
+        ):
             previous = unit
             continue
-        listing = (text.endswith(":") or text.rstrip().endswith(":")) and _introduces_examples(text)
+        listing = (
+            _introduces_examples(text) if text.endswith(":") or text.rstrip().endswith(":") else 0
+        )
         before = previous.text if previous is not None and flows else ""
         carried = (
             (flows and previous_open, flows and previous_carried)

@@ -366,5 +366,8 @@ def test_markings_quoted_over_a_line_break_listed_as_examples_or_declared() -> N
     assert not _marked('Diciture ricorrenti: "USO ESCLUSIVO DELLE FORZE DI\nPOLIZIA", "RISERVATO".')
     assert not _marked("par exemple « Diffusion\nrestreinte » ou « Restreint UE ».")
     assert not _marked("Marking examples (do not upload them):\n- RESTREINT UE\n- EU RESTRICTED\n")
+    assert not _marked("Handling codes:\nH1 - not to be disseminated\nH2 - law enforcement only\n")
+    assert not _marked("Ejemplos de marcas: Difusión limitada; Reservado; Confidencial.")
+    assert not _marked("Les mentions DIFFUSION RESTREINTE et SECRET sont interdites.")
     assert _marked("Note 2026/31\nDocument classifié RESTREINT\nUE - à ne pas transmettre\n")
     assert _marked("Classification: EU RESTRICTED")
