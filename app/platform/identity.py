@@ -327,7 +327,7 @@ _ATTRIBUTE = (
     r"woonachtig|paspoort|geboortedatum|"
     r"nacid[oa]|de\s+nacionalidad|(?:de\s+)?\d{1,2}\s+a[ñn]os|pasaporte|domiciliad[oa]|"
     r"nat[oa]\s+(?:il|a|nel)\b|di\s+nazionalit|cittadin[oa]|\d{1,2}\s+anni|passaporto|"
-    r"residente|\d{1,2}\s+ans\b))"
+    r"residente|\d{1,2}\s+ans\b|anni\s+\d{1,2}\b))"
 )
 # What may stand between a name and its attribute: an age, an initial, an alias or nickname.
 _ALIAS = (
@@ -339,7 +339,14 @@ _NAME = rf"{NAME_SEQUENCE}(?:\s+[A-Z]\.)?|{NAME_TOKEN}\s+[A-Z]\.|[A-Z]\.\s*{NAME
 _NAME_ATTRIBUTE_RE = re.compile(
     rf"({_NAME}|{NAME_TOKEN},\s+{NAME_TOKEN}(?:\s+[A-Z]\.)?)"
     rf"(?:\s*[,(;–-]?\s*{_FILLER}\s*[,)]?){{0,3}}"
-    r"\s*(?:,|\(|–|-|;)?\s*(?:(?:a|an|un|une|ein|eine|een|una|uno|de|di)\s+)?" + _ATTRIBUTE
+    r"\s*(?:,|\(|–|-|;|\.)?\s*(?:(?:a|an|un|une|ein|eine|een|una|uno|de|di)\s+)?" + _ATTRIBUTE
+)
+# An age or a nationality before the name, a few words apart (`a 34-year-old Eritrean man named
+# Tesfay Gebremariam`, `il cittadino tunisino Mohamed Ben Salah`).
+_ATTRIBUTE_BEFORE_RE = re.compile(
+    r"(?i:\b\d{1,2}[- ]year[- ]old|\b\d{1,2}[- ]j[äa]hrige[rn]?|\bnational|\bcitizen|"
+    r"\bcittadin[oa]|\bciudadan[oa]|\bressortissante?|\bstaatsangeh[öo]rige[rn]?|\bonderdaan)"
+    rf"(?:\s+[\w'’-]+){{0,3}}?\s+({_NAME})"
 )
 _INNER_ALIAS_RE = re.compile(rf"\(\s*{_ALIAS}\s*\)")
 _ALIAS_STEM_RE = re.compile(
@@ -375,7 +382,8 @@ _ATTRIBUTE_STEM_RE = re.compile(
         r"demeurant|geboren|geb\.|jahre(?<=\sjahre)\b|staatsangeh|staatsb[üu]rger|nationaliteit|"
         r"pass(?:nummer|[\s-]*nr)|ausweis|wohnhaft|woonachtig|paspoort|geboortedatum|nacid[oa]|"
         r"de\s+nacionalidad|años(?<=\saños)|anos(?<=\sanos)|pasaporte|nat[oa]\s+(?:il|a|nel)\b|"
-        r"di\s+nazionalit|cittadin[oa]|anni(?<=\sanni)|passaporto|residente|ans(?<=\sans)\b"
+        r"di\s+nazionalit|cittadin[oa]|anni(?<=\sanni)|passaporto|residente|ans(?<=\sans)\b|"
+        r"ciudadan[oa]|onderdaan|j[äa]hrige"
     )
 )
 
@@ -447,6 +455,9 @@ def has_personal_name(text: str, *, context: str = "") -> bool:
         if is_person_like(value):
             return True
     for m in _NAME_ATTRIBUTE_RE.finditer(text) if attributes and paired else ():
+        if _person_like(m.group(1), text, m.start(1)):
+            return True
+    for m in _ATTRIBUTE_BEFORE_RE.finditer(text) if attributes and paired else ():
         if _person_like(m.group(1), text, m.start(1)):
             return True
     aliased = attributes and "(" in text and _ALIAS_STEM_RE.search(lower) is not None

@@ -23,7 +23,9 @@ TEXT_DATE = (
     rf"\b\d{{1,2}}(?:st|nd|rd|th|er|[ºo°]|\.)?\s+(?:de\s+)?(?:{MONTHS})\.?,?\s+(?:de\s+)?\d{{4}}\b"
     rf"|\b(?:{MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\b"
 )
-DATE = rf"(?:{NUMERIC_DATE}|{TEXT_DATE})"
+# An airline's date (`02MAR88`, as in a passenger record).
+AIRLINE_DATE = r"\b\d{2}(?:JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)(?:\d{4}|\d{2})\b"
+DATE = rf"(?:{NUMERIC_DATE}|{TEXT_DATE}|{AIRLINE_DATE})"
 DATE_RE = re.compile(DATE, re.IGNORECASE)
 YEAR_RE = re.compile(r"(?<!\d)(1[89]\d{2}|20\d{2})(?!\d)")
 

@@ -81,6 +81,9 @@ def test_a_name_is_linked_to_its_attribute_across_ages_initials_and_aliases() ->
         "Moussa Cissé, 24 ans, de nationalité malienne.",
         "Ahmed B., alias «El Tunecino», 29 años, de nacionalidad tunecina.",
         "Samir (aka 'Doc') Haddad, 41, an Algerian national, was arrested.",
+        "The facilitator, a 34-year-old Eritrean man named Tesfay Gebremariam, was arrested.",
+        "Il cittadino tunisino Mohamed Ben Salah, di anni 27, è stato fermato.",
+        "Interviewee: Amadou Kane. Age: 29. Nationality: Malian.",
     ):
         assert K.personal_name in _kinds(line), line
     assert _kinds("Payments went to NL91 ABNA 0417 1643 00 held by R. Bakker.") == {
