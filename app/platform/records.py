@@ -17,7 +17,7 @@ from app.platform.contact import (
     has_email,
 )
 from app.platform.identity import has_document_number, has_personal_name, labelled_name
-from app.platform.patterns import NAME_TOKEN, is_person_like
+from app.platform.patterns import FUNCTION_RE, NAME_TOKEN, is_person_like
 from app.platform.phone import (
     OFFICE_NAMED_RE,
     PERSONAL_LABEL_RE,
@@ -73,8 +73,20 @@ class Record:
     """The labelled cells of one record (`label`, `text`), its own and those around it."""
 
     cells: list[tuple[str, str]] = field(default_factory=list)
+    own: int = 0  # the first cells are the record's own
     _institutional: bool | None = None
     _words: frozenset[str] | None = None
+    _official: bool | None = None
+
+    def official(self) -> bool:
+        """One of the record's own cells is a public function (`Executive Director`,
+        `Commissioner for Home Affairs`): the name beside it is an official's in that function."""
+        if self._official is None:
+            self._official = any(
+                len(text) <= 80 and FUNCTION_RE.search(text) is not None
+                for _, text in self.cells[: self.own]
+            )
+        return self._official
 
     def institutional(self) -> bool:
         """The record names an office, a public account or a switchboard, and no person."""
@@ -209,7 +221,7 @@ def records(keyed: Iterable[tuple[Key | None, str, str]]) -> dict[Key, Record]:
             own.setdefault(key, []).append((label, text))
     result: dict[Key, Record] = {}
     for key, cells in own.items():
-        record = Record(list(cells))
+        record = Record(list(cells), len(cells))
         if key[0] == "json":
             parent = str(key[1])
             while parent:

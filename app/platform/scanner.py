@@ -112,7 +112,9 @@ def _found(
         record.public_account() if record else phone.office_line(text)
     )
     birth = identity.has_date_of_birth(spaced, context=context)
-    name = identity.has_personal_name(spaced, context=context)
+    name = identity.has_personal_name(spaced, context=context) and not (
+        record and record.official()
+    )
     link = contact.has_personal_url(text)
     if not (email or telephone or zone or number or account or birth or name or link):
         return ()  # most units: no list made

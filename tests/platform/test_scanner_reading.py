@@ -343,6 +343,8 @@ def test_an_institutions_contacts_in_its_own_record_pass_and_a_persons_do_not() 
     assert K.personal_name in _kinds(named, CSV)
     office = {"naam": "Ambassade te Dhaka", "contact": {"telefoon": "+880 2 5504 4290"}}
     assert _kinds(json.dumps(office), JSON) == frozenset()
+    speakers = "name,function\nHans Leijtens,Executive Director of Frontex\n"
+    assert _kinds(speakers, CSV) == frozenset()
     quest = {"ufficio": "Questura di Agrigento", "pec": "immig.quest.ag@pec.example"}
     assert _kinds(json.dumps(quest), JSON) == frozenset()
     typed = {"documents": [{"type": "Passport", "number": "A31928475"}]}
