@@ -446,7 +446,9 @@ def has_personal_name(text: str, *, context: str = "") -> bool:
         _ATTRIBUTE_STEM_RE.search(lower) is not None
         or ("national" in text and _NATIONAL_NOUN_RE.search(text) is not None)
     )
-    for m in _HONORIFIC_RE.finditer(text) if _HONORIFIC_STEM_RE.search(text) else ():
+    # A capitalised honorific and the name after it are two name tokens (`paired`).
+    honorific = paired or "heer" in text or "mevrouw" in text
+    for m in _HONORIFIC_RE.finditer(text) if honorific and _HONORIFIC_STEM_RE.search(text) else ():
         if _person_like(m.group(1), text, m.start(1)):
             return True
     labels = ":" in text and _NAME_STEM_RE.search(lower) is not None
@@ -470,8 +472,9 @@ def has_personal_name(text: str, *, context: str = "") -> bool:
         for m in _NAME_ATTRIBUTE_RE.finditer(unaliased):
             if _person_like(m.group(1), unaliased, m.start(1)):
                 return True
-    dated = (
-        digit_count(text) >= 4
+    dated = (  # a surname in capitals and a given name are two name tokens too
+        paired
+        and digit_count(text) >= 4
         and _NUMERIC_DATE_STEM_RE.search(text) is not None
         and _CAPITALS_RE.search(text) is not None
     )
