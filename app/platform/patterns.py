@@ -254,6 +254,16 @@ def label_words(label: str) -> str:
     if not label:
         return ""
     spaced = _CAMEL_RE.sub(" ", label) if _CAMEL_STEM_RE.search(label) else label
+    # A printable text holds no whitespace but the space: with no underscore, no run of spaces
+    # and none at its ends, it already reads as words (most lines of prose).
+    if (
+        "_" not in spaced
+        and "  " not in spaced
+        and spaced[0] != " "
+        and spaced[-1] != " "
+        and spaced.isprintable()
+    ):
+        return spaced.lower()
     # `str.split()` parts at what `\s` matches: `[_\s]+` read as one space, without a regex.
     return " ".join(spaced.replace("_", " ").split()).lower()
 

@@ -54,7 +54,7 @@ def _readings(units: Iterable[TextUnit]) -> Iterator[tuple[Key, str, str, Locati
     header: list[str] | None = None
     for unit in units:
         text = unit.text
-        if not text.strip():
+        if not text or text.isspace():
             continue
         location = unit.location
         if location.pointer is not None:
