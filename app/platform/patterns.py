@@ -180,7 +180,7 @@ OFFICES = (
     r"center|centro|zentrum|centrum|frontex|europol|eurojust|euaa|easo|interpol|iom|oim|unhcr|"
     r"acnur|hcr|eulex|eeas|marechaussee|carabinieri|guardia\s+civil|guardia\s+di\s+finanza|"
     r"gendarmer[íi]a|loket|guichet|schalter|ventanilla|sportello|kmar|ind|bamf|ofpra|ofii|"
-    r"cgef|dcpaf|dpaf|paf"
+    r"cgef|dcpaf|dpaf|paf|bmi|bka|bpol|dgef|dgpn|ucrif|minbuza"
 )
 # An office as the subject just before a word (`Le bureau est né le`, `L'ufficio è nato il`).
 OFFICE_SUBJECT_RE = re.compile(

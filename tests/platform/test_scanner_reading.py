@@ -97,6 +97,9 @@ def test_public_officials_named_in_their_function_pass() -> None:
         "The Executive Director of Frontex, Hans Leijtens, presented 4 512 detections.",
         "Le ministre de l'Intérieur, Bruno Retailleau, a reçu 40 officiers le 12 février 2025.",
         "Staatssecretaris Nicolien van Vroonhoven opende op 10 maart 2025 de conferentie.",
+        "Mr García (ES) presented the figures; Ms Jansen (NL) added the Dutch ones.",
+        "Frau Dr. Weber (BMI) eröffnete die Sitzung.",
+        "La Sra. Martínez, de la Comisaría General, presentó el informe.",
     ):
         assert _kinds(line) == frozenset(), line
 
