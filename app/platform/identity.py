@@ -24,10 +24,10 @@ from app.platform.patterns import (
     NAME_TOKEN,
     NUMERIC_DATE,
     OFFICE_SUBJECT_RE,
-    OFFICES,
     PARTICLE,
     PLACE_AFTER_RE,
     PLACE_BEFORE_RE,
+    REPRESENTS_RE,
     TITLE_AFTER_RE,
     TITLE_BEFORE_RE,
     UPPER,
@@ -350,16 +350,6 @@ _ATTRIBUTE_BEFORE_RE = re.compile(
     rf"(?:\s+[\w'’-]+){{0,3}}?\s+({_NAME})"
 )
 _INNER_ALIAS_RE = re.compile(rf"\(\s*{_ALIAS}\s*\)")
-# After an honorific name, the institution or delegation its bearer represents (`Mr García
-# (ES)`, `Mr Kowalski (Frontex)`, `M. Dupont, représentant de la France`): an official.
-_REPRESENTS_RE = re.compile(
-    rf"\s*(?:\((?:[A-Z]{{2}}|[A-Z]{{4,8}}|[^()]{{0,40}}\b(?i:{OFFICES})\b[^()]{{0,40}})\)"
-    r"|,\s*(?:the\s+|le\s+|la\s+|il\s+|el\s+|de\s+|der\s+|die\s+)?(?i:representative|"
-    r"repr[ée]sentante?|vertreter(?:in)?|vertegenwoordiger|representante|rappresentante|"
-    r"delegate|d[ée]l[ée]gu[ée]e?|delegad[oa]|delegat[oa])\b"
-    r"|,\s*(?:of|de|del|della|di|van|von|du)\s+(?:la\s+|the\s+|het\s+|der\s+|l['’])?"
-    rf"(?i:{OFFICES})\b)"
-)
 _HONORIFIC_ALONE_RE = re.compile(HONORIFIC)
 _ALIAS_STEM_RE = re.compile(
     by_first_letter(r"alias|aka|a\.k\.a|known|dit|genannt|bijgenaamd|apodado|detto")
@@ -464,7 +454,7 @@ def has_personal_name(text: str, *, context: str = "") -> bool:
         if _HONORIFIC_ALONE_RE.fullmatch(m.group(1)):
             continue  # `Frau Dr. Weber`: the name follows the second title
         if _person_like(m.group(1), text, m.start(1)) and (
-            attributes or not _REPRESENTS_RE.match(text, m.end(1))
+            attributes or not REPRESENTS_RE.match(text, m.end(1))
         ):
             return True
     labels = ":" in text and _NAME_STEM_RE.search(lower) is not None

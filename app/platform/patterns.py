@@ -189,6 +189,17 @@ OFFICE_SUBJECT_RE = re.compile(
 )
 
 
+# After an honorific name, the institution or delegation its bearer represents (`Mr García
+# (ES)`, `Mr Kowalski (Frontex)`, `M. Dupont, représentant de la France`): an official.
+REPRESENTS_RE = re.compile(
+    rf"\s*(?:\((?:[A-Z]{{2}}|[A-Z]{{4,8}}|[^()]{{0,40}}\b(?i:{OFFICES})\b[^()]{{0,40}})\)"
+    r"|,\s*(?:the\s+|le\s+|la\s+|il\s+|el\s+|de\s+|der\s+|die\s+)?(?i:representative|"
+    r"repr[ée]sentante?|vertreter(?:in)?|vertegenwoordiger|representante|rappresentante|"
+    r"delegate|d[ée]l[ée]gu[ée]e?|delegad[oa]|delegat[oa])\b"
+    r"|,\s*(?:of|de|del|della|di|van|von|du)\s+(?:la\s+|the\s+|het\s+|der\s+|l['’])?"
+    rf"(?i:{OFFICES})\b)"
+)
+
 # A public function next to a name: the person is named as the holder of a public office.
 FUNCTION_RE = re.compile(
     r"(?i)\b(?:minist(?:er|re|ro|ra)|bundes(?:innen)?minister(?:in)?|commissioner|commissaire|"
