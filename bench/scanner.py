@@ -242,6 +242,9 @@ def prose_cpu() -> dict[str, float]:
 
 
 def _print_verdicts(part: str, v: dict[str, Any]) -> None:
+    if not v["documents"]:
+        print(f"{part}: 0 documents (the part is empty)")
+        return
     print(
         f"{part}: {v['documents']} documents ({v['clean']} clean, {v['languages']} languages, "
         f"{v['formats']} formats): precision {v['precision']}, recall {v['recall']}, "

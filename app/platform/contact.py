@@ -50,6 +50,12 @@ FUNCTIONAL_WORDS = words(
     cg cog congen consgen delegation délégation delegacion delegación delegazione delegatie
     agence agency agentur agencia agenzia agentschap commissariat commissariato comisaria
     comisaría kommissariat consejeria consejería counsellor attache attaché agregaduria
+    informacion información informazione informazioni informatie informationen auskunft
+    extranjeria extranjería extranjeros etrangers étrangers stranieri vreemdelingen
+    auslaender ausländer auslaenderbehoerde zentrum centrum lage lagedienst lagezentrum
+    security securite sécurité sicherheit seguridad sicurezza beveiliging veiligheid compliance
+    control controle contrôle kontrolle controllo station handling ground groundhandling
+    legalisatie legalisation legalisierung legalizacion legalización legalizzazione apostille
     fortbildung ausbildung weiterbildung akademie academy academie academia accademia
     protocollo protocol protocole protokoll protocolo leges fees payments betalingen
     paiements zahlungen pagos pagamenti flo eurlo"""
@@ -95,11 +101,23 @@ def functional_local_part(local: str) -> bool:
 
 
 def _functional(token: str) -> bool:
-    """A function word, also numbered (`referat31`) or ending a compound (`buergerservice`)."""
+    """A function word, also numbered (`referat31`), ending a compound (`buergerservice`) or
+    two of them written as one (`servicedesk`, `infocentrum`)."""
     word = _TRAILING_DIGITS_RE.sub("", token)
-    return word in FUNCTIONAL_WORDS or (
-        len(word) >= _COMPOUND_MIN + 3
-        and any(word.endswith(e) and len(word) - len(e) >= 3 for e in _FUNCTIONAL_ENDINGS)
+    return (
+        word in FUNCTIONAL_WORDS
+        or (
+            len(word) >= _COMPOUND_MIN + 3
+            and any(word.endswith(e) and len(word) - len(e) >= 3 for e in _FUNCTIONAL_ENDINGS)
+        )
+        or (
+            len(word) >= _COMPOUND_MIN
+            and word not in GIVEN_NAMES
+            and any(
+                word[:i] in FUNCTIONAL_WORDS and word[i:] in FUNCTIONAL_WORDS
+                for i in range(3, len(word) - 2)
+            )
+        )
     )
 
 
@@ -123,11 +141,38 @@ def has_email_in(text: str, context: str, known: InstitutionalContacts = NO_CONT
     address = EMAIL_RE.search(text)
     if address is None or text.count("@") != 1:
         return True
+    if _named_by_initials(address.group(0), text):
+        return False  # `ias@` beside `Information and Analysis Sector`
     before = text[max(0, address.start() - 60) : address.start()]
     return not any(
         _LABEL_GAP_RE.fullmatch(before[label.end() :])
         for label in FUNCTIONAL_MAILBOX_RE.finditer(before)
     )
+
+
+_CAPITALISED_RE = re.compile(r"[^\W\d_]+")
+_JOINING = words("and of for the de du des la le et und der die für van het voor y del e di della")
+
+
+def _named_by_initials(address: str, text: str) -> bool:
+    """A mailbox named by the initials of an office the line names (`ias@` beside `Information
+    and Analysis Sector`), its other words function words or acronyms."""
+    local = _LOCAL_PART_RE.match(address)
+    if local is None:
+        return False
+    # The initials of each run of capitalised words that names an office (a function word in it).
+    runs: list[str] = []
+    initials, office = "", False
+    for word in [*_CAPITALISED_RE.findall(text[: text.find(address)]), "."]:
+        if word[0].isupper():
+            initials += word[0].lower()
+            office = office or _functional(word.lower())
+        elif word not in _JOINING:
+            runs.extend([initials] if office else [])
+            initials, office = "", False
+    tokens = [t for t in re.split(r"[._+-]+", local.group(1).lower()) if t]
+    named = [t for t in tokens if len(t) >= 2 and any(t in run for run in runs)]
+    return bool(named) and all(t in named or _functional(t) or _acronym(t) for t in tokens)
 
 
 # What stands between a label and the value it labels: `Functional mailbox: `, `(generic e-mail) `.

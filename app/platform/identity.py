@@ -1,5 +1,5 @@
-"""Identity data: machine-readable zones (ICAO Doc 9303 TD1/TD2/TD3, check digits verified),
-passport/ID/visa numbers near their labels, dates of birth near their labels, and personal
+"""Identity data: passport/ID/visa numbers near their labels (machine-readable zones:
+app/platform/mrz.py), dates of birth near their labels, and personal
 names next to identifying attributes — in EN, FR, DE, NL, ES, IT (and PT where it is free)."""
 
 from __future__ import annotations
@@ -19,11 +19,15 @@ from app.platform.patterns import (
     DATE,
     DATE_RE,
     FUNCTION_RE,
+    IBAN_SHAPE_RE,
     NAME_SEQUENCE,
     NAME_TOKEN,
     NUMERIC_DATE,
     OFFICE_SUBJECT_RE,
     PARTICLE,
+    PLACE_AFTER_RE,
+    PLACE_BEFORE_RE,
+    REPRESENTS_RE,
     TITLE_AFTER_RE,
     TITLE_BEFORE_RE,
     UPPER,
@@ -32,64 +36,6 @@ from app.platform.patterns import (
     digit_count,
     is_person_like,
 )
-
-# --- ICAO 9303 machine-readable zones ----------------------------------------------------------
-
-_WEIGHTS = (7, 3, 1)
-
-
-def check_digit(field: str) -> str:
-    total = 0
-    for i, c in enumerate(field):
-        if c.isdigit():
-            value = int(c)
-        elif c == "<":
-            value = 0
-        else:
-            value = ord(c) - 55
-        total += value * _WEIGHTS[i % 3]
-    return str(total % 10)
-
-
-def _ok(field: str, digit: str) -> bool:
-    return digit == check_digit(field) or (digit == "<" and set(field) == {"<"})
-
-
-# TD3 (passports, 2 x 44) and TD2 (2 x 36) line 2; MRV-A/B visas have the same first fields.
-_LINE2_RE = re.compile(
-    r"([A-Z0-9<]{9})([0-9<])([A-Z<]{3})(\d{6})(\d)([MFX<])(\d{6})(\d)([A-Z0-9<]{7,16})"
-)
-# TD1 (cards, 3 x 30): line 1 carries the document number, line 2 the dates.
-_TD1_LINE1_RE = re.compile(r"([ACI][A-Z0-9<])([A-Z<]{3})([A-Z0-9<]{9})([0-9<])([A-Z0-9<]{15})")
-_TD1_LINE2_RE = re.compile(r"(\d{6})(\d)([MFX<])(\d{6})(\d)([A-Z<]{3})([A-Z0-9<]{11})(\d)")
-_MRZ_CHARS_RE = re.compile(r"[A-Z0-9<]{28,}")
-_MRZ_DATES_RE = re.compile(r"\d\d{6}[MFXmfx]\d{7}")
-
-
-def has_mrz(text: str) -> bool:
-    """A line of a machine-readable zone whose check digits all verify."""
-    if "<" not in text and "«" not in text:
-        # Without a filler, a line 2's dates and sex (only f, m and x upper-case to F, M, X).
-        if digit_count(text) < 14:
-            return False
-        if _MRZ_DATES_RE.search(text.replace(" ", "").replace("\t", "")) is None:
-            return False
-    compact = re.sub(r"[ \t]", "", text.upper()).replace("«", "<")
-    for run in _MRZ_CHARS_RE.findall(compact):
-        for m in _LINE2_RE.finditer(run):
-            number, nd, _, birth, bd, _, expiry, ed, _ = m.groups()
-            if _ok(number, nd) and _ok(birth, bd) and _ok(expiry, ed) and set(number) != {"<"}:
-                return True
-        for m in _TD1_LINE2_RE.finditer(run):
-            birth, bd, _, expiry, ed, _, _, _ = m.groups()
-            if _ok(birth, bd) and _ok(expiry, ed):
-                return True
-        for m in _TD1_LINE1_RE.finditer(run):
-            number, nd = m.group(3), m.group(4)
-            if sum(c.isdigit() for c in number) >= 3 and _ok(number, nd) and "<<" not in number:
-                return True
-    return False
-
 
 # --- passport, identity card and visa numbers --------------------------------------------------
 
@@ -136,7 +82,13 @@ _LABELLED_DOC_RE = re.compile(DOCUMENT_LABEL + _GAP + _DOC_VALUE)
 # `reisepass nummer`, `documento numero`: a JSON path or a camel-case header).
 _NUMBERED = rf"(?:\s*(?i:{_NUMBER_WORD}))?"
 _LABEL_ONLY_RE = re.compile(r"^\W*(?:" + DOCUMENT_LABEL + r")" + _NUMBERED + r"[\s:.#°º()-]*$")
-_LABEL_AT_END_RE = re.compile("(?:" + DOCUMENT_LABEL + r")" + _NUMBERED + r"[\s:.#°º-]*$")
+# A line before may end with the label and a nationality (`titulaire du passeport malien`).
+_LABEL_AT_END_RE = re.compile(
+    "(?:" + DOCUMENT_LABEL + r")(?:\s+[a-zà-ÿ]{2,12}(?:ien|ienne|aise?|aine?|[ée]enne|[ée]en|ane?|"
+    r"ese|ish|ian|isch\w{0,2}|[ai]n[oa]|[eé]s|esa|í))?" + _NUMBERED + r"[\s:.#°º-]*$"
+)
+# The value a label before labels, after its number word (`n° AA1928374`).
+_HEAD_VALUE_RE = re.compile(rf"\s*(?:(?i:{_NUMBER_WORD})\s*[:.]?\s*)?" + _DOC_VALUE)
 # The lookbehinds stand after the first character (`[A-Z](?<![A-Z0-9].)` is `(?<![A-Z0-9])[A-Z]`):
 # a pattern that begins with a character class is searched for that class only. A DNI or NIE
 # has seven digits in a row, a codice fiscale six capitals: looked for first.
@@ -183,9 +135,14 @@ def _national_id(text: str) -> bool:
             return True
     if digit_count(text) < 11 or _NATIONAL_ID_STEM_RE.search(text) is None:
         return False
-    return any(
-        valid(m.group(0)) for pattern, valid in _NATIONAL_IDS for m in pattern.finditer(text)
-    )
+    found = [
+        m for pattern, valid in _NATIONAL_IDS for m in pattern.finditer(text) if valid(m.group(0))
+    ]
+    if not found:
+        return False
+    # An account's digits are no one's identifier.
+    accounts = [m.span() for m in IBAN_SHAPE_RE.finditer(text)]
+    return any(not any(a <= m.start() < b for a, b in accounts) for m in found)
 
 
 def _document_number_like(value: str) -> bool:
@@ -262,7 +219,7 @@ def has_document_number(text: str, *, context: str = "") -> bool:
             and _DOCUMENT_STEM_RE.search(context[-60:].lower())
             and labelled_by(context, _LABEL_ONLY_RE, _LABEL_AT_END_RE)
         ):
-            head = re.match(r"\s*" + _DOC_VALUE, text)
+            head = _HEAD_VALUE_RE.match(text)
             if head and _document_number_like(head.group(1)):
                 return True
     return _national_id(text)
@@ -277,7 +234,10 @@ BIRTH_LABEL = (
     r"|\bfecha\s+de\s+nacimiento|\bf\.\s*nac\.?|\bnacid[oa]\s+el\b|\bfecha\s+nac\.?"
     r"|\bdata\s+di\s+nascita|\bnat[oa]\s+il\b|\bdata\s+de\s+nascimento|\bnascid[oa]\s+em\b"
     r"|\bdate\s+naiss\.?|\bdate\s+(?:de\s+)?naissance|\bgeboorte\s*datum|\bfecha\s+(?:de\s+)?"
-    r"nacimiento|\bdata\s+(?:di\s+)?nascita|\bgeburts\s*datum|\bdob\b)"
+    r"nacimiento|\bdata\s+(?:di\s+)?nascita|\bgeburts?\s*datum|\bdob\b"
+    # A path of keys names the event before its date (`geburt/datum`, `naissance/date`).
+    r"|\b(?:birth|naissance|geburt|geboorte|nacimiento|nascita|nascimento)\s+"
+    r"(?:date|datum|fecha|data)\b)"
 )
 _BIRTH_RE = re.compile(BIRTH_LABEL + r"([^\d\n]{0,20}?)" + "(" + DATE + ")", re.IGNORECASE)
 # "born after 1 January 2006" speaks of a cohort, not of a person's date of birth.
@@ -368,7 +328,7 @@ _ATTRIBUTE = (
     r"woonachtig|paspoort|geboortedatum|"
     r"nacid[oa]|de\s+nacionalidad|(?:de\s+)?\d{1,2}\s+a[ñn]os|pasaporte|domiciliad[oa]|"
     r"nat[oa]\s+(?:il|a|nel)\b|di\s+nazionalit|cittadin[oa]|\d{1,2}\s+anni|passaporto|"
-    r"residente|\d{1,2}\s+ans\b))"
+    r"residente|\d{1,2}\s+ans\b|anni\s+\d{1,2}\b))"
 )
 # What may stand between a name and its attribute: an age, an initial, an alias or nickname.
 _ALIAS = (
@@ -380,9 +340,25 @@ _NAME = rf"{NAME_SEQUENCE}(?:\s+[A-Z]\.)?|{NAME_TOKEN}\s+[A-Z]\.|[A-Z]\.\s*{NAME
 _NAME_ATTRIBUTE_RE = re.compile(
     rf"({_NAME}|{NAME_TOKEN},\s+{NAME_TOKEN}(?:\s+[A-Z]\.)?)"
     rf"(?:\s*[,(;–-]?\s*{_FILLER}\s*[,)]?){{0,3}}"
-    r"\s*(?:,|\(|–|-|;)?\s*(?:(?:a|an|un|une|ein|eine|een|una|uno|de|di)\s+)?" + _ATTRIBUTE
+    r"\s*(?:,|\(|–|-|;|\.)?\s*(?:(?:a|an|un|une|ein|eine|een|una|uno|de|di)\s+)?" + _ATTRIBUTE
+)
+# An age or a nationality before the name, a few words apart (`a 34-year-old Eritrean man named
+# Tesfay Gebremariam`, `il cittadino tunisino Mohamed Ben Salah`).
+_ATTRIBUTE_BEFORE_RE = re.compile(
+    r"(?i:\b\d{1,2}[- ]year[- ]old|\b\d{1,2}[- ]j[äa]hrige[rn]?|\bnational|\bcitizen|"
+    r"\bcittadin[oa]|\bciudadan[oa]|\bressortissante?|\bstaatsangeh[öo]rige[rn]?|\bonderdaan)"
+    rf"(?:\s+[\w'’-]+){{0,3}}?\s+({_NAME})"
 )
 _INNER_ALIAS_RE = re.compile(rf"\(\s*{_ALIAS}\s*\)")
+_HONORIFIC_ALONE_RE = re.compile(HONORIFIC)
+_ALIAS_STEM_RE = re.compile(
+    by_first_letter(r"alias|aka|a\.k\.a|known|dit|genannt|bijgenaamd|apodado|detto")
+)
+# A nickname first, the full name in brackets as its alias (`"Papis" (a.k.a. Ousmane Faye), 41`).
+_ALIAS_NAME_RE = re.compile(
+    r"\((?:alias|aka|a\.k\.a\.|known\s+as|dit|genannt|bijgenaamd|apodado|detto)\s+"
+    rf"({NAME_SEQUENCE})\s*\)"
+)
 _SURNAME_FIRST_RE = re.compile(
     rf"(?<![\w-])([A-Z]{{3,}}(?:[ -][A-Z]{{3,}})?,?\s+{NAME_TOKEN}(?:\s+{NAME_TOKEN})?)"
     rf"[\s,;()]{{1,4}}(?:[A-Za-z]{{2,3}}[\s,;()]{{1,4}})?({NUMERIC_DATE})"
@@ -408,7 +384,8 @@ _ATTRIBUTE_STEM_RE = re.compile(
         r"demeurant|geboren|geb\.|jahre(?<=\sjahre)\b|staatsangeh|staatsb[üu]rger|nationaliteit|"
         r"pass(?:nummer|[\s-]*nr)|ausweis|wohnhaft|woonachtig|paspoort|geboortedatum|nacid[oa]|"
         r"de\s+nacionalidad|años(?<=\saños)|anos(?<=\sanos)|pasaporte|nat[oa]\s+(?:il|a|nel)\b|"
-        r"di\s+nazionalit|cittadin[oa]|anni(?<=\sanni)|passaporto|residente|ans(?<=\sans)\b"
+        r"di\s+nazionalit|cittadin[oa]|anni(?<=\sanni)|passaporto|residente|ans(?<=\sans)\b|"
+        r"ciudadan[oa]|onderdaan|j[äa]hrige"
     )
 )
 
@@ -427,7 +404,12 @@ def _person_like(name: str, text: str, start: int) -> bool:
     if FUNCTION_RE.search(window) is not None:
         return False
     end = start + len(name)
-    return not (TITLE_AFTER_RE.match(text, end) or TITLE_BEFORE_RE.search(text, 0, start))
+    return not (
+        TITLE_AFTER_RE.match(text, end)
+        or TITLE_BEFORE_RE.search(text, 0, start)
+        or PLACE_AFTER_RE.match(text, end)
+        or PLACE_BEFORE_RE.search(text, max(0, start - 30), start)
+    )
 
 
 def has_name(text: str) -> bool:
@@ -442,7 +424,7 @@ _NAME_STEM_RE = re.compile(r"na[am]|nom|apellid|cognom|forename|surname")
 _NAME_PAIR_RE = re.compile(rf"[{UPPER}](?:\S*\s+(?:{PARTICLE}\s+)?[{UPPER}]|(?<=[A-Z])\.[{UPPER}])")
 
 
-def _labelled_name(text: str, context: str) -> bool:
+def labelled_name(text: str, context: str) -> bool:
     # A value of name tokens only (below) holds no digit: a line with one is looked at no further.
     if not context or digit_count(text) or not _NAME_STEM_RE.search(context[-60:].lower()):
         return False
@@ -461,12 +443,19 @@ def has_personal_name(text: str, *, context: str = "") -> bool:
     # The attributes are looked for only where a name can stand beside them (two name tokens,
     # or an initial and a token) or an alias in brackets can part one.
     paired = _NAME_PAIR_RE.search(text) is not None
-    attributes = (paired or "(" in text) and (
+    # Without two name tokens, an attribute matters only beside an alias in brackets.
+    attributes = (paired or ("(" in text and _ALIAS_STEM_RE.search(lower) is not None)) and (
         _ATTRIBUTE_STEM_RE.search(lower) is not None
         or ("national" in text and _NATIONAL_NOUN_RE.search(text) is not None)
     )
-    for m in _HONORIFIC_RE.finditer(text) if _HONORIFIC_STEM_RE.search(text) else ():
-        if _person_like(m.group(1), text, m.start(1)):
+    # A capitalised honorific and the name after it are two name tokens (`paired`).
+    honorific = paired or "heer" in text or "mevrouw" in text
+    for m in _HONORIFIC_RE.finditer(text) if honorific and _HONORIFIC_STEM_RE.search(text) else ():
+        if _HONORIFIC_ALONE_RE.fullmatch(m.group(1)):
+            continue  # `Frau Dr. Weber`: the name follows the second title
+        if _person_like(m.group(1), text, m.start(1)) and (
+            attributes or not REPRESENTS_RE.match(text, m.end(1))
+        ):
             return True
     labels = ":" in text and _NAME_STEM_RE.search(lower) is not None
     for m in _LABELLED_NAME_RE.finditer(text) if labels else ():
@@ -476,17 +465,26 @@ def has_personal_name(text: str, *, context: str = "") -> bool:
     for m in _NAME_ATTRIBUTE_RE.finditer(text) if attributes and paired else ():
         if _person_like(m.group(1), text, m.start(1)):
             return True
-    if attributes and "(" in text and (unaliased := _INNER_ALIAS_RE.sub(" ", text)) != text:
+    for m in _ATTRIBUTE_BEFORE_RE.finditer(text) if attributes and paired else ():
+        if _person_like(m.group(1), text, m.start(1)):
+            return True
+    aliased = attributes and "(" in text and _ALIAS_STEM_RE.search(lower) is not None
+    if aliased and (named := _ALIAS_NAME_RE.sub(r" \1", text)) != text:
+        for m in _NAME_ATTRIBUTE_RE.finditer(named):
+            if _person_like(m.group(1), named, m.start(1)):
+                return True
+    if aliased and (unaliased := _INNER_ALIAS_RE.sub(" ", text)) != text:
         # An alias between a given name and a surname ("Samir (aka 'Doc') Haddad, 41").
         for m in _NAME_ATTRIBUTE_RE.finditer(unaliased):
             if _person_like(m.group(1), unaliased, m.start(1)):
                 return True
-    dated = (
-        digit_count(text) >= 4
+    dated = (  # a surname in capitals and a given name are two name tokens too
+        paired
+        and digit_count(text) >= 4
         and _NUMERIC_DATE_STEM_RE.search(text) is not None
         and _CAPITALS_RE.search(text) is not None
     )
     for m in _SURNAME_FIRST_RE.finditer(text) if dated else ():
         if is_person_like(m.group(1)) and _birth_year_plausible(m.group(2)):
             return True
-    return _labelled_name(text, context)
+    return labelled_name(text, context)

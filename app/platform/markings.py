@@ -119,11 +119,26 @@ _QUOTED_RE = re.compile(
     r"(?:\"[^\"\n]{1,80}\"|«[^»\n]{1,80}»|“[^”\n]{1,80}”|„[^“”\"\n]{1,80}[“”\"])"
     r"(?:\s*\([^()\n]{1,30}\))?"
 )
+_QUOTE_MARKS = ('"', "«", "“", "„")
+# A quotation a line opens and does not close (it runs onto the next line): an opening mark
+# before a word, then no other quotation mark to the line's end.
+_OPEN_AT_END_RE = re.compile(r"(?:\"|«\s?|“|„)(?=\w)[^\"«»“”„\n]{1,80}$")
+# The end of a quotation the line before opened: the text up to its closing mark.
+_CLOSED_AT_START_RE = re.compile(r"^[^\"«»“”„\n]{1,80}[\"»”“]")
+# A line that states the document's own classification: the participle or label opens it, a
+# marking follows (`Document classifié RESTREINT UE - …`, `Classification: RESTRICTED`).
+_DECLARED_RE = re.compile(
+    r"(?i)^\W*(?:(?:document|dokument|documento|note|nota|notitie|report|rapport|bericht|informe|"
+    r"vermerk)\s+)?(?:classifi[ée]e?|classified|clasificad[oa]|classificat[oa]|eingestuft|"
+    r"gerubriceerd|classification|clasificaci[óo]n|classificazione|einstufung|rubricering|"
+    r"classificatie|klassifizierung)\s*[:\-–]?\s*(?:as\s+|als\s+|come\s+|como\s+|comme\s+|en\s+)?"
+    rf"(?:{_HEADINGS})(?:\s*(?:[-–—/|,;.(]|$).*)?$"
+)
 # A marking's noun or participle, then the marking it names in capitals.
 _CITING_RE = re.compile(
-    r"(?i:\b(?:mention|marque|marquage|marca|marcad[oa]s?|marked|marking|labell?ed|vermerk|"
-    r"eingestuft(?:e|en)?|rubricering|gerubriceerd|classificat[oi]|classifi[ée]e?s?|"
-    r"clasificad[oa]s?|dicitura|contrassegnat[oi])\s+(?:de\s+|as\s+|als\s+|come\s+|como\s+|"
+    r"(?i:\b(?:mentions?|marques?|marquages?|marcas?|marcad[oa]s?|marked|markings?|labell?ed|"
+    r"vermerke?|eingestuft(?:e|en)?|rubricering(?:en)?|gerubriceerd|classificat[oi]|"
+    r"classifi[ée]e?s?|clasificad[oa]s?|diciture?|dicitura|contrassegnat[oi])\s+(?:de\s+|as\s+|als\s+|come\s+|como\s+|"
     r"comme\s+|with\s+)?)((?-i:[A-Z][A-Z0-9ÀÂÉÈÊÎÔÛÓÚÍÑÜÄÖ/\- –]{2,60}[A-Z0-9ÉÈÓÚÍÑÜÄÖ]))"
 )
 _CITING_STEM_RE = re.compile(
@@ -152,15 +167,29 @@ class Marking:
         return f"{self.name} marking at {self.location.describe()}"
 
 
-def _unquoted(text: str, cited: bool = False) -> str:
-    """The text with its quotations blanked, and with `cited` the capitals named after a
+def _quoting(text: str) -> bool:
+    return '"' in text or ("«" in text or "“" in text or "„" in text)
+
+
+def _blank(m: re.Match[str]) -> str:
+    return " " * len(m.group(0))
+
+
+def _unquoted(text: str, cited: bool = False, carried: bool = False) -> str:
+    """The text with its quotations blanked (also one the line before opened, `carried`, and
+    one it opens and the next line closes), and with `cited` the capitals named after a
     marking's noun (`la mention DIFFUSION RESTREINTE`, `marked RESTRICTED`): markings talked
     about (not in a document naming its own)."""
-    if '"' in text or ("«" in text or "“" in text or "„" in text):
-        text = _QUOTED_RE.sub(lambda m: " " * len(m.group(0)), text)
+    if carried or _quoting(text):
+        if carried:
+            text = _CLOSED_AT_START_RE.sub(_blank, text)
+        text = _OPEN_AT_END_RE.sub(_blank, _QUOTED_RE.sub(_blank, text))
     if not cited:
         return text
     lower = text.lower()
+    example = _EXAMPLES_COLON_RE.search(lower)
+    if example is not None:  # `Ejemplos de marcas: Difusión limitada; Reservado`
+        text = text[: example.end()] + " " * (len(text) - example.end())
     if _CITING_STEM_RE.search(lower) is None or _SELF_RE.search(lower):
         return text
     return _CITING_RE.sub(lambda m: m.group(0)[: m.start(1) - m.start(0)] + " " * len(m[1]), text)
@@ -202,25 +231,75 @@ def _flows(a: Location, b: Location) -> bool:
     )  # fmt: skip
 
 
+def _declaring(lower: str) -> bool:
+    """A first look for _DECLARED_RE: its participle's or label's stem."""
+    return "lassifi" in lower or "lasific" in lower or "nstuf" in lower or "rubric" in lower
+
+
+_NO_CARRY = (False, False)
+# An examples label and its colon: what follows on the line is cited.
+_EXAMPLES_COLON_RE = re.compile(
+    r"(?:exampl|exempl|beispiel|voorbeeld|ejempl|esempi|sample|specimen)[^:.;!?]{0,40}:"
+)
+# A legend of markings or codes (`Handling codes:`, `Mentions :`, `Classification levels:`):
+# its lines of definitions (`H1 - not to be disseminated`) talk about them.
+_LEGEND_RE = re.compile(
+    r"(?i)\b(?:codes|markings|mentions|marques|marcas|kennzeichnungen|vermerke|rubriceringen|"
+    r"diciture|levels|niveaux|niveles|livelli|stufen|niveaus|categories|cat[ée]gories|"
+    r"categor[íi]as|kategorien|categorie)\b[^:]{0,30}:\s*$"
+)
+_DEFINITION_RE = re.compile(r"\s*\S{1,30}(?:\s+\S{1,15})?\s*[–—:=-]\s+\w")
+_LIST_ITEM_RE = re.compile(r"\s*(?:[-–•*·▪◦]|\d{1,2}[.)])\s+\S")
+_EXAMPLES_RE = re.compile(r"exampl|exempl|beispiel|voorbeeld|ejempl|esempi|sample|specimen")
+
+
+def _introduces_examples(text: str) -> int:
+    """A line announcing a list of examples (`Marking examples (do not upload …):`: 1) or a
+    legend of markings (`Handling codes:`: 2), or neither (0)."""
+    stripped = text.rstrip()
+    if not stripped.endswith(":"):
+        return 0
+    if _EXAMPLES_RE.search(stripped.lower()) is not None:
+        return 1
+    return 2 if _LEGEND_RE.search(stripped) else 0
+
+
+def opens_quotation(text: str, carried: bool = False) -> bool:
+    """Does the line end inside a quotation it opens (that the next line closes)?"""
+    if not _quoting(text):
+        return False
+    if carried:
+        text = _CLOSED_AT_START_RE.sub(_blank, text)
+    return _OPEN_AT_END_RE.search(_QUOTED_RE.sub(_blank, text)) is not None
+
+
 def _marking(
-    text: str, previous: str = "", previous_stem: bool = True
+    text: str,
+    previous: str = "",
+    previous_stem: bool = True,
+    carried: tuple[bool, bool] = (False, False),
 ) -> tuple[tuple[str, bool] | None, bool]:
     """The marking a unit of text carries and whether it begins on the line before (read with
     it), or None; and whether the text holds a phrase's stem (`previous_stem` says it of the
     line before: without one there, the lines' ends are read together only for a heading).
     A marking found is read again with the markings talked about set aside (seldom needed, so
     not on every line)."""
-    found, stem = _marking_in(text, previous, previous_stem, cited=False)
+    found, stem = _marking_in(text, previous, previous_stem, carried, cited=False)
     if found is not None:
-        found, _ = _marking_in(text, previous, previous_stem, cited=True)
+        found, _ = _marking_in(text, previous, previous_stem, carried, cited=True)
     return found, stem
 
 
 def _marking_in(
-    text: str, previous: str, previous_stem: bool, *, cited: bool
+    text: str, previous: str, previous_stem: bool, carried: tuple[bool, bool], *, cited: bool
 ) -> tuple[tuple[str, bool] | None, bool]:
-    text = _unquoted(text, cited)
+    bare = _unquoted(text, False, carried[0])
+    text = _unquoted(bare, True) if cited else bare
     lower = text.lower()
+    if ("lassifi" in lower or "nstuf" in lower or "rubric" in lower or "lasific" in lower) and (
+        _DECLARED_RE.match(bare)
+    ):
+        return ("classification", False), True
     stem = _PHRASE_STEM_RE.search(lower) is not None
     name = _phrase_in(lower) if stem else None
     if name:
@@ -229,9 +308,16 @@ def _marking_in(
         return ("classification", False), stem
     if not previous:
         return None, stem
-    previous = _unquoted(previous, cited)
+    previous_bare = _unquoted(previous, False, carried[1])
+    previous = _unquoted(previous_bare, True) if cited else previous_bare
     short = len(previous) <= _HEADING_MAX and len(text) <= _HEADING_MAX
     if short and _heading(f"{previous.rstrip()} {text.lstrip()}"):
+        return ("classification", True), stem
+    if (
+        short
+        and _declaring(previous_bare.lower())
+        and _DECLARED_RE.match(f"{previous_bare.rstrip()} {bare.lstrip()}")
+    ):
         return ("classification", True), stem
     # A phrase broken by a line break: the end of the line before read with the start of this
     # one. No stem holds a space: the joined ends hold one only where one of them does.
@@ -265,6 +351,10 @@ def handling_markings(units: Iterable[TextUnit], *, title: str = "") -> tuple[Ma
     previous: TextUnit | None = None
     header: list[str] | None = None
     previous_stem = True  # unknown
+    # Whether the line before ends inside a quotation, and whether one ran onto it; whether
+    # the lines are a list of examples.
+    previous_open = previous_carried = False
+    listing = 0
     # Tables with a column of cited markings: the whole table talks about markings.
     cited_tables: set[int | None] = set()
     for unit in units:
@@ -279,7 +369,7 @@ def handling_markings(units: Iterable[TextUnit], *, title: str = "") -> tuple[Ma
         if location.row is not None or location.pointer is not None:
             if _CITED_RE.search(label_words(unit.context)):
                 continue
-        elif (cells := table_cells(unit.text)) is None:
+        elif "|" not in unit.text or (cells := table_cells(unit.text)) is None:
             header = None
         elif header is None:
             header = cells
@@ -289,12 +379,34 @@ def handling_markings(units: Iterable[TextUnit], *, title: str = "") -> tuple[Ma
             names = (m[0] for c in cells if not cited and (m := _marking(c)[0]))
             if named := next(names, None):
                 found[Marking(named, location)] = None
-            previous, previous_stem = unit, True
+            previous, previous_stem, previous_open = unit, True, False
             continue
+        text = unit.text
         flows = previous is not None and _flows(previous.location, location)
+        # The items of a list a line introduces as examples are cited, as quoted ones are.
+        if (
+            listing
+            and flows
+            and (
+                _LIST_ITEM_RE.match(text) is not None
+                or (listing == 2 and _DEFINITION_RE.match(text) is not None)
+            )
+        ):
+            previous = unit
+            continue
+        listing = (
+            _introduces_examples(text) if text.endswith(":") or text.rstrip().endswith(":") else 0
+        )
         before = previous.text if previous is not None and flows else ""
-        marked, stem = _marking(unit.text, before, previous_stem)
+        carried = (
+            (flows and previous_open, flows and previous_carried)
+            if previous_open or previous_carried
+            else _NO_CARRY
+        )
+        marked, stem = _marking(text, before, previous_stem, carried)
         previous_stem = stem
+        previous_open = (carried[0] or _quoting(text)) and opens_quotation(text, carried[0])
+        previous_carried = carried[0]
         if marked:
             name, begins_before = marked
             where = previous.location if previous is not None and begins_before else unit.location

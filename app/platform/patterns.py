@@ -23,7 +23,9 @@ TEXT_DATE = (
     rf"\b\d{{1,2}}(?:st|nd|rd|th|er|[ºo°]|\.)?\s+(?:de\s+)?(?:{MONTHS})\.?,?\s+(?:de\s+)?\d{{4}}\b"
     rf"|\b(?:{MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\b"
 )
-DATE = rf"(?:{NUMERIC_DATE}|{TEXT_DATE})"
+# An airline's date (`02MAR88`, as in a passenger record).
+AIRLINE_DATE = r"\b\d{2}(?:JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)(?:\d{4}|\d{2})\b"
+DATE = rf"(?:{NUMERIC_DATE}|{TEXT_DATE}|{AIRLINE_DATE})"
 DATE_RE = re.compile(DATE, re.IGNORECASE)
 YEAR_RE = re.compile(r"(?<!\d)(1[89]\d{2}|20\d{2})(?!\d)")
 
@@ -39,6 +41,11 @@ PARTICLE = (
 )
 NAME_SEQUENCE = rf"{NAME_TOKEN}(?:\s+(?:{PARTICLE}\s+)?{NAME_TOKEN}){{1,3}}"
 
+
+# An IBAN's shape, its groups apart or not: its digit groups are neither a telephone number nor
+# a national identifier (the IBAN detector reports them). The lookbehind after the first
+# letter: searched for capitals only.
+IBAN_SHAPE_RE = re.compile(r"[A-Z](?<!\w.)[A-Z]\d{2}(?:[ -]?[A-Z0-9]{2,4}){3,8}\b")
 
 _DIGITS = str.maketrans("", "", "0123456789")
 
@@ -94,7 +101,34 @@ NOT_NAME_WORDS = words(
     aeroporto aéroport flughafen luchthaven delegation délégation delegación delegazione
     delegatie agence agentur agencia agenzia agentschap bundespolizei direktion direction
     dirección direzione directie
+    street avenue road boulevard lane drive square rue allée place quai chemin cours straße
+    strasse platz weg allee gasse damm ufer straat laan plein gracht kade singel calle avenida
+    paseo plaza carretera via viale piazza corso largo lungomare
+    university université universität universiteit universidad università college collège
+    school école schule escuela scuola hospital hôpital krankenhaus klinikum ziekenhuis ospedale
+    institute institut instituut instituto istituto foundation fondation stiftung stichting
+    fundación fondazione stadium stade bridge pont brücke brug puente ponte port hafen haven
+    puerto porto terminal station gare bahnhof estación stazione
+    global international group holding ltd limited gmbh ag sa sas sarl bv nv spa srl sl
+    airlines airways aviation dg home affairs management sector operational operations
+    situation information division
     """
+)
+# Words before a name that make it a street's (`calle Julián González Segador`, `via Lanza`).
+PLACE_BEFORE_RE = re.compile(
+    r"(?i)\b(?:calle|c/|rue|via|viale|piazza|corso|largo|avenue|avenida|av\.|boulevard|bd\.?|"
+    r"place|plaza|paseo|straat|laan|plein|platz|allee|quai|chemin|street|road|square|"
+    r"universit[éeàyä]\w*|aeropuerto|a[ée]roport|aeroporto|airport|flughafen|luchthaven)"
+    r"\s+(?:(?:de|del|de\s+la|du|des|della|di|dei|van|von|of|the)\s+)?$"
+)
+# Words after a name that make it a street's, a building's or an institution's name
+# (`Martin Luther King Jr. Boulevard`, `Cheikh Anta Diop University`).
+PLACE_AFTER_RE = re.compile(
+    r"\s*(?:Jr\.?\s+|Sr\.?\s+)?(?i:street|st\.|avenue|ave\.|road|rd\.|boulevard|blvd|lane|square|"
+    r"drive|place|platz|stra(?:ß|ss)e|straat|laan|plein|university|college|school|hospital|"
+    r"institute|foundation|centre|center|stadium|bridge|airport|international|terminal|"
+    r"station|memorial|hall|building|tower|park|museum|library|prize|award|programme|program)"
+    r"\b"
 )
 
 
@@ -113,7 +147,22 @@ PLACES = words(
     mogadishu juba antananarivo maputo harare lusaka lilongwe pretoria johannesburg windhoek
     gaborone yaounde yaoundé douala libreville brazzaville cotonou lome lomé bissau praia
     laâyoune dakhla nouadhibou agadez gao timbuktu kano zinder sebha zuwara lampedusa
-    ceuta melilla canarias"""
+    ceuta melilla canarias
+    amsterdam rotterdam utrecht eindhoven schiphol haag hague brussels bruxelles brussel
+    antwerpen anvers luxembourg berlin hamburg münchen munich frankfurt köln cologne
+    düsseldorf stuttgart bonn potsdam wien vienna madrid barcelona valencia sevilla málaga
+    algeciras roma rome milano milan napoli naples torino palermo catania agrigento bari
+    lisboa lisbon porto marseille lyon toulouse nice lille bordeaux nanterre athens athina
+    warsaw warszawa prague praha budapest bucharest sofia valletta nicosia zagreb ljubljana
+    dublin copenhagen stockholm helsinki oslo tallinn riga vilnius bratislava"""
+)
+# Countries and kingdoms as the six languages name them (`Koninkrijk der Nederlanden`).
+COUNTRY_WORDS = words(
+    """koninkrijk königreich royaume reino regno kingdom nederlanden niederlande pays-bas
+    bajos bassi belgië belgique belgien bélgica belgio deutschland allemagne alemania
+    germania duitsland italia italie italien italië españa espagne spanien spagna spanje
+    frankrijk frankreich francia république republik republiek república repubblica
+    bundesrepublik österreich autriche oostenrijk portugal polska polen pologne"""
 )
 # Offices and authorities in the six languages (singular; a regex's alternation, lower case).
 OFFICES = (
@@ -129,7 +178,9 @@ OFFICES = (
     r"secretar[íi]a|segreteria|secretariaat|network|r[ée]seau|netzwerk|netwerk|rete|red|"
     r"a[ée]roport|airport|aeropuerto|aeroporto|flughafen|luchthaven|puesto|posto|poste|centre|"
     r"center|centro|zentrum|centrum|frontex|europol|eurojust|euaa|easo|interpol|iom|oim|unhcr|"
-    r"acnur|hcr|eulex|eeas"
+    r"acnur|hcr|eulex|eeas|marechaussee|carabinieri|guardia\s+civil|guardia\s+di\s+finanza|"
+    r"gendarmer[íi]a|loket|guichet|schalter|ventanilla|sportello|kmar|ind|bamf|ofpra|ofii|"
+    r"cgef|dcpaf|dpaf|paf|bmi|bka|bpol|dgef|dgpn|ucrif|minbuza"
 )
 # An office as the subject just before a word (`Le bureau est né le`, `L'ufficio è nato il`).
 OFFICE_SUBJECT_RE = re.compile(
@@ -137,6 +188,17 @@ OFFICE_SUBJECT_RE = re.compile(
     r"(?:\s+[\w'’-]+){0,3}\s*$"
 )
 
+
+# After an honorific name, the institution or delegation its bearer represents (`Mr García
+# (ES)`, `Mr Kowalski (Frontex)`, `M. Dupont, représentant de la France`): an official.
+REPRESENTS_RE = re.compile(
+    rf"\s*(?:\((?:[A-Z]{{2}}|[A-Z]{{4,8}}|[^()]{{0,40}}\b(?i:{OFFICES})\b[^()]{{0,40}})\)"
+    r"|,\s*(?:the\s+|le\s+|la\s+|il\s+|el\s+|de\s+|der\s+|die\s+)?(?i:representative|"
+    r"repr[ée]sentante?|vertreter(?:in)?|vertegenwoordiger|representante|rappresentante|"
+    r"delegate|d[ée]l[ée]gu[ée]e?|delegad[oa]|delegat[oa])\b"
+    r"|,\s*(?:of|de|del|della|di|van|von|du)\s+(?:la\s+|the\s+|het\s+|der\s+|l['’])?"
+    rf"(?i:{OFFICES})\b)"
+)
 
 # A public function next to a name: the person is named as the holder of a public office.
 FUNCTION_RE = re.compile(
@@ -188,7 +250,7 @@ def is_person_like(sequence: str) -> bool:
     words = [t.lower().strip(".") for t in tokens]
     if not words:
         return False
-    return not any(w in NOT_NAME_WORDS or w in PLACES for w in words)
+    return not any(w in NOT_NAME_WORDS or w in PLACES or w in COUNTRY_WORDS for w in words)
 
 
 _CAMEL_RE = re.compile(r"(?<=[a-zà-ÿ0-9])(?=[A-ZÀ-Þ])")
@@ -203,6 +265,16 @@ def label_words(label: str) -> str:
     if not label:
         return ""
     spaced = _CAMEL_RE.sub(" ", label) if _CAMEL_STEM_RE.search(label) else label
+    # A printable text holds no whitespace but the space: with no underscore, no run of spaces
+    # and none at its ends, it already reads as words (most lines of prose).
+    if (
+        "_" not in spaced
+        and "  " not in spaced
+        and spaced[0] != " "
+        and spaced[-1] != " "
+        and spaced.isprintable()
+    ):
+        return spaced.lower()
     # `str.split()` parts at what `\s` matches: `[_\s]+` read as one space, without a regex.
     return " ".join(spaced.replace("_", " ").split()).lower()
 

@@ -11,7 +11,7 @@ import phonenumbers
 from app.platform.contact import EMAIL_RE, URL_RE
 from app.platform.identity import has_name
 from app.platform.institutional import NO_CONTACTS, InstitutionalContacts, phone_key
-from app.platform.patterns import DATE_RE, OFFICES, by_first_letter, digit_count
+from app.platform.patterns import DATE_RE, IBAN_SHAPE_RE, OFFICES, by_first_letter, digit_count
 
 PHONE_LABEL_RE = re.compile(
     r"(?i)(?:\b(?:tel|tél|tfno|telf|ph|mob|gsm|fax)\b\.?|\b(?:telephone|téléphone|phone|"
@@ -30,8 +30,6 @@ PHONE_REGIONS = (
     "FI", "GR", "CZ", "RO", "HU", "BG", "HR", "SI", "SK", "LT", "LV", "EE", "MT", "CY", "NO",
 )  # fmt: skip
 _VALID = phonenumbers.Leniency.VALID
-# An IBAN's digit groups are not a telephone number (the IBAN detector reports them).
-_IBAN_SHAPE_RE = re.compile(r"[A-Z](?<!\w.)[A-Z]\d{2}(?:[ -]?[A-Z0-9]{2,4}){3,8}\b")
 # Every telephone label holds one of these (on lower-cased text; PHONE_LABEL_RE, case-insensitive,
 # is several times slower to search).
 _PHONE_LABEL_STEM_RE = re.compile(
@@ -137,11 +135,63 @@ _OFFICE_LINE_RE = re.compile(
 _OFFICE_OPENING_RE = re.compile(
     rf"(?i)^\W*(?:[\w'’-]+\s+){{0,4}}(?:{OFFICES})\b[^:,—–\n]{{0,40}}[:,—–]"
 )
+# Where a record's cells name an office: an office's word, also ending a compound
+# (`Naturalisatiedienst`, `Visastelle`, `Bundeskasse`, `Auswärtiges Amt`).
+OFFICE_NAMED_RE = re.compile(
+    rf"(?i)\b(?:{OFFICES})\b|\w{{3}}(?:dienst|stelle|referat|amt|kasse|beh[öo]rde|ministerium|"
+    r"botschaft|konsulat|polizei|direktion|directie|afdeling|ministerie)\b|\bamt\b"
+)
+# A contact's own label that makes it a person's line, whatever the record is.
+PERSONAL_LABEL_RE = re.compile(
+    r"(?i)\b(?:mobile?|mob|gsm|cell|handy|portable|m[óo]vil|cellulare|mobiel|private?|privat|"
+    r"priv[ée]e?|personal|personnel(?:le)?|pers[öo]nlich|persoonlijk|personale|direct|direkt|"
+    r"durchwahl|diretto|home\s+(?:phone|number|tel\w*)|domicile|thuis)\b"
+)
 # A mobile, or a person's extension behind the switchboard, stays a person's number.
 _MOBILE_RE = re.compile(
     r"(?i)\b(?:mobile|mob|mobil|gsm|cell|handy|portable|m[óo]vil|cellulare|mobiel|poste|ext|"
     r"extension|durchwahl|toestel|extensi[óo]n|interno|direct|direkt|directe|diretto)\b"
 )
+
+
+# What names a number as a reference just before it: a budget title or chapter, a file, a case,
+# a register (`Haushaltstitel 0625 532 01`, `Az. 0123 456 789`, `kenmerk 0712 …`).
+_REFERENCE_BEFORE_RE = re.compile(
+    r"(?i)(?:titel|kapitel|zeichen|\baz|\bgz|kenmerk|referentie|\bref|r[ée]f[ée]rence|referencia|"
+    r"riferimento|\bprot|protocollo|expediente|dossier|\bfile|\bcase|akte|zaak|"
+    r"budget\s+line|ligne\s+budg[ée]taire|partida|capitolo|chapitre|cap[íi]tulo|hoofdstuk|"
+    r"\bart[íi]?(?:culo|icle|ikel)?|register|registro)\.?\s*(?:n[°º]|nr|no|number|nummer|num)?"
+    r"\.?\s*[:#]?\s*$"
+)
+
+
+# Those a number on a line may be the line of, whatever office the line names: private persons
+# (whose number it would be even on a line opening with an office) and officers.
+_PRIVATE_ROLE_RE = re.compile(
+    r"(?i)\b(?:interpret\w*|interpr[èe]te|int[ée]rprete|dolmetscher\w*|tolk|sponsor|applicant|"
+    r"passenger|traveller|demandeur|antragsteller\w*|aanvrager|solicitante|richiedente|famil\w+|"
+    r"guarantor|garant|invit\w+)"
+)
+_PERSON_ROLE_RE = re.compile(
+    r"(?i)\b(?:ilos?|officers?|officiers?|beamte[rn]?|funcionari[oa]s?|ufficial[ei]|agents?|"
+    r"verbindungsbeamt\w*|liaisonofficier\w*|inspect\w+)\b|" + _PRIVATE_ROLE_RE.pattern[4:]
+)
+
+
+def _names_an_office(text: str) -> bool:
+    """The line names an office as an institution (`Embassy of the Netherlands`,
+    `Bundespolizeidirektion`), capitalised as a name is, not `office hours`."""
+    return any(m.group(0)[:1].isupper() for m in OFFICE_NAMED_RE.finditer(text))
+
+
+def office_line(text: str) -> bool:
+    """A line naming an office and no person, nor whose number or account it might be."""
+    return (
+        _names_an_office(text)
+        and not PERSONAL_LABEL_RE.search(text)
+        and not _PERSON_ROLE_RE.search(text)
+        and not has_name(text)
+    )
 
 
 def has_phone_in(text: str, context: str, known: InstitutionalContacts = NO_CONTACTS) -> bool:
@@ -152,7 +202,13 @@ def has_phone_in(text: str, context: str, known: InstitutionalContacts = NO_CONT
         or SWITCHBOARD_RE.search(text)
         or _ORGANISATION_PHONE_RE.search(text)
         or _OFFICE_LINE_RE.search(text)
-        or (_OFFICE_OPENING_RE.search(text) and not has_name(text))
+        or (
+            _OFFICE_OPENING_RE.search(text)
+            and not has_name(text)
+            and not _PRIVATE_ROLE_RE.search(text)
+        )
+        # A line naming an office and no person (its address line): a fixed line is its own.
+        or (office_line(text) and not has_mobile(text))
     )
     # A mobile's word counts outside addresses (`pec.interno.it` names no extension).
     bare = URL_RE.sub(" ", EMAIL_RE.sub(" ", text)) if "@" in text or "/" in text else text
@@ -167,7 +223,7 @@ def has_phone(text: str, *, context: str = "", known: InstitutionalContacts = NO
     # counts ASCII digits, all the digits of an ASCII text.
     if (text.isascii() and digit_count(text) < 8) or _DIGITS_RE.search(text) is None:
         return False
-    text = _IBAN_SHAPE_RE.sub(" ", text)
+    text = IBAN_SHAPE_RE.sub(" ", text)
     international = "+" in text or "00" in text
     for candidate in _INTERNATIONAL_RE.finditer(text) if international else ():
         raw = candidate.group(0)
@@ -175,6 +231,8 @@ def has_phone(text: str, *, context: str = "", known: InstitutionalContacts = NO
         if _valid_in_some_region(span, ("BE",), known):
             return True
     for candidate in _NATIONAL_START_RE.finditer(text):
+        if _REFERENCE_BEFORE_RE.search(text, max(0, candidate.start() - 40), candidate.start()):
+            continue  # a budget title's, a file's or a case's number
         if _valid_in_some_region(candidate.group(0), PHONE_REGIONS, known):
             return True
     labelled = (
@@ -184,6 +242,55 @@ def has_phone(text: str, *, context: str = "", known: InstitutionalContacts = NO
     in_text = _PHONE_LABEL_STEM_RE.search(text.lower()) is not None
     for label in PHONE_LABEL_RE.finditer(text) if in_text else ():
         window = text[label.end() : label.end() + 40]
-        if _DIGITS_RE.search(window) and _valid_in_some_region(window, PHONE_REGIONS, known):
+        if _DIGITS_RE.search(window) and (
+            _valid_in_some_region(window, PHONE_REGIONS, known) or _possible(window, known)
+        ):
             return True
-    return labelled and _valid_in_some_region(text, PHONE_REGIONS, known)
+    return labelled and (
+        _valid_in_some_region(text, PHONE_REGIONS, known) or _possible(text, known)
+    )
+
+
+# An international number right after its label (or alone under it).
+_LABELLED_INTERNATIONAL_RE = re.compile(r"[\s:.,()=-]{0,4}(\+\s?[1-9][\d\s().\-/]{6,}\d)")
+
+
+def _possible(text: str, known: InstitutionalContacts) -> bool:
+    """After a telephone label, an international number of a possible length is one even if
+    its range is not allocated (numbers reserved for fiction, ranges newer than the metadata)."""
+    m = _LABELLED_INTERNATIONAL_RE.match(text)
+    if m is None or len(re.sub(r"\D", "", m.group(1))) < 8:
+        return False
+    try:
+        number = phonenumbers.parse(m.group(1), None)
+    except phonenumbers.NumberParseException:
+        return False
+    if phonenumbers.is_valid_number(number) or not phonenumbers.is_possible_number(number):
+        return False  # a valid number was read (with its exceptions) by _valid_in_some_region
+    return not (known.phones and phone_key(number) in known.phones)
+
+
+_PERSONAL_TYPES = frozenset(
+    {
+        phonenumbers.PhoneNumberType.MOBILE,
+        phonenumbers.PhoneNumberType.PERSONAL_NUMBER,
+        phonenumbers.PhoneNumberType.PAGER,
+    }
+)
+
+
+def has_mobile(text: str) -> bool:
+    """A number of a mobile (or personal) range: a person's line, whoever's record it is in. A
+    national number is one only if it is of such a range in every region it is valid in (`070`
+    is a personal range in the United Kingdom, The Hague's in the Netherlands)."""
+    if "+" in text:
+        return any(
+            phonenumbers.number_type(m.number) in _PERSONAL_TYPES
+            for m in phonenumbers.PhoneNumberMatcher(text, "BE", leniency=_VALID)
+        )
+    types = [
+        phonenumbers.number_type(m.number) in _PERSONAL_TYPES
+        for region in PHONE_REGIONS
+        for m in phonenumbers.PhoneNumberMatcher(text, region, leniency=_VALID)
+    ]
+    return bool(types) and all(types)

@@ -18,17 +18,21 @@ table cell's column, the line before a line. A name next to another finding of t
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
-from app.platform import contact, identity, phone
+from app.platform import contact, identity, mrz, phone
 from app.platform.institutional import NO_CONTACTS, InstitutionalContacts
 from app.platform.patterns import label_words
-from app.platform.text import Finding, FindingKind, Location, TextUnit, table_cells
-
-# Findings that make a name beside them in the same unit a named person.
-_ATTRIBUTES = frozenset(
-    {FindingKind.date_of_birth, FindingKind.document_number, FindingKind.phone, FindingKind.iban}
+from app.platform.records import (
+    Record,
+    institutional_address,
+    institutional_phone,
+    office_line_address,
+    record_key,
+    records,
+    typed_document_number,
 )
+from app.platform.text import Finding, FindingKind, Location, TextUnit, table_cells
 
 MAX_FINDINGS = 100
 
@@ -41,29 +45,36 @@ def _pointer_context(pointer: str) -> str:
     return label_words(" ".join(keys[-2:]))
 
 
-def _readings(units: Iterable[TextUnit]) -> Iterator[tuple[str, str, Location]]:
-    """Each unit's text with the label it is read under; a Markdown
-    table's rows are read cell by cell under their column's header."""
+Key = tuple[object, ...] | None
+
+
+def _readings(units: Iterable[TextUnit]) -> Iterator[tuple[Key, str, str, Location]]:
+    """Each unit's record (see app/platform/records.py), text and the label it is read under; a
+    Markdown table's rows are read cell by cell under their column's header."""
     header: list[str] | None = None
     for unit in units:
         text = unit.text
-        if not text.strip():
+        if not text or text.isspace():
             continue
         location = unit.location
         if location.pointer is not None:
-            yield text, _pointer_context(location.pointer), location
+            label = _pointer_context(location.pointer)
+            yield record_key(location, unit.context), text, label, location
             continue
-        cells = table_cells(text) if location.row is None else None
+        # A Markdown table's row holds a bar (most lines do not: no call made).
+        cells = table_cells(text) if location.row is None and "|" in text else None
         if cells is None:
             header = None
         elif header is None:
             header = [label_words(c) for c in cells]
         elif not all(set(c) <= set(":- ") for c in cells):
+            row = ("markdown", location.part, location.page, location.line)
             for c, cell in enumerate(cells):
                 label = header[c] if c < len(header) else ""
-                yield cell, label, location
+                yield row, cell, label, location
             continue
-        yield text, label_words(unit.context), location
+        key = record_key(location, unit.context) if location.row is not None else None
+        yield key, text, label_words(unit.context), location
 
 
 # The kinds as constants of the module: an enum member's lookup would cost on every unit.
@@ -79,26 +90,49 @@ _EMAIL, _PHONE, _MRZ, _DOCUMENT_NUMBER, _IBAN, _DATE_OF_BIRTH, _PERSONAL_NAME, _
 )
 
 
-def _found(text: str, context: str, known: InstitutionalContacts) -> list[FindingKind]:
-    """The kinds a unit's text holds under its label, in a fixed order. The identity detectors
+def _found(
+    text: str, context: str, known: InstitutionalContacts, record: Record | None = None
+) -> Sequence[FindingKind]:
+    """The kinds a unit's text holds under its label, in a fixed order; an institution's
+    contacts in its record (a table's row, a JSON object) are none. The identity detectors
     read the text with its underscores as spaces (`date_of_birth:` reads as words: an underscore
     is a word character, so `\b` would not part a label's words)."""
     spaced = text.replace("_", " ") if "_" in text else text
+    email = contact.has_email_in(text, context, known) and not (
+        institutional_address(record, context, text) if record else office_line_address(text)
+    )
+    telephone = phone.has_phone_in(text, context, known) and not (
+        record and institutional_phone(record, context, text)
+    )
+    zone = mrz.has_mrz(text)
+    number = identity.has_document_number(spaced, context=context) or bool(
+        record and typed_document_number(record, context, text)
+    )
+    account = contact.has_iban_in(text, context, known) and not (
+        record.public_account() if record else phone.office_line(text)
+    )
+    birth = identity.has_date_of_birth(spaced, context=context)
+    name = identity.has_personal_name(spaced, context=context) and not (
+        record and record.official()
+    )
+    link = contact.has_personal_url(text)
+    if not (email or telephone or zone or number or account or birth or name or link):
+        return ()  # most units: no list made
     found = [
         kind
         for kind, hit in (
-            (_EMAIL, contact.has_email_in(text, context, known)),
-            (_PHONE, phone.has_phone_in(text, context, known)),
-            (_MRZ, identity.has_mrz(text)),
-            (_DOCUMENT_NUMBER, identity.has_document_number(spaced, context=context)),
-            (_IBAN, contact.has_iban_in(text, context, known)),
-            (_DATE_OF_BIRTH, identity.has_date_of_birth(spaced, context=context)),
-            (_PERSONAL_NAME, identity.has_personal_name(spaced, context=context)),
-            (_PERSONAL_URL, contact.has_personal_url(text)),
+            (_EMAIL, email),
+            (_PHONE, telephone),
+            (_MRZ, zone),
+            (_DOCUMENT_NUMBER, number),
+            (_IBAN, account),
+            (_DATE_OF_BIRTH, birth),
+            (_PERSONAL_NAME, name),
+            (_PERSONAL_URL, link),
         )
         if hit
     ]
-    if _PERSONAL_NAME not in found and _ATTRIBUTES.intersection(found) and identity.has_name(text):
+    if not name and (telephone or number or account or birth) and identity.has_name(text):
         found.append(_PERSONAL_NAME)
     return found
 
@@ -109,8 +143,14 @@ def scan(
     """Every finding of personal data in the units, in document order (at most MAX_FINDINGS);
     the `known` institutional contacts are not personal data."""
     findings: dict[Finding, None] = {}
-    for text, context, location in _readings(units):
-        for kind in _found(text, context, known):
+    readings = list(_readings(units))
+    keyed = (
+        records((key, context, text) for key, text, context, _ in readings)
+        if any(r[0] is not None for r in readings)
+        else {}
+    )
+    for key, text, context, location in readings:
+        for kind in _found(text, context, known, keyed.get(key) if key is not None else None):
             findings[Finding(kind, location)] = None
             if len(findings) >= MAX_FINDINGS:
                 return tuple(findings)

@@ -81,6 +81,9 @@ def test_a_name_is_linked_to_its_attribute_across_ages_initials_and_aliases() ->
         "Moussa Cissé, 24 ans, de nationalité malienne.",
         "Ahmed B., alias «El Tunecino», 29 años, de nacionalidad tunecina.",
         "Samir (aka 'Doc') Haddad, 41, an Algerian national, was arrested.",
+        "The facilitator, a 34-year-old Eritrean man named Tesfay Gebremariam, was arrested.",
+        "Il cittadino tunisino Mohamed Ben Salah, di anni 27, è stato fermato.",
+        "Interviewee: Amadou Kane. Age: 29. Nationality: Malian.",
     ):
         assert K.personal_name in _kinds(line), line
     assert _kinds("Payments went to NL91 ABNA 0417 1643 00 held by R. Bakker.") == {
@@ -94,6 +97,9 @@ def test_public_officials_named_in_their_function_pass() -> None:
         "The Executive Director of Frontex, Hans Leijtens, presented 4 512 detections.",
         "Le ministre de l'Intérieur, Bruno Retailleau, a reçu 40 officiers le 12 février 2025.",
         "Staatssecretaris Nicolien van Vroonhoven opende op 10 maart 2025 de conferentie.",
+        "Mr García (ES) presented the figures; Ms Jansen (NL) added the Dutch ones.",
+        "Frau Dr. Weber (BMI) eröffnete die Sitzung.",
+        "La Sra. Martínez, de la Comisaría General, presentó el informe.",
     ):
         assert _kinds(line) == frozenset(), line
 
@@ -325,3 +331,51 @@ def test_the_development_part_of_the_corpus() -> None:
         != d.refuse
     ]
     assert wrong == []
+
+
+def test_an_institutions_contacts_in_its_own_record_pass_and_a_persons_do_not() -> None:
+    fees = (
+        "sede;ufficio;intestatario;iban;casella;centralino\n"
+        "Tunisi;Ufficio Visti;Ambasciata d'Italia a Tunisi;IT60 X054 2811 1010 0000 0123 456;"
+        "visti.tunisi@esteri.example;+216 71 32 18 11\n"
+    )
+    assert _kinds(fees, CSV) == frozenset()
+    person = "afdeling,e-mail,telefoon\nConsulaire afdeling Rabat,p.jansen@minbuza.example,+31 6 2384 1907\n"
+    assert _kinds(person, CSV) == {K.email, K.phone}
+    named = "post;naam;telefoon\nAmbassade Rabat;Pieter Jansen;+212 537 21 96 00\n"
+    assert K.personal_name in _kinds(named, CSV)
+    office = {"naam": "Ambassade te Dhaka", "contact": {"telefoon": "+880 2 5504 4290"}}
+    assert _kinds(json.dumps(office), JSON) == frozenset()
+    speakers = "name,function\nHans Leijtens,Executive Director of Frontex\n"
+    assert _kinds(speakers, CSV) == frozenset()
+    quest = {"ufficio": "Questura di Agrigento", "pec": "immig.quest.ag@pec.example"}
+    assert _kinds(json.dumps(quest), JSON) == frozenset()
+    typed = {"documents": [{"type": "Passport", "number": "A31928475"}]}
+    assert _kinds(json.dumps(typed), JSON) == {K.document_number}
+
+
+def test_offices_named_on_their_line_streets_and_references_pass() -> None:
+    for line in (
+        "Queen Rania Street 14, Amman — Embassy of the Netherlands, tel. +962 6 590 2200.",
+        "Avenue Cheikh Anta Diop, Dakar (Université Cheikh Anta Diop), Ambassade : +221 33 839 51 00.",
+        "- EUAA Information and Analysis Sector: ias@euaa.europa.example",
+        "Neue Dienstposten in Lagos (Haushaltstitel 0625 532 01).",
+        "Vragen: ilonet-servicedesk@minbuza.example.",
+        "Calle Julián González Segador s/n, 28043 Madrid (Comisaría General), tel. 91 322 68 00.",
+        "Ambassade van het Koninkrijk der Nederlanden, Dakar; T +221 33 849 03 60; dak@mfa.example",
+        "I diritti si versano sul conto dell'Ambasciata: IT60 X054 2811 1010 0000 0123 456.",
+    ):
+        assert _kinds(line) == frozenset(), line
+    assert _kinds("The ILO can be reached on +31 70 348 6486 during office hours.") == {K.phone}
+    assert _kinds("Contact Anna Maria Rossi: amr.legal@mfa.example") == {K.email}
+
+
+def test_markings_quoted_over_a_line_break_listed_as_examples_or_declared() -> None:
+    assert not _marked('Diciture ricorrenti: "USO ESCLUSIVO DELLE FORZE DI\nPOLIZIA", "RISERVATO".')
+    assert not _marked("par exemple « Diffusion\nrestreinte » ou « Restreint UE ».")
+    assert not _marked("Marking examples (do not upload them):\n- RESTREINT UE\n- EU RESTRICTED\n")
+    assert not _marked("Handling codes:\nH1 - not to be disseminated\nH2 - law enforcement only\n")
+    assert not _marked("Ejemplos de marcas: Difusión limitada; Reservado; Confidencial.")
+    assert not _marked("Les mentions DIFFUSION RESTREINTE et SECRET sont interdites.")
+    assert _marked("Note 2026/31\nDocument classifié RESTREINT\nUE - à ne pas transmettre\n")
+    assert _marked("Classification: EU RESTRICTED")

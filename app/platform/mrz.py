@@ -1,0 +1,63 @@
+"""ICAO Doc 9303 machine-readable zones (TD1, TD2, TD3 and visas): a line whose check digits
+all verify."""
+
+from __future__ import annotations
+
+import re
+
+from app.platform.patterns import digit_count
+
+_WEIGHTS = (7, 3, 1)
+
+
+def check_digit(field: str) -> str:
+    total = 0
+    for i, c in enumerate(field):
+        if c.isdigit():
+            value = int(c)
+        elif c == "<":
+            value = 0
+        else:
+            value = ord(c) - 55
+        total += value * _WEIGHTS[i % 3]
+    return str(total % 10)
+
+
+def _ok(field: str, digit: str) -> bool:
+    return digit == check_digit(field) or (digit == "<" and set(field) == {"<"})
+
+
+# TD3 (passports, 2 x 44) and TD2 (2 x 36) line 2; MRV-A/B visas have the same first fields.
+_LINE2_RE = re.compile(
+    r"([A-Z0-9<]{9})([0-9<])([A-Z<]{3})(\d{6})(\d)([MFX<])(\d{6})(\d)([A-Z0-9<]{7,16})"
+)
+# TD1 (cards, 3 x 30): line 1 carries the document number, line 2 the dates.
+_TD1_LINE1_RE = re.compile(r"([ACI][A-Z0-9<])([A-Z<]{3})([A-Z0-9<]{9})([0-9<])([A-Z0-9<]{15})")
+_TD1_LINE2_RE = re.compile(r"(\d{6})(\d)([MFX<])(\d{6})(\d)([A-Z<]{3})([A-Z0-9<]{11})(\d)")
+_MRZ_CHARS_RE = re.compile(r"[A-Z0-9<]{28,}")
+_MRZ_DATES_RE = re.compile(r"\d\d{6}[MFXmfx]\d{7}")
+
+
+def has_mrz(text: str) -> bool:
+    """A line of a machine-readable zone whose check digits all verify."""
+    if "<" not in text and "«" not in text:
+        # Without a filler, a line 2's dates and sex (only f, m and x upper-case to F, M, X).
+        if digit_count(text) < 14:
+            return False
+        if _MRZ_DATES_RE.search(text.replace(" ", "").replace("\t", "")) is None:
+            return False
+    compact = re.sub(r"[ \t]", "", text.upper()).replace("«", "<")
+    for run in _MRZ_CHARS_RE.findall(compact):
+        for m in _LINE2_RE.finditer(run):
+            number, nd, _, birth, bd, _, expiry, ed, _ = m.groups()
+            if _ok(number, nd) and _ok(birth, bd) and _ok(expiry, ed) and set(number) != {"<"}:
+                return True
+        for m in _TD1_LINE2_RE.finditer(run):
+            birth, bd, _, expiry, ed, _, _, _ = m.groups()
+            if _ok(birth, bd) and _ok(expiry, ed):
+                return True
+        for m in _TD1_LINE1_RE.finditer(run):
+            number, nd = m.group(3), m.group(4)
+            if sum(c.isdigit() for c in number) >= 3 and _ok(number, nd) and "<<" not in number:
+                return True
+    return False

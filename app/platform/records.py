@@ -1,0 +1,231 @@
+"""The record a table cell or JSON value stands in (its row; its object with the members of the
+objects around it), and whether that record is an institution's: it names an office, a public
+account holder or a switchboard, and no private person. An institution's contacts in such a
+record (its switchboard, its fee account, a mailbox named after its office or post) are no
+person's data, whatever the column they stand in is called."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from app.platform.contact import (
+    GIVEN_NAMES,
+    PUBLIC_ACCOUNT_RE,
+    functional_local_part,
+    has_email,
+)
+from app.platform.identity import has_document_number, has_personal_name, labelled_name
+from app.platform.patterns import FUNCTION_RE, NAME_TOKEN, is_person_like
+from app.platform.phone import (
+    OFFICE_NAMED_RE,
+    PERSONAL_LABEL_RE,
+    SWITCHBOARD_RE,
+    has_mobile,
+    office_line,
+)
+from app.platform.text import Location
+
+# Labels of cells that hold places, not persons (`Den Haag` under `city` is no one's name).
+_PLACE_LABEL_RE = re.compile(
+    r"(?i)\b(?:city|town|place|location|post|poste|posto|sede|seat|ort|stadt|standort|dienstort|"
+    r"ville|lieu|localit[éà]|ciudad|localidad|citt[àa]|stad|plaats|vestiging|country|land|pays|"
+    r"pa[íi]s|paese|region|r[ée]gion|address|adresse|adres|bezoekadres|direcci[óo]n|indirizzo|"
+    r"anschrift|auslandsvertretung|vertretung|mission|route|airport|port)\b"
+)
+_NAME_VALUE_RE = re.compile(rf"{NAME_TOKEN}(?:\s+{NAME_TOKEN}){{1,3}}")
+# Fees paid to an office: its account (`cuenta_tasas`, `Gebührenkonto`, `leges`).
+_FEE_LABEL_RE = re.compile(
+    r"(?i)(?:fee|tasa|tax|geb[üu]hr|leges|diritt|droits|frais|tarif|kosten|betaling|payment|"
+    r"pagament|pago|paiement|zahlung|redevance|recette)"
+)
+_ADDRESS_RE = re.compile(r"\S+@\S+")
+_LOCAL_PART_RE = re.compile(r"([A-Za-z0-9._%+-]+)@")
+_WORD_RE = re.compile(r"[^\W\d_]+")
+
+
+Key = tuple[object, ...]
+
+
+def _named_person(text: str, label: str) -> bool:
+    """A cell that is a person's name: under a name label, or a name alone (not a place's)."""
+    value = text.strip()
+    if _NAME_VALUE_RE.fullmatch(value) and not _PLACE_LABEL_RE.search(label):
+        return is_person_like(value)
+    return labelled_name(text, label)
+
+
+def record_key(location: Location, context: str) -> Key | None:
+    """The record a unit belongs to: a table's row (not its header), a JSON value's object; a
+    line of text belongs to none."""
+    if location.pointer is not None:
+        if not context:
+            return None  # a member's name, not a value
+        return ("json", location.pointer.rsplit("/", 1)[0])
+    if location.row is not None and location.row > 1:
+        return ("row", location.part, location.table, location.row)
+    return None
+
+
+@dataclass(slots=True)
+class Record:
+    """The labelled cells of one record (`label`, `text`), its own and those around it."""
+
+    cells: list[tuple[str, str]] = field(default_factory=list)
+    own: int = 0  # the first cells are the record's own
+    _institutional: bool | None = None
+    _words: frozenset[str] | None = None
+    _official: bool | None = None
+
+    def official(self) -> bool:
+        """One of the record's own cells is a public function (`Executive Director`,
+        `Commissioner for Home Affairs`): the name beside it is an official's in that function."""
+        if self._official is None:
+            self._official = any(
+                len(text) <= 80 and FUNCTION_RE.search(text) is not None
+                for _, text in self.cells[: self.own]
+            )
+        return self._official
+
+    def institutional(self) -> bool:
+        """The record names an office, a public account or a switchboard, and no person."""
+        if self._institutional is None:
+            owner = person = False
+            for label, text in self.cells:
+                office = bool(
+                    OFFICE_NAMED_RE.search(text)
+                    or SWITCHBOARD_RE.search(text)
+                    or PUBLIC_ACCOUNT_RE.search(f"{label}: {text}")
+                    or _functional_address(text)
+                )
+                owner = owner or office
+                if (not office and _named_person(text, label)) or has_personal_name(
+                    text, context=label
+                ):
+                    person = True
+                    break
+                if "@" in text and has_email(text) and not self.explained(text):
+                    person = True  # a person's own address (`p.vandersloot@`)
+                    break
+            self._institutional = owner and not person
+        return self._institutional
+
+    def public_account(self) -> bool:
+        """An authority holds the record's account (`Kontoinhaber: Bundeskasse`) or the record
+        is of fees paid to it, and the record names no person."""
+        return self.institutional() and any(
+            _FEE_LABEL_RE.search(label) or PUBLIC_ACCOUNT_RE.search(f"{label}: {text}")
+            for label, text in self.cells
+        )
+
+    def explained(self, text: str) -> bool:
+        """Every word of the text's addresses names the record's office or post, or is a
+        function word or an acronym."""
+        return explained_by(text, self.words())
+
+    def words(self) -> frozenset[str]:
+        """The record's words, lower case (an office's mailbox is named after its post)."""
+        if self._words is None:
+            self._words = frozenset(
+                w.lower()
+                for _, text in self.cells
+                if "@" not in text
+                for w in _WORD_RE.findall(text)
+            )
+        return self._words
+
+
+def explained_by(text: str, known: frozenset[str]) -> bool:
+    """Every word of the text's addresses is one of the known words (an office's, a post's),
+    the start of one (`immig`, `quest`), two written as one (`badbentheim`) or a function word;
+    or a short code beside them (`bpoli.frankfurt`), never a given name (`jan.frankfurt`)."""
+    locals_ = _LOCAL_PART_RE.findall(text)
+    if not locals_:
+        return False
+    starts = {w[:n] for w in known for n in range(3, len(w))}
+
+    def named(word: str) -> bool:
+        return (
+            word in known
+            or (len(word) >= 3 and word in starts)
+            or functional_local_part(word)
+            or any(
+                word[:i] in known and (word[i:] in known or functional_local_part(word[i:]))
+                for i in range(3, len(word) - 2)
+            )
+        )
+
+    for local in locals_:
+        words = _WORD_RE.findall(local.lower())
+        if not any(named(w) for w in words):
+            return False
+        if not all(named(w) or (len(w) <= 5 and w not in GIVEN_NAMES) for w in words):
+            return False
+    return True
+
+
+def office_line_address(text: str) -> bool:
+    """A line naming an office and no person, whose addresses are named by its words
+    (`Ambassade …, Dakar; dak@minbuza…`)."""
+    if not office_line(text):
+        return False
+    bare = _ADDRESS_RE.sub(" ", text)
+    return explained_by(text, frozenset(w.lower() for w in _WORD_RE.findall(bare)))
+
+
+def _functional_address(text: str) -> bool:
+    m = _LOCAL_PART_RE.search(text) if "@" in text else None
+    return m is not None and functional_local_part(m.group(1))
+
+
+def institutional_phone(record: Record, label: str, text: str) -> bool:
+    """A fixed line in an institution's record (a mobile stays a person's)."""
+    return not PERSONAL_LABEL_RE.search(label) and record.institutional() and not has_mobile(text)
+
+
+def institutional_address(record: Record, label: str, text: str) -> bool:
+    """A mailbox in an institution's record whose every word names the record's office or post,
+    or is a function word or an acronym (`visti.tunisi@` beside `Ufficio Visti`, `Tunisi`)."""
+    if PERSONAL_LABEL_RE.search(label) or not record.institutional():
+        return False
+    return record.explained(text)
+
+
+# A member or column that holds a number, and one that says what the record's document is.
+_NUMBER_LABEL_RE = re.compile(r"(?:^|\s)(?:number|no|nr|nummer|numero|número|num|n°|nº)$")
+_TYPE_LABEL_RE = re.compile(
+    r"(?:^|\s)(?:type|kind|typ|art|soort|tipo|category|categorie|catégorie|kategorie|categoria|"
+    r"categoría)$"
+)
+
+
+def typed_document_number(record: Record, label: str, text: str) -> bool:
+    """A number whose record says which document it is (`{"Type": "Passport", "Number": …}`):
+    read as that document's number."""
+    if not _NUMBER_LABEL_RE.search(label):
+        return False
+    return any(
+        _TYPE_LABEL_RE.search(kind_label) and has_document_number(f"{kind} number: {text}")
+        for kind_label, kind in record.cells
+        if len(kind) <= 40
+    )
+
+
+def records(keyed: Iterable[tuple[Key | None, str, str]]) -> dict[Key, Record]:
+    """Each record of the (key, label, text) readings; a JSON object's record also holds the
+    scalar members of the objects around it (whose contacts they are)."""
+    own: dict[Key, list[tuple[str, str]]] = {}
+    for key, label, text in keyed:
+        if key is not None:
+            own.setdefault(key, []).append((label, text))
+    result: dict[Key, Record] = {}
+    for key, cells in own.items():
+        record = Record(list(cells), len(cells))
+        if key[0] == "json":
+            parent = str(key[1])
+            while parent:
+                parent = parent.rsplit("/", 1)[0]
+                record.cells.extend(own.get(("json", parent), ()))
+        result[key] = record
+    return result
