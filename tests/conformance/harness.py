@@ -32,7 +32,6 @@ ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 CONFIG = Path(__file__).with_name("schemathesis.toml")
 TOKENS_ENV = "ILONET_CONFORMANCE_TOKENS"  # read by schemathesis_hooks.py
-STATUSES_ENV = "ILONET_CONFORMANCE_STATUSES"  # written by schemathesis_hooks.py
 
 Operation = tuple[str, str]  # (METHOD, documented path)
 
@@ -109,16 +108,14 @@ def _templates(document: dict[str, object]) -> list[tuple[re.Pattern[str], str]]
     return one + any_
 
 
-def statuses_of(answers: list[str], document: dict[str, object]) -> dict[Operation, set[int]]:
-    """The statuses each operation answered, from the lines "METHOD URL STATUS" the hooks wrote
-    (`after_call`, one a response)."""
+def statuses_of(har: Path, document: dict[str, object]) -> dict[Operation, set[int]]:
     templates = _templates(document)
     seen: dict[Operation, set[int]] = {}
-    for line in answers:
-        method, url, status = line.split(" ")
-        path = httpx.URL(url).raw_path.decode().split("?", 1)[0]
+    for entry in json.loads(har.read_text())["log"]["entries"]:
+        path = httpx.URL(entry["request"]["url"]).raw_path.decode().split("?", 1)[0]
         template = next((t for regex, t in templates if regex.match(path)), path)
-        seen.setdefault((method.upper(), template), set()).add(int(status))
+        operation = (entry["request"]["method"].upper(), template)
+        seen.setdefault(operation, set()).add(int(entry["response"]["status"]))
     return seen
 
 
@@ -214,8 +211,7 @@ def _run(part: Part, work: Path, postgres: Postgres, signing_keys: Keys) -> Run:
         # Asked for once before the run: the server builds the document on first request, which
         # on a loaded machine takes longer than Schemathesis waits for it (ten seconds).
         document = httpx.get(f"{url}/openapi.json", timeout=120).json()
-        answers = work / "answers.txt"
-        answers.touch()
+        reports = work / "reports"
         result = subprocess.run(
             [
                 str(BIN / "schemathesis"),
@@ -226,6 +222,10 @@ def _run(part: Part, work: Path, postgres: Postgres, signing_keys: Keys) -> Run:
                 *part.options(),
                 "--workers",
                 "1",
+                "--report",
+                "har",
+                "--report-har-path",
+                str(reports / "run.har"),
                 "--no-color",
             ],
             cwd=ROOT,
@@ -233,7 +233,6 @@ def _run(part: Part, work: Path, postgres: Postgres, signing_keys: Keys) -> Run:
                 **os.environ,
                 "SCHEMATHESIS_HOOKS": "tests.conformance.schemathesis_hooks",
                 TOKENS_ENV: json.dumps(tokens),
-                STATUSES_ENV: str(answers),
             },
             capture_output=True,
             text=True,
@@ -242,15 +241,16 @@ def _run(part: Part, work: Path, postgres: Postgres, signing_keys: Keys) -> Run:
         )
         output = result.stdout + result.stderr
         (work / "schemathesis.log").write_text(output)
-        lines = answers.read_text().splitlines()
+        har = reports / "run.har"
+        requests = len(json.loads(har.read_text())["log"]["entries"])
         selected = {
             (method.upper(), path)
             for path, item in document["paths"].items()
             if part.selects(path)
             for method in item
         }
-        statuses = statuses_of(lines, document)
-        return Run(result.returncode, output, document, statuses, len(lines), selected)
+        statuses = statuses_of(har, document)
+        return Run(result.returncode, output, document, statuses, requests, selected)
     finally:
         server.terminate()
         server.wait(timeout=30)

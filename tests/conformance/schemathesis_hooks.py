@@ -9,7 +9,7 @@ import json
 import os
 import re
 from collections.abc import Iterator
-from typing import Any, TextIO
+from typing import Any
 
 import schemathesis
 from requests.structures import CaseInsensitiveDict
@@ -19,7 +19,6 @@ from schemathesis.generation.meta import CoveragePhaseData, CoverageScenario
 from app.routers.conventions import IDEMPOTENCY_KEY
 
 TOKENS_ENV = "ILONET_CONFORMANCE_TOKENS"
-STATUSES_ENV = "ILONET_CONFORMANCE_STATUSES"  # the file `after_call` writes to
 
 
 @schemathesis.auth(refresh_interval=None)
@@ -79,34 +78,6 @@ def before_call(ctx: schemathesis.HookContext, case: schemathesis.Case[Any], kwa
     request = [case.method, case.formatted_path, repr(case.query), repr(case.body)]
     digest = hashlib.sha256(repr(request).encode()).hexdigest()
     case.headers["Idempotency-Key"] = f"st-{digest[:40]}"
-
-
-class _Answers:
-    """The status of every response, a line "METHOD URL STATUS" each in the file the harness
-    names (harness.py reads the statuses each operation answered from it; none when the run is
-    made by hand)."""
-
-    def __init__(self) -> None:
-        self._file: TextIO | None = None
-
-    def write(self, response: schemathesis.Response) -> None:
-        if self._file is None:
-            if STATUSES_ENV not in os.environ:
-                return
-            self._file = open(os.environ[STATUSES_ENV], "a", encoding="utf-8")  # noqa: SIM115
-        request = response.request
-        self._file.write(f"{request.method} {request.url} {response.status_code}\n")
-        self._file.flush()
-
-
-_ANSWERS = _Answers()
-
-
-@schemathesis.hook
-def after_call(
-    ctx: schemathesis.HookContext, case: schemathesis.Case[Any], response: schemathesis.Response
-) -> None:
-    _ANSWERS.write(response)
 
 
 def _errors(response: schemathesis.Response) -> list[dict[str, Any]]:
