@@ -175,12 +175,60 @@ def _bound_proven_elsewhere(case: schemathesis.Case[Any]) -> bool:
     )
 
 
+# The coverage phase's "incorrect type" cases (half its requests): tests/test_wrong_types.py
+# sends, in-process, every wrong type of every parameter (a 422 naming it, or a 404 for a path
+# its converter refuses), a body that is not an object, and a string, a null, an array or an
+# object in every body property where its schema has none (a 422 naming the property). A number
+# or a boolean in a body property is still sent from here: pydantic reads some of them as the
+# property's type (a number as a date, 0 as false, false as 0), which only the run can judge.
+_PARAMETERS = (ParameterLocation.QUERY, ParameterLocation.PATH, ParameterLocation.HEADER)
+_UNION = ("anyOf", "oneOf", "allOf")
+
+
+def _values_at(body: Any, location: str) -> list[Any] | None:
+    """The values of a body where a coverage case's schema location points (every item of an
+    array), or None when the location is not one of properties, items and union branches."""
+    steps = [s.replace("~1", "/").replace("~0", "~") for s in location.split("/")[1:]]
+    if steps[-1:] == ["type"]:
+        steps.pop()
+    values, index = [body], 0
+    while index < len(steps):
+        step = steps[index]
+        if step == "properties" and index + 1 < len(steps):
+            name = steps[index + 1]
+            values = [v[name] for v in values if isinstance(v, dict) and name in v]
+            index += 2
+        elif step == "items":
+            values = [item for v in values if isinstance(v, list) for item in v]
+            index += 1
+        elif step in _UNION and index + 1 < len(steps) and steps[index + 1].isdigit():
+            index += 2
+        else:
+            return None
+    return values
+
+
+def _wrong_type_proven_elsewhere(case: schemathesis.Case[Any]) -> bool:
+    data = case.meta.phase.data if case.meta is not None else None
+    if not isinstance(data, CoveragePhaseData) or data.scenario != CoverageScenario.INCORRECT_TYPE:
+        return False
+    if data.parameter_location in _PARAMETERS:
+        return True
+    if data.parameter_location != ParameterLocation.BODY or case.media_type != "application/json":
+        return False
+    if data.location in (None, "", "/type"):
+        return True  # the body as a whole
+    values = _values_at(case.body, data.location)
+    return bool(values) and not any(isinstance(v, bool | int | float) for v in values or ())
+
+
 @schemathesis.hook
 def filter_case(ctx: schemathesis.HookContext, case: schemathesis.Case[Any]) -> bool:
     """A link that carries a null (a document's `network_id` when it has no network) gives no
     path parameter a client would send: such a step is not a request to make. A bound's case of
-    the coverage phase is left to tests/test_openapi_bounds.py (`_BOUND_SCENARIOS`)."""
-    if _bound_proven_elsewhere(case):
+    the coverage phase is left to tests/test_openapi_bounds.py (`_BOUND_SCENARIOS`), a wrong
+    type's mostly to tests/test_wrong_types.py (`_wrong_type_proven_elsewhere`)."""
+    if _bound_proven_elsewhere(case) or _wrong_type_proven_elsewhere(case):
         return False
     return not any(
         value is None or value == "None" for value in (case.path_parameters or {}).values()
