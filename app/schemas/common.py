@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
-from datetime import date
-from typing import Annotated, Any, Generic, TypeVar
+import types
+from datetime import date, time
+from decimal import Decimal
+from functools import cache
+from typing import Annotated, Any, Generic, TypeVar, Union, get_args, get_origin
 
 from pydantic import (
     BaseModel,
@@ -14,6 +17,7 @@ from pydantic import (
     StringConstraints,
     ValidationInfo,
     field_validator,
+    model_validator,
 )
 
 from app.reference import load_participants
@@ -21,7 +25,78 @@ from app.reference import load_participants
 T = TypeVar("T")
 
 
-class StrictInput(BaseModel):
+def _scalar(annotation: Any) -> Any:
+    """The one type a field holds, unwrapped from `Annotated` and `| None` (None otherwise)."""
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return _scalar(get_args(annotation)[0])
+    if origin is Union or origin is types.UnionType:
+        held = [arg for arg in get_args(annotation) if arg is not type(None)]
+        return _scalar(held[0]) if len(held) == 1 else None
+    return annotation if isinstance(annotation, type) else None
+
+
+def _json_type(held: Any) -> str | None:
+    """The JSON type the document gives a field of type `held` when pydantic would also read it
+    from another JSON type: "string" (a date or time), "boolean" or "number"; None otherwise."""
+    if held is None:
+        return None
+    if issubclass(held, date | time):
+        return "string"
+    if issubclass(held, bool):
+        return "boolean"
+    if issubclass(held, int | float | Decimal):
+        return "number"
+    return None
+
+
+@cache
+def _json_types(model: type[BaseModel]) -> dict[str, str]:
+    """A model's keys (as a client sends them) whose JSON type pydantic would read loosely."""
+    types_: dict[str, str] = {}
+    for name, field in model.model_fields.items():
+        kind = _json_type(_scalar(field.annotation))
+        if kind is not None:
+            key = field.validation_alias if isinstance(field.validation_alias, str) else None
+            types_[key or field.alias or name] = kind
+    return types_
+
+
+class _OfAnotherJsonType:
+    """What a value of another JSON type is replaced by before validation: a value no type
+    reads, so the field's own check refuses it (a 422 naming the field and its type)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: int | float) -> None:
+        self.value = value
+
+    def __repr__(self) -> str:
+        return repr(self.value)
+
+
+class JsonTypesAsDocumented(BaseModel):
+    """A request model that refuses a value of a JSON type other than the document's where
+    pydantic's lax reading would take it: a number as a date or a time (seconds since 1970), 0 or
+    1 as a boolean, a boolean as a number. Each is a 422 naming the field, as any wrong type."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _json_types_as_documented(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        loose = _json_types(cls)
+        refused = {
+            key: _OfAnotherJsonType(value)
+            for key, value in data.items()
+            if isinstance(value, int | float)
+            and (kind := loose.get(key)) is not None
+            and (kind == "string" or (kind == "boolean") != isinstance(value, bool))
+        }
+        return {**data, **refused} if refused else data
+
+
+class StrictInput(JsonTypesAsDocumented):
     """Request bodies: unknown fields are refused (a typo is an error, not a silent default), and
     so is an item repeated in a set-like array: one whose Field has
     `json_schema_extra={"uniqueItems": True}` (OpenAPI shows it). A repeat is refused (422), not

@@ -21,6 +21,7 @@ from app.schemas.common import (
     CountryCode,
     CursorText,
     ExternalReference,
+    JsonTypesAsDocumented,
     OrganisationCode,
     ShortText,
     StoredText,
@@ -95,7 +96,7 @@ class Passenger(StrictInput):
     travel_document: TravelDocument | None = None
 
 
-class SubjectData(BaseModel):
+class SubjectData(JsonTypesAsDocumented):
     """The subject data. Known fields are typed; a field of no category is let through to the
     policy so that ILO-10.3f refuses it by name."""
 
