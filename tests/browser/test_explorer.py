@@ -107,8 +107,9 @@ async def test_the_explorer_authorizes_tries_a_read_and_shows_a_denial(
     print(f"explorer screenshots: {shots}")
 
     async with async_playwright() as playwright:
-        # Chromium starts while the server answers the set-up writes and builds its OpenAPI
-        # document (once, kept for the page's own request of it): neither waits on the other.
+        # Chromium starts while the server answers the set-up writes, then builds its OpenAPI
+        # document (once, kept for the page's own request of it). One after the other: the
+        # build holds the server's event loop, and a write waiting behind it would time out.
         launching = asyncio.ensure_future(
             playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         )
@@ -117,10 +118,9 @@ async def test_the_explorer_authorizes_tries_a_read_and_shows_a_denial(
             async with httpx.AsyncClient(
                 base_url=server, headers=headers, timeout=WAIT_MS / 1000
             ) as api:
-                document = asyncio.ensure_future(api.get("/openapi.json"))
                 authority = await factories.create_authority(api, headers)
                 officer = await factories.create_officer(api, headers, authority_id=authority["id"])
-                assert (await document).status_code == 200
+                assert (await api.get("/openapi.json")).status_code == 200
         finally:
             browser = await launching
         try:
