@@ -65,25 +65,6 @@ def test_serve_accepts_a_dev_token_and_stops_cleanly_on_sigterm(empty_box: Sandb
     assert box.postgres_processes() == []
 
 
-def test_serve_takes_over_the_postgres_a_sigkilled_run_left(box: Sandbox) -> None:
-    first = box.serve()
-    box.wait_ready(first)
-    first.process.kill()
-    assert first.process.wait(timeout=STOP_TIMEOUT) == -signal.SIGKILL
-    orphans = box.postgres_processes()
-    assert orphans, "a SIGKILLed serve cannot stop its PostgreSQL"
-
-    second = box.serve()
-    box.wait_ready(second)
-    takeover = [m for m in second.messages() if m.startswith("taking over")]
-    assert takeover, second.log()
-    assert f"(pid {orphans[0].pid})" in takeover[0]
-
-    assert box.stop(second, signal.SIGTERM) == 0
-    assert "embedded PostgreSQL stopped" in second.messages(), second.log()
-    assert box.postgres_processes() == []
-
-
 def test_token_is_refused_in_production(empty_box: Sandbox) -> None:
     box = empty_box
     done = box.run(
@@ -134,8 +115,11 @@ def test_openapi_writes_the_document(empty_box: Sandbox) -> None:
     assert "get" in document["paths"]["/v1/organisations"]
 
 
-def test_commands_beside_serve_leave_its_database_running(box: Sandbox) -> None:
-    """`audit verify`, `sweep` and `migrate` attach to the PostgreSQL serve runs and leave it."""
+def test_commands_beside_serve_leave_its_database_running_and_the_next_serve_takes_it_over(
+    box: Sandbox,
+) -> None:
+    """`audit verify`, `sweep` and `migrate` attach to the PostgreSQL serve runs and leave it;
+    a SIGKILLed serve cannot stop it, and the next serve takes it over."""
     server = box.serve()
     box.wait_ready(server)
     postmaster = box.database.running_pid()
@@ -153,7 +137,19 @@ def test_commands_beside_serve_leave_its_database_running(box: Sandbox) -> None:
     # the chain `sweep` and `migrate` left verifies (the last command's report)
     assert json.loads(done.stdout)["valid"] is True
 
-    assert box.stop(server, signal.SIGTERM) == 0
+    server.process.kill()
+    assert server.process.wait(timeout=STOP_TIMEOUT) == -signal.SIGKILL
+    orphans = box.postgres_processes()
+    assert orphans, "a SIGKILLed serve cannot stop its PostgreSQL"
+
+    second = box.serve()
+    box.wait_ready(second)
+    takeover = [m for m in second.messages() if m.startswith("taking over")]
+    assert takeover, second.log()
+    assert f"(pid {orphans[0].pid})" in takeover[0]
+
+    assert box.stop(second, signal.SIGTERM) == 0
+    assert "embedded PostgreSQL stopped" in second.messages(), second.log()
     assert box.postgres_processes() == []
 
 

@@ -6,6 +6,7 @@ the problem with its rule id. Screenshots are saved in the test's output directo
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 import socket
 import threading
@@ -101,16 +102,27 @@ async def test_the_explorer_authorizes_tries_a_read_and_shows_a_denial(
     assert shutil.which("chromium") == CHROMIUM, "scripts/check.py installs Debian's chromium"
     nl = token("NL", ["deploying_authority"], sub="nl-explorer")
     headers = {"Authorization": f"Bearer {nl}"}
-    # the server's first writes: on a loaded machine they take longer than httpx's default 5 s
-    async with httpx.AsyncClient(base_url=server, headers=headers, timeout=WAIT_MS / 1000) as api:
-        authority = await factories.create_authority(api, headers)
-        officer = await factories.create_officer(api, headers, authority_id=authority["id"])
     shots = tmp_path / "screenshots"
     shots.mkdir()
     print(f"explorer screenshots: {shots}")
 
     async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        # Chromium starts while the server answers the set-up writes, then builds its OpenAPI
+        # document (once, kept for the page's own request of it). One after the other: the
+        # build holds the server's event loop, and a write waiting behind it would time out.
+        launching = asyncio.ensure_future(
+            playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        )
+        try:
+            # on a loaded machine the first answers take longer than httpx's default 5 s
+            async with httpx.AsyncClient(
+                base_url=server, headers=headers, timeout=WAIT_MS / 1000
+            ) as api:
+                authority = await factories.create_authority(api, headers)
+                officer = await factories.create_officer(api, headers, authority_id=authority["id"])
+                assert (await api.get("/openapi.json")).status_code == 200
+        finally:
+            browser = await launching
         try:
             page = await browser.new_page(viewport={"width": 1280, "height": 1000})
             page.set_default_timeout(WAIT_MS)

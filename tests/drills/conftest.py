@@ -14,10 +14,3 @@ def box() -> Iterator[Sandbox]:
     """A migrated data dir, its PostgreSQL stopped (a copy of the session's seed)."""
     with sandbox() as b:
         yield b
-
-
-@pytest.fixture
-def empty_box() -> Iterator[Sandbox]:
-    """A data dir that does not exist yet, as before a first start."""
-    with sandbox(seeded=False) as b:
-        yield b

@@ -40,6 +40,13 @@ STOP_TIMEOUT = 20.0
 COMMAND_TIMEOUT = 60.0
 
 
+# Not passed on to the processes a test starts: the test's own database, and the setting that
+# stops Python writing bytecode (with it every `ilonet` process, a second of CPU or more, would
+# compile again each module it imports; without it the first writes __pycache__/, which git
+# ignores, and the others read it).
+KEPT_OUT = frozenset({"DATABASE_URL", "PYTHONDONTWRITEBYTECODE"})
+
+
 # `serve` closes a connection left idle for 5 s (uvicorn's keep-alive); a client reusing one at
 # that moment reads a reset. The clients of real servers drop an idle connection well before.
 KEEPALIVE_EXPIRY = 2.0
@@ -136,7 +143,7 @@ class Sandbox:
         env = {
             name: value
             for name, value in os.environ.items()
-            if name != "DATABASE_URL" and not name.startswith("ILONET_")
+            if name not in KEPT_OUT and not name.startswith("ILONET_")
         }
         env["ILONET_DATA_DIR"] = str(self.data_dir)
         env["ILONET_ENV"] = "development"

@@ -1,10 +1,12 @@
 """Crash drill: `serve` is SIGKILLed in the middle of a burst of idempotent writes.
 
-1,000 POSTs of processing records, each with an Idempotency-Key of its own, from several
-concurrent clients; the server is killed once a share of them is acknowledged. After a restart
-(which takes over the PostgreSQL the killed run left) every request that got no answer is retried
-with the same key and body. Then there are exactly 1,000 records, each acknowledged one with the
-id it was acknowledged with, replays answer those ids, and the audit chain verifies.
+120 POSTs of processing records, each with an Idempotency-Key of its own, from several
+concurrent clients; the server is killed the moment the 40th acknowledgement arrives, before any
+client sends its next request: the other clients' requests are then in flight and the rest of the
+burst not yet sent, by construction rather than by timing. After a restart (which takes over the
+PostgreSQL the killed run left) every request that got no answer is retried with the same key and
+body. Then there are exactly 120 records, each acknowledged one with the id it was acknowledged
+with, replays answer those ids, and the audit chain verifies.
 """
 
 from __future__ import annotations
@@ -17,14 +19,14 @@ import httpx
 import pytest
 
 from tests.drills.harness import STOP_TIMEOUT, Sandbox, client_limits
-from tests.drills.load import Load, new_key, stored_records, wait_for
+from tests.drills.load import Load, new_key, stored_records
 from tests.factories import deployed_ilo
 
 pytestmark = pytest.mark.drill
 
-REQUESTS = 1000
+REQUESTS = 120
 CLIENTS = 8
-KILL_AFTER = 300  # acknowledged writes before the SIGKILL
+KILL_AT = 40  # the acknowledgement on whose arrival the server is SIGKILLed
 
 
 async def test_sigkill_mid_burst_loses_and_duplicates_nothing(box: Sandbox) -> None:
@@ -36,20 +38,24 @@ async def test_sigkill_mid_burst_loses_and_duplicates_nothing(box: Sandbox) -> N
         ilo = await deployed_ilo(client, box.auth())
         load = Load(ilo)
         queue = list(reversed(keys))
+        at_kill: list[int] = []  # requests sent when the SIGKILL went out
 
         async def burst() -> None:
             while queue:
                 await load.post_once(client, queue.pop())
+                # no await between the acknowledgement and the kill: every other client is
+                # waiting on a request it sent, and none has sent its next one
+                if not at_kill and len(load.acknowledged) >= KILL_AT:
+                    first.process.kill()
+                    at_kill.append(REQUESTS - len(queue))
 
-        workers = [asyncio.create_task(burst()) for _ in range(CLIENTS)]
-        await wait_for(
-            lambda: len(load.acknowledged) >= KILL_AFTER, within=120, what="acknowledgements"
-        )
-        first.process.kill()
+        await asyncio.gather(*(burst() for _ in range(CLIENTS)))
         assert first.process.wait(timeout=STOP_TIMEOUT) == -signal.SIGKILL
-        await asyncio.gather(*workers)
     before_restart = dict(load.acknowledged)
-    assert KILL_AFTER <= len(before_restart) < REQUESTS
+    # the SIGKILL came with requests in flight and the rest of the burst still to send
+    (sent,) = at_kill
+    assert KILL_AT < sent < REQUESTS
+    assert KILL_AT <= len(before_restart) < REQUESTS
     unanswered = [key for key in keys if key not in before_restart]
 
     second = box.serve(env=box.load_env())
@@ -75,7 +81,7 @@ async def test_sigkill_mid_burst_loses_and_duplicates_nothing(box: Sandbox) -> N
             assert replay.json()["id"] == load.acknowledged[key]
         stored = await stored_records(box.owner_url(), ilo.officer_id)
         print(
-            f"crash drill: {len(before_restart)} acknowledged before the SIGKILL, "
+            f"crash drill: {sent} sent and {len(before_restart)} acknowledged by the SIGKILL, "
             f"{len(unanswered)} retried ({len(load.replayed)} of them committed before the kill"
             f" and answered by a replay), {len(stored)} stored"
         )

@@ -103,19 +103,30 @@ def receiver() -> Any:
         server.server_close()
 
 
+async def empty_database(box: Sandbox) -> None:
+    """Start the sandbox's PostgreSQL (the seed's, initdb done) with the app's database empty,
+    as a first start leaves it before any migration: dropped and made again."""
+    database = box.database
+    database.start()
+    connection = await asyncpg.connect(database.url())
+    try:
+        await connection.execute('DROP DATABASE IF EXISTS "ilonet"')
+    finally:
+        await connection.close()
+    await migrate.ensure_database(database.url(), "ilonet")
+
+
 @pytest.fixture(scope="module")
 def cluster_box() -> Iterator[Sandbox]:
-    # instances started together on an empty database: no seed
-    with sandbox(seeded=False) as b:
+    with sandbox() as b:
         yield b
 
 
 @pytest.fixture(scope="module")
 async def cluster(cluster_box: Sandbox) -> AsyncIterator[Cluster]:
     box = cluster_box
-    database = box.database
-    database.start()
-    await migrate.ensure_database(database.url(), "ilonet")
+    # instances started together on an empty database
+    await empty_database(box)
     env = {
         **box.load_env(),
         "DATABASE_URL": box.owner_url(),
@@ -323,13 +334,8 @@ async def wait_for_async(probe: Any, target: int, what: str, within: float = 90.
         await asyncio.sleep(0.2)
 
 
-async def test_with_database_url_serve_leaves_migrations_to_the_operator(
-    empty_box: Sandbox,
-) -> None:
-    box = empty_box
-    database = box.database
-    database.start()
-    await migrate.ensure_database(database.url(), "ilonet")
+async def test_with_database_url_serve_leaves_migrations_to_the_operator(box: Sandbox) -> None:
+    await empty_database(box)
     env = {"DATABASE_URL": box.owner_url()}
     server = box.serve(env=env)
     readyz = f"{server.base_url}/readyz"
