@@ -104,6 +104,14 @@ def ensure_node_tools() -> bool:
     return True
 
 
+def suite_environment() -> dict[str, str]:
+    """The suite's environment: this one, but Python writes the bytecode it compiles. The
+    install compiles nothing (`--no-compile`), and the suite starts dozens of Python processes
+    (workers, servers, commands, the Schemathesis runs) that import the same modules: where
+    PYTHONDONTWRITEBYTECODE is set, each would compile them all again from source."""
+    return {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
+
+
 def main() -> int:
     if not ensure_system_packages() or not ensure_node_tools():
         return 1
@@ -121,7 +129,7 @@ def main() -> int:
         types = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)  # noqa: S603
         print("== pytest", flush=True)
         pytest = [str(BIN / "pytest"), *pytest_options(), *sys.argv[1:]]
-        tests = subprocess.run(pytest, cwd=ROOT, check=False).returncode  # noqa: S603
+        tests = subprocess.run(pytest, cwd=ROOT, env=suite_environment(), check=False).returncode  # noqa: S603
         typed = types.wait()
         out.seek(0)
         print(f"== {name}", flush=True)
