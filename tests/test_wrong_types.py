@@ -28,7 +28,7 @@ from pydantic import BaseModel, ValidationError
 
 from tests.owasp.test_api9_improper_inventory import _path_value
 from tests.shared_app import SharedApp
-from tests.test_openapi_bounds import ORGANISATION_OF, UUID
+from tests.test_openapi_bounds import ORGANISATION_OF, UUID, _resolve
 from tests.test_openapi_quality import JSON, Operation, body_model, operations
 
 Pointer = tuple[str | int, ...]
@@ -66,12 +66,6 @@ def application(built_app: SharedApp) -> FastAPI:
 @pytest.fixture(scope="module")
 def document(application: FastAPI) -> dict[str, Any]:
     return application.openapi()
-
-
-def _resolve(document: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
-    while "$ref" in node:
-        node = document["components"]["schemas"][node["$ref"].rsplit("/", 1)[-1]]
-    return node
 
 
 def _branches(document: dict[str, Any], node: dict[str, Any]) -> list[dict[str, Any]]:
