@@ -237,10 +237,10 @@ def _declaring(lower: str) -> bool:
 
 
 _NO_CARRY = (False, False)
+# The word for examples in the six languages (and its English neighbours), as a stem.
+_EXAMPLES = r"(?:exampl|exempl|beispiel|voorbeeld|ejempl|esempi|sample|specimen)"
 # An examples label and its colon: what follows on the line is cited.
-_EXAMPLES_COLON_RE = re.compile(
-    r"(?:exampl|exempl|beispiel|voorbeeld|ejempl|esempi|sample|specimen)[^:.;!?]{0,40}:"
-)
+_EXAMPLES_COLON_RE = re.compile(_EXAMPLES + r"[^:.;!?]{0,40}:")
 # A legend of markings or codes (`Handling codes:`, `Mentions :`, `Classification levels:`):
 # its lines of definitions (`H1 - not to be disseminated`) talk about them.
 _LEGEND_RE = re.compile(
@@ -250,7 +250,7 @@ _LEGEND_RE = re.compile(
 )
 _DEFINITION_RE = re.compile(r"\s*\S{1,30}(?:\s+\S{1,15})?\s*[–—:=-]\s+\w")
 _LIST_ITEM_RE = re.compile(r"\s*(?:[-–•*·▪◦]|\d{1,2}[.)])\s+\S")
-_EXAMPLES_RE = re.compile(r"exampl|exempl|beispiel|voorbeeld|ejempl|esempi|sample|specimen")
+_EXAMPLES_RE = re.compile(_EXAMPLES)
 
 
 def _introduces_examples(text: str) -> int:
