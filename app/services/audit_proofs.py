@@ -107,6 +107,33 @@ async def consistency(
     )
 
 
+ENTRIES_MAX = 16_384  # entries one request may ask for
+ENTRIES_BYTES = 16 << 20  # a page ends early, on a whole entry, past this many bytes
+
+
+async def entries(*, session: AsyncSession, principal: Principal, start: int, end: int) -> bytes:
+    """The log's entries [start, end): each leaf's exact bytes (its event's canonical JSON) on
+    a line, in leaf order; fewer when the page reaches ENTRIES_BYTES (ask again from there)."""
+    access.visibility(principal, "audit_log")
+    driver = await audit_chain.driver(session)
+    size = await audit_tree.size(driver)
+    wrong = (
+        "needs start <= end"
+        if start > end
+        else f"asks for more than {ENTRIES_MAX} entries"
+        if end - start > ENTRIES_MAX
+        else f"needs end <= the tree's size ({size})"
+        if end > size
+        else None
+    )
+    if wrong is not None:
+        raise ValidationFailed([{"pointer": "/end", "in": "query", "detail": wrong}])
+    try:
+        return await audit_chain.entries(driver, start, end, budget=ENTRIES_BYTES)
+    except audit_chain.MissingLeaf as missing:
+        raise Conflict(f"the audit log is broken: {missing}") from None
+
+
 async def _cosigned(session: AsyncSession, checkpoint: SignedCheckpoint) -> str:
     """The checkpoint's note with the witnesses' cosignatures posted for it."""
     found = list(
