@@ -24,6 +24,7 @@ from app.security import CurrentPrincipal
 from app.services import audit as service
 from app.services import audit_cosign as cosign
 from app.services import audit_proofs as proofs
+from app.services.audit_proofs import ENTRIES_PAGE_MAX
 
 router = APIRouter(prefix="/v1/audit", tags=["audit"])
 
@@ -156,7 +157,7 @@ async def consistency_proof(
     response_class=Response,
     responses={
         200: {
-            "content": {NDJSON: {"schema": {"type": "string"}}},
+            "content": {NDJSON: {"schema": {"type": "string", "maxLength": ENTRIES_PAGE_MAX}}},
             "description": "One line per leaf from `start`: the canonical JSON the leaf hash "
             "covers, in leaf order",
         },

@@ -8,6 +8,7 @@ import base64
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.bounds import EVENT_LEAF_MAX
 from app.db import audit, audit_chain, audit_merkle, audit_note, audit_tree
 from app.db.audit_note import Signer
 from app.db.audit_tree import SignedCheckpoint
@@ -109,6 +110,7 @@ async def consistency(
 
 ENTRIES_MAX = 16_384  # entries one request may ask for
 ENTRIES_BYTES = 16 << 20  # a page ends early, on a whole entry, past this many bytes
+ENTRIES_PAGE_MAX = ENTRIES_BYTES + EVENT_LEAF_MAX  # a page's bytes at most (its last entry)
 
 
 async def entries(*, session: AsyncSession, principal: Principal, start: int, end: int) -> bytes:
