@@ -188,6 +188,8 @@ def _export_log(url: str, token: str, tree_size: int | None, output: Path) -> in
             size = export_log(client, output, tree_size)
         except ExportFailed as error:
             raise refused(str(error)) from None
+        except httpx.HTTPError as error:
+            raise refused(f"{url}: {error}") from None
     click.echo(json.dumps({"wrote": str(output), "tree_size": size}))
     return OK
 
