@@ -75,7 +75,9 @@ def _int(value: Any, what: str) -> int:
     return value
 
 
-def _signed(notes: Sequence[str], logs: Sequence[Verifier]) -> dict[int, tuple[Checkpoint, str]]:
+def signed_by_size(
+    notes: Sequence[str], logs: Sequence[Verifier]
+) -> dict[int, tuple[Checkpoint, str]]:
     """Checkpoints by size, each signed by a log key; two roots for one size is a fork."""
     by_size: dict[int, tuple[Checkpoint, str]] = {}
     for text in notes:
@@ -166,7 +168,7 @@ def verify_bundle(
     if not isinstance(notes, list) or not notes or not all(isinstance(n, str) for n in notes):
         raise Rejected("the bundle has no checkpoints")
     try:
-        by_size = _signed([*notes, *known], logs)
+        by_size = signed_by_size([*notes, *known], logs)
     except NoteError as error:
         raise Rejected(str(error)) from None
     _consistent(by_size, bundle.get("consistency"))

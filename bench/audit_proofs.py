@@ -16,7 +16,13 @@ PostgreSQL backend serving it together (/proc/<pid>/stat of `pg_backend_pid()`):
   log would (pure Python, no database);
 - `--proofs` inclusion proofs served from stored nodes (one read of the nodes they need), and
   the offline verifier (`app.audit_verify.verify_bundle`) checking a bundle of them against
-  the signed checkpoint, with a consistency proof from the half-size checkpoint.
+  the signed checkpoint, with a consistency proof from the half-size checkpoint;
+- the auditor's whole-log check: the operator's export (`app.db.audit_chain.entries`, what
+  GET /v1/audit/entries serves, page by page, written to a file after the checkpoint; HTTP and
+  auth per page not counted, one request per 16,384 entries) and `app.audit_log.verify_log`
+  recomputing the tree from every entry in that file against the signed checkpoint and the
+  half-size one (`--known`): client CPU only, there is no database in it.
+`--log-only` measures sealing and the whole-log check alone (for a large `--events`).
 """
 
 from __future__ import annotations
@@ -28,17 +34,20 @@ import json
 import os
 import random
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 import asyncpg
 
+from app.audit_log import header, verify_log
 from app.audit_verify import FORMAT, verify_bundle
 from app.config import APP_DB_ROLE
 from app.db import audit, audit_chain, audit_merkle, audit_note, audit_tree, migrate
 from app.db.embedded import EmbeddedPostgres
 from app.db.engine import make_engine, make_sessionmaker
+from app.services.audit_proofs import ENTRIES_BYTES, ENTRIES_MAX
 from bench.policy_decisions import environment
 from bench.scratch import on_scratch_database
 
@@ -155,6 +164,14 @@ async def run(server: EmbeddedPostgres, args: argparse.Namespace) -> dict[str, A
                 latest, _ = await audit.sign_checkpoint(session, [key])
             assert latest is not None
             async with session.begin():
+                driver = await audit_chain.driver(session)
+                earlier = await audit_tree.signed(driver, half)
+            assert earlier is not None
+            await whole_log(session, backend, latest.note, earlier.note, key, results)
+            if args.log_only:
+                results["tree_size"] = sealed
+                return results
+            async with session.begin():
                 with Cpu(backend) as cpu:
                     verified = await audit.verify(session)
             assert verified.valid, verified.reason
@@ -242,19 +259,66 @@ async def run(server: EmbeddedPostgres, args: argparse.Namespace) -> dict[str, A
     return results
 
 
+async def whole_log(
+    session: Any,
+    backend: int,
+    note: str,
+    known: str,
+    key: audit_note.Signer,
+    results: dict[str, Any],
+) -> None:
+    """The operator's export of every entry to a file, then the auditor's check of that file."""
+    size = audit_note.Checkpoint.parse(audit_note.split(note)[0]).size
+    path = Path(tempfile.gettempdir()) / f"ilonet-bench-log-{os.getpid()}.ndjson"
+    try:
+        async with session.begin():
+            driver = await audit_chain.driver(session)
+            with Cpu(backend) as cpu, path.open("wb") as out:
+                out.write(header(note))
+                start = 0
+                while start < size:
+                    end = min(start + ENTRIES_MAX, size)
+                    page = await audit_chain.entries(driver, start, end, budget=ENTRIES_BYTES)
+                    out.write(page)
+                    start += page.count(b"\n")
+        results["export"] = {"events": size, "bytes": path.stat().st_size, **cpu.rate(size)}
+        started, wall = time.process_time(), time.perf_counter()
+        report = verify_log(path, logs=[key.verifier], known=[known])
+        spent, wall = time.process_time() - started, time.perf_counter() - wall
+        assert report.tree_size == size, report
+        assert report.known, report
+        results["verify_log"] = {
+            "events": size,
+            "per_cpu_s": round(size / max(spent, 1e-9)),
+            "client_cpu_s": round(spent, 3),
+            "wall_per_s": round(size / max(wall, 1e-9)),
+        }
+    finally:
+        path.unlink(missing_ok=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=100_000)
     parser.add_argument("--proofs", type=int, default=200)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--log-only", action="store_true", help="sealing and the whole-log check")
     args = parser.parse_args(argv)
     results = on_scratch_database("ilonet-bench-audit-", DATABASE, lambda server: run(server, args))
     env = environment()
     print(f"audit Merkle tree over {results['tree_size']:,} events; load {os.getloadavg()}")
-    for name in ("sealing", "verification", "verification_leaves", "tree_from_canonical_bytes"):
-        print(f"  {name:28} {results[name]}")
-    print(f"  {'proofs_served':28} {results['proofs_served']}")
-    print(f"  {'offline_verifier':28} {results['offline_verifier']}")
+    for name in (
+        "sealing",
+        "export",
+        "verify_log",
+        "verification",
+        "verification_leaves",
+        "tree_from_canonical_bytes",
+        "proofs_served",
+        "offline_verifier",
+    ):
+        if name in results:
+            print(f"  {name:28} {results[name]}")
     if args.json:
         print(json.dumps({"benchmark": "audit_proofs", **env, **results}))
     return 0

@@ -120,6 +120,7 @@ READ_REQUESTS: dict[str, Read] = {
     "GET /v1/audit/checkpoints/latest": lambda w: ("/v1/audit/checkpoints/latest?sign=true", None),
     "GET /v1/audit/consistency": lambda w: ("/v1/audit/consistency?first=0&second=0", None),
     "GET /v1/audit/bundle": lambda w: ("/v1/audit/bundle", None),
+    "GET /v1/audit/entries": lambda w: ("/v1/audit/entries?start=0&end=0", None),
     "GET /v1/events": lambda w: ("/v1/events", None),
     "GET /v1/webhooks": lambda w: ("/v1/webhooks", None),
     "GET /v1/networks": lambda w: ("/v1/networks", None),

@@ -313,6 +313,34 @@ def test_a_witness_cosigns_posts_and_the_exported_bundle_carries_its_cosignature
     assert two.returncode == 1
     assert "carries 1 known witness cosignature(s), 2 required" in json.loads(two.stdout)["reason"]
 
+    # The whole log up to that checkpoint: every entry fetched, the tree recomputed offline.
+    log = box.root / "audit-log.ndjson"
+    fetched = live.run(
+        "audit", "export", "--log", "--url", url, "--token", auditor, "--tree-size", str(size),
+        "-o", str(log),
+    )  # fmt: skip
+    assert fetched.returncode == 0, fetched.stderr
+    assert json.loads(fetched.stdout) == {"wrote": str(log), "tree_size": size}
+    assert len(log.read_bytes().splitlines()) == 1 + size  # the header, then the entries
+    whole = ("audit", "verify-log", str(log), "--log-key", log_key, *registered, "--require", "1")
+    checked = live.run(*whole)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert {k: v for k, v in json.loads(checked.stdout).items() if k != "root_hash"} == {
+        "valid": True,
+        "origin": report["origin"],
+        "tree_size": size,
+        "entries": size,
+        "witnesses": ["witness.bsi.example"],
+        "known_checkpoints_consistent": [],
+    }
+    log.write_bytes(log.read_bytes().replace(b'"allowed"', b'"alloweD"', 1))  # one byte
+    tampered = live.run(*whole)
+    assert tampered.returncode == 1
+    assert json.loads(tampered.stdout) == {
+        "valid": False,
+        "reason": "the entries do not give the checkpoint's root: an entry was changed",
+    }
+
 
 def _verifier(private_key: Path) -> str:
     from app.db.audit_note import parse_signer

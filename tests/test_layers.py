@@ -42,7 +42,16 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "app.problem_docs",
         ),
     ),
-    ("use cases", ("app.services", "app.audit_verify", "app.audit_witness")),
+    (
+        "use cases",
+        (
+            "app.services",
+            "app.audit_verify",
+            "app.audit_witness",
+            "app.audit_log",
+            "app.audit_log_export",
+        ),
+    ),
     (
         "what use cases use that knows no storage",
         (

@@ -77,6 +77,7 @@ async def test_every_header_a_read_sends_is_declared(
         world.board_member,
         auth("COM", ["reference_admin"]),
         auth("NL", ["auditor"]),
+        auth("COM", ["auditor"]),  # the one reader of the whole audit log's entries
         auth("NL", ["integration"]),
         {},
     )

@@ -226,6 +226,14 @@ def test_every_readme_example_runs_verbatim(box: Sandbox) -> None:
     assert report["witnesses"] == ["dpa.example"]
     assert report["tree_size"] == int(cosigned[1])
     assert report["events_included"] >= 1, "at least the record's creation"
+    # the Commission's auditor: the whole log up to that checkpoint, every entry, checked offline
+    whole = outputs[
+        "# the whole log up to that checkpoint: every entry fetched, the tree recomputed offline"
+    ]
+    exported, checked = json.loads(whole.splitlines()[0]), json.loads(whole[whole.index("{\n") :])
+    assert exported["tree_size"] == report["tree_size"]
+    assert (checked["valid"], checked["root_hash"]) == (True, report["root_hash"])
+    assert (checked["entries"], checked["witnesses"]) == (report["tree_size"], ["dpa.example"])
 
     assert box.stop(server, signal.SIGTERM) == 0
     keys, backup = run_blocks(box, stopped, server.base_url)

@@ -1,6 +1,7 @@
-"""`ilonet audit export|verify-proof` and `ilonet witness keygen|cosign [--post]`: the
-command-line glue of the offline verifier (app/audit_verify.py) and the witness
-(app/audit_witness.py). None of them needs the database."""
+"""`ilonet audit export [--log]|verify-proof|verify-log` and `ilonet witness keygen|cosign
+[--post]`: the command-line glue of the offline verifiers (app/audit_verify.py: a bundle of
+proofs; app/audit_log.py: the whole log) and the witness (app/audit_witness.py). None of them
+needs the database."""
 
 from __future__ import annotations
 
@@ -71,26 +72,82 @@ def verify_proof(
     return OK
 
 
+def _keys(log_key: tuple[str, ...], witness: tuple[str, ...]) -> tuple[list[Any], list[Any]]:
+    from app.db.audit_note import parse_verifier
+
+    return [parse_verifier(_text(k)) for k in log_key], [parse_verifier(_text(k)) for k in witness]
+
+
+@click.command("verify-log")
+@click.argument("log", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--log-key", multiple=True, required=True, help="Log verifier key or @file")
+@click.option("--witness", multiple=True, help="Witness verifier key or @file")
+@click.option("--require", type=int, default=0, show_default=True, help="Cosignatures required")
+@click.option("--cosigned", multiple=True, help="A witness's cosigned note (a file)")
+@click.option("--known", multiple=True, help="A checkpoint seen before (a file)")
+def verify_log(
+    log: Path,
+    log_key: tuple[str, ...],
+    witness: tuple[str, ...],
+    require: int,
+    cosigned: tuple[str, ...],
+    known: tuple[str, ...],
+) -> int:
+    """Check a whole exported log offline (`export --log`; no database, no server): every entry
+    hashed, the tree's root recomputed and held against the signed, cosigned checkpoint and
+    the known ones; exit 1 says what failed."""
+    from app.audit_log import verify_log as check
+    from app.audit_verify import Rejected
+    from app.db.audit_note import NoteError
+
+    try:
+        logs, witnesses = _keys(log_key, witness)
+        report = check(
+            log,
+            logs=logs,
+            witnesses=witnesses,
+            require=require,
+            known=[Path(p).read_text(encoding="utf-8") for p in known],
+            cosigned=[Path(p).read_text(encoding="utf-8") for p in cosigned],
+        )
+    except (Rejected, NoteError, OSError, ValueError) as error:
+        click.echo(json.dumps({"valid": False, "reason": str(error)}, indent=2))
+        return FAILED
+    click.echo(json.dumps(report.as_dict(), indent=2))
+    return OK
+
+
 @click.command("export")
 @url_option
 @token_option
+@click.option(
+    "--log", "whole", is_flag=True, help="The whole log: checkpoint and every entry (verify-log)"
+)
 @click.option("--resource-type", default=None)
 @click.option("--resource-id", default=None)
 @click.option("--since", type=int, default=None, help="Size of the checkpoint seen before")
 @click.option("--tree-size", type=int, default=None, help="Prove against this checkpoint")
-@click.option("--output", "-o", default="audit-bundle.json", show_default=True)
+@click.option("--output", "-o", default=None, help="[default: audit-bundle.json, audit-log.ndjson]")
 def export(
     url: str,
     token: str | None,
+    whole: bool,
     resource_type: str | None,
     resource_id: str | None,
     since: int | None,
     tree_size: int | None,
-    output: str,
+    output: str | None,
 ) -> int:
     """Fetch a proof bundle from the API (for verify-proof), every page of its events in one
-    file (the pages after the first are proved in the first one's checkpoint)."""
+    file (the pages after the first are proved in the first one's checkpoint); with --log the
+    whole log instead, its checkpoint and every entry up to its size (for verify-log)."""
     import httpx
+
+    if whole:
+        if resource_type or resource_id or since is not None:
+            raise click.UsageError("--log exports every entry: no --resource-*, no --since")
+        return _export_log(url, _token(token), tree_size, Path(output or "audit-log.ndjson"))
+    output = output or "audit-bundle.json"
 
     asked = {
         "resource_type": resource_type,
@@ -117,6 +174,23 @@ def export(
             bundle["events"].extend(page["events"])
     Path(output).write_text(json.dumps(bundle, indent=2) + "\n", encoding="utf-8")
     click.echo(f"wrote {output}")
+    return OK
+
+
+def _export_log(url: str, token: str, tree_size: int | None, output: Path) -> int:
+    import httpx
+
+    from app.audit_log_export import ExportFailed, export_log
+
+    headers = {"Authorization": f"Bearer {token}"}
+    with httpx.Client(base_url=url, headers=headers, timeout=120) as client:
+        try:
+            size = export_log(client, output, tree_size)
+        except ExportFailed as error:
+            raise refused(str(error)) from None
+        except httpx.HTTPError as error:
+            raise refused(f"{url}: {error}") from None
+    click.echo(json.dumps({"wrote": str(output), "tree_size": size}))
     return OK
 
 

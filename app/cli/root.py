@@ -27,6 +27,7 @@ def ilonet() -> None:
 
 maintenance.audit.add_command(audit_proofs.export)
 maintenance.audit.add_command(audit_proofs.verify_proof)
+maintenance.audit.add_command(audit_proofs.verify_log)
 for command in (
     server.serve,
     server.migrate,

@@ -31,6 +31,8 @@ from app.db.audit_merkle import Frontier
 # Events sealed between two turns of the event loop (each is a few microseconds of hashing):
 # a batch of thousands would otherwise hold every request on this process for its whole length.
 YIELD_EVERY = 200
+# Rows of the log's entries read at once (a few milliseconds of encoding between two reads).
+ENTRY_CHUNK = 1024
 
 GENESIS = "0" * 64
 _SORTED = orjson.OPT_SORT_KEYS
@@ -55,6 +57,12 @@ _HEAD = (
 _INSERT_SEALS = (
     "INSERT INTO audit_seal (position, event_id, prev_hash, hash)"
     " SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[])"
+)
+# The sealed events of positions (first, last], for the log's entries (leaf i: position i + 1).
+_ENTRIES = (
+    f"SELECT s.position, {_EVENT_COLUMNS} FROM audit_seal s"
+    " LEFT JOIN audit_event e ON e.id = s.event_id"
+    " WHERE s.position > $1 AND s.position <= $2 ORDER BY s.position LIMIT $3"
 )
 _WALK = (
     f"SELECT s.position, s.event_id, s.prev_hash, s.hash, {_EVENT_COLUMNS} FROM audit_seal s"
@@ -248,6 +256,40 @@ async def leaves_after(driver: Any, position: int, limit: int) -> list[bytes]:
             raise RuntimeError(f"seal {position} or its event is missing: verify the chain")
         leaves.append(hashlib.sha256(b"\x00" + row_bytes(row, 4)).digest())
     return leaves
+
+
+class MissingLeaf(LookupError):
+    """A leaf of the tree whose seal or sealed event is not there (the chain is broken)."""
+
+    def __init__(self, index: int) -> None:
+        super().__init__(f"leaf {index} has no sealed event: `ilonet audit verify` says why")
+        self.index = index
+
+
+async def entries(
+    driver: Any, start: int, end: int, *, budget: int, chunk: int = ENTRY_CHUNK
+) -> bytes:
+    """The log's entries [start, end), each leaf's canonical bytes on a line of its own (they
+    are one-line ASCII JSON): read `chunk` rows at a time, and ended early, on a whole line,
+    once `budget` bytes are reached (the caller goes on from where it ended)."""
+    statement = await driver.prepare(_ENTRIES)
+    lines: list[bytes] = []
+    size, position = 0, start
+    while position < end and size < budget:
+        rows = await statement.fetch(position, end, chunk)
+        for row in rows:
+            if row[0] != position + 1 or row[1] is None:
+                raise MissingLeaf(position)
+            line = row_bytes(row, 1)
+            lines.append(line)
+            size += len(line) + 1
+            position += 1
+            if size >= budget:
+                break
+        if not rows:
+            raise MissingLeaf(position)
+    lines.append(b"")
+    return b"\n".join(lines) if len(lines) > 1 else b""
 
 
 @dataclass(frozen=True, slots=True)

@@ -250,6 +250,18 @@ def audit_proof(actor: Actor) -> Visibility:
     )
 
 
+def audit_log(actor: Actor) -> Visibility:
+    """The whole log's entries, every organisation's events byte for byte (what recomputes the
+    tree): for who reads the whole trail, the Commission's auditor (Art. 9(1), ACL-ROLE)."""
+    if audit_events(actor).rows.all:
+        return Visibility("audit_log", rows=ALL)
+    return Visibility(
+        "audit_log",
+        refusal="the whole audit log's entries are every organisation's events: the "
+        "Commission's auditor reads them",
+    )
+
+
 def webhooks(actor: Actor) -> Visibility:
     """An organisation's own subscriptions; an integration needs webhooks:write."""
     refused = _scoped(actor, "webhook", Scope.webhooks_write)
@@ -420,6 +432,7 @@ READ_POLICIES = MappingProxyType(
         "event": events,
         "audit_event": audit_events,
         "audit_proof": audit_proof,
+        "audit_log": audit_log,
         "record_log": record_logs,
         "webhook": webhooks,
         "network": networks,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 
 from app.db.session import ReadSession, WriteSession
 from app.pagination import Paged, PartPaged
@@ -24,6 +24,7 @@ from app.security import CurrentPrincipal
 from app.services import audit as service
 from app.services import audit_cosign as cosign
 from app.services import audit_proofs as proofs
+from app.services.audit_proofs import ENTRIES_PAGE_MAX
 
 router = APIRouter(prefix="/v1/audit", tags=["audit"])
 
@@ -80,6 +81,7 @@ async def verify_audit(session: ReadSession, principal: CurrentPrincipal) -> Aud
 
 
 Size = Annotated[int, Query(ge=0, le=2**62)]
+NDJSON = "application/x-ndjson"
 
 
 @router.get(
@@ -146,6 +148,34 @@ async def consistency_proof(
     return await proofs.consistency(
         session=session, principal=principal, first=first, second=second
     )
+
+
+@router.get(
+    "/entries",
+    name="entries",
+    summary="The log's entries, each leaf's exact bytes, one per line (Commission's auditor)",
+    response_class=Response,
+    responses={
+        200: {
+            "content": {NDJSON: {"schema": {"type": "string", "maxLength": ENTRIES_PAGE_MAX}}},
+            "description": "One line per leaf from `start`: the canonical JSON the leaf hash "
+            "covers, in leaf order",
+        },
+        **problem_responses(409),
+    },
+    openapi_extra=reads("audit_log"),
+)
+async def audit_entries(
+    session: ReadSession, principal: CurrentPrincipal, start: Size, end: Size
+) -> Response:
+    """Leaves [`start`, `end`) of the Merkle tree (at most 16,384), as NDJSON: line i is the
+    canonical JSON of the event sealed at position `start` + i + 1, the bytes its leaf hash
+    SHA-256(0x00 || line) covers, so an auditor recomputes the whole tree from them
+    (`ilonet audit export --log`, `ilonet audit verify-log`). A page ends early, on a whole
+    line, past 16 MiB: ask again from `start` + the lines received. Audit events hold no
+    personal data."""
+    body = await proofs.entries(session=session, principal=principal, start=start, end=end)
+    return Response(body, media_type=NDJSON)
 
 
 @router.get(

@@ -8,6 +8,7 @@ import base64
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.bounds import EVENT_LEAF_MAX
 from app.db import audit, audit_chain, audit_merkle, audit_note, audit_tree
 from app.db.audit_note import Signer
 from app.db.audit_tree import SignedCheckpoint
@@ -105,6 +106,34 @@ async def consistency(
     return ConsistencyProof(
         first=first, second=second, proof=_b64(await audit_tree.proof(driver, ranges))
     )
+
+
+ENTRIES_MAX = 16_384  # entries one request may ask for
+ENTRIES_BYTES = 16 << 20  # a page ends early, on a whole entry, past this many bytes
+ENTRIES_PAGE_MAX = ENTRIES_BYTES + EVENT_LEAF_MAX  # a page's bytes at most (its last entry)
+
+
+async def entries(*, session: AsyncSession, principal: Principal, start: int, end: int) -> bytes:
+    """The log's entries [start, end): each leaf's exact bytes (its event's canonical JSON) on
+    a line, in leaf order; fewer when the page reaches ENTRIES_BYTES (ask again from there)."""
+    access.visibility(principal, "audit_log")
+    driver = await audit_chain.driver(session)
+    size = await audit_tree.size(driver)
+    wrong = (
+        "needs start <= end"
+        if start > end
+        else f"asks for more than {ENTRIES_MAX} entries"
+        if end - start > ENTRIES_MAX
+        else f"needs end <= the tree's size ({size})"
+        if end > size
+        else None
+    )
+    if wrong is not None:
+        raise ValidationFailed([{"pointer": "/end", "in": "query", "detail": wrong}])
+    try:
+        return await audit_chain.entries(driver, start, end, budget=ENTRIES_BYTES)
+    except audit_chain.MissingLeaf as missing:
+        raise Conflict(f"the audit log is broken: {missing}") from None
 
 
 async def _cosigned(session: AsyncSession, checkpoint: SignedCheckpoint) -> str:

@@ -194,6 +194,15 @@ async def test_a_changed_leaf_hash_a_dropped_event_and_a_truncated_log_are_refus
     for result in (fast, full):
         assert (result.valid, result.reason) == (False, "the sealed event was deleted")
         assert (result.first_broken_position, result.first_broken_event_id) == (5, victim)
+    # The auditor's entries stop there: a 409 naming the leaf, never a line missing.
+    auditor = auth("COM", ["auditor"])
+    broken = await client.get("/v1/audit/entries", params={"start": 0, "end": 6}, headers=auditor)
+    assert broken.status_code == 409, broken.text
+    assert broken.json()["detail"] == (
+        "the audit log is broken: leaf 4 has no sealed event: `ilonet audit verify` says why"
+    )
+    before = await client.get("/v1/audit/entries", params={"start": 0, "end": 4}, headers=auditor)
+    assert before.content.count(b"\n") == 4
 
     # And a seal of the middle dropped.
     await rewrite(owner, "DELETE FROM audit_seal WHERE position = 4")
@@ -241,6 +250,17 @@ async def test_only_the_full_verification_sees_what_the_stored_leaves_do_not_sho
     assert fast.valid
     assert (full.valid, full.reason) == (False, "the event differs from what was sealed")
     assert (full.first_broken_position, full.first_broken_event_id) == (2, victim)
+    # The auditor's whole-log check sees it too: the entries served (re-encoded from the
+    # columns) no longer give the signed root, and only the changed event's leaf differs.
+    served = await client.get(
+        "/v1/audit/entries", params={"start": 0, "end": signed}, headers=auth("COM", ["auditor"])
+    )
+    entries = served.content.split(b"\n")[:-1]
+    root = await owner.fetchval("SELECT root FROM audit_signed_checkpoint WHERE size = $1", signed)
+    assert len(entries) == signed
+    assert audit_merkle.root([audit_merkle.leaf_hash(e) for e in entries]) != bytes(root)
+    assert [i for i, e in enumerate(entries) if audit_merkle.leaf_hash(e) != leaves[i]] == [1]
+    assert json.loads(entries[1])["outcome"] == "denied"
 
     # An event slipped in behind the head (a txid below every sealed one): never to be sealed.
     slipped = await owner.fetchval(
