@@ -13,13 +13,14 @@ impact analysis to find.
 
 Where things run: the server's process tree (uvicorn and its pool of task workers) and
 PostgreSQL (postmaster and every backend) are pinned with `os.sched_setaffinity` to
-`--server-cpus` (default: the last CPU), every thread of each process (as `taskset -a -p`
-does), so that what the server starts later inherits it, as under `taskset -c 1 ilonet
-serve`; the task workers then run on the other CPUs (app/workers.py), and the report says
-where they ended. This process, the load generator, is pinned to `--generator-cpus`
-(default: the others). On two cores: generator on one, server + PostgreSQL
-on the other. Other users' processes are not pinned; the load average is printed before and
-after.
+`--server-cpus` (default: the last CPU): started from this process while it runs there, as
+under `taskset -c 1 ilonet serve`, so that every thread and process they start inherits it,
+and pinned again, every thread of each process (as `taskset -a -p` does), once up. The
+server's task workers then choose their CPUs themselves (app/workers.py: the others); the
+report says where its child processes ended. This process, the load generator, is then
+pinned to `--generator-cpus` (default: the others). On two cores: generator on one, server +
+PostgreSQL on the other. Other users' processes are not pinned; the load average is printed
+before and after.
 
 The generator (bench/loadgen.py) is raw HTTP/1.1 over asyncio streams on uvloop, its CPU
 measured. The mix, drawn per request: guarded writes (`POST /v1/deployments`), reads
@@ -431,7 +432,10 @@ def main(argv: list[str] | None = None) -> int:
         "long_work": not args.without_long_work,
         "rate": args.rate,
     }
-    os.sched_setaffinity(0, generator_cpus)
+    # PostgreSQL and the server start on the server's CPUs, as under `taskset -c 1 ilonet
+    # serve`: every process and thread they start inherits them (pin() then catches anything
+    # that moved); this process goes to the generator's CPUs once they are up.
+    os.sched_setaffinity(0, server_cpus)
     workdir = Path(tempfile.mkdtemp(prefix="ilonet-mixed-"))
     run = Run(scale, workdir)
     try:
@@ -439,6 +443,7 @@ def main(argv: list[str] | None = None) -> int:
         found["pg_processes"] = pin(run.pg.running_pid() or 0, server_cpus)
         run.start_server()
         found["server_processes"] = pin(run.server.pid, server_cpus)
+        os.sched_setaffinity(0, generator_cpus)
         asyncio.run(run.set_up())
         asyncio.run(run.seed())
         found["uk_transfers"] = min(scale.records, 100_000)
