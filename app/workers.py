@@ -3,7 +3,9 @@ under a memory cap (RLIMIT_AS) and a CPU-time limit (RLIMIT_CPU, and a wall-cloc
 behind it), a bounded queue in front (PoolBusy: 503 with Retry-After when it is full), and a
 worker that dies or passes a limit replaced by a fresh one. Workers run at the lowest
 scheduling priority (nice 19, SCHED_BATCH): the kernel gives the core to the event loop and
-PostgreSQL first, and long work takes only what request handling leaves.
+PostgreSQL first, and long work takes only what request handling leaves. A server pinned to
+some CPUs (`taskset -c 1 ilonet serve`) keeps them for request handling: its workers run on
+the other CPUs the system allows, and on the server's own only when there are none.
 
     result = await run_bounded(fn, *args)           # the app's pool (create_app installs it)
     result = await pool.run(fn, *args, limits=TaskLimits(cpu_seconds=2))
@@ -122,19 +124,49 @@ def lower_priority(nice: int) -> None:
         os.setpriority(os.PRIO_PROCESS, 0, max(nice, os.getpriority(os.PRIO_PROCESS, 0)))
 
 
-def _serve(conn: Connection, memory_bytes: int, nice: int) -> None:  # pragma: no cover
+def task_cpus(server: set[int], every: set[int]) -> set[int]:
+    """Where a worker runs: the CPUs the server is not pinned to, or the server's own when
+    it may run on every CPU (or no other is left)."""
+    return (every - server) or server
+
+
+def away_from(server: int) -> None:
+    """This process runs on task_cpus() of the server process `server` (its CPUs read now:
+    it may have been pinned after its workers started). A CPU the system does not allow
+    this process is left out by the kernel; where none is left, or the system has no CPU
+    affinity, the process stays where it is."""
+    if not hasattr(os, "sched_setaffinity"):
+        return
+    try:
+        theirs = os.sched_getaffinity(server)
+    except OSError:
+        return  # the server has gone: the pipe's end stops this worker
+    wanted = task_cpus(theirs, set(range(os.cpu_count() or 1)))
+    for cpus in (wanted, theirs):
+        try:
+            if os.sched_getaffinity(0) != cpus:
+                os.sched_setaffinity(0, cpus)
+            return
+        except OSError:
+            continue  # none of them allowed here (a cpuset): the next choice
+
+
+def _serve(conn: Connection, memory_bytes: int, nice: int, server: int) -> None:  # pragma: no cover
     """A worker's loop: run each task sent, answer ("ok", result), ("error", exception) or
     ("limit", name). The address-space cap and the priority hold for the worker's life; the
-    CPU limit is re-armed for each task, relative to what the worker has used so far."""
+    CPU limit is re-armed for each task, relative to what the worker has used so far, and the
+    CPUs are chosen again (away_from the server)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGXCPU, _on_xcpu)
     lower_priority(nice)
     resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    away_from(server)
     while True:
         try:
             fn, args, cpu_seconds = conn.recv()
         except (EOFError, OSError):
             return
+        away_from(server)
         used = resource.getrusage(resource.RUSAGE_SELF)
         spent = math.ceil(used.ru_utime + used.ru_stime)
         _, hard = resource.getrlimit(resource.RLIMIT_CPU)
@@ -167,7 +199,10 @@ class _Worker:
         self.conn, child = multiprocessing.Pipe()
         process_type = cast(Any, context).Process
         self.process = process_type(
-            target=_serve, args=(child, memory_bytes, nice), daemon=True, name="ilonet-worker"
+            target=_serve,
+            args=(child, memory_bytes, nice, os.getpid()),
+            daemon=True,
+            name="ilonet-worker",
         )
         self.process.start()
         child.close()

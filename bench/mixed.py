@@ -13,10 +13,14 @@ impact analysis to find.
 
 Where things run: the server's process tree (uvicorn and its pool of task workers) and
 PostgreSQL (postmaster and every backend) are pinned with `os.sched_setaffinity` to
-`--server-cpus` (default: the last CPU); this process, the load generator, to
-`--generator-cpus` (default: the others). On two cores: generator on one, server + PostgreSQL
-on the other. Other users' processes are not pinned; the load average is printed before and
-after.
+`--server-cpus` (default: the last CPU): started from this process while it runs there, as
+under `taskset -c 1 ilonet serve`, so that every thread and process they start inherits it,
+and pinned again, every thread of each process (as `taskset -a -p` does), once up. The
+server's task workers then choose their CPUs themselves (app/workers.py: the others); the
+report says where its child processes ended. This process, the load generator, is then
+pinned to `--generator-cpus` (default: the others). On two cores: generator on one, server +
+PostgreSQL on the other. Other users' processes are not pinned; the load average is printed
+before and after.
 
 The generator (bench/loadgen.py) is raw HTTP/1.1 over asyncio streams on uvloop, its CPU
 measured. The mix, drawn per request: guarded writes (`POST /v1/deployments`), reads
@@ -43,6 +47,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import shutil
@@ -93,12 +98,26 @@ def clean_document() -> bytes:
 
 
 def pin(pid: int, cpus: set[int]) -> int:
-    """Pin a process and its descendants (new ones inherit it); how many were pinned."""
+    """Pin a process and its descendants, every thread of each, as `taskset -a -p` does (a
+    thread's affinity is its own: pinning a process's first thread leaves the others, and
+    what they start later, where they were); new threads and processes inherit it. How many
+    processes were pinned."""
     root = psutil.Process(pid)
     tree = [root, *root.children(recursive=True)]
     for process in tree:
-        os.sched_setaffinity(process.pid, cpus)
+        for thread in process.threads():
+            with contextlib.suppress(OSError):  # a thread that has ended meanwhile
+                os.sched_setaffinity(thread.id, cpus)
     return len(tree)
+
+
+def children_cpus(pid: int) -> list[list[int]]:
+    """The CPUs each descendant of a process may run on (the server's: its task workers)."""
+    found = []
+    for process in psutil.Process(pid).children(recursive=True):
+        with contextlib.suppress(psutil.Error, OSError):
+            found.append(sorted(os.sched_getaffinity(process.pid)))
+    return found
 
 
 def tree_cpu(pids: list[int]) -> float:
@@ -333,7 +352,8 @@ def report(found: JSON) -> str:
         f"pinned: generator (this process) on CPU {found['generator_cpus']}; server tree "
         f"({found['server_processes']} processes) and PostgreSQL ({found['pg_processes']} "
         f"processes, new backends inherit) on CPU {found['server_cpus']}; "
-        f"{os.cpu_count()} CPUs; others' processes unpinned",
+        f"{os.cpu_count()} CPUs; others' processes unpinned; the server's child processes "
+        f"(forkserver, task workers) ended on CPUs {found.get('server_children_cpus', '?')}",
         (
             f"upload: {UPLOAD_BYTES:,} bytes of clean text/plain; impact: ending 2021/1772 over "
             f"{found['uk_transfers']:,} UK transfers; "
@@ -412,7 +432,10 @@ def main(argv: list[str] | None = None) -> int:
         "long_work": not args.without_long_work,
         "rate": args.rate,
     }
-    os.sched_setaffinity(0, generator_cpus)
+    # PostgreSQL and the server start on the server's CPUs, as under `taskset -c 1 ilonet
+    # serve`: every process and thread they start inherits them (pin() then catches anything
+    # that moved); this process goes to the generator's CPUs once they are up.
+    os.sched_setaffinity(0, server_cpus)
     workdir = Path(tempfile.mkdtemp(prefix="ilonet-mixed-"))
     run = Run(scale, workdir)
     try:
@@ -420,6 +443,7 @@ def main(argv: list[str] | None = None) -> int:
         found["pg_processes"] = pin(run.pg.running_pid() or 0, server_cpus)
         run.start_server()
         found["server_processes"] = pin(run.server.pid, server_cpus)
+        os.sched_setaffinity(0, generator_cpus)
         asyncio.run(run.set_up())
         asyncio.run(run.seed())
         found["uk_transfers"] = min(scale.records, 100_000)
@@ -438,6 +462,8 @@ def main(argv: list[str] | None = None) -> int:
         )
     finally:
         if hasattr(run, "server"):
+            with contextlib.suppress(psutil.Error):
+                found["server_children_cpus"] = children_cpus(run.server.pid)
             stop(run.server)
         run.pg.stop()
         shutil.rmtree(workdir, ignore_errors=True)

@@ -1,7 +1,7 @@
 """The bounded worker pool (app/workers.py): tasks run in worker processes, a task past its
 CPU-time or memory limit is a 422 naming the limit and its worker is replaced, a full pool
 and queue is a 503 with Retry-After, a task's own exception crosses back as raised, and the
-workers yield the CPU to the server (lowest priority)."""
+workers yield the CPU to the server (lowest priority) and keep off the CPUs it is pinned to."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from app.platform.limits import Refused
-from app.workers import PoolBusy, TaskLimitExceeded, TaskLimits, WorkerPool
+from app.workers import PoolBusy, TaskLimitExceeded, TaskLimits, WorkerPool, task_cpus
 
 MiB = 1024 * 1024
 
@@ -25,6 +25,10 @@ def pid() -> int:
 
 def priority() -> tuple[int, int]:
     return os.getpriority(os.PRIO_PROCESS, 0), os.sched_getscheduler(0)
+
+
+def cpus() -> set[int]:
+    return os.sched_getaffinity(0)
 
 
 def spin() -> None:
@@ -69,6 +73,28 @@ async def test_workers_run_at_the_lowest_priority_and_the_server_keeps_its_own(
     own = priority()
     assert await pool.run(priority) == (19, os.SCHED_BATCH)
     assert priority() == own  # lowering a worker leaves the server as it was
+
+
+def test_workers_run_on_the_cpus_the_server_is_not_pinned_to() -> None:
+    assert task_cpus({1}, {0, 1, 2, 3}) == {0, 2, 3}
+    assert task_cpus({0, 1}, {0, 1, 2, 3}) == {2, 3}
+    # not pinned, or pinned to every CPU there is: where the server runs
+    assert task_cpus({0, 1, 2, 3}, {0, 1, 2, 3}) == {0, 1, 2, 3}
+    assert task_cpus({0}, {0}) == {0}
+
+
+@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="one CPU: nowhere else to go")
+async def test_a_server_pinned_after_its_workers_started_keeps_its_cpu(pool: WorkerPool) -> None:
+    every = os.sched_getaffinity(0)
+    served = max(every)
+    await pool.run(pid)  # the worker is started before the server is pinned
+    os.sched_setaffinity(0, {served})  # this thread, the server's loop (as taskset -p does)
+    try:
+        elsewhere = await pool.run(cpus)
+    finally:
+        os.sched_setaffinity(0, every)
+    assert served not in elsewhere
+    assert every - {served} <= elsewhere  # every other CPU this process may use
 
 
 async def test_a_tasks_exception_crosses_back_as_raised(pool: WorkerPool) -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -43,7 +42,7 @@ from app.services import access, board
 from app.services.document_read import not_found
 from app.services.guarded import Action, Context, stale
 from app.services.institutional_contact import known_contacts
-from app.workers import off_the_loop, run_bounded
+from app.workers import run_bounded
 
 if TYPE_CHECKING:
     from app.platform.check import Inspection
@@ -140,13 +139,10 @@ async def check_content(
         inspection = await run_bounded(inspect, content, media, tuple(extra), declared, known)
     except Refused as refused:
         raise refusal(refused) from None
-    # on a thread (hashlib lets go of the interpreter): megabytes hashed on the event loop
-    # would hold every other request meanwhile
-    digest = await off_the_loop(lambda: hashlib.sha256(content).hexdigest())
     statistics = [t.model_dump() for t in body.statistics] if body.statistics else None
     return Checked(
         content=content,
-        sha256=digest,
+        sha256=inspection.sha256,  # hashed by the worker, as the text was extracted
         inspection=inspection,
         findings=inspection.findings,
         markings=inspection.markings,
@@ -248,7 +244,7 @@ def _version_row(
         sha256=digest,
         pages=checked.inspection.pages,
         content=checked.content,
-        text=checked.inspection.text.replace("\x00", ""),
+        text=checked.inspection.text,
         statistics=checked.statistics,
         decision_id="",
         created_by=by,
