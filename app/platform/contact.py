@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from app.platform.given_names import GIVEN_NAMES as MORE_GIVEN_NAMES
+from app.platform.given_names import PUBLIC_MAIL_DOMAINS
 from app.platform.institutional import (
     NO_CONTACTS,
     InstitutionalContacts,
@@ -181,19 +183,96 @@ _LABEL_GAP_RE = re.compile(r"[\s:=()\-–]*")
 
 def has_email(text: str, known: InstitutionalContacts = NO_CONTACTS) -> bool:
     """A person's address, also written `name [at] domain [dot] eu` or percent-encoded in a
-    link; institutions' functional mailboxes, by their words or registered as such, are not
-    personal data."""
+    link: one shaped as a person's mailbox is (see personal_mailbox); an institution's
+    mailbox, whatever its words, and one registered as institutional are not personal data."""
     if (
         "@" not in text
         and "%40" not in text
         and not (("(" in text or "[" in text) and _AT_WORD_RE.search(text))
     ):
         return False
-    for m in EMAIL_RE.finditer(unquote(text)):
+    plain = unquote(text) if "%" in text else text
+    for m in EMAIL_RE.finditer(plain):
         if known.emails and email_key(m.group(0)) in known.emails:
             continue
-        local = _LOCAL_PART_RE.match(m.group(0))
-        if local is None or not functional_local_part(local.group(1)):
+        if personal_mailbox(m.group(0), plain):
+            return True
+    return False
+
+
+_AT_RE = re.compile(r"@|\s*[\[(]\s*(?:at|AT)\s*[\])]\s*")
+_DOT_RE = re.compile(r"\s*[\[(]\s*(?:dot|DOT)\s*[\])]\s*")
+_BIRTH_YEAR_RE = re.compile(r"[a-z]{3,}(?:19|20)\d\d$")
+_CAPITAL_RUN_RE = re.compile(r"(?:[A-ZÀ-Þ][\w'’-]*\s+){1,3}[A-ZÀ-Þ][\w'’-]*")
+
+
+def personal_mailbox(address: str, text: str = "") -> bool:
+    """A mailbox shaped as a person's: at a mail service open to anyone (unless its local part is
+    made of function words), or a local part holding a given name (`sabine.kurzweg`), an
+    initial beside a name (`g.rossi`, `o.haidara1979`), initials alone (`a.b-c`), a name with a
+    birth year (`bianchi1984`), or the words or initials of a name the text writes beside it
+    (`Anna Maria Rossi: amr.legal@`). Any other address (`soporte.plataforma@`,
+    `pressestelle@`, `vb-westbalkan@`) is an institution's functional mailbox: a person's
+    address is written as a person's name is, whatever language the office's words are in."""
+    at = _AT_RE.search(address)
+    if at is None:
+        return False
+    local = address[: at.start()].lower()
+    labels = _DOT_RE.sub(".", address[at.end() :]).lower().split(".")
+    tokens = [t for t in re.split(r"[._%+-]+", local) if t]
+    if not tokens:
+        return False
+    if any(label in PUBLIC_MAIL_DOMAINS for label in labels[:-1]):
+        return not functional_local_part(local)
+    if functional_local_part(local):
+        return False  # function words, acronyms, a post's city (`agence-consulaire.saint-louis`)
+    names = [_TRAILING_DIGITS_RE.sub("", t) for t in tokens]
+    if any(n in _MAILBOX_NAMES for n in names):
+        return True
+    if len(tokens) >= 2 and all(len(t) == 1 and t.isalpha() for t in tokens):
+        return True  # initials (`a.b-c@`)
+    for i, token in enumerate(tokens):
+        if len(token) == 1 and token.isalpha():
+            beside = [names[j] for j in (i - 1, i + 1) if 0 <= j < len(names)]
+            if any(_surname_like(n) for n in beside):
+                return True  # an initial beside a name (`g.rossi`, `rossi.g`)
+        if _BIRTH_YEAR_RE.search(token) and _surname_like(names[i]):
+            return True
+    return bool(text) and _named_in(names, text)
+
+
+def _surname_like(word: str) -> bool:
+    """A word that may be a surname: three letters or more, not a function word, a place or an
+    acronym."""
+    return (
+        len(word) >= 3
+        and word.isalpha()
+        and not _functional(word)
+        and word not in PLACES
+        and not _acronym(word)
+    )
+
+
+def _named_in(names: list[str], text: str) -> bool:
+    """The local part's words are those of a name the text writes (`Sabine Kurzweg`), or its
+    initials (`amr` beside `Anna Maria Rossi`), not an office's words."""
+    words = [n for n in names if len(n) >= 2]
+    if not words or not any(_surname_like(w) for w in words):
+        return False
+    for run in _CAPITAL_RUN_RE.finditer(text):
+        parts = [p.lower() for p in run.group(0).split()]
+        while parts and _functional(parts[0]):
+            parts.pop(0)  # `Contact Anna Maria Rossi`
+        if len(parts) < 2 or any(_functional(p) for p in parts):
+            continue
+        if len(words) >= 2 and all(w in parts for w in words):
+            return True
+        initials = {
+            "".join(p[0] for p in parts[i:j])
+            for i in range(len(parts))
+            for j in range(i + 2, len(parts) + 1)
+        }
+        if any(w in initials for w in words):
             return True
     return False
 
@@ -326,6 +405,13 @@ _PERSON_SECTION_RE = re.compile(
     r"personen|persoon|personas|persone|personnes|profil|perfil|profilo|staff|employees?|"
     r"mitarbeiter(?:innen)?|medewerkers|collaborateurs|empleados|dipendenti)/[^/?#\s]+"
 )
+# A record inside a record, each by its identifier (`/dossiers/NL-2026-0087/betrokkenen/4411`): the
+# persons, parties or items of a case are reached by such paths; an identifier holds a digit and
+# is not a year or an API's version alone (`/eli/reg/2019/1240/oj`, `/api/v2/reports/2026`).
+_RECORD_ID = r"(?!(?:(?:19|20)\d\d|v\d+)(?:[/?#]|$))(?=[^/?#]*\d)[\w.-]+"
+_NESTED_RECORD_RE = re.compile(
+    rf"/[A-Za-z][\w-]*[A-Za-z]/{_RECORD_ID}/[A-Za-z][\w-]*[A-Za-z]/{_RECORD_ID}(?:[/?#]|$)"
+)
 # Common given names (Member States and countries of origin): a slug holding one followed by
 # another word (`ibrahim-diallo-arrested`) names a person.
 GIVEN_NAMES = words(
@@ -347,6 +433,10 @@ GIVEN_NAMES = words(
     raj rahul amit sanjay vijay priya anil sunil imran asif arif shahid zahid nadeem naveed
     faisal kamran usman irfan wasim javed jawad rahim rahman nasir"""
 )
+
+# The given names a mailbox is read with (a slug's are the common ones above: `abu-dhabi` is no
+# person's).
+_MAILBOX_NAMES = (GIVEN_NAMES | MORE_GIVEN_NAMES) - FUNCTIONAL_WORDS - PLACES
 
 
 def _names_in_slug(segment: str) -> bool:
@@ -379,6 +469,8 @@ def personal_url(url: str) -> bool:
         if re.search(r"[._\d-]", handle):
             return True
     if _PERSON_SECTION_RE.search(path) and not path.startswith("/v1/"):
+        return True
+    if _NESTED_RECORD_RE.search(path) and not path.startswith("/v1/"):
         return True
     if any(_names_in_slug(segment) for segment in path.split("/")):
         return True

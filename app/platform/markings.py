@@ -224,10 +224,12 @@ def _phrase_in(lower: str) -> str | None:
 
 
 def _flows(a: Location, b: Location) -> bool:
-    """Two units are lines of one flow of text (not cells or JSON values)."""
+    """Two units are lines of one flow of text (not cells or JSON values): on one page, or the
+    last line of a page and the first of the next (a line broken by the page break)."""
     return (
         a.row is None and a.pointer is None and b.row is None and b.pointer is None
-        and a.line is not None and b.line is not None and a.page == b.page and a.part == b.part
+        and a.line is not None and b.line is not None and a.part == b.part
+        and (a.page == b.page or (a.page is not None and b.page == a.page + 1 and b.line == 1))
     )  # fmt: skip
 
 

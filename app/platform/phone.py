@@ -178,6 +178,16 @@ _PERSON_ROLE_RE = re.compile(
 )
 
 
+# Opening hours by their digits, in any language: a time range with minutes (`8:30-13:00`), an
+# hour range with its unit (`9-17 uur`, `9-16 Uhr`, `9h-17h`) or after a range of days
+# (`lun-ven 9-17`, `Mo-Fr 9-16`).
+_OPENING_HOURS_RE = re.compile(
+    r"\b\d{1,2}[.:h]\d{2}\s*[–—-]\s*\d{1,2}[.:h]\d{2}\b"
+    r"|\b\d{1,2}\s*h?\s*[–—-]\s*\d{1,2}\s*(?:h|uur|uhr|hrs?|hours|ore|horas|heures)\b"
+    r"|\b[^\W\d_]{2,10}\.?\s*[–—-]\s*[^\W\d_]{2,10}\.?,?\s+\d{1,2}(?:[.:h]\d{2})?\s*[–—-]\s*\d{1,2}\b"
+)
+
+
 def _names_an_office(text: str) -> bool:
     """The line names an office as an institution (`Embassy of the Netherlands`,
     `Bundespolizeidirektion`), capitalised as a name is, not `office hours`."""
@@ -209,6 +219,13 @@ def has_phone_in(text: str, context: str, known: InstitutionalContacts = NO_CONT
         )
         # A line naming an office and no person (its address line): a fixed line is its own.
         or (office_line(text) and not has_mobile(text))
+        # A number with opening hours is a service's: a person's own line has none.
+        or (
+            _OPENING_HOURS_RE.search(text) is not None
+            and not has_name(text)
+            and not _PERSON_ROLE_RE.search(text)
+            and not has_mobile(text)
+        )
     )
     # A mobile's word counts outside addresses (`pec.interno.it` names no extension).
     bare = URL_RE.sub(" ", EMAIL_RE.sub(" ", text)) if "@" in text or "/" in text else text

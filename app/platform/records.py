@@ -15,6 +15,7 @@ from app.platform.contact import (
     PUBLIC_ACCOUNT_RE,
     functional_local_part,
     has_email,
+    personal_mailbox,
 )
 from app.platform.identity import has_document_number, has_personal_name, labelled_name
 from app.platform.patterns import FUNCTION_RE, NAME_TOKEN, is_person_like
@@ -39,6 +40,15 @@ _NAME_VALUE_RE = re.compile(rf"{NAME_TOKEN}(?:\s+{NAME_TOKEN}){{1,3}}")
 _FEE_LABEL_RE = re.compile(
     r"(?i)(?:fee|tasa|tax|geb[üu]hr|leges|diritt|droits|frais|tarif|kosten|betaling|payment|"
     r"pagament|pago|paiement|zahlung|redevance|recette)"
+)
+# Who holds an account, and what pays out of an office's to someone (`uitbetaling`, `refund`).
+_HOLDER_LABEL_RE = re.compile(
+    r"(?i)(?:holder|beneficiar|payee|houder|begunstigde|ten\s+name\s+van|titulaire|titular|"
+    r"b[ée]n[ée]ficiaire|inhaber|empf[äa]nger|intestat)"
+)
+_PAYOUT_RE = re.compile(
+    r"(?i)(?:uitbetal|terugbetal|refund|reimburs|rembours|rimbors|reembols|erstatt|r[üu]ckzahl|"
+    r"auszahl|payout|pay\s+out|devoluci|restitu)"
 )
 _ADDRESS_RE = re.compile(r"\S+@\S+")
 _LOCAL_PART_RE = re.compile(r"([A-Za-z0-9._%+-]+)@")
@@ -113,7 +123,19 @@ class Record:
 
     def public_account(self) -> bool:
         """An authority holds the record's account (`Kontoinhaber: Bundeskasse`) or the record
-        is of fees paid to it, and the record names no person."""
+        is of fees paid to it, and the record names no person. An account the record's own
+        cells say is held by someone else (`ten name van: aanvrager`), or that a refund or payout
+        goes to, is that person's: fees are paid to an office, refunds paid by it."""
+        for label, text in self.cells[: self.own]:
+            if _HOLDER_LABEL_RE.search(label):
+                if not (
+                    PUBLIC_ACCOUNT_RE.search(f"{label}: {text}") or OFFICE_NAMED_RE.search(text)
+                ):
+                    return False
+                break
+        else:
+            if any(_PAYOUT_RE.search(label) for label, _ in self.cells[: self.own]):
+                return False
         return self.institutional() and any(
             _FEE_LABEL_RE.search(label) or PUBLIC_ACCOUNT_RE.search(f"{label}: {text}")
             for label, text in self.cells
@@ -175,8 +197,9 @@ def office_line_address(text: str) -> bool:
 
 
 def _functional_address(text: str) -> bool:
-    m = _LOCAL_PART_RE.search(text) if "@" in text else None
-    return m is not None and functional_local_part(m.group(1))
+    """An institution's mailbox: one not shaped as a person's (see personal_mailbox)."""
+    m = _ADDRESS_RE.search(text) if "@" in text else None
+    return m is not None and not personal_mailbox(m.group(0), text)
 
 
 def institutional_phone(record: Record, label: str, text: str) -> bool:
