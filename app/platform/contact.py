@@ -5,15 +5,15 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from app.platform.given_names import GIVEN_NAMES as MORE_GIVEN_NAMES
-from app.platform.given_names import PUBLIC_MAIL_DOMAINS
+from app.platform.given_names import COMMON_GIVEN_NAMES as GIVEN_NAMES
 from app.platform.institutional import (
     NO_CONTACTS,
     InstitutionalContacts,
     email_key,
     iban_key,
 )
-from app.platform.patterns import OFFICES, PLACES, words
+from app.platform.mailbox import acronym, function_word, functional_local_part, personal_mailbox
+from app.platform.patterns import OFFICES, words
 
 EMAIL_RE = re.compile(
     r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}"
@@ -27,46 +27,6 @@ EMAIL_RE = re.compile(
 _AT_WORD_RE = re.compile(r"[\[(]\s*(?:at|AT)\s*[\])]")
 
 
-# The words of institutions' functional mailboxes (`info@`, `secretariat.oli@`, `oficina.enlace@`,
-# `HOME-ILO-NETWORK@`): an address whose local part is made of these (and of acronyms beside one of
-# them) names a function, not a person. `first.last@` at the same domain stays a person's.
-FUNCTIONAL_WORDS = words(
-    """info information contact contacts kontakt contacto contatto office bureau buero büro
-    kantoor oficina ufficio secretariat secretariaat sekretariat secretaria secretaría segreteria
-    secretariado admin administration press presse prensa stampa pers media mail post poststelle
-    postbus registry greffe accueil reception recepcion helpdesk support service services
-    servicio servizio dienst desk hotline team unit network netwerk netzwerk red rete reseau
-    réseau ilo ilos oli uci oei liaison enlace collegamento verbinding fronteras frontieres
-    frontières grenze frontiere frontera border borders immigration migration migratie
-    inmigracion immigrazione visa visas visum consular consulaire konsular embassy ambassade
-    botschaft embajada ambasciata home justice interior interieur intérieur interno innen
-    situation centre center centro zentrale front training formation opleiding schulung
-    formacion formazione noreply no reply webmaster dpo data protection privacy general generale
-    direction direccion direzione directie cabinet gabinete gabinetto coordination coordinatie
-    operations ops duty permanence alerts alert prefecture prefettura questura policia polizia
-    polizei politie police frontex europol euaa eurojust interpol bamf ofpra ofii ind dgef
-    asylum asile asyl asilo asiel returns retour rückkehr retorno rimpatri terugkeer
-    statistics statistik estadisticas statistiche statistiek analysis analyse risk
-    referat referaat section sektion sezione seccion sección afdeling abteilung dienststelle
-    ca cons consulate consulat konsulat consulado consolato consulaat emb amb
-    cg cog congen consgen delegation délégation delegacion delegación delegazione delegatie
-    agence agency agentur agencia agenzia agentschap commissariat commissariato comisaria
-    comisaría kommissariat consejeria consejería counsellor attache attaché agregaduria
-    informacion información informazione informazioni informatie informationen auskunft
-    extranjeria extranjería extranjeros etrangers étrangers stranieri vreemdelingen
-    auslaender ausländer auslaenderbehoerde zentrum centrum lage lagedienst lagezentrum
-    security securite sécurité sicherheit seguridad sicurezza beveiliging veiligheid compliance
-    control controle contrôle kontrolle controllo station handling ground groundhandling
-    legalisatie legalisation legalisierung legalizacion legalización legalizzazione apostille
-    fortbildung ausbildung weiterbildung akademie academy academie academia accademia
-    protocollo protocol protocole protokoll protocolo leges fees payments betalingen
-    paiements zahlungen pagos pagamenti flo eurlo"""
-)
-# A function word ends a compound (`buergerservice`, `grenzpolizei`) only when it is this long
-# (`basile` is a name, not a compound of `asile`), after a stem of three letters or more.
-_COMPOUND_MIN = 6
-_FUNCTIONAL_ENDINGS = tuple(w for w in FUNCTIONAL_WORDS if len(w) >= _COMPOUND_MIN)
-_TRAILING_DIGITS_RE = re.compile(r"\d+$")
 # Labels that name a mailbox as an office's (a column `Funktionspostfach`, "functional mailbox:").
 FUNCTIONAL_MAILBOX_RE = re.compile(
     r"(?i)\b(?:functional|generic|shared|institutional)\s+(?:mail\s*box|mailbox|e-?mail|"
@@ -79,64 +39,13 @@ FUNCTIONAL_MAILBOX_RE = re.compile(
 _LOCAL_PART_RE = re.compile(r"([A-Za-z0-9._%+-]+)(?:@|\s*[\[(]\s*(?:at|AT)\s*[\])])")
 
 
-def functional_local_part(local: str) -> bool:
-    """A mailbox's local part made of function words (and acronyms beside one), or a short
-    acronym alone (`bpolp@`, `o1@`)."""
-    tokens = [t for t in re.split(r"[._+-]+", local.lower()) if t]
-    if not tokens:
-        return False
-    if len(tokens) == 1:  # a function word, an acronym or a post's city (`dakar@`)
-        return _functional(tokens[0]) or _acronym(tokens[0]) or tokens[0] in PLACES
-    if all(len(t) >= 2 and _acronym(t) for t in tokens):
-        return True  # acronyms only: an office's (`dpaf-cdg-bmr`)
-    if any(t in PLACES for t in tokens) and all(
-        t in PLACES or (2 <= len(t) <= 4 and t not in GIVEN_NAMES) for t in tokens
-    ):
-        return True  # a post's city and its codes (`cgi.casablanca`, `ucf.tunis`)
-    if not any(_functional(t) for t in tokens):
-        return False
-    if all(_functional(t) or (len(t) <= 5 and not t.isdigit()) for t in tokens):
-        return True
-    # A function word beside words no person is called (a place, a programme:
-    # `emb.bogota.info`, `secretariat-oli-maghreb`), not beside a given name.
-    return not any(t in GIVEN_NAMES for t in tokens)
-
-
-def _functional(token: str) -> bool:
-    """A function word, also numbered (`referat31`), ending a compound (`buergerservice`) or
-    two of them written as one (`servicedesk`, `infocentrum`)."""
-    word = _TRAILING_DIGITS_RE.sub("", token)
-    return (
-        word in FUNCTIONAL_WORDS
-        or (
-            len(word) >= _COMPOUND_MIN + 3
-            and any(word.endswith(e) and len(word) - len(e) >= 3 for e in _FUNCTIONAL_ENDINGS)
-        )
-        or (
-            len(word) >= _COMPOUND_MIN
-            and word not in GIVEN_NAMES
-            and any(
-                word[:i] in FUNCTIONAL_WORDS and word[i:] in FUNCTIONAL_WORDS
-                for i in range(3, len(word) - 2)
-            )
-        )
-    )
-
-
-def _acronym(token: str) -> bool:
-    """`bpolp`, `dcipf`, `dps`, `o1`: short, with a digit, or with at most one vowel among three
-    consonants or more (not `anna`, `jan`, `ali`)."""
-    vowels = sum(c in "aeiouy" for c in token)
-    consonants = sum(c.isalpha() for c in token) - vowels
-    return len(token) <= 5 and (
-        any(c.isdigit() for c in token) or vowels == 0 or (vowels == 1 and consonants >= 3)
-    )
-
-
-def has_email_in(text: str, context: str, known: InstitutionalContacts = NO_CONTACTS) -> bool:
-    """A person's address, unless its label names it a functional one: the column or member
-    it stands under, the line before it, or the words just before the one address of a line."""
-    if not has_email(text, known):
+def has_email_in(
+    text: str, context: str, known: InstitutionalContacts = NO_CONTACTS, beside_person: str = ""
+) -> bool:
+    """A person's address (see has_email), unless its label names it a functional one: the
+    column or member it stands under, the line before it, or the words just before the one
+    address of a line."""
+    if not has_email(text, known, beside_person=beside_person):
         return False
     if any(len(context) - label.end() <= 25 for label in FUNCTIONAL_MAILBOX_RE.finditer(context)):
         return False  # the label ends the column's header or the line before
@@ -168,22 +77,26 @@ def _named_by_initials(address: str, text: str) -> bool:
     for word in [*_CAPITALISED_RE.findall(text[: text.find(address)]), "."]:
         if word[0].isupper():
             initials += word[0].lower()
-            office = office or _functional(word.lower())
+            office = office or function_word(word.lower())
         elif word not in _JOINING:
             runs.extend([initials] if office else [])
             initials, office = "", False
     tokens = [t for t in re.split(r"[._+-]+", local.group(1).lower()) if t]
     named = [t for t in tokens if len(t) >= 2 and any(t in run for run in runs)]
-    return bool(named) and all(t in named or _functional(t) or _acronym(t) for t in tokens)
+    return bool(named) and all(t in named or function_word(t) or acronym(t) for t in tokens)
 
 
 # What stands between a label and the value it labels: `Functional mailbox: `, `(generic e-mail) `.
 _LABEL_GAP_RE = re.compile(r"[\s:=()\-–]*")
 
 
-def has_email(text: str, known: InstitutionalContacts = NO_CONTACTS) -> bool:
+def has_email(
+    text: str, known: InstitutionalContacts = NO_CONTACTS, *, beside_person: str = ""
+) -> bool:
     """A person's address, also written `name [at] domain [dot] eu` or percent-encoded in a
-    link: one shaped as a person's mailbox is (see personal_mailbox); an institution's
+    link: one shaped as a person's mailbox is (see personal_mailbox), or, in the record of a
+    private person (`beside_person`, the text naming them), any not made of function words or
+    one made of their name (`pvdam@` beside `Pieter van Dam`); an institution's
     mailbox, whatever its words, and one registered as institutional are not personal data."""
     if (
         "@" not in text
@@ -195,84 +108,13 @@ def has_email(text: str, known: InstitutionalContacts = NO_CONTACTS) -> bool:
     for m in EMAIL_RE.finditer(plain):
         if known.emails and email_key(m.group(0)) in known.emails:
             continue
-        if personal_mailbox(m.group(0), plain):
-            return True
-    return False
-
-
-_AT_RE = re.compile(r"@|\s*[\[(]\s*(?:at|AT)\s*[\])]\s*")
-_DOT_RE = re.compile(r"\s*[\[(]\s*(?:dot|DOT)\s*[\])]\s*")
-_BIRTH_YEAR_RE = re.compile(r"[a-z]{3,}(?:19|20)\d\d$")
-_CAPITAL_RUN_RE = re.compile(r"(?:[A-ZÀ-Þ][\w'’-]*\s+){1,3}[A-ZÀ-Þ][\w'’-]*")
-
-
-def personal_mailbox(address: str, text: str = "") -> bool:
-    """A mailbox shaped as a person's: at a mail service open to anyone (unless its local part is
-    made of function words), or a local part holding a given name (`sabine.kurzweg`), an
-    initial beside a name (`g.rossi`, `o.haidara1979`), initials alone (`a.b-c`), a name with a
-    birth year (`bianchi1984`), or the words or initials of a name the text writes beside it
-    (`Anna Maria Rossi: amr.legal@`). Any other address (`soporte.plataforma@`,
-    `pressestelle@`, `vb-westbalkan@`) is an institution's functional mailbox: a person's
-    address is written as a person's name is, whatever language the office's words are in."""
-    at = _AT_RE.search(address)
-    if at is None:
-        return False
-    local = address[: at.start()].lower()
-    labels = _DOT_RE.sub(".", address[at.end() :]).lower().split(".")
-    tokens = [t for t in re.split(r"[._%+-]+", local) if t]
-    if not tokens:
-        return False
-    if any(label in PUBLIC_MAIL_DOMAINS for label in labels[:-1]):
-        return not functional_local_part(local)
-    if functional_local_part(local):
-        return False  # function words, acronyms, a post's city (`agence-consulaire.saint-louis`)
-    names = [_TRAILING_DIGITS_RE.sub("", t) for t in tokens]
-    if any(n in _MAILBOX_NAMES for n in names):
-        return True
-    if len(tokens) >= 2 and all(len(t) == 1 and t.isalpha() for t in tokens):
-        return True  # initials (`a.b-c@`)
-    for i, token in enumerate(tokens):
-        if len(token) == 1 and token.isalpha():
-            beside = [names[j] for j in (i - 1, i + 1) if 0 <= j < len(names)]
-            if any(_surname_like(n) for n in beside):
-                return True  # an initial beside a name (`g.rossi`, `rossi.g`)
-        if _BIRTH_YEAR_RE.search(token) and _surname_like(names[i]):
-            return True
-    return bool(text) and _named_in(names, text)
-
-
-def _surname_like(word: str) -> bool:
-    """A word that may be a surname: three letters or more, not a function word, a place or an
-    acronym."""
-    return (
-        len(word) >= 3
-        and word.isalpha()
-        and not _functional(word)
-        and word not in PLACES
-        and not _acronym(word)
-    )
-
-
-def _named_in(names: list[str], text: str) -> bool:
-    """The local part's words are those of a name the text writes (`Sabine Kurzweg`), or its
-    initials (`amr` beside `Anna Maria Rossi`), not an office's words."""
-    words = [n for n in names if len(n) >= 2]
-    if not words or not any(_surname_like(w) for w in words):
-        return False
-    for run in _CAPITAL_RUN_RE.finditer(text):
-        parts = [p.lower() for p in run.group(0).split()]
-        while parts and _functional(parts[0]):
-            parts.pop(0)  # `Contact Anna Maria Rossi`
-        if len(parts) < 2 or any(_functional(p) for p in parts):
-            continue
-        if len(words) >= 2 and all(w in parts for w in words):
-            return True
-        initials = {
-            "".join(p[0] for p in parts[i:j])
-            for i in range(len(parts))
-            for j in range(i + 2, len(parts) + 1)
-        }
-        if any(w in initials for w in words):
+        if beside_person:
+            local = _LOCAL_PART_RE.match(m.group(0))
+            if local is None or not functional_local_part(local.group(1)):
+                return True
+            if personal_mailbox(m.group(0), beside_person):
+                return True
+        elif personal_mailbox(m.group(0), plain):
             return True
     return False
 
@@ -412,31 +254,6 @@ _RECORD_ID = r"(?!(?:(?:19|20)\d\d|v\d+)(?:[/?#]|$))(?=[^/?#]*\d)[\w.-]+"
 _NESTED_RECORD_RE = re.compile(
     rf"/[A-Za-z][\w-]*[A-Za-z]/{_RECORD_ID}/[A-Za-z][\w-]*[A-Za-z]/{_RECORD_ID}(?:[/?#]|$)"
 )
-# Common given names (Member States and countries of origin): a slug holding one followed by
-# another word (`ibrahim-diallo-arrested`) names a person.
-GIVEN_NAMES = words(
-    """john james michael david robert william thomas daniel paul mark peter george richard
-    anna maria mary sarah laura emma sophie julia elena olga natalia irina svetlana ivan
-    sergei sergey dmitri andrei alexander alexandre alessandro alejandro carlos juan jose josé
-    luis miguel javier antonio manuel francisco pedro jorge pablo diego marco luca giuseppe
-    giovanni francesco andrea matteo lorenzo paolo pierre jean jacques michel philippe nicolas
-    francois françois louis marie claire julie hans klaus jürgen jurgen stefan thomas andreas
-    wolfgang lukas jan pieter piet johannes willem sanne ahmed ahmad mohammed mohamed muhammad
-    mohammad mahmoud mustafa mostafa ali omar umar hassan hussein hussain ibrahim ismail youssef
-    yusuf yousef khalid karim abdul abdullah abdallah abdel said saeed samir tariq bilal hamza
-    amir reza hamid farid rashid nasser fatima fatma aisha aicha amina khadija mariam maryam
-    zainab leila layla nour noor samira yasmin yasmine hana moussa mamadou ibrahima amadou
-    abdoulaye ousmane oumar cheikh modou lamine seydou boubacar fatou aminata awa kadiatou
-    chukwuma chidi emeka obinna ngozi chinedu oluwaseun tunde kwame kofi kwaku yaw ama akosua
-    samuel emmanuel joseph isaac abraham solomon yonas dawit abel tesfaye haile selam
-    mehmet ahmet mustafa murat emre hakan elif zeynep ayse ayşe esra huseyin hüseyin
-    raj rahul amit sanjay vijay priya anil sunil imran asif arif shahid zahid nadeem naveed
-    faisal kamran usman irfan wasim javed jawad rahim rahman nasir"""
-)
-
-# The given names a mailbox is read with (a slug's are the common ones above: `abu-dhabi` is no
-# person's).
-_MAILBOX_NAMES = (GIVEN_NAMES | MORE_GIVEN_NAMES) - FUNCTIONAL_WORDS - PLACES
 
 
 def _names_in_slug(segment: str) -> bool:

@@ -6,7 +6,30 @@ from __future__ import annotations
 
 from app.platform.patterns import words
 
-GIVEN_NAMES = words(
+# The most common ones: a link's slug holding one and another word names a person
+# (`ibrahim-diallo-arrested`); the longer list below reads mailboxes only (`abu-dhabi` is no one).
+COMMON_GIVEN_NAMES = words(
+    """john james michael david robert william thomas daniel paul mark peter george richard
+    anna maria mary sarah laura emma sophie julia elena olga natalia irina svetlana ivan
+    sergei sergey dmitri andrei alexander alexandre alessandro alejandro carlos juan jose josé
+    luis miguel javier antonio manuel francisco pedro jorge pablo diego marco luca giuseppe
+    giovanni francesco andrea matteo lorenzo paolo pierre jean jacques michel philippe nicolas
+    francois françois louis marie claire julie hans klaus jürgen jurgen stefan thomas andreas
+    wolfgang lukas jan pieter piet johannes willem sanne ahmed ahmad mohammed mohamed muhammad
+    mohammad mahmoud mustafa mostafa ali omar umar hassan hussein hussain ibrahim ismail youssef
+    yusuf yousef khalid karim abdul abdullah abdallah abdel said saeed samir tariq bilal hamza
+    amir reza hamid farid rashid nasser fatima fatma aisha aicha amina khadija mariam maryam
+    zainab leila layla nour noor samira yasmin yasmine hana moussa mamadou ibrahima amadou
+    abdoulaye ousmane oumar cheikh modou lamine seydou boubacar fatou aminata awa kadiatou
+    chukwuma chidi emeka obinna ngozi chinedu oluwaseun tunde kwame kofi kwaku yaw ama akosua
+    samuel emmanuel joseph isaac abraham solomon yonas dawit abel tesfaye haile selam
+    mehmet ahmet mustafa murat emre hakan elif zeynep ayse ayşe esra huseyin hüseyin
+    raj rahul amit sanjay vijay priya anil sunil imran asif arif shahid zahid nadeem naveed
+    faisal kamran usman irfan wasim javed jawad rahim rahman nasir"""
+)
+
+
+MORE_GIVEN_NAMES = words(
     """john james michael david robert william thomas daniel paul mark peter george richard
     anna maria mary sarah laura emma sophie julia elena olga natalia irina svetlana ivan
     sergei sergey dmitri andrei alexander alexandre alessandro alejandro carlos juan jose josé
@@ -113,6 +136,8 @@ GIVEN_NAMES = words(
     jhon edinson yeison wilson andrés camilo sebastián alejandra daniela valentina
     yesenia yolanda lucía mauricio"""
 )
+
+GIVEN_NAMES = COMMON_GIVEN_NAMES | MORE_GIVEN_NAMES
 
 # Mail services open to anyone: a mailbox there is a person's (or a small business's), never a
 # public authority's.

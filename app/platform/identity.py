@@ -424,6 +424,10 @@ _NAME_STEM_RE = re.compile(r"na[am]|nom|apellid|cognom|forename|surname")
 _NAME_PAIR_RE = re.compile(rf"[{UPPER}](?:\S*\s+(?:{PARTICLE}\s+)?[{UPPER}]|(?<=[A-Z])\.[{UPPER}])")
 
 
+# A name's value: its tokens, a surname's particle among them (`Pieter van Dam`).
+_LABELLED_VALUE_RE = re.compile(rf"{NAME_TOKEN}(?:[\s,]+(?:{PARTICLE}\s+)?{NAME_TOKEN}){{0,3}}")
+
+
 def labelled_name(text: str, context: str) -> bool:
     # A value of name tokens only (below) holds no digit: a line with one is looked at no further.
     if not context or digit_count(text) or not _NAME_STEM_RE.search(context[-60:].lower()):
@@ -433,7 +437,7 @@ def labelled_name(text: str, context: str) -> bool:
     if not _NAME_LABEL_ONLY_RE.search(context) and _NOT_PERSON_OWNER_RE.search(context):
         return False
     value = text.strip()
-    if re.fullmatch(rf"{NAME_TOKEN}(?:[\s,]+{NAME_TOKEN}){{0,3}}", value):
+    if _LABELLED_VALUE_RE.fullmatch(value):
         return is_person_like(value)
     return False
 

@@ -10,15 +10,11 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from app.platform.contact import (
-    GIVEN_NAMES,
-    PUBLIC_ACCOUNT_RE,
-    functional_local_part,
-    has_email,
-    personal_mailbox,
-)
+from app.platform.contact import PUBLIC_ACCOUNT_RE, has_email
+from app.platform.given_names import COMMON_GIVEN_NAMES as GIVEN_NAMES
 from app.platform.identity import has_document_number, has_personal_name, labelled_name
-from app.platform.patterns import FUNCTION_RE, NAME_TOKEN, is_person_like
+from app.platform.mailbox import functional_local_part, personal_mailbox
+from app.platform.patterns import FUNCTION_RE, NAME_TOKEN, PARTICLE, is_person_like
 from app.platform.phone import (
     OFFICE_NAMED_RE,
     PERSONAL_LABEL_RE,
@@ -35,7 +31,7 @@ _PLACE_LABEL_RE = re.compile(
     r"pa[íi]s|paese|region|r[ée]gion|address|adresse|adres|bezoekadres|direcci[óo]n|indirizzo|"
     r"anschrift|auslandsvertretung|vertretung|mission|route|airport|port)\b"
 )
-_NAME_VALUE_RE = re.compile(rf"{NAME_TOKEN}(?:\s+{NAME_TOKEN}){{1,3}}")
+_NAME_VALUE_RE = re.compile(rf"{NAME_TOKEN}(?:\s+(?:{PARTICLE}\s+)?{NAME_TOKEN}){{1,3}}")
 # Fees paid to an office: its account (`cuenta_tasas`, `Gebührenkonto`, `leges`).
 _FEE_LABEL_RE = re.compile(
     r"(?i)(?:fee|tasa|tax|geb[üu]hr|leges|diritt|droits|frais|tarif|kosten|betaling|payment|"
@@ -87,6 +83,7 @@ class Record:
     _institutional: bool | None = None
     _words: frozenset[str] | None = None
     _official: bool | None = None
+    _person: bool | None = None
 
     def official(self) -> bool:
         """One of the record's own cells is a public function (`Executive Director`,
@@ -120,6 +117,21 @@ class Record:
                     break
             self._institutional = owner and not person
         return self._institutional
+
+    def private_person(self) -> bool:
+        """One of the record's own cells names a private person (under a name label, after an
+        honorific, beside an attribute), not an official in a function."""
+        if self._person is None:
+            self._person = not self.official() and any(
+                has_personal_name(text, context=label)
+                for label, text in self.cells[: self.own]
+                if "@" not in text
+            )
+        return self._person
+
+    def names(self) -> str:
+        """The text of the record's own cells that hold no address (its names among them)."""
+        return " · ".join(text for _, text in self.cells[: self.own] if "@" not in text)
 
     def public_account(self) -> bool:
         """An authority holds the record's account (`Kontoinhaber: Bundeskasse`) or the record

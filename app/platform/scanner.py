@@ -98,7 +98,9 @@ def _found(
     read the text with its underscores as spaces (`date_of_birth:` reads as words: an underscore
     is a word character, so `\b` would not part a label's words)."""
     spaced = text.replace("_", " ") if "_" in text else text
-    email = contact.has_email_in(text, context, known) and not (
+    # In a private person's record, a mailbox not made of function words is theirs.
+    beside = record.names() if record and "@" in text and record.private_person() else ""
+    email = contact.has_email_in(text, context, known, beside_person=beside) and not (
         institutional_address(record, context, text) if record else office_line_address(text)
     )
     telephone = phone.has_phone_in(text, context, known) and not (
