@@ -98,7 +98,6 @@ _CODICE_FISCALE_RE = re.compile(
 )
 # A pattern that begins with one character (`\d\d{6}`, not `\d{7}`) is searched for that
 # character first, several times faster.
-_SEVEN_DIGITS_RE = re.compile(r"\d\d{6}")
 _SIX_CAPITALS_RE = re.compile(r"[A-Z][A-Z]{5}")
 # National personal identifiers that carry their own check (python-stdnum validates them), found
 # without a label: France's NIR (social security number), Poland's PESEL, Türkiye's T.C. Kimlik
@@ -117,6 +116,10 @@ _NATIONAL_IDS: tuple[tuple[re.Pattern[str], Callable[[str], bool]], ...] = (
 _NATIONAL_ID_STEM_RE = re.compile(r"\d(?:\d{2}\s?\d{3}\s?\d{2}|\d{3}\s?\d{4}|\d{4}-\d{7})")
 
 
+_ZEROS = bytes.maketrans(b"123456789", b"000000000")
+_SPACES = b" \t\n\r\x0b\x0c" + bytes(range(0x80, 0x100))
+
+
 def _pesel_or_kimlik(value: str) -> bool:
     return bool(pesel.is_valid(value) or tckimlik.is_valid(value))
 
@@ -126,14 +129,23 @@ def _national_id(text: str) -> bool:
     check verifies."""
     if digit_count(text) < 7:  # a DNI, NIE or codice fiscale has seven digits or more
         return False
-    for m in _DNI_RE.finditer(text) if _SEVEN_DIGITS_RE.search(text) else ():
+    # The text's ASCII digits as zeros (the digits every identifier here is read in), in bytes:
+    # its runs of digits are found by a substring test, several times faster than a pattern.
+    shape = text.encode("utf-8", "surrogatepass").translate(_ZEROS)
+    for m in _DNI_RE.finditer(text) if b"0000000" in shape else ():
         value = m.group(1)
         if (nie if value[0] in "XYZ" else dni).is_valid(value):
             return True
     for m in _CODICE_FISCALE_RE.finditer(text) if _SIX_CAPITALS_RE.search(text) else ():
         if codicefiscale.is_valid(m.group(0)):
             return True
-    if digit_count(text) < 11 or _NATIONAL_ID_STEM_RE.search(text) is None:
+    if digit_count(text) < 11:
+        return False
+    # Every identifier below holds eight digits apart by single spaces at most (any space,
+    # no-break ones too: every non-ASCII byte is left out), or a CNIC's hyphen and seven digits.
+    if b"00000000" not in shape.translate(None, _SPACES) and b"-0000000" not in shape:
+        return False
+    if _NATIONAL_ID_STEM_RE.search(text) is None:
         return False
     found = [
         m for pattern, valid in _NATIONAL_IDS for m in pattern.finditer(text) if valid(m.group(0))
