@@ -358,8 +358,10 @@ _NAME_ATTRIBUTE_RE = re.compile(
 # Tesfay Gebremariam`, `il cittadino tunisino Mohamed Ben Salah`).
 _ATTRIBUTE_BEFORE_RE = re.compile(
     r"(?i:\b\d{1,2}[- ]year[- ]old|\b\d{1,2}[- ]j[äa]hrige[rn]?|\bnational|\bcitizen|"
-    r"\bcittadin[oa]|\bciudadan[oa]|\bressortissante?|\bstaatsangeh[öo]rige[rn]?|\bonderdaan)"
-    rf"(?:\s+[\w'’-]+){{0,3}}?\s+({_NAME})"
+    r"\bcittadin[oa]|\bciudadan[oa]|\bressortissante?|\bstaatsangeh[öo]rige[rn]?|\bonderdaan|"
+    # An age in words of the six languages (`un Guinéen de 34 ans, Mamadou Bah`).
+    r"\b\d{1,2}\s+(?:ans|anni|años|anos|jaar|jahre(?:\s+alt)?|years(?:\s+old)?)\b|\baged\s+\d{1,2})"
+    rf"(?:[\s,]+[\w'’-]+){{0,3}}?[\s,:]+({_NAME})"
 )
 _INNER_ALIAS_RE = re.compile(rf"\(\s*{_ALIAS}\s*\)")
 _HONORIFIC_ALONE_RE = re.compile(HONORIFIC)
@@ -397,7 +399,7 @@ _ATTRIBUTE_STEM_RE = re.compile(
         r"pass(?:nummer|[\s-]*nr)|ausweis|wohnhaft|woonachtig|paspoort|geboortedatum|nacid[oa]|"
         r"de\s+nacionalidad|años(?<=\saños)|anos(?<=\sanos)|pasaporte|nat[oa]\s+(?:il|a|nel)\b|"
         r"di\s+nazionalit|cittadin[oa]|anni(?<=\sanni)|passaporto|residente|ans(?<=\sans)\b|"
-        r"ciudadan[oa]|onderdaan|j[äa]hrige"
+        r"ciudadan[oa]|onderdaan|j[äa]hrige|jaar(?<=\sjaar)"
     )
 )
 

@@ -83,6 +83,12 @@ NOT_NAME_WORDS = words(
     vietnam
     january february march april may june july august september october november december
     monday tuesday wednesday thursday friday saturday sunday
+    mon tue tues wed thu thur thurs fri sat sun mo fr vr wo lun mer jeu ven dim gio sab
+    montag dienstag mittwoch donnerstag freitag samstag sonntag lundi mardi mercredi jeudi
+    vendredi samedi dimanche lunes martes miércoles miercoles jueves viernes sábado sabado
+    domingo lunedì lunedi martedì martedi mercoledì mercoledi giovedì giovedi venerdì venerdi
+    sabato domenica maandag dinsdag woensdag donderdag vrijdag zaterdag zondag werkdagen
+    werktags weekdays
     total totals sum average mean median number numbers count counts share percent rate
     chair chairman chairwoman president vice minister ambassador commissioner director secretary
     general speaker rapporteur head deputy member members delegate délégué présidente président

@@ -8,7 +8,7 @@ import re
 
 import phonenumbers
 
-from app.platform.contact import EMAIL_RE, URL_RE
+from app.platform.contact import EMAIL_RE, URL_RE, has_email
 from app.platform.identity import has_name
 from app.platform.institutional import NO_CONTACTS, InstitutionalContacts, phone_key
 from app.platform.patterns import DATE_RE, IBAN_SHAPE_RE, OFFICES, by_first_letter, digit_count
@@ -219,11 +219,16 @@ def has_phone_in(text: str, context: str, known: InstitutionalContacts = NO_CONT
         )
         # A line naming an office and no person (its address line): a fixed line is its own.
         or (office_line(text) and not has_mobile(text))
-        # A number with opening hours is a service's: a person's own line has none.
+        # A number with opening hours is a service's (a person's own line has none), and so is
+        # one beside an institution's mailbox: a line that names no person, officer or applicant.
         or (
-            _OPENING_HOURS_RE.search(text) is not None
+            (
+                _OPENING_HOURS_RE.search(text) is not None
+                or ("@" in text and EMAIL_RE.search(text) is not None and not has_email(text))
+            )
             and not has_name(text)
             and not _PERSON_ROLE_RE.search(text)
+            and not PERSONAL_LABEL_RE.search(text)
             and not has_mobile(text)
         )
     )
