@@ -99,3 +99,26 @@ def test_links_labels_ages_and_page_breaks_are_read_by_their_structure() -> None
     )
     split = make_pdf([["Lagebericht Luftweg", "Nur für den"], ["Dienstgebrauch", "1. Lage"]])
     assert handling_markings(extract(split, PDF).units)
+
+
+def _marked(content: str, media_type: str = PLAIN) -> bool:
+    return bool(handling_markings(extract(content.encode(), media_type).units))
+
+
+def test_a_marking_talked_about_in_its_sentence_or_under_a_heading_of_markings_passes() -> None:
+    for text in (
+        "Guidance\nThe handling code H3 means no dissemination to third parties.",
+        "Il regolamento vieta di caricare documenti contrassegnati come riservati o a diffusione "
+        "limitata.",
+        "# Markings we do not accept\n\n- RESTRICTED\n- LAW ENFORCEMENT ONLY\n- H3\n",
+    ):
+        assert not _marked(text), text
+    # A document naming its own marking, a label and a line of its own are marked.
+    for text in (
+        "Please note: this information is marked for police use only.",
+        "Ce message est classifié Diffusion restreinte.",
+        "Handling code: H2",
+        "Analisi\nQuesta nota è riservata alle forze di polizia.",
+        "# Report\n\n- RESTRICTED\n",
+    ):
+        assert _marked(text), text
