@@ -97,6 +97,10 @@ def test_links_labels_ages_and_page_breaks_are_read_by_their_structure() -> None
     assert _kinds("Of the 312 passengers, 40 were aged 18 to 25, Western Balkans route.") == (
         frozenset()
     )
+    assert _kinds("Der Beschuldigte Omar K. (29) aus Syrien wurde festgenommen.") == {
+        K.personal_name
+    }
+    assert _kinds("See Art. 3 (4) and Annex B. (12) of Regulation (EU) 2019/1240.") == frozenset()
     split = make_pdf([["Lagebericht Luftweg", "Nur für den"], ["Dienstgebrauch", "1. Lage"]])
     assert handling_markings(extract(split, PDF).units)
 
