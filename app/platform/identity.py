@@ -64,7 +64,7 @@ DOCUMENT_LABEL = (
     r")"
 )
 _GAP = (
-    r"[^A-Za-z0-9\n]{0,6}(?:(?i:no|nr|n\.?\s?[°º]|number|is|nummer|n[úu]mero|numero|n[úu]m|:)"
+    r"[^A-Za-z0-9\n]{0,6}(?:(?i:no|nr|n\.?\s?[°º]|n\.|number|is|nummer|n[úu]mero|numero|n[úu]m|:)"
     r"[^A-Za-z0-9\n]{0,4}){0,2}"
 )
 _DOC_VALUE = r"(?<![A-Za-z0-9])([A-Z0-9](?:[A-Z0-9]|-(?=[A-Z0-9])){5,13})(?![A-Za-z0-9])"
@@ -125,12 +125,15 @@ _BIRTH_STEM_RE = re.compile(
 # One search per line: a label (at a word start), its gap and a value of a number's shape. It
 # runs only where such a value stands, which lines of prose and statistics seldom hold.
 # A label may carry an adjective of nationality before its number ("pasaporte marroquí n.º"),
-# or the name of its kind or area ("visado Schengen número", "visa type C no.").
+# or the name of its kind or area ("visado Schengen número", "visa type C no."), or its holder.
 _LABELLED_DOC_SEARCH_RE = re.compile(
     r"(?<![A-Za-z0-9])(?:"
     + DOCUMENT_LABEL
     + r")(?:\s+[a-zà-ÿ]{4,15}(?=[\s:])|(?:\s+(?:type\s+)?(?:[A-ZÀ-Þ][a-zà-ÿ]{1,14}|[A-Z]{1,3})"
-    r"(?=[\s:])){1,2})?" + _GAP + _DOC_VALUE
+    r"(?=[\s:])){1,2})?"
+    # Whose document it is (`Reisepassnummer des Antragstellers:`, `passport of the applicant`).
+    r"(?:\s+(?i:of|des|der|du|de|del|della|dello|van|di)\s+(?i:the\s+|la\s+|le\s+|l['’]|de\s+|"
+    r"het\s+|el\s+|il\s+|dem\s+|den\s+)?[\w'’-]{3,20}(?=[\s:]))?" + _GAP + _DOC_VALUE
 )
 # The lookbehind stands after the first character (`X(?<![A-Za-z0-9].)` is `(?<![A-Za-z0-9])X`): a
 # pattern that begins with a character class is searched for that class only.

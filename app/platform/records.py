@@ -247,6 +247,26 @@ def typed_document_number(record: Record, label: str, text: str) -> bool:
     )
 
 
+# A column or member naming a document, and a value shaped as a travel document's number.
+_DOCUMENT_WORD_RE = re.compile(
+    r"(?i)(?:^|\s)(?:document|travel\s+document|dokument|reisedokument|documento|reisdocument|"
+    r"pi[èe]ce(?:\s+d['’]identit[ée])?|titre\s+de\s+voyage|documento\s+de\s+viaje)$"
+)
+_TRAVEL_NUMBER_RE = re.compile(r"\s*[A-Z]{1,3}\d{6,9}\s*")
+
+
+def document_of_record(record: Record, label: str, text: str) -> bool:
+    """A value shaped as a travel document's number (one to three capitals, then six to nine
+    digits) under a column or member naming a document, in a record that is no institution's
+    nor an official's: the number of the document of whom the record is about."""
+    return (
+        _TRAVEL_NUMBER_RE.fullmatch(text) is not None
+        and _DOCUMENT_WORD_RE.search(label) is not None
+        and not record.institutional()
+        and not record.official()
+    )
+
+
 def records(keyed: Iterable[tuple[Key | None, str, str]]) -> dict[Key, Record]:
     """Each record of the (key, label, text) readings; a JSON object's record also holds the
     scalar members of the objects around it (whose contacts they are)."""

@@ -25,6 +25,7 @@ from app.platform.institutional import NO_CONTACTS, InstitutionalContacts
 from app.platform.patterns import label_words
 from app.platform.records import (
     Record,
+    document_of_record,
     institutional_address,
     institutional_phone,
     office_line_address,
@@ -108,7 +109,11 @@ def _found(
     )
     zone = mrz.has_mrz(text)
     number = identity.has_document_number(spaced, context=context) or bool(
-        record and typed_document_number(record, context, text)
+        record
+        and (
+            typed_document_number(record, context, text)
+            or document_of_record(record, context, text)
+        )
     )
     account = contact.has_iban_in(text, context, known) and not (
         record.public_account() if record else phone.office_line(text)

@@ -89,6 +89,12 @@ def test_links_labels_ages_and_page_breaks_are_read_by_their_structure() -> None
         assert _kinds(link) == frozenset(), link
     visa = "Sofiane Hadjadj Mebarki, titular del visado Schengen número ESP009174836."
     assert K.document_number in _kinds(visa)
+    assert _kinds("Reisepassnummer des Antragstellers: C4J7K2L9M") == {K.document_number}
+    assert K.document_number in _kinds("Titolare della carta d'identità n. CA12345BC.")
+    assert _kinds("reference,traveller,document\nREF-1,Ali Hassan,P1234567\n", CSV) == {
+        K.document_number
+    }
+    assert _kinds("post,document,issued\nDakar,Visa C,1240\n", CSV) == frozenset()
     for line in (
         "Le passeur est un Guinéen de 34 ans, Mamadou Bah.",
         "Een man van 27 jaar, Tesfay Gebremariam, werd aangehouden.",
