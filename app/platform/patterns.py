@@ -96,6 +96,7 @@ NOT_NAME_WORDS = words(
     officers expert experts staff lead
     ii iii iv vi vii viii ix xi xii eu un ec com sb
     consulaat consulat konsulat consulado consolato consulate consular consulaire consolare
+    affaires étrangères etrangeres auswärtiges auswaertiges buitenlandse exteriores esteri
     konsular konsularreferat generaal général générale generale generalkonsulat sección seccion
     sezione afdeling abteilung referat ufficio bureau büro buero kantoor oficina visti visa visas
     visados visum visastelle helpdesk desk grenspost grenzpolizei küstenwache kustwacht

@@ -140,6 +140,9 @@ _OFFICE_OPENING_RE = re.compile(
 OFFICE_NAMED_RE = re.compile(
     rf"(?i)\b(?:{OFFICES})\b|\w{{3}}(?:dienst|stelle|referat|amt|kasse|beh[öo]rde|ministerium|"
     r"botschaft|konsulat|polizei|direktion|directie|afdeling|ministerie)\b|\bamt\b"
+    # The foreign ministries by their name (`SPF Affaires étrangères`, `Buitenlandse Zaken`).
+    r"|\baffaires\s+[ée]trang[èe]res|\bforeign\s+affairs|\bausw[äa]rtige|\bbuitenlandse\s+zaken"
+    r"|\basuntos\s+exteriores|\baffari\s+esteri"
 )
 # A contact's own label that makes it a person's line, whatever the record is.
 PERSONAL_LABEL_RE = re.compile(
@@ -167,14 +170,14 @@ _REFERENCE_BEFORE_RE = re.compile(
 
 # Those a number on a line may be the line of, whatever office the line names: private persons
 # (whose number it would be even on a line opening with an office) and officers.
-_PRIVATE_ROLE_RE = re.compile(
+PRIVATE_ROLE_RE = re.compile(
     r"(?i)\b(?:interpret\w*|interpr[èe]te|int[ée]rprete|dolmetscher\w*|tolk|sponsor|applicant|"
     r"passenger|traveller|demandeur|antragsteller\w*|aanvrager|solicitante|richiedente|famil\w+|"
     r"guarantor|garant|invit\w+)"
 )
 _PERSON_ROLE_RE = re.compile(
     r"(?i)\b(?:ilos?|officers?|officiers?|beamte[rn]?|funcionari[oa]s?|ufficial[ei]|agents?|"
-    r"verbindungsbeamt\w*|liaisonofficier\w*|inspect\w+)\b|" + _PRIVATE_ROLE_RE.pattern[4:]
+    r"verbindungsbeamt\w*|liaisonofficier\w*|inspect\w+)\b|" + PRIVATE_ROLE_RE.pattern[4:]
 )
 
 
@@ -215,7 +218,7 @@ def has_phone_in(text: str, context: str, known: InstitutionalContacts = NO_CONT
         or (
             _OFFICE_OPENING_RE.search(text)
             and not has_name(text)
-            and not _PRIVATE_ROLE_RE.search(text)
+            and not PRIVATE_ROLE_RE.search(text)
         )
         # A line naming an office and no person (its address line): a fixed line is its own.
         or (office_line(text) and not has_mobile(text))

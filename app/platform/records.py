@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 
 from app.platform.contact import PUBLIC_ACCOUNT_RE, has_email
 from app.platform.given_names import COMMON_GIVEN_NAMES as GIVEN_NAMES
-from app.platform.identity import has_document_number, has_personal_name, labelled_name
+from app.platform.identity import has_document_number, has_name, has_personal_name, labelled_name
 from app.platform.mailbox import functional_local_part, personal_mailbox
 from app.platform.patterns import FUNCTION_RE, NAME_TOKEN, PARTICLE, is_person_like
 from app.platform.phone import (
     OFFICE_NAMED_RE,
     PERSONAL_LABEL_RE,
+    PRIVATE_ROLE_RE,
     SWITCHBOARD_RE,
     has_mobile,
     office_line,
@@ -253,6 +254,25 @@ _DOCUMENT_WORD_RE = re.compile(
     r"pi[èe]ce(?:\s+d['’]identit[ée])?|titre\s+de\s+voyage|documento\s+de\s+viaje)$"
 )
 _TRAVEL_NUMBER_RE = re.compile(r"\s*[A-Z]{1,3}\d{6,9}\s*")
+
+
+# A first person's own account (`my account`, `mon compte`, `mein Konto`, `mijn rekening`).
+_OWN_RE = re.compile(r"(?i)\b(?:my|mon|ma|mes|mein|meine|meinem|mijn|mi|mis|mio|mia|il\s+mio)\b")
+
+
+def fee_account_line(text: str) -> bool:
+    """A line about fees (`Fees:`, `frais de visa`, `leges`, `Gebühren`) that names the office
+    they are paid to (`t.n.v. Immigratie- en Naturalisatiedienst`, `du consulat général`) and
+    no person, private role, own account or refund: the account is the office's."""
+    return (
+        _FEE_LABEL_RE.search(text) is not None
+        and OFFICE_NAMED_RE.search(text) is not None
+        and _PAYOUT_RE.search(text) is None
+        and _OWN_RE.search(text) is None
+        and PERSONAL_LABEL_RE.search(text) is None
+        and PRIVATE_ROLE_RE.search(text) is None
+        and not has_name(text)
+    )
 
 
 def document_of_record(record: Record, label: str, text: str) -> bool:

@@ -26,6 +26,7 @@ from app.platform.patterns import label_words
 from app.platform.records import (
     Record,
     document_of_record,
+    fee_account_line,
     institutional_address,
     institutional_phone,
     office_line_address,
@@ -116,7 +117,7 @@ def _found(
         )
     )
     account = contact.has_iban_in(text, context, known) and not (
-        record.public_account() if record else phone.office_line(text)
+        record.public_account() if record else phone.office_line(text) or fee_account_line(text)
     )
     birth = identity.has_date_of_birth(spaced, context=context)
     name = identity.has_personal_name(spaced, context=context) and not (

@@ -67,6 +67,13 @@ def test_a_record_or_a_line_tells_whose_contact_it_is() -> None:
     assert _kinds(json.dumps({**refund, "behandelaar": "team.leges@ind.example.nl"}), JSON) == {
         K.iban
     }
+    for line in (
+        "Betaling via IBAN NL91 ABNA 0417 1643 00 t.n.v. Immigratie- en Naturalisatiedienst.",
+        "Les frais de visa sont réglés sur le compte FR76 3000 6000 0112 3456 7890 189 du consulat.",
+        "Fees: BE68 5390 0754 7034 (SPF Affaires étrangères).",
+    ):
+        assert _kinds(line) == frozenset(), line
+    assert _kinds("Please refund the fee to my account DE89 3704 0044 0532 0130 00.") == {K.iban}
     fees = {
         "leges": {
             "iban": "NL31RABO0375220814",
