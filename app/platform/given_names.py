@@ -134,7 +134,39 @@ MORE_GIVEN_NAMES = words(
     sunita suresh anjali deepika kavita lakshmi neha pooja rekha sita
     arafat hasina jahangir kamal mizanur nazrul rafiq shahidul
     jhon edinson yeison wilson andrés camilo sebastián alejandra daniela valentina
-    yesenia yolanda lucía mauricio"""
+    yesenia yolanda lucía mauricio
+    dragana milica jovana ljubica biljana gordana mirjana nevena tijana danijela
+    dorota agata beata bozena ewelina grazyna halina justyna karolina kinga urszula zuzanna
+    zsofia zsófia eszter katalin erzsebet erzsébet judit krisztina laszlo lászló zoltan zoltán
+    istvan istván gabor gábor tamas tamás peter péter janos jános ferenc attila balazs balázs
+    mihaela lavinia aurelia simona roxana ramona oana alina corina cosmin marius sorin ciprian
+    jiri jiří petr pavel tomas tomáš lukas lukáš jana lenka petra veronika hana eva martina
+    kristina ieva ruta rūta inga liene janis jānis andris tomas mindaugas darius aivars
+    gunnar henrike wiebke malte jannik hauke frauke meike kai jonte britta silke gesine
+    ineke gerrit hendrika anneke dieuwke jelle sietske hylke tjeerd wybren jolanda marloes
+    yvette ghislaine solène solene maëlle maelle gwenaëlle loïc loic enzo mattia alessio
+    ginevra ludovica asier iker ainhoa itziar nerea begoña begona maite xavier jordi montse
+    oriol núria aitana leire unai eneko mikel amaia
+    aiden aidan brendan conor connor dermot fionn grainne gráinne orla roisin róisín seamus
+    bartholomew beatrix cornelia dagny helene ida ingeborg johan karsten leif magnus mats
+    nora ole per rasmus sigrid solveig stig sune torben ulf
+    antonia benedetta camilla cecilia costanza elisabetta flavia gaia irene lavinia marina
+    noemi ornella rebecca sabrina serena teresa viola
+    amal asma basma dalia dina eman ghada hala hiba huda iman jana lina lubna mona nada
+    nadine nisrine rana randa rasha reem rim rola ruba salwa samar sawsan suha widad yara
+    abdelrahman adnan ammar anas ayman bassam fadi firas ghassan hani haitham hisham hosam
+    ibrahim imad issa jihad kareem louay maher majd marwan mazen mohannad muhannad nabeel
+    nidal osama qais rami rashad riad sameer shadi tamer wael waleed yazan ziad
+    aliou bamba bintou coumba diarra djeneba fanta hawa kadidia mariam nafissatou oumou
+    rokia salimata sira tenin adama bakary daouda drissa fousseyni lassana mamadou modibo
+    seydou siaka souleymane yacouba
+    eyerusalem hiwot meseret tigist tsion yeshi bereket dawit ermias filmon habtom kibrom
+    mehari merhawi samson semere tedros tekie tesfay tesfaye yemane yonatan
+    habiba hamida masuda nadia nazia parwin roya shabnam shakila soraya wahida ahmadshah
+    aziz bismillah esmatullah farid hamid jawid khan mahmood nasrullah qadir sharif wahid
+    ayesha bushra fariha hira iqra mahnoor nimra rabia sadia saima sana uzma waqas zeeshan
+    bogdan dmytro mykola oleksandr oleksii serhii taras volodymyr yaroslav yevhen olena
+    kateryna oksana svitlana tetiana yuliia halyna nataliia"""
 )
 
 GIVEN_NAMES = COMMON_GIVEN_NAMES | MORE_GIVEN_NAMES

@@ -139,8 +139,13 @@ def personal_mailbox(address: str, text: str = "") -> bool:
         return True  # the name is written beside it, whatever its letters look like (`pvdam`)
     if functional_local_part(local):
         return False  # function words, acronyms, a post's city (`agence-consulaire.saint-louis`)
-    if any(n in _MAILBOX_NAMES for n in names):
-        return True
+    for i, name in enumerate(names):
+        if name in _MAILBOX_NAMES and (
+            len(name) > 3
+            or len(names) == 1
+            or any(_surname_like(n) for j, n in enumerate(names) if j != i)
+        ):
+            return True  # a short one alone (`jan@`) or beside a surname (`ana.garcia`)
     if len(tokens) >= 2 and all(len(t) == 1 and t.isalpha() for t in tokens):
         return True  # initials (`a.b-c@`)
     for i, token in enumerate(tokens):
