@@ -5,13 +5,15 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from app.platform.given_names import COMMON_GIVEN_NAMES as GIVEN_NAMES
 from app.platform.institutional import (
     NO_CONTACTS,
     InstitutionalContacts,
     email_key,
     iban_key,
 )
-from app.platform.patterns import OFFICES, PLACES, words
+from app.platform.mailbox import acronym, function_word, functional_local_part, personal_mailbox
+from app.platform.patterns import OFFICES, words
 
 EMAIL_RE = re.compile(
     r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}"
@@ -25,46 +27,6 @@ EMAIL_RE = re.compile(
 _AT_WORD_RE = re.compile(r"[\[(]\s*(?:at|AT)\s*[\])]")
 
 
-# The words of institutions' functional mailboxes (`info@`, `secretariat.oli@`, `oficina.enlace@`,
-# `HOME-ILO-NETWORK@`): an address whose local part is made of these (and of acronyms beside one of
-# them) names a function, not a person. `first.last@` at the same domain stays a person's.
-FUNCTIONAL_WORDS = words(
-    """info information contact contacts kontakt contacto contatto office bureau buero büro
-    kantoor oficina ufficio secretariat secretariaat sekretariat secretaria secretaría segreteria
-    secretariado admin administration press presse prensa stampa pers media mail post poststelle
-    postbus registry greffe accueil reception recepcion helpdesk support service services
-    servicio servizio dienst desk hotline team unit network netwerk netzwerk red rete reseau
-    réseau ilo ilos oli uci oei liaison enlace collegamento verbinding fronteras frontieres
-    frontières grenze frontiere frontera border borders immigration migration migratie
-    inmigracion immigrazione visa visas visum consular consulaire konsular embassy ambassade
-    botschaft embajada ambasciata home justice interior interieur intérieur interno innen
-    situation centre center centro zentrale front training formation opleiding schulung
-    formacion formazione noreply no reply webmaster dpo data protection privacy general generale
-    direction direccion direzione directie cabinet gabinete gabinetto coordination coordinatie
-    operations ops duty permanence alerts alert prefecture prefettura questura policia polizia
-    polizei politie police frontex europol euaa eurojust interpol bamf ofpra ofii ind dgef
-    asylum asile asyl asilo asiel returns retour rückkehr retorno rimpatri terugkeer
-    statistics statistik estadisticas statistiche statistiek analysis analyse risk
-    referat referaat section sektion sezione seccion sección afdeling abteilung dienststelle
-    ca cons consulate consulat konsulat consulado consolato consulaat emb amb
-    cg cog congen consgen delegation délégation delegacion delegación delegazione delegatie
-    agence agency agentur agencia agenzia agentschap commissariat commissariato comisaria
-    comisaría kommissariat consejeria consejería counsellor attache attaché agregaduria
-    informacion información informazione informazioni informatie informationen auskunft
-    extranjeria extranjería extranjeros etrangers étrangers stranieri vreemdelingen
-    auslaender ausländer auslaenderbehoerde zentrum centrum lage lagedienst lagezentrum
-    security securite sécurité sicherheit seguridad sicurezza beveiliging veiligheid compliance
-    control controle contrôle kontrolle controllo station handling ground groundhandling
-    legalisatie legalisation legalisierung legalizacion legalización legalizzazione apostille
-    fortbildung ausbildung weiterbildung akademie academy academie academia accademia
-    protocollo protocol protocole protokoll protocolo leges fees payments betalingen
-    paiements zahlungen pagos pagamenti flo eurlo"""
-)
-# A function word ends a compound (`buergerservice`, `grenzpolizei`) only when it is this long
-# (`basile` is a name, not a compound of `asile`), after a stem of three letters or more.
-_COMPOUND_MIN = 6
-_FUNCTIONAL_ENDINGS = tuple(w for w in FUNCTIONAL_WORDS if len(w) >= _COMPOUND_MIN)
-_TRAILING_DIGITS_RE = re.compile(r"\d+$")
 # Labels that name a mailbox as an office's (a column `Funktionspostfach`, "functional mailbox:").
 FUNCTIONAL_MAILBOX_RE = re.compile(
     r"(?i)\b(?:functional|generic|shared|institutional)\s+(?:mail\s*box|mailbox|e-?mail|"
@@ -77,64 +39,13 @@ FUNCTIONAL_MAILBOX_RE = re.compile(
 _LOCAL_PART_RE = re.compile(r"([A-Za-z0-9._%+-]+)(?:@|\s*[\[(]\s*(?:at|AT)\s*[\])])")
 
 
-def functional_local_part(local: str) -> bool:
-    """A mailbox's local part made of function words (and acronyms beside one), or a short
-    acronym alone (`bpolp@`, `o1@`)."""
-    tokens = [t for t in re.split(r"[._+-]+", local.lower()) if t]
-    if not tokens:
-        return False
-    if len(tokens) == 1:  # a function word, an acronym or a post's city (`dakar@`)
-        return _functional(tokens[0]) or _acronym(tokens[0]) or tokens[0] in PLACES
-    if all(len(t) >= 2 and _acronym(t) for t in tokens):
-        return True  # acronyms only: an office's (`dpaf-cdg-bmr`)
-    if any(t in PLACES for t in tokens) and all(
-        t in PLACES or (2 <= len(t) <= 4 and t not in GIVEN_NAMES) for t in tokens
-    ):
-        return True  # a post's city and its codes (`cgi.casablanca`, `ucf.tunis`)
-    if not any(_functional(t) for t in tokens):
-        return False
-    if all(_functional(t) or (len(t) <= 5 and not t.isdigit()) for t in tokens):
-        return True
-    # A function word beside words no person is called (a place, a programme:
-    # `emb.bogota.info`, `secretariat-oli-maghreb`), not beside a given name.
-    return not any(t in GIVEN_NAMES for t in tokens)
-
-
-def _functional(token: str) -> bool:
-    """A function word, also numbered (`referat31`), ending a compound (`buergerservice`) or
-    two of them written as one (`servicedesk`, `infocentrum`)."""
-    word = _TRAILING_DIGITS_RE.sub("", token)
-    return (
-        word in FUNCTIONAL_WORDS
-        or (
-            len(word) >= _COMPOUND_MIN + 3
-            and any(word.endswith(e) and len(word) - len(e) >= 3 for e in _FUNCTIONAL_ENDINGS)
-        )
-        or (
-            len(word) >= _COMPOUND_MIN
-            and word not in GIVEN_NAMES
-            and any(
-                word[:i] in FUNCTIONAL_WORDS and word[i:] in FUNCTIONAL_WORDS
-                for i in range(3, len(word) - 2)
-            )
-        )
-    )
-
-
-def _acronym(token: str) -> bool:
-    """`bpolp`, `dcipf`, `dps`, `o1`: short, with a digit, or with at most one vowel among three
-    consonants or more (not `anna`, `jan`, `ali`)."""
-    vowels = sum(c in "aeiouy" for c in token)
-    consonants = sum(c.isalpha() for c in token) - vowels
-    return len(token) <= 5 and (
-        any(c.isdigit() for c in token) or vowels == 0 or (vowels == 1 and consonants >= 3)
-    )
-
-
-def has_email_in(text: str, context: str, known: InstitutionalContacts = NO_CONTACTS) -> bool:
-    """A person's address, unless its label names it a functional one: the column or member
-    it stands under, the line before it, or the words just before the one address of a line."""
-    if not has_email(text, known):
+def has_email_in(
+    text: str, context: str, known: InstitutionalContacts = NO_CONTACTS, beside_person: str = ""
+) -> bool:
+    """A person's address (see has_email), unless its label names it a functional one: the
+    column or member it stands under, the line before it, or the words just before the one
+    address of a line."""
+    if not has_email(text, known, beside_person=beside_person):
         return False
     if any(len(context) - label.end() <= 25 for label in FUNCTIONAL_MAILBOX_RE.finditer(context)):
         return False  # the label ends the column's header or the line before
@@ -166,34 +77,44 @@ def _named_by_initials(address: str, text: str) -> bool:
     for word in [*_CAPITALISED_RE.findall(text[: text.find(address)]), "."]:
         if word[0].isupper():
             initials += word[0].lower()
-            office = office or _functional(word.lower())
+            office = office or function_word(word.lower())
         elif word not in _JOINING:
             runs.extend([initials] if office else [])
             initials, office = "", False
     tokens = [t for t in re.split(r"[._+-]+", local.group(1).lower()) if t]
     named = [t for t in tokens if len(t) >= 2 and any(t in run for run in runs)]
-    return bool(named) and all(t in named or _functional(t) or _acronym(t) for t in tokens)
+    return bool(named) and all(t in named or function_word(t) or acronym(t) for t in tokens)
 
 
 # What stands between a label and the value it labels: `Functional mailbox: `, `(generic e-mail) `.
 _LABEL_GAP_RE = re.compile(r"[\s:=()\-–]*")
 
 
-def has_email(text: str, known: InstitutionalContacts = NO_CONTACTS) -> bool:
+def has_email(
+    text: str, known: InstitutionalContacts = NO_CONTACTS, *, beside_person: str = ""
+) -> bool:
     """A person's address, also written `name [at] domain [dot] eu` or percent-encoded in a
-    link; institutions' functional mailboxes, by their words or registered as such, are not
-    personal data."""
+    link: one shaped as a person's mailbox is (see personal_mailbox), or, in the record of a
+    private person (`beside_person`, the text naming them), any not made of function words or
+    one made of their name (`pvdam@` beside `Pieter van Dam`); an institution's
+    mailbox, whatever its words, and one registered as institutional are not personal data."""
     if (
         "@" not in text
         and "%40" not in text
         and not (("(" in text or "[" in text) and _AT_WORD_RE.search(text))
     ):
         return False
-    for m in EMAIL_RE.finditer(unquote(text)):
+    plain = unquote(text) if "%" in text else text
+    for m in EMAIL_RE.finditer(plain):
         if known.emails and email_key(m.group(0)) in known.emails:
             continue
-        local = _LOCAL_PART_RE.match(m.group(0))
-        if local is None or not functional_local_part(local.group(1)):
+        if beside_person:
+            local = _LOCAL_PART_RE.match(m.group(0))
+            if local is None or not functional_local_part(local.group(1)):
+                return True
+            if personal_mailbox(m.group(0), beside_person):
+                return True
+        elif personal_mailbox(m.group(0), plain):
             return True
     return False
 
@@ -326,26 +247,12 @@ _PERSON_SECTION_RE = re.compile(
     r"personen|persoon|personas|persone|personnes|profil|perfil|profilo|staff|employees?|"
     r"mitarbeiter(?:innen)?|medewerkers|collaborateurs|empleados|dipendenti)/[^/?#\s]+"
 )
-# Common given names (Member States and countries of origin): a slug holding one followed by
-# another word (`ibrahim-diallo-arrested`) names a person.
-GIVEN_NAMES = words(
-    """john james michael david robert william thomas daniel paul mark peter george richard
-    anna maria mary sarah laura emma sophie julia elena olga natalia irina svetlana ivan
-    sergei sergey dmitri andrei alexander alexandre alessandro alejandro carlos juan jose josé
-    luis miguel javier antonio manuel francisco pedro jorge pablo diego marco luca giuseppe
-    giovanni francesco andrea matteo lorenzo paolo pierre jean jacques michel philippe nicolas
-    francois françois louis marie claire julie hans klaus jürgen jurgen stefan thomas andreas
-    wolfgang lukas jan pieter piet johannes willem sanne ahmed ahmad mohammed mohamed muhammad
-    mohammad mahmoud mustafa mostafa ali omar umar hassan hussein hussain ibrahim ismail youssef
-    yusuf yousef khalid karim abdul abdullah abdallah abdel said saeed samir tariq bilal hamza
-    amir reza hamid farid rashid nasser fatima fatma aisha aicha amina khadija mariam maryam
-    zainab leila layla nour noor samira yasmin yasmine hana moussa mamadou ibrahima amadou
-    abdoulaye ousmane oumar cheikh modou lamine seydou boubacar fatou aminata awa kadiatou
-    chukwuma chidi emeka obinna ngozi chinedu oluwaseun tunde kwame kofi kwaku yaw ama akosua
-    samuel emmanuel joseph isaac abraham solomon yonas dawit abel tesfaye haile selam
-    mehmet ahmet mustafa murat emre hakan elif zeynep ayse ayşe esra huseyin hüseyin
-    raj rahul amit sanjay vijay priya anil sunil imran asif arif shahid zahid nadeem naveed
-    faisal kamran usman irfan wasim javed jawad rahim rahman nasir"""
+# A record inside a record, each by its identifier (`/dossiers/NL-2026-0087/betrokkenen/4411`): the
+# persons, parties or items of a case are reached by such paths; an identifier holds a digit and
+# is not a year or an API's version alone (`/eli/reg/2019/1240/oj`, `/api/v2/reports/2026`).
+_RECORD_ID = r"(?!(?:(?:19|20)\d\d|v\d+)(?:[/?#]|$))(?=[^/?#]*\d)[\w.-]+"
+_NESTED_RECORD_RE = re.compile(
+    rf"/[A-Za-z][\w-]*[A-Za-z]/{_RECORD_ID}/[A-Za-z][\w-]*[A-Za-z]/{_RECORD_ID}(?:[/?#]|$)"
 )
 
 
@@ -379,6 +286,8 @@ def personal_url(url: str) -> bool:
         if re.search(r"[._\d-]", handle):
             return True
     if _PERSON_SECTION_RE.search(path) and not path.startswith("/v1/"):
+        return True
+    if _NESTED_RECORD_RE.search(path) and not path.startswith("/v1/"):
         return True
     if any(_names_in_slug(segment) for segment in path.split("/")):
         return True

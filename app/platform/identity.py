@@ -5,21 +5,12 @@ names next to identifying attributes — in EN, FR, DE, NL, ES, IT (and PT where
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
-from stdnum.es import dni, nie
-from stdnum.fr import nir
-from stdnum.in_ import aadhaar
-from stdnum.it import codicefiscale
-from stdnum.pk import cnic
-from stdnum.pl import pesel
-from stdnum.tr import tckimlik
-
+from app.platform.national_ids import national_id
 from app.platform.patterns import (
     DATE,
     DATE_RE,
     FUNCTION_RE,
-    IBAN_SHAPE_RE,
     NAME_SEQUENCE,
     NAME_TOKEN,
     NUMERIC_DATE,
@@ -73,7 +64,7 @@ DOCUMENT_LABEL = (
     r")"
 )
 _GAP = (
-    r"[^A-Za-z0-9\n]{0,6}(?:(?i:no|nr|n\.?\s?[°º]|number|is|nummer|n[úu]mero|numero|n[úu]m|:)"
+    r"[^A-Za-z0-9\n]{0,6}(?:(?i:no|nr|n\.?\s?[°º]|n\.|number|is|nummer|n[úu]mero|numero|n[úu]m|:)"
     r"[^A-Za-z0-9\n]{0,4}){0,2}"
 )
 _DOC_VALUE = r"(?<![A-Za-z0-9])([A-Z0-9](?:[A-Z0-9]|-(?=[A-Z0-9])){5,13})(?![A-Za-z0-9])"
@@ -89,60 +80,6 @@ _LABEL_AT_END_RE = re.compile(
 )
 # The value a label before labels, after its number word (`n° AA1928374`).
 _HEAD_VALUE_RE = re.compile(rf"\s*(?:(?i:{_NUMBER_WORD})\s*[:.]?\s*)?" + _DOC_VALUE)
-# The lookbehinds stand after the first character (`[A-Z](?<![A-Z0-9].)` is `(?<![A-Z0-9])[A-Z]`):
-# a pattern that begins with a character class is searched for that class only. A DNI or NIE
-# has seven digits in a row, a codice fiscale six capitals: looked for first.
-_DNI_RE = re.compile(r"(?<![A-Za-z0-9])([XYZ]?\d{7,8}-?[A-Z])(?![A-Za-z0-9])")
-_CODICE_FISCALE_RE = re.compile(
-    r"[A-Z](?<![A-Z0-9].)[A-Z]{5}\d{2}[A-EHLMPRST]\d{2}[A-Z]\d{3}[A-Z](?![A-Z0-9])"
-)
-# A pattern that begins with one character (`\d\d{6}`, not `\d{7}`) is searched for that
-# character first, several times faster.
-_SEVEN_DIGITS_RE = re.compile(r"\d\d{6}")
-_SIX_CAPITALS_RE = re.compile(r"[A-Z][A-Z]{5}")
-# National personal identifiers that carry their own check (python-stdnum validates them), found
-# without a label: France's NIR (social security number), Poland's PESEL, Türkiye's T.C. Kimlik
-# No., India's Aadhaar (Verhoeff) and Pakistan's CNIC (written 5-7-1 with hyphens).
-_NIR_RE = r"[12](?<![\w/.-].)\s?\d{2}\s?\d{2}\s?(?:\d{2}|2[AB])\s?\d{3}\s?\d{3}\s?\d{2}(?![\w/-])"
-_NATIONAL_IDS: tuple[tuple[re.Pattern[str], Callable[[str], bool]], ...] = (
-    (re.compile(_NIR_RE), nir.is_valid),
-    (re.compile(r"\d(?<![\w/.+-].)\d{10}(?![\w/-])"), lambda v: _pesel_or_kimlik(v)),
-    (re.compile(r"[2-9](?<![\w/.+-].)\d{3}\s?\d{4}\s?\d{4}(?![\w/-])"), aadhaar.is_valid),
-    (re.compile(r"\d(?<![\w/.+-].)\d{4}-\d{7}-\d(?![\w/-])"), cnic.is_valid),
-)
-
-
-# Every identifier of _NATIONAL_IDS holds one of these runs of digits (a NIR's last eight, a PESEL's
-# or Aadhaar's eight, a CNIC's first twelve): a first look over the digits only.
-_NATIONAL_ID_STEM_RE = re.compile(r"\d(?:\d{2}\s?\d{3}\s?\d{2}|\d{3}\s?\d{4}|\d{4}-\d{7})")
-
-
-def _pesel_or_kimlik(value: str) -> bool:
-    return bool(pesel.is_valid(value) or tckimlik.is_valid(value))
-
-
-def _national_id(text: str) -> bool:
-    """A Spanish DNI/NIE, an Italian codice fiscale or another national identifier whose
-    check verifies."""
-    if digit_count(text) < 7:  # a DNI, NIE or codice fiscale has seven digits or more
-        return False
-    for m in _DNI_RE.finditer(text) if _SEVEN_DIGITS_RE.search(text) else ():
-        value = m.group(1)
-        if (nie if value[0] in "XYZ" else dni).is_valid(value):
-            return True
-    for m in _CODICE_FISCALE_RE.finditer(text) if _SIX_CAPITALS_RE.search(text) else ():
-        if codicefiscale.is_valid(m.group(0)):
-            return True
-    if digit_count(text) < 11 or _NATIONAL_ID_STEM_RE.search(text) is None:
-        return False
-    found = [
-        m for pattern, valid in _NATIONAL_IDS for m in pattern.finditer(text) if valid(m.group(0))
-    ]
-    if not found:
-        return False
-    # An account's digits are no one's identifier.
-    accounts = [m.span() for m in IBAN_SHAPE_RE.finditer(text)]
-    return any(not any(a <= m.start() < b for a, b in accounts) for m in found)
 
 
 def _document_number_like(value: str) -> bool:
@@ -187,13 +124,16 @@ _BIRTH_STEM_RE = re.compile(
 
 # One search per line: a label (at a word start), its gap and a value of a number's shape. It
 # runs only where such a value stands, which lines of prose and statistics seldom hold.
-# A label may carry an adjective of nationality before its number ("pasaporte marroquí n.º").
+# A label may carry an adjective of nationality before its number ("pasaporte marroquí n.º"),
+# or the name of its kind or area ("visado Schengen número", "visa type C no."), or its holder.
 _LABELLED_DOC_SEARCH_RE = re.compile(
     r"(?<![A-Za-z0-9])(?:"
     + DOCUMENT_LABEL
-    + r")(?:\s+[a-zà-ÿ]{4,15}(?=[\s:]))?"
-    + _GAP
-    + _DOC_VALUE
+    + r")(?:\s+[a-zà-ÿ]{4,15}(?=[\s:])|(?:\s+(?:type\s+)?(?:[A-ZÀ-Þ][a-zà-ÿ]{1,14}|[A-Z]{1,3})"
+    r"(?=[\s:])){1,2})?"
+    # Whose document it is (`Reisepassnummer des Antragstellers:`, `passport of the applicant`).
+    r"(?:\s+(?i:of|des|der|du|de|del|della|dello|van|di)\s+(?i:the\s+|la\s+|le\s+|l['’]|de\s+|"
+    r"het\s+|el\s+|il\s+|dem\s+|den\s+)?[\w'’-]{3,20}(?=[\s:]))?" + _GAP + _DOC_VALUE
 )
 # The lookbehind stands after the first character (`X(?<![A-Za-z0-9].)` is `(?<![A-Za-z0-9])X`): a
 # pattern that begins with a character class is searched for that class only.
@@ -222,7 +162,7 @@ def has_document_number(text: str, *, context: str = "") -> bool:
             head = _HEAD_VALUE_RE.match(text)
             if head and _document_number_like(head.group(1)):
                 return True
-    return _national_id(text)
+    return national_id(text)
 
 
 # --- dates of birth ----------------------------------------------------------------------------
@@ -346,8 +286,10 @@ _NAME_ATTRIBUTE_RE = re.compile(
 # Tesfay Gebremariam`, `il cittadino tunisino Mohamed Ben Salah`).
 _ATTRIBUTE_BEFORE_RE = re.compile(
     r"(?i:\b\d{1,2}[- ]year[- ]old|\b\d{1,2}[- ]j[äa]hrige[rn]?|\bnational|\bcitizen|"
-    r"\bcittadin[oa]|\bciudadan[oa]|\bressortissante?|\bstaatsangeh[öo]rige[rn]?|\bonderdaan)"
-    rf"(?:\s+[\w'’-]+){{0,3}}?\s+({_NAME})"
+    r"\bcittadin[oa]|\bciudadan[oa]|\bressortissante?|\bstaatsangeh[öo]rige[rn]?|\bonderdaan|"
+    # An age in words of the six languages (`un Guinéen de 34 ans, Mamadou Bah`).
+    r"\b\d{1,2}\s+(?:ans|anni|años|anos|jaar|jahre(?:\s+alt)?|years(?:\s+old)?)\b|\baged\s+\d{1,2})"
+    rf"(?:[\s,]+[\w'’-]+){{0,3}}?[\s,:]+({_NAME})"
 )
 _INNER_ALIAS_RE = re.compile(rf"\(\s*{_ALIAS}\s*\)")
 _HONORIFIC_ALONE_RE = re.compile(HONORIFIC)
@@ -385,7 +327,7 @@ _ATTRIBUTE_STEM_RE = re.compile(
         r"pass(?:nummer|[\s-]*nr)|ausweis|wohnhaft|woonachtig|paspoort|geboortedatum|nacid[oa]|"
         r"de\s+nacionalidad|años(?<=\saños)|anos(?<=\sanos)|pasaporte|nat[oa]\s+(?:il|a|nel)\b|"
         r"di\s+nazionalit|cittadin[oa]|anni(?<=\sanni)|passaporto|residente|ans(?<=\sans)\b|"
-        r"ciudadan[oa]|onderdaan|j[äa]hrige"
+        r"ciudadan[oa]|onderdaan|j[äa]hrige|jaar(?<=\sjaar)"
     )
 )
 
@@ -424,6 +366,10 @@ _NAME_STEM_RE = re.compile(r"na[am]|nom|apellid|cognom|forename|surname")
 _NAME_PAIR_RE = re.compile(rf"[{UPPER}](?:\S*\s+(?:{PARTICLE}\s+)?[{UPPER}]|(?<=[A-Z])\.[{UPPER}])")
 
 
+# A name's value: its tokens, a surname's particle among them (`Pieter van Dam`).
+_LABELLED_VALUE_RE = re.compile(rf"{NAME_TOKEN}(?:[\s,]+(?:{PARTICLE}\s+)?{NAME_TOKEN}){{0,3}}")
+
+
 def labelled_name(text: str, context: str) -> bool:
     # A value of name tokens only (below) holds no digit: a line with one is looked at no further.
     if not context or digit_count(text) or not _NAME_STEM_RE.search(context[-60:].lower()):
@@ -433,7 +379,7 @@ def labelled_name(text: str, context: str) -> bool:
     if not _NAME_LABEL_ONLY_RE.search(context) and _NOT_PERSON_OWNER_RE.search(context):
         return False
     value = text.strip()
-    if re.fullmatch(rf"{NAME_TOKEN}(?:[\s,]+{NAME_TOKEN}){{0,3}}", value):
+    if _LABELLED_VALUE_RE.fullmatch(value):
         return is_person_like(value)
     return False
 
@@ -487,4 +433,12 @@ def has_personal_name(text: str, *, context: str = "") -> bool:
     for m in _SURNAME_FIRST_RE.finditer(text) if dated else ():
         if is_person_like(m.group(1)) and _birth_year_plausible(m.group(2)):
             return True
+    for m in _INITIAL_AGE_RE.finditer(text) if paired and (". (" in text or ".(" in text) else ():
+        if _person_like(m.group(1), text, m.start(1)):
+            return True
     return labelled_name(text, context)
+
+
+# A given name, the initial of the surname and the age in brackets, as the press names a private
+# person (`Omar K. (29)`, `Samira E. (34)`).
+_INITIAL_AGE_RE = re.compile(rf"({NAME_TOKEN}\s+[A-Z]\.)\s*\(\d{{1,2}}\)")

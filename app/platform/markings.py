@@ -4,13 +4,16 @@ classification markings (Europol-style H1-H3, "not to be disseminated", "law enf
 law-enforcement channel, not on the platform.
 
 Two shapes are told apart. A *phrase* ("for law enforcement use only", "diffusion interdite")
-marks a document wherever it stands. A *heading* ("RESTRICTED", "VS-NfD", "Riservato", the name
+marks a document wherever it stands, unless a word before it in its sentence talks about it
+(`documents marked …`, `H3 means …`, `the handling code …`) and the sentence is not about this
+document itself. A *heading* ("RESTRICTED", "VS-NfD", "Riservato", the name
 of the category "operational law-enforcement information") is a marking only when it is the
 whole line, as markings are printed; in a sentence it is guidance that talks about the category.
 A phrase broken by a line break is read across it, a heading split over two short lines too. A
 marking in quotation marks, or in a table column or JSON member of cited examples, is quoted, as
 training material quotes examples: it passes; the same marking standing on its own line is
-refused, whatever precedes it ("For example:")."""
+refused, whatever precedes it ("For example:"), unless it is an item of a list under a line or
+heading that names markings or examples."""
 
 from __future__ import annotations
 
@@ -60,7 +63,7 @@ _PHRASES: tuple[tuple[str, str], ...] = (
         r"(?:de\s+(?:la\s+)?)?polic[íi]a)"
         r"|\bpara\s+uso\s+(?:exclusivo\s+)?(?:de\s+(?:la\s+)?)?polic[íi]a"
         r"|\b(?:solo|esclusivamente)\s+per\s+(?:le\s+)?(?:forze\s+"
-        r"dell['’]ordine|uso\s+di\s+polizia)|\briservato\s+alle\s+forze"
+        r"dell['’]ordine|uso\s+di\s+polizia)|\briservat[oaie]\s+(?:alle\s+forze|alla\s+polizia)"
         r"|\b(?:ad\s+)?uso\s+esclusivo\s+(?:delle\s+forze|della\s+polizia|di\s+polizia|"
         r"polizia)",
     ),
@@ -145,10 +148,32 @@ _CITING_STEM_RE = re.compile(
     r"mention|marqu|marca|marked|marking|label|vermerk|eingestuft|rubric|classific|clasific|"
     r"dicitura|contrassegn"
 )
+# Words that talk about a marking (a participle, a definition, a code with its article) and the
+# rest of their sentence: what follows is a marking talked about, not this document's.
+_TALKING_RE = re.compile(
+    r"(?i)(?<=\w)\W+(?:marked|labell?ed|bearing|marqu[ée]e?s?|portant|contrassegnat[oiae]|"
+    r"recanti|gekennzeichnet|eingestuft(?:e|en)?|gerubriceerd|gemarkeerd|marcad[oa]s?|"
+    r"classified|classifi[ée]e?s?|clasificad[oa]s?|classificat[oiae]|means|mean|signifie|"
+    r"signifient|bedeutet|bedeuten|betekent|betekenen|significa|significano|vuol\s+dire|"
+    r"quiere\s+decir|stands\s+for|indicates|indique)\b[^.;!?\n]{0,80}"
+    # A code with its article is a code talked about (`The handling code H3 means …`).
+    r"|(?P<code>\b(?:the|a|each|le|un|der|die|das|het|een|el|il|lo)\s+handling\s+codes?\b)"
+    r"[^.;!?\n]{0,80}"
+)
+_TALKING_STEM_RE = re.compile(
+    r"mark|label|bearing|marqu|portant|contrassegn|recanti|gekennz|eingestuft|rubric|marcad|"
+    r"classifi|clasific|mean|signif|bedeut|beteken|vuol|quiere|stands|indica|indique|handling"
+)
 # A document naming its own marking (`This document is marked …`) is marked.
 _SELF_RE = re.compile(
-    r"\b(?:this|ce|cette|dieses|diese|dit|deze|este|esta|questo|questa|the\s+present|le\s+pr[ée]sent)"
-    r"\s+(?:document|dokument|documento|note|nota|vermerk|notitie|report|rapport|bericht|informe)"
+    r"\b(?:this|these|ce|cette|ces|dieses|diese|dit|deze|este|esta|estas|questo|questa|queste|"
+    r"the\s+present|le\s+pr[ée]sent|la\s+pr[ée]sente|the\s+following|the\s+information\s+below)"
+    r"\s+(?:document|dokument|documento|note|nota|vermerk|notitie|report|rapport|bericht|informe|"
+    r"information|informations|informationen|informatie|informaci[óo]n|informazioni|message|"
+    r"nachricht|bericht|mensaje|messaggio|e-?mail|annex|annexe|anlage|bijlage|anexo|allegato|"
+    r"page|seite|pagina|p[áa]gina|file|fichier|datei|bestand|archivo|analysis|analyse|an[áa]lisis|"
+    r"analisi|briefing|product|produit|produkt|product|producto|prodotto|table|tableau|tabelle|"
+    r"tabel|tabla|tabella)"
 )
 # Words a heading also is in the languages' everyday use, a marking only in capitals.
 _COMMON_WORDS = frozenset({"limite", "limité", "limitée"})
@@ -190,7 +215,17 @@ def _unquoted(text: str, cited: bool = False, carried: bool = False) -> str:
     example = _EXAMPLES_COLON_RE.search(lower)
     if example is not None:  # `Ejemplos de marcas: Difusión limitada; Reservado`
         text = text[: example.end()] + " " * (len(text) - example.end())
-    if _CITING_STEM_RE.search(lower) is None or _SELF_RE.search(lower):
+    if _SELF_RE.search(lower):
+        return text
+    if _TALKING_STEM_RE.search(lower) is not None:
+        # A marking after a word that talks about it, within its sentence (`documenti
+        # contrassegnati come riservati o a diffusione limitata`, `H3 means no dissemination`),
+        # unless the word opens the line as a label (`Marking: H3`).
+        text = _TALKING_RE.sub(
+            lambda m: m[0] if m.start() == 0 and not m["code"] else " " * len(m[0]),
+            text,
+        )
+    if _CITING_STEM_RE.search(lower) is None:
         return text
     return _CITING_RE.sub(lambda m: m.group(0)[: m.start(1) - m.start(0)] + " " * len(m[1]), text)
 
@@ -224,10 +259,12 @@ def _phrase_in(lower: str) -> str | None:
 
 
 def _flows(a: Location, b: Location) -> bool:
-    """Two units are lines of one flow of text (not cells or JSON values)."""
+    """Two units are lines of one flow of text (not cells or JSON values): on one page, or the
+    last line of a page and the first of the next (a line broken by the page break)."""
     return (
         a.row is None and a.pointer is None and b.row is None and b.pointer is None
-        and a.line is not None and b.line is not None and a.page == b.page and a.part == b.part
+        and a.line is not None and b.line is not None and a.part == b.part
+        and (a.page == b.page or (a.page is not None and b.page == a.page + 1 and b.line == 1))
     )  # fmt: skip
 
 
@@ -248,6 +285,11 @@ _LEGEND_RE = re.compile(
     r"diciture|levels|niveaux|niveles|livelli|stufen|niveaus|categories|cat[ée]gories|"
     r"categor[íi]as|kategorien|categorie)\b[^:]{0,30}:\s*$"
 )
+_MARKINGS_NOUN_RE = re.compile(
+    r"(?i)\b(?:codes|markings|mentions|marques|marquages|marcas|kennzeichnungen|vermerke|"
+    r"rubriceringen|markeringen|diciture|classifications|classificazioni|clasificaciones|"
+    r"einstufungen)\b"
+)
 _DEFINITION_RE = re.compile(r"\s*\S{1,30}(?:\s+\S{1,15})?\s*[–—:=-]\s+\w")
 _LIST_ITEM_RE = re.compile(r"\s*(?:[-–•*·▪◦]|\d{1,2}[.)])\s+\S")
 _EXAMPLES_RE = re.compile(_EXAMPLES)
@@ -255,8 +297,11 @@ _EXAMPLES_RE = re.compile(_EXAMPLES)
 
 def _introduces_examples(text: str) -> int:
     """A line announcing a list of examples (`Marking examples (do not upload …):`: 1) or a
-    legend of markings (`Handling codes:`: 2), or neither (0)."""
+    legend of markings (`Handling codes:`, a heading `# Markings we do not accept`: 2), or
+    neither (0)."""
     stripped = text.rstrip()
+    if stripped.startswith("#") and _MARKINGS_NOUN_RE.search(stripped):
+        return 2
     if not stripped.endswith(":"):
         return 0
     if _EXAMPLES_RE.search(stripped.lower()) is not None:
@@ -395,7 +440,9 @@ def handling_markings(units: Iterable[TextUnit], *, title: str = "") -> tuple[Ma
             previous = unit
             continue
         listing = (
-            _introduces_examples(text) if text.endswith(":") or text.rstrip().endswith(":") else 0
+            _introduces_examples(text)
+            if text.endswith(":") or text.rstrip().endswith(":") or text.startswith("#")
+            else 0
         )
         before = previous.text if previous is not None and flows else ""
         carried = (

@@ -83,6 +83,12 @@ NOT_NAME_WORDS = words(
     vietnam
     january february march april may june july august september october november december
     monday tuesday wednesday thursday friday saturday sunday
+    mon tue tues wed thu thur thurs fri sat sun mo fr vr wo lun mer jeu ven dim gio sab
+    montag dienstag mittwoch donnerstag freitag samstag sonntag lundi mardi mercredi jeudi
+    vendredi samedi dimanche lunes martes miércoles miercoles jueves viernes sábado sabado
+    domingo lunedì lunedi martedì martedi mercoledì mercoledi giovedì giovedi venerdì venerdi
+    sabato domenica maandag dinsdag woensdag donderdag vrijdag zaterdag zondag werkdagen
+    werktags weekdays
     total totals sum average mean median number numbers count counts share percent rate
     chair chairman chairwoman president vice minister ambassador commissioner director secretary
     general speaker rapporteur head deputy member members delegate délégué présidente président
@@ -90,6 +96,7 @@ NOT_NAME_WORDS = words(
     officers expert experts staff lead
     ii iii iv vi vii viii ix xi xii eu un ec com sb
     consulaat consulat konsulat consulado consolato consulate consular consulaire consolare
+    affaires étrangères etrangeres auswärtiges auswaertiges buitenlandse exteriores esteri
     konsular konsularreferat generaal général générale generale generalkonsulat sección seccion
     sezione afdeling abteilung referat ufficio bureau büro buero kantoor oficina visti visa visas
     visados visum visastelle helpdesk desk grenspost grenzpolizei küstenwache kustwacht

@@ -8,7 +8,7 @@ import re
 
 import phonenumbers
 
-from app.platform.contact import EMAIL_RE, URL_RE
+from app.platform.contact import EMAIL_RE, URL_RE, has_email
 from app.platform.identity import has_name
 from app.platform.institutional import NO_CONTACTS, InstitutionalContacts, phone_key
 from app.platform.patterns import DATE_RE, IBAN_SHAPE_RE, OFFICES, by_first_letter, digit_count
@@ -140,6 +140,9 @@ _OFFICE_OPENING_RE = re.compile(
 OFFICE_NAMED_RE = re.compile(
     rf"(?i)\b(?:{OFFICES})\b|\w{{3}}(?:dienst|stelle|referat|amt|kasse|beh[öo]rde|ministerium|"
     r"botschaft|konsulat|polizei|direktion|directie|afdeling|ministerie)\b|\bamt\b"
+    # The foreign ministries by their name (`SPF Affaires étrangères`, `Buitenlandse Zaken`).
+    r"|\baffaires\s+[ée]trang[èe]res|\bforeign\s+affairs|\bausw[äa]rtige|\bbuitenlandse\s+zaken"
+    r"|\basuntos\s+exteriores|\baffari\s+esteri"
 )
 # A contact's own label that makes it a person's line, whatever the record is.
 PERSONAL_LABEL_RE = re.compile(
@@ -167,14 +170,24 @@ _REFERENCE_BEFORE_RE = re.compile(
 
 # Those a number on a line may be the line of, whatever office the line names: private persons
 # (whose number it would be even on a line opening with an office) and officers.
-_PRIVATE_ROLE_RE = re.compile(
+PRIVATE_ROLE_RE = re.compile(
     r"(?i)\b(?:interpret\w*|interpr[èe]te|int[ée]rprete|dolmetscher\w*|tolk|sponsor|applicant|"
     r"passenger|traveller|demandeur|antragsteller\w*|aanvrager|solicitante|richiedente|famil\w+|"
     r"guarantor|garant|invit\w+)"
 )
 _PERSON_ROLE_RE = re.compile(
     r"(?i)\b(?:ilos?|officers?|officiers?|beamte[rn]?|funcionari[oa]s?|ufficial[ei]|agents?|"
-    r"verbindungsbeamt\w*|liaisonofficier\w*|inspect\w+)\b|" + _PRIVATE_ROLE_RE.pattern[4:]
+    r"verbindungsbeamt\w*|liaisonofficier\w*|inspect\w+)\b|" + PRIVATE_ROLE_RE.pattern[4:]
+)
+
+
+# Opening hours by their digits, in any language: a time range with minutes (`8:30-13:00`), an
+# hour range with its unit (`9-17 uur`, `9-16 Uhr`, `9h-17h`) or after a range of days
+# (`lun-ven 9-17`, `Mo-Fr 9-16`).
+_OPENING_HOURS_RE = re.compile(
+    r"\b\d{1,2}[.:h]\d{2}\s*[–—-]\s*\d{1,2}[.:h]\d{2}\b"
+    r"|\b\d{1,2}\s*h?\s*[–—-]\s*\d{1,2}\s*(?:h|uur|uhr|hrs?|hours|ore|horas|heures)\b"
+    r"|\b[^\W\d_]{2,10}\.?\s*[–—-]\s*[^\W\d_]{2,10}\.?,?\s+\d{1,2}(?:[.:h]\d{2})?\s*[–—-]\s*\d{1,2}\b"
 )
 
 
@@ -205,10 +218,22 @@ def has_phone_in(text: str, context: str, known: InstitutionalContacts = NO_CONT
         or (
             _OFFICE_OPENING_RE.search(text)
             and not has_name(text)
-            and not _PRIVATE_ROLE_RE.search(text)
+            and not PRIVATE_ROLE_RE.search(text)
         )
         # A line naming an office and no person (its address line): a fixed line is its own.
         or (office_line(text) and not has_mobile(text))
+        # A number with opening hours is a service's (a person's own line has none), and so is
+        # one beside an institution's mailbox: a line that names no person, officer or applicant.
+        or (
+            (
+                _OPENING_HOURS_RE.search(text) is not None
+                or ("@" in text and EMAIL_RE.search(text) is not None and not has_email(text))
+            )
+            and not has_name(text)
+            and not _PERSON_ROLE_RE.search(text)
+            and not PERSONAL_LABEL_RE.search(text)
+            and not has_mobile(text)
+        )
     )
     # A mobile's word counts outside addresses (`pec.interno.it` names no extension).
     bare = URL_RE.sub(" ", EMAIL_RE.sub(" ", text)) if "@" in text or "/" in text else text

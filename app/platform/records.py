@@ -10,17 +10,15 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from app.platform.contact import (
-    GIVEN_NAMES,
-    PUBLIC_ACCOUNT_RE,
-    functional_local_part,
-    has_email,
-)
-from app.platform.identity import has_document_number, has_personal_name, labelled_name
-from app.platform.patterns import FUNCTION_RE, NAME_TOKEN, is_person_like
+from app.platform.contact import PUBLIC_ACCOUNT_RE, has_email
+from app.platform.given_names import COMMON_GIVEN_NAMES as GIVEN_NAMES
+from app.platform.identity import has_document_number, has_name, has_personal_name, labelled_name
+from app.platform.mailbox import functional_local_part, personal_mailbox
+from app.platform.patterns import FUNCTION_RE, NAME_TOKEN, PARTICLE, is_person_like
 from app.platform.phone import (
     OFFICE_NAMED_RE,
     PERSONAL_LABEL_RE,
+    PRIVATE_ROLE_RE,
     SWITCHBOARD_RE,
     has_mobile,
     office_line,
@@ -34,11 +32,20 @@ _PLACE_LABEL_RE = re.compile(
     r"pa[íi]s|paese|region|r[ée]gion|address|adresse|adres|bezoekadres|direcci[óo]n|indirizzo|"
     r"anschrift|auslandsvertretung|vertretung|mission|route|airport|port)\b"
 )
-_NAME_VALUE_RE = re.compile(rf"{NAME_TOKEN}(?:\s+{NAME_TOKEN}){{1,3}}")
+_NAME_VALUE_RE = re.compile(rf"{NAME_TOKEN}(?:\s+(?:{PARTICLE}\s+)?{NAME_TOKEN}){{1,3}}")
 # Fees paid to an office: its account (`cuenta_tasas`, `Gebührenkonto`, `leges`).
 _FEE_LABEL_RE = re.compile(
     r"(?i)(?:fee|tasa|tax|geb[üu]hr|leges|diritt|droits|frais|tarif|kosten|betaling|payment|"
     r"pagament|pago|paiement|zahlung|redevance|recette)"
+)
+# Who holds an account, and what pays out of an office's to someone (`uitbetaling`, `refund`).
+_HOLDER_LABEL_RE = re.compile(
+    r"(?i)(?:holder|beneficiar|payee|houder|begunstigde|ten\s+name\s+van|titulaire|titular|"
+    r"b[ée]n[ée]ficiaire|inhaber|empf[äa]nger|intestat)"
+)
+_PAYOUT_RE = re.compile(
+    r"(?i)(?:uitbetal|terugbetal|refund|reimburs|rembours|rimbors|reembols|erstatt|r[üu]ckzahl|"
+    r"auszahl|payout|pay\s+out|devoluci|restitu)"
 )
 _ADDRESS_RE = re.compile(r"\S+@\S+")
 _LOCAL_PART_RE = re.compile(r"([A-Za-z0-9._%+-]+)@")
@@ -77,6 +84,7 @@ class Record:
     _institutional: bool | None = None
     _words: frozenset[str] | None = None
     _official: bool | None = None
+    _person: bool | None = None
 
     def official(self) -> bool:
         """One of the record's own cells is a public function (`Executive Director`,
@@ -111,9 +119,36 @@ class Record:
             self._institutional = owner and not person
         return self._institutional
 
+    def private_person(self) -> bool:
+        """One of the record's own cells names a private person (under a name label, after an
+        honorific, beside an attribute), not an official in a function."""
+        if self._person is None:
+            self._person = not self.official() and any(
+                has_personal_name(text, context=label)
+                for label, text in self.cells[: self.own]
+                if "@" not in text
+            )
+        return self._person
+
+    def names(self) -> str:
+        """The text of the record's own cells that hold no address (its names among them)."""
+        return " · ".join(text for _, text in self.cells[: self.own] if "@" not in text)
+
     def public_account(self) -> bool:
         """An authority holds the record's account (`Kontoinhaber: Bundeskasse`) or the record
-        is of fees paid to it, and the record names no person."""
+        is of fees paid to it, and the record names no person. An account the record's own
+        cells say is held by someone else (`ten name van: aanvrager`), or that a refund or payout
+        goes to, is that person's: fees are paid to an office, refunds paid by it."""
+        for label, text in self.cells[: self.own]:
+            if _HOLDER_LABEL_RE.search(label):
+                if not (
+                    PUBLIC_ACCOUNT_RE.search(f"{label}: {text}") or OFFICE_NAMED_RE.search(text)
+                ):
+                    return False
+                break
+        else:
+            if any(_PAYOUT_RE.search(label) for label, _ in self.cells[: self.own]):
+                return False
         return self.institutional() and any(
             _FEE_LABEL_RE.search(label) or PUBLIC_ACCOUNT_RE.search(f"{label}: {text}")
             for label, text in self.cells
@@ -175,8 +210,9 @@ def office_line_address(text: str) -> bool:
 
 
 def _functional_address(text: str) -> bool:
-    m = _LOCAL_PART_RE.search(text) if "@" in text else None
-    return m is not None and functional_local_part(m.group(1))
+    """An institution's mailbox: one not shaped as a person's (see personal_mailbox)."""
+    m = _ADDRESS_RE.search(text) if "@" in text else None
+    return m is not None and not personal_mailbox(m.group(0), text)
 
 
 def institutional_phone(record: Record, label: str, text: str) -> bool:
@@ -209,6 +245,45 @@ def typed_document_number(record: Record, label: str, text: str) -> bool:
         _TYPE_LABEL_RE.search(kind_label) and has_document_number(f"{kind} number: {text}")
         for kind_label, kind in record.cells
         if len(kind) <= 40
+    )
+
+
+# A column or member naming a document, and a value shaped as a travel document's number.
+_DOCUMENT_WORD_RE = re.compile(
+    r"(?i)(?:^|\s)(?:document|travel\s+document|dokument|reisedokument|documento|reisdocument|"
+    r"pi[èe]ce(?:\s+d['’]identit[ée])?|titre\s+de\s+voyage|documento\s+de\s+viaje)$"
+)
+_TRAVEL_NUMBER_RE = re.compile(r"\s*[A-Z]{1,3}\d{6,9}\s*")
+
+
+# A first person's own account (`my account`, `mon compte`, `mein Konto`, `mijn rekening`).
+_OWN_RE = re.compile(r"(?i)\b(?:my|mon|ma|mes|mein|meine|meinem|mijn|mi|mis|mio|mia|il\s+mio)\b")
+
+
+def fee_account_line(text: str) -> bool:
+    """A line about fees (`Fees:`, `frais de visa`, `leges`, `Gebühren`) that names the office
+    they are paid to (`t.n.v. Immigratie- en Naturalisatiedienst`, `du consulat général`) and
+    no person, private role, own account or refund: the account is the office's."""
+    return (
+        _FEE_LABEL_RE.search(text) is not None
+        and OFFICE_NAMED_RE.search(text) is not None
+        and _PAYOUT_RE.search(text) is None
+        and _OWN_RE.search(text) is None
+        and PERSONAL_LABEL_RE.search(text) is None
+        and PRIVATE_ROLE_RE.search(text) is None
+        and not has_name(text)
+    )
+
+
+def document_of_record(record: Record, label: str, text: str) -> bool:
+    """A value shaped as a travel document's number (one to three capitals, then six to nine
+    digits) under a column or member naming a document, in a record that is no institution's
+    nor an official's: the number of the document of whom the record is about."""
+    return (
+        _TRAVEL_NUMBER_RE.fullmatch(text) is not None
+        and _DOCUMENT_WORD_RE.search(label) is not None
+        and not record.institutional()
+        and not record.official()
     )
 
 

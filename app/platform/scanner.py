@@ -25,6 +25,8 @@ from app.platform.institutional import NO_CONTACTS, InstitutionalContacts
 from app.platform.patterns import label_words
 from app.platform.records import (
     Record,
+    document_of_record,
+    fee_account_line,
     institutional_address,
     institutional_phone,
     office_line_address,
@@ -98,7 +100,9 @@ def _found(
     read the text with its underscores as spaces (`date_of_birth:` reads as words: an underscore
     is a word character, so `\b` would not part a label's words)."""
     spaced = text.replace("_", " ") if "_" in text else text
-    email = contact.has_email_in(text, context, known) and not (
+    # In a private person's record, a mailbox not made of function words is theirs.
+    beside = record.names() if record and "@" in text and record.private_person() else ""
+    email = contact.has_email_in(text, context, known, beside_person=beside) and not (
         institutional_address(record, context, text) if record else office_line_address(text)
     )
     telephone = phone.has_phone_in(text, context, known) and not (
@@ -106,10 +110,14 @@ def _found(
     )
     zone = mrz.has_mrz(text)
     number = identity.has_document_number(spaced, context=context) or bool(
-        record and typed_document_number(record, context, text)
+        record
+        and (
+            typed_document_number(record, context, text)
+            or document_of_record(record, context, text)
+        )
     )
     account = contact.has_iban_in(text, context, known) and not (
-        record.public_account() if record else phone.office_line(text)
+        record.public_account() if record else phone.office_line(text) or fee_account_line(text)
     )
     birth = identity.has_date_of_birth(spaced, context=context)
     name = identity.has_personal_name(spaced, context=context) and not (
