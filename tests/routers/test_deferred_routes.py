@@ -114,3 +114,17 @@ def test_reading_what_is_not_described_builds_the_route_once() -> None:
     route.build()
     assert route.app is handler
     assert route.dependant is dependant
+
+
+async def test_the_warm_up_builds_the_declared_routes() -> None:
+    """Once the server answers, it builds what its requests will read (app.main._warm_routes):
+    no request after the warm-up builds a route."""
+    from app.main import _warm_routes
+
+    router, route = _declare()
+    served = FastAPI()
+    served.include_router(router)
+
+    await _warm_routes(served)
+
+    assert route.built
