@@ -3,8 +3,8 @@ when its module is imported.
 
 FastAPI builds an `APIRoute` where the route is declared (its parameters' and answers'
 validators, its handler), and builds it again for each app that includes its router (what the
-app serves, after the server answers: app.main). The build at the declaration serves nothing in
-an app, yet it was a quarter of importing the app on every start. A DeferredRoute keeps what an
+app serves, after the server answers: app.main). The build at the declaration is not what an app
+serves with, yet it was a quarter of importing the app on every start. A DeferredRoute keeps what an
 inclusion and the OpenAPI document read of it (its path, endpoint, answer model, tags, ...) and
 builds the rest, as `APIRoute` does, the first time anything reads it (the parsed parameters a
 page link or a 422 reads from the route a request matched, the handler).
