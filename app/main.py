@@ -62,6 +62,7 @@ from app.routers import (
     webhooks,
 )
 from app.routers.conventions import Replay, replay_response
+from app.routers.deferred import DeferredRoute
 from app.routers.header_docs import declare_headers
 from app.routers.openapi_bounds import state_bounds
 from app.routers.operation_docs import annotate
@@ -127,13 +128,18 @@ async def _warm(app: FastAPI) -> None:
 
 async def _warm_routes(app: FastAPI) -> None:
     """Build every included router's routes as they are served (the validators of their
-    parameters and answers), one router between two turns of the event loop. FastAPI builds a
-    router's routes at the first request it matches, which then holds the event loop, and
-    every other request, for as long as a second."""
+    parameters and answers), one router between two turns of the event loop, then each route
+    as its router declared it (app.routers.deferred: what a page link or a 422 reads of the
+    route a request matched), one between two turns. FastAPI builds a router's routes at the
+    first request it matches, which then holds the event loop, and every other request, for as
+    long as a second."""
     for route in list(app.routes):
-        for _ in iter_route_contexts([route]):
-            pass
+        declared = [context.original_route for context in iter_route_contexts([route])]
         await asyncio.sleep(0)
+        for original in declared:
+            if isinstance(original, DeferredRoute) and not original.built:
+                original.build()
+                await asyncio.sleep(0)
 
 
 # Background work waits for the first /readyz 200 (app.routers.health), or this long after the

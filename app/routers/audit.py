@@ -10,6 +10,7 @@ from app.db.session import ReadSession, WriteSession
 from app.pagination import Paged, PartPaged
 from app.policies.vocabulary import LogUse
 from app.problems import problem_responses
+from app.routers.deferred import DeferredRoute
 from app.routers.policy_marks import reads
 from app.routers.write_routes import write
 from app.schemas.audit_proof import (
@@ -26,7 +27,7 @@ from app.services import audit_cosign as cosign
 from app.services import audit_proofs as proofs
 from app.services.audit_proofs import ENTRIES_PAGE_MAX
 
-router = APIRouter(prefix="/v1/audit", tags=["audit"])
+router = APIRouter(prefix="/v1/audit", tags=["audit"], route_class=DeferredRoute)
 
 # The audit_events columns filtered on (action, resource_type, resource_id) are String(64).
 Column64 = Annotated[str, Query(max_length=64)]

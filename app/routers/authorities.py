@@ -9,6 +9,7 @@ from fastapi import APIRouter
 from app.db.session import ReadSession
 from app.pagination import Paged
 from app.problems import problem_responses
+from app.routers.deferred import DeferredRoute
 from app.routers.policy_marks import reads
 from app.routers.write_routes import write
 from app.schemas.authority import AuthorityOut
@@ -16,7 +17,7 @@ from app.schemas.common import OrganisationCode, Page
 from app.security import CurrentPrincipal
 from app.services import authority as service
 
-router = APIRouter(prefix="/v1/authorities", tags=["authorities"])
+router = APIRouter(prefix="/v1/authorities", tags=["authorities"], route_class=DeferredRoute)
 
 
 write(

@@ -19,6 +19,7 @@ from app.policies.vocabulary import BatchMode
 from app.problems import NotFound, PolicyDenied, Problem, problem_responses
 from app.rate_limit import charge_items
 from app.routers.conventions import ActionContext, Idempotency
+from app.routers.deferred import DeferredRoute
 from app.routers.policy_marks import guarded
 from app.schemas.batch import (
     BatchItemOut,
@@ -40,7 +41,7 @@ from app.services.batch import BatchRun, run_batch
 from app.services.guarded import Action, Context
 from app.services.record_batch import CaseRun, Step, run_cases
 
-router = APIRouter(prefix="/v1", tags=["batch"])
+router = APIRouter(prefix="/v1", tags=["batch"], route_class=DeferredRoute)
 
 Mode = Annotated[
     BatchMode,

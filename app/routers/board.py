@@ -14,6 +14,7 @@ from app.models import BoardDecision, BoardDecisionForwarding, BoardSeat
 from app.pagination import Paged
 from app.problems import NotFound, problem_responses
 from app.routers.conventions import etag_of
+from app.routers.deferred import DeferredRoute
 from app.routers.policy_marks import reads
 from app.routers.write_routes import write
 from app.schemas.board import (
@@ -31,7 +32,7 @@ from app.services import board as members
 from app.services import board_decision as service
 from app.services.guarded import Context
 
-router = APIRouter(prefix="/v1/board", tags=["board"])
+router = APIRouter(prefix="/v1/board", tags=["board"], route_class=DeferredRoute)
 
 
 async def _seat(context: Context, seat: BoardSeat) -> SeatOut:

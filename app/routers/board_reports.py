@@ -15,6 +15,7 @@ from app.models import BoardActivityReport
 from app.pages import stored_page_csp
 from app.pagination import Paged
 from app.problems import problem_responses
+from app.routers.deferred import DeferredRoute
 from app.routers.policy_marks import reads
 from app.routers.write_routes import write
 from app.schemas.board_report import (
@@ -27,7 +28,7 @@ from app.schemas.common import Page, QueryDate
 from app.security import CurrentPrincipal
 from app.services import board_report as service
 
-router = APIRouter(prefix="/v1/board", tags=["board"])
+router = APIRouter(prefix="/v1/board", tags=["board"], route_class=DeferredRoute)
 
 
 def _report(row: BoardActivityReport) -> ActivityReportOut:

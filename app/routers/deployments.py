@@ -14,6 +14,7 @@ from app.problems import problem_responses
 from app.routers.conventions import (
     etag_of,
 )
+from app.routers.deferred import DeferredRoute
 from app.routers.policy_marks import reads
 from app.routers.write_routes import write
 from app.schemas.common import CountryCode, ExternalReference, OrganisationCode, Page
@@ -25,7 +26,7 @@ from app.security import CurrentPrincipal
 from app.services import deployment as service
 from app.services.guarded import Context
 
-router = APIRouter(prefix="/v1/deployments", tags=["deployments"])
+router = APIRouter(prefix="/v1/deployments", tags=["deployments"], route_class=DeferredRoute)
 
 
 async def _render(context: Context, deployment: Deployment) -> DeploymentOut:

@@ -10,7 +10,9 @@ from fastapi import APIRouter
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 
-router = APIRouter(include_in_schema=False)
+from app.routers.deferred import DeferredRoute
+
+router = APIRouter(include_in_schema=False, route_class=DeferredRoute)
 
 _INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
 

@@ -31,6 +31,7 @@ from app.routers.conventions import (
     Idempotency,
     etag_of,
 )
+from app.routers.deferred import DeferredRoute
 from app.routers.policy_marks import guarded, reads
 from app.routers.write_routes import write
 from app.schemas.common import Page
@@ -51,7 +52,7 @@ from app.services.guarded import Context
 # Search keeps its own page sizes: highlights make each hit dear to compute.
 SearchPaged = Annotated[Paging, paged(default=20, maximum=50)]
 
-router = APIRouter(prefix="/v1/documents", tags=["documents"])
+router = APIRouter(prefix="/v1/documents", tags=["documents"], route_class=DeferredRoute)
 
 
 async def _shown(context: Context, document: Document) -> DocumentOut:

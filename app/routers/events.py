@@ -8,12 +8,13 @@ from fastapi import APIRouter, Query
 
 from app.db.session import ReadSession
 from app.pagination import Limit
+from app.routers.deferred import DeferredRoute
 from app.routers.policy_marks import reads
 from app.schemas.event import FeedPage
 from app.security import CurrentPrincipal
 from app.services import event as service
 
-router = APIRouter(prefix="/v1/events", tags=["events"])
+router = APIRouter(prefix="/v1/events", tags=["events"], route_class=DeferredRoute)
 
 
 @router.get(

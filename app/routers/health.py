@@ -9,8 +9,9 @@ from pydantic import BaseModel, Field
 
 from app.db.migrate import current_revision, head_revision
 from app.problems import ServiceUnavailable, problem_responses
+from app.routers.deferred import DeferredRoute
 
-router = APIRouter(tags=["health"])
+router = APIRouter(tags=["health"], route_class=DeferredRoute)
 OPEN: dict[str, Any] = {"security": []}  # no token: the document says so (no requirement at all)
 
 

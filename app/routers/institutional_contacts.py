@@ -13,6 +13,7 @@ from app.db.session import ReadSession
 from app.models import InstitutionalContact
 from app.pagination import Paged
 from app.routers.conventions import etag_of
+from app.routers.deferred import DeferredRoute
 from app.routers.policy_marks import reads
 from app.routers.write_routes import write
 from app.schemas.common import Page
@@ -20,7 +21,7 @@ from app.schemas.institutional_contact import InstitutionalContactOut
 from app.security import CurrentPrincipal
 from app.services import institutional_contact as service
 
-router = APIRouter(prefix="/v1/reference", tags=["reference-data"])
+router = APIRouter(prefix="/v1/reference", tags=["reference-data"], route_class=DeferredRoute)
 CONTACTS = "/institutional-contacts"
 EntryId = Annotated[str, Path(min_length=1, max_length=64)]
 

@@ -12,6 +12,7 @@ from app.db.session import ReadSession, WriteSession
 from app.pagination import Paged, PartPaged
 from app.problems import problem_responses
 from app.routers.conventions import etag_of
+from app.routers.deferred import DeferredRoute
 from app.routers.policy_marks import reads
 from app.routers.write_routes import write
 from app.schemas.common import CountryCode, Page, QueryDate
@@ -26,7 +27,7 @@ from app.security import CurrentPrincipal
 from app.services import ad_hoc_action, network_facilitator, network_meeting
 from app.services import network as service
 
-router = APIRouter(prefix="/v1/networks", tags=["networks"])
+router = APIRouter(prefix="/v1/networks", tags=["networks"], route_class=DeferredRoute)
 
 
 def _day(on: date | None) -> date:

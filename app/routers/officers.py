@@ -12,6 +12,7 @@ from app.problems import problem_responses
 from app.routers.conventions import (
     etag_of,
 )
+from app.routers.deferred import DeferredRoute
 from app.routers.policy_marks import reads
 from app.routers.write_routes import write
 from app.schemas.common import ExternalReference, OrganisationCode, Page
@@ -19,7 +20,7 @@ from app.schemas.officer import OfficerOut
 from app.security import CurrentPrincipal
 from app.services import officer as service
 
-router = APIRouter(prefix="/v1/officers", tags=["officers"])
+router = APIRouter(prefix="/v1/officers", tags=["officers"], route_class=DeferredRoute)
 
 
 write(

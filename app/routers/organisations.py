@@ -8,6 +8,7 @@ from app.db.session import ReadSession
 from app.pagination import Paged
 from app.policies.vocabulary import OrganisationKind
 from app.routers.conventions import etag_of
+from app.routers.deferred import DeferredRoute
 from app.routers.policy_marks import reads
 from app.routers.write_routes import write
 from app.schemas.common import OrganisationCode, Page
@@ -16,7 +17,7 @@ from app.security import CurrentPrincipal
 from app.services import organisation as service
 from app.services import organisation_contact as contacts
 
-router = APIRouter(prefix="/v1/organisations", tags=["organisations"])
+router = APIRouter(prefix="/v1/organisations", tags=["organisations"], route_class=DeferredRoute)
 
 
 @router.get(

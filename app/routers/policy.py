@@ -8,11 +8,12 @@ from fastapi import APIRouter, Request
 
 from app.db.session import WriteSession
 from app.problems import problem_responses
+from app.routers.deferred import DeferredRoute
 from app.routers.policy_marks import reads
 from app.schemas.policy import ConflictOut, DryRunOut, EvaluateIn
 from app.services import policy_evaluation as service
 
-router = APIRouter(prefix="/v1/policy", tags=["policy"])
+router = APIRouter(prefix="/v1/policy", tags=["policy"], route_class=DeferredRoute)
 
 
 @router.post(

@@ -13,8 +13,9 @@ from markupsafe import Markup, escape
 from app.pages import PAGE_CSP, render
 from app.problem_catalogue import Entry, catalogue
 from app.problems import NotFound
+from app.routers.deferred import DeferredRoute
 
-router = APIRouter(prefix="/problems", include_in_schema=False)
+router = APIRouter(prefix="/problems", include_in_schema=False, route_class=DeferredRoute)
 
 
 def wants_json(request: Request) -> bool:

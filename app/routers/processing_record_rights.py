@@ -11,6 +11,7 @@ from fastapi import APIRouter
 from app.db.session import ReadSession
 from app.pagination import Paged
 from app.problems import problem_responses
+from app.routers.deferred import DeferredRoute
 from app.routers.policy_marks import reads
 from app.routers.write_routes import write
 from app.schemas.common import Page
@@ -20,7 +21,9 @@ from app.services import processing_record as records
 from app.services import processing_record_rights as service
 from app.services import recipient_notification as notifications
 
-router = APIRouter(prefix="/v1/processing-records", tags=["processing-records"])
+router = APIRouter(
+    prefix="/v1/processing-records", tags=["processing-records"], route_class=DeferredRoute
+)
 
 
 write(

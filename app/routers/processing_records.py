@@ -13,6 +13,7 @@ from app.pagination import Paged, PartPaged
 from app.policies.vocabulary import LogFormat, Purpose
 from app.problems import problem_responses
 from app.routers.conventions import etag_of
+from app.routers.deferred import DeferredRoute
 from app.routers.policy_marks import reads
 from app.routers.write_routes import write
 from app.schemas.common import ExternalReference, Page
@@ -32,7 +33,9 @@ from app.services import transfer as transfers
 from app.services.processing_record_export import export_record
 from app.services.processing_record_rights import read_reason_given, restricted_read_allowed
 
-router = APIRouter(prefix="/v1/processing-records", tags=["processing-records"])
+router = APIRouter(
+    prefix="/v1/processing-records", tags=["processing-records"], route_class=DeferredRoute
+)
 NO_STORE = {"Cache-Control": "no-store"}
 
 

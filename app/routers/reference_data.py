@@ -14,6 +14,7 @@ from app.pagination import Paged
 from app.routers.conventions import (
     etag_of,
 )
+from app.routers.deferred import DeferredRoute
 from app.routers.policy_marks import reads
 from app.routers.write_routes import write
 from app.schemas.common import Page
@@ -26,7 +27,7 @@ from app.services import reference_data as service
 from app.services import reference_impact_detected as detected
 from app.services.guarded import Context
 
-router = APIRouter(prefix="/v1/reference", tags=["reference-data"])
+router = APIRouter(prefix="/v1/reference", tags=["reference-data"], route_class=DeferredRoute)
 ADEQUACY = "/adequacy-decisions"
 INSTRUMENTS = "/transfer-instruments"
 # No id is longer (the instruments' column); a longer one is a 422, not a lookup.

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query, Request
 from app.db.session import ReadSession
 from app.pagination import CURSOR_PATTERN, Limit, Paged
 from app.rate_limit import charge_transfers
+from app.routers.deferred import DeferredRoute
 from app.routers.policy_marks import reads
 from app.schemas.common import CURSOR_MAX, Page
 from app.schemas.reference_impact import ImpactIn, ImpactOut, ReferenceImpactOut
@@ -17,7 +18,7 @@ from app.security import CurrentPrincipal
 from app.services import reference_impact_analysis as analysis
 from app.services import reference_impact_detected as detected
 
-router = APIRouter(prefix="/v1/reference", tags=["reference-data"])
+router = APIRouter(prefix="/v1/reference", tags=["reference-data"], route_class=DeferredRoute)
 
 
 # A cursor of the analysis names a group by its organisation, destination and recipient.

@@ -10,6 +10,7 @@ from app.db.session import ReadSession
 from app.pages import PAGE_CSP
 from app.pagination import PartPaged
 from app.problems import problem_responses
+from app.routers.deferred import DeferredRoute
 from app.routers.policy_marks import reads
 from app.schemas.ropa import RopaPage
 from app.security import CurrentPrincipal
@@ -17,7 +18,7 @@ from app.services import ropa as service
 from app.services import ropa_page
 from app.workers import run_bounded
 
-router = APIRouter(prefix="/v1/ropa", tags=["ropa"])
+router = APIRouter(prefix="/v1/ropa", tags=["ropa"], route_class=DeferredRoute)
 
 
 @router.get(

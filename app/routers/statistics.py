@@ -15,6 +15,7 @@ from app.pages import PAGE_CSP
 from app.policies.vocabulary import StatisticsFormat, StatisticsScope, StatisticsSectionName
 from app.problems import NotFound, ValidationFailed, problem_responses
 from app.reference import third_country
+from app.routers.deferred import DeferredRoute
 from app.routers.policy_marks import reads
 from app.schemas.common import QueryDate
 from app.schemas.statistics import ReadmissionSheet, StatisticsReport
@@ -26,7 +27,7 @@ from app.services.statistics_readmission import readmission_sheet
 from app.services.statistics_report import report
 from app.workers import run_bounded
 
-router = APIRouter(prefix="/v1/statistics", tags=["statistics"])
+router = APIRouter(prefix="/v1/statistics", tags=["statistics"], route_class=DeferredRoute)
 KIND = "statistics"
 OWN_KIND = "own_statistics"
 MAX_PERIOD_DAYS = 3660

@@ -12,6 +12,7 @@ from app.db.session import ReadSession
 from app.models import TransferFollowUp
 from app.problems import problem_responses
 from app.routers.conventions import etag_of
+from app.routers.deferred import DeferredRoute
 from app.routers.policy_marks import reads
 from app.routers.write_routes import write
 from app.schemas.transfer_follow_up import TransferFollowUpOut
@@ -19,7 +20,7 @@ from app.security import CurrentPrincipal
 from app.services import transfer_follow_up as service
 from app.services.guarded import Context
 
-router = APIRouter(prefix="/v1/processing-records", tags=["readmission"])
+router = APIRouter(prefix="/v1/processing-records", tags=["readmission"], route_class=DeferredRoute)
 PATH = "/{record_id}/transfers/{transfer_id}/follow-up"
 
 

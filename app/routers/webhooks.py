@@ -13,6 +13,7 @@ from app.problems import problem_responses
 from app.routers.conventions import (
     etag_of,
 )
+from app.routers.deferred import DeferredRoute
 from app.routers.policy_marks import reads
 from app.routers.write_routes import write
 from app.schemas.common import Page
@@ -27,7 +28,7 @@ from app.services import webhook as service
 from app.services import webhook_recovery as recovery
 from app.services import webhook_rotation as rotation
 
-router = APIRouter(prefix="/v1/webhooks", tags=["webhooks"])
+router = APIRouter(prefix="/v1/webhooks", tags=["webhooks"], route_class=DeferredRoute)
 # An answer that shows the signing secret is stored nowhere on the way.
 NO_STORE = {"Cache-Control": "no-store"}
 
