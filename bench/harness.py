@@ -325,18 +325,20 @@ class Run:
                 name=name,
             )
 
-        profiler = self.profile("guarded") if self.profile_dir else None
-        self.figures["closed_guarded"] = run("/v1/deployments", "closed_guarded")
-        if profiler is not None:
-            profiler.wait(timeout=60)
-        self.figures["closed_plain"] = run(PLAIN_PATH, "closed_plain")
+        for path, name in (("/v1/deployments", "guarded"), (PLAIN_PATH, "plain")):
+            # py-spy on the server through both closed loops alike, so that their profiles
+            # compare frame by frame
+            profiler = self.profile(name) if self.profile_dir else None
+            self.figures[f"closed_{name}"] = run(path, f"closed_{name}")
+            if profiler is not None:
+                profiler.wait(timeout=60)
         rate = self.figures["closed_guarded"]["per_s"] * OPEN_SHARE
         open_loop = loadgen.open_writes(self.base, token, body, rate, s.duration_s)
         self.figures["open_guarded"] = open_loop
         self.figures["server_rss_mb"] = psutil.Process(self.server.pid).memory_info().rss / 2**20
 
     def profile(self, name: str) -> subprocess.Popen[bytes]:
-        """py-spy on the server for the length of one load run (collapsed stacks)."""
+        """py-spy on the server for one load run (raw stacks: `bench/profile_top.py`)."""
         assert self.profile_dir is not None
         self.profile_dir.mkdir(parents=True, exist_ok=True)
         return subprocess.Popen(
@@ -511,6 +513,11 @@ async def service_vs_raw(workdir: Path, n: int) -> JSON:
         "service_per_s": rates["service"],
         "raw_per_s": rates["plain"],
         "ratio": rates["service"] / rates["plain"],
+        # what the law adds alone (the write set's one statement on a connection), when the
+        # case has it: the ceiling of service ÷ raw on this stack
+        "law_per_s": rates.get("law"),
+        "law_ratio": rates["law"] / rates["plain"] if "law" in rates else None,
+        "law_cpu_ratio": cpu["plain"] / cpu["law"] if "law" in cpu else None,
     }
 
 
@@ -569,6 +576,12 @@ def report(figures: JSON, scale_name: str) -> str:
             "≥ 0.6",
         ),
         (
+            "  the law's write set alone ÷ raw",
+            f"{sv.get('law_per_s') or 0:.0f} / {sv['raw_per_s']:.0f} /s",
+            f"{sv.get('law_ratio') or 0:.2f} (CPU: {sv.get('law_cpu_ratio') or 0:.2f})",
+            "",
+        ),
+        (
             "decisions/s transfer / deployment",
             f"wall {tra['wall']:,.0f} / {dep['wall']:,.0f}",
             f"{tra['cpu']:,.0f} / {dep['cpu']:,.0f} per CPU s",
@@ -622,7 +635,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
     parser.add_argument("--skip-cold-start", action="store_true")
     parser.add_argument(
-        "--profile", type=Path, default=None, help="py-spy the guarded load into this folder"
+        "--profile",
+        type=Path,
+        default=None,
+        help="py-spy the server through the guarded and the plain closed loops into this folder",
     )
     args = parser.parse_args(argv)
     workdir = Path(tempfile.mkdtemp(prefix="ilonet-harness-"))
