@@ -134,9 +134,11 @@ class Settings(BaseSettings):
     db_retry_after_seconds: int = Field(default=5, ge=1)
     # Connections per process (pool plus overflow), and how long one statement may run or a
     # transaction may sit idle before PostgreSQL ends it: a slow query or a stuck request cannot
-    # hold a worker (or its locks) forever. 0 turns a timeout off.
-    db_pool_size: int = Field(default=10, ge=1)
-    db_max_overflow: int = Field(default=10, ge=0)
+    # hold a worker (or its locks) forever. 0 turns a timeout off. The pool holds them all: an
+    # overflow connection is closed when it comes back to a full pool, so under a burst each
+    # request opened one again (connect, type introspection, every statement prepared anew).
+    db_pool_size: int = Field(default=20, ge=1)
+    db_max_overflow: int = Field(default=0, ge=0)
     db_statement_timeout_ms: int = Field(default=30_000, ge=0)
     db_idle_in_transaction_timeout_ms: int = Field(default=60_000, ge=0)
     # Worker processes of `serve` (each with its own pool); see README "Running several instances".

@@ -11,6 +11,9 @@ case, it times `--n` sequential writes for each variant, in `--rounds` interleav
 - http:    the full app (httpx.ASGITransport, real JWT, routing, validation, session per request,
            policy decision, Writer: row (+ history) + audit event + outbox event, commit, render);
 - service: the same use case without HTTP (Writer + service function, commit per write);
+- law:     (deployment) what the law adds alone: the row, its history entry, audit event and
+           change-feed event in the Writer's one statement, on a connection (no session,
+           decision or ORM instance), one transaction per write;
 - plain:   the baseline, a Core INSERT of the same row shape, one transaction per insert, on
            the same engine.
 
@@ -55,17 +58,25 @@ from sqlalchemy import Table, event, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from app.config import APP_DB_ROLE, Settings, TrustedIssuer
-from app.db import migrate
+from app.db import migrate, write_set
+from app.db.audit import event_values
 from app.db.embedded import EmbeddedPostgres
 from app.db.engine import make_engine, make_sessionmaker
 from app.db.writer import Writer
 from app.keyring import Keyring
 from app.main import create_app
-from app.models import Deployment, ProcessingRecord
+from app.models import (
+    AuditEvent,
+    Deployment,
+    DeploymentHistory,
+    Officer,
+    OutboxEvent,
+    ProcessingRecord,
+)
 from app.schemas.deployment import DeploymentCreate
 from app.schemas.processing_record import ProcessingRecordCreate
 from app.security import Principal, verify_token
-from app.services.deployment import PLAN
+from app.services.deployment import NOTIFICATION_FIELDS, PLAN
 from app.services.guarded import Context
 from app.services.processing_record import CREATE
 from app.tokens import mint_token, public_pem
@@ -269,6 +280,11 @@ async def deployment_case(h: Harness) -> Case:
                 "http", "POST /v1/deployments", http_post(h.client, "/v1/deployments", body, token)
             ),
             Variant("service", "Writer.perform(deployment.plan)", service),
+            Variant(
+                "law",
+                "the write set alone: row + history + audit + outbox",
+                law_alone(h.engine, principal, row),
+            ),
         ),
         plain=Variant(
             "plain",
@@ -276,6 +292,72 @@ async def deployment_case(h: Harness) -> Case:
             plain_insert(h.engine, cast(Table, Deployment.__table__), row),
         ),
     )
+
+
+def law_alone(engine: AsyncEngine, principal: Principal, row: Callable[[], JSON]) -> Write:
+    """What the law adds to the plain insert and nothing else: the deployment row with its
+    history entry, audit event and change-feed event, in the Writer's one statement
+    (app/db/write_set.py, conditional on the officer as a plan is), one transaction per write on
+    a connection: no session, no decision, no ORM instance. The values are the guarded path's
+    (a decision id and the rules that passed stand in as fixed strings)."""
+    officer = cast(Table, Officer.__table__)
+
+    async def write(i: int) -> None:
+        values = row()
+        resource_id = str(values["id"])
+        state = {k: values[k] for k in NOTIFICATION_FIELDS}
+        snapshot = {
+            **{k: v.isoformat() if isinstance(v, date) else v for k, v in state.items()},
+            "status": "planned",
+        }
+        history = {
+            "deployment_id": values["id"],
+            "event": "planned",
+            "status": "planned",
+            "effective_on": values["starts_on"],
+            "version": 1,
+            "snapshot": snapshot,
+            "actor_sub": principal.sub,
+            "decision_id": "dec-bench",
+        }
+        audit = event_values(
+            actor=principal.audit_actor(),
+            organisation=principal.org,
+            action="deployment.planned",
+            outcome="allowed",
+            resource_type="deployment",
+            resource_id=resource_id,
+            request_id=uuid.uuid4().hex,
+            decision_id="dec-bench",
+            policy_version="bench",
+            rules=["ACL-ORG", "ILO-4.1"],
+            details={
+                "subject_organisation": principal.org,
+                "authorised_action": "deployment.plan",
+            },
+        )
+        outbox = {
+            "type": "deployment.planned",
+            "resource_type": "deployment",
+            "resource_id": resource_id,
+            "organisation": principal.org,
+            "visibility": "network",
+        }
+        statement, params = write_set.statement_for(
+            [
+                (cast(Table, Deployment.__table__), values),
+                (cast(Table, DeploymentHistory.__table__), history),
+                (cast(Table, AuditEvent.__table__), audit),
+                (cast(Table, OutboxEvent.__table__), outbox),
+            ],
+            returning=True,
+            requires=(officer, {"id": values["officer_id"], "organisation": principal.org}),
+        )
+        async with engine.begin() as connection:
+            result = await connection.execute(statement, params)
+            result.mappings().one()
+
+    return write
 
 
 def utc_today() -> date:

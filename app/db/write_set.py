@@ -2,12 +2,12 @@
 change-feed events as data-modifying CTEs of a single INSERT (one round trip).
 
 The Writer builds ORM instances as before (so builders, tripwires and callers see the same
-objects); this module turns the plain inserts among them into Core `INSERT`s chained by
-`WITH`, executed with the Writer's execution option (app/db/guard.py still refuses any other
-bulk write). The statement's shape depends only on the tables and columns it writes, so
-SQLAlchemy's compiled cache compiles each shape once. The created row comes back by
-`RETURNING` and is attached to the session as a persistent, clean instance (the same object
-the builder made), with its server defaults filled in.
+objects; `new` makes one without an attribute event per value); this module turns the plain
+inserts among them into Core `INSERT`s chained by `WITH`, executed with the Writer's execution
+option (app/db/guard.py still refuses any other bulk write). The statement's shape depends only
+on the tables and columns it writes, so SQLAlchemy's compiled cache compiles each shape once.
+The created row comes back by `RETURNING` and is attached to the session as a persistent, clean
+instance (the same object the builder made), with its server defaults filled in.
 
 PostgreSQL runs every sub-statement of a WITH against one snapshot and checks foreign keys at
 the end of the statement, so a history row may reference the row inserted beside it.
@@ -21,11 +21,12 @@ trip and either everything is written or nothing is (`Unmet`).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Insert, Table, bindparam, exists, insert, inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapper, make_transient_to_detached
+from sqlalchemy.orm.attributes import instance_dict
 
 from app.db.guard import WRITER_OPTION
 from app.models.base import Base
@@ -71,6 +72,28 @@ def values(instance: Base) -> tuple[Table, dict[str, Any]]:
     _, table, columns, _ = _layout(state.mapper)
     loaded = state.dict
     return table, {column: loaded[key] for key, column in columns if key in loaded}
+
+
+_COLUMN_KEYS: dict[Mapper[Any], frozenset[str]] = {}
+B = TypeVar("B", bound=Base)
+
+
+def new(model: type[B], **given: Any) -> B:
+    """A new (transient) `model` holding `given`, as its constructor makes it, but with its
+    values put in its state at once instead of through one attribute event each: what a
+    builder hands the Writer for a plain insert (the events record changes for the unit of
+    work, which a plain insert never consults). Only column attributes; an unknown name is
+    refused as the constructor refuses it."""
+    mapper: Mapper[Any] = inspect(model)
+    keys = _COLUMN_KEYS.get(mapper)
+    if keys is None:
+        keys = _COLUMN_KEYS[mapper] = frozenset(key for key, _ in _layout(mapper)[2])
+    unknown = given.keys() - keys
+    if unknown:
+        raise TypeError(f"{model.__name__} has no column attribute {', '.join(sorted(unknown))}")
+    instance: B = mapper.class_manager.new_instance()
+    instance_dict(instance).update(given)
+    return instance
 
 
 class Unmet(Exception):
@@ -122,6 +145,24 @@ def _statement(
     return statement
 
 
+def statement_for(
+    parts: Sequence[tuple[Table, Mapping[str, Any]]],
+    *,
+    returning: bool,
+    requires: Requires | None = None,
+) -> tuple[Insert, dict[str, Any]]:
+    """The one statement of `parts` (the first one returned when `returning`) and its bound
+    values; every insert conditional on `requires` when given."""
+    shape = [(table, tuple(sorted(row))) for table, row in parts]
+    params = {f"p{i}_{c}": row[c] for i, (_, row) in enumerate(parts) for c in row}
+    condition = None
+    if requires is not None:
+        table, wanted = requires
+        condition = (table, tuple(sorted(wanted)))
+        params.update({f"r_{c}": v for c, v in wanted.items()})
+    return _statement(shape, returning, condition), params
+
+
 async def write(
     session: AsyncSession,
     inserts: Sequence[tuple[Table, Mapping[str, Any]]],
@@ -143,14 +184,7 @@ async def write(
         return
     if requires is not None and created is None:
         raise ValueError("a conditional write needs the row it creates, to tell it happened")
-    shape = [(table, tuple(sorted(row))) for table, row in parts]
-    params = {f"p{i}_{c}": row[c] for i, (_, row) in enumerate(parts) for c in row}
-    condition = None
-    if requires is not None:
-        table, wanted = requires
-        condition = (table, tuple(sorted(wanted)))
-        params.update({f"r_{c}": v for c, v in wanted.items()})
-    statement = _statement(shape, created is not None, condition)
+    statement, params = statement_for(parts, returning=created is not None, requires=requires)
     result = await session.execute(statement, params, execution_options=_OPTIONS)
     if created is None:
         return

@@ -15,6 +15,7 @@ tests/test_write_routes.py holds every guarded route of the app to being mounted
 
 from __future__ import annotations
 
+import functools
 import inspect
 import re
 import uuid
@@ -75,8 +76,18 @@ class WriteRoute:
             return None
         if callable(self.location):
             return self.location(row)
-        path = _PARAMETER.sub(r"{\1}", self.path).format(**params)
+        path = self.path_template.format(**params) if params else self.path_template
         return self.location.format(row=row, path=path, **params)
+
+    @property
+    def path_template(self) -> str:
+        """The route's path with its parameters' converters dropped (`{id}`), made once."""
+        return _path_template(self.path)
+
+
+@functools.cache
+def _path_template(path: str) -> str:
+    return _PARAMETER.sub(r"{\1}", path)
 
 
 def _summary(entry: Action) -> str:

@@ -11,6 +11,7 @@ from typing import Any, cast
 from sqlalchemy import Table, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.db import write_set
 from app.db.visibility import visible
 from app.db.writer import Change, NewRow, Prepared, RowUpdate
 from app.keyset import Window
@@ -126,7 +127,8 @@ def _history(
     actor_sub: str,
     decision_id: str,
 ) -> DeploymentHistory:
-    return DeploymentHistory(
+    return write_set.new(
+        DeploymentHistory,
         deployment_id=deployment_id,
         event=event,
         status=status,
@@ -261,7 +263,8 @@ def _build_plan(
 ) -> NewRow[Deployment]:
     state = _values(body) if plan.state is None else plan.state
     deployment_id = uuid.uuid4()
-    deployment = Deployment(
+    deployment = write_set.new(
+        Deployment,
         id=deployment_id,
         officer_id=plan.officer_id,
         organisation=plan.organisation,

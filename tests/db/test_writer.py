@@ -490,3 +490,24 @@ async def test_an_unmet_condition_writes_none_of_the_statement(session: AsyncSes
             requires=(ORGANISATION, {"code": "XX"}),
         )
     assert await count(session, Authority) == await count(session, OutboxEvent) == 0
+
+
+async def test_a_row_made_without_attribute_events_is_written_as_a_constructed_one(
+    session: AsyncSession,
+) -> None:
+    """`write_set.new` puts the values in the instance's state at once: the same insert, the
+    same instance back in the session with its server defaults; an unknown name is refused as
+    the constructor refuses it."""
+    made = write_set.new(
+        Authority, id=uuid.uuid4(), organisation="NL", name="IND", authority_kind="immigration"
+    )
+    table, given = write_set.values(made)
+    assert (table, given) == (Authority.__table__, write_set.values(nl_authority())[1] | given)
+    assert set(given) == {"id", "organisation", "name", "authority_kind"}
+    await write_set.write(session, [], created=made)
+    stored = await session.execute(select(Authority.__table__).where(Authority.id == made.id))
+    assert stored.mappings().one()["name"] == "IND"
+    assert await session.get(Authority, made.id) is made
+    assert made.created_at is not None
+    with pytest.raises(TypeError, match="Authority has no column attribute nickname"):
+        write_set.new(Authority, nickname="x")
