@@ -1,8 +1,9 @@
 """Every check the project has: lint and format, then the suite with the types checked beside it.
 
-Before them, the JavaScript tools the suite runs over openapi/openapi.json (Spectral, Redocly,
+Beside them, the JavaScript tools the suite runs over openapi/openapi.json (Spectral, Redocly,
 openapi-typescript, tsc: package.json, pinned by package-lock.json) are installed by `npm ci`
 into node_modules/, once: again only when package-lock.json changed (its time printed apart).
+The tests that run a tool wait for it (tests/node_tools.py).
 
 Run from the repository root with the project's virtualenv: `.venv/bin/python scripts/check.py`.
 The suite runs on one pytest-xdist worker per CPU (at most MAX_WORKERS), each a session of its own.
@@ -11,12 +12,14 @@ Extra arguments go to pytest, after the worker options: `-n 0` runs the suite in
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -80,28 +83,63 @@ def ensure_system_packages() -> bool:
 
 
 NODE_MODULES = ROOT / "node_modules"
+PACKAGE_LOCK = ROOT / "package-lock.json"
 # The digest of the package-lock.json node_modules/ was installed from by `npm ci`.
 INSTALLED_FROM = NODE_MODULES / ".installed-from-lock"
 
 
-def ensure_node_tools() -> bool:
-    """`npm ci` (no install scripts) when node_modules/ was not installed from this lock."""
-    digest = hashlib.sha256((ROOT / "package-lock.json").read_bytes()).hexdigest()
-    if INSTALLED_FROM.exists() and INSTALLED_FROM.read_text(encoding="utf-8") == digest:
+class NodeTools:
+    """`npm ci` (no install scripts) when node_modules/ was not installed from this lock, run
+    beside ruff and the suite's start (a dozen seconds, mostly waiting on the disk and the
+    network), under an exclusive lock on package-lock.json that the tests running a tool wait
+    on (tests/node_tools.py)."""
+
+    def __init__(self) -> None:
+        self.ok = True
+        self.report = ""
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> bool:
+        digest = hashlib.sha256(PACKAGE_LOCK.read_bytes()).hexdigest()
+        if INSTALLED_FROM.exists() and INSTALLED_FROM.read_text(encoding="utf-8") == digest:
+            return True
+        npm = shutil.which("npm")
+        if npm is None:
+            print("== npm missing: install Node.js 20 (node and npm)", flush=True)
+            return False
+        print("== npm ci (one-time install of the JavaScript tools, beside the rest)", flush=True)
+        locked = threading.Event()
+        self._thread = threading.Thread(target=self._install, args=(npm, digest, locked))
+        self._thread.start()
+        locked.wait()  # no test can start before the lock is held
         return True
-    npm = shutil.which("npm")
-    if npm is None:
-        print("== npm missing: install Node.js 20 (node and npm)", flush=True)
-        return False
-    started = time.monotonic()
-    print("== npm ci (one-time install of the JavaScript tools)", flush=True)
-    command = [npm, "ci", "--ignore-scripts", "--no-audit", "--no-fund"]
-    if subprocess.run(command, cwd=ROOT, check=False).returncode != 0:  # noqa: S603
-        print("== npm ci failed", flush=True)
-        return False
-    INSTALLED_FROM.write_text(digest, encoding="utf-8")
-    print(f"== npm ci ok ({time.monotonic() - started:.1f}s, one-time install)", flush=True)
-    return True
+
+    def _install(self, npm: str, digest: str, locked: threading.Event) -> None:
+        started = time.monotonic()
+        output, self.ok = "", False
+        try:
+            with PACKAGE_LOCK.open("rb") as lock, tempfile.TemporaryFile() as out:
+                fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
+                locked.set()
+                command = [npm, "ci", "--ignore-scripts", "--no-audit", "--no-fund"]
+                run = subprocess.run(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)  # noqa: S603
+                self.ok = run.returncode == 0
+                if self.ok:
+                    INSTALLED_FROM.write_text(digest, encoding="utf-8")
+                out.seek(0)
+                output = "" if self.ok else out.read().decode(errors="replace")
+        finally:
+            locked.set()
+        took = f"{time.monotonic() - started:.1f}s, one-time install"
+        self.report = f"{output}== npm ci {'ok' if self.ok else 'failed'} ({took})\n"
+
+    def wait(self) -> bool:
+        """Whether the tools are installed; the install's report, once, when there was one."""
+        if self._thread is not None:
+            self._thread.join()
+            sys.stdout.write(self.report)
+            self._thread = None
+        return self.ok
 
 
 def suite_environment() -> dict[str, str]:
@@ -113,13 +151,15 @@ def suite_environment() -> dict[str, str]:
 
 
 def main() -> int:
-    if not ensure_system_packages() or not ensure_node_tools():
+    node_tools = NodeTools()
+    if not ensure_system_packages() or not node_tools.start():
         return 1
     for name, command in STEPS:
         started = time.monotonic()
         print(f"== {name}", flush=True)
         if subprocess.run(command, cwd=ROOT, check=False).returncode != 0:  # noqa: S603
             print(f"== {name} failed", flush=True)
+            node_tools.wait()
             return 1
         print(f"== {name} ok ({time.monotonic() - started:.1f}s)", flush=True)
     name, command = TYPES
@@ -134,6 +174,8 @@ def main() -> int:
         out.seek(0)
         print(f"== {name}", flush=True)
         sys.stdout.write(out.read().decode(errors="replace"))
+    if not node_tools.wait():
+        return 1
     if typed != 0:
         print(f"== {name} failed", flush=True)
         return 1

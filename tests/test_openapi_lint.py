@@ -14,18 +14,17 @@ from typing import Any
 import pytest
 
 from app.routers.openapi_bounds import Walk
+from tests.node_tools import node_tool
 
 pytestmark = pytest.mark.long  # the linters run as node processes (Spectral about 30 s of CPU)
 ROOT = Path(__file__).resolve().parents[1]
-NODE_BIN = ROOT / "node_modules" / ".bin"
 SPEC = ROOT / "openapi" / "openapi.json"
 ERROR = 0  # Spectral's severity of an error
 
 
 def lint(tool: str, *args: str) -> Any:
-    assert (NODE_BIN / tool).exists(), "the JavaScript tools are installed by `npm ci`"
     result = subprocess.run(
-        [str(NODE_BIN / tool), "lint", "openapi/openapi.json", *args],
+        [str(node_tool(tool)), "lint", "openapi/openapi.json", *args],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -18,10 +18,10 @@ from pathlib import Path
 import pytest
 
 from tests.drills.harness import sandbox
+from tests.node_tools import node_tool
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
-NODE_BIN = ROOT / "node_modules" / ".bin"
 SPEC = ROOT / "openapi" / "openapi.json"
 pytestmark = pytest.mark.sdk
 TIMEOUT = 300
@@ -117,10 +117,10 @@ def test_the_generated_package_installs_into_a_clean_venv_and_walks_through(
 def test_the_typescript_types_check_under_strict_tsc_and_walk_through(
     live: Live, tmp_path: Path
 ) -> None:
-    assert (NODE_BIN / "tsc").exists(), "the JavaScript tools are installed by `npm ci`"
+    tsc = node_tool("tsc")
     run(
         [
-            str(NODE_BIN / "openapi-typescript"),
+            str(node_tool("openapi-typescript")),
             str(SPEC),
             "--default-non-nullable=false",
             "-o",
@@ -142,7 +142,7 @@ def test_the_typescript_types_check_under_strict_tsc_and_walk_through(
     }
     config = {"compilerOptions": options, "files": ["walkthrough.ts"]}
     (tmp_path / "tsconfig.json").write_text(json.dumps(config), encoding="utf-8")
-    run([str(NODE_BIN / "tsc"), "-p", str(tmp_path)])
+    run([str(tsc), "-p", str(tmp_path)])
     said = play(["node", str(tmp_path / "walkthrough.js")], live, tmp_path)
     walked(said)
     print("\n".join(["", "TypeScript scenario:", *said]))
