@@ -26,7 +26,11 @@ SPEC = ROOT / "openapi" / "openapi.json"
 TEMPLATES = ROOT / "scripts" / "sdk_templates"
 PACKAGE = "ilonet_sdk"
 # No post hooks: the generated code is used as generated, not reformatted by tools on PATH.
-CONFIG = f"package_name_override: {PACKAGE}\nproject_name_override: ilonet-sdk\npost_hooks: []\n"
+# The audit log's entries are NDJSON, lines of text: the client hands them over as text.
+CONFIG = (
+    f"package_name_override: {PACKAGE}\nproject_name_override: ilonet-sdk\npost_hooks: []\n"
+    "content_type_overrides:\n  application/x-ndjson: text/plain\n"
+)
 GENERATOR = Path(sys.executable).parent / "openapi-python-client"
 
 
