@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
@@ -29,17 +30,31 @@ def _token(token: str | None) -> str:
     return found
 
 
+F = TypeVar("F", bound=Callable[..., Any])
+
 url_option = click.option("--url", required=True, help="The API's base URL")
 token_option = click.option("--token", default=None, help=f"Bearer token (default ${TOKEN_ENV})")
 
 
+def checked_against(command: F) -> F:
+    """What an offline check holds its file against: the log's and the witnesses' keys, how many
+    cosignatures it needs, cosigned notes and checkpoints seen before."""
+    for option in (
+        click.option("--known", multiple=True, help="A checkpoint seen before (a file)"),
+        click.option("--cosigned", multiple=True, help="A witness's cosigned note (a file)"),
+        click.option(
+            "--require", type=int, default=0, show_default=True, help="Cosignatures required"
+        ),
+        click.option("--witness", multiple=True, help="Witness verifier key or @file"),
+        click.option("--log-key", multiple=True, required=True, help="Log verifier key or @file"),
+    ):
+        command = option(command)
+    return command
+
+
 @click.command("verify-proof")
 @click.argument("bundle", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--log-key", multiple=True, required=True, help="Log verifier key or @file")
-@click.option("--witness", multiple=True, help="Witness verifier key or @file")
-@click.option("--require", type=int, default=0, show_default=True, help="Cosignatures required")
-@click.option("--cosigned", multiple=True, help="A witness's cosigned note (a file)")
-@click.option("--known", multiple=True, help="A checkpoint seen before (a file)")
+@checked_against
 def verify_proof(
     bundle: Path,
     log_key: tuple[str, ...],
@@ -80,11 +95,7 @@ def _keys(log_key: tuple[str, ...], witness: tuple[str, ...]) -> tuple[list[Any]
 
 @click.command("verify-log")
 @click.argument("log", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--log-key", multiple=True, required=True, help="Log verifier key or @file")
-@click.option("--witness", multiple=True, help="Witness verifier key or @file")
-@click.option("--require", type=int, default=0, show_default=True, help="Cosignatures required")
-@click.option("--cosigned", multiple=True, help="A witness's cosigned note (a file)")
-@click.option("--known", multiple=True, help="A checkpoint seen before (a file)")
+@checked_against
 def verify_log(
     log: Path,
     log_key: tuple[str, ...],
