@@ -29,25 +29,8 @@ COMMON_GIVEN_NAMES = words(
 )
 
 
-MORE_GIVEN_NAMES = words(
-    """john james michael david robert william thomas daniel paul mark peter george richard
-    anna maria mary sarah laura emma sophie julia elena olga natalia irina svetlana ivan
-    sergei sergey dmitri andrei alexander alexandre alessandro alejandro carlos juan jose josé
-    luis miguel javier antonio manuel francisco pedro jorge pablo diego marco luca giuseppe
-    giovanni francesco andrea matteo lorenzo paolo pierre jean jacques michel philippe nicolas
-    francois françois louis marie claire julie hans klaus jürgen jurgen stefan andreas
-    wolfgang lukas jan pieter piet johannes willem sanne ahmed ahmad mohammed mohamed muhammad
-    mohammad mahmoud mustafa mostafa ali omar umar hassan hussein hussain ibrahim ismail youssef
-    yusuf yousef khalid karim abdul abdullah abdallah abdel said saeed samir tariq bilal hamza
-    amir reza hamid farid rashid nasser fatima fatma aisha aicha amina khadija mariam maryam
-    zainab leila layla nour noor samira yasmin yasmine hana moussa mamadou ibrahima amadou
-    abdoulaye ousmane oumar cheikh modou lamine seydou boubacar fatou aminata awa kadiatou
-    chukwuma chidi emeka obinna ngozi chinedu oluwaseun tunde kwame kofi kwaku yaw ama akosua
-    samuel emmanuel joseph isaac abraham solomon yonas dawit abel tesfaye haile selam
-    mehmet ahmet murat emre hakan elif zeynep ayse ayşe esra huseyin hüseyin
-    raj rahul amit sanjay vijay priya anil sunil imran asif arif shahid zahid nadeem naveed
-    faisal kamran usman irfan wasim javed jawad rahim rahman nasir
-    adam alan albert alfred alice amanda amelia andrew angela ann anne annie anthony arthur
+MORE_GIVEN_NAMES = COMMON_GIVEN_NAMES | words(
+    """adam alan albert alfred alice amanda amelia andrew angela ann anne annie anthony arthur
     barbara ben benjamin bernard beth brian bruce carl carol caroline catherine charles
     charlotte chris christian christina christine christopher claudia colin craig dan
     deborah dennis diana donald dorothy douglas edward eileen eleanor elizabeth ellen emily
