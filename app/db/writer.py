@@ -156,6 +156,14 @@ def combine(before: Decision, after: Decision) -> Decision:
     )
 
 
+async def _inspected(entry: Performable, context: Any, body: Any) -> Any:
+    """The context the entry loads with: its inspection of the body done first, when it has
+    one (an entry's optional `inspect`, run by app/services/guarded.py `Context.inspect`)."""
+    if getattr(entry, "inspect", None) is None:
+        return context
+    return await context.inspect(entry, body)
+
+
 class Writer:
     """The unit of work's write side, bound to one request's session and caller."""
 
@@ -181,6 +189,7 @@ class Writer:
         self, entry: Performable, context: Any, target: Any, body: Any
     ) -> tuple[Decision, tuple[Problem, ...]]:
         """What `perform` would decide, and the conflicts that would stop it; nothing written."""
+        context = await _inspected(entry, context, body)
         prepared: Prepared[Any] = (await entry.load(context, target, body)).prepared
         return self.judge(entry, prepared), prepared.conflicts
 
@@ -192,7 +201,11 @@ class Writer:
 
         A loader may assume a fact the write checks in its own statement (`assuming`); when
         the statement finds it untrue nothing was written, and the action runs again on facts
-        read from the rows (so its answer is the one a careful load gives: 404, a denial)."""
+        read from the rows (so its answer is the one a careful load gives: 404, a denial).
+
+        An entry that inspects its body (an upload's scan) has it inspected first, before the
+        request's transaction begins (app/services/guarded.py `Context.inspect`)."""
+        context = await _inspected(entry, context, body)
         self.assuming = assume
         try:
             loaded = await entry.load(context, target, body)

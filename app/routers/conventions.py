@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import timedelta
-from typing import Annotated
+from functools import partial
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Header, Request, Response
 from pydantic import BaseModel
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db import idempotency
 from app.db.session import ReadSession
 from app.db.writer import Writer
+from app.models import IdempotencyKey
 from app.problems import (
     ETAG_LIST,
     IdempotencyInFlight,
@@ -26,6 +30,19 @@ _ETAGS = re.compile(ETAG_LIST)
 IDEMPOTENCY_KEY = r"^[!-~]{1,255}$"  # 1-255 visible ASCII characters
 # A resource's ETag is "v<version>"; a list of them (RFC 9110 13.1.1) is ample within this.
 IF_MATCH_MAX = 1024
+# The endpoint attribute saying that its action inspects the body before its transaction.
+INSPECTS_FIRST = "__inspects_first__"
+# Where a request keeps its Idempotency-Key's claim until its action's inspection is done.
+_PENDING_CLAIM = "idempotency_claim"
+E = TypeVar("E", bound=Callable[..., Any])
+
+
+def inspects_first(endpoint: E) -> E:
+    """Mark `endpoint` as performing an action that inspects its body before the request's
+    transaction (app/services/guarded.py `Context.inspect`): its Idempotency-Key is claimed
+    after that inspection, not as the request begins."""
+    setattr(endpoint, INSPECTS_FIRST, True)
+    return endpoint
 
 
 def etag_of(version: int) -> str:
@@ -52,7 +69,8 @@ async def action_context(
     own: one node fewer for FastAPI to resolve on every write."""
     state = request.app.state
     writer = Writer(session, principal, request_id=getattr(request.state, "request_id", None))
-    return Context(writer, state.settings, state.keyring, lock=True)
+    begin = partial(claim_pending, request)
+    return Context(writer, state.settings, state.keyring, lock=True, begin=begin)
 
 
 ActionContext = Annotated[Context, Depends(action_context, scope="function")]
@@ -109,6 +127,7 @@ class Idempotent:
         body = model.model_dump_json().encode()
         all_headers = {"content-type": "application/json", **(headers or {})}
         if self.key is not None:
+            await claim_pending(self.request)  # claimed by now unless nothing was performed
             settings = self.request.app.state.settings
             await idempotency.store(
                 self.session,
@@ -152,16 +171,45 @@ async def idempotent(
     target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     fingerprint = idempotency.request_fingerprint(request.method, target, body)
     client = principal.client_key
-    if not await idempotency.try_lock(session, client, idempotency_key):
-        raise IdempotencyInFlight("A request with this Idempotency-Key is still being processed.")
-    stored = await idempotency.find(session, client, idempotency_key)
-    if stored is not None:
-        if stored.request_hash != fingerprint:
-            raise IdempotencyKeyReused(
-                "This Idempotency-Key was used for a different request body or path."
-            )
-        raise Replay(idempotency.StoredResponse(stored.status, dict(stored.headers), stored.body))
+    if getattr(request.scope.get("endpoint"), INSPECTS_FIRST, False):
+        # A replay is answered at once, from a short read of its own; the key's lock (which
+        # begins the request's transaction) and the check again wait for the inspection.
+        async with AsyncSession(bind=session.bind) as short:
+            _replay_if_stored(await idempotency.find(short, client, idempotency_key), fingerprint)
+        setattr(
+            request.state,
+            _PENDING_CLAIM,
+            partial(_claim, session, client, idempotency_key, fingerprint),
+        )
+    else:
+        await _claim(session, client, idempotency_key, fingerprint)
     return Idempotent(request, session, client, idempotency_key, fingerprint)
+
+
+async def _claim(session: AsyncSession, client: str, key: str, fingerprint: str) -> None:
+    """Take the key's lock for the request's transaction (409 while another request holds
+    it), then answer a stored first response instead of running the request again."""
+    if not await idempotency.try_lock(session, client, key):
+        raise IdempotencyInFlight("A request with this Idempotency-Key is still being processed.")
+    _replay_if_stored(await idempotency.find(session, client, key), fingerprint)
+
+
+def _replay_if_stored(stored: IdempotencyKey | None, fingerprint: str) -> None:
+    if stored is None:
+        return
+    if stored.request_hash != fingerprint:
+        raise IdempotencyKeyReused(
+            "This Idempotency-Key was used for a different request body or path."
+        )
+    raise Replay(idempotency.StoredResponse(stored.status, dict(stored.headers), stored.body))
+
+
+async def claim_pending(request: Request) -> None:
+    """The request's Idempotency-Key claimed, if its claim waited for an inspection."""
+    claim = getattr(request.state, _PENDING_CLAIM, None)
+    if claim is not None:
+        setattr(request.state, _PENDING_CLAIM, None)
+        await claim()
 
 
 Idempotency = Annotated[Idempotent, Depends(idempotent, scope="function")]

@@ -30,6 +30,7 @@ from app.routers.conventions import (
     ActionContext,
     Idempotency,
     etag_of,
+    inspects_first,
 )
 from app.routers.deferred import DeferredRoute
 from app.routers.policy_marks import guarded, reads
@@ -160,6 +161,7 @@ _MULTIPART = {
     response_model=DocumentOut,
     openapi_extra={**guarded(service.UPLOAD), **_MULTIPART},
 )
+@inspects_first
 async def upload_document_file(
     request: Request, context: ActionContext, idempotent: Idempotency
 ) -> Response:

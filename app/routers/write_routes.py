@@ -35,6 +35,7 @@ from app.routers.conventions import (
     Idempotent,
     IfMatch,
     etag_of,
+    inspects_first,
     require_if_match,
 )
 from app.routers.policy_marks import guarded
@@ -194,6 +195,8 @@ def write(
     endpoint.__name__ = name
     endpoint.__doc__ = doc
     setattr(endpoint, MOUNTED, route)
+    if entry.inspect is not None:
+        inspects_first(endpoint)
     router.add_api_route(
         path,
         endpoint,

@@ -1,8 +1,11 @@
 """Platform documents (Art. 9): upload a document or a new version, each checked before it is
 stored — ILO-9.3 (the scanner: no personal data, no links to them), ILO-9.1 (no operational
 law-enforcement information), ILO-3.4 (no small statistics cell), ILO-9.4 (the European
-Parliament audience only for EP-visible categories). The checks run in the loader, so the dry
-run (`POST /v1/policy/evaluate`) answers exactly what the upload would."""
+Parliament audience only for EP-visible categories). The file is extracted and scanned by the
+action's inspection, before the request's transaction begins (app/services/guarded.py
+`Context.inspect`); the loader hands its findings to the Decision. The write and the dry run
+(`POST /v1/policy/evaluate`) both run the two, so the dry run answers exactly what the upload
+would."""
 
 from __future__ import annotations
 
@@ -179,9 +182,35 @@ class Upload:
     checked: Checked
 
 
+async def _registered_contacts(context: Context) -> InstitutionalContacts:
+    """The institutional contacts the scan leaves unreported, read in a short session of their
+    own: the request holds no connection while the file is scanned. Read for each upload, not
+    cached: a contact registered a moment ago counts, in every server process, at the cost of
+    one small query per upload."""
+    async with context.short_read() as session:
+        return await known_contacts(session)
+
+
+async def _inspect_upload(context: Context, body: DocumentUpload) -> Checked:
+    known = await _registered_contacts(context)
+    return await check_content(body, context.settings, title=body.title, known=known)
+
+
+async def _inspect_version(context: Context, body: DocumentVersionUpload) -> Checked:
+    known = await _registered_contacts(context)
+    return await check_content(body, context.settings, known=known)
+
+
+def _inspected(context: Context) -> Checked:
+    """The file as the action's inspection checked it, before the transaction."""
+    checked = context.inspected
+    if not isinstance(checked, Checked):
+        raise RuntimeError("a document's facts are loaded after its file is inspected")
+    return checked
+
+
 async def _prepare_upload(context: Context, _: object, body: DocumentUpload) -> Upload:
-    known = await known_contacts(context.writer.session)
-    checked = await check_content(body, context.settings, title=body.title, known=known)
+    checked = _inspected(context)
     facts = await _facts(
         context,
         checked,
@@ -215,8 +244,7 @@ async def _prepare_version(
             f"Document {document_id} is a {document.category}: statistics belong to Art. 3(4) "
             "information reports (category ilo_information_report) only."
         )
-    known = await known_contacts(context.writer.session)
-    checked = await check_content(body, context.settings, known=known)
+    checked = _inspected(context)
     facts = await _facts(
         context,
         checked,
@@ -306,6 +334,7 @@ UPLOAD = Action(
     resource=RESOURCE,
     body=DocumentUpload,
     target="none",
+    inspect=_inspect_upload,
     load=_prepare_upload,
     build=_build_upload,
     makes="row",
@@ -316,6 +345,7 @@ ADD_VERSION = Action(
     resource=RESOURCE,
     body=DocumentVersionUpload,
     target="uuid",
+    inspect=_inspect_version,
     load=_prepare_version,
     build=_build_version,
     makes="change",

@@ -14,6 +14,7 @@ from types import MappingProxyType
 from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.config import Settings
 from app.db.writer import NewRow, Prepared, RowUpdate, Writer
@@ -35,13 +36,20 @@ class NoBody(StrictInput):
 @dataclass(frozen=True, slots=True)
 class Context:
     """What loading an action's facts may use. `lock` is set by the real write: rows it will
-    change are locked so that the decision and the If-Match check hold until commit."""
+    change are locked so that the decision and the If-Match check hold until commit.
+
+    `inspected` is what the action's inspection made of its body (an upload's scanned file),
+    set by `inspect` before the request's transaction begins; `begin` is what the request
+    does first once that inspection is done (an Idempotency-Key's lock and replay check, which
+    begin the transaction: app/routers/conventions.py)."""
 
     writer: Writer
     settings: Settings
     keyring: Keyring | None = None
     if_match: str | None = None
     lock: bool = False
+    inspected: Any = None
+    begin: Callable[[], Awaitable[None]] | None = None
 
     @property
     def principal(self) -> Principal:
@@ -61,6 +69,32 @@ class Context:
         """The same context for a request that names the version it changes."""
         return replace(self, if_match=if_match)
 
+    async def inspect(self, entry: Action, body: Any) -> Context:
+        """The context `entry` loads its facts with: its inspection of `body` done first (the
+        Writer calls this before the loader, for the write and the dry run alike).
+
+        An inspection may take seconds of a worker's CPU (an upload's extraction and scan), so
+        it runs while the request holds no transaction and no pooled connection: a slow scan
+        then keeps no connection from other requests and meets no idle-in-transaction limit.
+        Whatever reference data it needs it reads through `short_read`. Both are checked
+        here rather than trusted to each route."""
+        if entry.inspect is None or self.inspected is not None:
+            return self
+        session = self.writer.session
+        if session.in_transaction():
+            raise RuntimeError(f"{entry.name} inspects its body before the transaction begins")
+        inspected = await entry.inspect(self, body)
+        if session.in_transaction():
+            raise RuntimeError(f"{entry.name}'s inspection read through the request's session")
+        if self.begin is not None:
+            await self.begin()
+        return replace(self, inspected=inspected, begin=None)
+
+    def short_read(self) -> AsyncSession:
+        """A session of its own for a short read of reference data (no personal data) outside
+        the request's transaction: its connection goes back to the pool when it closes."""
+        return AsyncSession(bind=self.writer.session.bind, expire_on_commit=False, autoflush=False)
+
 
 class Loaded(Protocol):
     """What an action's loader returns: its Prepared facts (with the rows it loaded, or not)."""
@@ -71,6 +105,9 @@ class Loaded(Protocol):
 
 # (context, target, body) → the facts (and the rows loaded): the write and the dry run call it.
 Loader = Callable[[Context, Any, Any], Awaitable[Loaded]]
+# (context, body) → what the loader finds as `context.inspected`: work on the body alone that
+# needs no row of the request (an upload's scan), run before the request's transaction.
+Inspector = Callable[[Context, Any], Awaitable[Any]]
 # (context, what the loader returned, body, the Decision) → the row to insert or the change.
 Builder = Callable[[Context, Any, Any, Decision], NewRow[Any] | RowUpdate[Any]]
 # What an allowed write entails beyond its own row, after it (e.g. ILO-5.3's vacated facilitation).
@@ -95,6 +132,8 @@ class Action:
     then: Consequence | None = None
     # The caller names the version it changes (its ETag, as If-Match): a change only.
     names_version: bool = False
+    # Run on the body before the request's transaction begins (`Context.inspect`).
+    inspect: Inspector | None = None
 
     def __post_init__(self) -> None:
         if self.names_version and self.makes != "change":
