@@ -63,6 +63,7 @@ import psutil
 
 from app.db import transfer_flows
 from bench import guarded_writes, loadgen, stalls
+from bench.core_profile import CoreProfile
 from bench.harness import Run, stop
 from bench.seed import SCALES, Scale, clone
 from tests import factories
@@ -109,6 +110,17 @@ def pin(pid: int, cpus: set[int]) -> int:
             with contextlib.suppress(OSError):  # a thread that has ended meanwhile
                 os.sched_setaffinity(thread.id, cpus)
     return len(tree)
+
+
+def renice(pid: int, nice: int) -> None:
+    """Set the nice value of a process and its descendants (PostgreSQL's new backends inherit
+    the postmaster's); the server's task workers set their own again for each task."""
+    root = psutil.Process(pid)
+    for process in [root, *root.children(recursive=True)]:
+        with contextlib.suppress(psutil.Error):
+            for thread in process.threads():  # a Linux nice value is each thread's own
+                with contextlib.suppress(OSError):
+                    os.setpriority(os.PRIO_PROCESS, thread.id, nice)
 
 
 def children_cpus(pid: int) -> list[list[int]]:
@@ -166,9 +178,10 @@ class Mixed:
         long_work: bool = True,
         rate: float | None = None,
         levels: tuple[float, ...] = LEVELS,
+        profile: CoreProfile | None = None,
     ) -> None:
         self.run, self.scale, self.cpus, self.long_work = run, scale, cpus, long_work
-        self.rate, self.levels = rate, levels
+        self.rate, self.levels, self.profile = rate, levels, profile
         self.pids = [run.server.pid, run.pg.running_pid() or 0]
         ilo = run.ilo
         body = {"officer_id": ilo.officer_id, **guarded_writes.DEPLOYMENT_FIELDS}
@@ -229,6 +242,11 @@ class Mixed:
         found = response.json() if response.status_code == 200 else {}
         return {"status": response.status_code, "seconds": seconds, "answer": summary_of(found)}
 
+    def mark(self, step: str) -> None:
+        stalls.mark(step)
+        if self.profile is not None:
+            self.profile.mark(step)
+
     async def measure(self) -> JSON:
         host, port = "127.0.0.1", self.run.port
         pool = loadgen.Pool(host, port, limit=512)
@@ -236,7 +254,7 @@ class Mixed:
         found: JSON = {"levels": []}
         try:
             meter = Meter(self.pids, self.cpus)
-            stalls.mark("capacity")
+            self.mark("capacity")
             capacity = await loadgen.closed_loop(
                 pool, self.choose, users=s.users, seconds=s.duration_s
             )
@@ -247,7 +265,7 @@ class Mixed:
                 for level in self.levels:
                     rate = reference * level
                     meter, load = Meter(self.pids, self.cpus), os.getloadavg()[0]
-                    stalls.mark(f"{level:.0%}")
+                    self.mark(f"{level:.0%}")
                     work = [
                         asyncio.create_task(self.upload(client) if self.long_work else idle()),
                         asyncio.create_task(self.impact(client) if self.long_work else idle()),
@@ -257,6 +275,7 @@ class Mixed:
                     )
                     result.update(meter.read(result["seconds"]))
                     result["upload"], result["impact"] = await asyncio.gather(*work)
+                    self.mark(f"after {level:.0%}")
                     result.update(level=level, offered_per_s=rate, load=load)
                     found["levels"].append(result)
                     print(f"[{level:.0%}] {summary_line(result)}", file=sys.stderr, flush=True)
@@ -369,6 +388,8 @@ def report(found: JSON) -> str:
     if found["long_work"]:
         answer = ", ".join(f"{k} {v:,}" for k, v in found["levels"][0]["impact"]["answer"].items())
         lines.append(f"the impact analysis found: {answer}")
+    if found.get("server_nice") is not None:
+        lines.append(f"the server and PostgreSQL ran at nice {found['server_nice']}")
     if found.get("rate"):
         lines.append(f"the steps are shares of {found['rate']}/s (--rate), not of the capacity")
     half: JSON = next((r for r in found["levels"] if r["level"] == 0.5), {})
@@ -418,6 +439,20 @@ def main(argv: list[str] | None = None) -> int:
         "default: the capacity measured), to compare runs at the same offered load",
     )
     parser.add_argument("--levels", default=",".join(map(str, LEVELS)), help="e.g. 0.5")
+    parser.add_argument(
+        "--server-nice",
+        type=int,
+        default=None,
+        help="run the server and PostgreSQL at this nice value (e.g. -5, as root): what the "
+        "tail is with other users' processes kept from preempting them",
+    )
+    parser.add_argument(
+        "--core-profile",
+        type=Path,
+        default=None,
+        help="write where the server core's CPU went, per step and per second "
+        "(bench/core_profile.py)",
+    )
     args = parser.parse_args(argv)
     server_cpus = {int(c) for c in args.server_cpus.split(",")}
     generator_cpus = {int(c) for c in args.generator_cpus.split(",")}
@@ -438,16 +473,26 @@ def main(argv: list[str] | None = None) -> int:
     os.sched_setaffinity(0, server_cpus)
     workdir = Path(tempfile.mkdtemp(prefix="ilonet-mixed-"))
     run = Run(scale, workdir)
+    profile: CoreProfile | None = None
     try:
         run.start_database()
         found["pg_processes"] = pin(run.pg.running_pid() or 0, server_cpus)
         run.start_server()
         found["server_processes"] = pin(run.server.pid, server_cpus)
+        if args.server_nice is not None:
+            renice(run.pg.running_pid() or 0, args.server_nice)
+            renice(run.server.pid, args.server_nice)
+            found["server_nice"] = args.server_nice
         os.sched_setaffinity(0, generator_cpus)
         asyncio.run(run.set_up())
         asyncio.run(run.seed())
         found["uk_transfers"] = min(scale.records, 100_000)
         asyncio.run(uk_transfers(run, found["uk_transfers"]))
+        if args.core_profile is not None:
+            profile = CoreProfile(
+                run.server.pid, run.pg.running_pid() or 0, run.owner_url, server_cpus
+            )
+            profile.start()
         found.update(
             loadgen.run(
                 Mixed(
@@ -457,10 +502,15 @@ def main(argv: list[str] | None = None) -> int:
                     not args.without_long_work,
                     args.rate,
                     tuple(float(x) for x in args.levels.split(",")),
+                    profile,
                 ).measure()
             )
         )
     finally:
+        if profile is not None:
+            profile.stop()
+            assert args.core_profile is not None
+            args.core_profile.write_text(json.dumps(profile.summary(), indent=1))
         if hasattr(run, "server"):
             with contextlib.suppress(psutil.Error):
                 found["server_children_cpus"] = children_cpus(run.server.pid)
