@@ -213,7 +213,11 @@ def has_iban(text: str, known: InstitutionalContacts = NO_CONTACTS) -> bool:
 
 # --- URLs --------------------------------------------------------------------------------------
 
-URL_RE = re.compile(r"(?i)(?:\bhttps?://|\bwww\.)[^\s<>\"'`)\]]+|(?<![\w/.])/v1/[\w\-/?=&%.]+")
+# A link with its host, or a path of two segments or more without one (`/v1/officers/…`,
+# `/api/v2/vorgaenge/2026-114/personen/…`): an API's own links are often written relative.
+URL_RE = re.compile(
+    r"(?i)(?:\bhttps?://|\bwww\.)[^\s<>\"'`)\]]+|(?<![\w/.])/[a-z][\w.-]*/[\w\-/?=&%.]+"
+)
 # This API's personal resources: a working link to them (with its host), or a path with an
 # identifier after it. A bare path in documentation (`GET /v1/officers`) links to no one.
 _API_PERSONAL_RE = re.compile(
@@ -304,6 +308,6 @@ def personal_url(url: str) -> bool:
 
 def has_personal_url(text: str) -> bool:
     lower = text.lower()
-    if "http" not in lower and "www." not in lower and "/v1/" not in lower:
+    if "http" not in lower and "www." not in lower and "/" not in lower:
         return False
     return any(personal_url(m.group(0).rstrip(".,;:")) for m in URL_RE.finditer(text))
