@@ -46,7 +46,7 @@ DOCUMENT_LABEL = (
     rf"(?:de\s+)?s[ée]jour|carte\s+(?:nationale\s+)?(?:d['’]\s*)?identit[ée]|document\s+"
     rf"(?:de\s+)?voyage)"
     rf"|\bpasseport(?:\s*{_NUMBER_WORD})?|\bcarte\s+(?:nationale\s+)?(?:d['’]\s*)?identit[ée]"
-    rf"|\bvisa\s+n[°º]|\btitre\s+(?:de\s+)?s[ée]jour"
+    rf"|\bvisa\s+n[°º]|\btitre\s+(?:de\s+)?s[ée]jour|\bpermis\s+(?:de\s+)?s[ée]jour"
     # DE
     rf"|\breisepass(?:nummer|[\s-]*nr\.?)?|\bpass(?:nummer|[\s-]*nr\.?)"
     rf"|\bpersonalausweis(?:nummer|[\s-]*nr\.?)?|\bausweis(?:nummer|[\s-]*nr\.?)"
@@ -57,7 +57,7 @@ DOCUMENT_LABEL = (
     rf"(?:nummer)?|\bbsn\b|\bburgerservicenummer"
     # ES, PT
     rf"|(?:n[úu]mero|n[°º]|no\.?)\s*(?:de\s+|del\s+)?(?:pasaporte|passaporte|visado|"
-    rf"documento(?:\s+de\s+identidad)?|dni|nie)|\bpasaporte(?:\s*{_NUMBER_WORD})?"
+    rf"documento(?:\s+(?:de\s+)?identidad)?|dni|nie)|\bpasaporte(?:\s*{_NUMBER_WORD})?"
     rf"|\bpassaporte(?:\s*{_NUMBER_WORD})?|\bdni\b|\bnie\b|\bdocumento\s+nacional\s+de\s+"
     rf"identidad|\bvisado(?:\s*{_NUMBER_WORD})?"
     # IT
@@ -113,7 +113,7 @@ def labelled_by(context: str, label_only: re.Pattern[str], label_at_end: re.Patt
 _DOCUMENT_STEM_RE = re.compile(
     by_first_letter(
         r"pass|document|i(?<=\bi)d\b|id-|identi|visa|visum|visto|visado|carte|ausweis|d(?<=\bd)ni\b|"
-        r"n(?<=\bn)ie\b|b(?<=\bb)sn\b|burgerservice|codice|permesso|titre|residence|reisdoc|verblijf|"
+        r"n(?<=\bn)ie\b|b(?<=\bb)sn\b|burgerservice|codice|permesso|permis|titre|residence|reisdoc|verblijf|"
         r"aufenthalt|travel|paspoort|pasapo|tazk|n(?<=\bn)in\b"
     )
 )
@@ -173,14 +173,17 @@ def has_document_number(text: str, *, context: str = "") -> bool:
 BIRTH_LABEL = (
     r"(?i:\bdate\s+of\s+birth|\bbirth\s*date|\bd\.?\s?o\.?\s?b\b\.?|\bborn(?:\s+on)?\b"
     r"|\bb\.(?=\s*\d)|\bdate\s+de\s+naissance|\bn[ée]\(?e?\)?\s+le\b|\bn[ée]e?\s+le\b"
-    r"|\bgeburtsdatum|\bgeb\.|\bgeb\s+dat(?:um)?\b|\bgeboren(?:\s+(?:am|op))?\b|\bgeboortedatum"
+    r"|\bgeburtsdatum|\bgeburtstag\b|\bgeb\.|\bgeb\s*dat(?:um)?\b|\bgeboren(?:\s+(?:am|op))?\b|\bgeboortedatum"
     r"|\bfecha\s+de\s+nacimiento|\bf(?:\.\s*|\s+)nac\b\.?|\bnacid[oa]\s+el\b|\bfecha\s+nac\.?"
     r"|\bdata\s+di\s+nascita|\bnat[oa]\s+il\b|\bdata\s+de\s+nascimento|\bnascid[oa]\s+em\b"
     r"|\bdate\s+naiss\.?|\bdate\s+(?:de\s+)?naissance|\bgeboorte\s*datum|\bfecha\s+(?:de\s+)?"
     r"nacimiento|\bdata\s+(?:di\s+)?nascita|\bgeburts?\s*datum|\bdob\b"
+    # A key abbreviates the date and the birth (`dt_nascita`, `fec_nac`, `data_nasc`).
+    r"|\b(?:dt|dat|fec|data)\.?\s+(?:de\s+|di\s+)?(?:nac(?:imiento)?|nasc(?:ita|imento)?|"
+    r"naiss(?:ance)?|geb(?:urt)?|geboorte|birth)\b|\bdatum\s+(?:van\s+)?geboorte\b"
     # A path of keys names the event before its date (`geburt/datum`, `naissance/date`).
     r"|\b(?:birth|naissance|geburt|geboorte|nacimiento|nascita|nascimento)\s+"
-    r"(?:date|datum|fecha|data)\b)"
+    r"(?:date|datum|fecha|data|dt|dat)\b)"
 )
 _BIRTH_RE = re.compile(BIRTH_LABEL + r"([^\d\n]{0,20}?)" + "(" + DATE + ")", re.IGNORECASE)
 # "born after 1 January 2006" speaks of a cohort, not of a person's date of birth.

@@ -424,7 +424,16 @@ def test_a_key_drops_a_labels_little_words_and_its_abbreviations_dots() -> None:
         "name,geb_dat\nJonas Weber,03.04.1988\n",
     ):
         assert _kinds(table, CSV) == {K.date_of_birth, K.personal_name}, table
+    for key in ("permis_sejour", "numero_documento_identidad", "nr_paspoort"):
+        assert _kinds(f"{key}\nT84736251\n", CSV) == {K.document_number}, key
+    for key in ("fec_nac", "dt_nascita", "gebdat", "birth_dt", "datum_geboorte"):
+        assert _kinds(f"naam,{key}\nJonas Weber,03.04.1988\n", CSV) == {
+            K.date_of_birth,
+            K.personal_name,
+        }, key
+    assert _kinds("Fec. nac.: 03/04/1988") == {K.date_of_birth}
     assert _kinds("ref_fiche,num_vol\nFE-2026-311,AF1234\n", CSV) == frozenset()
+    assert _kinds("dt_rilascio,data_arrivo\n03/04/1988,05/06/2026\n", CSV) == frozenset()
     assert _kinds("date_debut,f_fin\n2026-01-01,03/04/1988\n", CSV) == frozenset()
 
 
