@@ -213,7 +213,14 @@ def has_iban(text: str, known: InstitutionalContacts = NO_CONTACTS) -> bool:
 
 # --- URLs --------------------------------------------------------------------------------------
 
-URL_RE = re.compile(r"(?i)(?:\bhttps?://|\bwww\.)[^\s<>\"'`)\]]+|(?<![\w/.])/v1/[\w\-/?=&%.]+")
+# A link with its host, or a path of two segments or more without one (`/v1/officers/…`,
+# `/api/v2/vorgaenge/2026-114/personen/…`): an API's own links are often written relative.
+_RELATIVE = r"(?<![\w/.])/[A-Za-z][\w.-]*/[\w\-/?=&%.]+"
+URL_RE = re.compile(r"(?i)(?:\bhttps?://|\bwww\.)[^\s<>\"'`)\]]+|" + _RELATIVE)
+# The relative paths alone, for a line without a host: the pattern begins with its slash (the
+# lookbehind after it), so that it is searched for slashes only, as most lines with one hold a
+# date or a legal reference (`2019/1240`) and no path.
+_RELATIVE_URL_RE = re.compile(r"/(?<![\w/.]/)[A-Za-z][\w.-]*/[\w\-/?=&%.]+")
 # This API's personal resources: a working link to them (with its host), or a path with an
 # identifier after it. A bare path in documentation (`GET /v1/officers`) links to no one.
 _API_PERSONAL_RE = re.compile(
@@ -303,7 +310,9 @@ def personal_url(url: str) -> bool:
 
 
 def has_personal_url(text: str) -> bool:
+    if "/" not in text and "www." not in text.lower():
+        return False  # every link but a bare `www.` one holds a slash
     lower = text.lower()
-    if "http" not in lower and "www." not in lower and "/v1/" not in lower:
-        return False
-    return any(personal_url(m.group(0).rstrip(".,;:")) for m in URL_RE.finditer(text))
+    hosted = "http" in lower or "www." in lower
+    links = URL_RE.finditer(text) if hosted else _RELATIVE_URL_RE.finditer(text)
+    return any(personal_url(m.group(0).rstrip(".,;:")) for m in links)

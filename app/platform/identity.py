@@ -40,10 +40,13 @@ DOCUMENT_LABEL = (
     rf"|\bresidence\s+permit(?:\s*{_NUMBER_WORD})?"
     rf"|\btazk[ie]ra(?:\s*{_NUMBER_WORD})?|\bnational\s+identi(?:ty|fication)\s+number|\bnin\b"
     # FR
-    rf"|(?:num[ée]ro|n[°º]|no\.?)\s*(?:de\s+|du\s+)?(?:la\s+)?(?:passeport|visa|titre\s+de\s+"
-    rf"s[ée]jour|carte\s+(?:nationale\s+)?d['’]identit[ée]|document\s+de\s+voyage)"
-    rf"|\bpasseport(?:\s*{_NUMBER_WORD})?|\bcarte\s+(?:nationale\s+)?d['’]identit[ée]"
-    rf"|\bvisa\s+n[°º]|\btitre\s+de\s+s[ée]jour"
+    # A key or a header drops a label's little words and abbreviates its number's
+    # (`num_titre_sejour`, `carte_identite`, `permesso_soggiorno`): they are optional.
+    rf"|(?:num[ée]ro|num\.?|n[°º]|no\.?)\s*(?:de\s+|du\s+)?(?:la\s+)?(?:passeport|visa|titre\s+"
+    rf"(?:de\s+)?s[ée]jour|carte\s+(?:nationale\s+)?(?:d['’]\s*)?identit[ée]|document\s+"
+    rf"(?:de\s+)?voyage)"
+    rf"|\bpasseport(?:\s*{_NUMBER_WORD})?|\bcarte\s+(?:nationale\s+)?(?:d['’]\s*)?identit[ée]"
+    rf"|\bvisa\s+n[°º]|\btitre\s+(?:de\s+)?s[ée]jour|\bpermis\s+(?:de\s+)?s[ée]jour"
     # DE
     rf"|\breisepass(?:nummer|[\s-]*nr\.?)?|\bpass(?:nummer|[\s-]*nr\.?)"
     rf"|\bpersonalausweis(?:nummer|[\s-]*nr\.?)?|\bausweis(?:nummer|[\s-]*nr\.?)"
@@ -54,13 +57,13 @@ DOCUMENT_LABEL = (
     rf"(?:nummer)?|\bbsn\b|\bburgerservicenummer"
     # ES, PT
     rf"|(?:n[úu]mero|n[°º]|no\.?)\s*(?:de\s+|del\s+)?(?:pasaporte|passaporte|visado|"
-    rf"documento(?:\s+de\s+identidad)?|dni|nie)|\bpasaporte(?:\s*{_NUMBER_WORD})?"
+    rf"documento(?:\s+(?:de\s+)?identidad)?|dni|nie)|\bpasaporte(?:\s*{_NUMBER_WORD})?"
     rf"|\bpassaporte(?:\s*{_NUMBER_WORD})?|\bdni\b|\bnie\b|\bdocumento\s+nacional\s+de\s+"
     rf"identidad|\bvisado(?:\s*{_NUMBER_WORD})?"
     # IT
-    rf"|(?:numero|n\.|n[°º])\s*(?:di\s+|del\s+|della\s+)?(?:passaporto|visto|carta\s+"
-    rf"d['’]identit[àa]|documento)|\bpassaporto(?:\s*{_NUMBER_WORD})?"
-    rf"|\bcarta\s+d['’]identit[àa]|\bpermesso\s+di\s+soggiorno|\bcodice\s+fiscale"
+    rf"|(?:numero|num\.?|n\.|n[°º])\s*(?:di\s+|del\s+|della\s+)?(?:passaporto|visto|carta\s+"
+    rf"(?:d['’]\s*)?identit[àa]|documento)|\bpassaporto(?:\s*{_NUMBER_WORD})?"
+    rf"|\bcarta\s+(?:d['’]\s*)?identit[àa]|\bpermesso\s+(?:di\s+)?soggiorno|\bcodice\s+fiscale"
     r")"
 )
 _GAP = (
@@ -110,7 +113,7 @@ def labelled_by(context: str, label_only: re.Pattern[str], label_at_end: re.Patt
 _DOCUMENT_STEM_RE = re.compile(
     by_first_letter(
         r"pass|document|i(?<=\bi)d\b|id-|identi|visa|visum|visto|visado|carte|ausweis|d(?<=\bd)ni\b|"
-        r"n(?<=\bn)ie\b|b(?<=\bb)sn\b|burgerservice|codice|permesso|titre|residence|reisdoc|verblijf|"
+        r"n(?<=\bn)ie\b|b(?<=\bb)sn\b|burgerservice|codice|permesso|permis|titre|residence|reisdoc|verblijf|"
         r"aufenthalt|travel|paspoort|pasapo|tazk|n(?<=\bn)in\b"
     )
 )
@@ -170,14 +173,17 @@ def has_document_number(text: str, *, context: str = "") -> bool:
 BIRTH_LABEL = (
     r"(?i:\bdate\s+of\s+birth|\bbirth\s*date|\bd\.?\s?o\.?\s?b\b\.?|\bborn(?:\s+on)?\b"
     r"|\bb\.(?=\s*\d)|\bdate\s+de\s+naissance|\bn[ée]\(?e?\)?\s+le\b|\bn[ée]e?\s+le\b"
-    r"|\bgeburtsdatum|\bgeb\.|\bgeboren(?:\s+(?:am|op))?\b|\bgeboortedatum"
-    r"|\bfecha\s+de\s+nacimiento|\bf\.\s*nac\.?|\bnacid[oa]\s+el\b|\bfecha\s+nac\.?"
+    r"|\bgeburtsdatum|\bgeburtstag\b|\bgeb\.|\bgeb\s*dat(?:um)?\b|\bgeboren(?:\s+(?:am|op))?\b|\bgeboortedatum"
+    r"|\bfecha\s+de\s+nacimiento|\bf(?:\.\s*|\s+)nac\b\.?|\bnacid[oa]\s+el\b|\bfecha\s+nac\.?"
     r"|\bdata\s+di\s+nascita|\bnat[oa]\s+il\b|\bdata\s+de\s+nascimento|\bnascid[oa]\s+em\b"
     r"|\bdate\s+naiss\.?|\bdate\s+(?:de\s+)?naissance|\bgeboorte\s*datum|\bfecha\s+(?:de\s+)?"
     r"nacimiento|\bdata\s+(?:di\s+)?nascita|\bgeburts?\s*datum|\bdob\b"
+    # A key abbreviates the date and the birth (`dt_nascita`, `fec_nac`, `data_nasc`).
+    r"|\b(?:dt|dat|fec|data)\.?\s+(?:de\s+|di\s+)?(?:nac(?:imiento)?|nasc(?:ita|imento)?|"
+    r"naiss(?:ance)?|geb(?:urt)?|geboorte|birth)\b|\bdatum\s+(?:van\s+)?geboorte\b"
     # A path of keys names the event before its date (`geburt/datum`, `naissance/date`).
     r"|\b(?:birth|naissance|geburt|geboorte|nacimiento|nascita|nascimento)\s+"
-    r"(?:date|datum|fecha|data)\b)"
+    r"(?:date|datum|fecha|data|dt|dat)\b)"
 )
 _BIRTH_RE = re.compile(BIRTH_LABEL + r"([^\d\n]{0,20}?)" + "(" + DATE + ")", re.IGNORECASE)
 # "born after 1 January 2006" speaks of a cohort, not of a person's date of birth.
@@ -248,6 +254,8 @@ _NOT_PERSON_OWNER_RE = re.compile(
     r"(?i)\b(?:organi[sz]ations?|organisatie|organismo|organisme|ente|agency|agencies|authority|"
     r"autorit[éeà]|beh[öo]rde|dienst|service|servicio|servizio|institution|network|netwerk|"
     r"file|project|event|meeting|company|country|city|place|location|route|airport|port|unit|"
+    # Where an event is held (`venue/name`, `lieu/nom`, `sede/nombre`).
+    r"venue|lieu|veranstaltungsort|locatie|sede|lugar|luogo|"
     r"team|group|vessel|ship|boat|operation|document|report|table|field|column|office|body|"
     # Lists of offices and contacts, in the plural and in compounds (`dienststellen`).
     r"dienststellen?|stellen|beh[öo]rden|[äa]mter|offices|units|services|agencies|authorities|"
@@ -263,7 +271,7 @@ _ATTRIBUTE = (
     r"residing|resident\s+(?:at|in)|living\s+(?:at|in)|mobile|phone|tel\b|"
     r"n[ée]e?\s+(?:le|en|à)\b|[âa]g[ée]e?\s+de\s+\d|de\s+nationalit[ée]|ressortissante?|"
     r"passeport|domicili[ée]e?|demeurant|"
-    r"geboren|geb\.|\d{1,2}\s+jahre\b|staatsangeh|staatsb[üu]rger|nationaliteit|"
+    r"geboren|geb\.|\d{1,2}\s+jahre\b|\d{1,2}\s+jaar\b|staatsangeh|staatsb[üu]rger|nationaliteit|"
     r"(?:reise)?pass(?:nummer|[\s-]*nr)|personalausweis|ausweis|wohnhaft|"
     r"woonachtig|paspoort|geboortedatum|"
     r"nacid[oa]|de\s+nacionalidad|(?:de\s+)?\d{1,2}\s+a[ñn]os|pasaporte|domiciliad[oa]|"
@@ -276,11 +284,18 @@ _ALIAS = (
     r"(?:\"[^\"]{1,30}\"|«[^»]{1,30}»|“[^”]{1,30}”|'[^']{1,30}'|„[^“]{1,30}“|[\w-]+(?:\s+[\w-]+)?)"
 )
 _FILLER = rf"(?:\d{{1,3}}|[A-Z]\.|\(?{_ALIAS}\)?|\(\d{{1,3}}\))"
+# The name as the subject of its attributes after an apposition (`Bilal R., alias "the Barber",
+# is: 34 years`): the verb "to be" in the six languages, present and past, after a comma only
+# (`Die Sitzung ist 34 Jahre alt` names no one).
+_COPULA = r"(?:(?<=,)\s*|(?<=,\s))(?:is|was|est|[ée]tait|ist|war|es|era|è)\s*:?\s+"
 _NAME = rf"{NAME_SEQUENCE}(?:\s+[A-Z]\.)?|{NAME_TOKEN}\s+[A-Z]\.|[A-Z]\.\s*{NAME_TOKEN}"
 _NAME_ATTRIBUTE_RE = re.compile(
     rf"({_NAME}|{NAME_TOKEN},\s+{NAME_TOKEN}(?:\s+[A-Z]\.)?)"
     rf"(?:\s*[,(;–-]?\s*{_FILLER}\s*[,)]?){{0,3}}"
-    r"\s*(?:,|\(|–|-|;|\.)?\s*(?:(?:a|an|un|une|ein|eine|een|una|uno|de|di)\s+)?" + _ATTRIBUTE
+    r"\s*(?:,|\(|–|-|;|\.)?\s*(?:"
+    + _COPULA
+    + r")?(?:(?:a|an|un|une|ein|eine|een|una|uno|de|di)\s+)?"
+    + _ATTRIBUTE
 )
 # An age or a nationality before the name, a few words apart (`a 34-year-old Eritrean man named
 # Tesfay Gebremariam`, `il cittadino tunisino Mohamed Ben Salah`).

@@ -35,9 +35,11 @@ LOWER = "a-zß-öø-ÿā-ž"
 NAME_TOKEN = (
     rf"(?:[{UPPER}][{LOWER}]+(?:['’-][{UPPER}]?[{LOWER}]+)*|[{UPPER}]{{2,}}(?:-[{UPPER}]{{2,}})?)"
 )
+# `der` is a surname's particle only after `van` or `von` (`van der Berg`, `von der Heide`): alone
+# between two capitalised words it is a German article (`Telefon der Personalstelle`).
 PARTICLE = (
-    r"(?:van\s+der|van\s+den|van|von|de\s+la|de|del|della|der|den|di|da|dos|du|le|al-|el-|"
-    r"bin|ben|ibn)"
+    r"(?:van\s+der|van\s+den|von\s+der|van|von|de\s+la|de|del|della|den|di|da|dos|du|le|al-|"
+    r"el-|bin|ben|ibn)"
 )
 NAME_SEQUENCE = rf"{NAME_TOKEN}(?:\s+(?:{PARTICLE}\s+)?{NAME_TOKEN}){{1,3}}"
 
@@ -116,6 +118,7 @@ NOT_NAME_WORDS = words(
     institute institut instituut instituto istituto foundation fondation stiftung stichting
     fundación fondazione stadium stade bridge pont brücke brug puente ponte port hafen haven
     puerto porto terminal station gare bahnhof estación stazione
+    hotel hôtel hotels albergo hostal palace palais palast paleis palacio palazzo
     global international group holding ltd limited gmbh ag sa sas sarl bv nv spa srl sl
     airlines airways aviation dg home affairs management sector operational operations
     situation information division
@@ -134,7 +137,8 @@ PLACE_AFTER_RE = re.compile(
     r"\s*(?:Jr\.?\s+|Sr\.?\s+)?(?i:street|st\.|avenue|ave\.|road|rd\.|boulevard|blvd|lane|square|"
     r"drive|place|platz|stra(?:ß|ss)e|straat|laan|plein|university|college|school|hospital|"
     r"institute|foundation|centre|center|stadium|bridge|airport|international|terminal|"
-    r"station|memorial|hall|building|tower|park|museum|library|prize|award|programme|program)"
+    r"station|memorial|hall|building|tower|park|museum|library|prize|award|programme|program|"
+    r"hotel|palace)"
     r"\b"
 )
 

@@ -175,9 +175,11 @@ PRIVATE_ROLE_RE = re.compile(
     r"passenger|traveller|demandeur|antragsteller\w*|aanvrager|solicitante|richiedente|famil\w+|"
     r"guarantor|garant|invit\w+)"
 )
+# An officer's word that opens a compound names what the officers make up, not one of them
+# (`ILO-netwerk`, `ILO-Netz`, `officer-training`).
 _PERSON_ROLE_RE = re.compile(
     r"(?i)\b(?:ilos?|officers?|officiers?|beamte[rn]?|funcionari[oa]s?|ufficial[ei]|agents?|"
-    r"verbindungsbeamt\w*|liaisonofficier\w*|inspect\w+)\b|" + PRIVATE_ROLE_RE.pattern[4:]
+    r"verbindungsbeamt\w*|liaisonofficier\w*|inspect\w+)\b(?!-\w)|" + PRIVATE_ROLE_RE.pattern[4:]
 )
 
 
@@ -210,6 +212,9 @@ def office_line(text: str) -> bool:
 def has_phone_in(text: str, context: str, known: InstitutionalContacts = NO_CONTACTS) -> bool:
     if not has_phone(text, context=context, known=known):
         return False
+    # Words inside an address name no one (`servicedesk@ilo-netwerk.example` is no officer's,
+    # `pec.interno.it` no extension): roles and a mobile's word are read outside addresses.
+    bare = URL_RE.sub(" ", EMAIL_RE.sub(" ", text)) if "@" in text or "/" in text else text
     switchboard = (
         SWITCHBOARD_RE.search(context)
         or SWITCHBOARD_RE.search(text)
@@ -230,13 +235,11 @@ def has_phone_in(text: str, context: str, known: InstitutionalContacts = NO_CONT
                 or ("@" in text and EMAIL_RE.search(text) is not None and not has_email(text))
             )
             and not has_name(text)
-            and not _PERSON_ROLE_RE.search(text)
+            and not _PERSON_ROLE_RE.search(bare)
             and not PERSONAL_LABEL_RE.search(text)
             and not has_mobile(text)
         )
     )
-    # A mobile's word counts outside addresses (`pec.interno.it` names no extension).
-    bare = URL_RE.sub(" ", EMAIL_RE.sub(" ", text)) if "@" in text or "/" in text else text
     return not switchboard or _MOBILE_RE.search(bare) is not None
 
 

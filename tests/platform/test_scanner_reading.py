@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 
 from app.platform.extract import CSV, DOCX, JSON, MARKDOWN, PDF, PLAIN, extract
+from app.platform.identity import has_name
 from app.platform.markings import handling_markings
 from app.platform.scanner import kinds, scan
 from app.platform.text import FindingKind, Location, TextUnit
@@ -379,3 +380,85 @@ def test_markings_quoted_over_a_line_break_listed_as_examples_or_declared() -> N
     assert not _marked("Les mentions DIFFUSION RESTREINTE et SECRET sont interdites.")
     assert _marked("Note 2026/31\nDocument classifié RESTREINT\nUE - à ne pas transmettre\n")
     assert _marked("Classification: EU RESTRICTED")
+
+
+def test_an_officer_word_inside_an_address_or_opening_a_compound_names_no_one() -> None:
+    # A fixed line beside a functional mailbox is the office's; the network's name in the
+    # mailbox's domain or in a compound (`ILO-Netz`) is no officer whose line it could be.
+    for line in (
+        "Helpdesk: support@ilo-net.example, +32 2 555 01 23 (weekdays 9-17 hrs).",
+        "Questions: the ILO-Netz coordination desk, netz-koordination@bmi.bund.example or "
+        "+49 30 18681 2300.",
+    ):
+        assert _kinds(line) == frozenset(), line
+    assert _kinds("Call the ILO on +32 2 555 01 23 (weekdays 9-17 hrs).") == {K.phone}
+
+
+def test_der_alone_is_an_article_not_a_surnames_particle() -> None:
+    assert not has_name("Telefon der Personalstelle")
+    assert has_name("Ursula von der Leyen")
+    assert has_name("Jan van der Berg")
+    assert _kinds("Rückfragen: Telefon der Vermittlung +49 30 18681 0 (Mo-Fr 8-16 Uhr).") == set()
+    assert _kinds("Rückfragen: Anna von der Heide, +49 30 18681 2300.") == {
+        K.personal_name,
+        K.phone,
+    }
+
+
+def test_a_building_named_after_a_person_and_a_venues_name_are_no_ones() -> None:
+    venue = {"venue": {"name": "Prince Albert Palace Hotel", "room": "Salle Mandela"}}
+    assert _kinds(json.dumps(venue), JSON) == frozenset()
+    assert _kinds(json.dumps({"lieu": {"nom": "Hôtel Marie Curie"}}), JSON) == frozenset()
+    speaker = {"speaker": {"name": "Albert Mensah", "phone": "+233 24 412 3456"}}
+    assert _kinds(json.dumps(speaker), JSON) == {K.personal_name, K.phone}
+
+
+def test_a_key_drops_a_labels_little_words_and_its_abbreviations_dots() -> None:
+    assert _kinds("vol,num_titre_sejour\nAF123,T84736251\n", CSV) == {K.document_number}
+    assert _kinds("ufficio,permesso_soggiorno\nQuestura di Bari,J12345678\n", CSV) == {
+        K.document_number
+    }
+    assert _kinds("carte_identite,pays\n110912345678,FR\n", CSV) == {K.document_number}
+    for table in (
+        "nombre,f_nac\nLucía Ortega Ruiz,03/04/1988\n",
+        "name,geb_dat\nJonas Weber,03.04.1988\n",
+    ):
+        assert _kinds(table, CSV) == {K.date_of_birth, K.personal_name}, table
+    for key in ("permis_sejour", "numero_documento_identidad", "nr_paspoort"):
+        assert _kinds(f"{key}\nT84736251\n", CSV) == {K.document_number}, key
+    for key in ("fec_nac", "dt_nascita", "gebdat", "birth_dt", "datum_geboorte"):
+        assert _kinds(f"naam,{key}\nJonas Weber,03.04.1988\n", CSV) == {
+            K.date_of_birth,
+            K.personal_name,
+        }, key
+    assert _kinds("Fec. nac.: 03/04/1988") == {K.date_of_birth}
+    assert _kinds("ref_fiche,num_vol\nFE-2026-311,AF1234\n", CSV) == frozenset()
+    assert _kinds("dt_rilascio,data_arrivo\n03/04/1988,05/06/2026\n", CSV) == frozenset()
+    assert _kinds("date_debut,f_fin\n2026-01-01,03/04/1988\n", CSV) == frozenset()
+
+
+def test_a_relative_path_is_read_as_a_link() -> None:
+    assert _kinds("Links: /api/v2/cases/2026-114/persons/amina-diallo-kone") == {K.personal_url}
+    assert _kinds('{"self": "/api/v3/dossiers/NL-2026-0087/betrokkenen/4411"}', JSON) == {
+        K.personal_url
+    }
+    assert _kinds("Links: /api/v2/persons and /reports/2026/annual-summary") == frozenset()
+    assert _kinds("Regulation (EU) 2019/1240; and/or 12/05/2026; OLI/SAHEL/2024/112") == set()
+
+
+def test_a_name_is_the_subject_of_its_attributes_after_an_apposition() -> None:
+    for line in (
+        'Omar T., alias "the Tailor", was: 41 years old, an Egyptian national.',
+        'Sanne V., bijgenaamd "de Bakker", is: 52 jaar, woonachtig in Utrecht.',
+        "Ivo Maras, 52 jaar, woonachtig in Split.",
+    ):
+        assert K.personal_name in _kinds(line), line
+    assert _kinds("Die Sitzung ist 34 Jahre alt.") == frozenset()
+
+
+def test_a_mailbox_with_a_member_states_given_name_is_a_persons() -> None:
+    # Given names read from a first-name dictionary (app/platform/given_names.py), not written
+    # for a document: the names of the Member States' people beyond the hand-written lists.
+    assert _kinds("Écrire à ghislaine.fevre@interieur.example pour les visas.") == {K.email}
+    assert _kinds("Schreiben Sie an lieselotte.brandt@bmi.example.") == {K.email}
+    assert _kinds("Écrire à sous-direction.visas@interieur.example.") == frozenset()
