@@ -628,8 +628,8 @@ def report(figures: JSON, scale_name: str) -> str:
     placed = f.get("placement", {}).get("described", "not recorded")
     loops = (
         f"loads: {f.get('generator', '?')} in the harness's process; closed loops of "
-        f"{SCALES[scale_name].users} users, {cg['requests']:,} / {cp['requests']:,} requests, {cg['failures']} / {cp['failures']} "
-        f"not answered as expected; {placed}"
+        f"{SCALES[scale_name].users} users, {cg['requests']:,} / {cp['requests']:,} requests, "
+        f"{cg['failures']} / {cp['failures']} not answered as expected; {placed}"
     )
     lines = [
         head,
