@@ -24,7 +24,7 @@ transfers, audit events; with a progress bar), then measures, from this one run:
 
 Through the loads, the server and PostgreSQL run on `--server-cpus` and this process, the load
 generator, on `--generator-cpus` (bench/placement.py; on two CPUs one each); the steps after the
-loads run this process on every CPU again, as before the loads.
+loads run all three on every CPU again, as before the loads were placed.
 """
 
 from __future__ import annotations
@@ -668,8 +668,9 @@ def main(argv: list[str] | None = None) -> int:
 
     def load() -> None:
         run.load()
-        # the steps after the loads run as they did before the loads were placed: on every CPU
-        os.sched_setaffinity(0, every_cpu)
+        # the steps after the loads run as they did before the loads were placed: the harness,
+        # the server and PostgreSQL on every CPU
+        placement.release(run, every_cpu)
 
     steps: list[tuple[str, Callable[[], object]]] = [
         ("database and server", start),

@@ -104,6 +104,15 @@ def start(run: Startable, placement: Placement) -> dict[str, Any]:
     }
 
 
+def release(run: Startable, cpus: frozenset[int] | set[int]) -> None:
+    """Undo `start`: this process, the server's tree and PostgreSQL's (new backends inherit)
+    back on `cpus` (all this process had before), for what is measured after the loads."""
+    pin(run.pg.running_pid() or 0, cpus)
+    if run.server.poll() is None:
+        pin(run.server.pid, cpus)
+    os.sched_setaffinity(0, cpus)
+
+
 def pin(pid: int, cpus: frozenset[int] | set[int]) -> int:
     """Pin a process and its descendants, every thread of each, as `taskset -a -p` does (a
     thread's affinity is its own: pinning a process's first thread leaves the others, and
