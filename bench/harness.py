@@ -8,11 +8,12 @@ through the API (authority, officer, deployment, processing record, transfer), s
 set from those rows (bench/seed.py: officers, deployments with history, processing records,
 transfers, audit events; with a progress bar), then measures, from this one run:
 
-- closed loop, `users` clients (locust headless, no wait): the guarded `POST /v1/deployments`
-  and the plain `POST /bench/plain/deployments`: throughput and p99, and their ratios;
+- closed loop, `users` clients with no wait (bench/loadgen.py: raw HTTP/1.1 on asyncio in
+  this process, its CPU share reported): the guarded `POST /v1/deployments` and the plain
+  `POST /bench/plain/deployments`: throughput (answered as expected ÷ wall) and p99, and their
+  ratios;
 - open loop at half the guarded closed loop's throughput (OPEN_SHARE; Poisson arrivals from
-  bench/loadgen.py, raw HTTP/1.1 on asyncio in this process, its CPU share reported): guarded
-  p99, the target being <= 100 ms at half the capacity;
+  bench/loadgen.py, likewise): guarded p99, the target being <= 100 ms at half the capacity;
 - the service layer (Writer + plan_deployment, no HTTP) against a raw Core INSERT of the row
   (bench/guarded_writes.py, in this process);
 - policy decisions per second (bench/policy_decisions.py, in this process);
@@ -20,6 +21,10 @@ transfers, audit events; with a progress bar), then measures, from this one run:
 - a list page at depth 100k (or the deepest the scale has) against depth 0;
 - the read of one processing record with decryption; the retention sweep's erasures/s;
 - the server's RSS; cold start of `ilonet serve` on a fresh and on an existing data dir.
+
+Through the loads, the server and PostgreSQL run on `--server-cpus` and this process, the load
+generator, on `--generator-cpus` (bench/placement.py; on two CPUs one each); the steps after the
+loads run all three on every CPU again, as before the loads were placed.
 """
 
 from __future__ import annotations
@@ -28,7 +33,6 @@ import argparse
 import asyncio
 import base64
 import contextlib
-import csv
 import json
 import math
 import os
@@ -59,7 +63,7 @@ from app.pagination import _sign
 from app.policies import evaluate
 from app.services.retention_sweep import sweep_once
 from app.tokens import mint_token
-from bench import cold_start, guarded_writes, loadgen, policy_decisions
+from bench import cold_start, guarded_writes, loadgen, placement, policy_decisions
 from bench.seed import COUNTRIES, SCALES, Progress, Scale, clone
 from bench.server import ISSUER, PLAIN_PATH, settings_for
 from tests import factories
@@ -68,6 +72,8 @@ DATABASE = "ilonet_harness"
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 JSON = dict[str, Any]
+# What drives the closed and the open loops, in this process.
+GENERATOR = "bench/loadgen.py (raw HTTP/1.1 on asyncio, uvloop)"
 # The open loop is offered this share of the guarded closed loop's throughput (its target: p99
 # <= 100 ms at half the capacity).
 OPEN_SHARE = 0.5
@@ -100,63 +106,6 @@ def stop(process: subprocess.Popen[bytes]) -> None:
             process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             process.kill()
-
-
-def locust(
-    base: str,
-    path: str,
-    token: str,
-    body: JSON,
-    *,
-    users: int,
-    seconds: int,
-    workdir: Path,
-    name: str,
-) -> JSON:
-    """One bounded closed-loop locust run (headless); throughput and percentiles from its CSV."""
-    prefix = workdir / name
-    env = {
-        **os.environ,
-        "BENCH_PATH": path,
-        "BENCH_TOKEN": token,
-        "BENCH_BODY": json.dumps(body),
-    }
-    subprocess.run(
-        [
-            str(Path(PYTHON).parent / "locust"),
-            "-f",
-            str(ROOT / "bench" / "locustfile.py"),
-            "--headless",
-            "-u",
-            str(users),
-            "-r",
-            str(users),
-            "-t",
-            f"{seconds}s",
-            "-H",
-            base,
-            "--csv",
-            str(prefix),
-            "--only-summary",
-            "--loglevel",
-            "WARNING",
-        ],
-        env=env,
-        check=False,
-        capture_output=True,
-        cwd=ROOT,
-    )
-    with (prefix.parent / f"{prefix.name}_stats.csv").open() as f:
-        rows = {r["Name"]: r for r in csv.DictReader(f)}
-    row = rows["Aggregated"]
-    return {
-        "requests": int(row["Request Count"]),
-        "failures": int(row["Failure Count"]),
-        "per_s": float(row["Requests/s"]),
-        # "N/A" when no request finished in the run (a loaded machine, a short --scale)
-        "p50_ms": float(row["50%"]) if row["50%"] != "N/A" else math.nan,
-        "p99_ms": float(row["99%"]) if row["99%"] != "N/A" else math.nan,
-    }
 
 
 class Run:
@@ -330,25 +279,15 @@ class Run:
         token = self.ilo_manager_token()
         body = {"officer_id": self.ilo.officer_id, **guarded_writes.DEPLOYMENT_FIELDS}
 
-        def run(path: str, name: str) -> JSON:
-            return locust(
-                self.base,
-                path,
-                token,
-                body,
-                users=s.users,
-                seconds=s.duration_s,
-                workdir=self.workdir,
-                name=name,
-            )
-
         postmaster = self.pg.running_pid()
         for path, name in (("/v1/deployments", "guarded"), (PLAIN_PATH, "plain")):
             # py-spy on the server through both closed loops alike, so that their profiles
             # compare frame by frame
             profiler = self.profile(name) if self.profile_dir else None
             server_cpu, pg_cpu = tree_cpu(self.server.pid), tree_cpu(postmaster)
-            figures = run(path, f"closed_{name}")
+            figures = loadgen.closed_writes(
+                self.base, token, body, path, users=s.users, seconds=s.duration_s
+            )
             # CPU per write of the server's process tree and of PostgreSQL's, the loop's whole
             # length (the server's maintenance included: it seals what the writes logged)
             served = max(figures["requests"], 1)
@@ -360,6 +299,7 @@ class Run:
         rate = self.figures["closed_guarded"]["per_s"] * OPEN_SHARE
         open_loop = loadgen.open_writes(self.base, token, body, rate, s.duration_s)
         self.figures["open_guarded"] = open_loop
+        self.figures["generator"] = GENERATOR
         self.figures["server_rss_mb"] = psutil.Process(self.server.pid).memory_info().rss / 2**20
 
     def profile(self, name: str) -> subprocess.Popen[bytes]:
@@ -587,9 +527,14 @@ def cpu_ms(loop: JSON) -> str:
     return f"{server:.2f} / {postgres:.2f}"
 
 
+def known(loop: JSON) -> JSON:
+    """A loop's figures with its percentiles NaN where no request was answered."""
+    return {**loop, **{k: math.nan for k in ("p50_ms", "p99_ms") if loop.get(k) is None}}
+
+
 def report(figures: JSON, scale_name: str) -> str:
     f = figures
-    cg, cp, og = f["closed_guarded"], f["closed_plain"], f["open_guarded"]
+    cg, cp, og = (known(f[k]) for k in ("closed_guarded", "closed_plain", "open_guarded"))
     sv = f["service_vs_raw"]
     dec = f["decisions"]
     none = {"wall": 0.0, "cpu": 0.0}
@@ -601,7 +546,8 @@ def report(figures: JSON, scale_name: str) -> str:
     rows: list[tuple[str, str, str, str]] = [
         (
             "guarded ÷ plain route, closed loop",
-            f"{cg['per_s']:.0f} / {cp['per_s']:.0f} writes/s",
+            f"{cg['per_s']:.0f} / {cp['per_s']:.0f} writes/s, gen. CPU "
+            f"{cg['generator_cpu']:.0%} / {cp['generator_cpu']:.0%}",
             f"{cg['per_s'] / max(cp['per_s'], 1e-9):.2f}",
             "≥ 0.95",
         ),
@@ -679,7 +625,18 @@ def report(figures: JSON, scale_name: str) -> str:
         "rate limits: the server's routes off (rate_limit_*_per_minute=0, bench/server.py); "
         f"the in-process app of service ÷ raw: {sv.get('rate_limits', '?')}"
     )
-    lines = [head, limits, f"{'figure':<{width}}  {'measured':<40}  {'value':<26}  target"]
+    placed = f.get("placement", {}).get("described", "not recorded")
+    loops = (
+        f"loads: {f.get('generator', '?')} in the harness's process; closed loops of "
+        f"{SCALES[scale_name].users} users, {cg['requests']:,} / {cp['requests']:,} requests, "
+        f"{cg['failures']} / {cp['failures']} not answered as expected; {placed}"
+    )
+    lines = [
+        head,
+        loops,
+        limits,
+        f"{'figure':<{width}}  {'measured':<40}  {'value':<26}  target",
+    ]
     lines += [f"{a:<{width}}  {b:<40}  {c:<26}  {d}" for a, b, c, d in rows]
     return "\n".join(lines)
 
@@ -695,16 +652,31 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="py-spy the server through the guarded and the plain closed loops into this folder",
     )
+    placement.add_arguments(parser)
     args = parser.parse_args(argv)
+    placed = placement.from_arguments(args)
+    every_cpu = os.sched_getaffinity(0)
     workdir = Path(tempfile.mkdtemp(prefix="ilonet-harness-"))
     run = Run(SCALES[args.scale], workdir)
     run.profile_dir = args.profile
+
+    def start() -> None:
+        found = placement.start(run, placed)
+        found["split"] = placed.split
+        found["described"] = placed.describe(found["pg_processes"], found["server_processes"])
+        run.figures["placement"] = found
+
+    def load() -> None:
+        run.load()
+        # the steps after the loads run as they did before the loads were placed: the harness,
+        # the server and PostgreSQL on every CPU
+        placement.release(run, every_cpu)
+
     steps: list[tuple[str, Callable[[], object]]] = [
-        ("database", run.start_database),
-        ("server", run.start_server),
+        ("database and server", start),
         ("set-up", lambda: asyncio.run(run.set_up())),
         ("seed", lambda: asyncio.run(run.seed())),
-        ("load", run.load),
+        ("load", load),
         ("in process", lambda: asyncio.run(run.in_process())),
     ]
     if not args.skip_cold_start:

@@ -13,6 +13,9 @@ left against their schedule (`send_lag_p99_ms`), so a saturated generator is vis
   omission);
 - `closed_loop`: `users` clients, each sending its next request as soon as the last is
   answered: the throughput is the capacity of the server for the mix.
+
+`open_writes` and `closed_writes` are the harness's loops (bench/harness.py): POSTs of one body
+to one path, answered 201.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ import json
 import random
 import statistics
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -267,12 +270,9 @@ def run(main: Any) -> Any:
         return runner.run(main)
 
 
-def open_writes(
-    base: str, token: str, body: JSON, rate: float, seconds: float, path: str = "/v1/deployments"
-) -> JSON:
-    """The harness's open loop: guarded POSTs of one body at `rate` per second."""
-    host, port = base.removeprefix("http://").split(":")
-    request = Request.make(
+def write_request(token: str, body: JSON, path: str) -> Request:
+    """The harness's write: a POST of one JSON body, answered 201."""
+    return Request.make(
         "write",
         "POST",
         path,
@@ -281,18 +281,43 @@ def open_writes(
         expect=201,
     )
 
+
+def writes(base: str, limit: int, measure: Callable[[Pool], Awaitable[JSON]]) -> JSON:
+    """Run one loop of writes against `base` on a pool of at most `limit` connections, with
+    the writes' p50 and p99 beside the whole summary."""
+    host, port = base.removeprefix("http://").split(":")
+
     async def go() -> JSON:
-        pool = Pool(host, int(port), limit=512)
+        pool = Pool(host, int(port), limit=limit)
         try:
-            return await open_loop(pool, lambda _: request, rate=rate, seconds=seconds)
+            return await measure(pool)
         finally:
             pool.close()
 
     result: JSON = run(go())
     write = result["kinds"].get("write", {})
-    return {
-        **result,
-        "offered_per_s": rate,
-        "p50_ms": write.get("p50_ms"),
-        "p99_ms": write.get("p99_ms"),
-    }
+    return {**result, "p50_ms": write.get("p50_ms"), "p99_ms": write.get("p99_ms")}
+
+
+def open_writes(
+    base: str, token: str, body: JSON, rate: float, seconds: float, path: str = "/v1/deployments"
+) -> JSON:
+    """The harness's open loop: guarded POSTs of one body at `rate` per second."""
+    request = write_request(token, body, path)
+    result = writes(
+        base, 512, lambda pool: open_loop(pool, lambda _: request, rate=rate, seconds=seconds)
+    )
+    return {**result, "offered_per_s": rate}
+
+
+def closed_writes(
+    base: str, token: str, body: JSON, path: str, *, users: int, seconds: float
+) -> JSON:
+    """The harness's closed loop: `users` clients POSTing one body to `path`, each its next as
+    soon as the last is answered, on a connection of its own (a pool of `users`)."""
+    request = write_request(token, body, path)
+    return writes(
+        base,
+        users,
+        lambda pool: closed_loop(pool, lambda _: request, users=users, seconds=seconds),
+    )

@@ -11,16 +11,13 @@ Set-up is the harness's (bench/harness.py `Run`): an embedded PostgreSQL, the be
 cloned from the seeded transfer (as many as the scale has records, at most 100k), for the
 impact analysis to find.
 
-Where things run: the server's process tree (uvicorn and its pool of task workers) and
-PostgreSQL (postmaster and every backend) are pinned with `os.sched_setaffinity` to
-`--server-cpus` (default: the last CPU): started from this process while it runs there, as
-under `taskset -c 1 ilonet serve`, so that every thread and process they start inherits it,
-and pinned again, every thread of each process (as `taskset -a -p` does), once up. The
-server's task workers then choose their CPUs themselves (app/workers.py: the others); the
-report says where its child processes ended. This process, the load generator, is then
-pinned to `--generator-cpus` (default: the others). On two cores: generator on one, server +
-PostgreSQL on the other. Other users' processes are not pinned; the load average is printed
-before and after.
+Where things run (bench/placement.py): the server's process tree and PostgreSQL on
+`--server-cpus` (default: the last CPU), started there as under `taskset -c 1 ilonet serve` and
+every thread of theirs pinned there once up; the server's task workers then choose their CPUs
+themselves (app/workers.py: the others), and the report says where its child processes ended.
+This process, the load generator, runs on `--generator-cpus` (default: the others). On two
+cores: generator on one, server + PostgreSQL on the other. Other users' processes are not
+pinned; the load average is printed before and after.
 
 The generator (bench/loadgen.py) is raw HTTP/1.1 over asyncio streams on uvloop, its CPU
 measured. The mix, drawn per request: guarded writes (`POST /v1/deployments`), reads
@@ -62,7 +59,7 @@ import httpx
 import psutil
 
 from app.db import transfer_flows
-from bench import guarded_writes, loadgen, stalls
+from bench import guarded_writes, loadgen, placement, stalls
 from bench.core_profile import CoreProfile
 from bench.harness import Run, stop
 from bench.seed import SCALES, Scale, clone
@@ -98,20 +95,6 @@ def clean_document() -> bytes:
     return (block * (UPLOAD_BYTES // len(block) + 1))[:UPLOAD_BYTES]
 
 
-def pin(pid: int, cpus: set[int]) -> int:
-    """Pin a process and its descendants, every thread of each, as `taskset -a -p` does (a
-    thread's affinity is its own: pinning a process's first thread leaves the others, and
-    what they start later, where they were); new threads and processes inherit it. How many
-    processes were pinned."""
-    root = psutil.Process(pid)
-    tree = [root, *root.children(recursive=True)]
-    for process in tree:
-        for thread in process.threads():
-            with contextlib.suppress(OSError):  # a thread that has ended meanwhile
-                os.sched_setaffinity(thread.id, cpus)
-    return len(tree)
-
-
 def renice(pid: int, nice: int) -> None:
     """Set the nice value of a process and its descendants (PostgreSQL's new backends inherit
     the postmaster's); the server's task workers set their own again for each task."""
@@ -121,15 +104,6 @@ def renice(pid: int, nice: int) -> None:
             for thread in process.threads():  # a Linux nice value is each thread's own
                 with contextlib.suppress(OSError):
                     os.setpriority(os.PRIO_PROCESS, thread.id, nice)
-
-
-def children_cpus(pid: int) -> list[list[int]]:
-    """The CPUs each descendant of a process may run on (the server's: its task workers)."""
-    found = []
-    for process in psutil.Process(pid).children(recursive=True):
-        with contextlib.suppress(psutil.Error, OSError):
-            found.append(sorted(os.sched_getaffinity(process.pid)))
-    return found
 
 
 def tree_cpu(pids: list[int]) -> float:
@@ -425,9 +399,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.mixed", description=__doc__)
     parser.add_argument("--scale", choices=sorted(SCALES), default="small")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
-    cpus = sorted(os.sched_getaffinity(0))
-    parser.add_argument("--server-cpus", default=str(cpus[-1]), help="e.g. 1 or 0,1")
-    parser.add_argument("--generator-cpus", default=",".join(map(str, cpus[:-1] or cpus)))
+    placement.add_arguments(parser)
     parser.add_argument(
         "--without-long-work", action="store_true", help="no upload and no impact analysis"
     )
@@ -454,43 +426,32 @@ def main(argv: list[str] | None = None) -> int:
         "(bench/core_profile.py)",
     )
     args = parser.parse_args(argv)
-    server_cpus = {int(c) for c in args.server_cpus.split(",")}
-    generator_cpus = {int(c) for c in args.generator_cpus.split(",")}
+    placed = placement.from_arguments(args)
     scale = SCALES[args.scale]
     found: JSON = {
         "scale": args.scale,
         "window_s": scale.duration_s,
         "users": scale.users,
-        "server_cpus": sorted(server_cpus),
-        "generator_cpus": sorted(generator_cpus),
         "load_before": os.getloadavg(),
         "long_work": not args.without_long_work,
         "rate": args.rate,
     }
-    # PostgreSQL and the server start on the server's CPUs, as under `taskset -c 1 ilonet
-    # serve`: every process and thread they start inherits them (pin() then catches anything
-    # that moved); this process goes to the generator's CPUs once they are up.
-    os.sched_setaffinity(0, server_cpus)
     workdir = Path(tempfile.mkdtemp(prefix="ilonet-mixed-"))
     run = Run(scale, workdir)
     profile: CoreProfile | None = None
     try:
-        run.start_database()
-        found["pg_processes"] = pin(run.pg.running_pid() or 0, server_cpus)
-        run.start_server()
-        found["server_processes"] = pin(run.server.pid, server_cpus)
+        found.update(placement.start(run, placed))
         if args.server_nice is not None:
             renice(run.pg.running_pid() or 0, args.server_nice)
             renice(run.server.pid, args.server_nice)
             found["server_nice"] = args.server_nice
-        os.sched_setaffinity(0, generator_cpus)
         asyncio.run(run.set_up())
         asyncio.run(run.seed())
         found["uk_transfers"] = min(scale.records, 100_000)
         asyncio.run(uk_transfers(run, found["uk_transfers"]))
         if args.core_profile is not None:
             profile = CoreProfile(
-                run.server.pid, run.pg.running_pid() or 0, run.owner_url, server_cpus
+                run.server.pid, run.pg.running_pid() or 0, run.owner_url, set(placed.server)
             )
             profile.start()
         found.update(
@@ -498,7 +459,7 @@ def main(argv: list[str] | None = None) -> int:
                 Mixed(
                     run,
                     scale,
-                    server_cpus,
+                    set(placed.server),
                     not args.without_long_work,
                     args.rate,
                     tuple(float(x) for x in args.levels.split(",")),
@@ -513,7 +474,7 @@ def main(argv: list[str] | None = None) -> int:
             args.core_profile.write_text(json.dumps(profile.summary(), indent=1))
         if hasattr(run, "server"):
             with contextlib.suppress(psutil.Error):
-                found["server_children_cpus"] = children_cpus(run.server.pid)
+                found["server_children_cpus"] = placement.children_cpus(run.server.pid)
             stop(run.server)
         run.pg.stop()
         shutil.rmtree(workdir, ignore_errors=True)
