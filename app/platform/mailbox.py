@@ -173,7 +173,7 @@ def _adjective(word: str) -> bool:
 
 
 def _long_list_only(word: str) -> bool:
-    """A given name of the long lists only (`marine`, `europa`): a word of the languages too,
+    """A given name of the long lists only (`marine`, `stella`): a word of the languages too,
     read as a name only beside a surname's shape."""
     return word not in COMMON_GIVEN_NAMES
 
