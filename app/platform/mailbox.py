@@ -140,11 +140,12 @@ def personal_mailbox(address: str, text: str = "") -> bool:
     if functional_local_part(local):
         return False  # function words, acronyms, a post's city (`agence-consulaire.saint-louis`)
     for i, name in enumerate(names):
+        others = [n for j, n in enumerate(names) if j != i]
         if name in _MAILBOX_NAMES and (
-            len(name) > 3
-            or len(names) == 1
-            or any(_surname_like(n) for j, n in enumerate(names) if j != i)
+            len(name) > 3 or len(names) == 1 or any(_surname_like(n) for n in others)
         ):
+            if _long_list_only(name) and others and all(map(_adjective, others)):
+                continue  # a name that is a word too, beside an adjective (`marine.nationale`)
             return True  # a short one alone (`jan@`) or beside a surname (`ana.garcia`)
     if len(tokens) >= 2 and all(len(t) == 1 and t.isalpha() for t in tokens):
         return True  # initials (`a.b-c@`)
@@ -156,6 +157,25 @@ def personal_mailbox(address: str, text: str = "") -> bool:
         if _BIRTH_YEAR_RE.search(token) and _surname_like(names[i]):
             return True
     return False
+
+
+# The endings of the six languages' adjectives of relation (`nationale`, `consulaire`,
+# `politique`, `europäische`, `sociale`, `internationaal`): a word a given name qualifies as an
+# office's name does, not the shape of a Member State's surname.
+_ADJECTIVE_RE = re.compile(
+    r"(?:ional|ionale|ionali|ionaal|ionnel|ionnelle|ique|iques|isch|ische|ischen|aire|aires|"
+    r"iale|iali|ciale|ziale|cial|ieel|iële)$"
+)
+
+
+def _adjective(word: str) -> bool:
+    return len(word) >= 6 and _ADJECTIVE_RE.search(word) is not None
+
+
+def _long_list_only(word: str) -> bool:
+    """A given name of the long lists only (`marine`, `stella`): a word of the languages too,
+    read as a name only beside a surname's shape."""
+    return word not in COMMON_GIVEN_NAMES
 
 
 def _surname_like(word: str) -> bool:

@@ -81,11 +81,14 @@ _HEADINGS = (
     r"|nur\s+f[üu]r\s+den\s+dienstgebrauch|verschlusssache|streng\s+geheim|geheim|vertraulich"
     r"|(?:dep(?:artementaal)?\.?|stg\.?|staatsgeheim)\s+(?:vertrouwelijk|geheim|confidentieel)"
     r"|(?:staats)?geheim\s+(?:confidentieel|geheim)|vertrouwelijk"
-    r"|difusi[óo]n\s+limitada|reservado|confidencial|uso\s+oficial|secreto"
+    r"|difusi[óo]n\s+limitada|reservado|confidencial|uso\s+oficial|secreto|restringido"
     r"|riservato|riservatissimo|segreto|uso\s+interno|diffusione\s+limitata"
 )
+# Any level, in any of the languages, may carry the Union's letters before or after it, as the
+# EU's classified information does (`RESTREINT UE`, `RISERVATO UE`, `EU CONFIDENTIAL`).
+_LEVEL = rf"(?:(?:EU|UE)\s+)?(?:{_HEADINGS})(?:\s+(?:EU|UE))?"
 # A heading may qualify another after a dash or slash (`RESTRICTED - LAW ENFORCEMENT SENSITIVE`).
-_HEADING_RE = re.compile(rf"^(?:{_HEADINGS})(?:\s*[-–—/|]+\s*(?:{_HEADINGS}))*$", re.IGNORECASE)
+_HEADING_RE = re.compile(rf"^{_LEVEL}(?:\s*[-–—/|]+\s*{_LEVEL})*$", re.IGNORECASE)
 # A column or JSON member that holds markings as cited examples (`Mention citée`, `example`):
 # its values are quoted, as training material quotes markings.
 _CITED_RE = re.compile(
@@ -159,10 +162,17 @@ _TALKING_RE = re.compile(
     # A code with its article is a code talked about (`The handling code H3 means …`).
     r"|(?P<code>\b(?:the|a|each|le|un|der|die|das|het|een|el|il|lo)\s+handling\s+codes?\b)"
     r"[^.;!?\n]{0,80}"
+    # The markings' noun names the kinds after it (`diciture di classifica o di diffusione
+    # limitata`, `markings such as not to be disseminated`), also opening a list's item; one
+    # followed by a colon is a label this document's marking stands after (`Markings: H3`).
+    r"|(?P<noun>(?:(?<=\w)\W+|^\W*)(?:markings?|mentions|marcas|diciture|dicitura|markeringen|"
+    r"rubriceringen|kennzeichnungen|einstufungen|classifications|classificazioni|"
+    r"clasificaciones)\b(?![^.;!?\n:]{0,40}:))[^.;!?\n]{0,80}"
 )
 _TALKING_STEM_RE = re.compile(
     r"mark|label|bearing|marqu|portant|contrassegn|recanti|gekennz|eingestuft|rubric|marcad|"
-    r"classifi|clasific|mean|signif|bedeut|beteken|vuol|quiere|stands|indica|indique|handling"
+    r"classifi|clasific|mean|signif|bedeut|beteken|vuol|quiere|stands|indica|indique|handling|"
+    r"mention|marcas|dicitur|kennzeichn|einstuf"
 )
 # A document naming its own marking (`This document is marked …`) is marked.
 _SELF_RE = re.compile(
@@ -222,7 +232,9 @@ def _unquoted(text: str, cited: bool = False, carried: bool = False) -> str:
         # contrassegnati come riservati o a diffusione limitata`, `H3 means no dissemination`),
         # unless the word opens the line as a label (`Marking: H3`).
         text = _TALKING_RE.sub(
-            lambda m: m[0] if m.start() == 0 and not m["code"] else " " * len(m[0]),
+            lambda m: (
+                m[0] if m.start() == 0 and not m["code"] and not m["noun"] else " " * len(m[0])
+            ),
             text,
         )
     if _CITING_STEM_RE.search(lower) is None:

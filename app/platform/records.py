@@ -32,6 +32,14 @@ _PLACE_LABEL_RE = re.compile(
     r"pa[íi]s|paese|region|r[ée]gion|address|adresse|adres|bezoekadres|direcci[óo]n|indirizzo|"
     r"anschrift|auslandsvertretung|vertretung|mission|route|airport|port)\b"
 )
+# Labels of cells that hold a function or an organisational unit (`functie: Cel Documentfraude`,
+# `unit: Border Intelligence`): a post or a service, no one's name.
+_FUNCTION_LABEL_RE = re.compile(
+    r"(?i)\b(?:function|functie|fonction|funktion|funci[óo]n|funzione|role|rol|r[ôo]le|rolle|"
+    r"ruolo|position|unit|unit[ée]|einheit|eenheid|unidad|unit[àa]|department|d[ée]partement|"
+    r"abteilung|afdeling|departamento|dipartimento|division|section|sektion|secci[óo]n|sezione|"
+    r"team|organi[sz]ation|organisatie|organisme|organismo|organizzazione|organisation)\b"
+)
 _NAME_VALUE_RE = re.compile(rf"{NAME_TOKEN}(?:\s+(?:{PARTICLE}\s+)?{NAME_TOKEN}){{1,3}}")
 # Fees paid to an office: its account (`cuenta_tasas`, `Gebührenkonto`, `leges`).
 _FEE_LABEL_RE = re.compile(
@@ -56,9 +64,14 @@ Key = tuple[object, ...]
 
 
 def _named_person(text: str, label: str) -> bool:
-    """A cell that is a person's name: under a name label, or a name alone (not a place's)."""
+    """A cell that is a person's name: under a name label, or a name alone (not a place's, a
+    function's or a unit's)."""
     value = text.strip()
-    if _NAME_VALUE_RE.fullmatch(value) and not _PLACE_LABEL_RE.search(label):
+    if (
+        _NAME_VALUE_RE.fullmatch(value)
+        and not _PLACE_LABEL_RE.search(label)
+        and not _FUNCTION_LABEL_RE.search(label)
+    ):
         return is_person_like(value)
     return labelled_name(text, label)
 

@@ -34,7 +34,14 @@ from app.platform.records import (
     records,
     typed_document_number,
 )
-from app.platform.text import Finding, FindingKind, Location, TextUnit, table_cells
+from app.platform.text import (
+    Finding,
+    FindingKind,
+    Location,
+    TextUnit,
+    table_cells,
+    without_emphasis,
+)
 
 MAX_FINDINGS = 100
 
@@ -55,9 +62,10 @@ def _readings(units: Iterable[TextUnit]) -> Iterator[tuple[Key, str, str, Locati
     Markdown table's rows are read cell by cell under their column's header."""
     header: list[str] | None = None
     for unit in units:
-        text = unit.text
-        if not text or text.isspace():
+        if not unit.text or unit.text.isspace():
             continue
+        # A value in bold or as code is read as the value (the marks part it from its words).
+        text = without_emphasis(unit.text)
         location = unit.location
         if location.pointer is not None:
             label = _pointer_context(location.pointer)
@@ -76,7 +84,7 @@ def _readings(units: Iterable[TextUnit]) -> Iterator[tuple[Key, str, str, Locati
                 yield row, cell, label, location
             continue
         key = record_key(location, unit.context) if location.row is not None else None
-        yield key, text, label_words(unit.context), location
+        yield key, text, label_words(without_emphasis(unit.context)), location
 
 
 # The kinds as constants of the module: an enum member's lookup would cost on every unit.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -85,6 +86,19 @@ class Finding:
 
     def describe(self) -> str:
         return f"{FINDING_LABELS[self.kind]} at {self.location.describe()}"
+
+
+# Emphasis and code marks around a word (`**Anna Rossi**`, `*YA4827163*`, `` `x@y.eu` ``): an
+# asterisk run opening before a word or closing after one, not one between digits (`5*3`).
+_EMPHASIS_RE = re.compile(r"(?<![\w*])\*{1,3}(?=[^\s*])|(?<=[^\s*])\*{1,3}(?![\w*])|`+")
+
+
+def without_emphasis(text: str) -> str:
+    """The text as it reads, without the marks that emphasise its words: a value in bold is the
+    value (`**Anna Rossi**, born` is a name and its attribute)."""
+    if "*" not in text and "`" not in text:
+        return text  # most lines: no substitution made
+    return _EMPHASIS_RE.sub("", text)
 
 
 def table_cells(line: str) -> list[str] | None:

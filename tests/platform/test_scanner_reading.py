@@ -462,3 +462,90 @@ def test_a_mailbox_with_a_member_states_given_name_is_a_persons() -> None:
     assert _kinds("Écrire à ghislaine.fevre@interieur.example pour les visas.") == {K.email}
     assert _kinds("Schreiben Sie an lieselotte.brandt@bmi.example.") == {K.email}
     assert _kinds("Écrire à sous-direction.visas@interieur.example.") == frozenset()
+
+
+def test_a_value_in_bold_or_as_code_is_read_as_the_value() -> None:
+    # Markdown's emphasis marks stand between a name and its attribute, not in the value.
+    assert _kinds(
+        "The traveller **Lucia Ferrante**, born on\n**14.02.1988** in Bari.", MARKDOWN
+    ) >= {
+        K.personal_name,
+        K.date_of_birth,
+    }
+    assert _kinds("Der Reisende *Jonas Wendler*, geboren am 03.07.1979.\n", MARKDOWN) >= {
+        K.personal_name
+    }
+    assert K.document_number in _kinds("Il passaporto n. `KR7731904` era intestato ad altri.\n")
+    # Bold counts and an asterisk between digits stay what they are.
+    assert _kinds("**Refusals:** 57 (**14** document fraud, 5*3 checks)\n", MARKDOWN) == frozenset()
+
+
+def test_an_attribute_is_a_word_of_its_own_not_the_end_of_a_longer_one() -> None:
+    # `Aufenthaltstitel` ends in `tel`, `Ausweispapiere` holds `ausweis` as a compound's head:
+    # two capitalised German nouns before them name no one.
+    assert (
+        _kinds("Gefälschte Aufenthaltstitel (21 Fälle) und echte Pässe (4 Fälle)\n") == frozenset()
+    )
+    assert _kinds("Neue Modelltitel (3 Fälle) wurden gemeldet.\n") == frozenset()
+    # A name before a telephone label of its own is still one.
+    assert K.personal_name in _kinds("Contact: Lotte Verbeek, tel. +31 6 4120 7789\n")
+
+
+def test_a_name_and_its_initial_are_the_subject_of_a_copula_without_a_comma() -> None:
+    assert K.personal_name in _kinds("Yassine T. est de nationalité marocaine.\n")
+    assert K.personal_name in _kinds("Dragan M. ist 41 Jahre alt und serbischer Staatsbürger.\n")
+    # Two capitalised words alone before the verb are no name (German nouns).
+    assert _kinds("Die Sitzung ist 34 Jahre nach der ersten geplant.\n") == frozenset()
+
+
+def test_a_cell_under_a_function_or_unit_label_is_no_persons_name() -> None:
+    office = {
+        "contacts": [
+            {
+                "name": "Federal Migration Service",
+                "function": "Cellule Fraude Documentaire",
+                "email": "fraude.doc@fms.example.eu",
+                "phone": "+32 2 517 44 00",
+            },
+            {
+                "naam": "Dienst Grensbewaking",
+                "eenheid": "Sectie Identiteitsfraude",
+                "telefoon": "+32 2 517 45 00",
+            },
+        ]
+    }
+    assert _kinds(json.dumps(office), JSON) == frozenset()
+    # A person's name under a name label in the same shape of record stays one.
+    person = {
+        "contacts": [
+            {
+                "name": "Federal Migration Service",
+                "contact_person": "Ruth Maes",
+                "function": "Desk Identity",
+                "phone": "+32 470 12 34 56",
+            }
+        ]
+    }
+    assert K.phone in _kinds(json.dumps(person), JSON)
+
+
+def test_the_unions_letters_may_qualify_any_level_in_any_language() -> None:
+    for line in ("RESTRINGIDO UE / EU RESTRICTED", "RISERVATO UE", "UE CONFIDENCIAL", "SEGRETO UE"):
+        header = make_docx(["Informe de situación"], [], header=[line])
+        assert _marked(header, DOCX), line
+        assert _marked(f"{line}\nNota de situación\n"), line
+    # The level word inside a sentence is guidance, not a marking.
+    assert not _marked("El acceso restringido UE se aplica a las salas de reunión.\n")
+
+
+def test_the_markings_noun_names_the_kinds_it_is_followed_by() -> None:
+    guidance = (
+        "Before uploading, check that the document holds no:\n"
+        "- personal data (names with dates of birth);\n"
+        "- markings of classification or of no dissemination.\n"
+    )
+    assert not _marked(guidance, MARKDOWN)
+    assert not _marked("Non caricare documenti con diciture di diffusione limitata.\n")
+    # After the noun and a colon, this document's own marking stands.
+    assert _marked("Markings: not to be disseminated\n")
+    assert _marked("Diciture: diffusione limitata\n")

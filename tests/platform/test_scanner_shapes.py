@@ -139,3 +139,17 @@ def test_a_marking_talked_about_in_its_sentence_or_under_a_heading_of_markings_p
         "# Report\n\n- RESTRICTED\n",
     ):
         assert _marked(text), text
+
+
+def test_a_word_that_is_also_a_name_qualified_by_an_adjective_is_an_offices_mailbox() -> None:
+    # `stella`, `aurora`, `france` are in the long lists of given names, and words too: beside
+    # an adjective of relation they name an office, as `police.nationale@` does.
+    for address in (
+        "stella.nazionale@capitaneria.example.it",
+        "aurora.internationale@ops.example.fr",
+        "france.consulaire@diplomatie.example.fr",
+    ):
+        assert _kinds(f"Écrire à {address} pour toute question.\n") == frozenset(), address
+    # Beside a surname's shape, or when the name is a common one, the mailbox stays a person's.
+    for address in ("stella.marchetti@capitaneria.example.it", "sophie.sociale@ops.example.fr"):
+        assert FindingKind.email in _kinds(f"Écrire à {address} pour toute question.\n"), address
