@@ -176,7 +176,7 @@ PRIVATE_ROLE_RE = re.compile(
     r"guarantor|garant|invit\w+)"
 )
 # An officer's word that opens a compound names what the officers make up, not one of them
-# (`ILO-netwerk`, `ILO-Netz`, `officer-training`).
+# (`ilo-netwerk`, `ilo-Netz`, `officer-training`).
 _PERSON_ROLE_RE = re.compile(
     r"(?i)\b(?:ilos?|officers?|officiers?|beamte[rn]?|funcionari[oa]s?|ufficial[ei]|agents?|"
     r"verbindungsbeamt\w*|liaisonofficier\w*|inspect\w+)\b(?!-\w)|" + PRIVATE_ROLE_RE.pattern[4:]
