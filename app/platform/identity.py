@@ -267,14 +267,17 @@ _ATTRIBUTE = (
     r"(?:[A-Z][a-z]+\s+(?:national|citizen)\b|(?i:"
     r"born|b\.\s*\d|aged\s+\d|age\s*:?\s*\d|\d{1,2}[- ]year[- ]old|\d{1,2}\s+years\s+old|"
     r"(?:a\s+)?national\s+of|citizen\s+of|nationality\s*[:(]|"
-    r"d\.?o\.?b\b|date\s+of\s+birth|holder\s+of|passport|identity\s+card|id\s+card|"
+    r"d\.?o\.?b\b|date\s+of\s+birth|holder\s+of|"
+    # A document in the singular: in the plural it is a kind of document (`counterfeit Bulgarian
+    # ID cards`, `forged Greek passports`), no one's.
+    r"passport(?!s\b)|identity\s+card(?!s\b)|id\s+card(?!s\b)|"
     r"residing|resident\s+(?:at|in)|living\s+(?:at|in)|mobile|phone|tel\b|"
     r"n[ée]e?\s+(?:le|en|à)\b|[âa]g[ée]e?\s+de\s+\d|de\s+nationalit[ée]|ressortissante?|"
-    r"passeport|domicili[ée]e?|demeurant|"
+    r"passeport(?!s\b)|domicili[ée]e?|demeurant|"
     r"geboren|geb\.|\d{1,2}\s+jahre\b|\d{1,2}\s+jaar\b|staatsangeh|staatsb[üu]rger|nationaliteit|"
     r"(?:reise)?pass(?:nummer|[\s-]*nr)|personalausweis|ausweis|wohnhaft|"
-    r"woonachtig|paspoort|geboortedatum|"
-    r"nacid[oa]|de\s+nacionalidad|(?:de\s+)?\d{1,2}\s+a[ñn]os|pasaporte|domiciliad[oa]|"
+    r"woonachtig|paspoort(?!en\b)|geboortedatum|"
+    r"nacid[oa]|de\s+nacionalidad|(?:de\s+)?\d{1,2}\s+a[ñn]os|pasaporte(?!s\b)|domiciliad[oa]|"
     r"nat[oa]\s+(?:il|a|nel)\b|di\s+nazionalit|cittadin[oa]|\d{1,2}\s+anni|passaporto|"
     r"residente|\d{1,2}\s+ans\b|anni\s+\d{1,2}\b))"
 )

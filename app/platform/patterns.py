@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 
 MONTHS = (
     "january|february|march|april|may|june|july|august|september|october|november|december|"
@@ -122,6 +123,8 @@ NOT_NAME_WORDS = words(
     global international group holding ltd limited gmbh ag sa sas sarl bv nv spa srl sl
     airlines airways aviation dg home affairs management sector operational operations
     situation information division
+    press presse prensa stampa pers pressestelle pressekontakt pressebüro pressereferat gabinete
+    voorlichting persvoorlichting
     """
 )
 # Words before a name that make it a street's (`calle Julián González Segador`, `via Lanza`).
@@ -191,7 +194,11 @@ OFFICES = (
     r"center|centro|zentrum|centrum|frontex|europol|eurojust|euaa|easo|interpol|iom|oim|unhcr|"
     r"acnur|hcr|eulex|eeas|marechaussee|carabinieri|guardia\s+civil|guardia\s+di\s+finanza|"
     r"gendarmer[íi]a|loket|guichet|schalter|ventanilla|sportello|kmar|ind|bamf|ofpra|ofii|"
-    r"cgef|dcpaf|dpaf|paf|bmi|bka|bpol|dgef|dgpn|ucrif|minbuza"
+    r"cgef|dcpaf|dpaf|paf|bmi|bka|bpol|dgef|dgpn|ucrif|minbuza|"
+    # A press office (`Pressestelle`, `Gabinete de Prensa`, `ufficio stampa`).
+    r"press\s+office|pressestelle|pressereferat|pressebüro|gabinete\s+de\s+prensa|"
+    r"oficina\s+de\s+prensa|service\s+de\s+presse|bureau\s+de\s+presse|ufficio\s+stampa|"
+    r"persvoorlichting|voorlichting"
 )
 # An office as the subject just before a word (`Le bureau est né le`, `L'ufficio è nato il`).
 OFFICE_SUBJECT_RE = re.compile(
@@ -261,7 +268,15 @@ def is_person_like(sequence: str) -> bool:
     words = [t.lower().strip(".") for t in tokens]
     if not words:
         return False
+    # A word is read with its accents and without them (`Sénégal` as `senegal`), as a country or
+    # place is written with them in one language and without in another.
+    words += [folded for w in words if not w.isascii() and (folded := _folded(w)) != w]
     return not any(w in NOT_NAME_WORDS or w in PLACES or w in COUNTRY_WORDS for w in words)
+
+
+def _folded(word: str) -> str:
+    """A word without its accents (`sénégal` → `senegal`)."""
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
 
 
 _CAMEL_RE = re.compile(r"(?<=[a-zà-ÿ0-9])(?=[A-ZÀ-Þ])")

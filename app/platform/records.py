@@ -38,7 +38,10 @@ _FUNCTION_LABEL_RE = re.compile(
     r"(?i)\b(?:function|functie|fonction|funktion|funci[óo]n|funzione|role|rol|r[ôo]le|rolle|"
     r"ruolo|position|unit|unit[ée]|einheit|eenheid|unidad|unit[àa]|department|d[ée]partement|"
     r"abteilung|afdeling|departamento|dipartimento|division|section|sektion|secci[óo]n|sezione|"
-    r"team|organi[sz]ation|organisatie|organisme|organismo|organizzazione|organisation)\b"
+    r"team|organi[sz]ation|organisatie|organisme|organismo|organizzazione|organisation|"
+    # A column naming the service or institution a row is for (`service: Air Sénégal`).
+    r"service|servicio|servizio|dienst|dienststelle|institution|instituci[óo]n|istituzione|"
+    r"instelling|instance|instantie|beh[öo]rde|authority|autorit[ée]|autoridad|autorit[àa])\b"
 )
 _NAME_VALUE_RE = re.compile(rf"{NAME_TOKEN}(?:\s+(?:{PARTICLE}\s+)?{NAME_TOKEN}){{1,3}}")
 # Fees paid to an office: its account (`cuenta_tasas`, `Gebührenkonto`, `leges`).

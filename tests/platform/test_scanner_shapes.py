@@ -153,3 +153,49 @@ def test_a_word_that_is_also_a_name_qualified_by_an_adjective_is_an_offices_mail
     # Beside a surname's shape, or when the name is a common one, the mailbox stays a person's.
     for address in ("stella.marchetti@capitaneria.example.it", "sophie.sociale@ops.example.fr"):
         assert FindingKind.email in _kinds(f"Écrire à {address} pour toute question.\n"), address
+
+
+def test_a_document_in_the_plural_is_a_kind_of_document_not_a_holders() -> None:
+    # A nationality before documents in the plural qualifies the documents: no one holds them.
+    for line in (
+        "Forged Romanian ID cards of an older series were seized at the gate.",
+        "Stolen Maltese passports turned up again in the second half of the year.",
+        "Faux passeports maliens saisis à l'embarquement, série de 2019.",
+        "Pasaportes Venezolanos falsificados detectados en tránsito.",
+        "Valse Surinaamse paspoorten in omloop sinds september.",
+    ):
+        assert _kinds(line) == frozenset(), line
+    # A name beside a document in the singular is still its holder's.
+    assert _kinds("Andrei Popescu, passport holder, travelled via Vienna.") == {K.personal_name}
+    assert _kinds("Léa Morel passeport saisi à Orly") == {K.personal_name}
+    assert _kinds("Pieter de Wit paspoort ingenomen") == {K.personal_name}
+
+
+def test_a_press_office_beside_its_number_and_mailbox_is_no_person() -> None:
+    for line in (
+        "Pressekontakt: Pressestelle BMF, presse@bmf.example.de, +49 30 18 682 3030",
+        "Gabinete de Prensa: prensa@exteriores.example.es · +34 91 379 9700",
+        "Ufficio Stampa: stampa@interno.example.it, +39 06 4651",
+        "Contact presse : Service de presse, presse@interieur.example.fr, +33 1 49 27 49 27",
+    ):
+        assert _kinds(line) == frozenset(), line
+    # A press office reads as an embassy does: a spokesperson is named in her function. A private
+    # person to call beside it, on a mobile, stays a person.
+    assert _kinds("Pressestelle BMF, Sprecherin Jana Wolff, +49 30 18 682 3030") == frozenset()
+    assert _kinds("Pressestelle BMF, Rückfragen an Jana Wolff, mobil +49 171 4839 2276") == {
+        K.phone,
+        K.personal_name,
+    }
+
+
+def test_a_column_naming_the_service_holds_no_ones_name() -> None:
+    # A service or authority column names an organisation, a country in its own accents too.
+    table = (
+        "service;fonction;telephone;courriel\n"
+        "Air Sénégal;sûreté;+221 33 939 11 00;surete@airline.example.sn\n"
+        "Préfecture de Police;accueil des étrangers;+33 1 53 71 53 71;accueil@pp.example.fr\n"
+    )
+    assert _kinds(table, CSV) == frozenset()
+    # A name column stays a person's, with the same contacts.
+    person = "nom;telephone\nAwa Ndiaye;+221 77 639 11 00\n"
+    assert _kinds(person, CSV) == {K.phone, K.personal_name}
