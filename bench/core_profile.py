@@ -97,7 +97,8 @@ def label_of(query: str, state: str) -> str:
 MODES = ("user", "nice", "system", "irq", "softirq", "steal")
 
 
-def core_busy(cpus: set[int]) -> float:
+def cpus_busy(cpus: set[int]) -> float:
+    """Seconds these CPUs have been busy (anyone's work, steal included) since boot."""
     busy = 0.0
     for i, t in enumerate(psutil.cpu_times(percpu=True)):
         if i in cpus:
@@ -185,7 +186,7 @@ class CoreProfile:
                 self.samples.append(
                     {
                         "t": time.monotonic(),
-                        "busy": core_busy(self.cpus),
+                        "busy": cpus_busy(self.cpus),
                         "modes": core_modes(self.cpus),
                         "others": others,
                         "cpus": sorted(self.cpus),

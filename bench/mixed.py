@@ -60,7 +60,7 @@ import psutil
 
 from app.db import transfer_flows
 from bench import guarded_writes, loadgen, placement, stalls
-from bench.core_profile import CoreProfile
+from bench.core_profile import CoreProfile, cpus_busy
 from bench.harness import Run, stop
 from bench.seed import SCALES, Scale, clone
 from tests import factories
@@ -118,15 +118,6 @@ def tree_cpu(pids: list[int]) -> float:
                 continue
             total += times.user + times.system
     return total
-
-
-def cpus_busy(cpus: set[int]) -> float:
-    """Seconds these CPUs have been busy (anyone's work, steal included) since boot."""
-    busy = 0.0
-    for i, t in enumerate(psutil.cpu_times(percpu=True)):
-        if i in cpus:
-            busy += float(sum(t) - t.idle - getattr(t, "iowait", 0.0))
-    return busy
 
 
 class Meter:
