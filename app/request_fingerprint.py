@@ -52,7 +52,9 @@ class Fingerprint:
 
 
 def raw_fingerprint(method: str, target: str, body: bytes) -> str:
-    return hashlib.sha256(method.encode() + b" " + target.encode() + b"\n" + body).hexdigest()
+    digest = hashlib.sha256(method.encode() + b" " + target.encode() + b"\n")
+    digest.update(body)  # not concatenated: no second copy of a large body
+    return digest.hexdigest()
 
 
 def request_fingerprint(
