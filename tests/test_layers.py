@@ -36,6 +36,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "app.middleware",
             "app.rate_limit",
             "app.http_limits",
+            "app.request_fingerprint",
             "app.gates",
             "app.background",
             "app.problem_catalogue",

@@ -3,7 +3,8 @@
 A transaction-scoped advisory lock per (client, key) tells a retry that arrives while the first
 request is still running (409) from one that arrives after it committed (replay). The stored
 response is the first one byte for byte; responses of personal-data writes carry no subject data,
-so nothing stored here needs erasing.
+so nothing stored here needs erasing. What a key remembers of its request is
+app/request_fingerprint.py's.
 """
 
 from __future__ import annotations
@@ -26,10 +27,6 @@ class StoredResponse:
     status: int
     headers: dict[str, str]
     body: bytes
-
-
-def request_fingerprint(method: str, path: str, body: bytes) -> str:
-    return hashlib.sha256(method.encode() + b" " + path.encode() + b"\n" + body).hexdigest()
 
 
 def lock_key(client: str, key: str) -> int:

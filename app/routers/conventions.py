@@ -23,6 +23,7 @@ from app.problems import (
     PreconditionRequired,
     ValidationFailed,
 )
+from app.request_fingerprint import Fingerprint, request_fingerprint
 from app.security import CurrentPrincipal
 from app.services.guarded import Context
 
@@ -154,7 +155,10 @@ async def idempotent(
         str | None,
         Header(
             alias="Idempotency-Key",
-            description="Makes retries safe: the same key and body replay the first response.",
+            description=(
+                "Makes retries safe: the same key and request replay the first response (the"
+                " body's content counts, not its encoding: a multipart boundary, JSON key order)."
+            ),
             min_length=1,
             max_length=255,
             pattern=IDEMPOTENCY_KEY,
@@ -169,7 +173,9 @@ async def idempotent(
     # The query is part of the request (a batch's mode and dry_run): a retry with the same key
     # but another query is a different request, not a replay.
     target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    fingerprint = idempotency.request_fingerprint(request.method, target, body)
+    fingerprint = request_fingerprint(
+        request.method, target, request.headers.get("content-type"), body
+    )
     client = principal.client_key
     if getattr(request.scope.get("endpoint"), INSPECTS_FIRST, False):
         # A replay is answered at once, from a short read of its own; the key's lock (which
@@ -183,10 +189,10 @@ async def idempotent(
         )
     else:
         await _claim(session, client, idempotency_key, fingerprint)
-    return Idempotent(request, session, client, idempotency_key, fingerprint)
+    return Idempotent(request, session, client, idempotency_key, fingerprint.value)
 
 
-async def _claim(session: AsyncSession, client: str, key: str, fingerprint: str) -> None:
+async def _claim(session: AsyncSession, client: str, key: str, fingerprint: Fingerprint) -> None:
     """Take the key's lock for the request's transaction (409 while another request holds
     it), then answer a stored first response instead of running the request again."""
     if not await idempotency.try_lock(session, client, key):
@@ -194,10 +200,10 @@ async def _claim(session: AsyncSession, client: str, key: str, fingerprint: str)
     _replay_if_stored(await idempotency.find(session, client, key), fingerprint)
 
 
-def _replay_if_stored(stored: IdempotencyKey | None, fingerprint: str) -> None:
+def _replay_if_stored(stored: IdempotencyKey | None, fingerprint: Fingerprint) -> None:
     if stored is None:
         return
-    if stored.request_hash != fingerprint:
+    if not fingerprint.matches(stored.request_hash):
         raise IdempotencyKeyReused(
             "This Idempotency-Key was used for a different request body or path."
         )

@@ -8,6 +8,7 @@ test transaction.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
@@ -140,6 +141,168 @@ async def test_the_same_key_with_another_body_or_path_is_refused(
 
     assert await counts(db) == {"authority": 1, "audit": 1, "outbox": 1}
     assert await db.fetchval("SELECT count(*) FROM officer") == 0
+
+
+async def test_a_json_retry_written_otherwise_replays(
+    committed_client: Committed, db: asyncpg.Connection, auth: Auth
+) -> None:
+    """Another key order and other whitespace encode the same request: it replays."""
+    client, _ = committed_client
+    headers = with_key(nl(auth), "reordered")
+    body = factories.authority_body("NL")
+    first = await client.post("/v1/authorities", json=body, headers=headers)
+    assert first.status_code == 201, first.text
+
+    rewritten = json.dumps(dict(reversed(list(body.items()))), indent=2).encode()
+    assert rewritten != json.dumps(body).encode()
+    retry = await client.post(
+        "/v1/authorities",
+        content=rewritten,
+        headers={**headers, "Content-Type": "application/json; charset=utf-8"},
+    )
+
+    assert retry.status_code == 201
+    assert retry.headers["Idempotent-Replayed"] == "true"
+    assert retry.content == first.content
+    assert retry.headers["Location"] == first.headers["Location"]
+    assert await counts(db) == {"authority": 1, "audit": 1, "outbox": 1}
+
+
+# A multipart body written by hand, so that each request's boundary and part headers are the
+# test's: every encoder (curl, httpx, browsers) draws a new boundary for each request.
+Part = tuple[str, str | None, str | None, bytes]  # name, filename, content type, bytes
+UPLOAD_METADATA = {"title": "Activity report 2024", "category": "b_programme_or_report",
+                   "audience": "steering_board"}  # fmt: skip
+UPLOAD_TEXT = b"Activity report 2024: 173 liaison officers in 41 countries.\n"
+
+
+def upload_parts(
+    *,
+    content: bytes = UPLOAD_TEXT,
+    filename: str = "report.txt",
+    media_type: str = "text/plain",
+    metadata: dict[str, Any] | None = None,
+) -> list[Part]:
+    fields = json.dumps(UPLOAD_METADATA if metadata is None else metadata).encode()
+    return [("metadata", None, None, fields), ("file", filename, media_type, content)]
+
+
+def multipart(parts: list[Part], boundary: str, *, curl_style: bool) -> tuple[str, bytes]:
+    """The Content-Type and body of a form: as curl writes it, or with lower-case header
+    names and other spacing."""
+    out = b""
+    for name, filename, media_type, data in parts:
+        disposition = f'form-data; name="{name}"' + (
+            f'; filename="{filename}"' if filename is not None else ""
+        )
+        if curl_style:
+            out += f"--{boundary}\r\nContent-Disposition: {disposition}\r\n".encode()
+            if media_type is not None:
+                out += f"Content-Type: {media_type}\r\n".encode()
+        else:
+            if media_type is not None:
+                out += f"--{boundary}\r\ncontent-type:  {media_type}\r\n".encode()
+            else:
+                out += f"--{boundary}\r\n".encode()
+            out += f"content-disposition:{disposition.replace('; ', ';')}\r\n".encode()
+        out += b"\r\n" + data + b"\r\n"
+    return f"multipart/form-data; boundary={boundary}", out + f"--{boundary}--\r\n".encode()
+
+
+async def post_form(
+    client: httpx.AsyncClient,
+    headers: dict[str, str],
+    parts: list[Part],
+    boundary: str,
+    *,
+    curl_style: bool = True,
+) -> httpx.Response:
+    content_type, body = multipart(parts, boundary, curl_style=curl_style)
+    return await client.post(
+        "/v1/documents/files", content=body, headers={**headers, "Content-Type": content_type}
+    )
+
+
+async def upload_counts(db: asyncpg.Connection) -> dict[str, int]:
+    return {
+        "document": await db.fetchval("SELECT count(*) FROM document"),
+        "version": await db.fetchval("SELECT count(*) FROM document_version"),
+        "audit": await db.fetchval(
+            "SELECT count(*) FROM audit_event WHERE action = 'document.uploaded'"
+        ),
+        "keys": await db.fetchval("SELECT count(*) FROM idempotency_key"),
+    }
+
+
+async def test_a_multipart_upload_retried_with_another_boundary_replays(
+    committed_client: Committed, db: asyncpg.Connection, auth: Auth
+) -> None:
+    client, _ = committed_client
+    headers = with_key(auth("NL", ["sb_member"]), "upload-1")
+    first = await post_form(client, headers, upload_parts(), "------------------------d74496d6")
+    assert first.status_code == 201, first.text
+    assert "Idempotent-Replayed" not in first.headers
+
+    retry = await post_form(client, headers, upload_parts(), "a9f2c0e1b7d34e58", curl_style=False)
+
+    assert retry.status_code == 201, retry.text
+    assert retry.headers["Idempotent-Replayed"] == "true"
+    assert retry.content == first.content
+    document = first.json()
+    assert retry.headers["Location"] == first.headers["Location"]
+    assert first.headers["Location"] == f"/v1/documents/{document['id']}"
+    assert document["versions"][0]["sha256"] == hashlib.sha256(UPLOAD_TEXT).hexdigest()
+    assert await upload_counts(db) == {"document": 1, "version": 1, "audit": 1, "keys": 1}
+
+
+@pytest.mark.parametrize(
+    "changed",
+    [
+        pytest.param({"content": UPLOAD_TEXT.replace(b"173", b"174")}, id="a file byte"),
+        pytest.param({"metadata": {**UPLOAD_METADATA, "title": "Report 2024"}}, id="metadata"),
+        pytest.param({"filename": "report-2024.txt"}, id="the filename"),
+        pytest.param({"media_type": "text/csv"}, id="the part content type"),
+    ],
+)
+async def test_a_multipart_retry_that_changes_its_content_is_refused(
+    committed_client: Committed, db: asyncpg.Connection, auth: Auth, changed: dict[str, Any]
+) -> None:
+    client, _ = committed_client
+    headers = with_key(auth("NL", ["sb_member"]), "upload-2")
+    first = await post_form(client, headers, upload_parts(), "boundary-one")
+    assert first.status_code == 201, first.text
+    stored = await db.fetchrow("SELECT request_hash, body FROM idempotency_key")
+
+    refused = await post_form(client, headers, upload_parts(**changed), "boundary-two")
+
+    assert_problem(refused, 422, "/problems/idempotency-key-reused")
+    assert await upload_counts(db) == {"document": 1, "version": 1, "audit": 1, "keys": 1}
+    assert await db.fetchrow("SELECT request_hash, body FROM idempotency_key") == stored
+    assert bytes(stored["body"]) == first.content
+
+
+async def test_a_key_stored_with_the_bytes_of_its_request_still_replays_those_bytes(
+    committed_client: Committed, db: asyncpg.Connection, auth: Auth
+) -> None:
+    """A key stored when fingerprints hashed the raw body replays a retry of the same bytes;
+    a retry encoded anew (another boundary) cannot be matched to it and is refused."""
+    client, _ = committed_client
+    headers = with_key(auth("NL", ["sb_member"]), "upload-3")
+    content_type, body = multipart(upload_parts(), "boundary-one", curl_style=True)
+    first = await post_form(client, headers, upload_parts(), "boundary-one")
+    assert first.status_code == 201, first.text
+    raw = hashlib.sha256(b"POST /v1/documents/files\n" + body).hexdigest()
+    await db.execute("UPDATE idempotency_key SET request_hash = $1", raw)
+
+    same_bytes = await post_form(client, headers, upload_parts(), "boundary-one")
+    encoded_anew = await post_form(client, headers, upload_parts(), "boundary-two")
+
+    assert same_bytes.status_code == 201, same_bytes.text
+    assert same_bytes.headers["Idempotent-Replayed"] == "true"
+    assert same_bytes.content == first.content
+    assert_problem(encoded_anew, 422, "/problems/idempotency-key-reused")
+    assert await upload_counts(db) == {"document": 1, "version": 1, "audit": 1, "keys": 1}
+    assert content_type == "multipart/form-data; boundary=boundary-one"
 
 
 async def test_keys_are_scoped_to_the_client(
