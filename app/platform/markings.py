@@ -405,9 +405,8 @@ _INDEX_RE = re.compile(r"/\d+(?:/|$)")
 
 def _own_level(unit: TextUnit) -> bool:
     """A JSON member outside any array, named for a classification in the singular, whose
-    value is a level and nothing else (`"rubricering": "Departementaal Vertrouwelijk"` in a
-    document's metadata): the document's own classification, not a marking talked about (a
-    list of markings repeats its member in each item of an array)."""
+    value is a level alone (`"rubricering": "Departementaal Vertrouwelijk"` in its metadata):
+    the document's own, not one talked about (a list of markings is an array of items)."""
     pointer = unit.location.pointer
     return (
         pointer is not None
