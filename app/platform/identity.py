@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from app.platform.given_names import GIVEN_NAMES
 from app.platform.national_ids import national_id
 from app.platform.patterns import (
     DATE,
@@ -359,11 +360,22 @@ _ATTRIBUTE_STEM_RE = re.compile(
 _NATIONAL_NOUN_RE = re.compile(r"[A-Z][a-z]+\s+national\b")
 
 
+def _surname_first(name: str) -> bool:
+    """Two words parted by a comma are a surname and a given name (`Haddad, Samir`, `DUPONT,
+    Jean`) when the second is a given name or the first is in capitals: otherwise they are as
+    often two capitalised nouns of a list (German writes every noun so)."""
+    surname, _, given = name.partition(",")
+    first = given.split()[0].lower() if given.split() else ""
+    return first in GIVEN_NAMES or (surname.strip().isupper() and len(surname.strip()) > 1)
+
+
 def _person_like(name: str, text: str, start: int) -> bool:
     """A person's name, not an institution's, and not a public official's named beside the
     function they hold."""
     if not is_person_like(name):
         return False
+    if "," in name and not _surname_first(name):
+        return False  # `Reisenden, Geburtsdaten`: two nouns of a list, no name
     window = text[max(0, start - 60) : start + len(name) + 60]
     if FUNCTION_RE.search(window) is not None:
         return False

@@ -394,6 +394,28 @@ def marking_of(text: str, previous: str = "") -> str | None:
     return found[0] if found else None
 
 
+# A member that states its document's own classification (`rubricering`, `classification`,
+# `documentClassification`, `Einstufung`): one member, one level, not a list of them.
+_OWN_LEVEL_LABEL_RE = re.compile(
+    r"(?i)^(?:[^\W\d_]+\s+)?(?:classification|classificatie|clasificaci[óo]n|classificazione|"
+    r"einstufung|klassifizierung|rubricering|security\s+classification)$"
+)
+_INDEX_RE = re.compile(r"/\d+(?:/|$)")
+
+
+def _own_level(unit: TextUnit) -> bool:
+    """A JSON member outside any array, named for a classification in the singular, whose
+    value is a level alone (`"rubricering": "Departementaal Vertrouwelijk"` in its metadata):
+    the document's own, not one talked about (a list of markings is an array of items)."""
+    pointer = unit.location.pointer
+    return (
+        pointer is not None
+        and _INDEX_RE.search(pointer) is None
+        and _OWN_LEVEL_LABEL_RE.match(label_words(unit.context)) is not None
+        and _heading(unit.text.strip())
+    )
+
+
 def _cited(header: list[str], column: int) -> bool:
     """Is a Markdown table's column one of cited examples (by its header)?"""
     return column < len(header) and _CITED_RE.search(label_words(header[column])) is not None
@@ -425,6 +447,8 @@ def handling_markings(units: Iterable[TextUnit], *, title: str = "") -> tuple[Ma
                 continue
         if location.row is not None or location.pointer is not None:
             if _CITED_RE.search(label_words(unit.context)):
+                if location.pointer is not None and _own_level(unit):
+                    found[Marking("classification", location)] = None
                 continue
         elif "|" not in unit.text or (cells := table_cells(unit.text)) is None:
             header = None

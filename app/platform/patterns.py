@@ -64,10 +64,12 @@ def words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-# Words that make a capitalised sequence a title, institution or place rather than a person.
+# Words that make a capitalised sequence a title, institution or place rather than a person; the
+# word for a name itself in the six languages (`Namen von Reisenden`: names of travellers) is none.
 NOT_NAME_WORDS = words(
     """
     the and of for und et
+    name names namen nom noms naam nombre nombres nome nomi
     report reports analysis analyses risk network networks regional region office ministry team
     unit group board committee agency project programme program meeting meetings document
     documents embassy consulate police service services directorate department european europe

@@ -7,11 +7,13 @@ person's data, whatever the column they stand in is called."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from app.platform.contact import PUBLIC_ACCOUNT_RE, has_email
 from app.platform.given_names import COMMON_GIVEN_NAMES as GIVEN_NAMES
+from app.platform.given_names import GIVEN_NAMES as ALL_GIVEN_NAMES
 from app.platform.identity import has_document_number, has_name, has_personal_name, labelled_name
 from app.platform.mailbox import functional_local_part, personal_mailbox
 from app.platform.patterns import FUNCTION_RE, NAME_TOKEN, PARTICLE, is_person_like
@@ -68,15 +70,32 @@ Key = tuple[object, ...]
 
 def _named_person(text: str, label: str) -> bool:
     """A cell that is a person's name: under a name label, or a name alone (not a place's, a
-    function's or a unit's)."""
+    function's or a unit's) with a given name in it: capitalised words under any other label
+    (`Ground Security`, `Gemeinsames Analysezentrum` under `stelle`) are as often a unit's name,
+    and a person's name is told from one by its given name."""
     value = text.strip()
     if (
         _NAME_VALUE_RE.fullmatch(value)
         and not _PLACE_LABEL_RE.search(label)
         and not _FUNCTION_LABEL_RE.search(label)
+        and any(w.lower() in ALL_GIVEN_NAMES for w in _WORD_RE.findall(value))
     ):
         return is_person_like(value)
     return labelled_name(text, label)
+
+
+def _spelled(text: str) -> str:
+    """The text's letters and digits, lower case and without accents (`Air Algérie` →
+    `airalgerie`): how a name is written in a domain."""
+    folded = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in folded if c.isalnum() and c.isascii())
+
+
+def _domain_labels(address: str) -> list[str]:
+    """The labels of an address's domain but its top-level one (`royalairmaroc` of
+    `surete@royalairmaroc.com`)."""
+    domain = address.rsplit("@", 1)[-1].rstrip(".,;:)>]").lower()
+    return [_spelled(label) for label in domain.split(".")[:-1]]
 
 
 def record_key(location: Location, context: str) -> Key | None:
@@ -112,11 +131,28 @@ class Record:
             )
         return self._official
 
+    def domain_owner(self, text: str) -> bool:
+        """The text is the name of the organisation whose domain the record's functional
+        mailbox is on (`Royal Air Maroc` beside `surete@royalairmaroc.com`): an organisation
+        named as it writes itself in its domain, not a person."""
+        spelled = _spelled(text) if "@" not in text and len(text) <= 60 else ""
+        if len(spelled) < 2:
+            return False
+        return any(
+            spelled in _domain_labels(m.group(0)) and not personal_mailbox(m.group(0), cell)
+            for _, cell in self.cells[: self.own]
+            if "@" in cell
+            for m in _ADDRESS_RE.finditer(cell)
+        )
+
     def institutional(self) -> bool:
         """The record names an office, a public account or a switchboard, and no person."""
         if self._institutional is None:
             owner = person = False
             for label, text in self.cells:
+                if self.domain_owner(text):
+                    owner = True
+                    continue  # the organisation's name, under whatever label
                 office = bool(
                     OFFICE_NAMED_RE.search(text)
                     or SWITCHBOARD_RE.search(text)
@@ -178,11 +214,14 @@ class Record:
     def words(self) -> frozenset[str]:
         """The record's words, lower case (an office's mailbox is named after its post)."""
         if self._words is None:
+            # Each word also as it is written in an address, without its accents (`Sûreté`
+            # names `surete@`).
             self._words = frozenset(
-                w.lower()
+                form
                 for _, text in self.cells
                 if "@" not in text
                 for w in _WORD_RE.findall(text)
+                for form in (w.lower(), _spelled(w))
             )
         return self._words
 

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Iterator, Sequence
 
 from app.platform import contact, identity, mrz, phone
 from app.platform.institutional import NO_CONTACTS, InstitutionalContacts
-from app.platform.patterns import label_words
+from app.platform.patterns import digit_count, label_words
 from app.platform.records import (
     Record,
     document_of_record,
@@ -82,6 +82,11 @@ def _readings(units: Iterable[TextUnit]) -> Iterator[tuple[Key, str, str, Locati
             for c, cell in enumerate(cells):
                 label = header[c] if c < len(header) else ""
                 yield row, cell, label, location
+            if len(cells) == 2 and cells[0] and not digit_count(cells[0]) and len(cells[0]) <= 40:
+                # A key-value table (`| Name | … |`, `| Geburtsdatum | … |` under a header
+                # `Feld | Angabe`): its first cell, not the header, labels the second; the row
+                # is read as the line it stands for as well.
+                yield None, f"{cells[0]}: {cells[1]}", "", location
             continue
         key = record_key(location, unit.context) if location.row is not None else None
         yield key, text, label_words(without_emphasis(unit.context)), location
@@ -129,7 +134,7 @@ def _found(
     )
     birth = identity.has_date_of_birth(spaced, context=context)
     name = identity.has_personal_name(spaced, context=context) and not (
-        record and record.official()
+        record and (record.official() or record.domain_owner(text))
     )
     link = contact.has_personal_url(text)
     if not (email or telephone or zone or number or account or birth or name or link):
