@@ -137,7 +137,11 @@ _LABELLED_DOC_SEARCH_RE = re.compile(
     r"(?=[\s:])){1,2})?"
     # Whose document it is (`Reisepassnummer des Antragstellers:`, `passport of the applicant`).
     r"(?:\s+(?i:of|des|der|du|de|del|della|dello|van|di)\s+(?i:the\s+|la\s+|le\s+|l['’]|de\s+|"
-    r"het\s+|el\s+|il\s+|dem\s+|den\s+)?[\w'’-]{3,20}(?=[\s:]))?" + _GAP + _DOC_VALUE
+    r"het\s+|el\s+|il\s+|dem\s+|den\s+)?[\w'’-]{3,20}(?=[\s:]))?"
+    # The number joined to its document by a preposition (`paspoort met nummer`, `Reisepass mit
+    # der Nummer`, `passeport avec le numéro`): only before a number word, which is the evidence.
+    r"(?:\s+(?i:with|met|mit|avec|con|com)(?:\s+(?i:the|der|dem|le|il|el|o))?"
+    rf"\s+(?i:{_NUMBER_WORD}|num[ée]ro))?" + _GAP + _DOC_VALUE
 )
 # The lookbehind stands after the first character (`X(?<![A-Za-z0-9].)` is `(?<![A-Za-z0-9])X`): a
 # pattern that begins with a character class is searched for that class only.

@@ -269,11 +269,16 @@ def has_phone(text: str, *, context: str = "", known: InstitutionalContacts = NO
     )
     in_text = _PHONE_LABEL_STEM_RE.search(text.lower()) is not None
     for label in PHONE_LABEL_RE.finditer(text) if in_text else ():
-        window = text[label.end() : label.end() + 40]
-        if _DIGITS_RE.search(window) and (
-            _valid_in_some_region(window, PHONE_REGIONS, known) or _possible(window, known)
-        ):
-            return True
+        # The number follows its label, or the colon that ends a label qualified by whose line
+        # it is (`cellulare privato del collega di turno: 333 …`).
+        colon = text.find(":", label.end(), label.end() + 60)
+        starts = (label.end(),) if colon < 0 else (label.end(), colon + 1)
+        for start in starts:
+            window = text[start : start + 40]
+            if _DIGITS_RE.search(window) and (
+                _valid_in_some_region(window, PHONE_REGIONS, known) or _possible(window, known)
+            ):
+                return True
     return labelled and (
         _valid_in_some_region(text, PHONE_REGIONS, known) or _possible(text, known)
     )

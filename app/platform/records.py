@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -116,6 +117,9 @@ class Record:
 
     cells: list[tuple[str, str]] = field(default_factory=list)
     own: int = 0  # the first cells are the record's own
+    # The scalar members of a JSON object's own objects (its `kontakt: {email: …}`): whose
+    # mailboxes they are is this record's, but they are not its cells.
+    inner: list[tuple[str, str]] = field(default_factory=list)
     _institutional: bool | None = None
     _words: frozenset[str] | None = None
     _official: bool | None = None
@@ -140,7 +144,7 @@ class Record:
             return False
         return any(
             spelled in _domain_labels(m.group(0)) and not personal_mailbox(m.group(0), cell)
-            for _, cell in self.cells[: self.own]
+            for _, cell in (*self.cells[: self.own], *self.inner)
             if "@" in cell
             for m in _ADDRESS_RE.finditer(cell)
         )
@@ -344,12 +348,14 @@ def document_of_record(record: Record, label: str, text: str) -> bool:
 
 def records(keyed: Iterable[tuple[Key | None, str, str]]) -> dict[Key, Record]:
     """Each record of the (key, label, text) readings; a JSON object's record also holds the
-    scalar members of the objects around it (whose contacts they are)."""
+    scalar members of the objects around it (whose contacts they are), and, apart, those of its
+    own objects (an organisation's `contact` object)."""
     own: dict[Key, list[tuple[str, str]]] = {}
     for key, label, text in keyed:
         if key is not None:
             own.setdefault(key, []).append((label, text))
     result: dict[Key, Record] = {}
+    children: defaultdict[str, list[tuple[str, str]]] = defaultdict(list)
     for key, cells in own.items():
         record = Record(list(cells), len(cells))
         if key[0] == "json":
@@ -357,5 +363,9 @@ def records(keyed: Iterable[tuple[Key | None, str, str]]) -> dict[Key, Record]:
             while parent:
                 parent = parent.rsplit("/", 1)[0]
                 record.cells.extend(own.get(("json", parent), ()))
+            children[str(key[1]).rsplit("/", 1)[0]].extend(cells)
         result[key] = record
+    for key, record in result.items():
+        if key[0] == "json":
+            record.inner = children.get(str(key[1]), [])
     return result

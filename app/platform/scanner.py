@@ -92,6 +92,50 @@ def _readings(units: Iterable[TextUnit]) -> Iterator[tuple[Key, str, str, Locati
         yield key, text, label_words(without_emphasis(unit.context)), location
 
 
+Reading = tuple[Key, str, str, Location]
+
+
+def _is_label(cell: str) -> bool:
+    """A key-value table's first cell: a few words, no digits and no person's name (`Account
+    holder`, `IBAN`; a column of names is a list of people, not of labels)."""
+    words = cell.split()
+    return (
+        0 < len(words) <= 4
+        and len(cell) <= 40
+        and not digit_count(cell)
+        and not identity.has_name(cell)
+    )
+
+
+def _key_value_tables(readings: list[Reading]) -> list[Reading]:
+    """A DOCX table of two columns whose first column labels the second on every row (`Account
+    holder | Embassy …`, `IBAN | …`) has no header row: it is one record, each value read under
+    its own row's label (as a Markdown key-value table's). Read by its first row as a header, its
+    first value would label the whole column and each row be a record apart, so the account
+    holder named on one row would not be seen beside the account on the next."""
+    tables: dict[tuple[object, ...], dict[int, dict[int, str]]] = {}
+    for _, text, _, location in readings:
+        if location.table is not None and location.row is not None and location.column:
+            table = tables.setdefault((location.part, location.table), {})
+            table.setdefault(location.row, {})[location.column] = text
+    key_value = {
+        where
+        for where, rows in tables.items()
+        if len(rows) >= 2
+        and all(set(cells) <= {1, 2} and _is_label(cells.get(1, "")) for cells in rows.values())
+    }
+    if not key_value:
+        return readings
+    read: list[Reading] = []
+    for key, text, label, location in readings:
+        where = (location.part, location.table)
+        if location.table is not None and location.row is not None and where in key_value:
+            key = ("key-value", *where)
+            label = label_words(tables[where][location.row][1]) if location.column == 2 else ""
+        read.append((key, text, label, location))
+    return read
+
+
 # The kinds as constants of the module: an enum member's lookup would cost on every unit.
 _EMAIL, _PHONE, _MRZ, _DOCUMENT_NUMBER, _IBAN, _DATE_OF_BIRTH, _PERSONAL_NAME, _PERSONAL_URL = (
     FindingKind.email,
@@ -164,7 +208,7 @@ def scan(
     """Every finding of personal data in the units, in document order (at most MAX_FINDINGS);
     the `known` institutional contacts are not personal data."""
     findings: dict[Finding, None] = {}
-    readings = list(_readings(units))
+    readings = _key_value_tables(list(_readings(units)))
     keyed = (
         records((key, context, text) for key, text, context, _ in readings)
         if any(r[0] is not None for r in readings)

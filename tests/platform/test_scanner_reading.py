@@ -549,3 +549,76 @@ def test_the_markings_noun_names_the_kinds_it_is_followed_by() -> None:
     # After the noun and a colon, this document's own marking stands.
     assert _marked("Markings: not to be disseminated\n")
     assert _marked("Diciture: diffusione limitata\n")
+
+
+def test_a_two_column_table_of_labels_and_values_is_one_record() -> None:
+    """A DOCX table whose first column labels the second has no header row: each value is read
+    under its own row's label, and the rows are one record (the account holder on one row
+    speaks for the account on the next)."""
+    office = make_docx(
+        ["Payment of consular fees by bank transfer only."],
+        [
+            [
+                ["Account holder", "Consulate General of Ruritania - Fees"],
+                ["IBAN", "GB82 WEST 1234 5698 7654 32"],
+                ["BIC", "WESTGB2L"],
+            ]
+        ],
+    )
+    assert _kinds(office, DOCX) == frozenset()
+    person = make_docx(
+        ["Refund of the fee."],
+        [[["Account holder", "Marta Kowalczyk"], ["IBAN", "GB82 WEST 1234 5698 7654 32"]]],
+    )
+    assert K.iban in _kinds(person, DOCX)
+    # Read by its first row as a header, the table's labels would be lost: under its own row's
+    # label, a value is a birth date.
+    traveller = make_docx(
+        ["Case summary"],
+        [[["Surname", "Okonkwo"], ["Given names", "Chidi Emeka"], ["Born", "14.03.1991"]]],
+    )
+    assert {K.date_of_birth, K.personal_name} <= _kinds(traveller, DOCX)
+
+
+def test_a_document_number_may_follow_a_preposition_and_its_number_word() -> None:
+    for line in (
+        "Der Reisende legte einen Reisepass mit der Nummer C7F4K2M91 vor.",
+        "De passagier reisde op een paspoort met nummer NW8K31P27.",
+        "Elle présentait un passeport avec le numéro 22XK51873.",
+        "Viajaba con un pasaporte con el número XDA418273.",
+        "He showed a passport with number 581934027.",
+    ):
+        assert K.document_number in _kinds(line), line
+    # Without the number word, the preposition joins nothing (`met 2026 …`: a year, no number).
+    assert _kinds("Paspoorten met nummers uit de reeks 2026 worden vervangen.") == frozenset()
+    assert _kinds("Visa applications with numbers up 12 % in 2026.") == frozenset()
+
+
+def test_a_telephone_labels_number_may_follow_the_colon_after_its_qualifiers() -> None:
+    # The label qualified by whose line it is, the number after the colon that ends it.
+    assert K.phone in _kinds("Handy privat der diensthabenden Kollegin: 0151 2345 6789")
+    assert K.phone in _kinds("cellulare privato del funzionario di turno: 347 123 4567")
+    # A colon with no number after it, or a number of no valid format, is none.
+    assert _kinds("Cellulare di servizio: chiedere al centralino, turni 2026-12-01.") == frozenset()
+
+
+def test_an_organisation_named_as_its_contact_objects_domain_is_no_person() -> None:
+    carriers = {
+        "carriers": [
+            {
+                "name": "Zephyr Air",
+                "contact": {"email": "ops@zephyrair.example.com", "phone": "+44 20 7946 0958"},
+            }
+        ]
+    }
+    assert K.personal_name not in _kinds(json.dumps(carriers), JSON)
+    # A person's name beside a mailbox on a domain that does not spell it stays a name.
+    people = {
+        "travellers": [
+            {
+                "name": "Zofia Nowak",
+                "contact": {"email": "ops@zephyrair.example.com", "phone": "+44 7700 900123"},
+            }
+        ]
+    }
+    assert K.personal_name in _kinds(json.dumps(people), JSON)
