@@ -52,6 +52,12 @@ def checked_against(command: F) -> F:
     return command
 
 
+def _keys(log_key: tuple[str, ...], witness: tuple[str, ...]) -> tuple[list[Any], list[Any]]:
+    from app.db.audit_note import parse_verifier
+
+    return [parse_verifier(_text(k)) for k in log_key], [parse_verifier(_text(k)) for k in witness]
+
+
 @click.command("verify-proof")
 @click.argument("bundle", type=click.Path(dir_okay=False, path_type=Path))
 @checked_against
@@ -65,12 +71,11 @@ def verify_proof(
 ) -> int:
     """Check a proof bundle offline (no database, no server); exit 1 says why it fails."""
     from app.audit_verify import Rejected, verify_bundle
-    from app.db.audit_note import NoteError, merge, parse_verifier, split
+    from app.db.audit_note import NoteError, merge, split
 
     try:
         data = json.loads(bundle.read_text(encoding="utf-8"))
-        logs = [parse_verifier(_text(k)) for k in log_key]
-        witnesses = [parse_verifier(_text(k)) for k in witness]
+        logs, witnesses = _keys(log_key, witness)
         notes = [Path(p).read_text(encoding="utf-8") for p in cosigned]
         if isinstance(data, dict) and isinstance(data.get("checkpoints"), list):
             bodies = {split(n)[0]: n for n in data["checkpoints"]}
@@ -85,12 +90,6 @@ def verify_proof(
         return FAILED
     click.echo(json.dumps(report.as_dict(), indent=2))
     return OK
-
-
-def _keys(log_key: tuple[str, ...], witness: tuple[str, ...]) -> tuple[list[Any], list[Any]]:
-    from app.db.audit_note import parse_verifier
-
-    return [parse_verifier(_text(k)) for k in log_key], [parse_verifier(_text(k)) for k in witness]
 
 
 @click.command("verify-log")
