@@ -15,7 +15,13 @@ from dataclasses import dataclass, field
 from app.platform.contact import PUBLIC_ACCOUNT_RE, has_email
 from app.platform.given_names import COMMON_GIVEN_NAMES as GIVEN_NAMES
 from app.platform.given_names import GIVEN_NAMES as ALL_GIVEN_NAMES
-from app.platform.identity import has_document_number, has_name, has_personal_name, labelled_name
+from app.platform.identity import (
+    HONORIFIC,
+    has_document_number,
+    has_name,
+    has_personal_name,
+    labelled_name,
+)
 from app.platform.mailbox import functional_local_part, personal_mailbox
 from app.platform.patterns import FUNCTION_RE, NAME_TOKEN, PARTICLE, is_person_like
 from app.platform.phone import (
@@ -85,6 +91,40 @@ def _named_person(text: str, label: str) -> bool:
     return labelled_name(text, label)
 
 
+# What shows a record's name to be a person's, not an organisation's or a unit's written in
+# capitalised words: an honorific (`Mme Diallo`), an initial with a surname (`J. Verbeek`,
+# `Verbeek J.`) or a surname in capitals before its given name after a comma (`DUPONT, Jean`).
+_HONORIFIC_NAME_RE = re.compile(HONORIFIC + r"\s+[A-Z]")
+_INITIAL_RE = re.compile(
+    rf"(?<![\w.])[A-Z]\.\s*(?:[A-Z]\.\s*)*{NAME_TOKEN}|{NAME_TOKEN}\s+[A-Z]\.(?!\w)"
+)
+_CAPITALS_FIRST_RE = re.compile(r"(?<![\w-])[A-Z]{2,}(?:[ -][A-Z]{2,})?,\s+[A-Z]")
+
+
+def person_evidence(text: str) -> bool:
+    """A name that shows itself a person's: a given name among its words (the given names of
+    `given_names.py`), an honorific, an initial beside a surname, `SURNAME, Given`, or an
+    attribute of a person beside it (a birth date, an age, a nationality). Capitalised words
+    alone are as often an organisation's or a unit's name (`Ground Handling Services`)."""
+    return (
+        any(w.lower() in ALL_GIVEN_NAMES for w in _WORD_RE.findall(text))
+        or _HONORIFIC_NAME_RE.search(text) is not None
+        or _INITIAL_RE.search(text) is not None
+        or _CAPITALS_FIRST_RE.search(text) is not None
+        or has_personal_name(text)
+    )
+
+
+# A person's attributes in a record's other cells (`Nationalité | Âge` beside `Nom`): a column or
+# member for a nationality, an age, a birth or a sex in the six languages, or an age as a value.
+_ATTRIBUTE_LABEL_RE = re.compile(
+    r"(?i)(?:nationalit|nacionalidad|nazionalit|staatsangeh|citizenship|\b[âa]ge\b|\balter\b|"
+    r"leeftijd|\bedad\b|\bet[àa]\b|birth|naissance|geburt|geboorte|nacimiento|nascita|"
+    r"\bsex\b|\bsexe?\b|gender|geschlecht|geslacht|\bsesso\b)"
+)
+_AGE_RE = re.compile(r"(?i)\d{1,2}\s*(?:ans|anni|a[ñn]os|jaar|jahre|years?(?:\s+old)?)")
+
+
 def _spelled(text: str) -> str:
     """The text's letters and digits, lower case and without accents (`Air Algérie` →
     `airalgerie`): how a name is written in a domain."""
@@ -150,7 +190,10 @@ class Record:
         )
 
     def institutional(self) -> bool:
-        """The record names an office, a public account or a switchboard, and no person."""
+        """The record names an office, a public account or a switchboard, and no person: in a
+        record whose cells speak for an organisation (its domain, an office's name, a
+        switchboard, a functional mailbox), a name counts as a person's only on evidence of a
+        person (see person_evidence), not by its capitalised words under a `name` label."""
         if self._institutional is None:
             owner = person = False
             for label, text in self.cells:
@@ -164,25 +207,43 @@ class Record:
                     or _functional_address(text)
                 )
                 owner = owner or office
-                if (not office and _named_person(text, label)) or has_personal_name(
-                    text, context=label
-                ):
+                if self._person_cell(label, text, office):
                     person = True
-                    break
-                if "@" in text and has_email(text) and not self.explained(text):
-                    person = True  # a person's own address (`p.vandersloot@`)
                     break
             self._institutional = owner and not person
         return self._institutional
+
+    def _person_cell(self, label: str, text: str, office: bool) -> bool:
+        """A cell naming a person: a name with evidence of a person (see person_evidence), or
+        a person's own address (`p.vandersloot@`)."""
+        named = (not office and _named_person(text, label)) or has_personal_name(
+            text, context=label
+        )
+        if named and (person_evidence(text) or self.attributed()):
+            return True
+        return "@" in text and has_email(text) and not self.explained(text)
+
+    def attributed(self) -> bool:
+        """One of the record's own cells is a person's attribute: a nationality, an age, a birth
+        or a sex under its label, or an age as its value (`41 ans`)."""
+        return any(
+            (_ATTRIBUTE_LABEL_RE.search(label) and any(c.isalnum() for c in text))
+            or _AGE_RE.fullmatch(text.strip())
+            for label, text in self.cells[: self.own]
+        )
 
     def private_person(self) -> bool:
         """One of the record's own cells names a private person (under a name label, after an
         honorific, beside an attribute), not an official in a function."""
         if self._person is None:
-            self._person = not self.official() and any(
-                has_personal_name(text, context=label)
-                for label, text in self.cells[: self.own]
-                if "@" not in text
+            self._person = (
+                not self.official()
+                and not self.institutional()
+                and any(
+                    has_personal_name(text, context=label)
+                    for label, text in self.cells[: self.own]
+                    if "@" not in text
+                )
             )
         return self._person
 

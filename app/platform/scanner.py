@@ -177,8 +177,9 @@ def _found(
         record.public_account() if record else phone.office_line(text) or fee_account_line(text)
     )
     birth = identity.has_date_of_birth(spaced, context=context)
+    # In an institution's record, a name is no person's: it showed no evidence of one.
     name = identity.has_personal_name(spaced, context=context) and not (
-        record and (record.official() or record.domain_owner(text))
+        record and (record.official() or record.domain_owner(text) or record.institutional())
     )
     link = contact.has_personal_url(text)
     if not (email or telephone or zone or number or account or birth or name or link):
