@@ -175,9 +175,11 @@ def has_document_number(text: str, *, context: str = "") -> bool:
 
 # --- dates of birth ----------------------------------------------------------------------------
 
+# `b.` for born is written in lower case (`b. 12.03.1988`): a capital B. before a number is an
+# initial or the end of an abbreviation (`z. B. 2026-12-01`, for example).
 BIRTH_LABEL = (
     r"(?i:\bdate\s+of\s+birth|\bbirth\s*date|\bd\.?\s?o\.?\s?b\b\.?|\bborn(?:\s+on)?\b"
-    r"|\bb\.(?=\s*\d)|\bdate\s+de\s+naissance|\bn[ée]\(?e?\)?\s+le\b|\bn[ée]e?\s+le\b"
+    r"|\b(?-i:b)\.(?=\s*\d)|\bdate\s+de\s+naissance|\bn[ée]\(?e?\)?\s+le\b|\bn[ée]e?\s+le\b"
     r"|\bgeburtsdatum|\bgeburtstag\b|\bgeb\.|\bgeb\s*dat(?:um)?\b|\bgeboren(?:\s+(?:am|op))?\b|\bgeboortedatum"
     r"|\bfecha\s+de\s+nacimiento|\bf(?:\.\s*|\s+)nac\b\.?|\bnacid[oa]\s+el\b|\bfecha\s+nac\.?"
     r"|\bdata\s+di\s+nascita|\bnat[oa]\s+il\b|\bdata\s+de\s+nascimento|\bnascid[oa]\s+em\b"

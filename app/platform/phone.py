@@ -4,6 +4,7 @@ duty lines and service ranges are no person's."""
 
 from __future__ import annotations
 
+import functools
 import re
 
 import phonenumbers
@@ -81,16 +82,30 @@ def _valid_in_some_region(
     return False
 
 
+@functools.lru_cache(maxsize=256)
 def _service_number(raw: str) -> bool:
-    """An international number of a service's range (a national number's range depends on a
-    country the text does not name: `088` is a service's in the Netherlands, not in Ireland)."""
-    if not raw.lstrip().startswith("+"):
-        return False
-    try:
-        number = phonenumbers.parse(raw, None)
-    except phonenumbers.NumberParseException:
-        return False
-    return phonenumbers.number_type(number) in _SERVICE_NUMBERS
+    """A number of a service's range: an international one by its range; a national one (whose
+    range depends on a country the text does not name: `088` is a service's in the Netherlands,
+    not in Ireland) only if it is of a service's range in every region that writes it as it is
+    written (`800 200 300` without a trunk prefix is written so in Italy, Spain, Portugal and
+    Poland, a free number in each; Sweden would write `08-00…`)."""
+    if raw.lstrip().startswith("+"):
+        try:
+            number = phonenumbers.parse(raw, None)
+        except phonenumbers.NumberParseException:
+            return False
+        return phonenumbers.number_type(number) in _SERVICE_NUMBERS
+    digits = re.sub(r"\D", "", raw)
+    types = []
+    for region in PHONE_REGIONS:
+        try:
+            number = phonenumbers.parse(raw, region)
+        except phonenumbers.NumberParseException:
+            continue
+        national = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+        if phonenumbers.is_valid_number(number) and re.sub(r"\D", "", national) == digits:
+            types.append(phonenumbers.number_type(number))
+    return bool(types) and all(t in _SERVICE_NUMBERS for t in types)
 
 
 # An institution's switchboard, hotline or secretariat line, named as such, is no person's number
@@ -240,7 +255,17 @@ def has_phone_in(text: str, context: str, known: InstitutionalContacts = NO_CONT
             and not has_mobile(text)
         )
     )
-    return not switchboard or _MOBILE_RE.search(bare) is not None
+    # A mobile's or a personal line's word ending the line before labels the number that opens
+    # this one (`… en su móvil personal` / `+221 …`), whatever this line says of a switchboard.
+    return (
+        not switchboard
+        or _MOBILE_RE.search(bare) is not None
+        or (bool(context) and _LABEL_AT_END_RE.search(context[-40:]) is not None)
+    )
+
+
+# (Not after a full stop: a sentence about private numbers ends there.)
+_LABEL_AT_END_RE = re.compile(PERSONAL_LABEL_RE.pattern + r"[^\w.!?;]*$")
 
 
 def has_phone(text: str, *, context: str = "", known: InstitutionalContacts = NO_CONTACTS) -> bool:

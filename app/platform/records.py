@@ -54,9 +54,12 @@ _FUNCTION_LABEL_RE = re.compile(
 )
 _NAME_VALUE_RE = re.compile(rf"{NAME_TOKEN}(?:\s+(?:{PARTICLE}\s+)?{NAME_TOKEN}){{1,3}}")
 # Fees paid to an office: its account (`cuenta_tasas`, `Gebührenkonto`, `leges`).
+# An office's receipts are its fees too (`compte_encaissement`, `Einnahmen`, `incassi`); a key
+# writes the umlaut out (`gebuehrenkonto`).
 _FEE_LABEL_RE = re.compile(
-    r"(?i)(?:fee|tasa|tax|geb[üu]hr|leges|diritt|droits|frais|tarif|kosten|betaling|payment|"
-    r"pagament|pago|paiement|zahlung|redevance|recette)"
+    r"(?i)(?:fee|tasa|tax|geb(?:[üu]|ue)hr|leges|diritt|droits|frais|tarif|kosten|betaling|"
+    r"payment|pagament|pago|paiement|zahlung|redevance|recette|encaiss|einnahme|incass|"
+    r"recaudaci|ontvangst|receipts)"
 )
 # Who holds an account, and what pays out of an office's to someone (`uitbetaling`, `refund`).
 _HOLDER_LABEL_RE = re.compile(
@@ -266,8 +269,17 @@ class Record:
         else:
             if any(_PAYOUT_RE.search(label) for label, _ in self.cells[: self.own]):
                 return False
-        return self.institutional() and any(
-            _FEE_LABEL_RE.search(label) or PUBLIC_ACCOUNT_RE.search(f"{label}: {text}")
+        if self.institutional():
+            return any(
+                _FEE_LABEL_RE.search(label) or PUBLIC_ACCOUNT_RE.search(f"{label}: {text}")
+                for label, text in self.cells
+            )
+        # A fee account in a record that names no one (a statistics row of posts, months and
+        # fees): fees are paid to an office, and nothing in the record is anyone else's.
+        return any(_FEE_LABEL_RE.search(label) for label, _ in self.cells[: self.own]) and not any(
+            _named_person(text, label)
+            or has_personal_name(text, context=label)
+            or ("@" in text and has_email(text))
             for label, text in self.cells
         )
 
