@@ -21,53 +21,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from app.platform.marking_phrases import PHRASE_NAMES, PHRASE_STEMS, PHRASES
 from app.platform.patterns import by_first_letter, label_words
 from app.platform.text import Location, TextUnit, table_cells
-
-_PHRASES: tuple[tuple[str, str], ...] = (
-    (
-        "handling_code",
-        r"\bhandling\s+codes?\s*[:\-]?\s*H\s?[0-3]\b|(?<![\w-])\[?H[123]\]?\s*[:\-–]\s*"
-        r"(?:this\s+information|not\s+to\s+be|must\s+not|do\s+not|no\s+dissemination|"
-        r"restricted|may\s+not|only)|\bHC\s*[:\-]?\s*H?[1-3]\b|^\s*\[?H[123]\]?\s*$",
-    ),
-    (
-        "no_dissemination",
-        r"\bnot\s+(?:to\s+be\s+)?(?:further\s+)?disseminated\b|\bdo\s+not\s+disseminate\b|"
-        r"\bno\s+(?:further\s+)?dissemination\b|\bnot\s+for\s+(?:further\s+|onward\s+)?"
-        r"(?:distribution|dissemination|circulation)\b|\bnon\s+diffusable|\bne\s+pas\s+(?:diffuser|divulguer|"
-        r"communiquer)|\bdiffusion\s+(?:interdite|restreinte)|\bdifusi[óo]n\s+limitada"
-        r"|\bdiffusione\s+limitata|\bnicht\s+(?:zur\s+)?"
-        r"(?:weitergabe|weiterzugeben|verbreiten|weiterleiten)|\bniet\s+(?:verder\s+)?"
-        r"(?:verspreiden|verstrekken)|\bno\s+(?:difundir|divulgar)|\bprohibida\s+su\s+difusi[óo]n"
-        r"|\bnon\s+(?:divulgare|diffondere)|\bdivieto\s+di\s+divulgazione"
-        r"|\bvietata\s+(?:la\s+)?(?:diffusione|divulgazione)",
-    ),
-    (
-        "law_enforcement_only",
-        r"\b(?:for\s+)?law[\s-]enforcement\s+(?:use\s+|purposes\s+|agencies\s+)?only\b"
-        r"|\bLEA\s+only\b|\b(?:for\s+)?police\s+(?:use\s+)?only\b"
-        r"|\br[ée]serv[ée]e?s?\s+(?:aux?|à\s+la|a\s+la)\s+(?:(?:services?\s+(?:de\s+(?:la\s+)?police|"
-        r"r[ée]pressifs?|de\s+gendarmerie))|forces?\s+de\s+l['’]ordre|police|gendarmerie)"
-        r"|\busages?\s+(?:policier|police)\s+(?:uniquement|exclusif)"
-        r"|\b(?:à\s+)?usage\s+(?:exclusif|r[ée]serv[ée])\s+(?:des?|aux?|de\s+la|à\s+la)\s+"
-        r"(?:services?\s+de\s+"
-        r"police|forces\s+de\s+l['’]ordre|police)"
-        r"|\busage\s+interne\s+police"
-        r"|\bnur\s+f[üu]r\s+(?:den\s+)?(?:polizei|strafverfolgung|dienstgebrauch|polizeiliche)"
-        r"|\b(?:alleen|uitsluitend)\s+(?:bestemd\s+)?voor\s+(?:de\s+)?(?:politie|"
-        r"rechtshandhaving|opsporing)"
-        r"|\bpolitie\s*[–-]\s*alleen\s+voor"
-        r"|\b(?:s[óo]lo|solamente|exclusivamente)\s+(?:para\s+)?(?:uso\s+)?(?:policial|"
-        r"de\s+las\s+fuerzas)|\buso\s+exclusivo\s+(?:policial|de\s+las\s+fuerzas|"
-        r"(?:de\s+(?:la\s+)?)?polic[íi]a)"
-        r"|\bpara\s+uso\s+(?:exclusivo\s+)?(?:de\s+(?:la\s+)?)?polic[íi]a"
-        r"|\b(?:solo|esclusivamente)\s+per\s+(?:le\s+)?(?:forze\s+"
-        r"dell['’]ordine|uso\s+di\s+polizia)|\briservat[oaie]\s+(?:alle\s+forze|alla\s+polizia)"
-        r"|\b(?:ad\s+)?uso\s+esclusivo\s+(?:delle\s+forze|della\s+polizia|di\s+polizia|"
-        r"polizia)",
-    ),
-)
 
 # Markings printed as a line of their own (after quotes and punctuation are set aside).
 _HEADINGS = (
@@ -102,23 +58,10 @@ _CITED_RE = re.compile(
 # One search per line over all phrases, on the lower-cased text (a case-insensitive alternation
 # is several times slower in `re`); the phrases use no escape whose meaning depends on case.
 _PHRASE_RE = re.compile(
-    "|".join(f"(?P<{name}>{pattern.lower()})" for name, pattern in _PHRASES), re.MULTILINE
+    "|".join(f"(?P<{name}>{pattern.lower()})" for name, pattern in PHRASES), re.MULTILINE
 )
-# Every phrase holds one of these: a cheap first look before the search.
-_PHRASE_STEMS = (
-    "h0", "h1", "h2", "h3", "hc", "handling", "dissem", "diffus", "diffond", "divulg",
-    "communiquer", "weiter", "verbreit", "verspreid", "verstrek", "difund", "difusi",
-    "enforcement", "lea", "polic", "polizei", "polizia", "politie", "serv", "usage",
-    "dienstgebrauch", "strafverfolg", "rechtshandh", "opsporing", "fuerzas", "forze",
-    "distribut", "circulat",
-)  # fmt: skip
 # The stems as one alternation of literals: searched for their first characters in one pass.
-_PHRASE_STEM_RE = re.compile(by_first_letter("|".join(re.escape(stem) for stem in _PHRASE_STEMS)))
-_NAMES = {
-    "handling_code": "handling code",
-    "no_dissemination": "no dissemination",
-    "law_enforcement_only": "law enforcement only",
-}
+_PHRASE_STEM_RE = re.compile(by_first_letter("|".join(re.escape(stem) for stem in PHRASE_STEMS)))
 # A German low quotation mark may be closed by a straight one (`„VS-NfD"`); the abbreviation in
 # brackets after a quotation is quoted with it (`„VS - Vertraulich" (VS-V)`).
 _QUOTED_RE = re.compile(
@@ -185,6 +128,13 @@ _SELF_RE = re.compile(
     r"analisi|briefing|product|produit|produkt|product|producto|prodotto|table|tableau|tabelle|"
     r"tabel|tabla|tabella)"
 )
+# The level `unclassified` printed in capitals (`NON CLASSIFICATO`, `NICHT EINGESTUFT`): its
+# participle is the level's own word, not one talking about the marking after it (`NON
+# CLASSIFICATO — AD USO ESCLUSIVO DELLE FORZE DI POLIZIA` is marked by its phrase).
+_UNCLASSIFIED_RE = re.compile(
+    r"\b(?:UNCLASSIFIED|(?:NON|NOT|NO|NICHT|NIET)[\s-]+(?:CLASSIFI[A-ZÉ]*|CLASIFICAD[OA]|"
+    r"EINGESTUFT|GERUBRICEERD))\b"
+)
 # Words a heading also is in the languages' everyday use, a marking only in capitals.
 _COMMON_WORDS = frozenset({"limite", "limité", "limitée"})
 # Lines this long are prose, not a printed marking (a heading or half of one).
@@ -227,6 +177,9 @@ def _unquoted(text: str, cited: bool = False, carried: bool = False) -> str:
         text = text[: example.end()] + " " * (len(text) - example.end())
     if _SELF_RE.search(lower):
         return text
+    if _UNCLASSIFIED_RE.search(text) is not None:
+        text = _UNCLASSIFIED_RE.sub(_blank, text)  # a level of its own, talking of none
+        lower = text.lower()
     if _TALKING_STEM_RE.search(lower) is not None:
         # A marking after a word that talks about it, within its sentence (`documenti
         # contrassegnati come riservati o a diffusione limitata`, `H3 means no dissemination`),
@@ -267,7 +220,7 @@ def _phrase_in(lower: str) -> str | None:
     if _PHRASE_STEM_RE.search(lower) is None:
         return None
     m = _PHRASE_RE.search(lower)
-    return _NAMES[m.lastgroup or ""] if m else None
+    return PHRASE_NAMES[m.lastgroup or ""] if m else None
 
 
 def _flows(a: Location, b: Location) -> bool:

@@ -6,6 +6,7 @@ an abbreviation's capital, a mobile labelled on the line before and a marking af
 from __future__ import annotations
 
 from app.platform.extract import CSV, PLAIN, extract
+from app.platform.markings import marking_of
 from app.platform.scanner import kinds, scan
 from app.platform.text import FindingKind
 
@@ -80,3 +81,17 @@ def test_a_personal_label_ending_the_line_before_labels_the_number_beside_a_swit
     # A sentence about private numbers that ends on the line before labels nothing.
     clean = "Non indicare numeri privati.\nIl centralino dell'ambasciata: +39 06 4674 1.\n"
     assert _kinds(clean, PLAIN) == frozenset()
+
+
+def test_a_marking_after_the_level_unclassified_in_capitals_marks_the_document() -> None:
+    for line in (
+        "NICHT EINGESTUFT – NUR FÜR DEN POLIZEIGEBRAUCH",
+        "NON CLASSIFIÉ — RÉSERVÉ AUX SERVICES DE POLICE",
+        "NO CLASIFICADO - USO EXCLUSIVO POLICIAL",
+    ):
+        assert marking_of(line) == "law enforcement only", line
+    # The participle in a sentence, negated or not, still talks about the marking after it.
+    talking = "Gli atti non classificati come riservati: ad uso esclusivo della polizia"
+    assert marking_of(talking) is None
+    assert marking_of("Documents classified as for law enforcement use only go elsewhere.") is None
+    assert marking_of("NON CLASSIFICATO") is None
