@@ -134,7 +134,8 @@ _STATEMENTS: dict[_Shape, Insert] = {}
 
 # A value of this many bytes (or characters of text) or more is staged by COPY, not bound.
 LARGE = 1 << 20
-# The pieces a staged value is sent in: each one encoded and written in one turn of the loop.
+# The pieces a staged value is sent in, each encoded and written in one turn of the loop: this
+# many bytes of a binary value, characters of a text (at most 4 UTF-8 bytes each).
 PIECE = 256 * 1024
 # The transaction's staged values: one row each, `b` a binary value or `t` a text, by key `n`.
 _STAGE = Table(
@@ -316,7 +317,8 @@ async def _stage(
 async def _copy_data(rows: Sequence[tuple[int, Any]]) -> AsyncIterator[bytes | memoryview]:
     """`rows` (key, value) in COPY's binary format (a row: its field count, then each field's
     length, -1 for NULL, and bytes: the key, the binary value, the text's UTF-8), in pieces of
-    at most PIECE, the loop free between two (the driver writes each piece as it comes)."""
+    PIECE bytes or characters, the loop free between two (the driver writes each piece as it
+    comes)."""
     yield _COPY_HEADER
     for key, value in rows:
         if isinstance(value, str):
