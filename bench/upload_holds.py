@@ -92,8 +92,9 @@ def report(found: JSON) -> str:
         longest = max((h["ms"] for h in holds), default=0.0)
         longest_cpu = max((h["cpu_ms"] for h in holds), default=0.0)
         lines.append(
-            f"upload {i}: {one['status']} in {one['seconds']} s; CPU s server {one['server_cpu']:.3f}"
-            f", PostgreSQL {one['pg_cpu']:.3f}; {len(holds)} holds, longest {longest:.0f} ms, "
+            f"upload {i}: {one['status']} in {one['seconds']} s; CPU s server "
+            f"{one['server_cpu']:.3f}, PostgreSQL {one['pg_cpu']:.3f}; {len(holds)} holds, "
+            f"longest {longest:.0f} ms, "
             f"most loop CPU in one {longest_cpu:.0f} ms"
         )
         for h in holds:
