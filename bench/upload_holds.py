@@ -12,7 +12,8 @@ after the other, nothing else running, and prints per upload: its status and sec
 seconds the server's process and PostgreSQL took (the whole tree of each, the task worker that
 scans included), and each hold over the threshold: when (ms from the upload's start), how
 long, how much of it the loop thread was on the CPU (the rest: the process waiting for its
-core) and the innermost frames of what it ran (the project's first, else the library's).
+core, or the loop thread for the interpreter's lock), the innermost frames of what it ran (the
+project's first, else the library's) and of what the server's other threads ran meanwhile.
 """
 
 from __future__ import annotations
@@ -55,6 +56,9 @@ def holds_between(path: Path, start: float, end: float, threshold_ms: float) -> 
         if "mark" in entry or not start <= entry["at"] <= end or entry["ms"] < threshold_ms:
             continue
         causes = Counter(where(s) for s in entry["samples"]) or Counter({"(no sample)": 1})
+        # other threads of the server that ran Python meanwhile (holding the interpreter lock
+        # the loop thread then waits for): the pool's threads, the task pool's result reader
+        others = Counter(where(s) for s in entry.get("others", []))
         found.append(
             {
                 "at_ms": round((entry["at"] - entry["ms"] / 1000 - start) * 1000),
@@ -62,6 +66,7 @@ def holds_between(path: Path, start: float, end: float, threshold_ms: float) -> 
                 "cpu_ms": entry["cpu_ms"],
                 "gc_ms": entry["gc_ms"],
                 "what": [f"{n} × {cause}" for cause, n in causes.most_common(3)],
+                "others": [f"{n} × {cause}" for cause, n in others.most_common(2)],
             }
         )
     return found
@@ -101,6 +106,7 @@ def report(found: JSON) -> str:
             lines.append(
                 f"  +{h['at_ms']:5d} ms  {h['ms']:6.1f} ms (CPU {h['cpu_ms']:5.1f}, gc "
                 f"{h['gc_ms']:.0f})  {'; '.join(h['what'])}"
+                + (f"  | other threads: {'; '.join(h['others'])}" if h["others"] else "")
             )
     return "\n".join(lines)
 
