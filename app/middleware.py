@@ -10,6 +10,7 @@ import logging
 import re
 import time
 import uuid
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -84,7 +85,7 @@ class RequestContextMiddleware:
                 or self._precheck(scope, headers, limit)
                 or unstorable_in_request_line(scope)
             )
-            body = b""
+            chunks: list[bytes] = []
             if problem is None:
                 read = await self._read_body(receive, limit)
                 if read is None:  # the client went away before sending its body
@@ -93,12 +94,16 @@ class RequestContextMiddleware:
                 if isinstance(read, Problem):
                     problem = read
                 else:
-                    body = read
-                    problem = unstorable_in_body(headers.get("content-type", ""), body)
+                    chunks = read
+                    content_type = headers.get("content-type", "")
+                    if _is_json(content_type):
+                        body = b"".join(chunks)
+                        chunks = [body]
+                        problem = unstorable_in_body(content_type, body)
             if problem is not None:
                 await self._send_problem(problem, scope, send_with_id)
             else:
-                await self.app(scope, _replaying(body, receive), send_with_id)
+                await self.app(scope, _replaying(chunks, receive), send_with_id)
         finally:
             state = scope.get("state", {})
             principal = state.get("principal")
@@ -132,9 +137,10 @@ class RequestContextMiddleware:
                 )
         return None
 
-    async def _read_body(self, receive: Receive, limit: int) -> bytes | Problem | None:
-        """The whole body (at most the limit: the checks below need all of it), a 413 problem,
-        or None when the client disconnected."""
+    async def _read_body(self, receive: Receive, limit: int) -> list[bytes] | Problem | None:
+        """The whole body, as the chunks it came in (at most the limit: the checks below need
+        all of it), a 413 problem, or None when the client disconnected. Joined only where a
+        check reads it whole (JSON): an upload's 10 MB copied in one piece held the loop."""
         chunks: list[bytes] = []
         received = 0
         while True:
@@ -145,9 +151,10 @@ class RequestContextMiddleware:
             received += len(chunk)
             if received > limit:
                 return PayloadTooLarge(self._too_large(limit))
-            chunks.append(chunk)
+            if chunk:
+                chunks.append(chunk)
             if not message.get("more_body", False):
-                return b"".join(chunks)
+                return chunks
 
     async def _send_problem(self, problem: Problem, scope: Scope, send: Send) -> None:
         body = json.dumps(problem.body(scope["path"])).encode()
@@ -169,25 +176,44 @@ class RequestContextMiddleware:
 REPLAY_CHUNK_BYTES = 256 * 1024
 
 
-def _replaying(body: bytes, receive: Receive) -> Receive:
-    """The body read already, in pieces of REPLAY_CHUNK_BYTES (each after a turn of the event
-    loop but the first); then whatever the server sends (a disconnect)."""
-    view = memoryview(body)
-    offset = 0
-    delivered = False
+def _replaying(chunks: list[bytes], receive: Receive) -> Receive:
+    """The body read already (the chunks it came in), in pieces of REPLAY_CHUNK_BYTES (each
+    made and handed on after a turn of the event loop but the first); then whatever the server
+    sends (a disconnect)."""
+    pieces = _pieces(chunks)
+    piece: bytes | None = next(pieces)
+    started = False
 
     async def replay() -> Message:
-        nonlocal offset, delivered
-        if delivered:
+        nonlocal piece, started
+        if piece is None:
             return await receive()
-        if offset:
+        if started:
             await asyncio.sleep(0)  # let the other requests run between two pieces
-        piece = bytes(view[offset : offset + REPLAY_CHUNK_BYTES])
-        offset += len(piece)
-        delivered = offset >= len(body)
-        return {"type": "http.request", "body": piece, "more_body": not delivered}
+        started = True
+        given, piece = piece, next(pieces, None)
+        return {"type": "http.request", "body": given, "more_body": piece is not None}
 
     return replay
+
+
+def _pieces(chunks: list[bytes]) -> Iterator[bytes]:
+    """The chunks joined or cut into pieces of REPLAY_CHUNK_BYTES (the last one shorter); one
+    empty piece for no body."""
+    taken: list[memoryview] = []
+    size = 0
+    for chunk in chunks:
+        view = memoryview(chunk)
+        while view:
+            part = view[: REPLAY_CHUNK_BYTES - size]
+            taken.append(part)
+            size += len(part)
+            view = view[len(part) :]
+            if size == REPLAY_CHUNK_BYTES:
+                yield b"".join(taken)
+                taken, size = [], 0
+    if taken or not chunks:
+        yield b"".join(taken)
 
 
 # --- strings PostgreSQL cannot store --------------------------------------------------------
@@ -239,10 +265,13 @@ def unstorable_string(document: Any) -> tuple[str, str] | None:
     return None
 
 
+def _is_json(content_type: str) -> bool:
+    return content_type.split(";")[0].strip().lower() in JSON_TYPES
+
+
 def unstorable_in_body(content_type: str, body: bytes) -> Problem | None:
     """A JSON body with a NUL byte (not UTF-8 JSON), or a string that cannot be stored."""
-    media_type = content_type.split(";")[0].strip().lower()
-    if not body or media_type not in JSON_TYPES:
+    if not body or not _is_json(content_type):
         return None
     if b"\x00" in body:
         # UTF-8 JSON never holds a zero byte; UTF-16/32 JSON would hide escapes from the scan

@@ -1,9 +1,10 @@
 """Holds of the benchmark server's event loop: how long, and what the loop thread ran meanwhile.
 
 In the server (bench/server.py, with `ILONET_BENCH_STALLS=FILE`): a task asks to wake every
-BEAT seconds; a thread samples the loop thread's stack every SAMPLE seconds while the task is
-late by more than the threshold (`ILONET_BENCH_STALL_MS`, default 20); when the task wakes
-late by more than the threshold, one JSON line goes to FILE: when, how late (ms), the loop
+BEAT seconds; a thread samples the loop thread's stack every SAMPLE seconds (or every
+`ILONET_BENCH_STALL_SAMPLE_MS`) while the task is late by more than the threshold
+(`ILONET_BENCH_STALL_MS`, default 20); when the task wakes late by more than the threshold, one
+JSON line goes to FILE: when, how late (ms), the loop
 thread's CPU time and the garbage collector's meanwhile, and the stacks sampled meanwhile (the
 loop thread's; those of other threads that ran Python code).
 
@@ -55,8 +56,8 @@ def frames(frame: FrameType | None, limit: int = 40) -> list[str]:
 
 
 class StallWatch:
-    def __init__(self, path: Path, threshold_ms: float) -> None:
-        self.path, self.threshold = path, threshold_ms / 1000
+    def __init__(self, path: Path, threshold_ms: float, sample_ms: float = SAMPLE * 1000) -> None:
+        self.path, self.threshold, self.every = path, threshold_ms / 1000, sample_ms / 1000
         self.woke = time.monotonic()
         self.samples: list[list[str]] = []
         self.others: list[list[str]] = []
@@ -103,7 +104,7 @@ class StallWatch:
     def sample(self) -> None:
         me = threading.get_ident()
         while True:
-            time.sleep(SAMPLE)
+            time.sleep(self.every)
             if time.monotonic() - self.woke <= self.threshold:
                 continue
             try:
@@ -125,7 +126,11 @@ def install() -> StallWatch | None:
     path = os.environ.get("ILONET_BENCH_STALLS")
     if not path:
         return None
-    return StallWatch(Path(path), float(os.environ.get("ILONET_BENCH_STALL_MS", "20")))
+    return StallWatch(
+        Path(path),
+        float(os.environ.get("ILONET_BENCH_STALL_MS", "20")),
+        float(os.environ.get("ILONET_BENCH_STALL_SAMPLE_MS", str(SAMPLE * 1000))),
+    )
 
 
 # --- the summary --------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+from collections.abc import AsyncIterator
 
 import httpx
 from starlette.types import Receive, Scope, Send
@@ -107,3 +108,43 @@ async def test_a_large_body_reaches_the_route_in_pieces_with_the_loop_free_betwe
     assert [len(p) for p in pieces[:-1]] == [REPLAY_CHUNK_BYTES] * 3
     assert 0 < len(pieces[-1]) < REPLAY_CHUNK_BYTES
     assert all(later > earlier for earlier, later in itertools.pairwise(turns))
+
+
+async def test_a_body_sent_in_small_chunks_reaches_the_route_whole_in_full_pieces() -> None:
+    """An upload as a server receives it (many chunks of odd sizes, never joined into one
+    copy of the whole body) reaches the route byte for byte, in pieces of REPLAY_CHUNK_BYTES;
+    an empty body as one empty, final piece."""
+    body = bytes(range(251)) * (REPLAY_CHUNK_BYTES * 2 // 251 + 3)
+    sizes = itertools.cycle([1, 65_536, 7_000, 300_001, 13])
+
+    async def sent_in_chunks() -> AsyncIterator[bytes]:
+        offset = 0
+        while offset < len(body):
+            size = next(sizes)
+            yield body[offset : offset + size]
+            offset += size
+
+    received: list[list[bytes]] = []
+
+    async def route(scope: Scope, receive: Receive, send: Send) -> None:
+        pieces: list[bytes] = []
+        while True:
+            message = await receive()
+            pieces.append(message["body"])
+            if not message["more_body"]:
+                break
+        received.append(pieces)
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"{}"})
+
+    app = RequestContextMiddleware(route, max_body_bytes=1024, upload_max_bytes=len(body))
+    headers = {"content-type": "multipart/form-data; boundary=x"}
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
+        chunked = await c.post("/v1/documents/files", content=sent_in_chunks(), headers=headers)
+        empty = await c.post("/v1/documents/files", content=b"", headers=headers)
+    assert (chunked.status_code, empty.status_code) == (200, 200)
+    pieces, nothing = received
+    assert b"".join(pieces) == body
+    assert [len(p) for p in pieces[:-1]] == [REPLAY_CHUNK_BYTES] * 2
+    assert 0 < len(pieces[-1]) < REPLAY_CHUNK_BYTES
+    assert nothing == [b""]

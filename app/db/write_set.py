@@ -16,14 +16,39 @@ A write may be conditional on a row it did not read (`Requires`: e.g. the office
 names, with the organisation its decision assumed): then every insert of the statement selects
 its values only where that row exists, so the condition is checked in the write's own round
 trip and either everything is written or nothing is (`Unmet`).
+
+A large value (a stored file's bytes, its extracted text: `LARGE` or more) is not bound into
+the statement: the driver would encode the whole bind message (tens of MB, copied several
+times) in one run of the event loop, holding every other request meanwhile. It goes first to
+a temporary table of the transaction by `COPY`, in pieces of `PIECE` between which the loop
+serves others, and the statement takes it from there (`_stage`): the same statement, the same
+transaction, the same stored row; the temporary table is dropped at commit or rollback.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import asyncio
+import itertools
+import struct
+from collections.abc import AsyncIterator, Mapping, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Insert, Table, bindparam, exists, insert, inspect, select
+from sqlalchemy import (
+    Column,
+    ColumnElement,
+    Insert,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    bindparam,
+    exists,
+    insert,
+    inspect,
+    select,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapper, make_transient_to_detached
 from sqlalchemy.orm.attributes import instance_dict
@@ -102,15 +127,47 @@ class Unmet(Exception):
 
 # A row that must exist, with these column values, for the write to happen.
 Requires = tuple[Table, Mapping[str, Any]]
-_Part = tuple[str, tuple[str, ...]]
-_Shape = tuple[bool, tuple[_Part, ...], _Part | None]
+# A part: its table, its columns, and those of them whose value is staged (bound by its key)
+_Part = tuple[str, tuple[str, ...], tuple[str, ...]]
+_Shape = tuple[bool, tuple[_Part, ...], tuple[str, tuple[str, ...]] | None]
 _STATEMENTS: dict[_Shape, Insert] = {}
+
+# A value of this many bytes (or characters of text) or more is staged by COPY, not bound.
+LARGE = 1 << 20
+# The pieces a staged value is sent in, each encoded and written in one turn of the loop: this
+# many bytes of a binary value, characters of a text (at most 4 UTF-8 bytes each).
+PIECE = 256 * 1024
+# The transaction's staged values: one row each, `b` a binary value or `t` a text, by key `n`.
+_STAGE = Table(
+    "write_set_large",
+    MetaData(),
+    Column("n", Integer),
+    Column("b", LargeBinary),
+    Column("t", Text),
+    schema="pg_temp",
+)
+_CREATE_STAGE = (
+    "CREATE TEMPORARY TABLE IF NOT EXISTS write_set_large (n integer, b bytea, t text) "
+    "ON COMMIT DROP"
+)
+_KEYS = itertools.count(1)  # unique within the process, so within any transaction
+_COPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + struct.pack("!ii", 0, 0)
+_NULL = struct.pack("!i", -1)
 
 
 def _insert(
-    table: Table, columns: tuple[str, ...], index: int, where: ColumnElement[bool] | None
+    table: Table,
+    columns: tuple[str, ...],
+    index: int,
+    where: ColumnElement[bool] | None,
+    staged: tuple[str, ...] = (),
 ) -> Insert:
-    params = [bindparam(f"p{index}_{c}", type_=table.c[c].type) for c in columns]
+    params = [
+        _staged_value(table, c, f"p{index}_{c}")
+        if c in staged
+        else bindparam(f"p{index}_{c}", type_=table.c[c].type)
+        for c in columns
+    ]
     if where is None:
         return insert(table).values(dict(zip(columns, params, strict=True)))
     return insert(table).from_select(columns, select(*params).where(where))
@@ -122,23 +179,48 @@ def _condition(table: Table, columns: tuple[str, ...]) -> ColumnElement[bool]:
     )
 
 
+def _staged_value(table: Table, column: str, key: str) -> Any:
+    """The staged value of a column, found by the key bound as `key`."""
+    stored = _STAGE.c.b if isinstance(table.c[column].type, LargeBinary) else _STAGE.c.t
+    return (
+        select(stored)
+        .where(_STAGE.c.n == bindparam(key, type_=Integer))
+        .scalar_subquery()
+        .label(None)
+    )
+
+
+def _stageable(table: Table, column: str, value: Any) -> bool:
+    """A value to stage: large, and of the type its column stores as sent."""
+    kind = table.c[column].type
+    if isinstance(value, bytes | bytearray | memoryview):
+        return isinstance(kind, LargeBinary) and len(value) >= LARGE
+    return isinstance(value, str) and isinstance(kind, String) and len(value) >= LARGE
+
+
+_StagedPart = tuple[Table, tuple[str, ...], tuple[str, ...]]
+
+
 def _statement(
-    parts: Sequence[tuple[Table, tuple[str, ...]]],
+    parts: Sequence[_StagedPart],
     returning: bool,
     requires: tuple[Table, tuple[str, ...]] | None = None,
 ) -> Insert:
-    """The statement of one shape (tables and columns), built once: its bound parameters are
-    placeholders, so SQLAlchemy finds its compiled form without walking new values."""
+    """The statement of one shape (tables, columns, staged columns), built once: its bound
+    parameters are placeholders, so SQLAlchemy finds its compiled form without walking new
+    values."""
     required = None if requires is None else (requires[0].fullname, requires[1])
-    shape = (returning, tuple((t.fullname, columns) for t, columns in parts), required)
+    shape = (returning, tuple((t.fullname, c, s) for t, c, s in parts), required)
     statement = _STATEMENTS.get(shape)
     if statement is None:
         where = None if requires is None else _condition(*requires)
-        (table, columns), *rest = parts
-        statement = _insert(table, columns, 0, where)
+        (table, columns, staged), *rest = parts
+        statement = _insert(table, columns, 0, where, staged)
         if returning:
             statement = statement.returning(*table.c)
-        ctes = [_insert(t, c, i, where).cte(f"w{i}") for i, (t, c) in enumerate(rest, start=1)]
+        ctes = [
+            _insert(t, c, i, where, s).cte(f"w{i}") for i, (t, c, s) in enumerate(rest, start=1)
+        ]
         if ctes:
             statement = statement.add_cte(*ctes)
         _STATEMENTS[shape] = statement
@@ -150,11 +232,19 @@ def statement_for(
     *,
     returning: bool,
     requires: Requires | None = None,
+    staged: Mapping[tuple[int, str], int] | None = None,
 ) -> tuple[Insert, dict[str, Any]]:
     """The one statement of `parts` (the first one returned when `returning`) and its bound
-    values; every insert conditional on `requires` when given."""
-    shape = [(table, tuple(sorted(row))) for table, row in parts]
-    params = {f"p{i}_{c}": row[c] for i, (_, row) in enumerate(parts) for c in row}
+    values; every insert conditional on `requires` when given; the values `staged` (by part
+    and column: their key in the stage) taken from the stage."""
+    staged = staged or {}
+    shape = [
+        (table, tuple(sorted(row)), tuple(sorted(c for c in row if (i, c) in staged)))
+        for i, (table, row) in enumerate(parts)
+    ]
+    params = {
+        f"p{i}_{c}": staged.get((i, c), row[c]) for i, (_, row) in enumerate(parts) for c in row
+    }
     condition = None
     if requires is not None:
         table, wanted = requires
@@ -184,7 +274,16 @@ async def write(
         return
     if requires is not None and created is None:
         raise ValueError("a conditional write needs the row it creates, to tell it happened")
-    statement, params = statement_for(parts, returning=created is not None, requires=requires)
+    large = {
+        (i, column): value
+        for i, (table, row) in enumerate(parts)
+        for column, value in row.items()
+        if _stageable(table, column, value)
+    }
+    staged = await _stage(session, large) if large else None
+    statement, params = statement_for(
+        parts, returning=created is not None, requires=requires, staged=staged
+    )
     result = await session.execute(statement, params, execution_options=_OPTIONS)
     if created is None:
         return
@@ -192,6 +291,61 @@ async def write(
     if found is None:
         raise Unmet(f"{requires[0].name if requires else '?'} row not as required")
     _attach(session, created, dict(found))
+
+
+async def _stage(
+    session: AsyncSession, large: Mapping[tuple[int, str], Any]
+) -> dict[tuple[int, str], int]:
+    """Copy the large values into the transaction's stage; the key each one is found by."""
+    keys = {where: next(_KEYS) for where in large}
+    connection = await session.connection()
+    # through SQLAlchemy, so that the transaction has begun before the driver is used directly
+    await connection.exec_driver_sql(_CREATE_STAGE)
+    raw = await connection.get_raw_connection()
+    driver: Any = raw.driver_connection
+    rows = [(keys[where], value) for where, value in large.items()]
+    await driver.copy_to_table(
+        _STAGE.name,
+        schema_name=_STAGE.schema,
+        columns=[c.name for c in _STAGE.c],
+        source=_copy_data(rows),
+        format="binary",
+    )
+    return keys
+
+
+async def _copy_data(rows: Sequence[tuple[int, Any]]) -> AsyncIterator[bytes | memoryview]:
+    """`rows` (key, value) in COPY's binary format (a row: its field count, then each field's
+    length, -1 for NULL, and bytes: the key, the binary value, the text's UTF-8), in pieces of
+    PIECE bytes or characters, the loop free between two (the driver writes each piece as it
+    comes)."""
+    yield _COPY_HEADER
+    for key, value in rows:
+        if isinstance(value, str):
+            encoded = await _utf8(value)
+            size = sum(len(piece) for piece in encoded)
+            yield struct.pack("!hii", 3, 4, key) + _NULL + struct.pack("!i", size)
+            for piece in encoded:
+                yield piece
+                await asyncio.sleep(0)
+        else:
+            data = memoryview(value).cast("B")
+            yield struct.pack("!hiii", 3, 4, key, len(data))
+            for start in range(0, len(data), PIECE):
+                yield data[start : start + PIECE]
+                await asyncio.sleep(0)
+            yield _NULL
+    yield struct.pack("!h", -1)
+
+
+async def _utf8(text: str) -> list[bytes]:
+    """The text's UTF-8 in pieces, encoded one piece per turn of the loop (its length in bytes
+    has to be sent before it)."""
+    pieces = []
+    for start in range(0, len(text), PIECE):
+        pieces.append(text[start : start + PIECE].encode())
+        await asyncio.sleep(0)
+    return pieces
 
 
 def _attach(session: AsyncSession, instance: Base, returned: Mapping[str, Any]) -> None:

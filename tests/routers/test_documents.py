@@ -11,7 +11,9 @@ from typing import Any
 import httpx
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import undefer
 
+from app.db import write_set
 from app.models import AuditEvent, Document, DocumentVersion
 from app.platform.extract import DOCX
 from tests import factories
@@ -294,3 +296,63 @@ async def test_search_pages_best_first_with_ties_broken_by_id(
         assert page.headers["Link"].endswith('>; rel="next"')
         params = {**params, "cursor": page.json()["next_cursor"]}
     assert walked == [h["id"] for h in everything["items"]]
+
+
+async def test_a_large_upload_is_stored_as_sent_and_found_by_search_once_answered(
+    client: httpx.AsyncClient, auth: Auth, session: AsyncSession
+) -> None:
+    """A file and a text past the size the write set stages by COPY instead of binding
+    (app/db/write_set.py LARGE): the stored bytes and text are those sent, byte for byte (text
+    beyond ASCII included), and search finds the document as soon as its upload is answered;
+    a new version as large the same, its older one kept."""
+    sb = auth("NL", ["sb_member"])
+    paragraph = (
+        "Grenzübergänge: the joint operation's café briefing at Zaragoza, 14 October 2024. "
+        "Detections fell by 23% after the meeting; see Regulation 2019/1240.\n"
+    )
+    first = "Kestrelwatch overview.\n" + paragraph * (write_set.LARGE // len(paragraph) + 9)
+    content = first.encode()
+    assert len(first) > write_set.LARGE
+    assert len(content) > len(first)  # characters beyond ASCII
+    metadata = {"title": "Crossing points 2024", "category": "a_analytical_product",
+                "audience": "all_ilos"}  # fmt: skip
+    created = await client.post(
+        "/v1/documents/files",
+        files={"file": ("crossings.txt", content, "text/plain")},
+        data={"metadata": json.dumps(metadata)},
+        headers=sb,
+    )
+    assert created.status_code == 201, created.text[:500]
+    document_id = created.json()["id"]
+    found = await client.get("/v1/documents/search", params={"q": "kestrelwatch"}, headers=sb)
+    assert found.status_code == 200, found.text
+    assert [hit["id"] for hit in found.json()["items"]] == [document_id]
+    assert "<b>Kestrelwatch</b>" in found.json()["items"][0]["highlight"]
+    download = await client.get(f"/v1/documents/{document_id}/content", headers=sb)
+    assert download.content == content
+    stored = await session.scalar(select(DocumentVersion).options(undefer(DocumentVersion.text)))
+    assert stored is not None
+    assert (stored.size_bytes, stored.sha256) == (len(content), hashlib.sha256(content).hexdigest())
+    assert stored.text == first.rstrip("\n")  # the text as extracted: its final newline dropped
+
+    second = first.replace("Kestrelwatch", "Ospreyline") + "Zweite Fassung.\n"
+    answered = await client.post(
+        f"/v1/documents/{document_id}/versions",
+        json={"media_type": "text/plain", "content": second},
+        headers={**sb, "If-Match": '"v1"'},
+    )
+    assert answered.status_code == 201, answered.text[:500]
+    assert [v["number"] for v in answered.json()["versions"]] == [1, 2]
+    now = await client.get("/v1/documents/search", params={"q": "ospreyline"}, headers=sb)
+    assert [hit["id"] for hit in now.json()["items"]] == [document_id]
+    before = await client.get("/v1/documents/search", params={"q": "kestrelwatch"}, headers=sb)
+    assert before.json()["items"] == []  # search reads the current version
+    old = await client.get(f"/v1/documents/{document_id}/versions/1/content", headers=sb)
+    current = await client.get(f"/v1/documents/{document_id}/content", headers=sb)
+    assert (old.content, current.content) == (content, second.encode())
+    audit = (
+        await session.scalars(
+            select(AuditEvent.action).where(AuditEvent.resource_id == document_id)
+        )
+    ).all()
+    assert sorted(audit) == ["document.uploaded", "document.version_added"]
