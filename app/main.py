@@ -18,7 +18,7 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp
 
-from app import metrics
+from app import deferred_models, metrics
 from app.background import maintenance_loop
 from app.config import Settings, get_settings
 from app.db import backlogs, denial_audit
@@ -117,13 +117,24 @@ async def _warm_imports(names: tuple[str, ...]) -> None:
 
 
 async def _warm(app: FastAPI) -> None:
-    """The imports, then the routes; then everything the process holds so far (modules, routes,
-    validators: hundreds of thousands of objects that live as long as it does) is left out of
-    the garbage collector's full collections, which would otherwise walk all of it, holding the
-    event loop for a tenth of a second or more, every time the requests' garbage triggers one."""
+    """The imports, then the models, then the routes; then everything the process holds so far
+    (modules, routes, validators: hundreds of thousands of objects that live as long as it does)
+    is left out of the garbage collector's full collections, which would otherwise walk all of
+    it, holding the event loop for a tenth of a second or more, every time the requests' garbage
+    triggers one."""
     await _warm_imports(WARM_AFTER_START)
+    await _warm_models()
     await _warm_routes(app)
     gc.freeze()
+
+
+async def _warm_models() -> None:
+    """Build the validators and serializers of the app's models (app.deferred_models), one
+    between two turns of the event loop: no request after the warm-up builds a model, and the
+    routes' adapters built next take each model's schema as it is."""
+    for model in deferred_models.declared():
+        deferred_models.build(model)
+        await asyncio.sleep(0)
 
 
 async def _warm_routes(app: FastAPI) -> None:
@@ -209,6 +220,9 @@ def install_state(app: FastAPI, settings: Settings) -> None:
 def create_app(settings: Settings | None = None, *, app_database_url: str | None = None) -> FastAPI:
     """The ASGI application. `app_database_url` is the application role's connection."""
     settings = settings or get_settings()
+    # The models were declared without their validators; the adapters FastAPI makes of them
+    # from now on (when it builds a router's routes) are built where it makes them.
+    deferred_models.build_where_adapted()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

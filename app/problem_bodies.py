@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from app.bounds import LABEL_MAX, LIST_MAX, MESSAGE_MAX, Label, Message, Messages, RuleId
+from app.deferred_models import DeferredModel
 from app.policies.rules import CATALOGUE
 
 # What Problem.body keeps of a problem's texts and lists (app/problems.py cuts them there).
@@ -20,7 +21,7 @@ TEXT_BOUNDS = {
 ERRORS_MAX = LIST_MAX
 
 
-class ProblemBody(BaseModel):
+class ProblemBody(DeferredModel):
     """The problem+json body, for OpenAPI."""
 
     model_config = ConfigDict(extra="allow")
@@ -34,7 +35,7 @@ class ProblemBody(BaseModel):
     instance: Message = Field(description="The request's path")
 
 
-class ProblemViolation(BaseModel):
+class ProblemViolation(DeferredModel):
     """A rule the request breaks, once per rule: `reasons` lists each way it breaks it."""
 
     rule: RuleId = Field(description="The rule id (docs/RULES.md); each rule appears once")
@@ -43,7 +44,7 @@ class ProblemViolation(BaseModel):
     reasons: Messages = Field(description="Every reason the rule is broken, in order")
 
 
-class ValidationErrorItem(BaseModel):
+class ValidationErrorItem(DeferredModel):
     """One invalid part of the request."""
 
     pointer: Message = Field(

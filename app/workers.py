@@ -55,6 +55,7 @@ PRELOAD = [
     "pypdfium2",
     "docx",
     "jinja2",
+    "app.built_models",  # last: the models the modules above declared
 ]
 
 

@@ -76,6 +76,8 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         (
             "app.problems",
             "app.problem_bodies",
+            "app.deferred_models",
+            "app.built_models",
             "app.bounds",
             "app.openapi_info",
             "app.metrics",

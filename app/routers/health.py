@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from fastapi import APIRouter, Request
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from app.db.migrate import current_revision, head_revision
+from app.deferred_models import DeferredModel
 from app.problems import ServiceUnavailable, problem_responses
 from app.routers.deferred import DeferredRoute
 
@@ -15,11 +16,11 @@ router = APIRouter(tags=["health"], route_class=DeferredRoute)
 OPEN: dict[str, Any] = {"security": []}  # no token: the document says so (no requirement at all)
 
 
-class Health(BaseModel):
+class Health(DeferredModel):
     status: Literal["ok"]
 
 
-class Readiness(BaseModel):
+class Readiness(DeferredModel):
     status: Literal["ready"]
     database: Literal["reachable"]
     migration: str = Field(max_length=32)  # Alembic's revision id (alembic_version, VARCHAR(32))

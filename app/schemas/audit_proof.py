@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import Field, StringConstraints
 
 from app.bounds import (
     COSIGNATURES_MAX,
@@ -17,6 +17,7 @@ from app.bounds import (
     VERIFIER_KEY_MAX,
     EventLeaf,
 )
+from app.deferred_models import DeferredModel
 from app.schemas.common import (
     PART_PAGE_MAX,
     BigCount,
@@ -34,7 +35,7 @@ NOTE_MAX = 16_384
 NotePart = Annotated[str, StringConstraints(max_length=NOTE_MAX)]
 
 
-class LogKeys(BaseModel):
+class LogKeys(DeferredModel):
     origin: Annotated[str, StringConstraints(max_length=KEY_NAME_MAX)] = Field(
         description="The log's name: the first line of every checkpoint."
     )
@@ -44,7 +45,7 @@ class LogKeys(BaseModel):
     )
 
 
-class SignedCheckpointOut(BaseModel):
+class SignedCheckpointOut(DeferredModel):
     tree_size: BigCount
     root_hash: Hash64 = Field(description="base64, as in the note")
     note: Annotated[str, StringConstraints(max_length=LOG_NOTE_MAX)] = Field(
@@ -53,7 +54,7 @@ class SignedCheckpointOut(BaseModel):
     signed_at: datetime
 
 
-class InclusionProof(BaseModel):
+class InclusionProof(DeferredModel):
     event_id: int
     leaf: EventLeaf = Field(description="The event's canonical JSON: its leaf of the tree.")
     index: BigCount = Field(description="The leaf's index (the event's seal position - 1).")
@@ -61,20 +62,20 @@ class InclusionProof(BaseModel):
     proof: Hashes = Field(description="RFC 9162 inclusion path, base64, leaf side first.")
 
 
-class ConsistencyProof(BaseModel):
+class ConsistencyProof(DeferredModel):
     first: BigCount
     second: BigCount
     proof: Hashes = Field(description="RFC 9162 consistency proof, base64.")
 
 
-class BundleEvent(BaseModel):
+class BundleEvent(DeferredModel):
     leaf: EventLeaf
     index: BigCount
     tree_size: BigCount
     proof: Hashes
 
 
-class AuditBundle(BaseModel):
+class AuditBundle(DeferredModel):
     format: Literal["ilonet-audit-bundle/v1"] = "ilonet-audit-bundle/v1"
     # the checkpoint asked for, and the one seen before it (`since`) with their consistency
     checkpoints: list[Annotated[str, StringConstraints(max_length=COSIGNED_NOTE_MAX)]] = Field(
@@ -104,7 +105,7 @@ class CosignatureIn(StrictInput):
     )
 
 
-class CosignatureOut(BaseModel):
+class CosignatureOut(DeferredModel):
     tree_size: BigCount
     organisation: OrganisationCode
     witness: NotePart = Field(description="The witness key's name.")

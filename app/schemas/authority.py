@@ -5,8 +5,9 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
+from app.deferred_models import DeferredModel
 from app.policies.vocabulary import AuthorityKind
 from app.schemas.common import Column200, OrganisationCode, ShortText, StrictInput
 
@@ -17,7 +18,7 @@ class AuthorityCreate(StrictInput):
     authority_kind: AuthorityKind
 
 
-class AuthorityOut(BaseModel):
+class AuthorityOut(DeferredModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: uuid.UUID

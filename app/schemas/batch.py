@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import uuid
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from app.bounds import Label, Message
+from app.deferred_models import DeferredModel
 from app.policies.vocabulary import BatchMode, BatchOutcome
 from app.schemas.common import Column100, StrictInput
 from app.schemas.deployment import DeploymentCreate
@@ -67,7 +68,7 @@ class DeploymentBatchIn(StrictInput):
     items: list[DeploymentCreate] = Field(min_length=1, max_length=BATCH_MAX)
 
 
-class ItemProblemOut(BaseModel):
+class ItemProblemOut(DeferredModel):
     """Why an item was not written, as the single route's problem would say it."""
 
     type: Label
@@ -76,7 +77,7 @@ class ItemProblemOut(BaseModel):
     detail: Message
 
 
-class BatchItemOut(BaseModel):
+class BatchItemOut(DeferredModel):
     index: int = Field(
         ge=0, lt=BATCH_MAX, description="The item's position in the request (from 0)"
     )
@@ -92,7 +93,7 @@ class BatchItemOut(BaseModel):
     problem: ItemProblemOut | None = None
 
 
-class BatchOut(BaseModel):
+class BatchOut(DeferredModel):
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [

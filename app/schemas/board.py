@@ -6,9 +6,10 @@ import uuid
 from datetime import date
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import ConfigDict, Field, StringConstraints, model_validator
 
 from app.bounds import LIST_MAX, Message, RuleId, first_items
+from app.deferred_models import DeferredModel
 from app.policies.board_tally import vote_shape_problem
 from app.policies.vocabulary import (
     BoardSeatRole,
@@ -78,7 +79,7 @@ class SeatEnd(StrictInput):
     ended_on: date
 
 
-class SeatHolder(BaseModel):
+class SeatHolder(DeferredModel):
     """Personal data (Art. 9(2)(c)): only for ILOs, Board members and authorised staff."""
 
     name: Column200
@@ -86,7 +87,7 @@ class SeatHolder(BaseModel):
     phone: Column64 | None  # holder_phone String(64)
 
 
-class SeatOut(BaseModel):
+class SeatOut(DeferredModel):
     id: uuid.UUID
     role: BoardSeatRole
     organisation: OrganisationCode | None
@@ -130,7 +131,7 @@ class RulesOfProcedureIn(StrictInput):
     document_reference: ShortText
 
 
-class RulesOfProcedureOut(BaseModel):
+class RulesOfProcedureOut(DeferredModel):
     version: Version
     adopted_on: date
     # as RulesOfProcedureIn admits them
@@ -148,7 +149,7 @@ class RulesOfProcedureOut(BaseModel):
 MEETING_OFFICERS_MAX = 2000
 
 
-class OfficerListEntry(BaseModel):
+class OfficerListEntry(DeferredModel):
     officer_id: uuid.UUID
     organisation: OrganisationCode
     host_country: Column2  # the deployment's (String(2))
@@ -182,7 +183,7 @@ class BoardMeetingIn(StrictInput):
     agenda: list[ShortText] = Field(default_factory=list, max_length=50)
 
 
-class BoardMeetingOut(BaseModel):
+class BoardMeetingOut(DeferredModel):
     id: uuid.UUID
     held_on: date
     location: Column200
@@ -234,12 +235,12 @@ class DecisionIn(StrictInput):
     votes: list[VoteIn] = Field(max_length=VOTES_MAX)
 
 
-class UncountedOut(BaseModel):
+class UncountedOut(DeferredModel):
     organisation: OrganisationCode
     reason: Message
 
 
-class TallyOut(BaseModel):
+class TallyOut(DeferredModel):
     """Counts of seats and of the decision's votes (at most VOTES_MAX)."""
 
     voting_seats: Count = Field(description="Every voting seat, held or not, present or not")
@@ -253,12 +254,12 @@ class TallyOut(BaseModel):
     uncounted: list[UncountedOut] = Field(max_length=VOTES_MAX)  # a vote each at most
 
 
-class ForwardingOut(BaseModel):
+class ForwardingOut(DeferredModel):
     organisation: OrganisationCode
     forwarded_on: date
 
 
-class BoardDecisionOut(BaseModel):
+class BoardDecisionOut(DeferredModel):
     id: uuid.UUID
     meeting_id: uuid.UUID
     title: Column300
@@ -282,22 +283,22 @@ class ForwardingIn(StrictInput):
     forwarded_on: date
 
 
-class StatusFlag(BaseModel):
+class StatusFlag(DeferredModel):
     rule: RuleId
     message: Message
 
 
-class MissingSeat(BaseModel):
+class MissingSeat(DeferredModel):
     organisation: OrganisationCode
     role: BoardSeatRole
 
 
-class MeetingYear(BaseModel):
+class MeetingYear(DeferredModel):
     year: int = Field(ge=1, le=9999)
     meetings: Count
 
 
-class BoardStatus(BaseModel):
+class BoardStatus(DeferredModel):
     on: date
     composition_complete: bool
     voting_seats: Count
@@ -309,5 +310,5 @@ class BoardStatus(BaseModel):
     flags: Annotated[list[StatusFlag], first_items(LIST_MAX), Field(max_length=LIST_MAX)]
 
 
-class EpCategories(BaseModel):
+class EpCategories(DeferredModel):
     categories: list[DocumentCategory]

@@ -6,9 +6,10 @@ import uuid
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import ConfigDict, Field, StringConstraints
 
 from app.bounds import Label, Message
+from app.deferred_models import DeferredModel
 from app.policies.vocabulary import CoverageStatus
 from app.schemas.board_report_content import ActivityReportContent
 from app.schemas.common import (
@@ -60,7 +61,7 @@ class WorkProgrammeIn(StrictInput):
     resources: list[ResourceIn] = Field(max_length=100)
 
 
-class WorkProgrammeOut(BaseModel):
+class WorkProgrammeOut(DeferredModel):
     id: uuid.UUID
     period_from: date
     period_to: date
@@ -72,12 +73,12 @@ class WorkProgrammeOut(BaseModel):
     for_european_parliament: bool = Field(description="Sent to the Parliament (Art. 8(2))")
 
 
-class DeploymentOption(BaseModel):
+class DeploymentOption(DeferredModel):
     country: Column2 = Field(description="A neighbouring country already covered")
     organisations: OrganisationCodes = Field(description="Who deploys ILOs there")
 
 
-class PriorityGap(BaseModel):
+class PriorityGap(DeferredModel):
     country: Column2
     name: Label  # the priority list's own texts (app/reference), cut to their bounds
     route: Label
@@ -88,7 +89,7 @@ class PriorityGap(BaseModel):
     options: list[DeploymentOption] = Field(max_length=COUNTRIES)  # one per neighbour
 
 
-class DeploymentGaps(BaseModel):
+class DeploymentGaps(DeferredModel):
     on: date
     horizon_days: int = Field(ge=0, le=1095)  # as the route's query admits
     list_version: Label
@@ -109,7 +110,7 @@ class ActivityReportGenerate(StrictInput):
     period_to: date = Field(alias="to")
 
 
-class ActivityReportOut(BaseModel):
+class ActivityReportOut(DeferredModel):
     id: uuid.UUID
     period_from: date
     period_to: date
@@ -120,7 +121,7 @@ class ActivityReportOut(BaseModel):
     content: ActivityReportContent = Field(description="The report as data; no personal data")
 
 
-class ActivityReportSummary(BaseModel):
+class ActivityReportSummary(DeferredModel):
     id: uuid.UUID
     period_from: date
     period_to: date

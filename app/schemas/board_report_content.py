@@ -8,9 +8,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import ConfigDict, Field, StringConstraints
 
 from app.bounds import Label, Message
+from app.deferred_models import DeferredModel
 from app.policies.vocabulary import CoverageStatus, PostingType
 from app.schemas.common import (
     COUNTRIES_MAX,
@@ -31,7 +32,7 @@ from app.schemas.common import (
 # (cut to its bound); each list of countries at most every ISO 3166-1 alpha-2 code.
 
 
-class Stored(BaseModel):
+class Stored(DeferredModel):
     """A part of a stored report: unknown keys kept."""
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, serialize_by_alias=True)

@@ -20,6 +20,7 @@ from pydantic import (
     model_validator,
 )
 
+from app.deferred_models import DeferredModel
 from app.reference import load_participants
 
 T = TypeVar("T")
@@ -75,7 +76,7 @@ class _OfAnotherJsonType:
         return repr(self.value)
 
 
-class JsonTypesAsDocumented(BaseModel):
+class JsonTypesAsDocumented(DeferredModel):
     """A request model that refuses a value of a JSON type other than the document's where
     pydantic's lax reading would take it: a number as a date or a time (seconds since 1970), 0 or
     1 as a boolean, a boolean as a number. Each is a 422 naming the field, as any wrong type."""
@@ -133,7 +134,7 @@ CursorText = Annotated[str, StringConstraints(max_length=CURSOR_MAX)]
 PART_PAGE_MAX = 100
 
 
-class Page(BaseModel, Generic[T]):
+class Page(DeferredModel, Generic[T]):
     items: list[T] = Field(max_length=PAGE_MAX)
     next_cursor: CursorText | None
 

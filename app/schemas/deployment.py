@@ -6,8 +6,9 @@ import uuid
 from datetime import date, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import Field, model_validator
 
+from app.deferred_models import DeferredModel
 from app.policies.vocabulary import DeploymentStatus, InformationTopic, PostingType, Purpose
 from app.problems import RULES_KEY
 from app.schemas.common import (
@@ -34,7 +35,7 @@ class SharedTaskIn(StrictInput):
     agreement_reference: str = Field(min_length=1, max_length=300)
 
 
-class SharedTaskOut(BaseModel):
+class SharedTaskOut(DeferredModel):
     """A task shared with another Member State (Art. 3(6) purpose or 3(4) topic), as recorded."""
 
     # as SharedTaskIn admits them (the JSONB column keeps them as given)
@@ -130,7 +131,7 @@ class TransitionIn(StrictInput):
     on: date
 
 
-class DeploymentOut(BaseModel):
+class DeploymentOut(DeferredModel):
     id: uuid.UUID
     officer_id: uuid.UUID
     organisation: OrganisationCode
@@ -158,7 +159,7 @@ class DeploymentOut(BaseModel):
     updated_at: datetime
 
 
-class HistoryEntryOut(BaseModel):
+class HistoryEntryOut(DeferredModel):
     event: Column32
     status: DeploymentStatus
     effective_on: date | None

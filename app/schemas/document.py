@@ -9,7 +9,6 @@ from typing import Annotated, Literal, Self
 
 from pydantic import (
     AfterValidator,
-    BaseModel,
     Field,
     PrivateAttr,
     StringConstraints,
@@ -17,6 +16,7 @@ from pydantic import (
 )
 
 from app.bounds import Message
+from app.deferred_models import DeferredModel
 from app.policies.vocabulary import (
     DocumentAudience,
     DocumentCategory,
@@ -197,7 +197,7 @@ class DocumentVersionUpload(DocumentContent):
     }
 
 
-class DocumentVersionOut(BaseModel):
+class DocumentVersionOut(DeferredModel):
     # the integers their Integer columns' bounds
     number: Version
     media_type: Column100
@@ -209,7 +209,7 @@ class DocumentVersionOut(BaseModel):
     created_by: Subject
 
 
-class DocumentOut(BaseModel):
+class DocumentOut(DeferredModel):
     id: uuid.UUID
     organisation: OrganisationCode
     title: Column300
@@ -229,7 +229,7 @@ class DocumentOut(BaseModel):
     created_by: Subject
 
 
-class DocumentHit(BaseModel):
+class DocumentHit(DeferredModel):
     """A search hit: the document, its rank and highlights (<b>…</b>) of its current version."""
 
     id: uuid.UUID
@@ -241,7 +241,7 @@ class DocumentHit(BaseModel):
     highlight: Message = Field(description="Its first fragments, cut to their bound")
 
 
-class IloContact(BaseModel):
+class IloContact(DeferredModel):
     """One line of the ILO contact list (Art. 9(2)(d))."""
 
     officer_id: uuid.UUID
@@ -264,7 +264,7 @@ class IloContactList(Page[IloContact]):
     as_of: date
 
 
-class BoardMemberLine(BaseModel):
+class BoardMemberLine(DeferredModel):
     """One line of the Board-members list (Art. 9(2)(c)): a seat in force and its holder, as
     the Board module stores them."""
 

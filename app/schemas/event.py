@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import Field, StringConstraints
 
 from app.bounds import Message, RuleIds
+from app.deferred_models import DeferredModel
 from app.schemas.common import PAGE_MAX, BigCount, BigId, ColumnId, Hex64, OrganisationCode
 
 
-class FeedEvent(BaseModel):
+class FeedEvent(DeferredModel):
     # at most what `after` takes back (GET /v1/events)
     position: ColumnId = Field(description="Opaque position; pass the last one as `after`.")
     type: ColumnId
@@ -21,12 +22,12 @@ class FeedEvent(BaseModel):
     occurred_at: datetime
 
 
-class FeedPage(BaseModel):
+class FeedPage(DeferredModel):
     items: list[FeedEvent] = Field(max_length=PAGE_MAX)
     next_after: ColumnId | None = Field(description="Position to continue from (also when empty).")
 
 
-class AuditEventOut(BaseModel):
+class AuditEventOut(DeferredModel):
     id: BigId
     occurred_at: datetime
     request_id: ColumnId | None
@@ -44,7 +45,7 @@ class AuditEventOut(BaseModel):
     details: dict[str, Any]
 
 
-class AuditVerification(BaseModel):
+class AuditVerification(DeferredModel):
     valid: bool
     sealed_events: BigCount
     unsealed_events: BigCount

@@ -6,8 +6,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import Field, StringConstraints
 
+from app.deferred_models import DeferredModel
 from app.schemas.common import (
     Column200,
     Column500,
@@ -66,7 +67,7 @@ class InstitutionalContactCreate(InstitutionalContactFields):
     id: InstrumentId
 
 
-class InstitutionalContactOut(BaseModel):
+class InstitutionalContactOut(DeferredModel):
     """The stored entry: each text its column's length, each list the most its input admits."""
 
     id: ColumnId

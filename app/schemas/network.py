@@ -6,8 +6,9 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
+from app.deferred_models import DeferredModel
 from app.policies.vocabulary import (
     AdHocActionStatus,
     FacilitatorBasis,
@@ -77,7 +78,7 @@ class NetworkUpdate(StrictInput):
     associated_officers: list[AssociatedOfficer] | None = Field(default=None, max_length=100)
 
 
-class NetworkOut(BaseModel):
+class NetworkOut(DeferredModel):
     id: uuid.UUID
     name: Column200
     kind: NetworkKind
@@ -94,7 +95,7 @@ class NetworkOut(BaseModel):
     updated_at: datetime
 
 
-class MemberOut(BaseModel):
+class MemberOut(DeferredModel):
     officer_id: uuid.UUID
     organisation: OrganisationCode
     deployer_kind: Column32  # its organisation's kind (String(32))
@@ -105,7 +106,7 @@ class MemberOut(BaseModel):
     )
 
 
-class MembersOut(BaseModel):
+class MembersOut(DeferredModel):
     """A page of the network's members on `on`, by officer id (`next_cursor` leads on)."""
 
     network_id: uuid.UUID
@@ -142,7 +143,7 @@ class FacilitatorIn(StrictInput):
     )
 
 
-class DesignationOut(BaseModel):
+class DesignationOut(DeferredModel):
     id: uuid.UUID
     network_id: uuid.UUID
     officer_id: uuid.UUID | None = Field(description="null: none was appointed")
@@ -156,7 +157,7 @@ class DesignationOut(BaseModel):
     decision_id: ColumnId
 
 
-class FacilitatorOut(BaseModel):
+class FacilitatorOut(DeferredModel):
     network_id: uuid.UUID
     on: date
     required_basis: FacilitatorBasis = Field(description="ILO-5.2: who must facilitate on `on`")
@@ -203,7 +204,7 @@ class NetworkMeetingIn(StrictInput):
     )
 
 
-class NetworkMeetingOut(BaseModel):
+class NetworkMeetingOut(DeferredModel):
     id: uuid.UUID
     network_id: uuid.UUID
     held_on: date
@@ -252,7 +253,7 @@ class AdHocActionUpdate(StrictInput):
     status: AdHocActionStatus
 
 
-class AdHocActionOut(BaseModel):
+class AdHocActionOut(DeferredModel):
     id: uuid.UUID
     network_id: uuid.UUID
     title: Column200

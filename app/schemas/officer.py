@@ -6,8 +6,9 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import Field, StringConstraints
 
+from app.deferred_models import DeferredModel
 from app.policies.vocabulary import InformationTopic
 from app.schemas.common import (
     Column100,
@@ -59,7 +60,7 @@ class OfficerUpdate(StrictInput):
     contact: Contact | None = None
 
 
-class OfficerOut(BaseModel):
+class OfficerOut(DeferredModel):
     id: uuid.UUID
     organisation: OrganisationCode
     authority_id: uuid.UUID

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
+from app.deferred_models import DeferredModel
 from app.policies.vocabulary import OrganisationKind
 from app.schemas.common import (
     Column2,
@@ -19,7 +20,7 @@ from app.schemas.common import (
 )
 
 
-class OrganisationOut(BaseModel):
+class OrganisationOut(DeferredModel):
     model_config = ConfigDict(from_attributes=True)
 
     code: OrganisationCode = Field(
@@ -53,7 +54,7 @@ class ContactsIn(StrictInput):
     dpo_contact: str | None = _functional_contact()
 
 
-class ContactsOut(BaseModel):
+class ContactsOut(DeferredModel):
     model_config = ConfigDict(from_attributes=True)
 
     organisation: OrganisationCode

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from app.bounds import LIST_MAX, Label, Message, Messages, RuleId, first_items
+from app.deferred_models import DeferredModel
 from app.policies.declared import Action
 from app.policies.rules import CATALOGUE
 from app.policies.vocabulary import DecisionOutcome
@@ -32,7 +33,7 @@ class EvaluateIn(StrictInput):
     )
 
 
-class ConflictOut(BaseModel):
+class ConflictOut(DeferredModel):
     """What would stop the write without being law: 409 state conflict, 412 stale If-Match."""
 
     status: int = Field(ge=400, le=599)
@@ -40,7 +41,7 @@ class ConflictOut(BaseModel):
     detail: Message
 
 
-class ViolationOut(BaseModel):
+class ViolationOut(DeferredModel):
     """A rule the action breaks, once per rule; `message` joins its `reasons`."""
 
     rule: RuleId
@@ -49,25 +50,25 @@ class ViolationOut(BaseModel):
     reasons: Messages = []
 
 
-class BasisOut(BaseModel):
+class BasisOut(DeferredModel):
     ground: Label
     rule: RuleId
     reference: Message
 
 
-class ObligationOut(BaseModel):
+class ObligationOut(DeferredModel):
     kind: Label
     detail: Message
     due_on: date | None = None
 
 
-class TraceEntryOut(BaseModel):
+class TraceEntryOut(DeferredModel):
     rule: RuleId
     result: Literal["pass", "fail", "not_applicable"]
     note: Message = ""
 
 
-class RulesAppliedOut(BaseModel):
+class RulesAppliedOut(DeferredModel):
     """The rules of procedure in force on the meeting's date that the tally applied (ILO-8.1)."""
 
     adopted_on: date
@@ -76,7 +77,7 @@ class RulesAppliedOut(BaseModel):
     max_proxies_per_member: Count
 
 
-class BoardTallyResultOut(BaseModel):
+class BoardTallyResultOut(DeferredModel):
     """ILO-7.8: the outcome of a Board decision derived from its votes; the write stores this
     outcome and tally as they are."""
 
@@ -90,7 +91,7 @@ class BoardTallyResultOut(BaseModel):
     )
 
 
-class DecisionOut(BaseModel):
+class DecisionOut(DeferredModel):
     allowed: bool
     decision_id: ColumnId
     policy_version: ColumnId

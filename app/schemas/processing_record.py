@@ -7,9 +7,10 @@ import uuid
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema
+from pydantic import ConfigDict, Field, StringConstraints, WithJsonSchema
 
 from app.bounds import LIST_MAX, first_items
+from app.deferred_models import DeferredModel
 from app.policies.vocabulary import DataCategory, ProtectionStatus, Purpose, Regime
 from app.schemas.common import (
     PART_PAGE_MAX,
@@ -162,7 +163,7 @@ class ProcessingRecordCreate(StrictInput):
     )
 
 
-class ProcessingRecordOut(BaseModel):
+class ProcessingRecordOut(DeferredModel):
     id: uuid.UUID
     officer_id: uuid.UUID
     organisation: OrganisationCode = Field(description="The controller: the officer's organisation")
@@ -204,7 +205,7 @@ class ProcessingRecordOut(BaseModel):
     restricted_at: datetime | None = None
 
 
-class AccessEntryOut(BaseModel):
+class AccessEntryOut(DeferredModel):
     occurred_at: datetime
     # the audit event's columns
     action: Column64
@@ -217,7 +218,7 @@ class AccessEntryOut(BaseModel):
     legal_basis: Column64 | None
 
 
-class ProcessingRecordExport(BaseModel):
+class ProcessingRecordExport(DeferredModel):
     """The data-subject access copy: the record with its subject data, where the data went,
     and who accessed them."""
 

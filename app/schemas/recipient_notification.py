@@ -6,15 +6,16 @@ import uuid
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from app.deferred_models import DeferredModel
 from app.schemas.common import Column200, Column300, OrganisationCode, Subject, Version
 
 # vocabulary.NotificationCause, inline in OpenAPI.
 NotificationCauseName = Literal["rectification", "erasure", "restriction"]
 
 
-class RecipientNotificationOut(BaseModel):
+class RecipientNotificationOut(DeferredModel):
     id: uuid.UUID
     processing_record_id: uuid.UUID
     organisation: OrganisationCode

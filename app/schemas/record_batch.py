@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import uuid
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from app.deferred_models import DeferredModel
 from app.policies.vocabulary import BatchMode, BatchOutcome
 from app.schemas.batch import BATCH_MAX, BatchItemOut, ItemProblemOut
 from app.schemas.common import StrictInput
@@ -43,7 +44,7 @@ class CaseBatchIn(StrictInput):
         )
 
 
-class StepOut(BaseModel):
+class StepOut(DeferredModel):
     """A transfer or an answer of a case: its own outcome, status and Decision."""
 
     index: int = Field(
@@ -71,7 +72,7 @@ class CaseItemOut(BatchItemOut):
     )
 
 
-class CaseBatchOut(BaseModel):
+class CaseBatchOut(DeferredModel):
     mode: BatchMode
     dry_run: bool
     committed: bool = Field(description="Whether anything of the batch was written")

@@ -5,13 +5,14 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from app.deferred_models import DeferredModel
 from app.schemas.common import PART_PAGE_MAX, CursorText, OrganisationCode
 from app.schemas.event import AuditEventOut
 
 
-class RecordLogExport(BaseModel):
+class RecordLogExport(DeferredModel):
     record_id: uuid.UUID
     organisation: OrganisationCode
     regime: str = Field(max_length=16, description="The record's regime (gdpr, eudpr, led)")

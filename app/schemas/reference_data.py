@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Literal, Self
 
-from pydantic import BaseModel, Field, StringConstraints, model_validator
+from pydantic import Field, StringConstraints, model_validator
 
+from app.deferred_models import DeferredModel
 from app.policies.vocabulary import Purpose, Regime
 from app.schemas.common import (
     Column2,
@@ -123,7 +124,7 @@ class AdequacyDecisionCreate(AdequacyDecisionFields):
     id: ReferenceId
 
 
-class AdequacyDecisionOut(BaseModel):
+class AdequacyDecisionOut(DeferredModel):
     # each string its column's bound (app/models/reference_data.py)
     id: Annotated[str, StringConstraints(max_length=32)]
     country: Column2 | None
@@ -185,7 +186,7 @@ class TransferInstrumentCreate(TransferInstrumentFields):
     id: InstrumentId
 
 
-class TransferInstrumentOut(BaseModel):
+class TransferInstrumentOut(DeferredModel):
     # each string its column's bound (app/models/reference_data.py)
     id: ColumnId
     kind: InstrumentKind

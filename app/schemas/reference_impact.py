@@ -9,7 +9,6 @@ from typing import Annotated, Literal
 
 from pydantic import (
     AfterValidator,
-    BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
@@ -18,6 +17,7 @@ from pydantic import (
 )
 
 from app.bounds import Message, RuleId
+from app.deferred_models import DeferredModel
 from app.schemas.common import (
     ORGANISATIONS_MAX,
     PAGE_MAX,
@@ -148,7 +148,7 @@ class ImpactIn(StrictInput):
 TRANSFER_IDS_MAX = 1000
 
 
-class ImpactGroupOut(BaseModel):
+class ImpactGroupOut(DeferredModel):
     """Flows decided the same way: one organisation, destination, recipient and ground."""
 
     key: Annotated[str, StringConstraints(max_length=16)] = Field(
@@ -180,13 +180,13 @@ class ImpactGroupOut(BaseModel):
     )
 
 
-class OrganisationImpactOut(BaseModel):
+class OrganisationImpactOut(DeferredModel):
     organisation: OrganisationCode
     affected_flows: Count
     still_covered: Count = Field(description="Affected flows another ground would still cover")
 
 
-class ImpactOut(BaseModel):
+class ImpactOut(DeferredModel):
     """One page of the analysis: the totals (on every page) and the groups after the cursor."""
 
     change: ReferenceChangeIn
@@ -208,7 +208,7 @@ class ImpactOut(BaseModel):
 IMPACT_FLOWS_MAX = 100
 
 
-class ReferenceImpactOut(BaseModel):
+class ReferenceImpactOut(DeferredModel):
     """An impact detected when a reference change was applied, for one organisation."""
 
     id: uuid.UUID

@@ -6,9 +6,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import Field, StringConstraints
 
 from app.bounds import Label, Message, RuleId
+from app.deferred_models import DeferredModel
 from app.policies.vocabulary import DataCategory, DataSubjectCategory, Purpose, Regime
 from app.schemas.common import (
     PART_PAGE_MAX,
@@ -26,13 +27,13 @@ from app.schemas.common import (
 ShareRecipient = Annotated[str, StringConstraints(max_length=200 + 2 + 16 + 1)]
 
 
-class RopaRecipientOut(BaseModel):
+class RopaRecipientOut(DeferredModel):
     kind: Column32 = Field(description="officer, network or member_state_authority (a share)")
     recipient: ShareRecipient
     exchanges: Count
 
 
-class RopaTransferOut(BaseModel):
+class RopaTransferOut(DeferredModel):
     # the transfers' columns
     destination: Column200
     recipient: Column200
@@ -47,7 +48,7 @@ class RopaTransferOut(BaseModel):
     last_on: date
 
 
-class RopaActivityOut(BaseModel):
+class RopaActivityOut(DeferredModel):
     purpose: Column32
     regime: Annotated[str, StringConstraints(max_length=8)]
     article: Label = Field(description="The article of the record of processing activities")
@@ -65,7 +66,7 @@ class RopaActivityOut(BaseModel):
     transfers: list[RopaTransferOut]
 
 
-class RopaOut(BaseModel):
+class RopaOut(DeferredModel):
     organisation: OrganisationCode
     controller: Column200  # the organisation's name
     controller_contact: Column500 | None = Field(

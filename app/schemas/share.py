@@ -6,8 +6,9 @@ import uuid
 from datetime import date, datetime
 from typing import Literal, Self
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import Field, model_validator
 
+from app.deferred_models import DeferredModel
 from app.schemas.common import (
     Column1,
     Column64,
@@ -101,7 +102,7 @@ class ShareCreate(StrictInput):
         return self
 
 
-class ShareOut(BaseModel):
+class ShareOut(DeferredModel):
     id: uuid.UUID
     processing_record_id: uuid.UUID
     organisation: OrganisationCode

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from app.bounds import LIST_MAX, Label, Labels, Message, RuleId, RuleIds
+from app.deferred_models import DeferredModel
 from app.policies.vocabulary import StatisticsSectionName, WithheldReason
 from app.schemas.common import COUNTRIES_MAX, MONTHS_MAX, Column2, Count, Int64, OrganisationCode
 
@@ -17,13 +18,13 @@ from app.schemas.common import COUNTRIES_MAX, MONTHS_MAX, Column2, Count, Int64,
 Value = Int64 | float | None
 
 
-class MeasureOut(BaseModel):
+class MeasureOut(DeferredModel):
     name: Label
     title: Label
     unit: Label = Field(description="count, days or ratio (0-1)")
 
 
-class WithheldFigure(BaseModel):
+class WithheldFigure(DeferredModel):
     rule: RuleId = Field(
         description="The rule that withholds it: ILO-12 (a count), ILO-12r (a rate "
         "or median over a withheld count); see docs/RULES.md"
@@ -35,7 +36,7 @@ class WithheldFigure(BaseModel):
     )
 
 
-class StatisticsRow(BaseModel):
+class StatisticsRow(DeferredModel):
     key: Label = Field(description="The value of the table's dimension (a country, a month, ...)")
     values: dict[str, Value] = Field(description="Per measure; null when withheld or undefined")
     suppressed: Labels = Field(description="The measures withheld in this row")
@@ -52,21 +53,21 @@ STATISTICS_ROWS_MAX = 1000
 ORGANISATIONS_NAMED = STATISTICS_ROWS_MAX - COUNTRIES_MAX - 1
 
 
-class StatisticsTable(BaseModel):
+class StatisticsTable(DeferredModel):
     name: Label
     dimension: Label
     measures: list[MeasureOut] = Field(max_length=LIST_MAX)
     rows: list[StatisticsRow] = Field(max_length=STATISTICS_ROWS_MAX)
 
 
-class StatisticsSection(BaseModel):
+class StatisticsSection(DeferredModel):
     name: StatisticsSectionName
     title: Label
     description: Message
     tables: list[StatisticsTable] = Field(max_length=LIST_MAX)
 
 
-class Suppression(BaseModel):
+class Suppression(DeferredModel):
     # the configured threshold (ILONET_STATISTICS_MIN_CELL, 1 to 1000)
     threshold: int = Field(ge=1, le=1000, description="Counts from 1 to threshold - 1 are withheld")
     suppressed_cells: Count
@@ -77,7 +78,7 @@ class Suppression(BaseModel):
     )
 
 
-class StatisticsReport(BaseModel):
+class StatisticsReport(DeferredModel):
     model_config = {
         "json_schema_extra": {
             "examples": [
@@ -134,7 +135,7 @@ class StatisticsReport(BaseModel):
     )
 
 
-class ReadmissionSheet(BaseModel):
+class ReadmissionSheet(DeferredModel):
     """One third country's readmission cooperation (Visa Code Art. 25a), month by month."""
 
     country: Column2

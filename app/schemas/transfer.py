@@ -6,8 +6,9 @@ import uuid
 from datetime import date, datetime
 from typing import Literal, Self
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import Field, model_validator
 
+from app.deferred_models import DeferredModel
 from app.policies.vocabulary import TransferBasis
 from app.schemas.common import (
     Column1,
@@ -97,7 +98,7 @@ class TransferCreate(StrictInput):
         return self
 
 
-class TransferOut(BaseModel):
+class TransferOut(DeferredModel):
     id: uuid.UUID
     processing_record_id: uuid.UUID
     organisation: OrganisationCode

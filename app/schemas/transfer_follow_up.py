@@ -6,8 +6,9 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
+from app.deferred_models import DeferredModel
 from app.policies.vocabulary import IdentificationOutcome
 from app.schemas.common import (
     Column2,
@@ -50,7 +51,7 @@ class TransferFollowUpIn(StrictInput):
     )
 
 
-class TransferFollowUpOut(BaseModel):
+class TransferFollowUpOut(DeferredModel):
     id: uuid.UUID
     transfer_id: uuid.UUID
     processing_record_id: uuid.UUID

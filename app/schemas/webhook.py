@@ -7,8 +7,9 @@ from datetime import datetime
 from typing import Annotated
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, Field, StringConstraints, field_validator
+from pydantic import Field, StringConstraints, field_validator
 
+from app.deferred_models import DeferredModel
 from app.policies.declared import WebhookEventType
 from app.policies.vocabulary import WebhookDeliveryStatus
 from app.schemas.common import (
@@ -73,7 +74,7 @@ class WebhookCreate(StrictInput):
         return value
 
 
-class WebhookOut(BaseModel):
+class WebhookOut(DeferredModel):
     id: uuid.UUID
     organisation: OrganisationCode
     url: Column2000  # its column, String(2000)
@@ -132,7 +133,7 @@ class SecretRotated(WebhookOut):
     )
 
 
-class WebhookDeliveryOut(BaseModel):
+class WebhookDeliveryOut(DeferredModel):
     """One feed event's delivery to a subscription; of the receiver's answers only the status
     code is kept, never their body."""
 
