@@ -202,6 +202,7 @@ def _pieces(chunks: list[bytes]) -> Iterator[bytes]:
     empty piece for no body."""
     taken: list[memoryview] = []
     size = 0
+    given = False
     for chunk in chunks:
         view = memoryview(chunk)
         while view:
@@ -211,8 +212,8 @@ def _pieces(chunks: list[bytes]) -> Iterator[bytes]:
             view = view[len(part) :]
             if size == REPLAY_CHUNK_BYTES:
                 yield b"".join(taken)
-                taken, size = [], 0
-    if taken or not chunks:
+                taken, size, given = [], 0, True
+    if taken or not given:
         yield b"".join(taken)
 
 

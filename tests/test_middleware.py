@@ -148,3 +148,21 @@ async def test_a_body_sent_in_small_chunks_reaches_the_route_whole_in_full_piece
     assert [len(p) for p in pieces[:-1]] == [REPLAY_CHUNK_BYTES] * 2
     assert 0 < len(pieces[-1]) < REPLAY_CHUNK_BYTES
     assert nothing == [b""]
+
+
+async def test_an_empty_body_declared_json_reaches_the_route_as_one_empty_piece() -> None:
+    """A GET that names a JSON content type and sends no body (generated clients do) is
+    handed one empty, final piece when its route reads the body: no piece at all was a 500."""
+    received: list[dict[str, object]] = []
+
+    async def route(scope: Scope, receive: Receive, send: Send) -> None:
+        received.append(dict(await receive()))
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"{}"})
+
+    app = RequestContextMiddleware(route, max_body_bytes=1024, upload_max_bytes=1024)
+    headers = {"content-type": "application/json"}
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
+        answered = await c.get("/v1/statistics/readmission/SN", headers=headers)
+    assert answered.status_code == 200
+    assert received == [{"type": "http.request", "body": b"", "more_body": False}]
