@@ -36,6 +36,11 @@ PHRASES: tuple[tuple[str, str], ...] = (
         r"(?:services?\s+de\s+"
         r"police|forces\s+de\s+l['’]ordre|police)"
         r"|\busage\s+interne\s+police"
+        # Reserved for law enforcement, as each language words it (the French and Italian above).
+        r"|\breserved\s+(?:for|to)\s+(?:the\s+)?(?:law[\s-]enforcement|police)"
+        r"|\b(?:der\s+)?(?:polizei|strafverfolgungsbeh[öo]rden|polizeibeh[öo]rden)\s+vorbehalten"
+        r"|\bvoorbehouden\s+aan\s+(?:de\s+)?(?:politie|rechtshandhaving|opsporing)"
+        r"|\breservad[oa]s?\s+(?:a|para)\s+(?:las?\s+|el\s+)?(?:fuerzas|polic[íi]a|uso\s+policial)"
         r"|\bnur\s+f[üu]r\s+(?:den\s+)?(?:polizei|strafverfolgung|dienstgebrauch|polizeiliche)"
         r"|\b(?:alleen|uitsluitend)\s+(?:bestemd\s+)?voor\s+(?:de\s+)?(?:politie|"
         r"rechtshandhaving|opsporing)"
@@ -57,7 +62,7 @@ PHRASE_STEMS = (
     "communiquer", "weiter", "verbreit", "verspreid", "verstrek", "difund", "difusi",
     "enforcement", "lea", "polic", "polizei", "polizia", "politie", "serv", "usage",
     "dienstgebrauch", "strafverfolg", "rechtshandh", "opsporing", "fuerzas", "forze",
-    "distribut", "circulat",
+    "distribut", "circulat", "voorbehoud",
 )  # fmt: skip
 PHRASE_NAMES = {
     "handling_code": "handling code",

@@ -1,9 +1,10 @@
 """ICAO Doc 9303 machine-readable zones (TD1, TD2, TD3 and visas): a line whose check digits
-all verify."""
+all verify, or a holder's name line beside a data line, both in the zone's layout."""
 
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from app.platform.patterns import digit_count
 
@@ -36,6 +37,48 @@ _TD1_LINE1_RE = re.compile(r"([ACI][A-Z0-9<])([A-Z<]{3})([A-Z0-9<]{9})([0-9<])([
 _TD1_LINE2_RE = re.compile(r"(\d{6})(\d)([MFX<])(\d{6})(\d)([A-Z<]{3})([A-Z0-9<]{11})(\d)")
 _MRZ_CHARS_RE = re.compile(r"[A-Z0-9<]{28,}")
 _MRZ_DATES_RE = re.compile(r"\d\d{6}[MFXmfx]\d{7}")
+# A zone's name field: the primary identifier, then `<<` and the secondary ones (or filler only).
+_NAME = r"[A-Z]+(?:<[A-Z]+)*<<[A-Z<]*"
+# TD3 and TD2 line 1: the document's type, its issuing state, then the holder's name.
+_NAME_LINE_RE = re.compile(rf"[ACIPV][A-Z<][A-Z<]{{3}}{_NAME}")
+_TD1_NAME_LINE_RE = re.compile(_NAME)
+
+
+def _date(yymmdd: str) -> bool:
+    return 1 <= int(yymmdd[2:4]) <= 12 and 1 <= int(yymmdd[4:6]) <= 31
+
+
+def _compact(line: str) -> str:
+    return re.sub(r"[ \t]", "", line.upper()).replace("«", "<")
+
+
+def _laid_out(first: str, second: str) -> bool:
+    """Two lines of a zone by their layout alone: a TD3 or TD2 name line over its data line
+    (44 or 36 characters each, the data line's dates dates), or a TD1 data line over its name
+    line (30 each). A holder's name in the zone's own layout is the evidence, whatever the check
+    digits (a zone copied by hand or misread still names its holder); a data line alone, with
+    no name line beside it, still needs its check digits (a specimen with broken ones is none)."""
+    first, second = _compact(first), _compact(second)
+    if len(first) != len(second):
+        return False
+    if len(first) in (36, 44) and _NAME_LINE_RE.fullmatch(first):
+        data = _LINE2_RE.fullmatch(second)
+        return data is not None and _date(data.group(4)) and _date(data.group(7))
+    if len(first) == 30 and _TD1_NAME_LINE_RE.fullmatch(second):
+        data = _TD1_LINE2_RE.fullmatch(first)
+        return data is not None and _date(data.group(1)) and _date(data.group(4))
+    return False
+
+
+def has_mrz_lines(text: str, before: str = "") -> bool:
+    """A machine-readable zone in the text, or in the line before it and the text's first line
+    (a zone's two lines extracted as two units)."""
+    if has_mrz(text):
+        return True
+    if "<<" not in text and "<<" not in before:
+        return False
+    lines = [line for line in (before.rsplit("\n", 1)[-1], *text.splitlines()) if line.strip()]
+    return any(_laid_out(a, b) for a, b in pairwise(lines))
 
 
 def has_mrz(text: str) -> bool:

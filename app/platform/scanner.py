@@ -165,7 +165,7 @@ def _found(
     telephone = phone.has_phone_in(text, context, known) and not (
         record and institutional_phone(record, context, text)
     )
-    zone = mrz.has_mrz(text)
+    zone = mrz.has_mrz_lines(text, context)
     number = identity.has_document_number(spaced, context=context) or bool(
         record
         and (
