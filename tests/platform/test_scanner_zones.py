@@ -68,3 +68,36 @@ def test_a_document_reserved_for_law_enforcement_is_marked_in_each_language() ->
     # The rule's cost: a sentence saying a room or a service is reserved for the police reads
     # as the marking (as the French and Italian phrases already did).
     assert marking_of("El acceso está reservado a la policía.") == "law enforcement only"
+
+
+def test_a_line_restricting_the_document_to_law_enforcement_is_marked() -> None:
+    for line in (
+        "Sensitive – do not share outside law enforcement",
+        "Diffusion limitée aux services de police",
+        "Keine Weitergabe außerhalb der Polizei",
+        "Ausschließlich für den polizeilichen Gebrauch",
+        "Alleen voor intern politiegebruik",
+        "Uso restringido a las fuerzas de seguridad",
+        "Documento riservato alle autorità di polizia",
+        "Polizei – intern",
+    ):
+        assert marking_of(line) == "law enforcement only", line
+    # A sentence saying who may read something, or a line going on past the services, is prose.
+    for line in (
+        "Access to the platform is restricted to law enforcement personnel.",
+        "Only police officers from three Member States attended",
+        "Nur Polizeibeamte der Bundespolizei nahmen teil",
+        "Reunión con la policía fronteriza solo por la mañana",
+    ):
+        assert marking_of(line) is None, line
+    # Quoted in a training note, the line is a marking talked about.
+    assert marking_of('- "Keine Weitergabe außerhalb der Polizei"') is None
+    # The rule's cost: a heading of its own naming the services after a restricting word
+    # (`Contact points outside the police`) reads as the marking.
+    assert marking_of("Contact points outside the police") == "law enforcement only"
+
+
+def test_limited_distribution_printed_as_a_line_of_its_own_is_a_marking() -> None:
+    for line in ("LIMITED DISTRIBUTION", "Diffusion limitée", "BEPERKTE VERSPREIDING"):
+        assert marking_of(line) == "classification", line
+    assert marking_of("The report had a limited distribution among the partners.") is None
