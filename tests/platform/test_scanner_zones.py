@@ -5,7 +5,9 @@ example is written for its rule."""
 
 from __future__ import annotations
 
-from app.platform.extract import DOCX, PDF, PLAIN, extract
+import json
+
+from app.platform.extract import CSV, DOCX, JSON, PDF, PLAIN, extract
 from app.platform.markings import marking_of
 from app.platform.mrz import has_mrz, has_mrz_lines
 from app.platform.scanner import kinds, scan
@@ -101,3 +103,25 @@ def test_limited_distribution_printed_as_a_line_of_its_own_is_a_marking() -> Non
     for line in ("LIMITED DISTRIBUTION", "Diffusion limitée", "BEPERKTE VERSPREIDING"):
         assert marking_of(line) == "classification", line
     assert marking_of("The report had a limited distribution among the partners.") is None
+
+
+def test_a_zone_copied_by_hand_may_miscount_its_fillers_by_two() -> None:
+    assert has_mrz_lines(_DATA_LINE[:-4] + "02", _NAME_LINE[:-1])
+    assert has_mrz_lines(_DATA_LINE.replace("<<02", "<<<02"), _NAME_LINE + "<<")
+    # Three off is another layout; a data line with prose after it is none.
+    assert not has_mrz_lines(_DATA_LINE, _NAME_LINE[:-3])
+    assert not has_mrz_lines(_DATA_LINE[:30] + " seized", _NAME_LINE)
+
+
+def test_a_zones_lines_parted_by_the_documents_structure_are_read_together() -> None:
+    # A JSON array's items, sibling members, a CSV row's cells, a DOCX table's rows.
+    for content, media_type in (
+        (json.dumps({"document": {"mrz": [_NAME_LINE, _DATA_LINE]}}).encode(), JSON),
+        (json.dumps({"mrz_line_1": _NAME_LINE, "mrz_line_2": _DATA_LINE}).encode(), JSON),
+        (f"case;zone_1;zone_2\n17;{_NAME_LINE};{_DATA_LINE}\n".encode(), CSV),
+        (make_docx(["Case 17"], [[["Zone"], [_NAME_LINE], [_DATA_LINE]]]), DOCX),
+    ):
+        assert K.mrz in _kinds(content, media_type), media_type
+    # Two units apart (another value between them) are no zone's two lines.
+    apart = {"line_1": _NAME_LINE, "checked_by": "desk 4", "note": "seen", "line_2": _DATA_LINE}
+    assert K.mrz not in _kinds(json.dumps(apart).encode(), JSON)
