@@ -125,3 +125,21 @@ def test_a_zones_lines_parted_by_the_documents_structure_are_read_together() -> 
     # Two units apart (another value between them) are no zone's two lines.
     apart = {"line_1": _NAME_LINE, "checked_by": "desk 4", "note": "seen", "line_2": _DATA_LINE}
     assert K.mrz not in _kinds(json.dumps(apart).encode(), JSON)
+
+
+def test_a_given_name_and_surname_with_the_age_after_them_name_a_person() -> None:
+    # The press's form: the age in brackets or between commas, more said after it.
+    for line in (
+        "The traveller Tomasz Wrobel, 38, Polish, used a borrowed passport",
+        "Der Reisende Hamza Qureshi (29, pakistanischer Staatsangehöriger) wurde zurückgewiesen",
+        "Omar K. (29) was stopped at the gate",
+    ):
+        assert _kinds(line.encode(), PLAIN) == {K.personal_name}, line
+    # A place with its count in brackets, a surname without a given name of the list, or an age
+    # said of nothing after it: no person.
+    for line in (
+        "Arrivals: Santa Cruz (12), Las Palmas (40)",
+        "Refusals at Sierra Leone (34, of which 5 minors)",
+        "Ambassador Okonkwo Street, 45, Lagos",
+    ):
+        assert _kinds(line.encode(), PLAIN) == frozenset(), line
