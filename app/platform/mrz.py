@@ -86,19 +86,20 @@ def _laid_out(first: str, second: str) -> bool:
     return False
 
 
-def has_mrz_lines(text: str, *before: str) -> bool:
-    """A machine-readable zone in the text, or in a line before it (the line before, the unit
-    before: a JSON array's item, a table's row) and the text's first line (a zone's two lines
-    extracted as two units)."""
+def has_mrz_lines(text: str, context: str = "", before: str = "", earlier: str = "") -> bool:
+    """A machine-readable zone in the text, or in a line before it (the line before, `context`;
+    the unit before, `before`, or the one before that, `earlier`: a JSON array's item, a member
+    past its name, a table's row) and the text's first line (a zone's two lines extracted as two
+    units)."""
     if has_mrz(text):
         return True
-    if "<<" not in text and not any("<<" in b for b in before):
-        return False
+    if "<<" not in text and "<<" not in context and "<<" not in before and "<<" not in earlier:
+        return False  # most units: a zone's name line holds `<<`
     lines = [line for line in text.splitlines() if line.strip()]
     if not lines:
         return False
     return any(_laid_out(a, b) for a, b in pairwise(lines)) or any(
-        _laid_out(b.rsplit("\n", 1)[-1], lines[0]) for b in before if b.strip()
+        _laid_out(b.rsplit("\n", 1)[-1], lines[0]) for b in (context, before, earlier) if b.strip()
     )
 
 

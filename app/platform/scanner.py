@@ -154,7 +154,7 @@ def _found(
     context: str,
     known: InstitutionalContacts,
     record: Record | None = None,
-    before: tuple[str, ...] = (),
+    before: tuple[str, str] = ("", ""),
 ) -> Sequence[FindingKind]:
     """The kinds a unit's text holds under its label, in a fixed order; an institution's
     contacts in its record (a table's row, a JSON object) are none; `before` holds the two units
@@ -171,7 +171,7 @@ def _found(
     telephone = phone.has_phone_in(text, context, known) and not (
         record and institutional_phone(record, context, text)
     )
-    zone = mrz.has_mrz_lines(text, context, *before)
+    zone = mrz.has_mrz_lines(text, context, before[0], before[1])
     number = identity.has_document_number(spaced, context=context) or bool(
         record
         and (
@@ -221,14 +221,14 @@ def scan(
         if any(r[0] is not None for r in readings)
         else {}
     )
-    before: tuple[str, ...] = ()
+    before = ("", "")
     for key, text, context, location in readings:
         record = keyed.get(key) if key is not None else None
         for kind in _found(text, context, known, record, before):
             findings[Finding(kind, location)] = None
             if len(findings) >= MAX_FINDINGS:
                 return tuple(findings)
-        before = (text, *before[:1])
+        before = (text, before[0])
     return tuple(findings)
 
 
