@@ -473,12 +473,20 @@ def has_personal_name(text: str, *, context: str = "") -> bool:
     for m in _SURNAME_FIRST_RE.finditer(text) if dated else ():
         if is_person_like(m.group(1)) and _birth_year_plausible(m.group(2)):
             return True
-    for m in _INITIAL_AGE_RE.finditer(text) if paired and (". (" in text or ".(" in text) else ():
-        if _person_like(m.group(1), text, m.start(1)):
+    for m in _NAME_AGE_RE.finditer(text) if paired and _AGE_AFTER_RE.search(text) else ():
+        name, start = (m.group(1), m.start(1)) if m.group(1) else (m.group(2), m.start(2))
+        given = name.endswith(".") or name.split()[0].lower() in GIVEN_NAMES
+        if given and _person_like(name, text, start):
             return True
     return labelled_name(text, context)
 
 
-# A given name, the initial of the surname and the age in brackets, as the press names a private
-# person (`Omar K. (29)`, `Samira E. (34)`).
-_INITIAL_AGE_RE = re.compile(rf"({NAME_TOKEN}\s+[A-Z]\.)\s*\(\d{{1,2}}\)")
+# A given name and the surname or its initial, the age after them in brackets or between commas,
+# as the press names a private person (`Omar K. (29)`, `Samira E. (34, …)`, `Yusuf Okafor, 34,
+# …`); a full surname only after a given name of the list, with more said after the age (`Santa
+# Cruz (12)` counts a place's cases).
+_AGE_AFTER_RE = re.compile(r"\(\d{1,2}[),]|,\s?[1-9]\d,")
+_NAME_AGE_RE = re.compile(
+    rf"({NAME_TOKEN}\s+[A-Z]\.)\s*\(\d{{1,2}}[),]"
+    rf"|({NAME_TOKEN}\s+{NAME_TOKEN})(?:\s*\([1-9]\d,|,\s?[1-9]\d,)"
+)

@@ -6,6 +6,28 @@ app/platform/markings.py."""
 
 from __future__ import annotations
 
+# Words that restrict who may read a document, before what they restrict it to.
+_RESTRICTION = (
+    r"(?:only|exclusively|restricted\s+to|reserved\s+(?:for|to)|limited\s+to|outside|"
+    r"uniquement|exclusivement|exclusi(?:f|ve)|r[ée]serv[ée]e?s?|limit[ée]e?s?\s+aux?|"
+    r"en\s+dehors|nur|ausschlie(?:ß|ss)lich|au(?:ß|ss)erhalb|alleen|uitsluitend|buiten|"
+    r"s[óo]lo|[úu]nicamente|exclusiv[oa]|exclusivamente|reservad[oa]s?|restringid[oa]s?|"
+    r"fuera\s+de|limitad[oa]s?|esclusiv[oa]|esclusivamente|riservat[oaie]|al\s+di\s+fuori|"
+    r"limitat[oaie])"
+)
+# The same after what they restrict the document to (`Polizei vorbehalten`, `police only`).
+_AFTER_RESTRICTION = (
+    r"(?:only|uniquement|exclusivement|vorbehalten|intern|voorbehouden|[úu]nicamente|"
+    r"esclusivamente)"
+)
+# Law enforcement, as each language names its services.
+_ENFORCEMENT = (
+    r"(?:law[\s-]enforcement|polic[eiíy]\w*|forces\s+de\s+l['’]ordre|services\s+r[ée]pressifs|"
+    r"gendarmerie|polizei\w*|strafverfolg\w*|politie\w*|rechtshandhaving\w*|opsporing\w*|"
+    r"fuerzas\s+(?:y\s+cuerpos\s+)?de\s+seguridad|autoridades\s+policiales|polizia|"
+    r"forze\s+(?:dell['’]ordine|di\s+polizia)|autorit[àa]\s+di\s+contrasto)"
+)
+
 PHRASES: tuple[tuple[str, str], ...] = (
     (
         "handling_code",
@@ -35,7 +57,12 @@ PHRASES: tuple[tuple[str, str], ...] = (
         r"|\b(?:à\s+)?usage\s+(?:exclusif|r[ée]serv[ée])\s+(?:des?|aux?|de\s+la|à\s+la)\s+"
         r"(?:services?\s+de\s+"
         r"police|forces\s+de\s+l['’]ordre|police)"
-        r"|\busage\s+interne\s+police"
+        r"|\busage\s+interne\s*[–—-]?\s*police"
+        # Reserved for law enforcement, as each language words it (the French and Italian above).
+        r"|\breserved\s+(?:for|to)\s+(?:the\s+)?(?:law[\s-]enforcement|police)"
+        r"|\b(?:der\s+)?(?:polizei|strafverfolgungsbeh[öo]rden|polizeibeh[öo]rden)\s+vorbehalten"
+        r"|\bvoorbehouden\s+aan\s+(?:de\s+)?(?:politie|rechtshandhaving|opsporing)"
+        r"|\breservad[oa]s?\s+(?:a|para)\s+(?:las?\s+|el\s+)?(?:fuerzas|polic[íi]a|uso\s+policial)"
         r"|\bnur\s+f[üu]r\s+(?:den\s+)?(?:polizei|strafverfolgung|dienstgebrauch|polizeiliche)"
         r"|\b(?:alleen|uitsluitend)\s+(?:bestemd\s+)?voor\s+(?:de\s+)?(?:politie|"
         r"rechtshandhaving|opsporing)"
@@ -49,6 +76,19 @@ PHRASES: tuple[tuple[str, str], ...] = (
         r"|\b(?:ad\s+)?uso\s+esclusivo\s+(?:delle\s+forze|della\s+polizia|di\s+polizia|"
         r"polizia)",
     ),
+    (
+        # A line of its own that restricts the document to law enforcement, in the words of any
+        # of the six languages (`Keine Weitergabe außerhalb der Polizei`, `Uso restringido a las
+        # fuerzas de seguridad`, `Polizei vorbehalten`): the restricting word at most four words
+        # before the services, at most one word after them, and no sentence's full stop on the
+        # line (a printed marking's form; a sentence saying so, or a line going on past the
+        # services, is prose).
+        "law_enforcement_line",
+        rf"^[^.!?\n]{{0,40}}?\b{_RESTRICTION}(?:\s+[^\s.!?]+){{0,4}}?\s+{_ENFORCEMENT}"
+        r"(?:\s+[^\s.!?]+)?[^\w.!?\n]*$"
+        rf"|^[^.!?\n]{{0,30}}?\b{_ENFORCEMENT}(?:\s+[^\s.!?]+)?[\s:–—-]+{_AFTER_RESTRICTION}"
+        r"[^\w.!?\n]*$",
+    ),
 )
 
 # Every phrase holds one of these: a cheap first look before the search.
@@ -57,10 +97,11 @@ PHRASE_STEMS = (
     "communiquer", "weiter", "verbreit", "verspreid", "verstrek", "difund", "difusi",
     "enforcement", "lea", "polic", "polizei", "polizia", "politie", "serv", "usage",
     "dienstgebrauch", "strafverfolg", "rechtshandh", "opsporing", "fuerzas", "forze",
-    "distribut", "circulat",
+    "distribut", "circulat", "voorbehoud", "gendarmerie", "pressif", "contrasto",
 )  # fmt: skip
 PHRASE_NAMES = {
     "handling_code": "handling code",
     "no_dissemination": "no dissemination",
     "law_enforcement_only": "law enforcement only",
+    "law_enforcement_line": "law enforcement only",
 }

@@ -37,6 +37,8 @@ _HEADINGS = (
     r"|nur\s+f[üu]r\s+den\s+dienstgebrauch|verschlusssache|streng\s+geheim|geheim|vertraulich"
     r"|(?:dep(?:artementaal)?\.?|stg\.?|staatsgeheim)\s+(?:vertrouwelijk|geheim|confidentieel)"
     r"|(?:staats)?geheim\s+(?:confidentieel|geheim)|vertrouwelijk"
+    r"|limited\s+distribution|d(?:istribution|iffusion)\s+limit[ée]e|beperkte\s+verspreiding"
+    r"|eingeschr[äa]nkte\s+verbreitung"
     r"|difusi[óo]n\s+limitada|reservado|confidencial|uso\s+oficial|secreto|restringido"
     r"|riservato|riservatissimo|segreto|uso\s+interno|diffusione\s+limitata"
 )

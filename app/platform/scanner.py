@@ -150,12 +150,18 @@ _EMAIL, _PHONE, _MRZ, _DOCUMENT_NUMBER, _IBAN, _DATE_OF_BIRTH, _PERSONAL_NAME, _
 
 
 def _found(
-    text: str, context: str, known: InstitutionalContacts, record: Record | None = None
+    text: str,
+    context: str,
+    known: InstitutionalContacts,
+    record: Record | None = None,
+    before: tuple[str, str] = ("", ""),
 ) -> Sequence[FindingKind]:
     """The kinds a unit's text holds under its label, in a fixed order; an institution's
-    contacts in its record (a table's row, a JSON object) are none. The identity detectors
-    read the text with its underscores as spaces (`date_of_birth:` reads as words: an underscore
-    is a word character, so `\b` would not part a label's words)."""
+    contacts in its record (a table's row, a JSON object) are none; `before` holds the two units
+    before (a zone's line split from its other by the document's structure, by a JSON member's
+    name at most). The identity detectors read the text with its underscores as spaces
+    (`date_of_birth:` reads as words: an underscore is a word character, so `\b` would not part
+    a label's words)."""
     spaced = text.replace("_", " ") if "_" in text else text
     # In a private person's record, a mailbox not made of function words is theirs.
     beside = record.names() if record and "@" in text and record.private_person() else ""
@@ -165,7 +171,7 @@ def _found(
     telephone = phone.has_phone_in(text, context, known) and not (
         record and institutional_phone(record, context, text)
     )
-    zone = mrz.has_mrz(text)
+    zone = mrz.has_mrz_lines(text, context, before[0], before[1])
     number = identity.has_document_number(spaced, context=context) or bool(
         record
         and (
@@ -215,11 +221,14 @@ def scan(
         if any(r[0] is not None for r in readings)
         else {}
     )
+    before = ("", "")
     for key, text, context, location in readings:
-        for kind in _found(text, context, known, keyed.get(key) if key is not None else None):
+        record = keyed.get(key) if key is not None else None
+        for kind in _found(text, context, known, record, before):
             findings[Finding(kind, location)] = None
             if len(findings) >= MAX_FINDINGS:
                 return tuple(findings)
+        before = (text, before[0])
     return tuple(findings)
 
 
