@@ -191,11 +191,13 @@ def _staged_value(table: Table, column: str, key: str) -> Any:
 
 
 def _stageable(table: Table, column: str, value: Any) -> bool:
-    """A value to stage: large, and of the type its column stores as sent."""
-    kind = table.c[column].type
+    """A value to stage: large, and of the type its column stores as sent. Its size is asked
+    first: every value of every write passes here, and few are large."""
+    if isinstance(value, str):
+        return len(value) >= LARGE and isinstance(table.c[column].type, String)
     if isinstance(value, bytes | bytearray | memoryview):
-        return isinstance(kind, LargeBinary) and len(value) >= LARGE
-    return isinstance(value, str) and isinstance(kind, String) and len(value) >= LARGE
+        return len(value) >= LARGE and isinstance(table.c[column].type, LargeBinary)
+    return False
 
 
 _StagedPart = tuple[Table, tuple[str, ...], tuple[str, ...]]
