@@ -3,7 +3,6 @@ body handed on in pieces with the event loop free between them."""
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 from collections.abc import AsyncIterator
 
@@ -17,6 +16,7 @@ from app.middleware import (
     SecurityHeadersMiddleware,
     unstorable_string,
 )
+from tests.loop_turns import counting_turns
 
 
 def test_the_pointer_names_the_string_that_cannot_be_stored() -> None:
@@ -73,19 +73,12 @@ async def test_a_large_body_reaches_the_route_in_pieces_with_the_loop_free_betwe
     body = bytes(range(256)) * (REPLAY_CHUNK_BYTES * 3 // 256 + 7)
     pieces: list[bytes] = []
     turns: list[int] = []
-    ticks = 0
-
-    async def ticker() -> None:
-        nonlocal ticks
-        while True:
-            ticks += 1
-            await asyncio.sleep(0)
 
     async def route(scope: Scope, receive: Receive, send: Send) -> None:
         while True:
             message = await receive()
             pieces.append(message["body"])
-            turns.append(ticks)
+            turns.append(loop.count)
             if not message["more_body"]:
                 break
         await send({"type": "http.response.start", "status": 200, "headers": []})
@@ -93,16 +86,13 @@ async def test_a_large_body_reaches_the_route_in_pieces_with_the_loop_free_betwe
 
     app = RequestContextMiddleware(route, max_body_bytes=1024, upload_max_bytes=len(body))
     transport = httpx.ASGITransport(app=app)
-    running = asyncio.create_task(ticker())
-    try:
-        async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
-            response = await c.post(
-                "/v1/documents/files",
-                content=body,
-                headers={"content-type": "multipart/form-data; boundary=x"},
-            )
-    finally:
-        running.cancel()
+    client = httpx.AsyncClient(transport=transport, base_url="http://t")
+    async with counting_turns() as loop, client as c:
+        response = await c.post(
+            "/v1/documents/files",
+            content=body,
+            headers={"content-type": "multipart/form-data; boundary=x"},
+        )
     assert response.status_code == 200
     assert b"".join(pieces) == body
     assert [len(p) for p in pieces[:-1]] == [REPLAY_CHUNK_BYTES] * 3

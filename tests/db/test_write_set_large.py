@@ -6,7 +6,6 @@ Every test runs in the rolled-back test transaction (the `session` fixture), as 
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import uuid
 from typing import Any, cast
@@ -19,6 +18,7 @@ from sqlalchemy.orm import undefer
 
 from app.db import write_set
 from app.models import Document, DocumentVersion, Organisation, OutboxEvent
+from tests.loop_turns import counting_turns
 
 ORGANISATION = cast(Table, Organisation.__table__)
 VERSION = cast(Table, DocumentVersion.__table__)
@@ -183,21 +183,10 @@ async def test_the_loop_runs_between_two_pieces_of_the_copy() -> None:
     """The COPY's data comes in pieces of at most PIECE bytes of a binary value or PIECE
     characters of a text (4 UTF-8 bytes at most each), another task run between two."""
     content, text = large_bytes(17), large_text("Pieces")
-    ticks = 0
-
-    async def ticker() -> None:
-        nonlocal ticks
-        while True:
-            ticks += 1
-            await asyncio.sleep(0)
-
-    running = asyncio.create_task(ticker())
     turns: list[tuple[int, int]] = []
-    try:
+    async with counting_turns() as loop:
         async for piece in write_set._copy_data([(1, content), (2, text)]):
-            turns.append((ticks, len(piece)))
-    finally:
-        running.cancel()
+            turns.append((loop.count, len(piece)))
     assert max(size for _, size in turns[: len(content) // write_set.PIECE]) <= write_set.PIECE
     assert max(size for _, size in turns) <= 4 * write_set.PIECE
     assert sum(size for _, size in turns) > len(content) + len(text.encode())
