@@ -48,6 +48,7 @@ DOCUMENT_LABEL = (
     rf"(?:de\s+)?voyage)"
     rf"|\bpasseport(?:\s*{_NUMBER_WORD})?|\bcarte\s+(?:nationale\s+)?(?:d['’]\s*)?identit[ée]"
     rf"|\bvisa\s+n[°º]|\btitre\s+(?:de\s+)?s[ée]jour|\bpermis\s+(?:de\s+)?s[ée]jour"
+    rf"|\bcarte\s+de\s+(?:s[ée]jour|r[ée]sident)"  # the titles' names in French law (CESEDA)
     # DE
     rf"|\breisepass(?:nummer|[\s-]*nr\.?)?|\bpass(?:nummer|[\s-]*nr\.?)"
     rf"|\bpersonalausweis(?:nummer|[\s-]*nr\.?)?|\bausweis(?:nummer|[\s-]*nr\.?)"
@@ -199,7 +200,9 @@ _COHORT_RE = re.compile(
     r"depuis|entre|nach|vor|seit|zwischen|na|voor|sinds|tussen|después|antes|desde|dopo|prima|"
     r"dal|tra|fra)\b"
 )
-_BIRTH_ONLY_RE = re.compile(r"^\W*(?:" + BIRTH_LABEL + r")[\s:.()/-]*$")
+# A label may name whose birth it is (`geboortedatum_reiziger`): one word, not a cohort's.
+_WHOSE = r"(?:\s+(?!" + _COHORT_RE.pattern[4:] + r")[^\W\d_]{3,20})?"
+_BIRTH_ONLY_RE = re.compile(r"^\W*(?:" + BIRTH_LABEL + ")" + _WHOSE + r"[\s:.()/-]*$", re.I)
 _BIRTH_AT_END_RE = re.compile("(?:" + BIRTH_LABEL + r")[\s:.-]*$")
 
 

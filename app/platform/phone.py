@@ -165,10 +165,13 @@ PERSONAL_LABEL_RE = re.compile(
     r"priv[ée]e?|personal|personnel(?:le)?|pers[öo]nlich|persoonlijk|personale|direct|direkt|"
     r"durchwahl|diretto|home\s+(?:phone|number|tel\w*)|domicile|thuis)\b"
 )
-# A mobile, or a person's extension behind the switchboard, stays a person's number.
+# A mobile, or a person's extension behind the switchboard, stays a person's number. The words
+# that also name other things (`le poste de commandement`, `Ministero dell'Interno`, `visa
+# extension`) are an extension only with its number after them (`poste 4512`, `ext. 12`).
 _MOBILE_RE = re.compile(
-    r"(?i)\b(?:mobile|mob|mobil|gsm|cell|handy|portable|m[óo]vil|cellulare|mobiel|poste|ext|"
-    r"extension|durchwahl|toestel|extensi[óo]n|interno|direct|direkt|directe|diretto)\b"
+    r"(?i)\b(?:mobile|mob|mobil|gsm|cell|handy|portable|m[óo]vil|cellulare|mobiel|"
+    r"durchwahl|toestel|direct|direkt|directe|diretto)\b"
+    r"|\b(?:poste|ext|extension|extensi[óo]n|interno)\b\.?\s*(?:n[°ºo]\.?\s*)?[:.]?\s*[-–]?\d"
 )
 
 
