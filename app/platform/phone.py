@@ -173,6 +173,12 @@ _MOBILE_RE = re.compile(
     r"durchwahl|toestel|direct|direkt|directe|diretto)\b"
     r"|\b(?:poste|ext|extension|extensi[óo]n|interno)\b\.?\s*(?:n[°ºo]\.?\s*)?[:.]?\s*[-–]?\d"
 )
+# … or before the person whose extension it is (`poste de l'officier`, `extension of the
+# liaison officer`).
+_EXTENSION_OF_RE = re.compile(
+    r"(?i)\b(?:poste|extension|extensi[óo]n|interno)\s+(?:de|du|of|del|della|dell['’]|di)\s*"
+    r"(?:l['’]|la\s+|le\s+|the\s+|el\s+|il\s+)?"
+)
 
 
 # What names a number as a reference just before it: a budget title or chapter, a file, a case,
@@ -263,6 +269,10 @@ def has_phone_in(text: str, context: str, known: InstitutionalContacts = NO_CONT
     return (
         not switchboard
         or _MOBILE_RE.search(bare) is not None
+        or any(
+            _PERSON_ROLE_RE.search(bare, m.end(), m.end() + 25)
+            for m in _EXTENSION_OF_RE.finditer(bare)
+        )
         or (bool(context) and _LABEL_AT_END_RE.search(context[-40:]) is not None)
     )
 

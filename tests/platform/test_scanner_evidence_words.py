@@ -41,6 +41,9 @@ def test_an_extensions_word_is_one_only_before_its_number() -> None:
         "Standard +33 4 91 39 40 00, poste 4512",
         "Centralino +39 06 4651 0000 interno 27",
         "Switchboard +44 20 7946 0000 ext. 318",
+        # … or before the person whose extension it is.
+        "Standard +33 4 91 39 40 00, poste de l'agent de permanence",
+        "Switchboard +44 20 7946 0000, extension of the liaison officer",
     ):
         assert has_phone_in(line, ""), line
     # A mobile's word needs no number after it.
