@@ -79,9 +79,34 @@ def test_a_birth_dates_label_may_name_whose_birth_it_is() -> None:
     assert K.date_of_birth not in _kinds(csv.encode(), CSV)
 
 
-def test_a_residence_document_is_named_as_french_law_names_it() -> None:
+def test_a_documents_label_may_name_whose_document_it_is() -> None:
+    for label in (
+        "paspoortnummer_reiziger",
+        "passport_number_holder",
+        "numero_passeport_titulaire",
+    ):
+        csv = f"case;{label};nationality\nA-17;NX4418273;SYR\nA-18;PQ7720194;IRQ\n"
+        assert K.document_number in _kinds(csv.encode(), CSV), label
+    # A column of counts under a document's word and another is no document number.
+    csv = "airport;passport_checks total;refusals\nIST;1240;17\n"
+    assert K.document_number not in _kinds(csv.encode(), CSV)
+
+
+def test_a_residence_document_is_named_as_each_countrys_law_names_it() -> None:
     assert has_document_number("Carte de séjour pluriannuelle n° FR4K7Q218")
     assert has_document_number("carte de résident : R9T2W7741")
+    for line in (
+        "Tarjeta de residencia n.º X7712094",
+        "Carta di soggiorno n. AT5519027",
+        "Aufenthaltserlaubnis Nr. Y4K2198807",
+        "Niederlassungserlaubnis Nr. Y7P3320915",
+        "Verblijfsdocument nummer V88120475",
+        "Residence card no. RC4471902",
+    ):
+        assert has_document_number(line), line
+    # The documents named in a sentence with a year or a fee are no number.
+    assert not has_document_number("Die Aufenthaltserlaubnis gilt bis 2027.")
+    assert not has_document_number("La tarjeta de residencia cuesta 16 EUR (tasa 012).")
     # A JSON item naming its document in a sibling member (`type`) and its number in `numero`.
     items = {
         "titres": [
