@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from app.platform.document_labels import DOCUMENT_LABEL, NUMBER_WORD
 from app.platform.given_names import GIVEN_NAMES
 from app.platform.national_ids import national_id
 from app.platform.patterns import (
@@ -31,42 +32,6 @@ from app.platform.patterns import (
 
 # --- passport, identity card and visa numbers --------------------------------------------------
 
-_NUMBER_WORD = r"(?:no\.?|nr\.?|n\.?\s?[°º]\.?|n[úu]m\.?|number|nummer|n[úu]mero|numero|#)"
-DOCUMENT_LABEL = (
-    r"(?i:"
-    # EN
-    rf"\bpassport(?:\s*{_NUMBER_WORD})?(?!s)\b|\btravel\s+document(?:\s*{_NUMBER_WORD})?"
-    rf"|\b(?:national\s+)?id(?:entity)?[\s-]*card(?:\s*{_NUMBER_WORD})?|\bnational\s+id\b"
-    rf"|\bid\s*{_NUMBER_WORD}|\bdocumento?\s*{_NUMBER_WORD}|\bvisa(?:\s+sticker)?\s*{_NUMBER_WORD}"
-    rf"|\bresidence\s+permit(?:\s*{_NUMBER_WORD})?"
-    rf"|\btazk[ie]ra(?:\s*{_NUMBER_WORD})?|\bnational\s+identi(?:ty|fication)\s+number|\bnin\b"
-    # FR
-    # A key or a header drops a label's little words and abbreviates its number's
-    # (`num_titre_sejour`, `carte_identite`, `permesso_soggiorno`): they are optional.
-    rf"|(?:num[ée]ro|num\.?|n[°º]|no\.?)\s*(?:de\s+|du\s+)?(?:la\s+)?(?:passeport|visa|titre\s+"
-    rf"(?:de\s+)?s[ée]jour|carte\s+(?:nationale\s+)?(?:d['’]\s*)?identit[ée]|document\s+"
-    rf"(?:de\s+)?voyage)"
-    rf"|\bpasseport(?:\s*{_NUMBER_WORD})?|\bcarte\s+(?:nationale\s+)?(?:d['’]\s*)?identit[ée]"
-    rf"|\bvisa\s+n[°º]|\btitre\s+(?:de\s+)?s[ée]jour|\bpermis\s+(?:de\s+)?s[ée]jour"
-    # DE
-    rf"|\breisepass(?:nummer|[\s-]*nr\.?)?|\bpass(?:nummer|[\s-]*nr\.?)"
-    rf"|\bpersonalausweis(?:nummer|[\s-]*nr\.?)?|\bausweis(?:nummer|[\s-]*nr\.?)"
-    rf"|\bvisum(?:nummer|[\s-]*nr\.?)|\bdokumentennummer|\baufenthaltstitel(?:nummer)?"
-    # NL
-    rf"|\bpaspoort(?:nummer|\s*nr\.?)?|\bidentiteitskaart(?:nummer)?|\bid-kaart(?:nummer)?"
-    rf"|\bdocumentnummer|\bvisumnummer|\breisdocument(?:nummer)?|\bverblijfsvergunning"
-    rf"(?:nummer)?|\bbsn\b|\bburgerservicenummer"
-    # ES, PT
-    rf"|(?:n[úu]mero|n[°º]|no\.?)\s*(?:de\s+|del\s+)?(?:pasaporte|passaporte|visado|"
-    rf"documento(?:\s+(?:de\s+)?identidad)?|dni|nie)|\bpasaporte(?:\s*{_NUMBER_WORD})?"
-    rf"|\bpassaporte(?:\s*{_NUMBER_WORD})?|\bdni\b|\bnie\b|\bdocumento\s+nacional\s+de\s+"
-    rf"identidad|\bvisado(?:\s*{_NUMBER_WORD})?"
-    # IT
-    rf"|(?:numero|num\.?|n\.|n[°º])\s*(?:di\s+|del\s+|della\s+)?(?:passaporto|visto|carta\s+"
-    rf"(?:d['’]\s*)?identit[àa]|documento)|\bpassaporto(?:\s*{_NUMBER_WORD})?"
-    rf"|\bcarta\s+(?:d['’]\s*)?identit[àa]|\bpermesso\s+(?:di\s+)?soggiorno|\bcodice\s+fiscale"
-    r")"
-)
 _GAP = (
     r"[^A-Za-z0-9\n]{0,6}(?:(?i:no|nr|n\.?\s?[°º]|n\.|number|is|nummer|n[úu]mero|numero|n[úu]m|:)"
     r"[^A-Za-z0-9\n]{0,4}){0,2}"
@@ -75,15 +40,25 @@ _DOC_VALUE = r"(?<![A-Za-z0-9])([A-Z0-9](?:[A-Z0-9]|-(?=[A-Z0-9])){5,13})(?![A-Z
 _LABELLED_DOC_RE = re.compile(DOCUMENT_LABEL + _GAP + _DOC_VALUE)
 # A label read as words may name its number apart, in any language (`paspoort nummer`,
 # `reisepass nummer`, `documento numero`: a JSON path or a camel-case header).
-_NUMBERED = rf"(?:\s*(?i:{_NUMBER_WORD}))?"
-_LABEL_ONLY_RE = re.compile(r"^\W*(?:" + DOCUMENT_LABEL + r")" + _NUMBERED + r"[\s:.#°º()-]*$")
+_NUMBERED = rf"(?:\s*(?i:{NUMBER_WORD}))?"
+# A column's label may name whose document it is after it (`paspoortnummer_reiziger`): its holder,
+# traveller, passenger or applicant in the six languages (a JSON object's member after its parent
+# `reisepass` names a field of it, `seiten`, not its number).
+_WHOSE = (
+    r"(?:\s+(?i:holder|bearer|owner|travell?er|passenger|applicant|titulaire|porteur|voyageur|"
+    r"passager|demandeur|inhaber|reisender?|passagier|antragsteller|houder|reiziger|aanvrager|"
+    r"titular|viajero|pasajero|solicitante|titolare|viaggiatore|passeggero|richiedente))?"
+)
+_LABEL_ONLY_RE = re.compile(
+    r"^\W*(?:" + DOCUMENT_LABEL + ")" + _NUMBERED + _WHOSE + r"[\s:.#°º()-]*$"
+)
 # A line before may end with the label and a nationality (`titulaire du passeport malien`).
 _LABEL_AT_END_RE = re.compile(
     "(?:" + DOCUMENT_LABEL + r")(?:\s+[a-zà-ÿ]{2,12}(?:ien|ienne|aise?|aine?|[ée]enne|[ée]en|ane?|"
     r"ese|ish|ian|isch\w{0,2}|[ai]n[oa]|[eé]s|esa|í))?" + _NUMBERED + r"[\s:.#°º-]*$"
 )
 # The value a label before labels, after its number word (`n° AA1928374`).
-_HEAD_VALUE_RE = re.compile(rf"\s*(?:(?i:{_NUMBER_WORD})\s*[:.]?\s*)?" + _DOC_VALUE)
+_HEAD_VALUE_RE = re.compile(rf"\s*(?:(?i:{NUMBER_WORD})\s*[:.]?\s*)?" + _DOC_VALUE)
 
 
 def _document_number_like(value: str) -> bool:
@@ -115,7 +90,7 @@ _DOCUMENT_STEM_RE = re.compile(
     by_first_letter(
         r"pass|document|i(?<=\bi)d\b|id-|identi|visa|visum|visto|visado|carte|ausweis|d(?<=\bd)ni\b|"
         r"n(?<=\bn)ie\b|b(?<=\bb)sn\b|burgerservice|codice|permesso|permis|titre|residence|reisdoc|verblijf|"
-        r"aufenthalt|travel|paspoort|pasapo|tazk|n(?<=\bn)in\b"
+        r"aufenthalt|travel|paspoort|pasapo|tazk|n(?<=\bn)in\b|tarjeta|soggiorno|niederlass"
     )
 )
 _BIRTH_STEM_RE = re.compile(
@@ -141,7 +116,7 @@ _LABELLED_DOC_SEARCH_RE = re.compile(
     # The number joined to its document by a preposition (`paspoort met nummer`, `Reisepass mit
     # der Nummer`, `passeport avec le numéro`): only before a number word, which is the evidence.
     r"(?:\s+(?i:with|met|mit|avec|con|com)(?:\s+(?i:the|der|dem|le|il|el|o))?"
-    rf"\s+(?i:{_NUMBER_WORD}|num[ée]ro))?" + _GAP + _DOC_VALUE
+    rf"\s+(?i:{NUMBER_WORD}|num[ée]ro))?" + _GAP + _DOC_VALUE
 )
 # The lookbehind stands after the first character (`X(?<![A-Za-z0-9].)` is `(?<![A-Za-z0-9])X`): a
 # pattern that begins with a character class is searched for that class only.
@@ -199,7 +174,9 @@ _COHORT_RE = re.compile(
     r"depuis|entre|nach|vor|seit|zwischen|na|voor|sinds|tussen|después|antes|desde|dopo|prima|"
     r"dal|tra|fra)\b"
 )
-_BIRTH_ONLY_RE = re.compile(r"^\W*(?:" + BIRTH_LABEL + r")[\s:.()/-]*$")
+# … and whose birth (`geboortedatum_reiziger`), not a cohort's (`birth date after`).
+_BIRTH_WHOSE = r"(?:\s+(?!" + _COHORT_RE.pattern[4:] + r")[^\W\d_]{3,20})?"
+_BIRTH_ONLY_RE = re.compile(r"^\W*(?:" + BIRTH_LABEL + ")" + _BIRTH_WHOSE + r"[\s:.()/-]*$", re.I)
 _BIRTH_AT_END_RE = re.compile("(?:" + BIRTH_LABEL + r")[\s:.-]*$")
 
 

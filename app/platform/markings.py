@@ -112,12 +112,14 @@ _TALKING_RE = re.compile(
     # followed by a colon is a label this document's marking stands after (`Markings: H3`).
     r"|(?P<noun>(?:(?<=\w)\W+|^\W*)(?:markings?|mentions|marcas|diciture|dicitura|markeringen|"
     r"rubriceringen|kennzeichnungen|einstufungen|classifications|classificazioni|"
-    r"clasificaciones)\b(?![^.;!?\n:]{0,40}:))[^.;!?\n]{0,80}"
+    # The singular noun names the kind it is of (`un informe con marca de difusión limitada`).
+    r"clasificaciones|marca\s+de|mention\s+d(?:e|u)|markering\s+van|kennzeichnung\s+als)\b"
+    r"(?![^.;!?\n:]{0,40}:))[^.;!?\n]{0,80}"
 )
 _TALKING_STEM_RE = re.compile(
     r"mark|label|bearing|marqu|portant|contrassegn|recanti|gekennz|eingestuft|rubric|marcad|"
     r"classifi|clasific|mean|signif|bedeut|beteken|vuol|quiere|stands|indica|indique|handling|"
-    r"mention|marcas|dicitur|kennzeichn|einstuf"
+    r"mention|marca|dicitur|kennzeichn|einstuf"
 )
 # A document naming its own marking (`This document is marked …`) is marked.
 _SELF_RE = re.compile(

@@ -165,10 +165,19 @@ PERSONAL_LABEL_RE = re.compile(
     r"priv[ée]e?|personal|personnel(?:le)?|pers[öo]nlich|persoonlijk|personale|direct|direkt|"
     r"durchwahl|diretto|home\s+(?:phone|number|tel\w*)|domicile|thuis)\b"
 )
-# A mobile, or a person's extension behind the switchboard, stays a person's number.
+# A mobile, or a person's extension behind the switchboard, stays a person's number. The words
+# that also name other things (`le poste de commandement`, `Ministero dell'Interno`, `visa
+# extension`) are an extension only with its number after them (`poste 4512`, `ext. 12`).
 _MOBILE_RE = re.compile(
-    r"(?i)\b(?:mobile|mob|mobil|gsm|cell|handy|portable|m[óo]vil|cellulare|mobiel|poste|ext|"
-    r"extension|durchwahl|toestel|extensi[óo]n|interno|direct|direkt|directe|diretto)\b"
+    r"(?i)\b(?:mobile|mob|mobil|gsm|cell|handy|portable|m[óo]vil|cellulare|mobiel|"
+    r"durchwahl|toestel|direct|direkt|directe|diretto)\b"
+    r"|\b(?:poste|ext|extension|extensi[óo]n|interno)\b\.?\s*(?:n[°ºo]\.?\s*)?[:.]?\s*[-–]?\d"
+)
+# … or before the person whose extension it is (`poste de l'officier`, `extension of the
+# liaison officer`).
+_EXTENSION_OF_RE = re.compile(
+    r"(?i)\b(?:poste|extension|extensi[óo]n|interno)\s+(?:de|du|of|del|della|dell['’]|di)\s*"
+    r"(?:l['’]|la\s+|le\s+|the\s+|el\s+|il\s+)?"
 )
 
 
@@ -260,6 +269,10 @@ def has_phone_in(text: str, context: str, known: InstitutionalContacts = NO_CONT
     return (
         not switchboard
         or _MOBILE_RE.search(bare) is not None
+        or any(
+            _PERSON_ROLE_RE.search(bare, m.end(), m.end() + 25)
+            for m in _EXTENSION_OF_RE.finditer(bare)
+        )
         or (bool(context) and _LABEL_AT_END_RE.search(context[-40:]) is not None)
     )
 
