@@ -68,22 +68,21 @@ def _laid_out(first: str, second: str) -> bool:
     specimen with broken ones is none)."""
     first, second = _compact(first), _compact(second)
     if _zone_lengths(first, second, (36, 44)) and _NAME_LINE_RE.fullmatch(first):
-        data = _LINE2_RE.match(second)
-        return (
-            data is not None
-            and _MRZ_LINE_RE.fullmatch(second) is not None
-            and _date(data.group(4))
-            and _date(data.group(7))
-        )
+        return _dated_data_line(second, _LINE2_RE, 4, 7)
     if _zone_lengths(first, second, (30,)) and _TD1_NAME_LINE_RE.fullmatch(second):
-        data = _TD1_LINE2_RE.match(first)
-        return (
-            data is not None
-            and _MRZ_LINE_RE.fullmatch(first) is not None
-            and _date(data.group(1))
-            and _date(data.group(4))
-        )
+        return _dated_data_line(first, _TD1_LINE2_RE, 1, 4)
     return False
+
+
+def _dated_data_line(line: str, layout: re.Pattern[str], birth: int, expiry: int) -> bool:
+    """A zone's data line in its layout, its birth and expiry fields (groups) real dates."""
+    data = layout.match(line)
+    return (
+        data is not None
+        and _MRZ_LINE_RE.fullmatch(line) is not None
+        and _date(data.group(birth))
+        and _date(data.group(expiry))
+    )
 
 
 def has_mrz_lines(text: str, context: str = "", before: str = "", earlier: str = "") -> bool:
