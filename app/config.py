@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal, Self
@@ -110,6 +111,9 @@ class Settings(BaseSettings):
     # Connection used by the application itself (a non-owner role); derived when not given.
     app_database_url: str | None = None
     data_dir: Path = DEFAULT_DATA_DIR
+    # The day taken as today instead of the clock's (app/clock.py): for a drill or a test run
+    # that must not change day halfway. Never in production, where erasure dates follow it.
+    calendar_date: date | None = None
     host: str = "127.0.0.1"
     port: int = 8000
     # Prometheus metrics on their own port (app/metrics.py); none when unset.
@@ -285,6 +289,12 @@ class Settings(BaseSettings):
     @property
     def behind_tls(self) -> bool:
         return self.public_url is not None and self.public_url.startswith("https://")
+
+    @model_validator(mode="after")
+    def _calendar_follows_the_clock_in_production(self) -> Self:
+        if self.production and self.calendar_date is not None:
+            raise ValueError("in production the calendar follows the clock: unset calendar_date")
+        return self
 
     @model_validator(mode="after")
     def _no_wildcard_issuer_in_production(self) -> Self:

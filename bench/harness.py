@@ -146,6 +146,8 @@ class Run:
                 str(self.data_dir),
             ],
             cwd=ROOT,
+            # the set-up's dates are the factories' day: a run crossing midnight keeps it
+            env={**os.environ, "ILONET_CALENDAR_DATE": factories.TODAY.isoformat()},
         )
         wait_ready(f"{self.base}/readyz", self.server)
 

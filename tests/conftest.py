@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import shutil
 import tempfile
 import uuid
@@ -33,8 +34,14 @@ from app.db.engine import make_engine
 from app.main import create_app
 from app.tokens import mint_token, public_pem
 from tests.audit_witnesses import REGISTERED
+from tests.factories import TODAY
 from tests.shared_app import SharedApp
 from tests.world import World, build_world, refreshed
+
+# The service takes the run's day as today (app/clock.py), in this process and in every process
+# started with its environment: a record dated by one day and its transfer by the next would
+# break the rules for a run that crosses midnight (UTC), not for the code.
+os.environ["ILONET_CALENDAR_DATE"] = TODAY.isoformat()
 
 TEST_ISSUER = "https://idp.test.ilonet.example"
 TEMPLATE_DB = "ilonet_template"

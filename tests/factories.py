@@ -26,7 +26,8 @@ from app.models import Authority, Officer
 Auth = Callable[..., dict[str, str]]
 JSON = dict[str, Any]
 
-# The rules take today as the UTC date (app/services/processing_record.py::today).
+# The day the run takes as today (UTC), taken once; every server the tests start is pinned to
+# it (conftest.py, tests/drills/harness.py), so that a run crossing midnight agrees with itself.
 TODAY = datetime.now(UTC).date()
 OFFICER_CONTACT: JSON = {"phone": "+31 6 1234 5678", "email": "eva@example.nl"}
 # Strings of the officer's personal data that must never show up in audit, feed or replay rows.

@@ -83,6 +83,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "app.metrics",
             "app.json_logs",
             "app.config",
+            "app.clock",
             "app.dev_issuer",
             "app.reference",
         ),

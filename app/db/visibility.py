@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from datetime import UTC, datetime
 from types import MappingProxyType
 from typing import Any
 
 from sqlalchemy import ColumnElement, String, and_, any_, cast, false, or_, select, true
 from sqlalchemy.orm import InstrumentedAttribute
 
+from app import clock
 from app.db.deployed import deployed_on_clause
 from app.models import (
     AdHocAction,
@@ -148,7 +148,7 @@ def network_member_condition(organisation: str, officer_id: str | None) -> Colum
             member = and_(member, Deployment.officer_id == uuid.UUID(officer_id))
         except ValueError:
             return false()
-    today = datetime.now(UTC).date()
+    today = clock.today()
     members = (
         select(Deployment.id)
         .where(
@@ -170,7 +170,7 @@ def ep_by_rules_condition() -> ColumnElement[bool]:
     read date (today, UTC: adopted on or before it, the latest such) make EP-visible, read at
     query time; none before rules are in force. Rules adopted with a later date apply from it."""
     in_force = (
-        rules_in_force(datetime.now(UTC).date())
+        rules_in_force(clock.today())
         .with_only_columns(BoardRulesOfProcedure.id)
         .correlate(None)
         .scalar_subquery()

@@ -4,11 +4,12 @@ with their list of deployed ILOs, decisions with derived outcomes and their forw
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
+from app import clock
 from app.db.session import ReadSession, WriteSession
 from app.models import BoardDecision, BoardDecisionForwarding, BoardSeat
 from app.pagination import Paged
@@ -64,7 +65,7 @@ OnDate = Annotated[QueryDate | None, Query(description="The day asked about (def
 
 
 def _today(on: date | None) -> date:
-    return on or datetime.now(UTC).date()
+    return on or clock.today()
 
 
 # --- members -----------------------------------------------------------------------------------

@@ -4,12 +4,12 @@ and the biennial activity report as JSON and as a self-contained HTML document."
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse
 
+from app import clock
 from app.db.session import ReadSession
 from app.models import BoardActivityReport
 from app.pages import stored_page_csp
@@ -102,7 +102,7 @@ async def deployment_gaps(
     return await service.deployment_gaps(
         session=session,
         principal=principal,
-        on=on or datetime.now(UTC).date(),
+        on=on or clock.today(),
         horizon_days=horizon_days,
     )
 

@@ -17,6 +17,7 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
+from app import clock
 from app.db.session import ReadSession, WriteSession
 from app.middleware import unstorable_string
 from app.models import Document, DocumentVersion
@@ -249,7 +250,7 @@ async def ilo_contacts(
         items=page.items,
         next_cursor=page.next_cursor,
         generated_at=datetime.now(UTC),
-        as_of=contact_list.today(),
+        as_of=clock.today(),
     )
 
 
@@ -273,7 +274,7 @@ async def board_members(response: Response, writer: WriteSession, paging: Paged)
         items=page.items,
         next_cursor=page.next_cursor,
         generated_at=datetime.now(UTC),
-        as_of=contact_list.today(),
+        as_of=clock.today(),
     )
 
 

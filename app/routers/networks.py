@@ -4,10 +4,11 @@ meetings, and the ad-hoc actions the Steering Board assigns to them (Art. 8(3)).
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime
+from datetime import date
 
 from fastapi import APIRouter, Response
 
+from app import clock
 from app.db.session import ReadSession, WriteSession
 from app.pagination import Paged, PartPaged
 from app.problems import problem_responses
@@ -31,7 +32,7 @@ router = APIRouter(prefix="/v1/networks", tags=["networks"], route_class=Deferre
 
 
 def _day(on: date | None) -> date:
-    return on if on is not None else datetime.now(UTC).date()
+    return on if on is not None else clock.today()
 
 
 write(

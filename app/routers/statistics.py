@@ -4,12 +4,13 @@ HTML with inline SVG charts. For the Commission and integrations with `statistic
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Path, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
+from app import clock
 from app.db.session import ReadSession
 from app.pages import PAGE_CSP
 from app.policies.vocabulary import StatisticsFormat, StatisticsScope, StatisticsSectionName
@@ -57,7 +58,7 @@ HTML_RESPONSE: dict[int | str, dict[str, Any]] = {
 def period_of(starts_on: date | None, ends_on: date | None) -> Period:
     """The period asked for, widened to whole calendar months (the reporting periods of the
     disclosure control); by default the twelve months up to this one."""
-    end = ends_on or datetime.now(UTC).date()
+    end = ends_on or clock.today()
     if starts_on is None:
         year, month = (end.year - 1, end.month + 1) if end.month < 12 else (end.year, 1)
         starts_on = date(year, month, 1)

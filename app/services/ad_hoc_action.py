@@ -6,11 +6,11 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app import clock
 from app.db.visibility import visible
 from app.db.writer import Change, NewRow, Prepared, RowUpdate
 from app.keyset import Window
@@ -32,10 +32,6 @@ from app.services.network import get_network, read_network
 RESOURCE = "ad_hoc_action"
 
 
-def _today() -> datetime:
-    return datetime.now(UTC)
-
-
 @dataclass(frozen=True, slots=True)
 class Assignment:
     prepared: Prepared[AdHocActionFacts]
@@ -55,7 +51,7 @@ async def _prepare_assign(
     facts = AdHocActionFacts(
         actor=context.principal.actor(),
         decided_on=body.decided_on,
-        today=_today().date(),
+        today=clock.today(),
         status=AdHocActionStatus.assigned,
     )
     return Assignment(Prepared(facts, resource_id=str(network.id)), network)
@@ -79,7 +75,7 @@ async def _prepare_update(
         session=context.writer.session, action_id=action_id, for_update=context.lock
     )
     actor = context.principal.actor()
-    today = _today().date()
+    today = clock.today()
     illegal: Problem | None = (
         None
         if ad_hoc_transition_allowed(row.status, body.status)

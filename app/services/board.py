@@ -6,11 +6,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app import clock
 from app.db.writer import Change, NewRow, Prepared, RowUpdate, Writer
 from app.keyset import Window
 from app.models import BoardMeeting, BoardRulesOfProcedure, BoardSeat, Organisation
@@ -100,7 +101,7 @@ async def ep_visible_categories(session: AsyncSession) -> frozenset[DocumentCate
     """The Art. 9(2) categories the rules of procedure open to the European Parliament
     (Art. 9(4)) in force today; none before rules are in force. Used by the platform's audience
     checks, as app/db/visibility.py `ep_by_rules_condition` is by its reads."""
-    rules = await rules_on(session=session, on=datetime.now(UTC).date())
+    rules = await rules_on(session=session, on=clock.today())
     if rules is None:
         return frozenset()
     return frozenset(DocumentCategory(c) for c in rules.ep_visible_categories)

@@ -8,11 +8,11 @@ the data)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import Row, select
 
+from app import clock
 from app.db import crypto
 from app.db.deployed import deployed_on_clause
 from app.db.writer import Change, Writer
@@ -32,7 +32,7 @@ async def ilo_contacts(*, writer: Writer, window: Window) -> Sequence[Row[Office
     """The officers with an active deployment today (a page of them), by organisation and
     surname; `render_contacts` makes the list's lines."""
     access.visibility(writer.principal, KIND)
-    today = datetime.now(UTC).date()
+    today = clock.today()
     query = (
         select(Officer, Deployment)
         .join(Deployment, Deployment.officer_id == Officer.id)
@@ -103,7 +103,7 @@ async def board_members(*, writer: Writer, window: Window) -> Sequence[BoardSeat
     `render_board_members` makes the list's lines."""
     access.visibility(writer.principal, BOARD_KIND)
     return await list_seats(
-        session=writer.session, principal=writer.principal, on=today(), window=window
+        session=writer.session, principal=writer.principal, on=clock.today(), window=window
     )
 
 
@@ -138,7 +138,3 @@ async def render_board_members(
         resource_id="board-members",
     )
     return items
-
-
-def today() -> date:
-    return datetime.now(UTC).date()

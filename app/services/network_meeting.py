@@ -7,11 +7,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app import clock
 from app.db.visibility import visible
 from app.db.writer import Change, NewRow, Prepared, RowUpdate
 from app.keyset import Window
@@ -136,7 +137,7 @@ async def _prepare_cancel(
         topics=tuple(meeting.topics),
         attendee_orgs=tuple(sorted({r.organisation for r in rows if r.officer_id in attendees})),
     )
-    today = datetime.now(UTC).date()
+    today = clock.today()
     conflicts: list[Problem] = []
     if meeting.cancelled_on is not None:
         conflicts.append(Conflict(f"The meeting was cancelled on {meeting.cancelled_on}."))

@@ -6,12 +6,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.clock import today
 from app.db import crypto
 from app.db.deployed import active_deployment
 from app.db.visibility import visible
@@ -95,10 +95,6 @@ def check_justification(justification: str) -> None:
                 }
             ]
         )
-
-
-def today() -> date:
-    return datetime.now(UTC).date()
 
 
 @dataclass(frozen=True, slots=True)

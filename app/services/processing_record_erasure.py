@@ -10,13 +10,14 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+from app.clock import today
 from app.db.writer import Change, Prepared, RowUpdate
 from app.models import ProcessingRecord, RecipientNotification
 from app.policies import Decision, ErasureFacts
 from app.policies.retention import PROCESSING_RECORD_ERASE, PROCESSING_RECORD_EXPIRE
 from app.problems import Conflict
 from app.services.guarded import Action, Builder, Context, NoBody
-from app.services.processing_record import RESOURCE, get_visible_record, today
+from app.services.processing_record import RESOURCE, get_visible_record
 from app.services.recipient_notification import notifications_for
 
 

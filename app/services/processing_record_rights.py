@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from app.clock import today
 from app.db import crypto
 from app.db.writer import Change, Prepared, RowUpdate
 from app.models import ProcessingRecord, RecipientNotification
@@ -28,7 +29,7 @@ from app.schemas.processing_record_rights import (
     RestrictionLift,
 )
 from app.services.guarded import Action, Context, stale
-from app.services.processing_record import RESOURCE, get_visible_record, today, unseal
+from app.services.processing_record import RESOURCE, get_visible_record, unseal
 from app.services.recipient_notification import notifications_for
 
 

@@ -27,6 +27,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from app.clock import today
 from app.db.savepoint import savepoint
 from app.db.writer import ACCESSES, Writer, reinstate_accesses
 from app.models import ProcessingRecord
@@ -38,7 +39,6 @@ from app.schemas.record_batch import CaseIn, PastTransferIn
 from app.schemas.transfer import TransferCreate
 from app.services import processing_record, transfer, transfer_follow_up
 from app.services.guarded import Context
-from app.services.processing_record import today
 
 Refusal = PolicyDenied | NotFound
 OnRefused = Callable[[Refusal], Awaitable[None]]

@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.clock import today
 from app.pagination import decode_cursor, encode_cursor
 from app.policies import Basis
 from app.policies.reference_impact import Reference, apply_change, touched_destinations
@@ -33,7 +34,6 @@ from app.schemas.reference_impact import (
 )
 from app.security import Principal
 from app.services import access
-from app.services.processing_record import today
 from app.services.reference_data import transfer_reference
 from app.services.reference_impact import (
     KIND,

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.clock import today
 from app.db.visibility import visible
 from app.db.writer import Change, NewRow, Prepared, Writer
 from app.keyset import INVALID, Window
@@ -32,7 +33,6 @@ from app.security import Principal
 from app.services import access
 from app.services import reference_data as entries
 from app.services.guarded import Action, Context, NoBody
-from app.services.processing_record import today
 from app.services.reference_impact import KIND, Group, affected_groups, months_before
 from app.services.retention_sweep import sweeper
 

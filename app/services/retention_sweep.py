@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.clock import today
 from app.config import Settings
 from app.db.writer import Change, Prepared, RowUpdate, Writer
 from app.models import Deployment, Officer, ProcessingRecord
@@ -26,7 +27,6 @@ from app.problems import Conflict
 from app.security import Principal
 from app.services.guarded import Action, Context, NoBody
 from app.services.officer import get_officer
-from app.services.processing_record import today
 from app.services.processing_record_erasure import EXPIRE, Due
 
 SWEEPER_ISSUER = "ilonet"

@@ -11,6 +11,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.clock import today
 from app.db.writer import Change, NewRow, Prepared
 from app.keyset import Window
 from app.models import Authority, ProcessingRecord, Share
@@ -21,7 +22,7 @@ from app.schemas.share import ShareCreate, ShareOut
 from app.services.guarded import Action, Context
 from app.services.officer import get_officer
 from app.services.organisation import participant_map
-from app.services.processing_record import RESOURCE, today
+from app.services.processing_record import RESOURCE
 from app.services.transfer import erased_conflict, exchanged_record
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.clock import today
 from app.db import transfer_flows
 from app.db.deployed import active_deployment
 from app.db.writer import Change, NewRow, Prepared, Writer
@@ -29,7 +30,7 @@ from app.schemas.transfer import Recipient, TransferCreate, TransferDetails, Tra
 from app.services.guarded import Action, Context
 from app.services.officer import get_officer
 from app.services.organisation import participant_map
-from app.services.processing_record import RESOURCE, get_visible_record, read_subject_data, today
+from app.services.processing_record import RESOURCE, get_visible_record, read_subject_data
 from app.services.reference_data import transfer_reference
 
 # NR-1 needs them: decrypting them for the decision is a purpose-bound read, audited.

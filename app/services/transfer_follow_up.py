@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.clock import today
 from app.db.writer import Change, NewRow, Prepared, RowUpdate
 from app.models import ProcessingRecord, Transfer, TransferFollowUp
 from app.policies import Decision
@@ -25,7 +26,7 @@ from app.problems import Conflict, NotFound, Problem
 from app.schemas.transfer_follow_up import TransferFollowUpIn, TransferFollowUpOut
 from app.security import Principal
 from app.services.guarded import Action, Context, stale
-from app.services.processing_record import get_visible_record, today
+from app.services.processing_record import get_visible_record
 
 RESOURCE = "transfer_follow_up"
 

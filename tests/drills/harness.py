@@ -31,6 +31,7 @@ from app.config import Settings
 from app.db.embedded import EmbeddedPostgres, socket_dir_for
 from app.dev_issuer import DEV_ISSUER
 from app.tokens import load_or_create_dev_key, mint_token
+from tests.factories import TODAY
 
 ILONET = Path(sys.executable).parent / "ilonet"
 # A deadline, not a wait: a fresh data dir's initdb and migrations, or three instances started
@@ -147,6 +148,8 @@ class Sandbox:
         }
         env["ILONET_DATA_DIR"] = str(self.data_dir)
         env["ILONET_ENV"] = "development"
+        # the run's day, as in the tests' own process (tests/conftest.py)
+        env["ILONET_CALENDAR_DATE"] = TODAY.isoformat()
         env.update(extra or {})
         return env
 

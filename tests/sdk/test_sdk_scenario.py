@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.drills.harness import sandbox
+from tests.factories import TODAY
 from tests.node_tools import node_tool
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -54,7 +55,7 @@ def play(command: list[str], live: Live, cwd: Path) -> list[str]:
     """Run a walkthrough, answering each `TOKEN {claims}` it prints with a token for them; the
     other lines it printed."""
     process = subprocess.Popen(
-        [*command, live.base_url],
+        [*command, live.base_url, TODAY.isoformat()],
         cwd=cwd,
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
