@@ -3,7 +3,7 @@ impact analysis running at once; p50/p99 per kind.
 
     .venv/bin/python -m bench.mixed --scale tiny|small|full [--json FILE]
                                     [--server-cpus 1] [--generator-cpus 0] [--without-long-work]
-                                    [--rate 60 --levels 0.25,0.5]
+                                    [--rate 60 --levels 0.25,0.5] [--no-settle]
 
 Set-up is the harness's (bench/harness.py `Run`): an embedded PostgreSQL, the benchmark server
 (bench/server.py, the real app), an ILO set up through the API and the scale's data set seeded
@@ -30,7 +30,9 @@ measured. The mix, drawn per request: guarded writes (`POST /v1/deployments`), r
    one impact analysis (ending 2021/1772) runs, both started with the window (and waited for
    before the next one; `--without-long-work` leaves both out, to compare; `--rate` makes the
    steps shares of a fixed rate instead of the capacity, so that runs on a shared machine
-   compare at the same offered load, and `--levels` picks the steps);
+   compare at the same offered load, and `--levels` picks the steps); each level starts once
+   the audit events the step before logged are sealed (`--no-settle`: at once), so that it
+   measures that level and not the sealer catching up on a closed loop's thousands of writes;
 
 and per step: p50/p99/max and errors per kind, the generator's CPU (process time / wall) and
 how late requests left their schedule, the server's and PostgreSQL's CPU (seconds per wall

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from app import background
 from app.config import Settings
-from app.db import audit, audit_chain, audit_merkle, audit_tree
+from app.db import audit, audit_chain, audit_merkle, audit_note, audit_tree
 from app.db.engine import make_engine, make_sessionmaker
 from tests import factories
 from tests.conftest import HARNESS_ENGINE, FreshDatabase
@@ -114,7 +114,7 @@ async def test_the_sealer_rests_between_batches_and_not_after_the_last(
         steps.append("rest")
 
     monkeypatch.setattr(background, "SEAL_RUN_SECONDS", float("inf"))
-    monkeypatch.setattr(background.audit, "seal_pending", sealing)
+    monkeypatch.setattr(audit, "seal_pending", sealing)
     monkeypatch.setattr(background, "_rest", rest)
     maker = make_sessionmaker(engine)
 
@@ -122,3 +122,26 @@ async def test_the_sealer_rests_between_batches_and_not_after_the_last(
     full, part = f"seal {background.SEAL_BATCH}", f"seal {BACKLOG - 2 * background.SEAL_BATCH}"
     assert steps == [full, "rest", full, "rest", part]
     assert await owner.fetchval("SELECT count(*) FROM audit_seal") == BACKLOG
+
+
+async def test_the_checkpoint_job_seals_one_batch_and_signs_the_tree_it_holds(
+    engine: AsyncEngine, owner: asyncpg.Connection
+) -> None:
+    """A backlog is the sealer's to pace: the checkpoint job seals at most one batch before it
+    signs, and signs the tree as it then stands; the next checkpoint covers the rest."""
+    settings = Settings(audit_log_keys=[audit_note.generate("ilonet.test/audit-log").skey()])
+    maker = make_sessionmaker(engine)
+
+    assert await background.run_job(maker, settings, background.sign_audit_checkpoint) == 1
+    assert await owner.fetchval("SELECT count(*) FROM audit_seal") == background.SEAL_BATCH
+    await seal_until_caught_up(engine)
+    assert await background.run_job(maker, settings, background.sign_audit_checkpoint) == 1
+
+    signed = await owner.fetch("SELECT size, root FROM audit_signed_checkpoint ORDER BY size")
+    async with maker() as session, session.begin():
+        driver = await audit_chain.driver(session)
+        leaves = await audit_chain.leaves_after(driver, 0, BACKLOG)
+    assert [(r["size"], bytes(r["root"])) for r in signed] == [
+        (background.SEAL_BATCH, audit_merkle.root(leaves[: background.SEAL_BATCH])),
+        (BACKLOG, audit_merkle.root(leaves)),
+    ]
