@@ -3,7 +3,7 @@ impact analysis running at once; p50/p99 per kind.
 
     .venv/bin/python -m bench.mixed --scale tiny|small|full [--json FILE]
                                     [--server-cpus 1] [--generator-cpus 0] [--without-long-work]
-                                    [--rate 60 --levels 0.25,0.5]
+                                    [--rate 60 --levels 0.25,0.5] [--no-settle]
 
 Set-up is the harness's (bench/harness.py `Run`): an embedded PostgreSQL, the benchmark server
 (bench/server.py, the real app), an ILO set up through the API and the scale's data set seeded
@@ -30,7 +30,9 @@ measured. The mix, drawn per request: guarded writes (`POST /v1/deployments`), r
    one impact analysis (ending 2021/1772) runs, both started with the window (and waited for
    before the next one; `--without-long-work` leaves both out, to compare; `--rate` makes the
    steps shares of a fixed rate instead of the capacity, so that runs on a shared machine
-   compare at the same offered load, and `--levels` picks the steps);
+   compare at the same offered load, and `--levels` picks the steps); each level starts once
+   the audit events the step before logged are sealed (`--no-settle`: at once), so that it
+   measures that level and not the sealer catching up on a closed loop's thousands of writes;
 
 and per step: p50/p99/max and errors per kind, the generator's CPU (process time / wall) and
 how late requests left their schedule, the server's and PostgreSQL's CPU (seconds per wall
@@ -59,6 +61,8 @@ import httpx
 import psutil
 
 from app.db import transfer_flows
+from app.db.backlogs import backlogs
+from app.db.engine import make_engine
 from bench import guarded_writes, loadgen, placement, stalls
 from bench.core_profile import CoreProfile, cpus_busy
 from bench.harness import Run, stop
@@ -70,6 +74,11 @@ WEIGHTS = {"write": 3, "read": 5, "list": 2}
 LEVELS = (0.25, 0.50, 0.75, 0.90)
 TARGETS_MS = {"read": 50.0, "write": 100.0}  # p99 at 50 %
 UPLOAD_BYTES = 10_000_000
+# Before each level, the audit events the step before logged are sealed (the capacity step's
+# closed loop leaves thousands): a level measures that level, not the sealer catching up on
+# the one before. Polled every SETTLE_POLL_S, for at most SETTLE_BOUND_S.
+SETTLE_POLL_S = 0.25
+SETTLE_BOUND_S = 120.0
 _SENTENCES = (
     "The joint operation ran from 1 April to 30 September 2024 at 14 border crossing points. ",
     "Visa applications processed in Dakar: 42 150 in 2024; refusal rate 31%. ",
@@ -144,9 +153,10 @@ class Mixed:
         rate: float | None = None,
         levels: tuple[float, ...] = LEVELS,
         profile: CoreProfile | None = None,
+        settle: bool = True,
     ) -> None:
         self.run, self.scale, self.cpus, self.long_work = run, scale, cpus, long_work
-        self.rate, self.levels, self.profile = rate, levels, profile
+        self.rate, self.levels, self.profile, self.settle = rate, levels, profile, settle
         self.pids = [run.server.pid, run.pg.running_pid() or 0]
         ilo = run.ilo
         body = {"officer_id": ilo.officer_id, **guarded_writes.DEPLOYMENT_FIELDS}
@@ -207,6 +217,22 @@ class Mixed:
         found = response.json() if response.status_code == 200 else {}
         return {"status": response.status_code, "seconds": seconds, "answer": summary_of(found)}
 
+    async def sealed(self) -> JSON:
+        """Wait until no audit event is left unsealed (or SETTLE_BOUND_S): how many there were,
+        how long it took, how many were left."""
+        if not self.settle:
+            return {"unsealed": None, "seconds": 0.0, "left": None}
+        engine = make_engine(self.run.app_url, pool_size=1)
+        started = time.perf_counter()
+        try:
+            first = left = (await backlogs(engine))[0]
+            while left and time.perf_counter() - started < SETTLE_BOUND_S:
+                await asyncio.sleep(SETTLE_POLL_S)
+                left = (await backlogs(engine))[0]
+        finally:
+            await engine.dispose()
+        return {"unsealed": first, "seconds": round(time.perf_counter() - started, 2), "left": left}
+
     def mark(self, step: str) -> None:
         stalls.mark(step)
         if self.profile is not None:
@@ -229,6 +255,8 @@ class Mixed:
             async with httpx.AsyncClient(base_url=self.run.base, timeout=300) as client:
                 for level in self.levels:
                     rate = reference * level
+                    settled = await self.sealed()
+                    print(f"[{level:.0%}] {settle_line(settled)}", file=sys.stderr, flush=True)
                     meter, load = Meter(self.pids, self.cpus), os.getloadavg()[0]
                     self.mark(f"{level:.0%}")
                     work = [
@@ -241,12 +269,19 @@ class Mixed:
                     result.update(meter.read(result["seconds"]))
                     result["upload"], result["impact"] = await asyncio.gather(*work)
                     self.mark(f"after {level:.0%}")
-                    result.update(level=level, offered_per_s=rate, load=load)
+                    result.update(level=level, offered_per_s=rate, load=load, settled=settled)
                     found["levels"].append(result)
                     print(f"[{level:.0%}] {summary_line(result)}", file=sys.stderr, flush=True)
         finally:
             pool.close()
         return found
+
+
+def settle_line(settled: JSON) -> str:
+    if settled["unsealed"] is None:
+        return "started at once (--no-settle): the step before's audit backlog sealed during it"
+    line = f"waited {settled['seconds']:.1f} s for {settled['unsealed']:,} unsealed audit events"
+    return line + (f", {settled['left']:,} still unsealed" if settled["left"] else ", all sealed")
 
 
 def summary_of(impact: JSON) -> JSON:
@@ -357,6 +392,7 @@ def report(found: JSON) -> str:
         lines.append(f"the server and PostgreSQL ran at nice {found['server_nice']}")
     if found.get("rate"):
         lines.append(f"the steps are shares of {found['rate']}/s (--rate), not of the capacity")
+    lines += [f"before {r['level']:.0%}: {settle_line(r['settled'])}" for r in found["levels"]]
     half: JSON = next((r for r in found["levels"] if r["level"] == 0.5), {})
     for kind, slowest in half.get("timeline", {}).items():
         lines.append(
@@ -402,6 +438,12 @@ def main(argv: list[str] | None = None) -> int:
         "default: the capacity measured), to compare runs at the same offered load",
     )
     parser.add_argument("--levels", default=",".join(map(str, LEVELS)), help="e.g. 0.5")
+    parser.add_argument(
+        "--no-settle",
+        action="store_true",
+        help="start each level at once, without waiting for the audit events of the step "
+        "before to be sealed (as before 2026-12-08: the sealer's catch-up then falls in it)",
+    )
     parser.add_argument(
         "--server-nice",
         type=int,
@@ -455,6 +497,7 @@ def main(argv: list[str] | None = None) -> int:
                     args.rate,
                     tuple(float(x) for x in args.levels.split(",")),
                     profile,
+                    settle=not args.no_settle,
                 ).measure()
             )
         )

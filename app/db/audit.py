@@ -234,11 +234,12 @@ async def seal_pending(session: AsyncSession, *, batch: int = 5000) -> int:
 
 
 async def sign_checkpoint(
-    session: AsyncSession, signers: list[Signer]
+    session: AsyncSession, signers: list[Signer], *, batch: int = 5000
 ) -> tuple[SignedCheckpoint | None, bool]:
-    """Seal what is pending and sign the tree's head if it grew (under the seal lock, so the
-    head does not move while it is signed): the latest checkpoint, and whether it is new."""
-    await seal_pending(session)
+    """Seal what is pending (up to `batch` events) and sign the tree's head if it grew (under
+    the seal lock, so the head does not move while it is signed): the latest checkpoint, and
+    whether it is new."""
+    await seal_pending(session, batch=batch)
     await session.scalar(select(func.pg_advisory_xact_lock(SEAL_LOCK)))
     driver = await audit_chain.driver(session)
     return await audit_tree.sign(driver, signers[0].name, signers)
