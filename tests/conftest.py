@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import shutil
 import tempfile
 import uuid
@@ -26,7 +25,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
-from app import egress
+from app import clock, egress
 from app.config import APP_DB_ROLE, Settings, TrustedIssuer
 from app.db import migrate
 from app.db.embedded import EmbeddedPostgres
@@ -38,10 +37,10 @@ from tests.factories import TODAY
 from tests.shared_app import SharedApp
 from tests.world import World, build_world, refreshed
 
-# The service takes the run's day as today (app/clock.py), in this process and in every process
-# started with its environment: a record dated by one day and its transfer by the next would
-# break the rules for a run that crosses midnight (UTC), not for the code.
-os.environ["ILONET_CALENDAR_DATE"] = TODAY.isoformat()
+# The service takes the run's day as today (app/clock.py; the servers the drills start, through
+# their environment, tests/drills/harness.py): a record dated by one day and its transfer by the
+# next would break the rules for a run that crosses midnight (UTC), not for the code.
+clock.pin(TODAY)
 
 TEST_ISSUER = "https://idp.test.ilonet.example"
 TEMPLATE_DB = "ilonet_template"

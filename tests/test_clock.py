@@ -1,11 +1,12 @@
-"""The service's day (app/clock.py): every rule takes today from one place, a run pins it with
-ILONET_CALENDAR_DATE so that it does not change day halfway, and production cannot pin it."""
+"""The service's day (app/clock.py): every rule takes today from one place, a run pins it so that
+it does not change day halfway (`clock.pin`, or ILONET_CALENDAR_DATE for a served process), and
+production cannot pin it."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import httpx
 import pytest
@@ -20,13 +21,32 @@ from tests.factories import TODAY, Auth, create_record, deployed_ilo, senegal_tr
 
 
 @pytest.fixture
-def pinned(monkeypatch: pytest.MonkeyPatch) -> Iterator[date]:
+def pinned() -> Iterator[date]:
     """The service pinned to three days before the run's day, as a run started then would be."""
     day = TODAY - timedelta(days=3)
+    clock.pin(day)
+    yield day
+    clock.pin(TODAY)
+
+
+def test_a_process_takes_the_pinned_day_then_the_setting_then_the_clock(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert clock.today() == TODAY  # the suite's pin (tests/conftest.py)
+    day = TODAY - timedelta(days=5)
     monkeypatch.setenv("ILONET_CALENDAR_DATE", day.isoformat())
     get_settings.cache_clear()
-    yield day
-    get_settings.cache_clear()
+    try:
+        clock.pin(None)
+        assert clock.today() == day  # a served process: ILONET_CALENDAR_DATE
+        monkeypatch.delenv("ILONET_CALENDAR_DATE")
+        get_settings.cache_clear()
+        before = datetime.now(UTC).date()
+        today = clock.today()
+        assert before <= today <= datetime.now(UTC).date()  # nothing pinned: the clock's
+    finally:
+        clock.pin(TODAY)
+        get_settings.cache_clear()
 
 
 async def test_a_record_and_its_transfer_are_dated_by_the_pinned_day_not_the_clocks(

@@ -148,9 +148,10 @@ class Sandbox:
         }
         env["ILONET_DATA_DIR"] = str(self.data_dir)
         env["ILONET_ENV"] = "development"
-        # the run's day, as in the tests' own process (tests/conftest.py)
-        env["ILONET_CALENDAR_DATE"] = TODAY.isoformat()
         env.update(extra or {})
+        if env["ILONET_ENV"] != "production":  # which takes the clock's day, and refuses a pin
+            # the run's day, as in the tests' own process (tests/conftest.py)
+            env.setdefault("ILONET_CALENDAR_DATE", TODAY.isoformat())
         return env
 
     def load_env(self) -> dict[str, str]:
