@@ -2,7 +2,7 @@
 
 Their modules are written without `from __future__ import annotations`: SQLAlchemy then takes
 each `Mapped[...]` annotation as the object Python made of it where the class is declared,
-instead of compiling and evaluating its text (~950 of them, at every start).
+instead of compiling and evaluating its text (~950 evaluations, at every start).
 """
 
 from app.models.audit_event import AuditCheckpoint, AuditEvent, AuditSeal
