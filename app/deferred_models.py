@@ -10,10 +10,18 @@ builds it under (pydantic warns that a body's `alias` has no effect there). So o
 made (`build_where_adapted`, from create_app) the models no longer defer: an adapter FastAPI
 makes when it builds a router's routes (at the router's first request or in the warm-up) is
 built there, as it was before; only the models' own validators wait for their first use.
+
+FastAPI's own models are deferred the same way where `ilonet serve` imports FastAPI
+(`import_fastapi_deferred`): its OpenAPI document's models, built at FastAPI's import, are used
+only to write /openapi.json.
 """
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Iterator
+
+import pydantic
 from pydantic import BaseModel, ConfigDict
 
 
@@ -57,3 +65,60 @@ def build(model: type[BaseModel]) -> None:
 def unbuilt() -> list[type[DeferredModel]]:
     """The declared models whose validator and serializer are not built yet."""
     return [model for model in declared() if not model.__pydantic_complete__]
+
+
+# The releases whose import was read for what `import_fastapi_deferred` leaves unbuilt (FastAPI
+# 0.165 builds the 36 models of its OpenAPI document, fastapi.openapi.models, where it declares
+# them: ~70 ms of CPU; three of them, which the module rebuilds itself, and the two its security
+# classes instantiate at import stay built). With other releases FastAPI's models are built at
+# its import, as FastAPI builds them.
+READ_FOR = {"fastapi": "0.165.", "pydantic": "2.14."}
+
+# FastAPI's models left unbuilt by import_fastapi_deferred, built by the warm-up (app.main).
+_of_libraries: list[type[BaseModel]] = []
+
+
+def import_fastapi_deferred() -> None:
+    """Import FastAPI with the pydantic models declared meanwhile left unbuilt, each built at
+    its first use (its OpenAPI models when a document is written) or by the warm-up.
+
+    pydantic has no switch for models it does not own: a model takes `defer_build` from its
+    bases' config, so BaseModel's own config carries it while FastAPI's modules run, and not a
+    moment longer. A model another thread declares meanwhile is deferred too and treated alike.
+    Once FastAPI is imported they defer no longer: an adapter made of one (FastAPI's, as it
+    builds a route) is built where it is made, as after `build_where_adapted`."""
+    if "fastapi" in sys.modules or "defer_build" in BaseModel.model_config:
+        return  # imported already, or someone else defers: nothing of this to undo
+    before = set(_subclasses(BaseModel))
+    BaseModel.model_config["defer_build"] = True
+    try:
+        import fastapi
+    finally:
+        del BaseModel.model_config["defer_build"]
+    meanwhile = [
+        model
+        for model in _subclasses(BaseModel)
+        if model not in before and not issubclass(model, DeferredModel)
+    ]
+    for model in meanwhile:
+        model.model_config["defer_build"] = False
+    read = fastapi.__version__.startswith(READ_FOR["fastapi"]) and pydantic.VERSION.startswith(
+        READ_FOR["pydantic"]
+    )
+    for model in meanwhile:
+        if not model.__pydantic_complete__:
+            if read:
+                _of_libraries.append(model)
+            else:
+                build(model)
+
+
+def of_libraries() -> list[type[BaseModel]]:
+    """The libraries' models import_fastapi_deferred left unbuilt (none if it did not run)."""
+    return list(_of_libraries)
+
+
+def _subclasses(model: type[BaseModel]) -> Iterator[type[BaseModel]]:
+    for subclass in model.__subclasses__():
+        yield subclass
+        yield from _subclasses(subclass)

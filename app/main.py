@@ -129,10 +129,11 @@ async def _warm(app: FastAPI) -> None:
 
 
 async def _warm_models() -> None:
-    """Build the validators and serializers of the app's models (app.deferred_models), one
-    between two turns of the event loop: no request after the warm-up builds a model, and the
-    routes' adapters built next take each model's schema as it is."""
-    for model in deferred_models.declared():
+    """Build the validators and serializers of the app's models (app.deferred_models), then
+    of FastAPI's that `ilonet serve` imported unbuilt, one between two turns of the event loop:
+    no request after the warm-up builds a model, and the routes' adapters built next take each
+    model's schema as it is."""
+    for model in [*deferred_models.declared(), *deferred_models.of_libraries()]:
         deferred_models.build(model)
         await asyncio.sleep(0)
 

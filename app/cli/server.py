@@ -81,6 +81,9 @@ def _import_server(models_loaded: threading.Event) -> None:
             import app.models
         finally:
             models_loaded.set()
+        from app.deferred_models import import_fastapi_deferred
+
+        import_fastapi_deferred()  # its OpenAPI models built when a document is first written
         import uvicorn  # noqa: F401
 
         import app.main  # noqa: F401

@@ -1,7 +1,5 @@
 """The audit log: append-only events, and the seals that chain them (tamper evidence)."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from typing import Any
 

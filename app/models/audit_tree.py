@@ -1,7 +1,5 @@
 """The audit log's Merkle tree: its perfect subtrees, and the signed checkpoints of its heads."""
 
-from __future__ import annotations
-
 from datetime import datetime
 
 from sqlalchemy import BigInteger, ForeignKey, LargeBinary, SmallInteger, Text, func

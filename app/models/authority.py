@@ -1,7 +1,5 @@
 """A national or Union authority under an organisation; deploying authorities are these."""
 
-from __future__ import annotations
-
 import uuid
 from datetime import datetime
 

@@ -1,7 +1,5 @@
 """Declarative base with a constraint naming convention (stable names for Alembic)."""
 
-from __future__ import annotations
-
 from datetime import datetime
 
 from sqlalchemy import DateTime, MetaData, func

@@ -1,8 +1,6 @@
 """The Steering Board's records (Art. 7, 8): seats, rules of procedure, meetings, decisions with
 their votes and forwardings, work programmes and activity reports."""
 
-from __future__ import annotations
-
 import uuid
 from datetime import date, datetime
 from typing import Any

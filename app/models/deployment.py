@@ -1,7 +1,5 @@
 """An Art. 4 deployment notification and its history of states and amendments."""
 
-from __future__ import annotations
-
 import uuid
 from datetime import date, datetime
 from typing import Any

@@ -3,8 +3,6 @@ its SHA-256 and its extracted text with a full-text index. A new version never o
 older one. Documents hold no personal data (ILO-9.3, checked before a version is stored), so
 nothing here is encrypted."""
 
-from __future__ import annotations
-
 import uuid
 from datetime import date, datetime
 from typing import Any

@@ -1,7 +1,5 @@
 """Stored first responses of POSTs sent with an Idempotency-Key (never personal data)."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from typing import Any
 

@@ -2,8 +2,6 @@
 organisations and of known public authorities, which the platform's scanner does not take for
 personal data. Seeded from app/reference/institutional_contacts.json, edited through the API."""
 
-from __future__ import annotations
-
 from datetime import datetime
 
 from sqlalchemy import ARRAY, ForeignKey, String, func

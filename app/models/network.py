@@ -5,8 +5,6 @@ Membership is not stored: it is derived from the deployments active on a date
 (app/services/network_membership.py).
 """
 
-from __future__ import annotations
-
 import uuid
 from datetime import date, datetime
 from typing import Any

@@ -1,7 +1,5 @@
 """An immigration liaison officer; contact details are personal data, encrypted at rest."""
 
-from __future__ import annotations
-
 import uuid
 from datetime import datetime
 

@@ -1,7 +1,5 @@
 """A participant of the network: member state, Schengen-associated state, Commission, agency, EP."""
 
-from __future__ import annotations
-
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String, func

@@ -1,7 +1,5 @@
 """The change feed: one event per committed write (ids and types only, never personal data)."""
 
-from __future__ import annotations
-
 from datetime import datetime
 
 from sqlalchemy import BigInteger, Identity, Index, String, func, text

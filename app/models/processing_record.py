@@ -4,8 +4,6 @@ Erasure keeps the row as a tombstone (the metadata the records of processing nee
 the ciphertext and its wrapped data key (crypto-shredding).
 """
 
-from __future__ import annotations
-
 import uuid
 from datetime import date, datetime
 from typing import Any

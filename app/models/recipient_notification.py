@@ -1,8 +1,6 @@
 """GDPR-19: a rectification, erasure or restriction to communicate to one recipient of a record's
 data (a transfer's recipient or a share's), as a task the controller marks done."""
 
-from __future__ import annotations
-
 import uuid
 from datetime import datetime
 

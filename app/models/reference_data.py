@@ -4,8 +4,6 @@ Loaded from app/reference/*.json by a migration and edited through the API; tran
 read these tables, so changing the data changes decisions without a code change.
 """
 
-from __future__ import annotations
-
 from datetime import date, datetime
 from typing import Any
 

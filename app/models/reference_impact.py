@@ -1,8 +1,6 @@
 """What an applied change of the transfer reference data did to one organisation's recorded
 flows: the count and the flows (transfer ids, recipients, grounds; never subject data)."""
 
-from __future__ import annotations
-
 import uuid
 from datetime import datetime
 from typing import Any

@@ -1,7 +1,5 @@
 """An exchange of personal data inside the Union (Art. 3(6)(d), recital 26; ILO-10.4)."""
 
-from __future__ import annotations
-
 import uuid
 from datetime import date, datetime
 

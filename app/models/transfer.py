@@ -3,8 +3,6 @@
 ILONet records the transfer and its basis; it does not send the data to the recipient.
 """
 
-from __future__ import annotations
-
 import uuid
 from datetime import date, datetime
 from typing import Any

@@ -4,8 +4,6 @@ by the transfer action in the transaction that records the transfer (app/db/tran
 transfers are never changed or deleted (an erasure keeps their metadata), so a count only grows.
 """
 
-from __future__ import annotations
-
 from datetime import date
 
 from sqlalchemy import ForeignKey, Index, String, Text

@@ -1,8 +1,6 @@
 """The follow-up of an identification request (Visa Code Art. 25a): what the third country's
 authority answered and what came of it. It refers to its transfer and holds no subject data."""
 
-from __future__ import annotations
-
 import uuid
 from datetime import date, datetime
 

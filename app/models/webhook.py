@@ -5,8 +5,6 @@ subscriber once, in the response that creates the subscription, and decrypted af
 sign deliveries. Deliveries carry ids and types only (the feed's own rule).
 """
 
-from __future__ import annotations
-
 import uuid
 from datetime import datetime
 

@@ -1,8 +1,6 @@
 """The audit log's Merkle proofs as clients read them: signed checkpoints, inclusion and
 consistency proofs, the log's public keys, and the bundle the offline verifier checks."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from typing import Annotated, Literal
 

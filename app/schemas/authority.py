@@ -1,7 +1,5 @@
 """Deploying authorities under an organisation."""
 
-from __future__ import annotations
-
 import uuid
 from datetime import datetime
 

@@ -1,7 +1,5 @@
 """Batches of creations: up to BATCH_MAX officers or deployments in one request."""
 
-from __future__ import annotations
-
 import uuid
 
 from pydantic import ConfigDict, Field

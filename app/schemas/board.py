@@ -1,10 +1,8 @@
 """The Steering Board (Art. 7, 8): seats, rules of procedure, meetings, decisions, status."""
 
-from __future__ import annotations
-
 import uuid
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Self
 
 from pydantic import ConfigDict, Field, StringConstraints, model_validator
 
@@ -206,7 +204,7 @@ class VoteIn(StrictInput):
     choice: BoardVote
 
     @model_validator(mode="after")
-    def _well_formed(self) -> VoteIn:
+    def _well_formed(self) -> Self:
         problem = vote_shape_problem(self.organisation, self.mode, self.proxy_holder)
         if problem:
             raise ValueError(problem)

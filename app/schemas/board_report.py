@@ -1,7 +1,5 @@
 """The Board's documents (Art. 8(2)): work programmes, the gap analysis, activity reports."""
 
-from __future__ import annotations
-
 import uuid
 from datetime import date, datetime
 from typing import Annotated

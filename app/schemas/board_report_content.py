@@ -3,8 +3,6 @@ builds, typed for clients. A stored report is shown with the values it was store
 keys are kept, and the sections that later versions added are optional, so that a report stored
 before them still reads (they show as null)."""
 
-from __future__ import annotations
-
 from datetime import date
 from typing import Annotated, Any
 

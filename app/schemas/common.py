@@ -1,7 +1,5 @@
 """Shapes shared by every resource: pages and strict input models."""
 
-from __future__ import annotations
-
 import re
 import types
 from datetime import date, time

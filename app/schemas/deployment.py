@@ -1,10 +1,8 @@
 """Art. 4 deployment notifications."""
 
-from __future__ import annotations
-
 import uuid
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Any, Literal, Self
 
 from pydantic import Field, model_validator
 
@@ -113,7 +111,7 @@ class DeploymentAmend(StrictInput):
     )
 
     @model_validator(mode="after")
-    def _no_null_for_required_fields(self) -> DeploymentAmend:
+    def _no_null_for_required_fields(self) -> Self:
         """An absent field stays as it is; a null one is refused (422), except the only field
         a notification may leave empty."""
         nulled = sorted(

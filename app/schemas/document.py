@@ -1,8 +1,6 @@
 """Platform documents (Art. 9): metadata, uploads (JSON content or multipart), versions, search
 hits and the ILO contact list (Art. 9(2)(d))."""
 
-from __future__ import annotations
-
 import uuid
 from datetime import date, datetime
 from typing import Annotated, Literal, Self
@@ -147,7 +145,7 @@ class DocumentMetadata(StrictInput):
     period_to: date | None = None
 
     @model_validator(mode="after")
-    def _consistent(self) -> DocumentMetadata:
+    def _consistent(self) -> Self:
         if (self.audience == DocumentAudience.network) != (self.network_id is not None):
             raise ValueError("network_id is given exactly when the audience is network")
         if self.category == DocumentCategory.ilo_information_report:
@@ -181,7 +179,7 @@ class DocumentUpload(DocumentMetadata, DocumentContent):
     }
 
     @model_validator(mode="after")
-    def _statistics_only_for_reports(self) -> DocumentUpload:
+    def _statistics_only_for_reports(self) -> Self:
         if self.statistics and self.category != DocumentCategory.ilo_information_report:
             raise ValueError("statistics belong to an ilo_information_report")
         return self

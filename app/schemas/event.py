@@ -1,7 +1,5 @@
 """The change feed and the audit trail, as clients read them."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from typing import Annotated, Any
 

@@ -2,8 +2,6 @@
 explorer's "Try it out"). tests/test_openapi_quality.py validates each against its model and
 requires one for every request body."""
 
-from __future__ import annotations
-
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any

@@ -1,8 +1,6 @@
 """Institutional contacts (reference data): an institution's functional addresses, switchboards
 and accounts, which the platform's scanner does not take for personal data."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from typing import Annotated
 

@@ -1,8 +1,6 @@
 """Art. 5 networks: the network, its members on a date, its facilitator, its meetings, and the
 ad-hoc actions the Board assigns to it (Art. 8(3))."""
 
-from __future__ import annotations
-
 import uuid
 from datetime import date, datetime
 

@@ -1,7 +1,5 @@
 """Immigration liaison officers. Contact fields are personal data (Art. 9(2)(d), 9(3))."""
 
-from __future__ import annotations
-
 import uuid
 from datetime import datetime
 from typing import Annotated

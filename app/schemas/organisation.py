@@ -1,7 +1,5 @@
 """Participants of the network (read-only reference data) and the contacts each keeps."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from typing import Any
 

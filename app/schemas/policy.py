@@ -1,7 +1,5 @@
 """The dry run of a guarded write, and the Decision as clients see it."""
 
-from __future__ import annotations
-
 from datetime import date
 from typing import Annotated, Any, Literal
 

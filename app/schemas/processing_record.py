@@ -1,8 +1,6 @@
 """Processing records (Art. 10): the metadata, and the subject data that only authorised readers
 ever see decrypted. Subject-data field names per category are those of API.md (ILO-10.3f)."""
 
-from __future__ import annotations
-
 import uuid
 from datetime import date, datetime
 from typing import Annotated, Any, Literal

@@ -1,7 +1,5 @@
 """Request bodies of the data-subject rights on a processing record (GDPR Art. 16, 18)."""
 
-from __future__ import annotations
-
 from datetime import date
 from typing import Literal
 

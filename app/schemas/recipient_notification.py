@@ -1,7 +1,5 @@
 """GDPR-19 tasks: a rectification, erasure or restriction to communicate to one recipient."""
 
-from __future__ import annotations
-
 import uuid
 from datetime import datetime
 from typing import Literal

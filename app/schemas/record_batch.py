@@ -1,8 +1,6 @@
 """Loading existing cases: up to BATCH_MAX processing records, each with the transfers it made
 and the answers to them, in one request (`POST /v1/processing-records:batch`)."""
 
-from __future__ import annotations
-
 import uuid
 
 from pydantic import Field

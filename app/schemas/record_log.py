@@ -1,7 +1,5 @@
 """A processing record's logs as exported for the supervisory authority (LED Art. 25(3))."""
 
-from __future__ import annotations
-
 import uuid
 from datetime import datetime
 

@@ -1,7 +1,5 @@
 """Transfer reference data: adequacy decisions and transfer instruments, with their sources."""
 
-from __future__ import annotations
-
 from datetime import date, datetime
 from typing import Annotated, Literal, Self
 

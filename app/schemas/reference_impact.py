@@ -1,7 +1,5 @@
 """The impact analysis of a proposed change of the transfer reference data (no subject data)."""
 
-from __future__ import annotations
-
 import re
 import uuid
 from datetime import date, datetime

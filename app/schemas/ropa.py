@@ -1,8 +1,6 @@
 """GDPR Art. 30(1) (EUDPR Art. 31, LED Art. 24): the record of processing activities, derived
 from the processing records, transfers and shares — never subject data."""
 
-from __future__ import annotations
-
 from datetime import date, datetime
 from typing import Annotated
 

@@ -1,7 +1,5 @@
 """Exchanges of a processing record inside the Union (Art. 3(6)(d), recital 26)."""
 
-from __future__ import annotations
-
 import uuid
 from datetime import date, datetime
 from typing import Literal, Self

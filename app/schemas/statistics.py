@@ -1,8 +1,6 @@
 """Aggregated, non-personal figures (Art. 12, Visa Code Art. 25a): tables of counts, rates and
 medians; each withheld figure is null and says why (ILO-12, ILO-12r)."""
 
-from __future__ import annotations
-
 from datetime import date, datetime
 
 from pydantic import Field

@@ -1,7 +1,5 @@
 """Chapter V transfers of a processing record to a third country or international organisation."""
 
-from __future__ import annotations
-
 import uuid
 from datetime import date, datetime
 from typing import Literal, Self

@@ -1,8 +1,6 @@
 """The follow-up of an identification request (Visa Code Art. 25a): no subject data, only the
 transfer it refers to and what the third country's authority answered."""
 
-from __future__ import annotations
-
 import uuid
 from datetime import date, datetime
 

@@ -1,7 +1,5 @@
 """Webhook subscriptions: what an integration subscribes to, and where deliveries go."""
 
-from __future__ import annotations
-
 import uuid
 from datetime import datetime
 from typing import Annotated
