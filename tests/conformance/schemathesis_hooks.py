@@ -126,6 +126,9 @@ def filter_failure(
       `action` they name while the document gives them as a free object and an optional id;
     - a webhook URL whose host name does not resolve to public addresses: a fact of the
       world at the time of the request (the test server has no resolver to ask), like a 404.
+    - a body naming by id a resource that is not registered (or not of the organisation the
+      body names: a share's `recipient_authority_id` and its `recipient_org`): a fact of the
+      database at the time of the request, like a 404.
 
     Any other rejection of schema-valid data still fails the run.
     """
@@ -144,7 +147,8 @@ def filter_failure(
     unresolved_host = case.operation.path == "/v1/webhooks" and all(
         e.get("pointer") == "/url" and "must resolve" in str(e.get("detail", "")) for e in errors
     )
-    return not (cross_field or evaluate_body or unresolved_host)
+    unregistered = all("with this id is registered" in str(e.get("detail", "")) for e in errors)
+    return not (cross_field or evaluate_body or unresolved_host or unregistered)
 
 
 # The coverage phase's cases at and just past an upper bound (maxLength, maximum, maxItems) of a
