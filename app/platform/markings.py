@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from app.platform.marking_phrases import PHRASE_NAMES, PHRASE_STEMS, PHRASES
 from app.platform.patterns import by_first_letter, label_words
-from app.platform.text import Location, TextUnit, table_cells
+from app.platform.text import Location, TextUnit, table_cells, without_page_counter
 
 # Markings printed as a line of their own (after quotes and punctuation are set aside).
 _HEADINGS = (
@@ -42,9 +42,14 @@ _HEADINGS = (
     r"|difusi[óo]n\s+limitada|reservado|confidencial|uso\s+oficial|secreto|restringido"
     r"|riservato|riservatissimo|segreto|uso\s+interno|diffusione\s+limitata"
 )
-# Any level, in any of the languages, may carry the Union's letters before or after it, as the
-# EU's classified information does (`RESTREINT UE`, `RISERVATO UE`, `EU CONFIDENTIAL`).
-_LEVEL = rf"(?:(?:EU|UE)\s+)?(?:{_HEADINGS})(?:\s+(?:EU|UE))?"
+# The services that classify a document for law enforcement, as each language names them.
+_SERVICE = r"(?:police|polic[íi]a|politie|polizei|polizia|gendarmerie|law[\s-]+enforcement)"
+# Any level, in any of the languages, may carry the name of whoever classified it before or
+# after it: the Union's letters, as the EU's classified information does (`RESTREINT UE`,
+# `EU CONFIDENTIAL`), or a law-enforcement service's (`Politie Vertrouwelijk`, `POLICE -
+# RESTRICTED`, `RISERVATO POLIZIA`). The service's name alone is no level.
+_ISSUER = rf"(?:EU|UE|{_SERVICE})"
+_LEVEL = rf"(?:{_ISSUER}(?:\s*[-–—:]\s*|\s+))?(?:{_HEADINGS})(?:(?:\s*[-–—]\s*|\s+){_ISSUER})?"
 # A heading may qualify another after a dash or slash (`RESTRICTED - LAW ENFORCEMENT SENSITIVE`).
 _HEADING_RE = re.compile(rf"^{_LEVEL}(?:\s*[-–—/|]+\s*{_LEVEL})*$", re.IGNORECASE)
 # A column or JSON member that holds markings as cited examples (`Mention citée`, `example`):
@@ -320,6 +325,12 @@ def _marking_in(
         return (name, False), stem
     if _heading(text):
         return ("classification", False), stem
+    # A marking beside the page's counter, in a header or footer, is read without it.
+    if (line := without_page_counter(text)) != text:
+        if name := _phrase_in(line.lower()):
+            return (name, False), stem
+        if _heading(line):
+            return ("classification", False), stem
     if not previous:
         return None, stem
     previous_bare = _unquoted(previous, False, carried[1])

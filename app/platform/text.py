@@ -107,3 +107,31 @@ def table_cells(line: str) -> list[str] | None:
     if not stripped.startswith("|") or stripped.count("|") < 2:
         return None
     return [c.strip() for c in stripped.strip("|").split("|")]
+
+
+# The page's counter a header or footer prints beside its marking (`VS-NfD    Seite 1 von 2`,
+# `RESTRICTED - page 3/7`, `- 2 -`): set aside at the line's start or end, the rest is read as
+# the line. The counter needs its page word or its slash or dashes (a number alone is kept).
+_PAGE_COUNTER = (
+    r"(?:page|p\.|seite|s\.|pagina|blz\.|p[áa]gina|p[áa]g\.|pag\.|hoja|blad)\s*\d{1,4}"
+    r"(?:\s*(?:/|of|von|van|de|di|sur|su)\s*\d{1,4})?|\d{1,4}\s*/\s*\d{1,4}|[-–—]\s*\d{1,4}\s*[-–—]"
+)
+_COUNTER_SEPARATOR = r"(?:\s*[-–—|•·]\s*|\s+)"
+_COUNTER_AT_END_RE = re.compile(rf"(?i)(?<=\S){_COUNTER_SEPARATOR}(?:{_PAGE_COUNTER})\s*$")
+_COUNTER_AT_START_RE = re.compile(rf"(?i)^\s*(?:{_PAGE_COUNTER}){_COUNTER_SEPARATOR}(?=\S)")
+_COUNTER_ENDS = frozenset("0123456789-–—")
+# Header and footer lines are short; a longer line is prose.
+_COUNTER_LINE_MAX = 80
+
+
+def without_page_counter(text: str) -> str:
+    """The line without the page counter at its start or end (the line itself if none): a
+    first look at its first and last characters, most lines holding no counter."""
+    stripped = text.strip()
+    if not stripped or len(stripped) > _COUNTER_LINE_MAX:
+        return text
+    if stripped[-1] in _COUNTER_ENDS:
+        text = _COUNTER_AT_END_RE.sub("", text)
+    if text.lstrip()[:1].lower() in "psbh0123456789-–—":
+        text = _COUNTER_AT_START_RE.sub("", text)
+    return text

@@ -1,0 +1,82 @@
+"""ILO-9.1: the scanner's twelfth blind round. A marking is read as the line it is printed on,
+whatever else a header or footer prints beside it (the page's counter); a level may carry the
+name of the law-enforcement service that classified it, as it carries the Union's letters. Each
+example is written for its rule."""
+
+from __future__ import annotations
+
+import json
+
+from app.platform.extract import DOCX, JSON, PDF, extract
+from app.platform.markings import handling_markings, marking_of
+from tests.platform.files import make_docx, make_pdf
+
+
+def _marked(content: bytes, media_type: str) -> bool:
+    return bool(handling_markings(extract(content, media_type).units))
+
+
+def test_a_marking_beside_the_page_counter_is_read_without_it() -> None:
+    # Headers and footers print the marking and the page's counter on one line, in any order
+    # and with any separator a layout uses.
+    for line in (
+        "RESTRICTED    Page 2 of 9",
+        "Page 2 of 9 | RESTRICTED",
+        "Diffusion restreinte – page 3/4",
+        "VS-Vertraulich  S. 1 von 3",
+        "Stg. Confidentieel · blz. 4",
+        "Uso oficial — página 2 de 5",
+        "- 7 - RISERVATO",
+        "Nur für den Dienstgebrauch 2/6",
+        # A line-phrase restricting the document to the police, then the counter.
+        "Uso restringido a las fuerzas de seguridad — pág. 1",
+        "Keine Weitergabe außerhalb der Polizei  Seite 3 von 3",
+    ):
+        assert marking_of(line) is not None, line
+    # Through extraction: a PDF's footer and a DOCX's footer.
+    pdf = make_pdf([["Quarterly overview of refusals", "", "CONFIDENTIAL   page 1 of 1"]])
+    assert _marked(pdf, PDF)
+    docx = make_docx(["Lagebild Quartal 3"], footer=["Seite 1 von 2    VS-NfD"])
+    assert _marked(docx, DOCX)
+    # The counter needs its page word, its slash or its dashes: a number alone is kept, and a
+    # line that is no marking without the counter is none with it.
+    for line in (
+        "Geheim 2026",
+        "Vertraulich 12",
+        "See the table on page 3",
+        "Chapter 3 page 4",
+        "Page 2 of 9",
+        "Annual report 2026 – page 2 of 9",
+    ):
+        assert marking_of(line) is None, line
+    clean = make_pdf([["Risk analysis West Africa", "Refusals rose by 12 %.", "Page 1 of 1"]])
+    assert not _marked(clean, PDF)
+
+
+def test_a_level_may_carry_the_name_of_the_service_that_classified_it() -> None:
+    # Before or after the level, with a space, a dash or a colon, as the Union's letters are.
+    for line in (
+        "Politie Vertrouwelijk",
+        "POLICE – RESTRICTED",
+        "Polizei: VERTRAULICH",
+        "CONFIDENTIEL GENDARMERIE",
+        "Policía — Confidencial",
+        "SEGRETO POLIZIA",
+        "Law enforcement restricted",
+    ):
+        assert marking_of(line) is not None, line
+    # The service's name alone is no level; a word that only begins like it is no service;
+    # in a sentence the words talk about the level.
+    for line in (
+        "Politie",
+        "Confidential policy",
+        "Policy — Restricted access to the annex is explained below",
+        "De politie behandelt deze zaken vertrouwelijk.",
+    ):
+        assert marking_of(line) is None, line
+    # The level stated in a document's metadata is its own; the same levels in a list of
+    # levels are talked about.
+    own = {"document": {"titel": "Kwartaalcijfers", "rubricering": "Politie Vertrouwelijk"}}
+    assert _marked(json.dumps(own).encode(), JSON)
+    legend = {"levels": [{"classification": "Politie Vertrouwelijk", "use": "police files"}]}
+    assert not _marked(json.dumps(legend).encode(), JSON)
