@@ -146,6 +146,8 @@ _UNCLASSIFIED_RE = re.compile(
 )
 # Words a heading also is in the languages' everyday use, a marking only in capitals.
 _COMMON_WORDS = frozenset({"limite", "limité", "limitée"})
+# What sets apart the fields of a header's or footer's line.
+_FIELD_SEPARATOR_RE = re.compile(r"\s{2,}|\s*[|•·]\s*|\s+[-–—]\s+")
 # Lines this long are prose, not a printed marking (a heading or half of one).
 _HEADING_MAX = 60
 
@@ -325,11 +327,14 @@ def _marking_in(
         return (name, False), stem
     if _heading(text):
         return ("classification", False), stem
-    # A marking beside the page's counter, in a header or footer, is read without it.
+    # A marking beside the page's counter, in a header or footer, is read without it; the
+    # counter makes the line one of the page's furniture, whose fields (set apart by a run of
+    # spaces, a bar or a dash between spaces) are read each as a line (`VS-NfD | Lagebild Q3 |
+    # Seite 1 von 2`).
     if (line := without_page_counter(text)) != text:
         if name := _phrase_in(line.lower()):
             return (name, False), stem
-        if _heading(line):
+        if _heading(line) or any(_heading(f) for f in _FIELD_SEPARATOR_RE.split(line)):
             return ("classification", False), stem
     if not previous:
         return None, stem
@@ -362,25 +367,30 @@ def marking_of(text: str, previous: str = "") -> str | None:
     return found[0] if found else None
 
 
-# A member that states its document's own classification (`rubricering`, `classification`,
-# `documentClassification`, `Einstufung`): one member, one level, not a list of them.
+# A member that states its document's own classification or marking (`rubricering`,
+# `documentClassification`, `Einstufung`, `marking`, `niveau_de_classification`,
+# `classification_level`): one member named in the singular, one level, not a list of them.
 _OWN_LEVEL_LABEL_RE = re.compile(
-    r"(?i)^(?:[^\W\d_]+\s+)?(?:classification|classificatie|clasificaci[óo]n|classificazione|"
-    r"einstufung|klassifizierung|rubricering|security\s+classification)$"
+    r"(?i)^(?:[^\W\d_]+\s+){0,2}(?:classification|classificatie|clasificaci[óo]n|"
+    r"classificazione|classifica|einstufung|klassifizierung|rubricering|marking|marquage|"
+    r"mention|kennzeichnung|markering|marca|dicitura)(?:\s+(?:level|stufe))?$"
 )
 _INDEX_RE = re.compile(r"/\d+(?:/|$)")
 
 
 def _own_level(unit: TextUnit) -> bool:
-    """A JSON member outside any array, named for a classification in the singular, whose
-    value is a level alone (`"rubricering": "Departementaal Vertrouwelijk"` in its metadata):
-    the document's own, not one talked about (a list of markings is an array of items)."""
+    """A JSON member outside any array and any member of examples, named for a classification
+    or marking in the singular, whose value is a level or a marking's phrase alone
+    (`"rubricering": "Departementaal Vertrouwelijk"` in its metadata): the document's own, not
+    one talked about (a list of markings is an array of items)."""
     pointer = unit.location.pointer
     return (
         pointer is not None
         and _INDEX_RE.search(pointer) is None
+        # A member under one of cited examples (`/examples/marking`) is an example.
+        and _EXAMPLES_RE.search(pointer.lower()) is None
         and _OWN_LEVEL_LABEL_RE.match(label_words(unit.context)) is not None
-        and _heading(unit.text.strip())
+        and (_heading(value := unit.text.strip()) or _phrase(value) is not None)
     )
 
 

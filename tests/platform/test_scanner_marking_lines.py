@@ -80,3 +80,40 @@ def test_a_level_may_carry_the_name_of_the_service_that_classified_it() -> None:
     assert _marked(json.dumps(own).encode(), JSON)
     legend = {"levels": [{"classification": "Politie Vertrouwelijk", "use": "police files"}]}
     assert not _marked(json.dumps(legend).encode(), JSON)
+
+
+def test_a_line_with_the_page_counter_is_read_field_by_field() -> None:
+    # The counter makes the line one of the page's furniture: a marking in one of its fields
+    # (set apart by a bar, a run of spaces or a dash between spaces) marks the document.
+    for line in (
+        "VS-NfD | Lagebild Q3 | Seite 1 von 2",
+        "Rapport trimestriel    CONFIDENTIEL    2/4",
+        "Informe anual – RESERVADO – pág. 3",
+    ):
+        assert marking_of(line) is not None, line
+    # The same fields without a marking, or a line of fields without a counter, are no marking.
+    for line in (
+        "Lagebild Q3 | Referat 2 | Seite 1 von 2",
+        "Level    Meaning    page 2",
+        "Annual report – Restricted annex – page 2",
+        "VS-NfD | Lagebild Q3",
+    ):
+        assert marking_of(line) is None, line
+
+
+def test_a_member_named_for_the_marking_in_the_singular_states_the_documents_own() -> None:
+    # `marking`, `niveau_de_classification`, `classification_level`: one member, one level or
+    # phrase, in the document's metadata.
+    for meta in (
+        {"document": {"marking": "RESTRICTED", "title": "Route analysis"}},
+        {"meta": {"niveau_de_classification": "Confidentiel"}},
+        {"meta": {"classificationLevel": "RESTREINT UE"}},
+        {"kennzeichnung": "Nicht zur Weitergabe"},
+    ):
+        assert _marked(json.dumps(meta, ensure_ascii=False).encode(), JSON), meta
+    # Under a member of examples, or as an item of a list of markings, it is talked about.
+    for cited in (
+        {"examples": {"marking": "RESTRICTED", "use": "EU classified information"}},
+        {"markings": [{"marking": "RESTRICTED"}, {"marking": "CONFIDENTIAL"}]},
+    ):
+        assert not _marked(json.dumps(cited).encode(), JSON), cited
