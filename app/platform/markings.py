@@ -147,7 +147,7 @@ _UNCLASSIFIED_RE = re.compile(
 # Words a heading also is in the languages' everyday use, a marking only in capitals.
 _COMMON_WORDS = frozenset({"limite", "limité", "limitée"})
 # What sets apart the fields of a header's or footer's line.
-_FIELD_SEPARATOR_RE = re.compile(r"\s{2,}|\s*[|•·]\s*|\s+[-–—]\s+")
+_FIELD_SEPARATOR_RE = re.compile(r"\t|\s{2,}|\s*[|•·]\s*|\s+[-–—]\s+")
 # Lines this long are prose, not a printed marking (a heading or half of one).
 _HEADING_MAX = 60
 
@@ -334,7 +334,7 @@ def _marking_in(
     if (line := without_page_counter(text)) != text:
         if name := _phrase_in(line.lower()):
             return (name, False), stem
-        if _heading(line) or any(_heading(f) for f in _FIELD_SEPARATOR_RE.split(line)):
+        if _heading(line) or _fields_heading(line):
             return ("classification", False), stem
     if not previous:
         return None, stem
@@ -392,6 +392,13 @@ def _own_level(unit: TextUnit) -> bool:
         and _OWN_LEVEL_LABEL_RE.match(label_words(unit.context)) is not None
         and (_heading(value := unit.text.strip()) or _phrase(value) is not None)
     )
+
+
+def _fields_heading(text: str) -> bool:
+    """Is one of the fields of a line of the page's furniture (a DOCX header or footer, set
+    apart by a tab, a run of spaces, a bar or a dash between spaces) a marking's heading?"""
+    fields = _FIELD_SEPARATOR_RE.split(_unquoted(text))
+    return len(fields) > 1 and any(_heading(field) for field in fields)
 
 
 def _cited(header: list[str], column: int) -> bool:
@@ -465,6 +472,8 @@ def handling_markings(units: Iterable[TextUnit], *, title: str = "") -> tuple[Ma
             else _NO_CARRY
         )
         marked, stem = _marking(text, before, previous_stem, carried)
+        if marked is None and location.part is not None and _fields_heading(text):
+            marked = ("classification", False)  # a DOCX header's or footer's field
         previous_stem = stem
         previous_open = (carried[0] or _quoting(text)) and opens_quotation(text, carried[0])
         previous_carried = carried[0]

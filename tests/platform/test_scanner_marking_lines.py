@@ -82,9 +82,10 @@ def test_a_level_may_carry_the_name_of_the_service_that_classified_it() -> None:
     assert not _marked(json.dumps(legend).encode(), JSON)
 
 
-def test_a_line_with_the_page_counter_is_read_field_by_field() -> None:
-    # The counter makes the line one of the page's furniture: a marking in one of its fields
-    # (set apart by a bar, a run of spaces or a dash between spaces) marks the document.
+def test_a_line_of_the_pages_furniture_is_read_field_by_field() -> None:
+    # The page counter, or a DOCX header or footer, makes the line one of the page's furniture:
+    # a marking in one of its fields (set apart by a bar, a tab, a run of spaces or a dash
+    # between spaces) marks the document.
     for line in (
         "VS-NfD | Lagebild Q3 | Seite 1 von 2",
         "Rapport trimestriel    CONFIDENTIEL    2/4",
@@ -117,3 +118,17 @@ def test_a_member_named_for_the_marking_in_the_singular_states_the_documents_own
         {"markings": [{"marking": "RESTRICTED"}, {"marking": "CONFIDENTIAL"}]},
     ):
         assert not _marked(json.dumps(cited).encode(), JSON), cited
+
+
+def test_a_docx_headers_fields_are_read_each_as_a_line() -> None:
+    marked = make_docx(["Lagebild Q3"], header=["Bundespolizei\tVS-NfD\t20.11.2026"])
+    assert _marked(marked, DOCX)
+    marked = make_docx(["Informe"], footer=["Dirección General | USO OFICIAL"])
+    assert _marked(marked, DOCX)
+    # Fields without a marking, a quoted one, or a body paragraph of fields are none.
+    for docx in (
+        make_docx(["Lagebild Q3"], header=["Bundespolizei\tReferat 2\t20.11.2026"]),
+        make_docx(["Schulung"], header=['Kennzeichnungen wie "VS-NfD" | Modul 3']),
+        make_docx(["Stufe    VS-NfD    Bedeutung"]),
+    ):
+        assert not _marked(docx, DOCX)
