@@ -419,6 +419,7 @@ def handling_markings(units: Iterable[TextUnit], *, title: str = "") -> tuple[Ma
     # the lines are a list of examples.
     previous_open = previous_carried = False
     listing = 0
+    page: int | None = None  # the PDF page of the line before
     # Tables with a column of cited markings: the whole table talks about markings.
     cited_tables: set[int | None] = set()
     for unit in units:
@@ -472,8 +473,11 @@ def handling_markings(units: Iterable[TextUnit], *, title: str = "") -> tuple[Ma
             else _NO_CARRY
         )
         marked, stem = _marking(text, before, previous_stem, carried)
-        if marked is None and location.part is not None and _fields_heading(text):
-            marked = ("classification", False)  # a DOCX header's or footer's field
+        # A DOCX header's or footer's line, or a PDF page's first: the page's furniture.
+        top = location.page is not None and location.page != page
+        if marked is None and (location.part is not None or top) and _fields_heading(text):
+            marked = ("classification", False)
+        page = location.page
         previous_stem = stem
         previous_open = (carried[0] or _quoting(text)) and opens_quotation(text, carried[0])
         previous_carried = carried[0]

@@ -120,7 +120,7 @@ def test_a_member_named_for_the_marking_in_the_singular_states_the_documents_own
         assert not _marked(json.dumps(cited).encode(), JSON), cited
 
 
-def test_a_docx_headers_fields_are_read_each_as_a_line() -> None:
+def test_a_docx_headers_or_a_pdf_pages_first_lines_fields_are_read_each_as_a_line() -> None:
     marked = make_docx(["Lagebild Q3"], header=["Bundespolizei\tVS-NfD\t20.11.2026"])
     assert _marked(marked, DOCX)
     marked = make_docx(["Informe"], footer=["Dirección General | USO OFICIAL"])
@@ -132,3 +132,7 @@ def test_a_docx_headers_fields_are_read_each_as_a_line() -> None:
         make_docx(["Stufe    VS-NfD    Bedeutung"]),
     ):
         assert not _marked(docx, DOCX)
+    # A PDF page's first line is its header; a line further down is the page's text.
+    assert _marked(make_pdf([["Lagebild", "Lage"], ["Bundespolizei | RESTREINT UE", "Q3"]]), PDF)
+    assert not _marked(make_pdf([["Lagebild", "Stufe | VS-NfD | Bedeutung"]]), PDF)
+    assert not _marked(make_pdf([["Bundespolizei | Referat 2", "Lagebild"]]), PDF)
