@@ -21,27 +21,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from app.platform.marking_phrases import PHRASE_NAMES, PHRASE_STEMS, PHRASES
+from app.platform.marking_phrases import HEADINGS, PHRASE_NAMES, PHRASE_STEMS, PHRASES
 from app.platform.patterns import by_first_letter, label_words
 from app.platform.text import Location, TextUnit, table_cells, without_page_counter
 
-# Markings printed as a line of their own (after quotes and punctuation are set aside).
-_HEADINGS = (
-    r"(?:EU\s+|UE\s+)?(?:restricted|confidential|secret|top\s+secret)(?:\s+(?:EU|UE))?"
-    r"|restreint(?:\s+UE)?|confidentiel(?:\s+d[ée]fense)?|secret\s+d[ée]fense|limit[ée]"
-    r"|diffusion\s+restreinte|usage\s+interne(?:\s+police)?"
-    r"|for\s+official\s+use\s+only|official[\s-]+sensitive|law[\s-]+enforcement\s+sensitive"
-    r"|operational\s+law[\s-]+enforcement\s+information"
-    r"|informations?\s+op[ée]rationnelles?\s+(?:de\s+police|r[ée]pressives?)"
-    r"|vs\s*[-–]?\s*(?:nfd|vertraulich|geheim)|vs\s*[-–]?\s*nur\s+f[üu]r\s+den\s+dienstgebrauch"
-    r"|nur\s+f[üu]r\s+den\s+dienstgebrauch|verschlusssache|streng\s+geheim|geheim|vertraulich"
-    r"|(?:dep(?:artementaal)?\.?|stg\.?|staatsgeheim)\s+(?:vertrouwelijk|geheim|confidentieel)"
-    r"|(?:staats)?geheim\s+(?:confidentieel|geheim)|vertrouwelijk"
-    r"|limited\s+distribution|d(?:istribution|iffusion)\s+limit[ée]e|beperkte\s+verspreiding"
-    r"|eingeschr[äa]nkte\s+verbreitung"
-    r"|difusi[óo]n\s+limitada|reservado|confidencial|uso\s+oficial|secreto|restringido"
-    r"|riservato|riservatissimo|segreto|uso\s+interno|diffusione\s+limitata"
-)
 # The services that classify a document for law enforcement, as each language names them.
 _SERVICE = r"(?:police|polic[íi]a|politie|polizei|polizia|gendarmerie|law[\s-]+enforcement)"
 # Any level, in any of the languages, may carry the name of whoever classified it before or
@@ -49,7 +32,7 @@ _SERVICE = r"(?:police|polic[íi]a|politie|polizei|polizia|gendarmerie|law[\s-]+
 # `EU CONFIDENTIAL`), or a law-enforcement service's (`Politie Vertrouwelijk`, `POLICE -
 # RESTRICTED`, `RISERVATO POLIZIA`). The service's name alone is no level.
 _ISSUER = rf"(?:EU|UE|{_SERVICE})"
-_LEVEL = rf"(?:{_ISSUER}(?:\s*[-–—:]\s*|\s+))?(?:{_HEADINGS})(?:(?:\s*[-–—]\s*|\s+){_ISSUER})?"
+_LEVEL = rf"(?:{_ISSUER}(?:\s*[-–—:]\s*|\s+))?(?:{HEADINGS})(?:(?:\s*[-–—]\s*|\s+){_ISSUER})?"
 # A heading may qualify another after a dash or slash (`RESTRICTED - LAW ENFORCEMENT SENSITIVE`).
 _HEADING_RE = re.compile(rf"^{_LEVEL}(?:\s*[-–—/|]+\s*{_LEVEL})*$", re.IGNORECASE)
 # A column or JSON member that holds markings as cited examples (`Mention citée`, `example`):
@@ -88,7 +71,7 @@ _DECLARED_RE = re.compile(
     r"vermerk)\s+)?(?:classifi[ée]e?|classified|clasificad[oa]|classificat[oa]|eingestuft|"
     r"gerubriceerd|classification|clasificaci[óo]n|classificazione|einstufung|rubricering|"
     r"classificatie|klassifizierung)\s*[:\-–]?\s*(?:as\s+|als\s+|come\s+|como\s+|comme\s+|en\s+)?"
-    rf"(?:{_HEADINGS})(?:\s*(?:[-–—/|,;.(]|$).*)?$"
+    rf"(?:{HEADINGS})(?:\s*(?:[-–—/|,;.(]|$).*)?$"
 )
 # A marking's noun or participle, then the marking it names in capitals.
 _CITING_RE = re.compile(

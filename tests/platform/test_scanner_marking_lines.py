@@ -136,3 +136,36 @@ def test_a_docx_headers_or_a_pdf_pages_first_lines_fields_are_read_each_as_a_lin
     assert _marked(make_pdf([["Lagebild", "Lage"], ["Bundespolizei | RESTREINT UE", "Q3"]]), PDF)
     assert not _marked(make_pdf([["Lagebild", "Stufe | VS-NfD | Bedeutung"]]), PDF)
     assert not _marked(make_pdf([["Bundespolizei | Referat 2", "Lagebild"]]), PDF)
+
+
+def test_dissemination_restricted_is_a_marking_in_either_order_as_a_line() -> None:
+    # The noun and the word restricting it, in the order each language prints them, as a line
+    # of their own.
+    for line in (
+        "Difusión restringida",
+        "Prohibida la difusión",
+        "Diffusione vietata",
+        "Weitergabe untersagt",
+        "Verbreitung eingeschränkt",
+        "Niet voor verspreiding",
+        "Nicht zur Verteilung",
+        "Distribution restricted",
+    ):
+        assert marking_of(line) is not None, line
+    # In a sentence the same words are prose.
+    for line in (
+        "Restricted distribution of visas is explained below.",
+        "La diffusione vietata dei dati è sanzionata dal codice.",
+        "The distribution is limited to three airlines",
+    ):
+        assert marking_of(line) is None, line
+
+
+def test_the_services_exclusive_use_after_their_name_is_a_marking_of_the_police_not_a_policy() -> (
+    None
+):
+    for line in ("Uso policial exclusivo", "Police exclusive", "Uso di polizia esclusivo"):
+        assert marking_of(line) == "law enforcement only", line
+    # `policy` and `policies` begin as `police` does; they are no service.
+    for line in ("Policy exclusive", "Outside policies only", "Visa policy only"):
+        assert marking_of(line) is None, line
