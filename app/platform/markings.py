@@ -23,7 +23,15 @@ from dataclasses import dataclass
 
 from app.platform.marking_phrases import HEADINGS, PHRASE_NAMES, PHRASE_STEMS, PHRASES
 from app.platform.patterns import by_first_letter, label_words
-from app.platform.text import Location, TextUnit, table_cells, without_page_counter
+from app.platform.text import (
+    COUNTER_ENDS,
+    COUNTER_FIRSTS,
+    COUNTER_LINE_MAX,
+    Location,
+    TextUnit,
+    table_cells,
+    without_page_counter,
+)
 
 # The services that classify a document for law enforcement, as each language names them.
 _SERVICE = r"(?:police|polic[íi]a|politie|polizei|polizia|gendarmerie|law[\s-]+enforcement)"
@@ -314,7 +322,12 @@ def _marking_in(
     # counter makes the line one of the page's furniture, whose fields (set apart by a run of
     # spaces, a bar or a dash between spaces) are read each as a line (`VS-NfD | Lagebild Q3 |
     # Seite 1 von 2`).
-    if (line := without_page_counter(text)) != text:
+    if (
+        text
+        and (text[-1] in COUNTER_ENDS or text[0] in COUNTER_FIRSTS)
+        and len(text) <= COUNTER_LINE_MAX
+        and (line := without_page_counter(text)) != text
+    ):
         if name := _phrase_in(line.lower()):
             return (name, False), stem
         if _heading(line) or _fields_heading(line):

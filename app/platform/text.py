@@ -119,19 +119,34 @@ _PAGE_COUNTER = (
 _COUNTER_SEPARATOR = r"(?:\s*[-–—|•·]\s*|\s+)"
 _COUNTER_AT_END_RE = re.compile(rf"(?i)(?<=\S){_COUNTER_SEPARATOR}(?:{_PAGE_COUNTER})\s*$")
 _COUNTER_AT_START_RE = re.compile(rf"(?i)^\s*(?:{_PAGE_COUNTER}){_COUNTER_SEPARATOR}(?=\S)")
-_COUNTER_ENDS = frozenset("0123456789-–—")
+# The characters a line holding a counter may end or begin with (spaces round it included): a
+# first look a caller can make before calling without_page_counter.
+COUNTER_ENDS = frozenset("0123456789-–— \t")
+COUNTER_FIRSTS = frozenset("0123456789-–—pPsSbBhH \t")
+# How a counter at the line's start begins: a page word (lower-cased), a dash, or a number
+# with its slash soon after.
+_PAGE_WORDS = ("page", "p.", "pagin", "págin", "pág.", "pag.", "s.", "seite", "blz", "hoja", "blad")
 # Header and footer lines are short; a longer line is prose.
-_COUNTER_LINE_MAX = 80
+COUNTER_LINE_MAX = 80
+_COUNTER_TAIL = 32
 
 
 def without_page_counter(text: str) -> str:
     """The line without the page counter at its start or end (the line itself if none): a
     first look at its first and last characters, most lines holding no counter."""
     stripped = text.strip()
-    if not stripped or len(stripped) > _COUNTER_LINE_MAX:
+    if not stripped or len(stripped) > COUNTER_LINE_MAX:
         return text
-    if stripped[-1] in _COUNTER_ENDS:
-        text = _COUNTER_AT_END_RE.sub("", text)
-    if text.lstrip()[:1].lower() in "psbh0123456789-–—":
+    if stripped[-1] in COUNTER_ENDS:
+        # The counter and its separator fit in the line's last characters: only they are read.
+        tail = stripped[-_COUNTER_TAIL:]
+        if (m := _COUNTER_AT_END_RE.search(tail)) is not None:
+            text = stripped[: len(stripped) - len(tail) + m.start()]
+    first = text.lstrip()[:1]
+    if (
+        (first.isdigit() and "/" in text[:12])
+        or first in "-–—"
+        or text.lstrip()[:5].lower().startswith(_PAGE_WORDS)
+    ):
         text = _COUNTER_AT_START_RE.sub("", text)
     return text
