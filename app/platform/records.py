@@ -54,12 +54,13 @@ _FUNCTION_LABEL_RE = re.compile(
 )
 _NAME_VALUE_RE = re.compile(rf"{NAME_TOKEN}(?:\s+(?:{PARTICLE}\s+)?{NAME_TOKEN}){{1,3}}")
 # Fees paid to an office: its account (`cuenta_tasas`, `Gebührenkonto`, `leges`).
-# An office's receipts are its fees too (`compte_encaissement`, `Einnahmen`, `incassi`); a key
-# writes the umlaut out (`gebuehrenkonto`).
+# An office's receipts are its fees too (`compte_encaissement`, `Einnahmen`, `incassi`, the
+# Italian consular tariff's `percezioni consolari`, `riscossione`); a key writes the umlaut out
+# (`gebuehrenkonto`).
 _FEE_LABEL_RE = re.compile(
     r"(?i)(?:fee|tasa|tax|geb(?:[üu]|ue)hr|leges|diritt|droits|frais|tarif|kosten|betaling|"
     r"payment|pagament|pago|paiement|zahlung|redevance|recette|encaiss|einnahme|incass|"
-    r"recaudaci|ontvangst|receipts)"
+    r"recaudaci|ontvangst|receipts|percezion|riscossion)"
 )
 # Who holds an account, and what pays out of an office's to someone (`uitbetaling`, `refund`).
 _HOLDER_LABEL_RE = re.compile(

@@ -70,6 +70,8 @@ def test_an_account_whose_holder_is_named_beside_it_as_an_offices_is_the_offices
     iban = "ES91 2100 0418 4502 0005 1332"
     text = f"Titular: cuenta de recaudación de tasas consulares\nIBAN: {iban}\n"
     assert _kinds(text) == frozenset()
+    italian = "Beneficiario: conto percezioni consolari\nIBAN: IT60 X054 2811 1010 0000 0123 456"
+    assert _kinds(italian) == frozenset()
     table = make_docx(
         paragraphs=["Tarieven en rekeninggegevens"],
         tables=[
