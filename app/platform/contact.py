@@ -219,7 +219,9 @@ _RELATIVE = r"(?<![\w/.])/[A-Za-z][\w.-]*/[\w\-/?=&%.]+"
 # A host written without its scheme, with a path (`facebook.com/ibrahim.sow.77`, `t.me/…`):
 # what makes it a person's is read from its path as for any link.
 _BARE_HOST = r"(?<![\w@./-])(?:[a-z0-9-]+\.)+[a-z]{2,6}/[^\s<>\"'`)\]]+"
-_BARE_HOST_STEM_RE = re.compile(r"(?i)[a-z0-9]\.[a-z]{2,6}/")
+# Its first look: the host's last dot, its lookbehind after it (searched for dots only; a line
+# with a slash holds a date or a legal reference more often than a link).
+_BARE_HOST_STEM_RE = re.compile(r"(?i)\.(?<=[a-z0-9]\.)[a-z]{2,6}/")
 URL_RE = re.compile(r"(?i)(?:\bhttps?://|\bwww\.)[^\s<>\"'`)\]]+|" + _BARE_HOST + "|" + _RELATIVE)
 # The relative paths alone, for a line without a host: the pattern begins with its slash (the
 # lookbehind after it), so that it is searched for slashes only, as most lines with one hold a

@@ -29,6 +29,7 @@ from app.platform.text import (
     COUNTER_LINE_MAX,
     Location,
     TextUnit,
+    counter_may_open,
     table_cells,
     without_page_counter,
 )
@@ -207,6 +208,8 @@ def _heading(text: str) -> bool:
         start += 1
     while end > start and not text[end - 1].isalnum():
         end -= 1
+    if start == end or text[start].isdigit():
+        return False  # no level opens with a digit (a numbered heading of prose: `2. Overview`)
     bare = " ".join(text[start:end].replace("_", " ").split())
     if bare.lower() in _COMMON_WORDS and not bare.isupper():
         return False  # `Limite` as a word, not the marking `LIMITE`
@@ -324,7 +327,7 @@ def _marking_in(
     # Seite 1 von 2`).
     if (
         text
-        and (text[-1] in COUNTER_ENDS or text[0] in COUNTER_FIRSTS)
+        and (text[-1] in COUNTER_ENDS or (text[0] in COUNTER_FIRSTS and counter_may_open(text)))
         and len(text) <= COUNTER_LINE_MAX
         and (line := without_page_counter(text)) != text
     ):

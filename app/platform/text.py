@@ -126,9 +126,30 @@ COUNTER_FIRSTS = frozenset("0123456789-–—pPsSbBhH \t")
 # How a counter at the line's start begins: a page word (lower-cased), a dash, or a number
 # with its slash soon after.
 _PAGE_WORDS = ("page", "p.", "pagin", "págin", "pág.", "pag.", "s.", "seite", "blz", "hoja", "blad")
+# A page word's first two letters (lower-cased), at the start of a line that opens with one.
+_COUNTER_OPENINGS = frozenset({"pa", "p.", "pá", "s.", "se", "bl", "ho"})
+
+
+def counter_may_open(text: str) -> bool:
+    """A first look for a line whose first character is in COUNTER_FIRSTS: may a counter open
+    it (a page word, a dash, a space before either, or a number with its slash soon after)? A
+    line of prose opening with `1.` or a word in `p` passes no further."""
+    first = text[:1]
+    return (
+        first in " \t-–—"
+        or (first.isdigit() and "/" in text[:12])
+        or text[:2].lower() in _COUNTER_OPENINGS
+    )
+
+
 # Header and footer lines are short; a longer line is prose.
 COUNTER_LINE_MAX = 80
 _COUNTER_TAIL = 32
+# What a counter at the line's end holds besides its number: its page word (lower-cased, as
+# stems), its slash, or its closing dash. A line ending in a number without one of them (`Q3
+# 2024`, many lines of prose) pays no search of the counter's pattern, which tries every
+# position of the tail.
+_COUNTER_WORD_RE = re.compile(r"p[aá.]|s\.|seite|blz|hoja|blad")
 
 
 def without_page_counter(text: str) -> str:
@@ -140,7 +161,9 @@ def without_page_counter(text: str) -> str:
     if stripped[-1] in COUNTER_ENDS:
         # The counter and its separator fit in the line's last characters: only they are read.
         tail = stripped[-_COUNTER_TAIL:]
-        if (m := _COUNTER_AT_END_RE.search(tail)) is not None:
+        if (
+            "/" in tail or tail[-1] in "-–—" or _COUNTER_WORD_RE.search(tail.lower()) is not None
+        ) and (m := _COUNTER_AT_END_RE.search(tail)) is not None:
             text = stripped[: len(stripped) - len(tail) + m.start()]
     first = text.lstrip()[:1]
     if (

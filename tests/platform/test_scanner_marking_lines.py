@@ -31,8 +31,20 @@ def test_a_marking_beside_the_page_counter_is_read_without_it() -> None:
         # A line-phrase restricting the document to the police, then the counter.
         "Uso restringido a las fuerzas de seguridad — pág. 1",
         "Keine Weitergabe außerhalb der Polizei  Seite 3 von 3",
+        # The counter first, in each of its forms and cases (the line's first letters are
+        # all the scanner looks at before reading a counter there).
+        "PAGE 4 OF 6 - CONFIDENTIAL",
+        "Hoja 3 de 8 – RESERVADO",
+        "blz. 2 | Departementaal vertrouwelijk",
+        "S. 2 von 4  VS-NfD",
+        "Pág. 5 – Difusión limitada",
+        "4/9 RESTREINT UE",
+        "  - 3 - Riservato",
     ):
         assert marking_of(line) is not None, line
+    # A line of prose ending in a number, or opening with a section's number, holds no counter.
+    for line in ("Quarterly Report Q3 2024", "2. Outlook", "Passengers refused in 2024: 37"):
+        assert marking_of(line) is None, line
     # Through extraction: a PDF's footer and a DOCX's footer.
     pdf = make_pdf([["Quarterly overview of refusals", "", "CONFIDENTIAL   page 1 of 1"]])
     assert _marked(pdf, PDF)
