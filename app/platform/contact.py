@@ -216,7 +216,13 @@ def has_iban(text: str, known: InstitutionalContacts = NO_CONTACTS) -> bool:
 # A link with its host, or a path of two segments or more without one (`/v1/officers/…`,
 # `/api/v2/vorgaenge/2026-114/personen/…`): an API's own links are often written relative.
 _RELATIVE = r"(?<![\w/.])/[A-Za-z][\w.-]*/[\w\-/?=&%.]+"
-URL_RE = re.compile(r"(?i)(?:\bhttps?://|\bwww\.)[^\s<>\"'`)\]]+|" + _RELATIVE)
+# A host written without its scheme, with a path (`facebook.com/ibrahim.sow.77`, `t.me/…`):
+# what makes it a person's is read from its path as for any link.
+_BARE_HOST = r"(?<![\w@./-])(?:[a-z0-9-]+\.)+[a-z]{2,6}/[^\s<>\"'`)\]]+"
+# Its first look: the host's last dot, its lookbehind after it (searched for dots only; a line
+# with a slash holds a date or a legal reference more often than a link).
+_BARE_HOST_STEM_RE = re.compile(r"(?i)\.(?<=[a-z0-9]\.)[a-z]{2,6}/")
+URL_RE = re.compile(r"(?i)(?:\bhttps?://|\bwww\.)[^\s<>\"'`)\]]+|" + _BARE_HOST + "|" + _RELATIVE)
 # The relative paths alone, for a line without a host: the pattern begins with its slash (the
 # lookbehind after it), so that it is searched for slashes only, as most lines with one hold a
 # date or a legal reference (`2019/1240`) and no path.
@@ -313,6 +319,6 @@ def has_personal_url(text: str) -> bool:
     if "/" not in text and "www." not in text.lower():
         return False  # every link but a bare `www.` one holds a slash
     lower = text.lower()
-    hosted = "http" in lower or "www." in lower
+    hosted = "http" in lower or "www." in lower or _BARE_HOST_STEM_RE.search(text) is not None
     links = URL_RE.finditer(text) if hosted else _RELATIVE_URL_RE.finditer(text)
     return any(personal_url(m.group(0).rstrip(".,;:")) for m in links)

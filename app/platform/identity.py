@@ -247,6 +247,11 @@ _NOT_PERSON_OWNER_RE = re.compile(
     r"missions|embassies|consulates|contacts?|kontakte?|contactos?|contatti|contacten|"
     r"directory|annuaire|rubrica|verzeichnis|adresboek|directorio)\b"
 )
+_ADDRESS_LABEL = (
+    r"(?:(?:home|postal|private)\s+address|address|adresse(?:\s+(?:personnelle|postale))?|"
+    r"(?:wohn)?anschrift|wohnort|wohnsitz|(?:woon|huis)?adres|direcci[óo]n(?:\s+particular)?|"
+    r"domicilio|indirizzo(?:\s+di\s+residenza)?)"
+)
 _ATTRIBUTE = (
     r"(?:[A-Z][a-z]+\s+(?:national|citizen)\b|(?i:"
     r"born|b\.\s*\d|aged\s+\d|age\s*:?\s*\d|\d{1,2}[- ]year[- ]old|\d{1,2}\s+years\s+old|"
@@ -263,7 +268,10 @@ _ATTRIBUTE = (
     r"woonachtig|paspoort(?!en\b)|geboortedatum|"
     r"nacid[oa]|de\s+nacionalidad|(?:de\s+)?\d{1,2}\s+a[ñn]os|pasaporte(?!s\b)|domiciliad[oa]|"
     r"nat[oa]\s+(?:il|a|nel)\b|di\s+nazionalit|cittadin[oa]|\d{1,2}\s+anni|passaporto|"
-    r"residente|\d{1,2}\s+ans\b|anni\s+\d{1,2}\b))"
+    r"residente|\d{1,2}\s+ans\b|anni\s+\d{1,2}\b|"
+    # A home address by its label, before its colon or its house number (`address 12 Green
+    # Street`, `Anschrift: Hauptstraße 12`): the label alone (`the address of the embassy`) is none.
+    rf"{_ADDRESS_LABEL}(?:\s*:|\s+\d)))"
 )
 # What may stand between a name and its attribute: an age, an initial, an alias or nickname.
 _ALIAS = (
@@ -333,7 +341,8 @@ _ATTRIBUTE_STEM_RE = re.compile(
         r"pass(?:nummer|[\s-]*nr)|ausweis|wohnhaft|woonachtig|paspoort|geboortedatum|nacid[oa]|"
         r"de\s+nacionalidad|años(?<=\saños)|anos(?<=\sanos)|pasaporte|nat[oa]\s+(?:il|a|nel)\b|"
         r"di\s+nazionalit|cittadin[oa]|anni(?<=\sanni)|passaporto|residente|ans(?<=\sans)\b|"
-        r"ciudadan[oa]|onderdaan|j[äa]hrige|jaar(?<=\sjaar)"
+        r"ciudadan[oa]|onderdaan|j[äa]hrige|jaar(?<=\sjaar)|adres|address|anschrift|wohn|"
+        r"direcci|domicilio|indirizzo"
     )
 )
 

@@ -1,8 +1,8 @@
 """ILO-9.1: the phrases that mark a document for law enforcement's handling wherever they stand
 (`not to be disseminated`, `for law enforcement use only`, `handling code H3`) in EN, FR, DE,
-NL, ES and IT, the stems every phrase holds (a cheap first look) and the names a marking is
-reported by. How they are read (talked about, quoted, across a line break):
-app/platform/markings.py."""
+NL, ES and IT, the levels printed as a line of their own (`RESTRICTED`, `VS-NfD`), the stems
+every phrase holds (a cheap first look) and the names a marking is reported by. How they are
+read (talked about, quoted, across a line break, as a line): app/platform/markings.py."""
 
 from __future__ import annotations
 
@@ -18,16 +18,47 @@ _RESTRICTION = (
 # The same after what they restrict the document to (`Polizei vorbehalten`, `police only`).
 _AFTER_RESTRICTION = (
     r"(?:only|uniquement|exclusivement|vorbehalten|intern|voorbehouden|[úu]nicamente|"
-    r"esclusivamente)"
+    r"esclusivamente|exclusi(?:f|ve)|exclusiv[oa]|esclusiv[oa])"
 )
-# Law enforcement, as each language names its services.
+# Law enforcement, as each language names its services (the police, not a policy).
 _ENFORCEMENT = (
-    r"(?:law[\s-]enforcement|polic[eiíy]\w*|forces\s+de\s+l['’]ordre|services\s+r[ée]pressifs|"
+    r"(?:law[\s-]enforcement|polic(?!y\b|ies\b)[eiíy]\w*|forces\s+de\s+l['’]ordre|services\s+r[ée]pressifs|"
     r"gendarmerie|polizei\w*|strafverfolg\w*|politie\w*|rechtshandhaving\w*|opsporing\w*|"
     r"fuerzas\s+(?:y\s+cuerpos\s+)?de\s+seguridad|autoridades\s+policiales|polizia|"
     r"forze\s+(?:dell['’]ordine|di\s+polizia)|autorit[àa]\s+di\s+contrasto)"
 )
 
+# Dissemination and the words that restrict it, in the six languages.
+_DISSEMINATION = (
+    r"(?:dissemination|distribution|circulation|diffusion|difusi[óo]n|diffusione|divulgaci[óo]n|"
+    r"divulgazione|verspreiding|verstrekking|verbreitung|weitergabe|verteilung)"
+)
+_LIMITED = (
+    r"(?:restricted|limited|prohibited|forbidden|interdite|restreinte|limit[ée]e|restringida|"
+    r"limitada|prohibida|vietata|limitata|ristretta|riservata|beperkte?|verboden|"
+    r"eingeschr[äa]nkte?|beschr[äa]nkte?|untersagt|verboten)"
+)
+# Markings printed as a line of their own (after quotes and punctuation are set aside).
+HEADINGS = (
+    r"(?:EU\s+|UE\s+)?(?:restricted|confidential|secret|top\s+secret)(?:\s+(?:EU|UE))?"
+    r"|restreint(?:\s+UE)?|confidentiel(?:\s+d[ée]fense)?|secret\s+d[ée]fense|limit[ée]"
+    r"|diffusion\s+restreinte|usage\s+interne(?:\s+police)?"
+    r"|for\s+official\s+use\s+only|official[\s-]+sensitive|law[\s-]+enforcement\s+sensitive"
+    r"|operational\s+law[\s-]+enforcement\s+information"
+    r"|informations?\s+op[ée]rationnelles?\s+(?:de\s+police|r[ée]pressives?)"
+    r"|vs\s*[-–]?\s*(?:nfd|vertraulich|geheim)|vs\s*[-–]?\s*nur\s+f[üu]r\s+den\s+dienstgebrauch"
+    r"|nur\s+f[üu]r\s+den\s+dienstgebrauch|verschlusssache|streng\s+geheim|geheim|vertraulich"
+    r"|(?:dep(?:artementaal)?\.?|stg\.?|staatsgeheim)\s+(?:vertrouwelijk|geheim|confidentieel)"
+    r"|(?:staats)?geheim\s+(?:confidentieel|geheim)|vertrouwelijk"
+    r"|limited\s+distribution|d(?:istribution|iffusion)\s+limit[ée]e|beperkte\s+verspreiding"
+    r"|eingeschr[äa]nkte\s+verbreitung"
+    r"|difusi[óo]n\s+limitada|reservado|confidencial|uso\s+oficial|secreto|restringido"
+    r"|riservato|riservatissimo|segreto|uso\s+interno|diffusione\s+limitata"
+    # Dissemination restricted, as each language words it, in either order (`Difusión
+    # restringida`, `Diffusione vietata`, `Prohibida la difusión`, `Niet voor verspreiding`).
+    rf"|{_LIMITED}\s+(?:(?:la|su|de\s+la)\s+)?{_DISSEMINATION}|{_DISSEMINATION}\s+{_LIMITED}"
+    rf"|(?:not|niet|nicht|no|non|pas)\s+(?:for|voor|zur|para|per|pour)\s+(?:la\s+)?{_DISSEMINATION}"
+)
 PHRASES: tuple[tuple[str, str], ...] = (
     (
         "handling_code",

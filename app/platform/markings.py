@@ -21,30 +21,27 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from app.platform.marking_phrases import PHRASE_NAMES, PHRASE_STEMS, PHRASES
+from app.platform.marking_phrases import HEADINGS, PHRASE_NAMES, PHRASE_STEMS, PHRASES
 from app.platform.patterns import by_first_letter, label_words
-from app.platform.text import Location, TextUnit, table_cells
-
-# Markings printed as a line of their own (after quotes and punctuation are set aside).
-_HEADINGS = (
-    r"(?:EU\s+|UE\s+)?(?:restricted|confidential|secret|top\s+secret)(?:\s+(?:EU|UE))?"
-    r"|restreint(?:\s+UE)?|confidentiel(?:\s+d[ée]fense)?|secret\s+d[ée]fense|limit[ée]"
-    r"|diffusion\s+restreinte|usage\s+interne(?:\s+police)?"
-    r"|for\s+official\s+use\s+only|official[\s-]+sensitive|law[\s-]+enforcement\s+sensitive"
-    r"|operational\s+law[\s-]+enforcement\s+information"
-    r"|informations?\s+op[ée]rationnelles?\s+(?:de\s+police|r[ée]pressives?)"
-    r"|vs\s*[-–]?\s*(?:nfd|vertraulich|geheim)|vs\s*[-–]?\s*nur\s+f[üu]r\s+den\s+dienstgebrauch"
-    r"|nur\s+f[üu]r\s+den\s+dienstgebrauch|verschlusssache|streng\s+geheim|geheim|vertraulich"
-    r"|(?:dep(?:artementaal)?\.?|stg\.?|staatsgeheim)\s+(?:vertrouwelijk|geheim|confidentieel)"
-    r"|(?:staats)?geheim\s+(?:confidentieel|geheim)|vertrouwelijk"
-    r"|limited\s+distribution|d(?:istribution|iffusion)\s+limit[ée]e|beperkte\s+verspreiding"
-    r"|eingeschr[äa]nkte\s+verbreitung"
-    r"|difusi[óo]n\s+limitada|reservado|confidencial|uso\s+oficial|secreto|restringido"
-    r"|riservato|riservatissimo|segreto|uso\s+interno|diffusione\s+limitata"
+from app.platform.text import (
+    COUNTER_ENDS,
+    COUNTER_FIRSTS,
+    COUNTER_LINE_MAX,
+    Location,
+    TextUnit,
+    counter_may_open,
+    table_cells,
+    without_page_counter,
 )
-# Any level, in any of the languages, may carry the Union's letters before or after it, as the
-# EU's classified information does (`RESTREINT UE`, `RISERVATO UE`, `EU CONFIDENTIAL`).
-_LEVEL = rf"(?:(?:EU|UE)\s+)?(?:{_HEADINGS})(?:\s+(?:EU|UE))?"
+
+# The services that classify a document for law enforcement, as each language names them.
+_SERVICE = r"(?:police|polic[íi]a|politie|polizei|polizia|gendarmerie|law[\s-]+enforcement)"
+# Any level, in any of the languages, may carry the name of whoever classified it before or
+# after it: the Union's letters, as the EU's classified information does (`RESTREINT UE`,
+# `EU CONFIDENTIAL`), or a law-enforcement service's (`Politie Vertrouwelijk`, `POLICE -
+# RESTRICTED`, `RISERVATO POLIZIA`). The service's name alone is no level.
+_ISSUER = rf"(?:EU|UE|{_SERVICE})"
+_LEVEL = rf"(?:{_ISSUER}(?:\s*[-–—:]\s*|\s+))?(?:{HEADINGS})(?:(?:\s*[-–—]\s*|\s+){_ISSUER})?"
 # A heading may qualify another after a dash or slash (`RESTRICTED - LAW ENFORCEMENT SENSITIVE`).
 _HEADING_RE = re.compile(rf"^{_LEVEL}(?:\s*[-–—/|]+\s*{_LEVEL})*$", re.IGNORECASE)
 # A column or JSON member that holds markings as cited examples (`Mention citée`, `example`):
@@ -83,7 +80,7 @@ _DECLARED_RE = re.compile(
     r"vermerk)\s+)?(?:classifi[ée]e?|classified|clasificad[oa]|classificat[oa]|eingestuft|"
     r"gerubriceerd|classification|clasificaci[óo]n|classificazione|einstufung|rubricering|"
     r"classificatie|klassifizierung)\s*[:\-–]?\s*(?:as\s+|als\s+|come\s+|como\s+|comme\s+|en\s+)?"
-    rf"(?:{_HEADINGS})(?:\s*(?:[-–—/|,;.(]|$).*)?$"
+    rf"(?:{HEADINGS})(?:\s*(?:[-–—/|,;.(]|$).*)?$"
 )
 # A marking's noun or participle, then the marking it names in capitals.
 _CITING_RE = re.compile(
@@ -141,6 +138,8 @@ _UNCLASSIFIED_RE = re.compile(
 )
 # Words a heading also is in the languages' everyday use, a marking only in capitals.
 _COMMON_WORDS = frozenset({"limite", "limité", "limitée"})
+# What sets apart the fields of a header's or footer's line.
+_FIELD_SEPARATOR_RE = re.compile(r"\t|\s{2,}|\s*[|•·]\s*|\s+[-–—]\s+")
 # Lines this long are prose, not a printed marking (a heading or half of one).
 _HEADING_MAX = 60
 
@@ -209,6 +208,8 @@ def _heading(text: str) -> bool:
         start += 1
     while end > start and not text[end - 1].isalnum():
         end -= 1
+    if start == end or text[start].isdigit():
+        return False  # no level opens with a digit (a numbered heading of prose: `2. Overview`)
     bare = " ".join(text[start:end].replace("_", " ").split())
     if bare.lower() in _COMMON_WORDS and not bare.isupper():
         return False  # `Limite` as a word, not the marking `LIMITE`
@@ -320,6 +321,20 @@ def _marking_in(
         return (name, False), stem
     if _heading(text):
         return ("classification", False), stem
+    # A marking beside the page's counter, in a header or footer, is read without it; the
+    # counter makes the line one of the page's furniture, whose fields (set apart by a run of
+    # spaces, a bar or a dash between spaces) are read each as a line (`VS-NfD | Lagebild Q3 |
+    # Seite 1 von 2`).
+    if (
+        text
+        and (text[-1] in COUNTER_ENDS or (text[0] in COUNTER_FIRSTS and counter_may_open(text)))
+        and len(text) <= COUNTER_LINE_MAX
+        and (line := without_page_counter(text)) != text
+    ):
+        if name := _phrase_in(line.lower()):
+            return (name, False), stem
+        if _heading(line) or _fields_heading(line):
+            return ("classification", False), stem
     if not previous:
         return None, stem
     previous_bare = _unquoted(previous, False, carried[1])
@@ -351,26 +366,38 @@ def marking_of(text: str, previous: str = "") -> str | None:
     return found[0] if found else None
 
 
-# A member that states its document's own classification (`rubricering`, `classification`,
-# `documentClassification`, `Einstufung`): one member, one level, not a list of them.
+# A member that states its document's own classification or marking (`rubricering`,
+# `documentClassification`, `Einstufung`, `marking`, `niveau_de_classification`,
+# `classification_level`): one member named in the singular, one level, not a list of them.
 _OWN_LEVEL_LABEL_RE = re.compile(
-    r"(?i)^(?:[^\W\d_]+\s+)?(?:classification|classificatie|clasificaci[óo]n|classificazione|"
-    r"einstufung|klassifizierung|rubricering|security\s+classification)$"
+    r"(?i)^(?:[^\W\d_]+\s+){0,2}(?:classification|classificatie|clasificaci[óo]n|"
+    r"classificazione|classifica|einstufung|klassifizierung|rubricering|marking|marquage|"
+    r"mention|kennzeichnung|markering|marca|dicitura)(?:\s+(?:level|stufe))?$"
 )
 _INDEX_RE = re.compile(r"/\d+(?:/|$)")
 
 
 def _own_level(unit: TextUnit) -> bool:
-    """A JSON member outside any array, named for a classification in the singular, whose
-    value is a level alone (`"rubricering": "Departementaal Vertrouwelijk"` in its metadata):
-    the document's own, not one talked about (a list of markings is an array of items)."""
+    """A JSON member outside any array and any member of examples, named for a classification
+    or marking in the singular, whose value is a level or a marking's phrase alone
+    (`"rubricering": "Departementaal Vertrouwelijk"` in its metadata): the document's own, not
+    one talked about (a list of markings is an array of items)."""
     pointer = unit.location.pointer
     return (
         pointer is not None
         and _INDEX_RE.search(pointer) is None
+        # A member under one of cited examples (`/examples/marking`) is an example.
+        and _EXAMPLES_RE.search(pointer.lower()) is None
         and _OWN_LEVEL_LABEL_RE.match(label_words(unit.context)) is not None
-        and _heading(unit.text.strip())
+        and (_heading(value := unit.text.strip()) or _phrase(value) is not None)
     )
+
+
+def _fields_heading(text: str) -> bool:
+    """Is one of the fields of a line of the page's furniture (a DOCX header or footer, set
+    apart by a tab, a run of spaces, a bar or a dash between spaces) a marking's heading?"""
+    fields = _FIELD_SEPARATOR_RE.split(_unquoted(text))
+    return len(fields) > 1 and any(_heading(field) for field in fields)
 
 
 def _cited(header: list[str], column: int) -> bool:
@@ -391,6 +418,7 @@ def handling_markings(units: Iterable[TextUnit], *, title: str = "") -> tuple[Ma
     # the lines are a list of examples.
     previous_open = previous_carried = False
     listing = 0
+    page: int | None = None  # the PDF page of the line before
     # Tables with a column of cited markings: the whole table talks about markings.
     cited_tables: set[int | None] = set()
     for unit in units:
@@ -444,6 +472,11 @@ def handling_markings(units: Iterable[TextUnit], *, title: str = "") -> tuple[Ma
             else _NO_CARRY
         )
         marked, stem = _marking(text, before, previous_stem, carried)
+        # A DOCX header's or footer's line, or a PDF page's first: the page's furniture.
+        top = location.page is not None and location.page != page
+        if marked is None and (location.part is not None or top) and _fields_heading(text):
+            marked = ("classification", False)
+        page = location.page
         previous_stem = stem
         previous_open = (carried[0] or _quoting(text)) and opens_quotation(text, carried[0])
         previous_carried = carried[0]

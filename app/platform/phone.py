@@ -122,9 +122,12 @@ SWITCHBOARD_RE = re.compile(
     r"meldkamer|sala\s+operativa|operations\s+room|centre\s+de\s+crise|cellule\s+de\s+crise|"
     r"crisis\s+cent(?:re|er)|centro\s+de\s+coordinaci[óo]n|centrale\s+operativa|"
     r"einsatzzentrale|leitstelle|wachdienst|bereitschaftsdienst|dauerdienst|"
-    r"receptie|empfang|pforte|recepci[óo]n|ricevimento|portineria|algemeen\s+nummer|"
-    r"general\s+(?:telephone\s+)?number|num[ée]ro\s+g[ée]n[ée]ral|allgemeine\s+(?:ruf)?nummer|"
-    r"n[úu]mero\s+general|numero\s+generale|b[üu]rgerservice|buergerservice|"
+    r"receptie|empfang|pforte|recepci[óo]n|ricevimento|portineria|"
+    # A general number in its inflected and plural forms (`het algemene nummer`, `algemene
+    # nummers van ambassades`, `les numéros généraux`).
+    r"algeme(?:en|ne)\s+nummers?|general\s+(?:telephone\s+)?numbers?|"
+    r"num[ée]ros?\s+g[ée]n[ée]ra(?:l|ux)|allgemeinen?\s+(?:ruf)?nummern?|"
+    r"n[úu]meros?\s+generales?|numer[oi]\s+general[ei]|b[üu]rgerservice|buergerservice|"
     r"citizens['’]?\s+service|klantenservice|kundenservice|customer\s+service|contact\s*cent(?:re|er)|"
     r"kontakt\s*center|servicio\s+de\s+atenci[óo]n|reperibilit[àa]|astreinte|on[\s-]call|"
     # A line staffed around the clock is a duty line (an officer's own is not).
@@ -138,6 +141,15 @@ SWITCHBOARD_RE = re.compile(
 _ORGANISATION_PHONE_RE = re.compile(
     r"\b[A-Z]{2}[A-Za-z]{0,4}-(?i:telefoon(?:nummer)?|telefon(?:nummer)?|phone|tel|hotline|"
     r"nummer|number|num[ée]ro|n[úu]mero|numero)\b"
+)
+# A number labelled as the line of a service, named by a common noun (`Línea de asistencia:`,
+# `ligne d'assistance`, `linea di supporto`, `lijn voor vragen`, `assistance line:`): a service's
+# line, not a person's (whose line is named by the person, or is direct or mobile).
+_SERVICE_LINE_RE = re.compile(
+    r"\b(?:[Ll][íi]nea|[Ll]igne|[Ll]inea|[Ll]ijn)\s+"
+    r"(?:(?:de|di|del|della|van|voor)\s+|d['’]|dell['’])"
+    r"(?:la\s+|el\s+|l['’]|het\s+|de\s+)?[a-zà-öø-ÿ]{4,}"
+    r"|\b[a-z]{4,}\s+line\s*:"
 )
 # A number named as an office's: after a telephone label (`Tel. Botschaft:`, `Teléfono de la
 # Embajada`), or on a line that opens with the office's name (`Frontex Liaison Office Dakar:`).
@@ -248,6 +260,12 @@ def has_phone_in(text: str, context: str, known: InstitutionalContacts = NO_CONT
             _OFFICE_OPENING_RE.search(text)
             and not has_name(text)
             and not PRIVATE_ROLE_RE.search(text)
+        )
+        or (
+            _SERVICE_LINE_RE.search(text) is not None
+            and not has_name(text)
+            and not _PERSON_ROLE_RE.search(bare)
+            and not PERSONAL_LABEL_RE.search(text)
         )
         # A line naming an office and no person (its address line): a fixed line is its own.
         or (office_line(text) and not has_mobile(text))

@@ -54,12 +54,13 @@ _FUNCTION_LABEL_RE = re.compile(
 )
 _NAME_VALUE_RE = re.compile(rf"{NAME_TOKEN}(?:\s+(?:{PARTICLE}\s+)?{NAME_TOKEN}){{1,3}}")
 # Fees paid to an office: its account (`cuenta_tasas`, `Gebührenkonto`, `leges`).
-# An office's receipts are its fees too (`compte_encaissement`, `Einnahmen`, `incassi`); a key
-# writes the umlaut out (`gebuehrenkonto`).
+# An office's receipts are its fees too (`compte_encaissement`, `Einnahmen`, `incassi`, the
+# Italian consular tariff's `percezioni consolari`, `riscossione`); a key writes the umlaut out
+# (`gebuehrenkonto`).
 _FEE_LABEL_RE = re.compile(
     r"(?i)(?:fee|tasa|tax|geb(?:[üu]|ue)hr|leges|diritt|droits|frais|tarif|kosten|betaling|"
     r"payment|pagament|pago|paiement|zahlung|redevance|recette|encaiss|einnahme|incass|"
-    r"recaudaci|ontvangst|receipts)"
+    r"recaudaci|ontvangst|receipts|percezion|riscossion)"
 )
 # Who holds an account, and what pays out of an office's to someone (`uitbetaling`, `refund`).
 _HOLDER_LABEL_RE = re.compile(
@@ -206,6 +207,9 @@ class Record:
                 office = bool(
                     OFFICE_NAMED_RE.search(text)
                     or SWITCHBOARD_RE.search(text)
+                    # A member holding a switchboard (`"centralino": "+234 …"`) speaks for an
+                    # organisation: a person has no switchboard of their own.
+                    or (SWITCHBOARD_RE.search(label) and any(c.isdigit() for c in text))
                     or PUBLIC_ACCOUNT_RE.search(f"{label}: {text}")
                     or _functional_address(text)
                 )
@@ -347,9 +351,22 @@ def _functional_address(text: str) -> bool:
     return m is not None and not personal_mailbox(m.group(0), text)
 
 
+# An emergency line by its label (`emergenze_connazionali`, `urgences consulaires`, `Notfall`).
+_EMERGENCY_LABEL_RE = re.compile(
+    r"(?i)(?:emergenc|emergenz|urgenc|urgenz|notfall|notf[äa]lle|noodgeval|noodnummer|noodlijn)"
+)
+
+
 def institutional_phone(record: Record, label: str, text: str) -> bool:
-    """A fixed line in an institution's record (a mobile stays a person's)."""
-    return not PERSONAL_LABEL_RE.search(label) and record.institutional() and not has_mobile(text)
+    """A fixed line in an institution's record; a mobile stays a person's unless the record's
+    label makes it the institution's emergency line (a duty mobile, passed from one officer on
+    duty to the next). Only in an institution's record: a traveller's `emergency contact` is a
+    relative's number."""
+    return (
+        not PERSONAL_LABEL_RE.search(label)
+        and record.institutional()
+        and (not has_mobile(text) or _EMERGENCY_LABEL_RE.search(label) is not None)
+    )
 
 
 def institutional_address(record: Record, label: str, text: str) -> bool:
@@ -404,6 +421,32 @@ def fee_account_line(text: str) -> bool:
         and PERSONAL_LABEL_RE.search(text) is None
         and PRIVATE_ROLE_RE.search(text) is None
         and not has_name(text)
+    )
+
+
+def account_held_beside(text: str, before: tuple[str, str]) -> bool:
+    """An account standing alone on its line (`IBAN: …`, a table's cell) whose holder is
+    named on one of the two lines or cells before it as an office's fee or receipts account
+    (`Titular: … cuenta de recaudación de tasas consulares`, `Ministerie van Buitenlandse Zaken
+    - consulaire ontvangsten`), with no person, private role, own account or refund there: the
+    office's account. The account's own line names no one either."""
+    if has_name(text) or PERSONAL_LABEL_RE.search(text) or PRIVATE_ROLE_RE.search(text):
+        return False
+    return any(
+        line
+        and (
+            fee_account_line(line)
+            or (
+                _HOLDER_LABEL_RE.search(line) is not None
+                and _FEE_LABEL_RE.search(line) is not None
+                and _PAYOUT_RE.search(line) is None
+                and _OWN_RE.search(line) is None
+                and PERSONAL_LABEL_RE.search(line) is None
+                and PRIVATE_ROLE_RE.search(line) is None
+                and not has_name(line)
+            )
+        )
+        for line in before
     )
 
 

@@ -25,6 +25,7 @@ from app.platform.institutional import NO_CONTACTS, InstitutionalContacts
 from app.platform.patterns import digit_count, label_words
 from app.platform.records import (
     Record,
+    account_held_beside,
     document_of_record,
     fee_account_line,
     institutional_address,
@@ -180,7 +181,8 @@ def _found(
         )
     )
     account = contact.has_iban_in(text, context, known) and not (
-        record.public_account() if record else phone.office_line(text) or fee_account_line(text)
+        (record.public_account() if record else phone.office_line(text) or fee_account_line(text))
+        or account_held_beside(text, before)
     )
     birth = identity.has_date_of_birth(spaced, context=context)
     # In an institution's record, a name is no person's: it showed no evidence of one.

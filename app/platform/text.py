@@ -107,3 +107,69 @@ def table_cells(line: str) -> list[str] | None:
     if not stripped.startswith("|") or stripped.count("|") < 2:
         return None
     return [c.strip() for c in stripped.strip("|").split("|")]
+
+
+# The page's counter a header or footer prints beside its marking (`VS-NfD    Seite 1 von 2`,
+# `RESTRICTED - page 3/7`, `- 2 -`): set aside at the line's start or end, the rest is read as
+# the line. The counter needs its page word or its slash or dashes (a number alone is kept).
+_PAGE_COUNTER = (
+    r"(?:page|p\.|seite|s\.|pagina|blz\.|p[áa]gina|p[áa]g\.|pag\.|hoja|blad)\s*\d{1,4}"
+    r"(?:\s*(?:/|of|von|van|de|di|sur|su)\s*\d{1,4})?|\d{1,4}\s*/\s*\d{1,4}|[-–—]\s*\d{1,4}\s*[-–—]"
+)
+_COUNTER_SEPARATOR = r"(?:\s*[-–—|•·]\s*|\s+)"
+_COUNTER_AT_END_RE = re.compile(rf"(?i)(?<=\S){_COUNTER_SEPARATOR}(?:{_PAGE_COUNTER})\s*$")
+_COUNTER_AT_START_RE = re.compile(rf"(?i)^\s*(?:{_PAGE_COUNTER}){_COUNTER_SEPARATOR}(?=\S)")
+# The characters a line holding a counter may end or begin with (spaces round it included): a
+# first look a caller can make before calling without_page_counter.
+COUNTER_ENDS = frozenset("0123456789-–— \t")
+COUNTER_FIRSTS = frozenset("0123456789-–—pPsSbBhH \t")
+# How a counter at the line's start begins: a page word (lower-cased), a dash, or a number
+# with its slash soon after.
+_PAGE_WORDS = ("page", "p.", "pagin", "págin", "pág.", "pag.", "s.", "seite", "blz", "hoja", "blad")
+# A page word's first two letters (lower-cased), at the start of a line that opens with one.
+_COUNTER_OPENINGS = frozenset({"pa", "p.", "pá", "s.", "se", "bl", "ho"})
+
+
+def counter_may_open(text: str) -> bool:
+    """A first look for a line whose first character is in COUNTER_FIRSTS: may a counter open
+    it (a page word, a dash, a space before either, or a number with its slash soon after)? A
+    line of prose opening with `1.` or a word in `p` passes no further."""
+    first = text[:1]
+    return (
+        first in " \t-–—"
+        or (first.isdigit() and "/" in text[:12])
+        or text[:2].lower() in _COUNTER_OPENINGS
+    )
+
+
+# Header and footer lines are short; a longer line is prose.
+COUNTER_LINE_MAX = 80
+_COUNTER_TAIL = 32
+# What a counter at the line's end holds besides its number: its page word (lower-cased, as
+# stems), its slash, or its closing dash. A line ending in a number without one of them (`Q3
+# 2024`, many lines of prose) pays no search of the counter's pattern, which tries every
+# position of the tail.
+_COUNTER_WORD_RE = re.compile(r"p[aá.]|s\.|seite|blz|hoja|blad")
+
+
+def without_page_counter(text: str) -> str:
+    """The line without the page counter at its start or end (the line itself if none): a
+    first look at its first and last characters, most lines holding no counter."""
+    stripped = text.strip()
+    if not stripped or len(stripped) > COUNTER_LINE_MAX:
+        return text
+    if stripped[-1] in COUNTER_ENDS:
+        # The counter and its separator fit in the line's last characters: only they are read.
+        tail = stripped[-_COUNTER_TAIL:]
+        if (
+            "/" in tail or tail[-1] in "-–—" or _COUNTER_WORD_RE.search(tail.lower()) is not None
+        ) and (m := _COUNTER_AT_END_RE.search(tail)) is not None:
+            text = stripped[: len(stripped) - len(tail) + m.start()]
+    first = text.lstrip()[:1]
+    if (
+        (first.isdigit() and "/" in text[:12])
+        or first in "-–—"
+        or text.lstrip()[:5].lower().startswith(_PAGE_WORDS)
+    ):
+        text = _COUNTER_AT_START_RE.sub("", text)
+    return text
