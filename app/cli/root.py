@@ -8,9 +8,11 @@ import sys
 import traceback
 
 import click
+from pydantic import AliasChoices, ValidationError
 
 from app.cli import audit_proofs, backup, importing, keys, maintenance, server, token
 from app.cli.common import FAILED, USAGE, CommandError
+from app.config import Settings
 
 INTERRUPTED = 130
 
@@ -66,12 +68,33 @@ def run(argv: list[str] | None = None) -> int:
         if isinstance(error, OSError):  # a file, a host, a connection: in the system's words
             click.echo(f"{name}: {error}", err=True)
             return FAILED
+        if isinstance(error, ValidationError) and error.title == Settings.__name__:
+            click.echo(f"{name}: the configuration is refused: {refused_settings(error)}", err=True)
+            return USAGE
         click.echo(
             f"{name}: unexpected {type(error).__name__}: {error} (ILONET_TRACEBACK=1 shows where)",
             err=True,
         )
         return FAILED
     return result if isinstance(result, int) else 0
+
+
+def refused_settings(error: ValidationError) -> str:
+    """Each refused setting by the variable that sets it, with pydantic's reason."""
+    reasons = []
+    for problem in error.errors(include_url=False):
+        field = str(problem["loc"][0]) if problem["loc"] else None
+        reason = problem["msg"].removeprefix("Value error, ")  # a validator's own words
+        reasons.append(f"{_variable(field)}: {reason}" if field else reason)
+    return "; ".join(reasons)
+
+
+def _variable(field: str) -> str:
+    info = Settings.model_fields.get(field)
+    alias = info.validation_alias if info is not None else None
+    if isinstance(alias, AliasChoices) and isinstance(alias.choices[0], str):
+        return alias.choices[0]
+    return f"{Settings.model_config.get('env_prefix', '')}{field}".upper()
 
 
 __all__ = ["USAGE", "ilonet", "run"]
