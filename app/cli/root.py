@@ -6,13 +6,15 @@ from __future__ import annotations
 import os
 import sys
 import traceback
+from typing import TYPE_CHECKING
 
 import click
-from pydantic import AliasChoices, ValidationError
 
 from app.cli import audit_proofs, backup, importing, keys, maintenance, server, token
 from app.cli.common import FAILED, USAGE, CommandError
-from app.config import Settings
+
+if TYPE_CHECKING:
+    from pydantic_settings import BaseSettings
 
 INTERRUPTED = 130
 
@@ -68,8 +70,9 @@ def run(argv: list[str] | None = None) -> int:
         if isinstance(error, OSError):  # a file, a host, a connection: in the system's words
             click.echo(f"{name}: {error}", err=True)
             return FAILED
-        if isinstance(error, ValidationError) and error.title == Settings.__name__:
-            click.echo(f"{name}: the configuration is refused: {refused_settings(error)}", err=True)
+        refused = refused_settings(error)
+        if refused is not None:
+            click.echo(f"{name}: the configuration is refused: {refused}", err=True)
             return USAGE
         click.echo(
             f"{name}: unexpected {type(error).__name__}: {error} (ILONET_TRACEBACK=1 shows where)",
@@ -79,22 +82,32 @@ def run(argv: list[str] | None = None) -> int:
     return result if isinstance(result, int) else 0
 
 
-def refused_settings(error: ValidationError) -> str:
-    """Each refused setting by the variable that sets it, with pydantic's reason."""
+def refused_settings(error: Exception) -> str | None:
+    """Each refused setting by the variable that sets it, with pydantic's reason; None when
+    `error` is not the settings' refusal. A light command never loads pydantic (it is looked
+    up, not imported), and one that did not load it cannot have failed in it."""
+    pydantic = sys.modules.get("pydantic")
+    if pydantic is None or not isinstance(error, pydantic.ValidationError):
+        return None
+    from app.config import Settings
+
+    if error.title != Settings.__name__:
+        return None
     reasons = []
     for problem in error.errors(include_url=False):
         field = str(problem["loc"][0]) if problem["loc"] else None
         reason = problem["msg"].removeprefix("Value error, ")  # a validator's own words
-        reasons.append(f"{_variable(field)}: {reason}" if field else reason)
+        reasons.append(f"{_variable(Settings, field)}: {reason}" if field else reason)
     return "; ".join(reasons)
 
 
-def _variable(field: str) -> str:
-    info = Settings.model_fields.get(field)
+def _variable(settings: type[BaseSettings], field: str) -> str:
+    info = settings.model_fields.get(field)
     alias = info.validation_alias if info is not None else None
-    if isinstance(alias, AliasChoices) and isinstance(alias.choices[0], str):
-        return alias.choices[0]
-    return f"{Settings.model_config.get('env_prefix', '')}{field}".upper()
+    choices = getattr(alias, "choices", None)  # AliasChoices: the first is the documented one
+    if choices and isinstance(choices[0], str):
+        return choices[0]
+    return f"{settings.model_config.get('env_prefix', '')}{field}".upper()
 
 
 __all__ = ["USAGE", "ilonet", "run"]
