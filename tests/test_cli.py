@@ -77,6 +77,28 @@ def test_token_is_refused_in_production(empty_box: Sandbox) -> None:
     assert not (box.data_dir / "dev-jwt-key.pem").exists()
 
 
+@pytest.mark.parametrize(
+    ("env", "said"),
+    [
+        (
+            {"ILONET_JWT_LEEWAY_SECONDS": "999"},
+            "ILONET_JWT_LEEWAY_SECONDS: Input should be less than or equal to 300",
+        ),
+        (
+            {"ILONET_ENV": "production", "ILONET_CALENDAR_DATE": "2026-12-01"},
+            "in production the calendar follows the clock: unset calendar_date",
+        ),
+    ],
+)
+def test_a_refused_setting_is_a_usage_error_naming_its_variable(
+    empty_box: Sandbox, env: dict[str, str], said: str
+) -> None:
+    done = empty_box.run("serve", env=env)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.strip() == f"ilonet serve: the configuration is refused: {said}"
+    assert empty_box.postgres_processes() == []
+
+
 @pytest.mark.parametrize("ttl", ["0", "-1", "86401"])
 def test_token_refuses_a_ttl_out_of_range(empty_box: Sandbox, ttl: str) -> None:
     done = empty_box.run("token", "--org", "NL", "--role", "deploying_authority", "--ttl", ttl)

@@ -6,11 +6,15 @@ from __future__ import annotations
 import os
 import sys
 import traceback
+from typing import TYPE_CHECKING
 
 import click
 
 from app.cli import audit_proofs, backup, importing, keys, maintenance, server, token
 from app.cli.common import FAILED, USAGE, CommandError
+
+if TYPE_CHECKING:
+    from pydantic_settings import BaseSettings
 
 INTERRUPTED = 130
 
@@ -66,12 +70,44 @@ def run(argv: list[str] | None = None) -> int:
         if isinstance(error, OSError):  # a file, a host, a connection: in the system's words
             click.echo(f"{name}: {error}", err=True)
             return FAILED
+        refused = refused_settings(error)
+        if refused is not None:
+            click.echo(f"{name}: the configuration is refused: {refused}", err=True)
+            return USAGE
         click.echo(
             f"{name}: unexpected {type(error).__name__}: {error} (ILONET_TRACEBACK=1 shows where)",
             err=True,
         )
         return FAILED
     return result if isinstance(result, int) else 0
+
+
+def refused_settings(error: Exception) -> str | None:
+    """Each refused setting by the variable that sets it, with pydantic's reason; None when
+    `error` is not the settings' refusal. A light command never loads pydantic (it is looked
+    up, not imported), and one that did not load it cannot have failed in it."""
+    pydantic = sys.modules.get("pydantic")
+    if pydantic is None or not isinstance(error, pydantic.ValidationError):
+        return None
+    from app.config import Settings
+
+    if error.title != Settings.__name__:
+        return None
+    reasons = []
+    for problem in error.errors(include_url=False):
+        field = str(problem["loc"][0]) if problem["loc"] else None
+        reason = problem["msg"].removeprefix("Value error, ")  # a validator's own words
+        reasons.append(f"{_variable(Settings, field)}: {reason}" if field else reason)
+    return "; ".join(reasons)
+
+
+def _variable(settings: type[BaseSettings], field: str) -> str:
+    info = settings.model_fields.get(field)
+    alias = info.validation_alias if info is not None else None
+    choices = getattr(alias, "choices", None)  # AliasChoices: the first is the documented one
+    if choices and isinstance(choices[0], str):
+        return choices[0]
+    return f"{settings.model_config.get('env_prefix', '')}{field}".upper()
 
 
 __all__ = ["USAGE", "ilonet", "run"]

@@ -416,11 +416,7 @@ def fee_account_line(text: str) -> bool:
     return (
         _FEE_LABEL_RE.search(text) is not None
         and OFFICE_NAMED_RE.search(text) is not None
-        and _PAYOUT_RE.search(text) is None
-        and _OWN_RE.search(text) is None
-        and PERSONAL_LABEL_RE.search(text) is None
-        and PRIVATE_ROLE_RE.search(text) is None
-        and not has_name(text)
+        and _no_private_party(text)
     )
 
 
@@ -434,19 +430,21 @@ def account_held_beside(text: str, before: tuple[str, str]) -> bool:
         return False
     return any(
         line
-        and (
-            fee_account_line(line)
-            or (
-                _HOLDER_LABEL_RE.search(line) is not None
-                and _FEE_LABEL_RE.search(line) is not None
-                and _PAYOUT_RE.search(line) is None
-                and _OWN_RE.search(line) is None
-                and PERSONAL_LABEL_RE.search(line) is None
-                and PRIVATE_ROLE_RE.search(line) is None
-                and not has_name(line)
-            )
-        )
+        and _FEE_LABEL_RE.search(line) is not None
+        and (OFFICE_NAMED_RE.search(line) is not None or _HOLDER_LABEL_RE.search(line) is not None)
+        and _no_private_party(line)
         for line in before
+    )
+
+
+def _no_private_party(text: str) -> bool:
+    """No refund, own account, personal label, private role or name on the line."""
+    return (
+        _PAYOUT_RE.search(text) is None
+        and _OWN_RE.search(text) is None
+        and PERSONAL_LABEL_RE.search(text) is None
+        and PRIVATE_ROLE_RE.search(text) is None
+        and not has_name(text)
     )
 
 
