@@ -264,7 +264,8 @@ _ATTRIBUTE = (
     r"n[ée]e?\s+(?:le|en|à)\b|[âa]g[ée]e?\s+de\s+\d|de\s+nationalit[ée]|ressortissante?|"
     r"passeport(?!s\b)|domicili[ée]e?|demeurant|"
     r"geboren|geb\.|\d{1,2}\s+jahre\b|\d{1,2}\s+jaar\b|staatsangeh|staatsb[üu]rger|nationaliteit|"
-    r"(?:reise)?pass(?:nummer|[\s-]*nr)|personalausweis|ausweis|wohnhaft|"
+    # German's plurals of them (`Ausweise`, `Ausweisnummern`, `Passnummern`) are kinds too
+    r"(?:reise)?pass(?:nummer(?!n\b)|[\s-]*nr)|ausweis(?!e\b|e?n\b|nummern\b)|wohnhaft|"
     r"woonachtig|paspoort(?!en\b)|geboortedatum|"
     r"nacid[oa]|de\s+nacionalidad|(?:de\s+)?\d{1,2}\s+a[ñn]os|pasaporte(?!s\b)|domiciliad[oa]|"
     r"nat[oa]\s+(?:il|a|nel)\b|di\s+nazionalit|cittadin[oa]|\d{1,2}\s+anni|passaporto|"

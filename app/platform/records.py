@@ -65,7 +65,7 @@ _FEE_LABEL_RE = re.compile(
 # Who holds an account, and what pays out of an office's to someone (`uitbetaling`, `refund`).
 _HOLDER_LABEL_RE = re.compile(
     r"(?i)(?:holder|beneficiar|payee|houder|begunstigde|ten\s+name\s+van|titulaire|titular|"
-    r"b[ée]n[ée]ficiaire|inhaber|empf[äa]nger|intestat)"
+    r"b[ée]n[ée]ficiaire|inhaber|empf[äa]nger|intestat|ontvanger|destinatari)"
 )
 _PAYOUT_RE = re.compile(
     r"(?i)(?:uitbetal|terugbetal|refund|reimburs|rembours|rimbors|reembols|erstatt|r[üu]ckzahl|"
@@ -263,18 +263,20 @@ class Record:
         is of fees paid to it, and the record names no person. An account the record's own
         cells say is held by someone else (`ten name van: aanvrager`), or that a refund or payout
         goes to, is that person's: fees are paid to an office, refunds paid by it."""
+        held = False  # by the office a holder's cell names
         for label, text in self.cells[: self.own]:
             if _HOLDER_LABEL_RE.search(label):
                 if not (
                     PUBLIC_ACCOUNT_RE.search(f"{label}: {text}") or OFFICE_NAMED_RE.search(text)
                 ):
                     return False
+                held = True
                 break
         else:
             if any(_PAYOUT_RE.search(label) for label, _ in self.cells[: self.own]):
                 return False
         if self.institutional():
-            return any(
+            return held or any(
                 _FEE_LABEL_RE.search(label) or PUBLIC_ACCOUNT_RE.search(f"{label}: {text}")
                 for label, text in self.cells
             )
@@ -402,7 +404,8 @@ _DOCUMENT_WORD_RE = re.compile(
     r"(?i)(?:^|\s)(?:document|travel\s+document|dokument|reisedokument|documento|reisdocument|"
     r"pi[èe]ce(?:\s+d['’]identit[ée])?|titre\s+de\s+voyage|documento\s+de\s+viaje)$"
 )
-_TRAVEL_NUMBER_RE = re.compile(r"\s*[A-Z]{1,3}\d{6,9}\s*")
+# Capitals then digits, or 8-10 capitals and digits, 5 of them digits (`19CV57413`, `9921057834`).
+_TRAVEL_NUMBER_RE = re.compile(r"\s*(?:[A-Z]{1,3}\d{6,9}|(?=(?:[A-Z]*\d){5})[A-Z\d]{8,10})\s*")
 
 
 # A first person's own account (`my account`, `mon compte`, `mein Konto`, `mijn rekening`).
@@ -424,33 +427,45 @@ def account_held_beside(text: str, before: tuple[str, str]) -> bool:
     """An account standing alone on its line (`IBAN: …`, a table's cell) whose holder is
     named on one of the two lines or cells before it as an office's fee or receipts account
     (`Titular: … cuenta de recaudación de tasas consulares`, `Ministerie van Buitenlandse Zaken
-    - consulaire ontvangsten`), with no person, private role, own account or refund there: the
-    office's account. The account's own line names no one either."""
+    - consulaire ontvangsten`), with no person, private role, own account or refund there, or
+    under a holder's label naming an office, fees or not (`Empfänger: Bundeskasse, Dienstsitz
+    Trier`: its seat, not a person, unless a word shows one). Its own line names no one."""
     if has_name(text) or PERSONAL_LABEL_RE.search(text) or PRIVATE_ROLE_RE.search(text):
         return False
-    return any(
-        line
-        and _FEE_LABEL_RE.search(line) is not None
+    return any(line and (_fee_holder(line) or _office_holder(line)) for line in before)
+
+
+def _fee_holder(line: str) -> bool:
+    return (
+        _FEE_LABEL_RE.search(line) is not None
         and (OFFICE_NAMED_RE.search(line) is not None or _HOLDER_LABEL_RE.search(line) is not None)
         and _no_private_party(line)
-        for line in before
     )
 
 
-def _no_private_party(text: str) -> bool:
-    """No refund, own account, personal label, private role or name on the line."""
+def _office_holder(line: str) -> bool:
+    return (
+        _HOLDER_LABEL_RE.search(line) is not None
+        and OFFICE_NAMED_RE.search(line) is not None
+        and _no_private_party(line, evidence=True)
+    )
+
+
+def _no_private_party(text: str, *, evidence: bool = False) -> bool:
+    """No refund, own account, personal label, private role or name on the line; with
+    `evidence`, no name that shows itself a person's (person_evidence) rather than none."""
     return (
         _PAYOUT_RE.search(text) is None
         and _OWN_RE.search(text) is None
         and PERSONAL_LABEL_RE.search(text) is None
         and PRIVATE_ROLE_RE.search(text) is None
-        and not has_name(text)
+        and not (person_evidence(text) if evidence else has_name(text))
     )
 
 
 def document_of_record(record: Record, label: str, text: str) -> bool:
-    """A value shaped as a travel document's number (one to three capitals, then six to nine
-    digits) under a column or member naming a document, in a record that is no institution's
+    """A value shaped as a travel document's number (_TRAVEL_NUMBER_RE) under a column or
+    member naming a document, in a record that is no institution's
     nor an official's: the number of the document of whom the record is about."""
     return (
         _TRAVEL_NUMBER_RE.fullmatch(text) is not None
